@@ -6,3 +6,7 @@
 extern crate uom;
 
 pub mod units;
+pub mod catalog;
+pub mod protocol;
+pub mod dosing;
+pub mod plan;

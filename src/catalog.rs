@@ -1,0 +1,147 @@
+//! Finding protocols: a path, or an id looked up in a directory and then among the built-in ones.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::protocol::{Protocol, ProtocolError};
+
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+/// The largest protocol file read, in bytes.
+pub const MAX_PROTOCOL_BYTES: u64 = 1024 * 1024;
+
+/// Why a protocol could not be found or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("unknown protocol `{name}`{hint}")]
+    Unknown { name: String, hint: String },
+    #[error("cannot read protocol `{path}`: {reason}")]
+    Read { path: String, reason: String },
+    #[error("invalid protocol {0}")]
+    Invalid(#[from] ProtocolError),
+}
+
+/// Where protocols are looked up by id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// A directory searched before the built-in protocols.
+    pub dir: Option<PathBuf>,
+}
+
+/// Whether a protocol argument names a file rather than an id.
+pub fn is_path(arg: &str) -> bool {
+    arg.contains('/') || arg.ends_with(".toml")
+}
+
+/// Reads at most [`MAX_PROTOCOL_BYTES`] from a regular file.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err(format!("it is a directory, not a {what}"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("it is larger than the limit of {} for a {what}", show_bytes(limit)));
+    }
+    Ok(bytes)
+}
+
+/// `1 MiB`, `64 MiB`, `512 KiB`.
+pub fn show_bytes(n: u64) -> String {
+    if n % (1024 * 1024) == 0 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else {
+        format!("{} KiB", n / 1024)
+    }
+}
+
+/// An I/O error in words, lowercase, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file".into(),
+        PermissionDenied => "permission denied".into(),
+        IsADirectory => "it is a directory".into(),
+        _ => {
+            let s = e.to_string();
+            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+            let mut c = s.chars();
+            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or(s)
+        }
+    }
+}
+
+impl Catalog {
+    /// Loads a protocol named by a path or an id.
+    pub fn load(&self, arg: &str) -> Result<Protocol, LoadError> {
+        if is_path(arg) {
+            return load_file(Path::new(arg), arg);
+        }
+        if let Some(dir) = &self.dir {
+            let path = dir.join(format!("{arg}.toml"));
+            if path.exists() {
+                return load_file(&path, &path.display().to_string());
+            }
+        }
+        if let Some((stem, bytes)) = BUILTIN.iter().find(|(stem, _)| *stem == arg) {
+            return Ok(Protocol::from_toml(&format!("built-in {stem}.toml"), stem, bytes)?);
+        }
+        let known = self.ids();
+        let hint = closest(arg, &known)
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_else(|| format!("; known protocols: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+        Err(LoadError::Unknown { name: arg.to_string(), hint })
+    }
+
+    /// The ids that can be looked up: the directory's first, then the built-in ones not shadowed.
+    pub fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        if let Some(dir) = &self.dir {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                let mut found: Vec<String> = entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
+                    .collect();
+                found.sort();
+                ids.extend(found);
+            }
+        }
+        for (stem, _) in BUILTIN {
+            if !ids.iter().any(|i| i == stem) {
+                ids.push(stem.to_string());
+            }
+        }
+        ids
+    }
+
+    /// Whether an id comes from the built-in protocols (and is not shadowed by the directory).
+    pub fn is_builtin(&self, id: &str) -> bool {
+        let shadowed = self.dir.as_ref().is_some_and(|d| d.join(format!("{id}.toml")).exists());
+        !shadowed && BUILTIN.iter().any(|(stem, _)| *stem == id)
+    }
+}
+
+fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
+    let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| LoadError::Read {
+        path: shown.to_string(),
+        reason,
+    })?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    Ok(Protocol::from_toml(shown, stem, &bytes)?)
+}
+
+/// The known name nearest to `name`, if it is near enough to be a typo.
+fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(name, k), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 3) || k.starts_with(name))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}

@@ -1,0 +1,378 @@
+//! The plan engine: a checked protocol and a patient in, a timed bolus plan out.
+//!
+//! Pure and exact: no I/O, no clock, no floating point. Each step follows DESIGN.md "How a plan
+//! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
+
+use jiff::civil::Time as Clock;
+use num_traits::{ToPrimitive, Zero};
+
+use crate::dosing::{self, DosingError, DosingWeight, Sex};
+use crate::protocol::{Anchor, Protocol, MAX_BOLUSES};
+use crate::units::{self, int, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume};
+
+/// The patient a plan is made for.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    /// Actual body weight; the weight limits apply to it.
+    pub weight: BodyMass,
+    pub height: Option<Length>,
+    pub sex: Option<Sex>,
+    /// A reason for accepting a weight outside the soft limits.
+    pub soft_limit_reason: Option<String>,
+}
+
+/// What the plan is printed with beyond the dose.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The clock time of the first bolus.
+    pub start: Option<Clock>,
+    /// The drug's concentration, to give each bolus's volume.
+    pub concentration: Option<Concentration>,
+}
+
+/// How the count of boluses was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountReason {
+    /// The total needs more boluses than the protocol's minimum: ⌈total ÷ max_dose⌉.
+    Division,
+    /// The division gives no more than the protocol's minimum.
+    Minimum,
+}
+
+/// A weight outside the soft limits, accepted with a reason.
+#[derive(Debug, Clone)]
+pub struct SoftLimitAccepted {
+    /// `soft_min` or `soft_max`.
+    pub limit: &'static str,
+    pub value: BodyMass,
+    pub reason: String,
+}
+
+/// One bolus.
+#[derive(Debug, Clone)]
+pub struct Bolus {
+    /// From 1.
+    pub number: u64,
+    /// Time after the first bolus.
+    pub offset: Duration,
+    pub dose: DrugMass,
+    /// The boluses so far, this one included.
+    pub cumulative: DrugMass,
+    /// With a concentration: the volume, rounded down to 0.01 mL where it has more decimals.
+    pub volume: Option<Volume>,
+}
+
+/// A monitoring action placed on the timeline.
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    /// Time after the first bolus (negative before it).
+    pub offset: Duration,
+    pub relative_to: Anchor,
+    /// The offset the protocol gives from its anchor bolus.
+    pub rule_offset: Duration,
+    pub action: String,
+}
+
+/// A computed plan, with every number that went into it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub weight: BodyMass,
+    pub dosing: DosingWeight,
+    /// `per_weight` × dosing weight, before any cap.
+    pub product: DrugMass,
+    /// The product, capped at `max_total` where that bites.
+    pub calculated_total: DrugMass,
+    /// Whether `max_total` capped the total.
+    pub capped: bool,
+    /// `calculated_total ÷ max_dose`, exact.
+    pub quotient: Num,
+    pub count: u64,
+    pub count_reason: CountReason,
+    /// The calculated total rounded down to whole increments.
+    pub planned_total: DrugMass,
+    /// What rounding down removed.
+    pub rounded_off: DrugMass,
+    /// The smaller bolus, and how many boluses get one increment more.
+    pub base_dose: DrugMass,
+    pub larger: u64,
+    pub boluses: Vec<Bolus>,
+    pub checkpoints: Vec<Checkpoint>,
+    pub start: Option<Clock>,
+    pub concentration: Option<Concentration>,
+    /// Whether any volume was rounded down to 0.01 mL.
+    pub volume_rounded: bool,
+    pub soft_limit: Option<SoftLimitAccepted>,
+    /// Notes the physician must see: a cap, an accepted soft limit, rounded volumes.
+    pub warnings: Vec<String>,
+}
+
+/// Why no plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Outside a hard limit: refused, no override.
+    #[error("a weight of {weight} is {side} the hard {limit} of {bound} for protocol `{protocol}`; no plan can be made, and hard limits have no override")]
+    HardLimit {
+        weight: String,
+        side: &'static str,
+        limit: &'static str,
+        bound: String,
+        protocol: String,
+    },
+    /// Outside a soft limit and no reason stated.
+    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit <REASON>`")]
+    SoftLimit {
+        weight: String,
+        side: &'static str,
+        limit: &'static str,
+        bound: String,
+        protocol: String,
+    },
+    #[error(transparent)]
+    Dosing(#[from] DosingError),
+    #[error("the planned total of {total} cannot be split into {count} boluses of at least {increment} each: a bolus would be zero, so no plan is made")]
+    ZeroBolus {
+        total: String,
+        count: u64,
+        increment: String,
+    },
+    #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
+    TooManyBoluses { count: String, max: u64 },
+}
+
+impl PlanError {
+    /// Whether the error is a refusal by a weight limit (exit status 3) rather than bad input.
+    pub fn is_limit(&self) -> bool {
+        matches!(self, PlanError::HardLimit { .. } | PlanError::SoftLimit { .. })
+    }
+}
+
+/// Checks the weight against the protocol's limits.
+fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccepted>, PlanError> {
+    let w = &patient.weight.value;
+    let l = &p.limits;
+    let show = units::show_kg;
+    if w < &l.hard_min.value || w > &l.hard_max.value {
+        let below = w < &l.hard_min.value;
+        return Err(PlanError::HardLimit {
+            weight: show(&patient.weight),
+            side: if below { "below" } else { "above" },
+            limit: if below { "minimum" } else { "maximum" },
+            bound: show(if below { &l.hard_min } else { &l.hard_max }),
+            protocol: p.id.clone(),
+        });
+    }
+    if w < &l.soft_min.value || w > &l.soft_max.value {
+        let below = w < &l.soft_min.value;
+        let reason = patient
+            .soft_limit_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let Some(reason) = reason else {
+            return Err(PlanError::SoftLimit {
+                weight: show(&patient.weight),
+                side: if below { "below" } else { "above" },
+                limit: if below { "minimum" } else { "maximum" },
+                bound: show(if below { &l.soft_min } else { &l.soft_max }),
+                protocol: p.id.clone(),
+            });
+        };
+        return Ok(Some(SoftLimitAccepted {
+            limit: if below { "soft_min" } else { "soft_max" },
+            value: if below { l.soft_min.clone() } else { l.soft_max.clone() },
+            reason: reason.to_string(),
+        }));
+    }
+    Ok(None)
+}
+
+/// The number of boluses for a calculated total: max(min_count, ⌈total ÷ max_dose⌉).
+pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountReason) {
+    let quotient = &calculated_total.value / &p.max_dose.value;
+    let by_division = quotient.ceil().to_integer().to_u64().unwrap_or(u64::MAX);
+    if by_division > p.min_count {
+        (quotient, by_division, CountReason::Division)
+    } else {
+        (quotient, p.min_count, CountReason::Minimum)
+    }
+}
+
+/// Makes the plan for a patient, or says why none can be made.
+pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    let soft_limit = check_limits(p, patient)?;
+    let dosing = dosing::dosing_weight(
+        p.weight_basis,
+        &patient.weight,
+        patient.height.as_ref(),
+        patient.sex,
+    )?;
+
+    // 1. calculated total, capped at max_total where the protocol has one.
+    let product: DrugMass = p.per_weight.clone() * dosing.value.clone();
+    let (calculated_total, capped) = match &p.max_total {
+        Some(cap) if product.value > cap.value => (cap.clone(), true),
+        _ => (product.clone(), false),
+    };
+
+    // 2. count, from the calculated total before rounding.
+    let (quotient, count, count_reason) = count_for(p, &calculated_total);
+    if count > MAX_BOLUSES {
+        return Err(PlanError::TooManyBoluses {
+            count: units::format_decimal(&quotient.ceil()),
+            max: MAX_BOLUSES,
+        });
+    }
+
+    // 3. planned total: whole increments, rounded down.
+    let steps = (&calculated_total.value / &p.increment.value).floor();
+    let planned_total = DrugMass { value: &steps * &p.increment.value, ..calculated_total.clone() };
+    let rounded_off = DrugMass { value: &calculated_total.value - &planned_total.value, ..calculated_total.clone() };
+
+    // 4. split into doses of whole increments that differ by at most one, larger ones last.
+    let n = int(count as i64);
+    let per = (&steps / &n).floor();
+    let larger = (&steps - &per * &n).to_integer().to_u64().expect("remainder below count");
+    if per.is_zero() {
+        return Err(PlanError::ZeroBolus {
+            total: units::show_mass(&planned_total, p.unit),
+            count,
+            increment: units::show_mass(&p.increment, p.unit),
+        });
+    }
+    let base_dose = DrugMass { value: &per * &p.increment.value, ..calculated_total.clone() };
+    let bigger = DrugMass { value: &base_dose.value + &p.increment.value, ..calculated_total.clone() };
+
+    // 5. times, and volumes with a concentration.
+    let mut boluses = Vec::with_capacity(count as usize);
+    let mut cumulative = Num::zero();
+    let mut volume_rounded = false;
+    for k in 1..=count {
+        let dose = if k > count - larger { bigger.clone() } else { base_dose.clone() };
+        cumulative += &dose.value;
+        let volume = options.concentration.as_ref().map(|c| {
+            let exact: Volume = dose.clone() / c.clone();
+            let hundredths = (&exact.value * int(100)).floor() / int(100);
+            if hundredths != exact.value {
+                volume_rounded = true;
+            }
+            Volume { value: hundredths, ..exact }
+        });
+        boluses.push(Bolus {
+            number: k,
+            offset: Duration { value: &p.interval.value * int(k as i64 - 1), ..p.interval.clone() },
+            cumulative: DrugMass { value: cumulative.clone(), ..dose.clone() },
+            dose,
+            volume,
+        });
+    }
+    debug_assert_eq!(cumulative, planned_total.value);
+
+    // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
+    // same time, so a baseline comes first).
+    let last = boluses.last().expect("count is at least 1").offset.value.clone();
+    let mut checkpoints: Vec<Checkpoint> = p
+        .checkpoints
+        .iter()
+        .map(|c| Checkpoint {
+            offset: Duration {
+                value: match c.relative_to {
+                    Anchor::First => c.offset.value.clone(),
+                    Anchor::Last => &last + &c.offset.value,
+                },
+                ..c.offset.clone()
+            },
+            relative_to: c.relative_to,
+            rule_offset: c.offset.clone(),
+            action: c.action.clone(),
+        })
+        .collect();
+    checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
+
+    let mut warnings = Vec::new();
+    if capped {
+        warnings.push(format!(
+            "the protocol's maximum total of {} capped the calculated {}",
+            units::show_mass(&calculated_total, p.unit),
+            units::show_mass(&product, p.unit)
+        ));
+    }
+    if let Some(s) = &soft_limit {
+        warnings.push(format!(
+            "the weight {} is outside the soft limit `{}` of {}, accepted for this reason: {}",
+            units::show_kg(&patient.weight),
+            s.limit,
+            units::show_kg(&s.value),
+            s.reason
+        ));
+    }
+    if volume_rounded {
+        warnings.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
+    }
+
+    Ok(Plan {
+        weight: patient.weight.clone(),
+        dosing,
+        product,
+        calculated_total,
+        capped,
+        quotient,
+        count,
+        count_reason,
+        planned_total,
+        rounded_off,
+        base_dose,
+        larger,
+        boluses,
+        checkpoints,
+        start: options.start,
+        concentration: options.concentration.clone(),
+        volume_rounded,
+        soft_limit,
+        warnings,
+    })
+}
+
+/// A clock time plus a signed offset, across midnight either way; the second value is the
+/// day relative to the start (-1, 0, 1, …).
+pub fn clock_at(start: Clock, offset: &Duration) -> (Clock, i64) {
+    let secs = offset.value.to_integer().to_i64().unwrap_or(0);
+    let start_secs = i64::from(start.hour()) * 3600 + i64::from(start.minute()) * 60 + i64::from(start.second());
+    let total = start_secs + secs;
+    let day = total.div_euclid(86_400);
+    let of_day = total.rem_euclid(86_400);
+    let t = Clock::new((of_day / 3600) as i8, ((of_day / 60) % 60) as i8, (of_day % 60) as i8, 0)
+        .expect("within a day");
+    (t, day)
+}
+
+/// `14:05`, or `14:05:30` where the seconds are not zero.
+pub fn show_clock(t: Clock) -> String {
+    if t.second() == 0 {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    } else {
+        format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+    }
+}
+
+/// Reads a 24-hour clock time `HH:MM` strictly.
+pub fn parse_clock(text: &str) -> Result<Clock, String> {
+    let b = text.as_bytes();
+    let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+    let bad = || format!("`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`", text.escape_debug());
+    if !ok {
+        return Err(bad());
+    }
+    let h = (b[0] - b'0') * 10 + (b[1] - b'0');
+    let m = (b[3] - b'0') * 10 + (b[4] - b'0');
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(Clock::new(h as i8, m as i8, 0, 0).expect("checked range"))
+}
+
+impl Plan {
+    /// The clock time of an offset with `--start`.
+    pub fn clock(&self, offset: &Duration) -> Option<(Clock, i64)> {
+        self.start.map(|s| clock_at(s, offset))
+    }
+}

@@ -1,0 +1,475 @@
+//! Protocol files: the TOML wire format (schema 1) and its validation into a checked [`Protocol`].
+//!
+//! The wire structs mirror the file and refuse unknown fields; `validate` destructures every one
+//! of them, so a new field cannot compile until it is checked. Every error names the file, the
+//! line and column, the field, what was expected and what was found.
+
+use std::ops::Range;
+
+use num_traits::Zero;
+use serde::{Deserialize, Deserializer};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::units::{
+    self, int, BodyMass, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num, Parse,
+};
+
+/// The one schema version this build reads.
+pub const SCHEMA: i64 = 1;
+/// The most boluses a plan may hold; a protocol whose plan would need more is refused.
+pub const MAX_BOLUSES: u64 = 1_000;
+
+/// A checked protocol: every quantity has its dimension, every rule of DESIGN.md holds.
+#[derive(Debug, Clone)]
+pub struct Protocol {
+    /// Lowercase letters, digits and `-`; the file's stem.
+    pub id: String,
+    pub title: String,
+    pub drug: String,
+    pub route: String,
+    pub summary: String,
+    pub references: Vec<String>,
+    /// Drug mass per kilogram of dosing weight.
+    pub per_weight: DosePerWeight,
+    /// The smallest dose step; doses are whole multiples of it.
+    pub increment: DrugMass,
+    /// An absolute cap on the total, if any.
+    pub max_total: Option<DrugMass>,
+    /// Which body weight the dose is computed from.
+    pub weight_basis: WeightBasis,
+    /// The fewest boluses a plan may have.
+    pub min_count: u64,
+    /// The largest single bolus.
+    pub max_dose: DrugMass,
+    /// The time from one bolus to the next.
+    pub interval: Duration,
+    pub limits: WeightLimits,
+    /// Items printed as tick boxes; the tool decides nothing from them.
+    pub checklist: Vec<String>,
+    pub checkpoints: Vec<CheckpointRule>,
+    /// The mass unit doses are shown in: the one `per_weight` is written in.
+    pub unit: MassUnit,
+    /// SHA-256 of the file's bytes, in lowercase hex.
+    pub sha256: String,
+}
+
+/// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
+#[derive(Debug, Clone)]
+pub struct WeightLimits {
+    pub hard_min: BodyMass,
+    pub hard_max: BodyMass,
+    pub soft_min: BodyMass,
+    pub soft_max: BodyMass,
+}
+
+/// Which body weight the dose is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightBasis {
+    Actual,
+    Ideal,
+    Adjusted,
+    Lean,
+}
+
+impl WeightBasis {
+    /// The word used in the protocol file and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightBasis::Actual => "actual",
+            WeightBasis::Ideal => "ideal",
+            WeightBasis::Adjusted => "adjusted",
+            WeightBasis::Lean => "lean",
+        }
+    }
+    /// Whether the basis needs the patient's height and sex.
+    pub fn needs_height_and_sex(self) -> bool {
+        self != WeightBasis::Actual
+    }
+}
+
+/// A monitoring action at a time relative to the first or last bolus.
+#[derive(Debug, Clone)]
+pub struct CheckpointRule {
+    pub relative_to: Anchor,
+    /// Signed time from the anchor bolus.
+    pub offset: Duration,
+    pub action: String,
+}
+
+/// The bolus a checkpoint is timed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    First,
+    Last,
+}
+
+impl Anchor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::First => "first",
+            Anchor::Last => "last",
+        }
+    }
+}
+
+/// A protocol that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+pub struct ProtocolError {
+    /// The file as the user named it, or `built-in NAME`.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The field, dotted (`dose.per_weight`), where one is at fault.
+    pub field: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+/// A string in the file that should hold a quantity; a bare number is refused by type.
+#[derive(Debug, Clone)]
+struct QtyText(String);
+
+impl<'de> Deserialize<'de> for QtyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = QtyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a quantity written as a string with its unit, such as \"50 mg\" (a bare number has no unit)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<QtyText, E> {
+                Ok(QtyText(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    schema: Spanned<i64>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    drug: Spanned<String>,
+    route: Spanned<String>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    references: Vec<Spanned<String>>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    dose: WireDose,
+    boluses: WireBoluses,
+    weight: WireWeight,
+    #[serde(default)]
+    checkpoints: Vec<WireCheckpoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireDose {
+    per_weight: Spanned<QtyText>,
+    increment: Spanned<QtyText>,
+    max_total: Option<Spanned<QtyText>>,
+    weight_basis: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireBoluses {
+    min_count: Spanned<i64>,
+    max_dose: Spanned<QtyText>,
+    interval: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireWeight {
+    hard_min: Spanned<QtyText>,
+    hard_max: Spanned<QtyText>,
+    soft_min: Spanned<QtyText>,
+    soft_max: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCheckpoint {
+    relative_to: Spanned<String>,
+    offset: Spanned<QtyText>,
+    action: Spanned<String>,
+}
+
+/// Where errors point: the file's name and text, to turn byte spans into lines and columns.
+struct Site<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Site<'_> {
+    fn at(&self, span: Range<usize>, field: Option<String>, message: String) -> ProtocolError {
+        let start = span.start.min(self.text.len());
+        let before = &self.text[..start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        ProtocolError {
+            file: self.file.to_string(),
+            line,
+            column,
+            field,
+            message,
+        }
+    }
+
+    fn field<T>(&self, value: &Spanned<T>, field: &str, message: String) -> ProtocolError {
+        self.at(value.span(), Some(field.to_string()), message)
+    }
+
+    /// The dotted key whose value starts at `offset`, read from the text around it.
+    fn key_at(&self, offset: usize) -> Option<String> {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = &self.text[line_start..offset];
+        let key = line.split_once('=')?.0.trim();
+        if key.is_empty() || key.starts_with('[') {
+            return None;
+        }
+        let table = self.text[..line_start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+        Some(match table {
+            Some(t) => format!("{t}.{key}"),
+            None => key.to_string(),
+        })
+    }
+
+    fn quantity<Q: Parse>(&self, value: &Spanned<QtyText>, field: &str, kind: Kind) -> Result<Q, ProtocolError> {
+        let text = &value.get_ref().0;
+        units::read(text, kind, false)
+            .and_then(|_| units::parse::<Q>(text))
+            .map_err(|e| self.field(value, field, format!("expected {}; {}", kind.describe(), e.message)))
+    }
+
+    fn text(&self, value: &Spanned<String>, field: &str) -> Result<String, ProtocolError> {
+        let s = value.get_ref();
+        if s.trim().is_empty() {
+            return Err(self.field(value, field, "expected some text, found an empty string".into()));
+        }
+        if let Some(c) = s.chars().find(|c| is_unsafe_char(*c)) {
+            return Err(self.field(
+                value,
+                field,
+                format!("expected plain text, found the control or direction character U+{:04X}", c as u32),
+            ));
+        }
+        Ok(s.clone())
+    }
+}
+
+/// Control characters and the Unicode direction overrides, which could make text read other
+/// than it is.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn whole_multiple(value: &DrugMass, step: &DrugMass) -> bool {
+    (&value.value / &step.value).is_integer()
+}
+
+impl Protocol {
+    /// Reads and checks a protocol file. `file` names it in errors; `stem` is the file name
+    /// without `.toml`, which the `id` must equal.
+    pub fn from_toml(file: &str, stem: &str, bytes: &[u8]) -> Result<Protocol, ProtocolError> {
+        let site0 = Site { file, text: "" };
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            site0.at(0..0, None, format!("expected UTF-8 text, found a byte that is not UTF-8 at byte {}", e.valid_up_to()))
+        })?;
+        let site = Site { file, text };
+        if text.starts_with('\u{FEFF}') {
+            return Err(site.at(0..0, None, "expected TOML text, found a byte order mark (BOM) at the start; save the file as UTF-8 without BOM".into()));
+        }
+        let wire: Wire = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            let field = site.key_at(span.start);
+            site.at(span, field, message)
+        })?;
+        let sha256 = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        validate(&site, stem, wire, sha256)
+    }
+}
+
+fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Protocol, ProtocolError> {
+    let Wire {
+        schema,
+        id,
+        title,
+        drug,
+        route,
+        summary,
+        references,
+        checklist,
+        dose,
+        boluses,
+        weight,
+        checkpoints,
+    } = wire;
+    if *schema.get_ref() != SCHEMA {
+        return Err(site.field(
+            &schema,
+            "schema",
+            format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref()),
+        ));
+    }
+    let id_text = id.get_ref();
+    if id_text.is_empty() || !id_text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err(site.field(&id, "id", format!("expected lowercase letters, digits and `-`, found `{}`", id_text.escape_debug())));
+    }
+    if id_text != stem {
+        return Err(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
+    }
+    let title = site.text(&title, "title")?;
+    let drug = site.text(&drug, "drug")?;
+    let route = site.text(&route, "route")?;
+    let summary = site.text(&summary, "summary")?;
+    let references = references.iter().map(|r| site.text(r, "references")).collect::<Result<_, _>>()?;
+    let checklist = checklist.iter().map(|c| site.text(c, "checklist")).collect::<Result<_, _>>()?;
+
+    let WireDose { per_weight, increment, max_total, weight_basis } = dose;
+    let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
+        .ok()
+        .and_then(|r| r.mass_unit());
+    let per_weight_q: DosePerWeight = site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight)?;
+    let unit = unit.expect("a parsed dose per weight has a mass unit");
+    let increment_q: DrugMass = site.quantity(&increment, "dose.increment", Kind::DrugMass)?;
+    let max_total_q: Option<DrugMass> = match &max_total {
+        Some(m) => {
+            let q = site.quantity(m, "dose.max_total", Kind::DrugMass)?;
+            if !whole_multiple(&q, &increment_q) {
+                return Err(site.field(m, "dose.max_total", format!(
+                    "expected a whole multiple of the increment {}, found `{}`",
+                    units::show_mass(&increment_q, unit), m.get_ref().0
+                )));
+            }
+            Some(q)
+        }
+        None => None,
+    };
+    let weight_basis = match &weight_basis {
+        None => WeightBasis::Actual,
+        Some(b) => match b.get_ref().as_str() {
+            "actual" => WeightBasis::Actual,
+            "ideal" => WeightBasis::Ideal,
+            "adjusted" => WeightBasis::Adjusted,
+            "lean" => WeightBasis::Lean,
+            other => {
+                return Err(site.field(b, "dose.weight_basis", format!(
+                    "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`", other.escape_debug()
+                )))
+            }
+        },
+    };
+
+    let WireBoluses { min_count, max_dose, interval } = boluses;
+    let count = *min_count.get_ref();
+    if count < 1 || count as u64 > MAX_BOLUSES {
+        return Err(site.field(&min_count, "boluses.min_count", format!(
+            "expected a whole number from 1 to {MAX_BOLUSES}, found {count}"
+        )));
+    }
+    let max_dose_q: DrugMass = site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass)?;
+    if !whole_multiple(&max_dose_q, &increment_q) {
+        return Err(site.field(&max_dose, "boluses.max_dose", format!(
+            "expected a whole multiple of the increment {}, found `{}`",
+            units::show_mass(&increment_q, unit), max_dose.get_ref().0
+        )));
+    }
+    let interval_q: Duration = site.quantity(&interval, "boluses.interval", Kind::Time)?;
+    if !interval_q.value.is_integer() {
+        return Err(site.field(&interval, "boluses.interval", format!(
+            "expected a whole number of seconds, found `{}`", interval.get_ref().0
+        )));
+    }
+
+    let WireWeight { hard_min, hard_max, soft_min, soft_max } = weight;
+    let hmin: BodyMass = site.quantity(&hard_min, "weight.hard_min", Kind::BodyMass)?;
+    let hmax: BodyMass = site.quantity(&hard_max, "weight.hard_max", Kind::BodyMass)?;
+    let smin: BodyMass = site.quantity(&soft_min, "weight.soft_min", Kind::BodyMass)?;
+    let smax: BodyMass = site.quantity(&soft_max, "weight.soft_max", Kind::BodyMass)?;
+    let order = [
+        (hmin.value <= smin.value, &soft_min, "weight.soft_min", "at least `hard_min`"),
+        (smin.value < smax.value, &soft_max, "weight.soft_max", "more than `soft_min`"),
+        (smax.value <= hmax.value, &hard_max, "weight.hard_max", "at least `soft_max`"),
+    ];
+    for (ok, at, field, rule) in order {
+        if !ok {
+            return Err(site.field(at, field, format!(
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
+                at.get_ref().0
+            )));
+        }
+    }
+
+    let mut rules = Vec::with_capacity(checkpoints.len());
+    for (i, c) in checkpoints.iter().enumerate() {
+        let WireCheckpoint { relative_to, offset, action } = c;
+        let n = i + 1;
+        let anchor = match relative_to.get_ref().as_str() {
+            "first" => Anchor::First,
+            "last" => Anchor::Last,
+            other => {
+                return Err(site.field(relative_to, &format!("checkpoints[{n}].relative_to"), format!(
+                    "expected `first` or `last`, found `{}`", other.escape_debug()
+                )))
+            }
+        };
+        let field = format!("checkpoints[{n}].offset");
+        let offset_q = units::parse_offset(&offset.get_ref().0)
+            .map_err(|e| site.field(offset, &field, format!("expected {} (signed); {}", Kind::Time.describe(), e.message)))?;
+        if !offset_q.value.is_integer() {
+            return Err(site.field(offset, &field, format!(
+                "expected a whole number of seconds, found `{}`", offset.get_ref().0
+            )));
+        }
+        let action = site.text(action, &format!("checkpoints[{n}].action"))?;
+        rules.push(CheckpointRule { relative_to: anchor, offset: offset_q, action });
+    }
+    debug_assert!(!per_weight_q.value.is_zero());
+
+    Ok(Protocol {
+        id: id_text.clone(),
+        title,
+        drug,
+        route,
+        summary,
+        references,
+        per_weight: per_weight_q,
+        increment: increment_q,
+        max_total: max_total_q,
+        weight_basis,
+        min_count: count as u64,
+        max_dose: max_dose_q,
+        interval: interval_q,
+        limits: WeightLimits { hard_min: hmin, hard_max: hmax, soft_min: smin, soft_max: smax },
+        checklist,
+        checkpoints: rules,
+        unit,
+        sha256,
+    })
+}
+
+impl Protocol {
+    /// The weight above which more than `min_count` boluses are needed for `count` boluses:
+    /// `count × max_dose ÷ per_weight`, in kilograms.
+    pub fn count_threshold(&self, count: u64) -> Num {
+        int(count as i64) * &self.max_dose.value / &self.per_weight.value
+    }
+}
