@@ -45,7 +45,10 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Stri
         .read_to_end(&mut bytes)
         .map_err(|e| io_reason(&e))?;
     if bytes.len() as u64 > limit {
-        return Err(format!("it is larger than the limit of {} for a {what}", show_bytes(limit)));
+        return Err(format!(
+            "it is larger than the limit of {} for a {what}",
+            show_bytes(limit)
+        ));
     }
     Ok(bytes)
 }
@@ -70,7 +73,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
             let s = e.to_string();
             let s = s.split(" (os error").next().unwrap_or(&s).to_string();
             let mut c = s.chars();
-            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or(s)
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect())
+                .unwrap_or(s)
         }
     }
 }
@@ -88,13 +93,29 @@ impl Catalog {
             }
         }
         if let Some((stem, bytes)) = BUILTIN.iter().find(|(stem, _)| *stem == arg) {
-            return Ok(Protocol::from_toml(&format!("built-in {stem}.toml"), stem, bytes)?);
+            return Ok(Protocol::from_toml(
+                &format!("built-in {stem}.toml"),
+                stem,
+                bytes,
+            )?);
         }
         let known = self.ids();
         let hint = closest(arg, &known)
             .map(|k| format!("; did you mean `{k}`?"))
-            .unwrap_or_else(|| format!("; known protocols: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
-        Err(LoadError::Unknown { name: arg.to_string(), hint })
+            .unwrap_or_else(|| {
+                format!(
+                    "; known protocols: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        Err(LoadError::Unknown {
+            name: arg.to_string(),
+            hint,
+        })
     }
 
     /// The ids that can be looked up: the directory's first, then the built-in ones not shadowed.
@@ -122,15 +143,20 @@ impl Catalog {
 
     /// Whether an id comes from the built-in protocols (and is not shadowed by the directory).
     pub fn is_builtin(&self, id: &str) -> bool {
-        let shadowed = self.dir.as_ref().is_some_and(|d| d.join(format!("{id}.toml")).exists());
+        let shadowed = self
+            .dir
+            .as_ref()
+            .is_some_and(|d| d.join(format!("{id}.toml")).exists());
         !shadowed && BUILTIN.iter().any(|(stem, _)| *stem == id)
     }
 }
 
 fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
-    let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| LoadError::Read {
-        path: shown.to_string(),
-        reason,
+    let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| {
+        LoadError::Read {
+            path: shown.to_string(),
+            reason,
+        }
     })?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     Ok(Protocol::from_toml(shown, stem, &bytes)?)

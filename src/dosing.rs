@@ -142,10 +142,17 @@ pub fn dosing_weight(
                 return Err(not_positive(basis));
             }
             if ideal < w {
-                formula.push(format!("{} kg is below the actual {ws} kg, so the dose is computed from {} kg", format_decimal(&ideal), format_decimal(&ideal)));
+                formula.push(format!(
+                    "{} kg is below the actual {ws} kg, so the dose is computed from {} kg",
+                    format_decimal(&ideal),
+                    format_decimal(&ideal)
+                ));
                 ideal
             } else {
-                formula.push(format!("{} kg is not below the actual {ws} kg, so the actual weight is used", format_decimal(&ideal)));
+                formula.push(format!(
+                    "{} kg is not below the actual {ws} kg, so the actual weight is used",
+                    format_decimal(&ideal)
+                ));
                 w.clone()
             }
         }
@@ -164,7 +171,10 @@ pub fn dosing_weight(
                 ));
                 adjusted
             } else {
-                formula.push(format!("the actual {ws} kg is not above the ideal {} kg, so the actual weight is used", format_decimal(&ideal)));
+                formula.push(format!(
+                    "the actual {ws} kg is not above the ideal {} kg, so the actual weight is used",
+                    format_decimal(&ideal)
+                ));
                 w.clone()
             }
         }
@@ -219,27 +229,56 @@ mod tests {
 
     #[test]
     fn matches_hand_computed_values_for_a_woman_of_170_cm() {
-        assert_eq!(weight(WeightBasis::Ideal, "90", "170", Sex::Female), "61.4 kg");
-        assert_eq!(weight(WeightBasis::Adjusted, "90", "170", Sex::Female), "72.8 kg");
-        assert_eq!(weight(WeightBasis::Lean, "90", "170", Sex::Female), "50.9 kg");
-        assert_eq!(weight(WeightBasis::Ideal, "55", "170", Sex::Female), "55 kg");
-        assert_eq!(weight(WeightBasis::Adjusted, "55", "170", Sex::Female), "55 kg");
-        assert_eq!(weight(WeightBasis::Actual, "55", "170", Sex::Female), "55 kg");
+        assert_eq!(
+            weight(WeightBasis::Ideal, "90", "170", Sex::Female),
+            "61.4 kg"
+        );
+        assert_eq!(
+            weight(WeightBasis::Adjusted, "90", "170", Sex::Female),
+            "72.8 kg"
+        );
+        assert_eq!(
+            weight(WeightBasis::Lean, "90", "170", Sex::Female),
+            "50.9 kg"
+        );
+        assert_eq!(
+            weight(WeightBasis::Ideal, "55", "170", Sex::Female),
+            "55 kg"
+        );
+        assert_eq!(
+            weight(WeightBasis::Adjusted, "55", "170", Sex::Female),
+            "55 kg"
+        );
+        assert_eq!(
+            weight(WeightBasis::Actual, "55", "170", Sex::Female),
+            "55 kg"
+        );
     }
 
     #[test]
     fn a_man_of_180_cm() {
         // 180 ÷ 2.54 = 70.866…; 50 + 2.3 × 10.866… = 74.992… → 74.9
-        assert_eq!(weight(WeightBasis::Ideal, "100", "180", Sex::Male), "74.9 kg");
+        assert_eq!(
+            weight(WeightBasis::Ideal, "100", "180", Sex::Male),
+            "74.9 kg"
+        );
         // 74.9 + 0.4 × 25.1 = 84.94 → 84.9
-        assert_eq!(weight(WeightBasis::Adjusted, "100", "180", Sex::Male), "84.9 kg");
+        assert_eq!(
+            weight(WeightBasis::Adjusted, "100", "180", Sex::Male),
+            "84.9 kg"
+        );
     }
 
     #[test]
     fn names_the_missing_flag() {
-        let e = dosing_weight(WeightBasis::Ideal, &units::parse_weight("80").unwrap(), None, Some(Sex::Male))
-            .unwrap_err()
-            .to_string();
+        let e = dosing_weight(
+            WeightBasis::Ideal,
+            &units::parse_weight("80").unwrap(),
+            None,
+            Some(Sex::Male),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("--height"), "{e}");
         assert!(!e.contains("--sex"), "{e}");
     }

@@ -5,8 +5,14 @@
 #[macro_use]
 extern crate uom;
 
-pub mod units;
+pub mod app;
 pub mod catalog;
-pub mod protocol;
+pub mod check;
+pub mod cli;
 pub mod dosing;
+pub mod explain;
 pub mod plan;
+pub mod protocol;
+pub mod render;
+pub mod show;
+pub mod units;

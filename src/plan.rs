@@ -119,7 +119,7 @@ pub enum PlanError {
         protocol: String,
     },
     /// Outside a soft limit and no reason stated.
-    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit <REASON>`")]
+    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"`")]
     SoftLimit {
         weight: String,
         side: &'static str,
@@ -142,7 +142,10 @@ pub enum PlanError {
 impl PlanError {
     /// Whether the error is a refusal by a weight limit (exit status 3) rather than bad input.
     pub fn is_limit(&self) -> bool {
-        matches!(self, PlanError::HardLimit { .. } | PlanError::SoftLimit { .. })
+        matches!(
+            self,
+            PlanError::HardLimit { .. } | PlanError::SoftLimit { .. }
+        )
     }
 }
 
@@ -179,7 +182,11 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
         };
         return Ok(Some(SoftLimitAccepted {
             limit: if below { "soft_min" } else { "soft_max" },
-            value: if below { l.soft_min.clone() } else { l.soft_max.clone() },
+            value: if below {
+                l.soft_min.clone()
+            } else {
+                l.soft_max.clone()
+            },
             reason: reason.to_string(),
         }));
     }
@@ -225,13 +232,22 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
 
     // 3. planned total: whole increments, rounded down.
     let steps = (&calculated_total.value / &p.increment.value).floor();
-    let planned_total = DrugMass { value: &steps * &p.increment.value, ..calculated_total.clone() };
-    let rounded_off = DrugMass { value: &calculated_total.value - &planned_total.value, ..calculated_total.clone() };
+    let planned_total = DrugMass {
+        value: &steps * &p.increment.value,
+        ..calculated_total.clone()
+    };
+    let rounded_off = DrugMass {
+        value: &calculated_total.value - &planned_total.value,
+        ..calculated_total.clone()
+    };
 
     // 4. split into doses of whole increments that differ by at most one, larger ones last.
     let n = int(count as i64);
     let per = (&steps / &n).floor();
-    let larger = (&steps - &per * &n).to_integer().to_u64().expect("remainder below count");
+    let larger = (&steps - &per * &n)
+        .to_integer()
+        .to_u64()
+        .expect("remainder below count");
     if per.is_zero() {
         return Err(PlanError::ZeroBolus {
             total: units::show_mass(&planned_total, p.unit),
@@ -239,15 +255,25 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
             increment: units::show_mass(&p.increment, p.unit),
         });
     }
-    let base_dose = DrugMass { value: &per * &p.increment.value, ..calculated_total.clone() };
-    let bigger = DrugMass { value: &base_dose.value + &p.increment.value, ..calculated_total.clone() };
+    let base_dose = DrugMass {
+        value: &per * &p.increment.value,
+        ..calculated_total.clone()
+    };
+    let bigger = DrugMass {
+        value: &base_dose.value + &p.increment.value,
+        ..calculated_total.clone()
+    };
 
     // 5. times, and volumes with a concentration.
     let mut boluses = Vec::with_capacity(count as usize);
     let mut cumulative = Num::zero();
     let mut volume_rounded = false;
     for k in 1..=count {
-        let dose = if k > count - larger { bigger.clone() } else { base_dose.clone() };
+        let dose = if k > count - larger {
+            bigger.clone()
+        } else {
+            base_dose.clone()
+        };
         cumulative += &dose.value;
         let volume = options.concentration.as_ref().map(|c| {
             let exact: Volume = dose.clone() / c.clone();
@@ -255,12 +281,21 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
             if hundredths != exact.value {
                 volume_rounded = true;
             }
-            Volume { value: hundredths, ..exact }
+            Volume {
+                value: hundredths,
+                ..exact
+            }
         });
         boluses.push(Bolus {
             number: k,
-            offset: Duration { value: &p.interval.value * int(k as i64 - 1), ..p.interval.clone() },
-            cumulative: DrugMass { value: cumulative.clone(), ..dose.clone() },
+            offset: Duration {
+                value: &p.interval.value * int(k as i64 - 1),
+                ..p.interval.clone()
+            },
+            cumulative: DrugMass {
+                value: cumulative.clone(),
+                ..dose.clone()
+            },
             dose,
             volume,
         });
@@ -269,7 +304,12 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
 
     // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
     // same time, so a baseline comes first).
-    let last = boluses.last().expect("count is at least 1").offset.value.clone();
+    let last = boluses
+        .last()
+        .expect("count is at least 1")
+        .offset
+        .value
+        .clone();
     let mut checkpoints: Vec<Checkpoint> = p
         .checkpoints
         .iter()
@@ -306,7 +346,8 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         ));
     }
     if volume_rounded {
-        warnings.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
+        warnings
+            .push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
 
     Ok(Plan {
@@ -336,12 +377,18 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
 /// day relative to the start (-1, 0, 1, …).
 pub fn clock_at(start: Clock, offset: &Duration) -> (Clock, i64) {
     let secs = offset.value.to_integer().to_i64().unwrap_or(0);
-    let start_secs = i64::from(start.hour()) * 3600 + i64::from(start.minute()) * 60 + i64::from(start.second());
+    let start_secs =
+        i64::from(start.hour()) * 3600 + i64::from(start.minute()) * 60 + i64::from(start.second());
     let total = start_secs + secs;
     let day = total.div_euclid(86_400);
     let of_day = total.rem_euclid(86_400);
-    let t = Clock::new((of_day / 3600) as i8, ((of_day / 60) % 60) as i8, (of_day % 60) as i8, 0)
-        .expect("within a day");
+    let t = Clock::new(
+        (of_day / 3600) as i8,
+        ((of_day / 60) % 60) as i8,
+        (of_day % 60) as i8,
+        0,
+    )
+    .expect("within a day");
     (t, day)
 }
 
@@ -358,7 +405,12 @@ pub fn show_clock(t: Clock) -> String {
 pub fn parse_clock(text: &str) -> Result<Clock, String> {
     let b = text.as_bytes();
     let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
-    let bad = || format!("`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`", text.escape_debug());
+    let bad = || {
+        format!(
+            "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
+            text.escape_debug()
+        )
+    };
     if !ok {
         return Err(bad());
     }

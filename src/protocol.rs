@@ -247,23 +247,41 @@ impl Site<'_> {
         })
     }
 
-    fn quantity<Q: Parse>(&self, value: &Spanned<QtyText>, field: &str, kind: Kind) -> Result<Q, ProtocolError> {
+    fn quantity<Q: Parse>(
+        &self,
+        value: &Spanned<QtyText>,
+        field: &str,
+        kind: Kind,
+    ) -> Result<Q, ProtocolError> {
         let text = &value.get_ref().0;
         units::read(text, kind, false)
             .and_then(|_| units::parse::<Q>(text))
-            .map_err(|e| self.field(value, field, format!("expected {}; {}", kind.describe(), e.message)))
+            .map_err(|e| {
+                self.field(
+                    value,
+                    field,
+                    format!("expected {}; {}", kind.describe(), e.message),
+                )
+            })
     }
 
     fn text(&self, value: &Spanned<String>, field: &str) -> Result<String, ProtocolError> {
         let s = value.get_ref();
         if s.trim().is_empty() {
-            return Err(self.field(value, field, "expected some text, found an empty string".into()));
+            return Err(self.field(
+                value,
+                field,
+                "expected some text, found an empty string".into(),
+            ));
         }
         if let Some(c) = s.chars().find(|c| is_unsafe_char(*c)) {
             return Err(self.field(
                 value,
                 field,
-                format!("expected plain text, found the control or direction character U+{:04X}", c as u32),
+                format!(
+                    "expected plain text, found the control or direction character U+{:04X}",
+                    c as u32
+                ),
             ));
         }
         Ok(s.clone())
@@ -287,7 +305,14 @@ impl Protocol {
     pub fn from_toml(file: &str, stem: &str, bytes: &[u8]) -> Result<Protocol, ProtocolError> {
         let site0 = Site { file, text: "" };
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            site0.at(0..0, None, format!("expected UTF-8 text, found a byte that is not UTF-8 at byte {}", e.valid_up_to()))
+            site0.at(
+                0..0,
+                None,
+                format!(
+                    "expected UTF-8 text, found a byte that is not UTF-8 at byte {}",
+                    e.valid_up_to()
+                ),
+            )
         })?;
         let site = Site { file, text };
         if text.starts_with('\u{FEFF}') {
@@ -307,7 +332,12 @@ impl Protocol {
     }
 }
 
-fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Protocol, ProtocolError> {
+fn validate(
+    site: &Site,
+    stem: &str,
+    wire: Wire,
+    sha256: String,
+) -> Result<Protocol, ProtocolError> {
     let Wire {
         schema,
         id,
@@ -330,8 +360,19 @@ fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Proto
         ));
     }
     let id_text = id.get_ref();
-    if id_text.is_empty() || !id_text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        return Err(site.field(&id, "id", format!("expected lowercase letters, digits and `-`, found `{}`", id_text.escape_debug())));
+    if id_text.is_empty()
+        || !id_text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(site.field(
+            &id,
+            "id",
+            format!(
+                "expected lowercase letters, digits and `-`, found `{}`",
+                id_text.escape_debug()
+            ),
+        ));
     }
     if id_text != stem {
         return Err(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
@@ -340,24 +381,41 @@ fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Proto
     let drug = site.text(&drug, "drug")?;
     let route = site.text(&route, "route")?;
     let summary = site.text(&summary, "summary")?;
-    let references = references.iter().map(|r| site.text(r, "references")).collect::<Result<_, _>>()?;
-    let checklist = checklist.iter().map(|c| site.text(c, "checklist")).collect::<Result<_, _>>()?;
+    let references = references
+        .iter()
+        .map(|r| site.text(r, "references"))
+        .collect::<Result<_, _>>()?;
+    let checklist = checklist
+        .iter()
+        .map(|c| site.text(c, "checklist"))
+        .collect::<Result<_, _>>()?;
 
-    let WireDose { per_weight, increment, max_total, weight_basis } = dose;
+    let WireDose {
+        per_weight,
+        increment,
+        max_total,
+        weight_basis,
+    } = dose;
     let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
         .ok()
         .and_then(|r| r.mass_unit());
-    let per_weight_q: DosePerWeight = site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight)?;
+    let per_weight_q: DosePerWeight =
+        site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight)?;
     let unit = unit.expect("a parsed dose per weight has a mass unit");
     let increment_q: DrugMass = site.quantity(&increment, "dose.increment", Kind::DrugMass)?;
     let max_total_q: Option<DrugMass> = match &max_total {
         Some(m) => {
             let q = site.quantity(m, "dose.max_total", Kind::DrugMass)?;
             if !whole_multiple(&q, &increment_q) {
-                return Err(site.field(m, "dose.max_total", format!(
-                    "expected a whole multiple of the increment {}, found `{}`",
-                    units::show_mass(&increment_q, unit), m.get_ref().0
-                )));
+                return Err(site.field(
+                    m,
+                    "dose.max_total",
+                    format!(
+                        "expected a whole multiple of the increment {}, found `{}`",
+                        units::show_mass(&increment_q, unit),
+                        m.get_ref().0
+                    ),
+                ));
             }
             Some(q)
         }
@@ -371,43 +429,84 @@ fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Proto
             "adjusted" => WeightBasis::Adjusted,
             "lean" => WeightBasis::Lean,
             other => {
-                return Err(site.field(b, "dose.weight_basis", format!(
-                    "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`", other.escape_debug()
-                )))
+                return Err(site.field(
+                    b,
+                    "dose.weight_basis",
+                    format!(
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
+                        other.escape_debug()
+                    ),
+                ))
             }
         },
     };
 
-    let WireBoluses { min_count, max_dose, interval } = boluses;
+    let WireBoluses {
+        min_count,
+        max_dose,
+        interval,
+    } = boluses;
     let count = *min_count.get_ref();
     if count < 1 || count as u64 > MAX_BOLUSES {
-        return Err(site.field(&min_count, "boluses.min_count", format!(
-            "expected a whole number from 1 to {MAX_BOLUSES}, found {count}"
-        )));
+        return Err(site.field(
+            &min_count,
+            "boluses.min_count",
+            format!("expected a whole number from 1 to {MAX_BOLUSES}, found {count}"),
+        ));
     }
     let max_dose_q: DrugMass = site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass)?;
     if !whole_multiple(&max_dose_q, &increment_q) {
-        return Err(site.field(&max_dose, "boluses.max_dose", format!(
-            "expected a whole multiple of the increment {}, found `{}`",
-            units::show_mass(&increment_q, unit), max_dose.get_ref().0
-        )));
+        return Err(site.field(
+            &max_dose,
+            "boluses.max_dose",
+            format!(
+                "expected a whole multiple of the increment {}, found `{}`",
+                units::show_mass(&increment_q, unit),
+                max_dose.get_ref().0
+            ),
+        ));
     }
     let interval_q: Duration = site.quantity(&interval, "boluses.interval", Kind::Time)?;
     if !interval_q.value.is_integer() {
-        return Err(site.field(&interval, "boluses.interval", format!(
-            "expected a whole number of seconds, found `{}`", interval.get_ref().0
-        )));
+        return Err(site.field(
+            &interval,
+            "boluses.interval",
+            format!(
+                "expected a whole number of seconds, found `{}`",
+                interval.get_ref().0
+            ),
+        ));
     }
 
-    let WireWeight { hard_min, hard_max, soft_min, soft_max } = weight;
+    let WireWeight {
+        hard_min,
+        hard_max,
+        soft_min,
+        soft_max,
+    } = weight;
     let hmin: BodyMass = site.quantity(&hard_min, "weight.hard_min", Kind::BodyMass)?;
     let hmax: BodyMass = site.quantity(&hard_max, "weight.hard_max", Kind::BodyMass)?;
     let smin: BodyMass = site.quantity(&soft_min, "weight.soft_min", Kind::BodyMass)?;
     let smax: BodyMass = site.quantity(&soft_max, "weight.soft_max", Kind::BodyMass)?;
     let order = [
-        (hmin.value <= smin.value, &soft_min, "weight.soft_min", "at least `hard_min`"),
-        (smin.value < smax.value, &soft_max, "weight.soft_max", "more than `soft_min`"),
-        (smax.value <= hmax.value, &hard_max, "weight.hard_max", "at least `soft_max`"),
+        (
+            hmin.value <= smin.value,
+            &soft_min,
+            "weight.soft_min",
+            "at least `hard_min`",
+        ),
+        (
+            smin.value < smax.value,
+            &soft_max,
+            "weight.soft_max",
+            "more than `soft_min`",
+        ),
+        (
+            smax.value <= hmax.value,
+            &hard_max,
+            "weight.hard_max",
+            "at least `soft_max`",
+        ),
     ];
     for (ok, at, field, rule) in order {
         if !ok {
@@ -420,27 +519,50 @@ fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Proto
 
     let mut rules = Vec::with_capacity(checkpoints.len());
     for (i, c) in checkpoints.iter().enumerate() {
-        let WireCheckpoint { relative_to, offset, action } = c;
+        let WireCheckpoint {
+            relative_to,
+            offset,
+            action,
+        } = c;
         let n = i + 1;
         let anchor = match relative_to.get_ref().as_str() {
             "first" => Anchor::First,
             "last" => Anchor::Last,
             other => {
-                return Err(site.field(relative_to, &format!("checkpoints[{n}].relative_to"), format!(
-                    "expected `first` or `last`, found `{}`", other.escape_debug()
-                )))
+                return Err(site.field(
+                    relative_to,
+                    &format!("checkpoints[{n}].relative_to"),
+                    format!(
+                        "expected `first` or `last`, found `{}`",
+                        other.escape_debug()
+                    ),
+                ))
             }
         };
         let field = format!("checkpoints[{n}].offset");
-        let offset_q = units::parse_offset(&offset.get_ref().0)
-            .map_err(|e| site.field(offset, &field, format!("expected {} (signed); {}", Kind::Time.describe(), e.message)))?;
+        let offset_q = units::parse_offset(&offset.get_ref().0).map_err(|e| {
+            site.field(
+                offset,
+                &field,
+                format!("expected {} (signed); {}", Kind::Time.describe(), e.message),
+            )
+        })?;
         if !offset_q.value.is_integer() {
-            return Err(site.field(offset, &field, format!(
-                "expected a whole number of seconds, found `{}`", offset.get_ref().0
-            )));
+            return Err(site.field(
+                offset,
+                &field,
+                format!(
+                    "expected a whole number of seconds, found `{}`",
+                    offset.get_ref().0
+                ),
+            ));
         }
         let action = site.text(action, &format!("checkpoints[{n}].action"))?;
-        rules.push(CheckpointRule { relative_to: anchor, offset: offset_q, action });
+        rules.push(CheckpointRule {
+            relative_to: anchor,
+            offset: offset_q,
+            action,
+        });
     }
     debug_assert!(!per_weight_q.value.is_zero());
 
@@ -458,7 +580,12 @@ fn validate(site: &Site, stem: &str, wire: Wire, sha256: String) -> Result<Proto
         min_count: count as u64,
         max_dose: max_dose_q,
         interval: interval_q,
-        limits: WeightLimits { hard_min: hmin, hard_max: hmax, soft_min: smin, soft_max: smax },
+        limits: WeightLimits {
+            hard_min: hmin,
+            hard_max: hmax,
+            soft_min: smin,
+            soft_max: smax,
+        },
         checklist,
         checkpoints: rules,
         unit,

@@ -144,11 +144,11 @@ mod dims {
     }
 }
 
-pub use dims::exact::{Concentration, DosePerWeight, DrugMass, Length, Volume};
 /// The patient's body weight; only kilograms exist.
 pub use dims::exact::BodyMass;
 /// A span of time, signed where it is an offset.
 pub use dims::exact::Time as Duration;
+pub use dims::exact::{Concentration, DosePerWeight, DrugMass, Length, Volume};
 
 /// A mass unit in which drug amounts are written and shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -220,8 +220,17 @@ pub fn parse_decimal(text: &str) -> Result<Num, ParseError> {
 fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if allow_sign => (true, rest),
-        Some(_) => return Err(err(format!("`{text}` is negative; a positive number is needed"))),
-        None => (false, text.strip_prefix('+').filter(|_| allow_sign).unwrap_or(text)),
+        Some(_) => {
+            return Err(err(format!(
+                "`{text}` is negative; a positive number is needed"
+            )))
+        }
+        None => (
+            false,
+            text.strip_prefix('+')
+                .filter(|_| allow_sign)
+                .unwrap_or(text),
+        ),
     };
     if digits.is_empty() {
         return Err(err("the number is missing"));
@@ -291,7 +300,11 @@ pub fn format_decimal(value: &Num) -> String {
         d /= &five;
         fives += 1;
     }
-    let places = if d.is_one() { twos.max(fives) } else { MAX_DECIMALS as u32 };
+    let places = if d.is_one() {
+        twos.max(fives)
+    } else {
+        MAX_DECIMALS as u32
+    };
     let scale = BigInt::from(10).pow(places);
     let scaled = (value.numer() * &scale).div_floor(&denom);
     let (int, frac) = scaled.div_rem(&scale);
@@ -352,8 +365,13 @@ fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
     if lower.starts_with("inf") || lower.starts_with("nan") {
         return Err(err(format!("`{text}` is not a finite number")));
     }
-    if !number.is_empty() && lower.starts_with('e') && lower[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
-        return Err(err(format!("`{text}` uses an exponent; write the number out in full")));
+    if !number.is_empty()
+        && lower.starts_with('e')
+        && lower[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+    {
+        return Err(err(format!(
+            "`{text}` uses an exponent; write the number out in full"
+        )));
     }
     if number.is_empty() {
         return Err(err(format!("`{text}` does not start with a number")));
@@ -503,7 +521,9 @@ macro_rules! parse_as {
             fn parse_text(text: &str) -> Result<Self, ParseError> {
                 let reading = read(text, $kind, false)?;
                 if reading.number.is_zero() {
-                    return Err(err(format!("`{text}` is zero; a value greater than zero is needed")));
+                    return Err(err(format!(
+                        "`{text}` is zero; a value greater than zero is needed"
+                    )));
                 }
                 Ok($ty::new::<$base>(reading.base()))
             }
@@ -514,8 +534,16 @@ macro_rules! parse_as {
 parse_as!(DrugMass, Kind::DrugMass, dims::drug_mass::microgram);
 parse_as!(BodyMass, Kind::BodyMass, dims::body_mass::kilogram);
 parse_as!(Volume, Kind::Volume, dims::volume::milliliter);
-parse_as!(Concentration, Kind::Concentration, dims::concentration::microgram_per_milliliter);
-parse_as!(DosePerWeight, Kind::DosePerWeight, dims::dose_per_weight::microgram_per_kilogram);
+parse_as!(
+    Concentration,
+    Kind::Concentration,
+    dims::concentration::microgram_per_milliliter
+);
+parse_as!(
+    DosePerWeight,
+    Kind::DosePerWeight,
+    dims::dose_per_weight::microgram_per_kilogram
+);
 parse_as!(Length, Kind::Length, dims::length::centimeter);
 parse_as!(Duration, Kind::Time, dims::time::second);
 
@@ -589,11 +617,19 @@ pub fn show_ml(v: &Volume) -> String {
 }
 /// `2 mg/kg`.
 pub fn show_per_kg(d: &DosePerWeight, unit: MassUnit) -> String {
-    format!("{} {}/kg", format_decimal(&per_kg_in(d, unit)), unit.symbol())
+    format!(
+        "{} {}/kg",
+        format_decimal(&per_kg_in(d, unit)),
+        unit.symbol()
+    )
 }
 /// `10 mg/mL`.
 pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
-    format!("{} {}/mL", format_decimal(&per_ml_in(c, unit)), unit.symbol())
+    format!(
+        "{} {}/mL",
+        format_decimal(&per_ml_in(c, unit)),
+        unit.symbol()
+    )
 }
 
 /// A duration in minutes when that is a whole or short decimal, else in seconds.
@@ -633,7 +669,13 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
     let lower = unit.to_ascii_lowercase();
     if matches!(lower.as_str(), "lb" | "lbs" | "pound" | "pounds" | "#") {
         let hint = parse_decimal(number)
-            .map(|n| format!("; {text} is about {} kg: enter the weight in kilograms, such as `--weight {}`", pounds_to_kg_text(&n), pounds_to_kg_text(&n)))
+            .map(|n| {
+                format!(
+                    "; {text} is about {} kg: enter the weight in kilograms, such as `--weight {}`",
+                    pounds_to_kg_text(&n),
+                    pounds_to_kg_text(&n)
+                )
+            })
             .unwrap_or_default();
         return Err(err(format!(
             "weight in pounds is refused: doses are computed from kilograms only{hint}"
@@ -646,7 +688,9 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
     }
     let value = parse_decimal(number)?;
     if value.is_zero() {
-        return Err(err(format!("`{text}` is zero; a weight greater than zero is needed")));
+        return Err(err(format!(
+            "`{text}` is zero; a weight greater than zero is needed"
+        )));
     }
     Ok(kg(value))
 }
@@ -703,11 +747,26 @@ mod tests {
         assert_eq!(parse::<DosePerWeight>("1 mg/kg").unwrap().value, int(1_000));
         // uom's own coefficients agree with ours, and are exact.
         use uom::Conversion;
-        assert_eq!(<dims::drug_mass::milligram as Conversion<Num>>::coefficient(), int(1_000));
-        assert_eq!(<dims::drug_mass::gram as Conversion<Num>>::coefficient(), int(1_000_000));
-        assert_eq!(<dims::time::minute as Conversion<Num>>::coefficient(), int(60));
-        assert_eq!(<dims::time::hour as Conversion<Num>>::coefficient(), int(3_600));
-        assert_eq!(<dims::length::meter as Conversion<Num>>::coefficient(), int(100));
+        assert_eq!(
+            <dims::drug_mass::milligram as Conversion<Num>>::coefficient(),
+            int(1_000)
+        );
+        assert_eq!(
+            <dims::drug_mass::gram as Conversion<Num>>::coefficient(),
+            int(1_000_000)
+        );
+        assert_eq!(
+            <dims::time::minute as Conversion<Num>>::coefficient(),
+            int(60)
+        );
+        assert_eq!(
+            <dims::time::hour as Conversion<Num>>::coefficient(),
+            int(3_600)
+        );
+        assert_eq!(
+            <dims::length::meter as Conversion<Num>>::coefficient(),
+            int(100)
+        );
         assert_eq!(
             <dims::concentration::milligram_per_milliliter as Conversion<Num>>::coefficient(),
             int(1_000)
@@ -758,7 +817,9 @@ mod tests {
 
     #[test]
     fn refuses_numbers_that_invite_errors() {
-        for bad in [".5", "5.", "1e3", "1E3", "inf", "nan", "1,5", "", "-", "1.2.3", "١٢", "0x10", " 5"] {
+        for bad in [
+            ".5", "5.", "1e3", "1E3", "inf", "nan", "1,5", "", "-", "1.2.3", "١٢", "0x10", " 5",
+        ] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
         }
         assert!(parse_decimal("-5").is_err());
@@ -770,12 +831,27 @@ mod tests {
     #[test]
     fn quantities_check_their_dimension() {
         let e = parse::<DosePerWeight>("2 mg").unwrap_err().message;
-        assert!(e.contains("a dose per body weight such as `2 mg/kg`"), "{e}");
+        assert!(
+            e.contains("a dose per body weight such as `2 mg/kg`"),
+            "{e}"
+        );
         assert!(e.contains("is a drug mass"), "{e}");
-        assert!(parse::<DrugMass>("50").unwrap_err().message.contains("no unit"));
-        assert!(parse::<DrugMass>("5 µg").unwrap_err().message.contains("`mcg`"));
-        assert!(parse::<Volume>("5 cc").unwrap_err().message.contains("`mL`"));
-        assert!(parse::<DrugMass>("0 mg").unwrap_err().message.contains("zero"));
+        assert!(parse::<DrugMass>("50")
+            .unwrap_err()
+            .message
+            .contains("no unit"));
+        assert!(parse::<DrugMass>("5 µg")
+            .unwrap_err()
+            .message
+            .contains("`mcg`"));
+        assert!(parse::<Volume>("5 cc")
+            .unwrap_err()
+            .message
+            .contains("`mL`"));
+        assert!(parse::<DrugMass>("0 mg")
+            .unwrap_err()
+            .message
+            .contains("zero"));
         assert!(parse::<DrugMass>("-1 mg").is_err());
         assert_eq!(parse_offset("-5 min").unwrap().value, int(-300));
         assert_eq!(parse_offset("0 min").unwrap().value, int(0));
@@ -799,7 +875,10 @@ mod tests {
     fn heights_are_centimetres_from_50_to_250() {
         assert_eq!(parse_height("170").unwrap().value, int(170));
         assert_eq!(parse_height("170 cm").unwrap().value, int(170));
-        assert!(parse_height("67 in").unwrap_err().message.contains("centimetres"));
+        assert!(parse_height("67 in")
+            .unwrap_err()
+            .message
+            .contains("centimetres"));
         assert!(parse_height("49.9").is_err());
         assert!(parse_height("250.1").is_err());
         assert!(parse_height("1.7 m").is_err());

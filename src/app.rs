@@ -1,0 +1,172 @@
+//! What each command does: reads the domain request, runs the engine, renders the output.
+//! Output is built whole before anything is written, so a failure leaves standard output empty.
+
+use clap::CommandFactory;
+
+use crate::catalog::{Catalog, LoadError};
+use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
+use crate::plan::{self, PlanError};
+use crate::protocol::Protocol;
+use crate::render::{self, Context};
+use crate::{check, show};
+
+/// What a command produced: text for standard output and standard error, and an exit status
+/// of 0 (done) or 1 (done, and a problem was found).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Outcome {
+    fn out(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Why a command failed: exit status 2 (bad usage or input) or 3 (refused by a limit).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Failure {
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Refused(_) => 3,
+        }
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Failure {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<PlanError> for Failure {
+    fn from(e: PlanError) -> Failure {
+        if e.is_limit() {
+            Failure::Refused(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let catalog = Catalog { dir: cli.protocols };
+    match cli.command {
+        Command::Plan(args) => {
+            let req = cli::plan_request(args).map_err(Failure::Input)?;
+            let protocol = catalog.load(&req.protocol)?;
+            plan_text(&protocol, &req).map(Outcome::out)
+        }
+        Command::Protocols(ProtocolsCommand::List) => Ok(Outcome::out(list(&catalog))),
+        Command::Protocols(ProtocolsCommand::Show { protocol }) => {
+            let protocol = catalog.load(&protocol)?;
+            Ok(Outcome::out(show::render(&protocol)))
+        }
+        Command::Protocols(ProtocolsCommand::Lint { files }) => Ok(lint(&files)),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bolus", &mut buf);
+            Ok(Outcome::out(String::from_utf8(buf).expect("UTF-8")))
+        }
+    }
+}
+
+/// Computes, double-checks and renders a plan.
+pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, Failure> {
+    let plan = plan::compute(protocol, &req.patient, &req.options)?;
+    // Every plan is read back by the checker before it is printed; a plan that breaks a rule
+    // of its own protocol is never shown.
+    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
+        .into_iter()
+        .filter(|f| f.severity == check::Severity::Violation)
+        .collect();
+    if let Some(f) = broken.first() {
+        return Err(Failure::Input(format!(
+            "internal error: the computed plan fails its own check ({}); no plan is printed",
+            f.message
+        )));
+    }
+    let ctx = Context {
+        protocol,
+        weight_entered: &req.weight_entered,
+        explain: req.explain,
+    };
+    Ok(match req.format {
+        PlanFormat::Text => render::text::render(&ctx, &plan),
+        PlanFormat::Json => render::json::render(&ctx, &plan),
+        PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
+        PlanFormat::Csv => render::csv::render(&ctx, &plan),
+    })
+}
+
+fn list(catalog: &Catalog) -> String {
+    let mut rows = vec![vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()]];
+    for id in catalog.ids() {
+        let source = if catalog.is_builtin(&id) {
+            "built-in"
+        } else {
+            "directory"
+        };
+        let title = match catalog.load(&id) {
+            Ok(p) => p.title,
+            Err(e) => format!("(invalid: {e})"),
+        };
+        rows.push(vec![id, source.into(), title]);
+    }
+    let mut out = render::columns(&rows, &[]).join("\n");
+    out.push('\n');
+    out
+}
+
+fn lint(files: &[std::path::PathBuf]) -> Outcome {
+    let mut o = Outcome::default();
+    let mut bad = 0;
+    for f in files {
+        let shown = f.display().to_string();
+        match catalog_file(f, &shown) {
+            Ok(p) => o.stdout.push_str(&format!(
+                "ok  {shown}  ({}, sha256 {})\n",
+                p.id,
+                &p.sha256[..12]
+            )),
+            Err(e) => {
+                bad += 1;
+                o.stderr.push_str(&format!("error: {e}\n"));
+            }
+        }
+    }
+    if bad > 0 {
+        o.stderr.push_str(&format!(
+            "{bad} of {} protocol files {} errors\n",
+            files.len(),
+            if bad == 1 { "has" } else { "have" }
+        ));
+        o.code = 1;
+    }
+    o
+}
+
+fn catalog_file(path: &std::path::Path, shown: &str) -> Result<Protocol, LoadError> {
+    let bytes =
+        crate::catalog::read_limited(path, crate::catalog::MAX_PROTOCOL_BYTES, "protocol file")
+            .map_err(|reason| LoadError::Read {
+                path: shown.to_string(),
+                reason,
+            })?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    Ok(Protocol::from_toml(shown, stem, &bytes)?)
+}

@@ -1,0 +1,229 @@
+//! The protocol's rules applied to a list of boluses: a plan a physician wrote, or one the
+//! engine made (every plan is checked this way before it is printed).
+
+use num_traits::Zero;
+
+use crate::plan::Plan;
+use crate::protocol::Protocol;
+use crate::units::{self, int, DrugMass, Duration, Num};
+
+/// A bolus as written: when, and how much.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Time after the first bolus.
+    pub offset: Duration,
+    pub dose: DrugMass,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Breaks a rule of the protocol (exit status 1).
+    Violation,
+    /// Worth a second look, within the rules.
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Violation => "violation",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One thing found in a plan.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A short stable name: `max_dose`, `total`, `count`, `interval`, `increment`, `under_total`,
+    /// `long_interval`.
+    pub rule: &'static str,
+    /// The bolus it concerns, from 1, if one.
+    pub bolus: Option<usize>,
+    pub message: String,
+}
+
+/// A rule of the protocol as applied to this patient, for the "verified against" list.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub rule: &'static str,
+    pub text: String,
+}
+
+/// Spacing more than this many times the interval is called much longer.
+pub const LONG_INTERVAL_FACTOR: i64 = 2;
+
+/// The rules a plan for this patient must keep, in the protocol's numbers.
+pub fn rules(p: &Protocol, expected: &Plan) -> Vec<Rule> {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    vec![
+        Rule {
+            rule: "max_dose",
+            text: format!("each bolus at most {}", m(&p.max_dose)),
+        },
+        Rule {
+            rule: "total",
+            text: format!(
+                "total not above the calculated total of {}",
+                m(&expected.calculated_total)
+            ),
+        },
+        Rule {
+            rule: "count",
+            text: format!(
+                "at least {} boluses for {}",
+                expected.count,
+                units::show_kg(&expected.weight)
+            ),
+        },
+        Rule {
+            rule: "interval",
+            text: format!(
+                "at least {} between boluses",
+                units::show_minutes(&p.interval)
+            ),
+        },
+        Rule {
+            rule: "increment",
+            text: format!("each dose a whole number of {}", m(&p.increment)),
+        },
+        Rule {
+            rule: "under_total",
+            text: format!(
+                "total not under the planned total of {}",
+                m(&expected.planned_total)
+            ),
+        },
+    ]
+}
+
+/// Applies the protocol's rules, with the plan the engine makes for the same patient as the
+/// reference for the totals and the count.
+pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Finding> {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let mut out = Vec::new();
+    let mut push = |severity, rule, bolus: Option<usize>, message: String| {
+        out.push(Finding {
+            severity,
+            rule,
+            bolus,
+            message,
+        })
+    };
+    for (i, b) in written.iter().enumerate() {
+        let n = i + 1;
+        if b.dose.value > p.max_dose.value {
+            push(
+                Severity::Violation,
+                "max_dose",
+                Some(n),
+                format!(
+                    "bolus {n} is {}; the protocol allows at most {} per bolus",
+                    m(&b.dose),
+                    m(&p.max_dose)
+                ),
+            );
+        }
+        if !(&b.dose.value / &p.increment.value).is_integer() {
+            push(
+                Severity::Warning,
+                "increment",
+                Some(n),
+                format!(
+                    "bolus {n} is {}, not a whole number of the protocol's increment of {}",
+                    m(&b.dose),
+                    m(&p.increment)
+                ),
+            );
+        }
+        if i > 0 {
+            let gap = &b.offset.value - &written[i - 1].offset.value;
+            let gap_d = Duration {
+                value: gap.clone(),
+                ..b.offset.clone()
+            };
+            if gap < p.interval.value {
+                push(
+                    Severity::Violation,
+                    "interval",
+                    Some(n),
+                    format!(
+                        "bolus {n} is {} after bolus {}; the protocol asks for {} between boluses",
+                        units::show_minutes(&gap_d),
+                        n - 1,
+                        units::show_minutes(&p.interval)
+                    ),
+                );
+            } else if gap > &p.interval.value * int(LONG_INTERVAL_FACTOR) {
+                push(
+                    Severity::Warning,
+                    "long_interval",
+                    Some(n),
+                    format!(
+                        "bolus {n} is {} after bolus {}, more than twice the protocol's {}",
+                        units::show_minutes(&gap_d),
+                        n - 1,
+                        units::show_minutes(&p.interval)
+                    ),
+                );
+            }
+        }
+    }
+    let total: Num = written
+        .iter()
+        .fold(Num::zero(), |acc, b| acc + &b.dose.value);
+    let total_d = DrugMass {
+        value: total.clone(),
+        ..p.increment.clone()
+    };
+    if written.len() < expected.count as usize {
+        push(
+            Severity::Violation,
+            "count",
+            None,
+            format!(
+                "the plan has {} boluses; the protocol needs at least {} for {}",
+                written.len(),
+                expected.count,
+                units::show_kg(&expected.weight)
+            ),
+        );
+    }
+    if total > expected.calculated_total.value {
+        push(
+            Severity::Violation,
+            "total",
+            None,
+            format!(
+                "the total is {}, more than the calculated total of {}",
+                m(&total_d),
+                m(&expected.calculated_total)
+            ),
+        );
+    } else if total < expected.planned_total.value {
+        push(
+            Severity::Warning,
+            "under_total",
+            None,
+            format!(
+                "the total is {}, less than the planned total of {}",
+                m(&total_d),
+                m(&expected.planned_total)
+            ),
+        );
+    }
+    out
+}
+
+/// The engine's own plan as written boluses.
+pub fn written_of(plan: &Plan) -> Vec<Written> {
+    plan.boluses
+        .iter()
+        .map(|b| Written {
+            offset: b.offset.clone(),
+            dose: b.dose.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,218 @@
+//! The command line: clap's definitions, converted once into plain domain types. Nothing else
+//! in the crate imports clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::dosing::Sex;
+use crate::plan::{self, Options, Patient};
+use crate::units;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 done; 1 done, and a problem was found (lint found an error); 2 bad usage, bad input, \
+or an unreadable or invalid protocol; 3 refused by a weight limit.
+
+Examples:
+  bolus plan ketamine-kap-iv --weight 82 --start 14:00
+  bolus plan ketamine-kap-iv --weight 73.3 --explain
+  bolus plan ketamine-kap-iv --weight 82 --format json
+  bolus protocols show ketamine-kap-iv";
+
+/// Turn a weight-based dosing protocol into a timed bolus plan that a physician verifies and signs.
+#[derive(Debug, Parser)]
+#[command(name = "bolus", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// A directory of protocol files, searched by id before the built-in protocols.
+    #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
+    pub protocols: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the bolus plan for a patient, with the arithmetic shown.
+    Plan(PlanArgs),
+    /// List, show and lint protocols.
+    #[command(subcommand)]
+    Protocols(ProtocolsCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub weight: String,
+    /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
+    #[arg(long, value_name = "HH:MM")]
+    pub start: Option<String>,
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume.
+    #[arg(long, value_name = "CONC")]
+    pub concentration: Option<String>,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Show each step of the arithmetic as a sentence with its numbers.
+    #[arg(long)]
+    pub explain: bool,
+    /// Accept a weight outside the protocol's soft limits, stating why; the reason is printed.
+    #[arg(long, value_name = "REASON")]
+    pub accept_soft_limit: Option<String>,
+    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_name = "CM")]
+    pub height: Option<String>,
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SexArg {
+    Female,
+    Male,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProtocolsCommand {
+    /// List the protocols that can be named by id.
+    List,
+    /// Show a protocol in plain words, with the weights where its plans change.
+    Show {
+        /// A protocol id or a path to a protocol file.
+        protocol: String,
+    },
+    /// Check protocol files and report every error; exit status 1 when any file has one.
+    Lint {
+        /// Protocol files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// A request to make a plan, in domain types.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub protocol: String,
+    pub weight_entered: String,
+    pub patient: Patient,
+    pub options: Options,
+    pub format: PlanFormat,
+    pub explain: bool,
+}
+
+impl From<SexArg> for Sex {
+    fn from(s: SexArg) -> Sex {
+        match s {
+            SexArg::Female => Sex::Female,
+            SexArg::Male => Sex::Male,
+        }
+    }
+}
+
+/// Converts the plan arguments, checking every value.
+pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+    let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
+    let height = a
+        .height
+        .as_deref()
+        .map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid `--height`: {e}"))?;
+    let start = a
+        .start
+        .as_deref()
+        .map(plan::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid `--start`: {e}"))?;
+    let concentration = a
+        .concentration
+        .as_deref()
+        .map(units::parse::<units::Concentration>)
+        .transpose()
+        .map_err(|e| format!("invalid `--concentration`: {e}"))?;
+    Ok(PlanRequest {
+        protocol: a.protocol,
+        weight_entered: a.weight,
+        patient: Patient {
+            weight,
+            height,
+            sex: a.sex.map(Sex::from),
+            soft_limit_reason: a.accept_soft_limit,
+        },
+        options: Options {
+            start,
+            concentration,
+        },
+        format: a.format,
+        explain: a.explain,
+    })
+}
+
+/// The man page, with a section for each subcommand and the EXIT STATUS and EXAMPLES
+/// sections, as roff.
+pub fn man_page() -> String {
+    let cmd = Cli::command();
+    let mut out = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone()).date("2026-11-22");
+    man.render_title(&mut out).expect("in memory");
+    man.render_name_section(&mut out).expect("in memory");
+    man.render_synopsis_section(&mut out).expect("in memory");
+    man.render_description_section(&mut out).expect("in memory");
+    man.render_options_section(&mut out).expect("in memory");
+    let mut text = String::from_utf8(out).expect("UTF-8");
+    text.push_str(".SH COMMANDS\n");
+    let mut stack: Vec<(String, clap::Command)> = cmd
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .map(|c| (format!("bolus {}", c.get_name()), c.clone()))
+        .collect();
+    stack.reverse();
+    while let Some((name, sub)) = stack.pop() {
+        let nested: Vec<_> = sub
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .map(|c| (format!("{name} {}", c.get_name()), c.clone()))
+            .collect();
+        let sub = sub.bin_name(name.clone()).name(name.clone());
+        let man = clap_mangen::Man::new(sub.clone());
+        let mut buf = Vec::new();
+        man.render_synopsis_section(&mut buf).expect("in memory");
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(&mut buf).expect("in memory");
+        }
+        let body = String::from_utf8(buf).expect("UTF-8");
+        text.push_str(&format!(".SS \"{name}\"\n"));
+        if let Some(about) = sub.get_about() {
+            text.push_str(&format!("{about}\n.PP\n"));
+        }
+        for line in body.lines() {
+            if line.starts_with(".SH ") {
+                continue;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        stack.extend(nested.into_iter().rev());
+    }
+    text.push_str(MAN_EXTRA);
+    text
+}
+
+const MAN_EXTRA: &str = include_str!("man_extra.roff");

@@ -1,0 +1,167 @@
+//! The arithmetic of a plan, step by step, as sentences a trainee can redo with a pencil.
+
+use crate::plan::{CountReason, Plan};
+use crate::protocol::{Anchor, Protocol};
+use crate::units::{self, format_decimal, int, DrugMass};
+
+/// The numbers joined as `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `146.6 mg ÷ 50 mg = 2.932, rounded up to 3`: the count by division, as a phrase.
+pub fn division(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let q = &plan.quotient;
+    let shown = if units::terminates(q) {
+        format_decimal(q)
+    } else {
+        format!("{}…", format_decimal(q))
+    };
+    let up = q.ceil();
+    let rounded = if q.is_integer() {
+        String::new()
+    } else {
+        format!(", rounded up to {}", format_decimal(&up))
+    };
+    format!(
+        "{} ÷ {} = {shown}{rounded}",
+        m(&plan.calculated_total),
+        m(&p.max_dose)
+    )
+}
+
+/// Each step of the computation as a sentence with its numbers.
+pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let mut out = Vec::new();
+    let dw = units::show_kg(&plan.dosing.value);
+    if !plan.dosing.formula.is_empty() {
+        out.push(format!(
+            "The protocol doses on {} body weight: {}.",
+            plan.dosing.basis.as_str(),
+            plan.dosing.formula.join("; ")
+        ));
+    }
+    let per = units::show_per_kg(&p.per_weight, p.unit);
+    out.push(format!(
+        "Multiply the dose per weight by the dosing weight: {per} × {dw} = {}{}",
+        m(&plan.product),
+        if plan.capped {
+            format!(", more than the protocol's maximum total, so the calculated total is capped at {}.", m(&plan.calculated_total))
+        } else {
+            ". This is the calculated total.".to_string()
+        }
+    ));
+    let div = division(p, plan);
+    out.push(match plan.count_reason {
+        CountReason::Division => format!(
+            "No bolus may exceed {}: {div} boluses, more than the protocol's minimum of {}, so {} boluses.",
+            m(&p.max_dose), p.min_count, plan.count
+        ),
+        CountReason::Minimum => format!(
+            "No bolus may exceed {}: {div} boluses would do, but the protocol asks for at least {}, so {} boluses.",
+            m(&p.max_dose), p.min_count, plan.count
+        ),
+    });
+    out.push(if plan.rounded_off.value == int(0) {
+        format!(
+            "Doses are whole multiples of {}: {} already is one, so nothing is rounded off; the planned total is {}.",
+            m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total)
+        )
+    } else {
+        format!(
+            "Doses are whole multiples of {}, rounded down, never up: {} becomes {}, {} less. This is the planned total.",
+            m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total), m(&plan.rounded_off)
+        )
+    });
+    let steps = &plan.planned_total.value / &p.increment.value;
+    let per_steps = &plan.base_dose.value / &p.increment.value;
+    let unit_is_one = p.increment.value == units::mass(int(1), p.unit).value;
+    let split = if unit_is_one {
+        format!(
+            "Split {} into {} boluses: {} ÷ {} = {} each, remainder {}",
+            m(&plan.planned_total),
+            plan.count,
+            format_decimal(&steps),
+            plan.count,
+            m(&plan.base_dose),
+            m(&units::mass(int(plan.larger as i64), p.unit))
+        )
+    } else {
+        format!(
+            "Split {} into {} boluses: it is {} steps of {}; {} ÷ {} = {} steps ({}) each, remainder {} steps",
+            m(&plan.planned_total), plan.count, format_decimal(&steps), m(&p.increment),
+            format_decimal(&steps), plan.count, format_decimal(&per_steps), m(&plan.base_dose), plan.larger
+        )
+    };
+    let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
+    out.push(if plan.larger == 0 {
+        format!("{split}, so every bolus is {}.", m(&plan.base_dose))
+    } else {
+        format!(
+            "{split}: the last {} {} one step of {} more, so the boluses never decrease: {}.",
+            plan.larger,
+            if plan.larger == 1 {
+                "bolus gets"
+            } else {
+                "boluses get"
+            },
+            m(&p.increment),
+            doses.join(", ")
+        )
+    });
+    let offsets: Vec<String> = plan
+        .boluses
+        .iter()
+        .map(|b| format_decimal(&units::minutes_of(&b.offset)))
+        .collect();
+    let mut times = format!(
+        "Boluses are {} apart: at {} min after the first",
+        units::show_minutes(&p.interval),
+        join_and(&offsets)
+    );
+    if plan.start.is_some() {
+        let clocks: Vec<String> = plan
+            .boluses
+            .iter()
+            .map(|b| crate::plan::show_clock(plan.clock(&b.offset).expect("start given").0))
+            .collect();
+        times.push_str(&format!(" ({})", join_and(&clocks)));
+    }
+    times.push('.');
+    out.push(times);
+    for c in &plan.checkpoints {
+        let rel = units::minutes_of(&c.rule_offset);
+        let anchor = match c.relative_to {
+            Anchor::First => "first",
+            Anchor::Last => "last",
+        };
+        let when = if rel == int(0) {
+            format!("at the {anchor} bolus")
+        } else if rel < int(0) {
+            format!("{} min before the {anchor} bolus", format_decimal(&-rel))
+        } else {
+            format!("{} min after the {anchor} bolus", format_decimal(&rel))
+        };
+        out.push(format!(
+            "{}: {when}, {}.",
+            c.action,
+            offset_phrase(plan, &c.offset)
+        ));
+    }
+    out
+}
+
+/// `at 50 min (14:50)` or `at -5 min (13:55)`.
+fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
+    let mut s = format!("at {}", units::show_minutes(offset));
+    if let Some((t, _)) = plan.clock(offset) {
+        s.push_str(&format!(" ({})", crate::plan::show_clock(t)));
+    }
+    s
+}

@@ -1,0 +1,38 @@
+//! The plan as CSV, one row per bolus, in the shape `bolus check` reads back: values carry
+//! their units (`36 mg`, `10 min`).
+
+use super::{mass, Context};
+use crate::plan::{self, Plan};
+use crate::units;
+
+/// The header and rows; `time` with `--start`, else `offset`; `volume` with `--concentration`.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "number",
+        if plan.start.is_some() {
+            "time"
+        } else {
+            "offset"
+        },
+        "dose",
+    ];
+    if plan.concentration.is_some() {
+        header.push("volume");
+    }
+    header.push("cumulative");
+    w.write_record(&header).expect("in memory");
+    for b in &plan.boluses {
+        let when = match plan.clock(&b.offset) {
+            Some((t, _)) => plan::show_clock(t),
+            None => units::show_minutes(&b.offset),
+        };
+        let mut row = vec![b.number.to_string(), when, mass(ctx, &b.dose)];
+        if let Some(v) = &b.volume {
+            row.push(units::show_ml(v));
+        }
+        row.push(mass(ctx, &b.cumulative));
+        w.write_record(&row).expect("in memory");
+    }
+    String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
+}

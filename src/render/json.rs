@@ -1,0 +1,160 @@
+//! The plan for scripts: stable, versioned JSON in which every quantity is
+//! `{"value": 41, "unit": "mg"}` and every value is an exact JSON number.
+
+use serde::Serialize;
+
+use super::{clock_text, Context, VERSION};
+use crate::plan::{self, Plan};
+use crate::units::{self, format_decimal, MassUnit, Num};
+
+/// The version of the JSON shape.
+pub const SCHEMA: u32 = 1;
+
+/// A quantity as JSON.
+#[derive(Debug, Serialize)]
+pub struct Qty {
+    pub value: serde_json::Number,
+    pub unit: String,
+}
+
+/// An exact JSON number.
+pub fn number(x: &Num) -> serde_json::Number {
+    format_decimal(x)
+        .parse()
+        .expect("a decimal is a JSON number")
+}
+
+fn qty(x: &Num, unit: &str) -> Qty {
+    Qty {
+        value: number(x),
+        unit: unit.to_string(),
+    }
+}
+
+fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
+    qty(&units::mass_in(x, unit), unit.symbol())
+}
+
+fn minutes(x: &units::Duration) -> Qty {
+    qty(&units::minutes_of(x), "min")
+}
+
+#[derive(Serialize)]
+pub struct Doc {
+    pub schema: u32,
+    pub protocol: ProtocolRef,
+    pub weight: Qty,
+    pub weight_basis: String,
+    pub dosing_weight: Qty,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dosing_weight_formula: Vec<String>,
+    pub dose_per_weight: Qty,
+    pub calculated_total: Qty,
+    pub capped: bool,
+    pub total: Qty,
+    pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concentration: Option<Qty>,
+    pub boluses: Vec<Bolus>,
+    pub checkpoints: Vec<Checkpoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Vec<String>>,
+    pub warnings: Vec<String>,
+    pub generator: String,
+}
+
+#[derive(Serialize)]
+pub struct ProtocolRef {
+    pub id: String,
+    pub title: String,
+    pub drug: String,
+    pub route: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct Bolus {
+    pub number: u64,
+    pub offset: Qty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    pub dose: Qty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Qty>,
+    pub cumulative: Qty,
+}
+
+#[derive(Serialize)]
+pub struct Checkpoint {
+    pub offset: Qty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    pub relative_to: String,
+    pub action: String,
+}
+
+/// The plan as a JSON document.
+pub fn document(ctx: &Context, plan: &Plan) -> Doc {
+    let p = ctx.protocol;
+    let u = p.unit;
+    let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
+    Doc {
+        schema: SCHEMA,
+        protocol: ProtocolRef {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            drug: p.drug.clone(),
+            route: p.route.clone(),
+            sha256: p.sha256.clone(),
+        },
+        weight: qty(&units::kg_of(&plan.weight), "kg"),
+        weight_basis: plan.dosing.basis.as_str().to_string(),
+        dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),
+        dosing_weight_formula: plan.dosing.formula.clone(),
+        dose_per_weight: qty(
+            &units::per_kg_in(&p.per_weight, u),
+            &format!("{}/kg", u.symbol()),
+        ),
+        calculated_total: mass(&plan.calculated_total, u),
+        capped: plan.capped,
+        total: mass(&plan.planned_total, u),
+        count: plan.count,
+        concentration: plan
+            .concentration
+            .as_ref()
+            .map(|c| qty(&units::per_ml_in(c, u), &format!("{}/mL", u.symbol()))),
+        boluses: plan
+            .boluses
+            .iter()
+            .map(|b| Bolus {
+                number: b.number,
+                offset: minutes(&b.offset),
+                time: time(&b.offset),
+                dose: mass(&b.dose, u),
+                volume: b.volume.as_ref().map(|v| qty(&units::ml_of(v), "mL")),
+                cumulative: mass(&b.cumulative, u),
+            })
+            .collect(),
+        checkpoints: plan
+            .checkpoints
+            .iter()
+            .map(|c| Checkpoint {
+                offset: minutes(&c.offset),
+                time: time(&c.offset),
+                relative_to: c.relative_to.as_str().to_string(),
+                action: c.action.clone(),
+            })
+            .collect(),
+        explanation: ctx.explain.then(|| crate::explain::steps(p, plan)),
+        warnings: plan.warnings.clone(),
+        generator: format!("bolus {VERSION}"),
+    }
+}
+
+/// The plan as pretty JSON with a final newline.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let _ = clock_text; // the JSON time has no day marker; the offset tells the day
+    let mut s = serde_json::to_string_pretty(&document(ctx, plan)).expect("serialisable");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,148 @@
+//! The plan as a Markdown document, for a record or a handout.
+
+use std::fmt::Write;
+
+use super::{clock_text, mass, timeline, Context, VERSION};
+use crate::plan::Plan;
+use crate::{check, explain, units};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Renders the plan as Markdown.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
+    let mut o = String::new();
+    let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
+    let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
+    let _ = writeln!(
+        o,
+        "- **Weight:** {} (entered as `{}`)",
+        units::show_kg(&plan.weight),
+        ctx.weight_entered
+    );
+    let _ = writeln!(
+        o,
+        "- **Dosing weight:** {} ({} body weight)",
+        units::show_kg(&plan.dosing.value),
+        plan.dosing.basis.as_str()
+    );
+    for line in &plan.dosing.formula {
+        let _ = writeln!(o, "  - {line}");
+    }
+    if let Some(c) = &plan.concentration {
+        let _ = writeln!(o, "- **Concentration:** {}", units::show_per_ml(c, p.unit));
+    }
+    let _ = writeln!(
+        o,
+        "- **Calculated total:** {} × {} = {}{}",
+        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_kg(&plan.dosing.value),
+        m(&plan.product),
+        if plan.capped {
+            format!(", capped at {}", m(&plan.calculated_total))
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        o,
+        "- **Boluses:** {} ({})",
+        plan.count,
+        explain::division(p, plan)
+    );
+    let _ = writeln!(
+        o,
+        "- **Planned total:** {} (rounded down to a whole number of {})\n",
+        m(&plan.planned_total),
+        m(&p.increment)
+    );
+
+    let _ = writeln!(o, "## How this plan was computed\n");
+    for (i, s) in explain::steps(p, plan).iter().enumerate() {
+        let _ = writeln!(o, "{}. {s}", i + 1);
+    }
+    o.push('\n');
+
+    let _ = writeln!(o, "## Boluses\n");
+    let time = plan.start.is_some();
+    let vol = plan.concentration.is_some();
+    let _ = writeln!(
+        o,
+        "| # |{} Offset | Dose |{} Running total |",
+        if time { " Time |" } else { "" },
+        if vol { " Volume |" } else { "" }
+    );
+    let _ = writeln!(
+        o,
+        "|--:|{}-------:|-----:|{}--------------:|",
+        if time { "------|" } else { "" },
+        if vol { "-------:|" } else { "" }
+    );
+    for b in &plan.boluses {
+        let t = clock_text(plan, &b.offset)
+            .map(|t| format!(" {t} |"))
+            .unwrap_or_default();
+        let v = b
+            .volume
+            .as_ref()
+            .map(|v| format!(" {} |", units::show_ml(v)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "| {} |{t} {} | {} |{v} {} |",
+            b.number,
+            units::show_minutes(&b.offset),
+            m(&b.dose),
+            m(&b.cumulative)
+        );
+    }
+    o.push('\n');
+
+    let _ = writeln!(o, "## Timeline\n");
+    for e in timeline(ctx, plan) {
+        let t = clock_text(plan, &e.offset)
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "- {}{t}: {}",
+            units::show_minutes(&e.offset),
+            cell(&e.what)
+        );
+    }
+    o.push('\n');
+
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(o, "## Warnings\n");
+        for w in &plan.warnings {
+            let _ = writeln!(o, "- {w}");
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "## Verified against protocol `{}`\n", p.id);
+    for r in check::rules(p, plan) {
+        let _ = writeln!(o, "- [x] {}", r.text);
+    }
+    o.push('\n');
+    if !p.checklist.is_empty() {
+        let _ = writeln!(o, "## Checklist\n");
+        for c in &p.checklist {
+            let _ = writeln!(o, "- [ ] {c}");
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}.\n",
+        p.id, p.sha256
+    );
+    let _ = writeln!(
+        o,
+        "Verified by (physician): ____________________  Signature: ____________  Date: __________"
+    );
+    o
+}

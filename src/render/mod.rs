@@ -1,0 +1,107 @@
+//! Output formats for a plan. Each format is its own file; all of them print the same plan.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::plan::{self, Plan};
+use crate::protocol::Protocol;
+use crate::units::{self, Duration};
+
+/// The version of this tool, printed with every plan.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Everything a renderer needs besides the plan.
+pub struct Context<'a> {
+    pub protocol: &'a Protocol,
+    /// The weight as the user typed it.
+    pub weight_entered: &'a str,
+    /// Show each step of the arithmetic as a sentence.
+    pub explain: bool,
+}
+
+/// A clock time with the day marked when it is not the start's: `00:05 (next day)`.
+pub fn clock_text(plan: &Plan, offset: &Duration) -> Option<String> {
+    plan.clock(offset).map(|(t, day)| {
+        let t = plan::show_clock(t);
+        match day {
+            0 => t,
+            1 => format!("{t} (next day)"),
+            -1 => format!("{t} (day before)"),
+            d if d > 1 => format!("{t} (day {})", d + 1),
+            d => format!("{t} ({} days before)", -d),
+        }
+    })
+}
+
+/// `36 mg` in the protocol's unit.
+pub fn mass(ctx: &Context, m: &units::DrugMass) -> String {
+    units::show_mass(m, ctx.protocol.unit)
+}
+
+/// Lays out rows in columns separated by two spaces; the columns listed in `right` are aligned
+/// right. Trailing spaces are trimmed.
+pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(c, s)| {
+                    let pad = widths[c] - s.chars().count();
+                    if right.contains(&c) {
+                        format!("{}{s}", " ".repeat(pad))
+                    } else {
+                        format!("{s}{}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+/// One entry of the timeline: a bolus or a checkpoint, in time order.
+pub struct Event {
+    pub offset: Duration,
+    pub what: String,
+}
+
+/// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.
+pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
+    let mut events: Vec<(u8, Event)> = plan
+        .checkpoints
+        .iter()
+        .map(|c| {
+            (
+                0,
+                Event {
+                    offset: c.offset.clone(),
+                    what: c.action.clone(),
+                },
+            )
+        })
+        .collect();
+    events.extend(plan.boluses.iter().map(|b| {
+        (
+            1,
+            Event {
+                offset: b.offset.clone(),
+                what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)),
+            },
+        )
+    }));
+    events.sort_by(|a, b| a.1.offset.value.cmp(&b.1.offset.value).then(a.0.cmp(&b.0)));
+    events.into_iter().map(|(_, e)| e).collect()
+}

@@ -1,0 +1,229 @@
+//! The plan for a person at the bedside: the arithmetic, the table, the timeline, the rules it
+//! was verified against, the checklist, and a signature line.
+
+use std::fmt::Write;
+
+use super::{clock_text, columns, mass, timeline, Context, VERSION};
+use crate::check;
+use crate::explain;
+use crate::plan::{CountReason, Plan};
+use crate::units;
+
+/// Renders the plan as text.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
+    let mut o = String::new();
+    let _ = writeln!(o, "{} ({})", p.title, p.id);
+    let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
+    o.push('\n');
+
+    let mut facts = vec![vec![
+        "Weight".to_string(),
+        format!(
+            "{} (entered as `{}`)",
+            units::show_kg(&plan.weight),
+            ctx.weight_entered
+        ),
+    ]];
+    if plan.dosing.formula.is_empty() {
+        facts.push(vec![
+            "Dosing weight".into(),
+            format!(
+                "{} (actual body weight)",
+                units::show_kg(&plan.dosing.value)
+            ),
+        ]);
+    } else {
+        facts.push(vec![
+            "Dosing weight".into(),
+            format!(
+                "{} ({} body weight)",
+                units::show_kg(&plan.dosing.value),
+                plan.dosing.basis.as_str()
+            ),
+        ]);
+        for line in &plan.dosing.formula {
+            facts.push(vec![String::new(), line.clone()]);
+        }
+    }
+    if let Some(c) = &plan.concentration {
+        facts.push(vec!["Concentration".into(), units::show_per_ml(c, p.unit)]);
+    }
+    for line in columns(&facts, &[]) {
+        let _ = writeln!(o, "{line}");
+    }
+    o.push('\n');
+
+    let _ = writeln!(o, "Arithmetic");
+    let count_why = match plan.count_reason {
+        CountReason::Division => format!("{} boluses", explain::division(p, plan)),
+        CountReason::Minimum => format!(
+            "{}; the protocol's minimum is {}",
+            explain::division(p, plan),
+            p.min_count
+        ),
+    };
+    let mut total_line = format!(
+        "{} × {} = {}",
+        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_kg(&plan.dosing.value),
+        m(&plan.product)
+    );
+    if plan.capped {
+        total_line.push_str(&format!(
+            ", capped at the protocol's maximum total of {}",
+            m(&plan.calculated_total)
+        ));
+    }
+    let rounding = if plan.rounded_off.value == units::int(0) {
+        format!(
+            "{} is a whole number of {}: nothing rounded off",
+            m(&plan.calculated_total),
+            m(&p.increment)
+        )
+    } else {
+        format!(
+            "{} rounded down to a whole number of {} = {} ({} less)",
+            m(&plan.calculated_total),
+            m(&p.increment),
+            m(&plan.planned_total),
+            m(&plan.rounded_off)
+        )
+    };
+    let split = if plan.larger == 0 {
+        format!(
+            "{} ÷ {} = {} each",
+            m(&plan.planned_total),
+            plan.count,
+            m(&plan.base_dose)
+        )
+    } else {
+        format!(
+            "{} ÷ {} = {} each, and the last {} get {} more",
+            m(&plan.planned_total),
+            plan.count,
+            m(&plan.base_dose),
+            plan.larger,
+            m(&p.increment)
+        )
+    };
+    let arithmetic = vec![
+        vec!["  Calculated total".into(), total_line],
+        vec!["  Boluses".into(), format!("{} ({count_why})", plan.count)],
+        vec!["  Planned total".into(), rounding],
+        vec!["  Split".into(), split],
+    ];
+    for line in columns(&arithmetic, &[]) {
+        let _ = writeln!(o, "{line}");
+    }
+    o.push('\n');
+
+    if ctx.explain {
+        let _ = writeln!(o, "How this plan was computed");
+        for (i, s) in explain::steps(p, plan).iter().enumerate() {
+            let _ = writeln!(o, "  {}. {s}", i + 1);
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "Boluses");
+    let mut header = vec!["  #".to_string()];
+    if plan.start.is_some() {
+        header.push("Time".into());
+    }
+    header.extend(["Offset".into(), "Dose".into()]);
+    if plan.concentration.is_some() {
+        header.push("Volume".into());
+    }
+    header.push("Running total".into());
+    let mut rows = vec![header];
+    for b in &plan.boluses {
+        let mut r = vec![format!("  {}", b.number)];
+        if let Some(t) = clock_text(plan, &b.offset) {
+            r.push(t);
+        }
+        r.extend([units::show_minutes(&b.offset), m(&b.dose)]);
+        if let Some(v) = &b.volume {
+            r.push(units::show_ml(v));
+        }
+        r.push(m(&b.cumulative));
+        rows.push(r);
+    }
+    let right: Vec<usize> = (0..rows[0].len())
+        .filter(|&c| c != 1 || plan.start.is_none())
+        .collect();
+    for line in columns(&rows, &right) {
+        let _ = writeln!(o, "{line}");
+    }
+    let _ = writeln!(
+        o,
+        "  Total {} in {} boluses",
+        m(&plan.planned_total),
+        plan.count
+    );
+    o.push('\n');
+
+    let _ = writeln!(o, "Timeline");
+    let rows: Vec<Vec<String>> = timeline(ctx, plan)
+        .into_iter()
+        .map(|e| {
+            let mut r = vec![format!("  {}", units::show_minutes(&e.offset))];
+            if let Some(t) = clock_text(plan, &e.offset) {
+                r.push(t);
+            }
+            r.push(e.what);
+            r
+        })
+        .collect();
+    for line in columns(&rows, &[0]) {
+        let _ = writeln!(o, "{line}");
+    }
+    o.push('\n');
+
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(o, "Warnings");
+        for w in &plan.warnings {
+            let _ = writeln!(o, "  ! {w}");
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "Verified against protocol {}", p.id);
+    let l = &p.limits;
+    let _ = writeln!(
+        o,
+        "  [ok] weight within the hard limits {} to {}{}",
+        units::show_kg(&l.hard_min),
+        units::show_kg(&l.hard_max),
+        match &plan.soft_limit {
+            None => format!(
+                " and the soft limits {} to {}",
+                units::show_kg(&l.soft_min),
+                units::show_kg(&l.soft_max)
+            ),
+            Some(s) => format!("; outside the soft limits, accepted: {}", s.reason),
+        }
+    );
+    for r in check::rules(p, plan) {
+        let _ = writeln!(o, "  [ok] {}", r.text);
+    }
+    o.push('\n');
+
+    if !p.checklist.is_empty() {
+        let _ = writeln!(o, "Checklist (tick each before dosing)");
+        for c in &p.checklist {
+            let _ = writeln!(o, "  [ ] {c}");
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
+    let _ = writeln!(
+        o,
+        "Computed by bolus {VERSION}; to be verified and signed by a physician before use."
+    );
+    o.push('\n');
+    let _ = writeln!(o, "Verified by (physician) ______________________________  Signature ________________  Date ____________");
+    o
+}
