@@ -8,7 +8,7 @@ use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
 use crate::plan::{self, PlanError};
 use crate::protocol::Protocol;
 use crate::render::{self, Context};
-use crate::{check, show};
+use crate::{check, show, written};
 
 /// What a command produced: text for standard output and standard error, and an exit status
 /// of 0 (done) or 1 (done, and a problem was found).
@@ -71,6 +71,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let protocol = catalog.load(&req.protocol)?;
             plan_text(&protocol, &req).map(Outcome::out)
         }
+        Command::Check(args) => {
+            let req = cli::check_request(args).map_err(Failure::Input)?;
+            let protocol = catalog.load(&req.protocol)?;
+            check_plan(&protocol, &req)
+        }
         Command::Protocols(ProtocolsCommand::List) => Ok(Outcome::out(list(&catalog))),
         Command::Protocols(ProtocolsCommand::Show { protocol }) => {
             let protocol = catalog.load(&protocol)?;
@@ -111,6 +116,62 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, 
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
     })
+}
+
+/// Reads a written plan and checks it against the protocol's plan for the same patient.
+pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcome, Failure> {
+    let expected = plan::compute(protocol, &req.patient, &plan::Options::default())?;
+    let bytes = read_input(&req.plan, written::MAX_PLAN_BYTES, "plan")?;
+    let shown = if req.plan == "-" {
+        "standard input"
+    } else {
+        req.plan.as_str()
+    };
+    let written = written::read(&bytes)
+        .map_err(|e| Failure::Input(format!("cannot read the plan in `{shown}`: {e}")))?;
+    let mut findings = check::findings(protocol, &expected, &written.boluses);
+    findings.extend(check::provenance(protocol, &expected, &written));
+    let stdout = match req.format {
+        cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
+        cli::CheckFormat::Json => render::check::json(&findings),
+    };
+    let code = if render::check::conforms(&findings) {
+        0
+    } else {
+        1
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: String::new(),
+        code,
+    })
+}
+
+/// Reads a file, or standard input for `-`, up to `limit` bytes.
+pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure> {
+    if arg == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Failure::Input(format!(
+                    "cannot read standard input: {}",
+                    crate::catalog::io_reason(&e)
+                ))
+            })?;
+        if bytes.len() as u64 > limit {
+            return Err(Failure::Input(format!(
+                "the {what} on standard input is larger than the limit of {}",
+                crate::catalog::show_bytes(limit)
+            )));
+        }
+        return Ok(bytes);
+    }
+    crate::catalog::read_limited(std::path::Path::new(arg), limit, what)
+        .map_err(|reason| Failure::Input(format!("cannot read {what} `{arg}`: {reason}")))
 }
 
 fn list(catalog: &Catalog) -> String {

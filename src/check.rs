@@ -227,3 +227,40 @@ pub fn written_of(plan: &Plan) -> Vec<Written> {
         })
         .collect()
 }
+
+/// Warnings when a JSON plan says it was made for another protocol or another weight.
+pub fn provenance(
+    p: &Protocol,
+    expected: &Plan,
+    plan: &crate::written::WrittenPlan,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(id) = &plan.protocol {
+        if id != &p.id {
+            out.push(Finding {
+                severity: Severity::Warning,
+                rule: "protocol",
+                bolus: None,
+                message: format!(
+                    "the plan says it was made for protocol `{id}`, not `{}`",
+                    p.id
+                ),
+            });
+        }
+    }
+    if let Some(w) = &plan.weight {
+        if w != &expected.weight.value {
+            out.push(Finding {
+                severity: Severity::Warning,
+                rule: "weight",
+                bolus: None,
+                message: format!(
+                    "the plan says it was made for {}, not {}",
+                    units::show_kg(&units::kg(w.clone())),
+                    units::show_kg(&expected.weight)
+                ),
+            });
+        }
+    }
+    out
+}

@@ -35,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Compute the bolus plan for a patient, with the arithmetic shown.
     Plan(PlanArgs),
+    /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
+    Check(CheckArgs),
     /// List, show and lint protocols.
     #[command(subcommand)]
     Protocols(ProtocolsCommand),
@@ -45,13 +47,29 @@ pub enum Command {
     },
 }
 
+/// Who the plan is for: shared by `plan` and `check`.
+#[derive(Debug, Args)]
+pub struct PatientArgs {
+    /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub weight: String,
+    /// Accept a weight outside the protocol's soft limits, stating why; the reason is printed.
+    #[arg(long, value_name = "REASON")]
+    pub accept_soft_limit: Option<String>,
+    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_name = "CM", allow_hyphen_values = true)]
+    pub height: Option<String>,
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+}
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
     pub protocol: String,
-    /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
-    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
-    pub weight: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
     /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
     #[arg(long, value_name = "HH:MM")]
     pub start: Option<String>,
@@ -64,15 +82,27 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
-    /// Accept a weight outside the protocol's soft limits, stating why; the reason is printed.
-    #[arg(long, value_name = "REASON")]
-    pub accept_soft_limit: Option<String>,
-    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_name = "CM")]
-    pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_enum)]
-    pub sex: Option<SexArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The plan to check: CSV with a header (`dose` and `time` or `offset`), or the JSON of
+    /// `bolus plan --format json`; `-` reads standard input.
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -126,8 +156,18 @@ impl From<SexArg> for Sex {
     }
 }
 
-/// Converts the plan arguments, checking every value.
-pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+/// A request to check a written plan, in domain types.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    pub protocol: String,
+    pub patient: Patient,
+    /// A path, or `-` for standard input.
+    pub plan: String,
+    pub format: CheckFormat,
+}
+
+/// Converts the patient arguments, checking every value.
+pub fn patient(a: PatientArgs) -> Result<Patient, String> {
     let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
     let height = a
         .height
@@ -135,6 +175,18 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .map(units::parse_height)
         .transpose()
         .map_err(|e| format!("invalid `--height`: {e}"))?;
+    Ok(Patient {
+        weight,
+        height,
+        sex: a.sex.map(Sex::from),
+        soft_limit_reason: a.accept_soft_limit,
+    })
+}
+
+/// Converts the plan arguments, checking every value.
+pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+    let weight_entered = a.patient.weight.clone();
+    let patient = patient(a.patient)?;
     let start = a
         .start
         .as_deref()
@@ -149,19 +201,24 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .map_err(|e| format!("invalid `--concentration`: {e}"))?;
     Ok(PlanRequest {
         protocol: a.protocol,
-        weight_entered: a.weight,
-        patient: Patient {
-            weight,
-            height,
-            sex: a.sex.map(Sex::from),
-            soft_limit_reason: a.accept_soft_limit,
-        },
+        weight_entered,
+        patient,
         options: Options {
             start,
             concentration,
         },
         format: a.format,
         explain: a.explain,
+    })
+}
+
+/// Converts the check arguments, checking every value.
+pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
+    Ok(CheckRequest {
+        protocol: a.protocol,
+        patient: patient(a.patient)?,
+        plan: a.plan,
+        format: a.format,
     })
 }
 

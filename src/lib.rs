@@ -16,3 +16,4 @@ pub mod protocol;
 pub mod render;
 pub mod show;
 pub mod units;
+pub mod written;

@@ -1,0 +1,137 @@
+//! The result of `bolus check`: the plan as read, each finding beside the bolus it concerns,
+//! and a one-line verdict; or JSON for scripts.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::columns;
+use crate::check::{Finding, Severity};
+use crate::plan::{self, Plan};
+use crate::protocol::Protocol;
+use crate::units::{self, Num};
+use crate::written::WrittenPlan;
+
+/// Whether the plan keeps to the protocol: no violation.
+pub fn conforms(findings: &[Finding]) -> bool {
+    !findings.iter().any(|f| f.severity == Severity::Violation)
+}
+
+fn verdict(findings: &[Finding]) -> String {
+    let v = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Violation)
+        .count();
+    let w = findings.len() - v;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (v, w) {
+        (0, 0) => "conforms: the plan keeps to the protocol".to_string(),
+        (0, w) => format!("conforms, with {}", plural(w, "warning")),
+        (v, w) => format!(
+            "does not conform: {} and {}",
+            plural(v, "violation"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+/// The text report.
+pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Plan checked against {} ({}) for {}",
+        p.title,
+        p.id,
+        units::show_kg(&expected.weight)
+    );
+    let _ = writeln!(
+        o,
+        "The protocol's plan for this weight: {} calculated, {} planned, at least {} boluses of at most {}, {} apart",
+        m(&expected.calculated_total),
+        m(&expected.planned_total),
+        expected.count,
+        m(&p.max_dose),
+        units::show_minutes(&p.interval)
+    );
+    o.push('\n');
+    let mut header = vec!["  #".to_string()];
+    if plan.times.is_some() {
+        header.push("Time".into());
+    }
+    header.extend([
+        "Offset".into(),
+        "Dose".into(),
+        "Running total".into(),
+        "Findings".into(),
+    ]);
+    let mut rows = vec![header];
+    let mut running = Num::from_integer(0.into());
+    for (i, b) in plan.boluses.iter().enumerate() {
+        running += &b.dose.value;
+        let mut r = vec![format!("  {}", i + 1)];
+        if let Some(times) = &plan.times {
+            r.push(plan::show_clock(times[i]));
+        }
+        r.push(units::show_minutes(&b.offset));
+        r.push(m(&b.dose));
+        r.push(m(&units::DrugMass {
+            value: running.clone(),
+            ..b.dose.clone()
+        }));
+        let notes: Vec<String> = findings
+            .iter()
+            .filter(|f| f.bolus == Some(i + 1))
+            .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
+            .collect();
+        r.push(notes.join("; "));
+        rows.push(r);
+    }
+    for line in columns(&rows, &[0, if plan.times.is_some() { 2 } else { 1 }]) {
+        let _ = writeln!(o, "{line}");
+    }
+    let whole: Vec<&Finding> = findings.iter().filter(|f| f.bolus.is_none()).collect();
+    if !whole.is_empty() {
+        o.push('\n');
+        for f in whole {
+            let _ = writeln!(o, "{}: {}", f.severity.as_str(), f.message);
+        }
+    }
+    o.push('\n');
+    let _ = writeln!(o, "Verdict: {}", verdict(findings));
+    o
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    conforms: bool,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    severity: &'static str,
+    rule: &'static str,
+    bolus: Option<usize>,
+    message: &'a str,
+}
+
+/// The JSON report: `{"conforms": bool, "findings": [...]}`.
+pub fn json(findings: &[Finding]) -> String {
+    let report = Report {
+        conforms: conforms(findings),
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding {
+                severity: f.severity.as_str(),
+                rule: f.rule,
+                bolus: f.bolus,
+                message: &f.message,
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("serialisable");
+    s.push('\n');
+    s
+}
