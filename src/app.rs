@@ -8,7 +8,7 @@ use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
 use crate::plan::{self, PlanError};
 use crate::protocol::Protocol;
 use crate::render::{self, Context};
-use crate::{check, show, written};
+use crate::{check, drill, show, written};
 
 /// What a command produced: text for standard output and standard error, and an exit status
 /// of 0 (done) or 1 (done, and a problem was found).
@@ -75,6 +75,31 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let req = cli::check_request(args).map_err(Failure::Input)?;
             let protocol = catalog.load(&req.protocol)?;
             check_plan(&protocol, &req)
+        }
+        Command::Chart(args) => {
+            let protocol = catalog.load(&args.protocol)?;
+            let span = cli::chart_span(&args, &protocol).map_err(Failure::Input)?;
+            chart(&protocol, span, args.format).map(Outcome::out)
+        }
+        Command::Drill(args) => {
+            let protocol = catalog.load(&args.protocol)?;
+            let seed = args.seed.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos() as u64)
+            });
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut out = std::io::stdout().lock();
+            let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
+            match drill::run(&protocol, args.rounds, seed, echo, &mut input, &mut out) {
+                Ok(_) => Ok(Outcome::default()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::default()),
+                Err(e) => Err(Failure::Input(format!(
+                    "the drill stopped: {}",
+                    crate::catalog::io_reason(&e)
+                ))),
+            }
         }
         Command::Protocols(ProtocolsCommand::List) => Ok(Outcome::out(list(&catalog))),
         Command::Protocols(ProtocolsCommand::Show { protocol }) => {
@@ -172,6 +197,37 @@ pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure>
     }
     crate::catalog::read_limited(std::path::Path::new(arg), limit, what)
         .map_err(|reason| Failure::Input(format!("cannot read {what} `{arg}`: {reason}")))
+}
+
+fn chart(
+    protocol: &Protocol,
+    span: crate::chart::Span,
+    format: cli::ChartFormat,
+) -> Result<String, Failure> {
+    let first = crate::chart::rows(protocol, &span).map_err(Failure::Input)?;
+    if let Some(Err(e)) = first
+        .iter()
+        .map(|r| &r.result)
+        .find(|r| matches!(r, Err(plan::PlanError::Dosing(_))))
+    {
+        return Err(Failure::Input(e.to_string()));
+    }
+    Ok(match format {
+        cli::ChartFormat::Text => render::chart::text(protocol, &first),
+        cli::ChartFormat::Markdown => render::chart::markdown(protocol, &first),
+        cli::ChartFormat::Csv => render::chart::csv(protocol, &first),
+        cli::ChartFormat::Svg => {
+            let fine = crate::units::kg(crate::units::parse_decimal("0.1").expect("constant"));
+            let step = if span.step.value < fine.value {
+                span.step.clone()
+            } else {
+                fine
+            };
+            let rows = crate::chart::rows(protocol, &crate::chart::Span { step, ..span })
+                .map_err(Failure::Input)?;
+            render::chart::svg(protocol, &rows)
+        }
+    })
 }
 
 fn list(catalog: &Catalog) -> String {

@@ -37,6 +37,10 @@ pub enum Command {
     Plan(PlanArgs),
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
     Check(CheckArgs),
+    /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG.
+    Chart(ChartArgs),
+    /// A drill: patients drawn at random, the plan's arithmetic asked step by step.
+    Drill(DrillArgs),
     /// List, show and lint protocols.
     #[command(subcommand)]
     Protocols(ProtocolsCommand),
@@ -97,6 +101,55 @@ pub struct CheckArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// The first weight in kilograms [default: the protocol's soft minimum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// The last weight in kilograms [default: the protocol's soft maximum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// The step between weights in kilograms (the SVG draws its lines at 0.1 kg).
+    #[arg(
+        long,
+        value_name = "KG",
+        default_value = "5",
+        allow_hyphen_values = true
+    )]
+    pub step: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Text)]
+    pub format: ChartFormat,
+    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_name = "CM", allow_hyphen_values = true)]
+    pub height: Option<String>,
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    Text,
+    Markdown,
+    Csv,
+    Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// How many patients.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub rounds: u32,
+    /// The seed, to repeat a drill exactly [default: drawn from the clock, and printed].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -219,6 +272,33 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
         patient: patient(a.patient)?,
         plan: a.plan,
         format: a.format,
+    })
+}
+
+/// Converts the chart arguments, checking every value.
+pub fn chart_span(
+    a: &ChartArgs,
+    p: &crate::protocol::Protocol,
+) -> Result<crate::chart::Span, String> {
+    let kg = |flag: &str, v: &Option<String>, default: &units::BodyMass| match v {
+        Some(t) => units::parse_weight(t).map_err(|e| format!("invalid `{flag}`: {e}")),
+        None => Ok(default.clone()),
+    };
+    let from = kg("--from", &a.from, &p.limits.soft_min)?;
+    let to = kg("--to", &a.to, &p.limits.soft_max)?;
+    let step = units::parse_weight(&a.step).map_err(|e| format!("invalid `--step`: {e}"))?;
+    let height = a
+        .height
+        .as_deref()
+        .map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid `--height`: {e}"))?;
+    Ok(crate::chart::Span {
+        from,
+        to,
+        step,
+        height,
+        sex: a.sex.map(Sex::from),
     })
 }
 

@@ -35,20 +35,62 @@ pub fn division(p: &Protocol, plan: &Plan) -> String {
     )
 }
 
+/// The computation's steps, each a sentence with its numbers.
+#[derive(Debug, Clone)]
+pub struct Worked {
+    /// How the dosing weight was found, when it is not the actual weight.
+    pub dosing: Option<String>,
+    /// Dose per weight × dosing weight.
+    pub total: String,
+    /// The count and why.
+    pub count: String,
+    /// The rounding down, and by how much.
+    pub rounding: String,
+    /// The split, and why some boluses are one increment larger.
+    pub split: String,
+    /// The bolus times.
+    pub times: String,
+    /// Each checkpoint's time.
+    pub checkpoints: Vec<String>,
+}
+
+impl Worked {
+    /// All the steps in order.
+    pub fn all(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.dosing.iter().cloned().collect();
+        out.extend(
+            [
+                &self.total,
+                &self.count,
+                &self.rounding,
+                &self.split,
+                &self.times,
+            ]
+            .map(String::clone),
+        );
+        out.extend(self.checkpoints.iter().cloned());
+        out
+    }
+}
+
 /// Each step of the computation as a sentence with its numbers.
 pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
+    worked(p, plan).all()
+}
+
+/// The computation's steps, each a sentence with its numbers.
+pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
-    let mut out = Vec::new();
     let dw = units::show_kg(&plan.dosing.value);
-    if !plan.dosing.formula.is_empty() {
-        out.push(format!(
+    let dosing = (!plan.dosing.formula.is_empty()).then(|| {
+        format!(
             "The protocol doses on {} body weight: {}.",
             plan.dosing.basis.as_str(),
             plan.dosing.formula.join("; ")
-        ));
-    }
+        )
+    });
     let per = units::show_per_kg(&p.per_weight, p.unit);
-    out.push(format!(
+    let total = format!(
         "Multiply the dose per weight by the dosing weight: {per} × {dw} = {}{}",
         m(&plan.product),
         if plan.capped {
@@ -56,9 +98,9 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
         } else {
             ". This is the calculated total.".to_string()
         }
-    ));
+    );
     let div = division(p, plan);
-    out.push(match plan.count_reason {
+    let count = match plan.count_reason {
         CountReason::Division => format!(
             "No bolus may exceed {}: {div} boluses, more than the protocol's minimum of {}, so {} boluses.",
             m(&p.max_dose), p.min_count, plan.count
@@ -67,8 +109,8 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
             "No bolus may exceed {}: {div} boluses would do, but the protocol asks for at least {}, so {} boluses.",
             m(&p.max_dose), p.min_count, plan.count
         ),
-    });
-    out.push(if plan.rounded_off.value == int(0) {
+    };
+    let rounding = if plan.rounded_off.value == int(0) {
         format!(
             "Doses are whole multiples of {}: {} already is one, so nothing is rounded off; the planned total is {}.",
             m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total)
@@ -78,7 +120,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
             "Doses are whole multiples of {}, rounded down, never up: {} becomes {}, {} less. This is the planned total.",
             m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total), m(&plan.rounded_off)
         )
-    });
+    };
     let steps = &plan.planned_total.value / &p.increment.value;
     let per_steps = &plan.base_dose.value / &p.increment.value;
     let unit_is_one = p.increment.value == units::mass(int(1), p.unit).value;
@@ -100,7 +142,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
         )
     };
     let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
-    out.push(if plan.larger == 0 {
+    let split_sentence = if plan.larger == 0 {
         format!("{split}, so every bolus is {}.", m(&plan.base_dose))
     } else {
         format!(
@@ -114,7 +156,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
             m(&p.increment),
             doses.join(", ")
         )
-    });
+    };
     let offsets: Vec<String> = plan
         .boluses
         .iter()
@@ -134,7 +176,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
         times.push_str(&format!(" ({})", join_and(&clocks)));
     }
     times.push('.');
-    out.push(times);
+    let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
         let rel = units::minutes_of(&c.rule_offset);
         let anchor = match c.relative_to {
@@ -148,13 +190,21 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
         } else {
             format!("{} min after the {anchor} bolus", format_decimal(&rel))
         };
-        out.push(format!(
+        checkpoints.push(format!(
             "{}: {when}, {}.",
             c.action,
             offset_phrase(plan, &c.offset)
         ));
     }
-    out
+    Worked {
+        dosing,
+        total,
+        count,
+        rounding,
+        split: split_sentence,
+        times,
+        checkpoints,
+    }
 }
 
 /// `at 50 min (14:50)` or `at -5 min (13:55)`.

@@ -7,9 +7,11 @@ extern crate uom;
 
 pub mod app;
 pub mod catalog;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod dosing;
+pub mod drill;
 pub mod explain;
 pub mod plan;
 pub mod protocol;

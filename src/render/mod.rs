@@ -1,5 +1,6 @@
 //! Output formats for a plan. Each format is its own file; all of them print the same plan.
 
+pub mod chart;
 pub mod check;
 pub mod csv;
 pub mod json;

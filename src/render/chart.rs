@@ -1,0 +1,501 @@
+//! Weight charts as text, Markdown, CSV and SVG. The SVG is an A4 landscape page in black and
+//! white: dose per bolus and number of boluses against weight, with each count step marked.
+
+use std::fmt::Write;
+
+use num_traits::ToPrimitive;
+
+use super::columns;
+use crate::chart::{Band, Row};
+use crate::protocol::Protocol;
+use crate::show::count_steps;
+use crate::units::{self, format_decimal, int, Num};
+
+fn cells(p: &Protocol, b: &Band) -> [String; 5] {
+    let m = |x| units::show_mass(x, p.unit);
+    [
+        m(&b.calculated_total),
+        m(&b.total),
+        b.count.to_string(),
+        m(&b.smallest),
+        m(&b.largest),
+    ]
+}
+
+/// A marker between two rows whose count differs.
+fn step_note(p: &Protocol, prev: &Band, next: &Band) -> String {
+    let exact = count_steps(p)
+        .into_iter()
+        .find(|s| s.count == prev.count && prev.count + 1 == next.count)
+        .map(|s| format!(" above {} kg", format_decimal(&s.weight)))
+        .unwrap_or_default();
+    format!("{} boluses{exact}", next.count)
+}
+
+/// A row of the chart, or a note that the count steps up before the next row.
+enum Item<'a> {
+    Step(String),
+    Row(&'a Row),
+}
+
+/// The rows with a step note between two rows whose count differs.
+fn items<'a>(p: &Protocol, rows: &'a [Row]) -> Vec<Item<'a>> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut prev: Option<&Band> = None;
+    for r in rows {
+        if let Ok(b) = &r.result {
+            if let Some(pb) = prev {
+                if pb.count != b.count {
+                    out.push(Item::Step(step_note(p, pb, b)));
+                }
+            }
+            prev = Some(b);
+        }
+        out.push(Item::Row(r));
+    }
+    out
+}
+
+/// The chart as an aligned table, with the count steps marked between rows.
+pub fn text(p: &Protocol, rows: &[Row]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} ({}): {}",
+        p.title,
+        p.id,
+        units::show_per_kg(&p.per_weight, p.unit)
+    );
+    o.push('\n');
+    let mut table = vec![vec![
+        "Weight".to_string(),
+        "Calculated".into(),
+        "Total".into(),
+        "Boluses".into(),
+        "Smallest".into(),
+        "Largest".into(),
+        String::new(),
+    ]];
+    let mut marks: Vec<(usize, String)> = Vec::new();
+    for item in items(p, rows) {
+        let r = match item {
+            Item::Step(note) => {
+                marks.push((table.len(), note));
+                continue;
+            }
+            Item::Row(r) => r,
+        };
+        {
+            let mut line = vec![units::show_kg(&r.weight)];
+            match &r.result {
+                Ok(b) => line.extend(cells(p, b)),
+                Err(e) => line.extend([
+                    "no plan".to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{e}"),
+                ]),
+            }
+            line.push(if r.outside_soft {
+                "outside the soft limits".into()
+            } else {
+                String::new()
+            });
+            table.push(line);
+        }
+    }
+    let lines = columns(&table, &[0, 1, 2, 3, 4, 5]);
+    for (i, line) in lines.iter().enumerate() {
+        for (at, note) in &marks {
+            if *at == i {
+                let _ = writeln!(o, "  --- {note} ---");
+            }
+        }
+        let _ = writeln!(o, "{line}");
+    }
+    o
+}
+
+/// The chart as a Markdown table.
+pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# {} (`{}`): {}\n",
+        p.title,
+        p.id,
+        units::show_per_kg(&p.per_weight, p.unit)
+    );
+    let _ = writeln!(
+        o,
+        "| Weight | Calculated | Total | Boluses | Smallest | Largest | Note |"
+    );
+    let _ = writeln!(
+        o,
+        "|-------:|-----------:|------:|--------:|---------:|--------:|------|"
+    );
+    let mut pending: Option<String> = None;
+    for item in items(p, rows) {
+        let r = match item {
+            Item::Step(note) => {
+                pending = Some(note);
+                continue;
+            }
+            Item::Row(r) => r,
+        };
+        {
+            let mut note: Vec<String> = pending
+                .take()
+                .into_iter()
+                .map(|n| format!("**{n}**"))
+                .collect();
+            if r.outside_soft {
+                note.push("outside the soft limits".into());
+            }
+            let c = match &r.result {
+                Ok(b) => cells(p, b),
+                Err(e) => {
+                    note.push(e.to_string());
+                    [
+                        "no plan".to_string(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]
+                }
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                units::show_kg(&r.weight),
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                note.join("; ").replace('|', "\\|")
+            );
+        }
+    }
+    o
+}
+
+/// The chart as CSV: `weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit`,
+/// plain numbers (weight in kg, masses in `unit`). A weight with no plan has empty cells.
+pub fn csv(p: &Protocol, rows: &[Row]) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "weight",
+        "calculated_total",
+        "total",
+        "count",
+        "smallest_bolus",
+        "largest_bolus",
+        "unit",
+    ])
+    .expect("in memory");
+    let n = |x: &units::DrugMass| format_decimal(&units::mass_in(x, p.unit));
+    for r in rows {
+        let weight = format_decimal(&units::kg_of(&r.weight));
+        let record = match &r.result {
+            Ok(b) => [
+                weight,
+                n(&b.calculated_total),
+                n(&b.total),
+                b.count.to_string(),
+                n(&b.smallest),
+                n(&b.largest),
+                p.unit.symbol().to_string(),
+            ],
+            Err(_) => [
+                weight,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                p.unit.symbol().to_string(),
+            ],
+        };
+        w.write_record(&record).expect("in memory");
+    }
+    String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
+}
+
+fn f(x: &Num) -> f64 {
+    x.to_f64().unwrap_or(0.0)
+}
+
+/// Round tick steps (1, 2 or 5 times a power of ten) giving at most `most` ticks over `span`.
+fn tick_step(span: &Num, most: i64) -> Num {
+    let mut unit = Num::new(1.into(), 1000.into());
+    loop {
+        for k in [1, 2, 5] {
+            let s = &unit * int(k);
+            if span / &s <= int(most) {
+                return s;
+            }
+        }
+        unit *= int(10);
+    }
+}
+
+fn ticks(lo: &Num, hi: &Num, most: i64) -> Vec<Num> {
+    let step = tick_step(&(hi - lo), most);
+    let mut t = (lo / &step).ceil() * &step;
+    let mut out = Vec::new();
+    while &t <= hi {
+        out.push(t.clone());
+        t += &step;
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+struct Panel {
+    top: f64,
+    height: f64,
+    y_max: Num,
+    label: String,
+}
+
+const LEFT: f64 = 28.0;
+const RIGHT: f64 = 280.0;
+
+/// The chart as an SVG page (A4 landscape, in millimetres), to print in black and white.
+pub fn svg(p: &Protocol, rows: &[Row]) -> String {
+    let bands: Vec<(Num, &Band)> = rows
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok().map(|b| (units::kg_of(&r.weight), b)))
+        .collect();
+    let x_lo = rows
+        .first()
+        .map(|r| units::kg_of(&r.weight))
+        .unwrap_or_else(|| int(0));
+    let x_hi = rows
+        .last()
+        .map(|r| units::kg_of(&r.weight))
+        .unwrap_or_else(|| int(1));
+    let x_hi = if x_hi == x_lo { &x_lo + int(1) } else { x_hi };
+    let x = |w: &Num| LEFT + (RIGHT - LEFT) * f(&((w - &x_lo) / (&x_hi - &x_lo)));
+    let unit = p.unit.symbol();
+    let max_dose = units::mass_in(&p.max_dose, p.unit);
+    let max_count = bands
+        .iter()
+        .map(|(_, b)| b.count)
+        .max()
+        .unwrap_or(p.min_count);
+    let dose_panel = Panel {
+        top: 22.0,
+        height: 72.0,
+        y_max: max_dose.clone(),
+        label: format!("Dose per bolus ({unit})"),
+    };
+    let count_panel = Panel {
+        top: 118.0,
+        height: 62.0,
+        y_max: int(max_count as i64 + 1),
+        label: "Number of boluses".into(),
+    };
+
+    let mut o = String::new();
+    let _ = writeln!(o, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="297mm" height="210mm" viewBox="0 0 297 210" font-family="Helvetica, Arial, sans-serif">"#
+    );
+    let _ = writeln!(
+        o,
+        r#"<rect x="0" y="0" width="297" height="210" fill="white"/>"#
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{LEFT}" y="10" font-size="5" font-weight="bold">{}</text>"#,
+        esc(&format!("{} ({})", p.title, p.id))
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{LEFT}" y="16" font-size="3.2">{}</text>"#,
+        esc(&format!(
+            "{} in at least {} boluses of at most {}, rounded down to whole {}; {} to {}",
+            units::show_per_kg(&p.per_weight, p.unit),
+            p.min_count,
+            units::show_mass(&p.max_dose, p.unit),
+            units::show_mass(&p.increment, p.unit),
+            units::show_kg(&units::kg(x_lo.clone())),
+            units::show_kg(&units::kg(x_hi.clone()))
+        ))
+    );
+
+    for panel in [&dose_panel, &count_panel] {
+        let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
+        let bottom = panel.top + panel.height;
+        // Grid and y ticks.
+        for t in ticks(&int(0), &panel.y_max, 6) {
+            let yy = y(&t);
+            let _ = writeln!(
+                o,
+                r##"<line x1="{LEFT}" y1="{yy:.2}" x2="{RIGHT}" y2="{yy:.2}" stroke="#bbbbbb" stroke-width="0.2"/>"##
+            );
+            let _ = writeln!(
+                o,
+                r#"<text x="{:.2}" y="{:.2}" font-size="3" text-anchor="end">{}</text>"#,
+                LEFT - 1.5,
+                yy + 1.0,
+                format_decimal(&t)
+            );
+        }
+        // Axes.
+        let _ = writeln!(
+            o,
+            r#"<line x1="{LEFT}" y1="{:.2}" x2="{LEFT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#,
+            panel.top
+        );
+        let _ = writeln!(
+            o,
+            r#"<line x1="{LEFT}" y1="{bottom:.2}" x2="{RIGHT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#
+        );
+        let _ = writeln!(
+            o,
+            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="3.2" text-anchor="middle">{}</text>"#,
+            LEFT - 14.0,
+            panel.top + panel.height / 2.0,
+            esc(&panel.label)
+        );
+        for t in ticks(&x_lo, &x_hi, 12) {
+            let xx = x(&t);
+            let _ = writeln!(
+                o,
+                r#"<line x1="{xx:.2}" y1="{bottom:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3"/>"#,
+                bottom + 1.5
+            );
+            let _ = writeln!(
+                o,
+                r#"<text x="{xx:.2}" y="{:.2}" font-size="3" text-anchor="middle">{}</text>"#,
+                bottom + 5.0,
+                format_decimal(&t)
+            );
+        }
+        let _ = writeln!(
+            o,
+            r#"<text x="{:.2}" y="{:.2}" font-size="3.2" text-anchor="middle">Weight (kg)</text>"#,
+            (LEFT + RIGHT) / 2.0,
+            bottom + 10.0
+        );
+    }
+
+    // Count steps, marked across both panels.
+    for s in count_steps(p) {
+        if s.weight <= x_lo || s.weight >= x_hi {
+            continue;
+        }
+        let xx = x(&s.weight);
+        let _ = writeln!(
+            o,
+            r#"<line x1="{xx:.2}" y1="{:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#,
+            dose_panel.top,
+            count_panel.top + count_panel.height
+        );
+        let _ = writeln!(
+            o,
+            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="2.8" text-anchor="end">{}</text>"#,
+            xx - 1.0,
+            dose_panel.top + 1.0,
+            esc(&format!(
+                "{} boluses above {} kg",
+                s.count + 1,
+                format_decimal(&s.weight)
+            ))
+        );
+    }
+
+    // Lines: largest and smallest bolus, and the count, as steps.
+    let path = |panel: &Panel, value: &dyn Fn(&Band) -> Num| -> String {
+        let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
+        let mut d = String::new();
+        let mut last_y: Option<f64> = None;
+        for (w, b) in &bands {
+            let yy = y(&value(b));
+            let xx = x(w);
+            match last_y {
+                None => {
+                    let _ = write!(d, "M{xx:.2},{yy:.2}");
+                }
+                Some(ly) if (ly - yy).abs() > 1e-9 => {
+                    let _ = write!(d, " H{xx:.2} V{yy:.2}");
+                }
+                Some(_) => {
+                    let _ = write!(d, " H{xx:.2}");
+                }
+            }
+            last_y = Some(yy);
+        }
+        d
+    };
+    let largest = path(&dose_panel, &|b| units::mass_in(&b.largest, p.unit));
+    let smallest = path(&dose_panel, &|b| units::mass_in(&b.smallest, p.unit));
+    let count = path(&count_panel, &|b| int(b.count as i64));
+    let _ = writeln!(
+        o,
+        r#"<path d="{largest}" fill="none" stroke="black" stroke-width="0.6"/>"#
+    );
+    let _ = writeln!(
+        o,
+        r#"<path d="{smallest}" fill="none" stroke="black" stroke-width="0.5" stroke-dasharray="2,1"/>"#
+    );
+    let _ = writeln!(
+        o,
+        r#"<path d="{count}" fill="none" stroke="black" stroke-width="0.6"/>"#
+    );
+
+    // Legend.
+    let ly = dose_panel.top + dose_panel.height + 9.0;
+    let _ = writeln!(
+        o,
+        r#"<line x1="{LEFT}" y1="{ly:.2}" x2="{:.2}" y2="{ly:.2}" stroke="black" stroke-width="0.6"/>"#,
+        LEFT + 8.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{:.2}" y="{:.2}" font-size="3">largest bolus</text>"#,
+        LEFT + 10.0,
+        ly + 1.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<line x1="{:.2}" y1="{ly:.2}" x2="{:.2}" y2="{ly:.2}" stroke="black" stroke-width="0.5" stroke-dasharray="2,1"/>"#,
+        LEFT + 40.0,
+        LEFT + 48.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{:.2}" y="{:.2}" font-size="3">smallest bolus</text>"#,
+        LEFT + 50.0,
+        ly + 1.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{:.2}" y="{:.2}" font-size="3">dotted lines: where one more bolus is needed</text>"#,
+        LEFT + 85.0,
+        ly + 1.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{LEFT}" y="203" font-size="2.6">{}</text>"#,
+        esc(&format!(
+            "protocol sha256 {}; bolus {}; every plan must be verified and signed by a physician",
+            p.sha256,
+            super::VERSION
+        ))
+    );
+    let _ = writeln!(o, "</svg>");
+    o
+}
