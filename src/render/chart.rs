@@ -295,13 +295,13 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         .unwrap_or(p.min_count);
     let dose_panel = Panel {
         top: 22.0,
-        height: 72.0,
+        height: 66.0,
         y_max: max_dose.clone(),
         label: format!("Dose per bolus ({unit})"),
     };
     let count_panel = Panel {
-        top: 118.0,
-        height: 62.0,
+        top: 122.0,
+        height: 58.0,
         y_max: int(max_count as i64 + 1),
         label: "Number of boluses".into(),
     };
@@ -457,7 +457,7 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     );
 
     // Legend.
-    let ly = dose_panel.top + dose_panel.height + 9.0;
+    let ly = dose_panel.top + dose_panel.height + 17.0;
     let _ = writeln!(
         o,
         r#"<line x1="{LEFT}" y1="{ly:.2}" x2="{:.2}" y2="{ly:.2}" stroke="black" stroke-width="0.6"/>"#,
