@@ -76,6 +76,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let protocol = catalog.load(&req.protocol)?;
             check_plan(&protocol, &req)
         }
+        Command::Batch(args) => {
+            let protocol = catalog.load(&args.protocol)?;
+            batch(&protocol, &args)
+        }
         Command::Chart(args) => {
             let protocol = catalog.load(&args.protocol)?;
             let span = cli::chart_span(&args, &protocol).map_err(Failure::Input)?;
@@ -140,6 +144,11 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, 
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
+        PlanFormat::Fhir => render::fhir::render(
+            &ctx,
+            &plan,
+            req.patient_id.as_deref().expect("checked in cli"),
+        ),
     })
 }
 
@@ -228,6 +237,115 @@ fn chart(
             render::chart::svg(protocol, &rows)
         }
     })
+}
+
+/// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
+/// all: written beside the target, then renamed.
+fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure> {
+    use std::io::IsTerminal;
+    let format = match args.format {
+        cli::BatchFormat::Csv => crate::batch::Format::Csv,
+        cli::BatchFormat::Jsonl => crate::batch::Format::Jsonl,
+    };
+    let (input, size): (Box<dyn std::io::Read>, Option<u64>) = if args.input == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let path = std::path::Path::new(&args.input);
+        if path.is_dir() {
+            return Err(Failure::Input(format!(
+                "cannot read batch `{}`: it is a directory",
+                args.input
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(|e| {
+            Failure::Input(format!(
+                "cannot read batch `{}`: {}",
+                args.input,
+                crate::catalog::io_reason(&e)
+            ))
+        })?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
+    let bar = match size {
+        Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
+            let bar = indicatif::ProgressBar::new(n);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
+                    .expect("valid template"),
+            );
+            Some(bar)
+        }
+        _ => None,
+    };
+    let mut progress = |bytes: u64| {
+        if let Some(b) = &bar {
+            b.set_position(bytes);
+        }
+    };
+    let fail = |e: crate::batch::BatchError| Failure::Input(e.to_string());
+    let summary = match &args.output {
+        None => {
+            let stdout = std::io::stdout();
+            match crate::batch::run(protocol, input, stdout.lock(), format, &mut progress) {
+                Err(crate::batch::BatchError::Write(e))
+                    if e.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    return Ok(Outcome::default())
+                }
+                other => other.map_err(fail)?,
+            }
+        }
+        Some(target) => {
+            let dir = match target.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            let shown = target.display();
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".bolus-batch-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                // As an ordinary new file: read-write for all, less the umask.
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            let tmp = builder.tempfile_in(dir).map_err(|e| {
+                Failure::Input(format!(
+                    "cannot write `{shown}`: cannot create a file in `{}`: {}",
+                    dir.display(),
+                    crate::catalog::io_reason(&e)
+                ))
+            })?;
+            let summary = crate::batch::run(protocol, input, tmp.as_file(), format, &mut progress)
+                .map_err(fail)?;
+            tmp.as_file().sync_all().map_err(|e| {
+                Failure::Input(format!(
+                    "cannot write `{shown}`: {}",
+                    crate::catalog::io_reason(&e)
+                ))
+            })?;
+            tmp.persist(target).map_err(|e| {
+                Failure::Input(format!(
+                    "cannot write `{shown}`: {}",
+                    crate::catalog::io_reason(&e.error)
+                ))
+            })?;
+            summary
+        }
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut outcome = Outcome::default();
+    if summary.failed > 0 {
+        outcome.code = 1;
+        outcome.stderr = format!(
+            "{} of {} rows failed; each carries its error\n",
+            summary.failed, summary.rows
+        );
+    }
+    Ok(outcome)
 }
 
 fn list(catalog: &Catalog) -> String {

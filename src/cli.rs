@@ -37,6 +37,9 @@ pub enum Command {
     Plan(PlanArgs),
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
     Check(CheckArgs),
+    /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
+    /// `soft_limit_reason`), one result per row; exit status 1 when any row failed.
+    Batch(BatchArgs),
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG.
     Chart(ChartArgs),
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step.
@@ -86,6 +89,9 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
+    /// The patient's identifier, for `--format fhir` (the FHIR subject).
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +107,27 @@ pub struct CheckArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// The CSV of patients; `-` or nothing reads standard input.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub input: String,
+    /// The output format: CSV, or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
+    pub format: BatchFormat,
+    /// Write to this file instead of standard output; it appears whole or not at all.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +191,8 @@ pub enum PlanFormat {
     Json,
     Markdown,
     Csv,
+    /// An HL7 FHIR R4 MedicationRequest (needs `--patient`).
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -198,6 +227,8 @@ pub struct PlanRequest {
     pub options: Options,
     pub format: PlanFormat,
     pub explain: bool,
+    /// The patient identifier for FHIR.
+    pub patient_id: Option<String>,
 }
 
 impl From<SexArg> for Sex {
@@ -238,6 +269,19 @@ pub fn patient(a: PatientArgs) -> Result<Patient, String> {
 
 /// Converts the plan arguments, checking every value.
 pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+    let patient_id = match (a.format, a.patient_id) {
+        (PlanFormat::Fhir, None) => return Err(
+            "`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject"
+                .into(),
+        ),
+        (PlanFormat::Fhir, Some(id)) => {
+            if let Some(problem) = crate::render::fhir::patient_problem(&id) {
+                return Err(format!("invalid `--patient`: {problem}"));
+            }
+            Some(id)
+        }
+        (_, id) => id,
+    };
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = a
@@ -262,6 +306,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         },
         format: a.format,
         explain: a.explain,
+        patient_id,
     })
 }
 

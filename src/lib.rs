@@ -6,6 +6,7 @@
 extern crate uom;
 
 pub mod app;
+pub mod batch;
 pub mod catalog;
 pub mod chart;
 pub mod check;

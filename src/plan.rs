@@ -119,7 +119,7 @@ pub enum PlanError {
         protocol: String,
     },
     /// Outside a soft limit and no reason stated.
-    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"`")]
+    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
     SoftLimit {
         weight: String,
         side: &'static str,

@@ -671,7 +671,7 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
         let hint = parse_decimal(number)
             .map(|n| {
                 format!(
-                    "; {text} is about {} kg: enter the weight in kilograms, such as `--weight {}`",
+                    "; {text} is about {} kg: enter the weight in kilograms, such as `{}`",
                     pounds_to_kg_text(&n),
                     pounds_to_kg_text(&n)
                 )

@@ -17,7 +17,9 @@ use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
 use crate::plan::Plan;
-use crate::units::{self, DrugMass, Duration, Num};
+use num_traits::{Signed, Zero};
+
+use crate::units::{self, format_decimal, DrugMass, Duration, Num};
 
 /// The UCUM code system.
 pub const UCUM: &str = "http://unitsofmeasure.org";
@@ -30,8 +32,7 @@ pub const EXT_DOSE_PER_WEIGHT: &str = "http://example.org/fhir/StructureDefiniti
 /// The extension holding the body weight the dose per weight was applied to.
 pub const EXT_DOSING_WEIGHT: &str = "http://example.org/fhir/StructureDefinition/dosing-weight";
 /// The extension on a bolus's timing holding its time after the first bolus.
-pub const EXT_OFFSET: &str =
-    "http://example.org/fhir/StructureDefinition/offset-from-first-bolus";
+pub const EXT_OFFSET: &str = "http://example.org/fhir/StructureDefinition/offset-from-first-bolus";
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -169,9 +170,20 @@ fn route_coding(route: &str) -> Option<Coding> {
 
 /// `14:10:00`: a FHIR `time`.
 fn fhir_time(plan: &Plan, offset: &Duration) -> Option<String> {
-    plan.clock(offset).map(|(t, _)| {
-        format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
-    })
+    plan.clock(offset)
+        .map(|(t, _)| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
+}
+
+/// `10 min after the first bolus`, `5 min before the first bolus`, `at the first bolus`.
+fn relative_to_first(offset: &Duration) -> String {
+    let minutes = units::minutes_of(offset);
+    if minutes.is_zero() {
+        "at the first bolus".to_string()
+    } else if minutes.is_negative() {
+        format!("{} min before the first bolus", format_decimal(&-minutes))
+    } else {
+        format!("{} min after the first bolus", format_decimal(&minutes))
+    }
 }
 
 fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
@@ -235,9 +247,10 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     if !plan.checkpoints.is_empty() {
         let mut s = String::from("Checkpoints:");
         for c in &plan.checkpoints {
+            let relative = relative_to_first(&c.offset);
             let when = match clock_text(plan, &c.offset) {
-                Some(t) => format!("{t} ({})", units::show_minutes(&c.offset)),
-                None => units::show_minutes(&c.offset),
+                Some(t) => format!("{t}, {relative}"),
+                None => relative,
             };
             s.push_str(&format!("\n- {when}: {}", c.action));
         }
@@ -264,7 +277,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
     let mut when = if b.number == 1 {
         "The first bolus".to_string()
     } else {
-        format!("{} after the first bolus", units::show_minutes(&b.offset))
+        relative_to_first(&b.offset)
     };
     if let Some(c) = &clock {
         when.push_str(&format!(", at {c}"));

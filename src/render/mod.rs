@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod check;
 pub mod csv;
+pub mod fhir;
 pub mod json;
 pub mod markdown;
 pub mod text;

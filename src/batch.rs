@@ -1,0 +1,444 @@
+//! Batch plans: one CSV row per patient in, one result per row out, in input order. A failed row
+//! costs only itself. Rows are streamed, so memory does not grow with the number of rows.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+use serde::Serialize;
+
+use crate::dosing::Sex;
+use crate::plan::{self, Options, Patient, Plan};
+use crate::protocol::Protocol;
+use crate::render::{json, Context};
+use crate::units::{self, format_decimal};
+
+/// The columns a batch file may have.
+pub const COLUMNS: [&str; 6] = [
+    "id",
+    "weight",
+    "start",
+    "height",
+    "sex",
+    "soft_limit_reason",
+];
+
+/// The longest field read, in bytes; a longer one fails its row.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// Results kept for repeated inputs (same weight, start, height, sex and reason). A plan depends
+/// on nothing else, so a repeated input gives the very same result; the cache is emptied when
+/// full, which bounds its memory.
+const CACHE_ENTRIES: usize = 16_384;
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// How a batch went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: u64,
+    pub failed: u64,
+}
+
+/// A batch that could not be run at all (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}")]
+    Input(String),
+    #[error("cannot write the output: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// The CSV output's header.
+pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets_min,times,warnings,error\n";
+
+struct Columns {
+    id: usize,
+    weight: usize,
+    start: Option<usize>,
+    height: Option<usize>,
+    sex: Option<usize>,
+    reason: Option<usize>,
+    len: usize,
+}
+
+fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{FEFF}')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    for (i, n) in names.iter().enumerate() {
+        if !COLUMNS.contains(&n.as_str()) {
+            return Err(BatchError::Input(format!(
+                "line 1: unknown column `{}`; known columns: {}",
+                n.escape_debug(),
+                COLUMNS.join(", ")
+            )));
+        }
+        if names[..i].contains(n) {
+            return Err(BatchError::Input(format!(
+                "line 1: the column `{n}` appears twice"
+            )));
+        }
+    }
+    let col = |n: &str| names.iter().position(|x| x == n);
+    let need = |n: &str| {
+        col(n).ok_or_else(|| {
+            BatchError::Input(format!(
+                "line 1: the header has no `{n}` column; a batch needs `id` and `weight`"
+            ))
+        })
+    };
+    Ok(Columns {
+        id: need("id")?,
+        weight: need("weight")?,
+        start: col("start"),
+        height: col("height"),
+        sex: col("sex"),
+        reason: col("soft_limit_reason"),
+        len: names.len(),
+    })
+}
+
+fn field<'a>(
+    record: &'a csv::ByteRecord,
+    i: Option<usize>,
+    name: &str,
+) -> Result<Option<&'a str>, String> {
+    let Some(raw) = i.and_then(|i| record.get(i)) else {
+        return Ok(None);
+    };
+    if raw.len() > MAX_FIELD_BYTES {
+        return Err(format!(
+            "the `{name}` field is longer than {MAX_FIELD_BYTES} bytes"
+        ));
+    }
+    let text =
+        std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
+    let text = text.trim();
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// Reads one row into a patient and options.
+fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), String> {
+    if record.len() != c.len {
+        return Err(format!(
+            "the row has {} fields where the header has {}",
+            record.len(),
+            c.len
+        ));
+    }
+    let weight_text =
+        field(record, Some(c.weight), "weight")?.ok_or("the `weight` field is empty")?;
+    let weight = units::parse_weight(weight_text).map_err(|e| format!("invalid weight: {e}"))?;
+    let height = field(record, c.height, "height")?
+        .map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid height: {e}"))?;
+    let sex = field(record, c.sex, "sex")?
+        .map(|s| {
+            Sex::parse(s).ok_or_else(|| {
+                format!(
+                    "invalid sex: `{}`; expected `female` or `male`",
+                    s.escape_debug()
+                )
+            })
+        })
+        .transpose()?;
+    let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
+    Ok((
+        Patient {
+            weight,
+            height,
+            sex,
+            soft_limit_reason: reason,
+        },
+        weight_text.to_string(),
+    ))
+}
+
+/// The row's start time, if it has one.
+fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Time>, String> {
+    field(record, c.start, "start")?
+        .map(plan::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid start: {e}"))
+}
+
+/// The CSV cells of a plan that do not depend on the start time, and the bolus offsets.
+fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
+    let n = |x: &units::DrugMass| format_decimal(&units::mass_in(x, p.unit));
+    let doses: Vec<String> = plan.boluses.iter().map(|b| n(&b.dose)).collect();
+    let offsets: Vec<String> = plan
+        .boluses
+        .iter()
+        .map(|b| format_decimal(&units::minutes_of(&b.offset)))
+        .collect();
+    Cells {
+        head: vec![
+            format_decimal(&units::kg_of(&plan.weight)),
+            format_decimal(&units::kg_of(&plan.dosing.value)),
+            n(&plan.calculated_total),
+            n(&plan.planned_total),
+            plan.count.to_string(),
+            p.unit.symbol().to_string(),
+            doses.join(";"),
+            offsets.join(";"),
+        ],
+        offsets: plan.boluses.iter().map(|b| b.offset.clone()).collect(),
+        warnings: plan.warnings.join("; "),
+    }
+}
+
+/// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
+#[derive(Clone)]
+struct Cells {
+    head: Vec<String>,
+    offsets: Vec<units::Duration>,
+    warnings: String,
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    row: u64,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a serde_json::value::RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// The part of a result that depends only on the inputs, not on the row number or id.
+#[derive(Clone)]
+enum Outcome {
+    /// CSV cells from `weight` on, but for the times.
+    Cells(Box<Cells>),
+    /// The plan's JSON.
+    Json(String),
+    Error(String),
+}
+
+/// Where results go: a CSV writer, or buffered JSON lines.
+enum Sink<W: Write> {
+    Csv(csv::Writer<W>),
+    Jsonl(std::io::BufWriter<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn write(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        outcome: &Outcome,
+    ) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                let row = row.to_string();
+                let result = match outcome {
+                    Outcome::Cells(cells) => {
+                        let times = start.map(|s| {
+                            let mut t = String::with_capacity(6 * cells.offsets.len());
+                            for (i, o) in cells.offsets.iter().enumerate() {
+                                if i > 0 {
+                                    t.push(';');
+                                }
+                                t.push_str(&plan::show_clock(plan::clock_at(s, o).0));
+                            }
+                            t
+                        });
+                        w.write_field(&row)
+                            .and_then(|()| w.write_field(id))
+                            .and_then(|()| {
+                                for c in &cells.head {
+                                    w.write_field(c)?;
+                                }
+                                w.write_field(times.as_deref().unwrap_or(""))?;
+                                w.write_field(&cells.warnings)?;
+                                w.write_field("")?;
+                                w.write_record(None::<&[u8]>)
+                            })
+                    }
+                    Outcome::Error(e) => {
+                        let mut record = vec![row.as_str(), id];
+                        record.extend([""; 10]);
+                        record.push(e);
+                        w.write_record(&record)
+                    }
+                    Outcome::Json(_) => unreachable!("CSV results are cells"),
+                };
+                result.map_err(|e| std::io::Error::other(e.to_string()))
+            }
+            Sink::Jsonl(w) => {
+                let raw;
+                let doc = match outcome {
+                    Outcome::Json(json) => {
+                        raw = serde_json::value::RawValue::from_string(json.clone())
+                            .expect("valid JSON");
+                        JsonLine {
+                            row,
+                            id,
+                            plan: Some(&raw),
+                            error: None,
+                        }
+                    }
+                    Outcome::Error(e) => JsonLine {
+                        row,
+                        id,
+                        plan: None,
+                        error: Some(e),
+                    },
+                    Outcome::Cells(_) => unreachable!("JSON results are JSON"),
+                };
+                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => w.flush(),
+            Sink::Jsonl(w) => w.flush(),
+        }
+    }
+}
+
+/// Runs a batch: reads `input`, writes one result per row to `out`, and calls `progress` with
+/// the bytes read so far every few thousand rows.
+pub fn run<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(64 * 1024)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let has_header = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
+    if !has_header {
+        return Err(BatchError::Input(
+            "the batch is empty; expected a CSV header with `id` and `weight`".into(),
+        ));
+    }
+    let c = columns(&record)?;
+    let mut sink = match format {
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .buffer_capacity(64 * 1024)
+                .from_writer(out);
+            w.write_record(CSV_HEADER.trim_end().split(','))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            Sink::Csv(w)
+        }
+        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
+    };
+    let mut cache: HashMap<Vec<u8>, Outcome> = HashMap::new();
+    let mut summary = Summary::default();
+    let mut key = Vec::new();
+    loop {
+        let (id, start, outcome) = match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                // The key is every field but the id (and, for CSV, the start, which only
+                // moves the clock times).
+                key.clear();
+                for (i, f) in record.iter().enumerate() {
+                    if i != c.id && (format == Format::Jsonl || Some(i) != c.start) {
+                        key.extend_from_slice(f);
+                    }
+                    key.push(0x1f);
+                }
+                let start = start(&record, &c);
+                let outcome = match &start {
+                    Err(e) => Outcome::Error(e.clone()),
+                    Ok(start) => match cache.get(&key) {
+                        Some(o) => o.clone(),
+                        None => {
+                            let o = compute(p, &record, &c, format, *start);
+                            if cache.len() >= CACHE_ENTRIES {
+                                cache.clear();
+                            }
+                            cache.insert(key.clone(), o.clone());
+                            o
+                        }
+                    },
+                };
+                let start = start.ok().flatten();
+                match field(&record, Some(c.id), "id") {
+                    Ok(id) => (id.unwrap_or("").to_string(), start, outcome),
+                    Err(e) => (String::new(), start, Outcome::Error(e)),
+                }
+            }
+            Err(e) if e.is_io_error() => {
+                return Err(BatchError::Input(format!("cannot read the batch: {e}")))
+            }
+            Err(e) => (
+                String::new(),
+                None,
+                Outcome::Error(format!("the row cannot be read as CSV: {e}")),
+            ),
+        };
+        summary.rows += 1;
+        if let Outcome::Error(_) = outcome {
+            summary.failed += 1;
+        }
+        sink.write(summary.rows, &id, start, &outcome)?;
+        if summary.rows % 4096 == 0 {
+            progress(reader.position().byte());
+        }
+    }
+    sink.flush()?;
+    progress(reader.position().byte());
+    Ok(summary)
+}
+
+fn compute(
+    p: &Protocol,
+    record: &csv::ByteRecord,
+    c: &Columns,
+    format: Format,
+    start: Option<jiff::civil::Time>,
+) -> Outcome {
+    let options = Options {
+        start,
+        concentration: None,
+    };
+    let (patient, weight_text) = match patient(record, c) {
+        Ok(x) => x,
+        Err(e) => return Outcome::Error(e),
+    };
+    let plan = match plan::compute(p, &patient, &options) {
+        Ok(plan) => plan,
+        Err(e) => return Outcome::Error(e.to_string()),
+    };
+    match format {
+        Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
+        Format::Jsonl => {
+            let ctx = Context {
+                protocol: p,
+                weight_entered: &weight_text,
+                explain: false,
+            };
+            Outcome::Json(
+                serde_json::to_string(&json::document(&ctx, &plan)).expect("serialisable"),
+            )
+        }
+    }
+}

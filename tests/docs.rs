@@ -1,0 +1,188 @@
+//! The documentation kept honest: clap's own checks, the checked-in man page, the completion
+//! scripts, and every `bolus` command shown in README.md.
+
+use std::path::Path;
+use std::process::Command;
+
+use bolus::cli::Cli;
+use clap::{CommandFactory, Parser};
+
+const MAN_PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/man/bolus.1");
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+
+#[test]
+fn the_command_line_definition_passes_clap_debug_asserts() {
+    Cli::command().debug_assert();
+}
+
+#[test]
+fn the_checked_in_man_page_matches_the_command_line() {
+    let generated = bolus::cli::man_page();
+    if std::env::var_os("UPDATE_MAN").is_some_and(|v| !v.is_empty() && v != "0") {
+        std::fs::create_dir_all(Path::new(MAN_PAGE).parent().unwrap()).unwrap();
+        std::fs::write(MAN_PAGE, &generated).unwrap();
+        return;
+    }
+    let hint =
+        "run `UPDATE_MAN=1 cargo test --test docs` to regenerate it, then commit man/bolus.1";
+    let checked_in = std::fs::read_to_string(MAN_PAGE)
+        .unwrap_or_else(|e| panic!("cannot read man/bolus.1 ({e}); {hint}"));
+    if checked_in != generated {
+        let first = checked_in
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| checked_in.lines().count().min(generated.lines().count()));
+        panic!(
+            "man/bolus.1 is out of date with the command line (first difference at line {}):\n  \
+             checked in: {:?}\n  generated:  {:?}\n{hint}",
+            first + 1,
+            checked_in.lines().nth(first).unwrap_or("(end of file)"),
+            generated.lines().nth(first).unwrap_or("(end of file)"),
+        );
+    }
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`bolus completions {shell}` exited with {}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            script.contains("plan"),
+            "the {shell} completion script does not mention `plan`"
+        );
+    }
+}
+
+#[test]
+fn every_bolus_command_in_the_readme_parses() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let commands = readme_commands(&readme);
+    assert!(
+        commands.len() >= 10,
+        "found only {} `bolus` command lines in README.md; is the code-block reader broken?",
+        commands.len()
+    );
+    let mut bad = Vec::new();
+    for (line, args) in &commands {
+        if let Err(e) = Cli::try_parse_from(args) {
+            use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+            if !matches!(e.kind(), DisplayHelp | DisplayVersion) {
+                bad.push(format!("README.md:{line}: `{}`\n{e}", args.join(" ")));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "README commands clap refuses:\n\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The `bolus` command lines in ```console and ```sh blocks, with their line numbers, as the
+/// arguments a shell would pass. A leading `$ ` prompt is dropped; `cargo run … -- ARGS` counts
+/// as `bolus ARGS`; a line ending in `\` continues on the next.
+fn readme_commands(readme: &str) -> Vec<(usize, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut in_block = false;
+    let mut pending: Option<(usize, String)> = None;
+    for (i, raw) in readme.lines().enumerate() {
+        let trimmed = raw.trim();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            in_block = !in_block && matches!(info.trim(), "console" | "sh");
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let (start, mut text) = match pending.take() {
+            Some((start, text)) => (start, format!("{text} {trimmed}")),
+            None => (
+                i + 1,
+                trimmed.strip_prefix("$ ").unwrap_or(trimmed).to_string(),
+            ),
+        };
+        if let Some(head) = text.strip_suffix('\\') {
+            text = head.trim_end().to_string();
+            pending = Some((start, text));
+            continue;
+        }
+        let words = shell_words(&text);
+        let args: Vec<String> = match words.first().map(String::as_str) {
+            Some("bolus") => words,
+            Some("cargo") if words.get(1).is_some_and(|w| w == "run") => {
+                match words.iter().position(|w| w == "--") {
+                    Some(dash) => std::iter::once("bolus".to_string())
+                        .chain(words[dash + 1..].iter().cloned())
+                        .collect(),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        found.push((start, args));
+    }
+    found
+}
+
+/// Splits a command line on spaces, keeping double-quoted text together, and stops at the first
+/// unquoted pipe, redirection, `;`, `&&` or comment.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut has_word = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                has_word = true;
+            }
+            ' ' | '\t' if !quoted => {
+                if has_word {
+                    words.push(std::mem::take(&mut word));
+                    has_word = false;
+                }
+            }
+            '|' | '>' | '<' | ';' | '&' | '#' if !quoted && !has_word => break,
+            _ => {
+                word.push(c);
+                has_word = true;
+            }
+        }
+    }
+    if has_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn shell_words_respects_double_quotes_and_stops_at_a_pipe() {
+    assert_eq!(
+        shell_words(r#"bolus plan x --weight "82 kg" --accept-soft-limit "a b"  | head"#),
+        [
+            "bolus",
+            "plan",
+            "x",
+            "--weight",
+            "82 kg",
+            "--accept-soft-limit",
+            "a b"
+        ]
+    );
+    assert_eq!(
+        shell_words("bolus completions bash > out # note"),
+        ["bolus", "completions", "bash"]
+    );
+}
