@@ -105,12 +105,18 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 ))),
             }
         }
-        Command::Protocols(ProtocolsCommand::List) => Ok(Outcome::out(list(&catalog))),
-        Command::Protocols(ProtocolsCommand::Show { protocol }) => {
+        Command::Protocols(cli::ProtocolsArgs {
+            command: None | Some(ProtocolsCommand::List),
+        }) => Ok(Outcome::out(list(&catalog))),
+        Command::Protocols(cli::ProtocolsArgs {
+            command: Some(ProtocolsCommand::Show { protocol }),
+        }) => {
             let protocol = catalog.load(&protocol)?;
             Ok(Outcome::out(show::render(&protocol)))
         }
-        Command::Protocols(ProtocolsCommand::Lint { files }) => Ok(lint(&files)),
+        Command::Protocols(cli::ProtocolsArgs {
+            command: Some(ProtocolsCommand::Lint { files }),
+        }) => Ok(lint(&files)),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "bolus", &mut buf);

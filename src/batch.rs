@@ -229,7 +229,7 @@ enum Outcome {
 
 /// Where results go: a CSV writer, or buffered JSON lines.
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Jsonl(std::io::BufWriter<W>),
 }
 
@@ -345,7 +345,7 @@ pub fn run<W: Write>(
                 .from_writer(out);
             w.write_record(CSV_HEADER.trim_end().split(','))
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
     };

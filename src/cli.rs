@@ -10,18 +10,32 @@ use crate::plan::{self, Options, Patient};
 use crate::units;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 done; 1 done, and a problem was found (lint found an error); 2 bad usage, bad input, \
-or an unreadable or invalid protocol; 3 refused by a weight limit.
+Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
+lint found an error); 2 bad usage, bad input, or an unreadable or invalid protocol; 3 refused by a \
+weight limit.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
   bolus plan ketamine-kap-iv --weight 73.3 --explain
   bolus plan ketamine-kap-iv --weight 82 --format json
+  bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
+  bolus batch ketamine-kap-iv patients.csv --output plans.csv
+  bolus chart ketamine-kap-iv --from 90 --to 130 --format svg
+  bolus drill ketamine-kap-iv --rounds 3
   bolus protocols show ketamine-kap-iv";
 
 /// Turn a weight-based dosing protocol into a timed bolus plan that a physician verifies and signs.
 #[derive(Debug, Parser)]
-#[command(name = "bolus", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(
+    name = "bolus",
+    version,
+    about,
+    long_about = "bolus turns a weight-based dosing protocol, written in TOML, into a timed bolus plan that \
+a physician verifies and signs. Every number is computed exactly and shown with its arithmetic; doses \
+are never rounded up and never exceed the protocol's maximum; weights are in kilograms only.",
+    after_help = AFTER_HELP,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// A directory of protocol files, searched by id before the built-in protocols.
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
@@ -44,9 +58,8 @@ pub enum Command {
     Chart(ChartArgs),
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step.
     Drill(DrillArgs),
-    /// List, show and lint protocols.
-    #[command(subcommand)]
-    Protocols(ProtocolsCommand),
+    /// List, show and lint protocols (`bolus protocols` alone lists them).
+    Protocols(ProtocolsArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -199,6 +212,12 @@ pub enum PlanFormat {
 pub enum SexArg {
     Female,
     Male,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtocolsArgs {
+    #[command(subcommand)]
+    pub command: Option<ProtocolsCommand>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,6 +378,10 @@ pub fn man_page() -> String {
     man.render_description_section(&mut out).expect("in memory");
     man.render_options_section(&mut out).expect("in memory");
     let mut text = String::from_utf8(out).expect("UTF-8");
+    // No hyphenation: options and units must stay whole to be copied.
+    if let Some(end) = text.find('\n') {
+        text.insert_str(end + 1, ".nr HY 0\n.nh\n");
+    }
     text.push_str(".SH COMMANDS\n");
     let mut stack: Vec<(String, clap::Command)> = cmd
         .get_subcommands()
@@ -372,17 +395,22 @@ pub fn man_page() -> String {
             .filter(|c| c.get_name() != "help")
             .map(|c| (format!("{name} {}", c.get_name()), c.clone()))
             .collect();
-        let sub = sub.bin_name(name.clone()).name(name.clone());
+        let mut sub = sub
+            .bin_name(name.clone())
+            .name(name.clone())
+            .disable_help_flag(true);
+        let usage = sub.render_usage().to_string();
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
         let man = clap_mangen::Man::new(sub.clone());
         let mut buf = Vec::new();
-        man.render_synopsis_section(&mut buf).expect("in memory");
         if sub.get_arguments().any(|a| !a.is_hide_set()) {
             man.render_options_section(&mut buf).expect("in memory");
         }
         let body = String::from_utf8(buf).expect("UTF-8");
         text.push_str(&format!(".SS \"{name}\"\n"));
-        if let Some(about) = sub.get_about() {
-            text.push_str(&format!("{about}\n.PP\n"));
+        text.push_str(&format!(".B {}\n.PP\n", roff_escape(usage)));
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            text.push_str(&format!("{}\n.PP\n", roff_escape(&about.to_string())));
         }
         for line in body.lines() {
             if line.starts_with(".SH ") {
@@ -395,6 +423,11 @@ pub fn man_page() -> String {
     }
     text.push_str(MAN_EXTRA);
     text
+}
+
+/// Escapes text for a roff line: backslashes, and hyphens as minus signs.
+fn roff_escape(s: &str) -> String {
+    s.replace('\\', "\\e").replace('-', "\\-")
 }
 
 const MAN_EXTRA: &str = include_str!("man_extra.roff");

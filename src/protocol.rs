@@ -230,7 +230,10 @@ impl Site<'_> {
     fn key_at(&self, offset: usize) -> Option<String> {
         let offset = offset.min(self.text.len());
         let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line = &self.text[line_start..offset];
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = &self.text[line_start..line_end];
         let key = line.split_once('=')?.0.trim();
         if key.is_empty() || key.starts_with('[') {
             return None;
@@ -240,7 +243,10 @@ impl Site<'_> {
             .rev()
             .map(str::trim)
             .find(|l| l.starts_with('['))
-            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            .map(|l| {
+                let inner = l.trim_start_matches('[');
+                inner.split(']').next().unwrap_or(inner).trim().to_string()
+            });
         Some(match table {
             Some(t) => format!("{t}.{key}"),
             None => key.to_string(),
@@ -257,11 +263,12 @@ impl Site<'_> {
         units::read(text, kind, false)
             .and_then(|_| units::parse::<Q>(text))
             .map_err(|e| {
-                self.field(
-                    value,
-                    field,
-                    format!("expected {}; {}", kind.describe(), e.message),
-                )
+                let message = if e.message.contains(kind.describe()) {
+                    e.message
+                } else {
+                    format!("expected {}; {}", kind.describe(), e.message)
+                };
+                self.field(value, field, message)
             })
     }
 
@@ -320,8 +327,17 @@ impl Protocol {
         }
         let wire: Wire = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_string();
+            let mut message = e.message().trim().to_string();
             let field = site.key_at(span.start);
+            let top_level = ["schema", "id", "title", "drug", "route", "summary", "references", "checklist"];
+            if let Some(f) = &field {
+                let last = f.rsplit('.').next().unwrap_or(f);
+                if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field") {
+                    message.push_str(&format!(
+                        "; `{last}` is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table"
+                    ));
+                }
+            }
             site.at(span, field, message)
         })?;
         let sha256 = Sha256::digest(bytes)

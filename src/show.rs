@@ -77,7 +77,7 @@ pub fn render(p: &Protocol) -> String {
     let _ = writeln!(o, "Dose");
     let _ = writeln!(
         o,
-        "  {} per kilogram of {basis}",
+        "  {} of {basis}",
         units::show_per_kg(&p.per_weight, p.unit)
     );
     let _ = writeln!(

@@ -60,11 +60,13 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         m(&p.increment)
     );
 
-    let _ = writeln!(o, "## How this plan was computed\n");
-    for (i, s) in explain::steps(p, plan).iter().enumerate() {
-        let _ = writeln!(o, "{}. {s}", i + 1);
+    if ctx.explain {
+        let _ = writeln!(o, "## How this plan was computed\n");
+        for (i, s) in explain::steps(p, plan).iter().enumerate() {
+            let _ = writeln!(o, "{}. {s}", i + 1);
+        }
+        o.push('\n');
     }
-    o.push('\n');
 
     let _ = writeln!(o, "## Boluses\n");
     let time = plan.start.is_some();
