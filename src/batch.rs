@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -25,10 +26,10 @@ pub const COLUMNS: [&str; 6] = [
 /// The longest field read, in bytes; a longer one fails its row.
 pub const MAX_FIELD_BYTES: usize = 4096;
 
-/// Results kept for repeated inputs (same weight, start, height, sex and reason). A plan depends
-/// on nothing else, so a repeated input gives the very same result; the cache is emptied when
-/// full, which bounds its memory.
-const CACHE_ENTRIES: usize = 16_384;
+/// Bytes of results kept for repeated inputs (same weight, height, sex and reason, and for JSON
+/// the same start). A plan depends on nothing else, so a repeated input gives the very same
+/// result; the cache is emptied when it holds this much, which bounds its memory.
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +195,17 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
             doses.join(";"),
             offsets.join(";"),
         ],
-        offsets: plan.boluses.iter().map(|b| b.offset.clone()).collect(),
+        offsets: plan
+            .boluses
+            .iter()
+            .map(|b| {
+                b.offset
+                    .value
+                    .to_integer()
+                    .try_into()
+                    .expect("offsets are whole seconds within a plan")
+            })
+            .collect(),
         warnings: plan.warnings.join("; "),
     }
 }
@@ -203,7 +214,8 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
 #[derive(Clone)]
 struct Cells {
     head: Vec<String>,
-    offsets: Vec<units::Duration>,
+    /// Whole seconds after the first bolus.
+    offsets: Vec<i64>,
     warnings: String,
 }
 
@@ -227,6 +239,22 @@ enum Outcome {
     Error(String),
 }
 
+impl Outcome {
+    /// About how many bytes the outcome holds.
+    fn size(&self) -> usize {
+        match self {
+            Outcome::Cells(c) => {
+                c.head.iter().map(|h| h.len() + 24).sum::<usize>()
+                    + c.offsets.len() * 8
+                    + c.warnings.len()
+                    + 96
+            }
+            Outcome::Json(j) => j.len() + 24,
+            Outcome::Error(e) => e.len() + 24,
+        }
+    }
+}
+
 /// Where results go: a CSV writer, or buffered JSON lines.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
@@ -247,12 +275,15 @@ impl<W: Write> Sink<W> {
                 let result = match outcome {
                     Outcome::Cells(cells) => {
                         let times = start.map(|s| {
+                            let start = i64::from(s.hour()) * 3600
+                                + i64::from(s.minute()) * 60
+                                + i64::from(s.second());
                             let mut t = String::with_capacity(6 * cells.offsets.len());
                             for (i, o) in cells.offsets.iter().enumerate() {
                                 if i > 0 {
                                     t.push(';');
                                 }
-                                t.push_str(&plan::show_clock(plan::clock_at(s, o).0));
+                                push_clock(&mut t, (start + o).rem_euclid(86_400));
                             }
                             t
                         });
@@ -349,7 +380,8 @@ pub fn run<W: Write>(
         }
         Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
     };
-    let mut cache: HashMap<Vec<u8>, Outcome> = HashMap::new();
+    let mut cache: HashMap<Vec<u8>, Rc<Outcome>> = HashMap::new();
+    let mut cache_bytes = 0usize;
     let mut summary = Summary::default();
     let mut key = Vec::new();
     loop {
@@ -367,15 +399,18 @@ pub fn run<W: Write>(
                 }
                 let start = start(&record, &c);
                 let outcome = match &start {
-                    Err(e) => Outcome::Error(e.clone()),
+                    Err(e) => Rc::new(Outcome::Error(e.clone())),
                     Ok(start) => match cache.get(&key) {
-                        Some(o) => o.clone(),
+                        Some(o) => Rc::clone(o),
                         None => {
-                            let o = compute(p, &record, &c, format, *start);
-                            if cache.len() >= CACHE_ENTRIES {
+                            let o = Rc::new(compute(p, &record, &c, format, *start));
+                            let size = key.len() + o.size() + 64;
+                            if cache_bytes + size > CACHE_BYTES {
                                 cache.clear();
+                                cache_bytes = 0;
                             }
-                            cache.insert(key.clone(), o.clone());
+                            cache_bytes += size;
+                            cache.insert(key.clone(), Rc::clone(&o));
                             o
                         }
                     },
@@ -383,7 +418,7 @@ pub fn run<W: Write>(
                 let start = start.ok().flatten();
                 match field(&record, Some(c.id), "id") {
                     Ok(id) => (id.unwrap_or("").to_string(), start, outcome),
-                    Err(e) => (String::new(), start, Outcome::Error(e)),
+                    Err(e) => (String::new(), start, Rc::new(Outcome::Error(e))),
                 }
             }
             Err(e) if e.is_io_error() => {
@@ -392,11 +427,13 @@ pub fn run<W: Write>(
             Err(e) => (
                 String::new(),
                 None,
-                Outcome::Error(format!("the row cannot be read as CSV: {e}")),
+                Rc::new(Outcome::Error(format!(
+                    "the row cannot be read as CSV: {e}"
+                ))),
             ),
         };
         summary.rows += 1;
-        if let Outcome::Error(_) = outcome {
+        if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
         sink.write(summary.rows, &id, start, &outcome)?;
@@ -440,5 +477,20 @@ fn compute(
                 serde_json::to_string(&json::document(&ctx, &plan)).expect("serialisable"),
             )
         }
+    }
+}
+
+/// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day.
+fn push_clock(out: &mut String, secs: i64) {
+    let two = |out: &mut String, n: i64| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    two(out, secs / 3600);
+    out.push(':');
+    two(out, secs / 60 % 60);
+    if secs % 60 != 0 {
+        out.push(':');
+        two(out, secs % 60);
     }
 }

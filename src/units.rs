@@ -286,6 +286,9 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
 /// exponent. A value with no finite decimal expansion is shown to six decimals, cut (never
 /// rounded up); the engine never produces one for a dose.
 pub fn format_decimal(value: &Num) -> String {
+    if let Some(s) = format_small(value) {
+        return s;
+    }
     let negative = value.is_negative();
     let value = value.abs();
     let denom = value.denom().clone();
@@ -322,6 +325,43 @@ pub fn format_decimal(value: &Num) -> String {
         }
     }
     out
+}
+
+/// [`format_decimal`] in machine integers, for the usual small values; `None` when the value
+/// does not fit or has no finite decimal expansion.
+fn format_small(value: &Num) -> Option<String> {
+    let numer = value.numer().to_i128()?;
+    let denom = value.denom().to_u64()?;
+    let (mut d, mut twos, mut fives) = (denom, 0u32, 0u32);
+    while d % 2 == 0 {
+        d /= 2;
+        twos += 1;
+    }
+    while d % 5 == 0 {
+        d /= 5;
+        fives += 1;
+    }
+    let places = twos.max(fives);
+    if d != 1 || places > 30 {
+        return None;
+    }
+    let scale = 10i128.checked_pow(places)?;
+    let scaled = numer.checked_mul(scale)? / i128::from(denom);
+    let (int, frac) = (
+        scaled.unsigned_abs() / scale.unsigned_abs(),
+        scaled.unsigned_abs() % scale.unsigned_abs(),
+    );
+    let mut out = String::with_capacity(16);
+    if scaled < 0 {
+        out.push('-');
+    }
+    out.push_str(&int.to_string());
+    if frac > 0 {
+        let frac = format!("{frac:0>width$}", width = places as usize);
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    Some(out)
 }
 
 /// Whether an exact number has a finite decimal expansion.

@@ -1,0 +1,13 @@
+//! The command-line tests: one test binary, one module per subject, as in ripgrep and just.
+//! Every test runs the built `bolus` binary; `support` holds the small helper that does it.
+
+mod catalog;
+mod environment;
+mod formats;
+mod ismp;
+mod pipes;
+mod plans;
+mod protocol_files;
+mod snapshots;
+mod support;
+mod weights;

@@ -1,0 +1,428 @@
+//! Every check on a protocol file, each with a broken fixture under `tests/fixtures/protocols/`.
+//! Each is tried twice: `bolus plan FILE --weight 70` (exit 2, nothing on stdout) and
+//! `bolus protocols lint FILE` (exit 1, the error on stderr). Both must name the file, the line
+//! and column, the field, and what was expected.
+
+use crate::support::{bolus, broken, fails, ok, run, CATALOG};
+
+/// What a broken fixture's error must say.
+struct Expect<'a> {
+    fixture: &'a str,
+    /// `line:column`.
+    at: &'a str,
+    /// The field as the message names it, such as `field `dose.per_weight``.
+    field: &'a str,
+    says: &'a [&'a str],
+}
+
+fn refused(e: Expect) {
+    let path = broken(e.fixture);
+    let location = format!("{path}:{}:", e.at);
+    let check = |err: &str, how: &str| {
+        assert!(
+            err.contains(&location),
+            "{how}: expected `{location}` in: {err}"
+        );
+        assert!(
+            err.contains(e.field),
+            "{how}: expected `{}` in: {err}",
+            e.field
+        );
+        for s in e.says {
+            assert!(err.contains(s), "{how}: expected `{s}` in: {err}");
+        }
+    };
+
+    let err = fails(&mut bolus(["plan", &path, "--weight", "70"]), 2);
+    assert!(err.contains("invalid protocol"), "{err}");
+    check(&err, "plan");
+
+    let r = run(&mut bolus(["protocols", "lint", &path]));
+    assert_eq!(r.code, 1, "lint exit status; stderr:\n{}", r.stderr);
+    assert!(
+        r.stdout.is_empty(),
+        "lint printed an ok line for a broken file:\n{}",
+        r.stdout
+    );
+    check(&r.stderr, "lint");
+    assert!(
+        r.stderr.contains("1 of 1 protocol files has errors"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn refuses_a_dose_per_weight_that_is_a_drug_mass() {
+    refused(Expect {
+        fixture: "per-weight-wrong-dimension",
+        at: "9:14",
+        field: "field `dose.per_weight`",
+        says: &[
+            "a dose per body weight such as `2 mg/kg`",
+            "`2 mg` is a drug mass",
+        ],
+    });
+}
+
+#[test]
+fn refuses_a_bare_number_where_a_quantity_is_expected() {
+    refused(Expect {
+        fixture: "bare-number",
+        at: "14:12",
+        field: "field `boluses.max_dose`",
+        says: &["integer `50`", "a bare number has no unit"],
+    });
+    refused(Expect {
+        fixture: "bare-number-interval",
+        at: "15:12",
+        field: "field `boluses.interval`",
+        says: &["integer `10`", "with its unit"],
+    });
+    refused(Expect {
+        fixture: "bare-number-per-weight",
+        at: "9:14",
+        field: "field `dose.per_weight`",
+        says: &["integer `2`", "with its unit"],
+    });
+}
+
+#[test]
+fn refuses_an_unknown_field_and_lists_the_known_ones() {
+    refused(Expect {
+        fixture: "unknown-field",
+        at: "11:1",
+        field: "field `dose.colour`",
+        says: &[
+            "unknown field `colour`",
+            "expected one of `per_weight`, `increment`",
+        ],
+    });
+}
+
+#[test]
+fn refuses_a_file_without_a_schema() {
+    refused(Expect {
+        fixture: "missing-schema",
+        at: "1:1",
+        field: "missing field `schema`",
+        says: &[],
+    });
+}
+
+#[test]
+fn refuses_a_file_without_a_dose_table() {
+    refused(Expect {
+        fixture: "missing-dose-table",
+        at: "1:1",
+        field: "missing field `dose`",
+        says: &[],
+    });
+}
+
+#[test]
+#[ignore = "BUG: a missing field is blamed on the key of the file's first line (`field `id`: missing field `schema``)"]
+fn does_not_blame_the_first_line_for_a_missing_field() {
+    for (fixture, missing, blamed) in [
+        ("missing-schema", "missing field `schema`", "field `id`"),
+        (
+            "missing-dose-table",
+            "missing field `dose`",
+            "field `schema`",
+        ),
+    ] {
+        let err = fails(&mut bolus(["plan", &broken(fixture), "--weight", "70"]), 2);
+        assert!(err.contains(missing), "{err}");
+        assert!(!err.contains(blamed), "{err}");
+    }
+}
+
+#[test]
+fn refuses_schema_2() {
+    refused(Expect {
+        fixture: "schema-two",
+        at: "1:10",
+        field: "field `schema`",
+        says: &["expected schema 1, found 2"],
+    });
+}
+
+#[test]
+fn refuses_a_duplicate_key_and_names_its_field() {
+    refused(Expect {
+        fixture: "duplicate-key",
+        at: "11:1",
+        field: "field `dose.per_weight`",
+        says: &["duplicate key"],
+    });
+}
+
+#[test]
+fn refuses_a_table_given_twice_on_its_line() {
+    refused(Expect {
+        fixture: "duplicate-table",
+        at: "17:2",
+        field: "duplicate key",
+        says: &[],
+    });
+}
+
+#[test]
+#[ignore = "BUG: a table given twice is reported as `duplicate key` without naming the table `dose`"]
+fn names_a_table_given_twice() {
+    refused(Expect {
+        fixture: "duplicate-table",
+        at: "17:2",
+        field: "`dose`",
+        says: &["duplicate"],
+    });
+}
+
+#[test]
+fn refuses_an_id_that_is_not_the_file_name() {
+    refused(Expect {
+        fixture: "id-mismatch",
+        at: "2:6",
+        field: "field `id`",
+        says: &["expected the file's name `id-mismatch`, found `some-other-id`"],
+    });
+}
+
+#[test]
+fn refuses_an_id_with_uppercase_letters() {
+    refused(Expect {
+        fixture: "id-uppercase",
+        at: "2:6",
+        field: "field `id`",
+        says: &["lowercase letters, digits and `-`", "`Id-Uppercase`"],
+    });
+}
+
+#[test]
+fn refuses_a_max_dose_that_is_not_a_whole_multiple_of_the_increment() {
+    refused(Expect {
+        fixture: "max-dose-not-multiple",
+        at: "14:12",
+        field: "field `boluses.max_dose`",
+        says: &["whole multiple of the increment 5 mg", "`52 mg`"],
+    });
+}
+
+#[test]
+fn refuses_a_max_total_that_is_not_a_whole_multiple_of_the_increment() {
+    refused(Expect {
+        fixture: "max-total-not-multiple",
+        at: "11:13",
+        field: "field `dose.max_total`",
+        says: &["whole multiple of the increment 1 mg", "`200.5 mg`"],
+    });
+}
+
+#[test]
+fn refuses_a_hard_minimum_above_the_soft_minimum() {
+    refused(Expect {
+        fixture: "hard-min-above-soft-min",
+        at: "20:12",
+        field: "field `weight.soft_min`",
+        says: &["at least `hard_min`", "`40 kg`"],
+    });
+}
+
+#[test]
+fn refuses_a_soft_minimum_that_is_not_below_the_soft_maximum() {
+    refused(Expect {
+        fixture: "soft-min-not-below-soft-max",
+        at: "21:12",
+        field: "field `weight.soft_max`",
+        says: &["more than `soft_min`", "`150 kg`"],
+    });
+}
+
+#[test]
+fn refuses_a_soft_maximum_above_the_hard_maximum() {
+    refused(Expect {
+        fixture: "soft-max-above-hard-max",
+        at: "19:12",
+        field: "field `weight.hard_max`",
+        says: &["at least `soft_max`", "`250 kg`"],
+    });
+}
+
+#[test]
+fn refuses_a_min_count_of_zero() {
+    refused(Expect {
+        fixture: "min-count-zero",
+        at: "13:13",
+        field: "field `boluses.min_count`",
+        says: &["a whole number from 1", "found 0"],
+    });
+}
+
+#[test]
+fn refuses_a_quantity_of_zero() {
+    refused(Expect {
+        fixture: "zero-quantity",
+        at: "10:13",
+        field: "field `dose.increment`",
+        says: &["`0 mg` is zero", "greater than zero"],
+    });
+}
+
+#[test]
+fn refuses_a_negative_quantity() {
+    refused(Expect {
+        fixture: "negative-quantity",
+        at: "14:12",
+        field: "field `boluses.max_dose`",
+        says: &["negative"],
+    });
+}
+
+#[test]
+fn refuses_a_quantity_that_is_not_finite() {
+    refused(Expect {
+        fixture: "infinite-quantity",
+        at: "21:12",
+        field: "field `weight.soft_max`",
+        says: &["`inf kg` is not a finite number"],
+    });
+}
+
+#[test]
+fn refuses_micrograms_written_as_the_greek_letter_and_suggests_mcg() {
+    refused(Expect {
+        fixture: "unknown-unit",
+        at: "10:13",
+        field: "field `dose.increment`",
+        says: &["unknown unit `µg`", "`mcg`"],
+    });
+}
+
+#[test]
+fn refuses_an_unknown_weight_basis() {
+    refused(Expect {
+        fixture: "bad-weight-basis",
+        at: "11:16",
+        field: "field `dose.weight_basis`",
+        says: &["`actual`, `ideal`, `adjusted` or `lean`", "found `total`"],
+    });
+}
+
+#[test]
+fn refuses_a_checkpoint_relative_to_something_other_than_first_or_last() {
+    refused(Expect {
+        fixture: "bad-relative-to",
+        at: "24:15",
+        field: "field `checkpoints[1].relative_to`",
+        says: &["`first` or `last`", "found `middle`"],
+    });
+}
+
+#[test]
+fn refuses_a_file_that_is_not_utf8() {
+    let path = broken("non-utf8");
+    let err = fails(&mut bolus(["plan", &path, "--weight", "70"]), 2);
+    assert!(err.contains(&path), "{err}");
+    assert!(err.contains("not UTF-8"), "{err}");
+    let r = run(&mut bolus(["protocols", "lint", &path]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+}
+
+#[test]
+#[ignore = "BUG: a byte that is not UTF-8 is always reported at line 1, column 1, not on its own line"]
+fn points_at_the_line_of_a_byte_that_is_not_utf8() {
+    // The 0xFF byte is in the title, on line 3.
+    refused(Expect {
+        fixture: "non-utf8",
+        at: "3:",
+        field: "",
+        says: &["not UTF-8"],
+    });
+}
+
+#[test]
+fn refuses_a_byte_order_mark() {
+    refused(Expect {
+        fixture: "byte-order-mark",
+        at: "1:1",
+        field: "byte order mark",
+        says: &["without BOM"],
+    });
+}
+
+#[test]
+fn lints_many_files_and_reports_every_error() {
+    let dir = crate::support::root().join("tests/fixtures/protocols");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| format!("tests/fixtures/protocols/{n}"))
+        .collect();
+    files.sort();
+    let good = format!("{CATALOG}/test-fentanyl-iv.toml");
+    let mut args = vec!["protocols".to_string(), "lint".into(), good.clone()];
+    args.extend(files.iter().cloned());
+    let r = run(&mut bolus(&args));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r
+        .stdout
+        .starts_with(&format!("ok  {good}  (test-fentanyl-iv, sha256 ")));
+    for f in &files {
+        assert!(
+            r.stderr.contains(&format!("{f}:")),
+            "no error for {f}:\n{}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.stderr.contains(&format!(
+            "{} of {} protocol files have errors",
+            files.len(),
+            files.len() + 1
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn lints_valid_files_with_exit_0() {
+    let out = ok(&mut bolus([
+        "protocols",
+        "lint",
+        "protocols/ketamine-kap-iv.toml",
+        &format!("{CATALOG}/test-fentanyl-iv.toml"),
+        &format!("{CATALOG}/test-zero-bolus.toml"),
+    ]));
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(
+        out.starts_with("ok  protocols/ketamine-kap-iv.toml  (ketamine-kap-iv, sha256 "),
+        "{out}"
+    );
+}
+
+#[test]
+fn lint_reports_a_missing_file() {
+    let r = run(&mut bolus([
+        "protocols",
+        "lint",
+        "tests/fixtures/no-such-file.toml",
+    ]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("tests/fixtures/no-such-file.toml") && r.stderr.contains("no such file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn refuses_to_plan_from_a_file_that_does_not_exist() {
+    let err = fails(
+        &mut bolus(["plan", "tests/fixtures/no-such-file.toml", "--weight", "70"]),
+        2,
+    );
+    assert!(err.contains("no such file"), "{err}");
+}
