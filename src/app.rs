@@ -107,7 +107,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Protocols(cli::ProtocolsArgs {
             command: None | Some(ProtocolsCommand::List),
-        }) => Ok(Outcome::out(list(&catalog))),
+        }) => {
+            catalog.check_dir()?;
+            Ok(Outcome::out(list(&catalog)))
+        }
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
         }) => {

@@ -55,7 +55,7 @@ pub enum BatchError {
 }
 
 /// The CSV output's header.
-pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets_min,times,warnings,error\n";
+pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
 
 struct Columns {
     id: usize,
@@ -182,7 +182,7 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
     let offsets: Vec<String> = plan
         .boluses
         .iter()
-        .map(|b| format_decimal(&units::minutes_of(&b.offset)))
+        .map(|b| units::show_time(&b.offset))
         .collect();
     Cells {
         head: vec![

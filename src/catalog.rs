@@ -17,6 +17,8 @@ pub enum LoadError {
     Unknown { name: String, hint: String },
     #[error("cannot read protocol `{path}`: {reason}")]
     Read { path: String, reason: String },
+    #[error("the protocols directory `{dir}` (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}")]
+    Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
     Invalid(#[from] ProtocolError),
 }
@@ -86,6 +88,7 @@ impl Catalog {
         if is_path(arg) {
             return load_file(Path::new(arg), arg);
         }
+        self.check_dir()?;
         if let Some(dir) = &self.dir {
             let path = dir.join(format!("{arg}.toml"));
             if path.exists() {
@@ -115,6 +118,21 @@ impl Catalog {
         Err(LoadError::Unknown {
             name: arg.to_string(),
             hint,
+        })
+    }
+
+    /// Refuses a protocols directory that is missing or not a directory: a clinic's own protocol
+    /// must never be silently replaced by a built-in one of the same id.
+    pub fn check_dir(&self) -> Result<(), LoadError> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let reason = match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => "it is not a directory".to_string(),
+            Err(e) => io_reason(&e),
+        };
+        Err(LoadError::Dir {
+            dir: dir.display().to_string(),
+            reason,
         })
     }
 

@@ -80,10 +80,7 @@ pub fn rules(p: &Protocol, expected: &Plan) -> Vec<Rule> {
         },
         Rule {
             rule: "interval",
-            text: format!(
-                "at least {} between boluses",
-                units::show_minutes(&p.interval)
-            ),
+            text: format!("at least {} between boluses", units::show_time(&p.interval)),
         },
         Rule {
             rule: "increment",
@@ -151,9 +148,9 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
                     Some(n),
                     format!(
                         "bolus {n} is {} after bolus {}; the protocol asks for {} between boluses",
-                        units::show_minutes(&gap_d),
+                        units::show_time(&gap_d),
                         n - 1,
-                        units::show_minutes(&p.interval)
+                        units::show_time(&p.interval)
                     ),
                 );
             } else if gap > &p.interval.value * int(LONG_INTERVAL_FACTOR) {
@@ -163,9 +160,9 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
                     Some(n),
                     format!(
                         "bolus {n} is {} after bolus {}, more than twice the protocol's {}",
-                        units::show_minutes(&gap_d),
+                        units::show_time(&gap_d),
                         n - 1,
-                        units::show_minutes(&p.interval)
+                        units::show_time(&p.interval)
                     ),
                 );
             }

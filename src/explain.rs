@@ -73,6 +73,20 @@ impl Worked {
     }
 }
 
+/// `4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)`: the count and
+/// why, as a phrase.
+pub fn count_phrase(p: &Protocol, plan: &Plan) -> String {
+    match plan.count_reason {
+        CountReason::Division => format!("{} ({} boluses)", plan.count, division(p, plan)),
+        CountReason::Minimum => format!(
+            "{} ({}; the protocol's minimum is {})",
+            plan.count,
+            division(p, plan),
+            p.min_count
+        ),
+    }
+}
+
 /// Each step of the computation as a sentence with its numbers.
 pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
     worked(p, plan).all()
@@ -157,15 +171,26 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             doses.join(", ")
         )
     };
-    let offsets: Vec<String> = plan
+    let parts: Vec<(units::Num, &str)> = plan
         .boluses
         .iter()
-        .map(|b| format_decimal(&units::minutes_of(&b.offset)))
+        .map(|b| units::time_parts(&b.offset))
         .collect();
+    let offsets = if parts.iter().all(|(_, u)| *u == parts[0].1) {
+        let numbers: Vec<String> = parts.iter().map(|(v, _)| format_decimal(v)).collect();
+        format!("{} {}", join_and(&numbers), parts[0].1)
+    } else {
+        join_and(
+            &plan
+                .boluses
+                .iter()
+                .map(|b| units::show_time(&b.offset))
+                .collect::<Vec<_>>(),
+        )
+    };
     let mut times = format!(
-        "Boluses are {} apart: at {} min after the first",
-        units::show_minutes(&p.interval),
-        join_and(&offsets)
+        "Boluses are {} apart: at {offsets} after the first",
+        units::show_time(&p.interval)
     );
     if plan.start.is_some() {
         let clocks: Vec<String> = plan
@@ -178,18 +203,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     times.push('.');
     let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
-        let rel = units::minutes_of(&c.rule_offset);
-        let anchor = match c.relative_to {
-            Anchor::First => "first",
-            Anchor::Last => "last",
-        };
-        let when = if rel == int(0) {
-            format!("at the {anchor} bolus")
-        } else if rel < int(0) {
-            format!("{} min before the {anchor} bolus", format_decimal(&-rel))
-        } else {
-            format!("{} min after the {anchor} bolus", format_decimal(&rel))
-        };
+        let when = relative(&c.rule_offset, c.relative_to);
         checkpoints.push(format!(
             "{}: {when}, {}.",
             c.action,
@@ -207,9 +221,25 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     }
 }
 
+/// `at the first bolus`, `5 min before the first bolus`, `20 min after the last bolus`.
+pub fn relative(offset: &units::Duration, anchor: Anchor) -> String {
+    let anchor = anchor.as_str();
+    if offset.value == int(0) {
+        format!("at the {anchor} bolus")
+    } else if offset.value < int(0) {
+        let before = units::Duration {
+            value: -offset.value.clone(),
+            ..offset.clone()
+        };
+        format!("{} before the {anchor} bolus", units::show_time(&before))
+    } else {
+        format!("{} after the {anchor} bolus", units::show_time(offset))
+    }
+}
+
 /// `at 50 min (14:50)` or `at -5 min (13:55)`.
 fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
-    let mut s = format!("at {}", units::show_minutes(offset));
+    let mut s = format!("at {}", units::show_time(offset));
     if let Some((t, _)) = plan.clock(offset) {
         s.push_str(&format!(" ({})", crate::plan::show_clock(t)));
     }

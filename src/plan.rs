@@ -135,6 +135,13 @@ pub enum PlanError {
         count: u64,
         increment: String,
     },
+    #[error("at {concentration}, bolus {bolus} of {dose} is {volume}, less than the 0.01 mL a syringe can measure; use a more dilute concentration")]
+    VolumeTooSmall {
+        concentration: String,
+        bolus: u64,
+        dose: String,
+        volume: String,
+    },
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
     TooManyBoluses { count: String, max: u64 },
 }
@@ -275,17 +282,28 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
             base_dose.clone()
         };
         cumulative += &dose.value;
-        let volume = options.concentration.as_ref().map(|c| {
-            let exact: Volume = dose.clone() / c.clone();
-            let hundredths = (&exact.value * int(100)).floor() / int(100);
-            if hundredths != exact.value {
-                volume_rounded = true;
+        let volume = match options.concentration.as_ref() {
+            None => None,
+            Some(c) => {
+                let exact: Volume = dose.clone() / c.clone();
+                let hundredths = (&exact.value * int(100)).floor() / int(100);
+                if hundredths.is_zero() {
+                    return Err(PlanError::VolumeTooSmall {
+                        concentration: units::show_concentration(c),
+                        bolus: k,
+                        dose: units::show_mass(&dose, p.unit),
+                        volume: format!("{} mL", units::format_decimal(&exact.value)),
+                    });
+                }
+                if hundredths != exact.value {
+                    volume_rounded = true;
+                }
+                Some(Volume {
+                    value: hundredths,
+                    ..exact
+                })
             }
-            Volume {
-                value: hundredths,
-                ..exact
-            }
-        });
+        };
         boluses.push(Bolus {
             number: k,
             offset: Duration {

@@ -147,10 +147,35 @@ impl<'de> Deserialize<'de> for QtyText {
     }
 }
 
+/// A whole number in the file, with a plain message for anything else.
+#[derive(Debug, Clone, Copy)]
+struct Whole(i64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Whole;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number without quotes, such as 4")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Whole, E> {
+                Ok(Whole(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Whole, E> {
+                i64::try_from(v)
+                    .map(Whole)
+                    .map_err(|_| E::custom(format!("the number {v} is too large")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Wire {
-    schema: Spanned<i64>,
+    schema: Spanned<Whole>,
     id: Spanned<String>,
     title: Spanned<String>,
     drug: Spanned<String>,
@@ -179,7 +204,7 @@ struct WireDose {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WireBoluses {
-    min_count: Spanned<i64>,
+    min_count: Spanned<Whole>,
     max_dose: Spanned<QtyText>,
     interval: Spanned<QtyText>,
 }
@@ -234,8 +259,15 @@ impl Site<'_> {
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);
         let line = &self.text[line_start..line_end];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            // A table header: the table is the field.
+            let inner = trimmed.trim_start_matches('[');
+            let name = inner.split(']').next().unwrap_or(inner).trim();
+            return (!name.is_empty()).then(|| name.to_string());
+        }
         let key = line.split_once('=')?.0.trim();
-        if key.is_empty() || key.starts_with('[') {
+        if key.is_empty() {
             return None;
         }
         let table = self.text[..line_start]
@@ -310,14 +342,14 @@ impl Protocol {
     /// Reads and checks a protocol file. `file` names it in errors; `stem` is the file name
     /// without `.toml`, which the `id` must equal.
     pub fn from_toml(file: &str, stem: &str, bytes: &[u8]) -> Result<Protocol, ProtocolError> {
-        let site0 = Site { file, text: "" };
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            site0.at(
-                0..0,
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
+            Site { file, text: valid }.at(
+                valid.len()..valid.len(),
                 None,
                 format!(
-                    "expected UTF-8 text, found a byte that is not UTF-8 at byte {}",
-                    e.valid_up_to()
+                    "expected UTF-8 text, found the byte 0x{:02X}, which is not UTF-8; save the file as UTF-8",
+                    bytes[e.valid_up_to()]
                 ),
             )
         })?;
@@ -328,7 +360,12 @@ impl Protocol {
         let wire: Wire = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let mut message = e.message().trim().to_string();
-            let field = site.key_at(span.start);
+            // A missing field is reported at the start of its table, where no key is to blame.
+            let field = if message.starts_with("missing field") {
+                None
+            } else {
+                site.key_at(span.start)
+            };
             let top_level = ["schema", "id", "title", "drug", "route", "summary", "references", "checklist"];
             if let Some(f) = &field {
                 let last = f.rsplit('.').next().unwrap_or(f);
@@ -368,11 +405,11 @@ fn validate(
         weight,
         checkpoints,
     } = wire;
-    if *schema.get_ref() != SCHEMA {
+    if schema.get_ref().0 != SCHEMA {
         return Err(site.field(
             &schema,
             "schema",
-            format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref()),
+            format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref().0),
         ));
     }
     let id_text = id.get_ref();
@@ -462,7 +499,7 @@ fn validate(
         max_dose,
         interval,
     } = boluses;
-    let count = *min_count.get_ref();
+    let count = min_count.get_ref().0;
     if count < 1 || count as u64 > MAX_BOLUSES {
         return Err(site.field(
             &min_count,

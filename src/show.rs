@@ -4,8 +4,6 @@
 
 use std::fmt::Write;
 
-use num_traits::ToPrimitive;
-
 use crate::plan::{self, Options, Patient};
 use crate::protocol::{Protocol, WeightBasis};
 use crate::units::{self, format_decimal, int, Num};
@@ -93,7 +91,7 @@ pub fn render(p: &Protocol) -> String {
         "  at least {} boluses, each at most {}, {} apart",
         p.min_count,
         m(&p.max_dose),
-        units::show_minutes(&p.interval)
+        units::show_time(&p.interval)
     );
     o.push('\n');
     let l = &p.limits;
@@ -191,20 +189,7 @@ pub fn render(p: &Protocol) -> String {
     if !p.checkpoints.is_empty() {
         let _ = writeln!(o, "Checkpoints");
         for c in &p.checkpoints {
-            let mins = units::minutes_of(&c.offset);
-            let when = match mins.to_i64() {
-                Some(0) => format!("at the {} bolus", c.relative_to.as_str()),
-                _ if mins < int(0) => format!(
-                    "{} min before the {} bolus",
-                    format_decimal(&-mins),
-                    c.relative_to.as_str()
-                ),
-                _ => format!(
-                    "{} min after the {} bolus",
-                    format_decimal(&mins),
-                    c.relative_to.as_str()
-                ),
-            };
+            let when = crate::explain::relative(&c.offset, c.relative_to);
             let _ = writeln!(o, "  {when}: {}", c.action);
         }
         o.push('\n');

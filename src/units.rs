@@ -672,13 +672,38 @@ pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
     )
 }
 
-/// A duration in minutes when that is a whole or short decimal, else in seconds.
+/// A duration in minutes.
 pub fn minutes_of(t: &Duration) -> Num {
     &t.value / int(60)
 }
-/// `10 min`, `-5 min`, `1.5 min`.
-pub fn show_minutes(t: &Duration) -> String {
-    format!("{} min", format_decimal(&minutes_of(t)))
+/// A duration as an exact number and its unit: minutes when that is an exact decimal, else
+/// whole seconds (`10 s` is not an exact decimal of minutes).
+pub fn time_parts(t: &Duration) -> (Num, &'static str) {
+    let minutes = minutes_of(t);
+    if terminates(&minutes) {
+        (minutes, "min")
+    } else {
+        (t.value.clone(), "s")
+    }
+}
+/// `10 min`, `-5 min`, `1.5 min`, `10 s`.
+pub fn show_time(t: &Duration) -> String {
+    let (value, unit) = time_parts(t);
+    format!("{} {unit}", format_decimal(&value))
+}
+/// A concentration as an exact number and its unit: mg/mL from 1 mg/mL up, else mcg/mL.
+pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
+    let unit = if c.value >= int(1_000) {
+        MassUnit::Mg
+    } else {
+        MassUnit::Mcg
+    };
+    (per_ml_in(c, unit), unit)
+}
+/// `10 mg/mL`, `50 mcg/mL`.
+pub fn show_concentration(c: &Concentration) -> String {
+    let (value, unit) = concentration_parts(c);
+    format!("{} {}/mL", format_decimal(&value), unit.symbol())
 }
 
 /// A display-ready pair of an exact number and its unit.

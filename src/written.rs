@@ -226,7 +226,7 @@ fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Durati
             When::Offset(o) => {
                 if let Some(p) = &prev {
                     if &o.value < p {
-                        return fail(Some(*line), format!("the offset {} is earlier than the one before it; the plan is out of order", units::show_minutes(o)));
+                        return fail(Some(*line), format!("the offset {} is earlier than the one before it; the plan is out of order", units::show_time(o)));
                     }
                 }
                 o.value.clone()

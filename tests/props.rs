@@ -224,6 +224,23 @@ fn read_decimal(text: &str) -> Num {
 }
 
 /// A JSON quantity read back as an exact number, checking its unit.
+/// A time quantity in minutes: JSON gives minutes, or whole seconds where minutes would not be
+/// an exact decimal.
+fn json_minutes(v: &Value) -> Num {
+    let n = read_decimal(&v["value"].as_number().expect("a number").to_string());
+    match v["unit"].as_str() {
+        Some("min") => n,
+        Some("s") => {
+            assert!(
+                !units::terminates(&(&n / Num::from_integer(60.into()))),
+                "seconds only when minutes are inexact: {v}"
+            );
+            n / Num::from_integer(60.into())
+        }
+        _ => panic!("a time unit: {v}"),
+    }
+}
+
 fn json_qty(v: &Value, unit: &str) -> Num {
     assert_eq!(v["unit"], unit, "{v}");
     let n = v["value"].as_number().expect("a number").to_string();
@@ -449,7 +466,7 @@ fn check_json(c: &Case, plan: &Plan, json_text: &str) -> Result<(), TestCaseErro
             BigInt::from(c.spec.interval_s * (b.number as i128 - 1)),
             BigInt::from(60),
         );
-        prop_assert_eq!(json_qty(&j["offset"], "min"), minutes);
+        prop_assert_eq!(json_minutes(&j["offset"]), minutes);
         prop_assert_eq!(j.get("time").is_some(), c.options.start.is_some());
         match c.conc_hund {
             None => prop_assert!(j.get("volume").is_none()),
@@ -486,6 +503,18 @@ fn check_json(c: &Case, plan: &Plan, json_text: &str) -> Result<(), TestCaseErro
 fn run_case(c: &Case) -> Result<(), TestCaseError> {
     let expected = reference(&c.spec, c.weight_tenths);
     let result = plan::compute(&c.protocol, &patient(c.weight_tenths), &c.options);
+    // A bolus whose volume would be under the 0.01 mL a syringe measures is refused.
+    if let (Expected::Plan { doses, .. }, Some(conc)) = (&expected, c.conc_hund) {
+        let conc_dng = conc * c.spec.unit.mcg() * 100;
+        if doses.iter().any(|d| d * 100 < conc_dng) {
+            prop_assert!(
+                matches!(result, Err(PlanError::VolumeTooSmall { .. })),
+                "a volume under 0.01 mL was not refused: {:?}",
+                result.map(|p| p.boluses.len())
+            );
+            return Ok(());
+        }
+    }
     let plan = match (&expected, result) {
         (Expected::ZeroBolus, Err(PlanError::ZeroBolus { .. })) => return Ok(()),
         (Expected::TooMany, Err(PlanError::TooManyBoluses { .. })) => return Ok(()),

@@ -53,7 +53,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         m(&expected.planned_total),
         expected.count,
         m(&p.max_dose),
-        units::show_minutes(&p.interval)
+        units::show_time(&p.interval)
     );
     o.push('\n');
     let mut header = vec!["  #".to_string()];
@@ -74,7 +74,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         if let Some(times) = &plan.times {
             r.push(plan::show_clock(times[i]));
         }
-        r.push(units::show_minutes(&b.offset));
+        r.push(units::show_time(&b.offset));
         r.push(m(&b.dose));
         r.push(m(&units::DrugMass {
             value: running.clone(),

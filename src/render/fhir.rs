@@ -17,9 +17,8 @@ use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
 use crate::plan::Plan;
-use num_traits::{Signed, Zero};
 
-use crate::units::{self, format_decimal, DrugMass, Duration, Num};
+use crate::units::{self, DrugMass, Duration, Num};
 
 /// The UCUM code system.
 pub const UCUM: &str = "http://unitsofmeasure.org";
@@ -149,7 +148,8 @@ fn mass_qty(ctx: &Context, m: &DrugMass) -> Quantity {
 }
 
 fn minutes_qty(t: &Duration) -> Quantity {
-    ucum(&units::minutes_of(t), "min", "min")
+    let (value, unit) = units::time_parts(t);
+    ucum(&value, unit, unit)
 }
 
 /// The SNOMED CT route for the protocol's route, when it is one of the common ones.
@@ -176,14 +176,7 @@ fn fhir_time(plan: &Plan, offset: &Duration) -> Option<String> {
 
 /// `10 min after the first bolus`, `5 min before the first bolus`, `at the first bolus`.
 fn relative_to_first(offset: &Duration) -> String {
-    let minutes = units::minutes_of(offset);
-    if minutes.is_zero() {
-        "at the first bolus".to_string()
-    } else if minutes.is_negative() {
-        format!("{} min before the first bolus", format_decimal(&-minutes))
-    } else {
-        format!("{} min after the first bolus", format_decimal(&minutes))
-    }
+    crate::explain::relative(offset, crate::protocol::Anchor::First)
 }
 
 fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
@@ -231,14 +224,11 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
         m(&plan.planned_total),
         plan.count,
         doses.join(", "),
-        units::show_minutes(&p.interval),
+        units::show_time(&p.interval),
         m(&p.max_dose)
     ));
     if let Some(c) = &plan.concentration {
-        arithmetic.push_str(&format!(
-            " Concentration {}.",
-            units::show_per_ml(c, p.unit)
-        ));
+        arithmetic.push_str(&format!(" Concentration {}.", units::show_concentration(c)));
     }
     out.push(arithmetic);
 
@@ -271,9 +261,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
         None => dose,
     };
     let clock = clock_text(plan, &b.offset);
-    let at = clock
-        .clone()
-        .unwrap_or_else(|| units::show_minutes(&b.offset));
+    let at = clock.clone().unwrap_or_else(|| units::show_time(&b.offset));
     let mut when = if b.number == 1 {
         "The first bolus".to_string()
     } else {

@@ -36,7 +36,8 @@ fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
 }
 
 fn minutes(x: &units::Duration) -> Qty {
-    qty(&units::minutes_of(x), "min")
+    let (value, unit) = units::time_parts(x);
+    qty(&value, unit)
 }
 
 #[derive(Serialize)]
@@ -119,10 +120,10 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
         capped: plan.capped,
         total: mass(&plan.planned_total, u),
         count: plan.count,
-        concentration: plan
-            .concentration
-            .as_ref()
-            .map(|c| qty(&units::per_ml_in(c, u), &format!("{}/mL", u.symbol()))),
+        concentration: plan.concentration.as_ref().map(|c| {
+            let (value, unit) = units::concentration_parts(c);
+            qty(&value, &format!("{}/mL", unit.symbol()))
+        }),
         boluses: plan
             .boluses
             .iter()

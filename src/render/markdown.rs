@@ -33,7 +33,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         let _ = writeln!(o, "  - {line}");
     }
     if let Some(c) = &plan.concentration {
-        let _ = writeln!(o, "- **Concentration:** {}", units::show_per_ml(c, p.unit));
+        let _ = writeln!(o, "- **Concentration:** {}", units::show_concentration(c));
     }
     let _ = writeln!(
         o,
@@ -47,12 +47,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             String::new()
         }
     );
-    let _ = writeln!(
-        o,
-        "- **Boluses:** {} ({})",
-        plan.count,
-        explain::division(p, plan)
-    );
+    let _ = writeln!(o, "- **Boluses:** {}", explain::count_phrase(p, plan));
     let _ = writeln!(
         o,
         "- **Planned total:** {} (rounded down to a whole number of {})\n",
@@ -96,7 +91,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             o,
             "| {} |{t} {} | {} |{v} {} |",
             b.number,
-            units::show_minutes(&b.offset),
+            units::show_time(&b.offset),
             m(&b.dose),
             m(&b.cumulative)
         );
@@ -108,12 +103,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         let t = clock_text(plan, &e.offset)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "- {}{t}: {}",
-            units::show_minutes(&e.offset),
-            cell(&e.what)
-        );
+        let _ = writeln!(o, "- {}{t}: {}", units::show_time(&e.offset), cell(&e.what));
     }
     o.push('\n');
 

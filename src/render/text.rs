@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::{clock_text, columns, mass, timeline, Context, VERSION};
 use crate::check;
 use crate::explain;
-use crate::plan::{CountReason, Plan};
+use crate::plan::Plan;
 use crate::units;
 
 /// Renders the plan as text.
@@ -48,7 +48,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
     }
     if let Some(c) = &plan.concentration {
-        facts.push(vec!["Concentration".into(), units::show_per_ml(c, p.unit)]);
+        facts.push(vec!["Concentration".into(), units::show_concentration(c)]);
     }
     for line in columns(&facts, &[]) {
         let _ = writeln!(o, "{line}");
@@ -56,14 +56,6 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     o.push('\n');
 
     let _ = writeln!(o, "Arithmetic");
-    let count_why = match plan.count_reason {
-        CountReason::Division => format!("{} boluses", explain::division(p, plan)),
-        CountReason::Minimum => format!(
-            "{}; the protocol's minimum is {}",
-            explain::division(p, plan),
-            p.min_count
-        ),
-    };
     let mut total_line = format!(
         "{} × {} = {}",
         units::show_per_kg(&p.per_weight, p.unit),
@@ -99,18 +91,23 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             m(&plan.base_dose)
         )
     } else {
+        let remainder = units::DrugMass {
+            value: &p.increment.value * units::int(plan.larger as i64),
+            ..p.increment.clone()
+        };
         format!(
-            "{} ÷ {} = {} each, and the last {} get {} more",
+            "{} ÷ {} = {} each, remainder {}: the last {} get {} more",
             m(&plan.planned_total),
             plan.count,
             m(&plan.base_dose),
+            units::show_mass(&remainder, p.unit),
             plan.larger,
             m(&p.increment)
         )
     };
     let arithmetic = vec![
         vec!["  Calculated total".into(), total_line],
-        vec!["  Boluses".into(), format!("{} ({count_why})", plan.count)],
+        vec!["  Boluses".into(), explain::count_phrase(p, plan)],
         vec!["  Planned total".into(), rounding],
         vec!["  Split".into(), split],
     ];
@@ -143,7 +140,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         if let Some(t) = clock_text(plan, &b.offset) {
             r.push(t);
         }
-        r.extend([units::show_minutes(&b.offset), m(&b.dose)]);
+        r.extend([units::show_time(&b.offset), m(&b.dose)]);
         if let Some(v) = &b.volume {
             r.push(units::show_ml(v));
         }
@@ -168,7 +165,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let rows: Vec<Vec<String>> = timeline(ctx, plan)
         .into_iter()
         .map(|e| {
-            let mut r = vec![format!("  {}", units::show_minutes(&e.offset))];
+            let mut r = vec![format!("  {}", units::show_time(&e.offset))];
             if let Some(t) = clock_text(plan, &e.offset) {
                 r.push(t);
             }

@@ -65,7 +65,6 @@ fn a_protocol_in_the_directory_takes_the_place_of_the_built_in_one_with_its_id()
 }
 
 #[test]
-#[ignore = "BUG: a `--protocols`/`BOLUS_PROTOCOLS` directory that does not exist is ignored silently, and the built-in protocol is used instead"]
 fn refuses_a_protocols_directory_that_does_not_exist() {
     // A clinic that keeps its own `ketamine-kap-iv.toml` in BOLUS_PROTOCOLS gets the built-in
     // protocol's doses, with no word, when the directory is mistyped or not mounted.

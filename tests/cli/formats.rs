@@ -107,7 +107,6 @@ fn writes_markdown_with_a_bolus_table_and_the_arithmetic() {
 }
 
 #[test]
-#[ignore = "BUG: the Markdown `Boluses:` line for 73.3 kg says `4 (… = 2.932, rounded up to 3)` without the protocol's minimum of 4"]
 fn says_in_markdown_why_there_are_4_boluses_when_3_would_do() {
     let md = ok(&mut plan("73.3", &["--format", "markdown"]));
     let line = md

@@ -30,7 +30,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       Calculated total  2 mg/kg × 73.3 kg = 146.6 mg
       Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)
       Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)
-      Split             146 mg ÷ 4 = 36 mg each, and the last 2 get 1 mg more
+      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more
 
     How this plan was computed
       1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total.
