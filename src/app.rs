@@ -381,7 +381,7 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
     let mut bad = 0;
     for f in files {
         let shown = f.display().to_string();
-        match catalog_file(f, &shown) {
+        match crate::catalog::load_file(f, &shown) {
             Ok(p) => o.stdout.push_str(&format!(
                 "ok  {shown}  ({}, sha256 {})\n",
                 p.id,
@@ -402,15 +402,4 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         o.code = 1;
     }
     o
-}
-
-fn catalog_file(path: &std::path::Path, shown: &str) -> Result<Protocol, LoadError> {
-    let bytes =
-        crate::catalog::read_limited(path, crate::catalog::MAX_PROTOCOL_BYTES, "protocol file")
-            .map_err(|reason| LoadError::Read {
-                path: shown.to_string(),
-                reason,
-            })?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    Ok(Protocol::from_toml(shown, stem, &bytes)?)
 }

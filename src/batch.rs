@@ -77,20 +77,8 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
                 .to_ascii_lowercase()
         })
         .collect();
-    for (i, n) in names.iter().enumerate() {
-        if !COLUMNS.contains(&n.as_str()) {
-            return Err(BatchError::Input(format!(
-                "line 1: unknown column `{}`; known columns: {}",
-                n.escape_debug(),
-                COLUMNS.join(", ")
-            )));
-        }
-        if names[..i].contains(n) {
-            return Err(BatchError::Input(format!(
-                "line 1: the column `{n}` appears twice"
-            )));
-        }
-    }
+    crate::written::check_header(&names, &COLUMNS)
+        .map_err(|m| BatchError::Input(format!("line 1: {m}")))?;
     let col = |n: &str| names.iter().position(|x| x == n);
     let need = |n: &str| {
         col(n).ok_or_else(|| {

@@ -169,7 +169,8 @@ impl Catalog {
     }
 }
 
-fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
+/// Loads a protocol file; `shown` names it in errors.
+pub fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
     let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| {
         LoadError::Read {
             path: shown.to_string(),

@@ -269,15 +269,16 @@ pub struct CheckRequest {
     pub format: CheckFormat,
 }
 
+fn height(text: Option<&str>) -> Result<Option<units::Length>, String> {
+    text.map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid `--height`: {e}"))
+}
+
 /// Converts the patient arguments, checking every value.
 pub fn patient(a: PatientArgs) -> Result<Patient, String> {
     let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
-    let height = a
-        .height
-        .as_deref()
-        .map(units::parse_height)
-        .transpose()
-        .map_err(|e| format!("invalid `--height`: {e}"))?;
+    let height = height(a.height.as_deref())?;
     Ok(Patient {
         weight,
         height,
@@ -351,12 +352,7 @@ pub fn chart_span(
     let from = kg("--from", &a.from, &p.limits.soft_min)?;
     let to = kg("--to", &a.to, &p.limits.soft_max)?;
     let step = units::parse_weight(&a.step).map_err(|e| format!("invalid `--step`: {e}"))?;
-    let height = a
-        .height
-        .as_deref()
-        .map(units::parse_height)
-        .transpose()
-        .map_err(|e| format!("invalid `--height`: {e}"))?;
+    let height = height(a.height.as_deref())?;
     Ok(crate::chart::Span {
         from,
         to,

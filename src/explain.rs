@@ -73,6 +73,16 @@ impl Worked {
     }
 }
 
+/// `2 mg/kg × 73.3 kg = 146.6 mg`: the dose per weight times the dosing weight.
+pub fn product(p: &Protocol, plan: &Plan) -> String {
+    format!(
+        "{} × {} = {}",
+        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_kg(&plan.dosing.value),
+        units::show_mass(&plan.product, p.unit)
+    )
+}
+
 /// `4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)`: the count and
 /// why, as a phrase.
 pub fn count_phrase(p: &Protocol, plan: &Plan) -> String {
@@ -95,7 +105,6 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
 /// The computation's steps, each a sentence with its numbers.
 pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
-    let dw = units::show_kg(&plan.dosing.value);
     let dosing = (!plan.dosing.formula.is_empty()).then(|| {
         format!(
             "The protocol doses on {} body weight: {}.",
@@ -103,10 +112,9 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             plan.dosing.formula.join("; ")
         )
     });
-    let per = units::show_per_kg(&p.per_weight, p.unit);
     let total = format!(
-        "Multiply the dose per weight by the dosing weight: {per} × {dw} = {}{}",
-        m(&plan.product),
+        "Multiply the dose per weight by the dosing weight: {}{}",
+        product(p, plan),
         if plan.capped {
             format!(", more than the protocol's maximum total, so the calculated total is capped at {}.", m(&plan.calculated_total))
         } else {

@@ -15,6 +15,23 @@ pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 /// The columns a CSV plan may have.
 pub const COLUMNS: [&str; 6] = ["number", "time", "offset", "dose", "cumulative", "volume"];
 
+/// Refuses a CSV header with an unknown or a repeated column.
+pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
+    for (i, n) in names.iter().enumerate() {
+        if !known.contains(&n.as_str()) {
+            return Err(format!(
+                "unknown column `{}`; known columns: {}",
+                n.escape_debug(),
+                known.join(", ")
+            ));
+        }
+        if names[..i].contains(n) {
+            return Err(format!("the column `{n}` appears twice"));
+        }
+    }
+    Ok(())
+}
+
 /// Times going backwards are read as the next day only while the plan spans less than this.
 const NEXT_DAY_SPAN_SECONDS: i64 = 12 * 3600;
 
@@ -101,20 +118,8 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             COLUMNS.join(", ")
         ));
     }
-    for (i, n) in names.iter().enumerate() {
-        if !COLUMNS.contains(&n.as_str()) {
-            return fail(
-                Some(1),
-                format!(
-                    "unknown column `{}`; known columns: {}",
-                    n.escape_debug(),
-                    COLUMNS.join(", ")
-                ),
-            );
-        }
-        if names[..i].contains(n) {
-            return fail(Some(1), format!("the column `{n}` appears twice"));
-        }
+    if let Err(message) = check_header(&names, &COLUMNS) {
+        return fail(Some(1), message);
     }
     let col = |name: &str| names.iter().position(|n| n == name);
     let dose_col = col("dose").ok_or_else(|| ReadError {

@@ -16,6 +16,7 @@
 use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
+use crate::explain;
 use crate::plan::Plan;
 
 use crate::units::{self, DrugMass, Duration, Num};
@@ -204,12 +205,7 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     }
     out.push(weight);
 
-    let mut arithmetic = format!(
-        "{} × {} = {}",
-        units::show_per_kg(&p.per_weight, p.unit),
-        units::show_kg(&plan.dosing.value),
-        m(&plan.product)
-    );
+    let mut arithmetic = explain::product(p, plan);
     if plan.capped {
         arithmetic.push_str(&format!(
             ", capped at the protocol's maximum total: {} calculated",

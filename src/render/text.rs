@@ -56,12 +56,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     o.push('\n');
 
     let _ = writeln!(o, "Arithmetic");
-    let mut total_line = format!(
-        "{} × {} = {}",
-        units::show_per_kg(&p.per_weight, p.unit),
-        units::show_kg(&plan.dosing.value),
-        m(&plan.product)
-    );
+    let mut total_line = explain::product(p, plan);
     if plan.capped {
         total_line.push_str(&format!(
             ", capped at the protocol's maximum total of {}",
