@@ -170,7 +170,7 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
     let offsets: Vec<String> = plan
         .boluses
         .iter()
-        .map(|b| units::show_time(&b.offset))
+        .map(|b| plan.offset_text(&b.offset))
         .collect();
     Cells {
         head: vec![
@@ -380,10 +380,14 @@ pub fn run<W: Write>(
                 // moves the clock times).
                 key.clear();
                 for (i, f) in record.iter().enumerate() {
-                    if i != c.id && (format == Format::Jsonl || Some(i) != c.start) {
-                        key.extend_from_slice(f);
-                    }
-                    key.push(0x1f);
+                    // Each field with its length first, so no two rows share a key.
+                    let f = if i != c.id && (format == Format::Jsonl || Some(i) != c.start) {
+                        f
+                    } else {
+                        &[]
+                    };
+                    key.extend_from_slice(&(f.len() as u64).to_le_bytes());
+                    key.extend_from_slice(f);
                 }
                 let start = start(&record, &c);
                 let outcome = match &start {

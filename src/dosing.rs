@@ -43,11 +43,12 @@ pub struct DosingWeight {
 /// Why a dosing weight could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DosingError {
-    #[error("the protocol doses on {basis} body weight, which needs the patient's {missing}: add {flags}")]
+    #[error("the protocol doses on {basis} body weight, which needs the patient's {missing}: give {flags} (in a batch, the {columns})")]
     Missing {
         basis: &'static str,
         missing: &'static str,
         flags: &'static str,
+        columns: &'static str,
     },
     #[error("the {basis} body weight formula gives no positive weight for a height of {height}; check the height")]
     NotPositive { basis: &'static str, height: String },
@@ -109,9 +110,14 @@ pub fn dosing_weight(
                     _ => "sex",
                 },
                 flags: match (h, s) {
-                    (None, None) => "`--height <CM>` and `--sex female|male`",
-                    (None, Some(_)) => "`--height <CM>`",
+                    (None, None) => "`--height CM` and `--sex female|male`",
+                    (None, Some(_)) => "`--height CM`",
                     _ => "`--sex female|male`",
+                },
+                columns: match (h, s) {
+                    (None, None) => "`height` and `sex` columns",
+                    (None, Some(_)) => "`height` column",
+                    _ => "`sex` column",
                 },
             })
         }

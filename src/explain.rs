@@ -182,7 +182,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     let parts: Vec<(units::Num, &str)> = plan
         .boluses
         .iter()
-        .map(|b| units::time_parts(&b.offset))
+        .map(|b| plan.offset_parts(&b.offset))
         .collect();
     let offsets = if parts.iter().all(|(_, u)| *u == parts[0].1) {
         let numbers: Vec<String> = parts.iter().map(|(v, _)| format_decimal(v)).collect();
@@ -192,7 +192,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             &plan
                 .boluses
                 .iter()
-                .map(|b| units::show_time(&b.offset))
+                .map(|b| plan.offset_text(&b.offset))
                 .collect::<Vec<_>>(),
         )
     };
@@ -247,7 +247,7 @@ pub fn relative(offset: &units::Duration, anchor: Anchor) -> String {
 
 /// `at 50 min (14:50)` or `at -5 min (13:55)`.
 fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
-    let mut s = format!("at {}", units::show_time(offset));
+    let mut s = format!("at {}", plan.offset_text(offset));
     if let Some((t, _)) = plan.clock(offset) {
         s.push_str(&format!(" ({})", crate::plan::show_clock(t)));
     }

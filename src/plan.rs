@@ -104,6 +104,9 @@ pub struct Plan {
     pub soft_limit: Option<SoftLimitAccepted>,
     /// Notes the physician must see: a cap, an accepted soft limit, rounded volumes.
     pub warnings: Vec<String>,
+    /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
+    /// (an interval of `10 s` is 0.1666… min).
+    pub in_seconds: bool,
 }
 
 /// Why no plan was made.
@@ -368,7 +371,14 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
             .push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
 
+    let in_seconds = boluses
+        .iter()
+        .map(|b| &b.offset)
+        .chain(checkpoints.iter().map(|c| &c.offset))
+        .any(|o| units::time_parts(o).1 == "s");
+
     Ok(Plan {
+        in_seconds,
         weight: patient.weight.clone(),
         dosing,
         product,
@@ -440,7 +450,44 @@ pub fn parse_clock(text: &str) -> Result<Clock, String> {
     Ok(Clock::new(h as i8, m as i8, 0, 0).expect("checked range"))
 }
 
+/// Reads a 24-hour clock time `HH:MM` or `HH:MM:SS`, as plans timed in seconds write it.
+pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
+    let Some((hm, ss)) = text
+        .get(..5)
+        .zip(text.get(5..))
+        .filter(|(_, s)| !s.is_empty())
+    else {
+        return parse_clock(text);
+    };
+    let t = parse_clock(hm)?;
+    let b = ss.as_bytes();
+    let ok = b.len() == 3 && b[0] == b':' && b[1].is_ascii_digit() && b[2].is_ascii_digit();
+    let s = if ok {
+        (b[1] - b'0') * 10 + (b[2] - b'0')
+    } else {
+        60
+    };
+    if s > 59 {
+        return Err(format!(
+            "`{}` is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
+            text.escape_debug()
+        ));
+    }
+    Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))
+}
+
 impl Plan {
+    /// An offset as an exact number and its unit, minutes or seconds for the whole plan.
+    pub fn offset_parts(&self, offset: &Duration) -> (Num, &'static str) {
+        units::time_in(offset, self.in_seconds)
+    }
+
+    /// `10 min`, or `10 s` in a plan timed in seconds.
+    pub fn offset_text(&self, offset: &Duration) -> String {
+        let (value, unit) = self.offset_parts(offset);
+        format!("{} {unit}", units::format_decimal(&value))
+    }
+
     /// The clock time of an offset with `--start`.
     pub fn clock(&self, offset: &Duration) -> Option<(Clock, i64)> {
         self.start.map(|s| clock_at(s, offset))

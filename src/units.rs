@@ -691,6 +691,14 @@ pub fn show_time(t: &Duration) -> String {
     let (value, unit) = time_parts(t);
     format!("{} {unit}", format_decimal(&value))
 }
+/// A duration in minutes, or in seconds when `seconds` is set.
+pub fn time_in(t: &Duration, seconds: bool) -> (Num, &'static str) {
+    if seconds {
+        (t.value.clone(), "s")
+    } else {
+        (minutes_of(t), "min")
+    }
+}
 /// A concentration as an exact number and its unit: mg/mL from 1 mg/mL up, else mcg/mL.
 pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
     let unit = if c.value >= int(1_000) {

@@ -145,10 +145,10 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut rows: Vec<(u64, When, units::DrugMass)> = Vec::new();
     for record in records {
         let record = record.map_err(|e| ReadError {
-            line: e.position().map(|p| p.line()),
+            line: e.position().map(|p| line_at(text, p.byte())),
             message: format!("the row cannot be read as CSV: {}", csv_reason(&e)),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -165,7 +165,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         })?;
         let when_text = record.get(when_col.0).unwrap_or("").trim();
         let when = if when_col.1 {
-            When::Clock(plan::parse_clock(when_text).map_err(|e| ReadError {
+            When::Clock(plan::parse_clock_seconds(when_text).map_err(|e| ReadError {
                 line: Some(line),
                 message: format!("column `time`: {e}"),
             })?)
@@ -212,7 +212,9 @@ fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Durati
     for (line, when, _) in rows {
         let abs = match when {
             When::Clock(c) => {
-                let secs = int(i64::from(c.hour()) * 3600 + i64::from(c.minute()) * 60)
+                let secs = int(i64::from(c.hour()) * 3600
+                    + i64::from(c.minute()) * 60
+                    + i64::from(c.second()))
                     + int(day * 86_400);
                 let secs = match &prev {
                     Some(p) if &secs < p => {
@@ -242,6 +244,20 @@ fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Durati
         prev = Some(abs);
     }
     Ok(out)
+}
+
+/// The line (from 1) of a byte offset; the CSV reader's own count is off by one with CRLF.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let mut end = (byte as usize).min(text.len());
+    // With CRLF the reader places a record at the `\n` that ends the line before it.
+    while matches!(text.as_bytes().get(end), Some(b'\r' | b'\n')) {
+        end += 1;
+    }
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
 }
 
 fn csv_reason(e: &csv::Error) -> String {

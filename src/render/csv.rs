@@ -25,7 +25,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     for b in &plan.boluses {
         let when = match plan.clock(&b.offset) {
             Some((t, _)) => plan::show_clock(t),
-            None => units::show_time(&b.offset),
+            None => plan.offset_text(&b.offset),
         };
         let mut row = vec![b.number.to_string(), when, mass(ctx, &b.dose)];
         if let Some(v) = &b.volume {

@@ -148,8 +148,8 @@ fn mass_qty(ctx: &Context, m: &DrugMass) -> Quantity {
     ucum(&units::mass_in(m, u), u.symbol(), u.ucum())
 }
 
-fn minutes_qty(t: &Duration) -> Quantity {
-    let (value, unit) = units::time_parts(t);
+fn offset_qty(plan: &Plan, t: &Duration) -> Quantity {
+    let (value, unit) = plan.offset_parts(t);
     ucum(&value, unit, unit)
 }
 
@@ -257,7 +257,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
         None => dose,
     };
     let clock = clock_text(plan, &b.offset);
-    let at = clock.clone().unwrap_or_else(|| units::show_time(&b.offset));
+    let at = clock.clone().unwrap_or_else(|| plan.offset_text(&b.offset));
     let mut when = if b.number == 1 {
         "The first bolus".to_string()
     } else {
@@ -276,7 +276,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
             extension: vec![Extension {
                 url: EXT_OFFSET,
                 value_quantity: None,
-                value_duration: Some(minutes_qty(&b.offset)),
+                value_duration: Some(offset_qty(plan, &b.offset)),
             }],
             repeat: Repeat {
                 count: 1,

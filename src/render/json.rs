@@ -35,8 +35,8 @@ fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
     qty(&units::mass_in(x, unit), unit.symbol())
 }
 
-fn minutes(x: &units::Duration) -> Qty {
-    let (value, unit) = units::time_parts(x);
+fn offset(plan: &Plan, x: &units::Duration) -> Qty {
+    let (value, unit) = plan.offset_parts(x);
     qty(&value, unit)
 }
 
@@ -129,7 +129,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             .iter()
             .map(|b| Bolus {
                 number: b.number,
-                offset: minutes(&b.offset),
+                offset: offset(plan, &b.offset),
                 time: time(&b.offset),
                 dose: mass(&b.dose, u),
                 volume: b.volume.as_ref().map(|v| qty(&units::ml_of(v), "mL")),
@@ -140,7 +140,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             .checkpoints
             .iter()
             .map(|c| Checkpoint {
-                offset: minutes(&c.offset),
+                offset: offset(plan, &c.offset),
                 time: time(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
                 action: c.action.clone(),

@@ -91,7 +91,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             o,
             "| {} |{t} {} | {} |{v} {} |",
             b.number,
-            units::show_time(&b.offset),
+            plan.offset_text(&b.offset),
             m(&b.dose),
             m(&b.cumulative)
         );
@@ -103,7 +103,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         let t = clock_text(plan, &e.offset)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        let _ = writeln!(o, "- {}{t}: {}", units::show_time(&e.offset), cell(&e.what));
+        let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(&e.offset), cell(&e.what));
     }
     o.push('\n');
 

@@ -135,7 +135,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         if let Some(t) = clock_text(plan, &b.offset) {
             r.push(t);
         }
-        r.extend([units::show_time(&b.offset), m(&b.dose)]);
+        r.extend([plan.offset_text(&b.offset), m(&b.dose)]);
         if let Some(v) = &b.volume {
             r.push(units::show_ml(v));
         }
@@ -160,7 +160,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let rows: Vec<Vec<String>> = timeline(ctx, plan)
         .into_iter()
         .map(|e| {
-            let mut r = vec![format!("  {}", units::show_time(&e.offset))];
+            let mut r = vec![format!("  {}", plan.offset_text(&e.offset))];
             if let Some(t) = clock_text(plan, &e.offset) {
                 r.push(t);
             }
