@@ -173,6 +173,7 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     let written = written::read(&bytes)
         .map_err(|e| Failure::Input(format!("cannot read the plan in `{shown}`: {e}")))?;
     let mut findings = check::findings(protocol, &expected, &written.boluses);
+    findings.extend(check::stated_totals(protocol, &written));
     findings.extend(check::provenance(protocol, &expected, &written));
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),

@@ -225,6 +225,35 @@ pub fn written_of(plan: &Plan) -> Vec<Written> {
         .collect()
 }
 
+/// Warnings where a written running total is not what the doses add up to.
+pub fn stated_totals(p: &Protocol, plan: &crate::written::WrittenPlan) -> Vec<Finding> {
+    let mut running = Num::zero();
+    let mut out = Vec::new();
+    for (i, (b, stated)) in plan.boluses.iter().zip(&plan.cumulative).enumerate() {
+        running += &b.dose.value;
+        if let Some(s) = stated {
+            if s.value != running {
+                let sum = DrugMass {
+                    value: running.clone(),
+                    ..b.dose.clone()
+                };
+                out.push(Finding {
+                    severity: Severity::Warning,
+                    rule: "cumulative",
+                    bolus: Some(i + 1),
+                    message: format!(
+                        "the running total of bolus {} is written as {}; the doses add up to {}",
+                        i + 1,
+                        units::show_mass(s, p.unit),
+                        units::show_mass(&sum, p.unit)
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Warnings when a JSON plan says it was made for another protocol or another weight.
 pub fn provenance(
     p: &Protocol,

@@ -45,6 +45,8 @@ pub struct WrittenPlan {
     pub weight: Option<Num>,
     /// The protocol id the plan says it was made for (JSON only).
     pub protocol: Option<String>,
+    /// The running total written beside each bolus, where the plan has a `cumulative` column.
+    pub cumulative: Vec<Option<units::DrugMass>>,
 }
 
 /// Why a plan could not be read.
@@ -142,6 +144,8 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         (Some(t), None) => (t, true),
         (None, Some(o)) => (o, false),
     };
+    let cumulative_col = col("cumulative");
+    let mut cumulative = Vec::new();
     let mut rows: Vec<(u64, When, units::DrugMass)> = Vec::new();
     for record in records {
         let record = record.map_err(|e| ReadError {
@@ -176,6 +180,14 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             })?;
             When::Offset(units::seconds(reading.base()))
         };
+        let stated = match cumulative_col.and_then(|c| record.get(c)).map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(units::parse::<units::DrugMass>(t).map_err(|e| ReadError {
+                line: Some(line),
+                message: format!("column `cumulative`: {e}"),
+            })?),
+        };
+        cumulative.push(stated);
         rows.push((line, when, dose));
     }
     if rows.is_empty() {
@@ -199,6 +211,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         times,
         weight: None,
         protocol: None,
+        cumulative,
     })
 }
 
@@ -332,6 +345,7 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         times: None,
         weight,
         protocol,
+        cumulative: Vec::new(),
     })
 }
 

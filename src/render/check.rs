@@ -55,6 +55,15 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         m(&p.max_dose),
         units::show_time(&p.interval)
     );
+    if let Some(s) = &expected.soft_limit {
+        let _ = writeln!(
+            o,
+            "The weight is outside the soft limit `{}` of {}, accepted for this reason: {}",
+            s.limit,
+            units::show_kg(&s.value),
+            s.reason
+        );
+    }
     o.push('\n');
     let mut header = vec!["  #".to_string()];
     if plan.times.is_some() {
