@@ -52,6 +52,33 @@ pub struct Rule {
     pub text: String,
 }
 
+/// `82 kg`, or `a dosing weight of 61.4 kg` when the dose is not computed from the actual weight.
+fn for_weight(plan: &Plan) -> String {
+    if plan.dosing.formula.is_empty() {
+        units::show_kg(&plan.weight)
+    } else {
+        format!("a dosing weight of {}", units::show_kg(&plan.dosing.value))
+    }
+}
+
+/// The weight-limit rule as kept by the plan.
+pub fn limits_text(p: &Protocol, plan: &Plan) -> String {
+    let l = &p.limits;
+    format!(
+        "weight within the hard limits {} to {}{}",
+        units::show_kg(&l.hard_min),
+        units::show_kg(&l.hard_max),
+        match &plan.soft_limit {
+            None => format!(
+                " and the soft limits {} to {}",
+                units::show_kg(&l.soft_min),
+                units::show_kg(&l.soft_max)
+            ),
+            Some(s) => format!("; outside the soft limits, accepted: {}", s.reason),
+        }
+    )
+}
+
 /// Spacing more than this many times the interval is called much longer.
 pub const LONG_INTERVAL_FACTOR: i64 = 2;
 
@@ -75,7 +102,7 @@ pub fn rules(p: &Protocol, expected: &Plan) -> Vec<Rule> {
             text: format!(
                 "at least {} boluses for {}",
                 expected.count,
-                units::show_kg(&expected.weight)
+                for_weight(expected)
             ),
         },
         Rule {
@@ -184,7 +211,7 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
                 "the plan has {} boluses; the protocol needs at least {} for {}",
                 written.len(),
                 expected.count,
-                units::show_kg(&expected.weight)
+                for_weight(expected)
             ),
         );
     }

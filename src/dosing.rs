@@ -208,7 +208,15 @@ pub fn dosing_weight(
             if !lean.is_positive() {
                 return Err(not_positive(basis));
             }
-            lean
+            if lean < w {
+                lean
+            } else {
+                formula.push(format!(
+                    "{} kg is not below the actual {ws} kg, so the actual weight is used",
+                    format_decimal(&lean)
+                ));
+                w.clone()
+            }
         }
     };
     Ok(DosingWeight {

@@ -46,7 +46,8 @@ pub fn cap_weight(p: &Protocol) -> Option<Num> {
         .map(|cap| &cap.value / &p.per_weight.value)
 }
 
-fn kg(x: &Num) -> String {
+/// `66.666666… kg`: a weight, marked with `…` where it has no finite decimal expansion.
+pub fn kg(x: &Num) -> String {
     let shown = format_decimal(x);
     if units::terminates(x) {
         format!("{shown} kg")

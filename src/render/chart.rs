@@ -7,7 +7,7 @@ use num_traits::ToPrimitive;
 
 use super::columns;
 use crate::chart::{Band, Row};
-use crate::protocol::Protocol;
+use crate::protocol::{Protocol, WeightBasis};
 use crate::show::count_steps;
 use crate::units::{self, format_decimal, int, Num};
 
@@ -23,13 +23,58 @@ fn cells(p: &Protocol, b: &Band) -> [String; 5] {
 }
 
 /// A marker between two rows whose count differs.
-fn step_note(p: &Protocol, prev: &Band, next: &Band) -> String {
-    let exact = count_steps(p)
-        .into_iter()
-        .find(|s| s.count == prev.count && prev.count + 1 == next.count)
-        .map(|s| format!(" above {} kg", format_decimal(&s.weight)))
-        .unwrap_or_default();
-    format!("{} boluses{exact}", next.count)
+/// For a protocol dosed on actual weight, the exact threshold; otherwise the count steps are
+/// dosing weights, so the note names the first row's actual weight instead.
+fn step_note(p: &Protocol, prev: &Band, next: &Row, next_band: &Band) -> String {
+    if p.weight_basis == WeightBasis::Actual {
+        if let Some(s) = count_steps(p)
+            .into_iter()
+            .find(|s| s.count == prev.count && prev.count + 1 == next_band.count)
+        {
+            return format!(
+                "{} boluses above {}",
+                next_band.count,
+                crate::show::kg(&s.weight)
+            );
+        }
+    }
+    format!(
+        "{} boluses from {}",
+        next_band.count,
+        units::show_kg(&next.weight)
+    )
+}
+
+/// Where the count steps up along the weight axis, with a label: the exact thresholds for a
+/// protocol dosed on actual weight, else the first row of each new count.
+fn axis_steps(p: &Protocol, rows: &[Row]) -> Vec<(Num, String)> {
+    if p.weight_basis == WeightBasis::Actual {
+        return count_steps(p)
+            .into_iter()
+            .map(|s| {
+                let label = format!(
+                    "{} boluses above {}",
+                    s.count + 1,
+                    crate::show::kg(&s.weight)
+                );
+                (s.weight, label)
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut prev: Option<u64> = None;
+    for r in rows {
+        if let Ok(b) = &r.result {
+            if prev.is_some_and(|c| c != b.count) {
+                out.push((
+                    units::kg_of(&r.weight),
+                    format!("{} boluses from {}", b.count, units::show_kg(&r.weight)),
+                ));
+            }
+            prev = Some(b.count);
+        }
+    }
+    out
 }
 
 /// A row of the chart, or a note that the count steps up before the next row.
@@ -46,7 +91,7 @@ fn items<'a>(p: &Protocol, rows: &'a [Row]) -> Vec<Item<'a>> {
         if let Ok(b) = &r.result {
             if let Some(pb) = prev {
                 if pb.count != b.count {
-                    out.push(Item::Step(step_note(p, pb, b)));
+                    out.push(Item::Step(step_note(p, pb, r, b)));
                 }
             }
             prev = Some(b);
@@ -393,11 +438,11 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     }
 
     // Count steps, marked across both panels.
-    for s in count_steps(p) {
-        if s.weight <= x_lo || s.weight >= x_hi {
+    for (weight, label) in axis_steps(p, rows) {
+        if weight <= x_lo || weight >= x_hi {
             continue;
         }
-        let xx = x(&s.weight);
+        let xx = x(&weight);
         let _ = writeln!(
             o,
             r#"<line x1="{xx:.2}" y1="{:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#,
@@ -409,11 +454,7 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
             r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="2.8" text-anchor="end">{}</text>"#,
             xx - 1.0,
             dose_panel.top + 1.0,
-            esc(&format!(
-                "{} boluses above {} kg",
-                s.count + 1,
-                format_decimal(&s.weight)
-            ))
+            esc(&label)
         );
     }
 

@@ -116,6 +116,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
 
     let _ = writeln!(o, "## Verified against protocol `{}`\n", p.id);
+    let _ = writeln!(o, "- [x] {}", check::limits_text(p, plan));
     for r in check::rules(p, plan) {
         let _ = writeln!(o, "- [x] {}", r.text);
     }

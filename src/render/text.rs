@@ -91,12 +91,16 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             ..p.increment.clone()
         };
         format!(
-            "{} ÷ {} = {} each, remainder {}: the last {} get {} more",
+            "{} ÷ {} = {} each, remainder {}: {} {} more",
             m(&plan.planned_total),
             plan.count,
             m(&plan.base_dose),
             units::show_mass(&remainder, p.unit),
-            plan.larger,
+            if plan.larger == 1 {
+                "the last gets".to_string()
+            } else {
+                format!("the last {} get", plan.larger)
+            },
             m(&p.increment)
         )
     };
@@ -182,21 +186,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
 
     let _ = writeln!(o, "Verified against protocol {}", p.id);
-    let l = &p.limits;
-    let _ = writeln!(
-        o,
-        "  [ok] weight within the hard limits {} to {}{}",
-        units::show_kg(&l.hard_min),
-        units::show_kg(&l.hard_max),
-        match &plan.soft_limit {
-            None => format!(
-                " and the soft limits {} to {}",
-                units::show_kg(&l.soft_min),
-                units::show_kg(&l.soft_max)
-            ),
-            Some(s) => format!("; outside the soft limits, accepted: {}", s.reason),
-        }
-    );
+    let _ = writeln!(o, "  [ok] {}", check::limits_text(p, plan));
     for r in check::rules(p, plan) {
         let _ = writeln!(o, "  [ok] {}", r.text);
     }

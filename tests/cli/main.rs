@@ -1,7 +1,10 @@
 //! The command-line tests: one test binary, one module per subject, as in ripgrep and just.
 //! Every test runs the built `bolus` binary; `support` holds the small helper that does it.
 
+mod batch;
 mod catalog;
+mod check;
+mod dosing_weight;
 mod environment;
 mod formats;
 mod ismp;
@@ -10,4 +13,5 @@ mod plans;
 mod protocol_files;
 mod snapshots;
 mod support;
+mod teach;
 mod weights;

@@ -385,12 +385,12 @@ fn uses_the_actual_weight_when_it_is_below_the_ideal_weight() {
 fn asks_for_height_and_sex_when_the_protocol_doses_on_ideal_weight() {
     let err = fails(&mut ideal(&["--weight", "90"]), 2);
     assert!(
-        err.contains("`--height <CM>` and `--sex female|male`"),
+        err.contains("`--height CM` and `--sex female|male`"),
         "{err}"
     );
     let err = fails(&mut ideal(&["--weight", "90", "--sex", "male"]), 2);
     assert!(
-        err.contains("`--height <CM>`") && !err.contains("--sex"),
+        err.contains("`--height CM`") && !err.contains("--sex"),
         "{err}"
     );
     let err = fails(

@@ -1,0 +1,752 @@
+//! `bolus check`: a plan written by a person (CSV) or by `plan --format json`, held to the
+//! built-in ketamine protocol (2 mg/kg, at least 4 boluses of at most 50 mg, 10 min apart).
+//! Violations exit 1, warnings exit 0, a plan that cannot be read exits 2 with its line.
+
+use serde_json::{json, Value};
+
+use crate::support::{bolus, fails, ok, run, CATALOG};
+
+/// A plan fixture, as a path relative to the repository root.
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/plans/{name}")
+}
+
+/// `bolus check ketamine-kap-iv --weight W PLAN` and more arguments.
+fn check(weight: &str, plan: &str, more: &[&str]) -> assert_cmd::Command {
+    let mut args = vec!["check", "ketamine-kap-iv", "--weight", weight, plan];
+    args.extend_from_slice(more);
+    bolus(args)
+}
+
+/// The exit status and the parsed `--format json` report of a check of a plan fixture.
+fn report(weight: &str, name: &str) -> (i32, Value) {
+    let r = run(&mut check(weight, &fixture(name), &["--format", "json"]));
+    assert!(
+        r.stderr.is_empty(),
+        "expected an empty stderr:\n{}",
+        r.stderr
+    );
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("the report is JSON ({e}):\n{}", r.stdout));
+    (r.code, v)
+}
+
+/// The text report of a check that exits with `code`, with nothing on standard error.
+fn text(weight: &str, name: &str, code: i32) -> String {
+    let r = run(&mut check(weight, &fixture(name), &[]));
+    assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "expected an empty stderr:\n{}",
+        r.stderr
+    );
+    r.stdout
+}
+
+fn finding(severity: &str, rule: &str, bolus: Option<u32>, message: &str) -> Value {
+    json!({"severity": severity, "rule": rule, "bolus": bolus, "message": message})
+}
+
+/// The rows of the check table (the lines after its header, up to the first blank line), as
+/// cells separated by two spaces or more.
+fn table(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip_while(|l| !l.trim_start().starts_with("#  "))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads `plan` from standard input for a 60 kg patient, as text and as JSON: both must exit 2
+/// with nothing on standard output and the same message; returns it.
+fn unreadable(plan: &str) -> String {
+    let text = fails(check("60", "-", &[]).write_stdin(plan), 2);
+    let json = fails(check("60", "-", &["--format", "json"]).write_stdin(plan), 2);
+    assert_eq!(text, json);
+    assert!(
+        text.contains("cannot read the plan in `standard input`"),
+        "{text}"
+    );
+    text
+}
+
+// Violations: exit 1, the message on standard output in the protocol's numbers.
+
+#[test]
+fn finds_a_bolus_over_the_maximum_dose_and_exits_1() {
+    let out = text("60", "bolus-over-max-dose.csv", 1);
+    assert!(
+        out.contains("violation: bolus 2 is 55 mg; the protocol allows at most 50 mg per bolus"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Verdict: does not conform: 1 violation and 0 warnings"),
+        "{out}"
+    );
+
+    let (code, v) = report("60", "bolus-over-max-dose.csv");
+    assert_eq!(code, 1);
+    assert_eq!(
+        v,
+        json!({"conforms": false, "findings": [finding(
+            "violation",
+            "max_dose",
+            Some(2),
+            "bolus 2 is 55 mg; the protocol allows at most 50 mg per bolus"
+        )]})
+    );
+}
+
+#[test]
+fn shows_a_dose_written_in_micrograms_in_the_protocols_milligrams() {
+    let plan = "offset,dose\n0 min,55000 mcg\n10 min,30 mg\n20 min,30 mg\n30 min,5 mg\n";
+    let r = run(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["findings"],
+        json!([finding(
+            "violation",
+            "max_dose",
+            Some(1),
+            "bolus 1 is 55 mg; the protocol allows at most 50 mg per bolus"
+        )])
+    );
+}
+
+#[test]
+fn finds_a_total_over_the_calculated_total_and_exits_1() {
+    let out = text("60", "total-over-calculated.csv", 1);
+    assert!(
+        out.contains("violation: the total is 124 mg, more than the calculated total of 120 mg"),
+        "{out}"
+    );
+    let (code, v) = report("60", "total-over-calculated.csv");
+    assert_eq!(code, 1);
+    assert_eq!(
+        v,
+        json!({"conforms": false, "findings": [finding(
+            "violation",
+            "total",
+            None,
+            "the total is 124 mg, more than the calculated total of 120 mg"
+        )]})
+    );
+}
+
+#[test]
+fn finds_fewer_boluses_than_the_protocols_count_for_the_weight_and_exits_1() {
+    let out = text("60", "three-boluses.csv", 1);
+    assert!(
+        out.contains("violation: the plan has 3 boluses; the protocol needs at least 4 for 60 kg"),
+        "{out}"
+    );
+    let (code, v) = report("60", "three-boluses.csv");
+    assert_eq!(code, 1);
+    assert_eq!(
+        v,
+        json!({"conforms": false, "findings": [finding(
+            "violation",
+            "count",
+            None,
+            "the plan has 3 boluses; the protocol needs at least 4 for 60 kg"
+        )]})
+    );
+}
+
+#[test]
+fn finds_too_few_boluses_above_100_kg_where_the_protocol_needs_five() {
+    // 4 × 50 mg is 200 mg, under the 200.2 mg calculated for 100.1 kg, but 100.1 kg needs 5.
+    let plan = "offset,dose\n0 min,50 mg\n10 min,50 mg\n20 min,50 mg\n30 min,50 mg\n";
+    let r = run(check("100.1", "-", &["--format", "json"]).write_stdin(plan));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["findings"],
+        json!([finding(
+            "violation",
+            "count",
+            None,
+            "the plan has 4 boluses; the protocol needs at least 5 for 100.1 kg"
+        )])
+    );
+}
+
+#[test]
+fn finds_two_boluses_closer_than_the_interval_and_exits_1() {
+    let out = text("60", "boluses-too-close.csv", 1);
+    assert_eq!(
+        table(&out)[2],
+        [
+            "3",
+            "14:15",
+            "15 min",
+            "30 mg",
+            "90 mg",
+            "violation: bolus 3 is 5 min after bolus 2; the protocol asks for 10 min between boluses"
+        ]
+    );
+    let (code, v) = report("60", "boluses-too-close.csv");
+    assert_eq!(code, 1);
+    assert_eq!(
+        v,
+        json!({"conforms": false, "findings": [finding(
+            "violation",
+            "interval",
+            Some(3),
+            "bolus 3 is 5 min after bolus 2; the protocol asks for 10 min between boluses"
+        )]})
+    );
+}
+
+// Warnings: exit 0.
+
+#[test]
+fn warns_of_doses_that_are_not_a_whole_number_of_increments_and_exits_0() {
+    let out = text("60", "half-milligrams.csv", 0);
+    assert!(out.contains("Verdict: conforms, with 2 warnings"), "{out}");
+    let (code, v) = report("60", "half-milligrams.csv");
+    assert_eq!(code, 0);
+    assert_eq!(
+        v,
+        json!({"conforms": true, "findings": [
+            finding(
+                "warning",
+                "increment",
+                Some(1),
+                "bolus 1 is 29.5 mg, not a whole number of the protocol's increment of 1 mg"
+            ),
+            finding(
+                "warning",
+                "increment",
+                Some(4),
+                "bolus 4 is 30.5 mg, not a whole number of the protocol's increment of 1 mg"
+            ),
+        ]})
+    );
+}
+
+#[test]
+fn warns_of_a_total_under_the_planned_total_and_exits_0() {
+    let out = text("60", "under-planned-total.csv", 0);
+    assert!(
+        out.contains("warning: the total is 100 mg, less than the planned total of 120 mg"),
+        "{out}"
+    );
+    assert!(out.contains("Verdict: conforms, with 1 warning\n"), "{out}");
+    let (code, v) = report("60", "under-planned-total.csv");
+    assert_eq!(code, 0);
+    assert_eq!(
+        v,
+        json!({"conforms": true, "findings": [finding(
+            "warning",
+            "under_total",
+            None,
+            "the total is 100 mg, less than the planned total of 120 mg"
+        )]})
+    );
+}
+
+#[test]
+fn warns_of_spacing_more_than_twice_the_interval_and_exits_0() {
+    let out = text("60", "long-gap.csv", 0);
+    assert!(
+        out.contains(
+            "warning: bolus 3 is 25 min after bolus 2, more than twice the protocol's 10 min"
+        ),
+        "{out}"
+    );
+    let (code, v) = report("60", "long-gap.csv");
+    assert_eq!(code, 0);
+    assert_eq!(
+        v,
+        json!({"conforms": true, "findings": [finding(
+            "warning",
+            "long_interval",
+            Some(3),
+            "bolus 3 is 25 min after bolus 2, more than twice the protocol's 10 min"
+        )]})
+    );
+}
+
+#[test]
+fn does_not_warn_of_spacing_of_exactly_twice_the_interval() {
+    let plan = "offset,dose\n0 min,30 mg\n10 min,30 mg\n30 min,30 mg\n40 min,30 mg\n";
+    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v, json!({"conforms": true, "findings": []}));
+}
+
+// Plans that check clean.
+
+#[test]
+fn checks_a_plan_across_midnight_clean_and_shows_its_clock_times() {
+    let out = text("60", "across-midnight.csv", 0);
+    assert_eq!(
+        table(&out),
+        [
+            ["1", "23:50", "0 min", "30 mg", "30 mg"],
+            ["2", "00:00", "10 min", "30 mg", "60 mg"],
+            ["3", "00:10", "20 min", "30 mg", "90 mg"],
+            ["4", "00:20", "30 min", "30 mg", "120 mg"],
+        ]
+    );
+    assert!(
+        out.contains("Verdict: conforms: the plan keeps to the protocol"),
+        "{out}"
+    );
+    assert_eq!(
+        report("60", "across-midnight.csv"),
+        (0, json!({"conforms": true, "findings": []}))
+    );
+}
+
+#[test]
+fn reads_30000_mcg_and_0_03_g_as_30_mg() {
+    let out = text("60", "mixed-units.csv", 0);
+    assert_eq!(
+        table(&out),
+        [
+            ["1", "0 min", "30 mg", "30 mg"],
+            ["2", "10 min", "30 mg", "60 mg"],
+            ["3", "20 min", "30 mg", "90 mg"],
+            ["4", "30 min", "30 mg", "120 mg"],
+        ]
+    );
+    assert_eq!(
+        report("60", "mixed-units.csv"),
+        (0, json!({"conforms": true, "findings": []}))
+    );
+}
+
+#[test]
+fn reads_the_plan_from_standard_input_given_as_a_dash() {
+    let from_file = text("60", "bolus-over-max-dose.csv", 1);
+    let plan = std::fs::read(crate::support::root().join(fixture("bolus-over-max-dose.csv")))
+        .expect("the fixture");
+    let r = run(check("60", "-", &[]).write_stdin(plan));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, from_file);
+}
+
+#[test]
+fn reads_a_header_in_any_case_with_spaces_and_skips_blank_lines() {
+    let plan = "Offset , Dose\n0 min,30 mg\n\n10 min, 30 mg \n20 min,30 mg\n30 min,30 mg\n";
+    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"conforms": true, "findings": []})
+    );
+}
+
+// The round trip: what `plan` writes, `check` reads.
+
+#[test]
+fn checks_the_json_of_plan_clean_and_catches_one_dose_raised_over_the_maximum() {
+    let plan = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "73.3",
+        "--format",
+        "json",
+    ]));
+    let out = ok(check("73.3", "-", &[]).write_stdin(plan.clone()));
+    assert!(
+        out.contains("Verdict: conforms: the plan keeps to the protocol"),
+        "{out}"
+    );
+    let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(plan.clone()));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"conforms": true, "findings": []})
+    );
+
+    let mut raised: Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(
+        raised["boluses"][3]["dose"],
+        json!({"value": 37, "unit": "mg"})
+    );
+    raised["boluses"][3]["dose"]["value"] = json!(55);
+    let r = run(check("73.3", "-", &["--format", "json"])
+        .write_stdin(serde_json::to_string_pretty(&raised).unwrap()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["conforms"], json!(false));
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings.contains(&finding(
+            "violation",
+            "max_dose",
+            Some(4),
+            "bolus 4 is 55 mg; the protocol allows at most 50 mg per bolus"
+        )),
+        "{v:#}"
+    );
+    // 36 + 36 + 37 + 55 = 164 mg, over the 146.6 mg calculated for 73.3 kg.
+    assert!(
+        findings.contains(&finding(
+            "violation",
+            "total",
+            None,
+            "the total is 164 mg, more than the calculated total of 146.6 mg"
+        )),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn checks_the_csv_of_plan_clean_with_offsets_and_with_clock_times() {
+    for more in [&[][..], &["--start", "14:00"], &["--start", "23:55"]] {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(more);
+        let csv = ok(&mut bolus(args));
+        let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(csv.clone()));
+        assert_eq!(
+            serde_json::from_str::<Value>(&out).unwrap(),
+            json!({"conforms": true, "findings": []}),
+            "{more:?}:\n{csv}"
+        );
+    }
+}
+
+#[test]
+fn checks_the_csv_of_plan_with_volumes_clean() {
+    let csv = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--concentration",
+        "10 mg/mL",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        csv.starts_with("number,offset,dose,volume,cumulative\n"),
+        "{csv}"
+    );
+    let out = ok(check("82", "-", &["--format", "json"]).write_stdin(csv));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"conforms": true, "findings": []})
+    );
+}
+
+#[test]
+fn checks_the_timed_csv_of_plan_clean_for_an_interval_in_seconds() {
+    let csv = ok(&mut bolus([
+        "--protocols",
+        CATALOG,
+        "plan",
+        "test-seconds-interval",
+        "--weight",
+        "60",
+        "--start",
+        "14:00",
+        "--format",
+        "csv",
+    ]));
+    assert!(csv.contains("14:00:10"), "{csv}");
+    let out = ok(bolus([
+        "--protocols",
+        CATALOG,
+        "check",
+        "test-seconds-interval",
+        "--weight",
+        "60",
+        "-",
+        "--format",
+        "json",
+    ])
+    .write_stdin(csv));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"conforms": true, "findings": []})
+    );
+}
+
+#[test]
+fn warns_when_a_json_plan_was_made_for_another_weight() {
+    let plan = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "73.3",
+        "--format",
+        "json",
+    ]));
+    let out = ok(check("80", "-", &["--format", "json"]).write_stdin(plan.clone()));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["conforms"], json!(true));
+    assert!(
+        v["findings"].as_array().unwrap().contains(&finding(
+            "warning",
+            "weight",
+            None,
+            "the plan says it was made for 73.3 kg, not 80 kg"
+        )),
+        "{v:#}"
+    );
+    let out = ok(check("80", "-", &[]).write_stdin(plan));
+    assert!(
+        out.contains("warning: the plan says it was made for 73.3 kg, not 80 kg"),
+        "{out}"
+    );
+}
+
+// Weight limits apply as in `plan`.
+
+#[test]
+fn refuses_160_kg_without_a_reason_with_exit_3() {
+    let err = fails(&mut check("160", &fixture("eight-of-40-mg.csv"), &[]), 3);
+    assert!(err.contains("above the soft maximum of 150 kg"), "{err}");
+    assert!(err.contains("--accept-soft-limit"), "{err}");
+}
+
+#[test]
+fn checks_160_kg_with_a_reason_for_the_soft_limit() {
+    let out = ok(&mut check(
+        "160",
+        &fixture("eight-of-40-mg.csv"),
+        &[
+            "--accept-soft-limit",
+            "bariatric; discussed with anaesthesia",
+        ],
+    ));
+    assert!(
+        out.contains("320 mg calculated, 320 mg planned, at least 7 boluses"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Verdict: conforms: the plan keeps to the protocol"),
+        "{out}"
+    );
+}
+
+#[test]
+fn refuses_20_kg_below_the_hard_minimum_with_exit_3() {
+    let err = fails(&mut check("20", &fixture("mixed-units.csv"), &[]), 3);
+    assert!(err.contains("below the hard minimum of 30 kg"), "{err}");
+    let err = fails(
+        &mut check(
+            "20",
+            &fixture("mixed-units.csv"),
+            &["--accept-soft-limit", "a reason does not lift a hard limit"],
+        ),
+        3,
+    );
+    assert!(err.contains("hard limits have no override"), "{err}");
+}
+
+// Plans that cannot be read: exit 2, nothing on standard output, the line in the message.
+
+#[test]
+fn refuses_a_dose_without_a_unit_with_its_line() {
+    let err = unreadable("time,dose\n14:00,30 mg\n14:10,30\n");
+    assert!(
+        err.contains("line 3: column `dose`: `30` has no unit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_dose_per_body_weight_where_a_dose_is_expected() {
+    let err = unreadable("time,dose\n14:00,30 mg/kg\n");
+    assert!(
+        err.contains("line 2: column `dose`: `30 mg/kg` is a dose per body weight"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_negative_dose() {
+    let err = unreadable("offset,dose\n0 min,30 mg\n10 min,-30 mg\n");
+    assert!(err.contains("line 3: column `dose`:"), "{err}");
+    assert!(err.contains("negative"), "{err}");
+}
+
+#[test]
+fn refuses_a_zero_dose() {
+    let err = unreadable("offset,dose\n0 min,0 mg\n");
+    assert!(
+        err.contains("line 2: column `dose`: `0 mg` is zero"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_dose_without_a_leading_zero() {
+    let err = unreadable("offset,dose\n0 min,.5 mg\n");
+    assert!(
+        err.contains("line 2: column `dose`: `.5` has no leading zero; write `0.5`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_25_00_as_a_clock_time() {
+    let err = unreadable("time,dose\n14:00,30 mg\n25:00,30 mg\n");
+    assert!(
+        err.contains("line 3: column `time`: `25:00` is not a 24-hour clock time"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_clock_time_without_its_colon() {
+    let err = unreadable("time,dose\n1400,30 mg\n");
+    assert!(
+        err.contains("line 2: column `time`: `1400` is not a 24-hour clock time"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_an_empty_file() {
+    let err = fails(&mut check("60", &fixture("empty.csv"), &[]), 2);
+    assert!(
+        err.contains("cannot read the plan in `tests/fixtures/plans/empty.csv`: the plan is empty"),
+        "{err}"
+    );
+    let err = unreadable("\n  \n");
+    assert!(err.contains("the plan is empty"), "{err}");
+}
+
+#[test]
+fn refuses_a_header_with_no_boluses() {
+    let err = unreadable("time,dose\n");
+    assert!(
+        err.contains("the plan has a header but no boluses"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_plan_without_a_header_on_line_1() {
+    let err = unreadable("14:00,30 mg\n14:10,30 mg\n");
+    assert!(
+        err.contains("line 1: the first line is not a header"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_an_unknown_column_and_names_the_known_ones() {
+    let err = unreadable("time,dose,note\n14:00,30 mg,slow push\n");
+    assert!(
+        err.contains("line 1: unknown column `note`; known columns: number, time, offset, dose"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_column_given_twice() {
+    let err = unreadable("time,dose,dose\n14:00,30 mg,30 mg\n");
+    assert!(
+        err.contains("line 1: the column `dose` appears twice"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_both_a_time_and_an_offset_column() {
+    let err = unreadable("time,offset,dose\n14:00,0 min,30 mg\n");
+    assert!(
+        err.contains("line 1: the header has both `time` and `offset`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_a_row_with_more_fields_than_the_header() {
+    let err = unreadable("time,dose\n14:00,30 mg\n14:10,30 mg,x\n");
+    assert!(
+        err.contains(
+            "line 3: the row cannot be read as CSV: it has 3 fields where the header has 2"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_offsets_that_go_backwards() {
+    let err = unreadable("offset,dose\n0 min,30 mg\n20 min,30 mg\n10 min,30 mg\n30 min,30 mg\n");
+    assert!(
+        err.contains("line 4: the offset 10 min is earlier than the one before it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refuses_times_that_go_backwards_when_the_next_day_would_span_12_hours_or_more() {
+    // 14:10 then 14:05: the next day, 24 hours after the first bolus.
+    let err = unreadable("time,dose\n14:00,30 mg\n14:10,30 mg\n14:05,30 mg\n14:30,30 mg\n");
+    assert!(err.contains("line 4: the times go backwards"), "{err}");
+    assert!(err.contains("12 hours or more"), "{err}");
+    // 20:00 to 08:00 the next day is exactly 12 hours.
+    let err = unreadable("time,dose\n20:00,30 mg\n20:10,30 mg\n20:20,30 mg\n08:00,30 mg\n");
+    assert!(err.contains("line 5: the times go backwards"), "{err}");
+}
+
+#[test]
+fn reads_times_that_go_backwards_as_the_next_day_while_the_plan_spans_under_12_hours() {
+    // 20:00 to 07:59 the next day is 11 h 59 min: read, and only a long gap to warn of.
+    let plan = "time,dose\n20:00,30 mg\n20:10,30 mg\n20:20,30 mg\n07:59,30 mg\n";
+    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["conforms"], json!(true));
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["long_interval"], "{v:#}");
+}
+
+#[test]
+fn gives_the_right_line_for_a_plan_with_crlf_line_endings() {
+    let err = unreadable("offset,dose\r\n0 min,30 mg\r\n10 min,30\r\n");
+    assert!(err.contains("line 3: column `dose`"), "{err}");
+}
+
+#[test]
+fn warns_when_a_written_running_total_is_not_what_the_doses_add_up_to() {
+    let plan = "time,dose,cumulative\n14:00,30 mg,30 mg\n14:10,30 mg,999 mg\n14:20,30 mg,\n14:30,30 mg,120 mg\n";
+    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v,
+        json!({"conforms": true, "findings": [finding(
+            "warning",
+            "cumulative",
+            Some(2),
+            "the running total of bolus 2 is written as 999 mg; the doses add up to 60 mg"
+        )]})
+    );
+}
+
+#[test]
+fn prints_the_reason_a_soft_limit_was_accepted() {
+    let plan = "offset,dose\n0 min,45 mg\n10 min,45 mg\n20 min,46 mg\n30 min,46 mg\n40 min,46 mg\n50 min,46 mg\n60 min,46 mg\n";
+    let out = ok(check("160", "-", &["--accept-soft-limit", "weighed twice"]).write_stdin(plan));
+    assert!(
+        out.contains("accepted for this reason: weighed twice"),
+        "{out}"
+    );
+}

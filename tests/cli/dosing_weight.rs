@@ -1,0 +1,590 @@
+//! The dosing weight (issue 7): protocols dosed on ideal, adjusted or lean body weight, with the
+//! patient's height and sex; the formula shown with its numbers in every format; the weight
+//! limits applied to the actual weight.
+//!
+//! The worked patient is a woman of 170 cm and 90 kg: ideal weight (Devine) 45.5 kg + 2.3 kg ×
+//! (170 ÷ 2.54 − 60) = 61.437… kg, so 61.4 kg; adjusted 61.4 + 0.4 × (90 − 61.4) = 72.84, so
+//! 72.8 kg; lean (Janmahasatian) 9270 × 90 ÷ (8780 + 244 × 90 ÷ 1.7²) = 50.938…, so 50.9 kg.
+//! Each fixture doses 1 mg/kg in steps of 0.1 mg, so the dose repeats the dosing weight.
+
+use assert_cmd::Command;
+
+// The fixtures live in a folder of their own under the catalog, so that `protocols list` over
+// `tests/fixtures/catalog` (pinned in `catalog.rs`) does not list them.
+
+use crate::support::{bolus, doses, fails, num, ok, plan, qty, run};
+
+const IDEAL: &str = "tests/fixtures/catalog/teach-dosing/dosing-ideal.toml";
+const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml";
+const LEAN: &str = "tests/fixtures/catalog/teach-dosing/dosing-lean.toml";
+
+/// The Devine line for a woman of 170 cm, as every format shows it.
+const DEVINE_170_FEMALE: &str = "ideal body weight (Devine, female) = 45.5 kg + 2.3 kg × (170 cm ÷ 2.54 cm per inch − 60 inches) = 61.437… kg, rounded down to 61.4 kg";
+
+/// `bolus plan <protocol> --weight W` and more arguments.
+fn plan_of(protocol: &str, weight: &str, more: &[&str]) -> Command {
+    let mut args = vec!["plan", protocol, "--weight", weight];
+    args.extend_from_slice(more);
+    bolus(args)
+}
+
+/// The plan of a woman of 170 cm, as JSON.
+fn woman_json(protocol: &str, weight: &str) -> serde_json::Value {
+    let out = ok(&mut plan_of(
+        protocol,
+        weight,
+        &["--height", "170", "--sex", "female", "--format", "json"],
+    ));
+    serde_json::from_str(&out).expect("the plan is JSON")
+}
+
+/// The plan of a woman of 170 cm, as text (or another format given in `more`).
+fn woman(protocol: &str, weight: &str, more: &[&str]) -> String {
+    let mut args = vec!["--height", "170", "--sex", "female"];
+    args.extend_from_slice(more);
+    ok(&mut plan_of(protocol, weight, &args))
+}
+
+fn formula(json: &serde_json::Value) -> Vec<String> {
+    json["dosing_weight_formula"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a formula: {json}"))
+        .iter()
+        .map(|l| l.as_str().expect("a line").to_string())
+        .collect()
+}
+
+// --- the three bases, for a woman of 170 cm and 90 kg --------------------------------------------
+
+#[test]
+fn a_woman_of_170_cm_and_90_kg_is_dosed_on_an_ideal_weight_of_61_4_kg() {
+    let text = woman(IDEAL, "90", &[]);
+    assert!(
+        text.contains("Weight         90 kg (entered as `90`)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dosing weight  61.4 kg (ideal body weight)\n"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("  {DEVINE_170_FEMALE}\n")), "{text}");
+    assert!(
+        text.contains("61.4 kg is below the actual 90 kg, so the dose is computed from 61.4 kg"),
+        "{text}"
+    );
+    assert!(text.contains("1 mg/kg × 61.4 kg = 61.4 mg"), "{text}");
+    assert!(text.contains("Total 61.4 mg in 2 boluses"), "{text}");
+
+    let json = woman_json(IDEAL, "90");
+    assert_eq!(qty(&json["weight"]), "90 kg");
+    assert_eq!(json["weight_basis"], "ideal");
+    assert_eq!(qty(&json["dosing_weight"]), "61.4 kg");
+    assert_eq!(
+        formula(&json),
+        [
+            DEVINE_170_FEMALE,
+            "61.4 kg is below the actual 90 kg, so the dose is computed from 61.4 kg"
+        ]
+    );
+    assert_eq!(qty(&json["calculated_total"]), "61.4 mg");
+    assert_eq!(qty(&json["total"]), "61.4 mg");
+    assert_eq!(doses(&json), ["30.7 mg", "30.7 mg"]);
+}
+
+#[test]
+fn a_woman_of_170_cm_and_90_kg_is_dosed_on_an_adjusted_weight_of_72_8_kg() {
+    let adjusted_line =
+        "adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg";
+    let text = woman(ADJUSTED, "90", &[]);
+    assert!(
+        text.contains("Dosing weight  72.8 kg (adjusted body weight)\n"),
+        "{text}"
+    );
+    assert!(text.contains(DEVINE_170_FEMALE), "{text}");
+    assert!(text.contains(adjusted_line), "{text}");
+    assert!(text.contains("1 mg/kg × 72.8 kg = 72.8 mg"), "{text}");
+
+    let json = woman_json(ADJUSTED, "90");
+    assert_eq!(json["weight_basis"], "adjusted");
+    assert_eq!(qty(&json["weight"]), "90 kg");
+    assert_eq!(qty(&json["dosing_weight"]), "72.8 kg");
+    assert_eq!(formula(&json), [DEVINE_170_FEMALE, adjusted_line]);
+    assert_eq!(qty(&json["calculated_total"]), "72.8 mg");
+    assert_eq!(doses(&json), ["36.4 mg", "36.4 mg"]);
+}
+
+#[test]
+fn a_woman_of_170_cm_and_90_kg_is_dosed_on_a_lean_weight_of_50_9_kg() {
+    let bmi_line = "BMI = 90 kg ÷ (1.7 m)² = 31.141… kg/m²";
+    let lean_line = "lean body weight (Janmahasatian, female) = 9270 × 90 kg ÷ (8780 + 244 × BMI) = 50.938… kg, rounded down to 50.9 kg";
+    let text = woman(LEAN, "90", &[]);
+    assert!(
+        text.contains("Dosing weight  50.9 kg (lean body weight)\n"),
+        "{text}"
+    );
+    assert!(text.contains(bmi_line), "{text}");
+    assert!(text.contains(lean_line), "{text}");
+    assert!(text.contains("1 mg/kg × 50.9 kg = 50.9 mg"), "{text}");
+
+    let json = woman_json(LEAN, "90");
+    assert_eq!(json["weight_basis"], "lean");
+    assert_eq!(qty(&json["dosing_weight"]), "50.9 kg");
+    assert_eq!(formula(&json), [bmi_line, lean_line]);
+    assert_eq!(qty(&json["calculated_total"]), "50.9 mg");
+    assert_eq!(doses(&json), ["25.4 mg", "25.5 mg"]);
+}
+
+#[test]
+fn markdown_shows_the_dosing_weight_with_the_formula_under_it() {
+    let md = woman(ADJUSTED, "90", &["--format", "markdown"]);
+    assert!(
+        md.contains(&format!(
+            "- **Weight:** 90 kg (entered as `90`)\n\
+             - **Dosing weight:** 72.8 kg (adjusted body weight)\n  \
+             - {DEVINE_170_FEMALE}\n  \
+             - adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg\n\
+             - **Calculated total:** 1 mg/kg × 72.8 kg = 72.8 mg\n"
+        )),
+        "{md}"
+    );
+    let md = woman(IDEAL, "90", &["--format", "markdown"]);
+    assert!(
+        md.contains("- **Dosing weight:** 61.4 kg (ideal body weight)\n"),
+        "{md}"
+    );
+    let md = woman(LEAN, "90", &["--format", "markdown"]);
+    assert!(
+        md.contains("- **Dosing weight:** 50.9 kg (lean body weight)\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn csv_gives_the_doses_computed_from_the_dosing_weight() {
+    let csv = woman(IDEAL, "90", &["--format", "csv"]);
+    assert_eq!(
+        csv,
+        "number,offset,dose,cumulative\n1,0 min,30.7 mg,30.7 mg\n2,5 min,30.7 mg,61.4 mg\n"
+    );
+    let csv = woman(LEAN, "90", &["--format", "csv"]);
+    assert!(csv.ends_with("2,5 min,25.5 mg,50.9 mg\n"), "{csv}");
+}
+
+#[test]
+fn explain_starts_with_how_the_dosing_weight_was_found() {
+    let text = woman(ADJUSTED, "90", &["--explain"]);
+    assert!(
+        text.contains(&format!(
+            "  1. The protocol doses on adjusted body weight: {DEVINE_170_FEMALE}; adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg.\n  \
+             2. Multiply the dose per weight by the dosing weight: 1 mg/kg × 72.8 kg = 72.8 mg."
+        )),
+        "{text}"
+    );
+}
+
+// --- when the actual weight is used ----------------------------------------------------------------
+
+#[test]
+fn a_woman_of_170_cm_and_55_kg_is_dosed_on_55_kg_for_ideal_and_adjusted_weight() {
+    let json = woman_json(IDEAL, "55");
+    assert_eq!(qty(&json["dosing_weight"]), "55 kg");
+    assert_eq!(json["weight_basis"], "ideal");
+    assert_eq!(qty(&json["calculated_total"]), "55 mg");
+    assert_eq!(
+        formula(&json)[1],
+        "61.4 kg is not below the actual 55 kg, so the actual weight is used"
+    );
+
+    let json = woman_json(ADJUSTED, "55");
+    assert_eq!(qty(&json["dosing_weight"]), "55 kg");
+    assert_eq!(qty(&json["calculated_total"]), "55 mg");
+    assert_eq!(
+        formula(&json)[1],
+        "the actual 55 kg is not above the ideal 61.4 kg, so the actual weight is used"
+    );
+    assert_eq!(doses(&json), ["27.5 mg", "27.5 mg"]);
+
+    let text = woman(IDEAL, "55", &[]);
+    assert!(
+        text.contains("Dosing weight  55 kg (ideal body weight)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_protocol_on_actual_weight_takes_height_and_sex_and_gives_the_same_plan() {
+    for format in ["text", "json", "markdown", "csv"] {
+        let without = ok(&mut plan("73.3", &["--format", format]));
+        let with = ok(&mut plan(
+            "73.3",
+            &["--format", format, "--height", "170", "--sex", "male"],
+        ));
+        assert_eq!(with, without, "{format}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&ok(&mut plan(
+        "90",
+        &["--height", "170", "--sex", "female", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json["weight_basis"], "actual");
+    assert_eq!(qty(&json["dosing_weight"]), "90 kg");
+    assert_eq!(qty(&json["calculated_total"]), "180 mg");
+}
+
+// --- what the formulas need --------------------------------------------------------------------------
+
+#[test]
+fn a_plan_without_height_or_sex_is_refused_naming_the_missing_flag_and_why() {
+    for protocol in [IDEAL, ADJUSTED, LEAN] {
+        let basis = protocol
+            .trim_start_matches("tests/fixtures/catalog/teach-dosing/dosing-")
+            .trim_end_matches(".toml");
+        let why = format!("the protocol doses on {basis} body weight, which needs the patient's");
+
+        let err = fails(&mut plan_of(protocol, "90", &["--sex", "female"]), 2);
+        assert!(err.contains(&format!("{why} height:")), "{err}");
+        assert!(err.contains("`--height"), "{err}");
+        assert!(!err.contains("--sex"), "only the missing flag: {err}");
+
+        let err = fails(&mut plan_of(protocol, "90", &["--height", "170"]), 2);
+        assert!(err.contains(&format!("{why} sex:")), "{err}");
+        assert!(err.contains("`--sex female|male`"), "{err}");
+        assert!(!err.contains("--height"), "only the missing flag: {err}");
+
+        let err = fails(&mut plan_of(protocol, "90", &[]), 2);
+        assert!(err.contains(&format!("{why} height and sex:")), "{err}");
+        assert!(
+            err.contains("`--height") && err.contains("`--sex female|male`"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_height_in_inches_feet_or_metres_is_refused_asking_for_centimetres() {
+    for (height, hint) in [
+        (
+            "67 in",
+            "inches and feet are refused: measure the height in centimetres",
+        ),
+        (
+            "5 ft",
+            "inches and feet are refused: measure the height in centimetres",
+        ),
+        (
+            "1.7 m",
+            "metres are refused: enter centimetres, such as `170` for 1.7 m",
+        ),
+    ] {
+        let err = fails(
+            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
+            2,
+        );
+        assert!(err.starts_with("error: invalid `--height`: "), "{err}");
+        assert!(
+            err.contains("enter the height in centimetres, such as `170` or `170 cm`"),
+            "{err}"
+        );
+        assert!(err.contains(hint), "{height}: {err}");
+    }
+}
+
+#[test]
+fn a_height_outside_50_to_250_cm_is_refused() {
+    for height in ["49.9", "251", "0", "1700"] {
+        let err = fails(
+            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
+            2,
+        );
+        assert!(
+            err.contains("is outside 50 cm to 250 cm"),
+            "{height}: {err}"
+        );
+    }
+    for height in ["-170", "abc", "170,5", ""] {
+        let err = fails(
+            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
+            2,
+        );
+        assert!(err.contains("`--height`"), "{height:?}: {err}");
+    }
+    // The ends themselves, and `cm` written out, are taken.
+    for height in ["250", "170 cm", "170cm", "170.5"] {
+        ok(&mut plan_of(
+            IDEAL,
+            "90",
+            &["--sex", "female", "--height", height],
+        ));
+    }
+}
+
+#[test]
+fn a_height_too_short_for_the_devine_formula_is_refused_with_exit_2() {
+    // 50 cm is 19.7 inches: 45.5 kg + 2.3 kg × (19.7 − 60) is below zero.
+    let err = fails(
+        &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", "50"]),
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: the ideal body weight formula gives no positive weight for a height of 50 cm; check the height\n"
+    );
+}
+
+#[test]
+fn a_sex_other_than_female_or_male_is_refused() {
+    let err = fails(
+        &mut plan_of(IDEAL, "90", &["--height", "170", "--sex", "x"]),
+        2,
+    );
+    assert!(err.contains("female") && err.contains("male"), "{err}");
+}
+
+// --- weight limits apply to the actual weight -------------------------------------------------------
+
+#[test]
+fn a_160_kg_patient_on_an_ideal_weight_protocol_is_refused_without_a_reason_though_the_ideal_weight_is_61_4_kg(
+) {
+    let err = fails(
+        &mut plan_of(IDEAL, "160", &["--height", "170", "--sex", "female"]),
+        3,
+    );
+    assert!(
+        err.contains(
+            "a weight of 160 kg is above the soft maximum of 150 kg for protocol `dosing-ideal`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--accept-soft-limit"), "{err}");
+
+    let json: serde_json::Value = serde_json::from_str(&ok(&mut plan_of(
+        IDEAL,
+        "160",
+        &[
+            "--height",
+            "170",
+            "--sex",
+            "female",
+            "--accept-soft-limit",
+            "weighed twice",
+            "--format",
+            "json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(qty(&json["weight"]), "160 kg");
+    assert_eq!(qty(&json["dosing_weight"]), "61.4 kg");
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("weighed twice"), "{warnings}");
+}
+
+#[test]
+fn the_hard_maximum_applies_to_the_actual_weight_with_or_without_a_reason() {
+    let err = fails(
+        &mut plan_of(
+            ADJUSTED,
+            "255",
+            &[
+                "--height",
+                "170",
+                "--sex",
+                "female",
+                "--accept-soft-limit",
+                "x",
+            ],
+        ),
+        3,
+    );
+    assert!(
+        err.contains("a weight of 255 kg is above the hard maximum of 250 kg"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dosing_weight_below_the_soft_minimum_is_planned_when_the_actual_weight_is_within_the_limits() {
+    // 42 kg at 170 cm: BMI 14.532…, lean 9270 × 42 ÷ (8780 + 244 × BMI) = 31.586… kg.
+    let json = woman_json(LEAN, "42");
+    assert_eq!(qty(&json["dosing_weight"]), "31.5 kg");
+    assert_eq!(json["warnings"], serde_json::json!([]));
+    assert_eq!(qty(&json["total"]), "31.5 mg");
+}
+
+#[test]
+fn a_weight_outside_the_soft_limits_is_refused_before_a_missing_height_is_mentioned() {
+    let r = run(&mut plan_of(IDEAL, "160", &[]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("soft maximum"), "{}", r.stderr);
+}
+
+#[test]
+fn a_lean_dosing_weight_is_never_above_the_actual_weight() {
+    // 9270 × 40 ÷ (6680 + 216 × 40 ÷ 1.85²) = 40.284… kg: above 40 kg whenever a man's BMI is
+    // under about 12, or a woman's under about 2. Ideal and adjusted weight fall back on the
+    // actual weight in this case; lean weight should too.
+    let out = ok(&mut plan_of(
+        LEAN,
+        "40",
+        &["--height", "185", "--sex", "male", "--format", "json"],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(qty(&json["dosing_weight"]), "40 kg", "{out}");
+    assert_eq!(qty(&json["calculated_total"]), "40 mg", "{out}");
+}
+
+#[test]
+fn the_verified_count_rule_names_the_dosing_weight_it_comes_from() {
+    let text = woman(IDEAL, "140", &[]);
+    let rule = text
+        .lines()
+        .find(|l| l.contains("[ok] at least 2 boluses"))
+        .unwrap_or_else(|| panic!("no count rule:\n{text}"));
+    assert!(
+        rule.contains("61.4 kg") && !rule.contains("140 kg"),
+        "{rule}"
+    );
+}
+
+// --- batch ------------------------------------------------------------------------------------------
+
+#[test]
+fn batch_reads_height_and_sex_columns_for_an_ideal_weight_protocol() {
+    let input = "id,weight,height,sex\n\
+                 a,90,170,female\n\
+                 b,55,170,female\n\
+                 c,100,180,male\n\
+                 d,90,,female\n\
+                 e,90,170,\n\
+                 f,90,67 in,female\n";
+    let r = run(bolus(["batch", IDEAL]).write_stdin(input));
+    assert_eq!(r.code, 1, "three rows fail: {}", r.stderr);
+    assert_eq!(r.stderr, "3 of 6 rows failed; each carries its error\n");
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |row: &csv::StringRecord, name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        row[i].to_string()
+    };
+    assert_eq!(rows.len(), 6);
+    // A woman of 170 cm and 90 kg: 61.4 kg, and 30.7 mg twice.
+    assert_eq!(col(&rows[0], "weight"), "90");
+    assert_eq!(col(&rows[0], "dosing_weight"), "61.4");
+    assert_eq!(col(&rows[0], "calculated_total"), "61.4");
+    assert_eq!(col(&rows[0], "doses"), "30.7;30.7");
+    // 55 kg is below her ideal weight: the actual weight is used.
+    assert_eq!(col(&rows[1], "dosing_weight"), "55");
+    // A man of 180 cm: 50 + 2.3 × (70.866… − 60) = 74.992…, so 74.9 kg.
+    assert_eq!(col(&rows[2], "dosing_weight"), "74.9");
+    assert_eq!(col(&rows[2], "doses"), "37.4;37.5");
+    assert!(col(&rows[3], "error").contains("needs the patient's height"));
+    assert!(col(&rows[4], "error").contains("needs the patient's sex"));
+    assert!(col(&rows[5], "error").contains("enter the height in centimetres"));
+    for row in &rows[..3] {
+        assert_eq!(col(row, "error"), "");
+    }
+}
+
+#[test]
+fn batch_jsonl_gives_each_plan_with_its_dosing_weight_and_basis() {
+    let input = "id,weight,height,sex\nw,90,170,female\n";
+    let out = ok(bolus(["batch", ADJUSTED, "--format", "jsonl"]).write_stdin(input));
+    let line: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
+    assert_eq!(num(&line["row"]), "1");
+    assert_eq!(line["id"], "w");
+    assert_eq!(line["plan"]["weight_basis"], "adjusted");
+    assert_eq!(qty(&line["plan"]["dosing_weight"]), "72.8 kg");
+    assert_eq!(qty(&line["plan"]["weight"]), "90 kg");
+}
+
+#[test]
+fn a_batch_row_without_height_or_sex_is_told_which_column_to_fill() {
+    let r =
+        run(bolus(["batch", IDEAL]).write_stdin("id,weight,height,sex\nd,90,,female\ne,90,170,\n"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        lines[1].contains("needs the patient's height"),
+        "{}",
+        r.stdout
+    );
+    assert!(lines[1].contains("the `height` column"), "{}", r.stdout);
+    assert!(lines[2].contains("needs the patient's sex"), "{}", r.stdout);
+    assert!(lines[2].contains("the `sex` column"), "{}", r.stdout);
+}
+
+// --- chart ------------------------------------------------------------------------------------------
+
+#[test]
+fn chart_of_an_ideal_weight_protocol_uses_height_and_sex() {
+    let csv = ok(&mut bolus([
+        "chart", IDEAL, "--height", "170", "--sex", "female", "--from", "50", "--to", "70",
+        "--step", "5", "--format", "csv",
+    ]));
+    assert_eq!(
+        csv,
+        "weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit\n\
+         50,50,50,2,25,25,mg\n\
+         55,55,55,2,27.5,27.5,mg\n\
+         60,60,60,2,30,30,mg\n\
+         65,61.4,61.4,2,30.7,30.7,mg\n\
+         70,61.4,61.4,2,30.7,30.7,mg\n"
+    );
+    // Each row is the plan for that actual weight.
+    for (w, total) in [("65", "61.4 mg"), ("50", "50 mg")] {
+        assert_eq!(qty(&woman_json(IDEAL, w)["calculated_total"]), total);
+    }
+    let text = ok(&mut bolus([
+        "chart", LEAN, "--height", "170", "--sex", "female", "--from", "90", "--to", "90",
+    ]));
+    assert!(text.contains("90 kg     50.9 mg"), "{text}");
+}
+
+#[test]
+fn chart_of_an_ideal_weight_protocol_without_height_and_sex_is_refused() {
+    let err = fails(&mut bolus(["chart", IDEAL]), 2);
+    assert!(err.contains("needs the patient's height and sex"), "{err}");
+    let err = fails(
+        &mut bolus(["chart", IDEAL, "--height", "67 in", "--sex", "female"]),
+        2,
+    );
+    assert!(err.contains("invalid `--height`"), "{err}");
+}
+
+#[test]
+fn chart_marks_count_steps_at_the_actual_weight_where_the_count_changes() {
+    // Adjusted weight for a woman of 170 cm reaches 100 kg (3 boluses) at an actual weight of
+    // 61.4 + (100 − 61.4) ÷ 0.4 = 157.9 kg.
+    let text = ok(&mut bolus([
+        "chart", ADJUSTED, "--height", "170", "--sex", "female", "--from", "150", "--to", "170",
+    ]));
+    assert!(!text.contains("above 100 kg"), "{text}");
+    // Her ideal weight never exceeds 61.4 kg: the count is 2 at every weight, and the SVG must
+    // not mark a step to 3 boluses at 100 kg.
+    let svg = ok(&mut bolus([
+        "chart", IDEAL, "--height", "170", "--sex", "female", "--format", "svg",
+    ]));
+    assert!(!svg.contains("3 boluses above 100 kg"), "{svg}");
+}
+
+// --- drill ------------------------------------------------------------------------------------------
+
+#[test]
+fn a_drill_on_an_adjusted_weight_protocol_gives_height_and_sex_and_works_the_dosing_weight_first() {
+    let out = ok(bolus(["drill", ADJUSTED, "--seed", "3", "--rounds", "1"]).write_stdin("1 mg\n"));
+    assert!(
+        out.contains("Patient 1 of 1: 43.6 kg, 193 cm, male (dosed on adjusted body weight)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  Not quite: the answer is 43.6 mg. The protocol doses on adjusted body weight: \
+             ideal body weight (Devine, male) = 50 kg + 2.3 kg × (193 cm ÷ 2.54 cm per inch − 60 inches) = 86.763… kg, rounded down to 86.7 kg; \
+             the actual 43.6 kg is not above the ideal 86.7 kg, so the actual weight is used. \
+             Multiply the dose per weight by the dosing weight: 1 mg/kg × 43.6 kg = 43.6 mg."
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("Score: 0 of 1 (0%)\n"), "{out}");
+}

@@ -1,0 +1,991 @@
+//! Teaching (issue 5): the arithmetic explained in sentences, `protocols show` stating where a
+//! protocol's plans change, weight charts (text, Markdown, CSV, SVG) that agree with `plan` row
+//! by row, and drills driven from a pipe.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::{bolus, doses, fails, num, ok, plan, plan_json, qty};
+
+// The fixtures live in a folder of their own under the catalog, so that `protocols list` over
+// `tests/fixtures/catalog` (pinned in `catalog.rs`) does not list them.
+
+/// A protocol in micrograms: 1.5 mcg/kg, 3 or more boluses of at most 25 mcg, steps of 0.5 mcg.
+const MICROGRAMS: &str = "tests/fixtures/catalog/teach-dosing/teach-micrograms.toml";
+/// A protocol with a maximum total: 2 mg/kg, at most 230 mg in all, boluses of at most 50 mg.
+const CAPPED: &str = "tests/fixtures/catalog/teach-dosing/teach-capped.toml";
+
+/// The output with the SHA-256 and the version replaced by placeholders, as in `snapshots.rs`.
+fn redacted(out: &str) -> String {
+    let sha = out
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .find(|w| w.len() == 64)
+        .expect("the output holds the protocol's SHA-256");
+    out.replace(sha, "[sha256]").replace(
+        concat!("bolus ", env!("CARGO_PKG_VERSION")),
+        "bolus [version]",
+    )
+}
+
+/// The numbered sentences under "How this plan was computed", without their numbers.
+fn explained(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| *l != "How this plan was computed")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let (n, sentence) = l.trim().split_once(". ").expect("a numbered sentence");
+            assert!(n.parse::<u32>().is_ok(), "numbered: {l}");
+            sentence.to_string()
+        })
+        .collect()
+}
+
+/// `bolus plan <protocol> --weight W --format json`, parsed; a reason is always given, so that
+/// weights outside the soft limits can be planned too.
+fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
+    let out = ok(&mut bolus([
+        "plan",
+        protocol,
+        "--weight",
+        weight,
+        "--accept-soft-limit",
+        "teaching",
+        "--format",
+        "json",
+    ]));
+    serde_json::from_str(&out).expect("the plan is JSON")
+}
+
+fn show(protocol: &str) -> String {
+    ok(&mut bolus(["protocols", "show", protocol]))
+}
+
+// --- plan --explain ----------------------------------------------------------------------------
+
+#[test]
+fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
+    let out = ok(&mut plan("73.3", &["--explain"]));
+    insta::assert_snapshot!(redacted(&out), @r#"
+    Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
+    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
+
+    Weight         73.3 kg (entered as `73.3`)
+    Dosing weight  73.3 kg (actual body weight)
+
+    Arithmetic
+      Calculated total  2 mg/kg × 73.3 kg = 146.6 mg
+      Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)
+      Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)
+      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more
+
+    How this plan was computed
+      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total.
+      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses.
+      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total.
+      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last 2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg, 36 mg, 37 mg, 37 mg.
+      5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first.
+      6. Measure baseline blood pressure: 5 min before the first bolus, at -5 min.
+      7. If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing): 20 min after the last bolus, at 50 min.
+      8. Measure blood pressure at the close of the session: 30 min after the last bolus, at 60 min.
+      9. Observe recovery for 20-30 minutes; the patient leaves only with an escort: 30 min after the last bolus, at 60 min.
+
+    Boluses
+      #  Offset   Dose  Running total
+      1   0 min  36 mg          36 mg
+      2  10 min  36 mg          72 mg
+      3  20 min  37 mg         109 mg
+      4  30 min  37 mg         146 mg
+      Total 146 mg in 4 boluses
+
+    Timeline
+      -5 min  Measure baseline blood pressure
+       0 min  Bolus 1: 36 mg
+      10 min  Bolus 2: 36 mg
+      20 min  Bolus 3: 37 mg
+      30 min  Bolus 4: 37 mg
+      50 min  If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing)
+      60 min  Measure blood pressure at the close of the session
+      60 min  Observe recovery for 20-30 minutes; the patient leaves only with an escort
+
+    Verified against protocol ketamine-kap-iv
+      [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg
+      [ok] each bolus at most 50 mg
+      [ok] total not above the calculated total of 146.6 mg
+      [ok] at least 4 boluses for 73.3 kg
+      [ok] at least 10 min between boluses
+      [ok] each dose a whole number of 1 mg
+      [ok] total not under the planned total of 146 mg
+
+    Checklist (tick each before dosing)
+      [ ] ASA physical status 1 or 2
+      [ ] Indication: moderate or severe depression after at least two adequate treatment trials, or as the psychiatrist recommends
+      [ ] No active psychosis and no history of a primary psychotic disorder
+      [ ] No manic symptoms
+      [ ] No hypersensitivity to ketamine
+      [ ] No severe ongoing alcohol or substance dependence, ketamine included
+      [ ] Capacity, and signed consent for off-label use
+      [ ] A patient monitor with current BLS present
+      [ ] Resuscitation and monitoring equipment sized to the patient
+      [ ] Fasting per clinic policy
+      [ ] Escort home arranged
+
+    Protocol ketamine-kap-iv sha256 [sha256]
+    Computed by bolus [version]; to be verified and signed by a physician before use.
+
+    Verified by (physician) ______________________________  Signature ________________  Date ____________
+    "#);
+}
+
+#[test]
+fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_and_the_times() {
+    let text = ok(&mut plan("73.3", &["--explain"]));
+    let s = explained(&text);
+    assert_eq!(
+        s[0],
+        "Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total."
+    );
+    // The count, and why: the division gives 3, the protocol's minimum of 4 decides.
+    assert_eq!(
+        s[1],
+        "No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses."
+    );
+    // Rounded down, never up, and by how much.
+    assert_eq!(
+        s[2],
+        "Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total."
+    );
+    // The split, and why the last two boluses are larger.
+    assert_eq!(
+        s[3],
+        "Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last 2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg, 36 mg, 37 mg, 37 mg."
+    );
+    // Without `--start`, offsets only: no clock time anywhere in the sentences.
+    assert_eq!(
+        s[4],
+        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first."
+    );
+    assert_eq!(
+        s[5],
+        "Measure baseline blood pressure: 5 min before the first bolus, at -5 min."
+    );
+    assert_eq!(s.len(), 9, "{s:#?}");
+}
+
+#[test]
+fn explain_says_the_division_decides_the_count_just_above_100_kg() {
+    let s = explained(&ok(&mut plan("100.1", &["--explain"])));
+    assert_eq!(
+        s[1],
+        "No bolus may exceed 50 mg: 200.2 mg ÷ 50 mg = 4.004, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses."
+    );
+    assert_eq!(
+        s[2],
+        "Doses are whole multiples of 1 mg, rounded down, never up: 200.2 mg becomes 200 mg, 0.2 mg less. This is the planned total."
+    );
+    assert_eq!(
+        s[3],
+        "Split 200 mg into 5 boluses: 200 ÷ 5 = 40 mg each, remainder 0 mg, so every bolus is 40 mg."
+    );
+    assert_eq!(
+        s[4],
+        "Boluses are 10 min apart: at 0, 10, 20, 30 and 40 min after the first."
+    );
+}
+
+#[test]
+fn explain_says_nothing_is_rounded_off_when_the_calculated_total_is_whole() {
+    let s = explained(&ok(&mut plan("82", &["--explain"])));
+    assert_eq!(
+        s[2],
+        "Doses are whole multiples of 1 mg: 164 mg already is one, so nothing is rounded off; the planned total is 164 mg."
+    );
+}
+
+#[test]
+fn explain_gives_clock_times_beside_the_offsets_only_with_a_start_time() {
+    let s = explained(&ok(&mut plan("73.3", &["--explain", "--start", "23:50"])));
+    assert_eq!(
+        s[4],
+        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (23:50, 00:00, 00:10 and 00:20)."
+    );
+}
+
+#[test]
+fn explain_in_micrograms_splits_the_total_in_steps_of_the_increment() {
+    let text = ok(&mut bolus([
+        "plan",
+        MICROGRAMS,
+        "--weight",
+        "50.1",
+        "--explain",
+    ]));
+    let s = explained(&text);
+    assert_eq!(
+        s[0],
+        "Multiply the dose per weight by the dosing weight: 1.5 mcg/kg × 50.1 kg = 75.15 mcg. This is the calculated total."
+    );
+    assert_eq!(
+        s[1],
+        "No bolus may exceed 25 mcg: 75.15 mcg ÷ 25 mcg = 3.006, rounded up to 4 boluses, more than the protocol's minimum of 3, so 4 boluses."
+    );
+    assert_eq!(
+        s[2],
+        "Doses are whole multiples of 0.5 mcg, rounded down, never up: 75.15 mcg becomes 75 mcg, 0.15 mcg less. This is the planned total."
+    );
+    assert_eq!(
+        s[3],
+        "Split 75 mcg into 4 boluses: it is 150 steps of 0.5 mcg; 150 ÷ 4 = 37 steps (18.5 mcg) each, remainder 2 steps: the last 2 boluses get one step of 0.5 mcg more, so the boluses never decrease: 18.5 mcg, 18.5 mcg, 19 mcg, 19 mcg."
+    );
+    assert_eq!(
+        s[4],
+        "Boluses are 5 min apart: at 0, 5, 10 and 15 min after the first."
+    );
+    assert!(
+        !text.contains(" mg"),
+        "a microgram protocol speaks in mcg:\n{text}"
+    );
+}
+
+#[test]
+fn explain_says_when_the_maximum_total_caps_the_calculated_total() {
+    let text = ok(&mut bolus(["plan", CAPPED, "--weight", "130", "--explain"]));
+    let s = explained(&text);
+    assert_eq!(
+        s[0],
+        "Multiply the dose per weight by the dosing weight: 2 mg/kg × 130 kg = 260 mg, more than the protocol's maximum total, so the calculated total is capped at 230 mg."
+    );
+    assert_eq!(
+        s[1],
+        "No bolus may exceed 50 mg: 230 mg ÷ 50 mg = 4.6, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses."
+    );
+    assert!(
+        text.contains(
+            "2 mg/kg × 130 kg = 260 mg, capped at the protocol's maximum total of 230 mg"
+        ),
+        "{text}"
+    );
+}
+
+// --- protocols show ----------------------------------------------------------------------------
+
+/// The lines of a section of `protocols show`, trimmed.
+fn section(text: &str, title: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| *l != title)
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn protocols_show_states_that_ketamine_needs_more_than_4_boluses_above_100_kg_6_above_125_kg_and_7_above_150_kg(
+) {
+    let text = show("ketamine-kap-iv");
+    let changes = section(&text, "Where the plan changes");
+    assert_eq!(
+        changes[..3],
+        [
+            "above a weight of 100 kg (4 × 50 mg ÷ 2 mg/kg): 5 boluses",
+            "above a weight of 125 kg: 6 boluses",
+            "above a weight of 150 kg: 7 boluses",
+        ]
+    );
+    // Every step up to the hard maximum of 250 kg, and none at or beyond it.
+    assert_eq!(
+        changes.last().unwrap(),
+        "above a weight of 225 kg: 10 boluses"
+    );
+    assert_eq!(
+        section(&text, "Plans at the soft limits"),
+        [
+            "40 kg: 80 mg calculated, 80 mg planned, 4 boluses: 20 mg, 20 mg, 20 mg, 20 mg",
+            "150 kg: 300 mg calculated, 300 mg planned, 6 boluses: 50 mg, 50 mg, 50 mg, 50 mg, 50 mg, 50 mg",
+        ]
+    );
+    assert!(
+        text.contains("  soft: 40 kg to 150 kg (outside: refused unless a reason is stated)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn protocols_show_states_the_microgram_threshold_of_3_times_25_mcg_divided_by_1_5_mcg_per_kg_as_50_kg(
+) {
+    let text = show(MICROGRAMS);
+    let changes = section(&text, "Where the plan changes");
+    assert_eq!(
+        changes,
+        [
+            "above a weight of 50 kg (3 × 25 mcg ÷ 1.5 mcg/kg): 4 boluses",
+            // 4 × 25 ÷ 1.5 = 66.666…: no finite decimal, so it is marked as cut.
+            "above a weight of 66.666666… kg: 5 boluses",
+            "above a weight of 83.333333… kg: 6 boluses",
+            "above a weight of 100 kg: 7 boluses",
+            "above a weight of 116.666666… kg: 8 boluses",
+            "above a weight of 133.333333… kg: 9 boluses",
+        ]
+    );
+    assert_eq!(
+        section(&text, "Plans at the soft limits"),
+        [
+            "40 kg: 60 mcg calculated, 60 mcg planned, 3 boluses: 20 mcg, 20 mcg, 20 mcg",
+            "120 kg: 180 mcg calculated, 180 mcg planned, 8 boluses: 22.5 mcg, 22.5 mcg, 22.5 mcg, 22.5 mcg, 22.5 mcg, 22.5 mcg, 22.5 mcg, 22.5 mcg",
+        ]
+    );
+    assert!(
+        text.contains("  1.5 mcg/kg of the actual body weight"),
+        "{text}"
+    );
+}
+
+#[test]
+fn protocols_show_states_the_weight_at_which_the_maximum_total_starts_to_cap() {
+    let text = show(CAPPED);
+    assert!(text.contains("  the total never exceeds 230 mg"), "{text}");
+    assert_eq!(
+        section(&text, "Where the plan changes"),
+        [
+            "above a weight of 100 kg (4 × 50 mg ÷ 2 mg/kg): 5 boluses",
+            // 230 mg ÷ 2 mg/kg: above it the total stays at 230 mg, so no sixth bolus is ever needed.
+            "above a weight of 115 kg: the total is capped at 230 mg",
+        ]
+    );
+    assert_eq!(
+        section(&text, "Plans at the soft limits")[1],
+        "150 kg: 230 mg calculated, 230 mg planned, 5 boluses: 46 mg, 46 mg, 46 mg, 46 mg, 46 mg"
+    );
+}
+
+/// A weight in tenths of a kg as `plan` takes it: `66.7`, `100`.
+fn tenths_text(t: u64) -> String {
+    if t % 10 == 0 {
+        (t / 10).to_string()
+    } else {
+        format!("{}.{}", t / 10, t % 10)
+    }
+}
+
+/// The weight shown (`100`, `66.666666…`) as the number of tenths of a kg at or below it.
+fn floor_tenths(shown: &str) -> u64 {
+    let digits = shown.trim_end_matches('…');
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let first = frac.chars().next().map_or(0, |c| c.to_digit(10).unwrap());
+    int.parse::<u64>().unwrap() * 10 + u64::from(first)
+}
+
+#[test]
+fn every_count_step_that_protocols_show_states_is_where_plan_changes_its_count() {
+    for protocol in ["ketamine-kap-iv", MICROGRAMS, CAPPED] {
+        let text = show(protocol);
+        let steps: Vec<(String, u64)> = section(&text, "Where the plan changes")
+            .iter()
+            .filter_map(|l| {
+                let rest = l.strip_prefix("above a weight of ")?;
+                let count = rest.strip_suffix(" boluses")?.rsplit(": ").next()?;
+                let (weight, _) = rest.split_once(" kg")?;
+                Some((weight.to_string(), count.parse().unwrap()))
+            })
+            .collect();
+        assert!(!steps.is_empty(), "{protocol}: {text}");
+        for (weight, count) in steps {
+            // At the weight itself (or the tenth below it), one bolus fewer; a tenth above, `count`.
+            let t = floor_tenths(&weight);
+            let at = json_of(protocol, &tenths_text(t));
+            let above = json_of(protocol, &tenths_text(t + 1));
+            assert_eq!(
+                num(&at["count"]),
+                (count - 1).to_string(),
+                "{protocol} at {weight} kg"
+            );
+            assert_eq!(
+                num(&above["count"]),
+                count.to_string(),
+                "{protocol} a tenth above {weight} kg"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_maximum_total_caps_the_plan_from_just_above_the_weight_protocols_show_states() {
+    let at = json_of(CAPPED, "115");
+    assert_eq!(at["capped"], false);
+    assert_eq!(qty(&at["calculated_total"]), "230 mg");
+    let above = json_of(CAPPED, "115.1");
+    assert_eq!(above["capped"], true);
+    assert_eq!(qty(&above["calculated_total"]), "230 mg");
+    assert_eq!(qty(&above["total"]), "230 mg");
+    let warnings = above["warnings"].to_string();
+    assert!(
+        warnings.contains("the protocol's maximum total of 230 mg capped the calculated 230.2 mg"),
+        "{warnings}"
+    );
+}
+
+// --- chart -------------------------------------------------------------------------------------
+
+const CHART_HEADER: &str = "weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit";
+
+/// The chart's CSV rows, each split into its cells, after checking the header.
+fn chart_csv(args: &[&str]) -> Vec<Vec<String>> {
+    let mut all = vec!["chart"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "csv"]);
+    let out = ok(&mut bolus(all));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some(CHART_HEADER), "{out}");
+    lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+/// Checks every row of a CSV chart against `bolus plan … --format json` for the row's weight.
+fn assert_rows_agree_with_plan(protocol: &str, rows: &[Vec<String>], unit: &str) {
+    for row in rows {
+        let json = json_of(protocol, &row[0]);
+        let value = |q: &serde_json::Value| {
+            assert_eq!(q["unit"], unit, "{q}");
+            num(&q["value"])
+        };
+        let bolus_doses = json["boluses"].as_array().unwrap();
+        let expected = [
+            num(&json["weight"]["value"]),
+            value(&json["calculated_total"]),
+            value(&json["total"]),
+            num(&json["count"]),
+            value(&bolus_doses.first().unwrap()["dose"]),
+            value(&bolus_doses.last().unwrap()["dose"]),
+            unit.to_string(),
+        ];
+        assert_eq!(row[..], expected[..], "{protocol} at {} kg", row[0]);
+    }
+}
+
+#[test]
+fn chart_csv_from_95_to_105_kg_in_half_kilograms_agrees_row_by_row_with_plan_json() {
+    let rows = chart_csv(&[
+        "ketamine-kap-iv",
+        "--from",
+        "95",
+        "--to",
+        "105",
+        "--step",
+        "0.5",
+    ]);
+    let weights: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(weights.len(), 21);
+    assert_eq!(weights[..3], ["95", "95.5", "96"]);
+    assert_eq!(weights[10], "100");
+    assert_eq!(weights[11], "100.5");
+    assert_eq!(weights.last(), Some(&"105"));
+    // The count steps from 4 to 5 between 100 kg and 100.5 kg.
+    assert_eq!(rows[10][1..], ["200", "200", "4", "50", "50", "mg"]);
+    assert_eq!(rows[11][1..], ["201", "201", "5", "40", "41", "mg"]);
+    assert_rows_agree_with_plan("ketamine-kap-iv", &rows, "mg");
+}
+
+#[test]
+fn chart_csv_in_micrograms_agrees_with_plan_json_across_the_step_at_50_kg() {
+    let rows = chart_csv(&[MICROGRAMS, "--from", "48", "--to", "52.5", "--step", "0.3"]);
+    // 48, 48.3, … 52.5 (the step lands on the end).
+    assert_eq!(rows.len(), 16);
+    assert_eq!(rows.last().unwrap()[0], "52.5");
+    let fifty = rows.iter().find(|r| r[0] == "49.8").unwrap();
+    assert_eq!(fifty[1..], ["74.7", "74.5", "3", "24.5", "25", "mcg"]);
+    assert_rows_agree_with_plan(MICROGRAMS, &rows, "mcg");
+}
+
+#[test]
+fn chart_csv_with_a_maximum_total_agrees_with_plan_json_where_the_cap_starts() {
+    let rows = chart_csv(&[CAPPED, "--from", "113", "--to", "118", "--step", "0.7"]);
+    assert_eq!(rows.last().unwrap()[0], "117.9");
+    assert!(rows.iter().any(|r| r[0] == "115.1" && r[1] == "230"));
+    assert_rows_agree_with_plan(CAPPED, &rows, "mg");
+}
+
+#[test]
+fn chart_by_default_spans_the_soft_limits_in_5_kg_steps() {
+    let rows = chart_csv(&["ketamine-kap-iv"]);
+    let weights: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let expected: Vec<String> = (0..=22).map(|i| (40 + 5 * i).to_string()).collect();
+    assert_eq!(weights, expected);
+
+    let rows = chart_csv(&[MICROGRAMS]);
+    assert_eq!(rows.first().unwrap()[0], "40");
+    assert_eq!(rows.last().unwrap()[0], "120");
+    assert_eq!(rows.len(), 17);
+}
+
+#[test]
+fn chart_text_marks_the_step_to_5_boluses_above_100_kg_between_the_100_and_105_kg_rows() {
+    let text = ok(&mut bolus(["chart", "ketamine-kap-iv"]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv): 2 mg/kg"
+    );
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == "--- 5 boluses above 100 kg ---")
+        .unwrap_or_else(|| panic!("no step mark:\n{text}"));
+    assert!(lines[at - 1].trim_start().starts_with("100 kg "), "{text}");
+    assert!(lines[at + 1].trim_start().starts_with("105 kg "), "{text}");
+    let six = lines
+        .iter()
+        .position(|l| l.trim() == "--- 6 boluses above 125 kg ---")
+        .unwrap_or_else(|| panic!("no step mark:\n{text}"));
+    assert!(lines[six - 1].trim_start().starts_with("125 kg "), "{text}");
+    // Exactly the two steps within 40 kg to 150 kg.
+    assert_eq!(text.matches("---").count(), 4, "{text}");
+    let row: Vec<&str> = lines[at + 1].split_whitespace().collect();
+    assert_eq!(
+        row,
+        ["105", "kg", "210", "mg", "210", "mg", "5", "42", "mg", "42", "mg"]
+    );
+}
+
+#[test]
+fn chart_text_in_micrograms_marks_the_step_to_4_boluses_above_50_kg() {
+    let text = ok(&mut bolus(["chart", MICROGRAMS]));
+    assert!(
+        text.contains("  --- 4 boluses above 50 kg ---\n 55 kg "),
+        "{text}"
+    );
+}
+
+#[test]
+fn chart_markdown_is_a_table_with_the_count_step_in_bold_on_the_first_row_after_it() {
+    let md = ok(&mut bolus([
+        "chart",
+        "ketamine-kap-iv",
+        "--from",
+        "95",
+        "--to",
+        "110",
+        "--format",
+        "markdown",
+    ]));
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(
+        lines[0],
+        "# Ketamine-assisted psychotherapy, IV boluses (`ketamine-kap-iv`): 2 mg/kg"
+    );
+    assert_eq!(lines[1], "");
+    assert_eq!(
+        lines[2],
+        "| Weight | Calculated | Total | Boluses | Smallest | Largest | Note |"
+    );
+    assert!(lines[3].starts_with("|-------:|"), "{md}");
+    assert_eq!(
+        lines[4..],
+        [
+            "| 95 kg | 190 mg | 190 mg | 4 | 47 mg | 48 mg |  |",
+            "| 100 kg | 200 mg | 200 mg | 4 | 50 mg | 50 mg |  |",
+            "| 105 kg | 210 mg | 210 mg | 5 | 42 mg | 42 mg | **5 boluses above 100 kg** |",
+            "| 110 kg | 220 mg | 220 mg | 5 | 44 mg | 44 mg |  |",
+        ]
+    );
+    // Every row has as many cells as the header.
+    for l in &lines[2..] {
+        assert_eq!(l.matches('|').count(), 8, "{l}");
+    }
+}
+
+#[test]
+fn chart_markdown_notes_weights_outside_the_soft_limits() {
+    let md = ok(&mut bolus([
+        "chart",
+        "ketamine-kap-iv",
+        "--from",
+        "145",
+        "--to",
+        "155",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        md.contains("| 155 kg | 310 mg | 310 mg | 7 | 44 mg | 45 mg | **7 boluses above 150 kg**; outside the soft limits |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 145 kg | 290 mg | 290 mg | 6 | 48 mg | 49 mg |  |"),
+        "{md}"
+    );
+}
+
+/// What python3's own XML parser (minidom, independent of bolus) reads in an SVG document: the
+/// root element's name, namespace and size, and the text of every `<text>` element. Panics when
+/// the document is not well-formed XML.
+struct Svg {
+    root: String,
+    namespace: String,
+    width: String,
+    height: String,
+    view_box: String,
+    texts: Vec<String>,
+}
+
+fn parse_svg(svg: &str) -> Svg {
+    const SCRIPT: &str = r#"
+import sys, xml.dom.minidom as minidom
+doc = minidom.parse(sys.stdin.buffer)
+root = doc.documentElement
+print(root.tagName)
+print(root.namespaceURI or "")
+for name in ("width", "height", "viewBox"):
+    print(root.getAttribute(name))
+for t in doc.getElementsByTagName("text"):
+    print("".join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .env("PYTHONIOENCODING", "utf-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("these tests parse the SVG with python3's xml.dom.minidom: install python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(svg.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the SVG is not well-formed XML:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines().map(String::from);
+    let mut next = || lines.next().expect("python printed the root");
+    Svg {
+        root: next(),
+        namespace: next(),
+        width: next(),
+        height: next(),
+        view_box: next(),
+        texts: lines.collect(),
+    }
+}
+
+#[test]
+fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_titles() {
+    let svg = ok(&mut bolus(["chart", "ketamine-kap-iv", "--format", "svg"]));
+    let doc = parse_svg(&svg);
+    assert_eq!(doc.root, "svg");
+    assert_eq!(doc.namespace, "http://www.w3.org/2000/svg");
+    assert_eq!(
+        (doc.width.as_str(), doc.height.as_str()),
+        ("297mm", "210mm")
+    );
+    assert_eq!(doc.view_box, "0 0 297 210");
+    let has = |s: &str| doc.texts.iter().any(|t| t == s);
+    for label in [
+        "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)",
+        "Weight (kg)",
+        "Dose per bolus (mg)",
+        "Number of boluses",
+        "5 boluses above 100 kg",
+        "6 boluses above 125 kg",
+    ] {
+        assert!(has(label), "no label {label:?} in {:#?}", doc.texts);
+    }
+    // 150 kg is the end of the axis, not a step inside it.
+    assert!(!has("7 boluses above 150 kg"), "{:#?}", doc.texts);
+    // Both panels have their weight axis.
+    assert_eq!(doc.texts.iter().filter(|t| *t == "Weight (kg)").count(), 2);
+    // The axis ticks are plain numbers, the ISMP way.
+    assert!(has("40") && has("150"), "{:#?}", doc.texts);
+    assert!(!svg.contains(".0<"), "a tick with a trailing zero");
+}
+
+#[test]
+fn chart_svg_of_a_narrow_range_marks_only_the_steps_inside_it() {
+    let svg = ok(&mut bolus([
+        "chart",
+        "ketamine-kap-iv",
+        "--from",
+        "95",
+        "--to",
+        "105",
+        "--format",
+        "svg",
+    ]));
+    let doc = parse_svg(&svg);
+    let steps: Vec<&String> = doc.texts.iter().filter(|t| t.contains("above")).collect();
+    assert_eq!(steps, ["5 boluses above 100 kg"]);
+}
+
+#[test]
+fn chart_svg_in_micrograms_titles_the_dose_axis_in_mcg() {
+    let svg = ok(&mut bolus(["chart", MICROGRAMS, "--format", "svg"]));
+    let doc = parse_svg(&svg);
+    assert!(
+        doc.texts.iter().any(|t| t == "Dose per bolus (mcg)"),
+        "{:#?}",
+        doc.texts
+    );
+    assert!(
+        doc.texts.iter().any(|t| t == "4 boluses above 50 kg"),
+        "{:#?}",
+        doc.texts
+    );
+    assert!(!svg.contains("µg"));
+}
+
+#[test]
+fn chart_marks_a_count_step_with_no_finite_decimal_with_the_ellipsis_protocols_show_uses() {
+    assert!(show(MICROGRAMS).contains("above a weight of 66.666666… kg: 5 boluses"));
+    // 4 × 25 mcg ÷ 1.5 mcg/kg = 66.666… kg: cut to six decimals, it must be marked as cut.
+    let text = ok(&mut bolus(["chart", MICROGRAMS]));
+    assert!(text.contains("--- 5 boluses above "), "{text}");
+    assert!(!text.contains("66.666666 kg"), "{text}");
+    let md = ok(&mut bolus(["chart", MICROGRAMS, "--format", "markdown"]));
+    assert!(md.contains("**5 boluses above "), "{md}");
+    assert!(!md.contains("66.666666 kg"), "{md}");
+    let doc = parse_svg(&ok(&mut bolus(["chart", MICROGRAMS, "--format", "svg"])));
+    assert!(
+        !doc.texts.iter().any(|t| t.contains("66.666666 kg")),
+        "{:#?}",
+        doc.texts
+    );
+}
+
+#[test]
+fn chart_refuses_invalid_ranges_with_exit_2_naming_the_flag_and_nothing_on_stdout() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["--from", "110", "--to", "100"],
+            "`--from` 110 kg is above `--to` 100 kg",
+        ),
+        (
+            &["--from", "20", "--to", "100"],
+            "`--from` 20 kg is outside the protocol's hard limits of 30 kg to 250 kg",
+        ),
+        (
+            &["--from", "100", "--to", "300"],
+            "`--to` 300 kg is outside the protocol's hard limits of 30 kg to 250 kg",
+        ),
+        // The default `--to` is the soft maximum of 150 kg.
+        (&["--from", "160"], "`--from` 160 kg is above `--to` 150 kg"),
+        (&["--step", "0"], "invalid `--step`: `0` is zero"),
+        (&["--step", "-5"], "invalid `--step`"),
+        (
+            &["--from", "95", "--to", "105", "--step", "0.0001"],
+            "use a larger `--step`",
+        ),
+    ];
+    for (args, message) in cases {
+        for format in ["text", "csv", "markdown", "svg"] {
+            let mut all = vec!["chart", "ketamine-kap-iv", "--format", format];
+            all.extend_from_slice(args);
+            let err = fails(&mut bolus(&all), 2);
+            assert!(err.contains(message), "{all:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn chart_of_a_single_weight_is_one_row() {
+    let rows = chart_csv(&["ketamine-kap-iv", "--from", "73.3", "--to", "73.3"]);
+    assert_eq!(rows, [["73.3", "146.6", "146", "4", "36", "37", "mg"]]);
+}
+
+// --- drill -------------------------------------------------------------------------------------
+
+/// `bolus drill ketamine-kap-iv --seed S --rounds N` with `input` on standard input.
+fn drill(seed: &str, rounds: &str, input: &str) -> String {
+    ok(bolus([
+        "drill",
+        "ketamine-kap-iv",
+        "--seed",
+        seed,
+        "--rounds",
+        rounds,
+    ])
+    .write_stdin(input))
+}
+
+/// The patients' weights as the drill prints them (`Patient 1 of 2: 79 kg`).
+fn drilled_weights(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.starts_with("Patient "))
+        .map(|l| {
+            let (_, w) = l.split_once(": ").expect("a patient line");
+            w.strip_suffix(" kg").expect("a weight in kg").to_string()
+        })
+        .collect()
+}
+
+/// The right answers for a weight, from `bolus plan`: calculated total, count, boluses.
+fn right_answers(weight: &str) -> [String; 3] {
+    let json = plan_json(weight, &[]);
+    [
+        qty(&json["calculated_total"]),
+        num(&json["count"]),
+        doses(&json).join(", "),
+    ]
+}
+
+#[test]
+fn drill_from_a_pipe_says_right_or_not_quite_with_the_worked_arithmetic_and_scores_3_of_6() {
+    // A first run with any answers shows which patients seed 7 draws.
+    let first = drill("7", "2", "x\nx\nx\nx\nx\nx\n");
+    let weights = drilled_weights(&first);
+    assert_eq!(weights.len(), 2, "{first}");
+    let [total, count, boluses] = right_answers(&weights[0]);
+    let [total2, count2, boluses2] = right_answers(&weights[1]);
+    assert_ne!(boluses2, "1 mg, 1 mg, 1 mg, 1 mg");
+    let input = format!("{total}\n{count}\n{boluses}\n1 mg\n99\n1 mg, 1 mg, 1 mg, 1 mg\n");
+    let out = drill("7", "2", &input);
+
+    assert!(
+        out.starts_with(
+            "Drill: Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv), 2 patients, seed 7\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Patient 1 of 2: {} kg\n", weights[0])),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Patient 2 of 2: {} kg\n", weights[1])),
+        "{out}"
+    );
+    // The first patient: each answer echoed, each one right.
+    assert!(
+        out.contains(&format!("  Calculated total? {total}\n  Right: {total}.\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "  Number of boluses? {count}\n  Right: {count}.\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("? {boluses}\n  Right: {boluses}.\n")),
+        "{out}"
+    );
+    // The second: each answer wrong, met with the right answer and the worked arithmetic.
+    let w2 = &weights[1];
+    assert!(
+        out.contains(&format!(
+            "  Not quite: the answer is {total2}. Multiply the dose per weight by the dosing weight: 2 mg/kg × {w2} kg = {total2}. This is the calculated total.\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "  Not quite: the answer is {count2}. No bolus may exceed 50 mg: {total2} ÷ 50 mg = "
+        )),
+        "{out}"
+    );
+    let split = out
+        .lines()
+        .find(|l| l.starts_with(&format!("  Not quite: the answer is {boluses2}. ")))
+        .unwrap_or_else(|| panic!("no worked split:\n{out}"));
+    assert!(
+        split.contains("Doses are whole multiples of 1 mg"),
+        "{split}"
+    );
+    assert!(split.contains(". Split "), "{split}");
+    assert!(split.ends_with(&format!("{boluses2}.")), "{split}");
+    assert_eq!(out.matches("  Right: ").count(), 3, "{out}");
+    assert_eq!(out.matches("  Not quite").count(), 3, "{out}");
+    assert!(out.ends_with("\nScore: 3 of 6 (50%)\n"), "{out}");
+}
+
+#[test]
+fn drill_with_the_same_seed_gives_the_same_patients_and_the_same_output() {
+    let input = "146.6 mg\n4\n36 mg, 36 mg, 37 mg, 37 mg\n1 mg\n2\n3 mg\n1 g\n5\n0 mg\n";
+    let a = drill("42", "3", input);
+    let b = drill("42", "3", input);
+    assert_eq!(a, b);
+    assert_eq!(drilled_weights(&a).len(), 3);
+    let other = drill("43", "3", input);
+    assert_ne!(drilled_weights(&a), drilled_weights(&other));
+    // Seed 7 draws the same patients on every machine: SplitMix64 is fixed.
+    assert_eq!(drilled_weights(&drill("7", "2", "")), ["79"]);
+    assert_eq!(
+        drilled_weights(&drill("7", "2", "x\nx\nx\n")),
+        ["79", "72.7"]
+    );
+}
+
+#[test]
+fn drill_whose_input_ends_early_prints_the_score_so_far() {
+    let weights = drilled_weights(&drill("7", "2", ""));
+    let [total, _, _] = right_answers(&weights[0]);
+    let out = drill("7", "2", &format!("{total}\n"));
+    assert!(
+        out.ends_with(&format!(
+            "  Right: {total}.\n  Number of boluses? \nThe input ended.\n\nScore: 1 of 1 (100%)\n"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("Patient 2"), "{out}");
+
+    let out = drill("7", "2", "");
+    assert!(
+        out.ends_with("The input ended.\n\nScore: 0 of 0 (0%)\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn drill_counts_an_answer_without_a_unit_wrong_and_says_the_unit_is_missing() {
+    let weights = drilled_weights(&drill("7", "1", ""));
+    let [total, count, boluses] = right_answers(&weights[0]);
+    let bare_total = total.strip_suffix(" mg").unwrap();
+    let bare_boluses = boluses.replace(" mg", "");
+    let out = drill(
+        "7",
+        "1",
+        &format!("{bare_total}\n{count}\n{bare_boluses}\n"),
+    );
+    assert!(
+        out.contains(&format!(
+            "  Not quite (`{bare_total}` has no unit; expected a drug mass such as `50 mg` (`mcg`, `mg` or `g`)): the answer is {total}."
+        )),
+        "{out}"
+    );
+    let first_bare = bare_boluses.split(", ").next().unwrap();
+    assert!(
+        out.contains(&format!("  Not quite (`{first_bare}` has no unit;")),
+        "{out}"
+    );
+    // A count needs no unit.
+    assert!(out.contains(&format!("  Right: {count}.")), "{out}");
+    assert!(out.ends_with("Score: 1 of 3 (33%)\n"), "{out}");
+}
+
+#[test]
+fn drill_takes_a_right_answer_in_another_mass_unit() {
+    let weights = drilled_weights(&drill("7", "1", ""));
+    let [total, count, boluses] = right_answers(&weights[0]);
+    let mg: u64 = total
+        .strip_suffix(" mg")
+        .unwrap()
+        .parse()
+        .expect("seed 7 draws a whole total");
+    let first_mcg = boluses
+        .split(", ")
+        .next()
+        .unwrap()
+        .replace(" mg", "000 mcg");
+    let rest: Vec<&str> = boluses.split(", ").skip(1).collect();
+    let input = format!(
+        "{}.{:03} g\n{count} boluses\n{first_mcg}, {}\n",
+        mg / 1000,
+        mg % 1000,
+        rest.join(", ")
+    );
+    let out = drill("7", "1", &input);
+    assert!(out.ends_with("Score: 3 of 3 (100%)\n"), "{input}\n{out}");
+}
