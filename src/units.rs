@@ -366,6 +366,15 @@ fn format_small(value: &Num) -> Option<String> {
 
 /// Whether an exact number has a finite decimal expansion.
 pub fn terminates(value: &Num) -> bool {
+    if let Some(mut d) = value.denom().to_u64() {
+        while d % 2 == 0 {
+            d /= 2;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+        }
+        return d == 1;
+    }
     let mut d = value.denom().clone();
     for p in [2u32, 5] {
         let p = BigInt::from(p);
@@ -544,6 +553,38 @@ impl Reading {
     }
 }
 
+/// A quantity of the system from its value in the base unit. This is what uom's
+/// `Q::new::<base_unit>` computes, without its conversion arithmetic: every base unit's
+/// coefficient is 1 (pinned by a test below).
+pub trait FromBase {
+    fn from_base(value: Num) -> Self;
+}
+
+macro_rules! from_base {
+    ($($t:ident),*) => {$(
+        impl FromBase for $t {
+            fn from_base(value: Num) -> Self {
+                $t { dimension: std::marker::PhantomData, units: std::marker::PhantomData, value }
+            }
+        }
+    )*};
+}
+
+from_base!(
+    DrugMass,
+    BodyMass,
+    Length,
+    Duration,
+    Volume,
+    Concentration,
+    DosePerWeight
+);
+
+/// A quantity from its value in the base unit of its kind.
+pub fn base<Q: FromBase>(value: Num) -> Q {
+    Q::from_base(value)
+}
+
 /// A quantity type that can be read from text with its unit.
 pub trait Parse: Sized {
     /// Reads a quantity greater than zero of this type, such as `50 mg`.
@@ -565,7 +606,7 @@ macro_rules! parse_as {
                         "`{text}` is zero; a value greater than zero is needed"
                     )));
                 }
-                Ok($ty::new::<$base>(reading.base()))
+                Ok(base::<$ty>(reading.base()))
             }
         }
     };
@@ -590,24 +631,24 @@ parse_as!(Duration, Kind::Time, dims::time::second);
 /// Reads a signed offset such as `-5 min`; zero is allowed.
 pub fn parse_offset(text: &str) -> Result<Duration, ParseError> {
     let reading = read(text, Kind::Time, true)?;
-    Ok(Duration::new::<dims::time::second>(reading.base()))
+    Ok(base(reading.base()))
 }
 
 /// Makes quantities from exact numbers in their display units.
 pub fn mass(value: Num, unit: MassUnit) -> DrugMass {
-    DrugMass::new::<dims::drug_mass::microgram>(value * int(unit.micrograms()))
+    base(value * int(unit.micrograms()))
 }
 /// A body weight from an exact number of kilograms.
 pub fn kg(value: Num) -> BodyMass {
-    BodyMass::new::<dims::body_mass::kilogram>(value)
+    base(value)
 }
 /// A height from an exact number of centimetres.
 pub fn cm(value: Num) -> Length {
-    Length::new::<dims::length::centimeter>(value)
+    base(value)
 }
 /// A duration from an exact number of seconds.
 pub fn seconds(value: Num) -> Duration {
-    Duration::new::<dims::time::second>(value)
+    base(value)
 }
 
 /// A drug mass in the given unit, as an exact number.
@@ -674,7 +715,21 @@ pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
 
 /// A duration in minutes.
 pub fn minutes_of(t: &Duration) -> Num {
-    &t.value / int(60)
+    match (t.value.is_integer(), t.value.numer().to_i64()) {
+        (true, Some(s)) => frac(s, 60),
+        _ => &t.value / int(60),
+    }
+}
+
+/// `n / d` in lowest terms, from machine integers (`d` greater than zero), without the
+/// arbitrary-precision gcd.
+pub fn frac(n: i64, d: i64) -> Num {
+    let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    let g = a.max(1) as i64;
+    Num::new_raw(BigInt::from(n / g), BigInt::from(d / g))
 }
 /// A duration as an exact number and its unit: minutes when that is an exact decimal, else
 /// whole seconds (`10 s` is not an exact decimal of minutes).
@@ -848,6 +903,37 @@ mod tests {
             <dims::dose_per_weight::milligram_per_kilogram as Conversion<Num>>::coefficient(),
             int(1_000)
         );
+        // The base units are the storage units, as `base` assumes.
+        assert_eq!(
+            <dims::drug_mass::microgram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::body_mass::kilogram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::time::second as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::length::centimeter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::volume::milliliter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::concentration::microgram_per_milliliter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::dose_per_weight::microgram_per_kilogram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        let via_uom = DrugMass::new::<dims::drug_mass::milligram>(int(3));
+        assert_eq!(via_uom.value, mass(int(3), MassUnit::Mg).value);
         // Derived units agree with their bases: 1 mg/mL × 1 mL = 1 mg.
         let c: Concentration = parse("1 mg/mL").unwrap();
         let v: Volume = parse("1 mL").unwrap();
@@ -866,6 +952,24 @@ mod tests {
         let d: DosePerWeight = parse("2 mg/kg").unwrap();
         let w: BodyMass = parse("100.1 kg").unwrap();
         assert_eq!(show_mass(&(d * w), MassUnit::Mg), "200.2 mg");
+    }
+
+    #[test]
+    fn fractions_from_machine_integers_are_in_lowest_terms() {
+        for (n, d) in [(10, 60), (-300, 60), (0, 60), (7, 1), (-9, 6), (600, 60)] {
+            let f = frac(n, d);
+            assert_eq!(f, Num::new(BigInt::from(n), BigInt::from(d)), "{n}/{d}");
+            assert_eq!(
+                f.numer(),
+                Num::new(BigInt::from(n), BigInt::from(d)).numer()
+            );
+            assert_eq!(
+                f.denom(),
+                Num::new(BigInt::from(n), BigInt::from(d)).denom()
+            );
+        }
+        let t = seconds(int(-90));
+        assert_eq!(minutes_of(&t), Num::new(BigInt::from(-3), BigInt::from(2)));
     }
 
     #[test]
