@@ -653,7 +653,7 @@ pub fn seconds(value: Num) -> Duration {
 
 /// A drug mass in the given unit, as an exact number.
 pub fn mass_in(m: &DrugMass, unit: MassUnit) -> Num {
-    &m.value / int(unit.micrograms())
+    div_small(&m.value, unit.micrograms())
 }
 /// Kilograms of a body weight.
 pub fn kg_of(w: &BodyMass) -> Num {
@@ -673,11 +673,11 @@ pub fn ml_of(v: &Volume) -> Num {
 }
 /// A dose per weight in `unit`/kg.
 pub fn per_kg_in(d: &DosePerWeight, unit: MassUnit) -> Num {
-    &d.value / int(unit.micrograms())
+    div_small(&d.value, unit.micrograms())
 }
 /// A concentration in `unit`/mL.
 pub fn per_ml_in(c: &Concentration, unit: MassUnit) -> Num {
-    &c.value / int(unit.micrograms())
+    div_small(&c.value, unit.micrograms())
 }
 
 /// `146.6 mg`: a drug mass the ISMP way, in the given unit.
@@ -715,9 +715,19 @@ pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
 
 /// A duration in minutes.
 pub fn minutes_of(t: &Duration) -> Num {
-    match (t.value.is_integer(), t.value.numer().to_i64()) {
-        (true, Some(s)) => frac(s, 60),
-        _ => &t.value / int(60),
+    div_small(&t.value, 60)
+}
+
+/// `x ÷ k` for a whole `k` greater than zero, in machine integers when they suffice.
+pub fn div_small(x: &Num, k: i64) -> Num {
+    let small = x
+        .numer()
+        .to_i64()
+        .zip(x.denom().to_i64())
+        .and_then(|(n, d)| Some((n, d.checked_mul(k)?)));
+    match small {
+        Some((n, d)) => frac(n, d),
+        None => x / int(k),
     }
 }
 
@@ -968,6 +978,15 @@ mod tests {
                 Num::new(BigInt::from(n), BigInt::from(d)).denom()
             );
         }
+        assert_eq!(
+            div_small(&Num::new(BigInt::from(3), BigInt::from(4)), 1000),
+            Num::new(BigInt::from(3), BigInt::from(4000))
+        );
+        let huge = Num::from_integer(BigInt::from(i64::MAX) * BigInt::from(10));
+        assert_eq!(
+            div_small(&huge, 10),
+            Num::from_integer(BigInt::from(i64::MAX))
+        );
         let t = seconds(int(-90));
         assert_eq!(minutes_of(&t), Num::new(BigInt::from(-3), BigInt::from(2)));
     }
