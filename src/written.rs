@@ -203,11 +203,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     });
     let offsets = offsets_of(&rows)?;
     Ok(WrittenPlan {
-        boluses: offsets
-            .into_iter()
-            .zip(rows)
-            .map(|(offset, (_, _, dose))| Written { offset, dose })
-            .collect(),
+        boluses: written(offsets, rows),
         times,
         weight: None,
         protocol: None,
@@ -271,6 +267,15 @@ fn line_at(text: &str, byte: u64) -> u64 {
         .filter(|&&b| b == b'\n')
         .count() as u64
         + 1
+}
+
+/// Pairs each bolus's offset with its dose.
+fn written(offsets: Vec<units::Duration>, rows: Vec<(u64, When, units::DrugMass)>) -> Vec<Written> {
+    offsets
+        .into_iter()
+        .zip(rows)
+        .map(|(offset, (_, _, dose))| Written { offset, dose })
+        .collect()
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -337,11 +342,7 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         .and_then(|i| i.as_str())
         .map(String::from);
     Ok(WrittenPlan {
-        boluses: offsets
-            .into_iter()
-            .zip(rows)
-            .map(|(offset, (_, _, dose))| Written { offset, dose })
-            .collect(),
+        boluses: written(offsets, rows),
         times: None,
         weight,
         protocol,
