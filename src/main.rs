@@ -1,3 +1,6 @@
+//! The `bolus` command: parses the command line, runs it, and writes the output.
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
