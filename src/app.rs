@@ -236,7 +236,10 @@ fn chart(
         cli::ChartFormat::Markdown => render::chart::markdown(protocol, &first),
         cli::ChartFormat::Csv => render::chart::csv(protocol, &first),
         cli::ChartFormat::Svg => {
-            let fine = crate::units::kg(crate::units::parse_decimal("0.1").expect("constant"));
+            // Lines are drawn at 0.1 kg, or at 5000 points across a wider span.
+            let tenth = crate::units::parse_decimal("0.1").expect("constant");
+            let across = (&span.to.value - &span.from.value) / crate::units::int(5000);
+            let fine = crate::units::kg(if across > tenth { across } else { tenth });
             let step = if span.step.value < fine.value {
                 span.step.clone()
             } else {

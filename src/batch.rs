@@ -31,6 +31,42 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// result; the cache is emptied when it holds this much, which bounds its memory.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
+/// The longest line read, in bytes; a longer one stops the batch (a CSV record cannot be
+/// resumed past it), so that no input can make memory grow without end.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// A reader that fails once a line grows longer than `limit` bytes.
+struct LineLimit<R> {
+    inner: R,
+    limit: usize,
+    current: usize,
+    line: u64,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.current = 0;
+            } else {
+                self.current += 1;
+                if self.current > self.limit {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} bytes, the most a batch line may have",
+                            self.line, self.limit
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -345,7 +381,12 @@ pub fn run<W: Write>(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(input);
+        .from_reader(LineLimit {
+            inner: input,
+            limit: MAX_LINE_BYTES,
+            current: 0,
+            line: 1,
+        });
     let mut record = csv::ByteRecord::new();
     let has_header = reader
         .read_byte_record(&mut record)
@@ -409,6 +450,11 @@ pub fn run<W: Write>(
                 };
                 let start = start.ok().flatten();
                 match field(&record, Some(c.id), "id") {
+                    Ok(Some(id)) if units::odd_char_in(id).is_some() => {
+                        let odd = units::odd_char_in(id).expect("found");
+                        let message = format!("the id holds {odd}; write ids in plain text");
+                        (units::tidy(id), start, Rc::new(Outcome::Error(message)))
+                    }
                     Ok(id) => (id.unwrap_or("").to_string(), start, outcome),
                     Err(e) => (String::new(), start, Rc::new(Outcome::Error(e))),
                 }
@@ -451,11 +497,11 @@ fn compute(
     };
     let (patient, weight_text) = match patient(record, c) {
         Ok(x) => x,
-        Err(e) => return Outcome::Error(e),
+        Err(e) => return Outcome::Error(units::tidy(&e)),
     };
     let plan = match plan::compute(p, &patient, &options) {
         Ok(plan) => plan,
-        Err(e) => return Outcome::Error(e.to_string()),
+        Err(e) => return Outcome::Error(units::tidy(&e.to_string())),
     };
     match format {
         Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),

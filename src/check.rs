@@ -294,10 +294,10 @@ pub fn provenance(
                 severity: Severity::Warning,
                 rule: "protocol",
                 bolus: None,
-                message: format!(
+                message: units::tidy(&format!(
                     "the plan says it was made for protocol `{id}`, not `{}`",
                     p.id
-                ),
+                )),
             });
         }
     }

@@ -91,10 +91,10 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub patient: PatientArgs,
     /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
-    #[arg(long, value_name = "HH:MM")]
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
     pub start: Option<String>,
     /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume.
-    #[arg(long, value_name = "CONC")]
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub concentration: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]

@@ -123,6 +123,42 @@ fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, String> {
     Ok(out)
 }
 
+/// The longest answer read, in bytes; a longer one is counted wrong, unread.
+pub const MAX_ANSWER_BYTES: usize = 4096;
+
+/// Reads one answer line: `None` at the end of the input, `Err(())` for a line longer than
+/// [`MAX_ANSWER_BYTES`] (skipped whole, never held in memory).
+fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = (MAX_ANSWER_BYTES + 1).saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..take.min(room)]);
+        seen += take;
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    if seen == 0 {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&kept);
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.len() > MAX_ANSWER_BYTES {
+        return Ok(Some(Err(())));
+    }
+    Ok(Some(Ok(units::tidy(text))))
+}
+
 /// Runs a drill of `rounds` patients, asking each question on `out` and reading each answer
 /// from `input`. It ends early, with the score so far, when the input ends. With `echo`, each
 /// answer is written after its question, as a terminal would show it.
@@ -203,18 +239,22 @@ pub fn run(
         for (question, judge, answer, why) in &questions {
             write!(out, "  {question} ")?;
             out.flush()?;
-            let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
-                writeln!(out)?;
-                writeln!(out, "The input ended.")?;
-                break 'rounds;
-            }
+            let line = match read_answer(input)? {
+                None => {
+                    writeln!(out)?;
+                    writeln!(out, "The input ended.")?;
+                    break 'rounds;
+                }
+                Some(Ok(line)) => Ok(line),
+                Some(Err(())) => Err(format!(
+                    "the answer is longer than {MAX_ANSWER_BYTES} bytes, so it was not read"
+                )),
+            };
             score.asked += 1;
-            let line = line.trim_end_matches(['\n', '\r']);
             if echo {
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", line.as_deref().unwrap_or("…"))?;
             }
-            match judge(line) {
+            match line.and_then(|l| judge(&l)) {
                 Ok(true) => {
                     score.right += 1;
                     writeln!(out, "  Right: {answer}.")?;

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             }
         }
         Err(failure) => {
-            eprintln!("error: {failure}");
+            eprintln!("error: {}", bolus::units::tidy(&failure.to_string()));
             ExitCode::from(failure.code())
         }
     }

@@ -145,6 +145,8 @@ pub enum PlanError {
         dose: String,
         volume: String,
     },
+    #[error("the soft-limit reason holds {0}; write the reason in plain text")]
+    Reason(String),
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
     TooManyBoluses { count: String, max: u64 },
 }
@@ -181,6 +183,9 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty());
+        if let Some(odd) = reason.and_then(units::odd_char_in) {
+            return Err(PlanError::Reason(odd));
+        }
         let Some(reason) = reason else {
             return Err(PlanError::SoftLimit {
                 weight: show(&patient.weight),

@@ -330,8 +330,7 @@ impl Site<'_> {
 /// Control characters and the Unicode direction overrides, which could make text read other
 /// than it is.
 pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    units::odd_char(c).is_some_and(|kind| kind != "an invisible character") || c == '\u{FEFF}'
 }
 
 fn whole_multiple(value: &DrugMass, step: &DrugMass) -> bool {

@@ -207,8 +207,62 @@ pub struct ParseError {
 
 fn err(message: impl Into<String>) -> ParseError {
     ParseError {
-        message: message.into(),
+        message: tidy(&message.into()),
     }
+}
+
+/// What kind of character, if any, must not pass unseen: a control character, a text-direction
+/// character, or an invisible one (a zero-width or non-breaking space, a byte order mark).
+pub fn odd_char(c: char) -> Option<&'static str> {
+    if c.is_control() {
+        Some("a control character")
+    } else if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+    {
+        Some("a text-direction character")
+    } else if matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{2000}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
+    {
+        Some("an invisible character")
+    } else {
+        None
+    }
+}
+
+/// The first odd character of a text, described: `the character U+202E (a text-direction
+/// character)`.
+pub fn odd_char_in(text: &str) -> Option<String> {
+    text.chars()
+        .find_map(|c| odd_char(c).map(|kind| format!("the character U+{:04X} ({kind})", c as u32)))
+}
+
+/// The longest quoted piece of input a message repeats, in characters.
+const QUOTE_CHARS: usize = 40;
+
+/// Makes a message safe to print: control and text-direction characters are escaped
+/// (`\u{202e}`), and a quoted piece of input (between backticks) longer than 40 characters is cut
+/// with `…`, so that no input can flood or rewrite a terminal.
+pub fn tidy(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1;
+        for (n, c) in piece.chars().enumerate() {
+            if quoted && n == QUOTE_CHARS && piece.chars().count() > QUOTE_CHARS + 1 {
+                out.push('…');
+                break;
+            }
+            if c != '\n'
+                && c != '\t'
+                && (c.is_control() || odd_char(c) == Some("a text-direction character"))
+            {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Reads a plain decimal number the ISMP way: digits, then optionally a point and more digits.
@@ -405,6 +459,16 @@ fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
     let text = text.trim_matches(' ');
     if text.is_empty() {
         return Err(err("the value is empty"));
+    }
+    if let Some(odd) = odd_char_in(text) {
+        return Err(err(format!(
+            "`{text}` holds {odd}; type the value again without it"
+        )));
+    }
+    if text.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
+        return Err(err(format!(
+            "`{text}` uses digits other than 0 to 9; write the number with the digits 0 to 9"
+        )));
     }
     let at = text
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')))

@@ -553,7 +553,8 @@ fn accepts_height_and_sex_columns_and_doses_as_the_plan_command_does() {
 
 #[test]
 fn never_gives_a_row_the_result_of_a_different_row() {
-    // Joined, both rows read `160 \x1f \x1f ok`; only the second has a valid weight.
+    // Joined with the byte 0x1f between fields, both rows would read `160 \x1f \x1f ok`: each
+    // must still get its own result (here, each its own error).
     let input = "id,weight,soft_limit_reason\nbad,160\x1f,ok\ngood,160,\x1fok\n";
     let out = run(batch(&[]).write_stdin(input));
     let rows = csv_rows(&out.stdout);
@@ -562,13 +563,31 @@ fn never_gives_a_row_the_result_of_a_different_row() {
         "{:?}",
         rows[0]
     );
-    assert_eq!(rows[1]["error"], "", "{:?}", rows[1]);
-    assert_eq!(rows[1]["count"], "7");
+    assert!(
+        error(&rows[1]).starts_with("the soft-limit reason holds"),
+        "{:?}",
+        rows[1]
+    );
 
     let input = "id,weight,soft_limit_reason\ngood,160,\x1fok\nbad,160\x1f,ok\n";
     let out = run(batch(&[]).write_stdin(input));
     let rows = csv_rows(&out.stdout);
-    assert_eq!(rows[0]["error"], "", "{:?}", rows[0]);
+    assert!(
+        error(&rows[0]).starts_with("the soft-limit reason holds"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(
+        error(&rows[1]).starts_with("invalid weight:"),
+        "{:?}",
+        rows[1]
+    );
+
+    // Fields that are the same bytes split differently are different inputs.
+    let input = "id,weight,soft_limit_reason\na,160,ab\nb,160a,b\n";
+    let out = run(batch(&[]).write_stdin(input));
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows[0]["count"], "7", "{:?}", rows[0]);
     assert!(
         error(&rows[1]).starts_with("invalid weight:"),
         "{:?}",
