@@ -1,0 +1,1909 @@
+//! The engine held to an independent exact reference, and tests aimed at the mutants that the
+//! other tests let live (`cargo mutants -f src/plan.rs -f src/units.rs`).
+//!
+//! The reference works in whole picograms, tenths of a kilogram and tenths of a centimetre, in
+//! `i128`, with no rational numbers and no `uom`. It splits the planned total another way than
+//! the engine and than `tests/props.rs`: the running totals ⌊k·s÷n⌋ (k = 1…n) are taken in
+//! turn, their differences are sorted, and that gives the same doses when the engine is right.
+//! It also covers what the other property test leaves out: weights outside the hard and soft
+//! limits with and without a reason, the ideal, adjusted and lean dosing weights, volumes, clock
+//! times and checkpoint times.
+//!
+//! `ENGINE_CASES` sets the number of random cases (10,000 unless set; the mutation runs use
+//! fewer to stay fast).
+
+use bolus::dosing::Sex;
+use bolus::plan::{self, CountReason, Options, Patient, Plan, PlanError};
+use bolus::protocol::{Protocol, MAX_BOLUSES};
+use bolus::units::{self, BigRational as Num, Concentration};
+use num_bigint::BigInt;
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------------------------------------
+// Random protocols and patients, in small integers
+
+/// Picograms in one microgram.
+const PG_PER_MCG: i128 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    Actual,
+    Ideal,
+    Adjusted,
+    Lean,
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    /// Micrograms in one of the unit of `per_weight` (1 or 1000).
+    unit_mcg: i128,
+    /// `per_weight` in thousandths of its unit per kg.
+    per_weight_thou: i128,
+    /// Micrograms in one of the unit the increment is written in.
+    inc_unit_mcg: i128,
+    /// The increment in hundredths of its unit.
+    inc_hund: i128,
+    /// `max_dose` = k × increment.
+    k: i128,
+    /// `max_total` = cap × increment.
+    cap: Option<i128>,
+    min_count: i128,
+    interval_s: i128,
+    basis: Basis,
+    /// hard_min, soft_min, soft_max, hard_max in tenths of a kilogram.
+    limits: [i128; 4],
+    /// From the last bolus?, offset in seconds.
+    checkpoints: Vec<(bool, i128)>,
+}
+
+#[derive(Debug, Clone)]
+struct Person {
+    weight_tenths: i128,
+    /// Height in tenths of a centimetre, 500 to 2500, and sex (male?).
+    height_tenths: i128,
+    male: bool,
+    reason: bool,
+    /// Start time in minutes after midnight.
+    start: Option<i128>,
+    /// Micrograms per mL in one of the unit, and hundredths of it.
+    concentration: Option<(i128, i128)>,
+}
+
+fn symbol(mcg: i128) -> &'static str {
+    if mcg == 1 {
+        "mcg"
+    } else {
+        "mg"
+    }
+}
+
+/// `n / 10^places` as the shortest decimal.
+fn decimal(n: i128, places: u32) -> String {
+    let scale = 10i128.pow(places);
+    let sign = if n < 0 { "-" } else { "" };
+    let (i, f) = (n.abs() / scale, n.abs() % scale);
+    if f == 0 {
+        format!("{sign}{i}")
+    } else {
+        let f = format!("{f:0>w$}", w = places as usize);
+        format!("{sign}{i}.{}", f.trim_end_matches('0'))
+    }
+}
+
+impl Spec {
+    fn toml(&self) -> String {
+        let inc = |m: i128| {
+            format!(
+                "{} {}",
+                decimal(m * self.inc_hund, 2),
+                symbol(self.inc_unit_mcg)
+            )
+        };
+        let kg = |t: i128| format!("{} kg", decimal(t, 1));
+        let mut s = String::from(
+            "schema = 1\nid = \"engine\"\ntitle = \"Engine test\"\ndrug = \"testdrug\"\n\
+             route = \"IV\"\nsummary = \"random\"\n\n[dose]\n",
+        );
+        s += &format!(
+            "per_weight = \"{} {}/kg\"\nincrement = \"{}\"\n",
+            decimal(self.per_weight_thou, 3),
+            symbol(self.unit_mcg),
+            inc(1)
+        );
+        if let Some(cap) = self.cap {
+            s += &format!("max_total = \"{}\"\n", inc(cap));
+        }
+        s += match self.basis {
+            Basis::Actual => "",
+            Basis::Ideal => "weight_basis = \"ideal\"\n",
+            Basis::Adjusted => "weight_basis = \"adjusted\"\n",
+            Basis::Lean => "weight_basis = \"lean\"\n",
+        };
+        s += &format!(
+            "\n[boluses]\nmin_count = {}\nmax_dose = \"{}\"\ninterval = \"{} s\"\n",
+            self.min_count,
+            inc(self.k),
+            self.interval_s
+        );
+        let [a, b, c, d] = self.limits;
+        s += &format!(
+            "\n[weight]\nhard_min = \"{}\"\nsoft_min = \"{}\"\nsoft_max = \"{}\"\nhard_max = \"{}\"\n",
+            kg(a),
+            kg(b),
+            kg(c),
+            kg(d)
+        );
+        for (last, offset) in &self.checkpoints {
+            s += &format!(
+                "\n[[checkpoints]]\nrelative_to = \"{}\"\noffset = \"{offset} s\"\naction = \"Look\"\n",
+                if *last { "last" } else { "first" }
+            );
+        }
+        s
+    }
+
+    fn protocol(&self) -> Protocol {
+        let text = self.toml();
+        Protocol::from_toml("engine.toml", "engine", text.as_bytes())
+            .unwrap_or_else(|e| panic!("refused: {e}\n{text}"))
+    }
+
+    fn inc_pg(&self) -> i128 {
+        // hundredths of a unit of inc_unit_mcg micrograms
+        self.inc_hund * self.inc_unit_mcg * PG_PER_MCG / 100
+    }
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let unit = prop_oneof![Just(1i128), Just(1000i128)];
+    let per_weight = prop_oneof![
+        (1i128..=20).prop_map(|n| n * 1000),
+        (1i128..=300).prop_map(|n| n * 100),
+        1i128..=20_000,
+    ];
+    let inc_unit = prop_oneof![3 => Just(None), 1 => Just(Some(1i128)), 1 => Just(Some(1000i128))];
+    let inc = prop_oneof![3 => (1i128..=10).prop_map(|n| n * 100), 1 => 1i128..=500];
+    let basis = prop_oneof![
+        4 => Just(Basis::Actual),
+        1 => Just(Basis::Ideal),
+        1 => Just(Basis::Adjusted),
+        1 => Just(Basis::Lean)
+    ];
+    let limits = (10i128..=400, 0i128..=200, 1i128..=1200, 0i128..=1000)
+        .prop_map(|(a, b, c, d)| [a, a + b, a + b + c, a + b + c + d]);
+    (
+        (unit, per_weight, inc_unit, inc, 1i128..=60),
+        (
+            proptest::option::weighted(0.25, 1i128..=400),
+            1i128..=8,
+            prop_oneof![(1i128..=30).prop_map(|m| m * 60), 1i128..=1800],
+            basis,
+            limits,
+            proptest::collection::vec((any::<bool>(), -3600i128..=3600), 0..4),
+        ),
+    )
+        .prop_map(
+            |(
+                (unit_mcg, per_weight_thou, inc_unit, inc_hund, k),
+                (cap, min_count, interval_s, basis, limits, checkpoints),
+            )| Spec {
+                unit_mcg,
+                per_weight_thou,
+                inc_unit_mcg: inc_unit.unwrap_or(unit_mcg),
+                inc_hund,
+                k,
+                cap,
+                min_count,
+                interval_s,
+                basis,
+                limits,
+                checkpoints,
+            },
+        )
+}
+
+fn person(limits: [i128; 4]) -> impl Strategy<Value = Person> {
+    let [hmin, smin, smax, hmax] = limits;
+    let weight = prop_oneof![
+        6 => smin..=smax,
+        2 => hmin..=hmax,
+        1 => (hmin - 20).max(1)..=hmin,
+        1 => hmax..=hmax + 20,
+    ];
+    (
+        weight,
+        500i128..=2500,
+        any::<bool>(),
+        prop::bool::weighted(0.7),
+        proptest::option::of(0i128..1440),
+        proptest::option::weighted(
+            0.3,
+            (prop_oneof![Just(1i128), Just(1000i128)], 1i128..=5000),
+        ),
+    )
+        .prop_map(
+            |(weight_tenths, height_tenths, male, reason, start, concentration)| Person {
+                weight_tenths,
+                height_tenths,
+                male,
+                reason,
+                start,
+                concentration,
+            },
+        )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference
+
+#[derive(Debug, PartialEq, Eq)]
+enum Expected {
+    Hard { below: bool },
+    Soft { below: bool },
+    NotPositive,
+    TooMany,
+    ZeroBolus,
+    VolumeTooSmall { bolus: u64 },
+    Plan(Box<Reference>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Reference {
+    dosing_tenths: i128,
+    product: i128,
+    calculated: i128,
+    capped: bool,
+    count: i128,
+    by_division: bool,
+    planned: i128,
+    base: i128,
+    larger: i128,
+    doses: Vec<i128>,
+    /// Hundredths of a mL, and whether any was rounded down.
+    volumes: Option<(Vec<i128>, bool)>,
+    /// Checkpoint offsets from the first bolus, sorted.
+    checkpoints: Vec<i128>,
+    soft_accepted: bool,
+    in_seconds: bool,
+}
+
+/// ⌊a ÷ b⌋ for b > 0, also for negative a.
+fn floor_div(a: i128, b: i128) -> i128 {
+    a.div_euclid(b)
+}
+
+/// The dosing weight in tenths of a kilogram, by the formulas of DESIGN.md.
+fn dosing_tenths(s: &Spec, p: &Person) -> Option<i128> {
+    let w = p.weight_tenths;
+    let h = p.height_tenths;
+    // Devine, in tenths of a kg: base + 2.3 × (h ÷ 2.54 − 60) = base + 23 × (10h − 15240) ÷ 254
+    // with h in tenths of a cm.
+    let ideal = || (if p.male { 500 } else { 455 }) + floor_div(23 * (10 * h - 15_240), 254);
+    match s.basis {
+        Basis::Actual => Some(w),
+        Basis::Ideal => {
+            let i = ideal();
+            (i > 0).then_some(if i < w { i } else { w })
+        }
+        Basis::Adjusted => {
+            let i = ideal();
+            (i > 0).then_some(if w > i {
+                i + floor_div(4 * (w - i), 10)
+            } else {
+                w
+            })
+        }
+        Basis::Lean => {
+            // 9270 W ÷ (a + b BMI), BMI = W ÷ (h m)²; in tenths: 9270 w h² ÷ (a h² + b w 10⁵).
+            let (a, b) = if p.male { (6680, 216) } else { (8780, 244) };
+            // Like the ideal weight, used only when it is below the actual weight.
+            let lean = floor_div(9270 * w * h * h, a * h * h + b * w * 100_000);
+            (lean > 0).then_some(lean.min(w))
+        }
+    }
+}
+
+fn reference(s: &Spec, p: &Person) -> Expected {
+    let [hmin, smin, smax, hmax] = s.limits;
+    let w = p.weight_tenths;
+    if w < hmin || w > hmax {
+        return Expected::Hard { below: w < hmin };
+    }
+    let outside_soft = w < smin || w > smax;
+    if outside_soft && !p.reason {
+        return Expected::Soft { below: w < smin };
+    }
+    let Some(d) = dosing_tenths(s, p) else {
+        return Expected::NotPositive;
+    };
+    // per_weight_thou thousandths of unit_mcg mcg per kg × d tenths of a kg:
+    //   per_weight_thou × unit_mcg × d ÷ 10 000 mcg = per_weight_thou × unit_mcg × d × 100 pg.
+    let product = s.per_weight_thou * s.unit_mcg * d * 100;
+    let inc = s.inc_pg();
+    let (calculated, capped) = match s.cap {
+        Some(c) if product > c * inc => (c * inc, true),
+        _ => (product, false),
+    };
+    let max_dose = s.k * inc;
+    let ceil = calculated / max_dose + i128::from(calculated % max_dose != 0);
+    let count = ceil.max(s.min_count);
+    if count > MAX_BOLUSES as i128 {
+        return Expected::TooMany;
+    }
+    let steps = calculated / inc;
+    if steps < count {
+        return Expected::ZeroBolus;
+    }
+    // The running totals, rounded down, in turn; their differences, sorted.
+    let mut doses: Vec<i128> = (1..=count)
+        .map(|k| (k * steps / count - (k - 1) * steps / count) * inc)
+        .collect();
+    doses.sort_unstable();
+    let volumes = match p.concentration {
+        None => None,
+        Some((unit, hund)) => {
+            // hund hundredths of unit mcg per mL = hund × unit × 10 000 pg per mL.
+            let conc = hund * unit * 10_000;
+            let mut rounded = false;
+            let mut v = Vec::new();
+            for (i, dose) in doses.iter().enumerate() {
+                let hundredths = dose * 100 / conc;
+                if hundredths == 0 {
+                    return Expected::VolumeTooSmall {
+                        bolus: i as u64 + 1,
+                    };
+                }
+                rounded |= dose * 100 % conc != 0;
+                v.push(hundredths);
+            }
+            Some((v, rounded))
+        }
+    };
+    let last = (count - 1) * s.interval_s;
+    let mut checkpoints: Vec<i128> = s
+        .checkpoints
+        .iter()
+        .map(|(from_last, o)| if *from_last { last + o } else { *o })
+        .collect();
+    checkpoints.sort_unstable();
+    let in_seconds = (0..count)
+        .map(|k| k * s.interval_s)
+        .chain(checkpoints.iter().copied())
+        .any(|sec| sec % 3 != 0);
+    Expected::Plan(Box::new(Reference {
+        dosing_tenths: d,
+        product,
+        calculated,
+        capped,
+        count,
+        by_division: ceil > s.min_count,
+        planned: steps * inc,
+        base: steps / count * inc,
+        larger: steps % count,
+        doses,
+        volumes,
+        checkpoints,
+        soft_accepted: outside_soft,
+        in_seconds,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine against the reference
+
+fn pg(n: i128) -> Num {
+    Num::new(BigInt::from(n), BigInt::from(PG_PER_MCG))
+}
+
+fn tenths(n: i128) -> Num {
+    Num::new(BigInt::from(n), BigInt::from(10))
+}
+
+fn whole(n: i128) -> Num {
+    Num::from_integer(BigInt::from(n))
+}
+
+fn patient(s: &Spec, p: &Person) -> (Patient, Options) {
+    let needs = s.basis != Basis::Actual;
+    let patient = Patient {
+        weight: units::parse_weight(&decimal(p.weight_tenths, 1)).unwrap(),
+        height: needs.then(|| units::parse_height(&decimal(p.height_tenths, 1)).unwrap()),
+        sex: needs.then_some(if p.male { Sex::Male } else { Sex::Female }),
+        soft_limit_reason: p.reason.then(|| "weighed twice".to_string()),
+    };
+    let options = Options {
+        start: p
+            .start
+            .map(|m| plan::parse_clock(&format!("{:02}:{:02}", m / 60, m % 60)).unwrap()),
+        concentration: p.concentration.map(|(unit, hund)| {
+            units::parse::<Concentration>(&format!("{} {}/mL", decimal(hund, 2), symbol(unit)))
+                .unwrap()
+        }),
+    };
+    (patient, options)
+}
+
+fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
+    let protocol = s.protocol();
+    let (patient, options) = patient(s, p);
+    let got = plan::compute(&protocol, &patient, &options);
+    let expected = reference(s, p);
+    let fail = |got: &Result<Plan, PlanError>| {
+        TestCaseError::fail(format!(
+            "the reference expects {expected:?}\nthe engine gave {:?}\n{}",
+            got.as_ref().map(|p| p.boluses.len()),
+            s.toml()
+        ))
+    };
+    let r = match (&expected, &got) {
+        (Expected::Hard { below }, Err(e @ PlanError::HardLimit { side, .. })) => {
+            prop_assert!(e.is_limit());
+            prop_assert_eq!(*side, if *below { "below" } else { "above" });
+            return Ok(());
+        }
+        (Expected::Soft { below }, Err(e @ PlanError::SoftLimit { side, limit, .. })) => {
+            prop_assert!(e.is_limit());
+            prop_assert_eq!(*side, if *below { "below" } else { "above" });
+            prop_assert_eq!(*limit, if *below { "minimum" } else { "maximum" });
+            return Ok(());
+        }
+        (Expected::NotPositive, Err(e @ PlanError::Dosing(_)))
+        | (Expected::TooMany, Err(e @ PlanError::TooManyBoluses { .. }))
+        | (Expected::ZeroBolus, Err(e @ PlanError::ZeroBolus { .. })) => {
+            prop_assert!(!e.is_limit());
+            return Ok(());
+        }
+        (Expected::VolumeTooSmall { bolus }, Err(PlanError::VolumeTooSmall { bolus: b, .. })) => {
+            prop_assert_eq!(bolus, b);
+            return Ok(());
+        }
+        (Expected::Plan(r), Ok(_)) => r,
+        _ => return Err(fail(&got)),
+    };
+    let plan = got.unwrap();
+    prop_assert_eq!(&plan.weight.value, &tenths(p.weight_tenths));
+    prop_assert_eq!(&plan.dosing.value.value, &tenths(r.dosing_tenths));
+    prop_assert_eq!(&plan.product.value, &pg(r.product));
+    prop_assert_eq!(&plan.calculated_total.value, &pg(r.calculated));
+    prop_assert_eq!(plan.capped, r.capped);
+    prop_assert_eq!(
+        &plan.quotient,
+        &(pg(r.calculated) / pg(s.k * s.inc_pg())),
+        "quotient"
+    );
+    prop_assert_eq!(plan.count as i128, r.count);
+    prop_assert_eq!(
+        plan.count_reason.clone(),
+        if r.by_division {
+            CountReason::Division
+        } else {
+            CountReason::Minimum
+        }
+    );
+    prop_assert_eq!(&plan.planned_total.value, &pg(r.planned));
+    prop_assert_eq!(&plan.rounded_off.value, &pg(r.calculated - r.planned));
+    prop_assert_eq!(&plan.base_dose.value, &pg(r.base));
+    prop_assert_eq!(plan.larger as i128, r.larger);
+    prop_assert_eq!(plan.boluses.len() as i128, r.count);
+    let mut cumulative = 0;
+    for (k, (b, dose)) in plan.boluses.iter().zip(&r.doses).enumerate() {
+        cumulative += dose;
+        prop_assert_eq!(b.number, k as u64 + 1);
+        prop_assert_eq!(&b.dose.value, &pg(*dose), "bolus {}", k + 1);
+        prop_assert_eq!(&b.cumulative.value, &pg(cumulative));
+        prop_assert_eq!(&b.offset.value, &whole(k as i128 * s.interval_s));
+        match (&r.volumes, &b.volume) {
+            (None, None) => {}
+            (Some((v, _)), Some(vol)) => {
+                prop_assert_eq!(&vol.value, &Num::new(BigInt::from(v[k]), BigInt::from(100)))
+            }
+            _ => return Err(fail(&Ok(plan.clone()))),
+        }
+        if let Some(m) = p.start {
+            let secs = m * 60 + k as i128 * s.interval_s;
+            let (clock, day) = plan.clock(&b.offset).expect("a start");
+            prop_assert_eq!(day as i128, secs.div_euclid(86_400));
+            let of_day = secs.rem_euclid(86_400);
+            prop_assert_eq!(
+                (
+                    clock.hour() as i128,
+                    clock.minute() as i128,
+                    clock.second() as i128
+                ),
+                (of_day / 3600, of_day / 60 % 60, of_day % 60)
+            );
+        } else {
+            prop_assert!(plan.clock(&b.offset).is_none());
+        }
+    }
+    let rounded = r.volumes.as_ref().is_some_and(|(_, rounded)| *rounded);
+    prop_assert_eq!(plan.volume_rounded, rounded);
+    let got_checkpoints: Vec<Num> = plan
+        .checkpoints
+        .iter()
+        .map(|c| c.offset.value.clone())
+        .collect();
+    let want: Vec<Num> = r.checkpoints.iter().map(|o| whole(*o)).collect();
+    prop_assert_eq!(got_checkpoints, want);
+    prop_assert_eq!(plan.soft_limit.is_some(), r.soft_accepted);
+    prop_assert_eq!(plan.in_seconds, r.in_seconds);
+    let warned = |w: &str| plan.warnings.iter().any(|x| x.contains(w));
+    prop_assert_eq!(warned("maximum total"), r.capped);
+    prop_assert_eq!(warned("weighed twice"), r.soft_accepted);
+    prop_assert_eq!(warned("0.01 mL"), rounded);
+    prop_assert_eq!(
+        plan.warnings.len(),
+        usize::from(r.capped) + usize::from(r.soft_accepted) + usize::from(rounded)
+    );
+    Ok(())
+}
+
+fn cases() -> u32 {
+    std::env::var("ENGINE_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        max_shrink_iters: 2_000,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_engine_agrees_with_an_integer_reference_on_random_protocols_and_patients(
+        (s, p) in spec().prop_flat_map(|s| {
+            let limits = s.limits;
+            (Just(s), person(limits))
+        })
+    ) {
+        agree(&s, &p)?;
+    }
+}
+
+/// The random cases reach every outcome often enough to mean something.
+#[test]
+fn the_random_cases_reach_every_outcome() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::BTreeMap::<&str, u32>::new();
+    let n = 4000;
+    for _ in 0..n {
+        let s = spec().new_tree(&mut runner).unwrap().current();
+        let p = person(s.limits).new_tree(&mut runner).unwrap().current();
+        let key = match reference(&s, &p) {
+            Expected::Hard { .. } => "hard",
+            Expected::Soft { .. } => "soft",
+            Expected::NotPositive => "not positive",
+            Expected::TooMany => "too many",
+            Expected::ZeroBolus => "zero bolus",
+            Expected::VolumeTooSmall { .. } => "volume too small",
+            Expected::Plan(r) => {
+                if r.capped {
+                    *seen.entry("capped").or_default() += 1;
+                }
+                if r.by_division {
+                    *seen.entry("by division").or_default() += 1;
+                }
+                if r.larger > 0 {
+                    *seen.entry("uneven").or_default() += 1;
+                }
+                if r.soft_accepted {
+                    *seen.entry("soft accepted").or_default() += 1;
+                }
+                if r.dosing_tenths != p.weight_tenths {
+                    *seen.entry("dosing weight not actual").or_default() += 1;
+                }
+                "plan"
+            }
+        };
+        *seen.entry(key).or_default() += 1;
+    }
+    eprintln!("{seen:?}");
+    for (key, at_least) in [
+        ("plan", n / 2),
+        ("hard", n / 50),
+        ("soft", n / 50),
+        ("too many", n / 200),
+        ("zero bolus", n / 200),
+        ("volume too small", n / 400),
+        ("capped", n / 50),
+        ("by division", n / 10),
+        ("uneven", n / 5),
+        ("soft accepted", n / 50),
+        ("dosing weight not actual", n / 20),
+    ] {
+        let got = seen.get(key).copied().unwrap_or(0);
+        assert!(
+            got >= at_least,
+            "{key}: {got} of {n}, expected at least {at_least}"
+        );
+    }
+}
+
+#[test]
+fn the_reference_gives_the_worked_example_of_the_design() {
+    let ketamine = Spec {
+        unit_mcg: 1000,
+        per_weight_thou: 2000,
+        inc_unit_mcg: 1000,
+        inc_hund: 100,
+        k: 50,
+        cap: None,
+        min_count: 4,
+        interval_s: 600,
+        basis: Basis::Actual,
+        limits: [300, 400, 1500, 2500],
+        checkpoints: vec![(false, -300), (true, 1200)],
+    };
+    let p = Person {
+        weight_tenths: 733,
+        height_tenths: 1700,
+        male: true,
+        reason: false,
+        start: Some(14 * 60),
+        concentration: Some((1000, 1000)),
+    };
+    let mg = |n: i128| n * 1000 * PG_PER_MCG;
+    let Expected::Plan(r) = reference(&ketamine, &p) else {
+        panic!()
+    };
+    assert_eq!(r.calculated, mg(146) + mg(6) / 10);
+    assert_eq!(r.doses, vec![mg(36), mg(36), mg(37), mg(37)]);
+    assert_eq!(r.volumes, Some((vec![360, 360, 370, 370], false)));
+    assert_eq!(r.checkpoints, vec![-300, 3000]);
+    agree(&ketamine, &p).unwrap();
+    // 100.1 kg: five boluses of 40 mg.
+    let Expected::Plan(r) = reference(
+        &ketamine,
+        &Person {
+            weight_tenths: 1001,
+            ..p.clone()
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!((r.count, r.doses), (5, vec![mg(40); 5]));
+    // The dosing weights of the unit tests in src/dosing.rs, redone in integers.
+    let woman = Person {
+        weight_tenths: 900,
+        height_tenths: 1700,
+        male: false,
+        ..p.clone()
+    };
+    let man = Person {
+        weight_tenths: 1000,
+        height_tenths: 1800,
+        male: true,
+        ..p
+    };
+    let on = |basis, who: &Person| {
+        dosing_tenths(
+            &Spec {
+                basis,
+                ..ketamine.clone()
+            },
+            who,
+        )
+    };
+    assert_eq!(on(Basis::Ideal, &woman), Some(614));
+    assert_eq!(on(Basis::Adjusted, &woman), Some(728));
+    assert_eq!(on(Basis::Lean, &woman), Some(509));
+    assert_eq!(on(Basis::Ideal, &man), Some(749));
+    assert_eq!(on(Basis::Adjusted, &man), Some(849));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantities: `bolus::units`
+
+use bolus::units::{Kind, MassUnit, ParseError};
+
+fn n(text: &str) -> Num {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let (i, f) = digits.split_once('.').unwrap_or((digits, ""));
+    let v = Num::new(
+        format!("{i}{f}").parse::<BigInt>().unwrap(),
+        BigInt::from(10).pow(f.len() as u32),
+    );
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+fn ratio(numer: &str, denom: &str) -> Num {
+    Num::new(numer.parse().unwrap(), denom.parse().unwrap())
+}
+
+fn message<T: std::fmt::Debug>(r: Result<T, ParseError>) -> String {
+    r.unwrap_err().message
+}
+
+#[test]
+fn mass_units_have_their_symbols_ucum_codes_and_factors() {
+    let all = [MassUnit::Mcg, MassUnit::Mg, MassUnit::G];
+    let symbols: Vec<_> = all.iter().map(|u| u.symbol()).collect();
+    let ucum: Vec<_> = all.iter().map(|u| u.ucum()).collect();
+    let mcg: Vec<_> = all.iter().map(|u| u.micrograms()).collect();
+    assert_eq!(symbols, ["mcg", "mg", "g"]);
+    assert_eq!(ucum, ["ug", "mg", "g"]);
+    assert_eq!(mcg, [1, 1_000, 1_000_000]);
+}
+
+#[test]
+fn a_reading_knows_its_mass_unit() {
+    let unit = |t: &str, k: Kind| units::read(t, k, false).unwrap().mass_unit();
+    assert_eq!(unit("5 mcg", Kind::DrugMass), Some(MassUnit::Mcg));
+    assert_eq!(unit("5 mg", Kind::DrugMass), Some(MassUnit::Mg));
+    assert_eq!(unit("5 g", Kind::DrugMass), Some(MassUnit::G));
+    assert_eq!(unit("2 mcg/kg", Kind::DosePerWeight), Some(MassUnit::Mcg));
+    assert_eq!(unit("10 mg/mL", Kind::Concentration), Some(MassUnit::Mg));
+    assert_eq!(unit("5 kg", Kind::BodyMass), None);
+    assert_eq!(unit("5 min", Kind::Time), None);
+}
+
+#[test]
+fn every_unit_has_its_kind_and_its_factor_to_the_base_unit() {
+    for (text, kind, base) in [
+        ("2 mcg", Kind::DrugMass, "2"),
+        ("2 mg", Kind::DrugMass, "2000"),
+        ("2 g", Kind::DrugMass, "2000000"),
+        ("2 kg", Kind::BodyMass, "2"),
+        ("2 s", Kind::Time, "2"),
+        ("2 min", Kind::Time, "120"),
+        ("2 h", Kind::Time, "7200"),
+        ("2 mL", Kind::Volume, "2"),
+        ("2 mcg/mL", Kind::Concentration, "2"),
+        ("2 mg/mL", Kind::Concentration, "2000"),
+        ("2 mcg/kg", Kind::DosePerWeight, "2"),
+        ("2 mg/kg", Kind::DosePerWeight, "2000"),
+        ("2 cm", Kind::Length, "2"),
+        ("0.5 mg", Kind::DrugMass, "500"),
+    ] {
+        let r = units::read(text, kind, false).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(r.kind, kind, "{text}");
+        assert_eq!(r.base(), n(base), "{text}");
+        assert_eq!(r.number, n(text.split(' ').next().unwrap()), "{text}");
+    }
+}
+
+#[test]
+fn a_quantity_of_another_kind_is_named_with_the_kind_expected() {
+    let cases = [
+        (
+            "5 mg",
+            Kind::BodyMass,
+            "a drug mass",
+            "a body weight in kilograms such as `82 kg`",
+        ),
+        (
+            "5 kg",
+            Kind::DrugMass,
+            "a body weight",
+            "a drug mass such as `50 mg` (`mcg`, `mg` or `g`)",
+        ),
+        ("5 min", Kind::Volume, "a time", "a volume such as `5 mL`"),
+        (
+            "5 mL",
+            Kind::Time,
+            "a volume",
+            "a time such as `10 min` (`s`, `min` or `h`)",
+        ),
+        (
+            "5 mg/mL",
+            Kind::DosePerWeight,
+            "a concentration",
+            "a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`)",
+        ),
+        (
+            "5 mg/kg",
+            Kind::Concentration,
+            "a dose per body weight",
+            "a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)",
+        ),
+        ("5 cm", Kind::DrugMass, "a length", "a drug mass such as"),
+        (
+            "5 mg",
+            Kind::Length,
+            "a drug mass",
+            "a height in centimetres such as `170 cm`",
+        ),
+    ];
+    for (text, expected, is, wanted) in cases {
+        let m = message(units::read(text, expected, false));
+        assert_eq!(
+            m,
+            format!(
+                "`{text}` is {is}, but {} is expected here",
+                expected.describe()
+            ),
+            "{text}"
+        );
+        assert!(m.contains(wanted), "{m}");
+    }
+    // A missing unit names what was expected.
+    assert_eq!(
+        message(units::read("5", Kind::Length, false)),
+        "`5` has no unit; expected a height in centimetres such as `170 cm`"
+    );
+}
+
+#[test]
+fn refused_units_get_a_hint_or_the_kind_expected() {
+    for (unit, hint) in [
+        ("\u{B5}g", "write micrograms as `mcg`"),
+        ("ug", "write micrograms as `mcg`"),
+        ("cc", "write millilitres as `mL`"),
+        ("ml", "write millilitres as `mL`"),
+        ("mg/ml", "write `mg/mL`"),
+        ("mg/cc", "write `mg/mL`"),
+        ("mcg/ml", "write `mcg/mL`"),
+        ("ug/mL", "write `mcg/mL`"),
+        ("ug/kg", "write `mcg/kg`"),
+        ("\u{B5}g/kg", "write `mcg/kg`"),
+        ("MG", "write milligrams as `mg`"),
+        ("Mg", "write milligrams as `mg`"),
+        ("mins", "write minutes as `min`"),
+        ("m", "write minutes as `min`"),
+        ("sec", "write seconds as `s`"),
+        ("seconds", "write seconds as `s`"),
+        ("hr", "write hours as `h`"),
+        ("hours", "write hours as `h`"),
+    ] {
+        let text = format!("5 {unit}");
+        assert_eq!(
+            message(units::read(&text, Kind::DrugMass, false)),
+            format!("`{text}` has an unknown unit `{unit}`; {hint}")
+        );
+    }
+    assert_eq!(
+        message(units::read("5 xyz", Kind::Volume, false)),
+        "`5 xyz` has an unknown unit `xyz`; expected a volume such as `5 mL`"
+    );
+}
+
+#[test]
+fn quantities_split_into_number_and_unit_with_or_without_spaces() {
+    for text in ["3 mg", "3mg", "3  mg", "  3 mg  "] {
+        assert_eq!(
+            units::parse::<units::DrugMass>(text).unwrap().value,
+            n("3000"),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("")),
+        "the value is empty"
+    );
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("   ")),
+        "the value is empty"
+    );
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("mg")),
+        "`mg` does not start with a number"
+    );
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("e3 mg")),
+        "`e3 mg` does not start with a number"
+    );
+    for text in ["1e3 mg", "1E3 mg", "1e-3 mg", "1e+3 mg"] {
+        assert_eq!(
+            message(units::parse::<units::DrugMass>(text)),
+            format!("`{text}` uses an exponent; write the number out in full")
+        );
+    }
+    // A unit that merely starts with `e` is an unknown unit, not an exponent.
+    assert!(message(units::parse::<units::DrugMass>("1 em")).contains("unknown unit `em`"));
+    assert!(message(units::parse::<units::DrugMass>("1e")).contains("unknown unit `e`"));
+    for text in ["inf mg", "INF", "nan", "NaN mg", "5inf"] {
+        assert!(
+            message(units::parse::<units::DrugMass>(text)).ends_with("is not a finite number"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("1,5 mg")),
+        "`1,5` has a comma; write the decimal with a point, such as `1.5`"
+    );
+    assert_eq!(
+        units::parse::<units::DrugMass>("1.5 mg").unwrap().value,
+        n("1500")
+    );
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("-5 mg")),
+        "`-5` is negative; a positive number is needed"
+    );
+    assert!(units::parse::<units::DrugMass>("+5 mg").is_err());
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("0 mg")),
+        "`0 mg` is zero; a value greater than zero is needed"
+    );
+    assert!(units::parse::<units::DrugMass>("0.000001 mcg").is_ok());
+}
+
+#[test]
+fn every_quantity_type_parses_to_its_base_unit_and_refuses_zero() {
+    assert_eq!(
+        units::parse::<units::BodyMass>("82 kg").unwrap().value,
+        n("82")
+    );
+    assert_eq!(
+        units::parse::<units::Volume>("2.5 mL").unwrap().value,
+        n("2.5")
+    );
+    assert_eq!(
+        units::parse::<Concentration>("10 mg/mL").unwrap().value,
+        n("10000")
+    );
+    assert_eq!(
+        units::parse::<units::DosePerWeight>("2 mg/kg")
+            .unwrap()
+            .value,
+        n("2000")
+    );
+    assert_eq!(
+        units::parse::<units::Length>("170 cm").unwrap().value,
+        n("170")
+    );
+    assert_eq!(
+        units::parse::<units::Duration>("10 min").unwrap().value,
+        n("600")
+    );
+    assert!(units::parse::<units::Volume>("0 mL").is_err());
+    assert!(units::parse::<units::Duration>("0 s").is_err());
+    assert!(units::parse::<units::Duration>("-5 min").is_err());
+    assert_eq!(units::parse_offset("-5 min").unwrap().value, n("-300"));
+    assert_eq!(units::parse_offset("+5 min").unwrap().value, n("300"));
+    assert_eq!(units::parse_offset("0 s").unwrap().value, n("0"));
+    assert_eq!(units::parse_offset("-0.5 h").unwrap().value, n("-1800"));
+    assert!(units::parse_offset("5 mg").is_err());
+    assert!(units::parse_offset("--5 min").is_err());
+}
+
+#[test]
+fn decimals_are_read_the_ismp_way_with_their_limits() {
+    let ok = |t: &str| units::parse_decimal(t).unwrap_or_else(|e| panic!("{t}: {e}"));
+    assert_eq!(ok("123456789"), n("123456789"));
+    assert_eq!(ok("0.123456"), ratio("123456", "1000000"));
+    assert_eq!(ok("82.5"), ratio("165", "2"));
+    assert_eq!(ok("007"), n("7"));
+    for (text, says) in [
+        ("", "the number is missing"),
+        ("-5", "`-5` is negative; a positive number is needed"),
+        (
+            ".5",
+            "`.5` has no leading zero; write `0.5` (a leading zero prevents tenfold errors)",
+        ),
+        (
+            "1,5",
+            "`1,5` has a comma; write the decimal with a point, such as `1.5`",
+        ),
+        ("inf", "`inf` is not a finite number"),
+        ("nan", "`nan` is not a finite number"),
+        (
+            "1e3",
+            "`1e3` uses an exponent; write the number out in full",
+        ),
+        (
+            "1234567890",
+            "`1234567890` is too large; at most 9 digits before the decimal point",
+        ),
+        ("0.1234567", "`0.1234567` has too many decimals; at most 6"),
+    ] {
+        assert_eq!(message(units::parse_decimal(text)), says, "{text:?}");
+    }
+    for text in [
+        "5.", "1.2.3", "12a", "1.2a", "e", "ee", "+5", "0x10", " 5", "\u{662}",
+    ] {
+        assert_eq!(
+            message(units::parse_decimal(text)),
+            format!("`{text}` is not a number written with the digits 0 to 9 and at most one decimal point"),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn exact_numbers_print_the_ismp_way_small_and_large() {
+    let two = BigInt::from(2);
+    let five = BigInt::from(5);
+    let ten = BigInt::from(10);
+    for (value, shown) in [
+        (n("0"), "0"),
+        (n("5"), "5"),
+        (n("-5"), "-5"),
+        (n("0.5"), "0.5"),
+        (n("-0.5"), "-0.5"),
+        (n("0.05"), "0.05"),
+        (n("146.6"), "146.6"),
+        (n("1000000"), "1000000"),
+        (n("0.000001"), "0.000001"),
+        (ratio("1", "8"), "0.125"),
+        (ratio("1", "3"), "0.333333"),
+        (ratio("2", "3"), "0.666666"),
+        (ratio("-1", "3"), "-0.333333"),
+        (ratio("-1", "30000000"), "0"),
+        (ratio("10", "3"), "3.333333"),
+        // Past the machine integers: 2^-40, 5^-40, 10^40 + 1/4, -(10^40 + 1/2).
+        (
+            Num::new(BigInt::from(1), two.pow(40)),
+            "0.0000000000009094947017729282379150390625",
+        ),
+        (
+            Num::new(BigInt::from(1), five.pow(40)),
+            "0.0000000000000000000000000001099511627776",
+        ),
+        (
+            Num::new(ten.pow(40) * 4 + 1, BigInt::from(4)),
+            "10000000000000000000000000000000000000000.25",
+        ),
+        (
+            -Num::new(ten.pow(40) * 2 + 1, BigInt::from(2)),
+            "-10000000000000000000000000000000000000000.5",
+        ),
+        (
+            Num::from_integer(ten.pow(40)),
+            "10000000000000000000000000000000000000000",
+        ),
+        (
+            Num::new(BigInt::from(3), two.pow(35) * five.pow(3)),
+            "0.000000000000698491930961608886718750".trim_end_matches('0'),
+        ),
+        (
+            Num::new(BigInt::from(1), two.pow(30)),
+            "0.000000000931322574615478515625",
+        ),
+        (
+            Num::new(BigInt::from(1), BigInt::from(3) * ten.pow(40)),
+            "0",
+        ),
+    ] {
+        assert_eq!(units::format_decimal(&value), shown, "{value}");
+    }
+}
+
+#[test]
+fn terminating_decimals_are_told_from_the_others() {
+    for (value, terminates) in [
+        (ratio("1", "3"), false),
+        (ratio("1", "6"), false),
+        (ratio("1", "7"), false),
+        (ratio("1", "8"), true),
+        (ratio("1", "10"), true),
+        (ratio("3", "6"), true),
+        (ratio("7", "1"), true),
+        (ratio("1", "1280"), true),
+    ] {
+        assert_eq!(units::terminates(&value), terminates, "{value}");
+    }
+}
+
+#[test]
+fn floors_and_ceilings_fit_a_u64_or_are_none() {
+    assert_eq!(units::floor_u64(&ratio("7", "2")), Some(3));
+    assert_eq!(units::ceil_u64(&ratio("7", "2")), Some(4));
+    assert_eq!(units::floor_u64(&n("5")), Some(5));
+    assert_eq!(units::ceil_u64(&n("5")), Some(5));
+    assert_eq!(units::floor_u64(&ratio("-1", "2")), None);
+    assert_eq!(units::ceil_u64(&ratio("-3", "2")), None);
+    let huge = Num::from_integer(BigInt::from(2).pow(70));
+    assert_eq!(units::floor_u64(&huge), None);
+    assert_eq!(units::ceil_u64(&huge), None);
+    assert_eq!(units::int(-7), n("-7"));
+}
+
+#[test]
+fn quantities_are_made_and_shown_in_their_units() {
+    let m = units::mass(n("2.5"), MassUnit::Mg);
+    assert_eq!(m.value, n("2500"));
+    assert_eq!(units::mass(n("3"), MassUnit::G).value, n("3000000"));
+    assert_eq!(units::mass_in(&m, MassUnit::Mg), n("2.5"));
+    assert_eq!(units::mass_in(&m, MassUnit::G), n("0.0025"));
+    assert_eq!(units::show_mass(&m, MassUnit::Mg), "2.5 mg");
+    assert_eq!(units::show_mass(&m, MassUnit::Mcg), "2500 mcg");
+    assert_eq!(units::show_mass(&m, MassUnit::G), "0.0025 g");
+    let w = units::kg(n("73.3"));
+    assert_eq!(
+        (units::kg_of(&w), units::show_kg(&w)),
+        (n("73.3"), "73.3 kg".into())
+    );
+    let h = units::cm(n("170.5"));
+    assert_eq!(
+        (units::cm_of(&h), units::show_cm(&h)),
+        (n("170.5"), "170.5 cm".into())
+    );
+    let t = units::seconds(n("90"));
+    assert_eq!(units::seconds_of(&t), n("90"));
+    assert_eq!(units::minutes_of(&t), n("1.5"));
+    let v: units::Volume = units::parse("3.6 mL").unwrap();
+    assert_eq!(
+        (units::ml_of(&v), units::show_ml(&v)),
+        (n("3.6"), "3.6 mL".into())
+    );
+    let d: units::DosePerWeight = units::parse("1.5 mg/kg").unwrap();
+    assert_eq!(units::per_kg_in(&d, MassUnit::Mg), n("1.5"));
+    assert_eq!(units::per_kg_in(&d, MassUnit::Mcg), n("1500"));
+    assert_eq!(units::show_per_kg(&d, MassUnit::Mg), "1.5 mg/kg");
+    assert_eq!(units::show_per_kg(&d, MassUnit::Mcg), "1500 mcg/kg");
+    let c: Concentration = units::parse("50 mcg/mL").unwrap();
+    assert_eq!(units::per_ml_in(&c, MassUnit::Mcg), n("50"));
+    assert_eq!(units::per_ml_in(&c, MassUnit::Mg), n("0.05"));
+    assert_eq!(units::show_per_ml(&c, MassUnit::Mg), "0.05 mg/mL");
+    assert_eq!(units::show_per_ml(&c, MassUnit::Mcg), "50 mcg/mL");
+    let shown = units::Shown {
+        value: n("2.5"),
+        unit: "mg",
+    };
+    assert_eq!(shown.to_string(), "2.5 mg");
+}
+
+#[test]
+fn times_show_in_minutes_when_exact_else_in_seconds() {
+    let t = |s: &str| units::seconds(n(s));
+    assert_eq!(units::time_parts(&t("600")), (n("10"), "min"));
+    assert_eq!(units::time_parts(&t("90")), (n("1.5"), "min"));
+    assert_eq!(units::time_parts(&t("10")), (n("10"), "s"));
+    assert_eq!(units::time_parts(&t("-300")), (n("-5"), "min"));
+    assert_eq!(units::show_time(&t("600")), "10 min");
+    assert_eq!(units::show_time(&t("10")), "10 s");
+    assert_eq!(units::show_time(&t("-300")), "-5 min");
+    assert_eq!(units::time_in(&t("90"), true), (n("90"), "s"));
+    assert_eq!(units::time_in(&t("90"), false), (n("1.5"), "min"));
+}
+
+#[test]
+fn concentrations_show_in_mg_per_ml_from_1_mg_per_ml_up() {
+    let c = |t: &str| units::parse::<Concentration>(t).unwrap();
+    assert_eq!(
+        units::concentration_parts(&c("1 mg/mL")),
+        (n("1"), MassUnit::Mg)
+    );
+    assert_eq!(
+        units::concentration_parts(&c("1000 mcg/mL")),
+        (n("1"), MassUnit::Mg)
+    );
+    assert_eq!(
+        units::concentration_parts(&c("999 mcg/mL")),
+        (n("999"), MassUnit::Mcg)
+    );
+    assert_eq!(
+        units::concentration_parts(&c("0.5 mg/mL")),
+        (n("500"), MassUnit::Mcg)
+    );
+    assert_eq!(units::show_concentration(&c("10 mg/mL")), "10 mg/mL");
+    assert_eq!(units::show_concentration(&c("50 mcg/mL")), "50 mcg/mL");
+}
+
+#[test]
+fn pounds_convert_to_tenths_of_a_kilogram_for_the_message() {
+    assert_eq!(units::pounds_to_kg_text(&n("180")), "81.6");
+    assert_eq!(units::pounds_to_kg_text(&n("100")), "45.4");
+    assert_eq!(units::pounds_to_kg_text(&n("1")), "0.5");
+    assert_eq!(units::pounds_to_kg_text(&n("2.2")), "1");
+    assert_eq!(units::pounds_to_kg_text(&n("0.1")), "0");
+}
+
+#[test]
+fn weights_are_read_in_kilograms_only() {
+    for (text, kg) in [
+        ("82", "82"),
+        ("82 kg", "82"),
+        ("82kg", "82"),
+        ("82.5", "82.5"),
+    ] {
+        assert_eq!(units::parse_weight(text).unwrap().value, n(kg), "{text}");
+    }
+    for unit in ["lb", "lbs", "pound", "pounds", "#", "LB"] {
+        let text = format!("180 {unit}");
+        assert_eq!(
+            message(units::parse_weight(&text)),
+            format!("weight in pounds is refused: doses are computed from kilograms only; {text} is about 81.6 kg: enter the weight in kilograms, such as `81.6`")
+        );
+    }
+    assert_eq!(
+        message(units::parse_weight("1,5 lb")),
+        "weight in pounds is refused: doses are computed from kilograms only"
+    );
+    assert_eq!(
+        message(units::parse_weight("82 g")),
+        "`82 g` has the unit `g`; enter the weight in kilograms, such as `82` or `82 kg`"
+    );
+    assert_eq!(
+        message(units::parse_weight("0")),
+        "`0` is zero; a weight greater than zero is needed"
+    );
+    assert!(units::parse_weight("0.000001").is_ok());
+    assert!(units::parse_weight("-82").is_err());
+}
+
+#[test]
+fn heights_are_read_in_centimetres_from_50_to_250() {
+    for (text, cm) in [
+        ("170", "170"),
+        ("170 cm", "170"),
+        ("50", "50"),
+        ("250", "250"),
+    ] {
+        assert_eq!(units::parse_height(text).unwrap().value, n(cm), "{text}");
+    }
+    let refused = "enter the height in centimetres, such as `170` or `170 cm`";
+    for unit in ["in", "inch", "inches", "\"", "ft", "feet", "'"] {
+        let text = format!("67 {unit}");
+        assert_eq!(
+            message(units::parse_height(&text)),
+            format!("`{text}` has the unit `{unit}`; {refused}; inches and feet are refused: measure the height in centimetres")
+        );
+    }
+    assert_eq!(
+        message(units::parse_height("1.7 m")),
+        format!("`1.7 m` has the unit `m`; {refused}; metres are refused: enter centimetres, such as `170` for 1.7 m")
+    );
+    assert_eq!(
+        message(units::parse_height("170 mm")),
+        format!("`170 mm` has the unit `mm`; {refused}")
+    );
+    for text in ["49.999999", "250.000001", "0.5"] {
+        assert_eq!(
+            message(units::parse_height(text)),
+            format!(
+                "a height of {text} cm is outside 50 cm to 250 cm; enter the height in centimetres"
+            )
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans: `bolus::plan`
+
+/// The built-in protocol's text.
+const KETAMINE: &str = include_str!("../protocols/ketamine-kap-iv.toml");
+
+/// The built-in protocol under the id `t`, changed by `edit`.
+fn ketamine(edit: impl Fn(String) -> String) -> Protocol {
+    let text = edit(KETAMINE.replace("id = \"ketamine-kap-iv\"", "id = \"t\""));
+    Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn weighing(kg: &str, reason: Option<&str>) -> Patient {
+    Patient {
+        weight: units::parse_weight(kg).unwrap(),
+        height: None,
+        sex: None,
+        soft_limit_reason: reason.map(String::from),
+    }
+}
+
+fn plan_for(p: &Protocol, kg: &str) -> Result<Plan, PlanError> {
+    plan::compute(p, &weighing(kg, None), &Options::default())
+}
+
+fn doses_in_mg(plan: &Plan) -> Vec<String> {
+    plan.boluses
+        .iter()
+        .map(|b| units::show_mass(&b.dose, MassUnit::Mg))
+        .collect()
+}
+
+#[test]
+fn only_weight_limits_are_refusals_by_a_limit() {
+    let p = ketamine(|t| t);
+    let hard = plan_for(&p, "29.9").unwrap_err();
+    let soft = plan_for(&p, "39.9").unwrap_err();
+    assert!(hard.is_limit() && soft.is_limit());
+    let zero = plan_for(
+        &ketamine(|t| t.replace("\"2 mg/kg\"", "\"0.01 mg/kg\"")),
+        "50",
+    )
+    .unwrap_err();
+    let too_many = plan_for(
+        &ketamine(|t| {
+            t.replace("\"50 mg\"", "\"1 mg\"")
+                .replace("\"2 mg/kg\"", "\"20 mg/kg\"")
+        }),
+        "100",
+    )
+    .unwrap_err();
+    let volume = plan::compute(
+        &p,
+        &weighing("50", None),
+        &Options {
+            start: None,
+            concentration: Some(units::parse("100000 mg/mL").unwrap()),
+        },
+    )
+    .unwrap_err();
+    let dosing = plan_for(
+        &ketamine(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nweight_basis = \"ideal\"",
+            )
+        }),
+        "50",
+    )
+    .unwrap_err();
+    for e in [&zero, &too_many, &volume, &dosing] {
+        assert!(!e.is_limit(), "{e}");
+    }
+    assert!(matches!(zero, PlanError::ZeroBolus { .. }), "{zero}");
+    assert!(
+        matches!(too_many, PlanError::TooManyBoluses { .. }),
+        "{too_many}"
+    );
+    assert!(
+        matches!(volume, PlanError::VolumeTooSmall { .. }),
+        "{volume}"
+    );
+    assert!(matches!(dosing, PlanError::Dosing(_)), "{dosing}");
+}
+
+#[test]
+fn weights_on_the_limits_are_inside_them() {
+    let p = ketamine(|t| t);
+    for kg in ["30", "250"] {
+        let plan = plan::compute(&p, &weighing(kg, Some("weighed")), &Options::default()).unwrap();
+        assert!(plan.soft_limit.is_some(), "{kg}");
+    }
+    for kg in ["40", "150"] {
+        let plan = plan_for(&p, kg).unwrap();
+        assert!(
+            plan.soft_limit.is_none() && plan.warnings.is_empty(),
+            "{kg}"
+        );
+    }
+    let hard_low = plan_for(&p, "29.999999").unwrap_err().to_string();
+    assert_eq!(hard_low, "a weight of 29.999999 kg is below the hard minimum of 30 kg for protocol `t`; no plan can be made, and hard limits have no override");
+    let hard_high = plan::compute(&p, &weighing("250.1", Some("x")), &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(hard_high, "a weight of 250.1 kg is above the hard maximum of 250 kg for protocol `t`; no plan can be made, and hard limits have no override");
+    let soft_low = plan_for(&p, "39.9").unwrap_err().to_string();
+    assert!(
+        soft_low
+            .starts_with("a weight of 39.9 kg is below the soft minimum of 40 kg for protocol `t`"),
+        "{soft_low}"
+    );
+    let soft_high = plan_for(&p, "150.1").unwrap_err().to_string();
+    assert!(
+        soft_high.starts_with(
+            "a weight of 150.1 kg is above the soft maximum of 150 kg for protocol `t`"
+        ),
+        "{soft_high}"
+    );
+}
+
+#[test]
+fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
+    let p = ketamine(|t| t);
+    for blank in ["", "   ", "\t\n"] {
+        let e = plan::compute(&p, &weighing("160", Some(blank)), &Options::default()).unwrap_err();
+        assert!(matches!(e, PlanError::SoftLimit { .. }), "{blank:?}");
+    }
+    let high = plan::compute(
+        &p,
+        &weighing("160", Some("  weighed twice ")),
+        &Options::default(),
+    )
+    .unwrap();
+    let s = high.soft_limit.as_ref().unwrap();
+    assert_eq!((s.limit, s.reason.as_str()), ("soft_max", "weighed twice"));
+    assert_eq!(s.value.value, n("150"));
+    assert_eq!(
+        high.warnings,
+        ["the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice"]
+    );
+    let low = plan::compute(&p, &weighing("35", Some("small")), &Options::default()).unwrap();
+    let s = low.soft_limit.as_ref().unwrap();
+    assert_eq!((s.limit, s.value.value.clone()), ("soft_min", n("40")));
+}
+
+#[test]
+fn the_count_is_the_minimum_until_the_total_needs_more() {
+    let p = ketamine(|t| t);
+    let total = |mg: &str| units::mass(n(mg), MassUnit::Mg);
+    let (q, count, reason) = plan::count_for(&p, &total("200"));
+    assert_eq!((q, count, reason), (n("4"), 4, CountReason::Minimum));
+    let (q, count, reason) = plan::count_for(&p, &total("200.1"));
+    assert_eq!((q, count, reason), (n("4.002"), 5, CountReason::Division));
+    let (_, count, reason) = plan::count_for(&p, &total("150"));
+    assert_eq!((count, reason), (4, CountReason::Minimum));
+    let (_, count, reason) = plan::count_for(&p, &total("250"));
+    assert_eq!((count, reason), (5, CountReason::Division));
+    // 100 kg gives 4 boluses of 50 mg, 100.1 kg five of 40 mg: the design's example.
+    let at_100 = plan_for(&p, "100").unwrap();
+    assert_eq!(doses_in_mg(&at_100), ["50 mg"; 4]);
+    assert_eq!(at_100.count_reason, CountReason::Minimum);
+    let above = plan_for(&p, "100.1").unwrap();
+    assert_eq!(doses_in_mg(&above), ["40 mg"; 5]);
+    assert_eq!(above.count_reason, CountReason::Division);
+}
+
+#[test]
+fn the_worked_example_keeps_every_number() {
+    let p = ketamine(|t| t);
+    let plan = plan_for(&p, "73.3").unwrap();
+    let mg = |m: &units::DrugMass| units::show_mass(m, MassUnit::Mg);
+    assert_eq!(mg(&plan.product), "146.6 mg");
+    assert_eq!(mg(&plan.calculated_total), "146.6 mg");
+    assert_eq!(mg(&plan.planned_total), "146 mg");
+    assert_eq!(mg(&plan.rounded_off), "0.6 mg");
+    assert_eq!(mg(&plan.base_dose), "36 mg");
+    assert_eq!(plan.larger, 2);
+    assert_eq!(plan.quotient, n("2.932"));
+    assert!(!plan.capped && !plan.volume_rounded && !plan.in_seconds);
+    assert_eq!(doses_in_mg(&plan), ["36 mg", "36 mg", "37 mg", "37 mg"]);
+    let cumulative: Vec<_> = plan.boluses.iter().map(|b| mg(&b.cumulative)).collect();
+    assert_eq!(cumulative, ["36 mg", "72 mg", "109 mg", "146 mg"]);
+    let numbers: Vec<_> = plan.boluses.iter().map(|b| b.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4]);
+    let offsets: Vec<_> = plan
+        .boluses
+        .iter()
+        .map(|b| plan.offset_text(&b.offset))
+        .collect();
+    assert_eq!(offsets, ["0 min", "10 min", "20 min", "30 min"]);
+    // Checkpoints on the timeline, in time order, stable for equal times.
+    let checkpoints: Vec<_> = plan
+        .checkpoints
+        .iter()
+        .map(|c| {
+            (
+                units::show_time(&c.offset),
+                units::show_time(&c.rule_offset),
+                c.relative_to,
+            )
+        })
+        .collect();
+    assert_eq!(
+        checkpoints,
+        [
+            (
+                "-5 min".to_string(),
+                "-5 min".to_string(),
+                bolus::protocol::Anchor::First
+            ),
+            (
+                "50 min".into(),
+                "20 min".into(),
+                bolus::protocol::Anchor::Last
+            ),
+            (
+                "60 min".into(),
+                "30 min".into(),
+                bolus::protocol::Anchor::Last
+            ),
+            (
+                "60 min".into(),
+                "30 min".into(),
+                bolus::protocol::Anchor::Last
+            ),
+        ]
+    );
+    assert!(plan.checkpoints[2]
+        .action
+        .starts_with("Measure blood pressure at the close"));
+    assert!(plan.checkpoints[3].action.starts_with("Observe recovery"));
+    assert_eq!(plan.start, None);
+    assert!(plan.clock(&plan.boluses[0].offset).is_none());
+}
+
+#[test]
+fn a_cap_applies_only_above_it_and_says_so() {
+    let p = ketamine(|t| {
+        t.replace(
+            "increment = \"1 mg\"",
+            "increment = \"1 mg\"\nmax_total = \"200 mg\"",
+        )
+    });
+    let at_cap = plan_for(&p, "100").unwrap();
+    assert!(!at_cap.capped && at_cap.warnings.is_empty());
+    let over = plan_for(&p, "120").unwrap();
+    assert!(over.capped);
+    assert_eq!(units::show_mass(&over.product, MassUnit::Mg), "240 mg");
+    assert_eq!(
+        units::show_mass(&over.calculated_total, MassUnit::Mg),
+        "200 mg"
+    );
+    assert_eq!(over.count, 4);
+    assert_eq!(
+        over.warnings,
+        ["the protocol's maximum total of 200 mg capped the calculated 240 mg"]
+    );
+}
+
+#[test]
+fn a_thousand_boluses_are_the_most() {
+    let p = ketamine(|t| {
+        t.replace("\"2 mg/kg\"", "\"10 mg/kg\"")
+            .replace("\"50 mg\"", "\"1 mg\"")
+    });
+    let most = plan_for(&p, "100").unwrap();
+    assert_eq!(most.count, MAX_BOLUSES);
+    assert_eq!(most.boluses.len(), 1000);
+    let e = plan_for(&p, "100.1").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the plan would need 1001 boluses, more than the 1000 bolus supports; check the protocol's `max_dose`"
+    );
+}
+
+#[test]
+fn a_bolus_of_nothing_is_refused_with_the_numbers() {
+    let p = ketamine(|t| t.replace("\"2 mg/kg\"", "\"0.07 mg/kg\""));
+    // 0.07 mg/kg × 57.1 kg = 3.997 mg: 3 mg in 4 boluses of at least 1 mg is impossible.
+    let e = plan_for(&p, "57.1").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the planned total of 3 mg cannot be split into 4 boluses of at least 1 mg each: a bolus would be zero, so no plan is made"
+    );
+    // 57.2 kg gives 4.004 mg: four boluses of 1 mg.
+    assert_eq!(doses_in_mg(&plan_for(&p, "57.2").unwrap()), ["1 mg"; 4]);
+}
+
+#[test]
+fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
+    let p = ketamine(|t| t);
+    let with = |conc: &str| Options {
+        start: None,
+        concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+    };
+    let plan = plan::compute(&p, &weighing("73.3", None), &with("30 mg/mL")).unwrap();
+    let volumes: Vec<_> = plan
+        .boluses
+        .iter()
+        .map(|b| units::show_ml(b.volume.as_ref().unwrap()))
+        .collect();
+    // 36 ÷ 30 = 1.2; 37 ÷ 30 = 1.2333… → 1.23
+    assert_eq!(volumes, ["1.2 mL", "1.2 mL", "1.23 mL", "1.23 mL"]);
+    assert!(plan.volume_rounded);
+    assert_eq!(
+        plan.warnings,
+        ["volumes with more than two decimals are rounded down to 0.01 mL"]
+    );
+    let exact = plan::compute(&p, &weighing("73.3", None), &with("1 mg/mL")).unwrap();
+    assert!(!exact.volume_rounded && exact.warnings.is_empty());
+    assert_eq!(
+        units::show_ml(exact.boluses[3].volume.as_ref().unwrap()),
+        "37 mL"
+    );
+    let e = plan::compute(&p, &weighing("73.3", None), &with("4000 mg/mL")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "at 4000 mg/mL, bolus 1 of 36 mg is 0.009 mL, less than the 0.01 mL a syringe can measure; use a more dilute concentration"
+    );
+    // 36 mg at 3600 mg/mL is exactly 0.01 mL: measurable.
+    let edge = plan::compute(&p, &weighing("73.3", None), &with("3600 mg/mL")).unwrap();
+    assert_eq!(
+        units::show_ml(edge.boluses[0].volume.as_ref().unwrap()),
+        "0.01 mL"
+    );
+    assert!(edge.volume_rounded, "37 mg at 3600 mg/mL is 0.010277… mL");
+    assert_eq!(edge.concentration.as_ref().unwrap().value, n("3600000"));
+}
+
+#[test]
+fn plans_timed_in_seconds_say_so() {
+    let p = ketamine(|t| t.replace("interval = \"10 min\"", "interval = \"10 s\""));
+    let plan = plan_for(&p, "73.3").unwrap();
+    assert!(plan.in_seconds);
+    let offsets: Vec<_> = plan
+        .boluses
+        .iter()
+        .map(|b| plan.offset_text(&b.offset))
+        .collect();
+    assert_eq!(offsets, ["0 s", "10 s", "20 s", "30 s"]);
+    assert_eq!(plan.offset_parts(&plan.boluses[1].offset), (n("10"), "s"));
+    // A checkpoint alone can put the plan in seconds.
+    let p = ketamine(|t| t.replace("offset = \"-5 min\"", "offset = \"-10 s\""));
+    assert!(plan_for(&p, "73.3").unwrap().in_seconds);
+    let p = ketamine(|t| t.replace("offset = \"-5 min\"", "offset = \"-9 s\""));
+    let plan = plan_for(&p, "73.3").unwrap();
+    assert!(!plan.in_seconds, "-9 s is -0.15 min");
+    assert_eq!(
+        plan.offset_parts(&plan.checkpoints[0].offset),
+        (n("-0.15"), "min")
+    );
+}
+
+#[test]
+fn clock_times_cross_midnight_both_ways() {
+    let at = |start: &str, secs: i64| {
+        let (t, day) = plan::clock_at(
+            plan::parse_clock(start).unwrap(),
+            &units::seconds(units::int(secs)),
+        );
+        (plan::show_clock(t), day)
+    };
+    assert_eq!(at("14:00", 0), ("14:00".into(), 0));
+    assert_eq!(at("14:00", 90), ("14:01:30".into(), 0));
+    assert_eq!(at("23:50", 1200), ("00:10".into(), 1));
+    assert_eq!(at("00:05", -600), ("23:55".into(), -1));
+    assert_eq!(at("00:00", -1), ("23:59:59".into(), -1));
+    assert_eq!(at("12:34", 2 * 86_400 + 3661), ("13:35:01".into(), 2));
+    assert_eq!(at("09:03", 7), ("09:03:07".into(), 0));
+    assert_eq!(at("23:59", 60), ("00:00".into(), 1));
+    // A start with seconds keeps them.
+    let (t, day) = plan::clock_at(
+        plan::parse_clock_seconds("23:59:30").unwrap(),
+        &units::seconds(units::int(45)),
+    );
+    assert_eq!((plan::show_clock(t), day), ("00:00:15".into(), 1));
+    let p = ketamine(|t| t);
+    let plan = plan::compute(
+        &p,
+        &weighing("73.3", None),
+        &Options {
+            start: Some(plan::parse_clock("23:45").unwrap()),
+            concentration: None,
+        },
+    )
+    .unwrap();
+    let times: Vec<_> = plan
+        .boluses
+        .iter()
+        .map(|b| {
+            let (t, day) = plan.clock(&b.offset).unwrap();
+            (plan::show_clock(t), day)
+        })
+        .collect();
+    assert_eq!(
+        times,
+        [
+            ("23:45".into(), 0),
+            ("23:55".into(), 0),
+            ("00:05".into(), 1),
+            ("00:15".into(), 1)
+        ]
+    );
+}
+
+#[test]
+fn clock_times_are_read_strictly() {
+    for (text, h, m) in [
+        ("00:00", 0, 0),
+        ("23:59", 23, 59),
+        ("09:05", 9, 5),
+        ("14:00", 14, 0),
+    ] {
+        let t = plan::parse_clock(text).unwrap();
+        assert_eq!((t.hour(), t.minute(), t.second()), (h, m, 0), "{text}");
+    }
+    for text in [
+        "24:00",
+        "23:60",
+        "9:00",
+        "09-00",
+        "0a:00",
+        "09:0a",
+        "",
+        "14:00:00",
+        "1400",
+        "\u{661}\u{664}:00",
+    ] {
+        assert_eq!(
+            plan::parse_clock(text).unwrap_err(),
+            format!(
+                "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
+                text.escape_debug()
+            ),
+            "{text:?}"
+        );
+    }
+    let t = plan::parse_clock_seconds("14:00:30").unwrap();
+    assert_eq!((t.hour(), t.minute(), t.second()), (14, 0, 30));
+    let t = plan::parse_clock_seconds("14:05").unwrap();
+    assert_eq!((t.hour(), t.minute(), t.second()), (14, 5, 0));
+    assert_eq!(plan::parse_clock_seconds("23:59:59").unwrap().second(), 59);
+    for text in [
+        "14:00:60",
+        "14:00:5",
+        "14:00:ab",
+        "14:00:",
+        "14:00-30",
+        "14:00:300",
+        "24:00:00",
+    ] {
+        assert!(plan::parse_clock_seconds(text).is_err(), "{text}");
+    }
+    assert!(plan::parse_clock_seconds("14:00:61")
+        .unwrap_err()
+        .contains("HH:MM or HH:MM:SS"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Characters that must not pass unseen, and messages safe to print
+
+#[test]
+fn odd_characters_are_sorted_into_control_direction_and_invisible() {
+    for c in ['\u{0}', '\u{7}', '\u{1B}', '\u{7F}', '\u{85}', '\n', '\t'] {
+        assert_eq!(units::odd_char(c), Some("a control character"), "{c:?}");
+    }
+    for c in [
+        '\u{200E}', '\u{200F}', '\u{202A}', '\u{202C}', '\u{202E}', '\u{2066}', '\u{2069}',
+        '\u{061C}',
+    ] {
+        assert_eq!(
+            units::odd_char(c),
+            Some("a text-direction character"),
+            "{c:?}"
+        );
+    }
+    for c in [
+        '\u{A0}', '\u{AD}', '\u{34F}', '\u{115F}', '\u{1160}', '\u{180E}', '\u{2000}', '\u{2005}',
+        '\u{200B}', '\u{200D}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{2062}',
+        '\u{2064}', '\u{3000}', '\u{3164}', '\u{FEFF}', '\u{FFA0}',
+    ] {
+        assert_eq!(units::odd_char(c), Some("an invisible character"), "{c:?}");
+    }
+    for c in [
+        'a', ' ', '8', 'µ', '٨', '\u{1FFF}', '\u{2010}', '\u{2030}', '\u{2065}', '\u{2070}',
+    ] {
+        assert_eq!(units::odd_char(c), None, "{c:?}");
+    }
+    assert_eq!(
+        units::odd_char_in("8\u{200B}2").as_deref(),
+        Some("the character U+200B (an invisible character)")
+    );
+    assert_eq!(
+        units::odd_char_in("a\u{7}b\u{202E}").as_deref(),
+        Some("the character U+0007 (a control character)")
+    );
+    assert_eq!(units::odd_char_in("82 kg"), None);
+    assert_eq!(units::odd_char_in(""), None);
+}
+
+#[test]
+fn messages_are_tidied_before_they_reach_a_terminal() {
+    assert_eq!(units::tidy("plain `82 kg` text"), "plain `82 kg` text");
+    assert_eq!(
+        units::tidy("a\u{1B}[2J `b\u{202E}c`"),
+        "a\\u{1b}[2J `b\\u{202e}c`"
+    );
+    assert_eq!(units::tidy("line\n\tnext `x\ny`"), "line\n\tnext `x\ny`");
+    // Invisible characters are named by the checks, not escaped here.
+    assert_eq!(units::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
+    let forty = "9".repeat(40);
+    let forty_one = "9".repeat(41);
+    let forty_two = "9".repeat(42);
+    assert_eq!(units::tidy(&format!("`{forty}`")), format!("`{forty}`"));
+    assert_eq!(
+        units::tidy(&format!("`{forty_one}`")),
+        format!("`{forty_one}`")
+    );
+    assert_eq!(
+        units::tidy(&format!("`{forty_two}` is too large")),
+        format!("`{forty}…` is too large")
+    );
+    // Only quoted pieces are cut; the words around them are kept whole.
+    let words = "word ".repeat(20);
+    assert_eq!(units::tidy(&words), words);
+    assert_eq!(
+        units::tidy(&format!("{words}`{forty_two}` and `{forty_two}`")),
+        format!("{words}`{forty}…` and `{forty}…`")
+    );
+    // Messages from the quantity parser are tidied.
+    let m = message(units::parse_weight(&"9".repeat(10_000)));
+    assert!(m.len() < 200 && m.contains('…'), "{m}");
+}
+
+#[test]
+fn quantities_with_odd_characters_or_other_digits_are_refused_by_name() {
+    for (text, says) in [
+        ("8\u{200B}2", "`8\u{200B}2` holds the character U+200B (an invisible character); type the value again without it"),
+        ("82\u{A0}kg", "`82\u{A0}kg` holds the character U+00A0 (an invisible character); type the value again without it"),
+        ("82\u{202E}", "`82\\u{202e}` holds the character U+202E (a text-direction character); type the value again without it"),
+        ("\u{668}\u{662}", "`\u{668}\u{662}` uses digits other than 0 to 9; write the number with the digits 0 to 9"),
+        ("\u{FF18}\u{FF12} kg", "`\u{FF18}\u{FF12} kg` uses digits other than 0 to 9; write the number with the digits 0 to 9"),
+    ] {
+        assert_eq!(message(units::parse_weight(text)), says, "{text:?}");
+    }
+    assert_eq!(
+        message(units::parse::<units::DrugMass>("\u{663}\u{660} mg")),
+        "`\u{663}\u{660} mg` uses digits other than 0 to 9; write the number with the digits 0 to 9"
+    );
+    // Letters are not digits.
+    assert!(message(units::parse_weight("eighty")).contains("does not start with a number"));
+}
+
+#[test]
+fn a_soft_limit_reason_must_be_plain_text() {
+    let p = ketamine(|t| t);
+    for reason in ["\u{202E}", "ok\u{1B}[2J", "\u{200B}", "weighed\u{7}twice"] {
+        let e = plan::compute(&p, &weighing("160", Some(reason)), &Options::default()).unwrap_err();
+        assert!(matches!(e, PlanError::Reason(_)), "{reason:?}: {e}");
+        assert!(!e.is_limit());
+        assert!(
+            e.to_string()
+                .starts_with("the soft-limit reason holds the character U+"),
+            "{e}"
+        );
+    }
+    // Inside the soft limits the reason is not used, and not looked at.
+    assert!(plan::compute(&p, &weighing("80", Some("\u{202E}")), &Options::default()).is_ok());
+}
+
+#[test]
+fn quantities_are_made_from_their_base_values() {
+    let x = ratio("7", "3");
+    assert_eq!(units::base::<units::DrugMass>(x.clone()).value, x);
+    assert_eq!(units::base::<units::BodyMass>(x.clone()).value, x);
+    assert_eq!(units::base::<units::Length>(x.clone()).value, x);
+    assert_eq!(units::base::<units::Duration>(x.clone()).value, x);
+    assert_eq!(units::base::<units::Volume>(x.clone()).value, x);
+    assert_eq!(units::base::<Concentration>(x.clone()).value, x);
+    assert_eq!(units::base::<units::DosePerWeight>(x.clone()).value, x);
+}
+
+#[test]
+fn small_divisions_and_fractions_are_exact_and_in_lowest_terms() {
+    let parts = |x: &Num| (x.numer().to_string(), x.denom().to_string());
+    for (n, d, lowest) in [
+        (10, 60, ("1", "6")),
+        (-300, 60, ("-5", "1")),
+        (0, 60, ("0", "1")),
+        (7, 1, ("7", "1")),
+        (-9, 6, ("-3", "2")),
+        (12, 18, ("2", "3")),
+        (i64::MAX, i64::MAX, ("1", "1")),
+    ] {
+        assert_eq!(
+            parts(&units::frac(n, d)),
+            (lowest.0.into(), lowest.1.into()),
+            "{n}/{d}"
+        );
+    }
+    assert_eq!(
+        parts(&units::div_small(&ratio("3", "4"), 1000)),
+        ("3".into(), "4000".into())
+    );
+    assert_eq!(
+        parts(&units::div_small(&ratio("-90", "1"), 60)),
+        ("-3".into(), "2".into())
+    );
+    assert_eq!(
+        parts(&units::div_small(&ratio("1500", "7"), 1000)),
+        ("3".into(), "14".into())
+    );
+    // Past the machine integers: a numerator above i64, a denominator that overflows.
+    let huge = Num::from_integer(BigInt::from(i64::MAX) * 10);
+    assert_eq!(
+        units::div_small(&huge, 10),
+        Num::from_integer(BigInt::from(i64::MAX))
+    );
+    let tiny = Num::new(BigInt::from(1), BigInt::from(i64::MAX / 2));
+    let shared = units::div_small(&tiny, 1000);
+    assert_eq!(
+        shared,
+        Num::new(BigInt::from(1), BigInt::from(i64::MAX / 2) * 1000)
+    );
+    assert_eq!(parts(&shared).0, "1");
+}
+
+#[test]
+fn terminating_decimals_are_told_apart_past_the_machine_integers_too() {
+    let two_70 = BigInt::from(2).pow(70);
+    assert!(units::terminates(&Num::new(
+        BigInt::from(1),
+        two_70.clone()
+    )));
+    assert!(!units::terminates(&Num::new(
+        BigInt::from(1),
+        two_70.clone() * 3
+    )));
+    assert!(units::terminates(&Num::new(
+        BigInt::from(1),
+        BigInt::from(5).pow(30)
+    )));
+    assert!(!units::terminates(&Num::new(
+        BigInt::from(1),
+        BigInt::from(u64::MAX)
+    )));
+}
