@@ -2,6 +2,8 @@
 //! beside it.
 use std::{env, fs, path::Path};
 
+use sha2::{Digest, Sha256};
+
 fn main() {
     println!("cargo:rerun-if-changed=protocols");
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("protocols");
@@ -12,7 +14,14 @@ fn main() {
         .collect();
     files.sort();
     let mut out = String::from("/// The built-in protocols: (file stem, file bytes).\npub static BUILTIN: &[(&str, &[u8])] = &[\n");
+    let mut hashes = String::from("/// The SHA-256 of each built-in protocol, in the order of `BUILTIN`.\npub static BUILTIN_SHA256: &[&str] = &[\n");
     for path in files {
+        let bytes = fs::read(&path).expect("readable protocol");
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        hashes.push_str(&format!("    {hex:?},\n"));
         println!("cargo:rerun-if-changed={}", path.display());
         let stem = path.file_stem().unwrap().to_str().expect("UTF-8 file name");
         out.push_str(&format!(
@@ -21,6 +30,8 @@ fn main() {
         ));
     }
     out.push_str("];\n");
+    hashes.push_str("];\n");
+    out.push_str(&hashes);
     fs::write(
         Path::new(&env::var("OUT_DIR").unwrap()).join("builtin.rs"),
         out,

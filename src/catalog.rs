@@ -95,12 +95,11 @@ impl Catalog {
                 return load_file(&path, &path.display().to_string());
             }
         }
-        if let Some((stem, bytes)) = BUILTIN.iter().find(|(stem, _)| *stem == arg) {
-            return Ok(Protocol::from_toml(
-                &format!("built-in {stem}.toml"),
-                stem,
-                bytes,
-            )?);
+        if let Some(i) = BUILTIN.iter().position(|(stem, _)| *stem == arg) {
+            let (stem, bytes) = BUILTIN[i];
+            let file = format!("built-in {stem}.toml");
+            let sha256 = Some(BUILTIN_SHA256[i]);
+            return Ok(Protocol::from_toml_hashed(&file, stem, bytes, sha256)?);
         }
         let known = self.ids();
         let hint = closest(arg, &known)
@@ -189,4 +188,17 @@ fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
         .filter(|(d, k)| *d <= 3.max(k.len() / 3) || k.starts_with(name))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_hashes_are_the_files_hashes() {
+        assert_eq!(BUILTIN.len(), BUILTIN_SHA256.len());
+        for ((stem, bytes), sha) in BUILTIN.iter().zip(BUILTIN_SHA256) {
+            assert_eq!(crate::protocol::sha256_hex(bytes), *sha, "{stem}");
+        }
+    }
 }

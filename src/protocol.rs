@@ -341,6 +341,17 @@ impl Protocol {
     /// Reads and checks a protocol file. `file` names it in errors; `stem` is the file name
     /// without `.toml`, which the `id` must equal.
     pub fn from_toml(file: &str, stem: &str, bytes: &[u8]) -> Result<Protocol, ProtocolError> {
+        Protocol::from_toml_hashed(file, stem, bytes, None)
+    }
+
+    /// As [`Protocol::from_toml`], with the file's SHA-256 when it is known already (the
+    /// built-in protocols' are computed when bolus is built).
+    pub fn from_toml_hashed(
+        file: &str,
+        stem: &str,
+        bytes: &[u8],
+        sha256: Option<&str>,
+    ) -> Result<Protocol, ProtocolError> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
             Site { file, text: valid }.at(
@@ -376,12 +387,20 @@ impl Protocol {
             }
             site.at(span, field, message)
         })?;
-        let sha256 = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = match sha256 {
+            Some(known) => known.to_string(),
+            None => sha256_hex(bytes),
+        };
         validate(&site, stem, wire, sha256)
     }
+}
+
+/// The SHA-256 of some bytes, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn validate(
