@@ -1,7 +1,9 @@
 //! Batch plans: one CSV row per patient in, one result per row out, in input order. A failed row
 //! costs only itself. Rows are streamed, so memory does not grow with the number of rows.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
@@ -31,40 +33,84 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// result; the cache is emptied when it holds this much, which bounds its memory.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
-/// The longest line read, in bytes; a longer one stops the batch (a CSV record cannot be
-/// resumed past it), so that no input can make memory grow without end.
+/// The longest line read, in bytes. Past the header, a longer line fails its row (the rest of
+/// the line is skipped unread); a longer header, or a line that goes on for more than
+/// [`MAX_SKIPPED_BYTES`], stops the batch. No input can make memory grow without end.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
-/// A reader that fails once a line grows longer than `limit` bytes.
+/// The most bytes skipped in one over-long line before the batch stops (`/dev/zero` is one
+/// line that never ends).
+pub const MAX_SKIPPED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Where a line was cut: the offset in the stream the CSV reader sees, and the line number.
+type Cuts = Rc<RefCell<VecDeque<(u64, u64)>>>;
+
+/// A reader that passes at most `limit` bytes of each line, notes where it cut one, and fails
+/// on an over-long first line or a line without end.
 struct LineLimit<R> {
     inner: R,
     limit: usize,
     current: usize,
+    skipped: usize,
     line: u64,
+    passed: u64,
+    cuts: Cuts,
 }
 
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                self.line += 1;
-                self.current = 0;
-            } else {
-                self.current += 1;
-                if self.current > self.limit {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {} bytes, the most a batch line may have",
-                            self.line, self.limit
-                        ),
-                    ));
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for r in 0..n {
+                let b = buf[r];
+                if b == b'\n' {
+                    self.line += 1;
+                    self.current = 0;
+                    self.skipped = 0;
+                } else if self.current < self.limit {
+                    self.current += 1;
+                } else {
+                    if self.skipped == 0 {
+                        if self.line == 1 {
+                            return Err(too_long(self.line, self.limit));
+                        }
+                        self.cuts
+                            .borrow_mut()
+                            .push_back((self.passed + kept as u64, self.line));
+                    }
+                    self.skipped += 1;
+                    if self.skipped > MAX_SKIPPED_BYTES {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "line {} is longer than {} MiB and has no end in sight, so the batch stops",
+                                self.line,
+                                MAX_SKIPPED_BYTES / (1024 * 1024)
+                            ),
+                        ));
+                    }
+                    continue;
                 }
+                buf[kept] = b;
+                kept += 1;
+            }
+            if kept > 0 {
+                self.passed += kept as u64;
+                return Ok(kept);
             }
         }
-        Ok(n)
     }
+}
+
+fn too_long(line: u64, bytes: usize) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("line {line} is longer than {bytes} bytes, the most a batch line may have"),
+    )
 }
 
 /// The output format.
@@ -377,6 +423,7 @@ pub fn run<W: Write>(
     format: Format,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
+    let cuts: Cuts = Rc::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -385,7 +432,10 @@ pub fn run<W: Write>(
             inner: input,
             limit: MAX_LINE_BYTES,
             current: 0,
+            skipped: 0,
             line: 1,
+            passed: 0,
+            cuts: Rc::clone(&cuts),
         });
     let mut record = csv::ByteRecord::new();
     let has_header = reader
@@ -449,6 +499,29 @@ pub fn run<W: Write>(
                     },
                 };
                 let start = start.ok().flatten();
+                // A row whose line was cut is not read: it fails, and costs nothing else.
+                let (from, to) = (
+                    record.position().map_or(0, |p| p.byte()),
+                    reader.position().byte(),
+                );
+                let mut cut_line = None;
+                let mut pending = cuts.borrow_mut();
+                while let Some(&(at, line)) = pending.front() {
+                    if at > to {
+                        break;
+                    }
+                    if at >= from {
+                        cut_line.get_or_insert(line);
+                    }
+                    pending.pop_front();
+                }
+                drop(pending);
+                let outcome = match cut_line {
+                    Some(line) => Rc::new(Outcome::Error(format!(
+                        "line {line} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read"
+                    ))),
+                    None => outcome,
+                };
                 match field(&record, Some(c.id), "id") {
                     Ok(Some(id)) if units::odd_char_in(id).is_some() => {
                         let odd = units::odd_char_in(id).expect("found");

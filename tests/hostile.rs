@@ -1962,7 +1962,6 @@ fn run_bug(bug: Bug) {
 }
 
 #[test]
-#[ignore = "BUG: a batch line over 64 KiB after the header gives exit 2 with the header on stdout"]
 fn bug_a_long_batch_line_fails_its_row_and_leaves_no_partial_output() {
     run_bug(Bug::BatchPartialOutput);
 }
