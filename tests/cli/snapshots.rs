@@ -5,7 +5,7 @@
 use crate::support::{ok, plan};
 
 /// The output with the SHA-256 and the version replaced by placeholders.
-fn redacted(out: &str) -> String {
+pub(crate) fn redacted(out: &str) -> String {
     let sha = out
         .split(|c: char| !c.is_ascii_hexdigit())
         .find(|w| w.len() == 64)

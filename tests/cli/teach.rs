@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::snapshots::redacted;
 use crate::support::{bolus, doses, fails, num, ok, plan, plan_json, qty};
 
 // The fixtures live in a folder of their own under the catalog, so that `protocols list` over
@@ -14,18 +15,6 @@ use crate::support::{bolus, doses, fails, num, ok, plan, plan_json, qty};
 const MICROGRAMS: &str = "tests/fixtures/catalog/teach-dosing/teach-micrograms.toml";
 /// A protocol with a maximum total: 2 mg/kg, at most 230 mg in all, boluses of at most 50 mg.
 const CAPPED: &str = "tests/fixtures/catalog/teach-dosing/teach-capped.toml";
-
-/// The output with the SHA-256 and the version replaced by placeholders, as in `snapshots.rs`.
-fn redacted(out: &str) -> String {
-    let sha = out
-        .split(|c: char| !c.is_ascii_hexdigit())
-        .find(|w| w.len() == 64)
-        .expect("the output holds the protocol's SHA-256");
-    out.replace(sha, "[sha256]").replace(
-        concat!("bolus ", env!("CARGO_PKG_VERSION")),
-        "bolus [version]",
-    )
-}
 
 /// The numbered sentences under "How this plan was computed", without their numbers.
 fn explained(text: &str) -> Vec<String> {
