@@ -194,25 +194,18 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
 /// Reads a file, or standard input for `-`, up to `limit` bytes.
 pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure> {
     if arg == "-" {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                Failure::Input(format!(
-                    "cannot read standard input: {}",
-                    crate::catalog::io_reason(&e)
-                ))
-            })?;
-        if bytes.len() as u64 > limit {
-            return Err(Failure::Input(format!(
+        let read = crate::catalog::read_capped(std::io::stdin().lock(), limit).map_err(|e| {
+            Failure::Input(format!(
+                "cannot read standard input: {}",
+                crate::catalog::io_reason(&e)
+            ))
+        })?;
+        return read.ok_or_else(|| {
+            Failure::Input(format!(
                 "the {what} on standard input is larger than the limit of {}",
                 crate::catalog::show_bytes(limit)
-            )));
-        }
-        return Ok(bytes);
+            ))
+        });
     }
     crate::catalog::read_limited(std::path::Path::new(arg), limit, what)
         .map_err(|reason| Failure::Input(format!("cannot read {what} `{arg}`: {reason}")))

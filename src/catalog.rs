@@ -42,17 +42,22 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Stri
         return Err(format!("it is a directory, not a {what}"));
     }
     let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    read_capped(file, limit)
+        .map_err(|e| io_reason(&e))?
+        .ok_or_else(|| {
+            format!(
+                "it is larger than the limit of {} for a {what}",
+                show_bytes(limit)
+            )
+        })
+}
+
+/// Reads everything from `reader` up to `limit` bytes; `None` when there is more than that
+/// (never reading more than one byte past the limit).
+pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "it is larger than the limit of {} for a {what}",
-            show_bytes(limit)
-        ));
-    }
-    Ok(bytes)
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// `1 MiB`, `64 MiB`, `512 KiB`.

@@ -4,7 +4,7 @@
 use crate::dosing::Sex;
 use crate::plan::{self, Options, Patient, PlanError};
 use crate::protocol::Protocol;
-use crate::units::{self, int, BodyMass, DrugMass, Length, Num};
+use crate::units::{self, int, BodyMass, DrugMass, Length};
 
 /// The most rows a chart may have.
 pub const MAX_ROWS: usize = 10_000;
@@ -98,9 +98,4 @@ fn band(p: &Protocol, weight: BodyMass, span: &Span) -> Row {
         outside_soft,
         result,
     }
-}
-
-/// The exact weight in kilograms, as a decimal.
-pub fn kg_number(w: &BodyMass) -> Num {
-    units::kg_of(w)
 }

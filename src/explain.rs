@@ -17,11 +17,7 @@ pub fn join_and(items: &[String]) -> String {
 pub fn division(p: &Protocol, plan: &Plan) -> String {
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let q = &plan.quotient;
-    let shown = if units::terminates(q) {
-        format_decimal(q)
-    } else {
-        format!("{}…", format_decimal(q))
-    };
+    let shown = units::format_approx(q);
     let up = q.ceil();
     let rounded = if q.is_integer() {
         String::new()

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::plan::{self, Options, Patient};
 use crate::protocol::{Protocol, WeightBasis};
-use crate::units::{self, format_decimal, int, Num};
+use crate::units::{self, int, Num};
 
 /// The most count steps listed.
 const MAX_STEPS: usize = 12;
@@ -48,12 +48,7 @@ pub fn cap_weight(p: &Protocol) -> Option<Num> {
 
 /// `66.666666… kg`: a weight, marked with `…` where it has no finite decimal expansion.
 pub fn kg(x: &Num) -> String {
-    let shown = format_decimal(x);
-    if units::terminates(x) {
-        format!("{shown} kg")
-    } else {
-        format!("{shown}… kg")
-    }
+    format!("{} kg", units::format_approx(x))
 }
 
 /// Renders `protocols show`.

@@ -418,6 +418,16 @@ fn format_small(value: &Num) -> Option<String> {
     Some(out)
 }
 
+/// [`format_decimal`], marked with `…` where the number has no finite decimal expansion (and
+/// so is shown cut): `66.666666…`.
+pub fn format_approx(value: &Num) -> String {
+    if terminates(value) {
+        format_decimal(value)
+    } else {
+        format!("{}…", format_decimal(value))
+    }
+}
+
 /// Whether an exact number has a finite decimal expansion.
 pub fn terminates(value: &Num) -> bool {
     if let Some(mut d) = value.denom().to_u64() {
