@@ -102,9 +102,17 @@ impl Catalog {
         }
         if let Some(i) = BUILTIN.iter().position(|(stem, _)| *stem == arg) {
             let (stem, bytes) = BUILTIN[i];
+            let sha256 = BUILTIN_SHA256[i];
+            if let Some(checked) = crate::prebuilt::protocol(stem, sha256) {
+                return Ok(checked);
+            }
             let file = format!("built-in {stem}.toml");
-            let sha256 = Some(BUILTIN_SHA256[i]);
-            return Ok(Protocol::from_toml_hashed(&file, stem, bytes, sha256)?);
+            return Ok(Protocol::from_toml_hashed(
+                &file,
+                stem,
+                bytes,
+                Some(sha256),
+            )?);
         }
         let known = self.ids();
         let hint = closest(arg, &known)

@@ -45,7 +45,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Each subcommand's arguments are built only when that subcommand is used: start-up time.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Compute the bolus plan for a patient, with the arithmetic shown.
     Plan(PlanArgs),
@@ -67,7 +69,8 @@ pub enum Command {
     },
 }
 
-/// Who the plan is for: shared by `plan` and `check`.
+// Who the plan is for: shared by `plan` and `check`. (A plain comment: a doc comment here
+// would become the about text of the subcommands that flatten it.)
 #[derive(Debug, Args)]
 pub struct PatientArgs {
     /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
@@ -386,16 +389,17 @@ pub fn man_page() -> String {
         .collect();
     stack.reverse();
     while let Some((name, sub)) = stack.pop() {
+        let mut sub = sub
+            .bin_name(name.clone())
+            .name(name.clone())
+            .disable_help_flag(true);
+        // Rendering the usage builds the subcommand, deferred arguments and subcommands included.
+        let usage = sub.render_usage().to_string();
         let nested: Vec<_> = sub
             .get_subcommands()
             .filter(|c| c.get_name() != "help")
             .map(|c| (format!("{name} {}", c.get_name()), c.clone()))
             .collect();
-        let mut sub = sub
-            .bin_name(name.clone())
-            .name(name.clone())
-            .disable_help_flag(true);
-        let usage = sub.render_usage().to_string();
         let usage = usage.trim().trim_start_matches("Usage:").trim();
         let man = clap_mangen::Man::new(sub.clone());
         let mut buf = Vec::new();

@@ -15,6 +15,7 @@ pub mod dosing;
 pub mod drill;
 pub mod explain;
 pub mod plan;
+pub mod prebuilt;
 pub mod protocol;
 pub mod render;
 pub mod show;

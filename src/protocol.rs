@@ -21,7 +21,7 @@ pub const SCHEMA: i64 = 1;
 pub const MAX_BOLUSES: u64 = 1_000;
 
 /// A checked protocol: every quantity has its dimension, every rule of DESIGN.md holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Protocol {
     /// Lowercase letters, digits and `-`; the file's stem.
     pub id: String,
@@ -55,7 +55,7 @@ pub struct Protocol {
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WeightLimits {
     pub hard_min: BodyMass,
     pub hard_max: BodyMass,
@@ -89,7 +89,7 @@ impl WeightBasis {
 }
 
 /// A monitoring action at a time relative to the first or last bolus.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckpointRule {
     pub relative_to: Anchor,
     /// Signed time from the anchor bolus.

@@ -423,3 +423,40 @@ fn refuses_to_plan_from_a_file_that_does_not_exist() {
     );
     assert!(err.contains("no such file"), "{err}");
 }
+
+/// A built-in protocol is served from its checked form written out as Rust
+/// (`src/prebuilt/generated.rs`); its plans are the very plans of its file parsed at run time.
+#[test]
+fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
+    let file = crate::support::root()
+        .join("protocols/ketamine-kap-iv.toml")
+        .display()
+        .to_string();
+    for weight in ["30", "82", "100.1", "187.3", "250"] {
+        for format in ["text", "json", "csv", "markdown", "fhir"] {
+            let args = |protocol: &str| {
+                let mut a: Vec<String> = [
+                    "plan",
+                    protocol,
+                    "--weight",
+                    weight,
+                    "--start",
+                    "08:05",
+                    "--format",
+                    format,
+                    "--patient",
+                    "p-1",
+                ]
+                .map(String::from)
+                .to_vec();
+                if !["82", "100.1"].contains(&weight) {
+                    a.extend(["--accept-soft-limit".into(), "reviewed".into()]);
+                }
+                a
+            };
+            let built_in = ok(&mut bolus(args("ketamine-kap-iv")));
+            let parsed = ok(&mut bolus(args(&file)));
+            assert_eq!(built_in, parsed, "{weight} kg, {format}");
+        }
+    }
+}
