@@ -58,19 +58,22 @@ pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
         .collect();
     rows.iter()
         .map(|r| {
-            let cells: Vec<String> = r
-                .iter()
-                .enumerate()
-                .map(|(c, s)| {
-                    let pad = widths[c] - s.chars().count();
-                    if right.contains(&c) {
-                        format!("{}{s}", " ".repeat(pad))
-                    } else {
-                        format!("{s}{}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            cells.join("  ").trim_end().to_string()
+            let mut line = String::with_capacity(widths.iter().sum::<usize>() + 2 * n);
+            for (c, s) in r.iter().enumerate() {
+                if c > 0 {
+                    line.push_str("  ");
+                }
+                let pad = widths[c] - s.chars().count();
+                if right.contains(&c) {
+                    line.extend((0..pad).map(|_| ' '));
+                    line.push_str(s);
+                } else {
+                    line.push_str(s);
+                    line.extend((0..pad).map(|_| ' '));
+                }
+            }
+            line.truncate(line.trim_end().len());
+            line
         })
         .collect()
 }
