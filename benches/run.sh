@@ -47,7 +47,7 @@ PY
 }
 
 # Both programs are timed from copies, as an install leaves them: a binary just written by the
-# linker sits in the page cache in small pieces and takes about ten more page faults to start.
+# linker takes more page faults to start than a copy of the same file (see BENCHMARKS.md).
 mkdir -p "$work/bin"
 cp "$bolus" "$work/bin/bolus"
 cp "$hello" "$work/bin/hello"
