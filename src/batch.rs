@@ -265,17 +265,7 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
             doses.join(";"),
             offsets.join(";"),
         ],
-        offsets: plan
-            .boluses
-            .iter()
-            .map(|b| {
-                b.offset
-                    .value
-                    .to_integer()
-                    .try_into()
-                    .expect("offsets are whole seconds within a plan")
-            })
-            .collect(),
+        offsets: bolus_seconds(plan),
         warnings: plan.warnings.join("; "),
     }
 }
@@ -294,9 +284,62 @@ struct JsonLine<'a> {
     row: u64,
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<&'a serde_json::value::RawValue>,
+    plan: Option<&'a json::Doc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+}
+
+/// A plan's JSON document without clock times, and the offsets to make them from.
+#[derive(Clone)]
+struct JsonPlan {
+    doc: json::Doc,
+    /// Whole seconds after the first bolus, of each bolus and then of each checkpoint.
+    boluses: Vec<i64>,
+    checkpoints: Vec<i64>,
+    /// About how many bytes the document holds.
+    size: usize,
+}
+
+impl JsonPlan {
+    /// The document with the clock times of a plan that starts at `start`.
+    fn at(&self, start: jiff::civil::Time) -> json::Doc {
+        let start = clock_seconds(start);
+        let time = |o: i64| {
+            let mut t = String::with_capacity(8);
+            push_clock(&mut t, (start + o).rem_euclid(86_400));
+            Some(t)
+        };
+        let mut doc = self.doc.clone();
+        for (b, o) in doc.boluses.iter_mut().zip(&self.boluses) {
+            b.time = time(*o);
+        }
+        for (c, o) in doc.checkpoints.iter_mut().zip(&self.checkpoints) {
+            c.time = time(*o);
+        }
+        doc
+    }
+}
+
+/// Seconds since midnight of a clock time.
+fn clock_seconds(t: jiff::civil::Time) -> i64 {
+    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+}
+
+/// Whole seconds after the first bolus of each bolus of a plan.
+fn bolus_seconds(plan: &Plan) -> Vec<i64> {
+    plan.boluses
+        .iter()
+        .map(|b| whole_seconds(&b.offset))
+        .collect()
+}
+
+/// Whole seconds of an offset within a plan.
+fn whole_seconds(offset: &units::Duration) -> i64 {
+    offset
+        .value
+        .to_integer()
+        .try_into()
+        .expect("offsets are whole seconds within a plan")
 }
 
 /// The part of a result that depends only on the inputs, not on the row number or id.
@@ -304,8 +347,8 @@ struct JsonLine<'a> {
 enum Outcome {
     /// CSV cells from `weight` on, but for the times.
     Cells(Box<Cells>),
-    /// The plan's JSON.
-    Json(String),
+    /// The plan's JSON document, but for the times.
+    Json(Box<JsonPlan>),
     Error(String),
 }
 
@@ -319,7 +362,7 @@ impl Outcome {
                     + c.warnings.len()
                     + 96
             }
-            Outcome::Json(j) => j.len() + 24,
+            Outcome::Json(j) => j.size,
             Outcome::Error(e) => e.len() + 24,
         }
     }
@@ -345,9 +388,7 @@ impl<W: Write> Sink<W> {
                 let result = match outcome {
                     Outcome::Cells(cells) => {
                         let times = start.map(|s| {
-                            let start = i64::from(s.hour()) * 3600
-                                + i64::from(s.minute()) * 60
-                                + i64::from(s.second());
+                            let start = clock_seconds(s);
                             let mut t = String::with_capacity(6 * cells.offsets.len());
                             for (i, o) in cells.offsets.iter().enumerate() {
                                 if i > 0 {
@@ -380,18 +421,20 @@ impl<W: Write> Sink<W> {
                 result.map_err(|e| std::io::Error::other(e.to_string()))
             }
             Sink::Jsonl(w) => {
-                let raw;
+                let timed;
                 let doc = match outcome {
-                    Outcome::Json(json) => {
-                        raw = serde_json::value::RawValue::from_string(json.clone())
-                            .expect("valid JSON");
-                        JsonLine {
-                            row,
-                            id,
-                            plan: Some(&raw),
-                            error: None,
-                        }
-                    }
+                    Outcome::Json(plan) => JsonLine {
+                        row,
+                        id,
+                        plan: Some(match start {
+                            Some(start) => {
+                                timed = plan.at(start);
+                                &timed
+                            }
+                            None => &plan.doc,
+                        }),
+                        error: None,
+                    },
                     Outcome::Error(e) => JsonLine {
                         row,
                         id,
@@ -467,12 +510,12 @@ pub fn run<W: Write>(
         let (id, start, outcome) = match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                // The key is every field but the id (and, for CSV, the start, which only
-                // moves the clock times).
+                // The key is every field but the id and the start, which only moves the clock
+                // times: those are made per row from the offsets.
                 key.clear();
                 for (i, f) in record.iter().enumerate() {
                     // Each field with its length first, so no two rows share a key.
-                    let f = if i != c.id && (format == Format::Jsonl || Some(i) != c.start) {
+                    let f = if i != c.id && Some(i) != c.start {
                         f
                     } else {
                         &[]
@@ -483,10 +526,10 @@ pub fn run<W: Write>(
                 let start = start(&record, &c);
                 let outcome = match &start {
                     Err(e) => Rc::new(Outcome::Error(e.clone())),
-                    Ok(start) => match cache.get(&key) {
+                    Ok(_) => match cache.get(&key) {
                         Some(o) => Rc::clone(o),
                         None => {
-                            let o = Rc::new(compute(p, &record, &c, format, *start));
+                            let o = Rc::new(compute(p, &record, &c, format));
                             let size = key.len() + o.size() + 64;
                             if cache_bytes + size > CACHE_BYTES {
                                 cache.clear();
@@ -557,15 +600,10 @@ pub fn run<W: Write>(
     Ok(summary)
 }
 
-fn compute(
-    p: &Protocol,
-    record: &csv::ByteRecord,
-    c: &Columns,
-    format: Format,
-    start: Option<jiff::civil::Time>,
-) -> Outcome {
+fn compute(p: &Protocol, record: &csv::ByteRecord, c: &Columns, format: Format) -> Outcome {
+    // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
     let options = Options {
-        start,
+        start: None,
         concentration: None,
     };
     let (patient, weight_text) = match patient(record, c) {
@@ -584,9 +622,18 @@ fn compute(
                 weight_entered: &weight_text,
                 explain: false,
             };
-            Outcome::Json(
-                serde_json::to_string(&json::document(&ctx, &plan)).expect("serialisable"),
-            )
+            let doc = json::document(&ctx, &plan);
+            let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
+            Outcome::Json(Box::new(JsonPlan {
+                doc,
+                boluses: bolus_seconds(&plan),
+                checkpoints: plan
+                    .checkpoints
+                    .iter()
+                    .map(|c| whole_seconds(&c.offset))
+                    .collect(),
+                size,
+            }))
         }
     }
 }

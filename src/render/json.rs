@@ -11,7 +11,7 @@ use crate::units::{self, format_decimal, MassUnit, Num};
 pub const SCHEMA: u32 = 1;
 
 /// A quantity as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Qty {
     pub value: serde_json::Number,
     pub unit: String,
@@ -40,7 +40,7 @@ fn offset(plan: &Plan, x: &units::Duration) -> Qty {
     qty(&value, unit)
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Doc {
     pub schema: u32,
     pub protocol: ProtocolRef,
@@ -64,7 +64,7 @@ pub struct Doc {
     pub generator: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct ProtocolRef {
     pub id: String,
     pub title: String,
@@ -73,7 +73,7 @@ pub struct ProtocolRef {
     pub sha256: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Bolus {
     pub number: u64,
     pub offset: Qty,
@@ -85,7 +85,7 @@ pub struct Bolus {
     pub cumulative: Qty,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Checkpoint {
     pub offset: Qty,
     #[serde(skip_serializing_if = "Option::is_none")]

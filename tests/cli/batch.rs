@@ -719,3 +719,45 @@ fn fails_only_the_row_whose_dose_cannot_be_split_without_a_zero_bolus() {
     );
     assert_eq!(rows[1]["doses"], "1;1;1;1;1;1;1;1");
 }
+
+/// One patient's plan is computed once and its clock times are made per row: each row's JSON
+/// line must still equal `bolus plan --format json` with that row's start, across midnight, for a
+/// plan timed in minutes and one timed in seconds.
+#[test]
+fn writes_each_row_the_clock_times_of_its_own_start() {
+    let starts = ["14:00", "23:55", "00:00", "", "23:59", "07:30"];
+    for protocol in ["ketamine-kap-iv", "test-seconds-interval"] {
+        let mut input = String::from("id,weight,start\n");
+        for (i, s) in starts.iter().enumerate() {
+            input.push_str(&format!("p{i},82,{s}\n"));
+        }
+        let jsonl = ok(bolus([
+            "--protocols",
+            CATALOG,
+            "batch",
+            protocol,
+            "--format",
+            "jsonl",
+        ])
+        .write_stdin(input));
+        let lines = json_lines(&jsonl);
+        assert_eq!(lines.len(), starts.len());
+        for (line, start) in lines.iter().zip(starts) {
+            let mut args = vec![
+                "--protocols",
+                CATALOG,
+                "plan",
+                protocol,
+                "--weight",
+                "82",
+                "--format",
+                "json",
+            ];
+            if !start.is_empty() {
+                args.extend(["--start", start]);
+            }
+            let plan: Value = serde_json::from_str(&ok(&mut bolus(args))).unwrap();
+            assert_eq!(line["plan"], plan, "{protocol} at {start:?}");
+        }
+    }
+}
