@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Plan(args) => {
             let req = cli::plan_request(args).map_err(Failure::Input)?;
             let protocol = catalog.load(&req.protocol)?;
-            plan_text(&protocol, &req).map(Outcome::out)
+            plan_text(&protocol, &req)
         }
         Command::Check(args) => {
             let req = cli::check_request(args).map_err(Failure::Input)?;
@@ -128,8 +128,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     }
 }
 
-/// Computes, double-checks and renders a plan.
-pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, Failure> {
+/// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
+/// reason was given for a weight that needs none.
+pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome, Failure> {
     let plan = plan::compute(protocol, &req.patient, &req.options)?;
     // Every plan is read back by the checker before it is printed; a plan that breaks a rule
     // of its own protocol is never shown.
@@ -148,7 +149,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, 
         weight_entered: &req.weight_entered,
         explain: req.explain,
     };
-    Ok(match req.format {
+    let stdout = match req.format {
         PlanFormat::Text => render::text::render(&ctx, &plan),
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
@@ -158,12 +159,39 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<String, 
             &plan,
             req.patient_id.as_deref().expect("checked in cli"),
         ),
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: unneeded_reason_note(protocol, &req.patient, &plan),
+        code: 0,
     })
+}
+
+/// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
+/// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
+fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
+    let given = patient
+        .soft_limit_reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty());
+    if !given || plan.soft_limit.is_some() {
+        return String::new();
+    }
+    let l = &protocol.limits;
+    format!(
+        "note: the weight {} is within the soft limits of {} to {} for protocol `{}`; \
+         the reason given with `--accept-soft-limit` is not needed and is not printed\n",
+        crate::units::show_kg(&patient.weight),
+        crate::units::show_kg(&l.soft_min),
+        crate::units::show_kg(&l.soft_max),
+        protocol.id
+    )
 }
 
 /// Reads a written plan and checks it against the protocol's plan for the same patient.
 pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcome, Failure> {
     let expected = plan::compute(protocol, &req.patient, &plan::Options::default())?;
+    let note = unneeded_reason_note(protocol, &req.patient, &expected);
     let bytes = read_input(&req.plan, written::MAX_PLAN_BYTES, "plan")?;
     let shown = if req.plan == "-" {
         "standard input"
@@ -186,7 +214,7 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     };
     Ok(Outcome {
         stdout,
-        stderr: String::new(),
+        stderr: note,
         code,
     })
 }

@@ -77,6 +77,7 @@ pub struct PatientArgs {
     #[arg(long, value_name = "KG", allow_hyphen_values = true)]
     pub weight: String,
     /// Accept a weight outside the protocol's soft limits, stating why; the reason is printed.
+    /// Inside the soft limits it is not needed: a note on standard error says so.
     #[arg(long, value_name = "REASON")]
     pub accept_soft_limit: Option<String>,
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.

@@ -1,6 +1,6 @@
 //! Every rule on `--weight`: the exit status, the message, and nothing on standard output.
 
-use crate::support::{fails, ok, plan, plan_json, qty};
+use crate::support::{fails, ok, plan, plan_json, qty, run};
 
 /// Refused as bad input (exit 2), with a message that holds every one of `says`.
 fn refused_as_input(weight: &str, says: &[&str]) {
@@ -179,4 +179,27 @@ fn plans_without_a_reason_at_the_soft_limits_themselves() {
         let json = plan_json(weight, &[]);
         assert_eq!(json["warnings"], serde_json::json!([]), "{weight}");
     }
+}
+
+/// A reason given for a weight inside the soft limits is not printed in the plan, and a note on
+/// standard error says so: a weight typed wrong (115 for 155) is caught, and the plan is the
+/// plan without the reason.
+#[test]
+fn notes_a_soft_limit_reason_that_a_weight_inside_the_limits_does_not_need() {
+    let with = run(&mut plan("115", &["--accept-soft-limit", "weighed twice"]));
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert_eq!(
+        with.stderr,
+        "note: the weight 115 kg is within the soft limits of 40 kg to 150 kg for protocol \
+         `ketamine-kap-iv`; the reason given with `--accept-soft-limit` is not needed and is \
+         not printed\n"
+    );
+    assert_eq!(with.stdout, ok(&mut plan("115", &[])));
+    assert!(!with.stdout.contains("weighed twice"), "{}", with.stdout);
+
+    // Outside the soft limits the reason is used and printed, with no note.
+    let used = ok(&mut plan("155", &["--accept-soft-limit", "weighed twice"]));
+    assert!(used.contains("weighed twice"), "{used}");
+    // A blank reason is no reason: no note.
+    ok(&mut plan("115", &["--accept-soft-limit", "  "]));
 }
