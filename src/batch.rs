@@ -266,7 +266,7 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
             offsets.join(";"),
         ],
         offsets: bolus_seconds(plan),
-        warnings: plan.warnings.join("; "),
+        warnings: crate::render::warnings(p, plan).join("; "),
     }
 }
 

@@ -102,8 +102,6 @@ pub struct Plan {
     /// Whether any volume was rounded down to 0.01 mL.
     pub volume_rounded: bool,
     pub soft_limit: Option<SoftLimitAccepted>,
-    /// Notes the physician must see: a cap, an accepted soft limit, rounded volumes.
-    pub warnings: Vec<String>,
     /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
     /// (an interval of `10 s` is 0.1666… min).
     pub in_seconds: bool,
@@ -354,28 +352,6 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         .collect();
     checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
 
-    let mut warnings = Vec::new();
-    if capped {
-        warnings.push(format!(
-            "the protocol's maximum total of {} capped the calculated {}",
-            units::show_mass(&calculated_total, p.unit),
-            units::show_mass(&product, p.unit)
-        ));
-    }
-    if let Some(s) = &soft_limit {
-        warnings.push(format!(
-            "the weight {} is outside the soft limit `{}` of {}, accepted for this reason: {}",
-            units::show_kg(&patient.weight),
-            s.limit,
-            units::show_kg(&s.value),
-            s.reason
-        ));
-    }
-    if volume_rounded {
-        warnings
-            .push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
-    }
-
     let in_seconds = boluses
         .iter()
         .map(|b| &b.offset)
@@ -402,7 +378,6 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         concentration: options.concentration.clone(),
         volume_rounded,
         soft_limit,
-        warnings,
     })
 }
 

@@ -15,6 +15,7 @@
 use bolus::dosing::Sex;
 use bolus::plan::{self, CountReason, Options, Patient, Plan, PlanError};
 use bolus::protocol::{Protocol, MAX_BOLUSES};
+use bolus::render;
 use bolus::units::{self, BigRational as Num, Concentration};
 use num_bigint::BigInt;
 use proptest::prelude::*;
@@ -527,12 +528,13 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
     prop_assert_eq!(got_checkpoints, want);
     prop_assert_eq!(plan.soft_limit.is_some(), r.soft_accepted);
     prop_assert_eq!(plan.in_seconds, r.in_seconds);
-    let warned = |w: &str| plan.warnings.iter().any(|x| x.contains(w));
+    let warnings = render::warnings(&protocol, &plan);
+    let warned = |w: &str| warnings.iter().any(|x| x.contains(w));
     prop_assert_eq!(warned("maximum total"), r.capped);
     prop_assert_eq!(warned("weighed twice"), r.soft_accepted);
     prop_assert_eq!(warned("0.01 mL"), rounded);
     prop_assert_eq!(
-        plan.warnings.len(),
+        warnings.len(),
         usize::from(r.capped) + usize::from(r.soft_accepted) + usize::from(rounded)
     );
     Ok(())
@@ -1355,7 +1357,7 @@ fn weights_on_the_limits_are_inside_them() {
     for kg in ["40", "150"] {
         let plan = plan_for(&p, kg).unwrap();
         assert!(
-            plan.soft_limit.is_none() && plan.warnings.is_empty(),
+            plan.soft_limit.is_none() && render::warnings(&p, &plan).is_empty(),
             "{kg}"
         );
     }
@@ -1397,7 +1399,7 @@ fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
     assert_eq!((s.limit, s.reason.as_str()), ("soft_max", "weighed twice"));
     assert_eq!(s.value.value, n("150"));
     assert_eq!(
-        high.warnings,
+        render::warnings(&p, &high),
         ["the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice"]
     );
     let low = plan::compute(&p, &weighing("35", Some("small")), &Options::default()).unwrap();
@@ -1504,7 +1506,7 @@ fn a_cap_applies_only_above_it_and_says_so() {
         )
     });
     let at_cap = plan_for(&p, "100").unwrap();
-    assert!(!at_cap.capped && at_cap.warnings.is_empty());
+    assert!(!at_cap.capped && render::warnings(&p, &at_cap).is_empty());
     let over = plan_for(&p, "120").unwrap();
     assert!(over.capped);
     assert_eq!(units::show_mass(&over.product, MassUnit::Mg), "240 mg");
@@ -1514,7 +1516,7 @@ fn a_cap_applies_only_above_it_and_says_so() {
     );
     assert_eq!(over.count, 4);
     assert_eq!(
-        over.warnings,
+        render::warnings(&p, &over),
         ["the protocol's maximum total of 200 mg capped the calculated 240 mg"]
     );
 }
@@ -1565,11 +1567,11 @@ fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
     assert_eq!(volumes, ["1.2 mL", "1.2 mL", "1.23 mL", "1.23 mL"]);
     assert!(plan.volume_rounded);
     assert_eq!(
-        plan.warnings,
+        render::warnings(&p, &plan),
         ["volumes with more than two decimals are rounded down to 0.01 mL"]
     );
     let exact = plan::compute(&p, &weighing("73.3", None), &with("1 mg/mL")).unwrap();
-    assert!(!exact.volume_rounded && exact.warnings.is_empty());
+    assert!(!exact.volume_rounded && render::warnings(&p, &exact).is_empty());
     assert_eq!(
         units::show_ml(exact.boluses[3].volume.as_ref().unwrap()),
         "37 mL"

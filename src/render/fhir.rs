@@ -228,7 +228,11 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     }
     out.push(arithmetic);
 
-    out.extend(plan.warnings.iter().map(|w| format!("Warning: {w}.")));
+    out.extend(
+        super::warnings(p, plan)
+            .iter()
+            .map(|w| format!("Warning: {w}.")),
+    );
 
     if !plan.checkpoints.is_empty() {
         let mut s = String::from("Checkpoints:");

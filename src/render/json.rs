@@ -147,7 +147,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             })
             .collect(),
         explanation: ctx.explain.then(|| crate::explain::steps(p, plan)),
-        warnings: plan.warnings.clone(),
+        warnings: super::warnings(p, plan),
         generator: format!("bolus {VERSION}"),
     }
 }

@@ -38,6 +38,32 @@ pub fn clock_text(plan: &Plan, offset: &Duration) -> Option<String> {
     })
 }
 
+/// What the physician must see, as sentences: a total capped by the protocol, a soft limit
+/// accepted with its reason, volumes rounded down.
+pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    if plan.capped {
+        out.push(format!(
+            "the protocol's maximum total of {} capped the calculated {}",
+            units::show_mass(&plan.calculated_total, protocol.unit),
+            units::show_mass(&plan.product, protocol.unit)
+        ));
+    }
+    if let Some(s) = &plan.soft_limit {
+        out.push(format!(
+            "the weight {} is outside the soft limit `{}` of {}, accepted for this reason: {}",
+            units::show_kg(&plan.weight),
+            s.limit,
+            units::show_kg(&s.value),
+            s.reason
+        ));
+    }
+    if plan.volume_rounded {
+        out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
+    }
+    out
+}
+
 /// `36 mg` in the protocol's unit.
 pub fn mass(ctx: &Context, m: &units::DrugMass) -> String {
     units::show_mass(m, ctx.protocol.unit)

@@ -177,9 +177,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
     o.push('\n');
 
-    if !plan.warnings.is_empty() {
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
         let _ = writeln!(o, "Warnings");
-        for w in &plan.warnings {
+        for w in &warnings {
             let _ = writeln!(o, "  ! {w}");
         }
         o.push('\n');
