@@ -1,8 +1,6 @@
 //! What each command does: reads the domain request, runs the engine, renders the output.
 //! Output is built whole before anything is written, so a failure leaves standard output empty.
 
-use clap::CommandFactory;
-
 use crate::catalog::{Catalog, LoadError};
 use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
 use crate::plan::{self, PlanError};
@@ -122,7 +120,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }) => Ok(lint(&files)),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bolus", &mut buf);
+            clap_complete::generate(shell, &mut cli::full_command(), "bolus", &mut buf);
             Ok(Outcome::out(String::from_utf8(buf).expect("UTF-8")))
         }
     }

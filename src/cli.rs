@@ -366,10 +366,25 @@ pub fn chart_span(
     })
 }
 
+/// The whole command line for completions and the man page. Subcommands are deferred (their
+/// arguments are built when they run, for start-up time); `protocols` has subcommands of its own,
+/// which the `help` subcommand lists only if they exist when the tree is built. So its deferred
+/// part (what the derive would run: `ProtocolsArgs::augment_args`) is run here, and replaced by
+/// nothing.
+pub fn full_command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        if sub.get_name() == "protocols" {
+            <ProtocolsArgs as clap::Args>::augment_args(sub.defer(|built| built))
+        } else {
+            sub
+        }
+    })
+}
+
 /// The man page, with a section for each subcommand and the EXIT STATUS and EXAMPLES
 /// sections, as roff.
 pub fn man_page() -> String {
-    let cmd = Cli::command();
+    let cmd = full_command();
     let mut out = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone()).date("2026-11-22");
     man.render_title(&mut out).expect("in memory");

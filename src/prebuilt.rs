@@ -5,7 +5,9 @@
 //! (`UPDATE_PREBUILT=1 cargo test --test docs` rewrites it) fails when it differs from what the
 //! files give. An entry is used only for the exact bytes it was made from: it is looked up by the
 //! file's stem and SHA-256, and any other file (an edited or a new built-in protocol) is parsed
-//! and checked as usual. So a stale entry can cost speed, never correctness.
+//! and checked as usual. An entry can still go stale while its file stays the same: when the
+//! meaning of a protocol file changes in the code (`protocol.rs`, `units.rs`). The test catches
+//! that too, since it compares the entries with the files parsed by the current code; CI runs it.
 
 use std::fmt::Write;
 

@@ -64,6 +64,69 @@ fn completions_are_printed_for_bash_zsh_and_fish() {
     }
 }
 
+/// The bash completions offer, for every subcommand, each long option its `--help` lists, and
+/// after `help protocols` the nested subcommands. (Subcommands are built only when they run;
+/// this checks that the completion script still sees the whole tree.)
+#[test]
+fn bash_completions_cover_every_subcommand_and_option() {
+    let bolus = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "bolus {args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let script = bolus(&["completions", "bash"]);
+    // The `opts="…"` line of a case such as `bolus__subcmd__protocols__subcmd__show)`.
+    let opts = |case: &str| -> String {
+        let start = script
+            .find(&format!("        {case})"))
+            .unwrap_or_else(|| panic!("no case `{case}` in the bash completions"));
+        let line = script[start..]
+            .lines()
+            .find(|l| l.trim_start().starts_with("opts=\""))
+            .unwrap();
+        line.trim().to_string()
+    };
+    let paths: &[&[&str]] = &[
+        &["plan"],
+        &["check"],
+        &["batch"],
+        &["chart"],
+        &["drill"],
+        &["protocols"],
+        &["protocols", "list"],
+        &["protocols", "show"],
+        &["protocols", "lint"],
+        &["completions"],
+    ];
+    for path in paths {
+        let mut args = path.to_vec();
+        args.push("--help");
+        let help = bolus(&args);
+        let case = format!("bolus__subcmd__{}", path.join("__subcmd__"));
+        let offered = opts(&case);
+        let flags: Vec<&str> = help
+            .lines()
+            .filter(|l| l.trim_start().starts_with('-'))
+            .flat_map(|l| l.split([' ', ',']))
+            .filter(|w| w.starts_with("--"))
+            .collect();
+        assert!(!flags.is_empty(), "{path:?}: no options in --help");
+        for flag in flags {
+            assert!(
+                offered.split([' ', '"']).any(|o| o == flag),
+                "{path:?}: `{flag}` is not offered: {offered}"
+            );
+        }
+    }
+    assert_eq!(
+        opts("bolus__subcmd__help__subcmd__protocols"),
+        "opts=\"list show lint\""
+    );
+}
+
 #[test]
 fn every_bolus_command_in_the_readme_parses() {
     let readme = std::fs::read_to_string(README).unwrap();
