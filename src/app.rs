@@ -168,11 +168,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
 /// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
 fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
-    let given = patient
-        .soft_limit_reason
-        .as_deref()
-        .is_some_and(|r| !r.trim().is_empty());
-    if !given || plan.soft_limit.is_some() {
+    if patient.reason().is_none() || plan.soft_limit.is_some() {
         return String::new();
     }
     let l = &protocol.limits;

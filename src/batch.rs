@@ -303,7 +303,7 @@ struct JsonPlan {
 impl JsonPlan {
     /// The document with the clock times of a plan that starts at `start`.
     fn at(&self, start: jiff::civil::Time) -> json::Doc {
-        let start = clock_seconds(start);
+        let start = plan::seconds_of_day(start);
         let time = |o: i64| {
             let mut t = String::with_capacity(8);
             push_clock(&mut t, (start + o).rem_euclid(86_400));
@@ -318,11 +318,6 @@ impl JsonPlan {
         }
         doc
     }
-}
-
-/// Seconds since midnight of a clock time.
-fn clock_seconds(t: jiff::civil::Time) -> i64 {
-    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
 }
 
 /// Whole seconds after the first bolus of each bolus of a plan.
@@ -388,7 +383,7 @@ impl<W: Write> Sink<W> {
                 let result = match outcome {
                     Outcome::Cells(cells) => {
                         let times = start.map(|s| {
-                            let start = clock_seconds(s);
+                            let start = plan::seconds_of_day(s);
                             let mut t = String::with_capacity(6 * cells.offsets.len());
                             for (i, o) in cells.offsets.iter().enumerate() {
                                 if i > 0 {

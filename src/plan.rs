@@ -21,6 +21,16 @@ pub struct Patient {
     pub soft_limit_reason: Option<String>,
 }
 
+impl Patient {
+    /// The soft-limit reason, trimmed; a blank one is no reason.
+    pub fn reason(&self) -> Option<&str> {
+        self.soft_limit_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
+}
+
 /// What the plan is printed with beyond the dose.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -176,11 +186,7 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
     }
     if w < &l.soft_min.value || w > &l.soft_max.value {
         let below = w < &l.soft_min.value;
-        let reason = patient
-            .soft_limit_reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+        let reason = patient.reason();
         if let Some(odd) = reason.and_then(units::odd_char_in) {
             return Err(PlanError::Reason(odd));
         }
@@ -381,13 +387,16 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
     })
 }
 
+/// Seconds since midnight of a clock time.
+pub fn seconds_of_day(t: Clock) -> i64 {
+    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+}
+
 /// A clock time plus a signed offset, across midnight either way; the second value is the
 /// day relative to the start (-1, 0, 1, …).
 pub fn clock_at(start: Clock, offset: &Duration) -> (Clock, i64) {
     let secs = offset.value.to_integer().to_i64().unwrap_or(0);
-    let start_secs =
-        i64::from(start.hour()) * 3600 + i64::from(start.minute()) * 60 + i64::from(start.second());
-    let total = start_secs + secs;
+    let total = seconds_of_day(start) + secs;
     let day = total.div_euclid(86_400);
     let of_day = total.rem_euclid(86_400);
     let t = Clock::new(

@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use num_traits::ToPrimitive;
 
-use crate::protocol::{Anchor, Protocol, WeightBasis};
-use crate::units::{MassUnit, Num};
+use crate::protocol::Protocol;
+use crate::units::Num;
 
 #[rustfmt::skip]
 mod generated;
@@ -69,10 +69,8 @@ pub fn source(protocols: &[Protocol]) -> String {
                 None => "None".into(),
             },
         );
-        field(
-            "weight_basis",
-            format!("WeightBasis::{}", basis(p.weight_basis)),
-        );
+        // Enum values by their variant names, which their derived `Debug` prints.
+        field("weight_basis", format!("WeightBasis::{:?}", p.weight_basis));
         field("min_count", p.min_count.to_string());
         field("max_dose", q("DrugMass", &p.max_dose.value));
         field("interval", q("Duration", &p.interval.value));
@@ -93,28 +91,15 @@ pub fn source(protocols: &[Protocol]) -> String {
             .iter()
             .map(|c| {
                 format!(
-                    "CheckpointRule {{ relative_to: Anchor::{}, offset: {}, action: {} }}",
-                    match c.relative_to {
-                        Anchor::First => "First",
-                        Anchor::Last => "Last",
-                    },
+                    "CheckpointRule {{ relative_to: Anchor::{:?}, offset: {}, action: {} }}",
+                    c.relative_to,
                     q("Duration", &c.offset.value),
                     s(&c.action)
                 )
             })
             .collect();
         field("checkpoints", format!("vec![{}]", rules.join(", ")));
-        field(
-            "unit",
-            format!(
-                "MassUnit::{}",
-                match p.unit {
-                    MassUnit::Mcg => "Mcg",
-                    MassUnit::Mg => "Mg",
-                    MassUnit::G => "G",
-                }
-            ),
-        );
+        field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         out.push_str("        }),\n");
     }
@@ -128,14 +113,5 @@ fn number(value: &Num) -> String {
     match (n, d) {
         (Some(n), Some(d)) => format!("frac({n}, {d})"),
         _ => panic!("{value} does not fit machine integers; parse this protocol at run time"),
-    }
-}
-
-fn basis(b: WeightBasis) -> &'static str {
-    match b {
-        WeightBasis::Actual => "Actual",
-        WeightBasis::Ideal => "Ideal",
-        WeightBasis::Adjusted => "Adjusted",
-        WeightBasis::Lean => "Lean",
     }
 }

@@ -221,10 +221,7 @@ fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Durati
     for (line, when, _) in rows {
         let abs = match when {
             When::Clock(c) => {
-                let secs = int(i64::from(c.hour()) * 3600
-                    + i64::from(c.minute()) * 60
-                    + i64::from(c.second()))
-                    + int(day * 86_400);
+                let secs = int(plan::seconds_of_day(*c)) + int(day * 86_400);
                 let secs = match &prev {
                     Some(p) if &secs < p => {
                         day += 1;
