@@ -1,10 +1,11 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
-use crate::protocol::{Anchor, CheckpointRule, Protocol, WeightBasis, WeightLimits};
+#[allow(unused_imports)]
+use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, Preparation, Protocol, Restriction, WeightBasis, WeightLimits};
 use crate::units::{frac, BodyMass, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {
-        ("ketamine-kap-iv", "1e68d7cbc83ca802d33570c0b9fbb198f684eb48b3f23276cbd2c5e317363ebe") => Some(Protocol {
+        ("ketamine-kap-iv", "ff43cc3d83e6a23154c4b1a0ad6465e5a8c71eb752f5379af9492db3cdf8eee7") => Some(Protocol {
             id: "ketamine-kap-iv".to_string(),
             title: "Ketamine-assisted psychotherapy, IV boluses".to_string(),
             drug: "ketamine".to_string(),
@@ -21,8 +22,11 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             limits: WeightLimits { hard_min: BodyMass::from_base(frac(30, 1)), hard_max: BodyMass::from_base(frac(250, 1)), soft_min: BodyMass::from_base(frac(40, 1)), soft_max: BodyMass::from_base(frac(150, 1)) },
             checklist: vec!["ASA physical status 1 or 2".to_string(), "Indication: moderate or severe depression after at least two adequate treatment trials, or as the psychiatrist recommends".to_string(), "No active psychosis and no history of a primary psychotic disorder".to_string(), "No manic symptoms".to_string(), "No hypersensitivity to ketamine".to_string(), "No severe ongoing alcohol or substance dependence, ketamine included".to_string(), "Capacity, and signed consent for off-label use".to_string(), "A patient monitor with current BLS present".to_string(), "Resuscitation and monitoring equipment sized to the patient".to_string(), "Fasting per clinic policy".to_string(), "Escort home arranged".to_string()],
             checkpoints: vec![CheckpointRule { relative_to: Anchor::First, offset: Duration::from_base(frac(-300, 1)), action: "Measure baseline blood pressure".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1200, 1)), action: "If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing)".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "Measure blood pressure at the close of the session".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "Observe recovery for 20-30 minutes; the patient leaves only with an escort".to_string() }],
+            course: Some(CourseRules { sessions: 6, max_span: Duration::from_base(frac(1814400, 1)), min_gap: Duration::from_base(frac(86400, 1)) }),
+            preparation: Some(Preparation { no_food: Duration::from_base(frac(21600, 1)), clear_liquids_until: Some(Duration::from_base(frac(7200, 1))) }),
+            aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
             unit: MassUnit::Mg,
-            sha256: "1e68d7cbc83ca802d33570c0b9fbb198f684eb48b3f23276cbd2c5e317363ebe".to_string(),
+            sha256: "ff43cc3d83e6a23154c4b1a0ad6465e5a8c71eb752f5379af9492db3cdf8eee7".to_string(),
         }),
         _ => None,
     }
