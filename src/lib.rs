@@ -9,6 +9,7 @@ pub mod app;
 pub mod batch;
 pub mod catalog;
 pub mod chart;
+pub mod course;
 pub mod check;
 pub mod cli;
 pub mod dosing;

@@ -2,6 +2,8 @@
 
 pub mod chart;
 pub mod check;
+pub mod course;
+pub mod ics;
 pub mod csv;
 pub mod fhir;
 pub mod json;
