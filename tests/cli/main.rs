@@ -4,6 +4,7 @@
 mod batch;
 mod catalog;
 mod check;
+mod course;
 mod dosing_weight;
 mod environment;
 mod formats;
