@@ -515,3 +515,21 @@ fn the_calendar_stamp_comes_from_source_date_epoch_and_a_bad_one_is_refused() {
     // Other formats do not read it.
     ok(course(&[]).env("SOURCE_DATE_EPOCH", "garbage"));
 }
+
+/// The course and the patient sheet shown in README.md are what `bolus course` prints.
+#[test]
+fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    let block_after = |marker: &str| -> String {
+        let at = readme.find(marker).unwrap_or_else(|| panic!("README has no `{marker}`"));
+        let rest = &readme[at..];
+        let start = rest.find("```text\n").unwrap() + "```text\n".len();
+        let len = rest[start..].find("```").unwrap();
+        rest[start..start + len].to_string()
+    };
+    let out = ok(&mut course(&["--start", "10:00"]));
+    let course_block = block_after("The course for an 82 kg patient");
+    assert!(out.starts_with(&course_block), "README:\n{course_block}\nprinted:\n{out}");
+    let sheet = block_after("Then a sheet for each session");
+    assert!(out.contains(&sheet), "README:\n{sheet}\nprinted:\n{out}");
+}
