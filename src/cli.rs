@@ -211,7 +211,8 @@ pub struct CourseRequest {
 pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
-    let first = crate::course::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
+    let first =
+        crate::course::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
     let start = a
         .start
         .as_deref()

@@ -196,7 +196,10 @@ fn schedule(p: &Protocol, req: &Request) -> Result<(u64, Option<(i64, Spacing)>)
             None => Ok((1, None)),
         };
     }
-    let rules = p.course.as_ref().expect("more than one session needs a course");
+    let rules = p
+        .course
+        .as_ref()
+        .expect("more than one session needs a course");
     let max_span = whole_days(&rules.max_span);
     let min_gap = whole_days(&rules.min_gap);
     let gaps = i64::try_from(n - 1).unwrap_or(i64::MAX);
@@ -264,11 +267,7 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
         };
         let mut instructions = Vec::new();
         if let Some(prep) = &p.preparation {
-            let before = |d: &Duration| {
-                times
-                    .map(|t| at(t.first_bolus, -seconds(d)))
-                    .transpose()
-            };
+            let before = |d: &Duration| times.map(|t| at(t.first_bolus, -seconds(d))).transpose();
             instructions.push(Instruction::NoFood {
                 before: prep.no_food.clone(),
                 after: before(&prep.no_food)?,
@@ -336,7 +335,12 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
             text.escape_debug()
         )
     };
-    if !(b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10))
+    if !(b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10))
     {
         return Err(bad("is not a date"));
     }

@@ -862,12 +862,7 @@ fn validate_preparation(site: &Site, wire: WirePreparation) -> Result<Preparatio
     let liquids = match &clear_liquids_until {
         None => None,
         Some(l) => {
-            let q = clock_duration(
-                site,
-                l,
-                "preparation.clear_liquids_until",
-                MAX_FAST_HOURS,
-            )?;
+            let q = clock_duration(site, l, "preparation.clear_liquids_until", MAX_FAST_HOURS)?;
             if q.value > fast.value {
                 return Err(site.field(
                     l,
@@ -912,8 +907,7 @@ fn validate_aftercare(site: &Site, wire: WireAftercare) -> Result<Aftercare, Pro
                     ),
                 ));
             }
-            clock_duration(site, v, field, MAX_RESTRICTION_HOURS)
-                .map(|d| Some(Restriction::For(d)))
+            clock_duration(site, v, field, MAX_RESTRICTION_HOURS).map(|d| Some(Restriction::For(d)))
         }
     };
     Ok(Aftercare {

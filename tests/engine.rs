@@ -1936,7 +1936,9 @@ fn refused(from: &str, to: &str, field: &str, says: &str) {
     let text = KETAMINE.replace(from, to);
     // The error points at the value after `=`.
     let (line, column) = at(&text, to);
-    let value_at = to.find('=').map_or(0, |i| i + 1 + to[i + 1..].len() - to[i + 1..].trim_start().len());
+    let value_at = to.find('=').map_or(0, |i| {
+        i + 1 + to[i + 1..].len() - to[i + 1..].trim_start().len()
+    });
     assert_eq!((e.line, e.column), (line, column + value_at), "{e}");
     assert_eq!(e.field.as_deref(), Some(field), "{e}");
     assert!(e.message.contains(says), "{e}");
@@ -1976,21 +1978,61 @@ fn the_builtin_course_preparation_and_aftercare_are_read() {
 #[test]
 fn the_tables_are_optional() {
     let cut = KETAMINE.find("\n[course]").expect("the course table");
-    let p = Protocol::from_toml("p.toml", "ketamine-kap-iv", KETAMINE[..cut].as_bytes()).unwrap();
+    let p = Protocol::from_toml("p.toml", "ketamine-kap-iv", &KETAMINE.as_bytes()[..cut]).unwrap();
     assert_eq!((p.course, p.preparation, p.aftercare), (None, None, None));
 }
 
 #[test]
 fn course_values_are_checked_with_line_and_column() {
-    refused("sessions = 6 ", "sessions = 0 ", "course.sessions", "from 1 to 100");
-    refused("sessions = 6 ", "sessions = 101 ", "course.sessions", "from 1 to 100");
-    refused("max_span = \"21 d\"", "max_span = \"504 h\"", "course.max_span", "a number of days such as `21 d`");
-    refused("max_span = \"21 d\"", "max_span = \"21 days\"", "course.max_span", "write days as `d`");
-    refused("max_span = \"21 d\"", "max_span = \"20.5 d\"", "course.max_span", "whole number of days");
-    refused("max_span = \"21 d\"", "max_span = \"400 d\"", "course.max_span", "at most 366 d");
-    refused("min_gap = \"1 d\"", "min_gap = \"0 d\"", "course.min_gap", "zero");
+    refused(
+        "sessions = 6 ",
+        "sessions = 0 ",
+        "course.sessions",
+        "from 1 to 100",
+    );
+    refused(
+        "sessions = 6 ",
+        "sessions = 101 ",
+        "course.sessions",
+        "from 1 to 100",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"504 h\"",
+        "course.max_span",
+        "a number of days such as `21 d`",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"21 days\"",
+        "course.max_span",
+        "write days as `d`",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"20.5 d\"",
+        "course.max_span",
+        "whole number of days",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"400 d\"",
+        "course.max_span",
+        "at most 366 d",
+    );
+    refused(
+        "min_gap = \"1 d\"",
+        "min_gap = \"0 d\"",
+        "course.min_gap",
+        "zero",
+    );
     // 6 sessions 5 days apart need 25 days.
-    refused("min_gap = \"1 d\"", "min_gap = \"5 d\"", "course.min_gap", "5 gaps of it take 25 d");
+    refused(
+        "min_gap = \"1 d\"",
+        "min_gap = \"5 d\"",
+        "course.min_gap",
+        "5 gaps of it take 25 d",
+    );
     let e = edited("min_gap = \"1 d\"", "min_gap = 1").unwrap_err();
     assert!(e.message.contains("a bare number has no unit"), "{e}");
     let e = edited("min_gap = \"1 d\"", "min_gap = \"1 d\"\nmax_gap = \"7 d\"").unwrap_err();
@@ -1999,25 +2041,68 @@ fn course_values_are_checked_with_line_and_column() {
     assert!(e.message.contains("missing field `sessions`"), "{e}");
     // Sessions that exactly fill the span are kept.
     let p = edited("min_gap = \"1 d\"", "min_gap = \"4 d\"").unwrap();
-    assert_eq!(p.course.unwrap().min_gap.value, Num::from_integer((4 * 86_400).into()));
+    assert_eq!(
+        p.course.unwrap().min_gap.value,
+        Num::from_integer((4 * 86_400).into())
+    );
 }
 
 #[test]
 fn preparation_and_aftercare_values_are_checked_with_line_and_column() {
-    refused("no_food = \"6 h\"", "no_food = \"6 d\"", "preparation.no_food", "a time such as `10 min`");
-    refused("no_food = \"6 h\"", "no_food = \"25 h\"", "preparation.no_food", "at most 24 h");
-    refused("no_food = \"6 h\"", "no_food = \"90 s\"", "preparation.no_food", "whole number of minutes");
-    refused("no_food = \"6 h\"", "no_food = \"0 h\"", "preparation.no_food", "zero");
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"6 d\"",
+        "preparation.no_food",
+        "a time such as `10 min`",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"25 h\"",
+        "preparation.no_food",
+        "at most 24 h",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"90 s\"",
+        "preparation.no_food",
+        "whole number of minutes",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"0 h\"",
+        "preparation.no_food",
+        "zero",
+    );
     refused(
         "clear_liquids_until = \"2 h\"",
         "clear_liquids_until = \"7 h\"",
         "preparation.clear_liquids_until",
         "clear liquids stop no earlier than food does",
     );
-    refused("no_driving = \"rest of the day\"", "no_driving = \"tomorrow\"", "aftercare.no_driving", "or `rest of the day`");
-    refused("no_machinery = \"24 h\"", "no_machinery = \"24 hours\"", "aftercare.no_machinery", "write hours as `h`");
-    refused("no_alcohol = \"24 h\"", "no_alcohol = \"8 d\"", "aftercare.no_alcohol", "a time such as `10 min`");
-    refused("no_alcohol = \"24 h\"", "no_alcohol = \"169 h\"", "aftercare.no_alcohol", "at most 168 h");
+    refused(
+        "no_driving = \"rest of the day\"",
+        "no_driving = \"tomorrow\"",
+        "aftercare.no_driving",
+        "or `rest of the day`",
+    );
+    refused(
+        "no_machinery = \"24 h\"",
+        "no_machinery = \"24 hours\"",
+        "aftercare.no_machinery",
+        "write hours as `h`",
+    );
+    refused(
+        "no_alcohol = \"24 h\"",
+        "no_alcohol = \"8 d\"",
+        "aftercare.no_alcohol",
+        "a time such as `10 min`",
+    );
+    refused(
+        "no_alcohol = \"24 h\"",
+        "no_alcohol = \"169 h\"",
+        "aftercare.no_alcohol",
+        "at most 168 h",
+    );
     let e = edited("escort = true", "escort = \"yes\"").unwrap_err();
     assert!(e.message.contains("invalid type"), "{e}");
     let e = edited("escort = true", "escort = true\nchaperone = true").unwrap_err();
@@ -2027,7 +2112,11 @@ fn preparation_and_aftercare_values_are_checked_with_line_and_column() {
     // A restriction of hours, and equal food and liquids cut-offs, are kept.
     let p = edited("no_driving = \"rest of the day\"", "no_driving = \"12 h\"").unwrap();
     assert!(p.aftercare.unwrap().no_driving.is_some());
-    edited("clear_liquids_until = \"2 h\"", "clear_liquids_until = \"6 h\"").unwrap();
+    edited(
+        "clear_liquids_until = \"2 h\"",
+        "clear_liquids_until = \"6 h\"",
+    )
+    .unwrap();
 }
 
 mod course_engine {
@@ -2042,7 +2131,11 @@ mod course_engine {
         Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes()).unwrap()
     }
 
-    fn make(start: Option<jiff::civil::Time>, every: Option<i64>, sessions: Option<u64>) -> Result<course::Course, CourseError> {
+    fn make(
+        start: Option<jiff::civil::Time>,
+        every: Option<i64>,
+        sessions: Option<u64>,
+    ) -> Result<course::Course, CourseError> {
         let p = protocol();
         let patient = Patient {
             weight: units::parse_weight("82").unwrap(),
@@ -2050,7 +2143,15 @@ mod course_engine {
             sex: None,
             soft_limit_reason: None,
         };
-        let plan = plan::compute(&p, &patient, &Options { start, concentration: None }).unwrap();
+        let plan = plan::compute(
+            &p,
+            &patient,
+            &Options {
+                start,
+                concentration: None,
+            },
+        )
+        .unwrap();
         course::compute(
             &p,
             plan,
@@ -2082,7 +2183,11 @@ mod course_engine {
         assert!(make(None, Some(4), None).is_ok());
         assert!(matches!(
             make(None, Some(5), None),
-            Err(CourseError::SpanTooLong { span: 25, max_span: 21, .. })
+            Err(CourseError::SpanTooLong {
+                span: 25,
+                max_span: 21,
+                ..
+            })
         ));
         assert!(make(None, Some(21), Some(2)).is_ok());
         assert!(matches!(
@@ -2091,7 +2196,11 @@ mod course_engine {
         ));
         assert!(matches!(
             make(None, None, Some(7)),
-            Err(CourseError::TooManySessions { asked: 7, max: 6, .. })
+            Err(CourseError::TooManySessions {
+                asked: 7,
+                max: 6,
+                ..
+            })
         ));
         assert!(matches!(
             make(None, Some(2), Some(1)),
@@ -2116,13 +2225,24 @@ mod course_engine {
         );
         let until = |a: Activity| {
             s.instructions.iter().find_map(|i| match i {
-                Instruction::Restricted { activity, until, .. } if *activity == a => *until,
+                Instruction::Restricted {
+                    activity, until, ..
+                } if *activity == a => *until,
                 _ => None,
             })
         };
-        assert_eq!(until(Activity::Driving), Some(date(2026, 12, 2).at(0, 0, 0, 0)));
-        assert_eq!(until(Activity::Machinery), Some(date(2026, 12, 2).at(6, 0, 0, 0)));
-        assert_eq!(until(Activity::Alcohol), Some(date(2026, 12, 2).at(6, 0, 0, 0)));
+        assert_eq!(
+            until(Activity::Driving),
+            Some(date(2026, 12, 2).at(0, 0, 0, 0))
+        );
+        assert_eq!(
+            until(Activity::Machinery),
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
+        );
+        assert_eq!(
+            until(Activity::Alcohol),
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
+        );
         assert_eq!(c.sessions[1].date, date(2026, 12, 22));
     }
 }

@@ -318,12 +318,32 @@ fn write_files(dir: &Path) {
     // Course, preparation and aftercare tables that break their rules.
     for (id, from, to) in [
         ("course-gap", "min_gap = \"1 d\"", "min_gap = \"5 d\""),
-        ("course-hours", "max_span = \"21 d\"", "max_span = \"504 h\""),
-        ("course-liquids", "clear_liquids_until = \"2 h\"", "clear_liquids_until = \"8 h\""),
-        ("course-driving", "no_driving = \"rest of the day\"", "no_driving = \"tomorrow\""),
-        ("course-unknown", "min_gap = \"1 d\"", "min_gap = \"1 d\"\nweeks = 3"),
+        (
+            "course-hours",
+            "max_span = \"21 d\"",
+            "max_span = \"504 h\"",
+        ),
+        (
+            "course-liquids",
+            "clear_liquids_until = \"2 h\"",
+            "clear_liquids_until = \"8 h\"",
+        ),
+        (
+            "course-driving",
+            "no_driving = \"rest of the day\"",
+            "no_driving = \"tomorrow\"",
+        ),
+        (
+            "course-unknown",
+            "min_gap = \"1 d\"",
+            "min_gap = \"1 d\"\nweeks = 3",
+        ),
     ] {
-        put(dir, &format!("{id}.toml"), protocol(id, |t| t.replace(from, to)));
+        put(
+            dir,
+            &format!("{id}.toml"),
+            protocol(id, |t| t.replace(from, to)),
+        );
     }
     // Protocol files, each named for its id.
     zeros(dir, "big.toml", FIFTY_MB);
@@ -1877,16 +1897,22 @@ fn course_cases() -> Vec<Case> {
         c(name, &["--every", value]).says(&["invalid `--every`", says])
     };
     let file = |name: &str, path: &str, says: &[&str]| {
-        case(name, &["course", path, "--weight", "82", "--first", "2026-12-01"])
-            .says(&["invalid protocol", path])
-            .says(says)
+        case(
+            name,
+            &["course", path, "--weight", "82", "--first", "2026-12-01"],
+        )
+        .says(&["invalid protocol", path])
+        .says(says)
     };
     vec![
         first("course-first-month-13", "2026-13-01"),
         first("course-first-february-30", "2026-02-30"),
         first("course-first-day-month-year", "01/12/2026"),
         first("course-first-no-padding", "2026-1-1"),
-        first("course-first-fullwidth-digits", "\u{FF12}\u{FF10}\u{FF12}\u{FF16}-12-01"),
+        first(
+            "course-first-fullwidth-digits",
+            "\u{FF12}\u{FF10}\u{FF12}\u{FF16}-12-01",
+        ),
         first("course-first-rlo", "2026-12-01\u{202E}"),
         first("course-first-with-time", "2026-12-01T10:00"),
         first("course-first-year-zero", "0000-12-01"),
@@ -1904,24 +1930,69 @@ fn course_cases() -> Vec<Case> {
         c("course-every-breaks-span", &["--every", "5d"]).says(&["`course.max_span`", "25 days"]),
         c("course-sessions-above-protocol", &["--sessions", "7"]).says(&["`course.sessions`"]),
         c("course-sessions-zero", &["--sessions", "0"]).says(&["--sessions"]),
-        c("course-sessions-huge", &["--sessions", "99999999999999999999"]).says(&["--sessions"]),
-        c("course-every-one-session", &["--sessions", "1", "--every", "2d"]).says(&["leave `--every` out"]),
+        c(
+            "course-sessions-huge",
+            &["--sessions", "99999999999999999999"],
+        )
+        .says(&["--sessions"]),
+        c(
+            "course-every-one-session",
+            &["--sessions", "1", "--every", "2d"],
+        )
+        .says(&["leave `--every` out"]),
         c("course-past-year-9999", &["--first", "9999-12-25"]).says(&["after the year 9999"]),
         c("course-ics-without-start", &["--format", "ics"]).says(&["needs `--start HH:MM`"]),
         c("course-start-24-00", &["--start", "24:00"]).says(&["invalid `--start`"]),
         case(
             "course-weight-hard-limit",
-            &["course", "ketamine-kap-iv", "--weight", "500", "--first", "2026-12-01"],
+            &[
+                "course",
+                "ketamine-kap-iv",
+                "--weight",
+                "500",
+                "--first",
+                "2026-12-01",
+            ],
         )
         .code(3)
         .says(&["hard maximum"]),
-        c("course-patient-control-character", &["--start", "10:00", "--format", "ics", "--patient", "P\u{7}1"])
-            .says(&["invalid `--patient`"]),
-        file("course-table-gap-does-not-fit", "./course-gap.toml", &["course.min_gap", "25 d"]),
-        file("course-table-span-in-hours", "./course-hours.toml", &["course.max_span", "a number of days"]),
-        file("course-table-liquids-after-food", "./course-liquids.toml", &["preparation.clear_liquids_until"]),
-        file("course-table-driving-word", "./course-driving.toml", &["aftercare.no_driving", "rest of the day"]),
-        file("course-table-unknown-field", "./course-unknown.toml", &["unknown field `weeks`"]),
+        c(
+            "course-patient-control-character",
+            &[
+                "--start",
+                "10:00",
+                "--format",
+                "ics",
+                "--patient",
+                "P\u{7}1",
+            ],
+        )
+        .says(&["invalid `--patient`"]),
+        file(
+            "course-table-gap-does-not-fit",
+            "./course-gap.toml",
+            &["course.min_gap", "25 d"],
+        ),
+        file(
+            "course-table-span-in-hours",
+            "./course-hours.toml",
+            &["course.max_span", "a number of days"],
+        ),
+        file(
+            "course-table-liquids-after-food",
+            "./course-liquids.toml",
+            &["preparation.clear_liquids_until"],
+        ),
+        file(
+            "course-table-driving-word",
+            "./course-driving.toml",
+            &["aftercare.no_driving", "rest of the day"],
+        ),
+        file(
+            "course-table-unknown-field",
+            "./course-unknown.toml",
+            &["unknown field `weeks`"],
+        ),
     ]
 }
 

@@ -15,7 +15,8 @@ use crate::protocol::Restriction;
 use crate::units::{self, int, Duration};
 
 /// The line that says what the times are.
-pub const CIVIL_TIME: &str = "Dates and times are local civil time (the clinic's wall clock), with no time zone.";
+pub const CIVIL_TIME: &str =
+    "Dates and times are local civil time (the clinic's wall clock), with no time zone.";
 
 /// The note on every session after the first.
 pub const PROVISIONAL: &str =
@@ -76,7 +77,10 @@ pub fn instruction_text(i: &Instruction, session: &Session) -> String {
     let day = session.date;
     match i {
         Instruction::NoFood { after: Some(t), .. } => format!("No food after {}", when(*t, day)),
-        Instruction::NoFood { before, after: None } => format!(
+        Instruction::NoFood {
+            before,
+            after: None,
+        } => format!(
             "No food in the {} before the first bolus",
             duration_text(before)
         ),
@@ -108,10 +112,9 @@ pub fn instruction_text(i: &Instruction, session: &Session) -> String {
                 }
                 (Restriction::For(_), Some(t)) => format!("No {what} until {}", when(*t, day)),
                 (Restriction::RestOfDay, None) => format!("No {what} for the rest of the day"),
-                (Restriction::For(d), None) => format!(
-                    "No {what} for {} after the session ends",
-                    duration_text(d)
-                ),
+                (Restriction::For(d), None) => {
+                    format!("No {what} for {} after the session ends", duration_text(d))
+                }
             }
         }
     }
@@ -190,6 +193,14 @@ fn dose_line(ctx: &Context, c: &Course) -> String {
     )
 }
 
+/// `sessions 2 to 6 are provisional: …`, or `session 2 is provisional: …`.
+fn reweighing(sessions: usize) -> String {
+    match sessions {
+        2 => format!("session 2 is {PROVISIONAL}"),
+        n => format!("sessions 2 to {n} are {PROVISIONAL}"),
+    }
+}
+
 fn session_heading(s: &Session) -> String {
     let mut h = format!("Session {}: {}", s.number, date_text(s.date));
     if s.provisional {
@@ -232,13 +243,7 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         ]);
     }
     if c.sessions.len() > 1 {
-        facts.push(vec![
-            "Re-weighing".into(),
-            format!(
-                "sessions 2 to {} are {PROVISIONAL}",
-                c.sessions.len()
-            ),
-        ]);
+        facts.push(vec!["Re-weighing".into(), reweighing(c.sessions.len())]);
     }
     for line in super::columns(&facts, &[]) {
         let _ = writeln!(o, "{line}");
@@ -302,10 +307,7 @@ pub fn text(ctx: &Context, c: &Course) -> String {
 
 fn write_instructions(o: &mut String, s: &Session, indent: &str, tick: &str) {
     let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-    for (title, list) in [
-        ("Before the session", before),
-        ("After the session", after),
-    ] {
+    for (title, list) in [("Before the session", before), ("After the session", after)] {
         let _ = writeln!(o, "{indent}{title}");
         if list.is_empty() {
             let _ = writeln!(o, "{indent}  (the protocol gives no instructions)");
@@ -338,11 +340,7 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     let _ = writeln!(o, "- **Protocol's course:** {}", rule_text(c));
     let _ = writeln!(o, "- **Each session:** {}", dose_line(ctx, c));
     if c.sessions.len() > 1 {
-        let _ = writeln!(
-            o,
-            "- **Re-weighing:** sessions 2 to {} are {PROVISIONAL}",
-            c.sessions.len()
-        );
+        let _ = writeln!(o, "- **Re-weighing:** {}", reweighing(c.sessions.len()));
     }
     o.push('\n');
     let _ = writeln!(o, "## Sessions\n");
@@ -359,7 +357,11 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     let _ = writeln!(
         o,
         "|--:|------|{}------|",
-        if timed { "--------|-------------|------|" } else { "" }
+        if timed {
+            "--------|-------------|------|"
+        } else {
+            ""
+        }
     );
     for s in &c.sessions {
         let t = s
@@ -395,10 +397,7 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         }
         o.push('\n');
         let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-        for (title, list) in [
-            ("Before the session", before),
-            ("After the session", after),
-        ] {
+        for (title, list) in [("Before the session", before), ("After the session", after)] {
             let _ = writeln!(o, "### {title}\n");
             if list.is_empty() {
                 let _ = writeln!(o, "- (the protocol gives no instructions)");
@@ -503,9 +502,12 @@ fn instruction_doc(i: &Instruction, s: &Session) -> InstructionDoc {
         Instruction::NoFood { before, after } => {
             ("no_food", Some(qty_duration(before)), None, *after)
         }
-        Instruction::ClearLiquids { before, until } => {
-            ("clear_liquids_until", Some(qty_duration(before)), None, *until)
-        }
+        Instruction::ClearLiquids { before, until } => (
+            "clear_liquids_until",
+            Some(qty_duration(before)),
+            None,
+            *until,
+        ),
         Instruction::Escort => ("escort", None, None, None),
         Instruction::Restricted {
             activity,
@@ -579,7 +581,11 @@ pub fn json(ctx: &Context, c: &Course) -> String {
 impl fmt::Display for CourseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CourseError::TooManySessions { protocol, asked, max } => write!(
+            CourseError::TooManySessions {
+                protocol,
+                asked,
+                max,
+            } => write!(
                 f,
                 "{asked} sessions are more than the {max} of protocol `{protocol}`'s course \
                  (`course.sessions`); ask for at most {max} with `--sessions`"

@@ -105,7 +105,11 @@ pub fn duration(seconds: i64) -> String {
 
 /// The stable UID of a session: hashed, so that it names neither the patient nor the dose.
 pub fn uid(protocol: &str, patient: Option<&str>, course: &Course, session: &Session) -> String {
-    let first = course.sessions.first().map(|s| s.date).unwrap_or(session.date);
+    let first = course
+        .sessions
+        .first()
+        .map(|s| s.date)
+        .unwrap_or(session.date);
     let key = format!(
         "bolus course\n{protocol}\n{}\n{first}\n{}",
         patient.unwrap_or(""),
@@ -136,7 +140,9 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
     line(&mut o, "METHOD:PUBLISH");
     let n = course.sessions.len();
     for s in &course.sessions {
-        let t = s.times.expect("a calendar needs a start time, checked in cli");
+        let t = s
+            .times
+            .expect("a calendar needs a start time, checked in cli");
         line(&mut o, "BEGIN:VEVENT");
         line(&mut o, &format!("UID:{}", uid(&p.id, patient, course, s)));
         line(&mut o, &format!("DTSTAMP:{}", utc(stamp)));
@@ -162,7 +168,10 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
             crate::plan::show_clock(t.ends.time())
         ));
         let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-        for (title, list) in [("Before the session:", before), ("After the session:", after)] {
+        for (title, list) in [
+            ("Before the session:", before),
+            ("After the session:", after),
+        ] {
             if !list.is_empty() {
                 d.push(title.into());
                 d.extend(list.iter().map(|i| format!("- {}", instruction_text(i, s))));
@@ -186,8 +195,12 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
             .map(|i| instruction_text(i, s));
         for i in &s.instructions {
             let at = match i {
-                Instruction::NoFood { after: Some(at), .. } => *at,
-                Instruction::ClearLiquids { until: Some(at), .. } => *at,
+                Instruction::NoFood {
+                    after: Some(at), ..
+                } => *at,
+                Instruction::ClearLiquids {
+                    until: Some(at), ..
+                } => *at,
                 _ => continue,
             };
             let mut text = format!("{}: {}.", p.title, instruction_text(i, s));

@@ -3,9 +3,9 @@
 pub mod chart;
 pub mod check;
 pub mod course;
-pub mod ics;
 pub mod csv;
 pub mod fhir;
+pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod text;

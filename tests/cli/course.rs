@@ -109,7 +109,10 @@ fn the_builtin_course_is_6_sessions_4_days_apart_from_the_first_date() {
 #[test]
 fn the_builtin_course_text_gives_each_session_its_timeline_and_instructions() {
     let out = ok(&mut course(&["--start", "10:00"]));
-    assert!(out.contains("Dates and times are local civil time"), "{out}");
+    assert!(
+        out.contains("Dates and times are local civil time"),
+        "{out}"
+    );
     assert!(out.contains("6 sessions, 4 days apart (the protocol's 21 days spread evenly in whole days); 20 days from the first to the last"), "{out}");
     assert!(out.contains("at most 6 sessions within 21 days, at least 1 day apart"));
     assert!(out.contains("2 mg/kg × 82 kg = 164 mg; 4 boluses, 10 min apart: 41 mg, 41 mg, 41 mg, 41 mg (total 164 mg)"));
@@ -193,7 +196,9 @@ fn a_course_that_breaks_the_protocols_span_is_refused_naming_the_rule() {
     assert!(err.contains("`course.max_span`"), "{err}");
     // Exactly the span is kept.
     assert_eq!(
-        dates(&json(&["--every", "7d", "--sessions", "4"])).last().unwrap(),
+        dates(&json(&["--every", "7d", "--sessions", "4"]))
+            .last()
+            .unwrap(),
         "2026-12-22"
     );
 }
@@ -285,7 +290,10 @@ fn without_a_start_the_instructions_keep_the_protocols_rules() {
         ]
     );
     let err = fails(&mut course(&["--format", "ics"]), 2);
-    assert!(err.contains("`--format ics` needs `--start HH:MM`"), "{err}");
+    assert!(
+        err.contains("`--format ics` needs `--start HH:MM`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -309,8 +317,14 @@ fn a_protocol_without_a_course_gives_one_session_and_refuses_more() {
         out.contains("1 session (the protocol has no course of sessions)"),
         "{out}"
     );
-    assert!(out.contains("none: the protocol has no [course] table"), "{out}");
-    assert!(out.contains("(the protocol gives no instructions)"), "{out}");
+    assert!(
+        out.contains("none: the protocol has no [course] table"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(the protocol gives no instructions)"),
+        "{out}"
+    );
     assert!(!out.contains("Session 2"), "{out}");
     let err = fails(&mut args(&["--sessions", "2"]), 2);
     assert!(err.contains("has no [course] table"), "{err}");
@@ -450,7 +464,10 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
     assert_eq!(prop(&events[0], "STATUS"), "CONFIRMED");
     assert_eq!(prop(&events[1], "STATUS"), "TENTATIVE");
     let description = prop(&events[0], "DESCRIPTION");
-    assert!(description.contains("No driving until tomorrow"), "{description}");
+    assert!(
+        description.contains("No driving until tomorrow"),
+        "{description}"
+    );
     assert!(description.contains("local civil time"), "{description}");
     let mut uids: Vec<String> = events.iter().map(|e| prop(e, "UID")).collect();
     uids.sort();
@@ -464,13 +481,19 @@ fn the_calendar_has_crlf_lines_of_at_most_75_octets_and_no_dose_or_patient() {
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     let body = text.strip_suffix("\r\n").unwrap();
     for line in body.split("\r\n") {
-        assert!(!line.contains('\n') && !line.contains('\r'), "bare line break: {line:?}");
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "bare line break: {line:?}"
+        );
         assert!(line.len() <= 75, "{} octets: {line}", line.len());
     }
     assert!(text.contains("\r\n "), "long descriptions are folded");
     let unfolded = text.replace("\r\n ", "");
     assert!(!unfolded.contains("MRN-0042"));
-    assert!(!unfolded.contains("41 mg") && !unfolded.contains(" mg"), "{unfolded}");
+    assert!(
+        !unfolded.contains("41 mg") && !unfolded.contains(" mg"),
+        "{unfolded}"
+    );
     assert!(!unfolded.contains("82 kg"));
 }
 
@@ -480,7 +503,11 @@ fn calendar_uids_are_stable_and_the_patients_own() {
         parse(&ics(more)).iter().map(|e| prop(e, "UID")).collect()
     };
     let first = uids(&["--patient", "P-1"]);
-    assert_eq!(first, uids(&["--patient", "P-1"]), "the same course, the same UIDs");
+    assert_eq!(
+        first,
+        uids(&["--patient", "P-1"]),
+        "the same course, the same UIDs"
+    );
     // A re-import after moving the start time or the spacing updates the same events.
     let moved: Vec<String> = parse(&ok(course(&[
         "--start",
@@ -499,7 +526,9 @@ fn calendar_uids_are_stable_and_the_patients_own() {
     assert_eq!(first, moved);
     let other = uids(&["--patient", "P-2"]);
     assert!(first.iter().all(|u| !other.contains(u)), "another patient");
-    assert!(first.iter().all(|u| u.ends_with("@bolus") && u.len() == 32 + 6));
+    assert!(first
+        .iter()
+        .all(|u| u.ends_with("@bolus") && u.len() == 32 + 6));
 }
 
 #[test]
@@ -507,7 +536,11 @@ fn the_calendar_stamp_comes_from_source_date_epoch_and_a_bad_one_is_refused() {
     let r = run(course(&["--start", "10:00", "--format", "ics"]).env("SOURCE_DATE_EPOCH", "1e9"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("invalid `SOURCE_DATE_EPOCH` `1e9`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid `SOURCE_DATE_EPOCH` `1e9`"),
+        "{}",
+        r.stderr
+    );
     // Without it, the stamp is the current time in UTC.
     let text = ok(course(&["--start", "10:00", "--format", "ics"]).env_remove("SOURCE_DATE_EPOCH"));
     let stamp = prop(&parse(&text)[0], "DTSTAMP");
@@ -521,7 +554,9 @@ fn the_calendar_stamp_comes_from_source_date_epoch_and_a_bad_one_is_refused() {
 fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
     let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
     let block_after = |marker: &str| -> String {
-        let at = readme.find(marker).unwrap_or_else(|| panic!("README has no `{marker}`"));
+        let at = readme
+            .find(marker)
+            .unwrap_or_else(|| panic!("README has no `{marker}`"));
         let rest = &readme[at..];
         let start = rest.find("```text\n").unwrap() + "```text\n".len();
         let len = rest[start..].find("```").unwrap();
@@ -529,7 +564,10 @@ fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
     };
     let out = ok(&mut course(&["--start", "10:00"]));
     let course_block = block_after("The course for an 82 kg patient");
-    assert!(out.starts_with(&course_block), "README:\n{course_block}\nprinted:\n{out}");
+    assert!(
+        out.starts_with(&course_block),
+        "README:\n{course_block}\nprinted:\n{out}"
+    );
     let sheet = block_after("Then a sheet for each session");
     assert!(out.contains(&sheet), "README:\n{sheet}\nprinted:\n{out}");
 }
