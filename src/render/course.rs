@@ -176,6 +176,64 @@ fn rule_text(c: &Course) -> String {
     }
 }
 
+/// The protocol's course, preparation and aftercare in words, for `protocols show`; empty when
+/// it has none of them.
+pub fn protocol_lines(p: &crate::protocol::Protocol) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = &p.course {
+        out.push(format!(
+            "course: at most {} sessions within {}, at least {} apart",
+            r.sessions,
+            days(whole_days(&r.max_span)),
+            days(whole_days(&r.min_gap))
+        ));
+    }
+    if let Some(prep) = &p.preparation {
+        let mut line = format!(
+            "before: no food in the {} before the first bolus",
+            duration_text(&prep.no_food)
+        );
+        if let Some(l) = &prep.clear_liquids_until {
+            line.push_str(&format!(
+                "; clear liquids until {} before it",
+                duration_text(l)
+            ));
+        }
+        out.push(line);
+    }
+    if let Some(care) = &p.aftercare {
+        let mut items = Vec::new();
+        if care.escort {
+            items.push("an escort home".to_string());
+        }
+        for (activity, rule) in [
+            (Activity::Driving, &care.no_driving),
+            (Activity::Machinery, &care.no_machinery),
+            (Activity::Alcohol, &care.no_alcohol),
+        ] {
+            match rule {
+                None => {}
+                Some(Restriction::RestOfDay) => items.push(format!(
+                    "no {} for the rest of the day",
+                    activity_word(activity)
+                )),
+                Some(Restriction::For(d)) => items.push(format!(
+                    "no {} for {}",
+                    activity_word(activity),
+                    duration_text(d)
+                )),
+            }
+        }
+        if !items.is_empty() {
+            out.push(format!(
+                "after the session's end (its last checkpoint): {}",
+                items.join("; ")
+            ));
+        }
+    }
+    out
+}
+
 /// The plan's boluses in one line: `2 mg/kg × 82 kg = 164 mg; 4 boluses: 41 mg, …`.
 fn dose_line(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
