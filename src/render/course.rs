@@ -299,6 +299,9 @@ pub fn text(ctx: &Context, c: &Course) -> String {
                 plan.dosing.basis.as_str()
             ),
         ]);
+        for line in &plan.dosing.formula {
+            facts.push(vec![String::new(), line.clone()]);
+        }
     }
     if c.sessions.len() > 1 {
         facts.push(vec!["Re-weighing".into(), reweighing(c.sessions.len())]);
@@ -307,6 +310,15 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         let _ = writeln!(o, "{line}");
     }
     o.push('\n');
+
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        let _ = writeln!(o, "Warnings");
+        for w in &warnings {
+            let _ = writeln!(o, "  ! {w}");
+        }
+        o.push('\n');
+    }
 
     let _ = writeln!(o, "Sessions");
     let timed = plan.start.is_some();
@@ -401,6 +413,14 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         let _ = writeln!(o, "- **Re-weighing:** {}", reweighing(c.sessions.len()));
     }
     o.push('\n');
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        let _ = writeln!(o, "## Warnings\n");
+        for w in &warnings {
+            let _ = writeln!(o, "- {w}");
+        }
+        o.push('\n');
+    }
     let _ = writeln!(o, "## Sessions\n");
     let timed = plan.start.is_some();
     let _ = writeln!(
@@ -594,11 +614,12 @@ fn instruction_doc(i: &Instruction, s: &Session) -> InstructionDoc {
 
 /// The course as pretty JSON with a final newline.
 pub fn json(ctx: &Context, c: &Course) -> String {
+    let plan = plan_json::document(ctx, &c.plan);
     let doc = Doc {
         schema: SCHEMA,
-        protocol: plan_json::document(ctx, &c.plan).protocol,
+        protocol: plan.protocol.clone(),
         time_zone: "local",
-        weight: plan_json::document(ctx, &c.plan).weight,
+        weight: plan.weight.clone(),
         rules: c.rules.as_ref().map(|r| Rules {
             sessions: r.sessions,
             max_span: qty_days(whole_days(&r.max_span)),
@@ -628,7 +649,7 @@ pub fn json(ctx: &Context, c: &Course) -> String {
                     .collect(),
             })
             .collect(),
-        plan: plan_json::document(ctx, &c.plan),
+        plan,
         generator: format!("bolus {VERSION}"),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("serialisable");

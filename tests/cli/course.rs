@@ -571,3 +571,39 @@ fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
     let sheet = block_after("Then a sheet for each session");
     assert!(out.contains(&sheet), "README:\n{sheet}\nprinted:\n{out}");
 }
+
+#[test]
+fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
+    let args = |format: &str| {
+        bolus([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "160",
+            "--accept-soft-limit",
+            "weighed twice",
+            "--first",
+            "2026-12-01",
+            "--format",
+            format,
+        ])
+    };
+    let warning = "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice";
+    assert!(ok(&mut args("text")).contains(&format!("  ! {warning}\n")));
+    assert!(ok(&mut args("markdown")).contains(&format!("- {warning}\n")));
+    let doc: serde_json::Value = serde_json::from_str(&ok(&mut args("json"))).unwrap();
+    assert_eq!(doc["plan"]["warnings"][0], warning);
+    // Without the reason: refused, as `plan` refuses it.
+    let err = fails(
+        &mut bolus([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "160",
+            "--first",
+            "2026-12-01",
+        ]),
+        3,
+    );
+    assert!(err.contains("soft maximum"), "{err}");
+}
