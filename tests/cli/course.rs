@@ -607,3 +607,44 @@ fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
     );
     assert!(err.contains("soft maximum"), "{err}");
 }
+
+#[test]
+fn calendar_text_is_escaped_and_folded_between_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let title = "Kétamine; séances, côté \\\\ « thérapie » — une très longue description qui dépasse soixante-quinze octets";
+    let file = protocol_file(dir.path(), "escaped", |t| {
+        t.replace(
+            "title = \"Ketamine-assisted psychotherapy, IV boluses\"",
+            &format!("title = \"{title}\""),
+        )
+    });
+    let text = ok(bolus([
+        "course",
+        &file,
+        "--weight",
+        "82",
+        "--first",
+        "2026-12-01",
+        "--start",
+        "10:00",
+        "--sessions",
+        "1",
+        "--format",
+        "ics",
+    ])
+    .env("SOURCE_DATE_EPOCH", EPOCH));
+    for line in text.strip_suffix("\r\n").unwrap().split("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+    }
+    let events = parse(&text);
+    // The title as TOML reads it: `\\` is one backslash; escaped for iCalendar, it is two again.
+    let expected = title
+        .replace("\\\\", "\\")
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,");
+    assert_eq!(
+        prop(&events[0], "SUMMARY"),
+        format!("{expected}: session 1 of 1")
+    );
+}
