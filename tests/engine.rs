@@ -2246,3 +2246,9 @@ mod course_engine {
         assert_eq!(c.sessions[1].date, date(2026, 12, 22));
     }
 }
+
+#[test]
+fn the_new_tables_do_not_open_schema_2() {
+    let e = edited("schema = 1", "schema = 2").unwrap_err();
+    assert!(e.message.contains("expected schema 1, found 2"), "{e}");
+}
