@@ -648,3 +648,21 @@ fn calendar_text_is_escaped_and_folded_between_characters() {
         format!("{expected}: session 1 of 1")
     );
 }
+
+#[test]
+fn every_quantity_in_the_course_json_is_a_value_with_its_unit() {
+    fn walk(v: &serde_json::Value, found: &mut usize) {
+        match v {
+            serde_json::Value::Object(o) if o.contains_key("unit") => {
+                crate::support::qty(v);
+                *found += 1;
+            }
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, found)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+    let mut found = 0;
+    walk(&json(&["--start", "10:00"]), &mut found);
+    assert!(found >= 40, "only {found} quantities");
+}
