@@ -172,9 +172,9 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
     };
     let mut stderr = unneeded_reason_note(protocol, &req.patient, &plan);
     // The CSV plan is a bolus table that `check` reads back and has no place for warnings:
-    // they go to standard error instead, so none is lost.
+    // those about the dosing weight go to standard error instead.
     if matches!(req.format, PlanFormat::Csv) {
-        for w in render::warnings(protocol, &plan) {
+        for w in render::dosing_warnings(&plan) {
             stderr.push_str(&format!("warning: {w}\n"));
         }
     }

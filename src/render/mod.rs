@@ -59,6 +59,18 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
             s.reason
         ));
     }
+    out.extend(dosing_warnings(plan));
+    if plan.volume_rounded {
+        out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
+    }
+    out
+}
+
+/// The warnings about the dosing weight: one below the soft minimum accepted with a reason, a
+/// height outside the range of the weight formula. The CSV plan, which has no place for them,
+/// gives them on standard error.
+pub fn dosing_warnings(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(s) = &plan.dosing_soft_limit {
         out.push(format!(
             "the {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
@@ -71,9 +83,6 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     }
     if let Some(h) = &plan.dosing.height_outside {
         out.push(height_warning(h));
-    }
-    if plan.volume_rounded {
-        out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
     out
 }
