@@ -241,6 +241,9 @@ fn person(limits: [i128; 4]) -> impl Strategy<Value = Person> {
 enum Expected {
     Hard { below: bool },
     Soft { below: bool },
+    /// A dosing weight (not the actual one) below `hard_min`, or below `soft_min` unreasoned.
+    DosingHard,
+    DosingSoft,
     NotPositive,
     TooMany,
     ZeroBolus,
@@ -265,6 +268,10 @@ struct Reference {
     /// Checkpoint offsets from the first bolus, sorted.
     checkpoints: Vec<i128>,
     soft_accepted: bool,
+    /// A dosing weight below `soft_min` accepted with the reason.
+    dosing_soft_accepted: bool,
+    /// A height outside the range of the weight formula.
+    height_warned: bool,
     in_seconds: bool,
 }
 
@@ -316,6 +323,20 @@ fn reference(s: &Spec, p: &Person) -> Expected {
     }
     let Some(d) = dosing_tenths(s, p) else {
         return Expected::NotPositive;
+    };
+    // The dosing weight is held to the minimums too (it is never above the actual weight).
+    let other_basis = s.basis != Basis::Actual;
+    if other_basis && d < hmin {
+        return Expected::DosingHard;
+    }
+    let dosing_soft_accepted = other_basis && d < smin;
+    if dosing_soft_accepted && !p.reason {
+        return Expected::DosingSoft;
+    }
+    let height_warned = match s.basis {
+        Basis::Actual => false,
+        Basis::Ideal | Basis::Adjusted => p.height_tenths < 1524,
+        Basis::Lean => p.height_tenths < 1500 || p.height_tenths > 2000,
     };
     // per_weight_thou thousandths of unit_mcg mcg per kg × d tenths of a kg:
     //   per_weight_thou × unit_mcg × d ÷ 10 000 mcg = per_weight_thou × unit_mcg × d × 100 pg.
@@ -385,6 +406,8 @@ fn reference(s: &Spec, p: &Person) -> Expected {
         volumes,
         checkpoints,
         soft_accepted: outside_soft,
+        dosing_soft_accepted,
+        height_warned,
         in_seconds,
     }))
 }
@@ -446,6 +469,11 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
             prop_assert!(e.is_limit());
             prop_assert_eq!(*side, if *below { "below" } else { "above" });
             prop_assert_eq!(*limit, if *below { "minimum" } else { "maximum" });
+            return Ok(());
+        }
+        (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit { .. }))
+        | (Expected::DosingSoft, Err(e @ PlanError::DosingSoftLimit { .. })) => {
+            prop_assert!(e.is_limit());
             return Ok(());
         }
         (Expected::NotPositive, Err(e @ PlanError::Dosing(_)))
@@ -531,11 +559,21 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
     let warnings = render::warnings(&protocol, &plan);
     let warned = |w: &str| warnings.iter().any(|x| x.contains(w));
     prop_assert_eq!(warned("maximum total"), r.capped);
-    prop_assert_eq!(warned("weighed twice"), r.soft_accepted);
+    prop_assert_eq!(plan.dosing_soft_limit.is_some(), r.dosing_soft_accepted);
+    prop_assert_eq!(plan.dosing.height_outside.is_some(), r.height_warned);
+    prop_assert_eq!(
+        warned("weighed twice"),
+        r.soft_accepted || r.dosing_soft_accepted
+    );
+    prop_assert_eq!(warned("the height of"), r.height_warned);
     prop_assert_eq!(warned("0.01 mL"), rounded);
     prop_assert_eq!(
         warnings.len(),
-        usize::from(r.capped) + usize::from(r.soft_accepted) + usize::from(rounded)
+        usize::from(r.capped)
+            + usize::from(r.soft_accepted)
+            + usize::from(r.dosing_soft_accepted)
+            + usize::from(r.height_warned)
+            + usize::from(rounded)
     );
     Ok(())
 }
@@ -579,6 +617,8 @@ fn the_random_cases_reach_every_outcome() {
         let key = match reference(&s, &p) {
             Expected::Hard { .. } => "hard",
             Expected::Soft { .. } => "soft",
+            Expected::DosingHard => "dosing hard",
+            Expected::DosingSoft => "dosing soft",
             Expected::NotPositive => "not positive",
             Expected::TooMany => "too many",
             Expected::ZeroBolus => "zero bolus",
@@ -599,6 +639,12 @@ fn the_random_cases_reach_every_outcome() {
                 if r.dosing_tenths != p.weight_tenths {
                     *seen.entry("dosing weight not actual").or_default() += 1;
                 }
+                if r.dosing_soft_accepted {
+                    *seen.entry("dosing soft accepted").or_default() += 1;
+                }
+                if r.height_warned {
+                    *seen.entry("height warned").or_default() += 1;
+                }
                 "plan"
             }
         };
@@ -617,6 +663,10 @@ fn the_random_cases_reach_every_outcome() {
         ("uneven", n / 5),
         ("soft accepted", n / 50),
         ("dosing weight not actual", n / 20),
+        ("dosing hard", n / 400),
+        ("dosing soft", n / 400),
+        ("dosing soft accepted", n / 400),
+        ("height warned", n / 100),
     ] {
         let got = seen.get(key).copied().unwrap_or(0);
         assert!(
