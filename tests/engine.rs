@@ -239,15 +239,21 @@ fn person(limits: [i128; 4]) -> impl Strategy<Value = Person> {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Expected {
-    Hard { below: bool },
-    Soft { below: bool },
+    Hard {
+        below: bool,
+    },
+    Soft {
+        below: bool,
+    },
     /// A dosing weight (not the actual one) below `hard_min`, or below `soft_min` unreasoned.
     DosingHard,
     DosingSoft,
     NotPositive,
     TooMany,
     ZeroBolus,
-    VolumeTooSmall { bolus: u64 },
+    VolumeTooSmall {
+        bolus: u64,
+    },
     Plan(Box<Reference>),
 }
 
@@ -1958,4 +1964,347 @@ fn terminating_decimals_are_told_apart_past_the_machine_integers_too() {
         BigInt::from(1),
         BigInt::from(u64::MAX)
     )));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feasibility: the gaps `protocols lint` reports are exactly the dosing weights with no plan
+
+mod feasibility {
+    use super::*;
+    use bolus::dosing;
+    use bolus::feasible::{self, End, Finding, Gap, Reason};
+
+    /// A billionth of a kilogram: finer than any weight can be entered.
+    fn hair() -> Num {
+        Num::new(BigInt::from(1), BigInt::from(1_000_000_000))
+    }
+
+    /// Weights to try: the hard limits, every gap's ends and a hair either side of them, and
+    /// every tenth of a kilogram of a stretch of the hard range.
+    fn candidates(p: &Protocol, gaps: &[Gap], start: i128) -> Vec<Num> {
+        let l = &p.limits;
+        let mut out = vec![l.hard_min.value.clone(), l.hard_max.value.clone()];
+        for g in gaps {
+            for e in [&g.from.kg, &g.to.kg] {
+                out.extend([e.clone(), e - hair(), e + hair()]);
+            }
+            if let Reason::WholeIncrementsOnly { every } = &g.reason {
+                let k = (&g.from.kg / every).ceil();
+                for j in 0..3 {
+                    let on = (&k + Num::from_integer(BigInt::from(j))) * every;
+                    out.extend([on.clone(), &on + hair()]);
+                }
+            }
+        }
+        let lo = (&l.hard_min.value * Num::from_integer(BigInt::from(10))).ceil();
+        for t in 0..80 {
+            out.push(
+                (&lo + Num::from_integer(BigInt::from(start + t)))
+                    / Num::from_integer(BigInt::from(10)),
+            );
+        }
+        out.retain(|w| w >= &l.hard_min.value && w <= &l.hard_max.value);
+        out
+    }
+
+    /// At each candidate weight: no plan for lack of increments or for too many boluses exactly
+    /// when the dosing weight lies in a gap.
+    fn gaps_agree(s: &Spec, start: i128, male: bool, height: i128) -> Result<(), TestCaseError> {
+        let protocol = s.protocol();
+        let gaps = feasible::gaps(&protocol);
+        for w in candidates(&protocol, &gaps, start) {
+            let needs = s.basis != Basis::Actual;
+            let patient = Patient {
+                weight: units::kg(w.clone()),
+                height: needs.then(|| units::parse_height(&decimal(height, 1)).unwrap()),
+                sex: needs.then_some(if male { Sex::Male } else { Sex::Female }),
+                soft_limit_reason: Some("weighed twice".into()),
+            };
+            let Ok(d) = dosing::dosing_weight(
+                protocol.weight_basis,
+                &patient.weight,
+                patient.height.as_ref(),
+                patient.sex,
+            ) else {
+                continue;
+            };
+            let in_gap = gaps.iter().any(|g| g.holds(&d.value.value));
+            match plan::compute(&protocol, &patient, &Options::default()) {
+                Ok(_) => prop_assert!(!in_gap, "a plan at {} in a gap {gaps:?}\n{}", w, s.toml()),
+                Err(PlanError::ZeroBolus { .. } | PlanError::TooManyBoluses { .. }) => {
+                    prop_assert!(in_gap, "no plan at {} outside {gaps:?}\n{}", w, s.toml())
+                }
+                // The dosing weight below a limit: refused for the patient, not the protocol.
+                Err(e) => prop_assert!(
+                    matches!(
+                        e,
+                        PlanError::DosingHardLimit { .. } | PlanError::DosingSoftLimit { .. }
+                    ),
+                    "{e}"
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: (cases() / 20).max(50),
+            max_shrink_iters: 500,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn the_gaps_are_exactly_the_weights_without_a_plan(
+            s in spec(),
+            start in 0i128..20_000,
+            male in any::<bool>(),
+            height in 1400i128..=2100,
+        ) {
+            gaps_agree(&s, start, male, height)?;
+        }
+
+        #[test]
+        fn a_scale_weight_lies_within_the_soft_limits_exactly_when_a_tenth_does(
+            min_thou in 10_000i128..=12_000,
+            width in 1i128..=300,
+        ) {
+            let text = format!(
+                "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n\n\
+                 [dose]\nper_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\n\n\
+                 [boluses]\nmin_count = 1\nmax_dose = \"50 mg\"\ninterval = \"10 min\"\n\n\
+                 [weight]\nhard_min = \"1 kg\"\nsoft_min = \"{} kg\"\nsoft_max = \"{} kg\"\nhard_max = \"300 kg\"\n",
+                decimal(min_thou, 3),
+                decimal(min_thou + width, 3)
+            );
+            let p = Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap();
+            // A multiple of 100 thousandths between the two.
+            let brute = (min_thou..=min_thou + width).any(|t| t % 100 == 0);
+            prop_assert_eq!(feasible::has_scale_weight(&p), brute);
+            prop_assert_eq!(
+                feasible::findings(&p).contains(&Finding::NoScaleWeight),
+                !brute
+            );
+        }
+    }
+
+    fn protocol(dose: &str, boluses: &str, weight: &str) -> Protocol {
+        let text = format!(
+            "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n\n\
+             [dose]\n{dose}\n\n[boluses]\ninterval = \"10 min\"\n{boluses}\n\n[weight]\n{weight}\n"
+        );
+        Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const LIMITS: &str =
+        "hard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"";
+
+    fn kg(text: &str) -> Num {
+        units::parse_decimal(text).unwrap()
+    }
+
+    fn end(text: &str, included: bool) -> End {
+        End {
+            kg: kg(text),
+            included,
+        }
+    }
+
+    #[test]
+    fn the_built_in_protocol_has_no_gap() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::findings(&p), []);
+    }
+
+    #[test]
+    fn a_total_too_small_below_a_weight_is_a_gap_open_at_that_weight() {
+        // 0.1 mg/kg, at least 8 boluses of 1 mg: below 80 kg.
+        let p = protocol(
+            "per_weight = \"0.1 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&p),
+            [Gap {
+                from: end("30", true),
+                to: end("80", false),
+                reason: Reason::ZeroBolus
+            }]
+        );
+        // Exactly at the hard maximum: closed there; beyond it: the whole range.
+        let at = protocol(
+            "per_weight = \"0.032 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at)[0].to, end("250", false));
+        let beyond = protocol(
+            "per_weight = \"0.0319 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&beyond)[0].to, end("250", true));
+        // At the hard minimum itself: no gap.
+        let edge = protocol(
+            "per_weight = \"0.2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 6\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&edge), []);
+    }
+
+    #[test]
+    fn a_cap_below_the_fewest_increments_is_a_gap_everywhere_and_one_at_them_is_none() {
+        let below = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"3 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&below),
+            [Gap {
+                from: end("30", true),
+                to: end("250", true),
+                reason: Reason::ZeroBolus
+            }]
+        );
+        let at = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"4 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at), []);
+    }
+
+    #[test]
+    fn too_many_boluses_above_a_weight_is_a_gap_unless_the_cap_keeps_the_total_low() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 4\nmax_dose = \"0.1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&p),
+            [Gap {
+                from: end("50", false),
+                to: end("250", true),
+                reason: Reason::TooManyBoluses
+            }]
+        );
+        // Above 1000 × 0.1 mg ÷ 0.2 mg/kg = 500 kg: beyond the hard maximum, no gap; at it,
+        // none either.
+        for per_weight in ["0.2", "0.4"] {
+            let q = protocol(
+                &format!("per_weight = \"{per_weight} mg/kg\"\nincrement = \"0.01 mg\""),
+                "min_count = 4\nmax_dose = \"0.1 mg\"",
+                "hard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"",
+            );
+            assert_eq!(feasible::gaps(&q), [], "{per_weight}");
+        }
+        // Below the hard minimum: the whole range.
+        let all = protocol(
+            "per_weight = \"20 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 1\nmax_dose = \"0.1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&all)[0].from, end("30", true));
+        for cap in ["100", "100.01"] {
+            let capped = protocol(
+                &format!(
+                    "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"\nmax_total = \"{cap} mg\""
+                ),
+                "min_count = 4\nmax_dose = \"0.1 mg\"",
+                LIMITS,
+            );
+            assert_eq!(
+                feasible::gaps(&capped).len(),
+                usize::from(cap != "100"),
+                "{cap}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_max_dose_equal_to_the_increment_leaves_plans_only_at_whole_increments() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        );
+        let gaps = feasible::gaps(&p);
+        assert_eq!(
+            gaps,
+            [Gap {
+                from: end("30", true),
+                to: end("250", true),
+                reason: Reason::WholeIncrementsOnly { every: kg("0.5") }
+            }]
+        );
+        assert!(!gaps[0].holds(&kg("70.5")));
+        assert!(gaps[0].holds(&kg("70.1")));
+        assert!(!gaps[0].holds(&kg("29.9")));
+        assert!(!gaps[0].holds(&kg("250.5")));
+        // With a cap, only up to where it bites; a cap at or below the hard minimum: no gap.
+        let capped = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"200 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&capped)[0].to, end("100", true));
+        for cap in ["60", "40"] {
+            let all_capped = protocol(
+                &format!(
+                    "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"{cap} mg\""
+                ),
+                "min_count = 1\nmax_dose = \"1 mg\"",
+                LIMITS,
+            );
+            assert_eq!(feasible::gaps(&all_capped), [], "{cap}");
+        }
+        // With max_dose two increments, no such gap.
+        let two = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"2 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&two), []);
+    }
+
+    #[test]
+    fn open_ends_hold_only_what_lies_strictly_inside() {
+        let g = Gap {
+            from: end("50", false),
+            to: end("80", false),
+            reason: Reason::ZeroBolus,
+        };
+        assert!(!g.holds(&kg("50")));
+        assert!(g.holds(&kg("50.000001")));
+        assert!(!g.holds(&kg("80")));
+        assert!(g.holds(&kg("79.999999")));
+        let closed = Gap {
+            from: end("50", true),
+            to: end("80", true),
+            reason: Reason::ZeroBolus,
+        };
+        assert!(closed.holds(&kg("50")) && closed.holds(&kg("80")));
+        assert!(!closed.holds(&kg("49.999999")) && !closed.holds(&kg("80.000001")));
+    }
+
+    #[test]
+    fn lint_findings_put_the_gaps_first_and_the_scale_weights_last() {
+        let p = protocol(
+            "per_weight = \"0.1 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            "hard_min = \"30 kg\"\nsoft_min = \"70.01 kg\"\nsoft_max = \"70.09 kg\"\nhard_max = \"250 kg\"",
+        );
+        let f = feasible::findings(&p);
+        assert_eq!(f.len(), 2);
+        assert!(matches!(f[0], Finding::NoPlan(_)));
+        assert_eq!(f[1], Finding::NoScaleWeight);
+    }
 }
