@@ -2308,3 +2308,493 @@ mod feasibility {
         assert_eq!(f[1], Finding::NoScaleWeight);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The dosing weight held to the weight limits, and the height range of each formula
+
+mod dosing_limits {
+    use super::*;
+    use bolus::dosing::{self, Formula, HeightOutside};
+    use bolus::protocol::WeightBasis;
+
+    fn ideal() -> Protocol {
+        ketamine(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nweight_basis = \"ideal\"",
+            )
+        })
+    }
+
+    fn person(kg: &str, cm: &str, sex: Sex, reason: Option<&str>) -> Patient {
+        Patient {
+            weight: units::parse_weight(kg).unwrap(),
+            height: Some(units::parse_height(cm).unwrap()),
+            sex: Some(sex),
+            soft_limit_reason: reason.map(String::from),
+        }
+    }
+
+    fn cm(text: &str) -> Num {
+        units::parse_decimal(text).unwrap()
+    }
+
+    #[test]
+    fn a_dosing_weight_below_the_hard_minimum_is_refused_as_a_limit() {
+        // 82 kg man at 100 cm: Devine 2.55… kg, so 2.5 kg.
+        let e = plan::compute(
+            &ideal(),
+            &person("82", "100", Sex::Male, Some("sure")),
+            &Options::default(),
+        )
+        .unwrap_err();
+        assert!(e.is_limit());
+        assert_eq!(
+            e,
+            PlanError::DosingHardLimit {
+                basis: WeightBasis::Ideal,
+                dosing: units::parse_weight("2.5").unwrap(),
+                weight: units::parse_weight("82").unwrap(),
+                bound: units::parse_weight("30").unwrap(),
+                protocol: "t".into(),
+            }
+        );
+        assert!(e.to_string().starts_with(
+            "the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard minimum of 30 kg"
+        ));
+    }
+
+    #[test]
+    fn the_hard_and_soft_minimums_hold_for_the_dosing_weight_at_their_edges() {
+        // Devine, female: 45.5 + 2.3 × (h ÷ 2.54 − 60). At 140.97 cm (55.5 in): 35.15, so 35.1;
+        // the hard minimum is 30, the soft minimum 40.
+        let at = |kg: &str, cm: &str, reason: Option<&str>| {
+            plan::compute(
+                &ideal(),
+                &person(kg, cm, Sex::Female, reason),
+                &Options::default(),
+            )
+        };
+        // At 134.62 cm (53 in) Devine gives 29.4 kg, below the hard minimum, reason or not.
+        let e = at("90", "134.62", Some("sure")).unwrap_err();
+        assert!(matches!(e, PlanError::DosingHardLimit { .. }), "{e}");
+        // 40 kg exactly (actual 40 kg, ideal above it): no reason needed.
+        let p = at("40", "170", None).unwrap();
+        assert!(p.dosing_soft_limit.is_none() && p.soft_limit.is_none());
+        // Ideal 35.1 kg: below the soft minimum, refused without a reason, accepted with one.
+        let e = at("90", "140.97", None).unwrap_err();
+        assert!(e.is_limit());
+        assert!(matches!(e, PlanError::DosingSoftLimit { .. }), "{e}");
+        let p = at("90", "140.97", Some("small, weighed twice")).unwrap();
+        assert_eq!(p.dosing.value, units::parse_weight("35.1").unwrap());
+        let s = p.dosing_soft_limit.expect("accepted");
+        assert_eq!(
+            (s.limit, s.value, s.reason.as_str()),
+            (
+                "soft_min",
+                units::parse_weight("40").unwrap(),
+                "small, weighed twice"
+            )
+        );
+        assert!(p.soft_limit.is_none());
+        // A reason with a control character is refused here too.
+        let e = at("90", "140.97", Some("small\u{7}")).unwrap_err();
+        assert!(matches!(e, PlanError::Reason(_)), "{e}");
+    }
+
+    #[test]
+    fn a_dosing_weight_of_exactly_the_hard_minimum_is_planned() {
+        // Female 30 kg, tall: ideal is above 30, so the actual 30 kg is the dosing weight, at the
+        // hard minimum; with a reason for the soft minimum (for both weights).
+        let p = plan::compute(
+            &ideal(),
+            &person("30", "180", Sex::Female, Some("small")),
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(p.dosing.value, units::parse_weight("30").unwrap());
+        assert!(p.soft_limit.is_some() && p.dosing_soft_limit.is_some());
+    }
+
+    #[test]
+    fn an_actual_weight_basis_gives_no_second_soft_limit() {
+        let p = plan::compute(
+            &ketamine(|t| t),
+            &weighing("35", Some("small")),
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(p.soft_limit.is_some());
+        assert!(p.dosing_soft_limit.is_none());
+        assert!(p.dosing.height_outside.is_none());
+    }
+
+    #[test]
+    fn every_limit_refusal_is_a_limit_and_nothing_else_is() {
+        let w = || units::parse_weight("1").unwrap();
+        for (e, limit) in [
+            (
+                PlanError::DosingHardLimit {
+                    basis: WeightBasis::Lean,
+                    dosing: w(),
+                    weight: w(),
+                    bound: w(),
+                    protocol: "t".into(),
+                },
+                true,
+            ),
+            (
+                PlanError::DosingSoftLimit {
+                    basis: WeightBasis::Lean,
+                    dosing: w(),
+                    weight: w(),
+                    bound: w(),
+                    protocol: "t".into(),
+                },
+                true,
+            ),
+            (PlanError::Reason("x".into()), false),
+        ] {
+            assert_eq!(e.is_limit(), limit, "{e}");
+        }
+    }
+
+    #[test]
+    fn each_formula_has_its_height_range_and_warns_just_outside_it() {
+        assert_eq!(Formula::Devine.height_range(), (Some(cm("152.4")), None));
+        assert_eq!(
+            Formula::Janmahasatian.height_range(),
+            (Some(cm("150")), Some(cm("200")))
+        );
+        let out = |f, h: &str| dosing::height_outside(f, &cm(h));
+        assert_eq!(out(Formula::Devine, "152.4"), None);
+        assert_eq!(out(Formula::Devine, "250"), None);
+        assert_eq!(
+            out(Formula::Devine, "152.3"),
+            Some(HeightOutside {
+                formula: Formula::Devine,
+                height: cm("152.3"),
+                below: true,
+                bound: cm("152.4")
+            })
+        );
+        assert_eq!(out(Formula::Janmahasatian, "150"), None);
+        assert_eq!(out(Formula::Janmahasatian, "200"), None);
+        assert_eq!(out(Formula::Janmahasatian, "152"), None);
+        assert_eq!(
+            out(Formula::Janmahasatian, "149.9"),
+            Some(HeightOutside {
+                formula: Formula::Janmahasatian,
+                height: cm("149.9"),
+                below: true,
+                bound: cm("150")
+            })
+        );
+        assert_eq!(
+            out(Formula::Janmahasatian, "200.1"),
+            Some(HeightOutside {
+                formula: Formula::Janmahasatian,
+                height: cm("200.1"),
+                below: false,
+                bound: cm("200")
+            })
+        );
+    }
+
+    #[test]
+    fn the_dosing_weight_names_the_formula_of_its_basis() {
+        let d = |basis, cm: &str| {
+            dosing::dosing_weight(
+                basis,
+                &units::parse_weight("90").unwrap(),
+                Some(&units::parse_height(cm).unwrap()),
+                Some(Sex::Male),
+            )
+            .unwrap()
+            .height_outside
+            .map(|h| h.formula)
+        };
+        assert_eq!(d(WeightBasis::Ideal, "151"), Some(Formula::Devine));
+        assert_eq!(d(WeightBasis::Adjusted, "151"), Some(Formula::Devine));
+        assert_eq!(d(WeightBasis::Lean, "151"), None);
+        assert_eq!(d(WeightBasis::Lean, "149"), Some(Formula::Janmahasatian));
+        assert_eq!(d(WeightBasis::Ideal, "170"), None);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drills draw only patients with a plan, and stop
+
+mod drill_draws {
+    use super::*;
+    use bolus::drill::{self, DrillError, MAX_FAILED_DRAWS};
+
+    #[test]
+    fn draws_the_rounds_asked_each_with_a_plan() {
+        let p = ketamine(|t| t);
+        let patients = drill::draw_patients(&p, 4, 7).unwrap();
+        assert_eq!(patients.len(), 4);
+        for patient in &patients {
+            assert!(plan::compute(&p, patient, &Options::default()).is_ok());
+        }
+    }
+
+    #[test]
+    fn skips_the_patients_without_a_plan_and_keeps_drawing() {
+        // max_dose equal to the increment: a plan only at whole multiples of 0.5 kg, so most
+        // draws fail and a few succeed.
+        let p = ketamine(|t| t.replace("max_dose = \"50 mg\"", "max_dose = \"1 mg\""));
+        let patients = drill::draw_patients(&p, 5, 11).unwrap();
+        assert_eq!(patients.len(), 5);
+        for patient in &patients {
+            assert!(plan::compute(&p, patient, &Options::default()).is_ok());
+        }
+    }
+
+    #[test]
+    fn stops_after_the_most_failed_draws_and_at_once_without_a_scale_weight() {
+        let zero = ketamine(|t| t.replace("per_weight = \"2 mg/kg\"", "per_weight = \"1 mcg/kg\""));
+        match drill::draw_patients(&zero, 1, 1) {
+            Err(DrillError::NoPlan { draws }) => assert_eq!(draws, MAX_FAILED_DRAWS),
+            other => panic!("{other:?}"),
+        }
+        let narrow = ketamine(|t| {
+            t.replace("soft_min = \"40 kg\"", "soft_min = \"70.01 kg\"")
+                .replace("soft_max = \"150 kg\"", "soft_max = \"70.09 kg\"")
+        });
+        assert!(matches!(
+            drill::draw_patients(&narrow, 1, 1),
+            Err(DrillError::NoScaleWeight)
+        ));
+        let mut out = Vec::new();
+        let e = drill::run(&narrow, 1, 1, false, &mut &b""[..], &mut out).unwrap_err();
+        assert!(matches!(e, DrillError::NoScaleWeight));
+        assert!(out.is_empty(), "nothing is asked");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every error of a protocol file
+
+mod every_error {
+    use super::*;
+    use bolus::protocol::error_at_field;
+
+    fn all(text: &str) -> Vec<String> {
+        Protocol::from_toml_all("t.toml", "t", text.as_bytes(), None)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    fn with(edit: impl Fn(String) -> String) -> String {
+        edit(KETAMINE.replace("id = \"ketamine-kap-iv\"", "id = \"t\""))
+    }
+
+    fn at(errors: &[String]) -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| {
+                let mut parts = e.splitn(4, ':');
+                let _ = parts.next();
+                let line = parts.next().unwrap();
+                let column = parts.next().unwrap();
+                let field = e
+                    .split("field `")
+                    .nth(1)
+                    .and_then(|f| f.split('`').next())
+                    .unwrap_or("-");
+                format!("{line}:{column} {field}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reports_each_field_error_in_the_order_of_the_file() {
+        let text = with(|t| {
+            t.replace(
+                "title = \"Ketamine-assisted psychotherapy, IV boluses\"",
+                "title = \" \"",
+            )
+            .replace("per_weight = \"2 mg/kg\"", "per_weight = \"2 mg\"")
+            .replace("min_count = 4 ", "min_count = 1001 ")
+            .replace("max_dose = \"50 mg\"", "max_dose = \"50.5 mg\"")
+            .replace("interval = \"10 min\"", "interval = \"10.5 s\"")
+            .replace("soft_max = \"150 kg\"", "soft_max = \"40 kg\"")
+            .replace("relative_to = \"first\"", "relative_to = \"middle\"")
+            .replace("offset = \"-5 min\"", "offset = \"-0.5 s\"")
+        });
+        let errors = all(&text);
+        assert_eq!(
+            at(&errors)
+                .iter()
+                .map(|a| a.split(' ').nth(1).unwrap())
+                .collect::<Vec<_>>(),
+            [
+                "title",
+                "dose.per_weight",
+                "boluses.min_count",
+                "boluses.max_dose",
+                "boluses.interval",
+                "weight.soft_max",
+                "checkpoints[1].relative_to",
+                "checkpoints[1].offset",
+            ],
+            "{errors:#?}"
+        );
+        // `from_toml` gives the first.
+        let first = Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_err();
+        assert_eq!(first.to_string(), errors[0]);
+    }
+
+    #[test]
+    fn checks_the_bounds_of_each_rule_exactly() {
+        let ok = |edit: &dyn Fn(String) -> String| {
+            let text = with(edit);
+            Protocol::from_toml_all("t.toml", "t", text.as_bytes(), None)
+                .map(|_| ())
+                .map_err(|e| e.iter().map(|e| e.to_string()).collect::<Vec<_>>())
+        };
+        // min_count from 1 to 1000.
+        for (n, good) in [("0", false), ("1", true), ("1000", true), ("1001", false)] {
+            let r = ok(&|t| t.replace("min_count = 4 ", &format!("min_count = {n} ")));
+            assert_eq!(r.is_ok(), good, "{n}: {r:?}");
+        }
+        // hard_min ≤ soft_min < soft_max ≤ hard_max, at equality.
+        assert!(ok(&|t| t.replace("hard_min = \"30 kg\"", "hard_min = \"40 kg\"")).is_ok());
+        assert!(ok(&|t| t.replace("hard_max = \"250 kg\"", "hard_max = \"150 kg\"")).is_ok());
+        let e = ok(&|t| t.replace("soft_max = \"150 kg\"", "soft_max = \"40 kg\"")).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("field `weight.soft_max`"), "{e:?}");
+        let e = ok(&|t| t.replace("soft_min = \"40 kg\"", "soft_min = \"29 kg\"")).unwrap_err();
+        assert!(e[0].contains("field `weight.soft_min`"), "{e:?}");
+        let e = ok(&|t| t.replace("hard_max = \"250 kg\"", "hard_max = \"149 kg\"")).unwrap_err();
+        assert!(e[0].contains("field `weight.hard_max`"), "{e:?}");
+        // Whole multiples, whole seconds.
+        assert!(ok(&|t| t.replace(
+            "increment = \"1 mg\"",
+            "increment = \"1 mg\"\nmax_total = \"200 mg\""
+        ))
+        .is_ok());
+        let e = ok(&|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nmax_total = \"200.5 mg\"",
+            )
+        })
+        .unwrap_err();
+        assert!(
+            e[0].contains(
+                "field `dose.max_total`: expected a whole multiple of the increment 1 mg"
+            ),
+            "{e:?}"
+        );
+        assert!(ok(&|t| t.replace("interval = \"10 min\"", "interval = \"1 s\"")).is_ok());
+        assert!(ok(&|t| t.replace("offset = \"-5 min\"", "offset = \"-1 s\"")).is_ok());
+        // The id: its form first, then the file's name.
+        let e = ok(&|t| t.replace("id = \"t\"", "id = \"T\"")).unwrap_err();
+        assert!(e[0].contains("expected lowercase letters"), "{e:?}");
+        let e = ok(&|t| t.replace("id = \"t\"", "id = \"u\"")).unwrap_err();
+        assert!(
+            e[0].contains("expected the file's name `t`, found `u`"),
+            "{e:?}"
+        );
+        assert_eq!(e.len(), 1);
+        // Another schema stops the checks there.
+        let e = ok(&|t| {
+            t.replace("schema = 1", "schema = 2")
+                .replace("id = \"t\"", "id = \"u\"")
+        })
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("expected schema 1, found 2"), "{e:?}");
+        // A bad basis and a bad dose both.
+        let e = ok(&|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"0 mg\"\nweight_basis = \"tall\"",
+            )
+        })
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].contains("field `dose.weight_basis`"), "{e:?}");
+    }
+
+    #[test]
+    fn reports_the_shape_errors_of_every_table_once() {
+        let text = with(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nrounding = \"down\"",
+            )
+            .replace("max_dose = \"50 mg\"", "")
+            .replace(
+                "soft_max = \"150 kg\"",
+                "soft_max = \"150 kg\"\nsoft_mid = \"90 kg\"",
+            )
+            .replace("action = \"Measure baseline blood pressure\"", "action = 3")
+        });
+        let errors = all(&text);
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(errors.iter().any(|e| e.contains("field `dose.rounding`")));
+        assert!(errors
+            .iter()
+            .any(|e| e.contains("missing field `max_dose`")));
+        assert!(errors.iter().any(|e| e.contains("field `weight.soft_mid`")));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("field `checkpoints.action`")),
+            "{errors:#?}"
+        );
+        // One error found by both readings is given once.
+        let one = all(&with(|t| t.replace("max_dose = \"50 mg\"", "")));
+        assert_eq!(one.len(), 1, "{one:#?}");
+        // The top level too, with the hint for a top-level key put under a table.
+        let top = all(&with(|t| {
+            t.replace("schema = 1\n", "")
+                .replace("[boluses]", "[boluses]\ntitle = \"x\"")
+        }));
+        assert!(
+            top.iter().any(|e| e.contains("missing field `schema`")),
+            "{top:#?}"
+        );
+        assert!(
+            top.iter().any(|e| e.contains("`title` is a top-level key")),
+            "{top:#?}"
+        );
+        // Checkpoints that are not a list of tables.
+        let text = format!(
+            "{}checkpoints = 3\n{}",
+            "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n",
+            "[dose]\nper_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nunknown = 1\n[boluses]\nmin_count = 1\nmax_dose = \"50 mg\"\ninterval = \"10 min\"\n[weight]\nhard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"\n"
+        );
+        let errors = all(&text);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        // Text that is not TOML: its one syntax error.
+        assert_eq!(all("schema = = 1\n[dose\n").len(), 1);
+    }
+
+    #[test]
+    fn places_an_error_at_a_field_of_a_table_or_at_the_start() {
+        let text = with(|t| t);
+        let e = error_at_field("t.toml", &text, "weight.hard_min", "m".into());
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("hard_min"))
+            .unwrap()
+            + 1;
+        assert_eq!((e.line, e.column), (line, 12));
+        assert_eq!(e.field.as_deref(), Some("weight.hard_min"));
+        let top = error_at_field("t.toml", &text, "title", "m".into());
+        assert_eq!(
+            top.line,
+            text.lines().position(|l| l.starts_with("title")).unwrap() + 1
+        );
+        for missing in ["weight.nothing", "title.deeper", "nothing"] {
+            let e = error_at_field("t.toml", &text, missing, "m".into());
+            assert_eq!((e.line, e.column), (1, 1), "{missing}");
+        }
+    }
+}
