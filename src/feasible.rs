@@ -52,8 +52,10 @@ pub struct Gap {
     pub reason: Reason,
 }
 
-/// What `protocols lint` finds beyond the file's own rules.
+/// What `protocols lint` finds beyond the file's own rules. (A few per protocol at most, so the
+/// size of a gap is no concern.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Finding {
     /// No plan in a range of dosing weights within the hard limits.
     NoPlan(Gap),

@@ -119,6 +119,19 @@ pub struct Plan {
     pub in_seconds: bool,
 }
 
+/// A dosing weight below a minimum of the protocol's weight limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DosingLimit {
+    pub basis: WeightBasis,
+    /// The dosing weight.
+    pub dosing: BodyMass,
+    /// The actual weight it was computed from.
+    pub weight: BodyMass,
+    /// The limit it is below.
+    pub bound: BodyMass,
+    pub protocol: String,
+}
+
 /// Why no plan was made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -141,23 +154,11 @@ pub enum PlanError {
         protocol: String,
     },
     /// A dosing weight (ideal, adjusted or lean) below the hard minimum: refused, no override.
-    #[error("the {} body weight of {} (from an actual weight of {}) is below the hard minimum of {} for protocol `{protocol}`; no plan can be made, and hard limits have no override: check the height and the weight", basis.as_str(), units::show_kg(dosing), units::show_kg(weight), units::show_kg(bound))]
-    DosingHardLimit {
-        basis: WeightBasis,
-        dosing: BodyMass,
-        weight: BodyMass,
-        bound: BodyMass,
-        protocol: String,
-    },
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the hard minimum of {} for protocol `{}`; no plan can be made, and hard limits have no override: check the height and the weight", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingHardLimit(Box<DosingLimit>),
     /// A dosing weight below the soft minimum, and no reason stated.
-    #[error("the {} body weight of {} (from an actual weight of {}) is below the soft minimum of {} for protocol `{protocol}`; check the height and the weight, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)", basis.as_str(), units::show_kg(dosing), units::show_kg(weight), units::show_kg(bound))]
-    DosingSoftLimit {
-        basis: WeightBasis,
-        dosing: BodyMass,
-        weight: BodyMass,
-        bound: BodyMass,
-        protocol: String,
-    },
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the soft minimum of {} for protocol `{}`; check the height and the weight, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingSoftLimit(Box<DosingLimit>),
     #[error(transparent)]
     Dosing(#[from] DosingError),
     #[error("the planned total of {total} cannot be split into {count} boluses of at least {increment} each: a bolus would be zero, so no plan is made")]
@@ -186,8 +187,8 @@ impl PlanError {
             self,
             PlanError::HardLimit { .. }
                 | PlanError::SoftLimit { .. }
-                | PlanError::DosingHardLimit { .. }
-                | PlanError::DosingSoftLimit { .. }
+                | PlanError::DosingHardLimit(_)
+                | PlanError::DosingSoftLimit(_)
         )
     }
 }
@@ -249,13 +250,13 @@ fn check_dosing_limits(
     let d = &dosing.value;
     let l = &p.limits;
     if d.value < l.hard_min.value {
-        return Err(PlanError::DosingHardLimit {
+        return Err(PlanError::DosingHardLimit(Box::new(DosingLimit {
             basis: dosing.basis,
             dosing: d.clone(),
             weight: patient.weight.clone(),
             bound: l.hard_min.clone(),
             protocol: p.id.clone(),
-        });
+        })));
     }
     if d.value >= l.soft_min.value {
         return Ok(None);
@@ -265,13 +266,13 @@ fn check_dosing_limits(
         return Err(PlanError::Reason(odd));
     }
     let Some(reason) = reason else {
-        return Err(PlanError::DosingSoftLimit {
+        return Err(PlanError::DosingSoftLimit(Box::new(DosingLimit {
             basis: dosing.basis,
             dosing: d.clone(),
             weight: patient.weight.clone(),
             bound: l.soft_min.clone(),
             protocol: p.id.clone(),
-        });
+        })));
     };
     Ok(Some(SoftLimitAccepted {
         limit: "soft_min",

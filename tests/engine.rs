@@ -477,8 +477,8 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
             prop_assert_eq!(*limit, if *below { "minimum" } else { "maximum" });
             return Ok(());
         }
-        (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit { .. }))
-        | (Expected::DosingSoft, Err(e @ PlanError::DosingSoftLimit { .. })) => {
+        (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit(_)))
+        | (Expected::DosingSoft, Err(e @ PlanError::DosingSoftLimit(_))) => {
             prop_assert!(e.is_limit());
             return Ok(());
         }
@@ -2038,7 +2038,7 @@ mod feasibility {
                 Err(e) => prop_assert!(
                     matches!(
                         e,
-                        PlanError::DosingHardLimit { .. } | PlanError::DosingSoftLimit { .. }
+                        PlanError::DosingHardLimit(_) | PlanError::DosingSoftLimit(_)
                     ),
                     "{e}"
                 ),
@@ -2315,6 +2315,7 @@ mod feasibility {
 mod dosing_limits {
     use super::*;
     use bolus::dosing::{self, Formula, HeightOutside};
+    use bolus::plan::DosingLimit;
     use bolus::protocol::WeightBasis;
 
     fn ideal() -> Protocol {
@@ -2351,13 +2352,13 @@ mod dosing_limits {
         assert!(e.is_limit());
         assert_eq!(
             e,
-            PlanError::DosingHardLimit {
+            PlanError::DosingHardLimit(Box::new(DosingLimit {
                 basis: WeightBasis::Ideal,
                 dosing: units::parse_weight("2.5").unwrap(),
                 weight: units::parse_weight("82").unwrap(),
                 bound: units::parse_weight("30").unwrap(),
                 protocol: "t".into(),
-            }
+            }))
         );
         assert!(e.to_string().starts_with(
             "the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard minimum of 30 kg"
@@ -2377,14 +2378,14 @@ mod dosing_limits {
         };
         // At 134.62 cm (53 in) Devine gives 29.4 kg, below the hard minimum, reason or not.
         let e = at("90", "134.62", Some("sure")).unwrap_err();
-        assert!(matches!(e, PlanError::DosingHardLimit { .. }), "{e}");
+        assert!(matches!(e, PlanError::DosingHardLimit(_)), "{e}");
         // 40 kg exactly (actual 40 kg, ideal above it): no reason needed.
         let p = at("40", "170", None).unwrap();
         assert!(p.dosing_soft_limit.is_none() && p.soft_limit.is_none());
         // Ideal 35.1 kg: below the soft minimum, refused without a reason, accepted with one.
         let e = at("90", "140.97", None).unwrap_err();
         assert!(e.is_limit());
-        assert!(matches!(e, PlanError::DosingSoftLimit { .. }), "{e}");
+        assert!(matches!(e, PlanError::DosingSoftLimit(_)), "{e}");
         let p = at("90", "140.97", Some("small, weighed twice")).unwrap();
         assert_eq!(p.dosing.value, units::parse_weight("35.1").unwrap());
         let s = p.dosing_soft_limit.expect("accepted");
@@ -2434,23 +2435,23 @@ mod dosing_limits {
         let w = || units::parse_weight("1").unwrap();
         for (e, limit) in [
             (
-                PlanError::DosingHardLimit {
+                PlanError::DosingHardLimit(Box::new(DosingLimit {
                     basis: WeightBasis::Lean,
                     dosing: w(),
                     weight: w(),
                     bound: w(),
                     protocol: "t".into(),
-                },
+                })),
                 true,
             ),
             (
-                PlanError::DosingSoftLimit {
+                PlanError::DosingSoftLimit(Box::new(DosingLimit {
                     basis: WeightBasis::Lean,
                     dosing: w(),
                     weight: w(),
                     bound: w(),
                     protocol: "t".into(),
-                },
+                })),
                 true,
             ),
             (PlanError::Reason("x".into()), false),

@@ -378,7 +378,7 @@ fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch
     );
     assert!(err.contains("the lean body weight of 29.5 kg"), "{err}");
     let err = fails(
-        &mut bolus([
+        bolus([
             "check", IDEAL, "--weight", "82", "--height", "100", "--sex", "male", "-",
         ])
         .write_stdin("offset,dose\n0 min,1 mg\n"),
