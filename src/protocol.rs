@@ -52,6 +52,27 @@ pub struct Protocol {
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+    /// Where the protocol came from: built into bolus, or a file.
+    pub source: Source,
+}
+
+/// Where a protocol came from; every plan names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built into bolus (from `protocols/` when it was built).
+    BuiltIn,
+    /// A protocol file, by its path as it was named (given, or found in the protocols directory).
+    File(String),
+}
+
+impl Source {
+    /// `built-in`, or the file's path with control and text-direction characters escaped.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::BuiltIn => "built-in".to_string(),
+            Source::File(path) => crate::units::escape_odd(path),
+        }
+    }
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -661,6 +682,7 @@ fn validate(
         checkpoints: rules,
         unit,
         sha256,
+        source: Source::File(site.file.to_string()),
     })
 }
 

@@ -184,8 +184,11 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = vec![format!(
-        "Protocol {}: {} (SHA-256 {}). Written by bolus {VERSION} as a draft for a physician to verify.",
-        p.id, p.title, p.sha256
+        "Protocol {}: {} (SHA-256 {}; source: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
+        p.id,
+        p.title,
+        p.sha256,
+        super::source_text(p)
     )];
 
     let mut weight = format!(

@@ -64,6 +64,15 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     out
 }
 
+/// Where the protocol came from, in words: `built-in`, or `file PATH` (the path with control
+/// and text-direction characters escaped).
+pub fn source_text(protocol: &Protocol) -> String {
+    match &protocol.source {
+        crate::protocol::Source::BuiltIn => "built-in".to_string(),
+        crate::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
+    }
+}
+
 /// `36 mg` in the protocol's unit.
 pub fn mass(ctx: &Context, m: &units::DrugMass) -> String {
     units::show_mass(m, ctx.protocol.unit)
