@@ -563,10 +563,17 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
     };
     if summary.failed > 0 {
         outcome.code = 1;
-        outcome.stderr.push_str(&format!(
-            "{} of {} rows failed; each carries its error\n",
-            summary.failed, summary.rows
-        ));
+        outcome.stderr.push_str(&if summary.reader_closed {
+            format!(
+                "{} of the {} rows written before the reader closed the output failed; each carries its error\n",
+                summary.failed, summary.rows
+            )
+        } else {
+            format!(
+                "{} of {} rows failed; each carries its error\n",
+                summary.failed, summary.rows
+            )
+        });
     }
     Ok(outcome)
 }

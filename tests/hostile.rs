@@ -1140,22 +1140,14 @@ fn protocol_cases() -> Vec<Case> {
             "./big.toml",
             &["larger than the limit of 1 MiB"],
         ),
-        p(
-            "protocol-dev-zero",
-            "/dev/zero",
-            &["larger than the limit of 1 MiB"],
-        ),
+        p("protocol-dev-zero", "/dev/zero", &["it is a device"]),
         p(
             "protocol-symlink-to-dev-zero",
             "./zero.toml",
-            &["larger than the limit of 1 MiB"],
+            &["it is a device"],
         ),
         p("protocol-directory", "./folder.toml", &["directory"]),
-        p(
-            "protocol-symlink-loop",
-            "./loop-a.toml",
-            &["symbolic links"],
-        ),
+        p("protocol-symlink-loop", "./loop-a.toml", &["loop of links"]),
         p(
             "protocol-missing-file",
             "./nothing-here.toml",
@@ -1433,13 +1425,13 @@ fn protocol_cases() -> Vec<Case> {
             "protocol-show-dev-zero",
             &["protocols", "show", "/dev/zero"],
         )
-        .says(&["larger than the limit"]),
+        .says(&["it is a device"]),
         case(
             "protocol-lint-dev-zero",
             &["protocols", "lint", "/dev/zero"],
         )
         .code(1)
-        .says(&["larger than the limit", "1 of 1"]),
+        .says(&["it is a device", "1 of 1"]),
         case(
             "protocol-lint-deep-and-loop",
             &[
@@ -1451,7 +1443,7 @@ fn protocol_cases() -> Vec<Case> {
             ],
         )
         .code(1)
-        .says(&["recursion", "symbolic links", "directory", "3 of 3"]),
+        .says(&["recursion", "loop of links", "directory", "3 of 3"]),
     ]
 }
 
@@ -1482,7 +1474,7 @@ fn check_cases() -> Vec<Case> {
         c(
             "check-dev-zero-file",
             "/dev/zero",
-            &["larger than the limit of 1 MiB"],
+            &["it is a device", "`-`"],
         ),
         c(
             "check-dev-zero-stdin",
@@ -1491,7 +1483,7 @@ fn check_cases() -> Vec<Case> {
         )
         .stdin_file("/dev/zero"),
         c("check-directory", "./folder.csv", &["directory"]),
-        c("check-symlink-loop", "./loop-a.toml", &["symbolic links"]),
+        c("check-symlink-loop", "./loop-a.toml", &["loop of links"]),
         c("check-missing-file", "./nothing.csv", &["no such file"]),
         c(
             "check-200000-rows",
@@ -1682,7 +1674,7 @@ fn batch_cases() -> Vec<Case> {
         whole("batch-empty-file", "./batch-empty.csv", &["empty"]),
         whole("batch-empty-stdin", "-", &["empty"]).stdin(""),
         whole("batch-directory", "./folder.csv", &["directory"]),
-        whole("batch-symlink-loop", "./loop-a.toml", &["symbolic links"]),
+        whole("batch-symlink-loop", "./loop-a.toml", &["loop of links"]),
         whole("batch-missing-file", "./nothing.csv", &["no such file"]),
         whole(
             "batch-unknown-column",
@@ -1717,9 +1709,8 @@ fn batch_cases() -> Vec<Case> {
         whole(
             "batch-dev-zero-file",
             "/dev/zero",
-            &["line 1", "longer than"],
-        )
-        .timeout(unbounded),
+            &["it is a device", "`-`"],
+        ),
         whole("batch-dev-zero-stdin", "-", &["line 1", "longer than"])
             .stdin_file("/dev/zero")
             .timeout(unbounded),
@@ -1970,14 +1961,24 @@ fn bug_a_long_batch_line_fails_its_row_and_leaves_no_partial_output() {
 #[test]
 fn the_runner_stops_a_hang_at_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
-    // A named pipe with no writer: opening it waits for ever, as `cat` would.
+    // A named pipe that this test holds open for writing and never writes: a plan read from it
+    // as standard input never ends. (A named pipe given by path is refused at once.)
     let made = Command::new("mkfifo")
-        .arg(dir.path().join("fifo.toml"))
+        .arg(dir.path().join("fifo.csv"))
         .status()
         .unwrap();
     assert!(made.success());
-    let c = case("runner-hang", &["plan", "./fifo.toml", "--weight", "70"])
-        .timeout(Duration::from_millis(500));
+    let _writer = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.path().join("fifo.csv"))
+        .unwrap();
+    let c = case(
+        "runner-hang",
+        &["check", "ketamine-kap-iv", "--weight", "70", "-"],
+    )
+    .stdin_file("fifo.csv")
+    .timeout(Duration::from_millis(500));
     let started = Instant::now();
     let r = run(dir.path(), &c);
     assert!(r.timed_out, "a run blocked on a FIFO was not stopped");
