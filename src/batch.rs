@@ -222,7 +222,7 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
             Sex::parse(s).ok_or_else(|| {
                 format!(
                     "invalid sex: {}; expected `female` or `male`",
-                    crate::units::quote(&s)
+                    crate::units::quote(s)
                 )
             })
         })

@@ -425,7 +425,7 @@ pub fn parse_clock(text: &str) -> Result<Clock, String> {
     let bad = || {
         format!(
             "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
-            crate::units::quote(&text)
+            crate::units::quote(text)
         )
     };
     if !ok {
@@ -459,7 +459,7 @@ pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
     if s > 59 {
         return Err(format!(
             "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
-            crate::units::quote(&text)
+            crate::units::quote(text)
         ));
     }
     Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))

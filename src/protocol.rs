@@ -463,7 +463,7 @@ fn validate(
             "id",
             format!(
                 "expected lowercase letters, digits and `-`, found {}",
-                crate::units::quote(&id_text)
+                crate::units::quote(id_text)
             ),
         ));
     }
@@ -474,7 +474,7 @@ fn validate(
             format!(
                 "expected the file's name {}, found {}; the id and the file name must agree",
                 crate::units::quote(stem),
-                crate::units::quote(&id_text)
+                crate::units::quote(id_text)
             ),
         ));
     }
@@ -535,7 +535,7 @@ fn validate(
                     "dose.weight_basis",
                     format!(
                         "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
-                        crate::units::quote(&other)
+                        crate::units::quote(other)
                     ),
                 ))
             }
@@ -635,7 +635,7 @@ fn validate(
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
                         "expected `first` or `last`, found {}",
-                        crate::units::quote(&other)
+                        crate::units::quote(other)
                     ),
                 ))
             }

@@ -21,7 +21,7 @@ pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
         if !known.contains(&n.as_str()) {
             return Err(format!(
                 "unknown column {}; known columns: {}",
-                crate::units::quote(&n),
+                crate::units::quote(n),
                 known.join(", ")
             ));
         }
