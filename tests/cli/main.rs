@@ -9,6 +9,7 @@ mod dosing_weight;
 mod environment;
 mod formats;
 mod ismp;
+mod output_file;
 mod pipes;
 mod plans;
 mod protocol_files;
