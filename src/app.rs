@@ -570,7 +570,7 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         outcome.code = 1;
         outcome.stderr.push_str(&if summary.reader_closed {
             format!(
-                "{} of the {} rows written before the reader closed the output failed; each carries its error\n",
+                "{} of the {} rows read before the reader closed the output failed; each carries its error\n",
                 summary.failed, summary.rows
             )
         } else {

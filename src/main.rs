@@ -11,7 +11,31 @@ fn main() -> ExitCode {
     if std::env::var_os("BOLUS_PROTOCOLS").is_some_and(|v| v.is_empty()) {
         std::env::remove_var("BOLUS_PROTOCOLS");
     }
-    let cli = bolus::cli::Cli::parse();
+    let cli = match bolus::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to standard output through the same writer as any output, so that
+        // a descriptor that cannot be written is an error here too; usage errors go to standard
+        // error as clap writes them.
+        Err(e) if !e.use_stderr() => {
+            let rendered = e.render();
+            let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            return match write_stdout(&text) {
+                Ok(()) => ExitCode::from(e.exit_code() as u8),
+                Err(err) => {
+                    write_stderr(&format!(
+                        "error: cannot write the output: {}\n",
+                        bolus::app::stdout_reason(&err)
+                    ));
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Err(e) => e.exit(),
+    };
     match bolus::app::run(cli) {
         Ok(outcome) => {
             write_stderr(&outcome.stderr);
