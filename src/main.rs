@@ -34,7 +34,10 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Err(e) => e.exit(),
+        Err(e) => {
+            write_stderr(&clap_message(&e));
+            return ExitCode::from(e.exit_code() as u8);
+        }
     };
     match bolus::app::run(cli) {
         Ok(outcome) => {
@@ -56,6 +59,27 @@ fn main() -> ExitCode {
             write_stderr(&message);
             ExitCode::from(failure.code())
         }
+    }
+}
+
+/// clap's message for a command line it refuses, made safe: the command line is parsed again
+/// with every argument escaped and cut at 40 characters, so that clap repeats those (a newline
+/// in an argument cannot start a line of its own, and a long one cannot flood the terminal).
+fn clap_message(e: &clap::Error) -> String {
+    let safe: Vec<String> = std::env::args_os()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = a.to_string_lossy();
+            if i == 0 {
+                return a.into_owned();
+            }
+            let q = bolus::units::quote(&a);
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    match bolus::cli::Cli::try_parse_from(safe) {
+        Err(again) if again.kind() == e.kind() => again.render().to_string(),
+        _ => e.render().to_string(),
     }
 }
 

@@ -2261,6 +2261,41 @@ fn edge_cases() -> Vec<Case> {
         )
         .code(1)
         .says(&["\\u{60}", "1 of 2 rows failed"]),
+        // clap's own messages (its layout has several lines) repeat arguments escaped and cut.
+        case("clap-format-newline-100k", &[])
+            .raw_args(
+                [
+                    "plan",
+                    "ketamine-kap-iv",
+                    "--weight",
+                    "82",
+                    "--format",
+                    &format!("x\n{}", "a".repeat(100_000)),
+                ]
+                .iter()
+                .map(OsString::from)
+                .collect(),
+            )
+            .says(&["invalid value 'x\\u{a}aaa", "…'"]),
+        case(
+            "clap-unexpected-argument-escape",
+            &[
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--bogus\u{1b}[2J\u{202e}",
+            ],
+        )
+        .says(&["unexpected argument '--bogus\\u{1b}[2J\\u{202e}'"]),
+        case("clap-rounds-value-100k", &[])
+            .raw_args(
+                ["drill", "ketamine-kap-iv", "--rounds", &"9".repeat(100_000)]
+                    .iter()
+                    .map(OsString::from)
+                    .collect(),
+            )
+            .says(&["invalid value", "…"]),
         case(
             "protocols-list-odd-file-names",
             &["--protocols", "./clinic-odd-names", "protocols", "list"],
