@@ -53,8 +53,8 @@ pub fn describe_kind(t: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Why a path that is not a regular file is refused: `it is a named pipe (FIFO), not a regular
-/// file; read standard input with `-``.
+/// Why a path that is not a regular file is refused, such as "it is a named pipe (FIFO), not a
+/// plan (a regular file); `-` reads standard input".
 fn not_regular(t: std::fs::FileType, what: &str) -> String {
     use std::os::unix::fs::FileTypeExt;
     let mut reason = format!("it is {}, not a {what} (a regular file)", describe_kind(t));
