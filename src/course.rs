@@ -331,8 +331,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b[i].is_ascii_digit());
     let bad = |why: &str| {
         format!(
-            "`{}` {why}; write the date as YYYY-MM-DD, such as `2026-12-01`",
-            text.escape_debug()
+            "{} {why}; write the date as YYYY-MM-DD, such as `2026-12-01`",
+            units::quote(text)
         )
     };
     if !(b.len() == 10
@@ -358,8 +358,8 @@ pub fn parse_every(text: &str) -> Result<i64, String> {
     let days = whole_days(&d);
     if days > crate::protocol::MAX_SPAN_DAYS {
         return Err(format!(
-            "`{}` is more than {} days",
-            text.escape_debug(),
+            "{} is more than {} days",
+            units::quote(text),
             crate::protocol::MAX_SPAN_DAYS
         ));
     }

@@ -58,6 +58,27 @@ pub struct Protocol {
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+    /// Where the protocol came from: built into bolus, or a file.
+    pub source: Source,
+}
+
+/// Where a protocol came from; every plan names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built into bolus (from `protocols/` when it was built).
+    BuiltIn,
+    /// A protocol file, by its path as it was named (given, or found in the protocols directory).
+    File(String),
+}
+
+impl Source {
+    /// `built-in`, or the file's path with control and text-direction characters escaped.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::BuiltIn => "built-in".to_string(),
+            Source::File(path) => crate::units::escape_odd(path),
+        }
+    }
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -172,7 +193,7 @@ impl Anchor {
 
 /// A protocol that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field {}: ", crate::units::quote(f))).unwrap_or_default())]
 pub struct ProtocolError {
     /// The file as the user named it, or `built-in NAME`.
     pub file: String,
@@ -668,12 +689,20 @@ fn validate(
             &id,
             "id",
             format!(
-                "expected lowercase letters, digits and `-`, found `{}`",
-                id_text.escape_debug()
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::units::quote(id_text)
             ),
         ));
     } else if id_text != stem {
-        errs.0.push(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
+        errs.0.push(site.field(
+            &id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::units::quote(stem),
+                crate::units::quote(id_text)
+            ),
+        ));
     }
     let title = errs.take(site.text(&title, "title"));
     let drug = errs.take(site.text(&drug, "drug"));
@@ -716,9 +745,9 @@ fn validate(
                         m,
                         "dose.max_total",
                         format!(
-                            "expected a whole multiple of the increment {}, found `{}`",
+                            "expected a whole multiple of the increment {}, found {}",
                             shown_step(step),
-                            m.get_ref().0
+                            crate::units::quote(&m.get_ref().0)
                         ),
                     ));
                 }
@@ -739,8 +768,8 @@ fn validate(
                     b,
                     "dose.weight_basis",
                     format!(
-                        "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
-                        other.escape_debug()
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 WeightBasis::Actual
@@ -769,9 +798,9 @@ fn validate(
                 &max_dose,
                 "boluses.max_dose",
                 format!(
-                    "expected a whole multiple of the increment {}, found `{}`",
+                    "expected a whole multiple of the increment {}, found {}",
                     shown_step(step),
-                    max_dose.get_ref().0
+                    crate::units::quote(&max_dose.get_ref().0)
                 ),
             ));
         }
@@ -783,8 +812,8 @@ fn validate(
             &interval,
             "boluses.interval",
             format!(
-                "expected a whole number of seconds, found `{}`",
-                interval.get_ref().0
+                "expected a whole number of seconds, found {}",
+                crate::units::quote(&interval.get_ref().0)
             ),
         ));
     }
@@ -840,8 +869,8 @@ fn validate(
         };
         if !ok {
             errs.0.push(site.field(at, field, format!(
-                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
-                at.get_ref().0
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found {}",
+                crate::units::quote(&at.get_ref().0)
             )));
         }
     }
@@ -862,8 +891,8 @@ fn validate(
                     relative_to,
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
-                        "expected `first` or `last`, found `{}`",
-                        other.escape_debug()
+                        "expected `first` or `last`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 None
@@ -882,8 +911,8 @@ fn validate(
                 offset,
                 &field,
                 format!(
-                    "expected a whole number of seconds, found `{}`",
-                    offset.get_ref().0
+                    "expected a whole number of seconds, found {}",
+                    crate::units::quote(&offset.get_ref().0)
                 ),
             ));
         }
@@ -934,6 +963,7 @@ fn validate(
         aftercare,
         unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
+        source: Source::File(site.file.to_string()),
     })
 }
 
@@ -974,8 +1004,8 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
                     &max_span,
                     "course.max_span",
                     format!(
-                        "expected at most {MAX_SPAN_DAYS} d, found `{}`",
-                        max_span.get_ref().0
+                        "expected at most {MAX_SPAN_DAYS} d, found {}",
+                        crate::units::quote(&max_span.get_ref().0)
                     ),
                 ));
                 None
@@ -992,9 +1022,9 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
             &min_gap,
             "course.min_gap",
             format!(
-                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found `{}`: {} gaps of it take {} d",
+                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found {}: {} gaps of it take {} d",
                 units::format_decimal(&units::days_of(&span)),
-                min_gap.get_ref().0,
+                crate::units::quote(&min_gap.get_ref().0),
                 n - 1,
                 units::format_decimal(&(needed / int(86_400)))
             ),
@@ -1022,8 +1052,8 @@ fn clock_duration(
             value,
             field,
             format!(
-                "expected a whole number of minutes (instructions are clock times), found `{}`",
-                value.get_ref().0
+                "expected a whole number of minutes (instructions are clock times), found {}",
+                crate::units::quote(&value.get_ref().0)
             ),
         ));
     }
@@ -1032,8 +1062,8 @@ fn clock_duration(
             value,
             field,
             format!(
-                "expected at most {max_hours} h, found `{}`",
-                value.get_ref().0
+                "expected at most {max_hours} h, found {}",
+                crate::units::quote(&value.get_ref().0)
             ),
         ));
     }
@@ -1076,9 +1106,9 @@ fn validate_preparation(
                     l,
                     "preparation.clear_liquids_until",
                     format!(
-                        "expected at most `no_food` ({}): clear liquids stop no earlier than food does, found `{}`",
+                        "expected at most `no_food` ({}): clear liquids stop no earlier than food does, found {}",
                         units::show_time(&fast),
-                        l.get_ref().0
+                        crate::units::quote(&l.get_ref().0)
                     ),
                 ));
                 return None;
@@ -1111,9 +1141,9 @@ fn validate_aftercare(site: &Site, wire: WireAftercare, errs: &mut Errors) -> Op
                     v,
                     field,
                     format!(
-                        "expected {} or `{REST_OF_DAY}`, found `{}`",
+                        "expected {} or `{REST_OF_DAY}`, found {}",
                         Kind::Time.describe(),
-                        text.escape_debug()
+                        crate::units::quote(text)
                     ),
                 ));
             }

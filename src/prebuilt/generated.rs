@@ -1,6 +1,6 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
 #[allow(unused_imports)]
-use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, Preparation, Protocol, Restriction, WeightBasis, WeightLimits};
+use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, Preparation, Protocol, Restriction, Source, WeightBasis, WeightLimits};
 use crate::units::{frac, BodyMass, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
@@ -27,6 +27,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
             unit: MassUnit::Mg,
             sha256: "ff43cc3d83e6a23154c4b1a0ad6465e5a8c71eb752f5379af9492db3cdf8eee7".to_string(),
+            source: Source::BuiltIn,
         }),
         _ => None,
     }

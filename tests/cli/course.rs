@@ -545,6 +545,9 @@ fn the_calendar_stamp_comes_from_source_date_epoch_and_a_bad_one_is_refused() {
     let text = ok(course(&["--start", "10:00", "--format", "ics"]).env_remove("SOURCE_DATE_EPOCH"));
     let stamp = prop(&parse(&text)[0], "DTSTAMP");
     assert!(stamp.len() == 16 && stamp.ends_with('Z'), "{stamp}");
+    // Set but empty, it counts as unset.
+    let text = ok(course(&["--start", "10:00", "--format", "ics"]).env("SOURCE_DATE_EPOCH", ""));
+    assert!(prop(&parse(&text)[0], "DTSTAMP").ends_with('Z'));
     // Other formats do not read it.
     ok(course(&[]).env("SOURCE_DATE_EPOCH", "garbage"));
 }
