@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::units::{
-    self, int, BodyMass, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num, Parse,
+    self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num,
+    Parse,
 };
 
 /// The one schema version this build reads.
@@ -27,7 +28,12 @@ pub struct Protocol {
     pub id: String,
     pub title: String,
     pub drug: String,
+    /// The drug's code in a terminology (`code` in the file), for FHIR.
+    pub code: Option<MedicationCode>,
+    /// The route as the file writes it (`IV`).
     pub route: String,
+    /// The route's SNOMED CT code: every route a protocol may name has one.
+    pub route_code: RouteCode,
     pub summary: String,
     pub references: Vec<String>,
     /// Drug mass per kilogram of dosing weight.
@@ -44,6 +50,8 @@ pub struct Protocol {
     pub max_dose: DrugMass,
     /// The time from one bolus to the next.
     pub interval: Duration,
+    /// The presentations a plan may be computed for (`concentrations`); empty: any.
+    pub concentrations: Vec<Concentration>,
     pub limits: WeightLimits,
     /// Items printed as tick boxes; the tool decides nothing from them.
     pub checklist: Vec<String>,
@@ -52,6 +60,152 @@ pub struct Protocol {
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+}
+
+/// A drug's code in a terminology, such as RxNorm: what FHIR's `Coding` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MedicationCode {
+    /// The code system's URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`.
+    pub system: String,
+    pub code: String,
+    pub display: String,
+}
+
+/// A route of administration's SNOMED CT code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteCode {
+    pub code: &'static str,
+    pub display: &'static str,
+}
+
+/// The routes a protocol may name, each with the words that name it (compared without regard to
+/// case) and its SNOMED CT code (the "Route of administration value" hierarchy, the codes of
+/// FHIR's `route-codes` value set). A protocol naming another route is refused: a FHIR order
+/// carries the route coded.
+pub const ROUTES: &[(&[&str], RouteCode)] = &[
+    (
+        &["IV", "intravenous"],
+        RouteCode {
+            code: "47625008",
+            display: "Intravenous route",
+        },
+    ),
+    (
+        &["IM", "intramuscular"],
+        RouteCode {
+            code: "78421000",
+            display: "Intramuscular route",
+        },
+    ),
+    (
+        &["SC", "SQ", "subcut", "subcutaneous"],
+        RouteCode {
+            code: "34206005",
+            display: "Subcutaneous route",
+        },
+    ),
+    (
+        &["PO", "oral", "by mouth"],
+        RouteCode {
+            code: "26643006",
+            display: "Oral route",
+        },
+    ),
+    (
+        &["SL", "sublingual"],
+        RouteCode {
+            code: "37839007",
+            display: "Sublingual route",
+        },
+    ),
+    (
+        &["buccal"],
+        RouteCode {
+            code: "54471007",
+            display: "Buccal route",
+        },
+    ),
+    (
+        &["IN", "intranasal", "nasal"],
+        RouteCode {
+            code: "46713006",
+            display: "Nasal route",
+        },
+    ),
+    (
+        &["PR", "rectal"],
+        RouteCode {
+            code: "37161004",
+            display: "Per rectum",
+        },
+    ),
+    (
+        &["transdermal"],
+        RouteCode {
+            code: "45890007",
+            display: "Transdermal route",
+        },
+    ),
+    (
+        &["topical"],
+        RouteCode {
+            code: "6064005",
+            display: "Topical route",
+        },
+    ),
+    (
+        &["intrathecal"],
+        RouteCode {
+            code: "72607000",
+            display: "Intrathecal route",
+        },
+    ),
+    (
+        &["intra-arterial"],
+        RouteCode {
+            code: "58100008",
+            display: "Intra-arterial route",
+        },
+    ),
+    (
+        &["intradermal"],
+        RouteCode {
+            code: "372464004",
+            display: "Intradermal route",
+        },
+    ),
+];
+
+/// The SNOMED CT code of a route as a protocol names it (`IV`, `intravenous`), if it is one of
+/// [`ROUTES`].
+pub fn route_code(route: &str) -> Option<RouteCode> {
+    let route = route.trim();
+    ROUTES
+        .iter()
+        .find(|(names, _)| names.iter().any(|n| n.eq_ignore_ascii_case(route)))
+        .map(|(_, code)| *code)
+}
+
+/// The words [`ROUTES`] accepts, for a message: `IV, intravenous, IM, …`.
+pub fn route_names() -> String {
+    ROUTES
+        .iter()
+        .flat_map(|(names, _)| names.iter().copied())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a text is an absolute URI as FHIR's `uri` holds it: a scheme, `:`, and more, with no
+/// space or control character.
+pub fn is_absolute_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && !rest.is_empty()
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -179,10 +333,12 @@ struct Wire {
     id: Spanned<String>,
     title: Spanned<String>,
     drug: Spanned<String>,
+    code: Option<WireCode>,
     route: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
     references: Vec<Spanned<String>>,
+    concentrations: Option<Spanned<Vec<Spanned<QtyText>>>>,
     #[serde(default)]
     checklist: Vec<Spanned<String>>,
     dose: WireDose,
@@ -190,6 +346,14 @@ struct Wire {
     weight: WireWeight,
     #[serde(default)]
     checkpoints: Vec<WireCheckpoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCode {
+    system: Spanned<String>,
+    code: Spanned<String>,
+    display: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -376,7 +540,7 @@ impl Protocol {
             } else {
                 site.key_at(span.start)
             };
-            let top_level = ["schema", "id", "title", "drug", "route", "summary", "references", "checklist"];
+            let top_level = ["schema", "id", "title", "drug", "code", "route", "summary", "references", "concentrations", "checklist"];
             if let Some(f) = &field {
                 let last = f.rsplit('.').next().unwrap_or(f);
                 if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field") {
@@ -414,9 +578,11 @@ fn validate(
         id,
         title,
         drug,
+        code,
         route,
         summary,
         references,
+        concentrations,
         checklist,
         dose,
         boluses,
@@ -450,7 +616,60 @@ fn validate(
     }
     let title = site.text(&title, "title")?;
     let drug = site.text(&drug, "drug")?;
-    let route = site.text(&route, "route")?;
+    let code = match code {
+        None => None,
+        Some(WireCode {
+            system,
+            code,
+            display,
+        }) => {
+            if !is_absolute_uri(system.get_ref()) {
+                return Err(site.field(
+                    &system,
+                    "code.system",
+                    format!(
+                        "expected the code system's absolute URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`, found `{}`",
+                        system.get_ref().escape_debug()
+                    ),
+                ));
+            }
+            let c = code.get_ref();
+            // FHIR's `code`: no space at either end, no two in a row, no other white space.
+            if c.is_empty()
+                || c.trim() != c
+                || c.contains("  ")
+                || c.chars()
+                    .any(|ch| ch.is_control() || (ch.is_whitespace() && ch != ' '))
+            {
+                return Err(site.field(
+                    &code,
+                    "code.code",
+                    format!(
+                        "expected a code such as `6130`, with no space at either end and no two spaces in a row, found `{}`",
+                        c.escape_debug()
+                    ),
+                ));
+            }
+            Some(MedicationCode {
+                system: system.get_ref().clone(),
+                code: c.clone(),
+                display: site.text(&display, "code.display")?,
+            })
+        }
+    };
+    let route_text = site.text(&route, "route")?;
+    let Some(route_coded) = route_code(&route_text) else {
+        return Err(site.field(
+            &route,
+            "route",
+            format!(
+                "expected a route with a SNOMED CT code ({}), found `{}`",
+                route_names(),
+                route_text.escape_debug()
+            ),
+        ));
+    };
+    let route = route_text;
     let summary = site.text(&summary, "summary")?;
     let references = references
         .iter()
@@ -460,6 +679,36 @@ fn validate(
         .iter()
         .map(|c| site.text(c, "checklist"))
         .collect::<Result<_, _>>()?;
+    let concentrations = match &concentrations {
+        None => Vec::new(),
+        Some(list) if list.get_ref().is_empty() => {
+            return Err(site.field(
+                list,
+                "concentrations",
+                "expected at least one concentration, such as `[\"10 mg/mL\"]`; leave the field out to allow any".into(),
+            ))
+        }
+        Some(list) => {
+            let mut out: Vec<Concentration> = Vec::new();
+            for item in list.get_ref() {
+                let c: Concentration =
+                    site.quantity(item, "concentrations", Kind::Concentration)?;
+                if let Some(same) = out.iter().find(|o| o.value == c.value) {
+                    return Err(site.field(
+                        item,
+                        "concentrations",
+                        format!(
+                            "expected each concentration once, found `{}` again (the same as {})",
+                            item.get_ref().0,
+                            units::show_concentration(same)
+                        ),
+                    ));
+                }
+                out.push(c);
+            }
+            out
+        }
+    };
 
     let WireDose {
         per_weight,
@@ -641,7 +890,9 @@ fn validate(
         id: id_text.clone(),
         title,
         drug,
+        code,
         route,
+        route_code: route_coded,
         summary,
         references,
         per_weight: per_weight_q,
@@ -651,6 +902,7 @@ fn validate(
         min_count: count as u64,
         max_dose: max_dose_q,
         interval: interval_q,
+        concentrations,
         limits: WeightLimits {
             hard_min: hmin,
             hard_max: hmax,

@@ -338,7 +338,7 @@ fn route_iv_is_coded_in_snomed_ct_and_an_unknown_route_is_text_only() {
     let doc = Case::new(&p, "73.3").json();
     let route = &dosages(&doc)[0]["route"];
     assert_eq!(route["text"], "intranasal");
-    assert!(route.get("coding").is_none(), "{route}");
+    assert_eq!(route["coding"][0]["code"], "46713006");
 }
 
 #[test]
@@ -388,9 +388,9 @@ fn notes_give_the_protocol_its_sha256_and_the_checkpoints() {
     assert!(notes[0].contains(&p.title));
     assert!(notes[0].contains(&p.sha256));
     assert!(
-        notes
-            .iter()
-            .any(|n| n.contains("\n- 13:55, 5 min before the first bolus: Measure baseline")),
+        notes.iter().any(|n| n.contains(
+            "\n- 13:55, 5 min before the first bolus: Measure blood pressure before dosing"
+        )),
         "{notes:?}"
     );
 }

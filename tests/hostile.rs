@@ -367,7 +367,7 @@ fn write_files(dir: &Path) {
             "title" => "title = \"Ketamine-assisted psychotherapy, IV boluses\"".to_string(),
             "drug" => "drug = \"ketamine\"".to_string(),
             "summary" => "summary = \"2 mg/kg".to_string(),
-            "action" => "action = \"Measure baseline blood pressure\"".to_string(),
+            "action" => "action = \"Measure blood pressure before dosing\"".to_string(),
             "checklist" => "\"ASA physical status 1 or 2\"".to_string(),
             "references" => "references = [\"Ketamine".to_string(),
             other => panic!("{other}"),
@@ -378,7 +378,10 @@ fn write_files(dir: &Path) {
             "references" => format!("references = [\"{value}Ketamine"),
             f => format!("{f} = \"{value}\""),
         };
-        protocol(name, |t| t.replacen(&old, &new, 1))
+        protocol(name, |t| {
+            assert!(t.contains(&old), "the built-in protocol has `{old}`");
+            t.replacen(&old, &new, 1)
+        })
     };
     put(
         dir,
@@ -416,6 +419,49 @@ fn write_files(dir: &Path) {
         text("nul-title", "title", "\\u0000Ketamine"),
     );
     put(dir, "empty-title.toml", text("empty-title", "title", "   "));
+    // The optional fields: the concentrations allowed, the medication code, the route.
+    let field = |name: &str, old: &str, new: &str| {
+        protocol(name, |t| {
+            assert!(t.contains(old), "the built-in protocol has `{old}`");
+            t.replacen(old, new, 1)
+        })
+    };
+    let conc = "concentrations = [\"10 mg/mL\", \"50 mg/mL\", \"100 mg/mL\"]";
+    for (name, list) in [
+        ("conc-duplicate", "[\"10 mg/mL\", \"10000 mcg/mL\"]"),
+        ("conc-empty", "[]"),
+        ("conc-mass", "[\"10 mg\"]"),
+        ("conc-bare-number", "[10]"),
+        ("conc-zero", "[\"0 mg/mL\"]"),
+        ("conc-rlo", "[\"10 mg/mL\u{202E}\"]"),
+    ] {
+        put(
+            dir,
+            &format!("{name}.toml"),
+            field(name, conc, &format!("concentrations = {list}")),
+        );
+    }
+    let code = "code = { system = \"http://www.nlm.nih.gov/research/umls/rxnorm\", code = \"6130\", display = \"ketamine\" }";
+    for (name, new) in [
+        ("code-no-scheme", "code = { system = \"rxnorm\", code = \"6130\", display = \"ketamine\" }"),
+        ("code-space-in-system", "code = { system = \"http://x.org/a b\", code = \"6130\", display = \"ketamine\" }"),
+        ("code-padded", "code = { system = \"http://x.org\", code = \" 6130\", display = \"ketamine\" }"),
+        ("code-tab", "code = { system = \"http://x.org\", code = \"61\t30\", display = \"ketamine\" }"),
+        ("code-no-display", "code = { system = \"http://x.org\", code = \"6130\" }"),
+        ("code-unknown-key", "code = { system = \"http://x.org\", code = \"6130\", display = \"k\", version = \"1\" }"),
+        ("code-empty-display", "code = { system = \"http://x.org\", code = \"6130\", display = \" \" }"),
+    ] {
+        put(dir, &format!("{name}.toml"), field(name, code, new));
+    }
+    put(
+        dir,
+        "route-unknown.toml",
+        field(
+            "route-unknown",
+            "route = \"IV\"",
+            "route = \"into the vein\"",
+        ),
+    );
     put(
         dir,
         "rlo-id.toml",
@@ -1119,11 +1165,38 @@ fn concentration_cases() -> Vec<Case> {
             "\u{661}\u{660} mg/mL",
             &["0 to 9"],
         ),
+        // The built-in protocol allows its presentations only.
         c(
-            "concentration-too-strong",
-            "999999999 mg/mL",
-            &["0.01 mL", "more dilute"],
+            "concentration-not-a-presentation",
+            "1000 mg/mL",
+            &[
+                "1000 mg/mL is not one protocol `ketamine-kap-iv` allows",
+                "10 mg/mL, 50 mg/mL, 100 mg/mL",
+            ],
         ),
+        c(
+            "concentration-not-a-presentation-in-mcg",
+            "10001 mcg/mL",
+            &["10.001 mg/mL is not one", "10 mg/mL, 50 mg/mL, 100 mg/mL"],
+        ),
+        // A protocol without a list allows any concentration, down to what a syringe measures.
+        case(
+            "concentration-too-strong",
+            &[
+                "--protocols",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/any-concentration"
+                ),
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--concentration",
+                "999999999 mg/mL",
+            ],
+        )
+        .says(&["0.01 mL", "more dilute"]),
     ]
 }
 
@@ -1135,6 +1208,89 @@ fn protocol_cases() -> Vec<Case> {
         p(name, file, &["invalid protocol", file]).says(says)
     };
     vec![
+        invalid(
+            "protocol-concentrations-duplicate",
+            "./conc-duplicate.toml",
+            &[
+                "field `concentrations`",
+                "`10000 mcg/mL` again",
+                "the same as 10 mg/mL",
+            ],
+        ),
+        invalid(
+            "protocol-concentrations-empty",
+            "./conc-empty.toml",
+            &[
+                "field `concentrations`",
+                "at least one",
+                "leave the field out",
+            ],
+        ),
+        invalid(
+            "protocol-concentrations-a-mass",
+            "./conc-mass.toml",
+            &["field `concentrations`", "a concentration"],
+        ),
+        invalid(
+            "protocol-concentrations-bare-number",
+            "./conc-bare-number.toml",
+            &["concentrations", "a bare number has no unit"],
+        ),
+        invalid(
+            "protocol-concentrations-zero",
+            "./conc-zero.toml",
+            &["field `concentrations`", "zero"],
+        ),
+        invalid(
+            "protocol-concentrations-rlo",
+            "./conc-rlo.toml",
+            &["field `concentrations`", "U+202E"],
+        ),
+        invalid(
+            "protocol-code-system-without-scheme",
+            "./code-no-scheme.toml",
+            &["field `code.system`", "absolute URI", "`rxnorm`"],
+        ),
+        invalid(
+            "protocol-code-system-with-a-space",
+            "./code-space-in-system.toml",
+            &["field `code.system`", "absolute URI"],
+        ),
+        invalid(
+            "protocol-code-padded",
+            "./code-padded.toml",
+            &["field `code.code`", "no space at either end"],
+        ),
+        invalid(
+            "protocol-code-with-a-tab",
+            "./code-tab.toml",
+            &["field `code.code`", "`61\\t30`"],
+        ),
+        invalid(
+            "protocol-code-without-display",
+            "./code-no-display.toml",
+            &["missing field `display`"],
+        ),
+        invalid(
+            "protocol-code-unknown-key",
+            "./code-unknown-key.toml",
+            &["unknown field `version`"],
+        ),
+        invalid(
+            "protocol-code-empty-display",
+            "./code-empty-display.toml",
+            &["field `code.display`", "empty"],
+        ),
+        invalid(
+            "protocol-route-without-snomed-code",
+            "./route-unknown.toml",
+            &[
+                "field `route`",
+                "SNOMED CT",
+                "IV, intravenous",
+                "`into the vein`",
+            ],
+        ),
         p(
             "protocol-50-mb",
             "./big.toml",

@@ -153,22 +153,6 @@ fn offset_qty(plan: &Plan, t: &Duration) -> Quantity {
     ucum(&value, unit, unit)
 }
 
-/// The SNOMED CT route for the protocol's route, when it is one of the common ones.
-fn route_coding(route: &str) -> Option<Coding> {
-    let (code, display) = match route.trim().to_ascii_lowercase().as_str() {
-        "iv" | "intravenous" => ("47625008", "Intravenous route"),
-        "im" | "intramuscular" => ("78421000", "Intramuscular route"),
-        "sc" | "sq" | "subcut" | "subcutaneous" => ("34206005", "Subcutaneous route"),
-        "po" | "oral" | "by mouth" => ("26643006", "Oral route"),
-        _ => return None,
-    };
-    Some(Coding {
-        system: SNOMED,
-        code,
-        display,
-    })
-}
-
 /// `14:10:00`: a FHIR `time`.
 fn fhir_time(plan: &Plan, offset: &Duration) -> Option<String> {
     plan.clock(offset)
@@ -292,7 +276,11 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
             },
         },
         route: CodeableConcept {
-            coding: route_coding(&p.route).into_iter().collect(),
+            coding: vec![Coding {
+                system: SNOMED,
+                code: p.route_code.code,
+                display: p.route_code.display,
+            }],
             text: p.route.clone(),
         },
         dose_and_rate: vec![DoseAndRate {

@@ -167,7 +167,7 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         "  soft: 40 kg to 150 kg (outside: refused unless a reason is stated)",
         "  above a weight of 100 kg (4 × 50 mg ÷ 2 mg/kg): 5 boluses",
         "  40 kg: 80 mg calculated, 80 mg planned, 4 boluses: 20 mg, 20 mg, 20 mg, 20 mg",
-        "  5 min before the first bolus: Measure baseline blood pressure",
+        "  5 min before the first bolus: Measure blood pressure before dosing",
     ] {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
     }
