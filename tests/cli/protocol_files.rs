@@ -452,6 +452,9 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
                 if !["82", "100.1"].contains(&weight) {
                     a.extend(["--accept-soft-limit".into(), "reviewed".into()]);
                 }
+                if format == "fhir" {
+                    a.extend(["--date", "2026-12-01", "--tz", "UTC"].map(String::from));
+                }
                 a
             };
             let built_in = ok(&mut bolus(args("ketamine-kap-iv")));
