@@ -195,8 +195,8 @@ pub fn route_names() -> String {
         .join(", ")
 }
 
-/// Whether a text is an absolute URI as FHIR's `uri` holds it: a scheme, `:`, and more, with no
-/// space or control character.
+/// Whether a text is an absolute URI as FHIR's `uri` holds it: a scheme, `:`, and more, all of it
+/// printable ASCII without spaces (RFC 3986: no control, direction or other non-ASCII character).
 pub fn is_absolute_uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;
@@ -205,7 +205,7 @@ pub fn is_absolute_uri(text: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
         && !rest.is_empty()
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && text.chars().all(|c| c.is_ascii_graphic())
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -639,7 +639,7 @@ fn validate(
                 || c.trim() != c
                 || c.contains("  ")
                 || c.chars()
-                    .any(|ch| ch.is_control() || (ch.is_whitespace() && ch != ' '))
+                    .any(|ch| is_unsafe_char(ch) || (ch.is_whitespace() && ch != ' '))
             {
                 return Err(site.field(
                     &code,

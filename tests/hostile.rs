@@ -449,6 +449,7 @@ fn write_files(dir: &Path) {
         ("code-tab", "code = { system = \"http://x.org\", code = \"61\t30\", display = \"ketamine\" }"),
         ("code-no-display", "code = { system = \"http://x.org\", code = \"6130\" }"),
         ("code-unknown-key", "code = { system = \"http://x.org\", code = \"6130\", display = \"k\", version = \"1\" }"),
+        ("code-rlo", "code = { system = \"http://x.org\", code = \"61\u{202E}30\", display = \"ketamine\" }"),
         ("code-empty-display", "code = { system = \"http://x.org\", code = \"6130\", display = \" \" }"),
     ] {
         put(dir, &format!("{name}.toml"), field(name, code, new));
@@ -1110,6 +1111,128 @@ fn start_cases() -> Vec<Case> {
     ]
 }
 
+/// The options of `--format fhir`: the date, the zone and the identifier system.
+fn fhir_cases() -> Vec<Case> {
+    let f = |name: &str, more: &[&str], says: &[&str]| {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--format",
+            "fhir",
+            "--patient",
+            "P-1",
+            "--start",
+            "14:00",
+        ];
+        args.extend_from_slice(more);
+        case(name, &args).says(says)
+    };
+    let long = "9".repeat(100_000);
+    vec![
+        f("fhir-no-date", &[], &["needs `--date YYYY-MM-DD`"]),
+        f(
+            "fhir-date-rlo",
+            &["--date", "2026-12-01\u{202E}", "--tz", "UTC"],
+            &["invalid `--date`", "YYYY-MM-DD"],
+        ),
+        f(
+            "fhir-date-escape",
+            &["--date", "\u{1B}[2J", "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-arabic-digits",
+            &[
+                "--date",
+                "\u{662}\u{660}\u{662}\u{666}-12-01",
+                "--tz",
+                "UTC",
+            ],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-long",
+            &["--date", &long, "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-year-zero",
+            &["--date", "0000-12-01", "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-tz-escape",
+            &["--date", "2026-12-01", "--tz", "\u{1B}[31mRed"],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-tz-path",
+            &["--date", "2026-12-01", "--tz", "../../../etc/passwd"],
+            &["invalid `--tz`", "IANA"],
+        ),
+        f(
+            "fhir-tz-posix-rule",
+            &["--date", "2026-12-01", "--tz", "EST5EDT,M3.2.0,M11.1.0"],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-tz-long",
+            &["--date", "2026-12-01", "--tz", &long],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-patient-system-rlo",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "urn:x\u{202E}",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-patient-system-empty",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-patient-system-no-scheme",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "://x",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-spring-forward",
+            &[
+                "--date",
+                "2027-03-28",
+                "--tz",
+                "Europe/Paris",
+                "--start",
+                "02:30",
+            ],
+            &[],
+        ),
+    ]
+}
+
 fn concentration_cases() -> Vec<Case> {
     let c = |name: &str, conc: &str, says: &[&str]| {
         case(
@@ -1275,6 +1398,11 @@ fn protocol_cases() -> Vec<Case> {
             "protocol-code-unknown-key",
             "./code-unknown-key.toml",
             &["unknown field `version`"],
+        ),
+        invalid(
+            "protocol-code-with-a-direction-override",
+            "./code-rlo.toml",
+            &["field `code.code`"],
         ),
         invalid(
             "protocol-code-empty-display",
@@ -2012,6 +2140,7 @@ fn all_cases() -> Vec<Case> {
         weight_cases(),
         height_cases(),
         start_cases(),
+        fhir_cases(),
         concentration_cases(),
         protocol_cases(),
         check_cases(),
@@ -2053,6 +2182,11 @@ fn heights_are_refused_with_a_message_that_names_the_problem() {
 #[test]
 fn start_times_are_refused_with_a_message_that_names_the_problem() {
     check_all(setup().path(), &sound(start_cases()));
+}
+
+#[test]
+fn fhir_options_are_refused_with_a_message_that_names_the_problem() {
+    check_all(setup().path(), &sound(fhir_cases()));
 }
 
 #[test]
