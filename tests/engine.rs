@@ -2923,6 +2923,39 @@ mod every_error {
         assert!(e[1].contains("field `dose.weight_basis`"), "{e:?}");
     }
 
+    /// The medication code, the route and the concentrations are each reported, with the rest.
+    #[test]
+    fn reports_a_bad_code_route_and_concentrations_together() {
+        let text = with(|t| {
+            t.replace("code = \"6130\"", "code = \" 6130\"")
+                .replace("route = \"IV\"", "route = \"intravenously\"")
+                .replace("\"100 mg/mL\"]", "\"10000 mcg/mL\"]")
+                .replace("title = \"Ketamine", "title = \"\\u0007Ketamine")
+        });
+        let errors = all(&text);
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        for field in ["title", "code.code", "route", "concentrations"] {
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains(&format!("field `{field}`"))),
+                "{field}: {errors:#?}"
+            );
+        }
+        // A table of the wrong shape is named too.
+        let text = with(|t| {
+            t.replace(
+                "display = \"ketamine\" }",
+                "display = \"ketamine\", url = \"x\" }",
+            )
+        });
+        let errors = all(&text);
+        assert!(
+            errors.iter().any(|e| e.contains("unknown field `url`")),
+            "{errors:#?}"
+        );
+    }
+
     #[test]
     fn reports_the_shape_errors_of_every_table_once() {
         let text = with(|t| {
