@@ -1,5 +1,5 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
-use crate::protocol::{Anchor, CheckpointRule, MedicationCode, Protocol, RouteCode, WeightBasis, WeightLimits};
+use crate::protocol::{Anchor, CheckpointRule, MedicationCode, Protocol, RouteCode, Source, WeightBasis, WeightLimits};
 use crate::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
@@ -26,6 +26,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             checkpoints: vec![CheckpointRule { relative_to: Anchor::First, offset: Duration::from_base(frac(-300, 1)), action: "Measure blood pressure before dosing".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1200, 1)), action: "If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "Measure blood pressure at the close of the session".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "The patient has stayed 20-30 minutes to recover, and goes home with an escort".to_string() }],
             unit: MassUnit::Mg,
             sha256: "38ae9f0c0d73fa00c24d531e49204d0e107fc0611bbc74748b8bc5d84b1f82c7".to_string(),
+            source: Source::BuiltIn,
         }),
         _ => None,
     }

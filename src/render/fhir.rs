@@ -151,8 +151,11 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = vec![format!(
-        "Protocol {}: {} (SHA-256 {}). Written by bolus {VERSION} as a draft for a physician to verify.",
-        p.id, p.title, p.sha256
+        "Protocol {}: {} (SHA-256 {}; source: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
+        p.id,
+        p.title,
+        p.sha256,
+        super::source_text(p)
     )];
     if let Some(first) = order.times.first() {
         out.push(format!(
@@ -340,14 +343,14 @@ pub fn patient_problem(patient: &str) -> Option<String> {
     }
     if patient.trim() != patient {
         return Some(format!(
-            "the patient identifier `{}` has a space at its start or end; write it without",
-            patient.escape_debug()
+            "the patient identifier {} has a space at its start or end; write it without",
+            crate::units::quote(patient)
         ));
     }
     if patient.chars().any(crate::protocol::is_unsafe_char) {
         return Some(format!(
-            "the patient identifier `{}` contains a control character",
-            patient.escape_debug()
+            "the patient identifier {} contains a control character",
+            crate::units::quote(patient)
         ));
     }
     None

@@ -88,6 +88,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       [ ] Aftercare given: no driving for the rest of the day; no machinery for the next 24 hours; no alcohol or recreational drugs for 24 hours
 
     Protocol ketamine-kap-iv sha256 [sha256]
+    Protocol source: built-in
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________
@@ -105,7 +106,8 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
         "title": "Ketamine-assisted psychotherapy, IV boluses",
         "drug": "ketamine",
         "route": "IV",
-        "sha256": "[sha256]"
+        "sha256": "[sha256]",
+        "source": "built-in"
       },
       "weight": {
         "value": 82,
