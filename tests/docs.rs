@@ -291,3 +291,44 @@ fn the_prebuilt_protocols_are_the_files_parsed() {
         assert_eq!(bolus::prebuilt::protocol("other", &p.sha256), None);
     }
 }
+
+/// The JSON Schemas in `schemas/` are the ones the output types generate. When a JSON shape
+/// changes, `UPDATE_SCHEMAS=1 cargo test --test docs` rewrites them (and removes none).
+#[test]
+fn the_checked_in_json_schemas_match_the_output_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let update = std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| !v.is_empty() && v != "0");
+    let hint =
+        "run `UPDATE_SCHEMAS=1 cargo test --test docs` to regenerate them, then commit schemas/";
+    let generated = bolus::render::schema::all();
+    assert!(
+        generated.len() >= 3,
+        "the plan, check and batch-row schemas"
+    );
+    for (name, text) in &generated {
+        let path = dir.join(name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
+        let checked_in = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read schemas/{name} ({e}); {hint}"));
+        assert!(
+            checked_in == *text,
+            "schemas/{name} is out of date with the types that write the JSON; {hint}"
+        );
+    }
+    // No stale schema is left for a document that is no longer written.
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = generated.iter().map(|(n, _)| n.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        on_disk, expected,
+        "schemas/ holds exactly the generated schemas"
+    );
+}

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod fhir;
 pub mod json;
 pub mod markdown;
+pub mod schema;
 pub mod text;
 
 use crate::plan::{self, Plan};

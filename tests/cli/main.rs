@@ -11,6 +11,7 @@ mod ismp;
 mod pipes;
 mod plans;
 mod protocol_files;
+mod schemas;
 mod snapshots;
 mod support;
 mod teach;
