@@ -605,7 +605,7 @@ fn patient(i: usize) -> (u64, String) {
 }
 
 fn kg(tenths: u64) -> String {
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)
