@@ -7,6 +7,7 @@ pub mod fhir;
 pub mod json;
 pub mod markdown;
 pub mod schema;
+pub mod stderr;
 pub mod text;
 
 use crate::plan::{self, Plan};

@@ -4,6 +4,7 @@
 mod batch;
 mod catalog;
 mod check;
+mod colour;
 mod dosing_weight;
 mod environment;
 mod formats;
