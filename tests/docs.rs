@@ -332,3 +332,133 @@ fn the_checked_in_json_schemas_match_the_output_types() {
         "schemas/ holds exactly the generated schemas"
     );
 }
+
+/// What bash's completion function offers for `words` (the last one being completed), with the
+/// script `bolus [global] completions bash` prints.
+fn bash_offers(global: &[&str], words: &[&str]) -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("BOLUS_PROTOCOLS")
+        .args(global)
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bolus.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let cword = words.len() - 1;
+    let line = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={cword}; _bolus bolus '{}' '{}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words[cword],
+        words[cword - 1],
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &line])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// In bash, a `<PROTOCOL>` completes to the built-in protocol ids in every subcommand that
+/// takes one, and to the ids of the `--protocols` directory given when the script was made.
+#[test]
+fn bash_completes_protocol_ids() {
+    for sub in [
+        &["plan"][..],
+        &["check"],
+        &["batch"],
+        &["chart"],
+        &["drill"],
+        &["protocols", "show"],
+    ] {
+        let mut words = vec!["bolus"];
+        words.extend_from_slice(sub);
+        words.push("ket");
+        assert_eq!(bash_offers(&[], &words), ["ketamine-kap-iv"], "{sub:?}");
+    }
+    let offered = bash_offers(
+        &["--protocols", "tests/fixtures/catalog"],
+        &["bolus", "plan", "test-"],
+    );
+    assert_eq!(
+        offered,
+        [
+            "test-fentanyl-iv",
+            "test-ideal-weight",
+            "test-seconds-interval",
+            "test-zero-bolus"
+        ]
+    );
+    // Not where a protocol is not taken.
+    assert!(bash_offers(&[], &["bolus", "protocols", "lint", "ket"]).is_empty());
+}
+
+/// A protocol file whose name a shell would read something into is not written into the
+/// script, and a note says so; the other shells' scripts complete a `<PROTOCOL>` as a file.
+#[test]
+fn completion_scripts_hold_no_unsafe_id_and_other_shells_complete_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a$(touch x) b.toml"), "schema = 1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .env("NO_COLOR", "1")
+        .arg("--protocols")
+        .arg(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !script.contains("touch"),
+        "the id was written into the script"
+    );
+    assert!(script.contains("ketamine-kap-iv"));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "note: the protocol id `a$(touch x) b` is not offered for completion: only letters, \
+         digits, `.`, `_` and `-` are written into a completion script\n"
+    );
+    let zsh = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    let zsh = String::from_utf8(zsh.stdout).unwrap();
+    assert!(
+        zsh.contains(":protocol -- A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file:_default'"),
+        "{zsh}"
+    );
+    // A directory that is not there is an error, as for every command.
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args([
+            "--protocols",
+            "/nonexistent/protocols",
+            "completions",
+            "bash",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
