@@ -462,3 +462,51 @@ fn completion_scripts_hold_no_unsafe_id_and_other_shells_complete_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// The package has a registry name of its own (`bolus` on crates.io is an unrelated library),
+/// and the README installs it by that name, never by `bolus`.
+#[test]
+fn the_readme_installs_the_package_by_its_own_name() {
+    let name = env!("CARGO_PKG_NAME");
+    assert_ne!(
+        name, "bolus",
+        "the name `bolus` on the registry is not this package"
+    );
+    let readme = std::fs::read_to_string(README).unwrap();
+    assert!(
+        readme.contains(&format!("cargo install --locked {name}\n")),
+        "README.md does not install `{name}` from the registry"
+    );
+    assert!(readme.contains("cargo install --locked --path .\n"));
+    for line in readme.lines().filter(|l| l.contains("cargo install")) {
+        assert!(
+            !line
+                .split_whitespace()
+                .any(|w| w.trim_matches('`') == "bolus"),
+            "README.md installs the wrong package: {line}"
+        );
+    }
+    // The command and the library keep the name `bolus`.
+    assert!(env!("CARGO_BIN_EXE_bolus").ends_with("bolus"));
+}
+
+/// The licence the manifest declares comes with its texts, and the changelog has a section for
+/// unreleased changes and one for the current version.
+#[test]
+fn the_licence_texts_and_the_changelog_are_there() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.starts_with("MIT License\n") && mit.contains("the bolus authors"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("## [Unreleased]"));
+    assert!(
+        changelog.contains(&format!("## [{}] - ", env!("CARGO_PKG_VERSION"))),
+        "CHANGELOG.md has no section for version {}",
+        env!("CARGO_PKG_VERSION")
+    );
+}

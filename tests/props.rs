@@ -449,7 +449,11 @@ fn check_json(c: &Case, plan: &Plan, json_text: &str) -> Result<(), TestCaseErro
         .iter_errors(&json)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
-    prop_assert!(errors.is_empty(), "not as schemas/plan.json says: {:?}", errors);
+    prop_assert!(
+        errors.is_empty(),
+        "not as schemas/plan.json says: {:?}",
+        errors
+    );
     let u = c.spec.unit;
     let in_unit = |mcg: &Num| mcg / Num::from_integer(BigInt::from(u.mcg()));
     prop_assert_eq!(json["schema"].as_u64(), Some(1));
