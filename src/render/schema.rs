@@ -1,5 +1,10 @@
 //! The JSON Schemas of the JSON documents `bolus` writes, generated from the types that write
-//! them. The files in `schemas/` are these, written out; a test keeps them current.
+//! them. The files in `schemas/` are these, written out; a test keeps them current
+//! (`UPDATE_SCHEMAS=1 cargo test --test docs` rewrites them).
+//!
+//! A new JSON output adds its type to [`all`]. A new field needs `JsonSchema` on its type; a
+//! field that is left out when empty (`skip_serializing_if` on anything but an `Option`) also
+//! needs `#[serde(default)]`, so that its schema does not require it.
 
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;

@@ -1,7 +1,7 @@
 //! Messages for standard error: the `error:`, `warning:` and `note:` prefixes at the start of a
 //! line are styled. The styles are ANSI escapes; the binary writes through `anstream`, which
 //! removes them when standard error is not a terminal, when `NO_COLOR` is set, or when `TERM` is
-//! `dumb` (and keeps them when `CLICOLOR_FORCE` asks for colour).
+//! `dumb` outside CI (and keeps them when `CLICOLOR_FORCE` asks for colour).
 
 use anstyle::{AnsiColor, Style};
 

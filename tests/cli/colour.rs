@@ -118,6 +118,8 @@ fn on_a_terminal(env: &[(&str, &str)]) -> String {
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("BOLUS_PROTOCOLS")
+        // anstream colours a terminal of any `TERM` under CI (`CI` set), as CI logs show colour.
+        .env_remove("CI")
         .env("TERM", "xterm-256color")
         .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
