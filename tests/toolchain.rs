@@ -81,6 +81,13 @@ fn no_locked_dependency_needs_a_newer_rust_than_declared() {
         "Cargo.toml declares rust-version {declared}, but these locked packages need a newer Rust: {}",
         newer.join(", ")
     );
+    // The README tells a newcomer the same version.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(&format!("You need Rust {declared} or newer")),
+        "README.md does not say `You need Rust {declared} or newer`"
+    );
     // The check saw real data: the dependencies declare their versions, and one of them needs at
     // least the 1.85 that clap 4.6 and toml 0.9 need.
     assert!(
