@@ -122,7 +122,7 @@ pub(crate) struct Report<'a> {
     schema: u32,
     /// Whether the plan keeps to the protocol: no finding is a violation.
     conforms: bool,
-    /// Every finding, in the order of the boluses, then those about the whole plan.
+    /// Every finding of the check; none when the plan keeps to every rule and warns of nothing.
     findings: Vec<JsonFinding<'a>>,
 }
 
