@@ -7,6 +7,7 @@ mod check;
 mod colour;
 mod dosing_weight;
 mod environment;
+mod feasibility;
 mod formats;
 mod ismp;
 mod pipes;
