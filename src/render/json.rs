@@ -100,6 +100,12 @@ pub struct ProtocolRef {
     /// The SHA-256 of the protocol file, in lowercase hexadecimal.
     #[schemars(pattern(r"^[0-9a-f]{64}$"))]
     pub sha256: String,
+    /// `built-in`, or `file` with the path in `file`.
+    #[schemars(extend("enum" = ["built-in", "file"]))]
+    pub source: &'static str,
+    /// The protocol file's path, when `source` is `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// One bolus of a plan.
@@ -148,6 +154,14 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             drug: p.drug.clone(),
             route: p.route.clone(),
             sha256: p.sha256.clone(),
+            source: match &p.source {
+                crate::protocol::Source::BuiltIn => "built-in",
+                crate::protocol::Source::File(_) => "file",
+            },
+            file: match &p.source {
+                crate::protocol::Source::BuiltIn => None,
+                crate::protocol::Source::File(path) => Some(path.clone()),
+            },
         },
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),

@@ -4,12 +4,14 @@
 mod batch;
 mod catalog;
 mod check;
+mod clinic;
 mod colour;
 mod dosing_weight;
 mod environment;
 mod feasibility;
 mod formats;
 mod ismp;
+mod output_file;
 mod pipes;
 mod plans;
 mod protocol_files;
