@@ -1875,6 +1875,13 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         units::MAX_MESSAGE_CHARS
     );
     assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+    // The backticks count too: one character over the limit is cut.
+    let over = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 2));
+    let t = units::tidy(&over);
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('…'));
+    let at = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 3));
+    assert_eq!(units::tidy(&at), at);
 }
 
 #[test]
