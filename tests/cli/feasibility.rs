@@ -503,3 +503,17 @@ fn the_adjusted_weight_warns_for_the_devine_range_and_the_lean_weight_for_its_ow
         assert!(!out.contains("the height of"), "{within}: {out}");
     }
 }
+
+#[test]
+fn protocols_show_says_the_limits_hold_for_the_dosing_weight_too() {
+    let out = ok(&mut bolus(["protocols", "show", IDEAL]));
+    assert!(
+        out.contains("Weight limits (actual weight, and the dosing weight too)"),
+        "{out}"
+    );
+    let actual = ok(&mut bolus(["protocols", "show", "ketamine-kap-iv"]));
+    assert!(
+        actual.contains("Weight limits (actual weight)\n"),
+        "{actual}"
+    );
+}
