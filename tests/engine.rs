@@ -2251,6 +2251,14 @@ mod feasibility {
             );
             assert_eq!(feasible::gaps(&q), [], "{per_weight}");
         }
+        // Exactly at the hard minimum (1000 × 0.06 mg ÷ 2 mg/kg = 30 kg): 30 kg itself needs
+        // 1000 boluses and has a plan, so the gap is open there.
+        let at_min = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 4\nmax_dose = \"0.06 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at_min)[0].from, end("30", false));
         // Below the hard minimum: the whole range.
         let all = protocol(
             "per_weight = \"20 mg/kg\"\nincrement = \"0.01 mg\"",
