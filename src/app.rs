@@ -145,6 +145,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     crate::units::show_kg(&protocol.limits.soft_min),
                     crate::units::show_kg(&protocol.limits.soft_max)
                 ))),
+                Err(e @ drill::DrillError::PlansNowhere) => Err(Failure::Input(format!(
+                    "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
+                    protocol.id
+                ))),
                 Err(e @ drill::DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
                     "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
                     protocol.id

@@ -2358,7 +2358,7 @@ fn feasibility_cases() -> Vec<Case> {
         drill(
             "drill-dose-rounds-to-zero",
             "./dose-zero.toml",
-            &["no drill", "10000 patients"],
+            &["no drill", "no weight within the hard limits has a plan"],
         ),
         drill(
             "drill-soft-limits-between-scale-weights",
@@ -2374,7 +2374,7 @@ fn feasibility_cases() -> Vec<Case> {
         drill(
             "drill-ideal-weight-always-below-hard-minimum",
             "./ideal-heavy.toml",
-            &["no drill", "had no plan"],
+            &["no drill", "1000 patients drawn", "had no plan"],
         ),
         drill(
             "drill-max-dose-is-increment",
