@@ -5,6 +5,7 @@
 use std::fmt::{self, Write};
 
 use jiff::civil::{Date, DateTime, Weekday};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::json::{self as plan_json, Qty};
@@ -497,8 +498,9 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
 /// The version of the course JSON shape.
 pub const SCHEMA: u32 = 1;
 
-#[derive(Serialize)]
-struct Doc {
+/// The course as JSON (`course --format json`); its schema is `schemas/course.json`.
+#[derive(Serialize, JsonSchema)]
+pub struct Doc {
     schema: u32,
     protocol: plan_json::ProtocolRef,
     /// Always `local`: dates and times are civil, with no time zone.
@@ -517,14 +519,14 @@ struct Doc {
     generator: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Rules {
     sessions: u64,
     max_span: Qty,
     min_gap: Qty,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct SessionDoc {
     number: u64,
     date: String,
@@ -539,7 +541,7 @@ struct SessionDoc {
     instructions: Vec<InstructionDoc>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct InstructionDoc {
     kind: &'static str,
     /// The protocol's rule: the time before the first bolus or after the session ends.

@@ -9,6 +9,8 @@ pub mod ics;
 pub mod json;
 pub mod lint;
 pub mod markdown;
+pub mod schema;
+pub mod stderr;
 pub mod text;
 
 use crate::plan::{self, Plan};
