@@ -87,11 +87,18 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
         ));
     }
-    let catalog = Catalog { dir: cli.protocols };
+    let catalog = Catalog {
+        dir: cli.protocols,
+        draft: cli.draft,
+    };
     let mut note = String::new();
+    // Every command that uses a protocol for a patient gets it here: the approvals apply.
     let mut load = |arg: &str| -> Result<Protocol, Failure> {
         let p = catalog.load(arg)?;
         note.push_str(&builtin_note(&catalog, arg, &p));
+        for w in &p.standing.writable {
+            note.push_str(&format!("warning: {w}\n"));
+        }
         Ok(p)
     };
     let outcome = match cli.command {
@@ -148,9 +155,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
         }) => {
-            let protocol = load(&protocol)?;
-            Ok(Outcome::out(show::render(&protocol)))
+            // Showing a protocol doses nobody: it is shown whatever its approval.
+            let p = catalog.find(&protocol)?;
+            note.push_str(&builtin_note(&catalog, &protocol, &p));
+            Ok(Outcome::out(show::render(&p)))
         }
+        Command::Protocols(cli::ProtocolsArgs {
+            command: Some(ProtocolsCommand::Approve { protocols, by, note }),
+        }) => approve(&catalog, &protocols, &by, note.as_deref()),
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Lint { files }),
         }) => Ok(lint(&files)),
@@ -572,20 +584,51 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
 }
 
 /// The protocols that can be named by id. Names and titles are shown with control and
-/// text-direction characters escaped (a file name can hold any of them), one line each.
+/// text-direction characters escaped (a file name can hold any of them), one line each. With an
+/// approvals file, each protocol's approval too, and a line for each approval of a protocol
+/// that is not there.
 fn list(catalog: &Catalog) -> Result<String, Failure> {
-    let mut rows = vec![vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()]];
-    for id in catalog.ids()? {
-        let source = if catalog.is_builtin(&id) {
+    let approvals = match &catalog.dir {
+        Some(dir) => crate::approvals::read(dir)
+            .map_err(|e| Failure::Input(e.to_string()))?
+            .map(|(a, _)| a),
+        None => None,
+    };
+    let mut header = vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()];
+    if approvals.is_some() {
+        header.push("APPROVAL".into());
+    }
+    let mut rows = vec![header];
+    let ids = catalog.ids()?;
+    for id in &ids {
+        let source = if catalog.is_builtin(id) {
             "built-in"
         } else {
             "directory"
         };
-        let title = match catalog.load(&id) {
+        let found = catalog.find(id);
+        let title = match &found {
             Ok(p) => crate::units::escape_odd(&p.title),
             Err(e) => format!("(invalid: {})", crate::units::tidy(&e.to_string())),
         };
-        rows.push(vec![crate::units::escape_odd(&id), source.into(), title]);
+        let mut row = vec![crate::units::escape_odd(id), source.into(), title];
+        if let Some(a) = &approvals {
+            let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
+            row.push(render::approval_state(a.entries.get(id.as_str()), sha));
+        }
+        rows.push(row);
+    }
+    if let Some(a) = &approvals {
+        for (id, e) in &a.entries {
+            if !ids.contains(id) {
+                rows.push(vec![
+                    crate::units::escape_odd(id),
+                    "missing".into(),
+                    "(no such protocol)".into(),
+                    render::approval_state(Some(e), None),
+                ]);
+            }
+        }
     }
     let mut out = render::columns(&rows, &[]).join("\n");
     out.push('\n');
@@ -621,4 +664,136 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         o.code = 1;
     }
     o
+}
+
+/// Records approvals of protocols as they are now, in the protocols directory's approvals file:
+/// read, changed and written whole beside it, then renamed into place (keeping its permission
+/// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
+/// leaves the file as it was.
+fn approve(
+    catalog: &Catalog,
+    targets: &[String],
+    by: &str,
+    note: Option<&str>,
+) -> Result<Outcome, Failure> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Some(dir) = &catalog.dir else {
+        return Err(Failure::Input(
+            "approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS".into(),
+        ));
+    };
+    catalog.check_dir()?;
+    if catalog.draft {
+        return Err(Failure::Input(
+            "`--draft` does not apply to approving; leave it out".into(),
+        ));
+    }
+    if let Some(p) = crate::approvals::text_problem(by) {
+        return Err(Failure::Input(format!("invalid `--by`: {p}")));
+    }
+    if let Some(p) = note.and_then(crate::approvals::text_problem) {
+        return Err(Failure::Input(format!("invalid `--note`: {p}")));
+    }
+    let mut chosen: Vec<Protocol> = Vec::new();
+    for t in targets {
+        if crate::catalog::is_path(t) && !crate::catalog::inside(dir, std::path::Path::new(t)) {
+            return Err(Failure::Input(format!(
+                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
+                crate::units::quote(t),
+                crate::units::quote(&dir.display().to_string())
+            )));
+        }
+        let p = catalog.find(t)?;
+        match chosen.iter().find(|c| c.id == p.id) {
+            Some(c) if c.sha256 != p.sha256 => {
+                return Err(Failure::Input(format!(
+                    "cannot approve two different files for protocol `{}`; name one",
+                    p.id
+                )))
+            }
+            Some(_) => {}
+            None => chosen.push(p),
+        }
+    }
+    let file = crate::approvals::path_in(dir);
+    let shown = crate::units::quote(&file.display().to_string());
+    let before = crate::approvals::read(dir).map_err(|e| {
+        Failure::Input(format!(
+            "{e}; nothing was approved (correct or remove the file first)"
+        ))
+    })?;
+    let (mut approvals, old_bytes) = before.unwrap_or_default();
+    let old_mode = std::fs::metadata(&file).ok().map(|m| m.mode() & 0o7777);
+    let cannot = |e: &std::io::Error| {
+        Failure::Input(format!(
+            "cannot write {shown}: {}; nothing was approved",
+            crate::catalog::io_reason(e)
+        ))
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bolus-approved-")
+        .tempfile_in(dir)
+        .map_err(|e| cannot(&e))?;
+    // The user is the owner of the file just created: the effective user, not a variable.
+    let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
+    let user = crate::approvals::user_name(uid);
+    let at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
+    let mut out = String::new();
+    for p in &chosen {
+        let previous = approvals.entries.insert(
+            p.id.clone(),
+            crate::approvals::Entry {
+                sha256: p.sha256.clone(),
+                by: by.to_string(),
+                user: user.clone(),
+                at,
+                note: note.map(str::to_string),
+            },
+        );
+        let what = match previous {
+            None => "approved",
+            Some(e) if e.sha256 == p.sha256 => "approved again",
+            Some(_) => "approved (changed since its last approval)",
+        };
+        out.push_str(&format!(
+            "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
+            p.id,
+            p.sha256,
+            crate::units::escape_odd(by)
+        ));
+    }
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
+        .map_err(|e| cannot(&e))?;
+    tmp.write_all(crate::approvals::to_toml(&approvals).as_bytes())
+        .map_err(|e| cannot(&e))?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    // Another approval recorded meanwhile is not overwritten.
+    let now = crate::approvals::read(dir).ok().flatten().map(|(_, b)| b);
+    if now.unwrap_or_default() != old_bytes {
+        return Err(Failure::Input(format!(
+            "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
+        )));
+    }
+    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
+    let mut stderr = String::new();
+    for w in [
+        crate::approvals::writable("protocols directory", dir),
+        crate::approvals::writable("approvals file", &file),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        stderr.push_str(&format!(
+            "warning: {w}; protocols are refused until it is not (`chmod go-w`)\n"
+        ));
+    }
+    Ok(Outcome {
+        stdout: out,
+        stderr,
+        code: 0,
+    })
 }

@@ -41,6 +41,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
 
+    /// Use a protocol the protocols directory's approvals file does not approve, to try it:
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    #[arg(long, global = true)]
+    pub draft: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -60,7 +65,7 @@ pub enum Command {
     Chart(ChartArgs),
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step.
     Drill(DrillArgs),
-    /// List, show and lint protocols (`bolus protocols` alone lists them).
+    /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
     /// Print a shell completion script.
     Completions {
@@ -226,7 +231,8 @@ pub struct ProtocolsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsCommand {
-    /// List the protocols that can be named by id.
+    /// List the protocols that can be named by id and, with an approvals file, whether each
+    /// is approved, changed since its approval, or never approved.
     List,
     /// Show a protocol in plain words, with the weights where its plans change.
     Show {
@@ -238,6 +244,19 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
+    /// protocols directory, which from then on admits only approved protocols.
+    Approve {
+        /// Protocol files in the protocols directory, or ids (built-in ones included).
+        #[arg(required = true, value_name = "FILE")]
+        protocols: Vec<String>,
+        /// Who approves them, as recorded (the operating-system user is recorded too).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with each approval.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
 }
 

@@ -24,6 +24,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             unit: MassUnit::Mg,
             sha256: "1e68d7cbc83ca802d33570c0b9fbb198f684eb48b3f23276cbd2c5e317363ebe".to_string(),
             source: Source::BuiltIn,
+            standing: Default::default(),
         }),
         _ => None,
     }

@@ -43,6 +43,10 @@ fn offset(plan: &Plan, x: &units::Duration) -> Qty {
 #[derive(Clone, Serialize)]
 pub struct Doc {
     pub schema: u32,
+    /// `DRAFT: protocol not approved`, only in a plan made with `--draft` from a protocol that
+    /// is not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<&'static str>,
     pub protocol: ProtocolRef,
     pub weight: Qty,
     pub weight_basis: String,
@@ -75,6 +79,49 @@ pub struct ProtocolRef {
     pub source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    pub approval: ApprovalRef,
+}
+
+/// The approval a plan was made under: `state` is `approved` (with `by`, `user`, `at`, and
+/// `note` when there is one), `draft`, or `none` (with the reason in `text`).
+#[derive(Clone, Serialize)]
+pub struct ApprovalRef {
+    pub state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The approval in words, as the text plan prints it.
+    pub text: String,
+}
+
+/// The approval of a protocol as JSON.
+pub fn approval(p: &crate::protocol::Protocol) -> ApprovalRef {
+    use crate::protocol::Approval;
+    let mut a = ApprovalRef {
+        state: "none",
+        by: None,
+        user: None,
+        at: None,
+        note: None,
+        text: super::approval_text(p),
+    };
+    match &p.standing.approval {
+        Approval::Approved { by, user, at, note } => {
+            a.state = "approved";
+            a.by = Some(by.clone());
+            a.user = Some(user.clone());
+            a.at = Some(at.to_string());
+            a.note = note.clone();
+        }
+        Approval::Draft => a.state = "draft",
+        _ => {}
+    }
+    a
 }
 
 #[derive(Clone, Serialize)]
@@ -105,6 +152,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     Doc {
         schema: SCHEMA,
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         protocol: ProtocolRef {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -119,6 +167,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 crate::protocol::Source::BuiltIn => None,
                 crate::protocol::Source::File(path) => Some(path.clone()),
             },
+            approval: approval(p),
         },
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),
