@@ -161,8 +161,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             Ok(Outcome::out(show::render(&p)))
         }
         Command::Protocols(cli::ProtocolsArgs {
-            command: Some(ProtocolsCommand::Approve { protocols, by, note }),
-        }) => approve(&catalog, &protocols, &by, note.as_deref()),
+            command: Some(ProtocolsCommand::Approve { files, by, note }),
+        }) => approve(&catalog, &files, &by, note.as_deref()),
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Lint { files }),
         }) => Ok(lint(&files)),
@@ -246,12 +246,18 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     };
     let written = written::read(&bytes)
         .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
+    if written.draft && !protocol.standing.approval.is_draft() {
+        return Err(Failure::Input(format!(
+            "the plan in {shown} is marked `{}`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`",
+            render::DRAFT
+        )));
+    }
     let mut findings = check::findings(protocol, &expected, &written.boluses);
     findings.extend(check::stated_totals(protocol, &written));
     findings.extend(check::provenance(protocol, &expected, &written));
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
-        cli::CheckFormat::Json => render::check::json(&findings),
+        cli::CheckFormat::Json => render::check::json(protocol, &findings),
     };
     let code = if render::check::conforms(&findings) {
         0

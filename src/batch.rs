@@ -138,7 +138,7 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header.
+/// The CSV output's header; a draft batch adds a `draft` column.
 pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
 
 struct Columns {
@@ -285,6 +285,9 @@ struct Cells {
 struct JsonLine<'a> {
     row: u64,
     id: &'a str,
+    /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<&'a json::Doc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -378,6 +381,7 @@ impl<W: Write> Sink<W> {
         id: &str,
         start: Option<jiff::civil::Time>,
         outcome: &Outcome,
+        draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
@@ -404,6 +408,9 @@ impl<W: Write> Sink<W> {
                                 w.write_field(times.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
+                                if let Some(d) = draft {
+                                    w.write_field(d)?;
+                                }
                                 w.write_record(None::<&[u8]>)
                             })
                     }
@@ -411,6 +418,7 @@ impl<W: Write> Sink<W> {
                         let mut record = vec![row.as_str(), id];
                         record.extend([""; 10]);
                         record.push(e);
+                        record.extend(draft);
                         w.write_record(&record)
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
@@ -423,6 +431,7 @@ impl<W: Write> Sink<W> {
                     Outcome::Json(plan) => JsonLine {
                         row,
                         id,
+                        draft,
                         plan: Some(match start {
                             Some(start) => {
                                 timed = plan.at(start);
@@ -435,6 +444,7 @@ impl<W: Write> Sink<W> {
                     Outcome::Error(e) => JsonLine {
                         row,
                         id,
+                        draft,
                         plan: None,
                         error: Some(e),
                     },
@@ -487,14 +497,21 @@ pub fn run<W: Write>(
         ));
     }
     let c = columns(&record)?;
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(crate::render::DRAFT);
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
             if let Err(e) = w
-                .write_record(CSV_HEADER.trim_end().split(','))
+                .write_record(&header)
                 .map_err(csv_io)
             {
                 return closed(e, Summary::default());
@@ -591,7 +608,7 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        if let Err(e) = sink.write(summary.rows, &id, start, &outcome) {
+        if let Err(e) = sink.write(summary.rows, &id, start, &outcome, draft) {
             return closed(e, summary);
         }
         if summary.rows % 4096 == 0 {

@@ -285,7 +285,7 @@ impl Catalog {
             return load_file(Path::new(arg), arg);
         }
         self.check_dir()?;
-        if let Some(dir) = &self.dir {
+        if let Some(dir) = self.dir.as_ref().filter(|_| !is_approvals_id(arg)) {
             let path = dir.join(format!("{arg}.toml"));
             // Whatever is there, in any form (a broken link, a loop, a directory, a named pipe,
             // an unreadable file), is the clinic's entry for this id: it is loaded or refused,
@@ -371,7 +371,9 @@ impl Catalog {
             let mut found = Vec::new();
             for entry in std::fs::read_dir(dir).map_err(unusable)? {
                 let path = entry.map_err(unusable)?.path();
-                if path.extension().is_some_and(|x| x == "toml") {
+                if path.extension().is_some_and(|x| x == "toml")
+                    && path.file_name() != Some(std::ffi::OsStr::new(crate::approvals::FILE_NAME))
+                {
                     if let Some(stem) = path.file_stem() {
                         found.push(stem.to_string_lossy().into_owned());
                     }
@@ -392,6 +394,7 @@ impl Catalog {
     /// entry of that name in any form.
     pub fn is_builtin(&self, id: &str) -> bool {
         let shadowed = self.dir.as_ref().is_some_and(|d| {
+            !is_approvals_id(id) &&
             !matches!(
                 std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound
@@ -399,6 +402,11 @@ impl Catalog {
         });
         !shadowed && builtin_index(id).is_some()
     }
+}
+
+/// Whether an id names the approvals file (`approved`), which is never a protocol.
+fn is_approvals_id(id: &str) -> bool {
+    Some(id) == crate::approvals::FILE_NAME.strip_suffix(".toml")
 }
 
 /// Whether a protocol file named by a path is inside the protocols directory (in it or below

@@ -250,7 +250,7 @@ pub enum ProtocolsCommand {
     Approve {
         /// Protocol files in the protocols directory, or ids (built-in ones included).
         #[arg(required = true, value_name = "FILE")]
-        protocols: Vec<String>,
+        files: Vec<String>,
         /// Who approves them, as recorded (the operating-system user is recorded too).
         #[arg(long, value_name = "NAME")]
         by: String,

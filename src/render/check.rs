@@ -39,6 +39,10 @@ fn verdict(findings: &[Finding]) -> String {
 pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(
         o,
         "Plan checked against {} ({}) for {}",
@@ -109,11 +113,17 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     }
     o.push('\n');
     let _ = writeln!(o, "Verdict: {}", verdict(findings));
+    if draft {
+        let _ = writeln!(o, "\n{}", super::DRAFT);
+    }
     o
 }
 
 #[derive(Serialize)]
 struct Report<'a> {
+    /// `DRAFT: protocol not approved` when checked against a protocol used with `--draft`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
     conforms: bool,
     findings: Vec<JsonFinding<'a>>,
 }
@@ -126,9 +136,10 @@ struct JsonFinding<'a> {
     message: &'a str,
 }
 
-/// The JSON report: `{"conforms": bool, "findings": [...]}`.
-pub fn json(findings: &[Finding]) -> String {
+/// The JSON report: `{"conforms": bool, "findings": [...]}`, and `"draft"` for a draft.
+pub fn json(p: &Protocol, findings: &[Finding]) -> String {
     let report = Report {
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         conforms: conforms(findings),
         findings: findings
             .iter()
