@@ -61,10 +61,17 @@ impl From<PlanError> for Failure {
 }
 
 /// A note on standard error when a protocol named by id is the built-in one although a
-/// protocols directory is set: the clinic may have expected a file of its own.
+/// protocols directory is set: the clinic may have expected a file of its own (unless the
+/// clinic approved the built-in one).
 fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
+    let approved = matches!(
+        protocol.standing.approval,
+        crate::protocol::Approval::Approved { .. }
+    );
     match (&catalog.dir, &protocol.source) {
-        (Some(dir), crate::protocol::Source::BuiltIn) if !crate::catalog::is_path(arg) => {
+        (Some(dir), crate::protocol::Source::BuiltIn)
+            if !crate::catalog::is_path(arg) && !approved =>
+        {
             crate::units::tidy(&format!(
                 "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
                 protocol.id,

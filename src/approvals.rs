@@ -101,7 +101,9 @@ fn is_id(id: &str) -> bool {
 
 /// Whether a text is a SHA-256 in lowercase hex.
 fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Why a name or note cannot be recorded, if it cannot: empty, or holding a control or
@@ -221,12 +223,13 @@ pub fn read(dir: &Path) -> Result<Option<(Approvals, Vec<u8>)>, ApprovalsError> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         _ => {}
     }
-    let bytes = crate::catalog::read_limited(&path, MAX_BYTES, "approvals file").map_err(
-        |reason| ApprovalsError::Read {
-            path: shown.clone(),
-            reason,
-        },
-    )?;
+    let bytes =
+        crate::catalog::read_limited(&path, MAX_BYTES, "approvals file").map_err(|reason| {
+            ApprovalsError::Read {
+                path: shown.clone(),
+                reason,
+            }
+        })?;
     let approvals = parse(&path.display().to_string(), &bytes)?;
     Ok(Some((approvals, bytes)))
 }
@@ -286,15 +289,17 @@ pub fn writable(what: &str, path: &Path) -> Option<String> {
 /// The name of the operating-system user with this uid: its entry in `/etc/passwd`, else the
 /// `LOGNAME` or `USER` environment variable with the uid, else `uid N`.
 pub fn user_name(uid: u32) -> String {
-    let from_passwd = std::fs::read_to_string("/etc/passwd").ok().and_then(|text| {
-        text.lines().find_map(|line| {
-            let mut f = line.split(':');
-            let name = f.next()?;
-            let id = f.nth(1)?;
-            (id.parse::<u32>().ok() == Some(uid) && text_problem(name).is_none())
-                .then(|| name.to_string())
-        })
-    });
+    let from_passwd = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                let id = f.nth(1)?;
+                (id.parse::<u32>().ok() == Some(uid) && text_problem(name).is_none())
+                    .then(|| name.to_string())
+            })
+        });
     if let Some(name) = from_passwd {
         return name;
     }

@@ -510,10 +510,7 @@ pub fn run<W: Write>(
                 .from_writer(out);
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
             header.extend(draft.map(|_| "draft"));
-            if let Err(e) = w
-                .write_record(&header)
-                .map_err(csv_io)
-            {
+            if let Err(e) = w.write_record(&header).map_err(csv_io) {
                 return closed(e, Summary::default());
             }
             Sink::Csv(Box::new(w))

@@ -256,8 +256,7 @@ impl Catalog {
                                     ),
                                     approved: match entry {
                                         Some(e) => format!("approves SHA-256 {}", e.sha256),
-                                        None => "has no entry for it (no approved SHA-256)"
-                                            .into(),
+                                        None => "has no entry for it (no approved SHA-256)".into(),
                                     },
                                     actual: format!(
                                         "SHA-256 {}{}",
@@ -394,11 +393,11 @@ impl Catalog {
     /// entry of that name in any form.
     pub fn is_builtin(&self, id: &str) -> bool {
         let shadowed = self.dir.as_ref().is_some_and(|d| {
-            !is_approvals_id(id) &&
-            !matches!(
-                std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound
-            )
+            !is_approvals_id(id)
+                && !matches!(
+                    std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound
+                )
         });
         !shadowed && builtin_index(id).is_some()
     }
