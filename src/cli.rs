@@ -11,8 +11,8 @@ use crate::units;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, or an unreadable or invalid protocol; 3 refused by a \
-weight limit.
+lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, or one the protocols directory's \
+approved.toml does not approve; 3 refused by a weight limit.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
