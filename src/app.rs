@@ -94,6 +94,16 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
         ));
     }
+    if cli.draft
+        && matches!(
+            cli.command,
+            Command::Protocols(_) | Command::Completions { .. }
+        )
+    {
+        return Err(Failure::Input(
+            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, chart, drill); leave it out here".into(),
+        ));
+    }
     let catalog = Catalog {
         dir: cli.protocols,
         draft: cli.draft,
@@ -697,11 +707,6 @@ fn approve(
         ));
     };
     catalog.check_dir()?;
-    if catalog.draft {
-        return Err(Failure::Input(
-            "`--draft` does not apply to approving; leave it out".into(),
-        ));
-    }
     if let Some(p) = crate::approvals::text_problem(by) {
         return Err(Failure::Input(format!("invalid `--by`: {p}")));
     }
@@ -754,6 +759,7 @@ fn approve(
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
+    let pending = remove_on_signal(tmp.path().to_path_buf()).map_err(|e| cannot(&e))?;
     let mut out = String::new();
     for p in &chosen {
         let previous = approvals.entries.insert(
@@ -781,6 +787,19 @@ fn approve(
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
         .map_err(|e| cannot(&e))?;
+    let mut stderr = String::new();
+    // The file replaced keeps its owner and group where that is allowed, and says so if not.
+    if let Ok(old) = std::fs::metadata(&file) {
+        if (old.uid(), old.gid()) != (uid, tmp.as_file().metadata().map_err(|e| cannot(&e))?.gid())
+            && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
+        {
+            stderr.push_str(&format!(
+                "note: {shown} now belongs to user {uid} (it belonged to user {} and group {}); its permissions are kept\n",
+                old.uid(),
+                old.gid()
+            ));
+        }
+    }
     tmp.write_all(crate::approvals::to_toml(&approvals).as_bytes())
         .map_err(|e| cannot(&e))?;
     tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
@@ -791,14 +810,26 @@ fn approve(
             "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
         )));
     }
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
     tmp.persist(&file).map_err(|e| cannot(&e.error))?;
-    let mut stderr = String::new();
+    *held = None;
+    let files = chosen.iter().filter_map(|p| match &p.source {
+        crate::protocol::Source::File(path) => {
+            crate::approvals::writable("protocol file", std::path::Path::new(path))
+        }
+        crate::protocol::Source::BuiltIn => None,
+    });
     for w in [
         crate::approvals::writable("protocols directory", dir),
         crate::approvals::writable("approvals file", &file),
     ]
     .into_iter()
     .flatten()
+    .chain(files)
     {
         stderr.push_str(&format!(
             "warning: {w}; protocols are refused until it is not (`chmod go-w`)\n"

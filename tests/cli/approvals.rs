@@ -682,3 +682,37 @@ fn approving_needs_a_directory_a_name_and_valid_protocols() {
     // Nothing was written.
     assert!(std::fs::symlink_metadata(dir.join("approved.toml")).is_err());
 }
+
+#[test]
+fn draft_without_an_approvals_file_is_marked_too_and_applies_only_to_plans() {
+    let plan = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "70",
+        "--draft",
+    ]));
+    assert!(plan.starts_with("DRAFT: protocol not approved\n"), "{plan}");
+    assert!(plan.ends_with("DRAFT: protocol not approved\n"), "{plan}");
+    assert!(!plan.contains("Signature"), "{plan}");
+    for args in [
+        vec!["protocols", "list", "--draft"],
+        vec!["protocols", "show", "ketamine-kap-iv", "--draft"],
+        vec!["--draft", "completions", "bash"],
+    ] {
+        let err = fails(&mut bolus(&args), 2);
+        assert!(
+            err.contains("`--draft` applies to the commands that make plans"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn showing_a_protocol_is_not_refused_by_the_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let out = done(&mut within(dir, &["protocols", "show", "ketamine-kap-iv"]));
+    assert!(out.contains("ketamine-kap-iv"), "{out}");
+}
