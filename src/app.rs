@@ -445,9 +445,9 @@ fn output_target(
 /// would have.
 type Pending = std::sync::Arc<std::sync::Mutex<Option<std::path::PathBuf>>>;
 
-fn remove_on_signal(path: std::path::PathBuf) -> std::io::Result<Pending> {
+fn remove_on_signal() -> std::io::Result<Pending> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let pending: Pending = std::sync::Arc::new(std::sync::Mutex::new(Some(path)));
+    let pending: Pending = std::sync::Arc::new(std::sync::Mutex::new(None));
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     let slot = std::sync::Arc::clone(&pending);
     std::thread::spawn(move || {
@@ -541,6 +541,10 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                     crate::catalog::io_reason(e)
                 ))
             };
+            // The signals are watched before the file exists, and the file is made with the
+            // lock held: whenever a signal comes, the file is removed or not yet made.
+            let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+            let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
             // Created 0600: the results hold patient identifiers.
             let tmp = tempfile::Builder::new()
                 .prefix(".bolus-batch-")
@@ -552,7 +556,8 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                         crate::catalog::io_reason(&e)
                     ))
                 })?;
-            let pending = remove_on_signal(tmp.path().to_path_buf()).map_err(|e| cannot(&e))?;
+            *made = Some(tmp.path().to_path_buf());
+            drop(made);
             if let Some(old) = &t.existing {
                 use std::os::unix::fs::{MetadataExt, PermissionsExt};
                 // The file replaced keeps its permission bits and, where allowed, its owner.
@@ -598,10 +603,17 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
     };
     if summary.failed > 0 {
         outcome.code = 1;
-        outcome.stderr.push_str(&format!(
-            "{} of {} rows failed; each carries its error\n",
-            summary.failed, summary.rows
-        ));
+        outcome.stderr.push_str(&if summary.reader_closed {
+            format!(
+                "{} of the {} rows read before the reader closed the output failed; each carries its error\n",
+                summary.failed, summary.rows
+            )
+        } else {
+            format!(
+                "{} of {} rows failed; each carries its error\n",
+                summary.failed, summary.rows
+            )
+        });
     }
     Ok(outcome)
 }

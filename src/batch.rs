@@ -221,8 +221,8 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
         .map(|s| {
             Sex::parse(s).ok_or_else(|| {
                 format!(
-                    "invalid sex: `{}`; expected `female` or `male`",
-                    s.escape_debug()
+                    "invalid sex: {}; expected `female` or `male`",
+                    crate::units::quote(s)
                 )
             })
         })

@@ -13,11 +13,11 @@ pub const MAX_PROTOCOL_BYTES: u64 = 1024 * 1024;
 /// Why a protocol could not be found or loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("unknown protocol `{name}`{hint}")]
+    #[error("unknown protocol {}{hint}", crate::units::quote(name))]
     Unknown { name: String, hint: String },
-    #[error("cannot read protocol `{path}`: {reason}")]
+    #[error("cannot read protocol {}: {reason}", crate::units::quote(path))]
     Read { path: String, reason: String },
-    #[error("the protocols directory `{dir}` (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}")]
+    #[error("the protocols directory {} (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}", crate::units::quote(dir))]
     Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
     Invalid(#[from] ProtocolError),
@@ -325,16 +325,21 @@ impl Catalog {
             .ids()
             .unwrap_or_else(|_| BUILTIN.iter().map(|(s, _)| s.to_string()).collect());
         let hint = closest(arg, &known)
-            .map(|k| format!("; did you mean `{k}`?"))
+            .map(|k| format!("; did you mean {}?", crate::units::quote(k)))
             .unwrap_or_else(|| {
-                format!(
-                    "; known protocols: {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                // At most 20 named, so that the message stays short whatever the directory.
+                let mut named: Vec<String> = known
+                    .iter()
+                    .take(20)
+                    .map(|k| crate::units::quote(k))
+                    .collect();
+                if known.len() > 20 {
+                    named.push(format!(
+                        "and {} more (`bolus protocols list`)",
+                        known.len() - 20
+                    ));
+                }
+                format!("; known protocols: {}", named.join(", "))
             });
         Err(LoadError::Unknown {
             name: arg.to_string(),

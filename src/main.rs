@@ -11,7 +11,34 @@ fn main() -> ExitCode {
     if std::env::var_os("BOLUS_PROTOCOLS").is_some_and(|v| v.is_empty()) {
         std::env::remove_var("BOLUS_PROTOCOLS");
     }
-    let cli = bolus::cli::Cli::parse();
+    let cli = match bolus::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to standard output through the same writer as any output, so that
+        // a descriptor that cannot be written is an error here too; usage errors go to standard
+        // error as clap writes them.
+        Err(e) if !e.use_stderr() => {
+            let rendered = e.render();
+            let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            return match write_stdout(&text) {
+                Ok(()) => ExitCode::from(e.exit_code() as u8),
+                Err(err) => {
+                    write_stderr(&format!(
+                        "error: cannot write the output: {}\n",
+                        bolus::app::stdout_reason(&err)
+                    ));
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Err(e) => {
+            write_stderr(&clap_message(&e));
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     match bolus::app::run(cli) {
         Ok(outcome) => {
             write_stderr(&outcome.stderr);
@@ -32,6 +59,27 @@ fn main() -> ExitCode {
             write_stderr(&message);
             ExitCode::from(failure.code())
         }
+    }
+}
+
+/// clap's message for a command line it refuses, made safe: the command line is parsed again
+/// with every argument escaped and cut at 40 characters, so that clap repeats those (a newline
+/// in an argument cannot start a line of its own, and a long one cannot flood the terminal).
+fn clap_message(e: &clap::Error) -> String {
+    let safe: Vec<String> = std::env::args_os()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = a.to_string_lossy();
+            if i == 0 {
+                return a.into_owned();
+            }
+            let q = bolus::units::quote(&a);
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    match bolus::cli::Cli::try_parse_from(safe) {
+        Err(again) if again.kind() == e.kind() => again.render().to_string(),
+        _ => e.render().to_string(),
     }
 }
 

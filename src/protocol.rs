@@ -177,7 +177,7 @@ impl Anchor {
 
 /// A protocol that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field {}: ", crate::units::quote(f))).unwrap_or_default())]
 pub struct ProtocolError {
     /// The file as the user named it, or `built-in NAME`.
     pub file: String,
@@ -443,7 +443,8 @@ impl Protocol {
                 let last = f.rsplit('.').next().unwrap_or(f);
                 if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field") {
                     message.push_str(&format!(
-                        "; `{last}` is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table"
+                        "; {} is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table",
+                        crate::units::quote(last)
                     ));
                 }
             }
@@ -502,13 +503,21 @@ fn validate(
             &id,
             "id",
             format!(
-                "expected lowercase letters, digits and `-`, found `{}`",
-                id_text.escape_debug()
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::units::quote(id_text)
             ),
         ));
     }
     if id_text != stem {
-        return Err(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
+        return Err(site.field(
+            &id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::units::quote(stem),
+                crate::units::quote(id_text)
+            ),
+        ));
     }
     let title = site.text(&title, "title")?;
     let drug = site.text(&drug, "drug")?;
@@ -544,9 +553,9 @@ fn validate(
                     m,
                     "dose.max_total",
                     format!(
-                        "expected a whole multiple of the increment {}, found `{}`",
+                        "expected a whole multiple of the increment {}, found {}",
                         units::show_mass(&increment_q, unit),
-                        m.get_ref().0
+                        crate::units::quote(&m.get_ref().0)
                     ),
                 ));
             }
@@ -566,8 +575,8 @@ fn validate(
                     b,
                     "dose.weight_basis",
                     format!(
-                        "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
-                        other.escape_debug()
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
+                        crate::units::quote(other)
                     ),
                 ))
             }
@@ -593,9 +602,9 @@ fn validate(
             &max_dose,
             "boluses.max_dose",
             format!(
-                "expected a whole multiple of the increment {}, found `{}`",
+                "expected a whole multiple of the increment {}, found {}",
                 units::show_mass(&increment_q, unit),
-                max_dose.get_ref().0
+                crate::units::quote(&max_dose.get_ref().0)
             ),
         ));
     }
@@ -605,8 +614,8 @@ fn validate(
             &interval,
             "boluses.interval",
             format!(
-                "expected a whole number of seconds, found `{}`",
-                interval.get_ref().0
+                "expected a whole number of seconds, found {}",
+                crate::units::quote(&interval.get_ref().0)
             ),
         ));
     }
@@ -644,8 +653,8 @@ fn validate(
     for (ok, at, field, rule) in order {
         if !ok {
             return Err(site.field(at, field, format!(
-                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
-                at.get_ref().0
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found {}",
+                crate::units::quote(&at.get_ref().0)
             )));
         }
     }
@@ -666,8 +675,8 @@ fn validate(
                     relative_to,
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
-                        "expected `first` or `last`, found `{}`",
-                        other.escape_debug()
+                        "expected `first` or `last`, found {}",
+                        crate::units::quote(other)
                     ),
                 ))
             }
@@ -685,8 +694,8 @@ fn validate(
                 offset,
                 &field,
                 format!(
-                    "expected a whole number of seconds, found `{}`",
-                    offset.get_ref().0
+                    "expected a whole number of seconds, found {}",
+                    crate::units::quote(&offset.get_ref().0)
                 ),
             ));
         }

@@ -386,14 +386,14 @@ pub fn patient_problem(patient: &str) -> Option<String> {
     }
     if patient.trim() != patient {
         return Some(format!(
-            "the patient identifier `{}` has a space at its start or end; write it without",
-            patient.escape_debug()
+            "the patient identifier {} has a space at its start or end; write it without",
+            crate::units::quote(patient)
         ));
     }
     if patient.chars().any(crate::protocol::is_unsafe_char) {
         return Some(format!(
-            "the patient identifier `{}` contains a control character",
-            patient.escape_debug()
+            "the patient identifier {} contains a control character",
+            crate::units::quote(patient)
         ));
     }
     None
