@@ -761,17 +761,22 @@ fn approve(
             crate::catalog::io_reason(e)
         ))
     };
+    // As for `batch --output`: signals are watched before the file exists, and it is made with
+    // the lock held, so a signal at any time leaves no temporary file behind.
+    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
     let mut tmp = tempfile::Builder::new()
         .prefix(".bolus-approved-")
         .tempfile_in(dir)
         .map_err(|e| cannot(&e))?;
+    *made = Some(tmp.path().to_path_buf());
+    drop(made);
     // The user is the owner of the file just created: the effective user, not a variable.
     let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
     let user = crate::approvals::user_name(uid);
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
-    let pending = remove_on_signal(tmp.path().to_path_buf()).map_err(|e| cannot(&e))?;
     let mut out = String::new();
     for p in &chosen {
         let previous = approvals.entries.insert(
