@@ -143,11 +143,28 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
         )
     })?;
     let wire: Wire = toml::from_str(text).map_err(|e| {
-        at(
-            text,
-            e.span().unwrap_or(0..0),
-            e.message().trim().to_string(),
-        )
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_string();
+        if message.starts_with("duplicate key") {
+            // The line that repeats a key says which entry or field it is.
+            let start = span.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[line_start..].lines().next().unwrap_or("").trim();
+            message = match line
+                .strip_prefix("[approved.")
+                .and_then(|r| r.strip_suffix(']'))
+            {
+                Some(id) => format!(
+                    "duplicate key: protocol {} has a second entry; an approvals file holds one entry per protocol",
+                    crate::units::quote(id.trim())
+                ),
+                None => format!(
+                    "duplicate key: {} repeats a field of its entry",
+                    crate::units::quote(line)
+                ),
+            };
+        }
+        at(text, span, message)
     })?;
     if *wire.schema.get_ref() != SCHEMA {
         return Err(at(
@@ -330,6 +347,32 @@ mod tests {
         );
         let text = to_toml(&a);
         assert_eq!(parse("approved.toml", text.as_bytes()).unwrap(), a);
+    }
+
+    proptest::proptest! {
+        /// Whatever plain text is given as `--by` and `--note` (quotes, backslashes, any
+        /// script), the file written reads back as the same approvals.
+        #[test]
+        fn any_plain_name_and_note_read_back_as_written(
+            by in "[^\\p{C}]{1,40}",
+            note in proptest::option::of("[^\\p{C}]{1,80}"),
+            secs in 0i64..4_000_000_000,
+        ) {
+            proptest::prop_assume!(text_problem(&by).is_none());
+            proptest::prop_assume!(note.as_deref().and_then(text_problem).is_none());
+            let mut a = Approvals::default();
+            a.entries.insert(
+                "a-1".into(),
+                Entry {
+                    sha256: "0f".repeat(32),
+                    by,
+                    user: "u".into(),
+                    at: jiff::Timestamp::from_second(secs).unwrap(),
+                    note,
+                },
+            );
+            proptest::prop_assert_eq!(parse("approved.toml", to_toml(&a).as_bytes()).unwrap(), a);
+        }
     }
 
     #[test]

@@ -490,7 +490,12 @@ fn a_malformed_or_duplicated_approvals_file_is_refused_with_its_line_and_column(
         (
             format!("schema = 1\n{}\n{}", entry(FENTANYL), entry(FENTANYL)),
             "approved.toml:8:",
-            "duplicate",
+            "duplicate key: protocol `test-fentanyl-iv` has a second entry",
+        ),
+        (
+            format!("schema = 1\n{}by = \"B\"\n", entry(FENTANYL)),
+            "approved.toml:7:",
+            "duplicate key: `by = \"B\"` repeats a field of its entry",
         ),
         (
             "schema = 1\n[approved.x\n".to_string(),
