@@ -172,10 +172,23 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
         }) => {
-            // Showing a protocol doses nobody: it is shown whatever its approval.
+            // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
             let p = catalog.find(&protocol)?;
             note.push_str(&builtin_note(&catalog, &protocol, &p));
-            Ok(Outcome::out(show::render(&p)))
+            let mut out = show::render(&p);
+            let governed = catalog.dir.as_ref().filter(|dir| {
+                !crate::catalog::is_path(&protocol)
+                    || crate::catalog::inside(dir, std::path::Path::new(&protocol))
+            });
+            if let Some(dir) = governed {
+                if let Some((a, _)) = crate::approvals::read(dir).map_err(LoadError::from)? {
+                    out.push_str(&format!(
+                        "approval {}\n",
+                        render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
+                    ));
+                }
+            }
+            Ok(Outcome::out(out))
         }
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Approve { files, by, note }),

@@ -719,5 +719,10 @@ fn showing_a_protocol_is_not_refused_by_the_approvals() {
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
     let out = done(&mut within(dir, &["protocols", "show", "ketamine-kap-iv"]));
-    assert!(out.contains("ketamine-kap-iv"), "{out}");
+    assert!(out.ends_with("approval never approved\n"), "{out}");
+    let out = ok(&mut within(dir, &["protocols", "show", FENTANYL]));
+    assert!(
+        out.contains("\napproval approved by Dr A. Example (user "),
+        "{out}"
+    );
 }
