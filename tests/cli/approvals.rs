@@ -726,3 +726,30 @@ fn showing_a_protocol_is_not_refused_by_the_approvals() {
         "{out}"
     );
 }
+
+#[test]
+fn a_path_below_the_directory_is_under_its_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let drafts = dir.join("drafts");
+    std::fs::create_dir(&drafts).unwrap();
+    chmod(&drafts, 0o755);
+    let text = std::fs::read_to_string(dir.join(format!("{FENTANYL}.toml")))
+        .unwrap()
+        .replace("micrograms", "micrograms, revised");
+    let copy = drafts.join(format!("{FENTANYL}.toml"));
+    std::fs::write(&copy, text).unwrap();
+    chmod(&copy, 0o644);
+    let path = copy.to_str().unwrap();
+    let err = fails(&mut within(dir, &["plan", path, "--weight", "70"]), 2);
+    assert!(
+        err.contains(&format!("protocol `{FENTANYL}` is not approved")),
+        "{err}"
+    );
+    let plan = ok(&mut within(
+        dir,
+        &["plan", path, "--weight", "70", "--draft"],
+    ));
+    assert!(plan.starts_with("DRAFT: protocol not approved"), "{plan}");
+}
