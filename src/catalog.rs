@@ -205,9 +205,12 @@ impl Catalog {
             (Some(dir), Some(f)) if is_path(arg) => inside(dir, f).then_some(dir),
             (Some(dir), _) => Some(dir),
         };
+        // Who could change it is asked of what the clinic's directory governs: a protocol file
+        // from it, the directory, its approvals file. A file given by a path outside it is used
+        // as before.
         let mut writable = Vec::new();
         let mut holder = None;
-        if let Some(f) = &file {
+        if let Some(f) = file.as_ref().filter(|_| governed.is_some()) {
             writable.extend(crate::approvals::writable("protocol file", f));
             if is_path(arg) {
                 let parent = match f.parent() {
