@@ -761,6 +761,11 @@ fn approve(
     }
     let file = crate::approvals::path_in(dir);
     let shown = crate::units::quote(&file.display().to_string());
+    if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Input(format!(
+            "cannot write {shown}: it is a symbolic link, which renaming a new file into place would replace; nothing was approved (make it a regular file first)"
+        )));
+    }
     let before = crate::approvals::read(dir).map_err(|e| {
         Failure::Input(format!(
             "{e}; nothing was approved (correct or remove the file first)"

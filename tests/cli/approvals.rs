@@ -753,3 +753,23 @@ fn a_path_below_the_directory_is_under_its_approvals() {
     ));
     assert!(plan.starts_with("DRAFT: protocol not approved"), "{plan}");
 }
+
+#[test]
+fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    std::fs::rename(dir.join("approved.toml"), dir.join("real.toml.txt")).unwrap();
+    std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
+    // Read through the link, it governs as before.
+    ok(&mut fentanyl_plan(dir, &[]));
+    let err = fails(
+        &mut within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"]),
+        2,
+    );
+    assert!(err.contains("it is a symbolic link"), "{err}");
+    assert!(std::fs::symlink_metadata(dir.join("approved.toml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
