@@ -109,9 +109,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         draft: cli.draft,
     };
     let mut note = String::new();
+    let drafted = std::cell::Cell::new(false);
     // Every command that uses a protocol for a patient gets it here: the approvals apply.
     let mut load = |arg: &str| -> Result<Protocol, Failure> {
         let p = catalog.load(arg)?;
+        drafted.set(drafted.get() || p.standing.approval.is_draft());
         note.push_str(&builtin_note(&catalog, arg, &p));
         for w in &p.standing.writable {
             note.push_str(&format!("warning: {w}\n"));
@@ -202,10 +204,24 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             Ok(Outcome::out(String::from_utf8(buf).expect("UTF-8")))
         }
     };
-    outcome.map(|mut o| {
-        o.stderr.insert_str(0, &note);
-        o
+    let o = outcome?;
+    unmarked_draft(drafted.get(), &o.stdout)?;
+    Ok(Outcome {
+        stderr: note + &o.stderr,
+        ..o
     })
+}
+
+/// A safety net for every command, those added later included: an output made from a protocol
+/// used with `--draft` and not approved is printed only if it says so.
+pub fn unmarked_draft(drafted: bool, stdout: &str) -> Result<(), Failure> {
+    if drafted && !stdout.is_empty() && !stdout.contains(render::DRAFT) {
+        return Err(Failure::Input(format!(
+            "internal error: the output made with `--draft` from a protocol that is not approved does not say `{}`; nothing is printed",
+            render::DRAFT
+        )));
+    }
+    Ok(())
 }
 
 /// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
@@ -875,4 +891,19 @@ fn approve(
         stderr,
         code: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unmarked_draft_output_is_not_printed() {
+        let err = unmarked_draft(true, "a plan\n").unwrap_err();
+        assert_eq!(err.code(), 2);
+        assert!(err.to_string().contains("nothing is printed"), "{err}");
+        assert!(unmarked_draft(true, "DRAFT: protocol not approved\na plan\n").is_ok());
+        assert!(unmarked_draft(true, "").is_ok());
+        assert!(unmarked_draft(false, "a plan\n").is_ok());
+    }
 }
