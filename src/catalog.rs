@@ -68,8 +68,8 @@ pub fn describe_kind(t: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Why a path that is not a regular file is refused: `it is a named pipe (FIFO), not a regular
-/// file; read standard input with `-``.
+/// Why a path that is not a regular file is refused, such as "it is a named pipe (FIFO), not a
+/// plan (a regular file); `-` reads standard input".
 fn not_regular(t: std::fs::FileType, what: &str) -> String {
     use std::os::unix::fs::FileTypeExt;
     let mut reason = format!("it is {}, not a {what} (a regular file)", describe_kind(t));
@@ -444,14 +444,17 @@ fn builtin_index(id: &str) -> Option<usize> {
 
 /// Loads a protocol file; `shown` names it in errors.
 pub fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
-    let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| {
-        LoadError::Read {
-            path: shown.to_string(),
-            reason,
-        }
-    })?;
+    let bytes = read_protocol_file(path, shown)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     Ok(Protocol::from_toml(shown, stem, &bytes)?)
+}
+
+/// Reads a protocol file's bytes, up to [`MAX_PROTOCOL_BYTES`]; `shown` names it in errors.
+pub fn read_protocol_file(path: &Path, shown: &str) -> Result<Vec<u8>, LoadError> {
+    read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| LoadError::Read {
+        path: shown.to_string(),
+        reason,
+    })
 }
 
 /// The known name nearest to `name`, if it is near enough to be a typo.

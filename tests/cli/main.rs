@@ -8,6 +8,7 @@ mod check;
 mod clinic;
 mod dosing_weight;
 mod environment;
+mod feasibility;
 mod formats;
 mod ismp;
 mod output_file;
