@@ -120,6 +120,17 @@ pub struct PlanArgs {
     /// The patient's identifier, for `--format fhir` (the FHIR subject).
     #[arg(long = "patient", value_name = "ID")]
     pub patient_id: Option<String>,
+    /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
+    #[arg(long, value_name = "URI")]
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, `YYYY-MM-DD`, for `--format fhir` (with `--start`); boluses
+    /// after midnight are dated the next day.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
+    /// [default: the system's time zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +292,12 @@ pub struct PlanRequest {
     pub explain: bool,
     /// The patient identifier for FHIR.
     pub patient_id: Option<String>,
+    /// The system of the patient identifier, for FHIR.
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, for FHIR.
+    pub date: Option<jiff::civil::Date>,
+    /// The IANA time zone named with `--tz`, for FHIR; the system's when none.
+    pub tz: Option<String>,
 }
 
 impl From<SexArg> for Sex {
@@ -335,6 +352,47 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         }
         (_, id) => id,
     };
+    let fhir = matches!(a.format, PlanFormat::Fhir);
+    if fhir {
+        let missing: Vec<&str> = [
+            ("`--date YYYY-MM-DD`", a.date.is_none()),
+            ("`--start HH:MM`", a.start.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
+                missing.join(" and ")
+            ));
+        }
+    } else {
+        let fhir_only = [
+            ("--date", a.date.is_some()),
+            ("--tz", a.tz.is_some()),
+            ("--patient-system", a.patient_system.is_some()),
+        ];
+        if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "`{flag}` is used only with `--format fhir`; leave it out, or add `--format fhir`"
+            ));
+        }
+    }
+    if let Some(system) = &a.patient_system {
+        if !crate::protocol::is_absolute_uri(system) {
+            return Err(format!(
+                "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+                system.escape_debug()
+            ));
+        }
+    }
+    let date = a
+        .date
+        .as_deref()
+        .map(crate::calendar::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = a
@@ -360,6 +418,9 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         format: a.format,
         explain: a.explain,
         patient_id,
+        patient_system: a.patient_system,
+        date,
+        tz: a.tz,
     })
 }
 

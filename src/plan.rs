@@ -174,6 +174,12 @@ pub enum PlanError {
         dose: String,
         volume: String,
     },
+    #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
+    ConcentrationNotAllowed {
+        concentration: String,
+        protocol: String,
+        allowed: String,
+    },
     #[error("the soft-limit reason holds {0}; write the reason in plain text")]
     Reason(String),
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
@@ -191,6 +197,23 @@ impl PlanError {
                 | PlanError::DosingSoftLimit(_)
         )
     }
+}
+
+/// Checks a concentration against the presentations the protocol lists, if it lists any.
+pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), PlanError> {
+    if p.concentrations.is_empty() || p.concentrations.iter().any(|a| a.value == c.value) {
+        return Ok(());
+    }
+    let allowed: Vec<String> = p
+        .concentrations
+        .iter()
+        .map(units::show_concentration)
+        .collect();
+    Err(PlanError::ConcentrationNotAllowed {
+        concentration: units::show_concentration(c),
+        protocol: p.id.clone(),
+        allowed: allowed.join(", "),
+    })
 }
 
 /// Checks the weight against the protocol's limits.
@@ -294,6 +317,9 @@ pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountR
 
 /// Makes the plan for a patient, or says why none can be made.
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    if let Some(c) = &options.concentration {
+        allowed_concentration(p, c)?;
+    }
     let soft_limit = check_limits(p, patient)?;
     let dosing = dosing::dosing_weight(
         p.weight_basis,

@@ -312,20 +312,26 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
     approve(dir, &[FENTANYL]);
     const DRAFT: &str = "DRAFT: protocol not approved";
     let plan = |format: &str| {
-        done(&mut within(
-            dir,
-            &[
-                "plan",
-                "ketamine-kap-iv",
-                "--weight",
-                "70",
-                "--draft",
-                "--format",
-                format,
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--draft",
+            "--format",
+            format,
+        ];
+        if format == "fhir" {
+            args.extend([
                 "--patient",
                 "p1",
-            ],
-        ))
+                "--date",
+                "2026-11-27",
+                "--start",
+                "14:00",
+            ]);
+        }
+        done(&mut within(dir, &args))
     };
     let unsigned = |what: &str, out: &str| {
         assert!(!out.contains("Signature"), "{what}: {out}");
