@@ -31,6 +31,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             unit: MassUnit::Mg,
             sha256: "05a0d5aad0b4a77dd85d526bc770e18d562d8bf9b82bcda403958a3df882aa5d".to_string(),
             source: Source::BuiltIn,
+            standing: Default::default(),
         }),
         _ => None,
     }
