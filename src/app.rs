@@ -101,7 +101,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         )
     {
         return Err(Failure::Input(
-            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, chart, drill); leave it out here".into(),
+            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
         ));
     }
     let catalog = Catalog {
@@ -137,7 +137,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Course(args) => {
             let req = cli::course_request(args).map_err(Failure::Input)?;
-            let protocol = catalog.load(&req.protocol)?;
+            let protocol = load(&req.protocol)?;
             course(&protocol, &req)
         }
         Command::Chart(args) => {

@@ -274,6 +274,10 @@ pub fn text(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(o, "Course: {} ({})", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
     let _ = writeln!(o, "{CIVIL_TIME}");
@@ -373,6 +377,9 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         o,
         "Computed by bolus {VERSION}; each session's plan is to be verified and signed by a physician on the day."
     );
+    if draft {
+        let _ = writeln!(o, "{}", super::DRAFT);
+    }
     o
 }
 
@@ -398,6 +405,10 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "**{}**\n", super::DRAFT);
+    }
     let _ = writeln!(o, "# Course: {} (`{}`)\n", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
     let _ = writeln!(o, "{CIVIL_TIME}\n");
@@ -492,6 +503,9 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. Each session's plan is to be verified and signed by a physician on the day.",
         p.id, p.sha256
     );
+    if draft {
+        let _ = writeln!(o, "**{}**", super::DRAFT);
+    }
     o
 }
 

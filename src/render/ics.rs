@@ -155,10 +155,14 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
                 escape(&format!("{}: session {} of {n}", p.title, s.number))
             ),
         );
-        let mut d = vec![format!(
+        let mut d = Vec::new();
+        if p.standing.approval.is_draft() {
+            d.push(format!("{}.", super::DRAFT));
+        }
+        d.push(format!(
             "Session {} of {n} of a course of {} ({}).",
             s.number, p.title, p.id
-        )];
+        ));
         if s.provisional {
             d.push(format!("This session is {PROVISIONAL}."));
         }
