@@ -669,3 +669,43 @@ fn every_quantity_in_the_course_json_is_a_value_with_its_unit() {
     walk(&json(&["--start", "10:00"]), &mut found);
     assert!(found >= 40, "only {found} quantities");
 }
+
+#[test]
+fn a_course_is_under_the_clinics_approvals_and_a_draft_says_so_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::support::root().join("protocols/ketamine-kap-iv.toml"),
+        dir.path().join("ketamine-kap-iv.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("approved.toml"), "schema = 1\n").unwrap();
+    let protocols = dir.path().display().to_string();
+    let args = |more: &[&str]| {
+        let mut a = vec![
+            "--protocols",
+            &protocols,
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "10:00",
+        ];
+        a.extend_from_slice(more);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let err = fails(&mut bolus(args(&[])), 2);
+    assert!(err.contains("is not approved"), "{err}");
+    for format in ["text", "markdown", "json", "ics"] {
+        let mut a = vec!["--draft".to_string()];
+        a.extend(args(&["--format", format]));
+        let out = ok(bolus(a).env("SOURCE_DATE_EPOCH", EPOCH));
+        assert!(
+            out.replace("\r\n ", "")
+                .contains("DRAFT: protocol not approved"),
+            "{format}: {out}"
+        );
+    }
+}
