@@ -65,7 +65,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let catalog = Catalog { dir: cli.protocols };
     match cli.command {
         Command::Plan(args) => {
-            let req = cli::plan_request(args).map_err(Failure::Input)?;
+            let mut req = cli::plan_request(args).map_err(Failure::Input)?;
+            if req.date_from_clock && req.options.identity.born.is_some() {
+                req.options.date = Some(today());
+            }
             let protocol = catalog.load(&req.protocol)?;
             plan_text(&protocol, &req)
         }
@@ -151,11 +154,12 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Text => render::text::render(&ctx, &plan),
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
+        PlanFormat::Html => render::html::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
         PlanFormat::Fhir => render::fhir::render(
             &ctx,
             &plan,
-            req.patient_id.as_deref().expect("checked in cli"),
+            plan.identity.id.as_deref().expect("checked in cli"),
         ),
     };
     Ok(Outcome {
@@ -168,7 +172,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
 /// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
 fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
-    if patient.reason().is_none() || plan.soft_limit.is_some() {
+    if patient.reason().is_none() || plan.soft_limit.is_some() || plan.minor.is_some() {
         return String::new();
     }
     let l = &protocol.limits;
@@ -180,6 +184,12 @@ fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &pla
         crate::units::show_kg(&l.soft_max),
         protocol.id
     )
+}
+
+/// Today's date from the system clock, in the system's time zone: the plan's date when none is
+/// given, for the age check of a patient with a date of birth.
+pub fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
 }
 
 /// Reads a written plan and checks it against the protocol's plan for the same patient.
@@ -311,11 +321,17 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             b.set_position(bytes);
         }
     };
+    let date = match &args.date {
+        Some(d) => {
+            plan::parse_date(d).map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?
+        }
+        None => today(),
+    };
     let fail = |e: crate::batch::BatchError| Failure::Input(e.to_string());
     let summary = match &args.output {
         None => {
             let stdout = std::io::stdout();
-            match crate::batch::run(protocol, input, stdout.lock(), format, &mut progress) {
+            match crate::batch::run(protocol, input, stdout.lock(), format, date, &mut progress) {
                 Err(crate::batch::BatchError::Write(e))
                     if e.kind() == std::io::ErrorKind::BrokenPipe =>
                 {
@@ -345,8 +361,9 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                     crate::catalog::io_reason(&e)
                 ))
             })?;
-            let summary = crate::batch::run(protocol, input, tmp.as_file(), format, &mut progress)
-                .map_err(fail)?;
+            let summary =
+                crate::batch::run(protocol, input, tmp.as_file(), format, date, &mut progress)
+                    .map_err(fail)?;
             tmp.as_file().sync_all().map_err(|e| {
                 Failure::Input(format!(
                     "cannot write `{shown}`: {}",

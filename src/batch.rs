@@ -16,13 +16,15 @@ use crate::render::{json, Context};
 use crate::units::{self, format_decimal};
 
 /// The columns a batch file may have.
-pub const COLUMNS: [&str; 6] = [
+pub const COLUMNS: [&str; 8] = [
     "id",
     "weight",
     "start",
     "height",
     "sex",
     "soft_limit_reason",
+    "name",
+    "born",
 ];
 
 /// The longest field read, in bytes; a longer one fails its row.
@@ -146,6 +148,8 @@ struct Columns {
     height: Option<usize>,
     sex: Option<usize>,
     reason: Option<usize>,
+    name: Option<usize>,
+    born: Option<usize>,
     len: usize,
 }
 
@@ -176,6 +180,8 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
         height: col("height"),
         sex: col("sex"),
         reason: col("soft_limit_reason"),
+        name: col("name"),
+        born: col("born"),
         len: names.len(),
     })
 }
@@ -197,6 +203,24 @@ fn field<'a>(
         std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
     let text = text.trim();
     Ok((!text.is_empty()).then_some(text))
+}
+
+/// Reads one row's name and date of birth (the row's `id` stands beside its plan, so the plan's
+/// identity holds no id).
+fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
+    let name = field(record, c.name, "name")?;
+    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
+        return Err(format!("invalid name: {problem}"));
+    }
+    let born = field(record, c.born, "born")?
+        .map(plan::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid born: {e}"))?;
+    Ok(plan::Identity {
+        id: None,
+        name: name.map(String::from),
+        born,
+    })
 }
 
 /// Reads one row into a patient and options.
@@ -454,11 +478,14 @@ impl<W: Write> Sink<W> {
 
 /// Runs a batch: reads `input`, writes one result per row to `out`, and calls `progress` with
 /// the bytes read so far every few thousand rows.
+///
+/// `date` is the plan's date, on which the age of a row with a `born` date is taken.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
     format: Format,
+    date: jiff::civil::Date,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
     let cuts: Cuts = Rc::default();
@@ -524,7 +551,7 @@ pub fn run<W: Write>(
                     Ok(_) => match cache.get(&key) {
                         Some(o) => Rc::clone(o),
                         None => {
-                            let o = Rc::new(compute(p, &record, &c, format));
+                            let o = Rc::new(compute(p, &record, &c, format, date));
                             let size = key.len() + o.size() + 64;
                             if cache_bytes + size > CACHE_BYTES {
                                 cache.clear();
@@ -595,15 +622,24 @@ pub fn run<W: Write>(
     Ok(summary)
 }
 
-fn compute(p: &Protocol, record: &csv::ByteRecord, c: &Columns, format: Format) -> Outcome {
+fn compute(
+    p: &Protocol,
+    record: &csv::ByteRecord,
+    c: &Columns,
+    format: Format,
+    date: jiff::civil::Date,
+) -> Outcome {
+    let (patient, weight_text, identity) =
+        match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
+            Ok(x) => x,
+            Err(e) => return Outcome::Error(units::tidy(&e)),
+        };
     // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
     let options = Options {
         start: None,
         concentration: None,
-    };
-    let (patient, weight_text) = match patient(record, c) {
-        Ok(x) => x,
-        Err(e) => return Outcome::Error(units::tidy(&e)),
+        identity,
+        date: Some(date),
     };
     let plan = match plan::compute(p, &patient, &options) {
         Ok(plan) => plan,

@@ -54,7 +54,7 @@ pub enum Command {
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
     Check(CheckArgs),
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
-    /// `soft_limit_reason`), one result per row; exit status 1 when any row failed.
+    /// `soft_limit_reason`, `name`, `born`), one result per row; exit status 1 when any row failed.
     Batch(BatchArgs),
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG.
     Chart(ChartArgs),
@@ -106,9 +106,22 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
-    /// The patient's identifier, for `--format fhir` (the FHIR subject).
+    /// The patient's identifier, such as a medical record number: printed at the top of the plan
+    /// and, with `--format fhir`, the FHIR subject (needed there).
     #[arg(long = "patient", value_name = "ID")]
     pub patient_id: Option<String>,
+    /// The patient's name, printed at the top of the plan. Without it (or `--patient`,
+    /// `--born`), the printed plan has a blank to fill in by hand.
+    #[arg(long, value_name = "NAME")]
+    pub patient_name: Option<String>,
+    /// The patient's date of birth, `YYYY-MM-DD`, printed at the top of the plan. A patient under
+    /// 18 on the plan's date is refused unless `--accept-soft-limit` states why.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub born: Option<String>,
+    /// The plan's date, `YYYY-MM-DD`, on which the patient's age is taken [default: today's date
+    /// from the system clock, used for the age check only and printed nowhere].
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +152,10 @@ pub struct BatchArgs {
     /// Write to this file instead of standard output; it appears whole or not at all.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken
+    /// [default: today's date from the system clock].
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -210,6 +227,9 @@ pub enum PlanFormat {
     Csv,
     /// An HL7 FHIR R4 MedicationRequest (needs `--patient`).
     Fhir,
+    /// One self-contained HTML page made for printing on A4 or US Letter, with tick boxes and
+    /// signature boxes.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -250,8 +270,9 @@ pub struct PlanRequest {
     pub options: Options,
     pub format: PlanFormat,
     pub explain: bool,
-    /// The patient identifier for FHIR.
-    pub patient_id: Option<String>,
+    /// Whether the plan's date comes from the system clock (no `--date`): it is needed only
+    /// with a date of birth, and is then filled in by the caller.
+    pub date_from_clock: bool,
 }
 
 impl From<SexArg> for Sex {
@@ -293,19 +314,19 @@ pub fn patient(a: PatientArgs) -> Result<Patient, String> {
 
 /// Converts the plan arguments, checking every value.
 pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
-    let patient_id = match (a.format, a.patient_id) {
-        (PlanFormat::Fhir, None) => return Err(
+    if let (PlanFormat::Fhir, None) = (a.format, &a.patient_id) {
+        return Err(
             "`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject"
                 .into(),
-        ),
-        (PlanFormat::Fhir, Some(id)) => {
-            if let Some(problem) = crate::render::fhir::patient_problem(&id) {
-                return Err(format!("invalid `--patient`: {problem}"));
-            }
-            Some(id)
-        }
-        (_, id) => id,
-    };
+        );
+    }
+    let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
+    let date = a
+        .date
+        .as_deref()
+        .map(plan::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = a
@@ -327,11 +348,38 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         options: Options {
             start,
             concentration,
+            identity,
+            date,
         },
         format: a.format,
         explain: a.explain,
-        patient_id,
+        date_from_clock: date.is_none(),
     })
+}
+
+/// Converts the patient's identifier, name and date of birth, checking each.
+fn identity(
+    id: Option<String>,
+    name: Option<String>,
+    born: Option<&str>,
+) -> Result<plan::Identity, String> {
+    if let Some(problem) = id
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient identifier", t))
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    if let Some(problem) = name
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient's name", t))
+    {
+        return Err(format!("invalid `--patient-name`: {problem}"));
+    }
+    let born = born
+        .map(plan::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--born`: {e}"))?;
+    Ok(plan::Identity { id, name, born })
 }
 
 /// Converts the check arguments, checking every value.

@@ -3,7 +3,7 @@
 //! Pure and exact: no I/O, no clock, no floating point. Each step follows DESIGN.md "How a plan
 //! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
 
-use jiff::civil::Time as Clock;
+use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
 use crate::dosing::{self, DosingError, DosingWeight, Sex};
@@ -38,6 +38,103 @@ pub struct Options {
     pub start: Option<Clock>,
     /// The drug's concentration, to give each bolus's volume.
     pub concentration: Option<Concentration>,
+    /// Who the plan is for, as printed on it.
+    pub identity: Identity,
+    /// The plan's date: the age of a patient with a date of birth is taken on it. It must be
+    /// given with a date of birth.
+    pub date: Option<Date>,
+}
+
+/// Who the plan is for, as printed on it. Every part may be missing: a printed plan then shows
+/// a blank to fill in by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The patient's identifier, such as a medical record number.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub born: Option<Date>,
+}
+
+impl Identity {
+    /// Whether nothing is known of the patient beyond the weight.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_none() && self.name.is_none() && self.born.is_none()
+    }
+}
+
+/// The age from which a plan is made without a stated reason: the guideline is for adults.
+pub const ADULT_AGE: i64 = 18;
+
+/// The oldest age a date of birth may give; an older one is taken for a typing error.
+pub const MAX_AGE: i64 = 130;
+
+/// The longest patient name or identifier, in characters.
+pub const MAX_IDENTITY_CHARS: usize = 100;
+
+/// A patient under [`ADULT_AGE`] on the plan's date, accepted with a reason.
+#[derive(Debug, Clone)]
+pub struct MinorAccepted {
+    pub born: Date,
+    /// The plan's date.
+    pub on: Date,
+    /// Whole years on the plan's date.
+    pub age: i64,
+    pub reason: String,
+}
+
+/// Whole years from `born` to `on`: a year is counted on the birthday (a birthday on 29 February
+/// counts on 1 March in other years).
+pub fn age_on(born: Date, on: Date) -> i64 {
+    let years = i64::from(on.year()) - i64::from(born.year());
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Reads a calendar date in ISO 8601 form, `YYYY-MM-DD`, strictly.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let shown = crate::units::tidy(&format!("`{}`", text.escape_debug()));
+    if !shape {
+        return Err(format!(
+            "{shown} is not a date in the form YYYY-MM-DD, such as `1980-04-02`"
+        ));
+    }
+    text.parse::<Date>()
+        .map_err(|_| format!("{shown} is not a date of the calendar (check the month and the day)"))
+}
+
+/// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
+/// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
+/// text-direction or invisible character, at most [`MAX_IDENTITY_CHARS`] characters.
+pub fn identity_problem(what: &str, text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some(format!("{what} is empty"));
+    }
+    if let Some(odd) = units::odd_char_in(text) {
+        return Some(format!("{what} holds {odd}; write it in plain text"));
+    }
+    if text.trim() != text {
+        return Some(format!(
+            "{what} `{}` has a space at its start or end; write it without",
+            units::tidy(text)
+        ));
+    }
+    let n = text.chars().count();
+    if n > MAX_IDENTITY_CHARS {
+        return Some(format!(
+            "{what} has {n} characters, more than the {MAX_IDENTITY_CHARS} a plan prints"
+        ));
+    }
+    None
 }
 
 /// How the count of boluses was decided.
@@ -112,6 +209,10 @@ pub struct Plan {
     /// Whether any volume was rounded down to 0.01 mL.
     pub volume_rounded: bool,
     pub soft_limit: Option<SoftLimitAccepted>,
+    /// Who the plan is for.
+    pub identity: Identity,
+    /// A patient under the adult age, accepted with a reason.
+    pub minor: Option<MinorAccepted>,
     /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
     /// (an interval of `10 s` is 0.1666… min).
     pub in_seconds: bool,
@@ -153,6 +254,24 @@ pub enum PlanError {
         dose: String,
         volume: String,
     },
+    /// Under the adult age on the plan's date and no reason stated.
+    #[error("the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
+    Minor {
+        born: String,
+        date: String,
+        age: i64,
+        protocol: String,
+    },
+    #[error("the date of birth {born} is after the plan's date {date}; check the date of birth")]
+    BornAfter { born: String, date: String },
+    #[error("the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth")]
+    TooOld {
+        born: String,
+        date: String,
+        age: i64,
+    },
+    #[error("a date of birth needs the plan's date, to take the patient's age on it")]
+    NoDate,
     #[error("the soft-limit reason holds {0}; write the reason in plain text")]
     Reason(String),
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
@@ -164,7 +283,7 @@ impl PlanError {
     pub fn is_limit(&self) -> bool {
         matches!(
             self,
-            PlanError::HardLimit { .. } | PlanError::SoftLimit { .. }
+            PlanError::HardLimit { .. } | PlanError::SoftLimit { .. } | PlanError::Minor { .. }
         )
     }
 }
@@ -212,6 +331,53 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
     Ok(None)
 }
 
+/// Checks the patient's age on the plan's date: a date of birth after it, or more than
+/// [`MAX_AGE`] years before it, is an error; an age under [`ADULT_AGE`] is refused like a soft
+/// limit, unless a reason is stated.
+fn check_age(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Option<MinorAccepted>, PlanError> {
+    let Some(born) = options.identity.born else {
+        return Ok(None);
+    };
+    let on = options.date.ok_or(PlanError::NoDate)?;
+    let (b, d) = (born.to_string(), on.to_string());
+    if born > on {
+        return Err(PlanError::BornAfter { born: b, date: d });
+    }
+    let age = age_on(born, on);
+    if age > MAX_AGE {
+        return Err(PlanError::TooOld {
+            born: b,
+            date: d,
+            age,
+        });
+    }
+    if age >= ADULT_AGE {
+        return Ok(None);
+    }
+    let reason = patient.reason();
+    if let Some(odd) = reason.and_then(units::odd_char_in) {
+        return Err(PlanError::Reason(odd));
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::Minor {
+            born: b,
+            date: d,
+            age,
+            protocol: p.id.clone(),
+        });
+    };
+    Ok(Some(MinorAccepted {
+        born,
+        on,
+        age,
+        reason: reason.to_string(),
+    }))
+}
+
 /// The number of boluses for a calculated total: max(min_count, ⌈total ÷ max_dose⌉).
 pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountReason) {
     let quotient = &calculated_total.value / &p.max_dose.value;
@@ -226,6 +392,7 @@ pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountR
 /// Makes the plan for a patient, or says why none can be made.
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
     let soft_limit = check_limits(p, patient)?;
+    let minor = check_age(p, patient, options)?;
     let dosing = dosing::dosing_weight(
         p.weight_basis,
         &patient.weight,
@@ -384,6 +551,8 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         concentration: options.concentration.clone(),
         volume_rounded,
         soft_limit,
+        identity: options.identity.clone(),
+        minor,
     })
 }
 

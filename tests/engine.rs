@@ -420,6 +420,7 @@ fn patient(s: &Spec, p: &Person) -> (Patient, Options) {
             units::parse::<Concentration>(&format!("{} {}/mL", decimal(hund, 2), symbol(unit)))
                 .unwrap()
         }),
+        ..Default::default()
     };
     (patient, options)
 }
@@ -1319,6 +1320,7 @@ fn only_weight_limits_are_refusals_by_a_limit() {
         &Options {
             start: None,
             concentration: Some(units::parse("100000 mg/mL").unwrap()),
+            ..Default::default()
         },
     )
     .unwrap_err();
@@ -1556,6 +1558,7 @@ fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
     let with = |conc: &str| Options {
         start: None,
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+        ..Default::default()
     };
     let plan = plan::compute(&p, &weighing("73.3", None), &with("30 mg/mL")).unwrap();
     let volumes: Vec<_> = plan
@@ -1645,6 +1648,7 @@ fn clock_times_cross_midnight_both_ways() {
         &Options {
             start: Some(plan::parse_clock("23:45").unwrap()),
             concentration: None,
+            ..Default::default()
         },
     )
     .unwrap();

@@ -358,6 +358,7 @@ fn make_case(
             units::parse::<Concentration>(&format!("{} {}/mL", dec(c, 2), spec.unit.symbol()))
                 .unwrap()
         }),
+        ..Default::default()
     };
     Case {
         spec,

@@ -44,6 +44,9 @@ fn offset(plan: &Plan, x: &units::Duration) -> Qty {
 pub struct Doc {
     pub schema: u32,
     pub protocol: ProtocolRef,
+    /// Who the plan is for, when any of it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientRef>,
     pub weight: Qty,
     pub weight_basis: String,
     pub dosing_weight: Qty,
@@ -71,6 +74,18 @@ pub struct ProtocolRef {
     pub drug: String,
     pub route: String,
     pub sha256: String,
+}
+
+/// Who the plan is for: each part present when it was given.
+#[derive(Clone, Serialize)]
+pub struct PatientRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub born: Option<String>,
 }
 
 #[derive(Clone, Serialize)]
@@ -108,6 +123,11 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             route: p.route.clone(),
             sha256: p.sha256.clone(),
         },
+        patient: (!plan.identity.is_empty()).then(|| PatientRef {
+            id: plan.identity.id.clone(),
+            name: plan.identity.name.clone(),
+            born: plan.identity.born.map(|d| d.to_string()),
+        }),
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),
         dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{clock_text, mass, timeline, Context, VERSION};
+use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
 use crate::plan::Plan;
 use crate::{check, explain, units};
 
@@ -10,11 +10,54 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
+/// Text given by a person, escaped so that Markdown shows it as it is: every ASCII punctuation
+/// character that Markdown could read as markup (or as HTML) is written with a backslash.
+pub fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | '"'
+                | '='
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Renders the plan as Markdown.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
     let mut o = String::new();
+    // Who the plan is for: a blank to fill in by hand for each missing part.
+    let parts = identity_parts(plan);
+    let _ = writeln!(
+        o,
+        "| {} |\n|{}\n| {} |\n",
+        parts.clone().map(|(label, _)| label).join(" | "),
+        "---|".repeat(parts.len()),
+        parts.map(|(_, value)| literal(&value)).join(" | ")
+    );
     let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
     let _ = writeln!(
@@ -131,7 +174,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
     let _ = writeln!(
         o,
-        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}.\n",
+        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}; {VERIFY}.\n",
         p.id, p.sha256
     );
     let _ = writeln!(

@@ -1,0 +1,241 @@
+//! The plan as one self-contained HTML5 document made for paper: inline CSS, no script and no
+//! external resource of any kind, so that it prints the same on a computer with no network.
+//!
+//! The page is black and white, its body text 10 pt, and nothing depends on colour. The print
+//! stylesheet leaves the paper size to the printer (`@page { size: auto }`) with margins that
+//! fit both A4 and US Letter portrait: a plan of the built-in protocol fits one page of either.
+//! Every piece of text is escaped.
+
+use std::fmt::Write;
+
+use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
+use crate::plan::Plan;
+use crate::{check, explain, units};
+
+/// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
+/// margins) and 259 mm high (US Letter, 279 mm, less 10 mm margins).
+const STYLE: &str = "\
+@page { size: auto; margin: 10mm 12mm; }
+* { box-sizing: border-box; }
+html { color: #000; background: #fff; }
+body { font: 10pt/1.25 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
+@media screen { body { padding: 10mm 0; } }
+h1 { font-size: 14pt; margin: 0; }
+h2 { font-size: 11pt; margin: 2.5mm 0 1mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+p { margin: 0.5mm 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
+th { font-weight: bold; }
+.n { text-align: right; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
+.plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
+.patient { margin-bottom: 2mm; }
+.patient th { width: 1%; white-space: nowrap; border-right: none; }
+.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 12pt; overflow-wrap: anywhere; }
+.boluses td, .boluses th { padding: 1mm 1.5mm; }
+.dose { font-weight: bold; font-size: 11pt; }
+.box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
+ul.ticks { list-style: none; margin: 0; padding: 0; }
+ul.ticks li { padding-left: 5.5mm; text-indent: -5.5mm; margin: 0.4mm 0; break-inside: avoid; }
+.ok { font-weight: bold; margin-right: 1.5mm; }
+.checklist { columns: 2; column-gap: 6mm; }
+.two { display: flex; gap: 6mm; }
+.two > div { flex: 1 1 0; min-width: 0; }
+.warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
+.bolus-event { font-weight: bold; }
+code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
+.hash { overflow-wrap: anywhere; }
+.sign { margin-top: 2mm; }
+.sign td { height: 15mm; width: 33%; vertical-align: top; }
+.small { font-size: 10pt; }
+section, table, .warning, .sign { break-inside: avoid; }
+";
+
+/// Escapes text for HTML: `&`, `<`, `>`, `\"` and `'`.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A blank line to write on, for a missing part of the patient block.
+const BLANK_CELL: &str = "&nbsp;";
+
+/// Renders the plan as a self-contained HTML5 document.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
+    let mut o = String::with_capacity(16 * 1024);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"generator\" content=\"bolus {VERSION}\">\n\
+         <title>Bolus plan: {} ({})</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        esc(&p.title),
+        esc(&p.id)
+    );
+
+    // Who the plan is for: a blank to fill in by hand for each missing part.
+    o.push_str("<table class=\"patient\"><tr>");
+    for (label, value) in identity_parts(plan) {
+        let given = match label {
+            "Patient" => plan.identity.name.is_some(),
+            "Born" => plan.identity.born.is_some(),
+            _ => plan.identity.id.is_some(),
+        };
+        let cell = if given {
+            esc(&value)
+        } else {
+            BLANK_CELL.into()
+        };
+        let _ = write!(o, "<th>{label}</th><td>{cell}</td>");
+    }
+    o.push_str("</tr></table>\n");
+
+    let _ = writeln!(
+        o,
+        "<h1>{}</h1>\n<p>{} {}: {}. Protocol <code>{}</code>.</p>",
+        esc(&p.title),
+        esc(&p.drug),
+        esc(&p.route),
+        esc(&p.summary),
+        esc(&p.id)
+    );
+
+    // The dose arithmetic.
+    o.push_str("<section>\n<h2>Dose</h2>\n<table class=\"plain\">\n");
+    let rows = super::facts(ctx, plan)
+        .into_iter()
+        .chain(
+            super::arithmetic(ctx, plan)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v)),
+        )
+        .collect::<Vec<_>>();
+    for (k, v) in rows {
+        let _ = writeln!(
+            o,
+            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
+            esc(&k),
+            esc(&v)
+        );
+    }
+    o.push_str("</table>\n</section>\n");
+
+    if ctx.explain {
+        o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");
+        for s in explain::steps(p, plan) {
+            let _ = writeln!(o, "<li>{}</li>", esc(&s));
+        }
+        o.push_str("</ol>\n</section>\n");
+    }
+
+    // The boluses, each with a box to tick when given.
+    o.push_str(
+        "<section>\n<h2>Boluses</h2>\n<table class=\"boluses\">\n<tr><th class=\"n\">#</th>",
+    );
+    if plan.start.is_some() {
+        o.push_str("<th>Time</th>");
+    }
+    o.push_str("<th class=\"n\">Offset</th><th class=\"n\">Dose</th>");
+    if plan.concentration.is_some() {
+        o.push_str("<th class=\"n\">Volume</th>");
+    }
+    o.push_str("<th class=\"n\">Running total</th><th>Given</th></tr>\n");
+    for b in &plan.boluses {
+        let _ = write!(o, "<tr><td class=\"n\">{}</td>", b.number);
+        if let Some(t) = clock_text(plan, &b.offset) {
+            let _ = write!(o, "<td class=\"nowrap dose\">{}</td>", esc(&t));
+        }
+        let _ = write!(
+            o,
+            "<td class=\"n\">{}</td><td class=\"n dose\">{}</td>",
+            esc(&plan.offset_text(&b.offset)),
+            esc(&m(&b.dose))
+        );
+        if let Some(v) = &b.volume {
+            let _ = write!(o, "<td class=\"n dose\">{}</td>", esc(&units::show_ml(v)));
+        }
+        let _ = writeln!(
+            o,
+            "<td class=\"n\">{}</td><td class=\"nowrap\"><span class=\"box\"></span>given at __:__, by ________</td></tr>",
+            esc(&m(&b.cumulative))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table>\n<p>Total <b>{}</b> in {} boluses.</p>\n</section>",
+        esc(&m(&plan.planned_total)),
+        plan.count
+    );
+
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        o.push_str("<section class=\"warning\">\n<h2>Warnings</h2>\n<ul>\n");
+        for w in &warnings {
+            let _ = writeln!(o, "<li><b>Warning:</b> {}</li>", esc(w));
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
+
+    // The timeline beside the rules checked.
+    o.push_str("<div class=\"two\">\n<section>\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    for e in timeline(ctx, plan) {
+        let bolus = e.what.starts_with("Bolus ");
+        let _ = write!(
+            o,
+            "<tr{}><td class=\"n\">{}</td>",
+            if bolus { " class=\"bolus-event\"" } else { "" },
+            esc(&plan.offset_text(&e.offset))
+        );
+        if let Some(t) = clock_text(plan, &e.offset) {
+            let _ = write!(o, "<td class=\"nowrap\">{}</td>", esc(&t));
+        }
+        let _ = writeln!(o, "<td>{}</td></tr>", esc(&e.what));
+    }
+    let _ = writeln!(
+        o,
+        "</table>\n</section>\n<section>\n<h2>Checked against protocol <code>{}</code></h2>\n<ul class=\"ticks\">",
+        esc(&p.id)
+    );
+    let ok = |o: &mut String, text: &str| {
+        let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
+    };
+    ok(&mut o, &check::limits_text(p, plan));
+    for r in check::rules(p, plan) {
+        ok(&mut o, &r.text);
+    }
+    o.push_str("</ul>\n</section>\n</div>\n");
+
+    if !p.checklist.is_empty() {
+        o.push_str(
+            "<section>\n<h2>Checklist (tick each before dosing)</h2>\n<ul class=\"ticks checklist\">\n",
+        );
+        for c in &p.checklist {
+            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
+
+    let _ = writeln!(
+        o,
+        "<section>\n<p class=\"small\">Protocol <code>{}</code>, SHA-256 <span class=\"hash\">{}</span>.<br>\
+         Computed by bolus {VERSION}; <b>{VERIFY}.</b></p>",
+        esc(&p.id),
+        esc(&p.sha256)
+    );
+    o.push_str(
+        "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
+         <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",
+    );
+    o
+}
