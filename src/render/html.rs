@@ -15,13 +15,13 @@ use crate::{check, explain, units};
 /// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
 /// margins) and 259 mm high (US Letter, 279 mm, less 10 mm margins).
 const STYLE: &str = "\
-@page { size: auto; margin: 10mm 12mm; }
+@page { size: auto; margin: 9mm 12mm; }
 * { box-sizing: border-box; }
 html { color: #000; background: #fff; }
-body { font: 10pt/1.25 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
+body { font: 10pt/1.17 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
-h2 { font-size: 11pt; margin: 2.5mm 0 1mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+h2 { font-size: 11pt; margin: 2mm 0 0.8mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
 p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
@@ -29,25 +29,30 @@ th { font-weight: bold; }
 .n { text-align: right; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
-.patient { margin-bottom: 2mm; }
-.patient th { width: 1%; white-space: nowrap; border-right: none; }
-.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 12pt; overflow-wrap: anywhere; }
-.boluses td, .boluses th { padding: 1mm 1.5mm; }
+.patient { margin-bottom: 2mm; table-layout: fixed; }
+.patient th { border-right: none; padding-right: 0; }
+.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
+.boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
+.boluses td { height: 6.6mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
-ul.ticks li { padding-left: 5.5mm; text-indent: -5.5mm; margin: 0.4mm 0; break-inside: avoid; }
-.ok { font-weight: bold; margin-right: 1.5mm; }
+ul.ticks li { position: relative; padding-left: 6mm; margin: 0.4mm 0; break-inside: avoid; }
+ul.ticks li > .box, ul.ticks li > .ok { position: absolute; left: 0; top: 0.4mm; }
+ul.ticks li > .ok { top: 0; }
+.ok { font-weight: bold; }
 .checklist { columns: 2; column-gap: 6mm; }
-.two { display: flex; gap: 6mm; }
-.two > div { flex: 1 1 0; min-width: 0; }
+.two { display: flex; gap: 5mm; }
+.two > section { flex: 1 1 0; min-width: 0; }
+.two > section.wide { flex: 3 1 0; }
+.two > section.narrow { flex: 2 1 0; }
 .warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
 .bolus-event { font-weight: bold; }
 code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
 .hash { overflow-wrap: anywhere; }
 .sign { margin-top: 2mm; }
-.sign td { height: 15mm; width: 33%; vertical-align: top; }
-.small { font-size: 10pt; }
+.footer { margin-top: 2mm; }
+.sign td { height: 16mm; width: 33%; vertical-align: top; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -85,7 +90,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     );
 
     // Who the plan is for: a blank to fill in by hand for each missing part.
-    o.push_str("<table class=\"patient\"><tr>");
+    o.push_str(
+        "<table class=\"patient\"><colgroup><col style=\"width: 17mm\"><col style=\"width: 78mm\">\
+         <col style=\"width: 12mm\"><col style=\"width: 27mm\"><col style=\"width: 8mm\">\
+         <col style=\"width: 44mm\"></colgroup><tr>",
+    );
     for (label, value) in identity_parts(plan) {
         let given = match label {
             "Patient" => plan.identity.name.is_some(),
@@ -111,25 +120,30 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         esc(&p.id)
     );
 
-    // The dose arithmetic.
-    o.push_str("<section>\n<h2>Dose</h2>\n<table class=\"plain\">\n");
-    let rows = super::facts(ctx, plan)
-        .into_iter()
-        .chain(
-            super::arithmetic(ctx, plan)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v)),
-        )
-        .collect::<Vec<_>>();
-    for (k, v) in rows {
-        let _ = writeln!(
-            o,
-            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
-            esc(&k),
-            esc(&v)
-        );
-    }
-    o.push_str("</table>\n</section>\n");
+    // The weights beside the dose arithmetic.
+    let table = |o: &mut String, rows: Vec<(String, String)>| {
+        o.push_str("<table class=\"plain\">\n");
+        for (k, v) in rows {
+            let _ = writeln!(
+                o,
+                "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
+                esc(&k),
+                esc(&v)
+            );
+        }
+        o.push_str("</table>\n");
+    };
+    o.push_str("<div class=\"two\">\n<section class=\"narrow\">\n<h2>Entered</h2>\n");
+    table(&mut o, super::facts(ctx, plan));
+    o.push_str("</section>\n<section class=\"wide\">\n<h2>Dose</h2>\n");
+    table(
+        &mut o,
+        super::arithmetic(ctx, plan)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    );
+    o.push_str("</section>\n</div>\n");
 
     if ctx.explain {
         o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");
@@ -167,7 +181,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         let _ = writeln!(
             o,
-            "<td class=\"n\">{}</td><td class=\"nowrap\"><span class=\"box\"></span>given at __:__, by ________</td></tr>",
+            "<td class=\"n\">{}</td><td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>",
             esc(&m(&b.cumulative))
         );
     }
@@ -188,24 +202,25 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
 
     // The timeline beside the rules checked.
-    o.push_str("<div class=\"two\">\n<section>\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     for e in timeline(ctx, plan) {
-        let bolus = e.what.starts_with("Bolus ");
-        let _ = write!(
-            o,
-            "<tr{}><td class=\"n\">{}</td>",
-            if bolus { " class=\"bolus-event\"" } else { "" },
-            esc(&plan.offset_text(&e.offset))
-        );
-        if let Some(t) = clock_text(plan, &e.offset) {
-            let _ = write!(o, "<td class=\"nowrap\">{}</td>", esc(&t));
-        }
+        // The clock time where there is one, else the time after the first bolus (the
+        // table of boluses above gives both).
+        let when = match clock_text(plan, &e.offset) {
+            Some(t) => format!("<td class=\"nowrap\">{}</td>", esc(&t)),
+            None => format!("<td class=\"n\">{}</td>", esc(&plan.offset_text(&e.offset))),
+        };
+        let class = if e.bolus {
+            " class=\"bolus-event\""
+        } else {
+            ""
+        };
+        let _ = write!(o, "<tr{class}>{when}");
         let _ = writeln!(o, "<td>{}</td></tr>", esc(&e.what));
     }
     let _ = writeln!(
         o,
-        "</table>\n</section>\n<section>\n<h2>Checked against protocol <code>{}</code></h2>\n<ul class=\"ticks\">",
-        esc(&p.id)
+        "</table>\n</section>\n<section class=\"narrow\">\n<h2>Checked against the protocol</h2>\n<ul class=\"ticks\">"
     );
     let ok = |o: &mut String, text: &str| {
         let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
@@ -228,8 +243,8 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
     let _ = writeln!(
         o,
-        "<section>\n<p class=\"small\">Protocol <code>{}</code>, SHA-256 <span class=\"hash\">{}</span>.<br>\
-         Computed by bolus {VERSION}; <b>{VERIFY}.</b></p>",
+        "<section class=\"footer\">\n<p>Protocol <code>{}</code>; computed by bolus {VERSION}; <b>{VERIFY}.</b><br>\
+         SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
         esc(&p.id),
         esc(&p.sha256)
     );

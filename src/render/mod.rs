@@ -344,6 +344,8 @@ pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
 pub struct Event {
     pub offset: Duration,
     pub what: String,
+    /// Whether it is a bolus (not a checkpoint).
+    pub bolus: bool,
 }
 
 /// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.
@@ -357,6 +359,7 @@ pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
                 Event {
                     offset: c.offset.clone(),
                     what: c.action.clone(),
+                    bolus: false,
                 },
             )
         })
@@ -367,6 +370,7 @@ pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
             Event {
                 offset: b.offset.clone(),
                 what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)),
+                bolus: true,
             },
         )
     }));
