@@ -8,6 +8,8 @@ mod dosing_weight;
 mod environment;
 mod formats;
 mod ismp;
+mod paper;
+mod patient;
 mod pipes;
 mod plans;
 mod protocol_files;
