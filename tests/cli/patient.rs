@@ -310,7 +310,7 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
 #[test]
 fn batch_refuses_a_date_that_is_not_iso() {
     let err = fails(
-        &mut bolus(["batch", "ketamine-kap-iv", "--date", "15/01/2026"]).write_stdin("id,weight\n"),
+        bolus(["batch", "ketamine-kap-iv", "--date", "15/01/2026"]).write_stdin("id,weight\n"),
         2,
     );
     assert!(err.contains("invalid `--date`"), "{err}");
