@@ -259,3 +259,27 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
     }
     "#);
 }
+
+/// The HTML plan made for paper, whole (in a file of its own: it is long). The printed page is
+/// tested in a browser by `tests/print.rs`.
+#[test]
+fn prints_the_whole_html_plan_for_82_kg_from_14_00_at_10_mg_per_ml_for_a_named_patient() {
+    let out = ok(&mut plan(
+        "82",
+        &[
+            "--start",
+            "14:00",
+            "--concentration",
+            "10 mg/mL",
+            "--patient",
+            "MRN-0012345",
+            "--patient-name",
+            "Jane Example",
+            "--born",
+            "1980-04-02",
+            "--format",
+            "html",
+        ],
+    ));
+    insta::assert_snapshot!("html_plan_82_kg", redacted(&out));
+}
