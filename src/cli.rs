@@ -12,12 +12,13 @@ use crate::units;
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
 lint found an error); 2 bad usage, bad input, or an unreadable or invalid protocol; 3 refused by a \
-weight limit.
+limit (weight, or an age under 18).
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
   bolus plan ketamine-kap-iv --weight 73.3 --explain
   bolus plan ketamine-kap-iv --weight 82 --format json
+  bolus plan ketamine-kap-iv --weight 82 --start 14:00 --patient MRN-0042 --format html > plan.html
   bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
   bolus batch ketamine-kap-iv patients.csv --output plans.csv
   bolus chart ketamine-kap-iv --from 90 --to 130 --format svg
