@@ -221,8 +221,17 @@ fn check(args: &[&str], max_pages: u32) {
         }
         let total = qty(&plan["total"]);
         assert!(text.contains(&total), "{at}: no total {total}");
+        // Every page says whose plan it is, and which page of how many it is.
+        let pages = printed.pages as usize;
         if let Some(id) = plan["patient"]["id"].as_str() {
-            assert!(text.contains(id), "{at}: no patient id {id} in:\n{text}");
+            assert!(
+                text.matches(id).count() > pages,
+                "{at}: the patient id {id} is not at the top and on every page:\n{text}"
+            );
+        }
+        for n in 1..=pages {
+            let page = format!("Page {n} of {pages}");
+            assert!(text.contains(&page), "{at}: no `{page}` in:\n{text}");
         }
         assert!(
             text.contains("to be verified and signed by a physician before use"),

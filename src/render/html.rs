@@ -13,12 +13,12 @@ use crate::plan::Plan;
 use crate::{check, explain, units};
 
 /// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
-/// margins) and 259 mm high (US Letter, 279 mm, less 10 mm margins).
+/// margins) and 259 mm high (US Letter, 279 mm, less margins of 8 mm at the top and 12 mm at
+/// the bottom, where each page says whose plan it is and its number: [`page_rule`]).
 const STYLE: &str = "\
-@page { size: auto; margin: 9mm 12mm; }
 * { box-sizing: border-box; }
 html { color: #000; background: #fff; }
-body { font: 10pt/1.17 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
+body { font: 10pt/1.15 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
 h2 { font-size: 11pt; margin: 2mm 0 0.8mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
@@ -33,7 +33,7 @@ th { font-weight: bold; }
 .patient th { border-right: none; padding-right: 0; }
 .patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
 .boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
-.boluses td { height: 6.6mm; }
+.boluses td { height: 6.2mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
@@ -44,17 +44,60 @@ ul.ticks li > .ok { top: 0; }
 .checklist { columns: 2; column-gap: 6mm; }
 .two { display: flex; gap: 5mm; }
 .two > section { flex: 1 1 0; min-width: 0; }
-.two > section.wide { flex: 3 1 0; }
-.two > section.narrow { flex: 2 1 0; }
+.two > section.wide { flex: 2 1 0; }
+.two > section.narrow { flex: 1 1 0; }
+.facts { margin-bottom: 1mm; }
 .warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
 .bolus-event { font-weight: bold; }
 code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
 .hash { overflow-wrap: anywhere; }
 .sign { margin-top: 2mm; }
 .footer { margin-top: 2mm; }
-.sign td { height: 16mm; width: 33%; vertical-align: top; }
+.sign td { height: 14mm; width: 33%; vertical-align: top; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
+
+/// The `@page` rule: the paper size left to the printer, and at the foot of every page the
+/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`.
+fn page_rule(plan: &Plan) -> String {
+    let who = identity_parts(plan)
+        .map(|(label, value)| format!("{label} {}", cut(&value, 40)))
+        .join("  \u{b7}  ");
+    format!(
+        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n  \
+         @bottom-left {{ content: \"{}\"; font: 10pt Arial, \"Liberation Sans\", sans-serif; }}\n  \
+         @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 10pt Arial, \"Liberation Sans\", sans-serif; white-space: nowrap; }}\n}}\n",
+        css_string(&who)
+    )
+}
+
+/// A text cut to `n` characters, with `…` where it was cut.
+fn cut(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(n - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Escapes text for a CSS string between double quotes inside a `<style>` element: a quote, a
+/// backslash, and every character that HTML or CSS could read as markup is written as a CSS
+/// escape (`\3C `), so that no name can end the string or the style element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && !c.is_control())
+            || " .,-_:;/()'".contains(c)
+        {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:X} ", c as u32);
+        }
+    }
+    out
+}
 
 /// Escapes text for HTML: `&`, `<`, `>`, `\"` and `'`.
 pub fn esc(text: &str) -> String {
@@ -84,9 +127,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"generator\" content=\"bolus {VERSION}\">\n\
-         <title>Bolus plan: {} ({})</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+         <title>Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
         esc(&p.title),
-        esc(&p.id)
+        esc(&p.id),
+        page_rule(plan)
     );
 
     // Who the plan is for: a blank to fill in by hand for each missing part.
@@ -120,30 +164,31 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         esc(&p.id)
     );
 
-    // The weights beside the dose arithmetic.
-    let table = |o: &mut String, rows: Vec<(String, String)>| {
-        o.push_str("<table class=\"plain\">\n");
-        for (k, v) in rows {
-            let _ = writeln!(
-                o,
-                "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
-                esc(&k),
-                esc(&v)
-            );
+    // The weights on a line (a formula's steps go on from the weight they give), then the
+    // dose arithmetic.
+    let mut facts: Vec<String> = Vec::new();
+    for (k, v) in super::facts(ctx, plan) {
+        match facts.last_mut() {
+            Some(last) if k.is_empty() => {
+                let _ = write!(last, "; {}", esc(&v));
+            }
+            _ => facts.push(format!("<b>{}</b> {}", esc(&k), esc(&v))),
         }
-        o.push_str("</table>\n");
-    };
-    o.push_str("<div class=\"two\">\n<section class=\"narrow\">\n<h2>Entered</h2>\n");
-    table(&mut o, super::facts(ctx, plan));
-    o.push_str("</section>\n<section class=\"wide\">\n<h2>Dose</h2>\n");
-    table(
-        &mut o,
-        super::arithmetic(ctx, plan)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
+    }
+    let _ = writeln!(
+        o,
+        "<section>\n<h2>Dose</h2>\n<p class=\"facts\">{}</p>\n<table class=\"plain\">",
+        facts.join(" &nbsp;&middot;&nbsp; ")
     );
-    o.push_str("</section>\n</div>\n");
+    for (k, v) in super::arithmetic(ctx, plan) {
+        let _ = writeln!(
+            o,
+            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
+            esc(k),
+            esc(&v)
+        );
+    }
+    o.push_str("</table>\n</section>\n");
 
     if ctx.explain {
         o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");

@@ -302,7 +302,7 @@ fn the_html_plan_is_one_self_contained_document_with_no_script_and_no_external_r
     }
     // A print stylesheet: paper size left to the printer, margins that fit A4 and Letter.
     assert!(
-        page.contains("@page { size: auto; margin: 9mm 12mm; }"),
+        page.contains("@page { size: auto; margin: 8mm 12mm 12mm;\n"),
         "{page}"
     );
     assert!(page.contains("max-width: 186mm"), "{page}");
@@ -409,6 +409,12 @@ fn hostile_names_and_ids_are_escaped_in_html() {
         assert!(!lower.contains("<img"), "{page}");
         assert!(!lower.contains("<!--"), "{page}");
         assert_eq!(lower.matches("<style>").count(), 1, "{page}");
+        assert_eq!(lower.matches("</style>").count(), 1, "{page}");
+        // In the page footer's CSS string, markup and quotes are CSS escapes.
+        let rule = &page[page.find("@bottom-left { content: \"").unwrap() + 25..];
+        let content = &rule[..rule.find("\"; font: ").unwrap()];
+        assert!(!content.contains(['<', '>', '&', '"']), "{content}");
+        assert!(content.starts_with("Patient "), "{content}");
         assert_eq!(
             lower.matches("</table>").count(),
             page.matches("<table").count()
