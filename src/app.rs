@@ -66,8 +66,12 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     match cli.command {
         Command::Plan(args) => {
             let mut req = cli::plan_request(args).map_err(Failure::Input)?;
-            if req.date_from_clock && req.options.identity.born.is_some() {
-                req.options.date = Some(today());
+            if req.options.identity.born.is_some() {
+                let today = today();
+                req.options.today = Some(today);
+                if req.date_from_clock {
+                    req.options.date = Some(today);
+                }
             }
             let protocol = catalog.load(&req.protocol)?;
             plan_text(&protocol, &req)
@@ -365,6 +369,10 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             plan::parse_date(d).map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?
         }
         None => today(),
+    };
+    let date = crate::batch::Dates {
+        plan: date,
+        today: today(),
     };
     let fail = |e: crate::batch::BatchError| Failure::Input(e.to_string());
     let summary = match &args.output {

@@ -115,6 +115,15 @@ fn too_long(line: u64, bytes: usize) -> std::io::Error {
     )
 }
 
+/// The dates a batch's ages are taken with.
+#[derive(Debug, Clone, Copy)]
+pub struct Dates {
+    /// The plans' date: each patient's age is taken on it.
+    pub plan: jiff::civil::Date,
+    /// Today's date: a date of birth after it is refused.
+    pub today: jiff::civil::Date,
+}
+
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -479,13 +488,14 @@ impl<W: Write> Sink<W> {
 /// Runs a batch: reads `input`, writes one result per row to `out`, and calls `progress` with
 /// the bytes read so far every few thousand rows.
 ///
-/// `date` is the plan's date, on which the age of a row with a `born` date is taken.
+/// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
+/// today's date, which no date of birth may follow.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
     format: Format,
-    date: jiff::civil::Date,
+    date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
     let cuts: Cuts = Rc::default();
@@ -627,7 +637,7 @@ fn compute(
     record: &csv::ByteRecord,
     c: &Columns,
     format: Format,
-    date: jiff::civil::Date,
+    date: Dates,
 ) -> Outcome {
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
@@ -639,7 +649,8 @@ fn compute(
         start: None,
         concentration: None,
         identity,
-        date: Some(date),
+        date: Some(date.plan),
+        today: Some(date.today),
     };
     let plan = match plan::compute(p, &patient, &options) {
         Ok(plan) => plan,

@@ -357,6 +357,8 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
             concentration,
             identity,
             date,
+            // Filled in by the caller, from the clock, when there is a date of birth.
+            today: None,
         },
         format: a.format,
         explain: a.explain,

@@ -43,6 +43,9 @@ pub struct Options {
     /// The plan's date: the age of a patient with a date of birth is taken on it. It must be
     /// given with a date of birth.
     pub date: Option<Date>,
+    /// Today's date, where known: a date of birth after it is in the future, and refused
+    /// whatever the plan's date.
+    pub today: Option<Date>,
 }
 
 /// Who the plan is for, as printed on it. Every part may be missing: a printed plan then shows
@@ -283,6 +286,10 @@ pub enum PlanError {
         age: i64,
         protocol: String,
     },
+    #[error(
+        "the date of birth {born} is in the future (today is {today}); check the date of birth"
+    )]
+    BornInFuture { born: String, today: String },
     #[error("the date of birth {born} is after the plan's date {date}; check the date of birth")]
     BornAfter { born: String, date: String },
     #[error("the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth")]
@@ -369,6 +376,12 @@ fn check_age(
     };
     let on = options.date.ok_or(PlanError::NoDate)?;
     let (b, d) = (born.to_string(), on.to_string());
+    if let Some(today) = options.today.filter(|t| born > *t) {
+        return Err(PlanError::BornInFuture {
+            born: b,
+            today: today.to_string(),
+        });
+    }
     if born > on {
         return Err(PlanError::BornAfter { born: b, date: d });
     }

@@ -2109,6 +2109,11 @@ fn a_date_of_birth_after_the_plan_or_over_130_years_before_it_is_an_input_error(
     assert!(matches!(after, PlanError::BornAfter { .. }) && !after.is_limit());
     let old = e("1895-01-14", "2026-01-15");
     assert!(matches!(old, PlanError::TooOld { age: 131, .. }) && !old.is_limit());
+    // After today is in the future, whatever the plan's date.
+    let mut later = born_on("2026-06-01", "2027-01-01");
+    later.today = Some(date("2026-01-15"));
+    let future = plan::compute(&p, &weighing("82", None), &later).unwrap_err();
+    assert!(matches!(future, PlanError::BornInFuture { .. }) && !future.is_limit());
     // 130 is accepted.
     plan::compute(
         &p,

@@ -2083,7 +2083,12 @@ fn patient_cases() -> Vec<Case> {
         p(
             "born-in-the-future",
             &["--born", "2999-01-01"],
-            &["after the plan's date"],
+            &["is in the future (today is"],
+        ),
+        p(
+            "born-in-the-future-with-a-later-plan-date",
+            &["--born", "2999-01-01", "--date", "3020-01-01"],
+            &["is in the future (today is"],
         ),
         p(
             "born-after-the-plan-date",

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let p = protocol();
 
     let mut out = Vec::new();
-    let jsonl = batch::run(p, data, &mut out, Format::Jsonl, bolus::plan::parse_date("2026-01-01").expect("a date"), &mut |_| {});
+    let jsonl = batch::run(p, data, &mut out, Format::Jsonl, date(), &mut |_| {});
     match jsonl {
         Err(batch::BatchError::Input(_)) => assert!(out.is_empty(), "a refused batch wrote output"),
         Err(e) => panic!("writing to memory failed: {e}"),
@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let mut out = Vec::new();
-    match batch::run(p, data, &mut out, Format::Csv, bolus::plan::parse_date("2026-01-01").expect("a date"), &mut |_| {}) {
+    match batch::run(p, data, &mut out, Format::Csv, date(), &mut |_| {}) {
         Err(batch::BatchError::Input(_)) => assert!(out.is_empty(), "a refused batch wrote output"),
         Err(e) => panic!("writing to memory failed: {e}"),
         Ok(summary) => {
@@ -84,3 +84,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The plans' date and today's: fixed, so that a crash repeats.
+fn date() -> batch::Dates {
+    let d = bolus::plan::parse_date("2026-01-01").expect("a date");
+    batch::Dates { plan: d, today: d }
+}

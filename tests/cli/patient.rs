@@ -256,7 +256,8 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
          A-2,82,Young Example,2012-01-01,\n\
          A-3,82,Young Example,2012-01-01,psychiatrist's order\n\
          A-4,82,,1980-02-30,\n\
-         A-5,82,\"Bad\u{202E}Name\",,\n",
+         A-5,82,\"Bad\u{202E}Name\",,\n\
+         A-6,82,Not Born Yet,2999-01-01,\n",
     )
     .unwrap();
     let r = run(&mut bolus([
@@ -274,7 +275,7 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.len(), 6);
     assert_eq!(
         rows[0]["plan"]["patient"],
         serde_json::json!({"name": "Jane Example", "born": "1980-04-02"})
@@ -304,7 +305,15 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
         "{}",
         rows[4]
     );
-    assert_eq!(r.stderr, "3 of 5 rows failed; each carries its error\n");
+    assert!(
+        rows[5]["error"]
+            .as_str()
+            .unwrap()
+            .contains("the date of birth 2999-01-01 is in the future"),
+        "{}",
+        rows[5]
+    );
+    assert_eq!(r.stderr, "4 of 6 rows failed; each carries its error\n");
 }
 
 #[test]
