@@ -136,6 +136,8 @@ pub enum Format {
 pub struct Summary {
     pub rows: u64,
     pub failed: u64,
+    /// The reader closed the output (a pipe into `head`) before every row was written.
+    pub reader_closed: bool,
 }
 
 /// A batch that could not be run at all (exit status 2).
@@ -252,8 +254,8 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
         .map(|s| {
             Sex::parse(s).ok_or_else(|| {
                 format!(
-                    "invalid sex: `{}`; expected `female` or `male`",
-                    s.escape_debug()
+                    "invalid sex: {}; expected `female` or `male`",
+                    crate::units::quote(s)
                 )
             })
         })
@@ -446,7 +448,7 @@ impl<W: Write> Sink<W> {
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
                 };
-                result.map_err(|e| std::io::Error::other(e.to_string()))
+                result.map_err(csv_io)
             }
             Sink::Jsonl(w) => {
                 let timed;
@@ -471,7 +473,7 @@ impl<W: Write> Sink<W> {
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
                 };
-                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
+                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
             }
         }
@@ -528,8 +530,12 @@ pub fn run<W: Write>(
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
-            w.write_record(CSV_HEADER.trim_end().split(','))
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            if let Err(e) = w
+                .write_record(CSV_HEADER.trim_end().split(','))
+                .map_err(csv_io)
+            {
+                return closed(e, Summary::default());
+            }
             Sink::Csv(Box::new(w))
         }
         Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
@@ -622,14 +628,38 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        sink.write(summary.rows, &id, start, &outcome)?;
+        if let Err(e) = sink.write(summary.rows, &id, start, &outcome) {
+            return closed(e, summary);
+        }
         if summary.rows % 4096 == 0 {
             progress(reader.position().byte());
         }
     }
-    sink.flush()?;
+    if let Err(e) = sink.flush() {
+        return closed(e, summary);
+    }
     progress(reader.position().byte());
     Ok(summary)
+}
+
+/// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
+/// counted); any other is an error.
+fn closed(e: std::io::Error, mut summary: Summary) -> Result<Summary, BatchError> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        summary.reader_closed = true;
+        Ok(summary)
+    } else {
+        Err(BatchError::Write(e))
+    }
+}
+
+/// A CSV writer's error as the I/O error it carries, kind and all (a closed pipe stays a
+/// closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
 }
 
 fn compute(

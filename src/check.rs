@@ -295,7 +295,8 @@ pub fn provenance(
                 rule: "protocol",
                 bolus: None,
                 message: units::tidy(&format!(
-                    "the plan says it was made for protocol `{id}`, not `{}`",
+                    "the plan says it was made for protocol {}, not `{}`",
+                    units::quote(id),
                     p.id
                 )),
             });

@@ -11,8 +11,9 @@ use crate::units;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, or an unreadable or invalid protocol; 3 refused by a \
-limit (on the weight or on the dosing weight, or an age under 18).
+lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, or an output that \
+cannot be written; 3 refused by a limit (on the weight or on the dosing weight, or an age under 18). \
+A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -38,7 +39,9 @@ are never rounded up and never exceed the protocol's maximum; weights are in kil
     max_term_width = 100
 )]
 pub struct Cli {
-    /// A directory of protocol files, searched by id before the built-in protocols.
+    /// A directory of protocol files, searched by id before the built-in protocols. An entry
+    /// `ID.toml` there in any form is used or refused, never replaced by the built-in protocol.
+    /// `BOLUS_PROTOCOLS` set but empty counts as unset.
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
 
@@ -147,13 +150,14 @@ pub struct CheckArgs {
 pub struct BatchArgs {
     /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
     pub protocol: String,
-    /// The CSV of patients; `-` or nothing reads standard input.
+    /// The CSV of patients, a regular file; `-` or nothing reads standard input.
     #[arg(value_name = "INPUT", default_value = "-")]
     pub input: String,
     /// The output format: CSV, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
-    /// Write to this file instead of standard output; it appears whole or not at all.
+    /// Write to this file instead of standard output; it appears whole or not at all. A regular
+    /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken

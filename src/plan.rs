@@ -678,8 +678,8 @@ pub fn parse_clock(text: &str) -> Result<Clock, String> {
     let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
     let bad = || {
         format!(
-            "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
-            text.escape_debug()
+            "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
+            crate::units::quote(text)
         )
     };
     if !ok {
@@ -712,8 +712,8 @@ pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
     };
     if s > 59 {
         return Err(format!(
-            "`{}` is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
-            text.escape_debug()
+            "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
+            crate::units::quote(text)
         ));
     }
     Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))

@@ -34,7 +34,7 @@ pub fn source(protocols: &[Protocol]) -> String {
     let mut out = String::new();
     out.push_str(
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
-         use crate::protocol::{Anchor, CheckpointRule, Protocol, WeightBasis, WeightLimits};\n\
+         use crate::protocol::{Anchor, CheckpointRule, Protocol, Source, WeightBasis, WeightLimits};\n\
          use crate::units::{frac, BodyMass, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
@@ -101,6 +101,7 @@ pub fn source(protocols: &[Protocol]) -> String {
         field("checkpoints", format!("vec![{}]", rules.join(", ")));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
+        field("source", "Source::BuiltIn".into());
         out.push_str("        }),\n");
     }
     out.push_str("        _ => None,\n    }\n}\n");

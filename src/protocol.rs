@@ -52,6 +52,27 @@ pub struct Protocol {
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+    /// Where the protocol came from: built into bolus, or a file.
+    pub source: Source,
+}
+
+/// Where a protocol came from; every plan names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built into bolus (from `protocols/` when it was built).
+    BuiltIn,
+    /// A protocol file, by its path as it was named (given, or found in the protocols directory).
+    File(String),
+}
+
+impl Source {
+    /// `built-in`, or the file's path with control and text-direction characters escaped.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::BuiltIn => "built-in".to_string(),
+            Source::File(path) => crate::units::escape_odd(path),
+        }
+    }
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -115,7 +136,7 @@ impl Anchor {
 
 /// A protocol that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field {}: ", crate::units::quote(f))).unwrap_or_default())]
 pub struct ProtocolError {
     /// The file as the user named it, or `built-in NAME`.
     pub file: String,
@@ -569,12 +590,20 @@ fn validate(
             &id,
             "id",
             format!(
-                "expected lowercase letters, digits and `-`, found `{}`",
-                id_text.escape_debug()
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::units::quote(id_text)
             ),
         ));
     } else if id_text != stem {
-        errs.0.push(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
+        errs.0.push(site.field(
+            &id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::units::quote(stem),
+                crate::units::quote(id_text)
+            ),
+        ));
     }
     let title = errs.take(site.text(&title, "title"));
     let drug = errs.take(site.text(&drug, "drug"));
@@ -617,9 +646,9 @@ fn validate(
                         m,
                         "dose.max_total",
                         format!(
-                            "expected a whole multiple of the increment {}, found `{}`",
+                            "expected a whole multiple of the increment {}, found {}",
                             shown_step(step),
-                            m.get_ref().0
+                            crate::units::quote(&m.get_ref().0)
                         ),
                     ));
                 }
@@ -640,8 +669,8 @@ fn validate(
                     b,
                     "dose.weight_basis",
                     format!(
-                        "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
-                        other.escape_debug()
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 WeightBasis::Actual
@@ -670,9 +699,9 @@ fn validate(
                 &max_dose,
                 "boluses.max_dose",
                 format!(
-                    "expected a whole multiple of the increment {}, found `{}`",
+                    "expected a whole multiple of the increment {}, found {}",
                     shown_step(step),
-                    max_dose.get_ref().0
+                    crate::units::quote(&max_dose.get_ref().0)
                 ),
             ));
         }
@@ -684,8 +713,8 @@ fn validate(
             &interval,
             "boluses.interval",
             format!(
-                "expected a whole number of seconds, found `{}`",
-                interval.get_ref().0
+                "expected a whole number of seconds, found {}",
+                crate::units::quote(&interval.get_ref().0)
             ),
         ));
     }
@@ -741,8 +770,8 @@ fn validate(
         };
         if !ok {
             errs.0.push(site.field(at, field, format!(
-                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
-                at.get_ref().0
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found {}",
+                crate::units::quote(&at.get_ref().0)
             )));
         }
     }
@@ -763,8 +792,8 @@ fn validate(
                     relative_to,
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
-                        "expected `first` or `last`, found `{}`",
-                        other.escape_debug()
+                        "expected `first` or `last`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 None
@@ -783,8 +812,8 @@ fn validate(
                 offset,
                 &field,
                 format!(
-                    "expected a whole number of seconds, found `{}`",
-                    offset.get_ref().0
+                    "expected a whole number of seconds, found {}",
+                    crate::units::quote(&offset.get_ref().0)
                 ),
             ));
         }
@@ -828,6 +857,7 @@ fn validate(
         checkpoints: rules,
         unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
+        source: Source::File(site.file.to_string()),
     })
 }
 

@@ -198,5 +198,6 @@ pub fn render(p: &Protocol) -> String {
         o.push('\n');
     }
     let _ = writeln!(o, "sha256 {}", p.sha256);
+    let _ = writeln!(o, "source {}", crate::render::source_text(p));
     o
 }

@@ -20,13 +20,16 @@ pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
     for (i, n) in names.iter().enumerate() {
         if !known.contains(&n.as_str()) {
             return Err(format!(
-                "unknown column `{}`; known columns: {}",
-                n.escape_debug(),
+                "unknown column {}; known columns: {}",
+                crate::units::quote(n),
                 known.join(", ")
             ));
         }
         if names[..i].contains(n) {
-            return Err(format!("the column `{n}` appears twice"));
+            return Err(format!(
+                "the column {} appears twice",
+                crate::units::quote(n)
+            ));
         }
     }
     Ok(())

@@ -1829,7 +1829,11 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         units::tidy("a\u{1B}[2J `b\u{202E}c`"),
         "a\\u{1b}[2J `b\\u{202e}c`"
     );
-    assert_eq!(units::tidy("line\n\tnext `x\ny`"), "line\n\tnext `x\ny`");
+    // A message is one line: newlines and tabs are escaped too.
+    assert_eq!(
+        units::tidy("line\n\tnext `x\ny`"),
+        "line\\u{a}\\u{9}next `x\\u{a}y`"
+    );
     // Invisible characters are named by the checks, not escaped here.
     assert_eq!(units::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
     let forty = "9".repeat(40);
@@ -1854,6 +1858,47 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
     // Messages from the quantity parser are tidied.
     let m = message(units::parse_weight(&"9".repeat(10_000)));
     assert!(m.len() < 200 && m.contains('…'), "{m}");
+    // A backtick in the input cannot end the quotation early: the parser quotes its input with
+    // `quote`, which escapes backticks, so the 40-character cut still holds.
+    let sneaky = format!("1`{}", "9".repeat(100_000));
+    let m = message(units::parse_weight(&sneaky));
+    assert!(m.chars().count() < 200 && m.contains('…'), "{m}");
+    assert!(m.contains("1\\u{60}999"), "{m}");
+    // Whatever the message, it is one line of at most MAX_MESSAGE_CHARS characters.
+    let flood = format!("`a`{}", "`x` ".repeat(100_000));
+    let t = units::tidy(&flood);
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('…'));
+    let newlines = "\n".repeat(100_000);
+    let t = units::tidy(&newlines);
+    assert!(!t.contains('\n') && t.chars().count() == units::MAX_MESSAGE_CHARS);
+    assert_eq!(
+        units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS))
+            .chars()
+            .count(),
+        units::MAX_MESSAGE_CHARS
+    );
+    assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+}
+
+#[test]
+fn quoted_input_escapes_backticks_and_is_cut_at_40_characters() {
+    assert_eq!(units::quote("82 kg"), "`82 kg`");
+    assert_eq!(units::quote("a`b"), "`a\\u{60}b`");
+    assert_eq!(units::quote("a\nb\u{202E}"), "`a\\u{a}b\\u{202e}`");
+    assert_eq!(
+        units::quote(&"9".repeat(41)),
+        format!("`{}`", "9".repeat(41))
+    );
+    assert_eq!(
+        units::quote(&"9".repeat(42)),
+        format!("`{}…`", "9".repeat(40))
+    );
+    assert_eq!(units::quote(&"`".repeat(1000)).matches('`').count(), 2);
+    assert_eq!(
+        units::escape_odd("p\u{1b}[2J\u{202e}x\n"),
+        "p\\u{1b}[2J\\u{202e}x\\u{a}"
+    );
 }
 
 #[test]

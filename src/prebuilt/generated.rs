@@ -1,5 +1,5 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
-use crate::protocol::{Anchor, CheckpointRule, Protocol, WeightBasis, WeightLimits};
+use crate::protocol::{Anchor, CheckpointRule, Protocol, Source, WeightBasis, WeightLimits};
 use crate::units::{frac, BodyMass, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
@@ -23,6 +23,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             checkpoints: vec![CheckpointRule { relative_to: Anchor::First, offset: Duration::from_base(frac(-300, 1)), action: "Measure baseline blood pressure".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1200, 1)), action: "If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing)".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "Measure blood pressure at the close of the session".to_string() }, CheckpointRule { relative_to: Anchor::Last, offset: Duration::from_base(frac(1800, 1)), action: "Observe recovery for 20-30 minutes; the patient leaves only with an escort".to_string() }],
             unit: MassUnit::Mg,
             sha256: "1e68d7cbc83ca802d33570c0b9fbb198f684eb48b3f23276cbd2c5e317363ebe".to_string(),
+            source: Source::BuiltIn,
         }),
         _ => None,
     }

@@ -184,8 +184,11 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = vec![format!(
-        "Protocol {}: {} (SHA-256 {}). Written by bolus {VERSION} as a draft for a physician to verify.",
-        p.id, p.title, p.sha256
+        "Protocol {}: {} (SHA-256 {}; source: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
+        p.id,
+        p.title,
+        p.sha256,
+        super::source_text(p)
     )];
 
     let mut weight = format!(
@@ -371,14 +374,14 @@ pub fn patient_problem(patient: &str) -> Option<String> {
     }
     if patient.trim() != patient {
         return Some(format!(
-            "the patient identifier `{}` has a space at its start or end; write it without",
-            patient.escape_debug()
+            "the patient identifier {} has a space at its start or end; write it without",
+            crate::units::quote(patient)
         ));
     }
     if patient.chars().any(crate::protocol::is_unsafe_char) {
         return Some(format!(
-            "the patient identifier `{}` contains a control character",
-            patient.escape_debug()
+            "the patient identifier {} contains a control character",
+            crate::units::quote(patient)
         ));
     }
     None

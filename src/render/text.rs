@@ -187,6 +187,15 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
         wrap(
             "",
             "    ",
+            &format!("Protocol source: {}", super::source_text(p)),
+            w,
+        ),
+    );
+    put(
+        &mut o,
+        wrap(
+            "",
+            "    ",
             &format!("Computed by bolus {VERSION}; {VERIFY}."),
             w,
         ),

@@ -178,7 +178,14 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         "show",
         "protocols/ketamine-kap-iv.toml",
     ]));
-    assert_eq!(out, by_path);
+    assert!(out.ends_with("\nsource built-in\n"), "{out}");
+    assert_eq!(
+        out.replace(
+            "source built-in",
+            "source file protocols/ketamine-kap-iv.toml"
+        ),
+        by_path
+    );
     let err = fails(&mut bolus(["protocols", "show", "ketamin"]), 2);
     assert!(err.contains("did you mean `ketamine-kap-iv`?"), "{err}");
 }

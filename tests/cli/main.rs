@@ -4,11 +4,13 @@
 mod batch;
 mod catalog;
 mod check;
+mod clinic;
 mod dosing_weight;
 mod environment;
 mod feasibility;
 mod formats;
 mod ismp;
+mod output_file;
 mod paper;
 mod patient;
 mod pipes;

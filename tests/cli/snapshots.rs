@@ -106,6 +106,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
 
     Protocol ketamine-kap-iv
       sha256 [sha256]
+    Protocol source: built-in
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Date ____________
@@ -125,7 +126,8 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
         "title": "Ketamine-assisted psychotherapy, IV boluses",
         "drug": "ketamine",
         "route": "IV",
-        "sha256": "[sha256]"
+        "sha256": "[sha256]",
+        "source": "built-in"
       },
       "weight": {
         "value": 82,
