@@ -288,9 +288,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
     let _ = writeln!(
         o,
-        "<section class=\"footer\">\n<p>Protocol <code>{}</code>; computed by bolus {VERSION}; <b>{VERIFY}.</b><br>\
+        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); computed by bolus {VERSION}; <b>{VERIFY}.</b><br>\
          SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
         esc(&p.id),
+        esc(&super::source_text(p)),
         esc(&p.sha256)
     );
     o.push_str(

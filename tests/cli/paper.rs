@@ -459,6 +459,11 @@ fn the_html_plan_of_a_custom_protocol_escapes_its_texts() {
         "{page}"
     );
     assert!(page.contains("&lt;script&gt;x()&lt;/script&gt;"), "{page}");
+    // The protocol's source, a path here, is escaped too.
+    assert!(
+        page.contains("Protocol <code>test-fentanyl-iv</code> (file "),
+        "{page}"
+    );
     assert!(!page.contains("<script"), "{page}");
 }
 
