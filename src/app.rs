@@ -212,11 +212,18 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Html => render::html::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
-        PlanFormat::Fhir => render::fhir::render(
-            &ctx,
-            &plan,
-            plan.identity.id.as_deref().expect("checked in cli"),
-        ),
+        PlanFormat::Fhir => {
+            let date = req.date.expect("checked in cli");
+            let zone = crate::calendar::zone(req.tz.as_deref()).map_err(Failure::Input)?;
+            let times = crate::calendar::bolus_times(&plan, date, &zone).map_err(Failure::Input)?;
+            let order = render::fhir::Order {
+                patient: req.patient_id.as_deref().expect("checked in cli"),
+                patient_system: req.patient_system.as_deref(),
+                times: &times,
+                zone: &zone.name,
+            };
+            render::fhir::render(&ctx, &plan, &order)
+        }
     };
     let mut stderr = unneeded_reason_note(protocol, &req.patient, &plan);
     // The CSV plan is a bolus table that `check` reads back and has no place for warnings:

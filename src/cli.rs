@@ -125,10 +125,19 @@ pub struct PlanArgs {
     /// 18 on the plan's date is refused unless `--accept-soft-limit` states why.
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub born: Option<String>,
-    /// The plan's date, `YYYY-MM-DD`, on which the patient's age is taken [default: today's date
-    /// from the system clock, used for the age check only and printed nowhere].
+    /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
+    #[arg(long, value_name = "URI")]
+    pub patient_system: Option<String>,
+    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus. `--format fhir` needs it (with
+    /// `--start`; boluses after midnight are dated the next day), and the patient's age is taken
+    /// on it [default: today's date from the system clock, used for the age check only and
+    /// printed nowhere].
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
+    /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
+    /// [default: the system's time zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +293,14 @@ pub struct PlanRequest {
     /// Whether the plan's date comes from the system clock (no `--date`): it is needed only
     /// with a date of birth, and is then filled in by the caller.
     pub date_from_clock: bool,
+    /// The patient identifier for FHIR.
+    pub patient_id: Option<String>,
+    /// The system of the patient identifier, for FHIR.
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, for FHIR.
+    pub date: Option<jiff::civil::Date>,
+    /// The IANA time zone named with `--tz`, for FHIR; the system's when none.
+    pub tz: Option<String>,
 }
 
 impl From<SexArg> for Sex {
@@ -331,11 +348,47 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
                 .into(),
         );
     }
+    let patient_id = a.patient_id.clone();
     let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
+    let fhir = matches!(a.format, PlanFormat::Fhir);
+    if fhir {
+        let missing: Vec<&str> = [
+            ("`--date YYYY-MM-DD`", a.date.is_none()),
+            ("`--start HH:MM`", a.start.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
+                missing.join(" and ")
+            ));
+        }
+    } else {
+        // `--date` is the plan's date in every format: the patient's age is taken on it.
+        let fhir_only = [
+            ("--tz", a.tz.is_some()),
+            ("--patient-system", a.patient_system.is_some()),
+        ];
+        if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "`{flag}` is used only with `--format fhir`; leave it out, or add `--format fhir`"
+            ));
+        }
+    }
+    if let Some(system) = &a.patient_system {
+        if !crate::protocol::is_absolute_uri(system) {
+            return Err(format!(
+                "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+                system.escape_debug()
+            ));
+        }
+    }
     let date = a
         .date
         .as_deref()
-        .map(plan::parse_date)
+        .map(crate::calendar::parse_date)
         .transpose()
         .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
@@ -367,6 +420,10 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         format: a.format,
         explain: a.explain,
         date_from_clock: date.is_none(),
+        patient_id,
+        patient_system: a.patient_system,
+        date,
+        tz: a.tz,
     })
 }
 

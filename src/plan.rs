@@ -96,24 +96,8 @@ pub fn age_on(born: Date, on: Date) -> i64 {
     }
 }
 
-/// Reads a calendar date in ISO 8601 form, `YYYY-MM-DD`, strictly.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let b = text.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let shown = crate::units::tidy(&format!("`{}`", text.escape_debug()));
-    if !shape {
-        return Err(format!(
-            "{shown} is not a date in the form YYYY-MM-DD, such as `1980-04-02`"
-        ));
-    }
-    text.parse::<Date>()
-        .map_err(|_| format!("{shown} is not a date of the calendar (check the month and the day)"))
-}
+/// Reads a calendar date in ISO 8601 form, `YYYY-MM-DD`, strictly (one reader for every date).
+pub use crate::calendar::parse_date;
 
 /// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
 /// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
@@ -300,6 +284,12 @@ pub enum PlanError {
     },
     #[error("a date of birth needs the plan's date, to take the patient's age on it")]
     NoDate,
+    #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
+    ConcentrationNotAllowed {
+        concentration: String,
+        protocol: String,
+        allowed: String,
+    },
     #[error("the soft-limit reason holds {0}; write the reason in plain text")]
     Reason(String),
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
@@ -318,6 +308,23 @@ impl PlanError {
                 | PlanError::Minor { .. }
         )
     }
+}
+
+/// Checks a concentration against the presentations the protocol lists, if it lists any.
+pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), PlanError> {
+    if p.concentrations.is_empty() || p.concentrations.iter().any(|a| a.value == c.value) {
+        return Ok(());
+    }
+    let allowed: Vec<String> = p
+        .concentrations
+        .iter()
+        .map(units::show_concentration)
+        .collect();
+    Err(PlanError::ConcentrationNotAllowed {
+        concentration: units::show_concentration(c),
+        protocol: p.id.clone(),
+        allowed: allowed.join(", "),
+    })
 }
 
 /// Checks the weight against the protocol's limits.
@@ -474,6 +481,9 @@ pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountR
 
 /// Makes the plan for a patient, or says why none can be made.
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    if let Some(c) = &options.concentration {
+        allowed_concentration(p, c)?;
+    }
     let soft_limit = check_limits(p, patient)?;
     let minor = check_age(p, patient, options)?;
     let dosing = dosing::dosing_weight(

@@ -89,6 +89,18 @@ pub fn render(p: &Protocol) -> String {
         m(&p.max_dose),
         units::show_time(&p.interval)
     );
+    if !p.concentrations.is_empty() {
+        let list: Vec<String> = p
+            .concentrations
+            .iter()
+            .map(units::show_concentration)
+            .collect();
+        let _ = writeln!(
+            o,
+            "  concentrations allowed: {} (no other is accepted)",
+            list.join(", ")
+        );
+    }
     o.push('\n');
     let l = &p.limits;
     let _ = writeln!(o, "Weight limits (actual weight)");

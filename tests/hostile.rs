@@ -389,7 +389,7 @@ fn write_files(dir: &Path) {
             "title" => "title = \"Ketamine-assisted psychotherapy, IV boluses\"".to_string(),
             "drug" => "drug = \"ketamine\"".to_string(),
             "summary" => "summary = \"2 mg/kg".to_string(),
-            "action" => "action = \"Measure baseline blood pressure\"".to_string(),
+            "action" => "action = \"Measure blood pressure before dosing\"".to_string(),
             "checklist" => "\"ASA physical status 1 or 2\"".to_string(),
             "references" => "references = [\"Ketamine".to_string(),
             other => panic!("{other}"),
@@ -400,7 +400,10 @@ fn write_files(dir: &Path) {
             "references" => format!("references = [\"{value}Ketamine"),
             f => format!("{f} = \"{value}\""),
         };
-        protocol(name, |t| t.replacen(&old, &new, 1))
+        protocol(name, |t| {
+            assert!(t.contains(&old), "the built-in protocol has `{old}`");
+            t.replacen(&old, &new, 1)
+        })
     };
     put(
         dir,
@@ -438,6 +441,50 @@ fn write_files(dir: &Path) {
         text("nul-title", "title", "\\u0000Ketamine"),
     );
     put(dir, "empty-title.toml", text("empty-title", "title", "   "));
+    // The optional fields: the concentrations allowed, the medication code, the route.
+    let field = |name: &str, old: &str, new: &str| {
+        protocol(name, |t| {
+            assert!(t.contains(old), "the built-in protocol has `{old}`");
+            t.replacen(old, new, 1)
+        })
+    };
+    let conc = "concentrations = [\"10 mg/mL\", \"50 mg/mL\", \"100 mg/mL\"]";
+    for (name, list) in [
+        ("conc-duplicate", "[\"10 mg/mL\", \"10000 mcg/mL\"]"),
+        ("conc-empty", "[]"),
+        ("conc-mass", "[\"10 mg\"]"),
+        ("conc-bare-number", "[10]"),
+        ("conc-zero", "[\"0 mg/mL\"]"),
+        ("conc-rlo", "[\"10 mg/mL\u{202E}\"]"),
+    ] {
+        put(
+            dir,
+            &format!("{name}.toml"),
+            field(name, conc, &format!("concentrations = {list}")),
+        );
+    }
+    let code = "code = { system = \"http://www.nlm.nih.gov/research/umls/rxnorm\", code = \"6130\", display = \"ketamine\" }";
+    for (name, new) in [
+        ("code-no-scheme", "code = { system = \"rxnorm\", code = \"6130\", display = \"ketamine\" }"),
+        ("code-space-in-system", "code = { system = \"http://x.org/a b\", code = \"6130\", display = \"ketamine\" }"),
+        ("code-padded", "code = { system = \"http://x.org\", code = \" 6130\", display = \"ketamine\" }"),
+        ("code-tab", "code = { system = \"http://x.org\", code = \"61\t30\", display = \"ketamine\" }"),
+        ("code-no-display", "code = { system = \"http://x.org\", code = \"6130\" }"),
+        ("code-unknown-key", "code = { system = \"http://x.org\", code = \"6130\", display = \"k\", version = \"1\" }"),
+        ("code-rlo", "code = { system = \"http://x.org\", code = \"61\u{202E}30\", display = \"ketamine\" }"),
+        ("code-empty-display", "code = { system = \"http://x.org\", code = \"6130\", display = \" \" }"),
+    ] {
+        put(dir, &format!("{name}.toml"), field(name, code, new));
+    }
+    put(
+        dir,
+        "route-unknown.toml",
+        field(
+            "route-unknown",
+            "route = \"IV\"",
+            "route = \"into the vein\"",
+        ),
+    );
     put(
         dir,
         "rlo-id.toml",
@@ -1243,6 +1290,128 @@ fn start_cases() -> Vec<Case> {
     ]
 }
 
+/// The options of `--format fhir`: the date, the zone and the identifier system.
+fn fhir_cases() -> Vec<Case> {
+    let f = |name: &str, more: &[&str], says: &[&str]| {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--format",
+            "fhir",
+            "--patient",
+            "P-1",
+            "--start",
+            "14:00",
+        ];
+        args.extend_from_slice(more);
+        case(name, &args).says(says)
+    };
+    let long = "9".repeat(100_000);
+    vec![
+        f("fhir-no-date", &[], &["needs `--date YYYY-MM-DD`"]),
+        f(
+            "fhir-date-rlo",
+            &["--date", "2026-12-01\u{202E}", "--tz", "UTC"],
+            &["invalid `--date`", "YYYY-MM-DD"],
+        ),
+        f(
+            "fhir-date-escape",
+            &["--date", "\u{1B}[2J", "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-arabic-digits",
+            &[
+                "--date",
+                "\u{662}\u{660}\u{662}\u{666}-12-01",
+                "--tz",
+                "UTC",
+            ],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-long",
+            &["--date", &long, "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-date-year-zero",
+            &["--date", "0000-12-01", "--tz", "UTC"],
+            &["invalid `--date`"],
+        ),
+        f(
+            "fhir-tz-escape",
+            &["--date", "2026-12-01", "--tz", "\u{1B}[31mRed"],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-tz-path",
+            &["--date", "2026-12-01", "--tz", "../../../etc/passwd"],
+            &["invalid `--tz`", "IANA"],
+        ),
+        f(
+            "fhir-tz-posix-rule",
+            &["--date", "2026-12-01", "--tz", "EST5EDT,M3.2.0,M11.1.0"],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-tz-long",
+            &["--date", "2026-12-01", "--tz", &long],
+            &["invalid `--tz`"],
+        ),
+        f(
+            "fhir-patient-system-rlo",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "urn:x\u{202E}",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-patient-system-empty",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-patient-system-no-scheme",
+            &[
+                "--date",
+                "2026-12-01",
+                "--tz",
+                "UTC",
+                "--patient-system",
+                "://x",
+            ],
+            &["invalid `--patient-system`"],
+        ),
+        f(
+            "fhir-spring-forward",
+            &[
+                "--date",
+                "2027-03-28",
+                "--tz",
+                "Europe/Paris",
+                "--start",
+                "02:30",
+            ],
+            &[],
+        ),
+    ]
+}
+
 fn concentration_cases() -> Vec<Case> {
     let c = |name: &str, conc: &str, says: &[&str]| {
         case(
@@ -1298,11 +1467,38 @@ fn concentration_cases() -> Vec<Case> {
             "\u{661}\u{660} mg/mL",
             &["0 to 9"],
         ),
+        // The built-in protocol allows its presentations only.
         c(
-            "concentration-too-strong",
-            "999999999 mg/mL",
-            &["0.01 mL", "more dilute"],
+            "concentration-not-a-presentation",
+            "1000 mg/mL",
+            &[
+                "1000 mg/mL is not one protocol `ketamine-kap-iv` allows",
+                "10 mg/mL, 50 mg/mL, 100 mg/mL",
+            ],
         ),
+        c(
+            "concentration-not-a-presentation-in-mcg",
+            "10001 mcg/mL",
+            &["10.001 mg/mL is not one", "10 mg/mL, 50 mg/mL, 100 mg/mL"],
+        ),
+        // A protocol without a list allows any concentration, down to what a syringe measures.
+        case(
+            "concentration-too-strong",
+            &[
+                "--protocols",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/any-concentration"
+                ),
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--concentration",
+                "999999999 mg/mL",
+            ],
+        )
+        .says(&["0.01 mL", "more dilute"]),
     ]
 }
 
@@ -1314,6 +1510,94 @@ fn protocol_cases() -> Vec<Case> {
         p(name, file, &["invalid protocol", file]).says(says)
     };
     vec![
+        invalid(
+            "protocol-concentrations-duplicate",
+            "./conc-duplicate.toml",
+            &[
+                "field `concentrations`",
+                "`10000 mcg/mL` again",
+                "the same as 10 mg/mL",
+            ],
+        ),
+        invalid(
+            "protocol-concentrations-empty",
+            "./conc-empty.toml",
+            &[
+                "field `concentrations`",
+                "at least one",
+                "leave the field out",
+            ],
+        ),
+        invalid(
+            "protocol-concentrations-a-mass",
+            "./conc-mass.toml",
+            &["field `concentrations`", "a concentration"],
+        ),
+        invalid(
+            "protocol-concentrations-bare-number",
+            "./conc-bare-number.toml",
+            &["concentrations", "a bare number has no unit"],
+        ),
+        invalid(
+            "protocol-concentrations-zero",
+            "./conc-zero.toml",
+            &["field `concentrations`", "zero"],
+        ),
+        invalid(
+            "protocol-concentrations-rlo",
+            "./conc-rlo.toml",
+            &["field `concentrations`", "U+202E"],
+        ),
+        invalid(
+            "protocol-code-system-without-scheme",
+            "./code-no-scheme.toml",
+            &["field `code.system`", "absolute URI", "`rxnorm`"],
+        ),
+        invalid(
+            "protocol-code-system-with-a-space",
+            "./code-space-in-system.toml",
+            &["field `code.system`", "absolute URI"],
+        ),
+        invalid(
+            "protocol-code-padded",
+            "./code-padded.toml",
+            &["field `code.code`", "no space at either end"],
+        ),
+        invalid(
+            "protocol-code-with-a-tab",
+            "./code-tab.toml",
+            &["field `code.code`", "`61\\t30`"],
+        ),
+        invalid(
+            "protocol-code-without-display",
+            "./code-no-display.toml",
+            &["missing field `display`"],
+        ),
+        invalid(
+            "protocol-code-unknown-key",
+            "./code-unknown-key.toml",
+            &["unknown field `version`"],
+        ),
+        invalid(
+            "protocol-code-with-a-direction-override",
+            "./code-rlo.toml",
+            &["field `code.code`"],
+        ),
+        invalid(
+            "protocol-code-empty-display",
+            "./code-empty-display.toml",
+            &["field `code.display`", "empty"],
+        ),
+        invalid(
+            "protocol-route-without-snomed-code",
+            "./route-unknown.toml",
+            &[
+                "field `route`",
+                "SNOMED CT",
+                "IV, intravenous",
+                "`into the vein`",
+            ],
+        ),
         p(
             "protocol-50-mb",
             "./big.toml",
@@ -2135,17 +2419,17 @@ fn patient_cases() -> Vec<Case> {
         p(
             "born-february-30",
             &["--born", "1980-02-30"],
-            &["`--born`", "not a date of the calendar"],
+            &["`--born`", "not a day of the calendar"],
         ),
         p(
             "born-month-13",
             &["--born", "1980-13-01"],
-            &["`--born`", "not a date of the calendar"],
+            &["`--born`", "not a day of the calendar"],
         ),
         p(
             "born-29-february-not-leap",
             &["--born", "1981-02-29"],
-            &["not a date of the calendar"],
+            &["not a day of the calendar"],
         ),
         p(
             "born-arabic-digits",
@@ -2191,7 +2475,7 @@ fn patient_cases() -> Vec<Case> {
         p(
             "date-april-31",
             &["--date", "2026-04-31"],
-            &["`--date`", "not a date of the calendar"],
+            &["`--date`", "not a day of the calendar"],
         ),
         p(
             "under-18-without-a-reason",
@@ -2425,7 +2709,20 @@ fn dosing_weight_cases() -> Vec<Case> {
         .says(&["warning: the height of 150 cm is below 152.4 cm"]),
         ideal(
             "dosing-ideal-at-150-cm-fhir",
-            &["--height", "150", "--format", "fhir", "--patient", "MRN-1"],
+            &[
+                "--height",
+                "150",
+                "--format",
+                "fhir",
+                "--patient",
+                "MRN-1",
+                "--date",
+                "2026-12-01",
+                "--start",
+                "14:00",
+                "--tz",
+                "UTC",
+            ],
         )
         .code(0)
         .says(&["below 152.4 cm"]),
@@ -2877,6 +3174,7 @@ fn all_cases() -> Vec<Case> {
         weight_cases(),
         height_cases(),
         start_cases(),
+        fhir_cases(),
         concentration_cases(),
         protocol_cases(),
         check_cases(),
@@ -2923,6 +3221,11 @@ fn heights_are_refused_with_a_message_that_names_the_problem() {
 #[test]
 fn start_times_are_refused_with_a_message_that_names_the_problem() {
     check_all(setup().path(), &sound(start_cases()));
+}
+
+#[test]
+fn fhir_options_are_refused_with_a_message_that_names_the_problem() {
+    check_all(setup().path(), &sound(fhir_cases()));
 }
 
 #[test]

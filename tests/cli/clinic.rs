@@ -226,7 +226,7 @@ fn a_built_in_protocol_used_while_a_directory_is_set_is_noted_on_standard_error(
 fn every_plan_format_names_where_its_protocol_came_from() {
     let path = "tests/fixtures/catalog/test-fentanyl-iv.toml";
     let plan = |protocol: &str, format: &str| {
-        ok(&mut bolus([
+        let mut cmd = bolus([
             "plan",
             protocol,
             "--weight",
@@ -235,7 +235,11 @@ fn every_plan_format_names_where_its_protocol_came_from() {
             format,
             "--patient",
             "p-1",
-        ]))
+        ]);
+        if format == "fhir" {
+            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+        }
+        ok(&mut cmd)
     };
     assert!(plan(path, "text").contains(&format!("Protocol source: file {path}\n")));
     assert!(plan(path, "markdown").contains(&format!("(file `{path}`)")));
@@ -304,7 +308,7 @@ fn a_source_path_with_control_characters_is_printed_escaped_on_one_line() {
     )
     .unwrap();
     for format in ["text", "markdown", "fhir"] {
-        let out = ok(bolus([
+        let mut cmd = bolus([
             "plan",
             "ketamine-kap-iv",
             "--weight",
@@ -313,8 +317,11 @@ fn a_source_path_with_control_characters_is_printed_escaped_on_one_line() {
             format,
             "--patient",
             "p-1",
-        ])
-        .env("BOLUS_PROTOCOLS", &odd));
+        ]);
+        if format == "fhir" {
+            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+        }
+        let out = ok(cmd.env("BOLUS_PROTOCOLS", &odd));
         assert!(
             !out.contains('\u{1b}') && !out.contains('\u{202e}'),
             "{format}: {out}"

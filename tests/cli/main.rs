@@ -8,6 +8,7 @@ mod clinic;
 mod dosing_weight;
 mod environment;
 mod feasibility;
+mod fhir;
 mod formats;
 mod ismp;
 mod output_file;

@@ -32,7 +32,7 @@ const OPTIONS: [&[&str]; 6] = [
     ],
     &[
         "--explain",
-        "--concentration", "3 mg/mL",
+        "--concentration", "100 mg/mL",
         "--accept-soft-limit",
         "weighed twice on the ward scale by two nurses; the patient is very tall and the psychiatrist agreed after a long discussion of the risks",
     ],

@@ -106,8 +106,18 @@ fn markdown_json_html_and_fhir_carry_the_patient() {
         ),
         "{html}"
     );
-    let fhir: serde_json::Value =
-        serde_json::from_str(&ok(&mut plan("82", &with_who(&["--format", "fhir"])))).unwrap();
+    let fhir: serde_json::Value = serde_json::from_str(&ok(&mut plan(
+        "82",
+        &with_who(&[
+            "--format",
+            "fhir",
+            "--date",
+            "2026-12-01",
+            "--start",
+            "14:00",
+        ]),
+    )))
+    .unwrap();
     assert_eq!(fhir["subject"]["identifier"]["value"], "MRN-0012345");
 }
 
@@ -296,7 +306,7 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
         rows[3]["error"]
             .as_str()
             .unwrap()
-            .contains("invalid born: `1980-02-30` is not a date of the calendar"),
+            .contains("invalid born: `1980-02-30` is not a day of the calendar"),
         "{}",
         rows[3]
     );

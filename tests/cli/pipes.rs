@@ -100,6 +100,10 @@ fn writers() -> Vec<(Vec<&'static str>, i32, &'static str)> {
             0,
             "",
         ));
+        if format == "fhir" {
+            let args = &mut all.last_mut().expect("just pushed").0;
+            args.extend(["--date", "2026-12-01", "--tz", "UTC"]);
+        }
     }
     for format in ["text", "json"] {
         all.push((
