@@ -2120,6 +2120,7 @@ fn the_built_in_protocol_allows_the_presentations_of_ketamine_injection_only() {
     let with = |conc: &str| Options {
         start: None,
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+        ..Default::default()
     };
     for allowed in ["10 mg/mL", "50 mg/mL", "100 mg/mL", "10000 mcg/mL"] {
         let plan = plan::compute(&p, &weighing("73.3", None), &with(allowed))

@@ -2521,6 +2521,8 @@ fn patient_cases() -> Vec<Case> {
                 "2026-01-01",
                 "--patient",
                 "MRN-1",
+                "--start",
+                "14:00",
                 "--format",
                 "fhir",
             ],

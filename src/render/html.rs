@@ -18,10 +18,10 @@ use crate::{check, explain, units};
 const STYLE: &str = "\
 * { box-sizing: border-box; }
 html { color: #000; background: #fff; }
-body { font: 10pt/1.15 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
+body { font: 10pt/1.1 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
-h2 { font-size: 11pt; margin: 2mm 0 0.8mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+h2 { font-size: 11pt; margin: 1.6mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
 p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
@@ -41,7 +41,7 @@ ul.ticks li { position: relative; padding-left: 6mm; margin: 0.4mm 0; break-insi
 ul.ticks li > .box, ul.ticks li > .ok { position: absolute; left: 0; top: 0.4mm; }
 ul.ticks li > .ok { top: 0; }
 .ok { font-weight: bold; }
-.checklist { columns: 2; column-gap: 6mm; }
+.checklist { columns: 3; column-gap: 4mm; }
 .two { display: flex; gap: 5mm; }
 .two > section { flex: 1 1 0; min-width: 0; }
 .two > section.wide { flex: 2 1 0; }
@@ -53,7 +53,7 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .hash { overflow-wrap: anywhere; }
 .sign { margin-top: 2mm; }
 .footer { margin-top: 2mm; }
-.sign td { height: 14mm; width: 33%; vertical-align: top; }
+.sign td { height: 13mm; width: 33%; vertical-align: top; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -248,20 +248,50 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
     // The timeline beside the rules checked.
     o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
-    for e in timeline(ctx, plan) {
-        // The clock time where there is one, else the time after the first bolus (the
-        // table of boluses above gives both).
-        let when = match clock_text(plan, &e.offset) {
-            Some(t) => format!("<td class=\"nowrap\">{}</td>", esc(&t)),
-            None => format!("<td class=\"n\">{}</td>", esc(&plan.offset_text(&e.offset))),
-        };
-        let class = if e.bolus {
-            " class=\"bolus-event\""
+    // The clock time where there is one, else the time after the first bolus (the table of
+    // boluses above gives both).
+    let when = |e: &super::Event| match clock_text(plan, &e.offset) {
+        Some(t) => t,
+        None => plan.offset_text(&e.offset),
+    };
+    // Boluses one after another, with no checkpoint between them, take one line: the table
+    // above has each of them, and the page has room for one sheet only.
+    let events = timeline(ctx, plan);
+    let mut bolus = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let e = &events[i];
+        if !e.bolus {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+                esc(&when(e)),
+                esc(&e.what)
+            );
+            i += 1;
+            continue;
+        }
+        let run = events[i..].iter().take_while(|e| e.bolus).count();
+        let first = bolus + 1;
+        bolus += run;
+        let (time, what) = if run == 1 {
+            (when(e), e.what.clone())
         } else {
-            ""
+            (
+                format!("{} to {}", when(e), when(&events[i + run - 1])),
+                format!(
+                    "Boluses {first} to {bolus}, {} apart, as in the table above",
+                    units::show_time(&p.interval)
+                ),
+            )
         };
-        let _ = write!(o, "<tr{class}>{when}");
-        let _ = writeln!(o, "<td>{}</td></tr>", esc(&e.what));
+        let _ = writeln!(
+            o,
+            "<tr class=\"bolus-event\"><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+            esc(&time),
+            esc(&what)
+        );
+        i += run;
     }
     let _ = writeln!(
         o,
