@@ -8,6 +8,8 @@ pub mod html;
 pub mod json;
 pub mod lint;
 pub mod markdown;
+pub mod schema;
+pub mod stderr;
 pub mod text;
 
 use crate::plan::{self, Plan};
