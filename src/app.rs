@@ -122,7 +122,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     };
     let outcome = match cli.command {
         Command::Plan(args) => {
-            let req = cli::plan_request(args).map_err(Failure::Input)?;
+            let mut req = cli::plan_request(args).map_err(Failure::Input)?;
+            if req.options.identity.born.is_some() {
+                let today = today();
+                req.options.today = Some(today);
+                if req.date_from_clock {
+                    req.options.date = Some(today);
+                }
+            }
             let protocol = load(&req.protocol)?;
             plan_text(&protocol, &req)
         }
@@ -276,6 +283,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Text => render::text::render(&ctx, &plan),
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
+        PlanFormat::Html => render::html::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
         PlanFormat::Fhir => {
             let date = req.date.expect("checked in cli");
@@ -334,9 +342,10 @@ fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Fail
         cli::CourseFormat::Ics => Some(source_date_epoch()?),
         _ => None,
     };
+    // The course names no patient: its plans carry no identity and no date of birth.
     let options = plan::Options {
         start: req.course.start,
-        concentration: None,
+        ..plan::Options::default()
     };
     let plan = checked_plan(protocol, &req.patient, &options)?;
     let course = crate::course::compute(protocol, plan, &req.course).map_err(|e| {
@@ -397,7 +406,11 @@ fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
 /// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
 fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
-    if patient.reason().is_none() || plan.soft_limit.is_some() || plan.dosing_soft_limit.is_some() {
+    if patient.reason().is_none()
+        || plan.soft_limit.is_some()
+        || plan.dosing_soft_limit.is_some()
+        || plan.minor.is_some()
+    {
         return String::new();
     }
     let l = &protocol.limits;
@@ -409,6 +422,12 @@ fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &pla
         crate::units::show_kg(&l.soft_max),
         protocol.id
     )
+}
+
+/// Today's date from the system clock, in the system's time zone: the plan's date when none is
+/// given, for the age check of a patient with a date of birth.
+pub fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
 }
 
 /// Reads a written plan and checks it against the protocol's plan for the same patient.
@@ -689,6 +708,16 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             b.set_position(bytes);
         }
     };
+    let date = match &args.date {
+        Some(d) => {
+            plan::parse_date(d).map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?
+        }
+        None => today(),
+    };
+    let date = crate::batch::Dates {
+        plan: date,
+        today: today(),
+    };
     let fail = |e: crate::batch::BatchError| match e {
         crate::batch::BatchError::Write(e) => {
             Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
@@ -701,7 +730,7 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             let out = stdout_file().map_err(|e| {
                 Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
             })?;
-            crate::batch::run(protocol, input, out, format, &mut progress).map_err(fail)?
+            crate::batch::run(protocol, input, out, format, date, &mut progress).map_err(fail)?
         }
         Some(target) => {
             let shown = crate::units::quote(&target.display().to_string());
@@ -753,11 +782,12 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                     ));
                 }
             }
-            let summary = crate::batch::run(protocol, input, tmp.as_file(), format, &mut progress)
-                .map_err(|e| match e {
-                    crate::batch::BatchError::Write(e) => cannot(&e),
-                    other => Failure::Input(other.to_string()),
-                })?;
+            let summary =
+                crate::batch::run(protocol, input, tmp.as_file(), format, date, &mut progress)
+                    .map_err(|e| match e {
+                        crate::batch::BatchError::Write(e) => cannot(&e),
+                        other => Failure::Input(other.to_string()),
+                    })?;
             tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
             let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
             if held.is_none() {

@@ -17,13 +17,15 @@ use crate::render::{json, Context};
 use crate::units::{self, format_decimal};
 
 /// The columns a batch file may have.
-pub const COLUMNS: [&str; 6] = [
+pub const COLUMNS: [&str; 8] = [
     "id",
     "weight",
     "start",
     "height",
     "sex",
     "soft_limit_reason",
+    "name",
+    "born",
 ];
 
 /// The longest field read, in bytes; a longer one fails its row.
@@ -114,6 +116,15 @@ fn too_long(line: u64, bytes: usize) -> std::io::Error {
     )
 }
 
+/// The dates a batch's ages are taken with.
+#[derive(Debug, Clone, Copy)]
+pub struct Dates {
+    /// The plans' date: each patient's age is taken on it.
+    pub plan: jiff::civil::Date,
+    /// Today's date: a date of birth after it is refused.
+    pub today: jiff::civil::Date,
+}
+
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -149,6 +160,8 @@ struct Columns {
     height: Option<usize>,
     sex: Option<usize>,
     reason: Option<usize>,
+    name: Option<usize>,
+    born: Option<usize>,
     len: usize,
 }
 
@@ -179,6 +192,8 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
         height: col("height"),
         sex: col("sex"),
         reason: col("soft_limit_reason"),
+        name: col("name"),
+        born: col("born"),
         len: names.len(),
     })
 }
@@ -200,6 +215,24 @@ fn field<'a>(
         std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
     let text = text.trim();
     Ok((!text.is_empty()).then_some(text))
+}
+
+/// Reads one row's name and date of birth (the row's `id` stands beside its plan, so the plan's
+/// identity holds no id).
+fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
+    let name = field(record, c.name, "name")?;
+    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
+        return Err(format!("invalid name: {problem}"));
+    }
+    let born = field(record, c.born, "born")?
+        .map(plan::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid born: {e}"))?;
+    Ok(plan::Identity {
+        id: None,
+        name: name.map(String::from),
+        born,
+    })
 }
 
 /// Reads one row into a patient and options.
@@ -496,11 +529,15 @@ impl<W: Write> Sink<W> {
 
 /// Runs a batch: reads `input`, writes one result per row to `out`, and calls `progress` with
 /// the bytes read so far every few thousand rows.
+///
+/// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
+/// today's date, which no date of birth may follow.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
     format: Format,
+    date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
     let cuts: Cuts = Rc::default();
@@ -574,7 +611,7 @@ pub fn run<W: Write>(
                     Ok(_) => match cache.get(&key) {
                         Some(o) => Rc::clone(o),
                         None => {
-                            let o = Rc::new(compute(p, &record, &c, format));
+                            let o = Rc::new(compute(p, &record, &c, format, date));
                             let size = key.len() + o.size() + 64;
                             if cache_bytes + size > CACHE_BYTES {
                                 cache.clear();
@@ -669,15 +706,25 @@ fn csv_io(e: csv::Error) -> std::io::Error {
     }
 }
 
-fn compute(p: &Protocol, record: &csv::ByteRecord, c: &Columns, format: Format) -> Outcome {
+fn compute(
+    p: &Protocol,
+    record: &csv::ByteRecord,
+    c: &Columns,
+    format: Format,
+    date: Dates,
+) -> Outcome {
+    let (patient, weight_text, identity) =
+        match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
+            Ok(x) => x,
+            Err(e) => return Outcome::Error(units::tidy(&e)),
+        };
     // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
     let options = Options {
         start: None,
         concentration: None,
-    };
-    let (patient, weight_text) = match patient(record, c) {
-        Ok(x) => x,
-        Err(e) => return Outcome::Error(units::tidy(&e)),
+        identity,
+        date: Some(date.plan),
+        today: Some(date.today),
     };
     let plan = match plan::compute(p, &patient, &options) {
         Ok(plan) => plan,

@@ -13,12 +13,13 @@ const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
 lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, one the protocols \
 directory's approved.toml does not approve, or an output that cannot be written; 3 refused by a \
-weight limit (on the weight or on the dosing weight). A closed pipe is not an error.
+limit (on the weight or on the dosing weight, or an age under 18). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
   bolus plan ketamine-kap-iv --weight 73.3 --explain
   bolus plan ketamine-kap-iv --weight 82 --format json
+  bolus plan ketamine-kap-iv --weight 82 --start 14:00 --patient MRN-0042 --format html > plan.html
   bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
   bolus batch ketamine-kap-iv patients.csv --output plans.csv
   bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00
@@ -64,7 +65,7 @@ pub enum Command {
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
     Check(CheckArgs),
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
-    /// `soft_limit_reason`), one result per row; exit status 1 when any row failed.
+    /// `soft_limit_reason`, `name`, `born`), one result per row; exit status 1 when any row failed.
     Batch(BatchArgs),
     /// A course of sessions: each session's date, its timed plan, and the patient's instructions
     /// as clock times (text, Markdown, JSON, or an iCalendar file).
@@ -124,14 +125,25 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
-    /// The patient's identifier, for `--format fhir` (the FHIR subject).
+    /// The patient's identifier, such as a medical record number: printed at the top of the plan
+    /// and, with `--format fhir`, the FHIR subject (needed there).
     #[arg(long = "patient", value_name = "ID")]
     pub patient_id: Option<String>,
+    /// The patient's name, printed at the top of the plan. Without it (or `--patient`,
+    /// `--born`), the printed plan has a blank to fill in by hand.
+    #[arg(long, value_name = "NAME")]
+    pub patient_name: Option<String>,
+    /// The patient's date of birth, `YYYY-MM-DD`, printed at the top of the plan. A patient under
+    /// 18 on the plan's date is refused unless `--accept-soft-limit` states why.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub born: Option<String>,
     /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
     #[arg(long, value_name = "URI")]
     pub patient_system: Option<String>,
-    /// The day of the first bolus, `YYYY-MM-DD`, for `--format fhir` (with `--start`); boluses
-    /// after midnight are dated the next day.
+    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus. `--format fhir` needs it (with
+    /// `--start`; boluses after midnight are dated the next day), and the patient's age is taken
+    /// on it [default: today's date from the system clock, used for the age check only and
+    /// printed nowhere].
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
@@ -169,6 +181,10 @@ pub struct BatchArgs {
     /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken
+    /// [default: today's date from the system clock].
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -344,6 +360,9 @@ pub enum PlanFormat {
     Csv,
     /// An HL7 FHIR R4 MedicationRequest (needs `--patient`).
     Fhir,
+    /// One self-contained HTML page made for printing on A4 or US Letter, with tick boxes and
+    /// signature boxes.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -401,6 +420,9 @@ pub struct PlanRequest {
     pub options: Options,
     pub format: PlanFormat,
     pub explain: bool,
+    /// Whether the plan's date comes from the system clock (no `--date`): it is needed only
+    /// with a date of birth, and is then filled in by the caller.
+    pub date_from_clock: bool,
     /// The patient identifier for FHIR.
     pub patient_id: Option<String>,
     /// The system of the patient identifier, for FHIR.
@@ -450,19 +472,14 @@ pub fn patient(a: PatientArgs) -> Result<Patient, String> {
 
 /// Converts the plan arguments, checking every value.
 pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
-    let patient_id = match (a.format, a.patient_id) {
-        (PlanFormat::Fhir, None) => return Err(
+    if let (PlanFormat::Fhir, None) = (a.format, &a.patient_id) {
+        return Err(
             "`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject"
                 .into(),
-        ),
-        (PlanFormat::Fhir, Some(id)) => {
-            if let Some(problem) = crate::render::fhir::patient_problem(&id) {
-                return Err(format!("invalid `--patient`: {problem}"));
-            }
-            Some(id)
-        }
-        (_, id) => id,
-    };
+        );
+    }
+    let patient_id = a.patient_id.clone();
+    let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
     let fhir = matches!(a.format, PlanFormat::Fhir);
     if fhir {
         let missing: Vec<&str> = [
@@ -479,8 +496,8 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
             ));
         }
     } else {
+        // `--date` is the plan's date in every format: the patient's age is taken on it.
         let fhir_only = [
-            ("--date", a.date.is_some()),
             ("--tz", a.tz.is_some()),
             ("--patient-system", a.patient_system.is_some()),
         ];
@@ -525,14 +542,44 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         options: Options {
             start,
             concentration,
+            identity,
+            date,
+            // Filled in by the caller, from the clock, when there is a date of birth.
+            today: None,
         },
         format: a.format,
         explain: a.explain,
+        date_from_clock: date.is_none(),
         patient_id,
         patient_system: a.patient_system,
         date,
         tz: a.tz,
     })
+}
+
+/// Converts the patient's identifier, name and date of birth, checking each.
+fn identity(
+    id: Option<String>,
+    name: Option<String>,
+    born: Option<&str>,
+) -> Result<plan::Identity, String> {
+    if let Some(problem) = id
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient identifier", t))
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    if let Some(problem) = name
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient's name", t))
+    {
+        return Err(format!("invalid `--patient-name`: {problem}"));
+    }
+    let born = born
+        .map(plan::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--born`: {e}"))?;
+    Ok(plan::Identity { id, name, born })
 }
 
 /// Converts the check arguments, checking every value.

@@ -3,7 +3,7 @@
 //! Pure and exact: no I/O, no clock, no floating point. Each step follows DESIGN.md "How a plan
 //! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
 
-use jiff::civil::Time as Clock;
+use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
 use crate::dosing::{self, DosingError, DosingWeight, Sex};
@@ -38,6 +38,90 @@ pub struct Options {
     pub start: Option<Clock>,
     /// The drug's concentration, to give each bolus's volume.
     pub concentration: Option<Concentration>,
+    /// Who the plan is for, as printed on it.
+    pub identity: Identity,
+    /// The plan's date: the age of a patient with a date of birth is taken on it. It must be
+    /// given with a date of birth.
+    pub date: Option<Date>,
+    /// Today's date, where known: a date of birth after it is in the future, and refused
+    /// whatever the plan's date.
+    pub today: Option<Date>,
+}
+
+/// Who the plan is for, as printed on it. Every part may be missing: a printed plan then shows
+/// a blank to fill in by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The patient's identifier, such as a medical record number.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub born: Option<Date>,
+}
+
+impl Identity {
+    /// Whether nothing is known of the patient beyond the weight.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_none() && self.name.is_none() && self.born.is_none()
+    }
+}
+
+/// The age from which a plan is made without a stated reason: the guideline is for adults.
+pub const ADULT_AGE: i64 = 18;
+
+/// The oldest age a date of birth may give; an older one is taken for a typing error.
+pub const MAX_AGE: i64 = 130;
+
+/// The longest patient name or identifier, in characters.
+pub const MAX_IDENTITY_CHARS: usize = 100;
+
+/// A patient under [`ADULT_AGE`] on the plan's date, accepted with a reason.
+#[derive(Debug, Clone)]
+pub struct MinorAccepted {
+    pub born: Date,
+    /// The plan's date.
+    pub on: Date,
+    /// Whole years on the plan's date.
+    pub age: i64,
+    pub reason: String,
+}
+
+/// Whole years from `born` to `on`: a year is counted on the birthday (a birthday on 29 February
+/// counts on 1 March in other years).
+pub fn age_on(born: Date, on: Date) -> i64 {
+    let years = i64::from(on.year()) - i64::from(born.year());
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Reads a calendar date in ISO 8601 form, `YYYY-MM-DD`, strictly (one reader for every date).
+pub use crate::calendar::parse_date;
+
+/// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
+/// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
+/// text-direction or invisible character, at most [`MAX_IDENTITY_CHARS`] characters.
+pub fn identity_problem(what: &str, text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some(format!("{what} is empty"));
+    }
+    if let Some(odd) = units::odd_char_in(text) {
+        return Some(format!("{what} holds {odd}; write it in plain text"));
+    }
+    if text.trim() != text {
+        return Some(format!(
+            "{what} `{}` has a space at its start or end; write it without",
+            units::tidy(text)
+        ));
+    }
+    let n = text.chars().count();
+    if n > MAX_IDENTITY_CHARS {
+        return Some(format!(
+            "{what} has {n} characters, more than the {MAX_IDENTITY_CHARS} a plan prints"
+        ));
+    }
+    None
 }
 
 /// How the count of boluses was decided.
@@ -114,6 +198,10 @@ pub struct Plan {
     pub soft_limit: Option<SoftLimitAccepted>,
     /// A dosing weight (ideal, adjusted or lean) below the soft minimum, accepted with a reason.
     pub dosing_soft_limit: Option<SoftLimitAccepted>,
+    /// Who the plan is for.
+    pub identity: Identity,
+    /// A patient under the adult age, accepted with a reason.
+    pub minor: Option<MinorAccepted>,
     /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
     /// (an interval of `10 s` is 0.1666… min).
     pub in_seconds: bool,
@@ -174,6 +262,28 @@ pub enum PlanError {
         dose: String,
         volume: String,
     },
+    /// Under the adult age on the plan's date and no reason stated.
+    #[error("the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
+    Minor {
+        born: String,
+        date: String,
+        age: i64,
+        protocol: String,
+    },
+    #[error(
+        "the date of birth {born} is in the future (today is {today}); check the date of birth"
+    )]
+    BornInFuture { born: String, today: String },
+    #[error("the date of birth {born} is after the plan's date {date}; check the date of birth")]
+    BornAfter { born: String, date: String },
+    #[error("the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth")]
+    TooOld {
+        born: String,
+        date: String,
+        age: i64,
+    },
+    #[error("a date of birth needs the plan's date, to take the patient's age on it")]
+    NoDate,
     #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
     ConcentrationNotAllowed {
         concentration: String,
@@ -195,6 +305,7 @@ impl PlanError {
                 | PlanError::SoftLimit { .. }
                 | PlanError::DosingHardLimit(_)
                 | PlanError::DosingSoftLimit(_)
+                | PlanError::Minor { .. }
         )
     }
 }
@@ -259,6 +370,59 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
     Ok(None)
 }
 
+/// Checks the patient's age on the plan's date: a date of birth after it, or more than
+/// [`MAX_AGE`] years before it, is an error; an age under [`ADULT_AGE`] is refused like a soft
+/// limit, unless a reason is stated.
+fn check_age(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Option<MinorAccepted>, PlanError> {
+    let Some(born) = options.identity.born else {
+        return Ok(None);
+    };
+    let on = options.date.ok_or(PlanError::NoDate)?;
+    let (b, d) = (born.to_string(), on.to_string());
+    if let Some(today) = options.today.filter(|t| born > *t) {
+        return Err(PlanError::BornInFuture {
+            born: b,
+            today: today.to_string(),
+        });
+    }
+    if born > on {
+        return Err(PlanError::BornAfter { born: b, date: d });
+    }
+    let age = age_on(born, on);
+    if age > MAX_AGE {
+        return Err(PlanError::TooOld {
+            born: b,
+            date: d,
+            age,
+        });
+    }
+    if age >= ADULT_AGE {
+        return Ok(None);
+    }
+    let reason = patient.reason();
+    if let Some(odd) = reason.and_then(units::odd_char_in) {
+        return Err(PlanError::Reason(odd));
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::Minor {
+            born: b,
+            date: d,
+            age,
+            protocol: p.id.clone(),
+        });
+    };
+    Ok(Some(MinorAccepted {
+        born,
+        on,
+        age,
+        reason: reason.to_string(),
+    }))
+}
+
 /// Checks a dosing weight other than the actual one against the same limits: below `hard_min`
 /// refused, below `soft_min` only with a reason. A dosing weight is never above the actual
 /// weight, so only the minimums can bite.
@@ -321,6 +485,7 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         allowed_concentration(p, c)?;
     }
     let soft_limit = check_limits(p, patient)?;
+    let minor = check_age(p, patient, options)?;
     let dosing = dosing::dosing_weight(
         p.weight_basis,
         &patient.weight,
@@ -481,6 +646,8 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         volume_rounded,
         soft_limit,
         dosing_soft_limit,
+        identity: options.identity.clone(),
+        minor,
     })
 }
 

@@ -449,6 +449,7 @@ fn patient(s: &Spec, p: &Person) -> (Patient, Options) {
             units::parse::<Concentration>(&format!("{} {}/mL", decimal(hund, 2), symbol(unit)))
                 .unwrap()
         }),
+        ..Default::default()
     };
     (patient, options)
 }
@@ -1385,6 +1386,7 @@ fn only_weight_limits_are_refusals_by_a_limit() {
         &Options {
             start: None,
             concentration: Some(units::parse("100000 mg/mL").unwrap()),
+            ..Default::default()
         },
     )
     .unwrap_err();
@@ -1624,6 +1626,7 @@ fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
     let with = |conc: &str| Options {
         start: None,
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+        ..Default::default()
     };
     let plan = plan::compute(&p, &weighing("73.3", None), &with("30 mg/mL")).unwrap();
     let volumes: Vec<_> = plan
@@ -1713,6 +1716,7 @@ fn clock_times_cross_midnight_both_ways() {
         &Options {
             start: Some(plan::parse_clock("23:45").unwrap()),
             concentration: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -2150,6 +2154,7 @@ fn the_built_in_protocol_allows_the_presentations_of_ketamine_injection_only() {
     let with = |conc: &str| Options {
         start: None,
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+        ..Default::default()
     };
     for allowed in ["10 mg/mL", "50 mg/mL", "100 mg/mL", "10000 mcg/mL"] {
         let plan = plan::compute(&p, &weighing("73.3", None), &with(allowed))
@@ -2484,7 +2489,7 @@ mod course_engine {
             &patient,
             &Options {
                 start,
-                concentration: None,
+                ..Options::default()
             },
         )
         .unwrap();
@@ -2587,6 +2592,213 @@ mod course_engine {
 fn the_new_tables_do_not_open_schema_2() {
     let e = edited("schema = 1", "schema = 2").unwrap_err();
     assert!(e.message.contains("expected schema 1, found 2"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who the plan is for: the age on the plan's date
+
+fn date(text: &str) -> jiff::civil::Date {
+    plan::parse_date(text).unwrap()
+}
+
+/// Options with a date of birth and the plan's date.
+fn born_on(born: &str, on: &str) -> Options {
+    Options {
+        identity: plan::Identity {
+            born: Some(date(born)),
+            ..Default::default()
+        },
+        date: Some(date(on)),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_age_counts_a_year_on_each_birthday() {
+    let age = |b: &str, o: &str| plan::age_on(date(b), date(o));
+    assert_eq!(age("2008-01-16", "2026-01-15"), 17);
+    assert_eq!(age("2008-01-15", "2026-01-15"), 18);
+    assert_eq!(age("2008-01-14", "2026-01-15"), 18);
+    assert_eq!(age("2008-12-31", "2026-12-30"), 17);
+    assert_eq!(age("2008-12-31", "2026-12-31"), 18);
+    assert_eq!(age("2026-01-15", "2026-01-15"), 0);
+    // 29 February: the birthday is 1 March in other years, 29 February in leap years.
+    assert_eq!(age("2008-02-29", "2026-02-28"), 17);
+    assert_eq!(age("2008-02-29", "2026-03-01"), 18);
+    assert_eq!(age("2008-02-29", "2028-02-29"), 20);
+    assert_eq!(age("2008-02-29", "2028-02-28"), 19);
+}
+
+#[test]
+fn dates_are_read_in_iso_form_only() {
+    assert_eq!(date("1980-04-02"), jiff::civil::date(1980, 4, 2));
+    for bad in [
+        "1980-4-2",
+        "02/04/1980",
+        "19800402",
+        "1980-04-02T00:00",
+        "1980-04-02 ",
+        " 1980-04-02",
+        "+1980-04-02",
+        "-1980-04-02",
+        "1980-02-30",
+        "1981-02-29",
+        "1980-00-10",
+        "1980-04-00",
+        "",
+        "١٩٨٠-٠٤-٠٢",
+    ] {
+        assert!(plan::parse_date(bad).is_err(), "{bad:?} was read");
+    }
+    assert!(plan::parse_date("1980-02-30")
+        .unwrap_err()
+        .contains("not a day of the calendar"));
+}
+
+#[test]
+fn names_and_ids_must_be_plain_text_of_at_most_100_characters() {
+    let problem = |t: &str| plan::identity_problem("the name", t);
+    assert_eq!(problem("Jane Example"), None);
+    assert_eq!(problem("李小龍"), None);
+    assert_eq!(problem("O'Brien-Smith, Jr."), None);
+    assert_eq!(problem(&"x".repeat(100)), None);
+    assert!(problem(&"x".repeat(101))
+        .unwrap()
+        .contains("101 characters"));
+    assert!(problem("").unwrap().contains("empty"));
+    assert!(problem(" Jane")
+        .unwrap()
+        .contains("space at its start or end"));
+    assert!(problem("Ja\u{202E}ne").unwrap().contains("text-direction"));
+    assert!(problem("Ja\u{1b}ne").unwrap().contains("control"));
+    assert!(problem("Ja\u{200B}ne").unwrap().contains("invisible"));
+}
+
+#[test]
+fn under_18_on_the_plans_date_is_a_limit_refusal_unless_a_reason_is_given() {
+    let p = ketamine(|t| t);
+    let err = plan::compute(
+        &p,
+        &weighing("82", None),
+        &born_on("2008-01-16", "2026-01-15"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, PlanError::Minor { age: 17, .. }), "{err:?}");
+    assert!(err.is_limit());
+    let plan = plan::compute(
+        &p,
+        &weighing("82", Some("psychiatrist's order")),
+        &born_on("2008-01-16", "2026-01-15"),
+    )
+    .unwrap();
+    let minor = plan.minor.as_ref().unwrap();
+    assert_eq!(minor.age, 17);
+    assert_eq!(minor.reason, "psychiatrist's order");
+    assert_eq!(plan.identity.born, Some(date("2008-01-16")));
+    // The dose is the same as for an adult of the same weight.
+    let adult = plan::compute(
+        &p,
+        &weighing("82", None),
+        &born_on("1980-01-01", "2026-01-15"),
+    )
+    .unwrap();
+    assert!(adult.minor.is_none());
+    assert_eq!(
+        plan.boluses
+            .iter()
+            .map(|b| b.dose.value.clone())
+            .collect::<Vec<_>>(),
+        adult
+            .boluses
+            .iter()
+            .map(|b| b.dose.value.clone())
+            .collect::<Vec<_>>()
+    );
+    // A blank reason is no reason.
+    assert!(plan::compute(
+        &p,
+        &weighing("82", Some("  ")),
+        &born_on("2008-01-16", "2026-01-15")
+    )
+    .unwrap_err()
+    .is_limit());
+}
+
+#[test]
+fn a_date_of_birth_after_the_plan_or_over_130_years_before_it_is_an_input_error() {
+    let p = ketamine(|t| t);
+    let e =
+        |b: &str, o: &str| plan::compute(&p, &weighing("82", None), &born_on(b, o)).unwrap_err();
+    let after = e("2026-01-16", "2026-01-15");
+    assert!(matches!(after, PlanError::BornAfter { .. }) && !after.is_limit());
+    let old = e("1895-01-14", "2026-01-15");
+    assert!(matches!(old, PlanError::TooOld { age: 131, .. }) && !old.is_limit());
+    // After today is in the future, whatever the plan's date.
+    let mut later = born_on("2026-06-01", "2027-01-01");
+    later.today = Some(date("2026-01-15"));
+    let future = plan::compute(&p, &weighing("82", None), &later).unwrap_err();
+    assert!(matches!(future, PlanError::BornInFuture { .. }) && !future.is_limit());
+    // 130 is accepted.
+    plan::compute(
+        &p,
+        &weighing("82", None),
+        &born_on("1896-01-15", "2026-01-15"),
+    )
+    .unwrap();
+    // A date of birth without the plan's date cannot be checked.
+    let no_date = Options {
+        identity: plan::Identity {
+            born: Some(date("1980-01-01")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        plan::compute(&p, &weighing("82", None), &no_date).unwrap_err(),
+        PlanError::NoDate
+    );
+}
+
+#[test]
+fn the_reason_for_a_minor_and_for_a_weight_outside_the_soft_limits_is_one_and_both_are_printed() {
+    let p = ketamine(|t| t);
+    let plan = plan::compute(
+        &p,
+        &weighing("39", Some("small adolescent")),
+        &born_on("2010-01-01", "2026-01-15"),
+    )
+    .unwrap();
+    let ctx = render::Context {
+        protocol: &p,
+        weight_entered: "39",
+        explain: false,
+    };
+    let warnings = render::warnings(&p, &plan);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("soft limit"));
+    assert!(warnings[1].contains("is 16 years old on 2026-01-15"));
+    assert!(render::text::render(&ctx, &plan).contains("small adolescent"));
+}
+
+proptest! {
+    /// Wrapping never makes a line wider than asked and loses or adds no character but spaces.
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_character(
+        text in "[a-z0-9 ×÷=李]{0,300}",
+        max in 24usize..100,
+        first in "[ ]{0,6}",
+        indent in 0usize..12,
+    ) {
+        let rest = " ".repeat(indent);
+        let lines = render::wrap(&first, &rest, &text, max);
+        for l in &lines {
+            prop_assert!(render::width(l) <= max, "{l:?} is wider than {max}");
+        }
+        let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+        prop_assert_eq!(squash(&lines.concat()), squash(&text));
+        let fitted = render::fit(&format!("{first}{text}\n"), max);
+        prop_assert!(fitted.lines().all(|l| render::width(l) <= max));
+    }
 }
 
 // Feasibility: the gaps `protocols lint` reports are exactly the dosing weights with no plan

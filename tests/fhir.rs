@@ -148,6 +148,7 @@ impl<'a> Case<'a> {
             concentration: self
                 .concentration
                 .map(|c| units::parse(c).expect("concentration")),
+            ..Default::default()
         };
         plan::compute(self.protocol, &patient, &options).expect("a plan")
     }

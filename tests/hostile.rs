@@ -2497,6 +2497,246 @@ fn course_cases() -> Vec<Case> {
     ]
 }
 
+/// Who the plan is for: names, identifiers, dates of birth and plan dates that must be refused.
+fn patient_cases() -> Vec<Case> {
+    let p = |name: &str, more: &[&str], says: &[&str]| {
+        let mut args = vec!["plan", "ketamine-kap-iv", "--weight", "82"];
+        args.extend_from_slice(more);
+        case(name, &args).says(says)
+    };
+    let long = "x".repeat(101);
+    let huge = "y".repeat(100_000);
+    vec![
+        p(
+            "name-empty",
+            &["--patient-name", ""],
+            &["`--patient-name`", "empty"],
+        ),
+        p(
+            "name-blank",
+            &["--patient-name", "   "],
+            &["`--patient-name`", "empty"],
+        ),
+        p(
+            "name-leading-space",
+            &["--patient-name", " Jane"],
+            &["space at its start or end"],
+        ),
+        p(
+            "name-rlo",
+            &["--patient-name", "Jane\u{202E}eoD"],
+            &["U+202E", "text-direction"],
+        ),
+        p(
+            "name-lri",
+            &["--patient-name", "\u{2066}Jane"],
+            &["U+2066", "text-direction"],
+        ),
+        p(
+            "name-escape-sequence",
+            &["--patient-name", "\u{1b}[2JJane"],
+            &["U+001B", "control"],
+        ),
+        p(
+            "name-newline",
+            &["--patient-name", "Jane\nDoe"],
+            &["U+000A", "control"],
+        ),
+        p(
+            "name-tab",
+            &["--patient-name", "Jane\tDoe"],
+            &["U+0009", "control"],
+        ),
+        p(
+            "name-zero-width-space",
+            &["--patient-name", "Ja\u{200B}ne"],
+            &["U+200B", "invisible"],
+        ),
+        p(
+            "name-nbsp",
+            &["--patient-name", "Jane\u{A0}Doe"],
+            &["U+00A0", "invisible"],
+        ),
+        p(
+            "name-101-chars",
+            &["--patient-name", &long],
+            &["101 characters", "100"],
+        ),
+        p(
+            "name-100k-chars",
+            &["--patient-name", &huge],
+            &["100000 characters"],
+        ),
+        p("id-empty", &["--patient", ""], &["`--patient`", "empty"]),
+        p(
+            "id-rlo",
+            &["--patient", "MRN\u{202E}1"],
+            &["`--patient`", "U+202E"],
+        ),
+        p(
+            "id-bell",
+            &["--patient", "MRN\u{7}1"],
+            &["`--patient`", "U+0007"],
+        ),
+        p(
+            "id-trailing-space",
+            &["--patient", "MRN-1 "],
+            &["space at its start or end"],
+        ),
+        p(
+            "id-101-chars",
+            &["--patient", &long],
+            &["`--patient`", "101 characters"],
+        ),
+        p(
+            "born-not-iso",
+            &["--born", "02/04/1980"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-no-zero-padding",
+            &["--born", "1980-4-2"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-with-time",
+            &["--born", "1980-04-02T00:00"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-basic-format",
+            &["--born", "19800402"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-february-30",
+            &["--born", "1980-02-30"],
+            &["`--born`", "not a day of the calendar"],
+        ),
+        p(
+            "born-month-13",
+            &["--born", "1980-13-01"],
+            &["`--born`", "not a day of the calendar"],
+        ),
+        p(
+            "born-29-february-not-leap",
+            &["--born", "1981-02-29"],
+            &["not a day of the calendar"],
+        ),
+        p(
+            "born-arabic-digits",
+            &["--born", "\u{661}\u{669}\u{668}\u{660}-04-02"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-rlo",
+            &["--born", "1980-04-02\u{202E}"],
+            &["`--born`", "\\u{202e}"],
+        ),
+        p("born-empty", &["--born", ""], &["`--born`", "YYYY-MM-DD"]),
+        p(
+            "born-negative-year",
+            &["--born", "-1980-04-02"],
+            &["`--born`", "YYYY-MM-DD"],
+        ),
+        p(
+            "born-in-the-future",
+            &["--born", "2999-01-01"],
+            &["is in the future (today is"],
+        ),
+        p(
+            "born-in-the-future-with-a-later-plan-date",
+            &["--born", "2999-01-01", "--date", "3020-01-01"],
+            &["is in the future (today is"],
+        ),
+        p(
+            "born-after-the-plan-date",
+            &["--born", "2020-06-01", "--date", "2020-05-31"],
+            &["after the plan's date 2020-05-31"],
+        ),
+        p(
+            "born-131-years-before",
+            &["--born", "1890-01-01", "--date", "2021-01-02"],
+            &["131 years old", "older than 130"],
+        ),
+        p(
+            "date-not-iso",
+            &["--date", "15.01.2026"],
+            &["`--date`", "YYYY-MM-DD"],
+        ),
+        p(
+            "date-april-31",
+            &["--date", "2026-04-31"],
+            &["`--date`", "not a day of the calendar"],
+        ),
+        p(
+            "under-18-without-a-reason",
+            &["--born", "2010-01-16", "--date", "2028-01-15"],
+            &[
+                "is 17 years old on 2028-01-15",
+                "under 18",
+                "--accept-soft-limit",
+            ],
+        )
+        .code(3),
+        p(
+            "under-18-with-a-blank-reason",
+            &[
+                "--born",
+                "2010-01-16",
+                "--date",
+                "2028-01-15",
+                "--accept-soft-limit",
+                "  ",
+            ],
+            &["under 18"],
+        )
+        .code(3),
+        p(
+            "under-18-with-a-reason-of-control-characters",
+            &[
+                "--born",
+                "2010-01-16",
+                "--date",
+                "2028-01-15",
+                "--accept-soft-limit",
+                "ok\u{1b}[2J",
+            ],
+            &["soft-limit reason holds", "U+001B"],
+        ),
+        p(
+            "under-18-in-fhir",
+            &[
+                "--born",
+                "2012-01-01",
+                "--date",
+                "2026-01-01",
+                "--patient",
+                "MRN-1",
+                "--start",
+                "14:00",
+                "--format",
+                "fhir",
+            ],
+            &["under 18"],
+        )
+        .code(3),
+        p(
+            "under-18-in-html",
+            &[
+                "--born",
+                "2012-01-01",
+                "--date",
+                "2026-01-01",
+                "--format",
+                "html",
+            ],
+            &["under 18"],
+        )
+        .code(3),
+    ]
+}
+
 /// Protocols that can give no plan somewhere within their limits: `lint` says where, `drill`
 /// and `chart` stop instead of drawing for ever.
 fn feasibility_cases() -> Vec<Case> {
@@ -3003,7 +3243,8 @@ fn edge_cases() -> Vec<Case> {
                 "--patient",
                 "MRN\nerror: forged",
             ]),
-            &["\\u{a}"],
+            // The identifier is not repeated: the character is named.
+            &["U+000A", "control character"],
         ),
         odd(
             "protocol-id-backtick-100k",
@@ -3192,6 +3433,7 @@ fn approvals_cases() -> Vec<Case> {
 fn all_cases() -> Vec<Case> {
     [
         course_cases(),
+        patient_cases(),
         edge_cases(),
         feasibility_cases(),
         dosing_weight_cases(),
@@ -3231,6 +3473,11 @@ fn the_catalogue_holds_at_least_80_hostile_inputs_with_unique_names() {
 #[test]
 fn courses_are_refused_with_a_message_that_names_the_problem() {
     check_all(setup().path(), &sound(course_cases()));
+}
+
+#[test]
+fn patient_names_ids_and_dates_are_refused_with_a_message_that_names_the_problem() {
+    check_all(setup().path(), &sound(patient_cases()));
 }
 
 #[test]

@@ -358,6 +358,7 @@ fn make_case(
             units::parse::<Concentration>(&format!("{} {}/mL", dec(c, 2), spec.unit.symbol()))
                 .unwrap()
         }),
+        ..Default::default()
     };
     Case {
         spec,
@@ -584,8 +585,17 @@ fn run_case(c: &Case) -> Result<(), TestCaseError> {
     check_json(c, &plan, &json)?;
     let version = format!("bolus {}", render::VERSION);
     let ignore = [c.protocol.sha256.as_str(), version.as_str()];
+    let text = render::text::render(&ctx, &plan);
+    // The text plan fits 80 columns, whatever the protocol and the options.
+    if let Some(wide) = text.lines().find(|l| render::width(l) > render::TEXT_WIDTH) {
+        return Err(TestCaseError::fail(format!(
+            "a line of {} columns:\n{wide}\n\n{text}",
+            render::width(wide)
+        )));
+    }
     for (format, out) in [
-        ("text", render::text::render(&ctx, &plan)),
+        ("text", text),
+        ("html", html_text(&render::html::render(&ctx, &plan))),
         ("json", json),
         ("markdown", render::markdown::render(&ctx, &plan)),
         ("csv", render::csv::render(&ctx, &plan)),
@@ -600,6 +610,32 @@ fn run_case(c: &Case) -> Result<(), TestCaseError> {
         );
     }
     Ok(())
+}
+
+/// The text of an HTML page as a reader sees it: without its stylesheet and tags, one line per
+/// element, entities read back.
+fn html_text(page: &str) -> String {
+    let body = &page[page.find("</style>").expect("a stylesheet")..];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push('\n');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&middot;", "·")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 proptest! {

@@ -10,6 +10,7 @@ use bolus::catalog::Catalog;
 use bolus::protocol::Protocol;
 use libfuzzer_sys::fuzz_target;
 
+
 /// The built-in protocol, loaded once.
 fn protocol() -> &'static Protocol {
     static P: OnceLock<Protocol> = OnceLock::new();
@@ -38,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let p = protocol();
 
     let mut out = Vec::new();
-    let jsonl = batch::run(p, data, &mut out, Format::Jsonl, &mut |_| {});
+    let jsonl = batch::run(p, data, &mut out, Format::Jsonl, date(), &mut |_| {});
     match jsonl {
         Err(batch::BatchError::Input(_)) => assert!(out.is_empty(), "a refused batch wrote output"),
         Err(e) => panic!("writing to memory failed: {e}"),
@@ -62,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let mut out = Vec::new();
-    match batch::run(p, data, &mut out, Format::Csv, &mut |_| {}) {
+    match batch::run(p, data, &mut out, Format::Csv, date(), &mut |_| {}) {
         Err(batch::BatchError::Input(_)) => assert!(out.is_empty(), "a refused batch wrote output"),
         Err(e) => panic!("writing to memory failed: {e}"),
         Ok(summary) => {
@@ -83,3 +84,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The plans' date and today's: fixed, so that a crash repeats.
+fn date() -> batch::Dates {
+    let d = bolus::plan::parse_date("2026-01-01").expect("a date");
+    batch::Dates { plan: d, today: d }
+}

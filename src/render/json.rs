@@ -59,6 +59,9 @@ pub struct Doc {
     pub draft: Option<&'static str>,
     /// The protocol the plan was computed from.
     pub protocol: ProtocolRef,
+    /// Who the plan is for, when any of it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientRef>,
     /// The patient's weight.
     pub weight: Qty,
     /// The weight the dose is computed on: `actual`, `ideal`, `adjusted` or `lean`.
@@ -163,6 +166,20 @@ pub fn approval(p: &crate::protocol::Protocol) -> ApprovalRef {
     a
 }
 
+/// Who the plan is for: each part present when it was given.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct PatientRef {
+    /// The patient's identifier, such as a medical record number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The patient's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The date of birth, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub born: Option<String>,
+}
+
 /// One bolus of a plan.
 #[derive(Clone, Serialize, JsonSchema)]
 pub struct Bolus {
@@ -220,6 +237,11 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             },
             approval: approval(p),
         },
+        patient: (!plan.identity.is_empty()).then(|| PatientRef {
+            id: plan.identity.id.clone(),
+            name: plan.identity.name.clone(),
+            born: plan.identity.born.map(|d| d.to_string()),
+        }),
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),
         dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),

@@ -2,12 +2,46 @@
 
 use std::fmt::Write;
 
-use super::{clock_text, mass, timeline, Context, VERSION};
+use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
 use crate::plan::Plan;
 use crate::{check, explain, units};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
+}
+
+/// Text given by a person, escaped so that Markdown shows it as it is: every ASCII punctuation
+/// character that Markdown could read as markup (or as HTML) is written with a backslash.
+pub fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | '"'
+                | '='
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renders the plan as Markdown.
@@ -19,6 +53,15 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     if draft {
         let _ = writeln!(o, "**{}**\n", super::DRAFT);
     }
+    // Who the plan is for: a blank to fill in by hand for each missing part.
+    let parts = identity_parts(plan);
+    let _ = writeln!(
+        o,
+        "| {} |\n|{}\n| {} |\n",
+        parts.clone().map(|(label, _)| label).join(" | "),
+        "---|".repeat(parts.len()),
+        parts.map(|(_, value)| literal(&value)).join(" | ")
+    );
     let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
     let _ = writeln!(
@@ -142,10 +185,15 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     };
     let _ = writeln!(
         o,
-        "Protocol `{}` sha256 `{}` ({source}); approval: {}; computed by bolus {VERSION}.\n",
+        "Protocol `{}` sha256 `{}` ({source}); approval: {}; computed by bolus {VERSION}; {}.\n",
         p.id,
         p.sha256,
-        cell(&super::approval_text(p))
+        cell(&super::approval_text(p)),
+        if draft {
+            "not to be signed or used to dose a patient"
+        } else {
+            VERIFY
+        }
     );
     if draft {
         let _ = writeln!(o, "**{}**", super::DRAFT);

@@ -5,6 +5,7 @@ pub mod check;
 pub mod course;
 pub mod csv;
 pub mod fhir;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod lint;
@@ -64,6 +65,16 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
         ));
     }
     out.extend(dosing_warnings(plan));
+    if let Some(m) = &plan.minor {
+        out.push(format!(
+            "the patient, born {}, is {} years old on {}, under the adult age of {} the protocol is written for, accepted for this reason: {}",
+            m.born,
+            m.age,
+            m.on,
+            plan::ADULT_AGE,
+            m.reason
+        ));
+    }
     if plan.volume_rounded {
         out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
@@ -199,6 +210,114 @@ pub fn mass(ctx: &Context, m: &units::DrugMass) -> String {
     units::show_mass(m, ctx.protocol.unit)
 }
 
+/// The widest line of a text plan, in terminal columns: it fits an 80-column terminal and an
+/// A4 or US Letter page printed in a monospaced font.
+pub const TEXT_WIDTH: usize = 80;
+
+/// How many terminal columns a text takes (a wide character, such as in a name written in
+/// Chinese, takes two).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Wraps `text` at spaces into lines of at most `max` columns, the first starting with `first`
+/// and the others with `rest` (a hanging indent). A word longer than a line is cut.
+pub fn wrap(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
+    // A hanging indent that leaves less than 20 columns becomes four spaces.
+    let rest = if width(rest) + 20 > max { "    " } else { rest };
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    let mut fresh = true;
+    for word in words(text) {
+        let word = word.as_str();
+        if !fresh && width(&line) + 1 + width(word) > max {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if width(&line) + w > max && width(&line) > width(rest) {
+                lines.push(std::mem::replace(&mut line, rest.to_string()));
+            }
+            line.push(c);
+        }
+        fresh = false;
+    }
+    lines.push(line.trim_end().to_string());
+    lines
+}
+
+/// The words of a text, split at spaces, but a number and the unit after it kept together
+/// (`164 mg`, `10 min`, `2 mg/kg`): a dose is never split across lines.
+fn words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split(' ').filter(|w| !w.is_empty()) {
+        let bare = w.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '/');
+        let unit = w.starts_with(|c: char| c.is_alphabetic())
+            && bare.chars().count() <= 6
+            && bare.chars().all(|c| c.is_alphabetic() || c == '/');
+        match out.last_mut() {
+            Some(prev) if unit && prev.ends_with(|c: char| c.is_ascii_digit()) => {
+                prev.push(' ');
+                prev.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
+/// Makes every line of a text fit `max` columns: a longer line is wrapped with a hanging indent
+/// of four spaces more than its own.
+pub fn fit(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        if width(line) <= max {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let rest = format!("{indent}    ");
+        for l in wrap(indent, &rest, body, max) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Lays out rows as [`columns`] does, the last column wrapped to `max` columns with a hanging
+/// indent of two columns past where it starts (so a wrapped cell does not read as a new row).
+pub fn columns_wrapped(rows: &[Vec<String>], right: &[usize], max: usize) -> Vec<String> {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if n < 2 || right.contains(&(n - 1)) {
+        return columns(rows, right);
+    }
+    let heads: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut h = r[..r.len().min(n - 1)].to_vec();
+            h.resize(n - 1, String::new());
+            h.push("x".into());
+            h
+        })
+        .collect();
+    let laid = columns(&heads, right);
+    let mut out = Vec::new();
+    for (r, head) in rows.iter().zip(laid) {
+        let head = &head[..head.len() - 1];
+        let last = if r.len() == n { r[n - 1].as_str() } else { "" };
+        let indent = " ".repeat(width(head) + 2);
+        out.extend(wrap(head, &indent, last, max));
+    }
+    out
+}
+
 /// Lays out rows in columns separated by two spaces; the columns listed in `right` are aligned
 /// right. Trailing spaces are trimmed.
 pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
@@ -207,7 +326,7 @@ pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| width(s))
                 .max()
                 .unwrap_or(0)
         })
@@ -219,7 +338,7 @@ pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
                 if c > 0 {
                     line.push_str("  ");
                 }
-                let pad = widths[c] - s.chars().count();
+                let pad = widths[c] - width(s);
                 if right.contains(&c) {
                     line.extend((0..pad).map(|_| ' '));
                     line.push_str(s);
@@ -234,10 +353,129 @@ pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
         .collect()
 }
 
+/// The patient's parts as printed, each with its label, a blank to fill in by hand where it is
+/// missing: `[("Patient", "Jane Doe"), ("Born", "1980-04-02"), ("ID", "________")]`.
+pub fn identity_parts(plan: &Plan) -> [(&'static str, String); 3] {
+    let blank = || BLANK.to_string();
+    let i = &plan.identity;
+    [
+        ("Patient", i.name.clone().unwrap_or_else(blank)),
+        ("Born", i.born.map_or_else(blank, |d| d.to_string())),
+        ("ID", i.id.clone().unwrap_or_else(blank)),
+    ]
+}
+
+/// A blank to fill in by hand.
+pub const BLANK: &str = "________";
+
+/// The sentence every printed plan ends with.
+pub const VERIFY: &str = "to be verified and signed by a physician before use";
+
+/// The patient's weights and the concentration, as label and value; a label is empty on a line
+/// that goes on from the one before (the steps of a dosing-weight formula).
+pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
+    let mut facts = vec![(
+        "Weight".to_string(),
+        format!(
+            "{} (entered as `{}`)",
+            units::show_kg(&plan.weight),
+            ctx.weight_entered
+        ),
+    )];
+    if plan.dosing.formula.is_empty() {
+        facts.push((
+            "Dosing weight".into(),
+            format!(
+                "{} (actual body weight)",
+                units::show_kg(&plan.dosing.value)
+            ),
+        ));
+    } else {
+        facts.push((
+            "Dosing weight".into(),
+            format!(
+                "{} ({} body weight)",
+                units::show_kg(&plan.dosing.value),
+                plan.dosing.basis.as_str()
+            ),
+        ));
+        for line in &plan.dosing.formula {
+            facts.push((String::new(), line.clone()));
+        }
+    }
+    if let Some(c) = &plan.concentration {
+        facts.push(("Concentration".into(), units::show_concentration(c)));
+    }
+    facts
+}
+
+/// The arithmetic of the plan, as label and value: the calculated total, the count of boluses,
+/// the planned total and the split.
+pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
+    let mut total_line = crate::explain::product(p, plan);
+    if plan.capped {
+        total_line.push_str(&format!(
+            ", capped at the protocol's maximum total of {}",
+            m(&plan.calculated_total)
+        ));
+    }
+    let rounding = if plan.rounded_off.value == units::int(0) {
+        format!(
+            "{} is a whole number of {}: nothing rounded off",
+            m(&plan.calculated_total),
+            m(&p.increment)
+        )
+    } else {
+        format!(
+            "{} rounded down to a whole number of {} = {} ({} less)",
+            m(&plan.calculated_total),
+            m(&p.increment),
+            m(&plan.planned_total),
+            m(&plan.rounded_off)
+        )
+    };
+    let split = if plan.larger == 0 {
+        format!(
+            "{} ÷ {} = {} each",
+            m(&plan.planned_total),
+            plan.count,
+            m(&plan.base_dose)
+        )
+    } else {
+        let remainder = units::DrugMass {
+            value: &p.increment.value * units::int(plan.larger as i64),
+            ..p.increment.clone()
+        };
+        format!(
+            "{} ÷ {} = {} each, remainder {}: {} {} more",
+            m(&plan.planned_total),
+            plan.count,
+            m(&plan.base_dose),
+            units::show_mass(&remainder, p.unit),
+            if plan.larger == 1 {
+                "the last gets".to_string()
+            } else {
+                format!("the last {} get", plan.larger)
+            },
+            m(&p.increment)
+        )
+    };
+    vec![
+        ("Calculated total", total_line),
+        ("Boluses", crate::explain::count_phrase(p, plan)),
+        ("Planned total", rounding),
+        ("Split", split),
+    ]
+}
+
 /// One entry of the timeline: a bolus or a checkpoint, in time order.
 pub struct Event {
     pub offset: Duration,
     pub what: String,
+    /// Whether it is a bolus (not a checkpoint).
+    pub bolus: bool,
 }
 
 /// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.
@@ -251,6 +489,7 @@ pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
                 Event {
                     offset: c.offset.clone(),
                     what: c.action.clone(),
+                    bolus: false,
                 },
             )
         })
@@ -261,6 +500,7 @@ pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
             Event {
                 offset: b.offset.clone(),
                 what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)),
+                bolus: true,
             },
         )
     }));

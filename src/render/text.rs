@@ -3,126 +3,96 @@
 
 use std::fmt::Write;
 
-use super::{clock_text, columns, mass, timeline, Context, VERSION};
+use super::{
+    clock_text, columns, columns_wrapped, identity_parts, mass, timeline, wrap, Context,
+    TEXT_WIDTH, VERIFY, VERSION,
+};
 use crate::check;
 use crate::explain;
 use crate::plan::Plan;
 use crate::units;
 
-/// Renders the plan as text.
+/// Writes lines, each with a final newline.
+fn put(o: &mut String, lines: Vec<String>) {
+    for line in lines {
+        o.push_str(&line);
+        o.push('\n');
+    }
+}
+
+/// The patient block: one line (`Patient ________  Born ________  ID ________` when nothing is
+/// known), or one line for each part when they do not fit on one.
+pub fn patient_block(plan: &Plan) -> Vec<String> {
+    let parts = identity_parts(plan);
+    let one = parts
+        .iter()
+        .map(|(label, value)| format!("{label} {value}"))
+        .collect::<Vec<_>>()
+        .join("  ");
+    if super::width(&one) <= TEXT_WIDTH {
+        return vec![one];
+    }
+    let rows: Vec<Vec<String>> = parts
+        .iter()
+        .map(|(label, value)| vec![label.to_string(), value.clone()])
+        .collect();
+    columns_wrapped(&rows, &[], TEXT_WIDTH)
+}
+
+/// Renders the plan as text: every line fits [`TEXT_WIDTH`] columns.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
+    super::fit(&layout(ctx, plan), TEXT_WIDTH)
+}
+
+fn layout(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
+    let w = TEXT_WIDTH;
     let mut o = String::new();
     let draft = p.standing.approval.is_draft();
     if draft {
         let _ = writeln!(o, "{}\n", super::DRAFT);
     }
-    let _ = writeln!(o, "{} ({})", p.title, p.id);
-    let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
+    put(&mut o, patient_block(plan));
+    o.push('\n');
+    put(
+        &mut o,
+        wrap("", "    ", &format!("{} ({})", p.title, p.id), w),
+    );
+    put(
+        &mut o,
+        wrap(
+            "",
+            "    ",
+            &format!("{} {}: {}", p.drug, p.route, p.summary),
+            w,
+        ),
+    );
     o.push('\n');
 
-    let mut facts = vec![vec![
-        "Weight".to_string(),
-        format!(
-            "{} (entered as `{}`)",
-            units::show_kg(&plan.weight),
-            ctx.weight_entered
-        ),
-    ]];
-    if plan.dosing.formula.is_empty() {
-        facts.push(vec![
-            "Dosing weight".into(),
-            format!(
-                "{} (actual body weight)",
-                units::show_kg(&plan.dosing.value)
-            ),
-        ]);
-    } else {
-        facts.push(vec![
-            "Dosing weight".into(),
-            format!(
-                "{} ({} body weight)",
-                units::show_kg(&plan.dosing.value),
-                plan.dosing.basis.as_str()
-            ),
-        ]);
-        for line in &plan.dosing.formula {
-            facts.push(vec![String::new(), line.clone()]);
-        }
-    }
-    if let Some(c) = &plan.concentration {
-        facts.push(vec!["Concentration".into(), units::show_concentration(c)]);
-    }
-    for line in columns(&facts, &[]) {
-        let _ = writeln!(o, "{line}");
-    }
+    let facts: Vec<Vec<String>> = super::facts(ctx, plan)
+        .into_iter()
+        .map(|(k, v)| vec![k, v])
+        .collect();
+    put(&mut o, columns_wrapped(&facts, &[], w));
     o.push('\n');
 
     let _ = writeln!(o, "Arithmetic");
-    let mut total_line = explain::product(p, plan);
-    if plan.capped {
-        total_line.push_str(&format!(
-            ", capped at the protocol's maximum total of {}",
-            m(&plan.calculated_total)
-        ));
-    }
-    let rounding = if plan.rounded_off.value == units::int(0) {
-        format!(
-            "{} is a whole number of {}: nothing rounded off",
-            m(&plan.calculated_total),
-            m(&p.increment)
-        )
-    } else {
-        format!(
-            "{} rounded down to a whole number of {} = {} ({} less)",
-            m(&plan.calculated_total),
-            m(&p.increment),
-            m(&plan.planned_total),
-            m(&plan.rounded_off)
-        )
-    };
-    let split = if plan.larger == 0 {
-        format!(
-            "{} ÷ {} = {} each",
-            m(&plan.planned_total),
-            plan.count,
-            m(&plan.base_dose)
-        )
-    } else {
-        let remainder = units::DrugMass {
-            value: &p.increment.value * units::int(plan.larger as i64),
-            ..p.increment.clone()
-        };
-        format!(
-            "{} ÷ {} = {} each, remainder {}: {} {} more",
-            m(&plan.planned_total),
-            plan.count,
-            m(&plan.base_dose),
-            units::show_mass(&remainder, p.unit),
-            if plan.larger == 1 {
-                "the last gets".to_string()
-            } else {
-                format!("the last {} get", plan.larger)
-            },
-            m(&p.increment)
-        )
-    };
-    let arithmetic = vec![
-        vec!["  Calculated total".into(), total_line],
-        vec!["  Boluses".into(), explain::count_phrase(p, plan)],
-        vec!["  Planned total".into(), rounding],
-        vec!["  Split".into(), split],
-    ];
-    for line in columns(&arithmetic, &[]) {
-        let _ = writeln!(o, "{line}");
-    }
+    let arithmetic: Vec<Vec<String>> = super::arithmetic(ctx, plan)
+        .into_iter()
+        .map(|(k, v)| vec![format!("  {k}"), v])
+        .collect();
+    put(&mut o, columns_wrapped(&arithmetic, &[], w));
     o.push('\n');
 
     if ctx.explain {
         let _ = writeln!(o, "How this plan was computed");
-        for (i, s) in explain::steps(p, plan).iter().enumerate() {
-            let _ = writeln!(o, "  {}. {s}", i + 1);
+        let steps = explain::steps(p, plan);
+        let digits = steps.len().to_string().len();
+        for (i, s) in steps.iter().enumerate() {
+            let first = format!("  {:>digits$}. ", i + 1);
+            let rest = " ".repeat(first.len());
+            put(&mut o, wrap(&first, &rest, s, w));
         }
         o.push('\n');
     }
@@ -176,49 +146,81 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             r
         })
         .collect();
-    for line in columns(&rows, &[0]) {
-        let _ = writeln!(o, "{line}");
-    }
+    put(&mut o, columns_wrapped(&rows, &[0], w));
     o.push('\n');
 
     let warnings = super::warnings(p, plan);
     if !warnings.is_empty() {
         let _ = writeln!(o, "Warnings");
-        for w in &warnings {
-            let _ = writeln!(o, "  ! {w}");
+        for warning in &warnings {
+            put(&mut o, wrap("  ! ", "    ", warning, w));
         }
         o.push('\n');
     }
 
-    let _ = writeln!(o, "Verified against protocol {}", p.id);
-    let _ = writeln!(o, "  [ok] {}", check::limits_text(p, plan));
+    put(
+        &mut o,
+        wrap(
+            "",
+            "    ",
+            &format!("Verified against protocol {}", p.id),
+            w,
+        ),
+    );
+    put(
+        &mut o,
+        wrap("  [ok] ", "       ", &check::limits_text(p, plan), w),
+    );
     for r in check::rules(p, plan) {
-        let _ = writeln!(o, "  [ok] {}", r.text);
+        put(&mut o, wrap("  [ok] ", "       ", &r.text, w));
     }
     o.push('\n');
 
     if !p.checklist.is_empty() {
         let _ = writeln!(o, "Checklist (tick each before dosing)");
         for c in &p.checklist {
-            let _ = writeln!(o, "  [ ] {c}");
+            put(&mut o, wrap("  [ ] ", "      ", c, w));
         }
         o.push('\n');
     }
 
-    let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
-    let _ = writeln!(o, "Protocol source: {}", super::source_text(p));
-    let _ = writeln!(o, "Protocol approval: {}", super::approval_text(p));
+    put(&mut o, wrap("", "    ", &format!("Protocol {}", p.id), w));
+    let _ = writeln!(o, "  sha256 {}", p.sha256);
+    for line in [
+        format!("Protocol source: {}", super::source_text(p)),
+        format!("Protocol approval: {}", super::approval_text(p)),
+    ] {
+        put(&mut o, wrap("", "    ", &line, w));
+    }
     if draft {
-        let _ = writeln!(o, "Computed by bolus {VERSION} from a protocol not approved: not to be signed or used to dose a patient.");
+        put(
+            &mut o,
+            wrap(
+                "",
+                "    ",
+                &format!("Computed by bolus {VERSION} from a protocol not approved: not to be signed or used to dose a patient."),
+                w,
+            ),
+        );
         o.push('\n');
         let _ = writeln!(o, "{}", super::DRAFT);
         return o;
     }
-    let _ = writeln!(
-        o,
-        "Computed by bolus {VERSION}; to be verified and signed by a physician before use."
+    put(
+        &mut o,
+        wrap(
+            "",
+            "    ",
+            &format!("Computed by bolus {VERSION}; {VERIFY}."),
+            w,
+        ),
     );
     o.push('\n');
-    let _ = writeln!(o, "Verified by (physician) ______________________________  Signature ________________  Date ____________");
+    let _ = writeln!(
+        o,
+        "Verified by (physician) ______________________________  Date ____________"
+    );
+    o.push('\n');
+    let _ = writeln!(o, "Signature ______________________________");
     o
 }

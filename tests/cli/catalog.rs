@@ -14,7 +14,9 @@ fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
         "--weight",
         "70",
     ]));
-    assert!(out.starts_with("Test fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"));
+    assert!(out.starts_with(
+        "Patient ________  Born ________  ID ________\n\nTest fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"
+    ));
     // The option works after the subcommand too: it is global.
     let again = ok(&mut bolus([
         "plan",
@@ -294,7 +296,7 @@ fn prints_the_sha256_of_the_protocol_file() {
         .collect();
     let text = ok(&mut crate::support::plan("82", &[]));
     assert!(
-        text.contains(&format!("Protocol ketamine-kap-iv sha256 {sha}")),
+        text.contains(&format!("Protocol ketamine-kap-iv\n  sha256 {sha}\n")),
         "{text}"
     );
     let json = crate::support::plan_json("82", &[]);

@@ -143,8 +143,14 @@ fn fhir_needs_a_date_and_a_start_and_names_what_is_missing() {
 
 #[test]
 fn fhir_options_without_fhir_are_refused() {
+    // `--date` is the plan's date in every format (the patient's age is taken on it).
+    for format in ["text", "json", "csv", "markdown", "html"] {
+        crate::support::ok(&mut plan(
+            "73.3",
+            &["--format", format, "--date", "2026-12-01"],
+        ));
+    }
     for (more, flag) in [
-        (["--date", "2026-12-01"], "--date"),
         (["--tz", "UTC"], "--tz"),
         (["--patient-system", "urn:oid:1.2"], "--patient-system"),
     ] {

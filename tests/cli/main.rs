@@ -15,6 +15,8 @@ mod fhir;
 mod formats;
 mod ismp;
 mod output_file;
+mod paper;
+mod patient;
 mod pipes;
 mod plans;
 mod protocol_files;

@@ -20,28 +20,45 @@ pub(crate) fn redacted(out: &str) -> String {
 fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explained() {
     let out = ok(&mut plan("73.3", &["--start", "14:00", "--explain"]));
     insta::assert_snapshot!(redacted(&out), @r#"
+    Patient ________  Born ________  ID ________
+
     Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
-    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
+    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
+        apart
 
     Weight         73.3 kg (entered as `73.3`)
     Dosing weight  73.3 kg (actual body weight)
 
     Arithmetic
       Calculated total  2 mg/kg × 73.3 kg = 146.6 mg
-      Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)
-      Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)
-      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more
+      Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's
+                          minimum is 4)
+      Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg
+                          (0.6 mg less)
+      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg
+                          more
 
     How this plan was computed
-      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total.
-      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses.
-      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total.
-      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last 2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg, 36 mg, 37 mg, 37 mg.
-      5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (14:00, 14:10, 14:20 and 14:30).
-      6. Measure blood pressure before dosing: 5 min before the first bolus, at -5 min (13:55).
-      7. If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing): 20 min after the last bolus, at 50 min (14:50).
-      8. Measure blood pressure at the close of the session: 30 min after the last bolus, at 60 min (15:00).
-      9. The patient has stayed 20-30 minutes to recover, and goes home with an escort: 30 min after the last bolus, at 60 min (15:00).
+      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
+         146.6 mg. This is the calculated total.
+      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
+         boluses would do, but the protocol asks for at least 4, so 4 boluses.
+      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes
+         146 mg, 0.6 mg less. This is the planned total.
+      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last
+         2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg,
+         36 mg, 37 mg, 37 mg.
+      5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (14:00,
+         14:10, 14:20 and 14:30).
+      6. Measure blood pressure before dosing: 5 min before the first bolus, at
+         -5 min (13:55).
+      7. If the baseline blood pressure was somewhat elevated, measure blood
+         pressure again (20-30 minutes after dosing): 20 min after the last bolus,
+         at 50 min (14:50).
+      8. Measure blood pressure at the close of the session: 30 min after the last
+         bolus, at 60 min (15:00).
+      9. The patient has stayed 20-30 minutes to recover, and goes home with an
+         escort: 30 min after the last bolus, at 60 min (15:00).
 
     Boluses
       #  Time   Offset   Dose  Running total
@@ -57,12 +74,15 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       10 min  14:10  Bolus 2: 36 mg
       20 min  14:20  Bolus 3: 37 mg
       30 min  14:30  Bolus 4: 37 mg
-      50 min  14:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
+      50 min  14:50  If the baseline blood pressure was somewhat elevated, measure
+                       blood pressure again (20-30 minutes after dosing)
       60 min  15:00  Measure blood pressure at the close of the session
-      60 min  15:00  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+      60 min  15:00  The patient has stayed 20-30 minutes to recover, and goes home
+                       with an escort
 
     Verified against protocol ketamine-kap-iv
-      [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg
+      [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg
+           to 150 kg
       [ok] each bolus at most 50 mg
       [ok] total not above the calculated total of 146.6 mg
       [ok] at least 4 boluses for 73.3 kg
@@ -73,26 +93,38 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
     Checklist (tick each before dosing)
       [ ] Adult patient
       [ ] ASA physical status 1 or 2
-      [ ] Indication (tick the one that applies): moderate or severe depressive symptoms that did not respond to at least 2 adequate treatment trials; acute suicidal ideation with a history of depression; depressive symptoms with pain in a patient who cannot take oral antidepressants
+      [ ] Indication (tick the one that applies): moderate or severe depressive
+          symptoms that did not respond to at least 2 adequate treatment trials;
+          acute suicidal ideation with a history of depression; depressive symptoms
+          with pain in a patient who cannot take oral antidepressants
       [ ] Capacity to decide, informed of the off-label use, consent signed
       [ ] No active psychosis or primary psychotic disorder
       [ ] No manic symptoms
       [ ] No hypersensitivity to ketamine
       [ ] No severe ongoing alcohol or substance dependence (ketamine included)
       [ ] Given by an anesthesiologist on a psychiatrist's recommendation
-      [ ] A patient monitor (physician, nurse practitioner, physician assistant or registered nurse) with current basic life support credentials, who observes and documents the response
-      [ ] A medical provider licensed to practise medicine in the jurisdiction (residents supervised throughout by a physician privileged for moderate or deep sedation)
+      [ ] A patient monitor (physician, nurse practitioner, physician assistant or
+          registered nurse) with current basic life support credentials, who
+          observes and documents the response
+      [ ] A medical provider licensed to practise medicine in the jurisdiction
+          (residents supervised throughout by a physician privileged for moderate or
+          deep sedation)
       [ ] Resuscitation equipment
-      [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours before)
+      [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to
+          2 hours before)
       [ ] An escort home arranged
-      [ ] Aftercare given: no driving for the rest of the day; no machinery for the next 24 hours; no alcohol or recreational drugs for 24 hours
+      [ ] Aftercare given: no driving for the rest of the day; no machinery for the
+          next 24 hours; no alcohol or recreational drugs for 24 hours
 
-    Protocol ketamine-kap-iv sha256 [sha256]
+    Protocol ketamine-kap-iv
+      sha256 [sha256]
     Protocol source: built-in
     Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
-    Verified by (physician) ______________________________  Signature ________________  Date ____________
+    Verified by (physician) ______________________________  Date ____________
+
+    Signature ______________________________
     "#);
 }
 
@@ -382,4 +414,28 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
     END:VEVENT
     END:VCALENDAR
     "#);
+}
+
+/// The HTML plan made for paper, whole (in a file of its own: it is long). The printed page is
+/// tested in a browser by `tests/print.rs`.
+#[test]
+fn prints_the_whole_html_plan_for_82_kg_from_14_00_at_10_mg_per_ml_for_a_named_patient() {
+    let out = ok(&mut plan(
+        "82",
+        &[
+            "--start",
+            "14:00",
+            "--concentration",
+            "10 mg/mL",
+            "--patient",
+            "MRN-0012345",
+            "--patient-name",
+            "Jane Example",
+            "--born",
+            "1980-04-02",
+            "--format",
+            "html",
+        ],
+    ));
+    insta::assert_snapshot!("html_plan_82_kg", redacted(&out));
 }

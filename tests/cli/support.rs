@@ -159,3 +159,14 @@ pub fn bolus_rows(text: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// A text with every run of white space, line ends included, made one space: a text plan wraps
+/// its long lines, and what a test looks for may be wrapped anywhere.
+pub fn squashed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a text plan holds `expected`, however its lines are wrapped.
+pub fn holds(text: &str, expected: &str) -> bool {
+    squashed(text).contains(&squashed(expected))
+}

@@ -17,17 +17,25 @@ const MICROGRAMS: &str = "tests/fixtures/catalog/teach-dosing/teach-micrograms.t
 const CAPPED: &str = "tests/fixtures/catalog/teach-dosing/teach-capped.toml";
 
 /// The numbered sentences under "How this plan was computed", without their numbers.
+/// A sentence wrapped over more lines is joined again.
 fn explained(text: &str) -> Vec<String> {
-    text.lines()
+    let mut out: Vec<String> = Vec::new();
+    for l in text
+        .lines()
         .skip_while(|l| *l != "How this plan was computed")
         .skip(1)
         .take_while(|l| !l.is_empty())
-        .map(|l| {
-            let (n, sentence) = l.trim().split_once(". ").expect("a numbered sentence");
-            assert!(n.parse::<u32>().is_ok(), "numbered: {l}");
-            sentence.to_string()
-        })
-        .collect()
+    {
+        match l.trim().split_once(". ") {
+            Some((n, sentence)) if n.parse::<u32>().is_ok() => out.push(sentence.to_string()),
+            _ => {
+                let last = out.last_mut().unwrap_or_else(|| panic!("numbered: {l}"));
+                last.push(' ');
+                last.push_str(l.trim());
+            }
+        }
+    }
+    out
 }
 
 /// `bolus plan <protocol> --weight W --format json`, parsed; a reason is always given, so that
@@ -63,28 +71,44 @@ fn show(protocol: &str) -> String {
 fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
     let out = ok(&mut plan("73.3", &["--explain"]));
     insta::assert_snapshot!(redacted(&out), @r#"
+    Patient ________  Born ________  ID ________
+
     Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
-    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
+    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
+        apart
 
     Weight         73.3 kg (entered as `73.3`)
     Dosing weight  73.3 kg (actual body weight)
 
     Arithmetic
       Calculated total  2 mg/kg × 73.3 kg = 146.6 mg
-      Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)
-      Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)
-      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more
+      Boluses           4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's
+                          minimum is 4)
+      Planned total     146.6 mg rounded down to a whole number of 1 mg = 146 mg
+                          (0.6 mg less)
+      Split             146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg
+                          more
 
     How this plan was computed
-      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total.
-      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses.
-      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total.
-      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last 2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg, 36 mg, 37 mg, 37 mg.
+      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
+         146.6 mg. This is the calculated total.
+      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
+         boluses would do, but the protocol asks for at least 4, so 4 boluses.
+      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes
+         146 mg, 0.6 mg less. This is the planned total.
+      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last
+         2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg,
+         36 mg, 37 mg, 37 mg.
       5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first.
-      6. Measure blood pressure before dosing: 5 min before the first bolus, at -5 min.
-      7. If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing): 20 min after the last bolus, at 50 min.
-      8. Measure blood pressure at the close of the session: 30 min after the last bolus, at 60 min.
-      9. The patient has stayed 20-30 minutes to recover, and goes home with an escort: 30 min after the last bolus, at 60 min.
+      6. Measure blood pressure before dosing: 5 min before the first bolus, at
+         -5 min.
+      7. If the baseline blood pressure was somewhat elevated, measure blood
+         pressure again (20-30 minutes after dosing): 20 min after the last bolus,
+         at 50 min.
+      8. Measure blood pressure at the close of the session: 30 min after the last
+         bolus, at 60 min.
+      9. The patient has stayed 20-30 minutes to recover, and goes home with an
+         escort: 30 min after the last bolus, at 60 min.
 
     Boluses
       #  Offset   Dose  Running total
@@ -100,12 +124,15 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       10 min  Bolus 2: 36 mg
       20 min  Bolus 3: 37 mg
       30 min  Bolus 4: 37 mg
-      50 min  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
+      50 min  If the baseline blood pressure was somewhat elevated, measure blood
+                pressure again (20-30 minutes after dosing)
       60 min  Measure blood pressure at the close of the session
-      60 min  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+      60 min  The patient has stayed 20-30 minutes to recover, and goes home with an
+                escort
 
     Verified against protocol ketamine-kap-iv
-      [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg
+      [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg
+           to 150 kg
       [ok] each bolus at most 50 mg
       [ok] total not above the calculated total of 146.6 mg
       [ok] at least 4 boluses for 73.3 kg
@@ -116,26 +143,38 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
     Checklist (tick each before dosing)
       [ ] Adult patient
       [ ] ASA physical status 1 or 2
-      [ ] Indication (tick the one that applies): moderate or severe depressive symptoms that did not respond to at least 2 adequate treatment trials; acute suicidal ideation with a history of depression; depressive symptoms with pain in a patient who cannot take oral antidepressants
+      [ ] Indication (tick the one that applies): moderate or severe depressive
+          symptoms that did not respond to at least 2 adequate treatment trials;
+          acute suicidal ideation with a history of depression; depressive symptoms
+          with pain in a patient who cannot take oral antidepressants
       [ ] Capacity to decide, informed of the off-label use, consent signed
       [ ] No active psychosis or primary psychotic disorder
       [ ] No manic symptoms
       [ ] No hypersensitivity to ketamine
       [ ] No severe ongoing alcohol or substance dependence (ketamine included)
       [ ] Given by an anesthesiologist on a psychiatrist's recommendation
-      [ ] A patient monitor (physician, nurse practitioner, physician assistant or registered nurse) with current basic life support credentials, who observes and documents the response
-      [ ] A medical provider licensed to practise medicine in the jurisdiction (residents supervised throughout by a physician privileged for moderate or deep sedation)
+      [ ] A patient monitor (physician, nurse practitioner, physician assistant or
+          registered nurse) with current basic life support credentials, who
+          observes and documents the response
+      [ ] A medical provider licensed to practise medicine in the jurisdiction
+          (residents supervised throughout by a physician privileged for moderate or
+          deep sedation)
       [ ] Resuscitation equipment
-      [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours before)
+      [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to
+          2 hours before)
       [ ] An escort home arranged
-      [ ] Aftercare given: no driving for the rest of the day; no machinery for the next 24 hours; no alcohol or recreational drugs for 24 hours
+      [ ] Aftercare given: no driving for the rest of the day; no machinery for the
+          next 24 hours; no alcohol or recreational drugs for 24 hours
 
-    Protocol ketamine-kap-iv sha256 [sha256]
+    Protocol ketamine-kap-iv
+      sha256 [sha256]
     Protocol source: built-in
     Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
-    Verified by (physician) ______________________________  Signature ________________  Date ____________
+    Verified by (physician) ______________________________  Date ____________
+
+    Signature ______________________________
     "#);
 }
 
@@ -262,7 +301,8 @@ fn explain_says_when_the_maximum_total_caps_the_calculated_total() {
         "No bolus may exceed 50 mg: 230 mg ÷ 50 mg = 4.6, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses."
     );
     assert!(
-        text.contains(
+        crate::support::holds(
+            &text,
             "2 mg/kg × 130 kg = 260 mg, capped at the protocol's maximum total of 230 mg"
         ),
         "{text}"

@@ -1,0 +1,350 @@
+//! The plan as one self-contained HTML5 document made for paper: inline CSS, no script and no
+//! external resource of any kind, so that it prints the same on a computer with no network.
+//!
+//! The page is black and white, its body text 10 pt, and nothing depends on colour. The print
+//! stylesheet leaves the paper size to the printer (`@page { size: auto }`) with margins that
+//! fit both A4 and US Letter portrait: a plan of the built-in protocol fits one page of either.
+//! Every piece of text is escaped.
+
+use std::fmt::Write;
+
+use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
+use crate::plan::Plan;
+use crate::{check, explain, units};
+
+/// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
+/// margins) and 259 mm high (US Letter, 279 mm, less margins of 8 mm at the top and 12 mm at
+/// the bottom, where each page says whose plan it is and its number: [`page_rule`]).
+const STYLE: &str = "\
+* { box-sizing: border-box; }
+html { color: #000; background: #fff; }
+body { font: 10pt/1.1 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
+@media screen { body { padding: 10mm 0; } }
+h1 { font-size: 14pt; margin: 0; }
+h2 { font-size: 11pt; margin: 1.6mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+p { margin: 0.5mm 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
+th { font-weight: bold; }
+.n { text-align: right; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
+.plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
+.patient { margin-bottom: 2mm; table-layout: fixed; }
+.patient th { border-right: none; padding-right: 0; }
+.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
+.boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
+.boluses td { height: 6.2mm; }
+.dose { font-weight: bold; font-size: 11pt; }
+.box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
+ul.ticks { list-style: none; margin: 0; padding: 0; }
+ul.ticks li { position: relative; padding-left: 6mm; margin: 0.4mm 0; break-inside: avoid; }
+ul.ticks li > .box, ul.ticks li > .ok { position: absolute; left: 0; top: 0.4mm; }
+ul.ticks li > .ok { top: 0; }
+.ok { font-weight: bold; }
+.checklist { columns: 3; column-gap: 4mm; }
+.two { display: flex; gap: 5mm; }
+.two > section { flex: 1 1 0; min-width: 0; }
+.two > section.wide { flex: 2 1 0; }
+.two > section.narrow { flex: 1 1 0; }
+.facts { margin-bottom: 1mm; }
+.warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
+.bolus-event { font-weight: bold; }
+code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
+.hash { overflow-wrap: anywhere; }
+.sign { margin-top: 2mm; }
+.footer { margin-top: 2mm; }
+.sign td { height: 13mm; width: 33%; vertical-align: top; }
+section, table, .warning, .sign { break-inside: avoid; }
+";
+
+/// The `@page` rule: the paper size left to the printer, and at the foot of every page the
+/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`.
+fn page_rule(plan: &Plan) -> String {
+    let who = identity_parts(plan)
+        .map(|(label, value)| format!("{label} {}", cut(&value, 40)))
+        .join("  \u{b7}  ");
+    format!(
+        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n  \
+         @bottom-left {{ content: \"{}\"; font: 10pt Arial, \"Liberation Sans\", sans-serif; }}\n  \
+         @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 10pt Arial, \"Liberation Sans\", sans-serif; white-space: nowrap; }}\n}}\n",
+        css_string(&who)
+    )
+}
+
+/// A text cut to `n` characters, with `…` where it was cut.
+fn cut(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(n - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Escapes text for a CSS string between double quotes inside a `<style>` element: a quote, a
+/// backslash, and every character that HTML or CSS could read as markup is written as a CSS
+/// escape (`\3C `), so that no name can end the string or the style element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && !c.is_control())
+            || " .,-_:;/()'".contains(c)
+        {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:X} ", c as u32);
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML: `&`, `<`, `>`, `\"` and `'`.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A blank line to write on, for a missing part of the patient block.
+const BLANK_CELL: &str = "&nbsp;";
+
+/// Renders the plan as a self-contained HTML5 document.
+pub fn render(ctx: &Context, plan: &Plan) -> String {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
+    let mut o = String::with_capacity(16 * 1024);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"generator\" content=\"bolus {VERSION}\">\n\
+         <title>Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
+        esc(&p.title),
+        esc(&p.id),
+        page_rule(plan)
+    );
+
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "<p class=\"draft\"><b>{}</b></p>", esc(super::DRAFT));
+    }
+    // Who the plan is for: a blank to fill in by hand for each missing part.
+    o.push_str(
+        "<table class=\"patient\"><colgroup><col style=\"width: 17mm\"><col style=\"width: 78mm\">\
+         <col style=\"width: 12mm\"><col style=\"width: 27mm\"><col style=\"width: 8mm\">\
+         <col style=\"width: 44mm\"></colgroup><tr>",
+    );
+    for (label, value) in identity_parts(plan) {
+        let given = match label {
+            "Patient" => plan.identity.name.is_some(),
+            "Born" => plan.identity.born.is_some(),
+            _ => plan.identity.id.is_some(),
+        };
+        let cell = if given {
+            esc(&value)
+        } else {
+            BLANK_CELL.into()
+        };
+        let _ = write!(o, "<th>{label}</th><td>{cell}</td>");
+    }
+    o.push_str("</tr></table>\n");
+
+    let _ = writeln!(
+        o,
+        "<h1>{}</h1>\n<p>{} {}: {}. Protocol <code>{}</code>.</p>",
+        esc(&p.title),
+        esc(&p.drug),
+        esc(&p.route),
+        esc(&p.summary),
+        esc(&p.id)
+    );
+
+    // The weights on a line (a formula's steps go on from the weight they give), then the
+    // dose arithmetic.
+    let mut facts: Vec<String> = Vec::new();
+    for (k, v) in super::facts(ctx, plan) {
+        match facts.last_mut() {
+            Some(last) if k.is_empty() => {
+                let _ = write!(last, "; {}", esc(&v));
+            }
+            _ => facts.push(format!("<b>{}</b> {}", esc(&k), esc(&v))),
+        }
+    }
+    let _ = writeln!(
+        o,
+        "<section>\n<h2>Dose</h2>\n<p class=\"facts\">{}</p>\n<table class=\"plain\">",
+        facts.join(" &nbsp;&middot;&nbsp; ")
+    );
+    for (k, v) in super::arithmetic(ctx, plan) {
+        let _ = writeln!(
+            o,
+            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
+            esc(k),
+            esc(&v)
+        );
+    }
+    o.push_str("</table>\n</section>\n");
+
+    if ctx.explain {
+        o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");
+        for s in explain::steps(p, plan) {
+            let _ = writeln!(o, "<li>{}</li>", esc(&s));
+        }
+        o.push_str("</ol>\n</section>\n");
+    }
+
+    // The boluses, each with a box to tick when given.
+    o.push_str(
+        "<section>\n<h2>Boluses</h2>\n<table class=\"boluses\">\n<tr><th class=\"n\">#</th>",
+    );
+    if plan.start.is_some() {
+        o.push_str("<th>Time</th>");
+    }
+    o.push_str("<th class=\"n\">Offset</th><th class=\"n\">Dose</th>");
+    if plan.concentration.is_some() {
+        o.push_str("<th class=\"n\">Volume</th>");
+    }
+    o.push_str("<th class=\"n\">Running total</th><th>Given</th></tr>\n");
+    for b in &plan.boluses {
+        let _ = write!(o, "<tr><td class=\"n\">{}</td>", b.number);
+        if let Some(t) = clock_text(plan, &b.offset) {
+            let _ = write!(o, "<td class=\"nowrap dose\">{}</td>", esc(&t));
+        }
+        let _ = write!(
+            o,
+            "<td class=\"n\">{}</td><td class=\"n dose\">{}</td>",
+            esc(&plan.offset_text(&b.offset)),
+            esc(&m(&b.dose))
+        );
+        if let Some(v) = &b.volume {
+            let _ = write!(o, "<td class=\"n dose\">{}</td>", esc(&units::show_ml(v)));
+        }
+        let _ = writeln!(
+            o,
+            "<td class=\"n\">{}</td><td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>",
+            esc(&m(&b.cumulative))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table>\n<p>Total <b>{}</b> in {} boluses.</p>\n</section>",
+        esc(&m(&plan.planned_total)),
+        plan.count
+    );
+
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        o.push_str("<section class=\"warning\">\n<h2>Warnings</h2>\n<ul>\n");
+        for w in &warnings {
+            let _ = writeln!(o, "<li><b>Warning:</b> {}</li>", esc(w));
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
+
+    // The timeline beside the rules checked.
+    o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    // The clock time where there is one, else the time after the first bolus (the table of
+    // boluses above gives both).
+    let when = |e: &super::Event| match clock_text(plan, &e.offset) {
+        Some(t) => t,
+        None => plan.offset_text(&e.offset),
+    };
+    // Boluses one after another, with no checkpoint between them, take one line: the table
+    // above has each of them, and the page has room for one sheet only.
+    let events = timeline(ctx, plan);
+    let mut bolus = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let e = &events[i];
+        if !e.bolus {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+                esc(&when(e)),
+                esc(&e.what)
+            );
+            i += 1;
+            continue;
+        }
+        let run = events[i..].iter().take_while(|e| e.bolus).count();
+        let first = bolus + 1;
+        bolus += run;
+        let (time, what) = if run == 1 {
+            (when(e), e.what.clone())
+        } else {
+            (
+                format!("{} to {}", when(e), when(&events[i + run - 1])),
+                format!(
+                    "Boluses {first} to {bolus}, {} apart, as in the table above",
+                    units::show_time(&p.interval)
+                ),
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<tr class=\"bolus-event\"><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+            esc(&time),
+            esc(&what)
+        );
+        i += run;
+    }
+    let _ = writeln!(
+        o,
+        "</table>\n</section>\n<section class=\"narrow\">\n<h2>Checked against the protocol</h2>\n<ul class=\"ticks\">"
+    );
+    let ok = |o: &mut String, text: &str| {
+        let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
+    };
+    ok(&mut o, &check::limits_text(p, plan));
+    for r in check::rules(p, plan) {
+        ok(&mut o, &r.text);
+    }
+    o.push_str("</ul>\n</section>\n</div>\n");
+
+    if !p.checklist.is_empty() {
+        o.push_str(
+            "<section>\n<h2>Checklist (tick each before dosing)</h2>\n<ul class=\"ticks checklist\">\n",
+        );
+        for c in &p.checklist {
+            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
+
+    let _ = writeln!(
+        o,
+        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b><br>\
+         SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
+        esc(&p.id),
+        esc(&super::source_text(p)),
+        esc(&super::approval_text(p)),
+        if draft {
+            "not to be signed or used to dose a patient"
+        } else {
+            VERIFY
+        },
+        esc(&p.sha256)
+    );
+    if draft {
+        let _ = writeln!(
+            o,
+            "<p class=\"draft\"><b>{}</b></p>\n</section>\n</body>\n</html>",
+            esc(super::DRAFT)
+        );
+        return o;
+    }
+    o.push_str(
+        "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
+         <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",
+    );
+    o
+}

@@ -1,0 +1,384 @@
+//! The printed plan, in a real browser: `plan --format html` rendered to PDF by headless
+//! Chromium, on A4 and on US Letter, read back with poppler's `pdfinfo` and `pdftotext`.
+//!
+//! These tests need Chromium and poppler-utils (Debian: `apt-get install chromium
+//! poppler-utils`), so they are ignored by `cargo test`; `.ci/run` installs both and runs them
+//! with `cargo test --locked --test print -- --ignored`. Without the programs they fail, naming
+//! what is missing: they are never skipped.
+//!
+//! The plan leaves the paper size to the printer (`@page { size: auto }`); to print on a given
+//! size, the test adds `@page { size: A4 }` or `@page { size: letter }` at the end of the
+//! plan's stylesheet, as a print dialog's choice of paper would.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The paper sizes a plan must fit, as CSS names them and as `pdfinfo` names them.
+const PAPERS: [(&str, &str); 2] = [("A4", "(A4)"), ("letter", "(letter)")];
+
+/// A program on the `PATH`, or a failure that says how to install it.
+fn program(names: &[&str]) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in names {
+            let candidate = dir.join(name);
+            if std::fs::metadata(&candidate).is_ok_and(|m| m.is_file()) {
+                return candidate;
+            }
+        }
+    }
+    panic!(
+        "the browser tests need {} on the PATH, and it is not there: install Chromium and \
+         poppler-utils (Debian: `apt-get install chromium poppler-utils`)",
+        names.join(" or ")
+    );
+}
+
+/// Runs a program to its end, killing it after two minutes; panics unless it succeeds.
+fn run(cmd: &mut Command) -> String {
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {shown}: {e}"));
+    let mut out = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let mut err = child.stderr.take().expect("piped");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{shown} ran for more than two minutes and was stopped");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = reader.join().expect("reader");
+    let stderr = err_reader.join().expect("reader");
+    assert!(
+        status.success(),
+        "{shown} failed ({status}):\n{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    String::from_utf8_lossy(&stdout).into_owned()
+}
+
+/// The HTML plan for `bolus plan ketamine-kap-iv` with these arguments.
+fn html(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(["plan", "ketamine-kap-iv", "--format", "html"])
+        .args(args)
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .expect("bolus runs");
+    assert!(
+        out.status.success(),
+        "bolus {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// A plan printed to PDF on one paper size.
+struct Printed {
+    pages: u32,
+    /// `pdfinfo`'s `Page size` line.
+    size: String,
+    text: String,
+    pdf: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// Prints an HTML plan with headless Chromium on `paper` (`A4` or `letter`).
+fn print(html: &str, paper: &str) -> Printed {
+    let chromium = program(&["chromium", "chromium-browser"]);
+    let pdfinfo = program(&["pdfinfo"]);
+    let pdftotext = program(&["pdftotext"]);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let page = format!("@page {{ size: {paper}; }}\n</style>");
+    assert!(html.contains("</style>"), "the plan has a stylesheet");
+    let html = html.replacen("</style>", &page, 1);
+    let file = dir.path().join("plan.html");
+    std::fs::write(&file, html).expect("write the plan");
+    let pdf = dir.path().join("plan.pdf");
+    let profile = dir.path().join("profile");
+    run(Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", file.display())));
+    let info = run(Command::new(pdfinfo).arg(&pdf));
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("pdfinfo gives no `{name}`:\n{info}"))
+            .trim()
+            .to_string()
+    };
+    let pages = field("Pages:").parse().expect("a page count");
+    // The plan's first fonts are Arial and Liberation Sans, which has Arial's metrics: a page
+    // set in a wider font proves nothing about the fit.
+    let fonts = run(Command::new(program(&["pdffonts"])).arg(&pdf));
+    assert!(
+        fonts.contains("LiberationSans") || fonts.contains("Arial"),
+        "the plan was not set in Arial or Liberation Sans (Debian: `apt-get install \
+         fonts-liberation`):\n{fonts}"
+    );
+    let size = field("Page size:");
+    let text = run(Command::new(pdftotext).arg(&pdf).arg("-"));
+    Printed {
+        pages,
+        size,
+        text,
+        pdf,
+        _dir: dir,
+    }
+}
+
+/// The JSON plan for the same arguments, to know every dose, volume and time to look for.
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(["plan", "ketamine-kap-iv", "--format", "json"])
+        .args(args)
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .expect("bolus runs");
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// `41 mg` from `{"value": 41, "unit": "mg"}`.
+fn qty(v: &serde_json::Value) -> String {
+    format!("{} {}", v["value"], v["unit"].as_str().expect("unit"))
+}
+
+/// Text as `pdftotext` gives it with every run of white space one space.
+fn squashed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Prints the plan on both papers; checks the page count and that every dose, volume, time and
+/// the patient's identifier can be read on the paper.
+fn check(args: &[&str], max_pages: u32) {
+    let plan = json(args);
+    let page = html(args);
+    for (paper, name) in PAPERS {
+        let printed = print(&page, paper);
+        let at = format!("{args:?} on {paper}");
+        assert!(
+            printed.size.ends_with(name),
+            "{at}: printed on {}",
+            printed.size
+        );
+        assert!(
+            (1..=max_pages).contains(&printed.pages),
+            "{at}: {} pages, at most {max_pages} expected ({})",
+            printed.pages,
+            printed.pdf.display()
+        );
+        let text = squashed(&printed.text);
+        for b in plan["boluses"].as_array().expect("boluses") {
+            let dose = qty(&b["dose"]);
+            assert!(text.contains(&dose), "{at}: no dose {dose} in:\n{text}");
+            if let Some(t) = b["time"].as_str() {
+                assert!(text.contains(t), "{at}: no time {t} in:\n{text}");
+            }
+            if !b["volume"].is_null() {
+                let v = qty(&b["volume"]);
+                assert!(text.contains(&v), "{at}: no volume {v} in:\n{text}");
+            }
+        }
+        for c in plan["checkpoints"].as_array().expect("checkpoints") {
+            if let Some(t) = c["time"].as_str() {
+                assert!(text.contains(t), "{at}: no time {t} in:\n{text}");
+            }
+        }
+        let total = qty(&plan["total"]);
+        assert!(text.contains(&total), "{at}: no total {total}");
+        // Every page says whose plan it is, and which page of how many it is.
+        let pages = printed.pages as usize;
+        if let Some(id) = plan["patient"]["id"].as_str() {
+            assert!(
+                text.matches(id).count() > pages,
+                "{at}: the patient id {id} is not at the top and on every page:\n{text}"
+            );
+        }
+        for n in 1..=pages {
+            let page = format!("Page {n} of {pages}");
+            assert!(text.contains(&page), "{at}: no `{page}` in:\n{text}");
+        }
+        assert!(
+            text.contains("to be verified and signed by a physician before use"),
+            "{at}"
+        );
+    }
+}
+
+/// Weights across the soft limits, with the counts of boluses changing (4 up to 100 kg, 5 and
+/// 6 above) and uneven splits.
+const WEIGHTS: [&str; 10] = [
+    "40", "41.7", "55.5", "73.3", "82", "99.9", "100.1", "123.4", "149.9", "150",
+];
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn the_built_in_plan_fits_one_page_of_a4_and_of_letter_from_40_to_150_kg() {
+    for w in WEIGHTS {
+        check(
+            &[
+                "--weight",
+                w,
+                "--start",
+                "23:55",
+                "--concentration",
+                "10 mg/mL",
+                "--patient",
+                "MRN-0012345678",
+                "--patient-name",
+                "Maximiliane Alexandra Featherstonehaugh-Oyelaran",
+                "--born",
+                "1951-12-31",
+                "--date",
+                "2026-01-15",
+            ],
+            1,
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_with_blanks_to_fill_in() {
+    for w in ["40", "82", "150"] {
+        check(&["--weight", w], 1);
+    }
+    let printed = print(&html(&["--weight", "82"]), "A4");
+    let text = squashed(&printed.text);
+    for label in [
+        "Patient",
+        "Born",
+        "ID",
+        "Verified by (physician, name)",
+        "Signature",
+    ] {
+        assert!(text.contains(label), "no `{label}` in:\n{text}");
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn an_explained_plan_takes_at_most_two_pages() {
+    for w in ["40", "82", "150"] {
+        check(
+            &[
+                "--weight",
+                w,
+                "--start",
+                "14:00",
+                "--concentration",
+                "10 mg/mL",
+                "--patient",
+                "MRN-1",
+                "--explain",
+            ],
+            2,
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn hostile_names_and_ids_print_as_plain_text() {
+    let args = [
+        "--weight",
+        "82",
+        "--patient",
+        "<img src=x onerror=alert(1)>",
+        "--patient-name",
+        "<script>alert(\"x\")</script> & O'Brien",
+    ];
+    let page = html(&args);
+    let printed = print(&page, "letter");
+    assert_eq!(printed.pages, 1);
+    let text = squashed(&printed.text);
+    assert!(
+        text.contains("<script>alert(\"x\")</script> & O'Brien"),
+        "{text}"
+    );
+    assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
+}
+
+/// Renders the README's picture of a printed plan: `BOLUS_DOCS_PNG=docs/printed-plan.png`
+/// writes the first page of the 82 kg plan at 100 dpi (needs `pdftoppm` too).
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn the_picture_in_the_readme_is_of_this_plan() {
+    let page = html(&DOCS_PLAN);
+    let printed = print(&page, "A4");
+    assert_eq!(printed.pages, 1);
+    let Some(target) = std::env::var_os("BOLUS_DOCS_PNG") else {
+        let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/printed-plan.png");
+        let meta = std::fs::metadata(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        assert!(meta.len() < 200_000, "the picture is small");
+        return;
+    };
+    let pdftoppm = program(&["pdftoppm"]);
+    let stem = printed.pdf.with_extension("");
+    run(Command::new(pdftoppm)
+        .args([
+            "-png",
+            "-r",
+            "100",
+            "-gray",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+        ])
+        .arg(&printed.pdf)
+        .arg(&stem));
+    std::fs::copy(stem.with_extension("png"), target).expect("copy the picture");
+}
+
+/// The plan the README shows printed.
+const DOCS_PLAN: [&str; 12] = [
+    "--weight",
+    "82",
+    "--start",
+    "14:00",
+    "--concentration",
+    "10 mg/mL",
+    "--patient",
+    "MRN-0012345",
+    "--patient-name",
+    "Jane Example",
+    "--born",
+    "1980-04-02",
+];
