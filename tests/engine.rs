@@ -2503,6 +2503,14 @@ mod feasibility {
         assert!(gaps[0].holds(&kg("70.1")));
         assert!(!gaps[0].holds(&kg("29.9")));
         assert!(!gaps[0].holds(&kg("250.5")));
+        // A grid wider than 1 kg (every 2.5 kg): 31 kg is off it, 32.5 kg on it.
+        let wide = feasible::gaps(&protocol(
+            "per_weight = \"0.4 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        ));
+        assert!(wide[0].holds(&kg("31")));
+        assert!(!wide[0].holds(&kg("32.5")));
         // With a cap, only up to where it bites; a cap at or below the hard minimum: no gap.
         let capped = protocol(
             "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"200 mg\"",
