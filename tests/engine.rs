@@ -3102,6 +3102,19 @@ mod every_error {
                 .any(|e| e.contains("field `checkpoints.action`")),
             "{errors:#?}"
         );
+        // The hint for a top-level key under a table is given for such keys only.
+        assert!(
+            errors.iter().all(|e| !e.contains("is a top-level key")),
+            "{errors:#?}"
+        );
+        let unknown_top = all(&with(|t| {
+            t.replace("schema = 1\n", "schema = 1\nfoo = 1\n")
+        }));
+        assert!(unknown_top[0].contains("unknown field"), "{unknown_top:#?}");
+        assert!(
+            !unknown_top[0].contains("is a top-level key"),
+            "{unknown_top:#?}"
+        );
         // One error found by both readings is given once.
         let one = all(&with(|t| t.replace("max_dose = \"50 mg\"", "")));
         assert_eq!(one.len(), 1, "{one:#?}");
