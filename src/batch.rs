@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::dosing::Sex;
@@ -138,7 +139,7 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header.
+/// The CSV output's header; a draft batch adds a `draft` column.
 pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
 
 struct Columns {
@@ -281,14 +282,44 @@ struct Cells {
     warnings: String,
 }
 
-#[derive(Serialize)]
-struct JsonLine<'a> {
+/// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "bolus batch row", transform = exactly_one_result)]
+pub(crate) struct JsonLine<'a> {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = json::SCHEMA))]
+    schema: u32,
+    /// The input row's number: 1 for the first row after the header.
+    #[schemars(range(min = 1))]
     row: u64,
+    /// The input row's `id`.
     id: &'a str,
+    /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
     #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<&'a json::Doc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    draft: Option<&'static str>,
+    #[serde(flatten)]
+    result: RowResult<'a>,
+}
+
+/// A line has a plan or an error, not both: the untagged result is `oneOf`, not `anyOf`.
+fn exactly_one_result(schema: &mut schemars::Schema) {
+    if let Some(any) = schema.remove("anyOf") {
+        schema.insert("oneOf".to_string(), any);
+    }
+}
+
+/// A row's result: its plan or its error, never both.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum RowResult<'a> {
+    Plan {
+        /// The plan, as `bolus plan --format json` writes it.
+        plan: &'a json::Doc,
+    },
+    Error {
+        /// Why the row has no plan.
+        error: &'a str,
+    },
 }
 
 /// A plan's JSON document without clock times, and the offsets to make them from.
@@ -378,6 +409,7 @@ impl<W: Write> Sink<W> {
         id: &str,
         start: Option<jiff::civil::Time>,
         outcome: &Outcome,
+        draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
@@ -404,6 +436,9 @@ impl<W: Write> Sink<W> {
                                 w.write_field(times.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
+                                if let Some(d) = draft {
+                                    w.write_field(d)?;
+                                }
                                 w.write_record(None::<&[u8]>)
                             })
                     }
@@ -411,6 +446,7 @@ impl<W: Write> Sink<W> {
                         let mut record = vec![row.as_str(), id];
                         record.extend([""; 10]);
                         record.push(e);
+                        record.extend(draft);
                         w.write_record(&record)
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
@@ -421,22 +457,26 @@ impl<W: Write> Sink<W> {
                 let timed;
                 let doc = match outcome {
                     Outcome::Json(plan) => JsonLine {
+                        schema: json::SCHEMA,
                         row,
                         id,
-                        plan: Some(match start {
-                            Some(start) => {
-                                timed = plan.at(start);
-                                &timed
-                            }
-                            None => &plan.doc,
-                        }),
-                        error: None,
+                        draft,
+                        result: RowResult::Plan {
+                            plan: match start {
+                                Some(start) => {
+                                    timed = plan.at(start);
+                                    &timed
+                                }
+                                None => &plan.doc,
+                            },
+                        },
                     },
                     Outcome::Error(e) => JsonLine {
+                        schema: json::SCHEMA,
                         row,
                         id,
-                        plan: None,
-                        error: Some(e),
+                        draft,
+                        result: RowResult::Error { error: e },
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
                 };
@@ -487,16 +527,20 @@ pub fn run<W: Write>(
         ));
     }
     let c = columns(&record)?;
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(crate::render::DRAFT);
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
-            if let Err(e) = w
-                .write_record(CSV_HEADER.trim_end().split(','))
-                .map_err(csv_io)
-            {
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
+            if let Err(e) = w.write_record(&header).map_err(csv_io) {
                 return closed(e, Summary::default());
             }
             Sink::Csv(Box::new(w))
@@ -591,7 +635,7 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        if let Err(e) = sink.write(summary.rows, &id, start, &outcome) {
+        if let Err(e) = sink.write(summary.rows, &id, start, &outcome, draft) {
             return closed(e, summary);
         }
         if summary.rows % 4096 == 0 {

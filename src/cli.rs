@@ -11,9 +11,9 @@ use crate::units;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, or an output that \
-cannot be written; 3 refused by a weight limit (on the weight or on the dosing weight). A closed pipe \
-is not an error.
+lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, one the protocols \
+directory's approved.toml does not approve, or an output that cannot be written; 3 refused by a \
+weight limit (on the weight or on the dosing weight). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -44,6 +44,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
 
+    /// Use a protocol the protocols directory's approvals file does not approve, to try it:
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    #[arg(long, global = true)]
+    pub draft: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -65,9 +70,11 @@ pub enum Command {
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
     /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
     Drill(DrillArgs),
-    /// List, show and lint protocols (`bolus protocols` alone lists them).
+    /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
-    /// Print a shell completion script.
+    /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
+    /// ones and those in the `--protocols` directory when the script is made; a path still
+    /// completes as a file name.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -244,7 +251,8 @@ pub struct ProtocolsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsCommand {
-    /// List the protocols that can be named by id.
+    /// List the protocols that can be named by id and, with an approvals file, whether each
+    /// is approved, changed since its approval, or never approved.
     List,
     /// Show a protocol in plain words, with the weights where its plans change.
     Show {
@@ -259,6 +267,19 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
+    /// protocols directory, which from then on admits only approved protocols.
+    Approve {
+        /// Protocol files in the protocols directory, or ids (built-in ones included).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Who approves them, as recorded (the operating-system user is recorded too).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with each approval.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
 }
 
@@ -450,6 +471,40 @@ pub fn full_command() -> clap::Command {
             sub
         }
     })
+}
+
+/// The command line for a completion script. For bash, every positional `<PROTOCOL>` lists
+/// `ids` as its possible values: bash offers them, and falls back to file names for a word that
+/// matches none (its script is registered with `-o default`). The other shells' scripts are
+/// generated from clap's static definitions, which can offer a list of values only in place of
+/// file names (zsh) or not for positional arguments at all (fish, elvish, PowerShell); there a
+/// `<PROTOCOL>` completes as a file name.
+pub fn completion_command(shell: clap_complete::Shell, ids: &[String]) -> clap::Command {
+    let mut cmd = full_command();
+    if shell != clap_complete::Shell::Bash || ids.is_empty() {
+        return cmd;
+    }
+    // Building runs the deferred parts, so that every subcommand's arguments exist to be changed.
+    cmd.build();
+    with_protocol_ids(cmd, ids)
+}
+
+fn with_protocol_ids(cmd: clap::Command, ids: &[String]) -> clap::Command {
+    let has_protocol = cmd
+        .get_positionals()
+        .any(|a| a.get_id().as_str() == "protocol");
+    let cmd = if has_protocol {
+        let values: Vec<clap::builder::PossibleValue> = ids
+            .iter()
+            .map(|id| clap::builder::PossibleValue::new(id.clone()))
+            .collect();
+        cmd.mut_arg("protocol", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(values))
+        })
+    } else {
+        cmd
+    };
+    cmd.mut_subcommands(|sub| with_protocol_ids(sub, ids))
 }
 
 /// The man page, with a section for each subcommand and the EXIT STATUS and EXAMPLES

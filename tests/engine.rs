@@ -1887,6 +1887,40 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         units::MAX_MESSAGE_CHARS
     );
     assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+    // One character over the limit is cut; the cut keeps the limit exactly.
+    for over in [1, 5, 100_000] {
+        let t = units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS + over));
+        assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS, "{over}");
+        assert!(t.ends_with("a…"), "{over}");
+    }
+    // An escape counts as the characters it prints.
+    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 5)));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("\\u{a}"));
+    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 4)));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("\\u{…"));
+    // A quoted piece cut with `…` counts the `…`.
+    let quoted = format!("`{}`", "q".repeat(42));
+    let t = units::tidy(&format!(
+        "{quoted}{}",
+        "b".repeat(units::MAX_MESSAGE_CHARS - 43)
+    ));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('b'));
+    let t = units::tidy(&format!(
+        "{quoted}{}",
+        "b".repeat(units::MAX_MESSAGE_CHARS - 42)
+    ));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("b…"));
+    // The backticks count too: one character over the limit is cut.
+    let over = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 2));
+    let t = units::tidy(&over);
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('…'));
+    let at = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 3));
+    assert_eq!(units::tidy(&at), at);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::columns;
@@ -39,6 +40,10 @@ fn verdict(findings: &[Finding]) -> String {
 pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(
         o,
         "Plan checked against {} ({}) for {}",
@@ -120,26 +125,48 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     }
     o.push('\n');
     let _ = writeln!(o, "Verdict: {}", verdict(findings));
+    if draft {
+        let _ = writeln!(o, "\n{}", super::DRAFT);
+    }
     o
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
+/// The result of checking a plan, as `bolus check --format json` writes it.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "bolus check report")]
+pub(crate) struct Report<'a> {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = super::json::SCHEMA))]
+    schema: u32,
+    /// `DRAFT: protocol not approved` when checked against a protocol used with `--draft`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
+    /// Whether the plan keeps to the protocol: no finding is a violation.
     conforms: bool,
+    /// Every finding of the check; none when the plan keeps to every rule and warns of nothing.
     findings: Vec<JsonFinding<'a>>,
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
+/// One finding of a check.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct JsonFinding<'a> {
+    /// A violation breaks a rule of the protocol (exit status 1); a warning does not.
+    #[schemars(extend("enum" = ["violation", "warning"]))]
     severity: &'static str,
+    /// The rule the finding is about.
     rule: &'static str,
+    /// The bolus the finding concerns (1 for the first), or null for the whole plan.
+    #[schemars(range(min = 1), required, extend("type" = ["integer", "null"]))]
     bolus: Option<usize>,
     message: &'a str,
 }
 
-/// The JSON report: `{"conforms": bool, "findings": [...]}`.
-pub fn json(findings: &[Finding]) -> String {
+/// The JSON report: `{"schema": 1, "conforms": bool, "findings": [...]}`, and `"draft"` for a
+/// draft.
+pub fn json(p: &Protocol, findings: &[Finding]) -> String {
     let report = Report {
+        schema: super::json::SCHEMA,
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         conforms: conforms(findings),
         findings: findings
             .iter()

@@ -1,19 +1,24 @@
 //! The plan for scripts: stable, versioned JSON in which every quantity is
 //! `{"value": 41, "unit": "mg"}` and every value is an exact JSON number.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{clock_text, Context, VERSION};
 use crate::plan::{self, Plan};
 use crate::units::{self, format_decimal, MassUnit, Num};
 
-/// The version of the JSON shape.
+/// The version of the JSON shapes: the `schema` field of every JSON document `bolus` writes
+/// (the plan, the check report and each batch line). It changes only when a shape changes in a
+/// way a reader of the previous one could misread; new optional fields keep it.
 pub const SCHEMA: u32 = 1;
 
 /// A quantity as JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Qty {
+    /// The exact value, with no more decimals than it has.
     pub value: serde_json::Number,
+    /// The unit, as printed (`mg`, `mg/kg`, `min`, `mL`).
     pub unit: String,
 }
 
@@ -40,60 +45,153 @@ fn offset(plan: &Plan, x: &units::Duration) -> Qty {
     qty(&value, unit)
 }
 
-#[derive(Clone, Serialize)]
+/// A bolus plan, as `bolus plan --format json` writes it.
+#[derive(Clone, Serialize, JsonSchema)]
+#[schemars(title = "bolus plan")]
 pub struct Doc {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = SCHEMA))]
     pub schema: u32,
+    /// `DRAFT: protocol not approved`, only in a plan made with `--draft` from a protocol that
+    /// is not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("const" = "DRAFT: protocol not approved"))]
+    pub draft: Option<&'static str>,
+    /// The protocol the plan was computed from.
     pub protocol: ProtocolRef,
+    /// The patient's weight.
     pub weight: Qty,
+    /// The weight the dose is computed on: `actual`, `ideal`, `adjusted` or `lean`.
     pub weight_basis: String,
+    /// The dosing weight.
     pub dosing_weight: Qty,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The dosing weight's formula with its numbers, one step a line (absent for the actual
+    /// weight).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dosing_weight_formula: Vec<String>,
+    /// The protocol's dose per kilogram.
     pub dose_per_weight: Qty,
+    /// Dose per weight × dosing weight, exact.
     pub calculated_total: Qty,
+    /// Whether the protocol's maximum total applied.
     pub capped: bool,
+    /// The planned total: the sum of the boluses.
     pub total: Qty,
+    /// The number of boluses.
     pub count: u64,
+    /// The concentration given with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concentration: Option<Qty>,
+    /// The boluses in order.
     pub boluses: Vec<Bolus>,
+    /// The monitoring checkpoints in time order.
     pub checkpoints: Vec<Checkpoint>,
+    /// Each step of the arithmetic as a sentence, with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<String>>,
+    /// Warnings for the person who verifies the plan.
     pub warnings: Vec<String>,
+    /// The tool and version that computed the plan (`bolus 0.1.0`).
     pub generator: String,
 }
 
-#[derive(Clone, Serialize)]
+/// The protocol a plan was computed from.
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct ProtocolRef {
     pub id: String,
     pub title: String,
     pub drug: String,
     pub route: String,
+    /// The SHA-256 of the protocol file, in lowercase hexadecimal.
+    #[schemars(pattern(r"^[0-9a-f]{64}$"))]
     pub sha256: String,
     /// `built-in`, or `file` with the path in `file`.
+    #[schemars(extend("enum" = ["built-in", "file"]))]
     pub source: &'static str,
+    /// The protocol file's path, when `source` is `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The approval the plan was made under, from the protocols directory's `approved.toml`.
+    pub approval: ApprovalRef,
 }
 
-#[derive(Clone, Serialize)]
-pub struct Bolus {
-    pub number: u64,
-    pub offset: Qty,
+/// The approval a plan was made under: `state` is `approved` (with `by`, `user`, `at`, and
+/// `note` when there is one), `draft`, or `none` (with the reason in `text`).
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct ApprovalRef {
+    /// `approved`, `draft` (used with `--draft`, not approved) or `none` (no approvals apply).
+    #[schemars(extend("enum" = ["approved", "draft", "none"]))]
+    pub state: &'static str,
+    /// Who approved the protocol, as given with `--by`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The operating-system user who recorded the approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// When it was approved, UTC, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The note kept with the approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The approval in words, as the text plan prints it.
+    pub text: String,
+}
+
+/// The approval of a protocol as JSON.
+pub fn approval(p: &crate::protocol::Protocol) -> ApprovalRef {
+    use crate::protocol::Approval;
+    let mut a = ApprovalRef {
+        state: "none",
+        by: None,
+        user: None,
+        at: None,
+        note: None,
+        text: super::approval_text(p),
+    };
+    match &p.standing.approval {
+        Approval::Approved { by, user, at, note } => {
+            a.state = "approved";
+            a.by = Some(by.clone());
+            a.user = Some(user.clone());
+            a.at = Some(at.to_string());
+            a.note = note.clone();
+        }
+        Approval::Draft => a.state = "draft",
+        _ => {}
+    }
+    a
+}
+
+/// One bolus of a plan.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct Bolus {
+    /// 1 for the first bolus.
+    pub number: u64,
+    /// The time after the first bolus.
+    pub offset: Qty,
+    /// The clock time `HH:MM` (`HH:MM:SS` when it has seconds), with `--start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
     pub dose: Qty,
+    /// The volume at the concentration, with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<Qty>,
+    /// The running total after this bolus.
     pub cumulative: Qty,
 }
 
-#[derive(Clone, Serialize)]
+/// A monitoring checkpoint.
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct Checkpoint {
+    /// The time after the first bolus (negative: before it).
     pub offset: Qty,
+    /// The clock time `HH:MM` (`HH:MM:SS` when it has seconds), with `--start`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
+    /// What the offset counts from.
     pub relative_to: String,
     pub action: String,
 }
@@ -105,6 +203,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     Doc {
         schema: SCHEMA,
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         protocol: ProtocolRef {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -119,6 +218,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 crate::protocol::Source::BuiltIn => None,
                 crate::protocol::Source::File(path) => Some(path.clone()),
             },
+            approval: approval(p),
         },
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),

@@ -1,10 +1,12 @@
 //! The command-line tests: one test binary, one module per subject, as in ripgrep and just.
 //! Every test runs the built `bolus` binary; `support` holds the small helper that does it.
 
+mod approvals;
 mod batch;
 mod catalog;
 mod check;
 mod clinic;
+mod colour;
 mod dosing_weight;
 mod environment;
 mod feasibility;
@@ -15,6 +17,7 @@ mod output_file;
 mod pipes;
 mod plans;
 mod protocol_files;
+mod schemas;
 mod snapshots;
 mod support;
 mod teach;

@@ -132,6 +132,7 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
 
     Protocol ketamine-kap-iv sha256 [sha256]
     Protocol source: built-in
+    Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________
@@ -361,7 +362,7 @@ fn protocols_show_states_the_weight_at_which_the_maximum_total_starts_to_cap() {
 
 /// A weight in tenths of a kg as `plan` takes it: `66.7`, `100`.
 fn tenths_text(t: u64) -> String {
-    if t % 10 == 0 {
+    if t.is_multiple_of(10) {
         (t / 10).to_string()
     } else {
         format!("{}.{}", t / 10, t % 10)
