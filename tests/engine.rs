@@ -3091,6 +3091,14 @@ mod feasibility {
         assert!(gaps[0].holds(&kg("70.1")));
         assert!(!gaps[0].holds(&kg("29.9")));
         assert!(!gaps[0].holds(&kg("250.5")));
+        // A grid wider than 1 kg (every 2.5 kg): 31 kg is off it, 32.5 kg on it.
+        let wide = feasible::gaps(&protocol(
+            "per_weight = \"0.4 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        ));
+        assert!(wide[0].holds(&kg("31")));
+        assert!(!wide[0].holds(&kg("32.5")));
         // With a cap, only up to where it bites; a cap at or below the hard minimum: no gap.
         let capped = protocol(
             "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"200 mg\"",
@@ -3681,6 +3689,19 @@ mod every_error {
                 .iter()
                 .any(|e| e.contains("field `checkpoints.action`")),
             "{errors:#?}"
+        );
+        // The hint for a top-level key under a table is given for such keys only.
+        assert!(
+            errors.iter().all(|e| !e.contains("is a top-level key")),
+            "{errors:#?}"
+        );
+        let unknown_top = all(&with(|t| {
+            t.replace("schema = 1\n", "schema = 1\nfoo = 1\n")
+        }));
+        assert!(unknown_top[0].contains("unknown field"), "{unknown_top:#?}");
+        assert!(
+            !unknown_top[0].contains("is a top-level key"),
+            "{unknown_top:#?}"
         );
         // One error found by both readings is given once.
         let one = all(&with(|t| t.replace("max_dose = \"50 mg\"", "")));
