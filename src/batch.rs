@@ -137,7 +137,9 @@ pub enum BatchError {
 }
 
 /// The CSV output's header.
-pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
+/// `times` and `days` are filled with a start: each bolus's clock time, and its day (0 for the
+/// first bolus's day, 1 for the next), separated by `;`.
+pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
 
 struct Columns {
     id: usize,
@@ -309,12 +311,15 @@ impl JsonPlan {
             push_clock(&mut t, (start + o).rem_euclid(86_400));
             Some(t)
         };
+        let day = |o: i64| Some((start + o).div_euclid(86_400));
         let mut doc = self.doc.clone();
         for (b, o) in doc.boluses.iter_mut().zip(&self.boluses) {
             b.time = time(*o);
+            b.day = day(*o);
         }
         for (c, o) in doc.checkpoints.iter_mut().zip(&self.checkpoints) {
             c.time = time(*o);
+            c.day = day(*o);
         }
         doc
     }
@@ -382,17 +387,22 @@ impl<W: Write> Sink<W> {
                 let row = row.to_string();
                 let result = match outcome {
                     Outcome::Cells(cells) => {
-                        let times = start.map(|s| {
-                            let start = plan::seconds_of_day(s);
-                            let mut t = String::with_capacity(6 * cells.offsets.len());
-                            for (i, o) in cells.offsets.iter().enumerate() {
-                                if i > 0 {
-                                    t.push(';');
+                        let (times, days) = start
+                            .map(|s| {
+                                let start = plan::seconds_of_day(s);
+                                let mut t = String::with_capacity(6 * cells.offsets.len());
+                                let mut d = String::with_capacity(2 * cells.offsets.len());
+                                for (i, o) in cells.offsets.iter().enumerate() {
+                                    if i > 0 {
+                                        t.push(';');
+                                        d.push(';');
+                                    }
+                                    push_clock(&mut t, (start + o).rem_euclid(86_400));
+                                    d.push_str(&(start + o).div_euclid(86_400).to_string());
                                 }
-                                push_clock(&mut t, (start + o).rem_euclid(86_400));
-                            }
-                            t
-                        });
+                                (t, d)
+                            })
+                            .unzip();
                         w.write_field(&row)
                             .and_then(|()| w.write_field(id))
                             .and_then(|()| {
@@ -400,6 +410,7 @@ impl<W: Write> Sink<W> {
                                     w.write_field(c)?;
                                 }
                                 w.write_field(times.as_deref().unwrap_or(""))?;
+                                w.write_field(days.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
                                 w.write_record(None::<&[u8]>)
@@ -407,7 +418,7 @@ impl<W: Write> Sink<W> {
                     }
                     Outcome::Error(e) => {
                         let mut record = vec![row.as_str(), id];
-                        record.extend([""; 10]);
+                        record.extend([""; 11]);
                         record.push(e);
                         w.write_record(&record)
                     }

@@ -117,10 +117,15 @@ pub struct CheckArgs {
     pub protocol: String,
     #[command(flatten)]
     pub patient: PatientArgs,
-    /// The plan to check: CSV with a header (`dose` and `time` or `offset`), or the JSON of
-    /// `bolus plan --format json`; `-` reads standard input.
+    /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
+    /// `day`, `volume`, `cumulative`), or the JSON of `bolus plan --format json`; `-` reads
+    /// standard input. Every column is checked; an unknown one is an error.
     #[arg(value_name = "PLAN")]
     pub plan: String,
+    /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at
+    /// this concentration, within 0.01 mL. A plan JSON may give it; a `volume` column needs it.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
@@ -270,6 +275,8 @@ pub struct CheckRequest {
     pub patient: Patient,
     /// A path, or `-` for standard input.
     pub plan: String,
+    /// The concentration the written volumes are checked at.
+    pub concentration: Option<units::Concentration>,
     pub format: CheckFormat,
 }
 
@@ -340,6 +347,12 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
         protocol: a.protocol,
         patient: patient(a.patient)?,
         plan: a.plan,
+        concentration: a
+            .concentration
+            .as_deref()
+            .map(units::parse::<units::Concentration>)
+            .transpose()
+            .map_err(|e| format!("invalid `--concentration`: {e}"))?,
         format: a.format,
     })
 }

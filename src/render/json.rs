@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{clock_text, Context, VERSION};
+use super::{Context, VERSION};
 use crate::plan::{self, Plan};
 use crate::units::{self, format_decimal, MassUnit, Num};
 
@@ -77,8 +77,12 @@ pub struct ProtocolRef {
 pub struct Bolus {
     pub number: u64,
     pub offset: Qty,
+    /// The clock time, with `--start`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The day of `time`: 0 for the first bolus's day, 1 for the next, -1 for the day before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<i64>,
     pub dose: Qty,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<Qty>,
@@ -88,8 +92,12 @@ pub struct Bolus {
 #[derive(Clone, Serialize)]
 pub struct Checkpoint {
     pub offset: Qty,
+    /// The clock time, with `--start`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The day of `time`: 0 for the first bolus's day, 1 for the next, -1 for the day before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<i64>,
     pub relative_to: String,
     pub action: String,
 }
@@ -99,6 +107,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let p = ctx.protocol;
     let u = p.unit;
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
+    let day = |o: &units::Duration| plan.clock(o).map(|(_, d)| d);
     Doc {
         schema: SCHEMA,
         protocol: ProtocolRef {
@@ -131,6 +140,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 number: b.number,
                 offset: offset(plan, &b.offset),
                 time: time(&b.offset),
+                day: day(&b.offset),
                 dose: mass(&b.dose, u),
                 volume: b.volume.as_ref().map(|v| qty(&units::ml_of(v), "mL")),
                 cumulative: mass(&b.cumulative, u),
@@ -142,6 +152,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             .map(|c| Checkpoint {
                 offset: offset(plan, &c.offset),
                 time: time(&c.offset),
+                day: day(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
                 action: c.action.clone(),
             })
@@ -154,7 +165,6 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
 
 /// The plan as pretty JSON with a final newline.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
-    let _ = clock_text; // the JSON time has no day marker; the offset tells the day
     let mut s = serde_json::to_string_pretty(&document(ctx, plan)).expect("serialisable");
     s.push('\n');
     s
