@@ -24,7 +24,7 @@ fn batch(more: &[&str]) -> assert_cmd::Command {
 fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
     assert!(
         csv.starts_with(
-            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n"
+            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n"
         ),
         "{csv}"
     );

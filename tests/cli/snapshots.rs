@@ -134,6 +134,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:00",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -150,6 +151,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:10",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -166,6 +168,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:20",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -182,6 +185,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:30",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -199,6 +203,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "13:55",
+          "day": 0,
           "relative_to": "first",
           "action": "Measure baseline blood pressure"
         },
@@ -208,6 +213,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:50",
+          "day": 0,
           "relative_to": "last",
           "action": "If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing)"
         },
@@ -217,6 +223,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "15:00",
+          "day": 0,
           "relative_to": "last",
           "action": "Measure blood pressure at the close of the session"
         },
@@ -226,6 +233,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "15:00",
+          "day": 0,
           "relative_to": "last",
           "action": "Observe recovery for 20-30 minutes; the patient leaves only with an escort"
         }
