@@ -194,34 +194,17 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     };
     let written = written::read(&bytes)
         .map_err(|e| Failure::Input(format!("cannot read the plan in `{shown}`: {e}")))?;
-    let concentration = req.concentration.as_ref().or(written.concentration.as_ref());
-    match (&written.volumes, concentration) {
-        (Some(_), None) => {
-            return Err(Failure::Input(format!(
-                "the plan in `{shown}` has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
-            )))
-        }
-        (None, Some(_)) if req.concentration.is_some() => {
-            return Err(Failure::Input(format!(
-                "`--concentration` was given, but the plan in `{shown}` has no volumes to check at it; add a `volume` column or leave `--concentration` out"
-            )))
-        }
-        _ => {}
-    }
-    let mut findings = check::findings(protocol, &expected, &written.boluses);
-    if let Some(numbers) = &written.numbers {
-        findings.extend(check::numbers(numbers));
-    }
-    if let (Some(volumes), Some(c)) = (&written.volumes, concentration) {
-        findings.extend(check::volumes(protocol, &written.boluses, volumes, c));
-    }
-    findings.extend(check::stated_totals(protocol, &written));
-    findings.extend(check::provenance(
-        protocol,
-        &expected,
-        &written,
-        req.concentration.as_ref(),
-    ));
+    let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
+        .map_err(|e| {
+            Failure::Input(match e {
+                check::Unchecked::NoConcentration => format!(
+                    "the plan in `{shown}` has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
+                ),
+                check::Unchecked::NoVolumes => format!(
+                    "`--concentration` was given, but the plan in `{shown}` has no volumes to check at it; add a `volume` column or leave `--concentration` out"
+                ),
+            })
+        })?;
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
         cli::CheckFormat::Json => render::check::json(&findings),

@@ -423,3 +423,39 @@ pub fn numbers(numbers: &[u64]) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// Something given to `check` that could not be checked: an error, never ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchecked {
+    /// The plan has volumes, and neither it nor the command line gives a concentration.
+    NoConcentration,
+    /// A concentration was given on the command line, and the plan has no volumes.
+    NoVolumes,
+}
+
+/// Every finding on a written plan: the protocol's rules, the bolus numbers, the volumes at the
+/// concentration (`given`, else the plan's own), the running totals, and where the plan says it
+/// came from.
+pub fn everything(
+    p: &Protocol,
+    expected: &Plan,
+    written: &crate::written::WrittenPlan,
+    given: Option<&units::Concentration>,
+) -> Result<Vec<Finding>, Unchecked> {
+    let concentration = given.or(written.concentration.as_ref());
+    match (&written.volumes, concentration) {
+        (Some(_), None) => return Err(Unchecked::NoConcentration),
+        (None, Some(_)) if given.is_some() => return Err(Unchecked::NoVolumes),
+        _ => {}
+    }
+    let mut out = findings(p, expected, &written.boluses);
+    if let Some(n) = &written.numbers {
+        out.extend(numbers(n));
+    }
+    if let (Some(v), Some(c)) = (&written.volumes, concentration) {
+        out.extend(volumes(p, &written.boluses, v, c));
+    }
+    out.extend(stated_totals(p, written));
+    out.extend(provenance(p, expected, written, given));
+    Ok(out)
+}

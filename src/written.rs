@@ -278,9 +278,9 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         };
         let stated = match cumulative_col.map(cell) {
             None | Some("") => None,
-            Some(t) => Some(
-                units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?,
-            ),
+            Some(t) => {
+                Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?)
+            }
         };
         if let Some(c) = number_col {
             numbers.push(parse_number(cell(c)).map_err(|e| at("number", e))?);
@@ -459,10 +459,11 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         let offset = json_quantity(b.get("offset"), Kind::Time, true)
             .map_err(|m| bad(format!("bolus {n}, `offset`: {m}")))?;
         if let Some(v) = b.get("number") {
-            let number = v
-                .as_u64()
-                .filter(|&x| x > 0)
-                .ok_or_else(|| bad(format!("bolus {n}, `number`: {v} is not a whole number from 1")))?;
+            let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
+                bad(format!(
+                    "bolus {n}, `number`: {v} is not a whole number from 1"
+                ))
+            })?;
             numbers.push(number);
         }
         if let Some(v) = b.get("volume") {
@@ -565,11 +566,18 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
 
 /// Checks that each bolus's clock time (and day, where given) is its offset after the first
 /// bolus's: a plan whose times and offsets disagree says two things, and is not read.
-fn times_agree(clocks: &[(Clock, Option<i64>)], offsets: &[units::Duration]) -> Result<(), ReadError> {
+fn times_agree(
+    clocks: &[(Clock, Option<i64>)],
+    offsets: &[units::Duration],
+) -> Result<(), ReadError> {
     let abs = |(c, d): &(Clock, Option<i64>)| plan::seconds_of_day(*c) + d.unwrap_or(0) * 86_400;
     let first = abs(&clocks[0]);
     for (i, (clock, offset)) in clocks.iter().zip(offsets).enumerate() {
-        let Some(secs) = offset.value.to_integer().to_i64().filter(|_| offset.value.is_integer())
+        let Some(secs) = offset
+            .value
+            .to_integer()
+            .to_i64()
+            .filter(|_| offset.value.is_integer())
         else {
             return fail(
                 None,

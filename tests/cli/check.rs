@@ -440,8 +440,12 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
         csv.starts_with("number,offset,dose,volume,cumulative\n"),
         "{csv}"
     );
-    let out = ok(check("82", "-", &["--format", "json", "--concentration", "10 mg/mL"])
-        .write_stdin(csv.clone()));
+    let out = ok(check(
+        "82",
+        "-",
+        &["--format", "json", "--concentration", "10 mg/mL"],
+    )
+    .write_stdin(csv.clone()));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"conforms": true, "findings": []})
@@ -780,14 +784,30 @@ fn with_volumes(volumes: [&str; 4]) -> String {
 #[test]
 fn a_volume_ten_times_too_large_does_not_conform() {
     for (volume, says) in [
-        ("41 mL", "bolus 2 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL"),
-        ("410 mL", "bolus 2 is written as 410 mL of 41 mg; at 10 mg/mL it is 4.1 mL"),
-        ("0.41 mL", "bolus 2 is written as 0.41 mL of 41 mg; at 10 mg/mL it is 4.1 mL"),
-        ("4.12 mL", "bolus 2 is written as 4.12 mL of 41 mg; at 10 mg/mL it is 4.1 mL"),
+        (
+            "41 mL",
+            "bolus 2 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "410 mL",
+            "bolus 2 is written as 410 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "0.41 mL",
+            "bolus 2 is written as 0.41 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "4.12 mL",
+            "bolus 2 is written as 4.12 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
     ] {
         let csv = with_volumes(["4.1 mL", volume, "4.1 mL", "4.1 mL"]);
-        let r = run(check("82", "-", &["--concentration", "10 mg/mL", "--format", "json"])
-            .write_stdin(csv));
+        let r = run(check(
+            "82",
+            "-",
+            &["--concentration", "10 mg/mL", "--format", "json"],
+        )
+        .write_stdin(csv));
         assert_eq!(r.code, 1, "{volume}: {}{}", r.stdout, r.stderr);
         let v: Value = serde_json::from_str(&r.stdout).unwrap();
         assert_eq!(
@@ -808,8 +828,12 @@ fn a_volume_within_0_01_ml_of_the_dose_at_the_concentration_conforms() {
     }
     // 41 mg at 3 mg/mL is 13.666… mL: 13.66 (the plan's rounding) and 13.67 are within 0.01 mL.
     let csv = "time,dose,volume\n14:00,41 mg,13.66 mL\n14:10,41 mg,13.67 mL\n14:20,41 mg,13.666 mL\n14:30,41 mg,13.68 mL\n";
-    let r = run(check("82", "-", &["--concentration", "3 mg/mL", "--format", "json"])
-        .write_stdin(csv));
+    let r = run(check(
+        "82",
+        "-",
+        &["--concentration", "3 mg/mL", "--format", "json"],
+    )
+    .write_stdin(csv));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -849,7 +873,9 @@ fn a_concentration_with_nothing_to_check_it_against_is_an_error() {
         2,
     );
     assert!(
-        err.contains("`--concentration` was given, but the plan in `standard input` has no volumes"),
+        err.contains(
+            "`--concentration` was given, but the plan in `standard input` has no volumes"
+        ),
         "{err}"
     );
     let err = fails(
@@ -949,7 +975,12 @@ fn checks_the_bolus_numbers_are_1_to_n_in_order() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
-        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "number").count(),
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "number")
+            .count(),
         2,
         "{v:#}"
     );
@@ -1018,4 +1049,88 @@ fn a_json_plan_whose_times_and_offsets_disagree_is_not_read() {
     plan["boluses"][2]["day"] = json!(1);
     let err = fails(check("82", "-", &[]).write_stdin(plan.to_string()), 2);
     assert!(err.contains("bolus 3: the time 14:20 on day 1"), "{err}");
+}
+
+/// Every plan `plan` writes in CSV or JSON, with and without a start and a concentration, for
+/// intervals from a second to days and across midnight, is read back by `check` and conforms.
+#[test]
+fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = include_str!("../../protocols/ketamine-kap-iv.toml");
+    let intervals = [
+        ("1 s", "every-second"),
+        ("10 s", "ten-seconds"),
+        ("90 s", "ninety-seconds"),
+        ("10 min", "ten-minutes"),
+        ("4 h", "four-hours"),
+        ("6 h", "six-hours"),
+        ("24 h", "daily"),
+        ("36 h", "thirty-six-hours"),
+        ("72 h", "three-days"),
+    ];
+    for (interval, id) in intervals {
+        let text: String = base
+            .lines()
+            .map(|l| {
+                if l.starts_with("id = ") {
+                    format!("id = \"{id}\"")
+                } else if l.starts_with("interval = ") {
+                    format!("interval = \"{interval}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.path().join(format!("{id}.toml")), text).unwrap();
+    }
+    let protocols = dir.path().to_str().unwrap();
+    let mut runs = 0;
+    for (_, id) in intervals {
+        for weight in ["82", "120.3"] {
+            for start in [
+                None,
+                Some("00:00"),
+                Some("00:02"),
+                Some("08:00"),
+                Some("23:55"),
+            ] {
+                for format in ["csv", "json"] {
+                    for concentration in [None, Some("10 mg/mL"), Some("3 mg/mL")] {
+                        let mut args =
+                            vec!["--protocols", protocols, "plan", id, "--weight", weight];
+                        args.extend(["--format", format]);
+                        if let Some(s) = start {
+                            args.extend(["--start", s]);
+                        }
+                        if let Some(c) = concentration {
+                            args.extend(["--concentration", c]);
+                        }
+                        let plan = ok(&mut bolus(&args));
+                        let mut args = vec![
+                            "--protocols",
+                            protocols,
+                            "check",
+                            id,
+                            "--weight",
+                            weight,
+                            "-",
+                        ];
+                        if let Some(c) = concentration {
+                            args.extend(["--concentration", c]);
+                        }
+                        let r = run(bolus(&args).write_stdin(plan.clone()));
+                        assert_eq!(r.code, 0, "{args:?}\n{plan}\n{}{}", r.stdout, r.stderr);
+                        assert!(
+                            r.stdout.contains("Verdict: conforms"),
+                            "{args:?}\n{plan}\n{}",
+                            r.stdout
+                        );
+                        runs += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 9 * 2 * 5 * 2 * 3);
 }

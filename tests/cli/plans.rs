@@ -174,7 +174,10 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
     // Read back by `check`, the plan is the same plan, and it conforms.
     let out = ok(&mut bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(csv));
     assert!(out.contains("00:25 (next day)"), "{out}");
-    assert!(out.contains("Verdict: conforms: the plan keeps to the protocol"), "{out}");
+    assert!(
+        out.contains("Verdict: conforms: the plan keeps to the protocol"),
+        "{out}"
+    );
 }
 
 #[test]
