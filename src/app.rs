@@ -373,15 +373,11 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut outcome = Outcome::default();
-    if summary.failed > 0 {
-        outcome.code = 1;
-        outcome.stderr = format!(
-            "{} of {} rows failed; each carries its error\n",
-            summary.failed, summary.rows
-        );
-    }
-    Ok(outcome)
+    Ok(Outcome {
+        stdout: String::new(),
+        stderr: format!("{}\n", summary.line()),
+        code: u8::from(summary.failed > 0),
+    })
 }
 
 fn list(catalog: &Catalog) -> String {

@@ -290,6 +290,13 @@ fn height(text: Option<&str>) -> Result<Option<units::Length>, String> {
 pub fn patient(a: PatientArgs) -> Result<Patient, String> {
     let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
     let height = height(a.height.as_deref())?;
+    if let Some(problem) = a
+        .accept_soft_limit
+        .as_deref()
+        .and_then(plan::reason_problem)
+    {
+        return Err(format!("invalid `--accept-soft-limit`: {problem}"));
+    }
     Ok(Patient {
         weight,
         height,

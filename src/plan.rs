@@ -31,6 +31,18 @@ impl Patient {
     }
 }
 
+/// What is wrong with a soft-limit reason, if anything: a reason is words, so it holds a letter
+/// (a reason of `5` is more likely the decimals of a weight split by a decimal comma).
+pub fn reason_problem(reason: &str) -> Option<String> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    Some(units::tidy(&format!(
+        "`{reason}` holds no words; state in words why the weight is accepted, such as `weighed twice`"
+    )))
+}
+
 /// What the plan is printed with beyond the dose.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
