@@ -1840,8 +1840,9 @@ fn other_cases() -> Vec<Case> {
         )
         .code(0)
         .says(&["<svg"]),
+        // A plan made for another protocol does not conform (exit 1); its id is still escaped.
         case("check-provenance-escape", &["check", "ketamine-kap-iv", "--weight", "73.3", "-"])
-            .code(0)
+            .code(1)
             .stdin(
                 "{\"protocol\":{\"id\":\"evil\\u001b[2J\u{202E}\"},\"boluses\":[\
                  {\"dose\":{\"value\":36,\"unit\":\"mg\"},\"offset\":{\"value\":0,\"unit\":\"min\"}},\
