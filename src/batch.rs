@@ -771,7 +771,7 @@ impl Seen {
                 r => format!("row {r}"),
             }),
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(u32::try_from(row).unwrap_or(u32::MAX).min(u32::MAX));
+                v.insert(u32::try_from(row).unwrap_or(u32::MAX));
                 None
             }
         }

@@ -10,9 +10,9 @@ use crate::plan::{self, Options, Patient};
 use crate::units;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, or an unreadable or invalid protocol; 3 refused by a \
-weight limit.
+Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
+for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
+or an unreadable or invalid protocol; 3 refused by a weight limit.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -52,9 +52,20 @@ pub enum Command {
     /// Compute the bolus plan for a patient, with the arithmetic shown.
     Plan(PlanArgs),
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
+    ///
+    /// Every column is read and checked: `number` (1, 2, 3, … in order), `day` (with `time`; 0 is
+    /// the first bolus's day), `volume` (the dose at the concentration, within 0.01 mL),
+    /// `cumulative`; a column it does not know is an error. A plan JSON that says it was made for
+    /// another protocol (id or SHA-256), weight or concentration does not conform.
     Check(CheckArgs),
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
     /// `soft_limit_reason`), one result per row; exit status 1 when any row failed.
+    ///
+    /// One physical line is one row (a line ends at LF, CR or CRLF), and a quoted field may not
+    /// span lines. An id seen in an earlier row fails, naming that row; an id or reason that
+    /// begins with =, +, -, @, a tab or a carriage return is refused (no formula cell is
+    /// written); a reason must hold words. Standard error ends with the count of lines read,
+    /// plans and failed rows, which add up.
     Batch(BatchArgs),
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG.
     Chart(ChartArgs),

@@ -37,7 +37,9 @@ impl Patient {
 pub fn reason_problem(reason: &str) -> Option<String> {
     let reason = reason.trim();
     if let Some(odd) = units::odd_char_in(reason) {
-        return Some(format!("the reason holds {odd}; write the reason in plain text"));
+        return Some(format!(
+            "the reason holds {odd}; write the reason in plain text"
+        ));
     }
     if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
         return None;

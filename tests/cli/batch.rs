@@ -779,9 +779,12 @@ fn writes_each_row_the_clock_times_of_its_own_start() {
 
 // Every input line is accounted for: one physical line is one row.
 
+/// The counts of a batch's summary: lines read, plans, failed rows, blank lines.
+type Counts = (u64, u64, u64, u64);
+
 /// Runs a batch of `input` in CSV; the exit status, the rows, and the summary's counts (lines,
 /// plans, failed rows, blank lines), which must add up to the lines and rows.
-fn lines_in(input: &str) -> (i32, Vec<BTreeMap<String, String>>, (u64, u64, u64, u64)) {
+fn lines_in(input: &str) -> (i32, Vec<BTreeMap<String, String>>, Counts) {
     let r = run(batch(&[]).write_stdin(input.to_string()));
     let rows = csv_rows(&r.stdout);
     let counts = batch_summary(&r.stderr);

@@ -172,7 +172,7 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
          4,1,00:25,41 mg,164 mg\n"
     );
     // Read back by `check`, the plan is the same plan, and it conforms.
-    let out = ok(&mut bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(csv));
+    let out = ok(bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(csv));
     assert!(out.contains("00:25 (next day)"), "{out}");
     assert!(
         out.contains("Verdict: conforms: the plan keeps to the protocol"),
