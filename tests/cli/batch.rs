@@ -574,7 +574,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
         rows[0]
     );
     assert!(
-        error(&rows[1]).starts_with("the soft-limit reason holds"),
+        error(&rows[1]).starts_with("invalid soft_limit_reason: the reason holds"),
         "{:?}",
         rows[1]
     );
@@ -583,7 +583,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
     let out = run(batch(&[]).write_stdin(input));
     let rows = csv_rows(&out.stdout);
     assert!(
-        error(&rows[0]).starts_with("the soft-limit reason holds"),
+        error(&rows[0]).starts_with("invalid soft_limit_reason: the reason holds"),
         "{:?}",
         rows[0]
     );
@@ -965,7 +965,7 @@ fn writes_no_cell_a_spreadsheet_reads_as_a_formula() {
                  @SUM(A1),82,\n\
                  \"\tp5\",82,\n\
                  \" =p6\",82,\n\
-                 p7,160,=HYPERLINK(\"x\")\n\
+                 p7,160,\"=HYPERLINK(\"\"x\"\")\"\n\
                  p8,160,-weighed twice\n\
                  p9,82,\n";
     let (_, rows, counts) = lines_in(input);
