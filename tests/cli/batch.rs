@@ -1077,3 +1077,64 @@ fn memory_stays_bounded_whatever_the_input() {
         );
     }
 }
+
+/// Batch outputs carry the day of each clock time, for intervals of hours and days across
+/// midnight, and each JSON plan reads back through `check` and conforms.
+#[test]
+fn gives_each_clock_time_its_day_and_each_json_plan_reads_back_through_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = include_str!("../../protocols/ketamine-kap-iv.toml");
+    for (id, interval) in [
+        ("every-6-h", "6 h"),
+        ("daily", "24 h"),
+        ("ten-min", "10 min"),
+    ] {
+        let text = base
+            .replace("id = \"ketamine-kap-iv\"", &format!("id = \"{id}\""))
+            .replace(
+                "interval = \"10 min\"",
+                &format!("interval = \"{interval}\""),
+            );
+        std::fs::write(dir.path().join(format!("{id}.toml")), text).unwrap();
+    }
+    let protocols = dir.path().to_str().unwrap();
+    let input = "id,weight,start\na,82,23:55\nb,82,00:00\nc,82,\n";
+    for (id, days_a) in [
+        ("every-6-h", "0;1;1;1"),
+        ("daily", "0;1;2;3"),
+        ("ten-min", "0;1;1;1"),
+    ] {
+        let out = batch_ok(bolus(["--protocols", protocols, "batch", id]).write_stdin(input));
+        let rows = csv_rows(&out);
+        assert_eq!(rows[0]["days"], days_a, "{id}");
+        assert_eq!(rows[2]["days"], "", "{id}: no start, no days");
+        let jsonl = batch_ok(
+            bolus(["--protocols", protocols, "batch", id, "--format", "jsonl"]).write_stdin(input),
+        );
+        for (line, row) in json_lines(&jsonl).iter().zip(&rows) {
+            let plan = &line["plan"];
+            let days: Vec<String> = plan["boluses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|b| b["day"].as_i64().map(|d| d.to_string()))
+                .collect();
+            assert_eq!(days.join(";"), row["days"], "{id}");
+            let out = ok(
+                bolus(["--protocols", protocols, "check", id, "--weight", "82", "-"])
+                    .write_stdin(plan.to_string()),
+            );
+            assert!(out.contains("Verdict: conforms"), "{id}: {out}");
+        }
+    }
+    // A baseline 5 min before a first bolus at 00:02 is on the day before.
+    let jsonl = batch_ok(batch(&["--format", "jsonl"]).write_stdin(
+        "id,weight,start
+a,82,00:02
+",
+    ));
+    let plan = &json_lines(&jsonl)[0]["plan"];
+    assert_eq!(plan["checkpoints"][0]["time"], "23:57");
+    assert_eq!(plan["checkpoints"][0]["day"], -1);
+    assert_eq!(plan["boluses"][0]["day"], 0);
+}
