@@ -96,10 +96,22 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
             match drill::run(&protocol, args.rounds, seed, echo, &mut input, &mut out) {
                 Ok(_) => Ok(Outcome::default()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::default()),
-                Err(e) => Err(Failure::Input(format!(
+                Err(drill::DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    Ok(Outcome::default())
+                }
+                Err(drill::DrillError::Io(e)) => Err(Failure::Input(format!(
                     "the drill stopped: {}",
                     crate::catalog::io_reason(&e)
+                ))),
+                Err(e @ drill::DrillError::NoScaleWeight) => Err(Failure::Input(format!(
+                    "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
+                    protocol.id,
+                    crate::units::show_kg(&protocol.limits.soft_min),
+                    crate::units::show_kg(&protocol.limits.soft_max)
+                ))),
+                Err(e @ drill::DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
+                    "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
+                    protocol.id
                 ))),
             }
         }
@@ -158,9 +170,17 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
             req.patient_id.as_deref().expect("checked in cli"),
         ),
     };
+    let mut stderr = unneeded_reason_note(protocol, &req.patient, &plan);
+    // The CSV plan is a bolus table that `check` reads back and has no place for warnings:
+    // those about the dosing weight go to standard error instead.
+    if matches!(req.format, PlanFormat::Csv) {
+        for w in render::dosing_warnings(&plan) {
+            stderr.push_str(&format!("warning: {w}\n"));
+        }
+    }
     Ok(Outcome {
         stdout,
-        stderr: unneeded_reason_note(protocol, &req.patient, &plan),
+        stderr,
         code: 0,
     })
 }
@@ -168,7 +188,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
 /// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
 fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
-    if patient.reason().is_none() || plan.soft_limit.is_some() {
+    if patient.reason().is_none() || plan.soft_limit.is_some() || plan.dosing_soft_limit.is_some() {
         return String::new();
     }
     let l = &protocol.limits;
@@ -253,6 +273,21 @@ fn chart(
         .find(|r| matches!(r, Err(plan::PlanError::Dosing(_))))
     {
         return Err(Failure::Input(e.to_string()));
+    }
+    // A chart in which no weight has a plan charts nothing: it is an error, with the reason of
+    // the first row.
+    if let Some(Err(e)) = first
+        .first()
+        .map(|r| &r.result)
+        .filter(|_| first.iter().all(|r| r.result.is_err()))
+    {
+        return Err(Failure::Input(format!(
+            "no weight from {} to {} has a plan with protocol `{}`: at {}, {e}; `bolus protocols lint` names the weights where no plan exists",
+            crate::units::show_kg(&span.from),
+            crate::units::show_kg(&span.to),
+            protocol.id,
+            crate::units::show_kg(&first[0].weight)
+        )));
     }
     Ok(match format {
         cli::ChartFormat::Text => render::chart::text(protocol, &first),
@@ -399,21 +434,27 @@ fn list(catalog: &Catalog) -> String {
     out
 }
 
+/// Checks each file and reports every error in it: the file's own rules, then the weights
+/// within its limits where no plan exists.
 fn lint(files: &[std::path::PathBuf]) -> Outcome {
     let mut o = Outcome::default();
     let mut bad = 0;
     for f in files {
         let shown = f.display().to_string();
-        match crate::catalog::load_file(f, &shown) {
-            Ok(p) => o.stdout.push_str(&format!(
-                "ok  {shown}  ({}, sha256 {})\n",
-                p.id,
-                &p.sha256[..12]
-            )),
-            Err(e) => {
-                bad += 1;
-                o.stderr.push_str(&format!("error: {e}\n"));
+        let errors: Vec<String> = match lint_file(f, &shown) {
+            Ok(p) => {
+                o.stdout.push_str(&format!(
+                    "ok  {shown}  ({}, sha256 {})\n",
+                    p.id,
+                    &p.sha256[..12]
+                ));
+                continue;
             }
+            Err(errors) => errors,
+        };
+        bad += 1;
+        for e in errors {
+            o.stderr.push_str(&format!("error: {e}\n"));
         }
     }
     if bad > 0 {
@@ -425,4 +466,26 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         o.code = 1;
     }
     o
+}
+
+/// A protocol that passes every check, or every error found in its file, each a message.
+fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<String>> {
+    let bytes = crate::catalog::read_protocol_file(path, shown).map_err(|e| vec![e.to_string()])?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let invalid = |e: crate::protocol::ProtocolError| LoadError::Invalid(e).to_string();
+    let protocol = Protocol::from_toml_all(shown, stem, &bytes, None)
+        .map_err(|all| all.into_iter().map(invalid).collect::<Vec<_>>())?;
+    let text = std::str::from_utf8(&bytes).expect("a protocol that was read is UTF-8");
+    let errors: Vec<String> = crate::feasible::findings(&protocol)
+        .iter()
+        .map(|f| {
+            let (field, message) = render::lint::finding(&protocol, f);
+            invalid(crate::protocol::error_at_field(shown, text, field, message))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(protocol)
+    } else {
+        Err(errors)
+    }
 }

@@ -183,14 +183,17 @@ impl Catalog {
 
 /// Loads a protocol file; `shown` names it in errors.
 pub fn load_file(path: &Path, shown: &str) -> Result<Protocol, LoadError> {
-    let bytes = read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| {
-        LoadError::Read {
-            path: shown.to_string(),
-            reason,
-        }
-    })?;
+    let bytes = read_protocol_file(path, shown)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     Ok(Protocol::from_toml(shown, stem, &bytes)?)
+}
+
+/// Reads a protocol file's bytes, up to [`MAX_PROTOCOL_BYTES`]; `shown` names it in errors.
+pub fn read_protocol_file(path: &Path, shown: &str) -> Result<Vec<u8>, LoadError> {
+    read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| LoadError::Read {
+        path: shown.to_string(),
+        reason,
+    })
 }
 
 /// The known name nearest to `name`, if it is near enough to be a typo.

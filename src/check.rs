@@ -68,7 +68,7 @@ pub fn limits_text(p: &Protocol, plan: &Plan) -> String {
         "weight within the hard limits {} to {}{}",
         units::show_kg(&l.hard_min),
         units::show_kg(&l.hard_max),
-        match &plan.soft_limit {
+        match plan.soft_limit.as_ref().or(plan.dosing_soft_limit.as_ref()) {
             None => format!(
                 " and the soft limits {} to {}",
                 units::show_kg(&l.soft_min),

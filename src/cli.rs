@@ -12,7 +12,8 @@ use crate::units;
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
 for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
-or an unreadable or invalid protocol; 3 refused by a weight limit.
+or an unreadable or invalid protocol; 3 refused by a weight limit (on the weight or on the dosing \
+weight).
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -67,9 +68,11 @@ pub enum Command {
     /// written); a reason must hold words. Standard error ends with the count of lines read,
     /// plans and failed rows, which add up.
     Batch(BatchArgs),
-    /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG.
+    /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
+    /// chart in which no weight has a plan is an error (exit status 2).
     Chart(ChartArgs),
-    /// A drill: patients drawn at random, the plan's arithmetic asked step by step.
+    /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
+    /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
     Drill(DrillArgs),
     /// List, show and lint protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
@@ -87,8 +90,9 @@ pub struct PatientArgs {
     /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
     #[arg(long, value_name = "KG", allow_hyphen_values = true)]
     pub weight: String,
-    /// Accept a weight outside the protocol's soft limits, stating why; the reason is printed.
-    /// Inside the soft limits it is not needed: a note on standard error says so.
+    /// Accept a weight, or an ideal, adjusted or lean dosing weight, outside the protocol's soft
+    /// limits, stating why; the reason is printed. Inside the soft limits it is not needed: a note
+    /// on standard error says so.
     #[arg(long, value_name = "REASON")]
     pub accept_soft_limit: Option<String>,
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
@@ -249,7 +253,10 @@ pub enum ProtocolsCommand {
         /// A protocol id or a path to a protocol file.
         protocol: String,
     },
-    /// Check protocol files and report every error; exit status 1 when any file has one.
+    /// Check protocol files and report every error of each, with its line and column: the file's
+    /// rules, every range of weights within the hard limits where no plan exists (found exactly
+    /// from the protocol's thresholds), and soft limits that hold no weight a scale shows (0.1 kg
+    /// steps); exit status 1 when any file has one.
     Lint {
         /// Protocol files.
         #[arg(required = true)]

@@ -38,6 +38,59 @@ pub struct DosingWeight {
     pub value: BodyMass,
     /// The formula with its numbers, for a person to redo by hand; empty for `actual`.
     pub formula: Vec<String>,
+    /// A height outside the range the formula is used for, if it is.
+    pub height_outside: Option<HeightOutside>,
+}
+
+/// The published weight formulas a dosing weight comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formula {
+    /// Devine's ideal body weight (and the adjusted weight built on it).
+    Devine,
+    /// Janmahasatian's lean body weight (2005).
+    Janmahasatian,
+}
+
+impl Formula {
+    /// The heights in centimetres the formula is used for without a warning: `(lowest,
+    /// highest)`, either end open when `None`. Devine's formula is written for heights over
+    /// 5 feet (152.4 cm) and has no upper end; for Janmahasatian's, the sources give no height
+    /// range, and bolus uses the adult range 150 cm to 200 cm.
+    pub fn height_range(self) -> (Option<Num>, Option<Num>) {
+        match self {
+            Formula::Devine => (Some(tenth("152.4")), None),
+            Formula::Janmahasatian => (Some(int(150)), Some(int(200))),
+        }
+    }
+}
+
+/// A height outside the range a formula is used for: the dosing weight is computed, and every
+/// plan carries a warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeightOutside {
+    pub formula: Formula,
+    /// The patient's height in centimetres.
+    pub height: Num,
+    /// Whether the height is below the range (else above it).
+    pub below: bool,
+    /// The end of the range it lies beyond, in centimetres.
+    pub bound: Num,
+}
+
+/// The height fact for a formula: `None` when the height lies within its range.
+pub fn height_outside(formula: Formula, height: &Num) -> Option<HeightOutside> {
+    let (low, high) = formula.height_range();
+    let fact = |below: bool, bound: Num| HeightOutside {
+        formula,
+        height: height.clone(),
+        below,
+        bound,
+    };
+    match (low, high) {
+        (Some(l), _) if height < &l => Some(fact(true, l)),
+        (_, Some(h)) if height > &h => Some(fact(false, h)),
+        _ => None,
+    }
 }
 
 /// Why a dosing weight could not be computed.
@@ -97,6 +150,7 @@ pub fn dosing_weight(
             basis,
             value: actual.clone(),
             formula: Vec::new(),
+            height_outside: None,
         });
     }
     let (height, sex) = match (height, sex) {
@@ -219,10 +273,16 @@ pub fn dosing_weight(
             }
         }
     };
+    let formula_used = if basis == WeightBasis::Lean {
+        Formula::Janmahasatian
+    } else {
+        Formula::Devine
+    };
     Ok(DosingWeight {
         basis,
         value: units::kg(value),
         formula,
+        height_outside: height_outside(formula_used, &height),
     })
 }
 

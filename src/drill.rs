@@ -9,6 +9,7 @@ use num_traits::ToPrimitive;
 
 use crate::dosing::Sex;
 use crate::explain;
+use crate::feasible;
 use crate::plan::{self, Options, Patient, Plan};
 use crate::protocol::Protocol;
 use crate::units::{self, int, DrugMass};
@@ -159,6 +160,47 @@ fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>
     Ok(Some(Ok(units::tidy(text))))
 }
 
+/// The most patients drawn without a plan in one drill before it stops: a protocol that gives
+/// no plan anywhere within its soft limits cannot keep a drill drawing for ever.
+pub const MAX_FAILED_DRAWS: u32 = 10_000;
+
+/// Why a drill could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DrillError {
+    /// No weight a scale shows (a whole number of 0.1 kg) lies within the soft limits.
+    #[error("no weight a scale shows lies within the soft limits")]
+    NoScaleWeight,
+    /// [`MAX_FAILED_DRAWS`] patients were drawn and none had a plan.
+    #[error("{draws} patients drawn within the soft limits had no plan")]
+    NoPlan { draws: u32 },
+    /// Reading an answer or writing a question failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Draws the drill's patients, each one that has a plan, before anything is asked: the same
+/// patients, in the same order, as drawing them one round at a time.
+pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient>, DrillError> {
+    if !feasible::has_scale_weight(p) {
+        return Err(DrillError::NoScaleWeight);
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut failed = 0u32;
+    let mut out = Vec::new();
+    while out.len() < rounds as usize {
+        let patient = draw_patient(p, &mut rng);
+        if plan::compute(p, &patient, &Options::default()).is_ok() {
+            out.push(patient);
+        } else {
+            failed += 1;
+            if failed == MAX_FAILED_DRAWS {
+                return Err(DrillError::NoPlan { draws: failed });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Runs a drill of `rounds` patients, asking each question on `out` and reading each answer
 /// from `input`. It ends early, with the score so far, when the input ends. With `echo`, each
 /// answer is written after its question, as a terminal would show it.
@@ -169,8 +211,8 @@ pub fn run(
     echo: bool,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> io::Result<Score> {
-    let mut rng = SplitMix64::new(seed);
+) -> Result<Score, DrillError> {
+    let patients = draw_patients(p, rounds, seed)?;
     let mut score = Score::default();
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     writeln!(
@@ -185,13 +227,9 @@ pub fn run(
         "Answer each question on one line; quantities with their unit, such as `146.6 {}`.",
         p.unit.symbol()
     )?;
-    'rounds: for round in 1..=rounds {
-        let (patient, plan) = loop {
-            let patient = draw_patient(p, &mut rng);
-            if let Ok(plan) = plan::compute(p, &patient, &Options::default()) {
-                break (patient, plan);
-            }
-        };
+    'rounds: for (round, patient) in (1..=rounds).zip(patients) {
+        let plan =
+            plan::compute(p, &patient, &Options::default()).expect("each patient drawn has a plan");
         let worked = explain::worked(p, &plan);
         writeln!(out)?;
         let mut who = format!(

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod dosing;
 pub mod drill;
 pub mod explain;
+pub mod feasible;
 pub mod plan;
 pub mod prebuilt;
 pub mod protocol;

@@ -7,7 +7,7 @@ use jiff::civil::Time as Clock;
 use num_traits::{ToPrimitive, Zero};
 
 use crate::dosing::{self, DosingError, DosingWeight, Sex};
-use crate::protocol::{Anchor, Protocol, MAX_BOLUSES};
+use crate::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
 use crate::units::{self, int, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume};
 
 /// The patient a plan is made for.
@@ -130,9 +130,24 @@ pub struct Plan {
     /// Whether any volume was rounded down to 0.01 mL.
     pub volume_rounded: bool,
     pub soft_limit: Option<SoftLimitAccepted>,
+    /// A dosing weight (ideal, adjusted or lean) below the soft minimum, accepted with a reason.
+    pub dosing_soft_limit: Option<SoftLimitAccepted>,
     /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
     /// (an interval of `10 s` is 0.1666… min).
     pub in_seconds: bool,
+}
+
+/// A dosing weight below a minimum of the protocol's weight limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DosingLimit {
+    pub basis: WeightBasis,
+    /// The dosing weight.
+    pub dosing: BodyMass,
+    /// The actual weight it was computed from.
+    pub weight: BodyMass,
+    /// The limit it is below.
+    pub bound: BodyMass,
+    pub protocol: String,
 }
 
 /// Why no plan was made.
@@ -156,6 +171,12 @@ pub enum PlanError {
         bound: String,
         protocol: String,
     },
+    /// A dosing weight (ideal, adjusted or lean) below the hard minimum: refused, no override.
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the hard minimum of {} for protocol `{}`; no plan can be made, and hard limits have no override: check the height and the weight", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingHardLimit(Box<DosingLimit>),
+    /// A dosing weight below the soft minimum, and no reason stated.
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the soft minimum of {} for protocol `{}`; check the height and the weight, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingSoftLimit(Box<DosingLimit>),
     #[error(transparent)]
     Dosing(#[from] DosingError),
     #[error("the planned total of {total} cannot be split into {count} boluses of at least {increment} each: a bolus would be zero, so no plan is made")]
@@ -182,7 +203,10 @@ impl PlanError {
     pub fn is_limit(&self) -> bool {
         matches!(
             self,
-            PlanError::HardLimit { .. } | PlanError::SoftLimit { .. }
+            PlanError::HardLimit { .. }
+                | PlanError::SoftLimit { .. }
+                | PlanError::DosingHardLimit(_)
+                | PlanError::DosingSoftLimit(_)
         )
     }
 }
@@ -230,6 +254,51 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
     Ok(None)
 }
 
+/// Checks a dosing weight other than the actual one against the same limits: below `hard_min`
+/// refused, below `soft_min` only with a reason. A dosing weight is never above the actual
+/// weight, so only the minimums can bite.
+fn check_dosing_limits(
+    p: &Protocol,
+    patient: &Patient,
+    dosing: &DosingWeight,
+) -> Result<Option<SoftLimitAccepted>, PlanError> {
+    if dosing.basis == WeightBasis::Actual {
+        return Ok(None);
+    }
+    let d = &dosing.value;
+    let l = &p.limits;
+    if d.value < l.hard_min.value {
+        return Err(PlanError::DosingHardLimit(Box::new(DosingLimit {
+            basis: dosing.basis,
+            dosing: d.clone(),
+            weight: patient.weight.clone(),
+            bound: l.hard_min.clone(),
+            protocol: p.id.clone(),
+        })));
+    }
+    if d.value >= l.soft_min.value {
+        return Ok(None);
+    }
+    let reason = patient.reason();
+    if let Some(odd) = reason.and_then(units::odd_char_in) {
+        return Err(PlanError::Reason(odd));
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::DosingSoftLimit(Box::new(DosingLimit {
+            basis: dosing.basis,
+            dosing: d.clone(),
+            weight: patient.weight.clone(),
+            bound: l.soft_min.clone(),
+            protocol: p.id.clone(),
+        })));
+    };
+    Ok(Some(SoftLimitAccepted {
+        limit: "soft_min",
+        value: l.soft_min.clone(),
+        reason: reason.to_string(),
+    }))
+}
+
 /// The number of boluses for a calculated total: max(min_count, ⌈total ÷ max_dose⌉).
 pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountReason) {
     let quotient = &calculated_total.value / &p.max_dose.value;
@@ -250,6 +319,7 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         patient.height.as_ref(),
         patient.sex,
     )?;
+    let dosing_soft_limit = check_dosing_limits(p, patient, &dosing)?;
 
     // 1. calculated total, capped at max_total where the protocol has one.
     let product: DrugMass = p.per_weight.clone() * dosing.value.clone();
@@ -402,6 +472,7 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         concentration: options.concentration.clone(),
         volume_rounded,
         soft_limit,
+        dosing_soft_limit,
     })
 }
 

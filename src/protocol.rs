@@ -352,46 +352,163 @@ impl Protocol {
         bytes: &[u8],
         sha256: Option<&str>,
     ) -> Result<Protocol, ProtocolError> {
+        Protocol::from_toml_all(file, stem, bytes, sha256).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// As [`Protocol::from_toml_hashed`], with every error found rather than the first: each
+    /// table's and each field's (for `protocols lint`). A file that is not TOML at all gives its
+    /// one syntax error; the fields' own checks run when every table has the right shape. The
+    /// first error is the one [`Protocol::from_toml`] gives; the list is never empty.
+    pub fn from_toml_all(
+        file: &str,
+        stem: &str,
+        bytes: &[u8],
+        sha256: Option<&str>,
+    ) -> Result<Protocol, Vec<ProtocolError>> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
-            Site { file, text: valid }.at(
+            vec![Site { file, text: valid }.at(
                 valid.len()..valid.len(),
                 None,
                 format!(
                     "expected UTF-8 text, found the byte 0x{:02X}, which is not UTF-8; save the file as UTF-8",
                     bytes[e.valid_up_to()]
                 ),
-            )
+            )]
         })?;
         let site = Site { file, text };
         if text.starts_with('\u{FEFF}') {
-            return Err(site.at(0..0, None, "expected TOML text, found a byte order mark (BOM) at the start; save the file as UTF-8 without BOM".into()));
+            return Err(vec![site.at(0..0, None, "expected TOML text, found a byte order mark (BOM) at the start; save the file as UTF-8 without BOM".into())]);
         }
         let wire: Wire = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let mut message = e.message().trim().to_string();
-            // A missing field is reported at the start of its table, where no key is to blame.
-            let field = if message.starts_with("missing field") {
-                None
-            } else {
-                site.key_at(span.start)
-            };
-            let top_level = ["schema", "id", "title", "drug", "route", "summary", "references", "checklist"];
-            if let Some(f) = &field {
-                let last = f.rsplit('.').next().unwrap_or(f);
-                if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field") {
-                    message.push_str(&format!(
-                        "; `{last}` is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table"
-                    ));
+            let mut all = vec![site.toml_error(&e)];
+            for more in site.table_errors() {
+                if !all.contains(&more) {
+                    all.push(more);
                 }
             }
-            site.at(span, field, message)
+            all
         })?;
         let sha256 = match sha256 {
             Some(known) => known.to_string(),
             None => sha256_hex(bytes),
         };
         validate(&site, stem, wire, sha256)
+    }
+}
+
+/// The error for a field of a protocol that has been read, at that field's value: `field` is
+/// dotted (`weight.hard_min`); a field the text does not hold is placed at the start.
+pub fn error_at_field(file: &str, text: &str, field: &str, message: String) -> ProtocolError {
+    let site = Site { file, text };
+    let span = toml::de::DeTable::parse(text).ok().and_then(|root| {
+        let mut parts = field.split('.');
+        let first = root.get_ref().get(parts.next()?)?;
+        parts
+            .try_fold(first, |v, key| match v.get_ref() {
+                toml::de::DeValue::Table(t) => t.get(key),
+                _ => None,
+            })
+            .map(|v| v.span())
+    });
+    site.at(span.unwrap_or(0..0), Some(field.to_string()), message)
+}
+
+/// The top-level keys, each checked for its type; the tables are read one by one after, so
+/// that an error in one does not hide an error in another.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WireTop {
+    schema: Spanned<Whole>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    drug: Spanned<String>,
+    route: Spanned<String>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    references: Vec<Spanned<String>>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    dose: serde::de::IgnoredAny,
+    boluses: serde::de::IgnoredAny,
+    weight: serde::de::IgnoredAny,
+    #[serde(default)]
+    checkpoints: serde::de::IgnoredAny,
+}
+
+impl Site<'_> {
+    /// A TOML or shape error, at its key.
+    fn toml_error(&self, e: &toml::de::Error) -> ProtocolError {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_string();
+        // A missing field is reported at the start of its table, where no key is to blame.
+        let field = if message.starts_with("missing field") {
+            None
+        } else {
+            self.key_at(span.start)
+        };
+        let top_level = [
+            "schema",
+            "id",
+            "title",
+            "drug",
+            "route",
+            "summary",
+            "references",
+            "checklist",
+        ];
+        if let Some(f) = &field {
+            let last = f.rsplit('.').next().unwrap_or(f);
+            if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field")
+            {
+                message.push_str(&format!(
+                    "; `{last}` is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table"
+                ));
+            }
+        }
+        self.at(span, field, message)
+    }
+
+    /// The shape errors of the top-level keys and of each table, read separately.
+    fn table_errors(&self) -> Vec<ProtocolError> {
+        use toml::de::{DeValue, ValueDeserializer};
+        let Ok(root) = toml::de::DeTable::parse(self.text) else {
+            return Vec::new();
+        };
+        let mut errors = Vec::new();
+        let mut keep = |r: Result<(), toml::de::Error>| {
+            if let Err(e) = r {
+                errors.push(self.toml_error(&e));
+            }
+        };
+        keep(WireTop::deserialize(toml::de::Deserializer::from(root.clone())).map(drop));
+        let table = root.get_ref();
+        let part = |key: &str| table.get(key).cloned().map(ValueDeserializer::from);
+        if let Some(d) = part("dose") {
+            keep(WireDose::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("boluses") {
+            keep(WireBoluses::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("weight") {
+            keep(WireWeight::deserialize(d).map(drop));
+        }
+        match table.get("checkpoints").map(|v| (v.get_ref(), v)) {
+            Some((DeValue::Array(items), _)) => {
+                for item in items.iter() {
+                    keep(
+                        WireCheckpoint::deserialize(ValueDeserializer::from(item.clone()))
+                            .map(drop),
+                    );
+                }
+            }
+            Some((_, v)) => keep(
+                Vec::<WireCheckpoint>::deserialize(ValueDeserializer::from(v.clone())).map(drop),
+            ),
+            None => {}
+        }
+        errors
     }
 }
 
@@ -403,12 +520,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The errors found so far while checking a protocol.
+struct Errors(Vec<ProtocolError>);
+
+impl Errors {
+    /// The value, or `None` with its error kept.
+    fn take<T>(&mut self, r: Result<T, ProtocolError>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+}
+
 fn validate(
     site: &Site,
     stem: &str,
     wire: Wire,
     sha256: String,
-) -> Result<Protocol, ProtocolError> {
+) -> Result<Protocol, Vec<ProtocolError>> {
     let Wire {
         schema,
         id,
@@ -424,19 +551,21 @@ fn validate(
         checkpoints,
     } = wire;
     if schema.get_ref().0 != SCHEMA {
-        return Err(site.field(
+        // Another schema's fields mean other things: nothing more is checked.
+        return Err(vec![site.field(
             &schema,
             "schema",
             format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref().0),
-        ));
+        )]);
     }
+    let mut errs = Errors(Vec::new());
     let id_text = id.get_ref();
     if id_text.is_empty()
         || !id_text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(site.field(
+        errs.0.push(site.field(
             &id,
             "id",
             format!(
@@ -444,22 +573,21 @@ fn validate(
                 id_text.escape_debug()
             ),
         ));
+    } else if id_text != stem {
+        errs.0.push(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
     }
-    if id_text != stem {
-        return Err(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
-    }
-    let title = site.text(&title, "title")?;
-    let drug = site.text(&drug, "drug")?;
-    let route = site.text(&route, "route")?;
-    let summary = site.text(&summary, "summary")?;
-    let references = references
+    let title = errs.take(site.text(&title, "title"));
+    let drug = errs.take(site.text(&drug, "drug"));
+    let route = errs.take(site.text(&route, "route"));
+    let summary = errs.take(site.text(&summary, "summary"));
+    let references: Vec<String> = references
         .iter()
-        .map(|r| site.text(r, "references"))
-        .collect::<Result<_, _>>()?;
-    let checklist = checklist
+        .filter_map(|r| errs.take(site.text(r, "references")))
+        .collect();
+    let checklist: Vec<String> = checklist
         .iter()
-        .map(|c| site.text(c, "checklist"))
-        .collect::<Result<_, _>>()?;
+        .filter_map(|c| errs.take(site.text(c, "checklist")))
+        .collect();
 
     let WireDose {
         per_weight,
@@ -470,25 +598,33 @@ fn validate(
     let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
         .ok()
         .and_then(|r| r.mass_unit());
-    let per_weight_q: DosePerWeight =
-        site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight)?;
-    let unit = unit.expect("a parsed dose per weight has a mass unit");
-    let increment_q: DrugMass = site.quantity(&increment, "dose.increment", Kind::DrugMass)?;
+    let per_weight_q: Option<DosePerWeight> =
+        errs.take(site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight));
+    let increment_q: Option<DrugMass> =
+        errs.take(site.quantity(&increment, "dose.increment", Kind::DrugMass));
+    // A multiple of the increment is shown in the dose's unit, or in the increment's own when
+    // the dose has none.
+    let shown_step = |step: &DrugMass| match unit {
+        Some(u) => units::show_mass(step, u),
+        None => units::show_mass(step, MassUnit::Mg),
+    };
     let max_total_q: Option<DrugMass> = match &max_total {
         Some(m) => {
-            let q = site.quantity(m, "dose.max_total", Kind::DrugMass)?;
-            if !whole_multiple(&q, &increment_q) {
-                return Err(site.field(
-                    m,
-                    "dose.max_total",
-                    format!(
-                        "expected a whole multiple of the increment {}, found `{}`",
-                        units::show_mass(&increment_q, unit),
-                        m.get_ref().0
-                    ),
-                ));
+            let q: Option<DrugMass> = errs.take(site.quantity(m, "dose.max_total", Kind::DrugMass));
+            if let (Some(q), Some(step)) = (&q, &increment_q) {
+                if !whole_multiple(q, step) {
+                    errs.0.push(site.field(
+                        m,
+                        "dose.max_total",
+                        format!(
+                            "expected a whole multiple of the increment {}, found `{}`",
+                            shown_step(step),
+                            m.get_ref().0
+                        ),
+                    ));
+                }
             }
-            Some(q)
+            q
         }
         None => None,
     };
@@ -500,14 +636,15 @@ fn validate(
             "adjusted" => WeightBasis::Adjusted,
             "lean" => WeightBasis::Lean,
             other => {
-                return Err(site.field(
+                errs.0.push(site.field(
                     b,
                     "dose.weight_basis",
                     format!(
                         "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
                         other.escape_debug()
                     ),
-                ))
+                ));
+                WeightBasis::Actual
             }
         },
     };
@@ -519,27 +656,31 @@ fn validate(
     } = boluses;
     let count = min_count.get_ref().0;
     if count < 1 || count as u64 > MAX_BOLUSES {
-        return Err(site.field(
+        errs.0.push(site.field(
             &min_count,
             "boluses.min_count",
             format!("expected a whole number from 1 to {MAX_BOLUSES}, found {count}"),
         ));
     }
-    let max_dose_q: DrugMass = site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass)?;
-    if !whole_multiple(&max_dose_q, &increment_q) {
-        return Err(site.field(
-            &max_dose,
-            "boluses.max_dose",
-            format!(
-                "expected a whole multiple of the increment {}, found `{}`",
-                units::show_mass(&increment_q, unit),
-                max_dose.get_ref().0
-            ),
-        ));
+    let max_dose_q: Option<DrugMass> =
+        errs.take(site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass));
+    if let (Some(q), Some(step)) = (&max_dose_q, &increment_q) {
+        if !whole_multiple(q, step) {
+            errs.0.push(site.field(
+                &max_dose,
+                "boluses.max_dose",
+                format!(
+                    "expected a whole multiple of the increment {}, found `{}`",
+                    shown_step(step),
+                    max_dose.get_ref().0
+                ),
+            ));
+        }
     }
-    let interval_q: Duration = site.quantity(&interval, "boluses.interval", Kind::Time)?;
-    if !interval_q.value.is_integer() {
-        return Err(site.field(
+    let interval_q: Option<Duration> =
+        errs.take(site.quantity(&interval, "boluses.interval", Kind::Time));
+    if interval_q.as_ref().is_some_and(|q| !q.value.is_integer()) {
+        errs.0.push(site.field(
             &interval,
             "boluses.interval",
             format!(
@@ -555,33 +696,51 @@ fn validate(
         soft_min,
         soft_max,
     } = weight;
-    let hmin: BodyMass = site.quantity(&hard_min, "weight.hard_min", Kind::BodyMass)?;
-    let hmax: BodyMass = site.quantity(&hard_max, "weight.hard_max", Kind::BodyMass)?;
-    let smin: BodyMass = site.quantity(&soft_min, "weight.soft_min", Kind::BodyMass)?;
-    let smax: BodyMass = site.quantity(&soft_max, "weight.soft_max", Kind::BodyMass)?;
+    let hmin: Option<BodyMass> =
+        errs.take(site.quantity(&hard_min, "weight.hard_min", Kind::BodyMass));
+    let hmax: Option<BodyMass> =
+        errs.take(site.quantity(&hard_max, "weight.hard_max", Kind::BodyMass));
+    let smin: Option<BodyMass> =
+        errs.take(site.quantity(&soft_min, "weight.soft_min", Kind::BodyMass));
+    let smax: Option<BodyMass> =
+        errs.take(site.quantity(&soft_max, "weight.soft_max", Kind::BodyMass));
     let order = [
         (
-            hmin.value <= smin.value,
+            &hmin,
+            &smin,
+            false,
             &soft_min,
             "weight.soft_min",
             "at least `hard_min`",
         ),
         (
-            smin.value < smax.value,
+            &smin,
+            &smax,
+            true,
             &soft_max,
             "weight.soft_max",
             "more than `soft_min`",
         ),
         (
-            smax.value <= hmax.value,
+            &smax,
+            &hmax,
+            false,
             &hard_max,
             "weight.hard_max",
             "at least `soft_max`",
         ),
     ];
-    for (ok, at, field, rule) in order {
+    for (low, high, strict, at, field, rule) in order {
+        let (Some(low), Some(high)) = (low, high) else {
+            continue;
+        };
+        let ok = if strict {
+            low.value < high.value
+        } else {
+            low.value <= high.value
+        };
         if !ok {
-            return Err(site.field(at, field, format!(
+            errs.0.push(site.field(at, field, format!(
                 "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
                 at.get_ref().0
             )));
@@ -597,29 +756,30 @@ fn validate(
         } = c;
         let n = i + 1;
         let anchor = match relative_to.get_ref().as_str() {
-            "first" => Anchor::First,
-            "last" => Anchor::Last,
+            "first" => Some(Anchor::First),
+            "last" => Some(Anchor::Last),
             other => {
-                return Err(site.field(
+                errs.0.push(site.field(
                     relative_to,
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
                         "expected `first` or `last`, found `{}`",
                         other.escape_debug()
                     ),
-                ))
+                ));
+                None
             }
         };
         let field = format!("checkpoints[{n}].offset");
-        let offset_q = units::parse_offset(&offset.get_ref().0).map_err(|e| {
+        let offset_q = errs.take(units::parse_offset(&offset.get_ref().0).map_err(|e| {
             site.field(
                 offset,
                 &field,
                 format!("expected {} (signed); {}", Kind::Time.describe(), e.message),
             )
-        })?;
-        if !offset_q.value.is_integer() {
-            return Err(site.field(
+        }));
+        if offset_q.as_ref().is_some_and(|q| !q.value.is_integer()) {
+            errs.0.push(site.field(
                 offset,
                 &field,
                 format!(
@@ -628,38 +788,45 @@ fn validate(
                 ),
             ));
         }
-        let action = site.text(action, &format!("checkpoints[{n}].action"))?;
-        rules.push(CheckpointRule {
-            relative_to: anchor,
-            offset: offset_q,
-            action,
-        });
+        let action = errs.take(site.text(action, &format!("checkpoints[{n}].action")));
+        if let (Some(relative_to), Some(offset), Some(action)) = (anchor, offset_q, action) {
+            rules.push(CheckpointRule {
+                relative_to,
+                offset,
+                action,
+            });
+        }
     }
+    if !errs.0.is_empty() {
+        return Err(errs.0);
+    }
+    let missing = "checked above: no error means every value was read";
+    let per_weight_q = per_weight_q.expect(missing);
     debug_assert!(!per_weight_q.value.is_zero());
 
     Ok(Protocol {
         id: id_text.clone(),
-        title,
-        drug,
-        route,
-        summary,
+        title: title.expect(missing),
+        drug: drug.expect(missing),
+        route: route.expect(missing),
+        summary: summary.expect(missing),
         references,
         per_weight: per_weight_q,
-        increment: increment_q,
+        increment: increment_q.expect(missing),
         max_total: max_total_q,
         weight_basis,
         min_count: count as u64,
-        max_dose: max_dose_q,
-        interval: interval_q,
+        max_dose: max_dose_q.expect(missing),
+        interval: interval_q.expect(missing),
         limits: WeightLimits {
-            hard_min: hmin,
-            hard_max: hmax,
-            soft_min: smin,
-            soft_max: smax,
+            hard_min: hmin.expect(missing),
+            hard_max: hmax.expect(missing),
+            soft_min: smin.expect(missing),
+            soft_max: smax.expect(missing),
         },
         checklist,
         checkpoints: rules,
-        unit,
+        unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
     })
 }

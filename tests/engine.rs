@@ -239,12 +239,21 @@ fn person(limits: [i128; 4]) -> impl Strategy<Value = Person> {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Expected {
-    Hard { below: bool },
-    Soft { below: bool },
+    Hard {
+        below: bool,
+    },
+    Soft {
+        below: bool,
+    },
+    /// A dosing weight (not the actual one) below `hard_min`, or below `soft_min` unreasoned.
+    DosingHard,
+    DosingSoft,
     NotPositive,
     TooMany,
     ZeroBolus,
-    VolumeTooSmall { bolus: u64 },
+    VolumeTooSmall {
+        bolus: u64,
+    },
     Plan(Box<Reference>),
 }
 
@@ -265,6 +274,10 @@ struct Reference {
     /// Checkpoint offsets from the first bolus, sorted.
     checkpoints: Vec<i128>,
     soft_accepted: bool,
+    /// A dosing weight below `soft_min` accepted with the reason.
+    dosing_soft_accepted: bool,
+    /// A height outside the range of the weight formula.
+    height_warned: bool,
     in_seconds: bool,
 }
 
@@ -316,6 +329,20 @@ fn reference(s: &Spec, p: &Person) -> Expected {
     }
     let Some(d) = dosing_tenths(s, p) else {
         return Expected::NotPositive;
+    };
+    // The dosing weight is held to the minimums too (it is never above the actual weight).
+    let other_basis = s.basis != Basis::Actual;
+    if other_basis && d < hmin {
+        return Expected::DosingHard;
+    }
+    let dosing_soft_accepted = other_basis && d < smin;
+    if dosing_soft_accepted && !p.reason {
+        return Expected::DosingSoft;
+    }
+    let height_warned = match s.basis {
+        Basis::Actual => false,
+        Basis::Ideal | Basis::Adjusted => p.height_tenths < 1524,
+        Basis::Lean => p.height_tenths < 1500 || p.height_tenths > 2000,
     };
     // per_weight_thou thousandths of unit_mcg mcg per kg × d tenths of a kg:
     //   per_weight_thou × unit_mcg × d ÷ 10 000 mcg = per_weight_thou × unit_mcg × d × 100 pg.
@@ -385,6 +412,8 @@ fn reference(s: &Spec, p: &Person) -> Expected {
         volumes,
         checkpoints,
         soft_accepted: outside_soft,
+        dosing_soft_accepted,
+        height_warned,
         in_seconds,
     }))
 }
@@ -446,6 +475,11 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
             prop_assert!(e.is_limit());
             prop_assert_eq!(*side, if *below { "below" } else { "above" });
             prop_assert_eq!(*limit, if *below { "minimum" } else { "maximum" });
+            return Ok(());
+        }
+        (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit(_)))
+        | (Expected::DosingSoft, Err(e @ PlanError::DosingSoftLimit(_))) => {
+            prop_assert!(e.is_limit());
             return Ok(());
         }
         (Expected::NotPositive, Err(e @ PlanError::Dosing(_)))
@@ -531,11 +565,21 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
     let warnings = render::warnings(&protocol, &plan);
     let warned = |w: &str| warnings.iter().any(|x| x.contains(w));
     prop_assert_eq!(warned("maximum total"), r.capped);
-    prop_assert_eq!(warned("weighed twice"), r.soft_accepted);
+    prop_assert_eq!(plan.dosing_soft_limit.is_some(), r.dosing_soft_accepted);
+    prop_assert_eq!(plan.dosing.height_outside.is_some(), r.height_warned);
+    prop_assert_eq!(
+        warned("weighed twice"),
+        r.soft_accepted || r.dosing_soft_accepted
+    );
+    prop_assert_eq!(warned("the height of"), r.height_warned);
     prop_assert_eq!(warned("0.01 mL"), rounded);
     prop_assert_eq!(
         warnings.len(),
-        usize::from(r.capped) + usize::from(r.soft_accepted) + usize::from(rounded)
+        usize::from(r.capped)
+            + usize::from(r.soft_accepted)
+            + usize::from(r.dosing_soft_accepted)
+            + usize::from(r.height_warned)
+            + usize::from(rounded)
     );
     Ok(())
 }
@@ -579,6 +623,8 @@ fn the_random_cases_reach_every_outcome() {
         let key = match reference(&s, &p) {
             Expected::Hard { .. } => "hard",
             Expected::Soft { .. } => "soft",
+            Expected::DosingHard => "dosing hard",
+            Expected::DosingSoft => "dosing soft",
             Expected::NotPositive => "not positive",
             Expected::TooMany => "too many",
             Expected::ZeroBolus => "zero bolus",
@@ -599,6 +645,12 @@ fn the_random_cases_reach_every_outcome() {
                 if r.dosing_tenths != p.weight_tenths {
                     *seen.entry("dosing weight not actual").or_default() += 1;
                 }
+                if r.dosing_soft_accepted {
+                    *seen.entry("dosing soft accepted").or_default() += 1;
+                }
+                if r.height_warned {
+                    *seen.entry("height warned").or_default() += 1;
+                }
                 "plan"
             }
         };
@@ -617,6 +669,10 @@ fn the_random_cases_reach_every_outcome() {
         ("uneven", n / 5),
         ("soft accepted", n / 50),
         ("dosing weight not actual", n / 20),
+        ("dosing hard", n / 400),
+        ("dosing soft", n / 400),
+        ("dosing soft accepted", n / 400),
+        ("height warned", n / 100),
     ] {
         let got = seen.get(key).copied().unwrap_or(0);
         assert!(
@@ -2370,5 +2426,838 @@ mod batch_lines {
         }
         let (s, _) = run(b"id,weight,soft_limit_reason\nx=1,160,weighed = twice\n");
         assert_eq!(s.failed, 0);
+    }
+}
+
+// Feasibility: the gaps `protocols lint` reports are exactly the dosing weights with no plan
+
+mod feasibility {
+    use super::*;
+    use bolus::dosing;
+    use bolus::feasible::{self, End, Finding, Gap, Reason};
+
+    /// A billionth of a kilogram: finer than any weight can be entered.
+    fn hair() -> Num {
+        Num::new(BigInt::from(1), BigInt::from(1_000_000_000))
+    }
+
+    /// Weights to try: the hard limits, every gap's ends and a hair either side of them, and
+    /// every tenth of a kilogram of a stretch of the hard range.
+    fn candidates(p: &Protocol, gaps: &[Gap], start: i128) -> Vec<Num> {
+        let l = &p.limits;
+        let mut out = vec![l.hard_min.value.clone(), l.hard_max.value.clone()];
+        for g in gaps {
+            for e in [&g.from.kg, &g.to.kg] {
+                out.extend([e.clone(), e - hair(), e + hair()]);
+            }
+            if let Reason::WholeIncrementsOnly { every } = &g.reason {
+                let k = (&g.from.kg / every).ceil();
+                for j in 0..3 {
+                    let on = (&k + Num::from_integer(BigInt::from(j))) * every;
+                    out.extend([on.clone(), &on + hair()]);
+                }
+            }
+        }
+        let lo = (&l.hard_min.value * Num::from_integer(BigInt::from(10))).ceil();
+        for t in 0..80 {
+            out.push(
+                (&lo + Num::from_integer(BigInt::from(start + t)))
+                    / Num::from_integer(BigInt::from(10)),
+            );
+        }
+        out.retain(|w| w >= &l.hard_min.value && w <= &l.hard_max.value);
+        out
+    }
+
+    /// At each candidate weight: no plan for lack of increments or for too many boluses exactly
+    /// when the dosing weight lies in a gap.
+    fn gaps_agree(s: &Spec, start: i128, male: bool, height: i128) -> Result<(), TestCaseError> {
+        let protocol = s.protocol();
+        let gaps = feasible::gaps(&protocol);
+        for w in candidates(&protocol, &gaps, start) {
+            let needs = s.basis != Basis::Actual;
+            let patient = Patient {
+                weight: units::kg(w.clone()),
+                height: needs.then(|| units::parse_height(&decimal(height, 1)).unwrap()),
+                sex: needs.then_some(if male { Sex::Male } else { Sex::Female }),
+                soft_limit_reason: Some("weighed twice".into()),
+            };
+            let Ok(d) = dosing::dosing_weight(
+                protocol.weight_basis,
+                &patient.weight,
+                patient.height.as_ref(),
+                patient.sex,
+            ) else {
+                continue;
+            };
+            let in_gap = gaps.iter().any(|g| g.holds(&d.value.value));
+            match plan::compute(&protocol, &patient, &Options::default()) {
+                Ok(_) => prop_assert!(!in_gap, "a plan at {} in a gap {gaps:?}\n{}", w, s.toml()),
+                Err(PlanError::ZeroBolus { .. } | PlanError::TooManyBoluses { .. }) => {
+                    prop_assert!(in_gap, "no plan at {} outside {gaps:?}\n{}", w, s.toml())
+                }
+                // The dosing weight below a limit: refused for the patient, not the protocol.
+                Err(e) => prop_assert!(
+                    matches!(
+                        e,
+                        PlanError::DosingHardLimit(_) | PlanError::DosingSoftLimit(_)
+                    ),
+                    "{e}"
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: (cases() / 20).max(50),
+            max_shrink_iters: 500,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn the_gaps_are_exactly_the_weights_without_a_plan(
+            s in spec(),
+            start in 0i128..20_000,
+            male in any::<bool>(),
+            height in 1400i128..=2100,
+        ) {
+            gaps_agree(&s, start, male, height)?;
+        }
+
+        #[test]
+        fn a_scale_weight_lies_within_the_soft_limits_exactly_when_a_tenth_does(
+            min_thou in 10_000i128..=12_000,
+            width in 1i128..=300,
+        ) {
+            let text = format!(
+                "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n\n\
+                 [dose]\nper_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\n\n\
+                 [boluses]\nmin_count = 1\nmax_dose = \"50 mg\"\ninterval = \"10 min\"\n\n\
+                 [weight]\nhard_min = \"1 kg\"\nsoft_min = \"{} kg\"\nsoft_max = \"{} kg\"\nhard_max = \"300 kg\"\n",
+                decimal(min_thou, 3),
+                decimal(min_thou + width, 3)
+            );
+            let p = Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap();
+            // A multiple of 100 thousandths between the two.
+            let brute = (min_thou..=min_thou + width).any(|t| t % 100 == 0);
+            prop_assert_eq!(feasible::has_scale_weight(&p), brute);
+            prop_assert_eq!(
+                feasible::findings(&p).contains(&Finding::NoScaleWeight),
+                !brute
+            );
+        }
+    }
+
+    fn protocol(dose: &str, boluses: &str, weight: &str) -> Protocol {
+        let text = format!(
+            "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n\n\
+             [dose]\n{dose}\n\n[boluses]\ninterval = \"10 min\"\n{boluses}\n\n[weight]\n{weight}\n"
+        );
+        Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const LIMITS: &str =
+        "hard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"";
+
+    fn kg(text: &str) -> Num {
+        units::parse_decimal(text).unwrap()
+    }
+
+    fn end(text: &str, included: bool) -> End {
+        End {
+            kg: kg(text),
+            included,
+        }
+    }
+
+    #[test]
+    fn the_built_in_protocol_has_no_gap() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::findings(&p), []);
+    }
+
+    #[test]
+    fn a_total_too_small_below_a_weight_is_a_gap_open_at_that_weight() {
+        // 0.1 mg/kg, at least 8 boluses of 1 mg: below 80 kg.
+        let p = protocol(
+            "per_weight = \"0.1 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&p),
+            [Gap {
+                from: end("30", true),
+                to: end("80", false),
+                reason: Reason::ZeroBolus
+            }]
+        );
+        // Exactly at the hard maximum: closed there; beyond it: the whole range.
+        let at = protocol(
+            "per_weight = \"0.032 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at)[0].to, end("250", false));
+        let beyond = protocol(
+            "per_weight = \"0.0319 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&beyond)[0].to, end("250", true));
+        // At the hard minimum itself: no gap.
+        let edge = protocol(
+            "per_weight = \"0.2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 6\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&edge), []);
+    }
+
+    #[test]
+    fn a_cap_below_the_fewest_increments_is_a_gap_everywhere_and_one_at_them_is_none() {
+        let below = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"3 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&below),
+            [Gap {
+                from: end("30", true),
+                to: end("250", true),
+                reason: Reason::ZeroBolus
+            }]
+        );
+        let at = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"4 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at), []);
+    }
+
+    #[test]
+    fn too_many_boluses_above_a_weight_is_a_gap_unless_the_cap_keeps_the_total_low() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 4\nmax_dose = \"0.1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(
+            feasible::gaps(&p),
+            [Gap {
+                from: end("50", false),
+                to: end("250", true),
+                reason: Reason::TooManyBoluses
+            }]
+        );
+        // Above 1000 × 0.1 mg ÷ 0.2 mg/kg = 500 kg: beyond the hard maximum, no gap; at it,
+        // none either.
+        for per_weight in ["0.2", "0.4"] {
+            let q = protocol(
+                &format!("per_weight = \"{per_weight} mg/kg\"\nincrement = \"0.01 mg\""),
+                "min_count = 4\nmax_dose = \"0.1 mg\"",
+                "hard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"",
+            );
+            assert_eq!(feasible::gaps(&q), [], "{per_weight}");
+        }
+        // Below the hard minimum: the whole range.
+        let all = protocol(
+            "per_weight = \"20 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 1\nmax_dose = \"0.1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&all)[0].from, end("30", true));
+        for cap in ["100", "100.01"] {
+            let capped = protocol(
+                &format!(
+                    "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"\nmax_total = \"{cap} mg\""
+                ),
+                "min_count = 4\nmax_dose = \"0.1 mg\"",
+                LIMITS,
+            );
+            assert_eq!(
+                feasible::gaps(&capped).len(),
+                usize::from(cap != "100"),
+                "{cap}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_max_dose_equal_to_the_increment_leaves_plans_only_at_whole_increments() {
+        let p = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        );
+        let gaps = feasible::gaps(&p);
+        assert_eq!(
+            gaps,
+            [Gap {
+                from: end("30", true),
+                to: end("250", true),
+                reason: Reason::WholeIncrementsOnly { every: kg("0.5") }
+            }]
+        );
+        assert!(!gaps[0].holds(&kg("70.5")));
+        assert!(gaps[0].holds(&kg("70.1")));
+        assert!(!gaps[0].holds(&kg("29.9")));
+        assert!(!gaps[0].holds(&kg("250.5")));
+        // With a cap, only up to where it bites; a cap at or below the hard minimum: no gap.
+        let capped = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"200 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&capped)[0].to, end("100", true));
+        for cap in ["60", "40"] {
+            let all_capped = protocol(
+                &format!(
+                    "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"{cap} mg\""
+                ),
+                "min_count = 1\nmax_dose = \"1 mg\"",
+                LIMITS,
+            );
+            assert_eq!(feasible::gaps(&all_capped), [], "{cap}");
+        }
+        // With max_dose two increments, no such gap.
+        let two = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"2 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&two), []);
+    }
+
+    #[test]
+    fn open_ends_hold_only_what_lies_strictly_inside() {
+        let g = Gap {
+            from: end("50", false),
+            to: end("80", false),
+            reason: Reason::ZeroBolus,
+        };
+        assert!(!g.holds(&kg("50")));
+        assert!(g.holds(&kg("50.000001")));
+        assert!(!g.holds(&kg("80")));
+        assert!(g.holds(&kg("79.999999")));
+        let closed = Gap {
+            from: end("50", true),
+            to: end("80", true),
+            reason: Reason::ZeroBolus,
+        };
+        assert!(closed.holds(&kg("50")) && closed.holds(&kg("80")));
+        assert!(!closed.holds(&kg("49.999999")) && !closed.holds(&kg("80.000001")));
+    }
+
+    #[test]
+    fn lint_findings_put_the_gaps_first_and_the_scale_weights_last() {
+        let p = protocol(
+            "per_weight = \"0.1 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\"",
+            "hard_min = \"30 kg\"\nsoft_min = \"70.01 kg\"\nsoft_max = \"70.09 kg\"\nhard_max = \"250 kg\"",
+        );
+        let f = feasible::findings(&p);
+        assert_eq!(f.len(), 2);
+        assert!(matches!(f[0], Finding::NoPlan(_)));
+        assert_eq!(f[1], Finding::NoScaleWeight);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dosing weight held to the weight limits, and the height range of each formula
+
+mod dosing_limits {
+    use super::*;
+    use bolus::dosing::{self, Formula, HeightOutside};
+    use bolus::plan::DosingLimit;
+    use bolus::protocol::WeightBasis;
+
+    fn ideal() -> Protocol {
+        ketamine(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nweight_basis = \"ideal\"",
+            )
+        })
+    }
+
+    fn person(kg: &str, cm: &str, sex: Sex, reason: Option<&str>) -> Patient {
+        Patient {
+            weight: units::parse_weight(kg).unwrap(),
+            height: Some(units::parse_height(cm).unwrap()),
+            sex: Some(sex),
+            soft_limit_reason: reason.map(String::from),
+        }
+    }
+
+    fn cm(text: &str) -> Num {
+        units::parse_decimal(text).unwrap()
+    }
+
+    #[test]
+    fn a_dosing_weight_below_the_hard_minimum_is_refused_as_a_limit() {
+        // 82 kg man at 100 cm: Devine 2.55… kg, so 2.5 kg.
+        let e = plan::compute(
+            &ideal(),
+            &person("82", "100", Sex::Male, Some("sure")),
+            &Options::default(),
+        )
+        .unwrap_err();
+        assert!(e.is_limit());
+        assert_eq!(
+            e,
+            PlanError::DosingHardLimit(Box::new(DosingLimit {
+                basis: WeightBasis::Ideal,
+                dosing: units::parse_weight("2.5").unwrap(),
+                weight: units::parse_weight("82").unwrap(),
+                bound: units::parse_weight("30").unwrap(),
+                protocol: "t".into(),
+            }))
+        );
+        assert!(e.to_string().starts_with(
+            "the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard minimum of 30 kg"
+        ));
+    }
+
+    #[test]
+    fn the_hard_and_soft_minimums_hold_for_the_dosing_weight_at_their_edges() {
+        // Devine, female: 45.5 + 2.3 × (h ÷ 2.54 − 60). At 140.97 cm (55.5 in): 35.15, so 35.1;
+        // the hard minimum is 30, the soft minimum 40.
+        let at = |kg: &str, cm: &str, reason: Option<&str>| {
+            plan::compute(
+                &ideal(),
+                &person(kg, cm, Sex::Female, reason),
+                &Options::default(),
+            )
+        };
+        // At 134.62 cm (53 in) Devine gives 29.4 kg, below the hard minimum, reason or not.
+        let e = at("90", "134.62", Some("sure")).unwrap_err();
+        assert!(matches!(e, PlanError::DosingHardLimit(_)), "{e}");
+        // 40 kg exactly (actual 40 kg, ideal above it): no reason needed.
+        let p = at("40", "170", None).unwrap();
+        assert!(p.dosing_soft_limit.is_none() && p.soft_limit.is_none());
+        // Ideal 35.1 kg: below the soft minimum, refused without a reason, accepted with one.
+        let e = at("90", "140.97", None).unwrap_err();
+        assert!(e.is_limit());
+        assert!(matches!(e, PlanError::DosingSoftLimit(_)), "{e}");
+        let p = at("90", "140.97", Some("small, weighed twice")).unwrap();
+        assert_eq!(p.dosing.value, units::parse_weight("35.1").unwrap());
+        let s = p.dosing_soft_limit.expect("accepted");
+        assert_eq!(
+            (s.limit, s.value, s.reason.as_str()),
+            (
+                "soft_min",
+                units::parse_weight("40").unwrap(),
+                "small, weighed twice"
+            )
+        );
+        assert!(p.soft_limit.is_none());
+        // A reason with a control character is refused here too.
+        let e = at("90", "140.97", Some("small\u{7}")).unwrap_err();
+        assert!(matches!(e, PlanError::Reason(_)), "{e}");
+    }
+
+    #[test]
+    fn a_dosing_weight_of_exactly_the_hard_minimum_is_planned() {
+        // Female 30 kg, tall: ideal is above 30, so the actual 30 kg is the dosing weight, at the
+        // hard minimum; with a reason for the soft minimum (for both weights).
+        let p = plan::compute(
+            &ideal(),
+            &person("30", "180", Sex::Female, Some("small")),
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(p.dosing.value, units::parse_weight("30").unwrap());
+        assert!(p.soft_limit.is_some() && p.dosing_soft_limit.is_some());
+    }
+
+    #[test]
+    fn an_actual_weight_basis_gives_no_second_soft_limit() {
+        let p = plan::compute(
+            &ketamine(|t| t),
+            &weighing("35", Some("small")),
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(p.soft_limit.is_some());
+        assert!(p.dosing_soft_limit.is_none());
+        assert!(p.dosing.height_outside.is_none());
+    }
+
+    #[test]
+    fn every_limit_refusal_is_a_limit_and_nothing_else_is() {
+        let w = || units::parse_weight("1").unwrap();
+        for (e, limit) in [
+            (
+                PlanError::DosingHardLimit(Box::new(DosingLimit {
+                    basis: WeightBasis::Lean,
+                    dosing: w(),
+                    weight: w(),
+                    bound: w(),
+                    protocol: "t".into(),
+                })),
+                true,
+            ),
+            (
+                PlanError::DosingSoftLimit(Box::new(DosingLimit {
+                    basis: WeightBasis::Lean,
+                    dosing: w(),
+                    weight: w(),
+                    bound: w(),
+                    protocol: "t".into(),
+                })),
+                true,
+            ),
+            (PlanError::Reason("x".into()), false),
+        ] {
+            assert_eq!(e.is_limit(), limit, "{e}");
+        }
+    }
+
+    #[test]
+    fn each_formula_has_its_height_range_and_warns_just_outside_it() {
+        assert_eq!(Formula::Devine.height_range(), (Some(cm("152.4")), None));
+        assert_eq!(
+            Formula::Janmahasatian.height_range(),
+            (Some(cm("150")), Some(cm("200")))
+        );
+        let out = |f, h: &str| dosing::height_outside(f, &cm(h));
+        assert_eq!(out(Formula::Devine, "152.4"), None);
+        assert_eq!(out(Formula::Devine, "250"), None);
+        assert_eq!(
+            out(Formula::Devine, "152.3"),
+            Some(HeightOutside {
+                formula: Formula::Devine,
+                height: cm("152.3"),
+                below: true,
+                bound: cm("152.4")
+            })
+        );
+        assert_eq!(out(Formula::Janmahasatian, "150"), None);
+        assert_eq!(out(Formula::Janmahasatian, "200"), None);
+        assert_eq!(out(Formula::Janmahasatian, "152"), None);
+        assert_eq!(
+            out(Formula::Janmahasatian, "149.9"),
+            Some(HeightOutside {
+                formula: Formula::Janmahasatian,
+                height: cm("149.9"),
+                below: true,
+                bound: cm("150")
+            })
+        );
+        assert_eq!(
+            out(Formula::Janmahasatian, "200.1"),
+            Some(HeightOutside {
+                formula: Formula::Janmahasatian,
+                height: cm("200.1"),
+                below: false,
+                bound: cm("200")
+            })
+        );
+    }
+
+    #[test]
+    fn the_dosing_weight_names_the_formula_of_its_basis() {
+        let d = |basis, cm: &str| {
+            dosing::dosing_weight(
+                basis,
+                &units::parse_weight("90").unwrap(),
+                Some(&units::parse_height(cm).unwrap()),
+                Some(Sex::Male),
+            )
+            .unwrap()
+            .height_outside
+            .map(|h| h.formula)
+        };
+        assert_eq!(d(WeightBasis::Ideal, "151"), Some(Formula::Devine));
+        assert_eq!(d(WeightBasis::Adjusted, "151"), Some(Formula::Devine));
+        assert_eq!(d(WeightBasis::Lean, "151"), None);
+        assert_eq!(d(WeightBasis::Lean, "149"), Some(Formula::Janmahasatian));
+        assert_eq!(d(WeightBasis::Ideal, "170"), None);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drills draw only patients with a plan, and stop
+
+mod drill_draws {
+    use super::*;
+    use bolus::drill::{self, DrillError, MAX_FAILED_DRAWS};
+
+    #[test]
+    fn draws_the_rounds_asked_each_with_a_plan() {
+        let p = ketamine(|t| t);
+        let patients = drill::draw_patients(&p, 4, 7).unwrap();
+        assert_eq!(patients.len(), 4);
+        for patient in &patients {
+            assert!(plan::compute(&p, patient, &Options::default()).is_ok());
+        }
+    }
+
+    #[test]
+    fn skips_the_patients_without_a_plan_and_keeps_drawing() {
+        // max_dose equal to the increment: a plan only at whole multiples of 0.5 kg, so most
+        // draws fail and a few succeed.
+        let p = ketamine(|t| t.replace("max_dose = \"50 mg\"", "max_dose = \"1 mg\""));
+        let patients = drill::draw_patients(&p, 5, 11).unwrap();
+        assert_eq!(patients.len(), 5);
+        for patient in &patients {
+            assert!(plan::compute(&p, patient, &Options::default()).is_ok());
+        }
+    }
+
+    #[test]
+    fn stops_after_the_most_failed_draws_and_at_once_without_a_scale_weight() {
+        let zero = ketamine(|t| t.replace("per_weight = \"2 mg/kg\"", "per_weight = \"1 mcg/kg\""));
+        match drill::draw_patients(&zero, 1, 1) {
+            Err(DrillError::NoPlan { draws }) => assert_eq!(draws, MAX_FAILED_DRAWS),
+            other => panic!("{other:?}"),
+        }
+        let narrow = ketamine(|t| {
+            t.replace("soft_min = \"40 kg\"", "soft_min = \"70.01 kg\"")
+                .replace("soft_max = \"150 kg\"", "soft_max = \"70.09 kg\"")
+        });
+        assert!(matches!(
+            drill::draw_patients(&narrow, 1, 1),
+            Err(DrillError::NoScaleWeight)
+        ));
+        let mut out = Vec::new();
+        let e = drill::run(&narrow, 1, 1, false, &mut &b""[..], &mut out).unwrap_err();
+        assert!(matches!(e, DrillError::NoScaleWeight));
+        assert!(out.is_empty(), "nothing is asked");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every error of a protocol file
+
+mod every_error {
+    use super::*;
+    use bolus::protocol::error_at_field;
+
+    fn all(text: &str) -> Vec<String> {
+        Protocol::from_toml_all("t.toml", "t", text.as_bytes(), None)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    fn with(edit: impl Fn(String) -> String) -> String {
+        edit(KETAMINE.replace("id = \"ketamine-kap-iv\"", "id = \"t\""))
+    }
+
+    fn at(errors: &[String]) -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| {
+                let mut parts = e.splitn(4, ':');
+                let _ = parts.next();
+                let line = parts.next().unwrap();
+                let column = parts.next().unwrap();
+                let field = e
+                    .split("field `")
+                    .nth(1)
+                    .and_then(|f| f.split('`').next())
+                    .unwrap_or("-");
+                format!("{line}:{column} {field}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reports_each_field_error_in_the_order_of_the_file() {
+        let text = with(|t| {
+            t.replace(
+                "title = \"Ketamine-assisted psychotherapy, IV boluses\"",
+                "title = \" \"",
+            )
+            .replace("per_weight = \"2 mg/kg\"", "per_weight = \"2 mg\"")
+            .replace("min_count = 4 ", "min_count = 1001 ")
+            .replace("max_dose = \"50 mg\"", "max_dose = \"50.5 mg\"")
+            .replace("interval = \"10 min\"", "interval = \"10.5 s\"")
+            .replace("soft_max = \"150 kg\"", "soft_max = \"40 kg\"")
+            .replace("relative_to = \"first\"", "relative_to = \"middle\"")
+            .replace("offset = \"-5 min\"", "offset = \"-0.5 s\"")
+        });
+        let errors = all(&text);
+        assert_eq!(
+            at(&errors)
+                .iter()
+                .map(|a| a.split(' ').nth(1).unwrap())
+                .collect::<Vec<_>>(),
+            [
+                "title",
+                "dose.per_weight",
+                "boluses.min_count",
+                "boluses.max_dose",
+                "boluses.interval",
+                "weight.soft_max",
+                "checkpoints[1].relative_to",
+                "checkpoints[1].offset",
+            ],
+            "{errors:#?}"
+        );
+        // `from_toml` gives the first.
+        let first = Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_err();
+        assert_eq!(first.to_string(), errors[0]);
+    }
+
+    #[test]
+    fn checks_the_bounds_of_each_rule_exactly() {
+        let ok = |edit: &dyn Fn(String) -> String| {
+            let text = with(edit);
+            Protocol::from_toml_all("t.toml", "t", text.as_bytes(), None)
+                .map(|_| ())
+                .map_err(|e| e.iter().map(|e| e.to_string()).collect::<Vec<_>>())
+        };
+        // min_count from 1 to 1000.
+        for (n, good) in [("0", false), ("1", true), ("1000", true), ("1001", false)] {
+            let r = ok(&|t| t.replace("min_count = 4 ", &format!("min_count = {n} ")));
+            assert_eq!(r.is_ok(), good, "{n}: {r:?}");
+        }
+        // hard_min ≤ soft_min < soft_max ≤ hard_max, at equality.
+        assert!(ok(&|t| t.replace("hard_min = \"30 kg\"", "hard_min = \"40 kg\"")).is_ok());
+        assert!(ok(&|t| t.replace("hard_max = \"250 kg\"", "hard_max = \"150 kg\"")).is_ok());
+        let e = ok(&|t| t.replace("soft_max = \"150 kg\"", "soft_max = \"40 kg\"")).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("field `weight.soft_max`"), "{e:?}");
+        let e = ok(&|t| t.replace("soft_min = \"40 kg\"", "soft_min = \"29 kg\"")).unwrap_err();
+        assert!(e[0].contains("field `weight.soft_min`"), "{e:?}");
+        let e = ok(&|t| t.replace("hard_max = \"250 kg\"", "hard_max = \"149 kg\"")).unwrap_err();
+        assert!(e[0].contains("field `weight.hard_max`"), "{e:?}");
+        // Whole multiples, whole seconds.
+        assert!(ok(&|t| t.replace(
+            "increment = \"1 mg\"",
+            "increment = \"1 mg\"\nmax_total = \"200 mg\""
+        ))
+        .is_ok());
+        let e = ok(&|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nmax_total = \"200.5 mg\"",
+            )
+        })
+        .unwrap_err();
+        assert!(
+            e[0].contains(
+                "field `dose.max_total`: expected a whole multiple of the increment 1 mg"
+            ),
+            "{e:?}"
+        );
+        assert!(ok(&|t| t.replace("interval = \"10 min\"", "interval = \"1 s\"")).is_ok());
+        assert!(ok(&|t| t.replace("offset = \"-5 min\"", "offset = \"-1 s\"")).is_ok());
+        // The id: its form first, then the file's name.
+        let e = ok(&|t| t.replace("id = \"t\"", "id = \"T\"")).unwrap_err();
+        assert!(e[0].contains("expected lowercase letters"), "{e:?}");
+        let e = ok(&|t| t.replace("id = \"t\"", "id = \"u\"")).unwrap_err();
+        assert!(
+            e[0].contains("expected the file's name `t`, found `u`"),
+            "{e:?}"
+        );
+        assert_eq!(e.len(), 1);
+        // Another schema stops the checks there.
+        let e = ok(&|t| {
+            t.replace("schema = 1", "schema = 2")
+                .replace("id = \"t\"", "id = \"u\"")
+        })
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("expected schema 1, found 2"), "{e:?}");
+        // A bad basis and a bad dose both.
+        let e = ok(&|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"0 mg\"\nweight_basis = \"tall\"",
+            )
+        })
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].contains("field `dose.weight_basis`"), "{e:?}");
+    }
+
+    #[test]
+    fn reports_the_shape_errors_of_every_table_once() {
+        let text = with(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nrounding = \"down\"",
+            )
+            .replace("max_dose = \"50 mg\"", "")
+            .replace(
+                "soft_max = \"150 kg\"",
+                "soft_max = \"150 kg\"\nsoft_mid = \"90 kg\"",
+            )
+            .replace("action = \"Measure baseline blood pressure\"", "action = 3")
+        });
+        let errors = all(&text);
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(errors.iter().any(|e| e.contains("field `dose.rounding`")));
+        assert!(errors
+            .iter()
+            .any(|e| e.contains("missing field `max_dose`")));
+        assert!(errors.iter().any(|e| e.contains("field `weight.soft_mid`")));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("field `checkpoints.action`")),
+            "{errors:#?}"
+        );
+        // One error found by both readings is given once.
+        let one = all(&with(|t| t.replace("max_dose = \"50 mg\"", "")));
+        assert_eq!(one.len(), 1, "{one:#?}");
+        // The top level too, with the hint for a top-level key put under a table.
+        let top = all(&with(|t| {
+            t.replace("schema = 1\n", "")
+                .replace("[boluses]", "[boluses]\ntitle = \"x\"")
+        }));
+        assert!(
+            top.iter().any(|e| e.contains("missing field `schema`")),
+            "{top:#?}"
+        );
+        assert!(
+            top.iter().any(|e| e.contains("`title` is a top-level key")),
+            "{top:#?}"
+        );
+        // Checkpoints that are not a list of tables.
+        let text = format!(
+            "{}checkpoints = 3\n{}",
+            "schema = 1\nid = \"t\"\ntitle = \"T\"\ndrug = \"d\"\nroute = \"IV\"\nsummary = \"s\"\n",
+            "[dose]\nper_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nunknown = 1\n[boluses]\nmin_count = 1\nmax_dose = \"50 mg\"\ninterval = \"10 min\"\n[weight]\nhard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"250 kg\"\n"
+        );
+        let errors = all(&text);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        // Text that is not TOML: its one syntax error.
+        assert_eq!(all("schema = = 1\n[dose\n").len(), 1);
+    }
+
+    #[test]
+    fn places_an_error_at_a_field_of_a_table_or_at_the_start() {
+        let text = with(|t| t);
+        let e = error_at_field("t.toml", &text, "weight.hard_min", "m".into());
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("hard_min"))
+            .unwrap()
+            + 1;
+        assert_eq!((e.line, e.column), (line, 12));
+        assert_eq!(e.field.as_deref(), Some("weight.hard_min"));
+        let top = error_at_field("t.toml", &text, "title", "m".into());
+        assert_eq!(
+            top.line,
+            text.lines().position(|l| l.starts_with("title")).unwrap() + 1
+        );
+        for missing in ["weight.nothing", "title.deeper", "nothing"] {
+            let e = error_at_field("t.toml", &text, missing, "m".into());
+            assert_eq!((e.line, e.column), (1, 1), "{missing}");
+        }
     }
 }

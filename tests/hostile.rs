@@ -833,6 +833,93 @@ fn write_files(dir: &Path) {
 
     // Drill answers.
     zeros(dir, "answers-50mb.txt", FIFTY_MB);
+    write_feasibility_files(dir);
+}
+
+/// Protocols that read well but can give no plan somewhere within their limits, and
+/// protocols dosed on another weight than the actual one.
+fn write_feasibility_files(dir: &Path) {
+    let edit = |id: &str, pairs: &[(&str, &str)]| {
+        protocol(id, |t| {
+            pairs.iter().fold(t, |t, (from, to)| t.replace(from, to))
+        })
+    };
+    let files: [(&str, &[(&str, &str)]); 9] = [
+        (
+            "dose-zero",
+            &[("per_weight = \"2 mg/kg\"", "per_weight = \"1 mcg/kg\"")],
+        ),
+        (
+            "narrow",
+            &[
+                ("soft_min = \"40 kg\"", "soft_min = \"70.01 kg\""),
+                ("soft_max = \"150 kg\"", "soft_max = \"70.09 kg\""),
+            ],
+        ),
+        (
+            "too-many",
+            &[
+                ("increment = \"1 mg\"", "increment = \"0.01 mg\""),
+                ("max_dose = \"50 mg\"", "max_dose = \"0.1 mg\""),
+            ],
+        ),
+        (
+            "increment-dose",
+            &[("max_dose = \"50 mg\"", "max_dose = \"1 mg\"")],
+        ),
+        (
+            "cap-low",
+            &[(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nmax_total = \"3 mg\"",
+            )],
+        ),
+        (
+            "lean-zero",
+            &[
+                ("per_weight = \"2 mg/kg\"", "per_weight = \"1 mcg/kg\""),
+                (
+                    "increment = \"1 mg\"",
+                    "increment = \"1 mg\"\nweight_basis = \"lean\"",
+                ),
+            ],
+        ),
+        (
+            "many-errors",
+            &[
+                ("per_weight = \"2 mg/kg\"", "per_weight = \"2 mg\""),
+                ("max_dose = \"50 mg\"", "max_dose = \"50.5 mg\""),
+                ("soft_max = \"150 kg\"", "soft_max = \"40 kg\""),
+            ],
+        ),
+        (
+            "ideal-heavy",
+            &[
+                (
+                    "increment = \"1 mg\"",
+                    "increment = \"1 mg\"\nweight_basis = \"ideal\"",
+                ),
+                ("hard_min = \"30 kg\"", "hard_min = \"100 kg\""),
+                ("soft_min = \"40 kg\"", "soft_min = \"110 kg\""),
+                ("soft_max = \"150 kg\"", "soft_max = \"120 kg\""),
+            ],
+        ),
+        (
+            "lean",
+            &[(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nweight_basis = \"lean\"",
+            )],
+        ),
+    ];
+    for (id, pairs) in files {
+        put(dir, &format!("{id}.toml"), edit(id, pairs));
+    }
+    put(
+        dir,
+        "batch-short.csv",
+        "id,weight,height,sex\np1,82,100,male\np2,82,141,female\np3,82,175,male\n",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2282,8 +2369,242 @@ fn day_cases() -> Vec<Case> {
     ]
 }
 
+/// Protocols that can give no plan somewhere within their limits: `lint` says where, `drill`
+/// and `chart` stop instead of drawing for ever.
+fn feasibility_cases() -> Vec<Case> {
+    let lint = |name: &str, file: &str, says: &[&str]| {
+        case(name, &["protocols", "lint", file]).code(1).says(says)
+    };
+    let drill = |name: &str, file: &str, says: &[&str]| {
+        case(name, &["drill", file, "--seed", "9", "--rounds", "3"])
+            .stdin("1 mg\n1\n1 mg\n")
+            .says(says)
+    };
+    vec![
+        lint(
+            "lint-dose-rounds-to-zero",
+            "./dose-zero.toml",
+            &["from 30 kg to 250 kg", "a bolus would be zero"],
+        ),
+        lint(
+            "lint-soft-limits-between-scale-weights",
+            "./narrow.toml",
+            &["a weight a scale shows", "70.01 kg to 70.09 kg"],
+        ),
+        lint(
+            "lint-too-many-boluses",
+            "./too-many.toml",
+            &["above 50 kg to 250 kg", "more than 1000 boluses"],
+        ),
+        lint(
+            "lint-max-dose-is-increment",
+            "./increment-dose.toml",
+            &["whole multiple of 0.5 kg"],
+        ),
+        lint(
+            "lint-cap-below-min-count",
+            "./cap-low.toml",
+            &["from 30 kg to 250 kg", "4 × 1 mg = 4 mg"],
+        ),
+        lint(
+            "lint-lean-dose-rounds-to-zero",
+            "./lean-zero.toml",
+            &[
+                "for every dosing weight",
+                "found none for a dosing weight from 30 kg",
+            ],
+        ),
+        lint(
+            "lint-three-errors-in-one-file",
+            "./many-errors.toml",
+            &["dose.per_weight", "boluses.max_dose", "weight.soft_max"],
+        ),
+        drill(
+            "drill-dose-rounds-to-zero",
+            "./dose-zero.toml",
+            &["no drill", "10000 patients"],
+        ),
+        drill(
+            "drill-soft-limits-between-scale-weights",
+            "./narrow.toml",
+            &["no drill", "no weight a scale shows"],
+        ),
+        drill("drill-cap-below-min-count", "./cap-low.toml", &["no drill"]),
+        drill(
+            "drill-lean-dose-rounds-to-zero",
+            "./lean-zero.toml",
+            &["no drill"],
+        ),
+        drill(
+            "drill-ideal-weight-always-below-hard-minimum",
+            "./ideal-heavy.toml",
+            &["no drill", "had no plan"],
+        ),
+        drill(
+            "drill-max-dose-is-increment",
+            "./increment-dose.toml",
+            &["Score: "],
+        )
+        .code(0),
+        drill(
+            "drill-too-many-above-50-kg",
+            "./too-many.toml",
+            &["Score: "],
+        )
+        .code(0),
+        case("chart-dose-rounds-to-zero", &["chart", "./dose-zero.toml"])
+            .says(&["no weight from 40 kg to 150 kg has a plan"]),
+        case(
+            "chart-svg-dose-rounds-to-zero",
+            &["chart", "./dose-zero.toml", "--format", "svg"],
+        )
+        .says(&["no weight from 40 kg to 150 kg has a plan"]),
+        case(
+            "chart-cap-below-min-count-one-weight",
+            &["chart", "./cap-low.toml", "--from", "70", "--to", "70"],
+        )
+        .says(&["no weight from 70 kg to 70 kg has a plan"]),
+        case(
+            "chart-ideal-at-100-cm",
+            &[
+                "chart",
+                "./ideal.toml",
+                "--height",
+                "100",
+                "--sex",
+                "male",
+                "--format",
+                "csv",
+            ],
+        )
+        .says(&[
+            "no weight from 40 kg to 150 kg has a plan",
+            "below the hard minimum",
+        ]),
+    ]
+}
+
+/// A dosing weight below the weight limits, and heights outside a formula's range.
+fn dosing_weight_cases() -> Vec<Case> {
+    let ideal = |name: &str, more: &[&str]| {
+        let mut args = vec!["plan", "./ideal.toml", "--weight", "82", "--sex", "male"];
+        args.extend_from_slice(more);
+        case(name, &args)
+    };
+    vec![
+        ideal("dosing-ideal-82-kg-at-100-cm", &["--height", "100"])
+            .code(3)
+            .says(&[
+                "ideal body weight of 2.5 kg",
+                "below the hard minimum of 30 kg",
+            ]),
+        ideal(
+            "dosing-ideal-at-100-cm-with-a-reason",
+            &["--height", "100", "--accept-soft-limit", "sure"],
+        )
+        .code(3)
+        .says(&["hard limits have no override"]),
+        ideal(
+            "dosing-ideal-at-139-cm-without-a-reason",
+            &["--height", "139"],
+        )
+        .code(3)
+        .says(&["below the soft minimum of 40 kg", "--accept-soft-limit"]),
+        ideal(
+            "dosing-ideal-at-139-cm-with-a-reason",
+            &["--height", "139", "--accept-soft-limit", "short, measured"],
+        )
+        .code(0)
+        .says(&[
+            "below the soft limit `soft_min`",
+            "short, measured",
+            "152.4 cm",
+        ]),
+        ideal("dosing-ideal-at-50-cm", &["--height", "50"]).says(&["gives no positive weight"]),
+        ideal(
+            "dosing-ideal-at-150-cm-json",
+            &["--height", "150", "--format", "json"],
+        )
+        .code(0)
+        .says(&["\"warnings\"", "below 152.4 cm"]),
+        ideal(
+            "dosing-ideal-at-150-cm-csv",
+            &["--height", "150", "--format", "csv"],
+        )
+        .code(0)
+        .says(&["warning: the height of 150 cm is below 152.4 cm"]),
+        ideal(
+            "dosing-ideal-at-150-cm-fhir",
+            &["--height", "150", "--format", "fhir", "--patient", "MRN-1"],
+        )
+        .code(0)
+        .says(&["below 152.4 cm"]),
+        case(
+            "dosing-lean-at-250-cm",
+            &[
+                "plan",
+                "./lean.toml",
+                "--weight",
+                "32",
+                "--height",
+                "250",
+                "--sex",
+                "female",
+                "--accept-soft-limit",
+                "sure",
+            ],
+        )
+        .code(3)
+        .says(&["lean body weight of 29.5 kg"]),
+        case(
+            "dosing-lean-at-210-cm-warns",
+            &[
+                "plan",
+                "./lean.toml",
+                "--weight",
+                "120",
+                "--height",
+                "210",
+                "--sex",
+                "male",
+            ],
+        )
+        .code(0)
+        .says(&["above 200 cm", "Janmahasatian"]),
+        case(
+            "dosing-check-ideal-at-100-cm",
+            &[
+                "check",
+                "./ideal.toml",
+                "--weight",
+                "82",
+                "--height",
+                "100",
+                "--sex",
+                "male",
+                "-",
+            ],
+        )
+        .stdin("offset,dose\n0 min,1 mg\n")
+        .code(3)
+        .says(&["below the hard minimum"]),
+        case(
+            "dosing-batch-short-heights",
+            &["batch", "./ideal.toml", "./batch-short.csv"],
+        )
+        .code(1)
+        .says(&[
+            "below the hard minimum",
+            "below the soft minimum",
+            "4 lines read: 1 header, 1 plan, 2 failed rows",
+        ]),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     [
+        feasibility_cases(),
+        dosing_weight_cases(),
         weight_cases(),
         height_cases(),
         start_cases(),
@@ -2366,6 +2687,16 @@ fn check_reads_every_column_and_field_it_is_given() {
 #[test]
 fn plan_times_keep_their_day_and_read_back_through_check() {
     check_all(setup().path(), &sound(day_cases()));
+}
+
+#[test]
+fn protocols_that_cannot_plan_everywhere_are_linted_and_never_hang_a_drill_or_chart() {
+    check_all(setup().path(), &sound(feasibility_cases()));
+}
+
+#[test]
+fn dosing_weights_below_the_limits_are_refused_and_odd_heights_warned() {
+    check_all(setup().path(), &sound(dosing_weight_cases()));
 }
 
 #[test]

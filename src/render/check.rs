@@ -55,6 +55,17 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         m(&p.max_dose),
         units::show_time(&p.interval)
     );
+    if let Some(s) = &expected.dosing_soft_limit {
+        let _ = writeln!(
+            o,
+            "The {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
+            expected.dosing.basis.as_str(),
+            units::show_kg(&expected.dosing.value),
+            s.limit,
+            units::show_kg(&s.value),
+            s.reason
+        );
+    }
     if let Some(s) = &expected.soft_limit {
         let _ = writeln!(
             o,

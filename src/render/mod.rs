@@ -5,6 +5,7 @@ pub mod check;
 pub mod csv;
 pub mod fhir;
 pub mod json;
+pub mod lint;
 pub mod markdown;
 pub mod text;
 
@@ -62,10 +63,54 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
             s.reason
         ));
     }
+    out.extend(dosing_warnings(plan));
     if plan.volume_rounded {
         out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
     out
+}
+
+/// The warnings about the dosing weight: one below the soft minimum accepted with a reason, a
+/// height outside the range of the weight formula. The CSV plan, which has no place for them,
+/// gives them on standard error.
+pub fn dosing_warnings(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(s) = &plan.dosing_soft_limit {
+        out.push(format!(
+            "the {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
+            plan.dosing.basis.as_str(),
+            units::show_kg(&plan.dosing.value),
+            s.limit,
+            units::show_kg(&s.value),
+            s.reason
+        ));
+    }
+    if let Some(h) = &plan.dosing.height_outside {
+        out.push(height_warning(h));
+    }
+    out
+}
+
+/// A height outside the range a weight formula is used for, as a sentence.
+pub fn height_warning(h: &crate::dosing::HeightOutside) -> String {
+    use crate::dosing::Formula;
+    let range = match (h.formula, h.below) {
+        (Formula::Devine, _) => {
+            "the shortest the Devine ideal body weight formula was published for (5 feet)"
+        }
+        (Formula::Janmahasatian, true) => {
+            "the shortest bolus uses the Janmahasatian lean body weight formula for"
+        }
+        (Formula::Janmahasatian, false) => {
+            "the tallest bolus uses the Janmahasatian lean body weight formula for"
+        }
+    };
+    format!(
+        "the height of {} cm is {} {} cm, {range}: check the height, and the dosing weight by other means",
+        units::format_decimal(&h.height),
+        if h.below { "below" } else { "above" },
+        units::format_decimal(&h.bound)
+    )
 }
 
 /// `36 mg` in the protocol's unit.

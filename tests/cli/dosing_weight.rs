@@ -402,11 +402,47 @@ fn the_hard_maximum_applies_to_the_actual_weight_with_or_without_a_reason() {
 }
 
 #[test]
-fn a_dosing_weight_below_the_soft_minimum_is_planned_when_the_actual_weight_is_within_the_limits() {
-    // 42 kg at 170 cm: BMI 14.532…, lean 9270 × 42 ÷ (8780 + 244 × BMI) = 31.586… kg.
-    let json = woman_json(LEAN, "42");
+fn a_dosing_weight_below_the_soft_minimum_is_refused_without_a_reason_even_when_the_actual_weight_is_within_the_limits(
+) {
+    // 42 kg at 170 cm: BMI 14.532…, lean 9270 × 42 ÷ (8780 + 244 × BMI) = 31.586… kg, below the
+    // soft minimum of 40 kg (the dosing weight is held to the weight limits too).
+    let err = fails(
+        &mut plan_of(LEAN, "42", &["--height", "170", "--sex", "female"]),
+        3,
+    );
+    assert_eq!(
+        err,
+        "error: the lean body weight of 31.5 kg (from an actual weight of 42 kg) is below the soft \
+         minimum of 40 kg for protocol `dosing-lean`; check the height and the weight, and if they \
+         are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the \
+         `soft_limit_reason` column)\n"
+    );
+}
+
+#[test]
+fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning() {
+    let out = ok(&mut plan_of(
+        LEAN,
+        "42",
+        &[
+            "--height",
+            "170",
+            "--sex",
+            "female",
+            "--format",
+            "json",
+            "--accept-soft-limit",
+            "lean patient, weighed today",
+        ],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "31.5 kg");
-    assert_eq!(json["warnings"], serde_json::json!([]));
+    assert_eq!(
+        json["warnings"],
+        serde_json::json!([
+            "the lean body weight 31.5 kg is below the soft limit `soft_min` of 40 kg, accepted for this reason: lean patient, weighed today"
+        ])
+    );
     assert_eq!(qty(&json["total"]), "31.5 mg");
 }
 

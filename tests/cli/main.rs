@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod dosing_weight;
 mod environment;
+mod feasibility;
 mod formats;
 mod ismp;
 mod pipes;

@@ -391,7 +391,7 @@ fn lints_valid_files_with_exit_0() {
         "lint",
         "protocols/ketamine-kap-iv.toml",
         &format!("{CATALOG}/test-fentanyl-iv.toml"),
-        &format!("{CATALOG}/test-zero-bolus.toml"),
+        &format!("{CATALOG}/test-seconds-interval.toml"),
     ]));
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(
