@@ -2175,6 +2175,25 @@ mod reading {
     }
 
     #[test]
+    fn findings_name_the_gap_the_total_and_the_running_total_as_written() {
+        let text = "time,dose,cumulative\n14:00,41 mg,41 mg\n14:05,41 mg,82 mg\n14:35,41 mg,100 mg\n14:45,50 mg,173 mg\n";
+        let messages: Vec<String> =
+            check::everything(&ketamine(), &expected("82"), &read(text), None)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.message)
+                .collect();
+        for says in [
+            "bolus 2 is 5 min after bolus 1; the protocol asks for 10 min between boluses",
+            "bolus 3 is 30 min after bolus 2, more than twice the protocol's 10 min",
+            "the total is 173 mg, more than the calculated total of 164 mg",
+            "the running total of bolus 3 is written as 100 mg; the doses add up to 123 mg",
+        ] {
+            assert!(messages.iter().any(|m| m == says), "{says}: {messages:#?}");
+        }
+    }
+
+    #[test]
     fn a_json_plan_whose_times_disagree_with_its_offsets_is_not_read() {
         let bolus = |offset: u32, time: &str, day: Option<i64>| {
             let day = day.map(|d| format!(", \"day\": {d}")).unwrap_or_default();
