@@ -2175,6 +2175,49 @@ mod reading {
     }
 
     #[test]
+    fn a_volume_finding_gives_the_volume_the_dose_is_at_the_concentration() {
+        let message = |text: &str, conc: &str| {
+            let conc = units::parse::<units::Concentration>(conc).unwrap();
+            check::everything(&ketamine(), &expected("82"), &read(text), Some(&conc))
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule == "volume")
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            message(&four(["41 mL", "4.1 mL", "4.1 mL", "4.1 mL"]), "10 mg/mL"),
+            ["bolus 1 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL"]
+        );
+        assert_eq!(
+            message(&four(["13.66 mL", "13.67 mL", "13.68 mL", "1.3 mL"]), "3 mg/mL"),
+            [
+                "bolus 3 is written as 13.68 mL of 41 mg; at 3 mg/mL it is 13.66 mL (rounded down from 13.666666… mL)",
+                "bolus 4 is written as 1.3 mL of 41 mg; at 3 mg/mL it is 13.66 mL (rounded down from 13.666666… mL)"
+            ]
+        );
+        // 41 mg at 400 mcg/mL is 102.5 mL exactly: no rounding to speak of.
+        assert_eq!(
+            message(
+                &four(["102.5 mL", "102.5 mL", "102.5 mL", "10.25 mL"]),
+                "400 mcg/mL"
+            ),
+            ["bolus 4 is written as 10.25 mL of 41 mg; at 400 mcg/mL it is 102.5 mL"]
+        );
+    }
+
+    #[test]
+    fn a_json_plan_with_a_concentration_and_no_volumes_needs_nothing_more() {
+        let text = r#"{"concentration": {"value": 10, "unit": "mg/mL"}, "boluses": [
+            {"offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 10, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 20, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 30, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}}]}"#;
+        let found = check::everything(&ketamine(), &expected("82"), &read(text), None).unwrap();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
     fn findings_name_the_gap_the_total_and_the_running_total_as_written() {
         let text = "time,dose,cumulative\n14:00,41 mg,41 mg\n14:05,41 mg,82 mg\n14:35,41 mg,100 mg\n14:45,50 mg,173 mg\n";
         let messages: Vec<String> =
