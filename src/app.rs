@@ -60,31 +60,65 @@ impl From<PlanError> for Failure {
     }
 }
 
+/// A note on standard error when a protocol named by id is the built-in one although a
+/// protocols directory is set: the clinic may have expected a file of its own.
+fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
+    match (&catalog.dir, &protocol.source) {
+        (Some(dir), crate::protocol::Source::BuiltIn) if !crate::catalog::is_path(arg) => {
+            crate::units::tidy(&format!(
+                "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
+                protocol.id,
+                crate::units::quote(&dir.display().to_string()),
+                crate::units::quote(&format!("{arg}.toml"))
+            )) + "\n"
+        }
+        _ => String::new(),
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
+    if cli
+        .protocols
+        .as_ref()
+        .is_some_and(|d| d.as_os_str().is_empty())
+    {
+        return Err(Failure::Input(
+            "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
+        ));
+    }
     let catalog = Catalog { dir: cli.protocols };
-    match cli.command {
+    let mut note = String::new();
+    let mut load = |arg: &str| -> Result<Protocol, Failure> {
+        let p = catalog.load(arg)?;
+        note.push_str(&builtin_note(&catalog, arg, &p));
+        Ok(p)
+    };
+    let outcome = match cli.command {
         Command::Plan(args) => {
             let req = cli::plan_request(args).map_err(Failure::Input)?;
-            let protocol = catalog.load(&req.protocol)?;
+            let protocol = load(&req.protocol)?;
             plan_text(&protocol, &req)
         }
         Command::Check(args) => {
             let req = cli::check_request(args).map_err(Failure::Input)?;
-            let protocol = catalog.load(&req.protocol)?;
+            let protocol = load(&req.protocol)?;
             check_plan(&protocol, &req)
         }
         Command::Batch(args) => {
-            let protocol = catalog.load(&args.protocol)?;
+            let protocol = load(&args.protocol)?;
             batch(&protocol, &args)
         }
         Command::Chart(args) => {
-            let protocol = catalog.load(&args.protocol)?;
+            let protocol = load(&args.protocol)?;
             let span = cli::chart_span(&args, &protocol).map_err(Failure::Input)?;
             chart(&protocol, span, args.format).map(Outcome::out)
         }
         Command::Drill(args) => {
-            let protocol = catalog.load(&args.protocol)?;
+            let protocol = load(&args.protocol)?;
+            // The drill talks as it goes: its note comes first.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
+            note.clear();
             let seed = args.seed.unwrap_or_else(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -92,7 +126,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             });
             let stdin = std::io::stdin();
             let mut input = stdin.lock();
-            let mut out = std::io::stdout().lock();
+            let mut out = stdout_file().map_err(|e| {
+                Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+            })?;
             let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
             match drill::run(&protocol, args.rounds, seed, echo, &mut input, &mut out) {
                 Ok(_) => Ok(Outcome::default()),
@@ -101,7 +137,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 }
                 Err(drill::DrillError::Io(e)) => Err(Failure::Input(format!(
                     "the drill stopped: {}",
-                    crate::catalog::io_reason(&e)
+                    stdout_reason(&e)
                 ))),
                 Err(e @ drill::DrillError::NoScaleWeight) => Err(Failure::Input(format!(
                     "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
@@ -119,12 +155,12 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             command: None | Some(ProtocolsCommand::List),
         }) => {
             catalog.check_dir()?;
-            Ok(Outcome::out(list(&catalog)))
+            list(&catalog).map(Outcome::out)
         }
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
         }) => {
-            let protocol = catalog.load(&protocol)?;
+            let protocol = load(&protocol)?;
             Ok(Outcome::out(show::render(&protocol)))
         }
         Command::Protocols(cli::ProtocolsArgs {
@@ -135,7 +171,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             clap_complete::generate(shell, &mut cli::full_command(), "bolus", &mut buf);
             Ok(Outcome::out(String::from_utf8(buf).expect("UTF-8")))
         }
-    }
+    };
+    outcome.map(|mut o| {
+        o.stderr.insert_str(0, &note);
+        o
+    })
 }
 
 /// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
@@ -164,11 +204,18 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
-        PlanFormat::Fhir => render::fhir::render(
-            &ctx,
-            &plan,
-            req.patient_id.as_deref().expect("checked in cli"),
-        ),
+        PlanFormat::Fhir => {
+            let date = req.date.expect("checked in cli");
+            let zone = crate::calendar::zone(req.tz.as_deref()).map_err(Failure::Input)?;
+            let times = crate::calendar::bolus_times(&plan, date, &zone).map_err(Failure::Input)?;
+            let order = render::fhir::Order {
+                patient: req.patient_id.as_deref().expect("checked in cli"),
+                patient_system: req.patient_system.as_deref(),
+                times: &times,
+                zone: &zone.name,
+            };
+            render::fhir::render(&ctx, &plan, &order)
+        }
     };
     let mut stderr = unneeded_reason_note(protocol, &req.patient, &plan);
     // The CSV plan is a bolus table that `check` reads back and has no place for warnings:
@@ -208,20 +255,20 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     let note = unneeded_reason_note(protocol, &req.patient, &expected);
     let bytes = read_input(&req.plan, written::MAX_PLAN_BYTES, "plan")?;
     let shown = if req.plan == "-" {
-        "standard input"
+        "`standard input`".to_string()
     } else {
-        req.plan.as_str()
+        crate::units::quote(&req.plan)
     };
     let written = written::read(&bytes)
-        .map_err(|e| Failure::Input(format!("cannot read the plan in `{shown}`: {e}")))?;
+        .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
     let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
         .map_err(|e| {
             Failure::Input(match e {
                 check::Unchecked::NoConcentration => format!(
-                    "the plan in `{shown}` has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
+                    "the plan in {shown} has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
                 ),
                 check::Unchecked::NoVolumes => format!(
-                    "`--concentration` was given, but the plan in `{shown}` has no volumes to check at it; add a `volume` column or leave `--concentration` out"
+                    "`--concentration` was given, but the plan in {shown} has no volumes to check at it; add a `volume` column or leave `--concentration` out"
                 ),
             })
         })?;
@@ -257,8 +304,12 @@ pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure>
             ))
         });
     }
-    crate::catalog::read_limited(std::path::Path::new(arg), limit, what)
-        .map_err(|reason| Failure::Input(format!("cannot read {what} `{arg}`: {reason}")))
+    crate::catalog::read_limited(std::path::Path::new(arg), limit, what).map_err(|reason| {
+        Failure::Input(format!(
+            "cannot read {what} {}: {reason}",
+            crate::units::quote(arg)
+        ))
+    })
 }
 
 fn chart(
@@ -310,33 +361,157 @@ fn chart(
     })
 }
 
+/// Standard output as a file of its own (a duplicate of descriptor 1), so that an error in
+/// writing it is seen: the standard library's handle treats a descriptor not open for writing
+/// as a success and drops the output.
+pub fn stdout_file() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+}
+
+/// An error writing standard output, in words: a descriptor open for reading only (`1<file`)
+/// is named as such.
+pub fn stdout_reason(e: &std::io::Error) -> String {
+    if e.raw_os_error() == Some(libc::EBADF) {
+        "standard output is not open for writing".into()
+    } else {
+        crate::catalog::io_reason(e)
+    }
+}
+
+/// The device and inode of an open file, or of what a path names (following links).
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Where `--output` really writes, and what the file there was: the target itself, or for a
+/// symbolic link the file it leads to (the link stays). Anything but a regular file, a link to
+/// one or a new name is refused, and so is the input file itself.
+struct OutputTarget {
+    /// The file replaced: the target, or the end of its links.
+    real: std::path::PathBuf,
+    /// The existing file's metadata (its permissions and owner are kept), if there is one.
+    existing: Option<std::fs::Metadata>,
+}
+
+fn output_target(
+    target: &std::path::Path,
+    input: Option<(u64, u64)>,
+) -> Result<OutputTarget, Failure> {
+    let refuse = |reason: String| {
+        Failure::Input(format!(
+            "cannot write {}: {reason}; nothing was written",
+            crate::units::quote(&target.display().to_string())
+        ))
+    };
+    let own = match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(OutputTarget {
+                real: target.to_path_buf(),
+                existing: None,
+            })
+        }
+        Err(e) => return Err(refuse(crate::catalog::io_reason(&e))),
+        Ok(m) => m,
+    };
+    let (real, meta) = if own.file_type().is_symlink() {
+        let meta = match std::fs::metadata(target) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(refuse(
+                    "it is a symbolic link to a file that does not exist (a broken link)".into(),
+                ))
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(refuse("it is a symbolic link in a loop of links".into()))
+            }
+            Err(e) => return Err(refuse(crate::catalog::io_reason(&e))),
+        };
+        let real =
+            std::fs::canonicalize(target).map_err(|e| refuse(crate::catalog::io_reason(&e)))?;
+        (real, meta)
+    } else {
+        (target.to_path_buf(), own)
+    };
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "it is {}; `--output` writes a regular file only",
+            crate::catalog::describe_kind(meta.file_type())
+        )));
+    }
+    if input == Some(identity(&meta)) {
+        return Err(refuse(
+            "it is the batch's input file; write the results to another file".into(),
+        ));
+    }
+    Ok(OutputTarget {
+        real,
+        existing: Some(meta),
+    })
+}
+
+/// The temporary file being written by `batch --output`, shared with the thread that waits for
+/// SIGINT, SIGTERM and SIGHUP: on a signal that thread removes the file (holding the lock, so
+/// that the file cannot be renamed into place meanwhile) and ends the process as the signal
+/// would have.
+type Pending = std::sync::Arc<std::sync::Mutex<Option<std::path::PathBuf>>>;
+
+fn remove_on_signal() -> std::io::Result<Pending> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let pending: Pending = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let slot = std::sync::Arc::clone(&pending);
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let held = slot.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(p) = held.as_ref() {
+                let _ = std::fs::remove_file(p);
+            }
+            // Ends the process by the signal (a shell shows 128 + its number), lock held.
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(pending)
+}
+
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
-/// all: written beside the target, then renamed.
+/// all: written beside the target (beside the file a symbolic link leads to), then renamed.
 fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure> {
     use std::io::IsTerminal;
     let format = match args.format {
         cli::BatchFormat::Csv => crate::batch::Format::Csv,
         cli::BatchFormat::Jsonl => crate::batch::Format::Jsonl,
     };
-    let (input, size): (Box<dyn std::io::Read>, Option<u64>) = if args.input == "-" {
-        (Box::new(std::io::stdin().lock()), None)
+    type Input = (Box<dyn std::io::Read>, Option<u64>, Option<(u64, u64)>);
+    let (input, size, input_id): Input = if args.input == "-" {
+        // Standard input redirected from a file (`< plans.csv`) is that file.
+        use std::os::fd::AsFd;
+        let id = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| identity(&m));
+        (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let path = std::path::Path::new(&args.input);
-        if path.is_dir() {
-            return Err(Failure::Input(format!(
-                "cannot read batch `{}`: it is a directory",
-                args.input
-            )));
-        }
-        let file = std::fs::File::open(path).map_err(|e| {
+        let file = crate::catalog::open_regular(path, "batch input").map_err(|reason| {
             Failure::Input(format!(
-                "cannot read batch `{}`: {}",
-                args.input,
-                crate::catalog::io_reason(&e)
+                "cannot read batch {}: {reason}",
+                crate::units::quote(&args.input)
             ))
         })?;
-        let size = file.metadata().ok().map(|m| m.len());
-        (Box::new(file), size)
+        let meta = file.metadata().ok();
+        let size = meta.as_ref().map(|m| m.len());
+        let id = meta.as_ref().map(identity);
+        (Box::new(file), size, id)
     };
     let bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
@@ -354,84 +529,118 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             b.set_position(bytes);
         }
     };
-    let fail = |e: crate::batch::BatchError| Failure::Input(e.to_string());
+    let fail = |e: crate::batch::BatchError| match e {
+        crate::batch::BatchError::Write(e) => {
+            Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+        }
+        other => Failure::Input(other.to_string()),
+    };
+    let mut notes = String::new();
     let summary = match &args.output {
         None => {
-            let stdout = std::io::stdout();
-            match crate::batch::run(protocol, input, stdout.lock(), format, &mut progress) {
-                Err(crate::batch::BatchError::Write(e))
-                    if e.kind() == std::io::ErrorKind::BrokenPipe =>
-                {
-                    return Ok(Outcome::default())
-                }
-                other => other.map_err(fail)?,
-            }
+            let out = stdout_file().map_err(|e| {
+                Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+            })?;
+            crate::batch::run(protocol, input, out, format, &mut progress).map_err(fail)?
         }
         Some(target) => {
-            let dir = match target.parent() {
+            let shown = crate::units::quote(&target.display().to_string());
+            let t = output_target(target, input_id)?;
+            let dir = match t.real.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => std::path::Path::new("."),
             };
-            let shown = target.display();
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(".bolus-batch-");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                // As an ordinary new file: read-write for all, less the umask.
-                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            let cannot = |e: &std::io::Error| {
+                Failure::Input(format!(
+                    "cannot write {shown}: {}; nothing was written",
+                    crate::catalog::io_reason(e)
+                ))
+            };
+            // The signals are watched before the file exists, and the file is made with the
+            // lock held: whenever a signal comes, the file is removed or not yet made.
+            let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+            let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
+            // Created 0600: the results hold patient identifiers.
+            let tmp = tempfile::Builder::new()
+                .prefix(".bolus-batch-")
+                .tempfile_in(dir)
+                .map_err(|e| {
+                    Failure::Input(format!(
+                        "cannot write {shown}: cannot create a file in {}: {}",
+                        crate::units::quote(&dir.display().to_string()),
+                        crate::catalog::io_reason(&e)
+                    ))
+                })?;
+            *made = Some(tmp.path().to_path_buf());
+            drop(made);
+            if let Some(old) = &t.existing {
+                use std::os::unix::fs::{MetadataExt, PermissionsExt};
+                // The file replaced keeps its permission bits and, where allowed, its owner.
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+                    .map_err(|e| cannot(&e))?;
+                let mine = tmp.as_file().metadata().map_err(|e| cannot(&e))?;
+                if (mine.uid(), mine.gid()) != (old.uid(), old.gid())
+                    && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid()))
+                        .is_err()
+                {
+                    notes.push_str(&format!(
+                        "note: {shown} now belongs to user {} and group {} (it belonged to {} and {}); its permissions are kept\n",
+                        mine.uid(),
+                        mine.gid(),
+                        old.uid(),
+                        old.gid()
+                    ));
+                }
             }
-            let tmp = builder.tempfile_in(dir).map_err(|e| {
-                Failure::Input(format!(
-                    "cannot write `{shown}`: cannot create a file in `{}`: {}",
-                    dir.display(),
-                    crate::catalog::io_reason(&e)
-                ))
-            })?;
             let summary = crate::batch::run(protocol, input, tmp.as_file(), format, &mut progress)
-                .map_err(fail)?;
-            tmp.as_file().sync_all().map_err(|e| {
-                Failure::Input(format!(
-                    "cannot write `{shown}`: {}",
-                    crate::catalog::io_reason(&e)
-                ))
-            })?;
-            tmp.persist(target).map_err(|e| {
-                Failure::Input(format!(
-                    "cannot write `{shown}`: {}",
-                    crate::catalog::io_reason(&e.error)
-                ))
-            })?;
+                .map_err(|e| match e {
+                    crate::batch::BatchError::Write(e) => cannot(&e),
+                    other => Failure::Input(other.to_string()),
+                })?;
+            tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+            let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+            if held.is_none() {
+                // A signal's thread removed the file and is ending the process.
+                return Err(Failure::Input("stopped by a signal".into()));
+            }
+            tmp.persist(&t.real).map_err(|e| cannot(&e.error))?;
+            *held = None;
             summary
         }
     };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let mut stderr = notes;
+    stderr.push_str(&summary.line());
+    stderr.push('\n');
     Ok(Outcome {
         stdout: String::new(),
-        stderr: format!("{}\n", summary.line()),
+        stderr,
         code: u8::from(summary.failed > 0),
     })
 }
 
-fn list(catalog: &Catalog) -> String {
+/// The protocols that can be named by id. Names and titles are shown with control and
+/// text-direction characters escaped (a file name can hold any of them), one line each.
+fn list(catalog: &Catalog) -> Result<String, Failure> {
     let mut rows = vec![vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()]];
-    for id in catalog.ids() {
+    for id in catalog.ids()? {
         let source = if catalog.is_builtin(&id) {
             "built-in"
         } else {
             "directory"
         };
         let title = match catalog.load(&id) {
-            Ok(p) => p.title,
-            Err(e) => format!("(invalid: {e})"),
+            Ok(p) => crate::units::escape_odd(&p.title),
+            Err(e) => format!("(invalid: {})", crate::units::tidy(&e.to_string())),
         };
-        rows.push(vec![id, source.into(), title]);
+        rows.push(vec![crate::units::escape_odd(&id), source.into(), title]);
     }
     let mut out = render::columns(&rows, &[]).join("\n");
     out.push('\n');
-    out
+    Ok(out)
 }
 
 /// Checks each file and reports every error in it: the file's own rules, then the weights
@@ -444,7 +653,9 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         let errors: Vec<String> = match lint_file(f, &shown) {
             Ok(p) => {
                 o.stdout.push_str(&format!(
-                    "ok  {shown}  ({}, sha256 {})\n",
+                    "ok  {}  ({}, sha256 {})
+",
+                    crate::units::escape_odd(&shown),
                     p.id,
                     &p.sha256[..12]
                 ));
@@ -453,8 +664,11 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
             Err(errors) => errors,
         };
         bad += 1;
+        // Each error one line, whatever the file's name or content held.
         for e in errors {
-            o.stderr.push_str(&format!("error: {e}\n"));
+            o.stderr
+                .push_str(&crate::units::tidy(&format!("error: {e}")));
+            o.stderr.push('\n');
         }
     }
     if bad > 0 {

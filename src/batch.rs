@@ -249,6 +249,8 @@ pub struct Summary {
     pub failed: u64,
     /// Lines of nothing but white space, skipped.
     pub blank: u64,
+    /// The reader closed the output (a pipe into `head`) before every row was written.
+    pub reader_closed: bool,
 }
 
 impl Summary {
@@ -258,14 +260,20 @@ impl Summary {
     }
 
     /// One line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
-    /// failed row carries its error`.
+    /// failed row carries its error` (`11 lines read before the reader closed the output: …`
+    /// when a pipe was closed early).
     pub fn line(&self) -> String {
         let n = |count: u64, one: &str, many: &str| {
             format!("{count} {}", if count == 1 { one } else { many })
         };
         let mut s = format!(
-            "{} read: 1 header, {}, {}",
+            "{} read{}: 1 header, {}, {}",
             n(self.lines, "line", "lines"),
+            if self.reader_closed {
+                " before the reader closed the output"
+            } else {
+                ""
+            },
             n(self.plans(), "plan", "plans"),
             n(self.failed, "failed row", "failed rows")
         );
@@ -382,8 +390,8 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
         .map(|s| {
             Sex::parse(s).ok_or_else(|| {
                 format!(
-                    "invalid sex: `{}`; expected `female` or `male`{}",
-                    s.escape_debug(),
+                    "invalid sex: {}; expected `female` or `male`{}",
+                    crate::units::quote(s),
                     hint(c.sex)
                 )
             })
@@ -597,7 +605,7 @@ impl<W: Write> Sink<W> {
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
                 };
-                result.map_err(|e| std::io::Error::other(e.to_string()))
+                result.map_err(csv_io)
             }
             Sink::Jsonl(w) => {
                 let timed;
@@ -622,7 +630,7 @@ impl<W: Write> Sink<W> {
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
                 };
-                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
+                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
             }
         }
@@ -664,8 +672,18 @@ pub fn run<W: Write>(
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
-            w.write_record(CSV_HEADER.trim_end().split(','))
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            if let Err(e) = w
+                .write_record(CSV_HEADER.trim_end().split(','))
+                .map_err(csv_io)
+            {
+                return closed(
+                    e,
+                    Summary {
+                        lines: 1,
+                        ..Summary::default()
+                    },
+                );
+            }
             Sink::Csv(Box::new(w))
         }
         Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
@@ -736,14 +754,38 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        sink.write(row, &id, start, &outcome)?;
+        if let Err(e) = sink.write(row, &id, start, &outcome) {
+            return closed(e, summary);
+        }
         if summary.rows % 4096 == 0 {
             progress(lines.bytes);
         }
     }
-    sink.flush()?;
+    if let Err(e) = sink.flush() {
+        return closed(e, summary);
+    }
     progress(lines.bytes);
     Ok(summary)
+}
+
+/// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
+/// counted); any other is an error.
+fn closed(e: std::io::Error, mut summary: Summary) -> Result<Summary, BatchError> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        summary.reader_closed = true;
+        Ok(summary)
+    } else {
+        Err(BatchError::Write(e))
+    }
+}
+
+/// A CSV writer's error as the I/O error it carries, kind and all (a closed pipe stays a
+/// closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
 }
 
 /// The ids seen so far, each as a 64-bit hash with the row it first appeared in (the row kept in
@@ -814,7 +856,8 @@ fn identify(
         return fail(
             id.to_string(),
             units::tidy(&format!(
-                "the id `{id}` appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient"
+                "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
+                units::quote(id)
             )),
         );
     }

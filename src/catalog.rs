@@ -13,11 +13,11 @@ pub const MAX_PROTOCOL_BYTES: u64 = 1024 * 1024;
 /// Why a protocol could not be found or loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("unknown protocol `{name}`{hint}")]
+    #[error("unknown protocol {}{hint}", crate::units::quote(name))]
     Unknown { name: String, hint: String },
-    #[error("cannot read protocol `{path}`: {reason}")]
+    #[error("cannot read protocol {}: {reason}", crate::units::quote(path))]
     Read { path: String, reason: String },
-    #[error("the protocols directory `{dir}` (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}")]
+    #[error("the protocols directory {} (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}", crate::units::quote(dir))]
     Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
     Invalid(#[from] ProtocolError),
@@ -35,13 +35,86 @@ pub fn is_path(arg: &str) -> bool {
     arg.contains('/') || arg.ends_with(".toml")
 }
 
-/// Reads at most [`MAX_PROTOCOL_BYTES`] from a regular file.
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err(format!("it is a directory, not a {what}"));
+/// What a file that is not a regular file is, in words.
+pub fn describe_kind(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
     }
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+}
+
+/// Why a path that is not a regular file is refused, such as "it is a named pipe (FIFO), not a
+/// plan (a regular file); `-` reads standard input".
+fn not_regular(t: std::fs::FileType, what: &str) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let mut reason = format!("it is {}, not a {what} (a regular file)", describe_kind(t));
+    if what != "protocol file" && (t.is_fifo() || t.is_char_device() || t.is_socket()) {
+        reason.push_str("; `-` reads standard input");
+    }
+    reason
+}
+
+/// Opens a regular file, or a symbolic link to one, for reading; anything else (a directory, a
+/// named pipe, a device, a socket, a broken link or a loop of links) is refused at once with
+/// the reason, never waited on. The path is looked at without following links first, so a
+/// broken link is told apart from a missing file.
+pub fn open_regular(path: &Path, what: &str) -> Result<std::fs::File, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let own = std::fs::symlink_metadata(path).map_err(|e| io_reason(&e))?;
+    let meta = if own.file_type().is_symlink() {
+        let target = std::fs::read_link(path)
+            .map(|t| crate::units::quote(&t.to_string_lossy()))
+            .unwrap_or_else(|_| "its target".into());
+        match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(format!(
+                    "it is a symbolic link to {target}, which does not exist (a broken link)"
+                ))
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err("it is a symbolic link in a loop of links".into())
+            }
+            Err(e) => {
+                return Err(format!(
+                    "it is a symbolic link to {target}, which cannot be read: {}",
+                    io_reason(&e)
+                ))
+            }
+        }
+    } else {
+        own
+    };
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type(), what));
+    }
+    // Opened without waiting (a file swapped for a named pipe since it was looked at is not
+    // waited on either) and checked again: what was opened is what is read.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| io_reason(&e))?;
+    let opened = file.metadata().map_err(|e| io_reason(&e))?;
+    if !opened.is_file() {
+        return Err(not_regular(opened.file_type(), what));
+    }
+    Ok(file)
+}
+
+/// Reads at most `limit` bytes from a regular file (see [`open_regular`]).
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    let file = open_regular(path, what)?;
     read_capped(file, limit)
         .map_err(|e| io_reason(&e))?
         .ok_or_else(|| {
@@ -96,36 +169,60 @@ impl Catalog {
         self.check_dir()?;
         if let Some(dir) = &self.dir {
             let path = dir.join(format!("{arg}.toml"));
-            if path.exists() {
-                return load_file(&path, &path.display().to_string());
+            // Whatever is there, in any form (a broken link, a loop, a directory, a named pipe,
+            // an unreadable file), is the clinic's entry for this id: it is loaded or refused,
+            // and never replaced by the built-in protocol of the same id. Only an entry that is
+            // not there at all lets the lookup go on.
+            match std::fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                _ => {
+                    let shown = path.display().to_string();
+                    return load_file(&path, &shown).map_err(|e| match e {
+                        LoadError::Read { path, reason } if builtin_index(arg).is_some() => {
+                            LoadError::Read {
+                                path,
+                                reason: format!(
+                                    "{reason}; the built-in protocol `{arg}` is not used in its place"
+                                ),
+                            }
+                        }
+                        other => other,
+                    });
+                }
             }
         }
-        if let Some(i) = BUILTIN.iter().position(|(stem, _)| *stem == arg) {
+        if let Some(i) = builtin_index(arg) {
             let (stem, bytes) = BUILTIN[i];
             let sha256 = BUILTIN_SHA256[i];
             if let Some(checked) = crate::prebuilt::protocol(stem, sha256) {
                 return Ok(checked);
             }
             let file = format!("built-in {stem}.toml");
-            return Ok(Protocol::from_toml_hashed(
-                &file,
-                stem,
-                bytes,
-                Some(sha256),
-            )?);
+            let mut p = Protocol::from_toml_hashed(&file, stem, bytes, Some(sha256))?;
+            p.source = crate::protocol::Source::BuiltIn;
+            return Ok(p);
         }
-        let known = self.ids();
+        // The directory could be searched (the entry is not there), but perhaps not listed:
+        // the hint then names the built-in protocols only.
+        let known = self
+            .ids()
+            .unwrap_or_else(|_| BUILTIN.iter().map(|(s, _)| s.to_string()).collect());
         let hint = closest(arg, &known)
-            .map(|k| format!("; did you mean `{k}`?"))
+            .map(|k| format!("; did you mean {}?", crate::units::quote(k)))
             .unwrap_or_else(|| {
-                format!(
-                    "; known protocols: {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                // At most 20 named, so that the message stays short whatever the directory.
+                let mut named: Vec<String> = known
+                    .iter()
+                    .take(20)
+                    .map(|k| crate::units::quote(k))
+                    .collect();
+                if known.len() > 20 {
+                    named.push(format!(
+                        "and {} more (`bolus protocols list`)",
+                        known.len() - 20
+                    ));
+                }
+                format!("; known protocols: {}", named.join(", "))
             });
         Err(LoadError::Unknown {
             name: arg.to_string(),
@@ -148,37 +245,52 @@ impl Catalog {
         })
     }
 
-    /// The ids that can be looked up: the directory's first, then the built-in ones not shadowed.
-    pub fn ids(&self) -> Vec<String> {
+    /// The ids that can be looked up: the directory's first (every `*.toml` entry, whatever it
+    /// is; a name that is not UTF-8 is shown with `\u{fffd}` and cannot be loaded), then the
+    /// built-in ones not shadowed. A directory that cannot be listed is an error.
+    pub fn ids(&self) -> Result<Vec<String>, LoadError> {
         let mut ids: Vec<String> = Vec::new();
         if let Some(dir) = &self.dir {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                let mut found: Vec<String> = entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                    .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
-                    .collect();
-                found.sort();
-                ids.extend(found);
+            let unusable = |e: std::io::Error| LoadError::Dir {
+                dir: dir.display().to_string(),
+                reason: format!("it cannot be listed: {}", io_reason(&e)),
+            };
+            let mut found = Vec::new();
+            for entry in std::fs::read_dir(dir).map_err(unusable)? {
+                let path = entry.map_err(unusable)?.path();
+                if path.extension().is_some_and(|x| x == "toml") {
+                    if let Some(stem) = path.file_stem() {
+                        found.push(stem.to_string_lossy().into_owned());
+                    }
+                }
             }
+            found.sort();
+            ids.extend(found);
         }
         for (stem, _) in BUILTIN {
             if !ids.iter().any(|i| i == stem) {
                 ids.push(stem.to_string());
             }
         }
-        ids
+        Ok(ids)
     }
 
-    /// Whether an id comes from the built-in protocols (and is not shadowed by the directory).
+    /// Whether an id comes from the built-in protocols: it is one, and the directory has no
+    /// entry of that name in any form.
     pub fn is_builtin(&self, id: &str) -> bool {
-        let shadowed = self
-            .dir
-            .as_ref()
-            .is_some_and(|d| d.join(format!("{id}.toml")).exists());
-        !shadowed && BUILTIN.iter().any(|(stem, _)| *stem == id)
+        let shadowed = self.dir.as_ref().is_some_and(|d| {
+            !matches!(
+                std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound
+            )
+        });
+        !shadowed && builtin_index(id).is_some()
     }
+}
+
+/// The position of a built-in protocol by id.
+fn builtin_index(id: &str) -> Option<usize> {
+    BUILTIN.iter().position(|(stem, _)| *stem == id)
 }
 
 /// Loads a protocol file; `shown` names it in errors.

@@ -304,7 +304,8 @@ pub fn provenance(
             push(
                 "protocol",
                 format!(
-                    "the plan says it was made for protocol `{id}`, not `{}`",
+                    "the plan says it was made for protocol {}, not `{}`",
+                    units::quote(id),
                     p.id
                 ),
             );
@@ -316,7 +317,11 @@ pub fn provenance(
                 "protocol",
                 format!(
                     "the plan says it was made from a protocol file with SHA-256 {}, not this one's {}; the protocol has changed since, or is another",
-                    sha.chars().take(64).collect::<String>(),
+                    if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        sha.clone()
+                    } else {
+                        units::quote(sha)
+                    },
                     p.sha256
                 ),
             );

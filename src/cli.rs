@@ -12,8 +12,8 @@ use crate::units;
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
 for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
-or an unreadable or invalid protocol; 3 refused by a weight limit (on the weight or on the dosing \
-weight).
+an unreadable or invalid protocol, or an output that cannot be written; 3 refused by a weight \
+limit (on the weight or on the dosing weight). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -38,7 +38,9 @@ are never rounded up and never exceed the protocol's maximum; weights are in kil
     max_term_width = 100
 )]
 pub struct Cli {
-    /// A directory of protocol files, searched by id before the built-in protocols.
+    /// A directory of protocol files, searched by id before the built-in protocols. An entry
+    /// `ID.toml` there in any form is used or refused, never replaced by the built-in protocol.
+    /// `BOLUS_PROTOCOLS` set but empty counts as unset.
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
 
@@ -124,6 +126,17 @@ pub struct PlanArgs {
     /// The patient's identifier, for `--format fhir` (the FHIR subject).
     #[arg(long = "patient", value_name = "ID")]
     pub patient_id: Option<String>,
+    /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
+    #[arg(long, value_name = "URI")]
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, `YYYY-MM-DD`, for `--format fhir` (with `--start`); boluses
+    /// after midnight are dated the next day.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
+    /// [default: the system's time zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -150,13 +163,14 @@ pub struct CheckArgs {
 pub struct BatchArgs {
     /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
     pub protocol: String,
-    /// The CSV of patients; `-` or nothing reads standard input.
+    /// The CSV of patients, a regular file; `-` or nothing reads standard input.
     #[arg(value_name = "INPUT", default_value = "-")]
     pub input: String,
     /// The output format: CSV, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
-    /// Write to this file instead of standard output; it appears whole or not at all.
+    /// Write to this file instead of standard output; it appears whole or not at all. A regular
+    /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -275,6 +289,12 @@ pub struct PlanRequest {
     pub explain: bool,
     /// The patient identifier for FHIR.
     pub patient_id: Option<String>,
+    /// The system of the patient identifier, for FHIR.
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, for FHIR.
+    pub date: Option<jiff::civil::Date>,
+    /// The IANA time zone named with `--tz`, for FHIR; the system's when none.
+    pub tz: Option<String>,
 }
 
 impl From<SexArg> for Sex {
@@ -338,6 +358,47 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         }
         (_, id) => id,
     };
+    let fhir = matches!(a.format, PlanFormat::Fhir);
+    if fhir {
+        let missing: Vec<&str> = [
+            ("`--date YYYY-MM-DD`", a.date.is_none()),
+            ("`--start HH:MM`", a.start.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
+                missing.join(" and ")
+            ));
+        }
+    } else {
+        let fhir_only = [
+            ("--date", a.date.is_some()),
+            ("--tz", a.tz.is_some()),
+            ("--patient-system", a.patient_system.is_some()),
+        ];
+        if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "`{flag}` is used only with `--format fhir`; leave it out, or add `--format fhir`"
+            ));
+        }
+    }
+    if let Some(system) = &a.patient_system {
+        if !crate::protocol::is_absolute_uri(system) {
+            return Err(format!(
+                "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+                system.escape_debug()
+            ));
+        }
+    }
+    let date = a
+        .date
+        .as_deref()
+        .map(crate::calendar::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = a
@@ -363,6 +424,9 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         format: a.format,
         explain: a.explain,
         patient_id,
+        patient_system: a.patient_system,
+        date,
+        tz: a.tz,
     })
 }
 

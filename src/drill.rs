@@ -103,7 +103,7 @@ fn same_count(answer: &str, expected: u64) -> Result<bool, String> {
         .trim();
     a.parse::<u64>()
         .map(|n| n == expected)
-        .map_err(|_| format!("`{answer}` is not a whole number"))
+        .map_err(|_| format!("{} is not a whole number", crate::units::quote(answer)))
 }
 
 fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, String> {

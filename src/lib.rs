@@ -7,6 +7,7 @@ extern crate uom;
 
 pub mod app;
 pub mod batch;
+pub mod calendar;
 pub mod catalog;
 pub mod chart;
 pub mod check;

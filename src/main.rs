@@ -7,29 +7,100 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = bolus::cli::Cli::parse();
+    // `BOLUS_PROTOCOLS=` (set but empty) means unset, as in other tools. Nothing else runs yet.
+    if std::env::var_os("BOLUS_PROTOCOLS").is_some_and(|v| v.is_empty()) {
+        std::env::remove_var("BOLUS_PROTOCOLS");
+    }
+    let cli = match bolus::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to standard output through the same writer as any output, so that
+        // a descriptor that cannot be written is an error here too; usage errors go to standard
+        // error as clap writes them.
+        Err(e) if !e.use_stderr() => {
+            let rendered = e.render();
+            let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            return match write_stdout(&text) {
+                Ok(()) => ExitCode::from(e.exit_code() as u8),
+                Err(err) => {
+                    write_stderr(&format!(
+                        "error: cannot write the output: {}\n",
+                        bolus::app::stdout_reason(&err)
+                    ));
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Err(e) => {
+            write_stderr(&clap_message(&e));
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     match bolus::app::run(cli) {
         Ok(outcome) => {
-            let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+            write_stderr(&outcome.stderr);
             match write_stdout(&outcome.stdout) {
                 Ok(()) => ExitCode::from(outcome.code),
                 Err(e) => {
-                    eprintln!("error: cannot write the output: {e}");
+                    write_stderr(&format!(
+                        "error: cannot write the output: {}\n",
+                        bolus::app::stdout_reason(&e)
+                    ));
                     ExitCode::from(2)
                 }
             }
         }
         Err(failure) => {
-            eprintln!("error: {}", bolus::units::tidy(&failure.to_string()));
+            // One message, one line: a newline in it is escaped, not a line break.
+            let message = bolus::units::tidy(&format!("error: {failure}"));
+            write_stderr(&message);
             ExitCode::from(failure.code())
         }
     }
 }
 
-/// Writes all of standard output; a reader that closed the pipe is not an error.
+/// clap's message for a command line it refuses, made safe: the command line is parsed again
+/// with every argument escaped and cut at 40 characters, so that clap repeats those (a newline
+/// in an argument cannot start a line of its own, and a long one cannot flood the terminal).
+fn clap_message(e: &clap::Error) -> String {
+    let safe: Vec<String> = std::env::args_os()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = a.to_string_lossy();
+            if i == 0 {
+                return a.into_owned();
+            }
+            let q = bolus::units::quote(&a);
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    match bolus::cli::Cli::try_parse_from(safe) {
+        Err(again) if again.kind() == e.kind() => again.render().to_string(),
+        _ => e.render().to_string(),
+    }
+}
+
+/// Writes messages to standard error, each line made safe and bounded (`tidy`).
+fn write_stderr(text: &str) {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&bolus::units::tidy(line));
+        out.push('\n');
+    }
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
+
+/// Writes all of standard output; a reader that closed the pipe is not an error, and a
+/// descriptor that cannot be written (open for reading only, a full disk) is.
 fn write_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let mut out = bolus::app::stdout_file()?;
+    match out.write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }

@@ -44,9 +44,10 @@ pub fn reason_problem(reason: &str) -> Option<String> {
     if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
         return None;
     }
-    Some(units::tidy(&format!(
-        "`{reason}` holds no words; state in words why the weight is accepted, such as `weighed twice`"
-    )))
+    Some(format!(
+        "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
+        units::quote(reason)
+    ))
 }
 
 /// What the plan is printed with beyond the dose.
@@ -192,6 +193,12 @@ pub enum PlanError {
         dose: String,
         volume: String,
     },
+    #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
+    ConcentrationNotAllowed {
+        concentration: String,
+        protocol: String,
+        allowed: String,
+    },
     #[error("the soft-limit reason holds {0}; write the reason in plain text")]
     Reason(String),
     #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
@@ -209,6 +216,23 @@ impl PlanError {
                 | PlanError::DosingSoftLimit(_)
         )
     }
+}
+
+/// Checks a concentration against the presentations the protocol lists, if it lists any.
+pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), PlanError> {
+    if p.concentrations.is_empty() || p.concentrations.iter().any(|a| a.value == c.value) {
+        return Ok(());
+    }
+    let allowed: Vec<String> = p
+        .concentrations
+        .iter()
+        .map(units::show_concentration)
+        .collect();
+    Err(PlanError::ConcentrationNotAllowed {
+        concentration: units::show_concentration(c),
+        protocol: p.id.clone(),
+        allowed: allowed.join(", "),
+    })
 }
 
 /// Checks the weight against the protocol's limits.
@@ -312,6 +336,9 @@ pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountR
 
 /// Makes the plan for a patient, or says why none can be made.
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    if let Some(c) = &options.concentration {
+        allowed_concentration(p, c)?;
+    }
     let soft_limit = check_limits(p, patient)?;
     let dosing = dosing::dosing_weight(
         p.weight_basis,
@@ -513,8 +540,8 @@ pub fn parse_clock(text: &str) -> Result<Clock, String> {
     let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
     let bad = || {
         format!(
-            "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
-            text.escape_debug()
+            "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
+            crate::units::quote(text)
         )
     };
     if !ok {
@@ -547,8 +574,8 @@ pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
     };
     if s > 59 {
         return Err(format!(
-            "`{}` is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
-            text.escape_debug()
+            "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
+            crate::units::quote(text)
         ));
     }
     Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))

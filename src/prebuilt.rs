@@ -34,8 +34,8 @@ pub fn source(protocols: &[Protocol]) -> String {
     let mut out = String::new();
     out.push_str(
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
-         use crate::protocol::{Anchor, CheckpointRule, Protocol, WeightBasis, WeightLimits};\n\
-         use crate::units::{frac, BodyMass, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
+         use crate::protocol::{Anchor, CheckpointRule, MedicationCode, Protocol, RouteCode, Source, WeightBasis, WeightLimits};\n\
+         use crate::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
     );
@@ -57,7 +57,26 @@ pub fn source(protocols: &[Protocol]) -> String {
         field("id", s(&p.id));
         field("title", s(&p.title));
         field("drug", s(&p.drug));
+        field(
+            "code",
+            match &p.code {
+                Some(c) => format!(
+                    "Some(MedicationCode {{ system: {}, code: {}, display: {} }})",
+                    s(&c.system),
+                    s(&c.code),
+                    s(&c.display)
+                ),
+                None => "None".into(),
+            },
+        );
         field("route", s(&p.route));
+        field(
+            "route_code",
+            format!(
+                "RouteCode {{ code: {:?}, display: {:?} }}",
+                p.route_code.code, p.route_code.display
+            ),
+        );
         field("summary", s(&p.summary));
         field("references", list(&p.references));
         field("per_weight", q("DosePerWeight", &p.per_weight.value));
@@ -74,6 +93,15 @@ pub fn source(protocols: &[Protocol]) -> String {
         field("min_count", p.min_count.to_string());
         field("max_dose", q("DrugMass", &p.max_dose.value));
         field("interval", q("Duration", &p.interval.value));
+        let concentrations: Vec<String> = p
+            .concentrations
+            .iter()
+            .map(|c| q("Concentration", &c.value))
+            .collect();
+        field(
+            "concentrations",
+            format!("vec![{}]", concentrations.join(", ")),
+        );
         let l = &p.limits;
         field(
             "limits",
@@ -101,6 +129,7 @@ pub fn source(protocols: &[Protocol]) -> String {
         field("checkpoints", format!("vec![{}]", rules.join(", ")));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
+        field("source", "Source::BuiltIn".into());
         out.push_str("        }),\n");
     }
     out.push_str("        _ => None,\n    }\n}\n");

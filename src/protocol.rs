@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::units::{
-    self, int, BodyMass, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num, Parse,
+    self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num,
+    Parse,
 };
 
 /// The one schema version this build reads.
@@ -27,7 +28,12 @@ pub struct Protocol {
     pub id: String,
     pub title: String,
     pub drug: String,
+    /// The drug's code in a terminology (`code` in the file), for FHIR.
+    pub code: Option<MedicationCode>,
+    /// The route as the file writes it (`IV`).
     pub route: String,
+    /// The route's SNOMED CT code: every route a protocol may name has one.
+    pub route_code: RouteCode,
     pub summary: String,
     pub references: Vec<String>,
     /// Drug mass per kilogram of dosing weight.
@@ -44,6 +50,8 @@ pub struct Protocol {
     pub max_dose: DrugMass,
     /// The time from one bolus to the next.
     pub interval: Duration,
+    /// The presentations a plan may be computed for (`concentrations`); empty: any.
+    pub concentrations: Vec<Concentration>,
     pub limits: WeightLimits,
     /// Items printed as tick boxes; the tool decides nothing from them.
     pub checklist: Vec<String>,
@@ -52,6 +60,173 @@ pub struct Protocol {
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+    /// Where the protocol came from: built into bolus, or a file.
+    pub source: Source,
+}
+
+/// Where a protocol came from; every plan names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built into bolus (from `protocols/` when it was built).
+    BuiltIn,
+    /// A protocol file, by its path as it was named (given, or found in the protocols directory).
+    File(String),
+}
+
+impl Source {
+    /// `built-in`, or the file's path with control and text-direction characters escaped.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::BuiltIn => "built-in".to_string(),
+            Source::File(path) => crate::units::escape_odd(path),
+        }
+    }
+}
+
+/// A drug's code in a terminology, such as RxNorm: what FHIR's `Coding` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MedicationCode {
+    /// The code system's URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`.
+    pub system: String,
+    pub code: String,
+    pub display: String,
+}
+
+/// A route of administration's SNOMED CT code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteCode {
+    pub code: &'static str,
+    pub display: &'static str,
+}
+
+/// The routes a protocol may name, each with the words that name it (compared without regard to
+/// case) and its SNOMED CT code (the "Route of administration value" hierarchy, the codes of
+/// FHIR's `route-codes` value set). A protocol naming another route is refused: a FHIR order
+/// carries the route coded.
+pub const ROUTES: &[(&[&str], RouteCode)] = &[
+    (
+        &["IV", "intravenous"],
+        RouteCode {
+            code: "47625008",
+            display: "Intravenous route",
+        },
+    ),
+    (
+        &["IM", "intramuscular"],
+        RouteCode {
+            code: "78421000",
+            display: "Intramuscular route",
+        },
+    ),
+    (
+        &["SC", "SQ", "subcut", "subcutaneous"],
+        RouteCode {
+            code: "34206005",
+            display: "Subcutaneous route",
+        },
+    ),
+    (
+        &["PO", "oral", "by mouth"],
+        RouteCode {
+            code: "26643006",
+            display: "Oral route",
+        },
+    ),
+    (
+        &["SL", "sublingual"],
+        RouteCode {
+            code: "37839007",
+            display: "Sublingual route",
+        },
+    ),
+    (
+        &["buccal"],
+        RouteCode {
+            code: "54471007",
+            display: "Buccal route",
+        },
+    ),
+    (
+        &["IN", "intranasal", "nasal"],
+        RouteCode {
+            code: "46713006",
+            display: "Nasal route",
+        },
+    ),
+    (
+        &["PR", "rectal"],
+        RouteCode {
+            code: "37161004",
+            display: "Per rectum",
+        },
+    ),
+    (
+        &["transdermal"],
+        RouteCode {
+            code: "45890007",
+            display: "Transdermal route",
+        },
+    ),
+    (
+        &["topical"],
+        RouteCode {
+            code: "6064005",
+            display: "Topical route",
+        },
+    ),
+    (
+        &["intrathecal"],
+        RouteCode {
+            code: "72607000",
+            display: "Intrathecal route",
+        },
+    ),
+    (
+        &["intra-arterial"],
+        RouteCode {
+            code: "58100008",
+            display: "Intra-arterial route",
+        },
+    ),
+    (
+        &["intradermal"],
+        RouteCode {
+            code: "372464004",
+            display: "Intradermal route",
+        },
+    ),
+];
+
+/// The SNOMED CT code of a route as a protocol names it (`IV`, `intravenous`), if it is one of
+/// [`ROUTES`].
+pub fn route_code(route: &str) -> Option<RouteCode> {
+    let route = route.trim();
+    ROUTES
+        .iter()
+        .find(|(names, _)| names.iter().any(|n| n.eq_ignore_ascii_case(route)))
+        .map(|(_, code)| *code)
+}
+
+/// The words [`ROUTES`] accepts, for a message: `IV, intravenous, IM, …`.
+pub fn route_names() -> String {
+    ROUTES
+        .iter()
+        .flat_map(|(names, _)| names.iter().copied())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a text is an absolute URI as FHIR's `uri` holds it: a scheme, `:`, and more, all of it
+/// printable ASCII without spaces (RFC 3986: no control, direction or other non-ASCII character).
+pub fn is_absolute_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && !rest.is_empty()
+        && text.chars().all(|c| c.is_ascii_graphic())
 }
 
 /// Limits on the patient's actual weight, in the manner of infusion-pump drug libraries.
@@ -115,7 +290,7 @@ impl Anchor {
 
 /// A protocol that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field {}: ", crate::units::quote(f))).unwrap_or_default())]
 pub struct ProtocolError {
     /// The file as the user named it, or `built-in NAME`.
     pub file: String,
@@ -179,10 +354,12 @@ struct Wire {
     id: Spanned<String>,
     title: Spanned<String>,
     drug: Spanned<String>,
+    code: Option<WireCode>,
     route: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
     references: Vec<Spanned<String>>,
+    concentrations: Option<Spanned<Vec<Spanned<QtyText>>>>,
     #[serde(default)]
     checklist: Vec<Spanned<String>>,
     dose: WireDose,
@@ -190,6 +367,14 @@ struct Wire {
     weight: WireWeight,
     #[serde(default)]
     checkpoints: Vec<WireCheckpoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCode {
+    system: Spanned<String>,
+    code: Spanned<String>,
+    display: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -424,10 +609,12 @@ struct WireTop {
     id: Spanned<String>,
     title: Spanned<String>,
     drug: Spanned<String>,
+    code: Option<serde::de::IgnoredAny>,
     route: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
     references: Vec<Spanned<String>>,
+    concentrations: Option<Vec<Spanned<QtyText>>>,
     #[serde(default)]
     checklist: Vec<Spanned<String>>,
     dose: serde::de::IgnoredAny,
@@ -453,9 +640,11 @@ impl Site<'_> {
             "id",
             "title",
             "drug",
+            "code",
             "route",
             "summary",
             "references",
+            "concentrations",
             "checklist",
         ];
         if let Some(f) = &field {
@@ -485,6 +674,9 @@ impl Site<'_> {
         keep(WireTop::deserialize(toml::de::Deserializer::from(root.clone())).map(drop));
         let table = root.get_ref();
         let part = |key: &str| table.get(key).cloned().map(ValueDeserializer::from);
+        if let Some(d) = part("code") {
+            keep(WireCode::deserialize(d).map(drop));
+        }
         if let Some(d) = part("dose") {
             keep(WireDose::deserialize(d).map(drop));
         }
@@ -530,6 +722,85 @@ impl Errors {
     }
 }
 
+/// The medication code of the file, checked: an absolute URI, a FHIR `code`, a display text.
+fn medication_code(site: &Site, wire: WireCode) -> Result<MedicationCode, ProtocolError> {
+    let WireCode {
+        system,
+        code,
+        display,
+    } = wire;
+    if !is_absolute_uri(system.get_ref()) {
+        return Err(site.field(
+            &system,
+            "code.system",
+            format!(
+                "expected the code system's absolute URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`, found `{}`",
+                system.get_ref().escape_debug()
+            ),
+        ));
+    }
+    let c = code.get_ref();
+    // FHIR's `code`: no space at either end, no two in a row, no other white space.
+    if c.is_empty()
+        || c.trim() != c
+        || c.contains("  ")
+        || c.chars()
+            .any(|ch| is_unsafe_char(ch) || (ch.is_whitespace() && ch != ' '))
+    {
+        return Err(site.field(
+            &code,
+            "code.code",
+            format!(
+                "expected a code such as `6130`, with no space at either end and no two spaces in a row, found `{}`",
+                c.escape_debug()
+            ),
+        ));
+    }
+    Ok(MedicationCode {
+        system: system.get_ref().clone(),
+        code: c.clone(),
+        display: site.text(&display, "code.display")?,
+    })
+}
+
+/// The concentrations a protocol allows: at least one, each a concentration, none twice.
+fn concentration_list(
+    site: &Site,
+    list: &Spanned<Vec<Spanned<QtyText>>>,
+    errs: &mut Errors,
+) -> Vec<Concentration> {
+    if list.get_ref().is_empty() {
+        errs.0.push(site.field(
+            list,
+            "concentrations",
+            "expected at least one concentration, such as `[\"10 mg/mL\"]`; leave the field out to allow any".into(),
+        ));
+        return Vec::new();
+    }
+    let mut out: Vec<Concentration> = Vec::new();
+    for item in list.get_ref() {
+        let Some(c) =
+            errs.take(site.quantity::<Concentration>(item, "concentrations", Kind::Concentration))
+        else {
+            continue;
+        };
+        if let Some(same) = out.iter().find(|o| o.value == c.value) {
+            errs.0.push(site.field(
+                item,
+                "concentrations",
+                format!(
+                    "expected each concentration once, found `{}` again (the same as {})",
+                    item.get_ref().0,
+                    units::show_concentration(same)
+                ),
+            ));
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn validate(
     site: &Site,
     stem: &str,
@@ -541,9 +812,11 @@ fn validate(
         id,
         title,
         drug,
+        code,
         route,
         summary,
         references,
+        concentrations,
         checklist,
         dose,
         boluses,
@@ -569,16 +842,38 @@ fn validate(
             &id,
             "id",
             format!(
-                "expected lowercase letters, digits and `-`, found `{}`",
-                id_text.escape_debug()
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::units::quote(id_text)
             ),
         ));
     } else if id_text != stem {
-        errs.0.push(site.field(&id, "id", format!("expected the file's name `{stem}`, found `{id_text}`; the id and the file name must agree")));
+        errs.0.push(site.field(
+            &id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::units::quote(stem),
+                crate::units::quote(id_text)
+            ),
+        ));
     }
     let title = errs.take(site.text(&title, "title"));
     let drug = errs.take(site.text(&drug, "drug"));
-    let route = errs.take(site.text(&route, "route"));
+    let code = code.and_then(|c| errs.take(medication_code(site, c)));
+    let route_text = errs.take(site.text(&route, "route"));
+    let route_coded = route_text.as_ref().and_then(|r| {
+        errs.take(route_code(r).ok_or_else(|| {
+            site.field(
+                &route,
+                "route",
+                format!(
+                    "expected a route with a SNOMED CT code ({}), found `{}`",
+                    route_names(),
+                    r.escape_debug()
+                ),
+            )
+        }))
+    });
     let summary = errs.take(site.text(&summary, "summary"));
     let references: Vec<String> = references
         .iter()
@@ -588,6 +883,10 @@ fn validate(
         .iter()
         .filter_map(|c| errs.take(site.text(c, "checklist")))
         .collect();
+    let concentrations = concentrations
+        .as_ref()
+        .map(|list| concentration_list(site, list, &mut errs))
+        .unwrap_or_default();
 
     let WireDose {
         per_weight,
@@ -617,9 +916,9 @@ fn validate(
                         m,
                         "dose.max_total",
                         format!(
-                            "expected a whole multiple of the increment {}, found `{}`",
+                            "expected a whole multiple of the increment {}, found {}",
                             shown_step(step),
-                            m.get_ref().0
+                            crate::units::quote(&m.get_ref().0)
                         ),
                     ));
                 }
@@ -640,8 +939,8 @@ fn validate(
                     b,
                     "dose.weight_basis",
                     format!(
-                        "expected `actual`, `ideal`, `adjusted` or `lean`, found `{}`",
-                        other.escape_debug()
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 WeightBasis::Actual
@@ -670,9 +969,9 @@ fn validate(
                 &max_dose,
                 "boluses.max_dose",
                 format!(
-                    "expected a whole multiple of the increment {}, found `{}`",
+                    "expected a whole multiple of the increment {}, found {}",
                     shown_step(step),
-                    max_dose.get_ref().0
+                    crate::units::quote(&max_dose.get_ref().0)
                 ),
             ));
         }
@@ -684,8 +983,8 @@ fn validate(
             &interval,
             "boluses.interval",
             format!(
-                "expected a whole number of seconds, found `{}`",
-                interval.get_ref().0
+                "expected a whole number of seconds, found {}",
+                crate::units::quote(&interval.get_ref().0)
             ),
         ));
     }
@@ -741,8 +1040,8 @@ fn validate(
         };
         if !ok {
             errs.0.push(site.field(at, field, format!(
-                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found `{}`",
-                at.get_ref().0
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found {}",
+                crate::units::quote(&at.get_ref().0)
             )));
         }
     }
@@ -763,8 +1062,8 @@ fn validate(
                     relative_to,
                     &format!("checkpoints[{n}].relative_to"),
                     format!(
-                        "expected `first` or `last`, found `{}`",
-                        other.escape_debug()
+                        "expected `first` or `last`, found {}",
+                        crate::units::quote(other)
                     ),
                 ));
                 None
@@ -783,8 +1082,8 @@ fn validate(
                 offset,
                 &field,
                 format!(
-                    "expected a whole number of seconds, found `{}`",
-                    offset.get_ref().0
+                    "expected a whole number of seconds, found {}",
+                    crate::units::quote(&offset.get_ref().0)
                 ),
             ));
         }
@@ -808,7 +1107,9 @@ fn validate(
         id: id_text.clone(),
         title: title.expect(missing),
         drug: drug.expect(missing),
-        route: route.expect(missing),
+        code,
+        route: route_text.expect(missing),
+        route_code: route_coded.expect(missing),
         summary: summary.expect(missing),
         references,
         per_weight: per_weight_q,
@@ -818,6 +1119,7 @@ fn validate(
         min_count: count as u64,
         max_dose: max_dose_q.expect(missing),
         interval: interval_q.expect(missing),
+        concentrations,
         limits: WeightLimits {
             hard_min: hmin.expect(missing),
             hard_max: hmax.expect(missing),
@@ -828,6 +1130,7 @@ fn validate(
         checkpoints: rules,
         unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
+        source: Source::File(site.file.to_string()),
     })
 }
 

@@ -89,6 +89,18 @@ pub fn render(p: &Protocol) -> String {
         m(&p.max_dose),
         units::show_time(&p.interval)
     );
+    if !p.concentrations.is_empty() {
+        let list: Vec<String> = p
+            .concentrations
+            .iter()
+            .map(units::show_concentration)
+            .collect();
+        let _ = writeln!(
+            o,
+            "  concentrations allowed: {} (no other is accepted)",
+            list.join(", ")
+        );
+    }
     o.push('\n');
     let l = &p.limits;
     let _ = writeln!(o, "Weight limits (actual weight)");
@@ -198,5 +210,6 @@ pub fn render(p: &Protocol) -> String {
         o.push('\n');
     }
     let _ = writeln!(o, "sha256 {}", p.sha256);
+    let _ = writeln!(o, "source {}", crate::render::source_text(p));
     o
 }

@@ -235,32 +235,91 @@ pub fn odd_char_in(text: &str) -> Option<String> {
 }
 
 /// The longest quoted piece of input a message repeats, in characters.
-const QUOTE_CHARS: usize = 40;
+pub const QUOTE_CHARS: usize = 40;
 
-/// Makes a message safe to print: control and text-direction characters are escaped
-/// (`\u{202e}`), and a quoted piece of input (between backticks) longer than 40 characters is cut
-/// with `…`, so that no input can flood or rewrite a terminal.
+/// The longest message, in characters, whatever the input: one line, control and
+/// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`].
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Whether a character is escaped when text is echoed: every control character (newline and
+/// tab included, so that a message stays one line) and the text-direction characters.
+fn escaped(c: char) -> bool {
+    c.is_control() || odd_char(c) == Some("a text-direction character")
+}
+
+/// Text with its control characters (newline and tab included) and text-direction characters
+/// escaped as `\u{1b}`, so that it prints on one line and cannot rewrite a terminal.
+pub fn escape_odd(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A piece of input for a message, between backticks: a backtick in it is written `\u{60}` (so
+/// it cannot end the quotation early), odd characters are escaped, and more than
+/// [`QUOTE_CHARS`] characters are cut with `…`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * QUOTE_CHARS) + 2);
+    out.push('`');
+    let long = text.chars().nth(QUOTE_CHARS + 1).is_some();
+    for (n, c) in text.chars().enumerate() {
+        if long && n == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c == '`' || escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('`');
+    out
+}
+
+/// Makes a message safe to print: one line (newlines and tabs escaped, as are control and
+/// text-direction characters: `\u{202e}`), a quoted piece (between backticks) longer than
+/// [`QUOTE_CHARS`] characters cut with `…`, and the whole cut at [`MAX_MESSAGE_CHARS`]
+/// characters, so that no input can flood or rewrite a terminal. Input echoed in a message goes
+/// through [`quote`], so a backtick in it cannot turn it into unquoted text.
 pub fn tidy(message: &str) -> String {
-    let mut out = String::with_capacity(message.len().min(1024));
-    for (i, piece) in message.split('`').enumerate() {
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
+    let mut count = 0usize;
+    'pieces: for (i, piece) in message.split('`').enumerate() {
         if i > 0 {
             out.push('`');
+            count += 1;
         }
-        let quoted = i % 2 == 1;
+        let long = i % 2 == 1 && piece.chars().nth(QUOTE_CHARS + 1).is_some();
         for (n, c) in piece.chars().enumerate() {
-            if quoted && n == QUOTE_CHARS && piece.chars().count() > QUOTE_CHARS + 1 {
+            if long && n == QUOTE_CHARS {
                 out.push('…');
+                count += 1;
                 break;
             }
-            if c != '\n'
-                && c != '\t'
-                && (c.is_control() || odd_char(c) == Some("a text-direction character"))
-            {
-                out.extend(c.escape_unicode());
+            if escaped(c) {
+                for e in c.escape_unicode() {
+                    out.push(e);
+                    count += 1;
+                }
             } else {
                 out.push(c);
+                count += 1;
+            }
+            if count > MAX_MESSAGE_CHARS {
+                break 'pieces;
             }
         }
+    }
+    if count > MAX_MESSAGE_CHARS {
+        out = out.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+        out.push('…');
     }
     out
 }
@@ -272,13 +331,10 @@ pub fn parse_decimal(text: &str) -> Result<Num, ParseError> {
 }
 
 fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError> {
+    let q = quote(text);
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if allow_sign => (true, rest),
-        Some(_) => {
-            return Err(err(format!(
-                "`{text}` is negative; a positive number is needed"
-            )))
-        }
+        Some(_) => return Err(err(format!("{q} is negative; a positive number is needed"))),
         None => (
             false,
             text.strip_prefix('+')
@@ -291,12 +347,12 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
     }
     if digits.starts_with('.') {
         return Err(err(format!(
-            "`{text}` has no leading zero; write `0{digits}` (a leading zero prevents tenfold errors)"
+            "{q} has no leading zero; write `0{digits}` (a leading zero prevents tenfold errors)"
         )));
     }
     if digits.contains(',') {
         return Err(err(format!(
-            "`{text}` has a comma; write the decimal with a point, such as `{}`",
+            "{q} has a comma; write the decimal with a point, such as `{}`",
             digits.replace(',', ".")
         )));
     }
@@ -308,26 +364,26 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
         let lower = digits.to_ascii_lowercase();
         if lower.contains("inf") || lower.contains("nan") {
-            return Err(err(format!("`{text}` is not a finite number")));
+            return Err(err(format!("{q} is not a finite number")));
         }
         if lower.contains('e') && lower.chars().any(|c| c.is_ascii_digit()) {
             return Err(err(format!(
-                "`{text}` uses an exponent; write the number out in full"
+                "{q} uses an exponent; write the number out in full"
             )));
         }
         return Err(err(format!(
-            "`{text}` is not a number written with the digits 0 to 9 and at most one decimal point"
+            "{q} is not a number written with the digits 0 to 9 and at most one decimal point"
         )));
     }
     if int.len() > MAX_INTEGER_DIGITS {
         return Err(err(format!(
-            "`{text}` is too large; at most {MAX_INTEGER_DIGITS} digits before the decimal point"
+            "{q} is too large; at most {MAX_INTEGER_DIGITS} digits before the decimal point"
         )));
     }
     let frac = frac.unwrap_or("");
     if frac.len() > MAX_DECIMALS {
         return Err(err(format!(
-            "`{text}` has too many decimals; at most {MAX_DECIMALS}"
+            "{q} has too many decimals; at most {MAX_DECIMALS}"
         )));
     }
     let numer: BigInt = format!("{int}{frac}").parse().expect("checked digits");
@@ -466,18 +522,19 @@ pub fn ceil_u64(value: &Num) -> Option<u64> {
 
 /// Splits `3 mg`, `3mg` or `3  mg` into the number and the unit.
 fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
+    let q = quote(text);
     let text = text.trim_matches(' ');
     if text.is_empty() {
         return Err(err("the value is empty"));
     }
     if let Some(odd) = odd_char_in(text) {
         return Err(err(format!(
-            "`{text}` holds {odd}; type the value again without it"
+            "{q} holds {odd}; type the value again without it"
         )));
     }
     if text.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
         return Err(err(format!(
-            "`{text}` uses digits other than 0 to 9; write the number with the digits 0 to 9"
+            "{q} uses digits other than 0 to 9; write the number with the digits 0 to 9"
         )));
     }
     let at = text
@@ -486,18 +543,18 @@ fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
     let (number, unit) = text.split_at(at);
     let lower = unit.to_ascii_lowercase();
     if lower.starts_with("inf") || lower.starts_with("nan") {
-        return Err(err(format!("`{text}` is not a finite number")));
+        return Err(err(format!("{q} is not a finite number")));
     }
     if !number.is_empty()
         && lower.starts_with('e')
         && lower[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
     {
         return Err(err(format!(
-            "`{text}` uses an exponent; write the number out in full"
+            "{q} uses an exponent; write the number out in full"
         )));
     }
     if number.is_empty() {
-        return Err(err(format!("`{text}` does not start with a number")));
+        return Err(err(format!("{q} does not start with a number")));
     }
     Ok((number, unit.trim_start_matches(' ')))
 }
@@ -578,10 +635,12 @@ pub struct Reading {
 
 /// Reads a quantity string of the expected kind; `signed` allows a minus sign (offsets).
 pub fn read(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseError> {
+    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
     if unit.is_empty() {
         return Err(err(format!(
-            "`{text}` has no unit; expected {}",
+            "{q} has no unit; expected {}",
             expected.describe()
         )));
     }
@@ -589,11 +648,11 @@ pub fn read(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseEr
         let hint = unit_hint(unit)
             .map(|h| format!("; {h}"))
             .unwrap_or_else(|| format!("; expected {}", expected.describe()));
-        return Err(err(format!("`{text}` has an unknown unit `{unit}`{hint}")));
+        return Err(err(format!("{q} has an unknown unit {qu}{hint}")));
     };
     if kind != expected {
         return Err(err(format!(
-            "`{text}` is {}, but {} is expected here",
+            "{q} is {}, but {} is expected here",
             kind.name(),
             expected.describe()
         )));
@@ -677,7 +736,8 @@ macro_rules! parse_as {
                 let reading = read(text, $kind, false)?;
                 if reading.number.is_zero() {
                     return Err(err(format!(
-                        "`{text}` is zero; a value greater than zero is needed"
+                        "{} is zero; a value greater than zero is needed",
+                        quote(text)
                     )));
                 }
                 Ok(base::<$ty>(reading.base()))
@@ -877,7 +937,9 @@ pub fn pounds_to_kg_text(pounds: &Num) -> String {
 /// Reads a body weight from the command line or a batch row: `82`, `82 kg`, `82kg`, `82.5`.
 /// Pounds are refused with the kilogram value to re-enter.
 pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
+    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
     let lower = unit.to_ascii_lowercase();
     if matches!(lower.as_str(), "lb" | "lbs" | "pound" | "pounds" | "#") {
         let hint = parse_decimal(number)
@@ -895,13 +957,13 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
     }
     if !(unit.is_empty() || unit == "kg") {
         return Err(err(format!(
-            "`{text}` has the unit `{unit}`; enter the weight in kilograms, such as `82` or `82 kg`"
+            "{q} has the unit {qu}; enter the weight in kilograms, such as `82` or `82 kg`"
         )));
     }
     let value = parse_decimal(number)?;
     if value.is_zero() {
         return Err(err(format!(
-            "`{text}` is zero; a weight greater than zero is needed"
+            "{q} is zero; a weight greater than zero is needed"
         )));
     }
     Ok(kg(value))
@@ -909,7 +971,9 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
 
 /// Reads a height from the command line or a batch row: `170` or `170 cm`, from 50 to 250 cm.
 pub fn parse_height(text: &str) -> Result<Length, ParseError> {
+    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
     if !(unit.is_empty() || unit == "cm") {
         let hint = match unit.to_ascii_lowercase().as_str() {
             "in" | "inch" | "inches" | "\"" | "ft" | "feet" | "'" => {
@@ -919,7 +983,7 @@ pub fn parse_height(text: &str) -> Result<Length, ParseError> {
             _ => "",
         };
         return Err(err(format!(
-            "`{text}` has the unit `{unit}`; enter the height in centimetres, such as `170` or `170 cm`{hint}"
+            "{q} has the unit {qu}; enter the height in centimetres, such as `170` or `170 cm`{hint}"
         )));
     }
     let value = parse_decimal(number)?;

@@ -33,13 +33,16 @@ pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
     for (i, n) in names.iter().enumerate() {
         if !known.contains(&n.as_str()) {
             return Err(format!(
-                "unknown column `{}`; known columns: {}",
-                n.escape_debug(),
+                "unknown column {}; known columns: {}",
+                crate::units::quote(n),
                 known.join(", ")
             ));
         }
         if names[..i].contains(n) {
-            return Err(format!("the column `{n}` appears twice"));
+            return Err(format!(
+                "the column {} appears twice",
+                crate::units::quote(n)
+            ));
         }
     }
     Ok(())
@@ -143,8 +146,8 @@ pub fn parse_day(text: &str) -> Result<i64, String> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let bad = || {
         format!(
-            "`{}` is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
-            text.escape_debug()
+            "{} is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
+            units::quote(text)
         )
     };
     if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -165,8 +168,8 @@ fn parse_number(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
         Ok(n) if ok && n > 0 => Ok(n),
         _ => Err(format!(
-            "`{}` is not a bolus number; write a whole number from 1",
-            text.escape_debug()
+            "{} is not a bolus number; write a whole number from 1",
+            units::quote(text)
         )),
     }
 }
@@ -461,7 +464,8 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         if let Some(v) = b.get("number") {
             let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
                 bad(format!(
-                    "bolus {n}, `number`: {v} is not a whole number from 1"
+                    "bolus {n}, `number`: {} is not a whole number from 1",
+                    units::quote(&v.to_string())
                 ))
             })?;
             numbers.push(number);
@@ -487,15 +491,20 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
                 )
             }
             (Some(t), day) => {
-                let t = t
-                    .as_str()
-                    .ok_or_else(|| bad(format!("bolus {n}, `time`: {t} is not a string")))?;
+                let t = t.as_str().ok_or_else(|| {
+                    bad(format!(
+                        "bolus {n}, `time`: {} is not a string",
+                        units::quote(&t.to_string())
+                    ))
+                })?;
                 let clock = plan::parse_clock_seconds(t)
                     .map_err(|m| bad(format!("bolus {n}, `time`: {m}")))?;
                 let day = day
                     .map(|d| {
                         d.as_i64()
-                            .ok_or_else(|| format!("{d} is not a whole number"))
+                            .ok_or_else(|| {
+                                format!("{} is not a whole number", units::quote(&d.to_string()))
+                            })
                             .and_then(|d| parse_day(&d.to_string()))
                             .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))
                     })

@@ -1330,6 +1330,16 @@ fn ketamine(edit: impl Fn(String) -> String) -> Protocol {
     Protocol::from_toml("t.toml", "t", text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// The built-in protocol's text without its list of concentrations: any concentration is allowed.
+fn any_concentration(text: String) -> String {
+    let line = "concentrations = [\"10 mg/mL\", \"50 mg/mL\", \"100 mg/mL\"]\n";
+    assert!(
+        text.contains(line),
+        "the built-in protocol lists its concentrations"
+    );
+    text.replace(line, "")
+}
+
 fn weighing(kg: &str, reason: Option<&str>) -> Patient {
     Patient {
         weight: units::parse_weight(kg).unwrap(),
@@ -1370,7 +1380,7 @@ fn only_weight_limits_are_refusals_by_a_limit() {
     )
     .unwrap_err();
     let volume = plan::compute(
-        &p,
+        &ketamine(any_concentration),
         &weighing("50", None),
         &Options {
             start: None,
@@ -1548,7 +1558,9 @@ fn the_worked_example_keeps_every_number() {
     assert!(plan.checkpoints[2]
         .action
         .starts_with("Measure blood pressure at the close"));
-    assert!(plan.checkpoints[3].action.starts_with("Observe recovery"));
+    assert!(plan.checkpoints[3]
+        .action
+        .starts_with("The patient has stayed 20-30 minutes"));
     assert_eq!(plan.start, None);
     assert!(plan.clock(&plan.boluses[0].offset).is_none());
 }
@@ -1608,7 +1620,7 @@ fn a_bolus_of_nothing_is_refused_with_the_numbers() {
 
 #[test]
 fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
-    let p = ketamine(|t| t);
+    let p = ketamine(any_concentration);
     let with = |conc: &str| Options {
         start: None,
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
@@ -1825,7 +1837,11 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         units::tidy("a\u{1B}[2J `b\u{202E}c`"),
         "a\\u{1b}[2J `b\\u{202e}c`"
     );
-    assert_eq!(units::tidy("line\n\tnext `x\ny`"), "line\n\tnext `x\ny`");
+    // A message is one line: newlines and tabs are escaped too.
+    assert_eq!(
+        units::tidy("line\n\tnext `x\ny`"),
+        "line\\u{a}\\u{9}next `x\\u{a}y`"
+    );
     // Invisible characters are named by the checks, not escaped here.
     assert_eq!(units::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
     let forty = "9".repeat(40);
@@ -1850,6 +1866,47 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
     // Messages from the quantity parser are tidied.
     let m = message(units::parse_weight(&"9".repeat(10_000)));
     assert!(m.len() < 200 && m.contains('…'), "{m}");
+    // A backtick in the input cannot end the quotation early: the parser quotes its input with
+    // `quote`, which escapes backticks, so the 40-character cut still holds.
+    let sneaky = format!("1`{}", "9".repeat(100_000));
+    let m = message(units::parse_weight(&sneaky));
+    assert!(m.chars().count() < 200 && m.contains('…'), "{m}");
+    assert!(m.contains("1\\u{60}999"), "{m}");
+    // Whatever the message, it is one line of at most MAX_MESSAGE_CHARS characters.
+    let flood = format!("`a`{}", "`x` ".repeat(100_000));
+    let t = units::tidy(&flood);
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('…'));
+    let newlines = "\n".repeat(100_000);
+    let t = units::tidy(&newlines);
+    assert!(!t.contains('\n') && t.chars().count() == units::MAX_MESSAGE_CHARS);
+    assert_eq!(
+        units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS))
+            .chars()
+            .count(),
+        units::MAX_MESSAGE_CHARS
+    );
+    assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+}
+
+#[test]
+fn quoted_input_escapes_backticks_and_is_cut_at_40_characters() {
+    assert_eq!(units::quote("82 kg"), "`82 kg`");
+    assert_eq!(units::quote("a`b"), "`a\\u{60}b`");
+    assert_eq!(units::quote("a\nb\u{202E}"), "`a\\u{a}b\\u{202e}`");
+    assert_eq!(
+        units::quote(&"9".repeat(41)),
+        format!("`{}`", "9".repeat(41))
+    );
+    assert_eq!(
+        units::quote(&"9".repeat(42)),
+        format!("`{}…`", "9".repeat(40))
+    );
+    assert_eq!(units::quote(&"`".repeat(1000)).matches('`').count(), 2);
+    assert_eq!(
+        units::escape_odd("p\u{1b}[2J\u{202e}x\n"),
+        "p\\u{1b}[2J\\u{202e}x\\u{a}"
+    );
 }
 
 #[test]
@@ -1964,6 +2021,195 @@ fn terminating_decimals_are_told_apart_past_the_machine_integers_too() {
         BigInt::from(1),
         BigInt::from(u64::MAX)
     )));
+}
+
+// --- the built-in protocol's words, and the presentations it allows -------------------------------
+
+/// The checklist a physician ticks and the checkpoint actions, exactly as the guideline words
+/// them (see the tags in `protocols/ketamine-kap-iv.toml`): a change to them is a reviewed change
+/// to this test.
+#[test]
+fn the_built_in_checklist_and_checkpoints_are_worded_as_the_guideline() {
+    let p = ketamine(|t| t);
+    assert_eq!(
+        p.checklist,
+        [
+            "Adult patient",
+            "ASA physical status 1 or 2",
+            "Indication (tick the one that applies): moderate or severe depressive symptoms that \
+             did not respond to at least 2 adequate treatment trials; acute suicidal ideation \
+             with a history of depression; depressive symptoms with pain in a patient who cannot \
+             take oral antidepressants",
+            "Capacity to decide, informed of the off-label use, consent signed",
+            "No active psychosis or primary psychotic disorder",
+            "No manic symptoms",
+            "No hypersensitivity to ketamine",
+            "No severe ongoing alcohol or substance dependence (ketamine included)",
+            "Given by an anesthesiologist on a psychiatrist's recommendation",
+            "A patient monitor (physician, nurse practitioner, physician assistant or registered \
+             nurse) with current basic life support credentials, who observes and documents the \
+             response",
+            "A medical provider licensed to practise medicine in the jurisdiction (residents \
+             supervised throughout by a physician privileged for moderate or deep sedation)",
+            "Resuscitation equipment",
+            "No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours \
+             before)",
+            "An escort home arranged",
+            "Aftercare given: no driving for the rest of the day; no machinery for the next 24 \
+             hours; no alcohol or recreational drugs for 24 hours",
+        ]
+    );
+    let actions: Vec<&str> = p.checkpoints.iter().map(|c| c.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "Measure blood pressure before dosing",
+            "If the baseline blood pressure was somewhat elevated, measure blood pressure again \
+             (20-30 minutes after dosing)",
+            "Measure blood pressure at the close of the session",
+            "The patient has stayed 20-30 minutes to recover, and goes home with an escort",
+        ]
+    );
+    // The indication is one item naming the three, and none is widened by "as recommended".
+    let indications: Vec<&String> = p
+        .checklist
+        .iter()
+        .filter(|c| c.starts_with("Indication"))
+        .collect();
+    assert_eq!(indications.len(), 1);
+    assert!(!indications[0].contains("recommends"));
+}
+
+/// Every checklist item, value and checkpoint of the built-in file says in its comment whether it
+/// is the guideline's or this project's choice.
+#[test]
+fn every_line_of_the_built_in_checklist_and_checkpoints_is_tagged_with_its_source() {
+    let tagged = |line: &str| {
+        line.contains("# guideline")
+            || line.contains("# Project's choice")
+            || line.contains("# project's choice")
+    };
+    let mut in_checklist = false;
+    for line in KETAMINE.lines() {
+        if line.starts_with("checklist = [") {
+            in_checklist = true;
+            continue;
+        }
+        if in_checklist && line.starts_with(']') {
+            in_checklist = false;
+        }
+        if (in_checklist && line.trim_start().starts_with('"')) || line.starts_with("offset = ") {
+            assert!(tagged(line), "no source in the comment of: {line}");
+        }
+    }
+}
+
+#[test]
+fn the_built_in_protocol_allows_the_presentations_of_ketamine_injection_only() {
+    let p = ketamine(|t| t);
+    let listed: Vec<String> = p
+        .concentrations
+        .iter()
+        .map(units::show_concentration)
+        .collect();
+    assert_eq!(listed, ["10 mg/mL", "50 mg/mL", "100 mg/mL"]);
+    let with = |conc: &str| Options {
+        start: None,
+        concentration: Some(units::parse::<Concentration>(conc).unwrap()),
+    };
+    for allowed in ["10 mg/mL", "50 mg/mL", "100 mg/mL", "10000 mcg/mL"] {
+        let plan = plan::compute(&p, &weighing("73.3", None), &with(allowed))
+            .unwrap_or_else(|e| panic!("{allowed}: {e}"));
+        assert!(plan.concentration.is_some());
+    }
+    for refused in ["1000 mg/mL", "20 mg/mL", "9.99 mg/mL", "1 mcg/mL"] {
+        let e = plan::compute(&p, &weighing("73.3", None), &with(refused)).unwrap_err();
+        assert!(
+            matches!(e, PlanError::ConcentrationNotAllowed { .. }),
+            "{refused}: {e}"
+        );
+        assert!(!e.is_limit(), "an input error, exit status 2");
+        assert!(
+            e.to_string()
+                .ends_with("give one of 10 mg/mL, 50 mg/mL, 100 mg/mL"),
+            "{e}"
+        );
+    }
+    // Refused before the weight is looked at: the concentration is the input to fix first.
+    let e = plan::compute(&p, &weighing("20", None), &with("20 mg/mL")).unwrap_err();
+    assert!(
+        matches!(e, PlanError::ConcentrationNotAllowed { .. }),
+        "{e}"
+    );
+    // Without a list, any concentration is accepted as before.
+    let any = ketamine(any_concentration);
+    assert!(any.concentrations.is_empty());
+    assert!(plan::compute(&any, &weighing("73.3", None), &with("3 mg/mL")).is_ok());
+}
+
+#[test]
+fn the_built_in_protocol_codes_its_drug_in_rxnorm_and_its_route_in_snomed_ct() {
+    let p = ketamine(|t| t);
+    let code = p.code.as_ref().expect("a medication code");
+    assert_eq!(code.system, "http://www.nlm.nih.gov/research/umls/rxnorm");
+    assert_eq!(code.code, "6130");
+    assert_eq!(code.display, "ketamine");
+    assert_eq!(p.route_code.code, "47625008");
+    assert_eq!(p.route_code.display, "Intravenous route");
+    // Without a code the protocol loads, uncoded.
+    let line = "code = { system = \"http://www.nlm.nih.gov/research/umls/rxnorm\", code = \"6130\", display = \"ketamine\" }\n";
+    assert!(ketamine(|t| t.replace(line, "")).code.is_none());
+    // The code as a table of its own is the same field.
+    let table = ketamine(|t| {
+        t.replace(line, "").replace(
+            "[dose]",
+            "[code]\nsystem = \"http://www.nlm.nih.gov/research/umls/rxnorm\"\ncode = \"6130\"\ndisplay = \"ketamine\"\n\n[dose]",
+        )
+    });
+    assert_eq!(table.code, p.code);
+}
+
+/// Every route a protocol may name has its SNOMED CT code, each word is told apart without
+/// regard to case, and any other route is refused when the protocol is loaded.
+#[test]
+fn routes_are_mapped_to_snomed_ct_or_refused() {
+    use bolus::protocol::{route_code, ROUTES};
+    let expected = [
+        ("IV", "47625008"),
+        ("intravenous", "47625008"),
+        ("iv", "47625008"),
+        ("IM", "78421000"),
+        ("SC", "34206005"),
+        ("subcutaneous", "34206005"),
+        ("PO", "26643006"),
+        ("oral", "26643006"),
+        ("SL", "37839007"),
+        ("buccal", "54471007"),
+        ("intranasal", "46713006"),
+        ("rectal", "37161004"),
+        ("transdermal", "45890007"),
+        ("topical", "6064005"),
+        ("intrathecal", "72607000"),
+        ("intra-arterial", "58100008"),
+        ("intradermal", "372464004"),
+    ];
+    for (word, code) in expected {
+        assert_eq!(route_code(word).map(|r| r.code), Some(code), "{word}");
+    }
+    let mut codes: Vec<&str> = ROUTES.iter().map(|(_, r)| r.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), ROUTES.len(), "one entry per code");
+    for word in ["", "into the vein", "IVP", "inhaled"] {
+        assert_eq!(route_code(word), None, "{word}");
+    }
+    let text = KETAMINE.replace("route = \"IV\"", "route = \"inhaled\"");
+    let e = Protocol::from_toml("t.toml", "ketamine-kap-iv", text.as_bytes()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("route"));
+    assert!(
+        e.message.contains("SNOMED CT") && e.message.contains("`inhaled`"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3250,6 +3496,39 @@ mod every_error {
         assert!(e[1].contains("field `dose.weight_basis`"), "{e:?}");
     }
 
+    /// The medication code, the route and the concentrations are each reported, with the rest.
+    #[test]
+    fn reports_a_bad_code_route_and_concentrations_together() {
+        let text = with(|t| {
+            t.replace("code = \"6130\"", "code = \" 6130\"")
+                .replace("route = \"IV\"", "route = \"intravenously\"")
+                .replace("\"100 mg/mL\"]", "\"10000 mcg/mL\"]")
+                .replace("title = \"Ketamine", "title = \"\\u0007Ketamine")
+        });
+        let errors = all(&text);
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        for field in ["title", "code.code", "route", "concentrations"] {
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains(&format!("field `{field}`"))),
+                "{field}: {errors:#?}"
+            );
+        }
+        // A table of the wrong shape is named too.
+        let text = with(|t| {
+            t.replace(
+                "display = \"ketamine\" }",
+                "display = \"ketamine\", url = \"x\" }",
+            )
+        });
+        let errors = all(&text);
+        assert!(
+            errors.iter().any(|e| e.contains("unknown field `url`")),
+            "{errors:#?}"
+        );
+    }
+
     #[test]
     fn reports_the_shape_errors_of_every_table_once() {
         let text = with(|t| {
@@ -3262,7 +3541,10 @@ mod every_error {
                 "soft_max = \"150 kg\"",
                 "soft_max = \"150 kg\"\nsoft_mid = \"90 kg\"",
             )
-            .replace("action = \"Measure baseline blood pressure\"", "action = 3")
+            .replace(
+                "action = \"Measure blood pressure before dosing\"",
+                "action = 3",
+            )
         });
         let errors = all(&text);
         assert_eq!(errors.len(), 4, "{errors:#?}");

@@ -3,7 +3,9 @@
 
 Usage: python3 tests/fhir_validate.py FILE...
 
-An independent check of `bolus plan --format fhir`: the package's pydantic models know the FHIR
+The second, independent check of `bolus plan --format fhir` (the first is the official R4 JSON
+schema, in `cargo test`); run by the `#[ignore]`d tests of `tests/fhir.rs`, which `.ci/run` runs
+with `cargo test --test fhir -- --ignored`. The package's pydantic models know the FHIR
 element names, cardinalities and primitive types, and refuse unknown elements. R4B (4.3) has the
 same MedicationRequest, Dosage, Timing and Quantity as R4 (4.0.1), and the package ships no R4
 models. Exits 0 when every file validates; otherwise prints each failure and exits 1 (2 when the

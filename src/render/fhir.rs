@@ -1,21 +1,18 @@
-//! The plan as an HL7 FHIR R4 `MedicationRequest` (status `draft`), one `dosageInstruction` per bolus.
+//! The plan as an HL7 FHIR R4 `MedicationRequest` (status `draft`, intent `proposal`), one
+//! `dosageInstruction` per bolus.
 //!
-//! Hand-written serde structs hold exactly the elements written; no FHIR library is used. Every
-//! quantity is in UCUM (`http://unitsofmeasure.org`) with an exact decimal value.
-//!
-//! Two things the core resource has no element for are carried by extensions on this tool's own
-//! (example) URLs, beside a human-readable text that says the same:
-//! - the weight-based order (`2 mg/kg`) and the dosing weight it was applied to, on the
-//!   `MedicationRequest`: the order is for the whole series, so it must not be written as a
-//!   per-bolus `doseAndRate` of type `ordered`, which would read as 2 mg/kg per bolus;
-//! - each bolus's offset from the first bolus, on its `timing`: a FHIR `dateTime` needs a date
-//!   and the plan has only a clock time, and `Timing.repeat.offset` counts from a daily event
-//!   (`when`, such as waking or a meal), never from another dose. The clock time, when the plan
-//!   has a start, is `timing.repeat.timeOfDay`.
+//! Hand-written serde structs hold exactly the elements written, all of them core elements of R4:
+//! no extension. Every quantity is in UCUM (`http://unitsofmeasure.org`) with an exact decimal
+//! value; the drug is coded as the protocol codes it, the route in SNOMED CT. Each bolus's time is
+//! a full date-time in `timing.event`, with the UTC offset of its zone (see [`crate::calendar`]).
+//! The weight-based order (`2 mg/kg`) and the dosing weight are in the notes with the arithmetic:
+//! the order is for the whole series, so it is never written as a per-bolus `doseAndRate`, which
+//! would read as 2 mg/kg per bolus.
 
 use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
+use crate::calendar::Dated;
 use crate::explain;
 use crate::plan::Plan;
 
@@ -27,34 +24,32 @@ pub const UCUM: &str = "http://unitsofmeasure.org";
 pub const SNOMED: &str = "http://snomed.info/sct";
 /// The code system of `Dosage.doseAndRate.type`.
 pub const DOSE_RATE_TYPE: &str = "http://terminology.hl7.org/CodeSystem/dose-rate-type";
-/// The extension holding the dose per body weight the order was written as.
-pub const EXT_DOSE_PER_WEIGHT: &str = "http://example.org/fhir/StructureDefinition/dose-per-weight";
-/// The extension holding the body weight the dose per weight was applied to.
-pub const EXT_DOSING_WEIGHT: &str = "http://example.org/fhir/StructureDefinition/dosing-weight";
-/// The extension on a bolus's timing holding its time after the first bolus.
-pub const EXT_OFFSET: &str = "http://example.org/fhir/StructureDefinition/offset-from-first-bolus";
+/// The RxNorm code system, which the built-in protocol codes its drug in.
+pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+/// What the order is for and when: the patient, and each bolus's date-time.
+#[derive(Debug, Clone)]
+pub struct Order<'a> {
+    /// The patient's identifier (never empty: see [`patient_problem`]).
+    pub patient: &'a str,
+    /// The identifier's system, an absolute URI, when given.
+    pub patient_system: Option<&'a str>,
+    /// One per bolus, in order.
+    pub times: &'a [Dated],
+    /// The zone the times are in (`Europe/Paris`).
+    pub zone: &'a str,
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MedicationRequest {
     pub resource_type: &'static str,
-    pub extension: Vec<Extension>,
     pub status: &'static str,
     pub intent: &'static str,
     pub medication_codeable_concept: CodeableConcept,
     pub subject: Reference,
     pub note: Vec<Annotation>,
     pub dosage_instruction: Vec<Dosage>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Extension {
-    pub url: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_quantity: Option<Quantity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_duration: Option<Quantity>,
 }
 
 /// A UCUM quantity (also a `Duration` and a `SimpleQuantity`: no comparator is ever written).
@@ -77,9 +72,17 @@ pub struct CodeableConcept {
 
 #[derive(Debug, Serialize)]
 pub struct Coding {
-    pub system: &'static str,
-    pub code: &'static str,
-    pub display: &'static str,
+    pub system: String,
+    pub code: String,
+    pub display: String,
+}
+
+fn coding(system: &str, code: &str, display: &str) -> Coding {
+    Coding {
+        system: system.to_string(),
+        code: code.to_string(),
+        display: display.to_string(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +92,8 @@ pub struct Reference {
 
 #[derive(Debug, Serialize)]
 pub struct Identifier {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     pub value: String,
 }
 
@@ -111,19 +116,8 @@ pub struct Dosage {
 
 #[derive(Debug, Serialize)]
 pub struct Timing {
-    pub extension: Vec<Extension>,
-    pub repeat: Repeat,
-    pub code: CodeableConcept,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Repeat {
-    /// Always 1: each bolus is given once.
-    pub count: u32,
-    /// `14:10:00`, with a start.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub time_of_day: Vec<String>,
+    /// The bolus's date-time, `2026-12-01T14:00:00+01:00`: the one time it is given.
+    pub event: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,45 +142,30 @@ fn mass_qty(ctx: &Context, m: &DrugMass) -> Quantity {
     ucum(&units::mass_in(m, u), u.symbol(), u.ucum())
 }
 
-fn offset_qty(plan: &Plan, t: &Duration) -> Quantity {
-    let (value, unit) = plan.offset_parts(t);
-    ucum(&value, unit, unit)
-}
-
-/// The SNOMED CT route for the protocol's route, when it is one of the common ones.
-fn route_coding(route: &str) -> Option<Coding> {
-    let (code, display) = match route.trim().to_ascii_lowercase().as_str() {
-        "iv" | "intravenous" => ("47625008", "Intravenous route"),
-        "im" | "intramuscular" => ("78421000", "Intramuscular route"),
-        "sc" | "sq" | "subcut" | "subcutaneous" => ("34206005", "Subcutaneous route"),
-        "po" | "oral" | "by mouth" => ("26643006", "Oral route"),
-        _ => return None,
-    };
-    Some(Coding {
-        system: SNOMED,
-        code,
-        display,
-    })
-}
-
-/// `14:10:00`: a FHIR `time`.
-fn fhir_time(plan: &Plan, offset: &Duration) -> Option<String> {
-    plan.clock(offset)
-        .map(|(t, _)| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
-}
-
 /// `10 min after the first bolus`, `5 min before the first bolus`, `at the first bolus`.
 fn relative_to_first(offset: &Duration) -> String {
     crate::explain::relative(offset, crate::protocol::Anchor::First)
 }
 
-fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
+fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = vec![format!(
-        "Protocol {}: {} (SHA-256 {}). Written by bolus {VERSION} as a draft for a physician to verify.",
-        p.id, p.title, p.sha256
+        "Protocol {}: {} (SHA-256 {}; source: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
+        p.id,
+        p.title,
+        p.sha256,
+        super::source_text(p)
     )];
+    if let Some(first) = order.times.first() {
+        out.push(format!(
+            "The first bolus on {} at {}; times are in {} (UTC{}).",
+            first.date,
+            crate::plan::show_clock(first.time),
+            order.zone,
+            first.offset_text()
+        ));
+    }
 
     let mut weight = format!(
         "Weight {} (entered as `{}`)",
@@ -253,112 +232,105 @@ fn notes(ctx: &Context, plan: &Plan) -> Vec<Annotation> {
     out.into_iter().map(|text| Annotation { text }).collect()
 }
 
-fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus) -> Dosage {
-    let p = ctx.protocol;
-    let dose = units::show_mass(&b.dose, p.unit);
-    let dose = match &b.volume {
-        Some(v) => format!("{dose} ({})", units::show_ml(v)),
-        None => dose,
-    };
-    let clock = clock_text(plan, &b.offset);
-    let at = clock.clone().unwrap_or_else(|| plan.offset_text(&b.offset));
-    let mut when = if b.number == 1 {
-        "The first bolus".to_string()
-    } else {
-        relative_to_first(&b.offset)
-    };
-    if let Some(c) = &clock {
-        when.push_str(&format!(", at {c}"));
+fn calculated(quantity: Quantity) -> DoseAndRate {
+    DoseAndRate {
+        kind: CodeableConcept {
+            coding: vec![coding(DOSE_RATE_TYPE, "calculated", "Calculated")],
+            text: "Calculated".to_string(),
+        },
+        dose_quantity: quantity,
     }
+}
+
+fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus, at: &Dated) -> Dosage {
+    let p = ctx.protocol;
+    let mut dose = units::show_mass(&b.dose, p.unit);
+    let mut dose_and_rate = vec![calculated(mass_qty(ctx, &b.dose))];
+    if let (Some(v), Some(c)) = (&b.volume, &plan.concentration) {
+        dose.push_str(&format!(
+            " ({} of {})",
+            units::show_ml(v),
+            units::show_concentration(c)
+        ));
+        dose_and_rate.push(calculated(ucum(&v.value, "mL", "mL")));
+    }
+    let when = if b.number == 1 {
+        String::new()
+    } else {
+        format!(", {}", relative_to_first(&b.offset))
+    };
     Dosage {
         sequence: b.number,
         text: format!(
-            "Bolus {} of {}: {dose} {} at {at}",
-            b.number, plan.count, p.route
+            "Bolus {} of {}: {dose} {} at {} on {}{when}",
+            b.number,
+            plan.count,
+            p.route,
+            crate::plan::show_clock(at.time),
+            at.date
         ),
         timing: Timing {
-            extension: vec![Extension {
-                url: EXT_OFFSET,
-                value_quantity: None,
-                value_duration: Some(offset_qty(plan, &b.offset)),
-            }],
-            repeat: Repeat {
-                count: 1,
-                time_of_day: fhir_time(plan, &b.offset).into_iter().collect(),
-            },
-            code: CodeableConcept {
-                coding: vec![],
-                text: when,
-            },
+            event: vec![at.fhir()],
         },
         route: CodeableConcept {
-            coding: route_coding(&p.route).into_iter().collect(),
+            coding: vec![coding(SNOMED, p.route_code.code, p.route_code.display)],
             text: p.route.clone(),
         },
-        dose_and_rate: vec![DoseAndRate {
-            kind: CodeableConcept {
-                coding: vec![Coding {
-                    system: DOSE_RATE_TYPE,
-                    code: "calculated",
-                    display: "Calculated",
-                }],
-                text: "Calculated".to_string(),
-            },
-            dose_quantity: mass_qty(ctx, &b.dose),
-        }],
+        dose_and_rate,
         max_dose_per_administration: mass_qty(ctx, &p.max_dose),
     }
 }
 
 /// The plan as a FHIR `MedicationRequest`.
-pub fn resource(ctx: &Context, plan: &Plan, patient: &str) -> MedicationRequest {
+///
+/// # Panics
+/// When `order.times` does not hold one date-time per bolus.
+pub fn resource(ctx: &Context, plan: &Plan, order: &Order) -> MedicationRequest {
     let p = ctx.protocol;
-    let u = p.unit;
+    assert_eq!(
+        order.times.len(),
+        plan.boluses.len(),
+        "one date-time per bolus"
+    );
     MedicationRequest {
         resource_type: "MedicationRequest",
-        extension: vec![
-            Extension {
-                url: EXT_DOSE_PER_WEIGHT,
-                value_quantity: Some(ucum(
-                    &units::per_kg_in(&p.per_weight, u),
-                    &format!("{}/kg", u.symbol()),
-                    &format!("{}/kg", u.ucum()),
-                )),
-                value_duration: None,
-            },
-            Extension {
-                url: EXT_DOSING_WEIGHT,
-                value_quantity: Some(ucum(&units::kg_of(&plan.dosing.value), "kg", "kg")),
-                value_duration: None,
-            },
-        ],
         status: "draft",
-        intent: "order",
+        // Computed for a physician to verify and sign: a proposal, not yet an order.
+        intent: "proposal",
         medication_codeable_concept: CodeableConcept {
-            coding: vec![],
+            coding: p
+                .code
+                .iter()
+                .map(|c| coding(&c.system, &c.code, &c.display))
+                .collect(),
             text: p.drug.clone(),
         },
         subject: Reference {
             identifier: Identifier {
-                value: patient.to_string(),
+                system: order.patient_system.map(str::to_string),
+                value: order.patient.to_string(),
             },
         },
-        note: notes(ctx, plan),
-        dosage_instruction: plan.boluses.iter().map(|b| dosage(ctx, plan, b)).collect(),
+        note: notes(ctx, plan, order),
+        dosage_instruction: plan
+            .boluses
+            .iter()
+            .zip(order.times)
+            .map(|(b, at)| dosage(ctx, plan, b, at))
+            .collect(),
     }
 }
 
 /// Renders the plan as an HL7 FHIR R4 `MedicationRequest` in pretty JSON with a final newline.
 ///
-/// The request is a `draft` `order` for the patient whose identifier is `patient`, which must
-/// not be empty (FHIR allows no empty string; see [`patient_problem`]). Each bolus is one
-/// `dosageInstruction` with its `sequence`, its time after the first bolus (and its clock time
-/// with a start), the route (SNOMED CT where known), its dose as a UCUM quantity and the
-/// protocol's `max_dose` as `maxDosePerAdministration`. The dose per body weight and the dosing
-/// weight are extensions on the request, and the notes give the protocol, its SHA-256 and the
-/// arithmetic. Every number is exact.
-pub fn render(ctx: &Context, plan: &Plan, patient: &str) -> String {
-    let mut s = serde_json::to_string_pretty(&resource(ctx, plan, patient)).expect("serialisable");
+/// The request is a `draft` `proposal` for the patient `order.patient` (with its identifier
+/// system when given), for the drug coded as the protocol codes it. Each bolus is one
+/// `dosageInstruction` with its `sequence`, its date-time as `timing.event`, the route in
+/// SNOMED CT, its dose as a UCUM quantity (and its volume in mL, with a concentration), and the
+/// protocol's `max_dose` as `maxDosePerAdministration`. The notes give the protocol, its SHA-256,
+/// the zone of the times, the weight and the arithmetic. Every number is exact.
+pub fn render(ctx: &Context, plan: &Plan, order: &Order) -> String {
+    let mut s = serde_json::to_string_pretty(&resource(ctx, plan, order)).expect("serialisable");
     s.push('\n');
     s
 }
@@ -371,14 +343,14 @@ pub fn patient_problem(patient: &str) -> Option<String> {
     }
     if patient.trim() != patient {
         return Some(format!(
-            "the patient identifier `{}` has a space at its start or end; write it without",
-            patient.escape_debug()
+            "the patient identifier {} has a space at its start or end; write it without",
+            crate::units::quote(patient)
         ));
     }
     if patient.chars().any(crate::protocol::is_unsafe_char) {
         return Some(format!(
-            "the patient identifier `{}` contains a control character",
-            patient.escape_debug()
+            "the patient identifier {} contains a control character",
+            crate::units::quote(patient)
         ));
     }
     None

@@ -71,6 +71,10 @@ pub struct ProtocolRef {
     pub drug: String,
     pub route: String,
     pub sha256: String,
+    /// `built-in`, or `file` with the path in `file`.
+    pub source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 #[derive(Clone, Serialize)]
@@ -116,6 +120,14 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             drug: p.drug.clone(),
             route: p.route.clone(),
             sha256: p.sha256.clone(),
+            source: match &p.source {
+                crate::protocol::Source::BuiltIn => "built-in",
+                crate::protocol::Source::File(_) => "file",
+            },
+            file: match &p.source {
+                crate::protocol::Source::BuiltIn => None,
+                crate::protocol::Source::File(path) => Some(path.clone()),
+            },
         },
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),

@@ -129,9 +129,16 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push('\n');
     }
+    let source = match &p.source {
+        crate::protocol::Source::BuiltIn => "built-in".to_string(),
+        // In a code span; a backtick in the path would end it early.
+        crate::protocol::Source::File(_) => {
+            format!("file `{}`", p.source.describe().replace('`', "\\u{60}"))
+        }
+    };
     let _ = writeln!(
         o,
-        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}.\n",
+        "Protocol `{}` sha256 `{}` ({source}); computed by bolus {VERSION}.\n",
         p.id, p.sha256
     );
     let _ = writeln!(

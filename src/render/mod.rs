@@ -70,6 +70,15 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     out
 }
 
+/// Where the protocol came from, in words: `built-in`, or `file PATH` (the path with control
+/// and text-direction characters escaped).
+pub fn source_text(protocol: &Protocol) -> String {
+    match &protocol.source {
+        crate::protocol::Source::BuiltIn => "built-in".to_string(),
+        crate::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
+    }
+}
+
 /// The warnings about the dosing weight: one below the soft minimum accepted with a reason, a
 /// height outside the range of the weight formula. The CSV plan, which has no place for them,
 /// gives them on standard error.

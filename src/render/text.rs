@@ -202,6 +202,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
 
     let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
+    let _ = writeln!(o, "Protocol source: {}", super::source_text(p));
     let _ = writeln!(
         o,
         "Computed by bolus {VERSION}; to be verified and signed by a physician before use."

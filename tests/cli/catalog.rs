@@ -163,11 +163,12 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)",
         "  doses are whole multiples of 1 mg, always rounded down",
         "  at least 4 boluses, each at most 50 mg, 10 min apart",
+        "  concentrations allowed: 10 mg/mL, 50 mg/mL, 100 mg/mL (no other is accepted)",
         "  hard: 30 kg to 250 kg (outside: refused, no override)",
         "  soft: 40 kg to 150 kg (outside: refused unless a reason is stated)",
         "  above a weight of 100 kg (4 × 50 mg ÷ 2 mg/kg): 5 boluses",
         "  40 kg: 80 mg calculated, 80 mg planned, 4 boluses: 20 mg, 20 mg, 20 mg, 20 mg",
-        "  5 min before the first bolus: Measure baseline blood pressure",
+        "  5 min before the first bolus: Measure blood pressure before dosing",
     ] {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
     }
@@ -176,7 +177,14 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         "show",
         "protocols/ketamine-kap-iv.toml",
     ]));
-    assert_eq!(out, by_path);
+    assert!(out.ends_with("\nsource built-in\n"), "{out}");
+    assert_eq!(
+        out.replace(
+            "source built-in",
+            "source file protocols/ketamine-kap-iv.toml"
+        ),
+        by_path
+    );
     let err = fails(&mut bolus(["protocols", "show", "ketamin"]), 2);
     assert!(err.contains("did you mean `ketamine-kap-iv`?"), "{err}");
 }

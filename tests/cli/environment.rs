@@ -12,7 +12,7 @@ fn writes_the_same_bytes_in_every_time_zone_and_locale() {
             "--start",
             "23:55",
             "--concentration",
-            "3 mg/mL",
+            "50 mg/mL",
             "--explain",
             "--format",
             format,

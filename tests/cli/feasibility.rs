@@ -405,7 +405,7 @@ fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch
 const DEVINE_WARNING: &str = "the height of 150 cm is below 152.4 cm, the shortest the Devine ideal body weight formula was published for (5 feet): check the height, and the dosing weight by other means";
 
 fn short_woman(format: &str) -> Command {
-    bolus([
+    let mut cmd = bolus([
         "plan",
         IDEAL,
         "--weight",
@@ -418,7 +418,11 @@ fn short_woman(format: &str) -> Command {
         format,
         "--patient",
         "MRN-1",
-    ])
+    ]);
+    if format == "fhir" {
+        cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+    }
+    cmd
 }
 
 #[test]

@@ -67,7 +67,7 @@ fn writes_json_in_the_shape_of_the_design() {
     let first = &json["checkpoints"][0];
     assert_eq!(qty(&first["offset"]), "-5 min");
     assert_eq!(first["time"], "13:55");
-    assert_eq!(first["action"], "Measure baseline blood pressure");
+    assert_eq!(first["action"], "Measure blood pressure before dosing");
     assert_eq!(json["warnings"], serde_json::json!([]));
 }
 
@@ -99,7 +99,7 @@ fn writes_markdown_with_a_bolus_table_and_the_arithmetic() {
         "| 2 | 14:10 | 10 min | 36 mg | 72 mg |",
         "| 3 | 14:20 | 20 min | 37 mg | 109 mg |",
         "| 4 | 14:30 | 30 min | 37 mg | 146 mg |",
-        "- -5 min (13:55): Measure baseline blood pressure",
+        "- -5 min (13:55): Measure blood pressure before dosing",
         "- [ ] ASA physical status 1 or 2",
     ] {
         assert!(md.contains(line), "missing `{line}` in:\n{md}");

@@ -4,11 +4,14 @@
 mod batch;
 mod catalog;
 mod check;
+mod clinic;
 mod dosing_weight;
 mod environment;
 mod feasibility;
+mod fhir;
 mod formats;
 mod ismp;
+mod output_file;
 mod pipes;
 mod plans;
 mod protocol_files;

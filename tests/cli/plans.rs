@@ -127,7 +127,7 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
         ]
     );
     assert!(
-        text.contains("-5 min  23:50             Measure baseline blood pressure"),
+        text.contains("-5 min  23:50             Measure blood pressure before dosing"),
         "{text}"
     );
 
@@ -234,10 +234,22 @@ fn adds_each_bolus_volume_at_a_concentration_of_10_mg_per_ml() {
     assert_eq!(json["warnings"], serde_json::json!([]));
 }
 
+/// The built-in protocol without its list of concentrations.
+const ANY_CONCENTRATION: &str = "tests/fixtures/any-concentration";
+
 #[test]
 fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
+    // The built-in protocol allows only its presentations; this copy of it allows any.
     // 36 mg ÷ 3 mg/mL = 12 mL exactly; 37 mg ÷ 3 mg/mL = 12.333… mL, shown as 12.33 mL.
-    let text = ok(&mut plan("73.3", &["--concentration", "3 mg/mL"]));
+    let text = ok(&mut plan(
+        "73.3",
+        &[
+            "--protocols",
+            ANY_CONCENTRATION,
+            "--concentration",
+            "3 mg/mL",
+        ],
+    ));
     assert_eq!(
         bolus_rows(&text),
         vec![
@@ -252,7 +264,15 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
         "{text}"
     );
 
-    let json = plan_json("73.3", &["--concentration", "3 mg/mL"]);
+    let json = plan_json(
+        "73.3",
+        &[
+            "--protocols",
+            ANY_CONCENTRATION,
+            "--concentration",
+            "3 mg/mL",
+        ],
+    );
     let volumes: Vec<String> = json["boluses"]
         .as_array()
         .unwrap()
@@ -270,12 +290,26 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
 
     let csv = ok(&mut plan(
         "73.3",
-        &["--concentration", "3 mg/mL", "--format", "csv"],
+        &[
+            "--protocols",
+            ANY_CONCENTRATION,
+            "--concentration",
+            "3 mg/mL",
+            "--format",
+            "csv",
+        ],
     ));
     assert!(csv.contains("3,20 min,37 mg,12.33 mL,109 mg\n"), "{csv}");
     let md = ok(&mut plan(
         "73.3",
-        &["--concentration", "3 mg/mL", "--format", "markdown"],
+        &[
+            "--protocols",
+            ANY_CONCENTRATION,
+            "--concentration",
+            "3 mg/mL",
+            "--format",
+            "markdown",
+        ],
     ));
     assert!(
         md.contains("| 3 | 20 min | 37 mg | 12.33 mL | 109 mg |"),
@@ -350,7 +384,7 @@ fn writes_plans_with_no_ismp_fault_in_any_format() {
                     "--start",
                     "23:55",
                     "--concentration",
-                    "3 mg/mL",
+                    "50 mg/mL",
                     "--explain",
                 ],
             ));

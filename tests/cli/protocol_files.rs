@@ -384,6 +384,28 @@ fn lints_many_files_and_reports_every_error() {
     );
 }
 
+/// The optional fields and the route are checked when the file is loaded, so lint reports them.
+#[test]
+fn lint_reports_an_uncoded_route_a_repeated_concentration_and_a_code_system_that_is_no_uri() {
+    let r = run(&mut bolus([
+        "protocols",
+        "lint",
+        &broken("route-without-snomed-code"),
+        &broken("concentrations-duplicate"),
+        &broken("code-system-not-a-uri"),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for says in [
+        "route-without-snomed-code.toml:6:9: field `route`: expected a route with a SNOMED CT code (IV, intravenous, IM,",
+        "found `intraosseous`",
+        "concentrations-duplicate.toml:7:32: field `concentrations`: expected each concentration once, found `0.05 mg/mL` again (the same as 50 mcg/mL)",
+        "code-system-not-a-uri.toml:7:19: field `code.system`: expected the code system's absolute URI",
+        "3 of 3 protocol files have errors",
+    ] {
+        assert!(r.stderr.contains(says), "missing `{says}` in:\n{}", r.stderr);
+    }
+}
+
 #[test]
 fn lints_valid_files_with_exit_0() {
     let out = ok(&mut bolus([
@@ -452,11 +474,39 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
                 if !["82", "100.1"].contains(&weight) {
                     a.extend(["--accept-soft-limit".into(), "reviewed".into()]);
                 }
+                if format == "fhir" {
+                    a.extend(["--date", "2026-12-01", "--tz", "UTC"].map(String::from));
+                }
                 a
             };
             let built_in = ok(&mut bolus(args("ketamine-kap-iv")));
             let parsed = ok(&mut bolus(args(&file)));
-            assert_eq!(built_in, parsed, "{weight} kg, {format}");
+            // The same plan; only the source differs: built-in, or the file's path.
+            let (from_file, from_builtin) = match format {
+                "text" => (
+                    format!("Protocol source: file {file}"),
+                    "Protocol source: built-in".to_string(),
+                ),
+                "json" => (
+                    format!("\"source\": \"file\",\n    \"file\": \"{file}\""),
+                    "\"source\": \"built-in\"".to_string(),
+                ),
+                "markdown" => (format!("(file `{file}`)"), "(built-in)".to_string()),
+                "fhir" => (
+                    format!("source: file {file}"),
+                    "source: built-in".to_string(),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            if format != "csv" {
+                assert!(parsed.contains(&from_file), "{format}: {parsed}");
+                assert!(built_in.contains(&from_builtin), "{format}: {built_in}");
+            }
+            assert_eq!(
+                built_in,
+                parsed.replace(&from_file, &from_builtin),
+                "{weight} kg, {format}"
+            );
         }
     }
 }

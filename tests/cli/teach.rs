@@ -81,10 +81,10 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total.
       4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last 2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg, 36 mg, 37 mg, 37 mg.
       5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first.
-      6. Measure baseline blood pressure: 5 min before the first bolus, at -5 min.
-      7. If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing): 20 min after the last bolus, at 50 min.
+      6. Measure blood pressure before dosing: 5 min before the first bolus, at -5 min.
+      7. If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing): 20 min after the last bolus, at 50 min.
       8. Measure blood pressure at the close of the session: 30 min after the last bolus, at 60 min.
-      9. Observe recovery for 20-30 minutes; the patient leaves only with an escort: 30 min after the last bolus, at 60 min.
+      9. The patient has stayed 20-30 minutes to recover, and goes home with an escort: 30 min after the last bolus, at 60 min.
 
     Boluses
       #  Offset   Dose  Running total
@@ -95,14 +95,14 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       Total 146 mg in 4 boluses
 
     Timeline
-      -5 min  Measure baseline blood pressure
+      -5 min  Measure blood pressure before dosing
        0 min  Bolus 1: 36 mg
       10 min  Bolus 2: 36 mg
       20 min  Bolus 3: 37 mg
       30 min  Bolus 4: 37 mg
-      50 min  If the baseline blood pressure was elevated, measure blood pressure again (20-30 minutes after dosing)
+      50 min  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
       60 min  Measure blood pressure at the close of the session
-      60 min  Observe recovery for 20-30 minutes; the patient leaves only with an escort
+      60 min  The patient has stayed 20-30 minutes to recover, and goes home with an escort
 
     Verified against protocol ketamine-kap-iv
       [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg
@@ -114,19 +114,24 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       [ok] total not under the planned total of 146 mg
 
     Checklist (tick each before dosing)
+      [ ] Adult patient
       [ ] ASA physical status 1 or 2
-      [ ] Indication: moderate or severe depression after at least two adequate treatment trials, or as the psychiatrist recommends
-      [ ] No active psychosis and no history of a primary psychotic disorder
+      [ ] Indication (tick the one that applies): moderate or severe depressive symptoms that did not respond to at least 2 adequate treatment trials; acute suicidal ideation with a history of depression; depressive symptoms with pain in a patient who cannot take oral antidepressants
+      [ ] Capacity to decide, informed of the off-label use, consent signed
+      [ ] No active psychosis or primary psychotic disorder
       [ ] No manic symptoms
       [ ] No hypersensitivity to ketamine
-      [ ] No severe ongoing alcohol or substance dependence, ketamine included
-      [ ] Capacity, and signed consent for off-label use
-      [ ] A patient monitor with current BLS present
-      [ ] Resuscitation and monitoring equipment sized to the patient
-      [ ] Fasting per clinic policy
-      [ ] Escort home arranged
+      [ ] No severe ongoing alcohol or substance dependence (ketamine included)
+      [ ] Given by an anesthesiologist on a psychiatrist's recommendation
+      [ ] A patient monitor (physician, nurse practitioner, physician assistant or registered nurse) with current basic life support credentials, who observes and documents the response
+      [ ] A medical provider licensed to practise medicine in the jurisdiction (residents supervised throughout by a physician privileged for moderate or deep sedation)
+      [ ] Resuscitation equipment
+      [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours before)
+      [ ] An escort home arranged
+      [ ] Aftercare given: no driving for the rest of the day; no machinery for the next 24 hours; no alcohol or recreational drugs for 24 hours
 
     Protocol ketamine-kap-iv sha256 [sha256]
+    Protocol source: built-in
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________
@@ -163,7 +168,7 @@ fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_a
     );
     assert_eq!(
         s[5],
-        "Measure baseline blood pressure: 5 min before the first bolus, at -5 min."
+        "Measure blood pressure before dosing: 5 min before the first bolus, at -5 min."
     );
     assert_eq!(s.len(), 9, "{s:#?}");
 }

@@ -1,0 +1,338 @@
+//! A clinic's protocol is never replaced by the built-in one: an entry in the protocols directory
+//! in any form (a broken link, a loop of links, a directory, a named pipe, an unreadable file, a
+//! directory that cannot be searched) stops the command and is named; only an entry that is not
+//! there at all lets the built-in protocol of that id be used, and then a note says so. Every plan
+//! names where its protocol came from.
+
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{binary, bolus, fails, ok, root, run};
+
+/// The built-in ketamine protocol with boluses of at most 25 mg: 82 kg gives 7 boluses, not 4.
+fn clinic_protocol() -> String {
+    std::fs::read_to_string(root().join("protocols/ketamine-kap-iv.toml"))
+        .unwrap()
+        .replace("max_dose = \"50 mg\"", "max_dose = \"25 mg\"")
+}
+
+/// `bolus plan ketamine-kap-iv --weight 82` with `BOLUS_PROTOCOLS` set to `dir`.
+fn plan_in(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = bolus(["plan", "ketamine-kap-iv", "--weight", "82"]);
+    cmd.env("BOLUS_PROTOCOLS", dir);
+    cmd
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+#[test]
+fn a_broken_link_in_the_directory_stops_the_plan_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    symlink("moved-away.toml", dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    let err = fails(&mut plan_in(dir.path()), 2);
+    assert!(err.contains("ketamine-kap-iv.toml`"), "{err}");
+    assert!(
+        err.contains("`moved-away.toml`, which does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("the built-in protocol `ketamine-kap-iv` is not used in its place"));
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_loop_of_links_in_the_directory_stops_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    symlink("b.toml", dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    symlink("ketamine-kap-iv.toml", dir.path().join("b.toml")).unwrap();
+    let err = fails(&mut plan_in(dir.path()), 2);
+    assert!(err.contains("loop of links"), "{err}");
+}
+
+#[test]
+fn a_directory_or_a_named_pipe_in_the_directory_stops_the_plan_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    let err = fails(&mut plan_in(dir.path()), 2);
+    assert!(err.contains("it is a directory"), "{err}");
+    std::fs::remove_dir(dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    // A named pipe with no writer: opening it for reading would wait for ever.
+    mkfifo(&dir.path().join("ketamine-kap-iv.toml"));
+    let mut cmd = plan_in(dir.path());
+    cmd.timeout(std::time::Duration::from_secs(10));
+    let err = fails(&mut cmd, 2);
+    assert!(err.contains("named pipe (FIFO)"), "{err}");
+}
+
+#[test]
+fn every_command_that_names_a_protocol_by_id_refuses_the_broken_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    symlink("nowhere.toml", dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [
+        vec!["check", "ketamine-kap-iv", "--weight", "82", "-"],
+        vec!["batch", "ketamine-kap-iv", "-"],
+        vec!["chart", "ketamine-kap-iv"],
+        vec!["drill", "ketamine-kap-iv", "--seed", "1", "--rounds", "1"],
+        vec!["protocols", "show", "ketamine-kap-iv"],
+    ] {
+        let mut all = vec!["--protocols", d];
+        all.extend(&args);
+        let err = fails(bolus(all).write_stdin("id,weight\np,82\n"), 2);
+        assert!(err.contains("which does not exist"), "{args:?}: {err}");
+    }
+    // The list shows the entry as the directory's, and says it is invalid.
+    let list = ok(&mut bolus(["protocols", "list", "--protocols", d]));
+    assert!(
+        list.contains("ketamine-kap-iv  directory  (invalid: "),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_link_to_a_regular_file_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.txt"), clinic_protocol()).unwrap();
+    symlink("real.txt", dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    let out = ok(&mut plan_in(dir.path()));
+    assert!(out.contains("Total 164 mg in 7 boluses"), "{out}");
+    let shown = dir.path().join("ketamine-kap-iv.toml");
+    assert!(
+        out.contains(&format!("Protocol source: file {}", shown.display())),
+        "{out}"
+    );
+}
+
+/// Runs `bolus` as the user `nobody` when the tests run as root (as in CI), so that permissions
+/// are enforced; otherwise as the current user. The binary is copied where `nobody` can run it.
+fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Run {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let root_user = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+    let exe = dir.join("bolus");
+    std::fs::copy(binary(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = if root_user {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("BOLUS_PROTOCOLS")
+        .env("NO_COLOR", "1");
+    let out = cmd.output().unwrap();
+    out.into()
+}
+
+#[test]
+fn an_unreadable_file_or_an_unsearchable_directory_stops_the_plan() {
+    let top = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(top.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let clinic = top.path().join("clinic");
+    std::fs::create_dir(&clinic).unwrap();
+    let file = clinic.join("ketamine-kap-iv.toml");
+    std::fs::write(&file, clinic_protocol()).unwrap();
+    let args = [
+        "--protocols",
+        "clinic",
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+    ];
+    // Readable by all: the clinic's plan, 7 boluses.
+    std::fs::set_permissions(&clinic, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = as_unprivileged(top.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("in 7 boluses"), "{}", r.stdout);
+    // The file cannot be read.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = as_unprivileged(top.path(), &args);
+    assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("permission denied"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("clinic/ketamine-kap-iv.toml"),
+        "{}",
+        r.stderr
+    );
+    // The directory can be listed but not searched: nothing in it can be looked at.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&clinic, std::fs::Permissions::from_mode(0o754)).unwrap();
+    let r = as_unprivileged(top.path(), &args);
+    assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("permission denied"), "{}", r.stderr);
+    // The directory can be searched but not listed: the lookup by id works, the list does not.
+    std::fs::set_permissions(&clinic, std::fs::Permissions::from_mode(0o751)).unwrap();
+    let r = as_unprivileged(top.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = as_unprivileged(top.path(), &["--protocols", "clinic", "protocols", "list"]);
+    assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot be listed"), "{}", r.stderr);
+    std::fs::set_permissions(&clinic, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn an_empty_bolus_protocols_means_unset() {
+    let out = ok(bolus(["plan", "ketamine-kap-iv", "--weight", "82"]).env("BOLUS_PROTOCOLS", ""));
+    assert!(out.contains("Total 164 mg in 4 boluses"), "{out}");
+    assert!(out.contains("Protocol source: built-in"), "{out}");
+    // An empty `--protocols` is a mistake, not an unset option.
+    let r = run(&mut bolus([
+        "--protocols=",
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn a_built_in_protocol_used_while_a_directory_is_set_is_noted_on_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&mut plan_in(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Protocol source: built-in"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stderr,
+        format!(
+            "note: protocol `ketamine-kap-iv` is the built-in one: the protocols directory `{}` has no `ketamine-kap-iv.toml`\n",
+            dir.path().display()
+        )
+    );
+    // Without a directory, or with a path, no note.
+    let r = run(&mut bolus(["plan", "ketamine-kap-iv", "--weight", "82"]));
+    assert_eq!(r.stderr, "");
+    let mut cmd = bolus(["plan", "protocols/ketamine-kap-iv.toml", "--weight", "82"]);
+    cmd.env("BOLUS_PROTOCOLS", dir.path());
+    assert_eq!(run(&mut cmd).stderr, "");
+}
+
+#[test]
+fn every_plan_format_names_where_its_protocol_came_from() {
+    let path = "tests/fixtures/catalog/test-fentanyl-iv.toml";
+    let plan = |protocol: &str, format: &str| {
+        let mut cmd = bolus([
+            "plan",
+            protocol,
+            "--weight",
+            "70",
+            "--format",
+            format,
+            "--patient",
+            "p-1",
+        ]);
+        if format == "fhir" {
+            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+        }
+        ok(&mut cmd)
+    };
+    assert!(plan(path, "text").contains(&format!("Protocol source: file {path}\n")));
+    assert!(plan(path, "markdown").contains(&format!("(file `{path}`)")));
+    assert!(plan(path, "fhir").contains(&format!("source: file {path}")));
+    let json: serde_json::Value = serde_json::from_str(&plan(path, "json")).unwrap();
+    assert_eq!(json["protocol"]["source"], "file");
+    assert_eq!(json["protocol"]["file"], path);
+    let json: serde_json::Value = serde_json::from_str(&plan("ketamine-kap-iv", "json")).unwrap();
+    assert_eq!(json["protocol"]["source"], "built-in");
+    assert!(json["protocol"].get("file").is_none());
+    // A batch's JSON lines carry the plan's protocol, source included.
+    let lines = ok(bolus(["batch", path, "--format", "jsonl"]).write_stdin("id,weight\np,70\n"));
+    let line: serde_json::Value = serde_json::from_str(lines.trim()).unwrap();
+    assert_eq!(line["plan"]["protocol"]["file"], path);
+    // `protocols show` too.
+    assert!(
+        ok(&mut bolus(["protocols", "show", path])).contains(&format!("\nsource file {path}\n"))
+    );
+}
+
+#[test]
+fn a_plan_written_with_its_source_reads_back_through_check() {
+    let json = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--format",
+        "json",
+    ]));
+    let r = run(bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(json));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_path_with_control_characters_is_escaped_where_the_plan_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\u{202e}\nx.toml";
+    let path = dir.path().join(name);
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(root().join("protocols/ketamine-kap-iv.toml")).unwrap(),
+    )
+    .unwrap();
+    // The id must match the file's name, so the protocol is refused; the message is one line.
+    let r = run(&mut bolus([
+        "plan",
+        path.to_str().unwrap(),
+        "--weight",
+        "82",
+    ]));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{202e}'));
+    assert!(r.stderr.contains("\\u{1b}"), "{}", r.stderr);
+}
+
+#[test]
+fn a_source_path_with_control_characters_is_printed_escaped_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("ward\u{1b}[2J\u{202e}\nB");
+    std::fs::create_dir(&odd).unwrap();
+    std::fs::copy(
+        root().join("protocols/ketamine-kap-iv.toml"),
+        odd.join("ketamine-kap-iv.toml"),
+    )
+    .unwrap();
+    for format in ["text", "markdown", "fhir"] {
+        let mut cmd = bolus([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--format",
+            format,
+            "--patient",
+            "p-1",
+        ]);
+        if format == "fhir" {
+            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+        }
+        let out = ok(cmd.env("BOLUS_PROTOCOLS", &odd));
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{format}: {out}"
+        );
+        let shown = "ward\\u{1b}[2J\\u{202e}\\u{a}B/ketamine-kap-iv.toml";
+        // FHIR is JSON: the backslash of the escape is itself escaped.
+        let shown = if format == "fhir" {
+            shown.replace('\\', "\\\\")
+        } else {
+            shown.to_string()
+        };
+        assert!(out.contains(&shown), "{format}: {out}");
+    }
+}
