@@ -2626,6 +2626,7 @@ mod batch_lines {
             rows: 3,
             failed: 1,
             blank: 1,
+            reader_closed: false,
         };
         assert_eq!(
             s.line(),
@@ -2636,6 +2637,7 @@ mod batch_lines {
             rows: 1,
             failed: 0,
             blank: 0,
+            reader_closed: false,
         };
         assert_eq!(s.line(), "2 lines read: 1 header, 1 plan, 0 failed rows");
         let s = Summary {
@@ -2643,6 +2645,7 @@ mod batch_lines {
             rows: 0,
             failed: 0,
             blank: 0,
+            reader_closed: false,
         };
         assert_eq!(s.line(), "1 line read: 1 header, 0 plans, 0 failed rows");
         let s = Summary {
@@ -2650,6 +2653,7 @@ mod batch_lines {
             rows: 4,
             failed: 2,
             blank: 2,
+            reader_closed: false,
         };
         assert_eq!(
             s.line(),
