@@ -1096,7 +1096,7 @@ fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
                 Some("23:55"),
             ] {
                 for format in ["csv", "json"] {
-                    for concentration in [None, Some("10 mg/mL"), Some("3 mg/mL")] {
+                    for concentration in [None, Some("10 mg/mL"), Some("50 mg/mL")] {
                         let mut args =
                             vec!["--protocols", protocols, "plan", id, "--weight", weight];
                         args.extend(["--format", format]);

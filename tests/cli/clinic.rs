@@ -8,7 +8,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{binary, bolus, fails, ok, root, run};
+use crate::support::{batch_ok, binary, bolus, fails, ok, root, run};
 
 /// The built-in ketamine protocol with boluses of at most 25 mg: 82 kg gives 7 boluses, not 4.
 fn clinic_protocol() -> String {
@@ -251,7 +251,8 @@ fn every_plan_format_names_where_its_protocol_came_from() {
     assert_eq!(json["protocol"]["source"], "built-in");
     assert!(json["protocol"].get("file").is_none());
     // A batch's JSON lines carry the plan's protocol, source included.
-    let lines = ok(bolus(["batch", path, "--format", "jsonl"]).write_stdin("id,weight\np,70\n"));
+    let lines =
+        batch_ok(bolus(["batch", path, "--format", "jsonl"]).write_stdin("id,weight\np,70\n"));
     let line: serde_json::Value = serde_json::from_str(lines.trim()).unwrap();
     assert_eq!(line["plan"]["protocol"]["file"], path);
     // `protocols show` too.
