@@ -787,7 +787,7 @@ pub fn run<W: Write>(
         if let Err(e) = sink.write(row, &id, start, &outcome) {
             return closed(e, summary);
         }
-        if summary.rows % 4096 == 0 {
+        if summary.rows.is_multiple_of(4096) {
             progress(lines.bytes);
         }
     }
