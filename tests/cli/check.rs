@@ -908,7 +908,7 @@ fn reads_the_concentration_and_volumes_of_a_json_plan() {
     let out = ok(check("82", "-", &["--format", "json"]).write_stdin(plan.to_string()));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"conforms": true, "findings": []})
+        json!({"schema": 1, "conforms": true, "findings": []})
     );
     let mut tenfold = plan.clone();
     tenfold["boluses"][0]["volume"]["value"] = json!(41);
