@@ -300,9 +300,9 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header.
-/// `times` and `days` are filled with a start: each bolus's clock time, and its day (0 for the
-/// first bolus's day, 1 for the next), separated by `;`.
+/// The CSV output's header; a draft batch adds a `draft` column. `times` and `days` are filled
+/// with a start: each bolus's clock time, and its day (0 for the first bolus's day, 1 for the
+/// next), separated by `;`.
 pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
 
 struct Columns {
@@ -475,6 +475,9 @@ pub(crate) struct JsonLine<'a> {
     row: u64,
     /// The input row's `id`.
     id: &'a str,
+    /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
     #[serde(flatten)]
     result: RowResult<'a>,
 }
@@ -590,6 +593,7 @@ impl<W: Write> Sink<W> {
         id: &str,
         start: Option<jiff::civil::Time>,
         outcome: &Outcome,
+        draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
@@ -622,6 +626,9 @@ impl<W: Write> Sink<W> {
                                 w.write_field(days.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
+                                if let Some(d) = draft {
+                                    w.write_field(d)?;
+                                }
                                 w.write_record(None::<&[u8]>)
                             })
                     }
@@ -629,6 +636,7 @@ impl<W: Write> Sink<W> {
                         let mut record = vec![row.as_str(), id];
                         record.extend([""; 11]);
                         record.push(e);
+                        record.extend(draft);
                         w.write_record(&record)
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
@@ -642,6 +650,7 @@ impl<W: Write> Sink<W> {
                         schema: json::SCHEMA,
                         row,
                         id,
+                        draft,
                         result: RowResult::Plan {
                             plan: match start {
                                 Some(start) => {
@@ -656,6 +665,7 @@ impl<W: Write> Sink<W> {
                         schema: json::SCHEMA,
                         row,
                         id,
+                        draft,
                         result: RowResult::Error { error: e },
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
@@ -696,16 +706,20 @@ pub fn run<W: Write>(
     split_line(&line, &mut record, &mut scratch)
         .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
     let c = columns(&record)?;
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(crate::render::DRAFT);
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
-            if let Err(e) = w
-                .write_record(CSV_HEADER.trim_end().split(','))
-                .map_err(csv_io)
-            {
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
+            if let Err(e) = w.write_record(&header).map_err(csv_io) {
                 return closed(
                     e,
                     Summary {
@@ -784,7 +798,7 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        if let Err(e) = sink.write(row, &id, start, &outcome) {
+        if let Err(e) = sink.write(row, &id, start, &outcome, draft) {
             return closed(e, summary);
         }
         if summary.rows.is_multiple_of(4096) {

@@ -12,8 +12,9 @@ use crate::units;
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
 for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
-an unreadable or invalid protocol, or an output that cannot be written; 3 refused by a weight \
-limit (on the weight or on the dosing weight). A closed pipe is not an error.
+an unreadable or invalid protocol, one the protocols directory's approved.toml does not approve, \
+or an output that cannot be written; 3 refused by a weight limit (on the weight or on the dosing \
+weight). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -43,6 +44,11 @@ pub struct Cli {
     /// `BOLUS_PROTOCOLS` set but empty counts as unset.
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
+
+    /// Use a protocol the protocols directory's approvals file does not approve, to try it:
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    #[arg(long, global = true)]
+    pub draft: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -76,7 +82,7 @@ pub enum Command {
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
     /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
     Drill(DrillArgs),
-    /// List, show and lint protocols (`bolus protocols` alone lists them).
+    /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
     /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
     /// ones and those in the `--protocols` directory when the script is made; a path still
@@ -262,7 +268,8 @@ pub struct ProtocolsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsCommand {
-    /// List the protocols that can be named by id.
+    /// List the protocols that can be named by id and, with an approvals file, whether each
+    /// is approved, changed since its approval, or never approved.
     List,
     /// Show a protocol in plain words, with the weights where its plans change.
     Show {
@@ -277,6 +284,19 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
+    /// protocols directory, which from then on admits only approved protocols.
+    Approve {
+        /// Protocol files in the protocols directory, or ids (built-in ones included).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Who approves them, as recorded (the operating-system user is recorded too).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with each approval.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
 }
 

@@ -6,6 +6,7 @@
 extern crate uom;
 
 pub mod app;
+pub mod approvals;
 pub mod batch;
 pub mod calendar;
 pub mod catalog;

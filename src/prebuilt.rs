@@ -130,6 +130,7 @@ pub fn source(protocols: &[Protocol]) -> String {
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
+        field("standing", "Default::default()".into());
         out.push_str("        }),\n");
     }
     out.push_str("        _ => None,\n    }\n}\n");

@@ -62,6 +62,47 @@ pub struct Protocol {
     pub sha256: String,
     /// Where the protocol came from: built into bolus, or a file.
     pub source: Source,
+    /// Under which approval it is used, and who else could change it; set where it is found
+    /// ([`crate::catalog::Catalog::load`]).
+    pub standing: Standing,
+}
+
+/// Under which approval a protocol is used, and who besides its owner could change it. Every
+/// plan names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub approval: Approval,
+    /// Each file or directory the protocol depends on that its group or others can write to, as
+    /// `the protocol file `p.toml` is writable by group`.
+    pub writable: Vec<String>,
+}
+
+/// The approval a protocol is used under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Approval {
+    /// No protocols directory is set: no approvals apply.
+    #[default]
+    NoDirectory,
+    /// The protocols directory has no approvals file.
+    NoApprovalsFile,
+    /// A file given by a path outside the protocols directory: not under its approvals.
+    Outside,
+    /// Approved: the file's SHA-256 is the one approved.
+    Approved {
+        by: String,
+        /// The operating-system user who recorded the approval.
+        user: String,
+        at: jiff::Timestamp,
+        note: Option<String>,
+    },
+    /// Not approved, used with `--draft`: every output is marked and unsigned.
+    Draft,
+}
+
+impl Approval {
+    pub fn is_draft(&self) -> bool {
+        *self == Approval::Draft
+    }
 }
 
 /// Where a protocol came from; every plan names it.
@@ -1131,6 +1172,7 @@ fn validate(
         unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
         source: Source::File(site.file.to_string()),
+        standing: Standing::default(),
     })
 }
 

@@ -15,7 +15,7 @@ use crate::units::{self, int, Kind, Num};
 pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The columns a CSV plan may have.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 8] = [
     "number",
     "day",
     "time",
@@ -23,6 +23,7 @@ pub const COLUMNS: [&str; 7] = [
     "dose",
     "cumulative",
     "volume",
+    "draft",
 ];
 
 /// The largest `day` read, either way: a plan spans no more than this many days.
@@ -75,6 +76,9 @@ pub struct WrittenPlan {
     pub concentration: Option<units::Concentration>,
     /// The running total written beside each bolus, where the plan has a `cumulative` column.
     pub cumulative: Vec<Option<units::DrugMass>>,
+    /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
+    /// from a protocol that is not approved.
+    pub draft: bool,
 }
 
 impl WrittenPlan {
@@ -91,6 +95,7 @@ impl WrittenPlan {
             sha256: None,
             concentration: None,
             cumulative: Vec::new(),
+            draft: false,
         }
     }
 }
@@ -324,6 +329,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     plan.numbers = number_col.map(|_| numbers);
     plan.volumes = volume_col.map(|_| volumes);
     plan.cumulative = cumulative;
+    plan.draft = col("draft").is_some();
     Ok(plan)
 }
 
@@ -570,6 +576,7 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     plan.sha256 = text_of("sha256");
     plan.concentration = concentration;
     plan.cumulative = cumulative;
+    plan.draft = value.get("draft").is_some();
     Ok(plan)
 }
 

@@ -685,6 +685,53 @@ fn write_files(dir: &Path) {
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.toml")).unwrap();
     std::fs::create_dir(dir.join("folder.csv")).unwrap();
 
+    // Protocols directories whose approvals file is hostile.
+    let gov = |name: &str| {
+        let d = dir.join(name);
+        std::fs::create_dir(&d).unwrap();
+        d.join("approved.toml")
+    };
+    let fifo = gov("gov-fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink("/dev/zero", gov("gov-zero")).unwrap();
+    std::os::unix::fs::symlink("approved.toml", gov("gov-loop")).unwrap();
+    std::os::unix::fs::symlink("gone.toml", gov("gov-broken")).unwrap();
+    std::fs::create_dir(gov("gov-folder")).unwrap();
+    File::create(gov("gov-big"))
+        .unwrap()
+        .set_len(FIFTY_MB)
+        .unwrap();
+    std::fs::write(gov("gov-non-utf8"), b"schema = 1\n# \xFF\n").unwrap();
+    std::fs::write(
+        gov("gov-rlo"),
+        format!(
+            "schema = 1\n[approved.ketamine-kap-iv]\nsha256 = \"{}\"\nby = \"Dr \u{202E}A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        gov("gov-deep"),
+        format!(
+            "schema = 1\nx = {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        gov("gov-bad-id"),
+        format!(
+            "schema = 1\n[approved.\"Evil/../x\"]\nsha256 = \"{}\"\nby = \"A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+
     // Plans for `bolus check`.
     zeros(dir, "big.csv", FIFTY_MB);
     put(
@@ -3357,6 +3404,77 @@ fn edge_cases() -> Vec<Case> {
     ]
 }
 
+/// An approvals file that is not a readable, valid approvals file is never taken for none: every
+/// use of a protocol from that directory is refused, at once.
+fn approvals_cases() -> Vec<Case> {
+    let plan = |name: &str, dir: &str| {
+        case(
+            name,
+            &[
+                "--protocols",
+                dir,
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "70",
+            ],
+        )
+    };
+    vec![
+        plan("approvals-fifo", "./gov-fifo").says(&["approvals file", "named pipe (FIFO)"]),
+        plan("approvals-dev-zero", "./gov-zero").says(&["approvals file", "a device"]),
+        plan("approvals-link-loop", "./gov-loop").says(&["approvals file", "loop of links"]),
+        plan("approvals-broken-link", "./gov-broken").says(&["approvals file", "broken link"]),
+        plan("approvals-folder", "./gov-folder").says(&["approvals file", "a directory"]),
+        plan("approvals-50-mb", "./gov-big")
+            .says(&["approvals file", "larger than the limit of 1 MiB"]),
+        plan("approvals-non-utf8", "./gov-non-utf8").says(&[
+            "invalid approvals file",
+            ":2:3:",
+            "UTF-8",
+        ]),
+        plan("approvals-rlo-in-by", "./gov-rlo").says(&[
+            "invalid approvals file",
+            ":4:6:",
+            "U+202E",
+        ]),
+        plan("approvals-deep-array", "./gov-deep").says(&["invalid approvals file"]),
+        plan("approvals-bad-id", "./gov-bad-id")
+            .says(&["invalid approvals file", "is not lowercase letters"]),
+        case(
+            "approvals-list-fifo",
+            &["--protocols", "./gov-fifo", "protocols", "list"],
+        )
+        .says(&["approvals file", "named pipe (FIFO)"]),
+        case(
+            "approve-over-a-fifo",
+            &[
+                "--protocols",
+                "./gov-fifo",
+                "protocols",
+                "approve",
+                "ketamine-kap-iv",
+                "--by",
+                "Dr A",
+            ],
+        )
+        .says(&["nothing was approved"]),
+        case(
+            "approve-by-rlo",
+            &[
+                "--protocols",
+                "./gov-folder",
+                "protocols",
+                "approve",
+                "ketamine-kap-iv",
+                "--by",
+                "Dr \u{202E}A",
+            ],
+        )
+        .says(&["invalid `--by`", "U+202E"]),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     [
         edge_cases(),
@@ -3374,6 +3492,7 @@ fn all_cases() -> Vec<Case> {
         check_reading_cases(),
         day_cases(),
         other_cases(),
+        approvals_cases(),
     ]
     .concat()
 }
@@ -3430,6 +3549,11 @@ fn protocol_files_are_refused_with_a_message_that_names_the_problem() {
 #[test]
 fn plans_for_check_are_refused_with_a_message_that_names_the_problem() {
     check_all(setup().path(), &sound(check_cases()));
+}
+
+#[test]
+fn approvals_files_that_cannot_be_used_refuse_every_protocol() {
+    check_all(setup().path(), &sound(approvals_cases()));
 }
 
 #[test]

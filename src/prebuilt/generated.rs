@@ -27,6 +27,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             unit: MassUnit::Mg,
             sha256: "38ae9f0c0d73fa00c24d531e49204d0e107fc0611bbc74748b8bc5d84b1f82c7".to_string(),
             source: Source::BuiltIn,
+            standing: Default::default(),
         }),
         _ => None,
     }

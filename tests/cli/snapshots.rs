@@ -89,6 +89,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
 
     Protocol ketamine-kap-iv sha256 [sha256]
     Protocol source: built-in
+    Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________
@@ -107,7 +108,11 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
         "drug": "ketamine",
         "route": "IV",
         "sha256": "[sha256]",
-        "source": "built-in"
+        "source": "built-in",
+        "approval": {
+          "state": "none",
+          "text": "none (no protocols directory, so no approvals apply)"
+        }
       },
       "weight": {
         "value": 82,
