@@ -101,7 +101,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         )
     {
         return Err(Failure::Input(
-            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, chart, drill); leave it out here".into(),
+            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
         ));
     }
     let catalog = Catalog {
@@ -134,6 +134,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;
             batch(&protocol, &args)
+        }
+        Command::Course(args) => {
+            let req = cli::course_request(args).map_err(Failure::Input)?;
+            let protocol = load(&req.protocol)?;
+            course(&protocol, &req)
         }
         Command::Chart(args) => {
             let protocol = load(&args.protocol)?;
@@ -261,19 +266,7 @@ pub fn unmarked_draft(drafted: bool, stdout: &str) -> Result<(), Failure> {
 /// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
 /// reason was given for a weight that needs none.
 pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome, Failure> {
-    let plan = plan::compute(protocol, &req.patient, &req.options)?;
-    // Every plan is read back by the checker before it is printed; a plan that breaks a rule
-    // of its own protocol is never shown.
-    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
-        .into_iter()
-        .filter(|f| f.severity == check::Severity::Violation)
-        .collect();
-    if let Some(f) = broken.first() {
-        return Err(Failure::Input(format!(
-            "internal error: the computed plan fails its own check ({}); no plan is printed",
-            f.message
-        )));
-    }
+    let plan = checked_plan(protocol, &req.patient, &req.options)?;
     let ctx = Context {
         protocol,
         weight_entered: &req.weight_entered,
@@ -310,6 +303,95 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         stderr,
         code: 0,
     })
+}
+
+/// Computes a plan and reads it back with the checker: a plan that breaks a rule of its own
+/// protocol is never shown.
+fn checked_plan(
+    protocol: &Protocol,
+    patient: &plan::Patient,
+    options: &plan::Options,
+) -> Result<plan::Plan, Failure> {
+    let plan = plan::compute(protocol, patient, options)?;
+    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
+        .into_iter()
+        .filter(|f| f.severity == check::Severity::Violation)
+        .collect();
+    if let Some(f) = broken.first() {
+        return Err(Failure::Input(format!(
+            "internal error: the computed plan fails its own check ({}); no plan is printed",
+            f.message
+        )));
+    }
+    Ok(plan)
+}
+
+/// Schedules a course and renders it; the plan is the one `plan` computes for the same patient
+/// and start.
+fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Failure> {
+    // The calendar's stamp is read first, so that a bad one is named before any work is done.
+    let stamp = match req.format {
+        cli::CourseFormat::Ics => Some(source_date_epoch()?),
+        _ => None,
+    };
+    let options = plan::Options {
+        start: req.course.start,
+        concentration: None,
+    };
+    let plan = checked_plan(protocol, &req.patient, &options)?;
+    let course = crate::course::compute(protocol, plan, &req.course).map_err(|e| {
+        if e.is_limit() {
+            Failure::Refused(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
+    })?;
+    let ctx = Context {
+        protocol,
+        weight_entered: &req.weight_entered,
+        explain: false,
+    };
+    let stdout = match req.format {
+        cli::CourseFormat::Text => render::course::text(&ctx, &course),
+        cli::CourseFormat::Markdown => render::course::markdown(&ctx, &course),
+        cli::CourseFormat::Json => render::course::json(&ctx, &course),
+        cli::CourseFormat::Ics => render::ics::render(
+            &ctx,
+            &course,
+            req.patient_id.as_deref(),
+            stamp.expect("read for ics"),
+        ),
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: unneeded_reason_note(protocol, &req.patient, &course.plan),
+        code: 0,
+    })
+}
+
+/// The time a calendar is stamped with: `SOURCE_DATE_EPOCH` (whole seconds since 1970-01-01
+/// UTC) when it is set and not empty, so that output can be pinned, else the current time.
+fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
+    // Set but empty counts as unset, as with `BOLUS_PROTOCOLS`.
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
+        return Ok(jiff::Timestamp::now());
+    };
+    let bad = |v: &str| {
+        Failure::Input(format!(
+            "invalid `SOURCE_DATE_EPOCH` {}: expected whole seconds since 1970-01-01 UTC, such as `1796083200`",
+            crate::units::quote(v)
+        ))
+    };
+    let text = value
+        .to_str()
+        .ok_or_else(|| bad(&value.to_string_lossy()))?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(text));
+    }
+    text.parse::<i64>()
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .ok_or_else(|| bad(text))
 }
 
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not

@@ -22,6 +22,8 @@ Examples:
   bolus plan ketamine-kap-iv --weight 82 --format json
   bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
   bolus batch ketamine-kap-iv patients.csv --output plans.csv
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00 --format ics
   bolus chart ketamine-kap-iv --from 90 --to 130 --format svg
   bolus drill ketamine-kap-iv --rounds 3
   bolus protocols show ketamine-kap-iv";
@@ -76,6 +78,9 @@ pub enum Command {
     /// written); a reason must hold words. Standard error ends with the count of lines read,
     /// plans and failed rows, which add up.
     Batch(BatchArgs),
+    /// A course of sessions: each session's date, its timed plan, and the patient's instructions
+    /// as clock times (text, Markdown, JSON, or an iCalendar file).
+    Course(CourseArgs),
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
     /// chart in which no weight has a plan is an error (exit status 2).
     Chart(ChartArgs),
@@ -181,6 +186,110 @@ pub struct BatchArgs {
     /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "A course of sessions: each session's date, its timed plan, and the patient's \
+instructions as clock times. Dates and times are local civil time, with no time zone. The sessions \
+are `--every` days apart, by default the protocol's longest span spread evenly in whole days (6 \
+sessions within 21 days are 4 days apart); a course that breaks the protocol's least gap or longest \
+span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
+table gives a course of one session. Every session after the first is provisional: its dose is \
+recomputed from the weight on the day and signed then. Fasting is timed from the first bolus; \
+aftercare from the session's end, its last checkpoint."
+)]
+pub struct CourseArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The date of the first session, `YYYY-MM-DD`.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub first: String,
+    /// The clock time of each session's first bolus, 24-hour `HH:MM`; the instructions are then
+    /// clock times. Needed for `--format ics`.
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// Whole days from one session to the next, such as `4d` [default: the protocol's longest
+    /// span spread evenly].
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub every: Option<String>,
+    /// How many sessions, at most the protocol's course [default: the protocol's course].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub sessions: Option<u64>,
+    /// The output format; `ics` is an iCalendar file with one event per session, no dose and no
+    /// patient identifier (`DTSTAMP` from `SOURCE_DATE_EPOCH` when set).
+    #[arg(long, value_enum, default_value_t = CourseFormat::Text)]
+    pub format: CourseFormat,
+    /// An identifier that makes the calendar's event UIDs the patient's own; it is hashed and
+    /// never printed.
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CourseFormat {
+    Text,
+    Markdown,
+    Json,
+    /// An iCalendar (RFC 5545) file: one event per session (needs `--start`).
+    Ics,
+}
+
+/// A request to make a course, in domain types.
+#[derive(Debug, Clone)]
+pub struct CourseRequest {
+    pub protocol: String,
+    pub weight_entered: String,
+    pub patient: Patient,
+    pub course: crate::course::Request,
+    pub format: CourseFormat,
+    /// Only hashed into the calendar's UIDs.
+    pub patient_id: Option<String>,
+}
+
+/// Converts the course arguments, checking every value.
+pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
+    let weight_entered = a.patient.weight.clone();
+    let patient = patient(a.patient)?;
+    let first =
+        crate::course::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
+    let start = a
+        .start
+        .as_deref()
+        .map(plan::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid `--start`: {e}"))?;
+    if a.format == CourseFormat::Ics && start.is_none() {
+        return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
+    }
+    let every = a
+        .every
+        .as_deref()
+        .map(crate::course::parse_every)
+        .transpose()
+        .map_err(|e| format!("invalid `--every`: {e}"))?;
+    if let Some(problem) = a
+        .patient_id
+        .as_deref()
+        .and_then(crate::render::fhir::patient_problem)
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    Ok(CourseRequest {
+        protocol: a.protocol,
+        weight_entered,
+        patient,
+        course: crate::course::Request {
+            first,
+            start,
+            every,
+            sessions: a.sessions,
+        },
+        format: a.format,
+        patient_id: a.patient_id,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod course;
 pub mod dosing;
 pub mod drill;
 pub mod explain;

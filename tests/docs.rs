@@ -93,6 +93,7 @@ fn bash_completions_cover_every_subcommand_and_option() {
         &["plan"],
         &["check"],
         &["batch"],
+        &["course"],
         &["chart"],
         &["drill"],
         &["protocols"],

@@ -2,8 +2,10 @@
 
 pub mod chart;
 pub mod check;
+pub mod course;
 pub mod csv;
 pub mod fhir;
+pub mod ics;
 pub mod json;
 pub mod lint;
 pub mod markdown;

@@ -7,6 +7,7 @@ mod catalog;
 mod check;
 mod clinic;
 mod colour;
+mod course;
 mod dosing_weight;
 mod environment;
 mod feasibility;
