@@ -448,9 +448,17 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
             render::DRAFT
         )));
     }
-    let mut findings = check::findings(protocol, &expected, &written.boluses);
-    findings.extend(check::stated_totals(protocol, &written));
-    findings.extend(check::provenance(protocol, &expected, &written));
+    let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
+        .map_err(|e| {
+            Failure::Input(match e {
+                check::Unchecked::NoConcentration => format!(
+                    "the plan in {shown} has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
+                ),
+                check::Unchecked::NoVolumes => format!(
+                    "`--concentration` was given, but the plan in {shown} has no volumes to check at it; add a `volume` column or leave `--concentration` out"
+                ),
+            })
+        })?;
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
         cli::CheckFormat::Json => render::check::json(protocol, &findings),
@@ -802,25 +810,14 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut outcome = Outcome {
-        stderr: notes,
-        ..Outcome::default()
-    };
-    if summary.failed > 0 {
-        outcome.code = 1;
-        outcome.stderr.push_str(&if summary.reader_closed {
-            format!(
-                "{} of the {} rows read before the reader closed the output failed; each carries its error\n",
-                summary.failed, summary.rows
-            )
-        } else {
-            format!(
-                "{} of {} rows failed; each carries its error\n",
-                summary.failed, summary.rows
-            )
-        });
-    }
-    Ok(outcome)
+    let mut stderr = notes;
+    stderr.push_str(&summary.line());
+    stderr.push('\n');
+    Ok(Outcome {
+        stdout: String::new(),
+        stderr,
+        code: u8::from(summary.failed > 0),
+    })
 }
 
 /// The protocols that can be named by id. Names and titles are shown with control and

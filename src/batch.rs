@@ -1,10 +1,12 @@
 //! Batch plans: one CSV row per patient in, one result per row out, in input order. A failed row
 //! costs only itself. Rows are streamed, so memory does not grow with the number of rows.
+//!
+//! One physical line is one row: a line ends at each LF, CR or CRLF, and a quoted field may not
+//! span lines (the row that opens it fails, and the next line is the next row). Every line is
+//! accounted for in the [`Summary`]: the header, a plan, a failed row, or a blank line.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::collections::VecDeque;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::rc::Rc;
 
 use schemars::JsonSchema;
@@ -45,65 +47,100 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// line that never ends).
 pub const MAX_SKIPPED_BYTES: usize = 16 * 1024 * 1024;
 
-/// Where a line was cut: the offset in the stream the CSV reader sees, and the line number.
-type Cuts = Rc<RefCell<VecDeque<(u64, u64)>>>;
-
-/// A reader that passes at most `limit` bytes of each line, notes where it cut one, and fails
-/// on an over-long first line or a line without end.
-struct LineLimit<R> {
-    inner: R,
-    limit: usize,
-    current: usize,
-    skipped: usize,
-    line: u64,
-    passed: u64,
-    cuts: Cuts,
+/// A physical line as read: its number (from 1) and whether it was cut at [`MAX_LINE_BYTES`].
+struct LineRead {
+    number: u64,
+    cut: bool,
 }
 
-impl<R: Read> Read for LineLimit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Reads physical lines, each ended by LF, CR or CRLF, keeping at most `limit` bytes of each:
+/// memory stays bounded by the limit whatever the input.
+struct Lines<R> {
+    inner: std::io::BufReader<R>,
+    limit: usize,
+    /// The number of the last line returned.
+    line: u64,
+    /// A CR ended the last line: an LF right after it belongs to it.
+    after_cr: bool,
+    /// Bytes read so far.
+    bytes: u64,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R, limit: usize) -> Lines<R> {
+        Lines {
+            inner: std::io::BufReader::with_capacity(64 * 1024, inner),
+            limit,
+            line: 0,
+            after_cr: false,
+            bytes: 0,
+        }
+    }
+
+    /// The next line into `out` (without its end), or `None` at the end of the input.
+    fn next(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<LineRead>> {
+        out.clear();
+        let mut cut = false;
+        let mut skipped = 0usize;
+        let mut started = false;
         loop {
-            let n = self.inner.read(buf)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let mut kept = 0;
-            for r in 0..n {
-                let b = buf[r];
-                if b == b'\n' {
-                    self.line += 1;
-                    self.current = 0;
-                    self.skipped = 0;
-                } else if self.current < self.limit {
-                    self.current += 1;
-                } else {
-                    if self.skipped == 0 {
-                        if self.line == 1 {
-                            return Err(too_long(self.line, self.limit));
-                        }
-                        self.cuts
-                            .borrow_mut()
-                            .push_back((self.passed + kept as u64, self.line));
-                    }
-                    self.skipped += 1;
-                    if self.skipped > MAX_SKIPPED_BYTES {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!(
-                                "line {} is longer than {} MiB and has no end in sight, so the batch stops",
-                                self.line,
-                                MAX_SKIPPED_BYTES / (1024 * 1024)
-                            ),
-                        ));
-                    }
-                    continue;
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                if !started {
+                    return Ok(None);
                 }
-                buf[kept] = b;
-                kept += 1;
+                self.line += 1;
+                return Ok(Some(LineRead {
+                    number: self.line,
+                    cut,
+                }));
             }
-            if kept > 0 {
-                self.passed += kept as u64;
-                return Ok(kept);
+            if std::mem::take(&mut self.after_cr) && avail[0] == b'\n' {
+                self.inner.consume(1);
+                self.bytes += 1;
+                continue;
+            }
+            started = true;
+            let end = avail.iter().position(|&b| b == b'\n' || b == b'\r');
+            let piece = &avail[..end.unwrap_or(avail.len())];
+            let room = self.limit.saturating_sub(out.len());
+            if piece.len() > room {
+                if self.line == 0 {
+                    return Err(too_long(1, self.limit));
+                }
+                cut = true;
+                skipped += piece.len() - room;
+                if skipped > MAX_SKIPPED_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MiB and has no end in sight, so the batch stops",
+                            self.line + 1,
+                            MAX_SKIPPED_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
+            out.extend_from_slice(&piece[..piece.len().min(room)]);
+            let used = match end {
+                Some(i) => {
+                    self.after_cr = avail[i] == b'\r';
+                    i + 1
+                }
+                None => avail.len(),
+            };
+            self.inner.consume(used);
+            self.bytes += used as u64;
+            if end.is_some() {
+                self.line += 1;
+                return Ok(Some(LineRead {
+                    number: self.line,
+                    cut,
+                }));
             }
         }
     }
@@ -125,6 +162,87 @@ pub struct Dates {
     pub today: jiff::civil::Date,
 }
 
+/// Splits one line into CSV fields: separated by commas; a field that begins with `"` is quoted,
+/// ends at the next lone `"` (a doubled `""` is one quote) and is followed by a comma or the end
+/// of the line. A quote that is not closed on its line is an error: a field may not span lines;
+/// so is a quote inside a field that does not begin with one (the tail of such a field).
+pub fn split_line(
+    line: &[u8],
+    record: &mut csv::ByteRecord,
+    field: &mut Vec<u8>,
+) -> Result<(), String> {
+    record.clear();
+    let n = line.len();
+    let mut i = 0;
+    let mut column = 1;
+    loop {
+        field.clear();
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                let Some(j) = line[i..].iter().position(|&b| b == b'"') else {
+                    return Err(format!(
+                        "field {column} opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
+                    ));
+                };
+                field.extend_from_slice(&line[i..i + j]);
+                i += j + 1;
+                if line.get(i) == Some(&b'"') {
+                    field.push(b'"');
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if i < n && line[i] != b',' {
+                return Err(format!(
+                    "field {column} has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
+                ));
+            }
+        } else {
+            let end = line[i..]
+                .iter()
+                .position(|&b| b == b',')
+                .map_or(n, |j| i + j);
+            if line[i..end].contains(&b'"') {
+                return Err(format!(
+                    "field {column} holds a quote but does not begin with one (the end of a quoted field from the line before?); quote the whole field, and write a quote inside it as two quotes"
+                ));
+            }
+            field.extend_from_slice(&line[i..end]);
+            i = end;
+        }
+        record.push_field(field);
+        if i >= n {
+            return Ok(());
+        }
+        i += 1;
+        column += 1;
+    }
+}
+
+/// The characters a spreadsheet reads as the start of a formula: an id or a reason that begins
+/// with one is refused, so that no formula cell is ever written.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The formula character a text begins with, before or after trimming white space.
+fn formula_start(raw: &[u8]) -> Option<char> {
+    let first = |b: &[u8]| b.first().map(|&c| char::from(c));
+    first(raw)
+        .into_iter()
+        .chain(first(raw.trim_ascii_start()))
+        .find(|c| FORMULA_STARTS.contains(c))
+}
+
+/// `=` as `=`, a tab or CR by name.
+fn show_formula_char(c: char) -> String {
+    match c {
+        '\t' => "a tab".into(),
+        '\r' => "a carriage return".into(),
+        c => format!("`{c}`"),
+    }
+}
+
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -132,13 +250,56 @@ pub enum Format {
     Jsonl,
 }
 
-/// How a batch went.
+/// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
+/// and `rows` = plans + `failed`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Physical lines read, the header included.
+    pub lines: u64,
+    /// Rows with a result (a plan or an error).
     pub rows: u64,
     pub failed: u64,
+    /// Lines of nothing but white space, skipped.
+    pub blank: u64,
     /// The reader closed the output (a pipe into `head`) before every row was written.
     pub reader_closed: bool,
+}
+
+impl Summary {
+    /// Rows that gave a plan.
+    pub fn plans(&self) -> u64 {
+        self.rows - self.failed
+    }
+
+    /// One line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
+    /// failed row carries its error` (`11 lines read before the reader closed the output: …`
+    /// when a pipe was closed early).
+    pub fn line(&self) -> String {
+        let n = |count: u64, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        let mut s = format!(
+            "{} read{}: 1 header, {}, {}",
+            n(self.lines, "line", "lines"),
+            if self.reader_closed {
+                " before the reader closed the output"
+            } else {
+                ""
+            },
+            n(self.plans(), "plan", "plans"),
+            n(self.failed, "failed row", "failed rows")
+        );
+        if self.blank > 0 {
+            s.push_str(&format!(
+                ", {} skipped",
+                n(self.blank, "blank line", "blank lines")
+            ));
+        }
+        if self.failed > 0 {
+            s.push_str("; each failed row carries its error");
+        }
+        s
+    }
 }
 
 /// A batch that could not be run at all (exit status 2).
@@ -150,8 +311,10 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header; a draft batch adds a `draft` column.
-pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
+/// The CSV output's header; a draft batch adds a `draft` column. `times` and `days` are filled
+/// with a start: each bolus's clock time, and its day (0 for the first bolus's day, 1 for the
+/// next), separated by `;`.
+pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
 
 struct Columns {
     id: usize,
@@ -239,29 +402,42 @@ fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, Str
 fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), String> {
     if record.len() != c.len {
         return Err(format!(
-            "the row has {} fields where the header has {}",
+            "the row has {} fields where the header has {}{}",
             record.len(),
-            c.len
+            c.len,
+            if record.len() > c.len {
+                comma_hint(record, c, c.weight + 1)
+            } else {
+                String::new()
+            }
         ));
     }
+    let hint = |i: Option<usize>| i.map_or(String::new(), |i| comma_hint(record, c, i));
     let weight_text =
         field(record, Some(c.weight), "weight")?.ok_or("the `weight` field is empty")?;
     let weight = units::parse_weight(weight_text).map_err(|e| format!("invalid weight: {e}"))?;
     let height = field(record, c.height, "height")?
         .map(units::parse_height)
         .transpose()
-        .map_err(|e| format!("invalid height: {e}"))?;
+        .map_err(|e| format!("invalid height: {e}{}", hint(c.height)))?;
     let sex = field(record, c.sex, "sex")?
         .map(|s| {
             Sex::parse(s).ok_or_else(|| {
                 format!(
-                    "invalid sex: {}; expected `female` or `male`",
-                    crate::units::quote(s)
+                    "invalid sex: {}; expected `female` or `male`{}",
+                    crate::units::quote(s),
+                    hint(c.sex)
                 )
             })
         })
         .transpose()?;
     let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
+    if let Some(problem) = reason.as_deref().and_then(plan::reason_problem) {
+        return Err(format!(
+            "invalid soft_limit_reason: {problem}{}",
+            hint(c.reason)
+        ));
+    }
     Ok((
         Patient {
             weight,
@@ -278,7 +454,12 @@ fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Ti
     field(record, c.start, "start")?
         .map(plan::parse_clock)
         .transpose()
-        .map_err(|e| format!("invalid start: {e}"))
+        .map_err(|e| {
+            format!(
+                "invalid start: {e}{}",
+                c.start.map_or(String::new(), |i| comma_hint(record, c, i))
+            )
+        })
 }
 
 /// The CSV cells of a plan that do not depend on the start time, and the bolus offsets.
@@ -375,12 +556,15 @@ impl JsonPlan {
             push_clock(&mut t, (start + o).rem_euclid(86_400));
             Some(t)
         };
+        let day = |o: i64| Some((start + o).div_euclid(86_400));
         let mut doc = self.doc.clone();
         for (b, o) in doc.boluses.iter_mut().zip(&self.boluses) {
             b.time = time(*o);
+            b.day = day(*o);
         }
         for (c, o) in doc.checkpoints.iter_mut().zip(&self.checkpoints) {
             c.time = time(*o);
+            c.day = day(*o);
         }
         doc
     }
@@ -449,17 +633,22 @@ impl<W: Write> Sink<W> {
                 let row = row.to_string();
                 let result = match outcome {
                     Outcome::Cells(cells) => {
-                        let times = start.map(|s| {
-                            let start = plan::seconds_of_day(s);
-                            let mut t = String::with_capacity(6 * cells.offsets.len());
-                            for (i, o) in cells.offsets.iter().enumerate() {
-                                if i > 0 {
-                                    t.push(';');
+                        let (times, days) = start
+                            .map(|s| {
+                                let start = plan::seconds_of_day(s);
+                                let mut t = String::with_capacity(6 * cells.offsets.len());
+                                let mut d = String::with_capacity(2 * cells.offsets.len());
+                                for (i, o) in cells.offsets.iter().enumerate() {
+                                    if i > 0 {
+                                        t.push(';');
+                                        d.push(';');
+                                    }
+                                    push_clock(&mut t, (start + o).rem_euclid(86_400));
+                                    d.push_str(&(start + o).div_euclid(86_400).to_string());
                                 }
-                                push_clock(&mut t, (start + o).rem_euclid(86_400));
-                            }
-                            t
-                        });
+                                (t, d)
+                            })
+                            .unzip();
                         w.write_field(&row)
                             .and_then(|()| w.write_field(id))
                             .and_then(|()| {
@@ -467,6 +656,7 @@ impl<W: Write> Sink<W> {
                                     w.write_field(c)?;
                                 }
                                 w.write_field(times.as_deref().unwrap_or(""))?;
+                                w.write_field(days.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
                                 if let Some(d) = draft {
@@ -477,7 +667,7 @@ impl<W: Write> Sink<W> {
                     }
                     Outcome::Error(e) => {
                         let mut record = vec![row.as_str(), id];
-                        record.extend([""; 10]);
+                        record.extend([""; 11]);
                         record.push(e);
                         record.extend(draft);
                         w.write_record(&record)
@@ -540,29 +730,18 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    let cuts: Cuts = Rc::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(64 * 1024)
-        .from_reader(LineLimit {
-            inner: input,
-            limit: MAX_LINE_BYTES,
-            current: 0,
-            skipped: 0,
-            line: 1,
-            passed: 0,
-            cuts: Rc::clone(&cuts),
-        });
+    let read_error = |e: std::io::Error| BatchError::Input(format!("cannot read the batch: {e}"));
+    let mut lines = Lines::new(input, MAX_LINE_BYTES);
+    let mut line = Vec::new();
     let mut record = csv::ByteRecord::new();
-    let has_header = reader
-        .read_byte_record(&mut record)
-        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
-    if !has_header {
+    let mut scratch = Vec::new();
+    if lines.next(&mut line).map_err(read_error)?.is_none() {
         return Err(BatchError::Input(
             "the batch is empty; expected a CSV header with `id` and `weight`".into(),
         ));
     }
+    split_line(&line, &mut record, &mut scratch)
+        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
     let c = columns(&record)?;
     let draft = p
         .standing
@@ -578,7 +757,13 @@ pub fn run<W: Write>(
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
             header.extend(draft.map(|_| "draft"));
             if let Err(e) = w.write_record(&header).map_err(csv_io) {
-                return closed(e, Summary::default());
+                return closed(
+                    e,
+                    Summary {
+                        lines: 1,
+                        ..Summary::default()
+                    },
+                );
             }
             Sink::Csv(Box::new(w))
         }
@@ -586,103 +771,81 @@ pub fn run<W: Write>(
     };
     let mut cache: HashMap<Vec<u8>, Rc<Outcome>> = HashMap::new();
     let mut cache_bytes = 0usize;
-    let mut summary = Summary::default();
+    let mut seen = Seen::default();
+    let mut summary = Summary {
+        lines: 1,
+        ..Summary::default()
+    };
     let mut key = Vec::new();
-    loop {
-        let (id, start, outcome) = match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // The key is every field but the id and the start, which only moves the clock
-                // times: those are made per row from the offsets.
-                key.clear();
-                for (i, f) in record.iter().enumerate() {
-                    // Each field with its length first, so no two rows share a key.
-                    let f = if i != c.id && Some(i) != c.start {
-                        f
-                    } else {
-                        &[]
-                    };
-                    key.extend_from_slice(&(f.len() as u64).to_le_bytes());
-                    key.extend_from_slice(f);
-                }
-                let start = start(&record, &c);
-                let outcome = match &start {
-                    Err(e) => Rc::new(Outcome::Error(e.clone())),
-                    Ok(_) => match cache.get(&key) {
-                        Some(o) => Rc::clone(o),
-                        None => {
-                            let o = Rc::new(compute(p, &record, &c, format, date));
-                            let size = key.len() + o.size() + 64;
-                            if cache_bytes + size > CACHE_BYTES {
-                                cache.clear();
-                                cache_bytes = 0;
-                            }
-                            cache_bytes += size;
-                            cache.insert(key.clone(), Rc::clone(&o));
-                            o
-                        }
-                    },
-                };
-                let start = start.ok().flatten();
-                // A row whose line was cut is not read: it fails, and costs nothing else.
-                let (from, to) = (
-                    record.position().map_or(0, |p| p.byte()),
-                    reader.position().byte(),
-                );
-                let mut cut_line = None;
-                let mut pending = cuts.borrow_mut();
-                while let Some(&(at, line)) = pending.front() {
-                    if at > to {
-                        break;
-                    }
-                    if at >= from {
-                        cut_line.get_or_insert(line);
-                    }
-                    pending.pop_front();
-                }
-                drop(pending);
-                let outcome = match cut_line {
-                    Some(line) => Rc::new(Outcome::Error(format!(
-                        "line {line} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read"
-                    ))),
-                    None => outcome,
-                };
-                match field(&record, Some(c.id), "id") {
-                    Ok(Some(id)) if units::odd_char_in(id).is_some() => {
-                        let odd = units::odd_char_in(id).expect("found");
-                        let message = format!("the id holds {odd}; write ids in plain text");
-                        (units::tidy(id), start, Rc::new(Outcome::Error(message)))
-                    }
-                    Ok(id) => (id.unwrap_or("").to_string(), start, outcome),
-                    Err(e) => (String::new(), start, Rc::new(Outcome::Error(e))),
-                }
-            }
-            Err(e) if e.is_io_error() => {
-                return Err(BatchError::Input(format!("cannot read the batch: {e}")))
-            }
-            Err(e) => (
+    while let Some(read) = lines.next(&mut line).map_err(read_error)? {
+        summary.lines = read.number;
+        if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
+            summary.blank += 1;
+            continue;
+        }
+        let row = read.number - 1;
+        let (id, start, outcome) = if read.cut {
+            (
                 String::new(),
                 None,
                 Rc::new(Outcome::Error(format!(
-                    "the row cannot be read as CSV: {e}"
+                    "line {} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read",
+                    read.number
                 ))),
-            ),
+            )
+        } else if let Err(e) = split_line(&line, &mut record, &mut scratch) {
+            (String::new(), None, Rc::new(Outcome::Error(e)))
+        } else {
+            // The key is every field but the id and the start, which only moves the clock
+            // times: those are made per row from the offsets.
+            key.clear();
+            for (i, f) in record.iter().enumerate() {
+                // Each field with its length first, so no two rows share a key.
+                let f = if i != c.id && Some(i) != c.start {
+                    f
+                } else {
+                    &[]
+                };
+                key.extend_from_slice(&(f.len() as u64).to_le_bytes());
+                key.extend_from_slice(f);
+            }
+            let start = start(&record, &c);
+            let outcome = match &start {
+                Err(e) => Rc::new(Outcome::Error(e.clone())),
+                Ok(_) => match cache.get(&key) {
+                    Some(o) => Rc::clone(o),
+                    None => {
+                        let o = Rc::new(compute(p, &record, &c, format, date));
+                        let size = key.len() + o.size() + 64;
+                        if cache_bytes + size > CACHE_BYTES {
+                            cache.clear();
+                            cache_bytes = 0;
+                        }
+                        cache_bytes += size;
+                        cache.insert(key.clone(), Rc::clone(&o));
+                        o
+                    }
+                },
+            };
+            let start = start.ok().flatten();
+            let (id, outcome) = identify(&record, &c, row, outcome, &mut seen);
+            (id, start, outcome)
         };
         summary.rows += 1;
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        if let Err(e) = sink.write(summary.rows, &id, start, &outcome, draft) {
+        if let Err(e) = sink.write(row, &id, start, &outcome, draft) {
             return closed(e, summary);
         }
-        if summary.rows % 4096 == 0 {
-            progress(reader.position().byte());
+        if summary.rows.is_multiple_of(4096) {
+            progress(lines.bytes);
         }
     }
     if let Err(e) = sink.flush() {
         return closed(e, summary);
     }
-    progress(reader.position().byte());
+    progress(lines.bytes);
     Ok(summary)
 }
 
@@ -703,6 +866,107 @@ fn csv_io(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
+}
+
+/// The ids seen so far, each as a 64-bit hash with the row it first appeared in (the row kept in
+/// 32 bits): 12 bytes and a control byte a slot. The table keeps at least one slot in eight
+/// free and doubles when full, and while it doubles the old and the new table both live: at
+/// worst about 45 bytes an id, within the 48 a batch may spend on each distinct id. Two
+/// different ids share a hash with a chance of about one in 10^19 a pair; then the later row
+/// fails as a repeat, never the other way round.
+#[derive(Default)]
+struct Seen(HashMap<[u32; 2], u32>);
+
+impl Seen {
+    /// Records `id` for `row`; where it was seen before, the earlier row, as words.
+    fn first(&mut self, id: &str, row: u64) -> Option<String> {
+        if id.is_empty() {
+            return None;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hasher::write(&mut h, id.as_bytes());
+        let hash = std::hash::Hasher::finish(&h);
+        let key = [hash as u32, (hash >> 32) as u32];
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(match *first.get() {
+                u32::MAX => format!("a row after row {}", u32::MAX - 1),
+                r => format!("row {r}"),
+            }),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(u32::try_from(row).unwrap_or(u32::MAX));
+                None
+            }
+        }
+    }
+}
+
+/// The id to write for a row, and its outcome: an id or a reason a spreadsheet would read as a
+/// formula, an id with odd characters, and an id seen in an earlier row each fail the row.
+fn identify(
+    record: &csv::ByteRecord,
+    c: &Columns,
+    row: u64,
+    outcome: Rc<Outcome>,
+    seen: &mut Seen,
+) -> (String, Rc<Outcome>) {
+    let fail = |id: String, message: String| (id, Rc::new(Outcome::Error(message)));
+    let formula = |name: &str, ch: char| {
+        format!(
+            "row {row}: the {name} begins with {}, which a spreadsheet reads as a formula; an {name} may not begin with =, +, -, @, a tab or a carriage return",
+            show_formula_char(ch)
+        )
+    };
+    if let Some(ch) = record.get(c.id).and_then(formula_start) {
+        return fail(String::new(), formula("id", ch));
+    }
+    let id = match field(record, Some(c.id), "id") {
+        Ok(id) => id.unwrap_or(""),
+        Err(e) => return fail(String::new(), e),
+    };
+    if let Some(odd) = units::odd_char_in(id) {
+        return fail(
+            units::tidy(id),
+            format!("the id holds {odd}; write ids in plain text"),
+        );
+    }
+    if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
+        return fail(id.to_string(), formula("soft_limit_reason", ch));
+    }
+    if let Some(first) = seen.first(id, row) {
+        return fail(
+            id.to_string(),
+            units::tidy(&format!(
+                "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
+                units::quote(id)
+            )),
+        );
+    }
+    (id.to_string(), outcome)
+}
+
+/// When the field in `column` fails and it is the field after `weight` and all digits, it may be
+/// the decimals of a weight split by a decimal comma (`82,5`): the words that say so, else
+/// nothing.
+fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> String {
+    if column != c.weight + 1 {
+        return String::new();
+    }
+    let text = |i: usize| {
+        record
+            .get(i)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .map(str::trim)
+    };
+    let digits = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    match (text(c.weight), text(column)) {
+        (Some(w), Some(next)) if digits(next) && digits(w) => format!(
+            "; `{w},{next}` may be one weight split by a decimal comma: write it with a point, `{w}.{next}`"
+        ),
+        (Some(_), Some(next)) if digits(next) => format!(
+            "; `{next}` in the column after `weight` may be the weight's decimals split off by a decimal comma: write the weight with a point"
+        ),
+        _ => String::new(),
     }
 }
 

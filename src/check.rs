@@ -1,7 +1,7 @@
 //! The protocol's rules applied to a list of boluses: a plan a physician wrote, or one the
 //! engine made (every plan is checked this way before it is printed).
 
-use num_traits::Zero;
+use num_traits::{Signed, Zero};
 
 use crate::plan::Plan;
 use crate::protocol::Protocol;
@@ -38,7 +38,7 @@ impl Severity {
 pub struct Finding {
     pub severity: Severity,
     /// A short stable name: `max_dose`, `total`, `count`, `interval`, `increment`, `under_total`,
-    /// `long_interval`.
+    /// `long_interval`, `cumulative`, `volume`, `number`, `protocol`, `weight`, `concentration`.
     pub rule: &'static str,
     /// The bolus it concerns, from 1, if one.
     pub bolus: Option<usize>,
@@ -281,40 +281,186 @@ pub fn stated_totals(p: &Protocol, plan: &crate::written::WrittenPlan) -> Vec<Fi
     out
 }
 
-/// Warnings when a JSON plan says it was made for another protocol or another weight.
+/// Violations when a JSON plan says it was made for another protocol (its id or its file's
+/// SHA-256), another weight, another dosing weight or another concentration: a plan made for
+/// someone or something else does not conform, whatever its doses.
 pub fn provenance(
     p: &Protocol,
     expected: &Plan,
     plan: &crate::written::WrittenPlan,
+    concentration: Option<&units::Concentration>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut push = |rule, message: String| {
+        out.push(Finding {
+            severity: Severity::Violation,
+            rule,
+            bolus: None,
+            message: units::tidy(&message),
+        })
+    };
     if let Some(id) = &plan.protocol {
         if id != &p.id {
-            out.push(Finding {
-                severity: Severity::Warning,
-                rule: "protocol",
-                bolus: None,
-                message: units::tidy(&format!(
+            push(
+                "protocol",
+                format!(
                     "the plan says it was made for protocol {}, not `{}`",
                     units::quote(id),
                     p.id
-                )),
-            });
+                ),
+            );
+        }
+    }
+    if let Some(sha) = &plan.sha256 {
+        if !sha.eq_ignore_ascii_case(&p.sha256) {
+            push(
+                "protocol",
+                format!(
+                    "the plan says it was made from a protocol file with SHA-256 {}, not this one's {}; the protocol has changed since, or is another",
+                    if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        sha.clone()
+                    } else {
+                        units::quote(sha)
+                    },
+                    p.sha256
+                ),
+            );
         }
     }
     if let Some(w) = &plan.weight {
         if w != &expected.weight.value {
-            out.push(Finding {
-                severity: Severity::Warning,
-                rule: "weight",
-                bolus: None,
-                message: format!(
+            push(
+                "weight",
+                format!(
                     "the plan says it was made for {}, not {}",
                     units::show_kg(&units::kg(w.clone())),
                     units::show_kg(&expected.weight)
+                ),
+            );
+        }
+    }
+    if let Some(w) = &plan.dosing_weight {
+        if w != &expected.dosing.value.value {
+            push(
+                "weight",
+                format!(
+                    "the plan says it was made for a dosing weight of {}, not {}",
+                    units::show_kg(&units::kg(w.clone())),
+                    units::show_kg(&expected.dosing.value)
+                ),
+            );
+        }
+    }
+    if let (Some(written), Some(given)) = (&plan.concentration, concentration) {
+        if written.value != given.value {
+            push(
+                "concentration",
+                format!(
+                    "the plan says its volumes are at {}, not the {} given",
+                    units::show_concentration(written),
+                    units::show_concentration(given)
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// The most a written volume may be from the dose divided by the concentration: 0.01 mL, the
+/// step a syringe measures and the plan rounds down to.
+pub fn volume_tolerance() -> Num {
+    units::frac(1, 100)
+}
+
+/// Violations where a written volume is more than 0.01 mL from the dose at the concentration.
+pub fn volumes(
+    p: &Protocol,
+    written: &[Written],
+    volumes: &[units::Volume],
+    concentration: &units::Concentration,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, (b, v)) in written.iter().zip(volumes).enumerate() {
+        let n = i + 1;
+        let exact: units::Volume = b.dose.clone() / concentration.clone();
+        let off = (&v.value - &exact.value).abs();
+        if off > volume_tolerance() {
+            let hundredths = (&exact.value * int(100)).floor() / int(100);
+            let shown = if hundredths == exact.value {
+                units::show_ml(&exact)
+            } else {
+                format!(
+                    "{} mL (rounded down from {} mL)",
+                    units::format_decimal(&hundredths),
+                    units::format_approx(&exact.value)
+                )
+            };
+            out.push(Finding {
+                severity: Severity::Violation,
+                rule: "volume",
+                bolus: Some(n),
+                message: format!(
+                    "bolus {n} is written as {} of {}; at {} it is {shown}",
+                    units::show_ml(v),
+                    units::show_mass(&b.dose, p.unit),
+                    units::show_concentration(concentration)
                 ),
             });
         }
     }
     out
+}
+
+/// Violations where the written bolus numbers are not 1, 2, 3, … in order.
+pub fn numbers(numbers: &[u64]) -> Vec<Finding> {
+    numbers
+        .iter()
+        .enumerate()
+        .filter(|(i, &n)| n != *i as u64 + 1)
+        .map(|(i, &n)| Finding {
+            severity: Severity::Violation,
+            rule: "number",
+            bolus: Some(i + 1),
+            message: format!(
+                "bolus {} is numbered {n}; the boluses are numbered 1, 2, 3, … in order, so one may be missing or out of place",
+                i + 1
+            ),
+        })
+        .collect()
+}
+
+/// Something given to `check` that could not be checked: an error, never ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchecked {
+    /// The plan has volumes, and neither it nor the command line gives a concentration.
+    NoConcentration,
+    /// A concentration was given on the command line, and the plan has no volumes.
+    NoVolumes,
+}
+
+/// Every finding on a written plan: the protocol's rules, the bolus numbers, the volumes at the
+/// concentration (`given`, else the plan's own), the running totals, and where the plan says it
+/// came from.
+pub fn everything(
+    p: &Protocol,
+    expected: &Plan,
+    written: &crate::written::WrittenPlan,
+    given: Option<&units::Concentration>,
+) -> Result<Vec<Finding>, Unchecked> {
+    let concentration = given.or(written.concentration.as_ref());
+    match (&written.volumes, concentration) {
+        (Some(_), None) => return Err(Unchecked::NoConcentration),
+        (None, Some(_)) if given.is_some() => return Err(Unchecked::NoVolumes),
+        _ => {}
+    }
+    let mut out = findings(p, expected, &written.boluses);
+    if let Some(n) = &written.numbers {
+        out.extend(numbers(n));
+    }
+    if let (Some(v), Some(c)) = (&written.volumes, concentration) {
+        out.extend(volumes(p, &written.boluses, v, c));
+    }
+    out.extend(stated_totals(p, written));
+    out.extend(provenance(p, expected, written, given));
+    Ok(out)
 }

@@ -10,10 +10,11 @@ use crate::plan::{self, Options, Patient};
 use crate::units;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, one the protocols \
-directory's approved.toml does not approve, or an output that cannot be written; 3 refused by a \
-limit (on the weight or on the dosing weight, or an age under 18). A closed pipe is not an error.
+Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
+for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
+an unreadable or invalid protocol, one the protocols directory's approved.toml does not approve, \
+or an output that cannot be written; 3 refused by a limit (on the weight or on the dosing weight, \
+or an age under 18). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -63,9 +64,20 @@ pub enum Command {
     /// Compute the bolus plan for a patient, with the arithmetic shown.
     Plan(PlanArgs),
     /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
+    ///
+    /// Every column is read and checked: `number` (1, 2, 3, … in order), `day` (with `time`; 0 is
+    /// the first bolus's day), `volume` (the dose at the concentration, within 0.01 mL),
+    /// `cumulative`; a column it does not know is an error. A plan JSON that says it was made for
+    /// another protocol (id or SHA-256), weight or concentration does not conform.
     Check(CheckArgs),
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
     /// `soft_limit_reason`, `name`, `born`), one result per row; exit status 1 when any row failed.
+    ///
+    /// One physical line is one row (a line ends at LF, CR or CRLF), and a quoted field may not
+    /// span lines. An id seen in an earlier row fails, naming that row; an id or reason that
+    /// begins with =, +, -, @, a tab or a carriage return is refused (no formula cell is
+    /// written); a reason must hold words. Standard error ends with the count of lines read,
+    /// plans and failed rows, which add up.
     Batch(BatchArgs),
     /// A course of sessions: each session's date, its timed plan, and the patient's instructions
     /// as clock times (text, Markdown, JSON, or an iCalendar file).
@@ -158,10 +170,15 @@ pub struct CheckArgs {
     pub protocol: String,
     #[command(flatten)]
     pub patient: PatientArgs,
-    /// The plan to check: CSV with a header (`dose` and `time` or `offset`), or the JSON of
-    /// `bolus plan --format json`; `-` reads standard input.
+    /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
+    /// `day`, `volume`, `cumulative`), or the JSON of `bolus plan --format json`; `-` reads
+    /// standard input. Every column is checked; an unknown one is an error.
     #[arg(value_name = "PLAN")]
     pub plan: String,
+    /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at
+    /// this concentration, within 0.01 mL. A plan JSON may give it; a `volume` column needs it.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
@@ -449,6 +466,8 @@ pub struct CheckRequest {
     pub patient: Patient,
     /// A path, or `-` for standard input.
     pub plan: String,
+    /// The concentration the written volumes are checked at.
+    pub concentration: Option<units::Concentration>,
     pub format: CheckFormat,
 }
 
@@ -462,6 +481,13 @@ fn height(text: Option<&str>) -> Result<Option<units::Length>, String> {
 pub fn patient(a: PatientArgs) -> Result<Patient, String> {
     let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
     let height = height(a.height.as_deref())?;
+    if let Some(problem) = a
+        .accept_soft_limit
+        .as_deref()
+        .and_then(plan::reason_problem)
+    {
+        return Err(format!("invalid `--accept-soft-limit`: {problem}"));
+    }
     Ok(Patient {
         weight,
         height,
@@ -588,6 +614,12 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
         protocol: a.protocol,
         patient: patient(a.patient)?,
         plan: a.plan,
+        concentration: a
+            .concentration
+            .as_deref()
+            .map(units::parse::<units::Concentration>)
+            .transpose()
+            .map_err(|e| format!("invalid `--concentration`: {e}"))?,
         format: a.format,
     })
 }

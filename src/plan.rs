@@ -31,6 +31,25 @@ impl Patient {
     }
 }
 
+/// What is wrong with a soft-limit reason, if anything: a reason is plain text (no control,
+/// direction or invisible character) and words, so it holds a letter (a reason of `5` is more
+/// likely the decimals of a weight split by a decimal comma).
+pub fn reason_problem(reason: &str) -> Option<String> {
+    let reason = reason.trim();
+    if let Some(odd) = units::odd_char_in(reason) {
+        return Some(format!(
+            "the reason holds {odd}; write the reason in plain text"
+        ));
+    }
+    if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    Some(format!(
+        "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
+        units::quote(reason)
+    ))
+}
+
 /// What the plan is printed with beyond the dose.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -1,5 +1,7 @@
 //! Reading a plan a person wrote: CSV with a header (`dose` and `time` or `offset`), or the JSON
 //! that `plan --format json` writes. Pure: bytes in, boluses out, every error with its line.
+//! Everything a plan gives is read: a column or field that is read is also checked, and a CSV
+//! column that is not known is an error.
 
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -13,8 +15,9 @@ use crate::units::{self, int, Kind, Num};
 pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The columns a CSV plan may have.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 8] = [
     "number",
+    "day",
     "time",
     "offset",
     "dose",
@@ -22,6 +25,9 @@ pub const COLUMNS: [&str; 7] = [
     "volume",
     "draft",
 ];
+
+/// The largest `day` read, either way: a plan spans no more than this many days.
+pub const MAX_DAY: i64 = 10_000;
 
 /// Refuses a CSV header with an unknown or a repeated column.
 pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
@@ -52,15 +58,46 @@ pub struct WrittenPlan {
     pub boluses: Vec<Written>,
     /// The clock time of each bolus, when the plan gave times.
     pub times: Option<Vec<Clock>>,
+    /// The day of each bolus (0 for the first bolus's day), when the plan gave days.
+    pub days: Option<Vec<i64>>,
+    /// The number written beside each bolus, where the plan has a `number` column or field.
+    pub numbers: Option<Vec<u64>>,
+    /// The volume written beside each bolus, where the plan has a `volume` column or field.
+    pub volumes: Option<Vec<units::Volume>>,
     /// The weight the plan says it was made for (JSON only).
     pub weight: Option<Num>,
+    /// The dosing weight the plan says it was made for (JSON only).
+    pub dosing_weight: Option<Num>,
     /// The protocol id the plan says it was made for (JSON only).
     pub protocol: Option<String>,
+    /// The SHA-256 of the protocol file the plan says it was made from (JSON only).
+    pub sha256: Option<String>,
+    /// The concentration the plan says its volumes are at (JSON only).
+    pub concentration: Option<units::Concentration>,
     /// The running total written beside each bolus, where the plan has a `cumulative` column.
     pub cumulative: Vec<Option<units::DrugMass>>,
     /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
     /// from a protocol that is not approved.
     pub draft: bool,
+}
+
+impl WrittenPlan {
+    fn new(boluses: Vec<Written>) -> WrittenPlan {
+        WrittenPlan {
+            boluses,
+            times: None,
+            days: None,
+            numbers: None,
+            volumes: None,
+            weight: None,
+            dosing_weight: None,
+            protocol: None,
+            sha256: None,
+            concentration: None,
+            cumulative: Vec::new(),
+            draft: false,
+        }
+    }
 }
 
 /// Why a plan could not be read.
@@ -104,8 +141,49 @@ pub fn read(bytes: &[u8]) -> Result<WrittenPlan, ReadError> {
 
 /// A bolus time as it was written.
 enum When {
-    Clock(Clock),
+    /// A clock time, and the day when the plan gives one.
+    Clock(Clock, Option<i64>),
     Offset(units::Duration),
+}
+
+/// Reads a `day`: a whole number, 0 for the first bolus's day, negative before it.
+pub fn parse_day(text: &str) -> Result<i64, String> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let bad = || {
+        format!(
+            "{} is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
+            units::quote(text)
+        )
+    };
+    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let day: i64 = text.parse().map_err(|_| bad())?;
+    if day.abs() > MAX_DAY {
+        return Err(format!(
+            "the day {day} is more than {MAX_DAY} days from the first bolus's day"
+        ));
+    }
+    Ok(day)
+}
+
+/// Reads a bolus `number`: a whole number from 1.
+fn parse_number(text: &str) -> Result<u64, String> {
+    let ok = !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(n) if ok && n > 0 => Ok(n),
+        _ => Err(format!(
+            "{} is not a bolus number; write a whole number from 1",
+            units::quote(text)
+        )),
+    }
+}
+
+/// One bolus row of a CSV plan, as read.
+struct Row {
+    line: u64,
+    when: When,
+    dose: units::DrugMass,
 }
 
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
@@ -158,9 +236,20 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         (Some(t), None) => (t, true),
         (None, Some(o)) => (o, false),
     };
+    let day_col = col("day");
+    if day_col.is_some() && !when_col.1 {
+        return fail(
+            Some(1),
+            "the header has a `day` column but no `time` column; a day goes with a clock time",
+        );
+    }
     let cumulative_col = col("cumulative");
+    let number_col = col("number");
+    let volume_col = col("volume");
     let mut cumulative = Vec::new();
-    let mut rows: Vec<(u64, When, units::DrugMass)> = Vec::new();
+    let mut numbers = Vec::new();
+    let mut volumes = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for record in records {
         let record = record.map_err(|e| ReadError {
             line: e.position().map(|p| line_at(text, p.byte())),
@@ -176,66 +265,100 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
                 format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
             );
         }
-        let dose_text = record.get(dose_col).unwrap_or("").trim();
-        let dose = units::parse::<units::DrugMass>(dose_text).map_err(|e| ReadError {
+        let cell = |c: usize| record.get(c).unwrap_or("").trim();
+        let at = |column: &str, e: String| ReadError {
             line: Some(line),
-            message: format!("column `dose`: {e}"),
-        })?;
-        let when_text = record.get(when_col.0).unwrap_or("").trim();
+            message: format!("column `{column}`: {e}"),
+        };
+        let dose = units::parse::<units::DrugMass>(cell(dose_col))
+            .map_err(|e| at("dose", e.to_string()))?;
+        let when_text = cell(when_col.0);
         let when = if when_col.1 {
-            When::Clock(plan::parse_clock_seconds(when_text).map_err(|e| ReadError {
-                line: Some(line),
-                message: format!("column `time`: {e}"),
-            })?)
+            let clock = plan::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
+            let day = day_col
+                .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
+                .transpose()?;
+            When::Clock(clock, day)
         } else {
-            let reading = units::read(when_text, Kind::Time, true).map_err(|e| ReadError {
-                line: Some(line),
-                message: format!("column `offset`: {e}"),
-            })?;
+            let reading =
+                units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.message))?;
             When::Offset(units::seconds(reading.base()))
         };
-        let stated = match cumulative_col.and_then(|c| record.get(c)).map(str::trim) {
+        let stated = match cumulative_col.map(cell) {
             None | Some("") => None,
-            Some(t) => Some(units::parse::<units::DrugMass>(t).map_err(|e| ReadError {
-                line: Some(line),
-                message: format!("column `cumulative`: {e}"),
-            })?),
+            Some(t) => {
+                Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?)
+            }
         };
+        if let Some(c) = number_col {
+            numbers.push(parse_number(cell(c)).map_err(|e| at("number", e))?);
+        }
+        if let Some(c) = volume_col {
+            let v = match cell(c) {
+                "" => Err("the cell is empty; write each bolus's volume, such as `4.1 mL`".into()),
+                t => units::parse::<units::Volume>(t).map_err(|e| e.message),
+            };
+            volumes.push(v.map_err(|e| at("volume", e))?);
+        }
         cumulative.push(stated);
-        rows.push((line, when, dose));
+        rows.push(Row { line, when, dose });
     }
     if rows.is_empty() {
         return fail(None, "the plan has a header but no boluses");
     }
     let times = when_col.1.then(|| {
         rows.iter()
-            .map(|(_, w, _)| match w {
-                When::Clock(c) => *c,
+            .map(|r| match r.when {
+                When::Clock(c, _) => c,
                 When::Offset(_) => unreachable!("one kind of column"),
             })
             .collect()
     });
+    let days = day_col.map(|_| {
+        rows.iter()
+            .map(|r| match r.when {
+                When::Clock(_, Some(d)) => d,
+                _ => unreachable!("a day in every row"),
+            })
+            .collect()
+    });
     let offsets = offsets_of(&rows)?;
-    Ok(WrittenPlan {
-        boluses: written(offsets, rows),
-        times,
-        weight: None,
-        protocol: None,
-        cumulative,
-        draft: col("draft").is_some(),
-    })
+    let mut plan = WrittenPlan::new(written(offsets, rows));
+    plan.times = times;
+    plan.days = days;
+    plan.numbers = number_col.map(|_| numbers);
+    plan.volumes = volume_col.map(|_| volumes);
+    plan.cumulative = cumulative;
+    plan.draft = col("draft").is_some();
+    Ok(plan)
 }
 
-/// Offsets from the first bolus. Clock times that go backwards are the next day only while the
-/// whole plan spans less than 12 hours; offsets must never go backwards.
-fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Duration>, ReadError> {
+/// Offsets from the first bolus. Clock times with a day are placed on that day and must not go
+/// backwards. Clock times without a day that go backwards are the next day only while the whole
+/// plan spans less than 12 hours; offsets must never go backwards.
+fn offsets_of(rows: &[Row]) -> Result<Vec<units::Duration>, ReadError> {
     let mut out = Vec::with_capacity(rows.len());
     let mut day = 0i64;
     let mut prev: Option<Num> = None;
     let mut first: Option<Num> = None;
-    for (line, when, _) in rows {
+    for Row { line, when, .. } in rows {
         let abs = match when {
-            When::Clock(c) => {
+            When::Clock(c, Some(d)) => {
+                let secs = int(plan::seconds_of_day(*c)) + int(d * 86_400);
+                if let Some(p) = &prev {
+                    if &secs < p {
+                        return fail(
+                            Some(*line),
+                            format!(
+                                "the time {} on day {d} is earlier than the bolus before it; the plan is out of order",
+                                plan::show_clock(*c)
+                            ),
+                        );
+                    }
+                }
+                secs
+            }
+            When::Clock(c, None) => {
                 let secs = int(plan::seconds_of_day(*c)) + int(day * 86_400);
                 let secs = match &prev {
                     Some(p) if &secs < p => {
@@ -247,7 +370,7 @@ fn offsets_of(rows: &[(u64, When, units::DrugMass)]) -> Result<Vec<units::Durati
                 let start = first.clone().unwrap_or_else(|| secs.clone());
                 if (&secs - &start).to_i64().unwrap_or(i64::MAX) >= NEXT_DAY_SPAN_SECONDS && day > 0
                 {
-                    return fail(Some(*line), "the times go backwards: read as the next day, the plan would span 12 hours or more, so it is refused as out of order");
+                    return fail(Some(*line), "the times go backwards: read as the next day, the plan would span 12 hours or more, so it is refused as out of order; a `day` column places times on later days");
                 }
                 secs
             }
@@ -282,11 +405,14 @@ fn line_at(text: &str, byte: u64) -> u64 {
 }
 
 /// Pairs each bolus's offset with its dose.
-fn written(offsets: Vec<units::Duration>, rows: Vec<(u64, When, units::DrugMass)>) -> Vec<Written> {
+fn written(offsets: Vec<units::Duration>, rows: Vec<Row>) -> Vec<Written> {
     offsets
         .into_iter()
         .zip(rows)
-        .map(|(offset, (_, _, dose))| Written { offset, dose })
+        .map(|(offset, r)| Written {
+            offset,
+            dose: r.dose,
+        })
         .collect()
 }
 
@@ -320,47 +446,179 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
             format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
         );
     }
+    let bad = |message: String| ReadError {
+        line: None,
+        message,
+    };
     let mut rows = Vec::with_capacity(boluses.len());
+    let mut numbers = Vec::new();
+    let mut volumes = Vec::new();
+    let mut cumulative = Vec::new();
+    let mut clocks: Vec<(Clock, Option<i64>)> = Vec::new();
     for (i, b) in boluses.iter().enumerate() {
         let n = i + 1;
-        let dose = json_quantity(b.get("dose"), Kind::DrugMass, false).map_err(|m| ReadError {
-            line: None,
-            message: format!("bolus {n}, `dose`: {m}"),
-        })?;
+        let dose = json_quantity(b.get("dose"), Kind::DrugMass, false)
+            .map_err(|m| bad(format!("bolus {n}, `dose`: {m}")))?;
         if !dose.is_positive() {
             return fail(
                 None,
                 format!("bolus {n}, `dose`: a dose greater than zero is needed"),
             );
         }
-        let offset = json_quantity(b.get("offset"), Kind::Time, true).map_err(|m| ReadError {
-            line: None,
-            message: format!("bolus {n}, `offset`: {m}"),
-        })?;
-        rows.push((
-            n as u64,
-            When::Offset(units::seconds(offset)),
-            units::mass(dose, units::MassUnit::Mcg),
-        ));
+        let offset = json_quantity(b.get("offset"), Kind::Time, true)
+            .map_err(|m| bad(format!("bolus {n}, `offset`: {m}")))?;
+        if let Some(v) = b.get("number") {
+            let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
+                bad(format!(
+                    "bolus {n}, `number`: {} is not a whole number from 1",
+                    units::quote(&v.to_string())
+                ))
+            })?;
+            numbers.push(number);
+        }
+        if let Some(v) = b.get("volume") {
+            let ml = json_quantity(Some(v), Kind::Volume, false)
+                .map_err(|m| bad(format!("bolus {n}, `volume`: {m}")))?;
+            volumes.push(units::base::<units::Volume>(ml));
+        }
+        if let Some(v) = b.get("cumulative") {
+            let mcg = json_quantity(Some(v), Kind::DrugMass, false)
+                .map_err(|m| bad(format!("bolus {n}, `cumulative`: {m}")))?;
+            cumulative.push(Some(units::mass(mcg, units::MassUnit::Mcg)));
+        } else {
+            cumulative.push(None);
+        }
+        match (b.get("time"), b.get("day")) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                return fail(
+                    None,
+                    format!("bolus {n} has a `day` but no `time`; a day goes with a clock time"),
+                )
+            }
+            (Some(t), day) => {
+                let t = t.as_str().ok_or_else(|| {
+                    bad(format!(
+                        "bolus {n}, `time`: {} is not a string",
+                        units::quote(&t.to_string())
+                    ))
+                })?;
+                let clock = plan::parse_clock_seconds(t)
+                    .map_err(|m| bad(format!("bolus {n}, `time`: {m}")))?;
+                let day = day
+                    .map(|d| {
+                        d.as_i64()
+                            .ok_or_else(|| {
+                                format!("{} is not a whole number", units::quote(&d.to_string()))
+                            })
+                            .and_then(|d| parse_day(&d.to_string()))
+                            .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))
+                    })
+                    .transpose()?;
+                clocks.push((clock, day));
+            }
+        }
+        rows.push(Row {
+            line: n as u64,
+            when: When::Offset(units::seconds(offset)),
+            dose: units::mass(dose, units::MassUnit::Mcg),
+        });
     }
-    let offsets = offsets_of(&rows).map_err(|e| ReadError {
-        line: None,
-        message: e.message,
-    })?;
+    let all_or_none = |count: usize, field: &str| {
+        if count != 0 && count != boluses.len() {
+            fail(
+                None,
+                format!(
+                    "{count} of {} boluses have a `{field}`; give it for every bolus or none",
+                    boluses.len()
+                ),
+            )
+        } else {
+            Ok(())
+        }
+    };
+    all_or_none(numbers.len(), "number")?;
+    all_or_none(volumes.len(), "volume")?;
+    all_or_none(clocks.len(), "time")?;
+    all_or_none(clocks.iter().filter(|c| c.1.is_some()).count(), "day")?;
+    let offsets = offsets_of(&rows).map_err(|e| bad(e.message))?;
+    if !clocks.is_empty() {
+        times_agree(&clocks, &offsets)?;
+    }
     let weight = json_quantity(value.get("weight"), Kind::BodyMass, false).ok();
-    let protocol = value
-        .get("protocol")
-        .and_then(|p| p.get("id"))
-        .and_then(|i| i.as_str())
-        .map(String::from);
-    Ok(WrittenPlan {
-        boluses: written(offsets, rows),
-        times: None,
-        weight,
-        protocol,
-        cumulative: Vec::new(),
-        draft: value.get("draft").is_some(),
-    })
+    let dosing_weight = json_quantity(value.get("dosing_weight"), Kind::BodyMass, false).ok();
+    let protocol = value.get("protocol");
+    let text_of = |key: &str| {
+        protocol
+            .and_then(|p| p.get(key))
+            .and_then(|i| i.as_str())
+            .map(String::from)
+    };
+    let concentration = match value.get("concentration") {
+        None => None,
+        Some(c) => Some(units::base::<units::Concentration>(
+            json_quantity(Some(c), Kind::Concentration, false)
+                .map_err(|m| bad(format!("`concentration`: {m}")))?,
+        )),
+    };
+    let mut plan = WrittenPlan::new(written(offsets, rows));
+    plan.times = (!clocks.is_empty()).then(|| clocks.iter().map(|c| c.0).collect());
+    plan.days = clocks
+        .iter()
+        .map(|c| c.1)
+        .collect::<Option<Vec<i64>>>()
+        .filter(|d| !d.is_empty());
+    plan.numbers = (!numbers.is_empty()).then_some(numbers);
+    plan.volumes = (!volumes.is_empty()).then_some(volumes);
+    plan.weight = weight;
+    plan.dosing_weight = dosing_weight;
+    plan.protocol = text_of("id");
+    plan.sha256 = text_of("sha256");
+    plan.concentration = concentration;
+    plan.cumulative = cumulative;
+    plan.draft = value.get("draft").is_some();
+    Ok(plan)
+}
+
+/// Checks that each bolus's clock time (and day, where given) is its offset after the first
+/// bolus's: a plan whose times and offsets disagree says two things, and is not read.
+fn times_agree(
+    clocks: &[(Clock, Option<i64>)],
+    offsets: &[units::Duration],
+) -> Result<(), ReadError> {
+    let abs = |(c, d): &(Clock, Option<i64>)| plan::seconds_of_day(*c) + d.unwrap_or(0) * 86_400;
+    let first = abs(&clocks[0]);
+    for (i, (clock, offset)) in clocks.iter().zip(offsets).enumerate() {
+        let Some(secs) = offset
+            .value
+            .to_integer()
+            .to_i64()
+            .filter(|_| offset.value.is_integer())
+        else {
+            return fail(
+                None,
+                format!("bolus {}: the offset is not a whole number of seconds, so no clock time can be given", i + 1),
+            );
+        };
+        let agrees = if clock.1.is_some() {
+            abs(clock) - first == secs
+        } else {
+            (abs(clock) - first - secs).rem_euclid(86_400) == 0
+        };
+        if !agrees {
+            let day = clock.1.map(|d| format!(" on day {d}")).unwrap_or_default();
+            return fail(
+                None,
+                format!(
+                    "bolus {}: the time {}{day} is not {} after the first bolus, as its offset says; the plan contradicts itself",
+                    i + 1,
+                    plan::show_clock(clock.0),
+                    units::show_time(offset)
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `{"value": 41, "unit": "mg"}` in the base unit of its kind.

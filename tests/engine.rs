@@ -3799,3 +3799,538 @@ fn every_error_of_the_course_preparation_and_aftercare_tables_is_reported() {
         Protocol::from_toml_all("p.toml", "ketamine-kap-iv", text.as_bytes(), None).unwrap_err();
     assert_eq!(errors.len(), 2, "{errors:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading and checking a written plan: every column and field, at their edges
+// (`cargo mutants -f src/check.rs -f src/written.rs`).
+
+mod reading {
+    use bolus::check::{self, Severity, Unchecked};
+    use bolus::written::{self, WrittenPlan};
+    use bolus::{catalog::Catalog, plan, units};
+
+    fn ketamine() -> bolus::protocol::Protocol {
+        Catalog::default()
+            .load("ketamine-kap-iv")
+            .expect("built-in")
+    }
+
+    fn expected(weight: &str) -> plan::Plan {
+        let patient = plan::Patient {
+            weight: units::parse_weight(weight).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        plan::compute(&ketamine(), &patient, &plan::Options::default()).unwrap()
+    }
+
+    fn read(text: &str) -> WrittenPlan {
+        written::read(text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    fn refused(text: &str) -> String {
+        written::read(text.as_bytes())
+            .map(|_| ())
+            .expect_err(text)
+            .to_string()
+    }
+
+    /// The rules of the violations and warnings found in a plan for 82 kg.
+    fn rules(text: &str, conc: Option<&str>) -> Vec<(&'static str, Severity, Option<usize>)> {
+        let conc = conc.map(|c| units::parse::<units::Concentration>(c).unwrap());
+        check::everything(&ketamine(), &expected("82"), &read(text), conc.as_ref())
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.rule, f.severity, f.bolus))
+            .collect()
+    }
+
+    fn four(volume: [&str; 4]) -> String {
+        let mut s = String::from("number,time,dose,volume\n");
+        for (i, v) in volume.iter().enumerate() {
+            s.push_str(&format!("{},14:{}0,41 mg,{v}\n", i + 1, i));
+        }
+        s
+    }
+
+    #[test]
+    fn a_volume_exactly_0_01_ml_off_conforms_and_one_more_thousandth_does_not() {
+        assert!(rules(
+            &four(["4.1 mL", "4.11 mL", "4.09 mL", "4.1 mL"]),
+            Some("10 mg/mL")
+        )
+        .is_empty());
+        assert_eq!(
+            rules(
+                &four(["4.1 mL", "4.111 mL", "4.089 mL", "4.1 mL"]),
+                Some("10 mg/mL")
+            ),
+            [
+                ("volume", Severity::Violation, Some(2)),
+                ("volume", Severity::Violation, Some(3))
+            ]
+        );
+        assert_eq!(check::volume_tolerance(), units::frac(1, 100));
+    }
+
+    #[test]
+    fn volumes_need_a_concentration_and_a_concentration_needs_volumes() {
+        let ten = units::parse::<units::Concentration>("10 mg/mL").unwrap();
+        let p = ketamine();
+        let e = expected("82");
+        let with = read(&four(["4.1 mL"; 4]));
+        let without = read("time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n");
+        assert_eq!(
+            check::everything(&p, &e, &with, None).map(|_| ()),
+            Err(Unchecked::NoConcentration)
+        );
+        assert_eq!(
+            check::everything(&p, &e, &without, Some(&ten)).map(|_| ()),
+            Err(Unchecked::NoVolumes)
+        );
+        assert!(check::everything(&p, &e, &without, None)
+            .unwrap()
+            .is_empty());
+        assert!(check::everything(&p, &e, &with, Some(&ten))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn numbers_out_of_order_are_each_a_violation() {
+        assert!(check::numbers(&[1, 2, 3, 4]).is_empty());
+        let found: Vec<Option<usize>> = check::numbers(&[2, 1, 3, 5])
+            .iter()
+            .map(|f| f.bolus)
+            .collect();
+        assert_eq!(found, [Some(1), Some(2), Some(4)]);
+        assert!(check::numbers(&[2, 1])
+            .iter()
+            .all(|f| f.severity == Severity::Violation && f.rule == "number"));
+    }
+
+    #[test]
+    fn reads_every_csv_column() {
+        let plan = read("number,day,time,dose,volume,cumulative\n1,0,23:55,41 mg,4.1 mL,41 mg\n2,1,00:05,41 mg,4.1 mL,82 mg\n");
+        assert_eq!(plan.numbers, Some(vec![1, 2]));
+        assert_eq!(plan.days, Some(vec![0, 1]));
+        assert_eq!(plan.times.as_ref().map(Vec::len), Some(2));
+        assert_eq!(
+            plan.volumes
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|v| v.value.clone())
+                .collect::<Vec<_>>(),
+            [units::frac(41, 10), units::frac(41, 10)]
+        );
+        assert_eq!(plan.boluses[1].offset.value, units::int(600));
+        assert!(plan.cumulative.iter().all(Option::is_some));
+        // Without days, the same times are read as the next day only within 12 hours.
+        let plan = read("time,dose\n23:55,41 mg\n00:05,41 mg\n");
+        assert_eq!(plan.boluses[1].offset.value, units::int(600));
+        assert_eq!(plan.days, None);
+        assert_eq!(plan.numbers, None);
+        assert_eq!(plan.volumes, None);
+    }
+
+    #[test]
+    fn days_place_times_exactly_and_never_backwards() {
+        let plan =
+            read("day,time,dose\n0,08:00,41 mg\n0,08:00,41 mg\n1,08:00,41 mg\n3,07:59,41 mg\n");
+        let offsets: Vec<_> = plan
+            .boluses
+            .iter()
+            .map(|b| b.offset.value.clone())
+            .collect();
+        assert_eq!(offsets, [0, 0, 86_400, 3 * 86_400 - 60].map(units::int));
+        // A first bolus on day -1 or 5: the offsets are from it.
+        let plan = read("day,time,dose\n-1,23:00,41 mg\n0,01:00,41 mg\n");
+        assert_eq!(plan.boluses[1].offset.value, units::int(7200));
+        assert!(refused("day,time,dose\n1,08:00,41 mg\n1,07:59,41 mg\n")
+            .contains("line 3: the time 07:59 on day 1 is earlier"));
+        assert_eq!(written::parse_day("10000"), Ok(10_000));
+        assert_eq!(written::parse_day("-10000"), Ok(-10_000));
+        for bad in ["10001", "-10001"] {
+            let e = written::parse_day(bad).unwrap_err();
+            assert!(e.contains("more than 10000 days"), "{bad}: {e}");
+        }
+        // Not a whole number of at most 5 digits: not a day at all, whatever it would parse to.
+        for bad in ["", "-", "1.0", "+1", "1e3", "123456", "-123456", "٣"] {
+            let e = written::parse_day(bad).unwrap_err();
+            assert!(e.contains("is not a day"), "{bad}: {e}");
+        }
+        assert_eq!(written::MAX_DAY, 10_000);
+    }
+
+    #[test]
+    fn a_json_plan_gives_its_concentration_volumes_numbers_days_and_provenance() {
+        let text = r#"{"protocol": {"id": "other", "sha256": "abc"}, "weight": {"value": 80, "unit": "kg"},
+            "dosing_weight": {"value": 79, "unit": "kg"}, "concentration": {"value": 5, "unit": "mg/mL"},
+            "boluses": [
+              {"number": 1, "offset": {"value": 0, "unit": "min"}, "time": "23:55", "day": 0, "dose": {"value": 41, "unit": "mg"}, "volume": {"value": 8.2, "unit": "mL"}, "cumulative": {"value": 41, "unit": "mg"}},
+              {"number": 2, "offset": {"value": 10, "unit": "min"}, "time": "00:05", "day": 1, "dose": {"value": 41, "unit": "mg"}, "volume": {"value": 8.2, "unit": "mL"}, "cumulative": {"value": 82, "unit": "mg"}}
+            ]}"#;
+        let plan = read(text);
+        assert_eq!(plan.numbers, Some(vec![1, 2]));
+        assert_eq!(plan.days, Some(vec![0, 1]));
+        assert_eq!(plan.protocol.as_deref(), Some("other"));
+        assert_eq!(plan.sha256.as_deref(), Some("abc"));
+        assert_eq!(plan.weight, Some(units::int(80)));
+        assert_eq!(plan.dosing_weight, Some(units::int(79)));
+        assert_eq!(
+            plan.concentration.as_ref().map(|c| c.value.clone()),
+            Some(units::int(5000))
+        );
+        assert_eq!(plan.cumulative.len(), 2);
+        let ten = units::parse::<units::Concentration>("10 mg/mL").unwrap();
+        let found: Vec<(&str, Severity)> =
+            check::provenance(&ketamine(), &expected("82"), &plan, Some(&ten))
+                .iter()
+                .map(|f| (f.rule, f.severity))
+                .collect();
+        assert_eq!(
+            found,
+            [
+                ("protocol", Severity::Violation),
+                ("protocol", Severity::Violation),
+                ("weight", Severity::Violation),
+                ("weight", Severity::Violation),
+                ("concentration", Severity::Violation)
+            ]
+        );
+        // The same concentration, protocol and weights: nothing to say.
+        let p = ketamine();
+        let same = text
+            .replace("\"other\"", &format!("\"{}\"", p.id))
+            .replace("\"abc\"", &format!("\"{}\"", p.sha256.to_uppercase()))
+            .replace("\"value\": 80", "\"value\": 82")
+            .replace("\"value\": 79", "\"value\": 82");
+        let five = units::parse::<units::Concentration>("5 mg/mL").unwrap();
+        assert!(check::provenance(&p, &expected("82"), &read(&same), Some(&five)).is_empty());
+        assert!(check::provenance(&p, &expected("82"), &read(&same), None).is_empty());
+    }
+
+    #[test]
+    fn a_volume_finding_gives_the_volume_the_dose_is_at_the_concentration() {
+        let message = |text: &str, conc: &str| {
+            let conc = units::parse::<units::Concentration>(conc).unwrap();
+            check::everything(&ketamine(), &expected("82"), &read(text), Some(&conc))
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule == "volume")
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            message(&four(["41 mL", "4.1 mL", "4.1 mL", "4.1 mL"]), "10 mg/mL"),
+            ["bolus 1 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL"]
+        );
+        assert_eq!(
+            message(&four(["13.66 mL", "13.67 mL", "13.68 mL", "1.3 mL"]), "3 mg/mL"),
+            [
+                "bolus 3 is written as 13.68 mL of 41 mg; at 3 mg/mL it is 13.66 mL (rounded down from 13.666666… mL)",
+                "bolus 4 is written as 1.3 mL of 41 mg; at 3 mg/mL it is 13.66 mL (rounded down from 13.666666… mL)"
+            ]
+        );
+        // 41 mg at 400 mcg/mL is 102.5 mL exactly: no rounding to speak of.
+        assert_eq!(
+            message(
+                &four(["102.5 mL", "102.5 mL", "102.5 mL", "10.25 mL"]),
+                "400 mcg/mL"
+            ),
+            ["bolus 4 is written as 10.25 mL of 41 mg; at 400 mcg/mL it is 102.5 mL"]
+        );
+    }
+
+    #[test]
+    fn a_json_plan_with_a_concentration_and_no_volumes_needs_nothing_more() {
+        let text = r#"{"concentration": {"value": 10, "unit": "mg/mL"}, "boluses": [
+            {"offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 10, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 20, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
+            {"offset": {"value": 30, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}}]}"#;
+        let found = check::everything(&ketamine(), &expected("82"), &read(text), None).unwrap();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn findings_name_the_gap_the_total_and_the_running_total_as_written() {
+        let text = "time,dose,cumulative\n14:00,41 mg,41 mg\n14:05,41 mg,82 mg\n14:35,41 mg,100 mg\n14:45,50 mg,173 mg\n";
+        let messages: Vec<String> =
+            check::everything(&ketamine(), &expected("82"), &read(text), None)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.message)
+                .collect();
+        for says in [
+            "bolus 2 is 5 min after bolus 1; the protocol asks for 10 min between boluses",
+            "bolus 3 is 30 min after bolus 2, more than twice the protocol's 10 min",
+            "the total is 173 mg, more than the calculated total of 164 mg",
+            "the running total of bolus 3 is written as 100 mg; the doses add up to 123 mg",
+        ] {
+            assert!(messages.iter().any(|m| m == says), "{says}: {messages:#?}");
+        }
+    }
+
+    #[test]
+    fn a_json_plan_whose_times_disagree_with_its_offsets_is_not_read() {
+        let bolus = |offset: u32, time: &str, day: Option<i64>| {
+            let day = day.map(|d| format!(", \"day\": {d}")).unwrap_or_default();
+            format!(
+                r#"{{"offset": {{"value": {offset}, "unit": "min"}}, "time": "{time}"{day}, "dose": {{"value": 41, "unit": "mg"}}}}"#
+            )
+        };
+        let plan = |b: &[String]| format!("{{\"boluses\": [{}]}}", b.join(","));
+        // Agreeing: with days exactly; without days, modulo a day.
+        read(&plan(&[
+            bolus(0, "23:55", Some(0)),
+            bolus(1440, "23:55", Some(1)),
+        ]));
+        read(&plan(&[
+            bolus(0, "23:55", None),
+            bolus(1440, "23:55", None),
+        ]));
+        read(&plan(&[bolus(0, "23:55", None), bolus(10, "00:05", None)]));
+        for (b, says) in [
+            (
+                vec![bolus(0, "23:55", Some(0)), bolus(1440, "23:55", Some(0))],
+                "bolus 2: the time 23:55 on day 0 is not 1440 min",
+            ),
+            (
+                vec![bolus(0, "23:55", Some(0)), bolus(10, "00:06", Some(1))],
+                "bolus 2: the time 00:06 on day 1 is not 10 min",
+            ),
+            (
+                vec![bolus(0, "23:55", None), bolus(10, "00:06", None)],
+                "bolus 2: the time 00:06 is not 10 min",
+            ),
+            (
+                vec![bolus(0, "23:55", Some(0)), bolus(10, "00:05", None)],
+                "1 of 2 boluses have a `day`",
+            ),
+        ] {
+            let e = refused(&plan(&b));
+            assert!(e.contains(says), "{e}");
+        }
+        let e = refused(
+            r#"{"boluses": [{"offset": {"value": 0, "unit": "min"}, "day": 0, "dose": {"value": 41, "unit": "mg"}}]}"#,
+        );
+        assert!(e.contains("bolus 1 has a `day` but no `time`"), "{e}");
+        let e = refused(
+            r#"{"boluses": [{"number": 0, "offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}}]}"#,
+        );
+        assert!(e.contains("bolus 1, `number`"), "{e}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch lines (`cargo mutants -f src/batch.rs`).
+
+mod batch_lines {
+    use bolus::batch::{self, Format, Summary};
+    use bolus::catalog::Catalog;
+
+    fn run(input: &[u8]) -> (Summary, String) {
+        let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+        let mut out = Vec::new();
+        let d = bolus::plan::parse_date("2026-01-01").expect("a date");
+        let dates = batch::Dates { plan: d, today: d };
+        let s = batch::run(&p, input, &mut out, Format::Jsonl, dates, &mut |_| {}).unwrap();
+        (s, String::from_utf8(out).unwrap())
+    }
+
+    fn split(line: &str) -> Result<Vec<String>, String> {
+        let mut record = csv::ByteRecord::new();
+        let mut scratch = Vec::new();
+        batch::split_line(line.as_bytes(), &mut record, &mut scratch)?;
+        Ok(record
+            .iter()
+            .map(|f| String::from_utf8(f.to_vec()).unwrap())
+            .collect())
+    }
+
+    #[test]
+    fn splits_a_line_into_fields_as_rfc_4180_does_within_one_line() {
+        assert_eq!(split("").unwrap(), [""]);
+        assert_eq!(split("a,b").unwrap(), ["a", "b"]);
+        assert_eq!(split("a,").unwrap(), ["a", ""]);
+        assert_eq!(split(",").unwrap(), ["", ""]);
+        assert_eq!(split("\"a,b\",c").unwrap(), ["a,b", "c"]);
+        assert_eq!(split("\"\"").unwrap(), [""]);
+        assert_eq!(split("\"a\"\"b\"").unwrap(), ["a\"b"]);
+        assert_eq!(split("\"\"\"\"").unwrap(), ["\""]);
+        assert_eq!(split(" a ,\"b\"").unwrap(), [" a ", "b"]);
+        assert!(split("\"a")
+            .unwrap_err()
+            .starts_with("field 1 opens a quote"));
+        assert!(split("a,\"b")
+            .unwrap_err()
+            .starts_with("field 2 opens a quote"));
+        assert!(split("\"a\"\"")
+            .unwrap_err()
+            .starts_with("field 1 opens a quote"));
+        assert!(split("\"a\"b")
+            .unwrap_err()
+            .starts_with("field 1 has text after"));
+        assert!(split("x,a\"b")
+            .unwrap_err()
+            .starts_with("field 2 holds a quote"));
+        assert!(split(" \"a\"")
+            .unwrap_err()
+            .starts_with("field 1 holds a quote"));
+    }
+
+    #[test]
+    fn counts_every_line_once_whatever_ends_it() {
+        for (input, lines, rows, failed, blank) in [
+            (&b"id,weight"[..], 1, 0, 0, 0),
+            (b"id,weight\n", 1, 0, 0, 0),
+            (b"id,weight\r\n", 1, 0, 0, 0),
+            (b"id,weight\r\r", 2, 0, 0, 1),
+            (b"id,weight\n\n", 2, 0, 0, 1),
+            (b"id,weight\np1,82", 2, 1, 0, 0),
+            (b"id,weight\rp1,82\rp2,82\r", 3, 2, 0, 0),
+            (b"id,weight\r\np1,82\r\n\r\np2,x\n", 4, 2, 1, 1),
+            (b"id,weight\n\"p1\n\",82\n", 3, 2, 2, 0),
+            (b"id,weight\n \t\np1,82", 3, 1, 0, 1),
+        ] {
+            let (s, out) = run(input);
+            let shown = String::from_utf8_lossy(input);
+            assert_eq!(
+                (s.lines, s.rows, s.failed, s.blank),
+                (lines, rows, failed, blank),
+                "{shown:?}"
+            );
+            assert_eq!(s.lines, 1 + s.rows + s.blank, "{shown:?}");
+            assert_eq!(s.plans(), s.rows - s.failed);
+            assert_eq!(out.lines().count() as u64, s.rows, "{shown:?}");
+        }
+    }
+
+    #[test]
+    fn the_summary_line_names_every_count() {
+        let s = Summary {
+            lines: 5,
+            rows: 3,
+            failed: 1,
+            blank: 1,
+            reader_closed: false,
+        };
+        assert_eq!(
+            s.line(),
+            "5 lines read: 1 header, 2 plans, 1 failed row, 1 blank line skipped; each failed row carries its error"
+        );
+        let s = Summary {
+            lines: 2,
+            rows: 1,
+            failed: 0,
+            blank: 0,
+            reader_closed: false,
+        };
+        assert_eq!(s.line(), "2 lines read: 1 header, 1 plan, 0 failed rows");
+        let s = Summary {
+            lines: 1,
+            rows: 0,
+            failed: 0,
+            blank: 0,
+            reader_closed: false,
+        };
+        assert_eq!(s.line(), "1 line read: 1 header, 0 plans, 0 failed rows");
+        let s = Summary {
+            lines: 7,
+            rows: 4,
+            failed: 2,
+            blank: 2,
+            reader_closed: false,
+        };
+        assert_eq!(
+            s.line(),
+            "7 lines read: 1 header, 2 plans, 2 failed rows, 2 blank lines skipped; each failed row carries its error"
+        );
+    }
+
+    #[test]
+    fn rows_are_numbered_by_their_line_and_ids_must_not_repeat() {
+        let (_, out) = run(b"id,weight\n\np1,82\np2,82\np1,82\n\n P2 ,82\n p2\t,82\n");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
+        assert_eq!(rows, [2, 3, 4, 6, 7]);
+        assert!(lines[0]["plan"].is_object() && lines[1]["plan"].is_object());
+        assert_eq!(
+            lines[2]["error"]
+                .as_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap(),
+            "the id `p1` appeared before, in row 2"
+        );
+        // Ids are compared as written, after trimming: `P2` is another id.
+        assert!(lines[3]["plan"].is_object(), "{}", lines[3]);
+        assert!(
+            lines[4]["error"].as_str().unwrap().contains("in row 3"),
+            "{}",
+            lines[4]
+        );
+    }
+
+    #[test]
+    fn a_digits_only_field_after_the_weight_is_named_as_a_decimal_comma_only_when_it_fails() {
+        let hint = "may be one weight split by a decimal comma";
+        let (_, out) = run(b"id,weight,height\np1,82,175\np2,82,5\np3,82 kg,5\n");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(lines[0]["plan"].is_object());
+        assert!(
+            lines[1]["error"].as_str().unwrap().contains(hint),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2]["error"]
+                .as_str()
+                .unwrap()
+                .contains("in the column after `weight` may be the weight's decimals"),
+            "{}",
+            lines[2]
+        );
+        // Not the column after `weight`, or not all digits: no such words.
+        let (_, out) = run(b"height,weight,id\n5,82,p1\n");
+        assert!(!out.contains("decimal comma"), "{out}");
+        let (_, out) = run(b"id,weight,start\np1,82,5a\n");
+        assert!(!out.contains("decimal comma"), "{out}");
+        let (_, out) = run(b"id,weight\np1,82\n");
+        assert!(!out.contains("decimal comma"), "{out}");
+    }
+
+    #[test]
+    fn every_formula_start_is_refused_in_an_id_and_a_reason() {
+        assert_eq!(batch::FORMULA_STARTS, ['=', '+', '-', '@', '\t', '\r']);
+        for start in ["=", "+", "-", "@", "\t", " =", "\t="] {
+            let input = format!("id,weight\n\"{start}x\",82\n");
+            let (s, out) = run(input.as_bytes());
+            assert_eq!(s.failed, 1, "{start:?}: {out}");
+            assert!(out.contains("\"id\":\"\""), "{start:?}: {out}");
+            assert!(
+                out.contains("row 1: the id begins with"),
+                "{start:?}: {out}"
+            );
+            let input = format!("id,weight,soft_limit_reason\np1,160,\"{start}weighed\"\n");
+            let (s, out) = run(input.as_bytes());
+            assert_eq!(s.failed, 1, "{start:?}: {out}");
+            assert!(
+                out.contains("row 1: the soft_limit_reason begins with"),
+                "{start:?}: {out}"
+            );
+        }
+        let (s, _) = run(b"id,weight,soft_limit_reason\nx=1,160,weighed = twice\n");
+        assert_eq!(s.failed, 0);
+    }
+}

@@ -790,3 +790,128 @@ fn the_random_cases_cover_plans_refusals_caps_and_counts_above_the_minimum() {
     assert!(uneven * 5 >= n, "{counts}");
     eprintln!("{counts}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every plan the tool writes reads back through `check` unchanged, and conforms.
+
+/// An interval in seconds, from one second to three days: seconds, minutes, hours and days.
+fn any_interval() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        1i128..=59,
+        (1i128..=120).prop_map(|m| m * 60),
+        (1i128..=48).prop_map(|h| h * 3600),
+        (1i128..=3).prop_map(|d| d * 86_400),
+        1i128..=300_000,
+    ]
+}
+
+/// A start time, often close to midnight either side, or none.
+fn any_start() -> impl Strategy<Value = Option<(u8, u8)>> {
+    proptest::option::of(prop_oneof![
+        (0u8..24, 0u8..60),
+        (Just(23u8), 40u8..60),
+        (Just(0u8), 0u8..10),
+    ])
+}
+
+/// Writes the plan as CSV and as JSON, reads each back as `check` does, and requires the same
+/// boluses (offsets, doses, numbers, volumes, clock times and days) and no violation.
+fn round_trip(c: &Case) -> Result<(), TestCaseError> {
+    let Ok(plan) = plan::compute(&c.protocol, &patient(c.weight_tenths), &c.options) else {
+        return Ok(());
+    };
+    let weight_entered = dec(c.weight_tenths, 1);
+    let ctx = Context {
+        protocol: &c.protocol,
+        weight_entered: &weight_entered,
+        explain: c.explain,
+    };
+    for (format, out) in [
+        ("csv", render::csv::render(&ctx, &plan)),
+        ("json", render::json::render(&ctx, &plan)),
+    ] {
+        let written = bolus::written::read(out.as_bytes()).map_err(|e| {
+            TestCaseError::fail(format!("{format}: check cannot read the plan: {e}\n{out}"))
+        })?;
+        prop_assert_eq!(written.boluses.len(), plan.boluses.len());
+        for (w, b) in written.boluses.iter().zip(&plan.boluses) {
+            prop_assert_eq!(
+                &w.offset.value,
+                &b.offset.value,
+                "{}: offset\n{}",
+                format,
+                out
+            );
+            prop_assert_eq!(&w.dose.value, &b.dose.value, "{}: dose\n{}", format, out);
+        }
+        let numbers: Vec<u64> = plan.boluses.iter().map(|b| b.number).collect();
+        prop_assert_eq!(written.numbers.as_ref(), Some(&numbers), "{}", format);
+        let volumes: Option<Vec<Num>> = plan
+            .boluses
+            .iter()
+            .map(|b| b.volume.as_ref().map(|v| v.value.clone()))
+            .collect();
+        prop_assert_eq!(
+            written
+                .volumes
+                .as_ref()
+                .map(|v| v.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
+            volumes,
+            "{}",
+            format
+        );
+        match plan.start {
+            None => prop_assert!(written.times.is_none() && written.days.is_none()),
+            Some(_) => {
+                let (times, days): (Vec<_>, Vec<i64>) = plan
+                    .boluses
+                    .iter()
+                    .map(|b| plan.clock(&b.offset).expect("a start"))
+                    .unzip();
+                prop_assert_eq!(written.times.as_ref(), Some(&times), "{}", format);
+                prop_assert_eq!(written.days.as_ref(), Some(&days), "{}", format);
+            }
+        }
+        let expected = plan::compute(&c.protocol, &patient(c.weight_tenths), &Options::default())
+            .expect("the same patient");
+        // The command line gives the concentration the plan was made with, as a user would.
+        let findings = bolus::check::everything(
+            &c.protocol,
+            &expected,
+            &written,
+            c.options.concentration.as_ref(),
+        )
+        .map_err(|e| TestCaseError::fail(format!("{format}: {e:?}\n{out}")))?;
+        let violations: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.severity == bolus::check::Severity::Violation)
+            .map(|f| f.message.as_str())
+            .collect();
+        prop_assert!(
+            violations.is_empty(),
+            "{}: the tool's own plan does not conform: {:?}\n{}\n{}",
+            format,
+            violations,
+            out,
+            c.spec.toml()
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn every_plan_written_as_csv_or_json_reads_back_through_check_unchanged_and_conforms(
+        spec in spec(),
+        interval in any_interval(),
+        weight in weight(),
+        start in any_start(),
+        opts in options(),
+    ) {
+        let spec = Spec { interval_s: interval, ..spec };
+        let (_, conc, explain) = opts;
+        round_trip(&make_case(spec, weight, (start, conc, explain)))?;
+    }
+}

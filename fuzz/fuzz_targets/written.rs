@@ -50,10 +50,22 @@ fuzz_target!(|data: &[u8]| {
     if let Some(times) = &written.times {
         assert_eq!(times.len(), b.len());
     }
-    // The checker and its report take whatever the reader gives.
+    for column in [
+        written.days.as_ref().map(Vec::len),
+        written.numbers.as_ref().map(Vec::len),
+        written.volumes.as_ref().map(Vec::len),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        assert_eq!(column, b.len(), "a column read for some boluses only");
+    }
+    // The checker and its report take whatever the reader gives, with and without a
+    // concentration.
     let (p, expected) = expected();
-    let mut findings = check::findings(p, expected, b);
-    findings.extend(check::provenance(p, expected, &written));
+    let ten: units::Concentration = units::parse("10 mg/mL").expect("a concentration");
+    let _ = check::everything(p, expected, &written, Some(&ten));
+    let findings = check::everything(p, expected, &written, None).unwrap_or_default();
     let _ = bolus::render::check::text(p, expected, &written, &findings);
     let _ = bolus::render::check::json(&findings);
 });

@@ -85,22 +85,27 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     if plan.times.is_some() {
         header.push("Time".into());
     }
-    header.extend([
-        "Offset".into(),
-        "Dose".into(),
-        "Running total".into(),
-        "Findings".into(),
-    ]);
+    header.extend(["Offset".into(), "Dose".into()]);
+    if plan.volumes.is_some() {
+        header.push("Volume".into());
+    }
+    header.extend(["Running total".into(), "Findings".into()]);
     let mut rows = vec![header];
     let mut running = Num::from_integer(0.into());
     for (i, b) in plan.boluses.iter().enumerate() {
         running += &b.dose.value;
         let mut r = vec![format!("  {}", i + 1)];
         if let Some(times) = &plan.times {
-            r.push(plan::show_clock(times[i]));
+            r.push(match &plan.days {
+                Some(days) => super::clock_on_day(times[i], days[i] - days[0]),
+                None => plan::show_clock(times[i]),
+            });
         }
         r.push(units::show_time(&b.offset));
         r.push(m(&b.dose));
+        if let Some(volumes) = &plan.volumes {
+            r.push(units::show_ml(&volumes[i]));
+        }
         r.push(m(&units::DrugMass {
             value: running.clone(),
             ..b.dose.clone()

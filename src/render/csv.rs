@@ -5,19 +5,18 @@ use super::{mass, Context};
 use crate::plan::{self, Plan};
 use crate::units;
 
-/// The header and rows; `time` with `--start`, else `offset`; `volume` with `--concentration`;
-/// `draft` (`DRAFT: protocol not approved` in every row) for a draft.
+/// The header and rows; `day` and `time` with `--start` (the day 0 for the first bolus's day,
+/// 1 for the next), else `offset`; `volume` with `--concentration`; `draft` (`DRAFT: protocol
+/// not approved` in every row) for a draft.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "number",
-        if plan.start.is_some() {
-            "time"
-        } else {
-            "offset"
-        },
-        "dose",
-    ];
+    let mut header = vec!["number"];
+    if plan.start.is_some() {
+        header.extend(["day", "time"]);
+    } else {
+        header.push("offset");
+    }
+    header.push("dose");
     if plan.concentration.is_some() {
         header.push("volume");
     }
@@ -28,11 +27,12 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
     w.write_record(&header).expect("in memory");
     for b in &plan.boluses {
-        let when = match plan.clock(&b.offset) {
-            Some((t, _)) => plan::show_clock(t),
-            None => plan.offset_text(&b.offset),
-        };
-        let mut row = vec![b.number.to_string(), when, mass(ctx, &b.dose)];
+        let mut row = vec![b.number.to_string()];
+        match plan.clock(&b.offset) {
+            Some((t, day)) => row.extend([day.to_string(), plan::show_clock(t)]),
+            None => row.push(plan.offset_text(&b.offset)),
+        }
+        row.push(mass(ctx, &b.dose));
         if let Some(v) = &b.volume {
             row.push(units::show_ml(v));
         }

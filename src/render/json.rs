@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{clock_text, Context, VERSION};
+use super::{Context, VERSION};
 use crate::plan::{self, Plan};
 use crate::units::{self, format_decimal, MassUnit, Num};
 
@@ -191,6 +191,9 @@ pub struct Bolus {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
+    /// The day of `time`: 0 for the first bolus's day, 1 for the next, -1 for the day before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<i64>,
     pub dose: Qty,
     /// The volume at the concentration, with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,6 +211,9 @@ pub struct Checkpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
+    /// The day of `time`: 0 for the first bolus's day, 1 for the next, -1 for the day before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<i64>,
     /// What the offset counts from.
     pub relative_to: String,
     pub action: String,
@@ -218,6 +224,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let p = ctx.protocol;
     let u = p.unit;
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
+    let day = |o: &units::Duration| plan.clock(o).map(|(_, d)| d);
     Doc {
         schema: SCHEMA,
         draft: p.standing.approval.is_draft().then_some(super::DRAFT),
@@ -265,6 +272,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 number: b.number,
                 offset: offset(plan, &b.offset),
                 time: time(&b.offset),
+                day: day(&b.offset),
                 dose: mass(&b.dose, u),
                 volume: b.volume.as_ref().map(|v| qty(&units::ml_of(v), "mL")),
                 cumulative: mass(&b.cumulative, u),
@@ -276,6 +284,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             .map(|c| Checkpoint {
                 offset: offset(plan, &c.offset),
                 time: time(&c.offset),
+                day: day(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
                 action: c.action.clone(),
             })
@@ -288,7 +297,6 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
 
 /// The plan as pretty JSON with a final newline.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
-    let _ = clock_text; // the JSON time has no day marker; the offset tells the day
     let mut s = serde_json::to_string_pretty(&document(ctx, plan)).expect("serialisable");
     s.push('\n');
     s

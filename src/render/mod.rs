@@ -32,16 +32,20 @@ pub struct Context<'a> {
 
 /// A clock time with the day marked when it is not the start's: `00:05 (next day)`.
 pub fn clock_text(plan: &Plan, offset: &Duration) -> Option<String> {
-    plan.clock(offset).map(|(t, day)| {
-        let t = plan::show_clock(t);
-        match day {
-            0 => t,
-            1 => format!("{t} (next day)"),
-            -1 => format!("{t} (day before)"),
-            d if d > 1 => format!("{t} (day {})", d + 1),
-            d => format!("{t} ({} days before)", -d),
-        }
-    })
+    plan.clock(offset).map(|(t, day)| clock_on_day(t, day))
+}
+
+/// `14:00`, `00:05 (next day)`, `23:55 (day before)`: a clock time on a day counted from the
+/// first bolus's day.
+pub fn clock_on_day(t: jiff::civil::Time, day: i64) -> String {
+    let t = plan::show_clock(t);
+    match day {
+        0 => t,
+        1 => format!("{t} (next day)"),
+        -1 => format!("{t} (day before)"),
+        d if d > 1 => format!("{t} (day {})", d + 1),
+        d => format!("{t} ({} days before)", -d),
+    }
 }
 
 /// What the physician must see, as sentences: a total capped by the protocol, a soft limit

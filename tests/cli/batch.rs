@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::support::{bolus, fails, ok, run, CATALOG};
+use crate::support::{batch_ok, batch_summary, bolus, fails, ok, run, CATALOG};
 
 /// A batch fixture, as a path relative to the repository root.
 fn fixture(name: &str) -> String {
@@ -24,7 +24,7 @@ fn batch(more: &[&str]) -> assert_cmd::Command {
 fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
     assert!(
         csv.starts_with(
-            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n"
+            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n"
         ),
         "{csv}"
     );
@@ -109,7 +109,10 @@ const FOUR_BOLUSES: &str = "0 min;10 min;20 min;30 min";
 fn keeps_the_input_order_and_gives_each_bad_row_its_error_and_exits_1() {
     let r = run(&mut batch(&[&fixture("mixed.csv")]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(r.stderr, "7 of 10 rows failed; each carries its error\n");
+    assert_eq!(
+        r.stderr,
+        "11 lines read: 1 header, 3 plans, 7 failed rows; each failed row carries its error\n"
+    );
     let rows = csv_rows(&r.stdout);
     let ids: Vec<(&str, &str)> = rows
         .iter()
@@ -222,7 +225,10 @@ fn gives_the_same_rows_and_errors_as_json_lines() {
     let csv = run(&mut batch(&[&fixture("mixed.csv")]));
     let r = run(&mut batch(&[&fixture("mixed.csv"), "--format", "jsonl"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(r.stderr, "7 of 10 rows failed; each carries its error\n");
+    assert_eq!(
+        r.stderr,
+        "11 lines read: 1 header, 3 plans, 7 failed rows; each failed row carries its error\n"
+    );
     let lines = json_lines(&r.stdout);
     let rows = csv_rows(&csv.stdout);
     assert_eq!(lines.len(), rows.len());
@@ -254,7 +260,7 @@ fn gives_the_same_rows_and_errors_as_json_lines() {
 
 #[test]
 fn exits_0_when_every_row_is_good() {
-    let out = ok(&mut batch(&[&fixture("good.csv")]));
+    let out = batch_ok(&mut batch(&[&fixture("good.csv")]));
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), 3);
     assert_eq!(
@@ -299,7 +305,7 @@ fn exits_0_when_every_row_is_good() {
             "09:30;09:40;09:50;10:00;10:10"
         ]
     );
-    let jsonl = ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
+    let jsonl = batch_ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
     assert_eq!(json_lines(&jsonl).len(), 3);
 }
 
@@ -319,8 +325,8 @@ fn reads_standard_input_given_as_a_dash_or_by_default() {
 fn writes_the_whole_output_file_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plans.csv");
-    let stdout = ok(&mut batch(&[&fixture("good.csv")]));
-    let printed = ok(&mut batch(&[
+    let stdout = batch_ok(&mut batch(&[&fixture("good.csv")]));
+    let printed = batch_ok(&mut batch(&[
         &fixture("good.csv"),
         "--output",
         target.to_str().unwrap(),
@@ -330,8 +336,8 @@ fn writes_the_whole_output_file_and_leaves_no_temporary_file() {
     assert_eq!(listing(dir.path()), ["plans.csv"]);
 
     // Again over the existing file, as JSON lines.
-    let stdout = ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
-    ok(&mut batch(&[
+    let stdout = batch_ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
+    batch_ok(&mut batch(&[
         &fixture("good.csv"),
         "--format",
         "jsonl",
@@ -356,7 +362,10 @@ fn writes_the_whole_output_file_when_rows_fail_and_exits_1() {
     ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.stdout, "");
-    assert_eq!(r.stderr, "7 of 10 rows failed; each carries its error\n");
+    assert_eq!(
+        r.stderr,
+        "11 lines read: 1 header, 3 plans, 7 failed rows; each failed row carries its error\n"
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), stdout.stdout);
     assert_eq!(listing(dir.path()), ["plans.jsonl"]);
 }
@@ -520,14 +529,15 @@ fn accepts_height_and_sex_columns_and_doses_as_the_plan_command_does() {
         all.extend_from_slice(args);
         bolus(all)
     };
-    let out = ok(cmd(&["batch", "test-ideal-weight"]).write_stdin(input));
+    let out = batch_ok(cmd(&["batch", "test-ideal-weight"]).write_stdin(input));
     let rows = csv_rows(&out);
     assert_eq!(rows[0]["dosing_weight"], "65.9");
     assert_eq!(rows[0]["doses"], "32;33;33;33");
     assert_eq!(rows[1]["dosing_weight"], "61.4");
     assert_eq!(rows[1]["doses"], "30;30;31;31");
 
-    let jsonl = ok(cmd(&["batch", "test-ideal-weight", "--format", "jsonl"]).write_stdin(input));
+    let jsonl =
+        batch_ok(cmd(&["batch", "test-ideal-weight", "--format", "jsonl"]).write_stdin(input));
     let lines = json_lines(&jsonl);
     for (line, sex) in lines.iter().zip(["male", "female"]) {
         let plan: Value = serde_json::from_str(&ok(&mut cmd(&[
@@ -547,7 +557,7 @@ fn accepts_height_and_sex_columns_and_doses_as_the_plan_command_does() {
     }
 
     // The built-in protocol doses on actual weight and takes the columns all the same.
-    let out = ok(batch(&[]).write_stdin("id,weight,height,sex\na,82,170,male\n"));
+    let out = batch_ok(batch(&[]).write_stdin("id,weight,height,sex\na,82,170,male\n"));
     assert_eq!(csv_rows(&out)[0]["doses"], "41;41;41;41");
 }
 
@@ -564,7 +574,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
         rows[0]
     );
     assert!(
-        error(&rows[1]).starts_with("the soft-limit reason holds"),
+        error(&rows[1]).starts_with("invalid soft_limit_reason: the reason holds"),
         "{:?}",
         rows[1]
     );
@@ -573,7 +583,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
     let out = run(batch(&[]).write_stdin(input));
     let rows = csv_rows(&out.stdout);
     assert!(
-        error(&rows[0]).starts_with("the soft-limit reason holds"),
+        error(&rows[0]).starts_with("invalid soft_limit_reason: the reason holds"),
         "{:?}",
         rows[0]
     );
@@ -649,7 +659,7 @@ fn large_input(with_start: bool) -> tempfile::TempDir {
 #[test]
 fn writes_20000_csv_rows_in_input_order_each_with_its_own_plan_and_times() {
     let dir = large_input(true);
-    let out = ok(&mut batch(&[dir
+    let out = batch_ok(&mut batch(&[dir
         .path()
         .join("patients.csv")
         .to_str()
@@ -679,7 +689,7 @@ fn writes_20000_csv_rows_in_input_order_each_with_its_own_plan_and_times() {
 #[test]
 fn writes_20000_json_lines_in_input_order_each_with_its_own_plan() {
     let dir = large_input(false);
-    let out = ok(&mut batch(&[
+    let out = batch_ok(&mut batch(&[
         dir.path().join("patients.csv").to_str().unwrap(),
         "--format",
         "jsonl",
@@ -710,7 +720,10 @@ fn fails_only_the_row_whose_dose_cannot_be_split_without_a_zero_bolus() {
     let input = "id,weight\nlight,40\nheavy,82\n";
     let out = run(bolus(["--protocols", CATALOG, "batch", "test-zero-bolus"]).write_stdin(input));
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(out.stderr, "1 of 2 rows failed; each carries its error\n");
+    assert_eq!(
+        out.stderr,
+        "3 lines read: 1 header, 1 plan, 1 failed row; each failed row carries its error\n"
+    );
     let rows = csv_rows(&out.stdout);
     assert!(
         error(&rows[0]).contains("a bolus would be zero"),
@@ -740,7 +753,7 @@ fn writes_each_row_the_clock_times_of_its_own_start() {
         };
         let mut batch_args = dir.to_vec();
         batch_args.extend(["batch", protocol, "--format", "jsonl"]);
-        let jsonl = ok(bolus(batch_args).write_stdin(input));
+        let jsonl = batch_ok(bolus(batch_args).write_stdin(input));
         let lines = json_lines(&jsonl);
         assert_eq!(lines.len(), starts.len());
         for (line, start) in lines.iter().zip(starts) {
@@ -753,4 +766,366 @@ fn writes_each_row_the_clock_times_of_its_own_start() {
             assert_eq!(line["plan"], plan, "{protocol} at {start:?}");
         }
     }
+}
+
+// Every input line is accounted for: one physical line is one row.
+
+/// The counts of a batch's summary: lines read, plans, failed rows, blank lines.
+type Counts = (u64, u64, u64, u64);
+
+/// Runs a batch of `input` in CSV; the exit status, the rows, and the summary's counts (lines,
+/// plans, failed rows, blank lines), which must add up to the lines and rows.
+fn lines_in(input: &str) -> (i32, Vec<BTreeMap<String, String>>, Counts) {
+    let r = run(batch(&[]).write_stdin(input.to_string()));
+    let rows = csv_rows(&r.stdout);
+    let counts = batch_summary(&r.stderr);
+    let (lines, plans, failed, blank) = counts;
+    assert_eq!(lines, 1 + plans + failed + blank, "{}", r.stderr);
+    assert_eq!(rows.len() as u64, plans + failed, "{}", r.stderr);
+    assert_eq!(
+        rows.iter().filter(|r| !r["error"].is_empty()).count() as u64,
+        failed
+    );
+    assert_eq!(r.code, i32::from(failed > 0), "{}", r.stderr);
+    (r.code, rows, counts)
+}
+
+#[test]
+fn a_stray_quote_fails_its_own_row_and_every_later_line_is_still_a_row() {
+    let mut input = String::from("id,weight\n\"Smith, J,82\n");
+    for i in 0..2000 {
+        input.push_str(&format!("p{i},82\n"));
+    }
+    let (_, rows, counts) = lines_in(&input);
+    assert_eq!(counts, (2002, 2000, 1, 0));
+    assert_eq!(rows.len(), 2001);
+    assert_eq!(rows[0]["row"], "1");
+    assert_eq!(
+        error(&rows[0]),
+        "field 1 opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
+    );
+    for (i, row) in rows[1..].iter().enumerate() {
+        assert_eq!(row["id"], format!("p{i}"));
+        assert_eq!(row["row"], (i + 2).to_string());
+        assert_eq!(good(row)[0], "82");
+    }
+}
+
+#[test]
+fn a_quoted_field_over_several_lines_fails_the_row_that_opens_it_and_each_line_after_is_a_row() {
+    let (_, rows, counts) = lines_in("id,weight\n\"p1\n\",82\np2,82\n");
+    assert_eq!(counts, (4, 1, 2, 0));
+    assert!(
+        error(&rows[0]).contains("a quoted field may not span lines"),
+        "{rows:?}"
+    );
+    // The line `",82` opens a quote of its own.
+    assert!(
+        error(&rows[1]).contains("field 1 opens a quote"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[2]["id"], "p2");
+}
+
+#[test]
+fn reads_quoted_fields_that_close_on_their_line() {
+    let (_, rows, counts) =
+        lines_in("\"id\",\"weight\"\n\"Smith, J\",82\n\"O\"\"Brien\",\"82\"\n\"p3\"x,82\n");
+    assert_eq!(counts, (4, 2, 1, 0));
+    assert_eq!(rows[0]["id"], "Smith, J");
+    assert_eq!(rows[1]["id"], "O\"Brien");
+    assert_eq!(
+        error(&rows[2]),
+        "field 1 has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
+    );
+}
+
+#[test]
+fn each_cr_lf_or_crlf_ends_a_line_so_no_row_is_lost() {
+    let mut cr = String::from("id,weight\r");
+    let mut mixed = String::from("id,weight\r\n");
+    for i in 0..400 {
+        cr.push_str(&format!("p{i},82\r"));
+        mixed.push_str(&format!("p{i},82{}", ["\r", "\n", "\r\n"][i % 3]));
+    }
+    for input in [cr, mixed] {
+        let (code, rows, counts) = lines_in(&input);
+        assert_eq!(code, 0);
+        assert_eq!(counts, (401, 400, 0, 0));
+        let ids: Vec<String> = rows.iter().map(|r| r["id"].clone()).collect();
+        assert_eq!(ids, (0..400).map(|i| format!("p{i}")).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn counts_blank_lines_and_numbers_rows_by_their_line() {
+    let (_, rows, counts) = lines_in("id,weight\np1,82\n\n   \np2,82\n\r\np3,abc");
+    assert_eq!(counts, (7, 2, 1, 3));
+    let numbers: Vec<&str> = rows.iter().map(|r| r["row"].as_str()).collect();
+    // Row n is line n + 1 of the input.
+    assert_eq!(numbers, ["1", "4", "6"]);
+}
+
+#[test]
+fn a_repeated_id_fails_naming_the_row_where_it_first_appeared() {
+    let input = "id,weight\np1,82\np2,70\n p1 ,90\np3,abc\np3,82\np2,70\n";
+    let (_, rows, counts) = lines_in(input);
+    assert_eq!(counts, (7, 2, 4, 0));
+    assert_eq!(good(&rows[0])[0], "82");
+    assert_eq!(rows[2]["id"], "p1");
+    assert_eq!(
+        error(&rows[2]),
+        "the id `p1` appeared before, in row 1; each row needs an id of its own, so that a result is never joined to the wrong patient"
+    );
+    // An id counts as seen even when its first row failed.
+    assert!(
+        error(&rows[4]).contains("appeared before, in row 4"),
+        "{rows:?}"
+    );
+    assert!(
+        error(&rows[5]).contains("appeared before, in row 2"),
+        "{rows:?}"
+    );
+    let r = run(batch(&["--format", "jsonl"]).write_stdin(input));
+    let lines = json_lines(&r.stdout);
+    assert_eq!(lines[2]["id"], "p1");
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("appeared before, in row 1"),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn a_weight_split_by_a_decimal_comma_is_not_planned_as_the_whole_kilograms() {
+    for (header, says) in [
+        (
+            "id,weight,soft_limit_reason",
+            "invalid soft_limit_reason: `5` holds no words; state in words why the weight is accepted, such as `weighed twice`; `82,5` may be one weight split by a decimal comma: write it with a point, `82.5`",
+        ),
+        (
+            "id,weight",
+            "the row has 3 fields where the header has 2; `82,5` may be one weight split by a decimal comma: write it with a point, `82.5`",
+        ),
+        ("id,weight,height", "invalid height:"),
+        ("id,weight,start", "invalid start:"),
+        ("id,weight,sex", "invalid sex:"),
+    ] {
+        let (_, rows, counts) = lines_in(&format!("{header}\np1,82,5\n"));
+        assert_eq!(counts, (2, 0, 1, 0), "{header}");
+        let e = error(&rows[0]);
+        assert!(e.contains(says), "{header}: {e}");
+        assert!(e.contains("may be one weight split by a decimal comma"), "{header}: {e}");
+    }
+    // A reason in words is a reason; a reason of digits alone is not, in a batch or on the
+    // command line.
+    let (_, rows, _) = lines_in("id,weight,soft_limit_reason\np1,160,5\np2,160,weighed twice\n");
+    assert!(error(&rows[0]).contains("`5` holds no words"), "{rows:?}");
+    assert_eq!(good(&rows[1])[0], "160");
+    let err = fails(
+        &mut bolus([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "160",
+            "--accept-soft-limit",
+            "5",
+        ]),
+        2,
+    );
+    assert!(
+        err.contains("invalid `--accept-soft-limit`: `5` holds no words"),
+        "{err}"
+    );
+}
+
+/// Whether a cell would be read by a spreadsheet as a formula.
+fn formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+#[test]
+fn writes_no_cell_a_spreadsheet_reads_as_a_formula() {
+    let input = "id,weight,soft_limit_reason\n\
+                 =1+2,82,\n\
+                 +1,82,\n\
+                 -1,82,\n\
+                 @SUM(A1),82,\n\
+                 \"\tp5\",82,\n\
+                 \" =p6\",82,\n\
+                 p7,160,\"=HYPERLINK(\"\"x\"\")\"\n\
+                 p8,160,-weighed twice\n\
+                 p9,82,\n";
+    let (_, rows, counts) = lines_in(input);
+    assert_eq!(counts, (10, 1, 8, 0));
+    for (i, starts) in ["`=`", "`+`", "`-`", "`@`", "a tab", "`=`"]
+        .iter()
+        .enumerate()
+    {
+        let row = &rows[i];
+        assert_eq!(row["id"], "", "{row:?}");
+        assert_eq!(
+            error(row),
+            format!(
+                "row {}: the id begins with {starts}, which a spreadsheet reads as a formula; an id may not begin with =, +, -, @, a tab or a carriage return",
+                i + 1
+            )
+        );
+    }
+    assert_eq!(rows[6]["id"], "p7");
+    assert!(
+        error(&rows[6]).starts_with("row 7: the soft_limit_reason begins with `=`"),
+        "{rows:?}"
+    );
+    assert!(
+        error(&rows[7]).starts_with("row 8: the soft_limit_reason begins with `-`"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[8]["id"], "p9");
+    for row in &rows {
+        for (column, cell) in row {
+            assert!(!formula(cell), "`{column}` is a formula cell: {row:?}");
+        }
+    }
+    let r = run(batch(&["--format", "jsonl"]).write_stdin(input));
+    for line in json_lines(&r.stdout).iter().take(6) {
+        assert_eq!(line["id"], "", "{line}");
+    }
+}
+
+/// The peak resident memory of a running process, in kB (Linux).
+fn peak_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+/// Feeds `chunk` to a batch on standard input `times` times, then reads its peak memory while
+/// it still waits for more input; returns the peak in kB.
+fn peak_memory_on(chunk: &[u8], times: usize) -> u64 {
+    use std::io::Write;
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut child = std::process::Command::new(crate::support::binary())
+        .args(["batch", "ketamine-kap-iv"])
+        .env_remove("BOLUS_PROTOCOLS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut fed = stdin.write_all(b"id,weight\n\"");
+    for _ in 0..times {
+        fed = fed.and_then(|()| stdin.write_all(chunk));
+    }
+    if let Err(e) = fed.and_then(|()| stdin.flush()) {
+        let status = child.wait().unwrap();
+        panic!(
+            "the batch stopped reading ({e}): {status}, {}",
+            std::fs::read_to_string(err.path()).unwrap()
+        );
+    }
+    // All but what the pipe holds has been read: the batch is still running, waiting for more.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let peak = peak_kb(child.id());
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "{}",
+        std::fs::read_to_string(err.path()).unwrap()
+    );
+    peak
+}
+
+/// A quoted field opened and never closed, over lines of 1 kB and over lines of 1 MiB (each cut
+/// at the line limit), 64 MiB in all: memory stays bounded by the line limit, not the input.
+#[test]
+fn memory_stays_bounded_whatever_the_input() {
+    let short = {
+        let mut line = "a".repeat(996);
+        line.push_str(",82\n");
+        line.repeat(1024).into_bytes() // 1 MiB of 1 kB lines
+    };
+    let long = {
+        let mut l = vec![b'"'; 1024 * 1024 - 1]; // lines of 1 MiB, each cut
+        l.push(b'\n');
+        l
+    };
+    let small = peak_memory_on(&short, 1);
+    for (name, chunk) in [("1 kB lines", &short), ("1 MiB lines", &long)] {
+        let peak = peak_memory_on(chunk, 64);
+        assert!(
+            peak < small + 16 * 1024,
+            "{name}: {peak} kB after 64 MiB of input, {small} kB after 1 MiB"
+        );
+    }
+}
+
+/// Batch outputs carry the day of each clock time, for intervals of hours and days across
+/// midnight, and each JSON plan reads back through `check` and conforms.
+#[test]
+fn gives_each_clock_time_its_day_and_each_json_plan_reads_back_through_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = include_str!("../../protocols/ketamine-kap-iv.toml");
+    for (id, interval) in [
+        ("every-6-h", "6 h"),
+        ("daily", "24 h"),
+        ("ten-min", "10 min"),
+    ] {
+        let text = base
+            .replace("id = \"ketamine-kap-iv\"", &format!("id = \"{id}\""))
+            .replace(
+                "interval = \"10 min\"",
+                &format!("interval = \"{interval}\""),
+            );
+        std::fs::write(dir.path().join(format!("{id}.toml")), text).unwrap();
+    }
+    let protocols = dir.path().to_str().unwrap();
+    let input = "id,weight,start\na,82,23:55\nb,82,00:00\nc,82,\n";
+    for (id, days_a) in [
+        ("every-6-h", "0;1;1;1"),
+        ("daily", "0;1;2;3"),
+        ("ten-min", "0;1;1;1"),
+    ] {
+        let out = batch_ok(bolus(["--protocols", protocols, "batch", id]).write_stdin(input));
+        let rows = csv_rows(&out);
+        assert_eq!(rows[0]["days"], days_a, "{id}");
+        assert_eq!(rows[2]["days"], "", "{id}: no start, no days");
+        let jsonl = batch_ok(
+            bolus(["--protocols", protocols, "batch", id, "--format", "jsonl"]).write_stdin(input),
+        );
+        for (line, row) in json_lines(&jsonl).iter().zip(&rows) {
+            let plan = &line["plan"];
+            let days: Vec<String> = plan["boluses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|b| b["day"].as_i64().map(|d| d.to_string()))
+                .collect();
+            assert_eq!(days.join(";"), row["days"], "{id}");
+            let out = ok(
+                bolus(["--protocols", protocols, "check", id, "--weight", "82", "-"])
+                    .write_stdin(plan.to_string()),
+            );
+            assert!(out.contains("Verdict: conforms"), "{id}: {out}");
+        }
+    }
+    // A baseline 5 min before a first bolus at 00:02 is on the day before.
+    let jsonl = batch_ok(batch(&["--format", "jsonl"]).write_stdin(
+        "id,weight,start
+a,82,00:02
+",
+    ));
+    let plan = &json_lines(&jsonl)[0]["plan"];
+    assert_eq!(plan["checkpoints"][0]["time"], "23:57");
+    assert_eq!(plan["checkpoints"][0]["day"], -1);
+    assert_eq!(plan["boluses"][0]["day"], 0);
 }

@@ -440,10 +440,22 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
         csv.starts_with("number,offset,dose,volume,cumulative\n"),
         "{csv}"
     );
-    let out = ok(check("82", "-", &["--format", "json"]).write_stdin(csv));
+    let out = ok(check(
+        "82",
+        "-",
+        &["--format", "json", "--concentration", "10 mg/mL"],
+    )
+    .write_stdin(csv.clone()));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
+    );
+    // Without the concentration the volumes cannot be checked: an error, not ignored.
+    let err = fails(check("82", "-", &[]).write_stdin(csv), 2);
+    assert!(
+        err.contains("has volumes but no concentration to check them at")
+            && err.contains("--concentration"),
+        "{err}"
     );
 }
 
@@ -481,7 +493,7 @@ fn checks_the_timed_csv_of_plan_clean_for_an_interval_in_seconds() {
 }
 
 #[test]
-fn warns_when_a_json_plan_was_made_for_another_weight() {
+fn a_json_plan_made_for_another_weight_does_not_conform() {
     let plan = ok(&mut bolus([
         "plan",
         "ketamine-kap-iv",
@@ -490,22 +502,26 @@ fn warns_when_a_json_plan_was_made_for_another_weight() {
         "--format",
         "json",
     ]));
-    let out = ok(check("80", "-", &["--format", "json"]).write_stdin(plan.clone()));
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["conforms"], json!(true));
+    let r = run(check("80", "-", &["--format", "json"]).write_stdin(plan.clone()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["conforms"], json!(false));
     assert!(
         v["findings"].as_array().unwrap().contains(&finding(
-            "warning",
+            "violation",
             "weight",
             None,
             "the plan says it was made for 73.3 kg, not 80 kg"
         )),
         "{v:#}"
     );
-    let out = ok(check("80", "-", &[]).write_stdin(plan));
+    let r = run(check("80", "-", &[]).write_stdin(plan));
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        out.contains("warning: the plan says it was made for 73.3 kg, not 80 kg"),
-        "{out}"
+        r.stdout
+            .contains("violation: the plan says it was made for 73.3 kg, not 80 kg"),
+        "{}",
+        r.stdout
     );
 }
 
@@ -649,7 +665,9 @@ fn refuses_a_plan_without_a_header_on_line_1() {
 fn refuses_an_unknown_column_and_names_the_known_ones() {
     let err = unreadable("time,dose,note\n14:00,30 mg,slow push\n");
     assert!(
-        err.contains("line 1: unknown column `note`; known columns: number, time, offset, dose"),
+        err.contains(
+            "line 1: unknown column `note`; known columns: number, day, time, offset, dose, cumulative, volume"
+        ),
         "{err}"
     );
 }
@@ -749,4 +767,370 @@ fn prints_the_reason_a_soft_limit_was_accepted() {
         out.contains("accepted for this reason: weighed twice"),
         "{out}"
     );
+}
+
+// Everything a plan gives is checked: volumes at a concentration, bolus numbers, days, and
+// where a JSON plan says it came from.
+
+/// A hand-written plan for 82 kg (41 mg four times) with the given volume cells.
+fn with_volumes(volumes: [&str; 4]) -> String {
+    let mut csv = String::from("number,time,dose,volume\n");
+    for (i, v) in volumes.iter().enumerate() {
+        csv.push_str(&format!("{},14:{}0,41 mg,{v}\n", i + 1, i));
+    }
+    csv
+}
+
+#[test]
+fn a_volume_ten_times_too_large_does_not_conform() {
+    for (volume, says) in [
+        (
+            "41 mL",
+            "bolus 2 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "410 mL",
+            "bolus 2 is written as 410 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "0.41 mL",
+            "bolus 2 is written as 0.41 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+        (
+            "4.12 mL",
+            "bolus 2 is written as 4.12 mL of 41 mg; at 10 mg/mL it is 4.1 mL",
+        ),
+    ] {
+        let csv = with_volumes(["4.1 mL", volume, "4.1 mL", "4.1 mL"]);
+        let r = run(check(
+            "82",
+            "-",
+            &["--concentration", "10 mg/mL", "--format", "json"],
+        )
+        .write_stdin(csv));
+        assert_eq!(r.code, 1, "{volume}: {}{}", r.stdout, r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            v["findings"],
+            json!([finding("violation", "volume", Some(2), says)]),
+            "{volume}"
+        );
+    }
+}
+
+#[test]
+fn a_volume_within_0_01_ml_of_the_dose_at_the_concentration_conforms() {
+    for volume in ["4.1 mL", "4.11 mL", "4.09 mL"] {
+        let csv = with_volumes([volume; 4]);
+        let out = ok(check("82", "-", &["--concentration", "10 mg/mL"]).write_stdin(csv));
+        assert!(out.contains("Verdict: conforms"), "{volume}: {out}");
+        assert!(out.contains(volume), "{volume}: {out}");
+    }
+    // 41 mg at 3 mg/mL is 13.666… mL: 13.66 (the plan's rounding) and 13.67 are within 0.01 mL.
+    let csv = "time,dose,volume\n14:00,41 mg,13.66 mL\n14:10,41 mg,13.67 mL\n14:20,41 mg,13.666 mL\n14:30,41 mg,13.68 mL\n";
+    let r = run(check(
+        "82",
+        "-",
+        &["--concentration", "3 mg/mL", "--format", "json"],
+    )
+    .write_stdin(csv));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["findings"],
+        json!([finding(
+            "violation",
+            "volume",
+            Some(4),
+            "bolus 4 is written as 13.68 mL of 41 mg; at 3 mg/mL it is 13.66 mL (rounded down from 13.666666… mL)"
+        )]),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_volume_that_is_not_a_volume_is_an_error() {
+    for (cell, says) in [
+        ("banana", "line 3: column `volume`:"),
+        ("41 mg", "line 3: column `volume`:"),
+        ("", "line 3: column `volume`: the cell is empty"),
+        ("-4.1 mL", "line 3: column `volume`:"),
+    ] {
+        let csv = with_volumes(["4.1 mL", cell, "4.1 mL", "4.1 mL"]);
+        let err = fails(
+            check("82", "-", &["--concentration", "10 mg/mL"]).write_stdin(csv),
+            2,
+        );
+        assert!(err.contains(says), "{cell:?}: {err}");
+    }
+}
+
+#[test]
+fn a_concentration_with_nothing_to_check_it_against_is_an_error() {
+    let err = fails(
+        check("82", "-", &["--concentration", "10 mg/mL"])
+            .write_stdin("time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n"),
+        2,
+    );
+    assert!(
+        err.contains(
+            "`--concentration` was given, but the plan in `standard input` has no volumes"
+        ),
+        "{err}"
+    );
+    let err = fails(
+        check("82", "-", &["--concentration", "banana"]).write_stdin("time,dose\n"),
+        2,
+    );
+    assert!(err.contains("invalid `--concentration`"), "{err}");
+}
+
+/// The JSON of `plan` for 82 kg at 10 mg/mL from 14:00.
+fn json_plan_with_volumes() -> Value {
+    serde_json::from_str(&ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--start",
+        "14:00",
+        "--concentration",
+        "10 mg/mL",
+        "--format",
+        "json",
+    ])))
+    .unwrap()
+}
+
+#[test]
+fn reads_the_concentration_and_volumes_of_a_json_plan() {
+    let plan = json_plan_with_volumes();
+    let out = ok(check("82", "-", &["--format", "json"]).write_stdin(plan.to_string()));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"schema": 1, "conforms": true, "findings": []})
+    );
+    let mut tenfold = plan.clone();
+    tenfold["boluses"][0]["volume"]["value"] = json!(41);
+    let r = run(check("82", "-", &["--format", "json"]).write_stdin(tenfold.to_string()));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("bolus 1 is written as 41 mL of 41 mg; at 10 mg/mL it is 4.1 mL"),
+        "{}",
+        r.stdout
+    );
+    // The plan's volumes are at 10 mg/mL: checked at 5 mg/mL they are for another concentration.
+    let r = run(check("82", "-", &["--concentration", "5 mg/mL"]).write_stdin(plan.to_string()));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "violation: the plan says its volumes are at 10 mg/mL, not the 5 mg/mL given"
+        ),
+        "{}",
+        r.stdout
+    );
+    // Volumes with no concentration anywhere: an error.
+    let mut bare = plan;
+    bare.as_object_mut().unwrap().remove("concentration");
+    let err = fails(check("82", "-", &[]).write_stdin(bare.to_string()), 2);
+    assert!(err.contains("has volumes but no concentration"), "{err}");
+}
+
+#[test]
+fn a_json_plan_made_for_another_protocol_does_not_conform() {
+    let plan = json_plan_with_volumes();
+    let mut other_id = plan.clone();
+    other_id["protocol"]["id"] = json!("midazolam-iv");
+    let mut other_file = plan.clone();
+    other_file["protocol"]["sha256"] = json!("0".repeat(64));
+    let mut other_dosing = plan;
+    other_dosing["dosing_weight"]["value"] = json!(70);
+    for (doc, says) in [
+        (
+            other_id,
+            "violation: the plan says it was made for protocol `midazolam-iv`, not `ketamine-kap-iv`",
+        ),
+        (
+            other_file,
+            "violation: the plan says it was made from a protocol file with SHA-256 0000000000000000000000000000000000000000000000000000000000000000, not this one's",
+        ),
+        (
+            other_dosing,
+            "violation: the plan says it was made for a dosing weight of 70 kg, not 82 kg",
+        ),
+    ] {
+        let r = run(check("82", "-", &[]).write_stdin(doc.to_string()));
+        assert_eq!(r.code, 1, "{says}\n{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains(says), "{says}\n{}", r.stdout);
+        assert!(r.stdout.contains("Verdict: does not conform"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn checks_the_bolus_numbers_are_1_to_n_in_order() {
+    let r = run(check("82", "-", &["--format", "json"]).write_stdin(
+        "number,time,dose\n1,14:00,41 mg\n2,14:10,41 mg\n4,14:20,41 mg\n5,14:30,41 mg\n",
+    ));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "number")
+            .count(),
+        2,
+        "{v:#}"
+    );
+    assert!(
+        v["findings"].as_array().unwrap().contains(&finding(
+            "violation",
+            "number",
+            Some(3),
+            "bolus 3 is numbered 4; the boluses are numbered 1, 2, 3, … in order, so one may be missing or out of place"
+        )),
+        "{v:#}"
+    );
+    for cell in ["x", "0", "-1", "1.5", ""] {
+        let err = fails(
+            check("82", "-", &[]).write_stdin(format!(
+                "number,time,dose\n1,14:00,41 mg\n{cell},14:10,41 mg\n3,14:20,41 mg\n4,14:30,41 mg\n"
+            )),
+            2,
+        );
+        assert!(err.contains("line 3: column `number`"), "{cell:?}: {err}");
+    }
+}
+
+#[test]
+fn a_day_column_places_times_on_later_days() {
+    // Four boluses 24 h apart (checked against a protocol with a 10 min interval: the gaps are
+    // long, not short).
+    let csv = "day,time,dose\n0,08:00,41 mg\n1,08:00,41 mg\n2,08:00,41 mg\n3,08:00,41 mg\n";
+    let out = ok(check("82", "-", &[]).write_stdin(csv));
+    assert!(out.contains("08:00 (next day)"), "{out}");
+    assert!(out.contains("1440 min"), "{out}");
+    assert!(out.contains("4320 min"), "{out}");
+    for (csv, says) in [
+        (
+            "day,time,dose\n0,08:00,41 mg\n1,07:00,41 mg\n0,09:00,41 mg\n1,08:00,41 mg\n",
+            "line 4: the time 09:00 on day 0 is earlier than the bolus before it",
+        ),
+        (
+            "day,offset,dose\n0,0 min,41 mg\n",
+            "line 1: the header has a `day` column but no `time` column",
+        ),
+        (
+            "day,time,dose\nx,08:00,41 mg\n",
+            "line 2: column `day`: `x` is not a day",
+        ),
+        (
+            "day,time,dose\n99999,08:00,41 mg\n",
+            "line 2: column `day`: the day 99999 is more than 10000 days",
+        ),
+    ] {
+        let err = fails(check("82", "-", &[]).write_stdin(csv), 2);
+        assert!(err.contains(says), "{csv}: {err}");
+    }
+}
+
+#[test]
+fn a_json_plan_whose_times_and_offsets_disagree_is_not_read() {
+    let mut plan = json_plan_with_volumes();
+    plan["boluses"][2]["time"] = json!("15:20");
+    let err = fails(check("82", "-", &[]).write_stdin(plan.to_string()), 2);
+    assert!(
+        err.contains("bolus 3: the time 15:20 on day 0 is not 20 min after the first bolus, as its offset says"),
+        "{err}"
+    );
+    let mut plan = json_plan_with_volumes();
+    plan["boluses"][2]["day"] = json!(1);
+    let err = fails(check("82", "-", &[]).write_stdin(plan.to_string()), 2);
+    assert!(err.contains("bolus 3: the time 14:20 on day 1"), "{err}");
+}
+
+/// Every plan `plan` writes in CSV or JSON, with and without a start and a concentration, for
+/// intervals from a second to days and across midnight, is read back by `check` and conforms.
+#[test]
+fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = include_str!("../../protocols/ketamine-kap-iv.toml");
+    let intervals = [
+        ("1 s", "every-second"),
+        ("10 s", "ten-seconds"),
+        ("90 s", "ninety-seconds"),
+        ("10 min", "ten-minutes"),
+        ("4 h", "four-hours"),
+        ("6 h", "six-hours"),
+        ("24 h", "daily"),
+        ("36 h", "thirty-six-hours"),
+        ("72 h", "three-days"),
+    ];
+    for (interval, id) in intervals {
+        let text: String = base
+            .lines()
+            .map(|l| {
+                if l.starts_with("id = ") {
+                    format!("id = \"{id}\"")
+                } else if l.starts_with("interval = ") {
+                    format!("interval = \"{interval}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.path().join(format!("{id}.toml")), text).unwrap();
+    }
+    let protocols = dir.path().to_str().unwrap();
+    let mut runs = 0;
+    for (_, id) in intervals {
+        for weight in ["82", "120.3"] {
+            for start in [
+                None,
+                Some("00:00"),
+                Some("00:02"),
+                Some("08:00"),
+                Some("23:55"),
+            ] {
+                for format in ["csv", "json"] {
+                    for concentration in [None, Some("10 mg/mL"), Some("50 mg/mL")] {
+                        let mut args =
+                            vec!["--protocols", protocols, "plan", id, "--weight", weight];
+                        args.extend(["--format", format]);
+                        if let Some(s) = start {
+                            args.extend(["--start", s]);
+                        }
+                        if let Some(c) = concentration {
+                            args.extend(["--concentration", c]);
+                        }
+                        let plan = ok(&mut bolus(&args));
+                        let mut args = vec![
+                            "--protocols",
+                            protocols,
+                            "check",
+                            id,
+                            "--weight",
+                            weight,
+                            "-",
+                        ];
+                        if let Some(c) = concentration {
+                            args.extend(["--concentration", c]);
+                        }
+                        let r = run(bolus(&args).write_stdin(plan.clone()));
+                        assert_eq!(r.code, 0, "{args:?}\n{plan}\n{}{}", r.stdout, r.stderr);
+                        assert!(
+                            r.stdout.contains("Verdict: conforms"),
+                            "{args:?}\n{plan}\n{}",
+                            r.stdout
+                        );
+                        runs += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 9 * 2 * 5 * 2 * 3);
 }

@@ -12,7 +12,7 @@ use assert_cmd::Command;
 // The fixtures live in a folder of their own under the catalog, so that `protocols list` over
 // `tests/fixtures/catalog` (pinned in `catalog.rs`) does not list them.
 
-use crate::support::{bolus, doses, fails, num, ok, plan, qty, run};
+use crate::support::{batch_ok, bolus, doses, fails, num, ok, plan, qty, run};
 
 const IDEAL: &str = "tests/fixtures/catalog/teach-dosing/dosing-ideal.toml";
 const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml";
@@ -513,7 +513,10 @@ fn batch_reads_height_and_sex_columns_for_an_ideal_weight_protocol() {
                  f,90,67 in,female\n";
     let r = run(bolus(["batch", IDEAL]).write_stdin(input));
     assert_eq!(r.code, 1, "three rows fail: {}", r.stderr);
-    assert_eq!(r.stderr, "3 of 6 rows failed; each carries its error\n");
+    assert_eq!(
+        r.stderr,
+        "7 lines read: 1 header, 3 plans, 3 failed rows; each failed row carries its error\n"
+    );
     let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
     let header = reader.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -543,7 +546,7 @@ fn batch_reads_height_and_sex_columns_for_an_ideal_weight_protocol() {
 #[test]
 fn batch_jsonl_gives_each_plan_with_its_dosing_weight_and_basis() {
     let input = "id,weight,height,sex\nw,90,170,female\n";
-    let out = ok(bolus(["batch", ADJUSTED, "--format", "jsonl"]).write_stdin(input));
+    let out = batch_ok(bolus(["batch", ADJUSTED, "--format", "jsonl"]).write_stdin(input));
     let line: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
     assert_eq!(num(&line["row"]), "1");
     assert_eq!(line["id"], "w");

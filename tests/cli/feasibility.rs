@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
-use crate::support::{bolus, broken, fails, ok, qty, run, CATALOG};
+use crate::support::{batch_ok, bolus, broken, fails, ok, qty, run, CATALOG};
 
 const IDEAL: &str = "tests/fixtures/catalog/teach-dosing/dosing-ideal.toml";
 const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml";
@@ -471,8 +471,10 @@ fn a_height_below_the_devine_range_warns_in_every_format() {
     assert_eq!(r.stderr, format!("warning: {DEVINE_WARNING}\n"));
     // The batch row carries it too, in CSV and JSON lines.
     for format in ["csv", "jsonl"] {
-        let out = ok(bolus(["batch", IDEAL, "--format", format])
-            .write_stdin("id,weight,height,sex\np1,90,150,female\n"));
+        let out = batch_ok(
+            bolus(["batch", IDEAL, "--format", format])
+                .write_stdin("id,weight,height,sex\np1,90,150,female\n"),
+        );
         assert!(out.contains(DEVINE_WARNING), "{format}:\n{out}");
     }
 }

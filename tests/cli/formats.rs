@@ -140,11 +140,11 @@ fn writes_csv_with_one_row_per_bolus_and_units_on_every_value() {
     ));
     assert_eq!(
         csv,
-        "number,time,dose,volume,cumulative\n\
-         1,14:00,36 mg,3.6 mL,36 mg\n\
-         2,14:10,36 mg,3.6 mL,72 mg\n\
-         3,14:20,37 mg,3.7 mL,109 mg\n\
-         4,14:30,37 mg,3.7 mL,146 mg\n"
+        "number,day,time,dose,volume,cumulative\n\
+         1,0,14:00,36 mg,3.6 mL,36 mg\n\
+         2,0,14:10,36 mg,3.6 mL,72 mg\n\
+         3,0,14:20,37 mg,3.7 mL,109 mg\n\
+         4,0,14:30,37 mg,3.7 mL,146 mg\n"
     );
 }
 

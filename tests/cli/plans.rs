@@ -145,6 +145,13 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
         .map(|b| b["time"].as_str().expect("time with --start"))
         .collect();
     assert_eq!(times, ["23:55", "00:05", "00:15", "00:25"]);
+    let days: Vec<i64> = json["boluses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["day"].as_i64().expect("day with --start"))
+        .collect();
+    assert_eq!(days, [0, 1, 1, 1]);
     assert_eq!(offsets(&json), ["0 min", "10 min", "20 min", "30 min"]);
     let checkpoint_times: Vec<&str> = json["checkpoints"]
         .as_array()
@@ -153,15 +160,29 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
         .map(|c| c["time"].as_str().expect("time with --start"))
         .collect();
     assert_eq!(checkpoint_times, ["23:50", "00:45", "00:55", "00:55"]);
+    let checkpoint_days: Vec<i64> = json["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["day"].as_i64().expect("day with --start"))
+        .collect();
+    assert_eq!(checkpoint_days, [0, 1, 1, 1]);
 
     let csv = ok(&mut plan("82", &["--start", "23:55", "--format", "csv"]));
     assert_eq!(
         csv,
-        "number,time,dose,cumulative\n\
-         1,23:55,41 mg,41 mg\n\
-         2,00:05,41 mg,82 mg\n\
-         3,00:15,41 mg,123 mg\n\
-         4,00:25,41 mg,164 mg\n"
+        "number,day,time,dose,cumulative\n\
+         1,0,23:55,41 mg,41 mg\n\
+         2,1,00:05,41 mg,82 mg\n\
+         3,1,00:15,41 mg,123 mg\n\
+         4,1,00:25,41 mg,164 mg\n"
+    );
+    // Read back by `check`, the plan is the same plan, and it conforms.
+    let out = ok(bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(csv));
+    assert!(out.contains("00:25 (next day)"), "{out}");
+    assert!(
+        out.contains("Verdict: conforms: the plan keeps to the protocol"),
+        "{out}"
     );
 }
 
@@ -171,6 +192,8 @@ fn puts_the_baseline_checkpoint_on_the_day_before_when_the_first_bolus_is_just_a
     assert!(text.contains("23:57 (day before)"), "{text}");
     let json = plan_json("82", &["--start", "00:02"]);
     assert_eq!(json["checkpoints"][0]["time"], "23:57");
+    assert_eq!(json["checkpoints"][0]["day"], -1);
+    assert_eq!(json["boluses"][0]["day"], 0);
     assert_eq!(qty(&json["checkpoints"][0]["offset"]), "-5 min");
 }
 

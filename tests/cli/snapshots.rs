@@ -177,6 +177,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:00",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -193,6 +194,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:10",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -209,6 +211,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:20",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -225,6 +228,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:30",
+          "day": 0,
           "dose": {
             "value": 41,
             "unit": "mg"
@@ -242,6 +246,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "13:55",
+          "day": 0,
           "relative_to": "first",
           "action": "Measure blood pressure before dosing"
         },
@@ -251,6 +256,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "14:50",
+          "day": 0,
           "relative_to": "last",
           "action": "If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)"
         },
@@ -260,6 +266,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "15:00",
+          "day": 0,
           "relative_to": "last",
           "action": "Measure blood pressure at the close of the session"
         },
@@ -269,6 +276,7 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
             "unit": "min"
           },
           "time": "15:00",
+          "day": 0,
           "relative_to": "last",
           "action": "The patient has stayed 20-30 minutes to recover, and goes home with an escort"
         }

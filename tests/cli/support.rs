@@ -76,6 +76,37 @@ pub fn ok(cmd: &mut Command) -> String {
     r.stdout
 }
 
+/// Runs a batch that must succeed (exit 0) with every row planned: standard error holds the one
+/// summary line, whose counts of lines, plans and failed rows (none) add up. Returns stdout.
+pub fn batch_ok(cmd: &mut Command) -> String {
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "expected exit 0\nstderr:\n{}", r.stderr);
+    let (lines, plans, failed, blank) = batch_summary(&r.stderr);
+    assert_eq!(failed, 0, "{}", r.stderr);
+    assert_eq!(lines, 1 + plans + blank, "{}", r.stderr);
+    r.stdout
+}
+
+/// The counts of a batch's summary line: lines read, plans, failed rows, blank lines. Fails
+/// unless standard error is that one line.
+pub fn batch_summary(stderr: &str) -> (u64, u64, u64, u64) {
+    let line = stderr
+        .strip_suffix('\n')
+        .filter(|l| !l.contains('\n'))
+        .unwrap_or_else(|| panic!("expected one summary line:\n{stderr}"));
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert!(line.contains(" read: 1 header, "), "{line}");
+    match numbers[..] {
+        [lines, 1, plans, failed] => (lines, plans, failed, 0),
+        [lines, 1, plans, failed, blank] => (lines, plans, failed, blank),
+        _ => panic!("not a batch summary: {line}"),
+    }
+}
+
 /// Runs a command that must fail with `code`, writing nothing to stdout; returns stderr.
 pub fn fails(cmd: &mut Command, code: i32) -> String {
     let r = run(cmd);
