@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod dosing;
 pub mod drill;
+pub mod exact;
 pub mod explain;
 pub mod feasible;
 pub mod plan;
