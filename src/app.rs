@@ -145,6 +145,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     crate::units::show_kg(&protocol.limits.soft_min),
                     crate::units::show_kg(&protocol.limits.soft_max)
                 ))),
+                Err(e @ drill::DrillError::PlansNowhere) => Err(Failure::Input(format!(
+                    "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
+                    protocol.id
+                ))),
                 Err(e @ drill::DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
                     "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
                     protocol.id
@@ -167,9 +171,27 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             command: Some(ProtocolsCommand::Lint { files }),
         }) => Ok(lint(&files)),
         Command::Completions { shell } => {
+            catalog.check_dir()?;
+            let (ids, unsafe_ids): (Vec<String>, Vec<String>) =
+                catalog.ids()?.into_iter().partition(|id| completable(id));
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut cli::full_command(), "bolus", &mut buf);
-            Ok(Outcome::out(String::from_utf8(buf).expect("UTF-8")))
+            clap_complete::generate(
+                shell,
+                &mut cli::completion_command(shell, &ids),
+                "bolus",
+                &mut buf,
+            );
+            let mut outcome = Outcome::out(String::from_utf8(buf).expect("UTF-8"));
+            if shell == clap_complete::Shell::Bash {
+                for id in unsafe_ids {
+                    outcome.stderr.push_str(&format!(
+                        "note: the protocol id `{}` is not offered for completion: only letters, \
+                         digits, `.`, `_` and `-` are written into a completion script\n",
+                        id.escape_debug()
+                    ));
+                }
+            }
+            Ok(outcome)
         }
     };
     outcome.map(|mut o| {
@@ -705,4 +727,14 @@ fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<String
     } else {
         Err(errors)
     }
+}
+
+/// Whether a protocol id can be written into a completion script as it is: letters, digits,
+/// `.`, `_` and `-` only, so no shell reads anything into it.
+fn completable(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::dosing::Sex;
@@ -281,14 +282,41 @@ struct Cells {
     warnings: String,
 }
 
-#[derive(Serialize)]
-struct JsonLine<'a> {
+/// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "bolus batch row", transform = exactly_one_result)]
+pub(crate) struct JsonLine<'a> {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = json::SCHEMA))]
+    schema: u32,
+    /// The input row's number: 1 for the first row after the header.
+    #[schemars(range(min = 1))]
     row: u64,
+    /// The input row's `id`.
     id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<&'a json::Doc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    #[serde(flatten)]
+    result: RowResult<'a>,
+}
+
+/// A line has a plan or an error, not both: the untagged result is `oneOf`, not `anyOf`.
+fn exactly_one_result(schema: &mut schemars::Schema) {
+    if let Some(any) = schema.remove("anyOf") {
+        schema.insert("oneOf".to_string(), any);
+    }
+}
+
+/// A row's result: its plan or its error, never both.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum RowResult<'a> {
+    Plan {
+        /// The plan, as `bolus plan --format json` writes it.
+        plan: &'a json::Doc,
+    },
+    Error {
+        /// Why the row has no plan.
+        error: &'a str,
+    },
 }
 
 /// A plan's JSON document without clock times, and the offsets to make them from.
@@ -421,22 +449,24 @@ impl<W: Write> Sink<W> {
                 let timed;
                 let doc = match outcome {
                     Outcome::Json(plan) => JsonLine {
+                        schema: json::SCHEMA,
                         row,
                         id,
-                        plan: Some(match start {
-                            Some(start) => {
-                                timed = plan.at(start);
-                                &timed
-                            }
-                            None => &plan.doc,
-                        }),
-                        error: None,
+                        result: RowResult::Plan {
+                            plan: match start {
+                                Some(start) => {
+                                    timed = plan.at(start);
+                                    &timed
+                                }
+                                None => &plan.doc,
+                            },
+                        },
                     },
                     Outcome::Error(e) => JsonLine {
+                        schema: json::SCHEMA,
                         row,
                         id,
-                        plan: None,
-                        error: Some(e),
+                        result: RowResult::Error { error: e },
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
                 };

@@ -135,7 +135,7 @@ pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<
 
 /// `1 MiB`, `64 MiB`, `512 KiB`.
 pub fn show_bytes(n: u64) -> String {
-    if n % (1024 * 1024) == 0 {
+    if n.is_multiple_of(1024 * 1024) {
         format!("{} MiB", n / (1024 * 1024))
     } else {
         format!("{} KiB", n / 1024)

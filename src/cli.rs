@@ -67,7 +67,9 @@ pub enum Command {
     Drill(DrillArgs),
     /// List, show and lint protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
-    /// Print a shell completion script.
+    /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
+    /// ones and those in the `--protocols` directory when the script is made; a path still
+    /// completes as a file name.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -450,6 +452,40 @@ pub fn full_command() -> clap::Command {
             sub
         }
     })
+}
+
+/// The command line for a completion script. For bash, every positional `<PROTOCOL>` lists
+/// `ids` as its possible values: bash offers them, and falls back to file names for a word that
+/// matches none (its script is registered with `-o default`). The other shells' scripts are
+/// generated from clap's static definitions, which can offer a list of values only in place of
+/// file names (zsh) or not for positional arguments at all (fish, elvish, PowerShell); there a
+/// `<PROTOCOL>` completes as a file name.
+pub fn completion_command(shell: clap_complete::Shell, ids: &[String]) -> clap::Command {
+    let mut cmd = full_command();
+    if shell != clap_complete::Shell::Bash || ids.is_empty() {
+        return cmd;
+    }
+    // Building runs the deferred parts, so that every subcommand's arguments exist to be changed.
+    cmd.build();
+    with_protocol_ids(cmd, ids)
+}
+
+fn with_protocol_ids(cmd: clap::Command, ids: &[String]) -> clap::Command {
+    let has_protocol = cmd
+        .get_positionals()
+        .any(|a| a.get_id().as_str() == "protocol");
+    let cmd = if has_protocol {
+        let values: Vec<clap::builder::PossibleValue> = ids
+            .iter()
+            .map(|id| clap::builder::PossibleValue::new(id.clone()))
+            .collect();
+        cmd.mut_arg("protocol", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(values))
+        })
+    } else {
+        cmd
+    };
+    cmd.mut_subcommands(|sub| with_protocol_ids(sub, ids))
 }
 
 /// The man page, with a section for each subcommand and the EXIT STATUS and EXAMPLES

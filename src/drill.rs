@@ -162,7 +162,7 @@ fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>
 
 /// The most patients drawn without a plan in one drill before it stops: a protocol that gives
 /// no plan anywhere within its soft limits cannot keep a drill drawing for ever.
-pub const MAX_FAILED_DRAWS: u32 = 10_000;
+pub const MAX_FAILED_DRAWS: u32 = 1_000;
 
 /// Why a drill could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -170,7 +170,10 @@ pub enum DrillError {
     /// No weight a scale shows (a whole number of 0.1 kg) lies within the soft limits.
     #[error("no weight a scale shows lies within the soft limits")]
     NoScaleWeight,
-    /// [`MAX_FAILED_DRAWS`] patients were drawn and none had a plan.
+    /// No dosing weight within the hard limits has a plan.
+    #[error("no weight within the hard limits has a plan")]
+    PlansNowhere,
+    /// [`MAX_FAILED_DRAWS`] patients were drawn without a plan.
     #[error("{draws} patients drawn within the soft limits had no plan")]
     NoPlan { draws: u32 },
     /// Reading an answer or writing a question failed.
@@ -183,6 +186,9 @@ pub enum DrillError {
 pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient>, DrillError> {
     if !feasible::has_scale_weight(p) {
         return Err(DrillError::NoScaleWeight);
+    }
+    if feasible::plans_nowhere(p) {
+        return Err(DrillError::PlansNowhere);
     }
     let mut rng = SplitMix64::new(seed);
     let mut failed = 0u32;

@@ -72,6 +72,20 @@ pub fn findings(p: &Protocol) -> Vec<Finding> {
     out
 }
 
+/// Whether no dosing weight within the hard limits has a plan: a gap, not one of whole
+/// increments only, spans them from end to end.
+pub fn plans_nowhere(p: &Protocol) -> bool {
+    let whole_range = |g: &Gap| {
+        g.from.included
+            && g.to.included
+            && g.from.kg == p.limits.hard_min.value
+            && g.to.kg == p.limits.hard_max.value
+    };
+    gaps(p)
+        .iter()
+        .any(|g| whole_range(g) && !matches!(g.reason, Reason::WholeIncrementsOnly { .. }))
+}
+
 /// Whether some whole number of tenths of a kilogram lies within the soft limits.
 pub fn has_scale_weight(p: &Protocol) -> bool {
     let ten = int(10);

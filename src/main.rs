@@ -83,14 +83,22 @@ fn clap_message(e: &clap::Error) -> String {
     }
 }
 
-/// Writes messages to standard error, each line made safe and bounded (`tidy`).
+/// Writes messages to standard error, each line made safe and bounded (`tidy`), with their
+/// `error:`, `warning:` and `note:` prefixes coloured on a terminal only: `anstream` removes the
+/// styles when standard error is not a terminal or `NO_COLOR` is set. A standard error that
+/// cannot be written to has nowhere to report that.
 fn write_stderr(text: &str) {
+    if text.is_empty() {
+        return;
+    }
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         out.push_str(&bolus::units::tidy(line));
         out.push('\n');
     }
-    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_all(bolus::render::stderr::paint(&out).as_bytes());
+    let _ = err.flush();
 }
 
 /// Writes all of standard output; a reader that closed the pipe is not an error, and a

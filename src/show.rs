@@ -103,7 +103,15 @@ pub fn render(p: &Protocol) -> String {
     }
     o.push('\n');
     let l = &p.limits;
-    let _ = writeln!(o, "Weight limits (actual weight)");
+    let _ = writeln!(
+        o,
+        "Weight limits ({})",
+        if p.weight_basis == WeightBasis::Actual {
+            "actual weight"
+        } else {
+            "actual weight, and the dosing weight too"
+        }
+    );
     let _ = writeln!(
         o,
         "  hard: {} to {} (outside: refused, no override)",

@@ -292,27 +292,23 @@ pub fn tidy(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
     let mut count = 0usize;
     'pieces: for (i, piece) in message.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-            count += 1;
+        if i > 0 && !put(&mut out, &mut count, '`') {
+            break;
         }
         let long = i % 2 == 1 && piece.chars().nth(QUOTE_CHARS + 1).is_some();
         for (n, c) in piece.chars().enumerate() {
             if long && n == QUOTE_CHARS {
-                out.push('…');
-                count += 1;
+                if !put(&mut out, &mut count, '…') {
+                    break 'pieces;
+                }
                 break;
             }
-            if escaped(c) {
-                for e in c.escape_unicode() {
-                    out.push(e);
-                    count += 1;
-                }
+            let fits = if escaped(c) {
+                c.escape_unicode().all(|e| put(&mut out, &mut count, e))
             } else {
-                out.push(c);
-                count += 1;
-            }
-            if count > MAX_MESSAGE_CHARS {
+                put(&mut out, &mut count, c)
+            };
+            if !fits {
                 break 'pieces;
             }
         }
@@ -322,6 +318,14 @@ pub fn tidy(message: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Adds one character to a message being tidied; false once it is over the limit (the rest of
+/// the input is then not read).
+fn put(out: &mut String, count: &mut usize, c: char) -> bool {
+    out.push(c);
+    *count += 1;
+    *count <= MAX_MESSAGE_CHARS
 }
 
 /// Reads a plain decimal number the ISMP way: digits, then optionally a point and more digits.

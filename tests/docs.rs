@@ -295,3 +295,222 @@ fn the_prebuilt_protocols_are_the_files_parsed() {
         assert_eq!(bolus::prebuilt::protocol("other", &p.sha256), None);
     }
 }
+
+/// The JSON Schemas in `schemas/` are the ones the output types generate. When a JSON shape
+/// changes, `UPDATE_SCHEMAS=1 cargo test --test docs` rewrites them (and removes none).
+#[test]
+fn the_checked_in_json_schemas_match_the_output_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let update = std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| !v.is_empty() && v != "0");
+    let hint =
+        "run `UPDATE_SCHEMAS=1 cargo test --test docs` to regenerate them, then commit schemas/";
+    let generated = bolus::render::schema::all();
+    assert!(
+        generated.len() >= 3,
+        "the plan, check and batch-row schemas"
+    );
+    for (name, text) in &generated {
+        let path = dir.join(name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
+        let checked_in = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read schemas/{name} ({e}); {hint}"));
+        assert!(
+            checked_in == *text,
+            "schemas/{name} is out of date with the types that write the JSON; {hint}"
+        );
+    }
+    // No stale schema is left for a document that is no longer written.
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = generated.iter().map(|(n, _)| n.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        on_disk, expected,
+        "schemas/ holds exactly the generated schemas"
+    );
+}
+
+/// What bash's completion function offers for `words` (the last one being completed), with the
+/// script `bolus [global] completions bash` prints.
+fn bash_offers(global: &[&str], words: &[&str]) -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("BOLUS_PROTOCOLS")
+        .args(global)
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bolus.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let cword = words.len() - 1;
+    let line = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={cword}; _bolus bolus '{}' '{}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words[cword],
+        words[cword - 1],
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &line])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// In bash, a `<PROTOCOL>` completes to the built-in protocol ids in every subcommand that
+/// takes one, and to the ids of the `--protocols` directory given when the script was made.
+#[test]
+fn bash_completes_protocol_ids() {
+    for sub in [
+        &["plan"][..],
+        &["check"],
+        &["batch"],
+        &["chart"],
+        &["drill"],
+        &["protocols", "show"],
+    ] {
+        let mut words = vec!["bolus"];
+        words.extend_from_slice(sub);
+        words.push("ket");
+        assert_eq!(bash_offers(&[], &words), ["ketamine-kap-iv"], "{sub:?}");
+    }
+    let offered = bash_offers(
+        &["--protocols", "tests/fixtures/catalog"],
+        &["bolus", "plan", "test-"],
+    );
+    assert_eq!(
+        offered,
+        [
+            "test-fentanyl-iv",
+            "test-ideal-weight",
+            "test-seconds-interval",
+            "test-zero-bolus"
+        ]
+    );
+    // Not where a protocol is not taken.
+    assert!(bash_offers(&[], &["bolus", "protocols", "lint", "ket"]).is_empty());
+}
+
+/// A protocol file whose name a shell would read something into is not written into the
+/// script, and a note says so; the other shells' scripts complete a `<PROTOCOL>` as a file.
+#[test]
+fn completion_scripts_hold_no_unsafe_id_and_other_shells_complete_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a$(touch x) b.toml"), "schema = 1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .env("NO_COLOR", "1")
+        .arg("--protocols")
+        .arg(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !script.contains("touch"),
+        "the id was written into the script"
+    );
+    assert!(script.contains("ketamine-kap-iv"));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "note: the protocol id `a$(touch x) b` is not offered for completion: only letters, \
+         digits, `.`, `_` and `-` are written into a completion script\n"
+    );
+    let zsh = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    let zsh = String::from_utf8(zsh.stdout).unwrap();
+    assert!(
+        zsh.contains(":protocol -- A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file:_default'"),
+        "{zsh}"
+    );
+    // A directory that is not there is an error, as for every command.
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args([
+            "--protocols",
+            "/nonexistent/protocols",
+            "completions",
+            "bash",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+/// The package has a registry name of its own (`bolus` on crates.io is an unrelated library),
+/// and the README installs it by that name, never by `bolus`.
+#[test]
+fn the_readme_installs_the_package_by_its_own_name() {
+    let name = env!("CARGO_PKG_NAME");
+    assert_ne!(
+        name, "bolus",
+        "the name `bolus` on the registry is not this package"
+    );
+    let readme = std::fs::read_to_string(README).unwrap();
+    assert!(
+        readme.contains(&format!("cargo install --locked {name}\n")),
+        "README.md does not install `{name}` from the registry"
+    );
+    assert!(readme.contains("cargo install --locked --path .\n"));
+    for line in readme.lines().filter(|l| l.contains("cargo install")) {
+        assert!(
+            !line
+                .split_whitespace()
+                .any(|w| w.trim_matches('`') == "bolus"),
+            "README.md installs the wrong package: {line}"
+        );
+    }
+    // The command and the library keep the name `bolus`.
+    assert!(env!("CARGO_BIN_EXE_bolus").ends_with("bolus"));
+}
+
+/// The licence the manifest declares comes with its texts, and the changelog has a section for
+/// unreleased changes and one for the current version.
+#[test]
+fn the_licence_texts_and_the_changelog_are_there() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.starts_with("MIT License\n") && mit.contains("the bolus authors"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("## [Unreleased]"));
+    assert!(
+        changelog.contains(&format!("## [{}] - ", env!("CARGO_PKG_VERSION"))),
+        "CHANGELOG.md has no section for version {}",
+        env!("CARGO_PKG_VERSION")
+    );
+}

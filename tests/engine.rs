@@ -1887,6 +1887,40 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         units::MAX_MESSAGE_CHARS
     );
     assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+    // One character over the limit is cut; the cut keeps the limit exactly.
+    for over in [1, 5, 100_000] {
+        let t = units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS + over));
+        assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS, "{over}");
+        assert!(t.ends_with("a…"), "{over}");
+    }
+    // An escape counts as the characters it prints.
+    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 5)));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("\\u{a}"));
+    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 4)));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("\\u{…"));
+    // A quoted piece cut with `…` counts the `…`.
+    let quoted = format!("`{}`", "q".repeat(42));
+    let t = units::tidy(&format!(
+        "{quoted}{}",
+        "b".repeat(units::MAX_MESSAGE_CHARS - 43)
+    ));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('b'));
+    let t = units::tidy(&format!(
+        "{quoted}{}",
+        "b".repeat(units::MAX_MESSAGE_CHARS - 42)
+    ));
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with("b…"));
+    // The backticks count too: one character over the limit is cut.
+    let over = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 2));
+    let t = units::tidy(&over);
+    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert!(t.ends_with('…'));
+    let at = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 3));
+    assert_eq!(units::tidy(&at), at);
 }
 
 #[test]
@@ -2452,6 +2486,14 @@ mod feasibility {
             );
             assert_eq!(feasible::gaps(&q), [], "{per_weight}");
         }
+        // Exactly at the hard minimum (1000 × 0.06 mg ÷ 2 mg/kg = 30 kg): 30 kg itself needs
+        // 1000 boluses and has a plan, so the gap is open there.
+        let at_min = protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 4\nmax_dose = \"0.06 mg\"",
+            LIMITS,
+        );
+        assert_eq!(feasible::gaps(&at_min)[0].from, end("30", false));
         // Below the hard minimum: the whole range.
         let all = protocol(
             "per_weight = \"20 mg/kg\"\nincrement = \"0.01 mg\"",
@@ -2519,6 +2561,47 @@ mod feasibility {
             LIMITS,
         );
         assert_eq!(feasible::gaps(&two), []);
+    }
+
+    #[test]
+    fn plans_nowhere_only_when_one_gap_spans_the_hard_limits() {
+        let nowhere =
+            |dose: &str, boluses: &str| feasible::plans_nowhere(&protocol(dose, boluses, LIMITS));
+        // Too little everywhere, and too many everywhere.
+        assert!(nowhere(
+            "per_weight = \"1 mcg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\""
+        ));
+        assert!(nowhere(
+            "per_weight = \"20 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 1\nmax_dose = \"0.1 mg\""
+        ));
+        // Too little up to below the hard maximum: plans at it.
+        assert!(!nowhere(
+            "per_weight = \"0.032 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 8\nmax_dose = \"50 mg\""
+        ));
+        // Too many from above the hard minimum: plans at it.
+        assert!(!nowhere(
+            "per_weight = \"2 mg/kg\"\nincrement = \"0.01 mg\"",
+            "min_count = 4\nmax_dose = \"0.1 mg\""
+        ));
+        // Whole increments only: plans at the multiples.
+        assert!(!nowhere(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\""
+        ));
+        assert!(!nowhere(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"",
+            "min_count = 4\nmax_dose = \"50 mg\""
+        ));
+        // Spanning from the hard minimum to a point below the maximum, closed at both ends.
+        let g = feasible::gaps(&protocol(
+            "per_weight = \"2 mg/kg\"\nincrement = \"1 mg\"\nmax_total = \"100 mg\"",
+            "min_count = 1\nmax_dose = \"1 mg\"",
+            LIMITS,
+        ));
+        assert_eq!(g[0].to, end("50", true));
     }
 
     #[test]
@@ -2801,7 +2884,21 @@ mod drill_draws {
     #[test]
     fn stops_after_the_most_failed_draws_and_at_once_without_a_scale_weight() {
         let zero = ketamine(|t| t.replace("per_weight = \"2 mg/kg\"", "per_weight = \"1 mcg/kg\""));
-        match drill::draw_patients(&zero, 1, 1) {
+        assert!(matches!(
+            drill::draw_patients(&zero, 1, 1),
+            Err(DrillError::PlansNowhere)
+        ));
+        // Dosed on ideal weight with limits from 100 kg: every drawn height gives less.
+        let heavy = ketamine(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nweight_basis = \"ideal\"",
+            )
+            .replace("hard_min = \"30 kg\"", "hard_min = \"100 kg\"")
+            .replace("soft_min = \"40 kg\"", "soft_min = \"110 kg\"")
+            .replace("soft_max = \"150 kg\"", "soft_max = \"120 kg\"")
+        });
+        match drill::draw_patients(&heavy, 1, 1) {
             Err(DrillError::NoPlan { draws }) => assert_eq!(draws, MAX_FAILED_DRAWS),
             other => panic!("{other:?}"),
         }

@@ -429,9 +429,31 @@ fn check_rules(c: &Case, plan: &Plan) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// The JSON, read back, holds the same numbers as the plan and the reference.
+/// The published schema of the JSON plan, `schemas/plan.json`.
+fn plan_schema() -> &'static jsonschema::Validator {
+    static V: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.json");
+        let schema: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("schemas/plan.json"))
+                .expect("a schema is JSON");
+        jsonschema::validator_for(&schema).expect("schemas/plan.json is a schema")
+    })
+}
+
+/// The JSON, read back, matches its schema and holds the same numbers as the plan and the
+/// reference.
 fn check_json(c: &Case, plan: &Plan, json_text: &str) -> Result<(), TestCaseError> {
     let json: Value = serde_json::from_str(json_text).expect("the JSON parses");
+    let errors: Vec<String> = plan_schema()
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    prop_assert!(
+        errors.is_empty(),
+        "not as schemas/plan.json says: {:?}",
+        errors
+    );
     let u = c.spec.unit;
     let in_unit = |mcg: &Num| mcg / Num::from_integer(BigInt::from(u.mcg()));
     prop_assert_eq!(json["schema"].as_u64(), Some(1));

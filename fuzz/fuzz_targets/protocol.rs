@@ -37,6 +37,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(inc > &zero && p.max_dose.value > zero && p.per_weight.value > zero);
     assert!((&p.max_dose.value / inc).is_integer());
     assert!(p.min_count >= 1 && p.min_count <= MAX_BOLUSES);
+    // The ranges `protocols lint` reports: a plan is refused for too few increments or too many
+    // boluses exactly when the dosing weight lies in one.
+    let gaps = bolus::feasible::gaps(&p);
+    let in_gap = |w: &Num| gaps.iter().any(|g| g.holds(w));
     for weight in weights(&p) {
         let inside =
             weight.value >= p.limits.hard_min.value && weight.value <= p.limits.hard_max.value;
@@ -54,14 +58,25 @@ fuzz_target!(|data: &[u8]| {
                     continue;
                 }
                 Err(e @ PlanError::SoftLimit { .. }) => panic!("a stated reason was ignored: {e}"),
-                Err(PlanError::ZeroBolus { count, .. }) => {
-                    assert!(count >= p.min_count);
+                Err(e @ (PlanError::ZeroBolus { .. } | PlanError::TooManyBoluses { .. })) => {
+                    if let PlanError::ZeroBolus { count, .. } = e {
+                        assert!(count >= p.min_count);
+                    }
+                    let d = bolus::dosing::dosing_weight(
+                        p.weight_basis,
+                        &patient.weight,
+                        patient.height.as_ref(),
+                        patient.sex,
+                    )
+                    .expect("the dosing weight was computed");
+                    assert!(in_gap(&d.value.value), "no plan outside every gap: {e}");
                     continue;
                 }
                 // Too many boluses, or a dosing-weight formula that gives no weight.
                 Err(_) => continue,
             };
             assert!(inside, "a plan for a weight outside the hard limits");
+            assert!(!in_gap(&plan.dosing.value.value), "a plan in a gap lint reports");
             let doses: Vec<&Num> = plan.boluses.iter().map(|b| &b.dose.value).collect();
             assert_eq!(plan.boluses.len() as u64, plan.count);
             assert!(plan.count >= p.min_count && plan.count <= MAX_BOLUSES);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::columns;
@@ -123,23 +124,37 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     o
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
+/// The result of checking a plan, as `bolus check --format json` writes it.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "bolus check report")]
+pub(crate) struct Report<'a> {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = super::json::SCHEMA))]
+    schema: u32,
+    /// Whether the plan keeps to the protocol: no finding is a violation.
     conforms: bool,
+    /// Every finding of the check; none when the plan keeps to every rule and warns of nothing.
     findings: Vec<JsonFinding<'a>>,
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
+/// One finding of a check.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct JsonFinding<'a> {
+    /// A violation breaks a rule of the protocol (exit status 1); a warning does not.
+    #[schemars(extend("enum" = ["violation", "warning"]))]
     severity: &'static str,
+    /// The rule the finding is about.
     rule: &'static str,
+    /// The bolus the finding concerns (1 for the first), or null for the whole plan.
+    #[schemars(range(min = 1), required, extend("type" = ["integer", "null"]))]
     bolus: Option<usize>,
     message: &'a str,
 }
 
-/// The JSON report: `{"conforms": bool, "findings": [...]}`.
+/// The JSON report: `{"schema": 1, "conforms": bool, "findings": [...]}`.
 pub fn json(findings: &[Finding]) -> String {
     let report = Report {
+        schema: super::json::SCHEMA,
         conforms: conforms(findings),
         findings: findings
             .iter()

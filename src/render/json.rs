@@ -1,19 +1,24 @@
 //! The plan for scripts: stable, versioned JSON in which every quantity is
 //! `{"value": 41, "unit": "mg"}` and every value is an exact JSON number.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{clock_text, Context, VERSION};
 use crate::plan::{self, Plan};
 use crate::units::{self, format_decimal, MassUnit, Num};
 
-/// The version of the JSON shape.
+/// The version of the JSON shapes: the `schema` field of every JSON document `bolus` writes
+/// (the plan, the check report and each batch line). It changes only when a shape changes in a
+/// way a reader of the previous one could misread; new optional fields keep it.
 pub const SCHEMA: u32 = 1;
 
 /// A quantity as JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Qty {
+    /// The exact value, with no more decimals than it has.
     pub value: serde_json::Number,
+    /// The unit, as printed (`mg`, `mg/kg`, `min`, `mL`).
     pub unit: String,
 }
 
@@ -40,60 +45,98 @@ fn offset(plan: &Plan, x: &units::Duration) -> Qty {
     qty(&value, unit)
 }
 
-#[derive(Clone, Serialize)]
+/// A bolus plan, as `bolus plan --format json` writes it.
+#[derive(Clone, Serialize, JsonSchema)]
+#[schemars(title = "bolus plan")]
 pub struct Doc {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = SCHEMA))]
     pub schema: u32,
+    /// The protocol the plan was computed from.
     pub protocol: ProtocolRef,
+    /// The patient's weight.
     pub weight: Qty,
+    /// The weight the dose is computed on: `actual`, `ideal`, `adjusted` or `lean`.
     pub weight_basis: String,
+    /// The dosing weight.
     pub dosing_weight: Qty,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The dosing weight's formula with its numbers, one step a line (absent for the actual
+    /// weight).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dosing_weight_formula: Vec<String>,
+    /// The protocol's dose per kilogram.
     pub dose_per_weight: Qty,
+    /// Dose per weight × dosing weight, exact.
     pub calculated_total: Qty,
+    /// Whether the protocol's maximum total applied.
     pub capped: bool,
+    /// The planned total: the sum of the boluses.
     pub total: Qty,
+    /// The number of boluses.
     pub count: u64,
+    /// The concentration given with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concentration: Option<Qty>,
+    /// The boluses in order.
     pub boluses: Vec<Bolus>,
+    /// The monitoring checkpoints in time order.
     pub checkpoints: Vec<Checkpoint>,
+    /// Each step of the arithmetic as a sentence, with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<String>>,
+    /// Warnings for the person who verifies the plan.
     pub warnings: Vec<String>,
+    /// The tool and version that computed the plan (`bolus 0.1.0`).
     pub generator: String,
 }
 
-#[derive(Clone, Serialize)]
+/// The protocol a plan was computed from.
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct ProtocolRef {
     pub id: String,
     pub title: String,
     pub drug: String,
     pub route: String,
+    /// The SHA-256 of the protocol file, in lowercase hexadecimal.
+    #[schemars(pattern(r"^[0-9a-f]{64}$"))]
     pub sha256: String,
     /// `built-in`, or `file` with the path in `file`.
+    #[schemars(extend("enum" = ["built-in", "file"]))]
     pub source: &'static str,
+    /// The protocol file's path, when `source` is `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 
-#[derive(Clone, Serialize)]
+/// One bolus of a plan.
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct Bolus {
+    /// 1 for the first bolus.
     pub number: u64,
+    /// The time after the first bolus.
     pub offset: Qty,
+    /// The clock time `HH:MM` (`HH:MM:SS` when it has seconds), with `--start`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
     pub dose: Qty,
+    /// The volume at the concentration, with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<Qty>,
+    /// The running total after this bolus.
     pub cumulative: Qty,
 }
 
-#[derive(Clone, Serialize)]
+/// A monitoring checkpoint.
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct Checkpoint {
+    /// The time after the first bolus (negative: before it).
     pub offset: Qty,
+    /// The clock time `HH:MM` (`HH:MM:SS` when it has seconds), with `--start`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub time: Option<String>,
+    /// What the offset counts from.
     pub relative_to: String,
     pub action: String,
 }

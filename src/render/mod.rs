@@ -7,6 +7,8 @@ pub mod fhir;
 pub mod json;
 pub mod lint;
 pub mod markdown;
+pub mod schema;
+pub mod stderr;
 pub mod text;
 
 use crate::plan::{self, Plan};

@@ -44,7 +44,7 @@ fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-/// The JSON lines, each parsed, each with `row`, `id` and either `plan` or `error`.
+/// The JSON lines, each parsed, each with `schema`, `row`, `id` and either `plan` or `error`.
 fn json_lines(jsonl: &str) -> Vec<Value> {
     assert!(jsonl.ends_with('\n'), "{jsonl}");
     jsonl
@@ -55,7 +55,7 @@ fn json_lines(jsonl: &str) -> Vec<Value> {
             let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
             keys.sort_unstable();
             assert!(
-                keys == ["id", "plan", "row"] || keys == ["error", "id", "row"],
+                keys == ["id", "plan", "row", "schema"] || keys == ["error", "id", "row", "schema"],
                 "{keys:?}: {l}"
             );
             v
@@ -605,7 +605,7 @@ fn patient(i: usize) -> (u64, String) {
 }
 
 fn kg(tenths: u64) -> String {
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

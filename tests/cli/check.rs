@@ -95,7 +95,7 @@ fn finds_a_bolus_over_the_maximum_dose_and_exits_1() {
     assert_eq!(code, 1);
     assert_eq!(
         v,
-        json!({"conforms": false, "findings": [finding(
+        json!({"schema": 1, "conforms": false, "findings": [finding(
             "violation",
             "max_dose",
             Some(2),
@@ -132,7 +132,7 @@ fn finds_a_total_over_the_calculated_total_and_exits_1() {
     assert_eq!(code, 1);
     assert_eq!(
         v,
-        json!({"conforms": false, "findings": [finding(
+        json!({"schema": 1, "conforms": false, "findings": [finding(
             "violation",
             "total",
             None,
@@ -152,7 +152,7 @@ fn finds_fewer_boluses_than_the_protocols_count_for_the_weight_and_exits_1() {
     assert_eq!(code, 1);
     assert_eq!(
         v,
-        json!({"conforms": false, "findings": [finding(
+        json!({"schema": 1, "conforms": false, "findings": [finding(
             "violation",
             "count",
             None,
@@ -197,7 +197,7 @@ fn finds_two_boluses_closer_than_the_interval_and_exits_1() {
     assert_eq!(code, 1);
     assert_eq!(
         v,
-        json!({"conforms": false, "findings": [finding(
+        json!({"schema": 1, "conforms": false, "findings": [finding(
             "violation",
             "interval",
             Some(3),
@@ -216,7 +216,7 @@ fn warns_of_doses_that_are_not_a_whole_number_of_increments_and_exits_0() {
     assert_eq!(code, 0);
     assert_eq!(
         v,
-        json!({"conforms": true, "findings": [
+        json!({"schema": 1, "conforms": true, "findings": [
             finding(
                 "warning",
                 "increment",
@@ -245,7 +245,7 @@ fn warns_of_a_total_under_the_planned_total_and_exits_0() {
     assert_eq!(code, 0);
     assert_eq!(
         v,
-        json!({"conforms": true, "findings": [finding(
+        json!({"schema": 1, "conforms": true, "findings": [finding(
             "warning",
             "under_total",
             None,
@@ -267,7 +267,7 @@ fn warns_of_spacing_more_than_twice_the_interval_and_exits_0() {
     assert_eq!(code, 0);
     assert_eq!(
         v,
-        json!({"conforms": true, "findings": [finding(
+        json!({"schema": 1, "conforms": true, "findings": [finding(
             "warning",
             "long_interval",
             Some(3),
@@ -281,7 +281,7 @@ fn does_not_warn_of_spacing_of_exactly_twice_the_interval() {
     let plan = "offset,dose\n0 min,30 mg\n10 min,30 mg\n30 min,30 mg\n40 min,30 mg\n";
     let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v, json!({"conforms": true, "findings": []}));
+    assert_eq!(v, json!({"schema": 1, "conforms": true, "findings": []}));
 }
 
 // Plans that check clean.
@@ -304,7 +304,7 @@ fn checks_a_plan_across_midnight_clean_and_shows_its_clock_times() {
     );
     assert_eq!(
         report("60", "across-midnight.csv"),
-        (0, json!({"conforms": true, "findings": []}))
+        (0, json!({"schema": 1, "conforms": true, "findings": []}))
     );
 }
 
@@ -322,7 +322,7 @@ fn reads_30000_mcg_and_0_03_g_as_30_mg() {
     );
     assert_eq!(
         report("60", "mixed-units.csv"),
-        (0, json!({"conforms": true, "findings": []}))
+        (0, json!({"schema": 1, "conforms": true, "findings": []}))
     );
 }
 
@@ -342,7 +342,7 @@ fn reads_a_header_in_any_case_with_spaces_and_skips_blank_lines() {
     let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"conforms": true, "findings": []})
+        json!({"schema": 1, "conforms": true, "findings": []})
     );
 }
 
@@ -366,7 +366,7 @@ fn checks_the_json_of_plan_clean_and_catches_one_dose_raised_over_the_maximum() 
     let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(plan.clone()));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"conforms": true, "findings": []})
+        json!({"schema": 1, "conforms": true, "findings": []})
     );
 
     let mut raised: Value = serde_json::from_str(&plan).unwrap();
@@ -418,7 +418,7 @@ fn checks_the_csv_of_plan_clean_with_offsets_and_with_clock_times() {
         let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(csv.clone()));
         assert_eq!(
             serde_json::from_str::<Value>(&out).unwrap(),
-            json!({"conforms": true, "findings": []}),
+            json!({"schema": 1, "conforms": true, "findings": []}),
             "{more:?}:\n{csv}"
         );
     }
@@ -443,7 +443,7 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
     let out = ok(check("82", "-", &["--format", "json"]).write_stdin(csv));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"conforms": true, "findings": []})
+        json!({"schema": 1, "conforms": true, "findings": []})
     );
 }
 
@@ -476,7 +476,7 @@ fn checks_the_timed_csv_of_plan_clean_for_an_interval_in_seconds() {
     .write_stdin(csv));
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"conforms": true, "findings": []})
+        json!({"schema": 1, "conforms": true, "findings": []})
     );
 }
 
@@ -732,7 +732,7 @@ fn warns_when_a_written_running_total_is_not_what_the_doses_add_up_to() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v,
-        json!({"conforms": true, "findings": [finding(
+        json!({"schema": 1, "conforms": true, "findings": [finding(
             "warning",
             "cumulative",
             Some(2),

@@ -234,40 +234,66 @@ fn drill_stops_at_once_when_no_weight_a_scale_shows_lies_within_the_soft_limits(
 }
 
 #[test]
-fn drill_stops_after_a_bounded_search_when_no_patient_has_a_plan() {
+fn drill_stops_at_once_when_no_weight_within_the_hard_limits_has_a_plan() {
     for name in [
         "infeasible-dose-rounds-to-zero",
-        "infeasible-too-many-boluses",
         "infeasible-cap-below-min-count",
     ] {
-        let r = run(quick(bolus([
-            "drill",
-            &broken(name),
-            "--seed",
-            "3",
-            "--rounds",
-            "2",
-        ]))
-        .write_stdin("x\n"));
-        if name == "infeasible-too-many-boluses" {
-            // Plans exist from 40 kg to 50 kg of its soft limits: the drill runs.
-            assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-            continue;
-        }
-        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
-        assert_eq!(
-            r.stdout, "",
-            "{name}: nothing is asked before the drill can start"
+        let err = fails(
+            quick(bolus([
+                "drill",
+                &broken(name),
+                "--seed",
+                "3",
+                "--rounds",
+                "2",
+            ]))
+            .write_stdin("x\n"),
+            2,
         );
         assert_eq!(
-            r.stderr,
+            err,
             format!(
-                "error: no drill with protocol `{name}`: 10000 patients drawn within the soft \
-                 limits had no plan, so the drill stops before it starts; `bolus protocols lint` \
-                 names the weights where no plan exists\n"
+                "error: no drill with protocol `{name}`: no weight within the hard limits has a \
+                 plan; `bolus protocols lint` says why\n"
             )
         );
     }
+    // Plans exist from 40 kg to 50 kg of its soft limits: the drill runs.
+    ok(quick(bolus([
+        "drill",
+        &broken("infeasible-too-many-boluses"),
+        "--seed",
+        "3",
+    ]))
+    .write_stdin(""));
+}
+
+#[test]
+fn drill_stops_after_a_bounded_search_when_no_patient_drawn_has_a_plan() {
+    // Dosed on ideal weight, with limits from 100 kg: the heights a drill draws (150 cm to
+    // 195 cm) give ideal weights far below, so every patient is refused for the dosing weight.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::root().join(IDEAL))
+        .unwrap()
+        .replace("id = \"dosing-ideal\"", "id = \"heavy\"")
+        .replace("hard_min = \"30 kg\"", "hard_min = \"100 kg\"")
+        .replace("soft_min = \"40 kg\"", "soft_min = \"110 kg\"")
+        .replace("soft_max = \"150 kg\"", "soft_max = \"120 kg\"");
+    let path = dir.path().join("heavy.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    ok(&mut bolus(["protocols", "lint", &path]));
+    let err = fails(
+        quick(bolus(["drill", &path, "--seed", "3"])).write_stdin("x\n"),
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: no drill with protocol `heavy`: 1000 patients drawn within the soft limits had no \
+         plan, so the drill stops before it starts; `bolus protocols lint` names the weights where \
+         no plan exists\n"
+    );
 }
 
 #[test]
@@ -480,4 +506,18 @@ fn the_adjusted_weight_warns_for_the_devine_range_and_the_lean_weight_for_its_ow
         ]));
         assert!(!out.contains("the height of"), "{within}: {out}");
     }
+}
+
+#[test]
+fn protocols_show_says_the_limits_hold_for_the_dosing_weight_too() {
+    let out = ok(&mut bolus(["protocols", "show", IDEAL]));
+    assert!(
+        out.contains("Weight limits (actual weight, and the dosing weight too)"),
+        "{out}"
+    );
+    let actual = ok(&mut bolus(["protocols", "show", "ketamine-kap-iv"]));
+    assert!(
+        actual.contains("Weight limits (actual weight)\n"),
+        "{actual}"
+    );
 }

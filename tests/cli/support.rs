@@ -56,9 +56,12 @@ impl From<Output> for Run {
     }
 }
 
-/// Runs a command and returns what it produced, whatever the exit status.
+/// Runs a command and returns what it produced, whatever the exit status. JSON on standard
+/// output is checked against its schema in `schemas/` on the way.
 pub fn run(cmd: &mut Command) -> Run {
-    cmd.output().expect("the binary runs").into()
+    let r: Run = cmd.output().expect("the binary runs").into();
+    crate::schemas::validate_output(&r.stdout);
+    r
 }
 
 /// Runs a command that must succeed (exit 0) with nothing on standard error; returns stdout.

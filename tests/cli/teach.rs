@@ -361,7 +361,7 @@ fn protocols_show_states_the_weight_at_which_the_maximum_total_starts_to_cap() {
 
 /// A weight in tenths of a kg as `plan` takes it: `66.7`, `100`.
 fn tenths_text(t: u64) -> String {
-    if t % 10 == 0 {
+    if t.is_multiple_of(10) {
         (t / 10).to_string()
     } else {
         format!("{}.{}", t / 10, t % 10)
