@@ -155,7 +155,8 @@ impl Exact {
             // `denom > 0`, so Euclidean division rounds towards minus infinity; it cannot
             // overflow (the numerator is not `i128::MIN`).
             Exact::Small(n, d) => Exact::Small(n.div_euclid(*d), 1),
-            Exact::Big(b) => Exact::of(&b.floor()),
+            // Kept arbitrary-precision, so that the reference engine stays so throughout.
+            Exact::Big(b) => Exact::Big(b.floor()),
         }
     }
 
@@ -164,7 +165,7 @@ impl Exact {
         match self {
             // −floor(−n / d); negating is safe since neither is `i128::MIN`.
             Exact::Small(n, d) => Exact::Small(-((-n).div_euclid(*d)), 1),
-            Exact::Big(b) => Exact::of(&b.ceil()),
+            Exact::Big(b) => Exact::Big(b.ceil()),
         }
     }
 
