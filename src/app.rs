@@ -61,10 +61,17 @@ impl From<PlanError> for Failure {
 }
 
 /// A note on standard error when a protocol named by id is the built-in one although a
-/// protocols directory is set: the clinic may have expected a file of its own.
+/// protocols directory is set: the clinic may have expected a file of its own (unless the
+/// clinic approved the built-in one).
 fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
+    let approved = matches!(
+        protocol.standing.approval,
+        crate::protocol::Approval::Approved { .. }
+    );
     match (&catalog.dir, &protocol.source) {
-        (Some(dir), crate::protocol::Source::BuiltIn) if !crate::catalog::is_path(arg) => {
+        (Some(dir), crate::protocol::Source::BuiltIn)
+            if !crate::catalog::is_path(arg) && !approved =>
+        {
             crate::units::tidy(&format!(
                 "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
                 protocol.id,
@@ -87,11 +94,30 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
         ));
     }
-    let catalog = Catalog { dir: cli.protocols };
+    if cli.draft
+        && matches!(
+            cli.command,
+            Command::Protocols(_) | Command::Completions { .. }
+        )
+    {
+        return Err(Failure::Input(
+            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
+        ));
+    }
+    let catalog = Catalog {
+        dir: cli.protocols,
+        draft: cli.draft,
+    };
     let mut note = String::new();
+    let drafted = std::cell::Cell::new(false);
+    // Every command that uses a protocol for a patient gets it here: the approvals apply.
     let mut load = |arg: &str| -> Result<Protocol, Failure> {
         let p = catalog.load(arg)?;
+        drafted.set(drafted.get() || p.standing.approval.is_draft());
         note.push_str(&builtin_note(&catalog, arg, &p));
+        for w in &p.standing.writable {
+            note.push_str(&format!("warning: {w}\n"));
+        }
         Ok(p)
     };
     let outcome = match cli.command {
@@ -108,6 +134,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;
             batch(&protocol, &args)
+        }
+        Command::Course(args) => {
+            let req = cli::course_request(args).map_err(Failure::Input)?;
+            let protocol = load(&req.protocol)?;
+            course(&protocol, &req)
         }
         Command::Chart(args) => {
             let protocol = load(&args.protocol)?;
@@ -164,9 +195,27 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
         }) => {
-            let protocol = load(&protocol)?;
-            Ok(Outcome::out(show::render(&protocol)))
+            // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
+            let p = catalog.find(&protocol)?;
+            note.push_str(&builtin_note(&catalog, &protocol, &p));
+            let mut out = show::render(&p);
+            let governed = catalog.dir.as_ref().filter(|dir| {
+                !crate::catalog::is_path(&protocol)
+                    || crate::catalog::inside(dir, std::path::Path::new(&protocol))
+            });
+            if let Some(dir) = governed {
+                if let Some((a, _)) = crate::approvals::read(dir).map_err(LoadError::from)? {
+                    out.push_str(&format!(
+                        "approval {}\n",
+                        render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
+                    ));
+                }
+            }
+            Ok(Outcome::out(out))
         }
+        Command::Protocols(cli::ProtocolsArgs {
+            command: Some(ProtocolsCommand::Approve { files, by, note }),
+        }) => approve(&catalog, &files, &by, note.as_deref()),
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Lint { files }),
         }) => Ok(lint(&files)),
@@ -194,28 +243,30 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             Ok(outcome)
         }
     };
-    outcome.map(|mut o| {
-        o.stderr.insert_str(0, &note);
-        o
+    let o = outcome?;
+    unmarked_draft(drafted.get(), &o.stdout)?;
+    Ok(Outcome {
+        stderr: note + &o.stderr,
+        ..o
     })
+}
+
+/// A safety net for every command, those added later included: an output made from a protocol
+/// used with `--draft` and not approved is printed only if it says so.
+pub fn unmarked_draft(drafted: bool, stdout: &str) -> Result<(), Failure> {
+    if drafted && !stdout.is_empty() && !stdout.contains(render::DRAFT) {
+        return Err(Failure::Input(format!(
+            "internal error: the output made with `--draft` from a protocol that is not approved does not say `{}`; nothing is printed",
+            render::DRAFT
+        )));
+    }
+    Ok(())
 }
 
 /// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
 /// reason was given for a weight that needs none.
 pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome, Failure> {
-    let plan = plan::compute(protocol, &req.patient, &req.options)?;
-    // Every plan is read back by the checker before it is printed; a plan that breaks a rule
-    // of its own protocol is never shown.
-    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
-        .into_iter()
-        .filter(|f| f.severity == check::Severity::Violation)
-        .collect();
-    if let Some(f) = broken.first() {
-        return Err(Failure::Input(format!(
-            "internal error: the computed plan fails its own check ({}); no plan is printed",
-            f.message
-        )));
-    }
+    let plan = checked_plan(protocol, &req.patient, &req.options)?;
     let ctx = Context {
         protocol,
         weight_entered: &req.weight_entered,
@@ -254,6 +305,95 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
     })
 }
 
+/// Computes a plan and reads it back with the checker: a plan that breaks a rule of its own
+/// protocol is never shown.
+fn checked_plan(
+    protocol: &Protocol,
+    patient: &plan::Patient,
+    options: &plan::Options,
+) -> Result<plan::Plan, Failure> {
+    let plan = plan::compute(protocol, patient, options)?;
+    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
+        .into_iter()
+        .filter(|f| f.severity == check::Severity::Violation)
+        .collect();
+    if let Some(f) = broken.first() {
+        return Err(Failure::Input(format!(
+            "internal error: the computed plan fails its own check ({}); no plan is printed",
+            f.message
+        )));
+    }
+    Ok(plan)
+}
+
+/// Schedules a course and renders it; the plan is the one `plan` computes for the same patient
+/// and start.
+fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Failure> {
+    // The calendar's stamp is read first, so that a bad one is named before any work is done.
+    let stamp = match req.format {
+        cli::CourseFormat::Ics => Some(source_date_epoch()?),
+        _ => None,
+    };
+    let options = plan::Options {
+        start: req.course.start,
+        concentration: None,
+    };
+    let plan = checked_plan(protocol, &req.patient, &options)?;
+    let course = crate::course::compute(protocol, plan, &req.course).map_err(|e| {
+        if e.is_limit() {
+            Failure::Refused(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
+    })?;
+    let ctx = Context {
+        protocol,
+        weight_entered: &req.weight_entered,
+        explain: false,
+    };
+    let stdout = match req.format {
+        cli::CourseFormat::Text => render::course::text(&ctx, &course),
+        cli::CourseFormat::Markdown => render::course::markdown(&ctx, &course),
+        cli::CourseFormat::Json => render::course::json(&ctx, &course),
+        cli::CourseFormat::Ics => render::ics::render(
+            &ctx,
+            &course,
+            req.patient_id.as_deref(),
+            stamp.expect("read for ics"),
+        ),
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: unneeded_reason_note(protocol, &req.patient, &course.plan),
+        code: 0,
+    })
+}
+
+/// The time a calendar is stamped with: `SOURCE_DATE_EPOCH` (whole seconds since 1970-01-01
+/// UTC) when it is set and not empty, so that output can be pinned, else the current time.
+fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
+    // Set but empty counts as unset, as with `BOLUS_PROTOCOLS`.
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
+        return Ok(jiff::Timestamp::now());
+    };
+    let bad = |v: &str| {
+        Failure::Input(format!(
+            "invalid `SOURCE_DATE_EPOCH` {}: expected whole seconds since 1970-01-01 UTC, such as `1796083200`",
+            crate::units::quote(v)
+        ))
+    };
+    let text = value
+        .to_str()
+        .ok_or_else(|| bad(&value.to_string_lossy()))?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(text));
+    }
+    text.parse::<i64>()
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .ok_or_else(|| bad(text))
+}
+
 /// A note for a soft-limit reason given with a weight inside the soft limits. The reason is not
 /// printed in the plan, and the note says so: a weight typed wrong (115 for 155) is caught here.
 fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &plan::Plan) -> String {
@@ -283,12 +423,18 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     };
     let written = written::read(&bytes)
         .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
+    if written.draft && !protocol.standing.approval.is_draft() {
+        return Err(Failure::Input(format!(
+            "the plan in {shown} is marked `{}`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`",
+            render::DRAFT
+        )));
+    }
     let mut findings = check::findings(protocol, &expected, &written.boluses);
     findings.extend(check::stated_totals(protocol, &written));
     findings.extend(check::provenance(protocol, &expected, &written));
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
-        cli::CheckFormat::Json => render::check::json(&findings),
+        cli::CheckFormat::Json => render::check::json(protocol, &findings),
     };
     let code = if render::check::conforms(&findings) {
         0
@@ -648,20 +794,51 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
 }
 
 /// The protocols that can be named by id. Names and titles are shown with control and
-/// text-direction characters escaped (a file name can hold any of them), one line each.
+/// text-direction characters escaped (a file name can hold any of them), one line each. With an
+/// approvals file, each protocol's approval too, and a line for each approval of a protocol
+/// that is not there.
 fn list(catalog: &Catalog) -> Result<String, Failure> {
-    let mut rows = vec![vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()]];
-    for id in catalog.ids()? {
-        let source = if catalog.is_builtin(&id) {
+    let approvals = match &catalog.dir {
+        Some(dir) => crate::approvals::read(dir)
+            .map_err(|e| Failure::Input(e.to_string()))?
+            .map(|(a, _)| a),
+        None => None,
+    };
+    let mut header = vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()];
+    if approvals.is_some() {
+        header.push("APPROVAL".into());
+    }
+    let mut rows = vec![header];
+    let ids = catalog.ids()?;
+    for id in &ids {
+        let source = if catalog.is_builtin(id) {
             "built-in"
         } else {
             "directory"
         };
-        let title = match catalog.load(&id) {
+        let found = catalog.find(id);
+        let title = match &found {
             Ok(p) => crate::units::escape_odd(&p.title),
             Err(e) => format!("(invalid: {})", crate::units::tidy(&e.to_string())),
         };
-        rows.push(vec![crate::units::escape_odd(&id), source.into(), title]);
+        let mut row = vec![crate::units::escape_odd(id), source.into(), title];
+        if let Some(a) = &approvals {
+            let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
+            row.push(render::approval_state(a.entries.get(id.as_str()), sha));
+        }
+        rows.push(row);
+    }
+    if let Some(a) = &approvals {
+        for (id, e) in &a.entries {
+            if !ids.contains(id) {
+                rows.push(vec![
+                    crate::units::escape_odd(id),
+                    "missing".into(),
+                    "(no such protocol)".into(),
+                    render::approval_state(Some(e), None),
+                ]);
+            }
+        }
     }
     let mut out = render::columns(&rows, &[]).join("\n");
     out.push('\n');
@@ -737,4 +914,182 @@ fn completable(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Records approvals of protocols as they are now, in the protocols directory's approvals file:
+/// read, changed and written whole beside it, then renamed into place (keeping its permission
+/// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
+/// leaves the file as it was.
+fn approve(
+    catalog: &Catalog,
+    targets: &[String],
+    by: &str,
+    note: Option<&str>,
+) -> Result<Outcome, Failure> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Some(dir) = &catalog.dir else {
+        return Err(Failure::Input(
+            "approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS".into(),
+        ));
+    };
+    catalog.check_dir()?;
+    if let Some(p) = crate::approvals::text_problem(by) {
+        return Err(Failure::Input(format!("invalid `--by`: {p}")));
+    }
+    if let Some(p) = note.and_then(crate::approvals::text_problem) {
+        return Err(Failure::Input(format!("invalid `--note`: {p}")));
+    }
+    let mut chosen: Vec<Protocol> = Vec::new();
+    for t in targets {
+        if crate::catalog::is_path(t) && !crate::catalog::inside(dir, std::path::Path::new(t)) {
+            return Err(Failure::Input(format!(
+                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
+                crate::units::quote(t),
+                crate::units::quote(&dir.display().to_string())
+            )));
+        }
+        let p = catalog.find(t)?;
+        match chosen.iter().find(|c| c.id == p.id) {
+            Some(c) if c.sha256 != p.sha256 => {
+                return Err(Failure::Input(format!(
+                    "cannot approve two different files for protocol `{}`; name one",
+                    p.id
+                )))
+            }
+            Some(_) => {}
+            None => chosen.push(p),
+        }
+    }
+    let file = crate::approvals::path_in(dir);
+    let shown = crate::units::quote(&file.display().to_string());
+    if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Input(format!(
+            "cannot write {shown}: it is a symbolic link, which renaming a new file into place would replace; nothing was approved (make it a regular file first)"
+        )));
+    }
+    let before = crate::approvals::read(dir).map_err(|e| {
+        Failure::Input(format!(
+            "{e}; nothing was approved (correct or remove the file first)"
+        ))
+    })?;
+    let (mut approvals, old_bytes) = before.unwrap_or_default();
+    let old_mode = std::fs::metadata(&file).ok().map(|m| m.mode() & 0o7777);
+    let cannot = |e: &std::io::Error| {
+        Failure::Input(format!(
+            "cannot write {shown}: {}; nothing was approved",
+            crate::catalog::io_reason(e)
+        ))
+    };
+    // As for `batch --output`: signals are watched before the file exists, and it is made with
+    // the lock held, so a signal at any time leaves no temporary file behind.
+    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bolus-approved-")
+        .tempfile_in(dir)
+        .map_err(|e| cannot(&e))?;
+    *made = Some(tmp.path().to_path_buf());
+    drop(made);
+    // The user is the owner of the file just created: the effective user, not a variable.
+    let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
+    let user = crate::approvals::user_name(uid);
+    let at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
+    let mut out = String::new();
+    for p in &chosen {
+        let previous = approvals.entries.insert(
+            p.id.clone(),
+            crate::approvals::Entry {
+                sha256: p.sha256.clone(),
+                by: by.to_string(),
+                user: user.clone(),
+                at,
+                note: note.map(str::to_string),
+            },
+        );
+        let what = match previous {
+            None => "approved",
+            Some(e) if e.sha256 == p.sha256 => "approved again",
+            Some(_) => "approved (changed since its last approval)",
+        };
+        out.push_str(&format!(
+            "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
+            p.id,
+            p.sha256,
+            crate::units::escape_odd(by)
+        ));
+    }
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
+        .map_err(|e| cannot(&e))?;
+    let mut stderr = String::new();
+    // The file replaced keeps its owner and group where that is allowed, and says so if not.
+    if let Ok(old) = std::fs::metadata(&file) {
+        if (old.uid(), old.gid()) != (uid, tmp.as_file().metadata().map_err(|e| cannot(&e))?.gid())
+            && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
+        {
+            stderr.push_str(&format!(
+                "note: {shown} now belongs to user {uid} (it belonged to user {} and group {}); its permissions are kept\n",
+                old.uid(),
+                old.gid()
+            ));
+        }
+    }
+    tmp.write_all(crate::approvals::to_toml(&approvals).as_bytes())
+        .map_err(|e| cannot(&e))?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    // Another approval recorded meanwhile is not overwritten.
+    let now = crate::approvals::read(dir).ok().flatten().map(|(_, b)| b);
+    if now.unwrap_or_default() != old_bytes {
+        return Err(Failure::Input(format!(
+            "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
+        )));
+    }
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
+    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
+    *held = None;
+    let files = chosen.iter().filter_map(|p| match &p.source {
+        crate::protocol::Source::File(path) => {
+            crate::approvals::writable("protocol file", std::path::Path::new(path))
+        }
+        crate::protocol::Source::BuiltIn => None,
+    });
+    for w in [
+        crate::approvals::writable("protocols directory", dir),
+        crate::approvals::writable("approvals file", &file),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(files)
+    {
+        stderr.push_str(&format!(
+            "warning: {w}; protocols are refused until it is not (`chmod go-w`)\n"
+        ));
+    }
+    Ok(Outcome {
+        stdout: out,
+        stderr,
+        code: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unmarked_draft_output_is_not_printed() {
+        let err = unmarked_draft(true, "a plan\n").unwrap_err();
+        assert_eq!(err.code(), 2);
+        assert!(err.to_string().contains("nothing is printed"), "{err}");
+        assert!(unmarked_draft(true, "DRAFT: protocol not approved\na plan\n").is_ok());
+        assert!(unmarked_draft(true, "").is_ok());
+        assert!(unmarked_draft(false, "a plan\n").is_ok());
+    }
 }

@@ -139,7 +139,7 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header.
+/// The CSV output's header; a draft batch adds a `draft` column.
 pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,warnings,error\n";
 
 struct Columns {
@@ -294,6 +294,9 @@ pub(crate) struct JsonLine<'a> {
     row: u64,
     /// The input row's `id`.
     id: &'a str,
+    /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
     #[serde(flatten)]
     result: RowResult<'a>,
 }
@@ -406,6 +409,7 @@ impl<W: Write> Sink<W> {
         id: &str,
         start: Option<jiff::civil::Time>,
         outcome: &Outcome,
+        draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
@@ -432,6 +436,9 @@ impl<W: Write> Sink<W> {
                                 w.write_field(times.as_deref().unwrap_or(""))?;
                                 w.write_field(&cells.warnings)?;
                                 w.write_field("")?;
+                                if let Some(d) = draft {
+                                    w.write_field(d)?;
+                                }
                                 w.write_record(None::<&[u8]>)
                             })
                     }
@@ -439,6 +446,7 @@ impl<W: Write> Sink<W> {
                         let mut record = vec![row.as_str(), id];
                         record.extend([""; 10]);
                         record.push(e);
+                        record.extend(draft);
                         w.write_record(&record)
                     }
                     Outcome::Json(_) => unreachable!("CSV results are cells"),
@@ -452,6 +460,7 @@ impl<W: Write> Sink<W> {
                         schema: json::SCHEMA,
                         row,
                         id,
+                        draft,
                         result: RowResult::Plan {
                             plan: match start {
                                 Some(start) => {
@@ -466,6 +475,7 @@ impl<W: Write> Sink<W> {
                         schema: json::SCHEMA,
                         row,
                         id,
+                        draft,
                         result: RowResult::Error { error: e },
                     },
                     Outcome::Cells(_) => unreachable!("JSON results are JSON"),
@@ -517,16 +527,20 @@ pub fn run<W: Write>(
         ));
     }
     let c = columns(&record)?;
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(crate::render::DRAFT);
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .buffer_capacity(64 * 1024)
                 .from_writer(out);
-            if let Err(e) = w
-                .write_record(CSV_HEADER.trim_end().split(','))
-                .map_err(csv_io)
-            {
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
+            if let Err(e) = w.write_record(&header).map_err(csv_io) {
                 return closed(e, Summary::default());
             }
             Sink::Csv(Box::new(w))
@@ -621,7 +635,7 @@ pub fn run<W: Write>(
         if let Outcome::Error(_) = *outcome {
             summary.failed += 1;
         }
-        if let Err(e) = sink.write(summary.rows, &id, start, &outcome) {
+        if let Err(e) = sink.write(summary.rows, &id, start, &outcome, draft) {
             return closed(e, summary);
         }
         if summary.rows % 4096 == 0 {

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::protocol::{Protocol, ProtocolError};
+use crate::protocol::{Approval, Protocol, ProtocolError, Standing};
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
@@ -21,13 +21,28 @@ pub enum LoadError {
     Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
     Invalid(#[from] ProtocolError),
+    #[error("{0}")]
+    Approvals(#[from] crate::approvals::ApprovalsError),
+    #[error("protocol `{id}` is not approved: {approvals} {approved}, and the protocol's is {actual}; approve it with `bolus protocols approve`, or try it with `--draft`")]
+    NotApproved {
+        id: String,
+        approvals: String,
+        /// `has no entry for it (no approved SHA-256)` or `approves SHA-256 …`.
+        approved: String,
+        actual: String,
+    },
+    #[error("protocol `{id}` is refused: {}; with an approvals file, the protocol, the approvals file and their directory must be writable by their owner only (`chmod go-w`)", writable.join("; "))]
+    Writable { id: String, writable: Vec<String> },
 }
 
 /// Where protocols are looked up by id.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    /// A directory searched before the built-in protocols.
+    /// A directory searched before the built-in protocols; its approvals file, when there is
+    /// one, decides which protocols may be used.
     pub dir: Option<PathBuf>,
+    /// `--draft`: a protocol that is not approved may be used, its output marked as a draft.
+    pub draft: bool,
 }
 
 /// Whether a protocol argument names a file rather than an id.
@@ -161,13 +176,118 @@ pub fn io_reason(e: &std::io::Error) -> String {
 }
 
 impl Catalog {
-    /// Loads a protocol named by a path or an id.
+    /// Loads a protocol named by a path or an id to dose a patient with: every command that
+    /// makes, checks or teaches plans gets its protocol here, so the approvals apply to all of
+    /// them. With an approvals file in the protocols directory, a protocol found there (by id
+    /// or by a path inside the directory), or a built-in one, is used only when its SHA-256 is
+    /// the approved one, or with `--draft`; and only when no file it depends on is writable by
+    /// group or others. The protocol's [`Standing`] records which approval applied.
     pub fn load(&self, arg: &str) -> Result<Protocol, LoadError> {
+        let mut p = self.find(arg)?;
+        p.standing = self.standing(arg, &p)?;
+        Ok(p)
+    }
+
+    /// The approval a loaded protocol is used under, and what could be changed by others.
+    fn standing(&self, arg: &str, p: &Protocol) -> Result<Standing, LoadError> {
+        let file = if is_path(arg) {
+            Some(PathBuf::from(arg))
+        } else {
+            match (&self.dir, &p.source) {
+                (Some(dir), crate::protocol::Source::File(_)) => {
+                    Some(dir.join(format!("{arg}.toml")))
+                }
+                _ => None,
+            }
+        };
+        let governed = match (&self.dir, &file) {
+            (None, _) => None,
+            (Some(dir), Some(f)) if is_path(arg) => inside(dir, f).then_some(dir),
+            (Some(dir), _) => Some(dir),
+        };
+        // Who could change it is asked of what the clinic's directory governs: a protocol file
+        // from it, the directory, its approvals file. A file given by a path outside it is used
+        // as before.
+        let mut writable = Vec::new();
+        let mut holder = None;
+        if let Some(f) = file.as_ref().filter(|_| governed.is_some()) {
+            writable.extend(crate::approvals::writable("protocol file", f));
+            if is_path(arg) {
+                let parent = match f.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d,
+                    _ => Path::new("."),
+                };
+                writable.extend(crate::approvals::writable("directory", parent));
+                holder = std::fs::canonicalize(parent).ok();
+            }
+        }
+        let approval = match governed {
+            None if self.draft => Approval::Draft,
+            None if self.dir.is_some() => Approval::Outside,
+            None => Approval::NoDirectory,
+            Some(dir) => {
+                if holder.is_none() || holder != std::fs::canonicalize(dir).ok() {
+                    writable.extend(crate::approvals::writable("protocols directory", dir));
+                }
+                match crate::approvals::read(dir)? {
+                    None if self.draft => Approval::Draft,
+                    None => Approval::NoApprovalsFile,
+                    Some((approvals, _)) => {
+                        writable.extend(crate::approvals::writable(
+                            "approvals file",
+                            &crate::approvals::path_in(dir),
+                        ));
+                        if !writable.is_empty() {
+                            return Err(LoadError::Writable {
+                                id: p.id.clone(),
+                                writable,
+                            });
+                        }
+                        match approvals.entries.get(&p.id) {
+                            Some(e) if e.sha256 == p.sha256 => Approval::Approved {
+                                by: e.by.clone(),
+                                user: e.user.clone(),
+                                at: e.at,
+                                note: e.note.clone(),
+                            },
+                            _ if self.draft => Approval::Draft,
+                            entry => {
+                                return Err(LoadError::NotApproved {
+                                    id: p.id.clone(),
+                                    approvals: crate::units::quote(
+                                        &crate::approvals::path_in(dir).display().to_string(),
+                                    ),
+                                    approved: match entry {
+                                        Some(e) => format!("approves SHA-256 {}", e.sha256),
+                                        None => "has no entry for it (no approved SHA-256)".into(),
+                                    },
+                                    actual: format!(
+                                        "SHA-256 {}{}",
+                                        p.sha256,
+                                        if p.source == crate::protocol::Source::BuiltIn {
+                                            " (built-in)"
+                                        } else {
+                                            ""
+                                        }
+                                    ),
+                                })
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(Standing { approval, writable })
+    }
+
+    /// Loads a protocol named by a path or an id as it is, whatever its approval: for listing,
+    /// showing and approving protocols, never for dosing.
+    pub fn find(&self, arg: &str) -> Result<Protocol, LoadError> {
         if is_path(arg) {
             return load_file(Path::new(arg), arg);
         }
         self.check_dir()?;
-        if let Some(dir) = &self.dir {
+        if let Some(dir) = self.dir.as_ref().filter(|_| !is_approvals_id(arg)) {
             let path = dir.join(format!("{arg}.toml"));
             // Whatever is there, in any form (a broken link, a loop, a directory, a named pipe,
             // an unreadable file), is the clinic's entry for this id: it is loaded or refused,
@@ -258,7 +378,9 @@ impl Catalog {
             let mut found = Vec::new();
             for entry in std::fs::read_dir(dir).map_err(unusable)? {
                 let path = entry.map_err(unusable)?.path();
-                if path.extension().is_some_and(|x| x == "toml") {
+                if path.extension().is_some_and(|x| x == "toml")
+                    && path.file_name() != Some(std::ffi::OsStr::new(crate::approvals::FILE_NAME))
+                {
                     if let Some(stem) = path.file_stem() {
                         found.push(stem.to_string_lossy().into_owned());
                     }
@@ -279,13 +401,40 @@ impl Catalog {
     /// entry of that name in any form.
     pub fn is_builtin(&self, id: &str) -> bool {
         let shadowed = self.dir.as_ref().is_some_and(|d| {
-            !matches!(
-                std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound
-            )
+            !is_approvals_id(id)
+                && !matches!(
+                    std::fs::symlink_metadata(d.join(format!("{id}.toml"))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound
+                )
         });
         !shadowed && builtin_index(id).is_some()
     }
+}
+
+/// Whether an id names the approvals file (`approved`), which is never a protocol.
+fn is_approvals_id(id: &str) -> bool {
+    Some(id) == crate::approvals::FILE_NAME.strip_suffix(".toml")
+}
+
+/// Whether a protocol file named by a path is inside the protocols directory (in it or below
+/// it): as written, or where its links lead.
+pub fn inside(dir: &Path, file: &Path) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return false;
+    };
+    let parent = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let written = std::fs::canonicalize(parent)
+        .ok()
+        .zip(file.file_name())
+        .map(|(p, name)| p.join(name));
+    let real = std::fs::canonicalize(file).ok();
+    [written, real]
+        .into_iter()
+        .flatten()
+        .any(|p| p.starts_with(&dir))
 }
 
 /// The position of a built-in protocol by id.

@@ -11,9 +11,9 @@ use crate::units;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, a batch row failed, \
-lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, or an output that \
-cannot be written; 3 refused by a weight limit (on the weight or on the dosing weight). A closed pipe \
-is not an error.
+lint found an error); 2 bad usage, bad input, an unreadable or invalid protocol, one the protocols \
+directory's approved.toml does not approve, or an output that cannot be written; 3 refused by a \
+weight limit (on the weight or on the dosing weight). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -21,6 +21,8 @@ Examples:
   bolus plan ketamine-kap-iv --weight 82 --format json
   bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
   bolus batch ketamine-kap-iv patients.csv --output plans.csv
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00 --format ics
   bolus chart ketamine-kap-iv --from 90 --to 130 --format svg
   bolus drill ketamine-kap-iv --rounds 3
   bolus protocols show ketamine-kap-iv";
@@ -44,6 +46,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
     pub protocols: Option<PathBuf>,
 
+    /// Use a protocol the protocols directory's approvals file does not approve, to try it:
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    #[arg(long, global = true)]
+    pub draft: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,13 +66,16 @@ pub enum Command {
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
     /// `soft_limit_reason`), one result per row; exit status 1 when any row failed.
     Batch(BatchArgs),
+    /// A course of sessions: each session's date, its timed plan, and the patient's instructions
+    /// as clock times (text, Markdown, JSON, or an iCalendar file).
+    Course(CourseArgs),
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
     /// chart in which no weight has a plan is an error (exit status 2).
     Chart(ChartArgs),
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
     /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
     Drill(DrillArgs),
-    /// List, show and lint protocols (`bolus protocols` alone lists them).
+    /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
     /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
     /// ones and those in the `--protocols` directory when the script is made; a path still
@@ -161,6 +171,110 @@ pub struct BatchArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    long_about = "A course of sessions: each session's date, its timed plan, and the patient's \
+instructions as clock times. Dates and times are local civil time, with no time zone. The sessions \
+are `--every` days apart, by default the protocol's longest span spread evenly in whole days (6 \
+sessions within 21 days are 4 days apart); a course that breaks the protocol's least gap or longest \
+span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
+table gives a course of one session. Every session after the first is provisional: its dose is \
+recomputed from the weight on the day and signed then. Fasting is timed from the first bolus; \
+aftercare from the session's end, its last checkpoint."
+)]
+pub struct CourseArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The date of the first session, `YYYY-MM-DD`.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub first: String,
+    /// The clock time of each session's first bolus, 24-hour `HH:MM`; the instructions are then
+    /// clock times. Needed for `--format ics`.
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// Whole days from one session to the next, such as `4d` [default: the protocol's longest
+    /// span spread evenly].
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub every: Option<String>,
+    /// How many sessions, at most the protocol's course [default: the protocol's course].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub sessions: Option<u64>,
+    /// The output format; `ics` is an iCalendar file with one event per session, no dose and no
+    /// patient identifier (`DTSTAMP` from `SOURCE_DATE_EPOCH` when set).
+    #[arg(long, value_enum, default_value_t = CourseFormat::Text)]
+    pub format: CourseFormat,
+    /// An identifier that makes the calendar's event UIDs the patient's own; it is hashed and
+    /// never printed.
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CourseFormat {
+    Text,
+    Markdown,
+    Json,
+    /// An iCalendar (RFC 5545) file: one event per session (needs `--start`).
+    Ics,
+}
+
+/// A request to make a course, in domain types.
+#[derive(Debug, Clone)]
+pub struct CourseRequest {
+    pub protocol: String,
+    pub weight_entered: String,
+    pub patient: Patient,
+    pub course: crate::course::Request,
+    pub format: CourseFormat,
+    /// Only hashed into the calendar's UIDs.
+    pub patient_id: Option<String>,
+}
+
+/// Converts the course arguments, checking every value.
+pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
+    let weight_entered = a.patient.weight.clone();
+    let patient = patient(a.patient)?;
+    let first =
+        crate::course::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
+    let start = a
+        .start
+        .as_deref()
+        .map(plan::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid `--start`: {e}"))?;
+    if a.format == CourseFormat::Ics && start.is_none() {
+        return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
+    }
+    let every = a
+        .every
+        .as_deref()
+        .map(crate::course::parse_every)
+        .transpose()
+        .map_err(|e| format!("invalid `--every`: {e}"))?;
+    if let Some(problem) = a
+        .patient_id
+        .as_deref()
+        .and_then(crate::render::fhir::patient_problem)
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    Ok(CourseRequest {
+        protocol: a.protocol,
+        weight_entered,
+        patient,
+        course: crate::course::Request {
+            first,
+            start,
+            every,
+            sessions: a.sessions,
+        },
+        format: a.format,
+        patient_id: a.patient_id,
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
     Csv,
@@ -246,7 +360,8 @@ pub struct ProtocolsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsCommand {
-    /// List the protocols that can be named by id.
+    /// List the protocols that can be named by id and, with an approvals file, whether each
+    /// is approved, changed since its approval, or never approved.
     List,
     /// Show a protocol in plain words, with the weights where its plans change.
     Show {
@@ -261,6 +376,19 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
+    /// protocols directory, which from then on admits only approved protocols.
+    Approve {
+        /// Protocol files in the protocols directory, or ids (built-in ones included).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Who approves them, as recorded (the operating-system user is recorded too).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with each approval.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
 }
 

@@ -221,6 +221,10 @@ pub fn run(
     let patients = draw_patients(p, rounds, seed)?;
     let mut score = Score::default();
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        writeln!(out, "{}\n", crate::render::DRAFT)?;
+    }
     writeln!(
         out,
         "Drill: {} ({}), {rounds} patient{}, seed {seed}",
@@ -315,5 +319,8 @@ pub fn run(
         "Score: {} of {} ({percent}%)",
         score.right, score.asked
     )?;
+    if draft {
+        writeln!(out, "\n{}", crate::render::DRAFT)?;
+    }
     Ok(score)
 }

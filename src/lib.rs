@@ -6,12 +6,14 @@
 extern crate uom;
 
 pub mod app;
+pub mod approvals;
 pub mod batch;
 pub mod calendar;
 pub mod catalog;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod course;
 pub mod dosing;
 pub mod drill;
 pub mod exact;

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use num_traits::ToPrimitive;
 
-use crate::protocol::Protocol;
+use crate::protocol::{Protocol, Restriction};
 use crate::units::Num;
 
 #[rustfmt::skip]
@@ -34,7 +34,8 @@ pub fn source(protocols: &[Protocol]) -> String {
     let mut out = String::new();
     out.push_str(
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
-         use crate::protocol::{Anchor, CheckpointRule, MedicationCode, Protocol, RouteCode, Source, WeightBasis, WeightLimits};\n\
+         #[allow(unused_imports)]\n\
+         use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
          use crate::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
@@ -127,9 +128,55 @@ pub fn source(protocols: &[Protocol]) -> String {
             })
             .collect();
         field("checkpoints", format!("vec![{}]", rules.join(", ")));
+        let duration = |d: &crate::units::Duration| q("Duration", &d.value);
+        field(
+            "course",
+            match &p.course {
+                None => "None".into(),
+                Some(c) => format!(
+                    "Some(CourseRules {{ sessions: {}, max_span: {}, min_gap: {} }})",
+                    c.sessions,
+                    duration(&c.max_span),
+                    duration(&c.min_gap)
+                ),
+            },
+        );
+        field(
+            "preparation",
+            match &p.preparation {
+                None => "None".into(),
+                Some(pr) => format!(
+                    "Some(Preparation {{ no_food: {}, clear_liquids_until: {} }})",
+                    duration(&pr.no_food),
+                    match &pr.clear_liquids_until {
+                        Some(d) => format!("Some({})", duration(d)),
+                        None => "None".into(),
+                    }
+                ),
+            },
+        );
+        let restriction = |r: &Option<Restriction>| match r {
+            None => "None".to_string(),
+            Some(Restriction::RestOfDay) => "Some(Restriction::RestOfDay)".to_string(),
+            Some(Restriction::For(d)) => format!("Some(Restriction::For({}))", duration(d)),
+        };
+        field(
+            "aftercare",
+            match &p.aftercare {
+                None => "None".into(),
+                Some(a) => format!(
+                    "Some(Aftercare {{ no_driving: {}, no_machinery: {}, no_alcohol: {}, escort: {} }})",
+                    restriction(&a.no_driving),
+                    restriction(&a.no_machinery),
+                    restriction(&a.no_alcohol),
+                    a.escort
+                ),
+            },
+        );
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
+        field("standing", "Default::default()".into());
         out.push_str("        }),\n");
     }
     out.push_str("        _ => None,\n    }\n}\n");

@@ -56,12 +56,59 @@ pub struct Protocol {
     /// Items printed as tick boxes; the tool decides nothing from them.
     pub checklist: Vec<String>,
     pub checkpoints: Vec<CheckpointRule>,
+    /// The course of sessions, if the protocol gives one (`[course]`).
+    pub course: Option<CourseRules>,
+    /// What the patient does before a session (`[preparation]`).
+    pub preparation: Option<Preparation>,
+    /// What the patient does after a session (`[aftercare]`).
+    pub aftercare: Option<Aftercare>,
     /// The mass unit doses are shown in: the one `per_weight` is written in.
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
     /// Where the protocol came from: built into bolus, or a file.
     pub source: Source,
+    /// Under which approval it is used, and who else could change it; set where it is found
+    /// ([`crate::catalog::Catalog::load`]).
+    pub standing: Standing,
+}
+
+/// Under which approval a protocol is used, and who besides its owner could change it. Every
+/// plan names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub approval: Approval,
+    /// Each file or directory the protocol depends on that its group or others can write to, as
+    /// `the protocol file `p.toml` is writable by group`.
+    pub writable: Vec<String>,
+}
+
+/// The approval a protocol is used under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Approval {
+    /// No protocols directory is set: no approvals apply.
+    #[default]
+    NoDirectory,
+    /// The protocols directory has no approvals file.
+    NoApprovalsFile,
+    /// A file given by a path outside the protocols directory: not under its approvals.
+    Outside,
+    /// Approved: the file's SHA-256 is the one approved.
+    Approved {
+        by: String,
+        /// The operating-system user who recorded the approval.
+        user: String,
+        at: jiff::Timestamp,
+        note: Option<String>,
+    },
+    /// Not approved, used with `--draft`: every output is marked and unsigned.
+    Draft,
+}
+
+impl Approval {
+    pub fn is_draft(&self) -> bool {
+        *self == Approval::Draft
+    }
 }
 
 /// Where a protocol came from; every plan names it.
@@ -263,6 +310,57 @@ impl WeightBasis {
     }
 }
 
+/// The most sessions a course may hold.
+pub const MAX_SESSIONS: i64 = 100;
+/// The longest span a course may have, in days.
+pub const MAX_SPAN_DAYS: i64 = 366;
+/// The longest fast before a session, in hours.
+pub const MAX_FAST_HOURS: i64 = 24;
+/// The longest aftercare restriction, in hours (7 days).
+pub const MAX_RESTRICTION_HOURS: i64 = 168;
+
+/// A course of sessions: how many, how far apart at least, and within how many days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseRules {
+    /// The most sessions in a course.
+    pub sessions: u64,
+    /// The longest time from the first session's date to the last's, in whole days.
+    pub max_span: Duration,
+    /// The least time between the dates of two sessions, in whole days (at least 1).
+    pub min_gap: Duration,
+}
+
+/// Fasting before a session, timed from the first bolus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preparation {
+    /// No food in this time before the first bolus.
+    pub no_food: Duration,
+    /// Clear liquids are allowed until this time before the first bolus, if at all.
+    pub clear_liquids_until: Option<Duration>,
+}
+
+/// Restrictions after a session, timed from its end (its last checkpoint or bolus).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aftercare {
+    pub no_driving: Option<Restriction>,
+    pub no_machinery: Option<Restriction>,
+    pub no_alcohol: Option<Restriction>,
+    /// Whether the patient leaves only with an escort.
+    pub escort: bool,
+}
+
+/// How long an aftercare restriction lasts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Restriction {
+    /// Until midnight after the session ends: `rest of the day` in the file.
+    RestOfDay,
+    /// For this time after the session ends.
+    For(Duration),
+}
+
+/// The word for [`Restriction::RestOfDay`] in a protocol file.
+pub const REST_OF_DAY: &str = "rest of the day";
+
 /// A monitoring action at a time relative to the first or last bolus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckpointRule {
@@ -367,6 +465,33 @@ struct Wire {
     weight: WireWeight,
     #[serde(default)]
     checkpoints: Vec<WireCheckpoint>,
+    course: Option<WireCourse>,
+    preparation: Option<WirePreparation>,
+    aftercare: Option<WireAftercare>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCourse {
+    sessions: Spanned<Whole>,
+    max_span: Spanned<QtyText>,
+    min_gap: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePreparation {
+    no_food: Spanned<QtyText>,
+    clear_liquids_until: Option<Spanned<QtyText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireAftercare {
+    no_driving: Option<Spanned<QtyText>>,
+    no_machinery: Option<Spanned<QtyText>>,
+    no_alcohol: Option<Spanned<QtyText>>,
+    escort: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -622,6 +747,9 @@ struct WireTop {
     weight: serde::de::IgnoredAny,
     #[serde(default)]
     checkpoints: serde::de::IgnoredAny,
+    course: Option<serde::de::IgnoredAny>,
+    preparation: Option<serde::de::IgnoredAny>,
+    aftercare: Option<serde::de::IgnoredAny>,
 }
 
 impl Site<'_> {
@@ -685,6 +813,15 @@ impl Site<'_> {
         }
         if let Some(d) = part("weight") {
             keep(WireWeight::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("course") {
+            keep(WireCourse::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("preparation") {
+            keep(WirePreparation::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("aftercare") {
+            keep(WireAftercare::deserialize(d).map(drop));
         }
         match table.get("checkpoints").map(|v| (v.get_ref(), v)) {
             Some((DeValue::Array(items), _)) => {
@@ -822,6 +959,9 @@ fn validate(
         boluses,
         weight,
         checkpoints,
+        course,
+        preparation,
+        aftercare,
     } = wire;
     if schema.get_ref().0 != SCHEMA {
         // Another schema's fields mean other things: nothing more is checked.
@@ -1096,6 +1236,10 @@ fn validate(
             });
         }
     }
+    // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
+    let course = course.and_then(|c| validate_course(site, c, &mut errs));
+    let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
+    let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
@@ -1128,9 +1272,207 @@ fn validate(
         },
         checklist,
         checkpoints: rules,
+        course,
+        preparation,
+        aftercare,
         unit: unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
         source: Source::File(site.file.to_string()),
+        standing: Standing::default(),
+    })
+}
+
+/// `[course]`: a whole number of sessions, and a least gap and a longest span in whole days
+/// that the sessions can keep. Every error is kept; `None` when there is one.
+fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<CourseRules> {
+    let WireCourse {
+        sessions,
+        max_span,
+        min_gap,
+    } = wire;
+    let n = sessions.get_ref().0;
+    let n = if (1..=MAX_SESSIONS).contains(&n) {
+        Some(n)
+    } else {
+        errs.0.push(site.field(
+            &sessions,
+            "course.sessions",
+            format!("expected a whole number from 1 to {MAX_SESSIONS}, found {n}"),
+        ));
+        None
+    };
+    let days = |value: &Spanned<QtyText>, field: &str| {
+        units::parse_days(&value.get_ref().0).map_err(|e| {
+            let message = if e.message.contains(Kind::Days.describe()) {
+                e.message
+            } else {
+                format!("expected {}; {}", Kind::Days.describe(), e.message)
+            };
+            site.field(value, field, message)
+        })
+    };
+    let span = errs
+        .take(days(&max_span, "course.max_span"))
+        .and_then(|span| {
+            if units::days_of(&span) > int(MAX_SPAN_DAYS) {
+                errs.0.push(site.field(
+                    &max_span,
+                    "course.max_span",
+                    format!(
+                        "expected at most {MAX_SPAN_DAYS} d, found {}",
+                        crate::units::quote(&max_span.get_ref().0)
+                    ),
+                ));
+                None
+            } else {
+                Some(span)
+            }
+        });
+    let gap = errs.take(days(&min_gap, "course.min_gap"));
+    let (n, span, gap) = (n?, span?, gap?);
+    // The sessions must fit: n - 1 gaps of at least min_gap within max_span.
+    let needed = &gap.value * int(n - 1);
+    if needed > span.value {
+        errs.0.push(site.field(
+            &min_gap,
+            "course.min_gap",
+            format!(
+                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found {}: {} gaps of it take {} d",
+                units::format_decimal(&units::days_of(&span)),
+                crate::units::quote(&min_gap.get_ref().0),
+                n - 1,
+                units::format_decimal(&(needed / int(86_400)))
+            ),
+        ));
+        return None;
+    }
+    Some(CourseRules {
+        sessions: n as u64,
+        max_span: span,
+        min_gap: gap,
+    })
+}
+
+/// A time in the preparation or aftercare tables: a whole number of minutes greater than zero,
+/// at most `max_hours`.
+fn clock_duration(
+    site: &Site,
+    value: &Spanned<QtyText>,
+    field: &str,
+    max_hours: i64,
+) -> Result<Duration, ProtocolError> {
+    let q: Duration = site.quantity(value, field, Kind::Time)?;
+    if !(&q.value / int(60)).is_integer() {
+        return Err(site.field(
+            value,
+            field,
+            format!(
+                "expected a whole number of minutes (instructions are clock times), found {}",
+                crate::units::quote(&value.get_ref().0)
+            ),
+        ));
+    }
+    if q.value > int(max_hours * 3_600) {
+        return Err(site.field(
+            value,
+            field,
+            format!(
+                "expected at most {max_hours} h, found {}",
+                crate::units::quote(&value.get_ref().0)
+            ),
+        ));
+    }
+    Ok(q)
+}
+
+/// `[preparation]`: the fast before the first bolus, and clear liquids until a time no earlier
+/// than the fast begins. Every error is kept; `None` when there is one.
+fn validate_preparation(
+    site: &Site,
+    wire: WirePreparation,
+    errs: &mut Errors,
+) -> Option<Preparation> {
+    let WirePreparation {
+        no_food,
+        clear_liquids_until,
+    } = wire;
+    let fast = errs.take(clock_duration(
+        site,
+        &no_food,
+        "preparation.no_food",
+        MAX_FAST_HOURS,
+    ));
+    let liquids = clear_liquids_until.as_ref().map(|l| {
+        let q = errs.take(clock_duration(
+            site,
+            l,
+            "preparation.clear_liquids_until",
+            MAX_FAST_HOURS,
+        ));
+        (l, q)
+    });
+    let fast = fast?;
+    let liquids = match liquids {
+        None => None,
+        Some((l, q)) => {
+            let q = q?;
+            if q.value > fast.value {
+                errs.0.push(site.field(
+                    l,
+                    "preparation.clear_liquids_until",
+                    format!(
+                        "expected at most `no_food` ({}): clear liquids stop no earlier than food does, found {}",
+                        units::show_time(&fast),
+                        crate::units::quote(&l.get_ref().0)
+                    ),
+                ));
+                return None;
+            }
+            Some(q)
+        }
+    };
+    Some(Preparation {
+        no_food: fast,
+        clear_liquids_until: liquids,
+    })
+}
+
+/// `[aftercare]`: each restriction for `rest of the day` or a time after the session ends.
+/// Every error is kept; `None` when there is one.
+fn validate_aftercare(site: &Site, wire: WireAftercare, errs: &mut Errors) -> Option<Aftercare> {
+    let WireAftercare {
+        no_driving,
+        no_machinery,
+        no_alcohol,
+        escort,
+    } = wire;
+    let restriction = |value: &Option<Spanned<QtyText>>, field: &str| match value {
+        None => Ok(None),
+        Some(v) if v.get_ref().0 == REST_OF_DAY => Ok(Some(Restriction::RestOfDay)),
+        Some(v) => {
+            let text = &v.get_ref().0;
+            if !text.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(site.field(
+                    v,
+                    field,
+                    format!(
+                        "expected {} or `{REST_OF_DAY}`, found {}",
+                        Kind::Time.describe(),
+                        crate::units::quote(text)
+                    ),
+                ));
+            }
+            clock_duration(site, v, field, MAX_RESTRICTION_HOURS).map(|d| Some(Restriction::For(d)))
+        }
+    };
+    let no_driving = errs.take(restriction(&no_driving, "aftercare.no_driving"));
+    let no_machinery = errs.take(restriction(&no_machinery, "aftercare.no_machinery"));
+    let no_alcohol = errs.take(restriction(&no_alcohol, "aftercare.no_alcohol"));
+    Some(Aftercare {
+        no_driving: no_driving?,
+        no_machinery: no_machinery?,
+        no_alcohol: no_alcohol?,
+        escort: escort.is_some_and(|e| *e.get_ref()),
     })
 }
 

@@ -210,6 +210,14 @@ pub fn render(p: &Protocol) -> String {
         }
         o.push('\n');
     }
+    let course = crate::render::course::protocol_lines(p);
+    if !course.is_empty() {
+        let _ = writeln!(o, "Course and the patient's instructions (`bolus course`)");
+        for line in course {
+            let _ = writeln!(o, "  {line}");
+        }
+        o.push('\n');
+    }
     if !p.checklist.is_empty() {
         let _ = writeln!(o, "Checklist");
         for c in &p.checklist {

@@ -85,6 +85,7 @@ mod dims {
                 @second: 1.0E0; "s", "second", "seconds";
                 @minute: 6.0E1; "min", "minute", "minutes";
                 @hour: 3.6E3; "h", "hour", "hours";
+                @day: 8.64E4; "d", "day", "days";
             }
         }
     }
@@ -575,6 +576,7 @@ fn unit_hint(unit: &str) -> Option<&'static str> {
         "mins" | "minute" | "minutes" | "m" => Some("write minutes as `min`"),
         "sec" | "secs" | "seconds" => Some("write seconds as `s`"),
         "hr" | "hrs" | "hour" | "hours" => Some("write hours as `h`"),
+        "day" | "days" => Some("write days as `d`"),
         _ => None,
     }
 }
@@ -589,6 +591,9 @@ pub enum Kind {
     Concentration,
     DosePerWeight,
     Length,
+    /// Whole days, for the spacing of a course of sessions (`21 d`): a time whose only unit is
+    /// the day, so that hours cannot be mistaken for days.
+    Days,
 }
 
 impl Kind {
@@ -602,6 +607,7 @@ impl Kind {
             Kind::Concentration => "a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)",
             Kind::DosePerWeight => "a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`)",
             Kind::Length => "a height in centimetres such as `170 cm`",
+            Kind::Days => "a number of days such as `21 d`",
         }
     }
     fn name(self) -> &'static str {
@@ -613,6 +619,7 @@ impl Kind {
             Kind::Concentration => "a concentration",
             Kind::DosePerWeight => "a dose per body weight",
             Kind::Length => "a length",
+            Kind::Days => "a number of days",
         }
     }
     fn of_unit(unit: &str) -> Option<Kind> {
@@ -624,6 +631,7 @@ impl Kind {
             "mcg/mL" | "mg/mL" => Kind::Concentration,
             "mcg/kg" | "mg/kg" => Kind::DosePerWeight,
             "cm" => Kind::Length,
+            "d" => Kind::Days,
             _ => return None,
         })
     }
@@ -675,6 +683,7 @@ fn factor(unit: &str) -> i64 {
         "g" => 1_000_000,
         "min" => 60,
         "h" => 3_600,
+        "d" => 86_400,
         _ => 1,
     }
 }
@@ -765,6 +774,25 @@ parse_as!(
 );
 parse_as!(Length, Kind::Length, dims::length::centimeter);
 parse_as!(Duration, Kind::Time, dims::time::second);
+
+/// Reads a whole number of days greater than zero, such as `21 d`, as a duration.
+pub fn parse_days(text: &str) -> Result<Duration, ParseError> {
+    let reading = read(text, Kind::Days, false)?;
+    if reading.number.is_zero() {
+        return Err(err(format!(
+            "`{text}` is zero; a value greater than zero is needed"
+        )));
+    }
+    if !reading.number.is_integer() {
+        return Err(err(format!("`{text}` is not a whole number of days")));
+    }
+    Ok(base(reading.base()))
+}
+
+/// Whole days in a duration, rounded down.
+pub fn days_of(t: &Duration) -> Num {
+    (&t.value / int(86_400)).floor()
+}
 
 /// Reads a signed offset such as `-5 min`; zero is allowed.
 pub fn parse_offset(text: &str) -> Result<Duration, ParseError> {
@@ -1019,6 +1047,8 @@ mod tests {
         assert_eq!(s("1 s"), int(1));
         assert_eq!(s("1 min"), int(60));
         assert_eq!(s("1 h"), int(3_600));
+        assert_eq!(parse_days("1 d").unwrap().value, int(86_400));
+        assert_eq!(parse_days("21d").unwrap().value, int(21 * 86_400));
         assert_eq!(parse::<Volume>("1 mL").unwrap().value, int(1));
         assert_eq!(parse::<Length>("1 cm").unwrap().value, int(1));
         assert_eq!(parse::<Concentration>("1 mcg/mL").unwrap().value, int(1));
@@ -1042,6 +1072,10 @@ mod tests {
         assert_eq!(
             <dims::time::hour as Conversion<Num>>::coefficient(),
             int(3_600)
+        );
+        assert_eq!(
+            <dims::time::day as Conversion<Num>>::coefficient(),
+            int(86_400)
         );
         assert_eq!(
             <dims::length::meter as Conversion<Num>>::coefficient(),

@@ -13,7 +13,15 @@ use crate::units::{self, int, Kind, Num};
 pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The columns a CSV plan may have.
-pub const COLUMNS: [&str; 6] = ["number", "time", "offset", "dose", "cumulative", "volume"];
+pub const COLUMNS: [&str; 7] = [
+    "number",
+    "time",
+    "offset",
+    "dose",
+    "cumulative",
+    "volume",
+    "draft",
+];
 
 /// Refuses a CSV header with an unknown or a repeated column.
 pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
@@ -50,6 +58,9 @@ pub struct WrittenPlan {
     pub protocol: Option<String>,
     /// The running total written beside each bolus, where the plan has a `cumulative` column.
     pub cumulative: Vec<Option<units::DrugMass>>,
+    /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
+    /// from a protocol that is not approved.
+    pub draft: bool,
 }
 
 /// Why a plan could not be read.
@@ -212,6 +223,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         weight: None,
         protocol: None,
         cumulative,
+        draft: col("draft").is_some(),
     })
 }
 
@@ -377,6 +389,7 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         weight,
         protocol,
         cumulative: Vec::new(),
+        draft: value.get("draft").is_some(),
     })
 }
 

@@ -93,12 +93,14 @@ fn bash_completions_cover_every_subcommand_and_option() {
         &["plan"],
         &["check"],
         &["batch"],
+        &["course"],
         &["chart"],
         &["drill"],
         &["protocols"],
         &["protocols", "list"],
         &["protocols", "show"],
         &["protocols", "lint"],
+        &["protocols", "approve"],
         &["completions"],
     ];
     for path in paths {
@@ -123,7 +125,7 @@ fn bash_completions_cover_every_subcommand_and_option() {
     }
     assert_eq!(
         opts("bolus__subcmd__help__subcmd__protocols"),
-        "opts=\"list show lint\""
+        "opts=\"list show lint approve\""
     );
 }
 

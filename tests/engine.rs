@@ -2247,6 +2247,348 @@ fn routes_are_mapped_to_snomed_ct_or_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The course, preparation and aftercare tables, and the course engine
+
+/// The built-in protocol with one text replaced (which must be there), loaded.
+fn edited(from: &str, to: &str) -> Result<Protocol, bolus::protocol::ProtocolError> {
+    assert!(KETAMINE.contains(from), "the protocol has no `{from}`");
+    let text = KETAMINE.replace(from, to);
+    Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes())
+}
+
+/// The line and column of the first occurrence of `needle` in the edited text, 1-based.
+fn at(text: &str, needle: &str) -> (usize, usize) {
+    let i = text.find(needle).expect("needle");
+    let before = &text[..i];
+    (
+        before.matches('\n').count() + 1,
+        before.rsplit('\n').next().unwrap().chars().count() + 1,
+    )
+}
+
+#[track_caller]
+fn refused(from: &str, to: &str, field: &str, says: &str) {
+    let e = edited(from, to).expect_err("refused");
+    let text = KETAMINE.replace(from, to);
+    // The error points at the value after `=`.
+    let (line, column) = at(&text, to);
+    let value_at = to.find('=').map_or(0, |i| {
+        i + 1 + to[i + 1..].len() - to[i + 1..].trim_start().len()
+    });
+    assert_eq!((e.line, e.column), (line, column + value_at), "{e}");
+    assert_eq!(e.field.as_deref(), Some(field), "{e}");
+    assert!(e.message.contains(says), "{e}");
+}
+
+#[test]
+fn the_builtin_course_preparation_and_aftercare_are_read() {
+    use bolus::protocol::{Aftercare, CourseRules, Preparation, Restriction};
+    let p = edited("", "").unwrap();
+    let s = |n: i64| units::seconds(Num::from_integer(n.into()));
+    assert_eq!(
+        p.course,
+        Some(CourseRules {
+            sessions: 6,
+            max_span: s(21 * 86_400),
+            min_gap: s(86_400),
+        })
+    );
+    assert_eq!(
+        p.preparation,
+        Some(Preparation {
+            no_food: s(6 * 3_600),
+            clear_liquids_until: Some(s(2 * 3_600)),
+        })
+    );
+    assert_eq!(
+        p.aftercare,
+        Some(Aftercare {
+            no_driving: Some(Restriction::RestOfDay),
+            no_machinery: Some(Restriction::For(s(24 * 3_600))),
+            no_alcohol: Some(Restriction::For(s(24 * 3_600))),
+            escort: true,
+        })
+    );
+}
+
+#[test]
+fn the_tables_are_optional() {
+    let cut = KETAMINE.find("\n[course]").expect("the course table");
+    let p = Protocol::from_toml("p.toml", "ketamine-kap-iv", &KETAMINE.as_bytes()[..cut]).unwrap();
+    assert_eq!((p.course, p.preparation, p.aftercare), (None, None, None));
+}
+
+#[test]
+fn course_values_are_checked_with_line_and_column() {
+    refused(
+        "sessions = 6 ",
+        "sessions = 0 ",
+        "course.sessions",
+        "from 1 to 100",
+    );
+    refused(
+        "sessions = 6 ",
+        "sessions = 101 ",
+        "course.sessions",
+        "from 1 to 100",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"504 h\"",
+        "course.max_span",
+        "a number of days such as `21 d`",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"21 days\"",
+        "course.max_span",
+        "write days as `d`",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"20.5 d\"",
+        "course.max_span",
+        "whole number of days",
+    );
+    refused(
+        "max_span = \"21 d\"",
+        "max_span = \"400 d\"",
+        "course.max_span",
+        "at most 366 d",
+    );
+    refused(
+        "min_gap = \"1 d\"",
+        "min_gap = \"0 d\"",
+        "course.min_gap",
+        "zero",
+    );
+    // 6 sessions 5 days apart need 25 days.
+    refused(
+        "min_gap = \"1 d\"",
+        "min_gap = \"5 d\"",
+        "course.min_gap",
+        "5 gaps of it take 25 d",
+    );
+    let e = edited("min_gap = \"1 d\"", "min_gap = 1").unwrap_err();
+    assert!(e.message.contains("a bare number has no unit"), "{e}");
+    let e = edited("min_gap = \"1 d\"", "min_gap = \"1 d\"\nmax_gap = \"7 d\"").unwrap_err();
+    assert!(e.message.contains("unknown field `max_gap`"), "{e}");
+    let e = edited("sessions = 6 ", "").unwrap_err();
+    assert!(e.message.contains("missing field `sessions`"), "{e}");
+    // Sessions that exactly fill the span are kept.
+    let p = edited("min_gap = \"1 d\"", "min_gap = \"4 d\"").unwrap();
+    assert_eq!(
+        p.course.unwrap().min_gap.value,
+        Num::from_integer((4 * 86_400).into())
+    );
+}
+
+#[test]
+fn preparation_and_aftercare_values_are_checked_with_line_and_column() {
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"6 d\"",
+        "preparation.no_food",
+        "a time such as `10 min`",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"25 h\"",
+        "preparation.no_food",
+        "at most 24 h",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"90 s\"",
+        "preparation.no_food",
+        "whole number of minutes",
+    );
+    refused(
+        "no_food = \"6 h\"",
+        "no_food = \"0 h\"",
+        "preparation.no_food",
+        "zero",
+    );
+    refused(
+        "clear_liquids_until = \"2 h\"",
+        "clear_liquids_until = \"7 h\"",
+        "preparation.clear_liquids_until",
+        "clear liquids stop no earlier than food does",
+    );
+    refused(
+        "no_driving = \"rest of the day\"",
+        "no_driving = \"tomorrow\"",
+        "aftercare.no_driving",
+        "or `rest of the day`",
+    );
+    refused(
+        "no_machinery = \"24 h\"",
+        "no_machinery = \"24 hours\"",
+        "aftercare.no_machinery",
+        "write hours as `h`",
+    );
+    refused(
+        "no_alcohol = \"24 h\"",
+        "no_alcohol = \"8 d\"",
+        "aftercare.no_alcohol",
+        "a time such as `10 min`",
+    );
+    refused(
+        "no_alcohol = \"24 h\"",
+        "no_alcohol = \"169 h\"",
+        "aftercare.no_alcohol",
+        "at most 168 h",
+    );
+    let e = edited("escort = true", "escort = \"yes\"").unwrap_err();
+    assert!(e.message.contains("invalid type"), "{e}");
+    let e = edited("escort = true", "escort = true\nchaperone = true").unwrap_err();
+    assert!(e.message.contains("unknown field `chaperone`"), "{e}");
+    let e = edited("no_food = \"6 h\"", "").unwrap_err();
+    assert!(e.message.contains("missing field `no_food`"), "{e}");
+    // A restriction of hours, and equal food and liquids cut-offs, are kept.
+    let p = edited("no_driving = \"rest of the day\"", "no_driving = \"12 h\"").unwrap();
+    assert!(p.aftercare.unwrap().no_driving.is_some());
+    edited(
+        "clear_liquids_until = \"2 h\"",
+        "clear_liquids_until = \"6 h\"",
+    )
+    .unwrap();
+}
+
+mod course_engine {
+    use bolus::course::{self, Activity, CourseError, Instruction, Request, Spacing};
+    use bolus::plan::{self, Options, Patient};
+    use bolus::protocol::Protocol;
+    use bolus::units;
+    use jiff::civil::{date, time};
+
+    fn protocol() -> Protocol {
+        let text = include_str!("../protocols/ketamine-kap-iv.toml");
+        Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes()).unwrap()
+    }
+
+    fn make(
+        start: Option<jiff::civil::Time>,
+        every: Option<i64>,
+        sessions: Option<u64>,
+    ) -> Result<course::Course, CourseError> {
+        let p = protocol();
+        let patient = Patient {
+            weight: units::parse_weight("82").unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        let plan = plan::compute(
+            &p,
+            &patient,
+            &Options {
+                start,
+                concentration: None,
+            },
+        )
+        .unwrap();
+        course::compute(
+            &p,
+            plan,
+            &Request {
+                first: date(2026, 12, 1),
+                start,
+                every,
+                sessions,
+            },
+        )
+    }
+
+    #[test]
+    fn the_default_spacing_spreads_the_span_in_whole_days() {
+        let c = make(None, None, None).unwrap();
+        assert_eq!(c.every, Some((4, Spacing::Spread)));
+        assert_eq!(c.span_days, 20);
+        for (sessions, gap) in [(2, 21), (3, 10), (4, 7), (5, 5), (6, 4)] {
+            let c = make(None, None, Some(sessions)).unwrap();
+            assert_eq!(c.every, Some((gap, Spacing::Spread)), "{sessions} sessions");
+            assert!(c.span_days <= 21);
+        }
+        let one = make(None, None, Some(1)).unwrap();
+        assert_eq!((one.every, one.span_days, one.sessions.len()), (None, 0, 1));
+    }
+
+    #[test]
+    fn the_rules_are_kept_at_their_edges() {
+        assert!(make(None, Some(4), None).is_ok());
+        assert!(matches!(
+            make(None, Some(5), None),
+            Err(CourseError::SpanTooLong {
+                span: 25,
+                max_span: 21,
+                ..
+            })
+        ));
+        assert!(make(None, Some(21), Some(2)).is_ok());
+        assert!(matches!(
+            make(None, Some(22), Some(2)),
+            Err(CourseError::SpanTooLong { .. })
+        ));
+        assert!(matches!(
+            make(None, None, Some(7)),
+            Err(CourseError::TooManySessions {
+                asked: 7,
+                max: 6,
+                ..
+            })
+        ));
+        assert!(matches!(
+            make(None, Some(2), Some(1)),
+            Err(CourseError::EveryWithOneSession)
+        ));
+    }
+
+    #[test]
+    fn instructions_are_civil_date_times_from_the_first_bolus_and_the_sessions_end() {
+        let c = make(Some(time(5, 0, 0, 0)), None, Some(2)).unwrap();
+        let s = &c.sessions[0];
+        assert!(!s.provisional && c.sessions[1].provisional);
+        let t = s.times.unwrap();
+        assert_eq!(t.begins, date(2026, 12, 1).at(4, 55, 0, 0));
+        assert_eq!(t.ends, date(2026, 12, 1).at(6, 0, 0, 0));
+        assert_eq!(
+            s.instructions[0],
+            Instruction::NoFood {
+                before: units::seconds(units::int(6 * 3600)),
+                after: Some(date(2026, 11, 30).at(23, 0, 0, 0)),
+            }
+        );
+        let until = |a: Activity| {
+            s.instructions.iter().find_map(|i| match i {
+                Instruction::Restricted {
+                    activity, until, ..
+                } if *activity == a => *until,
+                _ => None,
+            })
+        };
+        assert_eq!(
+            until(Activity::Driving),
+            Some(date(2026, 12, 2).at(0, 0, 0, 0))
+        );
+        assert_eq!(
+            until(Activity::Machinery),
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
+        );
+        assert_eq!(
+            until(Activity::Alcohol),
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
+        );
+        assert_eq!(c.sessions[1].date, date(2026, 12, 22));
+    }
+}
+
+#[test]
+fn the_new_tables_do_not_open_schema_2() {
+    let e = edited("schema = 1", "schema = 2").unwrap_err();
+    assert!(e.message.contains("expected schema 1, found 2"), "{e}");
+}
+
 // Feasibility: the gaps `protocols lint` reports are exactly the dosing weights with no plan
 
 mod feasibility {
@@ -3177,4 +3519,50 @@ mod every_error {
             assert_eq!((e.line, e.column), (1, 1), "{missing}");
         }
     }
+}
+
+#[test]
+fn every_error_of_the_course_preparation_and_aftercare_tables_is_reported() {
+    let text = KETAMINE
+        .replace("sessions = 6 ", "sessions = 0 ")
+        .replace("max_span = \"21 d\"", "max_span = \"504 h\"")
+        .replace("no_food = \"6 h\"", "no_food = \"25 h\"")
+        .replace(
+            "clear_liquids_until = \"2 h\"",
+            "clear_liquids_until = \"90 s\"",
+        )
+        .replace(
+            "no_driving = \"rest of the day\"",
+            "no_driving = \"tomorrow\"",
+        )
+        .replace("no_alcohol = \"24 h\"", "no_alcohol = \"8 d\"");
+    let errors: Vec<String> =
+        Protocol::from_toml_all("p.toml", "ketamine-kap-iv", text.as_bytes(), None)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+    for field in [
+        "course.sessions",
+        "course.max_span",
+        "preparation.no_food",
+        "preparation.clear_liquids_until",
+        "aftercare.no_driving",
+        "aftercare.no_alcohol",
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains(&format!("field `{field}`"))),
+            "no error for `{field}`: {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 6, "{errors:#?}");
+    // Unknown fields in two of the tables are both reported.
+    let text = KETAMINE
+        .replace("min_gap = \"1 d\"", "min_gap = \"1 d\"\nweeks = 3")
+        .replace("escort = true", "escort = true\nchaperone = true");
+    let errors =
+        Protocol::from_toml_all("p.toml", "ketamine-kap-iv", text.as_bytes(), None).unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
 }

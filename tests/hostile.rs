@@ -337,6 +337,36 @@ fn zeros(dir: &Path, name: &str, len: u64) {
 
 fn write_files(dir: &Path) {
     let deep = 100_000;
+    // Course, preparation and aftercare tables that break their rules.
+    for (id, from, to) in [
+        ("course-gap", "min_gap = \"1 d\"", "min_gap = \"5 d\""),
+        (
+            "course-hours",
+            "max_span = \"21 d\"",
+            "max_span = \"504 h\"",
+        ),
+        (
+            "course-liquids",
+            "clear_liquids_until = \"2 h\"",
+            "clear_liquids_until = \"8 h\"",
+        ),
+        (
+            "course-driving",
+            "no_driving = \"rest of the day\"",
+            "no_driving = \"tomorrow\"",
+        ),
+        (
+            "course-unknown",
+            "min_gap = \"1 d\"",
+            "min_gap = \"1 d\"\nweeks = 3",
+        ),
+    ] {
+        put(
+            dir,
+            &format!("{id}.toml"),
+            protocol(id, |t| t.replace(from, to)),
+        );
+    }
     // Protocol files, each named for its id.
     zeros(dir, "big.toml", FIFTY_MB);
     put(dir, "empty.toml", "");
@@ -683,6 +713,53 @@ fn write_files(dir: &Path) {
     std::os::unix::fs::symlink("loop-a.toml", dir.join("loop-b.toml")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.toml")).unwrap();
     std::fs::create_dir(dir.join("folder.csv")).unwrap();
+
+    // Protocols directories whose approvals file is hostile.
+    let gov = |name: &str| {
+        let d = dir.join(name);
+        std::fs::create_dir(&d).unwrap();
+        d.join("approved.toml")
+    };
+    let fifo = gov("gov-fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink("/dev/zero", gov("gov-zero")).unwrap();
+    std::os::unix::fs::symlink("approved.toml", gov("gov-loop")).unwrap();
+    std::os::unix::fs::symlink("gone.toml", gov("gov-broken")).unwrap();
+    std::fs::create_dir(gov("gov-folder")).unwrap();
+    File::create(gov("gov-big"))
+        .unwrap()
+        .set_len(FIFTY_MB)
+        .unwrap();
+    std::fs::write(gov("gov-non-utf8"), b"schema = 1\n# \xFF\n").unwrap();
+    std::fs::write(
+        gov("gov-rlo"),
+        format!(
+            "schema = 1\n[approved.ketamine-kap-iv]\nsha256 = \"{}\"\nby = \"Dr \u{202E}A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        gov("gov-deep"),
+        format!(
+            "schema = 1\nx = {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        gov("gov-bad-id"),
+        format!(
+            "schema = 1\n[approved.\"Evil/../x\"]\nsha256 = \"{}\"\nby = \"A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
 
     // Plans for `bolus check`.
     zeros(dir, "big.csv", FIFTY_MB);
@@ -2305,6 +2382,121 @@ fn other_cases() -> Vec<Case> {
     ]
 }
 
+fn course_cases() -> Vec<Case> {
+    let c = |name: &str, more: &[&str]| {
+        let mut args = vec!["course", "ketamine-kap-iv", "--weight", "82"];
+        if !more.contains(&"--first") {
+            args.extend_from_slice(&["--first", "2026-12-01"]);
+        }
+        args.extend_from_slice(more);
+        case(name, &args)
+    };
+    let first = |name: &str, date: &str| {
+        c(name, &["--first", date]).says(&["invalid `--first`", "YYYY-MM-DD"])
+    };
+    let every = |name: &str, value: &str, says: &str| {
+        c(name, &["--every", value]).says(&["invalid `--every`", says])
+    };
+    let file = |name: &str, path: &str, says: &[&str]| {
+        case(
+            name,
+            &["course", path, "--weight", "82", "--first", "2026-12-01"],
+        )
+        .says(&["invalid protocol", path])
+        .says(says)
+    };
+    vec![
+        first("course-first-month-13", "2026-13-01"),
+        first("course-first-february-30", "2026-02-30"),
+        first("course-first-day-month-year", "01/12/2026"),
+        first("course-first-no-padding", "2026-1-1"),
+        first(
+            "course-first-fullwidth-digits",
+            "\u{FF12}\u{FF10}\u{FF12}\u{FF16}-12-01",
+        ),
+        first("course-first-rlo", "2026-12-01\u{202E}"),
+        first("course-first-with-time", "2026-12-01T10:00"),
+        first("course-first-year-zero", "0000-12-01"),
+        first("course-first-empty", ""),
+        first("course-first-negative", "-2026-12-01"),
+        every("course-every-bare-number", "4", "no unit"),
+        every("course-every-days-word", "4 days", "write days as `d`"),
+        every("course-every-hours", "96 h", "a number of days"),
+        every("course-every-fraction", "1.5d", "whole number of days"),
+        every("course-every-zero", "0d", "zero"),
+        every("course-every-negative", "-4d", "negative"),
+        every("course-every-huge", "999999999d", "more than 366 days"),
+        every("course-every-too-many-digits", "9999999999d", "too large"),
+        every("course-every-zero-width-space", "4\u{200B}d", "U+200B"),
+        c("course-every-breaks-span", &["--every", "5d"]).says(&["`course.max_span`", "25 days"]),
+        c("course-sessions-above-protocol", &["--sessions", "7"]).says(&["`course.sessions`"]),
+        c("course-sessions-zero", &["--sessions", "0"]).says(&["--sessions"]),
+        c(
+            "course-sessions-huge",
+            &["--sessions", "99999999999999999999"],
+        )
+        .says(&["--sessions"]),
+        c(
+            "course-every-one-session",
+            &["--sessions", "1", "--every", "2d"],
+        )
+        .says(&["leave `--every` out"]),
+        c("course-past-year-9999", &["--first", "9999-12-25"]).says(&["after the year 9999"]),
+        c("course-ics-without-start", &["--format", "ics"]).says(&["needs `--start HH:MM`"]),
+        c("course-start-24-00", &["--start", "24:00"]).says(&["invalid `--start`"]),
+        case(
+            "course-weight-hard-limit",
+            &[
+                "course",
+                "ketamine-kap-iv",
+                "--weight",
+                "500",
+                "--first",
+                "2026-12-01",
+            ],
+        )
+        .code(3)
+        .says(&["hard maximum"]),
+        c(
+            "course-patient-control-character",
+            &[
+                "--start",
+                "10:00",
+                "--format",
+                "ics",
+                "--patient",
+                "P\u{7}1",
+            ],
+        )
+        .says(&["invalid `--patient`"]),
+        file(
+            "course-table-gap-does-not-fit",
+            "./course-gap.toml",
+            &["course.min_gap", "25 d"],
+        ),
+        file(
+            "course-table-span-in-hours",
+            "./course-hours.toml",
+            &["course.max_span", "a number of days"],
+        ),
+        file(
+            "course-table-liquids-after-food",
+            "./course-liquids.toml",
+            &["preparation.clear_liquids_until"],
+        ),
+        file(
+            "course-table-driving-word",
+            "./course-driving.toml",
+            &["aftercare.no_driving", "rest of the day"],
+        ),
+        file(
+            "course-table-unknown-field",
+            "./course-unknown.toml",
+            &["unknown field `weeks`"],
+        ),
+    ]
+}
+
 /// Protocols that can give no plan somewhere within their limits: `lint` says where, `drill`
 /// and `chart` stop instead of drawing for ever.
 fn feasibility_cases() -> Vec<Case> {
@@ -2926,8 +3118,80 @@ fn edge_cases() -> Vec<Case> {
     ]
 }
 
+/// An approvals file that is not a readable, valid approvals file is never taken for none: every
+/// use of a protocol from that directory is refused, at once.
+fn approvals_cases() -> Vec<Case> {
+    let plan = |name: &str, dir: &str| {
+        case(
+            name,
+            &[
+                "--protocols",
+                dir,
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "70",
+            ],
+        )
+    };
+    vec![
+        plan("approvals-fifo", "./gov-fifo").says(&["approvals file", "named pipe (FIFO)"]),
+        plan("approvals-dev-zero", "./gov-zero").says(&["approvals file", "a device"]),
+        plan("approvals-link-loop", "./gov-loop").says(&["approvals file", "loop of links"]),
+        plan("approvals-broken-link", "./gov-broken").says(&["approvals file", "broken link"]),
+        plan("approvals-folder", "./gov-folder").says(&["approvals file", "a directory"]),
+        plan("approvals-50-mb", "./gov-big")
+            .says(&["approvals file", "larger than the limit of 1 MiB"]),
+        plan("approvals-non-utf8", "./gov-non-utf8").says(&[
+            "invalid approvals file",
+            ":2:3:",
+            "UTF-8",
+        ]),
+        plan("approvals-rlo-in-by", "./gov-rlo").says(&[
+            "invalid approvals file",
+            ":4:6:",
+            "U+202E",
+        ]),
+        plan("approvals-deep-array", "./gov-deep").says(&["invalid approvals file"]),
+        plan("approvals-bad-id", "./gov-bad-id")
+            .says(&["invalid approvals file", "is not lowercase letters"]),
+        case(
+            "approvals-list-fifo",
+            &["--protocols", "./gov-fifo", "protocols", "list"],
+        )
+        .says(&["approvals file", "named pipe (FIFO)"]),
+        case(
+            "approve-over-a-fifo",
+            &[
+                "--protocols",
+                "./gov-fifo",
+                "protocols",
+                "approve",
+                "ketamine-kap-iv",
+                "--by",
+                "Dr A",
+            ],
+        )
+        .says(&["nothing was approved"]),
+        case(
+            "approve-by-rlo",
+            &[
+                "--protocols",
+                "./gov-folder",
+                "protocols",
+                "approve",
+                "ketamine-kap-iv",
+                "--by",
+                "Dr \u{202E}A",
+            ],
+        )
+        .says(&["invalid `--by`", "U+202E"]),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     [
+        course_cases(),
         edge_cases(),
         feasibility_cases(),
         dosing_weight_cases(),
@@ -2940,6 +3204,7 @@ fn all_cases() -> Vec<Case> {
         check_cases(),
         batch_cases(),
         other_cases(),
+        approvals_cases(),
     ]
     .concat()
 }
@@ -2961,6 +3226,11 @@ fn the_catalogue_holds_at_least_80_hostile_inputs_with_unique_names() {
         cases.len(),
         cases.iter().filter(|c| !c.bugs.is_empty()).count()
     );
+}
+
+#[test]
+fn courses_are_refused_with_a_message_that_names_the_problem() {
+    check_all(setup().path(), &sound(course_cases()));
 }
 
 #[test]
@@ -2996,6 +3266,11 @@ fn protocol_files_are_refused_with_a_message_that_names_the_problem() {
 #[test]
 fn plans_for_check_are_refused_with_a_message_that_names_the_problem() {
     check_all(setup().path(), &sound(check_cases()));
+}
+
+#[test]
+fn approvals_files_that_cannot_be_used_refuse_every_protocol() {
+    check_all(setup().path(), &sound(approvals_cases()));
 }
 
 #[test]

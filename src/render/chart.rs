@@ -104,6 +104,10 @@ fn items<'a>(p: &Protocol, rows: &'a [Row]) -> Vec<Item<'a>> {
 /// The chart as an aligned table, with the count steps marked between rows.
 pub fn text(p: &Protocol, rows: &[Row]) -> String {
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(
         o,
         "{} ({}): {}",
@@ -159,12 +163,19 @@ pub fn text(p: &Protocol, rows: &[Row]) -> String {
         }
         let _ = writeln!(o, "{line}");
     }
+    if draft {
+        let _ = writeln!(o, "\n{}", super::DRAFT);
+    }
     o
 }
 
 /// The chart as a Markdown table.
 pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "**{}**\n", super::DRAFT);
+    }
     let _ = writeln!(
         o,
         "# {} (`{}`): {}\n",
@@ -224,6 +235,9 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
             );
         }
     }
+    if draft {
+        let _ = writeln!(o, "\n**{}**", super::DRAFT);
+    }
     o
 }
 
@@ -231,7 +245,12 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
 /// plain numbers (weight in kg, masses in `unit`). A weight with no plan has empty cells.
 pub fn csv(p: &Protocol, rows: &[Row]) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(super::DRAFT.to_string());
+    let mut header = vec![
         "weight",
         "calculated_total",
         "total",
@@ -239,8 +258,9 @@ pub fn csv(p: &Protocol, rows: &[Row]) -> String {
         "smallest_bolus",
         "largest_bolus",
         "unit",
-    ])
-    .expect("in memory");
+    ];
+    header.extend(draft.as_ref().map(|_| "draft"));
+    w.write_record(&header).expect("in memory");
     let n = |x: &units::DrugMass| format_decimal(&units::mass_in(x, p.unit));
     for r in rows {
         let weight = format_decimal(&units::kg_of(&r.weight));
@@ -264,7 +284,8 @@ pub fn csv(p: &Protocol, rows: &[Row]) -> String {
                 p.unit.symbol().to_string(),
             ],
         };
-        w.write_record(&record).expect("in memory");
+        w.write_record(record.iter().chain(&draft))
+            .expect("in memory");
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
 }
@@ -532,11 +553,21 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         o,
         r#"<text x="{LEFT}" y="203" font-size="2.6">{}</text>"#,
         esc(&format!(
-            "protocol sha256 {}; bolus {}; every plan must be verified and signed by a physician",
+            "protocol sha256 {}; approval: {}; bolus {}; every plan must be verified and signed by a physician",
             p.sha256,
+            super::approval_text(p),
             super::VERSION
         ))
     );
+    if p.standing.approval.is_draft() {
+        for y in [22, 197] {
+            let _ = writeln!(
+                o,
+                r#"<text x="{LEFT}" y="{y}" font-size="4" font-weight="bold" fill="red">{}</text>"#,
+                super::DRAFT
+            );
+        }
+    }
     let _ = writeln!(o, "</svg>");
     o
 }

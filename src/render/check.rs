@@ -40,6 +40,10 @@ fn verdict(findings: &[Finding]) -> String {
 pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(
         o,
         "Plan checked against {} ({}) for {}",
@@ -121,6 +125,9 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     }
     o.push('\n');
     let _ = writeln!(o, "Verdict: {}", verdict(findings));
+    if draft {
+        let _ = writeln!(o, "\n{}", super::DRAFT);
+    }
     o
 }
 
@@ -131,6 +138,9 @@ pub(crate) struct Report<'a> {
     /// The version of the JSON shape.
     #[schemars(extend("const" = super::json::SCHEMA))]
     schema: u32,
+    /// `DRAFT: protocol not approved` when checked against a protocol used with `--draft`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<&'static str>,
     /// Whether the plan keeps to the protocol: no finding is a violation.
     conforms: bool,
     /// Every finding of the check; none when the plan keeps to every rule and warns of nothing.
@@ -151,10 +161,12 @@ pub(crate) struct JsonFinding<'a> {
     message: &'a str,
 }
 
-/// The JSON report: `{"schema": 1, "conforms": bool, "findings": [...]}`.
-pub fn json(findings: &[Finding]) -> String {
+/// The JSON report: `{"schema": 1, "conforms": bool, "findings": [...]}`, and `"draft"` for a
+/// draft.
+pub fn json(p: &Protocol, findings: &[Finding]) -> String {
     let report = Report {
         schema: super::json::SCHEMA,
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         conforms: conforms(findings),
         findings: findings
             .iter()

@@ -5,7 +5,8 @@ use super::{mass, Context};
 use crate::plan::{self, Plan};
 use crate::units;
 
-/// The header and rows; `time` with `--start`, else `offset`; `volume` with `--concentration`.
+/// The header and rows; `time` with `--start`, else `offset`; `volume` with `--concentration`;
+/// `draft` (`DRAFT: protocol not approved` in every row) for a draft.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut header = vec![
@@ -21,6 +22,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         header.push("volume");
     }
     header.push("cumulative");
+    let draft = ctx.protocol.standing.approval.is_draft();
+    if draft {
+        header.push("draft");
+    }
     w.write_record(&header).expect("in memory");
     for b in &plan.boluses {
         let when = match plan.clock(&b.offset) {
@@ -32,6 +37,9 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             row.push(units::show_ml(v));
         }
         row.push(mass(ctx, &b.cumulative));
+        if draft {
+            row.push(super::DRAFT.to_string());
+        }
         w.write_record(&row).expect("in memory");
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")

@@ -150,13 +150,22 @@ fn relative_to_first(offset: &Duration) -> String {
 fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
-    let mut out = vec![format!(
-        "Protocol {}: {} (SHA-256 {}; source: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
+    let draft = p.standing.approval.is_draft();
+    let mut out = Vec::new();
+    if draft {
+        out.push(format!(
+            "{}: made from a protocol the clinic has not approved, to try it; not an order to dose a patient.",
+            super::DRAFT
+        ));
+    }
+    out.push(format!(
+        "Protocol {}: {} (SHA-256 {}; source: {}; approval: {}). Written by bolus {VERSION} as a draft for a physician to verify.",
         p.id,
         p.title,
         p.sha256,
-        super::source_text(p)
-    )];
+        super::source_text(p),
+        super::approval_text(p)
+    ));
     if let Some(first) = order.times.first() {
         out.push(format!(
             "The first bolus on {} at {}; times are in {} (UTC{}).",
@@ -228,6 +237,9 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
 
     if ctx.explain {
         out.extend(crate::explain::steps(p, plan));
+    }
+    if draft {
+        out.push(super::DRAFT.to_string());
     }
     out.into_iter().map(|text| Annotation { text }).collect()
 }

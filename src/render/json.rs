@@ -52,6 +52,11 @@ pub struct Doc {
     /// The version of the JSON shape.
     #[schemars(extend("const" = SCHEMA))]
     pub schema: u32,
+    /// `DRAFT: protocol not approved`, only in a plan made with `--draft` from a protocol that
+    /// is not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("const" = "DRAFT: protocol not approved"))]
+    pub draft: Option<&'static str>,
     /// The protocol the plan was computed from.
     pub protocol: ProtocolRef,
     /// The patient's weight.
@@ -106,6 +111,56 @@ pub struct ProtocolRef {
     /// The protocol file's path, when `source` is `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The approval the plan was made under, from the protocols directory's `approved.toml`.
+    pub approval: ApprovalRef,
+}
+
+/// The approval a plan was made under: `state` is `approved` (with `by`, `user`, `at`, and
+/// `note` when there is one), `draft`, or `none` (with the reason in `text`).
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct ApprovalRef {
+    /// `approved`, `draft` (used with `--draft`, not approved) or `none` (no approvals apply).
+    #[schemars(extend("enum" = ["approved", "draft", "none"]))]
+    pub state: &'static str,
+    /// Who approved the protocol, as given with `--by`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The operating-system user who recorded the approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// When it was approved, UTC, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The note kept with the approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The approval in words, as the text plan prints it.
+    pub text: String,
+}
+
+/// The approval of a protocol as JSON.
+pub fn approval(p: &crate::protocol::Protocol) -> ApprovalRef {
+    use crate::protocol::Approval;
+    let mut a = ApprovalRef {
+        state: "none",
+        by: None,
+        user: None,
+        at: None,
+        note: None,
+        text: super::approval_text(p),
+    };
+    match &p.standing.approval {
+        Approval::Approved { by, user, at, note } => {
+            a.state = "approved";
+            a.by = Some(by.clone());
+            a.user = Some(user.clone());
+            a.at = Some(at.to_string());
+            a.note = note.clone();
+        }
+        Approval::Draft => a.state = "draft",
+        _ => {}
+    }
+    a
 }
 
 /// One bolus of a plan.
@@ -148,6 +203,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     Doc {
         schema: SCHEMA,
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
         protocol: ProtocolRef {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -162,6 +218,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 crate::protocol::Source::BuiltIn => None,
                 crate::protocol::Source::File(path) => Some(path.clone()),
             },
+            approval: approval(p),
         },
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),

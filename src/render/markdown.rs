@@ -15,6 +15,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "**{}**\n", super::DRAFT);
+    }
     let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
     let _ = writeln!(
@@ -138,9 +142,15 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     };
     let _ = writeln!(
         o,
-        "Protocol `{}` sha256 `{}` ({source}); computed by bolus {VERSION}.\n",
-        p.id, p.sha256
+        "Protocol `{}` sha256 `{}` ({source}); approval: {}; computed by bolus {VERSION}.\n",
+        p.id,
+        p.sha256,
+        cell(&super::approval_text(p))
     );
+    if draft {
+        let _ = writeln!(o, "**{}**", super::DRAFT);
+        return o;
+    }
     let _ = writeln!(
         o,
         "Verified by (physician): ____________________  Signature: ____________  Date: __________"

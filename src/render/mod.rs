@@ -2,8 +2,10 @@
 
 pub mod chart;
 pub mod check;
+pub mod course;
 pub mod csv;
 pub mod fhir;
+pub mod ics;
 pub mod json;
 pub mod lint;
 pub mod markdown;
@@ -65,7 +67,79 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     if plan.volume_rounded {
         out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
+    out.extend(protocol_warnings(protocol));
     out
+}
+
+/// What the physician must see about the protocol itself: a draft, and files others could
+/// change.
+pub fn protocol_warnings(protocol: &Protocol) -> Vec<String> {
+    let mut out = Vec::new();
+    if protocol.standing.approval.is_draft() {
+        out.push(format!(
+            "{DRAFT}: this output is for trying the protocol, not for dosing a patient"
+        ));
+    }
+    for w in &protocol.standing.writable {
+        out.push(format!(
+            "{}: someone other than its owner could change the protocol",
+            units::escape_odd(w)
+        ));
+    }
+    out
+}
+
+/// What every output made with `--draft` from a protocol that is not approved carries, at its
+/// head and at its foot, and in every machine format.
+pub const DRAFT: &str = "DRAFT: protocol not approved";
+
+/// The approval a plan was made under, in words: `approved by Dr A (user alice) on
+/// 2026-11-27 13:05 UTC`, or why there is none.
+pub fn approval_text(protocol: &Protocol) -> String {
+    use crate::protocol::Approval;
+    match &protocol.standing.approval {
+        Approval::Approved { by, user, at, note } => {
+            let mut s = format!(
+                "approved by {} (user {}) on {}",
+                units::escape_odd(by),
+                units::escape_odd(user),
+                at.strftime("%Y-%m-%d %H:%M UTC")
+            );
+            if let Some(n) = note {
+                s.push_str(&format!("; note: {}", units::escape_odd(n)));
+            }
+            s
+        }
+        Approval::NoDirectory => "none (no protocols directory, so no approvals apply)".into(),
+        Approval::NoApprovalsFile => "none (the protocols directory has no approvals file)".into(),
+        Approval::Outside => {
+            "none (the file is outside the protocols directory: not under the clinic's approvals)"
+                .into()
+        }
+        Approval::Draft => DRAFT.into(),
+    }
+}
+
+/// A protocol's state in `bolus protocols list`, from its approval (if any) and its file's
+/// SHA-256 (`None` when there is no such protocol, or it cannot be read).
+pub fn approval_state(entry: Option<&crate::approvals::Entry>, sha256: Option<&str>) -> String {
+    let who = |e: &crate::approvals::Entry| {
+        format!(
+            "by {} (user {}) on {}",
+            units::escape_odd(&e.by),
+            units::escape_odd(&e.user),
+            e.at.strftime("%Y-%m-%d %H:%M UTC")
+        )
+    };
+    match (entry, sha256) {
+        (None, _) => "never approved".into(),
+        (Some(e), Some(sha)) if e.sha256 == sha => format!("approved {}", who(e)),
+        (Some(e), Some(_)) => format!("changed since approval (approved {})", who(e)),
+        (Some(e), None) => format!(
+            "approved {}, but the protocol file is missing or unreadable",
+            who(e)
+        ),
+    }
 }
 
 /// Where the protocol came from, in words: `built-in`, or `file PATH` (the path with control

@@ -18,6 +18,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("plan.json", text::<json::Doc>()),
         ("check.json", text::<check::Report<'static>>()),
         ("batch-row.json", text::<crate::batch::JsonLine<'static>>()),
+        ("course.json", text::<super::course::Doc>()),
     ]
 }
 

@@ -14,6 +14,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
     let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
     let _ = writeln!(o, "{} ({})", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
     o.push('\n');
@@ -203,6 +207,13 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
     let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
     let _ = writeln!(o, "Protocol source: {}", super::source_text(p));
+    let _ = writeln!(o, "Protocol approval: {}", super::approval_text(p));
+    if draft {
+        let _ = writeln!(o, "Computed by bolus {VERSION} from a protocol not approved: not to be signed or used to dose a patient.");
+        o.push('\n');
+        let _ = writeln!(o, "{}", super::DRAFT);
+        return o;
+    }
     let _ = writeln!(
         o,
         "Computed by bolus {VERSION}; to be verified and signed by a physician before use."

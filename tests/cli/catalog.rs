@@ -169,6 +169,10 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         "  above a weight of 100 kg (4 × 50 mg ÷ 2 mg/kg): 5 boluses",
         "  40 kg: 80 mg calculated, 80 mg planned, 4 boluses: 20 mg, 20 mg, 20 mg, 20 mg",
         "  5 min before the first bolus: Measure blood pressure before dosing",
+        "Course and the patient's instructions (`bolus course`)",
+        "  course: at most 6 sessions within 21 days, at least 1 day apart",
+        "  before: no food in the 6 h before the first bolus; clear liquids until 2 h before it",
+        "  after the session's end (its last checkpoint): an escort home; no driving for the rest of the day; no machinery for 24 h; no alcohol for 24 h",
     ] {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
     }

@@ -1,11 +1,13 @@
 //! The command-line tests: one test binary, one module per subject, as in ripgrep and just.
 //! Every test runs the built `bolus` binary; `support` holds the small helper that does it.
 
+mod approvals;
 mod batch;
 mod catalog;
 mod check;
 mod clinic;
 mod colour;
+mod course;
 mod dosing_weight;
 mod environment;
 mod feasibility;

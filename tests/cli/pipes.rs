@@ -150,6 +150,24 @@ fn writers() -> Vec<(Vec<&'static str>, i32, &'static str)> {
     for format in ["text", "markdown", "csv", "svg"] {
         all.push((vec!["chart", "ketamine-kap-iv", "--format", format], 0, ""));
     }
+    for format in ["text", "markdown", "json", "ics"] {
+        all.push((
+            vec![
+                "course",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--first",
+                "2026-12-01",
+                "--start",
+                "10:00",
+                "--format",
+                format,
+            ],
+            0,
+            "",
+        ));
+    }
     all.push((vec!["protocols", "list"], 0, ""));
     all.push((vec!["protocols", "show", "ketamine-kap-iv"], 0, ""));
     all.push((

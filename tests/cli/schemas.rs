@@ -15,6 +15,7 @@ pub enum Kind {
     Plan,
     Check,
     BatchRow,
+    Course,
 }
 
 impl Kind {
@@ -23,6 +24,7 @@ impl Kind {
             Kind::Plan => "plan.json",
             Kind::Check => "check.json",
             Kind::BatchRow => "batch-row.json",
+            Kind::Course => "course.json",
         }
     }
 }
@@ -30,7 +32,7 @@ impl Kind {
 fn validators() -> &'static [(Kind, jsonschema::Validator)] {
     static V: OnceLock<Vec<(Kind, jsonschema::Validator)>> = OnceLock::new();
     V.get_or_init(|| {
-        [Kind::Plan, Kind::Check, Kind::BatchRow]
+        [Kind::Plan, Kind::Check, Kind::BatchRow, Kind::Course]
             .into_iter()
             .map(|kind| {
                 let path = root().join("schemas").join(kind.file());
@@ -74,6 +76,8 @@ fn kind_of(doc: &serde_json::Map<String, Value>) -> Option<Kind> {
         None
     } else if doc.contains_key("conforms") {
         Some(Kind::Check)
+    } else if doc.contains_key("sessions") {
+        Some(Kind::Course)
     } else if doc.contains_key("row") {
         Some(Kind::BatchRow)
     } else if doc.contains_key("boluses") {

@@ -89,6 +89,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
 
     Protocol ketamine-kap-iv sha256 [sha256]
     Protocol source: built-in
+    Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________
@@ -107,7 +108,11 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
         "drug": "ketamine",
         "route": "IV",
         "sha256": "[sha256]",
-        "source": "built-in"
+        "source": "built-in",
+        "approval": {
+          "state": "none",
+          "text": "none (no protocols directory, so no approvals apply)"
+        }
       },
       "weight": {
         "value": 82,
@@ -239,5 +244,142 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
       "warnings": [],
       "generator": "bolus [version]"
     }
+    "#);
+}
+
+#[test]
+fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
+    let out = ok(&mut crate::support::bolus([
+        "course",
+        "ketamine-kap-iv",
+        "--weight",
+        "73.3",
+        "--first",
+        "2026-12-01",
+        "--start",
+        "05:00",
+        "--every",
+        "4d",
+        "--sessions",
+        "2",
+    ]));
+    insta::assert_snapshot!(redacted(&out), @r#"
+    Course: Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
+    ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
+    Dates and times are local civil time (the clinic's wall clock), with no time zone.
+
+    Weight             73.3 kg (entered as `73.3`)
+    Course             2 sessions, 4 days apart; 4 days from the first to the last
+    Protocol's course  at most 6 sessions within 21 days, at least 1 day apart
+    Each session       2 mg/kg × 73.3 kg = 146.6 mg; 4 boluses, 10 min apart: 36 mg, 36 mg, 37 mg, 37 mg (total 146 mg)
+    Re-weighing        session 2 is provisional: the dose is recomputed from the weight on the day and signed then
+
+    Sessions
+      #  Date                   Begins  First bolus  Ends   Dose
+      1  2026-12-01 (Tuesday)   04:55   05:00        06:00  as planned
+      2  2026-12-05 (Saturday)  04:55   05:00        06:00  provisional
+
+    Session 1: 2026-12-01 (Tuesday)
+      Timeline
+        04:55  Measure blood pressure before dosing
+        05:00  Bolus 1: 36 mg
+        05:10  Bolus 2: 36 mg
+        05:20  Bolus 3: 37 mg
+        05:30  Bolus 4: 37 mg
+        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
+        06:00  Measure blood pressure at the close of the session
+        06:00  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+      Before the session
+        [ ] No food after 23:00 on 2026-11-30 (Monday)
+        [ ] Clear liquids until 03:00, then nothing to drink
+      After the session
+        [ ] Come with an escort who takes you home: do not leave alone
+        [ ] No driving until tomorrow, 2026-12-02 (Wednesday)
+        [ ] No machinery until 06:00 on 2026-12-02 (Wednesday)
+        [ ] No alcohol until 06:00 on 2026-12-02 (Wednesday)
+
+    Session 2: 2026-12-05 (Saturday), provisional: the dose is recomputed from the weight on the day and signed then
+      Timeline
+        04:55  Measure blood pressure before dosing
+        05:00  Bolus 1: 36 mg
+        05:10  Bolus 2: 36 mg
+        05:20  Bolus 3: 37 mg
+        05:30  Bolus 4: 37 mg
+        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
+        06:00  Measure blood pressure at the close of the session
+        06:00  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+      Before the session
+        [ ] No food after 23:00 on 2026-12-04 (Friday)
+        [ ] Clear liquids until 03:00, then nothing to drink
+      After the session
+        [ ] Come with an escort who takes you home: do not leave alone
+        [ ] No driving until tomorrow, 2026-12-06 (Sunday)
+        [ ] No machinery until 06:00 on 2026-12-06 (Sunday)
+        [ ] No alcohol until 06:00 on 2026-12-06 (Sunday)
+
+    Protocol ketamine-kap-iv sha256 [sha256]
+    Computed by bolus [version]; each session's plan is to be verified and signed by a physician on the day.
+    "#);
+}
+
+#[test]
+fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
+    let out = ok(crate::support::bolus([
+        "course",
+        "ketamine-kap-iv",
+        "--weight",
+        "73.3",
+        "--first",
+        "2026-12-01",
+        "--start",
+        "05:00",
+        "--sessions",
+        "1",
+        "--format",
+        "ics",
+    ])
+    .env("SOURCE_DATE_EPOCH", "1796083200"));
+    // Lines end in CRLF (checked in `course.rs`); shown here with LF.
+    let out = out.replace("\r\n", "\n").replace(
+        concat!("bolus ", env!("CARGO_PKG_VERSION")),
+        "bolus [version]",
+    );
+    insta::assert_snapshot!(out, @r#"
+    BEGIN:VCALENDAR
+    VERSION:2.0
+    PRODID:-//bolus//bolus [version]//EN
+    CALSCALE:GREGORIAN
+    METHOD:PUBLISH
+    BEGIN:VEVENT
+    UID:96086247729974663ac5b0c0cacdcff9@bolus
+    DTSTAMP:20261201T000000Z
+    DTSTART:20261201T045500
+    DTEND:20261201T060000
+    SUMMARY:Ketamine-assisted psychotherapy\, IV boluses: session 1 of 1
+    DESCRIPTION:Session 1 of 1 of a course of Ketamine-assisted psychotherapy\,
+      IV boluses (ketamine-kap-iv).\nFirst bolus at 05:00\; the session ends at
+      06:00.\nBefore the session:\n- No food after 23:00 on 2026-11-30 (Monday)
+     \n- Clear liquids until 03:00\, then nothing to drink\nAfter the session:\
+     n- Come with an escort who takes you home: do not leave alone\n- No drivin
+     g until tomorrow\, 2026-12-02 (Wednesday)\n- No machinery until 06:00 on 2
+     026-12-02 (Wednesday)\n- No alcohol until 06:00 on 2026-12-02 (Wednesday)\
+     nDates and times are local civil time (the clinic's wall clock)\, with no 
+     time zone.
+    STATUS:CONFIRMED
+    BEGIN:VALARM
+    ACTION:DISPLAY
+    DESCRIPTION:Ketamine-assisted psychotherapy\, IV boluses: No food after 23:
+     00 on 2026-11-30 (Monday). Come with an escort who takes you home: do not 
+     leave alone.
+    TRIGGER;RELATED=START:-PT5H55M
+    END:VALARM
+    BEGIN:VALARM
+    ACTION:DISPLAY
+    DESCRIPTION:Ketamine-assisted psychotherapy\, IV boluses: Clear liquids unt
+     il 03:00\, then nothing to drink.
+    TRIGGER;RELATED=START:-PT1H55M
+    END:VALARM
+    END:VEVENT
+    END:VCALENDAR
     "#);
 }

@@ -132,6 +132,7 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
 
     Protocol ketamine-kap-iv sha256 [sha256]
     Protocol source: built-in
+    Protocol approval: none (no protocols directory, so no approvals apply)
     Computed by bolus [version]; to be verified and signed by a physician before use.
 
     Verified by (physician) ______________________________  Signature ________________  Date ____________

@@ -1,0 +1,732 @@
+//! A course of sessions for people and scripts: the schedule, each session's timeline, and the
+//! patient's instructions as clock times, in text, Markdown and JSON; the phrases of the course's
+//! errors. (The calendar is `ics.rs`.)
+
+use std::fmt::{self, Write};
+
+use jiff::civil::{Date, DateTime, Weekday};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::json::{self as plan_json, Qty};
+use super::{clock_text, mass, timeline, Context, VERSION};
+use crate::course::{whole_days, Activity, Course, CourseError, Instruction, Session, Spacing};
+use crate::plan;
+use crate::protocol::Restriction;
+use crate::units::{self, int, Duration};
+
+/// The line that says what the times are.
+pub const CIVIL_TIME: &str =
+    "Dates and times are local civil time (the clinic's wall clock), with no time zone.";
+
+/// The note on every session after the first.
+pub const PROVISIONAL: &str =
+    "provisional: the dose is recomputed from the weight on the day and signed then";
+
+/// `Tuesday`.
+pub fn weekday(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}
+
+/// `2026-12-01 (Tuesday)`.
+pub fn date_text(d: Date) -> String {
+    format!("{d} ({})", weekday(d.weekday()))
+}
+
+/// `04:00`, or `23:00 on 2026-11-30 (Monday)` when the day is not the session's.
+fn when(t: DateTime, session: Date) -> String {
+    let clock = plan::show_clock(t.time());
+    if t.date() == session {
+        clock
+    } else {
+        format!("{clock} on {}", date_text(t.date()))
+    }
+}
+
+/// `6 h`, `90 min`: whole hours in hours, else minutes.
+pub fn duration_text(d: &Duration) -> String {
+    let (value, unit) = duration_parts(d);
+    format!("{} {unit}", units::format_decimal(&value))
+}
+
+fn duration_parts(d: &Duration) -> (units::Num, &'static str) {
+    if (&d.value / int(3_600)).is_integer() {
+        (&d.value / int(3_600), "h")
+    } else {
+        units::time_parts(d)
+    }
+}
+
+fn activity_word(a: Activity) -> &'static str {
+    match a {
+        Activity::Driving => "driving",
+        Activity::Machinery => "machinery",
+        Activity::Alcohol => "alcohol",
+    }
+}
+
+/// The instruction as the patient reads it: clock times with a start, else the protocol's rule.
+pub fn instruction_text(i: &Instruction, session: &Session) -> String {
+    let day = session.date;
+    match i {
+        Instruction::NoFood { after: Some(t), .. } => format!("No food after {}", when(*t, day)),
+        Instruction::NoFood {
+            before,
+            after: None,
+        } => format!(
+            "No food in the {} before the first bolus",
+            duration_text(before)
+        ),
+        Instruction::ClearLiquids { until: Some(t), .. } => format!(
+            "Clear liquids until {}, then nothing to drink",
+            when(*t, day)
+        ),
+        Instruction::ClearLiquids {
+            before,
+            until: None,
+        } => format!(
+            "Clear liquids until {} before the first bolus, then nothing to drink",
+            duration_text(before)
+        ),
+        Instruction::Escort => "Come with an escort who takes you home: do not leave alone".into(),
+        Instruction::Restricted {
+            activity,
+            restriction,
+            until,
+        } => {
+            let what = activity_word(*activity);
+            match (restriction, until) {
+                (Restriction::RestOfDay, Some(t)) => {
+                    if day.tomorrow().ok() == Some(t.date()) {
+                        format!("No {what} until tomorrow, {}", date_text(t.date()))
+                    } else {
+                        format!("No {what} until {}", date_text(t.date()))
+                    }
+                }
+                (Restriction::For(_), Some(t)) => format!("No {what} until {}", when(*t, day)),
+                (Restriction::RestOfDay, None) => format!("No {what} for the rest of the day"),
+                (Restriction::For(d), None) => {
+                    format!("No {what} for {} after the session ends", duration_text(d))
+                }
+            }
+        }
+    }
+}
+
+/// Whether an instruction is for before the session.
+pub fn is_before(i: &Instruction) -> bool {
+    matches!(
+        i,
+        Instruction::NoFood { .. } | Instruction::ClearLiquids { .. }
+    )
+}
+
+/// The course's spacing in words: `6 sessions, 4 days apart (the protocol's 21 days spread
+/// evenly), 20 days from the first to the last`.
+fn spacing_text(c: &Course) -> String {
+    let n = c.sessions.len();
+    match c.every {
+        None => match &c.rules {
+            None => "1 session (the protocol has no course of sessions)".into(),
+            Some(_) => "1 session".into(),
+        },
+        Some((every, how)) => {
+            let why = match (how, &c.rules) {
+                (Spacing::Spread, Some(r)) => format!(
+                    " (the protocol's {} spread evenly in whole days)",
+                    days(whole_days(&r.max_span))
+                ),
+                _ => String::new(),
+            };
+            format!(
+                "{n} sessions, {} apart{why}; {} from the first to the last",
+                days(every),
+                days(c.span_days)
+            )
+        }
+    }
+}
+
+/// `1 day`, `4 days`.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// The protocol's course rule in words.
+fn rule_text(c: &Course) -> String {
+    match &c.rules {
+        None => "none: the protocol has no [course] table, so a course is one session".into(),
+        Some(r) => format!(
+            "at most {} sessions within {}, at least {} apart",
+            r.sessions,
+            days(whole_days(&r.max_span)),
+            days(whole_days(&r.min_gap))
+        ),
+    }
+}
+
+/// The protocol's course, preparation and aftercare in words, for `protocols show`; empty when
+/// it has none of them.
+pub fn protocol_lines(p: &crate::protocol::Protocol) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = &p.course {
+        out.push(format!(
+            "course: at most {} sessions within {}, at least {} apart",
+            r.sessions,
+            days(whole_days(&r.max_span)),
+            days(whole_days(&r.min_gap))
+        ));
+    }
+    if let Some(prep) = &p.preparation {
+        let mut line = format!(
+            "before: no food in the {} before the first bolus",
+            duration_text(&prep.no_food)
+        );
+        if let Some(l) = &prep.clear_liquids_until {
+            line.push_str(&format!(
+                "; clear liquids until {} before it",
+                duration_text(l)
+            ));
+        }
+        out.push(line);
+    }
+    if let Some(care) = &p.aftercare {
+        let mut items = Vec::new();
+        if care.escort {
+            items.push("an escort home".to_string());
+        }
+        for (activity, rule) in [
+            (Activity::Driving, &care.no_driving),
+            (Activity::Machinery, &care.no_machinery),
+            (Activity::Alcohol, &care.no_alcohol),
+        ] {
+            match rule {
+                None => {}
+                Some(Restriction::RestOfDay) => items.push(format!(
+                    "no {} for the rest of the day",
+                    activity_word(activity)
+                )),
+                Some(Restriction::For(d)) => items.push(format!(
+                    "no {} for {}",
+                    activity_word(activity),
+                    duration_text(d)
+                )),
+            }
+        }
+        if !items.is_empty() {
+            out.push(format!(
+                "after the session's end (its last checkpoint): {}",
+                items.join("; ")
+            ));
+        }
+    }
+    out
+}
+
+/// The plan's boluses in one line: `2 mg/kg × 82 kg = 164 mg; 4 boluses: 41 mg, …`.
+fn dose_line(ctx: &Context, c: &Course) -> String {
+    let p = ctx.protocol;
+    let plan = &c.plan;
+    let doses: Vec<String> = plan.boluses.iter().map(|b| mass(ctx, &b.dose)).collect();
+    format!(
+        "{} × {} = {}; {} boluses, {} apart: {} (total {})",
+        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_kg(&plan.dosing.value),
+        mass(ctx, &plan.calculated_total),
+        plan.count,
+        plan.offset_text(&p.interval),
+        doses.join(", "),
+        mass(ctx, &plan.planned_total)
+    )
+}
+
+/// `sessions 2 to 6 are provisional: …`, or `session 2 is provisional: …`.
+fn reweighing(sessions: usize) -> String {
+    match sessions {
+        2 => format!("session 2 is {PROVISIONAL}"),
+        n => format!("sessions 2 to {n} are {PROVISIONAL}"),
+    }
+}
+
+fn session_heading(s: &Session) -> String {
+    let mut h = format!("Session {}: {}", s.number, date_text(s.date));
+    if s.provisional {
+        h.push_str(", ");
+        h.push_str(PROVISIONAL);
+    }
+    h
+}
+
+/// The course as text: the schedule, then a sheet for each session.
+pub fn text(ctx: &Context, c: &Course) -> String {
+    let p = ctx.protocol;
+    let plan = &c.plan;
+    let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "{}\n", super::DRAFT);
+    }
+    let _ = writeln!(o, "Course: {} ({})", p.title, p.id);
+    let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
+    let _ = writeln!(o, "{CIVIL_TIME}");
+    o.push('\n');
+    let mut facts = vec![
+        vec![
+            "Weight".to_string(),
+            format!(
+                "{} (entered as `{}`)",
+                units::show_kg(&plan.weight),
+                ctx.weight_entered
+            ),
+        ],
+        vec!["Course".into(), spacing_text(c)],
+        vec!["Protocol's course".into(), rule_text(c)],
+        vec!["Each session".into(), dose_line(ctx, c)],
+    ];
+    if plan.dosing.basis != crate::protocol::WeightBasis::Actual {
+        facts.push(vec![
+            "Dosing weight".into(),
+            format!(
+                "{} ({} body weight)",
+                units::show_kg(&plan.dosing.value),
+                plan.dosing.basis.as_str()
+            ),
+        ]);
+        for line in &plan.dosing.formula {
+            facts.push(vec![String::new(), line.clone()]);
+        }
+    }
+    if c.sessions.len() > 1 {
+        facts.push(vec!["Re-weighing".into(), reweighing(c.sessions.len())]);
+    }
+    for line in super::columns(&facts, &[]) {
+        let _ = writeln!(o, "{line}");
+    }
+    o.push('\n');
+
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        let _ = writeln!(o, "Warnings");
+        for w in &warnings {
+            let _ = writeln!(o, "  ! {w}");
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "Sessions");
+    let timed = plan.start.is_some();
+    let mut header = vec!["  #".to_string(), "Date".into()];
+    if timed {
+        header.extend(["Begins".into(), "First bolus".into(), "Ends".into()]);
+    }
+    header.push("Dose".into());
+    let mut rows = vec![header];
+    for s in &c.sessions {
+        let mut r = vec![format!("  {}", s.number), date_text(s.date)];
+        if let Some(t) = s.times {
+            r.push(when(t.begins, s.date));
+            r.push(when(t.first_bolus, s.date));
+            r.push(when(t.ends, s.date));
+        }
+        r.push(if s.provisional {
+            "provisional".into()
+        } else {
+            "as planned".into()
+        });
+        rows.push(r);
+    }
+    for line in super::columns(&rows, &[0]) {
+        let _ = writeln!(o, "{line}");
+    }
+    o.push('\n');
+
+    for s in &c.sessions {
+        let _ = writeln!(o, "{}", session_heading(s));
+        let _ = writeln!(o, "  Timeline");
+        let rows: Vec<Vec<String>> = timeline(ctx, plan)
+            .into_iter()
+            .map(|e| {
+                let at = match clock_text(plan, &e.offset) {
+                    Some(t) => t,
+                    None => plan.offset_text(&e.offset),
+                };
+                vec![format!("    {at}"), e.what]
+            })
+            .collect();
+        for line in super::columns(&rows, &[]) {
+            let _ = writeln!(o, "{line}");
+        }
+        write_instructions(&mut o, s, "  ", "[ ]");
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
+    let _ = writeln!(
+        o,
+        "Computed by bolus {VERSION}; each session's plan is to be verified and signed by a physician on the day."
+    );
+    if draft {
+        let _ = writeln!(o, "{}", super::DRAFT);
+    }
+    o
+}
+
+fn write_instructions(o: &mut String, s: &Session, indent: &str, tick: &str) {
+    let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
+    for (title, list) in [("Before the session", before), ("After the session", after)] {
+        let _ = writeln!(o, "{indent}{title}");
+        if list.is_empty() {
+            let _ = writeln!(o, "{indent}  (the protocol gives no instructions)");
+        }
+        for i in list {
+            let _ = writeln!(o, "{indent}  {tick} {}", instruction_text(i, s));
+        }
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// The course as Markdown.
+pub fn markdown(ctx: &Context, c: &Course) -> String {
+    let p = ctx.protocol;
+    let plan = &c.plan;
+    let mut o = String::new();
+    let draft = p.standing.approval.is_draft();
+    if draft {
+        let _ = writeln!(o, "**{}**\n", super::DRAFT);
+    }
+    let _ = writeln!(o, "# Course: {} (`{}`)\n", p.title, p.id);
+    let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
+    let _ = writeln!(o, "{CIVIL_TIME}\n");
+    let _ = writeln!(
+        o,
+        "- **Weight:** {} (entered as `{}`)",
+        units::show_kg(&plan.weight),
+        ctx.weight_entered
+    );
+    let _ = writeln!(o, "- **Course:** {}", spacing_text(c));
+    let _ = writeln!(o, "- **Protocol's course:** {}", rule_text(c));
+    let _ = writeln!(o, "- **Each session:** {}", dose_line(ctx, c));
+    if c.sessions.len() > 1 {
+        let _ = writeln!(o, "- **Re-weighing:** {}", reweighing(c.sessions.len()));
+    }
+    o.push('\n');
+    let warnings = super::warnings(p, plan);
+    if !warnings.is_empty() {
+        let _ = writeln!(o, "## Warnings\n");
+        for w in &warnings {
+            let _ = writeln!(o, "- {w}");
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "## Sessions\n");
+    let timed = plan.start.is_some();
+    let _ = writeln!(
+        o,
+        "| # | Date |{} Dose |",
+        if timed {
+            " Begins | First bolus | Ends |"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        o,
+        "|--:|------|{}------|",
+        if timed {
+            "--------|-------------|------|"
+        } else {
+            ""
+        }
+    );
+    for s in &c.sessions {
+        let t = s
+            .times
+            .map(|t| {
+                format!(
+                    " {} | {} | {} |",
+                    when(t.begins, s.date),
+                    when(t.first_bolus, s.date),
+                    when(t.ends, s.date)
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "| {} | {} |{t} {} |",
+            s.number,
+            date_text(s.date),
+            if s.provisional {
+                "provisional"
+            } else {
+                "as planned"
+            }
+        );
+    }
+    o.push('\n');
+    for s in &c.sessions {
+        let _ = writeln!(o, "## {}\n", session_heading(s));
+        let _ = writeln!(o, "### Timeline\n");
+        for e in timeline(ctx, plan) {
+            let at = clock_text(plan, &e.offset).unwrap_or_else(|| plan.offset_text(&e.offset));
+            let _ = writeln!(o, "- {at}: {}", cell(&e.what));
+        }
+        o.push('\n');
+        let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
+        for (title, list) in [("Before the session", before), ("After the session", after)] {
+            let _ = writeln!(o, "### {title}\n");
+            if list.is_empty() {
+                let _ = writeln!(o, "- (the protocol gives no instructions)");
+            }
+            for i in list {
+                let _ = writeln!(o, "- [ ] {}", cell(&instruction_text(i, s)));
+            }
+            o.push('\n');
+        }
+    }
+    let _ = writeln!(
+        o,
+        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. Each session's plan is to be verified and signed by a physician on the day.",
+        p.id, p.sha256
+    );
+    if draft {
+        let _ = writeln!(o, "**{}**", super::DRAFT);
+    }
+    o
+}
+
+/// The version of the course JSON shape.
+pub const SCHEMA: u32 = 1;
+
+/// The course as JSON (`course --format json`); its schema is `schemas/course.json`.
+#[derive(Serialize, JsonSchema)]
+pub struct Doc {
+    schema: u32,
+    protocol: plan_json::ProtocolRef,
+    /// Always `local`: dates and times are civil, with no time zone.
+    time_zone: &'static str,
+    weight: Qty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<Rules>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    every: Option<Qty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spacing: Option<&'static str>,
+    span: Qty,
+    sessions: Vec<SessionDoc>,
+    /// The plan each session starts from; sessions after the first are recomputed on the day.
+    plan: plan_json::Doc,
+    generator: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Rules {
+    sessions: u64,
+    max_span: Qty,
+    min_gap: Qty,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct SessionDoc {
+    number: u64,
+    date: String,
+    weekday: &'static str,
+    provisional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begins: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_bolus: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ends: Option<String>,
+    instructions: Vec<InstructionDoc>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct InstructionDoc {
+    kind: &'static str,
+    /// The protocol's rule: the time before the first bolus or after the session ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<Qty>,
+    /// `rest_of_the_day` for a restriction that lasts until midnight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lasts: Option<&'static str>,
+    /// The civil date-time the instruction comes to, with a start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
+    text: String,
+}
+
+fn qty_days(n: i64) -> Qty {
+    Qty {
+        value: n.into(),
+        unit: "d".into(),
+    }
+}
+
+fn qty_duration(d: &Duration) -> Qty {
+    let (value, unit) = duration_parts(d);
+    Qty {
+        value: plan_json::number(&value),
+        unit: unit.into(),
+    }
+}
+
+/// `2026-12-01T09:55`.
+fn iso_minute(t: DateTime) -> String {
+    format!("{}T{}", t.date(), plan::show_clock(t.time()))
+}
+
+fn instruction_doc(i: &Instruction, s: &Session) -> InstructionDoc {
+    let text = instruction_text(i, s);
+    let (kind, rule, lasts, at) = match i {
+        Instruction::NoFood { before, after } => {
+            ("no_food", Some(qty_duration(before)), None, *after)
+        }
+        Instruction::ClearLiquids { before, until } => (
+            "clear_liquids_until",
+            Some(qty_duration(before)),
+            None,
+            *until,
+        ),
+        Instruction::Escort => ("escort", None, None, None),
+        Instruction::Restricted {
+            activity,
+            restriction,
+            until,
+        } => {
+            let kind = match activity {
+                Activity::Driving => "no_driving",
+                Activity::Machinery => "no_machinery",
+                Activity::Alcohol => "no_alcohol",
+            };
+            match restriction {
+                Restriction::RestOfDay => (kind, None, Some("rest_of_the_day"), *until),
+                Restriction::For(d) => (kind, Some(qty_duration(d)), None, *until),
+            }
+        }
+    };
+    InstructionDoc {
+        kind,
+        rule,
+        lasts,
+        at: at.map(iso_minute),
+        text,
+    }
+}
+
+/// The course as pretty JSON with a final newline.
+pub fn json(ctx: &Context, c: &Course) -> String {
+    let plan = plan_json::document(ctx, &c.plan);
+    let doc = Doc {
+        schema: SCHEMA,
+        protocol: plan.protocol.clone(),
+        time_zone: "local",
+        weight: plan.weight.clone(),
+        rules: c.rules.as_ref().map(|r| Rules {
+            sessions: r.sessions,
+            max_span: qty_days(whole_days(&r.max_span)),
+            min_gap: qty_days(whole_days(&r.min_gap)),
+        }),
+        every: c.every.map(|(e, _)| qty_days(e)),
+        spacing: c.every.map(|(_, how)| match how {
+            Spacing::Given => "given",
+            Spacing::Spread => "spread",
+        }),
+        span: qty_days(c.span_days),
+        sessions: c
+            .sessions
+            .iter()
+            .map(|s| SessionDoc {
+                number: s.number,
+                date: s.date.to_string(),
+                weekday: weekday(s.date.weekday()),
+                provisional: s.provisional,
+                begins: s.times.map(|t| iso_minute(t.begins)),
+                first_bolus: s.times.map(|t| iso_minute(t.first_bolus)),
+                ends: s.times.map(|t| iso_minute(t.ends)),
+                instructions: s
+                    .instructions
+                    .iter()
+                    .map(|i| instruction_doc(i, s))
+                    .collect(),
+            })
+            .collect(),
+        plan,
+        generator: format!("bolus {VERSION}"),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("serialisable");
+    s.push('\n');
+    s
+}
+
+impl fmt::Display for CourseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CourseError::TooManySessions {
+                protocol,
+                asked,
+                max,
+            } => write!(
+                f,
+                "{asked} sessions are more than the {max} of protocol `{protocol}`'s course \
+                 (`course.sessions`); ask for at most {max} with `--sessions`"
+            ),
+            CourseError::NoCourse { protocol, asked } => write!(
+                f,
+                "protocol `{protocol}` has no [course] table, so its course is one session; \
+                 {asked} sessions were asked for with `--sessions`"
+            ),
+            CourseError::EveryWithOneSession => f.write_str(
+                "`--every` spaces the sessions of a course, and this course has one session; \
+                 leave `--every` out",
+            ),
+            CourseError::GapTooShort {
+                protocol,
+                every,
+                min_gap,
+            } => write!(
+                f,
+                "sessions {} apart break protocol `{protocol}`'s least gap of {} between \
+                 sessions (`course.min_gap`); choose `--every {min_gap}d` or more",
+                days(*every),
+                days(*min_gap)
+            ),
+            CourseError::SpanTooLong {
+                protocol,
+                sessions,
+                every,
+                span,
+                max_span,
+            } => write!(
+                f,
+                "{sessions} sessions {} apart span {} from the first to the last, more than \
+                 protocol `{protocol}`'s longest course of {} (`course.max_span`); choose a \
+                 smaller `--every` or fewer `--sessions`",
+                days(*every),
+                days(*span),
+                days(*max_span)
+            ),
+            CourseError::DateOutOfRange { session } => write!(
+                f,
+                "session {session} would fall after the year 9999; choose an earlier `--first`"
+            ),
+            CourseError::Plan(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CourseError {}

@@ -1,0 +1,781 @@
+//! A clinic's approvals: `approved.toml` in the protocols directory, `protocols approve` and
+//! `protocols list`, the refusal of anything not approved, `--draft`, and who may write.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::support::{bolus, fails, ok, run, CATALOG};
+
+/// Runs a command that must succeed (notes on standard error allowed); returns stdout.
+fn done(cmd: &mut assert_cmd::Command) -> String {
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "expected exit 0\nstderr:\n{}", r.stderr);
+    r.stdout
+}
+
+const FENTANYL: &str = "test-fentanyl-iv";
+
+/// A protocols directory holding one protocol file, `test-fentanyl-iv.toml` (0644).
+fn clinic() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join(format!("{FENTANYL}.toml"));
+    std::fs::copy(format!("{CATALOG}/{FENTANYL}.toml"), &to).unwrap();
+    chmod(&to, 0o644);
+    chmod(dir.path(), 0o755);
+    dir
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// `bolus --protocols DIR ARGS...`.
+fn within(dir: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut all = vec!["--protocols", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    bolus(all)
+}
+
+fn approve(dir: &Path, what: &[&str]) -> String {
+    let mut args = vec!["protocols", "approve"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&["--by", "Dr A. Example"]);
+    ok(&mut within(dir, &args))
+}
+
+fn approvals(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("approved.toml")).unwrap()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn builtin_sha() -> String {
+    sha256(&std::fs::read("protocols/ketamine-kap-iv.toml").unwrap())
+}
+
+fn fentanyl_plan(dir: &Path, more: &[&str]) -> assert_cmd::Command {
+    let mut args = vec!["plan", FENTANYL, "--weight", "70"];
+    args.extend_from_slice(more);
+    within(dir, &args)
+}
+
+#[test]
+fn approving_records_each_protocol_and_every_plan_names_its_approval() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    let file = dir.join(format!("{FENTANYL}.toml"));
+    let mut cmd = within(
+        dir,
+        &[
+            "protocols",
+            "approve",
+            file.to_str().unwrap(),
+            "ketamine-kap-iv",
+            "--by",
+            "Dr A. Example",
+            "--note",
+            "audit 2026",
+        ],
+    );
+    let out = ok(&mut cmd);
+    assert!(
+        out.contains(&format!("approved: {FENTANYL} sha256 ")),
+        "{out}"
+    );
+    assert!(out.contains("approved: ketamine-kap-iv sha256 "), "{out}");
+    let text = approvals(dir);
+    assert!(text.contains("schema = 1"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "sha256 = \"{}\"",
+            sha256(&std::fs::read(&file).unwrap())
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("sha256 = \"{}\"", builtin_sha())),
+        "{text}"
+    );
+    assert!(text.contains("by = \"Dr A. Example\""), "{text}");
+    assert!(text.contains("user = \""), "{text}");
+    assert!(text.contains("note = \"audit 2026\""), "{text}");
+    // A new approvals file is 0644, and nothing else is left in the directory.
+    assert_eq!(mode(&dir.join("approved.toml")), 0o644);
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
+
+    let plan = ok(&mut fentanyl_plan(dir, &[]));
+    assert!(
+        plan.contains("Protocol approval: approved by Dr A. Example (user "),
+        "{plan}"
+    );
+    assert!(plan.contains("; note: audit 2026"), "{plan}");
+    assert!(plan.contains("Verified by (physician)"), "{plan}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&mut within(
+        dir,
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--format",
+            "json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(json["protocol"]["approval"]["state"], "approved");
+    assert_eq!(json["protocol"]["approval"]["by"], "Dr A. Example");
+    assert!(json.get("draft").is_none());
+    let md = ok(&mut fentanyl_plan(dir, &["--format", "markdown"]));
+    assert!(md.contains("approval: approved by Dr A. Example"), "{md}");
+
+    let list = ok(&mut within(dir, &["protocols", "list"]));
+    assert!(list.lines().next().unwrap().ends_with("APPROVAL"), "{list}");
+    for line in list.lines().skip(1) {
+        assert!(line.contains("approved by Dr A. Example"), "{list}");
+    }
+    assert!(
+        !list.contains("\napproved "),
+        "the approvals file is no protocol: {list}"
+    );
+}
+
+#[test]
+fn approving_again_keeps_the_files_permissions_and_updates_the_entry() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    chmod(&dir.join("approved.toml"), 0o640);
+    let first = approvals(dir);
+    let out = ok(&mut within(
+        dir,
+        &["protocols", "approve", FENTANYL, "--by", "Dr B"],
+    ));
+    assert!(out.starts_with("approved again: "), "{out}");
+    assert_eq!(mode(&dir.join("approved.toml")), 0o640);
+    let second = approvals(dir);
+    assert_ne!(first, second);
+    assert!(second.contains("by = \"Dr B\""), "{second}");
+    assert_eq!(second.matches("[approved.").count(), 1, "{second}");
+}
+
+#[test]
+fn a_one_byte_edit_to_an_approved_protocol_is_refused() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let file = dir.join(format!("{FENTANYL}.toml"));
+    let approved = sha256(&std::fs::read(&file).unwrap());
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"micrograms").unwrap();
+    bytes[at] = b'M';
+    std::fs::write(&file, &bytes).unwrap();
+    let actual = sha256(&bytes);
+    for target in [FENTANYL.to_string(), file.display().to_string()] {
+        let err = fails(&mut within(dir, &["plan", &target, "--weight", "70"]), 2);
+        assert!(
+            err.contains(&format!("protocol `{FENTANYL}` is not approved")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("approves SHA-256 {approved}")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("the protocol's is SHA-256 {actual}")),
+            "{err}"
+        );
+    }
+    // Every command that uses a protocol for a patient is refused alike.
+    let csv = dir.join("plan.csv");
+    std::fs::write(&csv, "offset,dose\n0 min,20 mcg\n").unwrap();
+    let patients = dir.join("patients.csv");
+    std::fs::write(&patients, "id,weight\na,70\n").unwrap();
+    for args in [
+        vec!["check", FENTANYL, "--weight", "70", csv.to_str().unwrap()],
+        vec!["batch", FENTANYL, patients.to_str().unwrap()],
+        vec!["chart", FENTANYL],
+        vec!["drill", FENTANYL, "--rounds", "1", "--seed", "1"],
+    ] {
+        let err = fails(&mut within(dir, &args), 2);
+        assert!(err.contains("is not approved"), "{args:?}: {err}");
+    }
+    let list = ok(&mut within(dir, &["protocols", "list"]));
+    assert!(
+        list.contains("changed since approval (approved by Dr A. Example"),
+        "{list}"
+    );
+    assert!(
+        list.contains("ketamine-kap-iv") && list.contains("never approved"),
+        "{list}"
+    );
+    // Approved again, it is used again.
+    approve(dir, &[FENTANYL]);
+    ok(&mut fentanyl_plan(dir, &[]));
+}
+
+#[test]
+fn a_built_in_protocol_not_pinned_is_refused_under_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let err = fails(
+        &mut within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"]),
+        2,
+    );
+    assert!(
+        err.contains("protocol `ketamine-kap-iv` is not approved"),
+        "{err}"
+    );
+    assert!(
+        err.contains("has no entry for it (no approved SHA-256)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("SHA-256 {} (built-in)", builtin_sha())),
+        "{err}"
+    );
+    // A pin of another version of the built-in protocol is refused too.
+    let text = approvals(dir).replace(
+        "[approved.test-fentanyl-iv]",
+        &format!(
+            "[approved.ketamine-kap-iv]\nsha256 = \"{}\"\nby = \"Dr A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n\n[approved.test-fentanyl-iv]",
+            "0".repeat(64)
+        ),
+    );
+    std::fs::write(dir.join("approved.toml"), text).unwrap();
+    let err = fails(
+        &mut within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"]),
+        2,
+    );
+    assert!(
+        err.contains(&format!("approves SHA-256 {}", "0".repeat(64))),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_an_approvals_file_nothing_is_refused_and_the_plan_says_so() {
+    let clinic = clinic();
+    let plan = ok(&mut fentanyl_plan(clinic.path(), &[]));
+    assert!(
+        plan.contains("Protocol approval: none (the protocols directory has no approvals file)"),
+        "{plan}"
+    );
+    let plan = ok(&mut bolus(["plan", "ketamine-kap-iv", "--weight", "70"]));
+    assert!(
+        plan.contains("Protocol approval: none (no protocols directory, so no approvals apply)"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn a_file_outside_the_directory_is_used_and_said_to_be_outside_the_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let outside = format!("{CATALOG}/test-ideal-weight.toml");
+    let plan = ok(&mut within(
+        dir,
+        &[
+            "plan", &outside, "--weight", "70", "--height", "170", "--sex", "male",
+        ],
+    ));
+    assert!(
+        plan.contains("Protocol approval: none (the file is outside the protocols directory: not under the clinic's approvals)"),
+        "{plan}"
+    );
+    // It cannot be approved where it is.
+    let err = fails(
+        &mut within(dir, &["protocols", "approve", &outside, "--by", "Dr A"]),
+        2,
+    );
+    assert!(
+        err.contains("it is not in the protocols directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    const DRAFT: &str = "DRAFT: protocol not approved";
+    let plan = |format: &str| {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--draft",
+            "--format",
+            format,
+        ];
+        if format == "fhir" {
+            args.extend([
+                "--patient",
+                "p1",
+                "--date",
+                "2026-11-27",
+                "--start",
+                "14:00",
+            ]);
+        }
+        done(&mut within(dir, &args))
+    };
+    let unsigned = |what: &str, out: &str| {
+        assert!(!out.contains("Signature"), "{what}: {out}");
+        assert!(!out.contains("Verified by"), "{what}: {out}");
+    };
+    let head_and_foot = |what: &str, out: &str| {
+        let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(lines.first().unwrap().contains(DRAFT), "{what}: {out}");
+        assert!(lines.last().unwrap().contains(DRAFT), "{what}: {out}");
+    };
+    for format in ["text", "markdown"] {
+        let out = plan(format);
+        head_and_foot(format, &out);
+        unsigned(format, &out);
+    }
+    let json: serde_json::Value = serde_json::from_str(&plan("json")).unwrap();
+    assert_eq!(json["draft"], DRAFT);
+    assert_eq!(json["protocol"]["approval"]["state"], "draft");
+    let csv = plan("csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",draft"), "{csv}");
+    for line in lines {
+        assert!(line.ends_with(&format!(",{DRAFT}")), "{csv}");
+    }
+    let fhir: serde_json::Value = serde_json::from_str(&plan("fhir")).unwrap();
+    assert_eq!(fhir["status"], "draft");
+    let notes = fhir["note"].as_array().unwrap();
+    assert!(
+        notes[0]["text"].as_str().unwrap().starts_with(DRAFT),
+        "{fhir}"
+    );
+    assert_eq!(notes.last().unwrap()["text"], DRAFT);
+
+    // A draft plan read back is not checked as a plan for a patient, but is with `--draft`.
+    let written = dir.join("draft.csv");
+    std::fs::write(&written, &csv).unwrap();
+    let w = written.to_str().unwrap();
+    approve(dir, &["ketamine-kap-iv"]);
+    let err = fails(
+        &mut within(dir, &["check", "ketamine-kap-iv", "--weight", "70", w]),
+        2,
+    );
+    assert!(
+        err.contains("is marked `DRAFT: protocol not approved`"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("approved.toml"),
+        approvals(dir).replace(&builtin_sha(), &"0".repeat(64)),
+    )
+    .unwrap();
+    let check = done(&mut within(
+        dir,
+        &["check", "ketamine-kap-iv", "--weight", "70", w, "--draft"],
+    ));
+    head_and_foot("check", &check);
+    let check: serde_json::Value = serde_json::from_str(&done(&mut within(
+        dir,
+        &[
+            "check",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            w,
+            "--draft",
+            "--format",
+            "json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(check["draft"], DRAFT);
+
+    let patients = dir.join("patients.csv");
+    std::fs::write(&patients, "id,weight\na,70\nb,300\n").unwrap();
+    let p = patients.to_str().unwrap();
+    let r = run(&mut within(
+        dir,
+        &["batch", "ketamine-kap-iv", p, "--draft"],
+    ));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    assert!(lines.next().unwrap().ends_with(",draft"), "{}", r.stdout);
+    for line in lines {
+        assert!(line.ends_with(&format!(",{DRAFT}")), "{}", r.stdout);
+    }
+    let r = run(&mut within(
+        dir,
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            p,
+            "--draft",
+            "--format",
+            "jsonl",
+        ],
+    ));
+    for line in r.stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["draft"], DRAFT, "{line}");
+    }
+
+    for format in ["text", "markdown"] {
+        let out = done(&mut within(
+            dir,
+            &["chart", "ketamine-kap-iv", "--draft", "--format", format],
+        ));
+        head_and_foot(format, &out);
+        unsigned(format, &out);
+    }
+    let chart = done(&mut within(
+        dir,
+        &["chart", "ketamine-kap-iv", "--draft", "--format", "csv"],
+    ));
+    let mut lines = chart.lines();
+    assert!(lines.next().unwrap().ends_with(",draft"), "{chart}");
+    assert!(lines.all(|l| l.ends_with(&format!(",{DRAFT}"))), "{chart}");
+    let svg = done(&mut within(
+        dir,
+        &["chart", "ketamine-kap-iv", "--draft", "--format", "svg"],
+    ));
+    assert_eq!(svg.matches(DRAFT).count(), 3, "{svg}");
+
+    let drill = done(
+        within(
+            dir,
+            &[
+                "drill",
+                "ketamine-kap-iv",
+                "--draft",
+                "--rounds",
+                "1",
+                "--seed",
+                "7",
+            ],
+        )
+        .write_stdin(""),
+    );
+    head_and_foot("drill", &drill);
+}
+
+#[test]
+fn an_approved_protocol_with_draft_is_not_marked() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let plan = ok(&mut fentanyl_plan(dir, &["--draft"]));
+    assert!(!plan.contains("DRAFT"), "{plan}");
+    assert!(plan.contains("Verified by (physician)"), "{plan}");
+}
+
+#[test]
+fn a_malformed_or_duplicated_approvals_file_is_refused_with_its_line_and_column() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    let entry = |id: &str| {
+        format!(
+            "[approved.{id}]\nsha256 = \"{}\"\nby = \"Dr A\"\nuser = \"a\"\nat = \"2026-01-01T00:00:00Z\"\n",
+            "a".repeat(64)
+        )
+    };
+    let cases = [
+        (
+            format!("schema = 1\n{}\n{}", entry(FENTANYL), entry(FENTANYL)),
+            "approved.toml:8:",
+            "duplicate key: protocol `test-fentanyl-iv` has a second entry",
+        ),
+        (
+            format!("schema = 1\n{}by = \"B\"\n", entry(FENTANYL)),
+            "approved.toml:7:",
+            "duplicate key: `by = \"B\"` repeats a field of its entry",
+        ),
+        (
+            "schema = 1\n[approved.x\n".to_string(),
+            "approved.toml:2:",
+            "",
+        ),
+        (
+            format!("schema = 1\n{}colour = \"red\"\n", entry(FENTANYL)),
+            "approved.toml:",
+            "unknown field `colour`",
+        ),
+        (
+            format!("schema = 2\n{}", entry(FENTANYL)),
+            "approved.toml:1:10:",
+            "expected schema 1, found 2",
+        ),
+        (
+            entry(FENTANYL).replace(&"a".repeat(64), "abc"),
+            "approved.toml:",
+            "missing field `schema`",
+        ),
+        (
+            format!(
+                "schema = 1\n{}",
+                entry(FENTANYL).replace(&"a".repeat(64), "abc")
+            ),
+            "approved.toml:3:10:",
+            "64 lowercase hexadecimal digits",
+        ),
+        (
+            format!(
+                "schema = 1\n{}",
+                entry(FENTANYL).replace("2026-01-01T00:00:00Z", "yesterday")
+            ),
+            "approved.toml:6:6:",
+            "expected a UTC time",
+        ),
+        (
+            format!("schema = 1\n{}", entry(FENTANYL).replace("Dr A", "")),
+            "approved.toml:4:6:",
+            "field `approved.test-fentanyl-iv.by`: it is empty",
+        ),
+    ];
+    for (text, at, what) in cases {
+        std::fs::write(dir.join("approved.toml"), &text).unwrap();
+        for args in [
+            vec!["plan", FENTANYL, "--weight", "70"],
+            vec!["protocols", "list"],
+        ] {
+            let err = fails(&mut within(dir, &args), 2);
+            assert!(err.contains("invalid approvals file "), "{text}: {err}");
+            assert!(err.contains(at) && err.contains(what), "{text}: {err}");
+        }
+        // Approving leaves a broken file as it is.
+        let err = fails(
+            &mut within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr A"]),
+            2,
+        );
+        assert!(err.contains("nothing was approved"), "{err}");
+        assert_eq!(approvals(dir), text);
+    }
+    // An approvals file that is not a regular file is not taken for none.
+    std::fs::remove_file(dir.join("approved.toml")).unwrap();
+    std::fs::create_dir(dir.join("approved.toml")).unwrap();
+    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
+    assert!(err.contains("cannot read the approvals file"), "{err}");
+}
+
+#[test]
+fn an_approval_of_a_missing_protocol_is_listed_and_blocks_nothing_else() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    let other = dir.join("test-seconds-interval.toml");
+    std::fs::copy(format!("{CATALOG}/test-seconds-interval.toml"), &other).unwrap();
+    chmod(&other, 0o644);
+    approve(dir, &[FENTANYL, "test-seconds-interval"]);
+    std::fs::remove_file(&other).unwrap();
+    let list = ok(&mut within(dir, &["protocols", "list"]));
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("test-seconds-interval"))
+        .unwrap_or_else(|| panic!("{list}"));
+    assert!(line.contains("missing"), "{list}");
+    assert!(
+        line.contains("but the protocol file is missing or unreadable"),
+        "{list}"
+    );
+    ok(&mut fentanyl_plan(dir, &[]));
+}
+
+#[test]
+fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    let file = dir.join(format!("{FENTANYL}.toml"));
+    chmod(&file, 0o664);
+    let r = run(&mut fentanyl_plan(dir, &[]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("warning: the protocol file `")
+            && r.stderr.contains("is writable by group"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(
+            "is writable by group: someone other than its owner could change the protocol"
+        ),
+        "{}",
+        r.stdout
+    );
+    chmod(&file, 0o644);
+    approve(dir, &[FENTANYL]);
+    chmod(&file, 0o664);
+    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
+    assert!(
+        err.contains(&format!("protocol `{FENTANYL}` is refused")),
+        "{err}"
+    );
+    assert!(err.contains("is writable by group"), "{err}");
+    // `--draft` does not lift it.
+    fails(&mut fentanyl_plan(dir, &["--draft"]), 2);
+    // Nor for a group-writable approvals file.
+    chmod(&file, 0o644);
+    chmod(&dir.join("approved.toml"), 0o664);
+    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
+    assert!(err.contains("the approvals file `"), "{err}");
+}
+
+#[test]
+fn a_world_writable_directory_warns_and_under_approvals_is_refused() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    chmod(dir, 0o757);
+    let r = run(&mut within(
+        dir,
+        &["plan", "ketamine-kap-iv", "--weight", "70"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: the protocols directory `"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("is writable by others"), "{}", r.stderr);
+    assert!(r.stdout.contains("is writable by others"), "{}", r.stdout);
+    chmod(dir, 0o755);
+    approve(dir, &[FENTANYL, "ketamine-kap-iv"]);
+    chmod(dir, 0o777);
+    for target in ["ketamine-kap-iv", FENTANYL] {
+        let err = fails(&mut within(dir, &["plan", target, "--weight", "70"]), 2);
+        assert!(
+            err.contains("is refused: the protocols directory `"),
+            "{err}"
+        );
+        assert!(err.contains("writable by group and others"), "{err}");
+    }
+    chmod(dir, 0o755);
+}
+
+#[test]
+fn approving_needs_a_directory_a_name_and_valid_protocols() {
+    let err = fails(
+        &mut bolus(["protocols", "approve", "ketamine-kap-iv", "--by", "Dr A"]),
+        2,
+    );
+    assert!(err.contains("name it with `--protocols DIR`"), "{err}");
+    let clinic = clinic();
+    let dir = clinic.path();
+    let err = fails(
+        &mut within(dir, &["protocols", "approve", FENTANYL, "--by", " "]),
+        2,
+    );
+    assert!(err.contains("invalid `--by`: it is empty"), "{err}");
+    std::fs::write(dir.join("broken.toml"), "schema = 1\n").unwrap();
+    let err = fails(
+        &mut within(
+            dir,
+            &["protocols", "approve", FENTANYL, "broken", "--by", "Dr A"],
+        ),
+        2,
+    );
+    assert!(err.contains("invalid protocol"), "{err}");
+    let err = fails(
+        &mut within(dir, &["protocols", "approve", "approved", "--by", "Dr A"]),
+        2,
+    );
+    assert!(err.contains("unknown protocol `approved`"), "{err}");
+    // Nothing was written.
+    assert!(std::fs::symlink_metadata(dir.join("approved.toml")).is_err());
+}
+
+#[test]
+fn draft_without_an_approvals_file_is_marked_too_and_applies_only_to_plans() {
+    let plan = ok(&mut bolus([
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "70",
+        "--draft",
+    ]));
+    assert!(plan.starts_with("DRAFT: protocol not approved\n"), "{plan}");
+    assert!(plan.ends_with("DRAFT: protocol not approved\n"), "{plan}");
+    assert!(!plan.contains("Signature"), "{plan}");
+    for args in [
+        vec!["protocols", "list", "--draft"],
+        vec!["protocols", "show", "ketamine-kap-iv", "--draft"],
+        vec!["--draft", "completions", "bash"],
+    ] {
+        let err = fails(&mut bolus(&args), 2);
+        assert!(
+            err.contains("`--draft` applies to the commands that make plans"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn showing_a_protocol_is_not_refused_by_the_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let out = done(&mut within(dir, &["protocols", "show", "ketamine-kap-iv"]));
+    assert!(out.ends_with("approval never approved\n"), "{out}");
+    let out = ok(&mut within(dir, &["protocols", "show", FENTANYL]));
+    assert!(
+        out.contains("\napproval approved by Dr A. Example (user "),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_path_below_the_directory_is_under_its_approvals() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    let drafts = dir.join("drafts");
+    std::fs::create_dir(&drafts).unwrap();
+    chmod(&drafts, 0o755);
+    let text = std::fs::read_to_string(dir.join(format!("{FENTANYL}.toml")))
+        .unwrap()
+        .replace("micrograms", "micrograms, revised");
+    let copy = drafts.join(format!("{FENTANYL}.toml"));
+    std::fs::write(&copy, text).unwrap();
+    chmod(&copy, 0o644);
+    let path = copy.to_str().unwrap();
+    let err = fails(&mut within(dir, &["plan", path, "--weight", "70"]), 2);
+    assert!(
+        err.contains(&format!("protocol `{FENTANYL}` is not approved")),
+        "{err}"
+    );
+    let plan = ok(&mut within(
+        dir,
+        &["plan", path, "--weight", "70", "--draft"],
+    ));
+    assert!(plan.starts_with("DRAFT: protocol not approved"), "{plan}");
+}
+
+#[test]
+fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
+    let clinic = clinic();
+    let dir = clinic.path();
+    approve(dir, &[FENTANYL]);
+    std::fs::rename(dir.join("approved.toml"), dir.join("real.toml.txt")).unwrap();
+    std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
+    // Read through the link, it governs as before.
+    ok(&mut fentanyl_plan(dir, &[]));
+    let err = fails(
+        &mut within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"]),
+        2,
+    );
+    assert!(err.contains("it is a symbolic link"), "{err}");
+    assert!(std::fs::symlink_metadata(dir.join("approved.toml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}

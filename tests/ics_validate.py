@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Validates the iCalendar files of `bolus course --format ics` with the `icalendar` package.
+
+Usage: python3 tests/ics_validate.py FILE...
+
+An independent check of the calendar: each file must parse with `icalendar` (strictly: a
+property the package cannot read is an error), be one VCALENDAR of version 2.0 with a PRODID,
+and hold VEVENTs that each have a UID ending in `@bolus`, a DTSTAMP in UTC, floating (local)
+DTSTART and DTEND with DTEND after DTSTART, a SUMMARY and a DESCRIPTION, and DISPLAY alarms with
+a relative TRIGGER. The raw file must use CRLF line ends only, with no line over 75 octets, and
+hold no dose (`mg`, `mcg`) and no patient identifier given with `--patient-absent ID`. UIDs are
+unique within a file. Exits 0 when every file passes; otherwise prints each failure and exits 1
+(2 when the package is missing or no file is given).
+
+Install the package with: pip install icalendar==6.3.2
+"""
+
+import datetime
+import re
+import sys
+
+PIN = "icalendar==6.3.2"
+
+
+def load():
+    try:
+        import icalendar
+    except ImportError as e:
+        sys.exit(f"ics_validate: cannot import icalendar ({e}); run: pip install {PIN}")
+    return icalendar
+
+
+def raw_problems(data):
+    problems = []
+    if not data.endswith(b"\r\n"):
+        problems.append("the file does not end with CRLF")
+    body = data[:-2] if data.endswith(b"\r\n") else data
+    for n, line in enumerate(body.split(b"\r\n"), 1):
+        if b"\n" in line or b"\r" in line:
+            problems.append(f"line {n}: a bare line break")
+        if len(line) > 75:
+            problems.append(f"line {n}: {len(line)} octets, more than 75")
+    unfolded = data.replace(b"\r\n ", b"").decode("utf-8")
+    if re.search(r"\d\s*(mg|mcg|g)\b", unfolded):
+        problems.append("a dose is written in the calendar")
+    return problems, unfolded
+
+
+def check(icalendar, path, absent):
+    with open(path, "rb") as f:
+        data = f.read()
+    problems, unfolded = raw_problems(data)
+    for word in absent:
+        if word in unfolded:
+            problems.append(f"the patient identifier `{word}` is written in the calendar")
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception as e:  # the package raises ValueError and others
+        return problems + [f"does not parse: {e}"]
+    if cal.name != "VCALENDAR":
+        problems.append(f"the top component is {cal.name}")
+    if str(cal.get("VERSION")) != "2.0":
+        problems.append("VERSION is not 2.0")
+    if not cal.get("PRODID"):
+        problems.append("no PRODID")
+    uids = []
+    events = list(cal.walk("VEVENT"))
+    if not events:
+        problems.append("no VEVENT")
+    for e in events:
+        if getattr(e, "errors", None):
+            problems.append(f"VEVENT errors: {e.errors}")
+        uid = str(e.get("UID", ""))
+        uids.append(uid)
+        where = f"event {uid or '?'}"
+        if not uid.endswith("@bolus"):
+            problems.append(f"{where}: UID does not end in @bolus")
+        stamp = e.get("DTSTAMP")
+        if stamp is None or stamp.dt.tzinfo is None or stamp.dt.utcoffset() != datetime.timedelta(0):
+            problems.append(f"{where}: DTSTAMP is not in UTC")
+        start, end = e.get("DTSTART"), e.get("DTEND")
+        if start is None or end is None:
+            problems.append(f"{where}: no DTSTART or DTEND")
+            continue
+        if not isinstance(start.dt, datetime.datetime) or start.dt.tzinfo is not None:
+            problems.append(f"{where}: DTSTART is not a floating date-time")
+        if not isinstance(end.dt, datetime.datetime) or end.dt.tzinfo is not None:
+            problems.append(f"{where}: DTEND is not a floating date-time")
+        elif end.dt <= start.dt:
+            problems.append(f"{where}: DTEND is not after DTSTART")
+        for key in ("SUMMARY", "DESCRIPTION"):
+            if not str(e.get(key, "")).strip():
+                problems.append(f"{where}: no {key}")
+        for a in e.walk("VALARM"):
+            if str(a.get("ACTION")) != "DISPLAY":
+                problems.append(f"{where}: an alarm that is not DISPLAY")
+            trigger = a.get("TRIGGER")
+            if trigger is None or not isinstance(trigger.dt, datetime.timedelta):
+                problems.append(f"{where}: an alarm without a relative TRIGGER")
+            if not str(a.get("DESCRIPTION", "")).strip():
+                problems.append(f"{where}: an alarm without a DESCRIPTION")
+    if len(set(uids)) != len(uids):
+        problems.append("two events share a UID")
+    return problems
+
+
+def main(argv):
+    absent = []
+    files = []
+    args = iter(argv)
+    for a in args:
+        if a == "--patient-absent":
+            absent.append(next(args, ""))
+        else:
+            files.append(a)
+    if not files:
+        sys.exit("usage: ics_validate.py [--patient-absent ID]... FILE...")
+    icalendar = load()
+    failed = 0
+    for path in files:
+        problems = check(icalendar, path, absent)
+        if problems:
+            failed += 1
+            for p in problems:
+                print(f"{path}: {p}")
+        else:
+            print(f"{path}: ok")
+    print(f"icalendar {icalendar.__version__}: {len(files) - failed} of {len(files)} calendars valid")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
