@@ -16,6 +16,7 @@ pub mod cli;
 pub mod course;
 pub mod dosing;
 pub mod drill;
+pub mod exact;
 pub mod explain;
 pub mod feasible;
 pub mod plan;

@@ -7,8 +7,9 @@ use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
 use crate::dosing::{self, DosingError, DosingWeight, Sex};
+use crate::exact::Exact;
 use crate::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
-use crate::units::{self, int, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume};
+use crate::units::{self, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume};
 
 /// The patient a plan is made for.
 #[derive(Debug, Clone)]
@@ -489,8 +490,17 @@ fn check_dosing_limits(
 
 /// The number of boluses for a calculated total: max(min_count, ⌈total ÷ max_dose⌉).
 pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountReason) {
-    let quotient = &calculated_total.value / &p.max_dose.value;
-    let by_division = quotient.ceil().to_integer().to_u64().unwrap_or(u64::MAX);
+    let (quotient, count, reason) = count_exact(
+        p,
+        &Exact::of(&calculated_total.value),
+        &Exact::of(&p.max_dose.value),
+    );
+    (quotient.to_num(), count, reason)
+}
+
+fn count_exact(p: &Protocol, total: &Exact, max_dose: &Exact) -> (Exact, u64, CountReason) {
+    let quotient = total.div(max_dose);
+    let by_division = quotient.ceil().to_u64().unwrap_or(u64::MAX);
     if by_division > p.min_count {
         (quotient, by_division, CountReason::Division)
     } else {
@@ -499,7 +509,31 @@ pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountR
 }
 
 /// Makes the plan for a patient, or says why none can be made.
+///
+/// The arithmetic runs on [`Exact`] numbers: machine integers for the usual values, falling back
+/// to arbitrary precision where a checked operation would overflow, so the plan is the same
+/// exact plan whatever the numbers (see [`crate::exact`]).
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    compute_with(p, patient, options, Exact::of)
+}
+
+/// [`compute`] with every number kept arbitrary-precision ([`BigRational`](units::BigRational)
+/// throughout): the reference the fast arithmetic is tested against. Not for use in the tool.
+#[doc(hidden)]
+pub fn compute_reference(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Plan, PlanError> {
+    compute_with(p, patient, options, Exact::big)
+}
+
+fn compute_with(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+    x: fn(&Num) -> Exact,
+) -> Result<Plan, PlanError> {
     if let Some(c) = &options.concentration {
         allowed_concentration(p, c)?;
     }
@@ -512,105 +546,95 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
         patient.sex,
     )?;
     let dosing_soft_limit = check_dosing_limits(p, patient, &dosing)?;
+    let mass = |value: &Exact| units::base::<DrugMass>(value.to_num());
+    let increment = x(&p.increment.value);
 
-    // 1. calculated total, capped at max_total where the protocol has one.
-    let product: DrugMass = p.per_weight.clone() * dosing.value.clone();
+    // 1. calculated total, capped at max_total where the protocol has one (a dose per weight
+    // times a weight is a drug mass: the units are checked where the quantities are read).
+    let product = x(&p.per_weight.value).mul(&x(&dosing.value.value));
     let (calculated_total, capped) = match &p.max_total {
-        Some(cap) if product.value > cap.value => (cap.clone(), true),
+        Some(cap) if product > x(&cap.value) => (x(&cap.value), true),
         _ => (product.clone(), false),
     };
 
     // 2. count, from the calculated total before rounding.
-    let (quotient, count, count_reason) = count_for(p, &calculated_total);
+    let (quotient, count, count_reason) = count_exact(p, &calculated_total, &x(&p.max_dose.value));
     if count > MAX_BOLUSES {
         return Err(PlanError::TooManyBoluses {
-            count: units::format_decimal(&quotient.ceil()),
+            count: units::format_decimal(&quotient.ceil().to_num()),
             max: MAX_BOLUSES,
         });
     }
 
     // 3. planned total: whole increments, rounded down.
-    let steps = (&calculated_total.value / &p.increment.value).floor();
-    let planned_total = DrugMass {
-        value: &steps * &p.increment.value,
-        ..calculated_total.clone()
-    };
-    let rounded_off = DrugMass {
-        value: &calculated_total.value - &planned_total.value,
-        ..calculated_total.clone()
-    };
+    let steps = calculated_total.div(&increment).floor();
+    let planned_total = steps.mul(&increment);
+    let rounded_off = calculated_total.sub(&planned_total);
 
     // 4. split into doses of whole increments that differ by at most one, larger ones last.
-    let n = int(count as i64);
-    let per = (&steps / &n).floor();
-    let larger = (&steps - &per * &n)
-        .to_integer()
+    let n = Exact::int(count as i64);
+    let per = steps.div(&n).floor();
+    let larger = steps
+        .sub(&per.mul(&n))
         .to_u64()
         .expect("remainder below count");
     if per.is_zero() {
         return Err(PlanError::ZeroBolus {
-            total: units::show_mass(&planned_total, p.unit),
+            total: units::show_mass(&mass(&planned_total), p.unit),
             count,
             increment: units::show_mass(&p.increment, p.unit),
         });
     }
-    let base_dose = DrugMass {
-        value: &per * &p.increment.value,
-        ..calculated_total.clone()
-    };
-    let bigger = DrugMass {
-        value: &base_dose.value + &p.increment.value,
-        ..calculated_total.clone()
-    };
+    let base_dose = per.mul(&increment);
+    let bigger = base_dose.add(&increment);
 
     // 5. times, and volumes with a concentration.
+    let concentration = options.concentration.as_ref().map(|c| (c, x(&c.value)));
+    let interval = x(&p.interval.value);
+    let hundred = Exact::int(100);
+    let (base_mass, bigger_mass) = (mass(&base_dose), mass(&bigger));
     let mut boluses = Vec::with_capacity(count as usize);
-    let mut cumulative = Num::zero();
+    let mut cumulative = x(&Num::zero());
     let mut volume_rounded = false;
     for k in 1..=count {
-        let dose = if k > count - larger {
-            bigger.clone()
+        let (dose, dose_mass) = if k > count - larger {
+            (&bigger, &bigger_mass)
         } else {
-            base_dose.clone()
+            (&base_dose, &base_mass)
         };
-        cumulative += &dose.value;
-        let volume = match options.concentration.as_ref() {
+        cumulative = cumulative.add(dose);
+        let volume = match concentration.as_ref() {
             None => None,
-            Some(c) => {
-                let exact: Volume = dose.clone() / c.clone();
-                let hundredths = (&exact.value * int(100)).floor() / int(100);
+            Some((c, per_ml)) => {
+                // A drug mass over a concentration is a volume, in millilitres.
+                let exact = dose.div(per_ml);
+                let hundredths = exact.mul(&hundred).floor().div(&hundred);
                 if hundredths.is_zero() {
                     return Err(PlanError::VolumeTooSmall {
                         concentration: units::show_concentration(c),
                         bolus: k,
-                        dose: units::show_mass(&dose, p.unit),
-                        volume: format!("{} mL", units::format_decimal(&exact.value)),
+                        dose: units::show_mass(dose_mass, p.unit),
+                        volume: format!("{} mL", units::format_decimal(&exact.to_num())),
                     });
                 }
-                if hundredths != exact.value {
+                if hundredths != exact {
                     volume_rounded = true;
                 }
-                Some(Volume {
-                    value: hundredths,
-                    ..exact
-                })
+                Some(units::base::<Volume>(hundredths.to_num()))
             }
         };
         boluses.push(Bolus {
             number: k,
-            offset: Duration {
-                value: &p.interval.value * int(k as i64 - 1),
-                ..p.interval.clone()
-            },
-            cumulative: DrugMass {
-                value: cumulative.clone(),
-                ..dose.clone()
-            },
-            dose,
+            offset: units::base(interval.mul(&Exact::int(k as i64 - 1)).to_num()),
+            cumulative: mass(&cumulative),
+            dose: dose_mass.clone(),
             volume,
         });
     }
-    debug_assert_eq!(cumulative, planned_total.value);
+    debug_assert!(cumulative == planned_total);
+    let (product, calculated_total) = (mass(&product), mass(&calculated_total));
+    let (planned_total, rounded_off) = (mass(&planned_total), mass(&rounded_off));
+    let (base_dose, quotient) = (base_mass, quotient.to_num());
 
     // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
     // same time, so a baseline comes first).
@@ -627,7 +651,7 @@ pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Pla
             offset: Duration {
                 value: match c.relative_to {
                     Anchor::First => c.offset.value.clone(),
-                    Anchor::Last => &last + &c.offset.value,
+                    Anchor::Last => x(&last).add(&x(&c.offset.value)).to_num(),
                 },
                 ..c.offset.clone()
             },

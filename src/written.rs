@@ -250,12 +250,13 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut numbers = Vec::new();
     let mut volumes = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
+    let mut lines = Lines::new(text);
     for record in records {
         let record = record.map_err(|e| ReadError {
-            line: e.position().map(|p| line_at(text, p.byte())),
+            line: e.position().map(|p| lines.line_at(p.byte())),
             message: format!("the row cannot be read as CSV: {}", csv_reason(&e)),
         })?;
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -390,18 +391,47 @@ fn offsets_of(rows: &[Row]) -> Result<Vec<units::Duration>, ReadError> {
     Ok(out)
 }
 
-/// The line (from 1) of a byte offset; the CSV reader's own count is off by one with CRLF.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let mut end = (byte as usize).min(text.len());
-    // With CRLF the reader places a record at the `\n` that ends the line before it.
-    while matches!(text.as_bytes().get(end), Some(b'\r' | b'\n')) {
-        end += 1;
+/// Line numbers (from 1) of byte offsets, counted as the rows are read: each call counts the
+/// newlines from where the previous one stopped, so a plan of n rows costs one pass over the
+/// text, not n. The CSV reader's own count is off by one with CRLF.
+struct Lines<'a> {
+    text: &'a [u8],
+    /// The end of the text counted so far.
+    at: usize,
+    /// Newlines in `text[..at]`.
+    newlines: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            newlines: 0,
+        }
     }
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
-        + 1
+
+    /// The line of a byte offset. Offsets come in reading order; an earlier one than the last
+    /// is counted again from the start, so the answer never depends on the order.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut end = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        // With CRLF the reader places a record at the `\n` that ends the line before it.
+        while matches!(self.text.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        if end < self.at {
+            self.at = 0;
+            self.newlines = 0;
+        }
+        self.newlines += self.text[self.at..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.at = end;
+        self.newlines + 1
+    }
 }
 
 /// Pairs each bolus's offset with its dose.

@@ -1,0 +1,241 @@
+//! The engine's fast exact arithmetic ([`bolus::exact::Exact`]: machine integers, falling back
+//! to arbitrary precision) against the arbitrary-precision reference (`BigRational`
+//! throughout): on random protocols and patients (mg and mcg, every weight basis, capped
+//! totals, concentrations, checkpoints, weights with up to four decimals in and around the
+//! limits) both give the very same plan, every number the same reduced fraction, or the same
+//! refusal.
+//!
+//! 10,000 cases run in `cargo test`; the 1,000,000-case run is ignored here and run in release
+//! by `.ci/run`: `cargo test --release --locked --test differential -- --ignored`.
+//! The overflow fallback is exercised below on operands at the edge of `i128`.
+
+use bolus::dosing::Sex;
+use bolus::exact::Exact;
+use bolus::plan::{self, Options, Patient};
+use bolus::protocol::Protocol;
+use bolus::units::{self, BigRational as Num, Concentration};
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
+
+/// SplitMix64: a small, fixed-seed random source, so that a failure names a case to replay.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// From `lo` to `hi`, both included.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+/// `n / 10^places` as the shortest decimal.
+fn decimal(n: i64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    let (i, f) = (n / scale, n % scale);
+    if f == 0 {
+        format!("{i}")
+    } else {
+        let f = format!("{f:0>w$}", w = places as usize);
+        format!("{i}.{}", f.trim_end_matches('0'))
+    }
+}
+
+/// A random protocol's text, and its weight limits in tenths of a kilogram.
+fn protocol_text(r: &mut Rng) -> (String, [i64; 4]) {
+    let unit = *r.pick(&["mg", "mcg"]);
+    let inc_unit = *r.pick(&["mg", "mcg"]);
+    let per_weight = decimal(r.range(1, 2_000_000), r.range(0, 4) as u32);
+    let inc = r.range(1, 50_000);
+    let inc_places = r.range(0, 2) as u32;
+    let times = |k: i64| format!("{} {inc_unit}", decimal(inc * k, inc_places));
+    let mut s = format!(
+        "schema = 1\nid = \"diff\"\ntitle = \"Differential\"\ndrug = \"testdrug\"\n\
+         route = \"IV\"\nsummary = \"random\"\n\n[dose]\nper_weight = \"{per_weight} {unit}/kg\"\n\
+         increment = \"{}\"\n",
+        times(1)
+    );
+    if r.chance(40) {
+        s += &format!("max_total = \"{}\"\n", times(r.range(1, 5_000)));
+    }
+    s += *r.pick(&[
+        "",
+        "weight_basis = \"ideal\"\n",
+        "weight_basis = \"adjusted\"\n",
+        "weight_basis = \"lean\"\n",
+    ]);
+    s += &format!(
+        "\n[boluses]\nmin_count = {}\nmax_dose = \"{}\"\ninterval = \"{}\"\n",
+        r.range(1, 8),
+        times(r.range(1, 300)),
+        r.pick(&["10 min", "5 min", "90 s", "10 s", "1 h", "2.5 min"])
+    );
+    let a = r.range(5, 400);
+    let b = a + r.range(0, 200);
+    let c = b + r.range(100, 2_000);
+    let d = c + r.range(0, 500);
+    s += &format!(
+        "\n[weight]\nhard_min = \"{} kg\"\nsoft_min = \"{} kg\"\nsoft_max = \"{} kg\"\nhard_max = \"{} kg\"\n",
+        decimal(a, 1),
+        decimal(b, 1),
+        decimal(c, 1),
+        decimal(d, 1)
+    );
+    for _ in 0..r.range(0, 2) {
+        s += &format!(
+            "\n[[checkpoints]]\nrelative_to = \"{}\"\noffset = \"{}\"\naction = \"Look\"\n",
+            r.pick(&["first", "last"]),
+            r.pick(&["-5 min", "0 min", "15 min", "30 s", "1.5 min"])
+        );
+    }
+    (s, [a, b, c, d])
+}
+
+/// A random patient near and within the limits (tenths of a kilogram), with a weight of up to
+/// four decimals, and options.
+fn patient(r: &mut Rng, limits: [i64; 4]) -> (Patient, Options) {
+    let [lo, _, _, hi] = limits;
+    let weight = r.range((lo - 20).max(1) * 1000, (hi + 20) * 1000);
+    let height = r.range(500, 2500);
+    let patient = Patient {
+        weight: units::parse_weight(&decimal(weight, 4)).unwrap(),
+        height: Some(units::parse_height(&decimal(height, 1)).unwrap()),
+        sex: Some(if r.chance(50) { Sex::Male } else { Sex::Female }),
+        soft_limit_reason: r.chance(70).then(|| "weighed twice".to_string()),
+    };
+    let options = Options {
+        start: r
+            .chance(30)
+            .then(|| plan::parse_clock(&format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59))))
+            .map(Result::unwrap),
+        concentration: r.chance(40).then(|| {
+            let text = format!(
+                "{} {}/mL",
+                decimal(r.range(1, 500_000), r.range(0, 3) as u32),
+                r.pick(&["mg", "mcg"])
+            );
+            units::parse::<Concentration>(&text).unwrap()
+        }),
+        ..Options::default()
+    };
+    (patient, options)
+}
+
+/// Runs `cases` random patients (ten to a protocol) through both engines; returns how many made
+/// a plan.
+fn differ(seed: u64, cases: u64) -> u64 {
+    let mut r = Rng(seed);
+    let (mut done, mut plans, mut refused_protocols) = (0u64, 0u64, 0u64);
+    while done < cases {
+        let (text, limits) = protocol_text(&mut r);
+        let Ok(protocol) = Protocol::from_toml("diff.toml", "diff", text.as_bytes()) else {
+            refused_protocols += 1;
+            assert!(
+                refused_protocols <= done / 10 + 100,
+                "most random protocols must be valid:\n{text}"
+            );
+            continue;
+        };
+        for _ in 0..10 {
+            let (patient, options) = patient(&mut r, limits);
+            let fast = plan::compute(&protocol, &patient, &options);
+            let reference = plan::compute_reference(&protocol, &patient, &options);
+            let (f, b) = (format!("{fast:?}"), format!("{reference:?}"));
+            assert!(
+                f == b,
+                "the engines differ for {patient:?} {options:?}\n{text}\nfast: {f}\nreference: {b}"
+            );
+            plans += u64::from(fast.is_ok());
+            done += 1;
+        }
+    }
+    plans
+}
+
+#[test]
+fn the_fast_engine_agrees_with_the_reference_on_10_000_random_cases() {
+    let plans = differ(13, 10_000);
+    // Refusals are compared too, but most cases must make a plan to test the arithmetic.
+    assert!(plans > 3_000, "only {plans} plans");
+}
+
+#[test]
+#[ignore = "a million cases: run in release by .ci/run"]
+fn the_fast_engine_agrees_with_the_reference_on_a_million_random_cases() {
+    let plans = differ(2026, 1_000_000);
+    assert!(plans > 300_000, "only {plans} plans");
+}
+
+/// A random rational with numerator and denominator of up to `bits` bits, either sign.
+fn random_num(r: &mut Rng, bits: u32) -> Num {
+    let mut part = |nonzero: bool| loop {
+        let width = r.range(1, i64::from(bits)) as u32;
+        let raw = (u128::from(r.next()) << 64 | u128::from(r.next())) >> (128 - width);
+        if !(nonzero && raw == 0) {
+            break BigInt::from(raw);
+        }
+    };
+    let (n, d) = (part(false), part(true));
+    let value = Num::new(n, d);
+    if r.chance(50) {
+        -value
+    } else {
+        value
+    }
+}
+
+/// Every operation of [`Exact`] against `BigRational` on operands from tiny to past the edge of
+/// `i128`, so that the machine-integer path, its overflow fallback, and arithmetic on values
+/// already arbitrary-precision are all taken; each result is the same reduced fraction.
+#[test]
+fn every_operation_agrees_with_big_rationals_through_the_overflow_fallback() {
+    let mut r = Rng(7);
+    let (mut fell_back, mut stayed_small) = (0, 0);
+    for _ in 0..20_000 {
+        let bits = *r.pick(&[8, 40, 64, 100, 127, 128]);
+        let (a, b) = (random_num(&mut r, bits), random_num(&mut r, bits));
+        let (x, y) = (Exact::of(&a), Exact::of(&b));
+        let same = |e: Exact, n: Num| {
+            let got = e.to_num();
+            assert_eq!(got.numer(), n.numer(), "{a} {b}");
+            assert_eq!(got.denom(), n.denom(), "{a} {b}");
+        };
+        let sum = x.add(&y);
+        if sum.is_big() && !x.is_big() && !y.is_big() {
+            fell_back += 1;
+        } else if !sum.is_big() {
+            stayed_small += 1;
+        }
+        same(sum, &a + &b);
+        same(x.sub(&y), &a - &b);
+        same(x.mul(&y), &a * &b);
+        if !b.is_zero() {
+            same(x.div(&y), &a / &b);
+        }
+        same(x.floor(), a.floor());
+        same(x.ceil(), a.ceil());
+        assert_eq!(x.cmp(&y), a.cmp(&b), "{a} {b}");
+        assert_eq!(x.is_zero(), a.is_zero());
+        let whole = a.is_integer() && !a.is_negative();
+        assert_eq!(
+            x.to_u64(),
+            whole.then(|| a.to_integer().try_into().ok()).flatten()
+        );
+    }
+    assert!(
+        fell_back > 1_000,
+        "the fallback was taken {fell_back} times"
+    );
+    assert!(stayed_small > 1_000, "small results: {stayed_small}");
+}
