@@ -1,9 +1,6 @@
-//! Teaching (issue 5): the arithmetic explained in sentences, `protocols show` stating where a
+//! Teaching: the arithmetic explained in sentences, `protocols show` stating where a
 //! protocol's plans change, weight charts (text, Markdown, CSV, SVG) that agree with `plan` row
 //! by row, and drills driven from a pipe.
-
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use crate::snapshots::redacted;
 use crate::support::{bolus, doses, fails, num, ok, plan, plan_json, qty};
@@ -657,9 +654,9 @@ fn chart_markdown_notes_weights_outside_the_soft_limits() {
     );
 }
 
-/// What python3's own XML parser (minidom, independent of bolus) reads in an SVG document: the
-/// root element's name, namespace and size, and the text of every `<text>` element. Panics when
-/// the document is not well-formed XML.
+/// What an XML parser independent of bolus (roxmltree) reads in an SVG document: the root
+/// element's name, namespace and size, and the text of every `<text>` element. Panics when the
+/// document is not well-formed XML.
 struct Svg {
     root: String,
     namespace: String,
@@ -670,47 +667,26 @@ struct Svg {
 }
 
 fn parse_svg(svg: &str) -> Svg {
-    const SCRIPT: &str = r#"
-import sys, xml.dom.minidom as minidom
-doc = minidom.parse(sys.stdin.buffer)
-root = doc.documentElement
-print(root.tagName)
-print(root.namespaceURI or "")
-for name in ("width", "height", "viewBox"):
-    print(root.getAttribute(name))
-for t in doc.getElementsByTagName("text"):
-    print("".join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE))
-"#;
-    let mut child = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .env("PYTHONIOENCODING", "utf-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("these tests parse the SVG with python3's xml.dom.minidom: install python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(svg.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the SVG is not well-formed XML:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines().map(String::from);
-    let mut next = || lines.next().expect("python printed the root");
+    let doc = roxmltree::Document::parse(svg)
+        .unwrap_or_else(|e| panic!("the SVG is not well-formed XML: {e}"));
+    let root = doc.root_element();
+    let attribute = |name: &str| root.attribute(name).unwrap_or("").to_string();
     Svg {
-        root: next(),
-        namespace: next(),
-        width: next(),
-        height: next(),
-        view_box: next(),
-        texts: lines.collect(),
+        root: root.tag_name().name().to_string(),
+        namespace: root.tag_name().namespace().unwrap_or("").to_string(),
+        width: attribute("width"),
+        height: attribute("height"),
+        view_box: attribute("viewBox"),
+        texts: doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(|t| {
+                t.children()
+                    .filter(|c| c.is_text())
+                    .filter_map(|c| c.text())
+                    .collect()
+            })
+            .collect(),
     }
 }
 
