@@ -57,14 +57,15 @@ fn offset_text(seconds: i32) -> String {
     format!("{sign}{:02}:{:02}", s / 3600, (s / 60) % 60)
 }
 
-/// Reads a calendar date written `YYYY-MM-DD`, strictly: four-digit year, a real day.
+/// Reads a calendar date written `YYYY-MM-DD`, strictly: four-digit year from 1, a real day.
+/// The one reader of dates for `--date`, `--born`, `--first` and the batch's `born` column.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let b = text.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     let bad = || {
         format!(
-            "`{}` is not a date; write it as YYYY-MM-DD, such as `2026-12-01`",
-            text.escape_debug()
+            "{} is not a date; write it as YYYY-MM-DD, such as `2026-12-01`",
+            crate::units::quote(text)
         )
     };
     if b.len() != 10
@@ -83,8 +84,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     }
     Date::new(y, m as i8, d as i8).map_err(|_| {
         format!(
-            "`{}` is not a day of the calendar (month {m} of {y} has no day {d}); write it as YYYY-MM-DD",
-            text.escape_debug()
+            "{} is not a day of the calendar (month {m} of {y} has no day {d}); write it as YYYY-MM-DD",
+            crate::units::quote(text)
         )
     })
 }

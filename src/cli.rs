@@ -270,13 +270,8 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let first =
-        crate::course::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
-    let start = a
-        .start
-        .as_deref()
-        .map(plan::parse_clock)
-        .transpose()
-        .map_err(|e| format!("invalid `--start`: {e}"))?;
+        crate::calendar::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
+    let start = start(a.start.as_deref())?;
     if a.format == CourseFormat::Ics && start.is_none() {
         return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
     }
@@ -549,12 +544,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
-    let start = a
-        .start
-        .as_deref()
-        .map(plan::parse_clock)
-        .transpose()
-        .map_err(|e| format!("invalid `--start`: {e}"))?;
+    let start = start(a.start.as_deref())?;
     let concentration = a
         .concentration
         .as_deref()
@@ -761,3 +751,10 @@ fn roff_escape(s: &str) -> String {
 }
 
 const MAN_EXTRA: &str = include_str!("man_extra.roff");
+
+/// Reads `--start`, a 24-hour clock time `HH:MM`, when given.
+fn start(text: Option<&str>) -> Result<Option<jiff::civil::Time>, String> {
+    text.map(plan::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid `--start`: {e}"))
+}

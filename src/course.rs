@@ -325,33 +325,6 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
     })
 }
 
-/// Reads a date `YYYY-MM-DD` strictly.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b[i].is_ascii_digit());
-    let bad = |why: &str| {
-        format!(
-            "{} {why}; write the date as YYYY-MM-DD, such as `2026-12-01`",
-            units::quote(text)
-        )
-    };
-    if !(b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && digits(0..4)
-        && digits(5..7)
-        && digits(8..10))
-    {
-        return Err(bad("is not a date"));
-    }
-    let num = |r: std::ops::Range<usize>| text[r].parse::<i16>().expect("checked digits");
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    if y < 1 {
-        return Err(bad("is before the year 1"));
-    }
-    Date::new(y, m as i8, d as i8).map_err(|_| bad("is not a day of the calendar"))
-}
-
 /// Reads `--every`: a whole number of days such as `4d` or `4 d`.
 pub fn parse_every(text: &str) -> Result<i64, String> {
     let d = units::parse_days(text).map_err(|e| e.message)?;

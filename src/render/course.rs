@@ -282,31 +282,15 @@ pub fn text(ctx: &Context, c: &Course) -> String {
     let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
     let _ = writeln!(o, "{CIVIL_TIME}");
     o.push('\n');
+    let pair = |(label, value): (String, String)| vec![label, value];
     let mut facts = vec![
-        vec![
-            "Weight".to_string(),
-            format!(
-                "{} (entered as `{}`)",
-                units::show_kg(&plan.weight),
-                ctx.weight_entered
-            ),
-        ],
+        pair(super::weight_fact(ctx, plan)),
         vec!["Course".into(), spacing_text(c)],
         vec!["Protocol's course".into(), rule_text(c)],
         vec!["Each session".into(), dose_line(ctx, c)],
     ];
     if plan.dosing.basis != crate::protocol::WeightBasis::Actual {
-        facts.push(vec![
-            "Dosing weight".into(),
-            format!(
-                "{} ({} body weight)",
-                units::show_kg(&plan.dosing.value),
-                plan.dosing.basis.as_str()
-            ),
-        ]);
-        for line in &plan.dosing.formula {
-            facts.push(vec![String::new(), line.clone()]);
-        }
+        facts.extend(super::dosing_facts(plan).into_iter().map(pair));
     }
     if c.sessions.len() > 1 {
         facts.push(vec!["Re-weighing".into(), reweighing(c.sessions.len())]);

@@ -378,14 +378,30 @@ pub const VERIFY: &str = "to be verified and signed by a physician before use";
 /// The patient's weights and the concentration, as label and value; a label is empty on a line
 /// that goes on from the one before (the steps of a dosing-weight formula).
 pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
-    let mut facts = vec![(
+    let mut facts = vec![weight_fact(ctx, plan)];
+    facts.extend(dosing_facts(plan));
+    if let Some(c) = &plan.concentration {
+        facts.push(("Concentration".into(), units::show_concentration(c)));
+    }
+    facts
+}
+
+/// The weight as entered, as label and value.
+pub fn weight_fact(ctx: &Context, plan: &Plan) -> (String, String) {
+    (
         "Weight".to_string(),
         format!(
             "{} (entered as `{}`)",
             units::show_kg(&plan.weight),
             ctx.weight_entered
         ),
-    )];
+    )
+}
+
+/// The dosing weight and, for an ideal, adjusted or lean weight, the lines of its formula (with
+/// an empty label: they go on from the line before).
+pub fn dosing_facts(plan: &Plan) -> Vec<(String, String)> {
+    let mut facts = Vec::new();
     if plan.dosing.formula.is_empty() {
         facts.push((
             "Dosing weight".into(),
@@ -406,9 +422,6 @@ pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
         for line in &plan.dosing.formula {
             facts.push((String::new(), line.clone()));
         }
-    }
-    if let Some(c) = &plan.concentration {
-        facts.push(("Concentration".into(), units::show_concentration(c)));
     }
     facts
 }
