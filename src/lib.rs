@@ -6,23 +6,7 @@
 extern crate uom;
 
 pub mod app;
-pub mod approvals;
-pub mod batch;
-pub mod calendar;
-pub mod catalog;
-pub mod chart;
-pub mod check;
 pub mod cli;
-pub mod course;
-pub mod dosing;
-pub mod drill;
-pub mod exact;
-pub mod explain;
-pub mod feasible;
-pub mod plan;
-pub mod prebuilt;
-pub mod protocol;
+pub mod engine;
+pub mod input;
 pub mod render;
-pub mod show;
-pub mod units;
-pub mod written;
