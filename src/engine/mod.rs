@@ -1,4 +1,7 @@
-//! The engine: pure and exact.
+//! The engine: pure and exact. A checked protocol and a patient in, facts out: the plan in named
+//! steps, the dosing weight, the rules a plan is checked against, chart bands, courses. No I/O,
+//! no clap, no process; it uses nothing of the crate outside itself.
+
 pub(crate) mod approval;
 pub mod calendar;
 pub mod chars;

@@ -1,6 +1,6 @@
 //! The plan engine: a checked protocol and a patient in, a timed bolus plan out.
 //!
-//! Pure and exact: no I/O, no clock, no floating point. Each step follows DESIGN.md "How a plan
+//! Pure and exact: no I/O, no clock, no floating point. Each step follows `docs/DESIGN.md` "How a plan
 //! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
 
 use jiff::civil::{Date, Time as Clock};

@@ -1,6 +1,6 @@
 //! The checked protocol: what a protocol file says once it has been read and every rule of
 //! `docs/DESIGN.md` holds, grouped as the file is (dose, schedule, weight limits, checkpoints,
-//! course, preparation, aftercare). Reading the file is `crate::engine::protocol`'s.
+//! course, preparation, aftercare). Reading the file is `crate::input::protocol`'s.
 
 use crate::engine::units::{
     int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, MassUnit, Num,
@@ -9,7 +9,7 @@ use crate::engine::units::{
 /// The most boluses a plan may hold; a protocol whose plan would need more is refused.
 pub const MAX_BOLUSES: u64 = 1_000;
 
-/// A checked protocol: every quantity has its dimension, every rule of DESIGN.md holds.
+/// A checked protocol: every quantity has its dimension, every rule of `docs/DESIGN.md` holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Protocol {
     /// Lowercase letters, digits and `-`; the file's stem.

@@ -1,4 +1,7 @@
-//! Bytes to engine types.
+//! Bytes to engine types: the protocol file, the catalogue of protocols and its approvals, the
+//! plan reader of `check`, values typed on the command line or in a batch row, and capped reads
+//! of regular files. Uses the engine only.
+
 pub(crate) mod approvals;
 pub mod catalog;
 pub(crate) mod files;

@@ -1,4 +1,5 @@
-//! Output formats for a plan. Each format is its own file; all of them print the same plan.
+//! Engine facts to every output format: each format is its own file, and all of them print the
+//! same plan. Uses the engine only.
 
 pub(crate) mod batch;
 pub(crate) mod chart;
