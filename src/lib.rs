@@ -17,6 +17,7 @@
 //! fails on an import that breaks the rule. The binary (`src/main.rs`) parses the command line,
 //! calls [`app::run`] and writes what it returns.
 #![forbid(unsafe_code)]
+#![warn(clippy::too_many_lines)]
 
 #[macro_use]
 extern crate uom;

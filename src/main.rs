@@ -1,5 +1,6 @@
 //! The `bolus` command: parses the command line, runs it, and writes the output.
 #![forbid(unsafe_code)]
+#![warn(clippy::too_many_lines)]
 
 use std::io::Write;
 use std::process::ExitCode;

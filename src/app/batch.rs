@@ -593,6 +593,7 @@ impl<W: Write> Sink<W> {
 ///
 /// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
 /// today's date, which no date of birth may follow.
+#[allow(clippy::too_many_lines)] // to split
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,

@@ -213,6 +213,7 @@ pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient
 /// Runs a drill of `rounds` patients, asking each question on `out` and reading each answer
 /// from `input`. It ends early, with the score so far, when the input ends. With `echo`, each
 /// answer is written after its question, as a terminal would show it.
+#[allow(clippy::too_many_lines)] // to split
 pub fn run(
     p: &Protocol,
     rounds: u32,

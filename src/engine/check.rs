@@ -175,6 +175,7 @@ pub fn rules(p: &Protocol, expected: &Plan) -> Vec<Rule> {
 
 /// Applies the protocol's rules, with the plan the engine makes for the same patient as the
 /// reference for the totals and the count.
+#[allow(clippy::too_many_lines)] // to split
 pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Finding> {
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = Vec::new();

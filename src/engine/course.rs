@@ -229,6 +229,7 @@ fn schedule(p: &Protocol, req: &Request) -> Result<(u64, Option<(i64, Spacing)>)
 
 /// Makes the course from a plan already computed (and checked) for the patient with
 /// `req.start`, or says why none can be made.
+#[allow(clippy::too_many_lines)] // to split
 pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, CourseError> {
     let (n, every) = schedule(p, req)?;
     let gap = every.map_or(0, |(e, _)| e);

@@ -527,6 +527,7 @@ pub fn compute_reference(
     compute_with(p, patient, options, Exact::big)
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn compute_with(
     p: &Protocol,
     patient: &Patient,

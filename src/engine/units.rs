@@ -897,6 +897,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines)] // to split
     fn every_conversion_factor_is_pinned() {
         let mcg = |s: &str| parse::<DrugMass>(s).unwrap().value;
         assert_eq!(mcg("1 mcg"), int(1));

@@ -106,6 +106,7 @@ pub fn text_problem(s: &str) -> Option<String> {
 
 /// Reads and checks an approvals file's bytes; `file` names it in errors, each of which points
 /// at a line and column.
+#[allow(clippy::too_many_lines)] // to split
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
     let at = |text: &str, span: Range<usize>, message: String| {
         let before = &text[..span.start.min(text.len())];

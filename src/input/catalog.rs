@@ -65,6 +65,7 @@ impl Catalog {
     }
 
     /// The approval a loaded protocol is used under, and what could be changed by others.
+    #[allow(clippy::too_many_lines)] // to split
     fn standing(&self, arg: &str, p: &Protocol) -> Result<Standing, LoadError> {
         let file = if is_path(arg) {
             Some(PathBuf::from(arg))

@@ -30,6 +30,7 @@ pub fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
 /// # Panics
 /// When a quantity's numerator or denominator does not fit an `i64`: such a protocol must be
 /// parsed at run time instead.
+#[allow(clippy::too_many_lines)] // to split
 pub fn source(protocols: &[Protocol]) -> String {
     let mut out = String::new();
     out.push_str(

@@ -571,6 +571,7 @@ fn concentration_list(
     out
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn validate(
     site: &Site,
     stem: &str,

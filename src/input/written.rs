@@ -138,6 +138,7 @@ struct Row {
     dose: units::DrugMass,
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -411,6 +412,7 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError {
         line: Some(e.line() as u64),

@@ -337,6 +337,7 @@ const LEFT: f64 = 28.0;
 const RIGHT: f64 = 280.0;
 
 /// The chart as an SVG page (A4 landscape, in millimetres), to print in black and white.
+#[allow(clippy::too_many_lines)] // to split
 pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     let bands: Vec<(Num, &Band)> = rows
         .iter()

@@ -36,6 +36,7 @@ fn verdict(findings: &[Finding]) -> String {
 }
 
 /// The text report.
+#[allow(clippy::too_many_lines)] // to split
 pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();

@@ -272,6 +272,7 @@ fn session_heading(s: &Session) -> String {
 }
 
 /// The course as text: the schedule, then a sheet for each session.
+#[allow(clippy::too_many_lines)] // to split
 pub fn text(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;
@@ -387,6 +388,7 @@ fn cell(s: &str) -> String {
 }
 
 /// The course as Markdown.
+#[allow(clippy::too_many_lines)] // to split
 pub fn markdown(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;

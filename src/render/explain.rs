@@ -99,6 +99,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
 }
 
 /// The computation's steps, each a sentence with its numbers.
+#[allow(clippy::too_many_lines)] // to split
 pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let dosing = (!plan.dosing.formula.is_empty()).then(|| {

@@ -147,6 +147,7 @@ fn relative_to_first(offset: &Duration) -> String {
     crate::render::explain::relative(offset, crate::engine::protocol::Anchor::First)
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);

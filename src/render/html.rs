@@ -120,6 +120,7 @@ pub fn esc(text: &str) -> String {
 const BLANK_CELL: &str = "&nbsp;";
 
 /// Renders the plan as a self-contained HTML5 document.
+#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);

@@ -129,6 +129,7 @@ fn seconds_between(a: DateTime, b: DateTime) -> i64 {
 }
 
 /// The course as an iCalendar file. Every session must have its times (`--start`).
+#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Timestamp) -> String {
     let p = ctx.protocol;
     let mut o = String::new();

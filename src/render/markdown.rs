@@ -46,6 +46,7 @@ pub fn literal(s: &str) -> String {
 }
 
 /// Renders the plan as Markdown.
+#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);

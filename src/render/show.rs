@@ -15,6 +15,7 @@ pub fn kg(x: &Num) -> String {
 }
 
 /// Renders `protocols show`.
+#[allow(clippy::too_many_lines)] // to split
 pub fn render(p: &Protocol) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();

@@ -44,6 +44,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     super::fit(&layout(ctx, plan), TEXT_WIDTH)
 }
 
+#[allow(clippy::too_many_lines)] // to split
 fn layout(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
