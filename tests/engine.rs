@@ -14,7 +14,7 @@
 
 use bolus::engine::chars::{self, CharClass};
 use bolus::engine::dosing::Sex;
-use bolus::engine::plan::{self, CountReason, Options, Patient, Plan, PlanError};
+use bolus::engine::plan::{self, Bound, CountReason, Options, Patient, Plan, PlanError};
 use bolus::engine::protocol::{Protocol, MAX_BOLUSES};
 use bolus::engine::units::{self, BigRational as Num, Concentration};
 use bolus::input::values;
@@ -469,15 +469,14 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
         ))
     };
     let r = match (&expected, &got) {
-        (Expected::Hard { below }, Err(e @ PlanError::HardLimit { side, .. })) => {
+        (Expected::Hard { below }, Err(e @ PlanError::HardLimit { bound, .. })) => {
             prop_assert!(e.is_limit());
-            prop_assert_eq!(*side, if *below { "below" } else { "above" });
+            prop_assert_eq!(*bound, if *below { Bound::Min } else { Bound::Max });
             return Ok(());
         }
-        (Expected::Soft { below }, Err(e @ PlanError::SoftLimit { side, limit, .. })) => {
+        (Expected::Soft { below }, Err(e @ PlanError::SoftLimit { bound, .. })) => {
             prop_assert!(e.is_limit());
-            prop_assert_eq!(*side, if *below { "below" } else { "above" });
-            prop_assert_eq!(*limit, if *below { "minimum" } else { "maximum" });
+            prop_assert_eq!(*bound, if *below { Bound::Min } else { Bound::Max });
             return Ok(());
         }
         (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit(_)))
@@ -1195,15 +1194,30 @@ fn quantities_are_made_and_shown_in_their_units() {
 #[test]
 fn times_show_in_minutes_when_exact_else_in_seconds() {
     let t = |s: &str| units::seconds(n(s));
-    assert_eq!(units::time_parts(&t("600")), (n("10"), "min"));
-    assert_eq!(units::time_parts(&t("90")), (n("1.5"), "min"));
-    assert_eq!(units::time_parts(&t("10")), (n("10"), "s"));
-    assert_eq!(units::time_parts(&t("-300")), (n("-5"), "min"));
+    assert_eq!(
+        units::time_parts(&t("600")),
+        (n("10"), units::TimeUnit::Min)
+    );
+    assert_eq!(
+        units::time_parts(&t("90")),
+        (n("1.5"), units::TimeUnit::Min)
+    );
+    assert_eq!(units::time_parts(&t("10")), (n("10"), units::TimeUnit::S));
+    assert_eq!(
+        units::time_parts(&t("-300")),
+        (n("-5"), units::TimeUnit::Min)
+    );
     assert_eq!(units::show_time(&t("600")), "10 min");
     assert_eq!(units::show_time(&t("10")), "10 s");
     assert_eq!(units::show_time(&t("-300")), "-5 min");
-    assert_eq!(units::time_in(&t("90"), true), (n("90"), "s"));
-    assert_eq!(units::time_in(&t("90"), false), (n("1.5"), "min"));
+    assert_eq!(
+        units::time_in(&t("90"), true),
+        (n("90"), units::TimeUnit::S)
+    );
+    assert_eq!(
+        units::time_in(&t("90"), false),
+        (n("1.5"), units::TimeUnit::Min)
+    );
 }
 
 #[test]
@@ -1452,7 +1466,10 @@ fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
     )
     .unwrap();
     let s = high.soft_limit.as_ref().unwrap();
-    assert_eq!((s.limit, s.reason.as_str()), ("soft_max", "weighed twice"));
+    assert_eq!(
+        (s.limit, s.reason.as_str()),
+        (plan::Bound::Max, "weighed twice")
+    );
     assert_eq!(s.value.value, n("150"));
     assert_eq!(
         render::warnings(&p, &high),
@@ -1460,7 +1477,7 @@ fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
     );
     let low = plan::compute(&p, &weighing("35", Some("small")), &Options::default()).unwrap();
     let s = low.soft_limit.as_ref().unwrap();
-    assert_eq!((s.limit, s.value.value.clone()), ("soft_min", n("40")));
+    assert_eq!((s.limit, s.value.value.clone()), (Bound::Min, n("40")));
 }
 
 #[test]
@@ -1661,7 +1678,10 @@ fn plans_timed_in_seconds_say_so() {
         .map(|b| plan.offset_text(&b.offset))
         .collect();
     assert_eq!(offsets, ["0 s", "10 s", "20 s", "30 s"]);
-    assert_eq!(plan.offset_parts(&plan.boluses[1].offset), (n("10"), "s"));
+    assert_eq!(
+        plan.offset_parts(&plan.boluses[1].offset),
+        (n("10"), units::TimeUnit::S)
+    );
     // A checkpoint alone can put the plan in seconds.
     let p = ketamine(|t| t.replace("offset = \"-5 min\"", "offset = \"-10 s\""));
     assert!(plan_for(&p, "73.3").unwrap().in_seconds);
@@ -1670,7 +1690,7 @@ fn plans_timed_in_seconds_say_so() {
     assert!(!plan.in_seconds, "-9 s is -0.15 min");
     assert_eq!(
         plan.offset_parts(&plan.checkpoints[0].offset),
-        (n("-0.15"), "min")
+        (n("-0.15"), units::TimeUnit::Min)
     );
 }
 
@@ -1958,7 +1978,7 @@ fn a_soft_limit_reason_must_be_plain_text() {
     let p = ketamine(|t| t);
     for reason in ["\u{202E}", "ok\u{1B}[2J", "\u{200B}", "weighed\u{7}twice"] {
         let e = plan::compute(&p, &weighing("160", Some(reason)), &Options::default()).unwrap_err();
-        assert!(matches!(e, PlanError::Reason(_)), "{reason:?}: {e}");
+        assert!(matches!(e, PlanError::Reason { .. }), "{reason:?}: {e}");
         assert!(!e.is_limit());
         assert!(
             e.to_string()
@@ -3270,7 +3290,7 @@ mod dosing_limits {
         assert_eq!(
             (s.limit, s.value, s.reason.as_str()),
             (
-                "soft_min",
+                Bound::Min,
                 units::parse_weight("40").unwrap(),
                 "small, weighed twice"
             )
@@ -3278,7 +3298,7 @@ mod dosing_limits {
         assert!(p.soft_limit.is_none());
         // A reason with a control character is refused here too.
         let e = at("90", "140.97", Some("small\u{7}")).unwrap_err();
-        assert!(matches!(e, PlanError::Reason(_)), "{e}");
+        assert!(matches!(e, PlanError::Reason { .. }), "{e}");
     }
 
     #[test]
@@ -3332,7 +3352,13 @@ mod dosing_limits {
                 })),
                 true,
             ),
-            (PlanError::Reason("x".into()), false),
+            (
+                PlanError::Reason {
+                    character: '\u{7}',
+                    class: bolus::engine::chars::CharClass::Control,
+                },
+                false,
+            ),
         ] {
             assert_eq!(e.is_limit(), limit, "{e}");
         }

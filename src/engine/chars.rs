@@ -40,6 +40,12 @@ impl CharClass {
     }
 }
 
+/// The first character of a text that must not pass unseen, with its class.
+pub fn first_odd(text: &str) -> Option<(char, CharClass)> {
+    text.chars()
+        .find_map(|c| CharClass::of(c).map(|class| (c, class)))
+}
+
 /// Control characters and the Unicode direction overrides, which could make text read other
 /// than it is, and the byte order mark: what a protocol's text may not hold.
 pub fn is_unsafe(c: char) -> bool {

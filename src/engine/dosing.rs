@@ -93,18 +93,18 @@ pub fn height_outside(formula: Formula, height: &Num) -> Option<HeightOutside> {
     }
 }
 
-/// Why a dosing weight could not be computed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a dosing weight could not be computed. The message is render's (`impl Display for
+/// DosingError` in `crate::render::errors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DosingError {
-    #[error("the protocol doses on {basis} body weight, which needs the patient's {missing}: give {flags} (in a batch, the {columns})")]
+    /// The basis needs the patient's height and sex, and one or both are missing.
     Missing {
-        basis: &'static str,
-        missing: &'static str,
-        flags: &'static str,
-        columns: &'static str,
+        basis: WeightBasis,
+        height: bool,
+        sex: bool,
     },
-    #[error("the {basis} body weight formula gives no positive weight for a height of {height}; check the height")]
-    NotPositive { basis: &'static str, height: String },
+    /// The formula gives no positive weight for this height.
+    NotPositive { basis: WeightBasis, height: Length },
 }
 
 /// Rounds down to a tenth.
@@ -158,30 +158,17 @@ pub fn dosing_weight(
         (Some(h), Some(s)) => (units::cm_of(h), s),
         (h, s) => {
             return Err(DosingError::Missing {
-                basis: basis.as_str(),
-                missing: match (h, s) {
-                    (None, None) => "height and sex",
-                    (None, Some(_)) => "height",
-                    _ => "sex",
-                },
-                flags: match (h, s) {
-                    (None, None) => "`--height CM` and `--sex female|male`",
-                    (None, Some(_)) => "`--height CM`",
-                    _ => "`--sex female|male`",
-                },
-                columns: match (h, s) {
-                    (None, None) => "`height` and `sex` columns",
-                    (None, Some(_)) => "`height` column",
-                    _ => "`sex` column",
-                },
+                basis,
+                height: h.is_none(),
+                sex: s.is_none(),
             })
         }
     };
     let h = format_decimal(&height);
     let ws = format_decimal(&w);
     let not_positive = |b: WeightBasis| DosingError::NotPositive {
-        basis: b.as_str(),
-        height: format!("{h} cm"),
+        basis: b,
+        height: units::cm(height.clone()),
     };
     let base = match sex {
         Sex::Female => "45.5",

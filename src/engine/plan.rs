@@ -6,11 +6,12 @@
 use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
+use crate::engine::chars::CharClass;
 use crate::engine::dosing::{self, DosingError, DosingWeight, Sex};
 use crate::engine::exact::Exact;
 use crate::engine::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
 use crate::engine::units::{
-    self, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume,
+    self, BodyMass, Concentration, DrugMass, Duration, Length, MassUnit, Num, Volume,
 };
 
 /// The patient a plan is made for.
@@ -155,8 +156,8 @@ pub enum CountReason {
 /// A weight outside the soft limits, accepted with a reason.
 #[derive(Debug, Clone)]
 pub struct SoftLimitAccepted {
-    /// `soft_min` or `soft_max`.
-    pub limit: &'static str,
+    /// The soft limit the weight is beyond (`soft_min` or `soft_max`).
+    pub limit: Bound,
     pub value: BodyMass,
     pub reason: String,
 }
@@ -239,80 +240,96 @@ pub struct DosingLimit {
     pub protocol: String,
 }
 
-/// Why no plan was made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Which end of a range of weights a limit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Min,
+    Max,
+}
+
+/// Why no plan was made: the facts, with their quantities. The message is render's
+/// (`impl Display for PlanError` in `crate::render::errors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanError {
     /// Outside a hard limit: refused, no override.
-    #[error("a weight of {weight} is {side} the hard {limit} of {bound} for protocol `{protocol}`; no plan can be made, and hard limits have no override")]
     HardLimit {
-        weight: String,
-        side: &'static str,
-        limit: &'static str,
-        bound: String,
+        weight: BodyMass,
+        bound: Bound,
+        limit: BodyMass,
         protocol: String,
     },
     /// Outside a soft limit and no reason stated.
-    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
     SoftLimit {
-        weight: String,
-        side: &'static str,
-        limit: &'static str,
-        bound: String,
+        weight: BodyMass,
+        bound: Bound,
+        limit: BodyMass,
         protocol: String,
     },
     /// A dosing weight (ideal, adjusted or lean) below the hard minimum: refused, no override.
-    #[error("the {} body weight of {} (from an actual weight of {}) is below the hard minimum of {} for protocol `{}`; no plan can be made, and hard limits have no override: check the height and the weight", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
     DosingHardLimit(Box<DosingLimit>),
     /// A dosing weight below the soft minimum, and no reason stated.
-    #[error("the {} body weight of {} (from an actual weight of {}) is below the soft minimum of {} for protocol `{}`; check the height and the weight, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
     DosingSoftLimit(Box<DosingLimit>),
-    #[error(transparent)]
-    Dosing(#[from] DosingError),
-    #[error("the planned total of {total} cannot be split into {count} boluses of at least {increment} each: a bolus would be zero, so no plan is made")]
+    Dosing(DosingError),
+    /// The planned total is fewer increments than boluses: a bolus would be zero.
     ZeroBolus {
-        total: String,
+        total: DrugMass,
         count: u64,
-        increment: String,
+        increment: DrugMass,
+        /// The unit the protocol shows doses in.
+        unit: MassUnit,
     },
-    #[error("at {concentration}, bolus {bolus} of {dose} is {volume}, less than the 0.01 mL a syringe can measure; use a more dilute concentration")]
+    /// A bolus whose volume at the concentration is under 0.01 mL.
     VolumeTooSmall {
-        concentration: String,
+        concentration: Concentration,
         bolus: u64,
-        dose: String,
-        volume: String,
+        dose: DrugMass,
+        unit: MassUnit,
+        /// The exact volume, in millilitres.
+        volume_ml: Num,
     },
     /// Under the adult age on the plan's date and no reason stated.
-    #[error("the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
     Minor {
-        born: String,
-        date: String,
+        born: Date,
+        date: Date,
         age: i64,
         protocol: String,
     },
-    #[error(
-        "the date of birth {born} is in the future (today is {today}); check the date of birth"
-    )]
-    BornInFuture { born: String, today: String },
-    #[error("the date of birth {born} is after the plan's date {date}; check the date of birth")]
-    BornAfter { born: String, date: String },
-    #[error("the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth")]
+    BornInFuture {
+        born: Date,
+        today: Date,
+    },
+    BornAfter {
+        born: Date,
+        date: Date,
+    },
     TooOld {
-        born: String,
-        date: String,
+        born: Date,
+        date: Date,
         age: i64,
     },
-    #[error("a date of birth needs the plan's date, to take the patient's age on it")]
+    /// A date of birth without the plan's date to take the age on.
     NoDate,
-    #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
     ConcentrationNotAllowed {
-        concentration: String,
+        concentration: Concentration,
         protocol: String,
-        allowed: String,
+        allowed: Vec<Concentration>,
     },
-    #[error("the soft-limit reason holds {0}; write the reason in plain text")]
-    Reason(String),
-    #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
-    TooManyBoluses { count: String, max: u64 },
+    /// The soft-limit reason holds a character that must not pass unseen.
+    Reason {
+        character: char,
+        class: CharClass,
+    },
+    /// More boluses than a plan may hold: `count` is the exact quotient rounded up.
+    TooManyBoluses {
+        count: Num,
+        max: u64,
+    },
+}
+
+impl From<DosingError> for PlanError {
+    fn from(e: DosingError) -> PlanError {
+        PlanError::Dosing(e)
+    }
 }
 
 impl PlanError {
@@ -334,15 +351,10 @@ pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), Plan
     if p.concentrations.is_empty() || p.concentrations.iter().any(|a| a.value == c.value) {
         return Ok(());
     }
-    let allowed: Vec<String> = p
-        .concentrations
-        .iter()
-        .map(units::show_concentration)
-        .collect();
     Err(PlanError::ConcentrationNotAllowed {
-        concentration: units::show_concentration(c),
+        concentration: c.clone(),
         protocol: p.id.clone(),
-        allowed: allowed.join(", "),
+        allowed: p.concentrations.clone(),
     })
 }
 
@@ -350,34 +362,31 @@ pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), Plan
 fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccepted>, PlanError> {
     let w = &patient.weight.value;
     let l = &p.limits;
-    let show = units::show_kg;
     if w < &l.hard_min.value || w > &l.hard_max.value {
         let below = w < &l.hard_min.value;
         return Err(PlanError::HardLimit {
-            weight: show(&patient.weight),
-            side: if below { "below" } else { "above" },
-            limit: if below { "minimum" } else { "maximum" },
-            bound: show(if below { &l.hard_min } else { &l.hard_max }),
+            weight: patient.weight.clone(),
+            bound: if below { Bound::Min } else { Bound::Max },
+            limit: if below { &l.hard_min } else { &l.hard_max }.clone(),
             protocol: p.id.clone(),
         });
     }
     if w < &l.soft_min.value || w > &l.soft_max.value {
         let below = w < &l.soft_min.value;
         let reason = patient.reason();
-        if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
-            return Err(PlanError::Reason(odd));
+        if let Some((character, class)) = reason.and_then(crate::engine::chars::first_odd) {
+            return Err(PlanError::Reason { character, class });
         }
         let Some(reason) = reason else {
             return Err(PlanError::SoftLimit {
-                weight: show(&patient.weight),
-                side: if below { "below" } else { "above" },
-                limit: if below { "minimum" } else { "maximum" },
-                bound: show(if below { &l.soft_min } else { &l.soft_max }),
+                weight: patient.weight.clone(),
+                bound: if below { Bound::Min } else { Bound::Max },
+                limit: if below { &l.soft_min } else { &l.soft_max }.clone(),
                 protocol: p.id.clone(),
             });
         };
         return Ok(Some(SoftLimitAccepted {
-            limit: if below { "soft_min" } else { "soft_max" },
+            limit: if below { Bound::Min } else { Bound::Max },
             value: if below {
                 l.soft_min.clone()
             } else {
@@ -401,21 +410,17 @@ fn check_age(
         return Ok(None);
     };
     let on = options.date.ok_or(PlanError::NoDate)?;
-    let (b, d) = (born.to_string(), on.to_string());
     if let Some(today) = options.today.filter(|t| born > *t) {
-        return Err(PlanError::BornInFuture {
-            born: b,
-            today: today.to_string(),
-        });
+        return Err(PlanError::BornInFuture { born, today });
     }
     if born > on {
-        return Err(PlanError::BornAfter { born: b, date: d });
+        return Err(PlanError::BornAfter { born, date: on });
     }
     let age = age_on(born, on);
     if age > MAX_AGE {
         return Err(PlanError::TooOld {
-            born: b,
-            date: d,
+            born,
+            date: on,
             age,
         });
     }
@@ -423,13 +428,13 @@ fn check_age(
         return Ok(None);
     }
     let reason = patient.reason();
-    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
-        return Err(PlanError::Reason(odd));
+    if let Some((character, class)) = reason.and_then(crate::engine::chars::first_odd) {
+        return Err(PlanError::Reason { character, class });
     }
     let Some(reason) = reason else {
         return Err(PlanError::Minor {
-            born: b,
-            date: d,
+            born,
+            date: on,
             age,
             protocol: p.id.clone(),
         });
@@ -468,8 +473,8 @@ fn check_dosing_limits(
         return Ok(None);
     }
     let reason = patient.reason();
-    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
-        return Err(PlanError::Reason(odd));
+    if let Some((character, class)) = reason.and_then(crate::engine::chars::first_odd) {
+        return Err(PlanError::Reason { character, class });
     }
     let Some(reason) = reason else {
         return Err(PlanError::DosingSoftLimit(Box::new(DosingLimit {
@@ -481,7 +486,7 @@ fn check_dosing_limits(
         })));
     };
     Ok(Some(SoftLimitAccepted {
-        limit: "soft_min",
+        limit: Bound::Min,
         value: l.soft_min.clone(),
         reason: reason.to_string(),
     }))
@@ -561,7 +566,7 @@ fn compute_with(
     let (quotient, count, count_reason) = count_exact(p, &calculated_total, &x(&p.max_dose.value));
     if count > MAX_BOLUSES {
         return Err(PlanError::TooManyBoluses {
-            count: units::format_decimal(&quotient.ceil().to_num()),
+            count: quotient.ceil().to_num(),
             max: MAX_BOLUSES,
         });
     }
@@ -580,9 +585,10 @@ fn compute_with(
         .expect("remainder below count");
     if per.is_zero() {
         return Err(PlanError::ZeroBolus {
-            total: units::show_mass(&mass(&planned_total), p.unit),
+            total: mass(&planned_total),
             count,
-            increment: units::show_mass(&p.increment, p.unit),
+            increment: p.increment.clone(),
+            unit: p.unit,
         });
     }
     let base_dose = per.mul(&increment);
@@ -611,10 +617,11 @@ fn compute_with(
                 let hundredths = exact.mul(&hundred).floor().div(&hundred);
                 if hundredths.is_zero() {
                     return Err(PlanError::VolumeTooSmall {
-                        concentration: units::show_concentration(c),
+                        concentration: (*c).clone(),
                         bolus: k,
-                        dose: units::show_mass(dose_mass, p.unit),
-                        volume: format!("{} mL", units::format_decimal(&exact.to_num())),
+                        dose: dose_mass.clone(),
+                        unit: p.unit,
+                        volume_ml: exact.to_num(),
                     });
                 }
                 if hundredths != exact {
@@ -666,7 +673,7 @@ fn compute_with(
         .iter()
         .map(|b| &b.offset)
         .chain(checkpoints.iter().map(|c| &c.offset))
-        .any(|o| units::time_parts(o).1 == "s");
+        .any(|o| units::time_parts(o).1 == units::TimeUnit::S);
 
     Ok(Plan {
         in_seconds,
@@ -727,7 +734,7 @@ pub fn show_clock(t: Clock) -> String {
 
 impl Plan {
     /// An offset as an exact number and its unit, minutes or seconds for the whole plan.
-    pub fn offset_parts(&self, offset: &Duration) -> (Num, &'static str) {
+    pub fn offset_parts(&self, offset: &Duration) -> (Num, units::TimeUnit) {
         units::time_in(offset, self.in_seconds)
     }
 

@@ -780,14 +780,37 @@ pub fn frac(n: i64, d: i64) -> Num {
     let g = a.max(1) as i64;
     Num::new_raw(BigInt::from(n / g), BigInt::from(d / g))
 }
+/// The unit a time is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Min,
+    S,
+}
+
+impl TimeUnit {
+    /// `min`, `s`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TimeUnit::Min => "min",
+            TimeUnit::S => "s",
+        }
+    }
+}
+
+impl std::fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
 /// A duration as an exact number and its unit: minutes when that is an exact decimal, else
 /// whole seconds (`10 s` is not an exact decimal of minutes).
-pub fn time_parts(t: &Duration) -> (Num, &'static str) {
+pub fn time_parts(t: &Duration) -> (Num, TimeUnit) {
     let minutes = minutes_of(t);
     if terminates(&minutes) {
-        (minutes, "min")
+        (minutes, TimeUnit::Min)
     } else {
-        (t.value.clone(), "s")
+        (t.value.clone(), TimeUnit::S)
     }
 }
 /// `10 min`, `-5 min`, `1.5 min`, `10 s`.
@@ -796,11 +819,11 @@ pub fn show_time(t: &Duration) -> String {
     format!("{} {unit}", format_decimal(&value))
 }
 /// A duration in minutes, or in seconds when `seconds` is set.
-pub fn time_in(t: &Duration, seconds: bool) -> (Num, &'static str) {
+pub fn time_in(t: &Duration, seconds: bool) -> (Num, TimeUnit) {
     if seconds {
-        (t.value.clone(), "s")
+        (t.value.clone(), TimeUnit::S)
     } else {
-        (minutes_of(t), "min")
+        (minutes_of(t), TimeUnit::Min)
     }
 }
 /// A concentration as an exact number and its unit: mg/mL from 1 mg/mL up, else mcg/mL.

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::columns;
+use super::{columns, soft_limit_field};
 use crate::engine::check::{Finding, Severity, WrittenPlan};
 use crate::engine::plan::{self, Plan};
 use crate::engine::protocol::Protocol;
@@ -66,7 +66,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
             "The {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
             expected.dosing.basis.as_str(),
             units::show_kg(&expected.dosing.value),
-            s.limit,
+            soft_limit_field(s.limit),
             units::show_kg(&s.value),
             s.reason
         );
@@ -75,7 +75,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         let _ = writeln!(
             o,
             "The weight is outside the soft limit `{}` of {}, accepted for this reason: {}",
-            s.limit,
+            soft_limit_field(s.limit),
             units::show_kg(&s.value),
             s.reason
         );

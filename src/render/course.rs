@@ -63,7 +63,8 @@ fn duration_parts(d: &Duration) -> (units::Num, &'static str) {
     if (&d.value / int(3_600)).is_integer() {
         (&d.value / int(3_600), "h")
     } else {
-        units::time_parts(d)
+        let (value, unit) = units::time_parts(d);
+        (value, unit.symbol())
     }
 }
 

@@ -176,7 +176,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             doses.join(", ")
         )
     };
-    let parts: Vec<(units::Num, &str)> = plan
+    let parts: Vec<(units::Num, units::TimeUnit)> = plan
         .boluses
         .iter()
         .map(|b| plan.offset_parts(&b.offset))

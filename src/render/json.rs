@@ -42,7 +42,7 @@ fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
 
 fn offset(plan: &Plan, x: &units::Duration) -> Qty {
     let (value, unit) = plan.offset_parts(x);
-    qty(&value, unit)
+    qty(&value, unit.symbol())
 }
 
 /// A bolus plan, as `bolus plan --format json` writes it.

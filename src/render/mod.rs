@@ -6,6 +6,7 @@ pub(crate) mod chart;
 pub mod check;
 pub(crate) mod course;
 pub mod csv;
+pub(crate) mod errors;
 pub(crate) mod explain;
 pub mod fhir;
 pub mod html;
@@ -67,7 +68,7 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
         out.push(format!(
             "the weight {} is outside the soft limit `{}` of {}, accepted for this reason: {}",
             units::show_kg(&plan.weight),
-            s.limit,
+            soft_limit_field(s.limit),
             units::show_kg(&s.value),
             s.reason
         ));
@@ -139,6 +140,14 @@ pub fn approval_text(protocol: &Protocol) -> String {
     }
 }
 
+/// The protocol file's field for a soft limit: `soft_min`, `soft_max`.
+pub fn soft_limit_field(bound: crate::engine::plan::Bound) -> &'static str {
+    match bound {
+        crate::engine::plan::Bound::Min => "soft_min",
+        crate::engine::plan::Bound::Max => "soft_max",
+    }
+}
+
 /// A protocol's state in `bolus protocols list`, from its approval (if any) and its file's
 /// SHA-256 (`None` when there is no such protocol, or it cannot be read).
 pub fn approval_state(
@@ -183,7 +192,7 @@ pub fn dosing_warnings(plan: &Plan) -> Vec<String> {
             "the {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
             plan.dosing.basis.as_str(),
             units::show_kg(&plan.dosing.value),
-            s.limit,
+            soft_limit_field(s.limit),
             units::show_kg(&s.value),
             s.reason
         ));

@@ -1,0 +1,207 @@
+//! The messages of the engine's errors: why no plan, no dosing weight. The engine keeps the
+//! facts and their quantities; the words, and the options and batch columns that fix them, are
+//! here.
+
+use std::fmt;
+
+use crate::engine::dosing::DosingError;
+use crate::engine::plan::{Bound, DosingLimit, PlanError, ADULT_AGE, MAX_AGE};
+use crate::engine::units;
+
+/// How to state a reason for a limit, on the command line and in a batch.
+const STATE_WHY: &str =
+    "state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)";
+
+const NO_DATE: &str = "a date of birth needs the plan's date, to take the patient's age on it";
+
+/// `below`/`minimum` or `above`/`maximum`.
+fn side(bound: Bound) -> (&'static str, &'static str) {
+    match bound {
+        Bound::Min => ("below", "minimum"),
+        Bound::Max => ("above", "maximum"),
+    }
+}
+
+/// A weight outside a hard or a soft limit.
+fn weight_limit(
+    f: &mut fmt::Formatter<'_>,
+    kind: &str,
+    weight: &units::BodyMass,
+    bound: Bound,
+    limit: &units::BodyMass,
+    protocol: &str,
+) -> fmt::Result {
+    let (side, end) = side(bound);
+    write!(
+        f,
+        "a weight of {} is {side} the {kind} {end} of {} for protocol `{protocol}`; ",
+        units::show_kg(weight),
+        units::show_kg(limit)
+    )?;
+    if kind == "hard" {
+        f.write_str("no plan can be made, and hard limits have no override")
+    } else {
+        write!(f, "check the weight, and if it is right, {STATE_WHY}")
+    }
+}
+
+/// A dosing weight below the hard or the soft minimum.
+fn dosing_limit(f: &mut fmt::Formatter<'_>, kind: &str, d: &DosingLimit) -> fmt::Result {
+    write!(
+        f,
+        "the {} body weight of {} (from an actual weight of {}) is below the {kind} minimum of {} for protocol `{}`; ",
+        d.basis.as_str(),
+        units::show_kg(&d.dosing),
+        units::show_kg(&d.weight),
+        units::show_kg(&d.bound),
+        d.protocol
+    )?;
+    if kind == "hard" {
+        f.write_str("no plan can be made, and hard limits have no override: check the height and the weight")
+    } else {
+        write!(
+            f,
+            "check the height and the weight, and if they are right, {STATE_WHY}"
+        )
+    }
+}
+
+/// A concentration the protocol does not list.
+fn not_allowed(
+    f: &mut fmt::Formatter<'_>,
+    concentration: &units::Concentration,
+    protocol: &str,
+    allowed: &[units::Concentration],
+) -> fmt::Result {
+    let allowed: Vec<String> = allowed.iter().map(units::show_concentration).collect();
+    write!(
+        f,
+        "the concentration {} is not one protocol `{protocol}` allows; give one of {}",
+        units::show_concentration(concentration),
+        allowed.join(", ")
+    )
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::HardLimit {
+                weight,
+                bound,
+                limit,
+                protocol,
+            } => weight_limit(f, "hard", weight, *bound, limit, protocol),
+            PlanError::SoftLimit {
+                weight,
+                bound,
+                limit,
+                protocol,
+            } => weight_limit(f, "soft", weight, *bound, limit, protocol),
+            PlanError::DosingHardLimit(d) => dosing_limit(f, "hard", d),
+            PlanError::DosingSoftLimit(d) => dosing_limit(f, "soft", d),
+            PlanError::Dosing(e) => e.fmt(f),
+            PlanError::ZeroBolus {
+                total,
+                count,
+                increment,
+                unit,
+            } => write!(
+                f,
+                "the planned total of {} cannot be split into {count} boluses of at least {} each: a bolus would be zero, so no plan is made",
+                units::show_mass(total, *unit),
+                units::show_mass(increment, *unit)
+            ),
+            PlanError::VolumeTooSmall {
+                concentration,
+                bolus,
+                dose,
+                unit,
+                volume_ml,
+            } => write!(
+                f,
+                "at {}, bolus {bolus} of {} is {} mL, less than the 0.01 mL a syringe can measure; use a more dilute concentration",
+                units::show_concentration(concentration),
+                units::show_mass(dose, *unit),
+                units::format_decimal(volume_ml)
+            ),
+            PlanError::Minor {
+                born,
+                date,
+                age,
+                protocol,
+            } => write!(
+                f,
+                "the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, {STATE_WHY}"
+            ),
+            PlanError::BornInFuture { born, today } => write!(
+                f,
+                "the date of birth {born} is in the future (today is {today}); check the date of birth"
+            ),
+            PlanError::BornAfter { born, date } => write!(
+                f,
+                "the date of birth {born} is after the plan's date {date}; check the date of birth"
+            ),
+            PlanError::TooOld { born, date, age } => write!(
+                f,
+                "the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth"
+            ),
+            PlanError::NoDate => f.write_str(NO_DATE),
+            PlanError::ConcentrationNotAllowed {
+                concentration,
+                protocol,
+                allowed,
+            } => not_allowed(f, concentration, protocol, allowed),
+            PlanError::Reason { character, class } => write!(
+                f,
+                "the soft-limit reason holds the character U+{:04X} ({}); write the reason in plain text",
+                *character as u32,
+                class.describe()
+            ),
+            PlanError::TooManyBoluses { count, max } => write!(
+                f,
+                "the plan would need {} boluses, more than the {max} bolus supports; check the protocol's `max_dose`",
+                units::format_decimal(count)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PlanError::Dosing(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DosingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DosingError::Missing { basis, height, sex } => {
+                let (missing, flags, columns) = match (height, sex) {
+                    (true, true) => (
+                        "height and sex",
+                        "`--height CM` and `--sex female|male`",
+                        "`height` and `sex` columns",
+                    ),
+                    (true, false) => ("height", "`--height CM`", "`height` column"),
+                    _ => ("sex", "`--sex female|male`", "`sex` column"),
+                };
+                write!(
+                    f,
+                    "the protocol doses on {} body weight, which needs the patient's {missing}: give {flags} (in a batch, the {columns})",
+                    basis.as_str()
+                )
+            }
+            DosingError::NotPositive { basis, height } => write!(
+                f,
+                "the {} body weight formula gives no positive weight for a height of {}; check the height",
+                basis.as_str(),
+                units::show_cm(height)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DosingError {}
