@@ -3856,7 +3856,7 @@ mod reading {
         check::everything(&ketamine(), &expected("82"), &read(text), conc.as_ref())
             .unwrap()
             .into_iter()
-            .map(|f| (f.rule, f.severity, f.bolus))
+            .map(|f| (f.rule.as_str(), f.severity, f.bolus))
             .collect()
     }
 
@@ -3921,7 +3921,7 @@ mod reading {
         assert_eq!(found, [Some(1), Some(2), Some(4)]);
         assert!(check::numbers(&[2, 1])
             .iter()
-            .all(|f| f.severity == Severity::Violation && f.rule == "number"));
+            .all(|f| f.severity == Severity::Violation && f.rule == check::Rule::Number));
     }
 
     #[test]
@@ -4002,7 +4002,7 @@ mod reading {
         let found: Vec<(&str, Severity)> =
             check::provenance(&ketamine(), &expected("82"), &plan, Some(&ten))
                 .iter()
-                .map(|f| (f.rule, f.severity))
+                .map(|f| (f.rule.as_str(), f.severity))
                 .collect();
         assert_eq!(
             found,
@@ -4033,8 +4033,8 @@ mod reading {
             check::everything(&ketamine(), &expected("82"), &read(text), Some(&conc))
                 .unwrap()
                 .into_iter()
-                .filter(|f| f.rule == "volume")
-                .map(|f| f.message)
+                .filter(|f| f.rule == check::Rule::Volume)
+                .map(|f| bolus::render::check::message(units::MassUnit::Mg, &f))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
@@ -4076,7 +4076,7 @@ mod reading {
             check::everything(&ketamine(), &expected("82"), &read(text), None)
                 .unwrap()
                 .into_iter()
-                .map(|f| f.message)
+                .map(|f| bolus::render::check::message(units::MassUnit::Mg, &f))
                 .collect();
         for says in [
             "bolus 2 is 5 min after bolus 1; the protocol asks for 10 min between boluses",
@@ -4347,4 +4347,63 @@ mod batch_lines {
         let (s, _) = run(b"id,weight,soft_limit_reason\nx=1,160,weighed = twice\n");
         assert_eq!(s.failed, 0);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's self-check and the facts a finding keeps
+
+#[test]
+fn a_verified_plan_is_the_computed_plan_and_keeps_every_rule() {
+    use bolus::engine::check::{self, Severity};
+    let p = Protocol::from_toml("k.toml", "ketamine-kap-iv", KETAMINE.as_bytes()).unwrap();
+    for kg in ["40", "73.3", "82", "100.1", "150"] {
+        let patient = Patient {
+            weight: units::parse_weight(kg).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        let verified = check::verified_plan(&p, &patient, &Options::default()).unwrap();
+        let computed = plan::compute(&p, &patient, &Options::default()).unwrap();
+        assert_eq!(verified.boluses.len(), computed.boluses.len(), "{kg}");
+        assert!(
+            check::findings(&p, &verified, &check::written_of(&verified))
+                .iter()
+                .all(|f| f.severity != Severity::Violation)
+        );
+    }
+    // Errors pass through unchanged.
+    let light = Patient {
+        weight: units::parse_weight("10").unwrap(),
+        height: None,
+        sex: None,
+        soft_limit_reason: None,
+    };
+    assert!(matches!(
+        check::verified_plan(&p, &light, &Options::default()),
+        Err(PlanError::HardLimit { .. })
+    ));
+}
+
+#[test]
+fn a_plan_failing_its_own_check_is_an_internal_error_that_names_the_finding() {
+    use bolus::engine::check::{Fact, Finding, Rule, Severity};
+    let finding = Finding {
+        severity: Severity::Violation,
+        rule: Rule::MaxDose,
+        bolus: Some(2),
+        fact: Fact::DoseOverMax {
+            dose: units::parse("60 mg").unwrap(),
+            max: units::parse("50 mg").unwrap(),
+        },
+    };
+    let e = PlanError::FailsOwnCheck {
+        finding: Box::new(finding),
+        unit: units::MassUnit::Mg,
+    };
+    assert!(!e.is_limit());
+    assert_eq!(
+        e.to_string(),
+        "internal error: the computed plan fails its own check (bolus 2 is 60 mg; the protocol allows at most 50 mg per bolus); no plan is printed"
+    );
 }

@@ -883,10 +883,10 @@ fn round_trip(c: &Case) -> Result<(), TestCaseError> {
             c.options.concentration.as_ref(),
         )
         .map_err(|e| TestCaseError::fail(format!("{format}: {e:?}\n{out}")))?;
-        let violations: Vec<&str> = findings
+        let violations: Vec<String> = findings
             .iter()
             .filter(|f| f.severity == bolus::engine::check::Severity::Violation)
-            .map(|f| f.message.as_str())
+            .map(|f| bolus::render::check::message(c.protocol.unit, f))
             .collect();
         prop_assert!(
             violations.is_empty(),

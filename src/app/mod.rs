@@ -279,7 +279,7 @@ pub fn unmarked_draft(drafted: bool, stdout: &str) -> Result<(), Failure> {
 /// Computes, double-checks and renders a plan; on standard error, a note when a soft-limit
 /// reason was given for a weight that needs none.
 pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome, Failure> {
-    let plan = checked_plan(protocol, &req.patient, &req.options)?;
+    let plan = check::verified_plan(protocol, &req.patient, &req.options)?;
     let ctx = Context {
         protocol,
         weight_entered: &req.weight_entered,
@@ -320,27 +320,6 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
     })
 }
 
-/// Computes a plan and reads it back with the checker: a plan that breaks a rule of its own
-/// protocol is never shown.
-fn checked_plan(
-    protocol: &Protocol,
-    patient: &plan::Patient,
-    options: &plan::Options,
-) -> Result<plan::Plan, Failure> {
-    let plan = plan::compute(protocol, patient, options)?;
-    let broken: Vec<_> = check::findings(protocol, &plan, &check::written_of(&plan))
-        .into_iter()
-        .filter(|f| f.severity == check::Severity::Violation)
-        .collect();
-    if let Some(f) = broken.first() {
-        return Err(Failure::Input(format!(
-            "internal error: the computed plan fails its own check ({}); no plan is printed",
-            f.message
-        )));
-    }
-    Ok(plan)
-}
-
 /// Schedules a course and renders it; the plan is the one `plan` computes for the same patient
 /// and start.
 fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Failure> {
@@ -354,7 +333,7 @@ fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Fail
         start: req.course.start,
         ..plan::Options::default()
     };
-    let plan = checked_plan(protocol, &req.patient, &options)?;
+    let plan = check::verified_plan(protocol, &req.patient, &options)?;
     let course = crate::engine::course::compute(protocol, plan, &req.course).map_err(|e| {
         if e.is_limit() {
             Failure::Refused(e.to_string())

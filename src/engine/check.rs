@@ -4,7 +4,8 @@
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, Zero};
 
-use crate::engine::plan::Plan;
+pub use crate::engine::finding::{Fact, Finding, Provenance, Rule, Severity};
+use crate::engine::plan::{Options, Patient, Plan, PlanError};
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, int, DrugMass, Duration, Num};
 
@@ -65,231 +66,143 @@ impl WrittenPlan {
     }
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// Breaks a rule of the protocol (exit status 1).
-    Violation,
-    /// Worth a second look, within the rules.
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Violation => "violation",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// One thing found in a plan.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub severity: Severity,
-    /// A short stable name: `max_dose`, `total`, `count`, `interval`, `increment`, `under_total`,
-    /// `long_interval`, `cumulative`, `volume`, `number`, `protocol`, `weight`, `concentration`.
-    pub rule: &'static str,
-    /// The bolus it concerns, from 1, if one.
-    pub bolus: Option<usize>,
-    pub message: String,
-}
-
-/// A rule of the protocol as applied to this patient, for the "verified against" list.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub rule: &'static str,
-    pub text: String,
-}
-
-/// `82 kg`, or `a dosing weight of 61.4 kg` when the dose is not computed from the actual weight.
-fn for_weight(plan: &Plan) -> String {
-    if plan.dosing.formula.is_empty() {
-        units::show_kg(&plan.weight)
-    } else {
-        format!("a dosing weight of {}", units::show_kg(&plan.dosing.value))
-    }
-}
-
-/// The weight-limit rule as kept by the plan.
-pub fn limits_text(p: &Protocol, plan: &Plan) -> String {
-    let l = &p.limits;
-    format!(
-        "weight within the hard limits {} to {}{}",
-        units::show_kg(&l.hard_min),
-        units::show_kg(&l.hard_max),
-        match plan.soft_limit.as_ref().or(plan.dosing_soft_limit.as_ref()) {
-            None => format!(
-                " and the soft limits {} to {}",
-                units::show_kg(&l.soft_min),
-                units::show_kg(&l.soft_max)
-            ),
-            Some(s) => format!("; outside the soft limits, accepted: {}", s.reason),
-        }
-    )
-}
-
 /// Spacing more than this many times the interval is called much longer.
 pub const LONG_INTERVAL_FACTOR: i64 = 2;
 
-/// The rules a plan for this patient must keep, in the protocol's numbers.
-pub fn rules(p: &Protocol, expected: &Plan) -> Vec<Rule> {
-    let m = |x: &DrugMass| units::show_mass(x, p.unit);
-    vec![
-        Rule {
-            rule: "max_dose",
-            text: format!("each bolus at most {}", m(&p.max_dose)),
-        },
-        Rule {
-            rule: "total",
-            text: format!(
-                "total not above the calculated total of {}",
-                m(&expected.calculated_total)
-            ),
-        },
-        Rule {
-            rule: "count",
-            text: format!(
-                "at least {} boluses for {}",
-                expected.count,
-                for_weight(expected)
-            ),
-        },
-        Rule {
-            rule: "interval",
-            text: format!("at least {} between boluses", units::show_time(&p.interval)),
-        },
-        Rule {
-            rule: "increment",
-            text: format!("each dose a whole number of {}", m(&p.increment)),
-        },
-        Rule {
-            rule: "under_total",
-            text: format!(
-                "total not under the planned total of {}",
-                m(&expected.planned_total)
-            ),
-        },
-    ]
-}
-
 /// Applies the protocol's rules, with the plan the engine makes for the same patient as the
 /// reference for the totals and the count.
-#[allow(clippy::too_many_lines)] // to split
 pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Finding> {
-    let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let mut out = Vec::new();
-    let mut push = |severity, rule, bolus: Option<usize>, message: String| {
-        out.push(Finding {
-            severity,
-            rule,
-            bolus,
-            message,
-        })
-    };
     for (i, b) in written.iter().enumerate() {
-        let n = i + 1;
-        if b.dose.value > p.max_dose.value {
-            push(
-                Severity::Violation,
-                "max_dose",
-                Some(n),
-                format!(
-                    "bolus {n} is {}; the protocol allows at most {} per bolus",
-                    m(&b.dose),
-                    m(&p.max_dose)
-                ),
-            );
-        }
-        if !(&b.dose.value / &p.increment.value).is_integer() {
-            push(
-                Severity::Warning,
-                "increment",
-                Some(n),
-                format!(
-                    "bolus {n} is {}, not a whole number of the protocol's increment of {}",
-                    m(&b.dose),
-                    m(&p.increment)
-                ),
-            );
-        }
-        if i > 0 {
-            let gap = &b.offset.value - &written[i - 1].offset.value;
-            let gap_d = Duration {
-                value: gap.clone(),
-                ..b.offset.clone()
-            };
-            if gap < p.interval.value {
-                push(
-                    Severity::Violation,
-                    "interval",
-                    Some(n),
-                    format!(
-                        "bolus {n} is {} after bolus {}; the protocol asks for {} between boluses",
-                        units::show_time(&gap_d),
-                        n - 1,
-                        units::show_time(&p.interval)
-                    ),
-                );
-            } else if gap > &p.interval.value * int(LONG_INTERVAL_FACTOR) {
-                push(
-                    Severity::Warning,
-                    "long_interval",
-                    Some(n),
-                    format!(
-                        "bolus {n} is {} after bolus {}, more than twice the protocol's {}",
-                        units::show_time(&gap_d),
-                        n - 1,
-                        units::show_time(&p.interval)
-                    ),
-                );
-            }
-        }
+        out.extend(bolus_findings(p, written, i, b));
     }
-    let total: Num = written
-        .iter()
-        .fold(Num::zero(), |acc, b| acc + &b.dose.value);
-    let total_d = DrugMass {
-        value: total.clone(),
+    let total = DrugMass {
+        value: written
+            .iter()
+            .fold(Num::zero(), |acc, b| acc + &b.dose.value),
         ..p.increment.clone()
     };
     if written.len() < expected.count as usize {
-        push(
+        let dosing = !expected.dosing.formula.is_empty();
+        out.push(whole(
             Severity::Violation,
-            "count",
-            None,
-            format!(
-                "the plan has {} boluses; the protocol needs at least {} for {}",
-                written.len(),
-                expected.count,
-                for_weight(expected)
-            ),
-        );
+            Rule::Count,
+            Fact::TooFew {
+                written: written.len(),
+                needed: expected.count,
+                weight: if dosing {
+                    expected.dosing.value.clone()
+                } else {
+                    expected.weight.clone()
+                },
+                dosing,
+            },
+        ));
     }
-    if total > expected.calculated_total.value {
-        push(
+    if total.value > expected.calculated_total.value {
+        out.push(whole(
             Severity::Violation,
-            "total",
-            None,
-            format!(
-                "the total is {}, more than the calculated total of {}",
-                m(&total_d),
-                m(&expected.calculated_total)
-            ),
-        );
-    } else if total < expected.planned_total.value {
-        push(
+            Rule::Total,
+            Fact::OverCalculated {
+                total,
+                calculated: expected.calculated_total.clone(),
+            },
+        ));
+    } else if total.value < expected.planned_total.value {
+        out.push(whole(
             Severity::Warning,
-            "under_total",
-            None,
-            format!(
-                "the total is {}, less than the planned total of {}",
-                m(&total_d),
-                m(&expected.planned_total)
-            ),
-        );
+            Rule::UnderTotal,
+            Fact::UnderPlanned {
+                total,
+                planned: expected.planned_total.clone(),
+            },
+        ));
     }
     out
+}
+
+/// A finding on the whole plan.
+fn whole(severity: Severity, rule: Rule, fact: Fact) -> Finding {
+    Finding {
+        severity,
+        rule,
+        bolus: None,
+        fact,
+    }
+}
+
+/// The findings on bolus `i` (from 0): its dose, and its spacing from the one before.
+fn bolus_findings(p: &Protocol, written: &[Written], i: usize, b: &Written) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |severity, rule, fact| {
+        out.push(Finding {
+            severity,
+            rule,
+            bolus: Some(i + 1),
+            fact,
+        })
+    };
+    if b.dose.value > p.max_dose.value {
+        push(
+            Severity::Violation,
+            Rule::MaxDose,
+            Fact::DoseOverMax {
+                dose: b.dose.clone(),
+                max: p.max_dose.clone(),
+            },
+        );
+    }
+    if !(&b.dose.value / &p.increment.value).is_integer() {
+        push(
+            Severity::Warning,
+            Rule::Increment,
+            Fact::NotWholeIncrements {
+                dose: b.dose.clone(),
+                increment: p.increment.clone(),
+            },
+        );
+    }
+    if i > 0 {
+        let gap = Duration {
+            value: &b.offset.value - &written[i - 1].offset.value,
+            ..b.offset.clone()
+        };
+        let interval = p.interval.clone();
+        if gap.value < p.interval.value {
+            push(
+                Severity::Violation,
+                Rule::Interval,
+                Fact::TooClose { gap, interval },
+            );
+        } else if gap.value > &p.interval.value * int(LONG_INTERVAL_FACTOR) {
+            push(
+                Severity::Warning,
+                Rule::LongInterval,
+                Fact::TooFar { gap, interval },
+            );
+        }
+    }
+    out
+}
+
+/// The plan for a patient, checked against the protocol's rules before it is returned: a plan
+/// that breaks one (a defect of the engine, never of the input) is an error, never a plan.
+pub fn verified_plan(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Plan, PlanError> {
+    let plan = crate::engine::plan::compute(p, patient, options)?;
+    if let Some(broken) = findings(p, &plan, &written_of(&plan))
+        .into_iter()
+        .find(|f| f.severity == Severity::Violation)
+    {
+        return Err(PlanError::FailsOwnCheck {
+            finding: Box::new(broken),
+            unit: p.unit,
+        });
+    }
+    Ok(plan)
 }
 
 /// The engine's own plan as written boluses.
@@ -304,7 +217,7 @@ pub fn written_of(plan: &Plan) -> Vec<Written> {
 }
 
 /// Warnings where a written running total is not what the doses add up to.
-pub fn stated_totals(p: &Protocol, plan: &WrittenPlan) -> Vec<Finding> {
+pub fn stated_totals(plan: &WrittenPlan) -> Vec<Finding> {
     let mut running = Num::zero();
     let mut out = Vec::new();
     for (i, (b, stated)) in plan.boluses.iter().zip(&plan.cumulative).enumerate() {
@@ -317,14 +230,12 @@ pub fn stated_totals(p: &Protocol, plan: &WrittenPlan) -> Vec<Finding> {
                 };
                 out.push(Finding {
                     severity: Severity::Warning,
-                    rule: "cumulative",
+                    rule: Rule::Cumulative,
                     bolus: Some(i + 1),
-                    message: format!(
-                        "the running total of bolus {} is written as {}; the doses add up to {}",
-                        i + 1,
-                        units::show_mass(s, p.unit),
-                        units::show_mass(&sum, p.unit)
-                    ),
+                    fact: Fact::RunningTotal {
+                        stated: s.clone(),
+                        sum,
+                    },
                 });
             }
         }
@@ -342,75 +253,63 @@ pub fn provenance(
     concentration: Option<&units::Concentration>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut push = |rule, message: String| {
-        out.push(Finding {
-            severity: Severity::Violation,
-            rule,
-            bolus: None,
-            message: crate::engine::chars::tidy(&message),
-        })
-    };
-    if let Some(id) = &plan.protocol {
-        if id != &p.id {
-            push(
-                "protocol",
-                format!(
-                    "the plan says it was made for protocol {}, not `{}`",
-                    crate::engine::chars::quote(id),
-                    p.id
-                ),
-            );
-        }
+    let mut push = |rule, fact| out.push(whole(Severity::Violation, rule, Fact::Provenance(fact)));
+    if let Some(id) = plan.protocol.as_ref().filter(|id| **id != p.id) {
+        push(
+            Rule::Protocol,
+            Provenance::Protocol {
+                written: id.clone(),
+                id: p.id.clone(),
+            },
+        );
     }
-    if let Some(sha) = &plan.sha256 {
-        if !sha.eq_ignore_ascii_case(&p.sha256) {
-            push(
-                "protocol",
-                format!(
-                    "the plan says it was made from a protocol file with SHA-256 {}, not this one's {}; the protocol has changed since, or is another",
-                    if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-                        sha.clone()
-                    } else {
-                        crate::engine::chars::quote(sha)
-                    },
-                    p.sha256
-                ),
-            );
-        }
+    if let Some(sha) = plan
+        .sha256
+        .as_ref()
+        .filter(|sha| !sha.eq_ignore_ascii_case(&p.sha256))
+    {
+        push(
+            Rule::Protocol,
+            Provenance::ProtocolFile {
+                written: sha.clone(),
+                sha256: p.sha256.clone(),
+            },
+        );
     }
-    if let Some(w) = &plan.weight {
-        if w != &expected.weight.value {
-            push(
-                "weight",
-                format!(
-                    "the plan says it was made for {}, not {}",
-                    units::show_kg(&units::kg(w.clone())),
-                    units::show_kg(&expected.weight)
-                ),
-            );
-        }
+    if let Some(w) = plan
+        .weight
+        .as_ref()
+        .filter(|w| **w != expected.weight.value)
+    {
+        push(
+            Rule::Weight,
+            Provenance::Weight {
+                written: units::kg(w.clone()),
+                expected: expected.weight.clone(),
+            },
+        );
     }
-    if let Some(w) = &plan.dosing_weight {
-        if w != &expected.dosing.value.value {
-            push(
-                "weight",
-                format!(
-                    "the plan says it was made for a dosing weight of {}, not {}",
-                    units::show_kg(&units::kg(w.clone())),
-                    units::show_kg(&expected.dosing.value)
-                ),
-            );
-        }
+    if let Some(w) = plan
+        .dosing_weight
+        .as_ref()
+        .filter(|w| **w != expected.dosing.value.value)
+    {
+        push(
+            Rule::Weight,
+            Provenance::DosingWeight {
+                written: units::kg(w.clone()),
+                expected: expected.dosing.value.clone(),
+            },
+        );
     }
     if let (Some(written), Some(given)) = (&plan.concentration, concentration) {
         if written.value != given.value {
             push(
-                "concentration",
-                format!(
-                    "the plan says its volumes are at {}, not the {} given",
-                    units::show_concentration(written),
-                    units::show_concentration(given)
-                ),
+                Rule::Concentration,
+                Provenance::Concentration {
+                    written: written.clone(),
+                    given: given.clone(),
+                },
             );
         }
     }
@@ -425,7 +324,6 @@ pub fn volume_tolerance() -> Num {
 
 /// Violations where a written volume is more than 0.01 mL from the dose at the concentration.
 pub fn volumes(
-    p: &Protocol,
     written: &[Written],
     volumes: &[units::Volume],
     concentration: &units::Concentration,
@@ -436,26 +334,16 @@ pub fn volumes(
         let exact: units::Volume = b.dose.clone() / concentration.clone();
         let off = (&v.value - &exact.value).abs();
         if off > volume_tolerance() {
-            let hundredths = (&exact.value * int(100)).floor() / int(100);
-            let shown = if hundredths == exact.value {
-                units::show_ml(&exact)
-            } else {
-                format!(
-                    "{} mL (rounded down from {} mL)",
-                    units::format_decimal(&hundredths),
-                    units::format_approx(&exact.value)
-                )
-            };
             out.push(Finding {
                 severity: Severity::Violation,
-                rule: "volume",
+                rule: Rule::Volume,
                 bolus: Some(n),
-                message: format!(
-                    "bolus {n} is written as {} of {}; at {} it is {shown}",
-                    units::show_ml(v),
-                    units::show_mass(&b.dose, p.unit),
-                    units::show_concentration(concentration)
-                ),
+                fact: Fact::WrongVolume {
+                    written: v.clone(),
+                    dose: b.dose.clone(),
+                    concentration: concentration.clone(),
+                    exact,
+                },
             });
         }
     }
@@ -470,12 +358,9 @@ pub fn numbers(numbers: &[u64]) -> Vec<Finding> {
         .filter(|(i, &n)| n != *i as u64 + 1)
         .map(|(i, &n)| Finding {
             severity: Severity::Violation,
-            rule: "number",
+            rule: Rule::Number,
             bolus: Some(i + 1),
-            message: format!(
-                "bolus {} is numbered {n}; the boluses are numbered 1, 2, 3, … in order, so one may be missing or out of place",
-                i + 1
-            ),
+            fact: Fact::Misnumbered { number: n },
         })
         .collect()
 }
@@ -509,9 +394,9 @@ pub fn everything(
         out.extend(numbers(n));
     }
     if let (Some(v), Some(c)) = (&written.volumes, concentration) {
-        out.extend(volumes(p, &written.boluses, v, c));
+        out.extend(volumes(&written.boluses, v, c));
     }
-    out.extend(stated_totals(p, written));
+    out.extend(stated_totals(written));
     out.extend(provenance(p, expected, written, given));
     Ok(out)
 }

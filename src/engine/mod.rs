@@ -11,6 +11,7 @@ pub mod course;
 pub mod dosing;
 pub mod exact;
 pub mod feasible;
+pub(crate) mod finding;
 pub mod plan;
 pub mod protocol;
 pub mod units;

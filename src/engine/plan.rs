@@ -9,6 +9,7 @@ use num_traits::{ToPrimitive, Zero};
 use crate::engine::chars::CharClass;
 use crate::engine::dosing::{self, DosingError, DosingWeight, Sex};
 use crate::engine::exact::Exact;
+use crate::engine::finding::Finding;
 use crate::engine::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
 use crate::engine::units::{
     self, BodyMass, Concentration, DrugMass, Duration, Length, MassUnit, Num, Volume,
@@ -323,6 +324,12 @@ pub enum PlanError {
     TooManyBoluses {
         count: Num,
         max: u64,
+    },
+    /// The computed plan breaks one of the protocol's own rules (a defect of bolus): no plan is
+    /// returned. `unit` is the protocol's unit for doses.
+    FailsOwnCheck {
+        finding: Box<Finding>,
+        unit: MassUnit,
     },
 }
 

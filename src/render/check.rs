@@ -7,10 +7,129 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{columns, soft_limit_field};
-use crate::engine::check::{Finding, Severity, WrittenPlan};
+use crate::engine::check::{Fact, Finding, Provenance, Severity, WrittenPlan};
 use crate::engine::plan::{self, Plan};
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, Num};
+
+/// What a finding says, in the protocol's units: `bolus 2 is 60 mg; the protocol allows at most
+/// 50 mg per bolus`.
+pub fn message(unit: units::MassUnit, f: &Finding) -> String {
+    let m = |x: &units::DrugMass| units::show_mass(x, unit);
+    let n = f.bolus.unwrap_or_default();
+    match &f.fact {
+        Fact::DoseOverMax { dose, max } => format!(
+            "bolus {n} is {}; the protocol allows at most {} per bolus",
+            m(dose),
+            m(max)
+        ),
+        Fact::NotWholeIncrements { dose, increment } => format!(
+            "bolus {n} is {}, not a whole number of the protocol's increment of {}",
+            m(dose),
+            m(increment)
+        ),
+        Fact::TooClose { gap, interval } => format!(
+            "bolus {n} is {} after bolus {}; the protocol asks for {} between boluses",
+            units::show_time(gap),
+            n - 1,
+            units::show_time(interval)
+        ),
+        Fact::TooFar { gap, interval } => format!(
+            "bolus {n} is {} after bolus {}, more than twice the protocol's {}",
+            units::show_time(gap),
+            n - 1,
+            units::show_time(interval)
+        ),
+        Fact::TooFew {
+            written,
+            needed,
+            weight,
+            dosing,
+        } => format!(
+            "the plan has {written} boluses; the protocol needs at least {needed} for {}{}",
+            if *dosing { "a dosing weight of " } else { "" },
+            units::show_kg(weight)
+        ),
+        Fact::OverCalculated { total, calculated } => format!(
+            "the total is {}, more than the calculated total of {}",
+            m(total),
+            m(calculated)
+        ),
+        Fact::UnderPlanned { total, planned } => format!(
+            "the total is {}, less than the planned total of {}",
+            m(total),
+            m(planned)
+        ),
+        Fact::RunningTotal { stated, sum } => format!(
+            "the running total of bolus {n} is written as {}; the doses add up to {}",
+            m(stated),
+            m(sum)
+        ),
+        Fact::WrongVolume {
+            written,
+            dose,
+            concentration,
+            exact,
+        } => format!(
+            "bolus {n} is written as {} of {}; at {} it is {}",
+            units::show_ml(written),
+            m(dose),
+            units::show_concentration(concentration),
+            volume_text(exact)
+        ),
+        Fact::Misnumbered { number } => format!(
+            "bolus {n} is numbered {number}; the boluses are numbered 1, 2, 3, … in order, so one may be missing or out of place"
+        ),
+        Fact::Provenance(fact) => crate::engine::chars::tidy(&provenance_message(fact)),
+    }
+}
+
+/// The exact volume of a dose, and what the plan rounds it down to when that differs.
+fn volume_text(exact: &units::Volume) -> String {
+    let hundredths = (&exact.value * units::int(100)).floor() / units::int(100);
+    if hundredths == exact.value {
+        units::show_ml(exact)
+    } else {
+        format!(
+            "{} mL (rounded down from {} mL)",
+            units::format_decimal(&hundredths),
+            units::format_approx(&exact.value)
+        )
+    }
+}
+
+/// Where a plan says it came from, when that is not this protocol, weight or concentration.
+fn provenance_message(fact: &Provenance) -> String {
+    match fact {
+        Provenance::Protocol { written, id } => format!(
+            "the plan says it was made for protocol {}, not `{id}`",
+            crate::engine::chars::quote(written)
+        ),
+        Provenance::ProtocolFile { written, sha256 } => format!(
+            "the plan says it was made from a protocol file with SHA-256 {}, not this one's {sha256}; the protocol has changed since, or is another",
+            if written.len() == 64 && written.bytes().all(|b| b.is_ascii_hexdigit()) {
+                written.clone()
+            } else {
+                crate::engine::chars::quote(written)
+            }
+        ),
+        Provenance::Weight { written, expected } => format!(
+            "the plan says it was made for {}, not {}",
+            units::show_kg(written),
+            units::show_kg(expected)
+        ),
+        Provenance::DosingWeight { written, expected } => format!(
+            "the plan says it was made for a dosing weight of {}, not {}",
+            units::show_kg(written),
+            units::show_kg(expected)
+        ),
+        Provenance::Concentration { written, given } => format!(
+            "the plan says its volumes are at {}, not the {} given",
+            units::show_concentration(written),
+            units::show_concentration(given)
+        ),
+    }
+}
 
 /// Whether the plan keeps to the protocol: no violation.
 pub fn conforms(findings: &[Finding]) -> bool {
@@ -113,7 +232,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         let notes: Vec<String> = findings
             .iter()
             .filter(|f| f.bolus == Some(i + 1))
-            .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
+            .map(|f| format!("{}: {}", f.severity.as_str(), message(p.unit, f)))
             .collect();
         r.push(notes.join("; "));
         rows.push(r);
@@ -125,7 +244,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
     if !whole.is_empty() {
         o.push('\n');
         for f in whole {
-            let _ = writeln!(o, "{}: {}", f.severity.as_str(), f.message);
+            let _ = writeln!(o, "{}: {}", f.severity.as_str(), message(p.unit, f));
         }
     }
     o.push('\n');
@@ -139,7 +258,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
 /// The result of checking a plan, as `bolus check --format json` writes it.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "bolus check report")]
-pub(crate) struct Report<'a> {
+pub(crate) struct Report {
     /// The version of the JSON shape.
     #[schemars(extend("const" = super::json::SCHEMA))]
     schema: u32,
@@ -149,12 +268,12 @@ pub(crate) struct Report<'a> {
     /// Whether the plan keeps to the protocol: no finding is a violation.
     conforms: bool,
     /// Every finding of the check; none when the plan keeps to every rule and warns of nothing.
-    findings: Vec<JsonFinding<'a>>,
+    findings: Vec<JsonFinding>,
 }
 
 /// One finding of a check.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct JsonFinding<'a> {
+pub(crate) struct JsonFinding {
     /// A violation breaks a rule of the protocol (exit status 1); a warning does not.
     #[schemars(extend("enum" = ["violation", "warning"]))]
     severity: &'static str,
@@ -163,7 +282,7 @@ pub(crate) struct JsonFinding<'a> {
     /// The bolus the finding concerns (1 for the first), or null for the whole plan.
     #[schemars(range(min = 1), required, extend("type" = ["integer", "null"]))]
     bolus: Option<usize>,
-    message: &'a str,
+    message: String,
 }
 
 /// The JSON report: `{"schema": 1, "conforms": bool, "findings": [...]}`, and `"draft"` for a
@@ -177,9 +296,9 @@ pub fn json(p: &Protocol, findings: &[Finding]) -> String {
             .iter()
             .map(|f| JsonFinding {
                 severity: f.severity.as_str(),
-                rule: f.rule,
+                rule: f.rule.as_str(),
                 bolus: f.bolus,
-                message: &f.message,
+                message: message(p.unit, f),
             })
             .collect(),
     };

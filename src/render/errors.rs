@@ -82,6 +82,24 @@ fn not_allowed(
     )
 }
 
+/// A bolus too small to measure at the concentration.
+fn volume_too_small(
+    f: &mut fmt::Formatter<'_>,
+    concentration: &units::Concentration,
+    bolus: u64,
+    dose: &units::DrugMass,
+    unit: units::MassUnit,
+    volume_ml: &units::Num,
+) -> fmt::Result {
+    write!(
+        f,
+        "at {}, bolus {bolus} of {} is {} mL, less than the 0.01 mL a syringe can measure; use a more dilute concentration",
+        units::show_concentration(concentration),
+        units::show_mass(dose, unit),
+        units::format_decimal(volume_ml)
+    )
+}
+
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -117,13 +135,7 @@ impl fmt::Display for PlanError {
                 dose,
                 unit,
                 volume_ml,
-            } => write!(
-                f,
-                "at {}, bolus {bolus} of {} is {} mL, less than the 0.01 mL a syringe can measure; use a more dilute concentration",
-                units::show_concentration(concentration),
-                units::show_mass(dose, *unit),
-                units::format_decimal(volume_ml)
-            ),
+            } => volume_too_small(f, concentration, *bolus, dose, *unit, volume_ml),
             PlanError::Minor {
                 born,
                 date,
@@ -156,6 +168,11 @@ impl fmt::Display for PlanError {
                 "the soft-limit reason holds the character U+{:04X} ({}); write the reason in plain text",
                 *character as u32,
                 class.describe()
+            ),
+            PlanError::FailsOwnCheck { finding, unit } => write!(
+                f,
+                "internal error: the computed plan fails its own check ({}); no plan is printed",
+                super::check::message(*unit, finding)
             ),
             PlanError::TooManyBoluses { count, max } => write!(
                 f,

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
 use crate::engine::plan::Plan;
-use crate::engine::{check, units};
+use crate::engine::units;
 use crate::render::explain;
 
 /// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
@@ -306,9 +306,9 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let ok = |o: &mut String, text: &str| {
         let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
     };
-    ok(&mut o, &check::limits_text(p, plan));
-    for r in check::rules(p, plan) {
-        ok(&mut o, &r.text);
+    ok(&mut o, &super::rules::limits_text(p, plan));
+    for r in super::rules::rules(p, plan) {
+        ok(&mut o, &r);
     }
     o.push_str("</ul>\n</section>\n</div>\n");
 

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
 use crate::engine::plan::Plan;
-use crate::engine::{check, units};
+use crate::engine::units;
 use crate::render::explain;
 
 fn cell(s: &str) -> String {
@@ -166,9 +166,9 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     }
 
     let _ = writeln!(o, "## Verified against protocol `{}`\n", p.id);
-    let _ = writeln!(o, "- [x] {}", check::limits_text(p, plan));
-    for r in check::rules(p, plan) {
-        let _ = writeln!(o, "- [x] {}", r.text);
+    let _ = writeln!(o, "- [x] {}", super::rules::limits_text(p, plan));
+    for r in super::rules::rules(p, plan) {
+        let _ = writeln!(o, "- [x] {r}");
     }
     o.push('\n');
     if !p.checklist.is_empty() {

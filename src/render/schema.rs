@@ -16,7 +16,7 @@ use super::{check, json};
 pub fn all() -> Vec<(&'static str, String)> {
     vec![
         ("plan.json", text::<json::Doc>()),
-        ("check.json", text::<check::Report<'static>>()),
+        ("check.json", text::<check::Report>()),
         (
             "batch-row.json",
             text::<crate::render::batch::JsonLine<'static>>(),

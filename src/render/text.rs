@@ -7,7 +7,6 @@ use super::{
     clock_text, columns, columns_wrapped, identity_parts, mass, timeline, wrap, Context,
     TEXT_WIDTH, VERIFY, VERSION,
 };
-use crate::engine::check;
 use crate::engine::plan::Plan;
 use crate::engine::units;
 use crate::render::explain;
@@ -170,10 +169,10 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
     );
     put(
         &mut o,
-        wrap("  [ok] ", "       ", &check::limits_text(p, plan), w),
+        wrap("  [ok] ", "       ", &super::rules::limits_text(p, plan), w),
     );
-    for r in check::rules(p, plan) {
-        put(&mut o, wrap("  [ok] ", "       ", &r.text, w));
+    for r in super::rules::rules(p, plan) {
+        put(&mut o, wrap("  [ok] ", "       ", &r, w));
     }
     o.push('\n');
 
