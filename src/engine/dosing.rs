@@ -4,7 +4,7 @@
 use num_traits::Signed;
 
 use crate::engine::protocol::WeightBasis;
-use crate::engine::units::{self, format_decimal, int, BodyMass, Length, Num};
+use crate::engine::units::{self, int, BodyMass, Length, Num};
 
 /// The sex the weight formulas use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +36,49 @@ pub struct DosingWeight {
     pub basis: WeightBasis,
     /// The weight the dose is computed from, rounded down to 0.1 kg.
     pub value: BodyMass,
-    /// The formula with its numbers, for a person to redo by hand; empty for `actual`.
-    pub formula: Vec<String>,
+    /// The formula's steps with their numbers, for a person to redo by hand; empty for
+    /// `actual`.
+    pub formula: Vec<Step>,
     /// A height outside the range the formula is used for, if it is.
     pub height_outside: Option<HeightOutside>,
+}
+
+/// One step of a dosing weight's arithmetic, with its numbers (kilograms, centimetres, metres;
+/// `exact` before rounding down to 0.1 kg). The words are render's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Ideal body weight (Devine): 45.5 kg (female) or 50 kg (male) + 2.3 kg per inch of height
+    /// over 60 inches.
+    Ideal {
+        sex: Sex,
+        height: Num,
+        exact: Num,
+        rounded: Num,
+    },
+    /// A weight below the actual weight: the dose is computed from it.
+    BelowActual { weight: Num, actual: Num },
+    /// A weight not below the actual weight: the actual weight is used.
+    NotBelowActual { weight: Num, actual: Num },
+    /// Adjusted body weight: ideal + 0.4 × (actual − ideal).
+    Adjusted {
+        ideal: Num,
+        actual: Num,
+        exact: Num,
+        rounded: Num,
+    },
+    /// The actual weight is not above the ideal: the actual weight is used.
+    ActualNotAboveIdeal { actual: Num, ideal: Num },
+    /// Body mass index: weight ÷ height in metres squared.
+    Bmi { weight: Num, metres: Num, bmi: Num },
+    /// Lean body weight (Janmahasatian 2005): 9270 × weight ÷ (a + b × BMI).
+    Lean {
+        sex: Sex,
+        weight: Num,
+        a: i64,
+        b: i64,
+        exact: Num,
+        rounded: Num,
+    },
 }
 
 /// The published weight formulas a dosing weight comes from.
@@ -116,16 +155,6 @@ fn tenth(text: &str) -> Num {
     units::parse_decimal(text).expect("constant")
 }
 
-/// Shows an exact value; a value with more decimals is cut at three and marked with `…`.
-fn approx(x: &Num) -> String {
-    let cut = (x * int(1000)).floor() / int(1000);
-    if &cut == x && units::terminates(x) {
-        format_decimal(x)
-    } else {
-        format!("{}…", format_decimal(&cut))
-    }
-}
-
 /// Ideal body weight (Devine), exact and unrounded.
 fn devine(height: &Num, sex: Sex) -> Num {
     let base = match sex {
@@ -138,14 +167,12 @@ fn devine(height: &Num, sex: Sex) -> Num {
 
 /// Computes the dosing weight for the basis; height and sex are needed unless the basis is
 /// `actual`.
-#[allow(clippy::too_many_lines)] // to split
 pub fn dosing_weight(
     basis: WeightBasis,
     actual: &BodyMass,
     height: Option<&Length>,
     sex: Option<Sex>,
 ) -> Result<DosingWeight, DosingError> {
-    let w = units::kg_of(actual);
     if basis == WeightBasis::Actual {
         return Ok(DosingWeight {
             basis,
@@ -164,114 +191,115 @@ pub fn dosing_weight(
             })
         }
     };
-    let h = format_decimal(&height);
-    let ws = format_decimal(&w);
-    let not_positive = |b: WeightBasis| DosingError::NotPositive {
-        basis: b,
-        height: units::cm(height.clone()),
-    };
-    let base = match sex {
-        Sex::Female => "45.5",
-        Sex::Male => "50",
-    };
-    let ideal_exact = devine(&height, sex);
-    let ideal = floor_tenth(&ideal_exact);
-    let ideal_line = format!(
-        "ideal body weight (Devine, {}) = {base} kg + 2.3 kg × ({h} cm ÷ 2.54 cm per inch − 60 inches) = {} kg, rounded down to {} kg",
-        sex.as_str(),
-        approx(&ideal_exact),
-        format_decimal(&ideal)
-    );
-    let mut formula = vec![ideal_line];
-    let value = match basis {
-        WeightBasis::Actual => unreachable!("handled above"),
-        WeightBasis::Ideal => {
-            if !ideal.is_positive() {
-                return Err(not_positive(basis));
-            }
-            if ideal < w {
-                formula.push(format!(
-                    "{} kg is below the actual {ws} kg, so the dose is computed from {} kg",
-                    format_decimal(&ideal),
-                    format_decimal(&ideal)
-                ));
-                ideal
-            } else {
-                formula.push(format!(
-                    "{} kg is not below the actual {ws} kg, so the actual weight is used",
-                    format_decimal(&ideal)
-                ));
-                w.clone()
-            }
-        }
-        WeightBasis::Adjusted => {
-            if !ideal.is_positive() {
-                return Err(not_positive(basis));
-            }
-            if w > ideal {
-                let exact = &ideal + tenth("0.4") * (&w - &ideal);
-                let adjusted = floor_tenth(&exact);
-                formula.push(format!(
-                    "adjusted body weight = {i} kg + 0.4 × ({ws} kg − {i} kg) = {} kg, rounded down to {} kg",
-                    approx(&exact),
-                    format_decimal(&adjusted),
-                    i = format_decimal(&ideal)
-                ));
-                adjusted
-            } else {
-                formula.push(format!(
-                    "the actual {ws} kg is not above the ideal {} kg, so the actual weight is used",
-                    format_decimal(&ideal)
-                ));
-                w.clone()
-            }
-        }
-        WeightBasis::Lean => {
-            formula.clear();
-            let metres = &height / int(100);
-            let bmi = &w / (&metres * &metres);
-            let (a, b) = match sex {
-                Sex::Male => (6680, 216),
-                Sex::Female => (8780, 244),
-            };
-            let exact = int(9270) * &w / (int(a) + int(b) * &bmi);
-            let lean = floor_tenth(&exact);
-            formula.push(format!(
-                "BMI = {ws} kg ÷ ({} m)² = {} kg/m²",
-                format_decimal(&metres),
-                approx(&bmi)
-            ));
-            formula.push(format!(
-                "lean body weight (Janmahasatian, {}) = 9270 × {ws} kg ÷ ({a} + {b} × BMI) = {} kg, rounded down to {} kg",
-                sex.as_str(),
-                approx(&exact),
-                format_decimal(&lean)
-            ));
-            if !lean.is_positive() {
-                return Err(not_positive(basis));
-            }
-            if lean < w {
-                lean
-            } else {
-                formula.push(format!(
-                    "{} kg is not below the actual {ws} kg, so the actual weight is used",
-                    format_decimal(&lean)
-                ));
-                w.clone()
-            }
-        }
-    };
-    let formula_used = if basis == WeightBasis::Lean {
-        Formula::Janmahasatian
+    let w = units::kg_of(actual);
+    let (computed, used) = if basis == WeightBasis::Lean {
+        (lean(&w, &height, sex), Formula::Janmahasatian)
     } else {
-        Formula::Devine
+        (ideal_or_adjusted(basis, &w, &height, sex), Formula::Devine)
     };
+    let (value, formula) = computed.ok_or_else(|| DosingError::NotPositive {
+        basis,
+        height: units::cm(height.clone()),
+    })?;
     Ok(DosingWeight {
         basis,
         value: units::kg(value),
         formula,
-        height_outside: height_outside(formula_used, &height),
+        height_outside: height_outside(used, &height),
     })
+}
+
+/// The ideal (Devine) or adjusted body weight in kilograms and its steps; `None` when the
+/// formula gives no positive weight.
+fn ideal_or_adjusted(
+    basis: WeightBasis,
+    w: &Num,
+    height: &Num,
+    sex: Sex,
+) -> Option<(Num, Vec<Step>)> {
+    let exact = devine(height, sex);
+    let ideal = floor_tenth(&exact);
+    if !ideal.is_positive() {
+        return None;
+    }
+    let mut steps = vec![Step::Ideal {
+        sex,
+        height: height.clone(),
+        exact,
+        rounded: ideal.clone(),
+    }];
+    let value = if basis == WeightBasis::Adjusted {
+        if w > &ideal {
+            let exact = &ideal + tenth("0.4") * (w - &ideal);
+            let adjusted = floor_tenth(&exact);
+            steps.push(Step::Adjusted {
+                ideal: ideal.clone(),
+                actual: w.clone(),
+                exact,
+                rounded: adjusted.clone(),
+            });
+            adjusted
+        } else {
+            steps.push(Step::ActualNotAboveIdeal {
+                actual: w.clone(),
+                ideal,
+            });
+            w.clone()
+        }
+    } else if ideal < *w {
+        steps.push(Step::BelowActual {
+            weight: ideal.clone(),
+            actual: w.clone(),
+        });
+        ideal
+    } else {
+        steps.push(Step::NotBelowActual {
+            weight: ideal,
+            actual: w.clone(),
+        });
+        w.clone()
+    };
+    Some((value, steps))
+}
+
+/// The lean body weight (Janmahasatian) in kilograms and its steps; `None` when the formula
+/// gives no positive weight.
+fn lean(w: &Num, height: &Num, sex: Sex) -> Option<(Num, Vec<Step>)> {
+    let metres = height / int(100);
+    let bmi = w / (&metres * &metres);
+    let (a, b) = match sex {
+        Sex::Male => (6680, 216),
+        Sex::Female => (8780, 244),
+    };
+    let exact = int(9270) * w / (int(a) + int(b) * &bmi);
+    let lean = floor_tenth(&exact);
+    if !lean.is_positive() {
+        return None;
+    }
+    let mut steps = vec![
+        Step::Bmi {
+            weight: w.clone(),
+            metres,
+            bmi,
+        },
+        Step::Lean {
+            sex,
+            weight: w.clone(),
+            a,
+            b,
+            exact,
+            rounded: lean.clone(),
+        },
+    ];
+    if lean < *w {
+        Some((lean, steps))
+    } else {
+        steps.push(Step::NotBelowActual {
+            weight: lean,
+            actual: w.clone(),
+        });
+        Some((w.clone(), steps))
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! The arithmetic of a plan, step by step, as sentences a trainee can redo with a pencil.
 
+use std::fmt;
+
+use crate::engine::dosing::{Sex, Step};
 use crate::engine::plan::{CountReason, Plan};
 use crate::engine::protocol::{Anchor, Protocol};
-use crate::engine::units::{self, format_decimal, int, DrugMass};
+use crate::engine::units::{self, format_decimal, int, DrugMass, Num};
 
 /// The numbers joined as `a, b and c`.
 pub fn join_and(items: &[String]) -> String {
@@ -106,7 +109,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         format!(
             "The protocol doses on {} body weight: {}.",
             plan.dosing.basis.as_str(),
-            plan.dosing.formula.join("; ")
+            formula_lines(&plan.dosing.formula).join("; ")
         )
     });
     let total = format!(
@@ -249,4 +252,101 @@ fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
         s.push_str(&format!(" ({})", crate::engine::plan::show_clock(t)));
     }
     s
+}
+
+/// Shows an exact value; a value with more decimals is cut at three and marked with `…`.
+fn approx(x: &Num) -> String {
+    let cut = (x * int(1000)).floor() / int(1000);
+    if &cut == x && units::terminates(x) {
+        format_decimal(x)
+    } else {
+        format!("{}…", format_decimal(&cut))
+    }
+}
+
+/// One step of a dosing weight's arithmetic, with its numbers: `ideal body weight (Devine,
+/// female) = 45.5 kg + 2.3 kg × (170 cm ÷ 2.54 cm per inch − 60 inches) = 61.433… kg, rounded
+/// down to 61.4 kg`.
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = format_decimal;
+        match self {
+            Step::Ideal {
+                sex,
+                height,
+                exact,
+                rounded,
+            } => write!(
+                f,
+                "ideal body weight (Devine, {}) = {} kg + 2.3 kg × ({} cm ÷ 2.54 cm per inch − 60 inches) = {} kg, rounded down to {} kg",
+                sex.as_str(),
+                match sex {
+                    Sex::Female => "45.5",
+                    Sex::Male => "50",
+                },
+                d(height),
+                approx(exact),
+                d(rounded)
+            ),
+            Step::BelowActual { weight, actual } => write!(
+                f,
+                "{} kg is below the actual {} kg, so the dose is computed from {} kg",
+                d(weight),
+                d(actual),
+                d(weight)
+            ),
+            Step::NotBelowActual { weight, actual } => write!(
+                f,
+                "{} kg is not below the actual {} kg, so the actual weight is used",
+                d(weight),
+                d(actual)
+            ),
+            Step::Adjusted {
+                ideal,
+                actual,
+                exact,
+                rounded,
+            } => write!(
+                f,
+                "adjusted body weight = {i} kg + 0.4 × ({} kg − {i} kg) = {} kg, rounded down to {} kg",
+                d(actual),
+                approx(exact),
+                d(rounded),
+                i = d(ideal)
+            ),
+            Step::ActualNotAboveIdeal { actual, ideal } => write!(
+                f,
+                "the actual {} kg is not above the ideal {} kg, so the actual weight is used",
+                d(actual),
+                d(ideal)
+            ),
+            Step::Bmi { weight, metres, bmi } => write!(
+                f,
+                "BMI = {} kg ÷ ({} m)² = {} kg/m²",
+                d(weight),
+                d(metres),
+                approx(bmi)
+            ),
+            Step::Lean {
+                sex,
+                weight,
+                a,
+                b,
+                exact,
+                rounded,
+            } => write!(
+                f,
+                "lean body weight (Janmahasatian, {}) = 9270 × {} kg ÷ ({a} + {b} × BMI) = {} kg, rounded down to {} kg",
+                sex.as_str(),
+                d(weight),
+                approx(exact),
+                d(rounded)
+            ),
+        }
+    }
+}
+
+/// The steps of a dosing weight, each in words.
+pub fn formula_lines(formula: &[Step]) -> Vec<String> {
+    formula.iter().map(Step::to_string).collect()
 }

@@ -189,7 +189,7 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
             "; the dose is computed from the {} body weight, {}: {}.",
             plan.dosing.basis.as_str(),
             units::show_kg(&plan.dosing.value),
-            plan.dosing.formula.join("; ")
+            explain::formula_lines(&plan.dosing.formula).join("; ")
         ));
     }
     out.push(weight);

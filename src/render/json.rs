@@ -252,7 +252,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),
         dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),
-        dosing_weight_formula: plan.dosing.formula.clone(),
+        dosing_weight_formula: crate::render::explain::formula_lines(&plan.dosing.formula),
         dose_per_weight: qty(
             &units::per_kg_in(&p.per_weight, u),
             &format!("{}/kg", u.symbol()),

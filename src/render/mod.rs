@@ -437,7 +437,7 @@ pub fn dosing_facts(plan: &Plan) -> Vec<(String, String)> {
             ),
         ));
         for line in &plan.dosing.formula {
-            facts.push((String::new(), line.clone()));
+            facts.push((String::new(), line.to_string()));
         }
     }
     facts
