@@ -491,7 +491,8 @@ fn chart(
     span: crate::engine::chart::Span,
     format: cli::ChartFormat,
 ) -> Result<String, Failure> {
-    let first = crate::engine::chart::rows(protocol, &span).map_err(Failure::Input)?;
+    let first =
+        crate::engine::chart::rows(protocol, &span).map_err(|e| Failure::Input(e.to_string()))?;
     if let Some(Err(e)) = first
         .iter()
         .map(|r| &r.result)
@@ -530,7 +531,7 @@ fn chart(
             };
             let rows =
                 crate::engine::chart::rows(protocol, &crate::engine::chart::Span { step, ..span })
-                    .map_err(Failure::Input)?;
+                    .map_err(|e| Failure::Input(e.to_string()))?;
             render::chart::svg(protocol, &rows)
         }
     })

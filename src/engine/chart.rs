@@ -38,33 +38,54 @@ pub struct Span {
     pub sex: Option<Sex>,
 }
 
+/// Why a chart cannot be made. The message is render's (`impl Display for SpanError` in
+/// `crate::render::chart`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanError {
+    /// The first weight is above the last.
+    Reversed { from: BodyMass, to: BodyMass },
+    /// An end of the span lies outside the protocol's hard limits.
+    OutsideHardLimits {
+        end: SpanEnd,
+        weight: BodyMass,
+        hard_min: BodyMass,
+        hard_max: BodyMass,
+    },
+    /// More than [`MAX_ROWS`] rows.
+    TooManyRows,
+}
+
+/// The end of a chart's span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanEnd {
+    From,
+    To,
+}
+
 /// The chart's rows from `from` to `to` in steps of `step`, both ends included when the step
 /// lands on them. Weights must lie within the hard limits.
-pub fn rows(p: &Protocol, span: &Span) -> Result<Vec<Row>, String> {
+pub fn rows(p: &Protocol, span: &Span) -> Result<Vec<Row>, SpanError> {
     let l = &p.limits;
     let (from, to, step) = (&span.from.value, &span.to.value, &span.step.value);
     if from > to {
-        return Err(format!(
-            "`--from` {} is above `--to` {}",
-            units::show_kg(&span.from),
-            units::show_kg(&span.to)
-        ));
+        return Err(SpanError::Reversed {
+            from: span.from.clone(),
+            to: span.to.clone(),
+        });
     }
-    for (flag, w) in [("--from", &span.from), ("--to", &span.to)] {
+    for (end, w) in [(SpanEnd::From, &span.from), (SpanEnd::To, &span.to)] {
         if w.value < l.hard_min.value || w.value > l.hard_max.value {
-            return Err(format!(
-                "`{flag}` {} is outside the protocol's hard limits of {} to {}",
-                units::show_kg(w),
-                units::show_kg(&l.hard_min),
-                units::show_kg(&l.hard_max)
-            ));
+            return Err(SpanError::OutsideHardLimits {
+                end,
+                weight: w.clone(),
+                hard_min: l.hard_min.clone(),
+                hard_max: l.hard_max.clone(),
+            });
         }
     }
     let n = ((to - from) / step).floor();
     if n >= int(MAX_ROWS as i64) {
-        return Err(format!(
-            "the chart would have more than {MAX_ROWS} rows; use a larger `--step`"
-        ));
+        return Err(SpanError::TooManyRows);
     }
     let n = n.to_integer().try_into().unwrap_or(0u64);
     Ok((0..=n)

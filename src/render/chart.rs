@@ -7,7 +7,7 @@ use num_traits::ToPrimitive;
 
 use super::columns;
 use crate::engine::chart::count_steps;
-use crate::engine::chart::{Band, Row};
+use crate::engine::chart::{Band, Row, SpanEnd, SpanError, MAX_ROWS};
 use crate::engine::protocol::{Protocol, WeightBasis};
 use crate::engine::units::{self, format_decimal, int, Num};
 
@@ -572,3 +572,38 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     let _ = writeln!(o, "</svg>");
     o
 }
+
+impl std::fmt::Display for SpanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpanError::Reversed { from, to } => write!(
+                f,
+                "`--from` {} is above `--to` {}",
+                units::show_kg(from),
+                units::show_kg(to)
+            ),
+            SpanError::OutsideHardLimits {
+                end,
+                weight,
+                hard_min,
+                hard_max,
+            } => write!(
+                f,
+                "`{}` {} is outside the protocol's hard limits of {} to {}",
+                match end {
+                    SpanEnd::From => "--from",
+                    SpanEnd::To => "--to",
+                },
+                units::show_kg(weight),
+                units::show_kg(hard_min),
+                units::show_kg(hard_max)
+            ),
+            SpanError::TooManyRows => write!(
+                f,
+                "the chart would have more than {MAX_ROWS} rows; use a larger `--step`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SpanError {}
