@@ -158,7 +158,7 @@ impl<'a> Case<'a> {
     fn times(&self) -> Result<Vec<Dated>, String> {
         let zone = values::zone(Some(self.tz)).expect("zone");
         let date = values::parse_date(self.date).expect("date");
-        calendar::bolus_times(&self.plan(), date, &zone)
+        calendar::bolus_times(&self.plan(), date, &zone).map_err(|e| e.to_string())
     }
 
     /// The FHIR text for patient `P-001`.

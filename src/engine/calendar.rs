@@ -51,53 +51,89 @@ impl Dated {
     }
 }
 
-fn offset_text(seconds: i32) -> String {
+/// `+01:00`, `-05:00`, `+00:00`: a UTC offset in seconds, as ISO 8601 writes it.
+pub fn offset_text(seconds: i32) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let s = seconds.unsigned_abs();
     format!("{sign}{:02}:{:02}", s / 3600, (s / 60) % 60)
 }
 
+/// Why a plan cannot be placed on the calendar. The message is render's (`impl Display for
+/// CalendarError` in `crate::render::fhir`).
+#[derive(Debug, Clone)]
+pub enum CalendarError {
+    /// The plan has no start time.
+    NoStart,
+    /// A time of the plan is too far from its start to count in seconds.
+    TooFar,
+    /// A time of the plan falls outside the calendar.
+    OutsideCalendar,
+    /// A time the zone's clocks skip (`before` and `after`: UTC offsets in seconds).
+    Gap {
+        at: DateTime,
+        zone: String,
+        before: i32,
+        after: i32,
+    },
+    /// A time the zone's clocks show twice.
+    Fold {
+        at: DateTime,
+        zone: String,
+        before: i32,
+        after: i32,
+    },
+    /// The session crosses a change of the zone's UTC offset, from `first` (at the first bolus)
+    /// to `then` at `at`.
+    CrossesChange {
+        zone: String,
+        first: i32,
+        then: i32,
+        at: DateTime,
+    },
+    /// The zone cannot place the time.
+    CannotPlace {
+        at: DateTime,
+        zone: String,
+        reason: jiff::Error,
+    },
+    /// The zone's UTC offset on `date` is not a whole number of minutes.
+    OddOffset { zone: String, date: Date },
+}
+
 /// The date and clock time of an offset from the first bolus, on the clock of the start.
-fn civil(first: DateTime, offset: &Duration) -> Result<DateTime, String> {
+fn civil(first: DateTime, offset: &Duration) -> Result<DateTime, CalendarError> {
     let seconds = offset
         .value
         .to_integer()
         .to_i64()
-        .ok_or_else(|| "a time of the plan is too far from its start".to_string())?;
+        .ok_or(CalendarError::TooFar)?;
     first
         .checked_add(SignedDuration::from_secs(seconds))
-        .map_err(|_| "a time of the plan falls outside the calendar".to_string())
+        .map_err(|_| CalendarError::OutsideCalendar)
 }
 
 /// The date-time of each bolus of a plan with a start, its first bolus on `date`, in `zone`.
 ///
 /// Every time of the session (boluses and checkpoints) must exist once on the zone's clock and
-/// have the first bolus's UTC offset; otherwise the message says which time and why.
-pub fn bolus_times(plan: &Plan, date: Date, zone: &Zone) -> Result<Vec<Dated>, String> {
-    let start = plan
-        .start
-        .ok_or_else(|| "a date-time needs the start of the first bolus".to_string())?;
+/// have the first bolus's UTC offset; otherwise the error says which time and why.
+pub fn bolus_times(plan: &Plan, date: Date, zone: &Zone) -> Result<Vec<Dated>, CalendarError> {
+    let start = plan.start.ok_or(CalendarError::NoStart)?;
     let first = date.to_datetime(start);
-    let resolve = |dt: DateTime| -> Result<Offset, String> {
-        let at = format!(
-            "{} {}",
-            dt.date(),
-            crate::engine::plan::show_clock(dt.time())
-        );
-        match zone.tz.to_ambiguous_zoned(dt).offset() {
+    let resolve = |at: DateTime| -> Result<Offset, CalendarError> {
+        match zone.tz.to_ambiguous_zoned(at).offset() {
             AmbiguousOffset::Unambiguous { offset } => Ok(offset),
-            AmbiguousOffset::Gap { before, after } => Err(format!(
-                "{at} does not exist in {}: the clocks go from UTC{} to UTC{} then; choose another `--start` or `--date`",
-                zone.name,
-                offset_text(before.seconds()),
-                offset_text(after.seconds())
-            )),
-            AmbiguousOffset::Fold { before, after } => Err(format!(
-                "{at} happens twice in {}: the clocks go back from UTC{} to UTC{} then; choose another `--start` or `--date`",
-                zone.name,
-                offset_text(before.seconds()),
-                offset_text(after.seconds())
-            )),
+            AmbiguousOffset::Gap { before, after } => Err(CalendarError::Gap {
+                at,
+                zone: zone.name.clone(),
+                before: before.seconds(),
+                after: after.seconds(),
+            }),
+            AmbiguousOffset::Fold { before, after } => Err(CalendarError::Fold {
+                at,
+                zone: zone.name.clone(),
+                before: before.seconds(),
+                after: after.seconds(),
+            }),
         }
     };
     let first_offset = resolve(first)?;
@@ -107,30 +143,31 @@ pub fn bolus_times(plan: &Plan, date: Date, zone: &Zone) -> Result<Vec<Dated>, S
         let dt = civil(first, offset)?;
         let o = resolve(dt)?;
         if o != first_offset {
-            return Err(format!(
-                "the session crosses a change of the clocks in {} (UTC{} at the first bolus, UTC{} at {} {}), so its clock times would not be the times that pass; choose another `--start` or `--date`",
-                zone.name,
-                offset_text(first_offset.seconds()),
-                offset_text(o.seconds()),
-                dt.date(),
-                crate::engine::plan::show_clock(dt.time())
-            ));
+            return Err(CalendarError::CrossesChange {
+                zone: zone.name.clone(),
+                first: first_offset.seconds(),
+                then: o.seconds(),
+                at: dt,
+            });
         }
     }
     plan.boluses
         .iter()
         .map(|b| {
             let dt = civil(first, &b.offset)?;
-            let zoned: Zoned = dt
-                .to_zoned(zone.tz.clone())
-                .map_err(|e| format!("cannot place {dt} in {}: {e}", zone.name))?;
+            let zoned: Zoned =
+                dt.to_zoned(zone.tz.clone())
+                    .map_err(|reason| CalendarError::CannotPlace {
+                        at: dt,
+                        zone: zone.name.clone(),
+                        reason,
+                    })?;
             let seconds = zoned.offset().seconds();
             if seconds % 60 != 0 {
-                return Err(format!(
-                    "the UTC offset of {} on {} is not a whole number of minutes, which a FHIR date-time cannot hold",
-                    zone.name,
-                    dt.date()
-                ));
+                return Err(CalendarError::OddOffset {
+                    zone: zone.name.clone(),
+                    date: dt.date(),
+                });
             }
             Ok(Dated {
                 date: dt.date(),

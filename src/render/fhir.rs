@@ -12,8 +12,8 @@
 use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
-use crate::engine::calendar::Dated;
-use crate::engine::plan::Plan;
+use crate::engine::calendar::{offset_text, CalendarError, Dated};
+use crate::engine::plan::{self, Plan};
 use crate::render::explain;
 
 use crate::engine::units::{self, DrugMass, Duration, Num};
@@ -347,3 +347,63 @@ pub fn render(ctx: &Context, plan: &Plan, order: &Order) -> String {
     s.push('\n');
     s
 }
+
+impl std::fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at =
+            |dt: &jiff::civil::DateTime| format!("{} {}", dt.date(), plan::show_clock(dt.time()));
+        const AGAIN: &str = "choose another `--start` or `--date`";
+        match self {
+            CalendarError::NoStart => f.write_str("a date-time needs the start of the first bolus"),
+            CalendarError::TooFar => f.write_str("a time of the plan is too far from its start"),
+            CalendarError::OutsideCalendar => {
+                f.write_str("a time of the plan falls outside the calendar")
+            }
+            CalendarError::Gap {
+                at: dt,
+                zone,
+                before,
+                after,
+            } => write!(
+                f,
+                "{} does not exist in {zone}: the clocks go from UTC{} to UTC{} then; {AGAIN}",
+                at(dt),
+                offset_text(*before),
+                offset_text(*after)
+            ),
+            CalendarError::Fold {
+                at: dt,
+                zone,
+                before,
+                after,
+            } => write!(
+                f,
+                "{} happens twice in {zone}: the clocks go back from UTC{} to UTC{} then; {AGAIN}",
+                at(dt),
+                offset_text(*before),
+                offset_text(*after)
+            ),
+            CalendarError::CrossesChange {
+                zone,
+                first,
+                then,
+                at: dt,
+            } => write!(
+                f,
+                "the session crosses a change of the clocks in {zone} (UTC{} at the first bolus, UTC{} at {}), so its clock times would not be the times that pass; {AGAIN}",
+                offset_text(*first),
+                offset_text(*then),
+                at(dt)
+            ),
+            CalendarError::CannotPlace { at, zone, reason } => {
+                write!(f, "cannot place {at} in {zone}: {reason}")
+            }
+            CalendarError::OddOffset { zone, date } => write!(
+                f,
+                "the UTC offset of {zone} on {date} is not a whole number of minutes, which a FHIR date-time cannot hold"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CalendarError {}
