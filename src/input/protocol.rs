@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::engine::chars::is_unsafe;
 use crate::engine::protocol::{
     is_absolute_uri, route_code, route_names, Aftercare, Anchor, CheckpointRule, CourseRules,
-    MedicationCode, Preparation, Protocol, Restriction, Source, Standing, WeightBasis,
+    MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, Standing, WeightBasis,
     WeightLimits, MAX_BOLUSES, MAX_FAST_HOURS, MAX_RESTRICTION_HOURS, MAX_SESSIONS, MAX_SPAN_DAYS,
     REST_OF_DAY,
 };
@@ -571,7 +571,8 @@ fn concentration_list(
     out
 }
 
-#[allow(clippy::too_many_lines)] // to split
+/// Checks every table of a file read as TOML into a protocol: every error is kept, in the
+/// order of the file's tables.
 fn validate(
     site: &Site,
     stem: &str,
@@ -597,48 +598,94 @@ fn validate(
         preparation,
         aftercare,
     } = wire;
-    if schema.get_ref().0 != SCHEMA {
-        // Another schema's fields mean other things: nothing more is checked.
-        return Err(vec![site.field(
-            &schema,
-            "schema",
-            format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref().0),
-        )]);
-    }
+    // Another schema's fields mean other things: nothing more is checked.
+    check_schema(site, &schema)?;
     let mut errs = Errors(Vec::new());
-    let id_text = id.get_ref();
-    if id_text.is_empty()
-        || !id_text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.0.push(site.field(
-            &id,
-            "id",
-            format!(
-                "expected lowercase letters, digits and `-`, found {}",
-                crate::engine::chars::quote(id_text)
-            ),
-        ));
-    } else if id_text != stem {
-        errs.0.push(site.field(
-            &id,
-            "id",
-            format!(
-                "expected the file's name {}, found {}; the id and the file name must agree",
-                crate::engine::chars::quote(stem),
-                crate::engine::chars::quote(id_text)
-            ),
-        ));
-    }
+    check_id(site, &id, stem, &mut errs);
     let title = errs.take(site.text(&title, "title"));
     let drug = errs.take(site.text(&drug, "drug"));
     let code = code.and_then(|c| errs.take(medication_code(site, c)));
-    let route_text = errs.take(site.text(&route, "route"));
+    let (route_text, route_coded) = validate_route(site, &route, &mut errs);
+    let summary = errs.take(site.text(&summary, "summary"));
+    let references = texts(site, &references, "references", &mut errs);
+    let checklist = texts(site, &checklist, "checklist", &mut errs);
+    let concentrations = concentrations
+        .as_ref()
+        .map(|list| concentration_list(site, list, &mut errs))
+        .unwrap_or_default();
+
+    let dose = validate_dose(site, dose, &mut errs);
+    let (count, max_dose_q, interval_q) =
+        validate_boluses(site, boluses, &dose.increment, dose.unit, &mut errs);
+    let limits = validate_weight(site, weight, &mut errs);
+    let rules = validate_checkpoints(site, &checkpoints, &mut errs);
+    // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
+    let course = course.and_then(|c| validate_course(site, c, &mut errs));
+    let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
+    let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
+    if !errs.0.is_empty() {
+        return Err(errs.0);
+    }
+    let missing = "checked above: no error means every value was read";
+    let per_weight_q = dose.per_weight.expect(missing);
+    debug_assert!(!per_weight_q.value.is_zero());
+
+    Ok(Protocol {
+        id: id.into_inner(),
+        title: title.expect(missing),
+        drug: drug.expect(missing),
+        code,
+        route: route_text.expect(missing),
+        route_code: route_coded.expect(missing),
+        summary: summary.expect(missing),
+        references,
+        per_weight: per_weight_q,
+        increment: dose.increment.expect(missing),
+        max_total: dose.max_total,
+        weight_basis: dose.weight_basis,
+        min_count: count as u64,
+        max_dose: max_dose_q.expect(missing),
+        interval: interval_q.expect(missing),
+        concentrations,
+        limits: limits.expect(missing),
+        checklist,
+        checkpoints: rules,
+        course,
+        preparation,
+        aftercare,
+        unit: dose.unit.expect("a parsed dose per weight has a mass unit"),
+        sha256,
+        source: Source::File(site.file.to_string()),
+        standing: Standing::default(),
+    })
+}
+
+/// `schema`: the one this build reads.
+fn check_schema(site: &Site, schema: &Spanned<Whole>) -> Result<(), Vec<ProtocolError>> {
+    if schema.get_ref().0 == SCHEMA {
+        return Ok(());
+    }
+    Err(vec![site.field(
+        schema,
+        "schema",
+        format!(
+            "expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only",
+            schema.get_ref().0
+        ),
+    )])
+}
+
+/// `route`: a text naming a route with a SNOMED CT code; the text and the code.
+fn validate_route(
+    site: &Site,
+    route: &Spanned<String>,
+    errs: &mut Errors,
+) -> (Option<String>, Option<RouteCode>) {
+    let route_text = errs.take(site.text(route, "route"));
     let route_coded = route_text.as_ref().and_then(|r| {
         errs.take(route_code(r).ok_or_else(|| {
             site.field(
-                &route,
+                route,
                 "route",
                 format!(
                     "expected a route with a SNOMED CT code ({}), found `{}`",
@@ -648,20 +695,64 @@ fn validate(
             )
         }))
     });
-    let summary = errs.take(site.text(&summary, "summary"));
-    let references: Vec<String> = references
-        .iter()
-        .filter_map(|r| errs.take(site.text(r, "references")))
-        .collect();
-    let checklist: Vec<String> = checklist
-        .iter()
-        .filter_map(|c| errs.take(site.text(c, "checklist")))
-        .collect();
-    let concentrations = concentrations
-        .as_ref()
-        .map(|list| concentration_list(site, list, &mut errs))
-        .unwrap_or_default();
+    (route_text, route_coded)
+}
 
+/// A list of texts (`references`, `checklist`), each checked.
+fn texts(site: &Site, list: &[Spanned<String>], field: &str, errs: &mut Errors) -> Vec<String> {
+    list.iter()
+        .filter_map(|t| errs.take(site.text(t, field)))
+        .collect()
+}
+
+/// `id`: lowercase letters, digits and `-`, and the file's name.
+fn check_id(site: &Site, id: &Spanned<String>, stem: &str, errs: &mut Errors) {
+    let id_text = id.get_ref();
+    if id_text.is_empty()
+        || !id_text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.0.push(site.field(
+            id,
+            "id",
+            format!(
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::engine::chars::quote(id_text)
+            ),
+        ));
+    } else if id_text != stem {
+        errs.0.push(site.field(
+            id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::engine::chars::quote(stem),
+                crate::engine::chars::quote(id_text)
+            ),
+        ));
+    }
+}
+
+/// `[dose]`, checked.
+struct Dose {
+    per_weight: Option<DosePerWeight>,
+    increment: Option<DrugMass>,
+    max_total: Option<DrugMass>,
+    weight_basis: WeightBasis,
+    /// The mass unit `per_weight` is written in.
+    unit: Option<MassUnit>,
+}
+
+/// A multiple of the increment, shown in the dose's unit, or in milligrams when the dose has
+/// none.
+fn shown_step(step: &DrugMass, unit: Option<MassUnit>) -> String {
+    units::show_mass(step, unit.unwrap_or(MassUnit::Mg))
+}
+
+/// `[dose]`: a dose per weight, an increment, an optional cap that is a whole multiple of it, a
+/// weight basis.
+fn validate_dose(site: &Site, dose: WireDose, errs: &mut Errors) -> Dose {
     let WireDose {
         per_weight,
         increment,
@@ -675,12 +766,6 @@ fn validate(
         errs.take(site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight));
     let increment_q: Option<DrugMass> =
         errs.take(site.quantity(&increment, "dose.increment", Kind::DrugMass));
-    // A multiple of the increment is shown in the dose's unit, or in the increment's own when
-    // the dose has none.
-    let shown_step = |step: &DrugMass| match unit {
-        Some(u) => units::show_mass(step, u),
-        None => units::show_mass(step, MassUnit::Mg),
-    };
     let max_total_q: Option<DrugMass> = match &max_total {
         Some(m) => {
             let q: Option<DrugMass> = errs.take(site.quantity(m, "dose.max_total", Kind::DrugMass));
@@ -691,7 +776,7 @@ fn validate(
                         "dose.max_total",
                         format!(
                             "expected a whole multiple of the increment {}, found {}",
-                            shown_step(step),
+                            shown_step(step, unit),
                             crate::engine::chars::quote(&m.get_ref().0)
                         ),
                     ));
@@ -722,6 +807,24 @@ fn validate(
         },
     };
 
+    Dose {
+        per_weight: per_weight_q,
+        increment: increment_q,
+        max_total: max_total_q,
+        weight_basis,
+        unit,
+    }
+}
+
+/// `[boluses]`: the fewest boluses, the largest (a whole multiple of the increment), the
+/// interval in whole seconds.
+fn validate_boluses(
+    site: &Site,
+    boluses: WireBoluses,
+    increment: &Option<DrugMass>,
+    unit: Option<MassUnit>,
+    errs: &mut Errors,
+) -> (i64, Option<DrugMass>, Option<Duration>) {
     let WireBoluses {
         min_count,
         max_dose,
@@ -737,14 +840,14 @@ fn validate(
     }
     let max_dose_q: Option<DrugMass> =
         errs.take(site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass));
-    if let (Some(q), Some(step)) = (&max_dose_q, &increment_q) {
+    if let (Some(q), Some(step)) = (&max_dose_q, increment) {
         if !whole_multiple(q, step) {
             errs.0.push(site.field(
                 &max_dose,
                 "boluses.max_dose",
                 format!(
                     "expected a whole multiple of the increment {}, found {}",
-                    shown_step(step),
+                    shown_step(step, unit),
                     crate::engine::chars::quote(&max_dose.get_ref().0)
                 ),
             ));
@@ -763,6 +866,12 @@ fn validate(
         ));
     }
 
+    (count, max_dose_q, interval_q)
+}
+
+/// `[weight]`: four limits, `hard_min ≤ soft_min < soft_max ≤ hard_max`; `None` when one is
+/// missing (its error kept).
+fn validate_weight(site: &Site, weight: WireWeight, errs: &mut Errors) -> Option<WeightLimits> {
     let WireWeight {
         hard_min,
         hard_max,
@@ -820,6 +929,21 @@ fn validate(
         }
     }
 
+    Some(WeightLimits {
+        hard_min: hmin?,
+        hard_max: hmax?,
+        soft_min: smin?,
+        soft_max: smax?,
+    })
+}
+
+/// `[[checkpoints]]`: each relative to the first or last bolus, a signed offset in whole
+/// seconds, an action.
+fn validate_checkpoints(
+    site: &Site,
+    checkpoints: &[WireCheckpoint],
+    errs: &mut Errors,
+) -> Vec<CheckpointRule> {
     let mut rules = Vec::with_capacity(checkpoints.len());
     for (i, c) in checkpoints.iter().enumerate() {
         let WireCheckpoint {
@@ -870,50 +994,7 @@ fn validate(
             });
         }
     }
-    // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
-    let course = course.and_then(|c| validate_course(site, c, &mut errs));
-    let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
-    let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
-    if !errs.0.is_empty() {
-        return Err(errs.0);
-    }
-    let missing = "checked above: no error means every value was read";
-    let per_weight_q = per_weight_q.expect(missing);
-    debug_assert!(!per_weight_q.value.is_zero());
-
-    Ok(Protocol {
-        id: id_text.clone(),
-        title: title.expect(missing),
-        drug: drug.expect(missing),
-        code,
-        route: route_text.expect(missing),
-        route_code: route_coded.expect(missing),
-        summary: summary.expect(missing),
-        references,
-        per_weight: per_weight_q,
-        increment: increment_q.expect(missing),
-        max_total: max_total_q,
-        weight_basis,
-        min_count: count as u64,
-        max_dose: max_dose_q.expect(missing),
-        interval: interval_q.expect(missing),
-        concentrations,
-        limits: WeightLimits {
-            hard_min: hmin.expect(missing),
-            hard_max: hmax.expect(missing),
-            soft_min: smin.expect(missing),
-            soft_max: smax.expect(missing),
-        },
-        checklist,
-        checkpoints: rules,
-        course,
-        preparation,
-        aftercare,
-        unit: unit.expect("a parsed dose per weight has a mass unit"),
-        sha256,
-        source: Source::File(site.file.to_string()),
-        standing: Standing::default(),
-    })
+    rules
 }
 
 /// `[course]`: a whole number of sessions, and a least gap and a longest span in whole days
