@@ -4335,7 +4335,26 @@ mod batch_lines {
     #[test]
     fn every_formula_start_is_refused_in_an_id_and_a_reason() {
         assert_eq!(batch::FORMULA_STARTS, ['=', '+', '-', '@', '\t', '\r']);
-        for start in ["=", "+", "-", "@", "\t", " =", "\t="] {
+        // White space of any kind, and invisible or direction characters, before the formula
+        // character: a trim or a spreadsheet drops them, so they must not hide it.
+        for start in [
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            " =",
+            "\t=",
+            "\u{b}=",
+            "\u{c}+",
+            "\u{a0}=",
+            "\u{3000}-",
+            "\u{feff}@",
+            "\u{200b}=",
+            "\u{202e}=",
+            "\u{85}=",
+            " \u{a0}\u{b}+",
+        ] {
             let input = format!("id,weight\n\"{start}x\",82\n");
             let (s, out) = run(input.as_bytes());
             assert_eq!(s.failed, 1, "{start:?}: {out}");
@@ -4354,5 +4373,10 @@ mod batch_lines {
         }
         let (s, _) = run(b"id,weight,soft_limit_reason\nx=1,160,weighed = twice\n");
         assert_eq!(s.failed, 0);
+        let (s, _) = run("id,weight\n\u{a0}p1 ,82\n".as_bytes());
+        assert_eq!(
+            s.failed, 0,
+            "white space before an ordinary id is trimmed, not refused"
+        );
     }
 }
