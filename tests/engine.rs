@@ -4205,6 +4205,35 @@ mod batch_lines {
     }
 
     #[test]
+    fn a_line_of_exactly_the_limit_is_read_and_one_byte_more_is_cut() {
+        let cut = format!("longer than {} bytes", batch::MAX_LINE_BYTES);
+        for (extra, is_cut) in [(0, false), (1, true)] {
+            let mut line = String::from("p1,82,");
+            line.push_str(&"x".repeat(batch::MAX_LINE_BYTES - line.len() + extra));
+            let input = format!("id,weight\n{line}\np2,82\n");
+            let (s, out) = run(input.as_bytes());
+            assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1), "{extra}");
+            assert_eq!(out.contains(&cut), is_cut, "{extra}: {out}");
+        }
+    }
+
+    #[test]
+    fn the_progress_reaches_every_byte_read_whatever_ends_the_lines() {
+        for input in [
+            &b"id,weight\r\np1,82\r\np2,90\r\n"[..],
+            b"id,weight\rp1,82\rp2,90",
+            b"id,weight\n\np1,82\n",
+        ] {
+            let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+            let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+            let dates = batch::Dates { plan: d, today: d };
+            let mut last = 0;
+            batch::run(&p, input, Vec::new(), Format::Csv, dates, &mut |b| last = b).unwrap();
+            assert_eq!(last, input.len() as u64, "{input:?}");
+        }
+    }
+
+    #[test]
     fn counts_every_line_once_whatever_ends_it() {
         for (input, lines, rows, failed, blank) in [
             (&b"id,weight"[..], 1, 0, 0, 0),
