@@ -4218,6 +4218,37 @@ mod batch_lines {
     }
 
     #[test]
+    fn a_line_skipped_past_its_most_bytes_stops_the_batch_one_byte_later() {
+        let most = batch::MAX_LINE_BYTES + batch::MAX_SKIPPED_BYTES;
+        for (extra, stops) in [(0, false), (1, true)] {
+            let mut line = String::from("p1,82,");
+            line.push_str(&"x".repeat(most - line.len() + extra));
+            let input = format!("id,weight\n{line}\np2,82\n");
+            let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+            let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+            let dates = batch::Dates { plan: d, today: d };
+            let got = batch::run(
+                &p,
+                input.as_bytes(),
+                Vec::new(),
+                Format::Csv,
+                dates,
+                &mut |_| {},
+            );
+            match got {
+                Ok(s) => {
+                    assert!(!stops, "{extra}: read to the end");
+                    assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1));
+                }
+                Err(e) => {
+                    assert!(stops, "{extra}: {e}");
+                    assert!(e.to_string().contains("no end in sight"), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_progress_reaches_every_byte_read_whatever_ends_the_lines() {
         for input in [
             &b"id,weight\r\np1,82\r\np2,90\r\n"[..],
