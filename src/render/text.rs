@@ -43,10 +43,8 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     super::fit(&layout(ctx, plan), TEXT_WIDTH)
 }
 
-#[allow(clippy::too_many_lines)] // to split
 fn layout(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
-    let m = |x| mass(ctx, x);
     let w = TEXT_WIDTH;
     let mut o = String::new();
     let draft = p.standing.approval.is_draft();
@@ -85,6 +83,18 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
     put(&mut o, columns_wrapped(&arithmetic, &[], w));
     o.push('\n');
 
+    explained(ctx, plan, &mut o);
+    boluses(ctx, plan, &mut o);
+    timeline_and_warnings(ctx, plan, &mut o);
+    verified(ctx, plan, &mut o);
+    signature(ctx, &mut o);
+    o
+}
+
+/// With `--explain`: the arithmetic step by step.
+fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let w = TEXT_WIDTH;
     if ctx.explain {
         let _ = writeln!(o, "How this plan was computed");
         let steps = explain::steps(p, plan);
@@ -92,11 +102,15 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
         for (i, s) in steps.iter().enumerate() {
             let first = format!("  {:>digits$}. ", i + 1);
             let rest = " ".repeat(first.len());
-            put(&mut o, wrap(&first, &rest, s, w));
+            put(o, wrap(&first, &rest, s, w));
         }
         o.push('\n');
     }
+}
 
+/// The boluses: number, time, offset, dose, volume, running total, and the total.
+fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
+    let m = |x| mass(ctx, x);
     let _ = writeln!(o, "Boluses");
     let mut header = vec!["  #".to_string()];
     if plan.start.is_some() {
@@ -133,7 +147,12 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
         plan.count
     );
     o.push('\n');
+}
 
+/// The timeline of boluses and checkpoints, and the warnings.
+fn timeline_and_warnings(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let w = TEXT_WIDTH;
     let _ = writeln!(o, "Timeline");
     let rows: Vec<Vec<String>> = timeline(ctx, plan)
         .into_iter()
@@ -146,20 +165,25 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
             r
         })
         .collect();
-    put(&mut o, columns_wrapped(&rows, &[0], w));
+    put(o, columns_wrapped(&rows, &[0], w));
     o.push('\n');
 
     let warnings = super::warnings(p, plan);
     if !warnings.is_empty() {
         let _ = writeln!(o, "Warnings");
         for warning in &warnings {
-            put(&mut o, wrap("  ! ", "    ", warning, w));
+            put(o, wrap("  ! ", "    ", warning, w));
         }
         o.push('\n');
     }
+}
 
+/// The rules the plan was verified against, and the checklist.
+fn verified(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let w = TEXT_WIDTH;
     put(
-        &mut o,
+        o,
         wrap(
             "",
             "    ",
@@ -168,33 +192,39 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
         ),
     );
     put(
-        &mut o,
+        o,
         wrap("  [ok] ", "       ", &super::rules::limits_text(p, plan), w),
     );
     for r in super::rules::rules(p, plan) {
-        put(&mut o, wrap("  [ok] ", "       ", &r, w));
+        put(o, wrap("  [ok] ", "       ", &r, w));
     }
     o.push('\n');
 
     if !p.checklist.is_empty() {
         let _ = writeln!(o, "Checklist (tick each before dosing)");
         for c in &p.checklist {
-            put(&mut o, wrap("  [ ] ", "      ", c, w));
+            put(o, wrap("  [ ] ", "      ", c, w));
         }
         o.push('\n');
     }
+}
 
-    put(&mut o, wrap("", "    ", &format!("Protocol {}", p.id), w));
+/// The protocol's identity and approval, and the signature lines (none on a draft).
+fn signature(ctx: &Context, o: &mut String) {
+    let p = ctx.protocol;
+    let w = TEXT_WIDTH;
+    let draft = p.standing.approval.is_draft();
+    put(o, wrap("", "    ", &format!("Protocol {}", p.id), w));
     let _ = writeln!(o, "  sha256 {}", p.sha256);
     for line in [
         format!("Protocol source: {}", super::source_text(p)),
         format!("Protocol approval: {}", super::approval_text(p)),
     ] {
-        put(&mut o, wrap("", "    ", &line, w));
+        put(o, wrap("", "    ", &line, w));
     }
     if draft {
         put(
-            &mut o,
+            o,
             wrap(
                 "",
                 "    ",
@@ -204,10 +234,10 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
         );
         o.push('\n');
         let _ = writeln!(o, "{}", super::DRAFT);
-        return o;
+        return;
     }
     put(
-        &mut o,
+        o,
         wrap(
             "",
             "    ",
@@ -222,5 +252,4 @@ fn layout(ctx: &Context, plan: &Plan) -> String {
     );
     o.push('\n');
     let _ = writeln!(o, "Signature ______________________________");
-    o
 }
