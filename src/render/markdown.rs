@@ -46,10 +46,8 @@ pub fn literal(s: &str) -> String {
 }
 
 /// Renders the plan as Markdown.
-#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
-    let m = |x| mass(ctx, x);
     let mut o = String::new();
     let draft = p.standing.approval.is_draft();
     if draft {
@@ -66,6 +64,19 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     );
     let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
+    facts(ctx, plan, &mut o);
+    explained(ctx, plan, &mut o);
+    boluses(ctx, plan, &mut o);
+    timeline_and_warnings(ctx, plan, &mut o);
+    verified(ctx, plan, &mut o);
+    signature(ctx, &mut o);
+    o
+}
+
+/// The weight, the dosing weight with its steps, the concentration, the totals and the count.
+fn facts(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
     let _ = writeln!(
         o,
         "- **Weight:** {} (entered as `{}`)",
@@ -103,7 +114,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         m(&plan.planned_total),
         m(&p.increment)
     );
+}
 
+/// With `--explain`: the arithmetic step by step.
+fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     if ctx.explain {
         let _ = writeln!(o, "## How this plan was computed\n");
         for (i, s) in explain::steps(p, plan).iter().enumerate() {
@@ -111,7 +126,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push('\n');
     }
+}
 
+/// The boluses as a table.
+fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
+    let m = |x| mass(ctx, x);
     let _ = writeln!(o, "## Boluses\n");
     let time = plan.start.is_some();
     let vol = plan.concentration.is_some();
@@ -146,7 +165,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         );
     }
     o.push('\n');
+}
 
+/// The timeline of boluses and checkpoints, and the warnings.
+fn timeline_and_warnings(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     let _ = writeln!(o, "## Timeline\n");
     for e in timeline(ctx, plan) {
         let t = clock_text(plan, &e.offset)
@@ -164,7 +187,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push('\n');
     }
+}
 
+/// The rules the plan was verified against, and the checklist.
+fn verified(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     let _ = writeln!(o, "## Verified against protocol `{}`\n", p.id);
     let _ = writeln!(o, "- [x] {}", super::rules::limits_text(p, plan));
     for r in super::rules::rules(p, plan) {
@@ -178,6 +205,12 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push('\n');
     }
+}
+
+/// The protocol's identity and approval, and the signature line (none on a draft).
+fn signature(ctx: &Context, o: &mut String) {
+    let p = ctx.protocol;
+    let draft = p.standing.approval.is_draft();
     let source = match &p.source {
         crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
         // In a code span; a backtick in the path would end it early.
@@ -199,11 +232,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     );
     if draft {
         let _ = writeln!(o, "**{}**", super::DRAFT);
-        return o;
+        return;
     }
     let _ = writeln!(
         o,
         "Verified by (physician): ____________________  Signature: ____________  Date: __________"
     );
-    o
 }
