@@ -120,10 +120,8 @@ pub fn esc(text: &str) -> String {
 const BLANK_CELL: &str = "&nbsp;";
 
 /// Renders the plan as a self-contained HTML5 document.
-#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
-    let m = |x| mass(ctx, x);
     let mut o = String::with_capacity(16 * 1024);
     let _ = write!(
         o,
@@ -139,6 +137,17 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     if draft {
         let _ = writeln!(o, "<p class=\"draft\"><b>{}</b></p>", esc(super::DRAFT));
     }
+    patient(plan, &mut o);
+    dose(ctx, plan, &mut o);
+    explained(ctx, plan, &mut o);
+    boluses(ctx, plan, &mut o);
+    timeline_and_rules(ctx, plan, &mut o);
+    checklist_and_signature(ctx, &mut o);
+    o
+}
+
+/// Who the plan is for: a blank to fill in by hand for each missing part.
+fn patient(plan: &Plan, o: &mut String) {
     // Who the plan is for: a blank to fill in by hand for each missing part.
     o.push_str(
         "<table class=\"patient\"><colgroup><col style=\"width: 17mm\"><col style=\"width: 78mm\">\
@@ -159,7 +168,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         let _ = write!(o, "<th>{label}</th><td>{cell}</td>");
     }
     o.push_str("</tr></table>\n");
+}
 
+/// The title, the protocol, and the dose: the weights and the arithmetic.
+fn dose(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     let _ = writeln!(
         o,
         "<h1>{}</h1>\n<p>{} {}: {}. Protocol <code>{}</code>.</p>",
@@ -195,7 +208,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         );
     }
     o.push_str("</table>\n</section>\n");
+}
 
+/// With `--explain`: the arithmetic step by step.
+fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     if ctx.explain {
         o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");
         for s in explain::steps(p, plan) {
@@ -203,7 +220,12 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push_str("</ol>\n</section>\n");
     }
+}
 
+/// The boluses, each with a box to tick when given, and the warnings.
+fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let m = |x| mass(ctx, x);
     // The boluses, each with a box to tick when given.
     o.push_str(
         "<section>\n<h2>Boluses</h2>\n<table class=\"boluses\">\n<tr><th class=\"n\">#</th>",
@@ -251,7 +273,11 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         }
         o.push_str("</ul>\n</section>\n");
     }
+}
 
+/// The timeline beside the rules checked.
+fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
     // The timeline beside the rules checked.
     o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
@@ -306,12 +332,17 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let ok = |o: &mut String, text: &str| {
         let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
     };
-    ok(&mut o, &super::rules::limits_text(p, plan));
+    ok(o, &super::rules::limits_text(p, plan));
     for r in super::rules::rules(p, plan) {
-        ok(&mut o, &r);
+        ok(o, &r);
     }
     o.push_str("</ul>\n</section>\n</div>\n");
+}
 
+/// The checklist, the protocol's identity and approval, and the signature lines (none on a draft).
+fn checklist_and_signature(ctx: &Context, o: &mut String) {
+    let p = ctx.protocol;
+    let draft = p.standing.approval.is_draft();
     if !p.checklist.is_empty() {
         o.push_str(
             "<section>\n<h2>Checklist (tick each before dosing)</h2>\n<ul class=\"ticks checklist\">\n",
@@ -342,11 +373,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
             "<p class=\"draft\"><b>{}</b></p>\n</section>\n</body>\n</html>",
             esc(super::DRAFT)
         );
-        return o;
+        return;
     }
     o.push_str(
         "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
          <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",
     );
-    o
 }
