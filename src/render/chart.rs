@@ -337,7 +337,6 @@ const LEFT: f64 = 28.0;
 const RIGHT: f64 = 280.0;
 
 /// The chart as an SVG page (A4 landscape, in millimetres), to print in black and white.
-#[allow(clippy::too_many_lines)] // to split
 pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     let bands: Vec<(Num, &Band)> = rows
         .iter()
@@ -352,7 +351,6 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         .map(|r| units::kg_of(&r.weight))
         .unwrap_or_else(|| int(1));
     let x_hi = if x_hi == x_lo { &x_lo + int(1) } else { x_hi };
-    let x = |w: &Num| LEFT + (RIGHT - LEFT) * f(&((w - &x_lo) / (&x_hi - &x_lo)));
     let unit = p.unit.symbol();
     let max_dose = units::mass_in(&p.max_dose, p.unit);
     let max_count = bands
@@ -373,7 +371,56 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         label: "Number of boluses".into(),
     };
 
+    let frame = Frame {
+        lo: x_lo.clone(),
+        hi: x_hi.clone(),
+    };
     let mut o = String::new();
+    page_head(&mut o, p, &frame);
+
+    for panel in [&dose_panel, &count_panel] {
+        panel_axes(&mut o, panel, &frame);
+    }
+
+    // Count steps, marked across both panels.
+    step_marks(
+        &mut o,
+        p,
+        rows,
+        &frame,
+        dose_panel.top,
+        count_panel.top + count_panel.height,
+    );
+
+    // Lines: largest and smallest bolus, and the count, as steps.
+    lines(&mut o, p, &bands, &frame, [&dose_panel, &count_panel]);
+
+    legend(&mut o, &dose_panel);
+    let _ = writeln!(
+        o,
+        r#"<text x="{LEFT}" y="203" font-size="2.6">{}</text>"#,
+        esc(&format!(
+            "protocol sha256 {}; approval: {}; bolus {}; every plan must be verified and signed by a physician",
+            p.sha256,
+            super::approval_text(p),
+            super::VERSION
+        ))
+    );
+    if p.standing.approval.is_draft() {
+        for y in [22, 197] {
+            let _ = writeln!(
+                o,
+                r#"<text x="{LEFT}" y="{y}" font-size="4" font-weight="bold" fill="red">{}</text>"#,
+                super::DRAFT
+            );
+        }
+    }
+    let _ = writeln!(o, "</svg>");
+    o
+}
+
+/// The page's start: the XML declaration, the page, the title and the protocol's rule.
+fn page_head(o: &mut String, p: &Protocol, frame: &Frame) {
     let _ = writeln!(o, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         o,
@@ -397,115 +444,25 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
             p.min_count,
             units::show_mass(&p.max_dose, p.unit),
             units::show_mass(&p.increment, p.unit),
-            units::show_kg(&units::kg(x_lo.clone())),
-            units::show_kg(&units::kg(x_hi.clone()))
+            units::show_kg(&units::kg(frame.lo.clone())),
+            units::show_kg(&units::kg(frame.hi.clone()))
         ))
     );
+}
 
-    for panel in [&dose_panel, &count_panel] {
-        let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
-        let bottom = panel.top + panel.height;
-        // Grid and y ticks.
-        for t in ticks(&int(0), &panel.y_max, 6) {
-            let yy = y(&t);
-            let _ = writeln!(
-                o,
-                r##"<line x1="{LEFT}" y1="{yy:.2}" x2="{RIGHT}" y2="{yy:.2}" stroke="#bbbbbb" stroke-width="0.2"/>"##
-            );
-            let _ = writeln!(
-                o,
-                r#"<text x="{:.2}" y="{:.2}" font-size="3" text-anchor="end">{}</text>"#,
-                LEFT - 1.5,
-                yy + 1.0,
-                format_decimal(&t)
-            );
-        }
-        // Axes.
-        let _ = writeln!(
-            o,
-            r#"<line x1="{LEFT}" y1="{:.2}" x2="{LEFT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#,
-            panel.top
-        );
-        let _ = writeln!(
-            o,
-            r#"<line x1="{LEFT}" y1="{bottom:.2}" x2="{RIGHT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#
-        );
-        let _ = writeln!(
-            o,
-            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="3.2" text-anchor="middle">{}</text>"#,
-            LEFT - 14.0,
-            panel.top + panel.height / 2.0,
-            esc(&panel.label)
-        );
-        for t in ticks(&x_lo, &x_hi, 12) {
-            let xx = x(&t);
-            let _ = writeln!(
-                o,
-                r#"<line x1="{xx:.2}" y1="{bottom:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3"/>"#,
-                bottom + 1.5
-            );
-            let _ = writeln!(
-                o,
-                r#"<text x="{xx:.2}" y="{:.2}" font-size="3" text-anchor="middle">{}</text>"#,
-                bottom + 5.0,
-                format_decimal(&t)
-            );
-        }
-        let _ = writeln!(
-            o,
-            r#"<text x="{:.2}" y="{:.2}" font-size="3.2" text-anchor="middle">Weight (kg)</text>"#,
-            (LEFT + RIGHT) / 2.0,
-            bottom + 10.0
-        );
-    }
-
-    // Count steps, marked across both panels.
-    for (weight, label) in axis_steps(p, rows) {
-        if weight <= x_lo || weight >= x_hi {
-            continue;
-        }
-        let xx = x(&weight);
-        let _ = writeln!(
-            o,
-            r#"<line x1="{xx:.2}" y1="{:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#,
-            dose_panel.top,
-            count_panel.top + count_panel.height
-        );
-        let _ = writeln!(
-            o,
-            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="2.8" text-anchor="end">{}</text>"#,
-            xx - 1.0,
-            dose_panel.top + 1.0,
-            esc(&label)
-        );
-    }
-
-    // Lines: largest and smallest bolus, and the count, as steps.
-    let path = |panel: &Panel, value: &dyn Fn(&Band) -> Num| -> String {
-        let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
-        let mut d = String::new();
-        let mut last_y: Option<f64> = None;
-        for (w, b) in &bands {
-            let yy = y(&value(b));
-            let xx = x(w);
-            match last_y {
-                None => {
-                    let _ = write!(d, "M{xx:.2},{yy:.2}");
-                }
-                Some(ly) if (ly - yy).abs() > 1e-9 => {
-                    let _ = write!(d, " H{xx:.2} V{yy:.2}");
-                }
-                Some(_) => {
-                    let _ = write!(d, " H{xx:.2}");
-                }
-            }
-            last_y = Some(yy);
-        }
-        d
-    };
-    let largest = path(&dose_panel, &|b| units::mass_in(&b.largest, p.unit));
-    let smallest = path(&dose_panel, &|b| units::mass_in(&b.smallest, p.unit));
-    let count = path(&count_panel, &|b| int(b.count as i64));
+/// The chart's lines, as steps: the largest and the smallest bolus on the dose panel, the
+/// count on the count panel.
+fn lines(
+    o: &mut String,
+    p: &Protocol,
+    bands: &[(Num, &Band)],
+    frame: &Frame,
+    [dose_panel, count_panel]: [&Panel; 2],
+) {
+    let path = |panel: &Panel, value: &dyn Fn(&Band) -> Num| step_path(panel, bands, frame, value);
+    let largest = path(dose_panel, &|b| units::mass_in(&b.largest, p.unit));
+    let smallest = path(dose_panel, &|b| units::mass_in(&b.smallest, p.unit));
+    let count = path(count_panel, &|b| int(b.count as i64));
     let _ = writeln!(
         o,
         r#"<path d="{largest}" fill="none" stroke="black" stroke-width="0.6"/>"#
@@ -518,8 +475,133 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         o,
         r#"<path d="{count}" fill="none" stroke="black" stroke-width="0.6"/>"#
     );
+}
 
-    // Legend.
+/// The weights the chart spans, and where a weight falls across the page.
+struct Frame {
+    lo: Num,
+    hi: Num,
+}
+
+impl Frame {
+    /// The x coordinate of a weight, in millimetres.
+    fn x(&self, w: &Num) -> f64 {
+        LEFT + (RIGHT - LEFT) * f(&((w - &self.lo) / (&self.hi - &self.lo)))
+    }
+}
+
+/// A panel's grid, y ticks, axes, axis titles and weight ticks.
+fn panel_axes(o: &mut String, panel: &Panel, frame: &Frame) {
+    let (x_lo, x_hi) = (&frame.lo, &frame.hi);
+    let x = |w: &Num| frame.x(w);
+    let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
+    let bottom = panel.top + panel.height;
+    // Grid and y ticks.
+    for t in ticks(&int(0), &panel.y_max, 6) {
+        let yy = y(&t);
+        let _ = writeln!(
+            o,
+            r##"<line x1="{LEFT}" y1="{yy:.2}" x2="{RIGHT}" y2="{yy:.2}" stroke="#bbbbbb" stroke-width="0.2"/>"##
+        );
+        let _ = writeln!(
+            o,
+            r#"<text x="{:.2}" y="{:.2}" font-size="3" text-anchor="end">{}</text>"#,
+            LEFT - 1.5,
+            yy + 1.0,
+            format_decimal(&t)
+        );
+    }
+    // Axes.
+    let _ = writeln!(
+        o,
+        r#"<line x1="{LEFT}" y1="{:.2}" x2="{LEFT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#,
+        panel.top
+    );
+    let _ = writeln!(
+        o,
+        r#"<line x1="{LEFT}" y1="{bottom:.2}" x2="{RIGHT}" y2="{bottom:.2}" stroke="black" stroke-width="0.4"/>"#
+    );
+    let _ = writeln!(
+        o,
+        r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="3.2" text-anchor="middle">{}</text>"#,
+        LEFT - 14.0,
+        panel.top + panel.height / 2.0,
+        esc(&panel.label)
+    );
+    for t in ticks(x_lo, x_hi, 12) {
+        let xx = x(&t);
+        let _ = writeln!(
+            o,
+            r#"<line x1="{xx:.2}" y1="{bottom:.2}" x2="{xx:.2}" y2="{:.2}" stroke="black" stroke-width="0.3"/>"#,
+            bottom + 1.5
+        );
+        let _ = writeln!(
+            o,
+            r#"<text x="{xx:.2}" y="{:.2}" font-size="3" text-anchor="middle">{}</text>"#,
+            bottom + 5.0,
+            format_decimal(&t)
+        );
+    }
+    let _ = writeln!(
+        o,
+        r#"<text x="{:.2}" y="{:.2}" font-size="3.2" text-anchor="middle">Weight (kg)</text>"#,
+        (LEFT + RIGHT) / 2.0,
+        bottom + 10.0
+    );
+}
+
+/// The count steps, marked across both panels with their labels.
+fn step_marks(o: &mut String, p: &Protocol, rows: &[Row], frame: &Frame, top: f64, bottom: f64) {
+    for (weight, label) in axis_steps(p, rows) {
+        if weight <= frame.lo || weight >= frame.hi {
+            continue;
+        }
+        let xx = frame.x(&weight);
+        let _ = writeln!(
+            o,
+            r#"<line x1="{xx:.2}" y1="{top:.2}" x2="{xx:.2}" y2="{bottom:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#
+        );
+        let _ = writeln!(
+            o,
+            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="2.8" text-anchor="end">{}</text>"#,
+            xx - 1.0,
+            top + 1.0,
+            esc(&label)
+        );
+    }
+}
+
+/// A line of the chart as steps: a value of each band, over its weight.
+fn step_path(
+    panel: &Panel,
+    bands: &[(Num, &Band)],
+    frame: &Frame,
+    value: &dyn Fn(&Band) -> Num,
+) -> String {
+    let y = |v: &Num| panel.top + panel.height - panel.height * f(&(v / &panel.y_max));
+    let mut d = String::new();
+    let mut last_y: Option<f64> = None;
+    for (w, b) in bands {
+        let yy = y(&value(b));
+        let xx = frame.x(w);
+        match last_y {
+            None => {
+                let _ = write!(d, "M{xx:.2},{yy:.2}");
+            }
+            Some(ly) if (ly - yy).abs() > 1e-9 => {
+                let _ = write!(d, " H{xx:.2} V{yy:.2}");
+            }
+            Some(_) => {
+                let _ = write!(d, " H{xx:.2}");
+            }
+        }
+        last_y = Some(yy);
+    }
+    d
+}
+
+/// The legend: the largest and the smallest bolus, and the dotted count steps.
+fn legend(o: &mut String, dose_panel: &Panel) {
     let ly = dose_panel.top + dose_panel.height + 17.0;
     let _ = writeln!(
         o,
@@ -550,27 +632,6 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         LEFT + 85.0,
         ly + 1.0
     );
-    let _ = writeln!(
-        o,
-        r#"<text x="{LEFT}" y="203" font-size="2.6">{}</text>"#,
-        esc(&format!(
-            "protocol sha256 {}; approval: {}; bolus {}; every plan must be verified and signed by a physician",
-            p.sha256,
-            super::approval_text(p),
-            super::VERSION
-        ))
-    );
-    if p.standing.approval.is_draft() {
-        for y in [22, 197] {
-            let _ = writeln!(
-                o,
-                r#"<text x="{LEFT}" y="{y}" font-size="4" font-weight="bold" fill="red">{}</text>"#,
-                super::DRAFT
-            );
-        }
-    }
-    let _ = writeln!(o, "</svg>");
-    o
 }
 
 impl std::fmt::Display for SpanError {
