@@ -102,9 +102,7 @@ pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
 }
 
 /// The computation's steps, each a sentence with its numbers.
-#[allow(clippy::too_many_lines)] // to split
 pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
-    let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let dosing = (!plan.dosing.formula.is_empty()).then(|| {
         format!(
             "The protocol doses on {} body weight: {}.",
@@ -112,7 +110,21 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             formula_lines(&plan.dosing.formula).join("; ")
         )
     });
-    let total = format!(
+    Worked {
+        dosing,
+        total: total_sentence(p, plan),
+        count: count_sentence(p, plan),
+        rounding: rounding_sentence(p, plan),
+        split: split_sentence(p, plan),
+        times: times_sentence(p, plan),
+        checkpoints: checkpoint_sentences(plan),
+    }
+}
+
+/// Dose per weight × dosing weight, and the cap if it applies.
+fn total_sentence(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    format!(
         "Multiply the dose per weight by the dosing weight: {}{}",
         product(p, plan),
         if plan.capped {
@@ -120,9 +132,14 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         } else {
             ". This is the calculated total.".to_string()
         }
-    );
+    )
+}
+
+/// The count, and why: the division or the protocol's minimum.
+fn count_sentence(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let div = division(p, plan);
-    let count = match plan.count_reason {
+    match plan.count_reason {
         CountReason::Division => format!(
             "No bolus may exceed {}: {div} boluses, more than the protocol's minimum of {}, so {} boluses.",
             m(&p.max_dose), p.min_count, plan.count
@@ -131,8 +148,13 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             "No bolus may exceed {}: {div} boluses would do, but the protocol asks for at least {}, so {} boluses.",
             m(&p.max_dose), p.min_count, plan.count
         ),
-    };
-    let rounding = if plan.rounded_off.value == int(0) {
+    }
+}
+
+/// The rounding down to whole increments, and by how much.
+fn rounding_sentence(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    if plan.rounded_off.value == int(0) {
         format!(
             "Doses are whole multiples of {}: {} already is one, so nothing is rounded off; the planned total is {}.",
             m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total)
@@ -142,7 +164,12 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             "Doses are whole multiples of {}, rounded down, never up: {} becomes {}, {} less. This is the planned total.",
             m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total), m(&plan.rounded_off)
         )
-    };
+    }
+}
+
+/// The split into boluses, and why some are one increment larger.
+fn split_sentence(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let steps = &plan.planned_total.value / &p.increment.value;
     let per_steps = &plan.base_dose.value / &p.increment.value;
     let unit_is_one = p.increment.value == units::mass(int(1), p.unit).value;
@@ -164,7 +191,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         )
     };
     let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
-    let split_sentence = if plan.larger == 0 {
+    if plan.larger == 0 {
         format!("{split}, so every bolus is {}.", m(&plan.base_dose))
     } else {
         format!(
@@ -178,7 +205,11 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             m(&p.increment),
             doses.join(", ")
         )
-    };
+    }
+}
+
+/// The bolus times, after the first and on the clock.
+fn times_sentence(p: &Protocol, plan: &Plan) -> String {
     let parts: Vec<(units::Num, units::TimeUnit)> = plan
         .boluses
         .iter()
@@ -209,6 +240,11 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         times.push_str(&format!(" ({})", join_and(&clocks)));
     }
     times.push('.');
+    times
+}
+
+/// Each checkpoint's time.
+fn checkpoint_sentences(plan: &Plan) -> Vec<String> {
     let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
         let when = relative(&c.rule_offset, c.relative_to);
@@ -218,15 +254,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             offset_phrase(plan, &c.offset)
         ));
     }
-    Worked {
-        dosing,
-        total,
-        count,
-        rounding,
-        split: split_sentence,
-        times,
-        checkpoints,
-    }
+    checkpoints
 }
 
 /// `at the first bolus`, `5 min before the first bolus`, `20 min after the last bolus`.
