@@ -280,9 +280,7 @@ impl Summary {
     /// failed row carries its error` (`11 lines read before the reader closed the output: …`
     /// when a pipe was closed early).
     pub fn line(&self) -> String {
-        let n = |count: u64, one: &str, many: &str| {
-            format!("{count} {}", if count == 1 { one } else { many })
-        };
+        let n = crate::render::count_of;
         let mut s = format!(
             "{} read{}: 1 header, {}, {}",
             n(self.lines, "line", "lines"),

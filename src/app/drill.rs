@@ -231,10 +231,10 @@ pub fn run(
     }
     writeln!(
         out,
-        "Drill: {} ({}), {rounds} patient{}, seed {seed}",
+        "Drill: {} ({}), {}, seed {seed}",
         p.title,
         p.id,
-        if rounds == 1 { "" } else { "s" }
+        crate::render::count_of(u64::from(rounds), "patient", "patients")
     )?;
     writeln!(
         out,

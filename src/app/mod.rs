@@ -894,7 +894,7 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         o.stderr.push_str(&format!(
             "{bad} of {} protocol files {} errors\n",
             files.len(),
-            if bad == 1 { "has" } else { "have" }
+            render::plural(bad as u64, "has", "have")
         ));
         o.code = 1;
     }

@@ -142,7 +142,7 @@ fn verdict(findings: &[Finding]) -> String {
         .filter(|f| f.severity == Severity::Violation)
         .count();
     let w = findings.len() - v;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, word: &str| super::count_of(n as u64, word, &format!("{word}s"));
     match (v, w) {
         (0, 0) => "conforms: the plan keeps to the protocol".to_string(),
         (0, w) => format!("conforms, with {}", plural(w, "warning")),

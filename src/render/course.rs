@@ -160,11 +160,10 @@ fn spacing_text(c: &Course) -> String {
 
 /// `1 day`, `4 days`.
 fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
+    format!(
+        "{n} {}",
+        super::plural(u64::try_from(n).unwrap_or(0), "day", "days")
+    )
 }
 
 /// The protocol's course rule in words.

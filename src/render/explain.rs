@@ -197,11 +197,7 @@ fn split_sentence(p: &Protocol, plan: &Plan) -> String {
         format!(
             "{split}: the last {} {} one step of {} more, so the boluses never decrease: {}.",
             plan.larger,
-            if plan.larger == 1 {
-                "bolus gets"
-            } else {
-                "boluses get"
-            },
+            super::plural(plan.larger, "bolus gets", "boluses get"),
             m(&p.increment),
             doses.join(", ")
         )
