@@ -15,9 +15,7 @@ pub fn kg(x: &Num) -> String {
 }
 
 /// Renders `protocols show`.
-#[allow(clippy::too_many_lines)] // to split
 pub fn render(p: &Protocol) -> String {
-    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();
     let _ = writeln!(o, "{} ({})", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
@@ -25,6 +23,19 @@ pub fn render(p: &Protocol) -> String {
         let _ = writeln!(o, "Reference: {r}");
     }
     o.push('\n');
+    dose(p, &mut o);
+    limits(p, &mut o);
+    changes(p, &mut o);
+    soft_limit_plans(p, &mut o);
+    checkpoints_course_checklist(p, &mut o);
+    let _ = writeln!(o, "sha256 {}", p.sha256);
+    let _ = writeln!(o, "source {}", crate::render::source_text(p));
+    o
+}
+
+/// The dose: per weight, on which weight, the increment, the cap, the boluses, the concentrations.
+fn dose(p: &Protocol, o: &mut String) {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let basis = match p.weight_basis {
         WeightBasis::Actual => "the actual body weight".to_string(),
         b => format!(
@@ -66,6 +77,10 @@ pub fn render(p: &Protocol) -> String {
         );
     }
     o.push('\n');
+}
+
+/// The weight limits, hard and soft.
+fn limits(p: &Protocol, o: &mut String) {
     let l = &p.limits;
     let _ = writeln!(
         o,
@@ -89,7 +104,12 @@ pub fn render(p: &Protocol) -> String {
         units::show_kg(&l.soft_max)
     );
     o.push('\n');
+}
 
+/// Where the plan changes: the count steps, the cap, the weight below which a bolus would be zero.
+fn changes(p: &Protocol, o: &mut String) {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
+    let l = &p.limits;
     let what = if p.weight_basis == WeightBasis::Actual {
         "weight"
     } else {
@@ -135,7 +155,12 @@ pub fn render(p: &Protocol) -> String {
         );
     }
     o.push('\n');
+}
 
+/// The plans at the soft limits, for a protocol dosed on the actual weight.
+fn soft_limit_plans(p: &Protocol, o: &mut String) {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
+    let l = &p.limits;
     if p.weight_basis == WeightBasis::Actual {
         let _ = writeln!(o, "Plans at the soft limits");
         for w in [&l.soft_min, &l.soft_max] {
@@ -165,7 +190,10 @@ pub fn render(p: &Protocol) -> String {
         }
         o.push('\n');
     }
+}
 
+/// The checkpoints, the course and the patient's instructions, the checklist.
+fn checkpoints_course_checklist(p: &Protocol, o: &mut String) {
     if !p.checkpoints.is_empty() {
         let _ = writeln!(o, "Checkpoints");
         for c in &p.checkpoints {
@@ -189,7 +217,4 @@ pub fn render(p: &Protocol) -> String {
         }
         o.push('\n');
     }
-    let _ = writeln!(o, "sha256 {}", p.sha256);
-    let _ = writeln!(o, "source {}", crate::render::source_text(p));
-    o
 }
