@@ -155,7 +155,6 @@ fn verdict(findings: &[Finding]) -> String {
 }
 
 /// The text report.
-#[allow(clippy::too_many_lines)] // to split
 pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Finding]) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut o = String::new();
@@ -200,6 +199,29 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         );
     }
     o.push('\n');
+    let rows = bolus_rows(p, plan, findings);
+    for line in columns(&rows, &[0, if plan.times.is_some() { 2 } else { 1 }]) {
+        let _ = writeln!(o, "{line}");
+    }
+    let whole: Vec<&Finding> = findings.iter().filter(|f| f.bolus.is_none()).collect();
+    if !whole.is_empty() {
+        o.push('\n');
+        for f in whole {
+            let _ = writeln!(o, "{}: {}", f.severity.as_str(), message(p.unit, f));
+        }
+    }
+    o.push('\n');
+    let _ = writeln!(o, "Verdict: {}", verdict(findings));
+    if draft {
+        let _ = writeln!(o, "\n{}", super::DRAFT);
+    }
+    o
+}
+
+/// The table of the plan as written: a header, then each bolus with its running total and the
+/// findings on it.
+fn bolus_rows(p: &Protocol, plan: &WrittenPlan, findings: &[Finding]) -> Vec<Vec<String>> {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
     let mut header = vec!["  #".to_string()];
     if plan.times.is_some() {
         header.push("Time".into());
@@ -237,22 +259,7 @@ pub fn text(p: &Protocol, expected: &Plan, plan: &WrittenPlan, findings: &[Findi
         r.push(notes.join("; "));
         rows.push(r);
     }
-    for line in columns(&rows, &[0, if plan.times.is_some() { 2 } else { 1 }]) {
-        let _ = writeln!(o, "{line}");
-    }
-    let whole: Vec<&Finding> = findings.iter().filter(|f| f.bolus.is_none()).collect();
-    if !whole.is_empty() {
-        o.push('\n');
-        for f in whole {
-            let _ = writeln!(o, "{}: {}", f.severity.as_str(), message(p.unit, f));
-        }
-    }
-    o.push('\n');
-    let _ = writeln!(o, "Verdict: {}", verdict(findings));
-    if draft {
-        let _ = writeln!(o, "\n{}", super::DRAFT);
-    }
-    o
+    rows
 }
 
 /// The result of checking a plan, as `bolus check --format json` writes it.
