@@ -272,7 +272,6 @@ fn session_heading(s: &Session) -> String {
 }
 
 /// The course as text: the schedule, then a sheet for each session.
-#[allow(clippy::too_many_lines)] // to split
 pub fn text(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;
@@ -312,8 +311,23 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         o.push('\n');
     }
 
+    text_sessions(c, &mut o);
+    text_session_pages(ctx, c, &mut o);
+    let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
+    let _ = writeln!(
+        o,
+        "Computed by bolus {VERSION}; each session's plan is to be verified and signed by a physician on the day."
+    );
+    if draft {
+        let _ = writeln!(o, "{}", super::DRAFT);
+    }
+    o
+}
+
+/// The sessions as a table: date, times with a start, and whether the dose is provisional.
+fn text_sessions(c: &Course, o: &mut String) {
     let _ = writeln!(o, "Sessions");
-    let timed = plan.start.is_some();
+    let timed = c.plan.start.is_some();
     let mut header = vec!["  #".to_string(), "Date".into()];
     if timed {
         header.extend(["Begins".into(), "First bolus".into(), "Ends".into()]);
@@ -338,7 +352,11 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         let _ = writeln!(o, "{line}");
     }
     o.push('\n');
+}
 
+/// Each session: its timeline and its instructions.
+fn text_session_pages(ctx: &Context, c: &Course, o: &mut String) {
+    let plan = &c.plan;
     for s in &c.sessions {
         let _ = writeln!(o, "{}", session_heading(s));
         let _ = writeln!(o, "  Timeline");
@@ -355,19 +373,9 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         for line in super::columns(&rows, &[]) {
             let _ = writeln!(o, "{line}");
         }
-        write_instructions(&mut o, s, "  ", "[ ]");
+        write_instructions(o, s, "  ", "[ ]");
         o.push('\n');
     }
-
-    let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
-    let _ = writeln!(
-        o,
-        "Computed by bolus {VERSION}; each session's plan is to be verified and signed by a physician on the day."
-    );
-    if draft {
-        let _ = writeln!(o, "{}", super::DRAFT);
-    }
-    o
 }
 
 fn write_instructions(o: &mut String, s: &Session, indent: &str, tick: &str) {
@@ -388,7 +396,6 @@ fn cell(s: &str) -> String {
 }
 
 /// The course as Markdown.
-#[allow(clippy::too_many_lines)] // to split
 pub fn markdown(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
     let plan = &c.plan;
@@ -421,6 +428,22 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         }
         o.push('\n');
     }
+    markdown_sessions(c, &mut o);
+    markdown_session_pages(ctx, c, &mut o);
+    let _ = writeln!(
+        o,
+        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. Each session's plan is to be verified and signed by a physician on the day.",
+        p.id, p.sha256
+    );
+    if draft {
+        let _ = writeln!(o, "**{}**", super::DRAFT);
+    }
+    o
+}
+
+/// The sessions as a table: date, times with a start, and whether the dose is provisional.
+fn markdown_sessions(c: &Course, o: &mut String) {
+    let plan = &c.plan;
     let _ = writeln!(o, "## Sessions\n");
     let timed = plan.start.is_some();
     let _ = writeln!(
@@ -466,6 +489,11 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         );
     }
     o.push('\n');
+}
+
+/// Each session: its timeline and its instructions.
+fn markdown_session_pages(ctx: &Context, c: &Course, o: &mut String) {
+    let plan = &c.plan;
     for s in &c.sessions {
         let _ = writeln!(o, "## {}\n", session_heading(s));
         let _ = writeln!(o, "### Timeline\n");
@@ -486,15 +514,6 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
             o.push('\n');
         }
     }
-    let _ = writeln!(
-        o,
-        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. Each session's plan is to be verified and signed by a physician on the day.",
-        p.id, p.sha256
-    );
-    if draft {
-        let _ = writeln!(o, "**{}**", super::DRAFT);
-    }
-    o
 }
 
 /// The version of the course JSON shape.
