@@ -18,7 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::course::{instruction_text, is_before, CIVIL_TIME, PROVISIONAL};
 use super::{Context, VERSION};
-use crate::engine::course::{Course, Instruction, Session};
+use crate::engine::course::{Course, Instruction, Session, SessionTimes};
+use crate::engine::protocol::Protocol;
 
 /// The most octets on one line, the CRLF excluded (RFC 5545 §3.1).
 pub const FOLD_AT: usize = 75;
@@ -129,7 +130,6 @@ fn seconds_between(a: DateTime, b: DateTime) -> i64 {
 }
 
 /// The course as an iCalendar file. Every session must have its times (`--start`).
-#[allow(clippy::too_many_lines)] // to split
 pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Timestamp) -> String {
     let p = ctx.protocol;
     let mut o = String::new();
@@ -156,33 +156,7 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
                 escape(&format!("{}: session {} of {n}", p.title, s.number))
             ),
         );
-        let mut d = Vec::new();
-        if p.standing.approval.is_draft() {
-            d.push(format!("{}.", super::DRAFT));
-        }
-        d.push(format!(
-            "Session {} of {n} of a course of {} ({}).",
-            s.number, p.title, p.id
-        ));
-        if s.provisional {
-            d.push(format!("This session is {PROVISIONAL}."));
-        }
-        d.push(format!(
-            "First bolus at {}; the session ends at {}.",
-            crate::engine::plan::show_clock(t.first_bolus.time()),
-            crate::engine::plan::show_clock(t.ends.time())
-        ));
-        let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-        for (title, list) in [
-            ("Before the session:", before),
-            ("After the session:", after),
-        ] {
-            if !list.is_empty() {
-                d.push(title.into());
-                d.extend(list.iter().map(|i| format!("- {}", instruction_text(i, s))));
-            }
-        }
-        d.push(CIVIL_TIME.into());
+        let d = description(p, s, t, n);
         line(&mut o, &format!("DESCRIPTION:{}", escape(&d.join("\n"))));
         line(
             &mut o,
@@ -193,41 +167,80 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
             },
         );
         // Reminders when the fast begins (with the escort) and when clear liquids end.
-        let escort = s
-            .instructions
-            .iter()
-            .find(|i| matches!(i, Instruction::Escort))
-            .map(|i| instruction_text(i, s));
-        for i in &s.instructions {
-            let at = match i {
-                Instruction::NoFood {
-                    after: Some(at), ..
-                } => *at,
-                Instruction::ClearLiquids {
-                    until: Some(at), ..
-                } => *at,
-                _ => continue,
-            };
-            let mut text = format!("{}: {}.", p.title, instruction_text(i, s));
-            if let (Instruction::NoFood { .. }, Some(e)) = (i, &escort) {
-                text.push_str(&format!(" {e}."));
-            }
-            line(&mut o, "BEGIN:VALARM");
-            line(&mut o, "ACTION:DISPLAY");
-            line(&mut o, &format!("DESCRIPTION:{}", escape(&text)));
-            line(
-                &mut o,
-                &format!(
-                    "TRIGGER;RELATED=START:{}",
-                    duration(seconds_between(t.begins, at))
-                ),
-            );
-            line(&mut o, "END:VALARM");
-        }
+        alarms(&mut o, p, s, t);
         line(&mut o, "END:VEVENT");
     }
     line(&mut o, "END:VCALENDAR");
     o
+}
+
+/// The description of session `s` of `n`: what it is, whether it is provisional, its times and
+/// the patient's instructions, one line each.
+fn description(p: &Protocol, s: &Session, t: SessionTimes, n: usize) -> Vec<String> {
+    let mut d = Vec::new();
+    if p.standing.approval.is_draft() {
+        d.push(format!("{}.", super::DRAFT));
+    }
+    d.push(format!(
+        "Session {} of {n} of a course of {} ({}).",
+        s.number, p.title, p.id
+    ));
+    if s.provisional {
+        d.push(format!("This session is {PROVISIONAL}."));
+    }
+    d.push(format!(
+        "First bolus at {}; the session ends at {}.",
+        crate::engine::plan::show_clock(t.first_bolus.time()),
+        crate::engine::plan::show_clock(t.ends.time())
+    ));
+    let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
+    for (title, list) in [
+        ("Before the session:", before),
+        ("After the session:", after),
+    ] {
+        if !list.is_empty() {
+            d.push(title.into());
+            d.extend(list.iter().map(|i| format!("- {}", instruction_text(i, s))));
+        }
+    }
+    d.push(CIVIL_TIME.into());
+    d
+}
+
+/// A session's alarms: when the fast begins (with the escort) and when clear liquids end.
+fn alarms(o: &mut String, p: &Protocol, s: &Session, t: SessionTimes) {
+    let line = |o: &mut String, l: &str| push_line(o, l);
+    let escort = s
+        .instructions
+        .iter()
+        .find(|i| matches!(i, Instruction::Escort))
+        .map(|i| instruction_text(i, s));
+    for i in &s.instructions {
+        let at = match i {
+            Instruction::NoFood {
+                after: Some(at), ..
+            } => *at,
+            Instruction::ClearLiquids {
+                until: Some(at), ..
+            } => *at,
+            _ => continue,
+        };
+        let mut text = format!("{}: {}.", p.title, instruction_text(i, s));
+        if let (Instruction::NoFood { .. }, Some(e)) = (i, &escort) {
+            text.push_str(&format!(" {e}."));
+        }
+        line(o, "BEGIN:VALARM");
+        line(o, "ACTION:DISPLAY");
+        line(o, &format!("DESCRIPTION:{}", escape(&text)));
+        line(
+            o,
+            &format!(
+                "TRIGGER;RELATED=START:{}",
+                duration(seconds_between(t.begins, at))
+            ),
+        );
+        line(o, "END:VALARM");
+    }
 }
 
 #[cfg(test)]
