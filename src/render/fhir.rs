@@ -147,10 +147,56 @@ fn relative_to_first(offset: &Duration) -> String {
     crate::render::explain::relative(offset, crate::engine::protocol::Anchor::First)
 }
 
-#[allow(clippy::too_many_lines)] // to split
-fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
+/// The weight as entered, and the weight the dose is computed from with its steps.
+fn weight_note(ctx: &Context, plan: &Plan) -> String {
+    let mut weight = format!(
+        "Weight {} (entered as `{}`)",
+        units::show_kg(&plan.weight),
+        ctx.weight_entered
+    );
+    if plan.dosing.formula.is_empty() {
+        weight.push_str("; the dose is computed from the actual body weight.");
+    } else {
+        weight.push_str(&format!(
+            "; the dose is computed from the {} body weight, {}: {}.",
+            plan.dosing.basis.as_str(),
+            units::show_kg(&plan.dosing.value),
+            explain::formula_lines(&plan.dosing.formula).join("; ")
+        ));
+    }
+    weight
+}
+
+/// The arithmetic: dose per weight × dosing weight, the cap, the split, the concentration.
+fn arithmetic_note(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let mut arithmetic = explain::product(p, plan);
+    if plan.capped {
+        arithmetic.push_str(&format!(
+            ", capped at the protocol's maximum total: {} calculated",
+            m(&plan.calculated_total)
+        ));
+    } else {
+        arithmetic.push_str(" calculated");
+    }
+    let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
+    arithmetic.push_str(&format!(
+        "; {} planned in {} boluses ({}), {} apart, each at most {}.",
+        m(&plan.planned_total),
+        plan.count,
+        doses.join(", "),
+        units::show_time(&p.interval),
+        m(&p.max_dose)
+    ));
+    if let Some(c) = &plan.concentration {
+        arithmetic.push_str(&format!(" Concentration {}.", units::show_concentration(c)));
+    }
+    arithmetic
+}
+
+fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
+    let p = ctx.protocol;
     let draft = p.standing.approval.is_draft();
     let mut out = Vec::new();
     if draft {
@@ -177,45 +223,8 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
         ));
     }
 
-    let mut weight = format!(
-        "Weight {} (entered as `{}`)",
-        units::show_kg(&plan.weight),
-        ctx.weight_entered
-    );
-    if plan.dosing.formula.is_empty() {
-        weight.push_str("; the dose is computed from the actual body weight.");
-    } else {
-        weight.push_str(&format!(
-            "; the dose is computed from the {} body weight, {}: {}.",
-            plan.dosing.basis.as_str(),
-            units::show_kg(&plan.dosing.value),
-            explain::formula_lines(&plan.dosing.formula).join("; ")
-        ));
-    }
-    out.push(weight);
-
-    let mut arithmetic = explain::product(p, plan);
-    if plan.capped {
-        arithmetic.push_str(&format!(
-            ", capped at the protocol's maximum total: {} calculated",
-            m(&plan.calculated_total)
-        ));
-    } else {
-        arithmetic.push_str(" calculated");
-    }
-    let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
-    arithmetic.push_str(&format!(
-        "; {} planned in {} boluses ({}), {} apart, each at most {}.",
-        m(&plan.planned_total),
-        plan.count,
-        doses.join(", "),
-        units::show_time(&p.interval),
-        m(&p.max_dose)
-    ));
-    if let Some(c) = &plan.concentration {
-        arithmetic.push_str(&format!(" Concentration {}.", units::show_concentration(c)));
-    }
-    out.push(arithmetic);
+    out.push(weight_note(ctx, plan));
+    out.push(arithmetic_note(ctx, plan));
 
     out.extend(
         super::warnings(p, plan)
