@@ -412,25 +412,12 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
-#[allow(clippy::too_many_lines)] // to split
 fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError {
         line: Some(e.line() as u64),
         message: format!("the plan is not valid JSON: {e}"),
     })?;
-    let boluses = value
-        .get("boluses")
-        .and_then(|b| b.as_array())
-        .ok_or_else(|| ReadError { line: None, message: "the JSON has no `boluses` array; expected the JSON that `bolus plan --format json` writes".into() })?;
-    if boluses.is_empty() {
-        return fail(None, "the plan has no boluses");
-    }
-    if boluses.len() as u64 > MAX_BOLUSES {
-        return fail(
-            None,
-            format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
-        );
-    }
+    let boluses = json_boluses(&value)?;
     let bad = |message: String| ReadError {
         line: None,
         message,
@@ -473,38 +460,8 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
         } else {
             cumulative.push(None);
         }
-        match (b.get("time"), b.get("day")) {
-            (None, None) => {}
-            (None, Some(_)) => {
-                return fail(
-                    None,
-                    format!("bolus {n} has a `day` but no `time`; a day goes with a clock time"),
-                )
-            }
-            (Some(t), day) => {
-                let t = t.as_str().ok_or_else(|| {
-                    bad(format!(
-                        "bolus {n}, `time`: {} is not a string",
-                        crate::engine::chars::quote(&t.to_string())
-                    ))
-                })?;
-                let clock = crate::input::values::parse_clock_seconds(t)
-                    .map_err(|m| bad(format!("bolus {n}, `time`: {m}")))?;
-                let day = day
-                    .map(|d| {
-                        d.as_i64()
-                            .ok_or_else(|| {
-                                format!(
-                                    "{} is not a whole number",
-                                    crate::engine::chars::quote(&d.to_string())
-                                )
-                            })
-                            .and_then(|d| parse_day(&d.to_string()))
-                            .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))
-                    })
-                    .transpose()?;
-                clocks.push((clock, day));
-            }
+        if let Some(clock) = json_clock(b, n)? {
+            clocks.push(clock);
         }
         rows.push(Row {
             line: n as u64,
@@ -512,13 +469,96 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
             dose: units::mass(dose, units::MassUnit::Mcg),
         });
     }
+    all_or_none(boluses.len(), &numbers, &volumes, &clocks)?;
+    let offsets = offsets_of(&rows).map_err(|e| bad(e.message))?;
+    if !clocks.is_empty() {
+        times_agree(&clocks, &offsets)?;
+    }
+    let mut plan = WrittenPlan::new(written(offsets, rows));
+    plan.times = (!clocks.is_empty()).then(|| clocks.iter().map(|c| c.0).collect());
+    plan.days = clocks
+        .iter()
+        .map(|c| c.1)
+        .collect::<Option<Vec<i64>>>()
+        .filter(|d| !d.is_empty());
+    plan.numbers = (!numbers.is_empty()).then_some(numbers);
+    plan.volumes = (!volumes.is_empty()).then_some(volumes);
+    plan.cumulative = cumulative;
+    json_provenance(&value, &mut plan)?;
+    Ok(plan)
+}
+
+/// The `boluses` array of a JSON plan: at least one, at most [`MAX_BOLUSES`].
+fn json_boluses(value: &serde_json::Value) -> Result<&Vec<serde_json::Value>, ReadError> {
+    let boluses = value
+        .get("boluses")
+        .and_then(|b| b.as_array())
+        .ok_or_else(|| ReadError { line: None, message: "the JSON has no `boluses` array; expected the JSON that `bolus plan --format json` writes".into() })?;
+    if boluses.is_empty() {
+        return fail(None, "the plan has no boluses");
+    }
+    if boluses.len() as u64 > MAX_BOLUSES {
+        return fail(
+            None,
+            format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
+        );
+    }
+    Ok(boluses)
+}
+
+/// A JSON bolus's clock time and day, where it gives them.
+fn json_clock(b: &serde_json::Value, n: usize) -> Result<Option<(Clock, Option<i64>)>, ReadError> {
+    let bad = |message: String| ReadError {
+        line: None,
+        message,
+    };
+    match (b.get("time"), b.get("day")) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => fail(
+            None,
+            format!("bolus {n} has a `day` but no `time`; a day goes with a clock time"),
+        ),
+        (Some(t), day) => {
+            let t = t.as_str().ok_or_else(|| {
+                bad(format!(
+                    "bolus {n}, `time`: {} is not a string",
+                    crate::engine::chars::quote(&t.to_string())
+                ))
+            })?;
+            let clock = crate::input::values::parse_clock_seconds(t)
+                .map_err(|m| bad(format!("bolus {n}, `time`: {m}")))?;
+            let day = day
+                .map(|d| {
+                    d.as_i64()
+                        .ok_or_else(|| {
+                            format!(
+                                "{} is not a whole number",
+                                crate::engine::chars::quote(&d.to_string())
+                            )
+                        })
+                        .and_then(|d| parse_day(&d.to_string()))
+                        .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))
+                })
+                .transpose()?;
+            Ok(Some((clock, day)))
+        }
+    }
+}
+
+/// A field given for some boluses only is an error: every bolus or none.
+fn all_or_none(
+    boluses: usize,
+    numbers: &[u64],
+    volumes: &[units::Volume],
+    clocks: &[(Clock, Option<i64>)],
+) -> Result<(), ReadError> {
     let all_or_none = |count: usize, field: &str| {
-        if count != 0 && count != boluses.len() {
+        if count != 0 && count != boluses {
             fail(
                 None,
                 format!(
                     "{count} of {} boluses have a `{field}`; give it for every bolus or none",
-                    boluses.len()
+                    boluses
                 ),
             )
         } else {
@@ -529,10 +569,15 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     all_or_none(volumes.len(), "volume")?;
     all_or_none(clocks.len(), "time")?;
     all_or_none(clocks.iter().filter(|c| c.1.is_some()).count(), "day")?;
-    let offsets = offsets_of(&rows).map_err(|e| bad(e.message))?;
-    if !clocks.is_empty() {
-        times_agree(&clocks, &offsets)?;
-    }
+    all_or_none(numbers.len(), "number")?;
+    all_or_none(volumes.len(), "volume")?;
+    all_or_none(clocks.len(), "time")?;
+    all_or_none(clocks.iter().filter(|c| c.1.is_some()).count(), "day")
+}
+
+/// What a JSON plan says it was made for: the weight, the dosing weight, the protocol, the
+/// concentration, and whether it is a draft.
+fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<(), ReadError> {
     let weight = json_quantity(value.get("weight"), Kind::BodyMass, false).ok();
     let dosing_weight = json_quantity(value.get("dosing_weight"), Kind::BodyMass, false).ok();
     let protocol = value.get("protocol");
@@ -545,27 +590,19 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     let concentration = match value.get("concentration") {
         None => None,
         Some(c) => Some(units::base::<units::Concentration>(
-            json_quantity(Some(c), Kind::Concentration, false)
-                .map_err(|m| bad(format!("`concentration`: {m}")))?,
+            json_quantity(Some(c), Kind::Concentration, false).map_err(|m| ReadError {
+                line: None,
+                message: format!("`concentration`: {m}"),
+            })?,
         )),
     };
-    let mut plan = WrittenPlan::new(written(offsets, rows));
-    plan.times = (!clocks.is_empty()).then(|| clocks.iter().map(|c| c.0).collect());
-    plan.days = clocks
-        .iter()
-        .map(|c| c.1)
-        .collect::<Option<Vec<i64>>>()
-        .filter(|d| !d.is_empty());
-    plan.numbers = (!numbers.is_empty()).then_some(numbers);
-    plan.volumes = (!volumes.is_empty()).then_some(volumes);
     plan.weight = weight;
     plan.dosing_weight = dosing_weight;
     plan.protocol = text_of("id");
     plan.sha256 = text_of("sha256");
     plan.concentration = concentration;
-    plan.cumulative = cumulative;
     plan.draft = value.get("draft").is_some();
-    Ok(plan)
+    Ok(())
 }
 
 /// Checks that each bolus's clock time (and day, where given) is its offset after the first
