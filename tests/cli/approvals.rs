@@ -225,7 +225,7 @@ fn a_one_byte_edit_to_an_approved_protocol_is_refused() {
     );
     // Approved again, it is used again.
     approve(dir, &[FENTANYL]);
-    fentanyl_plan(dir, &[]).run().stdout;
+    fentanyl_plan(dir, &[]).run();
 }
 
 #[test]
@@ -598,7 +598,7 @@ fn an_approval_of_a_missing_protocol_is_listed_and_blocks_nothing_else() {
         line.contains("but the protocol file is missing or unreadable"),
         "{list}"
     );
-    fentanyl_plan(dir, &[]).run().stdout;
+    fentanyl_plan(dir, &[]).run();
 }
 
 #[test]
@@ -632,7 +632,7 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
     );
     assert!(err.contains("is writable by group"), "{err}");
     // `--draft` does not lift it.
-    fentanyl_plan(dir, &["--draft"]).status(2).run().stderr;
+    fentanyl_plan(dir, &["--draft"]).status(2).run();
     // Nor for a group-writable approvals file.
     chmod(&file, 0o644);
     chmod(&dir.join("approved.toml"), 0o664);
@@ -777,7 +777,7 @@ fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
     std::fs::rename(dir.join("approved.toml"), dir.join("real.toml.txt")).unwrap();
     std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
     // Read through the link, it governs as before.
-    fentanyl_plan(dir, &[]).run().stdout;
+    fentanyl_plan(dir, &[]).run();
     let err = within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
         .status(2)
         .run()

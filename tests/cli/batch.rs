@@ -356,8 +356,7 @@ fn writes_the_whole_output_file_and_leaves_no_temporary_file() {
         target.to_str().unwrap(),
     ])
     .all_rows_planned()
-    .run()
-    .stdout;
+    .run();
     assert_eq!(std::fs::read_to_string(&target).unwrap(), stdout);
     assert_eq!(listing(dir.path()), ["plans.csv"]);
 }
@@ -482,8 +481,7 @@ fn refuses_a_bad_header_with_nothing_on_standard_output_and_no_output_file() {
             target.to_str().unwrap(),
         ])
         .status(2)
-        .run()
-        .stderr;
+        .run();
         assert_eq!(
             std::fs::read_to_string(&target).unwrap(),
             "yesterday's plans\n"

@@ -92,8 +92,7 @@ fn lint_reports_the_weights_below_which_a_bolus_would_be_zero() {
             "--weight",
             "80",
         ])
-        .run()
-        .stdout;
+        .run();
 }
 
 #[test]
@@ -273,8 +272,7 @@ fn drill_stops_at_once_when_no_weight_within_the_hard_limits_has_a_plan() {
         "3",
     ]))
     .stdin("")
-    .run()
-    .stdout;
+    .run();
 }
 
 #[test]
@@ -291,7 +289,7 @@ fn drill_stops_after_a_bounded_search_when_no_patient_drawn_has_a_plan() {
     let path = dir.path().join("heavy.toml");
     std::fs::write(&path, text).unwrap();
     let path = path.display().to_string();
-    Test::new().args(["protocols", "lint", &path]).run().stdout;
+    Test::new().args(["protocols", "lint", &path]).run();
     let err = quick(Test::new().args(["drill", &path, "--seed", "3"]))
         .stdin("x\n")
         .status(2)
@@ -395,8 +393,7 @@ fn a_dosing_weight_below_the_hard_minimum_is_refused_with_exit_3() {
             "measured twice",
         ])
         .status(3)
-        .run()
-        .stderr;
+        .run();
 }
 
 #[test]

@@ -139,6 +139,11 @@ impl Test {
         self.name.as_deref().unwrap_or("")
     }
 
+    /// The exit status the run must give.
+    pub fn get_status(&self) -> i32 {
+        self.status
+    }
+
     /// The arguments so far.
     pub fn get_args(&self) -> &[OsString] {
         &self.args
@@ -158,6 +163,12 @@ impl Test {
     {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// The arguments, replacing those so far (to give one that is not UTF-8, say).
+    pub fn replace_args(mut self, args: Vec<OsString>) -> Test {
+        self.args = args;
         self
     }
 
@@ -243,12 +254,8 @@ impl Test {
 
     /// Words the message must hold: standard error on exit 2 or 3, else either output (a batch
     /// writes each failed row's error into its output; a drill answers on standard output).
-    pub fn says<I, S>(mut self, words: I) -> Test
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.says.extend(words.into_iter().map(Into::into));
+    pub fn says(mut self, words: &[&str]) -> Test {
+        self.says.extend(words.iter().map(|w| w.to_string()));
         self
     }
 
