@@ -673,19 +673,17 @@ fn a_world_writable_directory_warns_and_under_approvals_is_refused() {
 
 #[test]
 fn approving_needs_a_directory_a_name_and_valid_protocols() {
-    let err = Test::new()
+    Test::new()
         .args(["protocols", "approve", "ketamine-kap-iv", "--by", "Dr A"])
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("name it with `--protocols DIR`"), "{err}");
+        .stderr("error: approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS\n")
+        .run();
     let clinic = clinic();
     let dir = clinic.path();
-    let err = within(dir, &["protocols", "approve", FENTANYL, "--by", " "])
+    within(dir, &["protocols", "approve", FENTANYL, "--by", " "])
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("invalid `--by`: it is empty"), "{err}");
+        .stderr("error: invalid `--by`: it is empty\n")
+        .run();
     std::fs::write(dir.join("broken.toml"), "schema = 1\n").unwrap();
     let err = within(
         dir,
@@ -695,11 +693,10 @@ fn approving_needs_a_directory_a_name_and_valid_protocols() {
     .run()
     .stderr;
     assert!(err.contains("invalid protocol"), "{err}");
-    let err = within(dir, &["protocols", "approve", "approved", "--by", "Dr A"])
+    within(dir, &["protocols", "approve", "approved", "--by", "Dr A"])
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("unknown protocol `approved`"), "{err}");
+        .stderr("error: unknown protocol `approved`; known protocols: `broken`, `test-fentanyl-iv`, `ketamine-kap-iv`\n")
+        .run();
     // Nothing was written.
     assert!(std::fs::symlink_metadata(dir.join("approved.toml")).is_err());
 }
@@ -718,11 +715,8 @@ fn draft_without_an_approvals_file_is_marked_too_and_applies_only_to_plans() {
         vec!["protocols", "show", "ketamine-kap-iv", "--draft"],
         vec!["--draft", "completions", "bash"],
     ] {
-        let err = Test::new().args(&args).status(2).run().stderr;
-        assert!(
-            err.contains("`--draft` applies to the commands that make plans"),
-            "{err}"
-        );
+        Test::new().args(&args).status(2).stderr("error: `--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here\n")
+            .run();
     }
 }
 

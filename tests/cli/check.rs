@@ -567,12 +567,10 @@ fn a_json_plan_made_for_another_weight_does_not_conform() {
 
 #[test]
 fn refuses_160_kg_without_a_reason_with_exit_3() {
-    let err = check("160", &fixture("eight-of-40-mg.csv"), &[])
+    check("160", &fixture("eight-of-40-mg.csv"), &[])
         .status(3)
-        .run()
-        .stderr;
-    assert!(err.contains("above the soft maximum of 150 kg"), "{err}");
-    assert!(err.contains("--accept-soft-limit"), "{err}");
+        .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `ketamine-kap-iv`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 }
 
 #[test]
@@ -599,20 +597,18 @@ fn checks_160_kg_with_a_reason_for_the_soft_limit() {
 
 #[test]
 fn refuses_20_kg_below_the_hard_minimum_with_exit_3() {
-    let err = check("20", &fixture("mixed-units.csv"), &[])
+    check("20", &fixture("mixed-units.csv"), &[])
         .status(3)
-        .run()
-        .stderr;
-    assert!(err.contains("below the hard minimum of 30 kg"), "{err}");
-    let err = check(
+        .stderr("error: a weight of 20 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
+    check(
         "20",
         &fixture("mixed-units.csv"),
         &["--accept-soft-limit", "a reason does not lift a hard limit"],
     )
     .status(3)
-    .run()
-    .stderr;
-    assert!(err.contains("hard limits have no override"), "{err}");
+    .stderr("error: a weight of 20 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 // Plans that cannot be read: exit 2, nothing on standard output, the line in the message.
@@ -680,14 +676,10 @@ fn refuses_a_clock_time_without_its_colon() {
 
 #[test]
 fn refuses_an_empty_file() {
-    let err = check("60", &fixture("empty.csv"), &[])
+    check("60", &fixture("empty.csv"), &[])
         .status(2)
-        .run()
-        .stderr;
-    assert!(
-        err.contains("cannot read the plan in `tests/fixtures/plans/empty.csv`: the plan is empty"),
-        "{err}"
-    );
+        .stderr("error: cannot read the plan in `tests/fixtures/plans/empty.csv`: the plan is empty; expected CSV with a header such as `time,dose`, or the JSON of `bolus plan --format json`\n")
+        .run();
     let err = unreadable("\n  \n");
     assert!(err.contains("the plan is empty"), "{err}");
 }
@@ -931,23 +923,16 @@ fn a_volume_that_is_not_a_volume_is_an_error() {
 
 #[test]
 fn a_concentration_with_nothing_to_check_it_against_is_an_error() {
-    let err = check("82", "-", &["--concentration", "10 mg/mL"])
+    check("82", "-", &["--concentration", "10 mg/mL"])
         .stdin("time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n")
         .status(2)
-        .run()
-        .stderr;
-    assert!(
-        err.contains(
-            "`--concentration` was given, but the plan in `standard input` has no volumes"
-        ),
-        "{err}"
-    );
-    let err = check("82", "-", &["--concentration", "banana"])
+        .stderr("error: `--concentration` was given, but the plan in `standard input` has no volumes to check at it; add a `volume` column or leave `--concentration` out\n")
+        .run();
+    check("82", "-", &["--concentration", "banana"])
         .stdin("time,dose\n")
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("invalid `--concentration`"), "{err}");
+        .stderr("error: invalid `--concentration`: `banana` does not start with a number\n")
+        .run();
 }
 
 /// The JSON of `plan` for 82 kg at 10 mg/mL from 14:00.
@@ -1010,12 +995,11 @@ fn reads_the_concentration_and_volumes_of_a_json_plan() {
     // Volumes with no concentration anywhere: an error.
     let mut bare = plan;
     bare.as_object_mut().unwrap().remove("concentration");
-    let err = check("82", "-", &[])
+    check("82", "-", &[])
         .stdin(bare.to_string())
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("has volumes but no concentration"), "{err}");
+        .stderr("error: the plan in `standard input` has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`\n")
+        .run();
 }
 
 #[test]
@@ -1118,23 +1102,18 @@ fn a_day_column_places_times_on_later_days() {
 fn a_json_plan_whose_times_and_offsets_disagree_is_not_read() {
     let mut plan = json_plan_with_volumes();
     plan["boluses"][2]["time"] = json!("15:20");
-    let err = check("82", "-", &[])
+    check("82", "-", &[])
         .stdin(plan.to_string())
         .status(2)
-        .run()
-        .stderr;
-    assert!(
-        err.contains("bolus 3: the time 15:20 on day 0 is not 20 min after the first bolus, as its offset says"),
-        "{err}"
-    );
+        .stderr("error: cannot read the plan in `standard input`: bolus 3: the time 15:20 on day 0 is not 20 min after the first bolus, as its offset says; the plan contradicts itself\n")
+        .run();
     let mut plan = json_plan_with_volumes();
     plan["boluses"][2]["day"] = json!(1);
-    let err = check("82", "-", &[])
+    check("82", "-", &[])
         .stdin(plan.to_string())
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("bolus 3: the time 14:20 on day 1"), "{err}");
+        .stderr("error: cannot read the plan in `standard input`: bolus 3: the time 14:20 on day 1 is not 20 min after the first bolus, as its offset says; the plan contradicts itself\n")
+        .run();
 }
 
 /// Every plan `plan` writes in CSV or JSON, with and without a start and a concentration, for

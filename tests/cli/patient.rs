@@ -336,11 +336,10 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
 
 #[test]
 fn batch_refuses_a_date_that_is_not_iso() {
-    let err = Test::new()
+    Test::new()
         .args(["batch", "ketamine-kap-iv", "--date", "15/01/2026"])
         .stdin("id,weight\n")
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("invalid `--date`"), "{err}");
+        .stderr("error: invalid `--date`: `15/01/2026` is not a date; write it as YYYY-MM-DD, such as `2026-12-01`\n")
+        .run();
 }
