@@ -3871,3 +3871,51 @@ fn the_runner_stops_a_hang_at_the_deadline() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(fault.contains("no result after 500ms: a hang"), "{fault}");
 }
+
+/// The builder itself: a run is measured against every expectation, and every fault is named,
+/// not only the first; a run that meets them passes.
+#[test]
+fn the_builder_names_every_fault_of_a_run() {
+    let refused = || Test::new().args(["plan", "ketamine-kap-iv", "--weight", "20"]);
+    let fault = refused().stdout_contains("Boluses").check().unwrap_err();
+    for says in [
+        "exit status 3, expected 0",
+        "expected an empty standard error",
+        "standard output does not hold `Boluses`",
+    ] {
+        assert!(fault.contains(says), "{fault}");
+    }
+    let fault = refused()
+        .status(3)
+        .stderr("error: another message\n")
+        .check()
+        .unwrap_err();
+    assert!(
+        fault.contains("standard error is not the one expected"),
+        "{fault}"
+    );
+    let fault = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .status(2)
+        .check()
+        .unwrap_err();
+    for says in [
+        "exit status 0, expected 2",
+        "standard output on exit 2",
+        "no `error: ` message on standard error",
+    ] {
+        assert!(fault.contains(says), "{fault}");
+    }
+    let out = refused()
+        .status(3)
+        .stderr_contains("hard minimum")
+        .stdout("")
+        .one_line()
+        .run();
+    assert_eq!(out.code, 3);
+    Test::new()
+        .arg("--version")
+        .stdout(format!("bolus {}\n", env!("CARGO_PKG_VERSION")))
+        .stdout_lacks("error")
+        .run();
+}
