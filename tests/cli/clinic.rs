@@ -210,11 +210,14 @@ fn an_empty_bolus_protocols_means_unset() {
     assert!(out.contains("Total 164 mg in 4 boluses"), "{out}");
     assert!(out.contains("Protocol source: built-in"), "{out}");
     // An empty `--protocols` is a mistake, not an unset option.
-    let r = Test::new()
+    Test::new()
         .args(["--protocols=", "plan", "ketamine-kap-iv", "--weight", "82"])
-        .output();
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(r.stdout, "");
+        .status(2)
+        .stderr(
+            "error: a value is required for '--protocols <DIR>' but none was supplied\n\n\
+             For more information, try '--help'.\n",
+        )
+        .run();
 }
 
 #[test]
