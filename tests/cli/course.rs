@@ -17,7 +17,14 @@ fn course(more: &[&str]) -> Test {
         "2026-12-01",
     ];
     args.extend_from_slice(more);
-    Test::new().args(args)
+    let ics = args.contains(&"ics");
+    let test = Test::new().args(args);
+    // An iCalendar file's lines end in CRLF.
+    if ics {
+        test.crlf()
+    } else {
+        test
+    }
 }
 
 fn json(more: &[&str]) -> serde_json::Value {
@@ -674,6 +681,7 @@ fn calendar_text_is_escaped_and_folded_between_characters() {
             "ics",
         ])
         .env("SOURCE_DATE_EPOCH", EPOCH)
+        .crlf()
         .run()
         .stdout;
     for line in text.strip_suffix("\r\n").unwrap().split("\r\n") {
@@ -741,9 +749,8 @@ fn a_course_is_under_the_clinics_approvals_and_a_draft_says_so_in_every_format()
     for format in ["text", "markdown", "json", "ics"] {
         let mut a = vec!["--draft".to_string()];
         a.extend(args(&["--format", format]));
-        let out = Test::new()
-            .args(a)
-            .env("SOURCE_DATE_EPOCH", EPOCH)
+        let test = Test::new().args(a).env("SOURCE_DATE_EPOCH", EPOCH);
+        let out = if format == "ics" { test.crlf() } else { test }
             .run()
             .stdout;
         assert!(

@@ -454,6 +454,7 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
             "ics",
         ])
         .env("SOURCE_DATE_EPOCH", "1796083200")
+        .crlf()
         .run()
         .stdout;
     // Lines end in CRLF (checked in `course.rs`); shown here with LF.

@@ -91,6 +91,7 @@ pub struct Test {
     stderr_at_most: Option<usize>,
     all_rows_planned: bool,
     control_chars: bool,
+    crlf: bool,
     known_bug: Option<&'static str>,
 }
 
@@ -124,6 +125,7 @@ impl Test {
             stderr_at_most: None,
             all_rows_planned: false,
             control_chars: false,
+            crlf: false,
             known_bug: None,
         }
     }
@@ -288,6 +290,12 @@ impl Test {
     /// The outputs may hold control characters (colour escapes asked for on purpose).
     pub fn control_chars(mut self) -> Test {
         self.control_chars = true;
+        self
+    }
+
+    /// The outputs' lines may end in CRLF (an iCalendar file's do); a lone CR is still a fault.
+    pub fn crlf(mut self) -> Test {
+        self.crlf = true;
         self
     }
 
@@ -498,9 +506,13 @@ impl Test {
         }
         if !self.control_chars {
             for (what, text) in [("standard error", stderr), ("standard output", stdout)] {
-                // A line may end in CRLF (an iCalendar file's do); a lone CR may not.
-                let crlf = text.replace("\r\n", "\n");
-                if let Some(ch) = crlf.chars().find(|&ch| unsafe_for_terminal(ch)) {
+                // Told so, a line may end in CRLF (an iCalendar file's do); a lone CR may not.
+                let text = if self.crlf {
+                    text.replace("\r\n", "\n")
+                } else {
+                    text.to_string()
+                };
+                if let Some(ch) = text.chars().find(|&ch| unsafe_for_terminal(ch)) {
                     faults.push(format!(
                         "{what} holds the raw character U+{:04X}",
                         u32::from(ch)
