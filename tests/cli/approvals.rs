@@ -39,6 +39,7 @@ fn within(dir: &Path, args: &[&str]) -> Test {
     Test::new().args(all)
 }
 
+#[track_caller]
 fn approve(dir: &Path, what: &[&str]) -> String {
     let mut args = vec!["protocols", "approve"];
     args.extend_from_slice(what);

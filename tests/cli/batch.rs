@@ -813,6 +813,7 @@ type Counts = (u64, u64, u64, u64);
 
 /// Runs a batch of `input` in CSV; the exit status, the rows, and the summary's counts (lines,
 /// plans, failed rows, blank lines), which must add up to the lines and rows.
+#[track_caller]
 fn lines_in(input: &str) -> (i32, Vec<BTreeMap<String, String>>, Counts) {
     let r = batch(&[]).stdin(input.to_string()).output();
     let rows = csv_rows(&r.stdout);

@@ -32,6 +32,7 @@ fn report(weight: &str, name: &str) -> (i32, Value) {
 }
 
 /// The text report of a check that exits with `code`, with nothing on standard error.
+#[track_caller]
 fn text(weight: &str, name: &str, code: i32) -> String {
     let r = check(weight, &fixture(name), &[]).output();
     assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
@@ -66,6 +67,7 @@ fn table(text: &str) -> Vec<Vec<String>> {
 
 /// Reads `plan` from standard input for a 60 kg patient, as text and as JSON: both must exit 2
 /// with nothing on standard output and the same message; returns it.
+#[track_caller]
 fn unreadable(plan: &str) -> String {
     let text = check("60", "-", &[]).stdin(plan).status(2).run().stderr;
     let json = check("60", "-", &["--format", "json"])
@@ -936,6 +938,7 @@ fn a_concentration_with_nothing_to_check_it_against_is_an_error() {
 }
 
 /// The JSON of `plan` for 82 kg at 10 mg/mL from 14:00.
+#[track_caller]
 fn json_plan_with_volumes() -> Value {
     serde_json::from_str(
         &Test::new()

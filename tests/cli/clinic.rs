@@ -116,6 +116,7 @@ fn a_link_to_a_regular_file_is_followed() {
 
 /// Runs `bolus` as the user `nobody` when the tests run as root (as in CI), so that permissions
 /// are enforced; otherwise as the current user. The binary is copied where `nobody` can run it.
+#[track_caller]
 fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Output {
     let uid = Command::new("id").arg("-u").output().unwrap();
     let root_user = String::from_utf8_lossy(&uid.stdout).trim() == "0";

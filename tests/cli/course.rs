@@ -27,6 +27,7 @@ fn course(more: &[&str]) -> Test {
     }
 }
 
+#[track_caller]
 fn json(more: &[&str]) -> serde_json::Value {
     let mut args = more.to_vec();
     args.extend_from_slice(&["--format", "json"]);
@@ -420,6 +421,7 @@ fn markdown_has_a_section_for_each_session() {
 
 const EPOCH: &str = "1796083200"; // 2026-12-01T00:00:00Z
 
+#[track_caller]
 fn ics(more: &[&str]) -> String {
     let mut args = vec!["--start", "10:00", "--format", "ics"];
     args.extend_from_slice(more);

@@ -27,6 +27,7 @@ fn plan_of(protocol: &str, weight: &str, more: &[&str]) -> Test {
 }
 
 /// The plan of a woman of 170 cm, as JSON.
+#[track_caller]
 fn woman_json(protocol: &str, weight: &str) -> serde_json::Value {
     let out = plan_of(
         protocol,
@@ -39,6 +40,7 @@ fn woman_json(protocol: &str, weight: &str) -> serde_json::Value {
 }
 
 /// The plan of a woman of 170 cm, as text (or another format given in `more`).
+#[track_caller]
 fn woman(protocol: &str, weight: &str, more: &[&str]) -> String {
     let mut args = vec!["--height", "170", "--sex", "female"];
     args.extend_from_slice(more);

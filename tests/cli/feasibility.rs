@@ -23,6 +23,7 @@ fn quick(mut cmd: Test) -> Test {
 
 /// `bolus protocols lint FILE` on a broken fixture: exit 1, nothing on standard output; the
 /// error lines (without the summary).
+#[track_caller]
 fn lint_errors(name: &str) -> Vec<String> {
     let r = quick(Test::new().args(["protocols", "lint", &broken(name)])).output();
     assert_eq!(r.code, 1, "{}", r.stderr);

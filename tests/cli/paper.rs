@@ -251,6 +251,7 @@ fn tables_stay_aligned_when_lines_wrap() {
 
 // --- HTML --------------------------------------------------------------------------------------
 
+#[track_caller]
 fn html(more: &[&str]) -> String {
     let mut args = vec!["--format", "html"];
     args.extend_from_slice(more);

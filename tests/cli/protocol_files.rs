@@ -15,6 +15,7 @@ struct Expect<'a> {
     says: &'a [&'a str],
 }
 
+#[track_caller]
 fn refused(e: Expect) {
     let path = broken(e.fixture);
     let location = format!("{path}:{}:", e.at);

@@ -9,6 +9,7 @@ use crate::support::schema::{assert_valid, errors, validate_output, Kind};
 
 use crate::support::{plan, Test};
 
+#[track_caller]
 fn stdout_of(args: &[&str]) -> String {
     let r = Test::new().args(args).output();
     assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);

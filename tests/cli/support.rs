@@ -806,6 +806,7 @@ pub fn plan(weight: &str, more: &[&str]) -> Test {
 }
 
 /// The plan as JSON, parsed.
+#[track_caller]
 pub fn plan_json(weight: &str, more: &[&str]) -> serde_json::Value {
     let mut args = more.to_vec();
     args.extend_from_slice(&["--format", "json"]);

@@ -38,6 +38,7 @@ fn explained(text: &str) -> Vec<String> {
 /// `bolus plan <protocol> --weight W --format json`, parsed; a reason is always given, so that
 /// weights outside the soft limits can be planned too (inside them, a note on standard error
 /// says it was not needed).
+#[track_caller]
 fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
     let out = Test::new()
         .args([
@@ -60,6 +61,7 @@ fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
     serde_json::from_str(&out.stdout).expect("the plan is JSON")
 }
 
+#[track_caller]
 fn show(protocol: &str) -> String {
     Test::new()
         .args(["protocols", "show", protocol])
@@ -477,6 +479,7 @@ fn the_maximum_total_caps_the_plan_from_just_above_the_weight_protocols_show_sta
 const CHART_HEADER: &str = "weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit";
 
 /// The chart's CSV rows, each split into its cells, after checking the header.
+#[track_caller]
 fn chart_csv(args: &[&str]) -> Vec<Vec<String>> {
     let mut all = vec!["chart"];
     all.extend_from_slice(args);
@@ -848,6 +851,7 @@ fn chart_of_a_single_weight_is_one_row() {
 // --- drill -------------------------------------------------------------------------------------
 
 /// `bolus drill ketamine-kap-iv --seed S --rounds N` with `input` on standard input.
+#[track_caller]
 fn drill(seed: &str, rounds: &str, input: &str) -> String {
     Test::new()
         .args([

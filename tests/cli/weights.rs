@@ -3,6 +3,7 @@
 use crate::support::{plan, plan_json, qty};
 
 /// Refused as bad input (exit 2), with a message that holds every one of `says`.
+#[track_caller]
 fn refused_as_input(weight: &str, says: &[&str]) {
     let err = plan(weight, &[]).status(2).run().stderr;
     assert!(err.contains("invalid `--weight`"), "{weight:?}: {err}");
