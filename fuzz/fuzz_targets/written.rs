@@ -67,5 +67,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = check::everything(p, expected, &written, Some(&ten));
     let findings = check::everything(p, expected, &written, None).unwrap_or_default();
     let _ = bolus::render::check::text(p, expected, &written, &findings);
-    let _ = bolus::render::check::json(&findings);
+    let _ = bolus::render::check::json(p, &findings);
 });
