@@ -56,7 +56,8 @@ const KETAMINE: &str = include_str!("../protocols/ketamine-kap-iv.toml");
 const BATCH_PARTIAL_OUTPUT: &str = "BatchPartialOutput";
 
 /// A case: `bolus ARGS`, which must be refused with exit status 2 (unless told otherwise) within
-/// [`TIMEOUT`], with a message of at most [`MAX_MESSAGE`] bytes.
+/// [`TIMEOUT`], with a message of at most [`MAX_MESSAGE`] bytes. Standard input given as bytes
+/// is a regular file.
 fn case(name: &str, args: &[&str]) -> Case {
     Test::new()
         .name(name)
@@ -64,6 +65,7 @@ fn case(name: &str, args: &[&str]) -> Case {
         .status(2)
         .timeout(TIMEOUT)
         .stderr_at_most(MAX_MESSAGE)
+        .stdin_from_file()
 }
 
 /// Runs a case in `dir` and says what is wrong with the result, if anything: the builder's

@@ -77,6 +77,7 @@ pub struct Test {
     env: Vec<(OsString, Option<OsString>)>,
     current_dir: PathBuf,
     stdin: Stdin,
+    stdin_from_file: bool,
     timeout: Duration,
     status: i32,
     stdout: Option<String>,
@@ -111,6 +112,7 @@ impl Test {
             env: Vec::new(),
             current_dir: root().to_path_buf(),
             stdin: Stdin::Null,
+            stdin_from_file: false,
             timeout: TIMEOUT,
             status: 0,
             stdout: None,
@@ -193,9 +195,15 @@ impl Test {
         self
     }
 
-    /// These bytes on standard input.
+    /// These bytes on standard input, through a pipe (unless [`Test::stdin_from_file`]).
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
         self.stdin = Stdin::Bytes(bytes.into());
+        self
+    }
+
+    /// The bytes of [`Test::stdin`] are given as a regular file rather than a pipe.
+    pub fn stdin_from_file(mut self) -> Test {
+        self.stdin_from_file = true;
         self
     }
 
@@ -374,13 +382,18 @@ impl Test {
     /// never reads its input nor one that writes a lot can block the test.
     fn spawn(&self) -> (Output, Vec<String>) {
         let mut faults = Vec::new();
+        let mut piped = None;
         let stdin = match &self.stdin {
             Stdin::Null => Stdio::null(),
-            Stdin::Bytes(b) => {
+            Stdin::Bytes(b) if self.stdin_from_file => {
                 let mut f = tempfile::tempfile().expect("a temporary file");
                 f.write_all(b).unwrap();
                 f.rewind().unwrap();
                 Stdio::from(f)
+            }
+            Stdin::Bytes(b) => {
+                piped = Some(b.clone());
+                Stdio::piped()
             }
             Stdin::File(p) => Stdio::from(
                 File::open(self.current_dir.join(p))
@@ -406,6 +419,15 @@ impl Test {
             .stderr(err_file.try_clone().unwrap())
             .spawn()
             .expect("the binary starts");
+        // The bytes go down the pipe from a thread of their own, so that a child that never
+        // reads them cannot block the deadline; when the child ends, the pipe breaks and the
+        // thread with it.
+        let writer = piped.map(|bytes| {
+            let mut pipe = child.stdin.take().expect("a pipe to the child");
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            })
+        });
         let deadline = Instant::now() + self.timeout;
         let (status, timed_out) = loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -418,6 +440,9 @@ impl Test {
             }
             std::thread::sleep(Duration::from_millis(5));
         };
+        if let Some(writer) = writer {
+            writer.join().expect("the writer of standard input ends");
+        }
         if timed_out {
             faults.push(format!("no result after {:?}: a hang", self.timeout));
         }
