@@ -1229,3 +1229,26 @@ fn the_main_errors_print_exactly_these_messages() {
         .collect();
     snap!("errors", shown.join("\n"));
 }
+
+/// Every broken protocol fixture, linted at once: each error exactly, with its file, line and
+/// column, and the summary.
+#[test]
+fn protocols_lint_prints_the_exact_error_of_every_broken_fixture() {
+    let mut files: Vec<String> =
+        std::fs::read_dir(crate::support::root().join("tests/fixtures/protocols"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("tests/fixtures/protocols/{n}"))
+            .collect();
+    files.sort();
+    let mut args = vec!["protocols", "lint"];
+    args.extend(files.iter().map(String::as_str));
+    let r = Test::new()
+        .args(&args)
+        .status(1)
+        .stdout("")
+        .any_stderr()
+        .run();
+    snap!("protocols_lint_every_broken_fixture", r.stderr);
+}
