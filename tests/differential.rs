@@ -1,4 +1,4 @@
-//! The engine's fast exact arithmetic ([`bolus::exact::Exact`]: machine integers, falling back
+//! The engine's fast exact arithmetic ([`bolus::engine::exact::Exact`]: machine integers, falling back
 //! to arbitrary precision) against the arbitrary-precision reference (`BigRational`
 //! throughout): on random protocols and patients (mg and mcg, every weight basis, capped
 //! totals, concentrations, checkpoints, weights with up to four decimals in and around the
@@ -9,11 +9,12 @@
 //! by `.ci/run`: `cargo test --release --locked --test differential -- --ignored`.
 //! The overflow fallback is exercised below on operands at the edge of `i128`.
 
-use bolus::dosing::Sex;
-use bolus::exact::Exact;
-use bolus::plan::{self, Options, Patient};
-use bolus::protocol::Protocol;
-use bolus::units::{self, BigRational as Num, Concentration};
+use bolus::engine::dosing::Sex;
+use bolus::engine::exact::Exact;
+use bolus::engine::plan::{self, Options, Patient};
+use bolus::engine::protocol::Protocol;
+use bolus::engine::units::{self, BigRational as Num, Concentration};
+use bolus::input::values;
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
@@ -117,7 +118,7 @@ fn patient(r: &mut Rng, limits: [i64; 4]) -> (Patient, Options) {
     let options = Options {
         start: r
             .chance(30)
-            .then(|| plan::parse_clock(&format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59))))
+            .then(|| values::parse_clock(&format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59))))
             .map(Result::unwrap),
         concentration: r.chance(40).then(|| {
             let text = format!(

@@ -9,14 +9,15 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::rc::Rc;
 
-use schemars::JsonSchema;
-use serde::Serialize;
-
-use crate::dosing::Sex;
-use crate::plan::{self, Options, Patient, Plan};
-use crate::protocol::Protocol;
+use crate::engine::dosing::Sex;
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::protocol::Protocol;
+use crate::engine::units;
+use crate::render::batch::{
+    bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
+    CSV_HEADER,
+};
 use crate::render::{json, Context};
-use crate::units::{self, format_decimal};
 
 /// The columns a batch file may have.
 pub const COLUMNS: [&str; 8] = [
@@ -311,11 +312,6 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
-/// The CSV output's header; a draft batch adds a `draft` column. `times` and `days` are filled
-/// with a start: each bolus's clock time, and its day (0 for the first bolus's day, 1 for the
-/// next), separated by `;`.
-pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
-
 struct Columns {
     id: usize,
     weight: usize,
@@ -338,7 +334,7 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
                 .to_ascii_lowercase()
         })
         .collect();
-    crate::written::check_header(&names, &COLUMNS)
+    crate::input::written::check_header(&names, &COLUMNS)
         .map_err(|m| BatchError::Input(format!("line 1: {m}")))?;
     let col = |n: &str| names.iter().position(|x| x == n);
     let need = |n: &str| {
@@ -388,7 +384,7 @@ fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, Str
         return Err(format!("invalid name: {problem}"));
     }
     let born = field(record, c.born, "born")?
-        .map(plan::parse_date)
+        .map(crate::input::values::parse_date)
         .transpose()
         .map_err(|e| format!("invalid born: {e}"))?;
     Ok(plan::Identity {
@@ -425,7 +421,7 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
             Sex::parse(s).ok_or_else(|| {
                 format!(
                     "invalid sex: {}; expected `female` or `male`{}",
-                    crate::units::quote(s),
+                    crate::engine::chars::quote(s),
                     hint(c.sex)
                 )
             })
@@ -452,7 +448,7 @@ fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), S
 /// The row's start time, if it has one.
 fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Time>, String> {
     field(record, c.start, "start")?
-        .map(plan::parse_clock)
+        .map(crate::input::values::parse_clock)
         .transpose()
         .map_err(|e| {
             format!(
@@ -460,131 +456,6 @@ fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Ti
                 c.start.map_or(String::new(), |i| comma_hint(record, c, i))
             )
         })
-}
-
-/// The CSV cells of a plan that do not depend on the start time, and the bolus offsets.
-fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
-    let n = |x: &units::DrugMass| format_decimal(&units::mass_in(x, p.unit));
-    let doses: Vec<String> = plan.boluses.iter().map(|b| n(&b.dose)).collect();
-    let offsets: Vec<String> = plan
-        .boluses
-        .iter()
-        .map(|b| plan.offset_text(&b.offset))
-        .collect();
-    Cells {
-        head: vec![
-            format_decimal(&units::kg_of(&plan.weight)),
-            format_decimal(&units::kg_of(&plan.dosing.value)),
-            n(&plan.calculated_total),
-            n(&plan.planned_total),
-            plan.count.to_string(),
-            p.unit.symbol().to_string(),
-            doses.join(";"),
-            offsets.join(";"),
-        ],
-        offsets: bolus_seconds(plan),
-        warnings: crate::render::warnings(p, plan).join("; "),
-    }
-}
-
-/// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
-#[derive(Clone)]
-struct Cells {
-    head: Vec<String>,
-    /// Whole seconds after the first bolus.
-    offsets: Vec<i64>,
-    warnings: String,
-}
-
-/// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
-#[derive(Serialize, JsonSchema)]
-#[schemars(title = "bolus batch row", transform = exactly_one_result)]
-pub(crate) struct JsonLine<'a> {
-    /// The version of the JSON shape.
-    #[schemars(extend("const" = json::SCHEMA))]
-    schema: u32,
-    /// The input row's number: 1 for the first row after the header.
-    #[schemars(range(min = 1))]
-    row: u64,
-    /// The input row's `id`.
-    id: &'a str,
-    /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    draft: Option<&'static str>,
-    #[serde(flatten)]
-    result: RowResult<'a>,
-}
-
-/// A line has a plan or an error, not both: the untagged result is `oneOf`, not `anyOf`.
-fn exactly_one_result(schema: &mut schemars::Schema) {
-    if let Some(any) = schema.remove("anyOf") {
-        schema.insert("oneOf".to_string(), any);
-    }
-}
-
-/// A row's result: its plan or its error, never both.
-#[derive(Serialize, JsonSchema)]
-#[serde(untagged)]
-pub(crate) enum RowResult<'a> {
-    Plan {
-        /// The plan, as `bolus plan --format json` writes it.
-        plan: &'a json::Doc,
-    },
-    Error {
-        /// Why the row has no plan.
-        error: &'a str,
-    },
-}
-
-/// A plan's JSON document without clock times, and the offsets to make them from.
-#[derive(Clone)]
-struct JsonPlan {
-    doc: json::Doc,
-    /// Whole seconds after the first bolus, of each bolus and then of each checkpoint.
-    boluses: Vec<i64>,
-    checkpoints: Vec<i64>,
-    /// About how many bytes the document holds.
-    size: usize,
-}
-
-impl JsonPlan {
-    /// The document with the clock times of a plan that starts at `start`.
-    fn at(&self, start: jiff::civil::Time) -> json::Doc {
-        let start = plan::seconds_of_day(start);
-        let time = |o: i64| {
-            let mut t = String::with_capacity(8);
-            push_clock(&mut t, (start + o).rem_euclid(86_400));
-            Some(t)
-        };
-        let day = |o: i64| Some((start + o).div_euclid(86_400));
-        let mut doc = self.doc.clone();
-        for (b, o) in doc.boluses.iter_mut().zip(&self.boluses) {
-            b.time = time(*o);
-            b.day = day(*o);
-        }
-        for (c, o) in doc.checkpoints.iter_mut().zip(&self.checkpoints) {
-            c.time = time(*o);
-            c.day = day(*o);
-        }
-        doc
-    }
-}
-
-/// Whole seconds after the first bolus of each bolus of a plan.
-fn bolus_seconds(plan: &Plan) -> Vec<i64> {
-    plan.boluses
-        .iter()
-        .map(|b| whole_seconds(&b.offset))
-        .collect()
-}
-
-/// Whole seconds of an offset within a plan.
-fn whole_seconds(offset: &units::Duration) -> i64 {
-    offset
-        .value
-        .to_integer()
-        .try_into()
-        .expect("offsets are whole seconds within a plan")
 }
 
 /// The part of a result that depends only on the inputs, not on the row number or id.
@@ -924,9 +795,9 @@ fn identify(
         Ok(id) => id.unwrap_or(""),
         Err(e) => return fail(String::new(), e),
     };
-    if let Some(odd) = units::odd_char_in(id) {
+    if let Some(odd) = crate::engine::chars::odd_char_in(id) {
         return fail(
-            units::tidy(id),
+            crate::engine::chars::tidy(id),
             format!("the id holds {odd}; write ids in plain text"),
         );
     }
@@ -936,9 +807,9 @@ fn identify(
     if let Some(first) = seen.first(id, row) {
         return fail(
             id.to_string(),
-            units::tidy(&format!(
+            crate::engine::chars::tidy(&format!(
                 "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
-                units::quote(id)
+                crate::engine::chars::quote(id)
             )),
         );
     }
@@ -980,7 +851,7 @@ fn compute(
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
-            Err(e) => return Outcome::Error(units::tidy(&e)),
+            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e)),
         };
     // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
     let options = Options {
@@ -992,7 +863,7 @@ fn compute(
     };
     let plan = match plan::compute(p, &patient, &options) {
         Ok(plan) => plan,
-        Err(e) => return Outcome::Error(units::tidy(&e.to_string())),
+        Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
     };
     match format {
         Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
@@ -1015,20 +886,5 @@ fn compute(
                 size,
             }))
         }
-    }
-}
-
-/// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day.
-fn push_clock(out: &mut String, secs: i64) {
-    let two = |out: &mut String, n: i64| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    };
-    two(out, secs / 3600);
-    out.push(':');
-    two(out, secs / 60 % 60);
-    if secs % 60 != 0 {
-        out.push(':');
-        two(out, secs % 60);
     }
 }

@@ -1,7 +1,7 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
 #[allow(unused_imports)]
-use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};
-use crate::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
+use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};
+use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {

@@ -1,9 +1,10 @@
 //! Finding protocols: a path, or an id looked up in a directory and then among the built-in ones.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::protocol::{Approval, Protocol, ProtocolError, Standing};
+use crate::engine::protocol::{Approval, Protocol, Standing};
+use crate::input::files::{io_reason, read_limited};
+use crate::input::protocol::ProtocolError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
@@ -13,16 +14,16 @@ pub const MAX_PROTOCOL_BYTES: u64 = 1024 * 1024;
 /// Why a protocol could not be found or loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("unknown protocol {}{hint}", crate::units::quote(name))]
+    #[error("unknown protocol {}{hint}", crate::engine::chars::quote(name))]
     Unknown { name: String, hint: String },
-    #[error("cannot read protocol {}: {reason}", crate::units::quote(path))]
+    #[error("cannot read protocol {}: {reason}", crate::engine::chars::quote(path))]
     Read { path: String, reason: String },
-    #[error("the protocols directory {} (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}", crate::units::quote(dir))]
+    #[error("the protocols directory {} (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}", crate::engine::chars::quote(dir))]
     Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
     Invalid(#[from] ProtocolError),
     #[error("{0}")]
-    Approvals(#[from] crate::approvals::ApprovalsError),
+    Approvals(#[from] crate::input::approvals::ApprovalsError),
     #[error("protocol `{id}` is not approved: {approvals} {approved}, and the protocol's is {actual}; approve it with `bolus protocols approve`, or try it with `--draft`")]
     NotApproved {
         id: String,
@@ -50,131 +51,6 @@ pub fn is_path(arg: &str) -> bool {
     arg.contains('/') || arg.ends_with(".toml")
 }
 
-/// What a file that is not a regular file is, in words.
-pub fn describe_kind(t: std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_symlink() {
-        "a symbolic link"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// Why a path that is not a regular file is refused, such as "it is a named pipe (FIFO), not a
-/// plan (a regular file); `-` reads standard input".
-fn not_regular(t: std::fs::FileType, what: &str) -> String {
-    use std::os::unix::fs::FileTypeExt;
-    let mut reason = format!("it is {}, not a {what} (a regular file)", describe_kind(t));
-    if what != "protocol file" && (t.is_fifo() || t.is_char_device() || t.is_socket()) {
-        reason.push_str("; `-` reads standard input");
-    }
-    reason
-}
-
-/// Opens a regular file, or a symbolic link to one, for reading; anything else (a directory, a
-/// named pipe, a device, a socket, a broken link or a loop of links) is refused at once with
-/// the reason, never waited on. The path is looked at without following links first, so a
-/// broken link is told apart from a missing file.
-pub fn open_regular(path: &Path, what: &str) -> Result<std::fs::File, String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let own = std::fs::symlink_metadata(path).map_err(|e| io_reason(&e))?;
-    let meta = if own.file_type().is_symlink() {
-        let target = std::fs::read_link(path)
-            .map(|t| crate::units::quote(&t.to_string_lossy()))
-            .unwrap_or_else(|_| "its target".into());
-        match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(format!(
-                    "it is a symbolic link to {target}, which does not exist (a broken link)"
-                ))
-            }
-            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-                return Err("it is a symbolic link in a loop of links".into())
-            }
-            Err(e) => {
-                return Err(format!(
-                    "it is a symbolic link to {target}, which cannot be read: {}",
-                    io_reason(&e)
-                ))
-            }
-        }
-    } else {
-        own
-    };
-    if !meta.is_file() {
-        return Err(not_regular(meta.file_type(), what));
-    }
-    // Opened without waiting (a file swapped for a named pipe since it was looked at is not
-    // waited on either) and checked again: what was opened is what is read.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .map_err(|e| io_reason(&e))?;
-    let opened = file.metadata().map_err(|e| io_reason(&e))?;
-    if !opened.is_file() {
-        return Err(not_regular(opened.file_type(), what));
-    }
-    Ok(file)
-}
-
-/// Reads at most `limit` bytes from a regular file (see [`open_regular`]).
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
-    let file = open_regular(path, what)?;
-    read_capped(file, limit)
-        .map_err(|e| io_reason(&e))?
-        .ok_or_else(|| {
-            format!(
-                "it is larger than the limit of {} for a {what}",
-                show_bytes(limit)
-            )
-        })
-}
-
-/// Reads everything from `reader` up to `limit` bytes; `None` when there is more than that
-/// (never reading more than one byte past the limit).
-pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
-    reader.take(limit + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= limit).then_some(bytes))
-}
-
-/// `1 MiB`, `64 MiB`, `512 KiB`.
-pub fn show_bytes(n: u64) -> String {
-    if n.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", n / (1024 * 1024))
-    } else {
-        format!("{} KiB", n / 1024)
-    }
-}
-
-/// An I/O error in words, lowercase, without the OS error number.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file".into(),
-        PermissionDenied => "permission denied".into(),
-        IsADirectory => "it is a directory".into(),
-        _ => {
-            let s = e.to_string();
-            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_lowercase().chain(c).collect())
-                .unwrap_or(s)
-        }
-    }
-}
-
 impl Catalog {
     /// Loads a protocol named by a path or an id to dose a patient with: every command that
     /// makes, checks or teaches plans gets its protocol here, so the approvals apply to all of
@@ -194,7 +70,7 @@ impl Catalog {
             Some(PathBuf::from(arg))
         } else {
             match (&self.dir, &p.source) {
-                (Some(dir), crate::protocol::Source::File(_)) => {
+                (Some(dir), crate::engine::protocol::Source::File(_)) => {
                     Some(dir.join(format!("{arg}.toml")))
                 }
                 _ => None,
@@ -211,13 +87,13 @@ impl Catalog {
         let mut writable = Vec::new();
         let mut holder = None;
         if let Some(f) = file.as_ref().filter(|_| governed.is_some()) {
-            writable.extend(crate::approvals::writable("protocol file", f));
+            writable.extend(crate::input::approvals::writable("protocol file", f));
             if is_path(arg) {
                 let parent = match f.parent() {
                     Some(d) if !d.as_os_str().is_empty() => d,
                     _ => Path::new("."),
                 };
-                writable.extend(crate::approvals::writable("directory", parent));
+                writable.extend(crate::input::approvals::writable("directory", parent));
                 holder = std::fs::canonicalize(parent).ok();
             }
         }
@@ -227,15 +103,18 @@ impl Catalog {
             None => Approval::NoDirectory,
             Some(dir) => {
                 if holder.is_none() || holder != std::fs::canonicalize(dir).ok() {
-                    writable.extend(crate::approvals::writable("protocols directory", dir));
+                    writable.extend(crate::input::approvals::writable(
+                        "protocols directory",
+                        dir,
+                    ));
                 }
-                match crate::approvals::read(dir)? {
+                match crate::input::approvals::read(dir)? {
                     None if self.draft => Approval::Draft,
                     None => Approval::NoApprovalsFile,
                     Some((approvals, _)) => {
-                        writable.extend(crate::approvals::writable(
+                        writable.extend(crate::input::approvals::writable(
                             "approvals file",
-                            &crate::approvals::path_in(dir),
+                            &crate::input::approvals::path_in(dir),
                         ));
                         if !writable.is_empty() {
                             return Err(LoadError::Writable {
@@ -254,8 +133,10 @@ impl Catalog {
                             entry => {
                                 return Err(LoadError::NotApproved {
                                     id: p.id.clone(),
-                                    approvals: crate::units::quote(
-                                        &crate::approvals::path_in(dir).display().to_string(),
+                                    approvals: crate::engine::chars::quote(
+                                        &crate::input::approvals::path_in(dir)
+                                            .display()
+                                            .to_string(),
                                     ),
                                     approved: match entry {
                                         Some(e) => format!("approves SHA-256 {}", e.sha256),
@@ -264,7 +145,7 @@ impl Catalog {
                                     actual: format!(
                                         "SHA-256 {}{}",
                                         p.sha256,
-                                        if p.source == crate::protocol::Source::BuiltIn {
+                                        if p.source == crate::engine::protocol::Source::BuiltIn {
                                             " (built-in)"
                                         } else {
                                             ""
@@ -314,12 +195,12 @@ impl Catalog {
         if let Some(i) = builtin_index(arg) {
             let (stem, bytes) = BUILTIN[i];
             let sha256 = BUILTIN_SHA256[i];
-            if let Some(checked) = crate::prebuilt::protocol(stem, sha256) {
+            if let Some(checked) = crate::input::prebuilt::protocol(stem, sha256) {
                 return Ok(checked);
             }
             let file = format!("built-in {stem}.toml");
             let mut p = Protocol::from_toml_hashed(&file, stem, bytes, Some(sha256))?;
-            p.source = crate::protocol::Source::BuiltIn;
+            p.source = crate::engine::protocol::Source::BuiltIn;
             return Ok(p);
         }
         // The directory could be searched (the entry is not there), but perhaps not listed:
@@ -328,13 +209,13 @@ impl Catalog {
             .ids()
             .unwrap_or_else(|_| BUILTIN.iter().map(|(s, _)| s.to_string()).collect());
         let hint = closest(arg, &known)
-            .map(|k| format!("; did you mean {}?", crate::units::quote(k)))
+            .map(|k| format!("; did you mean {}?", crate::engine::chars::quote(k)))
             .unwrap_or_else(|| {
                 // At most 20 named, so that the message stays short whatever the directory.
                 let mut named: Vec<String> = known
                     .iter()
                     .take(20)
-                    .map(|k| crate::units::quote(k))
+                    .map(|k| crate::engine::chars::quote(k))
                     .collect();
                 if known.len() > 20 {
                     named.push(format!(
@@ -379,7 +260,8 @@ impl Catalog {
             for entry in std::fs::read_dir(dir).map_err(unusable)? {
                 let path = entry.map_err(unusable)?.path();
                 if path.extension().is_some_and(|x| x == "toml")
-                    && path.file_name() != Some(std::ffi::OsStr::new(crate::approvals::FILE_NAME))
+                    && path.file_name()
+                        != Some(std::ffi::OsStr::new(crate::input::approvals::FILE_NAME))
                 {
                     if let Some(stem) = path.file_stem() {
                         found.push(stem.to_string_lossy().into_owned());
@@ -413,7 +295,7 @@ impl Catalog {
 
 /// Whether an id names the approvals file (`approved`), which is never a protocol.
 fn is_approvals_id(id: &str) -> bool {
-    Some(id) == crate::approvals::FILE_NAME.strip_suffix(".toml")
+    Some(id) == crate::input::approvals::FILE_NAME.strip_suffix(".toml")
 }
 
 /// Whether a protocol file named by a path is inside the protocols directory (in it or below
@@ -475,7 +357,7 @@ mod tests {
     fn the_built_in_hashes_are_the_files_hashes() {
         assert_eq!(BUILTIN.len(), BUILTIN_SHA256.len());
         for ((stem, bytes), sha) in BUILTIN.iter().zip(BUILTIN_SHA256) {
-            assert_eq!(crate::protocol::sha256_hex(bytes), *sha, "{stem}");
+            assert_eq!(crate::input::protocol::sha256_hex(bytes), *sha, "{stem}");
         }
     }
 }

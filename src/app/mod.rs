@@ -1,12 +1,17 @@
 //! What each command does: reads the domain request, runs the engine, renders the output.
 //! Output is built whole before anything is written, so a failure leaves standard output empty.
 
-use crate::catalog::{Catalog, LoadError};
+pub mod batch;
+pub mod drill;
+
 use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
-use crate::plan::{self, PlanError};
-use crate::protocol::Protocol;
+use crate::engine::check;
+use crate::engine::plan::{self, PlanError};
+use crate::engine::protocol::Protocol;
+use crate::input::catalog::{Catalog, LoadError};
+use crate::input::written;
+use crate::render::show;
 use crate::render::{self, Context};
-use crate::{check, drill, show, written};
 
 /// What a command produced: text for standard output and standard error, and an exit status
 /// of 0 (done) or 1 (done, and a problem was found).
@@ -66,17 +71,17 @@ impl From<PlanError> for Failure {
 fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
     let approved = matches!(
         protocol.standing.approval,
-        crate::protocol::Approval::Approved { .. }
+        crate::engine::protocol::Approval::Approved { .. }
     );
     match (&catalog.dir, &protocol.source) {
-        (Some(dir), crate::protocol::Source::BuiltIn)
-            if !crate::catalog::is_path(arg) && !approved =>
+        (Some(dir), crate::engine::protocol::Source::BuiltIn)
+            if !crate::input::catalog::is_path(arg) && !approved =>
         {
-            crate::units::tidy(&format!(
+            crate::engine::chars::tidy(&format!(
                 "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
                 protocol.id,
-                crate::units::quote(&dir.display().to_string()),
-                crate::units::quote(&format!("{arg}.toml"))
+                crate::engine::chars::quote(&dir.display().to_string()),
+                crate::engine::chars::quote(&format!("{arg}.toml"))
             )) + "\n"
         }
         _ => String::new(),
@@ -180,8 +185,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Err(e @ drill::DrillError::NoScaleWeight) => Err(Failure::Input(format!(
                     "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
                     protocol.id,
-                    crate::units::show_kg(&protocol.limits.soft_min),
-                    crate::units::show_kg(&protocol.limits.soft_max)
+                    crate::engine::units::show_kg(&protocol.limits.soft_min),
+                    crate::engine::units::show_kg(&protocol.limits.soft_max)
                 ))),
                 Err(e @ drill::DrillError::PlansNowhere) => Err(Failure::Input(format!(
                     "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
@@ -207,11 +212,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             note.push_str(&builtin_note(&catalog, &protocol, &p));
             let mut out = show::render(&p);
             let governed = catalog.dir.as_ref().filter(|dir| {
-                !crate::catalog::is_path(&protocol)
-                    || crate::catalog::inside(dir, std::path::Path::new(&protocol))
+                !crate::input::catalog::is_path(&protocol)
+                    || crate::input::catalog::inside(dir, std::path::Path::new(&protocol))
             });
             if let Some(dir) = governed {
-                if let Some((a, _)) = crate::approvals::read(dir).map_err(LoadError::from)? {
+                if let Some((a, _)) = crate::input::approvals::read(dir).map_err(LoadError::from)? {
                     out.push_str(&format!(
                         "approval {}\n",
                         render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
@@ -287,8 +292,9 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
         PlanFormat::Fhir => {
             let date = req.date.expect("checked in cli");
-            let zone = crate::calendar::zone(req.tz.as_deref()).map_err(Failure::Input)?;
-            let times = crate::calendar::bolus_times(&plan, date, &zone).map_err(Failure::Input)?;
+            let zone = crate::input::values::zone(req.tz.as_deref()).map_err(Failure::Input)?;
+            let times =
+                crate::engine::calendar::bolus_times(&plan, date, &zone).map_err(Failure::Input)?;
             let order = render::fhir::Order {
                 patient: req.patient_id.as_deref().expect("checked in cli"),
                 patient_system: req.patient_system.as_deref(),
@@ -348,7 +354,7 @@ fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Fail
         ..plan::Options::default()
     };
     let plan = checked_plan(protocol, &req.patient, &options)?;
-    let course = crate::course::compute(protocol, plan, &req.course).map_err(|e| {
+    let course = crate::engine::course::compute(protocol, plan, &req.course).map_err(|e| {
         if e.is_limit() {
             Failure::Refused(e.to_string())
         } else {
@@ -388,7 +394,7 @@ fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
     let bad = |v: &str| {
         Failure::Input(format!(
             "invalid `SOURCE_DATE_EPOCH` {}: expected whole seconds since 1970-01-01 UTC, such as `1796083200`",
-            crate::units::quote(v)
+            crate::engine::chars::quote(v)
         ))
     };
     let text = value
@@ -417,9 +423,9 @@ fn unneeded_reason_note(protocol: &Protocol, patient: &plan::Patient, plan: &pla
     format!(
         "note: the weight {} is within the soft limits of {} to {} for protocol `{}`; \
          the reason given with `--accept-soft-limit` is not needed and is not printed\n",
-        crate::units::show_kg(&patient.weight),
-        crate::units::show_kg(&l.soft_min),
-        crate::units::show_kg(&l.soft_max),
+        crate::engine::units::show_kg(&patient.weight),
+        crate::engine::units::show_kg(&l.soft_min),
+        crate::engine::units::show_kg(&l.soft_max),
         protocol.id
     )
 }
@@ -438,7 +444,7 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     let shown = if req.plan == "-" {
         "`standard input`".to_string()
     } else {
-        crate::units::quote(&req.plan)
+        crate::engine::chars::quote(&req.plan)
     };
     let written = written::read(&bytes)
         .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
@@ -478,33 +484,34 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
 /// Reads a file, or standard input for `-`, up to `limit` bytes.
 pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure> {
     if arg == "-" {
-        let read = crate::catalog::read_capped(std::io::stdin().lock(), limit).map_err(|e| {
-            Failure::Input(format!(
-                "cannot read standard input: {}",
-                crate::catalog::io_reason(&e)
-            ))
-        })?;
+        let read =
+            crate::input::files::read_capped(std::io::stdin().lock(), limit).map_err(|e| {
+                Failure::Input(format!(
+                    "cannot read standard input: {}",
+                    crate::input::files::io_reason(&e)
+                ))
+            })?;
         return read.ok_or_else(|| {
             Failure::Input(format!(
                 "the {what} on standard input is larger than the limit of {}",
-                crate::catalog::show_bytes(limit)
+                crate::input::files::show_bytes(limit)
             ))
         });
     }
-    crate::catalog::read_limited(std::path::Path::new(arg), limit, what).map_err(|reason| {
+    crate::input::files::read_limited(std::path::Path::new(arg), limit, what).map_err(|reason| {
         Failure::Input(format!(
             "cannot read {what} {}: {reason}",
-            crate::units::quote(arg)
+            crate::engine::chars::quote(arg)
         ))
     })
 }
 
 fn chart(
     protocol: &Protocol,
-    span: crate::chart::Span,
+    span: crate::engine::chart::Span,
     format: cli::ChartFormat,
 ) -> Result<String, Failure> {
-    let first = crate::chart::rows(protocol, &span).map_err(Failure::Input)?;
+    let first = crate::engine::chart::rows(protocol, &span).map_err(Failure::Input)?;
     if let Some(Err(e)) = first
         .iter()
         .map(|r| &r.result)
@@ -521,10 +528,10 @@ fn chart(
     {
         return Err(Failure::Input(format!(
             "no weight from {} to {} has a plan with protocol `{}`: at {}, {e}; `bolus protocols lint` names the weights where no plan exists",
-            crate::units::show_kg(&span.from),
-            crate::units::show_kg(&span.to),
+            crate::engine::units::show_kg(&span.from),
+            crate::engine::units::show_kg(&span.to),
             protocol.id,
-            crate::units::show_kg(&first[0].weight)
+            crate::engine::units::show_kg(&first[0].weight)
         )));
     }
     Ok(match format {
@@ -533,16 +540,17 @@ fn chart(
         cli::ChartFormat::Csv => render::chart::csv(protocol, &first),
         cli::ChartFormat::Svg => {
             // Lines are drawn at 0.1 kg, or at 5000 points across a wider span.
-            let tenth = crate::units::parse_decimal("0.1").expect("constant");
-            let across = (&span.to.value - &span.from.value) / crate::units::int(5000);
-            let fine = crate::units::kg(if across > tenth { across } else { tenth });
+            let tenth = crate::engine::units::parse_decimal("0.1").expect("constant");
+            let across = (&span.to.value - &span.from.value) / crate::engine::units::int(5000);
+            let fine = crate::engine::units::kg(if across > tenth { across } else { tenth });
             let step = if span.step.value < fine.value {
                 span.step.clone()
             } else {
                 fine
             };
-            let rows = crate::chart::rows(protocol, &crate::chart::Span { step, ..span })
-                .map_err(Failure::Input)?;
+            let rows =
+                crate::engine::chart::rows(protocol, &crate::engine::chart::Span { step, ..span })
+                    .map_err(Failure::Input)?;
             render::chart::svg(protocol, &rows)
         }
     })
@@ -565,7 +573,7 @@ pub fn stdout_reason(e: &std::io::Error) -> String {
     if e.raw_os_error() == Some(libc::EBADF) {
         "standard output is not open for writing".into()
     } else {
-        crate::catalog::io_reason(e)
+        crate::input::files::io_reason(e)
     }
 }
 
@@ -592,7 +600,7 @@ fn output_target(
     let refuse = |reason: String| {
         Failure::Input(format!(
             "cannot write {}: {reason}; nothing was written",
-            crate::units::quote(&target.display().to_string())
+            crate::engine::chars::quote(&target.display().to_string())
         ))
     };
     let own = match std::fs::symlink_metadata(target) {
@@ -602,7 +610,7 @@ fn output_target(
                 existing: None,
             })
         }
-        Err(e) => return Err(refuse(crate::catalog::io_reason(&e))),
+        Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
         Ok(m) => m,
     };
     let (real, meta) = if own.file_type().is_symlink() {
@@ -616,10 +624,10 @@ fn output_target(
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
                 return Err(refuse("it is a symbolic link in a loop of links".into()))
             }
-            Err(e) => return Err(refuse(crate::catalog::io_reason(&e))),
+            Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
         };
-        let real =
-            std::fs::canonicalize(target).map_err(|e| refuse(crate::catalog::io_reason(&e)))?;
+        let real = std::fs::canonicalize(target)
+            .map_err(|e| refuse(crate::input::files::io_reason(&e)))?;
         (real, meta)
     } else {
         (target.to_path_buf(), own)
@@ -627,7 +635,7 @@ fn output_target(
     if !meta.is_file() {
         return Err(refuse(format!(
             "it is {}; `--output` writes a regular file only",
-            crate::catalog::describe_kind(meta.file_type())
+            crate::input::files::describe_kind(meta.file_type())
         )));
     }
     if input == Some(identity(&meta)) {
@@ -671,8 +679,8 @@ fn remove_on_signal() -> std::io::Result<Pending> {
 fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure> {
     use std::io::IsTerminal;
     let format = match args.format {
-        cli::BatchFormat::Csv => crate::batch::Format::Csv,
-        cli::BatchFormat::Jsonl => crate::batch::Format::Jsonl,
+        cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
+        cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
     };
     type Input = (Box<dyn std::io::Read>, Option<u64>, Option<(u64, u64)>);
     let (input, size, input_id): Input = if args.input == "-" {
@@ -689,10 +697,10 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let path = std::path::Path::new(&args.input);
-        let file = crate::catalog::open_regular(path, "batch input").map_err(|reason| {
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
             Failure::Input(format!(
                 "cannot read batch {}: {reason}",
-                crate::units::quote(&args.input)
+                crate::engine::chars::quote(&args.input)
             ))
         })?;
         let meta = file.metadata().ok();
@@ -717,17 +725,16 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         }
     };
     let date = match &args.date {
-        Some(d) => {
-            plan::parse_date(d).map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?
-        }
+        Some(d) => crate::input::values::parse_date(d)
+            .map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?,
         None => today(),
     };
-    let date = crate::batch::Dates {
+    let date = crate::app::batch::Dates {
         plan: date,
         today: today(),
     };
-    let fail = |e: crate::batch::BatchError| match e {
-        crate::batch::BatchError::Write(e) => {
+    let fail = |e: crate::app::batch::BatchError| match e {
+        crate::app::batch::BatchError::Write(e) => {
             Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
         }
         other => Failure::Input(other.to_string()),
@@ -738,10 +745,11 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             let out = stdout_file().map_err(|e| {
                 Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
             })?;
-            crate::batch::run(protocol, input, out, format, date, &mut progress).map_err(fail)?
+            crate::app::batch::run(protocol, input, out, format, date, &mut progress)
+                .map_err(fail)?
         }
         Some(target) => {
-            let shown = crate::units::quote(&target.display().to_string());
+            let shown = crate::engine::chars::quote(&target.display().to_string());
             let t = output_target(target, input_id)?;
             let dir = match t.real.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
@@ -750,7 +758,7 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             let cannot = |e: &std::io::Error| {
                 Failure::Input(format!(
                     "cannot write {shown}: {}; nothing was written",
-                    crate::catalog::io_reason(e)
+                    crate::input::files::io_reason(e)
                 ))
             };
             // The signals are watched before the file exists, and the file is made with the
@@ -764,8 +772,8 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                 .map_err(|e| {
                     Failure::Input(format!(
                         "cannot write {shown}: cannot create a file in {}: {}",
-                        crate::units::quote(&dir.display().to_string()),
-                        crate::catalog::io_reason(&e)
+                        crate::engine::chars::quote(&dir.display().to_string()),
+                        crate::input::files::io_reason(&e)
                     ))
                 })?;
             *made = Some(tmp.path().to_path_buf());
@@ -791,9 +799,9 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
                 }
             }
             let summary =
-                crate::batch::run(protocol, input, tmp.as_file(), format, date, &mut progress)
+                crate::app::batch::run(protocol, input, tmp.as_file(), format, date, &mut progress)
                     .map_err(|e| match e {
-                        crate::batch::BatchError::Write(e) => cannot(&e),
+                        crate::app::batch::BatchError::Write(e) => cannot(&e),
                         other => Failure::Input(other.to_string()),
                     })?;
             tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
@@ -826,7 +834,7 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
 /// that is not there.
 fn list(catalog: &Catalog) -> Result<String, Failure> {
     let approvals = match &catalog.dir {
-        Some(dir) => crate::approvals::read(dir)
+        Some(dir) => crate::input::approvals::read(dir)
             .map_err(|e| Failure::Input(e.to_string()))?
             .map(|(a, _)| a),
         None => None,
@@ -845,10 +853,10 @@ fn list(catalog: &Catalog) -> Result<String, Failure> {
         };
         let found = catalog.find(id);
         let title = match &found {
-            Ok(p) => crate::units::escape_odd(&p.title),
-            Err(e) => format!("(invalid: {})", crate::units::tidy(&e.to_string())),
+            Ok(p) => crate::engine::chars::escape_odd(&p.title),
+            Err(e) => format!("(invalid: {})", crate::engine::chars::tidy(&e.to_string())),
         };
-        let mut row = vec![crate::units::escape_odd(id), source.into(), title];
+        let mut row = vec![crate::engine::chars::escape_odd(id), source.into(), title];
         if let Some(a) = &approvals {
             let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
             row.push(render::approval_state(a.entries.get(id.as_str()), sha));
@@ -859,7 +867,7 @@ fn list(catalog: &Catalog) -> Result<String, Failure> {
         for (id, e) in &a.entries {
             if !ids.contains(id) {
                 rows.push(vec![
-                    crate::units::escape_odd(id),
+                    crate::engine::chars::escape_odd(id),
                     "missing".into(),
                     "(no such protocol)".into(),
                     render::approval_state(Some(e), None),
@@ -884,7 +892,7 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
                 o.stdout.push_str(&format!(
                     "ok  {}  ({}, sha256 {})
 ",
-                    crate::units::escape_odd(&shown),
+                    crate::engine::chars::escape_odd(&shown),
                     p.id,
                     &p.sha256[..12]
                 ));
@@ -896,7 +904,7 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
         // Each error one line, whatever the file's name or content held.
         for e in errors {
             o.stderr
-                .push_str(&crate::units::tidy(&format!("error: {e}")));
+                .push_str(&crate::engine::chars::tidy(&format!("error: {e}")));
             o.stderr.push('\n');
         }
     }
@@ -913,17 +921,20 @@ fn lint(files: &[std::path::PathBuf]) -> Outcome {
 
 /// A protocol that passes every check, or every error found in its file, each a message.
 fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<String>> {
-    let bytes = crate::catalog::read_protocol_file(path, shown).map_err(|e| vec![e.to_string()])?;
+    let bytes =
+        crate::input::catalog::read_protocol_file(path, shown).map_err(|e| vec![e.to_string()])?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let invalid = |e: crate::protocol::ProtocolError| LoadError::Invalid(e).to_string();
+    let invalid = |e: crate::input::protocol::ProtocolError| LoadError::Invalid(e).to_string();
     let protocol = Protocol::from_toml_all(shown, stem, &bytes, None)
         .map_err(|all| all.into_iter().map(invalid).collect::<Vec<_>>())?;
     let text = std::str::from_utf8(&bytes).expect("a protocol that was read is UTF-8");
-    let errors: Vec<String> = crate::feasible::findings(&protocol)
+    let errors: Vec<String> = crate::engine::feasible::findings(&protocol)
         .iter()
         .map(|f| {
             let (field, message) = render::lint::finding(&protocol, f);
-            invalid(crate::protocol::error_at_field(shown, text, field, message))
+            invalid(crate::input::protocol::error_at_field(
+                shown, text, field, message,
+            ))
         })
         .collect();
     if errors.is_empty() {
@@ -961,19 +972,21 @@ fn approve(
         ));
     };
     catalog.check_dir()?;
-    if let Some(p) = crate::approvals::text_problem(by) {
+    if let Some(p) = crate::input::approvals::text_problem(by) {
         return Err(Failure::Input(format!("invalid `--by`: {p}")));
     }
-    if let Some(p) = note.and_then(crate::approvals::text_problem) {
+    if let Some(p) = note.and_then(crate::input::approvals::text_problem) {
         return Err(Failure::Input(format!("invalid `--note`: {p}")));
     }
     let mut chosen: Vec<Protocol> = Vec::new();
     for t in targets {
-        if crate::catalog::is_path(t) && !crate::catalog::inside(dir, std::path::Path::new(t)) {
+        if crate::input::catalog::is_path(t)
+            && !crate::input::catalog::inside(dir, std::path::Path::new(t))
+        {
             return Err(Failure::Input(format!(
                 "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
-                crate::units::quote(t),
-                crate::units::quote(&dir.display().to_string())
+                crate::engine::chars::quote(t),
+                crate::engine::chars::quote(&dir.display().to_string())
             )));
         }
         let p = catalog.find(t)?;
@@ -988,14 +1001,14 @@ fn approve(
             None => chosen.push(p),
         }
     }
-    let file = crate::approvals::path_in(dir);
-    let shown = crate::units::quote(&file.display().to_string());
+    let file = crate::input::approvals::path_in(dir);
+    let shown = crate::engine::chars::quote(&file.display().to_string());
     if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Failure::Input(format!(
             "cannot write {shown}: it is a symbolic link, which renaming a new file into place would replace; nothing was approved (make it a regular file first)"
         )));
     }
-    let before = crate::approvals::read(dir).map_err(|e| {
+    let before = crate::input::approvals::read(dir).map_err(|e| {
         Failure::Input(format!(
             "{e}; nothing was approved (correct or remove the file first)"
         ))
@@ -1005,7 +1018,7 @@ fn approve(
     let cannot = |e: &std::io::Error| {
         Failure::Input(format!(
             "cannot write {shown}: {}; nothing was approved",
-            crate::catalog::io_reason(e)
+            crate::input::files::io_reason(e)
         ))
     };
     // As for `batch --output`: signals are watched before the file exists, and it is made with
@@ -1020,7 +1033,7 @@ fn approve(
     drop(made);
     // The user is the owner of the file just created: the effective user, not a variable.
     let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
-    let user = crate::approvals::user_name(uid);
+    let user = crate::input::approvals::user_name(uid);
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
@@ -1028,7 +1041,7 @@ fn approve(
     for p in &chosen {
         let previous = approvals.entries.insert(
             p.id.clone(),
-            crate::approvals::Entry {
+            crate::engine::approval::Entry {
                 sha256: p.sha256.clone(),
                 by: by.to_string(),
                 user: user.clone(),
@@ -1045,7 +1058,7 @@ fn approve(
             "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
             p.id,
             p.sha256,
-            crate::units::escape_odd(by)
+            crate::engine::chars::escape_odd(by)
         ));
     }
     tmp.as_file()
@@ -1064,11 +1077,14 @@ fn approve(
             ));
         }
     }
-    tmp.write_all(crate::approvals::to_toml(&approvals).as_bytes())
+    tmp.write_all(crate::input::approvals::to_toml(&approvals).as_bytes())
         .map_err(|e| cannot(&e))?;
     tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
     // Another approval recorded meanwhile is not overwritten.
-    let now = crate::approvals::read(dir).ok().flatten().map(|(_, b)| b);
+    let now = crate::input::approvals::read(dir)
+        .ok()
+        .flatten()
+        .map(|(_, b)| b);
     if now.unwrap_or_default() != old_bytes {
         return Err(Failure::Input(format!(
             "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
@@ -1082,14 +1098,14 @@ fn approve(
     tmp.persist(&file).map_err(|e| cannot(&e.error))?;
     *held = None;
     let files = chosen.iter().filter_map(|p| match &p.source {
-        crate::protocol::Source::File(path) => {
-            crate::approvals::writable("protocol file", std::path::Path::new(path))
+        crate::engine::protocol::Source::File(path) => {
+            crate::input::approvals::writable("protocol file", std::path::Path::new(path))
         }
-        crate::protocol::Source::BuiltIn => None,
+        crate::engine::protocol::Source::BuiltIn => None,
     });
     for w in [
-        crate::approvals::writable("protocols directory", dir),
-        crate::approvals::writable("approvals file", &file),
+        crate::input::approvals::writable("protocols directory", dir),
+        crate::input::approvals::writable("approvals file", &file),
     ]
     .into_iter()
     .flatten()

@@ -3,8 +3,8 @@
 
 use num_traits::Signed;
 
-use crate::protocol::WeightBasis;
-use crate::units::{self, format_decimal, int, BodyMass, Length, Num};
+use crate::engine::protocol::WeightBasis;
+use crate::engine::units::{self, format_decimal, int, BodyMass, Length, Num};
 
 /// The sex the weight formulas use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

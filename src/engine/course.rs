@@ -8,9 +8,9 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::Span;
 use num_traits::ToPrimitive;
 
-use crate::plan::{self, Plan};
-use crate::protocol::{CourseRules, Protocol, Restriction};
-use crate::units::{self, Duration};
+use crate::engine::plan::{self, Plan};
+use crate::engine::protocol::{CourseRules, Protocol, Restriction};
+use crate::engine::units::{self, Duration};
 
 /// How the course is asked for.
 #[derive(Debug, Clone)]
@@ -323,18 +323,4 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
         sessions,
         plan,
     })
-}
-
-/// Reads `--every`: a whole number of days such as `4d` or `4 d`.
-pub fn parse_every(text: &str) -> Result<i64, String> {
-    let d = units::parse_days(text).map_err(|e| e.message)?;
-    let days = whole_days(&d);
-    if days > crate::protocol::MAX_SPAN_DAYS {
-        return Err(format!(
-            "{} is more than {} days",
-            units::quote(text),
-            crate::protocol::MAX_SPAN_DAYS
-        ));
-    }
-    Ok(days)
 }

@@ -1,8 +1,9 @@
 //! The clinic's approvals: `approved.toml` in the protocols directory names, for each protocol
 //! id, the SHA-256 of the file that was approved, who approved it, when, and an optional note.
 //! When the file is there, only approved protocols dose a patient (see
-//! [`crate::catalog::Catalog::load`]).
+//! [`crate::input::catalog::Catalog::load`]).
 
+use crate::engine::approval::{Approvals, Entry};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -18,25 +19,6 @@ pub const SCHEMA: i64 = 1;
 
 /// The largest approvals file read, in bytes.
 pub const MAX_BYTES: u64 = 1024 * 1024;
-
-/// One protocol's approval.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The approved file's SHA-256, lowercase hex.
-    pub sha256: String,
-    /// Who approved it, as given with `--by`.
-    pub by: String,
-    /// The operating-system user who recorded it.
-    pub user: String,
-    pub at: jiff::Timestamp,
-    pub note: Option<String>,
-}
-
-/// Every approval, by protocol id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Approvals {
-    pub entries: BTreeMap<String, Entry>,
-}
 
 /// Why the approvals file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -113,7 +95,7 @@ pub fn text_problem(s: &str) -> Option<String> {
         return Some("it is empty".into());
     }
     s.chars()
-        .find(|c| crate::protocol::is_unsafe_char(*c))
+        .find(|c| crate::engine::chars::is_unsafe(*c))
         .map(|c| {
             format!(
                 "it holds the control or direction character U+{:04X}",
@@ -156,11 +138,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
             {
                 Some(id) => format!(
                     "duplicate key: protocol {} has a second entry; an approvals file holds one entry per protocol",
-                    crate::units::quote(id.trim())
+                    crate::engine::chars::quote(id.trim())
                 ),
                 None => format!(
                     "duplicate key: {} repeats a field of its entry",
-                    crate::units::quote(line)
+                    crate::engine::chars::quote(line)
                 ),
             };
         }
@@ -186,7 +168,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
                 span,
                 format!(
                     "the protocol id {} is not lowercase letters, digits and `-`",
-                    crate::units::quote(&id)
+                    crate::engine::chars::quote(&id)
                 ),
             ));
         }
@@ -214,7 +196,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
                 e.at.span(),
                 format!(
                     "field `approved.{id}.at`: expected a UTC time such as \"2026-11-27T13:05:00Z\", found {}",
-                    crate::units::quote(e.at.get_ref())
+                    crate::engine::chars::quote(e.at.get_ref())
                 ),
             )
         })?;
@@ -235,18 +217,17 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
 /// error, never taken for no approvals.
 pub fn read(dir: &Path) -> Result<Option<(Approvals, Vec<u8>)>, ApprovalsError> {
     let path = path_in(dir);
-    let shown = crate::units::quote(&path.display().to_string());
+    let shown = crate::engine::chars::quote(&path.display().to_string());
     match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         _ => {}
     }
-    let bytes =
-        crate::catalog::read_limited(&path, MAX_BYTES, "approvals file").map_err(|reason| {
-            ApprovalsError::Read {
-                path: shown.clone(),
-                reason,
-            }
-        })?;
+    let bytes = crate::input::files::read_limited(&path, MAX_BYTES, "approvals file").map_err(
+        |reason| ApprovalsError::Read {
+            path: shown.clone(),
+            reason,
+        },
+    )?;
     let approvals = parse(&path.display().to_string(), &bytes)?;
     Ok(Some((approvals, bytes)))
 }
@@ -298,7 +279,7 @@ pub fn writable(what: &str, path: &Path) -> Option<String> {
     loose(meta.permissions().mode()).map(|who| {
         format!(
             "the {what} {} is writable by {who}",
-            crate::units::quote(&path.display().to_string())
+            crate::engine::chars::quote(&path.display().to_string())
         )
     })
 }

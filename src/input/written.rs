@@ -6,10 +6,10 @@
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-use crate::check::Written;
-use crate::plan;
-use crate::protocol::MAX_BOLUSES;
-use crate::units::{self, int, Kind, Num};
+use crate::engine::check::{Written, WrittenPlan};
+use crate::engine::plan;
+use crate::engine::protocol::MAX_BOLUSES;
+use crate::engine::units::{self, int, Kind, Num};
 
 /// The largest plan file read, in bytes.
 pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
@@ -35,14 +35,14 @@ pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
         if !known.contains(&n.as_str()) {
             return Err(format!(
                 "unknown column {}; known columns: {}",
-                crate::units::quote(n),
+                crate::engine::chars::quote(n),
                 known.join(", ")
             ));
         }
         if names[..i].contains(n) {
             return Err(format!(
                 "the column {} appears twice",
-                crate::units::quote(n)
+                crate::engine::chars::quote(n)
             ));
         }
     }
@@ -51,54 +51,6 @@ pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
 
 /// Times going backwards are read as the next day only while the plan spans less than this.
 const NEXT_DAY_SPAN_SECONDS: i64 = 12 * 3600;
-
-/// A plan as read, with where each bolus came from.
-#[derive(Debug, Clone)]
-pub struct WrittenPlan {
-    pub boluses: Vec<Written>,
-    /// The clock time of each bolus, when the plan gave times.
-    pub times: Option<Vec<Clock>>,
-    /// The day of each bolus (0 for the first bolus's day), when the plan gave days.
-    pub days: Option<Vec<i64>>,
-    /// The number written beside each bolus, where the plan has a `number` column or field.
-    pub numbers: Option<Vec<u64>>,
-    /// The volume written beside each bolus, where the plan has a `volume` column or field.
-    pub volumes: Option<Vec<units::Volume>>,
-    /// The weight the plan says it was made for (JSON only).
-    pub weight: Option<Num>,
-    /// The dosing weight the plan says it was made for (JSON only).
-    pub dosing_weight: Option<Num>,
-    /// The protocol id the plan says it was made for (JSON only).
-    pub protocol: Option<String>,
-    /// The SHA-256 of the protocol file the plan says it was made from (JSON only).
-    pub sha256: Option<String>,
-    /// The concentration the plan says its volumes are at (JSON only).
-    pub concentration: Option<units::Concentration>,
-    /// The running total written beside each bolus, where the plan has a `cumulative` column.
-    pub cumulative: Vec<Option<units::DrugMass>>,
-    /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
-    /// from a protocol that is not approved.
-    pub draft: bool,
-}
-
-impl WrittenPlan {
-    fn new(boluses: Vec<Written>) -> WrittenPlan {
-        WrittenPlan {
-            boluses,
-            times: None,
-            days: None,
-            numbers: None,
-            volumes: None,
-            weight: None,
-            dosing_weight: None,
-            protocol: None,
-            sha256: None,
-            concentration: None,
-            cumulative: Vec::new(),
-            draft: false,
-        }
-    }
-}
 
 /// Why a plan could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,7 +104,7 @@ pub fn parse_day(text: &str) -> Result<i64, String> {
     let bad = || {
         format!(
             "{} is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
-            units::quote(text)
+            crate::engine::chars::quote(text)
         )
     };
     if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -174,7 +126,7 @@ fn parse_number(text: &str) -> Result<u64, String> {
         Ok(n) if ok && n > 0 => Ok(n),
         _ => Err(format!(
             "{} is not a bolus number; write a whole number from 1",
-            units::quote(text)
+            crate::engine::chars::quote(text)
         )),
     }
 }
@@ -275,7 +227,8 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             .map_err(|e| at("dose", e.to_string()))?;
         let when_text = cell(when_col.0);
         let when = if when_col.1 {
-            let clock = plan::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
+            let clock =
+                crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
             let day = day_col
                 .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
                 .transpose()?;
@@ -501,7 +454,7 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
             let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
                 bad(format!(
                     "bolus {n}, `number`: {} is not a whole number from 1",
-                    units::quote(&v.to_string())
+                    crate::engine::chars::quote(&v.to_string())
                 ))
             })?;
             numbers.push(number);
@@ -530,16 +483,19 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
                 let t = t.as_str().ok_or_else(|| {
                     bad(format!(
                         "bolus {n}, `time`: {} is not a string",
-                        units::quote(&t.to_string())
+                        crate::engine::chars::quote(&t.to_string())
                     ))
                 })?;
-                let clock = plan::parse_clock_seconds(t)
+                let clock = crate::input::values::parse_clock_seconds(t)
                     .map_err(|m| bad(format!("bolus {n}, `time`: {m}")))?;
                 let day = day
                     .map(|d| {
                         d.as_i64()
                             .ok_or_else(|| {
-                                format!("{} is not a whole number", units::quote(&d.to_string()))
+                                format!(
+                                    "{} is not a whole number",
+                                    crate::engine::chars::quote(&d.to_string())
+                                )
                             })
                             .and_then(|d| parse_day(&d.to_string()))
                             .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))

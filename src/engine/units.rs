@@ -5,22 +5,22 @@
 //! adding a body weight to a drug mass does not compile:
 //!
 //! ```
-//! use bolus::units::{parse, BodyMass, DosePerWeight, DrugMass};
+//! use bolus::engine::units::{parse, BodyMass, DosePerWeight, DrugMass};
 //! let per_weight: DosePerWeight = parse("2 mg/kg").unwrap();
 //! let weight: BodyMass = parse("73.3 kg").unwrap();
 //! let total: DrugMass = per_weight * weight;
-//! assert_eq!(bolus::units::show_mass(&total, bolus::units::MassUnit::Mg), "146.6 mg");
+//! assert_eq!(bolus::engine::units::show_mass(&total, bolus::engine::units::MassUnit::Mg), "146.6 mg");
 //! ```
 //!
 //! ```compile_fail
-//! use bolus::units::{parse, BodyMass, DrugMass};
+//! use bolus::engine::units::{parse, BodyMass, DrugMass};
 //! let dose: DrugMass = parse("50 mg").unwrap();
 //! let weight: BodyMass = parse("82 kg").unwrap();
 //! let nonsense = dose + weight; // a drug mass plus a body weight is not a quantity
 //! ```
 //!
 //! ```compile_fail
-//! use bolus::units::{parse, BodyMass, DosePerWeight, DrugMass};
+//! use bolus::engine::units::{parse, BodyMass, DosePerWeight, DrugMass};
 //! let per_weight: DosePerWeight = parse("2 mg/kg").unwrap();
 //! let weight: BodyMass = parse("82 kg").unwrap();
 //! let total: BodyMass = per_weight * weight; // the product is a drug mass, not a body mass
@@ -30,13 +30,13 @@
 //! a whole multiple of its base unit (microgram, kilogram of body weight, second, centimetre), so
 //! every conversion factor is an exact integer.
 
-use std::fmt;
-
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 pub use uom::num::BigRational;
+
+use crate::engine::chars::{odd_char_in, quote, tidy};
 
 /// An exact rational number.
 pub type Num = BigRational;
@@ -210,123 +210,6 @@ fn err(message: impl Into<String>) -> ParseError {
     ParseError {
         message: tidy(&message.into()),
     }
-}
-
-/// What kind of character, if any, must not pass unseen: a control character, a text-direction
-/// character, or an invisible one (a zero-width or non-breaking space, a byte order mark).
-pub fn odd_char(c: char) -> Option<&'static str> {
-    if c.is_control() {
-        Some("a control character")
-    } else if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
-    {
-        Some("a text-direction character")
-    } else if matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{2000}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
-    {
-        Some("an invisible character")
-    } else {
-        None
-    }
-}
-
-/// The first odd character of a text, described: `the character U+202E (a text-direction
-/// character)`.
-pub fn odd_char_in(text: &str) -> Option<String> {
-    text.chars()
-        .find_map(|c| odd_char(c).map(|kind| format!("the character U+{:04X} ({kind})", c as u32)))
-}
-
-/// The longest quoted piece of input a message repeats, in characters.
-pub const QUOTE_CHARS: usize = 40;
-
-/// The longest message, in characters, whatever the input: one line, control and
-/// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`].
-pub const MAX_MESSAGE_CHARS: usize = 1000;
-
-/// Whether a character is escaped when text is echoed: every control character (newline and
-/// tab included, so that a message stays one line) and the text-direction characters.
-fn escaped(c: char) -> bool {
-    c.is_control() || odd_char(c) == Some("a text-direction character")
-}
-
-/// Text with its control characters (newline and tab included) and text-direction characters
-/// escaped as `\u{1b}`, so that it prints on one line and cannot rewrite a terminal.
-pub fn escape_odd(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if escaped(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A piece of input for a message, between backticks: a backtick in it is written `\u{60}` (so
-/// it cannot end the quotation early), odd characters are escaped, and more than
-/// [`QUOTE_CHARS`] characters are cut with `…`.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(4 * QUOTE_CHARS) + 2);
-    out.push('`');
-    let long = text.chars().nth(QUOTE_CHARS + 1).is_some();
-    for (n, c) in text.chars().enumerate() {
-        if long && n == QUOTE_CHARS {
-            out.push('…');
-            break;
-        }
-        if c == '`' || escaped(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('`');
-    out
-}
-
-/// Makes a message safe to print: one line (newlines and tabs escaped, as are control and
-/// text-direction characters: `\u{202e}`), a quoted piece (between backticks) longer than
-/// [`QUOTE_CHARS`] characters cut with `…`, and the whole cut at [`MAX_MESSAGE_CHARS`]
-/// characters, so that no input can flood or rewrite a terminal. Input echoed in a message goes
-/// through [`quote`], so a backtick in it cannot turn it into unquoted text.
-pub fn tidy(message: &str) -> String {
-    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
-    let mut count = 0usize;
-    'pieces: for (i, piece) in message.split('`').enumerate() {
-        if i > 0 && !put(&mut out, &mut count, '`') {
-            break;
-        }
-        let long = i % 2 == 1 && piece.chars().nth(QUOTE_CHARS + 1).is_some();
-        for (n, c) in piece.chars().enumerate() {
-            if long && n == QUOTE_CHARS {
-                if !put(&mut out, &mut count, '…') {
-                    break 'pieces;
-                }
-                break;
-            }
-            let fits = if escaped(c) {
-                c.escape_unicode().all(|e| put(&mut out, &mut count, e))
-            } else {
-                put(&mut out, &mut count, c)
-            };
-            if !fits {
-                break 'pieces;
-            }
-        }
-    }
-    if count > MAX_MESSAGE_CHARS {
-        out = out.chars().take(MAX_MESSAGE_CHARS - 1).collect();
-        out.push('…');
-    }
-    out
-}
-
-/// Adds one character to a message being tidied; false once it is over the limit (the rest of
-/// the input is then not read).
-fn put(out: &mut String, count: &mut usize, c: char) -> bool {
-    out.push(c);
-    *count += 1;
-    *count <= MAX_MESSAGE_CHARS
 }
 
 /// Reads a plain decimal number the ISMP way: digits, then optionally a point and more digits.
@@ -513,16 +396,6 @@ pub fn terminates(value: &Num) -> bool {
 /// An exact integer from a small machine integer.
 pub fn int(n: i64) -> Num {
     Num::from_integer(BigInt::from(n))
-}
-
-/// The largest integer not above `value`, when it fits a `u64`.
-pub fn floor_u64(value: &Num) -> Option<u64> {
-    value.floor().to_integer().to_u64()
-}
-
-/// The smallest integer not below `value`, when it fits a `u64`.
-pub fn ceil_u64(value: &Num) -> Option<u64> {
-    value.ceil().to_integer().to_u64()
 }
 
 /// Splits `3 mg`, `3mg` or `3  mg` into the number and the unit.
@@ -943,19 +816,6 @@ pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
 pub fn show_concentration(c: &Concentration) -> String {
     let (value, unit) = concentration_parts(c);
     format!("{} {}/mL", format_decimal(&value), unit.symbol())
-}
-
-/// A display-ready pair of an exact number and its unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    pub value: Num,
-    pub unit: &'static str,
-}
-
-impl fmt::Display for Shown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", format_decimal(&self.value), self.unit)
-    }
 }
 
 /// The value in pounds converted to kilograms (1 lb = 0.45359237 kg exactly), rounded to 0.1 kg

@@ -15,7 +15,7 @@
 //!   [`BigRational`] (same reduced numerator and denominator) the arbitrary-precision engine
 //!   gives, so everything downstream sees the same value.
 //!
-//! The unit types stay at the engine's API: [`crate::plan`] turns the quantities' values into
+//! The unit types stay at the engine's API: [`crate::engine::plan`] turns the quantities' values into
 //! [`Exact`] numbers, computes, and builds quantities from the results.
 
 use std::cmp::Ordering;
@@ -23,7 +23,7 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 use num_traits::{ToPrimitive, Zero};
 
-use crate::units::{BigRational, Num};
+use crate::engine::units::{BigRational, Num};
 
 /// A small value's numerator and denominator.
 type Pair = (i128, i128);

@@ -1,10 +1,10 @@
 //! Weight bands: the plan's numbers at each weight from one weight to another, for wall charts
 //! and for seeing where a protocol changes behaviour.
 
-use crate::dosing::Sex;
-use crate::plan::{self, Options, Patient, PlanError};
-use crate::protocol::Protocol;
-use crate::units::{self, int, BodyMass, DrugMass, Length};
+use crate::engine::dosing::Sex;
+use crate::engine::plan::{self, Options, Patient, PlanError};
+use crate::engine::protocol::Protocol;
+use crate::engine::units::{self, int, BodyMass, DrugMass, Length, Num};
 
 /// The most rows a chart may have.
 pub const MAX_ROWS: usize = 10_000;
@@ -21,7 +21,6 @@ pub struct Row {
 /// The plan's numbers at one weight.
 #[derive(Debug, Clone)]
 pub struct Band {
-    pub dosing_weight: BodyMass,
     pub calculated_total: DrugMass,
     pub total: DrugMass,
     pub count: u64,
@@ -86,7 +85,6 @@ fn band(p: &Protocol, weight: BodyMass, span: &Span) -> Row {
         soft_limit_reason: Some("chart".into()),
     };
     let result = plan::compute(p, &patient, &Options::default()).map(|plan| Band {
-        dosing_weight: plan.dosing.value.clone(),
         calculated_total: plan.calculated_total.clone(),
         total: plan.planned_total.clone(),
         count: plan.count,
@@ -98,4 +96,42 @@ fn band(p: &Protocol, weight: BodyMass, span: &Span) -> Row {
         outside_soft,
         result,
     }
+}
+
+/// The most count steps listed.
+const MAX_STEPS: usize = 12;
+
+/// A weight at which the count steps up: above `weight` kg of dosing weight, more than `count`
+/// boluses are needed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub count: u64,
+    pub weight: Num,
+}
+
+/// The count steps up to the hard maximum (or the cap): above `count × max_dose ÷ per_weight`
+/// more than `count` boluses are needed.
+pub fn count_steps(p: &Protocol) -> Vec<Step> {
+    let ceiling = match &p.max_total {
+        Some(cap) => (&cap.value / &p.per_weight.value).min(p.limits.hard_max.value.clone()),
+        None => p.limits.hard_max.value.clone(),
+    };
+    let mut steps = Vec::new();
+    let mut count = p.min_count;
+    loop {
+        let weight = p.count_threshold(count);
+        if weight >= ceiling || steps.len() >= MAX_STEPS {
+            break;
+        }
+        steps.push(Step { count, weight });
+        count += 1;
+    }
+    steps
+}
+
+/// The dosing weight above which `max_total` caps the total, if the protocol has one.
+pub fn cap_weight(p: &Protocol) -> Option<Num> {
+    p.max_total
+        .as_ref()
+        .map(|cap| &cap.value / &p.per_weight.value)
 }

@@ -12,8 +12,8 @@ use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::{SignedDuration, Zoned};
 use num_traits::ToPrimitive;
 
-use crate::plan::Plan;
-use crate::units::Duration;
+use crate::engine::plan::Plan;
+use crate::engine::units::Duration;
 
 /// A time zone and the name it is told by.
 #[derive(Debug, Clone)]
@@ -57,67 +57,6 @@ fn offset_text(seconds: i32) -> String {
     format!("{sign}{:02}:{:02}", s / 3600, (s / 60) % 60)
 }
 
-/// Reads a calendar date written `YYYY-MM-DD`, strictly: four-digit year from 1, a real day.
-/// The one reader of dates for `--date`, `--born`, `--first` and the batch's `born` column.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let bad = || {
-        format!(
-            "{} is not a date; write it as YYYY-MM-DD, such as `2026-12-01`",
-            crate::units::quote(text)
-        )
-    };
-    if b.len() != 10
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !digits(0..4)
-        || !digits(5..7)
-        || !digits(8..10)
-    {
-        return Err(bad());
-    }
-    let n = |r: std::ops::Range<usize>| text[r].parse::<i16>().expect("digits");
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    if y < 1 {
-        return Err(bad());
-    }
-    Date::new(y, m as i8, d as i8).map_err(|_| {
-        format!(
-            "{} is not a day of the calendar (month {m} of {y} has no day {d}); write it as YYYY-MM-DD",
-            crate::units::quote(text)
-        )
-    })
-}
-
-/// The zone named by an IANA name (`Europe/Paris`), or the system's time zone when none is
-/// named. Reads the system's time-zone database (or the copy built in when the system has none).
-pub fn zone(name: Option<&str>) -> Result<Zone, String> {
-    match name {
-        Some(name) => {
-            let tz = jiff::tz::db().get(name).map_err(|_| {
-                format!(
-                    "invalid `--tz`: `{}` is not a time zone of the IANA database; give one such as `Europe/Paris` or `America/New_York`",
-                    name.escape_debug()
-                )
-            })?;
-            let name = tz.iana_name().unwrap_or(name).to_string();
-            Ok(Zone { tz, name })
-        }
-        None => {
-            let tz = TimeZone::try_system().map_err(|e| {
-                format!(
-                    "cannot tell the system's time zone ({e}); name the zone with `--tz`, such as `--tz Europe/Paris`"
-                )
-            })?;
-            let name = tz
-                .iana_name()
-                .map_or_else(|| "the system time zone".to_string(), str::to_string);
-            Ok(Zone { tz, name })
-        }
-    }
-}
-
 /// The date and clock time of an offset from the first bolus, on the clock of the start.
 fn civil(first: DateTime, offset: &Duration) -> Result<DateTime, String> {
     let seconds = offset
@@ -140,7 +79,11 @@ pub fn bolus_times(plan: &Plan, date: Date, zone: &Zone) -> Result<Vec<Dated>, S
         .ok_or_else(|| "a date-time needs the start of the first bolus".to_string())?;
     let first = date.to_datetime(start);
     let resolve = |dt: DateTime| -> Result<Offset, String> {
-        let at = format!("{} {}", dt.date(), crate::plan::show_clock(dt.time()));
+        let at = format!(
+            "{} {}",
+            dt.date(),
+            crate::engine::plan::show_clock(dt.time())
+        );
         match zone.tz.to_ambiguous_zoned(dt).offset() {
             AmbiguousOffset::Unambiguous { offset } => Ok(offset),
             AmbiguousOffset::Gap { before, after } => Err(format!(
@@ -170,7 +113,7 @@ pub fn bolus_times(plan: &Plan, date: Date, zone: &Zone) -> Result<Vec<Dated>, S
                 offset_text(first_offset.seconds()),
                 offset_text(o.seconds()),
                 dt.date(),
-                crate::plan::show_clock(dt.time())
+                crate::engine::plan::show_clock(dt.time())
             ));
         }
     }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::dosing::Sex;
-use crate::plan::{self, Options, Patient};
-use crate::units;
+use crate::engine::dosing::Sex;
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::units;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
@@ -259,7 +259,7 @@ pub struct CourseRequest {
     pub protocol: String,
     pub weight_entered: String,
     pub patient: Patient,
-    pub course: crate::course::Request,
+    pub course: crate::engine::course::Request,
     pub format: CourseFormat,
     /// Only hashed into the calendar's UIDs.
     pub patient_id: Option<String>,
@@ -269,8 +269,8 @@ pub struct CourseRequest {
 pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
-    let first =
-        crate::calendar::parse_date(&a.first).map_err(|e| format!("invalid `--first`: {e}"))?;
+    let first = crate::input::values::parse_date(&a.first)
+        .map_err(|e| format!("invalid `--first`: {e}"))?;
     let start = start(a.start.as_deref())?;
     if a.format == CourseFormat::Ics && start.is_none() {
         return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
@@ -278,13 +278,13 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
     let every = a
         .every
         .as_deref()
-        .map(crate::course::parse_every)
+        .map(crate::input::values::parse_every)
         .transpose()
         .map_err(|e| format!("invalid `--every`: {e}"))?;
     if let Some(problem) = a
         .patient_id
         .as_deref()
-        .and_then(crate::render::fhir::patient_problem)
+        .and_then(crate::input::values::patient_problem)
     {
         return Err(format!("invalid `--patient`: {problem}"));
     }
@@ -292,7 +292,7 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
         protocol: a.protocol,
         weight_entered,
         patient,
-        course: crate::course::Request {
+        course: crate::engine::course::Request {
             first,
             start,
             every,
@@ -529,7 +529,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         }
     }
     if let Some(system) = &a.patient_system {
-        if !crate::protocol::is_absolute_uri(system) {
+        if !crate::engine::protocol::is_absolute_uri(system) {
             return Err(format!(
                 "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
                 system.escape_debug()
@@ -539,7 +539,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
     let date = a
         .date
         .as_deref()
-        .map(crate::calendar::parse_date)
+        .map(crate::input::values::parse_date)
         .transpose()
         .map_err(|e| format!("invalid `--date`: {e}"))?;
     let weight_entered = a.patient.weight.clone();
@@ -592,7 +592,7 @@ fn identity(
         return Err(format!("invalid `--patient-name`: {problem}"));
     }
     let born = born
-        .map(plan::parse_date)
+        .map(crate::input::values::parse_date)
         .transpose()
         .map_err(|e| format!("invalid `--born`: {e}"))?;
     Ok(plan::Identity { id, name, born })
@@ -617,8 +617,8 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
 /// Converts the chart arguments, checking every value.
 pub fn chart_span(
     a: &ChartArgs,
-    p: &crate::protocol::Protocol,
-) -> Result<crate::chart::Span, String> {
+    p: &crate::engine::protocol::Protocol,
+) -> Result<crate::engine::chart::Span, String> {
     let kg = |flag: &str, v: &Option<String>, default: &units::BodyMass| match v {
         Some(t) => units::parse_weight(t).map_err(|e| format!("invalid `{flag}`: {e}")),
         None => Ok(default.clone()),
@@ -627,7 +627,7 @@ pub fn chart_span(
     let to = kg("--to", &a.to, &p.limits.soft_max)?;
     let step = units::parse_weight(&a.step).map_err(|e| format!("invalid `--step`: {e}"))?;
     let height = height(a.height.as_deref())?;
-    Ok(crate::chart::Span {
+    Ok(crate::engine::chart::Span {
         from,
         to,
         step,
@@ -754,7 +754,7 @@ const MAN_EXTRA: &str = include_str!("man_extra.roff");
 
 /// Reads `--start`, a 24-hour clock time `HH:MM`, when given.
 fn start(text: Option<&str>) -> Result<Option<jiff::civil::Time>, String> {
-    text.map(plan::parse_clock)
+    text.map(crate::input::values::parse_clock)
         .transpose()
         .map_err(|e| format!("invalid `--start`: {e}"))
 }

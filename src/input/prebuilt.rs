@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use num_traits::ToPrimitive;
 
-use crate::protocol::{Protocol, Restriction};
-use crate::units::Num;
+use crate::engine::protocol::{Protocol, Restriction};
+use crate::engine::units::Num;
 
 #[rustfmt::skip]
 mod generated;
@@ -35,8 +35,8 @@ pub fn source(protocols: &[Protocol]) -> String {
     out.push_str(
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
          #[allow(unused_imports)]\n\
-         use crate::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
-         use crate::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
+         use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
+         use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
     );
@@ -128,7 +128,7 @@ pub fn source(protocols: &[Protocol]) -> String {
             })
             .collect();
         field("checkpoints", format!("vec![{}]", rules.join(", ")));
-        let duration = |d: &crate::units::Duration| q("Duration", &d.value);
+        let duration = |d: &crate::engine::units::Duration| q("Duration", &d.value);
         field(
             "course",
             match &p.course {

@@ -7,12 +7,12 @@ use std::io::{self, BufRead, Write};
 
 use num_traits::ToPrimitive;
 
-use crate::dosing::Sex;
-use crate::explain;
-use crate::feasible;
-use crate::plan::{self, Options, Patient, Plan};
-use crate::protocol::Protocol;
-use crate::units::{self, int, DrugMass};
+use crate::engine::dosing::Sex;
+use crate::engine::feasible;
+use crate::engine::plan::{self, Options, Patient, Plan};
+use crate::engine::protocol::Protocol;
+use crate::engine::units::{self, int, DrugMass};
+use crate::render::explain;
 
 /// SplitMix64: a small generator with a fixed, documented sequence, so that a seed gives the same
 /// drill on every machine and in every version of bolus.
@@ -101,9 +101,12 @@ fn same_count(answer: &str, expected: u64) -> Result<bool, String> {
         .or_else(|| a.strip_suffix("bolus"))
         .unwrap_or(a)
         .trim();
-    a.parse::<u64>()
-        .map(|n| n == expected)
-        .map_err(|_| format!("{} is not a whole number", crate::units::quote(answer)))
+    a.parse::<u64>().map(|n| n == expected).map_err(|_| {
+        format!(
+            "{} is not a whole number",
+            crate::engine::chars::quote(answer)
+        )
+    })
 }
 
 fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, String> {
@@ -157,7 +160,7 @@ fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>
     if text.len() > MAX_ANSWER_BYTES {
         return Ok(Some(Err(())));
     }
-    Ok(Some(Ok(units::tidy(text))))
+    Ok(Some(Ok(crate::engine::chars::tidy(text))))
 }
 
 /// The most patients drawn without a plan in one drill before it stops: a protocol that gives

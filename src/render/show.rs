@@ -4,47 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::plan::{self, Options, Patient};
-use crate::protocol::{Protocol, WeightBasis};
-use crate::units::{self, int, Num};
-
-/// The most count steps listed.
-const MAX_STEPS: usize = 12;
-
-/// A weight at which the count steps up: above `weight` kg of dosing weight, more than `count`
-/// boluses are needed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub count: u64,
-    pub weight: Num,
-}
-
-/// The count steps up to the hard maximum (or the cap): above `count × max_dose ÷ per_weight`
-/// more than `count` boluses are needed.
-pub fn count_steps(p: &Protocol) -> Vec<Step> {
-    let ceiling = match &p.max_total {
-        Some(cap) => (&cap.value / &p.per_weight.value).min(p.limits.hard_max.value.clone()),
-        None => p.limits.hard_max.value.clone(),
-    };
-    let mut steps = Vec::new();
-    let mut count = p.min_count;
-    loop {
-        let weight = p.count_threshold(count);
-        if weight >= ceiling || steps.len() >= MAX_STEPS {
-            break;
-        }
-        steps.push(Step { count, weight });
-        count += 1;
-    }
-    steps
-}
-
-/// The dosing weight above which `max_total` caps the total, if the protocol has one.
-pub fn cap_weight(p: &Protocol) -> Option<Num> {
-    p.max_total
-        .as_ref()
-        .map(|cap| &cap.value / &p.per_weight.value)
-}
+use crate::engine::chart::{cap_weight, count_steps};
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::protocol::{Protocol, WeightBasis};
+use crate::engine::units::{self, int, Num};
 
 /// `66.666666… kg`: a weight, marked with `…` where it has no finite decimal expansion.
 pub fn kg(x: &Num) -> String {
@@ -205,7 +168,7 @@ pub fn render(p: &Protocol) -> String {
     if !p.checkpoints.is_empty() {
         let _ = writeln!(o, "Checkpoints");
         for c in &p.checkpoints {
-            let when = crate::explain::relative(&c.offset, c.relative_to);
+            let when = crate::render::explain::relative(&c.offset, c.relative_to);
             let _ = writeln!(o, "  {when}: {}", c.action);
         }
         o.push('\n');

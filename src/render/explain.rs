@@ -1,8 +1,8 @@
 //! The arithmetic of a plan, step by step, as sentences a trainee can redo with a pencil.
 
-use crate::plan::{CountReason, Plan};
-use crate::protocol::{Anchor, Protocol};
-use crate::units::{self, format_decimal, int, DrugMass};
+use crate::engine::plan::{CountReason, Plan};
+use crate::engine::protocol::{Anchor, Protocol};
+use crate::engine::units::{self, format_decimal, int, DrugMass};
 
 /// The numbers joined as `a, b and c`.
 pub fn join_and(items: &[String]) -> String {
@@ -200,7 +200,7 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         let clocks: Vec<String> = plan
             .boluses
             .iter()
-            .map(|b| crate::plan::show_clock(plan.clock(&b.offset).expect("start given").0))
+            .map(|b| crate::engine::plan::show_clock(plan.clock(&b.offset).expect("start given").0))
             .collect();
         times.push_str(&format!(" ({})", join_and(&clocks)));
     }
@@ -245,7 +245,7 @@ pub fn relative(offset: &units::Duration, anchor: Anchor) -> String {
 fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
     let mut s = format!("at {}", plan.offset_text(offset));
     if let Some((t, _)) = plan.clock(offset) {
-        s.push_str(&format!(" ({})", crate::plan::show_clock(t)));
+        s.push_str(&format!(" ({})", crate::engine::plan::show_clock(t)));
     }
     s
 }

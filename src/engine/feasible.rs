@@ -21,8 +21,8 @@
 
 use num_traits::Zero;
 
-use crate::protocol::{Protocol, MAX_BOLUSES};
-use crate::units::{int, Num};
+use crate::engine::protocol::{Protocol, MAX_BOLUSES};
+use crate::engine::units::{int, Num};
 
 /// One end of a range of dosing weights, in kilograms.
 #[derive(Debug, Clone, PartialEq, Eq)]

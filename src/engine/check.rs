@@ -1,11 +1,12 @@
 //! The protocol's rules applied to a list of boluses: a plan a physician wrote, or one the
 //! engine made (every plan is checked this way before it is printed).
 
+use jiff::civil::Time as Clock;
 use num_traits::{Signed, Zero};
 
-use crate::plan::Plan;
-use crate::protocol::Protocol;
-use crate::units::{self, int, DrugMass, Duration, Num};
+use crate::engine::plan::Plan;
+use crate::engine::protocol::Protocol;
+use crate::engine::units::{self, int, DrugMass, Duration, Num};
 
 /// A bolus as written: when, and how much.
 #[derive(Debug, Clone)]
@@ -13,6 +14,55 @@ pub struct Written {
     /// Time after the first bolus.
     pub offset: Duration,
     pub dose: DrugMass,
+}
+
+/// A plan as read, with where each bolus came from.
+#[derive(Debug, Clone)]
+pub struct WrittenPlan {
+    pub boluses: Vec<Written>,
+    /// The clock time of each bolus, when the plan gave times.
+    pub times: Option<Vec<Clock>>,
+    /// The day of each bolus (0 for the first bolus's day), when the plan gave days.
+    pub days: Option<Vec<i64>>,
+    /// The number written beside each bolus, where the plan has a `number` column or field.
+    pub numbers: Option<Vec<u64>>,
+    /// The volume written beside each bolus, where the plan has a `volume` column or field.
+    pub volumes: Option<Vec<units::Volume>>,
+    /// The weight the plan says it was made for (JSON only).
+    pub weight: Option<Num>,
+    /// The dosing weight the plan says it was made for (JSON only).
+    pub dosing_weight: Option<Num>,
+    /// The protocol id the plan says it was made for (JSON only).
+    pub protocol: Option<String>,
+    /// The SHA-256 of the protocol file the plan says it was made from (JSON only).
+    pub sha256: Option<String>,
+    /// The concentration the plan says its volumes are at (JSON only).
+    pub concentration: Option<units::Concentration>,
+    /// The running total written beside each bolus, where the plan has a `cumulative` column.
+    pub cumulative: Vec<Option<units::DrugMass>>,
+    /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
+    /// from a protocol that is not approved.
+    pub draft: bool,
+}
+
+impl WrittenPlan {
+    /// A plan of these boluses and nothing else written.
+    pub fn new(boluses: Vec<Written>) -> WrittenPlan {
+        WrittenPlan {
+            boluses,
+            times: None,
+            days: None,
+            numbers: None,
+            volumes: None,
+            weight: None,
+            dosing_weight: None,
+            protocol: None,
+            sha256: None,
+            concentration: None,
+            cumulative: Vec::new(),
+            draft: false,
+        }
+    }
 }
 
 /// How serious a finding is.
@@ -253,7 +303,7 @@ pub fn written_of(plan: &Plan) -> Vec<Written> {
 }
 
 /// Warnings where a written running total is not what the doses add up to.
-pub fn stated_totals(p: &Protocol, plan: &crate::written::WrittenPlan) -> Vec<Finding> {
+pub fn stated_totals(p: &Protocol, plan: &WrittenPlan) -> Vec<Finding> {
     let mut running = Num::zero();
     let mut out = Vec::new();
     for (i, (b, stated)) in plan.boluses.iter().zip(&plan.cumulative).enumerate() {
@@ -287,7 +337,7 @@ pub fn stated_totals(p: &Protocol, plan: &crate::written::WrittenPlan) -> Vec<Fi
 pub fn provenance(
     p: &Protocol,
     expected: &Plan,
-    plan: &crate::written::WrittenPlan,
+    plan: &WrittenPlan,
     concentration: Option<&units::Concentration>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -296,7 +346,7 @@ pub fn provenance(
             severity: Severity::Violation,
             rule,
             bolus: None,
-            message: units::tidy(&message),
+            message: crate::engine::chars::tidy(&message),
         })
     };
     if let Some(id) = &plan.protocol {
@@ -305,7 +355,7 @@ pub fn provenance(
                 "protocol",
                 format!(
                     "the plan says it was made for protocol {}, not `{}`",
-                    units::quote(id),
+                    crate::engine::chars::quote(id),
                     p.id
                 ),
             );
@@ -320,7 +370,7 @@ pub fn provenance(
                     if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
                         sha.clone()
                     } else {
-                        units::quote(sha)
+                        crate::engine::chars::quote(sha)
                     },
                     p.sha256
                 ),
@@ -444,7 +494,7 @@ pub enum Unchecked {
 pub fn everything(
     p: &Protocol,
     expected: &Plan,
-    written: &crate::written::WrittenPlan,
+    written: &WrittenPlan,
     given: Option<&units::Concentration>,
 ) -> Result<Vec<Finding>, Unchecked> {
     let concentration = given.or(written.concentration.as_ref());

@@ -1,15 +1,17 @@
 //! The plan engine: a checked protocol and a patient in, a timed bolus plan out.
 //!
-//! Pure and exact: no I/O, no clock, no floating point. Each step follows DESIGN.md "How a plan
+//! Pure and exact: no I/O, no clock, no floating point. Each step follows `docs/DESIGN.md` "How a plan
 //! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
 
 use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
-use crate::dosing::{self, DosingError, DosingWeight, Sex};
-use crate::exact::Exact;
-use crate::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
-use crate::units::{self, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume};
+use crate::engine::dosing::{self, DosingError, DosingWeight, Sex};
+use crate::engine::exact::Exact;
+use crate::engine::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
+use crate::engine::units::{
+    self, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume,
+};
 
 /// The patient a plan is made for.
 #[derive(Debug, Clone)]
@@ -37,7 +39,7 @@ impl Patient {
 /// likely the decimals of a weight split by a decimal comma).
 pub fn reason_problem(reason: &str) -> Option<String> {
     let reason = reason.trim();
-    if let Some(odd) = units::odd_char_in(reason) {
+    if let Some(odd) = crate::engine::chars::odd_char_in(reason) {
         return Some(format!(
             "the reason holds {odd}; write the reason in plain text"
         ));
@@ -47,7 +49,7 @@ pub fn reason_problem(reason: &str) -> Option<String> {
     }
     Some(format!(
         "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
-        units::quote(reason)
+        crate::engine::chars::quote(reason)
     ))
 }
 
@@ -116,9 +118,6 @@ pub fn age_on(born: Date, on: Date) -> i64 {
     }
 }
 
-/// Reads a calendar date in ISO 8601 form, `YYYY-MM-DD`, strictly (one reader for every date).
-pub use crate::calendar::parse_date;
-
 /// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
 /// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
 /// text-direction or invisible character, at most [`MAX_IDENTITY_CHARS`] characters.
@@ -126,13 +125,13 @@ pub fn identity_problem(what: &str, text: &str) -> Option<String> {
     if text.trim().is_empty() {
         return Some(format!("{what} is empty"));
     }
-    if let Some(odd) = units::odd_char_in(text) {
+    if let Some(odd) = crate::engine::chars::odd_char_in(text) {
         return Some(format!("{what} holds {odd}; write it in plain text"));
     }
     if text.trim() != text {
         return Some(format!(
             "{what} `{}` has a space at its start or end; write it without",
-            units::tidy(text)
+            crate::engine::chars::tidy(text)
         ));
     }
     let n = text.chars().count();
@@ -365,7 +364,7 @@ fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccep
     if w < &l.soft_min.value || w > &l.soft_max.value {
         let below = w < &l.soft_min.value;
         let reason = patient.reason();
-        if let Some(odd) = reason.and_then(units::odd_char_in) {
+        if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
             return Err(PlanError::Reason(odd));
         }
         let Some(reason) = reason else {
@@ -424,7 +423,7 @@ fn check_age(
         return Ok(None);
     }
     let reason = patient.reason();
-    if let Some(odd) = reason.and_then(units::odd_char_in) {
+    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
         return Err(PlanError::Reason(odd));
     }
     let Some(reason) = reason else {
@@ -469,7 +468,7 @@ fn check_dosing_limits(
         return Ok(None);
     }
     let reason = patient.reason();
-    if let Some(odd) = reason.and_then(units::odd_char_in) {
+    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
         return Err(PlanError::Reason(odd));
     }
     let Some(reason) = reason else {
@@ -512,7 +511,7 @@ fn count_exact(p: &Protocol, total: &Exact, max_dose: &Exact) -> (Exact, u64, Co
 ///
 /// The arithmetic runs on [`Exact`] numbers: machine integers for the usual values, falling back
 /// to arbitrary precision where a checked operation would overflow, so the plan is the same
-/// exact plan whatever the numbers (see [`crate::exact`]).
+/// exact plan whatever the numbers (see [`crate::engine::exact`]).
 pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
     compute_with(p, patient, options, Exact::of)
 }
@@ -723,53 +722,6 @@ pub fn show_clock(t: Clock) -> String {
     } else {
         format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
     }
-}
-
-/// Reads a 24-hour clock time `HH:MM` strictly.
-pub fn parse_clock(text: &str) -> Result<Clock, String> {
-    let b = text.as_bytes();
-    let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
-    let bad = || {
-        format!(
-            "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
-            crate::units::quote(text)
-        )
-    };
-    if !ok {
-        return Err(bad());
-    }
-    let h = (b[0] - b'0') * 10 + (b[1] - b'0');
-    let m = (b[3] - b'0') * 10 + (b[4] - b'0');
-    if h > 23 || m > 59 {
-        return Err(bad());
-    }
-    Ok(Clock::new(h as i8, m as i8, 0, 0).expect("checked range"))
-}
-
-/// Reads a 24-hour clock time `HH:MM` or `HH:MM:SS`, as plans timed in seconds write it.
-pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
-    let Some((hm, ss)) = text
-        .get(..5)
-        .zip(text.get(5..))
-        .filter(|(_, s)| !s.is_empty())
-    else {
-        return parse_clock(text);
-    };
-    let t = parse_clock(hm)?;
-    let b = ss.as_bytes();
-    let ok = b.len() == 3 && b[0] == b':' && b[1].is_ascii_digit() && b[2].is_ascii_digit();
-    let s = if ok {
-        (b[1] - b'0') * 10 + (b[2] - b'0')
-    } else {
-        60
-    };
-    if s > 59 {
-        return Err(format!(
-            "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
-            crate::units::quote(text)
-        ));
-    }
-    Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))
 }
 
 impl Plan {
