@@ -19,9 +19,9 @@ fn clinic_protocol() -> String {
 
 /// `bolus plan ketamine-kap-iv --weight 82` with `BOLUS_PROTOCOLS` set to `dir`.
 fn plan_in(dir: &Path) -> Test {
-    let mut cmd = Test::new().args(["plan", "ketamine-kap-iv", "--weight", "82"]);
-    cmd = cmd.env("BOLUS_PROTOCOLS", dir);
-    cmd
+    Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", dir)
 }
 
 fn mkfifo(path: &Path) {
@@ -61,9 +61,11 @@ fn a_directory_or_a_named_pipe_in_the_directory_stops_the_plan_at_once() {
     std::fs::remove_dir(dir.path().join("ketamine-kap-iv.toml")).unwrap();
     // A named pipe with no writer: opening it for reading would wait for ever.
     mkfifo(&dir.path().join("ketamine-kap-iv.toml"));
-    let mut cmd = plan_in(dir.path());
-    cmd = cmd.timeout(std::time::Duration::from_secs(10));
-    let err = cmd.status(2).run().stderr;
+    let err = plan_in(dir.path())
+        .timeout(std::time::Duration::from_secs(10))
+        .status(2)
+        .run()
+        .stderr;
     assert!(err.contains("named pipe (FIFO)"), "{err}");
 }
 
@@ -243,9 +245,11 @@ fn a_built_in_protocol_used_while_a_directory_is_set_is_noted_on_standard_error(
         .args(["plan", "ketamine-kap-iv", "--weight", "82"])
         .output();
     assert_eq!(r.stderr, "");
-    let mut cmd = Test::new().args(["plan", "protocols/ketamine-kap-iv.toml", "--weight", "82"]);
-    cmd = cmd.env("BOLUS_PROTOCOLS", dir.path());
-    assert_eq!(cmd.output().stderr, "");
+    let r = Test::new()
+        .args(["plan", "protocols/ketamine-kap-iv.toml", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", dir.path())
+        .output();
+    assert_eq!(r.stderr, "");
 }
 
 #[test]

@@ -8,13 +8,12 @@ const ESC: char = '\u{1b}';
 
 /// `bolus` with the colour variables of the environment removed, so the stream decides.
 fn uncoloured_env(args: &[&str]) -> Test {
-    let mut cmd = Test::new().args(args);
-    cmd = cmd
+    Test::new()
+        .args(args)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
-        .env("TERM", "xterm-256color");
-    cmd
+        .env("TERM", "xterm-256color")
 }
 
 #[test]

@@ -16,9 +16,8 @@ const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml
 const LEAN: &str = "tests/fixtures/catalog/teach-dosing/dosing-lean.toml";
 
 /// A command that must end within a few seconds: a hang is a failure, not a stuck test.
-fn quick(mut cmd: Test) -> Test {
-    cmd = cmd.timeout(Duration::from_secs(20));
-    cmd
+fn quick(cmd: Test) -> Test {
+    cmd.timeout(Duration::from_secs(20))
 }
 
 /// `bolus protocols lint FILE` on a broken fixture: exit 1, nothing on standard output; the

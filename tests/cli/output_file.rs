@@ -16,9 +16,9 @@ const INPUT: &str = "id,weight\np1,82\np2,60\n";
 
 /// `bolus batch ketamine-kap-iv INPUT --output TARGET`, run in `dir`.
 fn batch_to(dir: &Path, input: &str, target: &str) -> Test {
-    let mut cmd = Test::new().args(["batch", "ketamine-kap-iv", input, "--output", target]);
-    cmd = cmd.current_dir(dir);
-    cmd
+    Test::new()
+        .args(["batch", "ketamine-kap-iv", input, "--output", target])
+        .current_dir(dir)
 }
 
 /// The names in a directory that are temporary batch files.

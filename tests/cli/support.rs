@@ -85,13 +85,11 @@ pub struct Test {
     stdout_contains: Vec<String>,
     stderr_contains: Vec<String>,
     stdout_lacks: Vec<String>,
-    stderr_lacks: Vec<String>,
     says: Vec<String>,
     any_stderr: bool,
     one_line: bool,
     stderr_at_most: Option<usize>,
     all_rows_planned: bool,
-    control_chars: bool,
     crlf: bool,
     known_bug: Option<&'static str>,
 }
@@ -120,13 +118,11 @@ impl Test {
             stdout_contains: Vec::new(),
             stderr_contains: Vec::new(),
             stdout_lacks: Vec::new(),
-            stderr_lacks: Vec::new(),
             says: Vec::new(),
             any_stderr: false,
             one_line: false,
             stderr_at_most: None,
             all_rows_planned: false,
-            control_chars: false,
             crlf: false,
             known_bug: None,
         }
@@ -256,12 +252,6 @@ impl Test {
         self
     }
 
-    /// Standard error must not hold this.
-    pub fn stderr_lacks(mut self, part: impl Into<String>) -> Test {
-        self.stderr_lacks.push(part.into());
-        self
-    }
-
     /// Words the message must hold: standard error on exit 2 or 3, else either output (a batch
     /// writes each failed row's error into its output; a drill answers on standard output).
     pub fn says(mut self, words: &[&str]) -> Test {
@@ -292,12 +282,6 @@ impl Test {
     /// lines, plans and failed rows (none) add up.
     pub fn all_rows_planned(mut self) -> Test {
         self.all_rows_planned = true;
-        self
-    }
-
-    /// The outputs may hold control characters (colour escapes asked for on purpose).
-    pub fn control_chars(mut self) -> Test {
-        self.control_chars = true;
         self
     }
 
@@ -512,14 +496,9 @@ impl Test {
                 }
             }
         }
-        for (what, text, parts) in [
-            ("standard output", stdout, &self.stdout_lacks),
-            ("standard error", stderr, &self.stderr_lacks),
-        ] {
-            for p in parts {
-                if text.contains(p.as_str()) {
-                    faults.push(format!("{what} holds `{}`", p.escape_debug()));
-                }
+        for p in &self.stdout_lacks {
+            if stdout.contains(p.as_str()) {
+                faults.push(format!("standard output holds `{}`", p.escape_debug()));
             }
         }
         let both = format!("{stdout}{stderr}");
@@ -529,20 +508,18 @@ impl Test {
                 faults.push(format!("the message does not say `{}`", w.escape_debug()));
             }
         }
-        if !self.control_chars {
-            for (what, text) in [("standard error", stderr), ("standard output", stdout)] {
-                // Told so, a line may end in CRLF (an iCalendar file's do); a lone CR may not.
-                let text = if self.crlf {
-                    text.replace("\r\n", "\n")
-                } else {
-                    text.to_string()
-                };
-                if let Some(ch) = text.chars().find(|&ch| unsafe_for_terminal(ch)) {
-                    faults.push(format!(
-                        "{what} holds the raw character U+{:04X}",
-                        u32::from(ch)
-                    ));
-                }
+        for (what, text) in [("standard error", stderr), ("standard output", stdout)] {
+            // Told so, a line may end in CRLF (an iCalendar file's do); a lone CR may not.
+            let text = if self.crlf {
+                text.replace("\r\n", "\n")
+            } else {
+                text.to_string()
+            };
+            if let Some(ch) = text.chars().find(|&ch| unsafe_for_terminal(ch)) {
+                faults.push(format!(
+                    "{what} holds the raw character U+{:04X}",
+                    u32::from(ch)
+                ));
             }
         }
         let limit = match self.stderr_at_most {
