@@ -234,22 +234,16 @@ fn a_built_in_protocol_not_pinned_is_refused_under_approvals() {
     let clinic = clinic();
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
-    let err = within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
+    within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
         .status(2)
-        .run()
-        .stderr;
-    assert!(
-        err.contains("protocol `ketamine-kap-iv` is not approved"),
-        "{err}"
-    );
-    assert!(
-        err.contains("has no entry for it (no approved SHA-256)"),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!("SHA-256 {} (built-in)", builtin_sha())),
-        "{err}"
-    );
+        .stderr(format!(
+            "error: protocol `ketamine-kap-iv` is not approved: `{}` has no entry for it (no \
+             approved SHA-256), and the protocol's is SHA-256 {} (built-in); approve it with \
+             `bolus protocols approve`, or try it with `--draft`\n",
+            dir.join("approved.toml").display(),
+            builtin_sha()
+        ))
+        .run();
     // A pin of another version of the built-in protocol is refused too.
     let text = approvals(dir).replace(
         "[approved.test-fentanyl-iv]",
@@ -259,14 +253,17 @@ fn a_built_in_protocol_not_pinned_is_refused_under_approvals() {
         ),
     );
     std::fs::write(dir.join("approved.toml"), text).unwrap();
-    let err = within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
+    within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
         .status(2)
-        .run()
-        .stderr;
-    assert!(
-        err.contains(&format!("approves SHA-256 {}", "0".repeat(64))),
-        "{err}"
-    );
+        .stderr(format!(
+            "error: protocol `ketamine-kap-iv` is not approved: `{}` approves SHA-256 {}, and the \
+             protocol's is SHA-256 {} (built-in); approve it with `bolus protocols approve`, or \
+             try it with `--draft`\n",
+            dir.join("approved.toml").display(),
+            "0".repeat(64),
+            builtin_sha()
+        ))
+        .run();
 }
 
 #[test]
@@ -576,8 +573,14 @@ fn a_malformed_or_duplicated_approvals_file_is_refused_with_its_line_and_column(
     // An approvals file that is not a regular file is not taken for none.
     std::fs::remove_file(dir.join("approved.toml")).unwrap();
     std::fs::create_dir(dir.join("approved.toml")).unwrap();
-    let err = fentanyl_plan(dir, &[]).status(2).run().stderr;
-    assert!(err.contains("cannot read the approvals file"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: cannot read the approvals file `{}`: it is a directory, not a approvals file \
+             (a regular file)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
 }
 
 #[test]
@@ -626,19 +629,29 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
     chmod(&file, 0o644);
     approve(dir, &[FENTANYL]);
     chmod(&file, 0o664);
-    let err = fentanyl_plan(dir, &[]).status(2).run().stderr;
-    assert!(
-        err.contains(&format!("protocol `{FENTANYL}` is refused")),
-        "{err}"
-    );
-    assert!(err.contains("is writable by group"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `{FENTANYL}` is refused: the protocol file `{}` is writable by group; \
+             with an approvals file, the protocol, the approvals file and their directory must be \
+             writable by their owner only (`chmod go-w`)\n",
+            file.display()
+        ))
+        .run();
     // `--draft` does not lift it.
     fentanyl_plan(dir, &["--draft"]).status(2).run();
     // Nor for a group-writable approvals file.
     chmod(&file, 0o644);
     chmod(&dir.join("approved.toml"), 0o664);
-    let err = fentanyl_plan(dir, &[]).status(2).run().stderr;
-    assert!(err.contains("the approvals file `"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `{FENTANYL}` is refused: the approvals file `{}` is writable by group; \
+             with an approvals file, the protocol, the approvals file and their directory must be \
+             writable by their owner only (`chmod go-w`)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
 }
 
 #[test]
@@ -773,11 +786,14 @@ fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
     std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
     // Read through the link, it governs as before.
     fentanyl_plan(dir, &[]).run();
-    let err = within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
+    within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
         .status(2)
-        .run()
-        .stderr;
-    assert!(err.contains("it is a symbolic link"), "{err}");
+        .stderr(format!(
+            "error: cannot write `{}`: it is a symbolic link, which renaming a new file into place \
+             would replace; nothing was approved (make it a regular file first)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
     assert!(std::fs::symlink_metadata(dir.join("approved.toml"))
         .unwrap()
         .file_type()
