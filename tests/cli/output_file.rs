@@ -98,14 +98,14 @@ fn refuses_to_write_over_its_own_input_by_any_name() {
         )
         .run();
     // Standard input redirected from the file is the file.
-    let r = Command::new(binary())
-        .current_dir(d)
-        .args(["batch", "ketamine-kap-iv", "-", "--output", "in.csv"])
-        .stdin(std::fs::File::open(d.join("in.csv")).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("input file"));
+    batch_to(d, "-", "in.csv")
+        .stdin_file("in.csv")
+        .status(2)
+        .stderr(
+            "error: cannot write `in.csv`: it is the batch's input file; write the results to \
+             another file; nothing was written\n",
+        )
+        .run();
     assert_eq!(std::fs::read_to_string(d.join("in.csv")).unwrap(), INPUT);
     assert!(leftovers(d).is_empty());
 }
