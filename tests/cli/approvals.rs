@@ -576,7 +576,7 @@ fn a_malformed_or_duplicated_approvals_file_is_refused_with_its_line_and_column(
     fentanyl_plan(dir, &[])
         .status(2)
         .stderr(format!(
-            "error: cannot read the approvals file `{}`: it is a directory, not a approvals file \
+            "error: cannot read the approvals file `{}`: it is a directory, not an approvals file \
              (a regular file)\n",
             dir.join("approved.toml").display()
         ))
