@@ -138,23 +138,22 @@ struct Row {
     dose: units::DrugMass,
 }
 
-#[allow(clippy::too_many_lines)] // to split
-fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            return fail(
-                Some(1),
-                format!("the header cannot be read as CSV: {}", csv_reason(&e)),
-            )
-        }
-        None => return fail(None, "the plan is empty"),
-    };
+/// The columns of a CSV plan, by position.
+struct CsvColumns {
+    dose: usize,
+    /// The `time` or `offset` column, and whether it is `time`.
+    when: (usize, bool),
+    day: Option<usize>,
+    cumulative: Option<usize>,
+    number: Option<usize>,
+    volume: Option<usize>,
+    /// Whether the plan has a `draft` column.
+    draft: bool,
+}
+
+/// Reads a CSV plan's header: known columns only, each once, a `dose`, and a `time` or an
+/// `offset` (a `day` only with a `time`).
+fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
     let names: Vec<String> = header
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
@@ -196,9 +195,89 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             "the header has a `day` column but no `time` column; a day goes with a clock time",
         );
     }
-    let cumulative_col = col("cumulative");
-    let number_col = col("number");
-    let volume_col = col("volume");
+    Ok(CsvColumns {
+        dose: dose_col,
+        when: when_col,
+        day: day_col,
+        cumulative: col("cumulative"),
+        number: col("number"),
+        volume: col("volume"),
+        draft: col("draft").is_some(),
+    })
+}
+
+/// A CSV plan's row as read: the bolus, and the running total, number and volume written
+/// beside it.
+type CsvRow = (
+    Row,
+    Option<units::DrugMass>,
+    Option<u64>,
+    Option<units::Volume>,
+);
+
+/// Reads one row of a CSV plan.
+fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<CsvRow, ReadError> {
+    let cell = |c: usize| record.get(c).unwrap_or("").trim();
+    let at = |column: &str, e: String| ReadError {
+        line: Some(line),
+        message: format!("column `{column}`: {e}"),
+    };
+    let dose =
+        units::parse::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", e.to_string()))?;
+    let when_text = cell(cols.when.0);
+    let when = if cols.when.1 {
+        let clock =
+            crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
+        let day = cols
+            .day
+            .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
+            .transpose()?;
+        When::Clock(clock, day)
+    } else {
+        let reading =
+            units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.message))?;
+        When::Offset(units::seconds(reading.base()))
+    };
+    let stated = match cols.cumulative.map(cell) {
+        None | Some("") => None,
+        Some(t) => {
+            Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?)
+        }
+    };
+    let number = cols
+        .number
+        .map(|c| parse_number(cell(c)).map_err(|e| at("number", e)))
+        .transpose()?;
+    let volume = cols
+        .volume
+        .map(|c| {
+            match cell(c) {
+                "" => Err("the cell is empty; write each bolus's volume, such as `4.1 mL`".into()),
+                t => units::parse::<units::Volume>(t).map_err(|e| e.message),
+            }
+            .map_err(|e| at("volume", e))
+        })
+        .transpose()?;
+    Ok((Row { line, when, dose }, stated, number, volume))
+}
+
+fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            return fail(
+                Some(1),
+                format!("the header cannot be read as CSV: {}", csv_reason(&e)),
+            )
+        }
+        None => return fail(None, "the plan is empty"),
+    };
+    let cols = csv_columns(&header)?;
     let mut cumulative = Vec::new();
     let mut numbers = Vec::new();
     let mut volumes = Vec::new();
@@ -219,49 +298,16 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
                 format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
             );
         }
-        let cell = |c: usize| record.get(c).unwrap_or("").trim();
-        let at = |column: &str, e: String| ReadError {
-            line: Some(line),
-            message: format!("column `{column}`: {e}"),
-        };
-        let dose = units::parse::<units::DrugMass>(cell(dose_col))
-            .map_err(|e| at("dose", e.to_string()))?;
-        let when_text = cell(when_col.0);
-        let when = if when_col.1 {
-            let clock =
-                crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
-            let day = day_col
-                .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
-                .transpose()?;
-            When::Clock(clock, day)
-        } else {
-            let reading =
-                units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.message))?;
-            When::Offset(units::seconds(reading.base()))
-        };
-        let stated = match cumulative_col.map(cell) {
-            None | Some("") => None,
-            Some(t) => {
-                Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?)
-            }
-        };
-        if let Some(c) = number_col {
-            numbers.push(parse_number(cell(c)).map_err(|e| at("number", e))?);
-        }
-        if let Some(c) = volume_col {
-            let v = match cell(c) {
-                "" => Err("the cell is empty; write each bolus's volume, such as `4.1 mL`".into()),
-                t => units::parse::<units::Volume>(t).map_err(|e| e.message),
-            };
-            volumes.push(v.map_err(|e| at("volume", e))?);
-        }
+        let (row, stated, number, volume) = csv_row(&record, line, &cols)?;
+        numbers.extend(number);
+        volumes.extend(volume);
         cumulative.push(stated);
-        rows.push(Row { line, when, dose });
+        rows.push(row);
     }
     if rows.is_empty() {
         return fail(None, "the plan has a header but no boluses");
     }
-    let times = when_col.1.then(|| {
+    let times = cols.when.1.then(|| {
         rows.iter()
             .map(|r| match r.when {
                 When::Clock(c, _) => c,
@@ -269,7 +315,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             })
             .collect()
     });
-    let days = day_col.map(|_| {
+    let days = cols.day.map(|_| {
         rows.iter()
             .map(|r| match r.when {
                 When::Clock(_, Some(d)) => d,
@@ -281,10 +327,10 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut plan = WrittenPlan::new(written(offsets, rows));
     plan.times = times;
     plan.days = days;
-    plan.numbers = number_col.map(|_| numbers);
-    plan.volumes = volume_col.map(|_| volumes);
+    plan.numbers = cols.number.map(|_| numbers);
+    plan.volumes = cols.volume.map(|_| volumes);
     plan.cumulative = cumulative;
-    plan.draft = col("draft").is_some();
+    plan.draft = cols.draft;
     Ok(plan)
 }
 
