@@ -18,6 +18,7 @@ pub mod dosing;
 pub mod drill;
 pub mod exact;
 pub mod explain;
+pub mod fast;
 pub mod feasible;
 pub mod plan;
 pub mod prebuilt;

@@ -177,6 +177,162 @@ fn the_fast_engine_agrees_with_the_reference_on_a_million_random_cases() {
     assert!(plans > 300_000, "only {plans} plans");
 }
 
+// ---------------------------------------------------------------------------------------------
+// The batch's fast engine (`bolus::fast`: fixed-point machine integers for the common case)
+// against the general engine, through the library: `batch::run` against `batch::run_reference`,
+// which computes every row with `plan::compute`, byte for byte.
+
+/// A random weight as a batch writes it: up to six decimals, trailing zeros kept, sometimes with
+/// a unit or a space the fast engine leaves to the general one; near and within the limits.
+fn batch_weight(r: &mut Rng, limits: [i64; 4]) -> String {
+    // Mostly inside the soft limits, where the fast engine computes.
+    let [lo, _, _, hi] = if r.chance(70) {
+        [limits[1] + 20, 0, 0, limits[2] - 20]
+    } else {
+        limits
+    };
+    let places = r.range(0, 6) as u32;
+    let tenths = r.range((lo - 20).max(1), hi + 20);
+    let extra = r.range(0, 10i64.pow(places.max(1) - 1) - 1);
+    let mut w = decimal(tenths, 1);
+    if places > 1 {
+        let frac = format!("{extra:0>w$}", w = (places - 1) as usize);
+        w = if w.contains('.') {
+            format!("{w}{frac}")
+        } else {
+            format!("{w}.0{frac}")
+        };
+    } else if places == 1 && !w.contains('.') && r.chance(50) {
+        w += ".0";
+    }
+    match r.range(0, 20) {
+        0 => format!("{w} kg"),
+        1 => format!(" {w}"),
+        2 => format!("0{w}"),
+        _ => w,
+    }
+}
+
+/// A random batch for a protocol: an id, a weight and a start on every row; sometimes a
+/// reason or a height and sex, which send a row to the general engine.
+fn batch_input(r: &mut Rng, limits: [i64; 4], rows: usize) -> String {
+    let extra = r.chance(20);
+    let mut s = String::from(if extra {
+        "id,weight,start,height,sex,soft_limit_reason\n"
+    } else {
+        "id,weight,start\n"
+    });
+    for i in 0..rows {
+        s += &format!("p{i},{},", batch_weight(r, limits));
+        if r.chance(70) {
+            s += &format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59));
+        }
+        if extra {
+            match r.range(0, 3) {
+                0 => s += ",170,female,weighed twice",
+                1 => s += ",,,",
+                _ => s += ",,, ",
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Runs `rows` random rows (a hundred to a protocol) through the batch with the fast engine and
+/// through the batch's reference; returns how many rows the fast engine computed.
+fn batch_differ(seed: u64, rows: u64) -> u64 {
+    use bolus::batch::{self, Dates, Format};
+    use bolus::fast::Engine;
+    let mut r = Rng(seed);
+    let d = plan::parse_date("2026-01-01").unwrap();
+    let dates = Dates { plan: d, today: d };
+    let (mut done, mut fast_rows) = (0u64, 0u64);
+    while done < rows {
+        let (mut text, limits) = protocol_text(&mut r);
+        if r.chance(80) {
+            // Mostly the actual weight, the fast engine's case.
+            let basis = text
+                .find("weight_basis")
+                .map(|i| i..i + text[i..].find('\n').unwrap() + 1);
+            if let Some(line) = basis {
+                text.replace_range(line, "");
+            }
+        }
+        let Ok(p) = Protocol::from_toml("diff.toml", "diff", text.as_bytes()) else {
+            continue;
+        };
+        let engine = Engine::new(&p);
+        assert_eq!(
+            engine.is_some(),
+            p.weight_basis == bolus::protocol::WeightBasis::Actual,
+            "{text}"
+        );
+        let input = batch_input(&mut r, limits, 100);
+        let (mut fast, mut reference) = (Vec::new(), Vec::new());
+        let a = batch::run(
+            &p,
+            input.as_bytes(),
+            &mut fast,
+            Format::Csv,
+            dates,
+            &mut |_| {},
+        );
+        let b = batch::run_reference(&p, input.as_bytes(), &mut reference, Format::Csv, dates);
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}\n{input}");
+        let (fast, reference) = (
+            String::from_utf8(fast).unwrap(),
+            String::from_utf8(reference).unwrap(),
+        );
+        assert!(
+            fast == reference,
+            "{text}\n{input}\nfast:\n{fast}\nreference:\n{reference}"
+        );
+        if let Some(engine) = &engine {
+            fast_rows += takes_every_plain_row(&p, engine, &input);
+        }
+        done += 100;
+    }
+    fast_rows
+}
+
+/// The fast engine computes a row exactly when its weight is plain digits and the general engine
+/// makes a plan for it without a reason; returns how many it computed.
+fn takes_every_plain_row(p: &Protocol, engine: &bolus::fast::Engine, input: &str) -> u64 {
+    let mut taken = 0;
+    for line in input.lines().skip(1) {
+        let weight = line.split(',').nth(1).unwrap();
+        let plain = !weight.is_empty() && weight.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        let patient = Patient {
+            weight: units::parse_weight(weight).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        let planned = plan::compute_reference(p, &patient, &Options::default()).is_ok();
+        let row = engine.row(weight.as_bytes());
+        assert_eq!(row.is_some(), plain && planned, "{weight}");
+        if let Some(row) = row {
+            assert!(engine.keeps_the_rules(&row));
+            taken += 1;
+        }
+    }
+    taken
+}
+
+#[test]
+fn the_batch_fast_engine_agrees_with_the_general_one_on_10_000_random_rows() {
+    let taken = batch_differ(13, 10_000);
+    assert!(taken > 3_000, "only {taken} rows took the fast engine");
+}
+
+#[test]
+#[ignore = "a million rows: run in release by .ci/run"]
+fn the_batch_fast_engine_agrees_with_the_general_one_on_a_million_random_rows() {
+    let taken = batch_differ(2026, 1_000_000);
+    assert!(taken > 300_000, "only {taken} rows took the fast engine");
+}
+
 /// A random rational with numerator and denominator of up to `bits` bits, either sign.
 fn random_num(r: &mut Rng, bits: u32) -> Num {
     let mut part = |nonzero: bool| loop {

@@ -1,0 +1,284 @@
+//! The batch's common case in machine integers: a plain weight, dosed on the actual weight,
+//! inside the soft limits. Every number such a plan prints is a decimal: the inputs are
+//! decimals with at most six places, and the only operations are a product, comparisons, whole
+//! quotients and multiples. So each drug mass is kept exactly as a whole number of
+//! `10^-places` of the protocol's unit (`places` chosen once per protocol so that every
+//! constant is whole), and each weight as a whole number of `10^-6` kg. The plan's steps are
+//! the ones of [`crate::plan::compute`] on those integers:
+//!
+//! 1. product = per_weight × weight; the calculated total is the product capped at
+//!    `max_total`;
+//! 2. count = max(min_count, ⌈total ÷ max_dose⌉);
+//! 3. steps = ⌊total ÷ increment⌋, the planned total steps × increment;
+//! 4. each bolus `steps ÷ count` increments, the last `steps mod count` one more.
+//!
+//! Every multiplication is checked: where one would overflow, or where the row is anything but
+//! the common case (a weight with a unit, outside the soft limits, a dose of zero, too many
+//! boluses), [`Engine::row`] gives `None` and the row goes through the general engine, which
+//! computes it exactly whatever its size and says why it fails where it fails. A row's plan is
+//! checked against the protocol's rules (each bolus at most `max_dose` and a whole number of
+//! increments, at least the count, the doses adding up to the planned total, not above the
+//! calculated one) before it is given; a plan that failed the check would go through the
+//! general engine too. `tests/differential.rs` holds this engine to the general one.
+
+use num_traits::{ToPrimitive, Zero};
+
+use crate::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
+use crate::units::{self, int, Duration, Num};
+
+/// Decimal places a weight is kept to: [`units::MAX_DECIMALS`].
+const WEIGHT_PLACES: u32 = 6;
+
+/// The longest integer part of a weight, in digits: [`units::MAX_INTEGER_DIGITS`].
+const WEIGHT_DIGITS: usize = 9;
+
+/// A protocol's constants as whole numbers, for the rows [`Engine::row`] computes.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// Drug masses are whole numbers of `10^-places` of the protocol's unit.
+    pub places: u32,
+    /// The dose per kilogram, in drug-mass steps per `10^-6` kg.
+    per_weight: i128,
+    max_total: Option<i128>,
+    max_dose: i128,
+    increment: i128,
+    min_count: u64,
+    /// `soft_min` and `soft_max` in `10^-6` kg: inside both, and so inside the hard limits.
+    soft: (i64, i64),
+}
+
+/// A computed plan: every number of its CSV row but the timeline, which depends only on the
+/// count ([`Timeline`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// The weight in `10^-6` kg.
+    pub weight: i64,
+    /// per_weight × weight, before any cap.
+    pub product: i128,
+    pub calculated_total: i128,
+    pub capped: bool,
+    pub count: u64,
+    pub planned_total: i128,
+    /// The smaller dose, given to the first `count − larger` boluses.
+    pub base_dose: i128,
+    /// How many boluses, the last ones, get one increment more.
+    pub larger: u64,
+    /// The larger dose.
+    pub bigger_dose: i128,
+}
+
+/// `x · 10^places` when that is a whole number that fits an `i128`.
+fn scaled(x: &Num, places: u32) -> Option<i128> {
+    let s = x * int(10).pow(places as i32);
+    if s.is_integer() {
+        s.to_integer().to_i128()
+    } else {
+        None
+    }
+}
+
+/// The fewest decimal places that hold `x` exactly (at most 18), if any do.
+fn places_of(x: &Num) -> Option<u32> {
+    (0..=18).find(|&p| scaled(x, p).is_some())
+}
+
+impl Engine {
+    /// The protocol's constants as whole numbers, or `None` when its rows are not of the common
+    /// case (a dosing weight other than the actual one) or a constant does not fit.
+    pub fn new(p: &Protocol) -> Option<Engine> {
+        if p.weight_basis != WeightBasis::Actual {
+            return None;
+        }
+        let unit = int(p.unit.micrograms());
+        let per_kg = &p.per_weight.value / &unit;
+        let masses: Vec<Num> = [Some(&p.max_dose), Some(&p.increment), p.max_total.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|m| &m.value / &unit)
+            .collect();
+        let mut places = places_of(&per_kg)? + WEIGHT_PLACES;
+        for m in &masses {
+            places = places.max(places_of(m)?);
+        }
+        let mass = |m: &Num| scaled(m, places);
+        let kg = |w: &units::BodyMass| i64::try_from(scaled(&w.value, WEIGHT_PLACES)?).ok();
+        let engine = Engine {
+            places,
+            per_weight: scaled(&per_kg, places - WEIGHT_PLACES)?,
+            max_total: match &p.max_total {
+                Some(m) => Some(mass(&(&m.value / &unit))?),
+                None => None,
+            },
+            max_dose: mass(&masses[0])?,
+            increment: mass(&masses[1])?,
+            min_count: p.min_count,
+            soft: (kg(&p.limits.soft_min)?, kg(&p.limits.soft_max)?),
+        };
+        let inside_hard = p.limits.hard_min.value <= p.limits.soft_min.value
+            && p.limits.soft_max.value <= p.limits.hard_max.value;
+        let positive = engine.max_dose > 0 && engine.increment > 0 && engine.per_weight > 0;
+        (inside_hard && positive).then_some(engine)
+    }
+
+    /// The plan for a weight written as plain digits (`82`, `82.5`, up to six decimals), or
+    /// `None` when the row is for the general engine: any other text, a weight outside the soft
+    /// limits, a number that would overflow, a plan the general engine refuses.
+    pub fn row(&self, weight: &[u8]) -> Option<Row> {
+        let weight = parse_weight(weight)?;
+        if weight < self.soft.0 || weight > self.soft.1 {
+            return None;
+        }
+        let product = self.per_weight.checked_mul(i128::from(weight))?;
+        let (calculated_total, capped) = match self.max_total {
+            Some(cap) if product > cap => (cap, true),
+            _ => (product, false),
+        };
+        let by_division = ceil_div(calculated_total, self.max_dose);
+        let count = u64::try_from(by_division).ok()?.max(self.min_count);
+        if count > MAX_BOLUSES {
+            return None;
+        }
+        let steps = calculated_total / self.increment;
+        let n = i128::from(count);
+        let (per, larger) = (steps / n, steps % n);
+        let base_dose = per.checked_mul(self.increment)?;
+        let row = Row {
+            weight,
+            product,
+            calculated_total,
+            capped,
+            count,
+            planned_total: steps.checked_mul(self.increment)?,
+            base_dose,
+            larger: larger as u64,
+            bigger_dose: base_dose.checked_add(self.increment)?,
+        };
+        self.keeps_the_rules(&row).then_some(row)
+    }
+
+    /// The self-check, the rules `bolus check` applies, in integers: every bolus more than
+    /// zero, at most `max_dose` and a whole number of increments; at least `min_count` boluses
+    /// and enough of them for the calculated total at `max_dose` each; the doses adding up to
+    /// the planned total, which is not above the calculated total.
+    pub fn keeps_the_rules(&self, r: &Row) -> bool {
+        let largest = if r.larger > 0 {
+            r.bigger_dose
+        } else {
+            r.base_dose
+        };
+        let n = i128::from(r.count);
+        let sum = r.base_dose * n + self.increment * i128::from(r.larger);
+        r.base_dose > 0
+            && largest <= self.max_dose
+            && r.base_dose % self.increment == 0
+            && r.bigger_dose == r.base_dose + self.increment
+            && r.larger < r.count
+            && r.count >= self.min_count
+            && n * self.max_dose >= r.calculated_total
+            && sum == r.planned_total
+            && r.planned_total <= r.calculated_total
+    }
+}
+
+/// `⌈a ÷ b⌉` for `a ≥ 0`, `b > 0`.
+fn ceil_div(a: i128, b: i128) -> i128 {
+    a / b + i128::from(a % b != 0)
+}
+
+/// A weight written as plain digits with at most [`WEIGHT_PLACES`] decimals, in `10^-6` kg; zero
+/// and anything else is `None`.
+pub fn parse_weight(text: &[u8]) -> Option<i64> {
+    let (whole, frac) = match text.iter().position(|&b| b == b'.') {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if !digits(whole) || whole.len() > WEIGHT_DIGITS || !frac.is_none_or(digits) {
+        return None;
+    }
+    let frac = frac.unwrap_or(&[]);
+    if frac.len() > WEIGHT_PLACES as usize {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &b in whole.iter().chain(frac) {
+        n = n * 10 + i64::from(b - b'0');
+    }
+    n *= 10i64.pow(WEIGHT_PLACES - frac.len() as u32);
+    (n > 0).then_some(n)
+}
+
+/// Appends `n · 10^-places` (`n ≥ 0`) as the shortest decimal: no trailing zero, a leading zero
+/// (as [`units::format_decimal`] writes it).
+pub fn push_decimal(out: &mut String, n: i128, places: u32) {
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut m = n.unsigned_abs();
+    while m > 0 || len <= places as usize {
+        digits[len] = b'0' + (m % 10) as u8;
+        m /= 10;
+        len += 1;
+    }
+    // `digits` holds the number backwards, with at least one digit before the point.
+    let mut fraction = &digits[..places as usize];
+    while let [b'0', rest @ ..] = fraction {
+        fraction = rest;
+    }
+    for &d in digits[places as usize..len].iter().rev() {
+        out.push(char::from(d));
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        for &d in fraction.iter().rev() {
+            out.push(char::from(d));
+        }
+    }
+}
+
+/// What a plan's timeline prints, the same for every plan of a count: the offsets of its
+/// boluses as text (`0 min;10 min`) and in whole seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    pub offsets: String,
+    pub seconds: Vec<i64>,
+}
+
+impl Timeline {
+    /// The timeline of a plan of `count` boluses, made with the general engine's own functions:
+    /// bolus `k` at `(k − 1) × interval`, in minutes unless some bolus or checkpoint of the
+    /// plan is not an exact decimal of minutes.
+    pub fn new(p: &Protocol, count: u64) -> Timeline {
+        let offsets: Vec<Duration> = (0..count)
+            .map(|k| units::seconds(&p.interval.value * int(k as i64)))
+            .collect();
+        let last = offsets.last().map_or_else(Num::zero, |o| o.value.clone());
+        let checkpoints: Vec<Duration> = p
+            .checkpoints
+            .iter()
+            .map(|c| {
+                units::seconds(match c.relative_to {
+                    Anchor::First => c.offset.value.clone(),
+                    Anchor::Last => &last + &c.offset.value,
+                })
+            })
+            .collect();
+        let in_seconds = offsets
+            .iter()
+            .chain(&checkpoints)
+            .any(|o| units::time_parts(o).1 == "s");
+        let text: Vec<String> = offsets
+            .iter()
+            .map(|o| {
+                let (value, unit) = units::time_in(o, in_seconds);
+                format!("{} {unit}", units::format_decimal(&value))
+            })
+            .collect();
+        Timeline {
+            offsets: text.join(";"),
+            seconds: offsets
+                .iter()
+                .map(|o| o.value.to_integer().to_i64().expect("offsets fit"))
+                .collect(),
+        }
+    }
+}
