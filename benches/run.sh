@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints bolus's speed figures: one `bolus plan` against a hello-world Rust process, and
-# `bolus batch` throughput and peak memory at 100k and 1M rows, on one core.
+# Prints bolus's speed figures: one `bolus plan` against a hello-world Rust process; `bolus batch`
+# on 1M rows with every weight distinct against an integer floor program and a Python peer, side
+# by side; peak memory at 100k and 1M rows.
 # Usage: bash benches/run.sh        (needs cargo, python3, GNU time; hyperfine if installed)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,56 +80,77 @@ else
     python3 -c "print(f'bolus plan: {$plan_ms:.3f} ms   hello world: {$hello_ms:.3f} ms   ratio: {$plan_ms/$hello_ms:.2f}x (target: 1.5x or less)')"
 fi
 
-# Patients: weights with one decimal from 40 to 150 kg, starts on the quarter hour, a fixed seed.
-make_rows() {
+# The comparison programs: the integer floor (std only) and the Python peer (Fraction and csv),
+# both for the built-in protocol only, both writing the very same CSV as bolus.
+rustc -C opt-level=3 -C codegen-units=1 -C panic=abort benches/floor.rs -o "$work/floor"
+floor="$work/floor"
+peer=(python3 benches/peer.py)
+
+# Patients with every weight distinct: four decimals from 40 to 150 kg, a start on the quarter
+# hour, a fixed seed; the same rows without the start column.
+make_distinct() {
     python3 - "$1" <<'PY'
 import random, sys
-random.seed(1)
+random.seed(13)
 n = int(sys.argv[1])
 out = sys.stdout
 out.write("id,weight,start\n")
-for i in range(n):
-    out.write("p%d,%.1f,%02d:%02d\n" % (i, random.randint(400, 1500) / 10, random.randint(7, 18), random.choice([0, 15, 30, 45])))
+for i, w in enumerate(random.sample(range(400000, 1500000), n)):
+    out.write("P%d,%d.%04d,%02d:%02d\n" % (i, w // 10000, w % 10000, random.randint(7, 18), random.choice([0, 15, 30, 45])))
 PY
 }
-make_rows 100000 > "$work/100k.csv"
-make_rows 1000000 > "$work/1m.csv"
+make_distinct 100000 > "$work/d100k.csv"
+make_distinct 1000000 > "$work/d1m.csv"
+cut -d, -f1,2 "$work/d1m.csv" > "$work/d1m-nostart.csv"
+
+# Milliseconds of one run of a command on one core, its input on standard input or as a file.
+ms_of() {
+    local start end
+    start=$(date +%s%N)
+    one_core "$@" >"$work/out" 2>/dev/null
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
+}
 
 echo
-echo "== batch, CSV to CSV, one core (best of 3)"
-for rows in 100k 1m; do
-    best=""
-    for _ in 1 2 3; do
-        start=$(date +%s%N)
-        one_core "$bolus" batch ketamine-kap-iv "$work/$rows.csv" > "$work/out.csv"
-        end=$(date +%s%N)
-        ms=$(( (end - start) / 1000000 ))
-        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-    done
-    n=$(( $(wc -l < "$work/$rows.csv") - 1 ))
-    peak=$( { /usr/bin/time -f '%M' "$bolus" batch ketamine-kap-iv "$work/$rows.csv" > /dev/null; } 2>&1 | tail -1 )
-    python3 -c "print(f'$rows rows: {$best} ms, {$n/($best/1000)/1e6:.2f} million rows/s, peak memory {$peak/1024:.1f} MiB')"
+echo "== 1M rows, every weight distinct, one core: 5 alternating rounds, the median of each"
+echo "   (floor = integer program; csv = bolus CSV to CSV; nostart = the same without a start"
+echo "   column; jsonl = bolus CSV to JSON lines)"
+for round in 1 2 3 4 5; do
+    f=$(ms_of "$floor" < "$work/d1m.csv"); cp "$work/out" "$work/floor.csv"
+    c=$(ms_of "$bolus" batch ketamine-kap-iv "$work/d1m.csv"); cp "$work/out" "$work/bolus.csv"
+    n=$(ms_of "$bolus" batch ketamine-kap-iv "$work/d1m-nostart.csv")
+    j=$(ms_of "$bolus" batch ketamine-kap-iv "$work/d1m.csv" --format jsonl)
+    echo "$f $c $n $j" >> "$work/rounds"
+    echo "round $round: floor $f ms, csv $c ms, nostart $n ms, jsonl $j ms"
 done
+cmp "$work/floor.csv" "$work/bolus.csv" && echo "floor and bolus outputs: byte-identical"
+python3 - "$work/rounds" <<'PY'
+import statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+f, c, n, j = (statistics.median(col) for col in zip(*rows))
+print(f"median: floor {f} ms, csv {c} ms ({1e6 / c * 1000 / 1e6:.2f} million rows/s), nostart {n} ms, jsonl {j} ms")
+print(f"csv / floor: {c / f:.2f}x (target 3x or less); jsonl / csv: {j / c:.2f}x (target 2x or less);"
+      f" start column: csv / nostart {c / n:.2f}x (target 1.5x or less)")
+PY
 
 echo
-echo "== batch, CSV to JSONL, one core, 100k rows"
-start=$(date +%s%N)
-one_core "$bolus" batch ketamine-kap-iv "$work/100k.csv" --format jsonl > "$work/out.jsonl"
-end=$(date +%s%N)
-ms=$(( (end - start) / 1000000 ))
-peak=$( { /usr/bin/time -f '%M' "$bolus" batch ketamine-kap-iv "$work/100k.csv" --format jsonl > /dev/null; } 2>&1 | tail -1 )
-python3 -c "print(f'100k rows: {$ms} ms, {100000/($ms/1000)/1e6:.2f} million rows/s, peak memory {$peak/1024:.1f} MiB')"
+echo "== the Python peer against bolus, 100k distinct rows, one core, 3 alternating rounds"
+for round in 1 2 3; do
+    py=$(ms_of "${peer[@]}" < "$work/d100k.csv"); cp "$work/out" "$work/peer.csv"
+    b=$(ms_of "$bolus" batch ketamine-kap-iv "$work/d100k.csv"); cp "$work/out" "$work/bolus100k.csv"
+    echo "round $round: python $py ms, bolus $b ms, ratio $(python3 -c "print(f'{$py / max($b, 1):.0f}')")x"
+done
+cmp "$work/peer.csv" "$work/bolus100k.csv" && echo "python and bolus outputs: byte-identical"
 
 echo
-echo "== batch with every weight distinct (no repeated inputs), one core, 100k rows"
-python3 -c "
+echo "== peak memory (maximum resident set), distinct weights and ids"
+for rows in d100k d1m; do
+    peak=$( { /usr/bin/time -f '%M' "$bolus" batch ketamine-kap-iv "$work/$rows.csv" > /dev/null; } 2>&1 | tail -1 )
+    echo "$rows: $peak KiB" | tee -a "$work/peaks"
+done
+python3 - "$work/peaks" <<'PY'
 import sys
-print('id,weight')
-for i in range(100000):
-    print(f'p{i},{40 + i * 0.001:.3f}')
-" > "$work/distinct.csv"
-start=$(date +%s%N)
-one_core "$bolus" batch ketamine-kap-iv "$work/distinct.csv" > /dev/null
-end=$(date +%s%N)
-ms=$(( (end - start) / 1000000 ))
-python3 -c "print(f'100k distinct rows: {$ms} ms, {100000/($ms/1000):.0f} rows/s')"
+(a, b) = [int(l.split()[1]) for l in open(sys.argv[1])]
+print(f"100k rows {a / 1024:.1f} MiB, 1M rows {b / 1024:.1f} MiB: {(b - a) * 1024 / 900000:.1f} bytes per distinct id (target 48 or less)")
+PY

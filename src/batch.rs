@@ -472,7 +472,7 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
         .map(|b| plan.offset_text(&b.offset))
         .collect();
     Cells {
-        head: vec![
+        head: [
             format_decimal(&units::kg_of(&plan.weight)),
             format_decimal(&units::kg_of(&plan.dosing.value)),
             n(&plan.calculated_total),
@@ -481,19 +481,22 @@ fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
             p.unit.symbol().to_string(),
             doses.join(";"),
             offsets.join(";"),
-        ],
+        ]
+        .map(String::into_bytes),
         offsets: bolus_seconds(plan),
-        warnings: crate::render::warnings(p, plan).join("; "),
+        warnings: crate::render::warnings(p, plan).join("; ").into_bytes(),
     }
 }
 
 /// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
 #[derive(Clone)]
 struct Cells {
-    head: Vec<String>,
+    /// UTF-8 text, each cell: weight, dosing weight, calculated total, total, count, unit, doses
+    /// and offsets. They are numbers and units, which need no quotes in CSV.
+    head: [Vec<u8>; 8],
     /// Whole seconds after the first bolus.
     offsets: Vec<i64>,
-    warnings: String,
+    warnings: Vec<u8>,
 }
 
 /// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
@@ -552,9 +555,9 @@ impl JsonPlan {
     fn at(&self, start: jiff::civil::Time) -> json::Doc {
         let start = plan::seconds_of_day(start);
         let time = |o: i64| {
-            let mut t = String::with_capacity(8);
+            let mut t = Vec::with_capacity(8);
             push_clock(&mut t, (start + o).rem_euclid(86_400));
-            Some(t)
+            String::from_utf8(t).ok()
         };
         let day = |o: i64| Some((start + o).div_euclid(86_400));
         let mut doc = self.doc.clone();
@@ -613,16 +616,63 @@ impl Outcome {
     }
 }
 
-/// The CSV writer, with the text of a row's number, times and days kept from row to row so that
-/// writing a row allocates nothing.
+/// The CSV output: rows whose fields need no quotes are written as they are; any other row
+/// through a CSV writer. The text of a row's number, times
+/// and days is kept from row to row, so that writing a row allocates nothing.
 struct CsvSink<W: Write> {
-    w: csv::Writer<W>,
-    number: String,
-    times: String,
-    days: String,
+    out: std::io::BufWriter<W>,
+    /// A row written by the CSV writer.
+    quoted: Vec<u8>,
+    number: Vec<u8>,
+    times: Vec<u8>,
+    days: Vec<u8>,
+}
+
+/// Whether the CSV writer would write a field as it is: no comma, quote, CR or LF in it.
+fn plain(field: &[u8]) -> bool {
+    !field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 impl<W: Write> CsvSink<W> {
+    fn new(out: W) -> CsvSink<W> {
+        CsvSink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            quoted: Vec::new(),
+            number: Vec::new(),
+            times: Vec::new(),
+            days: Vec::new(),
+        }
+    }
+
+    /// Writes a record: as it is when every field is plain (`plain_known` when that is
+    /// already known), else quoted by the CSV writer.
+    fn record<'a>(
+        &mut self,
+        fields: impl Iterator<Item = &'a [u8]> + Clone,
+        plain_known: bool,
+    ) -> std::io::Result<()> {
+        if plain_known || fields.clone().all(plain) {
+            for (i, f) in fields.enumerate() {
+                if i > 0 {
+                    self.out.write_all(b",")?;
+                }
+                self.out.write_all(f)?;
+            }
+            return self.out.write_all(b"\n");
+        }
+        self.quoted.clear();
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut self.quoted);
+        csv.write_record(fields)
+            .and_then(|()| csv.flush().map_err(csv::Error::from))
+            .map_err(csv_io)?;
+        drop(csv);
+        self.out.write_all(&self.quoted)
+    }
+
     /// A plan's row: its cells, with the clock times and days of a start.
     fn cells(
         &mut self,
@@ -639,33 +689,32 @@ impl<W: Write> CsvSink<W> {
             let start = plan::seconds_of_day(s);
             for (i, o) in cells.offsets.iter().enumerate() {
                 if i > 0 {
-                    times.push(';');
-                    days.push(';');
+                    times.push(b';');
+                    days.push(b';');
                 }
                 push_clock(times, (start + o).rem_euclid(86_400));
                 push_int(days, (start + o).div_euclid(86_400));
             }
         }
-        self.number.clear();
-        push_int(&mut self.number, row as i64);
-        let w = &mut self.w;
-        let result = w
-            .write_field(&self.number)
-            .and_then(|()| w.write_field(id))
-            .and_then(|()| {
-                for c in &cells.head {
-                    w.write_field(c)?;
-                }
-                w.write_field(&self.times)?;
-                w.write_field(&self.days)?;
-                w.write_field(&cells.warnings)?;
-                w.write_field("")?;
-                if let Some(d) = draft {
-                    w.write_field(d)?;
-                }
-                w.write_record(None::<&[u8]>)
-            });
-        result.map_err(csv_io)
+        let mut number = std::mem::take(&mut self.number);
+        number.clear();
+        push_int(&mut number, row as i64);
+        let (times, days) = (
+            std::mem::take(&mut self.times),
+            std::mem::take(&mut self.days),
+        );
+        // Only the id, the warnings and the draft mark may need quotes: the other cells are
+        // numbers, clock times and units.
+        let draft = draft.map(str::as_bytes);
+        let plain_known = plain(id.as_bytes()) && plain(&cells.warnings) && draft.is_none_or(plain);
+        let fields = [&number[..], id.as_bytes()]
+            .into_iter()
+            .chain(cells.head.iter().map(Vec::as_slice))
+            .chain([&times[..], &days[..], &cells.warnings[..], b""])
+            .chain(draft);
+        let result = self.record(fields, plain_known);
+        (self.number, self.times, self.days) = (number, times, days);
+        result
     }
 
     /// A failed row: its number, id and error.
@@ -681,28 +730,28 @@ impl<W: Write> CsvSink<W> {
         record.extend([""; 11]);
         record.push(e);
         record.extend(draft);
-        self.w.write_record(&record).map_err(csv_io)
+        self.record(record.into_iter().map(str::as_bytes), false)
     }
 }
 
 /// Appends a whole number in decimal.
-fn push_int(out: &mut String, n: i64) {
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if (0..10).contains(&n) {
+        out.push(b'0' + n as u8);
+        return;
+    }
     if n < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     let mut digits = [0u8; 20];
-    let (mut m, mut len) = (n.unsigned_abs(), 0);
-    loop {
-        digits[len] = b'0' + (m % 10) as u8;
+    let mut at = digits.len();
+    let mut m = n.unsigned_abs();
+    while m > 0 {
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
         m /= 10;
-        len += 1;
-        if m == 0 {
-            break;
-        }
     }
-    for &d in digits[..len].iter().rev() {
-        out.push(char::from(d));
-    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Where results go: a CSV writer, or buffered JSON lines.
@@ -761,7 +810,7 @@ impl<W: Write> Sink<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Csv(w) => w.w.flush(),
+            Sink::Csv(w) => w.out.flush(),
             Sink::Jsonl(w) => w.flush(),
         }
     }
@@ -887,19 +936,11 @@ fn run_with<W: Write>(
 fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::io::Result<Sink<W>> {
     Ok(match format {
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .buffer_capacity(64 * 1024)
-                .from_writer(out);
+            let mut w = CsvSink::new(out);
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
             header.extend(draft.map(|_| "draft"));
-            w.write_record(&header).map_err(csv_io)?;
-            Sink::Csv(Box::new(CsvSink {
-                w,
-                number: String::new(),
-                times: String::new(),
-                days: String::new(),
-            }))
+            w.record(header.into_iter().map(str::as_bytes), false)?;
+            Sink::Csv(Box::new(w))
         }
         Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
     })
@@ -995,7 +1036,7 @@ struct FastRows<'p> {
     timelines: Vec<Option<crate::fast::Timeline>>,
     cells: Cells,
     /// The protocol's own warnings, joined.
-    warnings: String,
+    warnings: Vec<u8>,
 }
 
 impl<'p> FastRows<'p> {
@@ -1008,11 +1049,11 @@ impl<'p> FastRows<'p> {
             engine: crate::fast::Engine::new(p)?,
             timelines: Vec::new(),
             cells: Cells {
-                head: vec![String::new(); 8],
+                head: Default::default(),
                 offsets: Vec::new(),
-                warnings: String::new(),
+                warnings: Vec::new(),
             },
-            warnings: crate::render::protocol_warnings(p).join("; "),
+            warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
         })
     }
 
@@ -1055,53 +1096,61 @@ fn fill_cells(
     engine: &crate::fast::Engine,
     r: &crate::fast::Row,
     timeline: &crate::fast::Timeline,
-    warnings: &str,
+    warnings: &[u8],
 ) {
     use crate::fast::push_decimal;
     let places = engine.places;
     for h in &mut cells.head {
         h.clear();
     }
-    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head[..]
-    else {
-        unreachable!("eight cells")
-    };
+    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head;
     push_decimal(weight, i128::from(r.weight), 6);
-    dosing.push_str(weight);
+    dosing.extend_from_slice(weight);
     push_decimal(calculated, r.calculated_total, places);
     push_decimal(total, r.planned_total, places);
     push_int(count, r.count as i64);
-    unit.push_str(p.unit.symbol());
+    unit.extend_from_slice(p.unit.symbol().as_bytes());
+    // The smaller doses, then the larger ones: each dose written once, then copied.
+    let smaller = r.count - r.larger;
+    let mut text = 0..0;
     for k in 0..r.count {
         if k > 0 {
-            doses.push(';');
+            doses.push(b';');
         }
-        let dose = if k >= r.count - r.larger {
-            r.bigger_dose
+        if k == 0 || k == smaller {
+            let dose = if k < smaller {
+                r.base_dose
+            } else {
+                r.bigger_dose
+            };
+            let from = doses.len();
+            push_decimal(doses, dose, places);
+            text = from..doses.len();
         } else {
-            r.base_dose
-        };
-        push_decimal(doses, dose, places);
+            doses.extend_from_within(text.clone());
+        }
     }
-    offsets.push_str(&timeline.offsets);
+    offsets.extend_from_slice(timeline.offsets.as_bytes());
     cells.offsets.clear();
     cells.offsets.extend_from_slice(&timeline.seconds);
     cells.warnings.clear();
     if r.capped {
-        let symbol = p.unit.symbol();
-        cells.warnings.push_str("the protocol's maximum total of ");
-        push_decimal(&mut cells.warnings, r.calculated_total, places);
+        let symbol = p.unit.symbol().as_bytes();
         cells
             .warnings
-            .push_str(&format!(" {symbol} capped the calculated "));
+            .extend_from_slice(b"the protocol's maximum total of ");
+        push_decimal(&mut cells.warnings, r.calculated_total, places);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
+        cells.warnings.extend_from_slice(b" capped the calculated ");
         push_decimal(&mut cells.warnings, r.product, places);
-        cells.warnings.push(' ');
-        cells.warnings.push_str(symbol);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
         if !warnings.is_empty() {
-            cells.warnings.push_str("; ");
+            cells.warnings.extend_from_slice(b"; ");
         }
     }
-    cells.warnings.push_str(warnings);
+    cells.warnings.extend_from_slice(warnings);
 }
 
 /// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
@@ -1131,7 +1180,27 @@ fn csv_io(e: csv::Error) -> std::io::Error {
 /// different ids share a hash with a chance of about one in 10^19 a pair; then the later row
 /// fails as a repeat, never the other way round.
 #[derive(Default)]
-struct Seen(HashMap<[u32; 2], u32>);
+struct Seen(HashMap<[u32; 2], u32, std::hash::BuildHasherDefault<Prehashed>>);
+
+/// The table's hasher: its keys are already hashes, so they are used as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = self.0 << 32 | u64::from(n);
+    }
+    /// The length an array is hashed with says nothing.
+    fn write_usize(&mut self, _: usize) {}
+}
 
 impl Seen {
     /// Records `id` for `row`; where it was seen before, the earlier row, as words.
@@ -1178,7 +1247,10 @@ fn identify<'r>(
         Ok(id) => id.unwrap_or(""),
         Err(e) => return Err((String::new(), e)),
     };
-    if let Some(odd) = units::odd_char_in(id) {
+    // Printable ASCII holds no odd character: the usual id is not searched character by
+    // character.
+    let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if let Some(odd) = (!printable).then(|| units::odd_char_in(id)).flatten() {
         return Err((
             units::tidy(id),
             format!("the id holds {odd}; write ids in plain text"),
@@ -1273,16 +1345,15 @@ fn compute(
 }
 
 /// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day.
-fn push_clock(out: &mut String, secs: i64) {
-    let two = |out: &mut String, n: i64| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+fn push_clock(out: &mut Vec<u8>, secs: i64) {
+    let two = |out: &mut Vec<u8>, n: i64| {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
     };
     two(out, secs / 3600);
-    out.push(':');
+    out.push(b':');
     two(out, secs / 60 % 60);
     if secs % 60 != 0 {
-        out.push(':');
+        out.push(b':');
         two(out, secs % 60);
     }
 }

@@ -26,6 +26,9 @@ use num_traits::{ToPrimitive, Zero};
 use crate::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
 use crate::units::{self, int, Duration, Num};
 
+/// The most decimal places a drug mass is kept to, so that its fraction fits a `u64`.
+pub const MAX_PLACES: u32 = 18;
+
 /// Decimal places a weight is kept to: [`units::MAX_DECIMALS`].
 const WEIGHT_PLACES: u32 = 6;
 
@@ -100,6 +103,9 @@ impl Engine {
         for m in &masses {
             places = places.max(places_of(m)?);
         }
+        if places > MAX_PLACES {
+            return None;
+        }
         let mass = |m: &Num| scaled(m, places);
         let kg = |w: &units::BodyMass| i64::try_from(scaled(&w.value, WEIGHT_PLACES)?).ok();
         let engine = Engine {
@@ -138,9 +144,8 @@ impl Engine {
         if count > MAX_BOLUSES {
             return None;
         }
-        let steps = calculated_total / self.increment;
-        let n = i128::from(count);
-        let (per, larger) = (steps / n, steps % n);
+        let steps = div_rem(calculated_total, self.increment).0;
+        let (per, larger) = div_rem(steps, i128::from(count));
         let base_dose = per.checked_mul(self.increment)?;
         let row = Row {
             weight,
@@ -170,7 +175,7 @@ impl Engine {
         let sum = r.base_dose * n + self.increment * i128::from(r.larger);
         r.base_dose > 0
             && largest <= self.max_dose
-            && r.base_dose % self.increment == 0
+            && div_rem(r.base_dose, self.increment).1 == 0
             && r.bigger_dose == r.base_dose + self.increment
             && r.larger < r.count
             && r.count >= self.min_count
@@ -182,7 +187,17 @@ impl Engine {
 
 /// `⌈a ÷ b⌉` for `a ≥ 0`, `b > 0`.
 fn ceil_div(a: i128, b: i128) -> i128 {
-    a / b + i128::from(a % b != 0)
+    let (q, r) = div_rem(a, b);
+    q + i128::from(r != 0)
+}
+
+/// `(⌊a ÷ b⌋, a mod b)` for `a ≥ 0`, `b > 0`: in 64 bits where both fit, since 128-bit division
+/// is a slow library call.
+fn div_rem(a: i128, b: i128) -> (i128, i128) {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => (i128::from(a / b), i128::from(a % b)),
+        _ => (a / b, a % b),
+    }
 }
 
 /// A weight written as plain digits with at most [`WEIGHT_PLACES`] decimals, in `10^-6` kg; zero
@@ -208,31 +223,56 @@ pub fn parse_weight(text: &[u8]) -> Option<i64> {
     (n > 0).then_some(n)
 }
 
-/// Appends `n · 10^-places` (`n ≥ 0`) as the shortest decimal: no trailing zero, a leading zero
-/// (as [`units::format_decimal`] writes it).
-pub fn push_decimal(out: &mut String, n: i128, places: u32) {
-    let mut digits = [0u8; 40];
-    let mut len = 0;
-    let mut m = n.unsigned_abs();
-    while m > 0 || len <= places as usize {
-        digits[len] = b'0' + (m % 10) as u8;
-        m /= 10;
-        len += 1;
+/// `10^k` for `k` from 0 to 19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut k = 1;
+    while k < 20 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
     }
-    // `digits` holds the number backwards, with at least one digit before the point.
-    let mut fraction = &digits[..places as usize];
-    while let [b'0', rest @ ..] = fraction {
-        fraction = rest;
-    }
-    for &d in digits[places as usize..len].iter().rev() {
-        out.push(char::from(d));
-    }
-    if !fraction.is_empty() {
-        out.push('.');
-        for &d in fraction.iter().rev() {
-            out.push(char::from(d));
+    t
+};
+
+/// Appends `n · 10^-places` (`n ≥ 0`, `places` at most [`MAX_PLACES`]) as the shortest
+/// decimal: no trailing zero, a leading zero (as [`units::format_decimal`] writes it).
+pub fn push_decimal(out: &mut Vec<u8>, n: i128, places: u32) {
+    let scale = POW10[places as usize];
+    let n = n.unsigned_abs();
+    let (whole, frac) = match u64::try_from(n) {
+        // Division in 64 bits where it suffices: 128-bit division is a slow library call.
+        Ok(n) => (u128::from(n / scale), n % scale),
+        Err(_) => (n / u128::from(scale), (n % u128::from(scale)) as u64),
+    };
+    match u64::try_from(whole) {
+        Ok(w) => push_digits(out, w, 1),
+        Err(_) => {
+            let top = u128::from(POW10[19]);
+            push_digits(out, (whole / top) as u64, 1);
+            push_digits(out, (whole % top) as u64, 19);
         }
     }
+    if frac != 0 {
+        let mut zeros = 0;
+        while frac % POW10[zeros + 1] == 0 {
+            zeros += 1;
+        }
+        out.push(b'.');
+        push_digits(out, frac / POW10[zeros], places as usize - zeros);
+    }
+}
+
+/// Appends `n` in decimal, with leading zeros to `width` digits (at most 20).
+fn push_digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while n > 0 {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    at = at.min(digits.len() - width);
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// What a plan's timeline prints, the same for every plan of a count: the offsets of its
