@@ -162,9 +162,9 @@ impl Engine {
     }
 
     /// The self-check, the rules `bolus check` applies, in integers: every bolus more than
-    /// zero, at most `max_dose` and a whole number of increments; at least `min_count` boluses
-    /// and enough of them for the calculated total at `max_dose` each; the doses adding up to
-    /// the planned total, which is not above the calculated total.
+    /// zero, at most `max_dose` and a whole number of increments, the larger ones one increment
+    /// more than the others; at least `min_count` boluses; the doses adding up to the planned
+    /// total, which is not above the calculated total.
     pub fn keeps_the_rules(&self, r: &Row) -> bool {
         let largest = if r.larger > 0 {
             r.bigger_dose
@@ -179,7 +179,6 @@ impl Engine {
             && r.bigger_dose == r.base_dose + self.increment
             && r.larger < r.count
             && r.count >= self.min_count
-            && n * self.max_dose >= r.calculated_total
             && sum == r.planned_total
             && r.planned_total <= r.calculated_total
     }
@@ -320,5 +319,231 @@ impl Timeline {
                 .map(|o| o.value.to_integer().to_i64().expect("offsets fit"))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn kap() -> Protocol {
+        Catalog::default().load("ketamine-kap-iv").unwrap()
+    }
+
+    fn text(n: i128, places: u32) -> String {
+        let mut out = Vec::new();
+        push_decimal(&mut out, n, places);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn decimals_are_written_as_the_general_engine_writes_them() {
+        let cases: &[(i128, u32)] = &[
+            (0, 0),
+            (0, 6),
+            (7, 0),
+            (10, 0),
+            (1_000_000, 6),
+            (1_500_000, 6),
+            (82_505_000, 6),
+            (1, 6),
+            (10, 2),
+            (123_456_789_012_345_678, 18),
+            (u64::MAX as i128, 3),
+            (u64::MAX as i128 + 1, 3),
+            (i128::MAX, 18),
+            (i128::MAX, 0),
+            (10i128.pow(25), 0),
+        ];
+        for &(n, places) in cases {
+            let exact = Num::new(n.into(), 10i128.pow(places).into());
+            assert_eq!(text(n, places), units::format_decimal(&exact), "{n} {places}");
+        }
+    }
+
+    #[test]
+    fn only_plain_positive_weights_are_read() {
+        assert_eq!(parse_weight(b"82"), Some(82_000_000));
+        assert_eq!(parse_weight(b"82.5"), Some(82_500_000));
+        assert_eq!(parse_weight(b"082.500000"), Some(82_500_000));
+        assert_eq!(parse_weight(b"0.000001"), Some(1));
+        assert_eq!(parse_weight(b"999999999.999999"), Some(999_999_999_999_999));
+        for bad in [
+            &b""[..],
+            b"0",
+            b"0.0",
+            b".5",
+            b"82.",
+            b"82 kg",
+            b" 82",
+            b"8,2",
+            b"82.1234567",
+            b"1234567890",
+            b"-82",
+            b"82.5.1",
+        ] {
+            assert_eq!(parse_weight(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn the_built_in_protocol_is_computed_in_machine_integers() {
+        let e = Engine::new(&kap()).expect("the fast engine");
+        assert_eq!(e.places, 6);
+        let r = e.row(b"94.318").unwrap();
+        assert_eq!(
+            r,
+            Row {
+                weight: 94_318_000,
+                product: 188_636_000,
+                calculated_total: 188_636_000,
+                capped: false,
+                count: 4,
+                planned_total: 188_000_000,
+                base_dose: 47_000_000,
+                larger: 0,
+                bigger_dose: 48_000_000,
+            }
+        );
+        let r = e.row(b"100.9763").unwrap();
+        assert_eq!((r.count, r.base_dose, r.larger), (5, 40_000_000, 1));
+        // A whole number of boluses at max_dose: 125 kg is 250 mg, 5 boluses of 50 mg.
+        let r = e.row(b"125").unwrap();
+        assert_eq!((r.count, r.base_dose, r.larger), (5, 50_000_000, 0));
+        // The soft limits are inside; outside them, the general engine decides.
+        assert!(e.row(b"40").is_some() && e.row(b"150").is_some());
+        assert!(e.row(b"39.999999").is_none() && e.row(b"150.000001").is_none());
+    }
+
+    #[test]
+    fn a_row_that_would_overflow_goes_to_the_general_engine() {
+        let e = Engine {
+            places: 6,
+            per_weight: i128::MAX / 1_000,
+            max_total: None,
+            max_dose: 1,
+            increment: 1,
+            min_count: 1,
+            soft: (1, i64::MAX),
+        };
+        assert!(e.row(b"0.000999").is_none(), "too many boluses");
+        assert!(e.row(b"0.001001").is_none(), "the product overflows");
+        let big = Engine {
+            max_dose: i128::MAX,
+            ..e.clone()
+        };
+        assert!(big.row(b"0.000999").is_some());
+        // The product fits, but the larger dose (one increment more than the smaller) does not.
+        let overflowing = Engine {
+            increment: i128::MAX / 2 + 1,
+            ..big
+        };
+        assert!(overflowing.row(b"0.000999").is_none());
+    }
+
+    #[test]
+    fn the_self_check_refuses_a_plan_that_breaks_a_rule() {
+        let e = Engine::new(&kap()).unwrap();
+        let good = e.row(b"100.9763").unwrap();
+        assert!(e.keeps_the_rules(&good));
+        let mg = 1_000_000;
+        let broken = [
+            Row {
+                base_dose: 0,
+                bigger_dose: mg,
+                planned_total: mg,
+                ..good
+            },
+            Row {
+                base_dose: 50 * mg,
+                bigger_dose: 51 * mg,
+                planned_total: 251 * mg,
+                calculated_total: 260 * mg,
+                ..good
+            },
+            Row {
+                base_dose: 40 * mg + 1,
+                bigger_dose: 41 * mg + 1,
+                planned_total: 201 * mg + 5,
+                ..good
+            },
+            Row {
+                bigger_dose: 42 * mg,
+                ..good
+            },
+            Row {
+                larger: 5,
+                planned_total: 205 * mg,
+                calculated_total: 210 * mg,
+                ..good
+            },
+            Row {
+                count: 3,
+                larger: 0,
+                planned_total: 120 * mg,
+                ..good
+            },
+            Row {
+                planned_total: 200 * mg,
+                ..good
+            },
+            Row {
+                calculated_total: 200 * mg,
+                ..good
+            },
+        ];
+        for (i, r) in broken.iter().enumerate() {
+            assert!(!e.keeps_the_rules(r), "case {i}: {r:?}");
+        }
+        // Each rule at its edge is kept: a bolus of max_dose, min_count boluses, a planned
+        // total equal to the calculated one.
+        let r = e.row(b"100").unwrap();
+        assert_eq!((r.base_dose, r.count, r.planned_total), (50 * mg, 4, 200 * mg));
+        assert_eq!(r.planned_total, r.calculated_total);
+    }
+
+    #[test]
+    fn division_is_exact_past_64_bits() {
+        let big = i128::from(u64::MAX) + 1;
+        assert_eq!(div_rem(7, 2), (3, 1));
+        assert_eq!(div_rem(3 * big + 5, big), (3, 5));
+        assert_eq!(div_rem(i128::MAX, 10), (i128::MAX / 10, 7));
+        assert_eq!(div_rem(big, 3), (big / 3, 1));
+        assert_eq!(ceil_div(3 * big + 1, big), 4);
+        assert_eq!(ceil_div(3 * big, big), 3);
+        assert_eq!(ceil_div(0, big), 0);
+        assert_eq!(ceil_div(10, 5), 2);
+        assert_eq!(ceil_div(11, 5), 3);
+    }
+
+    #[test]
+    fn a_protocol_outside_the_common_case_has_no_fast_engine() {
+        let mut p = kap();
+        p.weight_basis = WeightBasis::Ideal;
+        assert!(Engine::new(&p).is_none());
+        let mut p = kap();
+        p.limits.soft_min = p.limits.hard_min.clone();
+        p.limits.hard_min = units::parse_weight("41").unwrap();
+        assert!(Engine::new(&p).is_none(), "soft limits outside the hard ones");
+    }
+
+    #[test]
+    fn timelines_are_in_minutes_or_seconds_for_the_whole_plan() {
+        let p = kap();
+        let t = Timeline::new(&p, 5);
+        assert_eq!(t.offsets, "0 min;10 min;20 min;30 min;40 min");
+        assert_eq!(t.seconds, vec![0, 600, 1200, 1800, 2400]);
+        let mut p = kap();
+        p.interval = units::seconds(int(10));
+        let t = Timeline::new(&p, 2);
+        assert_eq!(t.offsets, "0 s;10 s");
+        let mut p = kap();
+        p.interval = units::seconds(int(90));
+        p.checkpoints[0].offset = units::seconds(int(-10));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 s;90 s");
+        p.checkpoints[0].relative_to = Anchor::Last;
+        p.checkpoints[0].offset = units::seconds(int(30));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 min;1.5 min");
     }
 }
