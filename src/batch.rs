@@ -621,7 +621,7 @@ impl Outcome {
 /// and days is kept from row to row, so that writing a row allocates nothing.
 struct CsvSink<W: Write> {
     out: std::io::BufWriter<W>,
-    /// A row written by the CSV writer.
+    /// A row being written.
     quoted: Vec<u8>,
     number: Vec<u8>,
     times: Vec<u8>,
@@ -654,13 +654,16 @@ impl<W: Write> CsvSink<W> {
         plain_known: bool,
     ) -> std::io::Result<()> {
         if plain_known || fields.clone().all(plain) {
-            for (i, f) in fields.enumerate() {
-                if i > 0 {
-                    self.out.write_all(b",")?;
-                }
-                self.out.write_all(f)?;
+            // One line, then one write.
+            let line = &mut self.quoted;
+            line.clear();
+            for f in fields {
+                line.extend_from_slice(f);
+                line.push(b',');
             }
-            return self.out.write_all(b"\n");
+            line.pop();
+            line.push(b'\n');
+            return self.out.write_all(line);
         }
         self.quoted.clear();
         let mut csv = csv::WriterBuilder::new()

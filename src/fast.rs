@@ -358,7 +358,11 @@ mod tests {
         ];
         for &(n, places) in cases {
             let exact = Num::new(n.into(), 10i128.pow(places).into());
-            assert_eq!(text(n, places), units::format_decimal(&exact), "{n} {places}");
+            assert_eq!(
+                text(n, places),
+                units::format_decimal(&exact),
+                "{n} {places}"
+            );
         }
     }
 
@@ -499,7 +503,10 @@ mod tests {
         // Each rule at its edge is kept: a bolus of max_dose, min_count boluses, a planned
         // total equal to the calculated one.
         let r = e.row(b"100").unwrap();
-        assert_eq!((r.base_dose, r.count, r.planned_total), (50 * mg, 4, 200 * mg));
+        assert_eq!(
+            (r.base_dose, r.count, r.planned_total),
+            (50 * mg, 4, 200 * mg)
+        );
         assert_eq!(r.planned_total, r.calculated_total);
     }
 
@@ -525,7 +532,10 @@ mod tests {
         let mut p = kap();
         p.limits.soft_min = p.limits.hard_min.clone();
         p.limits.hard_min = units::parse_weight("41").unwrap();
-        assert!(Engine::new(&p).is_none(), "soft limits outside the hard ones");
+        assert!(
+            Engine::new(&p).is_none(),
+            "soft limits outside the hard ones"
+        );
     }
 
     #[test]
