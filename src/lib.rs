@@ -22,6 +22,7 @@ pub mod fast;
 pub mod feasible;
 pub mod plan;
 pub mod prebuilt;
+pub mod progress;
 pub mod protocol;
 pub mod render;
 pub mod show;
