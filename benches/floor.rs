@@ -52,7 +52,7 @@ fn push_fixed(out: &mut Vec<u8>, n: u64) {
     }
     out.push(b'.');
     let mut width = PLACES;
-    while frac % 10 == 0 {
+    while frac.is_multiple_of(10) {
         frac /= 10;
         width -= 1;
     }
