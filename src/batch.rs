@@ -1323,6 +1323,18 @@ fn compute(
         Ok(plan) => plan,
         Err(e) => return Outcome::Error(units::tidy(&e.to_string())),
     };
+    // The self-check, as for `bolus plan`: a plan that breaks a rule of its own protocol is
+    // never written.
+    let findings = crate::check::findings(p, &plan, &crate::check::written_of(&plan));
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.severity == crate::check::Severity::Violation)
+    {
+        return Outcome::Error(format!(
+            "internal error: the computed plan fails its own check ({}); no plan is printed",
+            f.message
+        ));
+    }
     match format {
         Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
         Format::Jsonl => {

@@ -420,6 +420,73 @@ mod tests {
         assert!(e.row(b"39.999999").is_none() && e.row(b"150.000001").is_none());
     }
 
+    /// A changed copy of the built-in protocol.
+    fn kap_with(per_weight: &str, max_total: Option<&str>, max_dose: &str, inc: &str) -> Protocol {
+        let mut p = kap();
+        p.per_weight = units::parse(per_weight).unwrap();
+        p.max_total = max_total.map(|m| units::parse(m).unwrap());
+        p.max_dose = units::parse(max_dose).unwrap();
+        p.increment = units::parse(inc).unwrap();
+        p
+    }
+
+    /// The fast row agrees with the general engine's plan, number for number.
+    fn agrees(p: &Protocol, weight: &str) -> Row {
+        let e = Engine::new(p).expect("a fast engine");
+        let r = e.row(weight.as_bytes()).expect("a fast row");
+        let patient = crate::plan::Patient {
+            weight: units::parse_weight(weight).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        let plan = crate::plan::compute(p, &patient, &Default::default()).unwrap();
+        let m = |x: &units::DrugMass| scaled(&units::mass_in(x, p.unit), e.places).unwrap();
+        assert_eq!(r.product, m(&plan.product), "{weight}");
+        assert_eq!(r.calculated_total, m(&plan.calculated_total), "{weight}");
+        assert_eq!(r.capped, plan.capped, "{weight}");
+        assert_eq!(r.count, plan.count, "{weight}");
+        assert_eq!(r.planned_total, m(&plan.planned_total), "{weight}");
+        assert_eq!(r.base_dose, m(&plan.base_dose), "{weight}");
+        assert_eq!(r.larger, plan.larger, "{weight}");
+        r
+    }
+
+    #[test]
+    fn capped_totals_counts_and_decimals_agree_with_the_general_engine() {
+        // 0.25 mg/kg, capped at 30 mg: 120 kg is the cap exactly, not capped.
+        let p = kap_with("0.25 mg/kg", Some("30 mg"), "7.5 mg", "0.5 mg");
+        assert!(!agrees(&p, "100").capped);
+        assert!(!agrees(&p, "120").capped);
+        let r = agrees(&p, "140.0001");
+        assert!(r.capped && r.calculated_total == 30 * 10i128.pow(e_places(&p)));
+        assert_eq!(agrees(&p, "60").count, 4);
+        assert_eq!(agrees(&p, "119.9999").count, 4);
+        // More than min_count: 30 mg over 7.5 mg is 4; 27.5 mg at 6 mg is ⌈4.58⌉ = 5.
+        let p = kap_with("250 mcg/kg", None, "6 mg", "0.5 mg");
+        assert_eq!(agrees(&p, "110").count, 5);
+        assert_eq!(agrees(&p, "96").count, 4);
+        assert_eq!(agrees(&p, "96.000001").count, 5);
+        let p = kap_with("1.234567 mg/kg", Some("100.5 mg"), "20 mg", "0.001 mg");
+        for w in ["40", "55.5", "81.400001", "99.9", "149.999999"] {
+            agrees(&p, w);
+        }
+    }
+
+    fn e_places(p: &Protocol) -> u32 {
+        Engine::new(p).unwrap().places
+    }
+
+    #[test]
+    fn a_plan_of_the_most_boluses_is_made_and_one_more_is_not() {
+        // 10 mg/kg at 1 mg a bolus: 100 kg is 1000 boluses, the most.
+        let p = kap_with("10 mg/kg", None, "1 mg", "1 mg");
+        assert_eq!(agrees(&p, "100").count, MAX_BOLUSES);
+        let e = Engine::new(&p).unwrap();
+        assert!(e.row(b"100.1").is_none(), "1001 boluses");
+        assert!(e.row(b"120").is_none(), "1200 boluses");
+    }
+
     #[test]
     fn a_row_that_would_overflow_goes_to_the_general_engine() {
         let e = Engine {

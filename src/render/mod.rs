@@ -221,6 +221,11 @@ pub const TEXT_WIDTH: usize = 80;
 /// How many terminal columns a text takes (a wide character, such as in a name written in
 /// Chinese, takes two).
 pub fn width(s: &str) -> usize {
+    // Printable ASCII takes one column a byte: the common case, without the table lookups (a
+    // plan's text layout measures its lines many times over).
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.len();
+    }
     unicode_width::UnicodeWidthStr::width(s)
 }
 
