@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         }
         Err(failure) => {
             // One message, one line: a newline in it is escaped, not a line break.
-            let message = bolus::units::tidy(&format!("error: {failure}"));
+            let message = bolus::engine::chars::tidy(&format!("error: {failure}"));
             write_stderr(&message);
             ExitCode::from(failure.code())
         }
@@ -73,7 +73,7 @@ fn clap_message(e: &clap::Error) -> String {
             if i == 0 {
                 return a.into_owned();
             }
-            let q = bolus::units::quote(&a);
+            let q = bolus::engine::chars::quote(&a);
             q[1..q.len() - 1].to_string()
         })
         .collect();
@@ -93,7 +93,7 @@ fn write_stderr(text: &str) {
     }
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        out.push_str(&bolus::units::tidy(line));
+        out.push_str(&bolus::engine::chars::tidy(line));
         out.push('\n');
     }
     let mut err = anstream::stderr().lock();

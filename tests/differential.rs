@@ -1,4 +1,4 @@
-//! The engine's fast exact arithmetic ([`bolus::exact::Exact`]: machine integers, falling back
+//! The engine's fast exact arithmetic ([`bolus::engine::exact::Exact`]: machine integers, falling back
 //! to arbitrary precision) against the arbitrary-precision reference (`BigRational`
 //! throughout): on random protocols and patients (mg and mcg, every weight basis, capped
 //! totals, concentrations, checkpoints, weights with up to four decimals in and around the
@@ -9,11 +9,12 @@
 //! by `.ci/run`: `cargo test --release --locked --test differential -- --ignored`.
 //! The overflow fallback is exercised below on operands at the edge of `i128`.
 
-use bolus::dosing::Sex;
-use bolus::exact::Exact;
-use bolus::plan::{self, Options, Patient};
-use bolus::protocol::Protocol;
-use bolus::units::{self, BigRational as Num, Concentration};
+use bolus::engine::dosing::Sex;
+use bolus::engine::exact::Exact;
+use bolus::engine::plan::{self, Options, Patient};
+use bolus::engine::protocol::Protocol;
+use bolus::engine::units::{self, BigRational as Num, Concentration};
+use bolus::input::values;
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
@@ -117,7 +118,7 @@ fn patient(r: &mut Rng, limits: [i64; 4]) -> (Patient, Options) {
     let options = Options {
         start: r
             .chance(30)
-            .then(|| plan::parse_clock(&format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59))))
+            .then(|| values::parse_clock(&format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59))))
             .map(Result::unwrap),
         concentration: r.chance(40).then(|| {
             let text = format!(
@@ -178,7 +179,7 @@ fn the_fast_engine_agrees_with_the_reference_on_a_million_random_cases() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The batch's fast engine (`bolus::fast`: fixed-point machine integers for the common case)
+// The batch's fast engine (`bolus::engine::fast`: fixed-point machine integers for the common case)
 // against the general engine, through the library: `batch::run` against `batch::run_reference`,
 // which computes every row with `plan::compute`, byte for byte.
 
@@ -242,10 +243,10 @@ fn batch_input(r: &mut Rng, limits: [i64; 4], rows: usize) -> String {
 /// Runs `rows` random rows (a hundred to a protocol) through the batch with the fast engine and
 /// through the batch's reference; returns how many rows the fast engine computed.
 fn batch_differ(seed: u64, rows: u64) -> u64 {
-    use bolus::batch::{self, Dates, Format};
-    use bolus::fast::Engine;
+    use bolus::app::batch::{self, Dates, Format};
+    use bolus::engine::fast::Engine;
     let mut r = Rng(seed);
-    let d = plan::parse_date("2026-01-01").unwrap();
+    let d = values::parse_date("2026-01-01").unwrap();
     let dates = Dates { plan: d, today: d };
     let (mut done, mut fast_rows) = (0u64, 0u64);
     while done < rows {
@@ -265,7 +266,7 @@ fn batch_differ(seed: u64, rows: u64) -> u64 {
         let engine = Engine::new(&p);
         assert_eq!(
             engine.is_some(),
-            p.weight_basis == bolus::protocol::WeightBasis::Actual,
+            p.weight_basis == bolus::engine::protocol::WeightBasis::Actual,
             "{text}"
         );
         let input = batch_input(&mut r, limits, 100);
@@ -298,7 +299,7 @@ fn batch_differ(seed: u64, rows: u64) -> u64 {
 
 /// The fast engine computes a row exactly when its weight is plain digits and the general engine
 /// makes a plan for it without a reason; returns how many it computed.
-fn takes_every_plain_row(p: &Protocol, engine: &bolus::fast::Engine, input: &str) -> u64 {
+fn takes_every_plain_row(p: &Protocol, engine: &bolus::engine::fast::Engine, input: &str) -> u64 {
     let mut taken = 0;
     for line in input.lines().skip(1) {
         let weight = line.split(',').nth(1).unwrap();
@@ -394,4 +395,179 @@ fn every_operation_agrees_with_big_rationals_through_the_overflow_fallback() {
         "the fallback was taken {fell_back} times"
     );
     assert!(stayed_small > 1_000, "small results: {stayed_small}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast engine's cases, one by one (`cargo mutants -f src/engine/fast.rs`).
+
+mod fast_engine {
+    use bolus::engine::fast::{push_decimal, Engine, Row, Timeline};
+    use bolus::engine::plan::{self, Patient};
+    use bolus::engine::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
+    use bolus::engine::units::{self, BigRational as Num};
+    use bolus::input::catalog::Catalog;
+    use num_bigint::BigInt;
+
+    fn kap() -> Protocol {
+        Catalog::default().load("ketamine-kap-iv").unwrap()
+    }
+
+    /// A changed copy of the built-in protocol.
+    fn kap_with(per_weight: &str, max_total: Option<&str>, max_dose: &str, inc: &str) -> Protocol {
+        let mut p = kap();
+        p.per_weight = units::parse(per_weight).unwrap();
+        p.max_total = max_total.map(|m| units::parse(m).unwrap());
+        p.max_dose = units::parse(max_dose).unwrap();
+        p.increment = units::parse(inc).unwrap();
+        p
+    }
+
+    /// A drug mass of the fast engine as the CSV writes it.
+    fn shown(e: &Engine, n: i128) -> String {
+        let mut out = Vec::new();
+        push_decimal(&mut out, n, e.places);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The fast row agrees with the general engine's plan, number for number.
+    fn agrees(p: &Protocol, weight: &str) -> Row {
+        let e = Engine::new(p).expect("a fast engine");
+        let r = e.row(weight.as_bytes()).expect("a fast row");
+        let patient = Patient {
+            weight: units::parse_weight(weight).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        let plan = plan::compute(p, &patient, &Default::default()).unwrap();
+        let m = |x: &units::DrugMass| units::format_decimal(&units::mass_in(x, p.unit));
+        assert_eq!(shown(&e, r.product), m(&plan.product), "{weight}");
+        assert_eq!(
+            shown(&e, r.calculated_total),
+            m(&plan.calculated_total),
+            "{weight}"
+        );
+        assert_eq!(r.capped, plan.capped, "{weight}");
+        assert_eq!(r.count, plan.count, "{weight}");
+        assert_eq!(
+            shown(&e, r.planned_total),
+            m(&plan.planned_total),
+            "{weight}"
+        );
+        assert_eq!(shown(&e, r.base_dose), m(&plan.base_dose), "{weight}");
+        assert_eq!(r.larger, plan.larger, "{weight}");
+        let last = &plan.boluses.last().unwrap().dose;
+        let largest = if r.larger > 0 {
+            r.bigger_dose
+        } else {
+            r.base_dose
+        };
+        assert_eq!(shown(&e, largest), m(last), "{weight}");
+        r
+    }
+
+    #[test]
+    fn fast_engine_of_the_built_in_protocol() {
+        let e = Engine::new(&kap()).expect("the fast engine");
+        assert_eq!(e.places, 6);
+        let r = agrees(&kap(), "94.318");
+        assert_eq!((r.count, r.base_dose, r.larger), (4, 47_000_000, 0));
+        assert_eq!(agrees(&kap(), "100.9763").larger, 1);
+        assert_eq!(agrees(&kap(), "40").count, 4);
+        assert_eq!(agrees(&kap(), "150").count, 6);
+        assert!(e.row(b"39.999999").is_none() && e.row(b"150.000001").is_none());
+    }
+
+    #[test]
+    fn fast_engine_capped_totals_counts_and_decimals() {
+        // 0.25 mg/kg, capped at 30 mg: 120 kg is the cap exactly, not capped.
+        let p = kap_with("0.25 mg/kg", Some("30 mg"), "7.5 mg", "0.5 mg");
+        assert!(!agrees(&p, "100").capped);
+        assert!(!agrees(&p, "120").capped);
+        let r = agrees(&p, "140.0001");
+        assert!(r.capped);
+        assert_eq!(shown(&Engine::new(&p).unwrap(), r.calculated_total), "30");
+        assert_eq!(agrees(&p, "60").count, 4);
+        assert_eq!(agrees(&p, "119.9999").count, 4);
+        // 27.5 mg at 6 mg a bolus is ⌈4.58⌉ = 5; 24 mg is exactly 4.
+        let p = kap_with("250 mcg/kg", None, "6 mg", "0.5 mg");
+        assert_eq!(agrees(&p, "110").count, 5);
+        assert_eq!(agrees(&p, "96").count, 4);
+        assert_eq!(agrees(&p, "96.000001").count, 5);
+        let p = kap_with("1.234567 mg/kg", Some("100.5 mg"), "20 mg", "0.001 mg");
+        for w in ["40", "55.5", "81.400001", "99.9", "149.999999"] {
+            agrees(&p, w);
+        }
+        let mut p = kap_with("3.5 mcg/kg", None, "100 mcg", "1 mcg");
+        p.unit = units::MassUnit::Mcg;
+        for w in ["40", "57.1429", "100.000001", "150"] {
+            agrees(&p, w);
+        }
+    }
+
+    #[test]
+    fn fast_engine_makes_the_most_boluses_and_not_one_more() {
+        // 10 mg/kg at 1 mg a bolus: 100 kg is 1000 boluses, the most.
+        let p = kap_with("10 mg/kg", None, "1 mg", "1 mg");
+        assert_eq!(agrees(&p, "100").count, MAX_BOLUSES);
+        let e = Engine::new(&p).unwrap();
+        assert!(e.row(b"100.1").is_none(), "1001 boluses");
+        assert!(e.row(b"120").is_none(), "1200 boluses");
+    }
+
+    #[test]
+    fn fast_engine_only_for_the_common_case() {
+        let mut p = kap();
+        p.weight_basis = WeightBasis::Ideal;
+        assert!(Engine::new(&p).is_none());
+        let mut p = kap();
+        p.limits.soft_min = p.limits.hard_min.clone();
+        p.limits.hard_min = units::parse_weight("41").unwrap();
+        assert!(
+            Engine::new(&p).is_none(),
+            "soft limits outside the hard ones"
+        );
+        let mut p = kap();
+        p.limits.soft_max = p.limits.hard_max.clone();
+        p.limits.hard_max = units::parse_weight("149").unwrap();
+        assert!(
+            Engine::new(&p).is_none(),
+            "soft limits outside the hard ones"
+        );
+        let mut p = kap();
+        p.limits.soft_min = units::BodyMass {
+            value: Num::new(BigInt::from(1), BigInt::from(3)),
+            ..p.limits.soft_min.clone()
+        };
+        assert!(Engine::new(&p).is_none(), "a limit that is no decimal");
+        let mut p = kap();
+        p.per_weight.value = Num::new(BigInt::from(1), BigInt::from(3));
+        assert!(
+            Engine::new(&p).is_none(),
+            "a dose per weight that is no decimal"
+        );
+        let mut p = kap();
+        p.per_weight.value = Num::new(BigInt::from(1), BigInt::from(10).pow(13));
+        assert!(Engine::new(&p).is_none(), "too many decimal places");
+    }
+
+    #[test]
+    fn fast_engine_timelines_in_minutes_or_seconds_for_the_whole_plan() {
+        let p = kap();
+        let t = Timeline::new(&p, 5);
+        assert_eq!(t.offsets, "0 min;10 min;20 min;30 min;40 min");
+        assert_eq!(t.seconds, vec![0, 600, 1200, 1800, 2400]);
+        let mut p = kap();
+        p.interval = units::seconds(Num::from_integer(BigInt::from(10)));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 s;10 s");
+        let mut p = kap();
+        p.interval = units::seconds(Num::from_integer(BigInt::from(90)));
+        p.checkpoints[0].offset = units::seconds(Num::from_integer(BigInt::from(-10)));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 s;90 s");
+        p.checkpoints[0].relative_to = Anchor::Last;
+        p.checkpoints[0].offset = units::seconds(Num::from_integer(BigInt::from(30)));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 min;1.5 min");
+        p.checkpoints[0].offset = units::seconds(Num::from_integer(BigInt::from(20)));
+        assert_eq!(Timeline::new(&p, 2).offsets, "0 s;90 s");
+    }
 }

@@ -1,15 +1,15 @@
 //! Properties of the dosing weight (issue 7), over weights of 30 to 250 kg in tenths, heights of
 //! 50 to 250 cm in whole or tenth centimetres, and both sexes, calling
-//! `bolus::dosing::dosing_weight` directly.
+//! `bolus::engine::dosing::dosing_weight` directly.
 //!
-//! The reference here is written differently from `src/dosing.rs`: plain integer arithmetic in
+//! The reference here is written differently from `src/engine/dosing.rs`: plain integer arithmetic in
 //! tenths of a kilogram and millimetres, with no rational numbers. Devine's 2.3 kg per inch over
 //! 60 inches is, in tenths of a kilogram, 10 × base − 1380 + 23 × mm ÷ 25.4 = 10 × base − 1380 +
 //! 115 × mm ÷ 127, rounded down.
 
-use bolus::dosing::{dosing_weight, DosingError, Sex};
-use bolus::protocol::WeightBasis;
-use bolus::units::{self, format_decimal, int};
+use bolus::engine::dosing::{dosing_weight, DosingError, Sex};
+use bolus::engine::protocol::WeightBasis;
+use bolus::engine::units::{self, format_decimal, int};
 use proptest::prelude::*;
 
 /// A weight in tenths of a kilogram, 30.0 to 250.0 kg.

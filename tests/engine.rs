@@ -1,5 +1,5 @@
 //! The engine held to an independent exact reference, and tests aimed at the mutants that the
-//! other tests let live (`cargo mutants -f src/plan.rs -f src/units.rs`).
+//! other tests let live (`cargo mutants -f src/engine/plan.rs -f src/engine/units.rs`).
 //!
 //! The reference works in whole picograms, tenths of a kilogram and tenths of a centimetre, in
 //! `i128`, with no rational numbers and no `uom`. It splits the planned total another way than
@@ -12,11 +12,13 @@
 //! `ENGINE_CASES` sets the number of random cases (10,000 unless set; the mutation runs use
 //! fewer to stay fast).
 
-use bolus::dosing::Sex;
-use bolus::plan::{self, CountReason, Options, Patient, Plan, PlanError};
-use bolus::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::chars::{self, CharClass};
+use bolus::engine::dosing::Sex;
+use bolus::engine::plan::{self, CountReason, Options, Patient, Plan, PlanError};
+use bolus::engine::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::units::{self, BigRational as Num, Concentration};
+use bolus::input::values;
 use bolus::render;
-use bolus::units::{self, BigRational as Num, Concentration};
 use num_bigint::BigInt;
 use proptest::prelude::*;
 
@@ -444,7 +446,7 @@ fn patient(s: &Spec, p: &Person) -> (Patient, Options) {
     let options = Options {
         start: p
             .start
-            .map(|m| plan::parse_clock(&format!("{:02}:{:02}", m / 60, m % 60)).unwrap()),
+            .map(|m| values::parse_clock(&format!("{:02}:{:02}", m / 60, m % 60)).unwrap()),
         concentration: p.concentration.map(|(unit, hund)| {
             units::parse::<Concentration>(&format!("{} {}/mL", decimal(hund, 2), symbol(unit)))
                 .unwrap()
@@ -726,7 +728,7 @@ fn the_reference_gives_the_worked_example_of_the_design() {
         panic!()
     };
     assert_eq!((r.count, r.doses), (5, vec![mg(40); 5]));
-    // The dosing weights of the unit tests in src/dosing.rs, redone in integers.
+    // The dosing weights of the unit tests in src/engine/dosing.rs, redone in integers.
     let woman = Person {
         weight_tenths: 900,
         height_tenths: 1700,
@@ -756,9 +758,9 @@ fn the_reference_gives_the_worked_example_of_the_design() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Quantities: `bolus::units`
+// Quantities: `bolus::engine::units`
 
-use bolus::units::{Kind, MassUnit, ParseError};
+use bolus::engine::units::{Kind, MassUnit, ParseError};
 
 fn n(text: &str) -> Num {
     let (neg, digits) = match text.strip_prefix('-') {
@@ -1146,16 +1148,7 @@ fn terminating_decimals_are_told_from_the_others() {
 }
 
 #[test]
-fn floors_and_ceilings_fit_a_u64_or_are_none() {
-    assert_eq!(units::floor_u64(&ratio("7", "2")), Some(3));
-    assert_eq!(units::ceil_u64(&ratio("7", "2")), Some(4));
-    assert_eq!(units::floor_u64(&n("5")), Some(5));
-    assert_eq!(units::ceil_u64(&n("5")), Some(5));
-    assert_eq!(units::floor_u64(&ratio("-1", "2")), None);
-    assert_eq!(units::ceil_u64(&ratio("-3", "2")), None);
-    let huge = Num::from_integer(BigInt::from(2).pow(70));
-    assert_eq!(units::floor_u64(&huge), None);
-    assert_eq!(units::ceil_u64(&huge), None);
+fn whole_numbers_are_exact() {
     assert_eq!(units::int(-7), n("-7"));
 }
 
@@ -1197,11 +1190,6 @@ fn quantities_are_made_and_shown_in_their_units() {
     assert_eq!(units::per_ml_in(&c, MassUnit::Mg), n("0.05"));
     assert_eq!(units::show_per_ml(&c, MassUnit::Mg), "0.05 mg/mL");
     assert_eq!(units::show_per_ml(&c, MassUnit::Mcg), "50 mcg/mL");
-    let shown = units::Shown {
-        value: n("2.5"),
-        unit: "mg",
-    };
-    assert_eq!(shown.to_string(), "2.5 mg");
 }
 
 #[test]
@@ -1320,7 +1308,7 @@ fn heights_are_read_in_centimetres_from_50_to_250() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plans: `bolus::plan`
+// Plans: `bolus::engine::plan`
 
 /// The built-in protocol's text.
 const KETAMINE: &str = include_str!("../protocols/ketamine-kap-iv.toml");
@@ -1538,22 +1526,22 @@ fn the_worked_example_keeps_every_number() {
             (
                 "-5 min".to_string(),
                 "-5 min".to_string(),
-                bolus::protocol::Anchor::First
+                bolus::engine::protocol::Anchor::First
             ),
             (
                 "50 min".into(),
                 "20 min".into(),
-                bolus::protocol::Anchor::Last
+                bolus::engine::protocol::Anchor::Last
             ),
             (
                 "60 min".into(),
                 "30 min".into(),
-                bolus::protocol::Anchor::Last
+                bolus::engine::protocol::Anchor::Last
             ),
             (
                 "60 min".into(),
                 "30 min".into(),
-                bolus::protocol::Anchor::Last
+                bolus::engine::protocol::Anchor::Last
             ),
         ]
     );
@@ -1690,7 +1678,7 @@ fn plans_timed_in_seconds_say_so() {
 fn clock_times_cross_midnight_both_ways() {
     let at = |start: &str, secs: i64| {
         let (t, day) = plan::clock_at(
-            plan::parse_clock(start).unwrap(),
+            values::parse_clock(start).unwrap(),
             &units::seconds(units::int(secs)),
         );
         (plan::show_clock(t), day)
@@ -1705,7 +1693,7 @@ fn clock_times_cross_midnight_both_ways() {
     assert_eq!(at("23:59", 60), ("00:00".into(), 1));
     // A start with seconds keeps them.
     let (t, day) = plan::clock_at(
-        plan::parse_clock_seconds("23:59:30").unwrap(),
+        values::parse_clock_seconds("23:59:30").unwrap(),
         &units::seconds(units::int(45)),
     );
     assert_eq!((plan::show_clock(t), day), ("00:00:15".into(), 1));
@@ -1714,7 +1702,7 @@ fn clock_times_cross_midnight_both_ways() {
         &p,
         &weighing("73.3", None),
         &Options {
-            start: Some(plan::parse_clock("23:45").unwrap()),
+            start: Some(values::parse_clock("23:45").unwrap()),
             concentration: None,
             ..Default::default()
         },
@@ -1747,7 +1735,7 @@ fn clock_times_are_read_strictly() {
         ("09:05", 9, 5),
         ("14:00", 14, 0),
     ] {
-        let t = plan::parse_clock(text).unwrap();
+        let t = values::parse_clock(text).unwrap();
         assert_eq!((t.hour(), t.minute(), t.second()), (h, m, 0), "{text}");
     }
     for text in [
@@ -1763,7 +1751,7 @@ fn clock_times_are_read_strictly() {
         "\u{661}\u{664}:00",
     ] {
         assert_eq!(
-            plan::parse_clock(text).unwrap_err(),
+            values::parse_clock(text).unwrap_err(),
             format!(
                 "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
                 text.escape_debug()
@@ -1771,11 +1759,14 @@ fn clock_times_are_read_strictly() {
             "{text:?}"
         );
     }
-    let t = plan::parse_clock_seconds("14:00:30").unwrap();
+    let t = values::parse_clock_seconds("14:00:30").unwrap();
     assert_eq!((t.hour(), t.minute(), t.second()), (14, 0, 30));
-    let t = plan::parse_clock_seconds("14:05").unwrap();
+    let t = values::parse_clock_seconds("14:05").unwrap();
     assert_eq!((t.hour(), t.minute(), t.second()), (14, 5, 0));
-    assert_eq!(plan::parse_clock_seconds("23:59:59").unwrap().second(), 59);
+    assert_eq!(
+        values::parse_clock_seconds("23:59:59").unwrap().second(),
+        59
+    );
     for text in [
         "14:00:60",
         "14:00:5",
@@ -1785,9 +1776,9 @@ fn clock_times_are_read_strictly() {
         "14:00:300",
         "24:00:00",
     ] {
-        assert!(plan::parse_clock_seconds(text).is_err(), "{text}");
+        assert!(values::parse_clock_seconds(text).is_err(), "{text}");
     }
-    assert!(plan::parse_clock_seconds("14:00:61")
+    assert!(values::parse_clock_seconds("14:00:61")
         .unwrap_err()
         .contains("HH:MM or HH:MM:SS"));
 }
@@ -1798,73 +1789,69 @@ fn clock_times_are_read_strictly() {
 #[test]
 fn odd_characters_are_sorted_into_control_direction_and_invisible() {
     for c in ['\u{0}', '\u{7}', '\u{1B}', '\u{7F}', '\u{85}', '\n', '\t'] {
-        assert_eq!(units::odd_char(c), Some("a control character"), "{c:?}");
+        assert_eq!(CharClass::of(c), Some(CharClass::Control), "{c:?}");
     }
     for c in [
         '\u{200E}', '\u{200F}', '\u{202A}', '\u{202C}', '\u{202E}', '\u{2066}', '\u{2069}',
         '\u{061C}',
     ] {
-        assert_eq!(
-            units::odd_char(c),
-            Some("a text-direction character"),
-            "{c:?}"
-        );
+        assert_eq!(CharClass::of(c), Some(CharClass::Direction), "{c:?}");
     }
     for c in [
         '\u{A0}', '\u{AD}', '\u{34F}', '\u{115F}', '\u{1160}', '\u{180E}', '\u{2000}', '\u{2005}',
         '\u{200B}', '\u{200D}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{2062}',
         '\u{2064}', '\u{3000}', '\u{3164}', '\u{FEFF}', '\u{FFA0}',
     ] {
-        assert_eq!(units::odd_char(c), Some("an invisible character"), "{c:?}");
+        assert_eq!(CharClass::of(c), Some(CharClass::Invisible), "{c:?}");
     }
     for c in [
         'a', ' ', '8', 'µ', '٨', '\u{1FFF}', '\u{2010}', '\u{2030}', '\u{2065}', '\u{2070}',
     ] {
-        assert_eq!(units::odd_char(c), None, "{c:?}");
+        assert_eq!(CharClass::of(c), None, "{c:?}");
     }
     assert_eq!(
-        units::odd_char_in("8\u{200B}2").as_deref(),
+        chars::odd_char_in("8\u{200B}2").as_deref(),
         Some("the character U+200B (an invisible character)")
     );
     assert_eq!(
-        units::odd_char_in("a\u{7}b\u{202E}").as_deref(),
+        chars::odd_char_in("a\u{7}b\u{202E}").as_deref(),
         Some("the character U+0007 (a control character)")
     );
-    assert_eq!(units::odd_char_in("82 kg"), None);
-    assert_eq!(units::odd_char_in(""), None);
+    assert_eq!(chars::odd_char_in("82 kg"), None);
+    assert_eq!(chars::odd_char_in(""), None);
 }
 
 #[test]
 fn messages_are_tidied_before_they_reach_a_terminal() {
-    assert_eq!(units::tidy("plain `82 kg` text"), "plain `82 kg` text");
+    assert_eq!(chars::tidy("plain `82 kg` text"), "plain `82 kg` text");
     assert_eq!(
-        units::tidy("a\u{1B}[2J `b\u{202E}c`"),
+        chars::tidy("a\u{1B}[2J `b\u{202E}c`"),
         "a\\u{1b}[2J `b\\u{202e}c`"
     );
     // A message is one line: newlines and tabs are escaped too.
     assert_eq!(
-        units::tidy("line\n\tnext `x\ny`"),
+        chars::tidy("line\n\tnext `x\ny`"),
         "line\\u{a}\\u{9}next `x\\u{a}y`"
     );
     // Invisible characters are named by the checks, not escaped here.
-    assert_eq!(units::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
+    assert_eq!(chars::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
     let forty = "9".repeat(40);
     let forty_one = "9".repeat(41);
     let forty_two = "9".repeat(42);
-    assert_eq!(units::tidy(&format!("`{forty}`")), format!("`{forty}`"));
+    assert_eq!(chars::tidy(&format!("`{forty}`")), format!("`{forty}`"));
     assert_eq!(
-        units::tidy(&format!("`{forty_one}`")),
+        chars::tidy(&format!("`{forty_one}`")),
         format!("`{forty_one}`")
     );
     assert_eq!(
-        units::tidy(&format!("`{forty_two}` is too large")),
+        chars::tidy(&format!("`{forty_two}` is too large")),
         format!("`{forty}…` is too large")
     );
     // Only quoted pieces are cut; the words around them are kept whole.
     let words = "word ".repeat(20);
-    assert_eq!(units::tidy(&words), words);
+    assert_eq!(chars::tidy(&words), words);
     assert_eq!(
-        units::tidy(&format!("{words}`{forty_two}` and `{forty_two}`")),
+        chars::tidy(&format!("{words}`{forty_two}` and `{forty_two}`")),
         format!("{words}`{forty}…` and `{forty}…`")
     );
     // Messages from the quantity parser are tidied.
@@ -1878,71 +1865,71 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
     assert!(m.contains("1\\u{60}999"), "{m}");
     // Whatever the message, it is one line of at most MAX_MESSAGE_CHARS characters.
     let flood = format!("`a`{}", "`x` ".repeat(100_000));
-    let t = units::tidy(&flood);
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    let t = chars::tidy(&flood);
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with('…'));
     let newlines = "\n".repeat(100_000);
-    let t = units::tidy(&newlines);
-    assert!(!t.contains('\n') && t.chars().count() == units::MAX_MESSAGE_CHARS);
+    let t = chars::tidy(&newlines);
+    assert!(!t.contains('\n') && t.chars().count() == chars::MAX_MESSAGE_CHARS);
     assert_eq!(
-        units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS))
+        chars::tidy(&"a".repeat(chars::MAX_MESSAGE_CHARS))
             .chars()
             .count(),
-        units::MAX_MESSAGE_CHARS
+        chars::MAX_MESSAGE_CHARS
     );
-    assert!(!units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS)).contains('…'));
+    assert!(!chars::tidy(&"a".repeat(chars::MAX_MESSAGE_CHARS)).contains('…'));
     // One character over the limit is cut; the cut keeps the limit exactly.
     for over in [1, 5, 100_000] {
-        let t = units::tidy(&"a".repeat(units::MAX_MESSAGE_CHARS + over));
-        assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS, "{over}");
+        let t = chars::tidy(&"a".repeat(chars::MAX_MESSAGE_CHARS + over));
+        assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS, "{over}");
         assert!(t.ends_with("a…"), "{over}");
     }
     // An escape counts as the characters it prints.
-    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 5)));
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    let t = chars::tidy(&format!("{}\n", "a".repeat(chars::MAX_MESSAGE_CHARS - 5)));
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with("\\u{a}"));
-    let t = units::tidy(&format!("{}\n", "a".repeat(units::MAX_MESSAGE_CHARS - 4)));
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    let t = chars::tidy(&format!("{}\n", "a".repeat(chars::MAX_MESSAGE_CHARS - 4)));
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with("\\u{…"));
     // A quoted piece cut with `…` counts the `…`.
     let quoted = format!("`{}`", "q".repeat(42));
-    let t = units::tidy(&format!(
+    let t = chars::tidy(&format!(
         "{quoted}{}",
-        "b".repeat(units::MAX_MESSAGE_CHARS - 43)
+        "b".repeat(chars::MAX_MESSAGE_CHARS - 43)
     ));
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with('b'));
-    let t = units::tidy(&format!(
+    let t = chars::tidy(&format!(
         "{quoted}{}",
-        "b".repeat(units::MAX_MESSAGE_CHARS - 42)
+        "b".repeat(chars::MAX_MESSAGE_CHARS - 42)
     ));
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with("b…"));
     // The backticks count too: one character over the limit is cut.
-    let over = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 2));
-    let t = units::tidy(&over);
-    assert_eq!(t.chars().count(), units::MAX_MESSAGE_CHARS);
+    let over = format!("`a`{}", "b".repeat(chars::MAX_MESSAGE_CHARS - 2));
+    let t = chars::tidy(&over);
+    assert_eq!(t.chars().count(), chars::MAX_MESSAGE_CHARS);
     assert!(t.ends_with('…'));
-    let at = format!("`a`{}", "b".repeat(units::MAX_MESSAGE_CHARS - 3));
-    assert_eq!(units::tidy(&at), at);
+    let at = format!("`a`{}", "b".repeat(chars::MAX_MESSAGE_CHARS - 3));
+    assert_eq!(chars::tidy(&at), at);
 }
 
 #[test]
 fn quoted_input_escapes_backticks_and_is_cut_at_40_characters() {
-    assert_eq!(units::quote("82 kg"), "`82 kg`");
-    assert_eq!(units::quote("a`b"), "`a\\u{60}b`");
-    assert_eq!(units::quote("a\nb\u{202E}"), "`a\\u{a}b\\u{202e}`");
+    assert_eq!(chars::quote("82 kg"), "`82 kg`");
+    assert_eq!(chars::quote("a`b"), "`a\\u{60}b`");
+    assert_eq!(chars::quote("a\nb\u{202E}"), "`a\\u{a}b\\u{202e}`");
     assert_eq!(
-        units::quote(&"9".repeat(41)),
+        chars::quote(&"9".repeat(41)),
         format!("`{}`", "9".repeat(41))
     );
     assert_eq!(
-        units::quote(&"9".repeat(42)),
+        chars::quote(&"9".repeat(42)),
         format!("`{}…`", "9".repeat(40))
     );
-    assert_eq!(units::quote(&"`".repeat(1000)).matches('`').count(), 2);
+    assert_eq!(chars::quote(&"`".repeat(1000)).matches('`').count(), 2);
     assert_eq!(
-        units::escape_odd("p\u{1b}[2J\u{202e}x\n"),
+        chars::escape_odd("p\u{1b}[2J\u{202e}x\n"),
         "p\\u{1b}[2J\\u{202e}x\\u{a}"
     );
 }
@@ -2212,7 +2199,7 @@ fn the_built_in_protocol_codes_its_drug_in_rxnorm_and_its_route_in_snomed_ct() {
 /// regard to case, and any other route is refused when the protocol is loaded.
 #[test]
 fn routes_are_mapped_to_snomed_ct_or_refused() {
-    use bolus::protocol::{route_code, ROUTES};
+    use bolus::engine::protocol::{route_code, ROUTES};
     let expected = [
         ("IV", "47625008"),
         ("intravenous", "47625008"),
@@ -2255,7 +2242,7 @@ fn routes_are_mapped_to_snomed_ct_or_refused() {
 // The course, preparation and aftercare tables, and the course engine
 
 /// The built-in protocol with one text replaced (which must be there), loaded.
-fn edited(from: &str, to: &str) -> Result<Protocol, bolus::protocol::ProtocolError> {
+fn edited(from: &str, to: &str) -> Result<Protocol, bolus::input::protocol::ProtocolError> {
     assert!(KETAMINE.contains(from), "the protocol has no `{from}`");
     let text = KETAMINE.replace(from, to);
     Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes())
@@ -2287,7 +2274,7 @@ fn refused(from: &str, to: &str, field: &str, says: &str) {
 
 #[test]
 fn the_builtin_course_preparation_and_aftercare_are_read() {
-    use bolus::protocol::{Aftercare, CourseRules, Preparation, Restriction};
+    use bolus::engine::protocol::{Aftercare, CourseRules, Preparation, Restriction};
     let p = edited("", "").unwrap();
     let s = |n: i64| units::seconds(Num::from_integer(n.into()));
     assert_eq!(
@@ -2461,10 +2448,10 @@ fn preparation_and_aftercare_values_are_checked_with_line_and_column() {
 }
 
 mod course_engine {
-    use bolus::course::{self, Activity, CourseError, Instruction, Request, Spacing};
-    use bolus::plan::{self, Options, Patient};
-    use bolus::protocol::Protocol;
-    use bolus::units;
+    use bolus::engine::course::{self, Activity, CourseError, Instruction, Request, Spacing};
+    use bolus::engine::plan::{self, Options, Patient};
+    use bolus::engine::protocol::Protocol;
+    use bolus::engine::units;
     use jiff::civil::{date, time};
 
     fn protocol() -> Protocol {
@@ -2598,7 +2585,7 @@ fn the_new_tables_do_not_open_schema_2() {
 // Who the plan is for: the age on the plan's date
 
 fn date(text: &str) -> jiff::civil::Date {
-    plan::parse_date(text).unwrap()
+    values::parse_date(text).unwrap()
 }
 
 /// Options with a date of birth and the plan's date.
@@ -2648,9 +2635,9 @@ fn dates_are_read_in_iso_form_only() {
         "",
         "١٩٨٠-٠٤-٠٢",
     ] {
-        assert!(plan::parse_date(bad).is_err(), "{bad:?} was read");
+        assert!(values::parse_date(bad).is_err(), "{bad:?} was read");
     }
-    assert!(plan::parse_date("1980-02-30")
+    assert!(values::parse_date("1980-02-30")
         .unwrap_err()
         .contains("not a day of the calendar"));
 }
@@ -2805,8 +2792,8 @@ proptest! {
 
 mod feasibility {
     use super::*;
-    use bolus::dosing;
-    use bolus::feasible::{self, End, Finding, Gap, Reason};
+    use bolus::engine::dosing;
+    use bolus::engine::feasible::{self, End, Finding, Gap, Reason};
 
     /// A billionth of a kilogram: finer than any weight can be entered.
     fn hair() -> Num {
@@ -3205,9 +3192,9 @@ mod feasibility {
 
 mod dosing_limits {
     use super::*;
-    use bolus::dosing::{self, Formula, HeightOutside};
-    use bolus::plan::DosingLimit;
-    use bolus::protocol::WeightBasis;
+    use bolus::engine::dosing::{self, Formula, HeightOutside};
+    use bolus::engine::plan::DosingLimit;
+    use bolus::engine::protocol::WeightBasis;
 
     fn ideal() -> Protocol {
         ketamine(|t| {
@@ -3419,7 +3406,7 @@ mod dosing_limits {
 
 mod drill_draws {
     use super::*;
-    use bolus::drill::{self, DrillError, MAX_FAILED_DRAWS};
+    use bolus::app::drill::{self, DrillError, MAX_FAILED_DRAWS};
 
     #[test]
     fn draws_the_rounds_asked_each_with_a_plan() {
@@ -3484,7 +3471,7 @@ mod drill_draws {
 
 mod every_error {
     use super::*;
-    use bolus::protocol::error_at_field;
+    use bolus::input::protocol::error_at_field;
 
     fn all(text: &str) -> Vec<String> {
         Protocol::from_toml_all("t.toml", "t", text.as_bytes(), None)
@@ -3802,14 +3789,15 @@ fn every_error_of_the_course_preparation_and_aftercare_tables_is_reported() {
 
 // ---------------------------------------------------------------------------------------------
 // Reading and checking a written plan: every column and field, at their edges
-// (`cargo mutants -f src/check.rs -f src/written.rs`).
+// (`cargo mutants -f src/engine/check.rs -f src/input/written.rs`).
 
 mod reading {
-    use bolus::check::{self, Severity, Unchecked};
-    use bolus::written::{self, WrittenPlan};
-    use bolus::{catalog::Catalog, plan, units};
+    use bolus::engine::check::WrittenPlan;
+    use bolus::engine::check::{self, Severity, Unchecked};
+    use bolus::input::written;
+    use bolus::{engine::plan, engine::units, input::catalog::Catalog};
 
-    fn ketamine() -> bolus::protocol::Protocol {
+    fn ketamine() -> bolus::engine::protocol::Protocol {
         Catalog::default()
             .load("ketamine-kap-iv")
             .expect("built-in")
@@ -4126,16 +4114,16 @@ mod reading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Batch lines (`cargo mutants -f src/batch.rs`).
+// Batch lines (`cargo mutants -f src/app/batch.rs`).
 
 mod batch_lines {
-    use bolus::batch::{self, Format, Summary};
-    use bolus::catalog::Catalog;
+    use bolus::app::batch::{self, Format, Summary};
+    use bolus::input::catalog::Catalog;
 
     fn run(input: &[u8]) -> (Summary, String) {
         let p = Catalog::default().load("ketamine-kap-iv").unwrap();
         let mut out = Vec::new();
-        let d = bolus::plan::parse_date("2026-01-01").expect("a date");
+        let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
         let dates = batch::Dates { plan: d, today: d };
         let s = batch::run(&p, input, &mut out, Format::Jsonl, dates, &mut |_| {}).unwrap();
         (s, String::from_utf8(out).unwrap())

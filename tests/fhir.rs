@@ -8,14 +8,15 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use bolus::calendar::{self, Dated};
+use bolus::engine::calendar::{self, Dated};
+use bolus::input::values;
 
-use bolus::catalog::BUILTIN;
-use bolus::dosing::Sex;
-use bolus::plan::{self, Options, Patient, Plan};
-use bolus::protocol::Protocol;
+use bolus::engine::dosing::Sex;
+use bolus::engine::plan::{self, Options, Patient, Plan};
+use bolus::engine::protocol::Protocol;
+use bolus::engine::units;
+use bolus::input::catalog::BUILTIN;
 use bolus::render::{fhir, Context};
-use bolus::units;
 use serde_json::Value;
 
 fn builtin(id: &str) -> Protocol {
@@ -144,7 +145,7 @@ impl<'a> Case<'a> {
             soft_limit_reason: self.reason.map(str::to_string),
         };
         let options = Options {
-            start: Some(plan::parse_clock(self.start).expect("clock")),
+            start: Some(values::parse_clock(self.start).expect("clock")),
             concentration: self
                 .concentration
                 .map(|c| units::parse(c).expect("concentration")),
@@ -155,8 +156,8 @@ impl<'a> Case<'a> {
 
     /// Each bolus's date-time, or why there is none.
     fn times(&self) -> Result<Vec<Dated>, String> {
-        let zone = calendar::zone(Some(self.tz)).expect("zone");
-        let date = calendar::parse_date(self.date).expect("date");
+        let zone = values::zone(Some(self.tz)).expect("zone");
+        let date = values::parse_date(self.date).expect("date");
         calendar::bolus_times(&self.plan(), date, &zone)
     }
 
@@ -425,7 +426,7 @@ fn every_route_is_coded_in_snomed_ct() {
     assert_eq!(route["coding"][0]["display"], "Intravenous route");
     assert_eq!(route["text"], "IV");
 
-    for (names, code) in bolus::protocol::ROUTES {
+    for (names, code) in bolus::engine::protocol::ROUTES {
         for written in *names {
             let p = custom(
                 "test-route",
@@ -572,10 +573,10 @@ fn a_session_across_a_change_of_the_clocks_is_refused() {
 #[test]
 fn dates_are_read_strictly() {
     assert_eq!(
-        calendar::parse_date("2026-12-01").unwrap().to_string(),
+        values::parse_date("2026-12-01").unwrap().to_string(),
         "2026-12-01"
     );
-    assert!(calendar::parse_date("2028-02-29").is_ok());
+    assert!(values::parse_date("2028-02-29").is_ok());
     for bad in [
         "2026-2-1",
         "2026/12/01",
@@ -588,7 +589,7 @@ fn dates_are_read_strictly() {
         "２０２６-12-01",
         "",
     ] {
-        let e = calendar::parse_date(bad).unwrap_err();
+        let e = values::parse_date(bad).unwrap_err();
         assert!(e.contains("write it as YYYY-MM-DD"), "{bad}: {e}");
     }
     for (bad, says) in [
@@ -597,7 +598,7 @@ fn dates_are_read_strictly() {
         ("2026-04-31", "no day 31"),
         ("2026-00-10", "month 0"),
     ] {
-        let e = calendar::parse_date(bad).unwrap_err();
+        let e = values::parse_date(bad).unwrap_err();
         assert!(e.contains(says), "{bad}: {e}");
     }
 }
@@ -605,11 +606,11 @@ fn dates_are_read_strictly() {
 #[test]
 fn zones_are_iana_names() {
     assert_eq!(
-        calendar::zone(Some("Europe/Paris")).unwrap().name,
+        values::zone(Some("Europe/Paris")).unwrap().name,
         "Europe/Paris"
     );
     for bad in ["Mars/Base", "", "+01:00", "CET+1", "../etc/passwd"] {
-        let e = calendar::zone(Some(bad)).unwrap_err();
+        let e = values::zone(Some(bad)).unwrap_err();
         assert!(
             e.contains("is not a time zone of the IANA database"),
             "{bad}: {e}"
@@ -665,11 +666,11 @@ fn an_accepted_soft_limit_is_a_note_with_its_reason() {
 
 #[test]
 fn patient_identifiers_that_fhir_cannot_hold_are_named() {
-    assert_eq!(fhir::patient_problem("P-001"), None);
-    assert!(fhir::patient_problem("").unwrap().contains("empty"));
-    assert!(fhir::patient_problem("   ").unwrap().contains("empty"));
-    assert!(fhir::patient_problem(" P-001").unwrap().contains("space"));
-    assert!(fhir::patient_problem("P\u{7}1")
+    assert_eq!(values::patient_problem("P-001"), None);
+    assert!(values::patient_problem("").unwrap().contains("empty"));
+    assert!(values::patient_problem("   ").unwrap().contains("empty"));
+    assert!(values::patient_problem(" P-001").unwrap().contains("space"));
+    assert!(values::patient_problem("P\u{7}1")
         .unwrap()
         .contains("control"));
 }
@@ -858,7 +859,7 @@ fn schema_problems(doc: &Value) -> Vec<String> {
 #[test]
 fn the_vendored_schema_is_the_official_r4_schema_recorded() {
     let bytes = std::fs::read(schema_path()).expect("read the FHIR schema");
-    assert_eq!(bolus::protocol::sha256_hex(&bytes), SCHEMA_SHA256);
+    assert_eq!(bolus::input::protocol::sha256_hex(&bytes), SCHEMA_SHA256);
     let schema: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(schema["id"], "http://hl7.org/fhir/json-schema/4.0");
     assert!(schema["definitions"]["MedicationRequest"].is_object());

@@ -10,10 +10,11 @@
 #[allow(dead_code)] // `assert_clean` is for the command-line tests
 mod ismp;
 
-use bolus::plan::{self, Options, Patient, Plan, PlanError};
-use bolus::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::plan::{self, Options, Patient, Plan, PlanError};
+use bolus::engine::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::units::{self, BigRational as Num, Concentration};
+use bolus::input::values;
 use bolus::render::{self, Context};
-use bolus::units::{self, BigRational as Num, Concentration};
 use num_bigint::BigInt;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -353,7 +354,7 @@ fn make_case(
 ) -> Case {
     let protocol = spec.protocol();
     let options = Options {
-        start: start.map(|(h, m)| plan::parse_clock(&format!("{h:02}:{m:02}")).unwrap()),
+        start: start.map(|(h, m)| values::parse_clock(&format!("{h:02}:{m:02}")).unwrap()),
         concentration: conc.map(|c| {
             units::parse::<Concentration>(&format!("{} {}/mL", dec(c, 2), spec.unit.symbol()))
                 .unwrap()
@@ -830,7 +831,7 @@ fn round_trip(c: &Case) -> Result<(), TestCaseError> {
         ("csv", render::csv::render(&ctx, &plan)),
         ("json", render::json::render(&ctx, &plan)),
     ] {
-        let written = bolus::written::read(out.as_bytes()).map_err(|e| {
+        let written = bolus::input::written::read(out.as_bytes()).map_err(|e| {
             TestCaseError::fail(format!("{format}: check cannot read the plan: {e}\n{out}"))
         })?;
         prop_assert_eq!(written.boluses.len(), plan.boluses.len());
@@ -875,7 +876,7 @@ fn round_trip(c: &Case) -> Result<(), TestCaseError> {
         let expected = plan::compute(&c.protocol, &patient(c.weight_tenths), &Options::default())
             .expect("the same patient");
         // The command line gives the concentration the plan was made with, as a user would.
-        let findings = bolus::check::everything(
+        let findings = bolus::engine::check::everything(
             &c.protocol,
             &expected,
             &written,
@@ -884,7 +885,7 @@ fn round_trip(c: &Case) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("{format}: {e:?}\n{out}")))?;
         let violations: Vec<&str> = findings
             .iter()
-            .filter(|f| f.severity == bolus::check::Severity::Violation)
+            .filter(|f| f.severity == bolus::engine::check::Severity::Violation)
             .map(|f| f.message.as_str())
             .collect();
         prop_assert!(

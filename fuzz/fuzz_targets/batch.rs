@@ -7,9 +7,9 @@
 
 use std::sync::OnceLock;
 
-use bolus::batch::{self, Format};
-use bolus::catalog::Catalog;
-use bolus::protocol::Protocol;
+use bolus::app::batch::{self, Format};
+use bolus::input::catalog::Catalog;
+use bolus::engine::protocol::Protocol;
 use libfuzzer_sys::fuzz_target;
 
 
@@ -119,6 +119,6 @@ fuzz_target!(|data: &[u8]| {
 
 /// The plans' date and today's: fixed, so that a crash repeats.
 fn date() -> batch::Dates {
-    let d = bolus::plan::parse_date("2026-01-01").expect("a date");
+    let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
     batch::Dates { plan: d, today: d }
 }

@@ -3,11 +3,11 @@
 
 #![no_main]
 
-use bolus::dosing::Sex;
-use bolus::plan::{self, Options, Patient, PlanError};
-use bolus::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::dosing::Sex;
+use bolus::engine::plan::{self, Options, Patient, PlanError};
+use bolus::engine::protocol::{Protocol, MAX_BOLUSES};
 use bolus::render::{self, Context};
-use bolus::units::{self, BodyMass, Num};
+use bolus::engine::units::{self, BodyMass, Num};
 use libfuzzer_sys::fuzz_target;
 
 fn weights(p: &Protocol) -> Vec<BodyMass> {
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(p.min_count >= 1 && p.min_count <= MAX_BOLUSES);
     // The ranges `protocols lint` reports: a plan is refused for too few increments or too many
     // boluses exactly when the dosing weight lies in one.
-    let gaps = bolus::feasible::gaps(&p);
+    let gaps = bolus::engine::feasible::gaps(&p);
     let in_gap = |w: &Num| gaps.iter().any(|g| g.holds(w));
     for weight in weights(&p) {
         let inside =
@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
                     if let PlanError::ZeroBolus { count, .. } = e {
                         assert!(count >= p.min_count);
                     }
-                    let d = bolus::dosing::dosing_weight(
+                    let d = bolus::engine::dosing::dosing_weight(
                         p.weight_basis,
                         &patient.weight,
                         patient.height.as_ref(),

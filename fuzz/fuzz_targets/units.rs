@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use bolus::units::{
+use bolus::engine::units::{
     self, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, Length, MassUnit,
     Volume,
 };

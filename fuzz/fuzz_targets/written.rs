@@ -6,11 +6,11 @@
 
 use std::sync::OnceLock;
 
-use bolus::catalog::Catalog;
-use bolus::check;
-use bolus::plan::{self, Options, Patient, Plan};
-use bolus::protocol::{Protocol, MAX_BOLUSES};
-use bolus::units;
+use bolus::input::catalog::Catalog;
+use bolus::engine::check;
+use bolus::engine::plan::{self, Options, Patient, Plan};
+use bolus::engine::protocol::{Protocol, MAX_BOLUSES};
+use bolus::engine::units;
 use libfuzzer_sys::fuzz_target;
 
 /// The built-in protocol and its plan for 73.3 kg, made once.
@@ -32,7 +32,7 @@ fn expected() -> &'static (Protocol, Plan) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(written) = bolus::written::read(data) else {
+    let Ok(written) = bolus::input::written::read(data) else {
         return;
     };
     let b = &written.boluses;
@@ -67,5 +67,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = check::everything(p, expected, &written, Some(&ten));
     let findings = check::everything(p, expected, &written, None).unwrap_or_default();
     let _ = bolus::render::check::text(p, expected, &written, &findings);
-    let _ = bolus::render::check::json(&findings);
+    let _ = bolus::render::check::json(p, &findings);
 });

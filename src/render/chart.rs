@@ -6,10 +6,10 @@ use std::fmt::Write;
 use num_traits::ToPrimitive;
 
 use super::columns;
-use crate::chart::{Band, Row};
-use crate::protocol::{Protocol, WeightBasis};
-use crate::show::count_steps;
-use crate::units::{self, format_decimal, int, Num};
+use crate::engine::chart::count_steps;
+use crate::engine::chart::{Band, Row};
+use crate::engine::protocol::{Protocol, WeightBasis};
+use crate::engine::units::{self, format_decimal, int, Num};
 
 fn cells(p: &Protocol, b: &Band) -> [String; 5] {
     let m = |x| units::show_mass(x, p.unit);
@@ -34,7 +34,7 @@ fn step_note(p: &Protocol, prev: &Band, next: &Row, next_band: &Band) -> String 
             return format!(
                 "{} boluses above {}",
                 next_band.count,
-                crate::show::kg(&s.weight)
+                crate::render::show::kg(&s.weight)
             );
         }
     }
@@ -55,7 +55,7 @@ fn axis_steps(p: &Protocol, rows: &[Row]) -> Vec<(Num, String)> {
                 let label = format!(
                     "{} boluses above {}",
                     s.count + 1,
-                    crate::show::kg(&s.weight)
+                    crate::render::show::kg(&s.weight)
                 );
                 (s.weight, label)
             })

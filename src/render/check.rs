@@ -7,11 +7,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::columns;
-use crate::check::{Finding, Severity};
-use crate::plan::{self, Plan};
-use crate::protocol::Protocol;
-use crate::units::{self, Num};
-use crate::written::WrittenPlan;
+use crate::engine::check::{Finding, Severity, WrittenPlan};
+use crate::engine::plan::{self, Plan};
+use crate::engine::protocol::Protocol;
+use crate::engine::units::{self, Num};
 
 /// Whether the plan keeps to the protocol: no violation.
 pub fn conforms(findings: &[Finding]) -> bool {

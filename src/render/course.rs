@@ -10,10 +10,12 @@ use serde::Serialize;
 
 use super::json::{self as plan_json, Qty};
 use super::{clock_text, mass, timeline, Context, VERSION};
-use crate::course::{whole_days, Activity, Course, CourseError, Instruction, Session, Spacing};
-use crate::plan;
-use crate::protocol::Restriction;
-use crate::units::{self, int, Duration};
+use crate::engine::course::{
+    whole_days, Activity, Course, CourseError, Instruction, Session, Spacing,
+};
+use crate::engine::plan;
+use crate::engine::protocol::Restriction;
+use crate::engine::units::{self, int, Duration};
 
 /// The line that says what the times are.
 pub const CIVIL_TIME: &str =
@@ -179,7 +181,7 @@ fn rule_text(c: &Course) -> String {
 
 /// The protocol's course, preparation and aftercare in words, for `protocols show`; empty when
 /// it has none of them.
-pub fn protocol_lines(p: &crate::protocol::Protocol) -> Vec<String> {
+pub fn protocol_lines(p: &crate::engine::protocol::Protocol) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = &p.course {
         out.push(format!(
@@ -289,7 +291,7 @@ pub fn text(ctx: &Context, c: &Course) -> String {
         vec!["Protocol's course".into(), rule_text(c)],
         vec!["Each session".into(), dose_line(ctx, c)],
     ];
-    if plan.dosing.basis != crate::protocol::WeightBasis::Actual {
+    if plan.dosing.basis != crate::engine::protocol::WeightBasis::Actual {
         facts.extend(super::dosing_facts(plan).into_iter().map(pair));
     }
     if c.sessions.len() > 1 {

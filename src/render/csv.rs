@@ -2,8 +2,8 @@
 //! their units (`36 mg`, `10 min`).
 
 use super::{mass, Context};
-use crate::plan::{self, Plan};
-use crate::units;
+use crate::engine::plan::{self, Plan};
+use crate::engine::units;
 
 /// The header and rows; `day` and `time` with `--start` (the day 0 for the first bolus's day,
 /// 1 for the next), else `offset`; `volume` with `--concentration`; `draft` (`DRAFT: protocol

@@ -4,7 +4,7 @@
 //! Hand-written serde structs hold exactly the elements written, all of them core elements of R4:
 //! no extension. Every quantity is in UCUM (`http://unitsofmeasure.org`) with an exact decimal
 //! value; the drug is coded as the protocol codes it, the route in SNOMED CT. Each bolus's time is
-//! a full date-time in `timing.event`, with the UTC offset of its zone (see [`crate::calendar`]).
+//! a full date-time in `timing.event`, with the UTC offset of its zone (see [`crate::engine::calendar`]).
 //! The weight-based order (`2 mg/kg`) and the dosing weight are in the notes with the arithmetic:
 //! the order is for the whole series, so it is never written as a per-bolus `doseAndRate`, which
 //! would read as 2 mg/kg per bolus.
@@ -12,11 +12,11 @@
 use serde::Serialize;
 
 use super::{clock_text, json::number, Context, VERSION};
-use crate::calendar::Dated;
-use crate::explain;
-use crate::plan::Plan;
+use crate::engine::calendar::Dated;
+use crate::engine::plan::Plan;
+use crate::render::explain;
 
-use crate::units::{self, DrugMass, Duration, Num};
+use crate::engine::units::{self, DrugMass, Duration, Num};
 
 /// The UCUM code system.
 pub const UCUM: &str = "http://unitsofmeasure.org";
@@ -30,7 +30,7 @@ pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 /// What the order is for and when: the patient, and each bolus's date-time.
 #[derive(Debug, Clone)]
 pub struct Order<'a> {
-    /// The patient's identifier (never empty: see [`patient_problem`]).
+    /// The patient's identifier (never empty: see `crate::input::values::patient_problem`).
     pub patient: &'a str,
     /// The identifier's system, an absolute URI, when given.
     pub patient_system: Option<&'a str>,
@@ -144,7 +144,7 @@ fn mass_qty(ctx: &Context, m: &DrugMass) -> Quantity {
 
 /// `10 min after the first bolus`, `5 min before the first bolus`, `at the first bolus`.
 fn relative_to_first(offset: &Duration) -> String {
-    crate::explain::relative(offset, crate::protocol::Anchor::First)
+    crate::render::explain::relative(offset, crate::engine::protocol::Anchor::First)
 }
 
 fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
@@ -170,7 +170,7 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
         out.push(format!(
             "The first bolus on {} at {}; times are in {} (UTC{}).",
             first.date,
-            crate::plan::show_clock(first.time),
+            crate::engine::plan::show_clock(first.time),
             order.zone,
             first.offset_text()
         ));
@@ -236,7 +236,7 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
     }
 
     if ctx.explain {
-        out.extend(crate::explain::steps(p, plan));
+        out.extend(crate::render::explain::steps(p, plan));
     }
     if draft {
         out.push(super::DRAFT.to_string());
@@ -254,7 +254,7 @@ fn calculated(quantity: Quantity) -> DoseAndRate {
     }
 }
 
-fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus, at: &Dated) -> Dosage {
+fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated) -> Dosage {
     let p = ctx.protocol;
     let mut dose = units::show_mass(&b.dose, p.unit);
     let mut dose_and_rate = vec![calculated(mass_qty(ctx, &b.dose))];
@@ -278,7 +278,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::plan::Bolus, at: &Dated) -> Dos
             b.number,
             plan.count,
             p.route,
-            crate::plan::show_clock(at.time),
+            crate::engine::plan::show_clock(at.time),
             at.date
         ),
         timing: Timing {
@@ -345,25 +345,4 @@ pub fn render(ctx: &Context, plan: &Plan, order: &Order) -> String {
     let mut s = serde_json::to_string_pretty(&resource(ctx, plan, order)).expect("serialisable");
     s.push('\n');
     s
-}
-
-/// Why a patient identifier cannot be written, if it cannot: it must not be empty, and it must
-/// have no space at either end and no control character.
-pub fn patient_problem(patient: &str) -> Option<String> {
-    if patient.trim().is_empty() {
-        return Some("the patient identifier is empty; give it with `--patient <ID>`".into());
-    }
-    if patient.trim() != patient {
-        return Some(format!(
-            "the patient identifier {} has a space at its start or end; write it without",
-            crate::units::quote(patient)
-        ));
-    }
-    if patient.chars().any(crate::protocol::is_unsafe_char) {
-        return Some(format!(
-            "the patient identifier {} contains a control character",
-            crate::units::quote(patient)
-        ));
-    }
-    None
 }

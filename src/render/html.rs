@@ -9,8 +9,9 @@
 use std::fmt::Write;
 
 use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
-use crate::plan::Plan;
-use crate::{check, explain, units};
+use crate::engine::plan::Plan;
+use crate::engine::{check, units};
+use crate::render::explain;
 
 /// The page's stylesheet. The content box is at most 186 mm wide (A4, 210 mm, less 12 mm
 /// margins) and 259 mm high (US Letter, 279 mm, less margins of 8 mm at the top and 12 mm at

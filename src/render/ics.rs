@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::course::{instruction_text, is_before, CIVIL_TIME, PROVISIONAL};
 use super::{Context, VERSION};
-use crate::course::{Course, Instruction, Session};
+use crate::engine::course::{Course, Instruction, Session};
 
 /// The most octets on one line, the CRLF excluded (RFC 5545 §3.1).
 pub const FOLD_AT: usize = 75;
@@ -168,8 +168,8 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
         }
         d.push(format!(
             "First bolus at {}; the session ends at {}.",
-            crate::plan::show_clock(t.first_bolus.time()),
-            crate::plan::show_clock(t.ends.time())
+            crate::engine::plan::show_clock(t.first_bolus.time()),
+            crate::engine::plan::show_clock(t.ends.time())
         ));
         let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
         for (title, list) in [

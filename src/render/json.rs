@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Context, VERSION};
-use crate::plan::{self, Plan};
-use crate::units::{self, format_decimal, MassUnit, Num};
+use crate::engine::plan::{self, Plan};
+use crate::engine::units::{self, format_decimal, MassUnit, Num};
 
 /// The version of the JSON shapes: the `schema` field of every JSON document `bolus` writes
 /// (the plan, the check report and each batch line). It changes only when a shape changes in a
@@ -142,8 +142,8 @@ pub struct ApprovalRef {
 }
 
 /// The approval of a protocol as JSON.
-pub fn approval(p: &crate::protocol::Protocol) -> ApprovalRef {
-    use crate::protocol::Approval;
+pub fn approval(p: &crate::engine::protocol::Protocol) -> ApprovalRef {
+    use crate::engine::protocol::Approval;
     let mut a = ApprovalRef {
         state: "none",
         by: None,
@@ -235,12 +235,12 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             route: p.route.clone(),
             sha256: p.sha256.clone(),
             source: match &p.source {
-                crate::protocol::Source::BuiltIn => "built-in",
-                crate::protocol::Source::File(_) => "file",
+                crate::engine::protocol::Source::BuiltIn => "built-in",
+                crate::engine::protocol::Source::File(_) => "file",
             },
             file: match &p.source {
-                crate::protocol::Source::BuiltIn => None,
-                crate::protocol::Source::File(path) => Some(path.clone()),
+                crate::engine::protocol::Source::BuiltIn => None,
+                crate::engine::protocol::Source::File(path) => Some(path.clone()),
             },
             approval: approval(p),
         },
@@ -289,7 +289,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 action: c.action.clone(),
             })
             .collect(),
-        explanation: ctx.explain.then(|| crate::explain::steps(p, plan)),
+        explanation: ctx.explain.then(|| crate::render::explain::steps(p, plan)),
         warnings: super::warnings(p, plan),
         generator: format!("bolus {VERSION}"),
     }

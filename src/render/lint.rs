@@ -1,10 +1,10 @@
 //! What `protocols lint` says about a protocol that reads well but cannot give a plan
 //! everywhere within its limits: one sentence per finding, with the field it is reported at.
 
-use crate::feasible::{End, Finding, Gap, Reason};
-use crate::protocol::{Protocol, WeightBasis, MAX_BOLUSES};
-use crate::show::kg;
-use crate::units::{self, int, DrugMass};
+use crate::engine::feasible::{End, Finding, Gap, Reason};
+use crate::engine::protocol::{Protocol, WeightBasis, MAX_BOLUSES};
+use crate::engine::units::{self, int, DrugMass};
+use crate::render::show::kg;
 
 /// The field a finding is reported at, and the sentence: what was expected, what was found,
 /// and what to change.

@@ -3,8 +3,9 @@
 use std::fmt::Write;
 
 use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
-use crate::plan::Plan;
-use crate::{check, explain, units};
+use crate::engine::plan::Plan;
+use crate::engine::{check, units};
+use crate::render::explain;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
@@ -177,9 +178,9 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         o.push('\n');
     }
     let source = match &p.source {
-        crate::protocol::Source::BuiltIn => "built-in".to_string(),
+        crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
         // In a code span; a backtick in the path would end it early.
-        crate::protocol::Source::File(_) => {
+        crate::engine::protocol::Source::File(_) => {
             format!("file `{}`", p.source.describe().replace('`', "\\u{60}"))
         }
     };

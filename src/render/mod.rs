@@ -1,22 +1,26 @@
-//! Output formats for a plan. Each format is its own file; all of them print the same plan.
+//! Engine facts to every output format: each format is its own file, and all of them print the
+//! same plan. Uses the engine only.
 
-pub mod chart;
+pub(crate) mod batch;
+pub(crate) mod chart;
 pub mod check;
-pub mod course;
+pub(crate) mod course;
 pub mod csv;
+pub(crate) mod explain;
 pub mod fhir;
 pub mod html;
-pub mod ics;
+pub(crate) mod ics;
 pub mod json;
-pub mod lint;
+pub(crate) mod lint;
 pub mod markdown;
 pub mod schema;
+pub(crate) mod show;
 pub mod stderr;
 pub mod text;
 
-use crate::plan::{self, Plan};
-use crate::protocol::Protocol;
-use crate::units::{self, Duration};
+use crate::engine::plan::{self, Plan};
+use crate::engine::protocol::Protocol;
+use crate::engine::units::{self, Duration};
 
 /// The version of this tool, printed with every plan.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -98,7 +102,7 @@ pub fn protocol_warnings(protocol: &Protocol) -> Vec<String> {
     for w in &protocol.standing.writable {
         out.push(format!(
             "{}: someone other than its owner could change the protocol",
-            units::escape_odd(w)
+            crate::engine::chars::escape_odd(w)
         ));
     }
     out
@@ -111,17 +115,17 @@ pub const DRAFT: &str = "DRAFT: protocol not approved";
 /// The approval a plan was made under, in words: `approved by Dr A (user alice) on
 /// 2026-11-27 13:05 UTC`, or why there is none.
 pub fn approval_text(protocol: &Protocol) -> String {
-    use crate::protocol::Approval;
+    use crate::engine::protocol::Approval;
     match &protocol.standing.approval {
         Approval::Approved { by, user, at, note } => {
             let mut s = format!(
                 "approved by {} (user {}) on {}",
-                units::escape_odd(by),
-                units::escape_odd(user),
+                crate::engine::chars::escape_odd(by),
+                crate::engine::chars::escape_odd(user),
                 at.strftime("%Y-%m-%d %H:%M UTC")
             );
             if let Some(n) = note {
-                s.push_str(&format!("; note: {}", units::escape_odd(n)));
+                s.push_str(&format!("; note: {}", crate::engine::chars::escape_odd(n)));
             }
             s
         }
@@ -137,12 +141,15 @@ pub fn approval_text(protocol: &Protocol) -> String {
 
 /// A protocol's state in `bolus protocols list`, from its approval (if any) and its file's
 /// SHA-256 (`None` when there is no such protocol, or it cannot be read).
-pub fn approval_state(entry: Option<&crate::approvals::Entry>, sha256: Option<&str>) -> String {
-    let who = |e: &crate::approvals::Entry| {
+pub fn approval_state(
+    entry: Option<&crate::engine::approval::Entry>,
+    sha256: Option<&str>,
+) -> String {
+    let who = |e: &crate::engine::approval::Entry| {
         format!(
             "by {} (user {}) on {}",
-            units::escape_odd(&e.by),
-            units::escape_odd(&e.user),
+            crate::engine::chars::escape_odd(&e.by),
+            crate::engine::chars::escape_odd(&e.user),
             e.at.strftime("%Y-%m-%d %H:%M UTC")
         )
     };
@@ -161,8 +168,8 @@ pub fn approval_state(entry: Option<&crate::approvals::Entry>, sha256: Option<&s
 /// and text-direction characters escaped).
 pub fn source_text(protocol: &Protocol) -> String {
     match &protocol.source {
-        crate::protocol::Source::BuiltIn => "built-in".to_string(),
-        crate::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
+        crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
+        crate::engine::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
     }
 }
 
@@ -188,8 +195,8 @@ pub fn dosing_warnings(plan: &Plan) -> Vec<String> {
 }
 
 /// A height outside the range a weight formula is used for, as a sentence.
-pub fn height_warning(h: &crate::dosing::HeightOutside) -> String {
-    use crate::dosing::Formula;
+pub fn height_warning(h: &crate::engine::dosing::HeightOutside) -> String {
+    use crate::engine::dosing::Formula;
     let range = match (h.formula, h.below) {
         (Formula::Devine, _) => {
             "the shortest the Devine ideal body weight formula was published for (5 feet)"
@@ -436,7 +443,7 @@ pub fn dosing_facts(plan: &Plan) -> Vec<(String, String)> {
 pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
     let p = ctx.protocol;
     let m = |x| mass(ctx, x);
-    let mut total_line = crate::explain::product(p, plan);
+    let mut total_line = crate::render::explain::product(p, plan);
     if plan.capped {
         total_line.push_str(&format!(
             ", capped at the protocol's maximum total of {}",
@@ -486,7 +493,7 @@ pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
     };
     vec![
         ("Calculated total", total_line),
-        ("Boluses", crate::explain::count_phrase(p, plan)),
+        ("Boluses", crate::render::explain::count_phrase(p, plan)),
         ("Planned total", rounding),
         ("Split", split),
     ]

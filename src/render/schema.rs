@@ -17,7 +17,10 @@ pub fn all() -> Vec<(&'static str, String)> {
     vec![
         ("plan.json", text::<json::Doc>()),
         ("check.json", text::<check::Report<'static>>()),
-        ("batch-row.json", text::<crate::batch::JsonLine<'static>>()),
+        (
+            "batch-row.json",
+            text::<crate::render::batch::JsonLine<'static>>(),
+        ),
         ("course.json", text::<super::course::Doc>()),
     ]
 }

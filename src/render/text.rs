@@ -7,10 +7,10 @@ use super::{
     clock_text, columns, columns_wrapped, identity_parts, mass, timeline, wrap, Context,
     TEXT_WIDTH, VERIFY, VERSION,
 };
-use crate::check;
-use crate::explain;
-use crate::plan::Plan;
-use crate::units;
+use crate::engine::check;
+use crate::engine::plan::Plan;
+use crate::engine::units;
+use crate::render::explain;
 
 /// Writes lines, each with a final newline.
 fn put(o: &mut String, lines: Vec<String>) {

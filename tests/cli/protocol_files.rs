@@ -447,7 +447,7 @@ fn refuses_to_plan_from_a_file_that_does_not_exist() {
 }
 
 /// A built-in protocol is served from its checked form written out as Rust
-/// (`src/prebuilt/generated.rs`); its plans are the very plans of its file parsed at run time.
+/// (`src/input/prebuilt/generated.rs`); its plans are the very plans of its file parsed at run time.
 #[test]
 fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
     let file = crate::support::root()

@@ -1,8 +1,14 @@
-//! Inline snapshots of whole plans, so that a reviewer sees the plan text in the diff. The
-//! protocol's SHA-256 and the tool's version are replaced by `[sha256]` and `[version]`: they are
-//! pinned by other tests, and a new release or a protocol edit need not rewrite these.
+//! Snapshots of whole outputs, one or more per output format, so that a reviewer sees what the
+//! tool prints in the diff and any change to it fails a test. Short ones are inline; long ones
+//! live in `snapshots/`. The protocol's SHA-256 and the tool's version are replaced by
+//! `[sha256]` and `[version]` (insta filters, see [`settings`]): they are pinned by other tests,
+//! and a new release or a protocol edit need not rewrite these. A run that fails or writes to
+//! standard error is shown whole as a [`transcript`]: the command, its exit status and both
+//! outputs.
 
-use crate::support::{ok, plan};
+use assert_cmd::Command;
+
+use crate::support::{bolus, ok, plan, run};
 
 /// The output with the SHA-256 and the version replaced by placeholders.
 pub(crate) fn redacted(out: &str) -> String {
@@ -16,10 +22,74 @@ pub(crate) fn redacted(out: &str) -> String {
     )
 }
 
+/// The insta settings of these snapshots: filters for what varies from one build, machine or
+/// run to another (the SHA-256 of a protocol, whole or cut to 12 digits; the version; the
+/// operating-system user and the clock time an approval records).
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"\b[0-9a-f]{64}\b", "[sha256]");
+    s.add_filter(r"sha256 [0-9a-f]{12}\b", "sha256 [sha256-12]");
+    s.add_filter(
+        &format!(r"bolus {}", env!("CARGO_PKG_VERSION").replace('.', r"\.")),
+        "bolus [version]",
+    );
+    s.add_filter(r"\(user [^)]*\)", "(user [user])");
+    s.add_filter(r#"user = "[^"]*""#, r#"user = "[user]""#);
+    s.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]");
+    s.add_filter(r"on \d{4}-\d\d-\d\d \d\d:\d\d UTC", "on [time]");
+    s
+}
+
+/// Snapshots `$value` (named `$name`, in `snapshots/`) with the filters of [`settings`].
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        settings().bind(|| insta::assert_snapshot!($name, $value))
+    };
+    ($value:expr, @$inline:literal) => {
+        settings().bind(|| insta::assert_snapshot!($value, @$inline))
+    };
+}
+
+/// A command line as a reader types it: arguments with spaces or quotes are single-quoted.
+fn shown(args: &[&str]) -> String {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$;&|<>".contains(c)) {
+                format!("'{a}'")
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    format!("$ bolus {}", words.join(" "))
+}
+
+/// A run shown whole: the command line, the exit status, standard output and standard error.
+/// `setup` adds what the command line does not show (standard input, a working directory).
+fn transcript(args: &[&str], setup: impl FnOnce(&mut Command)) -> String {
+    let mut cmd = bolus(args);
+    setup(&mut cmd);
+    let r = run(&mut cmd);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    format!(
+        "{}\nexit status {}\n--- stdout\n{}--- stderr\n{}",
+        shown(args),
+        r.code,
+        r.stdout,
+        r.stderr
+    )
+}
+
+/// The stdout of a run that must succeed with nothing on standard error.
+fn stdout_of(args: &[&str]) -> String {
+    ok(&mut bolus(args))
+}
+
 #[test]
 fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explained() {
     let out = ok(&mut plan("73.3", &["--start", "14:00", "--explain"]));
-    insta::assert_snapshot!(redacted(&out), @r#"
+    snap!(out, @r#"
     Patient ________  Born ________  ID ________
 
     Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
@@ -131,7 +201,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
 #[test]
 fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
     let out = ok(&mut plan("82", &["--start", "14:00", "--format", "json"]));
-    insta::assert_snapshot!(redacted(&out), @r#"
+    snap!(out, @r#"
     {
       "schema": 1,
       "protocol": {
@@ -303,7 +373,7 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
         "--sessions",
         "2",
     ]));
-    insta::assert_snapshot!(redacted(&out), @r#"
+    snap!(out, @r#"
     Course: Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
     Dates and times are local civil time (the clinic's wall clock), with no time zone.
@@ -380,11 +450,8 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
     ])
     .env("SOURCE_DATE_EPOCH", "1796083200"));
     // Lines end in CRLF (checked in `course.rs`); shown here with LF.
-    let out = out.replace("\r\n", "\n").replace(
-        concat!("bolus ", env!("CARGO_PKG_VERSION")),
-        "bolus [version]",
-    );
-    insta::assert_snapshot!(out, @r#"
+    let out = out.replace("\r\n", "\n");
+    snap!(out, @r#"
     BEGIN:VCALENDAR
     VERSION:2.0
     PRODID:-//bolus//bolus [version]//EN
@@ -445,5 +512,717 @@ fn prints_the_whole_html_plan_for_82_kg_from_14_00_at_10_mg_per_ml_for_a_named_p
             "html",
         ],
     ));
-    insta::assert_snapshot!("html_plan_82_kg", redacted(&out));
+    snap!("html_plan_82_kg", out);
+}
+
+// --- plan, every format --------------------------------------------------------------------
+
+#[test]
+fn prints_the_whole_text_plan_for_82_kg_with_offsets_only() {
+    snap!(
+        "plan_text_82_kg",
+        stdout_of(&["plan", "ketamine-kap-iv", "--weight", "82"])
+    );
+}
+
+#[test]
+fn prints_the_whole_text_plan_for_160_kg_with_the_soft_limit_accepted() {
+    snap!(
+        "plan_text_160_kg_soft_limit_accepted",
+        stdout_of(&[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "160",
+            "--accept-soft-limit",
+            "bariatric; discussed with anaesthesia",
+            "--patient",
+            "MRN-0012345",
+            "--patient-name",
+            "Jane Example",
+            "--born",
+            "1980-04-02",
+            "--date",
+            "2026-12-01",
+        ])
+    );
+}
+
+#[test]
+fn prints_the_whole_text_plan_dosed_on_ideal_body_weight_with_volumes() {
+    snap!(
+        "plan_text_ideal_weight_95_kg_170_cm",
+        stdout_of(&[
+            "plan",
+            "test-ideal-weight",
+            "--protocols",
+            crate::support::CATALOG,
+            "--weight",
+            "95",
+            "--height",
+            "170",
+            "--sex",
+            "female",
+            "--start",
+            "09:30",
+            "--concentration",
+            "10 mg/mL",
+        ])
+    );
+}
+
+#[test]
+fn prints_the_whole_markdown_plan_for_73_3_kg_explained_at_10_mg_per_ml() {
+    snap!(
+        "plan_markdown_73_3_kg_explained",
+        stdout_of(&[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--start",
+            "14:00",
+            "--concentration",
+            "10 mg/mL",
+            "--explain",
+            "--format",
+            "markdown",
+        ])
+    );
+}
+
+#[test]
+fn prints_the_whole_json_plan_for_73_3_kg_explained_at_10_mg_per_ml() {
+    snap!(
+        "plan_json_73_3_kg_explained",
+        stdout_of(&[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--concentration",
+            "10 mg/mL",
+            "--explain",
+            "--format",
+            "json",
+        ])
+    );
+}
+
+#[test]
+fn prints_the_whole_csv_plan_with_clock_times_and_with_offsets_and_volumes() {
+    let times = stdout_of(&[
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--start",
+        "23:55",
+        "--format",
+        "csv",
+    ]);
+    snap!(times, @r"
+    number,day,time,dose,cumulative
+    1,0,23:55,41 mg,41 mg
+    2,1,00:05,41 mg,82 mg
+    3,1,00:15,41 mg,123 mg
+    4,1,00:25,41 mg,164 mg
+    ");
+    let offsets = stdout_of(&[
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "73.3",
+        "--concentration",
+        "10 mg/mL",
+        "--format",
+        "csv",
+    ]);
+    snap!(offsets, @r"
+    number,offset,dose,volume,cumulative
+    1,0 min,36 mg,3.6 mL,36 mg
+    2,10 min,36 mg,3.6 mL,72 mg
+    3,20 min,37 mg,3.7 mL,109 mg
+    4,30 min,37 mg,3.7 mL,146 mg
+    ");
+}
+
+#[test]
+fn prints_the_whole_fhir_medication_request_for_82_kg_from_14_00_in_paris() {
+    snap!(
+        "plan_fhir_82_kg",
+        stdout_of(&[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--start",
+            "14:00",
+            "--date",
+            "2026-12-01",
+            "--tz",
+            "Europe/Paris",
+            "--patient",
+            "MRN-0012345",
+            "--patient-system",
+            "urn:oid:1.2.36.146.595.217.0.1",
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "fhir",
+        ])
+    );
+}
+
+// --- check -----------------------------------------------------------------------------------
+
+/// The plan `bolus plan ketamine-kap-iv --weight 82` writes in `format`, for `check` to read.
+fn plan_82(format: &str) -> String {
+    stdout_of(&[
+        "plan",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn check_prints_the_whole_text_report_of_a_conforming_plan() {
+    let csv = plan_82("csv");
+    snap!(
+        "check_text_conforms",
+        transcript(&["check", "ketamine-kap-iv", "--weight", "82", "-"], |c| {
+            c.write_stdin(csv);
+        })
+    );
+}
+
+#[test]
+fn check_prints_the_whole_text_report_of_a_plan_with_a_violation() {
+    snap!(
+        "check_text_violation",
+        transcript(
+            &[
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "60",
+                "tests/fixtures/plans/bolus-over-max-dose.csv",
+            ],
+            |_| {}
+        )
+    );
+}
+
+#[test]
+fn check_prints_the_whole_text_report_of_a_plan_with_a_warning() {
+    snap!(
+        "check_text_warning",
+        transcript(
+            &[
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "60",
+                "tests/fixtures/plans/long-gap.csv",
+            ],
+            |_| {}
+        )
+    );
+}
+
+#[test]
+fn check_prints_the_whole_json_report_of_a_conforming_plan() {
+    let json = plan_82("json");
+    snap!(
+        "check_json_conforms",
+        transcript(
+            &[
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "-",
+                "--format",
+                "json",
+            ],
+            |c| {
+                c.write_stdin(json);
+            }
+        )
+    );
+}
+
+#[test]
+fn check_prints_the_whole_json_report_of_a_plan_that_does_not_conform() {
+    snap!(
+        "check_json_violations",
+        transcript(
+            &[
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "60",
+                "tests/fixtures/plans/boluses-too-close.csv",
+                "--format",
+                "json",
+            ],
+            |_| {}
+        )
+    );
+}
+
+// --- batch -----------------------------------------------------------------------------------
+
+#[test]
+fn batch_prints_the_whole_csv_with_failed_rows_and_the_summary() {
+    snap!(
+        "batch_csv_mixed",
+        transcript(
+            &["batch", "ketamine-kap-iv", "tests/fixtures/batch/mixed.csv"],
+            |_| {}
+        )
+    );
+}
+
+#[test]
+fn batch_prints_the_whole_jsonl_with_failed_rows_and_the_summary() {
+    snap!(
+        "batch_jsonl_mixed",
+        transcript(
+            &[
+                "batch",
+                "ketamine-kap-iv",
+                "tests/fixtures/batch/mixed.csv",
+                "--format",
+                "jsonl",
+            ],
+            |_| {}
+        )
+    );
+}
+
+// --- course ----------------------------------------------------------------------------------
+
+/// A course of 3 sessions 5 days apart from 2026-12-01 at 08:00, in `format`.
+fn course(format: &str) -> String {
+    stdout_of(&[
+        "course",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--first",
+        "2026-12-01",
+        "--start",
+        "08:00",
+        "--every",
+        "5d",
+        "--sessions",
+        "3",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn course_prints_the_whole_markdown_course() {
+    snap!("course_markdown", course("markdown"));
+}
+
+#[test]
+fn course_prints_the_whole_json_course() {
+    snap!("course_json", course("json"));
+}
+
+#[test]
+fn course_prints_the_whole_text_course_of_the_protocols_default_length_without_clock_times() {
+    snap!(
+        "course_text_default",
+        stdout_of(&[
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "60",
+            "--first",
+            "2026-12-01",
+        ])
+    );
+}
+
+// --- chart -----------------------------------------------------------------------------------
+
+/// The chart of the built-in protocol from 90 kg to 130 kg, in `format`.
+fn chart(format: &str) -> String {
+    stdout_of(&[
+        "chart",
+        "ketamine-kap-iv",
+        "--from",
+        "90",
+        "--to",
+        "130",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn chart_prints_the_whole_text_chart() {
+    snap!(chart("text"), @r"
+    Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv): 2 mg/kg
+
+    Weight  Calculated   Total  Boluses  Smallest  Largest
+     90 kg      180 mg  180 mg        4     45 mg    45 mg
+     95 kg      190 mg  190 mg        4     47 mg    48 mg
+    100 kg      200 mg  200 mg        4     50 mg    50 mg
+      --- 5 boluses above 100 kg ---
+    105 kg      210 mg  210 mg        5     42 mg    42 mg
+    110 kg      220 mg  220 mg        5     44 mg    44 mg
+    115 kg      230 mg  230 mg        5     46 mg    46 mg
+    120 kg      240 mg  240 mg        5     48 mg    48 mg
+    125 kg      250 mg  250 mg        5     50 mg    50 mg
+      --- 6 boluses above 125 kg ---
+    130 kg      260 mg  260 mg        6     43 mg    44 mg
+    ");
+}
+
+#[test]
+fn chart_prints_the_whole_markdown_chart() {
+    snap!("chart_markdown", chart("markdown"));
+}
+
+#[test]
+fn chart_prints_the_whole_csv_chart() {
+    snap!("chart_csv", chart("csv"));
+}
+
+#[test]
+fn chart_prints_the_whole_svg_chart() {
+    snap!("chart_svg", chart("svg"));
+}
+
+#[test]
+fn chart_prints_the_whole_default_text_chart_of_a_protocol_dosed_on_ideal_weight() {
+    snap!(
+        "chart_text_ideal_weight",
+        stdout_of(&[
+            "chart",
+            "test-ideal-weight",
+            "--protocols",
+            crate::support::CATALOG,
+            "--height",
+            "170",
+            "--sex",
+            "male",
+        ])
+    );
+}
+
+// --- drill -----------------------------------------------------------------------------------
+
+#[test]
+fn drill_prints_the_whole_seeded_drill_with_right_wrong_and_missing_answers() {
+    snap!(
+        "drill_seed_7",
+        transcript(
+            &["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "2"],
+            |c| {
+                c.write_stdin("158 mg\n4\n39 mg, 39 mg, 40 mg, 40 mg\n145\n5\n");
+            }
+        )
+    );
+}
+
+// --- protocols -------------------------------------------------------------------------------
+
+#[test]
+fn protocols_list_prints_the_built_in_protocols_and_those_of_a_directory() {
+    snap!(stdout_of(&["protocols", "list"]), @r"
+    ID               SOURCE    TITLE
+    ketamine-kap-iv  built-in  Ketamine-assisted psychotherapy, IV boluses
+    ");
+    snap!(
+        stdout_of(&["protocols", "list", "--protocols", crate::support::CATALOG]),
+        @r"
+    ID                     SOURCE     TITLE
+    test-fentanyl-iv       directory  Test fentanyl-like protocol in micrograms
+    test-ideal-weight      directory  Test protocol dosed on ideal body weight
+    test-seconds-interval  directory  Test protocol with an interval in seconds
+    test-zero-bolus        directory  Test protocol whose plans would need a bolus of zero
+    ketamine-kap-iv        built-in   Ketamine-assisted psychotherapy, IV boluses
+    "
+    );
+}
+
+#[test]
+fn protocols_show_prints_the_whole_built_in_protocol() {
+    snap!(
+        "protocols_show_ketamine",
+        stdout_of(&["protocols", "show", "ketamine-kap-iv"])
+    );
+}
+
+#[test]
+fn protocols_show_prints_the_whole_protocol_dosed_on_ideal_weight() {
+    snap!(
+        "protocols_show_ideal_weight",
+        stdout_of(&[
+            "protocols",
+            "show",
+            "test-ideal-weight",
+            "--protocols",
+            crate::support::CATALOG,
+        ])
+    );
+}
+
+#[test]
+fn protocols_lint_prints_every_error_of_every_file_and_a_summary() {
+    snap!(
+        "protocols_lint_failing",
+        transcript(
+            &[
+                "protocols",
+                "lint",
+                "tests/fixtures/protocols/multiple-field-errors.toml",
+                "tests/fixtures/protocols/infeasible-narrow-soft-limits.toml",
+                "protocols/ketamine-kap-iv.toml",
+            ],
+            |_| {}
+        )
+    );
+}
+
+#[test]
+fn protocols_approve_list_and_a_draft_plan_in_a_clinic_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in ["test-fentanyl-iv", "test-ideal-weight"] {
+        std::fs::copy(
+            crate::support::root()
+                .join(crate::support::CATALOG)
+                .join(format!("{id}.toml")),
+            dir.path().join(format!("{id}.toml")),
+        )
+        .unwrap();
+    }
+    let in_dir = |c: &mut Command| {
+        c.current_dir(dir.path());
+    };
+    let steps = [
+        transcript(
+            &[
+                "protocols",
+                "approve",
+                "--protocols",
+                ".",
+                "--by",
+                "Dr A. Example",
+                "test-fentanyl-iv",
+            ],
+            in_dir,
+        ),
+        format!(
+            "--- approved.toml\n{}",
+            std::fs::read_to_string(dir.path().join("approved.toml")).unwrap()
+        ),
+        transcript(&["protocols", "list", "--protocols", "."], in_dir),
+        transcript(
+            &[
+                "plan",
+                "test-ideal-weight",
+                "--protocols",
+                ".",
+                "--weight",
+                "70",
+                "--height",
+                "180",
+                "--sex",
+                "male",
+            ],
+            in_dir,
+        ),
+        transcript(
+            &[
+                "plan",
+                "test-ideal-weight",
+                "--protocols",
+                ".",
+                "--weight",
+                "70",
+                "--height",
+                "180",
+                "--sex",
+                "male",
+                "--draft",
+            ],
+            in_dir,
+        ),
+        transcript(
+            &[
+                "plan",
+                "test-fentanyl-iv",
+                "--protocols",
+                ".",
+                "--weight",
+                "70",
+                "--format",
+                "markdown",
+            ],
+            in_dir,
+        ),
+    ];
+    snap!("protocols_approvals", steps.join("\n"));
+}
+
+// --- help, version, completions ----------------------------------------------------------------
+
+#[test]
+fn prints_the_whole_help_of_the_main_command_and_of_plan() {
+    snap!("help", stdout_of(&["--help"]));
+    snap!("help_plan", stdout_of(&["plan", "--help"]));
+    snap!(stdout_of(&["--version"]), @"bolus [version]");
+}
+
+#[test]
+fn prints_the_whole_bash_completion_script() {
+    snap!("completions_bash", stdout_of(&["completions", "bash"]));
+}
+
+// --- errors ----------------------------------------------------------------------------------
+
+/// The main errors, each with its exit status and its whole message: nothing on standard output.
+#[test]
+fn the_main_errors_print_exactly_these_messages() {
+    let cases: &[&[&str]] = &[
+        &["plan", "nope", "--weight", "70"],
+        &["plan", "./missing.toml", "--weight", "70"],
+        &[
+            "plan",
+            "tests/fixtures/protocols/unknown-field.toml",
+            "--weight",
+            "70",
+        ],
+        &[
+            "plan",
+            "tests/fixtures/protocols/non-utf8.toml",
+            "--weight",
+            "70",
+        ],
+        &["plan"],
+        &["plan", "ketamine-kap-iv", "--weight", "70", "--frobnicate"],
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--format",
+            "pdf",
+        ],
+        &["plan", "ketamine-kap-iv", "--weight", "160 lb"],
+        &["plan", "ketamine-kap-iv", "--weight", "-5"],
+        &["plan", "ketamine-kap-iv", "--weight", "20"],
+        &["plan", "ketamine-kap-iv", "--weight", "260"],
+        &["plan", "ketamine-kap-iv", "--weight", "160"],
+        &["plan", "ketamine-kap-iv", "--weight", "35"],
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--start",
+            "25:00",
+        ],
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--concentration",
+            "20 mg/mL",
+        ],
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--born",
+            "2015-01-01",
+            "--date",
+            "2026-12-01",
+        ],
+        &[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--format",
+            "fhir",
+        ],
+        &[
+            "plan",
+            "test-ideal-weight",
+            "--protocols",
+            crate::support::CATALOG,
+            "--weight",
+            "70",
+        ],
+        &["check", "ketamine-kap-iv", "--weight", "70", "missing.csv"],
+        &[
+            "check",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "tests/fixtures/plans/empty.csv",
+        ],
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            "tests/fixtures/plans/three-boluses.csv",
+        ],
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            "tests/fixtures/batch/good.csv",
+            "--output",
+            "/nonexistent/plans.csv",
+        ],
+        &[
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--first",
+            "2026-12-01",
+            "--format",
+            "ics",
+        ],
+        &[
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "70",
+            "--first",
+            "2026-12-01",
+            "--sessions",
+            "9",
+        ],
+        &["chart", "ketamine-kap-iv", "--from", "10", "--to", "20"],
+        &[
+            "drill",
+            "tests/fixtures/protocols/infeasible-narrow-soft-limits.toml",
+        ],
+        &["protocols", "show", "nope"],
+    ];
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|args| {
+            let r = run(&mut bolus(*args));
+            assert!(r.stdout.is_empty(), "{:?}: {}", args, r.stdout);
+            assert_ne!(r.code, 0, "{args:?}");
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            format!("{}\nexit status {}\n{}", shown(args), r.code, r.stderr)
+        })
+        .collect();
+    snap!("errors", shown.join("\n"));
 }

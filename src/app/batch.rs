@@ -1,0 +1,1232 @@
+//! Batch plans: one CSV row per patient in, one result per row out, in input order. A failed row
+//! costs only itself. Rows are streamed, so memory does not grow with the number of rows.
+//!
+//! One physical line is one row: a line ends at each LF, CR or CRLF, and a quoted field may not
+//! span lines (the row that opens it fails, and the next line is the next row). Every line is
+//! accounted for in the [`Summary`]: the header, a plan, a failed row, or a blank line.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Write};
+use std::rc::Rc;
+
+use crate::engine::dosing::Sex;
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::protocol::Protocol;
+use crate::engine::units;
+use crate::render::batch::{
+    bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
+    CSV_HEADER,
+};
+use crate::render::{json, Context};
+
+/// The columns a batch file may have.
+pub const COLUMNS: [&str; 8] = [
+    "id",
+    "weight",
+    "start",
+    "height",
+    "sex",
+    "soft_limit_reason",
+    "name",
+    "born",
+];
+
+/// The longest field read, in bytes; a longer one fails its row.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// Bytes of results kept for repeated inputs (same weight, height, sex and reason, and for JSON
+/// the same start). A plan depends on nothing else, so a repeated input gives the very same
+/// result; the cache is emptied when it holds this much, which bounds its memory.
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The longest line read, in bytes. Past the header, a longer line fails its row (the rest of
+/// the line is skipped unread); a longer header, or a line that goes on for more than
+/// [`MAX_SKIPPED_BYTES`], stops the batch. No input can make memory grow without end.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The most bytes skipped in one over-long line before the batch stops (`/dev/zero` is one
+/// line that never ends).
+pub const MAX_SKIPPED_BYTES: usize = 16 * 1024 * 1024;
+
+/// A physical line as read: its number (from 1) and whether it was cut at [`MAX_LINE_BYTES`].
+struct LineRead {
+    number: u64,
+    cut: bool,
+}
+
+/// Reads physical lines, each ended by LF, CR or CRLF, keeping at most `limit` bytes of each:
+/// memory stays bounded by the limit whatever the input.
+struct Lines<R> {
+    inner: std::io::BufReader<R>,
+    limit: usize,
+    /// The number of the last line returned.
+    line: u64,
+    /// A CR ended the last line: an LF right after it belongs to it.
+    after_cr: bool,
+    /// Bytes read so far.
+    bytes: u64,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R, limit: usize) -> Lines<R> {
+        Lines {
+            inner: std::io::BufReader::with_capacity(64 * 1024, inner),
+            limit,
+            line: 0,
+            after_cr: false,
+            bytes: 0,
+        }
+    }
+
+    /// The next line into `out` (without its end), or `None` at the end of the input.
+    fn next(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<LineRead>> {
+        out.clear();
+        let mut cut = false;
+        let mut skipped = 0usize;
+        let mut started = false;
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                if !started {
+                    return Ok(None);
+                }
+                self.line += 1;
+                return Ok(Some(LineRead {
+                    number: self.line,
+                    cut,
+                }));
+            }
+            if std::mem::take(&mut self.after_cr) && avail[0] == b'\n' {
+                self.inner.consume(1);
+                self.bytes += 1;
+                continue;
+            }
+            started = true;
+            let end = avail.iter().position(|&b| b == b'\n' || b == b'\r');
+            let piece = &avail[..end.unwrap_or(avail.len())];
+            let room = self.limit.saturating_sub(out.len());
+            if piece.len() > room {
+                if self.line == 0 {
+                    return Err(too_long(1, self.limit));
+                }
+                cut = true;
+                skipped += piece.len() - room;
+                if skipped > MAX_SKIPPED_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MiB and has no end in sight, so the batch stops",
+                            self.line + 1,
+                            MAX_SKIPPED_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
+            out.extend_from_slice(&piece[..piece.len().min(room)]);
+            let used = match end {
+                Some(i) => {
+                    self.after_cr = avail[i] == b'\r';
+                    i + 1
+                }
+                None => avail.len(),
+            };
+            self.inner.consume(used);
+            self.bytes += used as u64;
+            if end.is_some() {
+                self.line += 1;
+                return Ok(Some(LineRead {
+                    number: self.line,
+                    cut,
+                }));
+            }
+        }
+    }
+}
+
+fn too_long(line: u64, bytes: usize) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("line {line} is longer than {bytes} bytes, the most a batch line may have"),
+    )
+}
+
+/// The dates a batch's ages are taken with.
+#[derive(Debug, Clone, Copy)]
+pub struct Dates {
+    /// The plans' date: each patient's age is taken on it.
+    pub plan: jiff::civil::Date,
+    /// Today's date: a date of birth after it is refused.
+    pub today: jiff::civil::Date,
+}
+
+/// Splits one line into CSV fields: separated by commas; a field that begins with `"` is quoted,
+/// ends at the next lone `"` (a doubled `""` is one quote) and is followed by a comma or the end
+/// of the line. A quote that is not closed on its line is an error: a field may not span lines;
+/// so is a quote inside a field that does not begin with one (the tail of such a field).
+pub fn split_line(
+    line: &[u8],
+    record: &mut csv::ByteRecord,
+    field: &mut Vec<u8>,
+) -> Result<(), String> {
+    record.clear();
+    let n = line.len();
+    let mut i = 0;
+    let mut column = 1;
+    loop {
+        field.clear();
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                let Some(j) = line[i..].iter().position(|&b| b == b'"') else {
+                    return Err(format!(
+                        "field {column} opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
+                    ));
+                };
+                field.extend_from_slice(&line[i..i + j]);
+                i += j + 1;
+                if line.get(i) == Some(&b'"') {
+                    field.push(b'"');
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if i < n && line[i] != b',' {
+                return Err(format!(
+                    "field {column} has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
+                ));
+            }
+        } else {
+            let end = line[i..]
+                .iter()
+                .position(|&b| b == b',')
+                .map_or(n, |j| i + j);
+            if line[i..end].contains(&b'"') {
+                return Err(format!(
+                    "field {column} holds a quote but does not begin with one (the end of a quoted field from the line before?); quote the whole field, and write a quote inside it as two quotes"
+                ));
+            }
+            field.extend_from_slice(&line[i..end]);
+            i = end;
+        }
+        record.push_field(field);
+        if i >= n {
+            return Ok(());
+        }
+        i += 1;
+        column += 1;
+    }
+}
+
+/// The characters a spreadsheet reads as the start of a formula: an id or a reason that begins
+/// with one is refused, so that no formula cell is ever written.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The formula character a text begins with, before or after trimming white space.
+fn formula_start(raw: &[u8]) -> Option<char> {
+    let first = |b: &[u8]| b.first().map(|&c| char::from(c));
+    first(raw)
+        .into_iter()
+        .chain(first(raw.trim_ascii_start()))
+        .find(|c| FORMULA_STARTS.contains(c))
+}
+
+/// `=` as `=`, a tab or CR by name.
+fn show_formula_char(c: char) -> String {
+    match c {
+        '\t' => "a tab".into(),
+        '\r' => "a carriage return".into(),
+        c => format!("`{c}`"),
+    }
+}
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
+/// and `rows` = plans + `failed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Physical lines read, the header included.
+    pub lines: u64,
+    /// Rows with a result (a plan or an error).
+    pub rows: u64,
+    pub failed: u64,
+    /// Lines of nothing but white space, skipped.
+    pub blank: u64,
+    /// The reader closed the output (a pipe into `head`) before every row was written.
+    pub reader_closed: bool,
+}
+
+impl Summary {
+    /// Rows that gave a plan.
+    pub fn plans(&self) -> u64 {
+        self.rows - self.failed
+    }
+
+    /// One line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
+    /// failed row carries its error` (`11 lines read before the reader closed the output: …`
+    /// when a pipe was closed early).
+    pub fn line(&self) -> String {
+        let n = |count: u64, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        let mut s = format!(
+            "{} read{}: 1 header, {}, {}",
+            n(self.lines, "line", "lines"),
+            if self.reader_closed {
+                " before the reader closed the output"
+            } else {
+                ""
+            },
+            n(self.plans(), "plan", "plans"),
+            n(self.failed, "failed row", "failed rows")
+        );
+        if self.blank > 0 {
+            s.push_str(&format!(
+                ", {} skipped",
+                n(self.blank, "blank line", "blank lines")
+            ));
+        }
+        if self.failed > 0 {
+            s.push_str("; each failed row carries its error");
+        }
+        s
+    }
+}
+
+/// A batch that could not be run at all (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}")]
+    Input(String),
+    #[error("cannot write the output: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+struct Columns {
+    id: usize,
+    weight: usize,
+    start: Option<usize>,
+    height: Option<usize>,
+    sex: Option<usize>,
+    reason: Option<usize>,
+    name: Option<usize>,
+    born: Option<usize>,
+    len: usize,
+}
+
+fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{FEFF}')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    crate::input::written::check_header(&names, &COLUMNS)
+        .map_err(|m| BatchError::Input(format!("line 1: {m}")))?;
+    let col = |n: &str| names.iter().position(|x| x == n);
+    let need = |n: &str| {
+        col(n).ok_or_else(|| {
+            BatchError::Input(format!(
+                "line 1: the header has no `{n}` column; a batch needs `id` and `weight`"
+            ))
+        })
+    };
+    Ok(Columns {
+        id: need("id")?,
+        weight: need("weight")?,
+        start: col("start"),
+        height: col("height"),
+        sex: col("sex"),
+        reason: col("soft_limit_reason"),
+        name: col("name"),
+        born: col("born"),
+        len: names.len(),
+    })
+}
+
+fn field<'a>(
+    record: &'a csv::ByteRecord,
+    i: Option<usize>,
+    name: &str,
+) -> Result<Option<&'a str>, String> {
+    let Some(raw) = i.and_then(|i| record.get(i)) else {
+        return Ok(None);
+    };
+    if raw.len() > MAX_FIELD_BYTES {
+        return Err(format!(
+            "the `{name}` field is longer than {MAX_FIELD_BYTES} bytes"
+        ));
+    }
+    let text =
+        std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
+    let text = text.trim();
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// Reads one row's name and date of birth (the row's `id` stands beside its plan, so the plan's
+/// identity holds no id).
+fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
+    let name = field(record, c.name, "name")?;
+    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
+        return Err(format!("invalid name: {problem}"));
+    }
+    let born = field(record, c.born, "born")?
+        .map(crate::input::values::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid born: {e}"))?;
+    Ok(plan::Identity {
+        id: None,
+        name: name.map(String::from),
+        born,
+    })
+}
+
+/// Reads one row into a patient and options.
+fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), String> {
+    if record.len() != c.len {
+        return Err(format!(
+            "the row has {} fields where the header has {}{}",
+            record.len(),
+            c.len,
+            if record.len() > c.len {
+                comma_hint(record, c, c.weight + 1)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let hint = |i: Option<usize>| i.map_or(String::new(), |i| comma_hint(record, c, i));
+    let weight_text =
+        field(record, Some(c.weight), "weight")?.ok_or("the `weight` field is empty")?;
+    let weight = units::parse_weight(weight_text).map_err(|e| format!("invalid weight: {e}"))?;
+    let height = field(record, c.height, "height")?
+        .map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid height: {e}{}", hint(c.height)))?;
+    let sex = field(record, c.sex, "sex")?
+        .map(|s| {
+            Sex::parse(s).ok_or_else(|| {
+                format!(
+                    "invalid sex: {}; expected `female` or `male`{}",
+                    crate::engine::chars::quote(s),
+                    hint(c.sex)
+                )
+            })
+        })
+        .transpose()?;
+    let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
+    if let Some(problem) = reason.as_deref().and_then(plan::reason_problem) {
+        return Err(format!(
+            "invalid soft_limit_reason: {problem}{}",
+            hint(c.reason)
+        ));
+    }
+    Ok((
+        Patient {
+            weight,
+            height,
+            sex,
+            soft_limit_reason: reason,
+        },
+        weight_text.to_string(),
+    ))
+}
+
+/// The row's start time, if it has one.
+fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Time>, String> {
+    field(record, c.start, "start")?
+        .map(crate::input::values::parse_clock)
+        .transpose()
+        .map_err(|e| {
+            format!(
+                "invalid start: {e}{}",
+                c.start.map_or(String::new(), |i| comma_hint(record, c, i))
+            )
+        })
+}
+
+/// The part of a result that depends only on the inputs, not on the row number or id.
+#[derive(Clone)]
+enum Outcome {
+    /// CSV cells from `weight` on, but for the times.
+    Cells(Box<Cells>),
+    /// The plan's JSON document, but for the times.
+    Json(Box<JsonPlan>),
+    Error(String),
+}
+
+impl Outcome {
+    /// About how many bytes the outcome holds.
+    fn size(&self) -> usize {
+        match self {
+            Outcome::Cells(c) => {
+                c.head.iter().map(|h| h.len() + 24).sum::<usize>()
+                    + c.offsets.len() * 8
+                    + c.warnings.len()
+                    + 96
+            }
+            Outcome::Json(j) => j.size,
+            Outcome::Error(e) => e.len() + 24,
+        }
+    }
+}
+
+/// The CSV output: rows whose fields need no quotes are written as they are; any other row
+/// through a CSV writer. The text of a row's number, times
+/// and days is kept from row to row, so that writing a row allocates nothing.
+struct CsvSink<W: Write> {
+    out: std::io::BufWriter<W>,
+    /// A row being written.
+    quoted: Vec<u8>,
+    number: Vec<u8>,
+    times: Vec<u8>,
+    days: Vec<u8>,
+}
+
+/// Whether the CSV writer would write a field as it is: no comma, quote, CR or LF in it.
+fn plain(field: &[u8]) -> bool {
+    !field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+impl<W: Write> CsvSink<W> {
+    fn new(out: W) -> CsvSink<W> {
+        CsvSink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            quoted: Vec::new(),
+            number: Vec::new(),
+            times: Vec::new(),
+            days: Vec::new(),
+        }
+    }
+
+    /// Writes a record: as it is when every field is plain (`plain_known` when that is
+    /// already known), else quoted by the CSV writer.
+    fn record<'a>(
+        &mut self,
+        fields: impl Iterator<Item = &'a [u8]> + Clone,
+        plain_known: bool,
+    ) -> std::io::Result<()> {
+        if plain_known || fields.clone().all(plain) {
+            // One line, then one write.
+            let line = &mut self.quoted;
+            line.clear();
+            for f in fields {
+                line.extend_from_slice(f);
+                line.push(b',');
+            }
+            line.pop();
+            line.push(b'\n');
+            return self.out.write_all(line);
+        }
+        self.quoted.clear();
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut self.quoted);
+        csv.write_record(fields)
+            .and_then(|()| csv.flush().map_err(csv::Error::from))
+            .map_err(csv_io)?;
+        drop(csv);
+        self.out.write_all(&self.quoted)
+    }
+
+    /// A plan's row: its cells, with the clock times and days of a start.
+    fn cells(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        cells: &Cells,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let (times, days) = (&mut self.times, &mut self.days);
+        times.clear();
+        days.clear();
+        if let Some(s) = start {
+            let start = plan::seconds_of_day(s);
+            for (i, o) in cells.offsets.iter().enumerate() {
+                if i > 0 {
+                    times.push(b';');
+                    days.push(b';');
+                }
+                push_clock(times, (start + o).rem_euclid(86_400));
+                push_int(days, (start + o).div_euclid(86_400));
+            }
+        }
+        let mut number = std::mem::take(&mut self.number);
+        number.clear();
+        push_int(&mut number, row as i64);
+        let (times, days) = (
+            std::mem::take(&mut self.times),
+            std::mem::take(&mut self.days),
+        );
+        // Only the id, the warnings and the draft mark may need quotes: the other cells are
+        // numbers, clock times and units.
+        let draft = draft.map(str::as_bytes);
+        let plain_known = plain(id.as_bytes()) && plain(&cells.warnings) && draft.is_none_or(plain);
+        let fields = [&number[..], id.as_bytes()]
+            .into_iter()
+            .chain(cells.head.iter().map(Vec::as_slice))
+            .chain([&times[..], &days[..], &cells.warnings[..], b""])
+            .chain(draft);
+        let result = self.record(fields, plain_known);
+        (self.number, self.times, self.days) = (number, times, days);
+        result
+    }
+
+    /// A failed row: its number, id and error.
+    fn error(
+        &mut self,
+        row: u64,
+        id: &str,
+        e: &str,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let row = row.to_string();
+        let mut record = vec![row.as_str(), id];
+        record.extend([""; 11]);
+        record.push(e);
+        record.extend(draft);
+        self.record(record.into_iter().map(str::as_bytes), false)
+    }
+}
+
+/// Appends a whole number in decimal.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if (0..10).contains(&n) {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut m = n.unsigned_abs();
+    while m > 0 {
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Where results go: a CSV writer, or buffered JSON lines.
+enum Sink<W: Write> {
+    Csv(Box<CsvSink<W>>),
+    Jsonl(std::io::BufWriter<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn write(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        outcome: &Outcome,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => match outcome {
+                Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
+                Outcome::Error(e) => w.error(row, id, e, draft),
+                Outcome::Json(_) => unreachable!("CSV results are cells"),
+            },
+            Sink::Jsonl(w) => {
+                let timed;
+                let doc = match outcome {
+                    Outcome::Json(plan) => JsonLine {
+                        schema: json::SCHEMA,
+                        row,
+                        id,
+                        draft,
+                        result: RowResult::Plan {
+                            plan: match start {
+                                Some(start) => {
+                                    timed = plan.at(start);
+                                    &timed
+                                }
+                                None => &plan.doc,
+                            },
+                        },
+                    },
+                    Outcome::Error(e) => JsonLine {
+                        schema: json::SCHEMA,
+                        row,
+                        id,
+                        draft,
+                        result: RowResult::Error { error: e },
+                    },
+                    Outcome::Cells(_) => unreachable!("JSON results are JSON"),
+                };
+                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
+                w.write_all(b"\n")
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => w.out.flush(),
+            Sink::Jsonl(w) => w.flush(),
+        }
+    }
+}
+
+/// Runs a batch: reads `input`, writes one result per row to `out`, and calls `progress` with
+/// the bytes read so far every few thousand rows.
+///
+/// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
+/// today's date, which no date of birth may follow.
+///
+/// A CSV row of the common case (a plain weight inside the soft limits, dosed on the actual
+/// weight, no height, sex, reason, name or date of birth) is computed in machine integers
+/// ([`crate::engine::fast`]); every other row by [`plan::compute`].
+pub fn run<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, format, date, progress, true)
+}
+
+/// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
+/// reference the fast engine is tested against. Not for use in the tool.
+#[doc(hidden)]
+pub fn run_reference<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, format, date, &mut |_| {}, false)
+}
+
+fn run_with<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+    fast: bool,
+) -> Result<Summary, BatchError> {
+    let read_error = |e: std::io::Error| BatchError::Input(format!("cannot read the batch: {e}"));
+    let mut lines = Lines::new(input, MAX_LINE_BYTES);
+    let mut line = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut scratch = Vec::new();
+    if lines.next(&mut line).map_err(read_error)?.is_none() {
+        return Err(BatchError::Input(
+            "the batch is empty; expected a CSV header with `id` and `weight`".into(),
+        ));
+    }
+    split_line(&line, &mut record, &mut scratch)
+        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
+    let c = columns(&record)?;
+    let draft = p
+        .standing
+        .approval
+        .is_draft()
+        .then_some(crate::render::DRAFT);
+    let mut summary = Summary {
+        lines: 1,
+        ..Summary::default()
+    };
+    let mut sink = match sink(out, format, draft) {
+        Ok(sink) => sink,
+        Err(e) => return closed(e, summary),
+    };
+    let mut rows = Rows {
+        p,
+        c,
+        format,
+        date,
+        fast: FastRows::new(p, format, fast),
+        cache: HashMap::new(),
+        cache_bytes: 0,
+        seen: Seen::default(),
+        key: Vec::new(),
+        draft,
+    };
+    while let Some(read) = lines.next(&mut line).map_err(read_error)? {
+        summary.lines = read.number;
+        if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
+            summary.blank += 1;
+            continue;
+        }
+        let row = read.number - 1;
+        summary.rows += 1;
+        let split = match read.cut {
+            true => Err(format!(
+                "line {} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read",
+                read.number
+            )),
+            false => split_line(&line, &mut record, &mut scratch),
+        };
+        let written = match split {
+            Err(e) => {
+                summary.failed += 1;
+                sink.write(row, "", None, &Outcome::Error(e), draft)
+            }
+            Ok(()) => rows.write(&record, row, &mut sink, &mut summary),
+        };
+        if let Err(e) = written {
+            return closed(e, summary);
+        }
+        if summary.rows.is_multiple_of(4096) {
+            progress(lines.bytes);
+        }
+    }
+    if let Err(e) = sink.flush() {
+        return closed(e, summary);
+    }
+    progress(lines.bytes);
+    Ok(summary)
+}
+
+/// The output's writer, the CSV header written.
+fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::io::Result<Sink<W>> {
+    Ok(match format {
+        Format::Csv => {
+            let mut w = CsvSink::new(out);
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
+            w.record(header.into_iter().map(str::as_bytes), false)?;
+            Sink::Csv(Box::new(w))
+        }
+        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
+    })
+}
+
+/// What a batch keeps from row to row to compute and write each one.
+struct Rows<'p> {
+    p: &'p Protocol,
+    c: Columns,
+    format: Format,
+    date: Dates,
+    fast: Option<FastRows<'p>>,
+    /// Results of the general engine by input, for repeated inputs.
+    cache: HashMap<Vec<u8>, Rc<Outcome>>,
+    cache_bytes: usize,
+    seen: Seen,
+    key: Vec<u8>,
+    draft: Option<&'static str>,
+}
+
+impl Rows<'_> {
+    /// Computes one row read as fields and writes its result.
+    fn write<W: Write>(
+        &mut self,
+        record: &csv::ByteRecord,
+        row: u64,
+        sink: &mut Sink<W>,
+        summary: &mut Summary,
+    ) -> std::io::Result<()> {
+        let c = &self.c;
+        let start = start(record, c);
+        if let (Ok(at), Some(fast), Sink::Csv(w)) = (&start, self.fast.as_mut(), &mut *sink) {
+            if let Some(cells) = fast.cells(record, c) {
+                return match identify(record, c, row, &mut self.seen) {
+                    Ok(id) => w.cells(row, id, *at, cells, self.draft),
+                    Err((id, e)) => {
+                        summary.failed += 1;
+                        w.error(row, &id, &e, self.draft)
+                    }
+                };
+            }
+        }
+        let outcome = match &start {
+            Err(e) => Rc::new(Outcome::Error(e.clone())),
+            Ok(_) => self.computed(record),
+        };
+        let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
+            Ok(id) => (id.to_string(), outcome),
+            Err((id, e)) => (id, Rc::new(Outcome::Error(e))),
+        };
+        if let Outcome::Error(_) = *outcome {
+            summary.failed += 1;
+        }
+        sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
+    }
+
+    /// A row's result from the general engine, from the cache where the same input was seen.
+    fn computed(&mut self, record: &csv::ByteRecord) -> Rc<Outcome> {
+        let c = &self.c;
+        // The key is every field but the id and the start, which only moves the clock
+        // times: those are made per row from the offsets.
+        self.key.clear();
+        for (i, f) in record.iter().enumerate() {
+            // Each field with its length first, so no two rows share a key.
+            let f = if i != c.id && Some(i) != c.start {
+                f
+            } else {
+                &[]
+            };
+            self.key.extend_from_slice(&(f.len() as u64).to_le_bytes());
+            self.key.extend_from_slice(f);
+        }
+        if let Some(o) = self.cache.get(&self.key) {
+            return Rc::clone(o);
+        }
+        let o = Rc::new(compute(self.p, record, c, self.format, self.date));
+        let size = self.key.len() + o.size() + 64;
+        if self.cache_bytes + size > CACHE_BYTES {
+            self.cache.clear();
+            self.cache_bytes = 0;
+        }
+        self.cache_bytes += size;
+        self.cache.insert(self.key.clone(), Rc::clone(&o));
+        o
+    }
+}
+
+/// The fast engine for the CSV rows of the common case, with the timeline of each count met so
+/// far and the cells of a row, kept from row to row.
+struct FastRows<'p> {
+    p: &'p Protocol,
+    engine: crate::engine::fast::Engine,
+    timelines: Vec<Option<crate::engine::fast::Timeline>>,
+    cells: Cells,
+    /// The protocol's own warnings, joined.
+    warnings: Vec<u8>,
+}
+
+impl<'p> FastRows<'p> {
+    fn new(p: &'p Protocol, format: Format, on: bool) -> Option<FastRows<'p>> {
+        if !on || format != Format::Csv {
+            return None;
+        }
+        Some(FastRows {
+            p,
+            engine: crate::engine::fast::Engine::new(p)?,
+            timelines: Vec::new(),
+            cells: Cells {
+                head: Default::default(),
+                offsets: Vec::new(),
+                warnings: Vec::new(),
+            },
+            warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
+        })
+    }
+
+    /// The cells of a row of the common case, or `None` for the general engine.
+    fn cells(&mut self, record: &csv::ByteRecord, c: &Columns) -> Option<&Cells> {
+        let blank = |i: Option<usize>| {
+            i.is_none_or(|i| {
+                record
+                    .get(i)
+                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+            })
+        };
+        let others = [c.height, c.sex, c.reason, c.name, c.born];
+        if record.len() != c.len || !others.into_iter().all(blank) {
+            return None;
+        }
+        let r = self.engine.row(record.get(c.weight)?)?;
+        let count = r.count as usize;
+        if self.timelines.len() <= count {
+            self.timelines.resize(count + 1, None);
+        }
+        let timeline = self.timelines[count]
+            .get_or_insert_with(|| crate::engine::fast::Timeline::new(self.p, r.count));
+        fill_cells(
+            &mut self.cells,
+            self.p,
+            &self.engine,
+            &r,
+            timeline,
+            &self.warnings,
+        );
+        Some(&self.cells)
+    }
+}
+
+/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's.
+fn fill_cells(
+    cells: &mut Cells,
+    p: &Protocol,
+    engine: &crate::engine::fast::Engine,
+    r: &crate::engine::fast::Row,
+    timeline: &crate::engine::fast::Timeline,
+    warnings: &[u8],
+) {
+    use crate::engine::fast::push_decimal;
+    let places = engine.places;
+    for h in &mut cells.head {
+        h.clear();
+    }
+    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head;
+    push_decimal(weight, i128::from(r.weight), 6);
+    dosing.extend_from_slice(weight);
+    push_decimal(calculated, r.calculated_total, places);
+    push_decimal(total, r.planned_total, places);
+    push_int(count, r.count as i64);
+    unit.extend_from_slice(p.unit.symbol().as_bytes());
+    // The smaller doses, then the larger ones: each dose written once, then copied.
+    let smaller = r.count - r.larger;
+    let mut text = 0..0;
+    for k in 0..r.count {
+        if k > 0 {
+            doses.push(b';');
+        }
+        if k == 0 || k == smaller {
+            let dose = if k < smaller {
+                r.base_dose
+            } else {
+                r.bigger_dose
+            };
+            let from = doses.len();
+            push_decimal(doses, dose, places);
+            text = from..doses.len();
+        } else {
+            doses.extend_from_within(text.clone());
+        }
+    }
+    offsets.extend_from_slice(timeline.offsets.as_bytes());
+    cells.offsets.clear();
+    cells.offsets.extend_from_slice(&timeline.seconds);
+    cells.warnings.clear();
+    if r.capped {
+        let symbol = p.unit.symbol().as_bytes();
+        cells
+            .warnings
+            .extend_from_slice(b"the protocol's maximum total of ");
+        push_decimal(&mut cells.warnings, r.calculated_total, places);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
+        cells.warnings.extend_from_slice(b" capped the calculated ");
+        push_decimal(&mut cells.warnings, r.product, places);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
+        if !warnings.is_empty() {
+            cells.warnings.extend_from_slice(b"; ");
+        }
+    }
+    cells.warnings.extend_from_slice(warnings);
+}
+
+/// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
+/// counted); any other is an error.
+fn closed(e: std::io::Error, mut summary: Summary) -> Result<Summary, BatchError> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        summary.reader_closed = true;
+        Ok(summary)
+    } else {
+        Err(BatchError::Write(e))
+    }
+}
+
+/// A CSV writer's error as the I/O error it carries, kind and all (a closed pipe stays a
+/// closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
+}
+
+/// The ids seen so far, each as a 64-bit hash with the row it first appeared in (the row kept in
+/// 32 bits): 12 bytes and a control byte a slot. The table keeps at least one slot in eight
+/// free and doubles when full, and while it doubles the old and the new table both live: at
+/// worst about 45 bytes an id, within the 48 a batch may spend on each distinct id. Two
+/// different ids share a hash with a chance of about one in 10^19 a pair; then the later row
+/// fails as a repeat, never the other way round.
+#[derive(Default)]
+struct Seen(HashMap<[u32; 2], u32, std::hash::BuildHasherDefault<Prehashed>>);
+
+/// The table's hasher: its keys are already hashes, so they are used as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = self.0 << 32 | u64::from(n);
+    }
+    /// The length an array is hashed with says nothing.
+    fn write_usize(&mut self, _: usize) {}
+}
+
+impl Seen {
+    /// Records `id` for `row`; where it was seen before, the earlier row, as words.
+    fn first(&mut self, id: &str, row: u64) -> Option<String> {
+        if id.is_empty() {
+            return None;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hasher::write(&mut h, id.as_bytes());
+        let hash = std::hash::Hasher::finish(&h);
+        let key = [hash as u32, (hash >> 32) as u32];
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(match *first.get() {
+                u32::MAX => format!("a row after row {}", u32::MAX - 1),
+                r => format!("row {r}"),
+            }),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(u32::try_from(row).unwrap_or(u32::MAX));
+                None
+            }
+        }
+    }
+}
+
+/// The id to write for a row, or the id and the error that fails the row: an id or a reason a
+/// spreadsheet would read as a formula, an id with odd characters, and an id seen in an earlier
+/// row each fail the row.
+fn identify<'r>(
+    record: &'r csv::ByteRecord,
+    c: &Columns,
+    row: u64,
+    seen: &mut Seen,
+) -> Result<&'r str, (String, String)> {
+    let formula = |name: &str, ch: char| {
+        format!(
+            "row {row}: the {name} begins with {}, which a spreadsheet reads as a formula; an {name} may not begin with =, +, -, @, a tab or a carriage return",
+            show_formula_char(ch)
+        )
+    };
+    if let Some(ch) = record.get(c.id).and_then(formula_start) {
+        return Err((String::new(), formula("id", ch)));
+    }
+    let id = match field(record, Some(c.id), "id") {
+        Ok(id) => id.unwrap_or(""),
+        Err(e) => return Err((String::new(), e)),
+    };
+    // Printable ASCII holds no odd character: the usual id is not searched character by
+    // character.
+    let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if let Some(odd) = (!printable)
+        .then(|| crate::engine::chars::odd_char_in(id))
+        .flatten()
+    {
+        return Err((
+            crate::engine::chars::tidy(id),
+            format!("the id holds {odd}; write ids in plain text"),
+        ));
+    }
+    if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
+        return Err((id.to_string(), formula("soft_limit_reason", ch)));
+    }
+    if let Some(first) = seen.first(id, row) {
+        return Err((
+            id.to_string(),
+            crate::engine::chars::tidy(&format!(
+                "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
+                crate::engine::chars::quote(id)
+            )),
+        ));
+    }
+    Ok(id)
+}
+
+/// When the field in `column` fails and it is the field after `weight` and all digits, it may be
+/// the decimals of a weight split by a decimal comma (`82,5`): the words that say so, else
+/// nothing.
+fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> String {
+    if column != c.weight + 1 {
+        return String::new();
+    }
+    let text = |i: usize| {
+        record
+            .get(i)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .map(str::trim)
+    };
+    let digits = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    match (text(c.weight), text(column)) {
+        (Some(w), Some(next)) if digits(next) && digits(w) => format!(
+            "; `{w},{next}` may be one weight split by a decimal comma: write it with a point, `{w}.{next}`"
+        ),
+        (Some(_), Some(next)) if digits(next) => format!(
+            "; `{next}` in the column after `weight` may be the weight's decimals split off by a decimal comma: write the weight with a point"
+        ),
+        _ => String::new(),
+    }
+}
+
+fn compute(
+    p: &Protocol,
+    record: &csv::ByteRecord,
+    c: &Columns,
+    format: Format,
+    date: Dates,
+) -> Outcome {
+    let (patient, weight_text, identity) =
+        match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
+            Ok(x) => x,
+            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e)),
+        };
+    // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
+    let options = Options {
+        start: None,
+        concentration: None,
+        identity,
+        date: Some(date.plan),
+        today: Some(date.today),
+    };
+    let plan = match plan::compute(p, &patient, &options) {
+        Ok(plan) => plan,
+        Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
+    };
+    // The self-check, as for `bolus plan`: a plan that breaks a rule of its own protocol is
+    // never written.
+    let findings =
+        crate::engine::check::findings(p, &plan, &crate::engine::check::written_of(&plan));
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.severity == crate::engine::check::Severity::Violation)
+    {
+        return Outcome::Error(format!(
+            "internal error: the computed plan fails its own check ({}); no plan is printed",
+            f.message
+        ));
+    }
+    match format {
+        Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
+        Format::Jsonl => {
+            let ctx = Context {
+                protocol: p,
+                weight_entered: &weight_text,
+                explain: false,
+            };
+            let doc = json::document(&ctx, &plan);
+            let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
+            Outcome::Json(Box::new(JsonPlan {
+                doc,
+                boluses: bolus_seconds(&plan),
+                checkpoints: plan
+                    .checkpoints
+                    .iter()
+                    .map(|c| whole_seconds(&c.offset))
+                    .collect(),
+                size,
+            }))
+        }
+    }
+}

@@ -1,0 +1,760 @@
+//! The command line: clap's definitions, converted once into plain domain types. Nothing else
+//! in the crate imports clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::engine::dosing::Sex;
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::units;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
+for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
+an unreadable or invalid protocol, one the protocols directory's approved.toml does not approve, \
+or an output that cannot be written; 3 refused by a limit (on the weight or on the dosing weight, \
+or an age under 18). A closed pipe is not an error.
+
+Examples:
+  bolus plan ketamine-kap-iv --weight 82 --start 14:00
+  bolus plan ketamine-kap-iv --weight 73.3 --explain
+  bolus plan ketamine-kap-iv --weight 82 --format json
+  bolus plan ketamine-kap-iv --weight 82 --start 14:00 --patient MRN-0042 --format html > plan.html
+  bolus check ketamine-kap-iv --weight 73.3 my-plan.csv
+  bolus batch ketamine-kap-iv patients.csv --output plans.csv
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00
+  bolus course ketamine-kap-iv --weight 82 --first 2026-12-01 --start 10:00 --format ics
+  bolus chart ketamine-kap-iv --from 90 --to 130 --format svg
+  bolus drill ketamine-kap-iv --rounds 3
+  bolus protocols show ketamine-kap-iv";
+
+/// Turn a weight-based dosing protocol into a timed bolus plan that a physician verifies and signs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "bolus",
+    version,
+    about,
+    long_about = "bolus turns a weight-based dosing protocol, written in TOML, into a timed bolus plan that \
+a physician verifies and signs. Every number is computed exactly and shown with its arithmetic; doses \
+are never rounded up and never exceed the protocol's maximum; weights are in kilograms only.",
+    after_help = AFTER_HELP,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// A directory of protocol files, searched by id before the built-in protocols. An entry
+    /// `ID.toml` there in any form is used or refused, never replaced by the built-in protocol.
+    /// `BOLUS_PROTOCOLS` set but empty counts as unset.
+    #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
+    pub protocols: Option<PathBuf>,
+
+    /// Use a protocol the protocols directory's approvals file does not approve, to try it:
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    #[arg(long, global = true)]
+    pub draft: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// Each subcommand's arguments are built only when that subcommand is used: start-up time.
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum Command {
+    /// Compute the bolus plan for a patient, with the arithmetic shown.
+    Plan(PlanArgs),
+    /// Check a plan a person wrote against the protocol; exit status 1 when it breaks a rule.
+    ///
+    /// Every column is read and checked: `number` (1, 2, 3, … in order), `day` (with `time`; 0 is
+    /// the first bolus's day), `volume` (the dose at the concentration, within 0.01 mL),
+    /// `cumulative`; a column it does not know is an error. A plan JSON that says it was made for
+    /// another protocol (id or SHA-256), weight or concentration does not conform.
+    Check(CheckArgs),
+    /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
+    /// `soft_limit_reason`, `name`, `born`), one result per row; exit status 1 when any row failed.
+    ///
+    /// One physical line is one row (a line ends at LF, CR or CRLF), and a quoted field may not
+    /// span lines. An id seen in an earlier row fails, naming that row; an id or reason that
+    /// begins with =, +, -, @, a tab or a carriage return is refused (no formula cell is
+    /// written); a reason must hold words. Standard error ends with the count of lines read,
+    /// plans and failed rows, which add up.
+    Batch(BatchArgs),
+    /// A course of sessions: each session's date, its timed plan, and the patient's instructions
+    /// as clock times (text, Markdown, JSON, or an iCalendar file).
+    Course(CourseArgs),
+    /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
+    /// chart in which no weight has a plan is an error (exit status 2).
+    Chart(ChartArgs),
+    /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
+    /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
+    Drill(DrillArgs),
+    /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
+    Protocols(ProtocolsArgs),
+    /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
+    /// ones and those in the `--protocols` directory when the script is made; a path still
+    /// completes as a file name.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+// Who the plan is for: shared by `plan` and `check`. (A plain comment: a doc comment here
+// would become the about text of the subcommands that flatten it.)
+#[derive(Debug, Args)]
+pub struct PatientArgs {
+    /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub weight: String,
+    /// Accept a weight, or an ideal, adjusted or lean dosing weight, outside the protocol's soft
+    /// limits, stating why; the reason is printed. Inside the soft limits it is not needed: a note
+    /// on standard error says so.
+    #[arg(long, value_name = "REASON")]
+    pub accept_soft_limit: Option<String>,
+    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_name = "CM", allow_hyphen_values = true)]
+    pub height: Option<String>,
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Show each step of the arithmetic as a sentence with its numbers.
+    #[arg(long)]
+    pub explain: bool,
+    /// The patient's identifier, such as a medical record number: printed at the top of the plan
+    /// and, with `--format fhir`, the FHIR subject (needed there).
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
+    /// The patient's name, printed at the top of the plan. Without it (or `--patient`,
+    /// `--born`), the printed plan has a blank to fill in by hand.
+    #[arg(long, value_name = "NAME")]
+    pub patient_name: Option<String>,
+    /// The patient's date of birth, `YYYY-MM-DD`, printed at the top of the plan. A patient under
+    /// 18 on the plan's date is refused unless `--accept-soft-limit` states why.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub born: Option<String>,
+    /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
+    #[arg(long, value_name = "URI")]
+    pub patient_system: Option<String>,
+    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus. `--format fhir` needs it (with
+    /// `--start`; boluses after midnight are dated the next day), and the patient's age is taken
+    /// on it [default: today's date from the system clock, used for the age check only and
+    /// printed nowhere].
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
+    /// [default: the system's time zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
+    /// `day`, `volume`, `cumulative`), or the JSON of `bolus plan --format json`; `-` reads
+    /// standard input. Every column is checked; an unknown one is an error.
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at
+    /// this concentration, within 0.01 mL. A plan JSON may give it; a `volume` column needs it.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// The CSV of patients, a regular file; `-` or nothing reads standard input.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub input: String,
+    /// The output format: CSV, or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
+    pub format: BatchFormat,
+    /// Write to this file instead of standard output; it appears whole or not at all. A regular
+    /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken
+    /// [default: today's date from the system clock].
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "A course of sessions: each session's date, its timed plan, and the patient's \
+instructions as clock times. Dates and times are local civil time, with no time zone. The sessions \
+are `--every` days apart, by default the protocol's longest span spread evenly in whole days (6 \
+sessions within 21 days are 4 days apart); a course that breaks the protocol's least gap or longest \
+span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
+table gives a course of one session. Every session after the first is provisional: its dose is \
+recomputed from the weight on the day and signed then. Fasting is timed from the first bolus; \
+aftercare from the session's end, its last checkpoint."
+)]
+pub struct CourseArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    #[command(flatten)]
+    pub patient: PatientArgs,
+    /// The date of the first session, `YYYY-MM-DD`.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub first: String,
+    /// The clock time of each session's first bolus, 24-hour `HH:MM`; the instructions are then
+    /// clock times. Needed for `--format ics`.
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// Whole days from one session to the next, such as `4d` [default: the protocol's longest
+    /// span spread evenly].
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub every: Option<String>,
+    /// How many sessions, at most the protocol's course [default: the protocol's course].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub sessions: Option<u64>,
+    /// The output format; `ics` is an iCalendar file with one event per session, no dose and no
+    /// patient identifier (`DTSTAMP` from `SOURCE_DATE_EPOCH` when set).
+    #[arg(long, value_enum, default_value_t = CourseFormat::Text)]
+    pub format: CourseFormat,
+    /// An identifier that makes the calendar's event UIDs the patient's own; it is hashed and
+    /// never printed.
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CourseFormat {
+    Text,
+    Markdown,
+    Json,
+    /// An iCalendar (RFC 5545) file: one event per session (needs `--start`).
+    Ics,
+}
+
+/// A request to make a course, in domain types.
+#[derive(Debug, Clone)]
+pub struct CourseRequest {
+    pub protocol: String,
+    pub weight_entered: String,
+    pub patient: Patient,
+    pub course: crate::engine::course::Request,
+    pub format: CourseFormat,
+    /// Only hashed into the calendar's UIDs.
+    pub patient_id: Option<String>,
+}
+
+/// Converts the course arguments, checking every value.
+pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
+    let weight_entered = a.patient.weight.clone();
+    let patient = patient(a.patient)?;
+    let first = crate::input::values::parse_date(&a.first)
+        .map_err(|e| format!("invalid `--first`: {e}"))?;
+    let start = start(a.start.as_deref())?;
+    if a.format == CourseFormat::Ics && start.is_none() {
+        return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
+    }
+    let every = a
+        .every
+        .as_deref()
+        .map(crate::input::values::parse_every)
+        .transpose()
+        .map_err(|e| format!("invalid `--every`: {e}"))?;
+    if let Some(problem) = a
+        .patient_id
+        .as_deref()
+        .and_then(crate::input::values::patient_problem)
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    Ok(CourseRequest {
+        protocol: a.protocol,
+        weight_entered,
+        patient,
+        course: crate::engine::course::Request {
+            first,
+            start,
+            every,
+            sessions: a.sessions,
+        },
+        format: a.format,
+        patient_id: a.patient_id,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// The first weight in kilograms [default: the protocol's soft minimum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// The last weight in kilograms [default: the protocol's soft maximum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// The step between weights in kilograms (the SVG draws its lines at 0.1 kg).
+    #[arg(
+        long,
+        value_name = "KG",
+        default_value = "5",
+        allow_hyphen_values = true
+    )]
+    pub step: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Text)]
+    pub format: ChartFormat,
+    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_name = "CM", allow_hyphen_values = true)]
+    pub height: Option<String>,
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    Text,
+    Markdown,
+    Csv,
+    Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
+    pub protocol: String,
+    /// How many patients.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub rounds: u32,
+    /// The seed, to repeat a drill exactly [default: drawn from the clock, and printed].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+    /// An HL7 FHIR R4 MedicationRequest (needs `--patient`).
+    Fhir,
+    /// One self-contained HTML page made for printing on A4 or US Letter, with tick boxes and
+    /// signature boxes.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SexArg {
+    Female,
+    Male,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtocolsArgs {
+    #[command(subcommand)]
+    pub command: Option<ProtocolsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProtocolsCommand {
+    /// List the protocols that can be named by id and, with an approvals file, whether each
+    /// is approved, changed since its approval, or never approved.
+    List,
+    /// Show a protocol in plain words, with the weights where its plans change.
+    Show {
+        /// A protocol id or a path to a protocol file.
+        protocol: String,
+    },
+    /// Check protocol files and report every error of each, with its line and column: the file's
+    /// rules, every range of weights within the hard limits where no plan exists (found exactly
+    /// from the protocol's thresholds), and soft limits that hold no weight a scale shows (0.1 kg
+    /// steps); exit status 1 when any file has one.
+    Lint {
+        /// Protocol files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
+    /// protocols directory, which from then on admits only approved protocols.
+    Approve {
+        /// Protocol files in the protocols directory, or ids (built-in ones included).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Who approves them, as recorded (the operating-system user is recorded too).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with each approval.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+}
+
+/// A request to make a plan, in domain types.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub protocol: String,
+    pub weight_entered: String,
+    pub patient: Patient,
+    pub options: Options,
+    pub format: PlanFormat,
+    pub explain: bool,
+    /// Whether the plan's date comes from the system clock (no `--date`): it is needed only
+    /// with a date of birth, and is then filled in by the caller.
+    pub date_from_clock: bool,
+    /// The patient identifier for FHIR.
+    pub patient_id: Option<String>,
+    /// The system of the patient identifier, for FHIR.
+    pub patient_system: Option<String>,
+    /// The day of the first bolus, for FHIR.
+    pub date: Option<jiff::civil::Date>,
+    /// The IANA time zone named with `--tz`, for FHIR; the system's when none.
+    pub tz: Option<String>,
+}
+
+impl From<SexArg> for Sex {
+    fn from(s: SexArg) -> Sex {
+        match s {
+            SexArg::Female => Sex::Female,
+            SexArg::Male => Sex::Male,
+        }
+    }
+}
+
+/// A request to check a written plan, in domain types.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    pub protocol: String,
+    pub patient: Patient,
+    /// A path, or `-` for standard input.
+    pub plan: String,
+    /// The concentration the written volumes are checked at.
+    pub concentration: Option<units::Concentration>,
+    pub format: CheckFormat,
+}
+
+fn height(text: Option<&str>) -> Result<Option<units::Length>, String> {
+    text.map(units::parse_height)
+        .transpose()
+        .map_err(|e| format!("invalid `--height`: {e}"))
+}
+
+/// Converts the patient arguments, checking every value.
+pub fn patient(a: PatientArgs) -> Result<Patient, String> {
+    let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
+    let height = height(a.height.as_deref())?;
+    if let Some(problem) = a
+        .accept_soft_limit
+        .as_deref()
+        .and_then(plan::reason_problem)
+    {
+        return Err(format!("invalid `--accept-soft-limit`: {problem}"));
+    }
+    Ok(Patient {
+        weight,
+        height,
+        sex: a.sex.map(Sex::from),
+        soft_limit_reason: a.accept_soft_limit,
+    })
+}
+
+/// Converts the plan arguments, checking every value.
+pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+    if let (PlanFormat::Fhir, None) = (a.format, &a.patient_id) {
+        return Err(
+            "`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject"
+                .into(),
+        );
+    }
+    let patient_id = a.patient_id.clone();
+    let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
+    let fhir = matches!(a.format, PlanFormat::Fhir);
+    if fhir {
+        let missing: Vec<&str> = [
+            ("`--date YYYY-MM-DD`", a.date.is_none()),
+            ("`--start HH:MM`", a.start.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
+                missing.join(" and ")
+            ));
+        }
+    } else {
+        // `--date` is the plan's date in every format: the patient's age is taken on it.
+        let fhir_only = [
+            ("--tz", a.tz.is_some()),
+            ("--patient-system", a.patient_system.is_some()),
+        ];
+        if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "`{flag}` is used only with `--format fhir`; leave it out, or add `--format fhir`"
+            ));
+        }
+    }
+    if let Some(system) = &a.patient_system {
+        if !crate::engine::protocol::is_absolute_uri(system) {
+            return Err(format!(
+                "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+                system.escape_debug()
+            ));
+        }
+    }
+    let date = a
+        .date
+        .as_deref()
+        .map(crate::input::values::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--date`: {e}"))?;
+    let weight_entered = a.patient.weight.clone();
+    let patient = patient(a.patient)?;
+    let start = start(a.start.as_deref())?;
+    let concentration = a
+        .concentration
+        .as_deref()
+        .map(units::parse::<units::Concentration>)
+        .transpose()
+        .map_err(|e| format!("invalid `--concentration`: {e}"))?;
+    Ok(PlanRequest {
+        protocol: a.protocol,
+        weight_entered,
+        patient,
+        options: Options {
+            start,
+            concentration,
+            identity,
+            date,
+            // Filled in by the caller, from the clock, when there is a date of birth.
+            today: None,
+        },
+        format: a.format,
+        explain: a.explain,
+        date_from_clock: date.is_none(),
+        patient_id,
+        patient_system: a.patient_system,
+        date,
+        tz: a.tz,
+    })
+}
+
+/// Converts the patient's identifier, name and date of birth, checking each.
+fn identity(
+    id: Option<String>,
+    name: Option<String>,
+    born: Option<&str>,
+) -> Result<plan::Identity, String> {
+    if let Some(problem) = id
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient identifier", t))
+    {
+        return Err(format!("invalid `--patient`: {problem}"));
+    }
+    if let Some(problem) = name
+        .as_deref()
+        .and_then(|t| plan::identity_problem("the patient's name", t))
+    {
+        return Err(format!("invalid `--patient-name`: {problem}"));
+    }
+    let born = born
+        .map(crate::input::values::parse_date)
+        .transpose()
+        .map_err(|e| format!("invalid `--born`: {e}"))?;
+    Ok(plan::Identity { id, name, born })
+}
+
+/// Converts the check arguments, checking every value.
+pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
+    Ok(CheckRequest {
+        protocol: a.protocol,
+        patient: patient(a.patient)?,
+        plan: a.plan,
+        concentration: a
+            .concentration
+            .as_deref()
+            .map(units::parse::<units::Concentration>)
+            .transpose()
+            .map_err(|e| format!("invalid `--concentration`: {e}"))?,
+        format: a.format,
+    })
+}
+
+/// Converts the chart arguments, checking every value.
+pub fn chart_span(
+    a: &ChartArgs,
+    p: &crate::engine::protocol::Protocol,
+) -> Result<crate::engine::chart::Span, String> {
+    let kg = |flag: &str, v: &Option<String>, default: &units::BodyMass| match v {
+        Some(t) => units::parse_weight(t).map_err(|e| format!("invalid `{flag}`: {e}")),
+        None => Ok(default.clone()),
+    };
+    let from = kg("--from", &a.from, &p.limits.soft_min)?;
+    let to = kg("--to", &a.to, &p.limits.soft_max)?;
+    let step = units::parse_weight(&a.step).map_err(|e| format!("invalid `--step`: {e}"))?;
+    let height = height(a.height.as_deref())?;
+    Ok(crate::engine::chart::Span {
+        from,
+        to,
+        step,
+        height,
+        sex: a.sex.map(Sex::from),
+    })
+}
+
+/// The whole command line for completions and the man page. Subcommands are deferred (their
+/// arguments are built when they run, for start-up time); `protocols` has subcommands of its own,
+/// which the `help` subcommand lists only if they exist when the tree is built. So its deferred
+/// part (what the derive would run: `ProtocolsArgs::augment_args`) is run here, and replaced by
+/// nothing.
+pub fn full_command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        if sub.get_name() == "protocols" {
+            <ProtocolsArgs as clap::Args>::augment_args(sub.defer(|built| built))
+        } else {
+            sub
+        }
+    })
+}
+
+/// The command line for a completion script. For bash, every positional `<PROTOCOL>` lists
+/// `ids` as its possible values: bash offers them, and falls back to file names for a word that
+/// matches none (its script is registered with `-o default`). The other shells' scripts are
+/// generated from clap's static definitions, which can offer a list of values only in place of
+/// file names (zsh) or not for positional arguments at all (fish, elvish, PowerShell); there a
+/// `<PROTOCOL>` completes as a file name.
+pub fn completion_command(shell: clap_complete::Shell, ids: &[String]) -> clap::Command {
+    let mut cmd = full_command();
+    if shell != clap_complete::Shell::Bash || ids.is_empty() {
+        return cmd;
+    }
+    // Building runs the deferred parts, so that every subcommand's arguments exist to be changed.
+    cmd.build();
+    with_protocol_ids(cmd, ids)
+}
+
+fn with_protocol_ids(cmd: clap::Command, ids: &[String]) -> clap::Command {
+    let has_protocol = cmd
+        .get_positionals()
+        .any(|a| a.get_id().as_str() == "protocol");
+    let cmd = if has_protocol {
+        let values: Vec<clap::builder::PossibleValue> = ids
+            .iter()
+            .map(|id| clap::builder::PossibleValue::new(id.clone()))
+            .collect();
+        cmd.mut_arg("protocol", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(values))
+        })
+    } else {
+        cmd
+    };
+    cmd.mut_subcommands(|sub| with_protocol_ids(sub, ids))
+}
+
+/// The man page, with a section for each subcommand and the EXIT STATUS and EXAMPLES
+/// sections, as roff.
+pub fn man_page() -> String {
+    let cmd = full_command();
+    let mut out = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone()).date("2026-11-22");
+    man.render_title(&mut out).expect("in memory");
+    man.render_name_section(&mut out).expect("in memory");
+    man.render_synopsis_section(&mut out).expect("in memory");
+    man.render_description_section(&mut out).expect("in memory");
+    man.render_options_section(&mut out).expect("in memory");
+    let mut text = String::from_utf8(out).expect("UTF-8");
+    // No hyphenation: options and units must stay whole to be copied.
+    if let Some(end) = text.find('\n') {
+        text.insert_str(end + 1, ".nr HY 0\n.nh\n");
+    }
+    text.push_str(".SH COMMANDS\n");
+    let mut stack: Vec<(String, clap::Command)> = cmd
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .map(|c| (format!("bolus {}", c.get_name()), c.clone()))
+        .collect();
+    stack.reverse();
+    while let Some((name, sub)) = stack.pop() {
+        let mut sub = sub
+            .bin_name(name.clone())
+            .name(name.clone())
+            .disable_help_flag(true);
+        // Rendering the usage builds the subcommand, deferred arguments and subcommands included.
+        let usage = sub.render_usage().to_string();
+        let nested: Vec<_> = sub
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .map(|c| (format!("{name} {}", c.get_name()), c.clone()))
+            .collect();
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        let man = clap_mangen::Man::new(sub.clone());
+        let mut buf = Vec::new();
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(&mut buf).expect("in memory");
+        }
+        let body = String::from_utf8(buf).expect("UTF-8");
+        text.push_str(&format!(".SS \"{name}\"\n"));
+        text.push_str(&format!(".B {}\n.PP\n", roff_escape(usage)));
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            text.push_str(&format!("{}\n.PP\n", roff_escape(&about.to_string())));
+        }
+        for line in body.lines() {
+            if line.starts_with(".SH ") {
+                continue;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        stack.extend(nested.into_iter().rev());
+    }
+    text.push_str(MAN_EXTRA);
+    text
+}
+
+/// Escapes text for a roff line: backslashes, and hyphens as minus signs.
+fn roff_escape(s: &str) -> String {
+    s.replace('\\', "\\e").replace('-', "\\-")
+}
+
+const MAN_EXTRA: &str = include_str!("man_extra.roff");
+
+/// Reads `--start`, a 24-hour clock time `HH:MM`, when given.
+fn start(text: Option<&str>) -> Result<Option<jiff::civil::Time>, String> {
+    text.map(crate::input::values::parse_clock)
+        .transpose()
+        .map_err(|e| format!("invalid `--start`: {e}"))
+}

@@ -1,0 +1,156 @@
+//! Characters that must not pass unseen: each is a control, a text-direction or an invisible
+//! character ([`CharClass`]). The readers refuse by these classes, and anything echoed in a
+//! message is escaped by them ([`quote`], [`escape_odd`], [`tidy`]).
+
+/// The class of a character that must not pass unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// A control character (newline and tab included).
+    Control,
+    /// A character that changes the direction of text (`U+202E`).
+    Direction,
+    /// A character that prints as nothing or as a plain space: a zero-width or non-breaking
+    /// space, a byte order mark.
+    Invisible,
+}
+
+impl CharClass {
+    /// The class of `c`, or `None` for an ordinary character.
+    pub fn of(c: char) -> Option<CharClass> {
+        if c.is_control() {
+            Some(CharClass::Control)
+        } else if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+        {
+            Some(CharClass::Direction)
+        } else if matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{2000}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
+        {
+            Some(CharClass::Invisible)
+        } else {
+            None
+        }
+    }
+
+    /// `a control character`, `a text-direction character`, `an invisible character`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CharClass::Control => "a control character",
+            CharClass::Direction => "a text-direction character",
+            CharClass::Invisible => "an invisible character",
+        }
+    }
+}
+
+/// Control characters and the Unicode direction overrides, which could make text read other
+/// than it is, and the byte order mark: what a protocol's text may not hold.
+pub fn is_unsafe(c: char) -> bool {
+    matches!(
+        CharClass::of(c),
+        Some(CharClass::Control | CharClass::Direction)
+    ) || c == '\u{FEFF}'
+}
+
+/// The first odd character of a text, described: `the character U+202E (a text-direction
+/// character)`.
+pub fn odd_char_in(text: &str) -> Option<String> {
+    text.chars().find_map(|c| {
+        CharClass::of(c)
+            .map(|class| format!("the character U+{:04X} ({})", c as u32, class.describe()))
+    })
+}
+
+/// The longest quoted piece of input a message repeats, in characters.
+pub const QUOTE_CHARS: usize = 40;
+
+/// The longest message, in characters, whatever the input: one line, control and
+/// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`].
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Whether a character is escaped when text is echoed: every control character (newline and
+/// tab included, so that a message stays one line) and the text-direction characters.
+fn escaped(c: char) -> bool {
+    matches!(
+        CharClass::of(c),
+        Some(CharClass::Control | CharClass::Direction)
+    )
+}
+
+/// Text with its control characters (newline and tab included) and text-direction characters
+/// escaped as `\u{1b}`, so that it prints on one line and cannot rewrite a terminal.
+pub fn escape_odd(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A piece of input for a message, between backticks: a backtick in it is written `\u{60}` (so
+/// it cannot end the quotation early), odd characters are escaped, and more than
+/// [`QUOTE_CHARS`] characters are cut with `…`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * QUOTE_CHARS) + 2);
+    out.push('`');
+    let long = text.chars().nth(QUOTE_CHARS + 1).is_some();
+    for (n, c) in text.chars().enumerate() {
+        if long && n == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c == '`' || escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('`');
+    out
+}
+
+/// Makes a message safe to print: one line (newlines and tabs escaped, as are control and
+/// text-direction characters: `\u{202e}`), a quoted piece (between backticks) longer than
+/// [`QUOTE_CHARS`] characters cut with `…`, and the whole cut at [`MAX_MESSAGE_CHARS`]
+/// characters, so that no input can flood or rewrite a terminal. Input echoed in a message goes
+/// through [`quote`], so a backtick in it cannot turn it into unquoted text.
+pub fn tidy(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
+    let mut count = 0usize;
+    'pieces: for (i, piece) in message.split('`').enumerate() {
+        if i > 0 && !put(&mut out, &mut count, '`') {
+            break;
+        }
+        let long = i % 2 == 1 && piece.chars().nth(QUOTE_CHARS + 1).is_some();
+        for (n, c) in piece.chars().enumerate() {
+            if long && n == QUOTE_CHARS {
+                if !put(&mut out, &mut count, '…') {
+                    break 'pieces;
+                }
+                break;
+            }
+            let fits = if escaped(c) {
+                c.escape_unicode().all(|e| put(&mut out, &mut count, e))
+            } else {
+                put(&mut out, &mut count, c)
+            };
+            if !fits {
+                break 'pieces;
+            }
+        }
+    }
+    if count > MAX_MESSAGE_CHARS {
+        out = out.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// Adds one character to a message being tidied; false once it is over the limit (the rest of
+/// the input is then not read).
+fn put(out: &mut String, count: &mut usize, c: char) -> bool {
+    out.push(c);
+    *count += 1;
+    *count <= MAX_MESSAGE_CHARS
+}

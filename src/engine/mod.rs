@@ -1,0 +1,17 @@
+//! The engine: pure and exact. A checked protocol and a patient in, facts out: the plan in named
+//! steps, the dosing weight, the rules a plan is checked against, chart bands, courses. No I/O,
+//! no clap, no process; it uses nothing of the crate outside itself.
+
+pub(crate) mod approval;
+pub mod calendar;
+pub mod chars;
+pub(crate) mod chart;
+pub mod check;
+pub mod course;
+pub mod dosing;
+pub mod exact;
+pub mod fast;
+pub mod feasible;
+pub mod plan;
+pub mod protocol;
+pub mod units;

@@ -1,0 +1,743 @@
+//! The plan engine: a checked protocol and a patient in, a timed bolus plan out.
+//!
+//! Pure and exact: no I/O, no clock, no floating point. Each step follows `docs/DESIGN.md` "How a plan
+//! is computed", and the plan keeps every intermediate number so the arithmetic can be shown.
+
+use jiff::civil::{Date, Time as Clock};
+use num_traits::{ToPrimitive, Zero};
+
+use crate::engine::dosing::{self, DosingError, DosingWeight, Sex};
+use crate::engine::exact::Exact;
+use crate::engine::protocol::{Anchor, Protocol, WeightBasis, MAX_BOLUSES};
+use crate::engine::units::{
+    self, BodyMass, Concentration, DrugMass, Duration, Length, Num, Volume,
+};
+
+/// The patient a plan is made for.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    /// Actual body weight; the weight limits apply to it.
+    pub weight: BodyMass,
+    pub height: Option<Length>,
+    pub sex: Option<Sex>,
+    /// A reason for accepting a weight outside the soft limits.
+    pub soft_limit_reason: Option<String>,
+}
+
+impl Patient {
+    /// The soft-limit reason, trimmed; a blank one is no reason.
+    pub fn reason(&self) -> Option<&str> {
+        self.soft_limit_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
+}
+
+/// What is wrong with a soft-limit reason, if anything: a reason is plain text (no control,
+/// direction or invisible character) and words, so it holds a letter (a reason of `5` is more
+/// likely the decimals of a weight split by a decimal comma).
+pub fn reason_problem(reason: &str) -> Option<String> {
+    let reason = reason.trim();
+    if let Some(odd) = crate::engine::chars::odd_char_in(reason) {
+        return Some(format!(
+            "the reason holds {odd}; write the reason in plain text"
+        ));
+    }
+    if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    Some(format!(
+        "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
+        crate::engine::chars::quote(reason)
+    ))
+}
+
+/// What the plan is printed with beyond the dose.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The clock time of the first bolus.
+    pub start: Option<Clock>,
+    /// The drug's concentration, to give each bolus's volume.
+    pub concentration: Option<Concentration>,
+    /// Who the plan is for, as printed on it.
+    pub identity: Identity,
+    /// The plan's date: the age of a patient with a date of birth is taken on it. It must be
+    /// given with a date of birth.
+    pub date: Option<Date>,
+    /// Today's date, where known: a date of birth after it is in the future, and refused
+    /// whatever the plan's date.
+    pub today: Option<Date>,
+}
+
+/// Who the plan is for, as printed on it. Every part may be missing: a printed plan then shows
+/// a blank to fill in by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The patient's identifier, such as a medical record number.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub born: Option<Date>,
+}
+
+impl Identity {
+    /// Whether nothing is known of the patient beyond the weight.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_none() && self.name.is_none() && self.born.is_none()
+    }
+}
+
+/// The age from which a plan is made without a stated reason: the guideline is for adults.
+pub const ADULT_AGE: i64 = 18;
+
+/// The oldest age a date of birth may give; an older one is taken for a typing error.
+pub const MAX_AGE: i64 = 130;
+
+/// The longest patient name or identifier, in characters.
+pub const MAX_IDENTITY_CHARS: usize = 100;
+
+/// A patient under [`ADULT_AGE`] on the plan's date, accepted with a reason.
+#[derive(Debug, Clone)]
+pub struct MinorAccepted {
+    pub born: Date,
+    /// The plan's date.
+    pub on: Date,
+    /// Whole years on the plan's date.
+    pub age: i64,
+    pub reason: String,
+}
+
+/// Whole years from `born` to `on`: a year is counted on the birthday (a birthday on 29 February
+/// counts on 1 March in other years).
+pub fn age_on(born: Date, on: Date) -> i64 {
+    let years = i64::from(on.year()) - i64::from(born.year());
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
+/// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
+/// text-direction or invisible character, at most [`MAX_IDENTITY_CHARS`] characters.
+pub fn identity_problem(what: &str, text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some(format!("{what} is empty"));
+    }
+    if let Some(odd) = crate::engine::chars::odd_char_in(text) {
+        return Some(format!("{what} holds {odd}; write it in plain text"));
+    }
+    if text.trim() != text {
+        return Some(format!(
+            "{what} `{}` has a space at its start or end; write it without",
+            crate::engine::chars::tidy(text)
+        ));
+    }
+    let n = text.chars().count();
+    if n > MAX_IDENTITY_CHARS {
+        return Some(format!(
+            "{what} has {n} characters, more than the {MAX_IDENTITY_CHARS} a plan prints"
+        ));
+    }
+    None
+}
+
+/// How the count of boluses was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountReason {
+    /// The total needs more boluses than the protocol's minimum: ⌈total ÷ max_dose⌉.
+    Division,
+    /// The division gives no more than the protocol's minimum.
+    Minimum,
+}
+
+/// A weight outside the soft limits, accepted with a reason.
+#[derive(Debug, Clone)]
+pub struct SoftLimitAccepted {
+    /// `soft_min` or `soft_max`.
+    pub limit: &'static str,
+    pub value: BodyMass,
+    pub reason: String,
+}
+
+/// One bolus.
+#[derive(Debug, Clone)]
+pub struct Bolus {
+    /// From 1.
+    pub number: u64,
+    /// Time after the first bolus.
+    pub offset: Duration,
+    pub dose: DrugMass,
+    /// The boluses so far, this one included.
+    pub cumulative: DrugMass,
+    /// With a concentration: the volume, rounded down to 0.01 mL where it has more decimals.
+    pub volume: Option<Volume>,
+}
+
+/// A monitoring action placed on the timeline.
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    /// Time after the first bolus (negative before it).
+    pub offset: Duration,
+    pub relative_to: Anchor,
+    /// The offset the protocol gives from its anchor bolus.
+    pub rule_offset: Duration,
+    pub action: String,
+}
+
+/// A computed plan, with every number that went into it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub weight: BodyMass,
+    pub dosing: DosingWeight,
+    /// `per_weight` × dosing weight, before any cap.
+    pub product: DrugMass,
+    /// The product, capped at `max_total` where that bites.
+    pub calculated_total: DrugMass,
+    /// Whether `max_total` capped the total.
+    pub capped: bool,
+    /// `calculated_total ÷ max_dose`, exact.
+    pub quotient: Num,
+    pub count: u64,
+    pub count_reason: CountReason,
+    /// The calculated total rounded down to whole increments.
+    pub planned_total: DrugMass,
+    /// What rounding down removed.
+    pub rounded_off: DrugMass,
+    /// The smaller bolus, and how many boluses get one increment more.
+    pub base_dose: DrugMass,
+    pub larger: u64,
+    pub boluses: Vec<Bolus>,
+    pub checkpoints: Vec<Checkpoint>,
+    pub start: Option<Clock>,
+    pub concentration: Option<Concentration>,
+    /// Whether any volume was rounded down to 0.01 mL.
+    pub volume_rounded: bool,
+    pub soft_limit: Option<SoftLimitAccepted>,
+    /// A dosing weight (ideal, adjusted or lean) below the soft minimum, accepted with a reason.
+    pub dosing_soft_limit: Option<SoftLimitAccepted>,
+    /// Who the plan is for.
+    pub identity: Identity,
+    /// A patient under the adult age, accepted with a reason.
+    pub minor: Option<MinorAccepted>,
+    /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
+    /// (an interval of `10 s` is 0.1666… min).
+    pub in_seconds: bool,
+}
+
+/// A dosing weight below a minimum of the protocol's weight limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DosingLimit {
+    pub basis: WeightBasis,
+    /// The dosing weight.
+    pub dosing: BodyMass,
+    /// The actual weight it was computed from.
+    pub weight: BodyMass,
+    /// The limit it is below.
+    pub bound: BodyMass,
+    pub protocol: String,
+}
+
+/// Why no plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Outside a hard limit: refused, no override.
+    #[error("a weight of {weight} is {side} the hard {limit} of {bound} for protocol `{protocol}`; no plan can be made, and hard limits have no override")]
+    HardLimit {
+        weight: String,
+        side: &'static str,
+        limit: &'static str,
+        bound: String,
+        protocol: String,
+    },
+    /// Outside a soft limit and no reason stated.
+    #[error("a weight of {weight} is {side} the soft {limit} of {bound} for protocol `{protocol}`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
+    SoftLimit {
+        weight: String,
+        side: &'static str,
+        limit: &'static str,
+        bound: String,
+        protocol: String,
+    },
+    /// A dosing weight (ideal, adjusted or lean) below the hard minimum: refused, no override.
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the hard minimum of {} for protocol `{}`; no plan can be made, and hard limits have no override: check the height and the weight", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingHardLimit(Box<DosingLimit>),
+    /// A dosing weight below the soft minimum, and no reason stated.
+    #[error("the {} body weight of {} (from an actual weight of {}) is below the soft minimum of {} for protocol `{}`; check the height and the weight, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)", .0.basis.as_str(), units::show_kg(&.0.dosing), units::show_kg(&.0.weight), units::show_kg(&.0.bound), .0.protocol)]
+    DosingSoftLimit(Box<DosingLimit>),
+    #[error(transparent)]
+    Dosing(#[from] DosingError),
+    #[error("the planned total of {total} cannot be split into {count} boluses of at least {increment} each: a bolus would be zero, so no plan is made")]
+    ZeroBolus {
+        total: String,
+        count: u64,
+        increment: String,
+    },
+    #[error("at {concentration}, bolus {bolus} of {dose} is {volume}, less than the 0.01 mL a syringe can measure; use a more dilute concentration")]
+    VolumeTooSmall {
+        concentration: String,
+        bolus: u64,
+        dose: String,
+        volume: String,
+    },
+    /// Under the adult age on the plan's date and no reason stated.
+    #[error("the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)")]
+    Minor {
+        born: String,
+        date: String,
+        age: i64,
+        protocol: String,
+    },
+    #[error(
+        "the date of birth {born} is in the future (today is {today}); check the date of birth"
+    )]
+    BornInFuture { born: String, today: String },
+    #[error("the date of birth {born} is after the plan's date {date}; check the date of birth")]
+    BornAfter { born: String, date: String },
+    #[error("the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth")]
+    TooOld {
+        born: String,
+        date: String,
+        age: i64,
+    },
+    #[error("a date of birth needs the plan's date, to take the patient's age on it")]
+    NoDate,
+    #[error("the concentration {concentration} is not one protocol `{protocol}` allows; give one of {allowed}")]
+    ConcentrationNotAllowed {
+        concentration: String,
+        protocol: String,
+        allowed: String,
+    },
+    #[error("the soft-limit reason holds {0}; write the reason in plain text")]
+    Reason(String),
+    #[error("the plan would need {count} boluses, more than the {max} bolus supports; check the protocol's `max_dose`")]
+    TooManyBoluses { count: String, max: u64 },
+}
+
+impl PlanError {
+    /// Whether the error is a refusal by a weight limit (exit status 3) rather than bad input.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            PlanError::HardLimit { .. }
+                | PlanError::SoftLimit { .. }
+                | PlanError::DosingHardLimit(_)
+                | PlanError::DosingSoftLimit(_)
+                | PlanError::Minor { .. }
+        )
+    }
+}
+
+/// Checks a concentration against the presentations the protocol lists, if it lists any.
+pub fn allowed_concentration(p: &Protocol, c: &Concentration) -> Result<(), PlanError> {
+    if p.concentrations.is_empty() || p.concentrations.iter().any(|a| a.value == c.value) {
+        return Ok(());
+    }
+    let allowed: Vec<String> = p
+        .concentrations
+        .iter()
+        .map(units::show_concentration)
+        .collect();
+    Err(PlanError::ConcentrationNotAllowed {
+        concentration: units::show_concentration(c),
+        protocol: p.id.clone(),
+        allowed: allowed.join(", "),
+    })
+}
+
+/// Checks the weight against the protocol's limits.
+fn check_limits(p: &Protocol, patient: &Patient) -> Result<Option<SoftLimitAccepted>, PlanError> {
+    let w = &patient.weight.value;
+    let l = &p.limits;
+    let show = units::show_kg;
+    if w < &l.hard_min.value || w > &l.hard_max.value {
+        let below = w < &l.hard_min.value;
+        return Err(PlanError::HardLimit {
+            weight: show(&patient.weight),
+            side: if below { "below" } else { "above" },
+            limit: if below { "minimum" } else { "maximum" },
+            bound: show(if below { &l.hard_min } else { &l.hard_max }),
+            protocol: p.id.clone(),
+        });
+    }
+    if w < &l.soft_min.value || w > &l.soft_max.value {
+        let below = w < &l.soft_min.value;
+        let reason = patient.reason();
+        if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
+            return Err(PlanError::Reason(odd));
+        }
+        let Some(reason) = reason else {
+            return Err(PlanError::SoftLimit {
+                weight: show(&patient.weight),
+                side: if below { "below" } else { "above" },
+                limit: if below { "minimum" } else { "maximum" },
+                bound: show(if below { &l.soft_min } else { &l.soft_max }),
+                protocol: p.id.clone(),
+            });
+        };
+        return Ok(Some(SoftLimitAccepted {
+            limit: if below { "soft_min" } else { "soft_max" },
+            value: if below {
+                l.soft_min.clone()
+            } else {
+                l.soft_max.clone()
+            },
+            reason: reason.to_string(),
+        }));
+    }
+    Ok(None)
+}
+
+/// Checks the patient's age on the plan's date: a date of birth after it, or more than
+/// [`MAX_AGE`] years before it, is an error; an age under [`ADULT_AGE`] is refused like a soft
+/// limit, unless a reason is stated.
+fn check_age(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Option<MinorAccepted>, PlanError> {
+    let Some(born) = options.identity.born else {
+        return Ok(None);
+    };
+    let on = options.date.ok_or(PlanError::NoDate)?;
+    let (b, d) = (born.to_string(), on.to_string());
+    if let Some(today) = options.today.filter(|t| born > *t) {
+        return Err(PlanError::BornInFuture {
+            born: b,
+            today: today.to_string(),
+        });
+    }
+    if born > on {
+        return Err(PlanError::BornAfter { born: b, date: d });
+    }
+    let age = age_on(born, on);
+    if age > MAX_AGE {
+        return Err(PlanError::TooOld {
+            born: b,
+            date: d,
+            age,
+        });
+    }
+    if age >= ADULT_AGE {
+        return Ok(None);
+    }
+    let reason = patient.reason();
+    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
+        return Err(PlanError::Reason(odd));
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::Minor {
+            born: b,
+            date: d,
+            age,
+            protocol: p.id.clone(),
+        });
+    };
+    Ok(Some(MinorAccepted {
+        born,
+        on,
+        age,
+        reason: reason.to_string(),
+    }))
+}
+
+/// Checks a dosing weight other than the actual one against the same limits: below `hard_min`
+/// refused, below `soft_min` only with a reason. A dosing weight is never above the actual
+/// weight, so only the minimums can bite.
+fn check_dosing_limits(
+    p: &Protocol,
+    patient: &Patient,
+    dosing: &DosingWeight,
+) -> Result<Option<SoftLimitAccepted>, PlanError> {
+    if dosing.basis == WeightBasis::Actual {
+        return Ok(None);
+    }
+    let d = &dosing.value;
+    let l = &p.limits;
+    if d.value < l.hard_min.value {
+        return Err(PlanError::DosingHardLimit(Box::new(DosingLimit {
+            basis: dosing.basis,
+            dosing: d.clone(),
+            weight: patient.weight.clone(),
+            bound: l.hard_min.clone(),
+            protocol: p.id.clone(),
+        })));
+    }
+    if d.value >= l.soft_min.value {
+        return Ok(None);
+    }
+    let reason = patient.reason();
+    if let Some(odd) = reason.and_then(crate::engine::chars::odd_char_in) {
+        return Err(PlanError::Reason(odd));
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::DosingSoftLimit(Box::new(DosingLimit {
+            basis: dosing.basis,
+            dosing: d.clone(),
+            weight: patient.weight.clone(),
+            bound: l.soft_min.clone(),
+            protocol: p.id.clone(),
+        })));
+    };
+    Ok(Some(SoftLimitAccepted {
+        limit: "soft_min",
+        value: l.soft_min.clone(),
+        reason: reason.to_string(),
+    }))
+}
+
+/// The number of boluses for a calculated total: max(min_count, ⌈total ÷ max_dose⌉).
+pub fn count_for(p: &Protocol, calculated_total: &DrugMass) -> (Num, u64, CountReason) {
+    let (quotient, count, reason) = count_exact(
+        p,
+        &Exact::of(&calculated_total.value),
+        &Exact::of(&p.max_dose.value),
+    );
+    (quotient.to_num(), count, reason)
+}
+
+fn count_exact(p: &Protocol, total: &Exact, max_dose: &Exact) -> (Exact, u64, CountReason) {
+    let quotient = total.div(max_dose);
+    let by_division = quotient.ceil().to_u64().unwrap_or(u64::MAX);
+    if by_division > p.min_count {
+        (quotient, by_division, CountReason::Division)
+    } else {
+        (quotient, p.min_count, CountReason::Minimum)
+    }
+}
+
+/// Makes the plan for a patient, or says why none can be made.
+///
+/// The arithmetic runs on [`Exact`] numbers: machine integers for the usual values, falling back
+/// to arbitrary precision where a checked operation would overflow, so the plan is the same
+/// exact plan whatever the numbers (see [`crate::engine::exact`]).
+pub fn compute(p: &Protocol, patient: &Patient, options: &Options) -> Result<Plan, PlanError> {
+    compute_with(p, patient, options, Exact::of)
+}
+
+/// [`compute`] with every number kept arbitrary-precision ([`BigRational`](units::BigRational)
+/// throughout): the reference the fast arithmetic is tested against. Not for use in the tool.
+#[doc(hidden)]
+pub fn compute_reference(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+) -> Result<Plan, PlanError> {
+    compute_with(p, patient, options, Exact::big)
+}
+
+fn compute_with(
+    p: &Protocol,
+    patient: &Patient,
+    options: &Options,
+    x: fn(&Num) -> Exact,
+) -> Result<Plan, PlanError> {
+    if let Some(c) = &options.concentration {
+        allowed_concentration(p, c)?;
+    }
+    let soft_limit = check_limits(p, patient)?;
+    let minor = check_age(p, patient, options)?;
+    let dosing = dosing::dosing_weight(
+        p.weight_basis,
+        &patient.weight,
+        patient.height.as_ref(),
+        patient.sex,
+    )?;
+    let dosing_soft_limit = check_dosing_limits(p, patient, &dosing)?;
+    let mass = |value: &Exact| units::base::<DrugMass>(value.to_num());
+    let increment = x(&p.increment.value);
+
+    // 1. calculated total, capped at max_total where the protocol has one (a dose per weight
+    // times a weight is a drug mass: the units are checked where the quantities are read).
+    let product = x(&p.per_weight.value).mul(&x(&dosing.value.value));
+    let (calculated_total, capped) = match &p.max_total {
+        Some(cap) if product > x(&cap.value) => (x(&cap.value), true),
+        _ => (product.clone(), false),
+    };
+
+    // 2. count, from the calculated total before rounding.
+    let (quotient, count, count_reason) = count_exact(p, &calculated_total, &x(&p.max_dose.value));
+    if count > MAX_BOLUSES {
+        return Err(PlanError::TooManyBoluses {
+            count: units::format_decimal(&quotient.ceil().to_num()),
+            max: MAX_BOLUSES,
+        });
+    }
+
+    // 3. planned total: whole increments, rounded down.
+    let steps = calculated_total.div(&increment).floor();
+    let planned_total = steps.mul(&increment);
+    let rounded_off = calculated_total.sub(&planned_total);
+
+    // 4. split into doses of whole increments that differ by at most one, larger ones last.
+    let n = Exact::int(count as i64);
+    let per = steps.div(&n).floor();
+    let larger = steps
+        .sub(&per.mul(&n))
+        .to_u64()
+        .expect("remainder below count");
+    if per.is_zero() {
+        return Err(PlanError::ZeroBolus {
+            total: units::show_mass(&mass(&planned_total), p.unit),
+            count,
+            increment: units::show_mass(&p.increment, p.unit),
+        });
+    }
+    let base_dose = per.mul(&increment);
+    let bigger = base_dose.add(&increment);
+
+    // 5. times, and volumes with a concentration.
+    let concentration = options.concentration.as_ref().map(|c| (c, x(&c.value)));
+    let interval = x(&p.interval.value);
+    let hundred = Exact::int(100);
+    let (base_mass, bigger_mass) = (mass(&base_dose), mass(&bigger));
+    let mut boluses = Vec::with_capacity(count as usize);
+    let mut cumulative = x(&Num::zero());
+    let mut volume_rounded = false;
+    for k in 1..=count {
+        let (dose, dose_mass) = if k > count - larger {
+            (&bigger, &bigger_mass)
+        } else {
+            (&base_dose, &base_mass)
+        };
+        cumulative = cumulative.add(dose);
+        let volume = match concentration.as_ref() {
+            None => None,
+            Some((c, per_ml)) => {
+                // A drug mass over a concentration is a volume, in millilitres.
+                let exact = dose.div(per_ml);
+                let hundredths = exact.mul(&hundred).floor().div(&hundred);
+                if hundredths.is_zero() {
+                    return Err(PlanError::VolumeTooSmall {
+                        concentration: units::show_concentration(c),
+                        bolus: k,
+                        dose: units::show_mass(dose_mass, p.unit),
+                        volume: format!("{} mL", units::format_decimal(&exact.to_num())),
+                    });
+                }
+                if hundredths != exact {
+                    volume_rounded = true;
+                }
+                Some(units::base::<Volume>(hundredths.to_num()))
+            }
+        };
+        boluses.push(Bolus {
+            number: k,
+            offset: units::base(interval.mul(&Exact::int(k as i64 - 1)).to_num()),
+            cumulative: mass(&cumulative),
+            dose: dose_mass.clone(),
+            volume,
+        });
+    }
+    debug_assert!(cumulative == planned_total);
+    let (product, calculated_total) = (mass(&product), mass(&calculated_total));
+    let (planned_total, rounded_off) = (mass(&planned_total), mass(&rounded_off));
+    let (base_dose, quotient) = (base_mass, quotient.to_num());
+
+    // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
+    // same time, so a baseline comes first).
+    let last = boluses
+        .last()
+        .expect("count is at least 1")
+        .offset
+        .value
+        .clone();
+    let mut checkpoints: Vec<Checkpoint> = p
+        .checkpoints
+        .iter()
+        .map(|c| Checkpoint {
+            offset: Duration {
+                value: match c.relative_to {
+                    Anchor::First => c.offset.value.clone(),
+                    Anchor::Last => x(&last).add(&x(&c.offset.value)).to_num(),
+                },
+                ..c.offset.clone()
+            },
+            relative_to: c.relative_to,
+            rule_offset: c.offset.clone(),
+            action: c.action.clone(),
+        })
+        .collect();
+    checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
+
+    let in_seconds = boluses
+        .iter()
+        .map(|b| &b.offset)
+        .chain(checkpoints.iter().map(|c| &c.offset))
+        .any(|o| units::time_parts(o).1 == "s");
+
+    Ok(Plan {
+        in_seconds,
+        weight: patient.weight.clone(),
+        dosing,
+        product,
+        calculated_total,
+        capped,
+        quotient,
+        count,
+        count_reason,
+        planned_total,
+        rounded_off,
+        base_dose,
+        larger,
+        boluses,
+        checkpoints,
+        start: options.start,
+        concentration: options.concentration.clone(),
+        volume_rounded,
+        soft_limit,
+        dosing_soft_limit,
+        identity: options.identity.clone(),
+        minor,
+    })
+}
+
+/// Seconds since midnight of a clock time.
+pub fn seconds_of_day(t: Clock) -> i64 {
+    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+}
+
+/// A clock time plus a signed offset, across midnight either way; the second value is the
+/// day relative to the start (-1, 0, 1, …).
+pub fn clock_at(start: Clock, offset: &Duration) -> (Clock, i64) {
+    let secs = offset.value.to_integer().to_i64().unwrap_or(0);
+    let total = seconds_of_day(start) + secs;
+    let day = total.div_euclid(86_400);
+    let of_day = total.rem_euclid(86_400);
+    let t = Clock::new(
+        (of_day / 3600) as i8,
+        ((of_day / 60) % 60) as i8,
+        (of_day % 60) as i8,
+        0,
+    )
+    .expect("within a day");
+    (t, day)
+}
+
+/// `14:05`, or `14:05:30` where the seconds are not zero.
+pub fn show_clock(t: Clock) -> String {
+    if t.second() == 0 {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    } else {
+        format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+    }
+}
+
+impl Plan {
+    /// An offset as an exact number and its unit, minutes or seconds for the whole plan.
+    pub fn offset_parts(&self, offset: &Duration) -> (Num, &'static str) {
+        units::time_in(offset, self.in_seconds)
+    }
+
+    /// `10 min`, or `10 s` in a plan timed in seconds.
+    pub fn offset_text(&self, offset: &Duration) -> String {
+        let (value, unit) = self.offset_parts(offset);
+        format!("{} {unit}", units::format_decimal(&value))
+    }
+
+    /// The clock time of an offset with `--start`.
+    pub fn clock(&self, offset: &Duration) -> Option<(Clock, i64)> {
+        self.start.map(|s| clock_at(s, offset))
+    }
+}

@@ -1,0 +1,1118 @@
+//! Quantities with units: the only place where units are defined, parsed and printed.
+//!
+//! A small [`uom`] system gives each kind of quantity its own type, with body mass as a base
+//! dimension of its own, so that a dose per body weight times a body weight is a drug mass and
+//! adding a body weight to a drug mass does not compile:
+//!
+//! ```
+//! use bolus::engine::units::{parse, BodyMass, DosePerWeight, DrugMass};
+//! let per_weight: DosePerWeight = parse("2 mg/kg").unwrap();
+//! let weight: BodyMass = parse("73.3 kg").unwrap();
+//! let total: DrugMass = per_weight * weight;
+//! assert_eq!(bolus::engine::units::show_mass(&total, bolus::engine::units::MassUnit::Mg), "146.6 mg");
+//! ```
+//!
+//! ```compile_fail
+//! use bolus::engine::units::{parse, BodyMass, DrugMass};
+//! let dose: DrugMass = parse("50 mg").unwrap();
+//! let weight: BodyMass = parse("82 kg").unwrap();
+//! let nonsense = dose + weight; // a drug mass plus a body weight is not a quantity
+//! ```
+//!
+//! ```compile_fail
+//! use bolus::engine::units::{parse, BodyMass, DosePerWeight, DrugMass};
+//! let per_weight: DosePerWeight = parse("2 mg/kg").unwrap();
+//! let weight: BodyMass = parse("82 kg").unwrap();
+//! let total: BodyMass = per_weight * weight; // the product is a drug mass, not a body mass
+//! ```
+//!
+//! Storage is [`BigRational`]: every value is exact, and no operation can overflow. Every unit is
+//! a whole multiple of its base unit (microgram, kilogram of body weight, second, centimetre), so
+//! every conversion factor is an exact integer.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+pub use uom::num::BigRational;
+
+use crate::engine::chars::{odd_char_in, quote, tidy};
+
+/// An exact rational number.
+pub type Num = BigRational;
+
+#[macro_use]
+mod dims {
+    pub mod length {
+        quantity! {
+            /// Length (base unit centimetre): the patient's height, and volume as its cube.
+            quantity: Length; "length";
+            dimension: Q<P1, Z0, Z0, Z0>;
+            units {
+                @centimeter: 1.0E0; "cm", "centimetre", "centimetres";
+                @meter: 1.0E2; "m", "metre", "metres";
+            }
+        }
+    }
+    pub mod drug_mass {
+        quantity! {
+            /// Mass of drug (base unit microgram).
+            quantity: DrugMass; "drug mass";
+            dimension: Q<Z0, P1, Z0, Z0>;
+            units {
+                @microgram: 1.0E0; "mcg", "microgram", "micrograms";
+                @milligram: 1.0E3; "mg", "milligram", "milligrams";
+                @gram: 1.0E6; "g", "gram", "grams";
+            }
+        }
+    }
+    pub mod body_mass {
+        quantity! {
+            /// Mass of the patient's body (base unit kilogram).
+            quantity: BodyMass; "body mass";
+            dimension: Q<Z0, Z0, P1, Z0>;
+            units {
+                @kilogram: 1.0E0; "kg", "kilogram", "kilograms";
+            }
+        }
+    }
+    pub mod time {
+        quantity! {
+            /// Time (base unit second).
+            quantity: Time; "time";
+            dimension: Q<Z0, Z0, Z0, P1>;
+            units {
+                @second: 1.0E0; "s", "second", "seconds";
+                @minute: 6.0E1; "min", "minute", "minutes";
+                @hour: 3.6E3; "h", "hour", "hours";
+                @day: 8.64E4; "d", "day", "days";
+            }
+        }
+    }
+    pub mod volume {
+        quantity! {
+            /// Volume (base unit millilitre, one cubic centimetre).
+            quantity: Volume; "volume";
+            dimension: Q<P3, Z0, Z0, Z0>;
+            units {
+                @milliliter: 1.0E0; "mL", "millilitre", "millilitres";
+            }
+        }
+    }
+    pub mod concentration {
+        quantity! {
+            /// Drug mass per volume (base unit microgram per millilitre).
+            quantity: Concentration; "concentration";
+            dimension: Q<N3, P1, Z0, Z0>;
+            units {
+                @microgram_per_milliliter: 1.0E0; "mcg/mL", "microgram per millilitre", "micrograms per millilitre";
+                @milligram_per_milliliter: 1.0E3; "mg/mL", "milligram per millilitre", "milligrams per millilitre";
+            }
+        }
+    }
+    pub mod dose_per_weight {
+        quantity! {
+            /// Drug mass per kilogram of body weight (base unit microgram per kilogram).
+            quantity: DosePerWeight; "dose per body weight";
+            dimension: Q<Z0, P1, N1, Z0>;
+            units {
+                @microgram_per_kilogram: 1.0E0; "mcg/kg", "microgram per kilogram", "micrograms per kilogram";
+                @milligram_per_kilogram: 1.0E3; "mg/kg", "milligram per kilogram", "milligrams per kilogram";
+            }
+        }
+    }
+
+    system! {
+        quantities: Q {
+            length: centimeter, L;
+            drug_mass: microgram, M;
+            body_mass: kilogram, W;
+            time: second, T;
+        }
+        units: U {
+            mod length::Length,
+            mod drug_mass::DrugMass,
+            mod body_mass::BodyMass,
+            mod time::Time,
+            mod volume::Volume,
+            mod concentration::Concentration,
+            mod dose_per_weight::DosePerWeight,
+        }
+    }
+
+    pub mod exact {
+        Q!(super, super::super::BigRational);
+    }
+}
+
+/// The patient's body weight; only kilograms exist.
+pub use dims::exact::BodyMass;
+/// A span of time, signed where it is an offset.
+pub use dims::exact::Time as Duration;
+pub use dims::exact::{Concentration, DosePerWeight, DrugMass, Length, Volume};
+
+/// A mass unit in which drug amounts are written and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MassUnit {
+    Mcg,
+    Mg,
+    G,
+}
+
+impl MassUnit {
+    /// The ISMP symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            MassUnit::Mcg => "mcg",
+            MassUnit::Mg => "mg",
+            MassUnit::G => "g",
+        }
+    }
+    /// The UCUM code (a microgram is `ug` in UCUM).
+    pub fn ucum(self) -> &'static str {
+        match self {
+            MassUnit::Mcg => "ug",
+            MassUnit::Mg => "mg",
+            MassUnit::G => "g",
+        }
+    }
+    /// Micrograms in one of this unit.
+    pub fn micrograms(self) -> i64 {
+        match self {
+            MassUnit::Mcg => 1,
+            MassUnit::Mg => 1_000,
+            MassUnit::G => 1_000_000,
+        }
+    }
+    fn from_symbol(s: &str) -> Option<MassUnit> {
+        match s {
+            "mcg" => Some(MassUnit::Mcg),
+            "mg" => Some(MassUnit::Mg),
+            "g" => Some(MassUnit::G),
+            _ => None,
+        }
+    }
+}
+
+/// Longest integer part a quantity may have, in digits.
+pub const MAX_INTEGER_DIGITS: usize = 9;
+/// Most decimals a quantity may have.
+pub const MAX_DECIMALS: usize = 6;
+
+/// What went wrong reading a quantity or a number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+}
+
+fn err(message: impl Into<String>) -> ParseError {
+    ParseError {
+        message: tidy(&message.into()),
+    }
+}
+
+/// Reads a plain decimal number the ISMP way: digits, then optionally a point and more digits.
+/// A leading zero is required (`0.5`, never `.5`); no sign, exponent, comma, or spaces.
+pub fn parse_decimal(text: &str) -> Result<Num, ParseError> {
+    parse_signed_decimal(text, false)
+}
+
+fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError> {
+    let q = quote(text);
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) if allow_sign => (true, rest),
+        Some(_) => return Err(err(format!("{q} is negative; a positive number is needed"))),
+        None => (
+            false,
+            text.strip_prefix('+')
+                .filter(|_| allow_sign)
+                .unwrap_or(text),
+        ),
+    };
+    if digits.is_empty() {
+        return Err(err("the number is missing"));
+    }
+    if digits.starts_with('.') {
+        return Err(err(format!(
+            "{q} has no leading zero; write `0{digits}` (a leading zero prevents tenfold errors)"
+        )));
+    }
+    if digits.contains(',') {
+        return Err(err(format!(
+            "{q} has a comma; write the decimal with a point, such as `{}`",
+            digits.replace(',', ".")
+        )));
+    }
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        let lower = digits.to_ascii_lowercase();
+        if lower.contains("inf") || lower.contains("nan") {
+            return Err(err(format!("{q} is not a finite number")));
+        }
+        if lower.contains('e') && lower.chars().any(|c| c.is_ascii_digit()) {
+            return Err(err(format!(
+                "{q} uses an exponent; write the number out in full"
+            )));
+        }
+        return Err(err(format!(
+            "{q} is not a number written with the digits 0 to 9 and at most one decimal point"
+        )));
+    }
+    if int.len() > MAX_INTEGER_DIGITS {
+        return Err(err(format!(
+            "{q} is too large; at most {MAX_INTEGER_DIGITS} digits before the decimal point"
+        )));
+    }
+    let frac = frac.unwrap_or("");
+    if frac.len() > MAX_DECIMALS {
+        return Err(err(format!(
+            "{q} has too many decimals; at most {MAX_DECIMALS}"
+        )));
+    }
+    let numer: BigInt = format!("{int}{frac}").parse().expect("checked digits");
+    let denom = BigInt::from(10u32).pow(frac.len() as u32);
+    let value = Num::new(numer, denom);
+    Ok(if negative { -value } else { value })
+}
+
+/// Shows an exact number as a decimal the ISMP way: no trailing zero, a leading zero, no
+/// exponent. A value with no finite decimal expansion is shown to six decimals, cut (never
+/// rounded up); the engine never produces one for a dose.
+pub fn format_decimal(value: &Num) -> String {
+    if let Some(s) = format_small(value) {
+        return s;
+    }
+    let negative = value.is_negative();
+    let value = value.abs();
+    let denom = value.denom().clone();
+    let (mut d, mut twos, mut fives) = (denom.clone(), 0u32, 0u32);
+    let two = BigInt::from(2);
+    let five = BigInt::from(5);
+    while (&d % &two).is_zero() {
+        d /= &two;
+        twos += 1;
+    }
+    while (&d % &five).is_zero() {
+        d /= &five;
+        fives += 1;
+    }
+    let places = if d.is_one() {
+        twos.max(fives)
+    } else {
+        MAX_DECIMALS as u32
+    };
+    let scale = BigInt::from(10).pow(places);
+    let scaled = (value.numer() * &scale).div_floor(&denom);
+    let (int, frac) = scaled.div_rem(&scale);
+    let mut out = String::new();
+    if negative && !scaled.is_zero() {
+        out.push('-');
+    }
+    out.push_str(&int.to_string());
+    if places > 0 {
+        let frac = format!("{:0>width$}", frac.to_string(), width = places as usize);
+        let frac = frac.trim_end_matches('0');
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+    }
+    out
+}
+
+/// [`format_decimal`] in machine integers, for the usual small values; `None` when the value
+/// does not fit or has no finite decimal expansion.
+fn format_small(value: &Num) -> Option<String> {
+    let numer = value.numer().to_i128()?;
+    let denom = value.denom().to_u64()?;
+    let (mut d, mut twos, mut fives) = (denom, 0u32, 0u32);
+    while d % 2 == 0 {
+        d /= 2;
+        twos += 1;
+    }
+    while d % 5 == 0 {
+        d /= 5;
+        fives += 1;
+    }
+    let places = twos.max(fives);
+    if d != 1 || places > 30 {
+        return None;
+    }
+    let scale = 10i128.checked_pow(places)?;
+    let scaled = numer.checked_mul(scale)? / i128::from(denom);
+    let (int, frac) = (
+        scaled.unsigned_abs() / scale.unsigned_abs(),
+        scaled.unsigned_abs() % scale.unsigned_abs(),
+    );
+    let mut out = String::with_capacity(16);
+    if scaled < 0 {
+        out.push('-');
+    }
+    out.push_str(&int.to_string());
+    if frac > 0 {
+        let frac = format!("{frac:0>width$}", width = places as usize);
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    Some(out)
+}
+
+/// [`format_decimal`], marked with `…` where the number has no finite decimal expansion (and
+/// so is shown cut): `66.666666…`.
+pub fn format_approx(value: &Num) -> String {
+    if terminates(value) {
+        format_decimal(value)
+    } else {
+        format!("{}…", format_decimal(value))
+    }
+}
+
+/// Whether an exact number has a finite decimal expansion.
+pub fn terminates(value: &Num) -> bool {
+    if let Some(mut d) = value.denom().to_u64() {
+        while d % 2 == 0 {
+            d /= 2;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+        }
+        return d == 1;
+    }
+    let mut d = value.denom().clone();
+    for p in [2u32, 5] {
+        let p = BigInt::from(p);
+        while (&d % &p).is_zero() {
+            d /= &p;
+        }
+    }
+    d.is_one()
+}
+
+/// An exact integer from a small machine integer.
+pub fn int(n: i64) -> Num {
+    Num::from_integer(BigInt::from(n))
+}
+
+/// Splits `3 mg`, `3mg` or `3  mg` into the number and the unit.
+fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
+    let q = quote(text);
+    let text = text.trim_matches(' ');
+    if text.is_empty() {
+        return Err(err("the value is empty"));
+    }
+    if let Some(odd) = odd_char_in(text) {
+        return Err(err(format!(
+            "{q} holds {odd}; type the value again without it"
+        )));
+    }
+    if text.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
+        return Err(err(format!(
+            "{q} uses digits other than 0 to 9; write the number with the digits 0 to 9"
+        )));
+    }
+    let at = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(at);
+    let lower = unit.to_ascii_lowercase();
+    if lower.starts_with("inf") || lower.starts_with("nan") {
+        return Err(err(format!("{q} is not a finite number")));
+    }
+    if !number.is_empty()
+        && lower.starts_with('e')
+        && lower[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+    {
+        return Err(err(format!(
+            "{q} uses an exponent; write the number out in full"
+        )));
+    }
+    if number.is_empty() {
+        return Err(err(format!("{q} does not start with a number")));
+    }
+    Ok((number, unit.trim_start_matches(' ')))
+}
+
+/// Hints for units that are refused because they are error-prone or of the wrong system.
+fn unit_hint(unit: &str) -> Option<&'static str> {
+    match unit {
+        "µg" | "μg" | "ug" => Some("write micrograms as `mcg`"),
+        "cc" | "ml" | "ML" | "Ml" => Some("write millilitres as `mL`"),
+        "mg/ml" | "mg/cc" => Some("write `mg/mL`"),
+        "mcg/ml" | "µg/mL" | "μg/mL" | "ug/mL" => Some("write `mcg/mL`"),
+        "µg/kg" | "μg/kg" | "ug/kg" => Some("write `mcg/kg`"),
+        "MG" | "Mg" => Some("write milligrams as `mg`"),
+        "mins" | "minute" | "minutes" | "m" => Some("write minutes as `min`"),
+        "sec" | "secs" | "seconds" => Some("write seconds as `s`"),
+        "hr" | "hrs" | "hour" | "hours" => Some("write hours as `h`"),
+        "day" | "days" => Some("write days as `d`"),
+        _ => None,
+    }
+}
+
+/// The kinds of quantity a protocol or a command line can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    DrugMass,
+    BodyMass,
+    Time,
+    Volume,
+    Concentration,
+    DosePerWeight,
+    Length,
+    /// Whole days, for the spacing of a course of sessions (`21 d`): a time whose only unit is
+    /// the day, so that hours cannot be mistaken for days.
+    Days,
+}
+
+impl Kind {
+    /// How the kind is named in messages, with an example.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::DrugMass => "a drug mass such as `50 mg` (`mcg`, `mg` or `g`)",
+            Kind::BodyMass => "a body weight in kilograms such as `82 kg`",
+            Kind::Time => "a time such as `10 min` (`s`, `min` or `h`)",
+            Kind::Volume => "a volume such as `5 mL`",
+            Kind::Concentration => "a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)",
+            Kind::DosePerWeight => "a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`)",
+            Kind::Length => "a height in centimetres such as `170 cm`",
+            Kind::Days => "a number of days such as `21 d`",
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Kind::DrugMass => "a drug mass",
+            Kind::BodyMass => "a body weight",
+            Kind::Time => "a time",
+            Kind::Volume => "a volume",
+            Kind::Concentration => "a concentration",
+            Kind::DosePerWeight => "a dose per body weight",
+            Kind::Length => "a length",
+            Kind::Days => "a number of days",
+        }
+    }
+    fn of_unit(unit: &str) -> Option<Kind> {
+        Some(match unit {
+            "mcg" | "mg" | "g" => Kind::DrugMass,
+            "kg" => Kind::BodyMass,
+            "s" | "min" | "h" => Kind::Time,
+            "mL" => Kind::Volume,
+            "mcg/mL" | "mg/mL" => Kind::Concentration,
+            "mcg/kg" | "mg/kg" => Kind::DosePerWeight,
+            "cm" => Kind::Length,
+            "d" => Kind::Days,
+            _ => return None,
+        })
+    }
+}
+
+/// A quantity as read: its exact number in the unit written, the unit, and its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub number: Num,
+    pub unit: String,
+    pub kind: Kind,
+}
+
+/// Reads a quantity string of the expected kind; `signed` allows a minus sign (offsets).
+pub fn read(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseError> {
+    let q = quote(text);
+    let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
+    if unit.is_empty() {
+        return Err(err(format!(
+            "{q} has no unit; expected {}",
+            expected.describe()
+        )));
+    }
+    let Some(kind) = Kind::of_unit(unit) else {
+        let hint = unit_hint(unit)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_else(|| format!("; expected {}", expected.describe()));
+        return Err(err(format!("{q} has an unknown unit {qu}{hint}")));
+    };
+    if kind != expected {
+        return Err(err(format!(
+            "{q} is {}, but {} is expected here",
+            kind.name(),
+            expected.describe()
+        )));
+    }
+    let number = parse_signed_decimal(number, signed).map_err(|e| err(e.message))?;
+    Ok(Reading {
+        number,
+        unit: unit.to_string(),
+        kind,
+    })
+}
+
+fn factor(unit: &str) -> i64 {
+    match unit {
+        "mg" | "mg/mL" | "mg/kg" => 1_000,
+        "g" => 1_000_000,
+        "min" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => 1,
+    }
+}
+
+impl Reading {
+    /// The value in the base unit of its kind.
+    pub fn base(&self) -> Num {
+        &self.number * int(factor(&self.unit))
+    }
+    /// The mass unit written, for drug masses, concentrations and doses per weight.
+    pub fn mass_unit(&self) -> Option<MassUnit> {
+        MassUnit::from_symbol(self.unit.split('/').next().unwrap_or(""))
+    }
+}
+
+/// A quantity of the system from its value in the base unit. This is what uom's
+/// `Q::new::<base_unit>` computes, without its conversion arithmetic: every base unit's
+/// coefficient is 1 (pinned by a test below).
+pub trait FromBase {
+    fn from_base(value: Num) -> Self;
+}
+
+macro_rules! from_base {
+    ($($t:ident),*) => {$(
+        impl FromBase for $t {
+            fn from_base(value: Num) -> Self {
+                $t { dimension: std::marker::PhantomData, units: std::marker::PhantomData, value }
+            }
+        }
+    )*};
+}
+
+from_base!(
+    DrugMass,
+    BodyMass,
+    Length,
+    Duration,
+    Volume,
+    Concentration,
+    DosePerWeight
+);
+
+/// A quantity from its value in the base unit of its kind.
+pub fn base<Q: FromBase>(value: Num) -> Q {
+    Q::from_base(value)
+}
+
+/// A quantity type that can be read from text with its unit.
+pub trait Parse: Sized {
+    /// Reads a quantity greater than zero of this type, such as `50 mg`.
+    fn parse_text(text: &str) -> Result<Self, ParseError>;
+}
+
+/// Reads a quantity greater than zero of the type asked for, such as `parse::<DrugMass>("50 mg")`.
+pub fn parse<Q: Parse>(text: &str) -> Result<Q, ParseError> {
+    Q::parse_text(text)
+}
+
+macro_rules! parse_as {
+    ($ty:ident, $kind:expr, $base:path) => {
+        impl Parse for $ty {
+            fn parse_text(text: &str) -> Result<Self, ParseError> {
+                let reading = read(text, $kind, false)?;
+                if reading.number.is_zero() {
+                    return Err(err(format!(
+                        "{} is zero; a value greater than zero is needed",
+                        quote(text)
+                    )));
+                }
+                Ok(base::<$ty>(reading.base()))
+            }
+        }
+    };
+}
+
+parse_as!(DrugMass, Kind::DrugMass, dims::drug_mass::microgram);
+parse_as!(BodyMass, Kind::BodyMass, dims::body_mass::kilogram);
+parse_as!(Volume, Kind::Volume, dims::volume::milliliter);
+parse_as!(
+    Concentration,
+    Kind::Concentration,
+    dims::concentration::microgram_per_milliliter
+);
+parse_as!(
+    DosePerWeight,
+    Kind::DosePerWeight,
+    dims::dose_per_weight::microgram_per_kilogram
+);
+parse_as!(Length, Kind::Length, dims::length::centimeter);
+parse_as!(Duration, Kind::Time, dims::time::second);
+
+/// Reads a whole number of days greater than zero, such as `21 d`, as a duration.
+pub fn parse_days(text: &str) -> Result<Duration, ParseError> {
+    let reading = read(text, Kind::Days, false)?;
+    if reading.number.is_zero() {
+        return Err(err(format!(
+            "`{text}` is zero; a value greater than zero is needed"
+        )));
+    }
+    if !reading.number.is_integer() {
+        return Err(err(format!("`{text}` is not a whole number of days")));
+    }
+    Ok(base(reading.base()))
+}
+
+/// Whole days in a duration, rounded down.
+pub fn days_of(t: &Duration) -> Num {
+    (&t.value / int(86_400)).floor()
+}
+
+/// Reads a signed offset such as `-5 min`; zero is allowed.
+pub fn parse_offset(text: &str) -> Result<Duration, ParseError> {
+    let reading = read(text, Kind::Time, true)?;
+    Ok(base(reading.base()))
+}
+
+/// Makes quantities from exact numbers in their display units.
+pub fn mass(value: Num, unit: MassUnit) -> DrugMass {
+    base(value * int(unit.micrograms()))
+}
+/// A body weight from an exact number of kilograms.
+pub fn kg(value: Num) -> BodyMass {
+    base(value)
+}
+/// A height from an exact number of centimetres.
+pub fn cm(value: Num) -> Length {
+    base(value)
+}
+/// A duration from an exact number of seconds.
+pub fn seconds(value: Num) -> Duration {
+    base(value)
+}
+
+/// A drug mass in the given unit, as an exact number.
+pub fn mass_in(m: &DrugMass, unit: MassUnit) -> Num {
+    div_small(&m.value, unit.micrograms())
+}
+/// Kilograms of a body weight.
+pub fn kg_of(w: &BodyMass) -> Num {
+    w.value.clone()
+}
+/// Centimetres of a length.
+pub fn cm_of(l: &Length) -> Num {
+    l.value.clone()
+}
+/// Seconds of a duration.
+pub fn seconds_of(t: &Duration) -> Num {
+    t.value.clone()
+}
+/// Millilitres of a volume.
+pub fn ml_of(v: &Volume) -> Num {
+    v.value.clone()
+}
+/// A dose per weight in `unit`/kg.
+pub fn per_kg_in(d: &DosePerWeight, unit: MassUnit) -> Num {
+    div_small(&d.value, unit.micrograms())
+}
+/// A concentration in `unit`/mL.
+pub fn per_ml_in(c: &Concentration, unit: MassUnit) -> Num {
+    div_small(&c.value, unit.micrograms())
+}
+
+/// `146.6 mg`: a drug mass the ISMP way, in the given unit.
+pub fn show_mass(m: &DrugMass, unit: MassUnit) -> String {
+    format!("{} {}", format_decimal(&mass_in(m, unit)), unit.symbol())
+}
+/// `73.3 kg`.
+pub fn show_kg(w: &BodyMass) -> String {
+    format!("{} kg", format_decimal(&w.value))
+}
+/// `170 cm`.
+pub fn show_cm(l: &Length) -> String {
+    format!("{} cm", format_decimal(&l.value))
+}
+/// `3.6 mL`.
+pub fn show_ml(v: &Volume) -> String {
+    format!("{} mL", format_decimal(&v.value))
+}
+/// `2 mg/kg`.
+pub fn show_per_kg(d: &DosePerWeight, unit: MassUnit) -> String {
+    format!(
+        "{} {}/kg",
+        format_decimal(&per_kg_in(d, unit)),
+        unit.symbol()
+    )
+}
+/// `10 mg/mL`.
+pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
+    format!(
+        "{} {}/mL",
+        format_decimal(&per_ml_in(c, unit)),
+        unit.symbol()
+    )
+}
+
+/// A duration in minutes.
+pub fn minutes_of(t: &Duration) -> Num {
+    div_small(&t.value, 60)
+}
+
+/// `x ÷ k` for a whole `k` greater than zero, in machine integers when they suffice.
+pub fn div_small(x: &Num, k: i64) -> Num {
+    let small = x
+        .numer()
+        .to_i64()
+        .zip(x.denom().to_i64())
+        .and_then(|(n, d)| Some((n, d.checked_mul(k)?)));
+    match small {
+        Some((n, d)) => frac(n, d),
+        None => x / int(k),
+    }
+}
+
+/// `n / d` in lowest terms, from machine integers (`d` greater than zero), without the
+/// arbitrary-precision gcd.
+pub fn frac(n: i64, d: i64) -> Num {
+    let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    let g = a.max(1) as i64;
+    Num::new_raw(BigInt::from(n / g), BigInt::from(d / g))
+}
+/// A duration as an exact number and its unit: minutes when that is an exact decimal, else
+/// whole seconds (`10 s` is not an exact decimal of minutes).
+pub fn time_parts(t: &Duration) -> (Num, &'static str) {
+    let minutes = minutes_of(t);
+    if terminates(&minutes) {
+        (minutes, "min")
+    } else {
+        (t.value.clone(), "s")
+    }
+}
+/// `10 min`, `-5 min`, `1.5 min`, `10 s`.
+pub fn show_time(t: &Duration) -> String {
+    let (value, unit) = time_parts(t);
+    format!("{} {unit}", format_decimal(&value))
+}
+/// A duration in minutes, or in seconds when `seconds` is set.
+pub fn time_in(t: &Duration, seconds: bool) -> (Num, &'static str) {
+    if seconds {
+        (t.value.clone(), "s")
+    } else {
+        (minutes_of(t), "min")
+    }
+}
+/// A concentration as an exact number and its unit: mg/mL from 1 mg/mL up, else mcg/mL.
+pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
+    let unit = if c.value >= int(1_000) {
+        MassUnit::Mg
+    } else {
+        MassUnit::Mcg
+    };
+    (per_ml_in(c, unit), unit)
+}
+/// `10 mg/mL`, `50 mcg/mL`.
+pub fn show_concentration(c: &Concentration) -> String {
+    let (value, unit) = concentration_parts(c);
+    format!("{} {}/mL", format_decimal(&value), unit.symbol())
+}
+
+/// The value in pounds converted to kilograms (1 lb = 0.45359237 kg exactly), rounded to 0.1 kg
+/// for the message that asks the user to re-enter it.
+pub fn pounds_to_kg_text(pounds: &Num) -> String {
+    let kg = pounds * Num::new(BigInt::from(45_359_237), BigInt::from(100_000_000));
+    let tenths = (kg * int(10)).round();
+    format_decimal(&(tenths / int(10)))
+}
+
+/// Reads a body weight from the command line or a batch row: `82`, `82 kg`, `82kg`, `82.5`.
+/// Pounds are refused with the kilogram value to re-enter.
+pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
+    let q = quote(text);
+    let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
+    let lower = unit.to_ascii_lowercase();
+    if matches!(lower.as_str(), "lb" | "lbs" | "pound" | "pounds" | "#") {
+        let hint = parse_decimal(number)
+            .map(|n| {
+                format!(
+                    "; {text} is about {} kg: enter the weight in kilograms, such as `{}`",
+                    pounds_to_kg_text(&n),
+                    pounds_to_kg_text(&n)
+                )
+            })
+            .unwrap_or_default();
+        return Err(err(format!(
+            "weight in pounds is refused: doses are computed from kilograms only{hint}"
+        )));
+    }
+    if !(unit.is_empty() || unit == "kg") {
+        return Err(err(format!(
+            "{q} has the unit {qu}; enter the weight in kilograms, such as `82` or `82 kg`"
+        )));
+    }
+    let value = parse_decimal(number)?;
+    if value.is_zero() {
+        return Err(err(format!(
+            "{q} is zero; a weight greater than zero is needed"
+        )));
+    }
+    Ok(kg(value))
+}
+
+/// Reads a height from the command line or a batch row: `170` or `170 cm`, from 50 to 250 cm.
+pub fn parse_height(text: &str) -> Result<Length, ParseError> {
+    let q = quote(text);
+    let (number, unit) = split_quantity(text)?;
+    let qu = quote(unit);
+    if !(unit.is_empty() || unit == "cm") {
+        let hint = match unit.to_ascii_lowercase().as_str() {
+            "in" | "inch" | "inches" | "\"" | "ft" | "feet" | "'" => {
+                "; inches and feet are refused: measure the height in centimetres"
+            }
+            "m" => "; metres are refused: enter centimetres, such as `170` for 1.7 m",
+            _ => "",
+        };
+        return Err(err(format!(
+            "{q} has the unit {qu}; enter the height in centimetres, such as `170` or `170 cm`{hint}"
+        )));
+    }
+    let value = parse_decimal(number)?;
+    if value < int(50) || value > int(250) {
+        return Err(err(format!(
+            "a height of {} cm is outside 50 cm to 250 cm; enter the height in centimetres",
+            format_decimal(&value)
+        )));
+    }
+    Ok(cm(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Num {
+        parse_signed_decimal(s, true).unwrap()
+    }
+
+    #[test]
+    fn every_conversion_factor_is_pinned() {
+        let mcg = |s: &str| parse::<DrugMass>(s).unwrap().value;
+        assert_eq!(mcg("1 mcg"), int(1));
+        assert_eq!(mcg("1 mg"), int(1_000));
+        assert_eq!(mcg("1 g"), int(1_000_000));
+        assert_eq!(parse::<BodyMass>("1 kg").unwrap().value, int(1));
+        let s = |t: &str| parse::<Duration>(t).unwrap().value;
+        assert_eq!(s("1 s"), int(1));
+        assert_eq!(s("1 min"), int(60));
+        assert_eq!(s("1 h"), int(3_600));
+        assert_eq!(parse_days("1 d").unwrap().value, int(86_400));
+        assert_eq!(parse_days("21d").unwrap().value, int(21 * 86_400));
+        assert_eq!(parse::<Volume>("1 mL").unwrap().value, int(1));
+        assert_eq!(parse::<Length>("1 cm").unwrap().value, int(1));
+        assert_eq!(parse::<Concentration>("1 mcg/mL").unwrap().value, int(1));
+        assert_eq!(parse::<Concentration>("1 mg/mL").unwrap().value, int(1_000));
+        assert_eq!(parse::<DosePerWeight>("1 mcg/kg").unwrap().value, int(1));
+        assert_eq!(parse::<DosePerWeight>("1 mg/kg").unwrap().value, int(1_000));
+        // uom's own coefficients agree with ours, and are exact.
+        use uom::Conversion;
+        assert_eq!(
+            <dims::drug_mass::milligram as Conversion<Num>>::coefficient(),
+            int(1_000)
+        );
+        assert_eq!(
+            <dims::drug_mass::gram as Conversion<Num>>::coefficient(),
+            int(1_000_000)
+        );
+        assert_eq!(
+            <dims::time::minute as Conversion<Num>>::coefficient(),
+            int(60)
+        );
+        assert_eq!(
+            <dims::time::hour as Conversion<Num>>::coefficient(),
+            int(3_600)
+        );
+        assert_eq!(
+            <dims::time::day as Conversion<Num>>::coefficient(),
+            int(86_400)
+        );
+        assert_eq!(
+            <dims::length::meter as Conversion<Num>>::coefficient(),
+            int(100)
+        );
+        assert_eq!(
+            <dims::concentration::milligram_per_milliliter as Conversion<Num>>::coefficient(),
+            int(1_000)
+        );
+        assert_eq!(
+            <dims::dose_per_weight::milligram_per_kilogram as Conversion<Num>>::coefficient(),
+            int(1_000)
+        );
+        // The base units are the storage units, as `base` assumes.
+        assert_eq!(
+            <dims::drug_mass::microgram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::body_mass::kilogram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::time::second as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::length::centimeter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::volume::milliliter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::concentration::microgram_per_milliliter as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        assert_eq!(
+            <dims::dose_per_weight::microgram_per_kilogram as Conversion<Num>>::coefficient(),
+            int(1)
+        );
+        let via_uom = DrugMass::new::<dims::drug_mass::milligram>(int(3));
+        assert_eq!(via_uom.value, mass(int(3), MassUnit::Mg).value);
+        // Derived units agree with their bases: 1 mg/mL × 1 mL = 1 mg.
+        let c: Concentration = parse("1 mg/mL").unwrap();
+        let v: Volume = parse("1 mL").unwrap();
+        let m: DrugMass = c * v;
+        assert_eq!(m.value, int(1_000));
+        let l: Length = parse("1 cm").unwrap();
+        let cube: Volume = l.clone() * l.clone() * l;
+        assert_eq!(cube.value, int(1));
+    }
+
+    #[test]
+    fn products_are_exact() {
+        let d: DosePerWeight = parse("1.5 mcg/kg").unwrap();
+        let w: BodyMass = parse("41.3 kg").unwrap();
+        assert_eq!(show_mass(&(d * w), MassUnit::Mcg), "61.95 mcg");
+        let d: DosePerWeight = parse("2 mg/kg").unwrap();
+        let w: BodyMass = parse("100.1 kg").unwrap();
+        assert_eq!(show_mass(&(d * w), MassUnit::Mg), "200.2 mg");
+    }
+
+    #[test]
+    fn fractions_from_machine_integers_are_in_lowest_terms() {
+        for (n, d) in [(10, 60), (-300, 60), (0, 60), (7, 1), (-9, 6), (600, 60)] {
+            let f = frac(n, d);
+            assert_eq!(f, Num::new(BigInt::from(n), BigInt::from(d)), "{n}/{d}");
+            assert_eq!(
+                f.numer(),
+                Num::new(BigInt::from(n), BigInt::from(d)).numer()
+            );
+            assert_eq!(
+                f.denom(),
+                Num::new(BigInt::from(n), BigInt::from(d)).denom()
+            );
+        }
+        assert_eq!(
+            div_small(&Num::new(BigInt::from(3), BigInt::from(4)), 1000),
+            Num::new(BigInt::from(3), BigInt::from(4000))
+        );
+        let huge = Num::from_integer(BigInt::from(i64::MAX) * BigInt::from(10));
+        assert_eq!(
+            div_small(&huge, 10),
+            Num::from_integer(BigInt::from(i64::MAX))
+        );
+        let t = seconds(int(-90));
+        assert_eq!(minutes_of(&t), Num::new(BigInt::from(-3), BigInt::from(2)));
+    }
+
+    #[test]
+    fn decimals_print_the_ismp_way() {
+        for (input, shown) in [
+            ("5", "5"),
+            ("5.0", "5"),
+            ("0.5", "0.5"),
+            ("0.050", "0.05"),
+            ("146.60", "146.6"),
+            ("-5", "-5"),
+            ("0", "0"),
+            ("1000000", "1000000"),
+            ("0.000001", "0.000001"),
+        ] {
+            assert_eq!(format_decimal(&n(input)), shown, "{input}");
+        }
+        assert_eq!(format_decimal(&(int(1) / int(3))), "0.333333");
+        assert!(!terminates(&(int(1) / int(3))));
+        assert!(terminates(&n("0.125")));
+    }
+
+    #[test]
+    fn refuses_numbers_that_invite_errors() {
+        for bad in [
+            ".5", "5.", "1e3", "1E3", "inf", "nan", "1,5", "", "-", "1.2.3", "١٢", "0x10", " 5",
+        ] {
+            assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+        assert!(parse_decimal("-5").is_err());
+        assert!(parse_decimal("1234567890").is_err());
+        assert!(parse_decimal("0.1234567").is_err());
+        assert!(parse_decimal("0.5").is_ok());
+    }
+
+    #[test]
+    fn quantities_check_their_dimension() {
+        let e = parse::<DosePerWeight>("2 mg").unwrap_err().message;
+        assert!(
+            e.contains("a dose per body weight such as `2 mg/kg`"),
+            "{e}"
+        );
+        assert!(e.contains("is a drug mass"), "{e}");
+        assert!(parse::<DrugMass>("50")
+            .unwrap_err()
+            .message
+            .contains("no unit"));
+        assert!(parse::<DrugMass>("5 µg")
+            .unwrap_err()
+            .message
+            .contains("`mcg`"));
+        assert!(parse::<Volume>("5 cc")
+            .unwrap_err()
+            .message
+            .contains("`mL`"));
+        assert!(parse::<DrugMass>("0 mg")
+            .unwrap_err()
+            .message
+            .contains("zero"));
+        assert!(parse::<DrugMass>("-1 mg").is_err());
+        assert_eq!(parse_offset("-5 min").unwrap().value, int(-300));
+        assert_eq!(parse_offset("0 min").unwrap().value, int(0));
+        assert_eq!(parse::<DrugMass>("50mg").unwrap().value, int(50_000));
+    }
+
+    #[test]
+    fn weights_are_kilograms_only() {
+        assert_eq!(parse_weight("82").unwrap().value, int(82));
+        assert_eq!(parse_weight("82 kg").unwrap().value, int(82));
+        assert_eq!(parse_weight("82kg").unwrap().value, int(82));
+        assert_eq!(parse_weight("82.5").unwrap().value, n("82.5"));
+        let e = parse_weight("180 lb").unwrap_err().message;
+        assert!(e.contains("81.6 kg"), "{e}");
+        for bad in ["82,5", ".5", "8e1", "inf", "nan", "0", "-82", "82 g", ""] {
+            assert!(parse_weight(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn heights_are_centimetres_from_50_to_250() {
+        assert_eq!(parse_height("170").unwrap().value, int(170));
+        assert_eq!(parse_height("170 cm").unwrap().value, int(170));
+        assert!(parse_height("67 in")
+            .unwrap_err()
+            .message
+            .contains("centimetres"));
+        assert!(parse_height("49.9").is_err());
+        assert!(parse_height("250.1").is_err());
+        assert!(parse_height("1.7 m").is_err());
+    }
+}

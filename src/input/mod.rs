@@ -1,0 +1,11 @@
+//! Bytes to engine types: the protocol file, the catalogue of protocols and its approvals, the
+//! plan reader of `check`, values typed on the command line or in a batch row, and capped reads
+//! of regular files. Uses the engine only.
+
+pub(crate) mod approvals;
+pub mod catalog;
+pub(crate) mod files;
+pub mod prebuilt;
+pub mod protocol;
+pub mod values;
+pub mod written;

@@ -1,0 +1,1110 @@
+//! Protocol files: the TOML wire format (schema 1) and its validation into a checked [`Protocol`].
+//!
+//! The wire structs mirror the file and refuse unknown fields; `validate` destructures every one
+//! of them, so a new field cannot compile until it is checked. Every error names the file, the
+//! line and column, the field, what was expected and what was found.
+
+use std::ops::Range;
+
+use num_traits::Zero;
+use serde::{Deserialize, Deserializer};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::engine::chars::is_unsafe;
+use crate::engine::protocol::{
+    is_absolute_uri, route_code, route_names, Aftercare, Anchor, CheckpointRule, CourseRules,
+    MedicationCode, Preparation, Protocol, Restriction, Source, Standing, WeightBasis,
+    WeightLimits, MAX_BOLUSES, MAX_FAST_HOURS, MAX_RESTRICTION_HOURS, MAX_SESSIONS, MAX_SPAN_DAYS,
+    REST_OF_DAY,
+};
+use crate::engine::units::{
+    self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Parse,
+};
+
+/// The one schema version this build reads.
+pub const SCHEMA: i64 = 1;
+
+/// A protocol that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("field {}: ", crate::engine::chars::quote(f))).unwrap_or_default())]
+pub struct ProtocolError {
+    /// The file as the user named it, or `built-in NAME`.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The field, dotted (`dose.per_weight`), where one is at fault.
+    pub field: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+/// A string in the file that should hold a quantity; a bare number is refused by type.
+#[derive(Debug, Clone)]
+struct QtyText(String);
+
+impl<'de> Deserialize<'de> for QtyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = QtyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a quantity written as a string with its unit, such as \"50 mg\" (a bare number has no unit)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<QtyText, E> {
+                Ok(QtyText(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A whole number in the file, with a plain message for anything else.
+#[derive(Debug, Clone, Copy)]
+struct Whole(i64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Whole;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number without quotes, such as 4")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Whole, E> {
+                Ok(Whole(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Whole, E> {
+                i64::try_from(v)
+                    .map(Whole)
+                    .map_err(|_| E::custom(format!("the number {v} is too large")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    schema: Spanned<Whole>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    drug: Spanned<String>,
+    code: Option<WireCode>,
+    route: Spanned<String>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    references: Vec<Spanned<String>>,
+    concentrations: Option<Spanned<Vec<Spanned<QtyText>>>>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    dose: WireDose,
+    boluses: WireBoluses,
+    weight: WireWeight,
+    #[serde(default)]
+    checkpoints: Vec<WireCheckpoint>,
+    course: Option<WireCourse>,
+    preparation: Option<WirePreparation>,
+    aftercare: Option<WireAftercare>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCourse {
+    sessions: Spanned<Whole>,
+    max_span: Spanned<QtyText>,
+    min_gap: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePreparation {
+    no_food: Spanned<QtyText>,
+    clear_liquids_until: Option<Spanned<QtyText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireAftercare {
+    no_driving: Option<Spanned<QtyText>>,
+    no_machinery: Option<Spanned<QtyText>>,
+    no_alcohol: Option<Spanned<QtyText>>,
+    escort: Option<Spanned<bool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCode {
+    system: Spanned<String>,
+    code: Spanned<String>,
+    display: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireDose {
+    per_weight: Spanned<QtyText>,
+    increment: Spanned<QtyText>,
+    max_total: Option<Spanned<QtyText>>,
+    weight_basis: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireBoluses {
+    min_count: Spanned<Whole>,
+    max_dose: Spanned<QtyText>,
+    interval: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireWeight {
+    hard_min: Spanned<QtyText>,
+    hard_max: Spanned<QtyText>,
+    soft_min: Spanned<QtyText>,
+    soft_max: Spanned<QtyText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCheckpoint {
+    relative_to: Spanned<String>,
+    offset: Spanned<QtyText>,
+    action: Spanned<String>,
+}
+
+/// Where errors point: the file's name and text, to turn byte spans into lines and columns.
+struct Site<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Site<'_> {
+    fn at(&self, span: Range<usize>, field: Option<String>, message: String) -> ProtocolError {
+        let start = span.start.min(self.text.len());
+        let before = &self.text[..start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        ProtocolError {
+            file: self.file.to_string(),
+            line,
+            column,
+            field,
+            message,
+        }
+    }
+
+    fn field<T>(&self, value: &Spanned<T>, field: &str, message: String) -> ProtocolError {
+        self.at(value.span(), Some(field.to_string()), message)
+    }
+
+    /// The dotted key whose value starts at `offset`, read from the text around it.
+    fn key_at(&self, offset: usize) -> Option<String> {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = &self.text[line_start..line_end];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            // A table header: the table is the field.
+            let inner = trimmed.trim_start_matches('[');
+            let name = inner.split(']').next().unwrap_or(inner).trim();
+            return (!name.is_empty()).then(|| name.to_string());
+        }
+        let key = line.split_once('=')?.0.trim();
+        if key.is_empty() {
+            return None;
+        }
+        let table = self.text[..line_start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .map(|l| {
+                let inner = l.trim_start_matches('[');
+                inner.split(']').next().unwrap_or(inner).trim().to_string()
+            });
+        Some(match table {
+            Some(t) => format!("{t}.{key}"),
+            None => key.to_string(),
+        })
+    }
+
+    fn quantity<Q: Parse>(
+        &self,
+        value: &Spanned<QtyText>,
+        field: &str,
+        kind: Kind,
+    ) -> Result<Q, ProtocolError> {
+        let text = &value.get_ref().0;
+        units::read(text, kind, false)
+            .and_then(|_| units::parse::<Q>(text))
+            .map_err(|e| {
+                let message = if e.message.contains(kind.describe()) {
+                    e.message
+                } else {
+                    format!("expected {}; {}", kind.describe(), e.message)
+                };
+                self.field(value, field, message)
+            })
+    }
+
+    fn text(&self, value: &Spanned<String>, field: &str) -> Result<String, ProtocolError> {
+        let s = value.get_ref();
+        if s.trim().is_empty() {
+            return Err(self.field(
+                value,
+                field,
+                "expected some text, found an empty string".into(),
+            ));
+        }
+        if let Some(c) = s.chars().find(|c| is_unsafe(*c)) {
+            return Err(self.field(
+                value,
+                field,
+                format!(
+                    "expected plain text, found the control or direction character U+{:04X}",
+                    c as u32
+                ),
+            ));
+        }
+        Ok(s.clone())
+    }
+}
+
+fn whole_multiple(value: &DrugMass, step: &DrugMass) -> bool {
+    (&value.value / &step.value).is_integer()
+}
+
+impl Protocol {
+    /// Reads and checks a protocol file. `file` names it in errors; `stem` is the file name
+    /// without `.toml`, which the `id` must equal.
+    pub fn from_toml(file: &str, stem: &str, bytes: &[u8]) -> Result<Protocol, ProtocolError> {
+        Protocol::from_toml_hashed(file, stem, bytes, None)
+    }
+
+    /// As [`Protocol::from_toml`], with the file's SHA-256 when it is known already (the
+    /// built-in protocols' are computed when bolus is built).
+    pub fn from_toml_hashed(
+        file: &str,
+        stem: &str,
+        bytes: &[u8],
+        sha256: Option<&str>,
+    ) -> Result<Protocol, ProtocolError> {
+        Protocol::from_toml_all(file, stem, bytes, sha256).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// As [`Protocol::from_toml_hashed`], with every error found rather than the first: each
+    /// table's and each field's (for `protocols lint`). A file that is not TOML at all gives its
+    /// one syntax error; the fields' own checks run when every table has the right shape. The
+    /// first error is the one [`Protocol::from_toml`] gives; the list is never empty.
+    pub fn from_toml_all(
+        file: &str,
+        stem: &str,
+        bytes: &[u8],
+        sha256: Option<&str>,
+    ) -> Result<Protocol, Vec<ProtocolError>> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
+            vec![Site { file, text: valid }.at(
+                valid.len()..valid.len(),
+                None,
+                format!(
+                    "expected UTF-8 text, found the byte 0x{:02X}, which is not UTF-8; save the file as UTF-8",
+                    bytes[e.valid_up_to()]
+                ),
+            )]
+        })?;
+        let site = Site { file, text };
+        if text.starts_with('\u{FEFF}') {
+            return Err(vec![site.at(0..0, None, "expected TOML text, found a byte order mark (BOM) at the start; save the file as UTF-8 without BOM".into())]);
+        }
+        let wire: Wire = toml::from_str(text).map_err(|e| {
+            let mut all = vec![site.toml_error(&e)];
+            for more in site.table_errors() {
+                if !all.contains(&more) {
+                    all.push(more);
+                }
+            }
+            all
+        })?;
+        let sha256 = match sha256 {
+            Some(known) => known.to_string(),
+            None => sha256_hex(bytes),
+        };
+        validate(&site, stem, wire, sha256)
+    }
+}
+
+/// The error for a field of a protocol that has been read, at that field's value: `field` is
+/// dotted (`weight.hard_min`); a field the text does not hold is placed at the start.
+pub fn error_at_field(file: &str, text: &str, field: &str, message: String) -> ProtocolError {
+    let site = Site { file, text };
+    let span = toml::de::DeTable::parse(text).ok().and_then(|root| {
+        let mut parts = field.split('.');
+        let first = root.get_ref().get(parts.next()?)?;
+        parts
+            .try_fold(first, |v, key| match v.get_ref() {
+                toml::de::DeValue::Table(t) => t.get(key),
+                _ => None,
+            })
+            .map(|v| v.span())
+    });
+    site.at(span.unwrap_or(0..0), Some(field.to_string()), message)
+}
+
+/// The top-level keys, each checked for its type; the tables are read one by one after, so
+/// that an error in one does not hide an error in another.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WireTop {
+    schema: Spanned<Whole>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    drug: Spanned<String>,
+    code: Option<serde::de::IgnoredAny>,
+    route: Spanned<String>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    references: Vec<Spanned<String>>,
+    concentrations: Option<Vec<Spanned<QtyText>>>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    dose: serde::de::IgnoredAny,
+    boluses: serde::de::IgnoredAny,
+    weight: serde::de::IgnoredAny,
+    #[serde(default)]
+    checkpoints: serde::de::IgnoredAny,
+    course: Option<serde::de::IgnoredAny>,
+    preparation: Option<serde::de::IgnoredAny>,
+    aftercare: Option<serde::de::IgnoredAny>,
+}
+
+impl Site<'_> {
+    /// A TOML or shape error, at its key.
+    fn toml_error(&self, e: &toml::de::Error) -> ProtocolError {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_string();
+        // A missing field is reported at the start of its table, where no key is to blame.
+        let field = if message.starts_with("missing field") {
+            None
+        } else {
+            self.key_at(span.start)
+        };
+        let top_level = [
+            "schema",
+            "id",
+            "title",
+            "drug",
+            "code",
+            "route",
+            "summary",
+            "references",
+            "concentrations",
+            "checklist",
+        ];
+        if let Some(f) = &field {
+            let last = f.rsplit('.').next().unwrap_or(f);
+            if f.contains('.') && top_level.contains(&last) && message.starts_with("unknown field")
+            {
+                message.push_str(&format!(
+                    "; `{last}` is a top-level key, and TOML puts a key after a [table] header into that table: move it above the first table"
+                ));
+            }
+        }
+        self.at(span, field, message)
+    }
+
+    /// The shape errors of the top-level keys and of each table, read separately.
+    fn table_errors(&self) -> Vec<ProtocolError> {
+        use toml::de::{DeValue, ValueDeserializer};
+        let Ok(root) = toml::de::DeTable::parse(self.text) else {
+            return Vec::new();
+        };
+        let mut errors = Vec::new();
+        let mut keep = |r: Result<(), toml::de::Error>| {
+            if let Err(e) = r {
+                errors.push(self.toml_error(&e));
+            }
+        };
+        keep(WireTop::deserialize(toml::de::Deserializer::from(root.clone())).map(drop));
+        let table = root.get_ref();
+        let part = |key: &str| table.get(key).cloned().map(ValueDeserializer::from);
+        if let Some(d) = part("code") {
+            keep(WireCode::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("dose") {
+            keep(WireDose::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("boluses") {
+            keep(WireBoluses::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("weight") {
+            keep(WireWeight::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("course") {
+            keep(WireCourse::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("preparation") {
+            keep(WirePreparation::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("aftercare") {
+            keep(WireAftercare::deserialize(d).map(drop));
+        }
+        match table.get("checkpoints").map(|v| (v.get_ref(), v)) {
+            Some((DeValue::Array(items), _)) => {
+                for item in items.iter() {
+                    keep(
+                        WireCheckpoint::deserialize(ValueDeserializer::from(item.clone()))
+                            .map(drop),
+                    );
+                }
+            }
+            Some((_, v)) => keep(
+                Vec::<WireCheckpoint>::deserialize(ValueDeserializer::from(v.clone())).map(drop),
+            ),
+            None => {}
+        }
+        errors
+    }
+}
+
+/// The SHA-256 of some bytes, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The errors found so far while checking a protocol.
+struct Errors(Vec<ProtocolError>);
+
+impl Errors {
+    /// The value, or `None` with its error kept.
+    fn take<T>(&mut self, r: Result<T, ProtocolError>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+}
+
+/// The medication code of the file, checked: an absolute URI, a FHIR `code`, a display text.
+fn medication_code(site: &Site, wire: WireCode) -> Result<MedicationCode, ProtocolError> {
+    let WireCode {
+        system,
+        code,
+        display,
+    } = wire;
+    if !is_absolute_uri(system.get_ref()) {
+        return Err(site.field(
+            &system,
+            "code.system",
+            format!(
+                "expected the code system's absolute URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`, found `{}`",
+                system.get_ref().escape_debug()
+            ),
+        ));
+    }
+    let c = code.get_ref();
+    // FHIR's `code`: no space at either end, no two in a row, no other white space.
+    if c.is_empty()
+        || c.trim() != c
+        || c.contains("  ")
+        || c.chars()
+            .any(|ch| is_unsafe(ch) || (ch.is_whitespace() && ch != ' '))
+    {
+        return Err(site.field(
+            &code,
+            "code.code",
+            format!(
+                "expected a code such as `6130`, with no space at either end and no two spaces in a row, found `{}`",
+                c.escape_debug()
+            ),
+        ));
+    }
+    Ok(MedicationCode {
+        system: system.get_ref().clone(),
+        code: c.clone(),
+        display: site.text(&display, "code.display")?,
+    })
+}
+
+/// The concentrations a protocol allows: at least one, each a concentration, none twice.
+fn concentration_list(
+    site: &Site,
+    list: &Spanned<Vec<Spanned<QtyText>>>,
+    errs: &mut Errors,
+) -> Vec<Concentration> {
+    if list.get_ref().is_empty() {
+        errs.0.push(site.field(
+            list,
+            "concentrations",
+            "expected at least one concentration, such as `[\"10 mg/mL\"]`; leave the field out to allow any".into(),
+        ));
+        return Vec::new();
+    }
+    let mut out: Vec<Concentration> = Vec::new();
+    for item in list.get_ref() {
+        let Some(c) =
+            errs.take(site.quantity::<Concentration>(item, "concentrations", Kind::Concentration))
+        else {
+            continue;
+        };
+        if let Some(same) = out.iter().find(|o| o.value == c.value) {
+            errs.0.push(site.field(
+                item,
+                "concentrations",
+                format!(
+                    "expected each concentration once, found `{}` again (the same as {})",
+                    item.get_ref().0,
+                    units::show_concentration(same)
+                ),
+            ));
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn validate(
+    site: &Site,
+    stem: &str,
+    wire: Wire,
+    sha256: String,
+) -> Result<Protocol, Vec<ProtocolError>> {
+    let Wire {
+        schema,
+        id,
+        title,
+        drug,
+        code,
+        route,
+        summary,
+        references,
+        concentrations,
+        checklist,
+        dose,
+        boluses,
+        weight,
+        checkpoints,
+        course,
+        preparation,
+        aftercare,
+    } = wire;
+    if schema.get_ref().0 != SCHEMA {
+        // Another schema's fields mean other things: nothing more is checked.
+        return Err(vec![site.field(
+            &schema,
+            "schema",
+            format!("expected schema {SCHEMA}, found {}; this version of bolus reads schema {SCHEMA} only", schema.get_ref().0),
+        )]);
+    }
+    let mut errs = Errors(Vec::new());
+    let id_text = id.get_ref();
+    if id_text.is_empty()
+        || !id_text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.0.push(site.field(
+            &id,
+            "id",
+            format!(
+                "expected lowercase letters, digits and `-`, found {}",
+                crate::engine::chars::quote(id_text)
+            ),
+        ));
+    } else if id_text != stem {
+        errs.0.push(site.field(
+            &id,
+            "id",
+            format!(
+                "expected the file's name {}, found {}; the id and the file name must agree",
+                crate::engine::chars::quote(stem),
+                crate::engine::chars::quote(id_text)
+            ),
+        ));
+    }
+    let title = errs.take(site.text(&title, "title"));
+    let drug = errs.take(site.text(&drug, "drug"));
+    let code = code.and_then(|c| errs.take(medication_code(site, c)));
+    let route_text = errs.take(site.text(&route, "route"));
+    let route_coded = route_text.as_ref().and_then(|r| {
+        errs.take(route_code(r).ok_or_else(|| {
+            site.field(
+                &route,
+                "route",
+                format!(
+                    "expected a route with a SNOMED CT code ({}), found `{}`",
+                    route_names(),
+                    r.escape_debug()
+                ),
+            )
+        }))
+    });
+    let summary = errs.take(site.text(&summary, "summary"));
+    let references: Vec<String> = references
+        .iter()
+        .filter_map(|r| errs.take(site.text(r, "references")))
+        .collect();
+    let checklist: Vec<String> = checklist
+        .iter()
+        .filter_map(|c| errs.take(site.text(c, "checklist")))
+        .collect();
+    let concentrations = concentrations
+        .as_ref()
+        .map(|list| concentration_list(site, list, &mut errs))
+        .unwrap_or_default();
+
+    let WireDose {
+        per_weight,
+        increment,
+        max_total,
+        weight_basis,
+    } = dose;
+    let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
+        .ok()
+        .and_then(|r| r.mass_unit());
+    let per_weight_q: Option<DosePerWeight> =
+        errs.take(site.quantity(&per_weight, "dose.per_weight", Kind::DosePerWeight));
+    let increment_q: Option<DrugMass> =
+        errs.take(site.quantity(&increment, "dose.increment", Kind::DrugMass));
+    // A multiple of the increment is shown in the dose's unit, or in the increment's own when
+    // the dose has none.
+    let shown_step = |step: &DrugMass| match unit {
+        Some(u) => units::show_mass(step, u),
+        None => units::show_mass(step, MassUnit::Mg),
+    };
+    let max_total_q: Option<DrugMass> = match &max_total {
+        Some(m) => {
+            let q: Option<DrugMass> = errs.take(site.quantity(m, "dose.max_total", Kind::DrugMass));
+            if let (Some(q), Some(step)) = (&q, &increment_q) {
+                if !whole_multiple(q, step) {
+                    errs.0.push(site.field(
+                        m,
+                        "dose.max_total",
+                        format!(
+                            "expected a whole multiple of the increment {}, found {}",
+                            shown_step(step),
+                            crate::engine::chars::quote(&m.get_ref().0)
+                        ),
+                    ));
+                }
+            }
+            q
+        }
+        None => None,
+    };
+    let weight_basis = match &weight_basis {
+        None => WeightBasis::Actual,
+        Some(b) => match b.get_ref().as_str() {
+            "actual" => WeightBasis::Actual,
+            "ideal" => WeightBasis::Ideal,
+            "adjusted" => WeightBasis::Adjusted,
+            "lean" => WeightBasis::Lean,
+            other => {
+                errs.0.push(site.field(
+                    b,
+                    "dose.weight_basis",
+                    format!(
+                        "expected `actual`, `ideal`, `adjusted` or `lean`, found {}",
+                        crate::engine::chars::quote(other)
+                    ),
+                ));
+                WeightBasis::Actual
+            }
+        },
+    };
+
+    let WireBoluses {
+        min_count,
+        max_dose,
+        interval,
+    } = boluses;
+    let count = min_count.get_ref().0;
+    if count < 1 || count as u64 > MAX_BOLUSES {
+        errs.0.push(site.field(
+            &min_count,
+            "boluses.min_count",
+            format!("expected a whole number from 1 to {MAX_BOLUSES}, found {count}"),
+        ));
+    }
+    let max_dose_q: Option<DrugMass> =
+        errs.take(site.quantity(&max_dose, "boluses.max_dose", Kind::DrugMass));
+    if let (Some(q), Some(step)) = (&max_dose_q, &increment_q) {
+        if !whole_multiple(q, step) {
+            errs.0.push(site.field(
+                &max_dose,
+                "boluses.max_dose",
+                format!(
+                    "expected a whole multiple of the increment {}, found {}",
+                    shown_step(step),
+                    crate::engine::chars::quote(&max_dose.get_ref().0)
+                ),
+            ));
+        }
+    }
+    let interval_q: Option<Duration> =
+        errs.take(site.quantity(&interval, "boluses.interval", Kind::Time));
+    if interval_q.as_ref().is_some_and(|q| !q.value.is_integer()) {
+        errs.0.push(site.field(
+            &interval,
+            "boluses.interval",
+            format!(
+                "expected a whole number of seconds, found {}",
+                crate::engine::chars::quote(&interval.get_ref().0)
+            ),
+        ));
+    }
+
+    let WireWeight {
+        hard_min,
+        hard_max,
+        soft_min,
+        soft_max,
+    } = weight;
+    let hmin: Option<BodyMass> =
+        errs.take(site.quantity(&hard_min, "weight.hard_min", Kind::BodyMass));
+    let hmax: Option<BodyMass> =
+        errs.take(site.quantity(&hard_max, "weight.hard_max", Kind::BodyMass));
+    let smin: Option<BodyMass> =
+        errs.take(site.quantity(&soft_min, "weight.soft_min", Kind::BodyMass));
+    let smax: Option<BodyMass> =
+        errs.take(site.quantity(&soft_max, "weight.soft_max", Kind::BodyMass));
+    let order = [
+        (
+            &hmin,
+            &smin,
+            false,
+            &soft_min,
+            "weight.soft_min",
+            "at least `hard_min`",
+        ),
+        (
+            &smin,
+            &smax,
+            true,
+            &soft_max,
+            "weight.soft_max",
+            "more than `soft_min`",
+        ),
+        (
+            &smax,
+            &hmax,
+            false,
+            &hard_max,
+            "weight.hard_max",
+            "at least `soft_max`",
+        ),
+    ];
+    for (low, high, strict, at, field, rule) in order {
+        let (Some(low), Some(high)) = (low, high) else {
+            continue;
+        };
+        let ok = if strict {
+            low.value < high.value
+        } else {
+            low.value <= high.value
+        };
+        if !ok {
+            errs.0.push(site.field(at, field, format!(
+                "expected {rule} (hard_min ≤ soft_min, soft_min less than soft_max, soft_max ≤ hard_max), found {}",
+                crate::engine::chars::quote(&at.get_ref().0)
+            )));
+        }
+    }
+
+    let mut rules = Vec::with_capacity(checkpoints.len());
+    for (i, c) in checkpoints.iter().enumerate() {
+        let WireCheckpoint {
+            relative_to,
+            offset,
+            action,
+        } = c;
+        let n = i + 1;
+        let anchor = match relative_to.get_ref().as_str() {
+            "first" => Some(Anchor::First),
+            "last" => Some(Anchor::Last),
+            other => {
+                errs.0.push(site.field(
+                    relative_to,
+                    &format!("checkpoints[{n}].relative_to"),
+                    format!(
+                        "expected `first` or `last`, found {}",
+                        crate::engine::chars::quote(other)
+                    ),
+                ));
+                None
+            }
+        };
+        let field = format!("checkpoints[{n}].offset");
+        let offset_q = errs.take(units::parse_offset(&offset.get_ref().0).map_err(|e| {
+            site.field(
+                offset,
+                &field,
+                format!("expected {} (signed); {}", Kind::Time.describe(), e.message),
+            )
+        }));
+        if offset_q.as_ref().is_some_and(|q| !q.value.is_integer()) {
+            errs.0.push(site.field(
+                offset,
+                &field,
+                format!(
+                    "expected a whole number of seconds, found {}",
+                    crate::engine::chars::quote(&offset.get_ref().0)
+                ),
+            ));
+        }
+        let action = errs.take(site.text(action, &format!("checkpoints[{n}].action")));
+        if let (Some(relative_to), Some(offset), Some(action)) = (anchor, offset_q, action) {
+            rules.push(CheckpointRule {
+                relative_to,
+                offset,
+                action,
+            });
+        }
+    }
+    // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
+    let course = course.and_then(|c| validate_course(site, c, &mut errs));
+    let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
+    let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
+    if !errs.0.is_empty() {
+        return Err(errs.0);
+    }
+    let missing = "checked above: no error means every value was read";
+    let per_weight_q = per_weight_q.expect(missing);
+    debug_assert!(!per_weight_q.value.is_zero());
+
+    Ok(Protocol {
+        id: id_text.clone(),
+        title: title.expect(missing),
+        drug: drug.expect(missing),
+        code,
+        route: route_text.expect(missing),
+        route_code: route_coded.expect(missing),
+        summary: summary.expect(missing),
+        references,
+        per_weight: per_weight_q,
+        increment: increment_q.expect(missing),
+        max_total: max_total_q,
+        weight_basis,
+        min_count: count as u64,
+        max_dose: max_dose_q.expect(missing),
+        interval: interval_q.expect(missing),
+        concentrations,
+        limits: WeightLimits {
+            hard_min: hmin.expect(missing),
+            hard_max: hmax.expect(missing),
+            soft_min: smin.expect(missing),
+            soft_max: smax.expect(missing),
+        },
+        checklist,
+        checkpoints: rules,
+        course,
+        preparation,
+        aftercare,
+        unit: unit.expect("a parsed dose per weight has a mass unit"),
+        sha256,
+        source: Source::File(site.file.to_string()),
+        standing: Standing::default(),
+    })
+}
+
+/// `[course]`: a whole number of sessions, and a least gap and a longest span in whole days
+/// that the sessions can keep. Every error is kept; `None` when there is one.
+fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<CourseRules> {
+    let WireCourse {
+        sessions,
+        max_span,
+        min_gap,
+    } = wire;
+    let n = sessions.get_ref().0;
+    let n = if (1..=MAX_SESSIONS).contains(&n) {
+        Some(n)
+    } else {
+        errs.0.push(site.field(
+            &sessions,
+            "course.sessions",
+            format!("expected a whole number from 1 to {MAX_SESSIONS}, found {n}"),
+        ));
+        None
+    };
+    let days = |value: &Spanned<QtyText>, field: &str| {
+        units::parse_days(&value.get_ref().0).map_err(|e| {
+            let message = if e.message.contains(Kind::Days.describe()) {
+                e.message
+            } else {
+                format!("expected {}; {}", Kind::Days.describe(), e.message)
+            };
+            site.field(value, field, message)
+        })
+    };
+    let span = errs
+        .take(days(&max_span, "course.max_span"))
+        .and_then(|span| {
+            if units::days_of(&span) > int(MAX_SPAN_DAYS) {
+                errs.0.push(site.field(
+                    &max_span,
+                    "course.max_span",
+                    format!(
+                        "expected at most {MAX_SPAN_DAYS} d, found {}",
+                        crate::engine::chars::quote(&max_span.get_ref().0)
+                    ),
+                ));
+                None
+            } else {
+                Some(span)
+            }
+        });
+    let gap = errs.take(days(&min_gap, "course.min_gap"));
+    let (n, span, gap) = (n?, span?, gap?);
+    // The sessions must fit: n - 1 gaps of at least min_gap within max_span.
+    let needed = &gap.value * int(n - 1);
+    if needed > span.value {
+        errs.0.push(site.field(
+            &min_gap,
+            "course.min_gap",
+            format!(
+                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found {}: {} gaps of it take {} d",
+                units::format_decimal(&units::days_of(&span)),
+                crate::engine::chars::quote(&min_gap.get_ref().0),
+                n - 1,
+                units::format_decimal(&(needed / int(86_400)))
+            ),
+        ));
+        return None;
+    }
+    Some(CourseRules {
+        sessions: n as u64,
+        max_span: span,
+        min_gap: gap,
+    })
+}
+
+/// A time in the preparation or aftercare tables: a whole number of minutes greater than zero,
+/// at most `max_hours`.
+fn clock_duration(
+    site: &Site,
+    value: &Spanned<QtyText>,
+    field: &str,
+    max_hours: i64,
+) -> Result<Duration, ProtocolError> {
+    let q: Duration = site.quantity(value, field, Kind::Time)?;
+    if !(&q.value / int(60)).is_integer() {
+        return Err(site.field(
+            value,
+            field,
+            format!(
+                "expected a whole number of minutes (instructions are clock times), found {}",
+                crate::engine::chars::quote(&value.get_ref().0)
+            ),
+        ));
+    }
+    if q.value > int(max_hours * 3_600) {
+        return Err(site.field(
+            value,
+            field,
+            format!(
+                "expected at most {max_hours} h, found {}",
+                crate::engine::chars::quote(&value.get_ref().0)
+            ),
+        ));
+    }
+    Ok(q)
+}
+
+/// `[preparation]`: the fast before the first bolus, and clear liquids until a time no earlier
+/// than the fast begins. Every error is kept; `None` when there is one.
+fn validate_preparation(
+    site: &Site,
+    wire: WirePreparation,
+    errs: &mut Errors,
+) -> Option<Preparation> {
+    let WirePreparation {
+        no_food,
+        clear_liquids_until,
+    } = wire;
+    let fast = errs.take(clock_duration(
+        site,
+        &no_food,
+        "preparation.no_food",
+        MAX_FAST_HOURS,
+    ));
+    let liquids = clear_liquids_until.as_ref().map(|l| {
+        let q = errs.take(clock_duration(
+            site,
+            l,
+            "preparation.clear_liquids_until",
+            MAX_FAST_HOURS,
+        ));
+        (l, q)
+    });
+    let fast = fast?;
+    let liquids = match liquids {
+        None => None,
+        Some((l, q)) => {
+            let q = q?;
+            if q.value > fast.value {
+                errs.0.push(site.field(
+                    l,
+                    "preparation.clear_liquids_until",
+                    format!(
+                        "expected at most `no_food` ({}): clear liquids stop no earlier than food does, found {}",
+                        units::show_time(&fast),
+                        crate::engine::chars::quote(&l.get_ref().0)
+                    ),
+                ));
+                return None;
+            }
+            Some(q)
+        }
+    };
+    Some(Preparation {
+        no_food: fast,
+        clear_liquids_until: liquids,
+    })
+}
+
+/// `[aftercare]`: each restriction for `rest of the day` or a time after the session ends.
+/// Every error is kept; `None` when there is one.
+fn validate_aftercare(site: &Site, wire: WireAftercare, errs: &mut Errors) -> Option<Aftercare> {
+    let WireAftercare {
+        no_driving,
+        no_machinery,
+        no_alcohol,
+        escort,
+    } = wire;
+    let restriction = |value: &Option<Spanned<QtyText>>, field: &str| match value {
+        None => Ok(None),
+        Some(v) if v.get_ref().0 == REST_OF_DAY => Ok(Some(Restriction::RestOfDay)),
+        Some(v) => {
+            let text = &v.get_ref().0;
+            if !text.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(site.field(
+                    v,
+                    field,
+                    format!(
+                        "expected {} or `{REST_OF_DAY}`, found {}",
+                        Kind::Time.describe(),
+                        crate::engine::chars::quote(text)
+                    ),
+                ));
+            }
+            clock_duration(site, v, field, MAX_RESTRICTION_HOURS).map(|d| Some(Restriction::For(d)))
+        }
+    };
+    let no_driving = errs.take(restriction(&no_driving, "aftercare.no_driving"));
+    let no_machinery = errs.take(restriction(&no_machinery, "aftercare.no_machinery"));
+    let no_alcohol = errs.take(restriction(&no_alcohol, "aftercare.no_alcohol"));
+    Some(Aftercare {
+        no_driving: no_driving?,
+        no_machinery: no_machinery?,
+        no_alcohol: no_alcohol?,
+        escort: escort.is_some_and(|e| *e.get_ref()),
+    })
+}

@@ -1,0 +1,251 @@
+//! The arithmetic of a plan, step by step, as sentences a trainee can redo with a pencil.
+
+use crate::engine::plan::{CountReason, Plan};
+use crate::engine::protocol::{Anchor, Protocol};
+use crate::engine::units::{self, format_decimal, int, DrugMass};
+
+/// The numbers joined as `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `146.6 mg ÷ 50 mg = 2.932, rounded up to 3`: the count by division, as a phrase.
+pub fn division(p: &Protocol, plan: &Plan) -> String {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let q = &plan.quotient;
+    let shown = units::format_approx(q);
+    let up = q.ceil();
+    let rounded = if q.is_integer() {
+        String::new()
+    } else {
+        format!(", rounded up to {}", format_decimal(&up))
+    };
+    format!(
+        "{} ÷ {} = {shown}{rounded}",
+        m(&plan.calculated_total),
+        m(&p.max_dose)
+    )
+}
+
+/// The computation's steps, each a sentence with its numbers.
+#[derive(Debug, Clone)]
+pub struct Worked {
+    /// How the dosing weight was found, when it is not the actual weight.
+    pub dosing: Option<String>,
+    /// Dose per weight × dosing weight.
+    pub total: String,
+    /// The count and why.
+    pub count: String,
+    /// The rounding down, and by how much.
+    pub rounding: String,
+    /// The split, and why some boluses are one increment larger.
+    pub split: String,
+    /// The bolus times.
+    pub times: String,
+    /// Each checkpoint's time.
+    pub checkpoints: Vec<String>,
+}
+
+impl Worked {
+    /// All the steps in order.
+    pub fn all(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.dosing.iter().cloned().collect();
+        out.extend(
+            [
+                &self.total,
+                &self.count,
+                &self.rounding,
+                &self.split,
+                &self.times,
+            ]
+            .map(String::clone),
+        );
+        out.extend(self.checkpoints.iter().cloned());
+        out
+    }
+}
+
+/// `2 mg/kg × 73.3 kg = 146.6 mg`: the dose per weight times the dosing weight.
+pub fn product(p: &Protocol, plan: &Plan) -> String {
+    format!(
+        "{} × {} = {}",
+        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_kg(&plan.dosing.value),
+        units::show_mass(&plan.product, p.unit)
+    )
+}
+
+/// `4 (146.6 mg ÷ 50 mg = 2.932, rounded up to 3; the protocol's minimum is 4)`: the count and
+/// why, as a phrase.
+pub fn count_phrase(p: &Protocol, plan: &Plan) -> String {
+    match plan.count_reason {
+        CountReason::Division => format!("{} ({} boluses)", plan.count, division(p, plan)),
+        CountReason::Minimum => format!(
+            "{} ({}; the protocol's minimum is {})",
+            plan.count,
+            division(p, plan),
+            p.min_count
+        ),
+    }
+}
+
+/// Each step of the computation as a sentence with its numbers.
+pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
+    worked(p, plan).all()
+}
+
+/// The computation's steps, each a sentence with its numbers.
+pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
+    let m = |x: &DrugMass| units::show_mass(x, p.unit);
+    let dosing = (!plan.dosing.formula.is_empty()).then(|| {
+        format!(
+            "The protocol doses on {} body weight: {}.",
+            plan.dosing.basis.as_str(),
+            plan.dosing.formula.join("; ")
+        )
+    });
+    let total = format!(
+        "Multiply the dose per weight by the dosing weight: {}{}",
+        product(p, plan),
+        if plan.capped {
+            format!(", more than the protocol's maximum total, so the calculated total is capped at {}.", m(&plan.calculated_total))
+        } else {
+            ". This is the calculated total.".to_string()
+        }
+    );
+    let div = division(p, plan);
+    let count = match plan.count_reason {
+        CountReason::Division => format!(
+            "No bolus may exceed {}: {div} boluses, more than the protocol's minimum of {}, so {} boluses.",
+            m(&p.max_dose), p.min_count, plan.count
+        ),
+        CountReason::Minimum => format!(
+            "No bolus may exceed {}: {div} boluses would do, but the protocol asks for at least {}, so {} boluses.",
+            m(&p.max_dose), p.min_count, plan.count
+        ),
+    };
+    let rounding = if plan.rounded_off.value == int(0) {
+        format!(
+            "Doses are whole multiples of {}: {} already is one, so nothing is rounded off; the planned total is {}.",
+            m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total)
+        )
+    } else {
+        format!(
+            "Doses are whole multiples of {}, rounded down, never up: {} becomes {}, {} less. This is the planned total.",
+            m(&p.increment), m(&plan.calculated_total), m(&plan.planned_total), m(&plan.rounded_off)
+        )
+    };
+    let steps = &plan.planned_total.value / &p.increment.value;
+    let per_steps = &plan.base_dose.value / &p.increment.value;
+    let unit_is_one = p.increment.value == units::mass(int(1), p.unit).value;
+    let split = if unit_is_one {
+        format!(
+            "Split {} into {} boluses: {} ÷ {} = {} each, remainder {}",
+            m(&plan.planned_total),
+            plan.count,
+            format_decimal(&steps),
+            plan.count,
+            m(&plan.base_dose),
+            m(&units::mass(int(plan.larger as i64), p.unit))
+        )
+    } else {
+        format!(
+            "Split {} into {} boluses: it is {} steps of {}; {} ÷ {} = {} steps ({}) each, remainder {} steps",
+            m(&plan.planned_total), plan.count, format_decimal(&steps), m(&p.increment),
+            format_decimal(&steps), plan.count, format_decimal(&per_steps), m(&plan.base_dose), plan.larger
+        )
+    };
+    let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
+    let split_sentence = if plan.larger == 0 {
+        format!("{split}, so every bolus is {}.", m(&plan.base_dose))
+    } else {
+        format!(
+            "{split}: the last {} {} one step of {} more, so the boluses never decrease: {}.",
+            plan.larger,
+            if plan.larger == 1 {
+                "bolus gets"
+            } else {
+                "boluses get"
+            },
+            m(&p.increment),
+            doses.join(", ")
+        )
+    };
+    let parts: Vec<(units::Num, &str)> = plan
+        .boluses
+        .iter()
+        .map(|b| plan.offset_parts(&b.offset))
+        .collect();
+    let offsets = if parts.iter().all(|(_, u)| *u == parts[0].1) {
+        let numbers: Vec<String> = parts.iter().map(|(v, _)| format_decimal(v)).collect();
+        format!("{} {}", join_and(&numbers), parts[0].1)
+    } else {
+        join_and(
+            &plan
+                .boluses
+                .iter()
+                .map(|b| plan.offset_text(&b.offset))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut times = format!(
+        "Boluses are {} apart: at {offsets} after the first",
+        units::show_time(&p.interval)
+    );
+    if plan.start.is_some() {
+        let clocks: Vec<String> = plan
+            .boluses
+            .iter()
+            .map(|b| crate::engine::plan::show_clock(plan.clock(&b.offset).expect("start given").0))
+            .collect();
+        times.push_str(&format!(" ({})", join_and(&clocks)));
+    }
+    times.push('.');
+    let mut checkpoints = Vec::new();
+    for c in &plan.checkpoints {
+        let when = relative(&c.rule_offset, c.relative_to);
+        checkpoints.push(format!(
+            "{}: {when}, {}.",
+            c.action,
+            offset_phrase(plan, &c.offset)
+        ));
+    }
+    Worked {
+        dosing,
+        total,
+        count,
+        rounding,
+        split: split_sentence,
+        times,
+        checkpoints,
+    }
+}
+
+/// `at the first bolus`, `5 min before the first bolus`, `20 min after the last bolus`.
+pub fn relative(offset: &units::Duration, anchor: Anchor) -> String {
+    let anchor = anchor.as_str();
+    if offset.value == int(0) {
+        format!("at the {anchor} bolus")
+    } else if offset.value < int(0) {
+        let before = units::Duration {
+            value: -offset.value.clone(),
+            ..offset.clone()
+        };
+        format!("{} before the {anchor} bolus", units::show_time(&before))
+    } else {
+        format!("{} after the {anchor} bolus", units::show_time(offset))
+    }
+}
+
+/// `at 50 min (14:50)` or `at -5 min (13:55)`.
+fn offset_phrase(plan: &Plan, offset: &units::Duration) -> String {
+    let mut s = format!("at {}", plan.offset_text(offset));
+    if let Some((t, _)) = plan.clock(offset) {
+        s.push_str(&format!(" ({})", crate::engine::plan::show_clock(t)));
+    }
+    s
+}

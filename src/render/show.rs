@@ -1,0 +1,194 @@
+//! A protocol in plain words, with the facts that follow from its numbers: the weights at which
+//! the number of boluses steps up, where a maximum total starts to cap, and the plans at the
+//! soft limits.
+
+use std::fmt::Write;
+
+use crate::engine::chart::{cap_weight, count_steps};
+use crate::engine::plan::{self, Options, Patient};
+use crate::engine::protocol::{Protocol, WeightBasis};
+use crate::engine::units::{self, int, Num};
+
+/// `66.666666… kg`: a weight, marked with `…` where it has no finite decimal expansion.
+pub fn kg(x: &Num) -> String {
+    format!("{} kg", units::format_approx(x))
+}
+
+/// Renders `protocols show`.
+pub fn render(p: &Protocol) -> String {
+    let m = |x: &units::DrugMass| units::show_mass(x, p.unit);
+    let mut o = String::new();
+    let _ = writeln!(o, "{} ({})", p.title, p.id);
+    let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
+    for r in &p.references {
+        let _ = writeln!(o, "Reference: {r}");
+    }
+    o.push('\n');
+    let basis = match p.weight_basis {
+        WeightBasis::Actual => "the actual body weight".to_string(),
+        b => format!(
+            "the {} body weight (needs `--height` and `--sex`)",
+            b.as_str()
+        ),
+    };
+    let _ = writeln!(o, "Dose");
+    let _ = writeln!(
+        o,
+        "  {} of {basis}",
+        units::show_per_kg(&p.per_weight, p.unit)
+    );
+    let _ = writeln!(
+        o,
+        "  doses are whole multiples of {}, always rounded down",
+        m(&p.increment)
+    );
+    if let Some(cap) = &p.max_total {
+        let _ = writeln!(o, "  the total never exceeds {}", m(cap));
+    }
+    let _ = writeln!(
+        o,
+        "  at least {} boluses, each at most {}, {} apart",
+        p.min_count,
+        m(&p.max_dose),
+        units::show_time(&p.interval)
+    );
+    if !p.concentrations.is_empty() {
+        let list: Vec<String> = p
+            .concentrations
+            .iter()
+            .map(units::show_concentration)
+            .collect();
+        let _ = writeln!(
+            o,
+            "  concentrations allowed: {} (no other is accepted)",
+            list.join(", ")
+        );
+    }
+    o.push('\n');
+    let l = &p.limits;
+    let _ = writeln!(
+        o,
+        "Weight limits ({})",
+        if p.weight_basis == WeightBasis::Actual {
+            "actual weight"
+        } else {
+            "actual weight, and the dosing weight too"
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  hard: {} to {} (outside: refused, no override)",
+        units::show_kg(&l.hard_min),
+        units::show_kg(&l.hard_max)
+    );
+    let _ = writeln!(
+        o,
+        "  soft: {} to {} (outside: refused unless a reason is stated)",
+        units::show_kg(&l.soft_min),
+        units::show_kg(&l.soft_max)
+    );
+    o.push('\n');
+
+    let what = if p.weight_basis == WeightBasis::Actual {
+        "weight"
+    } else {
+        "dosing weight"
+    };
+    let _ = writeln!(o, "Where the plan changes");
+    let steps = count_steps(p);
+    let per = units::show_per_kg(&p.per_weight, p.unit);
+    for (i, s) in steps.iter().enumerate() {
+        let rule = if i == 0 {
+            format!(" ({} × {} ÷ {per})", s.count, m(&p.max_dose))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  above a {what} of {}{rule}: {} boluses",
+            kg(&s.weight),
+            s.count + 1
+        );
+    }
+    if steps.is_empty() {
+        let _ = writeln!(
+            o,
+            "  {} boluses at every weight within the hard limits",
+            p.min_count
+        );
+    }
+    if let Some(w) = cap_weight(p) {
+        let _ = writeln!(
+            o,
+            "  above a {what} of {}: the total is capped at {}",
+            kg(&w),
+            m(p.max_total.as_ref().expect("cap"))
+        );
+    }
+    let zero = int(p.min_count as i64) * &p.increment.value / &p.per_weight.value;
+    if zero > l.hard_min.value {
+        let _ = writeln!(
+            o,
+            "  below a {what} of {}: a bolus would be zero, and no plan is made",
+            kg(&zero)
+        );
+    }
+    o.push('\n');
+
+    if p.weight_basis == WeightBasis::Actual {
+        let _ = writeln!(o, "Plans at the soft limits");
+        for w in [&l.soft_min, &l.soft_max] {
+            let patient = Patient {
+                weight: w.clone(),
+                height: None,
+                sex: None,
+                soft_limit_reason: None,
+            };
+            match plan::compute(p, &patient, &Options::default()) {
+                Ok(plan) => {
+                    let doses: Vec<String> = plan.boluses.iter().map(|b| m(&b.dose)).collect();
+                    let _ = writeln!(
+                        o,
+                        "  {}: {} calculated, {} planned, {} boluses: {}",
+                        units::show_kg(w),
+                        m(&plan.calculated_total),
+                        m(&plan.planned_total),
+                        plan.count,
+                        doses.join(", ")
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(o, "  {}: no plan ({e})", units::show_kg(w));
+                }
+            }
+        }
+        o.push('\n');
+    }
+
+    if !p.checkpoints.is_empty() {
+        let _ = writeln!(o, "Checkpoints");
+        for c in &p.checkpoints {
+            let when = crate::render::explain::relative(&c.offset, c.relative_to);
+            let _ = writeln!(o, "  {when}: {}", c.action);
+        }
+        o.push('\n');
+    }
+    let course = crate::render::course::protocol_lines(p);
+    if !course.is_empty() {
+        let _ = writeln!(o, "Course and the patient's instructions (`bolus course`)");
+        for line in course {
+            let _ = writeln!(o, "  {line}");
+        }
+        o.push('\n');
+    }
+    if !p.checklist.is_empty() {
+        let _ = writeln!(o, "Checklist");
+        for c in &p.checklist {
+            let _ = writeln!(o, "  [ ] {c}");
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "sha256 {}", p.sha256);
+    let _ = writeln!(o, "source {}", crate::render::source_text(p));
+    o
+}
