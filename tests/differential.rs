@@ -546,9 +546,28 @@ mod fast_engine {
             Engine::new(&p).is_none(),
             "a dose per weight that is no decimal"
         );
+        // A dose per weight of 10^-12 mg/kg needs 18 places, the most; 10^-13 mg/kg is refused.
         let mut p = kap();
-        p.per_weight.value = Num::new(BigInt::from(1), BigInt::from(10).pow(13));
+        p.per_weight.value = Num::new(BigInt::from(1), BigInt::from(10).pow(9));
+        assert_eq!(Engine::new(&p).map(|e| e.places), Some(18));
+        p.per_weight.value = Num::new(BigInt::from(1), BigInt::from(10).pow(10));
         assert!(Engine::new(&p).is_none(), "too many decimal places");
+        // Soft limits equal to the hard ones are inside them.
+        let mut p = kap();
+        p.limits.soft_min = p.limits.hard_min.clone();
+        p.limits.soft_max = p.limits.hard_max.clone();
+        assert!(Engine::new(&p).is_some());
+        // A constant of zero (refused when a protocol is read) gives no fast engine.
+        let zero = Num::from_integer(BigInt::from(0));
+        let mut p = kap();
+        p.max_dose.value = zero.clone();
+        assert!(Engine::new(&p).is_none());
+        let mut p = kap();
+        p.increment.value = zero.clone();
+        assert!(Engine::new(&p).is_none());
+        let mut p = kap();
+        p.per_weight.value = zero;
+        assert!(Engine::new(&p).is_none());
     }
 
     #[test]
