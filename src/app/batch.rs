@@ -755,18 +755,14 @@ fn run_with<W: Write>(
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows {
+    let mut rows = Rows::new(
         p,
         c,
         format,
         date,
-        fast: FastRows::new(p, format, fast),
-        cache: HashMap::new(),
-        cache_bytes: 0,
-        seen: Seen::default(),
-        key: Vec::new(),
+        fast.then(|| FastRows::new(p, format)).flatten(),
         draft,
-    };
+    );
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
@@ -832,7 +828,29 @@ struct Rows<'p> {
     draft: Option<&'static str>,
 }
 
-impl Rows<'_> {
+impl<'p> Rows<'p> {
+    fn new(
+        p: &'p Protocol,
+        c: Columns,
+        format: Format,
+        date: Dates,
+        fast: Option<FastRows<'p>>,
+        draft: Option<&'static str>,
+    ) -> Rows<'p> {
+        Rows {
+            p,
+            c,
+            format,
+            date,
+            fast,
+            cache: HashMap::new(),
+            cache_bytes: 0,
+            seen: Seen::default(),
+            key: Vec::new(),
+            draft,
+        }
+    }
+
     /// Computes one row read as fields and writes its result.
     fn write<W: Write>(
         &mut self,
@@ -911,8 +929,9 @@ struct FastRows<'p> {
 }
 
 impl<'p> FastRows<'p> {
-    fn new(p: &'p Protocol, format: Format, on: bool) -> Option<FastRows<'p>> {
-        if !on || format != Format::Csv {
+    /// The fast engine for a protocol's CSV rows, if its rows can have one.
+    fn new(p: &'p Protocol, format: Format) -> Option<FastRows<'p>> {
+        if format != Format::Csv {
             return None;
         }
         Some(FastRows {
