@@ -4170,6 +4170,40 @@ mod batch_lines {
             .starts_with("field 1 holds a quote"));
     }
 
+    /// A reader whose first read fails with `kind`, then gives `data`.
+    struct FailsOnce {
+        kind: Option<std::io::ErrorKind>,
+        data: std::io::Cursor<&'static [u8]>,
+    }
+
+    impl std::io::Read for FailsOnce {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.kind.take() {
+                Some(kind) => Err(std::io::Error::new(kind, "a read that fails")),
+                None => self.data.read(buf),
+            }
+        }
+    }
+
+    fn run_failing_once(kind: std::io::ErrorKind) -> Result<Summary, batch::BatchError> {
+        let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+        let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+        let dates = batch::Dates { plan: d, today: d };
+        let input = FailsOnce {
+            kind: Some(kind),
+            data: std::io::Cursor::new(b"id,weight\np1,82\np2,90\n"),
+        };
+        batch::run(&p, input, Vec::new(), Format::Csv, dates, &mut |_| {})
+    }
+
+    #[test]
+    fn an_interrupted_read_is_retried_and_any_other_read_error_stops_the_batch() {
+        let s = run_failing_once(std::io::ErrorKind::Interrupted).expect("read again");
+        assert_eq!((s.lines, s.rows, s.failed), (3, 2, 0));
+        let e = run_failing_once(std::io::ErrorKind::Other).expect_err("a read error stops it");
+        assert!(e.to_string().contains("cannot read the batch"), "{e}");
+    }
+
     #[test]
     fn counts_every_line_once_whatever_ends_it() {
         for (input, lines, rows, failed, blank) in [
