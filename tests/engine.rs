@@ -4205,6 +4205,66 @@ mod batch_lines {
     }
 
     #[test]
+    fn a_line_of_exactly_the_limit_is_read_and_one_byte_more_is_cut() {
+        let cut = format!("longer than {} bytes", batch::MAX_LINE_BYTES);
+        for (extra, is_cut) in [(0, false), (1, true)] {
+            let mut line = String::from("p1,82,");
+            line.push_str(&"x".repeat(batch::MAX_LINE_BYTES - line.len() + extra));
+            let input = format!("id,weight\n{line}\np2,82\n");
+            let (s, out) = run(input.as_bytes());
+            assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1), "{extra}");
+            assert_eq!(out.contains(&cut), is_cut, "{extra}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_line_skipped_past_its_most_bytes_stops_the_batch_one_byte_later() {
+        let most = batch::MAX_LINE_BYTES + batch::MAX_SKIPPED_BYTES;
+        for (extra, stops) in [(0, false), (1, true)] {
+            let mut line = String::from("p1,82,");
+            line.push_str(&"x".repeat(most - line.len() + extra));
+            let input = format!("id,weight\n{line}\np2,82\n");
+            let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+            let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+            let dates = batch::Dates { plan: d, today: d };
+            let got = batch::run(
+                &p,
+                input.as_bytes(),
+                Vec::new(),
+                Format::Csv,
+                dates,
+                &mut |_| {},
+            );
+            match got {
+                Ok(s) => {
+                    assert!(!stops, "{extra}: read to the end");
+                    assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1));
+                }
+                Err(e) => {
+                    assert!(stops, "{extra}: {e}");
+                    assert!(e.to_string().contains("no end in sight"), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_progress_reaches_every_byte_read_whatever_ends_the_lines() {
+        for input in [
+            &b"id,weight\r\np1,82\r\np2,90\r\n"[..],
+            b"id,weight\rp1,82\rp2,90",
+            b"id,weight\n\np1,82\n",
+        ] {
+            let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+            let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+            let dates = batch::Dates { plan: d, today: d };
+            let mut last = 0;
+            batch::run(&p, input, Vec::new(), Format::Csv, dates, &mut |b| last = b).unwrap();
+            assert_eq!(last, input.len() as u64, "{input:?}");
+        }
+    }
+
+    #[test]
     fn counts_every_line_once_whatever_ends_it() {
         for (input, lines, rows, failed, blank) in [
             (&b"id,weight"[..], 1, 0, 0, 0),
@@ -4335,7 +4395,26 @@ mod batch_lines {
     #[test]
     fn every_formula_start_is_refused_in_an_id_and_a_reason() {
         assert_eq!(batch::FORMULA_STARTS, ['=', '+', '-', '@', '\t', '\r']);
-        for start in ["=", "+", "-", "@", "\t", " =", "\t="] {
+        // White space of any kind, and invisible or direction characters, before the formula
+        // character: a trim or a spreadsheet drops them, so they must not hide it.
+        for start in [
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            " =",
+            "\t=",
+            "\u{b}=",
+            "\u{c}+",
+            "\u{a0}=",
+            "\u{3000}-",
+            "\u{feff}@",
+            "\u{200b}=",
+            "\u{202e}=",
+            "\u{85}=",
+            " \u{a0}\u{b}+",
+        ] {
             let input = format!("id,weight\n\"{start}x\",82\n");
             let (s, out) = run(input.as_bytes());
             assert_eq!(s.failed, 1, "{start:?}: {out}");
@@ -4354,5 +4433,10 @@ mod batch_lines {
         }
         let (s, _) = run(b"id,weight,soft_limit_reason\nx=1,160,weighed = twice\n");
         assert_eq!(s.failed, 0);
+        let (s, _) = run("id,weight\n\u{a0}p1 ,82\n".as_bytes());
+        assert_eq!(
+            s.failed, 0,
+            "white space before an ordinary id is trimmed, not refused"
+        );
     }
 }

@@ -226,13 +226,17 @@ pub fn split_line(
 /// with one is refused, so that no formula cell is ever written.
 pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// The formula character a text begins with, before or after trimming white space.
+/// The formula character a text begins with once anything a trim or a spreadsheet may drop is
+/// gone: white space of any kind (a vertical tab, a no-break space), control, direction and
+/// invisible characters.
 fn formula_start(raw: &[u8]) -> Option<char> {
-    let first = |b: &[u8]| b.first().map(|&c| char::from(c));
-    first(raw)
-        .into_iter()
-        .chain(first(raw.trim_ascii_start()))
-        .find(|c| FORMULA_STARTS.contains(c))
+    String::from_utf8_lossy(raw)
+        .chars()
+        .find(|&c| {
+            FORMULA_STARTS.contains(&c)
+                || !(c.is_whitespace() || crate::engine::chars::CharClass::of(c).is_some())
+        })
+        .filter(|c| FORMULA_STARTS.contains(c))
 }
 
 /// `=` as `=`, a tab or CR by name.
