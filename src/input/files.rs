@@ -26,7 +26,15 @@ pub fn describe_kind(t: std::fs::FileType) -> &'static str {
 /// plan (a regular file); `-` reads standard input".
 fn not_regular(t: std::fs::FileType, what: &str) -> String {
     use std::os::unix::fs::FileTypeExt;
-    let mut reason = format!("it is {}, not a {what} (a regular file)", describe_kind(t));
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    let mut reason = format!(
+        "it is {}, not {article} {what} (a regular file)",
+        describe_kind(t)
+    );
     if what != "protocol file" && (t.is_fifo() || t.is_char_device() || t.is_socket()) {
         reason.push_str("; `-` reads standard input");
     }

@@ -4,13 +4,12 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::support::{bolus, fails, ok, run, CATALOG};
+use crate::support::{Test, CATALOG};
 
 /// Runs a command that must succeed (notes on standard error allowed); returns stdout.
-fn done(cmd: &mut assert_cmd::Command) -> String {
-    let r = run(cmd);
-    assert_eq!(r.code, 0, "expected exit 0\nstderr:\n{}", r.stderr);
-    r.stdout
+#[track_caller]
+fn done(cmd: Test) -> String {
+    cmd.any_stderr().run().stdout
 }
 
 const FENTANYL: &str = "test-fentanyl-iv";
@@ -34,17 +33,18 @@ fn mode(path: &Path) -> u32 {
 }
 
 /// `bolus --protocols DIR ARGS...`.
-fn within(dir: &Path, args: &[&str]) -> assert_cmd::Command {
+fn within(dir: &Path, args: &[&str]) -> Test {
     let mut all = vec!["--protocols", dir.to_str().unwrap()];
     all.extend_from_slice(args);
-    bolus(all)
+    Test::new().args(all)
 }
 
+#[track_caller]
 fn approve(dir: &Path, what: &[&str]) -> String {
     let mut args = vec!["protocols", "approve"];
     args.extend_from_slice(what);
     args.extend_from_slice(&["--by", "Dr A. Example"]);
-    ok(&mut within(dir, &args))
+    within(dir, &args).run().stdout
 }
 
 fn approvals(dir: &Path) -> String {
@@ -63,7 +63,7 @@ fn builtin_sha() -> String {
     sha256(&std::fs::read("protocols/ketamine-kap-iv.toml").unwrap())
 }
 
-fn fentanyl_plan(dir: &Path, more: &[&str]) -> assert_cmd::Command {
+fn fentanyl_plan(dir: &Path, more: &[&str]) -> Test {
     let mut args = vec!["plan", FENTANYL, "--weight", "70"];
     args.extend_from_slice(more);
     within(dir, &args)
@@ -74,7 +74,7 @@ fn approving_records_each_protocol_and_every_plan_names_its_approval() {
     let clinic = clinic();
     let dir = clinic.path();
     let file = dir.join(format!("{FENTANYL}.toml"));
-    let mut cmd = within(
+    let cmd = within(
         dir,
         &[
             "protocols",
@@ -87,7 +87,7 @@ fn approving_records_each_protocol_and_every_plan_names_its_approval() {
             "audit 2026",
         ],
     );
-    let out = ok(&mut cmd);
+    let out = cmd.run().stdout;
     assert!(
         out.contains(&format!("approved: {FENTANYL} sha256 ")),
         "{out}"
@@ -113,32 +113,36 @@ fn approving_records_each_protocol_and_every_plan_names_its_approval() {
     assert_eq!(mode(&dir.join("approved.toml")), 0o644);
     assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
 
-    let plan = ok(&mut fentanyl_plan(dir, &[]));
+    let plan = fentanyl_plan(dir, &[]).run().stdout;
     assert!(
         plan.contains("Protocol approval: approved by Dr A. Example (user "),
         "{plan}"
     );
     assert!(plan.contains("; note: audit 2026"), "{plan}");
     assert!(plan.contains("Verified by (physician)"), "{plan}");
-    let json: serde_json::Value = serde_json::from_str(&ok(&mut within(
-        dir,
-        &[
-            "plan",
-            "ketamine-kap-iv",
-            "--weight",
-            "70",
-            "--format",
-            "json",
-        ],
-    )))
+    let json: serde_json::Value = serde_json::from_str(
+        &within(
+            dir,
+            &[
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "70",
+                "--format",
+                "json",
+            ],
+        )
+        .run()
+        .stdout,
+    )
     .unwrap();
     assert_eq!(json["protocol"]["approval"]["state"], "approved");
     assert_eq!(json["protocol"]["approval"]["by"], "Dr A. Example");
     assert!(json.get("draft").is_none());
-    let md = ok(&mut fentanyl_plan(dir, &["--format", "markdown"]));
+    let md = fentanyl_plan(dir, &["--format", "markdown"]).run().stdout;
     assert!(md.contains("approval: approved by Dr A. Example"), "{md}");
 
-    let list = ok(&mut within(dir, &["protocols", "list"]));
+    let list = within(dir, &["protocols", "list"]).run().stdout;
     assert!(list.lines().next().unwrap().ends_with("APPROVAL"), "{list}");
     for line in list.lines().skip(1) {
         assert!(line.contains("approved by Dr A. Example"), "{list}");
@@ -156,10 +160,9 @@ fn approving_again_keeps_the_files_permissions_and_updates_the_entry() {
     approve(dir, &[FENTANYL]);
     chmod(&dir.join("approved.toml"), 0o640);
     let first = approvals(dir);
-    let out = ok(&mut within(
-        dir,
-        &["protocols", "approve", FENTANYL, "--by", "Dr B"],
-    ));
+    let out = within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
+        .run()
+        .stdout;
     assert!(out.starts_with("approved again: "), "{out}");
     assert_eq!(mode(&dir.join("approved.toml")), 0o640);
     let second = approvals(dir);
@@ -181,7 +184,10 @@ fn a_one_byte_edit_to_an_approved_protocol_is_refused() {
     std::fs::write(&file, &bytes).unwrap();
     let actual = sha256(&bytes);
     for target in [FENTANYL.to_string(), file.display().to_string()] {
-        let err = fails(&mut within(dir, &["plan", &target, "--weight", "70"]), 2);
+        let err = within(dir, &["plan", &target, "--weight", "70"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(
             err.contains(&format!("protocol `{FENTANYL}` is not approved")),
             "{err}"
@@ -206,10 +212,10 @@ fn a_one_byte_edit_to_an_approved_protocol_is_refused() {
         vec!["chart", FENTANYL],
         vec!["drill", FENTANYL, "--rounds", "1", "--seed", "1"],
     ] {
-        let err = fails(&mut within(dir, &args), 2);
+        let err = within(dir, &args).status(2).run().stderr;
         assert!(err.contains("is not approved"), "{args:?}: {err}");
     }
-    let list = ok(&mut within(dir, &["protocols", "list"]));
+    let list = within(dir, &["protocols", "list"]).run().stdout;
     assert!(
         list.contains("changed since approval (approved by Dr A. Example"),
         "{list}"
@@ -220,7 +226,7 @@ fn a_one_byte_edit_to_an_approved_protocol_is_refused() {
     );
     // Approved again, it is used again.
     approve(dir, &[FENTANYL]);
-    ok(&mut fentanyl_plan(dir, &[]));
+    fentanyl_plan(dir, &[]).run();
 }
 
 #[test]
@@ -228,22 +234,16 @@ fn a_built_in_protocol_not_pinned_is_refused_under_approvals() {
     let clinic = clinic();
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
-    let err = fails(
-        &mut within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"]),
-        2,
-    );
-    assert!(
-        err.contains("protocol `ketamine-kap-iv` is not approved"),
-        "{err}"
-    );
-    assert!(
-        err.contains("has no entry for it (no approved SHA-256)"),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!("SHA-256 {} (built-in)", builtin_sha())),
-        "{err}"
-    );
+    within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `ketamine-kap-iv` is not approved: `{}` has no entry for it (no \
+             approved SHA-256), and the protocol's is SHA-256 {} (built-in); approve it with \
+             `bolus protocols approve`, or try it with `--draft`\n",
+            dir.join("approved.toml").display(),
+            builtin_sha()
+        ))
+        .run();
     // A pin of another version of the built-in protocol is refused too.
     let text = approvals(dir).replace(
         "[approved.test-fentanyl-iv]",
@@ -253,25 +253,31 @@ fn a_built_in_protocol_not_pinned_is_refused_under_approvals() {
         ),
     );
     std::fs::write(dir.join("approved.toml"), text).unwrap();
-    let err = fails(
-        &mut within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"]),
-        2,
-    );
-    assert!(
-        err.contains(&format!("approves SHA-256 {}", "0".repeat(64))),
-        "{err}"
-    );
+    within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `ketamine-kap-iv` is not approved: `{}` approves SHA-256 {}, and the \
+             protocol's is SHA-256 {} (built-in); approve it with `bolus protocols approve`, or \
+             try it with `--draft`\n",
+            dir.join("approved.toml").display(),
+            "0".repeat(64),
+            builtin_sha()
+        ))
+        .run();
 }
 
 #[test]
 fn without_an_approvals_file_nothing_is_refused_and_the_plan_says_so() {
     let clinic = clinic();
-    let plan = ok(&mut fentanyl_plan(clinic.path(), &[]));
+    let plan = fentanyl_plan(clinic.path(), &[]).run().stdout;
     assert!(
         plan.contains("Protocol approval: none (the protocols directory has no approvals file)"),
         "{plan}"
     );
-    let plan = ok(&mut bolus(["plan", "ketamine-kap-iv", "--weight", "70"]));
+    let plan = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "70"])
+        .run()
+        .stdout;
     assert!(
         plan.contains("Protocol approval: none (no protocols directory, so no approvals apply)"),
         "{plan}"
@@ -284,22 +290,24 @@ fn a_file_outside_the_directory_is_used_and_said_to_be_outside_the_approvals() {
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
     let outside = format!("{CATALOG}/test-ideal-weight.toml");
-    let plan = ok(&mut within(
+    let plan = within(
         dir,
         &[
             "plan", &outside, "--weight", "70", "--height", "170", "--sex", "male",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     // The text plan wraps at 80 columns: read it with its lines joined.
     assert!(
         flat(&plan).contains("Protocol approval: none (the file is outside the protocols directory: not under the clinic's approvals)"),
         "{plan}"
     );
     // It cannot be approved where it is.
-    let err = fails(
-        &mut within(dir, &["protocols", "approve", &outside, "--by", "Dr A"]),
-        2,
-    );
+    let err = within(dir, &["protocols", "approve", &outside, "--by", "Dr A"])
+        .status(2)
+        .run()
+        .stderr;
     assert!(
         err.contains("it is not in the protocols directory"),
         "{err}"
@@ -332,7 +340,7 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
                 "14:00",
             ]);
         }
-        done(&mut within(dir, &args))
+        done(within(dir, &args))
     };
     let unsigned = |what: &str, out: &str| {
         assert!(!out.contains("Signature"), "{what}: {out}");
@@ -371,10 +379,10 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
     std::fs::write(&written, &csv).unwrap();
     let w = written.to_str().unwrap();
     approve(dir, &["ketamine-kap-iv"]);
-    let err = fails(
-        &mut within(dir, &["check", "ketamine-kap-iv", "--weight", "70", w]),
-        2,
-    );
+    let err = within(dir, &["check", "ketamine-kap-iv", "--weight", "70", w])
+        .status(2)
+        .run()
+        .stderr;
     assert!(
         err.contains("is marked `DRAFT: protocol not approved`"),
         "{err}"
@@ -384,12 +392,12 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
         approvals(dir).replace(&builtin_sha(), &"0".repeat(64)),
     )
     .unwrap();
-    let check = done(&mut within(
+    let check = done(within(
         dir,
         &["check", "ketamine-kap-iv", "--weight", "70", w, "--draft"],
     ));
     head_and_foot("check", &check);
-    let check: serde_json::Value = serde_json::from_str(&done(&mut within(
+    let check: serde_json::Value = serde_json::from_str(&done(within(
         dir,
         &[
             "check",
@@ -408,17 +416,14 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
     let patients = dir.join("patients.csv");
     std::fs::write(&patients, "id,weight\na,70\nb,300\n").unwrap();
     let p = patients.to_str().unwrap();
-    let r = run(&mut within(
-        dir,
-        &["batch", "ketamine-kap-iv", p, "--draft"],
-    ));
+    let r = within(dir, &["batch", "ketamine-kap-iv", p, "--draft"]).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let mut lines = r.stdout.lines();
     assert!(lines.next().unwrap().ends_with(",draft"), "{}", r.stdout);
     for line in lines {
         assert!(line.ends_with(&format!(",{DRAFT}")), "{}", r.stdout);
     }
-    let r = run(&mut within(
+    let r = within(
         dir,
         &[
             "batch",
@@ -428,28 +433,29 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
             "--format",
             "jsonl",
         ],
-    ));
+    )
+    .output();
     for line in r.stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(v["draft"], DRAFT, "{line}");
     }
 
     for format in ["text", "markdown"] {
-        let out = done(&mut within(
+        let out = done(within(
             dir,
             &["chart", "ketamine-kap-iv", "--draft", "--format", format],
         ));
         head_and_foot(format, &out);
         unsigned(format, &out);
     }
-    let chart = done(&mut within(
+    let chart = done(within(
         dir,
         &["chart", "ketamine-kap-iv", "--draft", "--format", "csv"],
     ));
     let mut lines = chart.lines();
     assert!(lines.next().unwrap().ends_with(",draft"), "{chart}");
     assert!(lines.all(|l| l.ends_with(&format!(",{DRAFT}"))), "{chart}");
-    let svg = done(&mut within(
+    let svg = done(within(
         dir,
         &["chart", "ketamine-kap-iv", "--draft", "--format", "svg"],
     ));
@@ -468,7 +474,7 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
                 "7",
             ],
         )
-        .write_stdin(""),
+        .stdin(""),
     );
     head_and_foot("drill", &drill);
 }
@@ -478,7 +484,7 @@ fn an_approved_protocol_with_draft_is_not_marked() {
     let clinic = clinic();
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
-    let plan = ok(&mut fentanyl_plan(dir, &["--draft"]));
+    let plan = fentanyl_plan(dir, &["--draft"]).run().stdout;
     assert!(!plan.contains("DRAFT"), "{plan}");
     assert!(plan.contains("Verified by (physician)"), "{plan}");
 }
@@ -552,23 +558,29 @@ fn a_malformed_or_duplicated_approvals_file_is_refused_with_its_line_and_column(
             vec!["plan", FENTANYL, "--weight", "70"],
             vec!["protocols", "list"],
         ] {
-            let err = fails(&mut within(dir, &args), 2);
+            let err = within(dir, &args).status(2).run().stderr;
             assert!(err.contains("invalid approvals file "), "{text}: {err}");
             assert!(err.contains(at) && err.contains(what), "{text}: {err}");
         }
         // Approving leaves a broken file as it is.
-        let err = fails(
-            &mut within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr A"]),
-            2,
-        );
+        let err = within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr A"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains("nothing was approved"), "{err}");
         assert_eq!(approvals(dir), text);
     }
     // An approvals file that is not a regular file is not taken for none.
     std::fs::remove_file(dir.join("approved.toml")).unwrap();
     std::fs::create_dir(dir.join("approved.toml")).unwrap();
-    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
-    assert!(err.contains("cannot read the approvals file"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: cannot read the approvals file `{}`: it is a directory, not an approvals file \
+             (a regular file)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
 }
 
 #[test]
@@ -580,7 +592,7 @@ fn an_approval_of_a_missing_protocol_is_listed_and_blocks_nothing_else() {
     chmod(&other, 0o644);
     approve(dir, &[FENTANYL, "test-seconds-interval"]);
     std::fs::remove_file(&other).unwrap();
-    let list = ok(&mut within(dir, &["protocols", "list"]));
+    let list = within(dir, &["protocols", "list"]).run().stdout;
     let line = list
         .lines()
         .find(|l| l.starts_with("test-seconds-interval"))
@@ -590,7 +602,7 @@ fn an_approval_of_a_missing_protocol_is_listed_and_blocks_nothing_else() {
         line.contains("but the protocol file is missing or unreadable"),
         "{list}"
     );
-    ok(&mut fentanyl_plan(dir, &[]));
+    fentanyl_plan(dir, &[]).run();
 }
 
 #[test]
@@ -599,7 +611,7 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
     let dir = clinic.path();
     let file = dir.join(format!("{FENTANYL}.toml"));
     chmod(&file, 0o664);
-    let r = run(&mut fentanyl_plan(dir, &[]));
+    let r = fentanyl_plan(dir, &[]).output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.starts_with("warning: the protocol file `")
@@ -617,19 +629,29 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
     chmod(&file, 0o644);
     approve(dir, &[FENTANYL]);
     chmod(&file, 0o664);
-    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
-    assert!(
-        err.contains(&format!("protocol `{FENTANYL}` is refused")),
-        "{err}"
-    );
-    assert!(err.contains("is writable by group"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `{FENTANYL}` is refused: the protocol file `{}` is writable by group; \
+             with an approvals file, the protocol, the approvals file and their directory must be \
+             writable by their owner only (`chmod go-w`)\n",
+            file.display()
+        ))
+        .run();
     // `--draft` does not lift it.
-    fails(&mut fentanyl_plan(dir, &["--draft"]), 2);
+    fentanyl_plan(dir, &["--draft"]).status(2).run();
     // Nor for a group-writable approvals file.
     chmod(&file, 0o644);
     chmod(&dir.join("approved.toml"), 0o664);
-    let err = fails(&mut fentanyl_plan(dir, &[]), 2);
-    assert!(err.contains("the approvals file `"), "{err}");
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `{FENTANYL}` is refused: the approvals file `{}` is writable by group; \
+             with an approvals file, the protocol, the approvals file and their directory must be \
+             writable by their owner only (`chmod go-w`)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
 }
 
 #[test]
@@ -637,10 +659,7 @@ fn a_world_writable_directory_warns_and_under_approvals_is_refused() {
     let clinic = clinic();
     let dir = clinic.path();
     chmod(dir, 0o757);
-    let r = run(&mut within(
-        dir,
-        &["plan", "ketamine-kap-iv", "--weight", "70"],
-    ));
+    let r = within(dir, &["plan", "ketamine-kap-iv", "--weight", "70"]).output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("warning: the protocols directory `"),
@@ -653,7 +672,10 @@ fn a_world_writable_directory_warns_and_under_approvals_is_refused() {
     approve(dir, &[FENTANYL, "ketamine-kap-iv"]);
     chmod(dir, 0o777);
     for target in ["ketamine-kap-iv", FENTANYL] {
-        let err = fails(&mut within(dir, &["plan", target, "--weight", "70"]), 2);
+        let err = within(dir, &["plan", target, "--weight", "70"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(
             err.contains("is refused: the protocols directory `"),
             "{err}"
@@ -665,45 +687,40 @@ fn a_world_writable_directory_warns_and_under_approvals_is_refused() {
 
 #[test]
 fn approving_needs_a_directory_a_name_and_valid_protocols() {
-    let err = fails(
-        &mut bolus(["protocols", "approve", "ketamine-kap-iv", "--by", "Dr A"]),
-        2,
-    );
-    assert!(err.contains("name it with `--protocols DIR`"), "{err}");
+    Test::new()
+        .args(["protocols", "approve", "ketamine-kap-iv", "--by", "Dr A"])
+        .status(2)
+        .stderr("error: approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS\n")
+        .run();
     let clinic = clinic();
     let dir = clinic.path();
-    let err = fails(
-        &mut within(dir, &["protocols", "approve", FENTANYL, "--by", " "]),
-        2,
-    );
-    assert!(err.contains("invalid `--by`: it is empty"), "{err}");
+    within(dir, &["protocols", "approve", FENTANYL, "--by", " "])
+        .status(2)
+        .stderr("error: invalid `--by`: it is empty\n")
+        .run();
     std::fs::write(dir.join("broken.toml"), "schema = 1\n").unwrap();
-    let err = fails(
-        &mut within(
-            dir,
-            &["protocols", "approve", FENTANYL, "broken", "--by", "Dr A"],
-        ),
-        2,
-    );
+    let err = within(
+        dir,
+        &["protocols", "approve", FENTANYL, "broken", "--by", "Dr A"],
+    )
+    .status(2)
+    .run()
+    .stderr;
     assert!(err.contains("invalid protocol"), "{err}");
-    let err = fails(
-        &mut within(dir, &["protocols", "approve", "approved", "--by", "Dr A"]),
-        2,
-    );
-    assert!(err.contains("unknown protocol `approved`"), "{err}");
+    within(dir, &["protocols", "approve", "approved", "--by", "Dr A"])
+        .status(2)
+        .stderr("error: unknown protocol `approved`; known protocols: `broken`, `test-fentanyl-iv`, `ketamine-kap-iv`\n")
+        .run();
     // Nothing was written.
     assert!(std::fs::symlink_metadata(dir.join("approved.toml")).is_err());
 }
 
 #[test]
 fn draft_without_an_approvals_file_is_marked_too_and_applies_only_to_plans() {
-    let plan = ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "70",
-        "--draft",
-    ]));
+    let plan = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "70", "--draft"])
+        .run()
+        .stdout;
     assert!(plan.starts_with("DRAFT: protocol not approved\n"), "{plan}");
     assert!(plan.ends_with("DRAFT: protocol not approved\n"), "{plan}");
     assert!(!plan.contains("Signature"), "{plan}");
@@ -712,11 +729,8 @@ fn draft_without_an_approvals_file_is_marked_too_and_applies_only_to_plans() {
         vec!["protocols", "show", "ketamine-kap-iv", "--draft"],
         vec!["--draft", "completions", "bash"],
     ] {
-        let err = fails(&mut bolus(&args), 2);
-        assert!(
-            err.contains("`--draft` applies to the commands that make plans"),
-            "{err}"
-        );
+        Test::new().args(&args).status(2).stderr("error: `--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here\n")
+            .run();
     }
 }
 
@@ -725,9 +739,9 @@ fn showing_a_protocol_is_not_refused_by_the_approvals() {
     let clinic = clinic();
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
-    let out = done(&mut within(dir, &["protocols", "show", "ketamine-kap-iv"]));
+    let out = done(within(dir, &["protocols", "show", "ketamine-kap-iv"]));
     assert!(out.ends_with("approval never approved\n"), "{out}");
-    let out = ok(&mut within(dir, &["protocols", "show", FENTANYL]));
+    let out = within(dir, &["protocols", "show", FENTANYL]).run().stdout;
     assert!(
         out.contains("\napproval approved by Dr A. Example (user "),
         "{out}"
@@ -749,15 +763,17 @@ fn a_path_below_the_directory_is_under_its_approvals() {
     std::fs::write(&copy, text).unwrap();
     chmod(&copy, 0o644);
     let path = copy.to_str().unwrap();
-    let err = fails(&mut within(dir, &["plan", path, "--weight", "70"]), 2);
+    let err = within(dir, &["plan", path, "--weight", "70"])
+        .status(2)
+        .run()
+        .stderr;
     assert!(
         err.contains(&format!("protocol `{FENTANYL}` is not approved")),
         "{err}"
     );
-    let plan = ok(&mut within(
-        dir,
-        &["plan", path, "--weight", "70", "--draft"],
-    ));
+    let plan = within(dir, &["plan", path, "--weight", "70", "--draft"])
+        .run()
+        .stdout;
     assert!(plan.starts_with("DRAFT: protocol not approved"), "{plan}");
 }
 
@@ -769,12 +785,15 @@ fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
     std::fs::rename(dir.join("approved.toml"), dir.join("real.toml.txt")).unwrap();
     std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
     // Read through the link, it governs as before.
-    ok(&mut fentanyl_plan(dir, &[]));
-    let err = fails(
-        &mut within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"]),
-        2,
-    );
-    assert!(err.contains("it is a symbolic link"), "{err}");
+    fentanyl_plan(dir, &[]).run();
+    within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
+        .status(2)
+        .stderr(format!(
+            "error: cannot write `{}`: it is a symbolic link, which renaming a new file into place \
+             would replace; nothing was approved (make it a regular file first)\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
     assert!(std::fs::symlink_metadata(dir.join("approved.toml"))
         .unwrap()
         .file_type()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::support::{batch_ok, batch_summary, bolus, fails, ok, run, CATALOG};
+use crate::support::{batch_summary, Test, CATALOG};
 
 /// A batch fixture, as a path relative to the repository root.
 fn fixture(name: &str) -> String {
@@ -14,10 +14,10 @@ fn fixture(name: &str) -> String {
 }
 
 /// `bolus batch ketamine-kap-iv` and more arguments.
-fn batch(more: &[&str]) -> assert_cmd::Command {
+fn batch(more: &[&str]) -> Test {
     let mut args = vec!["batch", "ketamine-kap-iv"];
     args.extend_from_slice(more);
-    bolus(args)
+    Test::new().args(args)
 }
 
 /// The CSV output as one map per row, column name to cell; checks the header first.
@@ -107,7 +107,7 @@ const FOUR_BOLUSES: &str = "0 min;10 min;20 min;30 min";
 
 #[test]
 fn keeps_the_input_order_and_gives_each_bad_row_its_error_and_exits_1() {
-    let r = run(&mut batch(&[&fixture("mixed.csv")]));
+    let r = batch(&[&fixture("mixed.csv")]).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         r.stderr,
@@ -222,8 +222,8 @@ fn keeps_the_input_order_and_gives_each_bad_row_its_error_and_exits_1() {
 
 #[test]
 fn gives_the_same_rows_and_errors_as_json_lines() {
-    let csv = run(&mut batch(&[&fixture("mixed.csv")]));
-    let r = run(&mut batch(&[&fixture("mixed.csv"), "--format", "jsonl"]));
+    let csv = batch(&[&fixture("mixed.csv")]).output();
+    let r = batch(&[&fixture("mixed.csv"), "--format", "jsonl"]).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         r.stderr,
@@ -260,7 +260,10 @@ fn gives_the_same_rows_and_errors_as_json_lines() {
 
 #[test]
 fn exits_0_when_every_row_is_good() {
-    let out = batch_ok(&mut batch(&[&fixture("good.csv")]));
+    let out = batch(&[&fixture("good.csv")])
+        .all_rows_planned()
+        .run()
+        .stdout;
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), 3);
     assert_eq!(
@@ -305,16 +308,19 @@ fn exits_0_when_every_row_is_good() {
             "09:30;09:40;09:50;10:00;10:10"
         ]
     );
-    let jsonl = batch_ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
+    let jsonl = batch(&[&fixture("good.csv"), "--format", "jsonl"])
+        .all_rows_planned()
+        .run()
+        .stdout;
     assert_eq!(json_lines(&jsonl).len(), 3);
 }
 
 #[test]
 fn reads_standard_input_given_as_a_dash_or_by_default() {
     let input = std::fs::read(crate::support::root().join(fixture("mixed.csv"))).unwrap();
-    let from_file = run(&mut batch(&[&fixture("mixed.csv")]));
+    let from_file = batch(&[&fixture("mixed.csv")]).output();
     for args in [&["-"][..], &[]] {
-        let r = run(batch(args).write_stdin(input.clone()));
+        let r = batch(args).stdin(input.clone()).output();
         assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
         assert_eq!(r.stdout, from_file.stdout, "{args:?}");
         assert_eq!(r.stderr, from_file.stderr, "{args:?}");
@@ -325,25 +331,32 @@ fn reads_standard_input_given_as_a_dash_or_by_default() {
 fn writes_the_whole_output_file_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plans.csv");
-    let stdout = batch_ok(&mut batch(&[&fixture("good.csv")]));
-    let printed = batch_ok(&mut batch(&[
-        &fixture("good.csv"),
-        "--output",
-        target.to_str().unwrap(),
-    ]));
+    let stdout = batch(&[&fixture("good.csv")])
+        .all_rows_planned()
+        .run()
+        .stdout;
+    let printed = batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()])
+        .all_rows_planned()
+        .run()
+        .stdout;
     assert_eq!(printed, "", "nothing on standard output with --output");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), stdout);
     assert_eq!(listing(dir.path()), ["plans.csv"]);
 
     // Again over the existing file, as JSON lines.
-    let stdout = batch_ok(&mut batch(&[&fixture("good.csv"), "--format", "jsonl"]));
-    batch_ok(&mut batch(&[
+    let stdout = batch(&[&fixture("good.csv"), "--format", "jsonl"])
+        .all_rows_planned()
+        .run()
+        .stdout;
+    batch(&[
         &fixture("good.csv"),
         "--format",
         "jsonl",
         "--output",
         target.to_str().unwrap(),
-    ]));
+    ])
+    .all_rows_planned()
+    .run();
     assert_eq!(std::fs::read_to_string(&target).unwrap(), stdout);
     assert_eq!(listing(dir.path()), ["plans.csv"]);
 }
@@ -352,14 +365,15 @@ fn writes_the_whole_output_file_and_leaves_no_temporary_file() {
 fn writes_the_whole_output_file_when_rows_fail_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plans.jsonl");
-    let stdout = run(&mut batch(&[&fixture("mixed.csv"), "--format", "jsonl"]));
-    let r = run(&mut batch(&[
+    let stdout = batch(&[&fixture("mixed.csv"), "--format", "jsonl"]).output();
+    let r = batch(&[
         &fixture("mixed.csv"),
         "--format",
         "jsonl",
         "--output",
         target.to_str().unwrap(),
-    ]));
+    ])
+    .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.stdout, "");
     assert_eq!(
@@ -374,10 +388,10 @@ fn writes_the_whole_output_file_when_rows_fail_and_exits_1() {
 fn refuses_an_output_file_in_a_directory_that_does_not_exist_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("missing").join("plans.csv");
-    let err = fails(
-        &mut batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()]),
-        2,
-    );
+    let err = batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()])
+        .status(2)
+        .run()
+        .stderr;
     assert!(err.contains("cannot write"), "{err}");
     assert!(err.contains("plans.csv"), "{err}");
     assert!(listing(dir.path()).is_empty());
@@ -388,10 +402,10 @@ fn refuses_an_output_file_that_is_a_directory_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plans.csv");
     std::fs::create_dir(&target).unwrap();
-    let err = fails(
-        &mut batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()]),
-        2,
-    );
+    let err = batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()])
+        .status(2)
+        .run()
+        .stderr;
     assert!(err.contains("cannot write"), "{err}");
     assert_eq!(listing(dir.path()), ["plans.csv"]);
     assert!(listing(&target).is_empty());
@@ -410,10 +424,10 @@ fn refuses_an_output_file_in_a_read_only_directory_and_writes_nothing() {
     let writable = std::fs::File::create(&probe).is_ok();
     if !writable {
         let target = locked.join("plans.csv");
-        let err = fails(
-            &mut batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()]),
-            2,
-        );
+        let err = batch(&[&fixture("good.csv"), "--output", target.to_str().unwrap()])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains("cannot write"), "{err}");
         assert!(listing(&locked).is_empty());
     } else {
@@ -443,32 +457,31 @@ fn refuses_a_bad_header_with_nothing_on_standard_output_and_no_output_file() {
         ("", "the batch is empty"),
     ];
     for (input, message) in cases {
-        let err = fails(batch(&[]).write_stdin(input), 2);
+        let err = batch(&[]).stdin(input).status(2).run().stderr;
         assert!(err.contains(message), "{input:?}: {err}");
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("patients.csv");
         std::fs::write(&path, input).unwrap();
         let target = dir.path().join("plans.csv");
-        let err = fails(
-            &mut batch(&[path.to_str().unwrap(), "--output", target.to_str().unwrap()]),
-            2,
-        );
+        let err = batch(&[path.to_str().unwrap(), "--output", target.to_str().unwrap()])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains(message), "{input:?}: {err}");
         assert_eq!(listing(dir.path()), ["patients.csv"], "{input:?}");
 
         // An existing output file is left as it was.
         std::fs::write(&target, "yesterday's plans\n").unwrap();
-        fails(
-            &mut batch(&[
-                path.to_str().unwrap(),
-                "--format",
-                "jsonl",
-                "--output",
-                target.to_str().unwrap(),
-            ]),
-            2,
-        );
+        batch(&[
+            path.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--output",
+            target.to_str().unwrap(),
+        ])
+        .status(2)
+        .run();
         assert_eq!(
             std::fs::read_to_string(&target).unwrap(),
             "yesterday's plans\n"
@@ -480,7 +493,7 @@ fn refuses_a_bad_header_with_nothing_on_standard_output_and_no_output_file() {
 #[test]
 fn writes_json_lines_whose_plan_equals_the_plan_command_for_the_same_patient() {
     let input = "id,weight,start\nfirst,82,\nsecond,82 kg,\nthird,82,14:00\nfourth,lots,\n";
-    let out = run(batch(&["--format", "jsonl"]).write_stdin(input));
+    let out = batch(&["--format", "jsonl"]).stdin(input).output();
     assert_eq!(out.code, 1, "{}", out.stderr);
     let lines = json_lines(&out.stdout);
     let rows: Vec<(Value, Value)> = lines
@@ -506,7 +519,7 @@ fn writes_json_lines_whose_plan_equals_the_plan_command_for_the_same_patient() {
             "json",
         ];
         args.extend_from_slice(more);
-        serde_json::from_str(&ok(&mut bolus(args))).unwrap()
+        serde_json::from_str(&Test::new().args(args).run().stdout).unwrap()
     };
     assert_eq!(lines[0]["plan"], plan(&[]));
     assert_eq!(lines[1]["plan"], plan(&[]));
@@ -527,37 +540,52 @@ fn accepts_height_and_sex_columns_and_doses_as_the_plan_command_does() {
     let cmd = |args: &[&str]| {
         let mut all = vec!["--protocols", CATALOG];
         all.extend_from_slice(args);
-        bolus(all)
+        Test::new().args(all)
     };
-    let out = batch_ok(cmd(&["batch", "test-ideal-weight"]).write_stdin(input));
+    let out = cmd(&["batch", "test-ideal-weight"])
+        .stdin(input)
+        .all_rows_planned()
+        .run()
+        .stdout;
     let rows = csv_rows(&out);
     assert_eq!(rows[0]["dosing_weight"], "65.9");
     assert_eq!(rows[0]["doses"], "32;33;33;33");
     assert_eq!(rows[1]["dosing_weight"], "61.4");
     assert_eq!(rows[1]["doses"], "30;30;31;31");
 
-    let jsonl =
-        batch_ok(cmd(&["batch", "test-ideal-weight", "--format", "jsonl"]).write_stdin(input));
+    let jsonl = cmd(&["batch", "test-ideal-weight", "--format", "jsonl"])
+        .stdin(input)
+        .all_rows_planned()
+        .run()
+        .stdout;
     let lines = json_lines(&jsonl);
     for (line, sex) in lines.iter().zip(["male", "female"]) {
-        let plan: Value = serde_json::from_str(&ok(&mut cmd(&[
-            "plan",
-            "test-ideal-weight",
-            "--weight",
-            "100",
-            "--height",
-            "170",
-            "--sex",
-            sex,
-            "--format",
-            "json",
-        ])))
+        let plan: Value = serde_json::from_str(
+            &cmd(&[
+                "plan",
+                "test-ideal-weight",
+                "--weight",
+                "100",
+                "--height",
+                "170",
+                "--sex",
+                sex,
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+        )
         .unwrap();
         assert_eq!(line["plan"], plan, "{sex}");
     }
 
     // The built-in protocol doses on actual weight and takes the columns all the same.
-    let out = batch_ok(batch(&[]).write_stdin("id,weight,height,sex\na,82,170,male\n"));
+    let out = batch(&[])
+        .stdin("id,weight,height,sex\na,82,170,male\n")
+        .all_rows_planned()
+        .run()
+        .stdout;
     assert_eq!(csv_rows(&out)[0]["doses"], "41;41;41;41");
 }
 
@@ -566,7 +594,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
     // Joined with the byte 0x1f between fields, both rows would read `160 \x1f \x1f ok`: each
     // must still get its own result (here, each its own error).
     let input = "id,weight,soft_limit_reason\nbad,160\x1f,ok\ngood,160,\x1fok\n";
-    let out = run(batch(&[]).write_stdin(input));
+    let out = batch(&[]).stdin(input).output();
     let rows = csv_rows(&out.stdout);
     assert!(
         error(&rows[0]).starts_with("invalid weight:"),
@@ -580,7 +608,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
     );
 
     let input = "id,weight,soft_limit_reason\ngood,160,\x1fok\nbad,160\x1f,ok\n";
-    let out = run(batch(&[]).write_stdin(input));
+    let out = batch(&[]).stdin(input).output();
     let rows = csv_rows(&out.stdout);
     assert!(
         error(&rows[0]).starts_with("invalid soft_limit_reason: the reason holds"),
@@ -595,7 +623,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
 
     // Fields that are the same bytes split differently are different inputs.
     let input = "id,weight,soft_limit_reason\na,160,ab\nb,160a,b\n";
-    let out = run(batch(&[]).write_stdin(input));
+    let out = batch(&[]).stdin(input).output();
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows[0]["count"], "7", "{:?}", rows[0]);
     assert!(
@@ -659,11 +687,10 @@ fn large_input(with_start: bool) -> tempfile::TempDir {
 #[test]
 fn writes_20000_csv_rows_in_input_order_each_with_its_own_plan_and_times() {
     let dir = large_input(true);
-    let out = batch_ok(&mut batch(&[dir
-        .path()
-        .join("patients.csv")
-        .to_str()
-        .unwrap()]));
+    let out = batch(&[dir.path().join("patients.csv").to_str().unwrap()])
+        .all_rows_planned()
+        .run()
+        .stdout;
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), ROWS);
     for (i, row) in rows.iter().enumerate() {
@@ -689,11 +716,14 @@ fn writes_20000_csv_rows_in_input_order_each_with_its_own_plan_and_times() {
 #[test]
 fn writes_20000_json_lines_in_input_order_each_with_its_own_plan() {
     let dir = large_input(false);
-    let out = batch_ok(&mut batch(&[
+    let out = batch(&[
         dir.path().join("patients.csv").to_str().unwrap(),
         "--format",
         "jsonl",
-    ]));
+    ])
+    .all_rows_planned()
+    .run()
+    .stdout;
     assert_eq!(out.lines().count(), ROWS);
     for (i, line) in out.lines().enumerate() {
         let v: Value = serde_json::from_str(line).unwrap();
@@ -718,7 +748,10 @@ fn writes_20000_json_lines_in_input_order_each_with_its_own_plan() {
 #[test]
 fn fails_only_the_row_whose_dose_cannot_be_split_without_a_zero_bolus() {
     let input = "id,weight\nlight,40\nheavy,82\n";
-    let out = run(bolus(["--protocols", CATALOG, "batch", "test-zero-bolus"]).write_stdin(input));
+    let out = Test::new()
+        .args(["--protocols", CATALOG, "batch", "test-zero-bolus"])
+        .stdin(input)
+        .output();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(
         out.stderr,
@@ -753,7 +786,12 @@ fn writes_each_row_the_clock_times_of_its_own_start() {
         };
         let mut batch_args = dir.to_vec();
         batch_args.extend(["batch", protocol, "--format", "jsonl"]);
-        let jsonl = batch_ok(bolus(batch_args).write_stdin(input));
+        let jsonl = Test::new()
+            .args(batch_args)
+            .stdin(input)
+            .all_rows_planned()
+            .run()
+            .stdout;
         let lines = json_lines(&jsonl);
         assert_eq!(lines.len(), starts.len());
         for (line, start) in lines.iter().zip(starts) {
@@ -762,7 +800,7 @@ fn writes_each_row_the_clock_times_of_its_own_start() {
             if !start.is_empty() {
                 args.extend(["--start", start]);
             }
-            let plan: Value = serde_json::from_str(&ok(&mut bolus(args))).unwrap();
+            let plan: Value = serde_json::from_str(&Test::new().args(args).run().stdout).unwrap();
             assert_eq!(line["plan"], plan, "{protocol} at {start:?}");
         }
     }
@@ -775,10 +813,11 @@ type Counts = (u64, u64, u64, u64);
 
 /// Runs a batch of `input` in CSV; the exit status, the rows, and the summary's counts (lines,
 /// plans, failed rows, blank lines), which must add up to the lines and rows.
+#[track_caller]
 fn lines_in(input: &str) -> (i32, Vec<BTreeMap<String, String>>, Counts) {
-    let r = run(batch(&[]).write_stdin(input.to_string()));
+    let r = batch(&[]).stdin(input.to_string()).output();
     let rows = csv_rows(&r.stdout);
-    let counts = batch_summary(&r.stderr);
+    let counts = batch_summary(&r.stderr).unwrap_or_else(|e| panic!("{e}"));
     let (lines, plans, failed, blank) = counts;
     assert_eq!(lines, 1 + plans + failed + blank, "{}", r.stderr);
     assert_eq!(rows.len() as u64, plans + failed, "{}", r.stderr);
@@ -886,7 +925,7 @@ fn a_repeated_id_fails_naming_the_row_where_it_first_appeared() {
         error(&rows[5]).contains("appeared before, in row 2"),
         "{rows:?}"
     );
-    let r = run(batch(&["--format", "jsonl"]).write_stdin(input));
+    let r = batch(&["--format", "jsonl"]).stdin(input).output();
     let lines = json_lines(&r.stdout);
     assert_eq!(lines[2]["id"], "p1");
     assert!(
@@ -925,21 +964,18 @@ fn a_weight_split_by_a_decimal_comma_is_not_planned_as_the_whole_kilograms() {
     let (_, rows, _) = lines_in("id,weight,soft_limit_reason\np1,160,5\np2,160,weighed twice\n");
     assert!(error(&rows[0]).contains("`5` holds no words"), "{rows:?}");
     assert_eq!(good(&rows[1])[0], "160");
-    let err = fails(
-        &mut bolus([
+    Test::new()
+        .args([
             "plan",
             "ketamine-kap-iv",
             "--weight",
             "160",
             "--accept-soft-limit",
             "5",
-        ]),
-        2,
-    );
-    assert!(
-        err.contains("invalid `--accept-soft-limit`: `5` holds no words"),
-        "{err}"
-    );
+        ])
+        .status(2)
+        .stderr("error: invalid `--accept-soft-limit`: `5` holds no words; state in words why the weight is accepted, such as `weighed twice`\n")
+        .run();
 }
 
 /// Whether a cell would be read by a spreadsheet as a formula.
@@ -990,7 +1026,7 @@ fn writes_no_cell_a_spreadsheet_reads_as_a_formula() {
             assert!(!formula(cell), "`{column}` is a formula cell: {row:?}");
         }
     }
-    let r = run(batch(&["--format", "jsonl"]).write_stdin(input));
+    let r = batch(&["--format", "jsonl"]).stdin(input).output();
     for line in json_lines(&r.stdout).iter().take(6) {
         assert_eq!(line["id"], "", "{line}");
     }
@@ -1095,13 +1131,21 @@ fn gives_each_clock_time_its_day_and_each_json_plan_reads_back_through_check() {
         ("daily", "0;1;2;3"),
         ("ten-min", "0;1;1;1"),
     ] {
-        let out = batch_ok(bolus(["--protocols", protocols, "batch", id]).write_stdin(input));
+        let out = Test::new()
+            .args(["--protocols", protocols, "batch", id])
+            .stdin(input)
+            .all_rows_planned()
+            .run()
+            .stdout;
         let rows = csv_rows(&out);
         assert_eq!(rows[0]["days"], days_a, "{id}");
         assert_eq!(rows[2]["days"], "", "{id}: no start, no days");
-        let jsonl = batch_ok(
-            bolus(["--protocols", protocols, "batch", id, "--format", "jsonl"]).write_stdin(input),
-        );
+        let jsonl = Test::new()
+            .args(["--protocols", protocols, "batch", id, "--format", "jsonl"])
+            .stdin(input)
+            .all_rows_planned()
+            .run()
+            .stdout;
         for (line, row) in json_lines(&jsonl).iter().zip(&rows) {
             let plan = &line["plan"];
             let days: Vec<String> = plan["boluses"]
@@ -1111,19 +1155,24 @@ fn gives_each_clock_time_its_day_and_each_json_plan_reads_back_through_check() {
                 .filter_map(|b| b["day"].as_i64().map(|d| d.to_string()))
                 .collect();
             assert_eq!(days.join(";"), row["days"], "{id}");
-            let out = ok(
-                bolus(["--protocols", protocols, "check", id, "--weight", "82", "-"])
-                    .write_stdin(plan.to_string()),
-            );
+            let out = Test::new()
+                .args(["--protocols", protocols, "check", id, "--weight", "82", "-"])
+                .stdin(plan.to_string())
+                .run()
+                .stdout;
             assert!(out.contains("Verdict: conforms"), "{id}: {out}");
         }
     }
     // A baseline 5 min before a first bolus at 00:02 is on the day before.
-    let jsonl = batch_ok(batch(&["--format", "jsonl"]).write_stdin(
-        "id,weight,start
+    let jsonl = batch(&["--format", "jsonl"])
+        .stdin(
+            "id,weight,start
 a,82,00:02
 ",
-    ));
+        )
+        .all_rows_planned()
+        .run()
+        .stdout;
     let plan = &json_lines(&jsonl)[0]["plan"];
     assert_eq!(plan["checkpoints"][0]["time"], "23:57");
     assert_eq!(plan["checkpoints"][0]["day"], -1);

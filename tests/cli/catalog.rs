@@ -2,47 +2,56 @@
 //! list` and `show`, a protocol in micrograms, and a plan refused because a bolus would be zero.
 
 use crate::ismp;
-use crate::support::{bolus, bolus_rows, fails, ok, root, CATALOG};
+use crate::support::{bolus_rows, root, Test, CATALOG};
 
 #[test]
 fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
-    let out = ok(&mut bolus([
-        "--protocols",
-        CATALOG,
-        "plan",
-        "test-fentanyl-iv",
-        "--weight",
-        "70",
-    ]));
+    let out = Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+        ])
+        .run()
+        .stdout;
     assert!(out.starts_with(
         "Patient ________  Born ________  ID ________\n\nTest fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"
     ));
     // The option works after the subcommand too: it is global.
-    let again = ok(&mut bolus([
-        "plan",
-        "test-fentanyl-iv",
-        "--weight",
-        "70",
-        "--protocols",
-        CATALOG,
-    ]));
+    let again = Test::new()
+        .args([
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+            "--protocols",
+            CATALOG,
+        ])
+        .run()
+        .stdout;
     assert_eq!(out, again);
 }
 
 #[test]
 fn finds_a_protocol_by_id_in_the_directory_named_by_bolus_protocols() {
-    let out =
-        ok(bolus(["plan", "test-fentanyl-iv", "--weight", "70"]).env("BOLUS_PROTOCOLS", CATALOG));
+    let out = Test::new()
+        .args(["plan", "test-fentanyl-iv", "--weight", "70"])
+        .env("BOLUS_PROTOCOLS", CATALOG)
+        .run()
+        .stdout;
     assert!(out.contains("(test-fentanyl-iv)"), "{out}");
 }
 
 #[test]
 fn does_not_find_a_directory_protocol_without_the_directory() {
-    let err = fails(
-        &mut bolus(["plan", "test-fentanyl-iv", "--weight", "70"]),
-        2,
-    );
-    assert!(err.contains("unknown protocol `test-fentanyl-iv`"), "{err}");
+    Test::new()
+        .args(["plan", "test-fentanyl-iv", "--weight", "70"])
+        .status(2)
+        .stderr("error: unknown protocol `test-fentanyl-iv`; known protocols: `ketamine-kap-iv`\n")
+        .run();
 }
 
 #[test]
@@ -52,17 +61,24 @@ fn a_protocol_in_the_directory_takes_the_place_of_the_built_in_one_with_its_id()
     let changed = builtin.replace("max_dose = \"50 mg\"", "max_dose = \"25 mg\"");
     assert_ne!(builtin, changed);
     std::fs::write(dir.path().join("ketamine-kap-iv.toml"), changed).unwrap();
-    let out = ok(bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "60",
-        "--format",
-        "csv",
-    ])
-    .env("BOLUS_PROTOCOLS", dir.path()));
+    let out = Test::new()
+        .args([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "60",
+            "--format",
+            "csv",
+        ])
+        .env("BOLUS_PROTOCOLS", dir.path())
+        .run()
+        .stdout;
     assert_eq!(out.lines().count(), 6, "5 boluses of 24 mg:\n{out}");
-    let list = ok(bolus(["protocols", "list", "--protocols"]).arg(dir.path()));
+    let list = Test::new()
+        .args(["protocols", "list", "--protocols"])
+        .arg(dir.path())
+        .run()
+        .stdout;
     assert!(list.contains("ketamine-kap-iv  directory"), "{list}");
 }
 
@@ -70,60 +86,71 @@ fn a_protocol_in_the_directory_takes_the_place_of_the_built_in_one_with_its_id()
 fn refuses_a_protocols_directory_that_does_not_exist() {
     // A clinic that keeps its own `ketamine-kap-iv.toml` in BOLUS_PROTOCOLS gets the built-in
     // protocol's doses, with no word, when the directory is mistyped or not mounted.
-    let err = fails(
-        bolus(["plan", "ketamine-kap-iv", "--weight", "82"])
-            .env("BOLUS_PROTOCOLS", "tests/fixtures/no-such-directory"),
-        2,
-    );
+    let err = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", "tests/fixtures/no-such-directory")
+        .status(2)
+        .run()
+        .stderr;
     assert!(err.contains("tests/fixtures/no-such-directory"), "{err}");
 }
 
 #[test]
 fn plans_from_the_built_in_protocol_with_no_files_beside_it() {
     let empty = tempfile::tempdir().unwrap();
-    let out = ok(bolus(["plan", "ketamine-kap-iv", "--weight", "82"]).current_dir(empty.path()));
+    let out = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .current_dir(empty.path())
+        .run()
+        .stdout;
     assert!(out.contains("Total 164 mg in 4 boluses"), "{out}");
 }
 
 #[test]
 fn suggests_the_nearest_id_for_an_unknown_protocol() {
-    let err = fails(&mut bolus(["plan", "ketamin", "--weight", "70"]), 2);
-    assert!(
-        err.contains("unknown protocol `ketamin`; did you mean `ketamine-kap-iv`?"),
-        "{err}"
-    );
-    let err = fails(
-        &mut bolus([
+    Test::new()
+        .args(["plan", "ketamin", "--weight", "70"])
+        .status(2)
+        .stderr("error: unknown protocol `ketamin`; did you mean `ketamine-kap-iv`?\n")
+        .run();
+    Test::new()
+        .args([
             "--protocols",
             CATALOG,
             "plan",
             "test-fentanyl",
             "--weight",
             "70",
-        ]),
-        2,
-    );
-    assert!(err.contains("did you mean `test-fentanyl-iv`?"), "{err}");
+        ])
+        .status(2)
+        .stderr("error: unknown protocol `test-fentanyl`; did you mean `test-fentanyl-iv`?\n")
+        .run();
 }
 
 #[test]
 fn lists_the_known_protocols_for_an_id_that_is_nothing_like_any() {
-    let err = fails(
-        &mut bolus(["plan", "zzzzzzzzzzzzzzzzzzzz", "--weight", "70"]),
-        2,
-    );
-    assert!(err.contains("known protocols: `ketamine-kap-iv`"), "{err}");
+    Test::new()
+        .args(["plan", "zzzzzzzzzzzzzzzzzzzz", "--weight", "70"])
+        .status(2)
+        .stderr(
+            "error: unknown protocol `zzzzzzzzzzzzzzzzzzzz`; known protocols: `ketamine-kap-iv`\n",
+        )
+        .run();
 }
 
 #[test]
 fn lists_the_built_in_protocols_and_those_in_the_directory() {
-    let out = ok(&mut bolus(["protocols", "list"]));
+    let out = Test::new().args(["protocols", "list"]).run().stdout;
     assert_eq!(
         out,
         "ID               SOURCE    TITLE\n\
          ketamine-kap-iv  built-in  Ketamine-assisted psychotherapy, IV boluses\n"
     );
-    let out = ok(bolus(["protocols", "list"]).env("BOLUS_PROTOCOLS", CATALOG));
+    let out = Test::new()
+        .args(["protocols", "list"])
+        .env("BOLUS_PROTOCOLS", CATALOG)
+        .run()
+        .stdout;
     let ids: Vec<&str> = out
         .lines()
         .skip(1)
@@ -153,14 +180,17 @@ fn lists_the_built_in_protocols_and_those_in_the_directory() {
 
 #[test]
 fn lists_the_protocols_when_protocols_is_given_alone() {
-    let alone = ok(&mut bolus(["protocols"]));
-    assert_eq!(alone, ok(&mut bolus(["protocols", "list"])));
+    let alone = Test::new().args(["protocols"]).run().stdout;
+    assert_eq!(alone, Test::new().args(["protocols", "list"]).run().stdout);
     assert!(alone.contains("ketamine-kap-iv  built-in"), "{alone}");
 }
 
 #[test]
 fn shows_a_protocol_with_the_weights_where_its_plans_change() {
-    let out = ok(&mut bolus(["protocols", "show", "ketamine-kap-iv"]));
+    let out = Test::new()
+        .args(["protocols", "show", "ketamine-kap-iv"])
+        .run()
+        .stdout;
     for line in [
         "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)",
         "  doses are whole multiples of 1 mg, always rounded down",
@@ -178,11 +208,10 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
     ] {
         assert!(out.contains(line), "missing `{line}` in:\n{out}");
     }
-    let by_path = ok(&mut bolus([
-        "protocols",
-        "show",
-        "protocols/ketamine-kap-iv.toml",
-    ]));
+    let by_path = Test::new()
+        .args(["protocols", "show", "protocols/ketamine-kap-iv.toml"])
+        .run()
+        .stdout;
     assert!(out.ends_with("\nsource built-in\n"), "{out}");
     assert_eq!(
         out.replace(
@@ -191,13 +220,19 @@ fn shows_a_protocol_with_the_weights_where_its_plans_change() {
         ),
         by_path
     );
-    let err = fails(&mut bolus(["protocols", "show", "ketamin"]), 2);
-    assert!(err.contains("did you mean `ketamine-kap-iv`?"), "{err}");
+    Test::new()
+        .args(["protocols", "show", "ketamin"])
+        .status(2)
+        .stderr("error: unknown protocol `ketamin`; did you mean `ketamine-kap-iv`?\n")
+        .run();
 }
 
 #[test]
 fn shows_the_dose_per_weight_without_saying_per_kilogram_twice() {
-    let out = ok(&mut bolus(["protocols", "show", "ketamine-kap-iv"]));
+    let out = Test::new()
+        .args(["protocols", "show", "ketamine-kap-iv"])
+        .run()
+        .stdout;
     assert!(
         out.contains("  2 mg/kg of the actual body weight\n"),
         "{out}"
@@ -214,12 +249,10 @@ fn plans_in_micrograms_with_mcg_and_no_ismp_fault() {
         "test-fentanyl-iv",
         "--weight",
     ];
-    let text = ok(&mut bolus(base.iter().chain(&[
-        "70",
-        "--explain",
-        "--start",
-        "08:00",
-    ])));
+    let text = Test::new()
+        .args(base.iter().chain(&["70", "--explain", "--start", "08:00"]))
+        .run()
+        .stdout;
     assert!(text.contains("1 mcg/kg × 70 kg = 70 mcg"), "{text}");
     assert!(
         text.contains("70 mcg ÷ 25 mcg = 2.8, rounded up to 3 boluses"),
@@ -235,7 +268,10 @@ fn plans_in_micrograms_with_mcg_and_no_ismp_fault() {
     );
     assert!(!text.contains("µg") && !text.contains("μg"), "{text}");
 
-    let out = ok(&mut bolus(base.iter().chain(&["41.3", "--format", "json"])));
+    let out = Test::new()
+        .args(base.iter().chain(&["41.3", "--format", "json"]))
+        .run()
+        .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(crate::support::qty(&json["dose_per_weight"]), "1 mcg/kg");
     assert_eq!(crate::support::qty(&json["calculated_total"]), "41.3 mcg");
@@ -246,14 +282,17 @@ fn plans_in_micrograms_with_mcg_and_no_ismp_fault() {
     let version = concat!("bolus ", env!("CARGO_PKG_VERSION"));
     for weight in ["41.3", "70", "99.9", "150"] {
         for format in ["text", "json", "markdown", "csv"] {
-            let out = ok(&mut bolus(base.iter().chain(&[
-                weight,
-                "--format",
-                format,
-                "--explain",
-                "--concentration",
-                "50 mcg/mL",
-            ])));
+            let out = Test::new()
+                .args(base.iter().chain(&[
+                    weight,
+                    "--format",
+                    format,
+                    "--explain",
+                    "--concentration",
+                    "50 mcg/mL",
+                ]))
+                .run()
+                .stdout;
             assert!(out.contains("mcg"), "{out}");
             ismp::assert_clean(&out, &[&sha, version]);
         }
@@ -264,24 +303,22 @@ fn plans_in_micrograms_with_mcg_and_no_ismp_fault() {
 fn refuses_a_plan_in_which_a_bolus_would_be_zero() {
     // 0.1 mg/kg × 70 kg = 7 mg, to be given as at least 8 boluses of whole milligrams.
     let path = format!("{CATALOG}/test-zero-bolus.toml");
-    let err = fails(&mut bolus(["plan", &path, "--weight", "70"]), 2);
-    assert!(
-        err.contains(
-            "the planned total of 7 mg cannot be split into 8 boluses of at least 1 mg each"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("a bolus would be zero"), "{err}");
+    Test::new()
+        .args(["plan", &path, "--weight", "70"])
+        .status(2)
+        .stderr("error: the planned total of 7 mg cannot be split into 8 boluses of at least 1 mg each: a bolus would be zero, so no plan is made\n")
+        .run();
     for format in ["json", "csv", "markdown"] {
-        fails(
-            &mut bolus(["plan", &path, "--weight", "70", "--format", format]),
-            2,
-        );
+        Test::new()
+            .args(["plan", &path, "--weight", "70", "--format", format])
+            .status(2)
+            .run();
     }
     // 80 kg gives 8 mg: eight boluses of 1 mg, and no bolus of nothing.
-    let csv = ok(&mut bolus([
-        "plan", &path, "--weight", "80", "--format", "csv",
-    ]));
+    let csv = Test::new()
+        .args(["plan", &path, "--weight", "80", "--format", "csv"])
+        .run()
+        .stdout;
     assert_eq!(csv.lines().count(), 9, "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.contains(",1 mg,")), "{csv}");
 }
@@ -294,7 +331,7 @@ fn prints_the_sha256_of_the_protocol_file() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let text = ok(&mut crate::support::plan("82", &[]));
+    let text = crate::support::plan("82", &[]).run().stdout;
     assert!(
         text.contains(&format!("Protocol ketamine-kap-iv\n  sha256 {sha}\n")),
         "{text}"

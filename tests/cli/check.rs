@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{bolus, fails, ok, run, CATALOG};
+use crate::support::{Test, CATALOG};
 
 /// A plan fixture, as a path relative to the repository root.
 fn fixture(name: &str) -> String {
@@ -12,15 +12,15 @@ fn fixture(name: &str) -> String {
 }
 
 /// `bolus check ketamine-kap-iv --weight W PLAN` and more arguments.
-fn check(weight: &str, plan: &str, more: &[&str]) -> assert_cmd::Command {
+fn check(weight: &str, plan: &str, more: &[&str]) -> Test {
     let mut args = vec!["check", "ketamine-kap-iv", "--weight", weight, plan];
     args.extend_from_slice(more);
-    bolus(args)
+    Test::new().args(args)
 }
 
 /// The exit status and the parsed `--format json` report of a check of a plan fixture.
 fn report(weight: &str, name: &str) -> (i32, Value) {
-    let r = run(&mut check(weight, &fixture(name), &["--format", "json"]));
+    let r = check(weight, &fixture(name), &["--format", "json"]).output();
     assert!(
         r.stderr.is_empty(),
         "expected an empty stderr:\n{}",
@@ -32,8 +32,9 @@ fn report(weight: &str, name: &str) -> (i32, Value) {
 }
 
 /// The text report of a check that exits with `code`, with nothing on standard error.
+#[track_caller]
 fn text(weight: &str, name: &str, code: i32) -> String {
-    let r = run(&mut check(weight, &fixture(name), &[]));
+    let r = check(weight, &fixture(name), &[]).output();
     assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.is_empty(),
@@ -66,9 +67,14 @@ fn table(text: &str) -> Vec<Vec<String>> {
 
 /// Reads `plan` from standard input for a 60 kg patient, as text and as JSON: both must exit 2
 /// with nothing on standard output and the same message; returns it.
+#[track_caller]
 fn unreadable(plan: &str) -> String {
-    let text = fails(check("60", "-", &[]).write_stdin(plan), 2);
-    let json = fails(check("60", "-", &["--format", "json"]).write_stdin(plan), 2);
+    let text = check("60", "-", &[]).stdin(plan).status(2).run().stderr;
+    let json = check("60", "-", &["--format", "json"])
+        .stdin(plan)
+        .status(2)
+        .run()
+        .stderr;
     assert_eq!(text, json);
     assert!(
         text.contains("cannot read the plan in `standard input`"),
@@ -107,7 +113,7 @@ fn finds_a_bolus_over_the_maximum_dose_and_exits_1() {
 #[test]
 fn shows_a_dose_written_in_micrograms_in_the_protocols_milligrams() {
     let plan = "offset,dose\n0 min,55000 mcg\n10 min,30 mg\n20 min,30 mg\n30 min,5 mg\n";
-    let r = run(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let r = check("60", "-", &["--format", "json"]).stdin(plan).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -165,7 +171,9 @@ fn finds_fewer_boluses_than_the_protocols_count_for_the_weight_and_exits_1() {
 fn finds_too_few_boluses_above_100_kg_where_the_protocol_needs_five() {
     // 4 × 50 mg is 200 mg, under the 200.2 mg calculated for 100.1 kg, but 100.1 kg needs 5.
     let plan = "offset,dose\n0 min,50 mg\n10 min,50 mg\n20 min,50 mg\n30 min,50 mg\n";
-    let r = run(check("100.1", "-", &["--format", "json"]).write_stdin(plan));
+    let r = check("100.1", "-", &["--format", "json"])
+        .stdin(plan)
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -279,7 +287,10 @@ fn warns_of_spacing_more_than_twice_the_interval_and_exits_0() {
 #[test]
 fn does_not_warn_of_spacing_of_exactly_twice_the_interval() {
     let plan = "offset,dose\n0 min,30 mg\n10 min,30 mg\n30 min,30 mg\n40 min,30 mg\n";
-    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let out = check("60", "-", &["--format", "json"])
+        .stdin(plan)
+        .run()
+        .stdout;
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v, json!({"schema": 1, "conforms": true, "findings": []}));
 }
@@ -331,7 +342,7 @@ fn reads_the_plan_from_standard_input_given_as_a_dash() {
     let from_file = text("60", "bolus-over-max-dose.csv", 1);
     let plan = std::fs::read(crate::support::root().join(fixture("bolus-over-max-dose.csv")))
         .expect("the fixture");
-    let r = run(check("60", "-", &[]).write_stdin(plan));
+    let r = check("60", "-", &[]).stdin(plan).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.stdout, from_file);
 }
@@ -339,7 +350,10 @@ fn reads_the_plan_from_standard_input_given_as_a_dash() {
 #[test]
 fn reads_a_header_in_any_case_with_spaces_and_skips_blank_lines() {
     let plan = "Offset , Dose\n0 min,30 mg\n\n10 min, 30 mg \n20 min,30 mg\n30 min,30 mg\n";
-    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let out = check("60", "-", &["--format", "json"])
+        .stdin(plan)
+        .run()
+        .stdout;
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
@@ -350,20 +364,26 @@ fn reads_a_header_in_any_case_with_spaces_and_skips_blank_lines() {
 
 #[test]
 fn checks_the_json_of_plan_clean_and_catches_one_dose_raised_over_the_maximum() {
-    let plan = ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "73.3",
-        "--format",
-        "json",
-    ]));
-    let out = ok(check("73.3", "-", &[]).write_stdin(plan.clone()));
+    let plan = Test::new()
+        .args([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout;
+    let out = check("73.3", "-", &[]).stdin(plan.clone()).run().stdout;
     assert!(
         out.contains("Verdict: conforms: the plan keeps to the protocol"),
         "{out}"
     );
-    let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(plan.clone()));
+    let out = check("73.3", "-", &["--format", "json"])
+        .stdin(plan.clone())
+        .run()
+        .stdout;
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
@@ -375,8 +395,9 @@ fn checks_the_json_of_plan_clean_and_catches_one_dose_raised_over_the_maximum() 
         json!({"value": 37, "unit": "mg"})
     );
     raised["boluses"][3]["dose"]["value"] = json!(55);
-    let r = run(check("73.3", "-", &["--format", "json"])
-        .write_stdin(serde_json::to_string_pretty(&raised).unwrap()));
+    let r = check("73.3", "-", &["--format", "json"])
+        .stdin(serde_json::to_string_pretty(&raised).unwrap())
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["conforms"], json!(false));
@@ -414,8 +435,11 @@ fn checks_the_csv_of_plan_clean_with_offsets_and_with_clock_times() {
             "csv",
         ];
         args.extend_from_slice(more);
-        let csv = ok(&mut bolus(args));
-        let out = ok(check("73.3", "-", &["--format", "json"]).write_stdin(csv.clone()));
+        let csv = Test::new().args(args).run().stdout;
+        let out = check("73.3", "-", &["--format", "json"])
+            .stdin(csv.clone())
+            .run()
+            .stdout;
         assert_eq!(
             serde_json::from_str::<Value>(&out).unwrap(),
             json!({"schema": 1, "conforms": true, "findings": []}),
@@ -426,32 +450,37 @@ fn checks_the_csv_of_plan_clean_with_offsets_and_with_clock_times() {
 
 #[test]
 fn checks_the_csv_of_plan_with_volumes_clean() {
-    let csv = ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--concentration",
-        "10 mg/mL",
-        "--format",
-        "csv",
-    ]));
+    let csv = Test::new()
+        .args([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "csv",
+        ])
+        .run()
+        .stdout;
     assert!(
         csv.starts_with("number,offset,dose,volume,cumulative\n"),
         "{csv}"
     );
-    let out = ok(check(
+    let out = check(
         "82",
         "-",
         &["--format", "json", "--concentration", "10 mg/mL"],
     )
-    .write_stdin(csv.clone()));
+    .stdin(csv.clone())
+    .run()
+    .stdout;
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
     );
     // Without the concentration the volumes cannot be checked: an error, not ignored.
-    let err = fails(check("82", "-", &[]).write_stdin(csv), 2);
+    let err = check("82", "-", &[]).stdin(csv).status(2).run().stderr;
     assert!(
         err.contains("has volumes but no concentration to check them at")
             && err.contains("--concentration"),
@@ -461,31 +490,37 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
 
 #[test]
 fn checks_the_timed_csv_of_plan_clean_for_an_interval_in_seconds() {
-    let csv = ok(&mut bolus([
-        "--protocols",
-        CATALOG,
-        "plan",
-        "test-seconds-interval",
-        "--weight",
-        "60",
-        "--start",
-        "14:00",
-        "--format",
-        "csv",
-    ]));
+    let csv = Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-seconds-interval",
+            "--weight",
+            "60",
+            "--start",
+            "14:00",
+            "--format",
+            "csv",
+        ])
+        .run()
+        .stdout;
     assert!(csv.contains("14:00:10"), "{csv}");
-    let out = ok(bolus([
-        "--protocols",
-        CATALOG,
-        "check",
-        "test-seconds-interval",
-        "--weight",
-        "60",
-        "-",
-        "--format",
-        "json",
-    ])
-    .write_stdin(csv));
+    let out = Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "check",
+            "test-seconds-interval",
+            "--weight",
+            "60",
+            "-",
+            "--format",
+            "json",
+        ])
+        .stdin(csv)
+        .run()
+        .stdout;
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
@@ -494,15 +529,20 @@ fn checks_the_timed_csv_of_plan_clean_for_an_interval_in_seconds() {
 
 #[test]
 fn a_json_plan_made_for_another_weight_does_not_conform() {
-    let plan = ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "73.3",
-        "--format",
-        "json",
-    ]));
-    let r = run(check("80", "-", &["--format", "json"]).write_stdin(plan.clone()));
+    let plan = Test::new()
+        .args([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout;
+    let r = check("80", "-", &["--format", "json"])
+        .stdin(plan.clone())
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["conforms"], json!(false));
@@ -515,7 +555,7 @@ fn a_json_plan_made_for_another_weight_does_not_conform() {
         )),
         "{v:#}"
     );
-    let r = run(check("80", "-", &[]).write_stdin(plan));
+    let r = check("80", "-", &[]).stdin(plan).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stdout
@@ -529,21 +569,24 @@ fn a_json_plan_made_for_another_weight_does_not_conform() {
 
 #[test]
 fn refuses_160_kg_without_a_reason_with_exit_3() {
-    let err = fails(&mut check("160", &fixture("eight-of-40-mg.csv"), &[]), 3);
-    assert!(err.contains("above the soft maximum of 150 kg"), "{err}");
-    assert!(err.contains("--accept-soft-limit"), "{err}");
+    check("160", &fixture("eight-of-40-mg.csv"), &[])
+        .status(3)
+        .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `ketamine-kap-iv`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 }
 
 #[test]
 fn checks_160_kg_with_a_reason_for_the_soft_limit() {
-    let out = ok(&mut check(
+    let out = check(
         "160",
         &fixture("eight-of-40-mg.csv"),
         &[
             "--accept-soft-limit",
             "bariatric; discussed with anaesthesia",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert!(
         out.contains("320 mg calculated, 320 mg planned, at least 7 boluses"),
         "{out}"
@@ -556,17 +599,18 @@ fn checks_160_kg_with_a_reason_for_the_soft_limit() {
 
 #[test]
 fn refuses_20_kg_below_the_hard_minimum_with_exit_3() {
-    let err = fails(&mut check("20", &fixture("mixed-units.csv"), &[]), 3);
-    assert!(err.contains("below the hard minimum of 30 kg"), "{err}");
-    let err = fails(
-        &mut check(
-            "20",
-            &fixture("mixed-units.csv"),
-            &["--accept-soft-limit", "a reason does not lift a hard limit"],
-        ),
-        3,
-    );
-    assert!(err.contains("hard limits have no override"), "{err}");
+    check("20", &fixture("mixed-units.csv"), &[])
+        .status(3)
+        .stderr("error: a weight of 20 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
+    check(
+        "20",
+        &fixture("mixed-units.csv"),
+        &["--accept-soft-limit", "a reason does not lift a hard limit"],
+    )
+    .status(3)
+    .stderr("error: a weight of 20 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 // Plans that cannot be read: exit 2, nothing on standard output, the line in the message.
@@ -634,11 +678,10 @@ fn refuses_a_clock_time_without_its_colon() {
 
 #[test]
 fn refuses_an_empty_file() {
-    let err = fails(&mut check("60", &fixture("empty.csv"), &[]), 2);
-    assert!(
-        err.contains("cannot read the plan in `tests/fixtures/plans/empty.csv`: the plan is empty"),
-        "{err}"
-    );
+    check("60", &fixture("empty.csv"), &[])
+        .status(2)
+        .stderr("error: cannot read the plan in `tests/fixtures/plans/empty.csv`: the plan is empty; expected CSV with a header such as `time,dose`, or the JSON of `bolus plan --format json`\n")
+        .run();
     let err = unreadable("\n  \n");
     assert!(err.contains("the plan is empty"), "{err}");
 }
@@ -725,7 +768,10 @@ fn refuses_times_that_go_backwards_when_the_next_day_would_span_12_hours_or_more
 fn reads_times_that_go_backwards_as_the_next_day_while_the_plan_spans_under_12_hours() {
     // 20:00 to 07:59 the next day is 11 h 59 min: read, and only a long gap to warn of.
     let plan = "time,dose\n20:00,30 mg\n20:10,30 mg\n20:20,30 mg\n07:59,30 mg\n";
-    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let out = check("60", "-", &["--format", "json"])
+        .stdin(plan)
+        .run()
+        .stdout;
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["conforms"], json!(true));
     let rules: Vec<&str> = v["findings"]
@@ -746,7 +792,10 @@ fn gives_the_right_line_for_a_plan_with_crlf_line_endings() {
 #[test]
 fn warns_when_a_written_running_total_is_not_what_the_doses_add_up_to() {
     let plan = "time,dose,cumulative\n14:00,30 mg,30 mg\n14:10,30 mg,999 mg\n14:20,30 mg,\n14:30,30 mg,120 mg\n";
-    let out = ok(check("60", "-", &["--format", "json"]).write_stdin(plan));
+    let out = check("60", "-", &["--format", "json"])
+        .stdin(plan)
+        .run()
+        .stdout;
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v,
@@ -762,7 +811,10 @@ fn warns_when_a_written_running_total_is_not_what_the_doses_add_up_to() {
 #[test]
 fn prints_the_reason_a_soft_limit_was_accepted() {
     let plan = "offset,dose\n0 min,45 mg\n10 min,45 mg\n20 min,46 mg\n30 min,46 mg\n40 min,46 mg\n50 min,46 mg\n60 min,46 mg\n";
-    let out = ok(check("160", "-", &["--accept-soft-limit", "weighed twice"]).write_stdin(plan));
+    let out = check("160", "-", &["--accept-soft-limit", "weighed twice"])
+        .stdin(plan)
+        .run()
+        .stdout;
     assert!(
         out.contains("accepted for this reason: weighed twice"),
         "{out}"
@@ -802,12 +854,13 @@ fn a_volume_ten_times_too_large_does_not_conform() {
         ),
     ] {
         let csv = with_volumes(["4.1 mL", volume, "4.1 mL", "4.1 mL"]);
-        let r = run(check(
+        let r = check(
             "82",
             "-",
             &["--concentration", "10 mg/mL", "--format", "json"],
         )
-        .write_stdin(csv));
+        .stdin(csv)
+        .output();
         assert_eq!(r.code, 1, "{volume}: {}{}", r.stdout, r.stderr);
         let v: Value = serde_json::from_str(&r.stdout).unwrap();
         assert_eq!(
@@ -822,18 +875,22 @@ fn a_volume_ten_times_too_large_does_not_conform() {
 fn a_volume_within_0_01_ml_of_the_dose_at_the_concentration_conforms() {
     for volume in ["4.1 mL", "4.11 mL", "4.09 mL"] {
         let csv = with_volumes([volume; 4]);
-        let out = ok(check("82", "-", &["--concentration", "10 mg/mL"]).write_stdin(csv));
+        let out = check("82", "-", &["--concentration", "10 mg/mL"])
+            .stdin(csv)
+            .run()
+            .stdout;
         assert!(out.contains("Verdict: conforms"), "{volume}: {out}");
         assert!(out.contains(volume), "{volume}: {out}");
     }
     // 41 mg at 3 mg/mL is 13.666… mL: 13.66 (the plan's rounding) and 13.67 are within 0.01 mL.
     let csv = "time,dose,volume\n14:00,41 mg,13.66 mL\n14:10,41 mg,13.67 mL\n14:20,41 mg,13.666 mL\n14:30,41 mg,13.68 mL\n";
-    let r = run(check(
+    let r = check(
         "82",
         "-",
         &["--concentration", "3 mg/mL", "--format", "json"],
     )
-    .write_stdin(csv));
+    .stdin(csv)
+    .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -857,62 +914,68 @@ fn a_volume_that_is_not_a_volume_is_an_error() {
         ("-4.1 mL", "line 3: column `volume`:"),
     ] {
         let csv = with_volumes(["4.1 mL", cell, "4.1 mL", "4.1 mL"]);
-        let err = fails(
-            check("82", "-", &["--concentration", "10 mg/mL"]).write_stdin(csv),
-            2,
-        );
+        let err = check("82", "-", &["--concentration", "10 mg/mL"])
+            .stdin(csv)
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains(says), "{cell:?}: {err}");
     }
 }
 
 #[test]
 fn a_concentration_with_nothing_to_check_it_against_is_an_error() {
-    let err = fails(
-        check("82", "-", &["--concentration", "10 mg/mL"])
-            .write_stdin("time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n"),
-        2,
-    );
-    assert!(
-        err.contains(
-            "`--concentration` was given, but the plan in `standard input` has no volumes"
-        ),
-        "{err}"
-    );
-    let err = fails(
-        check("82", "-", &["--concentration", "banana"]).write_stdin("time,dose\n"),
-        2,
-    );
-    assert!(err.contains("invalid `--concentration`"), "{err}");
+    check("82", "-", &["--concentration", "10 mg/mL"])
+        .stdin("time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n")
+        .status(2)
+        .stderr("error: `--concentration` was given, but the plan in `standard input` has no volumes to check at it; add a `volume` column or leave `--concentration` out\n")
+        .run();
+    check("82", "-", &["--concentration", "banana"])
+        .stdin("time,dose\n")
+        .status(2)
+        .stderr("error: invalid `--concentration`: `banana` does not start with a number\n")
+        .run();
 }
 
 /// The JSON of `plan` for 82 kg at 10 mg/mL from 14:00.
+#[track_caller]
 fn json_plan_with_volumes() -> Value {
-    serde_json::from_str(&ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--start",
-        "14:00",
-        "--concentration",
-        "10 mg/mL",
-        "--format",
-        "json",
-    ])))
+    serde_json::from_str(
+        &Test::new()
+            .args([
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--start",
+                "14:00",
+                "--concentration",
+                "10 mg/mL",
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+    )
     .unwrap()
 }
 
 #[test]
 fn reads_the_concentration_and_volumes_of_a_json_plan() {
     let plan = json_plan_with_volumes();
-    let out = ok(check("82", "-", &["--format", "json"]).write_stdin(plan.to_string()));
+    let out = check("82", "-", &["--format", "json"])
+        .stdin(plan.to_string())
+        .run()
+        .stdout;
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
         json!({"schema": 1, "conforms": true, "findings": []})
     );
     let mut tenfold = plan.clone();
     tenfold["boluses"][0]["volume"]["value"] = json!(41);
-    let r = run(check("82", "-", &["--format", "json"]).write_stdin(tenfold.to_string()));
+    let r = check("82", "-", &["--format", "json"])
+        .stdin(tenfold.to_string())
+        .output();
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout
@@ -921,7 +984,9 @@ fn reads_the_concentration_and_volumes_of_a_json_plan() {
         r.stdout
     );
     // The plan's volumes are at 10 mg/mL: checked at 5 mg/mL they are for another concentration.
-    let r = run(check("82", "-", &["--concentration", "5 mg/mL"]).write_stdin(plan.to_string()));
+    let r = check("82", "-", &["--concentration", "5 mg/mL"])
+        .stdin(plan.to_string())
+        .output();
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout.contains(
@@ -933,8 +998,11 @@ fn reads_the_concentration_and_volumes_of_a_json_plan() {
     // Volumes with no concentration anywhere: an error.
     let mut bare = plan;
     bare.as_object_mut().unwrap().remove("concentration");
-    let err = fails(check("82", "-", &[]).write_stdin(bare.to_string()), 2);
-    assert!(err.contains("has volumes but no concentration"), "{err}");
+    check("82", "-", &[])
+        .stdin(bare.to_string())
+        .status(2)
+        .stderr("error: the plan in `standard input` has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`\n")
+        .run();
 }
 
 #[test]
@@ -960,7 +1028,7 @@ fn a_json_plan_made_for_another_protocol_does_not_conform() {
             "violation: the plan says it was made for a dosing weight of 70 kg, not 82 kg",
         ),
     ] {
-        let r = run(check("82", "-", &[]).write_stdin(doc.to_string()));
+        let r = check("82", "-", &[]).stdin(doc.to_string()).output();
         assert_eq!(r.code, 1, "{says}\n{}{}", r.stdout, r.stderr);
         assert!(r.stdout.contains(says), "{says}\n{}", r.stdout);
         assert!(r.stdout.contains("Verdict: does not conform"), "{}", r.stdout);
@@ -969,9 +1037,9 @@ fn a_json_plan_made_for_another_protocol_does_not_conform() {
 
 #[test]
 fn checks_the_bolus_numbers_are_1_to_n_in_order() {
-    let r = run(check("82", "-", &["--format", "json"]).write_stdin(
-        "number,time,dose\n1,14:00,41 mg\n2,14:10,41 mg\n4,14:20,41 mg\n5,14:30,41 mg\n",
-    ));
+    let r = check("82", "-", &["--format", "json"])
+        .stdin("number,time,dose\n1,14:00,41 mg\n2,14:10,41 mg\n4,14:20,41 mg\n5,14:30,41 mg\n")
+        .output();
     assert_eq!(r.code, 1, "{}", r.stdout);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -994,12 +1062,9 @@ fn checks_the_bolus_numbers_are_1_to_n_in_order() {
         "{v:#}"
     );
     for cell in ["x", "0", "-1", "1.5", ""] {
-        let err = fails(
-            check("82", "-", &[]).write_stdin(format!(
+        let err = check("82", "-", &[]).stdin(format!(
                 "number,time,dose\n1,14:00,41 mg\n{cell},14:10,41 mg\n3,14:20,41 mg\n4,14:30,41 mg\n"
-            )),
-            2,
-        );
+            )).status(2).run().stderr;
         assert!(err.contains("line 3: column `number`"), "{cell:?}: {err}");
     }
 }
@@ -1009,7 +1074,7 @@ fn a_day_column_places_times_on_later_days() {
     // Four boluses 24 h apart (checked against a protocol with a 10 min interval: the gaps are
     // long, not short).
     let csv = "day,time,dose\n0,08:00,41 mg\n1,08:00,41 mg\n2,08:00,41 mg\n3,08:00,41 mg\n";
-    let out = ok(check("82", "-", &[]).write_stdin(csv));
+    let out = check("82", "-", &[]).stdin(csv).run().stdout;
     assert!(out.contains("08:00 (next day)"), "{out}");
     assert!(out.contains("1440 min"), "{out}");
     assert!(out.contains("4320 min"), "{out}");
@@ -1031,7 +1096,7 @@ fn a_day_column_places_times_on_later_days() {
             "line 2: column `day`: the day 99999 is more than 10000 days",
         ),
     ] {
-        let err = fails(check("82", "-", &[]).write_stdin(csv), 2);
+        let err = check("82", "-", &[]).stdin(csv).status(2).run().stderr;
         assert!(err.contains(says), "{csv}: {err}");
     }
 }
@@ -1040,15 +1105,18 @@ fn a_day_column_places_times_on_later_days() {
 fn a_json_plan_whose_times_and_offsets_disagree_is_not_read() {
     let mut plan = json_plan_with_volumes();
     plan["boluses"][2]["time"] = json!("15:20");
-    let err = fails(check("82", "-", &[]).write_stdin(plan.to_string()), 2);
-    assert!(
-        err.contains("bolus 3: the time 15:20 on day 0 is not 20 min after the first bolus, as its offset says"),
-        "{err}"
-    );
+    check("82", "-", &[])
+        .stdin(plan.to_string())
+        .status(2)
+        .stderr("error: cannot read the plan in `standard input`: bolus 3: the time 15:20 on day 0 is not 20 min after the first bolus, as its offset says; the plan contradicts itself\n")
+        .run();
     let mut plan = json_plan_with_volumes();
     plan["boluses"][2]["day"] = json!(1);
-    let err = fails(check("82", "-", &[]).write_stdin(plan.to_string()), 2);
-    assert!(err.contains("bolus 3: the time 14:20 on day 1"), "{err}");
+    check("82", "-", &[])
+        .stdin(plan.to_string())
+        .status(2)
+        .stderr("error: cannot read the plan in `standard input`: bolus 3: the time 14:20 on day 1 is not 20 min after the first bolus, as its offset says; the plan contradicts itself\n")
+        .run();
 }
 
 /// Every plan `plan` writes in CSV or JSON, with and without a start and a concentration, for
@@ -1106,7 +1174,7 @@ fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
                         if let Some(c) = concentration {
                             args.extend(["--concentration", c]);
                         }
-                        let plan = ok(&mut bolus(&args));
+                        let plan = Test::new().args(&args).run().stdout;
                         let mut args = vec![
                             "--protocols",
                             protocols,
@@ -1119,7 +1187,7 @@ fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
                         if let Some(c) = concentration {
                             args.extend(["--concentration", c]);
                         }
-                        let r = run(bolus(&args).write_stdin(plan.clone()));
+                        let r = Test::new().args(&args).stdin(plan.clone()).output();
                         assert_eq!(r.code, 0, "{args:?}\n{plan}\n{}{}", r.stdout, r.stderr);
                         assert!(
                             r.stdout.contains("Verdict: conforms"),

@@ -8,7 +8,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{batch_ok, binary, bolus, fails, ok, root, run};
+use crate::support::{binary, root, Test};
 
 /// The built-in ketamine protocol with boluses of at most 25 mg: 82 kg gives 7 boluses, not 4.
 fn clinic_protocol() -> String {
@@ -18,10 +18,10 @@ fn clinic_protocol() -> String {
 }
 
 /// `bolus plan ketamine-kap-iv --weight 82` with `BOLUS_PROTOCOLS` set to `dir`.
-fn plan_in(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = bolus(["plan", "ketamine-kap-iv", "--weight", "82"]);
-    cmd.env("BOLUS_PROTOCOLS", dir);
-    cmd
+fn plan_in(dir: &Path) -> Test {
+    Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", dir)
 }
 
 fn mkfifo(path: &Path) {
@@ -33,14 +33,15 @@ fn mkfifo(path: &Path) {
 fn a_broken_link_in_the_directory_stops_the_plan_and_is_named() {
     let dir = tempfile::tempdir().unwrap();
     symlink("moved-away.toml", dir.path().join("ketamine-kap-iv.toml")).unwrap();
-    let err = fails(&mut plan_in(dir.path()), 2);
-    assert!(err.contains("ketamine-kap-iv.toml`"), "{err}");
-    assert!(
-        err.contains("`moved-away.toml`, which does not exist"),
-        "{err}"
-    );
-    assert!(err.contains("the built-in protocol `ketamine-kap-iv` is not used in its place"));
-    assert_eq!(err.lines().count(), 1, "{err}");
+    plan_in(dir.path())
+        .status(2)
+        .stderr(format!(
+            "error: cannot read protocol `{}`: it is a symbolic link to `moved-away.toml`, which \
+             does not exist (a broken link); the built-in protocol `ketamine-kap-iv` is not used \
+             in its place\n",
+            dir.path().join("ketamine-kap-iv.toml").display()
+        ))
+        .run();
 }
 
 #[test]
@@ -48,23 +49,41 @@ fn a_loop_of_links_in_the_directory_stops_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     symlink("b.toml", dir.path().join("ketamine-kap-iv.toml")).unwrap();
     symlink("ketamine-kap-iv.toml", dir.path().join("b.toml")).unwrap();
-    let err = fails(&mut plan_in(dir.path()), 2);
-    assert!(err.contains("loop of links"), "{err}");
+    plan_in(dir.path())
+        .status(2)
+        .stderr(format!(
+            "error: cannot read protocol `{}`: it is a symbolic link in a loop of links; the \
+             built-in protocol `ketamine-kap-iv` is not used in its place\n",
+            dir.path().join("ketamine-kap-iv.toml").display()
+        ))
+        .run();
 }
 
 #[test]
 fn a_directory_or_a_named_pipe_in_the_directory_stops_the_plan_at_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("ketamine-kap-iv.toml")).unwrap();
-    let err = fails(&mut plan_in(dir.path()), 2);
-    assert!(err.contains("it is a directory"), "{err}");
+    let entry = dir.path().join("ketamine-kap-iv.toml");
+    plan_in(dir.path())
+        .status(2)
+        .stderr(format!(
+            "error: cannot read protocol `{}`: it is a directory, not a protocol file (a regular \
+             file); the built-in protocol `ketamine-kap-iv` is not used in its place\n",
+            entry.display()
+        ))
+        .run();
     std::fs::remove_dir(dir.path().join("ketamine-kap-iv.toml")).unwrap();
     // A named pipe with no writer: opening it for reading would wait for ever.
     mkfifo(&dir.path().join("ketamine-kap-iv.toml"));
-    let mut cmd = plan_in(dir.path());
-    cmd.timeout(std::time::Duration::from_secs(10));
-    let err = fails(&mut cmd, 2);
-    assert!(err.contains("named pipe (FIFO)"), "{err}");
+    plan_in(dir.path())
+        .timeout(std::time::Duration::from_secs(10))
+        .status(2)
+        .stderr(format!(
+            "error: cannot read protocol `{}`: it is a named pipe (FIFO), not a protocol file (a \
+             regular file); the built-in protocol `ketamine-kap-iv` is not used in its place\n",
+            entry.display()
+        ))
+        .run();
 }
 
 #[test]
@@ -81,11 +100,19 @@ fn every_command_that_names_a_protocol_by_id_refuses_the_broken_entry() {
     ] {
         let mut all = vec!["--protocols", d];
         all.extend(&args);
-        let err = fails(bolus(all).write_stdin("id,weight\np,82\n"), 2);
+        let err = Test::new()
+            .args(all)
+            .stdin("id,weight\np,82\n")
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains("which does not exist"), "{args:?}: {err}");
     }
     // The list shows the entry as the directory's, and says it is invalid.
-    let list = ok(&mut bolus(["protocols", "list", "--protocols", d]));
+    let list = Test::new()
+        .args(["protocols", "list", "--protocols", d])
+        .run()
+        .stdout;
     assert!(
         list.contains("ketamine-kap-iv  directory  (invalid: "),
         "{list}"
@@ -97,7 +124,7 @@ fn a_link_to_a_regular_file_is_followed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("real.txt"), clinic_protocol()).unwrap();
     symlink("real.txt", dir.path().join("ketamine-kap-iv.toml")).unwrap();
-    let out = ok(&mut plan_in(dir.path()));
+    let out = plan_in(dir.path()).run().stdout;
     assert!(out.contains("Total 164 mg in 7 boluses"), "{out}");
     let shown = dir.path().join("ketamine-kap-iv.toml");
     assert!(
@@ -108,7 +135,8 @@ fn a_link_to_a_regular_file_is_followed() {
 
 /// Runs `bolus` as the user `nobody` when the tests run as root (as in CI), so that permissions
 /// are enforced; otherwise as the current user. The binary is copied where `nobody` can run it.
-fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Run {
+#[track_caller]
+fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Output {
     let uid = Command::new("id").arg("-u").output().unwrap();
     let root_user = String::from_utf8_lossy(&uid.stdout).trim() == "0";
     let exe = dir.join("bolus");
@@ -194,25 +222,28 @@ fn an_unreadable_file_or_an_unsearchable_directory_stops_the_plan() {
 
 #[test]
 fn an_empty_bolus_protocols_means_unset() {
-    let out = ok(bolus(["plan", "ketamine-kap-iv", "--weight", "82"]).env("BOLUS_PROTOCOLS", ""));
+    let out = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", "")
+        .run()
+        .stdout;
     assert!(out.contains("Total 164 mg in 4 boluses"), "{out}");
     assert!(out.contains("Protocol source: built-in"), "{out}");
     // An empty `--protocols` is a mistake, not an unset option.
-    let r = run(&mut bolus([
-        "--protocols=",
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-    ]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(r.stdout, "");
+    Test::new()
+        .args(["--protocols=", "plan", "ketamine-kap-iv", "--weight", "82"])
+        .status(2)
+        .stderr(
+            "error: a value is required for '--protocols <DIR>' but none was supplied\n\n\
+             For more information, try '--help'.\n",
+        )
+        .run();
 }
 
 #[test]
 fn a_built_in_protocol_used_while_a_directory_is_set_is_noted_on_standard_error() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(&mut plan_in(dir.path()));
+    let r = plan_in(dir.path()).output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.contains("Protocol source: built-in"),
@@ -227,18 +258,22 @@ fn a_built_in_protocol_used_while_a_directory_is_set_is_noted_on_standard_error(
         )
     );
     // Without a directory, or with a path, no note.
-    let r = run(&mut bolus(["plan", "ketamine-kap-iv", "--weight", "82"]));
+    let r = Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .output();
     assert_eq!(r.stderr, "");
-    let mut cmd = bolus(["plan", "protocols/ketamine-kap-iv.toml", "--weight", "82"]);
-    cmd.env("BOLUS_PROTOCOLS", dir.path());
-    assert_eq!(run(&mut cmd).stderr, "");
+    let r = Test::new()
+        .args(["plan", "protocols/ketamine-kap-iv.toml", "--weight", "82"])
+        .env("BOLUS_PROTOCOLS", dir.path())
+        .output();
+    assert_eq!(r.stderr, "");
 }
 
 #[test]
 fn every_plan_format_names_where_its_protocol_came_from() {
     let path = "tests/fixtures/catalog/test-fentanyl-iv.toml";
     let plan = |protocol: &str, format: &str| {
-        let mut cmd = bolus([
+        let mut cmd = Test::new().args([
             "plan",
             protocol,
             "--weight",
@@ -249,9 +284,9 @@ fn every_plan_format_names_where_its_protocol_came_from() {
             "p-1",
         ]);
         if format == "fhir" {
-            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+            cmd = cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
         }
-        ok(&mut cmd)
+        cmd.run().stdout
     };
     assert!(plan(path, "text").contains(&format!("Protocol source: file {path}\n")));
     assert!(plan(path, "markdown").contains(&format!("(file `{path}`)")));
@@ -263,27 +298,39 @@ fn every_plan_format_names_where_its_protocol_came_from() {
     assert_eq!(json["protocol"]["source"], "built-in");
     assert!(json["protocol"].get("file").is_none());
     // A batch's JSON lines carry the plan's protocol, source included.
-    let lines =
-        batch_ok(bolus(["batch", path, "--format", "jsonl"]).write_stdin("id,weight\np,70\n"));
+    let lines = Test::new()
+        .args(["batch", path, "--format", "jsonl"])
+        .stdin("id,weight\np,70\n")
+        .all_rows_planned()
+        .run()
+        .stdout;
     let line: serde_json::Value = serde_json::from_str(lines.trim()).unwrap();
     assert_eq!(line["plan"]["protocol"]["file"], path);
     // `protocols show` too.
-    assert!(
-        ok(&mut bolus(["protocols", "show", path])).contains(&format!("\nsource file {path}\n"))
-    );
+    assert!(Test::new()
+        .args(["protocols", "show", path])
+        .run()
+        .stdout
+        .contains(&format!("\nsource file {path}\n")));
 }
 
 #[test]
 fn a_plan_written_with_its_source_reads_back_through_check() {
-    let json = ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--format",
-        "json",
-    ]));
-    let r = run(bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(json));
+    let json = Test::new()
+        .args([
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout;
+    let r = Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "82", "-"])
+        .stdin(json)
+        .output();
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
@@ -298,12 +345,9 @@ fn a_path_with_control_characters_is_escaped_where_the_plan_names_it() {
     )
     .unwrap();
     // The id must match the file's name, so the protocol is refused; the message is one line.
-    let r = run(&mut bolus([
-        "plan",
-        path.to_str().unwrap(),
-        "--weight",
-        "82",
-    ]));
+    let r = Test::new()
+        .args(["plan", path.to_str().unwrap(), "--weight", "82"])
+        .output();
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(!r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{202e}'));
@@ -321,7 +365,7 @@ fn a_source_path_with_control_characters_is_printed_escaped_on_one_line() {
     )
     .unwrap();
     for format in ["text", "markdown", "fhir"] {
-        let mut cmd = bolus([
+        let mut cmd = Test::new().args([
             "plan",
             "ketamine-kap-iv",
             "--weight",
@@ -332,9 +376,9 @@ fn a_source_path_with_control_characters_is_printed_escaped_on_one_line() {
             "p-1",
         ]);
         if format == "fhir" {
-            cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+            cmd = cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
         }
-        let out = ok(cmd.env("BOLUS_PROTOCOLS", &odd));
+        let out = cmd.env("BOLUS_PROTOCOLS", &odd).run().stdout;
         assert!(
             !out.contains('\u{1b}') && !out.contains('\u{202e}'),
             "{format}: {out}"

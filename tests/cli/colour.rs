@@ -1,19 +1,19 @@
 //! Colour on standard error: the `error:`, `warning:` and `note:` prefixes are styled on a
 //! terminal, and never when standard error is a pipe or a file, or `NO_COLOR` is set.
 
-use crate::support::{binary, bolus, root, run};
+use crate::support::{binary, root, Test};
 
 /// The escape character that starts every ANSI style.
 const ESC: char = '\u{1b}';
 
 /// `bolus` with the colour variables of the environment removed, so the stream decides.
-fn uncoloured_env(args: &[&str]) -> assert_cmd::Command {
-    let mut cmd = bolus(args);
-    cmd.env_remove("NO_COLOR")
+fn uncoloured_env(args: &[&str]) -> Test {
+    Test::new()
+        .args(args)
+        .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
-        .env("TERM", "xterm-256color");
-    cmd
+        .env("TERM", "xterm-256color")
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn piped_standard_error_has_no_escapes() {
         ),
     ];
     for (args, code) in cases {
-        let r = run(&mut uncoloured_env(args));
+        let r = uncoloured_env(args).output();
         assert_eq!(r.code, code, "{args:?}: {}", r.stderr);
         assert!(
             r.stderr.starts_with("error: ") || r.stderr.starts_with("note: "),

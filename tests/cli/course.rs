@@ -4,10 +4,10 @@
 
 use std::io::BufReader;
 
-use crate::support::{bolus, fails, ok, run};
+use crate::support::Test;
 
 /// `bolus course ketamine-kap-iv --weight 82 --first 2026-12-01` and more arguments.
-fn course(more: &[&str]) -> assert_cmd::Command {
+fn course(more: &[&str]) -> Test {
     let mut args = vec![
         "course",
         "ketamine-kap-iv",
@@ -17,13 +17,21 @@ fn course(more: &[&str]) -> assert_cmd::Command {
         "2026-12-01",
     ];
     args.extend_from_slice(more);
-    bolus(args)
+    let ics = args.contains(&"ics");
+    let test = Test::new().args(args);
+    // An iCalendar file's lines end in CRLF.
+    if ics {
+        test.crlf()
+    } else {
+        test
+    }
 }
 
+#[track_caller]
 fn json(more: &[&str]) -> serde_json::Value {
     let mut args = more.to_vec();
     args.extend_from_slice(&["--format", "json"]);
-    serde_json::from_str(&ok(&mut course(&args))).expect("the course is JSON")
+    serde_json::from_str(&course(&args).run().stdout).expect("the course is JSON")
 }
 
 fn dates(doc: &serde_json::Value) -> Vec<String> {
@@ -92,23 +100,28 @@ fn the_builtin_course_is_6_sessions_4_days_apart_from_the_first_date() {
     // The session ends at its last checkpoint: 30 min after the last bolus at 10:30.
     assert_eq!(sessions[0]["ends"], "2026-12-01T11:00");
     // The plan is the one `plan` computes for the same weight and start.
-    let plan: serde_json::Value = serde_json::from_str(&ok(&mut bolus([
-        "plan",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--start",
-        "10:00",
-        "--format",
-        "json",
-    ])))
+    let plan: serde_json::Value = serde_json::from_str(
+        &Test::new()
+            .args([
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--start",
+                "10:00",
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+    )
     .unwrap();
     assert_eq!(doc["plan"], plan);
 }
 
 #[test]
 fn the_builtin_course_text_gives_each_session_its_timeline_and_instructions() {
-    let out = ok(&mut course(&["--start", "10:00"]));
+    let out = course(&["--start", "10:00"]).run().stdout;
     assert!(
         out.contains("Dates and times are local civil time"),
         "{out}"
@@ -165,35 +178,44 @@ fn every_spaces_the_sessions_and_fewer_sessions_may_be_asked_for() {
         ["2026-12-01", "2026-12-11", "2026-12-21"]
     );
     // Across a month and a year's end.
-    let doc: serde_json::Value = serde_json::from_str(&ok(&mut bolus([
-        "course",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--first",
-        "2026-12-29",
-        "--every",
-        "2d",
-        "--sessions",
-        "3",
-        "--format",
-        "json",
-    ])))
+    let doc: serde_json::Value = serde_json::from_str(
+        &Test::new()
+            .args([
+                "course",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--first",
+                "2026-12-29",
+                "--every",
+                "2d",
+                "--sessions",
+                "3",
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+    )
     .unwrap();
     assert_eq!(dates(&doc), ["2026-12-29", "2026-12-31", "2027-01-02"]);
 }
 
 #[test]
 fn a_course_that_breaks_the_protocols_span_is_refused_naming_the_rule() {
-    let err = fails(&mut course(&["--every", "5d"]), 2);
+    let err = course(&["--every", "5d"]).status(2).stderr("error: 6 sessions 5 days apart span 25 days from the first to the last, more than protocol `ketamine-kap-iv`'s longest course of 21 days (`course.max_span`); choose a smaller `--every` or fewer `--sessions`\n")
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: 6 sessions 5 days apart span 25 days from the first to the last, more than \
          protocol `ketamine-kap-iv`'s longest course of 21 days (`course.max_span`); choose a \
          smaller `--every` or fewer `--sessions`\n"
     );
-    let err = fails(&mut course(&["--every", "11d", "--sessions", "3"]), 2);
-    assert!(err.contains("`course.max_span`"), "{err}");
+    course(&["--every", "11d", "--sessions", "3"])
+        .status(2)
+        .stderr("error: 3 sessions 11 days apart span 22 days from the first to the last, more than protocol `ketamine-kap-iv`'s longest course of 21 days (`course.max_span`); choose a smaller `--every` or fewer `--sessions`\n")
+        .run();
     // Exactly the span is kept.
     assert_eq!(
         dates(&json(&["--every", "7d", "--sessions", "4"]))
@@ -205,9 +227,8 @@ fn a_course_that_breaks_the_protocols_span_is_refused_naming_the_rule() {
 
 #[test]
 fn more_sessions_than_the_protocols_course_are_refused() {
-    let err = fails(&mut course(&["--sessions", "7"]), 2);
-    assert!(err.contains("7 sessions are more than the 6"), "{err}");
-    assert!(err.contains("`course.sessions`"), "{err}");
+    course(&["--sessions", "7"]).status(2).stderr("error: 7 sessions are more than the 6 of protocol `ketamine-kap-iv`'s course (`course.sessions`); ask for at most 6 with `--sessions`\n")
+        .run();
 }
 
 #[test]
@@ -216,8 +237,8 @@ fn sessions_closer_than_the_protocols_least_gap_are_refused() {
     let file = protocol_file(dir.path(), "two-day-gap", |t| {
         t.replace("min_gap = \"1 d\"", "min_gap = \"2 d\"")
     });
-    let err = fails(
-        &mut bolus([
+    let err = Test::new()
+        .args([
             "course",
             &file,
             "--weight",
@@ -226,9 +247,11 @@ fn sessions_closer_than_the_protocols_least_gap_are_refused() {
             "2026-12-01",
             "--every",
             "1d",
-        ]),
-        2,
-    );
+        ])
+        .status(2)
+        .stderr("error: sessions 1 day apart break protocol `two-day-gap`'s least gap of 2 days between sessions (`course.min_gap`); choose `--every 2d` or more\n")
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: sessions 1 day apart break protocol `two-day-gap`'s least gap of 2 days between \
@@ -238,7 +261,9 @@ fn sessions_closer_than_the_protocols_least_gap_are_refused() {
 
 #[test]
 fn a_session_starting_at_05_00_fasts_from_the_day_before() {
-    let out = ok(&mut course(&["--start", "05:00", "--sessions", "1"]));
+    let out = course(&["--start", "05:00", "--sessions", "1"])
+        .run()
+        .stdout;
     assert_eq!(
         instructions(&out, 1),
         [
@@ -260,7 +285,9 @@ fn a_session_starting_at_05_00_fasts_from_the_day_before() {
 #[test]
 fn a_session_ending_after_midnight_keeps_the_restrictions_from_its_end() {
     // First bolus at 23:30: the last bolus at 00:00, the session ends at 00:30 the next day.
-    let out = ok(&mut course(&["--start", "23:30", "--sessions", "1"]));
+    let out = course(&["--start", "23:30", "--sessions", "1"])
+        .run()
+        .stdout;
     assert_eq!(
         instructions(&out, 1),
         [
@@ -277,7 +304,7 @@ fn a_session_ending_after_midnight_keeps_the_restrictions_from_its_end() {
 
 #[test]
 fn without_a_start_the_instructions_keep_the_protocols_rules() {
-    let out = ok(&mut course(&["--sessions", "1"]));
+    let out = course(&["--sessions", "1"]).run().stdout;
     assert_eq!(
         instructions(&out, 1),
         [
@@ -289,11 +316,10 @@ fn without_a_start_the_instructions_keep_the_protocols_rules() {
             "No alcohol for 24 h after the session ends",
         ]
     );
-    let err = fails(&mut course(&["--format", "ics"]), 2);
-    assert!(
-        err.contains("`--format ics` needs `--start HH:MM`"),
-        "{err}"
-    );
+    course(&["--format", "ics"])
+        .status(2)
+        .stderr("error: `--format ics` needs `--start HH:MM`: a calendar event has a time\n")
+        .run();
 }
 
 #[test]
@@ -310,9 +336,9 @@ fn a_protocol_without_a_course_gives_one_session_and_refuses_more() {
             "2026-12-01",
         ];
         a.extend_from_slice(more);
-        bolus(a)
+        Test::new().args(a)
     };
-    let out = ok(&mut args(&["--start", "09:00"]));
+    let out = args(&["--start", "09:00"]).run().stdout;
     assert!(
         out.contains("1 session (the protocol has no course of sessions)"),
         "{out}"
@@ -326,26 +352,26 @@ fn a_protocol_without_a_course_gives_one_session_and_refuses_more() {
         "{out}"
     );
     assert!(!out.contains("Session 2"), "{out}");
-    let err = fails(&mut args(&["--sessions", "2"]), 2);
-    assert!(err.contains("has no [course] table"), "{err}");
-    let err = fails(&mut args(&["--every", "2d"]), 2);
-    assert!(err.contains("leave `--every` out"), "{err}");
+    args(&["--sessions", "2"]).status(2).stderr("error: protocol `test-fentanyl-iv` has no [course] table, so its course is one session; 2 sessions were asked for with `--sessions`\n")
+        .run();
+    args(&["--every", "2d"]).status(2).stderr("error: `--every` spaces the sessions of a course, and this course has one session; leave `--every` out\n")
+        .run();
 }
 
 #[test]
 fn a_weight_outside_the_hard_limits_is_refused_with_exit_3() {
-    let err = fails(
-        &mut bolus([
+    Test::new()
+        .args([
             "course",
             "ketamine-kap-iv",
             "--weight",
             "300",
             "--first",
             "2026-12-01",
-        ]),
-        3,
-    );
-    assert!(err.contains("hard maximum"), "{err}");
+        ])
+        .status(3)
+        .stderr("error: a weight of 300 kg is above the hard maximum of 250 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 #[test]
@@ -364,7 +390,7 @@ fn bad_dates_and_spacings_are_refused() {
         (vec!["--first", "9999-12-20"], "after the year 9999"),
         (vec!["--patient", " P1", "--start", "10:00"], "space"),
     ] {
-        let mut cmd = bolus(
+        let cmd = Test::new().args(
             ["course", "ketamine-kap-iv", "--weight", "82"]
                 .into_iter()
                 .chain(if args[0] == "--first" {
@@ -374,14 +400,16 @@ fn bad_dates_and_spacings_are_refused() {
                 })
                 .chain(args.iter().copied()),
         );
-        let err = fails(&mut cmd, 2);
+        let err = cmd.status(2).run().stderr;
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
 
 #[test]
 fn markdown_has_a_section_for_each_session() {
-    let out = ok(&mut course(&["--start", "10:00", "--format", "markdown"]));
+    let out = course(&["--start", "10:00", "--format", "markdown"])
+        .run()
+        .stdout;
     assert!(out.starts_with("# Course: Ketamine-assisted psychotherapy"));
     assert!(out.contains("| 1 | 2026-12-01 (Tuesday) | 09:55 | 10:00 | 11:00 | as planned |"));
     assert!(out.contains("## Session 2: 2026-12-05 (Saturday), provisional"));
@@ -393,10 +421,11 @@ fn markdown_has_a_section_for_each_session() {
 
 const EPOCH: &str = "1796083200"; // 2026-12-01T00:00:00Z
 
+#[track_caller]
 fn ics(more: &[&str]) -> String {
     let mut args = vec!["--start", "10:00", "--format", "ics"];
     args.extend_from_slice(more);
-    ok(course(&args).env("SOURCE_DATE_EPOCH", EPOCH))
+    course(&args).env("SOURCE_DATE_EPOCH", EPOCH).run().stdout
 }
 
 /// The calendar parsed by the `ical` crate: the events, each with its properties and alarms.
@@ -509,17 +538,21 @@ fn calendar_uids_are_stable_and_the_patients_own() {
         "the same course, the same UIDs"
     );
     // A re-import after moving the start time or the spacing updates the same events.
-    let moved: Vec<String> = parse(&ok(course(&[
-        "--start",
-        "14:00",
-        "--every",
-        "3d",
-        "--patient",
-        "P-1",
-        "--format",
-        "ics",
-    ])
-    .env("SOURCE_DATE_EPOCH", EPOCH)))
+    let moved: Vec<String> = parse(
+        &course(&[
+            "--start",
+            "14:00",
+            "--every",
+            "3d",
+            "--patient",
+            "P-1",
+            "--format",
+            "ics",
+        ])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .run()
+        .stdout,
+    )
     .iter()
     .map(|e| prop(e, "UID"))
     .collect();
@@ -533,23 +566,29 @@ fn calendar_uids_are_stable_and_the_patients_own() {
 
 #[test]
 fn the_calendar_stamp_comes_from_source_date_epoch_and_a_bad_one_is_refused() {
-    let r = run(course(&["--start", "10:00", "--format", "ics"]).env("SOURCE_DATE_EPOCH", "1e9"));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert!(
-        r.stderr.contains("invalid `SOURCE_DATE_EPOCH` `1e9`"),
-        "{}",
-        r.stderr
-    );
+    course(&["--start", "10:00", "--format", "ics"])
+        .env("SOURCE_DATE_EPOCH", "1e9")
+        .status(2)
+        .stderr(
+            "error: invalid `SOURCE_DATE_EPOCH` `1e9`: expected whole seconds since 1970-01-01 \
+             UTC, such as `1796083200`\n",
+        )
+        .run();
     // Without it, the stamp is the current time in UTC.
-    let text = ok(course(&["--start", "10:00", "--format", "ics"]).env_remove("SOURCE_DATE_EPOCH"));
+    let text = course(&["--start", "10:00", "--format", "ics"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .run()
+        .stdout;
     let stamp = prop(&parse(&text)[0], "DTSTAMP");
     assert!(stamp.len() == 16 && stamp.ends_with('Z'), "{stamp}");
     // Set but empty, it counts as unset.
-    let text = ok(course(&["--start", "10:00", "--format", "ics"]).env("SOURCE_DATE_EPOCH", ""));
+    let text = course(&["--start", "10:00", "--format", "ics"])
+        .env("SOURCE_DATE_EPOCH", "")
+        .run()
+        .stdout;
     assert!(prop(&parse(&text)[0], "DTSTAMP").ends_with('Z'));
     // Other formats do not read it.
-    ok(course(&[]).env("SOURCE_DATE_EPOCH", "garbage"));
+    course(&[]).env("SOURCE_DATE_EPOCH", "garbage").run();
 }
 
 /// The course and the patient sheet shown in README.md are what `bolus course` prints.
@@ -565,7 +604,7 @@ fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
         let len = rest[start..].find("```").unwrap();
         rest[start..start + len].to_string()
     };
-    let out = ok(&mut course(&["--start", "10:00"]));
+    let out = course(&["--start", "10:00"]).run().stdout;
     let course_block = block_after("The course for an 82 kg patient");
     assert!(
         out.starts_with(&course_block),
@@ -578,7 +617,7 @@ fn the_readme_shows_the_course_and_a_session_sheet_as_printed() {
 #[test]
 fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
     let args = |format: &str| {
-        bolus([
+        Test::new().args([
             "course",
             "ketamine-kap-iv",
             "--weight",
@@ -592,22 +631,29 @@ fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
         ])
     };
     let warning = "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice";
-    assert!(ok(&mut args("text")).contains(&format!("  ! {warning}\n")));
-    assert!(ok(&mut args("markdown")).contains(&format!("- {warning}\n")));
-    let doc: serde_json::Value = serde_json::from_str(&ok(&mut args("json"))).unwrap();
+    assert!(args("text")
+        .run()
+        .stdout
+        .contains(&format!("  ! {warning}\n")));
+    assert!(args("markdown")
+        .run()
+        .stdout
+        .contains(&format!("- {warning}\n")));
+    let doc: serde_json::Value = serde_json::from_str(&args("json").run().stdout).unwrap();
     assert_eq!(doc["plan"]["warnings"][0], warning);
     // Without the reason: refused, as `plan` refuses it.
-    let err = fails(
-        &mut bolus([
+    let err = Test::new()
+        .args([
             "course",
             "ketamine-kap-iv",
             "--weight",
             "160",
             "--first",
             "2026-12-01",
-        ]),
-        3,
-    );
+        ])
+        .status(3)
+        .run()
+        .stderr;
     assert!(err.contains("soft maximum"), "{err}");
 }
 
@@ -621,21 +667,25 @@ fn calendar_text_is_escaped_and_folded_between_characters() {
             &format!("title = \"{title}\""),
         )
     });
-    let text = ok(bolus([
-        "course",
-        &file,
-        "--weight",
-        "82",
-        "--first",
-        "2026-12-01",
-        "--start",
-        "10:00",
-        "--sessions",
-        "1",
-        "--format",
-        "ics",
-    ])
-    .env("SOURCE_DATE_EPOCH", EPOCH));
+    let text = Test::new()
+        .args([
+            "course",
+            &file,
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "10:00",
+            "--sessions",
+            "1",
+            "--format",
+            "ics",
+        ])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .crlf()
+        .run()
+        .stdout;
     for line in text.strip_suffix("\r\n").unwrap().split("\r\n") {
         assert!(line.len() <= 75, "{} octets: {line}", line.len());
     }
@@ -696,12 +746,15 @@ fn a_course_is_under_the_clinics_approvals_and_a_draft_says_so_in_every_format()
         a.extend_from_slice(more);
         a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
     };
-    let err = fails(&mut bolus(args(&[])), 2);
+    let err = Test::new().args(args(&[])).status(2).run().stderr;
     assert!(err.contains("is not approved"), "{err}");
     for format in ["text", "markdown", "json", "ics"] {
         let mut a = vec!["--draft".to_string()];
         a.extend(args(&["--format", format]));
-        let out = ok(bolus(a).env("SOURCE_DATE_EPOCH", EPOCH));
+        let test = Test::new().args(a).env("SOURCE_DATE_EPOCH", EPOCH);
+        let out = if format == "ics" { test.crlf() } else { test }
+            .run()
+            .stdout;
         assert!(
             out.replace("\r\n ", "")
                 .contains("DRAFT: protocol not approved"),

@@ -7,12 +7,10 @@
 //! 72.8 kg; lean (Janmahasatian) 9270 × 90 ÷ (8780 + 244 × 90 ÷ 1.7²) = 50.938…, so 50.9 kg.
 //! Each fixture doses 1 mg/kg in steps of 0.1 mg, so the dose repeats the dosing weight.
 
-use assert_cmd::Command;
-
 // The fixtures live in a folder of their own under the catalog, so that `protocols list` over
 // `tests/fixtures/catalog` (pinned in `catalog.rs`) does not list them.
 
-use crate::support::{batch_ok, bolus, doses, fails, num, ok, plan, qty, run};
+use crate::support::{doses, num, plan, qty, Test};
 
 const IDEAL: &str = "tests/fixtures/catalog/teach-dosing/dosing-ideal.toml";
 const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml";
@@ -22,27 +20,31 @@ const LEAN: &str = "tests/fixtures/catalog/teach-dosing/dosing-lean.toml";
 const DEVINE_170_FEMALE: &str = "ideal body weight (Devine, female) = 45.5 kg + 2.3 kg × (170 cm ÷ 2.54 cm per inch − 60 inches) = 61.437… kg, rounded down to 61.4 kg";
 
 /// `bolus plan <protocol> --weight W` and more arguments.
-fn plan_of(protocol: &str, weight: &str, more: &[&str]) -> Command {
+fn plan_of(protocol: &str, weight: &str, more: &[&str]) -> Test {
     let mut args = vec!["plan", protocol, "--weight", weight];
     args.extend_from_slice(more);
-    bolus(args)
+    Test::new().args(args)
 }
 
 /// The plan of a woman of 170 cm, as JSON.
+#[track_caller]
 fn woman_json(protocol: &str, weight: &str) -> serde_json::Value {
-    let out = ok(&mut plan_of(
+    let out = plan_of(
         protocol,
         weight,
         &["--height", "170", "--sex", "female", "--format", "json"],
-    ));
+    )
+    .run()
+    .stdout;
     serde_json::from_str(&out).expect("the plan is JSON")
 }
 
 /// The plan of a woman of 170 cm, as text (or another format given in `more`).
+#[track_caller]
 fn woman(protocol: &str, weight: &str, more: &[&str]) -> String {
     let mut args = vec!["--height", "170", "--sex", "female"];
     args.extend_from_slice(more);
-    ok(&mut plan_of(protocol, weight, &args))
+    plan_of(protocol, weight, &args).run().stdout
 }
 
 fn formula(json: &serde_json::Value) -> Vec<String> {
@@ -232,17 +234,23 @@ fn a_woman_of_170_cm_and_55_kg_is_dosed_on_55_kg_for_ideal_and_adjusted_weight()
 #[test]
 fn a_protocol_on_actual_weight_takes_height_and_sex_and_gives_the_same_plan() {
     for format in ["text", "json", "markdown", "csv"] {
-        let without = ok(&mut plan("73.3", &["--format", format]));
-        let with = ok(&mut plan(
+        let without = plan("73.3", &["--format", format]).run().stdout;
+        let with = plan(
             "73.3",
             &["--format", format, "--height", "170", "--sex", "male"],
-        ));
+        )
+        .run()
+        .stdout;
         assert_eq!(with, without, "{format}");
     }
-    let json: serde_json::Value = serde_json::from_str(&ok(&mut plan(
-        "90",
-        &["--height", "170", "--sex", "female", "--format", "json"],
-    )))
+    let json: serde_json::Value = serde_json::from_str(
+        &plan(
+            "90",
+            &["--height", "170", "--sex", "female", "--format", "json"],
+        )
+        .run()
+        .stdout,
+    )
     .unwrap();
     assert_eq!(json["weight_basis"], "actual");
     assert_eq!(qty(&json["dosing_weight"]), "90 kg");
@@ -259,17 +267,23 @@ fn a_plan_without_height_or_sex_is_refused_naming_the_missing_flag_and_why() {
             .trim_end_matches(".toml");
         let why = format!("the protocol doses on {basis} body weight, which needs the patient's");
 
-        let err = fails(&mut plan_of(protocol, "90", &["--sex", "female"]), 2);
+        let err = plan_of(protocol, "90", &["--sex", "female"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains(&format!("{why} height:")), "{err}");
         assert!(err.contains("`--height"), "{err}");
         assert!(!err.contains("--sex"), "only the missing flag: {err}");
 
-        let err = fails(&mut plan_of(protocol, "90", &["--height", "170"]), 2);
+        let err = plan_of(protocol, "90", &["--height", "170"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains(&format!("{why} sex:")), "{err}");
         assert!(err.contains("`--sex female|male`"), "{err}");
         assert!(!err.contains("--height"), "only the missing flag: {err}");
 
-        let err = fails(&mut plan_of(protocol, "90", &[]), 2);
+        let err = plan_of(protocol, "90", &[]).status(2).run().stderr;
         assert!(err.contains(&format!("{why} height and sex:")), "{err}");
         assert!(
             err.contains("`--height") && err.contains("`--sex female|male`"),
@@ -294,10 +308,10 @@ fn a_height_in_inches_feet_or_metres_is_refused_asking_for_centimetres() {
             "metres are refused: enter centimetres, such as `170` for 1.7 m",
         ),
     ] {
-        let err = fails(
-            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
-            2,
-        );
+        let err = plan_of(IDEAL, "90", &["--sex", "female", "--height", height])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.starts_with("error: invalid `--height`: "), "{err}");
         assert!(
             err.contains("enter the height in centimetres, such as `170` or `170 cm`"),
@@ -310,39 +324,35 @@ fn a_height_in_inches_feet_or_metres_is_refused_asking_for_centimetres() {
 #[test]
 fn a_height_outside_50_to_250_cm_is_refused() {
     for height in ["49.9", "251", "0", "1700"] {
-        let err = fails(
-            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
-            2,
-        );
+        let err = plan_of(IDEAL, "90", &["--sex", "female", "--height", height])
+            .status(2)
+            .run()
+            .stderr;
         assert!(
             err.contains("is outside 50 cm to 250 cm"),
             "{height}: {err}"
         );
     }
     for height in ["-170", "abc", "170,5", ""] {
-        let err = fails(
-            &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", height]),
-            2,
-        );
+        let err = plan_of(IDEAL, "90", &["--sex", "female", "--height", height])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains("`--height`"), "{height:?}: {err}");
     }
     // The ends themselves, and `cm` written out, are taken.
     for height in ["250", "170 cm", "170cm", "170.5"] {
-        ok(&mut plan_of(
-            IDEAL,
-            "90",
-            &["--sex", "female", "--height", height],
-        ));
+        plan_of(IDEAL, "90", &["--sex", "female", "--height", height]).run();
     }
 }
 
 #[test]
 fn a_height_too_short_for_the_devine_formula_is_refused_with_exit_2() {
     // 50 cm is 19.7 inches: 45.5 kg + 2.3 kg × (19.7 − 60) is below zero.
-    let err = fails(
-        &mut plan_of(IDEAL, "90", &["--sex", "female", "--height", "50"]),
-        2,
-    );
+    let err = plan_of(IDEAL, "90", &["--sex", "female", "--height", "50"])
+        .status(2)
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: the ideal body weight formula gives no positive weight for a height of 50 cm; check the height\n"
@@ -351,11 +361,10 @@ fn a_height_too_short_for_the_devine_formula_is_refused_with_exit_2() {
 
 #[test]
 fn a_sex_other_than_female_or_male_is_refused() {
-    let err = fails(
-        &mut plan_of(IDEAL, "90", &["--height", "170", "--sex", "x"]),
-        2,
-    );
-    assert!(err.contains("female") && err.contains("male"), "{err}");
+    plan_of(IDEAL, "90", &["--height", "170", "--sex", "x"])
+        .status(2)
+        .stderr("error: invalid value 'x' for '--sex <SEX>'\n  [possible values: female, male]\n\nFor more information, try '--help'.\n")
+        .run();
 }
 
 // --- weight limits apply to the actual weight -------------------------------------------------------
@@ -363,32 +372,29 @@ fn a_sex_other_than_female_or_male_is_refused() {
 #[test]
 fn a_160_kg_patient_on_an_ideal_weight_protocol_is_refused_without_a_reason_though_the_ideal_weight_is_61_4_kg(
 ) {
-    let err = fails(
-        &mut plan_of(IDEAL, "160", &["--height", "170", "--sex", "female"]),
-        3,
-    );
-    assert!(
-        err.contains(
-            "a weight of 160 kg is above the soft maximum of 150 kg for protocol `dosing-ideal`"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("--accept-soft-limit"), "{err}");
+    plan_of(IDEAL, "160", &["--height", "170", "--sex", "female"])
+        .status(3)
+        .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `dosing-ideal`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 
-    let json: serde_json::Value = serde_json::from_str(&ok(&mut plan_of(
-        IDEAL,
-        "160",
-        &[
-            "--height",
-            "170",
-            "--sex",
-            "female",
-            "--accept-soft-limit",
-            "weighed twice",
-            "--format",
-            "json",
-        ],
-    )))
+    let json: serde_json::Value = serde_json::from_str(
+        &plan_of(
+            IDEAL,
+            "160",
+            &[
+                "--height",
+                "170",
+                "--sex",
+                "female",
+                "--accept-soft-limit",
+                "weighed twice",
+                "--format",
+                "json",
+            ],
+        )
+        .run()
+        .stdout,
+    )
     .unwrap();
     assert_eq!(qty(&json["weight"]), "160 kg");
     assert_eq!(qty(&json["dosing_weight"]), "61.4 kg");
@@ -398,25 +404,21 @@ fn a_160_kg_patient_on_an_ideal_weight_protocol_is_refused_without_a_reason_thou
 
 #[test]
 fn the_hard_maximum_applies_to_the_actual_weight_with_or_without_a_reason() {
-    let err = fails(
-        &mut plan_of(
-            ADJUSTED,
-            "255",
-            &[
-                "--height",
-                "170",
-                "--sex",
-                "female",
-                "--accept-soft-limit",
-                "x",
-            ],
-        ),
-        3,
-    );
-    assert!(
-        err.contains("a weight of 255 kg is above the hard maximum of 250 kg"),
-        "{err}"
-    );
+    plan_of(
+        ADJUSTED,
+        "255",
+        &[
+            "--height",
+            "170",
+            "--sex",
+            "female",
+            "--accept-soft-limit",
+            "x",
+        ],
+    )
+    .status(3)
+    .stderr("error: a weight of 255 kg is above the hard maximum of 250 kg for protocol `dosing-adjusted`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 #[test]
@@ -424,10 +426,10 @@ fn a_dosing_weight_below_the_soft_minimum_is_refused_without_a_reason_even_when_
 ) {
     // 42 kg at 170 cm: BMI 14.532…, lean 9270 × 42 ÷ (8780 + 244 × BMI) = 31.586… kg, below the
     // soft minimum of 40 kg (the dosing weight is held to the weight limits too).
-    let err = fails(
-        &mut plan_of(LEAN, "42", &["--height", "170", "--sex", "female"]),
-        3,
-    );
+    let err = plan_of(LEAN, "42", &["--height", "170", "--sex", "female"])
+        .status(3)
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: the lean body weight of 31.5 kg (from an actual weight of 42 kg) is below the soft \
@@ -439,7 +441,7 @@ fn a_dosing_weight_below_the_soft_minimum_is_refused_without_a_reason_even_when_
 
 #[test]
 fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning() {
-    let out = ok(&mut plan_of(
+    let out = plan_of(
         LEAN,
         "42",
         &[
@@ -452,7 +454,9 @@ fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning
             "--accept-soft-limit",
             "lean patient, weighed today",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "31.5 kg");
     assert_eq!(
@@ -466,10 +470,14 @@ fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning
 
 #[test]
 fn a_weight_outside_the_soft_limits_is_refused_before_a_missing_height_is_mentioned() {
-    let r = run(&mut plan_of(IDEAL, "160", &[]));
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("soft maximum"), "{}", r.stderr);
+    plan_of(IDEAL, "160", &[])
+        .status(3)
+        .stderr(
+            "error: a weight of 160 kg is above the soft maximum of 150 kg for protocol \
+             `dosing-ideal`; check the weight, and if it is right, state why with \
+             `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n",
+        )
+        .run();
 }
 
 #[test]
@@ -477,11 +485,13 @@ fn a_lean_dosing_weight_is_never_above_the_actual_weight() {
     // 9270 × 40 ÷ (6680 + 216 × 40 ÷ 1.85²) = 40.284… kg: above 40 kg whenever a man's BMI is
     // under about 12, or a woman's under about 2. Ideal and adjusted weight fall back on the
     // actual weight in this case; lean weight should too.
-    let out = ok(&mut plan_of(
+    let out = plan_of(
         LEAN,
         "40",
         &["--height", "185", "--sex", "male", "--format", "json"],
-    ));
+    )
+    .run()
+    .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "40 kg", "{out}");
     assert_eq!(qty(&json["calculated_total"]), "40 mg", "{out}");
@@ -511,7 +521,7 @@ fn batch_reads_height_and_sex_columns_for_an_ideal_weight_protocol() {
                  d,90,,female\n\
                  e,90,170,\n\
                  f,90,67 in,female\n";
-    let r = run(bolus(["batch", IDEAL]).write_stdin(input));
+    let r = Test::new().args(["batch", IDEAL]).stdin(input).output();
     assert_eq!(r.code, 1, "three rows fail: {}", r.stderr);
     assert_eq!(
         r.stderr,
@@ -546,7 +556,12 @@ fn batch_reads_height_and_sex_columns_for_an_ideal_weight_protocol() {
 #[test]
 fn batch_jsonl_gives_each_plan_with_its_dosing_weight_and_basis() {
     let input = "id,weight,height,sex\nw,90,170,female\n";
-    let out = batch_ok(bolus(["batch", ADJUSTED, "--format", "jsonl"]).write_stdin(input));
+    let out = Test::new()
+        .args(["batch", ADJUSTED, "--format", "jsonl"])
+        .stdin(input)
+        .all_rows_planned()
+        .run()
+        .stdout;
     let line: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
     assert_eq!(num(&line["row"]), "1");
     assert_eq!(line["id"], "w");
@@ -557,8 +572,10 @@ fn batch_jsonl_gives_each_plan_with_its_dosing_weight_and_basis() {
 
 #[test]
 fn a_batch_row_without_height_or_sex_is_told_which_column_to_fill() {
-    let r =
-        run(bolus(["batch", IDEAL]).write_stdin("id,weight,height,sex\nd,90,,female\ne,90,170,\n"));
+    let r = Test::new()
+        .args(["batch", IDEAL])
+        .stdin("id,weight,height,sex\nd,90,,female\ne,90,170,\n")
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(
@@ -575,10 +592,13 @@ fn a_batch_row_without_height_or_sex_is_told_which_column_to_fill() {
 
 #[test]
 fn chart_of_an_ideal_weight_protocol_uses_height_and_sex() {
-    let csv = ok(&mut bolus([
-        "chart", IDEAL, "--height", "170", "--sex", "female", "--from", "50", "--to", "70",
-        "--step", "5", "--format", "csv",
-    ]));
+    let csv = Test::new()
+        .args([
+            "chart", IDEAL, "--height", "170", "--sex", "female", "--from", "50", "--to", "70",
+            "--step", "5", "--format", "csv",
+        ])
+        .run()
+        .stdout;
     assert_eq!(
         csv,
         "weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit\n\
@@ -592,36 +612,45 @@ fn chart_of_an_ideal_weight_protocol_uses_height_and_sex() {
     for (w, total) in [("65", "61.4 mg"), ("50", "50 mg")] {
         assert_eq!(qty(&woman_json(IDEAL, w)["calculated_total"]), total);
     }
-    let text = ok(&mut bolus([
-        "chart", LEAN, "--height", "170", "--sex", "female", "--from", "90", "--to", "90",
-    ]));
+    let text = Test::new()
+        .args([
+            "chart", LEAN, "--height", "170", "--sex", "female", "--from", "90", "--to", "90",
+        ])
+        .run()
+        .stdout;
     assert!(text.contains("90 kg     50.9 mg"), "{text}");
 }
 
 #[test]
 fn chart_of_an_ideal_weight_protocol_without_height_and_sex_is_refused() {
-    let err = fails(&mut bolus(["chart", IDEAL]), 2);
-    assert!(err.contains("needs the patient's height and sex"), "{err}");
-    let err = fails(
-        &mut bolus(["chart", IDEAL, "--height", "67 in", "--sex", "female"]),
-        2,
-    );
-    assert!(err.contains("invalid `--height`"), "{err}");
+    Test::new().args(["chart", IDEAL]).status(2).stderr("error: the protocol doses on ideal body weight, which needs the patient's height and sex: give `--height CM` and `--sex female|male` (in a batch, the `height` and `sex` columns)\n")
+        .run();
+    Test::new()
+        .args(["chart", IDEAL, "--height", "67 in", "--sex", "female"])
+        .status(2)
+        .stderr("error: invalid `--height`: `67 in` has the unit `in`; enter the height in centimetres, such as `170` or `170 cm`; inches and feet are refused: measure the height in centimetres\n")
+        .run();
 }
 
 #[test]
 fn chart_marks_count_steps_at_the_actual_weight_where_the_count_changes() {
     // Adjusted weight for a woman of 170 cm reaches 100 kg (3 boluses) at an actual weight of
     // 61.4 + (100 − 61.4) ÷ 0.4 = 157.9 kg.
-    let text = ok(&mut bolus([
-        "chart", ADJUSTED, "--height", "170", "--sex", "female", "--from", "150", "--to", "170",
-    ]));
+    let text = Test::new()
+        .args([
+            "chart", ADJUSTED, "--height", "170", "--sex", "female", "--from", "150", "--to", "170",
+        ])
+        .run()
+        .stdout;
     assert!(!text.contains("above 100 kg"), "{text}");
     // Her ideal weight never exceeds 61.4 kg: the count is 2 at every weight, and the SVG must
     // not mark a step to 3 boluses at 100 kg.
-    let svg = ok(&mut bolus([
-        "chart", IDEAL, "--height", "170", "--sex", "female", "--format", "svg",
-    ]));
+    let svg = Test::new()
+        .args([
+            "chart", IDEAL, "--height", "170", "--sex", "female", "--format", "svg",
+        ])
+        .run()
+        .stdout;
     assert!(!svg.contains("3 boluses above 100 kg"), "{svg}");
 }
 
@@ -629,7 +658,11 @@ fn chart_marks_count_steps_at_the_actual_weight_where_the_count_changes() {
 
 #[test]
 fn a_drill_on_an_adjusted_weight_protocol_gives_height_and_sex_and_works_the_dosing_weight_first() {
-    let out = ok(bolus(["drill", ADJUSTED, "--seed", "3", "--rounds", "1"]).write_stdin("1 mg\n"));
+    let out = Test::new()
+        .args(["drill", ADJUSTED, "--seed", "3", "--rounds", "1"])
+        .stdin("1 mg\n")
+        .run()
+        .stdout;
     assert!(
         out.contains("Patient 1 of 1: 43.6 kg, 193 cm, male (dosed on adjusted body weight)\n"),
         "{out}"

@@ -9,24 +9,22 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
-
-use crate::support::{batch_ok, bolus, broken, fails, ok, qty, run, CATALOG};
+use crate::support::{broken, qty, Test, CATALOG};
 
 const IDEAL: &str = "tests/fixtures/catalog/teach-dosing/dosing-ideal.toml";
 const ADJUSTED: &str = "tests/fixtures/catalog/teach-dosing/dosing-adjusted.toml";
 const LEAN: &str = "tests/fixtures/catalog/teach-dosing/dosing-lean.toml";
 
 /// A command that must end within a few seconds: a hang is a failure, not a stuck test.
-fn quick(mut cmd: Command) -> Command {
-    cmd.timeout(Duration::from_secs(20));
-    cmd
+fn quick(cmd: Test) -> Test {
+    cmd.timeout(Duration::from_secs(20))
 }
 
 /// `bolus protocols lint FILE` on a broken fixture: exit 1, nothing on standard output; the
 /// error lines (without the summary).
+#[track_caller]
 fn lint_errors(name: &str) -> Vec<String> {
-    let r = run(&mut quick(bolus(["protocols", "lint", &broken(name)])));
+    let r = quick(Test::new().args(["protocols", "lint", &broken(name)])).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.stdout, "", "no ok line for a file with errors");
     let mut lines: Vec<String> = r.stderr.lines().map(String::from).collect();
@@ -54,11 +52,13 @@ fn lint_reports_a_dose_that_rounds_to_zero_at_every_weight() {
 #[test]
 fn lint_reports_the_weights_below_which_a_bolus_would_be_zero() {
     // 0.1 mg/kg in at least 8 boluses of whole milligrams: below 80 kg, less than 8 mg.
-    let r = run(&mut bolus([
-        "protocols",
-        "lint",
-        &format!("{CATALOG}/test-zero-bolus.toml"),
-    ]));
+    let r = Test::new()
+        .args([
+            "protocols",
+            "lint",
+            &format!("{CATALOG}/test-zero-bolus.toml"),
+        ])
+        .output();
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
@@ -70,26 +70,29 @@ fn lint_reports_the_weights_below_which_a_bolus_would_be_zero() {
         r.stderr
     );
     // The edge is exact: 79.9 kg is refused, 80 kg is planned.
-    let below = fails(
-        &mut bolus([
+    let below = Test::new()
+        .args([
             "--protocols",
             CATALOG,
             "plan",
             "test-zero-bolus",
             "--weight",
             "79.999999",
-        ]),
-        2,
-    );
+        ])
+        .status(2)
+        .run()
+        .stderr;
     assert!(below.contains("a bolus would be zero"), "{below}");
-    ok(&mut bolus([
-        "--protocols",
-        CATALOG,
-        "plan",
-        "test-zero-bolus",
-        "--weight",
-        "80",
-    ]));
+    Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-zero-bolus",
+            "--weight",
+            "80",
+        ])
+        .run();
 }
 
 #[test]
@@ -103,13 +106,17 @@ fn lint_reports_more_boluses_than_the_maximum_above_a_weight() {
     );
     // 50 kg needs exactly 1000 boluses and is planned; 50.000001 kg is refused.
     let file = broken("infeasible-too-many-boluses");
-    let out = ok(&mut bolus([
-        "plan", &file, "--weight", "50", "--format", "json",
-    ]));
+    let out = Test::new()
+        .args(["plan", &file, "--weight", "50", "--format", "json"])
+        .run()
+        .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["boluses"].as_array().unwrap().len(), 1000);
-    let err = fails(&mut bolus(["plan", &file, "--weight", "50.000001"]), 2);
-    assert!(err.contains("more than the 1000"), "{err}");
+    Test::new()
+        .args(["plan", &file, "--weight", "50.000001"])
+        .status(2)
+        .stderr("error: the plan would need 1001 boluses, more than the 1000 bolus supports; check the protocol's `max_dose`\n")
+        .run();
 }
 
 #[test]
@@ -147,15 +154,18 @@ fn lint_reports_soft_limits_that_hold_no_weight_a_scale_shows() {
 
 #[test]
 fn lint_passes_the_built_in_and_test_protocols_that_plan_everywhere() {
-    let out = ok(&mut bolus([
-        "protocols",
-        "lint",
-        "protocols/ketamine-kap-iv.toml",
-        IDEAL,
-        ADJUSTED,
-        LEAN,
-        &format!("{CATALOG}/test-ideal-weight.toml"),
-    ]));
+    let out = Test::new()
+        .args([
+            "protocols",
+            "lint",
+            "protocols/ketamine-kap-iv.toml",
+            IDEAL,
+            ADJUSTED,
+            LEAN,
+            &format!("{CATALOG}/test-ideal-weight.toml"),
+        ])
+        .run()
+        .stdout;
     assert_eq!(out.lines().count(), 5, "{out}");
 }
 
@@ -203,28 +213,30 @@ fn lint_reports_the_shape_errors_of_every_table() {
 
 #[test]
 fn plan_still_gives_the_first_error_of_a_file_only() {
-    let err = fails(
-        &mut bolus(["plan", &broken("multiple-field-errors"), "--weight", "70"]),
-        2,
-    );
+    let err = Test::new()
+        .args(["plan", &broken("multiple-field-errors"), "--weight", "70"])
+        .status(2)
+        .stderr("error: invalid protocol tests/fixtures/protocols/multiple-field-errors.toml:10:14: field `dose.per_weight`: `2 mg` is a drug mass, but a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`) is expected here\n")
+        .run()
+        .stderr;
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(":10:14: field `dose.per_weight`"), "{err}");
 }
 
 // --- drill and chart stop ----------------------------------------------------------------------
 
 #[test]
 fn drill_stops_at_once_when_no_weight_a_scale_shows_lies_within_the_soft_limits() {
-    let err = fails(
-        quick(bolus([
-            "drill",
-            &broken("infeasible-narrow-soft-limits"),
-            "--seed",
-            "1",
-        ]))
-        .write_stdin("1 mg\n"),
-        2,
-    );
+    let err = quick(Test::new().args([
+        "drill",
+        &broken("infeasible-narrow-soft-limits"),
+        "--seed",
+        "1",
+    ]))
+    .stdin("1 mg\n")
+    .status(2)
+    .stderr("error: no drill with protocol `infeasible-narrow-soft-limits`: no weight a scale shows lies within the soft limits (70.01 kg to 70.09 kg, in steps of 0.1 kg); `bolus protocols lint` checks the protocol\n")
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: no drill with protocol `infeasible-narrow-soft-limits`: no weight a \
@@ -239,18 +251,11 @@ fn drill_stops_at_once_when_no_weight_within_the_hard_limits_has_a_plan() {
         "infeasible-dose-rounds-to-zero",
         "infeasible-cap-below-min-count",
     ] {
-        let err = fails(
-            quick(bolus([
-                "drill",
-                &broken(name),
-                "--seed",
-                "3",
-                "--rounds",
-                "2",
-            ]))
-            .write_stdin("x\n"),
-            2,
-        );
+        let err = quick(Test::new().args(["drill", &broken(name), "--seed", "3", "--rounds", "2"]))
+            .stdin("x\n")
+            .status(2)
+            .run()
+            .stderr;
         assert_eq!(
             err,
             format!(
@@ -260,13 +265,14 @@ fn drill_stops_at_once_when_no_weight_within_the_hard_limits_has_a_plan() {
         );
     }
     // Plans exist from 40 kg to 50 kg of its soft limits: the drill runs.
-    ok(quick(bolus([
+    quick(Test::new().args([
         "drill",
         &broken("infeasible-too-many-boluses"),
         "--seed",
         "3",
     ]))
-    .write_stdin(""));
+    .stdin("")
+    .run();
 }
 
 #[test]
@@ -283,11 +289,13 @@ fn drill_stops_after_a_bounded_search_when_no_patient_drawn_has_a_plan() {
     let path = dir.path().join("heavy.toml");
     std::fs::write(&path, text).unwrap();
     let path = path.display().to_string();
-    ok(&mut bolus(["protocols", "lint", &path]));
-    let err = fails(
-        quick(bolus(["drill", &path, "--seed", "3"])).write_stdin("x\n"),
-        2,
-    );
+    Test::new().args(["protocols", "lint", &path]).run();
+    let err = quick(Test::new().args(["drill", &path, "--seed", "3"]))
+        .stdin("x\n")
+        .status(2)
+        .stderr("error: no drill with protocol `heavy`: 1000 patients drawn within the soft limits had no plan, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists\n")
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: no drill with protocol `heavy`: 1000 patients drawn within the soft limits had no \
@@ -299,7 +307,7 @@ fn drill_stops_after_a_bounded_search_when_no_patient_drawn_has_a_plan() {
 #[test]
 fn drill_draws_only_patients_with_a_plan_when_some_weights_have_none() {
     // With max_dose equal to the increment, only whole multiples of 0.5 kg have a plan.
-    let out = ok(quick(bolus([
+    let out = quick(Test::new().args([
         "drill",
         &broken("infeasible-max-dose-is-increment"),
         "--seed",
@@ -307,22 +315,25 @@ fn drill_draws_only_patients_with_a_plan_when_some_weights_have_none() {
         "--rounds",
         "3",
     ]))
-    .write_stdin(""));
+    .stdin("")
+    .run()
+    .stdout;
     assert!(out.contains("Patient 1 of 3: "), "{out}");
 }
 
 #[test]
 fn chart_stops_when_no_weight_of_the_chart_has_a_plan() {
     for format in ["text", "csv", "markdown", "svg"] {
-        let err = fails(
-            &mut quick(bolus([
-                "chart",
-                &broken("infeasible-dose-rounds-to-zero"),
-                "--format",
-                format,
-            ])),
-            2,
-        );
+        let err = quick(Test::new().args([
+            "chart",
+            &broken("infeasible-dose-rounds-to-zero"),
+            "--format",
+            format,
+        ]))
+        .status(2)
+        .stderr("error: no weight from 40 kg to 150 kg has a plan with protocol `infeasible-dose-rounds-to-zero`: at 40 kg, the planned total of 0 mcg cannot be split into 4 boluses of at least 1000 mcg each: a bolus would be zero, so no plan is made; `bolus protocols lint` names the weights where no plan exists\n")
+            .run()
+            .stderr;
         assert!(
             err.starts_with(
                 "error: no weight from 40 kg to 150 kg has a plan with protocol \
@@ -335,16 +346,19 @@ fn chart_stops_when_no_weight_of_the_chart_has_a_plan() {
 
 #[test]
 fn chart_shows_the_weights_without_a_plan_when_others_have_one() {
-    let out = ok(&mut bolus([
-        "chart",
-        &broken("infeasible-too-many-boluses"),
-        "--from",
-        "45",
-        "--to",
-        "55",
-        "--format",
-        "csv",
-    ]));
+    let out = Test::new()
+        .args([
+            "chart",
+            &broken("infeasible-too-many-boluses"),
+            "--from",
+            "45",
+            "--to",
+            "55",
+            "--format",
+            "csv",
+        ])
+        .run()
+        .stdout;
     assert!(out.lines().count() >= 3, "{out}");
 }
 
@@ -353,12 +367,14 @@ fn chart_shows_the_weights_without_a_plan_when_others_have_one() {
 /// An 82 kg man entered at 100 cm with an ideal-weight protocol: Devine gives 2.55… kg.
 #[test]
 fn a_dosing_weight_below_the_hard_minimum_is_refused_with_exit_3() {
-    let err = fails(
-        &mut bolus([
+    let err = Test::new()
+        .args([
             "plan", IDEAL, "--weight", "82", "--height", "100", "--sex", "male",
-        ]),
-        3,
-    );
+        ])
+        .status(3)
+        .stderr("error: the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard minimum of 30 kg for protocol `dosing-ideal`; no plan can be made, and hard limits have no override: check the height and the weight\n")
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard \
@@ -366,8 +382,8 @@ fn a_dosing_weight_below_the_hard_minimum_is_refused_with_exit_3() {
          override: check the height and the weight\n"
     );
     // A reason does not lift a hard limit.
-    fails(
-        &mut bolus([
+    Test::new()
+        .args([
             "plan",
             IDEAL,
             "--weight",
@@ -378,17 +394,17 @@ fn a_dosing_weight_below_the_hard_minimum_is_refused_with_exit_3() {
             "male",
             "--accept-soft-limit",
             "measured twice",
-        ]),
-        3,
-    );
+        ])
+        .status(3)
+        .run();
 }
 
 #[test]
 fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch() {
     // Lean, woman of 250 cm and 32 kg (below the soft minimum, with a reason): 9270 × 32 ÷
     // (8780 + 244 × 5.12) = 29.577… kg, below the hard minimum of 30 kg.
-    let err = fails(
-        &mut bolus([
+    let err = Test::new()
+        .args([
             "plan",
             LEAN,
             "--weight",
@@ -399,20 +415,23 @@ fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch
             "female",
             "--accept-soft-limit",
             "weighed twice",
-        ]),
-        3,
-    );
+        ])
+        .status(3)
+        .run()
+        .stderr;
     assert!(err.contains("the lean body weight of 29.5 kg"), "{err}");
-    let err = fails(
-        bolus([
+    Test::new()
+        .args([
             "check", IDEAL, "--weight", "82", "--height", "100", "--sex", "male", "-",
         ])
-        .write_stdin("offset,dose\n0 min,1 mg\n"),
-        3,
-    );
-    assert!(err.contains("below the hard minimum of 30 kg"), "{err}");
-    let r = run(bolus(["batch", ADJUSTED])
-        .write_stdin("id,weight,height,sex\np1,90,170,female\np2,82,100,male\n"));
+        .stdin("offset,dose\n0 min,1 mg\n")
+        .status(3)
+        .stderr("error: the ideal body weight of 2.5 kg (from an actual weight of 82 kg) is below the hard minimum of 30 kg for protocol `dosing-ideal`; no plan can be made, and hard limits have no override: check the height and the weight\n")
+        .run();
+    let r = Test::new()
+        .args(["batch", ADJUSTED])
+        .stdin("id,weight,height,sex\np1,90,170,female\np2,82,100,male\n")
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rows: Vec<&str> = r.stdout.lines().collect();
     assert!(rows[1].starts_with("1,p1,90,72.8,"), "{}", r.stdout);
@@ -430,8 +449,8 @@ fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch
 /// 43.326… kg, planned, but the height is below the 152.4 cm Devine's formula is written for.
 const DEVINE_WARNING: &str = "the height of 150 cm is below 152.4 cm, the shortest the Devine ideal body weight formula was published for (5 feet): check the height, and the dosing weight by other means";
 
-fn short_woman(format: &str) -> Command {
-    let mut cmd = bolus([
+fn short_woman(format: &str) -> Test {
+    let mut cmd = Test::new().args([
         "plan",
         IDEAL,
         "--weight",
@@ -446,7 +465,7 @@ fn short_woman(format: &str) -> Command {
         "MRN-1",
     ]);
     if format == "fhir" {
-        cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
+        cmd = cmd.args(["--date", "2026-12-01", "--start", "14:00", "--tz", "UTC"]);
     }
     cmd
 }
@@ -454,36 +473,41 @@ fn short_woman(format: &str) -> Command {
 #[test]
 fn a_height_below_the_devine_range_warns_in_every_format() {
     for format in ["text", "markdown", "fhir"] {
-        let out = ok(&mut short_woman(format));
+        let out = short_woman(format).run().stdout;
         // The text plan wraps its lines at 80 columns.
         assert!(
             crate::support::holds(&out, DEVINE_WARNING),
             "{format}:\n{out}"
         );
     }
-    let json: serde_json::Value = serde_json::from_str(&ok(&mut short_woman("json"))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&short_woman("json").run().stdout).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "43.3 kg");
     assert_eq!(json["warnings"], serde_json::json!([DEVINE_WARNING]));
     // The CSV plan has no place for it: standard error has it.
-    let r = run(&mut short_woman("csv"));
+    let r = short_woman("csv").output();
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("number,"), "{}", r.stdout);
     assert_eq!(r.stderr, format!("warning: {DEVINE_WARNING}\n"));
     // The batch row carries it too, in CSV and JSON lines.
     for format in ["csv", "jsonl"] {
-        let out = batch_ok(
-            bolus(["batch", IDEAL, "--format", format])
-                .write_stdin("id,weight,height,sex\np1,90,150,female\n"),
-        );
+        let out = Test::new()
+            .args(["batch", IDEAL, "--format", format])
+            .stdin("id,weight,height,sex\np1,90,150,female\n")
+            .all_rows_planned()
+            .run()
+            .stdout;
         assert!(out.contains(DEVINE_WARNING), "{format}:\n{out}");
     }
 }
 
 #[test]
 fn the_adjusted_weight_warns_for_the_devine_range_and_the_lean_weight_for_its_own() {
-    let out = ok(&mut bolus([
-        "plan", ADJUSTED, "--weight", "90", "--height", "152.3", "--sex", "male",
-    ]));
+    let out = Test::new()
+        .args([
+            "plan", ADJUSTED, "--weight", "90", "--height", "152.3", "--sex", "male",
+        ])
+        .run()
+        .stdout;
     assert!(
         crate::support::holds(
             &out,
@@ -491,28 +515,40 @@ fn the_adjusted_weight_warns_for_the_devine_range_and_the_lean_weight_for_its_ow
         ),
         "{out}"
     );
-    let quiet = ok(&mut bolus([
-        "plan", ADJUSTED, "--weight", "90", "--height", "152.4", "--sex", "male",
-    ]));
+    let quiet = Test::new()
+        .args([
+            "plan", ADJUSTED, "--weight", "90", "--height", "152.4", "--sex", "male",
+        ])
+        .run()
+        .stdout;
     assert!(!crate::support::holds(&quiet, "the height of"), "{quiet}");
-    let short = ok(&mut bolus([
-        "plan", LEAN, "--weight", "90", "--height", "145", "--sex", "female",
-    ]));
+    let short = Test::new()
+        .args([
+            "plan", LEAN, "--weight", "90", "--height", "145", "--sex", "female",
+        ])
+        .run()
+        .stdout;
     assert!(
         crate::support::holds(&short, "the height of 145 cm is below 150 cm, the shortest bolus uses the Janmahasatian lean body weight formula for"),
         "{short}"
     );
-    let tall = ok(&mut bolus([
-        "plan", LEAN, "--weight", "120", "--height", "205", "--sex", "male",
-    ]));
+    let tall = Test::new()
+        .args([
+            "plan", LEAN, "--weight", "120", "--height", "205", "--sex", "male",
+        ])
+        .run()
+        .stdout;
     assert!(
         crate::support::holds(&tall, "the height of 205 cm is above 200 cm, the tallest bolus uses the Janmahasatian lean body weight formula for"),
         "{tall}"
     );
     for within in ["150", "200"] {
-        let out = ok(&mut bolus([
-            "plan", LEAN, "--weight", "90", "--height", within, "--sex", "male",
-        ]));
+        let out = Test::new()
+            .args([
+                "plan", LEAN, "--weight", "90", "--height", within, "--sex", "male",
+            ])
+            .run()
+            .stdout;
         assert!(
             !crate::support::holds(&out, "the height of"),
             "{within}: {out}"
@@ -522,12 +558,15 @@ fn the_adjusted_weight_warns_for_the_devine_range_and_the_lean_weight_for_its_ow
 
 #[test]
 fn protocols_show_says_the_limits_hold_for_the_dosing_weight_too() {
-    let out = ok(&mut bolus(["protocols", "show", IDEAL]));
+    let out = Test::new().args(["protocols", "show", IDEAL]).run().stdout;
     assert!(
         out.contains("Weight limits (actual weight, and the dosing weight too)"),
         "{out}"
     );
-    let actual = ok(&mut bolus(["protocols", "show", "ketamine-kap-iv"]));
+    let actual = Test::new()
+        .args(["protocols", "show", "ketamine-kap-iv"])
+        .run()
+        .stdout;
     assert!(
         actual.contains("Weight limits (actual weight)\n"),
         "{actual}"

@@ -1,10 +1,10 @@
 //! `plan --format fhir` from the command line: what it needs (`--patient`, `--date`, `--start`),
 //! the zone of its times (`--tz`, else the system's), the identifier system, and what it refuses.
 
-use crate::support::{fails, ok, plan, run};
+use crate::support::{plan, Test};
 
 /// The FHIR plan for 73.3 kg on 2026-12-01 from 14:00, with more arguments.
-fn fhir(more: &[&str]) -> assert_cmd::Command {
+fn fhir(more: &[&str]) -> Test {
     let mut args = vec![
         "--format",
         "fhir",
@@ -34,7 +34,7 @@ fn events(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn writes_each_bolus_date_time_in_the_zone_named() {
-    let doc = json(&ok(&mut fhir(&["--tz", "Europe/Paris"])));
+    let doc = json(&fhir(&["--tz", "Europe/Paris"]).run().stdout);
     assert_eq!(
         events(&doc),
         [
@@ -54,7 +54,7 @@ fn writes_each_bolus_date_time_in_the_zone_named() {
 /// Without `--tz`, the system's zone: here the one `TZ` names.
 #[test]
 fn without_tz_the_system_zone_is_used_and_named() {
-    let doc = json(&ok(fhir(&[]).env("TZ", "America/New_York")));
+    let doc = json(&fhir(&[]).env("TZ", "America/New_York").run().stdout);
     assert_eq!(events(&doc)[0], "2026-12-01T14:00:00-05:00");
     let notes = doc["note"].to_string();
     assert!(
@@ -62,36 +62,45 @@ fn without_tz_the_system_zone_is_used_and_named() {
         "{notes}"
     );
     // `--tz` wins over the system's zone.
-    let doc = json(&ok(
-        fhir(&["--tz", "Asia/Tokyo"]).env("TZ", "America/New_York")
-    ));
+    let doc = json(
+        &fhir(&["--tz", "Asia/Tokyo"])
+            .env("TZ", "America/New_York")
+            .run()
+            .stdout,
+    );
     assert_eq!(events(&doc)[0], "2026-12-01T14:00:00+09:00");
 }
 
 #[test]
 fn an_unknown_system_zone_is_refused_naming_tz() {
-    let err = fails(fhir(&[]).env("TZ", "Nowhere/Atlantis"), 2);
-    assert!(err.contains("cannot tell the system's time zone"), "{err}");
-    assert!(err.contains("`--tz`"), "{err}");
+    fhir(&[])
+        .env("TZ", "Nowhere/Atlantis")
+        .status(2)
+        .stderr("error: cannot tell the system's time zone (`TZ` environment variable set, but failed to read value: failed to read `TZ` environment variable value as a TZif file after attempting (and failing) a tzdb lookup for that same value); name the zone with `--tz`, such as `--tz Europe/Paris`\n")
+        .run();
 }
 
 #[test]
 fn next_day_boluses_are_dated_the_next_day() {
-    let doc = json(&ok(&mut plan(
-        "73.3",
-        &[
-            "--format",
-            "fhir",
-            "--patient",
-            "P-001",
-            "--date",
-            "2026-12-31",
-            "--start",
-            "23:50",
-            "--tz",
-            "UTC",
-        ],
-    )));
+    let doc = json(
+        &plan(
+            "73.3",
+            &[
+                "--format",
+                "fhir",
+                "--patient",
+                "P-001",
+                "--date",
+                "2026-12-31",
+                "--start",
+                "23:50",
+                "--tz",
+                "UTC",
+            ],
+        )
+        .run()
+        .stdout,
+    );
     assert_eq!(
         events(&doc),
         [
@@ -105,12 +114,11 @@ fn next_day_boluses_are_dated_the_next_day() {
 
 #[test]
 fn the_patient_system_is_written_with_the_identifier() {
-    let doc = json(&ok(&mut fhir(&[
-        "--tz",
-        "UTC",
-        "--patient-system",
-        "urn:oid:1.2.3.4",
-    ])));
+    let doc = json(
+        &fhir(&["--tz", "UTC", "--patient-system", "urn:oid:1.2.3.4"])
+            .run()
+            .stdout,
+    );
     assert_eq!(doc["subject"]["identifier"]["system"], "urn:oid:1.2.3.4");
     assert_eq!(doc["subject"]["identifier"]["value"], "P-001");
 }
@@ -134,7 +142,7 @@ fn fhir_needs_a_date_and_a_start_and_names_what_is_missing() {
     ] {
         let mut args = base.to_vec();
         args.extend_from_slice(more);
-        let r = run(&mut plan("73.3", &args));
+        let r = plan("73.3", &args).output();
         assert_eq!(r.code, 2, "{more:?}: {}", r.stderr);
         assert!(r.stdout.is_empty());
         assert!(r.stderr.contains(says), "{more:?}: {}", r.stderr);
@@ -145,10 +153,7 @@ fn fhir_needs_a_date_and_a_start_and_names_what_is_missing() {
 fn fhir_options_without_fhir_are_refused() {
     // `--date` is the plan's date in every format (the patient's age is taken on it).
     for format in ["text", "json", "csv", "markdown", "html"] {
-        crate::support::ok(&mut plan(
-            "73.3",
-            &["--format", format, "--date", "2026-12-01"],
-        ));
+        plan("73.3", &["--format", format, "--date", "2026-12-01"]).run();
     }
     for (more, flag) in [
         (["--tz", "UTC"], "--tz"),
@@ -157,7 +162,7 @@ fn fhir_options_without_fhir_are_refused() {
         for format in ["text", "json", "csv", "markdown"] {
             let mut args = vec!["--format", format];
             args.extend_from_slice(&more);
-            let err = fails(&mut plan("73.3", &args), 2);
+            let err = plan("73.3", &args).status(2).run().stderr;
             assert!(
                 err.contains(&format!("`{flag}` is used only with `--format fhir`")),
                 "{err}"
@@ -195,9 +200,9 @@ fn bad_dates_zones_and_systems_are_refused_naming_the_option() {
             args.extend_from_slice(more);
             cmd = plan("73.3", &args);
         } else {
-            cmd.args(more);
+            cmd = cmd.args(more);
         }
-        let r = run(&mut cmd);
+        let r = cmd.output();
         assert_eq!(r.code, 2, "{more:?}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{more:?}");
         assert!(r.stderr.contains(says), "{more:?}: {}", r.stderr);
@@ -206,7 +211,7 @@ fn bad_dates_zones_and_systems_are_refused_naming_the_option() {
 
 #[test]
 fn a_session_across_a_change_of_the_clocks_is_refused() {
-    let r = run(&mut plan(
+    let r = plan(
         "73.3",
         &[
             "--format",
@@ -220,7 +225,8 @@ fn a_session_across_a_change_of_the_clocks_is_refused() {
             "--tz",
             "Europe/Paris",
         ],
-    ));
+    )
+    .output();
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert_eq!(
@@ -231,7 +237,7 @@ fn a_session_across_a_change_of_the_clocks_is_refused() {
 
 #[test]
 fn a_concentration_outside_the_protocol_list_is_refused_before_anything_is_written() {
-    let r = run(&mut fhir(&["--tz", "UTC", "--concentration", "1000 mg/mL"]));
+    let r = fhir(&["--tz", "UTC", "--concentration", "1000 mg/mL"]).output();
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
     assert_eq!(

@@ -10,15 +10,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{binary, bolus, fails, run};
+use crate::support::{binary, Test};
 
 const INPUT: &str = "id,weight\np1,82\np2,60\n";
 
 /// `bolus batch ketamine-kap-iv INPUT --output TARGET`, run in `dir`.
-fn batch_to(dir: &Path, input: &str, target: &str) -> assert_cmd::Command {
-    let mut cmd = bolus(["batch", "ketamine-kap-iv", input, "--output", target]);
-    cmd.current_dir(dir);
-    cmd
+fn batch_to(dir: &Path, input: &str, target: &str) -> Test {
+    Test::new()
+        .args(["batch", "ketamine-kap-iv", input, "--output", target])
+        .current_dir(dir)
 }
 
 /// The names in a directory that are temporary batch files.
@@ -54,8 +54,8 @@ fn refuses_a_target_that_is_not_a_regular_file_and_changes_nothing() {
         ("loop-a", "loop of links"),
     ] {
         let mut cmd = batch_to(d, "in.csv", target);
-        cmd.timeout(Duration::from_secs(10));
-        let err = fails(&mut cmd, 2);
+        cmd = cmd.timeout(Duration::from_secs(10));
+        let err = cmd.status(2).run().stderr;
         assert!(err.contains(says), "{target}: {err}");
         assert!(err.contains("nothing was written"), "{target}: {err}");
         assert!(leftovers(d).is_empty(), "{target}");
@@ -81,24 +81,31 @@ fn refuses_to_write_over_its_own_input_by_any_name() {
     symlink("in.csv", d.join("link.csv")).unwrap();
     std::fs::hard_link(d.join("in.csv"), d.join("hard.csv")).unwrap();
     for target in ["in.csv", "./in.csv", "link.csv", "hard.csv"] {
-        let err = fails(&mut batch_to(d, "in.csv", target), 2);
-        assert!(
-            err.contains("it is the batch's input file"),
-            "{target}: {err}"
-        );
+        batch_to(d, "in.csv", target)
+            .status(2)
+            .stderr(format!(
+                "error: cannot write `{target}`: it is the batch's input file; write the results \
+                 to another file; nothing was written\n"
+            ))
+            .run();
     }
     // Read through the link, written to the file.
-    let err = fails(&mut batch_to(d, "link.csv", "in.csv"), 2);
-    assert!(err.contains("input file"), "{err}");
+    batch_to(d, "link.csv", "in.csv")
+        .status(2)
+        .stderr(
+            "error: cannot write `in.csv`: it is the batch's input file; write the results to \
+             another file; nothing was written\n",
+        )
+        .run();
     // Standard input redirected from the file is the file.
-    let r = Command::new(binary())
-        .current_dir(d)
-        .args(["batch", "ketamine-kap-iv", "-", "--output", "in.csv"])
-        .stdin(std::fs::File::open(d.join("in.csv")).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("input file"));
+    batch_to(d, "-", "in.csv")
+        .stdin_file("in.csv")
+        .status(2)
+        .stderr(
+            "error: cannot write `in.csv`: it is the batch's input file; write the results to \
+             another file; nothing was written\n",
+        )
+        .run();
     assert_eq!(std::fs::read_to_string(d.join("in.csv")).unwrap(), INPUT);
     assert!(leftovers(d).is_empty());
 }
@@ -111,7 +118,7 @@ fn follows_a_symbolic_link_and_keeps_it() {
     std::fs::create_dir(d.join("results")).unwrap();
     std::fs::write(d.join("results/plans.csv"), "old\n").unwrap();
     symlink("results/plans.csv", d.join("latest.csv")).unwrap();
-    let r = run(&mut batch_to(d, "in.csv", "latest.csv"));
+    let r = batch_to(d, "in.csv", "latest.csv").output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         std::fs::read_link(d.join("latest.csv")).unwrap(),
@@ -149,7 +156,7 @@ fn keeps_the_permissions_and_owner_of_an_existing_file_and_makes_a_new_one_0600(
             .unwrap()
             .starts_with("row,id,"));
     }
-    let r = run(&mut batch_to(d, "in.csv", "new.csv"));
+    let r = batch_to(d, "in.csv", "new.csv").output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         std::fs::metadata(d.join("new.csv")).unwrap().mode() & 0o7777,
@@ -161,7 +168,7 @@ fn keeps_the_permissions_and_owner_of_an_existing_file_and_makes_a_new_one_0600(
         let out = d.join("theirs.csv");
         std::fs::write(&out, "old\n").unwrap();
         std::os::unix::fs::chown(&out, Some(65534), Some(65534)).unwrap();
-        let r = run(&mut batch_to(d, "in.csv", "theirs.csv"));
+        let r = batch_to(d, "in.csv", "theirs.csv").output();
         assert_eq!(r.code, 0, "{}", r.stderr);
         let meta = std::fs::metadata(&out).unwrap();
         assert_eq!((meta.uid(), meta.gid()), (65534, 65534));

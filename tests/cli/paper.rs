@@ -4,7 +4,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{bolus, ok, plan, run, CATALOG};
+use crate::support::{plan, Test, CATALOG};
 
 /// Lines wider than 80 columns, with their widths.
 fn too_wide(text: &str) -> Vec<(usize, String)> {
@@ -53,7 +53,7 @@ fn every_line_of_the_text_plan_fits_80_columns_from_30_to_250_kg_with_every_opti
             if !args.contains(&"--accept-soft-limit") {
                 args.extend(["--accept-soft-limit", "checked"]);
             }
-            let r = run(&mut plan(w, &args));
+            let r = plan(w, &args).output();
             assert_eq!(r.code, 0, "{w} kg {args:?}: {}", r.stderr);
             assert_eq!(
                 too_wide(&r.stdout),
@@ -102,7 +102,7 @@ fn every_line_of_the_text_plan_fits_80_columns_for_the_test_protocols() {
                     "checked",
                 ];
                 args.extend_from_slice(extra);
-                let r = run(&mut bolus(&args));
+                let r = Test::new().args(&args).output();
                 assert_eq!(r.code, 0, "{p} {w} kg: {}", r.stderr);
                 assert_eq!(too_wide(&r.stdout), vec![], "{p} {w} kg:\n{}", r.stdout);
             }
@@ -173,7 +173,7 @@ fn every_line_of_a_wordy_protocols_plan_fits_80_columns_with_a_hanging_indent() 
     ] {
         let mut all = vec!["plan", p];
         all.extend_from_slice(args);
-        let out = ok(&mut bolus(&all));
+        let out = Test::new().args(&all).run().stdout;
         assert_eq!(too_wide(&out), vec![], "{out}");
         // A checklist item wraps under its text, not under its box.
         assert!(
@@ -198,7 +198,7 @@ fn every_line_of_a_wordy_protocols_plan_fits_80_columns_with_a_hanging_indent() 
 #[test]
 fn a_dose_and_its_unit_stay_on_one_line() {
     for w in WEIGHTS {
-        let r = run(&mut plan(
+        let r = plan(
             w,
             &[
                 "--explain",
@@ -207,7 +207,8 @@ fn a_dose_and_its_unit_stay_on_one_line() {
                 "--accept-soft-limit",
                 "checked",
             ],
-        ));
+        )
+        .output();
         assert_eq!(r.code, 0, "{}", r.stderr);
         let out = r.stdout;
         let lines: Vec<&str> = out.lines().collect();
@@ -229,10 +230,12 @@ fn a_dose_and_its_unit_stay_on_one_line() {
 
 #[test]
 fn tables_stay_aligned_when_lines_wrap() {
-    let out = ok(&mut plan(
+    let out = plan(
         "149.9",
         &["--start", "23:55", "--concentration", "10 mg/mL"],
-    ));
+    )
+    .run()
+    .stdout;
     let table: Vec<&str> = out
         .lines()
         .skip_while(|l| *l != "Boluses")
@@ -248,10 +251,11 @@ fn tables_stay_aligned_when_lines_wrap() {
 
 // --- HTML --------------------------------------------------------------------------------------
 
+#[track_caller]
 fn html(more: &[&str]) -> String {
     let mut args = vec!["--format", "html"];
     args.extend_from_slice(more);
-    ok(&mut plan("82", &args))
+    plan("82", &args).run().stdout
 }
 
 #[test]
@@ -442,14 +446,17 @@ fn the_html_plan_of_a_custom_protocol_escapes_its_texts() {
     );
     let path = dir.path().join("test-fentanyl-iv.toml");
     std::fs::write(&path, text).unwrap();
-    let page = ok(&mut bolus([
-        "plan",
-        path.to_str().unwrap(),
-        "--weight",
-        "70",
-        "--format",
-        "html",
-    ]));
+    let page = Test::new()
+        .args([
+            "plan",
+            path.to_str().unwrap(),
+            "--weight",
+            "70",
+            "--format",
+            "html",
+        ])
+        .run()
+        .stdout;
     assert!(
         page.contains("<h1>&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;proud&lt;/i&gt;</h1>"),
         "{page}"
@@ -469,6 +476,6 @@ fn the_html_plan_of_a_custom_protocol_escapes_its_texts() {
 
 #[test]
 fn an_html_plan_is_refused_like_any_other_plan() {
-    let err = crate::support::fails(&mut plan("20", &["--format", "html"]), 3);
-    assert!(err.contains("hard minimum"), "{err}");
+    plan("20", &["--format", "html"]).status(3).stderr("error: a weight of 20 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }

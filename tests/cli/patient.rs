@@ -2,7 +2,7 @@
 //! blanks to fill in by hand without them, the age on the plan's date, and the batch columns
 //! `name` and `born`.
 
-use crate::support::{bolus, fails, ok, plan, plan_json, run};
+use crate::support::{plan, plan_json, Test};
 
 const WHO: [&str; 6] = [
     "--patient",
@@ -21,7 +21,7 @@ fn with_who(more: &[&'static str]) -> Vec<&'static str> {
 
 #[test]
 fn the_text_plan_starts_with_the_patient_block() {
-    let text = ok(&mut plan("82", &WHO));
+    let text = plan("82", &WHO).run().stdout;
     assert!(
         text.starts_with(
             "Patient Jane Example  Born 1980-04-02  ID MRN-0012345\n\nKetamine-assisted psychotherapy"
@@ -32,19 +32,19 @@ fn the_text_plan_starts_with_the_patient_block() {
 
 #[test]
 fn without_a_patient_the_printed_formats_have_blanks_to_fill_in() {
-    let text = ok(&mut plan("82", &[]));
+    let text = plan("82", &[]).run().stdout;
     assert!(
         text.starts_with("Patient ________  Born ________  ID ________\n\n"),
         "{text}"
     );
-    let md = ok(&mut plan("82", &["--format", "markdown"]));
+    let md = plan("82", &["--format", "markdown"]).run().stdout;
     assert!(
         md.starts_with(
             "| Patient | Born | ID |\n|---|---|---|\n| \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ |\n\n# "
         ),
         "{md}"
     );
-    let html = ok(&mut plan("82", &["--format", "html"]));
+    let html = plan("82", &["--format", "html"]).run().stdout;
     assert!(
         html.contains(
             "<th>Patient</th><td>&nbsp;</td><th>Born</th><td>&nbsp;</td><th>ID</th><td>&nbsp;</td>"
@@ -57,7 +57,7 @@ fn without_a_patient_the_printed_formats_have_blanks_to_fill_in() {
 
 #[test]
 fn a_part_given_is_printed_and_the_others_left_blank() {
-    let text = ok(&mut plan("82", &["--born", "1980-04-02"]));
+    let text = plan("82", &["--born", "1980-04-02"]).run().stdout;
     assert!(
         text.starts_with("Patient ________  Born 1980-04-02  ID ________\n"),
         "{text}"
@@ -69,10 +69,9 @@ fn a_part_given_is_printed_and_the_others_left_blank() {
 #[test]
 fn a_long_name_puts_each_part_on_a_line_of_its_own_within_80_columns() {
     let name = "Maximiliane Alexandra Featherstonehaugh-Oyelaran von Hohenzollern";
-    let text = ok(&mut plan(
-        "82",
-        &["--patient-name", name, "--patient", "MRN-0012345"],
-    ));
+    let text = plan("82", &["--patient-name", name, "--patient", "MRN-0012345"])
+        .run()
+        .stdout;
     let block: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
     assert_eq!(
         block,
@@ -87,7 +86,9 @@ fn a_long_name_puts_each_part_on_a_line_of_its_own_within_80_columns() {
 
 #[test]
 fn markdown_json_html_and_fhir_carry_the_patient() {
-    let md = ok(&mut plan("82", &with_who(&["--format", "markdown"])));
+    let md = plan("82", &with_who(&["--format", "markdown"]))
+        .run()
+        .stdout;
     assert!(
         md.starts_with(
             "| Patient | Born | ID |\n|---|---|---|\n| Jane Example | 1980-04-02 | MRN-0012345 |\n"
@@ -99,31 +100,35 @@ fn markdown_json_html_and_fhir_carry_the_patient() {
         json["patient"],
         serde_json::json!({"id": "MRN-0012345", "name": "Jane Example", "born": "1980-04-02"})
     );
-    let html = ok(&mut plan("82", &with_who(&["--format", "html"])));
+    let html = plan("82", &with_who(&["--format", "html"])).run().stdout;
     assert!(
         html.contains(
             "<th>Patient</th><td>Jane Example</td><th>Born</th><td>1980-04-02</td><th>ID</th><td>MRN-0012345</td>"
         ),
         "{html}"
     );
-    let fhir: serde_json::Value = serde_json::from_str(&ok(&mut plan(
-        "82",
-        &with_who(&[
-            "--format",
-            "fhir",
-            "--date",
-            "2026-12-01",
-            "--start",
-            "14:00",
-        ]),
-    )))
+    let fhir: serde_json::Value = serde_json::from_str(
+        &plan(
+            "82",
+            &with_who(&[
+                "--format",
+                "fhir",
+                "--date",
+                "2026-12-01",
+                "--start",
+                "14:00",
+            ]),
+        )
+        .run()
+        .stdout,
+    )
     .unwrap();
     assert_eq!(fhir["subject"]["identifier"]["value"], "MRN-0012345");
 }
 
 #[test]
 fn the_markdown_footer_says_the_plan_is_to_be_verified_and_signed() {
-    let md = ok(&mut plan("82", &["--format", "markdown"]));
+    let md = plan("82", &["--format", "markdown"]).run().stdout;
     assert!(
         md.contains("; to be verified and signed by a physician before use.\n"),
         "{md}"
@@ -132,16 +137,15 @@ fn the_markdown_footer_says_the_plan_is_to_be_verified_and_signed() {
 
 #[test]
 fn markdown_shows_a_name_with_markup_as_it_is() {
-    let md = ok(&mut plan(
-        "82",
-        &["--patient-name", "*Jane* <b>_Doe_</b> | [x](y)"],
-    ));
+    let md = plan("82", &["--patient-name", "*Jane* <b>_Doe_</b> | [x](y)"])
+        .run()
+        .stdout;
     // Text: as given.
     assert!(
         md.starts_with("Patient *Jane* <b>_Doe_</b> | [x](y)  Born"),
         "{md}"
     );
-    let md = ok(&mut plan(
+    let md = plan(
         "82",
         &[
             "--patient-name",
@@ -149,7 +153,9 @@ fn markdown_shows_a_name_with_markup_as_it_is() {
             "--format",
             "markdown",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert!(
         md.contains("| \\*Jane\\* \\<b\\>\\_Doe\\_\\</b\\> \\| \\[x\\]\\(y\\) |"),
         "{md}"
@@ -159,10 +165,7 @@ fn markdown_shows_a_name_with_markup_as_it_is() {
 #[test]
 fn an_adult_on_the_plans_date_needs_no_reason() {
     // The 18th birthday itself.
-    let r = run(&mut plan(
-        "82",
-        &["--born", "2008-01-15", "--date", "2026-01-15"],
-    ));
+    let r = plan("82", &["--born", "2008-01-15", "--date", "2026-01-15"]).output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert!(!r.stdout.contains("Warnings"), "{}", r.stdout);
@@ -171,10 +174,10 @@ fn an_adult_on_the_plans_date_needs_no_reason() {
 #[test]
 fn under_18_on_the_plans_date_is_refused_like_a_soft_limit() {
     // The day before the 18th birthday.
-    let err = fails(
-        &mut plan("82", &["--born", "2008-01-16", "--date", "2026-01-15"]),
-        3,
-    );
+    let err = plan("82", &["--born", "2008-01-16", "--date", "2026-01-15"])
+        .status(3)
+        .run()
+        .stderr;
     assert_eq!(
         err,
         "error: the patient, born 2008-01-16, is 17 years old on 2026-01-15, under 18: the \
@@ -187,8 +190,8 @@ fn under_18_on_the_plans_date_is_refused_like_a_soft_limit() {
 #[test]
 fn a_birthday_on_29_february_counts_on_1_march() {
     let args = |date: &'static str| ["--born", "2008-02-29", "--date", date];
-    fails(&mut plan("82", &args("2026-02-28")), 3);
-    ok(&mut plan("82", &args("2026-03-01")));
+    plan("82", &args("2026-02-28")).status(3).run();
+    plan("82", &args("2026-03-01")).run();
 }
 
 #[test]
@@ -201,7 +204,7 @@ fn under_18_with_a_reason_is_planned_and_the_reason_printed() {
         "--accept-soft-limit",
         "adolescent treatment-resistant depression, psychiatrist's order",
     ];
-    let r = run(&mut plan("82", &args));
+    let r = plan("82", &args).output();
     assert_eq!(r.code, 0, "{}", r.stderr);
     // The reason is needed, so no note says it is not.
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -213,7 +216,7 @@ fn under_18_with_a_reason_is_planned_and_the_reason_printed() {
     assert_eq!(json["warnings"][0], warning);
     let mut html_args = args.to_vec();
     html_args.extend(["--format", "html"]);
-    let html = ok(&mut plan("82", &html_args));
+    let html = plan("82", &html_args).run().stdout;
     assert!(
         html.contains("<b>Warning:</b> the patient, born 2010-05-01"),
         "{html}"
@@ -227,19 +230,19 @@ fn without_date_the_age_is_taken_on_todays_date() {
     let minor = today
         .saturating_sub(jiff::Span::new().years(17))
         .to_string();
-    fails(&mut plan("82", &["--born", &minor]), 3);
+    plan("82", &["--born", &minor]).status(3).run();
     let adult = today
         .saturating_sub(jiff::Span::new().years(30))
         .to_string();
-    ok(&mut plan("82", &["--born", &adult]));
+    plan("82", &["--born", &adult]).run();
     // The plan's date from the clock is printed nowhere.
-    let text = ok(&mut plan("82", &["--born", &adult]));
+    let text = plan("82", &["--born", &adult]).run().stdout;
     assert!(!text.contains(&today.to_string()), "{text}");
 }
 
 #[test]
 fn plan_help_says_the_date_defaults_to_today_for_the_age_check_only() {
-    let help = ok(&mut bolus(["plan", "--help"]));
+    let help = Test::new().args(["plan", "--help"]).run().stdout;
     for words in [
         "--patient-name <NAME>",
         "--born <YYYY-MM-DD>",
@@ -270,15 +273,17 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
          A-6,82,Not Born Yet,2999-01-01,\n",
     )
     .unwrap();
-    let r = run(&mut bolus([
-        "batch",
-        "ketamine-kap-iv",
-        csv.to_str().unwrap(),
-        "--format",
-        "jsonl",
-        "--date",
-        "2026-01-15",
-    ]));
+    let r = Test::new()
+        .args([
+            "batch",
+            "ketamine-kap-iv",
+            csv.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--date",
+            "2026-01-15",
+        ])
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rows: Vec<serde_json::Value> = r
         .stdout
@@ -331,9 +336,10 @@ fn batch_reads_name_and_born_and_refuses_a_minor_without_a_reason() {
 
 #[test]
 fn batch_refuses_a_date_that_is_not_iso() {
-    let err = fails(
-        bolus(["batch", "ketamine-kap-iv", "--date", "15/01/2026"]).write_stdin("id,weight\n"),
-        2,
-    );
-    assert!(err.contains("invalid `--date`"), "{err}");
+    Test::new()
+        .args(["batch", "ketamine-kap-iv", "--date", "15/01/2026"])
+        .stdin("id,weight\n")
+        .status(2)
+        .stderr("error: invalid `--date`: `15/01/2026` is not a date; write it as YYYY-MM-DD, such as `2026-12-01`\n")
+        .run();
 }

@@ -2,7 +2,7 @@
 //! boundary at 100 kg, clock times across midnight and volumes.
 
 use crate::ismp;
-use crate::support::{bolus, bolus_rows, doses, fails, num, ok, plan, plan_json, qty, CATALOG};
+use crate::support::{bolus_rows, doses, num, plan, plan_json, qty, Test, CATALOG};
 
 fn mg(doses: &[u32]) -> Vec<String> {
     doses.iter().map(|d| format!("{d} mg")).collect()
@@ -19,7 +19,7 @@ fn offsets(json: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn plans_four_boluses_of_30_mg_for_60_kg_at_0_10_20_and_30_minutes() {
-    let text = ok(&mut plan("60", &[]));
+    let text = plan("60", &[]).run().stdout;
     assert_eq!(
         bolus_rows(&text),
         vec![
@@ -46,7 +46,7 @@ fn plans_four_boluses_of_50_mg_for_exactly_100_kg() {
     assert_eq!(doses(&json), mg(&[50, 50, 50, 50]));
     assert_eq!(qty(&json["calculated_total"]), "200 mg");
     assert_eq!(qty(&json["total"]), "200 mg");
-    let text = ok(&mut plan("100", &[]));
+    let text = plan("100", &[]).run().stdout;
     assert!(
         text.contains("200 mg ÷ 50 mg = 4; the protocol's minimum is 4"),
         "{text}"
@@ -64,7 +64,7 @@ fn plans_five_boluses_of_40_mg_just_above_100_kg() {
         offsets(&json),
         ["0 min", "10 min", "20 min", "30 min", "40 min"]
     );
-    let text = ok(&mut plan("100.1", &[]));
+    let text = plan("100.1", &[]).run().stdout;
     assert!(
         text.contains("5 (200.2 mg ÷ 50 mg = 4.004, rounded up to 5 boluses)"),
         "{text}"
@@ -88,7 +88,7 @@ fn plans_49_50_50_50_mg_just_below_100_kg_with_the_larger_boluses_last() {
 
 #[test]
 fn plans_36_36_37_37_mg_for_73_3_kg_from_a_calculated_146_6_mg_planned_146_mg() {
-    let text = ok(&mut plan("73.3", &[]));
+    let text = plan("73.3", &[]).run().stdout;
     assert!(
         crate::support::holds(&text, "2 mg/kg × 73.3 kg = 146.6 mg"),
         "{text}"
@@ -122,7 +122,7 @@ fn plans_36_36_37_37_mg_for_73_3_kg_from_a_calculated_146_6_mg_planned_146_mg() 
 
 #[test]
 fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
-    let text = ok(&mut plan("82", &["--start", "23:55"]));
+    let text = plan("82", &["--start", "23:55"]).run().stdout;
     assert_eq!(
         bolus_rows(&text),
         vec![
@@ -168,7 +168,9 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
         .collect();
     assert_eq!(checkpoint_days, [0, 1, 1, 1]);
 
-    let csv = ok(&mut plan("82", &["--start", "23:55", "--format", "csv"]));
+    let csv = plan("82", &["--start", "23:55", "--format", "csv"])
+        .run()
+        .stdout;
     assert_eq!(
         csv,
         "number,day,time,dose,cumulative\n\
@@ -178,7 +180,11 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
          4,1,00:25,41 mg,164 mg\n"
     );
     // Read back by `check`, the plan is the same plan, and it conforms.
-    let out = ok(bolus(["check", "ketamine-kap-iv", "--weight", "82", "-"]).write_stdin(csv));
+    let out = Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "82", "-"])
+        .stdin(csv)
+        .run()
+        .stdout;
     assert!(out.contains("00:25 (next day)"), "{out}");
     assert!(
         out.contains("Verdict: conforms: the plan keeps to the protocol"),
@@ -188,7 +194,7 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
 
 #[test]
 fn puts_the_baseline_checkpoint_on_the_day_before_when_the_first_bolus_is_just_after_midnight() {
-    let text = ok(&mut plan("82", &["--start", "00:02"]));
+    let text = plan("82", &["--start", "00:02"]).run().stdout;
     assert!(text.contains("23:57 (day before)"), "{text}");
     let json = plan_json("82", &["--start", "00:02"]);
     assert_eq!(json["checkpoints"][0]["time"], "23:57");
@@ -206,7 +212,7 @@ fn gives_no_clock_times_without_a_start() {
     for c in json["checkpoints"].as_array().unwrap() {
         assert!(c.get("time").is_none(), "{c}");
     }
-    let text = ok(&mut plan("82", &[]));
+    let text = plan("82", &[]).run().stdout;
     assert!(
         text.contains("Boluses\n  #  Offset   Dose  Running total\n"),
         "{text}"
@@ -215,7 +221,7 @@ fn gives_no_clock_times_without_a_start() {
 
 #[test]
 fn adds_each_bolus_volume_at_a_concentration_of_10_mg_per_ml() {
-    let text = ok(&mut plan("73.3", &["--concentration", "10 mg/mL"]));
+    let text = plan("73.3", &["--concentration", "10 mg/mL"]).run().stdout;
     assert!(text.contains("Concentration  10 mg/mL"), "{text}");
     assert_eq!(
         bolus_rows(&text),
@@ -247,7 +253,7 @@ const ANY_CONCENTRATION: &str = "tests/fixtures/any-concentration";
 fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     // The built-in protocol allows only its presentations; this copy of it allows any.
     // 36 mg ÷ 3 mg/mL = 12 mL exactly; 37 mg ÷ 3 mg/mL = 12.333… mL, shown as 12.33 mL.
-    let text = ok(&mut plan(
+    let text = plan(
         "73.3",
         &[
             "--protocols",
@@ -255,7 +261,9 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
             "--concentration",
             "3 mg/mL",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert_eq!(
         bolus_rows(&text),
         vec![
@@ -294,7 +302,7 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
         "{warnings:?}"
     );
 
-    let csv = ok(&mut plan(
+    let csv = plan(
         "73.3",
         &[
             "--protocols",
@@ -304,9 +312,11 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
             "--format",
             "csv",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert!(csv.contains("3,20 min,37 mg,12.33 mL,109 mg\n"), "{csv}");
-    let md = ok(&mut plan(
+    let md = plan(
         "73.3",
         &[
             "--protocols",
@@ -316,7 +326,9 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
             "--format",
             "markdown",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert!(
         md.contains("| 3 | 20 min | 37 mg | 12.33 mL | 109 mg |"),
         "{md}"
@@ -337,7 +349,7 @@ fn accepts_the_weight_as_82_or_82_kg_or_82kg_and_plans_the_same() {
 
 #[test]
 fn shows_each_step_of_the_arithmetic_with_explain() {
-    let text = ok(&mut plan("73.3", &["--explain"]));
+    let text = plan("73.3", &["--explain"]).run().stdout;
     for step in [
         "How this plan was computed",
         "1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg.",
@@ -347,7 +359,7 @@ fn shows_each_step_of_the_arithmetic_with_explain() {
     ] {
         assert!(crate::support::holds(&text, step), "missing `{step}` in:\n{text}");
     }
-    let plain = ok(&mut plan("73.3", &[]));
+    let plain = plan("73.3", &[]).run().stdout;
     assert!(!plain.contains("How this plan was computed"), "{plain}");
 
     let json = plan_json("73.3", &["--explain"]);
@@ -357,7 +369,7 @@ fn shows_each_step_of_the_arithmetic_with_explain() {
 
 #[test]
 fn prints_the_rules_the_checklist_and_a_signature_line() {
-    let text = ok(&mut plan("73.3", &[]));
+    let text = plan("73.3", &[]).run().stdout;
     for line in [
         "Verified against protocol ketamine-kap-iv",
         "  [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg",
@@ -385,7 +397,7 @@ fn writes_plans_with_no_ismp_fault_in_any_format() {
     let sha = json["protocol"]["sha256"].as_str().unwrap();
     for weight in ["60", "73.3", "99.9", "100.1", "82"] {
         for format in ["text", "json", "markdown", "csv"] {
-            let out = ok(&mut plan(
+            let out = plan(
                 weight,
                 &[
                     "--format",
@@ -396,23 +408,25 @@ fn writes_plans_with_no_ismp_fault_in_any_format() {
                     "50 mg/mL",
                     "--explain",
                 ],
-            ));
+            )
+            .run()
+            .stdout;
             ismp::assert_clean(&out, &[sha, concat!("bolus ", env!("CARGO_PKG_VERSION"))]);
         }
     }
 }
 
-fn ideal(more: &[&str]) -> assert_cmd::Command {
+fn ideal(more: &[&str]) -> Test {
     let mut args = vec!["--protocols", CATALOG, "plan", "test-ideal-weight"];
     args.extend_from_slice(more);
-    bolus(args)
+    Test::new().args(args)
 }
 
 #[test]
 fn plans_from_the_ideal_body_weight_and_shows_the_formula_with_its_numbers() {
     // Devine, female, 170 cm: 45.5 + 2.3 × (170 ÷ 2.54 − 60) = 61.437… kg, rounded down to 61.4 kg.
     let args = ["--weight", "90", "--height", "170", "--sex", "female"];
-    let text = ok(&mut ideal(&args));
+    let text = ideal(&args).run().stdout;
     assert!(
         crate::support::holds(&text, "Weight         90 kg (entered as `90`)"),
         "{text}"
@@ -432,7 +446,7 @@ fn plans_from_the_ideal_body_weight_and_shows_the_formula_with_its_numbers() {
 
     let mut json_args = args.to_vec();
     json_args.extend_from_slice(&["--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&ok(&mut ideal(&json_args))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ideal(&json_args).run().stdout).unwrap();
     assert_eq!(qty(&json["weight"]), "90 kg");
     assert_eq!(json["weight_basis"], "ideal");
     assert_eq!(qty(&json["dosing_weight"]), "61.4 kg");
@@ -442,9 +456,11 @@ fn plans_from_the_ideal_body_weight_and_shows_the_formula_with_its_numbers() {
 
 #[test]
 fn uses_the_actual_weight_when_it_is_below_the_ideal_weight() {
-    let out = ok(&mut ideal(&[
+    let out = ideal(&[
         "--weight", "55", "--height", "170", "--sex", "female", "--format", "json",
-    ]));
+    ])
+    .run()
+    .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "55 kg");
     assert_eq!(qty(&json["calculated_total"]), "110 mg");
@@ -452,39 +468,30 @@ fn uses_the_actual_weight_when_it_is_below_the_ideal_weight() {
 
 #[test]
 fn asks_for_height_and_sex_when_the_protocol_doses_on_ideal_weight() {
-    let err = fails(&mut ideal(&["--weight", "90"]), 2);
-    assert!(
-        err.contains("`--height CM` and `--sex female|male`"),
-        "{err}"
-    );
-    let err = fails(&mut ideal(&["--weight", "90", "--sex", "male"]), 2);
-    assert!(
-        err.contains("`--height CM`") && !err.contains("--sex"),
-        "{err}"
-    );
-    let err = fails(
-        &mut ideal(&["--weight", "90", "--height", "67 in", "--sex", "male"]),
-        2,
-    );
-    assert!(err.contains("centimetres"), "{err}");
+    ideal(&["--weight", "90"]).status(2).stderr("error: the protocol doses on ideal body weight, which needs the patient's height and sex: give `--height CM` and `--sex female|male` (in a batch, the `height` and `sex` columns)\n")
+        .run();
+    ideal(&["--weight", "90", "--sex", "male"])
+        .status(2)
+        .stderr("error: the protocol doses on ideal body weight, which needs the patient's height: give `--height CM` (in a batch, the `height` column)\n")
+        .run();
+    ideal(&["--weight", "90", "--height", "67 in", "--sex", "male"])
+        .status(2)
+        .stderr("error: invalid `--height`: `67 in` has the unit `in`; enter the height in centimetres, such as `170` or `170 cm`; inches and feet are refused: measure the height in centimetres\n")
+        .run();
 }
 
 #[test]
 fn applies_the_weight_limits_to_the_actual_weight_not_the_dosing_weight() {
-    let err = fails(
-        &mut ideal(&["--weight", "160", "--height", "170", "--sex", "male"]),
-        3,
-    );
-    assert!(
-        err.contains("160 kg is above the soft maximum of 150 kg"),
-        "{err}"
-    );
+    ideal(&["--weight", "160", "--height", "170", "--sex", "male"])
+        .status(3)
+        .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `test-ideal-weight`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 }
 
 #[test]
 fn refuses_a_start_that_is_not_a_24_hour_hh_mm_time() {
     for start in ["24:00", "9:00", "14:60", "14:00:00", "2pm", "14.00", ""] {
-        let err = fails(&mut plan("82", &["--start", start]), 2);
+        let err = plan("82", &["--start", start]).status(2).run().stderr;
         assert!(err.contains("invalid `--start`"), "{start:?}: {err}");
         assert!(err.contains("HH:MM"), "{start:?}: {err}");
     }
@@ -492,30 +499,38 @@ fn refuses_a_start_that_is_not_a_24_hour_hh_mm_time() {
 
 #[test]
 fn refuses_a_concentration_written_with_ml_in_lowercase_or_without_a_volume() {
-    let err = fails(&mut plan("82", &["--concentration", "10 mg/ml"]), 2);
-    assert!(err.contains("`mg/mL`"), "{err}");
-    let err = fails(&mut plan("82", &["--concentration", "10 mg"]), 2);
-    assert!(err.contains("a concentration such as `10 mg/mL`"), "{err}");
-    let err = fails(&mut plan("82", &["--concentration", "0 mg/mL"]), 2);
-    assert!(err.contains("zero"), "{err}");
+    plan("82", &["--concentration", "10 mg/ml"])
+        .status(2)
+        .stderr("error: invalid `--concentration`: `10 mg/ml` has an unknown unit `mg/ml`; write `mg/mL`\n")
+        .run();
+    plan("82", &["--concentration", "10 mg"])
+        .status(2)
+        .stderr("error: invalid `--concentration`: `10 mg` is a drug mass, but a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`) is expected here\n")
+        .run();
+    plan("82", &["--concentration", "0 mg/mL"])
+        .status(2)
+        .stderr("error: invalid `--concentration`: `0 mg/mL` is zero; a value greater than zero is needed\n")
+        .run();
 }
 
 #[test]
 fn never_shows_a_volume_of_zero_for_a_bolus_of_drug() {
     // 20 mcg at 10 mg/mL is 0.002 mL: rounded down to 0.01 mL that is `0 mL`, a bolus of nothing
     // to draw up. The plan should be refused (or the volume shown exactly), never `0 mL`.
-    let r = crate::support::run(&mut bolus([
-        "--protocols",
-        CATALOG,
-        "plan",
-        "test-fentanyl-iv",
-        "--weight",
-        "70",
-        "--concentration",
-        "10 mg/mL",
-        "--format",
-        "csv",
-    ]));
+    let r = Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "csv",
+        ])
+        .output();
     assert!(
         r.code != 0 || !r.stdout.contains(",0 mL,"),
         "a bolus with a volume of 0 mL:\n{}",
@@ -528,16 +543,19 @@ fn shows_offsets_exactly_when_the_interval_is_in_seconds() {
     // interval = "10 s": bolus 2 is 10 s after the first, which is 1/6 min; the output cuts it to
     // 0.166666 min. DESIGN.md: "Values are JSON numbers, exact". A CSV written this way, read back
     // by `bolus check`, has boluses 9.99996 s apart, closer than the protocol's interval.
-    let out = ok(&mut bolus([
-        "--protocols",
-        CATALOG,
-        "plan",
-        "test-seconds-interval",
-        "--weight",
-        "70",
-        "--format",
-        "json",
-    ]));
+    let out = Test::new()
+        .args([
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-seconds-interval",
+            "--weight",
+            "70",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let offset = &json["boluses"][1]["offset"];
     assert!(

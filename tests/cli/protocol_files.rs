@@ -3,7 +3,7 @@
 //! `bolus protocols lint FILE` (exit 1, the error on stderr). Both must name the file, the line
 //! and column, the field, and what was expected.
 
-use crate::support::{bolus, broken, fails, ok, run, CATALOG};
+use crate::support::{broken, Test, CATALOG};
 
 /// What a broken fixture's error must say.
 struct Expect<'a> {
@@ -15,6 +15,7 @@ struct Expect<'a> {
     says: &'a [&'a str],
 }
 
+#[track_caller]
 fn refused(e: Expect) {
     let path = broken(e.fixture);
     let location = format!("{path}:{}:", e.at);
@@ -33,11 +34,15 @@ fn refused(e: Expect) {
         }
     };
 
-    let err = fails(&mut bolus(["plan", &path, "--weight", "70"]), 2);
+    let err = Test::new()
+        .args(["plan", &path, "--weight", "70"])
+        .status(2)
+        .run()
+        .stderr;
     assert!(err.contains("invalid protocol"), "{err}");
     check(&err, "plan");
 
-    let r = run(&mut bolus(["protocols", "lint", &path]));
+    let r = Test::new().args(["protocols", "lint", &path]).output();
     assert_eq!(r.code, 1, "lint exit status; stderr:\n{}", r.stderr);
     assert!(
         r.stdout.is_empty(),
@@ -130,7 +135,11 @@ fn does_not_blame_the_first_line_for_a_missing_field() {
             "field `schema`",
         ),
     ] {
-        let err = fails(&mut bolus(["plan", &broken(fixture), "--weight", "70"]), 2);
+        let err = Test::new()
+            .args(["plan", &broken(fixture), "--weight", "70"])
+            .status(2)
+            .run()
+            .stderr;
         assert!(err.contains(missing), "{err}");
         assert!(!err.contains(blamed), "{err}");
     }
@@ -319,10 +328,12 @@ fn refuses_a_checkpoint_relative_to_something_other_than_first_or_last() {
 #[test]
 fn refuses_a_file_that_is_not_utf8() {
     let path = broken("non-utf8");
-    let err = fails(&mut bolus(["plan", &path, "--weight", "70"]), 2);
-    assert!(err.contains(&path), "{err}");
-    assert!(err.contains("not UTF-8"), "{err}");
-    let r = run(&mut bolus(["protocols", "lint", &path]));
+    Test::new()
+        .args(["plan", &path, "--weight", "70"])
+        .status(2)
+        .stderr("error: invalid protocol tests/fixtures/protocols/non-utf8.toml:3:24: expected UTF-8 text, found the byte 0xFF, which is not UTF-8; save the file as UTF-8\n")
+        .run();
+    let r = Test::new().args(["protocols", "lint", &path]).output();
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
 }
@@ -361,7 +372,7 @@ fn lints_many_files_and_reports_every_error() {
     let good = format!("{CATALOG}/test-fentanyl-iv.toml");
     let mut args = vec!["protocols".to_string(), "lint".into(), good.clone()];
     args.extend(files.iter().cloned());
-    let r = run(&mut bolus(&args));
+    let r = Test::new().args(&args).output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r
         .stdout
@@ -387,13 +398,15 @@ fn lints_many_files_and_reports_every_error() {
 /// The optional fields and the route are checked when the file is loaded, so lint reports them.
 #[test]
 fn lint_reports_an_uncoded_route_a_repeated_concentration_and_a_code_system_that_is_no_uri() {
-    let r = run(&mut bolus([
-        "protocols",
-        "lint",
-        &broken("route-without-snomed-code"),
-        &broken("concentrations-duplicate"),
-        &broken("code-system-not-a-uri"),
-    ]));
+    let r = Test::new()
+        .args([
+            "protocols",
+            "lint",
+            &broken("route-without-snomed-code"),
+            &broken("concentrations-duplicate"),
+            &broken("code-system-not-a-uri"),
+        ])
+        .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     for says in [
         "route-without-snomed-code.toml:6:9: field `route`: expected a route with a SNOMED CT code (IV, intravenous, IM,",
@@ -408,13 +421,16 @@ fn lint_reports_an_uncoded_route_a_repeated_concentration_and_a_code_system_that
 
 #[test]
 fn lints_valid_files_with_exit_0() {
-    let out = ok(&mut bolus([
-        "protocols",
-        "lint",
-        "protocols/ketamine-kap-iv.toml",
-        &format!("{CATALOG}/test-fentanyl-iv.toml"),
-        &format!("{CATALOG}/test-seconds-interval.toml"),
-    ]));
+    let out = Test::new()
+        .args([
+            "protocols",
+            "lint",
+            "protocols/ketamine-kap-iv.toml",
+            &format!("{CATALOG}/test-fentanyl-iv.toml"),
+            &format!("{CATALOG}/test-seconds-interval.toml"),
+        ])
+        .run()
+        .stdout;
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(
         out.starts_with("ok  protocols/ketamine-kap-iv.toml  (ketamine-kap-iv, sha256 "),
@@ -424,11 +440,9 @@ fn lints_valid_files_with_exit_0() {
 
 #[test]
 fn lint_reports_a_missing_file() {
-    let r = run(&mut bolus([
-        "protocols",
-        "lint",
-        "tests/fixtures/no-such-file.toml",
-    ]));
+    let r = Test::new()
+        .args(["protocols", "lint", "tests/fixtures/no-such-file.toml"])
+        .output();
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("tests/fixtures/no-such-file.toml") && r.stderr.contains("no such file"),
@@ -439,11 +453,11 @@ fn lint_reports_a_missing_file() {
 
 #[test]
 fn refuses_to_plan_from_a_file_that_does_not_exist() {
-    let err = fails(
-        &mut bolus(["plan", "tests/fixtures/no-such-file.toml", "--weight", "70"]),
-        2,
-    );
-    assert!(err.contains("no such file"), "{err}");
+    Test::new()
+        .args(["plan", "tests/fixtures/no-such-file.toml", "--weight", "70"])
+        .status(2)
+        .stderr("error: cannot read protocol `tests/fixtures/no-such-file.toml`: no such file\n")
+        .run();
 }
 
 /// A built-in protocol is served from its checked form written out as Rust
@@ -479,8 +493,8 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
                 }
                 a
             };
-            let built_in = ok(&mut bolus(args("ketamine-kap-iv")));
-            let parsed = ok(&mut bolus(args(&file)));
+            let built_in = Test::new().args(args("ketamine-kap-iv")).run().stdout;
+            let parsed = Test::new().args(args(&file)).run().stdout;
             // The same plan; only the source differs: built-in, or the file's path.
             let (from_file, from_builtin) = match format {
                 "text" => (

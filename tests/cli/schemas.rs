@@ -3,125 +3,15 @@
 //! tests here run outputs of every shape on purpose, and show that the schemas refuse what the
 //! tool must never write.
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
-use crate::support::{bolus, ok, plan, root, run};
+use crate::support::schema::{assert_valid, errors, validate_output, Kind};
 
-/// The kinds of JSON document `bolus` writes, by their schema file in `schemas/`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    Plan,
-    Check,
-    BatchRow,
-    Course,
-}
+use crate::support::{plan, Test};
 
-impl Kind {
-    fn file(self) -> &'static str {
-        match self {
-            Kind::Plan => "plan.json",
-            Kind::Check => "check.json",
-            Kind::BatchRow => "batch-row.json",
-            Kind::Course => "course.json",
-        }
-    }
-}
-
-fn validators() -> &'static [(Kind, jsonschema::Validator)] {
-    static V: OnceLock<Vec<(Kind, jsonschema::Validator)>> = OnceLock::new();
-    V.get_or_init(|| {
-        [Kind::Plan, Kind::Check, Kind::BatchRow, Kind::Course]
-            .into_iter()
-            .map(|kind| {
-                let path = root().join("schemas").join(kind.file());
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                let schema: Value = serde_json::from_str(&text).expect("a schema is JSON");
-                let validator = jsonschema::validator_for(&schema)
-                    .unwrap_or_else(|e| panic!("schemas/{} is not a schema: {e}", kind.file()));
-                (kind, validator)
-            })
-            .collect()
-    })
-}
-
-/// The errors of a document against the schema of its kind, one line each.
-pub fn errors(kind: Kind, doc: &Value) -> Vec<String> {
-    let (_, v) = validators()
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .expect("a validator for every kind");
-    v.iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
-}
-
-/// Panics unless the document is valid against the schema of its kind.
-pub fn assert_valid(kind: Kind, doc: &Value) {
-    let errors = errors(kind, doc);
-    assert!(
-        errors.is_empty(),
-        "this JSON does not match schemas/{}:\n{}\n{doc:#}",
-        kind.file(),
-        errors.join("\n")
-    );
-}
-
-/// The kind of a JSON object `bolus` wrote, from its keys; `None` for a document with a schema
-/// of its own elsewhere (FHIR).
-fn kind_of(doc: &serde_json::Map<String, Value>) -> Option<Kind> {
-    if doc.contains_key("resourceType") {
-        None
-    } else if doc.contains_key("conforms") {
-        Some(Kind::Check)
-    } else if doc.contains_key("sessions") {
-        Some(Kind::Course)
-    } else if doc.contains_key("row") {
-        Some(Kind::BatchRow)
-    } else if doc.contains_key("boluses") {
-        Some(Kind::Plan)
-    } else {
-        panic!(
-            "a JSON document of no known kind: give it a schema in `bolus::render::schema::all` \
-             and a kind in tests/cli/schemas.rs\n{doc:?}"
-        )
-    }
-}
-
-/// Validates standard output when it is JSON, or JSON lines, that `bolus` wrote; returns how
-/// many documents were validated. Other output (text, CSV, Markdown, SVG) is left alone.
-pub fn validate_output(stdout: &str) -> usize {
-    let trimmed = stdout.trim_start();
-    if !trimmed.starts_with('{') {
-        return 0;
-    }
-    // One pretty document, or one document a line.
-    let docs: Vec<Value> = match serde_json::from_str::<Value>(stdout) {
-        Ok(doc) => vec![doc],
-        Err(_) => match stdout
-            .lines()
-            .map(serde_json::from_str::<Value>)
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Ok(docs) => docs,
-            Err(_) => return 0, // not JSON: a text output that starts with a brace
-        },
-    };
-    let mut n = 0;
-    for doc in &docs {
-        let Some(obj) = doc.as_object() else { continue };
-        if let Some(kind) = kind_of(obj) {
-            assert_valid(kind, doc);
-            n += 1;
-        }
-    }
-    n
-}
-
+#[track_caller]
 fn stdout_of(args: &[&str]) -> String {
-    let r = run(&mut bolus(args));
+    let r = Test::new().args(args).output();
     assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
     r.stdout
 }
@@ -139,13 +29,13 @@ fn plans_of_every_shape_match_the_plan_schema() {
     for more in cases {
         let mut args = more.to_vec();
         args.extend(["--format", "json"]);
-        let out = ok(&mut plan("82", &args));
+        let out = plan("82", &args).run().stdout;
         let doc: Value = serde_json::from_str(&out).unwrap();
         assert_valid(Kind::Plan, &doc);
         assert_eq!(doc["schema"], 1);
     }
     // Outside the soft limits, accepted with a reason; and every protocol of the test catalogue.
-    let out = ok(&mut plan(
+    let out = plan(
         "160",
         &[
             "--accept-soft-limit",
@@ -153,13 +43,14 @@ fn plans_of_every_shape_match_the_plan_schema() {
             "--format",
             "json",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     assert_eq!(validate_output(&out), 1);
-    let list = ok(&mut bolus([
-        "--protocols",
-        crate::support::CATALOG,
-        "protocols",
-    ]));
+    let list = Test::new()
+        .args(["--protocols", crate::support::CATALOG, "protocols"])
+        .run()
+        .stdout;
     let ids: Vec<&str> = list
         .lines()
         .skip(1)
@@ -167,22 +58,24 @@ fn plans_of_every_shape_match_the_plan_schema() {
         .collect();
     assert!(ids.len() > 1, "{list}");
     for id in ids {
-        let r = run(&mut bolus([
-            "--protocols",
-            crate::support::CATALOG,
-            "plan",
-            id,
-            "--weight",
-            "70",
-            "--height",
-            "170",
-            "--sex",
-            "male",
-            "--start",
-            "08:00",
-            "--format",
-            "json",
-        ]));
+        let r = Test::new()
+            .args([
+                "--protocols",
+                crate::support::CATALOG,
+                "plan",
+                id,
+                "--weight",
+                "70",
+                "--height",
+                "170",
+                "--sex",
+                "male",
+                "--start",
+                "08:00",
+                "--format",
+                "json",
+            ])
+            .output();
         if r.code == 0 {
             assert_eq!(validate_output(&r.stdout), 1, "{id}");
         }
@@ -191,7 +84,9 @@ fn plans_of_every_shape_match_the_plan_schema() {
 
 #[test]
 fn check_reports_match_the_check_schema() {
-    let plan_json = ok(&mut plan("73.3", &["--start", "14:00", "--format", "json"]));
+    let plan_json = plan("73.3", &["--start", "14:00", "--format", "json"])
+        .run()
+        .stdout;
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.json");
     std::fs::write(&good, &plan_json).unwrap();
@@ -251,7 +146,9 @@ fn batch_lines_match_the_batch_row_schema() {
 /// The schemas are not vacuous: what the tool must never write fails them.
 #[test]
 fn the_schemas_refuse_malformed_documents() {
-    let plan_out = ok(&mut plan("82", &["--start", "14:00", "--format", "json"]));
+    let plan_out = plan("82", &["--start", "14:00", "--format", "json"])
+        .run()
+        .stdout;
     let good: Value = serde_json::from_str(&plan_out).unwrap();
     let broken = |f: &dyn Fn(&mut Value)| {
         let mut d = good.clone();

@@ -6,9 +6,7 @@
 //! standard error is shown whole as a [`transcript`]: the command, its exit status and both
 //! outputs.
 
-use assert_cmd::Command;
-
-use crate::support::{bolus, ok, plan, run};
+use crate::support::{plan, Test, CATALOG};
 
 /// The output with the SHA-256 and the version replaced by placeholders.
 pub(crate) fn redacted(out: &str) -> String {
@@ -67,11 +65,9 @@ fn shown(args: &[&str]) -> String {
 
 /// A run shown whole: the command line, the exit status, standard output and standard error.
 /// `setup` adds what the command line does not show (standard input, a working directory).
-fn transcript(args: &[&str], setup: impl FnOnce(&mut Command)) -> String {
-    let mut cmd = bolus(args);
-    setup(&mut cmd);
-    let r = run(&mut cmd);
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+#[track_caller]
+fn transcript(args: &[&str], setup: impl FnOnce(Test) -> Test) -> String {
+    let r = setup(Test::new().args(args)).output();
     format!(
         "{}\nexit status {}\n--- stdout\n{}--- stderr\n{}",
         shown(args),
@@ -82,13 +78,16 @@ fn transcript(args: &[&str], setup: impl FnOnce(&mut Command)) -> String {
 }
 
 /// The stdout of a run that must succeed with nothing on standard error.
+#[track_caller]
 fn stdout_of(args: &[&str]) -> String {
-    ok(&mut bolus(args))
+    Test::new().args(args).run().stdout
 }
 
 #[test]
 fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explained() {
-    let out = ok(&mut plan("73.3", &["--start", "14:00", "--explain"]));
+    let out = plan("73.3", &["--start", "14:00", "--explain"])
+        .run()
+        .stdout;
     snap!(out, @r#"
     Patient ________  Born ________  ID ________
 
@@ -200,7 +199,9 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
 
 #[test]
 fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
-    let out = ok(&mut plan("82", &["--start", "14:00", "--format", "json"]));
+    let out = plan("82", &["--start", "14:00", "--format", "json"])
+        .run()
+        .stdout;
     snap!(out, @r#"
     {
       "schema": 1,
@@ -359,20 +360,23 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
 
 #[test]
 fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
-    let out = ok(&mut crate::support::bolus([
-        "course",
-        "ketamine-kap-iv",
-        "--weight",
-        "73.3",
-        "--first",
-        "2026-12-01",
-        "--start",
-        "05:00",
-        "--every",
-        "4d",
-        "--sessions",
-        "2",
-    ]));
+    let out = Test::new()
+        .args([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "05:00",
+            "--every",
+            "4d",
+            "--sessions",
+            "2",
+        ])
+        .run()
+        .stdout;
     snap!(out, @r#"
     Course: Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
@@ -434,21 +438,25 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
 
 #[test]
 fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
-    let out = ok(crate::support::bolus([
-        "course",
-        "ketamine-kap-iv",
-        "--weight",
-        "73.3",
-        "--first",
-        "2026-12-01",
-        "--start",
-        "05:00",
-        "--sessions",
-        "1",
-        "--format",
-        "ics",
-    ])
-    .env("SOURCE_DATE_EPOCH", "1796083200"));
+    let out = Test::new()
+        .args([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "05:00",
+            "--sessions",
+            "1",
+            "--format",
+            "ics",
+        ])
+        .env("SOURCE_DATE_EPOCH", "1796083200")
+        .crlf()
+        .run()
+        .stdout;
     // Lines end in CRLF (checked in `course.rs`); shown here with LF.
     let out = out.replace("\r\n", "\n");
     snap!(out, @r#"
@@ -495,7 +503,7 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
 /// tested in a browser by `tests/print.rs`.
 #[test]
 fn prints_the_whole_html_plan_for_82_kg_from_14_00_at_10_mg_per_ml_for_a_named_patient() {
-    let out = ok(&mut plan(
+    let out = plan(
         "82",
         &[
             "--start",
@@ -511,7 +519,9 @@ fn prints_the_whole_html_plan_for_82_kg_from_14_00_at_10_mg_per_ml_for_a_named_p
             "--format",
             "html",
         ],
-    ));
+    )
+    .run()
+    .stdout;
     snap!("html_plan_82_kg", out);
 }
 
@@ -556,7 +566,7 @@ fn prints_the_whole_text_plan_dosed_on_ideal_body_weight_with_volumes() {
             "plan",
             "test-ideal-weight",
             "--protocols",
-            crate::support::CATALOG,
+            CATALOG,
             "--weight",
             "95",
             "--height",
@@ -693,9 +703,8 @@ fn check_prints_the_whole_text_report_of_a_conforming_plan() {
     let csv = plan_82("csv");
     snap!(
         "check_text_conforms",
-        transcript(&["check", "ketamine-kap-iv", "--weight", "82", "-"], |c| {
-            c.write_stdin(csv);
-        })
+        transcript(&["check", "ketamine-kap-iv", "--weight", "82", "-"], |t| t
+            .stdin(csv))
     );
 }
 
@@ -711,7 +720,7 @@ fn check_prints_the_whole_text_report_of_a_plan_with_a_violation() {
                 "60",
                 "tests/fixtures/plans/bolus-over-max-dose.csv",
             ],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -728,7 +737,7 @@ fn check_prints_the_whole_text_report_of_a_plan_with_a_warning() {
                 "60",
                 "tests/fixtures/plans/long-gap.csv",
             ],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -748,9 +757,7 @@ fn check_prints_the_whole_json_report_of_a_conforming_plan() {
                 "--format",
                 "json",
             ],
-            |c| {
-                c.write_stdin(json);
-            }
+            |t| t.stdin(json)
         )
     );
 }
@@ -769,7 +776,7 @@ fn check_prints_the_whole_json_report_of_a_plan_that_does_not_conform() {
                 "--format",
                 "json",
             ],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -782,7 +789,7 @@ fn batch_prints_the_whole_csv_with_failed_rows_and_the_summary() {
         "batch_csv_mixed",
         transcript(
             &["batch", "ketamine-kap-iv", "tests/fixtures/batch/mixed.csv"],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -799,7 +806,7 @@ fn batch_prints_the_whole_jsonl_with_failed_rows_and_the_summary() {
                 "--format",
                 "jsonl",
             ],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -910,7 +917,7 @@ fn chart_prints_the_whole_default_text_chart_of_a_protocol_dosed_on_ideal_weight
             "chart",
             "test-ideal-weight",
             "--protocols",
-            crate::support::CATALOG,
+            CATALOG,
             "--height",
             "170",
             "--sex",
@@ -927,9 +934,7 @@ fn drill_prints_the_whole_seeded_drill_with_right_wrong_and_missing_answers() {
         "drill_seed_7",
         transcript(
             &["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "2"],
-            |c| {
-                c.write_stdin("158 mg\n4\n39 mg, 39 mg, 40 mg, 40 mg\n145\n5\n");
-            }
+            |t| t.stdin("158 mg\n4\n39 mg, 39 mg, 40 mg, 40 mg\n145\n5\n")
         )
     );
 }
@@ -943,7 +948,7 @@ fn protocols_list_prints_the_built_in_protocols_and_those_of_a_directory() {
     ketamine-kap-iv  built-in  Ketamine-assisted psychotherapy, IV boluses
     ");
     snap!(
-        stdout_of(&["protocols", "list", "--protocols", crate::support::CATALOG]),
+        stdout_of(&["protocols", "list", "--protocols", CATALOG]),
         @r"
     ID                     SOURCE     TITLE
     test-fentanyl-iv       directory  Test fentanyl-like protocol in micrograms
@@ -972,7 +977,7 @@ fn protocols_show_prints_the_whole_protocol_dosed_on_ideal_weight() {
             "show",
             "test-ideal-weight",
             "--protocols",
-            crate::support::CATALOG,
+            CATALOG,
         ])
     );
 }
@@ -989,7 +994,7 @@ fn protocols_lint_prints_every_error_of_every_file_and_a_summary() {
                 "tests/fixtures/protocols/infeasible-narrow-soft-limits.toml",
                 "protocols/ketamine-kap-iv.toml",
             ],
-            |_| {}
+            |t| t
         )
     );
 }
@@ -1000,15 +1005,13 @@ fn protocols_approve_list_and_a_draft_plan_in_a_clinic_directory() {
     for id in ["test-fentanyl-iv", "test-ideal-weight"] {
         std::fs::copy(
             crate::support::root()
-                .join(crate::support::CATALOG)
+                .join(CATALOG)
                 .join(format!("{id}.toml")),
             dir.path().join(format!("{id}.toml")),
         )
         .unwrap();
     }
-    let in_dir = |c: &mut Command| {
-        c.current_dir(dir.path());
-    };
+    let in_dir = |t: Test| t.current_dir(dir.path());
     let steps = [
         transcript(
             &[
@@ -1163,7 +1166,7 @@ fn the_main_errors_print_exactly_these_messages() {
             "plan",
             "test-ideal-weight",
             "--protocols",
-            crate::support::CATALOG,
+            CATALOG,
             "--weight",
             "70",
         ],
@@ -1217,7 +1220,7 @@ fn the_main_errors_print_exactly_these_messages() {
     let shown: Vec<String> = cases
         .iter()
         .map(|args| {
-            let r = run(&mut bolus(*args));
+            let r = Test::new().args(*args).output();
             assert!(r.stdout.is_empty(), "{:?}: {}", args, r.stdout);
             assert_ne!(r.code, 0, "{args:?}");
             assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
@@ -1225,4 +1228,27 @@ fn the_main_errors_print_exactly_these_messages() {
         })
         .collect();
     snap!("errors", shown.join("\n"));
+}
+
+/// Every broken protocol fixture, linted at once: each error exactly, with its file, line and
+/// column, and the summary.
+#[test]
+fn protocols_lint_prints_the_exact_error_of_every_broken_fixture() {
+    let mut files: Vec<String> =
+        std::fs::read_dir(crate::support::root().join("tests/fixtures/protocols"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("tests/fixtures/protocols/{n}"))
+            .collect();
+    files.sort();
+    let mut args = vec!["protocols", "lint"];
+    args.extend(files.iter().map(String::as_str));
+    let r = Test::new()
+        .args(&args)
+        .status(1)
+        .stdout("")
+        .any_stderr()
+        .run();
+    snap!("protocols_lint_every_broken_fixture", r.stderr);
 }

@@ -3,7 +3,7 @@
 //! by row, and drills driven from a pipe.
 
 use crate::snapshots::redacted;
-use crate::support::{bolus, doses, fails, num, ok, plan, plan_json, qty};
+use crate::support::{doses, num, plan, plan_json, qty, Test};
 
 // The fixtures live in a folder of their own under the catalog, so that `protocols list` over
 // `tests/fixtures/catalog` (pinned in `catalog.rs`) does not list them.
@@ -38,17 +38,20 @@ fn explained(text: &str) -> Vec<String> {
 /// `bolus plan <protocol> --weight W --format json`, parsed; a reason is always given, so that
 /// weights outside the soft limits can be planned too (inside them, a note on standard error
 /// says it was not needed).
+#[track_caller]
 fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
-    let out = crate::support::run(&mut bolus([
-        "plan",
-        protocol,
-        "--weight",
-        weight,
-        "--accept-soft-limit",
-        "teaching",
-        "--format",
-        "json",
-    ]));
+    let out = Test::new()
+        .args([
+            "plan",
+            protocol,
+            "--weight",
+            weight,
+            "--accept-soft-limit",
+            "teaching",
+            "--format",
+            "json",
+        ])
+        .output();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr.is_empty() || out.stderr.starts_with("note: the weight"),
@@ -58,15 +61,19 @@ fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
     serde_json::from_str(&out.stdout).expect("the plan is JSON")
 }
 
+#[track_caller]
 fn show(protocol: &str) -> String {
-    ok(&mut bolus(["protocols", "show", protocol]))
+    Test::new()
+        .args(["protocols", "show", protocol])
+        .run()
+        .stdout
 }
 
 // --- plan --explain ----------------------------------------------------------------------------
 
 #[test]
 fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
-    let out = ok(&mut plan("73.3", &["--explain"]));
+    let out = plan("73.3", &["--explain"]).run().stdout;
     insta::assert_snapshot!(redacted(&out), @r#"
     Patient ________  Born ________  ID ________
 
@@ -177,7 +184,7 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
 
 #[test]
 fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_and_the_times() {
-    let text = ok(&mut plan("73.3", &["--explain"]));
+    let text = plan("73.3", &["--explain"]).run().stdout;
     let s = explained(&text);
     assert_eq!(
         s[0],
@@ -212,7 +219,7 @@ fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_a
 
 #[test]
 fn explain_says_the_division_decides_the_count_just_above_100_kg() {
-    let s = explained(&ok(&mut plan("100.1", &["--explain"])));
+    let s = explained(&plan("100.1", &["--explain"]).run().stdout);
     assert_eq!(
         s[1],
         "No bolus may exceed 50 mg: 200.2 mg ÷ 50 mg = 4.004, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses."
@@ -233,7 +240,7 @@ fn explain_says_the_division_decides_the_count_just_above_100_kg() {
 
 #[test]
 fn explain_says_nothing_is_rounded_off_when_the_calculated_total_is_whole() {
-    let s = explained(&ok(&mut plan("82", &["--explain"])));
+    let s = explained(&plan("82", &["--explain"]).run().stdout);
     assert_eq!(
         s[2],
         "Doses are whole multiples of 1 mg: 164 mg already is one, so nothing is rounded off; the planned total is 164 mg."
@@ -242,7 +249,11 @@ fn explain_says_nothing_is_rounded_off_when_the_calculated_total_is_whole() {
 
 #[test]
 fn explain_gives_clock_times_beside_the_offsets_only_with_a_start_time() {
-    let s = explained(&ok(&mut plan("73.3", &["--explain", "--start", "23:50"])));
+    let s = explained(
+        &plan("73.3", &["--explain", "--start", "23:50"])
+            .run()
+            .stdout,
+    );
     assert_eq!(
         s[4],
         "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (23:50, 00:00, 00:10 and 00:20)."
@@ -251,13 +262,10 @@ fn explain_gives_clock_times_beside_the_offsets_only_with_a_start_time() {
 
 #[test]
 fn explain_in_micrograms_splits_the_total_in_steps_of_the_increment() {
-    let text = ok(&mut bolus([
-        "plan",
-        MICROGRAMS,
-        "--weight",
-        "50.1",
-        "--explain",
-    ]));
+    let text = Test::new()
+        .args(["plan", MICROGRAMS, "--weight", "50.1", "--explain"])
+        .run()
+        .stdout;
     let s = explained(&text);
     assert_eq!(
         s[0],
@@ -287,7 +295,10 @@ fn explain_in_micrograms_splits_the_total_in_steps_of_the_increment() {
 
 #[test]
 fn explain_says_when_the_maximum_total_caps_the_calculated_total() {
-    let text = ok(&mut bolus(["plan", CAPPED, "--weight", "130", "--explain"]));
+    let text = Test::new()
+        .args(["plan", CAPPED, "--weight", "130", "--explain"])
+        .run()
+        .stdout;
     let s = explained(&text);
     assert_eq!(
         s[0],
@@ -468,11 +479,12 @@ fn the_maximum_total_caps_the_plan_from_just_above_the_weight_protocols_show_sta
 const CHART_HEADER: &str = "weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit";
 
 /// The chart's CSV rows, each split into its cells, after checking the header.
+#[track_caller]
 fn chart_csv(args: &[&str]) -> Vec<Vec<String>> {
     let mut all = vec!["chart"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "csv"]);
-    let out = ok(&mut bolus(all));
+    let out = Test::new().args(all).run().stdout;
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some(CHART_HEADER), "{out}");
     lines
@@ -559,7 +571,7 @@ fn chart_by_default_spans_the_soft_limits_in_5_kg_steps() {
 
 #[test]
 fn chart_text_marks_the_step_to_5_boluses_above_100_kg_between_the_100_and_105_kg_rows() {
-    let text = ok(&mut bolus(["chart", "ketamine-kap-iv"]));
+    let text = Test::new().args(["chart", "ketamine-kap-iv"]).run().stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
@@ -587,7 +599,7 @@ fn chart_text_marks_the_step_to_5_boluses_above_100_kg_between_the_100_and_105_k
 
 #[test]
 fn chart_text_in_micrograms_marks_the_step_to_4_boluses_above_50_kg() {
-    let text = ok(&mut bolus(["chart", MICROGRAMS]));
+    let text = Test::new().args(["chart", MICROGRAMS]).run().stdout;
     assert!(
         text.contains("  --- 4 boluses above 50 kg ---\n 55 kg "),
         "{text}"
@@ -596,16 +608,19 @@ fn chart_text_in_micrograms_marks_the_step_to_4_boluses_above_50_kg() {
 
 #[test]
 fn chart_markdown_is_a_table_with_the_count_step_in_bold_on_the_first_row_after_it() {
-    let md = ok(&mut bolus([
-        "chart",
-        "ketamine-kap-iv",
-        "--from",
-        "95",
-        "--to",
-        "110",
-        "--format",
-        "markdown",
-    ]));
+    let md = Test::new()
+        .args([
+            "chart",
+            "ketamine-kap-iv",
+            "--from",
+            "95",
+            "--to",
+            "110",
+            "--format",
+            "markdown",
+        ])
+        .run()
+        .stdout;
     let lines: Vec<&str> = md.lines().collect();
     assert_eq!(
         lines[0],
@@ -634,16 +649,19 @@ fn chart_markdown_is_a_table_with_the_count_step_in_bold_on_the_first_row_after_
 
 #[test]
 fn chart_markdown_notes_weights_outside_the_soft_limits() {
-    let md = ok(&mut bolus([
-        "chart",
-        "ketamine-kap-iv",
-        "--from",
-        "145",
-        "--to",
-        "155",
-        "--format",
-        "markdown",
-    ]));
+    let md = Test::new()
+        .args([
+            "chart",
+            "ketamine-kap-iv",
+            "--from",
+            "145",
+            "--to",
+            "155",
+            "--format",
+            "markdown",
+        ])
+        .run()
+        .stdout;
     assert!(
         md.contains("| 155 kg | 310 mg | 310 mg | 7 | 44 mg | 45 mg | **7 boluses above 150 kg**; outside the soft limits |"),
         "{md}"
@@ -692,7 +710,10 @@ fn parse_svg(svg: &str) -> Svg {
 
 #[test]
 fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_titles() {
-    let svg = ok(&mut bolus(["chart", "ketamine-kap-iv", "--format", "svg"]));
+    let svg = Test::new()
+        .args(["chart", "ketamine-kap-iv", "--format", "svg"])
+        .run()
+        .stdout;
     let doc = parse_svg(&svg);
     assert_eq!(doc.root, "svg");
     assert_eq!(doc.namespace, "http://www.w3.org/2000/svg");
@@ -723,16 +744,19 @@ fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_title
 
 #[test]
 fn chart_svg_of_a_narrow_range_marks_only_the_steps_inside_it() {
-    let svg = ok(&mut bolus([
-        "chart",
-        "ketamine-kap-iv",
-        "--from",
-        "95",
-        "--to",
-        "105",
-        "--format",
-        "svg",
-    ]));
+    let svg = Test::new()
+        .args([
+            "chart",
+            "ketamine-kap-iv",
+            "--from",
+            "95",
+            "--to",
+            "105",
+            "--format",
+            "svg",
+        ])
+        .run()
+        .stdout;
     let doc = parse_svg(&svg);
     let steps: Vec<&String> = doc.texts.iter().filter(|t| t.contains("above")).collect();
     assert_eq!(steps, ["5 boluses above 100 kg"]);
@@ -740,7 +764,10 @@ fn chart_svg_of_a_narrow_range_marks_only_the_steps_inside_it() {
 
 #[test]
 fn chart_svg_in_micrograms_titles_the_dose_axis_in_mcg() {
-    let svg = ok(&mut bolus(["chart", MICROGRAMS, "--format", "svg"]));
+    let svg = Test::new()
+        .args(["chart", MICROGRAMS, "--format", "svg"])
+        .run()
+        .stdout;
     let doc = parse_svg(&svg);
     assert!(
         doc.texts.iter().any(|t| t == "Dose per bolus (mcg)"),
@@ -759,13 +786,21 @@ fn chart_svg_in_micrograms_titles_the_dose_axis_in_mcg() {
 fn chart_marks_a_count_step_with_no_finite_decimal_with_the_ellipsis_protocols_show_uses() {
     assert!(show(MICROGRAMS).contains("above a weight of 66.666666… kg: 5 boluses"));
     // 4 × 25 mcg ÷ 1.5 mcg/kg = 66.666… kg: cut to six decimals, it must be marked as cut.
-    let text = ok(&mut bolus(["chart", MICROGRAMS]));
+    let text = Test::new().args(["chart", MICROGRAMS]).run().stdout;
     assert!(text.contains("--- 5 boluses above "), "{text}");
     assert!(!text.contains("66.666666 kg"), "{text}");
-    let md = ok(&mut bolus(["chart", MICROGRAMS, "--format", "markdown"]));
+    let md = Test::new()
+        .args(["chart", MICROGRAMS, "--format", "markdown"])
+        .run()
+        .stdout;
     assert!(md.contains("**5 boluses above "), "{md}");
     assert!(!md.contains("66.666666 kg"), "{md}");
-    let doc = parse_svg(&ok(&mut bolus(["chart", MICROGRAMS, "--format", "svg"])));
+    let doc = parse_svg(
+        &Test::new()
+            .args(["chart", MICROGRAMS, "--format", "svg"])
+            .run()
+            .stdout,
+    );
     assert!(
         !doc.texts.iter().any(|t| t.contains("66.666666 kg")),
         "{:#?}",
@@ -801,7 +836,7 @@ fn chart_refuses_invalid_ranges_with_exit_2_naming_the_flag_and_nothing_on_stdou
         for format in ["text", "csv", "markdown", "svg"] {
             let mut all = vec!["chart", "ketamine-kap-iv", "--format", format];
             all.extend_from_slice(args);
-            let err = fails(&mut bolus(&all), 2);
+            let err = Test::new().args(&all).status(2).run().stderr;
             assert!(err.contains(message), "{all:?}: {err}");
         }
     }
@@ -816,16 +851,20 @@ fn chart_of_a_single_weight_is_one_row() {
 // --- drill -------------------------------------------------------------------------------------
 
 /// `bolus drill ketamine-kap-iv --seed S --rounds N` with `input` on standard input.
+#[track_caller]
 fn drill(seed: &str, rounds: &str, input: &str) -> String {
-    ok(bolus([
-        "drill",
-        "ketamine-kap-iv",
-        "--seed",
-        seed,
-        "--rounds",
-        rounds,
-    ])
-    .write_stdin(input))
+    Test::new()
+        .args([
+            "drill",
+            "ketamine-kap-iv",
+            "--seed",
+            seed,
+            "--rounds",
+            rounds,
+        ])
+        .stdin(input)
+        .run()
+        .stdout
 }
 
 /// The patients' weights as the drill prints them (`Patient 1 of 2: 79 kg`).

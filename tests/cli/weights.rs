@@ -1,10 +1,11 @@
 //! Every rule on `--weight`: the exit status, the message, and nothing on standard output.
 
-use crate::support::{fails, ok, plan, plan_json, qty, run};
+use crate::support::{plan, plan_json, qty};
 
 /// Refused as bad input (exit 2), with a message that holds every one of `says`.
+#[track_caller]
 fn refused_as_input(weight: &str, says: &[&str]) {
-    let err = fails(&mut plan(weight, &[]), 2);
+    let err = plan(weight, &[]).status(2).run().stderr;
     assert!(err.contains("invalid `--weight`"), "{weight:?}: {err}");
     for s in says {
         assert!(err.contains(s), "{weight:?}: missing `{s}` in: {err}");
@@ -70,65 +71,50 @@ fn refuses_other_units_and_asks_for_kilograms() {
 
 #[test]
 fn refuses_a_weight_below_the_hard_minimum_with_exit_3_even_with_a_reason() {
-    let err = fails(&mut plan("29.9", &[]), 3);
-    assert!(
-        err.contains("29.9 kg is below the hard minimum of 30 kg"),
-        "{err}"
-    );
-    assert!(err.contains("no override"), "{err}");
-    let err = fails(
-        &mut plan("29.9", &["--accept-soft-limit", "weighed twice"]),
-        3,
-    );
-    assert!(err.contains("hard minimum"), "{err}");
+    plan("29.9", &[]).status(3).stderr("error: a weight of 29.9 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
+    plan("29.9", &["--accept-soft-limit", "weighed twice"])
+        .status(3)
+        .stderr("error: a weight of 29.9 kg is below the hard minimum of 30 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 #[test]
 fn refuses_a_weight_above_the_hard_maximum_with_exit_3_even_with_a_reason() {
-    let err = fails(&mut plan("250.1", &[]), 3);
-    assert!(
-        err.contains("250.1 kg is above the hard maximum of 250 kg"),
-        "{err}"
-    );
-    let err = fails(
-        &mut plan("300", &["--accept-soft-limit", "weighed twice"]),
-        3,
-    );
-    assert!(err.contains("hard maximum"), "{err}");
+    plan("250.1", &[]).status(3).stderr("error: a weight of 250.1 kg is above the hard maximum of 250 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
+    plan("300", &["--accept-soft-limit", "weighed twice"])
+        .status(3)
+        .stderr("error: a weight of 300 kg is above the hard maximum of 250 kg for protocol `ketamine-kap-iv`; no plan can be made, and hard limits have no override\n")
+        .run();
 }
 
 #[test]
 fn refuses_a_weight_above_the_soft_maximum_without_a_reason_with_exit_3() {
-    let err = fails(&mut plan("160", &[]), 3);
-    assert!(
-        err.contains("160 kg is above the soft maximum of 150 kg"),
-        "{err}"
-    );
-    assert!(err.contains("--accept-soft-limit"), "{err}");
+    plan("160", &[]).status(3).stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `ketamine-kap-iv`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 }
 
 #[test]
 fn refuses_a_weight_below_the_soft_minimum_without_a_reason_with_exit_3() {
-    let err = fails(&mut plan("35", &[]), 3);
-    assert!(
-        err.contains("35 kg is below the soft minimum of 40 kg"),
-        "{err}"
-    );
-    assert!(err.contains("--accept-soft-limit"), "{err}");
+    plan("35", &[]).status(3).stderr("error: a weight of 35 kg is below the soft minimum of 40 kg for protocol `ketamine-kap-iv`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .run();
 }
 
 #[test]
 fn refuses_an_empty_or_blank_reason_for_a_soft_limit() {
     for reason in ["", "   "] {
-        let err = fails(&mut plan("160", &["--accept-soft-limit", reason]), 3);
-        assert!(err.contains("--accept-soft-limit"), "{reason:?}: {err}");
+        plan("160", &["--accept-soft-limit", reason])
+            .status(3)
+            .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `ketamine-kap-iv`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+            .run();
     }
 }
 
 #[test]
 fn accepts_a_weight_above_the_soft_maximum_with_a_reason_and_prints_the_reason() {
     let reason = "weighed twice on the clinic scale";
-    let text = ok(&mut plan("160", &["--accept-soft-limit", reason]));
+    let text = plan("160", &["--accept-soft-limit", reason]).run().stdout;
     assert!(
         crate::support::holds(&text, &format!(
             "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: {reason}"
@@ -151,10 +137,12 @@ fn accepts_a_weight_above_the_soft_maximum_with_a_reason_and_prints_the_reason()
     assert_eq!(qty(&json["weight"]), "160 kg");
     assert_eq!(qty(&json["calculated_total"]), "320 mg");
 
-    let md = ok(&mut plan(
+    let md = plan(
         "160",
         &["--accept-soft-limit", reason, "--format", "markdown"],
-    ));
+    )
+    .run()
+    .stdout;
     assert!(crate::support::holds(&md, reason), "{md}");
 }
 
@@ -189,7 +177,7 @@ fn plans_without_a_reason_at_the_soft_limits_themselves() {
 /// plan without the reason.
 #[test]
 fn notes_a_soft_limit_reason_that_a_weight_inside_the_limits_does_not_need() {
-    let with = run(&mut plan("115", &["--accept-soft-limit", "weighed twice"]));
+    let with = plan("115", &["--accept-soft-limit", "weighed twice"]).output();
     assert_eq!(with.code, 0, "{}", with.stderr);
     assert_eq!(
         with.stderr,
@@ -197,12 +185,14 @@ fn notes_a_soft_limit_reason_that_a_weight_inside_the_limits_does_not_need() {
          `ketamine-kap-iv`; the reason given with `--accept-soft-limit` is not needed and is \
          not printed\n"
     );
-    assert_eq!(with.stdout, ok(&mut plan("115", &[])));
+    assert_eq!(with.stdout, plan("115", &[]).run().stdout);
     assert!(!with.stdout.contains("weighed twice"), "{}", with.stdout);
 
     // Outside the soft limits the reason is used and printed, with no note.
-    let used = ok(&mut plan("155", &["--accept-soft-limit", "weighed twice"]));
+    let used = plan("155", &["--accept-soft-limit", "weighed twice"])
+        .run()
+        .stdout;
     assert!(used.contains("weighed twice"), "{used}");
     // A blank reason is no reason: no note.
-    ok(&mut plan("115", &["--accept-soft-limit", "  "]));
+    plan("115", &["--accept-soft-limit", "  "]).run();
 }
