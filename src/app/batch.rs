@@ -486,9 +486,150 @@ impl Outcome {
     }
 }
 
+/// The CSV output: rows whose fields need no quotes are written as they are; any other row
+/// through a CSV writer. The text of a row's number, times
+/// and days is kept from row to row, so that writing a row allocates nothing.
+struct CsvSink<W: Write> {
+    out: std::io::BufWriter<W>,
+    /// A row being written.
+    quoted: Vec<u8>,
+    number: Vec<u8>,
+    times: Vec<u8>,
+    days: Vec<u8>,
+}
+
+/// Whether the CSV writer would write a field as it is: no comma, quote, CR or LF in it.
+fn plain(field: &[u8]) -> bool {
+    !field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+impl<W: Write> CsvSink<W> {
+    fn new(out: W) -> CsvSink<W> {
+        CsvSink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            quoted: Vec::new(),
+            number: Vec::new(),
+            times: Vec::new(),
+            days: Vec::new(),
+        }
+    }
+
+    /// Writes a record: as it is when every field is plain (`plain_known` when that is
+    /// already known), else quoted by the CSV writer.
+    fn record<'a>(
+        &mut self,
+        fields: impl Iterator<Item = &'a [u8]> + Clone,
+        plain_known: bool,
+    ) -> std::io::Result<()> {
+        if plain_known || fields.clone().all(plain) {
+            // One line, then one write.
+            let line = &mut self.quoted;
+            line.clear();
+            for f in fields {
+                line.extend_from_slice(f);
+                line.push(b',');
+            }
+            line.pop();
+            line.push(b'\n');
+            return self.out.write_all(line);
+        }
+        self.quoted.clear();
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut self.quoted);
+        csv.write_record(fields)
+            .and_then(|()| csv.flush().map_err(csv::Error::from))
+            .map_err(csv_io)?;
+        drop(csv);
+        self.out.write_all(&self.quoted)
+    }
+
+    /// A plan's row: its cells, with the clock times and days of a start.
+    fn cells(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        cells: &Cells,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let (times, days) = (&mut self.times, &mut self.days);
+        times.clear();
+        days.clear();
+        if let Some(s) = start {
+            let start = plan::seconds_of_day(s);
+            for (i, o) in cells.offsets.iter().enumerate() {
+                if i > 0 {
+                    times.push(b';');
+                    days.push(b';');
+                }
+                push_clock(times, (start + o).rem_euclid(86_400));
+                push_int(days, (start + o).div_euclid(86_400));
+            }
+        }
+        let mut number = std::mem::take(&mut self.number);
+        number.clear();
+        push_int(&mut number, row as i64);
+        let (times, days) = (
+            std::mem::take(&mut self.times),
+            std::mem::take(&mut self.days),
+        );
+        // Only the id, the warnings and the draft mark may need quotes: the other cells are
+        // numbers, clock times and units.
+        let draft = draft.map(str::as_bytes);
+        let plain_known = plain(id.as_bytes()) && plain(&cells.warnings) && draft.is_none_or(plain);
+        let fields = [&number[..], id.as_bytes()]
+            .into_iter()
+            .chain(cells.head.iter().map(Vec::as_slice))
+            .chain([&times[..], &days[..], &cells.warnings[..], b""])
+            .chain(draft);
+        let result = self.record(fields, plain_known);
+        (self.number, self.times, self.days) = (number, times, days);
+        result
+    }
+
+    /// A failed row: its number, id and error.
+    fn error(
+        &mut self,
+        row: u64,
+        id: &str,
+        e: &str,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let row = row.to_string();
+        let mut record = vec![row.as_str(), id];
+        record.extend([""; 11]);
+        record.push(e);
+        record.extend(draft);
+        self.record(record.into_iter().map(str::as_bytes), false)
+    }
+}
+
+/// Appends a whole number in decimal.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if (0..10).contains(&n) {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut m = n.unsigned_abs();
+    while m > 0 {
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// Where results go: a CSV writer, or buffered JSON lines.
 enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>),
+    Csv(Box<CsvSink<W>>),
     Jsonl(std::io::BufWriter<W>),
 }
 
@@ -502,53 +643,11 @@ impl<W: Write> Sink<W> {
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         match self {
-            Sink::Csv(w) => {
-                let row = row.to_string();
-                let result = match outcome {
-                    Outcome::Cells(cells) => {
-                        let (times, days) = start
-                            .map(|s| {
-                                let start = plan::seconds_of_day(s);
-                                let mut t = String::with_capacity(6 * cells.offsets.len());
-                                let mut d = String::with_capacity(2 * cells.offsets.len());
-                                for (i, o) in cells.offsets.iter().enumerate() {
-                                    if i > 0 {
-                                        t.push(';');
-                                        d.push(';');
-                                    }
-                                    push_clock(&mut t, (start + o).rem_euclid(86_400));
-                                    d.push_str(&(start + o).div_euclid(86_400).to_string());
-                                }
-                                (t, d)
-                            })
-                            .unzip();
-                        w.write_field(&row)
-                            .and_then(|()| w.write_field(id))
-                            .and_then(|()| {
-                                for c in &cells.head {
-                                    w.write_field(c)?;
-                                }
-                                w.write_field(times.as_deref().unwrap_or(""))?;
-                                w.write_field(days.as_deref().unwrap_or(""))?;
-                                w.write_field(&cells.warnings)?;
-                                w.write_field("")?;
-                                if let Some(d) = draft {
-                                    w.write_field(d)?;
-                                }
-                                w.write_record(None::<&[u8]>)
-                            })
-                    }
-                    Outcome::Error(e) => {
-                        let mut record = vec![row.as_str(), id];
-                        record.extend([""; 11]);
-                        record.push(e);
-                        record.extend(draft);
-                        w.write_record(&record)
-                    }
-                    Outcome::Json(_) => unreachable!("CSV results are cells"),
-                };
-                result.map_err(csv_io)
-            }
+            Sink::Csv(w) => match outcome {
+                Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
+                Outcome::Error(e) => w.error(row, id, e, draft),
+                Outcome::Json(_) => unreachable!("CSV results are cells"),
+            },
             Sink::Jsonl(w) => {
                 let timed;
                 let doc = match outcome {
@@ -584,7 +683,7 @@ impl<W: Write> Sink<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Csv(w) => w.flush(),
+            Sink::Csv(w) => w.out.flush(),
             Sink::Jsonl(w) => w.flush(),
         }
     }
@@ -595,7 +694,10 @@ impl<W: Write> Sink<W> {
 ///
 /// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
 /// today's date, which no date of birth may follow.
-#[allow(clippy::too_many_lines)] // to split
+///
+/// A CSV row of the common case (a plain weight inside the soft limits, dosed on the actual
+/// weight, no height, sex, reason, name or date of birth) is computed in machine integers
+/// ([`crate::engine::fast`]); every other row by [`plan::compute`].
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
@@ -603,6 +705,31 @@ pub fn run<W: Write>(
     format: Format,
     date: Dates,
     progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, format, date, progress, true)
+}
+
+/// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
+/// reference the fast engine is tested against. Not for use in the tool.
+#[doc(hidden)]
+pub fn run_reference<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, format, date, &mut |_| {}, false)
+}
+
+fn run_with<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+    fast: bool,
 ) -> Result<Summary, BatchError> {
     let read_error = |e: std::io::Error| BatchError::Input(format!("cannot read the batch: {e}"));
     let mut lines = Lines::new(input, MAX_LINE_BYTES);
@@ -622,35 +749,22 @@ pub fn run<W: Write>(
         .approval
         .is_draft()
         .then_some(crate::render::DRAFT);
-    let mut sink = match format {
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .buffer_capacity(64 * 1024)
-                .from_writer(out);
-            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
-            header.extend(draft.map(|_| "draft"));
-            if let Err(e) = w.write_record(&header).map_err(csv_io) {
-                return closed(
-                    e,
-                    Summary {
-                        lines: 1,
-                        ..Summary::default()
-                    },
-                );
-            }
-            Sink::Csv(Box::new(w))
-        }
-        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
-    };
-    let mut cache: HashMap<Vec<u8>, Rc<Outcome>> = HashMap::new();
-    let mut cache_bytes = 0usize;
-    let mut seen = Seen::default();
     let mut summary = Summary {
         lines: 1,
         ..Summary::default()
     };
-    let mut key = Vec::new();
+    let mut sink = match sink(out, format, draft) {
+        Ok(sink) => sink,
+        Err(e) => return closed(e, summary),
+    };
+    let mut rows = Rows::new(
+        p,
+        c,
+        format,
+        date,
+        fast.then(|| FastRows::new(p, format)).flatten(),
+        draft,
+    );
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
@@ -658,58 +772,22 @@ pub fn run<W: Write>(
             continue;
         }
         let row = read.number - 1;
-        let (id, start, outcome) = if read.cut {
-            (
-                String::new(),
-                None,
-                Rc::new(Outcome::Error(format!(
-                    "line {} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read",
-                    read.number
-                ))),
-            )
-        } else if let Err(e) = split_line(&line, &mut record, &mut scratch) {
-            (String::new(), None, Rc::new(Outcome::Error(e)))
-        } else {
-            // The key is every field but the id and the start, which only moves the clock
-            // times: those are made per row from the offsets.
-            key.clear();
-            for (i, f) in record.iter().enumerate() {
-                // Each field with its length first, so no two rows share a key.
-                let f = if i != c.id && Some(i) != c.start {
-                    f
-                } else {
-                    &[]
-                };
-                key.extend_from_slice(&(f.len() as u64).to_le_bytes());
-                key.extend_from_slice(f);
-            }
-            let start = start(&record, &c);
-            let outcome = match &start {
-                Err(e) => Rc::new(Outcome::Error(e.clone())),
-                Ok(_) => match cache.get(&key) {
-                    Some(o) => Rc::clone(o),
-                    None => {
-                        let o = Rc::new(compute(p, &record, &c, format, date));
-                        let size = key.len() + o.size() + 64;
-                        if cache_bytes + size > CACHE_BYTES {
-                            cache.clear();
-                            cache_bytes = 0;
-                        }
-                        cache_bytes += size;
-                        cache.insert(key.clone(), Rc::clone(&o));
-                        o
-                    }
-                },
-            };
-            let start = start.ok().flatten();
-            let (id, outcome) = identify(&record, &c, row, outcome, &mut seen);
-            (id, start, outcome)
-        };
         summary.rows += 1;
-        if let Outcome::Error(_) = *outcome {
-            summary.failed += 1;
-        }
-        if let Err(e) = sink.write(row, &id, start, &outcome, draft) {
+        let split = match read.cut {
+            true => Err(format!(
+                "line {} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read",
+                read.number
+            )),
+            false => split_line(&line, &mut record, &mut scratch),
+        };
+        let written = match split {
+            Err(e) => {
+                summary.failed += 1;
+                sink.write(row, "", None, &Outcome::Error(e), draft)
+            }
+            Ok(()) => rows.write(&record, row, &mut sink, &mut summary),
+        };
+        if let Err(e) = written {
             return closed(e, summary);
         }
         if summary.rows.is_multiple_of(4096) {
@@ -721,6 +799,250 @@ pub fn run<W: Write>(
     }
     progress(lines.bytes);
     Ok(summary)
+}
+
+/// The output's writer, the CSV header written.
+fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::io::Result<Sink<W>> {
+    Ok(match format {
+        Format::Csv => {
+            let mut w = CsvSink::new(out);
+            let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(draft.map(|_| "draft"));
+            w.record(header.into_iter().map(str::as_bytes), false)?;
+            Sink::Csv(Box::new(w))
+        }
+        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
+    })
+}
+
+/// What a batch keeps from row to row to compute and write each one.
+struct Rows<'p> {
+    p: &'p Protocol,
+    c: Columns,
+    format: Format,
+    date: Dates,
+    fast: Option<FastRows<'p>>,
+    /// Results of the general engine by input, for repeated inputs.
+    cache: HashMap<Vec<u8>, Rc<Outcome>>,
+    cache_bytes: usize,
+    seen: Seen,
+    key: Vec<u8>,
+    draft: Option<&'static str>,
+}
+
+impl<'p> Rows<'p> {
+    fn new(
+        p: &'p Protocol,
+        c: Columns,
+        format: Format,
+        date: Dates,
+        fast: Option<FastRows<'p>>,
+        draft: Option<&'static str>,
+    ) -> Rows<'p> {
+        Rows {
+            p,
+            c,
+            format,
+            date,
+            fast,
+            cache: HashMap::new(),
+            cache_bytes: 0,
+            seen: Seen::default(),
+            key: Vec::new(),
+            draft,
+        }
+    }
+
+    /// Computes one row read as fields and writes its result.
+    fn write<W: Write>(
+        &mut self,
+        record: &csv::ByteRecord,
+        row: u64,
+        sink: &mut Sink<W>,
+        summary: &mut Summary,
+    ) -> std::io::Result<()> {
+        let c = &self.c;
+        let start = start(record, c);
+        if let (Ok(at), Some(fast), Sink::Csv(w)) = (&start, self.fast.as_mut(), &mut *sink) {
+            if let Some(cells) = fast.cells(record, c) {
+                return match identify(record, c, row, &mut self.seen) {
+                    Ok(id) => w.cells(row, id, *at, cells, self.draft),
+                    Err((id, e)) => {
+                        summary.failed += 1;
+                        w.error(row, &id, &e, self.draft)
+                    }
+                };
+            }
+        }
+        let outcome = match &start {
+            Err(e) => Rc::new(Outcome::Error(e.clone())),
+            Ok(_) => self.computed(record),
+        };
+        let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
+            Ok(id) => (id.to_string(), outcome),
+            Err((id, e)) => (id, Rc::new(Outcome::Error(e))),
+        };
+        if let Outcome::Error(_) = *outcome {
+            summary.failed += 1;
+        }
+        sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
+    }
+
+    /// A row's result from the general engine, from the cache where the same input was seen.
+    fn computed(&mut self, record: &csv::ByteRecord) -> Rc<Outcome> {
+        let c = &self.c;
+        // The key is every field but the id and the start, which only moves the clock
+        // times: those are made per row from the offsets.
+        self.key.clear();
+        for (i, f) in record.iter().enumerate() {
+            // Each field with its length first, so no two rows share a key.
+            let f = if i != c.id && Some(i) != c.start {
+                f
+            } else {
+                &[]
+            };
+            self.key.extend_from_slice(&(f.len() as u64).to_le_bytes());
+            self.key.extend_from_slice(f);
+        }
+        if let Some(o) = self.cache.get(&self.key) {
+            return Rc::clone(o);
+        }
+        let o = Rc::new(compute(self.p, record, c, self.format, self.date));
+        let size = self.key.len() + o.size() + 64;
+        if self.cache_bytes + size > CACHE_BYTES {
+            self.cache.clear();
+            self.cache_bytes = 0;
+        }
+        self.cache_bytes += size;
+        self.cache.insert(self.key.clone(), Rc::clone(&o));
+        o
+    }
+}
+
+/// The fast engine for the CSV rows of the common case, with the timeline of each count met so
+/// far and the cells of a row, kept from row to row.
+struct FastRows<'p> {
+    p: &'p Protocol,
+    engine: crate::engine::fast::Engine,
+    timelines: Vec<Option<crate::engine::fast::Timeline>>,
+    cells: Cells,
+    /// The protocol's own warnings, joined.
+    warnings: Vec<u8>,
+}
+
+impl<'p> FastRows<'p> {
+    /// The fast engine for a protocol's CSV rows, if its rows can have one.
+    fn new(p: &'p Protocol, format: Format) -> Option<FastRows<'p>> {
+        if format != Format::Csv {
+            return None;
+        }
+        Some(FastRows {
+            p,
+            engine: crate::engine::fast::Engine::new(p)?,
+            timelines: Vec::new(),
+            cells: Cells {
+                head: Default::default(),
+                offsets: Vec::new(),
+                warnings: Vec::new(),
+            },
+            warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
+        })
+    }
+
+    /// The cells of a row of the common case, or `None` for the general engine.
+    fn cells(&mut self, record: &csv::ByteRecord, c: &Columns) -> Option<&Cells> {
+        let blank = |i: Option<usize>| {
+            i.is_none_or(|i| {
+                record
+                    .get(i)
+                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+            })
+        };
+        let others = [c.height, c.sex, c.reason, c.name, c.born];
+        if record.len() != c.len || !others.into_iter().all(blank) {
+            return None;
+        }
+        let r = self.engine.row(record.get(c.weight)?)?;
+        let count = r.count as usize;
+        if self.timelines.len() <= count {
+            self.timelines.resize(count + 1, None);
+        }
+        let timeline = self.timelines[count]
+            .get_or_insert_with(|| crate::engine::fast::Timeline::new(self.p, r.count));
+        fill_cells(
+            &mut self.cells,
+            self.p,
+            &self.engine,
+            &r,
+            timeline,
+            &self.warnings,
+        );
+        Some(&self.cells)
+    }
+}
+
+/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's.
+fn fill_cells(
+    cells: &mut Cells,
+    p: &Protocol,
+    engine: &crate::engine::fast::Engine,
+    r: &crate::engine::fast::Row,
+    timeline: &crate::engine::fast::Timeline,
+    warnings: &[u8],
+) {
+    use crate::engine::fast::push_decimal;
+    let places = engine.places;
+    for h in &mut cells.head {
+        h.clear();
+    }
+    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head;
+    push_decimal(weight, i128::from(r.weight), 6);
+    dosing.extend_from_slice(weight);
+    push_decimal(calculated, r.calculated_total, places);
+    push_decimal(total, r.planned_total, places);
+    push_int(count, r.count as i64);
+    unit.extend_from_slice(p.unit.symbol().as_bytes());
+    // The smaller doses, then the larger ones: each dose written once, then copied.
+    let smaller = r.count - r.larger;
+    let mut text = 0..0;
+    for k in 0..r.count {
+        if k > 0 {
+            doses.push(b';');
+        }
+        if k == 0 || k == smaller {
+            let dose = if k < smaller {
+                r.base_dose
+            } else {
+                r.bigger_dose
+            };
+            let from = doses.len();
+            push_decimal(doses, dose, places);
+            text = from..doses.len();
+        } else {
+            doses.extend_from_within(text.clone());
+        }
+    }
+    offsets.extend_from_slice(timeline.offsets.as_bytes());
+    cells.offsets.clear();
+    cells.offsets.extend_from_slice(&timeline.seconds);
+    cells.warnings.clear();
+    if r.capped {
+        let symbol = p.unit.symbol().as_bytes();
+        cells
+            .warnings
+            .extend_from_slice(b"the protocol's maximum total of ");
+        push_decimal(&mut cells.warnings, r.calculated_total, places);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
+        cells.warnings.extend_from_slice(b" capped the calculated ");
+        push_decimal(&mut cells.warnings, r.product, places);
+        cells.warnings.push(b' ');
+        cells.warnings.extend_from_slice(symbol);
+        if !warnings.is_empty() {
+            cells.warnings.extend_from_slice(b"; ");
+        }
+    }
+    cells.warnings.extend_from_slice(warnings);
 }
 
 /// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
@@ -750,7 +1072,27 @@ fn csv_io(e: csv::Error) -> std::io::Error {
 /// different ids share a hash with a chance of about one in 10^19 a pair; then the later row
 /// fails as a repeat, never the other way round.
 #[derive(Default)]
-struct Seen(HashMap<[u32; 2], u32>);
+struct Seen(HashMap<[u32; 2], u32, std::hash::BuildHasherDefault<Prehashed>>);
+
+/// The table's hasher: its keys are already hashes, so they are used as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = self.0 << 32 | u64::from(n);
+    }
+    /// The length an array is hashed with says nothing.
+    fn write_usize(&mut self, _: usize) {}
+}
 
 impl Seen {
     /// Records `id` for `row`; where it was seen before, the earlier row, as words.
@@ -775,16 +1117,15 @@ impl Seen {
     }
 }
 
-/// The id to write for a row, and its outcome: an id or a reason a spreadsheet would read as a
-/// formula, an id with odd characters, and an id seen in an earlier row each fail the row.
-fn identify(
-    record: &csv::ByteRecord,
+/// The id to write for a row, or the id and the error that fails the row: an id or a reason a
+/// spreadsheet would read as a formula, an id with odd characters, and an id seen in an earlier
+/// row each fail the row.
+fn identify<'r>(
+    record: &'r csv::ByteRecord,
     c: &Columns,
     row: u64,
-    outcome: Rc<Outcome>,
     seen: &mut Seen,
-) -> (String, Rc<Outcome>) {
-    let fail = |id: String, message: String| (id, Rc::new(Outcome::Error(message)));
+) -> Result<&'r str, (String, String)> {
     let formula = |name: &str, ch: char| {
         format!(
             "row {row}: the {name} begins with {}, which a spreadsheet reads as a formula; an {name} may not begin with =, +, -, @, a tab or a carriage return",
@@ -792,31 +1133,37 @@ fn identify(
         )
     };
     if let Some(ch) = record.get(c.id).and_then(formula_start) {
-        return fail(String::new(), formula("id", ch));
+        return Err((String::new(), formula("id", ch)));
     }
     let id = match field(record, Some(c.id), "id") {
         Ok(id) => id.unwrap_or(""),
-        Err(e) => return fail(String::new(), e),
+        Err(e) => return Err((String::new(), e)),
     };
-    if let Some(odd) = crate::engine::chars::odd_char_in(id) {
-        return fail(
+    // Printable ASCII holds no odd character: the usual id is not searched character by
+    // character.
+    let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if let Some(odd) = (!printable)
+        .then(|| crate::engine::chars::odd_char_in(id))
+        .flatten()
+    {
+        return Err((
             crate::engine::chars::tidy(id),
             format!("the id holds {odd}; write ids in plain text"),
-        );
+        ));
     }
     if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
-        return fail(id.to_string(), formula("soft_limit_reason", ch));
+        return Err((id.to_string(), formula("soft_limit_reason", ch)));
     }
     if let Some(first) = seen.first(id, row) {
-        return fail(
+        return Err((
             id.to_string(),
             crate::engine::chars::tidy(&format!(
                 "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
                 crate::engine::chars::quote(id)
             )),
-        );
+        ));
     }
-    (id.to_string(), outcome)
+    Ok(id)
 }
 
 /// When the field in `column` fails and it is the field after `weight` and all digits, it may be
@@ -864,7 +1211,9 @@ fn compute(
         date: Some(date.plan),
         today: Some(date.today),
     };
-    let plan = match plan::compute(p, &patient, &options) {
+    // The self-check, as for `bolus plan`: a plan that breaks a rule of its own protocol is
+    // never written.
+    let plan = match crate::engine::check::verified_plan(p, &patient, &options) {
         Ok(plan) => plan,
         Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
     };

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod drill;
+pub mod progress;
 
 use crate::cli::{self, Cli, Command, PlanFormat, ProtocolsCommand};
 use crate::engine::check;
@@ -690,20 +691,15 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         let id = meta.as_ref().map(identity);
         (Box::new(file), size, id)
     };
-    let bar = match size {
+    let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
-            let bar = indicatif::ProgressBar::new(n);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
-                    .expect("valid template"),
-            );
-            Some(bar)
+            Some(crate::app::progress::Progress::new(n))
         }
         _ => None,
     };
     let mut progress = |bytes: u64| {
-        if let Some(b) = &bar {
-            b.set_position(bytes);
+        if let Some(b) = &mut bar {
+            b.set(bytes);
         }
     };
     let date = match &args.date {
@@ -798,7 +794,7 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         }
     };
     if let Some(b) = bar {
-        b.finish_and_clear();
+        b.clear();
     }
     let mut stderr = notes;
     stderr.push_str(&summary.line());

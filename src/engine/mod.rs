@@ -10,6 +10,7 @@ pub mod check;
 pub mod course;
 pub mod dosing;
 pub mod exact;
+pub mod fast;
 pub mod feasible;
 pub(crate) mod finding;
 pub mod plan;

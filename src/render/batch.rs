@@ -24,7 +24,7 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
         .map(|b| plan.offset_text(&b.offset))
         .collect();
     Cells {
-        head: vec![
+        head: [
             format_decimal(&units::kg_of(&plan.weight)),
             format_decimal(&units::kg_of(&plan.dosing.value)),
             n(&plan.calculated_total),
@@ -33,19 +33,22 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
             p.unit.symbol().to_string(),
             doses.join(";"),
             offsets.join(";"),
-        ],
+        ]
+        .map(String::into_bytes),
         offsets: bolus_seconds(plan),
-        warnings: crate::render::warnings(p, plan).join("; "),
+        warnings: crate::render::warnings(p, plan).join("; ").into_bytes(),
     }
 }
 
 /// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
 #[derive(Clone)]
 pub(crate) struct Cells {
-    pub(crate) head: Vec<String>,
+    /// UTF-8 text, each cell: weight, dosing weight, calculated total, total, count, unit, doses
+    /// and offsets. They are numbers and units, which need no quotes in CSV.
+    pub(crate) head: [Vec<u8>; 8],
     /// Whole seconds after the first bolus.
     pub(crate) offsets: Vec<i64>,
-    pub(crate) warnings: String,
+    pub(crate) warnings: Vec<u8>,
 }
 
 /// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
@@ -104,9 +107,9 @@ impl JsonPlan {
     pub(crate) fn at(&self, start: jiff::civil::Time) -> json::Doc {
         let start = plan::seconds_of_day(start);
         let time = |o: i64| {
-            let mut t = String::with_capacity(8);
+            let mut t = Vec::with_capacity(8);
             push_clock(&mut t, (start + o).rem_euclid(86_400));
-            Some(t)
+            String::from_utf8(t).ok()
         };
         let day = |o: i64| Some((start + o).div_euclid(86_400));
         let mut doc = self.doc.clone();
@@ -140,16 +143,15 @@ pub(crate) fn whole_seconds(offset: &units::Duration) -> i64 {
 }
 
 /// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day.
-pub(crate) fn push_clock(out: &mut String, secs: i64) {
-    let two = |out: &mut String, n: i64| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+pub(crate) fn push_clock(out: &mut Vec<u8>, secs: i64) {
+    let two = |out: &mut Vec<u8>, n: i64| {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
     };
     two(out, secs / 3600);
-    out.push(':');
+    out.push(b':');
     two(out, secs / 60 % 60);
     if secs % 60 != 0 {
-        out.push(':');
+        out.push(b':');
         two(out, secs % 60);
     }
 }

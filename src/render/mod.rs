@@ -253,6 +253,11 @@ pub const TEXT_WIDTH: usize = 80;
 /// How many terminal columns a text takes (a wide character, such as in a name written in
 /// Chinese, takes two).
 pub fn width(s: &str) -> usize {
+    // Printable ASCII takes one column a byte: the common case, without the table lookups (a
+    // plan's text layout measures its lines many times over).
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.len();
+    }
     unicode_width::UnicodeWidthStr::width(s)
 }
 
@@ -261,13 +266,20 @@ pub fn width(s: &str) -> usize {
 pub fn wrap(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
     // A hanging indent that leaves less than 20 columns becomes four spaces.
     let rest = if width(rest) + 20 > max { "    " } else { rest };
+    let rest_width = width(rest);
+    // The line's width is its length while it is printable ASCII, else measured again.
+    let printable = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
+    let rest_ascii = printable(rest);
     let mut lines = Vec::new();
     let mut line = first.to_string();
+    let mut ascii = printable(&line);
+    let used = |line: &str, ascii: bool| if ascii { line.len() } else { width(line) };
     let mut fresh = true;
     for word in words(text) {
         let word = word.as_str();
-        if !fresh && width(&line) + 1 + width(word) > max {
+        if !fresh && used(&line, ascii) + 1 + width(word) > max {
             lines.push(std::mem::replace(&mut line, rest.to_string()));
+            ascii = rest_ascii;
             fresh = true;
         }
         if !fresh {
@@ -275,10 +287,13 @@ pub fn wrap(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
         }
         for c in word.chars() {
             let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if width(&line) + w > max && width(&line) > width(rest) {
+            let now = used(&line, ascii);
+            if now + w > max && now > rest_width {
                 lines.push(std::mem::replace(&mut line, rest.to_string()));
+                ascii = rest_ascii;
             }
             line.push(c);
+            ascii = ascii && (' '..='~').contains(&c);
         }
         fresh = false;
     }
