@@ -539,7 +539,6 @@ pub fn compute_reference(
     compute_with(p, patient, options, Exact::big)
 }
 
-#[allow(clippy::too_many_lines)] // to split
 fn compute_with(
     p: &Protocol,
     patient: &Patient,
@@ -599,82 +598,18 @@ fn compute_with(
         });
     }
     let base_dose = per.mul(&increment);
-    let bigger = base_dose.add(&increment);
 
     // 5. times, and volumes with a concentration.
-    let concentration = options.concentration.as_ref().map(|c| (c, x(&c.value)));
-    let interval = x(&p.interval.value);
-    let hundred = Exact::int(100);
-    let (base_mass, bigger_mass) = (mass(&base_dose), mass(&bigger));
-    let mut boluses = Vec::with_capacity(count as usize);
-    let mut cumulative = x(&Num::zero());
-    let mut volume_rounded = false;
-    for k in 1..=count {
-        let (dose, dose_mass) = if k > count - larger {
-            (&bigger, &bigger_mass)
-        } else {
-            (&base_dose, &base_mass)
-        };
-        cumulative = cumulative.add(dose);
-        let volume = match concentration.as_ref() {
-            None => None,
-            Some((c, per_ml)) => {
-                // A drug mass over a concentration is a volume, in millilitres.
-                let exact = dose.div(per_ml);
-                let hundredths = exact.mul(&hundred).floor().div(&hundred);
-                if hundredths.is_zero() {
-                    return Err(PlanError::VolumeTooSmall {
-                        concentration: (*c).clone(),
-                        bolus: k,
-                        dose: dose_mass.clone(),
-                        unit: p.unit,
-                        volume_ml: exact.to_num(),
-                    });
-                }
-                if hundredths != exact {
-                    volume_rounded = true;
-                }
-                Some(units::base::<Volume>(hundredths.to_num()))
-            }
-        };
-        boluses.push(Bolus {
-            number: k,
-            offset: units::base(interval.mul(&Exact::int(k as i64 - 1)).to_num()),
-            cumulative: mass(&cumulative),
-            dose: dose_mass.clone(),
-            volume,
-        });
-    }
+    let (boluses, cumulative, volume_rounded) =
+        timed_boluses(p, options, x, count, larger, &base_dose, &increment)?;
     debug_assert!(cumulative == planned_total);
     let (product, calculated_total) = (mass(&product), mass(&calculated_total));
     let (planned_total, rounded_off) = (mass(&planned_total), mass(&rounded_off));
-    let (base_dose, quotient) = (base_mass, quotient.to_num());
+    let (base_dose, quotient) = (mass(&base_dose), quotient.to_num());
 
     // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
     // same time, so a baseline comes first).
-    let last = boluses
-        .last()
-        .expect("count is at least 1")
-        .offset
-        .value
-        .clone();
-    let mut checkpoints: Vec<Checkpoint> = p
-        .checkpoints
-        .iter()
-        .map(|c| Checkpoint {
-            offset: Duration {
-                value: match c.relative_to {
-                    Anchor::First => c.offset.value.clone(),
-                    Anchor::Last => x(&last).add(&x(&c.offset.value)).to_num(),
-                },
-                ..c.offset.clone()
-            },
-            relative_to: c.relative_to,
-            rule_offset: c.offset.clone(),
-            action: c.action.clone(),
-        })
-        .collect();
-    checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
+    let checkpoints = timed_checkpoints(p, &boluses, x);
 
     let in_seconds = boluses
         .iter()
@@ -706,6 +641,95 @@ fn compute_with(
         identity: options.identity.clone(),
         minor,
     })
+}
+
+/// The boluses of a plan: `count` doses of whole increments, the last `larger` of them one
+/// increment more than `base_dose`, each at its time and with its volume at the concentration;
+/// with the running total at the end and whether a volume was rounded down.
+fn timed_boluses(
+    p: &Protocol,
+    options: &Options,
+    x: fn(&Num) -> Exact,
+    count: u64,
+    larger: u64,
+    base_dose: &Exact,
+    increment: &Exact,
+) -> Result<(Vec<Bolus>, Exact, bool), PlanError> {
+    let concentration = options.concentration.as_ref().map(|c| (c, x(&c.value)));
+    let interval = x(&p.interval.value);
+    let hundred = Exact::int(100);
+    let bigger = base_dose.add(increment);
+    let mass = |value: &Exact| units::base::<DrugMass>(value.to_num());
+    let (base_mass, bigger_mass) = (mass(base_dose), mass(&bigger));
+    let mut boluses = Vec::with_capacity(count as usize);
+    let mut cumulative = x(&Num::zero());
+    let mut volume_rounded = false;
+    for k in 1..=count {
+        let (dose, dose_mass) = if k > count - larger {
+            (&bigger, &bigger_mass)
+        } else {
+            (base_dose, &base_mass)
+        };
+        cumulative = cumulative.add(dose);
+        let volume = match concentration.as_ref() {
+            None => None,
+            Some((c, per_ml)) => {
+                // A drug mass over a concentration is a volume, in millilitres.
+                let exact = dose.div(per_ml);
+                let hundredths = exact.mul(&hundred).floor().div(&hundred);
+                if hundredths.is_zero() {
+                    return Err(PlanError::VolumeTooSmall {
+                        concentration: (*c).clone(),
+                        bolus: k,
+                        dose: dose_mass.clone(),
+                        unit: p.unit,
+                        volume_ml: exact.to_num(),
+                    });
+                }
+                if hundredths != exact {
+                    volume_rounded = true;
+                }
+                Some(units::base::<Volume>(hundredths.to_num()))
+            }
+        };
+        boluses.push(Bolus {
+            number: k,
+            offset: units::base(interval.mul(&Exact::int(k as i64 - 1)).to_num()),
+            cumulative: mass(&cumulative),
+            dose: dose_mass.clone(),
+            volume,
+        });
+    }
+    Ok((boluses, cumulative, volume_rounded))
+}
+
+/// The checkpoints on the plan's timeline, in time order (a checkpoint before a bolus at the
+/// same time, so a baseline comes first).
+fn timed_checkpoints(p: &Protocol, boluses: &[Bolus], x: fn(&Num) -> Exact) -> Vec<Checkpoint> {
+    let last = boluses
+        .last()
+        .expect("count is at least 1")
+        .offset
+        .value
+        .clone();
+    let mut checkpoints: Vec<Checkpoint> = p
+        .checkpoints
+        .iter()
+        .map(|c| Checkpoint {
+            offset: Duration {
+                value: match c.relative_to {
+                    Anchor::First => c.offset.value.clone(),
+                    Anchor::Last => x(&last).add(&x(&c.offset.value)).to_num(),
+                },
+                ..c.offset.clone()
+            },
+            relative_to: c.relative_to,
+            rule_offset: c.offset.clone(),
+            action: c.action.clone(),
+        })
+        .collect();
+    checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
+    checkpoints
 }
 
 /// Seconds since midnight of a clock time.
