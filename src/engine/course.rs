@@ -229,7 +229,6 @@ fn schedule(p: &Protocol, req: &Request) -> Result<(u64, Option<(i64, Spacing)>)
 
 /// Makes the course from a plan already computed (and checked) for the patient with
 /// `req.start`, or says why none can be made.
-#[allow(clippy::too_many_lines)] // to split
 pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, CourseError> {
     let (n, every) = schedule(p, req)?;
     let gap = every.map_or(0, |(e, _)| e);
@@ -266,49 +265,7 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
                 })
             }
         };
-        let mut instructions = Vec::new();
-        if let Some(prep) = &p.preparation {
-            let before = |d: &Duration| times.map(|t| at(t.first_bolus, -seconds(d))).transpose();
-            instructions.push(Instruction::NoFood {
-                before: prep.no_food.clone(),
-                after: before(&prep.no_food)?,
-            });
-            if let Some(l) = &prep.clear_liquids_until {
-                instructions.push(Instruction::ClearLiquids {
-                    before: l.clone(),
-                    until: before(l)?,
-                });
-            }
-        }
-        if let Some(care) = &p.aftercare {
-            if care.escort {
-                instructions.push(Instruction::Escort);
-            }
-            let rules = [
-                (Activity::Driving, &care.no_driving),
-                (Activity::Machinery, &care.no_machinery),
-                (Activity::Alcohol, &care.no_alcohol),
-            ];
-            for (activity, rule) in rules {
-                let Some(restriction) = rule else { continue };
-                let until = match (times, restriction) {
-                    (None, _) => None,
-                    (Some(t), Restriction::RestOfDay) => Some(
-                        t.ends
-                            .date()
-                            .tomorrow()
-                            .map_err(|_| out_of_range())?
-                            .to_datetime(Time::midnight()),
-                    ),
-                    (Some(t), Restriction::For(d)) => Some(at(t.ends, seconds(d))?),
-                };
-                instructions.push(Instruction::Restricted {
-                    activity,
-                    restriction: restriction.clone(),
-                    until,
-                });
-            }
-        }
+        let instructions = instructions(p, times, k)?;
         sessions.push(Session {
             number: k,
             date,
@@ -324,4 +281,61 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
         sessions,
         plan,
     })
+}
+
+/// The patient's instructions for session `k`, with their date-times when the session has times.
+fn instructions(
+    p: &Protocol,
+    times: Option<SessionTimes>,
+    k: u64,
+) -> Result<Vec<Instruction>, CourseError> {
+    let out_of_range = || CourseError::DateOutOfRange { session: k };
+    let at = |base: DateTime, secs: i64| {
+        base.checked_add(Span::new().try_seconds(secs).map_err(|_| out_of_range())?)
+            .map_err(|_| out_of_range())
+    };
+    let mut instructions = Vec::new();
+    if let Some(prep) = &p.preparation {
+        let before = |d: &Duration| times.map(|t| at(t.first_bolus, -seconds(d))).transpose();
+        instructions.push(Instruction::NoFood {
+            before: prep.no_food.clone(),
+            after: before(&prep.no_food)?,
+        });
+        if let Some(l) = &prep.clear_liquids_until {
+            instructions.push(Instruction::ClearLiquids {
+                before: l.clone(),
+                until: before(l)?,
+            });
+        }
+    }
+    if let Some(care) = &p.aftercare {
+        if care.escort {
+            instructions.push(Instruction::Escort);
+        }
+        let rules = [
+            (Activity::Driving, &care.no_driving),
+            (Activity::Machinery, &care.no_machinery),
+            (Activity::Alcohol, &care.no_alcohol),
+        ];
+        for (activity, rule) in rules {
+            let Some(restriction) = rule else { continue };
+            let until = match (times, restriction) {
+                (None, _) => None,
+                (Some(t), Restriction::RestOfDay) => Some(
+                    t.ends
+                        .date()
+                        .tomorrow()
+                        .map_err(|_| out_of_range())?
+                        .to_datetime(Time::midnight()),
+                ),
+                (Some(t), Restriction::For(d)) => Some(at(t.ends, seconds(d))?),
+            };
+            instructions.push(Instruction::Restricted {
+                activity,
+                restriction: restriction.clone(),
+                until,
+            });
+        }
+    }
+    Ok(instructions)
 }
