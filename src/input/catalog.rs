@@ -64,8 +64,59 @@ impl Catalog {
         Ok(p)
     }
 
+    /// The approval of a protocol of a governed directory that has an approvals file: refused
+    /// when anything it depends on is writable by others (`writable`, and the approvals file),
+    /// or when it is not approved (unless `--draft`).
+    fn approval(
+        &self,
+        p: &Protocol,
+        dir: &Path,
+        approvals: &crate::engine::approval::Approvals,
+        writable: &mut Vec<String>,
+    ) -> Result<Approval, LoadError> {
+        writable.extend(crate::input::approvals::writable(
+            "approvals file",
+            &crate::input::approvals::path_in(dir),
+        ));
+        if !writable.is_empty() {
+            return Err(LoadError::Writable {
+                id: p.id.clone(),
+                writable: std::mem::take(writable),
+            });
+        }
+        Ok(match approvals.entries.get(&p.id) {
+            Some(e) if e.sha256 == p.sha256 => Approval::Approved {
+                by: e.by.clone(),
+                user: e.user.clone(),
+                at: e.at,
+                note: e.note.clone(),
+            },
+            _ if self.draft => Approval::Draft,
+            entry => {
+                return Err(LoadError::NotApproved {
+                    id: p.id.clone(),
+                    approvals: crate::engine::chars::quote(
+                        &crate::input::approvals::path_in(dir).display().to_string(),
+                    ),
+                    approved: match entry {
+                        Some(e) => format!("approves SHA-256 {}", e.sha256),
+                        None => "has no entry for it (no approved SHA-256)".into(),
+                    },
+                    actual: format!(
+                        "SHA-256 {}{}",
+                        p.sha256,
+                        if p.source == crate::engine::protocol::Source::BuiltIn {
+                            " (built-in)"
+                        } else {
+                            ""
+                        }
+                    ),
+                })
+            }
+        })
+    }
+
     /// The approval a loaded protocol is used under, and what could be changed by others.
-    #[allow(clippy::too_many_lines)] // to split
     fn standing(&self, arg: &str, p: &Protocol) -> Result<Standing, LoadError> {
         let file = if is_path(arg) {
             Some(PathBuf::from(arg))
@@ -112,50 +163,7 @@ impl Catalog {
                 match crate::input::approvals::read(dir)? {
                     None if self.draft => Approval::Draft,
                     None => Approval::NoApprovalsFile,
-                    Some((approvals, _)) => {
-                        writable.extend(crate::input::approvals::writable(
-                            "approvals file",
-                            &crate::input::approvals::path_in(dir),
-                        ));
-                        if !writable.is_empty() {
-                            return Err(LoadError::Writable {
-                                id: p.id.clone(),
-                                writable,
-                            });
-                        }
-                        match approvals.entries.get(&p.id) {
-                            Some(e) if e.sha256 == p.sha256 => Approval::Approved {
-                                by: e.by.clone(),
-                                user: e.user.clone(),
-                                at: e.at,
-                                note: e.note.clone(),
-                            },
-                            _ if self.draft => Approval::Draft,
-                            entry => {
-                                return Err(LoadError::NotApproved {
-                                    id: p.id.clone(),
-                                    approvals: crate::engine::chars::quote(
-                                        &crate::input::approvals::path_in(dir)
-                                            .display()
-                                            .to_string(),
-                                    ),
-                                    approved: match entry {
-                                        Some(e) => format!("approves SHA-256 {}", e.sha256),
-                                        None => "has no entry for it (no approved SHA-256)".into(),
-                                    },
-                                    actual: format!(
-                                        "SHA-256 {}{}",
-                                        p.sha256,
-                                        if p.source == crate::engine::protocol::Source::BuiltIn {
-                                            " (built-in)"
-                                        } else {
-                                            ""
-                                        }
-                                    ),
-                                })
-                            }
-                        }
-                    }
+                    Some((approvals, _)) => self.approval(p, dir, &approvals, &mut writable)?,
                 }
             }
         };
