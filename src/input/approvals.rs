@@ -106,17 +106,8 @@ pub fn text_problem(s: &str) -> Option<String> {
 
 /// Reads and checks an approvals file's bytes; `file` names it in errors, each of which points
 /// at a line and column.
-#[allow(clippy::too_many_lines)] // to split
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
-    let at = |text: &str, span: Range<usize>, message: String| {
-        let before = &text[..span.start.min(text.len())];
-        ApprovalsError::Invalid {
-            file: file.to_string(),
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
-            message,
-        }
-    };
+    let at = |text: &str, span: Range<usize>, message: String| error_at(file, text, span, message);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
         at(
@@ -163,54 +154,77 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Approvals, ApprovalsError> {
     for (id, entry) in wire.approved {
         let span = entry.span();
         let e = entry.into_inner();
-        if !is_id(&id) {
-            return Err(at(
-                text,
-                span,
-                format!(
-                    "the protocol id {} is not lowercase letters, digits and `-`",
-                    crate::engine::chars::quote(&id)
-                ),
-            ));
-        }
-        let field = |name: &str, v: &Spanned<String>| -> Result<String, ApprovalsError> {
-            match text_problem(v.get_ref()) {
-                Some(p) => Err(at(
-                    text,
-                    v.span(),
-                    format!("field `approved.{id}.{name}`: {p}"),
-                )),
-                None => Ok(v.get_ref().clone()),
-            }
-        };
-        let sha256 = e.sha256.get_ref().clone();
-        if !is_sha256(&sha256) {
-            return Err(at(
-                text,
-                e.sha256.span(),
-                format!("field `approved.{id}.sha256`: expected 64 lowercase hexadecimal digits"),
-            ));
-        }
-        let when: jiff::Timestamp = e.at.get_ref().parse().map_err(|_| {
-            at(
-                text,
-                e.at.span(),
-                format!(
-                    "field `approved.{id}.at`: expected a UTC time such as \"2026-11-27T13:05:00Z\", found {}",
-                    crate::engine::chars::quote(e.at.get_ref())
-                ),
-            )
-        })?;
-        let entry = Entry {
-            sha256,
-            by: field("by", &e.by)?,
-            user: field("user", &e.user)?,
-            at: when,
-            note: e.note.as_ref().map(|n| field("note", n)).transpose()?,
-        };
+        let entry = checked_entry(&at, text, &id, span, e)?;
         entries.insert(id, entry);
     }
     Ok(Approvals { entries })
+}
+
+/// An error at a place of the approvals file's text.
+fn error_at(file: &str, text: &str, span: Range<usize>, message: String) -> ApprovalsError {
+    let before = &text[..span.start.min(text.len())];
+    ApprovalsError::Invalid {
+        file: file.to_string(),
+        line: before.matches('\n').count() + 1,
+        column: before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+        message,
+    }
+}
+
+/// One entry of the approvals file, checked: a protocol id, a SHA-256, who approved it and as
+/// which user, when, and an optional note, each plain text.
+fn checked_entry(
+    at: &dyn Fn(&str, Range<usize>, String) -> ApprovalsError,
+    text: &str,
+    id: &str,
+    span: Range<usize>,
+    e: WireEntry,
+) -> Result<Entry, ApprovalsError> {
+    if !is_id(id) {
+        return Err(at(
+            text,
+            span,
+            format!(
+                "the protocol id {} is not lowercase letters, digits and `-`",
+                crate::engine::chars::quote(id)
+            ),
+        ));
+    }
+    let field = |name: &str, v: &Spanned<String>| -> Result<String, ApprovalsError> {
+        match text_problem(v.get_ref()) {
+            Some(p) => Err(at(
+                text,
+                v.span(),
+                format!("field `approved.{id}.{name}`: {p}"),
+            )),
+            None => Ok(v.get_ref().clone()),
+        }
+    };
+    let sha256 = e.sha256.get_ref().clone();
+    if !is_sha256(&sha256) {
+        return Err(at(
+            text,
+            e.sha256.span(),
+            format!("field `approved.{id}.sha256`: expected 64 lowercase hexadecimal digits"),
+        ));
+    }
+    let when: jiff::Timestamp = e.at.get_ref().parse().map_err(|_| {
+        at(
+            text,
+            e.at.span(),
+            format!(
+                "field `approved.{id}.at`: expected a UTC time such as \"2026-11-27T13:05:00Z\", found {}",
+                crate::engine::chars::quote(e.at.get_ref())
+            ),
+        )
+    })?;
+    Ok(Entry {
+        sha256,
+        by: field("by", &e.by)?,
+        user: field("user", &e.user)?,
+        at: when,
+        note: e.note.as_ref().map(|n| field("note", n)).transpose()?,
+    })
 }
 
 /// Reads the approvals file of a protocols directory: `None` when there is none (nothing of
