@@ -920,7 +920,6 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::too_many_lines)] // to split
     fn every_conversion_factor_is_pinned() {
         let mcg = |s: &str| parse::<DrugMass>(s).unwrap().value;
         assert_eq!(mcg("1 mcg"), int(1));
@@ -939,7 +938,10 @@ mod tests {
         assert_eq!(parse::<Concentration>("1 mg/mL").unwrap().value, int(1_000));
         assert_eq!(parse::<DosePerWeight>("1 mcg/kg").unwrap().value, int(1));
         assert_eq!(parse::<DosePerWeight>("1 mg/kg").unwrap().value, int(1_000));
-        // uom's own coefficients agree with ours, and are exact.
+    }
+
+    #[test]
+    fn uoms_coefficients_agree_with_ours_and_are_exact() {
         use uom::Conversion;
         assert_eq!(
             <dims::drug_mass::milligram as Conversion<Num>>::coefficient(),
