@@ -213,7 +213,6 @@ pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient
 /// Runs a drill of `rounds` patients, asking each question on `out` and reading each answer
 /// from `input`. It ends early, with the score so far, when the input ends. With `echo`, each
 /// answer is written after its question, as a terminal would show it.
-#[allow(clippy::too_many_lines)] // to split
 pub fn run(
     p: &Protocol,
     rounds: u32,
@@ -226,39 +225,13 @@ pub fn run(
     let mut score = Score::default();
     let m = |x: &DrugMass| units::show_mass(x, p.unit);
     let draft = p.standing.approval.is_draft();
-    if draft {
-        writeln!(out, "{}\n", crate::render::DRAFT)?;
-    }
-    writeln!(
-        out,
-        "Drill: {} ({}), {}, seed {seed}",
-        p.title,
-        p.id,
-        crate::render::count_of(u64::from(rounds), "patient", "patients")
-    )?;
-    writeln!(
-        out,
-        "Answer each question on one line; quantities with their unit, such as `146.6 {}`.",
-        p.unit.symbol()
-    )?;
+    heading(p, rounds, seed, out)?;
     'rounds: for (round, patient) in (1..=rounds).zip(patients) {
         let plan =
             plan::compute(p, &patient, &Options::default()).expect("each patient drawn has a plan");
         let worked = explain::worked(p, &plan);
         writeln!(out)?;
-        let mut who = format!(
-            "Patient {round} of {rounds}: {}",
-            units::show_kg(&patient.weight)
-        );
-        if let (Some(h), Some(s)) = (&patient.height, patient.sex) {
-            who.push_str(&format!(
-                ", {}, {} (dosed on {} body weight)",
-                units::show_cm(h),
-                s.as_str(),
-                p.weight_basis.as_str()
-            ));
-        }
-        writeln!(out, "{who}")?;
+        writeln!(out, "{}", patient_line(p, round, rounds, &patient))?;
         let dosing_first = worked
             .dosing
             .clone()
@@ -327,4 +300,41 @@ pub fn run(
         writeln!(out, "\n{}", crate::render::DRAFT)?;
     }
     Ok(score)
+}
+
+/// The drill's heading: the draft mark, the protocol, the patients and the seed, how to answer.
+fn heading(p: &Protocol, rounds: u32, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+    if p.standing.approval.is_draft() {
+        writeln!(out, "{}\n", crate::render::DRAFT)?;
+    }
+    writeln!(
+        out,
+        "Drill: {} ({}), {}, seed {seed}",
+        p.title,
+        p.id,
+        crate::render::count_of(u64::from(rounds), "patient", "patients")
+    )?;
+    writeln!(
+        out,
+        "Answer each question on one line; quantities with their unit, such as `146.6 {}`.",
+        p.unit.symbol()
+    )?;
+    Ok(())
+}
+
+/// `Patient 2 of 5: 82 kg`, with the height and sex when the dose is on another weight.
+fn patient_line(p: &Protocol, round: u32, rounds: u32, patient: &Patient) -> String {
+    let mut who = format!(
+        "Patient {round} of {rounds}: {}",
+        units::show_kg(&patient.weight)
+    );
+    if let (Some(h), Some(s)) = (&patient.height, patient.sex) {
+        who.push_str(&format!(
+            ", {}, {} (dosed on {} body weight)",
+            units::show_cm(h),
+            s.as_str(),
+            p.weight_basis.as_str()
+        ));
+    }
+    who
 }
