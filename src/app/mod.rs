@@ -90,27 +90,8 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 }
 
 /// Runs a parsed command line.
-#[allow(clippy::too_many_lines)] // to split
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
-    if cli
-        .protocols
-        .as_ref()
-        .is_some_and(|d| d.as_os_str().is_empty())
-    {
-        return Err(Failure::Input(
-            "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
-        ));
-    }
-    if cli.draft
-        && matches!(
-            cli.command,
-            Command::Protocols(_) | Command::Completions { .. }
-        )
-    {
-        return Err(Failure::Input(
-            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
-        ));
-    }
+    global_options(&cli)?;
     let catalog = Catalog {
         dir: cli.protocols,
         draft: cli.draft,
@@ -164,41 +145,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             // The drill talks as it goes: its note comes first.
             let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
             note.clear();
-            let seed = args.seed.unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos() as u64)
-            });
-            let stdin = std::io::stdin();
-            let mut input = stdin.lock();
-            let mut out = stdout_file().map_err(|e| {
-                Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
-            })?;
-            let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
-            match drill::run(&protocol, args.rounds, seed, echo, &mut input, &mut out) {
-                Ok(_) => Ok(Outcome::default()),
-                Err(drill::DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    Ok(Outcome::default())
-                }
-                Err(drill::DrillError::Io(e)) => Err(Failure::Input(format!(
-                    "the drill stopped: {}",
-                    stdout_reason(&e)
-                ))),
-                Err(e @ drill::DrillError::NoScaleWeight) => Err(Failure::Input(format!(
-                    "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
-                    protocol.id,
-                    crate::engine::units::show_kg(&protocol.limits.soft_min),
-                    crate::engine::units::show_kg(&protocol.limits.soft_max)
-                ))),
-                Err(e @ drill::DrillError::PlansNowhere) => Err(Failure::Input(format!(
-                    "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
-                    protocol.id
-                ))),
-                Err(e @ drill::DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
-                    "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
-                    protocol.id
-                ))),
-            }
+            drill_command(&protocol, &args)
         }
         Command::Protocols(cli::ProtocolsArgs {
             command: None | Some(ProtocolsCommand::List),
@@ -208,54 +155,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Show { protocol }),
-        }) => {
-            // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
-            let p = catalog.find(&protocol)?;
-            note.push_str(&builtin_note(&catalog, &protocol, &p));
-            let mut out = show::render(&p);
-            let governed = catalog.dir.as_ref().filter(|dir| {
-                !crate::input::catalog::is_path(&protocol)
-                    || crate::input::catalog::inside(dir, std::path::Path::new(&protocol))
-            });
-            if let Some(dir) = governed {
-                if let Some((a, _)) = crate::input::approvals::read(dir).map_err(LoadError::from)? {
-                    out.push_str(&format!(
-                        "approval {}\n",
-                        render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
-                    ));
-                }
-            }
-            Ok(Outcome::out(out))
-        }
+        }) => show_command(&catalog, &protocol, &mut note),
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Approve { files, by, note }),
         }) => approve(&catalog, &files, &by, note.as_deref()),
         Command::Protocols(cli::ProtocolsArgs {
             command: Some(ProtocolsCommand::Lint { files }),
         }) => Ok(lint(&files)),
-        Command::Completions { shell } => {
-            catalog.check_dir()?;
-            let (ids, unsafe_ids): (Vec<String>, Vec<String>) =
-                catalog.ids()?.into_iter().partition(|id| completable(id));
-            let mut buf = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut cli::completion_command(shell, &ids),
-                "bolus",
-                &mut buf,
-            );
-            let mut outcome = Outcome::out(String::from_utf8(buf).expect("UTF-8"));
-            if shell == clap_complete::Shell::Bash {
-                for id in unsafe_ids {
-                    outcome.stderr.push_str(&format!(
-                        "note: the protocol id `{}` is not offered for completion: only letters, \
-                         digits, `.`, `_` and `-` are written into a completion script\n",
-                        id.escape_debug()
-                    ));
-                }
-            }
-            Ok(outcome)
-        }
+        Command::Completions { shell } => completions(&catalog, shell),
     };
     let o = outcome?;
     unmarked_draft(drafted.get(), &o.stdout)?;
@@ -263,6 +170,116 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         stderr: note + &o.stderr,
         ..o
     })
+}
+
+/// The options of every command that are wrong whatever the command: an empty `--protocols`,
+/// `--draft` where nothing is planned.
+fn global_options(cli: &Cli) -> Result<(), Failure> {
+    if cli
+        .protocols
+        .as_ref()
+        .is_some_and(|d| d.as_os_str().is_empty())
+    {
+        return Err(Failure::Input(
+            "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
+        ));
+    }
+    if cli.draft
+        && matches!(
+            cli.command,
+            Command::Protocols(_) | Command::Completions { .. }
+        )
+    {
+        return Err(Failure::Input(
+            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `bolus protocols show`: a protocol in plain words, whatever its approval, which it states.
+fn show_command(catalog: &Catalog, protocol: &str, note: &mut String) -> Result<Outcome, Failure> {
+    // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
+    let p = catalog.find(protocol)?;
+    note.push_str(&builtin_note(catalog, protocol, &p));
+    let mut out = show::render(&p);
+    let governed = catalog.dir.as_ref().filter(|dir| {
+        !crate::input::catalog::is_path(protocol)
+            || crate::input::catalog::inside(dir, std::path::Path::new(protocol))
+    });
+    if let Some(dir) = governed {
+        if let Some((a, _)) = crate::input::approvals::read(dir).map_err(LoadError::from)? {
+            out.push_str(&format!(
+                "approval {}\n",
+                render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
+            ));
+        }
+    }
+    Ok(Outcome::out(out))
+}
+
+/// `bolus drill`: the drill on standard input and output, its errors with what to do.
+fn drill_command(protocol: &Protocol, args: &cli::DrillArgs) -> Result<Outcome, Failure> {
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = stdout_file()
+        .map_err(|e| Failure::Input(format!("cannot write the output: {}", stdout_reason(&e))))?;
+    let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
+    match drill::run(protocol, args.rounds, seed, echo, &mut input, &mut out) {
+        Ok(_) => Ok(Outcome::default()),
+        Err(drill::DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(Outcome::default())
+        }
+        Err(drill::DrillError::Io(e)) => Err(Failure::Input(format!(
+            "the drill stopped: {}",
+            stdout_reason(&e)
+        ))),
+        Err(e @ drill::DrillError::NoScaleWeight) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
+            protocol.id,
+            crate::engine::units::show_kg(&protocol.limits.soft_min),
+            crate::engine::units::show_kg(&protocol.limits.soft_max)
+        ))),
+        Err(e @ drill::DrillError::PlansNowhere) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
+            protocol.id
+        ))),
+        Err(e @ drill::DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
+            protocol.id
+        ))),
+    }
+}
+
+/// `bolus completions`: the script for a shell, offering the protocol ids that are safe to
+/// write into it.
+fn completions(catalog: &Catalog, shell: clap_complete::Shell) -> Result<Outcome, Failure> {
+    catalog.check_dir()?;
+    let (ids, unsafe_ids): (Vec<String>, Vec<String>) =
+        catalog.ids()?.into_iter().partition(|id| completable(id));
+    let mut buf = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut cli::completion_command(shell, &ids),
+        "bolus",
+        &mut buf,
+    );
+    let mut outcome = Outcome::out(String::from_utf8(buf).expect("UTF-8"));
+    if shell == clap_complete::Shell::Bash {
+        for id in unsafe_ids {
+            outcome.stderr.push_str(&format!(
+                "note: the protocol id `{}` is not offered for completion: only letters, \
+                 digits, `.`, `_` and `-` are written into a completion script\n",
+                id.escape_debug()
+            ));
+        }
+    }
+    Ok(outcome)
 }
 
 /// A safety net for every command, those added later included: an output made from a protocol
