@@ -675,39 +675,13 @@ fn remove_on_signal() -> std::io::Result<Pending> {
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
 /// all: written beside the target (beside the file a symbolic link leads to), then renamed.
-#[allow(clippy::too_many_lines)] // to split
 fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure> {
     use std::io::IsTerminal;
     let format = match args.format {
         cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
         cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
     };
-    type Input = (Box<dyn std::io::Read>, Option<u64>, Option<(u64, u64)>);
-    let (input, size, input_id): Input = if args.input == "-" {
-        // Standard input redirected from a file (`< plans.csv`) is that file.
-        use std::os::fd::AsFd;
-        let id = std::io::stdin()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::fs::File::from)
-            .and_then(|f| f.metadata())
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| identity(&m));
-        (Box::new(std::io::stdin().lock()), None, id)
-    } else {
-        let path = std::path::Path::new(&args.input);
-        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
-            Failure::Input(format!(
-                "cannot read batch {}: {reason}",
-                crate::engine::chars::quote(&args.input)
-            ))
-        })?;
-        let meta = file.metadata().ok();
-        let size = meta.as_ref().map(|m| m.len());
-        let id = meta.as_ref().map(identity);
-        (Box::new(file), size, id)
-    };
+    let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
             Some(crate::app::progress::Progress::new(n))
@@ -743,72 +717,9 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
             crate::app::batch::run(protocol, input, out, format, date, &mut progress)
                 .map_err(fail)?
         }
-        Some(target) => {
-            let shown = crate::engine::chars::quote(&target.display().to_string());
-            let t = output_target(target, input_id)?;
-            let dir = match t.real.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => std::path::Path::new("."),
-            };
-            let cannot = |e: &std::io::Error| {
-                Failure::Input(format!(
-                    "cannot write {shown}: {}; nothing was written",
-                    crate::input::files::io_reason(e)
-                ))
-            };
-            // The signals are watched before the file exists, and the file is made with the
-            // lock held: whenever a signal comes, the file is removed or not yet made.
-            let pending = remove_on_signal().map_err(|e| cannot(&e))?;
-            let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
-            // Created 0600: the results hold patient identifiers.
-            let tmp = tempfile::Builder::new()
-                .prefix(".bolus-batch-")
-                .tempfile_in(dir)
-                .map_err(|e| {
-                    Failure::Input(format!(
-                        "cannot write {shown}: cannot create a file in {}: {}",
-                        crate::engine::chars::quote(&dir.display().to_string()),
-                        crate::input::files::io_reason(&e)
-                    ))
-                })?;
-            *made = Some(tmp.path().to_path_buf());
-            drop(made);
-            if let Some(old) = &t.existing {
-                use std::os::unix::fs::{MetadataExt, PermissionsExt};
-                // The file replaced keeps its permission bits and, where allowed, its owner.
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
-                    .map_err(|e| cannot(&e))?;
-                let mine = tmp.as_file().metadata().map_err(|e| cannot(&e))?;
-                if (mine.uid(), mine.gid()) != (old.uid(), old.gid())
-                    && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid()))
-                        .is_err()
-                {
-                    notes.push_str(&format!(
-                        "note: {shown} now belongs to user {} and group {} (it belonged to {} and {}); its permissions are kept\n",
-                        mine.uid(),
-                        mine.gid(),
-                        old.uid(),
-                        old.gid()
-                    ));
-                }
-            }
-            let summary =
-                crate::app::batch::run(protocol, input, tmp.as_file(), format, date, &mut progress)
-                    .map_err(|e| match e {
-                        crate::app::batch::BatchError::Write(e) => cannot(&e),
-                        other => Failure::Input(other.to_string()),
-                    })?;
-            tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
-            let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
-            if held.is_none() {
-                // A signal's thread removed the file and is ending the process.
-                return Err(Failure::Input("stopped by a signal".into()));
-            }
-            tmp.persist(&t.real).map_err(|e| cannot(&e.error))?;
-            *held = None;
-            summary
-        }
+        Some(target) => to_file(target, input_id, &mut notes, |file| {
+            crate::app::batch::run(protocol, input, file, format, date, &mut progress)
+        })?,
     };
     if let Some(b) = bar {
         b.clear();
@@ -821,6 +732,113 @@ fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Outcome, Failure>
         stderr,
         code: u8::from(summary.failed > 0),
     })
+}
+
+/// Where a batch reads from: standard input or a regular file; its size, when known (for the
+/// progress bar), and its identity (so that the output cannot be the input).
+type BatchInput = (Box<dyn std::io::Read>, Option<u64>, Option<(u64, u64)>);
+
+/// Opens a batch's input: `-` for standard input, else a regular file.
+fn batch_input(input: &str) -> Result<BatchInput, Failure> {
+    Ok(if input == "-" {
+        // Standard input redirected from a file (`< plans.csv`) is that file.
+        use std::os::fd::AsFd;
+        let id = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| identity(&m));
+        (Box::new(std::io::stdin().lock()), None, id)
+    } else {
+        let path = std::path::Path::new(input);
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
+            Failure::Input(format!(
+                "cannot read batch {}: {reason}",
+                crate::engine::chars::quote(input)
+            ))
+        })?;
+        let meta = file.metadata().ok();
+        let size = meta.as_ref().map(|m| m.len());
+        let id = meta.as_ref().map(identity);
+        (Box::new(file), size, id)
+    })
+}
+
+/// Runs a batch into `--output`: written beside its real target and renamed into place, so the
+/// file appears whole or not at all; a file replaced keeps its permissions and, where allowed,
+/// its owner; a signal removes the unfinished file.
+fn to_file(
+    target: &std::path::Path,
+    input_id: Option<(u64, u64)>,
+    notes: &mut String,
+    run: impl FnOnce(
+        &std::fs::File,
+    ) -> Result<crate::app::batch::Summary, crate::app::batch::BatchError>,
+) -> Result<crate::app::batch::Summary, Failure> {
+    let shown = crate::engine::chars::quote(&target.display().to_string());
+    let t = output_target(target, input_id)?;
+    let dir = match t.real.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let cannot = |e: &std::io::Error| {
+        Failure::Input(format!(
+            "cannot write {shown}: {}; nothing was written",
+            crate::input::files::io_reason(e)
+        ))
+    };
+    // The signals are watched before the file exists, and the file is made with the
+    // lock held: whenever a signal comes, the file is removed or not yet made.
+    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
+    // Created 0600: the results hold patient identifiers.
+    let tmp = tempfile::Builder::new()
+        .prefix(".bolus-batch-")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            Failure::Input(format!(
+                "cannot write {shown}: cannot create a file in {}: {}",
+                crate::engine::chars::quote(&dir.display().to_string()),
+                crate::input::files::io_reason(&e)
+            ))
+        })?;
+    *made = Some(tmp.path().to_path_buf());
+    drop(made);
+    if let Some(old) = &t.existing {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // The file replaced keeps its permission bits and, where allowed, its owner.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+            .map_err(|e| cannot(&e))?;
+        let mine = tmp.as_file().metadata().map_err(|e| cannot(&e))?;
+        if (mine.uid(), mine.gid()) != (old.uid(), old.gid())
+            && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
+        {
+            notes.push_str(&format!(
+                "note: {shown} now belongs to user {} and group {} (it belonged to {} and {}); its permissions are kept\n",
+                mine.uid(),
+                mine.gid(),
+                old.uid(),
+                old.gid()
+            ));
+        }
+    }
+    let summary = run(tmp.as_file()).map_err(|e| match e {
+        crate::app::batch::BatchError::Write(e) => cannot(&e),
+        other => Failure::Input(other.to_string()),
+    })?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
+    tmp.persist(&t.real).map_err(|e| cannot(&e.error))?;
+    *held = None;
+    Ok(summary)
 }
 
 /// The protocols that can be named by id. Names and titles are shown with control and
