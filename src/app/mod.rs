@@ -971,7 +971,6 @@ fn completable(id: &str) -> bool {
 /// read, changed and written whole beside it, then renamed into place (keeping its permission
 /// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
 /// leaves the file as it was.
-#[allow(clippy::too_many_lines)] // to split
 fn approve(
     catalog: &Catalog,
     targets: &[String],
@@ -986,35 +985,7 @@ fn approve(
         ));
     };
     catalog.check_dir()?;
-    if let Some(p) = crate::input::approvals::text_problem(by) {
-        return Err(Failure::Input(format!("invalid `--by`: {p}")));
-    }
-    if let Some(p) = note.and_then(crate::input::approvals::text_problem) {
-        return Err(Failure::Input(format!("invalid `--note`: {p}")));
-    }
-    let mut chosen: Vec<Protocol> = Vec::new();
-    for t in targets {
-        if crate::input::catalog::is_path(t)
-            && !crate::input::catalog::inside(dir, std::path::Path::new(t))
-        {
-            return Err(Failure::Input(format!(
-                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
-                crate::engine::chars::quote(t),
-                crate::engine::chars::quote(&dir.display().to_string())
-            )));
-        }
-        let p = catalog.find(t)?;
-        match chosen.iter().find(|c| c.id == p.id) {
-            Some(c) if c.sha256 != p.sha256 => {
-                return Err(Failure::Input(format!(
-                    "cannot approve two different files for protocol `{}`; name one",
-                    p.id
-                )))
-            }
-            Some(_) => {}
-            None => chosen.push(p),
-        }
-    }
+    let chosen = chosen_protocols(catalog, dir, targets, by, note)?;
     let file = crate::input::approvals::path_in(dir);
     let shown = crate::engine::chars::quote(&file.display().to_string());
     if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -1051,30 +1022,7 @@ fn approve(
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
-    let mut out = String::new();
-    for p in &chosen {
-        let previous = approvals.entries.insert(
-            p.id.clone(),
-            crate::engine::approval::Entry {
-                sha256: p.sha256.clone(),
-                by: by.to_string(),
-                user: user.clone(),
-                at,
-                note: note.map(str::to_string),
-            },
-        );
-        let what = match previous {
-            None => "approved",
-            Some(e) if e.sha256 == p.sha256 => "approved again",
-            Some(_) => "approved (changed since its last approval)",
-        };
-        out.push_str(&format!(
-            "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
-            p.id,
-            p.sha256,
-            crate::engine::chars::escape_odd(by)
-        ));
-    }
+    let out = record(&mut approvals, &chosen, by, &user, at, note);
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
         .map_err(|e| cannot(&e))?;
@@ -1095,6 +1043,25 @@ fn approve(
         .map_err(|e| cannot(&e))?;
     tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
     // Another approval recorded meanwhile is not overwritten.
+    unchanged_since(dir, &old_bytes, &shown)?;
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
+    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
+    *held = None;
+    stderr.push_str(&writable_warnings(&chosen, dir, &file));
+    Ok(Outcome {
+        stdout: out,
+        stderr,
+        code: 0,
+    })
+}
+
+/// The approvals file as it was read before: another approval recorded meanwhile is not
+/// overwritten.
+fn unchanged_since(dir: &std::path::Path, old_bytes: &[u8], shown: &str) -> Result<(), Failure> {
     let now = crate::input::approvals::read(dir)
         .ok()
         .flatten()
@@ -1104,13 +1071,90 @@ fn approve(
             "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
         )));
     }
-    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
-    if held.is_none() {
-        // A signal's thread removed the file and is ending the process.
-        return Err(Failure::Input("stopped by a signal".into()));
+    Ok(())
+}
+
+/// The protocols named to `protocols approve`, each once: the `--by` and `--note` checked, a
+/// path only inside the protocols directory, and one file per protocol id.
+fn chosen_protocols(
+    catalog: &Catalog,
+    dir: &std::path::Path,
+    targets: &[String],
+    by: &str,
+    note: Option<&str>,
+) -> Result<Vec<Protocol>, Failure> {
+    if let Some(p) = crate::input::approvals::text_problem(by) {
+        return Err(Failure::Input(format!("invalid `--by`: {p}")));
     }
-    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
-    *held = None;
+    if let Some(p) = note.and_then(crate::input::approvals::text_problem) {
+        return Err(Failure::Input(format!("invalid `--note`: {p}")));
+    }
+    let mut chosen: Vec<Protocol> = Vec::new();
+    for t in targets {
+        if crate::input::catalog::is_path(t)
+            && !crate::input::catalog::inside(dir, std::path::Path::new(t))
+        {
+            return Err(Failure::Input(format!(
+                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
+                crate::engine::chars::quote(t),
+                crate::engine::chars::quote(&dir.display().to_string())
+            )));
+        }
+        let p = catalog.find(t)?;
+        match chosen.iter().find(|c| c.id == p.id) {
+            Some(c) if c.sha256 != p.sha256 => {
+                return Err(Failure::Input(format!(
+                    "cannot approve two different files for protocol `{}`; name one",
+                    p.id
+                )))
+            }
+            Some(_) => {}
+            None => chosen.push(p),
+        }
+    }
+    Ok(chosen)
+}
+
+/// Records an approval of each protocol in `approvals`; the lines that say what was approved.
+fn record(
+    approvals: &mut crate::engine::approval::Approvals,
+    chosen: &[Protocol],
+    by: &str,
+    user: &str,
+    at: jiff::Timestamp,
+    note: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    for p in chosen {
+        let previous = approvals.entries.insert(
+            p.id.clone(),
+            crate::engine::approval::Entry {
+                sha256: p.sha256.clone(),
+                by: by.to_string(),
+                user: user.to_string(),
+                at,
+                note: note.map(str::to_string),
+            },
+        );
+        let what = match previous {
+            None => "approved",
+            Some(e) if e.sha256 == p.sha256 => "approved again",
+            Some(_) => "approved (changed since its last approval)",
+        };
+        out.push_str(&format!(
+            "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
+            p.id,
+            p.sha256,
+            crate::engine::chars::escape_odd(by)
+        ));
+    }
+    out
+}
+
+/// A warning for each file or directory the approved protocols depend on that others could
+/// change.
+fn writable_warnings(chosen: &[Protocol], dir: &std::path::Path, file: &std::path::Path) -> String {
+    let mut stderr = String::new();
     let files = chosen.iter().filter_map(|p| match &p.source {
         crate::engine::protocol::Source::File(path) => {
             crate::input::approvals::writable("protocol file", std::path::Path::new(path))
@@ -1119,7 +1163,7 @@ fn approve(
     });
     for w in [
         crate::input::approvals::writable("protocols directory", dir),
-        crate::input::approvals::writable("approvals file", &file),
+        crate::input::approvals::writable("approvals file", file),
     ]
     .into_iter()
     .flatten()
@@ -1129,11 +1173,7 @@ fn approve(
             "warning: {w}; protocols are refused until it is not (`chmod go-w`)\n"
         ));
     }
-    Ok(Outcome {
-        stdout: out,
-        stderr,
-        code: 0,
-    })
+    stderr
 }
 
 #[cfg(test)]
