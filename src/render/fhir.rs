@@ -158,8 +158,8 @@ fn weight_note(ctx: &Context, plan: &Plan) -> String {
         weight.push_str("; the dose is computed from the actual body weight.");
     } else {
         weight.push_str(&format!(
-            "; the dose is computed from the {} body weight, {}: {}.",
-            plan.dosing.basis.as_str(),
+            "; the dose is computed from the {}, {}: {}.",
+            super::dosing_weight_kind(plan),
             units::show_kg(&plan.dosing.value),
             explain::formula_lines(&plan.dosing.formula).join("; ")
         ));

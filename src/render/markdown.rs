@@ -85,9 +85,9 @@ fn facts(ctx: &Context, plan: &Plan, o: &mut String) {
     );
     let _ = writeln!(
         o,
-        "- **Dosing weight:** {} ({} body weight)",
+        "- **Dosing weight:** {} ({})",
         units::show_kg(&plan.dosing.value),
-        plan.dosing.basis.as_str()
+        super::dosing_weight_kind(plan)
     );
     for line in &plan.dosing.formula {
         let _ = writeln!(o, "  - {line}");

@@ -445,30 +445,42 @@ pub fn weight_fact(ctx: &Context, plan: &Plan) -> (String, String) {
     )
 }
 
+/// Whether the dose is computed from the actual weight although the protocol names an ideal,
+/// adjusted or lean weight (the formula's weight was not lower).
+fn actual_weight_used(plan: &Plan) -> bool {
+    use crate::engine::dosing::Step;
+    matches!(
+        plan.dosing.formula.last(),
+        None | Some(Step::NotBelowActual { .. } | Step::ActualNotAboveIdeal { .. })
+    )
+}
+
+/// Which weight the dose is computed from: `actual body weight`, `ideal body weight`, or
+/// `actual body weight, as the ideal body weight is not lower`.
+pub fn dosing_weight_kind(plan: &Plan) -> String {
+    let basis = plan.dosing.basis.as_str();
+    if plan.dosing.formula.is_empty() {
+        "actual body weight".into()
+    } else if actual_weight_used(plan) {
+        format!("actual body weight, as the {basis} body weight is not lower")
+    } else {
+        format!("{basis} body weight")
+    }
+}
+
 /// The dosing weight and, for an ideal, adjusted or lean weight, the lines of its formula (with
 /// an empty label: they go on from the line before).
 pub fn dosing_facts(plan: &Plan) -> Vec<(String, String)> {
-    let mut facts = Vec::new();
-    if plan.dosing.formula.is_empty() {
-        facts.push((
-            "Dosing weight".into(),
-            format!(
-                "{} (actual body weight)",
-                units::show_kg(&plan.dosing.value)
-            ),
-        ));
-    } else {
-        facts.push((
-            "Dosing weight".into(),
-            format!(
-                "{} ({} body weight)",
-                units::show_kg(&plan.dosing.value),
-                plan.dosing.basis.as_str()
-            ),
-        ));
-        for line in &plan.dosing.formula {
-            facts.push((String::new(), line.to_string()));
-        }
+    let mut facts = vec![(
+        "Dosing weight".into(),
+        format!(
+            "{} ({})",
+            units::show_kg(&plan.dosing.value),
+            dosing_weight_kind(plan)
+        ),
+    )];
+    for line in &plan.dosing.formula {
+        facts.push((String::new(), line.to_string()));
     }
     facts
 }

@@ -226,7 +226,9 @@ fn a_woman_of_170_cm_and_55_kg_is_dosed_on_55_kg_for_ideal_and_adjusted_weight()
 
     let text = woman(IDEAL, "55", &[]);
     assert!(
-        text.contains("Dosing weight  55 kg (ideal body weight)\n"),
+        text.contains(
+            "Dosing weight  55 kg (actual body weight, as the ideal body weight is not lower)\n"
+        ),
         "{text}"
     );
 }
