@@ -9,6 +9,9 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::rc::Rc;
 
+use super::output::to_file;
+use super::{stdout_file, stdout_reason, Failure};
+use crate::cli;
 use crate::engine::dosing::Sex;
 use crate::engine::plan::{self, Options, Patient};
 use crate::engine::protocol::Protocol;
@@ -1239,4 +1242,98 @@ fn compute(
             }))
         }
     }
+}
+
+/// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
+/// all: written beside the target (beside the file a symbolic link leads to), then renamed.
+pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super::Outcome, Failure> {
+    use std::io::IsTerminal;
+    let format = match args.format {
+        cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
+        cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
+    };
+    let (input, size, input_id) = batch_input(&args.input)?;
+    let mut bar = match size {
+        Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
+            Some(crate::app::progress::Progress::new(n))
+        }
+        _ => None,
+    };
+    let mut progress = |bytes: u64| {
+        if let Some(b) = &mut bar {
+            b.set(bytes);
+        }
+    };
+    let date = match &args.date {
+        Some(d) => crate::input::values::parse_date(d)
+            .map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?,
+        None => super::today(),
+    };
+    let date = crate::app::batch::Dates {
+        plan: date,
+        today: super::today(),
+    };
+    let fail = |e: crate::app::batch::BatchError| match e {
+        crate::app::batch::BatchError::Write(e) => {
+            Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+        }
+        other => Failure::Input(other.to_string()),
+    };
+    let mut notes = String::new();
+    let summary = match &args.output {
+        None => {
+            let out = stdout_file().map_err(|e| {
+                Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+            })?;
+            crate::app::batch::run(protocol, input, out, format, date, &mut progress)
+                .map_err(fail)?
+        }
+        Some(target) => to_file(target, input_id, &mut notes, |file| {
+            crate::app::batch::run(protocol, input, file, format, date, &mut progress)
+        })?,
+    };
+    if let Some(b) = bar {
+        b.clear();
+    }
+    let mut stderr = notes;
+    stderr.push_str(&summary.line());
+    stderr.push('\n');
+    Ok(super::Outcome {
+        stdout: String::new(),
+        stderr,
+        code: u8::from(summary.failed > 0),
+    })
+}
+
+/// Where a batch reads from: standard input or a regular file; its size, when known (for the
+/// progress bar), and its identity (so that the output cannot be the input).
+pub(super) type BatchInput = (Box<dyn std::io::Read>, Option<u64>, Option<(u64, u64)>);
+
+/// Opens a batch's input: `-` for standard input, else a regular file.
+pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
+    Ok(if input == "-" {
+        // Standard input redirected from a file (`< plans.csv`) is that file.
+        use std::os::fd::AsFd;
+        let id = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| super::output::identity(&m));
+        (Box::new(std::io::stdin().lock()), None, id)
+    } else {
+        let path = std::path::Path::new(input);
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
+            Failure::Input(format!(
+                "cannot read batch {}: {reason}",
+                crate::engine::chars::quote(input)
+            ))
+        })?;
+        let meta = file.metadata().ok();
+        let size = meta.as_ref().map(|m| m.len());
+        let id = meta.as_ref().map(super::output::identity);
+        (Box::new(file), size, id)
+    })
 }

@@ -7,6 +7,8 @@ use std::io::{self, BufRead, Write};
 
 use num_traits::ToPrimitive;
 
+use super::{stdout_file, stdout_reason, Failure, Outcome};
+use crate::cli;
 use crate::engine::dosing::Sex;
 use crate::engine::feasible;
 use crate::engine::plan::{self, Options, Patient, Plan};
@@ -337,4 +339,45 @@ fn patient_line(p: &Protocol, round: u32, rounds: u32, patient: &Patient) -> Str
         ));
     }
     who
+}
+
+/// `bolus drill`: the drill on standard input and output, its errors with what to do.
+pub(super) fn drill_command(
+    protocol: &Protocol,
+    args: &cli::DrillArgs,
+) -> Result<Outcome, Failure> {
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = stdout_file()
+        .map_err(|e| Failure::Input(format!("cannot write the output: {}", stdout_reason(&e))))?;
+    let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
+    match run(protocol, args.rounds, seed, echo, &mut input, &mut out) {
+        Ok(_) => Ok(Outcome::default()),
+        Err(DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(Outcome::default())
+        }
+        Err(DrillError::Io(e)) => Err(Failure::Input(format!(
+            "the drill stopped: {}",
+            stdout_reason(&e)
+        ))),
+        Err(e @ DrillError::NoScaleWeight) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
+            protocol.id,
+            crate::engine::units::show_kg(&protocol.limits.soft_min),
+            crate::engine::units::show_kg(&protocol.limits.soft_max)
+        ))),
+        Err(e @ DrillError::PlansNowhere) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
+            protocol.id
+        ))),
+        Err(e @ DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
+            "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
+            protocol.id
+        ))),
+    }
 }

@@ -1,0 +1,58 @@
+//! `bolus chart`: the dose chart over a span of weights, as text, Markdown or SVG.
+
+use super::Failure;
+use crate::cli;
+use crate::engine::plan;
+use crate::engine::protocol::Protocol;
+use crate::render;
+
+pub(super) fn chart(
+    protocol: &Protocol,
+    span: crate::engine::chart::Span,
+    format: cli::ChartFormat,
+) -> Result<String, Failure> {
+    let first =
+        crate::engine::chart::rows(protocol, &span).map_err(|e| Failure::Input(e.to_string()))?;
+    if let Some(Err(e)) = first
+        .iter()
+        .map(|r| &r.result)
+        .find(|r| matches!(r, Err(plan::PlanError::Dosing(_))))
+    {
+        return Err(Failure::Input(e.to_string()));
+    }
+    // A chart in which no weight has a plan charts nothing: it is an error, with the reason of
+    // the first row.
+    if let Some(Err(e)) = first
+        .first()
+        .map(|r| &r.result)
+        .filter(|_| first.iter().all(|r| r.result.is_err()))
+    {
+        return Err(Failure::Input(format!(
+            "no weight from {} to {} has a plan with protocol `{}`: at {}, {e}; `bolus protocols lint` names the weights where no plan exists",
+            crate::engine::units::show_kg(&span.from),
+            crate::engine::units::show_kg(&span.to),
+            protocol.id,
+            crate::engine::units::show_kg(&first[0].weight)
+        )));
+    }
+    Ok(match format {
+        cli::ChartFormat::Text => render::chart::text(protocol, &first),
+        cli::ChartFormat::Markdown => render::chart::markdown(protocol, &first),
+        cli::ChartFormat::Csv => render::chart::csv(protocol, &first),
+        cli::ChartFormat::Svg => {
+            // Lines are drawn at 0.1 kg, or at 5000 points across a wider span.
+            let tenth = crate::engine::units::parse_decimal("0.1").expect("constant");
+            let across = (&span.to.value - &span.from.value) / crate::engine::units::int(5000);
+            let fine = crate::engine::units::kg(if across > tenth { across } else { tenth });
+            let step = if span.step.value < fine.value {
+                span.step.clone()
+            } else {
+                fine
+            };
+            let rows =
+                crate::engine::chart::rows(protocol, &crate::engine::chart::Span { step, ..span })
+                    .map_err(|e| Failure::Input(e.to_string()))?;
+            render::chart::svg(protocol, &rows)
+        }
+    })
+}

@@ -1,0 +1,54 @@
+//! `bolus check`: a written plan read and checked against the plan the protocol gives.
+
+use super::{read_input, unneeded_reason_note, Failure, Outcome};
+use crate::cli;
+use crate::engine::check;
+use crate::engine::plan;
+use crate::engine::protocol::Protocol;
+use crate::input::written;
+use crate::render;
+
+/// Reads a written plan and checks it against the protocol's plan for the same patient.
+pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcome, Failure> {
+    let expected = plan::compute(protocol, &req.patient, &plan::Options::default())?;
+    let note = unneeded_reason_note(protocol, &req.patient, &expected);
+    let bytes = read_input(&req.plan, written::MAX_PLAN_BYTES, "plan")?;
+    let shown = if req.plan == "-" {
+        "`standard input`".to_string()
+    } else {
+        crate::engine::chars::quote(&req.plan)
+    };
+    let written = written::read(&bytes)
+        .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
+    if written.draft && !protocol.standing.approval.is_draft() {
+        return Err(Failure::Input(format!(
+            "the plan in {shown} is marked `{}`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`",
+            render::DRAFT
+        )));
+    }
+    let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
+        .map_err(|e| {
+            Failure::Input(match e {
+                check::Unchecked::NoConcentration => format!(
+                    "the plan in {shown} has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
+                ),
+                check::Unchecked::NoVolumes => format!(
+                    "`--concentration` was given, but the plan in {shown} has no volumes to check at it; add a `volume` column or leave `--concentration` out"
+                ),
+            })
+        })?;
+    let stdout = match req.format {
+        cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
+        cli::CheckFormat::Json => render::check::json(protocol, &findings),
+    };
+    let code = if render::check::conforms(&findings) {
+        0
+    } else {
+        1
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: note,
+        code,
+    })
+}

@@ -1,0 +1,77 @@
+//! `bolus course`: a course of plans scheduled from one start, as text, Markdown, JSON or iCalendar.
+
+use super::{unneeded_reason_note, Failure, Outcome};
+use crate::cli;
+use crate::engine::check;
+use crate::engine::plan;
+use crate::engine::protocol::Protocol;
+use crate::render::{self, Context};
+
+/// Schedules a course and renders it; the plan is the one `plan` computes for the same patient
+/// and start.
+pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Failure> {
+    // The calendar's stamp is read first, so that a bad one is named before any work is done.
+    let stamp = match req.format {
+        cli::CourseFormat::Ics => Some(source_date_epoch()?),
+        _ => None,
+    };
+    // The course names no patient: its plans carry no identity and no date of birth.
+    let options = plan::Options {
+        start: req.course.start,
+        ..plan::Options::default()
+    };
+    let plan = check::verified_plan(protocol, &req.patient, &options)?;
+    let course = crate::engine::course::compute(protocol, plan, &req.course).map_err(|e| {
+        if e.is_limit() {
+            Failure::Refused(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
+    })?;
+    let ctx = Context {
+        protocol,
+        weight_entered: &req.weight_entered,
+        explain: false,
+    };
+    let stdout = match req.format {
+        cli::CourseFormat::Text => render::course::text(&ctx, &course),
+        cli::CourseFormat::Markdown => render::course::markdown(&ctx, &course),
+        cli::CourseFormat::Json => render::course::json(&ctx, &course),
+        cli::CourseFormat::Ics => render::ics::render(
+            &ctx,
+            &course,
+            req.patient_id.as_deref(),
+            stamp.expect("read for ics"),
+        ),
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: unneeded_reason_note(protocol, &req.patient, &course.plan),
+        code: 0,
+    })
+}
+
+/// The time a calendar is stamped with: `SOURCE_DATE_EPOCH` (whole seconds since 1970-01-01
+/// UTC) when it is set and not empty, so that output can be pinned, else the current time.
+pub(super) fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
+    // Set but empty counts as unset, as with `BOLUS_PROTOCOLS`.
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
+        return Ok(jiff::Timestamp::now());
+    };
+    let bad = |v: &str| {
+        Failure::Input(format!(
+            "invalid `SOURCE_DATE_EPOCH` {}: expected whole seconds since 1970-01-01 UTC, such as `1796083200`",
+            crate::engine::chars::quote(v)
+        ))
+    };
+    let text = value
+        .to_str()
+        .ok_or_else(|| bad(&value.to_string_lossy()))?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(text));
+    }
+    text.parse::<i64>()
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .ok_or_else(|| bad(text))
+}

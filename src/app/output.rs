@@ -1,0 +1,174 @@
+//! `batch --output`: a file written beside its target and renamed into place, whole or not at all.
+
+use super::Failure;
+
+/// The device and inode of an open file, or of what a path names (following links).
+pub(super) fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Where `--output` really writes, and what the file there was: the target itself, or for a
+/// symbolic link the file it leads to (the link stays). Anything but a regular file, a link to
+/// one or a new name is refused, and so is the input file itself.
+pub(super) struct OutputTarget {
+    /// The file replaced: the target, or the end of its links.
+    real: std::path::PathBuf,
+    /// The existing file's metadata (its permissions and owner are kept), if there is one.
+    existing: Option<std::fs::Metadata>,
+}
+
+pub(super) fn output_target(
+    target: &std::path::Path,
+    input: Option<(u64, u64)>,
+) -> Result<OutputTarget, Failure> {
+    let refuse = |reason: String| {
+        Failure::Input(format!(
+            "cannot write {}: {reason}; nothing was written",
+            crate::engine::chars::quote(&target.display().to_string())
+        ))
+    };
+    let own = match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(OutputTarget {
+                real: target.to_path_buf(),
+                existing: None,
+            })
+        }
+        Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
+        Ok(m) => m,
+    };
+    let (real, meta) = if own.file_type().is_symlink() {
+        let meta = match std::fs::metadata(target) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(refuse(
+                    "it is a symbolic link to a file that does not exist (a broken link)".into(),
+                ))
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(refuse("it is a symbolic link in a loop of links".into()))
+            }
+            Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
+        };
+        let real = std::fs::canonicalize(target)
+            .map_err(|e| refuse(crate::input::files::io_reason(&e)))?;
+        (real, meta)
+    } else {
+        (target.to_path_buf(), own)
+    };
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "it is {}; `--output` writes a regular file only",
+            crate::input::files::describe_kind(meta.file_type())
+        )));
+    }
+    if input == Some(identity(&meta)) {
+        return Err(refuse(
+            "it is the batch's input file; write the results to another file".into(),
+        ));
+    }
+    Ok(OutputTarget {
+        real,
+        existing: Some(meta),
+    })
+}
+
+/// The temporary file being written by `batch --output`, shared with the thread that waits for
+/// SIGINT, SIGTERM and SIGHUP: on a signal that thread removes the file (holding the lock, so
+/// that the file cannot be renamed into place meanwhile) and ends the process as the signal
+/// would have.
+pub(super) type Pending = std::sync::Arc<std::sync::Mutex<Option<std::path::PathBuf>>>;
+
+pub(super) fn remove_on_signal() -> std::io::Result<Pending> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let pending: Pending = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let slot = std::sync::Arc::clone(&pending);
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let held = slot.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(p) = held.as_ref() {
+                let _ = std::fs::remove_file(p);
+            }
+            // Ends the process by the signal (a shell shows 128 + its number), lock held.
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(pending)
+}
+
+/// Runs a batch into `--output`: written beside its real target and renamed into place, so the
+/// file appears whole or not at all; a file replaced keeps its permissions and, where allowed,
+/// its owner; a signal removes the unfinished file.
+pub(super) fn to_file(
+    target: &std::path::Path,
+    input_id: Option<(u64, u64)>,
+    notes: &mut String,
+    run: impl FnOnce(
+        &std::fs::File,
+    ) -> Result<crate::app::batch::Summary, crate::app::batch::BatchError>,
+) -> Result<crate::app::batch::Summary, Failure> {
+    let shown = crate::engine::chars::quote(&target.display().to_string());
+    let t = output_target(target, input_id)?;
+    let dir = match t.real.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let cannot = |e: &std::io::Error| {
+        Failure::Input(format!(
+            "cannot write {shown}: {}; nothing was written",
+            crate::input::files::io_reason(e)
+        ))
+    };
+    // The signals are watched before the file exists, and the file is made with the
+    // lock held: whenever a signal comes, the file is removed or not yet made.
+    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
+    // Created 0600: the results hold patient identifiers.
+    let tmp = tempfile::Builder::new()
+        .prefix(".bolus-batch-")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            Failure::Input(format!(
+                "cannot write {shown}: cannot create a file in {}: {}",
+                crate::engine::chars::quote(&dir.display().to_string()),
+                crate::input::files::io_reason(&e)
+            ))
+        })?;
+    *made = Some(tmp.path().to_path_buf());
+    drop(made);
+    if let Some(old) = &t.existing {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // The file replaced keeps its permission bits and, where allowed, its owner.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+            .map_err(|e| cannot(&e))?;
+        let mine = tmp.as_file().metadata().map_err(|e| cannot(&e))?;
+        if (mine.uid(), mine.gid()) != (old.uid(), old.gid())
+            && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
+        {
+            notes.push_str(&format!(
+                "note: {shown} now belongs to user {} and group {} (it belonged to {} and {}); its permissions are kept\n",
+                mine.uid(),
+                mine.gid(),
+                old.uid(),
+                old.gid()
+            ));
+        }
+    }
+    let summary = run(tmp.as_file()).map_err(|e| match e {
+        crate::app::batch::BatchError::Write(e) => cannot(&e),
+        other => Failure::Input(other.to_string()),
+    })?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
+    tmp.persist(&t.real).map_err(|e| cannot(&e.error))?;
+    *held = None;
+    Ok(summary)
+}

@@ -1,0 +1,364 @@
+//! `bolus protocols list|show|lint|approve`: the catalogue of protocols, each shown, linted or approved.
+
+use super::{builtin_note, output::remove_on_signal, Failure, Outcome};
+use crate::engine::protocol::Protocol;
+use crate::input::catalog::{Catalog, LoadError};
+use crate::render::{self, show};
+
+/// `bolus protocols show`: a protocol in plain words, whatever its approval, which it states.
+pub(super) fn show_command(
+    catalog: &Catalog,
+    protocol: &str,
+    note: &mut String,
+) -> Result<Outcome, Failure> {
+    // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
+    let p = catalog.find(protocol)?;
+    note.push_str(&builtin_note(catalog, protocol, &p));
+    let mut out = show::render(&p);
+    let governed = catalog.dir.as_ref().filter(|dir| {
+        !crate::input::catalog::is_path(protocol)
+            || crate::input::catalog::inside(dir, std::path::Path::new(protocol))
+    });
+    if let Some(dir) = governed {
+        if let Some((a, _)) = crate::input::approvals::read(dir).map_err(LoadError::from)? {
+            out.push_str(&format!(
+                "approval {}\n",
+                render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
+            ));
+        }
+    }
+    Ok(Outcome::out(out))
+}
+
+/// The protocols that can be named by id. Names and titles are shown with control and
+/// text-direction characters escaped (a file name can hold any of them), one line each. With an
+/// approvals file, each protocol's approval too, and a line for each approval of a protocol
+/// that is not there.
+pub(super) fn list(catalog: &Catalog) -> Result<String, Failure> {
+    let approvals = match &catalog.dir {
+        Some(dir) => crate::input::approvals::read(dir)
+            .map_err(|e| Failure::Input(e.to_string()))?
+            .map(|(a, _)| a),
+        None => None,
+    };
+    let mut header = vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()];
+    if approvals.is_some() {
+        header.push("APPROVAL".into());
+    }
+    let mut rows = vec![header];
+    let ids = catalog.ids()?;
+    for id in &ids {
+        let source = if catalog.is_builtin(id) {
+            "built-in"
+        } else {
+            "directory"
+        };
+        let found = catalog.find(id);
+        let title = match &found {
+            Ok(p) => crate::engine::chars::escape_odd(&p.title),
+            Err(e) => format!("(invalid: {})", crate::engine::chars::tidy(&e.to_string())),
+        };
+        let mut row = vec![crate::engine::chars::escape_odd(id), source.into(), title];
+        if let Some(a) = &approvals {
+            let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
+            row.push(render::approval_state(a.entries.get(id.as_str()), sha));
+        }
+        rows.push(row);
+    }
+    if let Some(a) = &approvals {
+        for (id, e) in &a.entries {
+            if !ids.contains(id) {
+                rows.push(vec![
+                    crate::engine::chars::escape_odd(id),
+                    "missing".into(),
+                    "(no such protocol)".into(),
+                    render::approval_state(Some(e), None),
+                ]);
+            }
+        }
+    }
+    let mut out = render::columns(&rows, &[]).join("\n");
+    out.push('\n');
+    Ok(out)
+}
+
+/// Checks each file and reports every error in it: the file's own rules, then the weights
+/// within its limits where no plan exists.
+pub(super) fn lint(files: &[std::path::PathBuf]) -> Outcome {
+    let mut o = Outcome::default();
+    let mut bad = 0;
+    for f in files {
+        let shown = f.display().to_string();
+        let errors: Vec<String> = match lint_file(f, &shown) {
+            Ok(p) => {
+                o.stdout.push_str(&format!(
+                    "ok  {}  ({}, sha256 {})
+",
+                    crate::engine::chars::escape_odd(&shown),
+                    p.id,
+                    &p.sha256[..12]
+                ));
+                continue;
+            }
+            Err(errors) => errors,
+        };
+        bad += 1;
+        // Each error one line, whatever the file's name or content held.
+        for e in errors {
+            o.stderr
+                .push_str(&crate::engine::chars::tidy(&format!("error: {e}")));
+            o.stderr.push('\n');
+        }
+    }
+    if bad > 0 {
+        o.stderr.push_str(&format!(
+            "{bad} of {} protocol files {} errors\n",
+            files.len(),
+            render::plural(bad as u64, "has", "have")
+        ));
+        o.code = 1;
+    }
+    o
+}
+
+/// A protocol that passes every check, or every error found in its file, each a message.
+pub(super) fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<String>> {
+    let bytes =
+        crate::input::catalog::read_protocol_file(path, shown).map_err(|e| vec![e.to_string()])?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let invalid = |e: crate::input::protocol::ProtocolError| LoadError::Invalid(e).to_string();
+    let protocol = Protocol::from_toml_all(shown, stem, &bytes, None)
+        .map_err(|all| all.into_iter().map(invalid).collect::<Vec<_>>())?;
+    let text = std::str::from_utf8(&bytes).expect("a protocol that was read is UTF-8");
+    let errors: Vec<String> = crate::engine::feasible::findings(&protocol)
+        .iter()
+        .map(|f| {
+            let (field, message) = render::lint::finding(&protocol, f);
+            invalid(crate::input::protocol::error_at_field(
+                shown, text, field, message,
+            ))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(protocol)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Records approvals of protocols as they are now, in the protocols directory's approvals file:
+/// read, changed and written whole beside it, then renamed into place (keeping its permission
+/// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
+/// leaves the file as it was.
+pub(super) fn approve(
+    catalog: &Catalog,
+    targets: &[String],
+    by: &str,
+    note: Option<&str>,
+) -> Result<Outcome, Failure> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Some(dir) = &catalog.dir else {
+        return Err(Failure::Input(
+            "approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS".into(),
+        ));
+    };
+    catalog.check_dir()?;
+    let chosen = chosen_protocols(catalog, dir, targets, by, note)?;
+    let file = crate::input::approvals::path_in(dir);
+    let shown = crate::engine::chars::quote(&file.display().to_string());
+    if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Input(format!(
+            "cannot write {shown}: it is a symbolic link, which renaming a new file into place would replace; nothing was approved (make it a regular file first)"
+        )));
+    }
+    let before = crate::input::approvals::read(dir).map_err(|e| {
+        Failure::Input(format!(
+            "{e}; nothing was approved (correct or remove the file first)"
+        ))
+    })?;
+    let (mut approvals, old_bytes) = before.unwrap_or_default();
+    let old_mode = std::fs::metadata(&file).ok().map(|m| m.mode() & 0o7777);
+    let cannot = |e: &std::io::Error| {
+        Failure::Input(format!(
+            "cannot write {shown}: {}; nothing was approved",
+            crate::input::files::io_reason(e)
+        ))
+    };
+    // As for `batch --output`: signals are watched before the file exists, and it is made with
+    // the lock held, so a signal at any time leaves no temporary file behind.
+    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bolus-approved-")
+        .tempfile_in(dir)
+        .map_err(|e| cannot(&e))?;
+    *made = Some(tmp.path().to_path_buf());
+    drop(made);
+    // The user is the owner of the file just created: the effective user, not a variable.
+    let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
+    let user = crate::input::approvals::user_name(uid);
+    let at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
+    let out = record(&mut approvals, &chosen, by, &user, at, note);
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
+        .map_err(|e| cannot(&e))?;
+    let mut stderr = String::new();
+    // The file replaced keeps its owner and group where that is allowed, and says so if not.
+    if let Ok(old) = std::fs::metadata(&file) {
+        if (old.uid(), old.gid()) != (uid, tmp.as_file().metadata().map_err(|e| cannot(&e))?.gid())
+            && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
+        {
+            stderr.push_str(&format!(
+                "note: {shown} now belongs to user {uid} (it belonged to user {} and group {}); its permissions are kept\n",
+                old.uid(),
+                old.gid()
+            ));
+        }
+    }
+    tmp.write_all(crate::input::approvals::to_toml(&approvals).as_bytes())
+        .map_err(|e| cannot(&e))?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    // Another approval recorded meanwhile is not overwritten.
+    unchanged_since(dir, &old_bytes, &shown)?;
+    let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_none() {
+        // A signal's thread removed the file and is ending the process.
+        return Err(Failure::Input("stopped by a signal".into()));
+    }
+    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
+    *held = None;
+    stderr.push_str(&writable_warnings(&chosen, dir, &file));
+    Ok(Outcome {
+        stdout: out,
+        stderr,
+        code: 0,
+    })
+}
+
+/// The approvals file as it was read before: another approval recorded meanwhile is not
+/// overwritten.
+pub(super) fn unchanged_since(
+    dir: &std::path::Path,
+    old_bytes: &[u8],
+    shown: &str,
+) -> Result<(), Failure> {
+    let now = crate::input::approvals::read(dir)
+        .ok()
+        .flatten()
+        .map(|(_, b)| b);
+    if now.unwrap_or_default() != old_bytes {
+        return Err(Failure::Input(format!(
+            "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
+        )));
+    }
+    Ok(())
+}
+
+/// The protocols named to `protocols approve`, each once: the `--by` and `--note` checked, a
+/// path only inside the protocols directory, and one file per protocol id.
+pub(super) fn chosen_protocols(
+    catalog: &Catalog,
+    dir: &std::path::Path,
+    targets: &[String],
+    by: &str,
+    note: Option<&str>,
+) -> Result<Vec<Protocol>, Failure> {
+    if let Some(p) = crate::input::approvals::text_problem(by) {
+        return Err(Failure::Input(format!("invalid `--by`: {p}")));
+    }
+    if let Some(p) = note.and_then(crate::input::approvals::text_problem) {
+        return Err(Failure::Input(format!("invalid `--note`: {p}")));
+    }
+    let mut chosen: Vec<Protocol> = Vec::new();
+    for t in targets {
+        if crate::input::catalog::is_path(t)
+            && !crate::input::catalog::inside(dir, std::path::Path::new(t))
+        {
+            return Err(Failure::Input(format!(
+                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
+                crate::engine::chars::quote(t),
+                crate::engine::chars::quote(&dir.display().to_string())
+            )));
+        }
+        let p = catalog.find(t)?;
+        match chosen.iter().find(|c| c.id == p.id) {
+            Some(c) if c.sha256 != p.sha256 => {
+                return Err(Failure::Input(format!(
+                    "cannot approve two different files for protocol `{}`; name one",
+                    p.id
+                )))
+            }
+            Some(_) => {}
+            None => chosen.push(p),
+        }
+    }
+    Ok(chosen)
+}
+
+/// Records an approval of each protocol in `approvals`; the lines that say what was approved.
+pub(super) fn record(
+    approvals: &mut crate::engine::approval::Approvals,
+    chosen: &[Protocol],
+    by: &str,
+    user: &str,
+    at: jiff::Timestamp,
+    note: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    for p in chosen {
+        let previous = approvals.entries.insert(
+            p.id.clone(),
+            crate::engine::approval::Entry {
+                sha256: p.sha256.clone(),
+                by: by.to_string(),
+                user: user.to_string(),
+                at,
+                note: note.map(str::to_string),
+            },
+        );
+        let what = match previous {
+            None => "approved",
+            Some(e) if e.sha256 == p.sha256 => "approved again",
+            Some(_) => "approved (changed since its last approval)",
+        };
+        out.push_str(&format!(
+            "{what}: {} sha256 {} by {} (user {user}) at {at}\n",
+            p.id,
+            p.sha256,
+            crate::engine::chars::escape_odd(by)
+        ));
+    }
+    out
+}
+
+/// A warning for each file or directory the approved protocols depend on that others could
+/// change.
+pub(super) fn writable_warnings(
+    chosen: &[Protocol],
+    dir: &std::path::Path,
+    file: &std::path::Path,
+) -> String {
+    let mut stderr = String::new();
+    let files = chosen.iter().filter_map(|p| match &p.source {
+        crate::engine::protocol::Source::File(path) => {
+            crate::input::approvals::writable("protocol file", std::path::Path::new(path))
+        }
+        crate::engine::protocol::Source::BuiltIn => None,
+    });
+    for w in [
+        crate::input::approvals::writable("protocols directory", dir),
+        crate::input::approvals::writable("approvals file", file),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(files)
+    {
+        stderr.push_str(&format!(
+            "warning: {w}; protocols are refused until it is not (`chmod go-w`)\n"
+        ));
+    }
+    stderr
+}
