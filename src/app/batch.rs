@@ -10,7 +10,7 @@ use std::io::{BufRead, Read, Write};
 use std::rc::Rc;
 
 use super::output::to_file;
-use super::{stdout_file, stdout_reason, Failure};
+use super::{stdout_file, Failure, StdoutError};
 use crate::cli;
 use crate::engine::dosing::Sex;
 use crate::engine::plan::{self, Options, Patient};
@@ -21,6 +21,7 @@ use crate::render::batch::{
     CSV_HEADER,
 };
 use crate::render::{json, Context};
+use anyhow::Context as _;
 
 /// The columns a batch file may have.
 pub const COLUMNS: [&str; 8] = [
@@ -1275,16 +1276,16 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
     };
     let fail = |e: crate::app::batch::BatchError| match e {
         crate::app::batch::BatchError::Write(e) => {
-            Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
+            Failure::Io(anyhow::Error::new(StdoutError(e)).context("cannot write the output"))
         }
-        other => Failure::Input(other.to_string()),
+        other => Failure::Batch(other),
     };
     let mut notes = String::new();
     let summary = match &args.output {
         None => {
-            let out = stdout_file().map_err(|e| {
-                Failure::Input(format!("cannot write the output: {}", stdout_reason(&e)))
-            })?;
+            let out = stdout_file()
+                .map_err(StdoutError)
+                .context("cannot write the output")?;
             crate::app::batch::run(protocol, input, out, format, date, &mut progress)
                 .map_err(fail)?
         }

@@ -11,14 +11,13 @@ pub(super) fn chart(
     span: crate::engine::chart::Span,
     format: cli::ChartFormat,
 ) -> Result<String, Failure> {
-    let first =
-        crate::engine::chart::rows(protocol, &span).map_err(|e| Failure::Input(e.to_string()))?;
+    let first = crate::engine::chart::rows(protocol, &span)?;
     if let Some(Err(e)) = first
         .iter()
         .map(|r| &r.result)
         .find(|r| matches!(r, Err(plan::PlanError::Dosing(_))))
     {
-        return Err(Failure::Input(e.to_string()));
+        return Err(Failure::Plan(e.clone()));
     }
     // A chart in which no weight has a plan charts nothing: it is an error, with the reason of
     // the first row.
@@ -50,8 +49,7 @@ pub(super) fn chart(
                 fine
             };
             let rows =
-                crate::engine::chart::rows(protocol, &crate::engine::chart::Span { step, ..span })
-                    .map_err(|e| Failure::Input(e.to_string()))?;
+                crate::engine::chart::rows(protocol, &crate::engine::chart::Span { step, ..span })?;
             render::chart::svg(protocol, &rows)
         }
     })

@@ -21,13 +21,7 @@ pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Ou
         ..plan::Options::default()
     };
     let plan = check::verified_plan(protocol, &req.patient, &options)?;
-    let course = crate::engine::course::compute(protocol, plan, &req.course).map_err(|e| {
-        if e.is_limit() {
-            Failure::Refused(e.to_string())
-        } else {
-            Failure::Input(e.to_string())
-        }
-    })?;
+    let course = crate::engine::course::compute(protocol, plan, &req.course)?;
     let ctx = Context {
         protocol,
         weight_entered: &req.weight_entered,

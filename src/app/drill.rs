@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 
 use num_traits::ToPrimitive;
 
-use super::{stdout_file, stdout_reason, Failure, Outcome};
+use super::{stdout_file, Failure, Outcome, StdoutError};
 use crate::cli;
 use crate::engine::dosing::Sex;
 use crate::engine::feasible;
@@ -15,6 +15,7 @@ use crate::engine::plan::{self, Options, Patient, Plan};
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, int, DrugMass};
 use crate::render::explain;
+use anyhow::Context as _;
 
 /// SplitMix64: a small generator with a fixed, documented sequence, so that a seed gives the same
 /// drill on every machine and in every version of bolus.
@@ -354,17 +355,17 @@ pub(super) fn drill_command(
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = stdout_file()
-        .map_err(|e| Failure::Input(format!("cannot write the output: {}", stdout_reason(&e))))?;
+        .map_err(StdoutError)
+        .context("cannot write the output")?;
     let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
     match run(protocol, args.rounds, seed, echo, &mut input, &mut out) {
         Ok(_) => Ok(Outcome::default()),
         Err(DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             Ok(Outcome::default())
         }
-        Err(DrillError::Io(e)) => Err(Failure::Input(format!(
-            "the drill stopped: {}",
-            stdout_reason(&e)
-        ))),
+        Err(DrillError::Io(e)) => Err(anyhow::Error::new(StdoutError(e))
+            .context("the drill stopped")
+            .into()),
         Err(e @ DrillError::NoScaleWeight) => Err(Failure::Input(format!(
             "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
             protocol.id,

@@ -15,11 +15,15 @@ mod protocols;
 pub use check::check_plan;
 pub use plan::plan_text;
 
+use crate::app::batch::BatchError;
 use crate::cli::{self, Cli, Command, ProtocolsCommand};
+use crate::engine::chart::SpanError;
+use crate::engine::course::CourseError;
 use crate::engine::plan::PlanError;
 use crate::engine::protocol::Protocol;
 use crate::input::catalog::{Catalog, LoadError};
 use crate::render;
+use anyhow::Context as _;
 
 /// What a command produced: text for standard output and standard error, and an exit status
 /// of 0 (done) or 1 (done, and a problem was found).
@@ -39,39 +43,63 @@ impl Outcome {
     }
 }
 
-/// Why a command failed: exit status 2 (bad usage or input) or 3 (refused by a limit).
+/// Why a command failed. Each variant keeps the error it comes from; the exit status, 2 (bad
+/// usage or input) or 3 (refused by a limit), is decided in one place, [`Failure::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
+    /// The command line or an input is wrong, in a sentence of the command's own.
     #[error("{0}")]
     Input(String),
+    /// A limit refused the command, in a sentence of the command's own.
     #[error("{0}")]
     Refused(String),
+    /// The protocol could not be found, read or used.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// No plan was made.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// No course was scheduled.
+    #[error(transparent)]
+    Course(#[from] CourseError),
+    /// No chart can be made over the span asked for.
+    #[error(transparent)]
+    Span(#[from] SpanError),
+    /// A batch could not be run at all.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// Reading or writing failed: what was being done, then the reason.
+    #[error("{0:#}")]
+    Io(#[from] anyhow::Error),
 }
 
 impl Failure {
+    /// The exit status: 3 when a limit refused the command, else 2.
     pub fn code(&self) -> u8 {
         match self {
-            Failure::Input(_) => 2,
             Failure::Refused(_) => 3,
+            Failure::Plan(e) if e.is_limit() => 3,
+            Failure::Course(e) if e.is_limit() => 3,
+            Failure::Input(_)
+            | Failure::Load(_)
+            | Failure::Plan(_)
+            | Failure::Course(_)
+            | Failure::Span(_)
+            | Failure::Batch(_)
+            | Failure::Io(_) => 2,
         }
     }
 }
 
-impl From<LoadError> for Failure {
-    fn from(e: LoadError) -> Failure {
-        Failure::Input(e.to_string())
-    }
-}
+/// An error writing standard output, in the words of [`stdout_reason`]; its kind is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", stdout_reason(.0))]
+struct StdoutError(std::io::Error);
 
-impl From<PlanError> for Failure {
-    fn from(e: PlanError) -> Failure {
-        if e.is_limit() {
-            Failure::Refused(e.to_string())
-        } else {
-            Failure::Input(e.to_string())
-        }
-    }
-}
+/// An I/O error in the words of [`crate::input::files::io_reason`]; its kind is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", crate::input::files::io_reason(.0))]
+struct IoError(std::io::Error);
 
 /// A note on standard error when a protocol named by id is the built-in one although a
 /// protocols directory is set: the clinic may have expected a file of its own (unless the
@@ -250,13 +278,9 @@ pub fn today() -> jiff::civil::Date {
 /// Reads a file, or standard input for `-`, up to `limit` bytes.
 pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure> {
     if arg == "-" {
-        let read =
-            crate::input::files::read_capped(std::io::stdin().lock(), limit).map_err(|e| {
-                Failure::Input(format!(
-                    "cannot read standard input: {}",
-                    crate::input::files::io_reason(&e)
-                ))
-            })?;
+        let read = crate::input::files::read_capped(std::io::stdin().lock(), limit)
+            .map_err(IoError)
+            .context("cannot read standard input")?;
         return read.ok_or_else(|| {
             Failure::Input(format!(
                 "the {what} on standard input is larger than the limit of {}",

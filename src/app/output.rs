@@ -160,7 +160,7 @@ pub(super) fn to_file(
     }
     let summary = run(tmp.as_file()).map_err(|e| match e {
         crate::app::batch::BatchError::Write(e) => cannot(&e),
-        other => Failure::Input(other.to_string()),
+        other => Failure::Batch(other),
     })?;
     tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
     let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
