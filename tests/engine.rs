@@ -4158,7 +4158,7 @@ mod batch_lines {
     fn split(line: &str) -> Result<Vec<String>, String> {
         let mut record = csv::ByteRecord::new();
         let mut scratch = Vec::new();
-        batch::split_line(line.as_bytes(), &mut record, &mut scratch)?;
+        batch::split_line(line.as_bytes(), &mut record, &mut scratch).map_err(|e| e.to_string())?;
         Ok(record
             .iter()
             .map(|f| String::from_utf8(f.to_vec()).unwrap())

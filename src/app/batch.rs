@@ -167,6 +167,28 @@ pub struct Dates {
     pub today: jiff::civil::Date,
 }
 
+/// Why a batch line is not read as CSV fields: the column (from 1) of the field at fault, or the
+/// line's number when it is too long to read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    #[error(
+        "field {column} opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
+    )]
+    QuoteNotClosed { column: usize },
+    #[error(
+        "field {column} has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
+    )]
+    TextAfterQuote { column: usize },
+    #[error(
+        "field {column} holds a quote but does not begin with one (the end of a quoted field from the line before?); quote the whole field, and write a quote inside it as two quotes"
+    )]
+    StrayQuote { column: usize },
+    #[error(
+        "line {line} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read"
+    )]
+    TooLong { line: u64 },
+}
+
 /// Splits one line into CSV fields: separated by commas; a field that begins with `"` is quoted,
 /// ends at the next lone `"` (a doubled `""` is one quote) and is followed by a comma or the end
 /// of the line. A quote that is not closed on its line is an error: a field may not span lines;
@@ -175,7 +197,7 @@ pub fn split_line(
     line: &[u8],
     record: &mut csv::ByteRecord,
     field: &mut Vec<u8>,
-) -> Result<(), String> {
+) -> Result<(), SplitError> {
     record.clear();
     let n = line.len();
     let mut i = 0;
@@ -186,9 +208,7 @@ pub fn split_line(
             i += 1;
             loop {
                 let Some(j) = line[i..].iter().position(|&b| b == b'"') else {
-                    return Err(format!(
-                        "field {column} opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
-                    ));
+                    return Err(SplitError::QuoteNotClosed { column });
                 };
                 field.extend_from_slice(&line[i..i + j]);
                 i += j + 1;
@@ -200,9 +220,7 @@ pub fn split_line(
                 }
             }
             if i < n && line[i] != b',' {
-                return Err(format!(
-                    "field {column} has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
-                ));
+                return Err(SplitError::TextAfterQuote { column });
             }
         } else {
             let end = line[i..]
@@ -210,9 +228,7 @@ pub fn split_line(
                 .position(|&b| b == b',')
                 .map_or(n, |j| i + j);
             if line[i..end].contains(&b'"') {
-                return Err(format!(
-                    "field {column} holds a quote but does not begin with one (the end of a quoted field from the line before?); quote the whole field, and write a quote inside it as two quotes"
-                ));
+                return Err(SplitError::StrayQuote { column });
             }
             field.extend_from_slice(&line[i..end]);
             i = end;
@@ -778,16 +794,13 @@ fn run_with<W: Write>(
         let row = read.number - 1;
         summary.rows += 1;
         let split = match read.cut {
-            true => Err(format!(
-                "line {} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read",
-                read.number
-            )),
+            true => Err(SplitError::TooLong { line: read.number }),
             false => split_line(&line, &mut record, &mut scratch),
         };
         let written = match split {
             Err(e) => {
                 summary.failed += 1;
-                sink.write(row, "", None, &Outcome::Error(e), draft)
+                sink.write(row, "", None, &Outcome::Error(e.to_string()), draft)
             }
             Ok(()) => rows.write(&record, row, &mut sink, &mut summary),
         };
