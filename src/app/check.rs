@@ -18,8 +18,10 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     } else {
         crate::engine::chars::quote(&req.plan)
     };
-    let written = written::read(&bytes)
-        .map_err(|e| Failure::Input(format!("cannot read the plan in {shown}: {e}")))?;
+    let written = written::read(&bytes).map_err(|source| Failure::Written {
+        shown: shown.clone(),
+        source,
+    })?;
     if written.draft && !protocol.standing.approval.is_draft() {
         return Err(Failure::Input(format!(
             "the plan in {shown} is marked `{}`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`",
@@ -27,16 +29,7 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
         )));
     }
     let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
-        .map_err(|e| {
-            Failure::Input(match e {
-                check::Unchecked::NoConcentration => format!(
-                    "the plan in {shown} has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
-                ),
-                check::Unchecked::NoVolumes => format!(
-                    "`--concentration` was given, but the plan in {shown} has no volumes to check at it; add a `volume` column or leave `--concentration` out"
-                ),
-            })
-        })?;
+        .map_err(|why| Failure::Unchecked { shown, why })?;
     let stdout = match req.format {
         cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
         cli::CheckFormat::Json => render::check::json(protocol, &findings),

@@ -65,6 +65,21 @@ pub enum Failure {
     /// No chart can be made over the span asked for.
     #[error(transparent)]
     Span(#[from] SpanError),
+    /// The approvals file of the protocols directory cannot be used.
+    #[error(transparent)]
+    Approvals(#[from] crate::input::approvals::ApprovalsError),
+    /// The written plan given to `check` cannot be read; `shown` is its name, quoted.
+    #[error("cannot read the plan in {shown}: {source}")]
+    Written {
+        shown: String,
+        source: crate::input::written::ReadError,
+    },
+    /// The written plan given to `check` cannot be checked; `shown` is its name, quoted.
+    #[error("{}", render::check::unchecked(*.why, .shown))]
+    Unchecked {
+        shown: String,
+        why: crate::engine::check::Unchecked,
+    },
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
@@ -85,6 +100,9 @@ impl Failure {
             | Failure::Plan(_)
             | Failure::Course(_)
             | Failure::Span(_)
+            | Failure::Approvals(_)
+            | Failure::Written { .. }
+            | Failure::Unchecked { .. }
             | Failure::Batch(_)
             | Failure::Io(_) => 2,
         }

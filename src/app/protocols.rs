@@ -36,9 +36,7 @@ pub(super) fn show_command(
 /// that is not there.
 pub(super) fn list(catalog: &Catalog) -> Result<String, Failure> {
     let approvals = match &catalog.dir {
-        Some(dir) => crate::input::approvals::read(dir)
-            .map_err(|e| Failure::Input(e.to_string()))?
-            .map(|(a, _)| a),
+        Some(dir) => crate::input::approvals::read(dir)?.map(|(a, _)| a),
         None => None,
     };
     let mut header = vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()];

@@ -131,6 +131,18 @@ fn provenance_message(fact: &Provenance) -> String {
     }
 }
 
+/// Why a written plan could not be checked, in words; `shown` is its name, quoted.
+pub fn unchecked(why: crate::engine::check::Unchecked, shown: &str) -> String {
+    match why {
+        crate::engine::check::Unchecked::NoConcentration => format!(
+            "the plan in {shown} has volumes but no concentration to check them at; give it with `--concentration`, such as `--concentration \"10 mg/mL\"`"
+        ),
+        crate::engine::check::Unchecked::NoVolumes => format!(
+            "`--concentration` was given, but the plan in {shown} has no volumes to check at it; add a `volume` column or leave `--concentration` out"
+        ),
+    }
+}
+
 /// Whether the plan keeps to the protocol: no violation.
 pub fn conforms(findings: &[Finding]) -> bool {
     !findings.iter().any(|f| f.severity == Severity::Violation)
