@@ -366,19 +366,34 @@ pub(super) fn drill_command(
         Err(DrillError::Io(e)) => Err(anyhow::Error::new(StdoutError(e))
             .context("the drill stopped")
             .into()),
-        Err(e @ DrillError::NoScaleWeight) => Err(Failure::Input(format!(
-            "no drill with protocol `{}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
-            protocol.id,
-            crate::engine::units::show_kg(&protocol.limits.soft_min),
-            crate::engine::units::show_kg(&protocol.limits.soft_max)
-        ))),
-        Err(e @ DrillError::PlansNowhere) => Err(Failure::Input(format!(
-            "no drill with protocol `{}`: {e}; `bolus protocols lint` says why",
-            protocol.id
-        ))),
-        Err(e @ DrillError::NoPlan { .. }) => Err(Failure::Input(format!(
-            "no drill with protocol `{}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists",
-            protocol.id
-        ))),
+        Err(source) => Err(Failure::Drill {
+            id: protocol.id.clone(),
+            soft_min: protocol.limits.soft_min.clone(),
+            soft_max: protocol.limits.soft_max.clone(),
+            source,
+        }),
+    }
+}
+
+/// Why no drill is run with protocol `id`, soft limits `soft_min` to `soft_max`, and what to do.
+pub(super) fn refusal(
+    id: &str,
+    soft_min: &units::BodyMass,
+    soft_max: &units::BodyMass,
+    e: &DrillError,
+) -> String {
+    match e {
+        DrillError::NoScaleWeight => format!(
+            "no drill with protocol `{id}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
+            units::show_kg(soft_min),
+            units::show_kg(soft_max)
+        ),
+        DrillError::PlansNowhere => {
+            format!("no drill with protocol `{id}`: {e}; `bolus protocols lint` says why")
+        }
+        DrillError::NoPlan { .. } => format!(
+            "no drill with protocol `{id}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists"
+        ),
+        DrillError::Io(io) => format!("the drill stopped: {}", super::stdout_reason(io)),
     }
 }

@@ -80,6 +80,15 @@ pub enum Failure {
         shown: String,
         why: crate::engine::check::Unchecked,
     },
+    /// A drill could not start with protocol `id`, whose soft limits are `soft_min` to
+    /// `soft_max`.
+    #[error("{}", drill::refusal(.id, .soft_min, .soft_max, .source))]
+    Drill {
+        id: String,
+        soft_min: crate::engine::units::BodyMass,
+        soft_max: crate::engine::units::BodyMass,
+        source: drill::DrillError,
+    },
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
@@ -103,6 +112,7 @@ impl Failure {
             | Failure::Approvals(_)
             | Failure::Written { .. }
             | Failure::Unchecked { .. }
+            | Failure::Drill { .. }
             | Failure::Batch(_)
             | Failure::Io(_) => 2,
         }
