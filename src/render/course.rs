@@ -420,14 +420,7 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
         let _ = writeln!(o, "- **Re-weighing:** {}", reweighing(c.sessions.len()));
     }
     o.push('\n');
-    let warnings = super::warnings(p, plan);
-    if !warnings.is_empty() {
-        let _ = writeln!(o, "## Warnings\n");
-        for w in &warnings {
-            let _ = writeln!(o, "- {w}");
-        }
-        o.push('\n');
-    }
+    super::markdown::warnings_section(p, plan, &mut o);
     markdown_sessions(c, &mut o);
     markdown_session_pages(ctx, c, &mut o);
     let _ = writeln!(

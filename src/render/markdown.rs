@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
 use crate::engine::plan::Plan;
+use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::render::explain;
 
@@ -178,7 +179,11 @@ fn timeline_and_warnings(ctx: &Context, plan: &Plan, o: &mut String) {
         let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(&e.offset), cell(&e.what));
     }
     o.push('\n');
+    warnings_section(p, plan, o);
+}
 
+/// The plan's warnings as a Markdown section, when there are any (the plan and the course).
+pub(super) fn warnings_section(p: &Protocol, plan: &Plan, o: &mut String) {
     let warnings = super::warnings(p, plan);
     if !warnings.is_empty() {
         let _ = writeln!(o, "## Warnings\n");
