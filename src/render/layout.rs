@@ -9,9 +9,11 @@ use std::borrow::Cow;
 /// A4 or US Letter page printed in a monospaced font.
 pub const TEXT_WIDTH: usize = 80;
 
-/// Whether a text is printable ASCII, which takes one column a byte.
+/// Whether a text is printable ASCII, which takes one column a byte. (Every byte is looked at,
+/// with no early exit, so that the loop is vectorised.)
 fn printable(s: &str) -> bool {
-    s.bytes().all(|b| (b' '..=b'~').contains(&b))
+    s.bytes()
+        .fold(true, |ok, b| ok & (b' '..=b'~').contains(&b))
 }
 
 /// How many terminal columns a text takes (a wide character, such as in a name written in
@@ -58,6 +60,19 @@ pub fn wrap_into(out: &mut String, first: &str, rest: &str, text: &str, max: usi
         width: width(first),
     };
     out.push_str(first);
+    // The common case: printable ASCII words, one space apart, that fit on the first line.
+    if line.width + text.len() <= max
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && printable(text)
+    {
+        out.push_str(text);
+        let kept = out[line.start..].trim_end().len();
+        out.truncate(line.start + kept);
+        out.push('\n');
+        return;
+    }
     let new_line = |out: &mut String, line: &mut Line| {
         out.push('\n');
         line.start = out.len();
@@ -296,6 +311,16 @@ mod tests {
             text in "([a-z]{1,12}|[0-9]{1,4}|mg|mg/kg|min,|李|×|…|👍\u{fe0f}|\u{644}|\u{627}|e\u{301}|\u{200d}| ){0,60}",
             max in 20usize..90,
             first in "[ a-z\\[\\]!李]{0,8}",
+            rest in "[ ]{0,12}",
+        ) {
+            prop_assert_eq!(wrap(&first, &rest, &text, max), reference(&first, &rest, &text, max));
+        }
+
+        #[test]
+        fn wrapping_printable_ascii_gives_the_lines_of_the_reference(
+            text in "([a-z]{1,8}|[0-9]{1,3}|mg|min.| ){0,30}",
+            max in 20usize..90,
+            first in "[ a-z]{0,8}",
             rest in "[ ]{0,12}",
         ) {
             prop_assert_eq!(wrap(&first, &rest, &text, max), reference(&first, &rest, &text, max));
