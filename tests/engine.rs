@@ -4140,7 +4140,7 @@ mod reading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Batch lines (`cargo mutants -f src/app/batch.rs`).
+// Batch lines (`cargo mutants -f src/input/rows.rs -f src/app/batch.rs`).
 
 mod batch_lines {
     use bolus::app::batch::{self, Format, Summary};
@@ -4158,7 +4158,8 @@ mod batch_lines {
     fn split(line: &str) -> Result<Vec<String>, String> {
         let mut record = csv::ByteRecord::new();
         let mut scratch = Vec::new();
-        batch::split_line(line.as_bytes(), &mut record, &mut scratch).map_err(|e| e.to_string())?;
+        bolus::input::rows::split_line(line.as_bytes(), &mut record, &mut scratch)
+            .map_err(|e| e.to_string())?;
         Ok(record
             .iter()
             .map(|f| String::from_utf8(f.to_vec()).unwrap())
@@ -4232,10 +4233,10 @@ mod batch_lines {
 
     #[test]
     fn a_line_of_exactly_the_limit_is_read_and_one_byte_more_is_cut() {
-        let cut = format!("longer than {} bytes", batch::MAX_LINE_BYTES);
+        let cut = format!("longer than {} bytes", bolus::input::rows::MAX_LINE_BYTES);
         for (extra, is_cut) in [(0, false), (1, true)] {
             let mut line = String::from("p1,82,");
-            line.push_str(&"x".repeat(batch::MAX_LINE_BYTES - line.len() + extra));
+            line.push_str(&"x".repeat(bolus::input::rows::MAX_LINE_BYTES - line.len() + extra));
             let input = format!("id,weight\n{line}\np2,82\n");
             let (s, out) = run(input.as_bytes());
             assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1), "{extra}");
@@ -4245,7 +4246,7 @@ mod batch_lines {
 
     #[test]
     fn a_line_skipped_past_its_most_bytes_stops_the_batch_one_byte_later() {
-        let most = batch::MAX_LINE_BYTES + batch::MAX_SKIPPED_BYTES;
+        let most = bolus::input::rows::MAX_LINE_BYTES + bolus::input::rows::MAX_SKIPPED_BYTES;
         for (extra, stops) in [(0, false), (1, true)] {
             let mut line = String::from("p1,82,");
             line.push_str(&"x".repeat(most - line.len() + extra));
@@ -4420,7 +4421,10 @@ mod batch_lines {
 
     #[test]
     fn every_formula_start_is_refused_in_an_id_and_a_reason() {
-        assert_eq!(batch::FORMULA_STARTS, ['=', '+', '-', '@', '\t', '\r']);
+        assert_eq!(
+            bolus::input::rows::FORMULA_STARTS,
+            ['=', '+', '-', '@', '\t', '\r']
+        );
         // White space of any kind, and invisible or direction characters, before the formula
         // character: a trim or a spreadsheet drops them, so they must not hide it.
         for start in [
