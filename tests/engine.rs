@@ -1770,8 +1770,14 @@ fn clock_times_are_read_strictly() {
         "1400",
         "\u{661}\u{664}:00",
     ] {
+        let e = values::parse_clock(text).unwrap_err();
         assert_eq!(
-            values::parse_clock(text).unwrap_err(),
+            e,
+            values::ClockError::NotHoursMinutes(text.into()),
+            "{text:?}"
+        );
+        assert_eq!(
+            e.to_string(),
             format!(
                 "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
                 text.escape_debug()
@@ -1800,6 +1806,7 @@ fn clock_times_are_read_strictly() {
     }
     assert!(values::parse_clock_seconds("14:00:61")
         .unwrap_err()
+        .to_string()
         .contains("HH:MM or HH:MM:SS"));
 }
 
@@ -2659,6 +2666,7 @@ fn dates_are_read_in_iso_form_only() {
     }
     assert!(values::parse_date("1980-02-30")
         .unwrap_err()
+        .to_string()
         .contains("not a day of the calendar"));
 }
 

@@ -16,7 +16,7 @@ use crate::engine::plan::{self, Options};
 use crate::engine::protocol::Protocol;
 use crate::input::rows::{
     columns, field, formula_start, identity, patient, show_formula_char, split_line, start,
-    Columns, Lines, SplitError, MAX_LINE_BYTES,
+    Columns, HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
     bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
@@ -92,8 +92,12 @@ impl Summary {
 /// A batch that could not be run at all (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{0}")]
-    Input(String),
+    /// The batch has no header, or not one of known columns with `id` and `weight`.
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+    /// The input could not be read on.
+    #[error("cannot read the batch: {0}")]
+    Read(#[source] LinesError),
     #[error("cannot write the output: {0}")]
     Write(#[from] std::io::Error),
 }
@@ -369,19 +373,16 @@ fn run_with<W: Write>(
     progress: &mut dyn FnMut(u64),
     fast: bool,
 ) -> Result<Summary, BatchError> {
-    let read_error = |e: std::io::Error| BatchError::Input(format!("cannot read the batch: {e}"));
+    let read_error = BatchError::Read;
     let mut lines = Lines::new(input, MAX_LINE_BYTES);
     let mut line = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut scratch = Vec::new();
     if lines.next(&mut line).map_err(read_error)?.is_none() {
-        return Err(BatchError::Input(
-            "the batch is empty; expected a CSV header with `id` and `weight`".into(),
-        ));
+        return Err(HeaderError::Empty.into());
     }
-    split_line(&line, &mut record, &mut scratch)
-        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
-    let c = columns(&record).map_err(BatchError::Input)?;
+    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
+    let c = columns(&record)?;
     let draft = p
         .standing
         .approval
@@ -510,7 +511,7 @@ impl<'p> Rows<'p> {
             }
         }
         let outcome = match &start {
-            Err(e) => Rc::new(Outcome::Error(e.clone())),
+            Err(e) => Rc::new(Outcome::Error(e.to_string())),
             Ok(_) => self.computed(record),
         };
         let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
@@ -772,7 +773,7 @@ fn identify<'r>(
     }
     let id = match field(record, Some(c.id), "id") {
         Ok(id) => id.unwrap_or(""),
-        Err(e) => return Err((String::new(), e)),
+        Err(e) => return Err((String::new(), e.to_string())),
     };
     // Printable ASCII holds no odd character: the usual id is not searched character by
     // character.
@@ -811,7 +812,7 @@ fn compute(
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
-            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e)),
+            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
         };
     // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
     let options = Options {

@@ -5,9 +5,11 @@
 
 use std::io::{BufRead, Read};
 
+use crate::engine::chars::{count_of, quote};
 use crate::engine::dosing::Sex;
 use crate::engine::plan::{self, Patient};
 use crate::engine::units;
+use crate::input::values::{ClockError, DateError};
 
 /// The columns a batch file may have.
 pub const COLUMNS: [&str; 8] = [
@@ -64,7 +66,7 @@ impl<R: Read> Lines<R> {
     }
 
     /// The next line into `out` (without its end), or `None` at the end of the input.
-    pub(crate) fn next(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<LineRead>> {
+    pub(crate) fn next(&mut self, out: &mut Vec<u8>) -> Result<Option<LineRead>, LinesError> {
         out.clear();
         let mut cut = false;
         let mut skipped = 0usize;
@@ -73,7 +75,7 @@ impl<R: Read> Lines<R> {
             let avail = match self.inner.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) => return Err(LinesError::Io(e)),
             };
             if avail.is_empty() {
                 if !started {
@@ -96,19 +98,14 @@ impl<R: Read> Lines<R> {
             let room = self.limit.saturating_sub(out.len());
             if piece.len() > room {
                 if self.line == 0 {
-                    return Err(too_long(1, self.limit));
+                    return Err(LinesError::HeaderTooLong { bytes: self.limit });
                 }
                 cut = true;
                 skipped += piece.len() - room;
                 if skipped > MAX_SKIPPED_BYTES {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {} MiB and has no end in sight, so the batch stops",
-                            self.line + 1,
-                            MAX_SKIPPED_BYTES / (1024 * 1024)
-                        ),
-                    ));
+                    return Err(LinesError::NoEnd {
+                        line: self.line + 1,
+                    });
                 }
             }
             out.extend_from_slice(&piece[..piece.len().min(room)]);
@@ -132,11 +129,117 @@ impl<R: Read> Lines<R> {
     }
 }
 
-fn too_long(line: u64, bytes: usize) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("line {line} is longer than {bytes} bytes, the most a batch line may have"),
-    )
+/// Why the lines of a batch cannot be read on: the input failed, or a line is too long to go
+/// on with.
+#[derive(Debug, thiserror::Error)]
+pub enum LinesError {
+    /// The input could not be read.
+    #[error(transparent)]
+    Io(std::io::Error),
+    /// The header is longer than a line may be.
+    #[error("line 1 is longer than {bytes} bytes, the most a batch line may have")]
+    HeaderTooLong { bytes: usize },
+    /// A line goes on past [`MAX_SKIPPED_BYTES`].
+    #[error(
+        "line {line} is longer than {} MiB and has no end in sight, so the batch stops",
+        MAX_SKIPPED_BYTES / (1024 * 1024)
+    )]
+    NoEnd { line: u64 },
+}
+
+/// Why a batch's header is refused: the batch is empty, or its first line is not a header of
+/// known columns with `id` and `weight`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    /// There is no line at all.
+    #[error("the batch is empty; expected a CSV header with `id` and `weight`")]
+    Empty,
+    /// The first line is not CSV.
+    #[error("line 1: the header cannot be read as CSV: {0}")]
+    Split(SplitError),
+    /// A column is unknown or repeated.
+    #[error("line 1: {0}")]
+    Column(#[from] crate::input::written::ColumnError),
+    /// A column a batch needs is missing.
+    #[error("line 1: the header has no `{0}` column; a batch needs `id` and `weight`")]
+    Missing(&'static str),
+}
+
+/// Why a field is not read: it is too long, or not UTF-8. `name` is the field's column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("the `{name}` field is longer than {MAX_FIELD_BYTES} bytes")]
+    TooLong { name: &'static str },
+    #[error("the `{name}` field is not UTF-8 text")]
+    NotUtf8 { name: &'static str },
+}
+
+/// Why a row gives no patient, identity or start: the field at fault and what is wrong with
+/// it, with a [`CommaHint`] where a field beside `weight` may be a split weight.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RowError {
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// The row has more or fewer fields than the header.
+    #[error(
+        "the row has {} where the header has {header}{hint}",
+        count_of(*.fields as u64, "field", "fields")
+    )]
+    FieldCount {
+        fields: usize,
+        header: usize,
+        hint: CommaHint,
+    },
+    #[error("the `weight` field is empty")]
+    NoWeight,
+    #[error("invalid weight: {0}")]
+    Weight(units::ParseError),
+    #[error("invalid height: {error}{hint}")]
+    Height {
+        error: units::ParseError,
+        hint: CommaHint,
+    },
+    #[error("invalid sex: {}; expected `female` or `male`{hint}", quote(.text))]
+    Sex { text: String, hint: CommaHint },
+    /// The engine's words for what is wrong with the reason.
+    #[error("invalid soft_limit_reason: {problem}{hint}")]
+    Reason { problem: String, hint: CommaHint },
+    /// The engine's words for what is wrong with the name.
+    #[error("invalid name: {0}")]
+    Name(String),
+    #[error("invalid born: {0}")]
+    Born(DateError),
+    #[error("invalid start: {error}{hint}")]
+    Start { error: ClockError, hint: CommaHint },
+}
+
+/// A field that fails in the column after `weight`, all digits, may be the decimals of a weight
+/// split by a decimal comma (`82,5`): the words that say so follow the error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CommaHint {
+    /// Nothing to add.
+    #[default]
+    None,
+    /// Both the weight and the next field are all digits: `82` and `5`.
+    Split { whole: String, decimals: String },
+    /// The next field is all digits, the weight is not.
+    Decimals { decimals: String },
+}
+
+impl std::fmt::Display for CommaHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommaHint::None => Ok(()),
+            CommaHint::Split { whole: w, decimals: d } => write!(
+                f,
+                "; `{w},{d}` may be one weight split by a decimal comma: write it with a point, `{w}.{d}`"
+            ),
+            CommaHint::Decimals { decimals } => write!(
+                f,
+                "; `{decimals}` in the column after `weight` may be the weight's decimals split off by a decimal comma: write the weight with a point"
+            ),
+        }
+    }
 }
 
 /// The dates a batch's ages are taken with.
@@ -264,7 +367,7 @@ pub(crate) struct Columns {
 }
 
 /// The columns named by a batch's header, or why the header is refused.
-pub(crate) fn columns(header: &csv::ByteRecord) -> Result<Columns, String> {
+pub(crate) fn columns(header: &csv::ByteRecord) -> Result<Columns, HeaderError> {
     let names: Vec<String> = header
         .iter()
         .map(|h| {
@@ -274,13 +377,9 @@ pub(crate) fn columns(header: &csv::ByteRecord) -> Result<Columns, String> {
                 .to_ascii_lowercase()
         })
         .collect();
-    crate::input::written::check_header(&names, &COLUMNS).map_err(|m| format!("line 1: {m}"))?;
+    crate::input::written::check_header(&names, &COLUMNS)?;
     let col = |n: &str| names.iter().position(|x| x == n);
-    let need = |n: &str| {
-        col(n).ok_or_else(|| {
-            format!("line 1: the header has no `{n}` column; a batch needs `id` and `weight`")
-        })
-    };
+    let need = |n: &'static str| col(n).ok_or(HeaderError::Missing(n));
     Ok(Columns {
         id: need("id")?,
         weight: need("weight")?,
@@ -299,33 +398,30 @@ pub(crate) fn columns(header: &csv::ByteRecord) -> Result<Columns, String> {
 pub(crate) fn field<'a>(
     record: &'a csv::ByteRecord,
     i: Option<usize>,
-    name: &str,
-) -> Result<Option<&'a str>, String> {
+    name: &'static str,
+) -> Result<Option<&'a str>, FieldError> {
     let Some(raw) = i.and_then(|i| record.get(i)) else {
         return Ok(None);
     };
     if raw.len() > MAX_FIELD_BYTES {
-        return Err(format!(
-            "the `{name}` field is longer than {MAX_FIELD_BYTES} bytes"
-        ));
+        return Err(FieldError::TooLong { name });
     }
-    let text =
-        std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
+    let text = std::str::from_utf8(raw).map_err(|_| FieldError::NotUtf8 { name })?;
     let text = text.trim();
     Ok((!text.is_empty()).then_some(text))
 }
 
 /// Reads one row's name and date of birth (the row's `id` stands beside its plan, so the plan's
 /// identity holds no id).
-pub(crate) fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
+pub(crate) fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, RowError> {
     let name = field(record, c.name, "name")?;
     if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
-        return Err(format!("invalid name: {problem}"));
+        return Err(RowError::Name(problem));
     }
     let born = field(record, c.born, "born")?
         .map(crate::input::values::parse_date)
         .transpose()
-        .map_err(|e| format!("invalid born: {e}"))?;
+        .map_err(RowError::Born)?;
     Ok(plan::Identity {
         id: None,
         name: name.map(String::from),
@@ -334,44 +430,45 @@ pub(crate) fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Id
 }
 
 /// Reads one row into a patient and options.
-pub(crate) fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), String> {
+pub(crate) fn patient(
+    record: &csv::ByteRecord,
+    c: &Columns,
+) -> Result<(Patient, String), RowError> {
     if record.len() != c.len {
-        return Err(format!(
-            "the row has {} fields where the header has {}{}",
-            record.len(),
-            c.len,
-            if record.len() > c.len {
+        return Err(RowError::FieldCount {
+            fields: record.len(),
+            header: c.len,
+            hint: if record.len() > c.len {
                 comma_hint(record, c, c.weight + 1)
             } else {
-                String::new()
-            }
-        ));
+                CommaHint::None
+            },
+        });
     }
-    let hint = |i: Option<usize>| i.map_or(String::new(), |i| comma_hint(record, c, i));
-    let weight_text =
-        field(record, Some(c.weight), "weight")?.ok_or("the `weight` field is empty")?;
-    let weight = units::parse_weight(weight_text).map_err(|e| format!("invalid weight: {e}"))?;
+    let hint = |i: Option<usize>| i.map_or(CommaHint::None, |i| comma_hint(record, c, i));
+    let weight_text = field(record, Some(c.weight), "weight")?.ok_or(RowError::NoWeight)?;
+    let weight = units::parse_weight(weight_text).map_err(RowError::Weight)?;
     let height = field(record, c.height, "height")?
         .map(units::parse_height)
         .transpose()
-        .map_err(|e| format!("invalid height: {e}{}", hint(c.height)))?;
+        .map_err(|error| RowError::Height {
+            error,
+            hint: hint(c.height),
+        })?;
     let sex = field(record, c.sex, "sex")?
         .map(|s| {
-            Sex::parse(s).ok_or_else(|| {
-                format!(
-                    "invalid sex: {}; expected `female` or `male`{}",
-                    crate::engine::chars::quote(s),
-                    hint(c.sex)
-                )
+            Sex::parse(s).ok_or_else(|| RowError::Sex {
+                text: s.into(),
+                hint: hint(c.sex),
             })
         })
         .transpose()?;
     let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
     if let Some(problem) = reason.as_deref().and_then(plan::reason_problem) {
-        return Err(format!(
-            "invalid soft_limit_reason: {problem}{}",
-            hint(c.reason)
-        ));
+        return Err(RowError::Reason {
+            problem,
+            hint: hint(c.reason),
+        });
     }
     Ok((
         Patient {
@@ -388,24 +485,24 @@ pub(crate) fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient,
 pub(crate) fn start(
     record: &csv::ByteRecord,
     c: &Columns,
-) -> Result<Option<jiff::civil::Time>, String> {
+) -> Result<Option<jiff::civil::Time>, RowError> {
     field(record, c.start, "start")?
         .map(crate::input::values::parse_clock)
         .transpose()
-        .map_err(|e| {
-            format!(
-                "invalid start: {e}{}",
-                c.start.map_or(String::new(), |i| comma_hint(record, c, i))
-            )
+        .map_err(|error| RowError::Start {
+            error,
+            hint: c
+                .start
+                .map_or(CommaHint::None, |i| comma_hint(record, c, i)),
         })
 }
 
 /// When the field in `column` fails and it is the field after `weight` and all digits, it may be
-/// the decimals of a weight split by a decimal comma (`82,5`): the words that say so, else
-/// nothing.
-fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> String {
+/// the decimals of a weight split by a decimal comma (`82,5`): the hint that says so, else
+/// none.
+fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> CommaHint {
     if column != c.weight + 1 {
-        return String::new();
+        return CommaHint::None;
     }
     let text = |i: usize| {
         record
@@ -415,12 +512,13 @@ fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> String {
     };
     let digits = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
     match (text(c.weight), text(column)) {
-        (Some(w), Some(next)) if digits(next) && digits(w) => format!(
-            "; `{w},{next}` may be one weight split by a decimal comma: write it with a point, `{w}.{next}`"
-        ),
-        (Some(_), Some(next)) if digits(next) => format!(
-            "; `{next}` in the column after `weight` may be the weight's decimals split off by a decimal comma: write the weight with a point"
-        ),
-        _ => String::new(),
+        (Some(w), Some(next)) if digits(next) && digits(w) => CommaHint::Split {
+            whole: w.into(),
+            decimals: next.into(),
+        },
+        (Some(_), Some(next)) if digits(next) => CommaHint::Decimals {
+            decimals: next.into(),
+        },
+        _ => CommaHint::None,
     }
 }
