@@ -2388,6 +2388,16 @@ fn course_values_are_checked_with_line_and_column() {
         "course.min_gap",
         "5 gaps of it take 25 d",
     );
+    // 2 sessions have 1 gap.
+    let text = KETAMINE
+        .replace("sessions = 6 ", "sessions = 2 ")
+        .replace("min_gap = \"1 d\"", "min_gap = \"30 d\"");
+    let e = Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("course.min_gap"), "{e}");
+    assert!(
+        e.message.ends_with("found `30 d`: 1 gap of it takes 30 d"),
+        "{e}"
+    );
     let e = edited("min_gap = \"1 d\"", "min_gap = 1").unwrap_err();
     assert!(e.message.contains("a bare number has no unit"), "{e}");
     let e = edited("min_gap = \"1 d\"", "min_gap = \"1 d\"\nmax_gap = \"7 d\"").unwrap_err();
@@ -4130,7 +4140,15 @@ mod reading {
             ),
             (
                 vec![bolus(0, "23:55", Some(0)), bolus(10, "00:05", None)],
-                "1 of 2 boluses have a `day`",
+                "1 of 2 boluses has a `day`",
+            ),
+            (
+                vec![
+                    bolus(0, "23:55", Some(0)),
+                    bolus(10, "00:05", Some(1)),
+                    bolus(20, "00:15", None),
+                ],
+                "2 of 3 boluses have a `day`",
             ),
         ] {
             let e = refused(&plan(&b));

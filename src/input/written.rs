@@ -6,7 +6,7 @@
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-use crate::engine::chars::quote;
+use crate::engine::chars::{count_of, plural, quote};
 use crate::engine::check::{Written, WrittenPlan};
 use crate::engine::plan;
 use crate::engine::protocol::MAX_BOLUSES;
@@ -462,7 +462,10 @@ fn csv_reason(e: &csv::Error) -> String {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
-            format!("it has {len} fields where the header has {expected_len}")
+            format!(
+                "it has {} where the header has {expected_len}",
+                count_of(*len, "field", "fields")
+            )
         }
         csv::ErrorKind::Utf8 { .. } => "it is not UTF-8 text".into(),
         _ => e.to_string(),
@@ -614,8 +617,8 @@ fn all_or_none(
             fail(
                 None,
                 format!(
-                    "{count} of {} boluses have a `{field}`; give it for every bolus or none",
-                    boluses
+                    "{count} of {boluses} boluses {} a `{field}`; give it for every bolus or none",
+                    plural(count as u64, "has", "have")
                 ),
             )
         } else {

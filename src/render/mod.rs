@@ -518,11 +518,11 @@ pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
             plan.count,
             m(&plan.base_dose),
             units::show_mass(&remainder, p.unit),
-            if plan.larger == 1 {
-                "the last gets".to_string()
-            } else {
-                format!("the last {} get", plan.larger)
-            },
+            plural(
+                plan.larger,
+                "the last gets",
+                &format!("the last {} get", plan.larger)
+            ),
             m(&p.increment)
         )
     };
