@@ -783,7 +783,7 @@ fn ratio(numer: &str, denom: &str) -> Num {
 }
 
 fn message<T: std::fmt::Debug>(r: Result<T, ParseError>) -> String {
-    r.unwrap_err().message
+    r.unwrap_err().to_string()
 }
 
 #[test]
@@ -882,7 +882,7 @@ fn a_quantity_of_another_kind_is_named_with_the_kind_expected() {
             m,
             format!(
                 "`{text}` is {is}, but {} is expected here",
-                expected.describe()
+                bolus::input::words::kind_example(expected)
             ),
             "{text}"
         );

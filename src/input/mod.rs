@@ -8,4 +8,5 @@ pub(crate) mod files;
 pub mod prebuilt;
 pub mod protocol;
 pub mod values;
+pub mod words;
 pub mod written;

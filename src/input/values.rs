@@ -118,7 +118,7 @@ pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
 
 /// Reads `--every`: a whole number of days such as `4d` or `4 d`.
 pub fn parse_every(text: &str) -> Result<i64, String> {
-    let d = units::parse_days(text).map_err(|e| e.message)?;
+    let d = units::parse_days(text).map_err(|e| e.to_string())?;
     let days = whole_days(&d);
     if days > crate::engine::protocol::MAX_SPAN_DAYS {
         return Err(format!(
