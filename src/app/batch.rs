@@ -402,8 +402,11 @@ fn field<'a>(
 /// identity holds no id).
 fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
     let name = field(record, c.name, "name")?;
-    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
-        return Err(format!("invalid name: {problem}"));
+    if let Some(problem) = name.and_then(plan::identity_problem) {
+        return Err(format!(
+            "invalid name: {}",
+            crate::input::words::identity("the name", &problem)
+        ));
     }
     let born = field(record, c.born, "born")?
         .map(crate::input::values::parse_date)

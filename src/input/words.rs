@@ -1,6 +1,8 @@
 //! The words of the engine's refusals of values read from text: a quantity or a number that
-//! cannot be read ([`ParseError`]), with the kinds of quantity and the characters that must not
-//! pass unseen named as a message names them.
+//! cannot be read ([`ParseError`]), a patient's name or identifier that cannot be printed
+//! ([`IdentityProblem`]), a soft-limit reason that is not plain words ([`ReasonProblem`]), with
+//! the kinds of quantity and the characters that must not pass unseen named as a message names
+//! them.
 //!
 //! They are here, not in `render` with the words of the engine's other errors, because every
 //! reader of such a value is in this layer or above it (the protocol file, the written plan,
@@ -10,6 +12,7 @@
 use std::fmt;
 
 use crate::engine::chars::{quote, tidy, CharClass};
+use crate::engine::plan::{IdentityProblem, ReasonProblem, MAX_IDENTITY_CHARS};
 use crate::engine::units::{
     self, HeightHint, Kind, ParseError, UnitHint, MAX_DECIMALS, MAX_HEIGHT_CM, MAX_INTEGER_DIGITS,
     MIN_HEIGHT_CM,
@@ -254,5 +257,41 @@ impl fmt::Display for ParseError {
             | ParseError::HeightOutside { .. } => patient_sentence(self),
         };
         f.write_str(&tidy(&sentence))
+    }
+}
+
+/// Why a patient's name or identifier cannot be printed, `what` naming it (`the patient's
+/// name`).
+pub fn identity(what: &str, problem: &IdentityProblem) -> String {
+    match problem {
+        IdentityProblem::Empty => format!("{what} is empty"),
+        IdentityProblem::OddChar { character, class } => format!(
+            "{what} holds {}; write it in plain text",
+            odd_char(*character, *class)
+        ),
+        IdentityProblem::Spaced { text } => format!(
+            "{what} `{}` has a space at its start or end; write it without",
+            tidy(text)
+        ),
+        IdentityProblem::TooLong { chars } => format!(
+            "{what} has {chars} characters, more than the {MAX_IDENTITY_CHARS} a plan prints"
+        ),
+    }
+}
+
+impl fmt::Display for ReasonProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReasonProblem::OddChar { character, class } => write!(
+                f,
+                "the reason holds {}; write the reason in plain text",
+                odd_char(*character, *class)
+            ),
+            ReasonProblem::NoWords { reason } => write!(
+                f,
+                "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
+                quote(reason)
+            ),
+        }
     }
 }
