@@ -933,11 +933,11 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
         (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let path = std::path::Path::new(input);
-        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
-            Failure::Input(format!(
-                "cannot read batch {}: {reason}",
-                crate::engine::chars::quote(input)
-            ))
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|source| {
+            Failure::BatchInput {
+                input: input.to_string(),
+                source,
+            }
         })?;
         let meta = file.metadata().ok();
         let size = meta.as_ref().map(|m| m.len());

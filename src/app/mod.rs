@@ -92,6 +92,12 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// The batch's input file cannot be opened; `input` is its path as given.
+    #[error("cannot read batch {}: {source}", crate::engine::chars::quote(.input))]
+    BatchInput {
+        input: String,
+        source: crate::input::files::FileError,
+    },
     /// A value on the command line is refused.
     #[error(transparent)]
     Request(#[from] cli::RequestError),
@@ -120,6 +126,7 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
+            | Failure::BatchInput { .. }
             | Failure::Request(_)
             | Failure::Zone(_)
             | Failure::Io(_) => 2,
