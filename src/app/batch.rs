@@ -873,8 +873,7 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         }
     };
     let date = match &args.date {
-        Some(d) => crate::input::values::parse_date(d)
-            .map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?,
+        Some(d) => crate::input::values::parse_date(d).map_err(cli::RequestError::Date)?,
         None => super::today(),
     };
     let date = crate::app::batch::Dates {
