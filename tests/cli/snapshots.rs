@@ -1445,9 +1445,17 @@ fn drill_answers_that_cannot_be_read_say_why() {
         .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "1"])
         .stdin("40 kg\nmany\n35 mg, zz\n")
         .output();
+    // An answer longer than the most read is not read.
+    let long = Test::new()
+        .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "1"])
+        .stdin(format!("{}\n", "1".repeat(5000)))
+        .output();
     snap!(
         "drill_unreadable_answers",
-        format!("{}--- stderr\n{}", r.stdout, r.stderr)
+        format!(
+            "{}--- stderr\n{}--- a long answer\n{}",
+            r.stdout, r.stderr, long.stdout
+        )
     );
 }
 
