@@ -18,9 +18,9 @@ pub enum RequestError {
     Weight(ParseError),
     #[error("invalid `--height`: {0}")]
     Height(ParseError),
-    /// The engine's words for what is wrong with the reason.
+    /// What is wrong with the reason.
     #[error("invalid `--accept-soft-limit`: {0}")]
-    Reason(String),
+    Reason(plan::ReasonProblem),
     #[error("invalid `--first`: {0}")]
     First(DateError),
     #[error("invalid `--date`: {0}")]
@@ -31,12 +31,21 @@ pub enum RequestError {
     Start(ClockError),
     #[error("invalid `--every`: {0}")]
     Every(EveryError),
-    /// The words for what is wrong with the patient identifier.
+    /// The words for what is wrong with a course's patient identifier.
     #[error("invalid `--patient`: {0}")]
     Patient(String),
-    /// The engine's words for what is wrong with the name.
-    #[error("invalid `--patient-name`: {0}")]
-    PatientName(String),
+    /// What is wrong with a plan's patient identifier.
+    #[error(
+        "invalid `--patient`: {}",
+        crate::input::words::identity("the patient identifier", .0)
+    )]
+    PatientId(plan::IdentityProblem),
+    /// What is wrong with the patient's name.
+    #[error(
+        "invalid `--patient-name`: {}",
+        crate::input::words::identity("the patient's name", .0)
+    )]
+    PatientName(plan::IdentityProblem),
     #[error("invalid `--concentration`: {0}")]
     Concentration(ParseError),
     /// A chart's `--from`, `--to` or `--step`.
@@ -623,16 +632,10 @@ fn identity(
     name: Option<String>,
     born: Option<&str>,
 ) -> Result<plan::Identity, RequestError> {
-    if let Some(problem) = id
-        .as_deref()
-        .and_then(|t| plan::identity_problem("the patient identifier", t))
-    {
-        return Err(RequestError::Patient(problem));
+    if let Some(problem) = id.as_deref().and_then(plan::identity_problem) {
+        return Err(RequestError::PatientId(problem));
     }
-    if let Some(problem) = name
-        .as_deref()
-        .and_then(|t| plan::identity_problem("the patient's name", t))
-    {
+    if let Some(problem) = name.as_deref().and_then(plan::identity_problem) {
         return Err(RequestError::PatientName(problem));
     }
     let born = born
