@@ -219,8 +219,11 @@ fn signature(ctx: &Context, o: &mut String) {
     let source = match &p.source {
         crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
         // In a code span; a backtick in the path would end it early.
-        crate::engine::protocol::Source::File(_) => {
-            format!("file `{}`", p.source.describe().replace('`', "\\u{60}"))
+        crate::engine::protocol::Source::File(path) => {
+            format!(
+                "file `{}`",
+                crate::engine::chars::escape_odd(path).replace('`', "\\u{60}")
+            )
         }
     };
     let _ = writeln!(
