@@ -779,8 +779,9 @@ fn identify<'r>(
     // character.
     let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
     if let Some(odd) = (!printable)
-        .then(|| crate::engine::chars::odd_char_in(id))
+        .then(|| crate::engine::chars::first_odd(id))
         .flatten()
+        .map(|(c, class)| crate::input::words::odd_char(c, class))
     {
         return Err((
             crate::engine::chars::tidy(id),
