@@ -20,6 +20,7 @@ use crate::render::batch::{
     bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
     CSV_HEADER,
 };
+use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
 use anyhow::Context as _;
 
@@ -485,8 +486,10 @@ fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Ti
 enum Outcome {
     /// CSV cells from `weight` on, but for the times.
     Cells(Box<Cells>),
-    /// The plan's JSON document, but for the times.
-    Json(Box<JsonPlan>),
+    /// The plan's JSON document as bytes, but for the times.
+    Json(Box<Template>),
+    /// The plan's JSON document, serialised per row ([`run_reference`] only).
+    Doc(Box<JsonPlan>),
     Error(String),
 }
 
@@ -500,7 +503,8 @@ impl Outcome {
                     + c.warnings.len()
                     + 96
             }
-            Outcome::Json(j) => j.size,
+            Outcome::Json(t) => t.size(),
+            Outcome::Doc(j) => j.size,
             Outcome::Error(e) => e.len() + 24,
         }
     }
@@ -650,7 +654,86 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
 /// Where results go: a CSV writer, or buffered JSON lines.
 enum Sink<W: Write> {
     Csv(Box<CsvSink<W>>),
-    Jsonl(std::io::BufWriter<W>),
+    Jsonl(JsonlSink<W>),
+}
+
+/// The JSON lines output: each line made in `line`, then written in one piece.
+struct JsonlSink<W: Write> {
+    out: std::io::BufWriter<W>,
+    line: Vec<u8>,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// A plan's line: the document of a template, with the clock times of a start.
+    fn template(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        t: &Template,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        self.line.clear();
+        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        t.write_timed(&mut self.line, start.map(plan::seconds_of_day));
+        self.line.extend_from_slice(b"}\n");
+        self.out.write_all(&self.line)
+    }
+
+    /// The line of a plan of the fast engine.
+    fn fast(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        plan: (&Template, &crate::engine::fast::Row, &FastWords),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let (t, r, words) = plan;
+        self.line.clear();
+        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        t.write_fast(&mut self.line, start.map(plan::seconds_of_day), r, words);
+        self.line.extend_from_slice(b"}\n");
+        self.out.write_all(&self.line)
+    }
+
+    /// A line serialised whole by serde: an error, or a document ([`run_reference`]).
+    fn serialised(&mut self, line: &JsonLine) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, line).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn write(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        outcome: &Outcome,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let timed;
+        let result = match outcome {
+            Outcome::Json(t) => return self.template(row, id, start, t, draft),
+            Outcome::Doc(plan) => RowResult::Plan {
+                plan: match start {
+                    Some(start) => {
+                        timed = plan.at(start);
+                        &timed
+                    }
+                    None => &plan.doc,
+                },
+            },
+            Outcome::Error(e) => RowResult::Error { error: e },
+            Outcome::Cells(_) => unreachable!("JSON results are JSON"),
+        };
+        self.serialised(&JsonLine {
+            schema: json::SCHEMA,
+            row,
+            id,
+            draft,
+            result,
+        })
+    }
 }
 
 impl<W: Write> Sink<W> {
@@ -666,45 +749,16 @@ impl<W: Write> Sink<W> {
             Sink::Csv(w) => match outcome {
                 Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
                 Outcome::Error(e) => w.error(row, id, e, draft),
-                Outcome::Json(_) => unreachable!("CSV results are cells"),
+                Outcome::Json(_) | Outcome::Doc(_) => unreachable!("CSV results are cells"),
             },
-            Sink::Jsonl(w) => {
-                let timed;
-                let doc = match outcome {
-                    Outcome::Json(plan) => JsonLine {
-                        schema: json::SCHEMA,
-                        row,
-                        id,
-                        draft,
-                        result: RowResult::Plan {
-                            plan: match start {
-                                Some(start) => {
-                                    timed = plan.at(start);
-                                    &timed
-                                }
-                                None => &plan.doc,
-                            },
-                        },
-                    },
-                    Outcome::Error(e) => JsonLine {
-                        schema: json::SCHEMA,
-                        row,
-                        id,
-                        draft,
-                        result: RowResult::Error { error: e },
-                    },
-                    Outcome::Cells(_) => unreachable!("JSON results are JSON"),
-                };
-                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
-                w.write_all(b"\n")
-            }
+            Sink::Jsonl(w) => w.write(row, id, start, outcome, draft),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => w.out.flush(),
-            Sink::Jsonl(w) => w.flush(),
+            Sink::Jsonl(w) => w.out.flush(),
         }
     }
 }
@@ -777,14 +831,7 @@ fn run_with<W: Write>(
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows::new(
-        p,
-        c,
-        format,
-        date,
-        fast.then(|| FastRows::new(p, format)).flatten(),
-        draft,
-    );
+    let mut rows = Rows::new(p, c, format, date, !fast, draft);
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
@@ -828,7 +875,10 @@ fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::i
             w.record(header.into_iter().map(str::as_bytes), false)?;
             Sink::Csv(Box::new(w))
         }
-        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
+        Format::Jsonl => Sink::Jsonl(JsonlSink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            line: Vec::with_capacity(4096),
+        }),
     })
 }
 
@@ -839,6 +889,8 @@ struct Rows<'p> {
     format: Format,
     date: Dates,
     fast: Option<FastRows<'p>>,
+    /// Every row by the general engine, JSON serialised per row by serde ([`run_reference`]).
+    reference: bool,
     /// Results of the general engine by input, for repeated inputs.
     cache: HashMap<Vec<u8>, Rc<Outcome>>,
     cache_bytes: usize,
@@ -853,7 +905,7 @@ impl<'p> Rows<'p> {
         c: Columns,
         format: Format,
         date: Dates,
-        fast: Option<FastRows<'p>>,
+        reference: bool,
         draft: Option<&'static str>,
     ) -> Rows<'p> {
         Rows {
@@ -861,7 +913,10 @@ impl<'p> Rows<'p> {
             c,
             format,
             date,
-            fast,
+            fast: (!reference)
+                .then(|| FastRows::new(p, format, date))
+                .flatten(),
+            reference,
             cache: HashMap::new(),
             cache_bytes: 0,
             seen: Seen::default(),
@@ -880,15 +935,9 @@ impl<'p> Rows<'p> {
     ) -> std::io::Result<()> {
         let c = &self.c;
         let start = start(record, c);
-        if let (Ok(at), Some(fast), Sink::Csv(w)) = (&start, self.fast.as_mut(), &mut *sink) {
-            if let Some(cells) = fast.cells(record, c) {
-                return match identify(record, c, row, &mut self.seen) {
-                    Ok(id) => w.cells(row, id, *at, cells, self.draft),
-                    Err((id, e)) => {
-                        summary.failed += 1;
-                        w.error(row, &id, &e, self.draft)
-                    }
-                };
+        if let Ok(at) = &start {
+            if let Some(written) = self.write_fast(record, row, *at, sink, summary) {
+                return written;
             }
         }
         let outcome = match &start {
@@ -903,6 +952,40 @@ impl<'p> Rows<'p> {
             summary.failed += 1;
         }
         sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
+    }
+
+    /// Computes and writes a row of the common case with the fast engine; `None` for a row of
+    /// the general engine.
+    fn write_fast<W: Write>(
+        &mut self,
+        record: &csv::ByteRecord,
+        row: u64,
+        at: Option<jiff::civil::Time>,
+        sink: &mut Sink<W>,
+        summary: &mut Summary,
+    ) -> Option<std::io::Result<()>> {
+        let (c, draft) = (&self.c, self.draft);
+        let fast = self.fast.as_mut()?;
+        let r = fast.row(record, c)?;
+        let failed = match sink {
+            Sink::Csv(w) => {
+                let cells = fast.cells(&r);
+                match identify(record, c, row, &mut self.seen) {
+                    Ok(id) => return Some(w.cells(row, id, at, cells, draft)),
+                    Err(failed) => failed,
+                }
+            }
+            Sink::Jsonl(w) => {
+                let (t, words) = fast.template(&r, record, c)?;
+                match identify(record, c, row, &mut self.seen) {
+                    Ok(id) => return Some(w.fast(row, id, at, (t, &r, words), draft)),
+                    Err(failed) => failed,
+                }
+            }
+        };
+        summary.failed += 1;
+        let (id, e) = failed;
+        Some(sink.write(row, &id, None, &Outcome::Error(e), draft))
     }
 
     /// A row's result from the general engine, from the cache where the same input was seen.
@@ -924,7 +1007,14 @@ impl<'p> Rows<'p> {
         if let Some(o) = self.cache.get(&self.key) {
             return Rc::clone(o);
         }
-        let o = Rc::new(compute(self.p, record, c, self.format, self.date));
+        let o = Rc::new(compute(
+            self.p,
+            record,
+            c,
+            self.format,
+            self.date,
+            self.reference,
+        ));
         let size = self.key.len() + o.size() + 64;
         if self.cache_bytes + size > CACHE_BYTES {
             self.cache.clear();
@@ -936,8 +1026,9 @@ impl<'p> Rows<'p> {
     }
 }
 
-/// The fast engine for the CSV rows of the common case, with the timeline of each count met so
-/// far and the cells of a row, kept from row to row.
+/// The fast engine for the rows of the common case, with what each count met so far prints
+/// the same on every row (its timeline; for JSON lines, its document as a template) and the
+/// cells of a row, kept from row to row.
 struct FastRows<'p> {
     p: &'p Protocol,
     engine: crate::engine::fast::Engine,
@@ -945,17 +1036,22 @@ struct FastRows<'p> {
     cells: Cells,
     /// The protocol's own warnings, joined.
     warnings: Vec<u8>,
+    /// The warning of a capped total, in pieces around its two numbers.
+    cap: [Vec<u8>; 3],
+    /// For JSON lines: the plan's document by count, and what every row's says the same.
+    json: Option<(Vec<Option<Template>>, FastWords)>,
+    date: Dates,
 }
 
 impl<'p> FastRows<'p> {
-    /// The fast engine for a protocol's CSV rows, if its rows can have one.
-    fn new(p: &'p Protocol, format: Format) -> Option<FastRows<'p>> {
-        if format != Format::Csv {
-            return None;
-        }
+    /// The fast engine for a protocol's rows, if its rows can have one.
+    fn new(p: &'p Protocol, format: Format, date: Dates) -> Option<FastRows<'p>> {
+        let engine = crate::engine::fast::Engine::new(p)?;
+        let json =
+            (format == Format::Jsonl).then(|| (Vec::new(), FastWords::new(p, engine.places)));
         Some(FastRows {
             p,
-            engine: crate::engine::fast::Engine::new(p)?,
+            engine,
             timelines: Vec::new(),
             cells: Cells {
                 head: Default::default(),
@@ -963,11 +1059,14 @@ impl<'p> FastRows<'p> {
                 warnings: Vec::new(),
             },
             warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
+            cap: crate::render::cap_warning_parts(p.unit).map(String::into_bytes),
+            json,
+            date,
         })
     }
 
-    /// The cells of a row of the common case, or `None` for the general engine.
-    fn cells(&mut self, record: &csv::ByteRecord, c: &Columns) -> Option<&Cells> {
+    /// The plan of a row of the common case, or `None` for the general engine.
+    fn row(&self, record: &csv::ByteRecord, c: &Columns) -> Option<crate::engine::fast::Row> {
         let blank = |i: Option<usize>| {
             i.is_none_or(|i| {
                 record
@@ -979,7 +1078,11 @@ impl<'p> FastRows<'p> {
         if record.len() != c.len || !others.into_iter().all(blank) {
             return None;
         }
-        let r = self.engine.row(record.get(c.weight)?)?;
+        self.engine.row(record.get(c.weight)?)
+    }
+
+    /// A fast row's CSV cells.
+    fn cells(&mut self, r: &crate::engine::fast::Row) -> &Cells {
         let count = r.count as usize;
         if self.timelines.len() <= count {
             self.timelines.resize(count + 1, None);
@@ -990,24 +1093,63 @@ impl<'p> FastRows<'p> {
             &mut self.cells,
             self.p,
             &self.engine,
-            &r,
+            r,
             timeline,
-            &self.warnings,
+            (&self.cap, &self.warnings),
         );
-        Some(&self.cells)
+        &self.cells
+    }
+
+    /// A fast row's JSON template and words; `None` (the row for the general engine) where the
+    /// general engine does not make the same plan of the row's count.
+    fn template(
+        &mut self,
+        r: &crate::engine::fast::Row,
+        record: &csv::ByteRecord,
+        c: &Columns,
+    ) -> Option<(&Template, &FastWords)> {
+        let (templates, words) = self.json.as_mut()?;
+        let count = r.count as usize;
+        if templates.len() <= count {
+            templates.resize(count + 1, None);
+        }
+        if templates[count].is_none() {
+            // Made once per count from the general engine's plan of this row.
+            let text = std::str::from_utf8(record.get(c.weight)?).ok()?;
+            let patient = Patient {
+                weight: units::parse_weight(text).ok()?,
+                height: None,
+                sex: None,
+                soft_limit_reason: None,
+            };
+            let plan = general_plan(self.p, &patient, plan::Identity::default(), self.date).ok()?;
+            if plan.count != r.count {
+                return None;
+            }
+            let ctx = Context {
+                protocol: self.p,
+                weight_entered: text,
+                explain: false,
+            };
+            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan);
+            templates[count] = Some(Template::new(&doc, &boluses, &checkpoints, true));
+        }
+        Some((templates[count].as_ref()?, words))
     }
 }
 
-/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's.
+/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's; `words` are the
+/// pieces of the warning of a capped total and the protocol's warnings.
 fn fill_cells(
     cells: &mut Cells,
     p: &Protocol,
     engine: &crate::engine::fast::Engine,
     r: &crate::engine::fast::Row,
     timeline: &crate::engine::fast::Timeline,
-    warnings: &[u8],
+    words: (&[Vec<u8>; 3], &[u8]),
 ) {
     use crate::engine::fast::push_decimal;
+    let (cap, warnings) = words;
     let places = engine.places;
     for h in &mut cells.head {
         h.clear();
@@ -1044,19 +1186,14 @@ fn fill_cells(
     cells.offsets.extend_from_slice(&timeline.seconds);
     cells.warnings.clear();
     if r.capped {
-        let symbol = p.unit.symbol().as_bytes();
-        cells
-            .warnings
-            .extend_from_slice(b"the protocol's maximum total of ");
-        push_decimal(&mut cells.warnings, r.calculated_total, places);
-        cells.warnings.push(b' ');
-        cells.warnings.extend_from_slice(symbol);
-        cells.warnings.extend_from_slice(b" capped the calculated ");
-        push_decimal(&mut cells.warnings, r.product, places);
-        cells.warnings.push(b' ');
-        cells.warnings.extend_from_slice(symbol);
+        let w = &mut cells.warnings;
+        w.extend_from_slice(&cap[0]);
+        push_decimal(w, r.calculated_total, places);
+        w.extend_from_slice(&cap[1]);
+        push_decimal(w, r.product, places);
+        w.extend_from_slice(&cap[2]);
         if !warnings.is_empty() {
-            cells.warnings.extend_from_slice(b"; ");
+            w.extend_from_slice(b"; ");
         }
     }
     cells.warnings.extend_from_slice(warnings);
@@ -1214,23 +1351,14 @@ fn compute(
     c: &Columns,
     format: Format,
     date: Dates,
+    reference: bool,
 ) -> Outcome {
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
             Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e)),
         };
-    // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
-    let options = Options {
-        start: None,
-        concentration: None,
-        identity,
-        date: Some(date.plan),
-        today: Some(date.today),
-    };
-    // The self-check, as for `bolus plan`: a plan that breaks a rule of its own protocol is
-    // never written.
-    let plan = match crate::engine::check::verified_plan(p, &patient, &options) {
+    let plan = match general_plan(p, &patient, identity, date) {
         Ok(plan) => plan,
         Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
     };
@@ -1242,20 +1370,49 @@ fn compute(
                 weight_entered: &weight_text,
                 explain: false,
             };
-            let doc = json::document(&ctx, &plan);
-            let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
-            Outcome::Json(Box::new(JsonPlan {
-                doc,
-                boluses: bolus_seconds(&plan),
-                checkpoints: plan
-                    .checkpoints
-                    .iter()
-                    .map(|c| whole_seconds(&c.offset))
-                    .collect(),
-                size,
-            }))
+            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan);
+            if reference {
+                let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
+                return Outcome::Doc(Box::new(JsonPlan {
+                    doc,
+                    boluses,
+                    checkpoints,
+                    size,
+                }));
+            }
+            Outcome::Json(Box::new(Template::new(&doc, &boluses, &checkpoints, false)))
         }
     }
+}
+
+/// A row's plan from the general engine, without a start (the clock times are made per row),
+/// checked as `bolus plan` checks it: a plan that breaks a rule of its own protocol is never
+/// written.
+fn general_plan(
+    p: &Protocol,
+    patient: &Patient,
+    identity: plan::Identity,
+    date: Dates,
+) -> Result<plan::Plan, crate::engine::plan::PlanError> {
+    let options = Options {
+        start: None,
+        concentration: None,
+        identity,
+        date: Some(date.plan),
+        today: Some(date.today),
+    };
+    crate::engine::check::verified_plan(p, patient, &options)
+}
+
+/// A plan's JSON document and the whole seconds after the first bolus of its boluses and of
+/// its checkpoints, which its clock times are made from.
+fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64>) {
+    let checkpoints = plan
+        .checkpoints
+        .iter()
+        .map(|c| whole_seconds(&c.offset))
+        .collect();
+    (json::document(ctx, plan), bolus_seconds(plan), checkpoints)
 }
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
