@@ -17,8 +17,8 @@ use crate::engine::plan::{self, Options, Patient};
 use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::render::batch::{
-    bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
-    CSV_HEADER,
+    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
+    FastWarnings, JsonLine, JsonPlan, RowResult, CSV_HEADER,
 };
 use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
@@ -251,6 +251,14 @@ pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// gone: white space of any kind (a vertical tab, a no-break space), control, direction and
 /// invisible characters.
 fn formula_start(raw: &[u8]) -> Option<char> {
+    // A text that begins with a printable ASCII character other than a formula's begins with
+    // no formula: the usual id is not decoded.
+    if raw
+        .first()
+        .is_some_and(|b| b.is_ascii_graphic() && !b"=+-@".contains(b))
+    {
+        return None;
+    }
     String::from_utf8_lossy(raw)
         .chars()
         .find(|&c| {
@@ -481,6 +489,24 @@ fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Ti
         })
 }
 
+/// The start of a row whose `start` field is exactly a valid `HH:MM`, read without the steps of
+/// [`start`], which reads it the same; `None` for any other row.
+fn quick_start(record: &csv::ByteRecord, c: &Columns) -> Option<Option<jiff::civil::Time>> {
+    let d = |b: u8| b.is_ascii_digit().then(|| b - b'0');
+    match record.get(c.start?)? {
+        &[h1, h2, b':', m1, m2] => {
+            let (h, m) = (d(h1)? * 10 + d(h2)?, d(m1)? * 10 + d(m2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            jiff::civil::Time::new(h as i8, m as i8, 0, 0)
+                .ok()
+                .map(Some)
+        }
+        _ => None,
+    }
+}
+
 /// The part of a result that depends only on the inputs, not on the row number or id.
 #[derive(Clone)]
 enum Outcome {
@@ -511,15 +537,14 @@ impl Outcome {
 }
 
 /// The CSV output: rows whose fields need no quotes are written as they are; any other row
-/// through a CSV writer. The text of a row's number, times
-/// and days is kept from row to row, so that writing a row allocates nothing.
+/// through a CSV writer. A row is made in a buffer kept from row to row, so that writing a row
+/// allocates nothing.
 struct CsvSink<W: Write> {
     out: std::io::BufWriter<W>,
-    /// A row being written.
+    /// A row being made.
+    line: Vec<u8>,
+    /// A row being quoted.
     quoted: Vec<u8>,
-    number: Vec<u8>,
-    times: Vec<u8>,
-    days: Vec<u8>,
 }
 
 /// Whether the CSV writer would write a field as it is: no comma, quote, CR or LF in it.
@@ -533,10 +558,8 @@ impl<W: Write> CsvSink<W> {
     fn new(out: W) -> CsvSink<W> {
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            line: Vec::new(),
             quoted: Vec::new(),
-            number: Vec::new(),
-            times: Vec::new(),
-            days: Vec::new(),
         }
     }
 
@@ -570,7 +593,7 @@ impl<W: Write> CsvSink<W> {
         self.out.write_all(&self.quoted)
     }
 
-    /// A plan's row: its cells, with the clock times and days of a start.
+    /// A plan's row from its cells, with the clock times and days of a start.
     fn cells(
         &mut self,
         row: u64,
@@ -579,38 +602,72 @@ impl<W: Write> CsvSink<W> {
         cells: &Cells,
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
-        let (times, days) = (&mut self.times, &mut self.days);
-        times.clear();
-        days.clear();
-        if let Some(s) = start {
-            let start = plan::seconds_of_day(s);
-            for (i, o) in cells.offsets.iter().enumerate() {
+        let head = |line: &mut Vec<u8>| {
+            for (i, h) in cells.head.iter().enumerate() {
                 if i > 0 {
-                    times.push(b';');
-                    days.push(b';');
+                    line.push(b',');
                 }
-                push_clock(times, (start + o).rem_euclid(86_400));
-                push_int(days, (start + o).div_euclid(86_400));
+                line.extend_from_slice(h);
             }
+        };
+        let warnings = |line: &mut Vec<u8>| line.extend_from_slice(&cells.warnings);
+        let start = start.map(plan::seconds_of_day);
+        self.plan_row((row, id), start, &cells.offsets, (head, warnings), draft)
+    }
+
+    /// A plan's row, made in one piece: its number and id; `cells.0` writes the cells from
+    /// `weight` to `offsets` (numbers and units, separated by commas, none of which needs
+    /// quotes); the clock times and days of the bolus `offsets` after a start (seconds into
+    /// the day); `cells.1` writes the warnings. Written as it is when no field needs quotes,
+    /// else through the CSV writer.
+    fn plan_row(
+        &mut self,
+        (row, id): (u64, &str),
+        start: Option<i64>,
+        offsets: &[i64],
+        cells: (impl FnOnce(&mut Vec<u8>), impl FnOnce(&mut Vec<u8>)),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        push_int(&mut line, row as i64);
+        line.push(b',');
+        line.extend_from_slice(id.as_bytes());
+        let id_end = line.len();
+        line.push(b',');
+        (cells.0)(&mut line);
+        line.push(b',');
+        match start {
+            Some(s) => push_times_and_days(&mut line, s, offsets),
+            None => line.push(b','),
         }
-        let mut number = std::mem::take(&mut self.number);
-        number.clear();
-        push_int(&mut number, row as i64);
-        let (times, days) = (
-            std::mem::take(&mut self.times),
-            std::mem::take(&mut self.days),
-        );
-        // Only the id, the warnings and the draft mark may need quotes: the other cells are
-        // numbers, clock times and units.
-        let draft = draft.map(str::as_bytes);
-        let plain_known = plain(id.as_bytes()) && plain(&cells.warnings) && draft.is_none_or(plain);
-        let fields = [&number[..], id.as_bytes()]
-            .into_iter()
-            .chain(cells.head.iter().map(Vec::as_slice))
-            .chain([&times[..], &days[..], &cells.warnings[..], b""])
-            .chain(draft);
-        let result = self.record(fields, plain_known);
-        (self.number, self.times, self.days) = (number, times, days);
+        line.push(b',');
+        let warnings_at = line.len();
+        (cells.1)(&mut line);
+        let warnings_end = line.len();
+        line.push(b',');
+        if let Some(d) = draft {
+            line.push(b',');
+            line.extend_from_slice(d.as_bytes());
+        }
+        line.push(b'\n');
+        let result = if plain(id.as_bytes())
+            && plain(&line[warnings_at..warnings_end])
+            && draft.is_none_or(|d| plain(d.as_bytes()))
+        {
+            self.out.write_all(&line)
+        } else {
+            // The cells between the id and the warnings hold no comma of their own.
+            let number = &line[..id_end - id.len() - 1];
+            let middle = line[id_end + 1..warnings_at - 1].split(|&b| b == b',');
+            let fields = [number, id.as_bytes()]
+                .into_iter()
+                .chain(middle)
+                .chain([&line[warnings_at..warnings_end], b""])
+                .chain(draft.map(str::as_bytes));
+            self.record(fields, false)
+        };
+        self.line = line;
         result
     }
 
@@ -686,7 +743,7 @@ impl<W: Write> JsonlSink<W> {
         row: u64,
         id: &str,
         start: Option<jiff::civil::Time>,
-        plan: (&Template, &crate::engine::fast::Row, &FastWords),
+        plan: (&Template, (&crate::engine::fast::Row, &[u8]), &FastWords),
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         let (t, r, words) = plan;
@@ -934,7 +991,7 @@ impl<'p> Rows<'p> {
         summary: &mut Summary,
     ) -> std::io::Result<()> {
         let c = &self.c;
-        let start = start(record, c);
+        let start = quick_start(record, c).map_or_else(|| start(record, c), Ok);
         if let Ok(at) = &start {
             if let Some(written) = self.write_fast(record, row, *at, sink, summary) {
                 return written;
@@ -967,18 +1024,16 @@ impl<'p> Rows<'p> {
         let (c, draft) = (&self.c, self.draft);
         let fast = self.fast.as_mut()?;
         let r = fast.row(record, c)?;
+        let weight = record.get(c.weight)?;
         let failed = match sink {
-            Sink::Csv(w) => {
-                let cells = fast.cells(&r);
-                match identify(record, c, row, &mut self.seen) {
-                    Ok(id) => return Some(w.cells(row, id, at, cells, draft)),
-                    Err(failed) => failed,
-                }
-            }
+            Sink::Csv(w) => match identify(record, c, row, &mut self.seen) {
+                Ok(id) => return Some(fast.csv(w, (row, id), at, (&r, weight), draft)),
+                Err(failed) => failed,
+            },
             Sink::Jsonl(w) => {
                 let (t, words) = fast.template(&r, record, c)?;
                 match identify(record, c, row, &mut self.seen) {
-                    Ok(id) => return Some(w.fast(row, id, at, (t, &r, words), draft)),
+                    Ok(id) => return Some(w.fast(row, id, at, (t, (&r, weight), words), draft)),
                     Err(failed) => failed,
                 }
             }
@@ -1027,17 +1082,12 @@ impl<'p> Rows<'p> {
 }
 
 /// The fast engine for the rows of the common case, with what each count met so far prints
-/// the same on every row (its timeline; for JSON lines, its document as a template) and the
-/// cells of a row, kept from row to row.
+/// the same on every row: its timeline, and for JSON lines its document as a template.
 struct FastRows<'p> {
     p: &'p Protocol,
     engine: crate::engine::fast::Engine,
     timelines: Vec<Option<crate::engine::fast::Timeline>>,
-    cells: Cells,
-    /// The protocol's own warnings, joined.
-    warnings: Vec<u8>,
-    /// The warning of a capped total, in pieces around its two numbers.
-    cap: [Vec<u8>; 3],
+    warnings: FastWarnings,
     /// For JSON lines: the plan's document by count, and what every row's says the same.
     json: Option<(Vec<Option<Template>>, FastWords)>,
     date: Dates,
@@ -1051,15 +1101,9 @@ impl<'p> FastRows<'p> {
             (format == Format::Jsonl).then(|| (Vec::new(), FastWords::new(p, engine.places)));
         Some(FastRows {
             p,
+            warnings: FastWarnings::new(p, engine.places),
             engine,
             timelines: Vec::new(),
-            cells: Cells {
-                head: Default::default(),
-                offsets: Vec::new(),
-                warnings: Vec::new(),
-            },
-            warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
-            cap: crate::render::cap_warning_parts(p.unit).map(String::into_bytes),
             json,
             date,
         })
@@ -1081,23 +1125,26 @@ impl<'p> FastRows<'p> {
         self.engine.row(record.get(c.weight)?)
     }
 
-    /// A fast row's CSV cells.
-    fn cells(&mut self, r: &crate::engine::fast::Row) -> &Cells {
+    /// Writes a fast row's CSV line: `weight` is its weight as written.
+    fn csv<W: Write>(
+        &mut self,
+        w: &mut CsvSink<W>,
+        (row, id): (u64, &str),
+        at: Option<jiff::civil::Time>,
+        (r, weight): (&crate::engine::fast::Row, &[u8]),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
         let count = r.count as usize;
         if self.timelines.len() <= count {
             self.timelines.resize(count + 1, None);
         }
         let timeline = self.timelines[count]
             .get_or_insert_with(|| crate::engine::fast::Timeline::new(self.p, r.count));
-        fill_cells(
-            &mut self.cells,
-            self.p,
-            &self.engine,
-            r,
-            timeline,
-            (&self.cap, &self.warnings),
-        );
-        &self.cells
+        let (unit, places, warnings) = (self.p.unit, self.engine.places, &self.warnings);
+        let head = |line: &mut Vec<u8>| push_fast_head(line, unit, places, (r, weight), timeline);
+        let warnings = |line: &mut Vec<u8>| warnings.push(line, r);
+        let start = at.map(plan::seconds_of_day);
+        w.plan_row((row, id), start, &timeline.seconds, (head, warnings), draft)
     }
 
     /// A fast row's JSON template and words; `None` (the row for the general engine) where the
@@ -1136,67 +1183,6 @@ impl<'p> FastRows<'p> {
         }
         Some((templates[count].as_ref()?, words))
     }
-}
-
-/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's; `words` are the
-/// pieces of the warning of a capped total and the protocol's warnings.
-fn fill_cells(
-    cells: &mut Cells,
-    p: &Protocol,
-    engine: &crate::engine::fast::Engine,
-    r: &crate::engine::fast::Row,
-    timeline: &crate::engine::fast::Timeline,
-    words: (&[Vec<u8>; 3], &[u8]),
-) {
-    use crate::engine::fast::push_decimal;
-    let (cap, warnings) = words;
-    let places = engine.places;
-    for h in &mut cells.head {
-        h.clear();
-    }
-    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head;
-    push_decimal(weight, i128::from(r.weight), 6);
-    dosing.extend_from_slice(weight);
-    push_decimal(calculated, r.calculated_total, places);
-    push_decimal(total, r.planned_total, places);
-    push_int(count, r.count as i64);
-    unit.extend_from_slice(p.unit.symbol().as_bytes());
-    // The smaller doses, then the larger ones: each dose written once, then copied.
-    let smaller = r.count - r.larger;
-    let mut text = 0..0;
-    for k in 0..r.count {
-        if k > 0 {
-            doses.push(b';');
-        }
-        if k == 0 || k == smaller {
-            let dose = if k < smaller {
-                r.base_dose
-            } else {
-                r.bigger_dose
-            };
-            let from = doses.len();
-            push_decimal(doses, dose, places);
-            text = from..doses.len();
-        } else {
-            doses.extend_from_within(text.clone());
-        }
-    }
-    offsets.extend_from_slice(timeline.offsets.as_bytes());
-    cells.offsets.clear();
-    cells.offsets.extend_from_slice(&timeline.seconds);
-    cells.warnings.clear();
-    if r.capped {
-        let w = &mut cells.warnings;
-        w.extend_from_slice(&cap[0]);
-        push_decimal(w, r.calculated_total, places);
-        w.extend_from_slice(&cap[1]);
-        push_decimal(w, r.product, places);
-        w.extend_from_slice(&cap[2]);
-        if !warnings.is_empty() {
-            w.extend_from_slice(b"; ");
-        }
-    }
-    cells.warnings.extend_from_slice(warnings);
 }
 
 /// A write error: a reader that closed the pipe ends the batch as done (the rows so far are

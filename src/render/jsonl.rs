@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::engine::fast::{push_decimal, Row};
+use crate::engine::fast::{push_decimal, push_weight, Row};
 use crate::render::batch::push_clock;
 use crate::render::json::{Bolus, Checkpoint, Doc, Qty, SCHEMA};
 
@@ -231,18 +231,19 @@ impl Template {
     }
 
     /// Appends the document of a plan of the fast engine: this template (made with `numbers`
-    /// from a plan of the same protocol and count) with the row's values.
+    /// from a plan of the same protocol and count) with the row's values, its weight as
+    /// written (read by [`crate::engine::fast::parse_weight`]).
     pub(crate) fn write_fast(
         &self,
         out: &mut Vec<u8>,
         start: Option<i64>,
-        r: &Row,
+        (r, weight): (&Row, &[u8]),
         words: &FastWords,
     ) {
         let places = words.places;
         let smaller = r.count - r.larger;
         self.write(out, start, |h, out| match h {
-            Hole::Weight | Hole::DosingWeight => push_decimal(out, i128::from(r.weight), 6),
+            Hole::Weight | Hole::DosingWeight => push_weight(out, weight),
             Hole::CalculatedTotal => push_decimal(out, r.calculated_total, places),
             Hole::Total => push_decimal(out, r.planned_total, places),
             Hole::Capped => out.extend_from_slice(if r.capped { b"true" } else { b"false" }),
