@@ -1770,8 +1770,14 @@ fn clock_times_are_read_strictly() {
         "1400",
         "\u{661}\u{664}:00",
     ] {
+        let e = values::parse_clock(text).unwrap_err();
         assert_eq!(
-            values::parse_clock(text).unwrap_err(),
+            e,
+            values::ClockError::NotHoursMinutes(text.into()),
+            "{text:?}"
+        );
+        assert_eq!(
+            e.to_string(),
             format!(
                 "`{}` is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
                 text.escape_debug()
@@ -1800,6 +1806,7 @@ fn clock_times_are_read_strictly() {
     }
     assert!(values::parse_clock_seconds("14:00:61")
         .unwrap_err()
+        .to_string()
         .contains("HH:MM or HH:MM:SS"));
 }
 
@@ -2381,6 +2388,16 @@ fn course_values_are_checked_with_line_and_column() {
         "course.min_gap",
         "5 gaps of it take 25 d",
     );
+    // 2 sessions have 1 gap.
+    let text = KETAMINE
+        .replace("sessions = 6 ", "sessions = 2 ")
+        .replace("min_gap = \"1 d\"", "min_gap = \"30 d\"");
+    let e = Protocol::from_toml("p.toml", "ketamine-kap-iv", text.as_bytes()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("course.min_gap"), "{e}");
+    assert!(
+        e.message.ends_with("found `30 d`: 1 gap of it takes 30 d"),
+        "{e}"
+    );
     let e = edited("min_gap = \"1 d\"", "min_gap = 1").unwrap_err();
     assert!(e.message.contains("a bare number has no unit"), "{e}");
     let e = edited("min_gap = \"1 d\"", "min_gap = \"1 d\"\nmax_gap = \"7 d\"").unwrap_err();
@@ -2659,6 +2676,7 @@ fn dates_are_read_in_iso_form_only() {
     }
     assert!(values::parse_date("1980-02-30")
         .unwrap_err()
+        .to_string()
         .contains("not a day of the calendar"));
 }
 
@@ -4122,7 +4140,15 @@ mod reading {
             ),
             (
                 vec![bolus(0, "23:55", Some(0)), bolus(10, "00:05", None)],
-                "1 of 2 boluses have a `day`",
+                "1 of 2 boluses has a `day`",
+            ),
+            (
+                vec![
+                    bolus(0, "23:55", Some(0)),
+                    bolus(10, "00:05", Some(1)),
+                    bolus(20, "00:15", None),
+                ],
+                "2 of 3 boluses have a `day`",
             ),
         ] {
             let e = refused(&plan(&b));
@@ -4140,7 +4166,7 @@ mod reading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Batch lines (`cargo mutants -f src/app/batch.rs`).
+// Batch lines (`cargo mutants -f src/input/rows.rs -f src/app/batch.rs`).
 
 mod batch_lines {
     use bolus::app::batch::{self, Format, Summary};
@@ -4158,7 +4184,8 @@ mod batch_lines {
     fn split(line: &str) -> Result<Vec<String>, String> {
         let mut record = csv::ByteRecord::new();
         let mut scratch = Vec::new();
-        batch::split_line(line.as_bytes(), &mut record, &mut scratch).map_err(|e| e.to_string())?;
+        bolus::input::rows::split_line(line.as_bytes(), &mut record, &mut scratch)
+            .map_err(|e| e.to_string())?;
         Ok(record
             .iter()
             .map(|f| String::from_utf8(f.to_vec()).unwrap())
@@ -4232,10 +4259,10 @@ mod batch_lines {
 
     #[test]
     fn a_line_of_exactly_the_limit_is_read_and_one_byte_more_is_cut() {
-        let cut = format!("longer than {} bytes", batch::MAX_LINE_BYTES);
+        let cut = format!("longer than {} bytes", bolus::input::rows::MAX_LINE_BYTES);
         for (extra, is_cut) in [(0, false), (1, true)] {
             let mut line = String::from("p1,82,");
-            line.push_str(&"x".repeat(batch::MAX_LINE_BYTES - line.len() + extra));
+            line.push_str(&"x".repeat(bolus::input::rows::MAX_LINE_BYTES - line.len() + extra));
             let input = format!("id,weight\n{line}\np2,82\n");
             let (s, out) = run(input.as_bytes());
             assert_eq!((s.lines, s.rows, s.failed), (3, 2, 1), "{extra}");
@@ -4245,7 +4272,7 @@ mod batch_lines {
 
     #[test]
     fn a_line_skipped_past_its_most_bytes_stops_the_batch_one_byte_later() {
-        let most = batch::MAX_LINE_BYTES + batch::MAX_SKIPPED_BYTES;
+        let most = bolus::input::rows::MAX_LINE_BYTES + bolus::input::rows::MAX_SKIPPED_BYTES;
         for (extra, stops) in [(0, false), (1, true)] {
             let mut line = String::from("p1,82,");
             line.push_str(&"x".repeat(most - line.len() + extra));
@@ -4420,7 +4447,10 @@ mod batch_lines {
 
     #[test]
     fn every_formula_start_is_refused_in_an_id_and_a_reason() {
-        assert_eq!(batch::FORMULA_STARTS, ['=', '+', '-', '@', '\t', '\r']);
+        assert_eq!(
+            bolus::input::rows::FORMULA_STARTS,
+            ['=', '+', '-', '@', '\t', '\r']
+        );
         // White space of any kind, and invisible or direction characters, before the formula
         // character: a trim or a spreadsheet drops them, so they must not hide it.
         for start in [

@@ -2106,7 +2106,10 @@ fn batch_cases() -> Vec<Case> {
         rows(
             "batch-ragged-rows",
             "./batch-ragged.csv",
-            &["3 fields where the header has 2", "1 fields"],
+            &[
+                "3 fields where the header has 2",
+                "1 field where the header has 2",
+            ],
         ),
         rows(
             "batch-empty-weight",

@@ -6,16 +6,19 @@
 //! accounted for in the [`Summary`]: the header, a plan, a failed row, or a blank line.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::rc::Rc;
 
 use super::output::to_file;
 use super::{stdout_file, Failure, StdoutError};
 use crate::cli;
-use crate::engine::dosing::Sex;
 use crate::engine::plan::{self, Options, Patient};
 use crate::engine::protocol::Protocol;
 use crate::engine::units;
+use crate::input::rows::{
+    columns, field, formula_start, identity, patient, show_formula_char, split_line, start,
+    Columns, HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+};
 use crate::render::batch::{
     bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
     FastWarnings, JsonLine, JsonPlan, RowResult, CSV_HEADER,
@@ -24,258 +27,12 @@ use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
 use anyhow::Context as _;
 
-/// The columns a batch file may have.
-pub const COLUMNS: [&str; 8] = [
-    "id",
-    "weight",
-    "start",
-    "height",
-    "sex",
-    "soft_limit_reason",
-    "name",
-    "born",
-];
-
-/// The longest field read, in bytes; a longer one fails its row.
-pub const MAX_FIELD_BYTES: usize = 4096;
+pub use crate::input::rows::Dates;
 
 /// Bytes of results kept for repeated inputs (same weight, height, sex and reason, and for JSON
 /// the same start). A plan depends on nothing else, so a repeated input gives the very same
 /// result; the cache is emptied when it holds this much, which bounds its memory.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
-
-/// The longest line read, in bytes. Past the header, a longer line fails its row (the rest of
-/// the line is skipped unread); a longer header, or a line that goes on for more than
-/// [`MAX_SKIPPED_BYTES`], stops the batch. No input can make memory grow without end.
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
-
-/// The most bytes skipped in one over-long line before the batch stops (`/dev/zero` is one
-/// line that never ends).
-pub const MAX_SKIPPED_BYTES: usize = 16 * 1024 * 1024;
-
-/// A physical line as read: its number (from 1) and whether it was cut at [`MAX_LINE_BYTES`].
-struct LineRead {
-    number: u64,
-    cut: bool,
-}
-
-/// Reads physical lines, each ended by LF, CR or CRLF, keeping at most `limit` bytes of each:
-/// memory stays bounded by the limit whatever the input.
-struct Lines<R> {
-    inner: std::io::BufReader<R>,
-    limit: usize,
-    /// The number of the last line returned.
-    line: u64,
-    /// A CR ended the last line: an LF right after it belongs to it.
-    after_cr: bool,
-    /// Bytes read so far.
-    bytes: u64,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(inner: R, limit: usize) -> Lines<R> {
-        Lines {
-            inner: std::io::BufReader::with_capacity(64 * 1024, inner),
-            limit,
-            line: 0,
-            after_cr: false,
-            bytes: 0,
-        }
-    }
-
-    /// The next line into `out` (without its end), or `None` at the end of the input.
-    fn next(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<LineRead>> {
-        out.clear();
-        let mut cut = false;
-        let mut skipped = 0usize;
-        let mut started = false;
-        loop {
-            let avail = match self.inner.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if avail.is_empty() {
-                if !started {
-                    return Ok(None);
-                }
-                self.line += 1;
-                return Ok(Some(LineRead {
-                    number: self.line,
-                    cut,
-                }));
-            }
-            if std::mem::take(&mut self.after_cr) && avail[0] == b'\n' {
-                self.inner.consume(1);
-                self.bytes += 1;
-                continue;
-            }
-            started = true;
-            let end = avail.iter().position(|&b| b == b'\n' || b == b'\r');
-            let piece = &avail[..end.unwrap_or(avail.len())];
-            let room = self.limit.saturating_sub(out.len());
-            if piece.len() > room {
-                if self.line == 0 {
-                    return Err(too_long(1, self.limit));
-                }
-                cut = true;
-                skipped += piece.len() - room;
-                if skipped > MAX_SKIPPED_BYTES {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {} MiB and has no end in sight, so the batch stops",
-                            self.line + 1,
-                            MAX_SKIPPED_BYTES / (1024 * 1024)
-                        ),
-                    ));
-                }
-            }
-            out.extend_from_slice(&piece[..piece.len().min(room)]);
-            let used = match end {
-                Some(i) => {
-                    self.after_cr = avail[i] == b'\r';
-                    i + 1
-                }
-                None => avail.len(),
-            };
-            self.inner.consume(used);
-            self.bytes += used as u64;
-            if end.is_some() {
-                self.line += 1;
-                return Ok(Some(LineRead {
-                    number: self.line,
-                    cut,
-                }));
-            }
-        }
-    }
-}
-
-fn too_long(line: u64, bytes: usize) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("line {line} is longer than {bytes} bytes, the most a batch line may have"),
-    )
-}
-
-/// The dates a batch's ages are taken with.
-#[derive(Debug, Clone, Copy)]
-pub struct Dates {
-    /// The plans' date: each patient's age is taken on it.
-    pub plan: jiff::civil::Date,
-    /// Today's date: a date of birth after it is refused.
-    pub today: jiff::civil::Date,
-}
-
-/// Why a batch line is not read as CSV fields: the column (from 1) of the field at fault, or the
-/// line's number when it is too long to read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SplitError {
-    #[error(
-        "field {column} opens a quote that is not closed on its line; a quoted field may not span lines, so the row is not read"
-    )]
-    QuoteNotClosed { column: usize },
-    #[error(
-        "field {column} has text after its closing quote; write a quote inside a quoted field as two quotes (`\"\"`)"
-    )]
-    TextAfterQuote { column: usize },
-    #[error(
-        "field {column} holds a quote but does not begin with one (the end of a quoted field from the line before?); quote the whole field, and write a quote inside it as two quotes"
-    )]
-    StrayQuote { column: usize },
-    #[error(
-        "line {line} is longer than {MAX_LINE_BYTES} bytes, the most a batch line may have; the row is not read"
-    )]
-    TooLong { line: u64 },
-}
-
-/// Splits one line into CSV fields: separated by commas; a field that begins with `"` is quoted,
-/// ends at the next lone `"` (a doubled `""` is one quote) and is followed by a comma or the end
-/// of the line. A quote that is not closed on its line is an error: a field may not span lines;
-/// so is a quote inside a field that does not begin with one (the tail of such a field).
-pub fn split_line(
-    line: &[u8],
-    record: &mut csv::ByteRecord,
-    field: &mut Vec<u8>,
-) -> Result<(), SplitError> {
-    record.clear();
-    let n = line.len();
-    let mut i = 0;
-    let mut column = 1;
-    loop {
-        field.clear();
-        if line.get(i) == Some(&b'"') {
-            i += 1;
-            loop {
-                let Some(j) = line[i..].iter().position(|&b| b == b'"') else {
-                    return Err(SplitError::QuoteNotClosed { column });
-                };
-                field.extend_from_slice(&line[i..i + j]);
-                i += j + 1;
-                if line.get(i) == Some(&b'"') {
-                    field.push(b'"');
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            if i < n && line[i] != b',' {
-                return Err(SplitError::TextAfterQuote { column });
-            }
-        } else {
-            let end = line[i..]
-                .iter()
-                .position(|&b| b == b',')
-                .map_or(n, |j| i + j);
-            if line[i..end].contains(&b'"') {
-                return Err(SplitError::StrayQuote { column });
-            }
-            field.extend_from_slice(&line[i..end]);
-            i = end;
-        }
-        record.push_field(field);
-        if i >= n {
-            return Ok(());
-        }
-        i += 1;
-        column += 1;
-    }
-}
-
-/// The characters a spreadsheet reads as the start of a formula: an id or a reason that begins
-/// with one is refused, so that no formula cell is ever written.
-pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// The formula character a text begins with once anything a trim or a spreadsheet may drop is
-/// gone: white space of any kind (a vertical tab, a no-break space), control, direction and
-/// invisible characters.
-fn formula_start(raw: &[u8]) -> Option<char> {
-    // A text that begins with a printable ASCII character other than a formula's begins with
-    // no formula: the usual id is not decoded.
-    if raw
-        .first()
-        .is_some_and(|b| b.is_ascii_graphic() && !b"=+-@".contains(b))
-    {
-        return None;
-    }
-    String::from_utf8_lossy(raw)
-        .chars()
-        .find(|&c| {
-            FORMULA_STARTS.contains(&c)
-                || !(c.is_whitespace() || crate::engine::chars::CharClass::of(c).is_some())
-        })
-        .filter(|c| FORMULA_STARTS.contains(c))
-}
-
-/// `=` as `=`, a tab or CR by name.
-fn show_formula_char(c: char) -> String {
-    match c {
-        '\t' => "a tab".into(),
-        '\r' => "a carriage return".into(),
-        c => format!("`{c}`"),
-    }
-}
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,156 +94,14 @@ impl Summary {
 /// A batch that could not be run at all (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{0}")]
-    Input(String),
+    /// The batch has no header, or not one of known columns with `id` and `weight`.
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+    /// The input could not be read on.
+    #[error("cannot read the batch: {0}")]
+    Read(#[source] LinesError),
     #[error("cannot write the output: {0}")]
     Write(#[from] std::io::Error),
-}
-
-struct Columns {
-    id: usize,
-    weight: usize,
-    start: Option<usize>,
-    height: Option<usize>,
-    sex: Option<usize>,
-    reason: Option<usize>,
-    name: Option<usize>,
-    born: Option<usize>,
-    len: usize,
-}
-
-fn columns(header: &csv::ByteRecord) -> Result<Columns, BatchError> {
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{FEFF}')
-                .to_ascii_lowercase()
-        })
-        .collect();
-    crate::input::written::check_header(&names, &COLUMNS)
-        .map_err(|m| BatchError::Input(format!("line 1: {m}")))?;
-    let col = |n: &str| names.iter().position(|x| x == n);
-    let need = |n: &str| {
-        col(n).ok_or_else(|| {
-            BatchError::Input(format!(
-                "line 1: the header has no `{n}` column; a batch needs `id` and `weight`"
-            ))
-        })
-    };
-    Ok(Columns {
-        id: need("id")?,
-        weight: need("weight")?,
-        start: col("start"),
-        height: col("height"),
-        sex: col("sex"),
-        reason: col("soft_limit_reason"),
-        name: col("name"),
-        born: col("born"),
-        len: names.len(),
-    })
-}
-
-fn field<'a>(
-    record: &'a csv::ByteRecord,
-    i: Option<usize>,
-    name: &str,
-) -> Result<Option<&'a str>, String> {
-    let Some(raw) = i.and_then(|i| record.get(i)) else {
-        return Ok(None);
-    };
-    if raw.len() > MAX_FIELD_BYTES {
-        return Err(format!(
-            "the `{name}` field is longer than {MAX_FIELD_BYTES} bytes"
-        ));
-    }
-    let text =
-        std::str::from_utf8(raw).map_err(|_| format!("the `{name}` field is not UTF-8 text"))?;
-    let text = text.trim();
-    Ok((!text.is_empty()).then_some(text))
-}
-
-/// Reads one row's name and date of birth (the row's `id` stands beside its plan, so the plan's
-/// identity holds no id).
-fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, String> {
-    let name = field(record, c.name, "name")?;
-    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
-        return Err(format!("invalid name: {problem}"));
-    }
-    let born = field(record, c.born, "born")?
-        .map(crate::input::values::parse_date)
-        .transpose()
-        .map_err(|e| format!("invalid born: {e}"))?;
-    Ok(plan::Identity {
-        id: None,
-        name: name.map(String::from),
-        born,
-    })
-}
-
-/// Reads one row into a patient and options.
-fn patient(record: &csv::ByteRecord, c: &Columns) -> Result<(Patient, String), String> {
-    if record.len() != c.len {
-        return Err(format!(
-            "the row has {} fields where the header has {}{}",
-            record.len(),
-            c.len,
-            if record.len() > c.len {
-                comma_hint(record, c, c.weight + 1)
-            } else {
-                String::new()
-            }
-        ));
-    }
-    let hint = |i: Option<usize>| i.map_or(String::new(), |i| comma_hint(record, c, i));
-    let weight_text =
-        field(record, Some(c.weight), "weight")?.ok_or("the `weight` field is empty")?;
-    let weight = units::parse_weight(weight_text).map_err(|e| format!("invalid weight: {e}"))?;
-    let height = field(record, c.height, "height")?
-        .map(units::parse_height)
-        .transpose()
-        .map_err(|e| format!("invalid height: {e}{}", hint(c.height)))?;
-    let sex = field(record, c.sex, "sex")?
-        .map(|s| {
-            Sex::parse(s).ok_or_else(|| {
-                format!(
-                    "invalid sex: {}; expected `female` or `male`{}",
-                    crate::engine::chars::quote(s),
-                    hint(c.sex)
-                )
-            })
-        })
-        .transpose()?;
-    let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
-    if let Some(problem) = reason.as_deref().and_then(plan::reason_problem) {
-        return Err(format!(
-            "invalid soft_limit_reason: {problem}{}",
-            hint(c.reason)
-        ));
-    }
-    Ok((
-        Patient {
-            weight,
-            height,
-            sex,
-            soft_limit_reason: reason,
-        },
-        weight_text.to_string(),
-    ))
-}
-
-/// The row's start time, if it has one.
-fn start(record: &csv::ByteRecord, c: &Columns) -> Result<Option<jiff::civil::Time>, String> {
-    field(record, c.start, "start")?
-        .map(crate::input::values::parse_clock)
-        .transpose()
-        .map_err(|e| {
-            format!(
-                "invalid start: {e}{}",
-                c.start.map_or(String::new(), |i| comma_hint(record, c, i))
-            )
-        })
 }
 
 /// The start of a row whose `start` field is exactly a valid `HH:MM`, read without the steps of
@@ -862,18 +477,15 @@ fn run_with<W: Write>(
     progress: &mut dyn FnMut(u64),
     fast: bool,
 ) -> Result<Summary, BatchError> {
-    let read_error = |e: std::io::Error| BatchError::Input(format!("cannot read the batch: {e}"));
+    let read_error = BatchError::Read;
     let mut lines = Lines::new(input, MAX_LINE_BYTES);
     let mut line = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut scratch = Vec::new();
     if lines.next(&mut line).map_err(read_error)?.is_none() {
-        return Err(BatchError::Input(
-            "the batch is empty; expected a CSV header with `id` and `weight`".into(),
-        ));
+        return Err(HeaderError::Empty.into());
     }
-    split_line(&line, &mut record, &mut scratch)
-        .map_err(|e| BatchError::Input(format!("line 1: the header cannot be read as CSV: {e}")))?;
+    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
     let c = columns(&record)?;
     let draft = p
         .standing
@@ -998,7 +610,7 @@ impl<'p> Rows<'p> {
             }
         }
         let outcome = match &start {
-            Err(e) => Rc::new(Outcome::Error(e.clone())),
+            Err(e) => Rc::new(Outcome::Error(e.to_string())),
             Ok(_) => self.computed(record),
         };
         let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
@@ -1277,7 +889,7 @@ fn identify<'r>(
     }
     let id = match field(record, Some(c.id), "id") {
         Ok(id) => id.unwrap_or(""),
-        Err(e) => return Err((String::new(), e)),
+        Err(e) => return Err((String::new(), e.to_string())),
     };
     // Printable ASCII holds no odd character: the usual id is not searched character by
     // character.
@@ -1306,31 +918,6 @@ fn identify<'r>(
     Ok(id)
 }
 
-/// When the field in `column` fails and it is the field after `weight` and all digits, it may be
-/// the decimals of a weight split by a decimal comma (`82,5`): the words that say so, else
-/// nothing.
-fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> String {
-    if column != c.weight + 1 {
-        return String::new();
-    }
-    let text = |i: usize| {
-        record
-            .get(i)
-            .and_then(|f| std::str::from_utf8(f).ok())
-            .map(str::trim)
-    };
-    let digits = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
-    match (text(c.weight), text(column)) {
-        (Some(w), Some(next)) if digits(next) && digits(w) => format!(
-            "; `{w},{next}` may be one weight split by a decimal comma: write it with a point, `{w}.{next}`"
-        ),
-        (Some(_), Some(next)) if digits(next) => format!(
-            "; `{next}` in the column after `weight` may be the weight's decimals split off by a decimal comma: write the weight with a point"
-        ),
-        _ => String::new(),
-    }
-}
-
 fn compute(
     p: &Protocol,
     record: &csv::ByteRecord,
@@ -1342,7 +929,7 @@ fn compute(
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
-            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e)),
+            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
         };
     let plan = match general_plan(p, &patient, identity, date) {
         Ok(plan) => plan,

@@ -92,6 +92,9 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// No time zone is known for the plan's times.
+    #[error(transparent)]
+    Zone(#[from] crate::input::values::ZoneError),
     /// Reading or writing failed: what was being done, then the reason.
     #[error("{0:#}")]
     Io(#[from] anyhow::Error),
@@ -114,6 +117,7 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
+            | Failure::Zone(_)
             | Failure::Io(_) => 2,
         }
     }

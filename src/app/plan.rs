@@ -23,7 +23,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
         PlanFormat::Fhir => {
             let date = req.date.expect("checked in cli");
-            let zone = crate::input::values::zone(req.tz.as_deref()).map_err(Failure::Input)?;
+            let zone = crate::input::values::zone(req.tz.as_deref())?;
             let times = crate::engine::calendar::bolus_times(&plan, date, &zone)
                 .map_err(|e| Failure::Input(e.to_string()))?;
             let order = render::fhir::Order {

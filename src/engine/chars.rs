@@ -1,6 +1,7 @@
 //! Characters that must not pass unseen: each is a control, a text-direction or an invisible
 //! character ([`CharClass`]). The readers refuse by these classes, and anything echoed in a
-//! message is escaped by them ([`quote`], [`escape_odd`], [`tidy`]).
+//! message is escaped by them ([`quote`], [`escape_odd`], [`tidy`]). The count words that both
+//! the readers and the renderers write are chosen here too ([`plural`], [`count_of`]).
 
 /// The class of a character that must not pass unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,4 +160,19 @@ fn put(out: &mut String, count: &mut usize, c: char) -> bool {
     out.push(c);
     *count += 1;
     *count <= MAX_MESSAGE_CHARS
+}
+
+/// The singular or the plural, by count: `plural(1, "plan", "plans")` is `plan`. Every count
+/// in words goes through here or [`count_of`].
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// A count with its word: `1 plan`, `3 plans`.
+pub fn count_of(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }

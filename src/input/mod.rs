@@ -7,5 +7,6 @@ pub mod catalog;
 pub(crate) mod files;
 pub mod prebuilt;
 pub mod protocol;
+pub mod rows;
 pub mod values;
 pub mod written;

@@ -1052,10 +1052,11 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
             &min_gap,
             "course.min_gap",
             format!(
-                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found {}: {} gaps of it take {} d",
+                "expected a gap that lets {n} sessions fit within `max_span` ({} d), found {}: {} {} {} d",
                 units::format_decimal(&units::days_of(&span)),
                 crate::engine::chars::quote(&min_gap.get_ref().0),
                 n - 1,
+                crate::engine::chars::plural((n - 1) as u64, "gap of it takes", "gaps of it take"),
                 units::format_decimal(&(needed / int(86_400)))
             ),
         ));

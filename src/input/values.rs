@@ -5,20 +5,35 @@ use jiff::civil::{Date, Time as Clock};
 use jiff::tz::TimeZone;
 
 use crate::engine::calendar::Zone;
+use crate::engine::chars::quote;
 use crate::engine::course::whole_days;
 use crate::engine::units;
 
+/// Why a date is not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Not written `YYYY-MM-DD` with a year from 1.
+    #[error("{} is not a date; write it as YYYY-MM-DD, such as `2026-12-01`", quote(.text))]
+    NotADate { text: String },
+    /// Written as a date, but the calendar has no such day.
+    #[error(
+        "{} is not a day of the calendar (month {month} of {year} has no day {day}); write it as YYYY-MM-DD",
+        quote(.text)
+    )]
+    NoSuchDay {
+        text: String,
+        year: i16,
+        month: i16,
+        day: i16,
+    },
+}
+
 /// Reads a calendar date written `YYYY-MM-DD`, strictly: four-digit year from 1, a real day.
 /// The one reader of dates for `--date`, `--born`, `--first` and the batch's `born` column.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let b = text.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let bad = || {
-        format!(
-            "{} is not a date; write it as YYYY-MM-DD, such as `2026-12-01`",
-            crate::engine::chars::quote(text)
-        )
-    };
+    let bad = || DateError::NotADate { text: text.into() };
     if b.len() != 10
         || b[4] != b'-'
         || b[7] != b'-'
@@ -29,38 +44,47 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         return Err(bad());
     }
     let n = |r: std::ops::Range<usize>| text[r].parse::<i16>().expect("digits");
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    if y < 1 {
+    let (year, month, day) = (n(0..4), n(5..7), n(8..10));
+    if year < 1 {
         return Err(bad());
     }
-    Date::new(y, m as i8, d as i8).map_err(|_| {
-        format!(
-            "{} is not a day of the calendar (month {m} of {y} has no day {d}); write it as YYYY-MM-DD",
-            crate::engine::chars::quote(text)
-        )
+    Date::new(year, month as i8, day as i8).map_err(|_| DateError::NoSuchDay {
+        text: text.into(),
+        year,
+        month,
+        day,
     })
+}
+
+/// Why no time zone is known.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ZoneError {
+    /// `--tz` names no zone of the IANA database.
+    #[error(
+        "invalid `--tz`: `{}` is not a time zone of the IANA database; give one such as `Europe/Paris` or `America/New_York`",
+        .name.escape_debug()
+    )]
+    Unknown { name: String },
+    /// No zone was named and the system's cannot be told.
+    #[error(
+        "cannot tell the system's time zone ({0}); name the zone with `--tz`, such as `--tz Europe/Paris`"
+    )]
+    System(#[source] jiff::Error),
 }
 
 /// The zone named by an IANA name (`Europe/Paris`), or the system's time zone when none is
 /// named. Reads the system's time-zone database (or the copy built in when the system has none).
-pub fn zone(name: Option<&str>) -> Result<Zone, String> {
+pub fn zone(name: Option<&str>) -> Result<Zone, ZoneError> {
     match name {
         Some(name) => {
-            let tz = jiff::tz::db().get(name).map_err(|_| {
-                format!(
-                    "invalid `--tz`: `{}` is not a time zone of the IANA database; give one such as `Europe/Paris` or `America/New_York`",
-                    name.escape_debug()
-                )
-            })?;
+            let tz = jiff::tz::db()
+                .get(name)
+                .map_err(|_| ZoneError::Unknown { name: name.into() })?;
             let name = tz.iana_name().unwrap_or(name).to_string();
             Ok(Zone { tz, name })
         }
         None => {
-            let tz = TimeZone::try_system().map_err(|e| {
-                format!(
-                    "cannot tell the system's time zone ({e}); name the zone with `--tz`, such as `--tz Europe/Paris`"
-                )
-            })?;
+            let tz = TimeZone::try_system().map_err(ZoneError::System)?;
             let name = tz
                 .iana_name()
                 .map_or_else(|| "the system time zone".to_string(), str::to_string);
@@ -69,16 +93,28 @@ pub fn zone(name: Option<&str>) -> Result<Zone, String> {
     }
 }
 
+/// Why a clock time is not read: the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// Not `HH:MM` on a 24-hour clock.
+    #[error(
+        "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
+        quote(.0)
+    )]
+    NotHoursMinutes(String),
+    /// Not `HH:MM:SS` on a 24-hour clock.
+    #[error(
+        "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
+        quote(.0)
+    )]
+    NotHoursMinutesSeconds(String),
+}
+
 /// Reads a 24-hour clock time `HH:MM` strictly.
-pub fn parse_clock(text: &str) -> Result<Clock, String> {
+pub fn parse_clock(text: &str) -> Result<Clock, ClockError> {
     let b = text.as_bytes();
     let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
-    let bad = || {
-        format!(
-            "{} is not a 24-hour clock time; write it as HH:MM, such as `14:00`",
-            crate::engine::chars::quote(text)
-        )
-    };
+    let bad = || ClockError::NotHoursMinutes(text.into());
     if !ok {
         return Err(bad());
     }
@@ -91,7 +127,7 @@ pub fn parse_clock(text: &str) -> Result<Clock, String> {
 }
 
 /// Reads a 24-hour clock time `HH:MM` or `HH:MM:SS`, as plans timed in seconds write it.
-pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
+pub fn parse_clock_seconds(text: &str) -> Result<Clock, ClockError> {
     let Some((hm, ss)) = text
         .get(..5)
         .zip(text.get(5..))
@@ -108,24 +144,31 @@ pub fn parse_clock_seconds(text: &str) -> Result<Clock, String> {
         60
     };
     if s > 59 {
-        return Err(format!(
-            "{} is not a 24-hour clock time; write it as HH:MM or HH:MM:SS, such as `14:00`",
-            crate::engine::chars::quote(text)
-        ));
+        return Err(ClockError::NotHoursMinutesSeconds(text.into()));
     }
     Ok(Clock::new(t.hour(), t.minute(), s as i8, 0).expect("checked range"))
 }
 
+/// Why `--every` is not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EveryError {
+    /// Not a whole number of days.
+    #[error(transparent)]
+    Days(#[from] units::ParseError),
+    /// More days than a course may span.
+    #[error("{} is more than {max} days", quote(.text))]
+    TooLong { text: String, max: i64 },
+}
+
 /// Reads `--every`: a whole number of days such as `4d` or `4 d`.
-pub fn parse_every(text: &str) -> Result<i64, String> {
-    let d = units::parse_days(text).map_err(|e| e.message)?;
+pub fn parse_every(text: &str) -> Result<i64, EveryError> {
+    let d = units::parse_days(text)?;
     let days = whole_days(&d);
     if days > crate::engine::protocol::MAX_SPAN_DAYS {
-        return Err(format!(
-            "{} is more than {} days",
-            crate::engine::chars::quote(text),
-            crate::engine::protocol::MAX_SPAN_DAYS
-        ));
+        return Err(EveryError::TooLong {
+            text: text.into(),
+            max: crate::engine::protocol::MAX_SPAN_DAYS,
+        });
     }
     Ok(days)
 }

@@ -6,6 +6,7 @@
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+use crate::engine::chars::{count_of, plural, quote};
 use crate::engine::check::{Written, WrittenPlan};
 use crate::engine::plan;
 use crate::engine::protocol::MAX_BOLUSES;
@@ -29,21 +30,31 @@ pub const COLUMNS: [&str; 8] = [
 /// The largest `day` read, either way: a plan spans no more than this many days.
 pub const MAX_DAY: i64 = 10_000;
 
+/// Why a CSV header's columns are refused: `name` is the column at fault, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnError {
+    /// A column that is not one of `known`.
+    #[error("unknown column {}; known columns: {}", quote(.name), .known.join(", "))]
+    Unknown {
+        name: String,
+        known: &'static [&'static str],
+    },
+    /// A column named twice.
+    #[error("the column {} appears twice", quote(.name))]
+    Twice { name: String },
+}
+
 /// Refuses a CSV header with an unknown or a repeated column.
-pub fn check_header(names: &[String], known: &[&str]) -> Result<(), String> {
+pub fn check_header(names: &[String], known: &'static [&'static str]) -> Result<(), ColumnError> {
     for (i, n) in names.iter().enumerate() {
         if !known.contains(&n.as_str()) {
-            return Err(format!(
-                "unknown column {}; known columns: {}",
-                crate::engine::chars::quote(n),
-                known.join(", ")
-            ));
+            return Err(ColumnError::Unknown {
+                name: n.clone(),
+                known,
+            });
         }
         if names[..i].contains(n) {
-            return Err(format!(
-                "the column {} appears twice",
-                crate::engine::chars::quote(n)
-            ));
+            return Err(ColumnError::Twice { name: n.clone() });
         }
     }
     Ok(())
@@ -164,8 +175,8 @@ fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
             COLUMNS.join(", ")
         ));
     }
-    if let Err(message) = check_header(&names, &COLUMNS) {
-        return fail(Some(1), message);
+    if let Err(e) = check_header(&names, &COLUMNS) {
+        return fail(Some(1), e.to_string());
     }
     let col = |name: &str| names.iter().position(|n| n == name);
     let dose_col = col("dose").ok_or_else(|| ReadError {
@@ -226,8 +237,8 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
         units::parse::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", e.to_string()))?;
     let when_text = cell(cols.when.0);
     let when = if cols.when.1 {
-        let clock =
-            crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", e))?;
+        let clock = crate::input::values::parse_clock_seconds(when_text)
+            .map_err(|e| at("time", e.to_string()))?;
         let day = cols
             .day
             .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
@@ -451,7 +462,10 @@ fn csv_reason(e: &csv::Error) -> String {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
-            format!("it has {len} fields where the header has {expected_len}")
+            format!(
+                "it has {} where the header has {expected_len}",
+                count_of(*len, "field", "fields")
+            )
         }
         csv::ErrorKind::Utf8 { .. } => "it is not UTF-8 text".into(),
         _ => e.to_string(),
@@ -603,8 +617,8 @@ fn all_or_none(
             fail(
                 None,
                 format!(
-                    "{count} of {} boluses have a `{field}`; give it for every bolus or none",
-                    boluses
+                    "{count} of {boluses} boluses {} a `{field}`; give it for every bolus or none",
+                    plural(count as u64, "has", "have")
                 ),
             )
         } else {

@@ -154,14 +154,14 @@ fn verdict(findings: &[Finding]) -> String {
         .filter(|f| f.severity == Severity::Violation)
         .count();
     let w = findings.len() - v;
-    let plural = |n: usize, word: &str| super::count_of(n as u64, word, &format!("{word}s"));
+    let warnings = |n: usize| super::count_of(n as u64, "warning", "warnings");
     match (v, w) {
         (0, 0) => "conforms: the plan keeps to the protocol".to_string(),
-        (0, w) => format!("conforms, with {}", plural(w, "warning")),
+        (0, w) => format!("conforms, with {}", warnings(w)),
         (v, w) => format!(
             "does not conform: {} and {}",
-            plural(v, "violation"),
-            plural(w, "warning")
+            super::count_of(v as u64, "violation", "violations"),
+            warnings(w)
         ),
     }
 }

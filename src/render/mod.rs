@@ -156,20 +156,8 @@ pub fn approval_text(protocol: &Protocol) -> String {
     }
 }
 
-/// The singular or the plural, by count: `plural(1, "plan", "plans")` is `plan`. Every count
-/// in words goes through here or [`count_of`].
-pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
-/// A count with its word: `1 plan`, `3 plans`.
-pub fn count_of(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", plural(n, one, many))
-}
+/// The count words, shared with the readers: [`plural`] and [`count_of`].
+pub use crate::engine::chars::{count_of, plural};
 
 /// The protocol file's field for a soft limit: `soft_min`, `soft_max`.
 pub fn soft_limit_field(bound: crate::engine::plan::Bound) -> &'static str {
@@ -545,11 +533,11 @@ pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
             plan.count,
             m(&plan.base_dose),
             units::show_mass(&remainder, p.unit),
-            if plan.larger == 1 {
-                "the last gets".to_string()
-            } else {
-                format!("the last {} get", plan.larger)
-            },
+            plural(
+                plan.larger,
+                "the last gets",
+                &format!("the last {} get", plan.larger)
+            ),
             m(&p.increment)
         )
     };

@@ -1178,3 +1178,21 @@ a,82,00:02
     assert_eq!(plan["checkpoints"][0]["day"], -1);
     assert_eq!(plan["boluses"][0]["day"], 0);
 }
+
+#[test]
+fn a_row_with_too_few_or_too_many_fields_counts_them_in_words_that_agree() {
+    let r = batch(&["-"])
+        .stdin("id,weight,sex\np1\np2,70\np3,70,female,x\n")
+        .status(1)
+        .output();
+    let rows = csv_rows(&r.stdout);
+    let errors: Vec<&str> = rows.iter().map(error).collect();
+    assert_eq!(
+        errors,
+        [
+            "the row has 1 field where the header has 3",
+            "the row has 2 fields where the header has 3",
+            "the row has 4 fields where the header has 3",
+        ]
+    );
+}

@@ -745,6 +745,17 @@ fn refuses_a_row_with_more_fields_than_the_header() {
 }
 
 #[test]
+fn refuses_a_row_with_fewer_fields_than_the_header_in_words_that_agree() {
+    let err = unreadable("time,dose\n14:00,30 mg\n14:10\n");
+    assert!(
+        err.contains(
+            "line 3: the row cannot be read as CSV: it has 1 field where the header has 2"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn refuses_offsets_that_go_backwards() {
     let err = unreadable("offset,dose\n0 min,30 mg\n20 min,30 mg\n10 min,30 mg\n30 min,30 mg\n");
     assert!(

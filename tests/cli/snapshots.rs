@@ -1252,3 +1252,201 @@ fn protocols_lint_prints_the_exact_error_of_every_broken_fixture() {
         .run();
     snap!("protocols_lint_every_broken_fixture", r.stderr);
 }
+
+/// The errors of values typed on the command line, written in a plan read back and given to a
+/// batch, each with its exit status and its whole message: nothing on standard output.
+#[test]
+fn the_input_errors_print_exactly_these_messages() {
+    let k = "ketamine-kap-iv";
+    let fhir = [
+        "--format",
+        "fhir",
+        "--patient",
+        "p1",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "08:00",
+    ];
+    let plan = |more: &[&'static str]| {
+        let mut args = vec!["plan", k, "--weight", "70"];
+        args.extend_from_slice(more);
+        args
+    };
+    let course = |more: &[&'static str]| {
+        let mut args = vec!["course", k, "--weight", "70", "--first", "2026-12-01"];
+        args.extend_from_slice(more);
+        args
+    };
+    let check = vec!["check", k, "--weight", "70", "-"];
+    let mut cases: Vec<(Vec<&str>, &str)> = vec![
+        (plan(&["--date", "2026-02-30"]), ""),
+        (plan(&["--born", "0000-01-01"]), ""),
+        (plan(&["--born", "2026-13-01"]), ""),
+        (plan(&["--start", "7:00"]), ""),
+        (plan(&["--height", "70 in"]), ""),
+        (plan(&["--accept-soft-limit", "123"]), ""),
+        (plan(&["--patient", " p1"]), ""),
+        (plan(&["--patient-name", "Ann\u{200B}"]), ""),
+        (plan(&["--format", "fhir", "--patient", "p1"]), ""),
+        (plan(&["--tz", "Europe/Paris"]), ""),
+        (plan(&["--concentration", "lots"]), ""),
+        (["--weight", "abc"].to_vec(), ""),
+    ];
+    cases.last_mut().unwrap().0 = vec!["plan", k, "--weight", "abc"];
+    let mut tz = plan(&fhir);
+    tz.extend(["--tz", "Nowhere/Bogus"]);
+    cases.push((tz, ""));
+    let mut system = plan(&fhir);
+    system.extend(["--patient-system", "foo"]);
+    cases.push((system, ""));
+    cases.extend([
+        (
+            vec!["course", k, "--weight", "70", "--first", "2026-02-30"],
+            "",
+        ),
+        (course(&["--every", "0d"]), ""),
+        (course(&["--every", "1.5d"]), ""),
+        (course(&["--every", "400d"]), ""),
+        (course(&["--start", "24:00"]), ""),
+        (course(&["--patient", " x"]), ""),
+        (
+            vec![
+                "check",
+                k,
+                "--weight",
+                "70",
+                "--concentration",
+                "lots",
+                "tests/fixtures/plans/three-boluses.csv",
+            ],
+            "",
+        ),
+        (
+            vec!["check", k, "--weight", "70", "-"],
+            "time,dose\n14:00:75,40 mg\n",
+        ),
+        (check.clone(), "time,dose,colour\n14:00,40 mg\n"),
+        (check.clone(), "time,dose,time\n14:00,40 mg,14:00\n"),
+        (check.clone(), "time,day,dose\n14:00,x,40 mg\n"),
+        (check.clone(), "time,day,dose\n14:00,20000,40 mg\n"),
+        (check.clone(), "number,offset,dose\n0,0 min,40 mg\n"),
+        (check.clone(), r#"{"boluses":[{"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"unit":"mg"},"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40},"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":"40","unit":"mg"},"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":0,"unit":"mg"},"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40,"unit":"kg"},"offset":{"value":0,"unit":"min"}}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40,"unit":"mg"},"offset":{"value":0,"unit":"min"}}],"concentration":{"value":1}}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40,"unit":"mg"},"offset":{"value":0,"unit":"min"},"time":"14:00","day":"x"}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40,"unit":"mg"},"offset":{"value":0,"unit":"min"},"time":"14:00","day":20000}]}"#),
+        (check.clone(), r#"{"boluses":[{"dose":{"value":40,"unit":"mg"},"offset":{"value":0,"unit":"min"},"time":"14:61"}]}"#),
+        (vec!["chart", k, "--from", "x"], ""),
+        (vec!["chart", k, "--to", "9 lb"], ""),
+        (vec!["chart", k, "--step", "0"], ""),
+        (vec!["chart", k, "--height", "tall"], ""),
+        (
+            vec![
+                "batch",
+                k,
+                "--date",
+                "2026-02-30",
+                "tests/fixtures/batch/good.csv",
+            ],
+            "",
+        ),
+        (vec!["batch", k, "tests/fixtures"], ""),
+        (vec!["batch", k, "tests/fixtures/batch/missing.csv"], ""),
+        (vec!["batch", k, "-"], ""),
+        (vec!["batch", k, "-"], "id,weight,colour\n"),
+        (vec!["batch", k, "-"], "id,start\n"),
+        (vec!["batch", k, "-"], "\"id,weight\n"),
+    ]);
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|(args, input)| {
+            let r = Test::new().args(args).stdin(*input).output();
+            assert!(r.stdout.is_empty(), "{:?}: {}", args, r.stdout);
+            assert_ne!(r.code, 0, "{args:?}");
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            let input = if input.is_empty() {
+                String::new()
+            } else {
+                format!("\n< {input:?}")
+            };
+            format!(
+                "{}{input}\nexit status {}\n{}",
+                shown(args),
+                r.code,
+                r.stderr
+            )
+        })
+        .collect();
+    snap!("input_errors", shown.join("\n"));
+}
+
+/// Every way a batch row fails, each row's error in full, in CSV.
+#[test]
+fn batch_row_errors_are_written_exactly() {
+    let long_weight = "7".repeat(4097);
+    let long_line = format!("p-long,70,,,,,{},", "n".repeat(70_000));
+    let mut input: Vec<u8> = b"id,weight,start,height,sex,soft_limit_reason,name,born\n".to_vec();
+    for row in [
+        "p1",
+        "p2,82,5,,,,,,",
+        "p3,,,,,,,",
+        "p4,abc,,,,,,",
+        "p5,70,,70 in,,,,",
+        "p6,70,,,x,,,",
+        "p7,70,,,,123,,",
+        "p8,70,,,,,Ann\u{200B},",
+        "p9,70,,,,,,2026-02-30",
+        "p10,70,7:00,,,,,",
+        "p11,82,5,,,,,",
+        &format!("p12,{long_weight},,,,,,"),
+        "=p14,70,,,,,,",
+        "p\u{202E}15,70,,,,,,",
+        "p16,70,,,,,,",
+        "p16,71,,,,,,",
+        "p17,70,,,,=SUM(A1),,",
+        "\"p18,70,,,,,,",
+        "p19,\"70\"x,,,,,,",
+        "p20,7\"0,,,,,,",
+        &long_line,
+    ] {
+        input.extend_from_slice(row.as_bytes());
+        input.push(b'\n');
+    }
+    input.extend_from_slice(b"p13,70,,,,,\xFF,\n");
+    let r = Test::new()
+        .args(["batch", "ketamine-kap-iv", "--date", "2026-12-01", "-"])
+        .stdin(input)
+        .status(1)
+        .output();
+    // With only `id` and `weight`, a weight split by a decimal comma gives a field too many.
+    let two = Test::new()
+        .args(["batch", "ketamine-kap-iv", "--date", "2026-12-01", "-"])
+        .stdin("id,weight\na\nb,82,5\nc,82,abc\nd,82,5,6\ne,x,5\n")
+        .status(1)
+        .output();
+    snap!(
+        "batch_row_errors",
+        format!(
+            "{}\n--- stderr\n{}\n{}\n--- stderr\n{}",
+            r.stdout, r.stderr, two.stdout, two.stderr
+        )
+    );
+}
+
+/// A drill's answers that cannot be read: each is met with why, the answer and the arithmetic.
+#[test]
+fn drill_answers_that_cannot_be_read_say_why() {
+    let r = Test::new()
+        .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "1"])
+        .stdin("40 kg\nmany\n35 mg, zz\n")
+        .output();
+    snap!(
+        "drill_unreadable_answers",
+        format!("{}--- stderr\n{}", r.stdout, r.stderr)
+    );
+}
