@@ -933,7 +933,8 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
     } else {
         let path = std::path::Path::new(input);
         let file = crate::input::files::open_regular(path, "batch input").map_err(|source| {
-            Failure::BatchInput {
+            Failure::File {
+                what: "batch".into(),
                 input: input.to_string(),
                 source,
             }

@@ -92,9 +92,10 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
-    /// The batch's input file cannot be opened; `input` is its path as given.
-    #[error("cannot read batch {}: {source}", crate::engine::chars::quote(.input))]
-    BatchInput {
+    /// An input file cannot be read: `what` it is (`batch`, `plan`), and its path as given.
+    #[error("cannot read {what} {}: {source}", crate::engine::chars::quote(.input))]
+    File {
+        what: String,
         input: String,
         source: crate::input::files::FileError,
     },
@@ -126,7 +127,7 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
-            | Failure::BatchInput { .. }
+            | Failure::File { .. }
             | Failure::Request(_)
             | Failure::Zone(_)
             | Failure::Io(_) => 2,
