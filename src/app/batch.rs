@@ -15,8 +15,8 @@ use crate::cli;
 use crate::engine::plan::{self, Options};
 use crate::engine::protocol::Protocol;
 use crate::input::rows::{
-    columns, field, formula_start, identity, patient, show_formula_char, split_line, start,
-    Columns, HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+    columns, field, formula_start, identity, patient, split_line, start, Columns, FormulaStart,
+    HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
     bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
@@ -762,11 +762,13 @@ fn identify<'r>(
     row: u64,
     seen: &mut Seen,
 ) -> Result<&'r str, (String, String)> {
-    let formula = |name: &str, ch: char| {
-        format!(
-            "row {row}: the {name} begins with {}, which a spreadsheet reads as a formula; an {name} may not begin with =, +, -, @, a tab or a carriage return",
-            show_formula_char(ch)
-        )
+    let formula = |column: &'static str, character: char| {
+        FormulaStart {
+            row,
+            column,
+            character,
+        }
+        .to_string()
     };
     if let Some(ch) = record.get(c.id).and_then(formula_start) {
         return Err((String::new(), formula("id", ch)));
