@@ -12,6 +12,7 @@ pub mod fhir;
 pub mod html;
 pub(crate) mod ics;
 pub mod json;
+pub(crate) mod jsonl;
 pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
@@ -63,10 +64,12 @@ pub fn clock_on_day(t: jiff::civil::Time, day: i64) -> String {
 pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     if plan.capped {
+        let [a, b, c] = cap_warning_parts(protocol.unit);
+        let n = |m| units::format_decimal(&units::mass_in(m, protocol.unit));
         out.push(format!(
-            "the protocol's maximum total of {} capped the calculated {}",
-            units::show_mass(&plan.calculated_total, protocol.unit),
-            units::show_mass(&plan.product, protocol.unit)
+            "{a}{}{b}{}{c}",
+            n(&plan.calculated_total),
+            n(&plan.product)
         ));
     }
     if let Some(s) = &plan.soft_limit {
@@ -94,6 +97,18 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     }
     out.extend(protocol_warnings(protocol));
     out
+}
+
+/// The warning of a capped total in three pieces, around the capped total and the calculated
+/// product, both in `unit`: `the protocol's maximum total of ` 250 ` mg capped the calculated `
+/// 300 ` mg`.
+pub(crate) fn cap_warning_parts(unit: crate::engine::units::MassUnit) -> [String; 3] {
+    let symbol = unit.symbol();
+    [
+        "the protocol's maximum total of ".to_string(),
+        format!(" {symbol} capped the calculated "),
+        format!(" {symbol}"),
+    ]
 }
 
 /// What the physician must see about the protocol itself: a draft, and files others could
@@ -186,7 +201,9 @@ pub fn approval_state(
 pub fn source_text(protocol: &Protocol) -> String {
     match &protocol.source {
         crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
-        crate::engine::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
+        crate::engine::protocol::Source::File(path) => {
+            format!("file {}", crate::engine::chars::escape_odd(path))
+        }
     }
 }
 
