@@ -14,6 +14,7 @@ pub(crate) mod ics;
 pub mod json;
 pub(crate) mod lint;
 pub mod markdown;
+pub(crate) mod refusals;
 pub(crate) mod rules;
 pub mod schema;
 pub(crate) mod show;
