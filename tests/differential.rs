@@ -214,17 +214,32 @@ fn batch_weight(r: &mut Rng, limits: [i64; 4]) -> String {
     }
 }
 
+/// A random id: mostly plain, sometimes with characters JSON escapes or writes as they are (a
+/// quote, a backslash, letters beyond ASCII), sometimes repeated or a formula.
+fn batch_id(r: &mut Rng, i: usize) -> String {
+    match r.range(0, 40) {
+        0 => format!("\"p\"\"{i}\\\""),
+        1 => format!("pé漢{i}"),
+        2 => "p1".to_string(),
+        3 => format!("=p{i}"),
+        _ => format!("p{i}"),
+    }
+}
+
 /// A random batch for a protocol: an id, a weight and a start on every row; sometimes a
-/// reason or a height and sex, which send a row to the general engine.
+/// reason or a height and sex, or a name and date of birth, which send a row to the general
+/// engine.
 fn batch_input(r: &mut Rng, limits: [i64; 4], rows: usize) -> String {
     let extra = r.chance(20);
+    let person = r.chance(10);
     let mut s = String::from(if extra {
-        "id,weight,start,height,sex,soft_limit_reason\n"
+        "id,weight,start,height,sex,soft_limit_reason"
     } else {
-        "id,weight,start\n"
+        "id,weight,start"
     });
+    s += if person { ",name,born\n" } else { "\n" };
     for i in 0..rows {
-        s += &format!("p{i},{},", batch_weight(r, limits));
+        s += &format!("{},{},", batch_id(r, i), batch_weight(r, limits));
         if r.chance(70) {
             s += &format!("{:02}:{:02}", r.range(0, 23), r.range(0, 59));
         }
@@ -235,15 +250,26 @@ fn batch_input(r: &mut Rng, limits: [i64; 4], rows: usize) -> String {
                 _ => s += ",,, ",
             }
         }
+        if person {
+            s += *r.pick(&[
+                ",,",
+                ",\"Ann \"\"A\"\" Lee\",1980-02-29",
+                ", , 2001-07-01",
+                ",Zoë,",
+            ]);
+        }
         s.push('\n');
     }
     s
 }
 
 /// Runs `rows` random rows (a hundred to a protocol) through the batch with the fast engine and
-/// through the batch's reference; returns how many rows the fast engine computed.
-fn batch_differ(seed: u64, rows: u64) -> u64 {
-    use bolus::app::batch::{self, Dates, Format};
+/// through the batch's reference, as `format`; returns how many rows the fast engine computed.
+/// The reference computes every row with the general engine and, for JSON lines, serialises
+/// every line's document with serde; some protocols are drafts or writable by others, so that
+/// lines carry the draft mark and the protocol's warnings.
+fn batch_differ(seed: u64, rows: u64, format: bolus::app::batch::Format) -> u64 {
+    use bolus::app::batch::{self, Dates};
     use bolus::engine::fast::Engine;
     let mut r = Rng(seed);
     let d = values::parse_date("2026-01-01").unwrap();
@@ -260,9 +286,16 @@ fn batch_differ(seed: u64, rows: u64) -> u64 {
                 text.replace_range(line, "");
             }
         }
-        let Ok(p) = Protocol::from_toml("diff.toml", "diff", text.as_bytes()) else {
+        let Ok(mut p) = Protocol::from_toml("diff.toml", "diff", text.as_bytes()) else {
             continue;
         };
+        if r.chance(10) {
+            p.standing.approval = bolus::engine::protocol::Approval::Draft;
+        }
+        if r.chance(10) {
+            p.standing.writable =
+                vec!["the protocol file `d\"iff.toml` is writable by group".into()];
+        }
         let engine = Engine::new(&p);
         assert_eq!(
             engine.is_some(),
@@ -271,15 +304,8 @@ fn batch_differ(seed: u64, rows: u64) -> u64 {
         );
         let input = batch_input(&mut r, limits, 100);
         let (mut fast, mut reference) = (Vec::new(), Vec::new());
-        let a = batch::run(
-            &p,
-            input.as_bytes(),
-            &mut fast,
-            Format::Csv,
-            dates,
-            &mut |_| {},
-        );
-        let b = batch::run_reference(&p, input.as_bytes(), &mut reference, Format::Csv, dates);
+        let a = batch::run(&p, input.as_bytes(), &mut fast, format, dates, &mut |_| {});
+        let b = batch::run_reference(&p, input.as_bytes(), &mut reference, format, dates);
         assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}\n{input}");
         let (fast, reference) = (
             String::from_utf8(fast).unwrap(),
@@ -323,14 +349,27 @@ fn takes_every_plain_row(p: &Protocol, engine: &bolus::engine::fast::Engine, inp
 
 #[test]
 fn the_batch_fast_engine_agrees_with_the_general_one_on_10_000_random_rows() {
-    let taken = batch_differ(13, 10_000);
+    let taken = batch_differ(13, 10_000, bolus::app::batch::Format::Csv);
     assert!(taken > 3_000, "only {taken} rows took the fast engine");
 }
 
 #[test]
 #[ignore = "a million rows: run in release by .ci/run"]
 fn the_batch_fast_engine_agrees_with_the_general_one_on_a_million_random_rows() {
-    let taken = batch_differ(2026, 1_000_000);
+    let taken = batch_differ(2026, 1_000_000, bolus::app::batch::Format::Csv);
+    assert!(taken > 300_000, "only {taken} rows took the fast engine");
+}
+
+#[test]
+fn batch_json_lines_written_as_bytes_are_serdes_on_10_000_random_rows() {
+    let taken = batch_differ(14, 10_000, bolus::app::batch::Format::Jsonl);
+    assert!(taken > 3_000, "only {taken} rows took the fast engine");
+}
+
+#[test]
+#[ignore = "a million rows: run in release by .ci/run"]
+fn batch_json_lines_written_as_bytes_are_serdes_on_a_million_random_rows() {
+    let taken = batch_differ(2027, 1_000_000, bolus::app::batch::Format::Jsonl);
     assert!(taken > 300_000, "only {taken} rows took the fast engine");
 }
 

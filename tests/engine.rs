@@ -4023,12 +4023,14 @@ mod reading {
         assert_eq!(written::parse_day("-10000"), Ok(-10_000));
         for bad in ["10001", "-10001"] {
             let e = written::parse_day(bad).unwrap_err();
-            assert!(e.contains("more than 10000 days"), "{bad}: {e}");
+            assert_eq!(e, written::DayError::TooFar(bad.parse().unwrap()), "{bad}");
+            assert!(e.to_string().contains("more than 10000 days"), "{bad}: {e}");
         }
         // Not a whole number of at most 5 digits: not a day at all, whatever it would parse to.
         for bad in ["", "-", "1.0", "+1", "1e3", "123456", "-123456", "٣"] {
             let e = written::parse_day(bad).unwrap_err();
-            assert!(e.contains("is not a day"), "{bad}: {e}");
+            assert_eq!(e, written::DayError::NotADay(bad.into()), "{bad}");
+            assert!(e.to_string().contains("is not a day"), "{bad}: {e}");
         }
         assert_eq!(written::MAX_DAY, 10_000);
     }

@@ -12,16 +12,18 @@ use std::rc::Rc;
 use super::output::to_file;
 use super::{stdout_file, Failure, StdoutError};
 use crate::cli;
-use crate::engine::plan::{self, Options};
+use crate::engine::plan::{self, Options, Patient};
 use crate::engine::protocol::Protocol;
+use crate::engine::units;
 use crate::input::rows::{
     columns, field, formula_start, identity, patient, show_formula_char, split_line, start,
     Columns, HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
-    bolus_seconds, csv_cells, push_clock, whole_seconds, Cells, JsonLine, JsonPlan, RowResult,
-    CSV_HEADER,
+    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
+    FastWarnings, JsonLine, JsonPlan, RowResult, CSV_HEADER,
 };
+use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
 use anyhow::Context as _;
 
@@ -102,13 +104,33 @@ pub enum BatchError {
     Write(#[from] std::io::Error),
 }
 
+/// The start of a row whose `start` field is exactly a valid `HH:MM`, read without the steps of
+/// [`start`], which reads it the same; `None` for any other row.
+fn quick_start(record: &csv::ByteRecord, c: &Columns) -> Option<Option<jiff::civil::Time>> {
+    let d = |b: u8| b.is_ascii_digit().then(|| b - b'0');
+    match record.get(c.start?)? {
+        &[h1, h2, b':', m1, m2] => {
+            let (h, m) = (d(h1)? * 10 + d(h2)?, d(m1)? * 10 + d(m2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            jiff::civil::Time::new(h as i8, m as i8, 0, 0)
+                .ok()
+                .map(Some)
+        }
+        _ => None,
+    }
+}
+
 /// The part of a result that depends only on the inputs, not on the row number or id.
 #[derive(Clone)]
 enum Outcome {
     /// CSV cells from `weight` on, but for the times.
     Cells(Box<Cells>),
-    /// The plan's JSON document, but for the times.
-    Json(Box<JsonPlan>),
+    /// The plan's JSON document as bytes, but for the times.
+    Json(Box<Template>),
+    /// The plan's JSON document, serialised per row ([`run_reference`] only).
+    Doc(Box<JsonPlan>),
     Error(String),
 }
 
@@ -122,22 +144,22 @@ impl Outcome {
                     + c.warnings.len()
                     + 96
             }
-            Outcome::Json(j) => j.size,
+            Outcome::Json(t) => t.size(),
+            Outcome::Doc(j) => j.size,
             Outcome::Error(e) => e.len() + 24,
         }
     }
 }
 
 /// The CSV output: rows whose fields need no quotes are written as they are; any other row
-/// through a CSV writer. The text of a row's number, times
-/// and days is kept from row to row, so that writing a row allocates nothing.
+/// through a CSV writer. A row is made in a buffer kept from row to row, so that writing a row
+/// allocates nothing.
 struct CsvSink<W: Write> {
     out: std::io::BufWriter<W>,
-    /// A row being written.
+    /// A row being made.
+    line: Vec<u8>,
+    /// A row being quoted.
     quoted: Vec<u8>,
-    number: Vec<u8>,
-    times: Vec<u8>,
-    days: Vec<u8>,
 }
 
 /// Whether the CSV writer would write a field as it is: no comma, quote, CR or LF in it.
@@ -151,10 +173,8 @@ impl<W: Write> CsvSink<W> {
     fn new(out: W) -> CsvSink<W> {
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            line: Vec::new(),
             quoted: Vec::new(),
-            number: Vec::new(),
-            times: Vec::new(),
-            days: Vec::new(),
         }
     }
 
@@ -188,7 +208,7 @@ impl<W: Write> CsvSink<W> {
         self.out.write_all(&self.quoted)
     }
 
-    /// A plan's row: its cells, with the clock times and days of a start.
+    /// A plan's row from its cells, with the clock times and days of a start.
     fn cells(
         &mut self,
         row: u64,
@@ -197,38 +217,72 @@ impl<W: Write> CsvSink<W> {
         cells: &Cells,
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
-        let (times, days) = (&mut self.times, &mut self.days);
-        times.clear();
-        days.clear();
-        if let Some(s) = start {
-            let start = plan::seconds_of_day(s);
-            for (i, o) in cells.offsets.iter().enumerate() {
+        let head = |line: &mut Vec<u8>| {
+            for (i, h) in cells.head.iter().enumerate() {
                 if i > 0 {
-                    times.push(b';');
-                    days.push(b';');
+                    line.push(b',');
                 }
-                push_clock(times, (start + o).rem_euclid(86_400));
-                push_int(days, (start + o).div_euclid(86_400));
+                line.extend_from_slice(h);
             }
+        };
+        let warnings = |line: &mut Vec<u8>| line.extend_from_slice(&cells.warnings);
+        let start = start.map(plan::seconds_of_day);
+        self.plan_row((row, id), start, &cells.offsets, (head, warnings), draft)
+    }
+
+    /// A plan's row, made in one piece: its number and id; `cells.0` writes the cells from
+    /// `weight` to `offsets` (numbers and units, separated by commas, none of which needs
+    /// quotes); the clock times and days of the bolus `offsets` after a start (seconds into
+    /// the day); `cells.1` writes the warnings. Written as it is when no field needs quotes,
+    /// else through the CSV writer.
+    fn plan_row(
+        &mut self,
+        (row, id): (u64, &str),
+        start: Option<i64>,
+        offsets: &[i64],
+        cells: (impl FnOnce(&mut Vec<u8>), impl FnOnce(&mut Vec<u8>)),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        push_int(&mut line, row as i64);
+        line.push(b',');
+        line.extend_from_slice(id.as_bytes());
+        let id_end = line.len();
+        line.push(b',');
+        (cells.0)(&mut line);
+        line.push(b',');
+        match start {
+            Some(s) => push_times_and_days(&mut line, s, offsets),
+            None => line.push(b','),
         }
-        let mut number = std::mem::take(&mut self.number);
-        number.clear();
-        push_int(&mut number, row as i64);
-        let (times, days) = (
-            std::mem::take(&mut self.times),
-            std::mem::take(&mut self.days),
-        );
-        // Only the id, the warnings and the draft mark may need quotes: the other cells are
-        // numbers, clock times and units.
-        let draft = draft.map(str::as_bytes);
-        let plain_known = plain(id.as_bytes()) && plain(&cells.warnings) && draft.is_none_or(plain);
-        let fields = [&number[..], id.as_bytes()]
-            .into_iter()
-            .chain(cells.head.iter().map(Vec::as_slice))
-            .chain([&times[..], &days[..], &cells.warnings[..], b""])
-            .chain(draft);
-        let result = self.record(fields, plain_known);
-        (self.number, self.times, self.days) = (number, times, days);
+        line.push(b',');
+        let warnings_at = line.len();
+        (cells.1)(&mut line);
+        let warnings_end = line.len();
+        line.push(b',');
+        if let Some(d) = draft {
+            line.push(b',');
+            line.extend_from_slice(d.as_bytes());
+        }
+        line.push(b'\n');
+        let result = if plain(id.as_bytes())
+            && plain(&line[warnings_at..warnings_end])
+            && draft.is_none_or(|d| plain(d.as_bytes()))
+        {
+            self.out.write_all(&line)
+        } else {
+            // The cells between the id and the warnings hold no comma of their own.
+            let number = &line[..id_end - id.len() - 1];
+            let middle = line[id_end + 1..warnings_at - 1].split(|&b| b == b',');
+            let fields = [number, id.as_bytes()]
+                .into_iter()
+                .chain(middle)
+                .chain([&line[warnings_at..warnings_end], b""])
+                .chain(draft.map(str::as_bytes));
+            self.record(fields, false)
+        };
+        self.line = line;
         result
     }
 
@@ -272,7 +326,86 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
 /// Where results go: a CSV writer, or buffered JSON lines.
 enum Sink<W: Write> {
     Csv(Box<CsvSink<W>>),
-    Jsonl(std::io::BufWriter<W>),
+    Jsonl(JsonlSink<W>),
+}
+
+/// The JSON lines output: each line made in `line`, then written in one piece.
+struct JsonlSink<W: Write> {
+    out: std::io::BufWriter<W>,
+    line: Vec<u8>,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// A plan's line: the document of a template, with the clock times of a start.
+    fn template(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        t: &Template,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        self.line.clear();
+        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        t.write_timed(&mut self.line, start.map(plan::seconds_of_day));
+        self.line.extend_from_slice(b"}\n");
+        self.out.write_all(&self.line)
+    }
+
+    /// The line of a plan of the fast engine.
+    fn fast(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        plan: (&Template, (&crate::engine::fast::Row, &[u8]), &FastWords),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let (t, r, words) = plan;
+        self.line.clear();
+        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        t.write_fast(&mut self.line, start.map(plan::seconds_of_day), r, words);
+        self.line.extend_from_slice(b"}\n");
+        self.out.write_all(&self.line)
+    }
+
+    /// A line serialised whole by serde: an error, or a document ([`run_reference`]).
+    fn serialised(&mut self, line: &JsonLine) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, line).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn write(
+        &mut self,
+        row: u64,
+        id: &str,
+        start: Option<jiff::civil::Time>,
+        outcome: &Outcome,
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
+        let timed;
+        let result = match outcome {
+            Outcome::Json(t) => return self.template(row, id, start, t, draft),
+            Outcome::Doc(plan) => RowResult::Plan {
+                plan: match start {
+                    Some(start) => {
+                        timed = plan.at(start);
+                        &timed
+                    }
+                    None => &plan.doc,
+                },
+            },
+            Outcome::Error(e) => RowResult::Error { error: e },
+            Outcome::Cells(_) => unreachable!("JSON results are JSON"),
+        };
+        self.serialised(&JsonLine {
+            schema: json::SCHEMA,
+            row,
+            id,
+            draft,
+            result,
+        })
+    }
 }
 
 impl<W: Write> Sink<W> {
@@ -288,45 +421,16 @@ impl<W: Write> Sink<W> {
             Sink::Csv(w) => match outcome {
                 Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
                 Outcome::Error(e) => w.error(row, id, e, draft),
-                Outcome::Json(_) => unreachable!("CSV results are cells"),
+                Outcome::Json(_) | Outcome::Doc(_) => unreachable!("CSV results are cells"),
             },
-            Sink::Jsonl(w) => {
-                let timed;
-                let doc = match outcome {
-                    Outcome::Json(plan) => JsonLine {
-                        schema: json::SCHEMA,
-                        row,
-                        id,
-                        draft,
-                        result: RowResult::Plan {
-                            plan: match start {
-                                Some(start) => {
-                                    timed = plan.at(start);
-                                    &timed
-                                }
-                                None => &plan.doc,
-                            },
-                        },
-                    },
-                    Outcome::Error(e) => JsonLine {
-                        schema: json::SCHEMA,
-                        row,
-                        id,
-                        draft,
-                        result: RowResult::Error { error: e },
-                    },
-                    Outcome::Cells(_) => unreachable!("JSON results are JSON"),
-                };
-                serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
-                w.write_all(b"\n")
-            }
+            Sink::Jsonl(w) => w.write(row, id, start, outcome, draft),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => w.out.flush(),
-            Sink::Jsonl(w) => w.flush(),
+            Sink::Jsonl(w) => w.out.flush(),
         }
     }
 }
@@ -396,14 +500,7 @@ fn run_with<W: Write>(
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows::new(
-        p,
-        c,
-        format,
-        date,
-        fast.then(|| FastRows::new(p, format)).flatten(),
-        draft,
-    );
+    let mut rows = Rows::new(p, c, format, date, !fast, draft);
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
@@ -447,7 +544,10 @@ fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::i
             w.record(header.into_iter().map(str::as_bytes), false)?;
             Sink::Csv(Box::new(w))
         }
-        Format::Jsonl => Sink::Jsonl(std::io::BufWriter::with_capacity(64 * 1024, out)),
+        Format::Jsonl => Sink::Jsonl(JsonlSink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            line: Vec::with_capacity(4096),
+        }),
     })
 }
 
@@ -458,6 +558,8 @@ struct Rows<'p> {
     format: Format,
     date: Dates,
     fast: Option<FastRows<'p>>,
+    /// Every row by the general engine, JSON serialised per row by serde ([`run_reference`]).
+    reference: bool,
     /// Results of the general engine by input, for repeated inputs.
     cache: HashMap<Vec<u8>, Rc<Outcome>>,
     cache_bytes: usize,
@@ -472,7 +574,7 @@ impl<'p> Rows<'p> {
         c: Columns,
         format: Format,
         date: Dates,
-        fast: Option<FastRows<'p>>,
+        reference: bool,
         draft: Option<&'static str>,
     ) -> Rows<'p> {
         Rows {
@@ -480,7 +582,10 @@ impl<'p> Rows<'p> {
             c,
             format,
             date,
-            fast,
+            fast: (!reference)
+                .then(|| FastRows::new(p, format, date))
+                .flatten(),
+            reference,
             cache: HashMap::new(),
             cache_bytes: 0,
             seen: Seen::default(),
@@ -498,16 +603,10 @@ impl<'p> Rows<'p> {
         summary: &mut Summary,
     ) -> std::io::Result<()> {
         let c = &self.c;
-        let start = start(record, c);
-        if let (Ok(at), Some(fast), Sink::Csv(w)) = (&start, self.fast.as_mut(), &mut *sink) {
-            if let Some(cells) = fast.cells(record, c) {
-                return match identify(record, c, row, &mut self.seen) {
-                    Ok(id) => w.cells(row, id, *at, cells, self.draft),
-                    Err((id, e)) => {
-                        summary.failed += 1;
-                        w.error(row, &id, &e, self.draft)
-                    }
-                };
+        let start = quick_start(record, c).map_or_else(|| start(record, c), Ok);
+        if let Ok(at) = &start {
+            if let Some(written) = self.write_fast(record, row, *at, sink, summary) {
+                return written;
             }
         }
         let outcome = match &start {
@@ -522,6 +621,38 @@ impl<'p> Rows<'p> {
             summary.failed += 1;
         }
         sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
+    }
+
+    /// Computes and writes a row of the common case with the fast engine; `None` for a row of
+    /// the general engine.
+    fn write_fast<W: Write>(
+        &mut self,
+        record: &csv::ByteRecord,
+        row: u64,
+        at: Option<jiff::civil::Time>,
+        sink: &mut Sink<W>,
+        summary: &mut Summary,
+    ) -> Option<std::io::Result<()>> {
+        let (c, draft) = (&self.c, self.draft);
+        let fast = self.fast.as_mut()?;
+        let r = fast.row(record, c)?;
+        let weight = record.get(c.weight)?;
+        let failed = match sink {
+            Sink::Csv(w) => match identify(record, c, row, &mut self.seen) {
+                Ok(id) => return Some(fast.csv(w, (row, id), at, (&r, weight), draft)),
+                Err(failed) => failed,
+            },
+            Sink::Jsonl(w) => {
+                let (t, words) = fast.template(&r, record, c)?;
+                match identify(record, c, row, &mut self.seen) {
+                    Ok(id) => return Some(w.fast(row, id, at, (t, (&r, weight), words), draft)),
+                    Err(failed) => failed,
+                }
+            }
+        };
+        summary.failed += 1;
+        let (id, e) = failed;
+        Some(sink.write(row, &id, None, &Outcome::Error(e), draft))
     }
 
     /// A row's result from the general engine, from the cache where the same input was seen.
@@ -543,7 +674,14 @@ impl<'p> Rows<'p> {
         if let Some(o) = self.cache.get(&self.key) {
             return Rc::clone(o);
         }
-        let o = Rc::new(compute(self.p, record, c, self.format, self.date));
+        let o = Rc::new(compute(
+            self.p,
+            record,
+            c,
+            self.format,
+            self.date,
+            self.reference,
+        ));
         let size = self.key.len() + o.size() + 64;
         if self.cache_bytes + size > CACHE_BYTES {
             self.cache.clear();
@@ -555,38 +693,36 @@ impl<'p> Rows<'p> {
     }
 }
 
-/// The fast engine for the CSV rows of the common case, with the timeline of each count met so
-/// far and the cells of a row, kept from row to row.
+/// The fast engine for the rows of the common case, with what each count met so far prints
+/// the same on every row: its timeline, and for JSON lines its document as a template.
 struct FastRows<'p> {
     p: &'p Protocol,
     engine: crate::engine::fast::Engine,
     timelines: Vec<Option<crate::engine::fast::Timeline>>,
-    cells: Cells,
-    /// The protocol's own warnings, joined.
-    warnings: Vec<u8>,
+    warnings: FastWarnings,
+    /// For JSON lines: the plan's document by count, and what every row's says the same.
+    json: Option<(Vec<Option<Template>>, FastWords)>,
+    date: Dates,
 }
 
 impl<'p> FastRows<'p> {
-    /// The fast engine for a protocol's CSV rows, if its rows can have one.
-    fn new(p: &'p Protocol, format: Format) -> Option<FastRows<'p>> {
-        if format != Format::Csv {
-            return None;
-        }
+    /// The fast engine for a protocol's rows, if its rows can have one.
+    fn new(p: &'p Protocol, format: Format, date: Dates) -> Option<FastRows<'p>> {
+        let engine = crate::engine::fast::Engine::new(p)?;
+        let json =
+            (format == Format::Jsonl).then(|| (Vec::new(), FastWords::new(p, engine.places)));
         Some(FastRows {
             p,
-            engine: crate::engine::fast::Engine::new(p)?,
+            warnings: FastWarnings::new(p, engine.places),
+            engine,
             timelines: Vec::new(),
-            cells: Cells {
-                head: Default::default(),
-                offsets: Vec::new(),
-                warnings: Vec::new(),
-            },
-            warnings: crate::render::protocol_warnings(p).join("; ").into_bytes(),
+            json,
+            date,
         })
     }
 
-    /// The cells of a row of the common case, or `None` for the general engine.
-    fn cells(&mut self, record: &csv::ByteRecord, c: &Columns) -> Option<&Cells> {
+    /// The plan of a row of the common case, or `None` for the general engine.
+    fn row(&self, record: &csv::ByteRecord, c: &Columns) -> Option<crate::engine::fast::Row> {
         let blank = |i: Option<usize>| {
             i.is_none_or(|i| {
                 record
@@ -598,87 +734,67 @@ impl<'p> FastRows<'p> {
         if record.len() != c.len || !others.into_iter().all(blank) {
             return None;
         }
-        let r = self.engine.row(record.get(c.weight)?)?;
+        self.engine.row(record.get(c.weight)?)
+    }
+
+    /// Writes a fast row's CSV line: `weight` is its weight as written.
+    fn csv<W: Write>(
+        &mut self,
+        w: &mut CsvSink<W>,
+        (row, id): (u64, &str),
+        at: Option<jiff::civil::Time>,
+        (r, weight): (&crate::engine::fast::Row, &[u8]),
+        draft: Option<&'static str>,
+    ) -> std::io::Result<()> {
         let count = r.count as usize;
         if self.timelines.len() <= count {
             self.timelines.resize(count + 1, None);
         }
         let timeline = self.timelines[count]
             .get_or_insert_with(|| crate::engine::fast::Timeline::new(self.p, r.count));
-        fill_cells(
-            &mut self.cells,
-            self.p,
-            &self.engine,
-            &r,
-            timeline,
-            &self.warnings,
-        );
-        Some(&self.cells)
+        let (unit, places, warnings) = (self.p.unit, self.engine.places, &self.warnings);
+        let head = |line: &mut Vec<u8>| push_fast_head(line, unit, places, (r, weight), timeline);
+        let warnings = |line: &mut Vec<u8>| warnings.push(line, r);
+        let start = at.map(plan::seconds_of_day);
+        w.plan_row((row, id), start, &timeline.seconds, (head, warnings), draft)
     }
-}
 
-/// Writes a fast row's cells into `cells`, as [`csv_cells`] writes a plan's.
-fn fill_cells(
-    cells: &mut Cells,
-    p: &Protocol,
-    engine: &crate::engine::fast::Engine,
-    r: &crate::engine::fast::Row,
-    timeline: &crate::engine::fast::Timeline,
-    warnings: &[u8],
-) {
-    use crate::engine::fast::push_decimal;
-    let places = engine.places;
-    for h in &mut cells.head {
-        h.clear();
-    }
-    let [weight, dosing, calculated, total, count, unit, doses, offsets] = &mut cells.head;
-    push_decimal(weight, i128::from(r.weight), 6);
-    dosing.extend_from_slice(weight);
-    push_decimal(calculated, r.calculated_total, places);
-    push_decimal(total, r.planned_total, places);
-    push_int(count, r.count as i64);
-    unit.extend_from_slice(p.unit.symbol().as_bytes());
-    // The smaller doses, then the larger ones: each dose written once, then copied.
-    let smaller = r.count - r.larger;
-    let mut text = 0..0;
-    for k in 0..r.count {
-        if k > 0 {
-            doses.push(b';');
+    /// A fast row's JSON template and words; `None` (the row for the general engine) where the
+    /// general engine does not make the same plan of the row's count.
+    fn template(
+        &mut self,
+        r: &crate::engine::fast::Row,
+        record: &csv::ByteRecord,
+        c: &Columns,
+    ) -> Option<(&Template, &FastWords)> {
+        let (templates, words) = self.json.as_mut()?;
+        let count = r.count as usize;
+        if templates.len() <= count {
+            templates.resize(count + 1, None);
         }
-        if k == 0 || k == smaller {
-            let dose = if k < smaller {
-                r.base_dose
-            } else {
-                r.bigger_dose
+        if templates[count].is_none() {
+            // Made once per count from the general engine's plan of this row.
+            let text = std::str::from_utf8(record.get(c.weight)?).ok()?;
+            let patient = Patient {
+                weight: units::parse_weight(text).ok()?,
+                height: None,
+                sex: None,
+                soft_limit_reason: None,
             };
-            let from = doses.len();
-            push_decimal(doses, dose, places);
-            text = from..doses.len();
-        } else {
-            doses.extend_from_within(text.clone());
+            let plan = general_plan(self.p, &patient, plan::Identity::default(), self.date).ok()?;
+            if plan.count != r.count {
+                return None;
+            }
+            let ctx = Context {
+                protocol: self.p,
+                weight_entered: text,
+                explain: false,
+            };
+            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan);
+            templates[count] = Some(Template::new(&doc, &boluses, &checkpoints, true));
         }
+        Some((templates[count].as_ref()?, words))
     }
-    offsets.extend_from_slice(timeline.offsets.as_bytes());
-    cells.offsets.clear();
-    cells.offsets.extend_from_slice(&timeline.seconds);
-    cells.warnings.clear();
-    if r.capped {
-        let symbol = p.unit.symbol().as_bytes();
-        cells
-            .warnings
-            .extend_from_slice(b"the protocol's maximum total of ");
-        push_decimal(&mut cells.warnings, r.calculated_total, places);
-        cells.warnings.push(b' ');
-        cells.warnings.extend_from_slice(symbol);
-        cells.warnings.extend_from_slice(b" capped the calculated ");
-        push_decimal(&mut cells.warnings, r.product, places);
-        cells.warnings.push(b' ');
-        cells.warnings.extend_from_slice(symbol);
-        if !warnings.is_empty() {
-            cells.warnings.extend_from_slice(b"; ");
-        }
-    }
-    cells.warnings.extend_from_slice(warnings);
 }
 
 /// A write error: a reader that closed the pipe ends the batch as done (the rows so far are
@@ -809,23 +925,14 @@ fn compute(
     c: &Columns,
     format: Format,
     date: Dates,
+    reference: bool,
 ) -> Outcome {
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
             Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
         };
-    // Without a start: the clock times are made per row (`Cells`, `JsonPlan::at`).
-    let options = Options {
-        start: None,
-        concentration: None,
-        identity,
-        date: Some(date.plan),
-        today: Some(date.today),
-    };
-    // The self-check, as for `bolus plan`: a plan that breaks a rule of its own protocol is
-    // never written.
-    let plan = match crate::engine::check::verified_plan(p, &patient, &options) {
+    let plan = match general_plan(p, &patient, identity, date) {
         Ok(plan) => plan,
         Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
     };
@@ -837,20 +944,49 @@ fn compute(
                 weight_entered: &weight_text,
                 explain: false,
             };
-            let doc = json::document(&ctx, &plan);
-            let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
-            Outcome::Json(Box::new(JsonPlan {
-                doc,
-                boluses: bolus_seconds(&plan),
-                checkpoints: plan
-                    .checkpoints
-                    .iter()
-                    .map(|c| whole_seconds(&c.offset))
-                    .collect(),
-                size,
-            }))
+            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan);
+            if reference {
+                let size = serde_json::to_vec(&doc).map_or(0, |j| 2 * j.len() + 64);
+                return Outcome::Doc(Box::new(JsonPlan {
+                    doc,
+                    boluses,
+                    checkpoints,
+                    size,
+                }));
+            }
+            Outcome::Json(Box::new(Template::new(&doc, &boluses, &checkpoints, false)))
         }
     }
+}
+
+/// A row's plan from the general engine, without a start (the clock times are made per row),
+/// checked as `bolus plan` checks it: a plan that breaks a rule of its own protocol is never
+/// written.
+fn general_plan(
+    p: &Protocol,
+    patient: &Patient,
+    identity: plan::Identity,
+    date: Dates,
+) -> Result<plan::Plan, crate::engine::plan::PlanError> {
+    let options = Options {
+        start: None,
+        concentration: None,
+        identity,
+        date: Some(date.plan),
+        today: Some(date.today),
+    };
+    crate::engine::check::verified_plan(p, patient, &options)
+}
+
+/// A plan's JSON document and the whole seconds after the first bolus of its boluses and of
+/// its checkpoints, which its clock times are made from.
+fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64>) {
+    let checkpoints = plan
+        .checkpoints
+        .iter()
+        .map(|c| whole_seconds(&c.offset))
+        .collect();
+    (json::document(ctx, plan), bolus_seconds(plan), checkpoints)
 }
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
@@ -874,8 +1010,7 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         }
     };
     let date = match &args.date {
-        Some(d) => crate::input::values::parse_date(d)
-            .map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?,
+        Some(d) => crate::input::values::parse_date(d).map_err(cli::RequestError::Date)?,
         None => super::today(),
     };
     let date = crate::app::batch::Dates {
@@ -934,11 +1069,11 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
         (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let path = std::path::Path::new(input);
-        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
-            Failure::Input(format!(
-                "cannot read batch {}: {reason}",
-                crate::engine::chars::quote(input)
-            ))
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|source| {
+            Failure::BatchInput {
+                input: input.to_string(),
+                source,
+            }
         })?;
         let meta = file.metadata().ok();
         let size = meta.as_ref().map(|m| m.len());

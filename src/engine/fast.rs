@@ -252,12 +252,14 @@ pub fn push_decimal(out: &mut Vec<u8>, n: i128, places: u32) {
         }
     }
     if frac != 0 {
-        let mut zeros = 0;
-        while frac % POW10[zeros + 1] == 0 {
-            zeros += 1;
+        // The trailing zeros dropped one by one: a division by a constant is a multiplication.
+        let (mut frac, mut width) = (frac, places as usize);
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
         }
         out.push(b'.');
-        push_digits(out, frac / POW10[zeros], places as usize - zeros);
+        push_digits(out, frac, width);
     }
 }
 
@@ -265,13 +267,49 @@ pub fn push_decimal(out: &mut Vec<u8>, n: i128, places: u32) {
 fn push_digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
     let mut at = digits.len();
-    while n > 0 {
+    // Two digits at a time from a table; the last pair written is of a number from 10 to 99,
+    // so no zero is written before the first digit.
+    while n >= 10 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n > 0 {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
+        digits[at] = b'0' + n as u8;
     }
     at = at.min(digits.len() - width);
     out.extend_from_slice(&digits[at..]);
+}
+
+/// The digits of 00 to 99, two bytes each.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Appends a weight [`parse_weight`] reads as [`push_decimal`] writes its value in kilograms:
+/// its digits without the leading zeros of the whole part (but its last) and without the
+/// trailing zeros of the decimals, the point only before a decimal.
+pub fn push_weight(out: &mut Vec<u8>, text: &[u8]) {
+    let (whole, frac) = match text.iter().position(|&b| b == b'.') {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, &[][..]),
+    };
+    let zeros = whole.iter().take_while(|&&b| b == b'0').count();
+    out.extend_from_slice(&whole[zeros.min(whole.len().saturating_sub(1))..]);
+    let kept = frac.len() - frac.iter().rev().take_while(|&&b| b == b'0').count();
+    if kept > 0 {
+        out.push(b'.');
+        out.extend_from_slice(&frac[..kept]);
+    }
 }
 
 /// What a plan's timeline prints, the same for every plan of a count: the offsets of its
@@ -374,6 +412,47 @@ mod tests {
                 units::format_decimal(&exact),
                 "{n} {places}"
             );
+        }
+    }
+
+    #[test]
+    fn a_weight_is_written_from_its_text_as_from_its_value() {
+        let mut texts: Vec<String> = [
+            "82",
+            "82.5",
+            "082.500000",
+            "0.000001",
+            "0.5",
+            "00.50",
+            "100",
+            "100.0",
+            "10.010",
+            "999999999.999999",
+            "000000001",
+            "1.000000",
+            "40",
+            "150.000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for whole in ["0", "00", "7", "10", "0100", "123456789"] {
+            for frac in ["", "0", "05", "50", "000001", "100000", "123456", "10"] {
+                texts.push(if frac.is_empty() {
+                    whole.to_string()
+                } else {
+                    format!("{whole}.{frac}")
+                });
+            }
+        }
+        for t in texts {
+            let Some(n) = parse_weight(t.as_bytes()) else {
+                continue;
+            };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            push_weight(&mut a, t.as_bytes());
+            push_decimal(&mut b, i128::from(n), WEIGHT_PLACES);
+            assert_eq!(String::from_utf8(a), String::from_utf8(b), "{t}");
         }
     }
 

@@ -337,6 +337,14 @@ pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// gone: white space of any kind (a vertical tab, a no-break space), control, direction and
 /// invisible characters.
 pub(crate) fn formula_start(raw: &[u8]) -> Option<char> {
+    // A text that begins with a printable ASCII character other than a formula's begins with
+    // no formula: the usual id is not decoded.
+    if raw
+        .first()
+        .is_some_and(|b| b.is_ascii_graphic() && !b"=+-@".contains(b))
+    {
+        return None;
+    }
     String::from_utf8_lossy(raw)
         .chars()
         .find(|&c| {

@@ -40,6 +40,89 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
     }
 }
 
+/// Appends the CSV cells from `weight` to `offsets` of a plan of the fast engine, separated by
+/// commas, as [`csv_cells`] writes a plan's: the row's weight as written (read by
+/// [`crate::engine::fast::parse_weight`]); `timeline` is the one of the row's count.
+pub(crate) fn push_fast_head(
+    out: &mut Vec<u8>,
+    unit: crate::engine::units::MassUnit,
+    places: u32,
+    (r, weight_text): (&crate::engine::fast::Row, &[u8]),
+    timeline: &crate::engine::fast::Timeline,
+) {
+    use crate::engine::fast::push_decimal;
+    let weight = out.len();
+    crate::engine::fast::push_weight(out, weight_text);
+    out.push(b',');
+    out.extend_from_within(weight..out.len());
+    push_decimal(out, r.calculated_total, places);
+    out.push(b',');
+    push_decimal(out, r.planned_total, places);
+    out.push(b',');
+    push_decimal(out, i128::from(r.count), 0);
+    out.push(b',');
+    out.extend_from_slice(unit.symbol().as_bytes());
+    out.push(b',');
+    // The smaller doses, then the larger ones: each dose written once, then copied.
+    let smaller = r.count - r.larger;
+    let mut text = 0..0;
+    for k in 0..r.count {
+        if k > 0 {
+            out.push(b';');
+        }
+        if k == 0 || k == smaller {
+            let dose = if k < smaller {
+                r.base_dose
+            } else {
+                r.bigger_dose
+            };
+            let from = out.len();
+            push_decimal(out, dose, places);
+            text = from..out.len();
+        } else {
+            out.extend_from_within(text.clone());
+        }
+    }
+    out.push(b',');
+    out.extend_from_slice(timeline.offsets.as_bytes());
+}
+
+/// The warnings of a protocol's plans of the fast engine, as CSV text: the warning of a capped
+/// total in pieces around its two numbers, and the protocol's own, joined.
+#[derive(Debug, Clone)]
+pub(crate) struct FastWarnings {
+    places: u32,
+    cap: [Vec<u8>; 3],
+    protocol: Vec<u8>,
+}
+
+impl FastWarnings {
+    pub(crate) fn new(p: &Protocol, places: u32) -> FastWarnings {
+        FastWarnings {
+            places,
+            cap: crate::render::cap_warning_parts(p.unit).map(String::into_bytes),
+            protocol: crate::render::protocol_warnings(p).join("; ").into_bytes(),
+        }
+    }
+
+    /// Appends the warnings cell of a plan of the fast engine.
+    pub(crate) fn push(&self, out: &mut Vec<u8>, r: &crate::engine::fast::Row) {
+        use crate::engine::fast::push_decimal;
+        if r.capped {
+            let [a, b, c] = &self.cap;
+            out.extend_from_slice(a);
+            push_decimal(out, r.calculated_total, self.places);
+            out.extend_from_slice(b);
+            push_decimal(out, r.product, self.places);
+            out.extend_from_slice(c);
+            if !self.protocol.is_empty() {
+                out.extend_from_slice(b"; ");
+            }
+        }
+        out.extend_from_slice(&self.protocol);
+    }
+}
+
 /// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
 #[derive(Clone)]
 pub(crate) struct Cells {
@@ -142,16 +225,59 @@ pub(crate) fn whole_seconds(offset: &units::Duration) -> i64 {
         .expect("offsets are whole seconds within a plan")
 }
 
-/// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day.
+/// Appends `HH:MM`, or `HH:MM:SS` when the seconds are not zero, for seconds into the day
+/// (from 0 to 86,399).
 pub(crate) fn push_clock(out: &mut Vec<u8>, secs: i64) {
-    let two = |out: &mut Vec<u8>, n: i64| {
-        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
-    };
-    two(out, secs / 3600);
-    out.push(b':');
-    two(out, secs / 60 % 60);
+    let secs = u32::try_from(secs).expect("seconds into the day");
+    if let Some(hhmm) = CLOCKS.get(secs as usize / 60).filter(|_| secs % 60 == 0) {
+        return out.extend_from_slice(hhmm);
+    }
+    let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    let ([h1, h2], [m1, m2]) = (two(secs / 3600), two(secs / 60 % 60));
+    out.extend_from_slice(&[h1, h2, b':', m1, m2]);
     if secs % 60 != 0 {
-        out.push(b':');
-        two(out, secs % 60);
+        let [s1, s2] = two(secs % 60);
+        out.extend_from_slice(&[b':', s1, s2]);
+    }
+}
+
+/// `HH:MM` of each minute of the day.
+const CLOCKS: [[u8; 5]; 1440] = {
+    let mut t = [[0u8; 5]; 1440];
+    let mut m = 0;
+    while m < 1440 {
+        let (h, mm) = (m / 60, m % 60);
+        t[m] = [
+            b'0' + (h / 10) as u8,
+            b'0' + (h % 10) as u8,
+            b':',
+            b'0' + (mm / 10) as u8,
+            b'0' + (mm % 10) as u8,
+        ];
+        m += 1;
+    }
+    t
+};
+
+/// Appends the `times` and `days` cells of a plan that starts `start` seconds into the day:
+/// the clock time and the day of each offset (whole seconds after the first bolus), separated
+/// by `;`, the two cells separated by a comma.
+pub(crate) fn push_times_and_days(out: &mut Vec<u8>, start: i64, offsets: &[i64]) {
+    for (i, o) in offsets.iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        push_clock(out, (start + o).rem_euclid(86_400));
+    }
+    out.push(b',');
+    for (i, o) in offsets.iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        let day = (start + o).div_euclid(86_400);
+        match u8::try_from(day) {
+            Ok(d @ 0..=9) => out.push(b'0' + d),
+            _ => out.extend_from_slice(day.to_string().as_bytes()),
+        }
     }
 }
