@@ -47,10 +47,6 @@ impl Outcome {
 /// usage or input) or 3 (refused by a limit), is decided in one place, [`Failure::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
-    /// The command line is wrong, in a sentence of the command-line layer's (`crate::cli`
-    /// returns its requests' errors as sentences).
-    #[error("{0}")]
-    Input(String),
     /// An option is wrong whatever the command's input.
     #[error(transparent)]
     Usage(#[from] Usage),
@@ -60,12 +56,12 @@ pub enum Failure {
     /// The `what` (`plan`) on standard input is larger than `limit` bytes.
     #[error("{}", render::refusals::too_large_on_stdin(.what, &crate::input::files::show_bytes(*.limit)))]
     TooLarge { what: String, limit: u64 },
-    /// The `what` (`plan`) named `arg` cannot be read; `reason` is the input layer's.
-    #[error("{}", render::refusals::cannot_read(.what, .arg, .reason))]
+    /// The `what` (`plan`) named `arg` cannot be read; the reason is in the input layer's words.
+    #[error("{}", render::refusals::cannot_read(.what, .arg, &.reason.to_string()))]
     CannotRead {
         what: String,
         arg: String,
-        reason: String,
+        reason: crate::input::files::FileError,
     },
     /// The plan cannot be placed on the calendar for a FHIR order.
     #[error(transparent)]
@@ -148,8 +144,7 @@ impl Failure {
         match self {
             Failure::Plan(e) if e.is_limit() => 3,
             Failure::Course(e) if e.is_limit() => 3,
-            Failure::Input(_)
-            | Failure::Usage(_)
+            Failure::Usage(_)
             | Failure::UnmarkedDraft
             | Failure::TooLarge { .. }
             | Failure::CannotRead { .. }
