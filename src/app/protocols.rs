@@ -167,7 +167,7 @@ pub enum ApproveError {
         source: std::io::Error,
     },
     /// The clock gives no time to stamp the approvals with.
-    #[error("cannot read the clock: {0}")]
+    #[error("{}", refusals::no_clock(.0))]
     Clock(jiff::Error),
     /// The approvals file changed while these approvals were recorded.
     #[error("{}", refusals::approvals_changed(&.file.display().to_string()))]
@@ -176,10 +176,10 @@ pub enum ApproveError {
     #[error("{}", refusals::STOPPED)]
     Stopped,
     /// `--by` is not plain text (the input layer's words).
-    #[error("invalid `--by`: {0}")]
+    #[error("{}", refusals::invalid_option("--by", .0))]
     By(String),
     /// `--note` is not plain text (the input layer's words).
-    #[error("invalid `--note`: {0}")]
+    #[error("{}", refusals::invalid_option("--note", .0))]
     Note(String),
     /// A protocol file outside the protocols directory.
     #[error("{}", refusals::approve_outside(.target, &.dir.display().to_string()))]

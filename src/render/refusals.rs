@@ -130,6 +130,16 @@ pub fn approvals_changed(file: &str) -> String {
     )
 }
 
+/// The clock gives no time (`error`) to stamp approvals with.
+pub fn no_clock(error: &jiff::Error) -> String {
+    format!("cannot read the clock: {error}")
+}
+
+/// The value of option `flag` (`--by`) is refused, for `reason`.
+pub fn invalid_option(flag: &str, reason: &str) -> String {
+    format!("invalid `{flag}`: {reason}")
+}
+
 /// The protocol file `target` is outside the protocols directory `dir`.
 pub fn approve_outside(target: &str, dir: &str) -> String {
     format!(
