@@ -207,12 +207,7 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
         (Some(dir), crate::engine::protocol::Source::BuiltIn)
             if !crate::input::catalog::is_path(arg) && !approved =>
         {
-            crate::engine::chars::tidy(&format!(
-                "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
-                protocol.id,
-                crate::engine::chars::quote(&dir.display().to_string()),
-                crate::engine::chars::quote(&format!("{arg}.toml"))
-            )) + "\n"
+            render::refusals::builtin_note(&protocol.id, &dir.display().to_string(), arg)
         }
         _ => String::new(),
     }
@@ -345,15 +340,7 @@ fn unneeded_reason_note(
     {
         return String::new();
     }
-    let l = &protocol.limits;
-    format!(
-        "note: the weight {} is within the soft limits of {} to {} for protocol `{}`; \
-         the reason given with `--accept-soft-limit` is not needed and is not printed\n",
-        crate::engine::units::show_kg(&patient.weight),
-        crate::engine::units::show_kg(&l.soft_min),
-        crate::engine::units::show_kg(&l.soft_max),
-        protocol.id
-    )
+    render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)
 }
 
 /// Today's date from the system clock, in the system's time zone: the plan's date when none is

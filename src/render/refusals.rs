@@ -1,9 +1,10 @@
 //! The words of the commands' own refusals: a command line that is wrong whatever the input, an
-//! output or an approvals file that cannot be written, a chart with no plan in it. The facts are
+//! output or an approvals file that cannot be written, a chart with no plan in it; and of the
+//! notes the commands write beside their output. The facts are
 //! the app's (`crate::app::Failure` and the errors it keeps); where a reason is the operating
 //! system's, the app gives it here in words already (`crate::input::files::io_reason`).
 
-use crate::engine::chars::quote;
+use crate::engine::chars::{quote, tidy};
 use crate::engine::plan::PlanError;
 use crate::engine::units::{self, BodyMass};
 
@@ -152,4 +153,30 @@ pub fn approve_outside(target: &str, dir: &str) -> String {
 /// Two different files named for protocol `id`.
 pub fn approve_two_files(id: &str) -> String {
     format!("cannot approve two different files for protocol `{id}`; name one")
+}
+
+/// A note (with its newline) that protocol `id`, named by id, is the built-in one although the
+/// protocols directory `dir` is set: it has no file `ARG.toml`.
+pub fn builtin_note(id: &str, dir: &str, arg: &str) -> String {
+    tidy(&format!(
+        "note: protocol `{id}` is the built-in one: the protocols directory {} has no {}",
+        quote(dir),
+        quote(&format!("{arg}.toml"))
+    )) + "\n"
+}
+
+/// A note (with its newline) that a soft-limit reason was given for a `weight` within the soft
+/// limits of protocol `id`: it is not needed and not printed.
+pub fn unneeded_reason_note(
+    weight: &BodyMass,
+    limits: &crate::engine::protocol::WeightLimits,
+    id: &str,
+) -> String {
+    format!(
+        "note: the weight {} is within the soft limits of {} to {} for protocol `{id}`; \
+         the reason given with `--accept-soft-limit` is not needed and is not printed\n",
+        units::show_kg(weight),
+        units::show_kg(&limits.soft_min),
+        units::show_kg(&limits.soft_max),
+    )
 }
