@@ -94,7 +94,7 @@ pub fn draw_patient(p: &Protocol, rng: &mut SplitMix64) -> Patient {
 fn same_mass(answer: &str, expected: &DrugMass) -> Result<bool, String> {
     units::parse::<DrugMass>(answer.trim())
         .map(|m| m.value == expected.value)
-        .map_err(|e| e.message)
+        .map_err(|e| e.to_string())
 }
 
 fn same_count(answer: &str, expected: u64) -> Result<bool, String> {

@@ -579,17 +579,17 @@ fn identity(
     name: Option<String>,
     born: Option<&str>,
 ) -> Result<plan::Identity, String> {
-    if let Some(problem) = id
-        .as_deref()
-        .and_then(|t| plan::identity_problem("the patient identifier", t))
-    {
-        return Err(format!("invalid `--patient`: {problem}"));
+    if let Some(problem) = id.as_deref().and_then(plan::identity_problem) {
+        return Err(format!(
+            "invalid `--patient`: {}",
+            crate::input::words::identity("the patient identifier", &problem)
+        ));
     }
-    if let Some(problem) = name
-        .as_deref()
-        .and_then(|t| plan::identity_problem("the patient's name", t))
-    {
-        return Err(format!("invalid `--patient-name`: {problem}"));
+    if let Some(problem) = name.as_deref().and_then(plan::identity_problem) {
+        return Err(format!(
+            "invalid `--patient-name`: {}",
+            crate::input::words::identity("the patient's name", &problem)
+        ));
     }
     let born = born
         .map(crate::input::values::parse_date)

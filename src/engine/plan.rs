@@ -36,23 +36,30 @@ impl Patient {
     }
 }
 
+/// What is wrong with a soft-limit reason. The words are the input layer's (`impl Display for
+/// ReasonProblem` in `crate::input::words`), where the reason is read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReasonProblem {
+    /// The reason holds a character that must not pass unseen (the first).
+    OddChar { character: char, class: CharClass },
+    /// The reason (trimmed) holds no letter.
+    NoWords { reason: String },
+}
+
 /// What is wrong with a soft-limit reason, if anything: a reason is plain text (no control,
 /// direction or invisible character) and words, so it holds a letter (a reason of `5` is more
 /// likely the decimals of a weight split by a decimal comma).
-pub fn reason_problem(reason: &str) -> Option<String> {
+pub fn reason_problem(reason: &str) -> Option<ReasonProblem> {
     let reason = reason.trim();
-    if let Some(odd) = crate::engine::chars::odd_char_in(reason) {
-        return Some(format!(
-            "the reason holds {odd}; write the reason in plain text"
-        ));
+    if let Some((character, class)) = crate::engine::chars::first_odd(reason) {
+        return Some(ReasonProblem::OddChar { character, class });
     }
     if reason.is_empty() || reason.chars().any(char::is_alphabetic) {
         return None;
     }
-    Some(format!(
-        "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
-        crate::engine::chars::quote(reason)
-    ))
+    Some(ReasonProblem::NoWords {
+        reason: reason.to_string(),
+    })
 }
 
 /// What the plan is printed with beyond the dose.
@@ -120,27 +127,38 @@ pub fn age_on(born: Date, on: Date) -> i64 {
     }
 }
 
-/// Why a patient's name or identifier cannot be printed, if it cannot: `what` names it
-/// (`the patient's name`). It must be plain text: not empty, no space at either end, no control,
-/// text-direction or invisible character, at most [`MAX_IDENTITY_CHARS`] characters.
-pub fn identity_problem(what: &str, text: &str) -> Option<String> {
+/// Why a patient's name or identifier cannot be printed. The words are the input layer's
+/// (`crate::input::words::identity`), where the name or identifier is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityProblem {
+    /// Nothing but spaces, or nothing.
+    Empty,
+    /// A character that must not pass unseen (the first).
+    OddChar { character: char, class: CharClass },
+    /// A space at the start or the end of `text`.
+    Spaced { text: String },
+    /// More than [`MAX_IDENTITY_CHARS`] characters.
+    TooLong { chars: usize },
+}
+
+/// Why a patient's name or identifier cannot be printed, if it cannot. It must be plain text:
+/// not empty, no space at either end, no control, text-direction or invisible character, at most
+/// [`MAX_IDENTITY_CHARS`] characters.
+pub fn identity_problem(text: &str) -> Option<IdentityProblem> {
     if text.trim().is_empty() {
-        return Some(format!("{what} is empty"));
+        return Some(IdentityProblem::Empty);
     }
-    if let Some(odd) = crate::engine::chars::odd_char_in(text) {
-        return Some(format!("{what} holds {odd}; write it in plain text"));
+    if let Some((character, class)) = crate::engine::chars::first_odd(text) {
+        return Some(IdentityProblem::OddChar { character, class });
     }
     if text.trim() != text {
-        return Some(format!(
-            "{what} `{}` has a space at its start or end; write it without",
-            crate::engine::chars::tidy(text)
-        ));
+        return Some(IdentityProblem::Spaced {
+            text: text.to_string(),
+        });
     }
-    let n = text.chars().count();
-    if n > MAX_IDENTITY_CHARS {
-        return Some(format!(
-            "{what} has {n} characters, more than the {MAX_IDENTITY_CHARS} a plan prints"
-        ));
+    let chars = text.chars().count();
+    if chars > MAX_IDENTITY_CHARS {
+        return Some(IdentityProblem::TooLong { chars });
     }
     None
 }

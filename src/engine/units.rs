@@ -36,7 +36,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 
 pub use uom::num::BigRational;
 
-use crate::engine::chars::{odd_char_in, quote, tidy};
+use crate::engine::chars::{first_odd, CharClass};
 
 /// An exact rational number.
 pub type Num = BigRational;
@@ -199,17 +199,118 @@ pub const MAX_INTEGER_DIGITS: usize = 9;
 /// Most decimals a quantity may have.
 pub const MAX_DECIMALS: usize = 6;
 
-/// What went wrong reading a quantity or a number.
+/// The smallest height read, in centimetres.
+pub const MIN_HEIGHT_CM: i64 = 50;
+/// The largest height read, in centimetres.
+pub const MAX_HEIGHT_CM: i64 = 250;
+
+/// Why a quantity or a number could not be read: the facts, with the text at fault as it was
+/// written (`text`). The words are the input layer's (`impl Display for ParseError` in
+/// `crate::input::words`): every reader of a quantity is there or above it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ParseError {
-    pub message: String,
+pub enum ParseError {
+    /// Nothing but spaces.
+    Empty,
+    /// A sign and no digits.
+    MissingNumber,
+    /// A character that must not pass unseen (the first).
+    OddChar {
+        text: String,
+        character: char,
+        class: CharClass,
+    },
+    /// Digits other than 0 to 9 (Arabic-Indic, full-width).
+    OtherDigits { text: String },
+    /// No number before the unit.
+    NoNumber { text: String },
+    /// `inf`, `NaN`.
+    NotFinite { text: String },
+    /// `1e3`.
+    Exponent { text: String },
+    /// A minus sign where a positive number is needed.
+    Negative { text: String },
+    /// `.5`; `corrected` is the number with its leading zero.
+    NoLeadingZero { text: String, corrected: String },
+    /// `1,5`; `corrected` is the number with a decimal point.
+    Comma { text: String, corrected: String },
+    /// Not digits with at most one decimal point.
+    NotDigits { text: String },
+    /// More than [`MAX_INTEGER_DIGITS`] digits before the decimal point.
+    TooLarge { text: String },
+    /// More than [`MAX_DECIMALS`] decimals.
+    TooManyDecimals { text: String },
+    /// A number without a unit where a quantity of kind `expected` is read.
+    NoUnit { text: String, expected: Kind },
+    /// A unit that is not one of ours, with the unit it may have meant.
+    UnknownUnit {
+        text: String,
+        unit: String,
+        expected: Kind,
+        hint: Option<UnitHint>,
+    },
+    /// A quantity of another kind than the one expected.
+    WrongKind {
+        text: String,
+        found: Kind,
+        expected: Kind,
+    },
+    /// Zero where a quantity greater than zero is needed.
+    Zero { text: String },
+    /// Days that are not a whole number.
+    NotWholeDays { text: String },
+    /// A weight in pounds; `kilograms` is its value in kilograms rounded to 0.1 kg, when the
+    /// number can be read.
+    Pounds {
+        text: String,
+        kilograms: Option<Num>,
+    },
+    /// A weight in another unit than the kilogram.
+    NotKilograms { text: String, unit: String },
+    /// A weight of zero.
+    ZeroWeight { text: String },
+    /// A height in another unit than the centimetre, with the system it is in, when known.
+    NotCentimetres {
+        text: String,
+        unit: String,
+        hint: Option<HeightHint>,
+    },
+    /// A height outside [`MIN_HEIGHT_CM`] to [`MAX_HEIGHT_CM`]; `centimetres` is the value read.
+    HeightOutside { centimetres: Num },
 }
 
-fn err(message: impl Into<String>) -> ParseError {
-    ParseError {
-        message: tidy(&message.into()),
-    }
+/// The unit a refused unit was likely meant as: error-prone spellings (`µg`, `cc`, `ml`) and
+/// units of another system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitHint {
+    /// `µg`, `ug`: write `mcg`.
+    Micrograms,
+    /// `cc`, `ml`: write `mL`.
+    Millilitres,
+    /// `mg/ml`, `mg/cc`: write `mg/mL`.
+    MgPerMl,
+    /// `mcg/ml`, `µg/mL`: write `mcg/mL`.
+    McgPerMl,
+    /// `µg/kg`, `ug/kg`: write `mcg/kg`.
+    McgPerKg,
+    /// `MG`, `Mg`: write `mg`.
+    Milligrams,
+    /// `mins`, `m`: write `min`.
+    Minutes,
+    /// `sec`, `seconds`: write `s`.
+    Seconds,
+    /// `hr`, `hours`: write `h`.
+    Hours,
+    /// `day`, `days`: write `d`.
+    Days,
+}
+
+/// The system of a height's refused unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeightHint {
+    /// Inches or feet.
+    Imperial,
+    /// Metres.
+    Metres,
 }
 
 /// Reads a plain decimal number the ISMP way: digits, then optionally a point and more digits.
@@ -219,10 +320,14 @@ pub fn parse_decimal(text: &str) -> Result<Num, ParseError> {
 }
 
 fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError> {
-    let q = quote(text);
+    let text_at_fault = || text.to_string();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if allow_sign => (true, rest),
-        Some(_) => return Err(err(format!("{q} is negative; a positive number is needed"))),
+        Some(_) => {
+            return Err(ParseError::Negative {
+                text: text_at_fault(),
+            })
+        }
         None => (
             false,
             text.strip_prefix('+')
@@ -231,18 +336,19 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
         ),
     };
     if digits.is_empty() {
-        return Err(err("the number is missing"));
+        return Err(ParseError::MissingNumber);
     }
     if digits.starts_with('.') {
-        return Err(err(format!(
-            "{q} has no leading zero; write `0{digits}` (a leading zero prevents tenfold errors)"
-        )));
+        return Err(ParseError::NoLeadingZero {
+            text: text_at_fault(),
+            corrected: format!("0{digits}"),
+        });
     }
     if digits.contains(',') {
-        return Err(err(format!(
-            "{q} has a comma; write the decimal with a point, such as `{}`",
-            digits.replace(',', ".")
-        )));
+        return Err(ParseError::Comma {
+            text: text_at_fault(),
+            corrected: digits.replace(',', "."),
+        });
     }
     let (int, frac) = match digits.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -252,27 +358,29 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
         let lower = digits.to_ascii_lowercase();
         if lower.contains("inf") || lower.contains("nan") {
-            return Err(err(format!("{q} is not a finite number")));
+            return Err(ParseError::NotFinite {
+                text: text_at_fault(),
+            });
         }
         if lower.contains('e') && lower.chars().any(|c| c.is_ascii_digit()) {
-            return Err(err(format!(
-                "{q} uses an exponent; write the number out in full"
-            )));
+            return Err(ParseError::Exponent {
+                text: text_at_fault(),
+            });
         }
-        return Err(err(format!(
-            "{q} is not a number written with the digits 0 to 9 and at most one decimal point"
-        )));
+        return Err(ParseError::NotDigits {
+            text: text_at_fault(),
+        });
     }
     if int.len() > MAX_INTEGER_DIGITS {
-        return Err(err(format!(
-            "{q} is too large; at most {MAX_INTEGER_DIGITS} digits before the decimal point"
-        )));
+        return Err(ParseError::TooLarge {
+            text: text_at_fault(),
+        });
     }
     let frac = frac.unwrap_or("");
     if frac.len() > MAX_DECIMALS {
-        return Err(err(format!(
-            "{q} has too many decimals; at most {MAX_DECIMALS}"
-        )));
+        return Err(ParseError::TooManyDecimals {
+            text: text_at_fault(),
+        });
     }
     let numer: BigInt = format!("{int}{frac}").parse().expect("checked digits");
     let denom = BigInt::from(10u32).pow(frac.len() as u32);
@@ -400,20 +508,23 @@ pub fn int(n: i64) -> Num {
 
 /// Splits `3 mg`, `3mg` or `3  mg` into the number and the unit.
 fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
-    let q = quote(text);
+    let written = text;
+    let text_at_fault = || written.to_string();
     let text = text.trim_matches(' ');
     if text.is_empty() {
-        return Err(err("the value is empty"));
+        return Err(ParseError::Empty);
     }
-    if let Some(odd) = odd_char_in(text) {
-        return Err(err(format!(
-            "{q} holds {odd}; type the value again without it"
-        )));
+    if let Some((character, class)) = first_odd(text) {
+        return Err(ParseError::OddChar {
+            text: text_at_fault(),
+            character,
+            class,
+        });
     }
     if text.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
-        return Err(err(format!(
-            "{q} uses digits other than 0 to 9; write the number with the digits 0 to 9"
-        )));
+        return Err(ParseError::OtherDigits {
+            text: text_at_fault(),
+        });
     }
     let at = text
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')))
@@ -421,37 +532,41 @@ fn split_quantity(text: &str) -> Result<(&str, &str), ParseError> {
     let (number, unit) = text.split_at(at);
     let lower = unit.to_ascii_lowercase();
     if lower.starts_with("inf") || lower.starts_with("nan") {
-        return Err(err(format!("{q} is not a finite number")));
+        return Err(ParseError::NotFinite {
+            text: text_at_fault(),
+        });
     }
     if !number.is_empty()
         && lower.starts_with('e')
         && lower[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
     {
-        return Err(err(format!(
-            "{q} uses an exponent; write the number out in full"
-        )));
+        return Err(ParseError::Exponent {
+            text: text_at_fault(),
+        });
     }
     if number.is_empty() {
-        return Err(err(format!("{q} does not start with a number")));
+        return Err(ParseError::NoNumber {
+            text: text_at_fault(),
+        });
     }
     Ok((number, unit.trim_start_matches(' ')))
 }
 
-/// Hints for units that are refused because they are error-prone or of the wrong system.
-fn unit_hint(unit: &str) -> Option<&'static str> {
-    match unit {
-        "µg" | "μg" | "ug" => Some("write micrograms as `mcg`"),
-        "cc" | "ml" | "ML" | "Ml" => Some("write millilitres as `mL`"),
-        "mg/ml" | "mg/cc" => Some("write `mg/mL`"),
-        "mcg/ml" | "µg/mL" | "μg/mL" | "ug/mL" => Some("write `mcg/mL`"),
-        "µg/kg" | "μg/kg" | "ug/kg" => Some("write `mcg/kg`"),
-        "MG" | "Mg" => Some("write milligrams as `mg`"),
-        "mins" | "minute" | "minutes" | "m" => Some("write minutes as `min`"),
-        "sec" | "secs" | "seconds" => Some("write seconds as `s`"),
-        "hr" | "hrs" | "hour" | "hours" => Some("write hours as `h`"),
-        "day" | "days" => Some("write days as `d`"),
-        _ => None,
-    }
+/// The unit meant by a unit that is refused because it is error-prone or of the wrong system.
+fn unit_hint(unit: &str) -> Option<UnitHint> {
+    Some(match unit {
+        "µg" | "μg" | "ug" => UnitHint::Micrograms,
+        "cc" | "ml" | "ML" | "Ml" => UnitHint::Millilitres,
+        "mg/ml" | "mg/cc" => UnitHint::MgPerMl,
+        "mcg/ml" | "µg/mL" | "μg/mL" | "ug/mL" => UnitHint::McgPerMl,
+        "µg/kg" | "μg/kg" | "ug/kg" => UnitHint::McgPerKg,
+        "MG" | "Mg" => UnitHint::Milligrams,
+        "mins" | "minute" | "minutes" | "m" => UnitHint::Minutes,
+        "sec" | "secs" | "seconds" => UnitHint::Seconds,
+        "hr" | "hrs" | "hour" | "hours" => UnitHint::Hours,
+        "day" | "days" => UnitHint::Days,
+        _ => return None,
+    })
 }
 
 /// The kinds of quantity a protocol or a command line can hold.
@@ -470,31 +585,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// How the kind is named in messages, with an example.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::DrugMass => "a drug mass such as `50 mg` (`mcg`, `mg` or `g`)",
-            Kind::BodyMass => "a body weight in kilograms such as `82 kg`",
-            Kind::Time => "a time such as `10 min` (`s`, `min` or `h`)",
-            Kind::Volume => "a volume such as `5 mL`",
-            Kind::Concentration => "a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)",
-            Kind::DosePerWeight => "a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`)",
-            Kind::Length => "a height in centimetres such as `170 cm`",
-            Kind::Days => "a number of days such as `21 d`",
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Kind::DrugMass => "a drug mass",
-            Kind::BodyMass => "a body weight",
-            Kind::Time => "a time",
-            Kind::Volume => "a volume",
-            Kind::Concentration => "a concentration",
-            Kind::DosePerWeight => "a dose per body weight",
-            Kind::Length => "a length",
-            Kind::Days => "a number of days",
-        }
-    }
     fn of_unit(unit: &str) -> Option<Kind> {
         Some(match unit {
             "mcg" | "mg" | "g" => Kind::DrugMass,
@@ -520,29 +610,29 @@ pub struct Reading {
 
 /// Reads a quantity string of the expected kind; `signed` allows a minus sign (offsets).
 pub fn read(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseError> {
-    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
-    let qu = quote(unit);
     if unit.is_empty() {
-        return Err(err(format!(
-            "{q} has no unit; expected {}",
-            expected.describe()
-        )));
+        return Err(ParseError::NoUnit {
+            text: text.to_string(),
+            expected,
+        });
     }
     let Some(kind) = Kind::of_unit(unit) else {
-        let hint = unit_hint(unit)
-            .map(|h| format!("; {h}"))
-            .unwrap_or_else(|| format!("; expected {}", expected.describe()));
-        return Err(err(format!("{q} has an unknown unit {qu}{hint}")));
+        return Err(ParseError::UnknownUnit {
+            text: text.to_string(),
+            unit: unit.to_string(),
+            expected,
+            hint: unit_hint(unit),
+        });
     };
     if kind != expected {
-        return Err(err(format!(
-            "{q} is {}, but {} is expected here",
-            kind.name(),
-            expected.describe()
-        )));
+        return Err(ParseError::WrongKind {
+            text: text.to_string(),
+            found: kind,
+            expected,
+        });
     }
-    let number = parse_signed_decimal(number, signed).map_err(|e| err(e.message))?;
+    let number = parse_signed_decimal(number, signed)?;
     Ok(Reading {
         number,
         unit: unit.to_string(),
@@ -621,10 +711,9 @@ macro_rules! parse_as {
             fn parse_text(text: &str) -> Result<Self, ParseError> {
                 let reading = read(text, $kind, false)?;
                 if reading.number.is_zero() {
-                    return Err(err(format!(
-                        "{} is zero; a value greater than zero is needed",
-                        quote(text)
-                    )));
+                    return Err(ParseError::Zero {
+                        text: text.to_string(),
+                    });
                 }
                 Ok(base::<$ty>(reading.base()))
             }
@@ -652,12 +741,14 @@ parse_as!(Duration, Kind::Time, dims::time::second);
 pub fn parse_days(text: &str) -> Result<Duration, ParseError> {
     let reading = read(text, Kind::Days, false)?;
     if reading.number.is_zero() {
-        return Err(err(format!(
-            "`{text}` is zero; a value greater than zero is needed"
-        )));
+        return Err(ParseError::Zero {
+            text: text.to_string(),
+        });
     }
     if !reading.number.is_integer() {
-        return Err(err(format!("`{text}` is not a whole number of days")));
+        return Err(ParseError::NotWholeDays {
+            text: text.to_string(),
+        });
     }
     Ok(base(reading.base()))
 }
@@ -843,70 +934,61 @@ pub fn show_concentration(c: &Concentration) -> String {
 
 /// The value in pounds converted to kilograms (1 lb = 0.45359237 kg exactly), rounded to 0.1 kg
 /// for the message that asks the user to re-enter it.
-pub fn pounds_to_kg_text(pounds: &Num) -> String {
+pub fn pounds_to_kg(pounds: &Num) -> Num {
     let kg = pounds * Num::new(BigInt::from(45_359_237), BigInt::from(100_000_000));
     let tenths = (kg * int(10)).round();
-    format_decimal(&(tenths / int(10)))
+    tenths / int(10)
+}
+
+/// [`pounds_to_kg`] as a decimal.
+pub fn pounds_to_kg_text(pounds: &Num) -> String {
+    format_decimal(&pounds_to_kg(pounds))
 }
 
 /// Reads a body weight from the command line or a batch row: `82`, `82 kg`, `82kg`, `82.5`.
 /// Pounds are refused with the kilogram value to re-enter.
 pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
-    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
-    let qu = quote(unit);
     let lower = unit.to_ascii_lowercase();
     if matches!(lower.as_str(), "lb" | "lbs" | "pound" | "pounds" | "#") {
-        let hint = parse_decimal(number)
-            .map(|n| {
-                format!(
-                    "; {text} is about {} kg: enter the weight in kilograms, such as `{}`",
-                    pounds_to_kg_text(&n),
-                    pounds_to_kg_text(&n)
-                )
-            })
-            .unwrap_or_default();
-        return Err(err(format!(
-            "weight in pounds is refused: doses are computed from kilograms only{hint}"
-        )));
+        return Err(ParseError::Pounds {
+            text: text.to_string(),
+            kilograms: parse_decimal(number).ok().map(|n| pounds_to_kg(&n)),
+        });
     }
     if !(unit.is_empty() || unit == "kg") {
-        return Err(err(format!(
-            "{q} has the unit {qu}; enter the weight in kilograms, such as `82` or `82 kg`"
-        )));
+        return Err(ParseError::NotKilograms {
+            text: text.to_string(),
+            unit: unit.to_string(),
+        });
     }
     let value = parse_decimal(number)?;
     if value.is_zero() {
-        return Err(err(format!(
-            "{q} is zero; a weight greater than zero is needed"
-        )));
+        return Err(ParseError::ZeroWeight {
+            text: text.to_string(),
+        });
     }
     Ok(kg(value))
 }
 
 /// Reads a height from the command line or a batch row: `170` or `170 cm`, from 50 to 250 cm.
 pub fn parse_height(text: &str) -> Result<Length, ParseError> {
-    let q = quote(text);
     let (number, unit) = split_quantity(text)?;
-    let qu = quote(unit);
     if !(unit.is_empty() || unit == "cm") {
         let hint = match unit.to_ascii_lowercase().as_str() {
-            "in" | "inch" | "inches" | "\"" | "ft" | "feet" | "'" => {
-                "; inches and feet are refused: measure the height in centimetres"
-            }
-            "m" => "; metres are refused: enter centimetres, such as `170` for 1.7 m",
-            _ => "",
+            "in" | "inch" | "inches" | "\"" | "ft" | "feet" | "'" => Some(HeightHint::Imperial),
+            "m" => Some(HeightHint::Metres),
+            _ => None,
         };
-        return Err(err(format!(
-            "{q} has the unit {qu}; enter the height in centimetres, such as `170` or `170 cm`{hint}"
-        )));
+        return Err(ParseError::NotCentimetres {
+            text: text.to_string(),
+            unit: unit.to_string(),
+            hint,
+        });
     }
     let value = parse_decimal(number)?;
-    if value < int(50) || value > int(250) {
-        return Err(err(format!(
-            "a height of {} cm is outside 50 cm to 250 cm; enter the height in centimetres",
-            format_decimal(&value)
-        )));
+    if value < int(MIN_HEIGHT_CM) || value > int(MAX_HEIGHT_CM) {
+        return Err(ParseError::HeightOutside { centimetres: value });
     }
     Ok(cm(value))
 }
@@ -1088,29 +1170,45 @@ mod tests {
 
     #[test]
     fn quantities_check_their_dimension() {
-        let e = parse::<DosePerWeight>("2 mg").unwrap_err().message;
-        assert!(
-            e.contains("a dose per body weight such as `2 mg/kg`"),
-            "{e}"
+        assert_eq!(
+            parse::<DosePerWeight>("2 mg").unwrap_err(),
+            ParseError::WrongKind {
+                text: "2 mg".into(),
+                found: Kind::DrugMass,
+                expected: Kind::DosePerWeight
+            }
         );
-        assert!(e.contains("is a drug mass"), "{e}");
-        assert!(parse::<DrugMass>("50")
-            .unwrap_err()
-            .message
-            .contains("no unit"));
-        assert!(parse::<DrugMass>("5 µg")
-            .unwrap_err()
-            .message
-            .contains("`mcg`"));
-        assert!(parse::<Volume>("5 cc")
-            .unwrap_err()
-            .message
-            .contains("`mL`"));
-        assert!(parse::<DrugMass>("0 mg")
-            .unwrap_err()
-            .message
-            .contains("zero"));
-        assert!(parse::<DrugMass>("-1 mg").is_err());
+        assert_eq!(
+            parse::<DrugMass>("50").unwrap_err(),
+            ParseError::NoUnit {
+                text: "50".into(),
+                expected: Kind::DrugMass
+            }
+        );
+        assert!(matches!(
+            parse::<DrugMass>("5 µg").unwrap_err(),
+            ParseError::UnknownUnit {
+                hint: Some(UnitHint::Micrograms),
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse::<Volume>("5 cc").unwrap_err(),
+            ParseError::UnknownUnit {
+                hint: Some(UnitHint::Millilitres),
+                ..
+            }
+        ));
+        assert_eq!(
+            parse::<DrugMass>("0 mg").unwrap_err(),
+            ParseError::Zero {
+                text: "0 mg".into()
+            }
+        );
+        assert_eq!(
+            parse::<DrugMass>("-1 mg").unwrap_err(),
+            ParseError::Negative { text: "-1".into() }
+        );
         assert_eq!(parse_offset("-5 min").unwrap().value, int(-300));
         assert_eq!(parse_offset("0 min").unwrap().value, int(0));
         assert_eq!(parse::<DrugMass>("50mg").unwrap().value, int(50_000));
@@ -1122,8 +1220,13 @@ mod tests {
         assert_eq!(parse_weight("82 kg").unwrap().value, int(82));
         assert_eq!(parse_weight("82kg").unwrap().value, int(82));
         assert_eq!(parse_weight("82.5").unwrap().value, n("82.5"));
-        let e = parse_weight("180 lb").unwrap_err().message;
-        assert!(e.contains("81.6 kg"), "{e}");
+        assert_eq!(
+            parse_weight("180 lb").unwrap_err(),
+            ParseError::Pounds {
+                text: "180 lb".into(),
+                kilograms: Some(n("81.6"))
+            }
+        );
         for bad in ["82,5", ".5", "8e1", "inf", "nan", "0", "-82", "82 g", ""] {
             assert!(parse_weight(bad).is_err(), "{bad}");
         }
@@ -1133,12 +1236,26 @@ mod tests {
     fn heights_are_centimetres_from_50_to_250() {
         assert_eq!(parse_height("170").unwrap().value, int(170));
         assert_eq!(parse_height("170 cm").unwrap().value, int(170));
-        assert!(parse_height("67 in")
-            .unwrap_err()
-            .message
-            .contains("centimetres"));
-        assert!(parse_height("49.9").is_err());
+        assert!(matches!(
+            parse_height("67 in").unwrap_err(),
+            ParseError::NotCentimetres {
+                hint: Some(HeightHint::Imperial),
+                ..
+            }
+        ));
+        assert_eq!(
+            parse_height("49.9").unwrap_err(),
+            ParseError::HeightOutside {
+                centimetres: n("49.9")
+            }
+        );
         assert!(parse_height("250.1").is_err());
-        assert!(parse_height("1.7 m").is_err());
+        assert!(matches!(
+            parse_height("1.7 m").unwrap_err(),
+            ParseError::NotCentimetres {
+                hint: Some(HeightHint::Metres),
+                ..
+            }
+        ));
     }
 }

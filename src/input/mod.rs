@@ -9,4 +9,5 @@ pub mod prebuilt;
 pub mod protocol;
 pub mod rows;
 pub mod values;
+pub mod words;
 pub mod written;

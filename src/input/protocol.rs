@@ -21,6 +21,7 @@ use crate::engine::protocol::{
 use crate::engine::units::{
     self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Parse,
 };
+use crate::input::words;
 
 /// The one schema version this build reads.
 pub const SCHEMA: i64 = 1;
@@ -244,10 +245,10 @@ impl Site<'_> {
         units::read(text, kind, false)
             .and_then(|_| units::parse::<Q>(text))
             .map_err(|e| {
-                let message = if e.message.contains(kind.describe()) {
-                    e.message
+                let message = if words::says_expected(&e) {
+                    e.to_string()
                 } else {
-                    format!("expected {}; {}", kind.describe(), e.message)
+                    format!("expected {}; {e}", words::kind_example(kind))
                 };
                 self.field(value, field, message)
             })
@@ -972,7 +973,7 @@ fn validate_checkpoints(
             site.field(
                 offset,
                 &field,
-                format!("expected {} (signed); {}", Kind::Time.describe(), e.message),
+                format!("expected {} (signed); {e}", words::kind_example(Kind::Time)),
             )
         }));
         if offset_q.as_ref().is_some_and(|q| !q.value.is_integer()) {
@@ -1018,10 +1019,10 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
     };
     let days = |value: &Spanned<QtyText>, field: &str| {
         units::parse_days(&value.get_ref().0).map_err(|e| {
-            let message = if e.message.contains(Kind::Days.describe()) {
-                e.message
+            let message = if words::says_expected(&e) {
+                e.to_string()
             } else {
-                format!("expected {}; {}", Kind::Days.describe(), e.message)
+                format!("expected {}; {e}", words::kind_example(Kind::Days))
             };
             site.field(value, field, message)
         })
@@ -1173,7 +1174,7 @@ fn validate_aftercare(site: &Site, wire: WireAftercare, errs: &mut Errors) -> Op
                     field,
                     format!(
                         "expected {} or `{REST_OF_DAY}`, found {}",
-                        Kind::Time.describe(),
+                        words::kind_example(Kind::Time),
                         crate::engine::chars::quote(text)
                     ),
                 ));

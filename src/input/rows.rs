@@ -201,12 +201,15 @@ pub enum RowError {
     },
     #[error("invalid sex: {}; expected `female` or `male`{hint}", quote(.text))]
     Sex { text: String, hint: CommaHint },
-    /// The engine's words for what is wrong with the reason.
+    /// What is wrong with the reason.
     #[error("invalid soft_limit_reason: {problem}{hint}")]
-    Reason { problem: String, hint: CommaHint },
-    /// The engine's words for what is wrong with the name.
-    #[error("invalid name: {0}")]
-    Name(String),
+    Reason {
+        problem: plan::ReasonProblem,
+        hint: CommaHint,
+    },
+    /// What is wrong with the name.
+    #[error("invalid name: {}", crate::input::words::identity("the name", .0))]
+    Name(plan::IdentityProblem),
     #[error("invalid born: {0}")]
     Born(DateError),
     #[error("invalid start: {error}{hint}")]
@@ -423,7 +426,7 @@ pub(crate) fn field<'a>(
 /// identity holds no id).
 pub(crate) fn identity(record: &csv::ByteRecord, c: &Columns) -> Result<plan::Identity, RowError> {
     let name = field(record, c.name, "name")?;
-    if let Some(problem) = name.and_then(|n| plan::identity_problem("the name", n)) {
+    if let Some(problem) = name.and_then(plan::identity_problem) {
         return Err(RowError::Name(problem));
     }
     let born = field(record, c.born, "born")?

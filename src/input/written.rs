@@ -246,13 +246,13 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
         When::Clock(clock, day)
     } else {
         let reading =
-            units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.message))?;
+            units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.to_string()))?;
         When::Offset(units::seconds(reading.base()))
     };
     let stated = match cols.cumulative.map(cell) {
         None | Some("") => None,
         Some(t) => {
-            Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.message))?)
+            Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.to_string()))?)
         }
     };
     let number = cols
@@ -264,7 +264,7 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
         .map(|c| {
             match cell(c) {
                 "" => Err("the cell is empty; write each bolus's volume, such as `4.1 mL`".into()),
-                t => units::parse::<units::Volume>(t).map_err(|e| e.message),
+                t => units::parse::<units::Volume>(t).map_err(|e| e.to_string()),
             }
             .map_err(|e| at("volume", e))
         })
@@ -718,7 +718,8 @@ fn json_quantity(v: Option<&serde_json::Value>, kind: Kind, signed: bool) -> Res
         serde_json::Value::Number(n) => n.to_string(),
         other => return Err(format!("`value` is {other}, not a number")),
     };
-    let reading = units::read(&format!("{number} {unit}"), kind, signed).map_err(|e| e.message)?;
+    let reading =
+        units::read(&format!("{number} {unit}"), kind, signed).map_err(|e| e.to_string())?;
     let base = reading.base();
     if !signed && base.is_zero() {
         return Err("is zero".into());

@@ -9,6 +9,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::json::{self as plan_json, Qty};
+use super::layout::columns_into;
+use super::sections::{self, Column, Table};
 use super::{clock_text, mass, timeline, Context, VERSION};
 use crate::engine::course::{
     whole_days, Activity, Course, CourseError, Instruction, Session, Spacing,
@@ -271,123 +273,135 @@ fn session_heading(s: &Session) -> String {
     h
 }
 
+/// The sentence at the foot of a course.
+const SESSION_VERIFY: &str =
+    "each session's plan is to be verified and signed by a physician on the day";
+/// The titles of a session's instructions.
+const BEFORE: &str = "Before the session";
+const AFTER: &str = "After the session";
+/// What a session's list of instructions says when the protocol gives none.
+const NO_INSTRUCTIONS: &str = "(the protocol gives no instructions)";
+
+/// The course's facts, as label and value (an empty label goes on from the line before): the
+/// weight, the spacing, the protocol's rule, each session's doses, the dosing weight when it is
+/// not the actual weight, and the re-weighing.
+fn facts(ctx: &Context, c: &Course) -> Vec<(String, String)> {
+    let plan = &c.plan;
+    let mut facts = vec![
+        super::weight_fact(ctx, plan),
+        ("Course".into(), spacing_text(c)),
+        ("Protocol's course".into(), rule_text(c)),
+        ("Each session".into(), dose_line(ctx, c)),
+    ];
+    if plan.dosing.basis != crate::engine::protocol::WeightBasis::Actual {
+        facts.extend(super::dosing_facts(plan));
+    }
+    if c.sessions.len() > 1 {
+        facts.push(("Re-weighing".into(), reweighing(c.sessions.len())));
+    }
+    facts
+}
+
+/// The sessions: number, date, times with a start, and whether the dose is provisional.
+fn sessions_table(c: &Course) -> Table {
+    let column = |title, right| Column {
+        title,
+        right,
+        emphasis: false,
+    };
+    let mut columns = vec![column("#", true), column("Date", false)];
+    if c.plan.start.is_some() {
+        columns.extend(["Begins", "First bolus", "Ends"].map(|t| column(t, false)));
+    }
+    columns.push(column("Dose", false));
+    let rows = c
+        .sessions
+        .iter()
+        .map(|s| {
+            let mut r = vec![s.number.to_string(), date_text(s.date)];
+            if let Some(t) = s.times {
+                r.extend([t.begins, t.first_bolus, t.ends].map(|t| when(t, s.date)));
+            }
+            r.push(
+                if s.provisional {
+                    "provisional"
+                } else {
+                    "as planned"
+                }
+                .into(),
+            );
+            r
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// A session's timeline: when (the clock time with a start, else the offset) and what.
+fn session_timeline(ctx: &Context, plan: &plan::Plan) -> Vec<(String, String)> {
+    timeline(ctx, plan)
+        .into_iter()
+        .map(|e| {
+            let at = clock_text(plan, &e.offset).unwrap_or_else(|| plan.offset_text(&e.offset));
+            (at, e.what)
+        })
+        .collect()
+}
+
+/// A session's instructions, before and after, each list with its title.
+fn instructions(s: &Session) -> [(&'static str, Vec<String>); 2] {
+    let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
+    let text = |list: Vec<&Instruction>| list.iter().map(|i| instruction_text(i, s)).collect();
+    [(BEFORE, text(before)), (AFTER, text(after))]
+}
+
 /// The course as text: the schedule, then a sheet for each session.
 pub fn text(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
-    let plan = &c.plan;
     let mut o = String::new();
     let draft = p.standing.approval.is_draft();
     if draft {
         let _ = writeln!(o, "{}\n", super::DRAFT);
     }
     let _ = writeln!(o, "Course: {} ({})", p.title, p.id);
-    let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
+    let _ = writeln!(o, "{}", sections::summary(p));
     let _ = writeln!(o, "{CIVIL_TIME}");
     o.push('\n');
-    let pair = |(label, value): (String, String)| vec![label, value];
-    let mut facts = vec![
-        pair(super::weight_fact(ctx, plan)),
-        vec!["Course".into(), spacing_text(c)],
-        vec!["Protocol's course".into(), rule_text(c)],
-        vec!["Each session".into(), dose_line(ctx, c)],
-    ];
-    if plan.dosing.basis != crate::engine::protocol::WeightBasis::Actual {
-        facts.extend(super::dosing_facts(plan).into_iter().map(pair));
-    }
-    if c.sessions.len() > 1 {
-        facts.push(vec!["Re-weighing".into(), reweighing(c.sessions.len())]);
-    }
-    for line in super::columns(&facts, &[]) {
-        let _ = writeln!(o, "{line}");
-    }
+    let facts: Vec<Vec<String>> = facts(ctx, c).into_iter().map(|(k, v)| vec![k, v]).collect();
+    columns_into(&mut o, &facts, &[]);
     o.push('\n');
-
-    let warnings = super::warnings(p, plan);
-    if !warnings.is_empty() {
-        let _ = writeln!(o, "Warnings");
-        for w in &warnings {
-            let _ = writeln!(o, "  ! {w}");
-        }
-        o.push('\n');
-    }
-
-    text_sessions(c, &mut o);
+    super::text::warnings(&mut o, &super::warnings(p, &c.plan));
+    let _ = writeln!(o, "Sessions");
+    super::text::table(&mut o, &sessions_table(c));
+    o.push('\n');
     text_session_pages(ctx, c, &mut o);
     let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
-    let _ = writeln!(
-        o,
-        "Computed by bolus {VERSION}; each session's plan is to be verified and signed by a physician on the day."
-    );
+    let _ = writeln!(o, "Computed by bolus {VERSION}; {SESSION_VERIFY}.");
     if draft {
         let _ = writeln!(o, "{}", super::DRAFT);
     }
     o
 }
 
-/// The sessions as a table: date, times with a start, and whether the dose is provisional.
-fn text_sessions(c: &Course, o: &mut String) {
-    let _ = writeln!(o, "Sessions");
-    let timed = c.plan.start.is_some();
-    let mut header = vec!["  #".to_string(), "Date".into()];
-    if timed {
-        header.extend(["Begins".into(), "First bolus".into(), "Ends".into()]);
-    }
-    header.push("Dose".into());
-    let mut rows = vec![header];
-    for s in &c.sessions {
-        let mut r = vec![format!("  {}", s.number), date_text(s.date)];
-        if let Some(t) = s.times {
-            r.push(when(t.begins, s.date));
-            r.push(when(t.first_bolus, s.date));
-            r.push(when(t.ends, s.date));
-        }
-        r.push(if s.provisional {
-            "provisional".into()
-        } else {
-            "as planned".into()
-        });
-        rows.push(r);
-    }
-    for line in super::columns(&rows, &[0]) {
-        let _ = writeln!(o, "{line}");
-    }
-    o.push('\n');
-}
-
 /// Each session: its timeline and its instructions.
 fn text_session_pages(ctx: &Context, c: &Course, o: &mut String) {
-    let plan = &c.plan;
+    let rows: Vec<Vec<String>> = session_timeline(ctx, &c.plan)
+        .into_iter()
+        .map(|(at, what)| vec![format!("    {at}"), what])
+        .collect();
     for s in &c.sessions {
         let _ = writeln!(o, "{}", session_heading(s));
-        let _ = writeln!(o, "  Timeline");
-        let rows: Vec<Vec<String>> = timeline(ctx, plan)
-            .into_iter()
-            .map(|e| {
-                let at = match clock_text(plan, &e.offset) {
-                    Some(t) => t,
-                    None => plan.offset_text(&e.offset),
-                };
-                vec![format!("    {at}"), e.what]
-            })
-            .collect();
-        for line in super::columns(&rows, &[]) {
-            let _ = writeln!(o, "{line}");
+        let _ = writeln!(o, "  {}", sections::TIMELINE);
+        columns_into(o, &rows, &[]);
+        for (title, list) in instructions(s) {
+            let _ = writeln!(o, "  {title}");
+            if list.is_empty() {
+                let _ = writeln!(o, "    {NO_INSTRUCTIONS}");
+            }
+            for i in list {
+                let _ = writeln!(o, "    [ ] {i}");
+            }
         }
-        write_instructions(o, s, "  ", "[ ]");
         o.push('\n');
-    }
-}
-
-fn write_instructions(o: &mut String, s: &Session, indent: &str, tick: &str) {
-    let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-    for (title, list) in [("Before the session", before), ("After the session", after)] {
-        let _ = writeln!(o, "{indent}{title}");
-        if list.is_empty() {
-            let _ = writeln!(o, "{indent}  (the protocol gives no instructions)");
-        }
-        for i in list {
-            let _ = writeln!(o, "{indent}  {tick} {}", instruction_text(i, s));
-        }
     }
 }
 
@@ -398,34 +412,31 @@ fn cell(s: &str) -> String {
 /// The course as Markdown.
 pub fn markdown(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
-    let plan = &c.plan;
     let mut o = String::new();
     let draft = p.standing.approval.is_draft();
     if draft {
         let _ = writeln!(o, "**{}**\n", super::DRAFT);
     }
     let _ = writeln!(o, "# Course: {} (`{}`)\n", p.title, p.id);
-    let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
+    let _ = writeln!(o, "{}\n", sections::summary(p));
     let _ = writeln!(o, "{CIVIL_TIME}\n");
-    let _ = writeln!(
-        o,
-        "- **Weight:** {} (entered as `{}`)",
-        units::show_kg(&plan.weight),
-        ctx.weight_entered
-    );
-    let _ = writeln!(o, "- **Course:** {}", spacing_text(c));
-    let _ = writeln!(o, "- **Protocol's course:** {}", rule_text(c));
-    let _ = writeln!(o, "- **Each session:** {}", dose_line(ctx, c));
-    if c.sessions.len() > 1 {
-        let _ = writeln!(o, "- **Re-weighing:** {}", reweighing(c.sessions.len()));
+    for (k, v) in facts(ctx, c) {
+        if k.is_empty() {
+            let _ = writeln!(o, "  - {v}");
+        } else {
+            let _ = writeln!(o, "- **{k}:** {v}");
+        }
     }
     o.push('\n');
-    super::markdown::warnings_section(p, plan, &mut o);
-    markdown_sessions(c, &mut o);
+    super::markdown::warnings_section(&super::warnings(p, &c.plan), &mut o);
+    let _ = writeln!(o, "## Sessions\n");
+    super::markdown::table(&sessions_table(c), &mut o);
     markdown_session_pages(ctx, c, &mut o);
+    let mut verify = SESSION_VERIFY.to_string();
+    verify[..1].make_ascii_uppercase();
     let _ = writeln!(
         o,
-        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. Each session's plan is to be verified and signed by a physician on the day.",
+        "Protocol `{}` sha256 `{}`; computed by bolus {VERSION}. {verify}.",
         p.id, p.sha256
     );
     if draft {
@@ -434,75 +445,23 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     o
 }
 
-/// The sessions as a table: date, times with a start, and whether the dose is provisional.
-fn markdown_sessions(c: &Course, o: &mut String) {
-    let plan = &c.plan;
-    let _ = writeln!(o, "## Sessions\n");
-    let timed = plan.start.is_some();
-    let _ = writeln!(
-        o,
-        "| # | Date |{} Dose |",
-        if timed {
-            " Begins | First bolus | Ends |"
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(
-        o,
-        "|--:|------|{}------|",
-        if timed {
-            "--------|-------------|------|"
-        } else {
-            ""
-        }
-    );
-    for s in &c.sessions {
-        let t = s
-            .times
-            .map(|t| {
-                format!(
-                    " {} | {} | {} |",
-                    when(t.begins, s.date),
-                    when(t.first_bolus, s.date),
-                    when(t.ends, s.date)
-                )
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "| {} | {} |{t} {} |",
-            s.number,
-            date_text(s.date),
-            if s.provisional {
-                "provisional"
-            } else {
-                "as planned"
-            }
-        );
-    }
-    o.push('\n');
-}
-
 /// Each session: its timeline and its instructions.
 fn markdown_session_pages(ctx: &Context, c: &Course, o: &mut String) {
-    let plan = &c.plan;
+    let events = session_timeline(ctx, &c.plan);
     for s in &c.sessions {
         let _ = writeln!(o, "## {}\n", session_heading(s));
-        let _ = writeln!(o, "### Timeline\n");
-        for e in timeline(ctx, plan) {
-            let at = clock_text(plan, &e.offset).unwrap_or_else(|| plan.offset_text(&e.offset));
-            let _ = writeln!(o, "- {at}: {}", cell(&e.what));
+        let _ = writeln!(o, "### {}\n", sections::TIMELINE);
+        for (at, what) in &events {
+            let _ = writeln!(o, "- {at}: {}", cell(what));
         }
         o.push('\n');
-        let (before, after): (Vec<_>, Vec<_>) = s.instructions.iter().partition(|i| is_before(i));
-        for (title, list) in [("Before the session", before), ("After the session", after)] {
+        for (title, list) in instructions(s) {
             let _ = writeln!(o, "### {title}\n");
             if list.is_empty() {
-                let _ = writeln!(o, "- (the protocol gives no instructions)");
+                let _ = writeln!(o, "- {NO_INSTRUCTIONS}");
             }
             for i in list {
-                let _ = writeln!(o, "- [ ] {}", cell(&instruction_text(i, s)));
+                let _ = writeln!(o, "- [ ] {}", cell(&i));
             }
             o.push('\n');
         }

@@ -8,7 +8,8 @@
 
 use std::fmt::Write;
 
-use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
+use super::sections;
+use super::{clock_text, identity_parts, mass, timeline, Context, VERSION};
 use crate::engine::plan::Plan;
 use crate::engine::units;
 use crate::render::explain;
@@ -214,7 +215,7 @@ fn dose(ctx: &Context, plan: &Plan, o: &mut String) {
 fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
     if ctx.explain {
-        o.push_str("<section>\n<h2>How this plan was computed</h2>\n<ol>\n");
+        let _ = write!(o, "<section>\n<h2>{}</h2>\n<ol>\n", sections::EXPLAINED);
         for s in explain::steps(p, plan) {
             let _ = writeln!(o, "<li>{}</li>", esc(&s));
         }
@@ -224,50 +225,49 @@ fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
 
 /// The boluses, each with a box to tick when given, and the warnings.
 fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let m = |x| mass(ctx, x);
-    // The boluses, each with a box to tick when given.
-    o.push_str(
-        "<section>\n<h2>Boluses</h2>\n<table class=\"boluses\">\n<tr><th class=\"n\">#</th>",
+    let t = sections::bolus_table(ctx, plan);
+    let class = |c: &sections::Column| match (c.right, c.emphasis) {
+        (true, true) => "n dose",
+        (true, false) => "n",
+        (false, true) => "nowrap dose",
+        (false, false) => "nowrap",
+    };
+    let _ = write!(
+        o,
+        "<section>\n<h2>{}</h2>\n<table class=\"boluses\">\n<tr>",
+        sections::BOLUSES
     );
-    if plan.start.is_some() {
-        o.push_str("<th>Time</th>");
-    }
-    o.push_str("<th class=\"n\">Offset</th><th class=\"n\">Dose</th>");
-    if plan.concentration.is_some() {
-        o.push_str("<th class=\"n\">Volume</th>");
-    }
-    o.push_str("<th class=\"n\">Running total</th><th>Given</th></tr>\n");
-    for b in &plan.boluses {
-        let _ = write!(o, "<tr><td class=\"n\">{}</td>", b.number);
-        if let Some(t) = clock_text(plan, &b.offset) {
-            let _ = write!(o, "<td class=\"nowrap dose\">{}</td>", esc(&t));
+    for c in &t.columns {
+        match c.right {
+            true => write!(o, "<th class=\"n\">{}</th>", esc(c.title)),
+            false => write!(o, "<th>{}</th>", esc(c.title)),
         }
-        let _ = write!(
-            o,
-            "<td class=\"n\">{}</td><td class=\"n dose\">{}</td>",
-            esc(&plan.offset_text(&b.offset)),
-            esc(&m(&b.dose))
-        );
-        if let Some(v) = &b.volume {
-            let _ = write!(o, "<td class=\"n dose\">{}</td>", esc(&units::show_ml(v)));
+        .expect("writing to a string");
+    }
+    o.push_str("<th>Given</th></tr>\n");
+    for r in &t.rows {
+        o.push_str("<tr>");
+        for (c, cell) in t.columns.iter().zip(r) {
+            let _ = write!(o, "<td class=\"{}\">{}</td>", class(c), esc(cell));
         }
-        let _ = writeln!(
-            o,
-            "<td class=\"n\">{}</td><td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>",
-            esc(&m(&b.cumulative))
+        o.push_str(
+            "<td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>\n",
         );
     }
+    let total = format!("<b>{}</b>", esc(&mass(ctx, &plan.planned_total)));
     let _ = writeln!(
         o,
-        "</table>\n<p>Total <b>{}</b> in {} boluses.</p>\n</section>",
-        esc(&m(&plan.planned_total)),
-        plan.count
+        "</table>\n<p>{}.</p>\n</section>",
+        sections::total_sentence(&total, plan.count)
     );
 
-    let warnings = super::warnings(p, plan);
+    let warnings = super::warnings(ctx.protocol, plan);
     if !warnings.is_empty() {
-        o.push_str("<section class=\"warning\">\n<h2>Warnings</h2>\n<ul>\n");
+        let _ = write!(
+            o,
+            "<section class=\"warning\">\n<h2>{}</h2>\n<ul>\n",
+            sections::WARNINGS
+        );
         for w in &warnings {
             let _ = writeln!(o, "<li><b>Warning:</b> {}</li>", esc(w));
         }
@@ -332,8 +332,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     let ok = |o: &mut String, text: &str| {
         let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
     };
-    ok(o, &super::rules::limits_text(p, plan));
-    for r in super::rules::rules(p, plan) {
+    for r in sections::verified(p, plan) {
         ok(o, &r);
     }
     o.push_str("</ul>\n</section>\n</div>\n");
@@ -344,8 +343,10 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
     let p = ctx.protocol;
     let draft = p.standing.approval.is_draft();
     if !p.checklist.is_empty() {
-        o.push_str(
-            "<section>\n<h2>Checklist (tick each before dosing)</h2>\n<ul class=\"ticks checklist\">\n",
+        let _ = write!(
+            o,
+            "<section>\n<h2>{}</h2>\n<ul class=\"ticks checklist\">\n",
+            sections::CHECKLIST
         );
         for c in &p.checklist {
             let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
@@ -360,11 +361,7 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
         esc(&p.id),
         esc(&super::source_text(p)),
         esc(&super::approval_text(p)),
-        if draft {
-            "not to be signed or used to dose a patient"
-        } else {
-            VERIFY
-        },
+        sections::use_sentence(draft),
         esc(&p.sha256)
     );
     if draft {

@@ -1,12 +1,12 @@
-//! The plan as a Markdown document, for a record or a handout.
+//! The plan as a Markdown document, for a record or a handout: the sections built in
+//! `sections.rs`, laid out in Markdown.
 
 use std::fmt::Write;
 
-use super::{clock_text, identity_parts, mass, timeline, Context, VERIFY, VERSION};
+use super::sections::{self, PlanSections, Table};
+use super::{clock_text, Context, Event, VERSION};
 use crate::engine::plan::Plan;
-use crate::engine::protocol::Protocol;
-use crate::engine::units;
-use crate::render::explain;
+use crate::engine::protocol::{Protocol, Source};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
@@ -49,145 +49,101 @@ pub fn literal(s: &str) -> String {
 /// Renders the plan as Markdown.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
-    let mut o = String::new();
-    let draft = p.standing.approval.is_draft();
-    if draft {
+    let s = sections::plan(ctx, plan);
+    let mut o = String::with_capacity(8 * 1024);
+    if s.draft {
         let _ = writeln!(o, "**{}**\n", super::DRAFT);
     }
     // Who the plan is for: a blank to fill in by hand for each missing part.
-    let parts = identity_parts(plan);
+    let parts = &s.identity;
     let _ = writeln!(
         o,
         "| {} |\n|{}\n| {} |\n",
         parts.clone().map(|(label, _)| label).join(" | "),
         "---|".repeat(parts.len()),
-        parts.map(|(_, value)| literal(&value)).join(" | ")
+        parts.clone().map(|(_, value)| literal(&value)).join(" | ")
     );
     let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
-    let _ = writeln!(o, "{} {}: {}\n", p.drug, p.route, p.summary);
-    facts(ctx, plan, &mut o);
-    explained(ctx, plan, &mut o);
-    boluses(ctx, plan, &mut o);
-    timeline_and_warnings(ctx, plan, &mut o);
-    verified(ctx, plan, &mut o);
-    signature(ctx, &mut o);
+    let _ = writeln!(o, "{}\n", sections::summary(p));
+    facts(&s, &mut o);
+    explained(&s.steps, &mut o);
+    let _ = writeln!(o, "## {}\n", sections::BOLUSES);
+    table(&s.boluses, &mut o);
+    timeline(plan, &s.timeline, &mut o);
+    warnings_section(&s.warnings, &mut o);
+    verified(&s, &mut o);
+    signature(p, &s, &mut o);
     o
 }
 
-/// The weight, the dosing weight with its steps, the concentration, the totals and the count.
-fn facts(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let m = |x| mass(ctx, x);
-    let _ = writeln!(
-        o,
-        "- **Weight:** {} (entered as `{}`)",
-        units::show_kg(&plan.weight),
-        ctx.weight_entered
-    );
-    let _ = writeln!(
-        o,
-        "- **Dosing weight:** {} ({})",
-        units::show_kg(&plan.dosing.value),
-        super::dosing_weight_kind(plan)
-    );
-    for line in &plan.dosing.formula {
-        let _ = writeln!(o, "  - {line}");
-    }
-    if let Some(c) = &plan.concentration {
-        let _ = writeln!(o, "- **Concentration:** {}", units::show_concentration(c));
-    }
-    let _ = writeln!(
-        o,
-        "- **Calculated total:** {} × {} = {}{}",
-        units::show_per_kg(&p.per_weight, p.unit),
-        units::show_kg(&plan.dosing.value),
-        m(&plan.product),
-        if plan.capped {
-            format!(", capped at {}", m(&plan.calculated_total))
+/// The weights and the concentration (a formula's steps under the dosing weight), then the
+/// arithmetic.
+fn facts(s: &PlanSections, o: &mut String) {
+    for (k, v) in &s.facts {
+        if k.is_empty() {
+            let _ = writeln!(o, "  - {v}");
         } else {
-            String::new()
+            let _ = writeln!(o, "- **{k}:** {v}");
         }
-    );
-    let _ = writeln!(o, "- **Boluses:** {}", explain::count_phrase(p, plan));
-    let _ = writeln!(
-        o,
-        "- **Planned total:** {} (rounded down to a whole number of {})\n",
-        m(&plan.planned_total),
-        m(&p.increment)
-    );
-}
-
-/// With `--explain`: the arithmetic step by step.
-fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    if ctx.explain {
-        let _ = writeln!(o, "## How this plan was computed\n");
-        for (i, s) in explain::steps(p, plan).iter().enumerate() {
-            let _ = writeln!(o, "{}. {s}", i + 1);
-        }
-        o.push('\n');
     }
-}
-
-/// The boluses as a table.
-fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
-    let m = |x| mass(ctx, x);
-    let _ = writeln!(o, "## Boluses\n");
-    let time = plan.start.is_some();
-    let vol = plan.concentration.is_some();
-    let _ = writeln!(
-        o,
-        "| # |{} Offset | Dose |{} Running total |",
-        if time { " Time |" } else { "" },
-        if vol { " Volume |" } else { "" }
-    );
-    let _ = writeln!(
-        o,
-        "|--:|{}-------:|-----:|{}--------------:|",
-        if time { "------|" } else { "" },
-        if vol { "-------:|" } else { "" }
-    );
-    for b in &plan.boluses {
-        let t = clock_text(plan, &b.offset)
-            .map(|t| format!(" {t} |"))
-            .unwrap_or_default();
-        let v = b
-            .volume
-            .as_ref()
-            .map(|v| format!(" {} |", units::show_ml(v)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "| {} |{t} {} | {} |{v} {} |",
-            b.number,
-            plan.offset_text(&b.offset),
-            m(&b.dose),
-            m(&b.cumulative)
-        );
+    for (k, v) in &s.arithmetic {
+        let _ = writeln!(o, "- **{k}:** {v}");
     }
     o.push('\n');
 }
 
-/// The timeline of boluses and checkpoints, and the warnings.
-fn timeline_and_warnings(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let _ = writeln!(o, "## Timeline\n");
-    for e in timeline(ctx, plan) {
+/// With `--explain`: the arithmetic step by step.
+fn explained(steps: &[String], o: &mut String) {
+    if steps.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## {}\n", sections::EXPLAINED);
+    for (i, s) in steps.iter().enumerate() {
+        let _ = writeln!(o, "{}. {s}", i + 1);
+    }
+    o.push('\n');
+}
+
+/// A table with its titles and each column's alignment, and a blank line after it.
+pub(super) fn table(t: &Table, o: &mut String) {
+    o.push('|');
+    for c in &t.columns {
+        let _ = write!(o, " {} |", cell(c.title));
+    }
+    o.push_str("\n|");
+    for c in &t.columns {
+        let dashes = c.title.len() + 2 - usize::from(c.right);
+        o.extend(std::iter::repeat_n('-', dashes));
+        o.push_str(if c.right { ":|" } else { "|" });
+    }
+    o.push('\n');
+    for r in &t.rows {
+        o.push('|');
+        for s in r {
+            let _ = write!(o, " {} |", cell(s));
+        }
+        o.push('\n');
+    }
+    o.push('\n');
+}
+
+/// The boluses and checkpoints in time order.
+fn timeline(plan: &Plan, events: &[Event], o: &mut String) {
+    let _ = writeln!(o, "## {}\n", sections::TIMELINE);
+    for e in events {
         let t = clock_text(plan, &e.offset)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
         let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(&e.offset), cell(&e.what));
     }
     o.push('\n');
-    warnings_section(p, plan, o);
 }
 
-/// The plan's warnings as a Markdown section, when there are any (the plan and the course).
-pub(super) fn warnings_section(p: &Protocol, plan: &Plan, o: &mut String) {
-    let warnings = super::warnings(p, plan);
+/// The warnings as a Markdown section, when there are any (the plan and the course).
+pub(super) fn warnings_section(warnings: &[String], o: &mut String) {
     if !warnings.is_empty() {
-        let _ = writeln!(o, "## Warnings\n");
-        for w in &warnings {
+        let _ = writeln!(o, "## {}\n", sections::WARNINGS);
+        for w in warnings {
             let _ = writeln!(o, "- {w}");
         }
         o.push('\n');
@@ -195,17 +151,16 @@ pub(super) fn warnings_section(p: &Protocol, plan: &Plan, o: &mut String) {
 }
 
 /// The rules the plan was verified against, and the checklist.
-fn verified(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let _ = writeln!(o, "## Verified against protocol `{}`\n", p.id);
-    let _ = writeln!(o, "- [x] {}", super::rules::limits_text(p, plan));
-    for r in super::rules::rules(p, plan) {
+fn verified(s: &PlanSections, o: &mut String) {
+    let id = format!("`{}`", s.sign_off.id);
+    let _ = writeln!(o, "## {}\n", sections::verified_title(&id));
+    for r in &s.verified {
         let _ = writeln!(o, "- [x] {r}");
     }
     o.push('\n');
-    if !p.checklist.is_empty() {
-        let _ = writeln!(o, "## Checklist\n");
-        for c in &p.checklist {
+    if !s.checklist.is_empty() {
+        let _ = writeln!(o, "## {}\n", sections::CHECKLIST);
+        for c in s.checklist {
             let _ = writeln!(o, "- [ ] {c}");
         }
         o.push('\n');
@@ -213,34 +168,30 @@ fn verified(ctx: &Context, plan: &Plan, o: &mut String) {
 }
 
 /// The protocol's identity and approval, and the signature line (none on a draft).
-fn signature(ctx: &Context, o: &mut String) {
-    let p = ctx.protocol;
-    let draft = p.standing.approval.is_draft();
+fn signature(p: &Protocol, s: &PlanSections, o: &mut String) {
+    let sign = &s.sign_off;
     let source = match &p.source {
-        crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
+        Source::BuiltIn => sign.source.clone(),
         // In a code span; a backtick in the path would end it early.
-        crate::engine::protocol::Source::File(_) => {
+        Source::File(_) => {
             format!("file `{}`", p.source.describe().replace('`', "\\u{60}"))
         }
     };
     let _ = writeln!(
         o,
         "Protocol `{}` sha256 `{}` ({source}); approval: {}; computed by bolus {VERSION}; {}.\n",
-        p.id,
-        p.sha256,
-        cell(&super::approval_text(p)),
-        if draft {
-            "not to be signed or used to dose a patient"
-        } else {
-            VERIFY
-        }
+        sign.id,
+        sign.sha256,
+        cell(&sign.approval),
+        sections::use_sentence(sign.draft)
     );
-    if draft {
-        let _ = writeln!(o, "**{}**", super::DRAFT);
+    if let Some(draft) = sign.draft_mark() {
+        let _ = writeln!(o, "**{draft}**");
         return;
     }
     let _ = writeln!(
         o,
-        "Verified by (physician): ____________________  Signature: ____________  Date: __________"
+        "{}: ____________________  Signature: ____________  Date: __________",
+        sections::VERIFIED_BY
     );
 }

@@ -13,13 +13,17 @@ pub mod html;
 pub(crate) mod ics;
 pub mod json;
 pub(crate) mod jsonl;
+pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
 pub(crate) mod rules;
 pub mod schema;
+pub(crate) mod sections;
 pub(crate) mod show;
 pub mod stderr;
 pub mod text;
+
+pub use layout::{columns, columns_wrapped, fit, width, wrap, TEXT_WIDTH};
 
 use crate::engine::plan::{self, Plan};
 use crate::engine::protocol::Protocol;
@@ -247,164 +251,6 @@ pub fn height_warning(h: &crate::engine::dosing::HeightOutside) -> String {
 /// `36 mg` in the protocol's unit.
 pub fn mass(ctx: &Context, m: &units::DrugMass) -> String {
     units::show_mass(m, ctx.protocol.unit)
-}
-
-/// The widest line of a text plan, in terminal columns: it fits an 80-column terminal and an
-/// A4 or US Letter page printed in a monospaced font.
-pub const TEXT_WIDTH: usize = 80;
-
-/// How many terminal columns a text takes (a wide character, such as in a name written in
-/// Chinese, takes two).
-pub fn width(s: &str) -> usize {
-    // Printable ASCII takes one column a byte: the common case, without the table lookups (a
-    // plan's text layout measures its lines many times over).
-    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        return s.len();
-    }
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-/// Wraps `text` at spaces into lines of at most `max` columns, the first starting with `first`
-/// and the others with `rest` (a hanging indent). A word longer than a line is cut.
-pub fn wrap(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
-    // A hanging indent that leaves less than 20 columns becomes four spaces.
-    let rest = if width(rest) + 20 > max { "    " } else { rest };
-    let rest_width = width(rest);
-    // The line's width is its length while it is printable ASCII, else measured again.
-    let printable = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
-    let rest_ascii = printable(rest);
-    let mut lines = Vec::new();
-    let mut line = first.to_string();
-    let mut ascii = printable(&line);
-    let used = |line: &str, ascii: bool| if ascii { line.len() } else { width(line) };
-    let mut fresh = true;
-    for word in words(text) {
-        let word = word.as_str();
-        if !fresh && used(&line, ascii) + 1 + width(word) > max {
-            lines.push(std::mem::replace(&mut line, rest.to_string()));
-            ascii = rest_ascii;
-            fresh = true;
-        }
-        if !fresh {
-            line.push(' ');
-        }
-        for c in word.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            let now = used(&line, ascii);
-            if now + w > max && now > rest_width {
-                lines.push(std::mem::replace(&mut line, rest.to_string()));
-                ascii = rest_ascii;
-            }
-            line.push(c);
-            ascii = ascii && (' '..='~').contains(&c);
-        }
-        fresh = false;
-    }
-    lines.push(line.trim_end().to_string());
-    lines
-}
-
-/// The words of a text, split at spaces, but a number and the unit after it kept together
-/// (`164 mg`, `10 min`, `2 mg/kg`): a dose is never split across lines.
-fn words(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in text.split(' ').filter(|w| !w.is_empty()) {
-        let bare = w.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '/');
-        let unit = w.starts_with(|c: char| c.is_alphabetic())
-            && bare.chars().count() <= 6
-            && bare.chars().all(|c| c.is_alphabetic() || c == '/');
-        match out.last_mut() {
-            Some(prev) if unit && prev.ends_with(|c: char| c.is_ascii_digit()) => {
-                prev.push(' ');
-                prev.push_str(w);
-            }
-            _ => out.push(w.to_string()),
-        }
-    }
-    out
-}
-
-/// Makes every line of a text fit `max` columns: a longer line is wrapped with a hanging indent
-/// of four spaces more than its own.
-pub fn fit(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.lines() {
-        if width(line) <= max {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let body = line.trim_start_matches(' ');
-        let indent = &line[..line.len() - body.len()];
-        let rest = format!("{indent}    ");
-        for l in wrap(indent, &rest, body, max) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Lays out rows as [`columns`] does, the last column wrapped to `max` columns with a hanging
-/// indent of two columns past where it starts (so a wrapped cell does not read as a new row).
-pub fn columns_wrapped(rows: &[Vec<String>], right: &[usize], max: usize) -> Vec<String> {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    if n < 2 || right.contains(&(n - 1)) {
-        return columns(rows, right);
-    }
-    let heads: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let mut h = r[..r.len().min(n - 1)].to_vec();
-            h.resize(n - 1, String::new());
-            h.push("x".into());
-            h
-        })
-        .collect();
-    let laid = columns(&heads, right);
-    let mut out = Vec::new();
-    for (r, head) in rows.iter().zip(laid) {
-        let head = &head[..head.len() - 1];
-        let last = if r.len() == n { r[n - 1].as_str() } else { "" };
-        let indent = " ".repeat(width(head) + 2);
-        out.extend(wrap(head, &indent, last, max));
-    }
-    out
-}
-
-/// Lays out rows in columns separated by two spaces; the columns listed in `right` are aligned
-/// right. Trailing spaces are trimmed.
-pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| width(s))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    rows.iter()
-        .map(|r| {
-            let mut line = String::with_capacity(widths.iter().sum::<usize>() + 2 * n);
-            for (c, s) in r.iter().enumerate() {
-                if c > 0 {
-                    line.push_str("  ");
-                }
-                let pad = widths[c] - width(s);
-                if right.contains(&c) {
-                    line.extend((0..pad).map(|_| ' '));
-                    line.push_str(s);
-                } else {
-                    line.push_str(s);
-                    line.extend((0..pad).map(|_| ' '));
-                }
-            }
-            line.truncate(line.trim_end().len());
-            line
-        })
-        .collect()
 }
 
 /// The patient's parts as printed, each with its label, a blank to fill in by hand where it is

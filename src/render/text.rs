@@ -1,255 +1,215 @@
 //! The plan for a person at the bedside: the arithmetic, the table, the timeline, the rules it
-//! was verified against, the checklist, and a signature line.
+//! was verified against, the checklist, and a signature line. The sections are built in
+//! `sections.rs`; this file lays them out in lines of at most [`TEXT_WIDTH`] columns.
 
-use std::fmt::Write;
-
-use super::{
-    clock_text, columns, columns_wrapped, identity_parts, mass, timeline, wrap, Context,
-    TEXT_WIDTH, VERIFY, VERSION,
-};
+use super::layout::{columns_into, columns_wrapped_into, width, wrap_into, TEXT_WIDTH};
+use super::sections::{self, PlanSections, SignOff, Table};
+use super::{Context, Event, VERSION};
 use crate::engine::plan::Plan;
-use crate::engine::units;
-use crate::render::explain;
 
-/// Writes lines, each with a final newline.
-fn put(o: &mut String, lines: Vec<String>) {
-    for line in lines {
-        o.push_str(&line);
-        o.push('\n');
-    }
+/// A line and its final newline.
+fn line(o: &mut String, text: &str) {
+    o.push_str(text);
+    o.push('\n');
+}
+
+/// A sentence wrapped to the width with a hanging indent of four spaces.
+fn sentence(o: &mut String, text: &str) {
+    wrap_into(o, "", "    ", text, TEXT_WIDTH);
 }
 
 /// The patient block: one line (`Patient ________  Born ________  ID ________` when nothing is
 /// known), or one line for each part when they do not fit on one.
-pub fn patient_block(plan: &Plan) -> Vec<String> {
-    let parts = identity_parts(plan);
-    let one = parts
-        .iter()
-        .map(|(label, value)| format!("{label} {value}"))
-        .collect::<Vec<_>>()
-        .join("  ");
-    if super::width(&one) <= TEXT_WIDTH {
-        return vec![one];
+fn patient_block(o: &mut String, parts: &[(&'static str, String); 3]) {
+    let start = o.len();
+    for (i, (label, value)) in parts.iter().enumerate() {
+        if i > 0 {
+            o.push_str("  ");
+        }
+        o.push_str(label);
+        o.push(' ');
+        o.push_str(value);
     }
+    if width(&o[start..]) <= TEXT_WIDTH {
+        o.push('\n');
+        return;
+    }
+    o.truncate(start);
     let rows: Vec<Vec<String>> = parts
         .iter()
         .map(|(label, value)| vec![label.to_string(), value.clone()])
         .collect();
-    columns_wrapped(&rows, &[], TEXT_WIDTH)
+    columns_wrapped_into(o, &rows, &[], TEXT_WIDTH);
 }
 
 /// Renders the plan as text: every line fits [`TEXT_WIDTH`] columns.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
-    super::fit(&layout(ctx, plan), TEXT_WIDTH)
+    let s = sections::plan(ctx, plan);
+    let p = ctx.protocol;
+    let mut o = String::with_capacity(8 * 1024);
+    if s.draft {
+        line(&mut o, super::DRAFT);
+        o.push('\n');
+    }
+    patient_block(&mut o, &s.identity);
+    o.push('\n');
+    sentence(&mut o, &format!("{} ({})", p.title, p.id));
+    sentence(&mut o, &sections::summary(p));
+    o.push('\n');
+    arithmetic(&mut o, &s);
+    explained(&mut o, &s.steps);
+    boluses(&mut o, &s);
+    timeline(&mut o, plan, &s.timeline);
+    warnings(&mut o, &s.warnings);
+    verified(&mut o, &s);
+    sign_off(&mut o, &s.sign_off);
+    super::fit(&o, TEXT_WIDTH)
 }
 
-fn layout(ctx: &Context, plan: &Plan) -> String {
-    let p = ctx.protocol;
-    let w = TEXT_WIDTH;
-    let mut o = String::new();
-    let draft = p.standing.approval.is_draft();
-    if draft {
-        let _ = writeln!(o, "{}\n", super::DRAFT);
-    }
-    put(&mut o, patient_block(plan));
-    o.push('\n');
-    put(
-        &mut o,
-        wrap("", "    ", &format!("{} ({})", p.title, p.id), w),
-    );
-    put(
-        &mut o,
-        wrap(
-            "",
-            "    ",
-            &format!("{} {}: {}", p.drug, p.route, p.summary),
-            w,
-        ),
-    );
-    o.push('\n');
-
-    let facts: Vec<Vec<String>> = super::facts(ctx, plan)
-        .into_iter()
-        .map(|(k, v)| vec![k, v])
+/// The weights and the arithmetic, as label and value.
+fn arithmetic(o: &mut String, s: &PlanSections) {
+    let facts: Vec<Vec<String>> = s
+        .facts
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
         .collect();
-    put(&mut o, columns_wrapped(&facts, &[], w));
+    columns_wrapped_into(o, &facts, &[], TEXT_WIDTH);
     o.push('\n');
-
-    let _ = writeln!(o, "Arithmetic");
-    let arithmetic: Vec<Vec<String>> = super::arithmetic(ctx, plan)
-        .into_iter()
-        .map(|(k, v)| vec![format!("  {k}"), v])
+    line(o, sections::ARITHMETIC);
+    let rows: Vec<Vec<String>> = s
+        .arithmetic
+        .iter()
+        .map(|(k, v)| vec![format!("  {k}"), v.clone()])
         .collect();
-    put(&mut o, columns_wrapped(&arithmetic, &[], w));
+    columns_wrapped_into(o, &rows, &[], TEXT_WIDTH);
     o.push('\n');
-
-    explained(ctx, plan, &mut o);
-    boluses(ctx, plan, &mut o);
-    timeline_and_warnings(ctx, plan, &mut o);
-    verified(ctx, plan, &mut o);
-    signature(ctx, &mut o);
-    o
 }
 
 /// With `--explain`: the arithmetic step by step.
-fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let w = TEXT_WIDTH;
-    if ctx.explain {
-        let _ = writeln!(o, "How this plan was computed");
-        let steps = explain::steps(p, plan);
-        let digits = steps.len().to_string().len();
-        for (i, s) in steps.iter().enumerate() {
-            let first = format!("  {:>digits$}. ", i + 1);
-            let rest = " ".repeat(first.len());
-            put(o, wrap(&first, &rest, s, w));
-        }
-        o.push('\n');
+fn explained(o: &mut String, steps: &[String]) {
+    if steps.is_empty() {
+        return;
     }
-}
-
-/// The boluses: number, time, offset, dose, volume, running total, and the total.
-fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
-    let m = |x| mass(ctx, x);
-    let _ = writeln!(o, "Boluses");
-    let mut header = vec!["  #".to_string()];
-    if plan.start.is_some() {
-        header.push("Time".into());
+    line(o, sections::EXPLAINED);
+    let digits = steps.len().to_string().len();
+    for (i, s) in steps.iter().enumerate() {
+        let first = format!("  {:>digits$}. ", i + 1);
+        let rest = " ".repeat(first.len());
+        wrap_into(o, &first, &rest, s, TEXT_WIDTH);
     }
-    header.extend(["Offset".into(), "Dose".into()]);
-    if plan.concentration.is_some() {
-        header.push("Volume".into());
-    }
-    header.push("Running total".into());
-    let mut rows = vec![header];
-    for b in &plan.boluses {
-        let mut r = vec![format!("  {}", b.number)];
-        if let Some(t) = clock_text(plan, &b.offset) {
-            r.push(t);
-        }
-        r.extend([plan.offset_text(&b.offset), m(&b.dose)]);
-        if let Some(v) = &b.volume {
-            r.push(units::show_ml(v));
-        }
-        r.push(m(&b.cumulative));
-        rows.push(r);
-    }
-    let right: Vec<usize> = (0..rows[0].len())
-        .filter(|&c| c != 1 || plan.start.is_none())
-        .collect();
-    for line in columns(&rows, &right) {
-        let _ = writeln!(o, "{line}");
-    }
-    let _ = writeln!(
-        o,
-        "  Total {} in {} boluses",
-        m(&plan.planned_total),
-        plan.count
-    );
     o.push('\n');
 }
 
-/// The timeline of boluses and checkpoints, and the warnings.
-fn timeline_and_warnings(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let w = TEXT_WIDTH;
-    let _ = writeln!(o, "Timeline");
-    let rows: Vec<Vec<String>> = timeline(ctx, plan)
-        .into_iter()
+/// A table with its titles, indented by two spaces (the table is narrower than a line).
+pub(super) fn table(o: &mut String, t: &Table) {
+    let indented = |i: usize, s: &str| {
+        if i == 0 {
+            format!("  {s}")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut rows = Vec::with_capacity(t.rows.len() + 1);
+    rows.push(
+        t.columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| indented(i, c.title))
+            .collect::<Vec<_>>(),
+    );
+    for r in &t.rows {
+        rows.push(r.iter().enumerate().map(|(i, s)| indented(i, s)).collect());
+    }
+    columns_into(o, &rows, &t.right());
+}
+
+/// The boluses and the total.
+fn boluses(o: &mut String, s: &PlanSections) {
+    line(o, sections::BOLUSES);
+    table(o, &s.boluses);
+    o.push_str("  ");
+    line(o, &sections::total_sentence(&s.total.0, s.total.1));
+    o.push('\n');
+}
+
+/// The boluses and checkpoints in time order: offset, clock time with a start, and what.
+fn timeline(o: &mut String, plan: &Plan, events: &[Event]) {
+    line(o, sections::TIMELINE);
+    let rows: Vec<Vec<String>> = events
+        .iter()
         .map(|e| {
             let mut r = vec![format!("  {}", plan.offset_text(&e.offset))];
-            if let Some(t) = clock_text(plan, &e.offset) {
-                r.push(t);
-            }
-            r.push(e.what);
+            r.extend(super::clock_text(plan, &e.offset));
+            r.push(e.what.clone());
             r
         })
         .collect();
-    put(o, columns_wrapped(&rows, &[0], w));
+    columns_wrapped_into(o, &rows, &[0], TEXT_WIDTH);
     o.push('\n');
+}
 
-    let warnings = super::warnings(p, plan);
-    if !warnings.is_empty() {
-        let _ = writeln!(o, "Warnings");
-        for warning in &warnings {
-            put(o, wrap("  ! ", "    ", warning, w));
-        }
-        o.push('\n');
+/// The warnings, when there are any, each wrapped with a hanging indent (the plan and the
+/// course).
+pub(super) fn warnings(o: &mut String, warnings: &[String]) {
+    if warnings.is_empty() {
+        return;
     }
+    line(o, sections::WARNINGS);
+    for w in warnings {
+        wrap_into(o, "  ! ", "    ", w, TEXT_WIDTH);
+    }
+    o.push('\n');
 }
 
 /// The rules the plan was verified against, and the checklist.
-fn verified(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let w = TEXT_WIDTH;
-    put(
-        o,
-        wrap(
-            "",
-            "    ",
-            &format!("Verified against protocol {}", p.id),
-            w,
-        ),
-    );
-    put(
-        o,
-        wrap("  [ok] ", "       ", &super::rules::limits_text(p, plan), w),
-    );
-    for r in super::rules::rules(p, plan) {
-        put(o, wrap("  [ok] ", "       ", &r, w));
+fn verified(o: &mut String, s: &PlanSections) {
+    sentence(o, &sections::verified_title(s.sign_off.id));
+    for r in &s.verified {
+        wrap_into(o, "  [ok] ", "       ", r, TEXT_WIDTH);
     }
     o.push('\n');
-
-    if !p.checklist.is_empty() {
-        let _ = writeln!(o, "Checklist (tick each before dosing)");
-        for c in &p.checklist {
-            put(o, wrap("  [ ] ", "      ", c, w));
+    if !s.checklist.is_empty() {
+        line(o, sections::CHECKLIST);
+        for c in s.checklist {
+            wrap_into(o, "  [ ] ", "      ", c, TEXT_WIDTH);
         }
         o.push('\n');
     }
 }
 
 /// The protocol's identity and approval, and the signature lines (none on a draft).
-fn signature(ctx: &Context, o: &mut String) {
-    let p = ctx.protocol;
-    let w = TEXT_WIDTH;
-    let draft = p.standing.approval.is_draft();
-    put(o, wrap("", "    ", &format!("Protocol {}", p.id), w));
-    let _ = writeln!(o, "  sha256 {}", p.sha256);
-    for line in [
-        format!("Protocol source: {}", super::source_text(p)),
-        format!("Protocol approval: {}", super::approval_text(p)),
-    ] {
-        put(o, wrap("", "    ", &line, w));
-    }
-    if draft {
-        put(
+fn sign_off(o: &mut String, s: &SignOff) {
+    sentence(o, &format!("Protocol {}", s.id));
+    line(o, &format!("  sha256 {}", s.sha256));
+    sentence(o, &format!("Protocol source: {}", s.source));
+    sentence(o, &format!("Protocol approval: {}", s.approval));
+    if let Some(draft) = s.draft_mark() {
+        sentence(
             o,
-            wrap(
-                "",
-                "    ",
-                &format!("Computed by bolus {VERSION} from a protocol not approved: not to be signed or used to dose a patient."),
-                w,
+            &format!(
+                "Computed by bolus {VERSION} from a protocol not approved: {}.",
+                sections::NOT_TO_SIGN
             ),
         );
         o.push('\n');
-        let _ = writeln!(o, "{}", super::DRAFT);
+        line(o, draft);
         return;
     }
-    put(
+    sentence(
         o,
-        wrap(
-            "",
-            "    ",
-            &format!("Computed by bolus {VERSION}; {VERIFY}."),
-            w,
+        &format!(
+            "Computed by bolus {VERSION}; {}.",
+            sections::use_sentence(false)
         ),
     );
     o.push('\n');
-    let _ = writeln!(
+    line(
         o,
-        "Verified by (physician) ______________________________  Date ____________"
+        &format!(
+            "{} ______________________________  Date ____________",
+            sections::VERIFIED_BY
+        ),
     );
     o.push('\n');
-    let _ = writeln!(o, "Signature ______________________________");
+    line(o, "Signature ______________________________");
 }

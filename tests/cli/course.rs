@@ -631,10 +631,11 @@ fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
         ])
     };
     let warning = "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice";
-    assert!(args("text")
-        .run()
-        .stdout
-        .contains(&format!("  ! {warning}\n")));
+    // In text, wrapped to 80 columns as the plan's warnings are.
+    assert!(args("text").run().stdout.contains(
+        "\nWarnings\n  ! the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted\n    \
+         for this reason: weighed twice\n\n"
+    ));
     assert!(args("markdown")
         .run()
         .stdout
@@ -761,4 +762,46 @@ fn a_course_is_under_the_clinics_approvals_and_a_draft_says_so_in_every_format()
             "{format}: {out}"
         );
     }
+}
+
+#[test]
+fn the_markdown_course_gives_the_dosing_weight_and_its_formula_as_the_text_course_does() {
+    let args = |format: &str| {
+        Test::new()
+            .args([
+                "course",
+                "test-ideal-weight",
+                "--protocols",
+                crate::support::CATALOG,
+                "--weight",
+                "95",
+                "--height",
+                "170",
+                "--sex",
+                "female",
+                "--first",
+                "2026-12-01",
+                "--format",
+                format,
+            ])
+            .run()
+            .stdout
+    };
+    let formula = "ideal body weight (Devine, female) = 45.5 kg + 2.3 kg × (170 cm ÷ 2.54 cm \
+                   per inch − 60 inches) = 61.437… kg, rounded down to 61.4 kg";
+    let lower = "61.4 kg is below the actual 95 kg, so the dose is computed from 61.4 kg";
+    let text = args("text");
+    assert!(
+        text.contains(&format!(
+            "\nDosing weight      61.4 kg (ideal body weight)\n                   {formula}\n                   {lower}\n"
+        )),
+        "{text}"
+    );
+    let markdown = args("markdown");
+    assert!(
+        markdown.contains(&format!(
+            "\n- **Dosing weight:** 61.4 kg (ideal body weight)\n  - {formula}\n  - {lower}\n"
+        )),
+        "{markdown}"
+    );
 }

@@ -92,7 +92,8 @@ fn writes_markdown_with_a_bolus_table_and_the_arithmetic() {
     );
     for line in [
         "- **Calculated total:** 2 mg/kg × 73.3 kg = 146.6 mg",
-        "- **Planned total:** 146 mg (rounded down to a whole number of 1 mg)",
+        "- **Planned total:** 146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)",
+        "- **Split:** 146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more",
         "| # | Time | Offset | Dose | Running total |",
         "| 1 | 14:00 | 0 min | 36 mg | 36 mg |",
         "| 2 | 14:10 | 10 min | 36 mg | 72 mg |",

@@ -14,6 +14,7 @@ mod feasibility;
 mod fhir;
 mod formats;
 mod ismp;
+mod messages;
 mod output_file;
 mod paper;
 mod patient;

@@ -1,0 +1,322 @@
+//! Lines of text in a monospaced font: measuring them in terminal columns, wrapping them with a
+//! hanging indent, and laying out rows in aligned columns. The text plan and the text course are
+//! laid out with these, appending to one output string (a plan is mostly process start-up, so
+//! the layout measures each word once and copies it once).
+
+use std::borrow::Cow;
+
+/// The widest line of a text plan, in terminal columns: it fits an 80-column terminal and an
+/// A4 or US Letter page printed in a monospaced font.
+pub const TEXT_WIDTH: usize = 80;
+
+/// Whether a text is printable ASCII, which takes one column a byte.
+fn printable(s: &str) -> bool {
+    s.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// How many terminal columns a text takes (a wide character, such as in a name written in
+/// Chinese, takes two).
+pub fn width(s: &str) -> usize {
+    // Printable ASCII takes one column a byte: the common case, without the table lookups.
+    if printable(s) {
+        return s.len();
+    }
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Wraps `text` at spaces into lines of at most `max` columns, the first starting with `first`
+/// and the others with `rest` (a hanging indent). A word longer than a line is cut.
+pub fn wrap(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
+    let mut out = String::new();
+    wrap_into(&mut out, first, rest, text, max);
+    split_lines(&out)
+}
+
+/// The lines appended by one of the `_into` functions, each without its final newline.
+fn split_lines(out: &str) -> Vec<String> {
+    match out.strip_suffix('\n') {
+        Some(body) => body.split('\n').map(str::to_string).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The line being filled by [`wrap_into`]: where it starts in the output, and whether it is
+/// printable ASCII so far (then its width is its length).
+struct Line {
+    start: usize,
+    ascii: bool,
+}
+
+impl Line {
+    fn used(&self, out: &str) -> usize {
+        let line = &out[self.start..];
+        if self.ascii {
+            line.len()
+        } else {
+            width(line)
+        }
+    }
+}
+
+/// Appends `text` wrapped as [`wrap`] does, each line with its final newline.
+pub fn wrap_into(out: &mut String, first: &str, rest: &str, text: &str, max: usize) {
+    // A hanging indent that leaves less than 20 columns becomes four spaces.
+    let rest = if width(rest) + 20 > max { "    " } else { rest };
+    let rest_width = width(rest);
+    let rest_ascii = printable(rest);
+    let mut line = Line {
+        start: out.len(),
+        ascii: printable(first),
+    };
+    out.push_str(first);
+    let new_line = |out: &mut String, line: &mut Line| {
+        out.push('\n');
+        line.start = out.len();
+        line.ascii = rest_ascii;
+        out.push_str(rest);
+    };
+    let mut fresh = true;
+    for word in words(text) {
+        let word: &str = &word;
+        let ascii_word = printable(word);
+        let word_width = if ascii_word { word.len() } else { width(word) };
+        if !fresh && line.used(out) + 1 + word_width > max {
+            new_line(out, &mut line);
+            fresh = true;
+        }
+        if !fresh {
+            out.push(' ');
+        }
+        fresh = false;
+        // A word that fits is copied whole; one that does not is cut where the line is full.
+        if line.ascii && ascii_word && line.used(out) + word.len() <= max {
+            out.push_str(word);
+            continue;
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            let now = line.used(out);
+            if now + w > max && now > rest_width {
+                new_line(out, &mut line);
+            }
+            out.push(c);
+            line.ascii = line.ascii && (' '..='~').contains(&c);
+        }
+    }
+    let kept = out[line.start..].trim_end().len();
+    out.truncate(line.start + kept);
+    out.push('\n');
+}
+
+/// Whether a word is a unit that stays with the number before it: `mg`, `mg/kg`, `min,`.
+fn is_unit(w: &str) -> bool {
+    let bare = w.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '/');
+    w.starts_with(|c: char| c.is_alphabetic())
+        && bare.chars().count() <= 6
+        && bare.chars().all(|c| c.is_alphabetic() || c == '/')
+}
+
+/// The words of a text, split at spaces, but a number and the unit after it kept together
+/// (`164 mg`, `10 min`, `2 mg/kg`): a dose is never split across lines. (A unit does not end
+/// in a digit, so a word takes at most one unit.)
+fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let mut split = text.split(' ').filter(|w| !w.is_empty()).peekable();
+    std::iter::from_fn(move || {
+        let w = split.next()?;
+        if !w.ends_with(|c: char| c.is_ascii_digit()) {
+            return Some(Cow::Borrowed(w));
+        }
+        match split.peek() {
+            Some(&unit) if is_unit(unit) => {
+                split.next();
+                // The two words as they stand in the text when one space parts them.
+                let start = w.as_ptr() as usize - text.as_ptr() as usize;
+                let end = unit.as_ptr() as usize - text.as_ptr() as usize + unit.len();
+                if end - start == w.len() + 1 + unit.len() {
+                    Some(Cow::Borrowed(&text[start..end]))
+                } else {
+                    Some(Cow::Owned(format!("{w} {unit}")))
+                }
+            }
+            _ => Some(Cow::Borrowed(w)),
+        }
+    })
+}
+
+/// Makes every line of a text fit `max` columns: a longer line is wrapped with a hanging indent
+/// of four spaces more than its own.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.ends_with('\n') && !text.contains('\r') && text.lines().all(|l| width(l) <= max) {
+        // Every line fits: the text as it is.
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        if width(line) <= max {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let rest = format!("{indent}    ");
+        wrap_into(&mut out, indent, &rest, body, max);
+    }
+    out
+}
+
+/// The widths of the columns of rows, in terminal columns.
+fn widths(rows: &[Vec<String>]) -> Vec<usize> {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; n];
+    for r in rows {
+        for (c, s) in r.iter().enumerate() {
+            widths[c] = widths[c].max(width(s));
+        }
+    }
+    widths
+}
+
+/// Appends one row laid out in columns of `widths`, separated by two spaces, without a newline.
+fn row_into(out: &mut String, r: &[String], widths: &[usize], right: &[usize]) {
+    for (c, s) in r.iter().enumerate() {
+        if c > 0 {
+            out.push_str("  ");
+        }
+        let pad = widths[c] - width(s);
+        if right.contains(&c) {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(s);
+        } else {
+            out.push_str(s);
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+}
+
+/// Appends rows laid out as [`columns`] does, each with its final newline.
+pub fn columns_into(out: &mut String, rows: &[Vec<String>], right: &[usize]) {
+    let widths = widths(rows);
+    for r in rows {
+        let start = out.len();
+        row_into(out, r, &widths, right);
+        out.truncate(start + out[start..].trim_end().len());
+        out.push('\n');
+    }
+}
+
+/// Lays out rows in columns separated by two spaces; the columns listed in `right` are aligned
+/// right. Trailing spaces are trimmed.
+pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
+    let mut out = String::new();
+    columns_into(&mut out, rows, right);
+    split_lines(&out)
+}
+
+/// Appends rows laid out as [`columns`] does, the last column wrapped to `max` columns with a
+/// hanging indent of two columns past where it starts (so a wrapped cell does not read as a new
+/// row), each line with its final newline.
+pub fn columns_wrapped_into(out: &mut String, rows: &[Vec<String>], right: &[usize], max: usize) {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if n < 2 || right.contains(&(n - 1)) {
+        return columns_into(out, rows, right);
+    }
+    // The columns before the last, a row's missing cells empty.
+    let heads: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut h = r[..r.len().min(n - 1)].to_vec();
+            h.resize(n - 1, String::new());
+            h
+        })
+        .collect();
+    let widths = widths(&heads);
+    let mut head = String::new();
+    let mut indent = String::new();
+    for (r, h) in rows.iter().zip(&heads) {
+        head.clear();
+        row_into(&mut head, h, &widths, right);
+        head.push_str("  ");
+        indent.clear();
+        indent.extend(std::iter::repeat_n(' ', width(&head) + 2));
+        let last = if r.len() == n { r[n - 1].as_str() } else { "" };
+        wrap_into(out, &head, &indent, last, max);
+    }
+}
+
+/// Lays out rows as [`columns`] does, the last column wrapped to `max` columns with a hanging
+/// indent of two columns past where it starts (so a wrapped cell does not read as a new row).
+pub fn columns_wrapped(rows: &[Vec<String>], right: &[usize], max: usize) -> Vec<String> {
+    let mut out = String::new();
+    columns_wrapped_into(&mut out, rows, right, max);
+    split_lines(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The wrapping as it was written before it appended to one string: one `String` for each
+    /// word and each line, every character pushed and measured. The new one must give the same
+    /// lines.
+    fn reference(first: &str, rest: &str, text: &str, max: usize) -> Vec<String> {
+        let rest = if width(rest) + 20 > max { "    " } else { rest };
+        let rest_width = width(rest);
+        let mut words: Vec<String> = Vec::new();
+        for w in text.split(' ').filter(|w| !w.is_empty()) {
+            match words.last_mut() {
+                Some(prev) if is_unit(w) && prev.ends_with(|c: char| c.is_ascii_digit()) => {
+                    prev.push(' ');
+                    prev.push_str(w);
+                }
+                _ => words.push(w.to_string()),
+            }
+        }
+        let mut lines = Vec::new();
+        let mut line = first.to_string();
+        let mut fresh = true;
+        for word in &words {
+            if !fresh && width(&line) + 1 + width(word) > max {
+                lines.push(std::mem::replace(&mut line, rest.to_string()));
+                fresh = true;
+            }
+            if !fresh {
+                line.push(' ');
+            }
+            for c in word.chars() {
+                let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                let now = width(&line);
+                if now + w > max && now > rest_width {
+                    lines.push(std::mem::replace(&mut line, rest.to_string()));
+                }
+                line.push(c);
+            }
+            fresh = false;
+        }
+        lines.push(line.trim_end().to_string());
+        lines
+    }
+
+    proptest! {
+        #[test]
+        fn wrapping_gives_the_lines_of_the_character_by_character_reference(
+            text in "([a-z]{1,12}|[0-9]{1,4}|mg|mg/kg|min,|李|×| ){0,60}",
+            max in 20usize..90,
+            first in "[ a-z\\[\\]!]{0,8}",
+            rest in "[ ]{0,12}",
+        ) {
+            prop_assert_eq!(wrap(&first, &rest, &text, max), reference(&first, &rest, &text, max));
+        }
+    }
+
+    #[test]
+    fn a_number_keeps_its_unit_when_two_spaces_part_them() {
+        assert_eq!(wrap("", "", "take 41  mg now", 80), ["take 41 mg now"]);
+        assert_eq!(wrap("", "  ", "aaaa 41 mg", 24), ["aaaa 41 mg"]);
+        assert_eq!(
+            wrap("", "", "a long sentence of words then 164 mg", 33),
+            ["a long sentence of words then", "164 mg"]
+        );
+    }
+}

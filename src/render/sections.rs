@@ -1,0 +1,187 @@
+//! The sections of a printed plan, built once as data (titles, rows and sentences from the phrase
+//! book) and laid out by each format: the text plan (`text.rs`), Markdown (`markdown.rs`), HTML
+//! (`html.rs`) and the course's text and Markdown (`course.rs`). A sentence that two formats
+//! print is written here once.
+
+use super::{clock_text, identity_parts, mass, Context, Event, DRAFT, VERIFY};
+use crate::engine::plan::Plan;
+use crate::engine::protocol::Protocol;
+use crate::engine::units;
+
+/// The title of the section of the arithmetic.
+pub const ARITHMETIC: &str = "Arithmetic";
+/// The title of the section of the arithmetic step by step (`--explain`).
+pub const EXPLAINED: &str = "How this plan was computed";
+/// The title of the bolus table.
+pub const BOLUSES: &str = "Boluses";
+/// The title of the boluses and checkpoints in time order.
+pub const TIMELINE: &str = "Timeline";
+/// The title of the warnings.
+pub const WARNINGS: &str = "Warnings";
+/// The title of the protocol's checklist.
+pub const CHECKLIST: &str = "Checklist (tick each before dosing)";
+/// What a plan from a protocol that is not approved says in place of [`VERIFY`].
+pub const NOT_TO_SIGN: &str = "not to be signed or used to dose a patient";
+/// The signature line of a plan, in text and Markdown.
+pub const VERIFIED_BY: &str = "Verified by (physician)";
+
+/// The sentence at the foot of a plan: [`VERIFY`], or [`NOT_TO_SIGN`] on a draft.
+pub fn use_sentence(draft: bool) -> &'static str {
+    if draft {
+        NOT_TO_SIGN
+    } else {
+        VERIFY
+    }
+}
+
+/// `Verified against protocol ketamine-kap-iv`, the id laid out by `id`.
+pub fn verified_title(id: &str) -> String {
+    format!("Verified against protocol {id}")
+}
+
+/// `Total 164 mg in 4 boluses`, the total laid out by the caller (in bold in HTML).
+pub fn total_sentence(total: &str, count: u64) -> String {
+    format!("Total {total} in {count} boluses")
+}
+
+/// A column of a table: its title, whether it is aligned right (numbers), and whether its cells
+/// are what the person giving the doses reads first (shown larger on paper).
+pub struct Column {
+    pub title: &'static str,
+    pub right: bool,
+    pub emphasis: bool,
+}
+
+/// A table: its columns and its rows of cells, one cell a column.
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The indices of the columns aligned right.
+    pub fn right(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&c| self.columns[c].right)
+            .collect()
+    }
+}
+
+/// The boluses: number, clock time with a start, offset, dose, volume with a concentration,
+/// running total.
+pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
+    let column = |title, right, emphasis| Column {
+        title,
+        right,
+        emphasis,
+    };
+    let mut columns = vec![column("#", true, false)];
+    if plan.start.is_some() {
+        columns.push(column("Time", false, true));
+    }
+    columns.extend([column("Offset", true, false), column("Dose", true, true)]);
+    if plan.concentration.is_some() {
+        columns.push(column("Volume", true, true));
+    }
+    columns.push(column("Running total", true, false));
+    let rows = plan
+        .boluses
+        .iter()
+        .map(|b| {
+            let mut r = vec![b.number.to_string()];
+            r.extend(clock_text(plan, &b.offset));
+            r.extend([plan.offset_text(&b.offset), mass(ctx, &b.dose)]);
+            r.extend(b.volume.as_ref().map(units::show_ml));
+            r.push(mass(ctx, &b.cumulative));
+            r
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// The rules the plan was verified against: the weight limits first, then each rule.
+pub fn verified(p: &Protocol, plan: &Plan) -> Vec<String> {
+    let mut out = vec![super::rules::limits_text(p, plan)];
+    out.extend(super::rules::rules(p, plan));
+    out
+}
+
+/// The sections of a plan, in the order they are printed.
+pub struct PlanSections<'a> {
+    /// From a protocol that is not approved: [`DRAFT`] at the head and the foot, no signature.
+    pub draft: bool,
+    /// Who the plan is for, each part with its label (a blank where it is missing).
+    pub identity: [(&'static str, String); 3],
+    /// The weights and the concentration, as label and value (an empty label goes on from the
+    /// line before).
+    pub facts: Vec<(String, String)>,
+    /// The arithmetic, as label and value.
+    pub arithmetic: Vec<(&'static str, String)>,
+    /// The arithmetic step by step, with `--explain`; else empty.
+    pub steps: Vec<String>,
+    pub boluses: Table,
+    /// The planned total, in the protocol's unit, and the count of boluses.
+    pub total: (String, u64),
+    pub timeline: Vec<Event>,
+    pub warnings: Vec<String>,
+    /// The rules the plan was verified against.
+    pub verified: Vec<String>,
+    pub checklist: &'a [String],
+    pub sign_off: SignOff<'a>,
+}
+
+/// The protocol's identity and approval at the foot of a plan.
+pub struct SignOff<'a> {
+    pub id: &'a str,
+    pub sha256: &'a str,
+    /// `built-in`, or `file PATH`.
+    pub source: String,
+    pub approval: String,
+    pub draft: bool,
+}
+
+impl SignOff<'_> {
+    /// The heading word of a draft, or `None`.
+    pub fn draft_mark(&self) -> Option<&'static str> {
+        self.draft.then_some(DRAFT)
+    }
+}
+
+/// The protocol's identity and approval.
+pub fn sign_off(p: &Protocol) -> SignOff<'_> {
+    SignOff {
+        id: &p.id,
+        sha256: &p.sha256,
+        source: super::source_text(p),
+        approval: super::approval_text(p),
+        draft: p.standing.approval.is_draft(),
+    }
+}
+
+/// `ketamine IV: 2 mg/kg in 4 or more boluses…`: the drug, the route and the protocol's summary.
+pub fn summary(p: &Protocol) -> String {
+    format!("{} {}: {}", p.drug, p.route, p.summary)
+}
+
+/// Builds the sections of a plan.
+pub fn plan<'a>(ctx: &Context<'a>, plan: &Plan) -> PlanSections<'a> {
+    let p = ctx.protocol;
+    PlanSections {
+        draft: p.standing.approval.is_draft(),
+        identity: identity_parts(plan),
+        facts: super::facts(ctx, plan),
+        arithmetic: super::arithmetic(ctx, plan),
+        steps: if ctx.explain {
+            super::explain::steps(p, plan)
+        } else {
+            Vec::new()
+        },
+        boluses: bolus_table(ctx, plan),
+        total: (mass(ctx, &plan.planned_total), plan.count),
+        timeline: super::timeline(ctx, plan),
+        warnings: super::warnings(p, plan),
+        verified: verified(p, plan),
+        checklist: &p.checklist,
+        sign_off: sign_off(p),
+    }
+}
