@@ -1837,15 +1837,23 @@ fn odd_characters_are_sorted_into_control_direction_and_invisible() {
         assert_eq!(CharClass::of(c), None, "{c:?}");
     }
     assert_eq!(
-        chars::odd_char_in("8\u{200B}2").as_deref(),
-        Some("the character U+200B (an invisible character)")
+        chars::first_odd("8\u{200B}2"),
+        Some(('\u{200B}', CharClass::Invisible))
     );
     assert_eq!(
-        chars::odd_char_in("a\u{7}b\u{202E}").as_deref(),
-        Some("the character U+0007 (a control character)")
+        chars::first_odd("a\u{7}b\u{202E}"),
+        Some(('\u{7}', CharClass::Control))
     );
-    assert_eq!(chars::odd_char_in("82 kg"), None);
-    assert_eq!(chars::odd_char_in(""), None);
+    assert_eq!(chars::first_odd("82 kg"), None);
+    assert_eq!(chars::first_odd(""), None);
+    assert_eq!(
+        bolus::input::words::odd_char('\u{200B}', CharClass::Invisible),
+        "the character U+200B (an invisible character)"
+    );
+    assert_eq!(
+        bolus::input::words::odd_char('\u{7}', CharClass::Control),
+        "the character U+0007 (a control character)"
+    );
 }
 
 #[test]
@@ -1983,14 +1991,18 @@ fn quantities_with_odd_characters_or_other_digits_are_refused_by_name() {
 #[test]
 fn a_soft_limit_reason_must_be_plain_text() {
     let p = ketamine(|t| t);
-    for reason in ["\u{202E}", "ok\u{1B}[2J", "\u{200B}", "weighed\u{7}twice"] {
+    for (reason, character) in [
+        ("\u{202E}", "U+202E (a text-direction character)"),
+        ("ok\u{1B}[2J", "U+001B (a control character)"),
+        ("\u{200B}", "U+200B (an invisible character)"),
+        ("weighed\u{7}twice", "U+0007 (a control character)"),
+    ] {
         let e = plan::compute(&p, &weighing("160", Some(reason)), &Options::default()).unwrap_err();
         assert!(matches!(e, PlanError::Reason { .. }), "{reason:?}: {e}");
         assert!(!e.is_limit());
-        assert!(
-            e.to_string()
-                .starts_with("the soft-limit reason holds the character U+"),
-            "{e}"
+        assert_eq!(
+            e.to_string(),
+            format!("the soft-limit reason holds the character {character}; write the reason in plain text"),
         );
     }
     // Inside the soft limits the reason is not used, and not looked at.
@@ -4011,12 +4023,14 @@ mod reading {
         assert_eq!(written::parse_day("-10000"), Ok(-10_000));
         for bad in ["10001", "-10001"] {
             let e = written::parse_day(bad).unwrap_err();
-            assert!(e.contains("more than 10000 days"), "{bad}: {e}");
+            assert_eq!(e, written::DayError::TooFar(bad.parse().unwrap()), "{bad}");
+            assert!(e.to_string().contains("more than 10000 days"), "{bad}: {e}");
         }
         // Not a whole number of at most 5 digits: not a day at all, whatever it would parse to.
         for bad in ["", "-", "1.0", "+1", "1e3", "123456", "-123456", "٣"] {
             let e = written::parse_day(bad).unwrap_err();
-            assert!(e.contains("is not a day"), "{bad}: {e}");
+            assert_eq!(e, written::DayError::NotADay(bad.into()), "{bad}");
+            assert!(e.to_string().contains("is not a day"), "{bad}: {e}");
         }
         assert_eq!(written::MAX_DAY, 10_000);
     }

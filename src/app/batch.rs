@@ -898,8 +898,9 @@ fn identify<'r>(
     // character.
     let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
     if let Some(odd) = (!printable)
-        .then(|| crate::engine::chars::odd_char_in(id))
+        .then(|| crate::engine::chars::first_odd(id))
         .flatten()
+        .map(|(c, class)| crate::input::words::odd_char(c, class))
     {
         return Err((
             crate::engine::chars::tidy(id),
@@ -1012,8 +1013,7 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         }
     };
     let date = match &args.date {
-        Some(d) => crate::input::values::parse_date(d)
-            .map_err(|e| Failure::Input(format!("invalid `--date`: {e}")))?,
+        Some(d) => crate::input::values::parse_date(d).map_err(cli::RequestError::Date)?,
         None => super::today(),
     };
     let date = crate::app::batch::Dates {
@@ -1072,11 +1072,11 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
         (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let path = std::path::Path::new(input);
-        let file = crate::input::files::open_regular(path, "batch input").map_err(|reason| {
-            Failure::Input(format!(
-                "cannot read batch {}: {reason}",
-                crate::engine::chars::quote(input)
-            ))
+        let file = crate::input::files::open_regular(path, "batch input").map_err(|source| {
+            Failure::BatchInput {
+                input: input.to_string(),
+                source,
+            }
         })?;
         let meta = file.metadata().ok();
         let size = meta.as_ref().map(|m| m.len());

@@ -39,13 +39,24 @@ impl SplitMix64 {
     }
 }
 
+/// Why an answer cannot be judged: it is not a drug mass, or not a whole number (the answer
+/// as typed).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AnswerError {
+    #[error(transparent)]
+    Mass(#[from] units::ParseError),
+    #[error("{} is not a whole number", crate::engine::chars::quote(.0))]
+    NotWhole(String),
+    /// A line longer than [`MAX_ANSWER_BYTES`], not read.
+    #[error("the answer is longer than {MAX_ANSWER_BYTES} bytes, so it was not read")]
+    TooLong,
+}
+
+/// How an answer is judged: right, wrong, or not read as an answer.
+type Checker<'a> = Box<dyn Fn(&str) -> Result<bool, AnswerError> + 'a>;
+
 /// A question, how to judge an answer, the right answer, and the worked arithmetic.
-type Question<'a> = (
-    &'static str,
-    Box<dyn Fn(&str) -> Result<bool, String> + 'a>,
-    String,
-    String,
-);
+type Question<'a> = (&'static str, Checker<'a>, String, String);
 
 /// The result of a drill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,28 +102,23 @@ pub fn draw_patient(p: &Protocol, rng: &mut SplitMix64) -> Patient {
 }
 
 /// Whether an answer names the same drug mass, in any mass unit.
-fn same_mass(answer: &str, expected: &DrugMass) -> Result<bool, String> {
-    units::parse::<DrugMass>(answer.trim())
-        .map(|m| m.value == expected.value)
-        .map_err(|e| e.to_string())
+fn same_mass(answer: &str, expected: &DrugMass) -> Result<bool, AnswerError> {
+    Ok(units::parse::<DrugMass>(answer.trim())?.value == expected.value)
 }
 
-fn same_count(answer: &str, expected: u64) -> Result<bool, String> {
+fn same_count(answer: &str, expected: u64) -> Result<bool, AnswerError> {
     let a = answer.trim();
     let a = a
         .strip_suffix("boluses")
         .or_else(|| a.strip_suffix("bolus"))
         .unwrap_or(a)
         .trim();
-    a.parse::<u64>().map(|n| n == expected).map_err(|_| {
-        format!(
-            "{} is not a whole number",
-            crate::engine::chars::quote(answer)
-        )
-    })
+    a.parse::<u64>()
+        .map(|n| n == expected)
+        .map_err(|_| AnswerError::NotWhole(answer.into()))
 }
 
-fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, String> {
+fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, AnswerError> {
     let doses: Vec<&str> = answer
         .split([',', ';'])
         .map(str::trim)
@@ -274,9 +280,7 @@ pub fn run(
                     break 'rounds;
                 }
                 Some(Ok(line)) => Ok(line),
-                Some(Err(())) => Err(format!(
-                    "the answer is longer than {MAX_ANSWER_BYTES} bytes, so it was not read"
-                )),
+                Some(Err(())) => Err(AnswerError::TooLong),
             };
             score.asked += 1;
             if echo {

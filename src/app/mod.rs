@@ -92,6 +92,15 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// The batch's input file cannot be opened; `input` is its path as given.
+    #[error("cannot read batch {}: {source}", crate::engine::chars::quote(.input))]
+    BatchInput {
+        input: String,
+        source: crate::input::files::FileError,
+    },
+    /// A value on the command line is refused.
+    #[error(transparent)]
+    Request(#[from] cli::RequestError),
     /// No time zone is known for the plan's times.
     #[error(transparent)]
     Zone(#[from] crate::input::values::ZoneError),
@@ -117,6 +126,8 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
+            | Failure::BatchInput { .. }
+            | Failure::Request(_)
             | Failure::Zone(_)
             | Failure::Io(_) => 2,
         }
@@ -177,7 +188,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     };
     let outcome = match cli.command {
         Command::Plan(args) => {
-            let mut req = cli::plan_request(args).map_err(Failure::Input)?;
+            let mut req = cli::plan_request(args)?;
             if req.options.identity.born.is_some() {
                 let today = today();
                 req.options.today = Some(today);
@@ -189,7 +200,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             plan_text(&protocol, &req)
         }
         Command::Check(args) => {
-            let req = cli::check_request(args).map_err(Failure::Input)?;
+            let req = cli::check_request(args)?;
             let protocol = load(&req.protocol)?;
             check_plan(&protocol, &req)
         }
@@ -198,13 +209,13 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             batch::batch(&protocol, &args)
         }
         Command::Course(args) => {
-            let req = cli::course_request(args).map_err(Failure::Input)?;
+            let req = cli::course_request(args)?;
             let protocol = load(&req.protocol)?;
             course::course(&protocol, &req)
         }
         Command::Chart(args) => {
             let protocol = load(&args.protocol)?;
-            let span = cli::chart_span(&args, &protocol).map_err(Failure::Input)?;
+            let span = cli::chart_span(&args, &protocol)?;
             chart::chart(&protocol, span, args.format).map(Outcome::out)
         }
         Command::Drill(args) => {

@@ -7,7 +7,72 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::engine::dosing::Sex;
 use crate::engine::plan::{self, Options, Patient};
-use crate::engine::units;
+use crate::engine::units::{self, ParseError};
+use crate::input::values::{ClockError, DateError, EveryError};
+
+/// Why the values of a command line are refused: the option at fault, and what is wrong with
+/// its value or what it needs.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RequestError {
+    #[error("invalid `--weight`: {0}")]
+    Weight(ParseError),
+    #[error("invalid `--height`: {0}")]
+    Height(ParseError),
+    /// What is wrong with the reason.
+    #[error("invalid `--accept-soft-limit`: {0}")]
+    Reason(plan::ReasonProblem),
+    #[error("invalid `--first`: {0}")]
+    First(DateError),
+    #[error("invalid `--date`: {0}")]
+    Date(DateError),
+    #[error("invalid `--born`: {0}")]
+    Born(DateError),
+    #[error("invalid `--start`: {0}")]
+    Start(ClockError),
+    #[error("invalid `--every`: {0}")]
+    Every(EveryError),
+    /// The words for what is wrong with a course's patient identifier.
+    #[error("invalid `--patient`: {0}")]
+    Patient(String),
+    /// What is wrong with a plan's patient identifier.
+    #[error(
+        "invalid `--patient`: {}",
+        crate::input::words::identity("the patient identifier", .0)
+    )]
+    PatientId(plan::IdentityProblem),
+    /// What is wrong with the patient's name.
+    #[error(
+        "invalid `--patient-name`: {}",
+        crate::input::words::identity("the patient's name", .0)
+    )]
+    PatientName(plan::IdentityProblem),
+    #[error("invalid `--concentration`: {0}")]
+    Concentration(ParseError),
+    /// A chart's `--from`, `--to` or `--step`.
+    #[error("invalid `{flag}`: {error}")]
+    ChartWeight {
+        flag: &'static str,
+        error: ParseError,
+    },
+    #[error("`--format ics` needs `--start HH:MM`: a calendar event has a time")]
+    IcsWithoutStart,
+    #[error("`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject")]
+    FhirWithoutPatient,
+    /// The options a FHIR order needs that are missing.
+    #[error(
+        "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
+        .0.join(" and ")
+    )]
+    FhirWithout(Vec<&'static str>),
+    /// An option of FHIR orders given for another format.
+    #[error("`{0}` is used only with `--format fhir`; leave it out, or add `--format fhir`")]
+    FhirOnly(&'static str),
+    #[error(
+        "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+        .0.escape_debug()
+    )]
+    PatientSystem(String),
+}
 
 const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
@@ -266,27 +331,26 @@ pub struct CourseRequest {
 }
 
 /// Converts the course arguments, checking every value.
-pub fn course_request(a: CourseArgs) -> Result<CourseRequest, String> {
+pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
-    let first = crate::input::values::parse_date(&a.first)
-        .map_err(|e| format!("invalid `--first`: {e}"))?;
+    let first = crate::input::values::parse_date(&a.first).map_err(RequestError::First)?;
     let start = start(a.start.as_deref())?;
     if a.format == CourseFormat::Ics && start.is_none() {
-        return Err("`--format ics` needs `--start HH:MM`: a calendar event has a time".into());
+        return Err(RequestError::IcsWithoutStart);
     }
     let every = a
         .every
         .as_deref()
         .map(crate::input::values::parse_every)
         .transpose()
-        .map_err(|e| format!("invalid `--every`: {e}"))?;
+        .map_err(RequestError::Every)?;
     if let Some(problem) = a
         .patient_id
         .as_deref()
         .and_then(crate::input::values::patient_problem)
     {
-        return Err(format!("invalid `--patient`: {problem}"));
+        return Err(RequestError::Patient(problem));
     }
     Ok(CourseRequest {
         protocol: a.protocol,
@@ -466,22 +530,22 @@ pub struct CheckRequest {
     pub format: CheckFormat,
 }
 
-fn height(text: Option<&str>) -> Result<Option<units::Length>, String> {
+fn height(text: Option<&str>) -> Result<Option<units::Length>, RequestError> {
     text.map(units::parse_height)
         .transpose()
-        .map_err(|e| format!("invalid `--height`: {e}"))
+        .map_err(RequestError::Height)
 }
 
 /// Converts the patient arguments, checking every value.
-pub fn patient(a: PatientArgs) -> Result<Patient, String> {
-    let weight = units::parse_weight(&a.weight).map_err(|e| format!("invalid `--weight`: {e}"))?;
+pub fn patient(a: PatientArgs) -> Result<Patient, RequestError> {
+    let weight = units::parse_weight(&a.weight).map_err(RequestError::Weight)?;
     let height = height(a.height.as_deref())?;
     if let Some(problem) = a
         .accept_soft_limit
         .as_deref()
         .and_then(plan::reason_problem)
     {
-        return Err(format!("invalid `--accept-soft-limit`: {problem}"));
+        return Err(RequestError::Reason(problem));
     }
     Ok(Patient {
         weight,
@@ -492,18 +556,15 @@ pub fn patient(a: PatientArgs) -> Result<Patient, String> {
 }
 
 /// Converts the plan arguments, checking every value.
-pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
+pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
     if let (PlanFormat::Fhir, None) = (a.format, &a.patient_id) {
-        return Err(
-            "`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject"
-                .into(),
-        );
+        return Err(RequestError::FhirWithoutPatient);
     }
     let patient_id = a.patient_id.clone();
     let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
     let fhir = matches!(a.format, PlanFormat::Fhir);
     if fhir {
-        let missing: Vec<&str> = [
+        let missing: Vec<&'static str> = [
             ("`--date YYYY-MM-DD`", a.date.is_none()),
             ("`--start HH:MM`", a.start.is_none()),
         ]
@@ -511,10 +572,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .filter_map(|(flag, absent)| absent.then_some(flag))
         .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "`--format fhir` needs {}: a FHIR order gives each bolus its date and time",
-                missing.join(" and ")
-            ));
+            return Err(RequestError::FhirWithout(missing));
         }
     } else {
         // `--date` is the plan's date in every format: the patient's age is taken on it.
@@ -523,17 +581,12 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
             ("--patient-system", a.patient_system.is_some()),
         ];
         if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
-            return Err(format!(
-                "`{flag}` is used only with `--format fhir`; leave it out, or add `--format fhir`"
-            ));
+            return Err(RequestError::FhirOnly(flag));
         }
     }
     if let Some(system) = &a.patient_system {
         if !crate::engine::protocol::is_absolute_uri(system) {
-            return Err(format!(
-                "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
-                system.escape_debug()
-            ));
+            return Err(RequestError::PatientSystem(system.clone()));
         }
     }
     let date = a
@@ -541,7 +594,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .as_deref()
         .map(crate::input::values::parse_date)
         .transpose()
-        .map_err(|e| format!("invalid `--date`: {e}"))?;
+        .map_err(RequestError::Date)?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = start(a.start.as_deref())?;
@@ -550,7 +603,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, String> {
         .as_deref()
         .map(units::parse::<units::Concentration>)
         .transpose()
-        .map_err(|e| format!("invalid `--concentration`: {e}"))?;
+        .map_err(RequestError::Concentration)?;
     Ok(PlanRequest {
         protocol: a.protocol,
         weight_entered,
@@ -578,28 +631,22 @@ fn identity(
     id: Option<String>,
     name: Option<String>,
     born: Option<&str>,
-) -> Result<plan::Identity, String> {
+) -> Result<plan::Identity, RequestError> {
     if let Some(problem) = id.as_deref().and_then(plan::identity_problem) {
-        return Err(format!(
-            "invalid `--patient`: {}",
-            crate::input::words::identity("the patient identifier", &problem)
-        ));
+        return Err(RequestError::PatientId(problem));
     }
     if let Some(problem) = name.as_deref().and_then(plan::identity_problem) {
-        return Err(format!(
-            "invalid `--patient-name`: {}",
-            crate::input::words::identity("the patient's name", &problem)
-        ));
+        return Err(RequestError::PatientName(problem));
     }
     let born = born
         .map(crate::input::values::parse_date)
         .transpose()
-        .map_err(|e| format!("invalid `--born`: {e}"))?;
+        .map_err(RequestError::Born)?;
     Ok(plan::Identity { id, name, born })
 }
 
 /// Converts the check arguments, checking every value.
-pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
+pub fn check_request(a: CheckArgs) -> Result<CheckRequest, RequestError> {
     Ok(CheckRequest {
         protocol: a.protocol,
         patient: patient(a.patient)?,
@@ -609,7 +656,7 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
             .as_deref()
             .map(units::parse::<units::Concentration>)
             .transpose()
-            .map_err(|e| format!("invalid `--concentration`: {e}"))?,
+            .map_err(RequestError::Concentration)?,
         format: a.format,
     })
 }
@@ -618,14 +665,17 @@ pub fn check_request(a: CheckArgs) -> Result<CheckRequest, String> {
 pub fn chart_span(
     a: &ChartArgs,
     p: &crate::engine::protocol::Protocol,
-) -> Result<crate::engine::chart::Span, String> {
-    let kg = |flag: &str, v: &Option<String>, default: &units::BodyMass| match v {
-        Some(t) => units::parse_weight(t).map_err(|e| format!("invalid `{flag}`: {e}")),
+) -> Result<crate::engine::chart::Span, RequestError> {
+    let weight = |flag: &'static str, text: &str| {
+        units::parse_weight(text).map_err(|error| RequestError::ChartWeight { flag, error })
+    };
+    let kg = |flag: &'static str, v: &Option<String>, default: &units::BodyMass| match v {
+        Some(t) => weight(flag, t),
         None => Ok(default.clone()),
     };
     let from = kg("--from", &a.from, &p.limits.soft_min)?;
     let to = kg("--to", &a.to, &p.limits.soft_max)?;
-    let step = units::parse_weight(&a.step).map_err(|e| format!("invalid `--step`: {e}"))?;
+    let step = weight("--step", &a.step)?;
     let height = height(a.height.as_deref())?;
     Ok(crate::engine::chart::Span {
         from,
@@ -753,8 +803,8 @@ fn roff_escape(s: &str) -> String {
 const MAN_EXTRA: &str = include_str!("man_extra.roff");
 
 /// Reads `--start`, a 24-hour clock time `HH:MM`, when given.
-fn start(text: Option<&str>) -> Result<Option<jiff::civil::Time>, String> {
+fn start(text: Option<&str>) -> Result<Option<jiff::civil::Time>, RequestError> {
     text.map(crate::input::values::parse_clock)
         .transpose()
-        .map_err(|e| format!("invalid `--start`: {e}"))
+        .map_err(RequestError::Start)
 }

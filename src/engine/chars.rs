@@ -2,6 +2,10 @@
 //! character ([`CharClass`]). The readers refuse by these classes, and anything echoed in a
 //! message is escaped by them ([`quote`], [`escape_odd`], [`tidy`]). The count words that both
 //! the readers and the renderers write are chosen here too ([`plural`], [`count_of`]).
+//!
+//! No sentences: the escaping writes backticks, `\u{…}` escapes and a `…` where text is cut,
+//! and nothing else. It is here, below both, because the readers (`input`) and the printers
+//! (`render`) quote what they echo the same way; the classes are named in words by each of them.
 
 /// The class of a character that must not pass unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +34,6 @@ impl CharClass {
             None
         }
     }
-
-    /// `a control character`, `a text-direction character`, `an invisible character`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            CharClass::Control => "a control character",
-            CharClass::Direction => "a text-direction character",
-            CharClass::Invisible => "an invisible character",
-        }
-    }
 }
 
 /// The first character of a text that must not pass unseen, with its class.
@@ -54,15 +49,6 @@ pub fn is_unsafe(c: char) -> bool {
         CharClass::of(c),
         Some(CharClass::Control | CharClass::Direction)
     ) || c == '\u{FEFF}'
-}
-
-/// The first odd character of a text, described: `the character U+202E (a text-direction
-/// character)`.
-pub fn odd_char_in(text: &str) -> Option<String> {
-    text.chars().find_map(|c| {
-        CharClass::of(c)
-            .map(|class| format!("the character U+{:04X} ({})", c as u32, class.describe()))
-    })
 }
 
 /// The longest quoted piece of input a message repeats, in characters.

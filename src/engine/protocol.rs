@@ -108,16 +108,6 @@ pub enum Source {
     File(String),
 }
 
-impl Source {
-    /// `built-in`, or the file's path with control and text-direction characters escaped.
-    pub fn describe(&self) -> String {
-        match self {
-            Source::BuiltIn => "built-in".to_string(),
-            Source::File(path) => crate::engine::chars::escape_odd(path),
-        }
-    }
-}
-
 /// A drug's code in a terminology, such as RxNorm: what FHIR's `Coding` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MedicationCode {

@@ -21,10 +21,13 @@ pub const SCHEMA: i64 = 1;
 pub const MAX_BYTES: u64 = 1024 * 1024;
 
 /// Why the approvals file cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum ApprovalsError {
     #[error("cannot read the approvals file {path}: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        path: String,
+        reason: crate::input::files::FileError,
+    },
     #[error("invalid approvals file {file}:{line}:{column}: {message}")]
     Invalid {
         file: String,

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::protocol::{Approval, Protocol, Standing};
-use crate::input::files::{io_reason, read_limited};
+use crate::input::files::{io_reason, read_limited, FileError};
 use crate::input::protocol::ProtocolError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
@@ -16,8 +16,18 @@ pub const MAX_PROTOCOL_BYTES: u64 = 1024 * 1024;
 pub enum LoadError {
     #[error("unknown protocol {}{hint}", crate::engine::chars::quote(name))]
     Unknown { name: String, hint: String },
-    #[error("cannot read protocol {}: {reason}", crate::engine::chars::quote(path))]
-    Read { path: String, reason: String },
+    /// The file of a protocol cannot be read; `builtin` is the id of the built-in protocol it
+    /// is not replaced by, when there is one.
+    #[error(
+        "cannot read protocol {}: {reason}{}",
+        crate::engine::chars::quote(path),
+        builtin.as_ref().map(|id| format!("; the built-in protocol `{id}` is not used in its place")).unwrap_or_default()
+    )]
+    Read {
+        path: String,
+        reason: FileError,
+        builtin: Option<String>,
+    },
     #[error("the protocols directory {} (from `--protocols` or BOLUS_PROTOCOLS) cannot be used: {reason}", crate::engine::chars::quote(dir))]
     Dir { dir: String, reason: String },
     #[error("invalid protocol {0}")]
@@ -188,12 +198,11 @@ impl Catalog {
                 _ => {
                     let shown = path.display().to_string();
                     return load_file(&path, &shown).map_err(|e| match e {
-                        LoadError::Read { path, reason } if builtin_index(arg).is_some() => {
+                        LoadError::Read { path, reason, .. } if builtin_index(arg).is_some() => {
                             LoadError::Read {
                                 path,
-                                reason: format!(
-                                    "{reason}; the built-in protocol `{arg}` is not used in its place"
-                                ),
+                                reason,
+                                builtin: Some(arg.to_string()),
                             }
                         }
                         other => other,
@@ -345,6 +354,7 @@ pub fn read_protocol_file(path: &Path, shown: &str) -> Result<Vec<u8>, LoadError
     read_limited(path, MAX_PROTOCOL_BYTES, "protocol file").map_err(|reason| LoadError::Read {
         path: shown.to_string(),
         reason,
+        builtin: None,
     })
 }
 

@@ -109,36 +109,48 @@ enum When {
     Offset(units::Duration),
 }
 
+/// Why a `day` is not read: the text as written, or the day read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DayError {
+    /// Not a whole number of at most five digits.
+    #[error(
+        "{} is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
+        quote(.0)
+    )]
+    NotADay(String),
+    /// A JSON `day` that is not a whole number; the JSON value as written.
+    #[error("{} is not a whole number", quote(.0))]
+    NotWhole(String),
+    /// Further than [`MAX_DAY`] from the first bolus's day.
+    #[error("the day {0} is more than {MAX_DAY} days from the first bolus's day")]
+    TooFar(i64),
+}
+
 /// Reads a `day`: a whole number, 0 for the first bolus's day, negative before it.
-pub fn parse_day(text: &str) -> Result<i64, String> {
+pub fn parse_day(text: &str) -> Result<i64, DayError> {
     let digits = text.strip_prefix('-').unwrap_or(text);
-    let bad = || {
-        format!(
-            "{} is not a day; write a whole number such as `0` for the first bolus's day or `1` for the next",
-            crate::engine::chars::quote(text)
-        )
-    };
+    let bad = || DayError::NotADay(text.into());
     if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
     let day: i64 = text.parse().map_err(|_| bad())?;
     if day.abs() > MAX_DAY {
-        return Err(format!(
-            "the day {day} is more than {MAX_DAY} days from the first bolus's day"
-        ));
+        return Err(DayError::TooFar(day));
     }
     Ok(day)
 }
 
+/// A bolus `number` that is not a whole number from 1, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} is not a bolus number; write a whole number from 1", quote(.0))]
+pub struct NumberError(pub String);
+
 /// Reads a bolus `number`: a whole number from 1.
-fn parse_number(text: &str) -> Result<u64, String> {
+fn parse_number(text: &str) -> Result<u64, NumberError> {
     let ok = !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u64>() {
         Ok(n) if ok && n > 0 => Ok(n),
-        _ => Err(format!(
-            "{} is not a bolus number; write a whole number from 1",
-            crate::engine::chars::quote(text)
-        )),
+        _ => Err(NumberError(text.into())),
     }
 }
 
@@ -229,44 +241,40 @@ type CsvRow = (
 /// Reads one row of a CSV plan.
 fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<CsvRow, ReadError> {
     let cell = |c: usize| record.get(c).unwrap_or("").trim();
-    let at = |column: &str, e: String| ReadError {
+    let at = |column: &str, e: &dyn std::fmt::Display| ReadError {
         line: Some(line),
         message: format!("column `{column}`: {e}"),
     };
-    let dose =
-        units::parse::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", e.to_string()))?;
+    let dose = units::parse::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", &e))?;
     let when_text = cell(cols.when.0);
     let when = if cols.when.1 {
-        let clock = crate::input::values::parse_clock_seconds(when_text)
-            .map_err(|e| at("time", e.to_string()))?;
+        let clock =
+            crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", &e))?;
         let day = cols
             .day
-            .map(|c| parse_day(cell(c)).map_err(|e| at("day", e)))
+            .map(|c| parse_day(cell(c)).map_err(|e| at("day", &e)))
             .transpose()?;
         When::Clock(clock, day)
     } else {
-        let reading =
-            units::read(when_text, Kind::Time, true).map_err(|e| at("offset", e.to_string()))?;
+        let reading = units::read(when_text, Kind::Time, true).map_err(|e| at("offset", &e))?;
         When::Offset(units::seconds(reading.base()))
     };
     let stated = match cols.cumulative.map(cell) {
         None | Some("") => None,
-        Some(t) => {
-            Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", e.to_string()))?)
-        }
+        Some(t) => Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", &e))?),
     };
     let number = cols
         .number
-        .map(|c| parse_number(cell(c)).map_err(|e| at("number", e)))
+        .map(|c| parse_number(cell(c)).map_err(|e| at("number", &e)))
         .transpose()?;
     let volume = cols
         .volume
-        .map(|c| {
-            match cell(c) {
-                "" => Err("the cell is empty; write each bolus's volume, such as `4.1 mL`".into()),
-                t => units::parse::<units::Volume>(t).map_err(|e| e.to_string()),
-            }
-            .map_err(|e| at("volume", e))
+        .map(|c| match cell(c) {
+            "" => Err(at(
+                "volume",
+                &"the cell is empty; write each bolus's volume, such as `4.1 mL`",
+            )),
+            t => units::parse::<units::Volume>(t).map_err(|e| at("volume", &e)),
         })
         .transpose()?;
     Ok((Row { line, when, dose }, stated, number, volume))
@@ -590,12 +598,7 @@ fn json_clock(b: &serde_json::Value, n: usize) -> Result<Option<(Clock, Option<i
             let day = day
                 .map(|d| {
                     d.as_i64()
-                        .ok_or_else(|| {
-                            format!(
-                                "{} is not a whole number",
-                                crate::engine::chars::quote(&d.to_string())
-                            )
-                        })
+                        .ok_or_else(|| DayError::NotWhole(d.to_string()))
                         .and_then(|d| parse_day(&d.to_string()))
                         .map_err(|m| bad(format!("bolus {n}, `day`: {m}")))
                 })
@@ -706,23 +709,45 @@ fn times_agree(
     Ok(())
 }
 
+/// Why a JSON quantity is not read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum QuantityError {
+    #[error("missing; expected an object such as {{\"value\": 41, \"unit\": \"mg\"}}")]
+    Missing,
+    #[error("has no `value`")]
+    NoValue,
+    #[error("has no `unit` string")]
+    NoUnit,
+    /// The `value` as written, which is not a JSON number.
+    #[error("`value` is {0}, not a number")]
+    NotANumber(serde_json::Value),
+    /// The number and unit, read together, are not a quantity of the kind expected.
+    #[error(transparent)]
+    Unreadable(#[from] units::ParseError),
+    #[error("is zero")]
+    Zero,
+}
+
 /// `{"value": 41, "unit": "mg"}` in the base unit of its kind.
-fn json_quantity(v: Option<&serde_json::Value>, kind: Kind, signed: bool) -> Result<Num, String> {
-    let v = v.ok_or("missing; expected an object such as {\"value\": 41, \"unit\": \"mg\"}")?;
-    let value = v.get("value").ok_or("has no `value`")?;
+fn json_quantity(
+    v: Option<&serde_json::Value>,
+    kind: Kind,
+    signed: bool,
+) -> Result<Num, QuantityError> {
+    let v = v.ok_or(QuantityError::Missing)?;
+    let value = v.get("value").ok_or(QuantityError::NoValue)?;
     let unit = v
         .get("unit")
         .and_then(|u| u.as_str())
-        .ok_or("has no `unit` string")?;
+        .ok_or(QuantityError::NoUnit)?;
     let number = match value {
         serde_json::Value::Number(n) => n.to_string(),
-        other => return Err(format!("`value` is {other}, not a number")),
+        other => return Err(QuantityError::NotANumber(other.clone())),
     };
-    let reading =
-        units::read(&format!("{number} {unit}"), kind, signed).map_err(|e| e.to_string())?;
+    let reading = units::read(&format!("{number} {unit}"), kind, signed)?;
     let base = reading.base();
     if !signed && base.is_zero() {
-        return Err("is zero".into());
+        return Err(QuantityError::Zero);
     }
     Ok(base)
 }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::engine::chars::CharClass;
 use crate::engine::dosing::DosingError;
 use crate::engine::plan::{Bound, DosingLimit, PlanError, ADULT_AGE, MAX_AGE};
 use crate::engine::units;
@@ -13,6 +14,16 @@ const STATE_WHY: &str =
     "state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)";
 
 const NO_DATE: &str = "a date of birth needs the plan's date, to take the patient's age on it";
+
+/// `a control character`, `a text-direction character`, `an invisible character` (the readers
+/// name the classes in the same words, in `crate::input::words`; a test holds both).
+fn class_name(class: CharClass) -> &'static str {
+    match class {
+        CharClass::Control => "a control character",
+        CharClass::Direction => "a text-direction character",
+        CharClass::Invisible => "an invisible character",
+    }
+}
 
 /// `below`/`minimum` or `above`/`maximum`.
 fn side(bound: Bound) -> (&'static str, &'static str) {
@@ -167,7 +178,7 @@ impl fmt::Display for PlanError {
                 f,
                 "the soft-limit reason holds the character U+{:04X} ({}); write the reason in plain text",
                 *character as u32,
-                class.describe()
+                class_name(*class)
             ),
             PlanError::FailsOwnCheck { finding, unit } => write!(
                 f,

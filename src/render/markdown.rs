@@ -173,8 +173,11 @@ fn signature(p: &Protocol, s: &PlanSections, o: &mut String) {
     let source = match &p.source {
         Source::BuiltIn => sign.source.clone(),
         // In a code span; a backtick in the path would end it early.
-        Source::File(_) => {
-            format!("file `{}`", p.source.describe().replace('`', "\\u{60}"))
+        Source::File(path) => {
+            format!(
+                "file `{}`",
+                crate::engine::chars::escape_odd(path).replace('`', "\\u{60}")
+            )
         }
     };
     let _ = writeln!(

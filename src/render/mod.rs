@@ -201,7 +201,9 @@ pub fn approval_state(
 pub fn source_text(protocol: &Protocol) -> String {
     match &protocol.source {
         crate::engine::protocol::Source::BuiltIn => "built-in".to_string(),
-        crate::engine::protocol::Source::File(_) => format!("file {}", protocol.source.describe()),
+        crate::engine::protocol::Source::File(path) => {
+            format!("file {}", crate::engine::chars::escape_odd(path))
+        }
     }
 }
 

@@ -122,3 +122,123 @@ fn a_soft_limit_reason_is_plain_text_in_words() {
         );
     }
 }
+
+/// `bolus ARGS…` run in `dir` is refused with exit status 2 and exactly `message`.
+#[track_caller]
+fn refused_in(dir: &std::path::Path, args: &[&str], message: &str) {
+    Test::new()
+        .args(args)
+        .current_dir(dir)
+        .status(2)
+        .stderr(format!("error: {message}\n"))
+        .run();
+}
+
+#[test]
+fn each_output_file_that_cannot_be_written_is_refused_in_its_own_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("in.csv"), "id,weight\np1,82\n").unwrap();
+    std::os::unix::fs::symlink("nowhere.csv", d.join("broken.csv")).unwrap();
+    std::os::unix::fs::symlink("loop2", d.join("loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", d.join("loop2")).unwrap();
+    std::fs::create_dir(d.join("adir")).unwrap();
+    for (target, reason) in [
+        (
+            "broken.csv",
+            "it is a symbolic link to a file that does not exist (a broken link)",
+        ),
+        ("loop1", "it is a symbolic link in a loop of links"),
+        (
+            "adir",
+            "it is a directory; `--output` writes a regular file only",
+        ),
+    ] {
+        refused_in(
+            d,
+            &["batch", "ketamine-kap-iv", "in.csv", "--output", target],
+            &format!("cannot write `{target}`: {reason}; nothing was written"),
+        );
+    }
+}
+
+#[test]
+fn a_plan_on_standard_input_over_the_limit_is_refused() {
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "-", "--weight", "82"])
+        .stdin(vec![b'a'; 1024 * 1024 + 1])
+        .status(2)
+        .stderr("error: the plan on standard input is larger than the limit of 1 MiB\n")
+        .run();
+}
+
+#[test]
+fn each_approval_that_cannot_be_recorded_is_refused_in_its_own_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fentanyl = "tests/fixtures/catalog/test-fentanyl-iv.toml";
+    let text = std::fs::read_to_string(crate::support::root().join(fentanyl)).unwrap();
+    std::fs::write(d.join("test-fentanyl-iv.toml"), &text).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::fs::write(
+        d.join("sub/test-fentanyl-iv.toml"),
+        text.replacen("title = ", "title = \"other\"\n# ", 1),
+    )
+    .unwrap();
+    for (args, message) in [
+        (
+            &["test-fentanyl-iv", "--by", "Dr A", "--note", "a\u{1b}b"][..],
+            "invalid `--note`: it holds the control or direction character U+001B",
+        ),
+        (
+            &["test-fentanyl-iv", "sub/test-fentanyl-iv.toml", "--by", "Dr A"][..],
+            "cannot approve two different files for protocol `test-fentanyl-iv`; name one",
+        ),
+        (
+            &["/elsewhere/p.toml", "--by", "Dr A"][..],
+            "cannot approve `/elsewhere/p.toml`: it is not in the protocols directory `.`; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
+        ),
+    ] {
+        let mut all = vec!["--protocols", ".", "protocols", "approve"];
+        all.extend_from_slice(args);
+        refused_in(d, &all, message);
+    }
+}
+
+#[test]
+fn a_draft_checked_against_an_approved_protocol_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["test-fentanyl-iv", "test-ideal-weight"] {
+        let from = crate::support::root().join(format!("tests/fixtures/catalog/{name}.toml"));
+        std::fs::copy(from, d.join(format!("{name}.toml"))).unwrap();
+    }
+    let at = |args: &[&str]| {
+        let mut all = vec!["--protocols", "."];
+        all.extend_from_slice(args);
+        Test::new().args(all).current_dir(d)
+    };
+    at(&["protocols", "approve", "test-ideal-weight", "--by", "Dr A"])
+        .any_stderr()
+        .run();
+    let draft = at(&[
+        "--draft",
+        "plan",
+        "test-fentanyl-iv",
+        "--weight",
+        "70",
+        "--format",
+        "csv",
+    ])
+    .any_stderr()
+    .run()
+    .stdout;
+    std::fs::write(d.join("p.csv"), draft).unwrap();
+    at(&["protocols", "approve", "test-fentanyl-iv", "--by", "Dr A"])
+        .any_stderr()
+        .run();
+    at(&["check", "test-fentanyl-iv", "p.csv", "--weight", "70"])
+        .status(2)
+        .stderr("error: the plan in `p.csv` is marked `DRAFT: protocol not approved`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`\n")
+        .run();
+}

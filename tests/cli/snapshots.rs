@@ -1445,8 +1445,69 @@ fn drill_answers_that_cannot_be_read_say_why() {
         .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "1"])
         .stdin("40 kg\nmany\n35 mg, zz\n")
         .output();
+    // An answer longer than the most read is not read.
+    let long = Test::new()
+        .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "1"])
+        .stdin(format!("{}\n", "1".repeat(5000)))
+        .output();
     snap!(
         "drill_unreadable_answers",
-        format!("{}--- stderr\n{}", r.stdout, r.stderr)
+        format!(
+            "{}--- stderr\n{}--- a long answer\n{}",
+            r.stdout, r.stderr, long.stdout
+        )
     );
+}
+
+/// Files that are not regular files, or too large, each refused with its exact reason: a
+/// protocol, a plan, a batch input and an approvals file.
+#[test]
+fn the_file_errors_print_exactly_these_messages() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let at = |p: &str| dir.path().join(p);
+    symlink("moved-away.toml", at("broken.toml")).unwrap();
+    symlink("loop-b.toml", at("loop-a.toml")).unwrap();
+    symlink("loop-a.toml", at("loop-b.toml")).unwrap();
+    std::fs::write(at("file.txt"), "x").unwrap();
+    symlink("file.txt/inside", at("through-a-file.csv")).unwrap();
+    let fifo = |p: &str| {
+        let made = std::process::Command::new("mkfifo")
+            .arg(at(p))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    };
+    fifo("pipe.csv");
+    std::fs::write(at("big.csv"), "x".repeat(1024 * 1024 + 1)).unwrap();
+    std::fs::create_dir(at("clinic")).unwrap();
+    symlink("moved-away.toml", at("clinic/ketamine-kap-iv.toml")).unwrap();
+    std::fs::create_dir(at("governed")).unwrap();
+    fifo("governed/approved.toml");
+    let k = "ketamine-kap-iv";
+    let cases: &[&[&str]] = &[
+        &["plan", "./broken.toml", "--weight", "70"],
+        &["plan", "./loop-a.toml", "--weight", "70"],
+        &["plan", "./pipe.csv", "--weight", "70"],
+        &["plan", "--protocols", "clinic", k, "--weight", "70"],
+        &["plan", "--protocols", "governed", k, "--weight", "70"],
+        &["check", k, "--weight", "70", "big.csv"],
+        &["check", k, "--weight", "70", "pipe.csv"],
+        &["check", k, "--weight", "70", "broken.toml"],
+        &["batch", k, "pipe.csv"],
+        &["batch", k, "broken.toml"],
+        &["batch", k, "loop-a.toml"],
+        &["batch", k, "through-a-file.csv"],
+        &["batch", k, "."],
+    ];
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|args| {
+            let r = Test::new().current_dir(dir.path()).args(*args).output();
+            assert!(r.stdout.is_empty(), "{:?}: {}", args, r.stdout);
+            assert_ne!(r.code, 0, "{args:?}");
+            format!("{}\nexit status {}\n{}", shown(args), r.code, r.stderr)
+        })
+        .collect();
+    snap!("file_errors", shown.join("\n"));
 }
