@@ -29,9 +29,10 @@ use anyhow::Context as _;
 
 pub use crate::input::rows::Dates;
 
-/// Bytes of results kept for repeated inputs (same weight, height, sex and reason, and for JSON
-/// the same start). A plan depends on nothing else, so a repeated input gives the very same
-/// result; the cache is emptied when it holds this much, which bounds its memory.
+/// Bytes of results of the general engine kept for repeated inputs (same weight, height, sex,
+/// reason, name and date of birth): a plan depends on nothing else, so a repeated input gives
+/// the very same result, kept as finished output bytes but for the clock times, which are made
+/// per row. The cache is emptied when it holds this much, which bounds its memory.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The output format.
@@ -441,9 +442,11 @@ impl<W: Write> Sink<W> {
 /// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
 /// today's date, which no date of birth may follow.
 ///
-/// A CSV row of the common case (a plain weight inside the soft limits, dosed on the actual
+/// A row of the common case (a plain weight inside the soft limits, dosed on the actual
 /// weight, no height, sex, reason, name or date of birth) is computed in machine integers
-/// ([`crate::engine::fast`]); every other row by [`plan::compute`].
+/// ([`crate::engine::fast`]); every other row by [`plan::compute`]. JSON lines are written as
+/// bytes from a template of each plan's document ([`crate::render::jsonl`]), the bytes serde
+/// writes for it.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
