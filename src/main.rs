@@ -5,14 +5,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::Parser;
 
 fn main() -> ExitCode {
     // `BOLUS_PROTOCOLS=` (set but empty) means unset, as in other tools. Nothing else runs yet.
     if std::env::var_os("BOLUS_PROTOCOLS").is_some_and(|v| v.is_empty()) {
         std::env::remove_var("BOLUS_PROTOCOLS");
     }
-    let cli = match parse() {
+    let cli = match bolus::cli::Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to standard output through the same writer as any output, so that
         // a descriptor that cannot be written is an error here too; usage errors go to standard
@@ -61,23 +61,6 @@ fn main() -> ExitCode {
             ExitCode::from(failure.code())
         }
     }
-}
-
-/// Parses the command line as `Cli::try_parse` does, but without taking apart clap's description
-/// of the command line and the matches it made (hundreds of small allocations, freed one by one
-/// for a process that ends a moment later): their memory is left to the end of the process.
-fn parse() -> Result<bolus::cli::Cli, clap::Error> {
-    let mut command = bolus::cli::Cli::command();
-    let parsed = command
-        .try_get_matches_from_mut(std::env::args_os())
-        .and_then(|mut matches| {
-            let cli = bolus::cli::Cli::from_arg_matches_mut(&mut matches)
-                .map_err(|e| e.format(&mut bolus::cli::Cli::command()));
-            std::mem::forget(matches);
-            cli
-        });
-    std::mem::forget(command);
-    parsed
 }
 
 /// clap's message for a command line it refuses, made safe: the command line is parsed again

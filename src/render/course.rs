@@ -276,6 +276,8 @@ fn session_heading(s: &Session) -> String {
 /// The sentence at the foot of a course.
 const SESSION_VERIFY: &str =
     "each session's plan is to be verified and signed by a physician on the day";
+/// The title of the table of sessions.
+const SESSIONS: &str = "Sessions";
 /// The titles of a session's instructions.
 const BEFORE: &str = "Before the session";
 const AFTER: &str = "After the session";
@@ -370,7 +372,7 @@ pub fn text(ctx: &Context, c: &Course) -> String {
     columns_into(&mut o, &facts, &[]);
     o.push('\n');
     super::text::warnings(&mut o, &super::warnings(p, &c.plan));
-    let _ = writeln!(o, "Sessions");
+    let _ = writeln!(o, "{SESSIONS}");
     super::text::table(&mut o, &sessions_table(c));
     o.push('\n');
     text_session_pages(ctx, c, &mut o);
@@ -429,7 +431,7 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     }
     o.push('\n');
     super::markdown::warnings_section(&super::warnings(p, &c.plan), &mut o);
-    let _ = writeln!(o, "## Sessions\n");
+    let _ = writeln!(o, "## {SESSIONS}\n");
     super::markdown::table(&sessions_table(c), &mut o);
     markdown_session_pages(ctx, c, &mut o);
     let mut verify = SESSION_VERIFY.to_string();

@@ -1,5 +1,7 @@
 //! Engine facts to every output format: each format is its own file, and all of them print the
-//! same plan. Uses the engine only.
+//! same plan. The sections of a printed plan are built once (`sections.rs`) and laid out by the
+//! text, Markdown and HTML plans and the course; `layout.rs` measures, wraps and aligns the lines
+//! of the text formats. Uses the engine only.
 
 pub(crate) mod batch;
 pub(crate) mod chart;
