@@ -8,8 +8,8 @@
 //! | layer | holds | may use |
 //! |---|---|---|
 //! | [`engine`] | pure and exact: units, the checked protocol, dosing weight, the plan, the rules a plan is checked against, chart bands and count steps, courses, feasibility, character classes | nothing else of the crate |
-//! | [`input`] | bytes to engine types: the protocol file (wire structs, validation, `from_toml`, SHA-256), the catalogue and approvals, the plan reader for `check`, batch rows, values typed on the command line, capped reads of regular files | `engine` |
-//! | [`render`] | engine facts to every output format (text, Markdown, HTML, JSON, CSV, FHIR, iCalendar, SVG) and the teaching texts | `engine` |
+//! | [`input`] | bytes to engine types: the protocol file (wire structs, validation, `from_toml`, SHA-256), the catalogue and approvals, the plan reader for `check`, batch rows, values typed on the command line, capped reads of regular files; the words of the engine's refusals of values read from text (`input::words`) | `engine` |
+//! | [`render`] | engine facts to every output format (text, Markdown, HTML, JSON, CSV, FHIR, iCalendar, SVG), the teaching texts, and the words of the engine's errors and of the commands' own refusals | `engine` |
 //! | [`cli`] | clap's types, converted once into requests; the man page; completions | `input`, `engine` |
 //! | [`app`] | the commands: read with `input`, compute with `engine`, print with `render`; exit codes | all of the above |
 //!

@@ -629,3 +629,117 @@ mod fast_engine {
         assert_eq!(Timeline::new(&p, 2).offsets, "0 s;90 s");
     }
 }
+
+/// A protocol of chosen doses and times, with checkpoints before the first bolus and after the
+/// last one.
+fn chosen_protocol(dose: [&str; 4], interval: &str, last: &str) -> Protocol {
+    let [per_weight, increment, max_total, max_dose] = dose;
+    let text = format!(
+        "schema = 1\nid = \"chosen\"\ntitle = \"Chosen\"\ndrug = \"testdrug\"\nroute = \"IV\"\n\
+         summary = \"chosen\"\n\n[dose]\nper_weight = \"{per_weight}\"\nincrement = \"{increment}\"\n\
+         {max_total}\n[boluses]\nmin_count = 3\nmax_dose = \"{max_dose}\"\ninterval = \"{interval}\"\n\n\
+         [weight]\nhard_min = \"30 kg\"\nsoft_min = \"40 kg\"\nsoft_max = \"150 kg\"\nhard_max = \"200 kg\"\n\n\
+         [[checkpoints]]\nrelative_to = \"first\"\noffset = \"-5 min\"\naction = \"Look \\\"first\\\"\"\n\n\
+         [[checkpoints]]\nrelative_to = \"last\"\noffset = \"{last}\"\naction = \"Look again\"\n"
+    );
+    Protocol::from_toml("chosen.toml", "chosen", text.as_bytes()).unwrap()
+}
+
+/// Chosen protocols and rows through the batch and its reference, CSV and JSON lines: capped
+/// totals, a draft, a protocol others can write, micrograms with decimals, clock times with
+/// seconds, days before and after the first bolus's, ids JSON and CSV escape, repeated ids and
+/// formulas, rows for the general engine. Small enough to run for each mutant of the code that
+/// writes the lines.
+#[test]
+fn batch_lines_of_chosen_protocols_and_rows_are_the_references() {
+    use bolus::app::batch::{self, Dates, Format};
+    use bolus::engine::protocol::Approval;
+    let d = values::parse_date("2026-01-01").unwrap();
+    let dates = Dates { plan: d, today: d };
+    let mg = chosen_protocol(
+        ["2 mg/kg", "1 mg", "max_total = \"150 mg\"\n", "40 mg"],
+        "10 min",
+        "15 min",
+    );
+    let mut draft = mg.clone();
+    draft.standing.approval = Approval::Draft;
+    draft.standing.writable = vec!["the protocol file `chosen.toml` is writable by others".into()];
+    let mcg = chosen_protocol(["1.25 mcg/kg", "0.5 mcg", "", "20.5 mcg"], "90 s", "30 s");
+    let mut writable = mcg.clone();
+    writable.standing.writable = vec!["the \"directory\" is writable by group".into()];
+    let mut input = String::from("id,weight,start,soft_limit_reason\n");
+    let ids = ["p", "q\"\"uote", "back\\slash", "zoë", "p", "=sum", "tab"];
+    let starts = ["00:02", "23:55", "", "12:00", "00:00", "23:59"];
+    for (i, w) in [
+        "40",
+        "40.5",
+        "62.25",
+        "74.9999",
+        "75",
+        "75.000001",
+        "100",
+        "120.125",
+        "150",
+        "150.5",
+        "82 kg",
+        "082.50",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (j, s) in starts.iter().enumerate() {
+            let id = ids[(i + j) % ids.len()];
+            let id = if id.contains('"') {
+                format!("\"{id}{i}{j}\"")
+            } else if id == "p" {
+                id.to_string()
+            } else {
+                format!("{id}{i}{j}")
+            };
+            let reason = if (i + j) % 5 == 0 {
+                "weighed twice"
+            } else {
+                ""
+            };
+            input += &format!("{id},{w},{s},{reason}\n");
+        }
+    }
+    let mut seen = String::new();
+    for p in [&mg, &draft, &mcg, &writable] {
+        for format in [Format::Csv, Format::Jsonl] {
+            let (mut fast, mut reference) = (Vec::new(), Vec::new());
+            let a = batch::run(p, input.as_bytes(), &mut fast, format, dates, &mut |_| {});
+            let b = batch::run_reference(p, input.as_bytes(), &mut reference, format, dates);
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            let (fast, reference) = (
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(reference).unwrap(),
+            );
+            assert!(
+                fast == reference,
+                "{format:?}\nfast:\n{fast}\nreference:\n{reference}"
+            );
+            seen += &fast;
+        }
+    }
+    // The cases above are met: a capped total, the draft and writable warnings, clock times
+    // with seconds, days before and after, escaped ids, a refused repeat and formula.
+    for part in [
+        "capped the calculated 200 mg",
+        "\"draft\":\"DRAFT: protocol not approved\"",
+        "writable by others",
+        "\\\"directory\\\"",
+        "\"time\":\"00:01:30\"",
+        "\"day\":-1",
+        "\"day\":1",
+        "\"id\":\"q\\\"uote",
+        "back\\\\slash",
+        "zoë",
+        "appeared before",
+        "spreadsheet reads as a formula",
+        "\"value\":20.5",
+        "weighed twice",
+    ] {
+        assert!(seen.contains(part), "{part}");
+    }
+}

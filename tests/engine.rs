@@ -4297,6 +4297,34 @@ mod batch_lines {
     }
 
     #[test]
+    fn a_batch_refused_whole_keeps_why_as_a_typed_error() {
+        use bolus::input::rows::{HeaderError, LinesError};
+        let p = Catalog::default().load("ketamine-kap-iv").unwrap();
+        let d = bolus::input::values::parse_date("2026-01-01").expect("a date");
+        let dates = batch::Dates { plan: d, today: d };
+        let run = |input: &[u8]| {
+            batch::run(&p, input, Vec::new(), Format::Csv, dates, &mut |_| {}).unwrap_err()
+        };
+        assert!(matches!(
+            run(b""),
+            batch::BatchError::Header(HeaderError::Empty)
+        ));
+        assert!(matches!(
+            run(b"id,start\n"),
+            batch::BatchError::Header(HeaderError::Missing("weight"))
+        ));
+        assert!(matches!(
+            run(b"\"id,weight\n"),
+            batch::BatchError::Header(HeaderError::Split(_))
+        ));
+        let long = "x".repeat(bolus::input::rows::MAX_LINE_BYTES + 1);
+        assert!(matches!(
+            run(long.as_bytes()),
+            batch::BatchError::Read(LinesError::HeaderTooLong { .. })
+        ));
+    }
+
+    #[test]
     fn a_line_of_exactly_the_limit_is_read_and_one_byte_more_is_cut() {
         let cut = format!("longer than {} bytes", bolus::input::rows::MAX_LINE_BYTES);
         for (extra, is_cut) in [(0, false), (1, true)] {

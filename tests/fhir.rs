@@ -683,12 +683,15 @@ fn an_accepted_soft_limit_is_a_note_with_its_reason() {
 #[test]
 fn patient_identifiers_that_fhir_cannot_hold_are_named() {
     assert_eq!(values::patient_problem("P-001"), None);
-    assert!(values::patient_problem("").unwrap().contains("empty"));
-    assert!(values::patient_problem("   ").unwrap().contains("empty"));
-    assert!(values::patient_problem(" P-001").unwrap().contains("space"));
-    assert!(values::patient_problem("P\u{7}1")
-        .unwrap()
-        .contains("control"));
+    use values::PatientProblem;
+    assert_eq!(values::patient_problem(""), Some(PatientProblem::Empty));
+    assert_eq!(values::patient_problem("   "), Some(PatientProblem::Empty));
+    let spaces = values::patient_problem(" P-001").unwrap();
+    assert_eq!(spaces, PatientProblem::Spaces(" P-001".into()));
+    assert!(spaces.to_string().contains("space"));
+    let control = values::patient_problem("P\u{7}1").unwrap();
+    assert_eq!(control, PatientProblem::Control("P\u{7}1".into()));
+    assert!(control.to_string().contains("control"));
 }
 
 // --- Validation --------------------------------------------------------------------------------

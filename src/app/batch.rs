@@ -16,8 +16,8 @@ use crate::engine::plan::{self, Options, Patient};
 use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::input::rows::{
-    columns, field, formula_start, identity, patient, show_formula_char, split_line, start,
-    Columns, HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+    columns, field, formula_start, identity, patient, split_line, start, Columns, FormulaStart,
+    HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
     bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
@@ -29,9 +29,10 @@ use anyhow::Context as _;
 
 pub use crate::input::rows::Dates;
 
-/// Bytes of results kept for repeated inputs (same weight, height, sex and reason, and for JSON
-/// the same start). A plan depends on nothing else, so a repeated input gives the very same
-/// result; the cache is emptied when it holds this much, which bounds its memory.
+/// Bytes of results of the general engine kept for repeated inputs (same weight, height, sex,
+/// reason, name and date of birth): a plan depends on nothing else, so a repeated input gives
+/// the very same result, kept as finished output bytes but for the clock times, which are made
+/// per row. The cache is emptied when it holds this much, which bounds its memory.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The output format.
@@ -441,9 +442,11 @@ impl<W: Write> Sink<W> {
 /// `date` gives the plans' date, on which the age of a row with a `born` date is taken, and
 /// today's date, which no date of birth may follow.
 ///
-/// A CSV row of the common case (a plain weight inside the soft limits, dosed on the actual
+/// A row of the common case (a plain weight inside the soft limits, dosed on the actual
 /// weight, no height, sex, reason, name or date of birth) is computed in machine integers
-/// ([`crate::engine::fast`]); every other row by [`plan::compute`].
+/// ([`crate::engine::fast`]); every other row by [`plan::compute`]. JSON lines are written as
+/// bytes from a template of each plan's document ([`crate::render::jsonl`]), the bytes serde
+/// writes for it.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,
@@ -878,11 +881,13 @@ fn identify<'r>(
     row: u64,
     seen: &mut Seen,
 ) -> Result<&'r str, (String, String)> {
-    let formula = |name: &str, ch: char| {
-        format!(
-            "row {row}: the {name} begins with {}, which a spreadsheet reads as a formula; an {name} may not begin with =, +, -, @, a tab or a carriage return",
-            show_formula_char(ch)
-        )
+    let formula = |column: &'static str, character: char| {
+        FormulaStart {
+            row,
+            column,
+            character,
+        }
+        .to_string()
     };
     if let Some(ch) = record.get(c.id).and_then(formula_start) {
         return Err((String::new(), formula("id", ch)));
@@ -1070,7 +1075,8 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
     } else {
         let path = std::path::Path::new(input);
         let file = crate::input::files::open_regular(path, "batch input").map_err(|source| {
-            Failure::BatchInput {
+            Failure::File {
+                what: "batch".into(),
                 input: input.to_string(),
                 source,
             }

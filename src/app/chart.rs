@@ -6,6 +6,18 @@ use crate::engine::plan;
 use crate::engine::protocol::Protocol;
 use crate::render;
 
+/// No weight of a chart's span has a plan: `from` to `to` with protocol `protocol`, and the
+/// reason of the first weight, `at`. The words are render's.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render::refusals::no_chart(.from, .to, .protocol, .at, .error))]
+pub struct NoChart {
+    pub from: crate::engine::units::BodyMass,
+    pub to: crate::engine::units::BodyMass,
+    pub protocol: String,
+    pub at: crate::engine::units::BodyMass,
+    pub error: plan::PlanError,
+}
+
 pub(super) fn chart(
     protocol: &Protocol,
     span: crate::engine::chart::Span,
@@ -26,13 +38,13 @@ pub(super) fn chart(
         .map(|r| &r.result)
         .filter(|_| first.iter().all(|r| r.result.is_err()))
     {
-        return Err(Failure::Input(format!(
-            "no weight from {} to {} has a plan with protocol `{}`: at {}, {e}; `bolus protocols lint` names the weights where no plan exists",
-            crate::engine::units::show_kg(&span.from),
-            crate::engine::units::show_kg(&span.to),
-            protocol.id,
-            crate::engine::units::show_kg(&first[0].weight)
-        )));
+        return Err(Failure::NoChart(Box::new(NoChart {
+            from: span.from.clone(),
+            to: span.to.clone(),
+            protocol: protocol.id.clone(),
+            at: first[0].weight.clone(),
+            error: e.clone(),
+        })));
     }
     Ok(match format {
         cli::ChartFormat::Text => render::chart::text(protocol, &first),

@@ -23,10 +23,7 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
         source,
     })?;
     if written.draft && !protocol.standing.approval.is_draft() {
-        return Err(Failure::Input(format!(
-            "the plan in {shown} is marked `{}`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`",
-            render::DRAFT
-        )));
+        return Err(Failure::DraftChecked { shown });
     }
     let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
         .map_err(|why| Failure::Unchecked { shown, why })?;

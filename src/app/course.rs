@@ -52,12 +52,7 @@ pub(super) fn source_date_epoch() -> Result<jiff::Timestamp, Failure> {
     let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH").filter(|v| !v.is_empty()) else {
         return Ok(jiff::Timestamp::now());
     };
-    let bad = |v: &str| {
-        Failure::Input(format!(
-            "invalid `SOURCE_DATE_EPOCH` {}: expected whole seconds since 1970-01-01 UTC, such as `1796083200`",
-            crate::engine::chars::quote(v)
-        ))
-    };
+    let bad = |v: &str| Failure::SourceDateEpoch { value: v.into() };
     let text = value
         .to_str()
         .ok_or_else(|| bad(&value.to_string_lossy()))?;

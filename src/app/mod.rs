@@ -47,12 +47,41 @@ impl Outcome {
 /// usage or input) or 3 (refused by a limit), is decided in one place, [`Failure::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
-    /// The command line or an input is wrong, in a sentence of the command's own.
-    #[error("{0}")]
-    Input(String),
-    /// A limit refused the command, in a sentence of the command's own.
-    #[error("{0}")]
-    Refused(String),
+    /// An option is wrong whatever the command's input.
+    #[error(transparent)]
+    Usage(#[from] Usage),
+    /// The output made with `--draft` from a protocol that is not approved does not say so.
+    #[error("{}", render::refusals::unmarked_draft())]
+    UnmarkedDraft,
+    /// The `what` (`plan`) on standard input is larger than `limit` bytes.
+    #[error("{}", render::refusals::too_large_on_stdin(.what, &crate::input::files::show_bytes(*.limit)))]
+    TooLarge { what: String, limit: u64 },
+    /// The `what` (`plan`) named `arg` cannot be read; the reason is in the input layer's words.
+    #[error("{}", render::refusals::cannot_read(.what, .arg, &.reason.to_string()))]
+    CannotRead {
+        what: String,
+        arg: String,
+        reason: crate::input::files::FileError,
+    },
+    /// The plan cannot be placed on the calendar for a FHIR order.
+    #[error(transparent)]
+    Calendar(#[from] crate::engine::calendar::CalendarError),
+    /// No weight of a chart's span has a plan.
+    #[error(transparent)]
+    NoChart(Box<chart::NoChart>),
+    /// A written plan marked as a draft, checked against an approved protocol; `shown` is its
+    /// name, quoted.
+    #[error("{}", render::refusals::draft_checked(.shown))]
+    DraftChecked { shown: String },
+    /// `SOURCE_DATE_EPOCH` is not whole seconds since 1970.
+    #[error("{}", render::refusals::source_date_epoch(.value))]
+    SourceDateEpoch { value: String },
+    /// `batch --output` wrote nothing.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// `protocols approve` recorded nothing.
+    #[error(transparent)]
+    Approve(#[from] protocols::ApproveError),
     /// The protocol could not be found, read or used.
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -92,9 +121,10 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
-    /// The batch's input file cannot be opened; `input` is its path as given.
-    #[error("cannot read batch {}: {source}", crate::engine::chars::quote(.input))]
-    BatchInput {
+    /// An input file cannot be read: `what` it is (`batch`, `plan`), and its path as given.
+    #[error("cannot read {what} {}: {source}", crate::engine::chars::quote(.input))]
+    File {
+        what: String,
         input: String,
         source: crate::input::files::FileError,
     },
@@ -113,10 +143,18 @@ impl Failure {
     /// The exit status: 3 when a limit refused the command, else 2.
     pub fn code(&self) -> u8 {
         match self {
-            Failure::Refused(_) => 3,
             Failure::Plan(e) if e.is_limit() => 3,
             Failure::Course(e) if e.is_limit() => 3,
-            Failure::Input(_)
+            Failure::Usage(_)
+            | Failure::UnmarkedDraft
+            | Failure::TooLarge { .. }
+            | Failure::CannotRead { .. }
+            | Failure::Calendar(_)
+            | Failure::NoChart(_)
+            | Failure::DraftChecked { .. }
+            | Failure::SourceDateEpoch { .. }
+            | Failure::Output(_)
+            | Failure::Approve(_)
             | Failure::Load(_)
             | Failure::Plan(_)
             | Failure::Course(_)
@@ -126,12 +164,26 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
-            | Failure::BatchInput { .. }
+            | Failure::File { .. }
             | Failure::Request(_)
             | Failure::Zone(_)
             | Failure::Io(_) => 2,
         }
     }
+}
+
+/// An option that is wrong whatever the command's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Usage {
+    /// `--protocols` is given empty.
+    #[error("{}", render::refusals::EMPTY_PROTOCOLS)]
+    EmptyProtocols,
+    /// `--draft` with a command that makes nothing from a protocol.
+    #[error("{}", render::refusals::DRAFT_NOT_USED)]
+    DraftNotUsed,
+    /// `protocols approve` with no protocols directory.
+    #[error("{}", render::refusals::NO_APPROVALS_DIR)]
+    NoApprovalsDir,
 }
 
 /// An error writing standard output, in the words of [`stdout_reason`]; its kind is kept.
@@ -156,12 +208,7 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
         (Some(dir), crate::engine::protocol::Source::BuiltIn)
             if !crate::input::catalog::is_path(arg) && !approved =>
         {
-            crate::engine::chars::tidy(&format!(
-                "note: protocol `{}` is the built-in one: the protocols directory {} has no {}",
-                protocol.id,
-                crate::engine::chars::quote(&dir.display().to_string()),
-                crate::engine::chars::quote(&format!("{arg}.toml"))
-            )) + "\n"
+            render::refusals::builtin_note(&protocol.id, &dir.display().to_string(), arg)
         }
         _ => String::new(),
     }
@@ -258,9 +305,7 @@ fn global_options(cli: &Cli) -> Result<(), Failure> {
         .as_ref()
         .is_some_and(|d| d.as_os_str().is_empty())
     {
-        return Err(Failure::Input(
-            "`--protocols` is empty; name a directory, or leave the option out to use the built-in protocols".into(),
-        ));
+        return Err(Usage::EmptyProtocols.into());
     }
     if cli.draft
         && matches!(
@@ -268,9 +313,7 @@ fn global_options(cli: &Cli) -> Result<(), Failure> {
             Command::Protocols(_) | Command::Completions { .. }
         )
     {
-        return Err(Failure::Input(
-            "`--draft` applies to the commands that make plans from a protocol (plan, check, batch, course, chart, drill); leave it out here".into(),
-        ));
+        return Err(Usage::DraftNotUsed.into());
     }
     Ok(())
 }
@@ -279,10 +322,7 @@ fn global_options(cli: &Cli) -> Result<(), Failure> {
 /// used with `--draft` and not approved is printed only if it says so.
 pub fn unmarked_draft(drafted: bool, stdout: &str) -> Result<(), Failure> {
     if drafted && !stdout.is_empty() && !stdout.contains(render::DRAFT) {
-        return Err(Failure::Input(format!(
-            "internal error: the output made with `--draft` from a protocol that is not approved does not say `{}`; nothing is printed",
-            render::DRAFT
-        )));
+        return Err(Failure::UnmarkedDraft);
     }
     Ok(())
 }
@@ -301,15 +341,7 @@ fn unneeded_reason_note(
     {
         return String::new();
     }
-    let l = &protocol.limits;
-    format!(
-        "note: the weight {} is within the soft limits of {} to {} for protocol `{}`; \
-         the reason given with `--accept-soft-limit` is not needed and is not printed\n",
-        crate::engine::units::show_kg(&patient.weight),
-        crate::engine::units::show_kg(&l.soft_min),
-        crate::engine::units::show_kg(&l.soft_max),
-        protocol.id
-    )
+    render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)
 }
 
 /// Today's date from the system clock, in the system's time zone: the plan's date when none is
@@ -324,18 +356,17 @@ pub fn read_input(arg: &str, limit: u64, what: &str) -> Result<Vec<u8>, Failure>
         let read = crate::input::files::read_capped(std::io::stdin().lock(), limit)
             .map_err(IoError)
             .context("cannot read standard input")?;
-        return read.ok_or_else(|| {
-            Failure::Input(format!(
-                "the {what} on standard input is larger than the limit of {}",
-                crate::input::files::show_bytes(limit)
-            ))
+        return read.ok_or_else(|| Failure::TooLarge {
+            what: what.into(),
+            limit,
         });
     }
     crate::input::files::read_limited(std::path::Path::new(arg), limit, what).map_err(|reason| {
-        Failure::Input(format!(
-            "cannot read {what} {}: {reason}",
-            crate::engine::chars::quote(arg)
-        ))
+        Failure::CannotRead {
+            what: what.into(),
+            arg: arg.into(),
+            reason,
+        }
     })
 }
 

@@ -1,6 +1,55 @@
 //! `batch --output`: a file written beside its target and renamed into place, whole or not at all.
 
 use super::Failure;
+use crate::render::refusals;
+
+/// Why `batch --output` wrote nothing to `target` (the path as named).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target cannot be written.
+    #[error("{}", refusals::cannot_write(&.target.display().to_string(), &.why.to_string()))]
+    Unwritable {
+        target: std::path::PathBuf,
+        why: Unwritable,
+    },
+    /// No temporary file can be made in `dir`, beside the target.
+    #[error(
+        "{}",
+        refusals::cannot_create(
+            &.target.display().to_string(),
+            &.dir.display().to_string(),
+            &crate::input::files::io_reason(.source)
+        )
+    )]
+    CannotCreate {
+        target: std::path::PathBuf,
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// A signal came while the file was written; it was removed.
+    #[error("{}", refusals::STOPPED)]
+    Stopped,
+}
+
+/// What makes `--output` unwritable.
+#[derive(Debug, thiserror::Error)]
+pub enum Unwritable {
+    /// The operating system refused.
+    #[error("{}", crate::input::files::io_reason(.0))]
+    Io(std::io::Error),
+    /// A symbolic link to a file that does not exist.
+    #[error("{}", refusals::BROKEN_LINK)]
+    BrokenLink,
+    /// A symbolic link in a loop of links.
+    #[error("{}", refusals::LINK_LOOP)]
+    LinkLoop,
+    /// Not a regular file (a directory, a device…).
+    #[error("{}", refusals::not_regular(crate::input::files::describe_kind(*.0)))]
+    NotRegular(std::fs::FileType),
+    /// The batch's own input.
+    #[error("{}", refusals::IS_INPUT)]
+    IsInput,
+}
 
 /// The device and inode of an open file, or of what a path names (following links).
 pub(super) fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
@@ -22,11 +71,11 @@ pub(super) fn output_target(
     target: &std::path::Path,
     input: Option<(u64, u64)>,
 ) -> Result<OutputTarget, Failure> {
-    let refuse = |reason: String| {
-        Failure::Input(format!(
-            "cannot write {}: {reason}; nothing was written",
-            crate::engine::chars::quote(&target.display().to_string())
-        ))
+    let refuse = |why: Unwritable| {
+        Failure::from(OutputError::Unwritable {
+            target: target.to_path_buf(),
+            why,
+        })
     };
     let own = match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -35,38 +84,30 @@ pub(super) fn output_target(
                 existing: None,
             })
         }
-        Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
+        Err(e) => return Err(refuse(Unwritable::Io(e))),
         Ok(m) => m,
     };
     let (real, meta) = if own.file_type().is_symlink() {
         let meta = match std::fs::metadata(target) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(refuse(
-                    "it is a symbolic link to a file that does not exist (a broken link)".into(),
-                ))
+                return Err(refuse(Unwritable::BrokenLink))
             }
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-                return Err(refuse("it is a symbolic link in a loop of links".into()))
+                return Err(refuse(Unwritable::LinkLoop))
             }
-            Err(e) => return Err(refuse(crate::input::files::io_reason(&e))),
+            Err(e) => return Err(refuse(Unwritable::Io(e))),
         };
-        let real = std::fs::canonicalize(target)
-            .map_err(|e| refuse(crate::input::files::io_reason(&e)))?;
+        let real = std::fs::canonicalize(target).map_err(|e| refuse(Unwritable::Io(e)))?;
         (real, meta)
     } else {
         (target.to_path_buf(), own)
     };
     if !meta.is_file() {
-        return Err(refuse(format!(
-            "it is {}; `--output` writes a regular file only",
-            crate::input::files::describe_kind(meta.file_type())
-        )));
+        return Err(refuse(Unwritable::NotRegular(meta.file_type())));
     }
     if input == Some(identity(&meta)) {
-        return Err(refuse(
-            "it is the batch's input file; write the results to another file".into(),
-        ));
+        return Err(refuse(Unwritable::IsInput));
     }
     Ok(OutputTarget {
         real,
@@ -116,26 +157,24 @@ pub(super) fn to_file(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
-    let cannot = |e: &std::io::Error| {
-        Failure::Input(format!(
-            "cannot write {shown}: {}; nothing was written",
-            crate::input::files::io_reason(e)
-        ))
+    let cannot = |e: std::io::Error| {
+        Failure::from(OutputError::Unwritable {
+            target: target.to_path_buf(),
+            why: Unwritable::Io(e),
+        })
     };
     // The signals are watched before the file exists, and the file is made with the
     // lock held: whenever a signal comes, the file is removed or not yet made.
-    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let pending = remove_on_signal().map_err(cannot)?;
     let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
     // Created 0600: the results hold patient identifiers.
     let tmp = tempfile::Builder::new()
         .prefix(".bolus-batch-")
         .tempfile_in(dir)
-        .map_err(|e| {
-            Failure::Input(format!(
-                "cannot write {shown}: cannot create a file in {}: {}",
-                crate::engine::chars::quote(&dir.display().to_string()),
-                crate::input::files::io_reason(&e)
-            ))
+        .map_err(|source| OutputError::CannotCreate {
+            target: target.to_path_buf(),
+            dir: dir.to_path_buf(),
+            source,
         })?;
     *made = Some(tmp.path().to_path_buf());
     drop(made);
@@ -144,8 +183,8 @@ pub(super) fn to_file(
         // The file replaced keeps its permission bits and, where allowed, its owner.
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
-            .map_err(|e| cannot(&e))?;
-        let mine = tmp.as_file().metadata().map_err(|e| cannot(&e))?;
+            .map_err(cannot)?;
+        let mine = tmp.as_file().metadata().map_err(cannot)?;
         if (mine.uid(), mine.gid()) != (old.uid(), old.gid())
             && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
         {
@@ -159,16 +198,16 @@ pub(super) fn to_file(
         }
     }
     let summary = run(tmp.as_file()).map_err(|e| match e {
-        crate::app::batch::BatchError::Write(e) => cannot(&e),
+        crate::app::batch::BatchError::Write(e) => cannot(e),
         other => Failure::Batch(other),
     })?;
-    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    tmp.as_file().sync_all().map_err(cannot)?;
     let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
     if held.is_none() {
         // A signal's thread removed the file and is ending the process.
-        return Err(Failure::Input("stopped by a signal".into()));
+        return Err(OutputError::Stopped.into());
     }
-    tmp.persist(&t.real).map_err(|e| cannot(&e.error))?;
+    tmp.persist(&t.real).map_err(|e| cannot(e.error))?;
     *held = None;
     Ok(summary)
 }

@@ -24,8 +24,7 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Fhir => {
             let date = req.date.expect("checked in cli");
             let zone = crate::input::values::zone(req.tz.as_deref())?;
-            let times = crate::engine::calendar::bolus_times(&plan, date, &zone)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+            let times = crate::engine::calendar::bolus_times(&plan, date, &zone)?;
             let order = render::fhir::Order {
                 patient: req.patient_id.as_deref().expect("checked in cli"),
                 patient_system: req.patient_system.as_deref(),

@@ -3,7 +3,7 @@
 use super::{builtin_note, output::remove_on_signal, Failure, Outcome};
 use crate::engine::protocol::Protocol;
 use crate::input::catalog::{Catalog, LoadError};
-use crate::render::{self, show};
+use crate::render::{self, refusals, show};
 
 /// `bolus protocols show`: a protocol in plain words, whatever its approval, which it states.
 pub(super) fn show_command(
@@ -144,6 +144,54 @@ pub(super) fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol,
     }
 }
 
+/// Why `protocols approve` recorded nothing. The words are render's (`render::refusals`); an
+/// operating system's reason is put in words by `crate::input::files::io_reason`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApproveError {
+    /// The approvals file is a symbolic link, which renaming a new file into place would replace.
+    #[error("{}", refusals::approvals_linked(&.file.display().to_string()))]
+    Linked { file: std::path::PathBuf },
+    /// The approvals file cannot be read.
+    #[error("{}", refusals::approvals_unreadable(&.0.to_string()))]
+    Unreadable(crate::input::approvals::ApprovalsError),
+    /// The approvals file cannot be written.
+    #[error(
+        "{}",
+        refusals::approvals_unwritten(
+            &.file.display().to_string(),
+            &crate::input::files::io_reason(.source)
+        )
+    )]
+    Unwritten {
+        file: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The clock gives no time to stamp the approvals with.
+    #[error("{}", refusals::no_clock(.0))]
+    Clock(jiff::Error),
+    /// The approvals file changed while these approvals were recorded.
+    #[error("{}", refusals::approvals_changed(&.file.display().to_string()))]
+    Changed { file: std::path::PathBuf },
+    /// A signal came while the file was written; it was removed.
+    #[error("{}", refusals::STOPPED)]
+    Stopped,
+    /// `--by` is not plain text (the input layer's words).
+    #[error("{}", refusals::invalid_option("--by", .0))]
+    By(String),
+    /// `--note` is not plain text (the input layer's words).
+    #[error("{}", refusals::invalid_option("--note", .0))]
+    Note(String),
+    /// A protocol file outside the protocols directory.
+    #[error("{}", refusals::approve_outside(.target, &.dir.display().to_string()))]
+    Outside {
+        target: String,
+        dir: std::path::PathBuf,
+    },
+    /// Two different files named for protocol `id`.
+    #[error("{}", refusals::approve_two_files(.id))]
+    TwoFiles { id: String },
+}
+
 /// Records approvals of protocols as they are now, in the protocols directory's approvals file:
 /// read, changed and written whole beside it, then renamed into place (keeping its permission
 /// bits; a new file is 0644). Every protocol is checked first: one that cannot be approved
@@ -157,56 +205,48 @@ pub(super) fn approve(
     use std::io::Write;
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let Some(dir) = &catalog.dir else {
-        return Err(Failure::Input(
-            "approvals are kept in a protocols directory: name it with `--protocols DIR` or BOLUS_PROTOCOLS".into(),
-        ));
+        return Err(super::Usage::NoApprovalsDir.into());
     };
     catalog.check_dir()?;
     let chosen = chosen_protocols(catalog, dir, targets, by, note)?;
     let file = crate::input::approvals::path_in(dir);
     let shown = crate::engine::chars::quote(&file.display().to_string());
     if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Failure::Input(format!(
-            "cannot write {shown}: it is a symbolic link, which renaming a new file into place would replace; nothing was approved (make it a regular file first)"
-        )));
+        return Err(ApproveError::Linked { file }.into());
     }
-    let before = crate::input::approvals::read(dir).map_err(|e| {
-        Failure::Input(format!(
-            "{e}; nothing was approved (correct or remove the file first)"
-        ))
-    })?;
+    let before = crate::input::approvals::read(dir).map_err(ApproveError::Unreadable)?;
     let (mut approvals, old_bytes) = before.unwrap_or_default();
     let old_mode = std::fs::metadata(&file).ok().map(|m| m.mode() & 0o7777);
-    let cannot = |e: &std::io::Error| {
-        Failure::Input(format!(
-            "cannot write {shown}: {}; nothing was approved",
-            crate::input::files::io_reason(e)
-        ))
+    let cannot = |source: std::io::Error| {
+        Failure::from(ApproveError::Unwritten {
+            file: file.clone(),
+            source,
+        })
     };
     // As for `batch --output`: signals are watched before the file exists, and it is made with
     // the lock held, so a signal at any time leaves no temporary file behind.
-    let pending = remove_on_signal().map_err(|e| cannot(&e))?;
+    let pending = remove_on_signal().map_err(cannot)?;
     let mut made = pending.lock().unwrap_or_else(|e| e.into_inner());
     let mut tmp = tempfile::Builder::new()
         .prefix(".bolus-approved-")
         .tempfile_in(dir)
-        .map_err(|e| cannot(&e))?;
+        .map_err(cannot)?;
     *made = Some(tmp.path().to_path_buf());
     drop(made);
     // The user is the owner of the file just created: the effective user, not a variable.
-    let uid = tmp.as_file().metadata().map_err(|e| cannot(&e))?.uid();
+    let uid = tmp.as_file().metadata().map_err(cannot)?.uid();
     let user = crate::input::approvals::user_name(uid);
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
-        .map_err(|e| Failure::Input(format!("cannot read the clock: {e}")))?;
+        .map_err(ApproveError::Clock)?;
     let out = record(&mut approvals, &chosen, by, &user, at, note);
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(old_mode.unwrap_or(0o644)))
-        .map_err(|e| cannot(&e))?;
+        .map_err(cannot)?;
     let mut stderr = String::new();
     // The file replaced keeps its owner and group where that is allowed, and says so if not.
     if let Ok(old) = std::fs::metadata(&file) {
-        if (old.uid(), old.gid()) != (uid, tmp.as_file().metadata().map_err(|e| cannot(&e))?.gid())
+        if (old.uid(), old.gid()) != (uid, tmp.as_file().metadata().map_err(cannot)?.gid())
             && std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid())).is_err()
         {
             stderr.push_str(&format!(
@@ -217,16 +257,16 @@ pub(super) fn approve(
         }
     }
     tmp.write_all(crate::input::approvals::to_toml(&approvals).as_bytes())
-        .map_err(|e| cannot(&e))?;
-    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+        .map_err(cannot)?;
+    tmp.as_file().sync_all().map_err(cannot)?;
     // Another approval recorded meanwhile is not overwritten.
-    unchanged_since(dir, &old_bytes, &shown)?;
+    unchanged_since(dir, &old_bytes, &file)?;
     let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
     if held.is_none() {
         // A signal's thread removed the file and is ending the process.
-        return Err(Failure::Input("stopped by a signal".into()));
+        return Err(ApproveError::Stopped.into());
     }
-    tmp.persist(&file).map_err(|e| cannot(&e.error))?;
+    tmp.persist(&file).map_err(|e| cannot(e.error))?;
     *held = None;
     stderr.push_str(&writable_warnings(&chosen, dir, &file));
     Ok(Outcome {
@@ -241,16 +281,17 @@ pub(super) fn approve(
 pub(super) fn unchanged_since(
     dir: &std::path::Path,
     old_bytes: &[u8],
-    shown: &str,
+    file: &std::path::Path,
 ) -> Result<(), Failure> {
     let now = crate::input::approvals::read(dir)
         .ok()
         .flatten()
         .map(|(_, b)| b);
     if now.unwrap_or_default() != old_bytes {
-        return Err(Failure::Input(format!(
-            "{shown} changed while these approvals were being recorded; nothing was approved, run the command again"
-        )));
+        return Err(ApproveError::Changed {
+            file: file.to_path_buf(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -265,29 +306,26 @@ pub(super) fn chosen_protocols(
     note: Option<&str>,
 ) -> Result<Vec<Protocol>, Failure> {
     if let Some(p) = crate::input::approvals::text_problem(by) {
-        return Err(Failure::Input(format!("invalid `--by`: {p}")));
+        return Err(ApproveError::By(p).into());
     }
     if let Some(p) = note.and_then(crate::input::approvals::text_problem) {
-        return Err(Failure::Input(format!("invalid `--note`: {p}")));
+        return Err(ApproveError::Note(p).into());
     }
     let mut chosen: Vec<Protocol> = Vec::new();
     for t in targets {
         if crate::input::catalog::is_path(t)
             && !crate::input::catalog::inside(dir, std::path::Path::new(t))
         {
-            return Err(Failure::Input(format!(
-                "cannot approve {}: it is not in the protocols directory {}; approvals cover that directory's protocols and the built-in ones, so copy the file there first",
-                crate::engine::chars::quote(t),
-                crate::engine::chars::quote(&dir.display().to_string())
-            )));
+            return Err(ApproveError::Outside {
+                target: t.clone(),
+                dir: dir.to_path_buf(),
+            }
+            .into());
         }
         let p = catalog.find(t)?;
         match chosen.iter().find(|c| c.id == p.id) {
             Some(c) if c.sha256 != p.sha256 => {
-                return Err(Failure::Input(format!(
-                    "cannot approve two different files for protocol `{}`; name one",
-                    p.id
-                )))
+                return Err(ApproveError::TwoFiles { id: p.id }.into())
             }
             Some(_) => {}
             None => chosen.push(p),

@@ -31,9 +31,9 @@ pub enum RequestError {
     Start(ClockError),
     #[error("invalid `--every`: {0}")]
     Every(EveryError),
-    /// The words for what is wrong with a course's patient identifier.
+    /// What is wrong with a course's patient identifier.
     #[error("invalid `--patient`: {0}")]
-    Patient(String),
+    Patient(crate::input::values::PatientProblem),
     /// What is wrong with a plan's patient identifier.
     #[error(
         "invalid `--patient`: {}",

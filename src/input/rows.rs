@@ -354,8 +354,22 @@ pub(crate) fn formula_start(raw: &[u8]) -> Option<char> {
         .filter(|c| FORMULA_STARTS.contains(c))
 }
 
+/// An id or a reason that begins with a character a spreadsheet reads as a formula (see
+/// [`FORMULA_STARTS`]): the row, the column, and the character.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "row {row}: the {column} begins with {}, which a spreadsheet reads as a formula; {} {column} may not begin with =, +, -, @, a tab or a carriage return",
+    show_formula_char(*.character),
+    if .column.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+)]
+pub struct FormulaStart {
+    pub row: u64,
+    pub column: &'static str,
+    pub character: char,
+}
+
 /// `=` as `=`, a tab or CR by name.
-pub(crate) fn show_formula_char(c: char) -> String {
+fn show_formula_char(c: char) -> String {
     match c {
         '\t' => "a tab".into(),
         '\r' => "a carriage return".into(),

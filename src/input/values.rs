@@ -173,23 +173,31 @@ pub fn parse_every(text: &str) -> Result<i64, EveryError> {
     Ok(days)
 }
 
+/// Why a patient identifier cannot be written: the identifier as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatientProblem {
+    #[error("the patient identifier is empty; give it with `--patient <ID>`")]
+    Empty,
+    #[error(
+        "the patient identifier {} has a space at its start or end; write it without",
+        quote(.0)
+    )]
+    Spaces(String),
+    #[error("the patient identifier {} contains a control character", quote(.0))]
+    Control(String),
+}
+
 /// Why a patient identifier cannot be written, if it cannot: it must not be empty, and it must
 /// have no space at either end and no control character.
-pub fn patient_problem(patient: &str) -> Option<String> {
+pub fn patient_problem(patient: &str) -> Option<PatientProblem> {
     if patient.trim().is_empty() {
-        return Some("the patient identifier is empty; give it with `--patient <ID>`".into());
+        return Some(PatientProblem::Empty);
     }
     if patient.trim() != patient {
-        return Some(format!(
-            "the patient identifier {} has a space at its start or end; write it without",
-            crate::engine::chars::quote(patient)
-        ));
+        return Some(PatientProblem::Spaces(patient.into()));
     }
     if patient.chars().any(crate::engine::chars::is_unsafe) {
-        return Some(format!(
-            "the patient identifier {} contains a control character",
-            crate::engine::chars::quote(patient)
-        ));
+        return Some(PatientProblem::Control(patient.into()));
     }
     None
 }

@@ -242,3 +242,12 @@ fn a_draft_checked_against_an_approved_protocol_is_refused() {
         .stderr("error: the plan in `p.csv` is marked `DRAFT: protocol not approved`: a draft is not a plan for a patient; make the plan again from an approved protocol, or check the draft with `--draft`\n")
         .run();
 }
+
+#[test]
+fn a_reason_given_inside_the_soft_limits_is_noted_as_not_needed() {
+    Test::new()
+        .args(["plan", "ketamine-kap-iv", "--weight", "82"])
+        .args(["--accept-soft-limit", "weighed twice"])
+        .stderr("note: the weight 82 kg is within the soft limits of 40 kg to 150 kg for protocol `ketamine-kap-iv`; the reason given with `--accept-soft-limit` is not needed and is not printed\n")
+        .run();
+}

@@ -1310,6 +1310,8 @@ fn the_input_errors_print_exactly_these_messages() {
         (course(&["--every", "400d"]), ""),
         (course(&["--start", "24:00"]), ""),
         (course(&["--patient", " x"]), ""),
+        (course(&["--patient", ""]), ""),
+        (course(&["--patient", "a\u{7}b"]), ""),
         (
             vec![
                 "check",
