@@ -346,9 +346,22 @@ impl<W: Write> JsonlSink<W> {
         t: &Template,
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
+        self.line_of(row, id, draft, |line| {
+            t.write_timed(line, start.map(plan::seconds_of_day));
+        })
+    }
+
+    /// Writes one line: its head, the plan written by `plan`, and its end.
+    fn line_of(
+        &mut self,
+        row: u64,
+        id: &str,
+        draft: Option<&'static str>,
+        plan: impl FnOnce(&mut Vec<u8>),
+    ) -> std::io::Result<()> {
         self.line.clear();
         crate::render::jsonl::line_head(&mut self.line, row, id, draft);
-        t.write_timed(&mut self.line, start.map(plan::seconds_of_day));
+        plan(&mut self.line);
         self.line.extend_from_slice(b"}\n");
         self.out.write_all(&self.line)
     }
@@ -363,11 +376,9 @@ impl<W: Write> JsonlSink<W> {
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         let (t, r, words) = plan;
-        self.line.clear();
-        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
-        t.write_fast(&mut self.line, start.map(plan::seconds_of_day), r, words);
-        self.line.extend_from_slice(b"}\n");
-        self.out.write_all(&self.line)
+        self.line_of(row, id, draft, |line| {
+            t.write_fast(line, start.map(plan::seconds_of_day), r, words);
+        })
     }
 
     /// A line serialised whole by serde: an error, or a document ([`run_reference`]).
