@@ -17,7 +17,7 @@ use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::input::rows::{
     columns, field, formula_start, identity, patient, split_line, start, Columns, FormulaStart,
-    HeaderError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+    HeaderError, IdError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
     bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
@@ -861,8 +861,9 @@ impl std::hash::Hasher for Prehashed {
 }
 
 impl Seen {
-    /// Records `id` for `row`; where it was seen before, the earlier row, as words.
-    fn first(&mut self, id: &str, row: u64) -> Option<String> {
+    /// Records `id` for `row`; where it was seen before, the earlier row (`None` past the last
+    /// row number kept).
+    fn first(&mut self, id: &str, row: u64) -> Option<Option<u32>> {
         if id.is_empty() {
             return None;
         }
@@ -871,10 +872,9 @@ impl Seen {
         let hash = std::hash::Hasher::finish(&h);
         let key = [hash as u32, (hash >> 32) as u32];
         match self.0.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) => Some(match *first.get() {
-                u32::MAX => format!("a row after row {}", u32::MAX - 1),
-                r => format!("row {r}"),
-            }),
+            std::collections::hash_map::Entry::Occupied(first) => {
+                Some(Some(*first.get()).filter(|&r| r != u32::MAX))
+            }
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(u32::try_from(row).unwrap_or(u32::MAX));
                 None
@@ -910,14 +910,13 @@ fn identify<'r>(
     // Printable ASCII holds no odd character: the usual id is not searched character by
     // character.
     let printable = id.bytes().all(|b| (b' '..=b'~').contains(&b));
-    if let Some(odd) = (!printable)
+    if let Some((character, class)) = (!printable)
         .then(|| crate::engine::chars::first_odd(id))
         .flatten()
-        .map(|(c, class)| crate::input::words::odd_char(c, class))
     {
         return Err((
             crate::engine::chars::tidy(id),
-            format!("the id holds {odd}; write ids in plain text"),
+            IdError::OddChar { character, class }.to_string(),
         ));
     }
     if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
@@ -926,10 +925,13 @@ fn identify<'r>(
     if let Some(first) = seen.first(id, row) {
         return Err((
             id.to_string(),
-            crate::engine::chars::tidy(&format!(
-                "the id {} appeared before, in {first}; each row needs an id of its own, so that a result is never joined to the wrong patient",
-                crate::engine::chars::quote(id)
-            )),
+            crate::engine::chars::tidy(
+                &IdError::Repeated {
+                    id: id.into(),
+                    first,
+                }
+                .to_string(),
+            ),
         ));
     }
     Ok(id)

@@ -15,6 +15,7 @@ use crate::engine::plan::{self, Options, Patient, Plan};
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, int, DrugMass};
 use crate::render::explain;
+use crate::render::refusals::DrillStop;
 use anyhow::Context as _;
 
 /// SplitMix64: a small generator with a fixed, documented sequence, so that a seed gives the same
@@ -180,13 +181,13 @@ pub const MAX_FAILED_DRAWS: u32 = 1_000;
 #[derive(Debug, thiserror::Error)]
 pub enum DrillError {
     /// No weight a scale shows (a whole number of 0.1 kg) lies within the soft limits.
-    #[error("no weight a scale shows lies within the soft limits")]
+    #[error("{}", DrillStop::NoScaleWeight)]
     NoScaleWeight,
     /// No dosing weight within the hard limits has a plan.
-    #[error("no weight within the hard limits has a plan")]
+    #[error("{}", DrillStop::PlansNowhere)]
     PlansNowhere,
     /// [`MAX_FAILED_DRAWS`] patients were drawn without a plan.
-    #[error("{draws} patients drawn within the soft limits had no plan")]
+    #[error("{}", DrillStop::NoPlan { draws: *.draws })]
     NoPlan { draws: u32 },
     /// Reading an answer or writing a question failed.
     #[error(transparent)]
@@ -379,25 +380,23 @@ pub(super) fn drill_command(
     }
 }
 
-/// Why no drill is run with protocol `id`, soft limits `soft_min` to `soft_max`, and what to do.
+/// Why no drill is run with protocol `id`, soft limits `soft_min` to `soft_max`, and what to do
+/// (the words are render's).
 pub(super) fn refusal(
     id: &str,
     soft_min: &units::BodyMass,
     soft_max: &units::BodyMass,
     e: &DrillError,
 ) -> String {
-    match e {
-        DrillError::NoScaleWeight => format!(
-            "no drill with protocol `{id}`: {e} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
-            units::show_kg(soft_min),
-            units::show_kg(soft_max)
-        ),
-        DrillError::PlansNowhere => {
-            format!("no drill with protocol `{id}`: {e}; `bolus protocols lint` says why")
+    let reason;
+    let stop = match e {
+        DrillError::Io(io) => {
+            reason = super::stdout_reason(io);
+            DrillStop::Stopped { reason: &reason }
         }
-        DrillError::NoPlan { .. } => format!(
-            "no drill with protocol `{id}`: {e}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists"
-        ),
-        DrillError::Io(io) => format!("the drill stopped: {}", super::stdout_reason(io)),
-    }
+        DrillError::NoScaleWeight => DrillStop::NoScaleWeight,
+        DrillError::PlansNowhere => DrillStop::PlansNowhere,
+        DrillError::NoPlan { draws } => DrillStop::NoPlan { draws: *draws },
+    };
+    crate::render::refusals::drill(id, soft_min, soft_max, stop)
 }

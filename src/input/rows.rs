@@ -368,6 +368,28 @@ pub struct FormulaStart {
     pub character: char,
 }
 
+/// Why a row's id cannot stand beside its result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// The id holds a character that must not pass unseen (the first).
+    #[error(
+        "the id holds {}; write ids in plain text",
+        crate::input::words::odd_char(*.character, *.class)
+    )]
+    OddChar {
+        character: char,
+        class: crate::engine::chars::CharClass,
+    },
+    /// The id was read in an earlier row: `first` is its number, `None` past the last row
+    /// number a batch keeps.
+    #[error(
+        "the id {} appeared before, in {}; each row needs an id of its own, so that a result is never joined to the wrong patient",
+        quote(.id),
+        match .first { Some(r) => format!("row {r}"), None => format!("a row after row {}", u32::MAX - 1) }
+    )]
+    Repeated { id: String, first: Option<u32> },
+}
+
 /// `=` as `=`, a tab or CR by name.
 fn show_formula_char(c: char) -> String {
     match c {
@@ -545,5 +567,29 @@ fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> CommaHint
             decimals: next.into(),
         },
         _ => CommaHint::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdError;
+
+    #[test]
+    fn a_repeated_id_names_its_first_row_or_says_it_lies_past_the_last_kept() {
+        let first = |first| {
+            IdError::Repeated {
+                id: "p1".into(),
+                first,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            first(Some(7)),
+            "the id `p1` appeared before, in row 7; each row needs an id of its own, so that a result is never joined to the wrong patient"
+        );
+        assert_eq!(
+            first(None),
+            "the id `p1` appeared before, in a row after row 4294967294; each row needs an id of its own, so that a result is never joined to the wrong patient"
+        );
     }
 }

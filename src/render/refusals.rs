@@ -180,3 +180,52 @@ pub fn unneeded_reason_note(
         units::show_kg(&limits.soft_max),
     )
 }
+
+/// Why a drill could not start, or stopped: the app's facts, in words below.
+#[derive(Debug, Clone, Copy)]
+pub enum DrillStop<'a> {
+    /// No weight a scale shows lies within the soft limits.
+    NoScaleWeight,
+    /// No dosing weight within the hard limits has a plan.
+    PlansNowhere,
+    /// `draws` patients were drawn without a plan.
+    NoPlan { draws: u32 },
+    /// Reading an answer or writing a question failed, for `reason` (in words already).
+    Stopped { reason: &'a str },
+}
+
+impl std::fmt::Display for DrillStop<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DrillStop::NoScaleWeight => {
+                f.write_str("no weight a scale shows lies within the soft limits")
+            }
+            DrillStop::PlansNowhere => f.write_str("no weight within the hard limits has a plan"),
+            DrillStop::NoPlan { draws } => {
+                write!(
+                    f,
+                    "{draws} patients drawn within the soft limits had no plan"
+                )
+            }
+            DrillStop::Stopped { reason } => f.write_str(reason),
+        }
+    }
+}
+
+/// Why no drill is run with protocol `id`, soft limits `soft_min` to `soft_max`, and what to do.
+pub fn drill(id: &str, soft_min: &BodyMass, soft_max: &BodyMass, stop: DrillStop) -> String {
+    match stop {
+        DrillStop::NoScaleWeight => format!(
+            "no drill with protocol `{id}`: {stop} ({} to {}, in steps of 0.1 kg); `bolus protocols lint` checks the protocol",
+            units::show_kg(soft_min),
+            units::show_kg(soft_max)
+        ),
+        DrillStop::PlansNowhere => {
+            format!("no drill with protocol `{id}`: {stop}; `bolus protocols lint` says why")
+        }
+        DrillStop::NoPlan { .. } => format!(
+            "no drill with protocol `{id}`: {stop}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists"
+        ),
+        DrillStop::Stopped { reason } => format!("the drill stopped: {reason}"),
+    }
+}
