@@ -387,6 +387,14 @@ mod tests {
             "\u{1}\u{1f}\u{7f}",
             "é ü 漢字 🙂",
             "line\nbreak",
+            // Strings made only of what must be escaped: a test of each byte the fast path
+            // lets through, one at a time.
+            "\"",
+            "\"\"",
+            "\\",
+            "\\\\",
+            "\u{1}",
+            "\u{1f}\u{1}",
         ] {
             let mut out = Vec::new();
             push_str(&mut out, s);
