@@ -4,10 +4,11 @@
 use jiff::civil::Time as Clock;
 use num_traits::{Signed, Zero};
 
+use crate::engine::exact::Exact;
 pub use crate::engine::finding::{Fact, Finding, Provenance, Rule, Severity};
 use crate::engine::plan::{Options, Patient, Plan, PlanError};
 use crate::engine::protocol::Protocol;
-use crate::engine::units::{self, int, DrugMass, Duration, Num};
+use crate::engine::units::{self, DrugMass, Duration, Num};
 
 /// A bolus as written: when, and how much.
 #[derive(Debug, Clone)]
@@ -70,18 +71,27 @@ impl WrittenPlan {
 pub const LONG_INTERVAL_FACTOR: i64 = 2;
 
 /// Applies the protocol's rules, with the plan the engine makes for the same patient as the
-/// reference for the totals and the count.
+/// reference for the totals and the count. The comparisons are done in [`Exact`] numbers (machine
+/// integers for the usual values; every plan is checked this way before it is printed), and a
+/// finding carries the quantities themselves.
 pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Finding> {
+    let rules = Rules::of(p);
     let mut out = Vec::new();
+    let mut total = Exact::int(0);
+    let mut before: Option<Exact> = None;
     for (i, b) in written.iter().enumerate() {
-        out.extend(bolus_findings(p, written, i, b));
+        let dose = Exact::of(&b.dose.value);
+        let offset = Exact::of(&b.offset.value);
+        out.extend(bolus_findings(
+            p,
+            &rules,
+            (i, b),
+            (&dose, &offset),
+            before.as_ref(),
+        ));
+        total = total.add(&dose);
+        before = Some(offset);
     }
-    let total = DrugMass {
-        value: written
-            .iter()
-            .fold(Num::zero(), |acc, b| acc + &b.dose.value),
-        ..p.increment.clone()
-    };
     if written.len() < expected.count as usize {
         let dosing = !expected.dosing.formula.is_empty();
         out.push(whole(
@@ -99,26 +109,51 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
             },
         ));
     }
-    if total.value > expected.calculated_total.value {
+    let total_mass = || DrugMass {
+        value: total.to_num(),
+        ..p.increment.clone()
+    };
+    if total > Exact::of(&expected.calculated_total.value) {
         out.push(whole(
             Severity::Violation,
             Rule::Total,
             Fact::OverCalculated {
-                total,
+                total: total_mass(),
                 calculated: expected.calculated_total.clone(),
             },
         ));
-    } else if total.value < expected.planned_total.value {
+    } else if total < Exact::of(&expected.planned_total.value) {
         out.push(whole(
             Severity::Warning,
             Rule::UnderTotal,
             Fact::UnderPlanned {
-                total,
+                total: total_mass(),
                 planned: expected.planned_total.clone(),
             },
         ));
     }
     out
+}
+
+/// The protocol's numbers the rules compare against, once per plan.
+struct Rules {
+    max_dose: Exact,
+    increment: Exact,
+    interval: Exact,
+    /// [`LONG_INTERVAL_FACTOR`] intervals.
+    long_interval: Exact,
+}
+
+impl Rules {
+    fn of(p: &Protocol) -> Rules {
+        let interval = Exact::of(&p.interval.value);
+        Rules {
+            max_dose: Exact::of(&p.max_dose.value),
+            increment: Exact::of(&p.increment.value),
+            long_interval: interval.mul(&Exact::int(LONG_INTERVAL_FACTOR)),
+            interval,
+        }
+    }
 }
 
 /// A finding on the whole plan.
@@ -131,8 +166,15 @@ fn whole(severity: Severity, rule: Rule, fact: Fact) -> Finding {
     }
 }
 
-/// The findings on bolus `i` (from 0): its dose, and its spacing from the one before.
-fn bolus_findings(p: &Protocol, written: &[Written], i: usize, b: &Written) -> Vec<Finding> {
+/// The findings on bolus `i` (from 0), of this `dose` and `offset`: its dose, and its spacing
+/// from the bolus before, at offset `before`.
+fn bolus_findings(
+    p: &Protocol,
+    rules: &Rules,
+    (i, b): (usize, &Written),
+    (dose, offset): (&Exact, &Exact),
+    before: Option<&Exact>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut push = |severity, rule, fact| {
         out.push(Finding {
@@ -142,7 +184,7 @@ fn bolus_findings(p: &Protocol, written: &[Written], i: usize, b: &Written) -> V
             fact,
         })
     };
-    if b.dose.value > p.max_dose.value {
+    if *dose > rules.max_dose {
         push(
             Severity::Violation,
             Rule::MaxDose,
@@ -152,7 +194,7 @@ fn bolus_findings(p: &Protocol, written: &[Written], i: usize, b: &Written) -> V
             },
         );
     }
-    if !(&b.dose.value / &p.increment.value).is_integer() {
+    if !dose.div(&rules.increment).is_integer() {
         push(
             Severity::Warning,
             Rule::Increment,
@@ -162,23 +204,29 @@ fn bolus_findings(p: &Protocol, written: &[Written], i: usize, b: &Written) -> V
             },
         );
     }
-    if i > 0 {
-        let gap = Duration {
-            value: &b.offset.value - &written[i - 1].offset.value,
+    if let Some(before) = before {
+        let gap = offset.sub(before);
+        let gap_duration = || Duration {
+            value: gap.to_num(),
             ..b.offset.clone()
         };
-        let interval = p.interval.clone();
-        if gap.value < p.interval.value {
+        if gap < rules.interval {
             push(
                 Severity::Violation,
                 Rule::Interval,
-                Fact::TooClose { gap, interval },
+                Fact::TooClose {
+                    gap: gap_duration(),
+                    interval: p.interval.clone(),
+                },
             );
-        } else if gap.value > &p.interval.value * int(LONG_INTERVAL_FACTOR) {
+        } else if gap > rules.long_interval {
             push(
                 Severity::Warning,
                 Rule::LongInterval,
-                Fact::TooFar { gap, interval },
+                Fact::TooFar {
+                    gap: gap_duration(),
+                    interval: p.interval.clone(),
+                },
             );
         }
     }

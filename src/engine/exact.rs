@@ -169,6 +169,15 @@ impl Exact {
         }
     }
 
+    /// Whether the number is a whole number.
+    pub fn is_integer(&self) -> bool {
+        match self {
+            // In lowest terms: whole exactly when the denominator is one.
+            Exact::Small(_, d) => *d == 1,
+            Exact::Big(b) => b.is_integer(),
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         match self {
             Exact::Small(n, _) => *n == 0,
@@ -259,6 +268,23 @@ mod tests {
         assert_eq!(gcd(17, 5), 1);
         assert_eq!(gcd(1 << 100, 3 << 90), 1 << 90);
         assert_eq!(gcd(u128::MAX, u128::MAX), u128::MAX);
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_small_or_big() {
+        for (n, d, whole) in [
+            (0, 1, true),
+            (6, 3, true),
+            (-8, 2, true),
+            (1, 2, false),
+            (-7, 3, false),
+        ] {
+            assert_eq!(Exact::of(&q(n, d)).is_integer(), whole, "{n}/{d}");
+            assert_eq!(Exact::big(&q(n, d)).is_integer(), whole, "{n}/{d} kept big");
+        }
+        let huge = Num::from_integer(BigInt::from(i128::MAX) * 4);
+        assert!(Exact::of(&huge).is_integer());
+        assert!(!Exact::of(&(huge / Num::from_integer(BigInt::from(3)))).is_integer());
     }
 
     #[test]
