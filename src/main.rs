@@ -8,10 +8,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // `BOLUS_PROTOCOLS=` (set but empty) means unset, as in other tools. Nothing else runs yet.
-    if std::env::var_os("BOLUS_PROTOCOLS").is_some_and(|v| v.is_empty()) {
-        std::env::remove_var("BOLUS_PROTOCOLS");
-    }
     let cli = match bolus::cli::Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to standard output through the same writer as any output, so that

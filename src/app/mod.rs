@@ -216,10 +216,11 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
-    global_options(&cli)?;
+    let shared = cli.shared(std::env::var_os("BOLUS_PROTOCOLS"))?;
+    global_options(&shared, &cli.command)?;
     let catalog = Catalog {
-        dir: cli.protocols,
-        draft: cli.draft,
+        dir: shared.protocols,
+        draft: shared.draft,
     };
     let mut note = String::new();
     let drafted = std::cell::Cell::new(false);
@@ -272,22 +273,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             note.clear();
             drill::drill_command(&protocol, &args)
         }
-        Command::Protocols(cli::ProtocolsArgs {
-            command: None | Some(ProtocolsCommand::List),
-        }) => {
-            catalog.check_dir()?;
-            protocols::list(&catalog).map(Outcome::out)
-        }
-        Command::Protocols(cli::ProtocolsArgs {
-            command: Some(ProtocolsCommand::Show { protocol }),
-        }) => protocols::show_command(&catalog, &protocol, &mut note),
-        Command::Protocols(cli::ProtocolsArgs {
-            command: Some(ProtocolsCommand::Approve { files, by, note }),
-        }) => protocols::approve(&catalog, &files, &by, note.as_deref()),
-        Command::Protocols(cli::ProtocolsArgs {
-            command: Some(ProtocolsCommand::Lint { files }),
-        }) => Ok(protocols::lint(&files)),
-        Command::Completions { shell } => completions::completions(&catalog, shell),
+        Command::Protocols(args) => protocols_command(&catalog, args.command, &mut note),
+        Command::Completions { shell, .. } => completions::completions(&catalog, shell),
     };
     let o = outcome?;
     unmarked_draft(drafted.get(), &o.stdout)?;
@@ -297,22 +284,41 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     })
 }
 
+/// `bolus protocols` and its commands (`list` when none is given).
+fn protocols_command(
+    catalog: &Catalog,
+    command: Option<ProtocolsCommand>,
+    note: &mut String,
+) -> Result<Outcome, Failure> {
+    match command {
+        None | Some(ProtocolsCommand::List { .. }) => {
+            catalog.check_dir()?;
+            protocols::list(catalog).map(Outcome::out)
+        }
+        Some(ProtocolsCommand::Show { protocol, .. }) => {
+            protocols::show_command(catalog, &protocol, note)
+        }
+        Some(ProtocolsCommand::Approve {
+            files,
+            by,
+            note: text,
+            ..
+        }) => protocols::approve(catalog, &files, &by, text.as_deref()),
+        Some(ProtocolsCommand::Lint { files, .. }) => Ok(protocols::lint(&files)),
+    }
+}
+
 /// The options of every command that are wrong whatever the command: an empty `--protocols`,
 /// `--draft` where nothing is planned.
-fn global_options(cli: &Cli) -> Result<(), Failure> {
-    if cli
+fn global_options(shared: &cli::Shared, command: &Command) -> Result<(), Failure> {
+    if shared
         .protocols
         .as_ref()
         .is_some_and(|d| d.as_os_str().is_empty())
     {
         return Err(Usage::EmptyProtocols.into());
     }
-    if cli.draft
-        && matches!(
-            cli.command,
-            Command::Protocols(_) | Command::Completions { .. }
-        )
-    {
+    if shared.draft && matches!(command, Command::Protocols(_) | Command::Completions { .. }) {
         return Err(Usage::DraftNotUsed.into());
     }
     Ok(())

@@ -54,6 +54,8 @@ pub enum RequestError {
         flag: &'static str,
         error: ParseError,
     },
+    #[error("`--protocols` is given twice, before and after the command's name; give it once")]
+    ProtocolsTwice,
     #[error("`--format ics` needs `--start HH:MM`: a calendar event has a time")]
     IcsWithoutStart,
     #[error("`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject")]
@@ -107,19 +109,73 @@ are never rounded up and never exceed the protocol's maximum; weights are in kil
     max_term_width = 100
 )]
 pub struct Cli {
-    /// A directory of protocol files, searched by id before the built-in protocols. An entry
-    /// `ID.toml` there in any form is used or refused, never replaced by the built-in protocol.
-    /// `BOLUS_PROTOCOLS` set but empty counts as unset.
-    #[arg(long, global = true, value_name = "DIR", env = "BOLUS_PROTOCOLS")]
+    #[command(flatten)]
+    pub shared: Shared,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// The options of every command, given before the subcommand or after it. Not clap's global
+// options: clap copies those into every subcommand when the command line is built, most of the
+// work of a `bolus plan`'s start-up, so each subcommand flattens them as its own. (A plain
+// comment: a doc comment here would become the about text of the subcommands that flatten it.)
+#[derive(Debug, Clone, Default, Args)]
+pub struct Shared {
+    /// A directory of protocol files, searched by id before the built-in protocols (default: the
+    /// environment variable `BOLUS_PROTOCOLS`, where set and not empty). An entry `ID.toml` there
+    /// in any form is used or refused, never replaced by the built-in protocol.
+    #[arg(long, value_name = "DIR")]
     pub protocols: Option<PathBuf>,
 
     /// Use a protocol the protocols directory's approvals file does not approve, to try it:
     /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub draft: bool,
+}
 
-    #[command(subcommand)]
-    pub command: Command,
+impl Cli {
+    /// `--protocols` and `--draft` wherever they were given, and `BOLUS_PROTOCOLS` (`env`) when
+    /// no `--protocols` was; `--protocols` given at two levels is refused, as at one.
+    pub fn shared(&self, env: Option<std::ffi::OsString>) -> Result<Shared, RequestError> {
+        let mut given = vec![&self.shared];
+        given.extend(self.command.shared());
+        let mut dirs = given.iter().filter_map(|s| s.protocols.clone());
+        let protocols = dirs.next();
+        if dirs.next().is_some() {
+            return Err(RequestError::ProtocolsTwice);
+        }
+        Ok(Shared {
+            protocols: protocols.or(env.filter(|v| !v.is_empty()).map(PathBuf::from)),
+            draft: given.iter().any(|s| s.draft),
+        })
+    }
+}
+
+impl Command {
+    /// The shared options given after the subcommand's name (and after `protocols`'s own
+    /// subcommand's name).
+    fn shared(&self) -> Vec<&Shared> {
+        match self {
+            Command::Plan(a) => vec![&a.shared],
+            Command::Check(a) => vec![&a.shared],
+            Command::Batch(a) => vec![&a.shared],
+            Command::Course(a) => vec![&a.shared],
+            Command::Chart(a) => vec![&a.shared],
+            Command::Drill(a) => vec![&a.shared],
+            Command::Completions { shared, .. } => vec![shared],
+            Command::Protocols(a) => {
+                let mut v = vec![&a.shared];
+                v.extend(a.command.as_ref().map(|c| match c {
+                    ProtocolsCommand::List { shared }
+                    | ProtocolsCommand::Show { shared, .. }
+                    | ProtocolsCommand::Lint { shared, .. }
+                    | ProtocolsCommand::Approve { shared, .. } => shared,
+                }));
+                v
+            }
+        }
+    }
 }
 
 // Each subcommand's arguments are built only when that subcommand is used: start-up time.
@@ -161,6 +217,8 @@ pub enum Command {
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        shared: Shared,
     },
 }
 
@@ -227,6 +285,8 @@ pub struct PlanArgs {
     /// [default: the system's time zone].
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +307,8 @@ pub struct CheckArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +329,8 @@ pub struct BatchArgs {
     /// [default: today's date from the system clock].
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +371,8 @@ pub struct CourseArgs {
     /// never printed.
     #[arg(long = "patient", value_name = "ID")]
     pub patient_id: Option<String>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -400,6 +466,8 @@ pub struct ChartArgs {
     /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_enum)]
     pub sex: Option<SexArg>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -420,6 +488,8 @@ pub struct DrillArgs {
     /// The seed, to repeat a drill exactly [default: drawn from the clock, and printed].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -451,17 +521,24 @@ pub enum SexArg {
 pub struct ProtocolsArgs {
     #[command(subcommand)]
     pub command: Option<ProtocolsCommand>,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsCommand {
     /// List the protocols that can be named by id and, with an approvals file, whether each
     /// is approved, changed since its approval, or never approved.
-    List,
+    List {
+        #[command(flatten)]
+        shared: Shared,
+    },
     /// Show a protocol in plain words, with the weights where its plans change.
     Show {
         /// A protocol id or a path to a protocol file.
         protocol: String,
+        #[command(flatten)]
+        shared: Shared,
     },
     /// Check protocol files and report every error of each, with its line and column: the file's
     /// rules, every range of weights within the hard limits where no plan exists (found exactly
@@ -471,6 +548,8 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        shared: Shared,
     },
     /// Approve protocols as they are now: record each one's SHA-256 in `approved.toml` in the
     /// protocols directory, which from then on admits only approved protocols.
@@ -484,6 +563,8 @@ pub enum ProtocolsCommand {
         /// A note kept with each approval.
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
+        #[command(flatten)]
+        shared: Shared,
     },
 }
 
@@ -765,6 +846,11 @@ pub fn man_page() -> String {
             .disable_help_flag(true);
         // Rendering the usage builds the subcommand, deferred arguments and subcommands included.
         let usage = sub.render_usage().to_string();
+        // The shared options are described once, in the OPTIONS section.
+        let sub = sub.mut_args(|a| match a.get_id().as_str() {
+            "protocols" | "draft" => a.hide(true),
+            _ => a,
+        });
         let nested: Vec<_> = sub
             .get_subcommands()
             .filter(|c| c.get_name() != "help")

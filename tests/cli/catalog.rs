@@ -20,7 +20,7 @@ fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
     assert!(out.starts_with(
         "Patient ________  Born ________  ID ________\n\nTest fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"
     ));
-    // The option works after the subcommand too: it is global.
+    // The option works after the subcommand too.
     let again = Test::new()
         .args([
             "plan",
@@ -33,6 +33,112 @@ fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
         .run()
         .stdout;
     assert_eq!(out, again);
+}
+
+#[test]
+fn the_shared_options_work_before_or_after_each_command_name_and_once() {
+    // `protocols` has commands of its own: the options go before it, after it, or after them.
+    for args in [
+        &["--protocols", CATALOG, "protocols", "list"][..],
+        &["protocols", "--protocols", CATALOG, "list"],
+        &["protocols", "list", "--protocols", CATALOG],
+        &["protocols", "--protocols", CATALOG],
+    ] {
+        let out = Test::new().args(args).run().stdout;
+        assert!(out.contains("test-fentanyl-iv"), "{args:?}: {out}");
+    }
+    let show = Test::new()
+        .args([
+            "protocols",
+            "show",
+            "test-fentanyl-iv",
+            "--protocols",
+            CATALOG,
+        ])
+        .run()
+        .stdout;
+    assert!(show.contains("test-fentanyl-iv"), "{show}");
+    // Given before and after the command's name, as given twice in one place: refused.
+    let twice =
+        "error: `--protocols` is given twice, before and after the command's name; give it once\n";
+    for args in [
+        &[
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+            "--protocols",
+            CATALOG,
+        ][..],
+        &[
+            "--protocols",
+            CATALOG,
+            "protocols",
+            "list",
+            "--protocols",
+            CATALOG,
+        ],
+        &[
+            "protocols",
+            "--protocols",
+            CATALOG,
+            "list",
+            "--protocols",
+            CATALOG,
+        ],
+    ] {
+        Test::new().args(args).status(2).stderr(twice).run();
+    }
+    // `--draft` is refused where nothing is planned, wherever it is given.
+    for args in [
+        &["--draft", "protocols", "list"][..],
+        &["protocols", "list", "--draft"],
+        &["completions", "bash", "--draft"],
+    ] {
+        let err = Test::new().args(args).status(2).run().stderr;
+        assert!(
+            err.starts_with("error: `--draft` applies to the commands that make plans"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_explicit_protocols_directory_is_used_before_bolus_protocols() {
+    for args in [
+        &[
+            "--protocols",
+            CATALOG,
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+        ][..],
+        &[
+            "plan",
+            "test-fentanyl-iv",
+            "--weight",
+            "70",
+            "--protocols",
+            CATALOG,
+        ],
+    ] {
+        let out = Test::new()
+            .args(args)
+            .env("BOLUS_PROTOCOLS", "tests/fixtures/no-such-directory")
+            .run()
+            .stdout;
+        assert!(out.contains("(test-fentanyl-iv)"), "{args:?}: {out}");
+    }
+    // Set but empty counts as unset.
+    Test::new()
+        .args(["plan", "test-fentanyl-iv", "--weight", "70"])
+        .env("BOLUS_PROTOCOLS", "")
+        .status(2)
+        .stderr("error: unknown protocol `test-fentanyl-iv`; known protocols: `ketamine-kap-iv`\n")
+        .run();
 }
 
 #[test]
