@@ -392,9 +392,11 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
 /// exponent. A value with no finite decimal expansion is shown to six decimals, cut (never
 /// rounded up); the engine never produces one for a dose.
 pub fn format_decimal(value: &Num) -> String {
-    if let Some(s) = format_small(value) {
-        return s;
-    }
+    format_small(value).unwrap_or_else(|| format_big(value))
+}
+
+/// [`format_decimal`] in arbitrary precision, for any value.
+fn format_big(value: &Num) -> String {
     let negative = value.is_negative();
     let value = value.abs();
     let denom = value.denom().clone();
@@ -451,22 +453,44 @@ fn format_small(value: &Num) -> Option<String> {
     if d != 1 || places > 30 {
         return None;
     }
-    let scale = 10i128.checked_pow(places)?;
-    let scaled = numer.checked_mul(scale)? / i128::from(denom);
-    let (int, frac) = (
-        scaled.unsigned_abs() / scale.unsigned_abs(),
-        scaled.unsigned_abs() % scale.unsigned_abs(),
-    );
-    let mut out = String::with_capacity(16);
-    if scaled < 0 {
-        out.push('-');
-    }
-    out.push_str(&int.to_string());
+    let scale = 10u128.checked_pow(places)?;
+    let scaled = numer.checked_mul(i128::try_from(scale).ok()?)? / i128::from(denom);
+    let magnitude = scaled.unsigned_abs();
+    let (int, mut frac) = (magnitude / scale, magnitude % scale);
+    // The digits from the last: the fraction's without its trailing zeros, then the whole
+    // part's. One string, made once (room for a unit after it).
+    let mut digits = [0u8; 80];
+    let mut at = digits.len();
+    let mut push = |d: u8| {
+        at -= 1;
+        digits[at] = d;
+    };
     if frac > 0 {
-        let frac = format!("{frac:0>width$}", width = places as usize);
-        out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
+        let mut places = places;
+        while frac % 10 == 0 {
+            frac /= 10;
+            places -= 1;
+        }
+        for _ in 0..places {
+            push(b'0' + (frac % 10) as u8);
+            frac /= 10;
+        }
+        push(b'.');
     }
+    let mut int = int;
+    loop {
+        push(b'0' + (int % 10) as u8);
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if scaled < 0 {
+        push(b'-');
+    }
+    let text = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(text);
     Some(out)
 }
 
@@ -812,19 +836,26 @@ pub fn per_ml_in(c: &Concentration, unit: MassUnit) -> Num {
 
 /// `146.6 mg`: a drug mass the ISMP way, in the given unit.
 pub fn show_mass(m: &DrugMass, unit: MassUnit) -> String {
-    format!("{} {}", format_decimal(&mass_in(m, unit)), unit.symbol())
+    with_unit(&mass_in(m, unit), unit.symbol())
 }
 /// `73.3 kg`.
 pub fn show_kg(w: &BodyMass) -> String {
-    format!("{} kg", format_decimal(&w.value))
+    with_unit(&w.value, "kg")
 }
 /// `170 cm`.
 pub fn show_cm(l: &Length) -> String {
-    format!("{} cm", format_decimal(&l.value))
+    with_unit(&l.value, "cm")
 }
 /// `3.6 mL`.
 pub fn show_ml(v: &Volume) -> String {
-    format!("{} mL", format_decimal(&v.value))
+    with_unit(&v.value, "mL")
+}
+/// A number as [`format_decimal`] shows it, a space, and its unit.
+fn with_unit(value: &Num, unit: &str) -> String {
+    let mut out = format_decimal(value);
+    out.push(' ');
+    out.push_str(unit);
+    out
 }
 /// `2 mg/kg`.
 pub fn show_per_kg(d: &DosePerWeight, unit: MassUnit) -> String {
@@ -1133,6 +1164,43 @@ mod tests {
         );
         let t = seconds(int(-90));
         assert_eq!(minutes_of(&t), Num::new(BigInt::from(-3), BigInt::from(2)));
+    }
+
+    proptest::proptest! {
+        /// The machine-integer formatting prints what the arbitrary-precision one prints, for
+        /// decimals with up to 30 places and values around the edges of `i128`.
+        #[test]
+        fn small_decimals_print_as_the_arbitrary_precision_ones(
+            numer in proptest::prop_oneof![
+                proptest::prelude::any::<i128>(),
+                proptest::strategy::Strategy::prop_map(proptest::prelude::any::<i64>(), i128::from),
+                -1_000i128..1_000,
+            ],
+            twos in 0u32..40,
+            fives in 0u32..30,
+        ) {
+            let value = Num::new(BigInt::from(numer), BigInt::from(2).pow(twos) * BigInt::from(5).pow(fives));
+            if let Some(small) = format_small(&value) {
+                proptest::prop_assert_eq!(small, format_big(&value));
+            } else {
+                // Only a value whose denominator or digits do not fit the machine integers
+                // is left to the arbitrary-precision formatting.
+                let places = twos.max(fives);
+                let scaled = BigInt::from(numer) * BigInt::from(10).pow(places);
+                proptest::prop_assert!(
+                    places > 30 || value.denom().to_u64().is_none() || i128::try_from(scaled).is_err()
+                );
+            }
+        }
+
+        #[test]
+        fn usual_decimals_print_in_machine_integers(
+            numer in -10_000_000_000i64..10_000_000_000,
+            places in 0u32..=6,
+        ) {
+            let value = Num::new(BigInt::from(numer), BigInt::from(10).pow(places));
+            proptest::prop_assert_eq!(format_small(&value), Some(format_big(&value)));
+        }
     }
 
     #[test]
