@@ -21,7 +21,7 @@
 use std::cmp::Ordering;
 
 use num_bigint::BigInt;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{PrimInt, ToPrimitive, Zero};
 
 use crate::engine::units::{BigRational, Num};
 
@@ -41,22 +41,36 @@ pub enum Exact {
 
 /// The greatest common divisor of two magnitudes (`gcd(0, 0) = 0`), binary (Stein's) algorithm:
 /// shifts and subtractions, no 128-bit division.
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+fn gcd(a: u128, b: u128) -> u128 {
     if a == 0 {
         return b;
     }
     if b == 0 {
         return a;
     }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
+    // A whole number's denominator: the usual case, which the loop would take one subtraction
+    // for each bit to find.
+    if a == 1 || b == 1 {
+        return 1;
+    }
+    match (u64::try_from(a), u64::try_from(b)) {
+        // Both fit 64 bits (the usual case): the same steps in 64-bit operations.
+        (Ok(a), Ok(b)) => u128::from(stein(a, b)),
+        _ => stein(a, b),
+    }
+}
+
+/// Stein's algorithm on two magnitudes, neither zero, in the width of `T`.
+fn stein<T: PrimInt>(mut a: T, mut b: T) -> T {
+    let shift = (a | b).trailing_zeros() as usize;
+    a = a >> a.trailing_zeros() as usize;
     loop {
-        b >>= b.trailing_zeros();
+        b = b >> b.trailing_zeros() as usize;
         if a > b {
             std::mem::swap(&mut a, &mut b);
         }
-        b -= a;
-        if b == 0 {
+        b = b - a;
+        if b.is_zero() {
             return a << shift;
         }
     }
@@ -267,6 +281,9 @@ mod tests {
         assert_eq!(gcd(12, 18), 6);
         assert_eq!(gcd(17, 5), 1);
         assert_eq!(gcd(1 << 100, 3 << 90), 1 << 90);
+        assert_eq!(gcd(1, 1 << 100), 1);
+        assert_eq!(gcd(u128::MAX, 1), 1);
+        assert_eq!(gcd(2, 2), 2);
         assert_eq!(gcd(u128::MAX, u128::MAX), u128::MAX);
     }
 

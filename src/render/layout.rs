@@ -54,25 +54,93 @@ struct Line {
 pub fn wrap_into(out: &mut String, first: &str, rest: &str, text: &str, max: usize) {
     // A hanging indent that leaves less than 20 columns becomes four spaces.
     let rest = if width(rest) + 20 > max { "    " } else { rest };
+    if !(printable(first)
+        && printable(rest)
+        && printable(text)
+        && wrap_ascii(out, first, rest, text, max))
+    {
+        wrap_any(out, first, rest, text, max);
+    }
+}
+
+/// [`wrap_into`] for printable ASCII, one column a byte: the words are found and measured in
+/// bytes. Returns false, with nothing appended, when a word (or a number with its unit) does not
+/// fit on a line of its own: [`wrap_any`] cuts it.
+fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize) -> bool {
+    let begin = out.len();
+    out.push_str(first);
+    let mut line_width = first.len();
+    let mut fresh = true;
+    let mut words = AsciiWords { text, at: 0 }.peekable();
+    while let Some(word) = words.next() {
+        // A number and the unit after it are one word of the line.
+        let unit = match words.peek() {
+            Some(&unit) if word.ends_with(|c: char| c.is_ascii_digit()) && is_unit(unit) => {
+                words.next();
+                Some(unit)
+            }
+            _ => None,
+        };
+        let word_width = word.len() + unit.map_or(0, |u| 1 + u.len());
+        if !fresh && line_width + 1 + word_width > max {
+            out.push('\n');
+            out.push_str(rest);
+            line_width = rest.len();
+            fresh = true;
+        }
+        if !fresh {
+            out.push(' ');
+            line_width += 1;
+        }
+        if line_width + word_width > max {
+            out.truncate(begin);
+            return false;
+        }
+        fresh = false;
+        out.push_str(word);
+        if let Some(unit) = unit {
+            out.push(' ');
+            out.push_str(unit);
+        }
+        line_width += word_width;
+    }
+    let kept = out[begin..].trim_end().len();
+    out.truncate(begin + kept);
+    out.push('\n');
+    true
+}
+
+/// The words of an ASCII text, split at spaces (a byte at a time: the words are short).
+struct AsciiWords<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && bytes[self.at] == b' ' {
+            self.at += 1;
+        }
+        let start = self.at;
+        while self.at < bytes.len() && bytes[self.at] != b' ' {
+            self.at += 1;
+        }
+        // At spaces, so at character boundaries.
+        (self.at > start).then(|| &self.text[start..self.at])
+    }
+}
+
+/// [`wrap_into`] for any text, measured in terminal columns; a word longer than a line is cut.
+fn wrap_any(out: &mut String, first: &str, rest: &str, text: &str, max: usize) {
     let rest_width = width(rest);
     let mut line = Line {
         start: out.len(),
         width: width(first),
     };
     out.push_str(first);
-    // The common case: printable ASCII words, one space apart, that fit on the first line.
-    if line.width + text.len() <= max
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-        && printable(text)
-    {
-        out.push_str(text);
-        let kept = out[line.start..].trim_end().len();
-        out.truncate(line.start + kept);
-        out.push('\n');
-        return;
-    }
     let new_line = |out: &mut String, line: &mut Line| {
         out.push('\n');
         line.start = out.len();
