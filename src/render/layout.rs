@@ -69,6 +69,18 @@ pub fn wrap_into(out: &mut String, first: &str, rest: &str, text: &str, max: usi
 fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize) -> bool {
     let begin = out.len();
     out.push_str(first);
+    // The common case: words one space apart that fit on the first line, copied whole.
+    if first.len() + text.len() <= max
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+    {
+        out.push_str(text);
+        let kept = out[begin..].trim_end().len();
+        out.truncate(begin + kept);
+        out.push('\n');
+        return true;
+    }
     let mut line_width = first.len();
     let mut fresh = true;
     let mut words = AsciiWords { text, at: 0 }.peekable();
@@ -240,21 +252,23 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
-/// The widths of the columns of rows, in terminal columns.
-fn widths(rows: &[Vec<String>]) -> Vec<usize> {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+/// The widths of the columns of rows, in terminal columns. (Rows are any slices of any strings,
+/// so that a caller lays out the strings it has without copying them.)
+fn widths<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> Vec<usize> {
+    let n = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
     let mut widths = vec![0; n];
     for r in rows {
-        for (c, s) in r.iter().enumerate() {
-            widths[c] = widths[c].max(width(s));
+        for (c, s) in r.as_ref().iter().enumerate() {
+            widths[c] = widths[c].max(width(s.as_ref()));
         }
     }
     widths
 }
 
 /// Appends one row laid out in columns of `widths`, separated by two spaces, without a newline.
-fn row_into(out: &mut String, r: &[String], widths: &[usize], right: &[usize]) {
+fn row_into<S: AsRef<str>>(out: &mut String, r: &[S], widths: &[usize], right: &[usize]) {
     for (c, s) in r.iter().enumerate() {
+        let s = s.as_ref();
         if c > 0 {
             out.push_str("  ");
         }
@@ -270,11 +284,11 @@ fn row_into(out: &mut String, r: &[String], widths: &[usize], right: &[usize]) {
 }
 
 /// Appends rows laid out as [`columns`] does, each with its final newline.
-pub fn columns_into(out: &mut String, rows: &[Vec<String>], right: &[usize]) {
+pub fn columns_into<R: AsRef<[S]>, S: AsRef<str>>(out: &mut String, rows: &[R], right: &[usize]) {
     let widths = widths(rows);
     for r in rows {
         let start = out.len();
-        row_into(out, r, &widths, right);
+        row_into(out, r.as_ref(), &widths, right);
         out.truncate(start + out[start..].trim_end().len());
         out.push('\n');
     }
@@ -282,7 +296,7 @@ pub fn columns_into(out: &mut String, rows: &[Vec<String>], right: &[usize]) {
 
 /// Lays out rows in columns separated by two spaces; the columns listed in `right` are aligned
 /// right. Trailing spaces are trimmed.
-pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
+pub fn columns<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R], right: &[usize]) -> Vec<String> {
     let mut out = String::new();
     columns_into(&mut out, rows, right);
     split_lines(&out)
@@ -291,37 +305,52 @@ pub fn columns(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
 /// Appends rows laid out as [`columns`] does, the last column wrapped to `max` columns with a
 /// hanging indent of two columns past where it starts (so a wrapped cell does not read as a new
 /// row), each line with its final newline.
-pub fn columns_wrapped_into(out: &mut String, rows: &[Vec<String>], right: &[usize], max: usize) {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+pub fn columns_wrapped_into<R: AsRef<[S]>, S: AsRef<str>>(
+    out: &mut String,
+    rows: &[R],
+    right: &[usize],
+    max: usize,
+) {
+    let n = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
     if n < 2 || right.contains(&(n - 1)) {
         return columns_into(out, rows, right);
     }
-    // The columns before the last, a row's missing cells empty.
-    let heads: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let mut h = r[..r.len().min(n - 1)].to_vec();
-            h.resize(n - 1, String::new());
-            h
-        })
-        .collect();
-    let widths = widths(&heads);
+    // The widths of the columns before the last.
+    let mut widths = vec![0; n - 1];
+    for r in rows {
+        for (c, s) in r.as_ref().iter().take(n - 1).enumerate() {
+            widths[c] = widths[c].max(width(s.as_ref()));
+        }
+    }
     let mut head = String::new();
     let mut indent = String::new();
-    for (r, h) in rows.iter().zip(&heads) {
+    for r in rows {
+        let r = r.as_ref();
         head.clear();
-        row_into(&mut head, h, &widths, right);
+        let cells = &r[..r.len().min(n - 1)];
+        row_into(&mut head, cells, &widths, right);
+        // A row's missing cells are empty: their columns' width in spaces.
+        for (c, &w) in widths.iter().enumerate().skip(cells.len()) {
+            if c > 0 {
+                head.push_str("  ");
+            }
+            head.extend(std::iter::repeat_n(' ', w));
+        }
         head.push_str("  ");
         indent.clear();
         indent.extend(std::iter::repeat_n(' ', width(&head) + 2));
-        let last = if r.len() == n { r[n - 1].as_str() } else { "" };
+        let last = if r.len() == n { r[n - 1].as_ref() } else { "" };
         wrap_into(out, &head, &indent, last, max);
     }
 }
 
 /// Lays out rows as [`columns`] does, the last column wrapped to `max` columns with a hanging
 /// indent of two columns past where it starts (so a wrapped cell does not read as a new row).
-pub fn columns_wrapped(rows: &[Vec<String>], right: &[usize], max: usize) -> Vec<String> {
+pub fn columns_wrapped<R: AsRef<[S]>, S: AsRef<str>>(
+    rows: &[R],
+    right: &[usize],
+    max: usize,
+) -> Vec<String> {
     let mut out = String::new();
     columns_wrapped_into(&mut out, rows, right, max);
     split_lines(&out)
@@ -373,6 +402,34 @@ mod tests {
         lines
     }
 
+    /// The columns as they were laid out before the cells of the columns before the last were
+    /// measured in place: every row's first cells copied, missing ones as empty strings.
+    fn columns_wrapped_reference(rows: &[Vec<String>], right: &[usize], max: usize) -> Vec<String> {
+        let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if n < 2 || right.contains(&(n - 1)) {
+            return columns(rows, right);
+        }
+        let heads: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let mut h = r[..r.len().min(n - 1)].to_vec();
+                h.resize(n - 1, String::new());
+                h
+            })
+            .collect();
+        let widths = widths(&heads);
+        let mut out = String::new();
+        for (r, h) in rows.iter().zip(&heads) {
+            let mut head = String::new();
+            row_into(&mut head, h, &widths, right);
+            head.push_str("  ");
+            let indent = " ".repeat(width(&head) + 2);
+            let last = if r.len() == n { r[n - 1].as_str() } else { "" };
+            wrap_into(&mut out, &head, &indent, last, max);
+        }
+        split_lines(&out)
+    }
+
     proptest! {
         #[test]
         fn wrapping_gives_the_lines_of_the_character_by_character_reference(
@@ -382,6 +439,21 @@ mod tests {
             rest in "[ ]{0,12}",
         ) {
             prop_assert_eq!(wrap(&first, &rest, &text, max), reference(&first, &rest, &text, max));
+        }
+
+        #[test]
+        fn columns_with_a_wrapped_last_column_are_laid_out_as_before(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("([a-z]{1,6}|李|41 mg| ){0,6}", 0..5),
+                0..6,
+            ),
+            right in proptest::collection::vec(0usize..5, 0..3),
+            max in 20usize..90,
+        ) {
+            prop_assert_eq!(
+                columns_wrapped(&rows, &right, max),
+                columns_wrapped_reference(&rows, &right, max)
+            );
         }
 
         #[test]

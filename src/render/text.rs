@@ -2,6 +2,8 @@
 //! was verified against, the checklist, and a signature line. The sections are built in
 //! `sections.rs`; this file lays them out in lines of at most [`TEXT_WIDTH`] columns.
 
+use std::borrow::Cow;
+
 use super::layout::{columns_into, columns_wrapped_into, width, wrap_into, TEXT_WIDTH};
 use super::sections::{self, PlanSections, SignOff, Table};
 use super::{Context, Event, VERSION};
@@ -68,18 +70,14 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
 /// The weights and the arithmetic, as label and value.
 fn arithmetic(o: &mut String, s: &PlanSections) {
-    let facts: Vec<Vec<String>> = s
-        .facts
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
-        .collect();
+    let facts: Vec<[&str; 2]> = s.facts.iter().map(|(k, v)| [k.as_str(), v]).collect();
     columns_wrapped_into(o, &facts, &[], TEXT_WIDTH);
     o.push('\n');
     line(o, sections::ARITHMETIC);
-    let rows: Vec<Vec<String>> = s
+    let rows: Vec<[Cow<str>; 2]> = s
         .arithmetic
         .iter()
-        .map(|(k, v)| vec![format!("  {k}"), v.clone()])
+        .map(|(k, v)| [Cow::Owned(format!("  {k}")), Cow::Borrowed(v.as_str())])
         .collect();
     columns_wrapped_into(o, &rows, &[], TEXT_WIDTH);
     o.push('\n');
@@ -101,12 +99,12 @@ fn explained(o: &mut String, steps: &[String]) {
 }
 
 /// A table with its titles, indented by two spaces (the table is narrower than a line).
-pub(super) fn table(o: &mut String, t: &Table) {
-    let indented = |i: usize, s: &str| {
+pub(super) fn table<'a>(o: &mut String, t: &'a Table) {
+    let indented = |i: usize, s: &'a str| {
         if i == 0 {
-            format!("  {s}")
+            Cow::Owned(format!("  {s}"))
         } else {
-            s.to_string()
+            Cow::Borrowed(s)
         }
     };
     let mut rows = Vec::with_capacity(t.rows.len() + 1);
@@ -135,12 +133,12 @@ fn boluses(o: &mut String, s: &PlanSections) {
 /// The boluses and checkpoints in time order: offset, clock time with a start, and what.
 fn timeline(o: &mut String, plan: &Plan, events: &[Event]) {
     line(o, sections::TIMELINE);
-    let rows: Vec<Vec<String>> = events
+    let rows: Vec<Vec<Cow<str>>> = events
         .iter()
         .map(|e| {
-            let mut r = vec![format!("  {}", plan.offset_text(&e.offset))];
-            r.extend(super::clock_text(plan, &e.offset));
-            r.push(e.what.clone());
+            let mut r = vec![Cow::Owned(format!("  {}", plan.offset_text(&e.offset)))];
+            r.extend(super::clock_text(plan, &e.offset).map(Cow::Owned));
+            r.push(Cow::Borrowed(e.what.as_str()));
             r
         })
         .collect();
