@@ -32,7 +32,7 @@
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, PrimInt, Signed, ToPrimitive, Zero};
 
 pub use uom::num::BigRational;
 
@@ -456,42 +456,56 @@ fn format_small(value: &Num) -> Option<String> {
     let scale = 10u128.checked_pow(places)?;
     let scaled = numer.checked_mul(i128::try_from(scale).ok()?)? / i128::from(denom);
     let magnitude = scaled.unsigned_abs();
-    let (int, mut frac) = (magnitude / scale, magnitude % scale);
-    // The digits from the last: the fraction's without its trailing zeros, then the whole
-    // part's. One string, made once (room for a unit after it).
+    // The digits from the last, into one buffer; one string is made of them (room for a unit
+    // after it).
     let mut digits = [0u8; 80];
-    let mut at = digits.len();
-    let mut push = |d: u8| {
-        at -= 1;
-        digits[at] = d;
+    let mut at = match (u64::try_from(magnitude), u64::try_from(scale)) {
+        // The usual sizes, in 64-bit operations (a division by ten is then a multiplication).
+        (Ok(m), Ok(s)) => write_decimal(&mut digits, m, s, places),
+        _ => write_decimal(&mut digits, magnitude, scale, places),
     };
-    if frac > 0 {
-        let mut places = places;
-        while frac % 10 == 0 {
-            frac /= 10;
-            places -= 1;
-        }
-        for _ in 0..places {
-            push(b'0' + (frac % 10) as u8);
-            frac /= 10;
-        }
-        push(b'.');
-    }
-    let mut int = int;
-    loop {
-        push(b'0' + (int % 10) as u8);
-        int /= 10;
-        if int == 0 {
-            break;
-        }
-    }
     if scaled < 0 {
-        push(b'-');
+        at -= 1;
+        digits[at] = b'-';
     }
     let text = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
     let mut out = String::with_capacity(text.len() + 8);
     out.push_str(text);
     Some(out)
+}
+
+/// Writes `magnitude / scale` (`scale` is `10^places`) at the end of `digits` as the ISMP
+/// decimal: the fraction's digits without its trailing zeros (and no point when it is zero),
+/// then the whole part's. Returns where the digits start.
+fn write_decimal<T: PrimInt>(digits: &mut [u8], magnitude: T, scale: T, places: u32) -> usize {
+    let ten = T::from(10).expect("ten fits every integer type");
+    let (mut int, mut frac) = (magnitude / scale, magnitude % scale);
+    let mut at = digits.len();
+    let mut put = |byte: u8| {
+        at -= 1;
+        digits[at] = byte;
+    };
+    let digit = |n: T| b'0' + (n % ten).to_u8().expect("a digit");
+    if !frac.is_zero() {
+        let mut places = places;
+        while (frac % ten).is_zero() {
+            frac = frac / ten;
+            places -= 1;
+        }
+        for _ in 0..places {
+            put(digit(frac));
+            frac = frac / ten;
+        }
+        put(b'.');
+    }
+    loop {
+        put(digit(int));
+        int = int / ten;
+        if int.is_zero() {
+            break;
+        }
+    }
+    at
 }
 
 /// [`format_decimal`], marked with `…` where the number has no finite decimal expansion (and
