@@ -35,102 +35,60 @@ fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
     assert_eq!(out, again);
 }
 
+/// A command line written as one string, `DIR` standing for the test protocols' directory.
+fn words(line: &str) -> Vec<String> {
+    line.split(' ').map(|w| w.replace("DIR", CATALOG)).collect()
+}
+
 #[test]
 fn the_shared_options_work_before_or_after_each_command_name_and_once() {
     // `protocols` has commands of its own: the options go before it, after it, or after them.
-    for args in [
-        &["--protocols", CATALOG, "protocols", "list"][..],
-        &["protocols", "--protocols", CATALOG, "list"],
-        &["protocols", "list", "--protocols", CATALOG],
-        &["protocols", "--protocols", CATALOG],
+    for line in [
+        "--protocols DIR protocols list",
+        "protocols --protocols DIR list",
+        "protocols list --protocols DIR",
+        "protocols --protocols DIR",
+        "protocols show test-fentanyl-iv --protocols DIR",
     ] {
-        let out = Test::new().args(args).run().stdout;
-        assert!(out.contains("test-fentanyl-iv"), "{args:?}: {out}");
+        let out = Test::new().args(words(line)).run().stdout;
+        assert!(out.contains("test-fentanyl-iv"), "{line}: {out}");
     }
-    let show = Test::new()
-        .args([
-            "protocols",
-            "show",
-            "test-fentanyl-iv",
-            "--protocols",
-            CATALOG,
-        ])
-        .run()
-        .stdout;
-    assert!(show.contains("test-fentanyl-iv"), "{show}");
     // Given before and after the command's name, as given twice in one place: refused.
     let twice =
         "error: `--protocols` is given twice, before and after the command's name; give it once\n";
-    for args in [
-        &[
-            "--protocols",
-            CATALOG,
-            "plan",
-            "test-fentanyl-iv",
-            "--weight",
-            "70",
-            "--protocols",
-            CATALOG,
-        ][..],
-        &[
-            "--protocols",
-            CATALOG,
-            "protocols",
-            "list",
-            "--protocols",
-            CATALOG,
-        ],
-        &[
-            "protocols",
-            "--protocols",
-            CATALOG,
-            "list",
-            "--protocols",
-            CATALOG,
-        ],
+    for line in [
+        "--protocols DIR plan test-fentanyl-iv --weight 70 --protocols DIR",
+        "--protocols DIR protocols list --protocols DIR",
+        "protocols --protocols DIR list --protocols DIR",
     ] {
-        Test::new().args(args).status(2).stderr(twice).run();
+        Test::new().args(words(line)).status(2).stderr(twice).run();
     }
     // `--draft` is refused where nothing is planned, wherever it is given.
-    for args in [
-        &["--draft", "protocols", "list"][..],
-        &["protocols", "list", "--draft"],
-        &["completions", "bash", "--draft"],
+    for line in [
+        "--draft protocols list",
+        "protocols list --draft",
+        "completions bash --draft",
     ] {
-        let err = Test::new().args(args).status(2).run().stderr;
+        let err = Test::new().args(words(line)).status(2).run().stderr;
         assert!(
             err.starts_with("error: `--draft` applies to the commands that make plans"),
-            "{args:?}: {err}"
+            "{line}: {err}"
         );
     }
 }
 
 #[test]
 fn an_explicit_protocols_directory_is_used_before_bolus_protocols() {
-    for args in [
-        &[
-            "--protocols",
-            CATALOG,
-            "plan",
-            "test-fentanyl-iv",
-            "--weight",
-            "70",
-        ][..],
-        &[
-            "plan",
-            "test-fentanyl-iv",
-            "--weight",
-            "70",
-            "--protocols",
-            CATALOG,
-        ],
+    for line in [
+        "--protocols DIR plan test-fentanyl-iv --weight 70",
+        "plan test-fentanyl-iv --weight 70 --protocols DIR",
     ] {
         let out = Test::new()
-            .args(args)
+            .args(words(line))
             .env("BOLUS_PROTOCOLS", "tests/fixtures/no-such-directory")
             .run()
             .stdout;
-        assert!(out.contains("(test-fentanyl-iv)"), "{args:?}: {out}");
+        assert!(out.contains("(test-fentanyl-iv)"), "{line}: {out}");
     }
     // Set but empty counts as unset.
     Test::new()
