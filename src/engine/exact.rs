@@ -292,6 +292,9 @@ mod tests {
         assert_eq!(gcd(2, 2), 2);
         assert_eq!(gcd(3 << 40, 9 << 35), 3 << 35);
         assert_eq!(gcd(1 << 100, 12), 4);
+        // Past 64 bits, with the first odd part the larger: Stein's loop swaps them.
+        assert_eq!(gcd(15 << 70, 6), 6);
+        assert_eq!(gcd(6, 15 << 70), 6);
         assert_eq!(gcd(164_000, 1_000_000), 4_000);
         assert_eq!(gcd(u128::MAX, u128::MAX), u128::MAX);
     }
