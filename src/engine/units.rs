@@ -1218,6 +1218,22 @@ mod tests {
     }
 
     #[test]
+    fn decimal_digits_drop_the_trailing_zeros_of_a_fraction_not_in_lowest_terms() {
+        // A reduced fraction's digits end in no zero; the digits are written right for any.
+        let shown = |magnitude: u64, scale: u64, places: u32| {
+            let mut digits = [0u8; 40];
+            let at = write_decimal(&mut digits, magnitude, scale, places);
+            String::from_utf8(digits[at..].to_vec()).unwrap()
+        };
+        assert_eq!(shown(82_500, 1_000, 3), "82.5");
+        assert_eq!(shown(82_050, 1_000, 3), "82.05");
+        assert_eq!(shown(82_000, 1_000, 3), "82");
+        assert_eq!(shown(5, 100, 2), "0.05");
+        assert_eq!(shown(1_466, 10, 1), "146.6");
+        assert_eq!(shown(0, 1, 0), "0");
+    }
+
+    #[test]
     fn decimals_print_the_ismp_way() {
         for (input, shown) in [
             ("5", "5"),
