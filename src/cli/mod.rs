@@ -117,8 +117,8 @@ pub struct Cli {
 }
 
 // The options of every command, given before the subcommand or after it. Not clap's global
-// options: clap copies those into every subcommand when the command line is built, most of the
-// work of a `bolus plan`'s start-up, so each subcommand flattens them as its own. (A plain
+// options: clap copies those into every subcommand, run or not, whenever the command line is
+// built (a good part of a `bolus plan`'s start-up), so each subcommand flattens them as its own. (A plain
 // comment: a doc comment here would become the about text of the subcommands that flatten it.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct Shared {

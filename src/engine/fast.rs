@@ -347,7 +347,7 @@ impl Timeline {
             .iter()
             .map(|o| {
                 let (value, unit) = units::time_in(o, in_seconds);
-                format!("{} {unit}", units::format_decimal(&value))
+                units::with_unit(&value, unit)
             })
             .collect();
         Timeline {

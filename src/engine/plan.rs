@@ -790,7 +790,7 @@ impl Plan {
     /// `10 min`, or `10 s` in a plan timed in seconds.
     pub fn offset_text(&self, offset: &Duration) -> String {
         let (value, unit) = self.offset_parts(offset);
-        format!("{} {unit}", units::format_decimal(&value))
+        units::with_unit(&value, unit)
     }
 
     /// The clock time of an offset with `--start`.

@@ -864,28 +864,20 @@ pub fn show_cm(l: &Length) -> String {
 pub fn show_ml(v: &Volume) -> String {
     with_unit(&v.value, "mL")
 }
-/// A number as [`format_decimal`] shows it, a space, and its unit.
-fn with_unit(value: &Num, unit: &str) -> String {
+/// A number as [`format_decimal`] shows it, a space, and its unit: `146.6 mg`, `10 min`.
+pub fn with_unit(value: &Num, unit: impl std::fmt::Display) -> String {
+    use std::fmt::Write;
     let mut out = format_decimal(value);
-    out.push(' ');
-    out.push_str(unit);
+    write!(out, " {unit}").expect("writing to a String");
     out
 }
 /// `2 mg/kg`.
 pub fn show_per_kg(d: &DosePerWeight, unit: MassUnit) -> String {
-    format!(
-        "{} {}/kg",
-        format_decimal(&per_kg_in(d, unit)),
-        unit.symbol()
-    )
+    with_unit(&per_kg_in(d, unit), format_args!("{}/kg", unit.symbol()))
 }
 /// `10 mg/mL`.
 pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
-    format!(
-        "{} {}/mL",
-        format_decimal(&per_ml_in(c, unit)),
-        unit.symbol()
-    )
+    with_unit(&per_ml_in(c, unit), format_args!("{}/mL", unit.symbol()))
 }
 
 /// A duration in minutes.
@@ -952,7 +944,7 @@ pub fn time_parts(t: &Duration) -> (Num, TimeUnit) {
 /// `10 min`, `-5 min`, `1.5 min`, `10 s`.
 pub fn show_time(t: &Duration) -> String {
     let (value, unit) = time_parts(t);
-    format!("{} {unit}", format_decimal(&value))
+    with_unit(&value, unit)
 }
 /// A duration in minutes, or in seconds when `seconds` is set.
 pub fn time_in(t: &Duration, seconds: bool) -> (Num, TimeUnit) {
@@ -974,7 +966,7 @@ pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
 /// `10 mg/mL`, `50 mcg/mL`.
 pub fn show_concentration(c: &Concentration) -> String {
     let (value, unit) = concentration_parts(c);
-    format!("{} {}/mL", format_decimal(&value), unit.symbol())
+    with_unit(&value, format_args!("{}/mL", unit.symbol()))
 }
 
 /// The value in pounds converted to kilograms (1 lb = 0.45359237 kg exactly), rounded to 0.1 kg

@@ -58,7 +58,7 @@ fn when(t: DateTime, session: Date) -> String {
 /// `6 h`, `90 min`: whole hours in hours, else minutes.
 pub fn duration_text(d: &Duration) -> String {
     let (value, unit) = duration_parts(d);
-    format!("{} {unit}", units::format_decimal(&value))
+    units::with_unit(&value, unit)
 }
 
 fn duration_parts(d: &Duration) -> (units::Num, &'static str) {

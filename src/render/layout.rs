@@ -76,9 +76,7 @@ fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize)
         && !text.contains("  ")
     {
         out.push_str(text);
-        let kept = out[begin..].trim_end().len();
-        out.truncate(begin + kept);
-        out.push('\n');
+        end_line(out, begin);
         return true;
     }
     let mut line_width = first.len();
@@ -116,10 +114,14 @@ fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize)
         }
         line_width += word_width;
     }
-    let kept = out[begin..].trim_end().len();
-    out.truncate(begin + kept);
-    out.push('\n');
+    end_line(out, begin);
     true
+}
+
+/// Ends the line appended to `out` from `start`: its trailing spaces trimmed, a newline added.
+fn end_line(out: &mut String, start: usize) {
+    out.truncate(start + out[start..].trim_end().len());
+    out.push('\n');
 }
 
 /// The words of an ASCII text, split at spaces (a byte at a time: the words are short).
@@ -190,9 +192,7 @@ fn wrap_any(out: &mut String, first: &str, rest: &str, text: &str, max: usize) {
         }
         line.width = width(&out[line.start..]);
     }
-    let kept = out[line.start..].trim_end().len();
-    out.truncate(line.start + kept);
-    out.push('\n');
+    end_line(out, line.start);
 }
 
 /// Whether a word is a unit that stays with the number before it: `mg`, `mg/kg`, `min,`.
@@ -252,23 +252,32 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
-/// The widths of the columns of rows, in terminal columns. (Rows are any slices of any strings,
-/// so that a caller lays out the strings it has without copying them.)
-fn widths<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> Vec<usize> {
-    let n = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+/// The widths of the first `n` columns of rows, in terminal columns (a row's missing cells are
+/// empty). Rows are any slices of any strings, so that a caller lays out the strings it has
+/// without copying them.
+fn widths<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R], n: usize) -> Vec<usize> {
     let mut widths = vec![0; n];
     for r in rows {
-        for (c, s) in r.as_ref().iter().enumerate() {
+        for (c, s) in r.as_ref().iter().take(n).enumerate() {
             widths[c] = widths[c].max(width(s.as_ref()));
         }
     }
     widths
 }
 
+/// The number of columns of rows: the most cells in a row.
+fn count<R: AsRef<[S]>, S>(rows: &[R]) -> usize {
+    rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0)
+}
+
 /// Appends one row laid out in columns of `widths`, separated by two spaces, without a newline.
-fn row_into<S: AsRef<str>>(out: &mut String, r: &[S], widths: &[usize], right: &[usize]) {
-    for (c, s) in r.iter().enumerate() {
-        let s = s.as_ref();
+fn row_into<'a>(
+    out: &mut String,
+    cells: impl IntoIterator<Item = &'a str>,
+    widths: &[usize],
+    right: &[usize],
+) {
+    for (c, s) in cells.into_iter().enumerate() {
         if c > 0 {
             out.push_str("  ");
         }
@@ -285,12 +294,11 @@ fn row_into<S: AsRef<str>>(out: &mut String, r: &[S], widths: &[usize], right: &
 
 /// Appends rows laid out as [`columns`] does, each with its final newline.
 pub fn columns_into<R: AsRef<[S]>, S: AsRef<str>>(out: &mut String, rows: &[R], right: &[usize]) {
-    let widths = widths(rows);
+    let widths = widths(rows, count(rows));
     for r in rows {
         let start = out.len();
-        row_into(out, r.as_ref(), &widths, right);
-        out.truncate(start + out[start..].trim_end().len());
-        out.push('\n');
+        row_into(out, r.as_ref().iter().map(AsRef::as_ref), &widths, right);
+        end_line(out, start);
     }
 }
 
@@ -311,31 +319,19 @@ pub fn columns_wrapped_into<R: AsRef<[S]>, S: AsRef<str>>(
     right: &[usize],
     max: usize,
 ) {
-    let n = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let n = count(rows);
     if n < 2 || right.contains(&(n - 1)) {
         return columns_into(out, rows, right);
     }
-    // The widths of the columns before the last.
-    let mut widths = vec![0; n - 1];
-    for r in rows {
-        for (c, s) in r.as_ref().iter().take(n - 1).enumerate() {
-            widths[c] = widths[c].max(width(s.as_ref()));
-        }
-    }
+    // The columns before the last, a row's missing cells empty.
+    let widths = widths(rows, n - 1);
     let mut head = String::new();
     let mut indent = String::new();
     for r in rows {
         let r = r.as_ref();
         head.clear();
-        let cells = &r[..r.len().min(n - 1)];
-        row_into(&mut head, cells, &widths, right);
-        // A row's missing cells are empty: their columns' width in spaces.
-        for (c, &w) in widths.iter().enumerate().skip(cells.len()) {
-            if c > 0 {
-                head.push_str("  ");
-            }
-            head.extend(std::iter::repeat_n(' ', w));
-        }
+        let cells = r.iter().map(AsRef::as_ref).chain(std::iter::repeat(""));
+        row_into(&mut head, cells.take(n - 1), &widths, right);
         head.push_str("  ");
         indent.clear();
         indent.extend(std::iter::repeat_n(' ', width(&head) + 2));
@@ -417,11 +413,11 @@ mod tests {
                 h
             })
             .collect();
-        let widths = widths(&heads);
+        let widths = widths(&heads, n - 1);
         let mut out = String::new();
         for (r, h) in rows.iter().zip(&heads) {
             let mut head = String::new();
-            row_into(&mut head, h, &widths, right);
+            row_into(&mut head, h.iter().map(String::as_str), &widths, right);
             head.push_str("  ");
             let indent = " ".repeat(width(&head) + 2);
             let last = if r.len() == n { r[n - 1].as_str() } else { "" };
