@@ -2858,7 +2858,7 @@ proptest! {
         }
         let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
         prop_assert_eq!(squash(&lines.concat()), squash(&text));
-        let fitted = render::fit(&format!("{first}{text}\n"), max);
+        let fitted = render::fit(format!("{first}{text}\n"), max);
         prop_assert!(fitted.lines().all(|l| render::width(l) <= max));
     }
 }

@@ -345,10 +345,7 @@ impl Timeline {
             .any(|o| units::time_parts(o).1 == units::TimeUnit::S);
         let text: Vec<String> = offsets
             .iter()
-            .map(|o| {
-                let (value, unit) = units::time_in(o, in_seconds);
-                units::with_unit(&value, unit)
-            })
+            .map(|o| units::show_time_in(o, in_seconds))
             .collect();
         Timeline {
             offsets: text.join(";"),

@@ -789,8 +789,7 @@ impl Plan {
 
     /// `10 min`, or `10 s` in a plan timed in seconds.
     pub fn offset_text(&self, offset: &Duration) -> String {
-        let (value, unit) = self.offset_parts(offset);
-        units::with_unit(&value, unit)
+        units::show_time_in(offset, self.in_seconds)
     }
 
     /// The clock time of an offset with `--start`.

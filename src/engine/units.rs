@@ -168,6 +168,22 @@ impl MassUnit {
             MassUnit::G => "g",
         }
     }
+    /// The symbol of the unit per kilogram: `mg/kg`.
+    pub fn per_kg(self) -> &'static str {
+        match self {
+            MassUnit::Mcg => "mcg/kg",
+            MassUnit::Mg => "mg/kg",
+            MassUnit::G => "g/kg",
+        }
+    }
+    /// The symbol of the unit per millilitre: `mg/mL`.
+    pub fn per_ml(self) -> &'static str {
+        match self {
+            MassUnit::Mcg => "mcg/mL",
+            MassUnit::Mg => "mg/mL",
+            MassUnit::G => "g/mL",
+        }
+    }
     /// The UCUM code (a microgram is `ug` in UCUM).
     pub fn ucum(self) -> &'static str {
         match self {
@@ -392,7 +408,28 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
 /// exponent. A value with no finite decimal expansion is shown to six decimals, cut (never
 /// rounded up); the engine never produces one for a dose.
 pub fn format_decimal(value: &Num) -> String {
-    format_small(value).unwrap_or_else(|| format_big(value))
+    let mut out = String::new();
+    push_decimal(&mut out, value);
+    out
+}
+
+/// Appends `value` to `out` as [`format_decimal`] shows it.
+pub fn push_decimal(out: &mut String, value: &Num) {
+    let small = value.numer().to_i128().zip(value.denom().to_u64());
+    if !small.is_some_and(|(numer, denom)| push_small(out, numer, denom)) {
+        out.push_str(&format_big(value));
+    }
+}
+
+/// Appends `value ÷ k` (a whole `k` greater than zero) as [`format_decimal`] shows it, the
+/// quotient found in machine integers when they suffice (no arbitrary-precision number is made).
+fn push_quotient(out: &mut String, value: &Num, k: i64) {
+    if let Some((numer, denom)) = small_quotient(value, k) {
+        if push_small(out, numer.into(), denom.unsigned_abs()) {
+            return;
+        }
+    }
+    push_decimal(out, &div_small(value, k));
 }
 
 /// [`format_decimal`] in arbitrary precision, for any value.
@@ -437,9 +474,18 @@ fn format_big(value: &Num) -> String {
 
 /// [`format_decimal`] in machine integers, for the usual small values; `None` when the value
 /// does not fit or has no finite decimal expansion.
+#[cfg(test)]
 fn format_small(value: &Num) -> Option<String> {
+    let mut out = String::new();
     let numer = value.numer().to_i128()?;
     let denom = value.denom().to_u64()?;
+    push_small(&mut out, numer, denom).then_some(out)
+}
+
+/// Appends `numer / denom` (in lowest terms, `denom` greater than zero) as [`format_decimal`]
+/// shows it, in machine integers. Returns false, with nothing appended, when the value has no
+/// finite decimal expansion or its digits do not fit.
+fn push_small(out: &mut String, numer: i128, denom: u64) -> bool {
     let (mut d, mut twos, mut fives) = (denom, 0u32, 0u32);
     while d % 2 == 0 {
         d /= 2;
@@ -451,11 +497,14 @@ fn format_small(value: &Num) -> Option<String> {
     }
     let places = twos.max(fives);
     if d != 1 || places > 30 {
-        return None;
+        return false;
     }
-    let scale = 10u128.checked_pow(places)?;
-    let scaled = numer.checked_mul(i128::try_from(scale).ok()?)? / i128::from(denom);
-    let magnitude = scaled.unsigned_abs();
+    // 10^30 fits an i128.
+    let scale = 10i128.pow(places);
+    let Some(scaled) = numer.checked_mul(scale).map(|n| n / i128::from(denom)) else {
+        return false;
+    };
+    let (magnitude, scale) = (scaled.unsigned_abs(), scale.unsigned_abs());
     // The digits from the last, into one buffer; one string is made of them (room for a unit
     // after it).
     let mut digits = [0u8; 80];
@@ -468,10 +517,8 @@ fn format_small(value: &Num) -> Option<String> {
         at -= 1;
         digits[at] = b'-';
     }
-    let text = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
-    let mut out = String::with_capacity(text.len() + 8);
-    out.push_str(text);
-    Some(out)
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    true
 }
 
 /// Writes `magnitude / scale` (`scale` is `10^places`) at the end of `digits` as the ISMP
@@ -850,7 +897,7 @@ pub fn per_ml_in(c: &Concentration, unit: MassUnit) -> Num {
 
 /// `146.6 mg`: a drug mass the ISMP way, in the given unit.
 pub fn show_mass(m: &DrugMass, unit: MassUnit) -> String {
-    with_unit(&mass_in(m, unit), unit.symbol())
+    show_quotient(&m.value, unit.micrograms(), unit.symbol())
 }
 /// `73.3 kg`.
 pub fn show_kg(w: &BodyMass) -> String {
@@ -865,19 +912,32 @@ pub fn show_ml(v: &Volume) -> String {
     with_unit(&v.value, "mL")
 }
 /// A number as [`format_decimal`] shows it, a space, and its unit: `146.6 mg`, `10 min`.
-pub fn with_unit(value: &Num, unit: impl std::fmt::Display) -> String {
-    use std::fmt::Write;
-    let mut out = format_decimal(value);
-    write!(out, " {unit}").expect("writing to a String");
+pub fn with_unit(value: &Num, unit: &str) -> String {
+    let mut out = String::with_capacity(24);
+    push_decimal(&mut out, value);
+    push_unit(&mut out, unit);
     out
+}
+/// `value ÷ k` (a whole `k` greater than zero) as [`with_unit`] shows it: a quantity in base
+/// units shown in a larger unit (`41000` mcg ÷ 1000 is `41 mg`).
+pub fn show_quotient(value: &Num, k: i64, unit: &str) -> String {
+    let mut out = String::with_capacity(24);
+    push_quotient(&mut out, value, k);
+    push_unit(&mut out, unit);
+    out
+}
+/// A space and a unit after a number.
+fn push_unit(out: &mut String, unit: &str) {
+    out.push(' ');
+    out.push_str(unit);
 }
 /// `2 mg/kg`.
 pub fn show_per_kg(d: &DosePerWeight, unit: MassUnit) -> String {
-    with_unit(&per_kg_in(d, unit), format_args!("{}/kg", unit.symbol()))
+    show_quotient(&d.value, unit.micrograms(), unit.per_kg())
 }
 /// `10 mg/mL`.
 pub fn show_per_ml(c: &Concentration, unit: MassUnit) -> String {
-    with_unit(&per_ml_in(c, unit), format_args!("{}/mL", unit.symbol()))
+    show_quotient(&c.value, unit.micrograms(), unit.per_ml())
 }
 
 /// A duration in minutes.
@@ -887,26 +947,34 @@ pub fn minutes_of(t: &Duration) -> Num {
 
 /// `x ÷ k` for a whole `k` greater than zero, in machine integers when they suffice.
 pub fn div_small(x: &Num, k: i64) -> Num {
-    let small = x
-        .numer()
-        .to_i64()
-        .zip(x.denom().to_i64())
-        .and_then(|(n, d)| Some((n, d.checked_mul(k)?)));
-    match small {
-        Some((n, d)) => frac(n, d),
+    match small_quotient(x, k) {
+        Some((n, d)) => Num::new_raw(BigInt::from(n), BigInt::from(d)),
         None => x / int(k),
     }
+}
+
+/// `x ÷ k` for a whole `k` greater than zero as numerator and denominator in lowest terms, when
+/// they fit machine integers.
+fn small_quotient(x: &Num, k: i64) -> Option<(i64, i64)> {
+    let (n, d) = x.numer().to_i64().zip(x.denom().to_i64())?;
+    Some(lowest(n, d.checked_mul(k)?))
 }
 
 /// `n / d` in lowest terms, from machine integers (`d` greater than zero), without the
 /// arbitrary-precision gcd.
 pub fn frac(n: i64, d: i64) -> Num {
+    let (n, d) = lowest(n, d);
+    Num::new_raw(BigInt::from(n), BigInt::from(d))
+}
+
+/// `n / d` (`d` greater than zero) divided by their greatest common divisor.
+fn lowest(n: i64, d: i64) -> (i64, i64) {
     let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
     let g = a.max(1) as i64;
-    Num::new_raw(BigInt::from(n / g), BigInt::from(d / g))
+    (n / g, d / g)
 }
 /// The unit a time is shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -944,7 +1012,15 @@ pub fn time_parts(t: &Duration) -> (Num, TimeUnit) {
 /// `10 min`, `-5 min`, `1.5 min`, `10 s`.
 pub fn show_time(t: &Duration) -> String {
     let (value, unit) = time_parts(t);
-    with_unit(&value, unit)
+    with_unit(&value, unit.symbol())
+}
+/// A duration as [`show_time`] shows it, in minutes, or in seconds when `seconds` is set.
+pub fn show_time_in(t: &Duration, seconds: bool) -> String {
+    if seconds {
+        with_unit(&t.value, TimeUnit::S.symbol())
+    } else {
+        show_quotient(&t.value, 60, TimeUnit::Min.symbol())
+    }
 }
 /// A duration in minutes, or in seconds when `seconds` is set.
 pub fn time_in(t: &Duration, seconds: bool) -> (Num, TimeUnit) {
@@ -966,7 +1042,7 @@ pub fn concentration_parts(c: &Concentration) -> (Num, MassUnit) {
 /// `10 mg/mL`, `50 mcg/mL`.
 pub fn show_concentration(c: &Concentration) -> String {
     let (value, unit) = concentration_parts(c);
-    with_unit(&value, format_args!("{}/mL", unit.symbol()))
+    with_unit(&value, unit.per_ml())
 }
 
 /// The value in pounds converted to kilograms (1 lb = 0.45359237 kg exactly), rounded to 0.1 kg

@@ -343,8 +343,8 @@ fn session_timeline(ctx: &Context, plan: &plan::Plan) -> Vec<(String, String)> {
     timeline(ctx, plan)
         .into_iter()
         .map(|e| {
-            let at = clock_text(plan, &e.offset).unwrap_or_else(|| plan.offset_text(&e.offset));
-            (at, e.what)
+            let at = clock_text(plan, e.offset).unwrap_or_else(|| plan.offset_text(e.offset));
+            (at, e.what.into_owned())
         })
         .collect()
 }

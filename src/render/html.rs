@@ -282,9 +282,9 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
     // boluses above gives both).
-    let when = |e: &super::Event| match clock_text(plan, &e.offset) {
+    let when = |e: &super::Event| match clock_text(plan, e.offset) {
         Some(t) => t,
-        None => plan.offset_text(&e.offset),
+        None => plan.offset_text(e.offset),
     };
     // Boluses one after another, with no checkpoint between them, take one line: the table
     // above has each of them, and the page has room for one sheet only.
@@ -307,7 +307,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
         let first = bolus + 1;
         bolus += run;
         let (time, what) = if run == 1 {
-            (when(e), e.what.clone())
+            (when(e), e.what.to_string())
         } else {
             (
                 format!("{} to {}", when(e), when(&events[i + run - 1])),

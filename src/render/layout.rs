@@ -232,10 +232,11 @@ fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
 
 /// Makes every line of a text fit `max` columns: a longer line is wrapped with a hanging indent
 /// of four spaces more than its own.
-pub fn fit(text: &str, max: usize) -> String {
-    if text.ends_with('\n') && !text.contains('\r') && text.lines().all(|l| width(l) <= max) {
+pub fn fit(text: String, max: usize) -> String {
+    if text.ends_with('\n') && memchr::memchr(b'\r', text.as_bytes()).is_none() && fits(&text, max)
+    {
         // Every line fits: the text as it is.
-        return text.to_string();
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 64);
     for line in text.lines() {
@@ -250,6 +251,19 @@ pub fn fit(text: &str, max: usize) -> String {
         wrap_into(&mut out, indent, &rest, body, max);
     }
     out
+}
+
+/// Whether every line of a text takes at most `max` columns. A line of at most `max` bytes does
+/// (no character takes more columns than it has bytes), so only longer lines are measured.
+fn fits(text: &str, max: usize) -> bool {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        if end - start > max && width(&text[start..end]) > max {
+            return false;
+        }
+        start = end + 1;
+    }
+    true
 }
 
 /// The widths of the first `n` columns of rows, in terminal columns (a row's missing cells are
@@ -450,6 +464,29 @@ mod tests {
                 columns_wrapped(&rows, &right, max),
                 columns_wrapped_reference(&rows, &right, max)
             );
+        }
+
+        /// What `fits` leans on: no text takes more columns than it has bytes, so a line of at
+        /// most `max` bytes fits without being measured.
+        #[test]
+        fn no_text_takes_more_columns_than_bytes(
+            text in "(\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}]|李|👍\u{fe0f}|\u{1f1eb}\u{1f1f7}|#\u{fe0f}|\u{200d}|\u{1100}\u{1161}){0,40}",
+            any_text in proptest::prelude::any::<String>(),
+        ) {
+            prop_assert!(width(&text) <= text.len());
+            prop_assert!(width(&any_text) <= any_text.len());
+        }
+
+        /// A text is kept as it is exactly when each line fits, measured line by line.
+        #[test]
+        fn fit_keeps_a_text_exactly_when_every_line_fits(
+            text in "([a-z]{1,12}|李|👍|×| |\n){0,120}",
+            max in 5usize..40,
+        ) {
+            let text = format!("{text}\n");
+            let every_line_fits = text.lines().all(|l| width(l) <= max);
+            prop_assert_eq!(fits(&text, max), every_line_fits);
+            prop_assert_eq!(fit(text.clone(), max) == text, every_line_fits);
         }
 
         #[test]

@@ -131,10 +131,10 @@ pub(super) fn table(t: &Table, o: &mut String) {
 fn timeline(plan: &Plan, events: &[Event], o: &mut String) {
     let _ = writeln!(o, "## {}\n", sections::TIMELINE);
     for e in events {
-        let t = clock_text(plan, &e.offset)
+        let t = clock_text(plan, e.offset)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(&e.offset), cell(&e.what));
+        let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(e.offset), cell(&e.what));
     }
     o.push('\n');
 }

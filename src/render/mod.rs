@@ -401,39 +401,30 @@ pub fn arithmetic(ctx: &Context, plan: &Plan) -> Vec<(&'static str, String)> {
 }
 
 /// One entry of the timeline: a bolus or a checkpoint, in time order.
-pub struct Event {
-    pub offset: Duration,
-    pub what: String,
+pub struct Event<'a> {
+    pub offset: &'a Duration,
+    pub what: std::borrow::Cow<'a, str>,
     /// Whether it is a bolus (not a checkpoint).
     pub bolus: bool,
 }
 
 /// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.
-pub fn timeline(ctx: &Context, plan: &Plan) -> Vec<Event> {
-    let mut events: Vec<(u8, Event)> = plan
+pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
+    let mut events: Vec<Event> = plan
         .checkpoints
         .iter()
-        .map(|c| {
-            (
-                0,
-                Event {
-                    offset: c.offset.clone(),
-                    what: c.action.clone(),
-                    bolus: false,
-                },
-            )
+        .map(|c| Event {
+            offset: &c.offset,
+            what: c.action.as_str().into(),
+            bolus: false,
         })
         .collect();
-    events.extend(plan.boluses.iter().map(|b| {
-        (
-            1,
-            Event {
-                offset: b.offset.clone(),
-                what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)),
-                bolus: true,
-            },
-        )
+    events.extend(plan.boluses.iter().map(|b| Event {
+        offset: &b.offset,
+        what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)).into(),
+        bolus: true,
     }));
-    events.sort_by(|a, b| a.1.offset.value.cmp(&b.1.offset.value).then(a.0.cmp(&b.0)));
-    events.into_iter().map(|(_, e)| e).collect()
+    // A stable sort: the checkpoints, first in the list, stay before the boluses at their time.
+    events.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
+    events
 }

@@ -122,7 +122,7 @@ pub struct PlanSections<'a> {
     pub boluses: Table,
     /// The planned total, in the protocol's unit, and the count of boluses.
     pub total: (String, u64),
-    pub timeline: Vec<Event>,
+    pub timeline: Vec<Event<'a>>,
     pub warnings: Vec<String>,
     /// The rules the plan was verified against.
     pub verified: Vec<String>,
@@ -164,7 +164,7 @@ pub fn summary(p: &Protocol) -> String {
 }
 
 /// Builds the sections of a plan.
-pub fn plan<'a>(ctx: &Context<'a>, plan: &Plan) -> PlanSections<'a> {
+pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
     let p = ctx.protocol;
     PlanSections {
         draft: p.standing.approval.is_draft(),

@@ -65,7 +65,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     warnings(&mut o, &s.warnings);
     verified(&mut o, &s);
     sign_off(&mut o, &s.sign_off);
-    super::fit(&o, TEXT_WIDTH)
+    super::fit(o, TEXT_WIDTH)
 }
 
 /// The weights and the arithmetic, as label and value.
@@ -136,9 +136,9 @@ fn timeline(o: &mut String, plan: &Plan, events: &[Event]) {
     let rows: Vec<Vec<Cow<str>>> = events
         .iter()
         .map(|e| {
-            let mut r = vec![Cow::Owned(format!("  {}", plan.offset_text(&e.offset)))];
-            r.extend(super::clock_text(plan, &e.offset).map(Cow::Owned));
-            r.push(Cow::Borrowed(e.what.as_str()));
+            let mut r = vec![Cow::Owned(format!("  {}", plan.offset_text(e.offset)))];
+            r.extend(super::clock_text(plan, e.offset).map(Cow::Owned));
+            r.push(Cow::Borrowed(&*e.what));
             r
         })
         .collect();
