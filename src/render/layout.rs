@@ -63,88 +63,52 @@ pub fn wrap_into(out: &mut String, first: &str, rest: &str, text: &str, max: usi
     }
 }
 
-/// [`wrap_into`] for printable ASCII, one column a byte: the words are found and measured in
-/// bytes. Returns false, with nothing appended, when a word (or a number with its unit) does not
-/// fit on a line of its own: [`wrap_any`] cuts it.
+/// [`wrap_into`] for printable ASCII, one column a byte: each line is the longest run of whole
+/// words that fits, found by looking back from where the line is full to the last space it can
+/// break at. Returns false, with nothing appended, when a word (or a number with its unit) does
+/// not fit on a line of its own: [`wrap_any`] cuts it.
 fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize) -> bool {
+    // Words one space apart (the usual text); any other spacing is first made so.
+    let spaced;
+    let mut text = text;
+    if text.starts_with(' ') || text.ends_with(' ') || text.contains("  ") {
+        spaced = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        text = &spaced;
+    }
     let begin = out.len();
     out.push_str(first);
-    // The common case: words one space apart that fit on the first line, copied whole.
-    if first.len() + text.len() <= max
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-    {
-        out.push_str(text);
-        end_line(out, begin);
-        return true;
-    }
-    let mut line_width = first.len();
-    let mut fresh = true;
-    let mut words = AsciiWords { text, at: 0 }.peekable();
-    while let Some(word) = words.next() {
-        // A number and the unit after it are one word of the line.
-        let unit = match words.peek() {
-            Some(&unit) if word.ends_with(|c: char| c.is_ascii_digit()) && is_unit(unit) => {
-                words.next();
-                Some(unit)
-            }
-            _ => None,
-        };
-        let word_width = word.len() + unit.map_or(0, |u| 1 + u.len());
-        if !fresh && line_width + 1 + word_width > max {
-            out.push('\n');
-            out.push_str(rest);
-            line_width = rest.len();
-            fresh = true;
-        }
-        if !fresh {
-            out.push(' ');
-            line_width += 1;
-        }
-        if line_width + word_width > max {
+    let mut room = max.saturating_sub(first.len());
+    while text.len() > room {
+        let Some(at) = break_at(text, room) else {
             out.truncate(begin);
             return false;
-        }
-        fresh = false;
-        out.push_str(word);
-        if let Some(unit) = unit {
-            out.push(' ');
-            out.push_str(unit);
-        }
-        line_width += word_width;
+        };
+        out.push_str(&text[..at]);
+        out.push('\n');
+        out.push_str(rest);
+        room = max.saturating_sub(rest.len());
+        text = &text[at + 1..];
     }
+    out.push_str(text);
     end_line(out, begin);
     true
+}
+
+/// Where a line of at most `room` bytes of `text` (ASCII words one space apart, longer than
+/// `room`) breaks: the last space within the room that does not part a number from its unit.
+fn break_at(text: &str, room: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (1..=room).rev().find(|&at| {
+        bytes[at] == b' '
+            && !(bytes[at - 1].is_ascii_digit()
+                && is_unit(text[at + 1..].split(' ').next().unwrap_or_default()))
+    })
 }
 
 /// Ends the line appended to `out` from `start`: its trailing spaces trimmed, a newline added.
 fn end_line(out: &mut String, start: usize) {
     out.truncate(start + out[start..].trim_end().len());
     out.push('\n');
-}
-
-/// The words of an ASCII text, split at spaces (a byte at a time: the words are short).
-struct AsciiWords<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Iterator for AsciiWords<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        while self.at < bytes.len() && bytes[self.at] == b' ' {
-            self.at += 1;
-        }
-        let start = self.at;
-        while self.at < bytes.len() && bytes[self.at] != b' ' {
-            self.at += 1;
-        }
-        // At spaces, so at character boundaries.
-        (self.at > start).then(|| &self.text[start..self.at])
-    }
 }
 
 /// [`wrap_into`] for any text, measured in terminal columns; a word longer than a line is cut.
@@ -480,8 +444,8 @@ mod tests {
         /// A text is kept as it is exactly when each line fits, measured line by line.
         #[test]
         fn fit_keeps_a_text_exactly_when_every_line_fits(
-            text in "([a-z]{1,12}|李|👍|×| |\n){0,120}",
-            max in 5usize..40,
+            text in "([a-z]{1,30}|李|👍|×| |\n){0,120}",
+            max in 24usize..60,
         ) {
             let text = format!("{text}\n");
             let every_line_fits = text.lines().all(|l| width(l) <= max);
