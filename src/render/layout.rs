@@ -72,7 +72,11 @@ fn wrap_ascii(out: &mut String, first: &str, rest: &str, text: &str, max: usize)
     let spaced;
     let mut text = text;
     if text.starts_with(' ') || text.ends_with(' ') || text.contains("  ") {
-        spaced = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        spaced = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         text = &spaced;
     }
     let begin = out.len();

@@ -52,14 +52,15 @@ pub fn clock_text(plan: &Plan, offset: &Duration) -> Option<String> {
 /// `14:00`, `00:05 (next day)`, `23:55 (day before)`: a clock time on a day counted from the
 /// first bolus's day.
 pub fn clock_on_day(t: jiff::civil::Time, day: i64) -> String {
-    let t = plan::show_clock(t);
+    let mut t = plan::show_clock(t);
     match day {
-        0 => t,
-        1 => format!("{t} (next day)"),
-        -1 => format!("{t} (day before)"),
-        d if d > 1 => format!("{t} (day {})", d + 1),
-        d => format!("{t} ({} days before)", -d),
+        0 => {}
+        1 => t.push_str(" (next day)"),
+        -1 => t.push_str(" (day before)"),
+        d if d > 1 => t.push_str(&format!(" (day {})", d + 1)),
+        d => t.push_str(&format!(" ({} days before)", -d)),
     }
+    t
 }
 
 /// What the physician must see, as sentences: a total capped by the protocol, a soft limit

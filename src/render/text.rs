@@ -136,7 +136,10 @@ fn timeline(o: &mut String, plan: &Plan, events: &[Event]) {
     let rows: Vec<Vec<Cow<str>>> = events
         .iter()
         .map(|e| {
-            let mut r = vec![Cow::Owned(format!("  {}", plan.offset_text(e.offset)))];
+            let mut offset = plan.offset_text(e.offset);
+            offset.insert_str(0, "  ");
+            let mut r = Vec::with_capacity(3);
+            r.push(Cow::Owned(offset));
             r.extend(super::clock_text(plan, e.offset).map(Cow::Owned));
             r.push(Cow::Borrowed(&*e.what));
             r
