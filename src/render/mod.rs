@@ -429,3 +429,22 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
     events.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
     events
 }
+
+#[cfg(test)]
+mod tests {
+    use super::clock_on_day;
+    use jiff::civil::time;
+
+    #[test]
+    fn a_clock_time_names_its_day_counted_from_the_first_bolus() {
+        let t = time(0, 5, 0, 0);
+        assert_eq!(clock_on_day(t, 0), "00:05");
+        assert_eq!(clock_on_day(t, 1), "00:05 (next day)");
+        assert_eq!(clock_on_day(t, 2), "00:05 (day 3)");
+        assert_eq!(clock_on_day(t, -1), "00:05 (day before)");
+        assert_eq!(clock_on_day(t, -2), "00:05 (2 days before)");
+        // Seconds are shown only when there are some.
+        assert_eq!(clock_on_day(time(23, 59, 30, 0), 0), "23:59:30");
+        assert_eq!(clock_on_day(time(9, 7, 0, 0), 0), "09:07");
+    }
+}
