@@ -499,7 +499,7 @@ fn push_small(out: &mut String, numer: i128, denom: u64) -> bool {
     if d != 1 || places > 30 {
         return false;
     }
-    // 10^30 fits an i128.
+    // At most 10^30, which fits an i128.
     let scale = 10i128.pow(places);
     let Some(scaled) = numer.checked_mul(scale).map(|n| n / i128::from(denom)) else {
         return false;
@@ -1283,6 +1283,16 @@ mod tests {
             let value = Num::new(BigInt::from(numer), BigInt::from(10).pow(places));
             proptest::prop_assert_eq!(format_small(&value), Some(format_big(&value)));
         }
+    }
+
+    #[test]
+    fn thirty_decimal_places_still_print_in_machine_integers() {
+        // Up to 30 places in machine integers (the bound `push_small` sets); more are left to
+        // the arbitrary precision.
+        let places_30 = Num::new(BigInt::from(-3), BigInt::from(2).pow(30));
+        assert_eq!(format_small(&places_30), Some(format_big(&places_30)));
+        let places_31 = Num::new(BigInt::from(1), BigInt::from(2).pow(31));
+        assert_eq!(format_small(&places_31), None);
     }
 
     #[test]
