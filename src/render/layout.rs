@@ -446,6 +446,8 @@ mod tests {
         }
 
         /// A text is kept as it is exactly when each line fits, measured line by line.
+        /// (`fits_at_exactly_the_width` below has the lines that are longer in bytes than in
+        /// columns and fill the width exactly.)
         #[test]
         fn fit_keeps_a_text_exactly_when_every_line_fits(
             text in "([a-z]{1,30}|李|👍|×| |\n){0,120}",
@@ -466,6 +468,14 @@ mod tests {
         ) {
             prop_assert_eq!(wrap(&first, &rest, &text, max), reference(&first, &rest, &text, max));
         }
+    }
+
+    #[test]
+    fn fits_at_exactly_the_width() {
+        // Three wide characters: 9 bytes, 6 columns.
+        assert!(fits("李李李\nabcdef\n", 6));
+        assert!(!fits("李李李\n", 5));
+        assert_eq!(fit("李李李 李\n".to_string(), 9), "李李李 李\n");
     }
 
     #[test]
