@@ -201,8 +201,7 @@ fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
 /// Makes every line of a text fit `max` columns: a longer line is wrapped with a hanging indent
 /// of four spaces more than its own.
 pub fn fit(text: String, max: usize) -> String {
-    if text.ends_with('\n') && memchr::memchr(b'\r', text.as_bytes()).is_none() && fits(&text, max)
-    {
+    if text.ends_with('\n') && !text.contains('\r') && fits(&text, max) {
         // Every line fits: the text as it is.
         return text;
     }
@@ -224,14 +223,10 @@ pub fn fit(text: String, max: usize) -> String {
 /// Whether every line of a text takes at most `max` columns. A line of at most `max` bytes does
 /// (no character takes more columns than it has bytes), so only longer lines are measured.
 fn fits(text: &str, max: usize) -> bool {
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
-        if end - start > max && width(&text[start..end]) > max {
-            return false;
-        }
-        start = end + 1;
-    }
-    true
+    // (`str::split` finds the lines without the `memchr` crate, whose first search detects the
+    // processor's features: a cost that shows at start-up on a virtual machine.)
+    text.split('\n')
+        .all(|line| line.len() <= max || width(line) <= max)
 }
 
 /// The widths of the first `n` columns of rows, in terminal columns (a row's missing cells are
