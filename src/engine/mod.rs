@@ -13,6 +13,7 @@ pub mod exact;
 pub mod fast;
 pub mod feasible;
 pub(crate) mod finding;
+pub(crate) mod gcd;
 pub mod plan;
 pub mod protocol;
 pub mod units;

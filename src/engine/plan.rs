@@ -774,18 +774,18 @@ pub fn clock_at(start: Clock, offset: &Duration) -> (Clock, i64) {
 
 /// `14:05`, or `14:05:30` where the seconds are not zero.
 pub fn show_clock(t: Clock) -> String {
-    // Two digits each, written directly (this is printed for every bolus and checkpoint).
-    let digits = |n: i8| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
-    let ([h1, h2], [m1, m2], [s1, s2]) = (digits(t.hour()), digits(t.minute()), digits(t.second()));
-    let text = [h1, h2, b':', m1, m2, b':', s1, s2];
-    let shown = if t.second() == 0 {
-        &text[..5]
-    } else {
-        &text[..]
-    };
-    // The time's own room and a day's mark after it (`00:05 (next day)`).
+    // Two digits a field, written directly (a clock time is printed for every bolus and
+    // checkpoint); room for a day's mark after it, `00:05 (next day)`.
     let mut out = String::with_capacity(24);
-    out.push_str(std::str::from_utf8(shown).expect("ASCII digits"));
+    let fields = [t.hour(), t.minute(), t.second()];
+    let shown = if t.second() == 0 { 2 } else { 3 };
+    for (i, n) in fields.into_iter().take(shown).enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
     out
 }
 

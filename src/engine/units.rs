@@ -969,11 +969,8 @@ pub fn frac(n: i64, d: i64) -> Num {
 
 /// `n / d` (`d` greater than zero) divided by their greatest common divisor.
 fn lowest(n: i64, d: i64) -> (i64, i64) {
-    let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    let g = a.max(1) as i64;
+    // The gcd of two 64-bit magnitudes fits 64 bits.
+    let g = crate::engine::gcd::gcd(n.unsigned_abs().into(), d.unsigned_abs().into()).max(1) as i64;
     (n / g, d / g)
 }
 /// The unit a time is shown in.
@@ -1016,18 +1013,20 @@ pub fn show_time(t: &Duration) -> String {
 }
 /// A duration as [`show_time`] shows it, in minutes, or in seconds when `seconds` is set.
 pub fn show_time_in(t: &Duration, seconds: bool) -> String {
-    if seconds {
-        with_unit(&t.value, TimeUnit::S.symbol())
-    } else {
-        show_quotient(&t.value, 60, TimeUnit::Min.symbol())
-    }
+    let (seconds_each, unit) = time_unit(seconds);
+    show_quotient(&t.value, seconds_each, unit.symbol())
 }
 /// A duration in minutes, or in seconds when `seconds` is set.
 pub fn time_in(t: &Duration, seconds: bool) -> (Num, TimeUnit) {
+    let (seconds_each, unit) = time_unit(seconds);
+    (div_small(&t.value, seconds_each), unit)
+}
+/// Seconds, or minutes, and the seconds in one of them.
+fn time_unit(seconds: bool) -> (i64, TimeUnit) {
     if seconds {
-        (t.value.clone(), TimeUnit::S)
+        (1, TimeUnit::S)
     } else {
-        (minutes_of(t), TimeUnit::Min)
+        (60, TimeUnit::Min)
     }
 }
 /// A concentration as an exact number and its unit: mg/mL from 1 mg/mL up, else mcg/mL.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::json::{self as plan_json, Qty};
 use super::layout::columns_into;
 use super::sections::{self, Column, Table};
-use super::{clock_text, mass, timeline, Context, VERSION};
+use super::{mass, timeline, when_text, Context, VERSION};
 use crate::engine::course::{
     whole_days, Activity, Course, CourseError, Instruction, Session, Spacing,
 };
@@ -342,10 +342,7 @@ fn sessions_table(c: &Course) -> Table {
 fn session_timeline(ctx: &Context, plan: &plan::Plan) -> Vec<(String, String)> {
     timeline(ctx, plan)
         .into_iter()
-        .map(|e| {
-            let at = clock_text(plan, e.offset).unwrap_or_else(|| plan.offset_text(e.offset));
-            (at, e.what.into_owned())
-        })
+        .map(|e| (when_text(plan, e.offset), e.what.into_owned()))
         .collect()
 }
 

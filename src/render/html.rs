@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::sections;
-use super::{clock_text, identity_parts, mass, timeline, Context, VERSION};
+use super::{identity_parts, mass, timeline, when_text, Context, VERSION};
 use crate::engine::plan::Plan;
 use crate::engine::units;
 use crate::render::explain;
@@ -282,10 +282,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
     // boluses above gives both).
-    let when = |e: &super::Event| match clock_text(plan, e.offset) {
-        Some(t) => t,
-        None => plan.offset_text(e.offset),
-    };
+    let when = |e: &super::Event| when_text(plan, e.offset);
     // Boluses one after another, with no checkpoint between them, take one line: the table
     // above has each of them, and the page has room for one sheet only.
     let events = timeline(ctx, plan);

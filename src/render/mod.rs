@@ -49,6 +49,11 @@ pub fn clock_text(plan: &Plan, offset: &Duration) -> Option<String> {
     plan.clock(offset).map(|(t, day)| clock_on_day(t, day))
 }
 
+/// When an offset comes: its clock time with a start (`14:10`), else the offset (`10 min`).
+pub fn when_text(plan: &Plan, offset: &Duration) -> String {
+    clock_text(plan, offset).unwrap_or_else(|| plan.offset_text(offset))
+}
+
 /// `14:00`, `00:05 (next day)`, `23:55 (day before)`: a clock time on a day counted from the
 /// first bolus's day.
 pub fn clock_on_day(t: jiff::civil::Time, day: i64) -> String {
