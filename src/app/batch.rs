@@ -9,6 +9,9 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
+mod seen;
+use seen::Seen;
+
 use super::output::to_file;
 use super::{stdout_file, Failure, StdoutError};
 use crate::cli;
@@ -515,8 +518,14 @@ fn run_with<W: Write>(
         Err(e) => return closed(e, summary),
     };
     let mut rows = Rows::new(p, c, format, date, !fast, draft);
+    // How many of the lines after this one have had their ids' slots loaded.
+    let mut warmed = 0usize;
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
+        warmed = warmed.saturating_sub(1);
+        if warmed == 0 {
+            warmed = rows.seen.warm(lines.ahead(), rows.c.id);
+        }
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
             summary.blank += 1;
             continue;
@@ -828,58 +837,6 @@ fn csv_io(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
-    }
-}
-
-/// The ids seen so far, each as a 64-bit hash with the row it first appeared in (the row kept in
-/// 32 bits): 12 bytes and a control byte a slot. The table keeps at least one slot in eight
-/// free and doubles when full, and while it doubles the old and the new table both live: at
-/// worst about 45 bytes an id, within the 48 a batch may spend on each distinct id. Two
-/// different ids share a hash with a chance of about one in 10^19 a pair; then the later row
-/// fails as a repeat, never the other way round.
-#[derive(Default)]
-struct Seen(HashMap<[u32; 2], u32, std::hash::BuildHasherDefault<Prehashed>>);
-
-/// The table's hasher: its keys are already hashes, so they are used as they are.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = self.0 << 32 | u64::from(n);
-    }
-    /// The length an array is hashed with says nothing.
-    fn write_usize(&mut self, _: usize) {}
-}
-
-impl Seen {
-    /// Records `id` for `row`; where it was seen before, the earlier row (`None` past the last
-    /// row number kept).
-    fn first(&mut self, id: &str, row: u64) -> Option<Option<u32>> {
-        if id.is_empty() {
-            return None;
-        }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hasher::write(&mut h, id.as_bytes());
-        let hash = std::hash::Hasher::finish(&h);
-        let key = [hash as u32, (hash >> 32) as u32];
-        match self.0.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                Some(Some(*first.get()).filter(|&r| r != u32::MAX))
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(u32::try_from(row).unwrap_or(u32::MAX));
-                None
-            }
-        }
     }
 }
 

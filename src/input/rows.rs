@@ -65,6 +65,11 @@ impl<R: Read> Lines<R> {
         }
     }
 
+    /// The bytes already read past the last line returned (no read is made for them).
+    pub(crate) fn ahead(&self) -> &[u8] {
+        self.inner.buffer()
+    }
+
     /// The next line into `out` (without its end), or `None` at the end of the input.
     pub(crate) fn next(&mut self, out: &mut Vec<u8>) -> Result<Option<LineRead>, LinesError> {
         out.clear();

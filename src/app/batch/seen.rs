@@ -1,0 +1,212 @@
+//! The ids a batch has seen, so that a repeated id fails its row, naming the row it first
+//! appeared in.
+//!
+//! Each id is kept as a 64-bit hash with its first row, 12 bytes in a slot of one open-addressed
+//! table (linear probing, at most three slots in four used). A slot holds the whole entry, so
+//! the one load that finds a free slot brings in the line the new entry is stored in: a store
+//! never waits on a cache miss, which on a table larger than the cache would hold up every store
+//! after it. Before its rows are read, [`Seen::warm`] loads the slots of the ids of up to 16
+//! lines ahead in one tight loop, so that their cache misses overlap instead of coming one row
+//! at a time.
+//!
+//! Memory: 16 to 32 bytes an id, and while the table doubles the old and the new one both live:
+//! at worst 48 bytes an id, the most a batch may spend on each distinct id.
+//!
+//! Two different ids share a hash with a chance of about one in 10^19 a pair (the hash 0 marks
+//! a free slot and is read as 1); then the later row fails as a repeat, never the other way
+//! round.
+
+/// The most lines ahead whose slots [`Seen::warm`] loads at once.
+pub(super) const AHEAD: usize = 16;
+
+/// The most bytes ahead [`Seen::warm`] looks at for those lines: a file whose lines end in CR
+/// alone is not searched whole for every row.
+const AHEAD_BYTES: usize = 4096;
+
+/// The smallest table, in slots.
+const FIRST_SLOTS: usize = 1024;
+
+#[derive(Default)]
+pub(super) struct Seen {
+    /// Each used slot: the hash's low and high halves, then the first row (`u32::MAX` past the
+    /// last row number kept). A hash of 0 is a free slot.
+    slots: Vec<[u32; 3]>,
+    len: usize,
+}
+
+/// The hash an id is kept by (SipHash with fixed keys, so a batch is the same on every run);
+/// never 0.
+fn hash(id: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hasher::write(&mut h, id);
+    std::hash::Hasher::finish(&h).max(1)
+}
+
+impl Seen {
+    /// Records `id` for `row`; where it was seen before, the earlier row (`None` past the last
+    /// row number kept). The empty id is never recorded.
+    pub(super) fn first(&mut self, id: &str, row: u64) -> Option<Option<u32>> {
+        if id.is_empty() {
+            return None;
+        }
+        let hash = hash(id.as_bytes());
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let key = [hash as u32, (hash >> 32) as u32];
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let [lo, hi, first] = self.slots[i];
+            if [lo, hi] == key {
+                return Some((first != u32::MAX).then_some(first));
+            }
+            if [lo, hi] == [0, 0] {
+                self.slots[i] = [key[0], key[1], u32::try_from(row).unwrap_or(u32::MAX)];
+                self.len += 1;
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the table, each entry moved to its place in the new one.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(FIRST_SLOTS);
+        let old = std::mem::replace(&mut self.slots, vec![[0; 3]; size]);
+        let mask = size - 1;
+        for entry in old.into_iter().filter(|e| e[..2] != [0, 0]) {
+            let mut i = (u64::from(entry[0]) | u64::from(entry[1]) << 32) as usize & mask;
+            while self.slots[i][..2] != [0, 0] {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = entry;
+        }
+    }
+
+    /// Loads the slots of the ids of the lines at the start of `ahead` (bytes not yet read as
+    /// lines), the id being field `column` split at commas: the next rows then find their slots
+    /// in the cache. Only a hint: a line it reads otherwise than the CSV reader will (a quoted
+    /// field, a line ended by CR alone) loads a slot that no row needs. Returns how many lines it
+    /// went through, at least 1.
+    pub(super) fn warm(&self, ahead: &[u8], column: usize) -> usize {
+        let mut rest = &ahead[..ahead.len().min(AHEAD_BYTES)];
+        let mut hashes = [0u64; AHEAD];
+        let mut n = 0;
+        while n < AHEAD {
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                break;
+            };
+            let id = rest[..end].split(|&b| b == b',').nth(column);
+            hashes[n] = hash(id.unwrap_or_default().trim_ascii());
+            rest = &rest[end + 1..];
+            n += 1;
+        }
+        if let Some(mask) = self.slots.len().checked_sub(1) {
+            // The loads depend on nothing but the hashes, so they are all in flight at once.
+            // The slot five on (60 bytes) is in the next line, where a probe often goes on.
+            let mut any = 0;
+            for h in &hashes[..n] {
+                let i = *h as usize & mask;
+                any ^= self.slots[i][0] ^ self.slots[(i + 5) & mask][0];
+            }
+            std::hint::black_box(any);
+        }
+        n.max(1)
+    }
+
+    /// The bytes the table holds now.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<[u32; 3]>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    /// The table against a `HashMap` of the ids themselves.
+    fn agrees(ids: &[String]) {
+        let mut seen = Seen::default();
+        let mut model: HashMap<&str, u64> = HashMap::new();
+        for (row, id) in ids.iter().enumerate() {
+            let row = row as u64 + 1;
+            let expected = match id.is_empty() {
+                true => None,
+                false => match model.get(id.as_str()) {
+                    Some(&first) => Some(Some(first as u32)),
+                    None => {
+                        model.insert(id, row);
+                        None
+                    }
+                },
+            };
+            assert_eq!(seen.first(id, row), expected, "id {id:?} at row {row}");
+        }
+        assert_eq!(seen.len, model.len());
+    }
+
+    proptest! {
+        #[test]
+        fn finds_every_repeat_and_nothing_else(
+            ids in proptest::collection::vec("[a-c]{0,3}|P[0-9]{1,4}", 0..1200)
+        ) {
+            agrees(&ids);
+        }
+    }
+
+    #[test]
+    fn ids_stay_found_as_the_table_doubles() {
+        // 100,000 ids double the table seven times; then every one of them again.
+        let ids: Vec<String> = (0..100_000).map(|i| format!("P{i}")).collect();
+        let mut seen = Seen::default();
+        for (row, id) in ids.iter().enumerate() {
+            assert_eq!(seen.first(id, row as u64 + 1), None);
+        }
+        for (row, id) in ids.iter().enumerate() {
+            assert_eq!(seen.first(id, 200_000), Some(Some(row as u32 + 1)));
+        }
+        // At most 32 bytes an id once doubled (48 while doubling, old and new together).
+        assert!(seen.bytes() <= 32 * ids.len(), "{} bytes", seen.bytes());
+        assert!(seen.len * 4 <= seen.slots.len() * 3);
+    }
+
+    #[test]
+    fn a_row_past_the_last_number_kept_is_named_as_unknown() {
+        let mut seen = Seen::default();
+        assert_eq!(seen.first("A", u64::from(u32::MAX) + 7), None);
+        assert_eq!(seen.first("A", u64::from(u32::MAX) + 8), Some(None));
+        assert_eq!(seen.first("B", 5), None);
+        assert_eq!(seen.first("B", 6), Some(Some(5)));
+    }
+
+    #[test]
+    fn no_hash_is_the_free_slot() {
+        assert_eq!(hash(b"P1"), hash(b"P1"));
+        assert_ne!(hash(b"P1"), hash(b"P2"));
+        assert!(hash(b"") >= 1);
+    }
+
+    #[test]
+    fn warming_counts_the_lines_ahead_and_changes_nothing() {
+        let mut seen = Seen::default();
+        // Nothing ahead, a line not ended, lines ended by CR alone: one line, so the next row
+        // looks again.
+        assert_eq!(seen.warm(b"", 0), 1);
+        assert_eq!(seen.warm(b"P1,80", 0), 1);
+        assert_eq!(seen.warm(b"P1,80\rP2,81\r", 0), 1);
+        let ahead: String = (0..40).map(|i| format!("x,P{i},80\n")).collect();
+        assert_eq!(seen.warm(ahead.as_bytes(), 1), AHEAD);
+        assert_eq!(seen.warm(b"a\n\"b,c\",d\ne", 5), 2);
+        assert_eq!(seen.first("P3", 1), None);
+        assert_eq!(seen.warm(ahead.as_bytes(), 1), AHEAD);
+        assert_eq!(seen.first("P3", 2), Some(Some(1)));
+        assert_eq!(seen.first("P4", 3), None);
+        // Only the first 4096 bytes are looked at.
+        let long = format!("{}\nP1\n", "x".repeat(AHEAD_BYTES));
+        assert_eq!(seen.warm(long.as_bytes(), 0), 1);
+    }
+}
