@@ -98,7 +98,7 @@ impl<R: Read> Lines<R> {
                 continue;
             }
             started = true;
-            let end = avail.iter().position(|&b| b == b'\n' || b == b'\r');
+            let end = memchr::memchr2(b'\n', b'\r', avail);
             let piece = &avail[..end.unwrap_or(avail.len())];
             let room = self.limit.saturating_sub(out.len());
             if piece.len() > room {
@@ -295,8 +295,8 @@ pub fn split_line(
     let mut i = 0;
     let mut column = 1;
     loop {
-        field.clear();
         if line.get(i) == Some(&b'"') {
+            field.clear();
             i += 1;
             loop {
                 let Some(j) = line[i..].iter().position(|&b| b == b'"') else {
@@ -314,18 +314,16 @@ pub fn split_line(
             if i < n && line[i] != b',' {
                 return Err(SplitError::TextAfterQuote { column });
             }
+            record.push_field(field);
         } else {
-            let end = line[i..]
-                .iter()
-                .position(|&b| b == b',')
-                .map_or(n, |j| i + j);
+            // A field without quotes goes straight from the line to the record.
+            let end = memchr::memchr(b',', &line[i..]).map_or(n, |j| i + j);
             if line[i..end].contains(&b'"') {
                 return Err(SplitError::StrayQuote { column });
             }
-            field.extend_from_slice(&line[i..end]);
+            record.push_field(&line[i..end]);
             i = end;
         }
-        record.push_field(field);
         if i >= n {
             return Ok(());
         }
