@@ -2,15 +2,15 @@
 //! appeared in.
 //!
 //! Each id is kept as a 64-bit hash with its first row, 12 bytes in a slot of one open-addressed
-//! table (linear probing, at most three slots in four used). A slot holds the whole entry, so
+//! table (linear probing, at most seven slots in eight used, as in std's `HashMap`). A slot holds the whole entry, so
 //! the one load that finds a free slot brings in the line the new entry is stored in: a store
 //! never waits on a cache miss, which on a table larger than the cache would hold up every store
 //! after it. Before its rows are read, [`Seen::warm`] loads the slots of the ids of up to 16
 //! lines ahead in one tight loop, so that their cache misses overlap instead of coming one row
 //! at a time.
 //!
-//! Memory: 16 to 32 bytes an id, and while the table doubles the old and the new one both live:
-//! at worst 48 bytes an id, the most a batch may spend on each distinct id.
+//! Memory: 14 to 28 bytes an id, and while the table doubles the old and the new one both live:
+//! at worst 42 bytes an id, within the 48 a batch may spend on each distinct id.
 //!
 //! Two different ids share a hash with a chance of about one in 10^19 a pair (the hash 0 marks
 //! a free slot and is read as 1); then the later row fails as a repeat, never the other way
@@ -22,6 +22,10 @@ pub(super) const AHEAD: usize = 16;
 /// The most bytes ahead [`Seen::warm`] looks at for those lines: a file whose lines end in CR
 /// alone is not searched whole for every row.
 const AHEAD_BYTES: usize = 4096;
+
+/// The smallest table whose slots [`Seen::warm`] loads ahead, in slots (1.5 MiB): a smaller
+/// one stays in the cache, where hashing the ids twice would cost more than it saves.
+const WARM_FROM: usize = 1 << 17;
 
 /// The smallest table, in slots.
 const FIRST_SLOTS: usize = 1024;
@@ -50,7 +54,7 @@ impl Seen {
             return None;
         }
         let hash = hash(id.as_bytes());
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
             self.grow();
         }
         let key = [hash as u32, (hash >> 32) as u32];
@@ -90,6 +94,9 @@ impl Seen {
     /// field, a line ended by CR alone) loads a slot that no row needs. Returns how many lines it
     /// went through, at least 1.
     pub(super) fn warm(&self, ahead: &[u8], column: usize) -> usize {
+        if self.slots.len() < WARM_FROM {
+            return AHEAD;
+        }
         let mut rest = &ahead[..ahead.len().min(AHEAD_BYTES)];
         let mut hashes = [0u64; AHEAD];
         let mut n = 0;
@@ -169,9 +176,13 @@ mod tests {
         for (row, id) in ids.iter().enumerate() {
             assert_eq!(seen.first(id, 200_000), Some(Some(row as u32 + 1)));
         }
-        // At most 32 bytes an id once doubled (48 while doubling, old and new together).
-        assert!(seen.bytes() <= 32 * ids.len(), "{} bytes", seen.bytes());
-        assert!(seen.len * 4 <= seen.slots.len() * 3);
+        // At most 28 bytes an id once doubled (42 while doubling, old and new together).
+        assert!(
+            seen.bytes() * 7 <= 12 * 2 * 8 * ids.len(),
+            "{} bytes",
+            seen.bytes()
+        );
+        assert!(seen.len * 8 <= seen.slots.len() * 7);
     }
 
     #[test]
@@ -193,6 +204,13 @@ mod tests {
     #[test]
     fn warming_counts_the_lines_ahead_and_changes_nothing() {
         let mut seen = Seen::default();
+        // A table that stays in the cache is not warmed: its lines are not even looked at.
+        assert_eq!(seen.warm(b"P1,80\n", 0), AHEAD);
+        let mut row = 0;
+        while seen.slots.len() < WARM_FROM {
+            row += 1;
+            assert_eq!(seen.first(&format!("Q{row}"), row), None);
+        }
         // Nothing ahead, a line not ended, lines ended by CR alone: one line, so the next row
         // looks again.
         assert_eq!(seen.warm(b"", 0), 1);
@@ -201,10 +219,10 @@ mod tests {
         let ahead: String = (0..40).map(|i| format!("x,P{i},80\n")).collect();
         assert_eq!(seen.warm(ahead.as_bytes(), 1), AHEAD);
         assert_eq!(seen.warm(b"a\n\"b,c\",d\ne", 5), 2);
-        assert_eq!(seen.first("P3", 1), None);
+        assert_eq!(seen.first("P3", row + 1), None);
         assert_eq!(seen.warm(ahead.as_bytes(), 1), AHEAD);
-        assert_eq!(seen.first("P3", 2), Some(Some(1)));
-        assert_eq!(seen.first("P4", 3), None);
+        assert_eq!(seen.first("P3", row + 2), Some(Some(row as u32 + 1)));
+        assert_eq!(seen.first("Q1", row + 3), Some(Some(1)));
         // Only the first 4096 bytes are looked at.
         let long = format!("{}\nP1\n", "x".repeat(AHEAD_BYTES));
         assert_eq!(seen.warm(long.as_bytes(), 0), 1);
