@@ -2,12 +2,13 @@
 //! appeared in.
 //!
 //! Each id is kept as a 64-bit hash with its first row, 12 bytes in a slot of one open-addressed
-//! table (linear probing, at most seven slots in eight used, as in std's `HashMap`). A slot holds the whole entry, so
-//! the one load that finds a free slot brings in the line the new entry is stored in: a store
-//! never waits on a cache miss, which on a table larger than the cache would hold up every store
-//! after it. Before its rows are read, [`Seen::warm`] loads the slots of the ids of up to 16
-//! lines ahead in one tight loop, so that their cache misses overlap instead of coming one row
-//! at a time.
+//! table (linear probing, at most seven slots in eight used, as in std's `HashMap`). A slot
+//! holds the whole entry, so the one load that finds a free slot brings in the line the new
+//! entry is stored in: a store never waits on a cache miss, which would hold up every store
+//! after it. (std's `HashMap` keeps its control bytes apart from its entries: the store of a
+//! new entry missed the cache.) Before its rows are read, [`Seen::warm`] loads the slots of
+//! the ids of up to 16 lines ahead in one tight loop, so that their cache misses overlap
+//! instead of coming one row at a time.
 //!
 //! Memory: 14 to 28 bytes an id, and while the table doubles the old and the new one both live:
 //! at worst 42 bytes an id, within the 48 a batch may spend on each distinct id.
