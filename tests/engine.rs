@@ -1950,6 +1950,39 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
 }
 
 #[test]
+fn a_quoted_path_is_cut_in_its_middle_at_240_characters() {
+    // A path the length of a deep temporary directory's is shown whole, where a value of that
+    // length is cut at 40.
+    let deep = format!(
+        "/tmp/{}/{}/.tmpdndFmj/ketamine-kap-iv.toml",
+        "a".repeat(60),
+        "b".repeat(60)
+    );
+    assert_eq!(chars::quote(&deep), format!("`{deep}`"));
+    let message = format!("cannot read protocol `{deep}`: it is a directory");
+    assert_eq!(chars::tidy(&message), message);
+    assert_eq!(chars::tidy(&chars::quote(&deep)), format!("`{deep}`"));
+    // 241 characters are kept; 242 lose their middle, the start and the file name kept.
+    let at = |n: usize| format!("/{}x.toml", "d".repeat(n - 7));
+    assert_eq!(chars::quote(&at(241)), format!("`{}`", at(241)));
+    let long = at(242);
+    let cut = chars::quote(&long);
+    assert_eq!(cut.chars().count(), 241 + 2);
+    assert_eq!(
+        cut,
+        format!("`/{}…{}x.toml`", "d".repeat(119), "d".repeat(114))
+    );
+    assert_eq!(chars::tidy(&cut), cut);
+    assert_eq!(chars::tidy(&format!("`{long}`")), cut);
+    // However long, a path is a line of at most 241 characters, escaped as any input.
+    let flood = format!("/{}\n{}", "e".repeat(100_000), "f".repeat(100_000));
+    let cut = chars::quote(&flood);
+    assert!(cut.starts_with("`/eee") && cut.ends_with("fff`"), "{cut}");
+    assert!(cut.chars().count() <= 243 && !cut.contains('\n'));
+    assert_eq!(chars::tidy(&format!("`{flood}`")).chars().count(), 243);
+}
+
+#[test]
 fn quoted_input_escapes_backticks_and_is_cut_at_40_characters() {
     assert_eq!(chars::quote("82 kg"), "`82 kg`");
     assert_eq!(chars::quote("a`b"), "`a\\u{60}b`");

@@ -54,6 +54,35 @@ pub fn is_unsafe(c: char) -> bool {
 /// The longest quoted piece of input a message repeats, in characters.
 pub const QUOTE_CHARS: usize = 40;
 
+/// The longest quoted path (a piece with a `/`) a message repeats, in characters: a path is cut
+/// in its middle, so that where it starts and the file it names both show.
+pub const PATH_CHARS: usize = 240;
+
+/// The characters of a quoted piece as a message repeats it: whole up to one character over its
+/// limit ([`QUOTE_CHARS`], [`PATH_CHARS`] for a path); past that, a piece's first
+/// [`QUOTE_CHARS`] characters and `…`, a path's first and last [`PATH_CHARS`]` / 2` characters
+/// with `…` between.
+fn cut(piece: &str) -> impl Iterator<Item = char> + '_ {
+    let path = piece.contains('/');
+    let limit = if path { PATH_CHARS } else { QUOTE_CHARS };
+    let long = piece.chars().nth(limit + 1).is_some();
+    let (head, tail) = match (long, path) {
+        (false, _) => (usize::MAX, 0),
+        (true, false) => (QUOTE_CHARS, 0),
+        (true, true) => (PATH_CHARS / 2, PATH_CHARS / 2),
+    };
+    let skip = if long {
+        piece.chars().count() - tail
+    } else {
+        usize::MAX
+    };
+    piece
+        .chars()
+        .take(head)
+        .chain(long.then_some('…'))
+        .chain(piece.chars().skip(skip))
+}
+
 /// The longest message, in characters, whatever the input: one line, control and
 /// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`].
 pub const MAX_MESSAGE_CHARS: usize = 1000;
@@ -83,16 +112,12 @@ pub fn escape_odd(text: &str) -> String {
 
 /// A piece of input for a message, between backticks: a backtick in it is written `\u{60}` (so
 /// it cannot end the quotation early), odd characters are escaped, and more than
-/// [`QUOTE_CHARS`] characters are cut with `…`.
+/// [`QUOTE_CHARS`] characters are cut with `…` (a path: more than [`PATH_CHARS`], in its
+/// middle).
 pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(4 * QUOTE_CHARS) + 2);
+    let mut out = String::with_capacity(text.len().min(4 * PATH_CHARS) + 2);
     out.push('`');
-    let long = text.chars().nth(QUOTE_CHARS + 1).is_some();
-    for (n, c) in text.chars().enumerate() {
-        if long && n == QUOTE_CHARS {
-            out.push('…');
-            break;
-        }
+    for c in cut(text) {
         if c == '`' || escaped(c) {
             out.extend(c.escape_unicode());
         } else {
@@ -105,9 +130,10 @@ pub fn quote(text: &str) -> String {
 
 /// Makes a message safe to print: one line (newlines and tabs escaped, as are control and
 /// text-direction characters: `\u{202e}`), a quoted piece (between backticks) longer than
-/// [`QUOTE_CHARS`] characters cut with `…`, and the whole cut at [`MAX_MESSAGE_CHARS`]
-/// characters, so that no input can flood or rewrite a terminal. Input echoed in a message goes
-/// through [`quote`], so a backtick in it cannot turn it into unquoted text.
+/// [`QUOTE_CHARS`] characters cut with `…` (a path longer than [`PATH_CHARS`], in its middle),
+/// and the whole cut at [`MAX_MESSAGE_CHARS`] characters, so that no input can flood or rewrite
+/// a terminal. Input echoed in a message goes through [`quote`], so a backtick in it cannot
+/// turn it into unquoted text.
 pub fn tidy(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
     let mut count = 0usize;
@@ -115,14 +141,11 @@ pub fn tidy(message: &str) -> String {
         if i > 0 && !put(&mut out, &mut count, '`') {
             break;
         }
-        let long = i % 2 == 1 && piece.chars().nth(QUOTE_CHARS + 1).is_some();
-        for (n, c) in piece.chars().enumerate() {
-            if long && n == QUOTE_CHARS {
-                if !put(&mut out, &mut count, '…') {
-                    break 'pieces;
-                }
-                break;
-            }
+        let shown: Box<dyn Iterator<Item = char>> = match i % 2 {
+            1 => Box::new(cut(piece)),
+            _ => Box::new(piece.chars()),
+        };
+        for c in shown {
             let fits = if escaped(c) {
                 c.escape_unicode().all(|e| put(&mut out, &mut count, e))
             } else {

@@ -869,3 +869,10 @@ pub fn squashed(text: &str) -> String {
 pub fn holds(text: &str, expected: &str) -> bool {
     squashed(text).contains(&squashed(expected))
 }
+
+/// Whether a text holds `expected` when the whitespace of both is taken out: a word longer
+/// than a line (a deep temporary directory's path) is broken across lines.
+pub fn holds_across_breaks(text: &str, expected: &str) -> bool {
+    let solid = |t: &str| t.split_whitespace().collect::<String>();
+    solid(text).contains(&solid(expected))
+}
