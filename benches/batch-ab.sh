@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares `bolus batch` of two binaries side by side: `benches/run.sh`'s input of ROWS rows with
+# Compares `bolus batch` of two binaries side by side: the input of `benches/rows.py`, ROWS rows with
 # every weight distinct (the same seed), read from standard input, the output to a file, on one
 # core, the two binaries alternating for ROUNDS rounds. Prints each binary's median CPU and wall
 # time, and checks that the two outputs are the same bytes.
@@ -9,15 +9,7 @@ before=$1 after=$2 rows=${3:-1000000} rounds=${4:-6} format=${5:-csv}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$rows" > "$work/in.csv" <<'PY'
-import random, sys
-random.seed(13)
-n = int(sys.argv[1])
-out = sys.stdout
-out.write("id,weight,start\n")
-for i, w in enumerate(random.sample(range(400000, 1500000), n)):
-    out.write("P%d,%d.%04d,%02d:%02d\n" % (i, w // 10000, w % 10000, random.randint(7, 18), random.choice([0, 15, 30, 45])))
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/rows.py" "$rows" > "$work/in.csv"
 python3 - "$work" "$rounds" "$format" "$before" "$after" <<'PY'
 import os, statistics, subprocess, sys, time
 work, rounds, fmt, binaries = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]

@@ -92,17 +92,7 @@ peer=(python3 benches/peer.py)
 
 # Patients with every weight distinct: four decimals from 40 to 150 kg, a start on the quarter
 # hour, a fixed seed; the same rows without the start column.
-make_distinct() {
-    python3 - "$1" <<'PY'
-import random, sys
-random.seed(13)
-n = int(sys.argv[1])
-out = sys.stdout
-out.write("id,weight,start\n")
-for i, w in enumerate(random.sample(range(400000, 1500000), n)):
-    out.write("P%d,%d.%04d,%02d:%02d\n" % (i, w // 10000, w % 10000, random.randint(7, 18), random.choice([0, 15, 30, 45])))
-PY
-}
+make_distinct() { python3 benches/rows.py "$1"; }
 make_distinct 100000 > "$work/d100k.csv"
 make_distinct 1000000 > "$work/d1m.csv"
 cut -d, -f1,2 "$work/d1m.csv" > "$work/d1m-nostart.csv"
