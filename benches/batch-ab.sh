@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Compares `bolus batch` of two binaries side by side: the input of `benches/rows.py`, ROWS rows with
-# every weight distinct (the same seed), read from standard input, the output to a file, on one
-# core, the two binaries alternating for ROUNDS rounds. Prints each binary's median CPU and wall
+# Compares `bolus batch` of two binaries side by side: ROWS rows of `benches/rows.py` (every
+# weight distinct, the same seed) read from standard input, the output to a file, on one core,
+# the two binaries alternating for ROUNDS rounds. Prints each binary's median CPU and wall
 # time, and checks that the two outputs are the same bytes.
 # Usage: bash benches/batch-ab.sh BEFORE AFTER [ROWS [ROUNDS [FORMAT]]]   (FORMAT: csv or jsonl)
 set -euo pipefail
