@@ -1974,12 +1974,36 @@ fn a_quoted_path_is_cut_in_its_middle_at_240_characters() {
     );
     assert_eq!(chars::tidy(&cut), cut);
     assert_eq!(chars::tidy(&format!("`{long}`")), cut);
-    // However long, a path is a line of at most 241 characters, escaped as any input.
-    let flood = format!("/{}\n{}", "e".repeat(100_000), "f".repeat(100_000));
+    // However long, a path is a line of at most 241 characters.
+    let flood = format!("/{}x{}", "e".repeat(100_000), "f".repeat(100_000));
     let cut = chars::quote(&flood);
     assert!(cut.starts_with("`/eee") && cut.ends_with("fff`"), "{cut}");
-    assert!(cut.chars().count() <= 243 && !cut.contains('\n'));
-    assert_eq!(chars::tidy(&format!("`{flood}`")).chars().count(), 243);
+    assert_eq!(cut.chars().count(), 243);
+    assert_eq!(chars::tidy(&format!("`{flood}`")), cut);
+    // A piece with a character a message escapes anywhere in it is not a path: cut at 40, so
+    // that its escapes cannot make a message longer than a path's 241 characters.
+    for odd in ['\n', '\u{202e}', '`'] {
+        let piece = format!("/{}{odd}{}", "e".repeat(150), "f".repeat(150));
+        let cut = chars::quote(&piece);
+        assert_eq!(cut, format!("`/{}…`", "e".repeat(39)), "{odd:?}");
+        assert_eq!(chars::tidy(&cut), cut);
+    }
+    let piece = format!("/{}\n", "e".repeat(30));
+    assert_eq!(
+        chars::quote(&piece),
+        format!("`/{}\\u{{a}}`", "e".repeat(30))
+    );
+    // Nor is a piece whose first `/` is past its first 120 characters: what a cut path shows
+    // keeps its `/`, so a message tidied again cuts it no further.
+    let late = format!("{}/{}", "a".repeat(130), "b".repeat(130));
+    assert_eq!(chars::quote(&late), format!("`{}…`", "a".repeat(40)));
+    let early = format!("{}/{}", "a".repeat(119), "b".repeat(200));
+    let cut = chars::quote(&early);
+    assert_eq!(cut.chars().count(), 243);
+    assert_eq!(
+        chars::tidy(&format!("error: `{early}` is odd")),
+        format!("error: {cut} is odd")
+    );
 }
 
 #[test]

@@ -54,16 +54,25 @@ pub fn is_unsafe(c: char) -> bool {
 /// The longest quoted piece of input a message repeats, in characters.
 pub const QUOTE_CHARS: usize = 40;
 
-/// The longest quoted path (a piece with a `/`) a message repeats, in characters: a path is cut
-/// in its middle, so that where it starts and the file it names both show.
+/// The longest quoted path a message repeats, in characters: a path is cut in its middle, so
+/// that where it starts and the file it names both show. A path is a piece with a `/` among
+/// its first [`PATH_CHARS`]` / 2` characters and no character a message escapes (a backtick, a
+/// control or text-direction character): it prints as it is, so a message holding one stays
+/// within [`MAX_MESSAGE_CHARS`], and what is shown of it is still a path.
 pub const PATH_CHARS: usize = 240;
+
+/// Whether a quoted piece is cut as a path (see [`PATH_CHARS`]).
+fn is_path(piece: &str) -> bool {
+    piece.chars().take(PATH_CHARS / 2).any(|c| c == '/')
+        && !piece.chars().any(|c| c == '`' || escaped(c))
+}
 
 /// The characters of a quoted piece as a message repeats it: whole up to one character over its
 /// limit ([`QUOTE_CHARS`], [`PATH_CHARS`] for a path); past that, a piece's first
 /// [`QUOTE_CHARS`] characters and `…`, a path's first and last [`PATH_CHARS`]` / 2` characters
 /// with `…` between.
 fn cut(piece: &str) -> impl Iterator<Item = char> + '_ {
-    let path = piece.contains('/');
+    let path = is_path(piece);
     let limit = if path { PATH_CHARS } else { QUOTE_CHARS };
     let long = piece.chars().nth(limit + 1).is_some();
     let (head, tail) = match (long, path) {
@@ -84,7 +93,8 @@ fn cut(piece: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// The longest message, in characters, whatever the input: one line, control and
-/// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`].
+/// text-direction characters escaped, quoted input cut at [`QUOTE_CHARS`] (a path at
+/// [`PATH_CHARS`]).
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// Whether a character is escaped when text is echoed: every control character (newline and
