@@ -191,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn the_first_table_holds_896_ids_and_the_897th_doubles_it() {
+        let mut seen = Seen::default();
+        for i in 0..896 {
+            seen.first(&format!("id{i}"), i);
+        }
+        assert_eq!(seen.slots.len(), FIRST_SLOTS);
+        seen.first("one more", 896);
+        assert_eq!(seen.slots.len(), 2 * FIRST_SLOTS);
+    }
+
+    #[test]
     fn a_row_past_the_last_number_kept_is_named_as_unknown() {
         let mut seen = Seen::default();
         assert_eq!(seen.first("A", u64::from(u32::MAX) + 7), None);
