@@ -1,5 +1,6 @@
 //! The declared `rust-version` is honest: no locked dependency, on any platform, needs a newer
-//! Rust than the package says it needs.
+//! Rust than the package says it needs. The fuzz workspace's lock file knows every dependency
+//! of the package it fuzzes, so that its `--locked` build does not fail.
 
 use std::process::Command;
 
@@ -94,5 +95,54 @@ fn no_locked_dependency_needs_a_newer_rust_than_declared() {
         newest >= (1, 85, 0),
         "the newest rust-version among {} packages is {newest:?}",
         packages.len()
+    );
+}
+
+/// The names of the dependencies `lock` records for the package `name`.
+fn locked_dependencies(lock: &str, name: &str) -> Vec<String> {
+    let lock: toml::Value = toml::from_str(lock).expect("a lock file is TOML");
+    let package = lock["package"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("{name} is in the lock file"));
+    package
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .map(|d| d.iter().filter_map(|d| d.as_str()))
+        .into_iter()
+        .flatten()
+        // `name` or `name version` (when two versions are locked).
+        .map(|d| d.split(' ').next().unwrap_or(d).to_string())
+        .collect()
+}
+
+#[test]
+fn the_fuzz_lock_file_holds_every_dependency_of_the_package() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap()).unwrap();
+    let name = manifest["package"]["name"]
+        .as_str()
+        .expect("a package name");
+    let fuzz_lock = std::fs::read_to_string(format!("{root}/fuzz/Cargo.lock")).unwrap();
+    let locked = locked_dependencies(&fuzz_lock, name);
+    let mut missing = Vec::new();
+    for table in ["dependencies", "build-dependencies"] {
+        let Some(deps) = manifest.get(table).and_then(|t| t.as_table()) else {
+            continue;
+        };
+        for (key, spec) in deps {
+            // A renamed dependency is locked by its package's name.
+            let package = spec.get("package").and_then(|p| p.as_str()).unwrap_or(key);
+            if !locked.iter().any(|l| l == package) {
+                missing.push(package.to_string());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fuzz/Cargo.lock does not lock {missing:?} for {name}: run `cargo update --workspace` in fuzz/"
     );
 }
