@@ -74,22 +74,18 @@ fn is_path(piece: &str) -> bool {
 fn cut(piece: &str) -> impl Iterator<Item = char> + '_ {
     let path = is_path(piece);
     let limit = if path { PATH_CHARS } else { QUOTE_CHARS };
-    let long = piece.chars().nth(limit + 1).is_some();
-    let (head, tail) = match (long, path) {
-        (false, _) => (usize::MAX, 0),
-        (true, false) => (QUOTE_CHARS, 0),
-        (true, true) => (PATH_CHARS / 2, PATH_CHARS / 2),
-    };
-    let skip = if long {
-        piece.chars().count() - tail
-    } else {
-        usize::MAX
+    let count = piece.chars().count();
+    // Whole up to one character over the limit: the `…` would take that character's place.
+    let (head, tail) = match count > limit + 1 {
+        false => (count, 0),
+        true if path => (PATH_CHARS / 2, PATH_CHARS / 2),
+        true => (QUOTE_CHARS, 0),
     };
     piece
         .chars()
         .take(head)
-        .chain(long.then_some('…'))
-        .chain(piece.chars().skip(skip))
+        .chain((head < count).then_some('…'))
+        .chain(piece.chars().skip(count - tail))
 }
 
 /// The longest message, in characters, whatever the input: one line, control and
