@@ -40,6 +40,11 @@ pub(super) struct Seen {
     len: usize,
 }
 
+/// Whether a slot holds an entry (a hash of 0 marks a free one).
+fn used(slot: &[u32; 3]) -> bool {
+    slot[..2] != [0, 0]
+}
+
 /// The hash an id is kept by (SipHash with fixed keys, so a batch is the same on every run);
 /// never 0.
 fn hash(id: &[u8]) -> u64 {
@@ -63,11 +68,11 @@ impl Seen {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         loop {
-            let [lo, hi, first] = self.slots[i];
-            if [lo, hi] == key {
-                return Some((first != u32::MAX).then_some(first));
+            let slot = self.slots[i];
+            if slot[..2] == key {
+                return Some((slot[2] != u32::MAX).then_some(slot[2]));
             }
-            if [lo, hi] == [0, 0] {
+            if !used(&slot) {
                 self.slots[i] = [key[0], key[1], u32::try_from(row).unwrap_or(u32::MAX)];
                 self.len += 1;
                 return None;
@@ -81,9 +86,9 @@ impl Seen {
         let size = (self.slots.len() * 2).max(FIRST_SLOTS);
         let old = std::mem::replace(&mut self.slots, vec![[0; 3]; size]);
         let mask = size - 1;
-        for entry in old.into_iter().filter(|e| e[..2] != [0, 0]) {
+        for entry in old.into_iter().filter(used) {
             let mut i = (u64::from(entry[0]) | u64::from(entry[1]) << 32) as usize & mask;
-            while self.slots[i][..2] != [0, 0] {
+            while used(&self.slots[i]) {
                 i = (i + 1) & mask;
             }
             self.slots[i] = entry;
@@ -219,7 +224,7 @@ mod tests {
         for i in 0..1000 {
             seen.first(&format!("id{i}"), i);
         }
-        let used = seen.slots.iter().filter(|e| e[..2] != [0, 0]).count();
+        let used = seen.slots.iter().filter(|e| used(e)).count();
         assert_eq!(used, 1000);
     }
 
