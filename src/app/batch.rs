@@ -871,15 +871,17 @@ fn identify<'r>(
         .then(|| crate::engine::chars::first_odd(id))
         .flatten()
     {
+        // The row's id is left empty: written escaped, it could equal another row's id.
         return Err((
-            crate::engine::chars::tidy(id),
+            String::new(),
             IdError::OddChar { character, class }.to_string(),
         ));
     }
     if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
         return Err((id.to_string(), formula("soft_limit_reason", ch)));
     }
-    if let Some(first) = seen.first(id, row) {
+    // Ids are compared in Normalization Form C: `José` typed either way is one id.
+    if let Some(first) = seen.first(&crate::engine::chars::nfc(id), row) {
         return Err((
             id.to_string(),
             crate::engine::chars::tidy(

@@ -115,16 +115,41 @@ pub(super) fn output_target(
     })
 }
 
-/// The temporary file being written by `batch --output`, shared with the thread that waits for
-/// SIGINT, SIGTERM and SIGHUP: on a signal that thread removes the file (holding the lock, so
-/// that the file cannot be renamed into place meanwhile) and ends the process as the signal
-/// would have.
+/// The temporary file being written by `batch --output` or `protocols approve`, shared with the
+/// thread that waits for the signals of [`TERMINATING`]: on one, that thread removes the file
+/// (holding the lock, so that the file cannot be renamed into place meanwhile) and ends the
+/// process as the signal would have.
 pub(super) type Pending = std::sync::Arc<std::sync::Mutex<Option<std::path::PathBuf>>>;
 
+/// Every signal whose default action ends the process and that a process can catch, except the
+/// ones a fault raises in the thread that made it (SIGBUS, SIGTRAP, SIGSYS, SIGABRT), which a
+/// waiting thread cannot handle, and SIGPIPE, which Rust programs ignore (a closed pipe is an
+/// error of the write). SIGKILL cannot be caught: a file left by it is named `.bolus-…`.
+pub const TERMINATING: &[i32] = &[
+    libc::SIGINT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+    libc::SIGALRM,
+    libc::SIGVTALRM,
+    libc::SIGPROF,
+    libc::SIGXCPU,
+    libc::SIGIO,
+    libc::SIGPWR,
+    libc::SIGSTKFLT,
+];
+
 pub(super) fn remove_on_signal() -> std::io::Result<Pending> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let pending: Pending = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let mut signals = signal_hook::iterator::Signals::new(TERMINATING)?;
+    // A file grown past its size limit raises SIGXFSZ, which would end the process with the
+    // file left; caught, the write fails instead (EFBIG) and the error path removes the file.
+    signal_hook::flag::register(
+        libc::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    )?;
     let slot = std::sync::Arc::clone(&pending);
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {

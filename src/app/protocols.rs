@@ -190,6 +190,47 @@ pub enum ApproveError {
     /// Two different files named for protocol `id`.
     #[error("{}", refusals::approve_two_files(.id))]
     TwoFiles { id: String },
+    /// A protocol that `protocols lint` rejects (every error, in its words).
+    #[error("{}", refusals::approve_lint(.target, .errors.first().map_or("", String::as_str), .errors.len()))]
+    Lint { target: String, errors: Vec<String> },
+    /// The lock that keeps two approvals from being recorded at once cannot be taken.
+    #[error(
+        "{}",
+        refusals::approvals_unlocked(
+            &.lock.display().to_string(),
+            &crate::input::files::io_reason(.source)
+        )
+    )]
+    Unlocked {
+        lock: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The lock file beside the approvals file: every `protocols approve` holds it, exclusively,
+/// from reading the approvals to renaming the new file into place, so that approvals recorded
+/// at once all land and none is lost. (The approvals file itself is replaced by a rename, so a
+/// lock on it would not hold across approvals.)
+fn lock_approvals(dir: &std::path::Path) -> Result<std::fs::File, ApproveError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let lock = dir.join(".approved.toml.lock");
+    let unlocked = |source: std::io::Error| ApproveError::Unlocked {
+        lock: lock.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&lock)
+        .map_err(unlocked)?;
+    // Waits for another approval to finish.
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|e| unlocked(e.into()))?;
+    Ok(file)
 }
 
 /// Records approvals of protocols as they are now, in the protocols directory's approvals file:
@@ -209,6 +250,7 @@ pub(super) fn approve(
     };
     catalog.check_dir()?;
     let chosen = chosen_protocols(catalog, dir, targets, by, note)?;
+    let _lock = lock_approvals(dir)?;
     let file = crate::input::approvals::path_in(dir);
     let shown = crate::engine::chars::quote(&file.display().to_string());
     if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -323,6 +365,26 @@ pub(super) fn chosen_protocols(
             .into());
         }
         let p = catalog.find(t)?;
+        // What `lint` rejects is not approved: the same checks, on the same bytes.
+        if let crate::engine::protocol::Source::File(path) = &p.source {
+            match lint_file(std::path::Path::new(path), path) {
+                Ok(linted) if linted.sha256 == p.sha256 => {}
+                Ok(_) => {
+                    return Err(ApproveError::Lint {
+                        target: t.clone(),
+                        errors: vec!["the file changed while it was read".into()],
+                    }
+                    .into())
+                }
+                Err(errors) => {
+                    return Err(ApproveError::Lint {
+                        target: t.clone(),
+                        errors,
+                    }
+                    .into())
+                }
+            }
+        }
         match chosen.iter().find(|c| c.id == p.id) {
             Some(c) if c.sha256 != p.sha256 => {
                 return Err(ApproveError::TwoFiles { id: p.id }.into())

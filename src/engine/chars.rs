@@ -10,28 +10,49 @@
 /// The class of a character that must not pass unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharClass {
-    /// A control character (newline and tab included).
+    /// A control character (General Category Cc: newline and tab included).
     Control,
-    /// A character that changes the direction of text (`U+202E`).
+    /// A character that changes the direction of text (the Bidi_Control property: `U+202E`).
     Direction,
-    /// A character that prints as nothing or as a plain space: a zero-width or non-breaking
-    /// space, a byte order mark.
+    /// A character that prints as nothing or as a plain space: a format character (Cf), a
+    /// line or paragraph separator (Zl, Zp), a default-ignorable code point (a zero-width
+    /// space, a variation selector, a Hangul filler, a tag character), a space other than
+    /// U+0020 (Zs), or a blank pattern (U+2800).
     Invisible,
+    /// A private-use, surrogate or unassigned code point (Co, Cs, Cn): nothing a reader can
+    /// see or check.
+    Unassigned,
 }
 
 impl CharClass {
-    /// The class of `c`, or `None` for an ordinary character.
+    /// The class of `c`, or `None` for an ordinary character. Decided by the character's
+    /// Unicode properties (from ICU4X's tables), never by a list of code points, except
+    /// U+2800, a graphic character that prints blank.
     pub fn of(c: char) -> Option<CharClass> {
+        use icu_properties::props::{
+            BidiControl, DefaultIgnorableCodePoint, GeneralCategory as Gc,
+        };
+        use icu_properties::{CodePointMapData, CodePointSetData};
+        // Printable ASCII is ordinary: the usual text is not looked up character by character.
+        if (' '..='~').contains(&c) {
+            return None;
+        }
         if c.is_control() {
-            Some(CharClass::Control)
-        } else if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
-        {
-            Some(CharClass::Direction)
-        } else if matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{2000}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
-        {
-            Some(CharClass::Invisible)
-        } else {
-            None
+            return Some(CharClass::Control);
+        }
+        if CodePointSetData::new::<BidiControl>().contains(c) {
+            return Some(CharClass::Direction);
+        }
+        let gc = CodePointMapData::<Gc>::new().get(c);
+        match gc {
+            Gc::PrivateUse | Gc::Surrogate | Gc::Unassigned => Some(CharClass::Unassigned),
+            Gc::Format | Gc::LineSeparator | Gc::ParagraphSeparator | Gc::SpaceSeparator => {
+                Some(CharClass::Invisible)
+            }
+            _ if c == '\u{2800}' || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) => {
+                Some(CharClass::Invisible)
+            }
+            _ => None,
         }
     }
 }
@@ -42,13 +63,29 @@ pub fn first_odd(text: &str) -> Option<(char, CharClass)> {
         .find_map(|c| CharClass::of(c).map(|class| (c, class)))
 }
 
-/// Control characters and the Unicode direction overrides, which could make text read other
-/// than it is, and the byte order mark: what a protocol's text may not hold.
+/// What a protocol's text, a name or a note may not hold: every class of [`CharClass`] except a
+/// space other than U+0020 (a non-breaking space prints as a space; a zero-width one does not).
 pub fn is_unsafe(c: char) -> bool {
-    matches!(
-        CharClass::of(c),
-        Some(CharClass::Control | CharClass::Direction)
-    ) || c == '\u{FEFF}'
+    CharClass::of(c).is_some() && !is_plain_space(c)
+}
+
+/// A space separator (Zs) that prints as a space of some width.
+fn is_plain_space(c: char) -> bool {
+    use icu_properties::props::GeneralCategory as Gc;
+    icu_properties::CodePointMapData::<Gc>::new().get(c) == Gc::SpaceSeparator
+}
+
+/// Text in Unicode Normalization Form C: the form in which ids are compared, so that `José`
+/// typed as one `é` or as `e` and a combining accent is one id.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
 }
 
 /// The longest quoted piece of input a message repeats, in characters.
@@ -94,12 +131,10 @@ fn cut(piece: &str) -> impl Iterator<Item = char> + '_ {
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// Whether a character is escaped when text is echoed: every control character (newline and
-/// tab included, so that a message stays one line) and the text-direction characters.
+/// tab included, so that a message stays one line), the text-direction characters, and every
+/// character that prints as nothing or is unassigned (a space other than U+0020 prints as is).
 fn escaped(c: char) -> bool {
-    matches!(
-        CharClass::of(c),
-        Some(CharClass::Control | CharClass::Direction)
-    )
+    CharClass::of(c).is_some() && !is_plain_space(c)
 }
 
 /// Text with its control characters (newline and tab included) and text-direction characters

@@ -79,8 +79,6 @@ pub enum Approval {
     NoDirectory,
     /// The protocols directory has no approvals file.
     NoApprovalsFile,
-    /// A file given by a path outside the protocols directory: not under its approvals.
-    Outside,
     /// Approved: the file's SHA-256 is the one approved.
     Approved {
         by: String,

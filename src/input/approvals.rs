@@ -100,10 +100,8 @@ pub fn text_problem(s: &str) -> Option<String> {
     s.chars()
         .find(|c| crate::engine::chars::is_unsafe(*c))
         .map(|c| {
-            format!(
-                "it holds the control or direction character U+{:04X}",
-                c as u32
-            )
+            let class = crate::engine::chars::CharClass::of(c).expect("an unsafe character has a class");
+            format!("it holds {}", crate::input::words::odd_char(c, class))
         })
 }
 
@@ -300,6 +298,37 @@ pub fn writable(what: &str, path: &Path) -> Option<String> {
             crate::engine::chars::quote(&path.display().to_string())
         )
     })
+}
+
+/// Why the approvals of a protocols directory cannot be trusted, if they cannot: the approvals
+/// file is a symbolic link (it could point anywhere, a world-writable directory included), or
+/// it or the directory belongs to a user other than the one running and root, or is writable
+/// by group or others.
+pub fn untrusted(dir: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let file = path_in(dir);
+    let mut why = Vec::new();
+    if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+        why.push(format!(
+            "the approvals file {} is a symbolic link",
+            crate::engine::chars::quote(&file.display().to_string())
+        ));
+    }
+    let me = rustix::process::geteuid().as_raw();
+    for (what, path) in [("protocols directory", dir), ("approvals file", file.as_path())] {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        if meta.uid() != me && meta.uid() != 0 {
+            why.push(format!(
+                "the {what} {} belongs to {}, not to you or to root",
+                crate::engine::chars::quote(&path.display().to_string()),
+                user_name(meta.uid())
+            ));
+        }
+        why.extend(writable(what, path));
+    }
+    why
 }
 
 /// The name of the operating-system user with this uid: its entry in `/etc/passwd`, else the

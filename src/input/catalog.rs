@@ -42,8 +42,15 @@ pub enum LoadError {
         approved: String,
         actual: String,
     },
-    #[error("protocol `{id}` is refused: {}; with an approvals file, the protocol, the approvals file and their directory must be writable by their owner only (`chmod go-w`)", writable.join("; "))]
+    #[error("protocol `{id}` is refused: {}; with an approvals file, the protocol, the approvals file and their directory must belong to you or to root and be writable by their owner only (`chmod go-w`), and the approvals file must be a file, not a link", writable.join("; "))]
     Writable { id: String, writable: Vec<String> },
+    /// The approval of protocol `id` is dated after now (`at`).
+    #[error("protocol `{id}` is refused: its approval is dated {at}, later than now ({now}); an approval from the future is not trusted: check the clock, and approve the protocol again with `bolus protocols approve`")]
+    FutureApproval {
+        id: String,
+        at: String,
+        now: String,
+    },
 }
 
 /// Where protocols are looked up by id.
@@ -84,17 +91,26 @@ impl Catalog {
         approvals: &crate::engine::approval::Approvals,
         writable: &mut Vec<String>,
     ) -> Result<Approval, LoadError> {
-        writable.extend(crate::input::approvals::writable(
-            "approvals file",
-            &crate::input::approvals::path_in(dir),
-        ));
+        for w in crate::input::approvals::untrusted(dir) {
+            if !writable.contains(&w) {
+                writable.push(w);
+            }
+        }
         if !writable.is_empty() {
             return Err(LoadError::Writable {
                 id: p.id.clone(),
                 writable: std::mem::take(writable),
             });
         }
+        let now = jiff::Timestamp::now();
         Ok(match approvals.entries.get(&p.id) {
+            Some(e) if e.sha256 == p.sha256 && e.at > now => {
+                return Err(LoadError::FutureApproval {
+                    id: p.id.clone(),
+                    at: e.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    now: now.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                })
+            }
             Some(e) if e.sha256 == p.sha256 => Approval::Approved {
                 by: e.by.clone(),
                 user: e.user.clone(),
@@ -126,29 +142,36 @@ impl Catalog {
         })
     }
 
-    /// The approval a loaded protocol is used under, and what could be changed by others.
+    /// The approval a loaded protocol is used under, and what could be changed by others. With
+    /// an approvals file in the protocols directory, every protocol is under it, however it was
+    /// named: by id, by a path inside the directory or by a path outside it. Its SHA-256 is what
+    /// decides, so a copy outside the directory is used only when it is byte for byte the file
+    /// approved for its id.
     fn standing(&self, arg: &str, p: &Protocol) -> Result<Standing, LoadError> {
+        let Some(dir) = &self.dir else {
+            let approval = match self.draft {
+                true => Approval::Draft,
+                false => Approval::NoDirectory,
+            };
+            return Ok(Standing {
+                approval,
+                writable: Vec::new(),
+            });
+        };
         let file = if is_path(arg) {
             Some(PathBuf::from(arg))
         } else {
-            match (&self.dir, &p.source) {
-                (Some(dir), crate::engine::protocol::Source::File(_)) => {
-                    Some(dir.join(format!("{arg}.toml")))
-                }
-                _ => None,
+            match &p.source {
+                crate::engine::protocol::Source::File(_) => Some(dir.join(format!("{arg}.toml"))),
+                crate::engine::protocol::Source::BuiltIn => None,
             }
         };
-        let governed = match (&self.dir, &file) {
-            (None, _) => None,
-            (Some(dir), Some(f)) if is_path(arg) => inside(dir, f).then_some(dir),
-            (Some(dir), _) => Some(dir),
-        };
-        // Who could change it is asked of what the clinic's directory governs: a protocol file
-        // from it, the directory, its approvals file. A file given by a path outside it is used
-        // as before.
+        // Who could change it is asked of what the clinic's directory holds: a protocol file
+        // from it, the directory, its approvals file. A file outside it is not the clinic's to
+        // guard: its bytes are checked against the approved SHA-256 instead.
         let mut writable = Vec::new();
         let mut holder = None;
-        if let Some(f) = file.as_ref().filter(|_| governed.is_some()) {
+        if let Some(f) = file.as_ref().filter(|f| !is_path(arg) || inside(dir, f)) {
             writable.extend(crate::input::approvals::writable("protocol file", f));
             if is_path(arg) {
                 let parent = match f.parent() {
@@ -159,23 +182,17 @@ impl Catalog {
                 holder = std::fs::canonicalize(parent).ok();
             }
         }
-        let approval = match governed {
+        let from_dir = !is_path(arg) || file.as_ref().is_some_and(|f| inside(dir, f));
+        if from_dir && (holder.is_none() || holder != std::fs::canonicalize(dir).ok()) {
+            writable.extend(crate::input::approvals::writable(
+                "protocols directory",
+                dir,
+            ));
+        }
+        let approval = match crate::input::approvals::read(dir)? {
             None if self.draft => Approval::Draft,
-            None if self.dir.is_some() => Approval::Outside,
-            None => Approval::NoDirectory,
-            Some(dir) => {
-                if holder.is_none() || holder != std::fs::canonicalize(dir).ok() {
-                    writable.extend(crate::input::approvals::writable(
-                        "protocols directory",
-                        dir,
-                    ));
-                }
-                match crate::input::approvals::read(dir)? {
-                    None if self.draft => Approval::Draft,
-                    None => Approval::NoApprovalsFile,
-                    Some((approvals, _)) => self.approval(p, dir, &approvals, &mut writable)?,
-                }
-            }
+            None => Approval::NoApprovalsFile,
+            Some((approvals, _)) => self.approval(p, dir, &approvals, &mut writable)?,
         };
         Ok(Standing { approval, writable })
     }

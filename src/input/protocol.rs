@@ -268,8 +268,12 @@ impl Site<'_> {
                 value,
                 field,
                 format!(
-                    "expected plain text, found the control or direction character U+{:04X}",
-                    c as u32
+                    "expected plain text, found {}",
+                    crate::input::words::odd_char(
+                        c,
+                        crate::engine::chars::CharClass::of(c)
+                            .expect("an unsafe character has a class")
+                    )
                 ),
             ));
         }

@@ -53,6 +53,7 @@ pub fn class_name(class: CharClass) -> &'static str {
         CharClass::Control => "a control character",
         CharClass::Direction => "a text-direction character",
         CharClass::Invisible => "an invisible character",
+        CharClass::Unassigned => "a private-use or unassigned character",
     }
 }
 

@@ -161,10 +161,6 @@ pub fn approval_text(protocol: &Protocol) -> String {
         }
         Approval::NoDirectory => "none (no protocols directory, so no approvals apply)".into(),
         Approval::NoApprovalsFile => "none (the protocols directory has no approvals file)".into(),
-        Approval::Outside => {
-            "none (the file is outside the protocols directory: not under the clinic's approvals)"
-                .into()
-        }
         Approval::Draft => DRAFT.into(),
     }
 }

@@ -150,6 +150,26 @@ pub fn approve_outside(target: &str, dir: &str) -> String {
     )
 }
 
+/// A protocol that `protocols lint` rejects: its first error, and how many there are.
+pub fn approve_lint(target: &str, first: &str, count: usize) -> String {
+    let more = match count {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!(
+        "cannot approve {}: `bolus protocols lint` rejects it{more}: {first}; fix the protocol and lint it again",
+        quote(target)
+    )
+}
+
+/// The lock on the approvals file cannot be taken.
+pub fn approvals_unlocked(lock: &str, reason: &str) -> String {
+    format!(
+        "cannot lock the approvals file with {}: {reason}; nothing was recorded",
+        quote(lock)
+    )
+}
+
 /// Two different files named for protocol `id`.
 pub fn approve_two_files(id: &str) -> String {
     format!("cannot approve two different files for protocol `{id}`; name one")
