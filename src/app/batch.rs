@@ -988,11 +988,11 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
     };
     let date = match &args.date {
         Some(d) => crate::input::values::parse_date(d).map_err(cli::RequestError::Date)?,
-        None => super::today(),
+        None => super::today()?,
     };
     let date = crate::app::batch::Dates {
         plan: date,
-        today: super::today(),
+        today: super::today()?,
     };
     let fail = |e: crate::app::batch::BatchError| match e {
         crate::app::batch::BatchError::Write(e) => {

@@ -242,7 +242,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Plan(args) => {
             let mut req = cli::plan_request(args)?;
             if req.options.identity.born.is_some() {
-                let today = today();
+                let today = today()?;
                 req.options.today = Some(today);
                 if req.date_from_clock {
                     req.options.date = Some(today);
@@ -356,8 +356,8 @@ fn unneeded_reason_note(
 
 /// Today's date from the system clock, in the system's time zone: the plan's date when none is
 /// given, for the age check of a patient with a date of birth.
-pub fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
+pub fn today() -> Result<jiff::civil::Date, Failure> {
+    Ok(crate::input::values::today()?)
 }
 
 /// Reads a file, or standard input for `-`, up to `limit` bytes.

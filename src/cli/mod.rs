@@ -70,7 +70,7 @@ pub enum RequestError {
     #[error("`{0}` is used only with `--format fhir`; leave it out, or add `--format fhir`")]
     FhirOnly(&'static str),
     #[error(
-        "invalid `--patient-system`: expected an absolute URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
+        "invalid `--patient-system`: expected an absolute `http`, `https` or `urn` URI, such as the `urn:oid:` or `https://` name of the health record's identifier system, found `{}`",
         .0.escape_debug()
     )]
     PatientSystem(String),
@@ -666,7 +666,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         }
     }
     if let Some(system) = &a.patient_system {
-        if !crate::engine::protocol::is_absolute_uri(system) {
+        if !crate::engine::protocol::is_system_uri(system) {
             return Err(RequestError::PatientSystem(system.clone()));
         }
     }

@@ -449,6 +449,12 @@ fn check_age(
             age,
         });
     }
+    // The adult check holds on today's date too: a plan dated years ahead does not make a
+    // child an adult now. The earlier of the two dates decides.
+    let (age, on) = match options.today.filter(|t| *t < on) {
+        Some(today) => (age_on(born, today), today),
+        None => (age, on),
+    };
     if age >= ADULT_AGE {
         return Ok(None);
     }

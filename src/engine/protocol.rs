@@ -241,6 +241,25 @@ pub fn route_names() -> String {
 
 /// Whether a text is an absolute URI as FHIR's `uri` holds it: a scheme, `:`, and more, all of it
 /// printable ASCII without spaces (RFC 3986: no control, direction or other non-ASCII character).
+/// Whether a text names an identifier or code system as FHIR receivers take one: an absolute
+/// URI whose scheme is `http` or `https` (with a host) or `urn` (with a namespace), so that no
+/// other scheme (`javascript:`, `file:`) reaches a system that may follow it.
+pub fn is_system_uri(text: &str) -> bool {
+    if !is_absolute_uri(text) {
+        return false;
+    }
+    let (scheme, rest) = text.split_once(':').expect("an absolute URI has a scheme");
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" => rest
+            .strip_prefix("//")
+            .is_some_and(|r| r.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty())),
+        "urn" => rest.split_once(':').is_some_and(|(nid, nss)| !nid.is_empty() && !nss.is_empty()),
+        _ => false,
+    }
+}
+
+/// Whether a text is an absolute URI (RFC 3986): a scheme, a colon, something after it, and only
+/// printable ASCII.
 pub fn is_absolute_uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::engine::chars::is_unsafe;
 use crate::engine::protocol::{
-    is_absolute_uri, route_code, route_names, Aftercare, Anchor, CheckpointRule, CourseRules,
+    is_system_uri, route_code, route_names, Aftercare, Anchor, CheckpointRule, CourseRules,
     MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, Standing, WeightBasis,
     WeightLimits, MAX_BOLUSES, MAX_FAST_HOURS, MAX_RESTRICTION_HOURS, MAX_SESSIONS, MAX_SPAN_DAYS,
     REST_OF_DAY,
@@ -504,12 +504,12 @@ fn medication_code(site: &Site, wire: WireCode) -> Result<MedicationCode, Protoc
         code,
         display,
     } = wire;
-    if !is_absolute_uri(system.get_ref()) {
+    if !is_system_uri(system.get_ref()) {
         return Err(site.field(
             &system,
             "code.system",
             format!(
-                "expected the code system's absolute URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`, found `{}`",
+                "expected the code system's absolute `http`, `https` or `urn` URI, such as `http://www.nlm.nih.gov/research/umls/rxnorm`, found `{}`",
                 system.get_ref().escape_debug()
             ),
         ));

@@ -65,6 +65,12 @@ pub enum ZoneError {
         .name.escape_debug()
     )]
     Unknown { name: String },
+    /// The `TZ` environment variable names no zone.
+    #[error(
+        "the environment variable TZ names no time zone (`{}`), so today's date cannot be told; set TZ to a zone such as `Europe/Paris`, or unset it",
+        .name.escape_debug()
+    )]
+    Environment { name: String },
     /// No zone was named and the system's cannot be told.
     #[error(
         "cannot tell the system's time zone ({0}); name the zone with `--tz`, such as `--tz Europe/Paris`"
@@ -77,6 +83,9 @@ pub enum ZoneError {
 pub fn zone(name: Option<&str>) -> Result<Zone, ZoneError> {
     match name {
         Some(name) => {
+            if !is_zone_name(name) {
+                return Err(ZoneError::Unknown { name: name.into() });
+            }
             let tz = jiff::tz::db()
                 .get(name)
                 .map_err(|_| ZoneError::Unknown { name: name.into() })?;
@@ -91,6 +100,38 @@ pub fn zone(name: Option<&str>) -> Result<Zone, ZoneError> {
             Ok(Zone { tz, name })
         }
     }
+}
+
+/// Whether a name is one of the IANA database's zones, as a person means one: a name the
+/// database lists, other than the files a system's zone directory holds beside the zones
+/// (`localtime`, `posixrules`, the `posix/` and `right/` copies) and `Factory`, the zone of no
+/// place.
+pub fn is_zone_name(name: &str) -> bool {
+    const NOT_ZONES: [&str; 3] = ["factory", "localtime", "posixrules"];
+    let lower = name.to_ascii_lowercase();
+    !NOT_ZONES.contains(&lower.as_str())
+        && !lower.starts_with("posix/")
+        && !lower.starts_with("right/")
+        && jiff::tz::db()
+            .available()
+            .any(|n| n.as_str().eq_ignore_ascii_case(name))
+}
+
+/// Today's date in the system's time zone; a zone that cannot be told (`TZ` naming none) is an
+/// error, never UTC in its place.
+pub fn today() -> Result<jiff::civil::Date, ZoneError> {
+    if let Some(tz) = std::env::var_os("TZ") {
+        let tz = tz.to_string_lossy();
+        let name = tz.strip_prefix(':').unwrap_or(&tz);
+        // A POSIX rule (`JST-9`, `EST5EDT,M3.2.0,M11.1.0`) or a path is the system's to read;
+        // a bare name must be a zone.
+        let rule_or_path = name.contains(|c: char| c.is_ascii_digit() || c == ',' || c == '/');
+        if !name.is_empty() && !rule_or_path && !is_zone_name(name) {
+            return Err(ZoneError::Environment { name: name.to_string() });
+        }
+    }
+    let tz = TimeZone::try_system().map_err(ZoneError::System)?;
+    Ok(jiff::Timestamp::now().to_zoned(tz).date())
 }
 
 /// Why a clock time is not read: the text as given.
