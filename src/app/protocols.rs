@@ -278,8 +278,8 @@ pub(super) fn approve(
     // The user is the owner of the file just created: the effective user, not a variable.
     let uid = tmp.as_file().metadata().map_err(cannot)?.uid();
     let user = crate::input::approvals::user_name(uid);
-    let at = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
+    // Whole seconds, rounded down: an approval is never dated after the moment it was made.
+    let at = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
         .map_err(ApproveError::Clock)?;
     let out = record(&mut approvals, &chosen, by, &user, at, note);
     tmp.as_file()

@@ -179,7 +179,7 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
     let _ = writeln!(
         o,
         "# {} (`{}`): {}\n",
-        p.title,
+        super::markdown::text(&p.title),
         p.id,
         units::show_per_kg(&p.per_weight, p.unit)
     );
@@ -204,7 +204,7 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
             let mut note: Vec<String> = pending
                 .take()
                 .into_iter()
-                .map(|n| format!("**{n}**"))
+                .map(|n| format!("**{}**", super::markdown::text(&n)))
                 .collect();
             if r.outside_soft {
                 note.push("outside the soft limits".into());
@@ -212,7 +212,7 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
             let c = match &r.result {
                 Ok(b) => cells(p, b),
                 Err(e) => {
-                    note.push(e.to_string());
+                    note.push(super::markdown::text(&e.to_string()));
                     [
                         "no plan".to_string(),
                         String::new(),
@@ -231,7 +231,7 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
                 c[2],
                 c[3],
                 c[4],
-                note.join("; ").replace('|', "\\|")
+                note.join("; ")
             );
         }
     }

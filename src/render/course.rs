@@ -405,7 +405,7 @@ fn text_session_pages(ctx: &Context, c: &Course, o: &mut String) {
 }
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    super::markdown::text(s)
 }
 
 /// The course as Markdown.
@@ -416,14 +416,14 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     if draft {
         let _ = writeln!(o, "**{}**\n", super::DRAFT);
     }
-    let _ = writeln!(o, "# Course: {} (`{}`)\n", p.title, p.id);
-    let _ = writeln!(o, "{}\n", sections::summary(p));
+    let _ = writeln!(o, "# Course: {} (`{}`)\n", cell(&p.title), p.id);
+    let _ = writeln!(o, "{}\n", cell(&sections::summary(p)));
     let _ = writeln!(o, "{CIVIL_TIME}\n");
     for (k, v) in facts(ctx, c) {
         if k.is_empty() {
-            let _ = writeln!(o, "  - {v}");
+            let _ = writeln!(o, "  - {}", cell(&v));
         } else {
-            let _ = writeln!(o, "- **{k}:** {v}");
+            let _ = writeln!(o, "- **{k}:** {}", cell(&v));
         }
     }
     o.push('\n');

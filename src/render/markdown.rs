@@ -8,8 +8,42 @@ use super::{clock_text, Context, Event, VERSION};
 use crate::engine::plan::Plan;
 use crate::engine::protocol::{Protocol, Source};
 
+/// A table cell or any other text written into the Markdown: [`text`].
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    text(s)
+}
+
+/// The one sanitising step of Markdown: any text the plan writes (the tool's sentences, and
+/// within them a protocol's words, a reason, a name) shown as it is, never read as markup. The
+/// characters that could start markup inline are written with a backslash (`*`, `_`, `[`, `]`,
+/// `<`, `>`, `&`, `|`, `~`, `\\`), so no link, image, HTML tag, emphasis or table cell can come
+/// from a value. A span between two backticks is kept as a code span: nothing is read as markup
+/// inside one, and the quoting of input ([`crate::engine::chars::quote`]) leaves no backtick
+/// inside. An odd backtick is escaped too. Lines are kept apart: a line break becomes a space,
+/// so no value starts a line of its own (a heading, a list item).
+pub fn text(s: &str) -> String {
+    let pieces: Vec<&str> = s.split('`').collect();
+    // Code spans only where every backtick pairs with the next around some text.
+    let spans = pieces.len() % 2 == 1 && pieces.iter().skip(1).step_by(2).all(|p| !p.is_empty());
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if spans { "`" } else { "\\`" });
+        }
+        let code = spans && i % 2 == 1;
+        for c in piece.chars() {
+            match c {
+                '\n' | '\r' => out.push(' '),
+                _ if code => out.push(c),
+                '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+    }
+    out
 }
 
 /// Text given by a person, escaped so that Markdown shows it as it is: every ASCII punctuation
@@ -41,7 +75,7 @@ pub fn literal(s: &str) -> String {
         ) {
             out.push('\\');
         }
-        out.push(c);
+        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
     }
     out
 }
@@ -63,8 +97,8 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         "---|".repeat(parts.len()),
         parts.clone().map(|(_, value)| literal(&value)).join(" | ")
     );
-    let _ = writeln!(o, "# {} (`{}`)\n", p.title, p.id);
-    let _ = writeln!(o, "{}\n", sections::summary(p));
+    let _ = writeln!(o, "# {} (`{}`)\n", text(&p.title), p.id);
+    let _ = writeln!(o, "{}\n", text(&sections::summary(p)));
     facts(&s, &mut o);
     explained(&s.steps, &mut o);
     let _ = writeln!(o, "## {}\n", sections::BOLUSES);
@@ -81,13 +115,13 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 fn facts(s: &PlanSections, o: &mut String) {
     for (k, v) in &s.facts {
         if k.is_empty() {
-            let _ = writeln!(o, "  - {v}");
+            let _ = writeln!(o, "  - {}", text(v));
         } else {
-            let _ = writeln!(o, "- **{k}:** {v}");
+            let _ = writeln!(o, "- **{k}:** {}", text(v));
         }
     }
     for (k, v) in &s.arithmetic {
-        let _ = writeln!(o, "- **{k}:** {v}");
+        let _ = writeln!(o, "- **{k}:** {}", text(v));
     }
     o.push('\n');
 }
@@ -99,7 +133,7 @@ fn explained(steps: &[String], o: &mut String) {
     }
     let _ = writeln!(o, "## {}\n", sections::EXPLAINED);
     for (i, s) in steps.iter().enumerate() {
-        let _ = writeln!(o, "{}. {s}", i + 1);
+        let _ = writeln!(o, "{}. {}", i + 1, text(s));
     }
     o.push('\n');
 }
@@ -144,7 +178,7 @@ pub(super) fn warnings_section(warnings: &[String], o: &mut String) {
     if !warnings.is_empty() {
         let _ = writeln!(o, "## {}\n", sections::WARNINGS);
         for w in warnings {
-            let _ = writeln!(o, "- {w}");
+            let _ = writeln!(o, "- {}", text(w));
         }
         o.push('\n');
     }
@@ -155,13 +189,13 @@ fn verified(s: &PlanSections, o: &mut String) {
     let id = format!("`{}`", s.sign_off.id);
     let _ = writeln!(o, "## {}\n", sections::verified_title(&id));
     for r in &s.verified {
-        let _ = writeln!(o, "- [x] {r}");
+        let _ = writeln!(o, "- [x] {}", text(r));
     }
     o.push('\n');
     if !s.checklist.is_empty() {
         let _ = writeln!(o, "## {}\n", sections::CHECKLIST);
         for c in s.checklist {
-            let _ = writeln!(o, "- [ ] {c}");
+            let _ = writeln!(o, "- [ ] {}", text(c));
         }
         o.push('\n');
     }

@@ -109,9 +109,11 @@ fn approving_records_each_protocol_and_every_plan_names_its_approval() {
     assert!(text.contains("by = \"Dr A. Example\""), "{text}");
     assert!(text.contains("user = \""), "{text}");
     assert!(text.contains("note = \"audit 2026\""), "{text}");
-    // A new approvals file is 0644, and nothing else is left in the directory.
+    // A new approvals file is 0644, and nothing else is left in the directory but the lock
+    // that approvals take (0600).
     assert_eq!(mode(&dir.join("approved.toml")), 0o644);
-    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
+    assert_eq!(mode(&dir.join(".approved.toml.lock")), 0o600);
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 3);
 
     let plan = fentanyl_plan(dir, &[]).run().stdout;
     assert!(
@@ -284,26 +286,65 @@ fn without_an_approvals_file_nothing_is_refused_and_the_plan_says_so() {
     );
 }
 
+/// Under approvals, a protocol named by a path outside the protocols directory is gated like
+/// any other: by its SHA-256, in every command that doses a patient.
 #[test]
-fn a_file_outside_the_directory_is_used_and_said_to_be_outside_the_approvals() {
+fn under_approvals_a_file_outside_the_directory_doses_only_when_its_sha256_is_approved() {
     let clinic = clinic();
     let dir = clinic.path();
     approve(dir, &[FENTANYL]);
-    let outside = format!("{CATALOG}/test-ideal-weight.toml");
-    let plan = within(
-        dir,
-        &[
-            "plan", &outside, "--weight", "70", "--height", "170", "--sex", "male",
-        ],
-    )
-    .run()
-    .stdout;
-    // The text plan wraps at 80 columns: read it with its lines joined.
+    let elsewhere = tempfile::tempdir().unwrap();
+    // A byte-for-byte copy of the approved file, outside the directory: used, as approved.
+    let copy = elsewhere.path().join(format!("{FENTANYL}.toml"));
+    std::fs::copy(dir.join(format!("{FENTANYL}.toml")), &copy).unwrap();
+    let copy = copy.to_str().unwrap().to_string();
+    let plan = within(dir, &["plan", &copy, "--weight", "70"]).run().stdout;
     assert!(
-        flat(&plan).contains("Protocol approval: none (the file is outside the protocols directory: not under the clinic's approvals)"),
+        flat(&plan).contains("Protocol approval: approved by Dr A. Example (user "),
         "{plan}"
     );
-    // It cannot be approved where it is.
+    // An edited copy (another dose per weight) is refused wherever it lies, in every command
+    // that doses a patient; `--draft` makes a draft of it.
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let edited = text.replacen("per_weight = \"", "per_weight = \"3", 1);
+    assert_ne!(edited, text);
+    let edited_path = elsewhere.path().join(format!("{FENTANYL}.toml"));
+    std::fs::write(&edited_path, &edited).unwrap();
+    let approved_sha = sha256(&std::fs::read(dir.join(format!("{FENTANYL}.toml"))).unwrap());
+    let refusal = format!(
+        "error: protocol `{FENTANYL}` is not approved: `{}` approves SHA-256 {approved_sha}, and \
+         the protocol's is SHA-256 {}; approve it with `bolus protocols approve`, or try it with \
+         `--draft`\n",
+        dir.join("approved.toml").display(),
+        sha256(edited.as_bytes())
+    );
+    let plan_csv = elsewhere.path().join("plan.csv");
+    std::fs::write(&plan_csv, "dose,offset\n1 mcg,0 min\n").unwrap();
+    let rows = elsewhere.path().join("rows.csv");
+    std::fs::write(&rows, "id,weight\nP1,70\n").unwrap();
+    for args in [
+        vec!["plan", &copy, "--weight", "70"],
+        vec!["check", &copy, "--weight", "70", plan_csv.to_str().unwrap()],
+        vec!["batch", &copy, rows.to_str().unwrap()],
+        vec!["course", &copy, "--weight", "70", "--first", "2026-12-01"],
+        vec!["chart", &copy],
+    ] {
+        within(dir, &args).status(2).stderr(refusal.clone()).run();
+    }
+    let draft = within(dir, &["plan", &copy, "--weight", "70", "--draft"])
+        .run()
+        .stdout;
+    assert!(draft.starts_with("DRAFT: protocol not approved"), "{draft}");
+    assert!(!draft.contains("Verified by (physician)"), "{draft}");
+    // Without an approvals file nothing is gated: the edited copy is used, and says so.
+    std::fs::remove_file(dir.join("approved.toml")).unwrap();
+    let plan = within(dir, &["plan", &copy, "--weight", "70"]).run().stdout;
+    assert!(
+        flat(&plan).contains("Protocol approval: none (the protocols directory has no approvals file)"),
+        "{plan}"
+    );
+    // A file outside the directory cannot be approved where it is.
+    let outside = format!("{CATALOG}/test-ideal-weight.toml");
     let err = within(dir, &["protocols", "approve", &outside, "--by", "Dr A"])
         .status(2)
         .run()
@@ -633,8 +674,9 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
         .status(2)
         .stderr(format!(
             "error: protocol `{FENTANYL}` is refused: the protocol file `{}` is writable by group; \
-             with an approvals file, the protocol, the approvals file and their directory must be \
-             writable by their owner only (`chmod go-w`)\n",
+             with an approvals file, the protocol, the approvals file and their directory must \
+             belong to you or to root and be writable by their owner only (`chmod go-w`), and the \
+             approvals file must be a file, not a link\n",
             file.display()
         ))
         .run();
@@ -647,8 +689,9 @@ fn a_group_writable_protocol_file_warns_and_under_approvals_is_refused() {
         .status(2)
         .stderr(format!(
             "error: protocol `{FENTANYL}` is refused: the approvals file `{}` is writable by group; \
-             with an approvals file, the protocol, the approvals file and their directory must be \
-             writable by their owner only (`chmod go-w`)\n",
+             with an approvals file, the protocol, the approvals file and their directory must \
+             belong to you or to root and be writable by their owner only (`chmod go-w`), and the \
+             approvals file must be a file, not a link\n",
             dir.join("approved.toml").display()
         ))
         .run();
@@ -788,8 +831,17 @@ fn approving_through_a_linked_approvals_file_is_refused_and_changes_nothing() {
     approve(dir, &[FENTANYL]);
     std::fs::rename(dir.join("approved.toml"), dir.join("real.toml.txt")).unwrap();
     std::os::unix::fs::symlink("real.toml.txt", dir.join("approved.toml")).unwrap();
-    // Read through the link, it governs as before.
-    fentanyl_plan(dir, &[]).run();
+    // A linked approvals file could point anywhere: no protocol is used under it.
+    fentanyl_plan(dir, &[])
+        .status(2)
+        .stderr(format!(
+            "error: protocol `{FENTANYL}` is refused: the approvals file `{}` is a symbolic link; \
+             with an approvals file, the protocol, the approvals file and their directory must \
+             belong to you or to root and be writable by their owner only (`chmod go-w`), and the \
+             approvals file must be a file, not a link\n",
+            dir.join("approved.toml").display()
+        ))
+        .run();
     within(dir, &["protocols", "approve", FENTANYL, "--by", "Dr B"])
         .status(2)
         .stderr(format!(

@@ -185,7 +185,20 @@ fn bad_dates_zones_and_systems_are_refused_naming_the_option() {
             &["--patient-system", "hospital mrn"][..],
             "invalid `--patient-system`",
         ),
-        (&["--patient-system", "mrn"][..], "absolute URI"),
+        (&["--patient-system", "mrn"][..], "absolute `http`, `https` or `urn` URI"),
+        // Only http, https and urn: no other scheme reaches a system that may follow it.
+        (
+            &["--patient-system", "javascript:alert(1)"][..],
+            "absolute `http`, `https` or `urn` URI",
+        ),
+        (&["--patient-system", "file:///etc/passwd"][..], "`urn` URI"),
+        (&["--patient-system", "https:"][..], "`urn` URI"),
+        (&["--patient-system", "urn:oid"][..], "`urn` URI"),
+        // IANA zone names only: the files beside the zones, and the zone of no place, are not.
+        (&["--tz", "Factory"][..], "invalid `--tz`: `Factory`"),
+        (&["--tz", "localtime"][..], "invalid `--tz`: `localtime`"),
+        (&["--tz", "posixrules"][..], "invalid `--tz`: `posixrules`"),
+        (&["--tz", "posix/Europe/Paris"][..], "invalid `--tz`"),
     ] {
         let mut cmd = fhir(&["--tz", "UTC"]);
         // The later `--date` or `--tz` is the one in question: clap refuses a repeated option, so

@@ -412,7 +412,7 @@ fn lint_reports_an_uncoded_route_a_repeated_concentration_and_a_code_system_that
         "route-without-snomed-code.toml:6:9: field `route`: expected a route with a SNOMED CT code (IV, intravenous, IM,",
         "found `intraosseous`",
         "concentrations-duplicate.toml:7:32: field `concentrations`: expected each concentration once, found `0.05 mg/mL` again (the same as 50 mcg/mL)",
-        "code-system-not-a-uri.toml:7:19: field `code.system`: expected the code system's absolute URI",
+        "code-system-not-a-uri.toml:7:19: field `code.system`: expected the code system's absolute `http`, `https` or `urn` URI",
         "3 of 3 protocol files have errors",
     ] {
         assert!(r.stderr.contains(says), "missing `{says}` in:\n{}", r.stderr);
