@@ -34,7 +34,7 @@ pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Ou
         cli::CourseFormat::Ics => render::ics::render(
             &ctx,
             &course,
-            req.patient_id.as_deref(),
+            req.calendar_id.unwrap_or_else(uuid::Uuid::new_v4),
             stamp.expect("read for ics"),
         ),
     };

@@ -74,6 +74,13 @@ pub enum RequestError {
         .0.escape_debug()
     )]
     PatientSystem(String),
+    #[error(
+        "invalid `--calendar-id`: expected a UUID such as `0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13`, found `{}`",
+        .0.escape_debug()
+    )]
+    CalendarId(String),
+    #[error("`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`")]
+    CalendarIdWithout,
 }
 
 const AFTER_HELP: &str = "\
@@ -367,10 +374,11 @@ pub struct CourseArgs {
     /// patient identifier (`DTSTAMP` from `SOURCE_DATE_EPOCH` when set).
     #[arg(long, value_enum, default_value_t = CourseFormat::Text)]
     pub format: CourseFormat,
-    /// An identifier that makes the calendar's event UIDs the patient's own; it is hashed and
-    /// never printed.
-    #[arg(long = "patient", value_name = "ID")]
-    pub patient_id: Option<String>,
+    /// The calendar's UUID, from which every event's UID is derived [default: a new random
+    /// one]: a clinic system that gives the same id again re-issues the same UIDs, so that a
+    /// corrected course replaces the old one in a calendar.
+    #[arg(long = "calendar-id", value_name = "UUID")]
+    pub calendar_id: Option<String>,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -392,8 +400,8 @@ pub struct CourseRequest {
     pub patient: Patient,
     pub course: crate::engine::course::Request,
     pub format: CourseFormat,
-    /// Only hashed into the calendar's UIDs.
-    pub patient_id: Option<String>,
+    /// The calendar's UUID (`--calendar-id`), from which its events' UIDs are derived.
+    pub calendar_id: Option<uuid::Uuid>,
 }
 
 /// Converts the course arguments, checking every value.
@@ -411,12 +419,18 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
         .map(crate::input::values::parse_every)
         .transpose()
         .map_err(RequestError::Every)?;
-    if let Some(problem) = a
-        .patient_id
+    let calendar_id = a
+        .calendar_id
         .as_deref()
-        .and_then(crate::input::values::patient_problem)
-    {
-        return Err(RequestError::Patient(problem));
+        .map(|id| {
+            uuid::Uuid::try_parse(id)
+                .ok()
+                .filter(|_| id.len() == 36)
+                .ok_or_else(|| RequestError::CalendarId(id.to_string()))
+        })
+        .transpose()?;
+    if calendar_id.is_some() && a.format != CourseFormat::Ics {
+        return Err(RequestError::CalendarIdWithout);
     }
     Ok(CourseRequest {
         protocol: a.protocol,
@@ -429,7 +443,7 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
             sessions: a.sessions,
         },
         format: a.format,
-        patient_id: a.patient_id,
+        calendar_id,
     })
 }
 

@@ -1,9 +1,11 @@
 //! A course as an iCalendar file (RFC 5545): one event per session, with its instructions in the
 //! description and reminders (`VALARM`) when the fast and the clear liquids begin and end.
 //!
-//! A calendar is shared, so it holds no dose and no patient identifier: the event UIDs are hashed
-//! from the protocol, the patient identifier if given, the first date and the session number, so
-//! that importing the course again updates its events rather than adding new ones. Times are
+//! A calendar is shared, so it holds no dose and no patient identifier. The calendar has a UUID
+//! of its own (`UID` of the `VCALENDAR`, RFC 7986): a random one, or the one given with
+//! `--calendar-id`; each event's UID is derived from it and the session number alone, never from
+//! patient data, so that two patients' courses never share a UID, and a clinic that gives the
+//! same calendar id again re-issues the same UIDs (a corrected course replaces the old one). Times are
 //! floating (local civil time, RFC 5545 §3.3.5 form 1), as the course is. Lines end in CRLF and
 //! are folded at 75 octets, never inside a UTF-8 character.
 //!
@@ -104,24 +106,18 @@ pub fn duration(seconds: i64) -> String {
     out
 }
 
-/// The stable UID of a session: hashed, so that it names neither the patient nor the dose.
-pub fn uid(protocol: &str, patient: Option<&str>, course: &Course, session: &Session) -> String {
-    let first = course
-        .sessions
-        .first()
-        .map(|s| s.date)
-        .unwrap_or(session.date);
-    let key = format!(
-        "bolus course\n{protocol}\n{}\n{first}\n{}",
-        patient.unwrap_or(""),
-        session.number
-    );
-    let hex: String = Sha256::digest(key.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{hex}@bolus")
+/// The UID of a session: a UUID (version 8, RFC 9562) from the SHA-256 of the calendar's UUID
+/// and the session number, so that it names neither the patient nor the dose, differs for every
+/// calendar, and is the same for the same calendar id.
+pub fn uid(calendar: uuid::Uuid, session: &Session) -> String {
+    let key = format!("bolus course\n{}\n{}", calendar.hyphenated(), session.number);
+    let digest = Sha256::digest(key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// Seconds from `a` to `b`.
@@ -130,7 +126,7 @@ fn seconds_between(a: DateTime, b: DateTime) -> i64 {
 }
 
 /// The course as an iCalendar file. Every session must have its times (`--start`).
-pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Timestamp) -> String {
+pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Timestamp) -> String {
     let p = ctx.protocol;
     let mut o = String::new();
     let line = |o: &mut String, l: &str| push_line(o, l);
@@ -139,13 +135,14 @@ pub fn render(ctx: &Context, course: &Course, patient: Option<&str>, stamp: Time
     line(&mut o, &format!("PRODID:-//bolus//bolus {VERSION}//EN"));
     line(&mut o, "CALSCALE:GREGORIAN");
     line(&mut o, "METHOD:PUBLISH");
+    line(&mut o, &format!("UID:{}", calendar.hyphenated()));
     let n = course.sessions.len();
     for s in &course.sessions {
         let t = s
             .times
             .expect("a calendar needs a start time, checked in cli");
         line(&mut o, "BEGIN:VEVENT");
-        line(&mut o, &format!("UID:{}", uid(&p.id, patient, course, s)));
+        line(&mut o, &format!("UID:{}", uid(calendar, s)));
         line(&mut o, &format!("DTSTAMP:{}", utc(stamp)));
         line(&mut o, &format!("DTSTART:{}", local(t.begins)));
         line(&mut o, &format!("DTEND:{}", local(t.ends)));

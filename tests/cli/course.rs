@@ -388,7 +388,25 @@ fn bad_dates_and_spacings_are_refused() {
         (vec!["--every", "-4d"], "negative"),
         (vec!["--every", "400d"], "more than 366 days"),
         (vec!["--first", "9999-12-20"], "after the year 9999"),
-        (vec!["--patient", " P1", "--start", "10:00"], "space"),
+        (
+            vec!["--calendar-id", "P-1", "--start", "10:00", "--format", "ics"],
+            "invalid `--calendar-id`: expected a UUID",
+        ),
+        (
+            vec![
+                "--calendar-id",
+                "0b7e6a3c5d2f4a8e9c1b2f4d6e8a0c13",
+                "--start",
+                "10:00",
+                "--format",
+                "ics",
+            ],
+            "expected a UUID such as",
+        ),
+        (
+            vec!["--calendar-id", "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13"],
+            "`--calendar-id` is used only with `--format ics`",
+        ),
     ] {
         let cmd = Test::new().args(
             ["course", "ketamine-kap-iv", "--weight", "82"]
@@ -506,7 +524,7 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
 
 #[test]
 fn the_calendar_has_crlf_lines_of_at_most_75_octets_and_no_dose_or_patient() {
-    let text = ics(&["--patient", "MRN-0042"]);
+    let text = ics(&[]);
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     let body = text.strip_suffix("\r\n").unwrap();
     for line in body.split("\r\n") {
@@ -518,7 +536,6 @@ fn the_calendar_has_crlf_lines_of_at_most_75_octets_and_no_dose_or_patient() {
     }
     assert!(text.contains("\r\n "), "long descriptions are folded");
     let unfolded = text.replace("\r\n ", "");
-    assert!(!unfolded.contains("MRN-0042"));
     assert!(
         !unfolded.contains("41 mg") && !unfolded.contains(" mg"),
         "{unfolded}"
@@ -526,26 +543,50 @@ fn the_calendar_has_crlf_lines_of_at_most_75_octets_and_no_dose_or_patient() {
     assert!(!unfolded.contains("82 kg"));
 }
 
+/// The calendar's own UUID and each event's UID, from the calendar.
+fn calendar_uid(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut lines = unfolded.split("\r\n");
+    lines
+        .find(|l| l.starts_with("UID:"))
+        .expect("the calendar has a UID before its first event")
+        .trim_start_matches("UID:")
+        .to_string()
+}
+
+const CALENDAR: &str = "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13";
+
 #[test]
-fn calendar_uids_are_stable_and_the_patients_own() {
+fn calendar_uids_are_random_unless_a_calendar_id_reissues_them() {
     let uids = |more: &[&str]| -> Vec<String> {
         parse(&ics(more)).iter().map(|e| prop(e, "UID")).collect()
     };
-    let first = uids(&["--patient", "P-1"]);
-    assert_eq!(
-        first,
-        uids(&["--patient", "P-1"]),
-        "the same course, the same UIDs"
-    );
-    // A re-import after moving the start time or the spacing updates the same events.
+    // Two courses made alike (two patients, no id given) never share a UID.
+    let (one, two) = (uids(&[]), uids(&[]));
+    assert!(one.iter().all(|u| !two.contains(u)), "{one:?} {two:?}");
+    // Every UID is a UUID (RFC 9562): 36 characters, hyphenated, lowercase hex.
+    for u in one.iter().chain(&two) {
+        assert!(uuid::Uuid::try_parse(u).is_ok() && u.len() == 36, "{u}");
+    }
+    // The calendar says its UUID (RFC 7986), so that a clinic can give it again.
+    let text = ics(&[]);
+    let calendar = calendar_uid(&text);
+    assert!(uuid::Uuid::try_parse(&calendar).is_ok(), "{calendar}");
+    let again = uids(&["--calendar-id", &calendar]);
+    assert_eq!(again, parse(&text).iter().map(|e| prop(e, "UID")).collect::<Vec<_>>());
+    // With a calendar id the UIDs are the same for the same id, even after the start time or
+    // the spacing moved (a corrected course replaces the old one) ...
+    let first = uids(&["--calendar-id", CALENDAR]);
+    assert_eq!(first, uids(&["--calendar-id", CALENDAR]));
+    assert_eq!(calendar_uid(&ics(&["--calendar-id", CALENDAR])), CALENDAR);
     let moved: Vec<String> = parse(
         &course(&[
             "--start",
             "14:00",
             "--every",
             "3d",
-            "--patient",
-            "P-1",
+            "--calendar-id",
+            CALENDAR,
             "--format",
             "ics",
         ])
@@ -557,11 +598,14 @@ fn calendar_uids_are_stable_and_the_patients_own() {
     .map(|e| prop(e, "UID"))
     .collect();
     assert_eq!(first, moved);
-    let other = uids(&["--patient", "P-2"]);
-    assert!(first.iter().all(|u| !other.contains(u)), "another patient");
-    assert!(first
-        .iter()
-        .all(|u| u.ends_with("@bolus") && u.len() == 32 + 6));
+    // ... each session has its own, and no UID is the calendar id itself.
+    let mut distinct = first.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), first.len());
+    assert!(!first.contains(&CALENDAR.to_string()));
+    // An id given in capitals is the same calendar.
+    assert_eq!(first, uids(&["--calendar-id", &CALENDAR.to_uppercase()]));
 }
 
 #[test]
