@@ -79,7 +79,9 @@ pub enum RequestError {
         .0.escape_debug()
     )]
     CalendarId(String),
-    #[error("`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`")]
+    #[error(
+        "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
+    )]
     CalendarIdWithout,
 }
 

@@ -49,7 +49,9 @@ impl CharClass {
             Gc::Format | Gc::LineSeparator | Gc::ParagraphSeparator | Gc::SpaceSeparator => {
                 Some(CharClass::Invisible)
             }
-            _ if c == '\u{2800}' || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) => {
+            _ if c == '\u{2800}'
+                || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) =>
+            {
                 Some(CharClass::Invisible)
             }
             _ => None,
@@ -80,7 +82,8 @@ fn is_plain_space(c: char) -> bool {
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization as _;
     if text.is_ascii()
-        || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         std::borrow::Cow::Borrowed(text)
     } else {

@@ -250,10 +250,14 @@ pub fn is_system_uri(text: &str) -> bool {
     }
     let (scheme, rest) = text.split_once(':').expect("an absolute URI has a scheme");
     match scheme.to_ascii_lowercase().as_str() {
-        "http" | "https" => rest
-            .strip_prefix("//")
-            .is_some_and(|r| r.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty())),
-        "urn" => rest.split_once(':').is_some_and(|(nid, nss)| !nid.is_empty() && !nss.is_empty()),
+        "http" | "https" => rest.strip_prefix("//").is_some_and(|r| {
+            r.split(['/', '?', '#'])
+                .next()
+                .is_some_and(|host| !host.is_empty())
+        }),
+        "urn" => rest
+            .split_once(':')
+            .is_some_and(|(nid, nss)| !nid.is_empty() && !nss.is_empty()),
         _ => false,
     }
 }

@@ -100,7 +100,8 @@ pub fn text_problem(s: &str) -> Option<String> {
     s.chars()
         .find(|c| crate::engine::chars::is_unsafe(*c))
         .map(|c| {
-            let class = crate::engine::chars::CharClass::of(c).expect("an unsafe character has a class");
+            let class =
+                crate::engine::chars::CharClass::of(c).expect("an unsafe character has a class");
             format!("it holds {}", crate::input::words::odd_char(c, class))
         })
 }
@@ -315,7 +316,10 @@ pub fn untrusted(dir: &Path) -> Vec<String> {
         ));
     }
     let me = rustix::process::geteuid().as_raw();
-    for (what, path) in [("protocols directory", dir), ("approvals file", file.as_path())] {
+    for (what, path) in [
+        ("protocols directory", dir),
+        ("approvals file", file.as_path()),
+    ] {
         let Ok(meta) = std::fs::metadata(path) else {
             continue;
         };

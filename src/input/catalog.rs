@@ -46,11 +46,7 @@ pub enum LoadError {
     Writable { id: String, writable: Vec<String> },
     /// The approval of protocol `id` is dated after now (`at`).
     #[error("protocol `{id}` is refused: its approval is dated {at}, later than now ({now}); an approval from the future is not trusted: check the clock, and approve the protocol again with `bolus protocols approve`")]
-    FutureApproval {
-        id: String,
-        at: String,
-        now: String,
-    },
+    FutureApproval { id: String, at: String, now: String },
 }
 
 /// Where protocols are looked up by id.

@@ -127,7 +127,9 @@ pub fn today() -> Result<jiff::civil::Date, ZoneError> {
         // a bare name must be a zone.
         let rule_or_path = name.contains(|c: char| c.is_ascii_digit() || c == ',' || c == '/');
         if !name.is_empty() && !rule_or_path && !is_zone_name(name) {
-            return Err(ZoneError::Environment { name: name.to_string() });
+            return Err(ZoneError::Environment {
+                name: name.to_string(),
+            });
         }
     }
     let tz = TimeZone::try_system().map_err(ZoneError::System)?;

@@ -110,7 +110,11 @@ pub fn duration(seconds: i64) -> String {
 /// and the session number, so that it names neither the patient nor the dose, differs for every
 /// calendar, and is the same for the same calendar id.
 pub fn uid(calendar: uuid::Uuid, session: &Session) -> String {
-    let key = format!("bolus course\n{}\n{}", calendar.hyphenated(), session.number);
+    let key = format!(
+        "bolus course\n{}\n{}",
+        calendar.hyphenated(),
+        session.number
+    );
     let digest = Sha256::digest(key.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);

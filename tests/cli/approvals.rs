@@ -340,7 +340,8 @@ fn under_approvals_a_file_outside_the_directory_doses_only_when_its_sha256_is_ap
     std::fs::remove_file(dir.join("approved.toml")).unwrap();
     let plan = within(dir, &["plan", &copy, "--weight", "70"]).run().stdout;
     assert!(
-        flat(&plan).contains("Protocol approval: none (the protocols directory has no approvals file)"),
+        flat(&plan)
+            .contains("Protocol approval: none (the protocols directory has no approvals file)"),
         "{plan}"
     );
     // A file outside the directory cannot be approved where it is.

@@ -389,7 +389,14 @@ fn bad_dates_and_spacings_are_refused() {
         (vec!["--every", "400d"], "more than 366 days"),
         (vec!["--first", "9999-12-20"], "after the year 9999"),
         (
-            vec!["--calendar-id", "P-1", "--start", "10:00", "--format", "ics"],
+            vec![
+                "--calendar-id",
+                "P-1",
+                "--start",
+                "10:00",
+                "--format",
+                "ics",
+            ],
             "invalid `--calendar-id`: expected a UUID",
         ),
         (
@@ -573,7 +580,13 @@ fn calendar_uids_are_random_unless_a_calendar_id_reissues_them() {
     let calendar = calendar_uid(&text);
     assert!(uuid::Uuid::try_parse(&calendar).is_ok(), "{calendar}");
     let again = uids(&["--calendar-id", &calendar]);
-    assert_eq!(again, parse(&text).iter().map(|e| prop(e, "UID")).collect::<Vec<_>>());
+    assert_eq!(
+        again,
+        parse(&text)
+            .iter()
+            .map(|e| prop(e, "UID"))
+            .collect::<Vec<_>>()
+    );
     // With a calendar id the UIDs are the same for the same id, even after the start time or
     // the spacing moved (a corrected course replaces the old one) ...
     let first = uids(&["--calendar-id", CALENDAR]);

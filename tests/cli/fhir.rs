@@ -185,7 +185,10 @@ fn bad_dates_zones_and_systems_are_refused_naming_the_option() {
             &["--patient-system", "hospital mrn"][..],
             "invalid `--patient-system`",
         ),
-        (&["--patient-system", "mrn"][..], "absolute `http`, `https` or `urn` URI"),
+        (
+            &["--patient-system", "mrn"][..],
+            "absolute `http`, `https` or `urn` URI",
+        ),
         // Only http, https and urn: no other scheme reaches a system that may follow it.
         (
             &["--patient-system", "javascript:alert(1)"][..],

@@ -13,6 +13,7 @@ mod environment;
 mod feasibility;
 mod fhir;
 mod formats;
+mod governance;
 mod ismp;
 mod messages;
 mod output_file;
