@@ -1832,9 +1832,37 @@ fn odd_characters_are_sorted_into_control_direction_and_invisible() {
         assert_eq!(CharClass::of(c), Some(CharClass::Invisible), "{c:?}");
     }
     for c in [
-        'a', ' ', '8', 'µ', '٨', '\u{1FFF}', '\u{2010}', '\u{2030}', '\u{2065}', '\u{2070}',
+        'a',
+        ' ',
+        '8',
+        'µ',
+        '٨',
+        'é',
+        '\u{2010}',
+        '\u{2030}',
+        '\u{2070}',
+        '\u{1F600}',
     ] {
         assert_eq!(CharClass::of(c), None, "{c:?}");
+    }
+    // By property, not by list: unassigned and private-use code points (U+1FFF and U+2065 are
+    // unassigned), and every default-ignorable or format character.
+    for c in ['\u{1FFF}', '\u{2065}', '\u{0378}', '\u{E000}', '\u{F0000}'] {
+        assert_eq!(CharClass::of(c), Some(CharClass::Unassigned), "{c:?}");
+    }
+    for c in [
+        '\u{206A}',
+        '\u{206F}',
+        '\u{FE0F}',
+        '\u{E0041}',
+        '\u{E0001}',
+        '\u{2800}',
+        '\u{17B4}',
+        '\u{FFF9}',
+        '\u{1D173}',
+        '\u{180B}',
+    ] {
+        assert_eq!(CharClass::of(c), Some(CharClass::Invisible), "{c:?}");
     }
     assert_eq!(
         chars::first_odd("8\u{200B}2"),
@@ -1868,8 +1896,10 @@ fn messages_are_tidied_before_they_reach_a_terminal() {
         chars::tidy("line\n\tnext `x\ny`"),
         "line\\u{a}\\u{9}next `x\\u{a}y`"
     );
-    // Invisible characters are named by the checks, not escaped here.
-    assert_eq!(chars::tidy("`8\u{200B}2`"), "`8\u{200B}2`");
+    // Invisible characters are escaped too, so the message shows where they are; a space other
+    // than U+0020 prints as a space, and is shown as it is.
+    assert_eq!(chars::tidy("`8\u{200B}2`"), "`8\\u{200b}2`");
+    assert_eq!(chars::tidy("`82\u{A0}kg`"), "`82\u{A0}kg`");
     let forty = "9".repeat(40);
     let forty_one = "9".repeat(41);
     let forty_two = "9".repeat(42);
@@ -2029,7 +2059,7 @@ fn quoted_input_escapes_backticks_and_is_cut_at_40_characters() {
 #[test]
 fn quantities_with_odd_characters_or_other_digits_are_refused_by_name() {
     for (text, says) in [
-        ("8\u{200B}2", "`8\u{200B}2` holds the character U+200B (an invisible character); type the value again without it"),
+        ("8\u{200B}2", "`8\\u{200b}2` holds the character U+200B (an invisible character); type the value again without it"),
         ("82\u{A0}kg", "`82\u{A0}kg` holds the character U+00A0 (an invisible character); type the value again without it"),
         ("82\u{202E}", "`82\\u{202e}` holds the character U+202E (a text-direction character); type the value again without it"),
         ("\u{668}\u{662}", "`\u{668}\u{662}` uses digits other than 0 to 9; write the number with the digits 0 to 9"),

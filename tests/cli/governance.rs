@@ -490,6 +490,24 @@ fn hostile_text_in_every_field_is_text_in_every_printed_format() {
                 "{what}: {md}"
             );
         }
+        // The SVG chart is XML whose only elements are the chart's own.
+        let svg = Test::new()
+            .args(["chart", &protocol, "--format", "svg"])
+            .any_stderr()
+            .run()
+            .stdout;
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            let name = node.tag_name().name();
+            assert!(
+                !matches!(name, "script" | "img" | "a" | "foreignObject"),
+                "{s:?}: <{name}>"
+            );
+            assert!(
+                node.attributes().all(|a| !a.name().starts_with("on")),
+                "{s:?}"
+            );
+        }
         let html = plan("html");
         for raw in ["<script", "<img", "href=\"javascript", "onerror=alert(1)>"] {
             assert!(!html.contains(raw), "html with {s:?} holds {raw}");
