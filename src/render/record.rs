@@ -126,9 +126,12 @@ pub fn refused(r: &Refused) -> String {
         Refused::Stopped { stopped } => format!(
             "the session was stopped before bolus {stopped}: no bolus is held or stopped after that"
         ),
-        Refused::NoSuchEntry { entry } => format!(
-            "the record has no entry {entry} to correct (entry 1, the record's opening, cannot be corrected)"
-        ),
+        Refused::NoSuchEntry { entry: 1 } => {
+            "entry 1, the record's opening, cannot be corrected: if the record is of the wrong patient or plan, start a new record".into()
+        }
+        Refused::NoSuchEntry { entry } => {
+            format!("the record has no entry {entry} to correct")
+        }
         Refused::AlreadyCorrected { entry, by } => {
             format!("entry {entry} was already marked entered in error, by entry {by}")
         }

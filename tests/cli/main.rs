@@ -21,6 +21,7 @@ mod patient;
 mod pipes;
 mod plans;
 mod protocol_files;
+mod record;
 mod schemas;
 mod snapshots;
 mod support;
