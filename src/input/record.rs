@@ -23,7 +23,7 @@ pub const LIMIT: u64 = 16 * 1024 * 1024;
 /// The opening line of a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "bolus record line")]
+#[schemars(title = "bolus record: the opening line")]
 pub struct Opening {
     /// The record format's version: marks the file as a record of bolus.
     pub bolus_record: u32,
@@ -92,6 +92,7 @@ pub struct ProtocolLine {
 /// An entry after the opening.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "bolus record: an entry line")]
 pub struct Line {
     /// The entry's number: its line in the file.
     pub entry: u64,

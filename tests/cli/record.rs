@@ -709,3 +709,77 @@ fn status_prints_html_for_the_chart_with_every_name_escaped() {
     assert!(!html.contains("<b>Ana"), "{html}");
     assert!(html.contains("Physician reviewing the record"));
 }
+
+#[test]
+fn every_line_of_a_record_matches_its_schema() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "vitals",
+        &[
+            "--at", "14:05", "--bp", "128/82", "--hr", "74", "--spo2", "98", "--note", "calm",
+        ],
+    )
+    .run();
+    s.on(
+        "hold",
+        &[
+            "--bolus", "2", "--at", "14:10", "--reason", "nausea", "--by", "A B",
+        ],
+    )
+    .run();
+    s.on(
+        "correct",
+        &["--entry", "3", "--reason", "wrong time", "--by", "A B"],
+    )
+    .run();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:12",
+            "--reason",
+            "the patient asked to stop",
+            "--by",
+            "A B",
+        ],
+    )
+    .run();
+    let schema = |name: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(name);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&v).unwrap()
+    };
+    let (opening, entry) = (schema("record-opening.json"), schema("record-entry.json"));
+    let text = String::from_utf8(s.bytes()).unwrap();
+    let kinds: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+            let v = if i == 0 { &opening } else { &entry };
+            let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "line {}: {errors:?}\n{line}", i + 1);
+            doc["event"]["kind"]
+                .as_str()
+                .unwrap_or("opening")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opening",
+            "give",
+            "vitals",
+            "hold",
+            "entered-in-error",
+            "stop"
+        ]
+    );
+}
