@@ -1018,3 +1018,270 @@ fn fhir_resources_refuses_a_resource_that_is_not_valid_fhir() {
         assert!(!ok, "the validator accepted a broken {what}:\n{output}");
     }
 }
+
+/// A bedside record made with the `bolus` binary: bolus 1 given (checked, waste witnessed),
+/// vital signs, bolus 2 held for blood pressure then given, a vital-signs entry marked entered in
+/// error, and the session stopped before bolus 4; then `record export --format fhir`.
+fn record_bundle() -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .arg("record")
+            .args(args)
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .env_remove("BOLUS_PROTOCOLS")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--patient-system",
+        "urn:oid:1.2.3.4",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "r.jsonl",
+    ]);
+    run(&[
+        "give",
+        "r.jsonl",
+        "--bolus",
+        "1",
+        "--dose",
+        "41 mg",
+        "--at",
+        "14:01",
+        "--by",
+        "RN Ana Ruiz",
+        "--checked-by",
+        "Dr Ben Ode",
+        "--witness",
+        "RN Cy Lee",
+    ]);
+    run(&[
+        "vitals",
+        "r.jsonl",
+        "--at",
+        "14:09",
+        "--bp",
+        "172/104",
+        "--hr",
+        "96",
+        "--spo2",
+        "97",
+        "--rr",
+        "16",
+        "--by",
+        "RN Cy Lee",
+    ]);
+    run(&[
+        "hold",
+        "r.jsonl",
+        "--bolus",
+        "2",
+        "--at",
+        "14:11",
+        "--reason",
+        "blood pressure 172/104",
+        "--by",
+        "Dr Ben Ode",
+    ]);
+    run(&[
+        "vitals", "r.jsonl", "--at", "14:20", "--bp", "120/80", "--hr", "70", "--spo2", "99",
+    ]);
+    run(&[
+        "correct",
+        "r.jsonl",
+        "--entry",
+        "5",
+        "--reason",
+        "another patient's",
+        "--by",
+        "RN Cy Lee",
+    ]);
+    run(&[
+        "give",
+        "r.jsonl",
+        "--bolus",
+        "2",
+        "--dose",
+        "41 mg",
+        "--at",
+        "14:25",
+        "--by",
+        "RN Ana Ruiz",
+    ]);
+    run(&[
+        "give",
+        "r.jsonl",
+        "--bolus",
+        "3",
+        "--dose",
+        "41 mg",
+        "--at",
+        "14:35",
+        "--by",
+        "RN Ana Ruiz",
+    ]);
+    run(&[
+        "stop",
+        "r.jsonl",
+        "--bolus",
+        "4",
+        "--at",
+        "14:44",
+        "--reason",
+        "the patient asked to stop",
+        "--by",
+        "Dr Ben Ode",
+    ]);
+    serde_json::from_str(&run(&["export", "r.jsonl", "--format", "fhir"])).unwrap()
+}
+
+#[test]
+fn the_record_bundle_validates_against_the_official_r4_json_schema() {
+    let bundle = record_bundle();
+    let problems: Vec<String> = schema()
+        .iter_errors(&bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}\n{bundle:#}");
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let entries = bundle["entry"].as_array().unwrap();
+    // The order's own checks, as for `plan --format fhir`.
+    let request = &entries[0]["resource"];
+    assert_eq!(request["resourceType"], "MedicationRequest");
+    assert_eq!(binding_problems(request), Vec::<String>::new());
+    // Every reference resolves to an entry of the Bundle; every fullUrl is a UUID URN, once.
+    let urls: Vec<&str> = entries
+        .iter()
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .collect();
+    let mut unique = urls.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), urls.len());
+    for u in &urls {
+        assert!(u.starts_with("urn:uuid:") && u.len() == 45, "{u}");
+    }
+    const ADMIN_STATUS: [&str; 7] = [
+        "in-progress",
+        "not-done",
+        "on-hold",
+        "completed",
+        "entered-in-error",
+        "stopped",
+        "unknown",
+    ];
+    let admins: Vec<&Value> = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "MedicationAdministration")
+        .collect();
+    for a in &admins {
+        assert!(ADMIN_STATUS.contains(&a["status"].as_str().unwrap()), "{a}");
+        assert_eq!(a["request"]["reference"], urls[0]);
+        assert_eq!(a["subject"]["identifier"]["system"], "urn:oid:1.2.3.4");
+        let at = a["effectiveDateTime"].as_str().unwrap();
+        assert!(
+            at.starts_with("2026-12-01T14:") && at.ends_with("+01:00"),
+            "{at}"
+        );
+    }
+    let statuses: Vec<&str> = admins
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["completed", "not-done", "completed", "completed", "stopped"]
+    );
+    // Bolus 1: dose in UCUM, performer, verifier and witness.
+    let first = admins[0];
+    assert_eq!(first["dosage"]["dose"]["code"], "mg");
+    assert_eq!(first["dosage"]["dose"]["system"], fhir::UCUM);
+    assert_eq!(first["dosage"]["dose"]["value"], 41);
+    let functions: Vec<&str> = first["performer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["function"]["coding"][0]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(functions, ["performer", "verifier", "witness"]);
+    assert_eq!(
+        admins[1]["statusReason"][0]["text"],
+        "blood pressure 172/104"
+    );
+    assert_eq!(
+        admins[4]["statusReason"][0]["text"],
+        "the patient asked to stop"
+    );
+    // Vital signs: LOINC, SpO2 with both codings, the entry in error marked so.
+    let obs: Vec<&Value> = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+        .collect();
+    assert_eq!(obs.len(), 4 + 3);
+    let codes: Vec<Vec<&str>> = obs
+        .iter()
+        .map(|o| {
+            o["code"]["coding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["code"].as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(codes[0], ["85354-9"]);
+    assert_eq!(codes[1], ["8867-4"]);
+    assert_eq!(codes[2], ["2708-6", "59408-5"]);
+    assert_eq!(codes[3], ["9279-1"]);
+    for o in &obs {
+        assert_eq!(o["category"][0]["coding"][0]["code"], "vital-signs");
+        assert!(o["code"]["coding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["system"] == "http://loinc.org"));
+    }
+    let status: Vec<&str> = obs.iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        status,
+        [
+            "final",
+            "final",
+            "final",
+            "final",
+            "entered-in-error",
+            "entered-in-error",
+            "entered-in-error"
+        ]
+    );
+    assert_eq!(
+        obs[0]["component"][0]["code"]["coding"][0]["code"],
+        "8480-6"
+    );
+    assert_eq!(obs[0]["component"][0]["valueQuantity"]["code"], "mm[Hg]");
+    assert_eq!(obs[0]["component"][1]["valueQuantity"]["value"], 104);
+    assert_eq!(obs[2]["valueQuantity"]["code"], "%");
+    assert_eq!(obs[1]["valueQuantity"]["code"], "/min");
+}

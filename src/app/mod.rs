@@ -11,6 +11,7 @@ mod output;
 mod plan;
 pub mod progress;
 mod protocols;
+mod record;
 
 pub use check::check_plan;
 pub use plan::plan_text;
@@ -134,6 +135,9 @@ pub enum Failure {
     /// No time zone is known for the plan's times.
     #[error(transparent)]
     Zone(#[from] crate::input::values::ZoneError),
+    /// `bolus record` wrote or printed nothing.
+    #[error(transparent)]
+    Record(#[from] record::RecordFailure),
     /// Reading or writing failed: what was being done, then the reason.
     #[error("{0:#}")]
     Io(#[from] anyhow::Error),
@@ -145,6 +149,7 @@ impl Failure {
         match self {
             Failure::Plan(e) if e.is_limit() => 3,
             Failure::Course(e) if e.is_limit() => 3,
+            Failure::Record(e) => e.code(),
             Failure::Usage(_)
             | Failure::UnmarkedDraft
             | Failure::TooLarge { .. }
@@ -278,6 +283,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             drill::drill_command(&protocol, &args)
         }
         Command::Protocols(args) => protocols_command(&catalog, args.command, &mut note),
+        Command::Record(args) => record::record(args.command, &mut load),
         Command::Completions { shell, .. } => completions::completions(&catalog, shell),
     };
     let o = outcome?;

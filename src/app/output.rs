@@ -62,9 +62,9 @@ pub(super) fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
 /// one or a new name is refused, and so is the input file itself.
 pub(super) struct OutputTarget {
     /// The file replaced: the target, or the end of its links.
-    real: std::path::PathBuf,
+    pub(super) real: std::path::PathBuf,
     /// The existing file's metadata (its permissions and owner are kept), if there is one.
-    existing: Option<std::fs::Metadata>,
+    pub(super) existing: Option<std::fs::Metadata>,
 }
 
 pub(super) fn output_target(

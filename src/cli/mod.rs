@@ -10,6 +10,8 @@ use crate::engine::plan::{self, Options, Patient};
 use crate::engine::units::{self, ParseError};
 use crate::input::values::{ClockError, DateError, EveryError};
 
+pub mod record;
+
 /// Why the values of a command line are refused: the option at fault, and what is wrong with
 /// its value or what it needs.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -173,6 +175,7 @@ impl Command {
             Command::Chart(a) => vec![&a.shared],
             Command::Drill(a) => vec![&a.shared],
             Command::Completions { shared, .. } => vec![shared],
+            Command::Record(a) => a.shared(),
             Command::Protocols(a) => {
                 let mut v = vec![&a.shared];
                 v.extend(a.command.as_ref().map(|c| match c {
@@ -220,6 +223,9 @@ pub enum Command {
     Drill(DrillArgs),
     /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
+    /// The bedside record of a session: what was given, held or stopped, and the vital signs,
+    /// each entry checked against the plan as it is written.
+    Record(record::RecordArgs),
     /// Print a shell completion script. In bash, it also completes protocol ids: the built-in
     /// ones and those in the `--protocols` directory when the script is made; a path still
     /// completes as a file name.

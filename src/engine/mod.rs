@@ -16,4 +16,5 @@ pub(crate) mod finding;
 pub(crate) mod gcd;
 pub mod plan;
 pub mod protocol;
+pub mod record;
 pub mod units;

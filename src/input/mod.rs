@@ -7,6 +7,7 @@ pub mod catalog;
 pub(crate) mod files;
 pub mod prebuilt;
 pub mod protocol;
+pub mod record;
 pub mod rows;
 pub mod values;
 pub mod words;

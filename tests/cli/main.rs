@@ -22,6 +22,7 @@ mod patient;
 mod pipes;
 mod plans;
 mod protocol_files;
+mod record;
 mod schemas;
 mod snapshots;
 mod support;
