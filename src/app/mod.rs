@@ -12,6 +12,7 @@ mod plan;
 pub mod progress;
 mod protocols;
 mod record;
+mod teach;
 
 pub use check::check_plan;
 pub use plan::plan_text;
@@ -122,6 +123,9 @@ pub enum Failure {
     /// A batch could not be run at all.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// No teaching view was made.
+    #[error(transparent)]
+    Teach(#[from] teach::TeachError),
     /// An input file cannot be read: `what` it is (`batch`, `plan`), and its path as given.
     #[error("cannot read {what} {}: {source}", crate::engine::chars::quote(.input))]
     File {
@@ -169,6 +173,7 @@ impl Failure {
             | Failure::Unchecked { .. }
             | Failure::Drill { .. }
             | Failure::Batch(_)
+            | Failure::Teach(_)
             | Failure::File { .. }
             | Failure::Request(_)
             | Failure::Zone(_)
@@ -282,6 +287,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             note.clear();
             drill::drill_command(&protocol, &args)
         }
+        Command::Teach(args) => match args.command {
+            cli::TeachCommand::Pk(pk) => teach::pk(pk, &mut load),
+        },
         Command::Protocols(args) => protocols_command(&catalog, args.command, &mut note),
         Command::Record(args) => record::record(args.command, &mut load),
         Command::Completions { shell, .. } => completions::completions(&catalog, shell),

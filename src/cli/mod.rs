@@ -11,6 +11,8 @@ use crate::engine::units::{self, ParseError};
 use crate::input::values::{ClockError, DateError, EveryError};
 
 pub mod record;
+mod teach;
+pub use teach::{TeachArgs, TeachCommand, TeachFormat, TeachPkArgs};
 
 /// Why the values of a command line are refused: the option at fault, and what is wrong with
 /// its value or what it needs.
@@ -174,6 +176,9 @@ impl Command {
             Command::Course(a) => vec![&a.shared],
             Command::Chart(a) => vec![&a.shared],
             Command::Drill(a) => vec![&a.shared],
+            Command::Teach(a) => match &a.command {
+                TeachCommand::Pk(p) => vec![&a.shared, &p.shared],
+            },
             Command::Completions { shared, .. } => vec![shared],
             Command::Record(a) => a.shared(),
             Command::Protocols(a) => {
@@ -221,6 +226,8 @@ pub enum Command {
     /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
     /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
     Drill(DrillArgs),
+    /// Teaching views: what a plan's boluses do over time (`teach pk`).
+    Teach(TeachArgs),
     /// List, show, lint and approve protocols (`bolus protocols` alone lists them).
     Protocols(ProtocolsArgs),
     /// The bedside record of a session: what was given, held or stopped, and the vital signs,
@@ -798,6 +805,8 @@ pub fn full_command() -> clap::Command {
     Cli::command().mut_subcommands(|sub| {
         if sub.get_name() == "protocols" {
             <ProtocolsArgs as clap::Args>::augment_args(sub.defer(|built| built))
+        } else if sub.get_name() == "teach" {
+            <TeachArgs as clap::Args>::augment_args(sub.defer(|built| built))
         } else {
             sub
         }

@@ -14,6 +14,7 @@ pub mod fast;
 pub mod feasible;
 pub(crate) mod finding;
 pub(crate) mod gcd;
+pub mod pk;
 pub mod plan;
 pub mod protocol;
 pub mod record;

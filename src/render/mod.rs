@@ -18,6 +18,7 @@ pub(crate) mod jsonl;
 pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
+pub mod pk;
 pub mod record;
 pub(crate) mod refusals;
 pub(crate) mod rules;

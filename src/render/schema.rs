@@ -22,6 +22,7 @@ pub fn all() -> Vec<(&'static str, String)> {
             text::<crate::render::batch::JsonLine<'static>>(),
         ),
         ("course.json", text::<super::course::Doc>()),
+        ("teach-pk.json", text::<super::pk::Doc>()),
     ]
 }
 

@@ -27,4 +27,5 @@ mod schemas;
 mod snapshots;
 mod support;
 mod teach;
+mod teach_pk;
 mod weights;

@@ -670,6 +670,7 @@ pub mod schema {
         Check,
         BatchRow,
         Course,
+        TeachPk,
     }
 
     impl Kind {
@@ -679,6 +680,7 @@ pub mod schema {
                 Kind::Check => "check.json",
                 Kind::BatchRow => "batch-row.json",
                 Kind::Course => "course.json",
+                Kind::TeachPk => "teach-pk.json",
             }
         }
     }
@@ -686,18 +688,24 @@ pub mod schema {
     fn validators() -> &'static [(Kind, jsonschema::Validator)] {
         static V: OnceLock<Vec<(Kind, jsonschema::Validator)>> = OnceLock::new();
         V.get_or_init(|| {
-            [Kind::Plan, Kind::Check, Kind::BatchRow, Kind::Course]
-                .into_iter()
-                .map(|kind| {
-                    let path = root().join("schemas").join(kind.file());
-                    let text = std::fs::read_to_string(&path)
-                        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                    let schema: Value = serde_json::from_str(&text).expect("a schema is JSON");
-                    let validator = jsonschema::validator_for(&schema)
-                        .unwrap_or_else(|e| panic!("schemas/{} is not a schema: {e}", kind.file()));
-                    (kind, validator)
-                })
-                .collect()
+            [
+                Kind::Plan,
+                Kind::Check,
+                Kind::BatchRow,
+                Kind::Course,
+                Kind::TeachPk,
+            ]
+            .into_iter()
+            .map(|kind| {
+                let path = root().join("schemas").join(kind.file());
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                let schema: Value = serde_json::from_str(&text).expect("a schema is JSON");
+                let validator = jsonschema::validator_for(&schema)
+                    .unwrap_or_else(|e| panic!("schemas/{} is not a schema: {e}", kind.file()));
+                (kind, validator)
+            })
+            .collect()
         })
     }
 
@@ -728,6 +736,8 @@ pub mod schema {
     fn kind_of(doc: &serde_json::Map<String, Value>) -> Result<Option<Kind>, String> {
         if doc.contains_key("resourceType") {
             Ok(None)
+        } else if doc.get("kind").and_then(Value::as_str) == Some("teach-pk") {
+            Ok(Some(Kind::TeachPk))
         } else if doc.contains_key("conforms") {
             Ok(Some(Kind::Check))
         } else if doc.contains_key("sessions") {
