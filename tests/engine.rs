@@ -4124,7 +4124,7 @@ mod reading {
 
     #[test]
     fn a_json_plan_gives_its_concentration_volumes_numbers_days_and_provenance() {
-        let text = r#"{"protocol": {"id": "other", "sha256": "abc"}, "weight": {"value": 80, "unit": "kg"},
+        let text = r#"{"schema": 1, "protocol": {"id": "other", "sha256": "abc"}, "weight": {"value": 80, "unit": "kg"},
             "dosing_weight": {"value": 79, "unit": "kg"}, "concentration": {"value": 5, "unit": "mg/mL"},
             "boluses": [
               {"number": 1, "offset": {"value": 0, "unit": "min"}, "time": "23:55", "day": 0, "dose": {"value": 41, "unit": "mg"}, "volume": {"value": 8.2, "unit": "mL"}, "cumulative": {"value": 41, "unit": "mg"}},
@@ -4204,7 +4204,7 @@ mod reading {
 
     #[test]
     fn a_json_plan_with_a_concentration_and_no_volumes_needs_nothing_more() {
-        let text = r#"{"concentration": {"value": 10, "unit": "mg/mL"}, "boluses": [
+        let text = r#"{"schema": 1, "concentration": {"value": 10, "unit": "mg/mL"}, "boluses": [
             {"offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
             {"offset": {"value": 10, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
             {"offset": {"value": 20, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}},
@@ -4240,7 +4240,7 @@ mod reading {
                 r#"{{"offset": {{"value": {offset}, "unit": "min"}}, "time": "{time}"{day}, "dose": {{"value": 41, "unit": "mg"}}}}"#
             )
         };
-        let plan = |b: &[String]| format!("{{\"boluses\": [{}]}}", b.join(","));
+        let plan = |b: &[String]| format!("{{\"schema\": 1, \"boluses\": [{}]}}", b.join(","));
         // Agreeing: with days exactly; without days, modulo a day.
         read(&plan(&[
             bolus(0, "23:55", Some(0)),
@@ -4281,11 +4281,11 @@ mod reading {
             assert!(e.contains(says), "{e}");
         }
         let e = refused(
-            r#"{"boluses": [{"offset": {"value": 0, "unit": "min"}, "day": 0, "dose": {"value": 41, "unit": "mg"}}]}"#,
+            r#"{"schema": 1, "boluses": [{"offset": {"value": 0, "unit": "min"}, "day": 0, "dose": {"value": 41, "unit": "mg"}}]}"#,
         );
         assert!(e.contains("bolus 1 has a `day` but no `time`"), "{e}");
         let e = refused(
-            r#"{"boluses": [{"number": 0, "offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}}]}"#,
+            r#"{"schema": 1, "boluses": [{"number": 0, "offset": {"value": 0, "unit": "min"}, "dose": {"value": 41, "unit": "mg"}}]}"#,
         );
         assert!(e.contains("bolus 1, `number`"), "{e}");
     }

@@ -585,7 +585,10 @@ fn write_files(dir: &Path) {
     put(
         dir,
         "boluses-200000.json",
-        format!("{{\"boluses\":[{}]}}", vec!["{}"; 200_000].join(",")),
+        format!(
+            "{{\"schema\":1,\"boluses\":[{}]}}",
+            vec!["{}"; 200_000].join(",")
+        ),
     );
     put(
         dir,
@@ -600,13 +603,17 @@ fn write_files(dir: &Path) {
     put(
         dir,
         "deep.json",
-        format!("{{\"boluses\":{}{}}}", "[".repeat(deep), "]".repeat(deep)),
+        format!(
+            "{{\"schema\":1,\"boluses\":{}{}}}",
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ),
     );
     put(
         dir,
         "deep-objects.json",
         format!(
-            "{{\"boluses\":[{}1{}]}}",
+            "{{\"schema\":1,\"boluses\":[{}1{}]}}",
             "{\"a\":".repeat(deep),
             "}".repeat(deep)
         ),
@@ -671,7 +678,7 @@ fn write_files(dir: &Path) {
         put(
             dir,
             name,
-            format!("{{\"boluses\":[{{\"dose\":{dose},\"offset\":{offset}}}]}}"),
+            format!("{{\"schema\":1,\"boluses\":[{{\"dose\":{dose},\"offset\":{offset}}}]}}"),
         )
     };
     let min0 = "{\"value\":0,\"unit\":\"min\"}";
@@ -702,7 +709,7 @@ fn write_files(dir: &Path) {
         min0,
     );
     put(dir, "no-boluses.json", "{\"schema\":1}");
-    put(dir, "empty-boluses.json", "{\"boluses\":[]}");
+    put(dir, "empty-boluses.json", "{\"schema\":1,\"boluses\":[]}");
     put(dir, "trailing.json", "{\"boluses\":[]} trailing");
     put(dir, "truncated.json", "{\"boluses\":[{\"dose\":");
 
@@ -2191,7 +2198,7 @@ fn other_cases() -> Vec<Case> {
         case("check-provenance-escape", &["check", "ketamine-kap-iv", "--weight", "73.3", "-"])
             .status(1)
             .stdin(
-                "{\"protocol\":{\"id\":\"evil\\u001b[2J\u{202E}\"},\"boluses\":[\
+                "{\"schema\":1,\"protocol\":{\"id\":\"evil\\u001b[2J\u{202E}\"},\"boluses\":[\
                  {\"dose\":{\"value\":36,\"unit\":\"mg\"},\"offset\":{\"value\":0,\"unit\":\"min\"}},\
                  {\"dose\":{\"value\":36,\"unit\":\"mg\"},\"offset\":{\"value\":10,\"unit\":\"min\"}},\
                  {\"dose\":{\"value\":37,\"unit\":\"mg\"},\"offset\":{\"value\":20,\"unit\":\"min\"}},\
@@ -2531,11 +2538,14 @@ fn check_reading_cases() -> Vec<Case> {
         )
         .says(&["column `number`"]),
         csv(
-            "check-unknown-column-note",
-            "time,dose,note\n14:00,41 mg,slow\n",
+            "check-unknown-column-colour",
+            "time,dose,colour\n14:00,41 mg,blue\n",
             None,
         )
-        .says(&["unknown column `note`", "known columns: number, day, time"]),
+        .says(&[
+            "unknown column `colour`",
+            "known columns: number, day, time",
+        ]),
         daily(
             "check-json-other-protocol-file",
             "./daily-plan-other-sha.json",

@@ -25,11 +25,20 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     if written.draft && !protocol.standing.approval.is_draft() {
         return Err(Failure::DraftChecked { shown });
     }
-    let findings = check::everything(protocol, &expected, &written, req.concentration.as_ref())
+    let checks = check::Checks {
+        concentration: req.concentration.as_ref(),
+        strict: req.strict,
+        underdose_reason: req.underdose_reason.as_deref(),
+        identity: Some(&req.identity),
+        date: req.date,
+    };
+    let findings = check::everything_with(protocol, &expected, &written, &checks)
         .map_err(|why| Failure::Unchecked { shown, why })?;
     let stdout = match req.format {
-        cli::CheckFormat::Text => render::check::text(protocol, &expected, &written, &findings),
-        cli::CheckFormat::Json => render::check::json(protocol, &findings),
+        cli::CheckFormat::Text => {
+            render::check::report_text(protocol, &expected, &written, &findings, &checks)
+        }
+        cli::CheckFormat::Json => render::check::report_json(protocol, &findings, &checks),
     };
     let code = if render::check::conforms(&findings) {
         0

@@ -25,6 +25,9 @@ pub enum RequestError {
     /// What is wrong with the reason.
     #[error("invalid `--accept-soft-limit`: {0}")]
     Reason(plan::ReasonProblem),
+    /// What is wrong with the reason for a deliberate reduction.
+    #[error("invalid `--allow-underdose`: {0}")]
+    UnderdoseReason(plan::ReasonProblem),
     #[error("invalid `--first`: {0}")]
     First(DateError),
     #[error("invalid `--date`: {0}")]
@@ -326,6 +329,28 @@ pub struct CheckArgs {
     /// this concentration, within 0.01 mL. A plan JSON may give it; a `volume` column needs it.
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub concentration: Option<String>,
+    /// Make an error-prone dose designation (a trailing zero, no leading zero, `µg`, `ug`, `cc`,
+    /// grams below 1 g) a violation, not a warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// State a deliberate reduction: a total below the protocol's under-dose fraction of the
+    /// planned total is then a warning that names this reason, not a violation.
+    #[arg(long, value_name = "REASON")]
+    pub allow_underdose: Option<String>,
+    /// The patient's identifier: a plan that names another is a violation, one that names no
+    /// patient a warning.
+    #[arg(long = "patient", value_name = "ID")]
+    pub patient_id: Option<String>,
+    /// The patient's name, held to the plan's as `--patient` is.
+    #[arg(long, value_name = "NAME")]
+    pub patient_name: Option<String>,
+    /// The patient's date of birth, `YYYY-MM-DD`, held to the plan's as `--patient` is.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub born: Option<String>,
+    /// The session's date, `YYYY-MM-DD`: a plan dated another day is a violation, one with no
+    /// date a warning.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub date: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
@@ -637,6 +662,14 @@ pub struct CheckRequest {
     pub plan: String,
     /// The concentration the written volumes are checked at.
     pub concentration: Option<units::Concentration>,
+    /// Error-prone designations are violations.
+    pub strict: bool,
+    /// The deliberate reduction stated with `--allow-underdose`.
+    pub underdose_reason: Option<String>,
+    /// The patient the plan must be for (empty: not asked).
+    pub identity: plan::Identity,
+    /// The date the plan must be for.
+    pub date: Option<jiff::civil::Date>,
     pub format: CheckFormat,
 }
 
@@ -757,7 +790,21 @@ fn identity(
 
 /// Converts the check arguments, checking every value.
 pub fn check_request(a: CheckArgs) -> Result<CheckRequest, RequestError> {
+    if let Some(problem) = a.allow_underdose.as_deref().and_then(plan::reason_problem) {
+        return Err(RequestError::UnderdoseReason(problem));
+    }
+    let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
+    let date = a
+        .date
+        .as_deref()
+        .map(crate::input::values::parse_date)
+        .transpose()
+        .map_err(RequestError::Date)?;
     Ok(CheckRequest {
+        strict: a.strict,
+        underdose_reason: a.allow_underdose,
+        identity,
+        date,
         protocol: a.protocol,
         patient: patient(a.patient)?,
         plan: a.plan,

@@ -5,8 +5,10 @@ use jiff::civil::Time as Clock;
 use num_traits::{Signed, Zero};
 
 use crate::engine::exact::Exact;
-pub use crate::engine::finding::{Fact, Finding, Provenance, Rule, Severity};
-use crate::engine::plan::{Options, Patient, Plan, PlanError};
+pub use crate::engine::finding::{
+    Designation, Fact, Finding, IdField, Provenance, Rule, Severity, Status,
+};
+use crate::engine::plan::{Identity, Options, Patient, Plan, PlanError};
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, DrugMass, Duration, Num};
 
@@ -45,6 +47,40 @@ pub struct WrittenPlan {
     /// Whether the plan is marked as a draft (a `draft` column or field): made with `--draft`
     /// from a protocol that is not approved.
     pub draft: bool,
+    /// What became of each bolus and why, where the plan has a `status` column.
+    pub marks: Option<Vec<Mark>>,
+    /// The bedside columns (`given_by`, `bp`, `note`, …): read and shown, never used for dosing.
+    pub bedside: Vec<Bedside>,
+    /// Each quantity written in an error-prone way.
+    pub designations: Vec<WrittenDesignation>,
+    /// The patient the plan names (a `patient`, `patient_name` or `born` column, or the JSON's
+    /// `patient`).
+    pub identity: Identity,
+    /// The date the plan names: its first bolus's day (a `date` column or the JSON's `date`).
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// What became of a bolus, and the reason written beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub status: Status,
+    pub reason: Option<String>,
+}
+
+/// A bedside column: its name and each bolus's cell (empty where nothing is written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bedside {
+    pub column: &'static str,
+    pub cells: Vec<String>,
+}
+
+/// A quantity written in an error-prone way: the bolus (from 1), the column, the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenDesignation {
+    pub bolus: usize,
+    pub column: &'static str,
+    pub written: String,
+    pub kind: Designation,
 }
 
 impl WrittenPlan {
@@ -63,42 +99,172 @@ impl WrittenPlan {
             concentration: None,
             cumulative: Vec::new(),
             draft: false,
+            marks: None,
+            bedside: Vec::new(),
+            designations: Vec::new(),
+            identity: Identity::default(),
+            date: None,
         }
+    }
+
+    /// What became of bolus `i` (from 0): given, unless the plan says otherwise.
+    pub fn status(&self, i: usize) -> Status {
+        self.marks
+            .as_ref()
+            .and_then(|m| m.get(i))
+            .map_or(Status::Given, |m| m.status)
     }
 }
 
 /// Spacing more than this many times the interval is called much longer.
 pub const LONG_INTERVAL_FACTOR: i64 = 2;
 
+/// A session spans at most this many times the protocol's plan for the patient: the last bolus
+/// no later than `SESSION_FACTOR` × (count − 1) × interval after the first (at least one
+/// interval's worth). This project's choice.
+pub const SESSION_FACTOR: i64 = 2;
+
+/// A dose this close (as a share of the expected dose: 10%) to ten, a hundred or a thousand times
+/// the expected dose, or to one tenth, hundredth or thousandth of it, is named a likely unit or
+/// decimal slip. This project's choice.
+pub const SLIP_TOLERANCE: (i64, i64) = (1, 10);
+
+/// The powers of ten a slip is looked for at.
+pub const SLIP_FACTORS: [u32; 3] = [10, 100, 1000];
+
+/// What a check is asked beyond the protocol's rules.
+#[derive(Debug, Clone, Default)]
+pub struct Checks<'a> {
+    /// The concentration given on the command line.
+    pub concentration: Option<&'a units::Concentration>,
+    /// Error-prone designations are violations, not warnings.
+    pub strict: bool,
+    /// A deliberate reduction, stated: a total under the under-dose fraction is then a warning
+    /// that names it.
+    pub underdose_reason: Option<&'a str>,
+    /// The patient the plan must be for; `None` or empty: not asked.
+    pub identity: Option<&'a Identity>,
+    /// The date the plan must be for.
+    pub date: Option<jiff::civil::Date>,
+}
+
 /// Applies the protocol's rules, with the plan the engine makes for the same patient as the
 /// reference for the totals and the count. The comparisons are done in [`Exact`] numbers (machine
 /// integers for the usual values; every plan is checked this way before it is printed), and a
 /// finding carries the quantities themselves.
 pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Finding> {
-    let rules = Rules::of(p);
+    rule_findings(p, expected, written, &Given::default(), None)
+}
+
+/// What became of the boluses of a plan: the marks, and the seconds after midnight of the first
+/// bolus when the plan gives clock times (to tell a bolus on a later day).
+#[derive(Default)]
+struct Given<'a> {
+    marks: Option<&'a [Mark]>,
+    first_clock: Option<i64>,
+}
+
+impl Given<'_> {
+    fn status(&self, i: usize) -> Status {
+        self.marks
+            .and_then(|m| m.get(i))
+            .map_or(Status::Given, |m| m.status)
+    }
+    /// The first stopped bolus (from 0) and its reason, if one is written.
+    fn stop(&self) -> Option<(usize, Option<&str>)> {
+        let marks = self.marks?;
+        let i = marks.iter().position(|m| m.status == Status::Stopped)?;
+        Some((i, reason_of(&marks[i])))
+    }
+}
+
+/// A mark's reason, when it holds more than white space.
+fn reason_of(m: &Mark) -> Option<&str> {
+    m.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())
+}
+
+/// The protocol's rules on the boluses as written: each dose (given or not), and the spacing,
+/// the session, the count and the totals of the boluses given.
+fn rule_findings(
+    p: &Protocol,
+    expected: &Plan,
+    written: &[Written],
+    given: &Given,
+    underdose_reason: Option<&str>,
+) -> Vec<Finding> {
+    let rules = Rules::of(p, expected);
+    let stop = given.stop();
     let mut out = Vec::new();
     let mut total = Exact::int(0);
-    let mut before: Option<Exact> = None;
+    let mut before: Option<(usize, Exact)> = None;
+    let mut count = 0usize;
     for (i, b) in written.iter().enumerate() {
         let dose = Exact::of(&b.dose.value);
         let offset = Exact::of(&b.offset.value);
-        out.extend(bolus_findings(
+        out.extend(dose_findings(p, &rules, expected, (i, b), &dose));
+        let status = given.status(i);
+        if status != Status::Given {
+            let mark = &given.marks.expect("a status has its marks")[i];
+            if reason_of(mark).is_none() {
+                out.push(on_bolus(
+                    i,
+                    Severity::Violation,
+                    Rule::Status,
+                    Fact::NoReason { status },
+                ));
+            }
+            continue;
+        }
+        if let Some((s, _)) = stop.filter(|(s, _)| i > *s) {
+            out.push(on_bolus(
+                i,
+                Severity::Violation,
+                Rule::Status,
+                Fact::GivenAfterStop { stopped: s + 1 },
+            ));
+        }
+        out.extend(spacing_findings(
             p,
             &rules,
             (i, b),
-            (&dose, &offset),
+            &offset,
             before.as_ref(),
         ));
+        out.extend(session_finding(
+            p,
+            &rules,
+            (i, b),
+            &offset,
+            given.first_clock,
+        ));
         total = total.add(&dose);
-        before = Some(offset);
+        count += 1;
+        before = Some((i, offset));
     }
-    if written.len() < expected.count as usize {
+    let total_mass = || DrugMass {
+        value: total.to_num(),
+        ..p.increment.clone()
+    };
+    let stopped = stop.and_then(|(at, reason)| reason.map(|r| (at, r)));
+    if let Some((at, reason)) = stopped {
+        out.push(whole(
+            Severity::Warning,
+            Rule::Stopped,
+            Fact::Stopped {
+                at: at + 1,
+                reason: reason.to_string(),
+                given: count,
+                total: total_mass(),
+                planned: expected.planned_total.clone(),
+            },
+        ));
+    } else if count < expected.count as usize {
         let dosing = !expected.dosing.formula.is_empty();
         out.push(whole(
             Severity::Violation,
             Rule::Count,
             Fact::TooFew {
-                written: written.len(),
+                written: count,
                 needed: expected.count,
                 weight: if dosing {
                     expected.dosing.value.clone()
@@ -109,10 +275,6 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
             },
         ));
     }
-    let total_mass = || DrugMass {
-        value: total.to_num(),
-        ..p.increment.clone()
-    };
     if total > Exact::of(&expected.calculated_total.value) {
         out.push(whole(
             Severity::Violation,
@@ -120,6 +282,28 @@ pub fn findings(p: &Protocol, expected: &Plan, written: &[Written]) -> Vec<Findi
             Fact::OverCalculated {
                 total: total_mass(),
                 calculated: expected.calculated_total.clone(),
+            },
+        ));
+    } else if stopped.is_some() {
+        // A plan stopped for a reason is short on purpose: the stop is reported instead.
+    } else if total < rules.under_dose {
+        out.push(whole(
+            if underdose_reason.is_some() {
+                Severity::Warning
+            } else {
+                Severity::Violation
+            },
+            Rule::UnderDose,
+            Fact::UnderDose {
+                total: total_mass(),
+                planned: expected.planned_total.clone(),
+                fraction: p.under_dose_fraction(),
+                threshold: DrugMass {
+                    value: rules.under_dose.to_num(),
+                    ..p.increment.clone()
+                },
+                protocol_set: p.under_dose.is_some(),
+                reason: underdose_reason.map(String::from),
             },
         ));
     } else if total < Exact::of(&expected.planned_total.value) {
@@ -142,17 +326,40 @@ struct Rules {
     interval: Exact,
     /// [`LONG_INTERVAL_FACTOR`] intervals.
     long_interval: Exact,
+    /// The under-dose fraction of the planned total, as a mass.
+    under_dose: Exact,
+    /// The most the last bolus given may be after the first: [`SESSION_FACTOR`] ×
+    /// `session_intervals` intervals.
+    session: Exact,
+    session_intervals: u64,
 }
 
 impl Rules {
-    fn of(p: &Protocol) -> Rules {
+    fn of(p: &Protocol, expected: &Plan) -> Rules {
         let interval = Exact::of(&p.interval.value);
+        let session_intervals = expected.count.saturating_sub(1).max(1);
         Rules {
             max_dose: Exact::of(&p.max_dose.value),
             increment: Exact::of(&p.increment.value),
             long_interval: interval.mul(&Exact::int(LONG_INTERVAL_FACTOR)),
+            under_dose: Exact::of(&expected.planned_total.value)
+                .mul(&Exact::of(&p.under_dose_fraction())),
+            session: interval.mul(&Exact::of(&units::int(
+                SESSION_FACTOR * session_intervals as i64,
+            ))),
+            session_intervals,
             interval,
         }
+    }
+}
+
+/// A finding on bolus `i` (from 0).
+fn on_bolus(i: usize, severity: Severity, rule: Rule, fact: Fact) -> Finding {
+    Finding {
+        severity,
+        rule,
+        bolus: Some(i + 1),
+        fact,
     }
 }
 
@@ -166,71 +373,163 @@ fn whole(severity: Severity, rule: Rule, fact: Fact) -> Finding {
     }
 }
 
-/// The findings on bolus `i` (from 0), of this `dose` and `offset`: its dose, and its spacing
-/// from the bolus before, at offset `before`.
-fn bolus_findings(
+/// The findings on the dose of bolus `i` (from 0), given or not: over the maximum, not whole
+/// increments, a likely slip of a power of ten.
+fn dose_findings(
     p: &Protocol,
     rules: &Rules,
+    expected: &Plan,
     (i, b): (usize, &Written),
-    (dose, offset): (&Exact, &Exact),
-    before: Option<&Exact>,
+    dose: &Exact,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut push = |severity, rule, fact| {
-        out.push(Finding {
-            severity,
-            rule,
-            bolus: Some(i + 1),
-            fact,
-        })
-    };
     if *dose > rules.max_dose {
-        push(
+        out.push(on_bolus(
+            i,
             Severity::Violation,
             Rule::MaxDose,
             Fact::DoseOverMax {
                 dose: b.dose.clone(),
                 max: p.max_dose.clone(),
             },
-        );
+        ));
     }
-    if !dose.div(&rules.increment).is_integer() {
-        push(
+    let like = expected.boluses.get(i).or(expected.boluses.last());
+    let slipped = like.and_then(|e| slip(dose, &Exact::of(&e.dose.value)).map(|s| (e, s)));
+    // A slip is named alone: that its dose is not whole increments follows from it.
+    if slipped.is_none() && !dose.div(&rules.increment).is_integer() {
+        out.push(on_bolus(
+            i,
             Severity::Warning,
             Rule::Increment,
             Fact::NotWholeIncrements {
                 dose: b.dose.clone(),
                 increment: p.increment.clone(),
             },
-        );
+        ));
     }
-    if let Some(before) = before {
-        let gap = offset.sub(before);
-        let gap_duration = || Duration {
-            value: gap.to_num(),
-            ..b.offset.clone()
-        };
-        if gap < rules.interval {
-            push(
-                Severity::Violation,
-                Rule::Interval,
-                Fact::TooClose {
-                    gap: gap_duration(),
-                    interval: p.interval.clone(),
-                },
-            );
-        } else if gap > rules.long_interval {
-            push(
-                Severity::Warning,
-                Rule::LongInterval,
-                Fact::TooFar {
-                    gap: gap_duration(),
-                    interval: p.interval.clone(),
-                },
-            );
-        }
+    if let Some((e, (factor, over))) = slipped {
+        out.push(on_bolus(
+            i,
+            Severity::Violation,
+            Rule::Slip,
+            Fact::Slip {
+                dose: b.dose.clone(),
+                expected: e.dose.clone(),
+                factor,
+                over,
+            },
+        ));
     }
     out
+}
+
+/// Whether `dose` is within [`SLIP_TOLERANCE`] of `expected` times or divided by one of
+/// [`SLIP_FACTORS`]: the factor, and whether the dose is over.
+pub fn slip_of(dose: &Num, expected: &Num) -> Option<(u32, bool)> {
+    slip(&Exact::of(dose), &Exact::of(expected))
+}
+
+fn slip(dose: &Exact, expected: &Exact) -> Option<(u32, bool)> {
+    let tolerance = Exact::int(SLIP_TOLERANCE.0).div(&Exact::int(SLIP_TOLERANCE.1));
+    let near = |a: &Exact, b: &Exact| {
+        let room = b.mul(&tolerance);
+        let off = a.sub(b);
+        off <= room && Exact::int(0).sub(&off) <= room
+    };
+    SLIP_FACTORS.iter().find_map(|&f| {
+        let f_exact = Exact::int(i64::from(f));
+        if near(&dose.mul(&f_exact), expected) {
+            Some((f, false))
+        } else if near(dose, &expected.mul(&f_exact)) {
+            Some((f, true))
+        } else {
+            None
+        }
+    })
+}
+
+/// The spacing of bolus `i` (from 0), at `offset`, from the bolus given before it.
+fn spacing_findings(
+    p: &Protocol,
+    rules: &Rules,
+    (i, b): (usize, &Written),
+    offset: &Exact,
+    before: Option<&(usize, Exact)>,
+) -> Vec<Finding> {
+    let Some((previous, before)) = before else {
+        return Vec::new();
+    };
+    let gap = offset.sub(before);
+    let gap_duration = || Duration {
+        value: gap.to_num(),
+        ..b.offset.clone()
+    };
+    let previous = previous + 1;
+    if gap < rules.interval {
+        vec![on_bolus(
+            i,
+            Severity::Violation,
+            Rule::Interval,
+            Fact::TooClose {
+                gap: gap_duration(),
+                interval: p.interval.clone(),
+                previous,
+            },
+        )]
+    } else if gap > rules.long_interval {
+        vec![on_bolus(
+            i,
+            Severity::Warning,
+            Rule::LongInterval,
+            Fact::TooFar {
+                gap: gap_duration(),
+                interval: p.interval.clone(),
+                previous,
+            },
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A bolus given after the session's end; on a later day than the first bolus, the day is named.
+fn session_finding(
+    p: &Protocol,
+    rules: &Rules,
+    (i, b): (usize, &Written),
+    offset: &Exact,
+    first_clock: Option<i64>,
+) -> Option<Finding> {
+    if *offset <= rules.session {
+        return None;
+    }
+    let day = first_clock.and_then(|start| {
+        let at = Exact::int(start)
+            .add(offset)
+            .div(&Exact::int(86_400))
+            .floor();
+        at.to_u64().map(|d| d as i64).filter(|d| *d > 0)
+    });
+    Some(on_bolus(
+        i,
+        Severity::Violation,
+        if day.is_some() {
+            Rule::Day
+        } else {
+            Rule::Session
+        },
+        Fact::OutsideSession {
+            offset: b.offset.clone(),
+            span: Duration {
+                value: rules.session.to_num(),
+                ..p.interval.clone()
+            },
+            intervals: rules.session_intervals,
+            interval: p.interval.clone(),
+            day,
+        },
+    ))
 }
 
 /// The plan for a patient, checked against the protocol's rules before it is returned: a plan
@@ -264,12 +563,14 @@ pub fn written_of(plan: &Plan) -> Vec<Written> {
         .collect()
 }
 
-/// Warnings where a written running total is not what the doses add up to.
+/// Warnings where a written running total is not what the doses given add up to.
 pub fn stated_totals(plan: &WrittenPlan) -> Vec<Finding> {
     let mut running = Num::zero();
     let mut out = Vec::new();
     for (i, (b, stated)) in plan.boluses.iter().zip(&plan.cumulative).enumerate() {
-        running += &b.dose.value;
+        if plan.status(i) == Status::Given {
+            running += &b.dose.value;
+        }
         if let Some(s) = stated {
             if s.value != running {
                 let sum = DrugMass {
@@ -431,13 +732,48 @@ pub fn everything(
     written: &WrittenPlan,
     given: Option<&units::Concentration>,
 ) -> Result<Vec<Finding>, Unchecked> {
+    everything_with(
+        p,
+        expected,
+        written,
+        &Checks {
+            concentration: given,
+            ..Checks::default()
+        },
+    )
+}
+
+/// Every finding on a written plan, as [`everything`], and what `checks` asks besides: the
+/// error-prone designations (violations when `strict`), a deliberate under-dose, the patient and
+/// the date.
+pub fn everything_with(
+    p: &Protocol,
+    expected: &Plan,
+    written: &WrittenPlan,
+    checks: &Checks,
+) -> Result<Vec<Finding>, Unchecked> {
+    let given = checks.concentration;
     let concentration = given.or(written.concentration.as_ref());
     match (&written.volumes, concentration) {
         (Some(_), None) => return Err(Unchecked::NoConcentration),
         (None, Some(_)) if given.is_some() => return Err(Unchecked::NoVolumes),
         _ => {}
     }
-    let mut out = findings(p, expected, &written.boluses);
+    let marks = Given {
+        marks: written.marks.as_deref(),
+        first_clock: written
+            .times
+            .as_ref()
+            .and_then(|t| t.first())
+            .map(|c| crate::engine::plan::seconds_of_day(*c)),
+    };
+    let mut out = rule_findings(
+        p,
+        expected,
+        &written.boluses,
+        &marks,
+        checks.underdose_reason,
+    );
     if let Some(n) = &written.numbers {
         out.extend(numbers(n));
     }
@@ -445,6 +781,83 @@ pub fn everything(
         out.extend(volumes(&written.boluses, v, c));
     }
     out.extend(stated_totals(written));
+    out.extend(designations(written, checks.strict));
     out.extend(provenance(p, expected, written, given));
+    out.extend(bound(written, checks));
     Ok(out)
+}
+
+/// The error-prone designations of a plan: warnings, or violations when `strict`.
+pub fn designations(written: &WrittenPlan, strict: bool) -> Vec<Finding> {
+    written
+        .designations
+        .iter()
+        .map(|d| Finding {
+            severity: if strict {
+                Severity::Violation
+            } else {
+                Severity::Warning
+            },
+            rule: Rule::Designation,
+            bolus: Some(d.bolus),
+            fact: Fact::Designation {
+                column: d.column,
+                written: d.written.clone(),
+                kind: d.kind,
+            },
+        })
+        .collect()
+}
+
+/// Whether the plan is for the patient and the date asked: a plan that names another is a
+/// violation; one that names none of the identifiers asked, or no date, a warning.
+pub fn bound(written: &WrittenPlan, checks: &Checks) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(asked) = checks.identity.filter(|i| !i.is_empty()) {
+        let named = &written.identity;
+        let pairs = [
+            (IdField::Id, asked.id.clone(), named.id.clone()),
+            (IdField::Name, asked.name.clone(), named.name.clone()),
+            (
+                IdField::Born,
+                asked.born.map(|d| d.to_string()),
+                named.born.map(|d| d.to_string()),
+            ),
+        ];
+        let mut compared = 0;
+        for (field, asked, named) in pairs {
+            if let (Some(a), Some(n)) = (asked, named) {
+                compared += 1;
+                if a.trim() != n.trim() {
+                    out.push(whole(
+                        Severity::Violation,
+                        Rule::Patient,
+                        Fact::OtherPatient {
+                            field,
+                            written: n,
+                            given: a,
+                        },
+                    ));
+                }
+            }
+        }
+        if compared == 0 {
+            out.push(whole(Severity::Warning, Rule::Patient, Fact::NoPatient));
+        }
+    }
+    if let Some(asked) = checks.date {
+        match written.date {
+            Some(d) if d != asked => out.push(whole(
+                Severity::Violation,
+                Rule::Date,
+                Fact::OtherDate {
+                    written: d,
+                    given: asked,
+                },
+            )),
+            Some(_) => {}
+            None => out.push(whole(Severity::Warning, Rule::Date, Fact::NoDate)),
+        }
+    }
+    out
 }

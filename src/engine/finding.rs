@@ -2,7 +2,9 @@
 //! concerns and the fact found, with its quantities. The rules themselves are in
 //! [`crate::engine::check`]; the messages are render's.
 
-use crate::engine::units::{BodyMass, Concentration, DrugMass, Duration, Volume};
+use jiff::civil::Date;
+
+use crate::engine::units::{BodyMass, Concentration, DrugMass, Duration, Num, Volume};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +41,22 @@ pub enum Rule {
     Protocol,
     Weight,
     Concentration,
+    UnderDose,
+    Slip,
+    Designation,
+    Session,
+    Day,
+    Status,
+    Stopped,
+    Patient,
+    Date,
 }
 
 impl Rule {
     /// A short stable name: `max_dose`, `total`, `count`, `interval`, `increment`,
     /// `under_total`, `long_interval`, `cumulative`, `volume`, `number`, `protocol`, `weight`,
-    /// `concentration`.
+    /// `concentration`, `under_dose`, `slip`, `designation`, `session`, `day`, `status`,
+    /// `stopped`, `patient`, `date`.
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::MaxDose => "max_dose",
@@ -60,6 +72,15 @@ impl Rule {
             Rule::Protocol => "protocol",
             Rule::Weight => "weight",
             Rule::Concentration => "concentration",
+            Rule::UnderDose => "under_dose",
+            Rule::Slip => "slip",
+            Rule::Designation => "designation",
+            Rule::Session => "session",
+            Rule::Day => "day",
+            Rule::Status => "status",
+            Rule::Stopped => "stopped",
+            Rule::Patient => "patient",
+            Rule::Date => "date",
         }
     }
 }
@@ -71,10 +92,19 @@ pub enum Fact {
     DoseOverMax { dose: DrugMass, max: DrugMass },
     /// A dose that is not a whole number of increments.
     NotWholeIncrements { dose: DrugMass, increment: DrugMass },
-    /// A bolus closer to the one before than the interval.
-    TooClose { gap: Duration, interval: Duration },
-    /// A bolus more than `crate::engine::check::LONG_INTERVAL_FACTOR` intervals after the one before.
-    TooFar { gap: Duration, interval: Duration },
+    /// A bolus closer to the bolus given before it (`previous`, from 1) than the interval.
+    TooClose {
+        gap: Duration,
+        interval: Duration,
+        previous: usize,
+    },
+    /// A bolus more than `crate::engine::check::LONG_INTERVAL_FACTOR` intervals after the bolus
+    /// given before it (`previous`, from 1).
+    TooFar {
+        gap: Duration,
+        interval: Duration,
+        previous: usize,
+    },
     /// Fewer boluses than the protocol's count for the patient's weight (the dosing weight, when
     /// `dosing` is set).
     TooFew {
@@ -103,6 +133,125 @@ pub enum Fact {
     },
     /// A bolus numbered out of order.
     Misnumbered { number: u64 },
+    /// A total below the protocol's under-dose fraction of the planned total (`threshold` is
+    /// that share); `reason`, when a deliberate reduction was stated.
+    UnderDose {
+        total: DrugMass,
+        planned: DrugMass,
+        fraction: Num,
+        threshold: DrugMass,
+        /// Whether the fraction is the protocol's own (`[dose] under_dose`), not the default.
+        protocol_set: bool,
+        reason: Option<String>,
+    },
+    /// A dose `factor` times (`over`) or one `factor`-th of the expected dose, within
+    /// `crate::engine::check::SLIP_TOLERANCE`: a likely unit or decimal slip.
+    Slip {
+        dose: DrugMass,
+        expected: DrugMass,
+        factor: u32,
+        over: bool,
+    },
+    /// A quantity written in an error-prone way (the ISMP list); `written` as it was written.
+    Designation {
+        column: &'static str,
+        written: String,
+        kind: Designation,
+    },
+    /// A bolus given after the session's end: `offset` from the first bolus, where the session
+    /// spans at most `span` (`crate::engine::check::SESSION_FACTOR` × `intervals` × `interval`);
+    /// `day` is the bolus's day after the first bolus's, when it is on a later day.
+    OutsideSession {
+        offset: Duration,
+        span: Duration,
+        intervals: u64,
+        interval: Duration,
+        day: Option<i64>,
+    },
+    /// A bolus held or stopped with no reason written.
+    NoReason { status: Status },
+    /// A bolus given after the plan was stopped at bolus `stopped` (from 1).
+    GivenAfterStop { stopped: usize },
+    /// The plan was stopped at bolus `at` (from 1) for `reason`, after `given` boluses adding up
+    /// to `total`.
+    Stopped {
+        at: usize,
+        reason: String,
+        given: usize,
+        total: DrugMass,
+        planned: DrugMass,
+    },
+    /// The plan names another patient than the one given: the identifier `field`, as written
+    /// and as given.
+    OtherPatient {
+        field: IdField,
+        written: String,
+        given: String,
+    },
+    /// A patient was given, and the plan names none of the identifiers given.
+    NoPatient,
+    /// The plan is dated another day than the one given.
+    OtherDate { written: Date, given: Date },
+    /// A date was given, and the plan names none.
+    NoDate,
+}
+
+/// Which of the patient's identifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdField {
+    /// `--patient`, the identifier.
+    Id,
+    /// `--patient-name`.
+    Name,
+    /// `--born`.
+    Born,
+}
+
+/// An error-prone way of writing a dose or a volume (the ISMP list of error-prone
+/// designations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Designation {
+    /// `41.0 mg`.
+    TrailingZero,
+    /// `.5 mg`.
+    NoLeadingZero,
+    /// `µg` or `ug`, read as `mcg`.
+    Micrograms,
+    /// `cc`, read as `mL`.
+    Cc,
+    /// Grams below 1 g (`0.041 g`).
+    GramsBelowOne,
+}
+
+/// What became of a bolus, where the plan says (a `status` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Given,
+    /// Not given at its time; the plan may go on.
+    Held,
+    /// Not given, and nothing after it: the plan was stopped here.
+    Stopped,
+}
+
+impl Status {
+    /// `given`, `held` or `stopped`, as a plan writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Given => "given",
+            Status::Held => "held",
+            Status::Stopped => "stopped",
+        }
+    }
+
+    /// The status written as `text` (any case), if it is one.
+    pub fn of(text: &str) -> Option<Status> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "given" => Status::Given,
+            "held" => Status::Held,
+            "stopped" => Status::Stopped,
+            _ => return None,
+        })
+    }
 }
 
 /// Where a plan says it came from, when that is not this protocol, weight or concentration.

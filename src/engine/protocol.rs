@@ -9,6 +9,20 @@ use crate::engine::units::{
 /// The most boluses a plan may hold; a protocol whose plan would need more is refused.
 pub const MAX_BOLUSES: u64 = 1_000;
 
+/// The share of the planned total below which `check` finds a plan meant to be given an under-dose,
+/// when the protocol sets none (`[dose] under_dose`), as (numerator, denominator): 90%. This
+/// project's choice.
+pub const DEFAULT_UNDER_DOSE: (i64, i64) = (9, 10);
+
+impl Protocol {
+    /// The under-dose fraction `check` applies: the protocol's own, or [`DEFAULT_UNDER_DOSE`].
+    pub fn under_dose_fraction(&self) -> Num {
+        self.under_dose.clone().unwrap_or_else(|| {
+            crate::engine::units::frac(DEFAULT_UNDER_DOSE.0, DEFAULT_UNDER_DOSE.1)
+        })
+    }
+}
+
 /// A checked protocol: every quantity has its dimension, every rule of `docs/DESIGN.md` holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Protocol {
@@ -32,6 +46,10 @@ pub struct Protocol {
     pub max_total: Option<DrugMass>,
     /// Which body weight the dose is computed from.
     pub weight_basis: WeightBasis,
+    /// `[dose] under_dose`: the share of the planned total (a fraction, greater than 0 and at most
+    /// 1) below which a written plan meant to be given is an under-dose; `None`: the file sets
+    /// none, and `check` uses [`DEFAULT_UNDER_DOSE`].
+    pub under_dose: Option<Num>,
     /// The fewest boluses a plan may have.
     pub min_count: u64,
     /// The largest single bolus.

@@ -92,6 +92,13 @@ pub fn source(protocols: &[Protocol]) -> String {
         );
         // Enum values by their variant names, which their derived `Debug` prints.
         field("weight_basis", format!("WeightBasis::{:?}", p.weight_basis));
+        field(
+            "under_dose",
+            match &p.under_dose {
+                Some(f) => format!("Some({})", number(f)),
+                None => "None".into(),
+            },
+        );
         field("min_count", p.min_count.to_string());
         field("max_dose", q("DrugMass", &p.max_dose.value));
         field("interval", q("Duration", &p.interval.value));

@@ -19,7 +19,8 @@ use crate::engine::protocol::{
     REST_OF_DAY,
 };
 use crate::engine::units::{
-    self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Parse,
+    self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num,
+    Parse,
 };
 use crate::input::words;
 
@@ -149,6 +150,7 @@ struct WireDose {
     increment: Spanned<QtyText>,
     max_total: Option<Spanned<QtyText>>,
     weight_basis: Option<Spanned<String>>,
+    under_dose: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -648,6 +650,7 @@ fn validate(
         increment: dose.increment.expect(missing),
         max_total: dose.max_total,
         weight_basis: dose.weight_basis,
+        under_dose: dose.under_dose,
         min_count: count as u64,
         max_dose: max_dose_q.expect(missing),
         interval: interval_q.expect(missing),
@@ -745,6 +748,8 @@ struct Dose {
     increment: Option<DrugMass>,
     max_total: Option<DrugMass>,
     weight_basis: WeightBasis,
+    /// `under_dose`, as a fraction of the planned total.
+    under_dose: Option<Num>,
     /// The mass unit `per_weight` is written in.
     unit: Option<MassUnit>,
 }
@@ -763,7 +768,9 @@ fn validate_dose(site: &Site, dose: WireDose, errs: &mut Errors) -> Dose {
         increment,
         max_total,
         weight_basis,
+        under_dose,
     } = dose;
+    let under_dose = under_dose.and_then(|u| errs.take(under_dose_fraction(site, &u)));
     let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
         .ok()
         .and_then(|r| r.mass_unit());
@@ -817,8 +824,31 @@ fn validate_dose(site: &Site, dose: WireDose, errs: &mut Errors) -> Dose {
         increment: increment_q,
         max_total: max_total_q,
         weight_basis,
+        under_dose,
         unit,
     }
+}
+
+/// `dose.under_dose`: a percentage of the planned total such as `"90%"`, greater than 0 and at
+/// most 100, as a fraction.
+fn under_dose_fraction(site: &Site, u: &Spanned<String>) -> Result<Num, ProtocolError> {
+    let text = u.get_ref().trim();
+    let bad = || {
+        site.field(
+            u,
+            "dose.under_dose",
+            format!(
+                "expected a percentage of the planned total greater than 0% and at most 100%, such as `\"90%\"`, found {}",
+                crate::engine::chars::quote(u.get_ref())
+            ),
+        )
+    };
+    let number = text.strip_suffix('%').ok_or_else(bad)?;
+    let percent = units::parse_decimal(number.trim_end()).map_err(|_| bad())?;
+    if percent.is_zero() || percent > units::int(100) {
+        return Err(bad());
+    }
+    Ok(percent / units::int(100))
 }
 
 /// `[boluses]`: the fewest boluses, the largest (a whole multiple of the increment), the

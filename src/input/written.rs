@@ -7,7 +7,9 @@ use jiff::civil::Time as Clock;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::engine::chars::{count_of, plural, quote};
-use crate::engine::check::{Written, WrittenPlan};
+use crate::engine::check::{
+    Bedside, Designation, Mark, Status, Written, WrittenDesignation, WrittenPlan,
+};
 use crate::engine::plan;
 use crate::engine::protocol::MAX_BOLUSES;
 use crate::engine::units::{self, int, Kind, Num};
@@ -15,8 +17,9 @@ use crate::engine::units::{self, int, Kind, Num};
 /// The largest plan file read, in bytes.
 pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 
-/// The columns a CSV plan may have.
-pub const COLUMNS: [&str; 8] = [
+/// The columns a CSV plan may have: the plan's, what became of each bolus (`status`, `reason`),
+/// the patient and date it is for, and the bedside columns ([`BEDSIDE`]).
+pub const COLUMNS: [&str; 21] = [
     "number",
     "day",
     "time",
@@ -25,7 +28,40 @@ pub const COLUMNS: [&str; 8] = [
     "cumulative",
     "volume",
     "draft",
+    "status",
+    "reason",
+    "patient",
+    "patient_name",
+    "born",
+    "date",
+    "given_by",
+    "checked_by",
+    "bp",
+    "hr",
+    "spo2",
+    "note",
+    "notes",
 ];
+
+/// The columns a bedside sheet holds that are read and shown, never used for dosing.
+pub const BEDSIDE: [&str; 7] = [
+    "given_by",
+    "checked_by",
+    "bp",
+    "hr",
+    "spo2",
+    "note",
+    "notes",
+];
+
+/// The longest text read in a `reason` or a bedside cell, in characters.
+pub const MAX_CELL_CHARS: usize = 500;
+
+/// The plan JSON's own schema: the fields a plan JSON may have are the ones it lists.
+const PLAN_SCHEMA: &str = include_str!("../../schemas/plan.json");
+
+/// Fields a plan JSON may have besides those of [`PLAN_SCHEMA`]: the session's date.
+const EXTRA_TOP_FIELDS: [&str; 1] = ["date"];
 
 /// The largest `day` read, either way: a plan spans no more than this many days.
 pub const MAX_DAY: i64 = 10_000;
@@ -172,6 +208,15 @@ struct CsvColumns {
     volume: Option<usize>,
     /// Whether the plan has a `draft` column.
     draft: bool,
+    status: Option<usize>,
+    reason: Option<usize>,
+    /// The bedside columns present, by name and position.
+    bedside: Vec<(&'static str, usize)>,
+    /// The `patient`, `patient_name`, `born` and `date` columns.
+    patient: Option<usize>,
+    patient_name: Option<usize>,
+    born: Option<usize>,
+    date: Option<usize>,
 }
 
 /// Reads a CSV plan's header: known columns only, each once, a `dose`, and a `time` or an
@@ -218,6 +263,12 @@ fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
             "the header has a `day` column but no `time` column; a day goes with a clock time",
         );
     }
+    if col("reason").is_some() && col("status").is_none() {
+        return fail(
+            Some(1),
+            "the header has a `reason` column but no `status` column; a reason goes with a bolus held or stopped",
+        );
+    }
     Ok(CsvColumns {
         dose: dose_col,
         when: when_col,
@@ -226,17 +277,95 @@ fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
         number: col("number"),
         volume: col("volume"),
         draft: col("draft").is_some(),
+        status: col("status"),
+        reason: col("reason"),
+        bedside: BEDSIDE
+            .iter()
+            .filter_map(|&b| col(b).map(|c| (b, c)))
+            .collect(),
+        patient: col("patient"),
+        patient_name: col("patient_name"),
+        born: col("born"),
+        date: col("date"),
     })
 }
 
 /// A CSV plan's row as read: the bolus, and the running total, number and volume written
 /// beside it.
-type CsvRow = (
-    Row,
-    Option<units::DrugMass>,
-    Option<u64>,
-    Option<units::Volume>,
-);
+struct CsvRow {
+    row: Row,
+    stated: Option<units::DrugMass>,
+    number: Option<u64>,
+    volume: Option<units::Volume>,
+    mark: Option<Mark>,
+    /// Each error-prone designation: the column, the text, what is wrong.
+    designations: Vec<(&'static str, String, Designation)>,
+}
+
+/// A quantity as a person wrote it: read, and each error-prone designation in it named. `.5 mg`
+/// is read as `0.5 mg`, `µg` and `ug` as `mcg`, `cc` as `mL`; a trailing zero and a dose in
+/// grams below 1 g are read as written. Anything else is read as [`units::parse`] reads it.
+pub fn read_designated<Q: units::Parse>(
+    text: &str,
+) -> Result<(Q, Vec<Designation>), units::ParseError> {
+    let text = text.trim();
+    let at = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = (&text[..at], text[at..].trim_start_matches(' '));
+    let plain = number.bytes().filter(|&b| b == b'.').count() <= 1
+        && number.bytes().any(|b| b.is_ascii_digit());
+    if !plain {
+        return units::parse::<Q>(text).map(|q| (q, Vec::new()));
+    }
+    let mut found = Vec::new();
+    let mut number = number.to_string();
+    if number.starts_with('.') {
+        found.push(Designation::NoLeadingZero);
+        number.insert(0, '0');
+    }
+    if number.contains('.') && number.ends_with('0') {
+        found.push(Designation::TrailingZero);
+    }
+    let unit = match unit {
+        "µg" | "μg" | "ug" => {
+            found.push(Designation::Micrograms);
+            "mcg"
+        }
+        "cc" => {
+            found.push(Designation::Cc);
+            "mL"
+        }
+        u => u,
+    };
+    let q = if found.is_empty() {
+        units::parse::<Q>(text)?
+    } else {
+        units::parse::<Q>(&format!("{number} {unit}"))?
+    };
+    if unit == "g" && units::parse_decimal(&number).is_ok_and(|n| n < units::int(1)) {
+        found.push(Designation::GramsBelowOne);
+    }
+    Ok((q, found))
+}
+
+/// A text cell (`reason`, a bedside column, a patient's name): plain text of at most
+/// [`MAX_CELL_CHARS`] characters.
+fn text_cell(text: &str) -> Result<String, String> {
+    if let Some((character, class)) = crate::engine::chars::first_odd(text) {
+        return Err(format!(
+            "the cell holds {}; write it in plain text",
+            crate::input::words::odd_char(character, class)
+        ));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_CELL_CHARS {
+        return Err(format!(
+            "the cell has {chars} characters; at most {MAX_CELL_CHARS} are read"
+        ));
+    }
+    Ok(text.to_string())
+}
 
 /// Reads one row of a CSV plan.
 fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<CsvRow, ReadError> {
@@ -245,7 +374,13 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
         line: Some(line),
         message: format!("column `{column}`: {e}"),
     };
-    let dose = units::parse::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", &e))?;
+    let mut designations = Vec::new();
+    let mut note = |column: &'static str, text: &str, found: Vec<Designation>| {
+        designations.extend(found.into_iter().map(|d| (column, text.to_string(), d)));
+    };
+    let (dose, found) =
+        read_designated::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", &e))?;
+    note("dose", cell(cols.dose), found);
     let when_text = cell(cols.when.0);
     let when = if cols.when.1 {
         let clock =
@@ -261,7 +396,12 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
     };
     let stated = match cols.cumulative.map(cell) {
         None | Some("") => None,
-        Some(t) => Some(units::parse::<units::DrugMass>(t).map_err(|e| at("cumulative", &e))?),
+        Some(t) => {
+            let (q, found) =
+                read_designated::<units::DrugMass>(t).map_err(|e| at("cumulative", &e))?;
+            note("cumulative", t, found);
+            Some(q)
+        }
     };
     let number = cols
         .number
@@ -274,10 +414,114 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
                 "volume",
                 &"the cell is empty; write each bolus's volume, such as `4.1 mL`",
             )),
-            t => units::parse::<units::Volume>(t).map_err(|e| at("volume", &e)),
+            t => read_designated::<units::Volume>(t)
+                .map(|(q, found)| {
+                    note("volume", t, found);
+                    q
+                })
+                .map_err(|e| at("volume", &e)),
         })
         .transpose()?;
-    Ok((Row { line, when, dose }, stated, number, volume))
+    let mark = cols
+        .status
+        .map(|c| {
+            let status = Status::of(cell(c)).ok_or_else(|| {
+                at(
+                    "status",
+                    &format!(
+                        "{} is not a status; write `given`, `held` or `stopped`",
+                        quote(cell(c))
+                    ),
+                )
+            })?;
+            let reason = match cols.reason.map(cell) {
+                None | Some("") => None,
+                Some(t) => Some(text_cell(t).map_err(|e| at("reason", &e))?),
+            };
+            Ok::<_, ReadError>(Mark { status, reason })
+        })
+        .transpose()?;
+    Ok(CsvRow {
+        row: Row { line, when, dose },
+        stated,
+        number,
+        volume,
+        mark,
+        designations,
+    })
+}
+
+/// What a CSV plan says of its patient and date: the one value of each column (a cell may be
+/// left empty; two different values are an error).
+fn csv_identity(
+    records: &[(u64, csv::StringRecord)],
+    cols: &CsvColumns,
+    plan: &mut WrittenPlan,
+) -> Result<(), ReadError> {
+    let one = |col: Option<usize>, name: &str| -> Result<Option<(u64, String)>, ReadError> {
+        let Some(c) = col else { return Ok(None) };
+        let mut seen: Option<(u64, String)> = None;
+        for (line, r) in records {
+            let v = r.get(c).unwrap_or("").trim();
+            if v.is_empty() {
+                continue;
+            }
+            match &seen {
+                None => seen = Some((*line, v.to_string())),
+                Some((first, s)) if s != v => {
+                    return fail(
+                        Some(*line),
+                        format!(
+                            "column `{name}`: {} is not the {} of line {first}; a plan is for one patient and one date",
+                            quote(v),
+                            quote(s)
+                        ),
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(seen)
+    };
+    let identity = |value: Option<(u64, String)>, name: &str, what: &str| {
+        value
+            .map(
+                |(line, v)| match crate::engine::plan::identity_problem(&v) {
+                    Some(problem) => fail(
+                        Some(line),
+                        format!(
+                            "column `{name}`: {}",
+                            crate::input::words::identity(what, &problem)
+                        ),
+                    ),
+                    None => Ok(v),
+                },
+            )
+            .transpose()
+    };
+    let date = |value: Option<(u64, String)>, name: &str| {
+        value
+            .map(|(line, v)| {
+                crate::input::values::parse_date(&v).map_err(|e| ReadError {
+                    line: Some(line),
+                    message: format!("column `{name}`: {e}"),
+                })
+            })
+            .transpose()
+    };
+    plan.identity.id = identity(
+        one(cols.patient, "patient")?,
+        "patient",
+        "the patient identifier",
+    )?;
+    plan.identity.name = identity(
+        one(cols.patient_name, "patient_name")?,
+        "patient_name",
+        "the patient's name",
+    )?;
+    plan.identity.born = date(one(cols.born, "born")?, "born")?;
+    plan.date = date(one(cols.date, "date")?, "date")?;
+    Ok(())
 }
 
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
@@ -301,6 +545,9 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut numbers = Vec::new();
     let mut volumes = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
+    let mut marks = Vec::new();
+    let mut designations = Vec::new();
+    let mut kept: Vec<(u64, csv::StringRecord)> = Vec::new();
     let mut lines = Lines::new(text);
     for record in records {
         let record = record.map_err(|e| ReadError {
@@ -317,11 +564,22 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
                 format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
             );
         }
-        let (row, stated, number, volume) = csv_row(&record, line, &cols)?;
-        numbers.extend(number);
-        volumes.extend(volume);
-        cumulative.push(stated);
-        rows.push(row);
+        let r = csv_row(&record, line, &cols)?;
+        numbers.extend(r.number);
+        volumes.extend(r.volume);
+        cumulative.push(r.stated);
+        marks.extend(r.mark);
+        let bolus = rows.len() + 1;
+        designations.extend(r.designations.into_iter().map(|(column, written, kind)| {
+            WrittenDesignation {
+                bolus,
+                column,
+                written,
+                kind,
+            }
+        }));
+        rows.push(r.row);
+        kept.push((line, record));
     }
     if rows.is_empty() {
         return fail(None, "the plan has a header but no boluses");
@@ -350,7 +608,33 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     plan.volumes = cols.volume.map(|_| volumes);
     plan.cumulative = cumulative;
     plan.draft = cols.draft;
+    plan.marks = cols.status.map(|_| marks);
+    plan.designations = designations;
+    plan.bedside = bedside_cells(&kept, &cols)?;
+    csv_identity(&kept, &cols, &mut plan)?;
     Ok(plan)
+}
+
+/// The bedside columns' cells, each checked as plain text.
+fn bedside_cells(
+    records: &[(u64, csv::StringRecord)],
+    cols: &CsvColumns,
+) -> Result<Vec<Bedside>, ReadError> {
+    cols.bedside
+        .iter()
+        .map(|&(column, c)| {
+            let cells = records
+                .iter()
+                .map(|(line, r)| {
+                    text_cell(r.get(c).unwrap_or("").trim()).map_err(|e| ReadError {
+                        line: Some(*line),
+                        message: format!("column `{column}`: {e}"),
+                    })
+                })
+                .collect::<Result<Vec<String>, ReadError>>()?;
+            Ok(Bedside { column, cells })
+        })
+        .collect()
 }
 
 /// Offsets from the first bolus. Clock times with a day are placed on that day and must not go
@@ -480,11 +764,170 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
+/// A JSON value read only to refuse a key given twice in one object (`serde_json::Value` keeps
+/// the last silently).
+struct NoDuplicates;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicates)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicates {
+    type Value = NoDuplicates;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicates>()?.is_some() {}
+        Ok(self)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {} appears twice in one object",
+                    quote(&key)
+                )));
+            }
+            map.next_value::<NoDuplicates>()?;
+        }
+        Ok(self)
+    }
+}
+
+/// The first field of `value` that the plan JSON's schema does not have, as a path such as
+/// `boluses[2].colour`.
+fn unknown_field(value: &serde_json::Value) -> Option<String> {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let root =
+        SCHEMA.get_or_init(|| serde_json::from_str(PLAN_SCHEMA).expect("the plan schema is JSON"));
+    let serde_json::Value::Object(top) = value else {
+        return None;
+    };
+    for (key, v) in top {
+        if EXTRA_TOP_FIELDS.contains(&key.as_str()) {
+            continue;
+        }
+        match root["properties"].get(key) {
+            None => return Some(key.clone()),
+            Some(node) => {
+                if let Some(path) = unknown_below(root, node, v, key) {
+                    return Some(path);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The first field of `value`, at `path`, that the schema `node` does not have.
+fn unknown_below(
+    root: &serde_json::Value,
+    node: &serde_json::Value,
+    value: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    let node = match node.get("$ref").and_then(|r| r.as_str()) {
+        Some(r) => r
+            .strip_prefix("#/$defs/")
+            .and_then(|name| root["$defs"].get(name))
+            .unwrap_or(node),
+        None => node,
+    };
+    for alternatives in ["anyOf", "oneOf"] {
+        if let Some(list) = node.get(alternatives).and_then(|a| a.as_array()) {
+            let found: Vec<Option<String>> = list
+                .iter()
+                .map(|alt| unknown_below(root, alt, value, path))
+                .collect();
+            return if found.iter().any(Option::is_none) {
+                None
+            } else {
+                found.into_iter().flatten().next()
+            };
+        }
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let props = node.get("properties")?.as_object()?;
+            map.iter().find_map(|(key, v)| match props.get(key) {
+                None => Some(format!("{path}.{key}")),
+                Some(sub) => unknown_below(root, sub, v, &format!("{path}.{key}")),
+            })
+        }
+        serde_json::Value::Array(items) => {
+            let sub = node.get("items")?;
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| unknown_below(root, sub, v, &format!("{path}[{i}]")))
+        }
+        _ => None,
+    }
+}
+
+/// The plan JSON's `schema`: 1, the one this build reads.
+fn json_schema(value: &serde_json::Value) -> Result<(), ReadError> {
+    match value.get("schema") {
+        Some(v) if v.as_u64() == Some(1) => Ok(()),
+        Some(v) => fail(
+            None,
+            format!(
+                "the plan JSON is of schema {}; this version of bolus reads plan JSON of schema 1 only",
+                quote(&v.to_string())
+            ),
+        ),
+        None => fail(
+            None,
+            "the plan JSON has no `schema`; expected the JSON that `bolus plan --format json` writes, which has `\"schema\": 1`",
+        ),
+    }
+}
+
 fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
+    serde_json::from_str::<NoDuplicates>(text).map_err(|e| ReadError {
+        line: Some(e.line() as u64),
+        message: format!("the plan is not valid JSON: {e}"),
+    })?;
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError {
         line: Some(e.line() as u64),
         message: format!("the plan is not valid JSON: {e}"),
     })?;
+    if !value.is_object() {
+        return fail(None, "the plan JSON is not an object; expected the JSON that `bolus plan --format json` writes");
+    }
+    json_schema(&value)?;
+    if let Some(path) = unknown_field(&value) {
+        return fail(
+            None,
+            format!(
+                "unknown field {} in the plan JSON; a plan JSON has the fields of `bolus plan --format json` only",
+                quote(&path)
+            ),
+        );
+    }
     let boluses = json_boluses(&value)?;
     let bad = |message: String| ReadError {
         line: None,
@@ -495,10 +938,21 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut volumes = Vec::new();
     let mut cumulative = Vec::new();
     let mut clocks: Vec<(Clock, Option<i64>)> = Vec::new();
+    let mut designations = Vec::new();
     for (i, b) in boluses.iter().enumerate() {
         let n = i + 1;
-        let dose = json_quantity(b.get("dose"), Kind::DrugMass, false)
+        let mut note = |column: &'static str, text: String, found: Vec<Designation>| {
+            designations.extend(found.into_iter().map(|kind| WrittenDesignation {
+                bolus: n,
+                column,
+                written: text.clone(),
+                kind,
+            }));
+        };
+        let (dose_text, dose, found) = json_designated::<units::DrugMass>(b.get("dose"))
             .map_err(|m| bad(format!("bolus {n}, `dose`: {m}")))?;
+        note("dose", dose_text, found);
+        let dose = dose.value;
         if !dose.is_positive() {
             return fail(
                 None,
@@ -517,14 +971,16 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
             numbers.push(number);
         }
         if let Some(v) = b.get("volume") {
-            let ml = json_quantity(Some(v), Kind::Volume, false)
+            let (text, ml, found) = json_designated::<units::Volume>(Some(v))
                 .map_err(|m| bad(format!("bolus {n}, `volume`: {m}")))?;
-            volumes.push(units::base::<units::Volume>(ml));
+            note("volume", text, found);
+            volumes.push(ml);
         }
         if let Some(v) = b.get("cumulative") {
-            let mcg = json_quantity(Some(v), Kind::DrugMass, false)
+            let (text, mass, found) = json_designated::<units::DrugMass>(Some(v))
                 .map_err(|m| bad(format!("bolus {n}, `cumulative`: {m}")))?;
-            cumulative.push(Some(units::mass(mcg, units::MassUnit::Mcg)));
+            note("cumulative", text, found);
+            cumulative.push(Some(mass));
         } else {
             cumulative.push(None);
         }
@@ -552,7 +1008,9 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
     plan.numbers = (!numbers.is_empty()).then_some(numbers);
     plan.volumes = (!volumes.is_empty()).then_some(volumes);
     plan.cumulative = cumulative;
+    plan.designations = designations;
     json_provenance(&value, &mut plan)?;
+    json_identity(&value, &mut plan)?;
     Ok(plan)
 }
 
@@ -641,8 +1099,19 @@ fn all_or_none(
 /// What a JSON plan says it was made for: the weight, the dosing weight, the protocol, the
 /// concentration, and whether it is a draft.
 fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<(), ReadError> {
-    let weight = json_quantity(value.get("weight"), Kind::BodyMass, false).ok();
-    let dosing_weight = json_quantity(value.get("dosing_weight"), Kind::BodyMass, false).ok();
+    let weight_of = |key: &str| {
+        value
+            .get(key)
+            .map(|w| {
+                json_quantity(Some(w), Kind::BodyMass, false).map_err(|m| ReadError {
+                    line: None,
+                    message: format!("`{key}`: {m}; a plan gives weights in kg only"),
+                })
+            })
+            .transpose()
+    };
+    let weight = weight_of("weight")?;
+    let dosing_weight = weight_of("dosing_weight")?;
     let protocol = value.get("protocol");
     let text_of = |key: &str| {
         protocol
@@ -707,6 +1176,80 @@ fn times_agree(
         }
     }
     Ok(())
+}
+
+/// What a JSON plan says of its patient (`patient`: `id`, `name`, `born`) and its date (`date`).
+fn json_identity(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<(), ReadError> {
+    let text = |v: Option<&serde_json::Value>, field: &str| -> Result<Option<String>, ReadError> {
+        match v {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => fail(
+                None,
+                format!("`{field}`: {} is not a string", quote(&other.to_string())),
+            ),
+        }
+    };
+    let patient = value.get("patient");
+    let checked = |t: Option<String>, field: &str, what: &str| {
+        t.map(|t| match crate::engine::plan::identity_problem(&t) {
+            Some(problem) => fail(
+                None,
+                format!(
+                    "`{field}`: {}",
+                    crate::input::words::identity(what, &problem)
+                ),
+            ),
+            None => Ok(t),
+        })
+        .transpose()
+    };
+    let date = |t: Option<String>, field: &str| {
+        t.map(|t| {
+            crate::input::values::parse_date(&t).map_err(|e| ReadError {
+                line: None,
+                message: format!("`{field}`: {e}"),
+            })
+        })
+        .transpose()
+    };
+    let get = |key: &str| patient.and_then(|p| p.get(key));
+    plan.identity.id = checked(
+        text(get("id"), "patient.id")?,
+        "patient.id",
+        "the patient identifier",
+    )?;
+    plan.identity.name = checked(
+        text(get("name"), "patient.name")?,
+        "patient.name",
+        "the patient's name",
+    )?;
+    plan.identity.born = date(text(get("born"), "patient.born")?, "patient.born")?;
+    plan.date = date(text(value.get("date"), "date")?, "date")?;
+    Ok(())
+}
+
+/// A JSON quantity read as a person wrote it ([`read_designated`]): its text, the quantity and
+/// each error-prone designation in it.
+fn json_designated<Q: units::Parse>(
+    v: Option<&serde_json::Value>,
+) -> Result<(String, Q, Vec<Designation>), QuantityError> {
+    let v = v.ok_or(QuantityError::Missing)?;
+    let value = v.get("value").ok_or(QuantityError::NoValue)?;
+    let unit = v
+        .get("unit")
+        .and_then(|u| u.as_str())
+        .ok_or(QuantityError::NoUnit)?;
+    let number = match value {
+        serde_json::Value::Number(n) => n.to_string(),
+        other => return Err(QuantityError::NotANumber(other.clone())),
+    };
+    let text = format!("{number} {unit}");
+    let (q, found) = read_designated::<Q>(&text).map_err(|e| match e {
+        units::ParseError::Zero { .. } => QuantityError::Zero,
+        e => QuantityError::Unreadable(e),
+    })?;
+    Ok((text, q, found))
 }
 
 /// Why a JSON quantity is not read.

@@ -5,7 +5,7 @@ use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMas
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {
-        ("ketamine-kap-iv", "05a0d5aad0b4a77dd85d526bc770e18d562d8bf9b82bcda403958a3df882aa5d") => Some(Protocol {
+        ("ketamine-kap-iv", "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf") => Some(Protocol {
             id: "ketamine-kap-iv".to_string(),
             title: "Ketamine-assisted psychotherapy, IV boluses".to_string(),
             drug: "ketamine".to_string(),
@@ -18,6 +18,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             increment: DrugMass::from_base(frac(1000, 1)),
             max_total: None,
             weight_basis: WeightBasis::Actual,
+            under_dose: Some(frac(9, 10)),
             min_count: 4,
             max_dose: DrugMass::from_base(frac(50000, 1)),
             interval: Duration::from_base(frac(600, 1)),
@@ -29,7 +30,7 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             preparation: Some(Preparation { no_food: Duration::from_base(frac(21600, 1)), clear_liquids_until: Some(Duration::from_base(frac(7200, 1))) }),
             aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
             unit: MassUnit::Mg,
-            sha256: "05a0d5aad0b4a77dd85d526bc770e18d562d8bf9b82bcda403958a3df882aa5d".to_string(),
+            sha256: "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf".to_string(),
             source: Source::BuiltIn,
             standing: Default::default(),
         }),
