@@ -46,9 +46,9 @@ pub struct Protocol {
     pub max_total: Option<DrugMass>,
     /// Which body weight the dose is computed from.
     pub weight_basis: WeightBasis,
-    /// `[dose] under_dose`: the share of the planned total (a fraction, greater than 0 and at most
-    /// 1) below which a written plan meant to be given is an under-dose; `None`: the file sets
-    /// none, and `check` uses [`DEFAULT_UNDER_DOSE`].
+    /// `[dose] under_dose`: the share of the planned total (a fraction greater than zero and at
+    /// most one) below which a written plan meant to be given is an under-dose; `None`: the file
+    /// sets none, and `check` uses [`DEFAULT_UNDER_DOSE`].
     pub under_dose: Option<Num>,
     /// The fewest boluses a plan may have.
     pub min_count: u64,
