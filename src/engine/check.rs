@@ -185,6 +185,7 @@ fn reason_of(m: &Mark) -> Option<&str> {
 
 /// The protocol's rules on the boluses as written: each dose (given or not), and the spacing,
 /// the session, the count and the totals of the boluses given.
+#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
 fn rule_findings(
     p: &Protocol,
     expected: &Plan,

@@ -93,6 +93,7 @@ pub fn message(unit: units::MassUnit, f: &Finding) -> String {
 
 /// The messages of the rules a pharmacist checks beyond the protocol's: under-dose, slips,
 /// designations, the session, the stop, the patient and the date.
+#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
 fn pharmacist_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, unit);
     match fact {
