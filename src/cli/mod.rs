@@ -693,6 +693,26 @@ pub fn patient(a: PatientArgs) -> Result<Patient, RequestError> {
     })
 }
 
+/// Reads `--order-id` and checks `--prescriber`.
+fn order_id(
+    order_id: Option<&str>,
+    prescriber: Option<&str>,
+) -> Result<Option<uuid::Uuid>, RequestError> {
+    if let Some(who) = prescriber {
+        if crate::input::values::patient_problem(who).is_some() {
+            return Err(RequestError::Prescriber(who.to_string()));
+        }
+    }
+    order_id
+        .map(|id| {
+            uuid::Uuid::try_parse(id)
+                .ok()
+                .filter(|_| id.len() == 36)
+                .ok_or_else(|| RequestError::OrderId(id.to_string()))
+        })
+        .transpose()
+}
+
 /// Converts the plan arguments, checking every value.
 pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
     if a.format.is_fhir() && a.patient_id.is_none() {
@@ -701,14 +721,10 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
     let patient_id = a.patient_id.clone();
     let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
     let fhir = a.format.is_fhir();
-    let (tz, tz_from_env) = match a.tz {
-        Some(tz) => (Some(tz), false),
-        None if fhir => {
-            let env = tz_from_env();
-            let from_env = env.is_some();
-            (env, from_env)
-        }
-        None => (None, false),
+    let (tz, tz_from_env) = match (a.tz, fhir) {
+        (Some(tz), _) => (Some(tz), false),
+        (None, true) => tz_from_env().map_or((None, false), |tz| (Some(tz), true)),
+        (None, false) => (None, false),
     };
     if fhir {
         let missing: Vec<&'static str> = [
@@ -745,21 +761,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         .map(crate::input::values::parse_date)
         .transpose()
         .map_err(RequestError::Date)?;
-    let order_id = a
-        .order_id
-        .as_deref()
-        .map(|id| {
-            uuid::Uuid::try_parse(id)
-                .ok()
-                .filter(|_| id.len() == 36)
-                .ok_or_else(|| RequestError::OrderId(id.to_string()))
-        })
-        .transpose()?;
-    if let Some(who) = &a.prescriber {
-        if crate::input::values::patient_problem(who).is_some() {
-            return Err(RequestError::Prescriber(who.clone()));
-        }
-    }
+    let order_id = order_id(a.order_id.as_deref(), a.prescriber.as_deref())?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = start(a.start.as_deref())?;

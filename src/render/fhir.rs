@@ -118,7 +118,7 @@ pub struct Narrative {
 #[serde(untagged)]
 pub enum Contained {
     Medication(Medication),
-    Observation(Observation),
+    Observation(Box<Observation>),
 }
 
 /// The drug: its code, and its strength when a concentration is given.
@@ -187,7 +187,7 @@ pub struct Entry {
 #[serde(untagged)]
 pub enum EntryResource {
     MedicationRequest(Box<MedicationRequest>),
-    Observation(Observation),
+    Observation(Box<Observation>),
 }
 
 #[derive(Debug, Serialize)]
@@ -623,9 +623,9 @@ fn request(ctx: &Context, plan: &Plan, order: &Order, contained_weight: bool) ->
         .collect();
     let mut contained = vec![Contained::Medication(medication(ctx, plan))];
     let weight = if contained_weight {
-        contained.push(Contained::Observation(weight_observation(
+        contained.push(Contained::Observation(Box::new(weight_observation(
             ctx, plan, order, true,
-        )));
+        ))));
         format!("#{WEIGHT_ID}")
     } else {
         urn(order.weight_id())
@@ -689,7 +689,9 @@ pub fn bundle(ctx: &Context, plan: &Plan, order: &Order) -> Bundle {
             },
             Entry {
                 full_url: urn(weight_id),
-                resource: EntryResource::Observation(weight_observation(ctx, plan, order, false)),
+                resource: EntryResource::Observation(Box::new(weight_observation(
+                    ctx, plan, order, false,
+                ))),
                 request: EntryRequest {
                     method: "POST",
                     url: "Observation",
