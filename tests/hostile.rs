@@ -3004,6 +3004,8 @@ fn patient_cases() -> Vec<Case> {
                 "MRN-1",
                 "--start",
                 "14:00",
+                "--tz",
+                "UTC",
                 "--format",
                 "fhir",
             ],

@@ -1305,7 +1305,7 @@ fn the_input_errors_print_exactly_these_messages() {
     tz.extend(["--tz", "Nowhere/Bogus"]);
     cases.push((tz, ""));
     let mut system = plan(&fhir);
-    system.extend(["--patient-system", "foo"]);
+    system.extend(["--tz", "UTC", "--patient-system", "foo"]);
     cases.push((system, ""));
     cases.extend([
         (
