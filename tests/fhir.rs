@@ -80,6 +80,8 @@ fn micrograms() -> Protocol {
     )
 }
 
+const ORDER_ID: &str = "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13";
+
 struct Case<'a> {
     protocol: &'a Protocol,
     weight: &'a str,
@@ -163,6 +165,16 @@ impl<'a> Case<'a> {
 
     /// The FHIR text for patient `P-001`.
     fn text(&self) -> String {
+        self.written(false, None)
+    }
+
+    /// The FHIR Bundle for patient `P-001`.
+    fn bundle_text(&self) -> String {
+        self.written(true, None)
+    }
+
+    /// The FHIR request (or Bundle) for patient `P-001`, order `ORDER_ID`, with a prescriber.
+    fn written(&self, bundle: bool, prescriber: Option<&str>) -> String {
         let ctx = Context {
             protocol: self.protocol,
             weight_entered: self.weight,
@@ -174,8 +186,15 @@ impl<'a> Case<'a> {
             patient_system: self.patient_system,
             times: &times,
             zone: self.tz,
+            id: ORDER_ID.parse().unwrap(),
+            authored: jiff::Timestamp::from_second(1_796_083_200).unwrap(),
+            prescriber,
         };
-        fhir::render(&ctx, &self.plan(), &order)
+        if bundle {
+            fhir::render_bundle(&ctx, &self.plan(), &order)
+        } else {
+            fhir::render(&ctx, &self.plan(), &order)
+        }
     }
 
     fn json(&self) -> Value {
@@ -227,7 +246,8 @@ fn writes_a_draft_proposal_for_the_patient() {
         doc["subject"],
         serde_json::json!({"identifier": {"value": "P-001"}})
     );
-    assert_eq!(doc["medicationCodeableConcept"]["text"], "ketamine");
+    assert_eq!(doc["medicationReference"]["reference"], "#medication");
+    assert_eq!(doc["contained"][0]["code"]["text"], "ketamine");
 }
 
 #[test]
@@ -247,7 +267,7 @@ fn the_medication_is_coded_as_the_protocol_codes_it() {
     let p = builtin("ketamine-kap-iv");
     let doc = Case::new(&p, "73.3").json();
     assert_eq!(
-        doc["medicationCodeableConcept"],
+        doc["contained"][0]["code"],
         serde_json::json!({
             "coding": [{
                 "system": fhir::RXNORM,
@@ -261,7 +281,7 @@ fn the_medication_is_coded_as_the_protocol_codes_it() {
     let uncoded = micrograms();
     let doc = Case::new(&uncoded, "73.3").json();
     assert_eq!(
-        doc["medicationCodeableConcept"],
+        doc["contained"][0]["code"],
         serde_json::json!({"text": "testamine"})
     );
 }
@@ -277,16 +297,13 @@ fn writes_standard_elements_only() {
             .start("23:50"),
     ] {
         let text = case.text();
-        for word in [
-            "extension",
-            "example.org",
-            "example.com",
-            "timeOfDay",
-            "\"code\": {",
-        ] {
+        for word in ["extension", "example.org", "example.com", "timeOfDay"] {
             assert!(!text.contains(word), "`{word}` in:\n{text}");
         }
         let doc = case.json();
+        // No free-text timing code in a dosage (the Medication and Observation are coded).
+        let dosage_text = doc["dosageInstruction"].to_string();
+        assert!(!dosage_text.contains("\"code\":{"), "{dosage_text}");
         for d in dosages(&doc) {
             let keys: Vec<&String> = d["timing"].as_object().unwrap().keys().collect();
             assert_eq!(keys, ["event"]);
@@ -651,7 +668,7 @@ fn notes_give_the_protocol_its_sha256_and_the_checkpoints() {
 }
 
 #[test]
-fn a_concentration_adds_each_volume_as_a_second_dose_and_to_the_text() {
+fn a_concentration_is_the_medication_strength_and_each_bolus_has_one_dose() {
     let p = builtin("ketamine-kap-iv");
     let doc = Case::new(&p, "73.3").concentration("10 mg/mL").json();
     let d1 = &dosages(&doc)[0];
@@ -659,16 +676,101 @@ fn a_concentration_adds_each_volume_as_a_second_dose_and_to_the_text() {
         d1["text"],
         "Bolus 1 of 4: 36 mg (3.6 mL of 10 mg/mL) IV at 14:00 on 2026-12-01"
     );
-    let dar = d1["doseAndRate"].as_array().unwrap();
-    assert_eq!(dar.len(), 2);
-    assert_eq!(dar[1]["type"]["coding"][0]["code"], "calculated");
+    for d in dosages(&doc) {
+        assert_eq!(d["doseAndRate"].as_array().unwrap().len(), 1);
+    }
+    assert_eq!(doc["medicationReference"]["reference"], "#medication");
+    let med = &doc["contained"][0];
+    assert_eq!(med["resourceType"], "Medication");
+    assert_eq!(med["id"], "medication");
     assert_eq!(
-        dar[1]["doseQuantity"],
-        serde_json::json!({"value": 3.6, "unit": "mL", "system": "http://unitsofmeasure.org", "code": "mL"})
+        med["ingredient"][0]["strength"],
+        serde_json::json!({
+            "numerator": {"value": 10, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"},
+            "denominator": {"value": 1, "unit": "mL", "system": "http://unitsofmeasure.org", "code": "mL"}
+        })
     );
     assert!(notes(&doc)
         .iter()
         .any(|n| n.contains("Concentration 10 mg/mL")));
+    // Without a concentration the Medication has its code and no strength.
+    let plain = Case::new(&p, "73.3").json();
+    assert!(plain["contained"][0].get("ingredient").is_none());
+    assert_eq!(plain["contained"][0]["code"]["coding"][0]["code"], "6130");
+}
+
+#[test]
+fn the_order_has_its_identifier_authored_time_and_requester() {
+    let p = builtin("ketamine-kap-iv");
+    let case = Case::new(&p, "82");
+    let doc: Value = serde_json::from_str(&case.written(false, Some("Dr A. Martin"))).unwrap();
+    assert_eq!(
+        doc["identifier"],
+        serde_json::json!([{"system": "urn:ietf:rfc:3986", "value": format!("urn:uuid:{ORDER_ID}")}])
+    );
+    assert_eq!(doc["authoredOn"], "2026-12-01T00:00:00Z");
+    assert_eq!(doc["requester"]["display"], "Dr A. Martin");
+    assert!(case.json().get("requester").is_none());
+}
+
+#[test]
+fn the_weight_is_a_loinc_body_weight_observation_in_supporting_information() {
+    let p = builtin("ketamine-kap-iv");
+    let doc = Case::new(&p, "82").json();
+    assert_eq!(doc["supportingInformation"][0]["reference"], "#weight");
+    let obs = &doc["contained"][1];
+    assert_eq!(obs["resourceType"], "Observation");
+    assert_eq!(obs["id"], "weight");
+    assert_eq!(obs["code"]["coding"][0]["system"], "http://loinc.org");
+    assert_eq!(obs["code"]["coding"][0]["code"], "29463-7");
+    assert_eq!(
+        obs["valueQuantity"],
+        serde_json::json!({"value": 82, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"})
+    );
+    assert_eq!(obs["subject"], doc["subject"]);
+}
+
+#[test]
+fn the_narrative_is_xhtml_with_every_text_escaped() {
+    let p = builtin("ketamine-kap-iv");
+    let case = Case::new(&p, "82");
+    let doc: Value = serde_json::from_str(&case.written(false, Some("Dr <b>&\"'"))).unwrap();
+    assert_eq!(doc["text"]["status"], "generated");
+    let div = doc["text"]["div"].as_str().unwrap();
+    assert!(div.starts_with("<div xmlns=\"http://www.w3.org/1999/xhtml\">"));
+    assert!(div.ends_with("</div>"));
+    assert!(div.contains("Dr &lt;b&gt;&amp;&quot;&#39;"), "{div}");
+    assert!(!div.contains("<b>"));
+    assert_eq!(div.matches("<li>").count(), 4);
+}
+
+#[test]
+fn the_bundle_is_a_transaction_of_the_request_and_its_weight() {
+    let p = builtin("ketamine-kap-iv");
+    let doc: Value = serde_json::from_str(&Case::new(&p, "82").bundle_text()).unwrap();
+    assert_eq!(doc["resourceType"], "Bundle");
+    assert_eq!(doc["type"], "transaction");
+    let entries = doc["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let (req, obs) = (&entries[0], &entries[1]);
+    assert_eq!(req["fullUrl"], format!("urn:uuid:{ORDER_ID}"));
+    assert_eq!(req["resource"]["resourceType"], "MedicationRequest");
+    assert_eq!(req["request"]["method"], "POST");
+    assert_eq!(obs["resource"]["resourceType"], "Observation");
+    assert_eq!(obs["request"]["url"], "Observation");
+    // The request names the Observation by its full URL, and contains only the Medication.
+    assert_eq!(
+        req["resource"]["supportingInformation"][0]["reference"],
+        obs["fullUrl"]
+    );
+    assert_eq!(req["resource"]["contained"].as_array().unwrap().len(), 1);
+    assert!(obs["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
+    assert_ne!(obs["fullUrl"], req["fullUrl"]);
+    // The same order id gives the same Bundle.
+    assert_eq!(
+        Case::new(&p, "82").bundle_text(),
+        Case::new(&p, "82").bundle_text()
+    );
 }
 
 #[test]
@@ -745,6 +847,14 @@ fn resources() -> Vec<(String, String)> {
 
     let mcg = micrograms();
     out.push(("mcg".into(), Case::new(&mcg, "73.3").start("09:30").text()));
+    let kap = builtin("ketamine-kap-iv");
+    out.push((
+        "bundle".into(),
+        Case::new(&kap, "82")
+            .concentration("10 mg/mL")
+            .bundle_text(),
+    ));
+    out.push(("bundle-plain".into(), Case::new(&kap, "73.3").bundle_text()));
     let decimal = custom(
         "test-decimal",
         "intranasal",
@@ -812,6 +922,17 @@ fn binding_problems(doc: &Value) -> Vec<String> {
         "option",
     ];
     let mut problems = Vec::new();
+    // A Bundle: the bindings of the request it carries.
+    if doc["resourceType"] == "Bundle" {
+        let request = doc["entry"].as_array().and_then(|e| {
+            e.iter()
+                .find(|e| e["resource"]["resourceType"] == "MedicationRequest")
+        });
+        return match request {
+            Some(e) => binding_problems(&e["resource"]),
+            None => vec!["a Bundle without a MedicationRequest".to_string()],
+        };
+    }
     if !doc["status"].as_str().is_some_and(|s| STATUS.contains(&s)) {
         problems.push(format!(
             "status {} is not a MedicationRequest status",

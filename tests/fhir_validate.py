@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates FHIR MedicationRequest JSON files with the `fhir.resources` package (R4B models).
+"""Validates FHIR MedicationRequest and Bundle JSON files with the `fhir.resources` package (R4B models).
 
 Usage: python3 tests/fhir_validate.py FILE...
 
@@ -23,11 +23,13 @@ UCUM = "http://unitsofmeasure.org"
 
 
 def load_model():
+    """The models by resourceType: a MedicationRequest, or a Bundle of one and its weight."""
     try:
+        from fhir.resources.R4B.bundle import Bundle
         from fhir.resources.R4B.medicationrequest import MedicationRequest
     except ImportError as e:
         sys.exit(f"fhir_validate: cannot import fhir.resources.R4B ({e}); run: pip install {PIN}")
-    return MedicationRequest
+    return {"MedicationRequest": MedicationRequest, "Bundle": Bundle}
 
 
 def parse(model, text):
@@ -60,6 +62,12 @@ def extra_checks(doc):
     invariants ele-1, ext-1, qty-3, sqty-1, tim-9 and tim-10, UCUM on every coded quantity,
     and the dosage sequence 1..n."""
     problems = []
+    if doc.get("resourceType") == "Bundle":
+        requests = [e.get("resource", {}) for e in doc.get("entry", [])
+                    if e.get("resource", {}).get("resourceType") == "MedicationRequest"]
+        if len(requests) != 1:
+            return [f"a Bundle with {len(requests)} MedicationRequests, not 1"]
+        return extra_checks(requests[0])
     if doc.get("resourceType") != "MedicationRequest":
         problems.append(f"resourceType is {doc.get('resourceType')!r}, not 'MedicationRequest'")
     if doc.get("status") not in STATUS:
@@ -107,8 +115,12 @@ def main(argv):
         try:
             with open(name, encoding="utf-8") as f:
                 text = f.read()
-            parse(model, text)
-            problems = extra_checks(json.loads(text))
+            doc = json.loads(text)
+            kind = doc.get("resourceType") if isinstance(doc, dict) else None
+            if kind not in model:
+                raise ValueError(f"resourceType {kind!r} is neither MedicationRequest nor Bundle")
+            parse(model[kind], text)
+            problems = extra_checks(doc)
         except Exception as e:  # the models raise pydantic's ValidationError, or ValueError
             problems = [f"{type(e).__name__}: {e}"]
         if problems:

@@ -3014,6 +3014,8 @@ fn patient_cases() -> Vec<Case> {
                 "MRN-1",
                 "--start",
                 "14:00",
+                "--tz",
+                "UTC",
                 "--format",
                 "fhir",
             ],

@@ -21,17 +21,33 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Html => render::html::render(&ctx, &plan),
         PlanFormat::Csv => render::csv::render(&ctx, &plan),
-        PlanFormat::Fhir => {
+        PlanFormat::Fhir | PlanFormat::FhirBundle => {
+            // The stamp is read first, so that a bad one is named before any work is done.
+            let authored = super::course::source_date_epoch()?;
             let date = req.date.expect("checked in cli");
-            let zone = crate::input::values::zone(req.tz.as_deref())?;
+            let zone = crate::input::values::zone(req.tz.as_deref()).map_err(|e| {
+                match (e, req.tz_from_env) {
+                    (crate::input::values::ZoneError::Unknown { name }, true) => {
+                        crate::input::values::ZoneError::Variable { name }
+                    }
+                    (e, _) => e,
+                }
+            })?;
             let times = crate::engine::calendar::bolus_times(&plan, date, &zone)?;
             let order = render::fhir::Order {
                 patient: req.patient_id.as_deref().expect("checked in cli"),
                 patient_system: req.patient_system.as_deref(),
                 times: &times,
                 zone: &zone.name,
+                id: req.order_id.unwrap_or_else(uuid::Uuid::new_v4),
+                authored,
+                prescriber: req.prescriber.as_deref(),
             };
-            render::fhir::render(&ctx, &plan, &order)
+            if matches!(req.format, PlanFormat::Fhir) {
+                render::fhir::render(&ctx, &plan, &order)
+            } else {
+                render::fhir::render_bundle(&ctx, &plan, &order)
+            }
         }
     };
     let mut stderr = unneeded_reason_note(protocol, &req.patient, &plan);

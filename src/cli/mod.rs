@@ -87,6 +87,16 @@ pub enum RequestError {
     )]
     CalendarId(String),
     #[error(
+        "invalid `--order-id`: expected a UUID such as `0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13`, found `{}`",
+        .0.escape_debug()
+    )]
+    OrderId(String),
+    #[error(
+        "invalid `--prescriber` `{}`: give a name that is not empty, with no space at either end and no control or hidden character",
+        .0.escape_debug()
+    )]
+    Prescriber(String),
+    #[error(
         "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
     )]
     CalendarIdWithout,
@@ -307,9 +317,17 @@ pub struct PlanArgs {
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
-    /// [default: the system's time zone].
+    /// and `fhir-bundle`, which need it [default: the environment variable `BOLUS_TZ`, where set
+    /// and not empty; never the system's zone, which on a server is often UTC].
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+    /// The FHIR order's identifier, a UUID, written as `urn:uuid:…` [default: a new random one]:
+    /// give the same one again to re-issue the same order.
+    #[arg(long = "order-id", value_name = "UUID")]
+    pub order_id: Option<String>,
+    /// The prescriber, for FHIR: the order's `requester` (its display), such as `Dr A. Martin`.
+    #[arg(long, value_name = "NAME")]
+    pub prescriber: Option<String>,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -558,8 +576,10 @@ pub enum PlanFormat {
     Json,
     Markdown,
     Csv,
-    /// An HL7 FHIR R4 MedicationRequest (needs `--patient`).
+    /// An HL7 FHIR R4 MedicationRequest (needs `--patient`, `--date`, `--start` and `--tz`).
     Fhir,
+    /// An HL7 FHIR R4 transaction Bundle: the MedicationRequest and the weight Observation.
+    FhirBundle,
     /// One self-contained HTML page made for printing on A4 or US Letter, with tick boxes and
     /// signature boxes.
     Html,
@@ -640,8 +660,29 @@ pub struct PlanRequest {
     pub patient_system: Option<String>,
     /// The day of the first bolus, for FHIR.
     pub date: Option<jiff::civil::Date>,
-    /// The IANA time zone named with `--tz`, for FHIR; the system's when none.
+    /// The IANA time zone named with `--tz` (or `BOLUS_TZ`), for FHIR; and whether it came
+    /// from `BOLUS_TZ`.
     pub tz: Option<String>,
+    pub tz_from_env: bool,
+    /// The FHIR order's identifier (`--order-id`).
+    pub order_id: Option<uuid::Uuid>,
+    /// The prescriber (`--prescriber`), for FHIR.
+    pub prescriber: Option<String>,
+}
+
+impl PlanFormat {
+    /// Whether the format is a FHIR one (`fhir`, `fhir-bundle`).
+    pub fn is_fhir(self) -> bool {
+        matches!(self, PlanFormat::Fhir | PlanFormat::FhirBundle)
+    }
+}
+
+/// The zone `BOLUS_TZ` names, when set and not empty (set but not Unicode is kept as it reads,
+/// so that the zone's check names it).
+fn tz_from_env() -> Option<String> {
+    std::env::var_os("BOLUS_TZ")
+        .filter(|v| !v.is_empty())
+        .map(|v| v.to_string_lossy().into_owned())
 }
 
 impl From<SexArg> for Sex {
@@ -698,18 +739,44 @@ pub fn patient(a: PatientArgs) -> Result<Patient, RequestError> {
     })
 }
 
+/// Reads `--order-id` and checks `--prescriber`.
+fn order_id(
+    order_id: Option<&str>,
+    prescriber: Option<&str>,
+) -> Result<Option<uuid::Uuid>, RequestError> {
+    if let Some(who) = prescriber {
+        if crate::input::values::patient_problem(who).is_some() {
+            return Err(RequestError::Prescriber(who.to_string()));
+        }
+    }
+    order_id
+        .map(|id| {
+            uuid::Uuid::try_parse(id)
+                .ok()
+                .filter(|_| id.len() == 36)
+                .ok_or_else(|| RequestError::OrderId(id.to_string()))
+        })
+        .transpose()
+}
+
 /// Converts the plan arguments, checking every value.
 pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
-    if let (PlanFormat::Fhir, None) = (a.format, &a.patient_id) {
+    if a.format.is_fhir() && a.patient_id.is_none() {
         return Err(RequestError::FhirWithoutPatient);
     }
     let patient_id = a.patient_id.clone();
     let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
-    let fhir = matches!(a.format, PlanFormat::Fhir);
+    let fhir = a.format.is_fhir();
+    let (tz, tz_from_env) = match (a.tz, fhir) {
+        (Some(tz), _) => (Some(tz), false),
+        (None, true) => tz_from_env().map_or((None, false), |tz| (Some(tz), true)),
+        (None, false) => (None, false),
+    };
     if fhir {
         let missing: Vec<&'static str> = [
             ("`--date YYYY-MM-DD`", a.date.is_none()),
             ("`--start HH:MM`", a.start.is_none()),
+            ("`--tz ZONE` (or BOLUS_TZ)", tz.is_none()),
         ]
         .into_iter()
         .filter_map(|(flag, absent)| absent.then_some(flag))
@@ -720,8 +787,10 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
     } else {
         // `--date` is the plan's date in every format: the patient's age is taken on it.
         let fhir_only = [
-            ("--tz", a.tz.is_some()),
+            ("--tz", tz.is_some()),
             ("--patient-system", a.patient_system.is_some()),
+            ("--order-id", a.order_id.is_some()),
+            ("--prescriber", a.prescriber.is_some()),
         ];
         if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
             return Err(RequestError::FhirOnly(flag));
@@ -738,6 +807,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         .map(crate::input::values::parse_date)
         .transpose()
         .map_err(RequestError::Date)?;
+    let order_id = order_id(a.order_id.as_deref(), a.prescriber.as_deref())?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = start(a.start.as_deref())?;
@@ -765,7 +835,10 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         patient_id,
         patient_system: a.patient_system,
         date,
-        tz: a.tz,
+        tz,
+        tz_from_env,
+        order_id,
+        prescriber: a.prescriber,
     })
 }
 

@@ -65,6 +65,12 @@ pub enum ZoneError {
         .name.escape_debug()
     )]
     Unknown { name: String },
+    /// `BOLUS_TZ` names no zone of the IANA database.
+    #[error(
+        "the environment variable BOLUS_TZ names no time zone (`{}`); set it to a zone of the IANA database such as `Europe/Paris`, or give `--tz`",
+        .name.escape_debug()
+    )]
+    Variable { name: String },
     /// The `TZ` environment variable names no zone.
     #[error(
         "the environment variable TZ names no time zone (`{}`), so today's date cannot be told; set TZ to a zone such as `Europe/Paris`, or unset it",

@@ -1,15 +1,21 @@
 //! The plan as an HL7 FHIR R4 `MedicationRequest` (status `draft`, intent `proposal`), one
-//! `dosageInstruction` per bolus.
+//! `dosageInstruction` per bolus, alone or in a transaction `Bundle` with the patient's weight.
 //!
 //! Hand-written serde structs hold exactly the elements written, all of them core elements of R4:
 //! no extension. Every quantity is in UCUM (`http://unitsofmeasure.org`) with an exact decimal
-//! value; the drug is coded as the protocol codes it, the route in SNOMED CT. Each bolus's time is
-//! a full date-time in `timing.event`, with the UTC offset of its zone (see [`crate::engine::calendar`]).
+//! value; the drug is a contained `Medication` coded as the protocol codes it, with the strength
+//! as `ingredient.strength` when a concentration is given; the route is in SNOMED CT. Each
+//! bolus's time is a full date-time in `timing.event`, with the UTC offset of its zone (see
+//! [`crate::engine::calendar`]), and its one `doseAndRate` is the drug mass (the volume is in the
+//! dosage's text). The weight is an `Observation` (LOINC 29463-7, body weight) named in
+//! `supportingInformation`: contained in the request alone, an entry of its own in the Bundle.
 //! The weight-based order (`2 mg/kg`) and the dosing weight are in the notes with the arithmetic:
 //! the order is for the whole series, so it is never written as a per-bolus `doseAndRate`, which
-//! would read as 2 mg/kg per bolus.
+//! would read as 2 mg/kg per bolus. The resource carries a generated XHTML narrative, every
+//! text in it escaped.
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{clock_text, json::number, Context, VERSION};
 use crate::engine::calendar::{offset_text, CalendarError, Dated};
@@ -26,6 +32,20 @@ pub const SNOMED: &str = "http://snomed.info/sct";
 pub const DOSE_RATE_TYPE: &str = "http://terminology.hl7.org/CodeSystem/dose-rate-type";
 /// The RxNorm code system, which the built-in protocol codes its drug in.
 pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+/// The LOINC code system, for the body weight observation.
+pub const LOINC: &str = "http://loinc.org";
+/// LOINC's code for body weight.
+pub const BODY_WEIGHT: &str = "29463-7";
+/// The code system of `Observation.category`.
+pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+/// The identifier system of a URI, here a `urn:uuid:` (FHIR's convention for a UUID identifier).
+pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
+/// The `id` of the contained `Medication`.
+const MEDICATION_ID: &str = "medication";
+/// The `id` of the contained weight `Observation`.
+const WEIGHT_ID: &str = "weight";
+/// The XHTML namespace of a FHIR narrative.
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// What the order is for and when: the patient, and each bolus's date-time.
 #[derive(Debug, Clone)]
@@ -38,18 +58,142 @@ pub struct Order<'a> {
     pub times: &'a [Dated],
     /// The zone the times are in (`Europe/Paris`).
     pub zone: &'a str,
+    /// The order's identifier, written as `urn:uuid:…`: random unless `--order-id` re-issues
+    /// one. It names neither the patient nor the dose.
+    pub id: uuid::Uuid,
+    /// When the order was written: `authoredOn` (pinned by `SOURCE_DATE_EPOCH`).
+    pub authored: jiff::Timestamp,
+    /// The prescriber named with `--prescriber`: the `requester`'s display.
+    pub prescriber: Option<&'a str>,
+}
+
+impl Order<'_> {
+    /// The UUID of the weight `Observation`: a UUID (version 8, RFC 9562) from the SHA-256 of
+    /// the order's, so that the same `--order-id` gives the same Bundle.
+    pub fn weight_id(&self) -> uuid::Uuid {
+        let key = format!("bolus weight\n{}", self.id.hyphenated());
+        let digest = Sha256::digest(key.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    }
+}
+
+/// `urn:uuid:…`.
+fn urn(id: uuid::Uuid) -> String {
+    format!("urn:uuid:{}", id.hyphenated())
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MedicationRequest {
     pub resource_type: &'static str,
+    pub text: Narrative,
+    pub contained: Vec<Contained>,
+    pub identifier: Vec<Identifier>,
     pub status: &'static str,
     pub intent: &'static str,
-    pub medication_codeable_concept: CodeableConcept,
+    /// `#medication`, the contained `Medication`.
+    pub medication_reference: Reference,
     pub subject: Reference,
+    /// When the order was written, in UTC.
+    pub authored_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<Reference>,
+    /// The weight `Observation`.
+    pub supporting_information: Vec<Reference>,
     pub note: Vec<Annotation>,
     pub dosage_instruction: Vec<Dosage>,
+}
+
+/// A generated XHTML narrative.
+#[derive(Debug, Serialize)]
+pub struct Narrative {
+    pub status: &'static str,
+    pub div: String,
+}
+
+/// A resource contained in the request.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Contained {
+    Medication(Medication),
+    Observation(Box<Observation>),
+}
+
+/// The drug: its code, and its strength when a concentration is given.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Medication {
+    pub resource_type: &'static str,
+    pub id: &'static str,
+    pub code: CodeableConcept,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ingredient: Vec<Ingredient>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ingredient {
+    pub item_codeable_concept: CodeableConcept,
+    pub is_active: bool,
+    pub strength: Ratio,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Ratio {
+    pub numerator: Quantity,
+    pub denominator: Quantity,
+}
+
+/// The patient's body weight as entered.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Observation {
+    pub resource_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Narrative>,
+    pub status: &'static str,
+    pub category: Vec<CodeableConcept>,
+    pub code: CodeableConcept,
+    pub subject: Reference,
+    pub value_quantity: Quantity,
+    pub note: Vec<Annotation>,
+}
+
+/// A transaction `Bundle`: the request and the weight it was computed from.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bundle {
+    pub resource_type: &'static str,
+    pub identifier: Identifier,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub entry: Vec<Entry>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub full_url: String,
+    pub resource: EntryResource,
+    pub request: EntryRequest,
+}
+
+/// A Bundle entry's resource.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum EntryResource {
+    MedicationRequest(Box<MedicationRequest>),
+    Observation(Box<Observation>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryRequest {
+    pub method: &'static str,
+    pub url: &'static str,
 }
 
 /// A UCUM quantity (also a `Duration` and a `SimpleQuantity`: no comparator is ever written).
@@ -85,9 +229,24 @@ fn coding(system: &str, code: &str, display: &str) -> Coding {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Reference {
-    pub identifier: Identifier,
+    /// `#medication`, `urn:uuid:…`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+}
+
+impl Reference {
+    fn to(reference: String) -> Self {
+        Reference {
+            reference: Some(reference),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -267,14 +426,15 @@ fn calculated(quantity: Quantity) -> DoseAndRate {
 fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated) -> Dosage {
     let p = ctx.protocol;
     let mut dose = units::show_mass(&b.dose, p.unit);
-    let mut dose_and_rate = vec![calculated(mass_qty(ctx, &b.dose))];
+    // One dose per bolus, the drug mass: the volume is in the text, and the strength in the
+    // contained Medication, so that no receiver reads two doses.
+    let dose_and_rate = vec![calculated(mass_qty(ctx, &b.dose))];
     if let (Some(v), Some(c)) = (&b.volume, &plan.concentration) {
         dose.push_str(&format!(
             " ({} of {})",
             units::show_ml(v),
             units::show_concentration(c)
         ));
-        dose_and_rate.push(calculated(ucum(&v.value, "mL", "mL")));
     }
     let when = if b.number == 1 {
         String::new()
@@ -303,56 +463,264 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated
     }
 }
 
-/// The plan as a FHIR `MedicationRequest`.
-///
-/// # Panics
-/// When `order.times` does not hold one date-time per bolus.
-pub fn resource(ctx: &Context, plan: &Plan, order: &Order) -> MedicationRequest {
+/// Escapes text for XHTML: `&`, `<`, `>`, `"` and `'`.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A generated narrative of paragraphs and a list, every text escaped.
+fn narrative(paragraphs: &[String], items: &[String]) -> Narrative {
+    let mut div = format!("<div xmlns=\"{XHTML}\">");
+    for p in paragraphs {
+        div.push_str(&format!("<p>{}</p>", xml(p)));
+    }
+    if !items.is_empty() {
+        div.push_str("<ul>");
+        for i in items {
+            div.push_str(&format!("<li>{}</li>", xml(i)));
+        }
+        div.push_str("</ul>");
+    }
+    div.push_str("</div>");
+    Narrative {
+        status: "generated",
+        div,
+    }
+}
+
+/// The request's narrative: what it is, for whom, the drug, each bolus, the weight.
+fn request_narrative(ctx: &Context, plan: &Plan, order: &Order, dosages: &[Dosage]) -> Narrative {
     let p = ctx.protocol;
+    let mut paragraphs = Vec::new();
+    if p.standing.approval.is_draft() {
+        paragraphs.push(format!(
+            "{}: made from a protocol the clinic has not approved; not an order to dose a patient.",
+            super::DRAFT
+        ));
+    }
+    paragraphs.push(format!(
+        "Proposed order, not yet verified, for a physician to verify and sign: {} {}, {} in {} boluses, for patient {}.",
+        p.drug,
+        p.route,
+        units::show_mass(&plan.planned_total, p.unit),
+        plan.count,
+        order.patient
+    ));
+    paragraphs.push(format!("Protocol {}: {}.", p.id, p.title));
+    if let Some(who) = order.prescriber {
+        paragraphs.push(format!("Prescriber: {who}."));
+    }
+    paragraphs.push(format!(
+        "Weight {} as entered; times are in {}.",
+        units::show_kg(&plan.weight),
+        order.zone
+    ));
+    let items: Vec<String> = dosages.iter().map(|d| d.text.clone()).collect();
+    narrative(&paragraphs, &items)
+}
+
+/// The drug as a `Medication`: coded as the protocol codes it, with the strength when a
+/// concentration is given.
+fn medication(ctx: &Context, plan: &Plan) -> Medication {
+    let p = ctx.protocol;
+    let code = || CodeableConcept {
+        coding: p
+            .code
+            .iter()
+            .map(|c| coding(&c.system, &c.code, &c.display))
+            .collect(),
+        text: p.drug.clone(),
+    };
+    let ingredient = plan
+        .concentration
+        .iter()
+        .map(|c| {
+            let (value, unit) = units::concentration_parts(c);
+            Ingredient {
+                item_codeable_concept: code(),
+                is_active: true,
+                strength: Ratio {
+                    numerator: ucum(&value, unit.symbol(), unit.ucum()),
+                    denominator: ucum(&Num::from_integer(1.into()), "mL", "mL"),
+                },
+            }
+        })
+        .collect();
+    Medication {
+        resource_type: "Medication",
+        id: MEDICATION_ID,
+        code: code(),
+        ingredient,
+    }
+}
+
+fn subject(order: &Order) -> Reference {
+    Reference {
+        identifier: Some(Identifier {
+            system: order.patient_system.map(str::to_string),
+            value: order.patient.to_string(),
+        }),
+        ..Default::default()
+    }
+}
+
+/// The patient's weight as an `Observation` (LOINC 29463-7): `id` when contained, a narrative
+/// when it stands alone in a Bundle.
+fn weight_observation(ctx: &Context, plan: &Plan, order: &Order, contained: bool) -> Observation {
+    let shown = units::show_kg(&plan.weight);
+    let entered = format!("Entered as `{}` for this plan.", ctx.weight_entered);
+    Observation {
+        resource_type: "Observation",
+        id: contained.then_some(WEIGHT_ID),
+        text: (!contained).then(|| {
+            narrative(
+                &[format!(
+                    "Body weight {shown} of patient {}, as entered for a plan of protocol {}.",
+                    order.patient, ctx.protocol.id
+                )],
+                &[],
+            )
+        }),
+        status: "final",
+        category: vec![CodeableConcept {
+            coding: vec![coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs")],
+            text: "Vital Signs".to_string(),
+        }],
+        code: CodeableConcept {
+            coding: vec![coding(LOINC, BODY_WEIGHT, "Body weight")],
+            text: "Body weight".to_string(),
+        },
+        subject: subject(order),
+        value_quantity: ucum(&units::kg_of(&plan.weight), "kg", "kg"),
+        note: vec![Annotation { text: entered }],
+    }
+}
+
+/// The plan as a FHIR `MedicationRequest`; `weight` is where its weight `Observation` is
+/// (`#weight` when contained, the Bundle entry's `urn:uuid:` otherwise).
+fn request(ctx: &Context, plan: &Plan, order: &Order, contained_weight: bool) -> MedicationRequest {
     assert_eq!(
         order.times.len(),
         plan.boluses.len(),
         "one date-time per bolus"
     );
+    let dosage_instruction: Vec<Dosage> = plan
+        .boluses
+        .iter()
+        .zip(order.times)
+        .map(|(b, at)| dosage(ctx, plan, b, at))
+        .collect();
+    let mut contained = vec![Contained::Medication(medication(ctx, plan))];
+    let weight = if contained_weight {
+        contained.push(Contained::Observation(Box::new(weight_observation(
+            ctx, plan, order, true,
+        ))));
+        format!("#{WEIGHT_ID}")
+    } else {
+        urn(order.weight_id())
+    };
     MedicationRequest {
         resource_type: "MedicationRequest",
+        text: request_narrative(ctx, plan, order, &dosage_instruction),
+        contained,
+        identifier: vec![Identifier {
+            system: Some(URI_SYSTEM.to_string()),
+            value: urn(order.id),
+        }],
         status: "draft",
         // Computed for a physician to verify and sign: a proposal, not yet an order.
         intent: "proposal",
-        medication_codeable_concept: CodeableConcept {
-            coding: p
-                .code
-                .iter()
-                .map(|c| coding(&c.system, &c.code, &c.display))
-                .collect(),
-            text: p.drug.clone(),
-        },
-        subject: Reference {
-            identifier: Identifier {
-                system: order.patient_system.map(str::to_string),
-                value: order.patient.to_string(),
-            },
-        },
+        medication_reference: Reference::to(format!("#{MEDICATION_ID}")),
+        subject: subject(order),
+        authored_on: order.authored.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        requester: order.prescriber.map(|who| Reference {
+            display: Some(who.to_string()),
+            ..Default::default()
+        }),
+        supporting_information: vec![Reference::to(weight)],
         note: notes(ctx, plan, order),
-        dosage_instruction: plan
-            .boluses
-            .iter()
-            .zip(order.times)
-            .map(|(b, at)| dosage(ctx, plan, b, at))
-            .collect(),
+        dosage_instruction,
+    }
+}
+
+/// The plan as a FHIR `MedicationRequest`, its Medication and weight contained.
+///
+/// # Panics
+/// When `order.times` does not hold one date-time per bolus.
+pub fn resource(ctx: &Context, plan: &Plan, order: &Order) -> MedicationRequest {
+    request(ctx, plan, order, true)
+}
+
+/// The plan as a transaction `Bundle`: the `MedicationRequest` (its Medication contained) and
+/// the weight `Observation` it names, each with a `urn:uuid:` full URL and a `POST`.
+///
+/// # Panics
+/// When `order.times` does not hold one date-time per bolus.
+pub fn bundle(ctx: &Context, plan: &Plan, order: &Order) -> Bundle {
+    let weight_id = order.weight_id();
+    Bundle {
+        resource_type: "Bundle",
+        identifier: Identifier {
+            system: Some(URI_SYSTEM.to_string()),
+            value: urn(order.id),
+        },
+        kind: "transaction",
+        entry: vec![
+            Entry {
+                full_url: urn(order.id),
+                resource: EntryResource::MedicationRequest(Box::new(request(
+                    ctx, plan, order, false,
+                ))),
+                request: EntryRequest {
+                    method: "POST",
+                    url: "MedicationRequest",
+                },
+            },
+            Entry {
+                full_url: urn(weight_id),
+                resource: EntryResource::Observation(Box::new(weight_observation(
+                    ctx, plan, order, false,
+                ))),
+                request: EntryRequest {
+                    method: "POST",
+                    url: "Observation",
+                },
+            },
+        ],
     }
 }
 
 /// Renders the plan as an HL7 FHIR R4 `MedicationRequest` in pretty JSON with a final newline.
 ///
-/// The request is a `draft` `proposal` for the patient `order.patient` (with its identifier
-/// system when given), for the drug coded as the protocol codes it. Each bolus is one
-/// `dosageInstruction` with its `sequence`, its date-time as `timing.event`, the route in
-/// SNOMED CT, its dose as a UCUM quantity (and its volume in mL, with a concentration), and the
-/// protocol's `max_dose` as `maxDosePerAdministration`. The notes give the protocol, its SHA-256,
-/// the zone of the times, the weight and the arithmetic. Every number is exact.
+/// The request is a `draft` `proposal` with its identifier (`urn:uuid:`), `authoredOn`, the
+/// `requester` when named, and a narrative, for the patient `order.patient` (with its
+/// identifier system when given), for the contained `Medication` coded as the protocol codes it
+/// (its strength with a concentration). Each bolus is one `dosageInstruction` with its
+/// `sequence`, its date-time as `timing.event`, the route in SNOMED CT, its dose as a UCUM
+/// quantity, and the protocol's `max_dose` as `maxDosePerAdministration`. The weight is a
+/// contained `Observation` named in `supportingInformation`. The notes give the protocol, its
+/// SHA-256, the zone of the times, the weight and the arithmetic. Every number is exact.
 pub fn render(ctx: &Context, plan: &Plan, order: &Order) -> String {
     let mut s = serde_json::to_string_pretty(&resource(ctx, plan, order)).expect("serialisable");
+    s.push('\n');
+    s
+}
+
+/// Renders the plan as a FHIR transaction `Bundle` (see [`bundle`]) in pretty JSON with a final
+/// newline.
+pub fn render_bundle(ctx: &Context, plan: &Plan, order: &Order) -> String {
+    let mut s = serde_json::to_string_pretty(&bundle(ctx, plan, order)).expect("serialisable");
     s.push('\n');
     s
 }

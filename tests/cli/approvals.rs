@@ -380,6 +380,8 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
                 "2026-11-27",
                 "--start",
                 "14:00",
+                "--tz",
+                "UTC",
             ]);
         }
         done(within(dir, &args))

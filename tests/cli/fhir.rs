@@ -45,38 +45,44 @@ fn writes_each_bolus_date_time_in_the_zone_named() {
         ]
     );
     assert_eq!(doc["intent"], "proposal");
-    assert_eq!(
-        doc["medicationCodeableConcept"]["coding"][0]["code"],
-        "6130"
-    );
+    assert_eq!(doc["contained"][0]["code"]["coding"][0]["code"], "6130");
 }
 
-/// Without `--tz`, the system's zone: here the one `TZ` names.
+/// Without `--tz`, the zone `BOLUS_TZ` names; never the system's.
 #[test]
-fn without_tz_the_system_zone_is_used_and_named() {
-    let doc = json(&fhir(&[]).env("TZ", "America/New_York").run().stdout);
+fn without_tz_the_bolus_tz_zone_is_used_and_named() {
+    let doc = json(&fhir(&[]).env("BOLUS_TZ", "America/New_York").run().stdout);
     assert_eq!(events(&doc)[0], "2026-12-01T14:00:00-05:00");
     let notes = doc["note"].to_string();
     assert!(
         notes.contains("times are in America/New_York (UTC-05:00)"),
         "{notes}"
     );
-    // `--tz` wins over the system's zone.
+    // `--tz` wins over `BOLUS_TZ`.
     let doc = json(
         &fhir(&["--tz", "Asia/Tokyo"])
-            .env("TZ", "America/New_York")
+            .env("BOLUS_TZ", "America/New_York")
             .run()
             .stdout,
     );
     assert_eq!(events(&doc)[0], "2026-12-01T14:00:00+09:00");
+    // The system's zone is not taken.
+    let r = fhir(&[]).env("TZ", "America/New_York").output();
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("`--tz ZONE` (or BOLUS_TZ)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
-fn an_unknown_system_zone_is_refused_naming_tz() {
+fn an_unknown_bolus_tz_is_refused_naming_it() {
     fhir(&[])
-        .env("TZ", "Nowhere/Atlantis")
+        .env("BOLUS_TZ", "Nowhere/Atlantis")
         .status(2)
-        .stderr("error: cannot tell the system's time zone (`TZ` environment variable set, but failed to read value: failed to read `TZ` environment variable value as a TZif file after attempting (and failing) a tzdb lookup for that same value); name the zone with `--tz`, such as `--tz Europe/Paris`\n")
+        .stderr("error: the environment variable BOLUS_TZ names no time zone (`Nowhere/Atlantis`); set it to a zone of the IANA database such as `Europe/Paris`, or give `--tz`\n")
         .run();
 }
 
@@ -129,14 +135,14 @@ fn fhir_needs_a_date_and_a_start_and_names_what_is_missing() {
     for (more, says) in [
         (
             &[][..],
-            "`--format fhir` needs `--date YYYY-MM-DD` and `--start HH:MM`",
+            "`--format fhir` needs `--date YYYY-MM-DD` and `--start HH:MM` and `--tz ZONE` (or BOLUS_TZ)",
         ),
         (
-            &["--start", "14:00"][..],
+            &["--start", "14:00", "--tz", "UTC"][..],
             "`--format fhir` needs `--date YYYY-MM-DD`:",
         ),
         (
-            &["--date", "2026-12-01"][..],
+            &["--date", "2026-12-01", "--tz", "UTC"][..],
             "`--format fhir` needs `--start HH:MM`:",
         ),
     ] {

@@ -178,6 +178,6 @@ fn prints_the_same_plan_in_every_format() {
 
 #[test]
 fn refuses_an_unknown_format() {
-    plan("82", &["--format", "xml"]).status(2).stderr("error: invalid value 'xml' for '--format <FORMAT>'\n  [possible values: text, json, markdown, csv, fhir, html]\n\n  tip: a similar value exists: 'html'\n\nFor more information, try '--help'.\n")
+    plan("82", &["--format", "xml"]).status(2).stderr("error: invalid value 'xml' for '--format <FORMAT>'\n  [possible values: text, json, markdown, csv, fhir, fhir-bundle, html]\n\n  tip: a similar value exists: 'html'\n\nFor more information, try '--help'.\n")
         .run();
 }

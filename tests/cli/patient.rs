@@ -117,6 +117,8 @@ fn markdown_json_html_and_fhir_carry_the_patient() {
                 "2026-12-01",
                 "--start",
                 "14:00",
+                "--tz",
+                "UTC",
             ]),
         )
         .run()

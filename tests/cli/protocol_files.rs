@@ -488,12 +488,30 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
                     a.extend(["--accept-soft-limit".into(), "reviewed".into()]);
                 }
                 if format == "fhir" {
-                    a.extend(["--date", "2026-12-01", "--tz", "UTC"].map(String::from));
+                    a.extend(
+                        [
+                            "--date",
+                            "2026-12-01",
+                            "--tz",
+                            "UTC",
+                            "--order-id",
+                            "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13",
+                        ]
+                        .map(String::from),
+                    );
                 }
                 a
             };
-            let built_in = Test::new().args(args("ketamine-kap-iv")).run().stdout;
-            let parsed = Test::new().args(args(&file)).run().stdout;
+            // FHIR's `authoredOn` pinned, so that the two runs can be compared.
+            let run = |a: Vec<String>| {
+                Test::new()
+                    .args(a)
+                    .env("SOURCE_DATE_EPOCH", "1796083200")
+                    .run()
+                    .stdout
+            };
+            let built_in = run(args("ketamine-kap-iv"));
+            let parsed = run(args(&file));
             // The same plan; only the source differs: built-in, or the file's path.
             let (from_file, from_builtin) = match format {
                 "text" => (

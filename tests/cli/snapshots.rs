@@ -681,6 +681,10 @@ fn prints_the_whole_fhir_medication_request_for_82_kg_from_14_00_in_paris() {
             "urn:oid:1.2.36.146.595.217.0.1",
             "--concentration",
             "10 mg/mL",
+            "--order-id",
+            "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13",
+            "--prescriber",
+            "Dr A. Martin",
             "--format",
             "fhir",
         ])
@@ -1301,7 +1305,7 @@ fn the_input_errors_print_exactly_these_messages() {
     tz.extend(["--tz", "Nowhere/Bogus"]);
     cases.push((tz, ""));
     let mut system = plan(&fhir);
-    system.extend(["--patient-system", "foo"]);
+    system.extend(["--tz", "UTC", "--patient-system", "foo"]);
     cases.push((system, ""));
     cases.extend([
         (
