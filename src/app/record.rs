@@ -211,6 +211,8 @@ fn plan_args(r: &file::Request) -> PlanArgs {
         patient_system: r.patient_system.clone(),
         date: Some(r.date.clone()),
         tz: r.tz.clone(),
+        order_id: None,
+        prescriber: None,
         shared: cli::Shared::default(),
     }
 }

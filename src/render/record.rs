@@ -819,10 +819,12 @@ fn uuid(s: &Sheet, label: &str) -> String {
 
 fn subject(s: &Sheet) -> Reference {
     Reference {
-        identifier: Identifier {
+        reference: None,
+        identifier: Some(Identifier {
             system: s.patient_system.map(str::to_string),
             value: s.patient.to_string(),
-        },
+        }),
+        display: None,
     }
 }
 
@@ -950,13 +952,19 @@ fn vital_observations(
 /// written with status `entered-in-error`. Each set of vital signs is an `Observation` per sign
 /// (blood pressure as a panel, SpO2 coded 2708-6 and 59408-5), category `vital-signs`.
 pub fn fhir(s: &Sheet) -> String {
+    let request_url = uuid(s, "request");
+    // The order's identifier is the request's own UUID, derived from the record, so that the
+    // same record gives the same Bundle; it was written when the record was opened.
     let order = fhir::Order {
         patient: s.patient,
         patient_system: s.patient_system,
         times: s.times,
         zone: s.zone,
+        id: uuid::Uuid::parse_str(request_url.trim_start_matches("urn:uuid:"))
+            .expect("a record's UUIDs are well formed"),
+        authored: s.recorded[0],
+        prescriber: None,
     };
-    let request_url = uuid(s, "request");
     let mut entries = vec![BundleEntry {
         full_url: request_url.clone(),
         resource: Resource::Request(Box::new(fhir::resource(&s.ctx, s.plan, &order))),

@@ -190,7 +190,8 @@ fn the_schemas_refuse_malformed_documents() {
     }
     let finding = |severity: &str, bolus: Value| {
         json!({"schema": 1, "conforms": false, "findings": [
-            {"severity": severity, "rule": "max_dose", "bolus": bolus, "message": "m"}]})
+            {"severity": severity, "rule": "max_dose", "bolus": bolus,
+             "expected": "at most 50 mg", "found": "51 mg", "message": "m"}]})
     };
     assert!(errors(Kind::Check, &finding("violation", json!(1))).is_empty());
     assert!(errors(Kind::Check, &finding("warning", Value::Null)).is_empty());
