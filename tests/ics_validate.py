@@ -5,7 +5,7 @@ Usage: python3 tests/ics_validate.py FILE...
 
 An independent check of the calendar: each file must parse with `icalendar` (strictly: a
 property the package cannot read is an error), be one VCALENDAR of version 2.0 with a PRODID,
-and hold VEVENTs that each have a UID ending in `@bolus`, a DTSTAMP in UTC, floating (local)
+and hold VEVENTs that each have a UID that is a UUID (never made from patient data), a DTSTAMP in UTC, floating (local)
 DTSTART and DTEND with DTEND after DTSTART, a SUMMARY and a DESCRIPTION, and DISPLAY alarms with
 a relative TRIGGER. The raw file must use CRLF line ends only, with no line over 75 octets, and
 hold no dose (`mg`, `mcg`) and no patient identifier given with `--patient-absent ID`. UIDs are
@@ -73,8 +73,8 @@ def check(icalendar, path, absent):
         uid = str(e.get("UID", ""))
         uids.append(uid)
         where = f"event {uid or '?'}"
-        if not uid.endswith("@bolus"):
-            problems.append(f"{where}: UID does not end in @bolus")
+        if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", uid):
+            problems.append(f"{where}: UID is not a lowercase hyphenated UUID")
         stamp = e.get("DTSTAMP")
         if stamp is None or stamp.dt.tzinfo is None or stamp.dt.utcoffset() != datetime.timedelta(0):
             problems.append(f"{where}: DTSTAMP is not in UTC")
