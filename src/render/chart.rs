@@ -319,7 +319,8 @@ fn ticks(lo: &Num, hi: &Num, most: i64) -> Vec<Num> {
     out
 }
 
-fn esc(s: &str) -> String {
+/// Escapes text for the SVG charts: `&`, `<`, `>` and `"`.
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

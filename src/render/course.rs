@@ -404,10 +404,6 @@ fn text_session_pages(ctx: &Context, c: &Course, o: &mut String) {
     }
 }
 
-fn cell(s: &str) -> String {
-    super::markdown::text(s)
-}
-
 /// The course as Markdown.
 pub fn markdown(ctx: &Context, c: &Course) -> String {
     let p = ctx.protocol;
@@ -416,14 +412,19 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     if draft {
         let _ = writeln!(o, "**{}**\n", super::DRAFT);
     }
-    let _ = writeln!(o, "# Course: {} (`{}`)\n", cell(&p.title), p.id);
-    let _ = writeln!(o, "{}\n", cell(&sections::summary(p)));
+    let _ = writeln!(
+        o,
+        "# Course: {} (`{}`)\n",
+        super::markdown::text(&p.title),
+        p.id
+    );
+    let _ = writeln!(o, "{}\n", super::markdown::text(&sections::summary(p)));
     let _ = writeln!(o, "{CIVIL_TIME}\n");
     for (k, v) in facts(ctx, c) {
         if k.is_empty() {
-            let _ = writeln!(o, "  - {}", cell(&v));
+            let _ = writeln!(o, "  - {}", super::markdown::text(&v));
         } else {
-            let _ = writeln!(o, "- **{k}:** {}", cell(&v));
+            let _ = writeln!(o, "- **{k}:** {}", super::markdown::text(&v));
         }
     }
     o.push('\n');
@@ -451,7 +452,7 @@ fn markdown_session_pages(ctx: &Context, c: &Course, o: &mut String) {
         let _ = writeln!(o, "## {}\n", session_heading(s));
         let _ = writeln!(o, "### {}\n", sections::TIMELINE);
         for (at, what) in &events {
-            let _ = writeln!(o, "- {at}: {}", cell(what));
+            let _ = writeln!(o, "- {at}: {}", super::markdown::text(what));
         }
         o.push('\n');
         for (title, list) in instructions(s) {
@@ -460,7 +461,7 @@ fn markdown_session_pages(ctx: &Context, c: &Course, o: &mut String) {
                 let _ = writeln!(o, "- {NO_INSTRUCTIONS}");
             }
             for i in list {
-                let _ = writeln!(o, "- [ ] {}", cell(&i));
+                let _ = writeln!(o, "- [ ] {}", super::markdown::text(&i));
             }
             o.push('\n');
         }

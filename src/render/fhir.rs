@@ -463,32 +463,16 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated
     }
 }
 
-/// Escapes text for XHTML: `&`, `<`, `>`, `"` and `'`.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A generated narrative of paragraphs and a list, every text escaped.
 fn narrative(paragraphs: &[String], items: &[String]) -> Narrative {
     let mut div = format!("<div xmlns=\"{XHTML}\">");
     for p in paragraphs {
-        div.push_str(&format!("<p>{}</p>", xml(p)));
+        div.push_str(&format!("<p>{}</p>", super::html::esc(p)));
     }
     if !items.is_empty() {
         div.push_str("<ul>");
         for i in items {
-            div.push_str(&format!("<li>{}</li>", xml(i)));
+            div.push_str(&format!("<li>{}</li>", super::html::esc(i)));
         }
         div.push_str("</ul>");
     }

@@ -8,11 +8,6 @@ use super::{clock_text, Context, Event, VERSION};
 use crate::engine::plan::Plan;
 use crate::engine::protocol::{Protocol, Source};
 
-/// A table cell or any other text written into the Markdown: [`text`].
-fn cell(s: &str) -> String {
-    text(s)
-}
-
 /// The one sanitising step of Markdown: any text the plan writes (the tool's sentences, and
 /// within them a protocol's words, a reason, a name) shown as it is, never read as markup. The
 /// characters that could start markup inline are written with a backslash (`*`, `_`, `[`, `]`,
@@ -142,7 +137,7 @@ fn explained(steps: &[String], o: &mut String) {
 pub(super) fn table(t: &Table, o: &mut String) {
     o.push('|');
     for c in &t.columns {
-        let _ = write!(o, " {} |", cell(c.title));
+        let _ = write!(o, " {} |", text(c.title));
     }
     o.push_str("\n|");
     for c in &t.columns {
@@ -154,7 +149,7 @@ pub(super) fn table(t: &Table, o: &mut String) {
     for r in &t.rows {
         o.push('|');
         for s in r {
-            let _ = write!(o, " {} |", cell(s));
+            let _ = write!(o, " {} |", text(s));
         }
         o.push('\n');
     }
@@ -168,7 +163,7 @@ fn timeline(plan: &Plan, events: &[Event], o: &mut String) {
         let t = clock_text(plan, e.offset)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(e.offset), cell(&e.what));
+        let _ = writeln!(o, "- {}{t}: {}", plan.offset_text(e.offset), text(&e.what));
     }
     o.push('\n');
 }
@@ -219,7 +214,7 @@ fn signature(p: &Protocol, s: &PlanSections, o: &mut String) {
         "Protocol `{}` sha256 `{}` ({source}); approval: {}; computed by bolus {VERSION}; {}.\n",
         sign.id,
         sign.sha256,
-        cell(&sign.approval),
+        text(&sign.approval),
         sections::use_sentence(sign.draft)
     );
     if let Some(draft) = sign.draft_mark() {

@@ -628,13 +628,6 @@ fn curves(v: &View) -> Vec<Curve> {
     curves
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The plot's left and right edges, top and bottom, in millimetres on an A4 landscape page.
 const X0: f64 = 24.0;
 const X1: f64 = 178.0;
@@ -678,14 +671,14 @@ pub fn svg(v: &View) -> String {
     let _ = writeln!(
         o,
         r#"<text x="{X0}" y="{y}" font-size="4.2" font-weight="bold">{}</text>"#,
-        esc(&title)
+        super::chart::esc(&title)
     );
     for l in crate::render::wrap("", "", TEACHING, 150) {
         y += 4.0;
         let _ = writeln!(
             o,
             r#"<text x="{X0}" y="{y}" font-size="2.8" font-weight="bold">{}</text>"#,
-            esc(&l)
+            super::chart::esc(&l)
         );
     }
     if v.draft() {
@@ -732,7 +725,7 @@ fn svg_axes(o: &mut String, sc: &Scale) {
             r##"<text x="{:.2}" y="{:.2}" font-size="2.4" fill="#444444">{}</text>"##,
             X0 + 1.0,
             bottom - 0.8,
-            esc(&format!(
+            super::chart::esc(&format!(
                 "{}-{} ng/mL: {} (Zanos et al. 2018, Table 1)",
                 ng(b.low),
                 ng(b.high),
@@ -810,7 +803,7 @@ fn svg_curves(o: &mut String, v: &View, sc: &Scale, solved: &[(ModelId, Solved)]
                 r#"<path d="{d}" fill="none" stroke="{}" stroke-width="0.5"{}><title>{}</title></path>"#,
                 greys[i % 2],
                 dashes[j % 2],
-                esc(&format!("{} {}", letter(i), words(*m).name))
+                super::chart::esc(&format!("{} {}", letter(i), words(*m).name))
             );
             // The curve's label at its peak.
             let (at, c) = s.peak(&a.doses);
@@ -820,7 +813,7 @@ fn svg_curves(o: &mut String, v: &View, sc: &Scale, solved: &[(ModelId, Solved)]
                 sc.x(at) + 1.0,
                 sc.y(c * NG_PER_ML_PER_MG_PER_L) - 1.0,
                 greys[i % 2],
-                esc(&format!(
+                super::chart::esc(&format!(
                     "{}{} {} ng/mL",
                     if v.arms.len() > 1 {
                         format!("{} ", letter(i))
@@ -905,7 +898,7 @@ fn svg_legend(o: &mut String, v: &View) {
                 r#"<text x="{LEGEND_X}" y="{:.2}" font-size="{size}"{}>{}</text>"#,
                 *ly,
                 if bold { r#" font-weight="bold""# } else { "" },
-                esc(&l)
+                super::chart::esc(&l)
             );
             *ly += size * 1.25;
         }
@@ -969,7 +962,7 @@ fn svg_footer(o: &mut String, v: &View) {
             let _ = writeln!(
                 o,
                 r#"<text x="{X0}" y="{fy:.2}" font-size="2.4">{}</text>"#,
-                esc(&l)
+                super::chart::esc(&l)
             );
             fy += 3.0;
         }

@@ -12,10 +12,10 @@ fn done(cmd: Test) -> String {
     cmd.any_stderr().run().stdout
 }
 
-const FENTANYL: &str = "test-fentanyl-iv";
+pub(crate) const FENTANYL: &str = "test-fentanyl-iv";
 
 /// A protocols directory holding one protocol file, `test-fentanyl-iv.toml` (0644).
-fn clinic() -> tempfile::TempDir {
+pub(crate) fn clinic() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join(format!("{FENTANYL}.toml"));
     std::fs::copy(format!("{CATALOG}/{FENTANYL}.toml"), &to).unwrap();
@@ -24,7 +24,7 @@ fn clinic() -> tempfile::TempDir {
     dir
 }
 
-fn chmod(path: &Path, mode: u32) {
+pub(crate) fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
@@ -33,7 +33,7 @@ fn mode(path: &Path) -> u32 {
 }
 
 /// `bolus --protocols DIR ARGS...`.
-fn within(dir: &Path, args: &[&str]) -> Test {
+pub(crate) fn within(dir: &Path, args: &[&str]) -> Test {
     let mut all = vec!["--protocols", dir.to_str().unwrap()];
     all.extend_from_slice(args);
     Test::new().args(all)

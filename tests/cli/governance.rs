@@ -3,33 +3,11 @@
 //! refused by their Unicode properties, ids compared in NFC, and text that reaches a printed
 //! format as text, never as markup.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::approvals::{chmod, clinic, within, FENTANYL};
 use crate::support::{binary, Test, CATALOG};
-
-const FENTANYL: &str = "test-fentanyl-iv";
-
-/// A protocols directory holding the test fentanyl protocol (0644, directory 0755).
-fn clinic() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join(format!("{FENTANYL}.toml"));
-    std::fs::copy(format!("{CATALOG}/{FENTANYL}.toml"), &to).unwrap();
-    chmod(&to, 0o644);
-    chmod(dir.path(), 0o755);
-    dir
-}
-
-fn chmod(path: &Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-fn within(dir: &Path, args: &[&str]) -> Test {
-    let mut all = vec!["--protocols", dir.to_str().unwrap()];
-    all.extend_from_slice(args);
-    Test::new().args(all)
-}
 
 fn approve(dir: &Path, what: &str) {
     within(
