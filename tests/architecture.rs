@@ -1,7 +1,13 @@
 //! The layers of `src/` and the direction of their imports (README, "Architecture"): `app` may use
 //! `cli`, `input`, `render` and `engine`; `cli` uses `input` and `engine`; `input` and `render`
-//! use `engine` and never each other; `engine` uses nothing of the crate outside itself. Plain
-//! std: the source files are read and every `crate::…` path outside comments is checked.
+//! use `engine` and never each other; `engine` uses nothing of the crate outside itself; and no
+//! two files name each other, directly or round a longer circle.
+//!
+//! Plain std. Each file's code (comments removed) is read as tokens; every path that starts with
+//! `crate::`, `super::` or `self::`, in a `use` declaration (groups, nesting and `self` included)
+//! or inline in the code, is resolved against the module the file is (and the inline `mod`
+//! blocks it is inside) to the file it names. Two tests plant an upward import and a circle and
+//! prove the checker fails on each.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -35,224 +41,411 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a file without its comments (line comments, doc comments and block comments),
-/// string contents kept: a path in a string is still a path the code names.
-fn code(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    let mut depth = 0usize;
-    while let Some(c) = chars.next() {
-        if depth > 0 {
-            if c == '*' && chars.peek() == Some(&'/') {
-                chars.next();
-                depth -= 1;
-            } else if c == '/' && chars.peek() == Some(&'*') {
-                chars.next();
-                depth += 1;
-            } else if c == '\n' {
-                out.push('\n');
-            }
-            continue;
-        }
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
+/// The source tree: each file's path under `src/` (with `/`) and its text.
+fn source_tree() -> BTreeMap<String, String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files
+        .iter()
+        .map(|file| {
+            let relative = file.strip_prefix(&src).unwrap();
+            let name = relative
+                .components()
+                .map(|c| c.as_os_str().to_str().unwrap())
+                .collect::<Vec<_>>()
+                .join("/");
+            (name, std::fs::read_to_string(file).unwrap())
+        })
+        .collect()
+}
+
+/// A token of the code: a word (identifier or keyword), `::`, or one other character. A string's
+/// contents are one `Str` token, kept: a path in a string (`#[serde(with = "crate::…")]`) is
+/// still a path the code names.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Path,
+    Str(String),
+    Punct(char),
+}
+
+/// The tokens of a file, with the line of each; comments (line, doc and nested block comments)
+/// are skipped, and so are char literals and lifetimes.
+fn tokens(text: &str) -> Vec<(usize, Token)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
         match c {
+            '\n' => {
+                line += 1;
+                i += 1;
+            }
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if next == Some('*') => {
+                let mut depth = 0;
+                while i < chars.len() {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        line += usize::from(chars[i] == '\n');
+                        i += 1;
+                    }
+                }
+            }
             '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        out.push('\n');
-                        break;
+                let start = line;
+                let mut s = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' {
+                        s.push(chars[i]);
+                        i += 1;
                     }
+                    line += usize::from(chars[i] == '\n');
+                    s.push(chars[i]);
+                    i += 1;
                 }
+                i += 1;
+                out.push((start, Token::Str(s)));
             }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                depth = 1;
-            }
-            '\'' => {
-                // A char literal such as '"' must not open a string; a lifetime has no closing quote.
-                out.push(c);
-                let rest: String = chars.clone().take(3).collect();
-                let len = if rest.starts_with('\\') {
-                    rest.find('\'').map(|i| i + 1)
-                } else if rest.chars().nth(1) == Some('\'') {
-                    Some(2)
-                } else {
-                    None
-                };
-                if let Some(len) = len {
-                    for _ in 0..len {
-                        out.push(chars.next().unwrap());
-                    }
+            'r' if next == Some('#') || (next == Some('"') && !word_before(&chars, i)) => {
+                // A raw string r"…" or r#"…"#; `r#ident` (a raw identifier) is a word.
+                let hashes = chars[i + 1..].iter().take_while(|&&h| h == '#').count();
+                if chars.get(i + 1 + hashes) != Some(&'"') {
+                    let end = word_end(&chars, i + 1 + hashes);
+                    out.push((
+                        line,
+                        Token::Word(chars[i + 1 + hashes..end].iter().collect()),
+                    ));
+                    i = end;
+                    continue;
                 }
+                let close: String = std::iter::once('"')
+                    .chain("#".repeat(hashes).chars())
+                    .collect();
+                let body_start = i + 2 + hashes;
+                let rest: String = chars[body_start..].iter().collect();
+                let len = rest.find(&close).unwrap_or(rest.len());
+                let body: String = rest.chars().take(len).collect();
+                line += body.matches('\n').count();
+                out.push((line, Token::Str(body.clone())));
+                i = body_start + body.chars().count() + close.chars().count();
             }
-            _ => out.push(c),
+            '\'' => i = skip_quote(&chars, i),
+            ':' if next == Some(':') => {
+                out.push((line, Token::Path));
+                i += 2;
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let end = word_end(&chars, i);
+                out.push((line, Token::Word(chars[i..end].iter().collect())));
+                i = end;
+            }
+            c if c.is_whitespace() => i += 1,
+            c => {
+                out.push((line, Token::Punct(c)));
+                i += 1;
+            }
         }
     }
     out
 }
 
-/// Every `crate::<module>` the code names, with its line, and every `crate::{…}` group (which
-/// would hide the layer), as `{`.
-fn crate_paths(code: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (n, line) in code.lines().enumerate() {
-        let mut rest = line;
-        while let Some(i) = rest.find("crate::") {
-            let before = rest[..i].chars().next_back();
-            rest = &rest[i + "crate::".len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+fn word_end(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+        i += 1;
+    }
+    i
+}
+
+fn word_before(chars: &[char], i: usize) -> bool {
+    i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
+}
+
+/// Past a char literal (`'"'`, `'\n'`, `'\u{1F600}'`) or a lifetime (`'a`).
+fn skip_quote(chars: &[char], i: usize) -> usize {
+    if chars.get(i + 1) == Some(&'\\') {
+        let close = chars[i + 2..].iter().position(|&c| c == '\'').unwrap_or(0);
+        return i + 3 + close;
+    }
+    if chars.get(i + 2) == Some(&'\'') {
+        return i + 3;
+    }
+    i + 1
+}
+
+/// The module path of a file under `src/`: `app/batch.rs` is `app::batch`, `engine/mod.rs` is
+/// `engine`; `lib.rs` and `main.rs` are the crate's root, the empty path.
+fn module_of(file: &str) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_string)
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// One path a file names, already absolute (from the crate's root), with its line.
+#[derive(Debug, Clone, PartialEq)]
+struct Named {
+    line: usize,
+    path: Vec<String>,
+}
+
+/// Resolve a path's first segments against `here` (the module the code is in): `crate::a` is
+/// `a`, `self::a` is `here::a`, `super::a` is `a` beside `here`. `None` for a path that does not
+/// start in the crate (`std::…`, a dependency), or a `super` above the root.
+fn resolve(here: &[String], segments: &[String]) -> Option<Vec<String>> {
+    let mut base: Vec<String> = here.to_vec();
+    let mut rest = segments;
+    match rest.first().map(String::as_str) {
+        Some("crate") => {
+            base.clear();
+            rest = &rest[1..];
+        }
+        Some("self") => rest = &rest[1..],
+        Some("super") => {
+            while rest.first().map(String::as_str) == Some("super") {
+                base.pop()?;
+                rest = &rest[1..];
+            }
+        }
+        _ => return None,
+    }
+    while rest.first().map(String::as_str) == Some("super") {
+        base.pop()?;
+        rest = &rest[1..];
+    }
+    base.extend(rest.iter().filter(|s| s.as_str() != "self").cloned());
+    Some(base)
+}
+
+/// The leaves of a `use` tree starting at `tokens[i]` (after `use`), each as its segments; ends at
+/// the `;`. Returns the leaves and the index after the `;`.
+fn use_tree(
+    tokens: &[(usize, Token)],
+    mut i: usize,
+    prefix: &[String],
+) -> (Vec<Vec<String>>, usize) {
+    let mut leaves = Vec::new();
+    let mut path = prefix.to_vec();
+    while i < tokens.len() {
+        match &tokens[i].1 {
+            Token::Word(w) if w == "as" => i += 2,
+            Token::Word(w) => {
+                path.push(w.clone());
+                i += 1;
+            }
+            Token::Path => i += 1,
+            Token::Punct('*') => i += 1,
+            Token::Punct('{') => {
+                let (inner, after) = use_tree(tokens, i + 1, &path);
+                leaves.extend(inner);
+                path = prefix.to_vec();
+                i = after;
                 continue;
             }
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '{')
-                .take(if rest.starts_with('{') { 1 } else { usize::MAX })
-                .collect();
-            found.push((n + 1, name));
+            Token::Punct(',') => {
+                if path.len() > prefix.len() {
+                    leaves.push(std::mem::replace(&mut path, prefix.to_vec()));
+                }
+                i += 1;
+            }
+            Token::Punct('}' | ';') => {
+                if path.len() > prefix.len() {
+                    leaves.push(path);
+                }
+                return (leaves, i + 1);
+            }
+            _ => i += 1,
         }
+    }
+    (leaves, i)
+}
+
+/// Every crate path a file names, resolved from its module; inline `mod name { … }` blocks move
+/// `self` and `super` one level down inside them.
+fn named_paths(file: &str, text: &str) -> Vec<Named> {
+    let tokens = tokens(text);
+    let mut here = module_of(file);
+    // The brace depth at which each inline module opened.
+    let mut inline: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let (line, token) = &tokens[i];
+        match token {
+            Token::Punct('{') => depth += 1,
+            Token::Punct('}') => {
+                depth = depth.saturating_sub(1);
+                if inline.last() == Some(&depth) {
+                    inline.pop();
+                    here.pop();
+                }
+            }
+            Token::Word(w) if w == "mod" => {
+                if let (Some((_, Token::Word(name))), Some((_, Token::Punct('{')))) =
+                    (tokens.get(i + 1), tokens.get(i + 2))
+                {
+                    here.push(name.clone());
+                    inline.push(depth);
+                    depth += 1;
+                    i += 3;
+                    continue;
+                }
+            }
+            Token::Word(w) if w == "use" => {
+                let (leaves, after) = use_tree(&tokens, i + 1, &[]);
+                for leaf in leaves {
+                    if let Some(path) = resolve(&here, &leaf) {
+                        found.push(Named { line: *line, path });
+                    }
+                }
+                i = after;
+                continue;
+            }
+            Token::Word(w)
+                if matches!(w.as_str(), "crate" | "self" | "super")
+                    && tokens.get(i + 1).map(|t| &t.1) == Some(&Token::Path)
+                    && !is_visibility(&tokens, i) =>
+            {
+                let mut segments = vec![w.clone()];
+                let mut j = i + 1;
+                while let (Some((_, Token::Path)), Some((_, Token::Word(next)))) =
+                    (tokens.get(j), tokens.get(j + 1))
+                {
+                    segments.push(next.clone());
+                    j += 2;
+                }
+                if let Some(path) = resolve(&here, &segments) {
+                    found.push(Named { line: *line, path });
+                }
+                i = j;
+                continue;
+            }
+            Token::Str(s) => {
+                for (offset, piece) in s.match_indices("crate::") {
+                    let segments: Vec<String> = s[offset..]
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                        .next()
+                        .unwrap_or(piece)
+                        .split("::")
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    if let Some(path) = resolve(&here, &segments) {
+                        found.push(Named { line: *line, path });
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
     found
 }
 
-/// The layer of a file under `src/`, or `None` for the crate's roots (`lib.rs`, `main.rs`).
-fn layer_of(relative: &Path) -> Option<String> {
-    let first = relative
-        .components()
-        .next()?
-        .as_os_str()
-        .to_str()?
-        .to_string();
-    if relative.components().count() == 1 {
-        return None;
-    }
-    Some(first)
+/// `pub(in crate::x)`, `pub(crate)`, `pub(super)`: a visibility names no module's contents.
+fn is_visibility(tokens: &[(usize, Token)], i: usize) -> bool {
+    let word = |k: usize| match tokens.get(k).map(|t| &t.1) {
+        Some(Token::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    i >= 3
+        && word(i - 1) == Some("in")
+        && tokens[i - 2].1 == Token::Punct('(')
+        && word(i - 3) == Some("pub")
 }
 
-fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+/// What the checker finds wrong in a tree of files.
+#[derive(Debug, Default)]
+struct Findings {
+    /// `src/<file>:<line>: ...` for each import that points up or sideways between layers.
+    upward: Vec<String>,
+    /// Each circle of files naming each other, as its files in order, the first repeated last.
+    cycles: Vec<Vec<String>>,
 }
 
-#[test]
-fn every_source_file_is_in_a_layer() {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    for file in &files {
-        let relative = file.strip_prefix(src()).unwrap();
-        match layer_of(relative) {
-            None => assert!(
-                relative == Path::new("lib.rs") || relative == Path::new("main.rs"),
-                "{} is outside the layers: move it into one of {LAYERS:?}",
-                relative.display()
-            ),
-            Some(layer) => assert!(
-                LAYERS.contains(&layer.as_str()),
-                "{} is in `{layer}`, not a layer of {LAYERS:?}",
-                relative.display()
-            ),
-        }
-    }
+/// The file a resolved path lands in: the longest prefix of it that is a file's module.
+fn target_file<'a>(
+    modules: &'a BTreeMap<Vec<String>, String>,
+    path: &[String],
+) -> Option<&'a String> {
+    (1..=path.len()).rev().find_map(|n| modules.get(&path[..n]))
 }
 
-#[test]
-fn imports_point_down_only() {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    let mut wrong = Vec::new();
-    for file in &files {
-        let relative = file.strip_prefix(src()).unwrap();
-        let Some(layer) = layer_of(relative) else {
+fn check(tree: &BTreeMap<String, String>) -> Findings {
+    let modules: BTreeMap<Vec<String>, String> = tree
+        .keys()
+        .filter(|file| file.contains('/'))
+        .map(|file| (module_of(file), file.clone()))
+        .collect();
+    let mut findings = Findings::default();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, text) in tree {
+        let Some((layer, _)) = file.split_once('/') else {
             continue;
         };
-        let text = std::fs::read_to_string(file).unwrap();
-        for (line, name) in crate_paths(&code(&text)) {
-            if !allowed(&layer).contains(&name.as_str()) {
-                wrong.push(format!(
-                    "src/{}:{line}: `{layer}` names `crate::{name}`",
-                    relative.display()
+        let targets = edges.entry(file.clone()).or_default();
+        for named in named_paths(file, text) {
+            let Some(first) = named.path.first() else {
+                continue;
+            };
+            if LAYERS.contains(&first.as_str()) && !allowed(layer).contains(&first.as_str()) {
+                findings.upward.push(format!(
+                    "src/{file}:{}: `{layer}` names `crate::{}`",
+                    named.line,
+                    named.path.join("::")
                 ));
             }
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "imports must point down (app → cli → input → engine, app → render → engine):\n{}",
-        wrong.join("\n")
-    );
-}
-
-/// The modules a layer's files name from the same layer form no cycle (a cycle would make two
-/// files one piece that cannot be read alone).
-#[test]
-fn no_module_cycles() {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    // Module path (`engine::plan`) of each file.
-    let mut modules = BTreeMap::new();
-    for file in &files {
-        let relative = file.strip_prefix(src()).unwrap();
-        if layer_of(relative).is_none() {
-            continue;
-        }
-        let mut parts: Vec<String> = relative
-            .with_extension("")
-            .components()
-            .map(|c| c.as_os_str().to_str().unwrap().to_string())
-            .collect();
-        if parts.last().is_some_and(|p| p == "mod") {
-            parts.pop();
-        }
-        modules.insert(parts.join("::"), file.clone());
-    }
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, file) in &modules {
-        let text = code(&std::fs::read_to_string(file).unwrap());
-        let mut targets = BTreeSet::new();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("crate::") {
-            rest = &rest[i + "crate::".len()..];
-            let path: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            // The longest module the path names.
-            let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
-            for n in (1..=parts.len()).rev() {
-                let candidate = parts[..n].join("::");
-                if modules.contains_key(&candidate) {
-                    // A file naming its own submodules or its parent module is not an edge.
-                    let nested = candidate.starts_with(&format!("{module}::"))
-                        || module.starts_with(&format!("{candidate}::"));
-                    if candidate != *module && !nested {
-                        targets.insert(candidate);
-                    }
-                    break;
+            if let Some(target) = target_file(&modules, &named.path) {
+                // A file naming its own submodule's items, or a submodule naming its parent's,
+                // is one module split over files: not a circle.
+                let a = module_of(file);
+                let b = module_of(target);
+                let nested = a.starts_with(&b) || b.starts_with(&a);
+                if target != file && !nested {
+                    targets.insert(target.clone());
                 }
             }
         }
-        edges.insert(module.clone(), targets);
     }
-    // Depth-first search for a back edge.
+    findings.cycles = cycles(&edges);
+    findings
+}
+
+/// Every circle in the graph, each found once from its first file in order.
+fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     fn visit(
         node: &str,
         edges: &BTreeMap<String, BTreeSet<String>>,
         state: &mut BTreeMap<String, u8>,
         stack: &mut Vec<String>,
-    ) -> Option<Vec<String>> {
+        found: &mut Vec<Vec<String>>,
+    ) {
         state.insert(node.to_string(), 1);
         stack.push(node.to_string());
         for next in edges.get(node).into_iter().flatten() {
@@ -261,42 +454,132 @@ fn no_module_cycles() {
                     let from = stack.iter().position(|s| s == next).unwrap();
                     let mut cycle = stack[from..].to_vec();
                     cycle.push(next.clone());
-                    return Some(cycle);
+                    found.push(cycle);
                 }
-                0 => {
-                    if let Some(c) = visit(next, edges, state, stack) {
-                        return Some(c);
-                    }
-                }
+                0 => visit(next, edges, state, stack, found),
                 _ => {}
             }
         }
         stack.pop();
         state.insert(node.to_string(), 2);
-        None
     }
     let mut state = BTreeMap::new();
-    for module in edges.keys() {
-        if state.get(module.as_str()).copied().unwrap_or(0) == 0 {
-            let mut stack = Vec::new();
-            if let Some(cycle) = visit(module, &edges, &mut state, &mut stack) {
-                panic!("import cycle: {}", cycle.join(" → "));
-            }
+    let mut found = Vec::new();
+    for node in edges.keys() {
+        if state.get(node.as_str()).copied().unwrap_or(0) == 0 {
+            visit(node, edges, &mut state, &mut Vec::new(), &mut found);
+        }
+    }
+    found
+}
+
+#[test]
+fn every_source_file_is_in_a_layer() {
+    for file in source_tree().keys() {
+        match file.split_once('/') {
+            None => assert!(
+                file == "lib.rs" || file == "main.rs",
+                "src/{file} is outside the layers: move it into one of {LAYERS:?}"
+            ),
+            Some((layer, _)) => assert!(
+                LAYERS.contains(&layer),
+                "src/{file} is in `{layer}`, not a layer of {LAYERS:?}"
+            ),
         }
     }
 }
 
-/// The checker sees what it must: a comment is not an import, a group hides no layer.
 #[test]
-fn the_checker_reads_paths_and_skips_comments() {
-    let text = "use crate::engine::plan; // crate::app\n/* crate::render */ let x = crate::{a};\n";
-    assert_eq!(
-        crate_paths(&code(text)),
-        [(1, "engine".to_string()), (2, "{".to_string())]
+fn imports_point_down_only() {
+    let findings = check(&source_tree());
+    assert!(
+        findings.upward.is_empty(),
+        "imports must point down (app → cli → input → engine, app → render → engine):\n{}",
+        findings.upward.join("\n")
     );
-    assert_eq!(
-        layer_of(Path::new("engine/plan.rs")).as_deref(),
-        Some("engine")
+}
+
+/// No files name each other, directly or round a longer circle: a circle makes them one piece
+/// that cannot be read alone.
+#[test]
+fn no_circles_between_files() {
+    let findings = check(&source_tree());
+    let shown: Vec<String> = findings.cycles.iter().map(|c| c.join(" → ")).collect();
+    assert!(
+        shown.is_empty(),
+        "files that name each other:\n{}",
+        shown.join("\n")
     );
-    assert_eq!(layer_of(Path::new("lib.rs")), None);
+}
+
+fn planted(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
+        .collect()
+}
+
+/// The checker fails on an upward import however it is written: `crate::` in a group, `super::`
+/// climbing out of a layer, a path inline in the code or in a string; a comment is not an import.
+#[test]
+fn the_checker_fails_on_a_planted_upward_import() {
+    let tree = planted(&[
+        ("engine/a.rs", "use crate::{engine::b, render::text};\n"),
+        (
+            "engine/b.rs",
+            "use super::super::app::run;\n// crate::app\n",
+        ),
+        (
+            "engine/c.rs",
+            "fn f() { crate::input::read(); }\n/* crate::app */\n",
+        ),
+        (
+            "engine/d.rs",
+            "#[serde(with = \"crate::render::x\")]\nstruct S;\n",
+        ),
+        ("render/text.rs", "use crate::engine::a;\n"),
+        ("input/read.rs", ""),
+        ("app/run.rs", ""),
+    ]);
+    assert_eq!(
+        check(&tree).upward,
+        [
+            "src/engine/a.rs:1: `engine` names `crate::render::text`",
+            "src/engine/b.rs:1: `engine` names `crate::app::run`",
+            "src/engine/c.rs:1: `engine` names `crate::input::read`",
+            "src/engine/d.rs:1: `engine` names `crate::render::x`",
+        ]
+    );
+}
+
+/// The checker fails on a circle of sibling files named through `super::`, `self::` inside an
+/// inline module, and `use` groups; a parent and its own submodule are one module, not a circle.
+#[test]
+fn the_checker_fails_on_a_planted_circle() {
+    let tree = planted(&[
+        (
+            "app/batch.rs",
+            "mod rows;\nuse super::{output::write, plan};\nfn f() { self::rows::g(); }\n",
+        ),
+        ("app/batch/rows.rs", "use super::f;\n"),
+        (
+            "app/output.rs",
+            "mod tests {\n    use super::super::plan::x;\n}\n",
+        ),
+        (
+            "app/plan.rs",
+            "pub(in crate::app) fn x() { crate::app::batch::f(); }\n",
+        ),
+    ]);
+    let findings = check(&tree);
+    assert!(findings.upward.is_empty(), "{:?}", findings.upward);
+    assert_eq!(
+        findings.cycles,
+        [[
+            "app/batch.rs",
+            "app/output.rs",
+            "app/plan.rs",
+            "app/batch.rs"
+        ]]
+    );
 }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 mod seen;
 use seen::Seen;
 
-use super::output::to_file;
+use super::output::{to_file, Written};
 use super::{stdout_file, Failure, StdoutError};
 use crate::cli;
 use crate::engine::plan::{self, Options, Patient};
@@ -1058,4 +1058,13 @@ pub(super) fn batch_input(input: &str) -> Result<BatchInput, Failure> {
         let id = meta.as_ref().map(super::output::identity);
         (Box::new(file), size, id)
     })
+}
+
+impl From<BatchError> for Written {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::Write(e) => Written::Io(e),
+            other => Written::Failed(Box::new(Failure::Batch(other))),
+        }
+    }
 }

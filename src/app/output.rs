@@ -165,17 +165,22 @@ pub(super) fn remove_on_signal() -> std::io::Result<Pending> {
     Ok(pending)
 }
 
+/// Why writing into the file made by `to_file` failed: the file could not be written (reported as
+/// the output's error, naming the target), or the work itself failed.
+pub(super) enum Written {
+    Io(std::io::Error),
+    Failed(Box<Failure>),
+}
+
 /// Runs a batch into `--output`: written beside its real target and renamed into place, so the
 /// file appears whole or not at all; a file replaced keeps its permissions and, where allowed,
 /// its owner; a signal removes the unfinished file.
-pub(super) fn to_file(
+pub(super) fn to_file<T, E: Into<Written>>(
     target: &std::path::Path,
     input_id: Option<(u64, u64)>,
     notes: &mut String,
-    run: impl FnOnce(
-        &std::fs::File,
-    ) -> Result<crate::app::batch::Summary, crate::app::batch::BatchError>,
-) -> Result<crate::app::batch::Summary, Failure> {
+    run: impl FnOnce(&std::fs::File) -> Result<T, E>,
+) -> Result<T, Failure> {
     let shown = crate::engine::chars::quote(&target.display().to_string());
     let t = output_target(target, input_id)?;
     let dir = match t.real.parent() {
@@ -222,9 +227,9 @@ pub(super) fn to_file(
             ));
         }
     }
-    let summary = run(tmp.as_file()).map_err(|e| match e {
-        crate::app::batch::BatchError::Write(e) => cannot(e),
-        other => Failure::Batch(other),
+    let summary = run(tmp.as_file()).map_err(|e| match e.into() {
+        Written::Io(e) => cannot(e),
+        Written::Failed(other) => *other,
     })?;
     tmp.as_file().sync_all().map_err(cannot)?;
     let mut held = pending.lock().unwrap_or_else(|e| e.into_inner());
