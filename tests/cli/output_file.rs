@@ -298,11 +298,11 @@ fn a_file_over_the_size_limit_is_an_error_and_leaves_nothing() {
 fn a_shell_sees_128_plus_the_signal_number() {
     let dir = tempfile::tempdir().unwrap();
     let script = format!(
-        "(printf 'id,weight\\np1,82\\n'; sleep 20 & echo $! > sleeper; wait) 2>/dev/null \
-         | '{}' batch ketamine-kap-iv - --output out.csv & \
+        "'{}' batch ketamine-kap-iv - --output out.csv < <(printf 'id,weight\\np1,82\\n'; \
+          for i in $(seq 1 400); do [ -e done ] && break; sleep 0.05; done) & \
          pid=$!; \
          for i in $(seq 1 200); do ls -a | grep -q bolus-batch && break; sleep 0.05; done; \
-         kill -TERM $pid; wait $pid; echo \"status $?\"; kill $(cat sleeper); \
+         kill -TERM $pid; wait $pid; echo \"status $?\"; touch done; \
          ls -a | grep -c bolus-batch",
         binary().display()
     );
