@@ -381,7 +381,7 @@ fn bash_offers(global: &[&str], words: &[&str]) -> Vec<String> {
     let out = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", &line])
         .output()
-        .expect("bash runs");
+        .expect("this test needs the system program `bash` on PATH (the README lists them under \"Tests\")");
     assert!(
         out.status.success(),
         "{}",

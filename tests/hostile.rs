@@ -25,13 +25,12 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[path = "cli/support.rs"]
 mod support;
 
-use support::{Test, MAX_MESSAGE};
+use support::{system, Test, MAX_MESSAGE};
 
 /// A case of the catalogue: a run of the shared test builder, with a name.
 type Case = Test;
@@ -530,11 +529,7 @@ fn write_files(dir: &Path) {
         d.join("approved.toml")
     };
     let fifo = gov("gov-fifo");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    assert!(system("mkfifo").arg(&fifo).status().unwrap().success());
     std::os::unix::fs::symlink("/dev/zero", gov("gov-zero")).unwrap();
     std::os::unix::fs::symlink("approved.toml", gov("gov-loop")).unwrap();
     std::os::unix::fs::symlink("gone.toml", gov("gov-broken")).unwrap();
@@ -886,7 +881,7 @@ fn write_feasibility_files(dir: &Path) {
 }
 
 fn mkfifo(path: &Path) {
-    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    let made = system("mkfifo").arg(path).status().unwrap();
     assert!(made.success(), "mkfifo {}", path.display());
 }
 
@@ -3900,7 +3895,7 @@ fn the_runner_stops_a_hang_at_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     // A named pipe that this test holds open for writing and never writes: a plan read from it
     // as standard input never ends. (A named pipe given by path is refused at once.)
-    let made = Command::new("mkfifo")
+    let made = system("mkfifo")
         .arg(dir.path().join("fifo.csv"))
         .status()
         .unwrap();

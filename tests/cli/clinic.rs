@@ -8,7 +8,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{binary, root, Test};
+use crate::support::{binary, root, system, Test};
 
 /// The built-in ketamine protocol with boluses of at most 25 mg: 82 kg gives 7 boluses, not 4.
 fn clinic_protocol() -> String {
@@ -25,7 +25,7 @@ fn plan_in(dir: &Path) -> Test {
 }
 
 fn mkfifo(path: &Path) {
-    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    let made = system("mkfifo").arg(path).status().unwrap();
     assert!(made.success());
 }
 
@@ -139,7 +139,7 @@ fn a_link_to_a_regular_file_is_followed() {
 /// are enforced; otherwise as the current user. The binary is copied where `nobody` can run it.
 #[track_caller]
 fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Output {
-    let uid = Command::new("id").arg("-u").output().unwrap();
+    let uid = system("id").arg("-u").output().unwrap();
     let root_user = String::from_utf8_lossy(&uid.stdout).trim() == "0";
     let exe = dir.join("bolus");
     if std::fs::symlink_metadata(&exe).is_err() {
@@ -147,7 +147,7 @@ fn as_unprivileged(dir: &Path, args: &[&str]) -> crate::support::Output {
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let mut cmd = if root_user {
-        let mut c = Command::new("setpriv");
+        let mut c = system("setpriv");
         c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
             .arg(&exe);
         c

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{binary, Test};
+use crate::support::{binary, system, Test};
 
 const INPUT: &str = "id,weight\np1,82\np2,60\n";
 
@@ -31,7 +31,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 }
 
 fn mkfifo(path: &Path) {
-    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+    assert!(system("mkfifo").arg(path).status().unwrap().success());
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn keeps_the_permissions_and_owner_of_an_existing_file_and_makes_a_new_one_0600(
         std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode)).unwrap();
         let name = out.file_name().unwrap().to_str().unwrap().to_string();
         // Under a umask that would take bits away from a new file.
-        let r = Command::new("sh")
+        let r = system("sh")
             .args(["-c", "umask 077; exec \"$0\" \"$@\""])
             .arg(binary())
             .args(["batch", "ketamine-kap-iv", "in.csv", "--output", &name])
@@ -208,7 +208,7 @@ fn stopped_by(signal: &str, number: i32, existing: bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(200));
-    let killed = Command::new("kill")
+    let killed = system("kill")
         .args(["-s", signal, &child.id().to_string()])
         .status()
         .unwrap();
@@ -277,7 +277,7 @@ fn a_file_over_the_size_limit_is_an_error_and_leaves_nothing() {
         "ulimit -f 8; exec '{}' batch ketamine-kap-iv in.csv --output out.csv",
         binary().display()
     );
-    let out = match Command::new("bash")
+    let out = match system("bash")
         .args(["-c", &script])
         .current_dir(d)
         .env_remove("BOLUS_PROTOCOLS")
@@ -306,7 +306,7 @@ fn a_shell_sees_128_plus_the_signal_number() {
          ls -a | grep -c bolus-batch",
         binary().display()
     );
-    let out = Command::new("bash")
+    let out = system("bash")
         .args(["-c", &script])
         .current_dir(dir.path())
         .output()

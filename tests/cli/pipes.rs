@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::support::{binary, root};
+use crate::support::{binary, root, system};
 
 fn spawn_plan() -> std::process::Child {
     Command::new(binary())
@@ -64,7 +64,7 @@ fn exits_cleanly_when_piped_into_head() {
         "'{}' plan ketamine-kap-iv --weight 82 --explain | head -n 1; exit \"${{PIPESTATUS[0]:-0}}\"",
         binary().display()
     );
-    let out = Command::new("bash")
+    let out = system("bash")
         .args(["-c", &script])
         .current_dir(root())
         .env_remove("BOLUS_PROTOCOLS")
@@ -229,7 +229,7 @@ fn a_batch_piped_into_head_exits_0_or_1_when_rows_failed() {
                  exit \"${{PIPESTATUS[1]}}\"",
                 binary().display()
             );
-            let out = Command::new("bash")
+            let out = system("bash")
                 .args(["-c", &script])
                 .current_dir(root())
                 .env_remove("BOLUS_PROTOCOLS")

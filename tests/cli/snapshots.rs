@@ -6,7 +6,7 @@
 //! standard error is shown whole as a [`transcript`]: the command, its exit status and both
 //! outputs.
 
-use crate::support::{plan, Test, CATALOG};
+use crate::support::{plan, system, Test, CATALOG};
 
 /// The output with the SHA-256 and the version replaced by placeholders.
 pub(crate) fn redacted(out: &str) -> String {
@@ -1480,10 +1480,7 @@ fn the_file_errors_print_exactly_these_messages() {
     std::fs::write(at("file.txt"), "x").unwrap();
     symlink("file.txt/inside", at("through-a-file.csv")).unwrap();
     let fifo = |p: &str| {
-        let made = std::process::Command::new("mkfifo")
-            .arg(at(p))
-            .status()
-            .unwrap();
+        let made = system("mkfifo").arg(at(p)).status().unwrap();
         assert!(made.success());
     };
     fifo("pipe.csv");

@@ -36,6 +36,24 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A system program a test needs (`bash`, `sh`, `mkfifo`, `kill`, `setpriv`, `id`), found on
+/// `PATH`; a test without it fails naming the program, not on an `unwrap()` (the README lists
+/// them under "Tests").
+pub fn system(program: &str) -> Command {
+    use std::os::unix::fs::PermissionsExt;
+    let found = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    });
+    assert!(
+        found,
+        "this test needs the system program `{program}` on PATH (the README lists them under \"Tests\")"
+    );
+    Command::new(program)
+}
+
 /// The path of the built binary.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_bolus"))
