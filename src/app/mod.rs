@@ -68,6 +68,9 @@ pub enum Failure {
     /// The plan cannot be placed on the calendar for a FHIR order.
     #[error(transparent)]
     Calendar(#[from] crate::engine::calendar::CalendarError),
+    /// The course cannot be placed on the calendar in its zone.
+    #[error(transparent)]
+    CourseCalendar(crate::engine::calendar::InCourse),
     /// No weight of a chart's span has a plan.
     #[error(transparent)]
     NoChart(Box<chart::NoChart>),
@@ -159,6 +162,7 @@ impl Failure {
             | Failure::TooLarge { .. }
             | Failure::CannotRead { .. }
             | Failure::Calendar(_)
+            | Failure::CourseCalendar(_)
             | Failure::NoChart(_)
             | Failure::DraftChecked { .. }
             | Failure::SourceDateEpoch { .. }
