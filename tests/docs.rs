@@ -312,9 +312,8 @@ fn the_checked_in_json_schemas_match_the_output_types() {
     let update = std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| !v.is_empty() && v != "0");
     let hint =
         "run `UPDATE_SCHEMAS=1 cargo test --test docs` to regenerate them, then commit schemas/";
-    let mut generated = bolus::render::schema::all();
-    // The bedside record's lines: written to its file, not to standard output.
-    generated.extend(bolus::input::record::schemas());
+    // The outputs' and the bedside record's lines (written to its file, not to standard output).
+    let generated = bolus::app::schemas();
     assert!(
         generated.len() >= 3,
         "the plan, check and batch-row schemas"
@@ -345,6 +344,76 @@ fn the_checked_in_json_schemas_match_the_output_types() {
         on_disk, expected,
         "schemas/ holds exactly the generated schemas"
     );
+}
+
+/// Every published schema is one that strict validators take: it is valid against the JSON
+/// Schema 2020-12 meta-schema, has an `$id` under the package's repository (its file's address)
+/// and a title that says which output it describes (not a Rust type's name), and uses only
+/// the formats JSON Schema defines (ajv in strict mode refuses schemars' `int64`, `uint32`, ...).
+#[test]
+fn the_json_schemas_have_an_id_a_title_and_only_standard_formats() {
+    fn formats(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(serde_json::Value::String(f)) = o.get("format") {
+                    out.push(f.clone());
+                }
+                o.values().for_each(|x| formats(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| formats(x, out)),
+            _ => {}
+        }
+    }
+    let cargo =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    let repository = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("repository = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("Cargo.toml has a repository");
+    let owner_name = repository.trim_start_matches("https://github.com/");
+    assert!(
+        bolus::render::schema::ID_BASE.contains(&format!("/{owner_name}/")),
+        "the schemas' $id are under the repository {repository}"
+    );
+    let schemas = bolus::app::schemas();
+    assert!(schemas.len() >= 7, "{}", schemas.len());
+    for (name, text) in schemas {
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        if let Err(e) = jsonschema::meta::validate(&schema) {
+            panic!("schemas/{name} is not a valid JSON Schema: {e}");
+        }
+        assert_eq!(
+            schema["$id"],
+            format!("{}{name}", bolus::render::schema::ID_BASE),
+            "{name}"
+        );
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        let title = schema["title"].as_str().unwrap_or_default();
+        assert!(
+            title.starts_with("bolus ") && title.contains(' '),
+            "schemas/{name} is titled `{title}`"
+        );
+        let mut found = Vec::new();
+        formats(&schema, &mut found);
+        for f in found {
+            assert!(
+                bolus::render::schema::STANDARD_FORMATS.contains(&f.as_str()),
+                "schemas/{name} has the format `{f}`, which JSON Schema does not define"
+            );
+        }
+    }
+    // The generator keeps an integer format's bounds when it takes the format out.
+    let plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(plan["properties"]["schema"]["minimum"], 0);
+    assert_eq!(plan["properties"]["schema"]["maximum"], 4_294_967_295_u64);
 }
 
 /// What bash's completion function offers for `words` (the last one being completed), with the

@@ -372,6 +372,18 @@ fn unneeded_reason_note(
     render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)
 }
 
+/// Every JSON Schema `bolus` publishes in `schemas/`, by file name, as published: the outputs'
+/// (render's) and the bedside record's lines (input's, which reads them back).
+pub fn schemas() -> Vec<(&'static str, String)> {
+    let mut all = render::schema::all();
+    all.extend(
+        crate::input::record::schemas()
+            .into_iter()
+            .map(|(name, schema)| (name, render::schema::published(name, schema))),
+    );
+    all
+}
+
 /// Today's date from the system clock, in the system's time zone: the plan's date when none is
 /// given, for the age check of a patient with a date of birth.
 pub fn today() -> Result<jiff::civil::Date, Failure> {
