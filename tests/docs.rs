@@ -154,6 +154,157 @@ fn every_bolus_command_in_the_readme_parses() {
     );
 }
 
+/// The first ```text block of the README whose first line is `first`: a file the README shows.
+fn readme_file(readme: &str, first: &str) -> String {
+    let start = readme
+        .find(&format!("```text\n{first}\n"))
+        .unwrap_or_else(|| panic!("README.md shows no file starting `{first}`"))
+        + "```text\n".len();
+    let len = readme[start..].find("```").unwrap();
+    readme[start..start + len].to_string()
+}
+
+/// Every example command of the README runs as it is written, through `sh` (pipes, `<`, `>`
+/// and globs included), in a directory holding the files the README names: the written plan and
+/// the patients' CSV it shows, a protocol of the user's own (`my-protocol`, dosed on ideal
+/// weight, as its examples ask) and a clinic's protocols directory for `approve` (`/srv/protocols`
+/// there). `cargo run … --` runs the built `bolus`. Each exits 0 and prints something, except
+/// where the README says otherwise: the written plan breaks three rules and a patient's row
+/// fails (exit status 1).
+#[test]
+fn every_bolus_command_in_the_readme_runs_as_the_readme_says() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = |path: &str, text: &str| {
+        let path = d.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("written-plan.csv", &readme_file(&readme, "time,dose"));
+    write(
+        "patients.csv",
+        &readme_file(&readme, "id,weight,start,soft_limit_reason"),
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture =
+        std::fs::read_to_string(root.join("tests/fixtures/catalog/test-ideal-weight.toml"))
+            .unwrap();
+    let renamed =
+        |id: &str| fixture.replace("id = \"test-ideal-weight\"", &format!("id = \"{id}\""));
+    assert_ne!(renamed("my-protocol"), fixture);
+    write("my-protocol.toml", &renamed("my-protocol"));
+    write("protocols/my-protocol.toml", &renamed("my-protocol"));
+    write(
+        "srv/protocols/ketamine-kap-iv.toml",
+        &std::fs::read_to_string(root.join("protocols/ketamine-kap-iv.toml")).unwrap(),
+    );
+    write("srv/protocols/midazolam-iv.toml", &renamed("midazolam-iv"));
+    for home in [
+        ".local/share/bash-completion/completions",
+        ".zfunc",
+        ".config/fish/completions",
+    ] {
+        std::fs::create_dir_all(d.join("home").join(home)).unwrap();
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_bolus")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let commands = readme_command_lines(&readme);
+    assert!(commands.len() >= 40, "{} commands", commands.len());
+    let mut bad = Vec::new();
+    for (line, text) in &commands {
+        let run = match text.split_once(" -- ") {
+            Some((head, tail)) if head.starts_with("cargo run") => format!("bolus {tail}"),
+            _ => text.clone(),
+        };
+        let run = run.replace(
+            "/srv/protocols",
+            &d.join("srv/protocols").display().to_string(),
+        );
+        let out = Command::new("sh")
+            .args(["-c", &run])
+            .current_dir(d)
+            .env("PATH", &path)
+            .env("HOME", d.join("home"))
+            .env("NO_COLOR", "1")
+            .env_remove("BOLUS_PROTOCOLS")
+            .env_remove("BOLUS_TZ")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let expected = if text.contains("written-plan.csv") || text.contains("patients.csv") {
+            1
+        } else {
+            0
+        };
+        let redirected = text.contains(" > ") || text.contains(" --output ");
+        if out.status.code() != Some(expected) || (!redirected && out.stdout.is_empty()) {
+            bad.push(format!(
+                "README.md:{line}: `{text}`: exit {:?} (expected {expected}), {} bytes out\n{}",
+                out.status.code(),
+                out.stdout.len(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "README commands that fail:\n\n{}",
+        bad.join("\n")
+    );
+    // What the redirected examples write is there, and the approval was recorded.
+    for written in [
+        "plan.html",
+        "course.ics",
+        "chart.svg",
+        "split.svg",
+        "plans.csv",
+    ] {
+        let len = std::fs::metadata(d.join(written)).map_or(0, |m| m.len());
+        assert!(len > 0, "{written} is empty or missing");
+    }
+    let approved = std::fs::read_to_string(d.join("srv/protocols/approved.toml")).unwrap();
+    assert!(approved.contains("midazolam-iv"), "{approved}");
+    assert!(d.join("home/.zfunc/_bolus").exists());
+}
+
+/// The `bolus` command lines of the README's ```console and ```sh blocks, as written (a `$ `
+/// prompt dropped, continued lines joined), with their line numbers.
+fn readme_command_lines(readme: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut in_block = false;
+    let mut pending: Option<(usize, String)> = None;
+    for (i, raw) in readme.lines().enumerate() {
+        let trimmed = raw.trim();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            in_block = !in_block && matches!(info.trim(), "console" | "sh");
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let (start, text) = match pending.take() {
+            Some((start, text)) => (start, format!("{text} {trimmed}")),
+            None => (
+                i + 1,
+                trimmed.strip_prefix("$ ").unwrap_or(trimmed).to_string(),
+            ),
+        };
+        if let Some(head) = text.strip_suffix('\\') {
+            pending = Some((start, head.trim_end().to_string()));
+            continue;
+        }
+        if text.starts_with("bolus ") || text.starts_with("cargo run ") {
+            found.push((start, text));
+        }
+    }
+    found
+}
+
 /// The `bolus` command lines in ```console and ```sh blocks, with their line numbers, as the
 /// arguments a shell would pass. A leading `$ ` prompt is dropped; `cargo run … -- ARGS` counts
 /// as `bolus ARGS`; a line ending in `\` continues on the next.
@@ -414,6 +565,67 @@ fn the_json_schemas_have_an_id_a_title_and_only_standard_formats() {
     .unwrap();
     assert_eq!(plan["properties"]["schema"]["minimum"], 0);
     assert_eq!(plan["properties"]["schema"]["maximum"], 4_294_967_295_u64);
+}
+
+/// The published package is lean and labelled: the files `cargo package --list` names hold no
+/// integration test and no vendored fixture (the FHIR R4 schema alone is 3.4 MB), stay under
+/// 2 MB in all, and still hold what builds and documents the command; Cargo.toml names the
+/// repository, the home page and the documentation.
+#[test]
+fn the_package_is_lean_and_names_its_repository_homepage_and_documentation() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(root)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<&str> = list.lines().collect();
+    for f in &files {
+        assert!(
+            !f.starts_with("tests/") && !f.starts_with("benches/") && !f.starts_with(".ci/"),
+            "the package holds {f}"
+        );
+    }
+    for needed in [
+        "Cargo.toml",
+        "build.rs",
+        "src/main.rs",
+        "src/lib.rs",
+        "src/cli/man_extra.roff",
+        "protocols/ketamine-kap-iv.toml",
+        "schemas/plan.json",
+        "man/bolus.1",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+    ] {
+        assert!(files.contains(&needed), "the package lacks {needed}");
+    }
+    let size: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(Path::new(root).join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    assert!(size < 2_000_000, "the package's files are {size} bytes");
+    let manifest = std::fs::read_to_string(Path::new(root).join("Cargo.toml")).unwrap();
+    for (key, value) in [
+        ("repository", "https://github.com/bolus-plan/bolus"),
+        ("homepage", "https://github.com/bolus-plan/bolus"),
+        ("documentation", "https://docs.rs/bolus-plan"),
+    ] {
+        assert!(
+            manifest.contains(&format!("\n{key} = \"{value}\"\n")),
+            "Cargo.toml has no {key} = {value:?}"
+        );
+    }
 }
 
 /// What bash's completion function offers for `words` (the last one being completed), with the
