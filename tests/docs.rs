@@ -154,6 +154,90 @@ fn every_bolus_command_in_the_readme_parses() {
     );
 }
 
+const MAN_EXTRA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cli/man_extra.roff");
+
+/// The man page's examples: each `.B bolus …` line opens its own tagged paragraph (`.TP` just
+/// before it, so that no example runs into the one before), and each parses as the README's do.
+#[test]
+fn every_man_page_example_is_its_own_paragraph_and_parses() {
+    let roff = std::fs::read_to_string(MAN_EXTRA).unwrap();
+    let lines: Vec<&str> = roff.lines().collect();
+    let mut examples = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(command) = line.strip_prefix(".B bolus ") else {
+            continue;
+        };
+        examples += 1;
+        assert_eq!(
+            lines.get(i.wrapping_sub(1)).copied(),
+            Some(".TP"),
+            "man_extra.roff:{}: the example `{line}` has no `.TP` before it",
+            i + 1
+        );
+        let text = format!("bolus {command}")
+            .replace("\\-", "-")
+            .replace("\\(dq", "\"");
+        let args = shell_words(&text);
+        if let Err(e) = Cli::try_parse_from(&args) {
+            panic!("man_extra.roff:{}: `{text}`\n{e}", i + 1);
+        }
+    }
+    assert!(examples >= 10, "only {examples} examples");
+}
+
+/// Every key a protocol file may hold (those of the built-in protocols and of the test
+/// catalogue's, which use the optional ones) is named in the man page's PROTOCOL FORMAT.
+#[test]
+fn the_man_page_names_every_protocol_key() {
+    fn keys(v: &toml::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    out.insert(k.clone());
+                    keys(v, out);
+                }
+            }
+            toml::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = std::collections::BTreeSet::new();
+    for dir in ["protocols", "tests/fixtures/catalog"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let table: toml::Table = toml::from_str(&text).unwrap();
+                keys(&toml::Value::Table(table), &mut found);
+            }
+        }
+    }
+    for needed in [
+        "code",
+        "concentrations",
+        "under_dose",
+        "weight_basis",
+        "escort",
+    ] {
+        assert!(found.contains(needed), "no protocol uses `{needed}`");
+    }
+    let roff = std::fs::read_to_string(MAN_EXTRA).unwrap();
+    let section = roff.split(".SH \"HOW A PLAN IS COMPUTED\"").next().unwrap();
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|k| {
+            !section.contains(&format!("\\fB{k}\\fR"))
+                && !section.contains(&format!("\\fB[{k}]\\fR"))
+                && !section.contains(&format!("\\fB[[{k}]]\\fR"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the man page's PROTOCOL FORMAT does not name {missing:?}"
+    );
+}
+
 /// The first ```text block of the README whose first line is `first`: a file the README shows.
 fn readme_file(readme: &str, first: &str) -> String {
     let start = readme
