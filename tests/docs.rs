@@ -238,6 +238,111 @@ fn the_man_page_names_every_protocol_key() {
     );
 }
 
+/// The README's example plan is what `bolus` prints for its command, line for line; a line `…`
+/// stands for lines left out.
+#[test]
+fn the_readme_example_plan_is_what_bolus_prints() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let section = &readme[readme.find("## An example plan").unwrap()..];
+    let block = &section[section.find("```console\n").unwrap() + "```console\n".len()..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut lines = block.lines();
+    let command = format!("{} {}", lines.next().unwrap(), lines.next().unwrap());
+    let command = command.trim_start_matches("$ ").replace('\\', " ");
+    let args = shell_words(&command);
+    assert_eq!(args[..2], ["bolus", "plan"], "{command}");
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(&args[1..])
+        .env("NO_COLOR", "1")
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut real = printed.lines().enumerate();
+    let mut skipping = false;
+    for shown in lines {
+        if shown.trim() == "…" {
+            skipping = true;
+            continue;
+        }
+        let found = real.find(|(_, l)| *l == shown || !skipping);
+        match found {
+            Some((_, l)) if l == shown => skipping = false,
+            Some((n, l)) => panic!(
+                "README.md's example plan shows `{shown}` where bolus prints `{l}` (line {})",
+                n + 1
+            ),
+            None => panic!("README.md's example plan shows `{shown}`, which bolus does not print"),
+        }
+    }
+    assert!(
+        printed.contains("  sha256 ") && block.contains("  sha256 "),
+        "the example shows the protocol's SHA-256"
+    );
+}
+
+/// The README's JSON example is part of what `bolus plan` writes for the command it names: each
+/// field shown has the value written (the protocol's SHA-256 among them), and each array shows
+/// the first elements; `…` stands for the elements left out.
+#[test]
+fn the_readme_json_example_is_part_of_what_bolus_writes() {
+    fn part_of(shown: &serde_json::Value, real: &serde_json::Value, at: &str) {
+        use serde_json::Value;
+        match (shown, real) {
+            (Value::Object(s), Value::Object(r)) => {
+                for (k, v) in s {
+                    let r = r.get(k).unwrap_or_else(|| {
+                        panic!("README.md's JSON has `{at}/{k}`, which bolus does not write")
+                    });
+                    part_of(v, r, &format!("{at}/{k}"));
+                }
+            }
+            (Value::Array(s), Value::Array(r)) => {
+                assert!(s.len() <= r.len(), "{at}: more elements than bolus writes");
+                for (i, (s, r)) in s.iter().zip(r).enumerate() {
+                    part_of(s, r, &format!("{at}/{i}"));
+                }
+            }
+            (s, r) => assert_eq!(s, r, "README.md's JSON at `{at}`"),
+        }
+    }
+    let readme = std::fs::read_to_string(README).unwrap();
+    let command = "bolus plan ketamine-kap-iv --weight 82 --start 14:00 --concentration \"10 mg/mL\" --format json";
+    let at = readme
+        .find(&format!("`{command}`"))
+        .expect("README.md names the JSON example's command");
+    let block = &readme[at..];
+    let block = &block[block.find("```json\n").unwrap() + "```json\n".len()..];
+    let block = &block[..block.find("```").unwrap()];
+    // The elements left out, and the comma before them.
+    let kept: Vec<&str> = block.lines().filter(|l| l.trim() != "…").collect();
+    let mut text = String::new();
+    for (i, line) in kept.iter().enumerate() {
+        let next = kept.get(i + 1).map_or("", |l| l.trim());
+        if next.starts_with(']') || next.starts_with('}') {
+            text.push_str(line.trim_end_matches(','));
+        } else {
+            text.push_str(line);
+        }
+        text.push('\n');
+    }
+    let shown: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("README.md's JSON example does not parse ({e}):\n{text}"));
+    let args = shell_words(command);
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(&args[1..])
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let real: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    part_of(&shown, &real, "");
+    let sha = real["protocol"]["sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    assert_eq!(shown["protocol"]["sha256"], sha);
+}
+
 /// The first ```text block of the README whose first line is `first`: a file the README shows.
 fn readme_file(readme: &str, first: &str) -> String {
     let start = readme
