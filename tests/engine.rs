@@ -919,14 +919,52 @@ fn refused_units_get_a_hint_or_the_kind_expected() {
     ] {
         let text = format!("5 {unit}");
         assert_eq!(
-            message(units::read(&text, Kind::DrugMass, false)),
+            message(units::read_strict(&text, Kind::DrugMass, false)),
             format!("`{text}` has an unknown unit `{unit}`; {hint}")
         );
+        // As a person types it, a millilitre with a lowercase l is read (below); the rest is
+        // refused alike.
+        if !unit.ends_with("ml") {
+            assert_eq!(
+                message(units::read(&text, Kind::DrugMass, false)),
+                format!("`{text}` has an unknown unit `{unit}`; {hint}")
+            );
+        }
     }
     assert_eq!(
         message(units::read("5 xyz", Kind::Volume, false)),
         "`5 xyz` has an unknown unit `xyz`; expected a volume such as `5 mL`"
     );
+}
+
+#[test]
+fn a_millilitre_with_a_lowercase_l_is_read_from_a_person_and_refused_in_a_protocol() {
+    for (typed, canonical, kind) in [
+        ("4.1 ml", "4.1 mL", Kind::Volume),
+        ("10 mg/ml", "10 mg/mL", Kind::Concentration),
+        ("500mcg/ml", "500 mcg/mL", Kind::Concentration),
+    ] {
+        let read = units::read(typed, kind, false).unwrap();
+        assert_eq!(
+            read,
+            units::read(canonical, kind, false).unwrap(),
+            "{typed}"
+        );
+        assert!(read.unit.ends_with("mL"), "{typed}: {}", read.unit);
+        let strict = message(units::read_strict(typed, kind, false));
+        assert!(strict.contains("has an unknown unit"), "{typed}: {strict}");
+    }
+    let c: units::Concentration = units::parse("10 mg/ml").unwrap();
+    assert_eq!(c, units::parse::<units::Concentration>("10 mg/mL").unwrap());
+    // Other spellings stay refused: a capital L is the only lowercase-free one, `cc` and `ML` are
+    // not read.
+    for typed in ["10 mg/cc", "10 mg/ML", "4 cc", "4 Ml"] {
+        assert!(units::read(typed, Kind::Volume, false).is_err(), "{typed}");
+        assert!(
+            units::read(typed, Kind::Concentration, false).is_err(),
+            "{typed}"
+        );
+    }
 }
 
 #[test]
@@ -1749,11 +1787,14 @@ fn clock_times_cross_midnight_both_ways() {
 
 #[test]
 fn clock_times_are_read_strictly() {
+    // A one-digit hour is read as it can only be meant on a 24-hour clock: `9:00` is 09:00.
     for (text, h, m) in [
         ("00:00", 0, 0),
         ("23:59", 23, 59),
         ("09:05", 9, 5),
         ("14:00", 14, 0),
+        ("9:00", 9, 0),
+        ("0:30", 0, 30),
     ] {
         let t = values::parse_clock(text).unwrap();
         assert_eq!((t.hour(), t.minute(), t.second()), (h, m, 0), "{text}");
@@ -1761,7 +1802,11 @@ fn clock_times_are_read_strictly() {
     for text in [
         "24:00",
         "23:60",
-        "9:00",
+        "9:0",
+        ":00",
+        "009:00",
+        "9:000",
+        "+9:00",
         "09-00",
         "0a:00",
         "09:0a",
@@ -1789,6 +1834,9 @@ fn clock_times_are_read_strictly() {
     assert_eq!((t.hour(), t.minute(), t.second()), (14, 0, 30));
     let t = values::parse_clock_seconds("14:05").unwrap();
     assert_eq!((t.hour(), t.minute(), t.second()), (14, 5, 0));
+    let t = values::parse_clock_seconds("9:05:30").unwrap();
+    assert_eq!((t.hour(), t.minute(), t.second()), (9, 5, 30));
+    assert!(values::parse_clock_seconds("9:5:30").is_err());
     assert_eq!(
         values::parse_clock_seconds("23:59:59").unwrap().second(),
         59

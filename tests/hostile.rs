@@ -1320,7 +1320,8 @@ fn concentration_cases() -> Vec<Case> {
     };
     vec![
         invalid("concentration-no-unit", "10", &["no unit"]),
-        invalid("concentration-lowercase-ml", "10 mg/ml", &["`mg/mL`"]),
+        // `mg/ml` is read as `mg/mL` (tests/cli/plans.rs); a capital `ML` is not.
+        invalid("concentration-capital-ml", "10 mg/ML", &["`mg/mL`"]),
         invalid("concentration-cc", "10 mg/cc", &["`mg/mL`"]),
         invalid("concentration-micro-sign", "10 \u{B5}g/mL", &["`mcg/mL`"]),
         invalid("concentration-zero", "0 mg/mL", &["zero"]),

@@ -5,9 +5,11 @@ Usage: python3 tests/ics_validate.py FILE...
 
 An independent check of the calendar: each file must parse with `icalendar` (strictly: a
 property the package cannot read is an error), be one VCALENDAR of version 2.0 with a PRODID,
-and hold VEVENTs that each have a UID that is a UUID (never made from patient data), a DTSTAMP in UTC, floating (local)
-DTSTART and DTEND with DTEND after DTSTART, a SUMMARY and a DESCRIPTION, and DISPLAY alarms with
-a relative TRIGGER. The raw file must use CRLF line ends only, with no line over 75 octets, and
+have no METHOD unless it has an ORGANIZER in every event (an iTIP message, RFC 5546), and hold
+VEVENTs that each have a UID that is a UUID (never made from patient data), a DTSTAMP in UTC,
+DTSTART and DTEND in UTC or with a TZID that a VTIMEZONE of the file defines (never floating),
+DTEND after DTSTART, a SUMMARY and a DESCRIPTION, and DISPLAY alarms with a relative TRIGGER
+before the event's start (a reminder ahead of a deadline). The raw file must use CRLF line ends only, with no line over 75 octets, and
 hold no dose (`mg`, `mcg`) and no patient identifier given with `--patient-absent ID`. UIDs are
 unique within a file. Exits 0 when every file passes; otherwise prints each failure and exits 1
 (2 when the package is missing or no file is given).
@@ -46,6 +48,20 @@ def raw_problems(data):
     return problems, unfolded
 
 
+def zoned_problems(where, key, value, zones):
+    """A date-time in UTC or with a TZID the file defines; never floating."""
+    if not isinstance(value.dt, datetime.datetime) or value.dt.tzinfo is None:
+        return [f"{where}: {key} is not a date-time with a time zone (floating or a date)"]
+    tzid = value.params.get("TZID")
+    if tzid is None:
+        if value.dt.utcoffset() != datetime.timedelta(0):
+            return [f"{where}: {key} has an offset but no TZID"]
+        return []
+    if str(tzid) not in zones:
+        return [f"{where}: {key} names TZID {tzid}, which no VTIMEZONE of the file defines"]
+    return []
+
+
 def check(icalendar, path, absent):
     with open(path, "rb") as f:
         data = f.read()
@@ -63,8 +79,14 @@ def check(icalendar, path, absent):
         problems.append("VERSION is not 2.0")
     if not cal.get("PRODID"):
         problems.append("no PRODID")
+    zones = {str(z.get("TZID")) for z in cal.walk("VTIMEZONE")}
+    for z in cal.walk("VTIMEZONE"):
+        if not list(z.walk("STANDARD")) + list(z.walk("DAYLIGHT")):
+            problems.append(f"VTIMEZONE {z.get('TZID')}: no STANDARD or DAYLIGHT")
     uids = []
     events = list(cal.walk("VEVENT"))
+    if cal.get("METHOD") is not None and not all(e.get("ORGANIZER") for e in events):
+        problems.append("METHOD without an ORGANIZER in every event (RFC 5546)")
     if not events:
         problems.append("no VEVENT")
     for e in events:
@@ -82,11 +104,10 @@ def check(icalendar, path, absent):
         if start is None or end is None:
             problems.append(f"{where}: no DTSTART or DTEND")
             continue
-        if not isinstance(start.dt, datetime.datetime) or start.dt.tzinfo is not None:
-            problems.append(f"{where}: DTSTART is not a floating date-time")
-        if not isinstance(end.dt, datetime.datetime) or end.dt.tzinfo is not None:
-            problems.append(f"{where}: DTEND is not a floating date-time")
-        elif end.dt <= start.dt:
+        zoned = [p for key, value in (("DTSTART", start), ("DTEND", end))
+                 for p in zoned_problems(where, key, value, zones)]
+        problems.extend(zoned)
+        if not zoned and end.dt <= start.dt:
             problems.append(f"{where}: DTEND is not after DTSTART")
         for key in ("SUMMARY", "DESCRIPTION"):
             if not str(e.get(key, "")).strip():
@@ -97,6 +118,8 @@ def check(icalendar, path, absent):
             trigger = a.get("TRIGGER")
             if trigger is None or not isinstance(trigger.dt, datetime.timedelta):
                 problems.append(f"{where}: an alarm without a relative TRIGGER")
+            elif trigger.dt >= datetime.timedelta(0):
+                problems.append(f"{where}: an alarm that fires at or after the start")
             if not str(a.get("DESCRIPTION", "")).strip():
                 problems.append(f"{where}: an alarm without a DESCRIPTION")
     if len(set(uids)) != len(uids):

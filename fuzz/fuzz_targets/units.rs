@@ -79,6 +79,10 @@ fuzz_target!(|data: &[u8]| {
                 let _ = r.base();
                 let _ = r.mass_unit();
             }
+            // What a protocol's strict reading takes, a person's reading takes alike.
+            if let Ok(r) = units::read_strict(text, kind, signed) {
+                assert_eq!(units::read(text, kind, signed).ok(), Some(r));
+            }
         }
     }
     let _ = units::parse_decimal(text);

@@ -459,8 +459,8 @@ impl<W: Write> Sink<W> {
 /// A row of the common case (a plain weight inside the soft limits, dosed on the actual
 /// weight, no height, sex, reason, name or date of birth) is computed in machine integers
 /// ([`crate::engine::fast`]); every other row by [`plan::compute`]. JSON lines are written as
-/// bytes from a template of each plan's document ([`crate::render::jsonl`]), the bytes serde
-/// writes for it.
+/// bytes from a template of each plan's document (the render layer's `jsonl` module), the
+/// bytes serde writes for it.
 pub fn run<W: Write>(
     p: &Protocol,
     input: impl Read,

@@ -10,10 +10,11 @@ use crate::render::{self, Context};
 /// Schedules a course and renders it; the plan is the one `plan` computes for the same patient
 /// and start.
 pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Outcome, Failure> {
-    // The calendar's stamp is read first, so that a bad one is named before any work is done.
-    let stamp = match req.format {
-        cli::CourseFormat::Ics => Some(source_date_epoch()?),
-        _ => None,
+    // The calendar's stamp and zone are read first, so that a bad one is named before any
+    // work is done.
+    let (stamp, zone) = match req.format {
+        cli::CourseFormat::Ics => (Some(source_date_epoch()?), Some(zone(req)?)),
+        _ => (None, None),
     };
     // The course names no patient: its plans carry no identity and no date of birth.
     let options = plan::Options {
@@ -31,17 +32,37 @@ pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Ou
         cli::CourseFormat::Text => render::course::text(&ctx, &course),
         cli::CourseFormat::Markdown => render::course::markdown(&ctx, &course),
         cli::CourseFormat::Json => render::course::json(&ctx, &course),
-        cli::CourseFormat::Ics => render::ics::render(
-            &ctx,
-            &course,
-            req.calendar_id.unwrap_or_else(uuid::Uuid::new_v4),
-            stamp.expect("read for ics"),
-        ),
+        cli::CourseFormat::Ics => {
+            let zone = zone.expect("read for ics");
+            let sessions = crate::engine::calendar::course_instants(&course, &zone)
+                .map_err(|e| Failure::CourseCalendar(crate::engine::calendar::InCourse(e)))?;
+            let placed = render::ics::Placed {
+                zone: &zone,
+                sessions: &sessions,
+            };
+            let calendar = req.calendar_id.unwrap_or_else(uuid::Uuid::new_v4);
+            render::ics::render(
+                &ctx,
+                &course,
+                &placed,
+                calendar,
+                stamp.expect("read for ics"),
+            )
+        }
     };
     Ok(Outcome {
         stdout,
         stderr: unneeded_reason_note(protocol, &req.patient, &course.plan),
         code: 0,
+    })
+}
+
+/// The calendar's time zone: `--tz`, or `BOLUS_TZ` (then named as such when it names no zone).
+fn zone(req: &cli::CourseRequest) -> Result<crate::engine::calendar::Zone, Failure> {
+    use crate::input::values::{zone, ZoneError};
+    zone(Some(req.tz.as_deref().expect("checked in cli"))).map_err(|e| match (e, req.tz_from_env) {
+        (ZoneError::Unknown { name }, true) => Failure::Zone(ZoneError::Variable { name }),
+        (e, _) => Failure::Zone(e),
     })
 }
 

@@ -68,6 +68,9 @@ pub enum Failure {
     /// The plan cannot be placed on the calendar for a FHIR order.
     #[error(transparent)]
     Calendar(#[from] crate::engine::calendar::CalendarError),
+    /// The course cannot be placed on the calendar in its zone.
+    #[error(transparent)]
+    CourseCalendar(crate::engine::calendar::InCourse),
     /// No weight of a chart's span has a plan.
     #[error(transparent)]
     NoChart(Box<chart::NoChart>),
@@ -159,6 +162,7 @@ impl Failure {
             | Failure::TooLarge { .. }
             | Failure::CannotRead { .. }
             | Failure::Calendar(_)
+            | Failure::CourseCalendar(_)
             | Failure::NoChart(_)
             | Failure::DraftChecked { .. }
             | Failure::SourceDateEpoch { .. }
@@ -366,6 +370,18 @@ fn unneeded_reason_note(
         return String::new();
     }
     render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)
+}
+
+/// Every JSON Schema `bolus` publishes in `schemas/`, by file name, as published: the outputs'
+/// (render's) and the bedside record's lines (input's, which reads them back).
+pub fn schemas() -> Vec<(&'static str, String)> {
+    let mut all = render::schema::all();
+    all.extend(
+        crate::input::record::schemas()
+            .into_iter()
+            .map(|(name, schema)| (name, render::schema::published(name, schema))),
+    );
+    all
 }
 
 /// Today's date from the system clock, in the system's time zone: the plan's date when none is

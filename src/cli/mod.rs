@@ -63,8 +63,16 @@ pub enum RequestError {
     },
     #[error("`--protocols` is given twice, before and after the command's name; give it once")]
     ProtocolsTwice,
-    #[error("`--format ics` needs `--start HH:MM`: a calendar event has a time")]
-    IcsWithoutStart,
+    /// The options a calendar needs that are missing.
+    #[error(
+        "`--format ics` needs {}: a calendar event has a time in a time zone",
+        .0.join(" and ")
+    )]
+    IcsWithout(Vec<&'static str>),
+    #[error(
+        "`--tz` is used only with `--format ics` in a course; leave it out, or add `--format ics`"
+    )]
+    TzWithoutIcs,
     #[error("`--format fhir` needs `--patient ID`, the patient's identifier for the FHIR subject")]
     FhirWithoutPatient,
     /// The options a FHIR order needs that are missing.
@@ -401,7 +409,8 @@ pub struct BatchArgs {
 #[derive(Debug, Args)]
 #[command(
     long_about = "A course of sessions: each session's date, its timed plan, and the patient's \
-instructions as clock times. Dates and times are local civil time, with no time zone. The sessions \
+instructions as clock times. Dates and times are local civil time; the calendar (`--format ics`) \
+places them in the time zone `--tz` names. The sessions \
 are `--every` days apart, by default the protocol's longest span spread evenly in whole days (6 \
 sessions within 21 days are 4 days apart); a course that breaks the protocol's least gap or longest \
 span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
@@ -437,6 +446,11 @@ pub struct CourseArgs {
     /// corrected course replaces the old one in a calendar.
     #[arg(long = "calendar-id", value_name = "UUID")]
     pub calendar_id: Option<String>,
+    /// The IANA time zone of `--first` and `--start`, such as `Europe/Paris`, for `--format ics`,
+    /// which needs it [default: the environment variable `BOLUS_TZ`, where set and not empty;
+    /// never the system's zone, which on a server is often UTC].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -460,6 +474,10 @@ pub struct CourseRequest {
     pub format: CourseFormat,
     /// The calendar's UUID (`--calendar-id`), from which its events' UIDs are derived.
     pub calendar_id: Option<uuid::Uuid>,
+    /// The IANA time zone named with `--tz` (or `BOLUS_TZ`), for the calendar; and whether it
+    /// came from `BOLUS_TZ`.
+    pub tz: Option<String>,
+    pub tz_from_env: bool,
 }
 
 /// Converts the course arguments, checking every value.
@@ -468,9 +486,6 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
     let patient = patient(a.patient)?;
     let first = crate::input::values::parse_date(&a.first).map_err(RequestError::First)?;
     let start = start(a.start.as_deref())?;
-    if a.format == CourseFormat::Ics && start.is_none() {
-        return Err(RequestError::IcsWithoutStart);
-    }
     let every = a
         .every
         .as_deref()
@@ -490,6 +505,25 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
     if calendar_id.is_some() && a.format != CourseFormat::Ics {
         return Err(RequestError::CalendarIdWithout);
     }
+    let ics = a.format == CourseFormat::Ics;
+    let (tz, tz_from_env) = match (a.tz, ics) {
+        (Some(_), false) => return Err(RequestError::TzWithoutIcs),
+        (Some(tz), true) => (Some(tz), false),
+        (None, true) => tz_from_env().map_or((None, false), |tz| (Some(tz), true)),
+        (None, false) => (None, false),
+    };
+    if ics {
+        let missing: Vec<&'static str> = [
+            ("`--start HH:MM`", start.is_none()),
+            ("`--tz ZONE` (or BOLUS_TZ)", tz.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            return Err(RequestError::IcsWithout(missing));
+        }
+    }
     Ok(CourseRequest {
         protocol: a.protocol,
         weight_entered,
@@ -502,6 +536,8 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
         },
         format: a.format,
         calendar_id,
+        tz,
+        tz_from_env,
     })
 }
 

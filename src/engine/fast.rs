@@ -199,8 +199,8 @@ fn div_rem(a: i128, b: i128) -> (i128, i128) {
     }
 }
 
-/// A weight written as plain digits with at most [`WEIGHT_PLACES`] decimals, in `10^-6` kg; zero
-/// and anything else is `None`.
+/// A weight written as plain digits with at most 6 decimals, in `10^-6` kg; zero and anything
+/// else is `None`.
 pub fn parse_weight(text: &[u8]) -> Option<i64> {
     let (whole, frac) = match text.iter().position(|&b| b == b'.') {
         Some(i) => (&text[..i], Some(&text[i + 1..])),

@@ -693,9 +693,42 @@ pub struct Reading {
     pub kind: Kind,
 }
 
-/// Reads a quantity string of the expected kind; `signed` allows a minus sign (offsets).
+/// Reads a quantity string of the expected kind as a person types it (a command-line option, a
+/// written plan, a batch row); `signed` allows a minus sign (offsets). As [`read_strict`], except
+/// that millilitres written with a lowercase l (`ml`, `mg/ml`, `mcg/ml`) are read as `mL`,
+/// `mg/mL` and `mcg/mL`: they can mean nothing else, and what is printed is the canonical unit.
 pub fn read(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseError> {
+    read_units(text, expected, signed, true)
+}
+
+/// Reads a quantity string of the expected kind in the units' canonical spellings only, as a
+/// protocol file writes them (`mg/ml` is refused, with `mg/mL` as the hint).
+pub fn read_strict(text: &str, expected: Kind, signed: bool) -> Result<Reading, ParseError> {
+    read_units(text, expected, signed, false)
+}
+
+/// The canonical spelling of a unit written with the millilitre's lowercase l.
+fn lowercase_millilitre(unit: &str) -> &str {
+    match unit {
+        "ml" => "mL",
+        "mg/ml" => "mg/mL",
+        "mcg/ml" => "mcg/mL",
+        other => other,
+    }
+}
+
+fn read_units(
+    text: &str,
+    expected: Kind,
+    signed: bool,
+    lenient: bool,
+) -> Result<Reading, ParseError> {
     let (number, unit) = split_quantity(text)?;
+    let unit = if lenient {
+        lowercase_millilitre(unit)
+    } else {
+        unit
+    };
     if unit.is_empty() {
         return Err(ParseError::NoUnit {
             text: text.to_string(),

@@ -244,7 +244,8 @@ impl Site<'_> {
         kind: Kind,
     ) -> Result<Q, ProtocolError> {
         let text = &value.get_ref().0;
-        units::read(text, kind, false)
+        // A protocol keeps the units' canonical spellings (`mg/mL`, never `mg/ml`).
+        units::read_strict(text, kind, false)
             .and_then(|_| units::parse::<Q>(text))
             .map_err(|e| {
                 let message = if words::says_expected(&e) {
@@ -771,7 +772,7 @@ fn validate_dose(site: &Site, dose: WireDose, errs: &mut Errors) -> Dose {
         under_dose,
     } = dose;
     let under_dose = under_dose.and_then(|u| errs.take(under_dose_fraction(site, &u)));
-    let unit = units::read(&per_weight.get_ref().0, Kind::DosePerWeight, false)
+    let unit = units::read_strict(&per_weight.get_ref().0, Kind::DosePerWeight, false)
         .ok()
         .and_then(|r| r.mass_unit());
     let per_weight_q: Option<DosePerWeight> =

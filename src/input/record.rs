@@ -434,22 +434,15 @@ pub fn qty(m: &DrugMass, unit: units::MassUnit) -> Qty {
     }
 }
 
-/// The JSON Schemas of a record's lines: the opening and the entries.
-pub fn schemas() -> Vec<(&'static str, String)> {
-    let text = |schema: schemars::Schema| {
-        let mut s = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
-        s.push('\n');
-        s
-    };
+/// The JSON Schemas of a record's lines, the opening and the entries, as generated (the app
+/// publishes them with the outputs' schemas).
+pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
     let gen = || schemars::generate::SchemaSettings::draft2020_12().into_generator();
     vec![
         (
             "record-opening.json",
-            text(gen().into_root_schema_for::<Opening>()),
+            gen().into_root_schema_for::<Opening>(),
         ),
-        (
-            "record-entry.json",
-            text(gen().into_root_schema_for::<Line>()),
-        ),
+        ("record-entry.json", gen().into_root_schema_for::<Line>()),
     ]
 }

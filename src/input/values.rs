@@ -159,36 +159,47 @@ pub enum ClockError {
     NotHoursMinutesSeconds(String),
 }
 
-/// Reads a 24-hour clock time `HH:MM` strictly.
+/// Reads a 24-hour clock time `HH:MM`, or `H:MM` with a one-digit hour (`9:00` is 09:00, which
+/// it can only mean on a 24-hour clock). Minutes have two digits; nothing else is read.
 pub fn parse_clock(text: &str) -> Result<Clock, ClockError> {
-    let b = text.as_bytes();
-    let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
     let bad = || ClockError::NotHoursMinutes(text.into());
-    if !ok {
-        return Err(bad());
-    }
-    let h = (b[0] - b'0') * 10 + (b[1] - b'0');
-    let m = (b[3] - b'0') * 10 + (b[4] - b'0');
-    if h > 23 || m > 59 {
-        return Err(bad());
-    }
-    Ok(Clock::new(h as i8, m as i8, 0, 0).expect("checked range"))
+    let (h, m) = hours_minutes(text).ok_or_else(bad)?;
+    Ok(Clock::new(h, m, 0, 0).expect("checked range"))
 }
 
-/// Reads a 24-hour clock time `HH:MM` or `HH:MM:SS`, as plans timed in seconds write it.
+/// The hour and minute of `H:MM` or `HH:MM` (ASCII digits, hour 0 to 23, minute 0 to 59).
+fn hours_minutes(text: &str) -> Option<(i8, i8)> {
+    let (h, m) = text.split_once(':')?;
+    let h = two_digits(h, 1)?;
+    let m = two_digits(m, 2)?;
+    (h <= 23 && m <= 59).then_some((h, m))
+}
+
+/// A number of one or two ASCII digits, at least `least` of them.
+fn two_digits(text: &str, least: usize) -> Option<i8> {
+    let b = text.as_bytes();
+    if !(least..=2).contains(&b.len()) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |n, d| n * 10 + (d - b'0') as i8))
+}
+
+/// Reads a 24-hour clock time `HH:MM` or `HH:MM:SS` (the hour may have one digit, as in
+/// [`parse_clock`]), as plans timed in seconds write it.
 pub fn parse_clock_seconds(text: &str) -> Result<Clock, ClockError> {
+    // `H:MM:SS` or `HH:MM:SS` when a second colon follows the minutes; else `HH:MM`.
     let Some((hm, ss)) = text
-        .get(..5)
-        .zip(text.get(5..))
-        .filter(|(_, s)| !s.is_empty())
+        .match_indices(':')
+        .nth(1)
+        .map(|(i, _)| (&text[..i], &text[i + 1..]))
     else {
         return parse_clock(text);
     };
     let t = parse_clock(hm)?;
     let b = ss.as_bytes();
-    let ok = b.len() == 3 && b[0] == b':' && b[1].is_ascii_digit() && b[2].is_ascii_digit();
+    let ok = b.len() == 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit();
     let s = if ok {
-        (b[1] - b'0') * 10 + (b[2] - b'0')
+        (b[0] - b'0') * 10 + (b[1] - b'0')
     } else {
         60
     };

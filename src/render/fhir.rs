@@ -711,10 +711,27 @@ pub fn render_bundle(ctx: &Context, plan: &Plan, order: &Order) -> String {
 
 impl std::fmt::Display for CalendarError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at =
-            |dt: &jiff::civil::DateTime| format!("{} {}", dt.date(), plan::show_clock(dt.time()));
-        const AGAIN: &str = "choose another `--start` or `--date`";
-        match self {
+        calendar_error(self, "choose another `--start` or `--date`", f)
+    }
+}
+
+impl std::fmt::Display for crate::engine::calendar::InCourse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        calendar_error(&self.0, "choose another `--start` or `--first`", f)
+    }
+}
+
+impl std::error::Error for crate::engine::calendar::InCourse {}
+
+/// Why a plan or a course cannot be placed on the calendar; `again` says which options to change.
+fn calendar_error(
+    e: &CalendarError,
+    again: &str,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    let at = |dt: &jiff::civil::DateTime| format!("{} {}", dt.date(), plan::show_clock(dt.time()));
+    {
+        match e {
             CalendarError::NoStart => f.write_str("a date-time needs the start of the first bolus"),
             CalendarError::TooFar => f.write_str("a time of the plan is too far from its start"),
             CalendarError::OutsideCalendar => {
@@ -727,7 +744,7 @@ impl std::fmt::Display for CalendarError {
                 after,
             } => write!(
                 f,
-                "{} does not exist in {zone}: the clocks go from UTC{} to UTC{} then; {AGAIN}",
+                "{} does not exist in {zone}: the clocks go from UTC{} to UTC{} then; {again}",
                 at(dt),
                 offset_text(*before),
                 offset_text(*after)
@@ -739,7 +756,7 @@ impl std::fmt::Display for CalendarError {
                 after,
             } => write!(
                 f,
-                "{} happens twice in {zone}: the clocks go back from UTC{} to UTC{} then; {AGAIN}",
+                "{} happens twice in {zone}: the clocks go back from UTC{} to UTC{} then; {again}",
                 at(dt),
                 offset_text(*before),
                 offset_text(*after)
@@ -751,7 +768,7 @@ impl std::fmt::Display for CalendarError {
                 at: dt,
             } => write!(
                 f,
-                "the session crosses a change of the clocks in {zone} (UTC{} at the first bolus, UTC{} at {}), so its clock times would not be the times that pass; {AGAIN}",
+                "the session crosses a change of the clocks in {zone} (UTC{} at the first bolus, UTC{} at {}), so its clock times would not be the times that pass; {again}",
                 offset_text(*first),
                 offset_text(*then),
                 at(dt)

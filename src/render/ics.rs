@@ -5,9 +5,16 @@
 //! of its own (`UID` of the `VCALENDAR`, RFC 7986): a random one, or the one given with
 //! `--calendar-id`; each event's UID is derived from it and the session number alone, never from
 //! patient data, so that two patients' courses never share a UID, and a clinic that gives the
-//! same calendar id again re-issues the same UIDs (a corrected course replaces the old one). Times are
-//! floating (local civil time, RFC 5545 §3.3.5 form 1), as the course is. Lines end in CRLF and
-//! are folded at 75 octets, never inside a UTF-8 character.
+//! same calendar id again re-issues the same UIDs (a corrected course replaces the old one).
+//!
+//! Times are local times with a time zone (RFC 5545 §3.3.5 form 3): each `DTSTART` and `DTEND`
+//! names the zone given (`TZID`), and the calendar carries that zone's `VTIMEZONE`, written from
+//! the time-zone database for the span of the course (the observance in force at its first
+//! reminder and each change of the clocks up to its last session's end), so that a client
+//! without the zone still shows the clinic's clock. No `METHOD`: the file is a calendar to
+//! import, not an iTIP message (RFC 5546), which would need an `ORGANIZER`. Each reminder fires
+//! [`REMINDER_AHEAD`] before its deadline, so that the patient can still eat or drink. Lines end
+//! in CRLF and are folded at 75 octets, never inside a UTF-8 character.
 //!
 //! Written here rather than with the `icalendar` crate: that crate reads dates through `chrono`
 //! and stamps `DTSTAMP` from the clock unless told otherwise, where bolus uses `jiff` and pins
@@ -18,10 +25,24 @@ use jiff::civil::DateTime;
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-use super::course::{instruction_text, is_before, CIVIL_TIME, PROVISIONAL};
+use super::course::{instruction_text, is_before, PROVISIONAL};
 use super::{Context, VERSION};
+use crate::engine::calendar::{self, Observance, SessionInstants};
 use crate::engine::course::{Course, Instruction, Session, SessionTimes};
 use crate::engine::protocol::Protocol;
+
+/// How long before its deadline (the last food, the last clear liquid) a reminder fires: this
+/// project's choice, so that the reminder leaves time to eat or drink.
+pub const REMINDER_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// The words that say how long before the deadline a reminder fires.
+const REMINDER_AHEAD_TEXT: &str = "this reminder is 1 hour ahead";
+
+/// A course placed in a time zone: the zone's name and the instants of each session.
+pub struct Placed<'a> {
+    pub zone: &'a calendar::Zone,
+    pub sessions: &'a [SessionInstants],
+}
 
 /// The most octets on one line, the CRLF excluded (RFC 5545 §3.1).
 pub const FOLD_AT: usize = 75;
@@ -78,6 +99,18 @@ fn utc(t: Timestamp) -> String {
     format!("{}Z", local(jiff::tz::Offset::UTC.to_datetime(t)))
 }
 
+/// `+0100`, `-0430`, `+053328`: a UTC offset (RFC 5545 §3.3.14), seconds only when it has some.
+fn utc_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.unsigned_abs();
+    let hm = format!("{sign}{:02}{:02}", s / 3600, s / 60 % 60);
+    if s.is_multiple_of(60) {
+        hm
+    } else {
+        format!("{hm}{:02}", s % 60)
+    }
+}
+
 /// An RFC 5545 duration (§3.3.6) of signed whole seconds: `-PT6H5M`, `P1DT2H`, `PT0S`.
 pub fn duration(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
@@ -124,13 +157,15 @@ pub fn uid(calendar: uuid::Uuid, session: &Session) -> String {
         .to_string()
 }
 
-/// Seconds from `a` to `b`.
-fn seconds_between(a: DateTime, b: DateTime) -> i64 {
-    b.duration_since(a).as_secs()
-}
-
-/// The course as an iCalendar file. Every session must have its times (`--start`).
-pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Timestamp) -> String {
+/// The course as an iCalendar file, its times in the zone it is placed in. Every session must
+/// have its times (`--start`).
+pub fn render(
+    ctx: &Context,
+    course: &Course,
+    placed: &Placed,
+    calendar: uuid::Uuid,
+    stamp: Timestamp,
+) -> String {
     let p = ctx.protocol;
     let mut o = String::new();
     let line = |o: &mut String, l: &str| push_line(o, l);
@@ -138,18 +173,19 @@ pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Times
     line(&mut o, "VERSION:2.0");
     line(&mut o, &format!("PRODID:-//bolus//bolus {VERSION}//EN"));
     line(&mut o, "CALSCALE:GREGORIAN");
-    line(&mut o, "METHOD:PUBLISH");
     line(&mut o, &format!("UID:{}", calendar.hyphenated()));
+    vtimezone(&mut o, placed);
+    let tzid = &placed.zone.name;
     let n = course.sessions.len();
-    for s in &course.sessions {
+    for (s, at) in course.sessions.iter().zip(placed.sessions) {
         let t = s
             .times
             .expect("a calendar needs a start time, checked in cli");
         line(&mut o, "BEGIN:VEVENT");
         line(&mut o, &format!("UID:{}", uid(calendar, s)));
         line(&mut o, &format!("DTSTAMP:{}", utc(stamp)));
-        line(&mut o, &format!("DTSTART:{}", local(t.begins)));
-        line(&mut o, &format!("DTEND:{}", local(t.ends)));
+        line(&mut o, &format!("DTSTART;TZID={tzid}:{}", local(t.begins)));
+        line(&mut o, &format!("DTEND;TZID={tzid}:{}", local(t.ends)));
         line(
             &mut o,
             &format!(
@@ -157,7 +193,7 @@ pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Times
                 escape(&format!("{}: session {} of {n}", p.title, s.number))
             ),
         );
-        let d = description(p, s, t, n);
+        let d = description(p, s, t, n, tzid);
         line(&mut o, &format!("DESCRIPTION:{}", escape(&d.join("\n"))));
         line(
             &mut o,
@@ -167,17 +203,59 @@ pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Times
                 "STATUS:CONFIRMED"
             },
         );
-        // Reminders when the fast begins (with the escort) and when clear liquids end.
-        alarms(&mut o, p, s, t);
+        // Reminders before the fast begins (with the escort) and before clear liquids end.
+        alarms(&mut o, p, s, at);
         line(&mut o, "END:VEVENT");
     }
     line(&mut o, "END:VCALENDAR");
     o
 }
 
+/// When a reminder fires: [`REMINDER_AHEAD`] before its deadline.
+fn reminder(deadline: Timestamp) -> Timestamp {
+    deadline
+        .saturating_sub(REMINDER_AHEAD)
+        .expect("a signed duration has no calendar units")
+}
+
+/// The zone's `VTIMEZONE`, for the span from the first reminder (or the first session's
+/// beginning) to the last session's end.
+fn vtimezone(o: &mut String, placed: &Placed) {
+    let first = placed
+        .sessions
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(s.begins).chain(s.deadlines.iter().flatten().map(|d| reminder(*d)))
+        })
+        .min();
+    let last = placed.sessions.iter().map(|s| s.ends).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return;
+    };
+    push_line(o, "BEGIN:VTIMEZONE");
+    push_line(o, &format!("TZID:{}", placed.zone.name));
+    for ob in calendar::observances(placed.zone, first, last) {
+        observance(o, &ob);
+    }
+    push_line(o, "END:VTIMEZONE");
+}
+
+/// One `STANDARD` or `DAYLIGHT` component of a `VTIMEZONE`.
+fn observance(o: &mut String, ob: &Observance) {
+    let kind = if ob.daylight { "DAYLIGHT" } else { "STANDARD" };
+    push_line(o, &format!("BEGIN:{kind}"));
+    push_line(o, &format!("DTSTART:{}", local(ob.onset)));
+    push_line(o, &format!("TZOFFSETFROM:{}", utc_offset(ob.from)));
+    push_line(o, &format!("TZOFFSETTO:{}", utc_offset(ob.to)));
+    if !ob.abbreviation.is_empty() {
+        push_line(o, &format!("TZNAME:{}", escape(&ob.abbreviation)));
+    }
+    push_line(o, &format!("END:{kind}"));
+}
+
 /// The description of session `s` of `n`: what it is, whether it is provisional, its times and
 /// the patient's instructions, one line each.
-fn description(p: &Protocol, s: &Session, t: SessionTimes, n: usize) -> Vec<String> {
+fn description(p: &Protocol, s: &Session, t: SessionTimes, n: usize, zone: &str) -> Vec<String> {
     let mut d = Vec::new();
     if p.standing.approval.is_draft() {
         d.push(format!("{}.", super::DRAFT));
@@ -204,42 +282,37 @@ fn description(p: &Protocol, s: &Session, t: SessionTimes, n: usize) -> Vec<Stri
             d.extend(list.iter().map(|i| format!("- {}", instruction_text(i, s))));
         }
     }
-    d.push(CIVIL_TIME.into());
+    d.push(format!(
+        "Dates and times are the clinic's clock in the time zone {zone}."
+    ));
     d
 }
 
-/// A session's alarms: when the fast begins (with the escort) and when clear liquids end.
-fn alarms(o: &mut String, p: &Protocol, s: &Session, t: SessionTimes) {
+/// A session's alarms: before the fast begins (with the escort) and before clear liquids end,
+/// each [`REMINDER_AHEAD`] of its deadline, triggered from the session's beginning by the time
+/// that passes (a change of the clocks between them counted).
+fn alarms(o: &mut String, p: &Protocol, s: &Session, at: &SessionInstants) {
     let line = |o: &mut String, l: &str| push_line(o, l);
     let escort = s
         .instructions
         .iter()
         .find(|i| matches!(i, Instruction::Escort))
         .map(|i| instruction_text(i, s));
-    for i in &s.instructions {
-        let at = match i {
-            Instruction::NoFood {
-                after: Some(at), ..
-            } => *at,
-            Instruction::ClearLiquids {
-                until: Some(at), ..
-            } => *at,
-            _ => continue,
-        };
-        let mut text = format!("{}: {}.", p.title, instruction_text(i, s));
+    for (i, deadline) in s.instructions.iter().zip(&at.deadlines) {
+        let Some(deadline) = deadline else { continue };
+        let mut text = format!(
+            "{}: {} ({REMINDER_AHEAD_TEXT}).",
+            p.title,
+            instruction_text(i, s)
+        );
         if let (Instruction::NoFood { .. }, Some(e)) = (i, &escort) {
             text.push_str(&format!(" {e}."));
         }
+        let trigger = reminder(*deadline).duration_since(at.begins).as_secs();
         line(o, "BEGIN:VALARM");
         line(o, "ACTION:DISPLAY");
         line(o, &format!("DESCRIPTION:{}", escape(&text)));
-        line(
-            o,
-            &format!(
-                "TRIGGER;RELATED=START:{}",
-                duration(seconds_between(t.begins, at))
-            ),
-        );
+        line(o, &format!("TRIGGER;RELATED=START:{}", duration(trigger)));
         line(o, "END:VALARM");
     }
 }
@@ -269,6 +342,14 @@ mod tests {
         }
         let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, text);
+    }
+
+    #[test]
+    fn utc_offsets_follow_rfc_5545() {
+        assert_eq!(utc_offset(3600), "+0100");
+        assert_eq!(utc_offset(-16_200), "-0430");
+        assert_eq!(utc_offset(0), "+0000");
+        assert_eq!(utc_offset(561), "+000921");
     }
 
     #[test]

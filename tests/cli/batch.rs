@@ -1196,3 +1196,18 @@ fn a_row_with_too_few_or_too_many_fields_counts_them_in_words_that_agree() {
         ]
     );
 }
+
+#[test]
+fn a_start_with_a_one_digit_hour_is_that_hour_in_a_batch() {
+    let run = |start: &str| {
+        Test::new()
+            .args(["batch", "ketamine-kap-iv", "-"])
+            .stdin(format!("id,weight,start\np1,82,{start}\n"))
+            .stderr("2 lines read: 1 header, 1 plan, 0 failed rows\n")
+            .run()
+            .stdout
+    };
+    let out = run("9:00");
+    assert_eq!(out, run("09:00"));
+    assert!(out.contains("09:00;09:10;09:20;09:30"), "{out}");
+}

@@ -1233,3 +1233,51 @@ fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
     }
     assert_eq!(runs, 9 * 2 * 5 * 2 * 3);
 }
+
+#[test]
+fn a_written_time_with_a_one_digit_hour_is_that_hour() {
+    let check = |plan: &str| {
+        Test::new()
+            .args(["check", "ketamine-kap-iv", "--weight", "82", "-"])
+            .stdin(plan.to_string())
+            .run()
+            .stdout
+    };
+    let short = check("time,dose\n9:00,41 mg\n9:10,41 mg\n9:20,41 mg\n9:30,41 mg\n");
+    let long = check("time,dose\n09:00,41 mg\n09:10,41 mg\n09:20,41 mg\n09:30,41 mg\n");
+    assert_eq!(short, long);
+    assert!(short.contains("Verdict: conforms"), "{short}");
+}
+
+#[test]
+fn volumes_and_a_concentration_in_millilitres_with_a_lowercase_l_are_read() {
+    let check = |plan: &str, concentration: &str| {
+        Test::new()
+            .args([
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--concentration",
+                concentration,
+                "-",
+            ])
+            .stdin(plan.to_string())
+            .run()
+            .stdout
+    };
+    let rows = |unit: &str| {
+        let mut s = "time,dose,volume\n".to_string();
+        for t in ["14:00", "14:10", "14:20", "14:30"] {
+            s.push_str(&format!("{t},41 mg,4.1 {unit}\n"));
+        }
+        s
+    };
+    let lower = check(&rows("ml"), "10 mg/ml");
+    assert_eq!(lower, check(&rows("mL"), "10 mg/mL"));
+    assert!(lower.contains("Verdict: conforms"), "{lower}");
+    assert!(
+        !lower.contains(" ml") && !lower.contains("mg/ml"),
+        "{lower}"
+    );
+}

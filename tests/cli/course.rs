@@ -8,20 +8,26 @@ use crate::support::Test;
 
 /// `bolus course ketamine-kap-iv --weight 82 --first 2026-12-01` and more arguments.
 fn course(more: &[&str]) -> Test {
+    course_from("2026-12-01", more)
+}
+
+/// `bolus course ketamine-kap-iv --weight 82 --first FIRST` and more arguments.
+fn course_from(first: &str, more: &[&str]) -> Test {
     let mut args = vec![
         "course",
         "ketamine-kap-iv",
         "--weight",
         "82",
         "--first",
-        "2026-12-01",
+        first,
     ];
     args.extend_from_slice(more);
     let ics = args.contains(&"ics");
     let test = Test::new().args(args);
-    // An iCalendar file's lines end in CRLF.
+    // An iCalendar file's lines end in CRLF; its zone is the clinic's, from BOLUS_TZ unless a
+    // test gives `--tz` or removes it.
     if ics {
-        test.crlf()
+        test.crlf().env("BOLUS_TZ", "Europe/Paris")
     } else {
         test
     }
@@ -318,7 +324,9 @@ fn without_a_start_the_instructions_keep_the_protocols_rules() {
     );
     course(&["--format", "ics"])
         .status(2)
-        .stderr("error: `--format ics` needs `--start HH:MM`: a calendar event has a time\n")
+        .stderr(
+            "error: `--format ics` needs `--start HH:MM`: a calendar event has a time in a time zone\n",
+        )
         .run();
 }
 
@@ -448,9 +456,36 @@ const EPOCH: &str = "1796083200"; // 2026-12-01T00:00:00Z
 
 #[track_caller]
 fn ics(more: &[&str]) -> String {
-    let mut args = vec!["--start", "10:00", "--format", "ics"];
+    ics_from("2026-12-01", more)
+}
+
+/// The calendar of a course from `first`, at 10:00 unless `more` gives `--start`.
+#[track_caller]
+fn ics_from(first: &str, more: &[&str]) -> String {
+    let mut args = vec!["--format", "ics"];
+    if !more.contains(&"--start") {
+        args.extend(["--start", "10:00"]);
+    }
     args.extend_from_slice(more);
-    course(&args).env("SOURCE_DATE_EPOCH", EPOCH).run().stdout
+    course_from(first, &args)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .run()
+        .stdout
+}
+
+/// The triggers of the first event's alarms.
+fn triggers(text: &str) -> Vec<String> {
+    parse(text)[0]
+        .alarms
+        .iter()
+        .map(|a| {
+            a.properties
+                .iter()
+                .find(|p| p.name == "TRIGGER")
+                .and_then(|p| p.value.clone())
+                .unwrap()
+        })
+        .collect()
 }
 
 /// The calendar parsed by the `ical` crate: the events, each with its properties and alarms.
@@ -472,12 +507,28 @@ fn prop(e: &ical::parser::ical::component::IcalEvent, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name}"))
 }
 
+/// The `TZID` parameter of an event's property.
+fn tzid(e: &ical::parser::ical::component::IcalEvent, name: &str) -> String {
+    let p = e.properties.iter().find(|p| p.name == name).unwrap();
+    let params = p.params.as_ref().expect("the property has parameters");
+    params
+        .iter()
+        .find(|(k, _)| k == "TZID")
+        .map(|(_, v)| v.join(","))
+        .unwrap_or_else(|| panic!("{name} has no TZID"))
+}
+
 #[test]
 fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
     let text = ics(&[]);
     let events = parse(&text);
     assert_eq!(events.len(), 6);
     let starts: Vec<String> = events.iter().map(|e| prop(e, "DTSTART")).collect();
+    for e in &events {
+        for key in ["DTSTART", "DTEND"] {
+            assert_eq!(tzid(e, key), "Europe/Paris", "{key}");
+        }
+    }
     assert_eq!(
         starts,
         [
@@ -492,8 +543,9 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
     assert_eq!(prop(&events[0], "DTEND"), "20261201T110000");
     for e in &events {
         assert_eq!(prop(e, "DTSTAMP"), "20261201T000000Z");
-        // Fasting reminders: no food from 04:00, clear liquids until 08:00 (5 h 55 min and
-        // 1 h 55 min before the session begins at 09:55, 5 min before the first bolus).
+        // Fasting reminders an hour before each deadline: no food from 04:00, clear liquids
+        // until 08:00 (reminders at 03:00 and 07:00: 6 h 55 min and 2 h 55 min before the
+        // session begins at 09:55, 5 min before the first bolus).
         let triggers: Vec<String> = e
             .alarms
             .iter()
@@ -505,7 +557,7 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
                     .unwrap()
             })
             .collect();
-        assert_eq!(triggers, ["-PT5H55M", "-PT1H55M"]);
+        assert_eq!(triggers, ["-PT6H55M", "-PT2H55M"]);
         let first_alarm = &e.alarms[0].properties;
         let said = first_alarm
             .iter()
@@ -513,6 +565,7 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
             .and_then(|p| p.value.clone())
             .unwrap();
         assert!(said.contains("No food after 04:00"), "{said}");
+        assert!(said.contains("this reminder is 1 hour ahead"), "{said}");
         assert!(said.contains("escort"), "{said}");
     }
     assert_eq!(prop(&events[0], "STATUS"), "CONFIRMED");
@@ -522,7 +575,10 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
         description.contains("No driving until tomorrow"),
         "{description}"
     );
-    assert!(description.contains("local civil time"), "{description}");
+    assert!(
+        description.contains("the clinic's clock in the time zone Europe/Paris"),
+        "{description}"
+    );
     let mut uids: Vec<String> = events.iter().map(|e| prop(e, "UID")).collect();
     uids.sort();
     uids.dedup();
@@ -741,6 +797,7 @@ fn calendar_text_is_escaped_and_folded_between_characters() {
             "ics",
         ])
         .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("BOLUS_TZ", "Europe/Paris")
         .crlf()
         .run()
         .stdout;
@@ -810,9 +867,13 @@ fn a_course_is_under_the_clinics_approvals_and_a_draft_says_so_in_every_format()
         let mut a = vec!["--draft".to_string()];
         a.extend(args(&["--format", format]));
         let test = Test::new().args(a).env("SOURCE_DATE_EPOCH", EPOCH);
-        let out = if format == "ics" { test.crlf() } else { test }
-            .run()
-            .stdout;
+        let out = if format == "ics" {
+            test.crlf().env("BOLUS_TZ", "Europe/Paris")
+        } else {
+            test
+        }
+        .run()
+        .stdout;
         assert!(
             out.replace("\r\n ", "")
                 .contains("DRAFT: protocol not approved"),
@@ -861,4 +922,158 @@ fn the_markdown_course_gives_the_dosing_weight_and_its_formula_as_the_text_cours
         )),
         "{markdown}"
     );
+}
+
+/// The lines of the calendar's `VTIMEZONE`, unfolded.
+fn vtimezone(text: &str) -> Vec<String> {
+    let unfolded = text.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").collect();
+    let from = lines
+        .iter()
+        .position(|l| *l == "BEGIN:VTIMEZONE")
+        .expect("a VTIMEZONE");
+    let to = lines.iter().position(|l| *l == "END:VTIMEZONE").unwrap();
+    lines[from..=to].iter().map(|l| l.to_string()).collect()
+}
+
+#[test]
+fn the_calendar_has_no_method_and_its_zones_vtimezone_from_the_database() {
+    let text = ics(&[]);
+    assert!(!text.contains("METHOD:"), "not an iTIP message");
+    assert!(!text.contains("ORGANIZER"));
+    // December 2026 in Paris: the observance in force since the clocks went back on
+    // 2026-10-25 at 03:00 summer time.
+    assert_eq!(
+        vtimezone(&text),
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:Europe/Paris",
+            "BEGIN:STANDARD",
+            "DTSTART:20261025T030000",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "TZNAME:CET",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+        ]
+    );
+    // A course in New York from 2027-03-06: the clocks go forward on 2027-03-14, between
+    // sessions 2 and 3, so both observances are written, and every event keeps 09:55 on the
+    // clinic's clock.
+    let text = ics_from("2027-03-06", &["--tz", "America/New_York"]);
+    let zone = vtimezone(&text);
+    assert!(zone.contains(&"BEGIN:DAYLIGHT".to_string()), "{zone:?}");
+    assert!(
+        zone.contains(&"DTSTART:20270314T020000".to_string()),
+        "{zone:?}"
+    );
+    assert!(zone.contains(&"TZOFFSETTO:-0400".to_string()), "{zone:?}");
+    let events = parse(&text);
+    assert_eq!(prop(&events[2], "DTSTART"), "20270314T095500");
+    assert_eq!(tzid(&events[2], "DTSTART"), "America/New_York");
+    // In UTC, one observance of offset zero.
+    let text = ics(&["--tz", "UTC"]);
+    let zone = vtimezone(&text);
+    assert!(zone.contains(&"TZOFFSETTO:+0000".to_string()), "{zone:?}");
+}
+
+#[test]
+fn a_calendar_needs_a_time_zone_never_the_systems() {
+    let base = ["--start", "10:00", "--format", "ics"];
+    course(&base)
+        .env_remove("BOLUS_TZ")
+        .env("TZ", "Europe/Paris")
+        .status(2)
+        .stderr(
+            "error: `--format ics` needs `--tz ZONE` (or BOLUS_TZ): a calendar event has a time in a time zone\n",
+        )
+        .run();
+    course(&["--format", "ics"])
+        .env_remove("BOLUS_TZ")
+        .status(2)
+        .stderr(
+            "error: `--format ics` needs `--start HH:MM` and `--tz ZONE` (or BOLUS_TZ): a calendar event has a time in a time zone\n",
+        )
+        .run();
+    // `--tz` wins over BOLUS_TZ; a zone the database does not have is named, with where it came
+    // from.
+    let text = course(&base)
+        .env("BOLUS_TZ", "Asia/Tokyo")
+        .args(["--tz", "Europe/Paris"])
+        .run()
+        .stdout;
+    assert!(text.contains("TZID:Europe/Paris\r\n"));
+    course(&base)
+        .args(["--tz", "Nowhere/Bogus"])
+        .status(2)
+        .stderr(
+            "error: invalid `--tz`: `Nowhere/Bogus` is not a time zone of the IANA database; give one such as `Europe/Paris` or `America/New_York`\n",
+        )
+        .run();
+    course(&base)
+        .env("BOLUS_TZ", "Nowhere/Bogus")
+        .status(2)
+        .stderr(
+            "error: the environment variable BOLUS_TZ names no time zone (`Nowhere/Bogus`); set it to a zone of the IANA database such as `Europe/Paris`, or give `--tz`\n",
+        )
+        .run();
+    // The other formats are civil time and take no zone.
+    course(&["--tz", "Europe/Paris"])
+        .status(2)
+        .stderr(
+            "error: `--tz` is used only with `--format ics` in a course; leave it out, or add `--format ics`\n",
+        )
+        .run();
+}
+
+#[test]
+fn a_reminder_is_an_hour_before_its_deadline_by_the_time_that_passes() {
+    // New York, 2027-03-14: the clocks go from 02:00 to 03:00. A session at 10:00 on that day
+    // fasts from 04:00 (after the change): reminders at 03:00 and 07:00, as on any day.
+    let ny = ["--tz", "America/New_York", "--sessions", "1"];
+    assert_eq!(
+        triggers(&ics_from("2027-03-14", &ny)),
+        ["-PT6H55M", "-PT2H55M"]
+    );
+    // A session at 09:00: no food after 03:00 daylight time, just after the change, reminded an
+    // hour before, at 01:00 standard time (02:00 to 03:00 is skipped): 6 h 55 min of time that
+    // passes before the session, though the clock shows 7 h 55 min.
+    let text = ics_from("2027-03-14", &[&ny[..], &["--start", "09:00"]].concat());
+    assert_eq!(triggers(&text), ["-PT6H55M", "-PT2H55M"]);
+}
+
+#[test]
+fn a_calendar_time_the_clocks_skip_or_show_twice_is_refused() {
+    let ny = |first: &str, start: &str| {
+        course_from(
+            first,
+            &[
+                "--start",
+                start,
+                "--format",
+                "ics",
+                "--tz",
+                "America/New_York",
+            ],
+        )
+        .status(2)
+    };
+    // A session at 08:30 on 2027-03-14 in New York fasts from 02:30, which the clocks skip.
+    ny("2027-03-14", "08:30")
+        .stderr(
+            "error: 2027-03-14 02:30 does not exist in America/New_York: the clocks go from UTC-05:00 to UTC-04:00 then; choose another `--start` or `--first`\n",
+        )
+        .run();
+    // A session at 07:00 fasts from 01:00 standard time: 5 h of time that passes, not 6.
+    ny("2027-03-14", "07:00")
+        .stderr(
+            "error: the session crosses a change of the clocks in America/New_York (UTC-04:00 at the first bolus, UTC-05:00 at 2027-03-14 01:00), so its clock times would not be the times that pass; choose another `--start` or `--first`\n",
+        )
+        .run();
+    // A session at 01:30 on 2026-11-01, which the clocks show twice.
+    ny("2026-11-01", "01:30")
+        .stderr(
+            "error: 2026-11-01 01:30 happens twice in America/New_York: the clocks go back from UTC-04:00 to UTC-05:00 then; choose another `--start` or `--first`\n",
+        )
+        .run();
 }

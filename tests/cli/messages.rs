@@ -64,7 +64,7 @@ fn each_concentration_that_cannot_be_read_is_refused_in_its_own_words() {
     for (concentration, message) in [
         ("10 mg", "`10 mg` is a drug mass, but a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`) is expected here"),
         ("10", "`10` has no unit; expected a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)"),
-        ("10 mg/ml", "`10 mg/ml` has an unknown unit `mg/ml`; write `mg/mL`"),
+        ("10 mg/cc", "`10 mg/cc` has an unknown unit `mg/cc`; write `mg/mL`"),
         ("10 foo", "`10 foo` has an unknown unit `foo`; expected a concentration such as `10 mg/mL` (`mg/mL` or `mcg/mL`)"),
         ("0 mg/mL", "`0 mg/mL` is zero; a value greater than zero is needed"),
         ("-1 mg/mL", "`-1` is negative; a positive number is needed"),

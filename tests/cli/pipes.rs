@@ -148,22 +148,22 @@ fn writers() -> Vec<(Vec<&'static str>, i32, &'static str)> {
         all.push((vec!["chart", "ketamine-kap-iv", "--format", format], 0, ""));
     }
     for format in ["text", "markdown", "json", "ics"] {
-        all.push((
-            vec![
-                "course",
-                "ketamine-kap-iv",
-                "--weight",
-                "82",
-                "--first",
-                "2026-12-01",
-                "--start",
-                "10:00",
-                "--format",
-                format,
-            ],
-            0,
-            "",
-        ));
+        let mut args = vec![
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "10:00",
+            "--format",
+            format,
+        ];
+        if format == "ics" {
+            args.extend(["--tz", "Europe/Paris"]);
+        }
+        all.push((args, 0, ""));
     }
     all.push((vec!["protocols", "list"], 0, ""));
     all.push((vec!["protocols", "show", "ketamine-kap-iv"], 0, ""));

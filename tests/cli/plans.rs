@@ -490,7 +490,7 @@ fn applies_the_weight_limits_to_the_actual_weight_not_the_dosing_weight() {
 
 #[test]
 fn refuses_a_start_that_is_not_a_24_hour_hh_mm_time() {
-    for start in ["24:00", "9:00", "14:60", "14:00:00", "2pm", "14.00", ""] {
+    for start in ["24:00", "9:0", "14:60", "14:00:00", "2pm", "14.00", ""] {
         let err = plan("82", &["--start", start]).status(2).run().stderr;
         assert!(err.contains("invalid `--start`"), "{start:?}: {err}");
         assert!(err.contains("HH:MM"), "{start:?}: {err}");
@@ -498,10 +498,26 @@ fn refuses_a_start_that_is_not_a_24_hour_hh_mm_time() {
 }
 
 #[test]
-fn refuses_a_concentration_written_with_ml_in_lowercase_or_without_a_volume() {
-    plan("82", &["--concentration", "10 mg/ml"])
+fn a_start_with_a_one_digit_hour_is_that_hour() {
+    let at_9 = plan("82", &["--start", "9:00"]).run().stdout;
+    assert_eq!(at_9, plan("82", &["--start", "09:00"]).run().stdout);
+    assert!(at_9.contains("09:00"), "{at_9}");
+}
+
+#[test]
+fn reads_a_concentration_with_ml_in_lowercase_and_refuses_one_without_a_volume() {
+    let lower = plan("82", &["--concentration", "10 mg/ml"]).run().stdout;
+    assert_eq!(
+        lower,
+        plan("82", &["--concentration", "10 mg/mL"]).run().stdout
+    );
+    assert!(
+        lower.contains("10 mg/mL") && !lower.contains("mg/ml"),
+        "{lower}"
+    );
+    plan("82", &["--concentration", "10 mg/cc"])
         .status(2)
-        .stderr("error: invalid `--concentration`: `10 mg/ml` has an unknown unit `mg/ml`; write `mg/mL`\n")
+        .stderr("error: invalid `--concentration`: `10 mg/cc` has an unknown unit `mg/cc`; write `mg/mL`\n")
         .run();
     plan("82", &["--concentration", "10 mg"])
         .status(2)

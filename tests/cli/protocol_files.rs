@@ -541,3 +541,15 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
         }
     }
 }
+
+/// A protocol keeps the units' canonical spellings: `mg/ml`, which a person may type on the
+/// command line or in a plan, is refused in a protocol file with `mg/mL` as the hint.
+#[test]
+fn refuses_a_concentration_with_a_lowercase_millilitre_in_a_protocol() {
+    refused(Expect {
+        fixture: "concentration-lowercase-ml",
+        at: "29:19",
+        field: "field `concentrations`",
+        says: &["`10 mg/ml` has an unknown unit `mg/ml`; write `mg/mL`"],
+    });
+}

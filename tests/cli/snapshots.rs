@@ -452,6 +452,8 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
             "1",
             "--format",
             "ics",
+            "--tz",
+            "Europe/Paris",
             "--calendar-id",
             "0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13",
         ])
@@ -466,13 +468,21 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
     VERSION:2.0
     PRODID:-//bolus//bolus [version]//EN
     CALSCALE:GREGORIAN
-    METHOD:PUBLISH
     UID:0b7e6a3c-5d2f-4a8e-9c1b-2f4d6e8a0c13
+    BEGIN:VTIMEZONE
+    TZID:Europe/Paris
+    BEGIN:STANDARD
+    DTSTART:20261025T030000
+    TZOFFSETFROM:+0200
+    TZOFFSETTO:+0100
+    TZNAME:CET
+    END:STANDARD
+    END:VTIMEZONE
     BEGIN:VEVENT
     UID:1c38b972-583a-8b85-b4f8-c60aa7631aeb
     DTSTAMP:20261201T000000Z
-    DTSTART:20261201T045500
-    DTEND:20261201T060000
+    DTSTART;TZID=Europe/Paris:20261201T045500
+    DTEND;TZID=Europe/Paris:20261201T060000
     SUMMARY:Ketamine-assisted psychotherapy\, IV boluses: session 1 of 1
     DESCRIPTION:Session 1 of 1 of a course of Ketamine-assisted psychotherapy\,
       IV boluses (ketamine-kap-iv).\nFirst bolus at 05:00\; the session ends at
@@ -481,21 +491,20 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
      n- Come with an escort who takes you home: do not leave alone\n- No drivin
      g until tomorrow\, 2026-12-02 (Wednesday)\n- No machinery until 06:00 on 2
      026-12-02 (Wednesday)\n- No alcohol until 06:00 on 2026-12-02 (Wednesday)\
-     nDates and times are local civil time (the clinic's wall clock)\, with no 
-     time zone.
+     nDates and times are the clinic's clock in the time zone Europe/Paris.
     STATUS:CONFIRMED
     BEGIN:VALARM
     ACTION:DISPLAY
     DESCRIPTION:Ketamine-assisted psychotherapy\, IV boluses: No food after 23:
-     00 on 2026-11-30 (Monday). Come with an escort who takes you home: do not 
-     leave alone.
-    TRIGGER;RELATED=START:-PT5H55M
+     00 on 2026-11-30 (Monday) (this reminder is 1 hour ahead). Come with an es
+     cort who takes you home: do not leave alone.
+    TRIGGER;RELATED=START:-PT6H55M
     END:VALARM
     BEGIN:VALARM
     ACTION:DISPLAY
     DESCRIPTION:Ketamine-assisted psychotherapy\, IV boluses: Clear liquids unt
-     il 03:00\, then nothing to drink.
-    TRIGGER;RELATED=START:-PT1H55M
+     il 03:00\, then nothing to drink (this reminder is 1 hour ahead).
+    TRIGGER;RELATED=START:-PT2H55M
     END:VALARM
     END:VEVENT
     END:VCALENDAR
@@ -1290,7 +1299,7 @@ fn the_input_errors_print_exactly_these_messages() {
         (plan(&["--date", "2026-02-30"]), ""),
         (plan(&["--born", "0000-01-01"]), ""),
         (plan(&["--born", "2026-13-01"]), ""),
-        (plan(&["--start", "7:00"]), ""),
+        (plan(&["--start", "7.00"]), ""),
         (plan(&["--height", "70 in"]), ""),
         (plan(&["--accept-soft-limit", "123"]), ""),
         (plan(&["--patient", " p1"]), ""),
@@ -1409,7 +1418,7 @@ fn batch_row_errors_are_written_exactly() {
         "p7,70,,,,123,,",
         "p8,70,,,,,Ann\u{200B},",
         "p9,70,,,,,,2026-02-30",
-        "p10,70,7:00,,,,,",
+        "p10,70,7.00,,,,,",
         "p11,82,5,,,,,",
         &format!("p12,{long_weight},,,,,,"),
         "=p14,70,,,,,,",
