@@ -3628,7 +3628,14 @@ mod drill_draws {
             Err(DrillError::NoScaleWeight)
         ));
         let mut out = Vec::new();
-        let e = drill::run(&narrow, 1, 1, false, &mut &b""[..], &mut out).unwrap_err();
+        let settings = drill::Settings {
+            rounds: 1,
+            seed: 1,
+            range: drill::Range::soft(&narrow),
+            echo: false,
+            json: false,
+        };
+        let e = drill::run(&narrow, &settings, &mut &b""[..], &mut out).unwrap_err();
         assert!(matches!(e, DrillError::NoScaleWeight));
         assert!(out.is_empty(), "nothing is asked");
     }
