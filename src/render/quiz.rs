@@ -254,7 +254,7 @@ pub fn html(set: &Set) -> String {
     let p = set.protocol;
     let items = items(set);
     let mut o = String::new();
-    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
     let _ = writeln!(
         o,
         "<title>{}</title>",

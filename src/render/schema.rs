@@ -23,6 +23,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ),
         ("course.json", text::<super::course::Doc>()),
         ("teach-pk.json", text::<super::pk::Doc>()),
+        ("drill-score.json", text::<super::drill::ScoreDoc>()),
     ]
 }
 

@@ -9,6 +9,7 @@ mod clinic;
 mod colour;
 mod course;
 mod dosing_weight;
+mod drill;
 mod environment;
 mod feasibility;
 mod fhir;

@@ -671,6 +671,7 @@ pub mod schema {
         BatchRow,
         Course,
         TeachPk,
+        DrillScore,
     }
 
     impl Kind {
@@ -681,6 +682,7 @@ pub mod schema {
                 Kind::BatchRow => "batch-row.json",
                 Kind::Course => "course.json",
                 Kind::TeachPk => "teach-pk.json",
+                Kind::DrillScore => "drill-score.json",
             }
         }
     }
@@ -694,6 +696,7 @@ pub mod schema {
                 Kind::BatchRow,
                 Kind::Course,
                 Kind::TeachPk,
+                Kind::DrillScore,
             ]
             .into_iter()
             .map(|kind| {
@@ -738,6 +741,8 @@ pub mod schema {
             Ok(None)
         } else if doc.get("kind").and_then(Value::as_str) == Some("teach-pk") {
             Ok(Some(Kind::TeachPk))
+        } else if doc.get("kind").and_then(Value::as_str) == Some("drill-score") {
+            Ok(Some(Kind::DrillScore))
         } else if doc.contains_key("conforms") {
             Ok(Some(Kind::Check))
         } else if doc.contains_key("sessions") {
