@@ -4,6 +4,7 @@
 mod approvals;
 mod batch;
 mod catalog;
+mod chart_page;
 mod check;
 mod clinic;
 mod colour;

@@ -709,7 +709,7 @@ fn parse_svg(svg: &str) -> Svg {
 }
 
 #[test]
-fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_titles() {
+fn chart_svg_is_a_landscape_xml_page_for_a4_and_letter_with_the_count_steps_and_the_axis_titles() {
     let svg = Test::new()
         .args(["chart", "ketamine-kap-iv", "--format", "svg"])
         .run()
@@ -719,9 +719,9 @@ fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_title
     assert_eq!(doc.namespace, "http://www.w3.org/2000/svg");
     assert_eq!(
         (doc.width.as_str(), doc.height.as_str()),
-        ("297mm", "210mm")
+        ("279.4mm", "210mm")
     );
-    assert_eq!(doc.view_box, "0 0 297 210");
+    assert_eq!(doc.view_box, "0 0 279.4 210");
     let has = |s: &str| doc.texts.iter().any(|t| t == s);
     for label in [
         "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)",
