@@ -236,8 +236,10 @@ pub enum Command {
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
     /// chart in which no weight has a plan is an error (exit status 2).
     Chart(ChartArgs),
-    /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
-    /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
+    /// A drill: patients drawn at random, the plan's arithmetic asked step by step, each answer
+    /// judged with the rule it breaks; exit status 1 when the answers end before the last
+    /// question. A protocol whose soft limits give no patient a plan stops the drill before it
+    /// starts (exit status 2).
     Drill(DrillArgs),
     /// Teaching views: what a plan's boluses do over time (`teach pk`).
     Teach(TeachArgs),

@@ -192,7 +192,7 @@ fn paragraphs(
         Verdict::Valid => out.push((
             "  ",
             format!(
-                "Valid: these boluses keep every rule of the protocol ({}, none over {}, whole steps of {}, never decreasing, {} in all). The even split the tool would print is {answer}.",
+                "Valid: these boluses keep every rule a plan is held to ({}, none over {}, whole steps of {}, never decreasing, {} in all). The even split the tool would print is {answer}.",
                 crate::render::count_of(plan.count, "bolus", "boluses"),
                 units::show_mass(&p.max_dose, p.unit),
                 units::show_mass(&p.increment, p.unit),

@@ -56,7 +56,7 @@ fn a_split_that_keeps_every_rule_is_valid_and_shows_the_even_split() {
     let out = seed7("158 mg\n4\n30, 30, 49, 49 mg\n", 0, &[]);
     assert!(
         flat(&out).contains(
-            "Valid: these boluses keep every rule of the protocol (4 boluses, none over 50 mg, \
+            "Valid: these boluses keep every rule a plan is held to (4 boluses, none over 50 mg, \
              whole steps of 1 mg, never decreasing, 158 mg in all). The even split the tool \
              would print is 39 mg, 39 mg, 40 mg, 40 mg."
         ),
