@@ -518,3 +518,56 @@ fn every_chart_prints_whole_on_one_page_of_a4_and_of_letter() {
         "approved",
     );
 }
+
+// --- the drill sheet -----------------------------------------------------------------------------
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn the_drill_sheet_prints_its_questions_then_the_answer_key_on_a_new_page() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args([
+            "drill",
+            "ketamine-kap-iv",
+            "--export",
+            "html",
+            "--rounds",
+            "6",
+            "--seed",
+            "7",
+        ])
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .expect("bolus runs");
+    assert!(out.status.success());
+    let sheet = String::from_utf8(out.stdout).expect("UTF-8");
+    // Seed 7 draws 79 kg first: its plan is in the key.
+    let plan = json(&["--weight", "79"]);
+    let boluses: Vec<String> = plan["boluses"]
+        .as_array()
+        .expect("boluses")
+        .iter()
+        .map(|b| qty(&b["dose"]))
+        .collect();
+    for paper in ["A4", "letter"] {
+        let printed = print(&sheet, paper);
+        assert!(printed.pages >= 2, "{paper}: {} pages", printed.pages);
+        let first = run(Command::new(program(&["pdftotext"]))
+            .args(["-f", "1", "-l", "1"])
+            .arg(&printed.pdf)
+            .arg("-"));
+        assert!(first.contains("Questions"), "{paper}: {first}");
+        assert!(
+            !first.contains("Answer key"),
+            "{paper}: the key shares the first page"
+        );
+        let text = squashed(&printed.text);
+        assert!(text.contains("Answer key"), "{paper}");
+        assert!(text.contains(&boluses.join(", ")), "{paper}: {text}");
+        assert!(
+            text.contains(
+                "Teaching exercise: patients drawn at random; not a plan for any patient."
+            ),
+            "{paper}"
+        );
+    }
+}
