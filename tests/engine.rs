@@ -3764,6 +3764,11 @@ mod drill_judging {
                 other => panic!("{other:?}"),
             };
         assert_eq!(slip("146 mg", &plan, &p), TotalSlip::Rounded);
+        assert_eq!(slip("147 mg", &plan, &p), TotalSlip::RoundedUp);
+        assert_eq!(
+            drill::judge(&p, &plan, Question::Total, "147 mg").rules(),
+            [Rule::RoundedUp]
+        );
         assert_eq!(slip("150 mg", &plan, &p), TotalSlip::Arithmetic);
         let capped = ketamine(|t| {
             t.replace(

@@ -114,6 +114,8 @@ impl Rule {
 pub enum TotalSlip {
     /// It is the planned total: rounded, where the calculated total comes before any rounding.
     Rounded,
+    /// It is the calculated total rounded up to the next whole increment.
+    RoundedUp,
     /// It is the product before the protocol's maximum total capped it.
     CapMissed,
     /// Some other number.
@@ -147,6 +149,10 @@ impl Broken {
     /// The rule broken.
     pub fn rule(&self) -> Rule {
         match self {
+            Broken::Total {
+                slip: TotalSlip::RoundedUp,
+                ..
+            } => Rule::RoundedUp,
             Broken::Total { .. } => Rule::Total,
             Broken::Count { .. } => Rule::Count,
             Broken::OverCap { .. } => Rule::Cap,
@@ -195,20 +201,24 @@ impl Verdict {
 /// Judges an answer to `question` for `plan`.
 pub fn judge(p: &Protocol, plan: &Plan, question: Question, answer: &str) -> Verdict {
     let judged = match question {
-        Question::Total => judge_total(plan, answer),
+        Question::Total => judge_total(p, plan, answer),
         Question::Count => judge_count(plan, answer),
         Question::Boluses => parse_doses(answer).map(|d| judge_boluses(p, plan, &d)),
     };
     judged.unwrap_or_else(Verdict::Unread)
 }
 
-fn judge_total(plan: &Plan, answer: &str) -> Result<Verdict, AnswerError> {
+fn judge_total(p: &Protocol, plan: &Plan, answer: &str) -> Result<Verdict, AnswerError> {
     let found = units::parse::<DrugMass>(answer.trim())?;
     if found.value == plan.calculated_total.value {
         return Ok(Verdict::Right);
     }
+    let rounded_up =
+        (&plan.calculated_total.value / &p.increment.value).ceil() * &p.increment.value;
     let slip = if found.value == plan.planned_total.value {
         TotalSlip::Rounded
+    } else if found.value == rounded_up {
+        TotalSlip::RoundedUp
     } else if plan.capped && found.value == plan.product.value {
         TotalSlip::CapMissed
     } else {

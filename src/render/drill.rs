@@ -125,6 +125,11 @@ pub fn broken(p: &Protocol, plan: &Plan, doses: &[DrugMass], b: &Broken) -> Stri
                 m(found),
                 explain::product(p, plan)
             ),
+            TotalSlip::RoundedUp => format!(
+                "{} is rounded up; the calculated total comes before any rounding, and doses are rounded down, never up: {}",
+                m(found),
+                explain::product(p, plan)
+            ),
             TotalSlip::CapMissed => format!(
                 "{} is the product before the cap; the protocol's maximum total of {} caps it",
                 m(found),

@@ -122,6 +122,18 @@ fn a_wrong_total_says_it_was_rounded_when_it_is_the_planned_total() {
         ),
         "{out}"
     );
+    let out = Test::new()
+        .args(["drill", "ketamine-kap-iv", "--seed", "7", "--rounds", "2"])
+        .stdin("158 mg\n4\n39, 39, 40, 40 mg\n146 mg\n4\n36, 36, 36, 37 mg\n")
+        .run()
+        .stdout;
+    assert!(
+        flat(&out).contains(
+            "- Rounded up: 146 mg is rounded up; the calculated total comes before any rounding, and doses are rounded down, never up: 2 mg/kg × 72.7 kg = 145.4 mg."
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("By rule:\n  rounded up                   1 answer\n"), "{out}");
 }
 
 #[test]
