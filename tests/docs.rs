@@ -359,7 +359,8 @@ fn readme_file(readme: &str, first: &str) -> String {
 /// weight, as its examples ask) and a clinic's protocols directory for `approve` (`/srv/protocols`
 /// there). `cargo run … --` runs the built `bolus`. Each exits 0 and prints something, except
 /// where the README says otherwise: the written plan breaks three rules and a patient's row
-/// fails (exit status 1).
+/// fails (exit status 1); a drill's answers (none, or the two lines of `answers.txt`) end before
+/// its questions do (exit status 1).
 #[test]
 fn every_bolus_command_in_the_readme_runs_as_the_readme_says() {
     let readme = std::fs::read_to_string(README).unwrap();
@@ -371,6 +372,7 @@ fn every_bolus_command_in_the_readme_runs_as_the_readme_says() {
         std::fs::write(path, text).unwrap();
     };
     write("written-plan.csv", &readme_file(&readme, "time,dose"));
+    write("answers.txt", "150 mg\n4\n");
     write(
         "patients.csv",
         &readme_file(&readme, "id,weight,start,soft_limit_reason"),
@@ -425,11 +427,13 @@ fn every_bolus_command_in_the_readme_runs_as_the_readme_says() {
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
-        let expected = if text.contains("written-plan.csv") || text.contains("patients.csv") {
-            1
-        } else {
-            0
-        };
+        let drilled = text.starts_with("bolus drill") && !text.contains("--export");
+        let expected =
+            if text.contains("written-plan.csv") || text.contains("patients.csv") || drilled {
+                1
+            } else {
+                0
+            };
         let redirected = text.contains(" > ") || text.contains(" --output ");
         if out.status.code() != Some(expected) || (!redirected && out.stdout.is_empty()) {
             bad.push(format!(

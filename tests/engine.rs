@@ -3676,9 +3676,185 @@ mod drill_draws {
             Err(DrillError::NoScaleWeight)
         ));
         let mut out = Vec::new();
-        let e = drill::run(&narrow, 1, 1, false, &mut &b""[..], &mut out).unwrap_err();
+        let settings = drill::Settings {
+            rounds: 1,
+            seed: 1,
+            range: drill::Range::soft(&narrow),
+            echo: false,
+            json: false,
+        };
+        let e = drill::run(&narrow, &settings, &mut &b""[..], &mut out).unwrap_err();
         assert!(matches!(e, DrillError::NoScaleWeight));
         assert!(out.is_empty(), "nothing is asked");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A drill's answers judged: any accepted form, a valid other split, each rule broken
+
+mod drill_judging {
+    use super::*;
+    use bolus::engine::drill::{self, Broken, Question, Rule, Tally, TotalSlip, Verdict};
+
+    fn plan_at(p: &Protocol, kg: &str) -> Plan {
+        let patient = Patient {
+            weight: units::parse_weight(kg).unwrap(),
+            height: None,
+            sex: None,
+            soft_limit_reason: None,
+        };
+        plan::compute(p, &patient, &Options::default()).unwrap()
+    }
+
+    fn judge(p: &Protocol, plan: &Plan, answer: &str) -> Verdict {
+        drill::judge(p, plan, Question::Boluses, answer)
+    }
+
+    fn rules(v: &Verdict) -> Vec<Rule> {
+        match v {
+            Verdict::Wrong(b) => b.iter().map(Broken::rule).collect(),
+            other => panic!("not wrong: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_plan_in_any_accepted_form_is_right() {
+        let p = ketamine(|t| t);
+        let plan = plan_at(&p, "73.3");
+        for a in [
+            "36 mg, 36 mg, 37 mg, 37 mg",
+            "36, 36, 37, 37 mg",
+            "2 × 36 mg, 2 × 37 mg",
+            "36mg 36mg 37mg 37mg",
+            "0.036 g; 36000 mcg; 37 mg; 37 mg",
+        ] {
+            assert_eq!(judge(&p, &plan, a), Verdict::Right, "{a}");
+        }
+        assert_eq!(
+            drill::judge(&p, &plan, Question::Total, "146600 mcg"),
+            Verdict::Right
+        );
+        assert_eq!(
+            drill::judge(&p, &plan, Question::Count, "4 boluses"),
+            Verdict::Right
+        );
+    }
+
+    #[test]
+    fn a_split_that_keeps_every_rule_but_is_not_the_even_one_is_valid() {
+        let p = ketamine(|t| t);
+        let plan = plan_at(&p, "73.3");
+        // 146 mg in 4 boluses of at most 50 mg, never decreasing.
+        for a in [
+            "35, 37, 37, 37 mg",
+            "26, 40, 40, 40 mg",
+            "1 × 35 mg, 3 × 37 mg",
+        ] {
+            let v = judge(&p, &plan, a);
+            assert_eq!(v, Verdict::Valid, "{a}");
+            assert!(v.counts());
+        }
+        // A bolus of nothing is no dose.
+        assert!(matches!(
+            judge(&p, &plan, "46, 50, 50, 0 mg"),
+            Verdict::Unread(_)
+        ));
+    }
+
+    #[test]
+    fn a_wrong_split_names_each_rule_it_breaks_in_order() {
+        let p = ketamine(|t| t);
+        let plan = plan_at(&p, "73.3");
+        // Over the cap, and decreasing after it.
+        assert_eq!(
+            rules(&judge(&p, &plan, "51, 31, 32, 32 mg")),
+            [Rule::Cap, Rule::Order]
+        );
+        // Rounded up: 147 mg from 146.6 mg.
+        assert_eq!(
+            judge(&p, &plan, "36, 37, 37, 37 mg"),
+            Verdict::Wrong(vec![Broken::RoundedUp {
+                total: units::parse("147 mg").unwrap()
+            }])
+        );
+        // Short of the planned total, and the count wrong: 3 boluses for 73.3 kg.
+        assert_eq!(
+            rules(&judge(&p, &plan, "45, 45, 45 mg")),
+            [Rule::Count, Rule::Short]
+        );
+        // Not whole steps of 1 mg.
+        assert_eq!(
+            rules(&judge(&p, &plan, "36.5, 36.5, 36.5, 36.5 mg")),
+            [
+                Rule::Increment,
+                Rule::Increment,
+                Rule::Increment,
+                Rule::Increment
+            ]
+        );
+        // More than 4 boluses above 100 kg: 4 × 50 mg adds up to the planned 200 mg with none
+        // over the cap, but 100.1 kg needs 5.
+        let heavy = plan_at(&p, "100.1");
+        assert_eq!(heavy.count, 5);
+        assert_eq!(rules(&judge(&p, &heavy, "4 × 50 mg")), [Rule::Count]);
+    }
+
+    #[test]
+    fn a_wrong_total_says_whether_it_was_rounded_or_the_cap_missed() {
+        let p = ketamine(|t| t);
+        let plan = plan_at(&p, "73.3");
+        let slip =
+            |a: &str, plan: &Plan, p: &Protocol| match drill::judge(p, plan, Question::Total, a) {
+                Verdict::Wrong(b) => match &b[..] {
+                    [Broken::Total { slip, .. }] => *slip,
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            };
+        assert_eq!(slip("146 mg", &plan, &p), TotalSlip::Rounded);
+        assert_eq!(slip("147 mg", &plan, &p), TotalSlip::RoundedUp);
+        assert_eq!(
+            drill::judge(&p, &plan, Question::Total, "147 mg").rules(),
+            [Rule::RoundedUp]
+        );
+        assert_eq!(slip("150 mg", &plan, &p), TotalSlip::Arithmetic);
+        let capped = ketamine(|t| {
+            t.replace(
+                "increment = \"1 mg\"",
+                "increment = \"1 mg\"\nmax_total = \"200 mg\"",
+            )
+        });
+        let big = plan_at(&capped, "120");
+        assert!(big.capped);
+        assert_eq!(slip("240 mg", &big, &capped), TotalSlip::CapMissed);
+        assert_eq!(
+            drill::judge(&p, &plan, Question::Count, "5"),
+            Verdict::Wrong(vec![Broken::Count { found: 5 }])
+        );
+    }
+
+    #[test]
+    fn the_tally_counts_valid_splits_right_and_each_rule_once_an_answer() {
+        let p = ketamine(|t| t);
+        let plan = plan_at(&p, "73.3");
+        let mut t = Tally::default();
+        for a in [
+            "36, 36, 37, 37 mg",
+            "35, 37, 37, 37 mg",
+            "51, 51, 51, 51 mg",
+            "zz",
+        ] {
+            t.add(&judge(&p, &plan, a));
+        }
+        assert_eq!((t.asked, t.right, t.valid, t.percent()), (4, 2, 1, 50));
+        assert_eq!(
+            t.broke(Rule::Cap),
+            1,
+            "four boluses over the cap are one answer"
+        );
+        assert_eq!(t.broke(Rule::RoundedUp), 1);
+        assert_eq!(t.broke(Rule::Unread), 1);
+        assert_eq!(t.broke(Rule::Order), 0);
     }
 }
 

@@ -382,3 +382,192 @@ const DOCS_PLAN: [&str; 12] = [
     "--born",
     "1980-04-02",
 ];
+
+// --- the SVG weight chart ----------------------------------------------------------------------
+
+/// `bolus chart <args> --format svg`, with the environment's protocols directory left out.
+fn chart_svg(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(args)
+        .args(["--format", "svg"])
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .expect("bolus runs");
+    assert!(
+        out.status.success(),
+        "bolus {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The words of every `<text>` of an SVG, in order.
+fn svg_words(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("the chart is XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .flat_map(|t| {
+            t.children()
+                .filter_map(|c| c.text())
+                .collect::<String>()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Each word `pdftotext -bbox` finds, with its box, and the page's size, in points.
+fn word_boxes(pdf: &Path) -> (f64, f64, Vec<(String, [f64; 4])>) {
+    let html = run(Command::new(program(&["pdftotext"]))
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-"));
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).expect("the attribute") + name.len() + 2;
+        tag[at..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .expect("a number")
+    };
+    let page = html.split("<page ").nth(1).expect("a page");
+    let (w, h) = (attr(page, "width"), attr(page, "height"));
+    let mut words = Vec::new();
+    for part in html.split("<word ").skip(1) {
+        let (tag, rest) = part.split_once('>').unwrap();
+        let text = rest.split("</word>").next().unwrap();
+        let text = text
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'");
+        words.push((
+            text,
+            [
+                attr(tag, "xMin"),
+                attr(tag, "yMin"),
+                attr(tag, "xMax"),
+                attr(tag, "yMax"),
+            ],
+        ));
+    }
+    (w, h, words)
+}
+
+/// Prints the chart at its size on A4 and Letter landscape: one page each, and every word of
+/// the chart read back from the PDF inside the page.
+fn chart_fits(svg: &str, what: &str) {
+    let body = svg
+        .split_once("?>\n")
+        .map_or(svg, |(_, rest)| rest)
+        .to_string();
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>html, body {{ margin: 0; }} svg {{ display: block; }}\n</style></head><body>{body}</body></html>\n"
+    );
+    let words = svg_words(svg);
+    for paper in ["A4 landscape; margin: 0", "letter landscape; margin: 0"] {
+        let printed = print(&page, paper);
+        let at = format!("{what} on {paper}");
+        assert_eq!(printed.pages, 1, "{at}: {}", printed.pdf.display());
+        let text = squashed(&printed.text);
+        for w in &words {
+            assert!(text.contains(w.as_str()), "{at}: no `{w}` in:\n{text}");
+        }
+        let (pw, ph, boxes) = word_boxes(&printed.pdf);
+        for (word, [x0, y0, x1, y1]) in &boxes {
+            assert!(
+                *x0 >= 0.0 && *y0 >= 0.0 && *x1 <= pw && *y1 <= ph,
+                "{at}: `{word}` at {x0},{y0}–{x1},{y1} is off the {pw} × {ph} pt page"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn every_chart_prints_whole_on_one_page_of_a4_and_of_letter() {
+    chart_fits(&chart_svg(&["chart", "ketamine-kap-iv"]), "built-in");
+    chart_fits(
+        &chart_svg(&["chart", "ketamine-kap-iv", "--from", "30", "--to", "250"]),
+        "hard limits",
+    );
+    // Approved, with a long name and note: the footer the page used to cut off.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/ketamine-kap-iv.toml"),
+    )
+    .expect("the built-in protocol");
+    std::fs::write(dir.path().join("ketamine-kap-iv.toml"), text).expect("a copy");
+    let d = dir.path().display().to_string();
+    run(Command::new(env!("CARGO_BIN_EXE_bolus")).args([
+        "--protocols",
+        &d,
+        "protocols",
+        "approve",
+        "ketamine-kap-iv",
+        "--by",
+        "Dr Maximiliane Alexandra Featherstonehaugh-Oyelaran, Head of Anaesthesia",
+        "--note",
+        "Approved for the ketamine-assisted psychotherapy service after review by the drugs and therapeutics committee; to be reviewed again in twelve months",
+    ]));
+    chart_fits(
+        &chart_svg(&["--protocols", &d, "chart", "ketamine-kap-iv"]),
+        "approved",
+    );
+}
+
+// --- the drill sheet -----------------------------------------------------------------------------
+
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn the_drill_sheet_prints_its_questions_then_the_answer_key_on_a_new_page() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args([
+            "drill",
+            "ketamine-kap-iv",
+            "--export",
+            "html",
+            "--rounds",
+            "6",
+            "--seed",
+            "7",
+        ])
+        .env_remove("BOLUS_PROTOCOLS")
+        .output()
+        .expect("bolus runs");
+    assert!(out.status.success());
+    let sheet = String::from_utf8(out.stdout).expect("UTF-8");
+    // Seed 7 draws 79 kg first: its plan is in the key.
+    let plan = json(&["--weight", "79"]);
+    let boluses: Vec<String> = plan["boluses"]
+        .as_array()
+        .expect("boluses")
+        .iter()
+        .map(|b| qty(&b["dose"]))
+        .collect();
+    for paper in ["A4", "letter"] {
+        let printed = print(&sheet, paper);
+        assert!(printed.pages >= 2, "{paper}: {} pages", printed.pages);
+        let first = run(Command::new(program(&["pdftotext"]))
+            .args(["-f", "1", "-l", "1"])
+            .arg(&printed.pdf)
+            .arg("-"));
+        assert!(first.contains("Questions"), "{paper}: {first}");
+        assert!(
+            !first.contains("Answer key"),
+            "{paper}: the key shares the first page"
+        );
+        let text = squashed(&printed.text);
+        assert!(text.contains("Answer key"), "{paper}");
+        assert!(text.contains(&boluses.join(", ")), "{paper}: {text}");
+        assert!(
+            text.contains(
+                "Teaching exercise: patients drawn at random; not a plan for any patient."
+            ),
+            "{paper}"
+        );
+    }
+}

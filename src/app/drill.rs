@@ -1,5 +1,7 @@
-//! Drills: patients drawn within the soft limits, the plan's arithmetic asked step by step, each
-//! wrong answer met with the worked arithmetic for that step, and a score at the end.
+//! Drills: patients drawn within the soft limits (or a narrower range), the plan's arithmetic
+//! asked step by step, each answer judged by the engine (`engine::drill`) and met with the rule it
+//! breaks and the worked arithmetic, and a score with a summary by rule at the end. The same
+//! drill, seeded, is exported as a quiz (`drill_export`).
 //!
 //! Answers are read line by line, so a drill runs from a terminal or a pipe alike.
 
@@ -10,11 +12,12 @@ use num_traits::ToPrimitive;
 use super::{stdout_file, Failure, Outcome, StdoutError};
 use crate::cli;
 use crate::engine::dosing::Sex;
+use crate::engine::drill::{self as judging, AnswerError, Question, Tally, Verdict};
 use crate::engine::feasible;
 use crate::engine::plan::{self, Options, Patient, Plan};
 use crate::engine::protocol::Protocol;
-use crate::engine::units::{self, int, DrugMass};
-use crate::render::explain;
+use crate::engine::units::{self, int, BodyMass, DrugMass};
+use crate::render::drill as words;
 use crate::render::refusals::DrillStop;
 use anyhow::Context as _;
 
@@ -40,47 +43,9 @@ impl SplitMix64 {
     }
 }
 
-/// Why an answer cannot be judged: it is not a drug mass, or not a whole number (the answer
-/// as typed).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum AnswerError {
-    #[error(transparent)]
-    Mass(#[from] units::ParseError),
-    #[error("{} is not a whole number", crate::engine::chars::quote(.0))]
-    NotWhole(String),
-    /// A line longer than [`MAX_ANSWER_BYTES`], not read.
-    #[error("the answer is longer than {MAX_ANSWER_BYTES} bytes, so it was not read")]
-    TooLong,
-}
-
-/// How an answer is judged: right, wrong, or not read as an answer.
-type Checker<'a> = Box<dyn Fn(&str) -> Result<bool, AnswerError> + 'a>;
-
-/// A question, how to judge an answer, the right answer, and the worked arithmetic.
-type Question<'a> = (&'static str, Checker<'a>, String, String);
-
-/// The result of a drill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Score {
-    pub right: u32,
-    pub asked: u32,
-}
-
-/// Draws a patient within the soft limits, weight with one decimal; height and sex when the
+/// Draws a patient weighing from `lo` to `hi` tenths of a kilogram; height and sex when the
 /// protocol's weight basis needs them.
-pub fn draw_patient(p: &Protocol, rng: &mut SplitMix64) -> Patient {
-    let tenths = |x: &units::Num| x * int(10);
-    let lo = tenths(&p.limits.soft_min.value)
-        .ceil()
-        .to_integer()
-        .to_u64()
-        .unwrap_or(1);
-    let hi = tenths(&p.limits.soft_max.value)
-        .floor()
-        .to_integer()
-        .to_u64()
-        .unwrap_or(lo)
-        .max(lo);
+fn draw_patient(p: &Protocol, (lo, hi): (u64, u64), rng: &mut SplitMix64) -> Patient {
     let w = rng.between(lo, hi);
     let weight = units::kg(units::Num::new((w as i64).into(), 10.into()));
     let (height, sex) = if p.weight_basis.needs_height_and_sex() {
@@ -102,75 +67,13 @@ pub fn draw_patient(p: &Protocol, rng: &mut SplitMix64) -> Patient {
     }
 }
 
-/// Whether an answer names the same drug mass, in any mass unit.
-fn same_mass(answer: &str, expected: &DrugMass) -> Result<bool, AnswerError> {
-    Ok(units::parse::<DrugMass>(answer.trim())?.value == expected.value)
-}
-
-fn same_count(answer: &str, expected: u64) -> Result<bool, AnswerError> {
-    let a = answer.trim();
-    let a = a
-        .strip_suffix("boluses")
-        .or_else(|| a.strip_suffix("bolus"))
-        .unwrap_or(a)
-        .trim();
-    a.parse::<u64>()
-        .map(|n| n == expected)
-        .map_err(|_| AnswerError::NotWhole(answer.into()))
-}
-
-fn same_boluses(answer: &str, plan: &Plan) -> Result<bool, AnswerError> {
-    let doses: Vec<&str> = answer
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mut out = true;
-    if doses.len() != plan.boluses.len() {
-        out = false;
-    }
-    for (d, b) in doses.iter().zip(&plan.boluses) {
-        if !same_mass(d, &b.dose)? {
-            out = false;
-        }
-    }
-    Ok(out)
-}
-
-/// The longest answer read, in bytes; a longer one is counted wrong, unread.
-pub const MAX_ANSWER_BYTES: usize = 4096;
-
-/// Reads one answer line: `None` at the end of the input, `Err(())` for a line longer than
-/// [`MAX_ANSWER_BYTES`] (skipped whole, never held in memory).
-fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>> {
-    let mut kept = Vec::new();
-    let mut seen = 0usize;
-    loop {
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        let room = (MAX_ANSWER_BYTES + 1).saturating_sub(kept.len());
-        kept.extend_from_slice(&chunk[..take.min(room)]);
-        seen += take;
-        input.consume(take);
-        if done {
-            break;
-        }
-    }
-    if seen == 0 {
-        return Ok(None);
-    }
-    let text = String::from_utf8_lossy(&kept);
-    let text = text.trim_end_matches(['\n', '\r']);
-    if text.len() > MAX_ANSWER_BYTES {
-        return Ok(Some(Err(())));
-    }
-    Ok(Some(Ok(crate::engine::chars::tidy(text))))
+/// The weights a scale shows from `from` to `to`, in tenths of a kilogram; `None` when there
+/// is none.
+fn tenths(from: &BodyMass, to: &BodyMass) -> Option<(u64, u64)> {
+    let t = |x: &units::Num| x * int(10);
+    let lo = t(&from.value).ceil().to_integer().to_u64()?;
+    let hi = t(&to.value).floor().to_integer().to_u64()?;
+    (lo <= hi).then_some((lo.max(1), hi.max(1)))
 }
 
 /// The most patients drawn without a plan in one drill before it stops: a protocol that gives
@@ -189,17 +92,80 @@ pub enum DrillError {
     /// [`MAX_FAILED_DRAWS`] patients were drawn without a plan.
     #[error("{}", DrillStop::NoPlan { draws: *.draws })]
     NoPlan { draws: u32 },
+    /// `--from` or `--to` (`flag`) is outside the protocol's soft limits.
+    #[error("{}", DrillStop::OutsideSoftLimits { flag, weight })]
+    OutsideSoftLimits {
+        flag: &'static str,
+        weight: BodyMass,
+    },
+    /// `--from` is above `--to`.
+    #[error("{}", DrillStop::Reversed { from, to })]
+    Reversed { from: BodyMass, to: BodyMass },
     /// Reading an answer or writing a question failed.
     #[error(transparent)]
     Io(#[from] io::Error),
 }
 
-/// Draws the drill's patients, each one that has a plan, before anything is asked: the same
-/// patients, in the same order, as drawing them one round at a time.
+/// The weights a drill draws its patients from, `from` to `to`, both included.
+#[derive(Debug, Clone)]
+pub struct Range {
+    pub from: BodyMass,
+    pub to: BodyMass,
+}
+
+impl Range {
+    /// The protocol's soft limits.
+    pub fn soft(p: &Protocol) -> Range {
+        Range {
+            from: p.limits.soft_min.clone(),
+            to: p.limits.soft_max.clone(),
+        }
+    }
+
+    /// `from` to `to`, each the soft limit where not given; refused outside the soft limits or
+    /// reversed.
+    pub fn within(
+        p: &Protocol,
+        from: Option<BodyMass>,
+        to: Option<BodyMass>,
+    ) -> Result<Range, DrillError> {
+        let soft = Range::soft(p);
+        let from = from.unwrap_or(soft.from);
+        let to = to.unwrap_or(soft.to);
+        for (flag, w) in [("--from", &from), ("--to", &to)] {
+            if w.value < p.limits.soft_min.value || w.value > p.limits.soft_max.value {
+                return Err(DrillError::OutsideSoftLimits {
+                    flag,
+                    weight: w.clone(),
+                });
+            }
+        }
+        if from.value > to.value {
+            return Err(DrillError::Reversed { from, to });
+        }
+        Ok(Range { from, to })
+    }
+}
+
+/// Draws the drill's patients within the soft limits, each one that has a plan, before anything
+/// is asked: the same patients, in the same order, as drawing them one round at a time.
 pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient>, DrillError> {
+    draw_patients_in(p, &Range::soft(p), rounds, seed)
+}
+
+/// Draws the drill's patients within `range`, each one that has a plan.
+pub fn draw_patients_in(
+    p: &Protocol,
+    range: &Range,
+    rounds: u32,
+    seed: u64,
+) -> Result<Vec<Patient>, DrillError> {
     if !feasible::has_scale_weight(p) {
         return Err(DrillError::NoScaleWeight);
     }
+    let Some(span) = tenths(&range.from, &range.to) else {
+        return Err(DrillError::NoScaleWeight);
+    };
     if feasible::plans_nowhere(p) {
         return Err(DrillError::PlansNowhere);
     }
@@ -207,7 +173,7 @@ pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient
     let mut failed = 0u32;
     let mut out = Vec::new();
     while out.len() < rounds as usize {
-        let patient = draw_patient(p, &mut rng);
+        let patient = draw_patient(p, span, &mut rng);
         if plan::compute(p, &patient, &Options::default()).is_ok() {
             out.push(patient);
         } else {
@@ -220,164 +186,269 @@ pub fn draw_patients(p: &Protocol, rounds: u32, seed: u64) -> Result<Vec<Patient
     Ok(out)
 }
 
-/// Runs a drill of `rounds` patients, asking each question on `out` and reading each answer
-/// from `input`. It ends early, with the score so far, when the input ends. With `echo`, each
-/// answer is written after its question, as a terminal would show it.
+/// How a drill is run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rounds: u32,
+    pub seed: u64,
+    pub range: Range,
+    /// Write each answer after its question, as a terminal would show it.
+    pub echo: bool,
+    /// Write only the score, as JSON, at the end.
+    pub json: bool,
+}
+
+/// How a drill ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub tally: Tally,
+    /// The answers ended before the last question.
+    pub early: bool,
+}
+
+/// The plan of each patient, drawn as `settings` says.
+fn plans(p: &Protocol, s: &Settings) -> Result<Vec<(Patient, Plan)>, DrillError> {
+    Ok(draw_patients_in(p, &s.range, s.rounds, s.seed)?
+        .into_iter()
+        .map(|patient| {
+            let plan = plan::compute(p, &patient, &Options::default())
+                .expect("each patient drawn has a plan");
+            (patient, plan)
+        })
+        .collect())
+}
+
+/// One answer judged: the verdict, and the doses it named (for a list of boluses).
+fn judged(
+    p: &Protocol,
+    plan: &Plan,
+    q: Question,
+    line: &Result<String, ()>,
+) -> (Verdict, Vec<DrugMass>) {
+    match line {
+        Err(()) => (Verdict::Unread(AnswerError::TooLong), Vec::new()),
+        Ok(l) => {
+            let doses = match q {
+                Question::Boluses => judging::parse_doses(l).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            (judging::judge(p, plan, q, l), doses)
+        }
+    }
+}
+
+/// Runs a drill of `settings.rounds` patients, asking each question on `out` and reading each
+/// answer from `input`. It ends early, with the score so far, when the input ends.
 pub fn run(
     p: &Protocol,
-    rounds: u32,
-    seed: u64,
-    echo: bool,
+    settings: &Settings,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> Result<Score, DrillError> {
-    let patients = draw_patients(p, rounds, seed)?;
-    let mut score = Score::default();
-    let m = |x: &DrugMass| units::show_mass(x, p.unit);
-    let draft = p.standing.approval.is_draft();
-    heading(p, rounds, seed, out)?;
-    'rounds: for (round, patient) in (1..=rounds).zip(patients) {
-        let plan =
-            plan::compute(p, &patient, &Options::default()).expect("each patient drawn has a plan");
-        let worked = explain::worked(p, &plan);
-        writeln!(out)?;
-        writeln!(out, "{}", patient_line(p, round, rounds, &patient))?;
-        let dosing_first = worked
-            .dosing
-            .clone()
-            .map(|d| format!("{d} "))
-            .unwrap_or_default();
-        let questions: [Question; 3] = [
-            (
-                "Calculated total?",
-                Box::new(|a: &str| same_mass(a, &plan.calculated_total)),
-                m(&plan.calculated_total),
-                format!("{dosing_first}{}", worked.total),
-            ),
-            (
-                "Number of boluses?",
-                Box::new(|a: &str| same_count(a, plan.count)),
-                plan.count.to_string(),
-                worked.count.clone(),
-            ),
-            (
-                "The boluses, in order (such as `10 mg, 10 mg, 11 mg`)?",
-                Box::new(|a: &str| same_boluses(a, &plan)),
-                plan.boluses
-                    .iter()
-                    .map(|b| m(&b.dose))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                format!("{} {}", worked.rounding, worked.split),
-            ),
-        ];
-        for (question, judge, answer, why) in &questions {
-            write!(out, "  {question} ")?;
-            out.flush()?;
-            let line = match read_answer(input)? {
-                None => {
+) -> Result<Ended, DrillError> {
+    let patients = plans(p, settings)?;
+    let rounds = settings.rounds;
+    let text = !settings.json;
+    let mut tally = Tally::default();
+    let mut answers = Vec::new();
+    let mut early = false;
+    if text {
+        let r = &settings.range;
+        write!(
+            out,
+            "{}",
+            words::heading(p, rounds, settings.seed, &r.from, &r.to)
+        )?;
+    }
+    'rounds: for (round, (patient, plan)) in (1..=rounds).zip(&patients) {
+        if text {
+            writeln!(out)?;
+            writeln!(out, "{}", words::patient_line(p, round, rounds, patient))?;
+        }
+        for q in Question::ALL {
+            if text {
+                write!(out, "  {} ", words::prompt(q))?;
+                out.flush()?;
+            }
+            let Some(line) = read_answer(input)? else {
+                early = true;
+                if text {
                     writeln!(out)?;
-                    writeln!(out, "The input ended.")?;
-                    break 'rounds;
+                    writeln!(out, "{}", words::ENDED)?;
                 }
-                Some(Ok(line)) => Ok(line),
-                Some(Err(())) => Err(AnswerError::TooLong),
+                break 'rounds;
             };
-            score.asked += 1;
-            if echo {
+            if text && settings.echo {
                 writeln!(out, "{}", line.as_deref().unwrap_or("…"))?;
             }
-            match line.and_then(|l| judge(&l)) {
-                Ok(true) => {
-                    score.right += 1;
-                    writeln!(out, "  Right: {answer}.")?;
-                }
-                Ok(false) => writeln!(out, "  Not quite: the answer is {answer}. {why}")?,
-                Err(e) => writeln!(out, "  Not quite ({e}): the answer is {answer}. {why}")?,
+            let (verdict, doses) = judged(p, plan, q, &line);
+            tally.add(&verdict);
+            if text {
+                write!(out, "{}", words::feedback(p, plan, q, &verdict, &doses))?;
+            } else {
+                let a = line.as_deref().ok();
+                answers.push(words::answer_doc(p, plan, round, q, a, &verdict, &doses));
             }
         }
     }
-    writeln!(out)?;
-    let percent = (score.right * 100).checked_div(score.asked).unwrap_or(0);
-    writeln!(
-        out,
-        "Score: {} of {} ({percent}%)",
-        score.right, score.asked
-    )?;
-    if draft {
-        writeln!(out, "\n{}", crate::render::DRAFT)?;
+    let questions = rounds * Question::ALL.len() as u32;
+    if text {
+        writeln!(out)?;
+        write!(out, "{}", words::summary(&tally, questions))?;
+        if p.standing.approval.is_draft() {
+            writeln!(out, "\n{}", crate::render::DRAFT)?;
+        }
+    } else {
+        let doc = score_doc(p, settings, &patients, &tally, early, answers);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("the score is JSON")
+        )?;
     }
-    Ok(score)
+    Ok(Ended { tally, early })
 }
 
-/// The drill's heading: the draft mark, the protocol, the patients and the seed, how to answer.
-fn heading(p: &Protocol, rounds: u32, seed: u64, out: &mut dyn Write) -> io::Result<()> {
-    if p.standing.approval.is_draft() {
-        writeln!(out, "{}\n", crate::render::DRAFT)?;
+/// The score as a JSON document.
+fn score_doc(
+    p: &Protocol,
+    s: &Settings,
+    patients: &[(Patient, Plan)],
+    tally: &Tally,
+    early: bool,
+    answers: Vec<words::AnswerDoc>,
+) -> words::ScoreDoc {
+    let kg = |w: &BodyMass| crate::render::json::qty_of(&units::kg_of(w), "kg");
+    words::ScoreDoc {
+        schema: crate::render::json::SCHEMA,
+        kind: "drill-score",
+        draft: p
+            .standing
+            .approval
+            .is_draft()
+            .then_some(crate::render::DRAFT),
+        protocol: crate::render::json::protocol_ref(p),
+        seed: s.seed,
+        from: kg(&s.range.from),
+        to: kg(&s.range.to),
+        patients: (1..)
+            .zip(patients)
+            .map(|(n, (patient, _))| words::patient_doc(n, patient))
+            .collect(),
+        questions: s.rounds * Question::ALL.len() as u32,
+        asked: tally.asked,
+        right: tally.right,
+        valid: tally.valid,
+        percent: tally.percent(),
+        ended_early: early,
+        by_rule: words::by_rule(tally),
+        answers,
+        generator: format!("bolus {}", crate::render::VERSION),
     }
-    writeln!(
-        out,
-        "Drill: {} ({}), {}, seed {seed}",
-        p.title,
-        p.id,
-        crate::render::count_of(u64::from(rounds), "patient", "patients")
-    )?;
-    writeln!(
-        out,
-        "Answer each question on one line; quantities with their unit, such as `146.6 {}`.",
-        p.unit.symbol()
-    )?;
-    Ok(())
 }
 
-/// `Patient 2 of 5: 82 kg`, with the height and sex when the dose is on another weight.
-fn patient_line(p: &Protocol, round: u32, rounds: u32, patient: &Patient) -> String {
-    let mut who = format!(
-        "Patient {round} of {rounds}: {}",
-        units::show_kg(&patient.weight)
-    );
-    if let (Some(h), Some(s)) = (&patient.height, patient.sex) {
-        who.push_str(&format!(
-            ", {}, {} (dosed on {} body weight)",
-            units::show_cm(h),
-            s.as_str(),
-            p.weight_basis.as_str()
-        ));
-    }
-    who
+/// The seed given, or one drawn from the clock.
+fn seed_of(args: &cli::DrillArgs) -> u64 {
+    args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    })
 }
 
-/// `bolus drill`: the drill on standard input and output, its errors with what to do.
+/// The range of `--from` and `--to`, each read as a weight.
+fn range_of(protocol: &Protocol, args: &cli::DrillArgs) -> Result<Range, Failure> {
+    let weight = |flag: &'static str, v: &Option<String>| {
+        v.as_deref()
+            .map(units::parse_weight)
+            .transpose()
+            .map_err(|error| Failure::Request(cli::RequestError::ChartWeight { flag, error }))
+    };
+    let from = weight("--from", &args.from)?;
+    let to = weight("--to", &args.to)?;
+    Range::within(protocol, from, to).map_err(|e| refused(protocol, e))
+}
+
+/// A drill error as the command's failure.
+fn refused(protocol: &Protocol, source: DrillError) -> Failure {
+    match source {
+        DrillError::Io(e) => anyhow::Error::new(StdoutError(e))
+            .context("the drill stopped")
+            .into(),
+        source => Failure::Drill {
+            id: protocol.id.clone(),
+            soft_min: protocol.limits.soft_min.clone(),
+            soft_max: protocol.limits.soft_max.clone(),
+            source: Box::new(source),
+        },
+    }
+}
+
+/// `bolus drill`: the drill on standard input and output, its errors with what to do. Exit
+/// status 1 when the answers end before the last question.
 pub(super) fn drill_command(
     protocol: &Protocol,
     args: &cli::DrillArgs,
 ) -> Result<Outcome, Failure> {
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-    });
+    let range = range_of(protocol, args)?;
+    let seed = seed_of(args);
+    if let Some(format) = args.export {
+        return drill_export(protocol, &range, args.rounds, seed, format);
+    }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
+    let settings = Settings {
+        rounds: args.rounds,
+        seed,
+        range,
+        echo: !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        json: args.format == cli::DrillFormat::Json,
+    };
     let mut out = stdout_file()
         .map_err(StdoutError)
         .context("cannot write the output")?;
-    let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
-    match run(protocol, args.rounds, seed, echo, &mut input, &mut out) {
-        Ok(_) => Ok(Outcome::default()),
+    match run(protocol, &settings, &mut input, &mut out) {
+        Ok(ended) => Ok(Outcome {
+            code: u8::from(ended.early),
+            ..Outcome::default()
+        }),
         Err(DrillError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             Ok(Outcome::default())
         }
-        Err(DrillError::Io(e)) => Err(anyhow::Error::new(StdoutError(e))
-            .context("the drill stopped")
-            .into()),
-        Err(source) => Err(Failure::Drill {
-            id: protocol.id.clone(),
-            soft_min: protocol.limits.soft_min.clone(),
-            soft_max: protocol.limits.soft_max.clone(),
-            source,
-        }),
+        Err(source) => Err(refused(protocol, source)),
     }
+}
+
+/// `bolus drill --export`: the drill's questions and worked answers as a quiz, nothing read.
+fn drill_export(
+    protocol: &Protocol,
+    range: &Range,
+    rounds: u32,
+    seed: u64,
+    format: cli::DrillExport,
+) -> Result<Outcome, Failure> {
+    let patients = plans(
+        protocol,
+        &Settings {
+            rounds,
+            seed,
+            range: range.clone(),
+            echo: false,
+            json: false,
+        },
+    )
+    .map_err(|e| refused(protocol, e))?;
+    let set = crate::render::quiz::Set {
+        protocol,
+        seed,
+        from: &range.from,
+        to: &range.to,
+        patients: &patients,
+    };
+    Ok(Outcome::out(match format {
+        cli::DrillExport::Gift => crate::render::quiz::gift(&set),
+        cli::DrillExport::MoodleXml => crate::render::quiz::moodle_xml(&set),
+        cli::DrillExport::Html => crate::render::quiz::html(&set),
+    }))
 }
 
 /// Why no drill is run with protocol `id`, soft limits `soft_min` to `soft_max`, and what to do
@@ -397,6 +468,43 @@ pub(super) fn refusal(
         DrillError::NoScaleWeight => DrillStop::NoScaleWeight,
         DrillError::PlansNowhere => DrillStop::PlansNowhere,
         DrillError::NoPlan { draws } => DrillStop::NoPlan { draws: *draws },
+        DrillError::OutsideSoftLimits { flag, weight } => {
+            DrillStop::OutsideSoftLimits { flag, weight }
+        }
+        DrillError::Reversed { from, to } => DrillStop::Reversed { from, to },
     };
     crate::render::refusals::drill(id, soft_min, soft_max, stop)
+}
+
+/// Reads one answer line: `None` at the end of the input, `Err(())` for a line longer than
+/// [`judging::MAX_ANSWER_BYTES`] (skipped whole, never held in memory).
+fn read_answer(input: &mut dyn BufRead) -> io::Result<Option<Result<String, ()>>> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = (judging::MAX_ANSWER_BYTES + 1).saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..take.min(room)]);
+        seen += take;
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    if seen == 0 {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&kept);
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.len() > judging::MAX_ANSWER_BYTES {
+        return Ok(Some(Err(())));
+    }
+    Ok(Some(Ok(crate::engine::chars::tidy(text))))
 }

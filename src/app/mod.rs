@@ -121,7 +121,7 @@ pub enum Failure {
         id: String,
         soft_min: crate::engine::units::BodyMass,
         soft_max: crate::engine::units::BodyMass,
-        source: drill::DrillError,
+        source: Box<drill::DrillError>,
     },
     /// A batch could not be run at all.
     #[error(transparent)]

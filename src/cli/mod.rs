@@ -244,8 +244,10 @@ pub enum Command {
     /// A weight-band chart of the plans between two weights, as text, Markdown, CSV or SVG; a
     /// chart in which no weight has a plan is an error (exit status 2).
     Chart(ChartArgs),
-    /// A drill: patients drawn at random, the plan's arithmetic asked step by step. A protocol
-    /// whose soft limits give no patient a plan stops the drill before it starts (exit status 2).
+    /// A drill: patients drawn at random, the plan's arithmetic asked step by step, each answer
+    /// judged with the rule it breaks; exit status 1 when the answers end before the last
+    /// question. A protocol whose soft limits give no patient a plan stops the drill before it
+    /// starts (exit status 2).
     Drill(DrillArgs),
     /// Teaching views: what a plan's boluses do over time (`teach pk`).
     Teach(TeachArgs),
@@ -596,8 +598,41 @@ pub struct DrillArgs {
     /// The seed, to repeat a drill exactly [default: drawn from the clock, and printed].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// The lightest patient drawn, in kilograms, within the protocol's soft limits [default: the
+    /// soft minimum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// The heaviest patient drawn, in kilograms, within the protocol's soft limits [default: the
+    /// soft maximum].
+    #[arg(long, value_name = "KG", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// `text`: questions and feedback as the drill goes; `json`: the answers read from standard
+    /// input judged, and only the score written, as one JSON document.
+    #[arg(long, value_enum, default_value_t = DrillFormat::Text)]
+    pub format: DrillFormat,
+    /// Write the drill's questions with their worked answers instead of asking them: a Moodle
+    /// GIFT or Moodle XML quiz (the worked arithmetic as feedback), or a printable HTML sheet
+    /// with its answer key. Nothing is read.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    pub export: Option<DrillExport>,
     #[command(flatten)]
     pub shared: Shared,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrillFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrillExport {
+    /// Moodle GIFT, plain text.
+    Gift,
+    /// Moodle XML.
+    MoodleXml,
+    /// A printable HTML page: the questions, then the answer key.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

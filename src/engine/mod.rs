@@ -9,6 +9,7 @@ pub(crate) mod chart;
 pub mod check;
 pub mod course;
 pub mod dosing;
+pub mod drill;
 pub mod exact;
 pub mod fast;
 pub mod feasible;

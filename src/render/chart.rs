@@ -1,5 +1,6 @@
-//! Weight charts as text, Markdown, CSV and SVG. The SVG is an A4 landscape page in black and
-//! white: dose per bolus and number of boluses against weight, with each count step marked.
+//! Weight charts as text, Markdown, CSV and SVG. The SVG is a landscape page that fits A4 and
+//! US Letter, in black and white: dose per bolus and number of boluses against weight, with each
+//! count step marked and labelled above the plot, and every line of text wrapped to the page.
 
 use std::fmt::Write;
 
@@ -334,10 +335,254 @@ struct Panel {
     label: String,
 }
 
+/// The page, in millimetres: the part of a landscape sheet that A4 (297 × 210) and US Letter
+/// (279.4 × 215.9) share, so that the chart prints at its size on either.
+pub const PAGE_WIDTH: f64 = 279.4;
+pub const PAGE_HEIGHT: f64 = 210.0;
+/// The margin kept free of ink on every side, for printers that cannot print to the edge.
+pub const MARGIN: f64 = 8.0;
+/// Where the plot starts (the y-axis titles and ticks are to its left) and ends.
 const LEFT: f64 = 28.0;
-const RIGHT: f64 = 280.0;
+const RIGHT: f64 = PAGE_WIDTH - 14.0;
+/// Where lines of text start, and how wide they may be.
+const TEXT_LEFT: f64 = 14.0;
+const TEXT_WIDTH: f64 = PAGE_WIDTH - 2.0 * TEXT_LEFT;
 
-/// The chart as an SVG page (A4 landscape, in millimetres), to print in black and white.
+/// A bound on the width of a character in Helvetica or Arial, in ems: at least its advance in
+/// those fonts (Arial's widths: `i` 0.222, digits 0.556, `m` 0.833, `W` 0.944, `@` 1.015); any
+/// character outside ASCII counts as a full em or more.
+fn em(c: char) -> f64 {
+    match c {
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' => 0.28,
+        ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '/' | '-' | '\\' | '{' | '}' | '`' => 0.34,
+        'm' | 'w' | 'M' | 'W' | '%' => 0.95,
+        '@' => 1.05,
+        '&' => 0.7,
+        'A'..='Z' => 0.8,
+        c if c.is_ascii() => 0.6,
+        c if super::width(c.encode_utf8(&mut [0; 4])) > 1 => 1.1,
+        _ => 1.0,
+    }
+}
+
+/// A bound on the width of `text` set at `size` millimetres in Helvetica or Arial.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().map(em).sum::<f64>() * size
+}
+
+/// `text` in lines at most `width` millimetres wide at `size`, broken at spaces (a word wider
+/// than a line is cut).
+pub fn fit_lines(text: &str, size: f64, width: f64) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&candidate, size) <= width {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        let mut piece = String::new();
+        for c in word.chars() {
+            if !piece.is_empty() && text_width(&format!("{piece}{c}"), size) > width {
+                out.push(std::mem::take(&mut piece));
+            }
+            piece.push(c);
+        }
+        line = piece;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The size of the title, the rule line, the step labels and the footer, in millimetres.
+const TITLE_SIZE: f64 = 5.0;
+const RULE_SIZE: f64 = 3.2;
+const LABEL_SIZE: f64 = 2.8;
+const FOOTER_SIZE: f64 = 2.6;
+const DRAFT_SIZE: f64 = 4.0;
+
+/// A count step's label, placed in the strip above the dose panel: its row, where its text
+/// starts and ends across the page, and the step's x.
+struct Label {
+    x: f64,
+    start: f64,
+    end: f64,
+    row: usize,
+    text: String,
+}
+
+/// Places each step label in the first row of the strip where it overlaps no other label (a
+/// new row is always free, so this ends). Each label names its weight; its line starts under
+/// the strip.
+fn place_labels(steps: Vec<(f64, String)>) -> Vec<Label> {
+    let mut placed: Vec<Label> = Vec::new();
+    let gap = 1.5;
+    for (x, text) in steps {
+        let w = text_width(&text, LABEL_SIZE);
+        let (start, end) = if x + 0.8 + w <= PAGE_WIDTH - MARGIN {
+            (x + 0.8, x + 0.8 + w)
+        } else {
+            (x - 0.8 - w, x - 0.8)
+        };
+        let free = |row: usize| {
+            placed
+                .iter()
+                .filter(|p| p.row == row)
+                .all(|p| end + gap <= p.start || p.end + gap <= start)
+        };
+        let row = (0..=placed.len())
+            .find(|r| free(*r))
+            .expect("a row after every placed label is free");
+        placed.push(Label {
+            x,
+            start,
+            end,
+            row,
+            text,
+        });
+    }
+    placed
+}
+
+/// Where everything goes on the page, from the top down and the bottom up.
+struct Layout {
+    /// Each line of text above the plot: its baseline, size, boldness and words.
+    head: Vec<(f64, f64, bool, String)>,
+    labels: Vec<Label>,
+    /// The baseline of the first row of labels, and the distance between rows.
+    label_top: f64,
+    label_step: f64,
+    dose: Panel,
+    count: Panel,
+    /// The footer's lines, each with its baseline, size and boldness.
+    foot: Vec<(f64, f64, bool, String)>,
+}
+
+/// The lines above the plot: the draft mark, the title and the protocol's rule, each wrapped.
+fn head_lines(p: &Protocol, frame: &Frame) -> (Vec<(f64, f64, bool, String)>, f64) {
+    let rule = format!(
+        "{} in at least {} boluses of at most {}, rounded down to whole {}; {} to {}",
+        units::show_per_kg(&p.per_weight, p.unit),
+        p.min_count,
+        units::show_mass(&p.max_dose, p.unit),
+        units::show_mass(&p.increment, p.unit),
+        units::show_kg(&units::kg(frame.lo.clone())),
+        units::show_kg(&units::kg(frame.hi.clone()))
+    );
+    let mut y = MARGIN;
+    let mut out = Vec::new();
+    let mut add = |text: String, size: f64, bold: bool, y: &mut f64| {
+        for line in fit_lines(&text, size, TEXT_WIDTH) {
+            *y += size * 1.3;
+            out.push((*y, size, bold, line));
+        }
+    };
+    if p.standing.approval.is_draft() {
+        add(super::DRAFT.to_string(), DRAFT_SIZE, true, &mut y);
+    }
+    add(format!("{} ({})", p.title, p.id), TITLE_SIZE, true, &mut y);
+    add(rule, RULE_SIZE, false, &mut y);
+    (out, y)
+}
+
+/// The footer's lines from the bottom margin up: the protocol's SHA-256, its approval, the
+/// version and the safety sentence, wrapped; the draft mark last.
+fn foot_lines(p: &Protocol) -> Vec<(f64, f64, bool, String)> {
+    let text = format!(
+        "protocol sha256 {}; approval: {}; bolus {}; every plan must be verified and signed by a physician",
+        p.sha256,
+        super::approval_text(p),
+        super::VERSION
+    );
+    let mut lines: Vec<(f64, bool, String)> = fit_lines(&text, FOOTER_SIZE, TEXT_WIDTH)
+        .into_iter()
+        .map(|l| (FOOTER_SIZE, false, l))
+        .collect();
+    if p.standing.approval.is_draft() {
+        lines.push((DRAFT_SIZE, true, super::DRAFT.to_string()));
+    }
+    // The last line's glyphs end a little below its baseline: leave room for them.
+    let mut y = PAGE_HEIGHT - MARGIN - 1.0;
+    let mut out = Vec::new();
+    for (size, bold, line) in lines.into_iter().rev() {
+        out.push((y, size, bold, line));
+        y -= size * 1.25;
+    }
+    out.reverse();
+    out
+}
+
+fn layout(p: &Protocol, rows: &[Row], frame: &Frame, max_dose: Num, max_count: u64) -> Layout {
+    let (head, below_head) = head_lines(p, frame);
+    let steps: Vec<(f64, String)> = axis_steps(p, rows)
+        .into_iter()
+        .filter(|(w, _)| *w > frame.lo && *w < frame.hi)
+        .map(|(w, label)| (frame.x(&w), label))
+        .collect();
+    let labels = place_labels(steps);
+    let label_step = LABEL_SIZE * 1.3;
+    let label_top = below_head + 1.0 + LABEL_SIZE;
+    let rows_used = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
+    let dose_top = label_top + label_step * rows_used as f64 + 1.0;
+    let foot = foot_lines(p);
+    let foot_top = foot
+        .first()
+        .map_or(PAGE_HEIGHT - MARGIN, |(y, s, ..)| y - s);
+    // Below each panel: its weight ticks and title (11 mm); between them, the legend.
+    let between = 26.0;
+    let room = (foot_top - 13.0 - dose_top - between).max(40.0);
+    let dose_height = room * 0.53;
+    let unit = p.unit.symbol();
+    Layout {
+        head,
+        labels,
+        label_top,
+        label_step,
+        dose: Panel {
+            top: dose_top,
+            height: dose_height,
+            y_max: max_dose,
+            label: format!("Dose per bolus ({unit})"),
+        },
+        count: Panel {
+            top: dose_top + dose_height + between,
+            height: room - dose_height,
+            y_max: int(max_count as i64 + 1),
+            label: "Number of boluses".into(),
+        },
+        foot,
+    }
+}
+
+/// Lines of text, each at its baseline, from [`TEXT_LEFT`].
+fn text_lines(o: &mut String, lines: &[(f64, f64, bool, String)]) {
+    for (y, size, bold, line) in lines {
+        let style = if line == super::DRAFT {
+            r#" font-weight="bold" fill="red""#
+        } else if *bold {
+            r#" font-weight="bold""#
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            r#"<text x="{TEXT_LEFT}" y="{y:.2}" font-size="{size}"{style}>{}</text>"#,
+            esc(line)
+        );
+    }
+}
+
+/// The chart as an SVG page (279.4 mm × 210 mm, landscape: it fits A4 and US Letter), to print
+/// in black and white.
 pub fn svg(p: &Protocol, rows: &[Row]) -> String {
     let bands: Vec<(Num, &Band)> = rows
         .iter()
@@ -352,102 +597,42 @@ pub fn svg(p: &Protocol, rows: &[Row]) -> String {
         .map(|r| units::kg_of(&r.weight))
         .unwrap_or_else(|| int(1));
     let x_hi = if x_hi == x_lo { &x_lo + int(1) } else { x_hi };
-    let unit = p.unit.symbol();
     let max_dose = units::mass_in(&p.max_dose, p.unit);
     let max_count = bands
         .iter()
         .map(|(_, b)| b.count)
         .max()
         .unwrap_or(p.min_count);
-    let dose_panel = Panel {
-        top: 22.0,
-        height: 66.0,
-        y_max: max_dose.clone(),
-        label: format!("Dose per bolus ({unit})"),
-    };
-    let count_panel = Panel {
-        top: 122.0,
-        height: 58.0,
-        y_max: int(max_count as i64 + 1),
-        label: "Number of boluses".into(),
-    };
-
     let frame = Frame {
         lo: x_lo.clone(),
         hi: x_hi.clone(),
     };
+    let lay = layout(p, rows, &frame, max_dose, max_count);
     let mut o = String::new();
-    page_head(&mut o, p, &frame);
-
-    for panel in [&dose_panel, &count_panel] {
+    page_head(&mut o);
+    text_lines(&mut o, &lay.head);
+    for panel in [&lay.dose, &lay.count] {
         panel_axes(&mut o, panel, &frame);
     }
-
-    // Count steps, marked across both panels.
-    step_marks(
-        &mut o,
-        p,
-        rows,
-        &frame,
-        dose_panel.top,
-        count_panel.top + count_panel.height,
-    );
-
+    step_marks(&mut o, &lay);
     // Lines: largest and smallest bolus, and the count, as steps.
-    lines(&mut o, p, &bands, &frame, [&dose_panel, &count_panel]);
-
-    legend(&mut o, &dose_panel);
-    let _ = writeln!(
-        o,
-        r#"<text x="{LEFT}" y="203" font-size="2.6">{}</text>"#,
-        esc(&format!(
-            "protocol sha256 {}; approval: {}; bolus {}; every plan must be verified and signed by a physician",
-            p.sha256,
-            super::approval_text(p),
-            super::VERSION
-        ))
-    );
-    if p.standing.approval.is_draft() {
-        for y in [22, 197] {
-            let _ = writeln!(
-                o,
-                r#"<text x="{LEFT}" y="{y}" font-size="4" font-weight="bold" fill="red">{}</text>"#,
-                super::DRAFT
-            );
-        }
-    }
+    lines(&mut o, p, &bands, &frame, [&lay.dose, &lay.count]);
+    legend(&mut o, &lay.dose);
+    text_lines(&mut o, &lay.foot);
     let _ = writeln!(o, "</svg>");
     o
 }
 
-/// The page's start: the XML declaration, the page, the title and the protocol's rule.
-fn page_head(o: &mut String, p: &Protocol, frame: &Frame) {
+/// The page's start: the XML declaration, the page and its white ground.
+fn page_head(o: &mut String) {
     let _ = writeln!(o, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         o,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="297mm" height="210mm" viewBox="0 0 297 210" font-family="Helvetica, Arial, sans-serif">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="Helvetica, Arial, sans-serif">"#
     );
     let _ = writeln!(
         o,
-        r#"<rect x="0" y="0" width="297" height="210" fill="white"/>"#
-    );
-    let _ = writeln!(
-        o,
-        r#"<text x="{LEFT}" y="10" font-size="5" font-weight="bold">{}</text>"#,
-        esc(&format!("{} ({})", p.title, p.id))
-    );
-    let _ = writeln!(
-        o,
-        r#"<text x="{LEFT}" y="16" font-size="3.2">{}</text>"#,
-        esc(&format!(
-            "{} in at least {} boluses of at most {}, rounded down to whole {}; {} to {}",
-            units::show_per_kg(&p.per_weight, p.unit),
-            p.min_count,
-            units::show_mass(&p.max_dose, p.unit),
-            units::show_mass(&p.increment, p.unit),
-            units::show_kg(&units::kg(frame.lo.clone())),
-            units::show_kg(&units::kg(frame.hi.clone()))
-        ))
+        r#"<rect x="0" y="0" width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
     );
 }
 
@@ -551,24 +736,33 @@ fn panel_axes(o: &mut String, panel: &Panel, frame: &Frame) {
     );
 }
 
-/// The count steps, marked across both panels with their labels.
-fn step_marks(o: &mut String, p: &Protocol, rows: &[Row], frame: &Frame, top: f64, bottom: f64) {
-    for (weight, label) in axis_steps(p, rows) {
-        if weight <= frame.lo || weight >= frame.hi {
-            continue;
+/// The count steps: each label in its row of the strip above the dose panel, and a dotted line
+/// from under the label down through both panels.
+fn step_marks(o: &mut String, lay: &Layout) {
+    let bottom = lay.count.top + lay.count.height;
+    let rows = lay.labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
+    let under = lay.label_top + lay.label_step * (rows as f64 - 1.0) + 1.0;
+    for l in &lay.labels {
+        let baseline = lay.label_top + lay.label_step * l.row as f64;
+        // From under the labels down through the dose panel, then through the count panel: not
+        // across a label, the axis titles or the legend between the panels.
+        for (from, to) in [
+            (under, lay.dose.top + lay.dose.height),
+            (lay.count.top, bottom),
+        ] {
+            let _ = writeln!(
+                o,
+                r#"<line x1="{:.2}" y1="{from:.2}" x2="{:.2}" y2="{to:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#,
+                l.x, l.x
+            );
         }
-        let xx = frame.x(&weight);
         let _ = writeln!(
             o,
-            r#"<line x1="{xx:.2}" y1="{top:.2}" x2="{xx:.2}" y2="{bottom:.2}" stroke="black" stroke-width="0.3" stroke-dasharray="1,1"/>"#
+            r#"<text x="{:.2}" y="{baseline:.2}" font-size="{LABEL_SIZE}">{}</text>"#,
+            l.start,
+            esc(&l.text)
         );
-        let _ = writeln!(
-            o,
-            r#"<text transform="translate({:.2},{:.2}) rotate(-90)" font-size="2.8" text-anchor="end">{}</text>"#,
-            xx - 1.0,
-            top + 1.0,
-            esc(&label)
-        );
+        debug_assert!(l.end > l.start);
     }
 }
 
@@ -629,7 +823,7 @@ fn legend(o: &mut String, dose_panel: &Panel) {
     );
     let _ = writeln!(
         o,
-        r#"<text x="{:.2}" y="{:.2}" font-size="3">dotted lines: where one more bolus is needed</text>"#,
+        r#"<text x="{:.2}" y="{:.2}" font-size="3">dotted lines: where one more bolus is needed (labelled at their top)</text>"#,
         LEFT + 85.0,
         ly + 1.0
     );

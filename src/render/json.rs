@@ -29,6 +29,11 @@ pub fn number(x: &Num) -> serde_json::Number {
         .expect("a decimal is a JSON number")
 }
 
+/// A quantity as JSON, `unit` as printed.
+pub fn qty_of(x: &Num, unit: &str) -> Qty {
+    qty(x, unit)
+}
+
 fn qty(x: &Num, unit: &str) -> Qty {
     Qty {
         value: number(x),
@@ -219,6 +224,26 @@ pub struct Checkpoint {
     pub action: String,
 }
 
+/// The protocol as JSON: what it is, its SHA-256, where it came from, its approval.
+pub fn protocol_ref(p: &crate::engine::protocol::Protocol) -> ProtocolRef {
+    ProtocolRef {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        drug: p.drug.clone(),
+        route: p.route.clone(),
+        sha256: p.sha256.clone(),
+        source: match &p.source {
+            crate::engine::protocol::Source::BuiltIn => "built-in",
+            crate::engine::protocol::Source::File(_) => "file",
+        },
+        file: match &p.source {
+            crate::engine::protocol::Source::BuiltIn => None,
+            crate::engine::protocol::Source::File(path) => Some(path.clone()),
+        },
+        approval: approval(p),
+    }
+}
+
 /// The plan as a JSON document.
 pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let p = ctx.protocol;
@@ -228,22 +253,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     Doc {
         schema: SCHEMA,
         draft: p.standing.approval.is_draft().then_some(super::DRAFT),
-        protocol: ProtocolRef {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            drug: p.drug.clone(),
-            route: p.route.clone(),
-            sha256: p.sha256.clone(),
-            source: match &p.source {
-                crate::engine::protocol::Source::BuiltIn => "built-in",
-                crate::engine::protocol::Source::File(_) => "file",
-            },
-            file: match &p.source {
-                crate::engine::protocol::Source::BuiltIn => None,
-                crate::engine::protocol::Source::File(path) => Some(path.clone()),
-            },
-            approval: approval(p),
-        },
+        protocol: protocol_ref(p),
         patient: (!plan.identity.is_empty()).then(|| PatientRef {
             id: plan.identity.id.clone(),
             name: plan.identity.name.clone(),

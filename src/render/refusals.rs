@@ -212,6 +212,13 @@ pub enum DrillStop<'a> {
     NoPlan { draws: u32 },
     /// Reading an answer or writing a question failed, for `reason` (in words already).
     Stopped { reason: &'a str },
+    /// `--from` or `--to` (`flag`) is outside the soft limits.
+    OutsideSoftLimits { flag: &'a str, weight: &'a BodyMass },
+    /// `--from` is above `--to`.
+    Reversed {
+        from: &'a BodyMass,
+        to: &'a BodyMass,
+    },
 }
 
 impl std::fmt::Display for DrillStop<'_> {
@@ -228,6 +235,17 @@ impl std::fmt::Display for DrillStop<'_> {
                 )
             }
             DrillStop::Stopped { reason } => f.write_str(reason),
+            DrillStop::OutsideSoftLimits { flag, weight } => write!(
+                f,
+                "`{flag}` {} is outside the soft limits",
+                units::show_kg(weight)
+            ),
+            DrillStop::Reversed { from, to } => write!(
+                f,
+                "`--from` {} is above `--to` {}",
+                units::show_kg(from),
+                units::show_kg(to)
+            ),
         }
     }
 }
@@ -247,5 +265,13 @@ pub fn drill(id: &str, soft_min: &BodyMass, soft_max: &BodyMass, stop: DrillStop
             "no drill with protocol `{id}`: {stop}, so the drill stops before it starts; `bolus protocols lint` names the weights where no plan exists"
         ),
         DrillStop::Stopped { reason } => format!("the drill stopped: {reason}"),
+        DrillStop::OutsideSoftLimits { .. } => format!(
+            "no drill with protocol `{id}`: {stop} of {} to {}; a drill draws its patients within them",
+            units::show_kg(soft_min),
+            units::show_kg(soft_max)
+        ),
+        DrillStop::Reversed { .. } => format!(
+            "no drill with protocol `{id}`: {stop}; give the lighter weight to `--from`"
+        ),
     }
 }

@@ -41,6 +41,10 @@ pub const TITLES: &[(&str, &str)] = &[
         "bolus bedside record: the opening line",
     ),
     ("record-entry.json", "bolus bedside record: an entry line"),
+    (
+        "drill-score.json",
+        "bolus drill score (`drill --format json`)",
+    ),
 ];
 
 /// The formats JSON Schema 2020-12 defines (§7.3 of its validation vocabulary).
@@ -143,6 +147,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ),
         ("course.json", schema::<super::course::Doc>()),
         ("teach-pk.json", schema::<super::pk::Doc>()),
+        ("drill-score.json", schema::<super::drill::ScoreDoc>()),
     ];
     all.into_iter()
         .map(|(name, schema)| (name, published(name, schema)))

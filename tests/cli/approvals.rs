@@ -518,7 +518,9 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
                 "7",
             ],
         )
-        .stdin(""),
+        .stdin("")
+        // No answer comes: the drill ends early.
+        .status(1),
     );
     head_and_foot("drill", &drill);
 }

@@ -272,6 +272,8 @@ fn drill_stops_at_once_when_no_weight_within_the_hard_limits_has_a_plan() {
         "3",
     ]))
     .stdin("")
+    // The answers end before the first question: exit status 1.
+    .status(1)
     .run();
 }
 
@@ -316,6 +318,7 @@ fn drill_draws_only_patients_with_a_plan_when_some_weights_have_none() {
         "3",
     ]))
     .stdin("")
+    .status(1)
     .run()
     .stdout;
     assert!(out.contains("Patient 1 of 3: "), "{out}");

@@ -4,11 +4,13 @@
 mod approvals;
 mod batch;
 mod catalog;
+mod chart_page;
 mod check;
 mod clinic;
 mod colour;
 mod course;
 mod dosing_weight;
+mod drill;
 mod environment;
 mod feasibility;
 mod fhir;

@@ -690,6 +690,7 @@ pub mod schema {
         BatchRow,
         Course,
         TeachPk,
+        DrillScore,
     }
 
     impl Kind {
@@ -700,6 +701,7 @@ pub mod schema {
                 Kind::BatchRow => "batch-row.json",
                 Kind::Course => "course.json",
                 Kind::TeachPk => "teach-pk.json",
+                Kind::DrillScore => "drill-score.json",
             }
         }
     }
@@ -713,6 +715,7 @@ pub mod schema {
                 Kind::BatchRow,
                 Kind::Course,
                 Kind::TeachPk,
+                Kind::DrillScore,
             ]
             .into_iter()
             .map(|kind| {
@@ -757,6 +760,8 @@ pub mod schema {
             Ok(None)
         } else if doc.get("kind").and_then(Value::as_str) == Some("teach-pk") {
             Ok(Some(Kind::TeachPk))
+        } else if doc.get("kind").and_then(Value::as_str) == Some("drill-score") {
+            Ok(Some(Kind::DrillScore))
         } else if doc.contains_key("conforms") {
             Ok(Some(Kind::Check))
         } else if doc.contains_key("sessions") {

@@ -709,7 +709,7 @@ fn parse_svg(svg: &str) -> Svg {
 }
 
 #[test]
-fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_titles() {
+fn chart_svg_is_a_landscape_xml_page_for_a4_and_letter_with_the_count_steps_and_the_axis_titles() {
     let svg = Test::new()
         .args(["chart", "ketamine-kap-iv", "--format", "svg"])
         .run()
@@ -719,9 +719,9 @@ fn chart_svg_is_an_a4_landscape_xml_page_with_the_count_steps_and_the_axis_title
     assert_eq!(doc.namespace, "http://www.w3.org/2000/svg");
     assert_eq!(
         (doc.width.as_str(), doc.height.as_str()),
-        ("297mm", "210mm")
+        ("279.4mm", "210mm")
     );
-    assert_eq!(doc.view_box, "0 0 297 210");
+    assert_eq!(doc.view_box, "0 0 279.4 210");
     let has = |s: &str| doc.texts.iter().any(|t| t == s);
     for label in [
         "Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)",
@@ -850,9 +850,12 @@ fn chart_of_a_single_weight_is_one_row() {
 
 // --- drill -------------------------------------------------------------------------------------
 
-/// `bolus drill ketamine-kap-iv --seed S --rounds N` with `input` on standard input.
+/// `bolus drill ketamine-kap-iv --seed S --rounds N` with `input` on standard input: exit
+/// status 0 when every question has its answer line, 1 when the answers end early.
 #[track_caller]
 fn drill(seed: &str, rounds: &str, input: &str) -> String {
+    let questions = 3 * rounds.parse::<usize>().expect("a number of rounds");
+    let status = i32::from(input.lines().count() < questions);
     Test::new()
         .args([
             "drill",
@@ -863,8 +866,15 @@ fn drill(seed: &str, rounds: &str, input: &str) -> String {
             rounds,
         ])
         .stdin(input)
+        .status(status)
         .run()
         .stdout
+}
+
+/// The drill's output with each run of spaces and line breaks made one space: the feedback as
+/// paragraphs, whatever the wrapping.
+fn squashed(out: &str) -> String {
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The patients' weights as the drill prints them (`Patient 1 of 2: 79 kg`).
@@ -929,33 +939,52 @@ fn drill_from_a_pipe_says_right_or_not_quite_with_the_worked_arithmetic_and_scor
         out.contains(&format!("? {boluses}\n  Right: {boluses}.\n")),
         "{out}"
     );
-    // The second: each answer wrong, met with the right answer and the worked arithmetic.
+    // The second: each answer wrong, met with the right answer, the rule it breaks and the
+    // worked arithmetic.
     let w2 = &weights[1];
+    let flat = squashed(&out);
     assert!(
-        out.contains(&format!(
-            "  Not quite: the answer is {total2}. Multiply the dose per weight by the dosing weight: 2 mg/kg × {w2} kg = {total2}. This is the calculated total.\n"
+        flat.contains(&format!(
+            "Not quite: the answer is {total2}. - Calculated total: 1 mg is not 2 mg/kg × {w2} kg = {total2}. Multiply the dose per weight by the dosing weight: 2 mg/kg × {w2} kg = {total2}. This is the calculated total."
         )),
         "{out}"
     );
     assert!(
-        out.contains(&format!(
-            "  Not quite: the answer is {count2}. No bolus may exceed 50 mg: {total2} ÷ 50 mg = "
+        flat.contains(&format!(
+            "Not quite: the answer is {count2}. - Count for the weight: 99 boluses, but the weight gives {count2} ("
         )),
         "{out}"
     );
-    let split = out
-        .lines()
-        .find(|l| l.starts_with(&format!("  Not quite: the answer is {boluses2}. ")))
-        .unwrap_or_else(|| panic!("no worked split:\n{out}"));
+    assert!(
+        flat.contains(&format!("No bolus may exceed 50 mg: {total2} ÷ 50 mg = ")),
+        "{out}"
+    );
+    let split = flat
+        .split_once(&format!("Not quite: the answer is {boluses2}. "))
+        .unwrap_or_else(|| panic!("no worked split:\n{out}"))
+        .1;
+    assert!(
+        split.starts_with(
+            "- Short of the planned total: the boluses add up to 1 + 1 + 1 + 1 = 4 mg, "
+        ),
+        "{split}"
+    );
     assert!(
         split.contains("Doses are whole multiples of 1 mg"),
         "{split}"
     );
     assert!(split.contains(". Split "), "{split}");
-    assert!(split.ends_with(&format!("{boluses2}.")), "{split}");
     assert_eq!(out.matches("  Right: ").count(), 3, "{out}");
     assert_eq!(out.matches("  Not quite").count(), 3, "{out}");
-    assert!(out.ends_with("\nScore: 3 of 6 (50%)\n"), "{out}");
+    assert!(out.contains("\nScore: 3 of 6 (50%)\nBy rule:\n"), "{out}");
+    // The feedback is wrapped to 80 columns (the heading's title and a question with its
+    // answer echoed are as long as they are).
+    for line in out
+        .lines()
+        .filter(|l| !l.starts_with("Drill: ") && !l.contains("? "))
+    {
+        assert!(line.chars().count() <= 80, "a line over 80 columns: {line}");
+    }
 }
 
 #[test]
@@ -982,7 +1011,7 @@ fn drill_whose_input_ends_early_prints_the_score_so_far() {
     let out = drill("7", "2", &format!("{total}\n"));
     assert!(
         out.ends_with(&format!(
-            "  Right: {total}.\n  Number of boluses? \nThe input ended.\n\nScore: 1 of 1 (100%)\n"
+            "  Right: {total}.\n  Number of boluses? \nThe input ended.\n\nScore: 1 of 1 (100%)\nThe drill ended early: 1 of 6 questions answered.\nNo rule broken.\n"
         )),
         "{out}"
     );
@@ -990,7 +1019,9 @@ fn drill_whose_input_ends_early_prints_the_score_so_far() {
 
     let out = drill("7", "2", "");
     assert!(
-        out.ends_with("The input ended.\n\nScore: 0 of 0 (0%)\n"),
+        out.ends_with(
+            "The input ended.\n\nScore: 0 of 0 (0%)\nThe drill ended early: 0 of 6 questions answered.\n"
+        ),
         "{out}"
     );
 }
@@ -1006,20 +1037,25 @@ fn drill_counts_an_answer_without_a_unit_wrong_and_says_the_unit_is_missing() {
         "1",
         &format!("{bare_total}\n{count}\n{bare_boluses}\n"),
     );
+    let flat = squashed(&out);
     assert!(
-        out.contains(&format!(
-            "  Not quite (`{bare_total}` has no unit; expected a drug mass such as `50 mg` (`mcg`, `mg` or `g`)): the answer is {total}."
+        flat.contains(&format!(
+            "Not quite (`{bare_total}` has no unit; expected a drug mass such as `50 mg` (`mcg`, `mg` or `g`)): the answer is {total}."
         )),
         "{out}"
     );
+    // Doses with no unit at all: the first one is named.
     let first_bare = bare_boluses.split(", ").next().unwrap();
     assert!(
-        out.contains(&format!("  Not quite (`{first_bare}` has no unit;")),
+        flat.contains(&format!("Not quite (`{first_bare}` has no unit;")),
         "{out}"
     );
     // A count needs no unit.
     assert!(out.contains(&format!("  Right: {count}.")), "{out}");
-    assert!(out.ends_with("Score: 1 of 3 (33%)\n"), "{out}");
+    assert!(
+        out.ends_with("Score: 1 of 3 (33%)\nBy rule:\n  answer not read              2 answers\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -1044,5 +1080,8 @@ fn drill_takes_a_right_answer_in_another_mass_unit() {
         rest.join(", ")
     );
     let out = drill("7", "1", &input);
-    assert!(out.ends_with("Score: 3 of 3 (100%)\n"), "{input}\n{out}");
+    assert!(
+        out.ends_with("Score: 3 of 3 (100%)\nNo rule broken.\n"),
+        "{input}\n{out}"
+    );
 }
