@@ -281,15 +281,18 @@ fn bolus_findings(
     (out, tally)
 }
 
-/// A bolus held or stopped with no reason written: a violation.
+/// A bolus held or stopped with no reason written: a violation. A bolus stopped after the stop
+/// (the first bolus stopped) has that stop's reason: the session ended there.
 fn status_finding(
     given: &Given,
-    _stop: Option<(usize, Option<&str>)>,
+    stop: Option<(usize, Option<&str>)>,
     i: usize,
     status: Status,
 ) -> Option<Finding> {
     let mark = &given.marks.expect("a status has its marks")[i];
-    reason_of(mark).is_none().then(|| {
+    let stopped_before =
+        status == Status::Stopped && stop.is_some_and(|(s, reason)| s < i && reason.is_some());
+    (reason_of(mark).is_none() && !stopped_before).then(|| {
         on_bolus(
             i,
             Severity::Violation,

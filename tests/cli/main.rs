@@ -5,6 +5,7 @@ mod approvals;
 mod batch;
 mod catalog;
 mod check;
+mod check_pharmacist;
 mod clinic;
 mod colour;
 mod course;
