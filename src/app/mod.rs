@@ -264,7 +264,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Check(args) => {
             let req = cli::check_request(args)?;
             let protocol = load(&req.protocol)?;
-            check_plan(&protocol, &req)
+            check_plan(&protocol, &req, &mut load)
         }
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;

@@ -84,6 +84,9 @@ pub enum RecordFailure {
         shown: String,
         source: std::io::Error,
     },
+    /// `check` was given a record with no bolus given, held or stopped.
+    #[error("{}", words::nothing_to_check(.shown))]
+    NothingToCheck { shown: String },
     /// A time typed at the bedside does not exist in the session's zone.
     #[error("{}", words::no_such_time(.time, .zone))]
     NoSuchTime { time: String, zone: String },
@@ -411,6 +414,16 @@ fn open(
                 bytes
             }
         };
+    session(bytes, shown, load)
+}
+
+/// A record's bytes read and held to its rules: its lines, its plan computed again (the same
+/// protocol and plan as when it was opened), and every entry replayed.
+fn session(
+    bytes: Vec<u8>,
+    shown: String,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<Session, Failure> {
     let record = file::read(&bytes).map_err(|source| RecordFailure::Damaged {
         shown: shown.clone(),
         source,
@@ -838,4 +851,49 @@ fn correct(s: &Session, a: &args::CorrectArgs) -> Result<Added, Failure> {
         },
         said,
     })
+}
+
+/// A record read for `bolus check`, held to its rules as every `record` command holds it, as a
+/// written plan: what was given, held and stopped, at the clock times of the record's zone, with
+/// the patient, date and provenance of the plan it was opened with.
+pub(super) fn written_for_check(
+    bytes: Vec<u8>,
+    shown: &str,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<crate::engine::check::WrittenPlan, Failure> {
+    let s = session(bytes, shown.to_string(), load)?;
+    let rows = rules::as_written(&s.plan, &s.record.entries);
+    if rows.at.is_empty() {
+        return Err(RecordFailure::NothingToCheck {
+            shown: shown.to_string(),
+        }
+        .into());
+    }
+    let plan_json = serde_json::to_string(&s.record.opening.plan).expect("a plan is JSON");
+    let opened =
+        crate::input::written::read(plan_json.as_bytes()).map_err(|source| Failure::Written {
+            shown: shown.to_string(),
+            source,
+        })?;
+    let mut written = rows.plan;
+    let zoned: Vec<jiff::Zoned> = rows
+        .at
+        .iter()
+        .map(|at| words::zoned(s.first.clone(), at).expect("a recorded time is on the calendar"))
+        .collect();
+    let first_day = zoned[0].date();
+    written.times = Some(zoned.iter().map(jiff::Zoned::time).collect());
+    written.days = Some(
+        zoned
+            .iter()
+            .map(|z| i64::from((z.date() - first_day).get_days()))
+            .collect(),
+    );
+    written.weight = opened.weight;
+    written.dosing_weight = opened.dosing_weight;
+    written.protocol = opened.protocol;
+    written.sha256 = opened.sha256;
+    written.identity = opened.identity;
+    written.date = opened.date.or(Some(first_day));
+    Ok(written)
 }

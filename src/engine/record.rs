@@ -432,3 +432,74 @@ pub fn replay(
     }
     Ok(())
 }
+
+/// A record as `check` reads a plan: one row per bolus of the plan that was given, held (and
+/// not given since) or stopped, in the plan's order; and for each row its time from the planned
+/// first bolus, to place it on the clock.
+#[derive(Debug, Clone)]
+pub struct AsWritten {
+    /// The rows, their offsets from the first row's time, what became of each and why, and who
+    /// gave and checked each bolus given (bedside columns).
+    pub plan: crate::engine::check::WrittenPlan,
+    /// Each row's time from the planned first bolus.
+    pub at: Vec<Duration>,
+}
+
+/// The record's entries that count (none entered in error) as a written plan. A bolus given is
+/// a row with its actual time and dose; a bolus not given after the stop is a row `stopped`
+/// (the reason on the bolus the session stopped before); one held and not given since is a row
+/// `held` with its last hold's reason; a bolus neither given, held nor stopped has no row (the
+/// record is not finished, and `check` finds it short).
+pub fn as_written(plan: &Plan, entries: &[Entry]) -> AsWritten {
+    use crate::engine::check::{Bedside, Mark, Status, Written, WrittenPlan};
+    let st = state(entries);
+    let mut rows: Vec<(Duration, DrugMass, Mark, [String; 2])> = Vec::new();
+    for b in &plan.boluses {
+        let given = st.given.iter().find(|g| g.bolus == b.number);
+        let row = if let Some(g) = given {
+            let who = [g.by.clone(), g.checked_by.clone().unwrap_or_default()];
+            let mark = Mark {
+                status: Status::Given,
+                reason: g.reason.clone(),
+            };
+            (g.at.clone(), g.dose.clone(), mark, who)
+        } else if let Some(s) = st.stopped.filter(|s| s.bolus <= b.number) {
+            let mark = Mark {
+                status: Status::Stopped,
+                reason: (s.bolus == b.number).then(|| s.reason.clone()),
+            };
+            let who = [String::new(), String::new()];
+            (s.at.clone(), b.dose.clone(), mark, who)
+        } else if let Some(h) = st.held.iter().rev().find(|h| h.bolus == b.number) {
+            let mark = Mark {
+                status: Status::Held,
+                reason: Some(h.reason.clone()),
+            };
+            let who = [String::new(), String::new()];
+            (h.at.clone(), b.dose.clone(), mark, who)
+        } else {
+            continue;
+        };
+        rows.push(row);
+    }
+    let origin = rows.first().map(|r| r.0.value.clone()).unwrap_or_default();
+    let at: Vec<Duration> = rows.iter().map(|r| r.0.clone()).collect();
+    let boluses = rows
+        .iter()
+        .map(|(at, dose, _, _)| Written {
+            offset: units::base(&at.value - &origin),
+            dose: dose.clone(),
+        })
+        .collect();
+    let mut written = WrittenPlan::new(boluses);
+    written.marks = Some(rows.iter().map(|r| r.2.clone()).collect());
+    written.bedside = ["given_by", "checked_by"]
+        .iter()
+        .enumerate()
+        .map(|(k, &column)| Bedside {
+            column,
+            cells: rows.iter().map(|r| r.3[k].clone()).collect(),
+        })
+        .collect();
+    AsWritten { plan: written, at }
+}

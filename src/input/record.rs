@@ -220,6 +220,14 @@ pub struct Record {
     pub last_sha256: String,
 }
 
+/// Whether these bytes claim to be a record of bolus: their first line is a JSON object with a
+/// `bolus_record` field (what they hold is checked by [`read`]).
+pub fn is_record(bytes: &[u8]) -> bool {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(first)
+        .is_ok_and(|v| v.get("bolus_record").is_some())
+}
+
 /// Reads a record's bytes, checking every line: its JSON, its number, the SHA-256 of the line
 /// before it, its times and quantities.
 pub fn read(bytes: &[u8]) -> Result<Record, RecordError> {

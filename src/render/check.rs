@@ -52,7 +52,8 @@ pub fn message(unit: units::MassUnit, f: &Finding) -> String {
             weight,
             dosing,
         } => format!(
-            "the plan has {written} boluses; the protocol needs at least {needed} for {}{}",
+            "the plan has {}; the protocol needs at least {needed} for {}{}",
+            super::count_of(*written as u64, "bolus", "boluses"),
             if *dosing { "a dosing weight of " } else { "" },
             units::show_kg(weight)
         ),

@@ -40,6 +40,11 @@ pub struct Sheet<'a> {
 /// A draft protocol used for a record.
 pub const DRAFT_REFUSED: &str = "a record is of doses given to a patient, and a protocol used with `--draft` doses no patient; approve the protocol first (`bolus protocols approve`)";
 
+/// A record given to `check` with nothing given, held or stopped in it yet.
+pub fn nothing_to_check(shown: &str) -> String {
+    format!("the record {shown} has no bolus given, held or stopped yet, so there is nothing to check; check it once the session has begun (`bolus record status` shows it)")
+}
+
 /// The moment an offset from the planned first bolus names, in the session's zone.
 pub fn zoned(first: jiff::Zoned, at: &Duration) -> Option<jiff::Zoned> {
     let secs = num_traits::ToPrimitive::to_i64(&units::seconds_of(at).to_integer())?;

@@ -783,3 +783,202 @@ fn every_line_of_a_record_matches_its_schema() {
         ]
     );
 }
+
+impl Session {
+    /// `bolus check ketamine-kap-iv --weight 82 s.jsonl ARGS…` in the session's directory.
+    fn check(&self, args: &[&str]) -> Test {
+        let mut all = vec!["check", "ketamine-kap-iv", "--weight", "82", "s.jsonl"];
+        all.extend_from_slice(args);
+        Test::new().args(all).current_dir(self.dir.path())
+    }
+
+    /// Bolus 1 given at 14:02, bolus 2 held at 14:12 for blood pressure and given at 14:26.
+    fn held_then_given(&self) {
+        self.on(
+            "give",
+            &[
+                "--bolus",
+                "1",
+                "--dose",
+                "41 mg",
+                "--at",
+                "14:02",
+                "--by",
+                "RN Ana Ruiz",
+                "--checked-by",
+                "Dr Ben Ode",
+            ],
+        )
+        .run();
+        self.on(
+            "hold",
+            &[
+                "--bolus",
+                "2",
+                "--at",
+                "14:12",
+                "--reason",
+                "blood pressure 172/104",
+                "--by",
+                "Dr Ben Ode",
+            ],
+        )
+        .run();
+        self.give("2", "41 mg", "14:26").run();
+    }
+}
+
+/// The lines every check of the 82 kg record opens with.
+const CHECK_HEAD: &str = "\
+Plan checked against Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv) for 82 kg
+The protocol's plan for this weight: 164 mg calculated, 164 mg planned, at least 4 boluses of at most 50 mg, 10 min apart
+A total below 90% of the planned total (147.6 mg) is an under-dose, a violation, by the protocol's rule (`under_dose`)
+One session: the last bolus no later than 60 min after the first (2 × 3 × 10 min, this project's choice)
+";
+
+#[test]
+fn check_reads_a_record_stopped_with_a_reason_as_stopped() {
+    let s = Session::new();
+    s.held_then_given();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "3",
+            "--at",
+            "14:33",
+            "--reason",
+            "patient asked to stop",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.check(&["--patient", "MRN-0042", "--date", "2026-12-01"])
+        .stdout(
+            CHECK_HEAD.to_string()
+                + "Checked for: identifier `MRN-0042`, date 2026-12-01
+
+  #  Time   Offset  Dose   Status                             Running total  Findings
+  1  14:02   0 min  41 mg  given                              41 mg
+  2  14:26  24 min  41 mg  given                              82 mg          warning: bolus 2 is 24 min after bolus 1, more than twice the protocol's 10 min
+  3  14:33  31 min  41 mg  stopped (`patient asked to stop`)  82 mg
+  4  14:33  31 min  41 mg  stopped                            82 mg
+
+Recorded at the bedside (shown as written, not used for dosing):
+  1  given_by: RN Ana Ruiz; checked_by: Dr Ben Ode
+  2  given_by: RN Ana Ruiz
+
+warning: the plan was stopped at bolus 3, for this reason: `patient asked to stop`; 2 boluses given, 82 mg of the planned 164 mg
+
+Verdict: conforms as stopped early at bolus 3, for the reason written, with 2 warnings
+",
+        )
+        .run();
+}
+
+#[test]
+fn check_finds_a_record_that_stops_short_without_a_stop() {
+    let s = Session::new();
+    s.held_then_given();
+    s.check(&[])
+        .status(1)
+        .stdout(
+            CHECK_HEAD.to_string()
+                + "
+  #  Time   Offset  Dose   Status  Running total  Findings
+  1  14:02   0 min  41 mg  given   41 mg
+  2  14:26  24 min  41 mg  given   82 mg          warning: bolus 2 is 24 min after bolus 1, more than twice the protocol's 10 min
+
+Recorded at the bedside (shown as written, not used for dosing):
+  1  given_by: RN Ana Ruiz; checked_by: Dr Ben Ode
+  2  given_by: RN Ana Ruiz
+
+violation: the plan has 2 boluses; the protocol needs at least 4 for 82 kg
+violation: the total is 82 mg, less than 90% of the planned total of 164 mg (147.6 mg): an under-dose by the protocol's rule (`under_dose`)
+
+Verdict: does not conform: 2 violations and 1 warning
+",
+        )
+        .run();
+}
+
+#[test]
+fn check_shows_a_bolus_held_and_not_given_since_as_held() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "hold",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:10",
+            "--reason",
+            "nausea",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.check(&[])
+        .status(1)
+        .stdout_contains("  2  14:10  10 min  41 mg  held (`nausea`)  41 mg\n")
+        .stdout_contains(
+            "violation: the plan has 1 bolus; the protocol needs at least 4 for 82 kg\n",
+        )
+        .run();
+}
+
+#[test]
+fn check_holds_a_record_to_its_patient_and_its_plan_to_the_weight() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.check(&["--patient", "MRN-0043"])
+        .status(1)
+        .stdout_contains("violation: the plan names the patient's identifier `MRN-0042`, not the `MRN-0043` given: it is another patient's plan\n")
+        .run();
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "70", "s.jsonl"])
+        .current_dir(s.dir.path())
+        .status(1)
+        .stdout_contains("violation: the plan says it was made for 82 kg, not 70 kg\n")
+        .run();
+}
+
+#[test]
+fn check_reads_a_record_from_standard_input() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "82", "-"])
+        .stdin(s.bytes())
+        .status(1)
+        .stdout_contains("  1  14:00   0 min  41 mg  given   41 mg\n")
+        .run();
+}
+
+#[test]
+fn check_refuses_a_record_with_nothing_given_yet() {
+    let s = Session::new();
+    s.check(&[])
+        .status(2)
+        .stdout("")
+        .stderr("error: the record `s.jsonl` has no bolus given, held or stopped yet, so there is nothing to check; check it once the session has begun (`bolus record status` shows it)\n")
+        .run();
+}
+
+#[test]
+fn check_refuses_a_damaged_record_with_the_line_that_is_wrong() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.give("2", "41 mg", "14:10").run();
+    edit_line(&s.path(), 2, |l| l.replace("\"value\":41", "\"value\":14"));
+    s.check(&[])
+        .status(2)
+        .stdout("")
+        .stderr_contains(
+            "line 3 is damaged: the SHA-256 of the line before it is not the one it holds",
+        )
+        .run();
+}
