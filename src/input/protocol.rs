@@ -1317,7 +1317,11 @@ mod bedside {
                 format!(
                     "expected a whole number greater than zero in {unit}{}, such as `{}{}{unit}`, found {}",
                     if unit == "%" { ", at most 100" } else { "" },
-                    if unit == "%" { "92" } else { "60" },
+                    match n {
+                        Some(n) if unit != "%" || n <= 100 => n.to_string(),
+                        _ if unit == "%" => "92".to_string(),
+                        _ => "60".to_string(),
+                    },
                     if unit == "mmHg" { " " } else { "" },
                     crate::engine::chars::quote(v.get_ref())
                 ),

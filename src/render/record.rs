@@ -368,6 +368,15 @@ pub fn vital_bounds_line(p: &crate::engine::protocol::Protocol) -> String {
             escape_odd(&b.source)
         );
     }
+    format!(
+        "vital signs are flagged outside the protocol's bounds ({}): {}",
+        escape_odd(&b.source),
+        bounds_list(b)
+    )
+}
+
+/// The protocol's bounds, sign by sign: `systolic at most 160 mmHg, heart rate 50 to 120/min`.
+fn bounds_list(b: &crate::engine::bedside::VitalBounds) -> String {
     let range = |name: &str, r: &Bounds, unit: &str| match (r.min, r.max) {
         (Some(lo), Some(hi)) => Some(format!("{name} {lo} to {hi}{unit}")),
         (Some(lo), None) => Some(format!("{name} at least {lo}{unit}")),
@@ -384,11 +393,7 @@ pub fn vital_bounds_line(p: &crate::engine::protocol::Protocol) -> String {
     .into_iter()
     .flatten()
     .collect();
-    format!(
-        "vital signs are flagged outside the protocol's bounds ({}): {}",
-        escape_odd(&b.source),
-        all.join(", ")
-    )
+    all.join(", ")
 }
 
 /// What the protocol's bounds flag in a set of vital signs.
@@ -435,9 +440,17 @@ pub fn vitals_said(s: &Sheet, v: &Vitals) -> String {
     }
     out.push('\n');
     let flags = vital_flags(s.ctx.protocol, v);
-    if flags.is_empty() {
-        out.push_str(&vital_bounds_line(s.ctx.protocol));
-        out.push('\n');
+    match &s.ctx.protocol.bedside.vital_bounds {
+        Some(b) if flags.is_empty() && b.any() => out.push_str(&format!(
+            "none flagged: within the protocol's bounds ({}): {}\n",
+            escape_odd(&b.source),
+            bounds_list(b)
+        )),
+        _ if flags.is_empty() => {
+            out.push_str(&vital_bounds_line(s.ctx.protocol));
+            out.push('\n');
+        }
+        _ => {}
     }
     for f in flags {
         out.push_str(&format!("flagged: {}\n", vital_flag(&f)));
