@@ -705,3 +705,27 @@ fn an_unknown_column_beside_the_bedside_ones_stays_an_error() {
         .stderr_contains("unknown column `colour`")
         .run();
 }
+
+/// The text of the first ```text block of `readme` after `after`.
+fn text_block<'a>(readme: &'a str, after: &str) -> &'a str {
+    let from = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("README.md has {after:?}"));
+    let rest = &readme[from..];
+    let start = rest.find("```text\n").expect("a text block") + "```text\n".len();
+    let len = rest[start..].find("```").expect("the block ends");
+    &rest[start..start + len]
+}
+
+#[test]
+fn the_readme_check_example_is_what_check_prints() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    let section = &readme[readme.find("### `bolus check`").unwrap()..];
+    let plan = text_block(
+        section,
+        "bolus plan ketamine-kap-iv --weight 82 --format json | bolus check",
+    );
+    assert!(plan.starts_with("time,dose\n"), "{plan}");
+    let report = text_block(section, "The file above breaks");
+    check("82", plan, &[]).status(1).stdout(report).run();
+}
