@@ -824,13 +824,8 @@ pub fn status_html(s: &Sheet) -> String {
     out.push_str("<h2>Entries</h2>\n<table>\n<tr><th>Entry</th><th>Time</th><th>What</th><th>Recorded</th></tr>\n");
     for e in s.entries {
         let (when, mut what) = entry_text(s, e);
-        if let Event::Give(g) = &e.event {
-            for f in &g.flags {
-                what.push_str(&format!("; flagged: {}", flag(f, s.ctx.protocol.unit)));
-            }
-            if let Some(r) = &g.reason {
-                what.push_str(&format!("; reason: {}", escape_odd(r)));
-            }
+        for line in entry_notes(s, e) {
+            what.push_str(&format!("; {line}"));
         }
         let voided = voided_by(s, e.number);
         let mut cell = if voided.is_some() {

@@ -729,3 +729,28 @@ fn the_readme_check_example_is_what_check_prints() {
     let report = text_block(section, "The file above breaks");
     check("82", plan, &[]).status(1).stdout(report).run();
 }
+
+#[test]
+fn the_plan_json_of_a_thousand_boluses_reads_back_and_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(crate::support::root().join("protocols/ketamine-kap-iv.toml"))
+            .unwrap()
+            .replace("id = \"ketamine-kap-iv\"", "id = \"many\"")
+            .replace("per_weight = \"2 mg/kg\"", "per_weight = \"10 mg/kg\"")
+            .replace("max_dose = \"50 mg\"", "max_dose = \"1 mg\"");
+    std::fs::write(dir.path().join("many.toml"), text).unwrap();
+    let plan = Test::new()
+        .args(["plan", "./many.toml", "--weight", "100", "--format", "json"])
+        .current_dir(dir.path())
+        .run()
+        .stdout;
+    let json: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(json["boluses"].as_array().unwrap().len(), 1000);
+    Test::new()
+        .args(["check", "./many.toml", "--weight", "100", "-"])
+        .current_dir(dir.path())
+        .stdin(plan)
+        .stdout_contains("Verdict: conforms: the plan keeps to the protocol\n")
+        .run();
+}

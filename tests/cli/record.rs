@@ -1051,6 +1051,11 @@ fn discharge_sooner_than_the_minimum_recovery_time_is_refused_with_exit_3_unless
         status.contains("       flagged: it is 20 min after bolus 4, the last given, sooner than the protocol's minimum recovery time of 30 min\n       reason: transfer to the ward\n"),
         "{status}"
     );
+    let html = s.on("status", &["--format", "html"]).run().stdout;
+    assert!(
+        html.contains("discharged by Dr Ben Ode: modified Aldrete score 10 (activity 2, respiration 2, circulation 2, consciousness 2, oxygen saturation 2); escort: John Doe; flagged: it is 20 min after bolus 4, the last given, sooner than the protocol&#39;s minimum recovery time of 30 min; reason: transfer to the ward"),
+        "{html}"
+    );
     // The flag is kept in the file and held to the rules again by every command.
     let text = String::from_utf8(s.bytes()).unwrap();
     assert!(text.contains("\"rule\":\"recovery-time\""), "{text}");
