@@ -220,3 +220,114 @@ pub fn check_discharge(
     }
     Ok(flags)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounds() -> VitalBounds {
+        VitalBounds {
+            source: "a clinic's".into(),
+            systolic: Bounds {
+                min: Some(90),
+                max: Some(160),
+            },
+            spo2: Bounds {
+                min: Some(92),
+                max: None,
+            },
+            ..VitalBounds::default()
+        }
+    }
+
+    #[test]
+    fn a_value_on_its_bound_is_not_flagged_and_one_past_it_is() {
+        let b = bounds();
+        assert!(vital_flags(&b, 160, 80, 70, 92, None).is_empty());
+        assert_eq!(
+            vital_flags(&b, 161, 80, 70, 91, Some(40)),
+            [
+                VitalFlag {
+                    sign: Sign::Systolic,
+                    value: 161,
+                    bound: 160,
+                    above: true
+                },
+                VitalFlag {
+                    sign: Sign::Spo2,
+                    value: 91,
+                    bound: 92,
+                    above: false
+                }
+            ]
+        );
+        assert!(!VitalBounds::default().any());
+        assert!(b.any());
+    }
+
+    fn aldrete() -> Recovery {
+        Recovery {
+            score: "modified Aldrete".into(),
+            items: ["a", "b", "c", "d", "e"].map(String::from).to_vec(),
+            item_max: 2,
+            threshold: 9,
+            min_time: units::seconds(units::int(1800)),
+            source: "this project's choice".into(),
+        }
+    }
+
+    #[test]
+    fn a_discharge_at_the_minimum_time_and_the_threshold_is_not_flagged() {
+        let r = aldrete();
+        let last = units::seconds(units::int(0));
+        let at = units::seconds(units::int(1800));
+        let flags = check_discharge(
+            Some(&r),
+            &[2, 2, 2, 2, 1],
+            &at,
+            Some((4, &last)),
+            Some("J"),
+            true,
+        );
+        assert_eq!(flags, Ok(Vec::new()));
+        let sooner = units::seconds(units::int(1799));
+        let flags = check_discharge(
+            Some(&r),
+            &[2, 2, 2, 1, 1],
+            &sooner,
+            Some((4, &last)),
+            None,
+            true,
+        )
+        .unwrap();
+        let rules: Vec<&str> = flags.iter().map(DischargeFlag::rule).collect();
+        assert_eq!(rules, ["recovery-time", "recovery-score", "escort"]);
+        // With no escort asked for and no bolus given, only the score counts.
+        assert_eq!(
+            check_discharge(Some(&r), &[2; 5], &sooner, None, None, false),
+            Ok(Vec::new())
+        );
+    }
+
+    #[test]
+    fn a_discharge_is_refused_without_a_score_or_with_one_not_the_protocols() {
+        let r = aldrete();
+        let at = units::seconds(units::int(0));
+        assert_eq!(
+            check_discharge(None, &[2; 5], &at, None, None, false),
+            Err(DischargeRefused::NoScore)
+        );
+        assert_eq!(
+            check_discharge(Some(&r), &[2; 4], &at, None, None, false),
+            Err(DischargeRefused::ItemCount { found: 4, items: 5 })
+        );
+        assert_eq!(
+            check_discharge(Some(&r), &[2, 3, 2, 2, 2], &at, None, None, false),
+            Err(DischargeRefused::ItemOver {
+                item: "b".into(),
+                value: 3,
+                item_max: 2
+            })
+        );
+    }
+}

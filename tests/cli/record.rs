@@ -1307,3 +1307,29 @@ fn vital_bounds_and_recovery_tables_are_checked_with_line_and_column() {
             .run();
     }
 }
+
+#[test]
+fn check_of_a_record_writes_its_json_report_with_the_stop() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:05",
+            "--reason",
+            "nausea",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    let out = s.check(&["--format", "json"]).run().stdout;
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["conforms"], true, "{out}");
+    assert_eq!(v["findings"][0]["rule"], "stopped", "{out}");
+    assert_eq!(v["findings"][0]["found"], "41 mg", "{out}");
+    assert_eq!(v["findings"][0]["expected"], "164 mg", "{out}");
+}
