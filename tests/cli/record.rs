@@ -1333,3 +1333,55 @@ fn check_of_a_record_writes_its_json_report_with_the_stop() {
     assert_eq!(v["findings"][0]["found"], "41 mg", "{out}");
     assert_eq!(v["findings"][0]["expected"], "164 mg", "{out}");
 }
+
+#[test]
+fn check_of_a_record_notes_the_built_in_protocol_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let note = "note: protocol `ketamine-kap-iv` is the built-in one: the protocols directory `empty` has no `ketamine-kap-iv.toml`\n";
+    let run = |args: &[&str]| {
+        Test::new()
+            .args(args)
+            .args(["--protocols", "empty"])
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .current_dir(dir.path())
+    };
+    run(&[
+        "record",
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "s.jsonl",
+    ])
+    .stderr(note)
+    .run();
+    run(&[
+        "record",
+        "give",
+        "s.jsonl",
+        "--bolus",
+        "1",
+        "--dose",
+        "41 mg",
+        "--at",
+        "14:00",
+        "--by",
+        "RN Ana Ruiz",
+    ])
+    .stderr(note)
+    .run();
+    run(&["check", "ketamine-kap-iv", "--weight", "82", "s.jsonl"])
+        .status(1)
+        .stderr(note)
+        .run();
+}
