@@ -1538,3 +1538,90 @@ fn a_discharge_is_exported_as_an_observation_of_the_recovery_score() {
     );
     assert!(notes.contains(&"Reason: transfer to the ward"), "{notes:?}");
 }
+
+#[test]
+fn vital_signs_out_of_the_protocols_bounds_are_interpreted_high_or_low() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/protocols/ketamine-kap-iv.toml"
+    ))
+    .unwrap()
+    .replace("id = \"ketamine-kap-iv\"", "id = \"clinic-kap\"");
+    let (head, tail) = text.split_at(text.find("[vital_bounds]").unwrap());
+    let tail = &tail[tail.find("[recovery]").unwrap()..];
+    let bounds = "[vital_bounds]\nsource = \"this clinic's choice\"\nsystolic_max = \"160 mmHg\"\nspo2_min = \"92%\"\n\n";
+    std::fs::write(
+        dir.path().join("clinic-kap.toml"),
+        format!("{head}{bounds}{tail}"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .arg("record")
+            .args(args)
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .env_remove("BOLUS_PROTOCOLS")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "start",
+        "./clinic-kap.toml",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "r.jsonl",
+    ]);
+    run(&[
+        "vitals", "r.jsonl", "--at", "13:55", "--bp", "172/90", "--hr", "80", "--spo2", "90",
+    ]);
+    let bundle: Value =
+        serde_json::from_str(&run(&["export", "r.jsonl", "--format", "fhir"])).unwrap();
+    let problems: Vec<String> = schema()
+        .iter_errors(&bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}\n{bundle:#}");
+    let obs: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+        .collect();
+    let code = |v: &Value| v["interpretation"][0]["coding"][0]["code"].clone();
+    // Blood pressure: the systolic component is high, the diastolic not flagged.
+    assert_eq!(code(&obs[0]["component"][0]), "H");
+    assert!(obs[0]["component"][1].get("interpretation").is_none());
+    assert!(
+        obs[1].get("interpretation").is_none(),
+        "heart rate: {}",
+        obs[1]
+    );
+    assert_eq!(code(obs[2]), "L");
+    assert_eq!(
+        obs[2]["interpretation"][0]["coding"][0]["system"],
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+    );
+    let notes = obs[2]["note"].to_string();
+    assert!(
+        notes.contains("Flagged: SpO2 90 %, below the protocol's lower bound of 92 %."),
+        "{notes}"
+    );
+}

@@ -945,6 +945,8 @@ struct Observation {
     #[serde(skip_serializing_if = "Option::is_none")]
     value_integer: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    interpretation: Vec<CodeableConcept>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     note: Vec<Annotation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     component: Vec<Component>,
@@ -958,6 +960,8 @@ struct Component {
     value_quantity: Option<Quantity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value_integer: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    interpretation: Vec<CodeableConcept>,
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Coding {
@@ -1084,6 +1088,7 @@ fn vital_observations(
             .collect(),
         value_quantity: None,
         value_integer: None,
+        interpretation: Vec::new(),
         note: notes
             .iter()
             .map(|n| Annotation {
@@ -1105,11 +1110,13 @@ fn vital_observations(
             code: loinc("8480-6", "Systolic blood pressure"),
             value_quantity: Some(quantity(v.systolic, "mmHg", "mm[Hg]")),
             value_integer: None,
+            interpretation: Vec::new(),
         },
         Component {
             code: loinc("8462-4", "Diastolic blood pressure"),
             value_quantity: Some(quantity(v.diastolic, "mmHg", "mm[Hg]")),
             value_integer: None,
+            interpretation: Vec::new(),
         },
     ];
     let mut hr = base(loinc("8867-4", "Heart rate"));
@@ -1223,11 +1230,9 @@ fn entry_resources(s: &Sheet, request_url: &str, e: &Entry) -> Vec<BundleEntry> 
             )
         }
         Event::Vitals(v) => {
-            notes.extend(vital_flags(s.ctx.protocol, v).iter().map(|f| Annotation {
-                text: format!("Flagged: {}.", vital_flag(f)),
-            }));
-            vital_observations(s, v, erred("final"), &notes)
-                .into_iter()
+            let mut obs = vital_observations(s, v, erred("final"), &notes);
+            interpret(&mut obs, &vital_flags(s.ctx.protocol, v));
+            obs.into_iter()
                 .enumerate()
                 .map(|(k, o)| BundleEntry {
                     full_url: uuid(s, &format!("{label}-{k}")),
@@ -1347,6 +1352,7 @@ fn discharge_observation(
         }],
         value_quantity: None,
         value_integer: Some(d.total()),
+        interpretation: Vec::new(),
         note: notes,
         component: d
             .items
@@ -1355,6 +1361,7 @@ fn discharge_observation(
                 code: text_only(item),
                 value_quantity: None,
                 value_integer: Some(*points),
+                interpretation: Vec::new(),
             })
             .collect(),
     }
@@ -1432,4 +1439,42 @@ fn withheld_resources(
         }
     }
     out
+}
+
+/// The v3 code system of observation interpretations (`H`, `L`).
+const INTERPRETATION: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
+/// Marks each vital sign out of the protocol's bounds in its Observation (blood pressure, heart
+/// rate, SpO2, respiratory rate, in that order) or its component: an interpretation `H` or `L`
+/// and a note of the bound.
+fn interpret(obs: &mut [Observation], flags: &[VitalFlag]) {
+    for f in flags {
+        let interpretation = if f.above {
+            concept(
+                vec![coding(INTERPRETATION, "H", "High")],
+                "above the protocol's bound",
+            )
+        } else {
+            concept(
+                vec![coding(INTERPRETATION, "L", "Low")],
+                "below the protocol's bound",
+            )
+        };
+        let note = Annotation {
+            text: format!("Flagged: {}.", vital_flag(f)),
+        };
+        let (o, component) = match f.sign {
+            Sign::Systolic => (0, Some(0)),
+            Sign::Diastolic => (0, Some(1)),
+            Sign::HeartRate => (1, None),
+            Sign::Spo2 => (2, None),
+            Sign::RespRate => (3, None),
+        };
+        let Some(o) = obs.get_mut(o) else { continue };
+        match component.and_then(|c| o.component.get_mut(c)) {
+            Some(c) => c.interpretation.push(interpretation),
+            None => o.interpretation.push(interpretation),
+        }
+        o.note.push(note);
+    }
 }
