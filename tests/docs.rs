@@ -998,3 +998,26 @@ fn the_licence_texts_and_the_changelog_are_there() {
         env!("CARGO_PKG_VERSION")
     );
 }
+
+/// The example plan at the top of README.md names the built-in protocol's real SHA-256.
+#[test]
+fn the_readme_example_plan_names_the_built_in_protocols_sha256() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/protocols/ketamine-kap-iv.toml"
+    ))
+    .unwrap();
+    let sha = bolus::input::protocol::sha256_hex(&bytes);
+    let example = &readme[readme.find("## An example plan").unwrap()..];
+    let example = &example[..example.find("## Getting started").unwrap()];
+    let line = example
+        .lines()
+        .find(|l| l.trim_start().starts_with("sha256 "))
+        .expect("the example plan has its sha256 line");
+    assert_eq!(
+        line.trim(),
+        format!("sha256 {sha}"),
+        "README.md's example plan names another SHA-256 than protocols/ketamine-kap-iv.toml's"
+    );
+}

@@ -1406,3 +1406,222 @@ fn the_record_bundle_validates_against_the_official_r4_json_schema() {
     assert_eq!(obs[2]["valueQuantity"]["code"], "%");
     assert_eq!(obs[1]["valueQuantity"]["code"], "/min");
 }
+
+/// A record of four boluses given and the patient discharged, exported as a Bundle.
+fn discharged_bundle() -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .arg("record")
+            .args(args)
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .env_remove("BOLUS_PROTOCOLS")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "r.jsonl",
+    ]);
+    for (n, at) in [
+        ("1", "14:00"),
+        ("2", "14:10"),
+        ("3", "14:20"),
+        ("4", "14:30"),
+    ] {
+        run(&[
+            "give",
+            "r.jsonl",
+            "--bolus",
+            n,
+            "--dose",
+            "41 mg",
+            "--at",
+            at,
+            "--by",
+            "RN Ana Ruiz",
+        ]);
+    }
+    run(&[
+        "discharge",
+        "r.jsonl",
+        "--at",
+        "14:50",
+        "--score",
+        "2,2,2,2,1",
+        "--by",
+        "Dr Ben Ode",
+        "--escort",
+        "John Doe",
+        "--reason",
+        "transfer to the ward",
+    ]);
+    serde_json::from_str(&run(&["export", "r.jsonl", "--format", "fhir"])).unwrap()
+}
+
+#[test]
+fn a_discharge_is_exported_as_an_observation_of_the_recovery_score() {
+    let bundle = discharged_bundle();
+    let problems: Vec<String> = schema()
+        .iter_errors(&bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}\n{bundle:#}");
+    let obs: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+        .collect();
+    assert_eq!(obs.len(), 1, "{bundle:#}");
+    let o = obs[0];
+    assert_eq!(o["status"], "final");
+    assert_eq!(o["code"]["text"], "modified Aldrete score at discharge");
+    assert!(o["code"].get("coding").is_none(), "no code is claimed: {o}");
+    assert_eq!(o["valueInteger"], 9);
+    assert_eq!(o["effectiveDateTime"], "2026-12-01T14:50:00+01:00");
+    assert_eq!(o["performer"][0]["display"], "Dr Ben Ode");
+    let items: Vec<(&str, u64)> = o["component"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"]["text"].as_str().unwrap(),
+                c["valueInteger"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("activity", 2),
+            ("respiration", 2),
+            ("circulation", 2),
+            ("consciousness", 2),
+            ("oxygen saturation", 1)
+        ]
+    );
+    let notes: Vec<&str> = o["note"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(&"Discharged with an escort: John Doe."),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"Flagged: it is 20 min after bolus 4, the last given, sooner than the protocol's minimum recovery time of 30 min."),
+        "{notes:?}"
+    );
+    assert!(notes.contains(&"Reason: transfer to the ward"), "{notes:?}");
+}
+
+#[test]
+fn vital_signs_out_of_the_protocols_bounds_are_interpreted_high_or_low() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/protocols/ketamine-kap-iv.toml"
+    ))
+    .unwrap()
+    .replace("id = \"ketamine-kap-iv\"", "id = \"clinic-kap\"");
+    let (head, tail) = text.split_at(text.find("[vital_bounds]").unwrap());
+    let tail = &tail[tail.find("[recovery]").unwrap()..];
+    let bounds = "[vital_bounds]\nsource = \"this clinic's choice\"\nsystolic_max = \"160 mmHg\"\nspo2_min = \"92%\"\n\n";
+    std::fs::write(
+        dir.path().join("clinic-kap.toml"),
+        format!("{head}{bounds}{tail}"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .arg("record")
+            .args(args)
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .env_remove("BOLUS_PROTOCOLS")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "start",
+        "./clinic-kap.toml",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "r.jsonl",
+    ]);
+    run(&[
+        "vitals", "r.jsonl", "--at", "13:55", "--bp", "172/90", "--hr", "80", "--spo2", "90",
+    ]);
+    let bundle: Value =
+        serde_json::from_str(&run(&["export", "r.jsonl", "--format", "fhir"])).unwrap();
+    let problems: Vec<String> = schema()
+        .iter_errors(&bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}\n{bundle:#}");
+    let obs: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+        .collect();
+    let code = |v: &Value| v["interpretation"][0]["coding"][0]["code"].clone();
+    // Blood pressure: the systolic component is high, the diastolic not flagged.
+    assert_eq!(code(&obs[0]["component"][0]), "H");
+    assert!(obs[0]["component"][1].get("interpretation").is_none());
+    assert!(
+        obs[1].get("interpretation").is_none(),
+        "heart rate: {}",
+        obs[1]
+    );
+    assert_eq!(code(obs[2]), "L");
+    assert_eq!(
+        obs[2]["interpretation"][0]["coding"][0]["system"],
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+    );
+    let notes = obs[2]["note"].to_string();
+    assert!(
+        notes.contains("Flagged: SpO2 90 %, below the protocol's lower bound of 92 %."),
+        "{notes}"
+    );
+}

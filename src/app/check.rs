@@ -9,7 +9,14 @@ use crate::input::written;
 use crate::render;
 
 /// Reads a written plan and checks it against the protocol's plan for the same patient.
-pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcome, Failure> {
+/// A record of `bolus record` is read as the plan it records: what was given, held and stopped,
+/// once the record passes every rule its entries passed when written (`load` loads the
+/// record's protocol, through the approvals gate).
+pub fn check_plan(
+    protocol: &Protocol,
+    req: &cli::CheckRequest,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<Outcome, Failure> {
     let expected = plan::compute(protocol, &req.patient, &plan::Options::default())?;
     let note = unneeded_reason_note(protocol, &req.patient, &expected);
     let bytes = read_input(&req.plan, written::MAX_PLAN_BYTES, "plan")?;
@@ -18,10 +25,14 @@ pub fn check_plan(protocol: &Protocol, req: &cli::CheckRequest) -> Result<Outcom
     } else {
         crate::engine::chars::quote(&req.plan)
     };
-    let written = written::read(&bytes).map_err(|source| Failure::Written {
-        shown: shown.clone(),
-        source,
-    })?;
+    let written = if crate::input::record::is_record(&bytes) {
+        super::record::written_for_check(bytes, &shown, load)?
+    } else {
+        written::read(&bytes).map_err(|source| Failure::Written {
+            shown: shown.clone(),
+            source,
+        })?
+    };
     if written.draft && !protocol.standing.approval.is_draft() {
         return Err(Failure::DraftChecked { shown });
     }

@@ -246,9 +246,13 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let mut load = |arg: &str| -> Result<Protocol, Failure> {
         let p = catalog.load(arg)?;
         drafted.set(drafted.get() || p.standing.approval.is_draft());
-        note.push_str(&builtin_note(&catalog, arg, &p));
+        // A protocol loaded twice (`check` of a record loads the record's too) is noted once.
+        let mut said = builtin_note(&catalog, arg, &p);
         for w in &p.standing.writable {
-            note.push_str(&format!("warning: {w}\n"));
+            said.push_str(&format!("warning: {w}\n"));
+        }
+        if !note.contains(&said) {
+            note.push_str(&said);
         }
         Ok(p)
     };
@@ -268,7 +272,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Check(args) => {
             let req = cli::check_request(args)?;
             let protocol = load(&req.protocol)?;
-            check_plan(&protocol, &req)
+            check_plan(&protocol, &req, &mut load)
         }
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;

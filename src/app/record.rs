@@ -14,11 +14,12 @@ use std::path::Path;
 use super::{Failure, Outcome};
 use crate::cli::record::{self as args, RecordArgError, RecordCommand};
 use crate::cli::{self, PatientArgs, PlanArgs, PlanFormat, SexArg};
+use crate::engine::bedside::DischargeFlag;
 use crate::engine::calendar::Zone;
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
 use crate::engine::record::{
-    self as rules, Correction, Entry, Event, Flag, Give, Refused, Vitals, Withheld,
+    self as rules, Correction, Discharge, Entry, Event, Flag, Give, Refused, Vitals, Withheld,
 };
 use crate::engine::units::{self, Duration};
 use crate::input::record::{self as file, Line, Opening, WireEvent, WireFlag};
@@ -66,6 +67,9 @@ pub enum RecordFailure {
     /// The entry cannot be recorded at all.
     #[error("{}", words::refused(.0))]
     Refused(Refused),
+    /// The rules flagged a discharge and no reason was given (exit status 3).
+    #[error("{}", words::discharge_flagged(.0))]
+    DischargeFlagged(Vec<DischargeFlag>),
     /// The rules flagged a bolus and no reason was given (exit status 3).
     #[error("{}", words::flagged(.flags, *.unit))]
     Flagged {
@@ -84,6 +88,9 @@ pub enum RecordFailure {
         shown: String,
         source: std::io::Error,
     },
+    /// `check` was given a record with no bolus given, held or stopped.
+    #[error("{}", words::nothing_to_check(.shown))]
+    NothingToCheck { shown: String },
     /// A time typed at the bedside does not exist in the session's zone.
     #[error("{}", words::no_such_time(.time, .zone))]
     NoSuchTime { time: String, zone: String },
@@ -93,7 +100,7 @@ impl RecordFailure {
     /// 3 when a rule refused a bolus, else 2.
     pub fn code(&self) -> u8 {
         match self {
-            RecordFailure::Flagged { .. } => 3,
+            RecordFailure::Flagged { .. } | RecordFailure::DischargeFlagged(_) => 3,
             _ => 2,
         }
     }
@@ -151,6 +158,10 @@ pub(super) fn record(
         RecordCommand::Correct(a) => {
             let path = a.target.file.clone();
             write(&path, load, |s, _| correct(s, &a))
+        }
+        RecordCommand::Discharge(a) => {
+            let path = a.target.file.clone();
+            write(&path, load, |s, at_ref| discharge(s, &a, at_ref))
         }
         RecordCommand::Status(a) => {
             let s = open(&a.target.file, load, None)?;
@@ -411,6 +422,16 @@ fn open(
                 bytes
             }
         };
+    session(bytes, shown, load)
+}
+
+/// A record's bytes read and held to its rules: its lines, its plan computed again (the same
+/// protocol and plan as when it was opened), and every entry replayed.
+fn session(
+    bytes: Vec<u8>,
+    shown: String,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<Session, Failure> {
     let record = file::read(&bytes).map_err(|source| RecordFailure::Damaged {
         shown: shown.clone(),
         source,
@@ -558,6 +579,7 @@ fn last_time(entries: &[Entry]) -> Duration {
             Event::Give(g) => Some(g.at.clone()),
             Event::Hold(w) | Event::Stop(w) => Some(w.at.clone()),
             Event::Vitals(v) => Some(v.at.clone()),
+            Event::Discharge(d) => Some(d.at.clone()),
             Event::Correct(_) => None,
         })
         .unwrap_or_else(|| units::seconds(units::int(0)))
@@ -729,15 +751,7 @@ fn withhold(
 ) -> Result<Added, Failure> {
     let by = args::name("--by", &a.by).map_err(RecordFailure::from)?;
     let reason = args::text("--reason", &a.reason).map_err(RecordFailure::from)?;
-    let at = match &a.at {
-        Some(clock) => place(s, clock, reference)?,
-        None => {
-            let now = recorded_now()?;
-            units::seconds(units::int(
-                now.as_second() - s.first.timestamp().as_second(),
-            ))
-        }
-    };
+    let at = at_or_now(s, a.at.as_deref(), reference)?;
     let st = rules::state(&s.record.entries);
     rules::check_withhold(&s.plan, &st, a.bolus).map_err(RecordFailure::Refused)?;
     let w = Withheld {
@@ -838,4 +852,145 @@ fn correct(s: &Session, a: &args::CorrectArgs) -> Result<Added, Failure> {
         },
         said,
     })
+}
+
+/// A record read for `bolus check`, held to its rules as every `record` command holds it, as a
+/// written plan: what was given, held and stopped, at the clock times of the record's zone, with
+/// the patient, date and provenance of the plan it was opened with.
+pub(super) fn written_for_check(
+    bytes: Vec<u8>,
+    shown: &str,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<crate::engine::check::WrittenPlan, Failure> {
+    let s = session(bytes, shown.to_string(), load)?;
+    let rows = rules::as_written(&s.plan, &s.record.entries);
+    if rows.at.is_empty() {
+        return Err(RecordFailure::NothingToCheck {
+            shown: shown.to_string(),
+        }
+        .into());
+    }
+    let plan_json = serde_json::to_string(&s.record.opening.plan).expect("a plan is JSON");
+    let opened =
+        crate::input::written::read(plan_json.as_bytes()).map_err(|source| Failure::Written {
+            shown: shown.to_string(),
+            source,
+        })?;
+    let mut written = rows.plan;
+    let zoned: Vec<jiff::Zoned> = rows
+        .at
+        .iter()
+        .map(|at| words::zoned(s.first.clone(), at).expect("a recorded time is on the calendar"))
+        .collect();
+    let first_day = zoned[0].date();
+    written.times = Some(zoned.iter().map(jiff::Zoned::time).collect());
+    written.days = Some(
+        zoned
+            .iter()
+            .map(|z| i64::from((z.date() - first_day).get_days()))
+            .collect(),
+    );
+    written.weight = opened.weight;
+    written.dosing_weight = opened.dosing_weight;
+    written.protocol = opened.protocol;
+    written.sha256 = opened.sha256;
+    written.identity = opened.identity;
+    written.date = opened.date.or(Some(first_day));
+    Ok(written)
+}
+
+/// `record discharge`: the recovery score item by item, the escort, and the rules of the
+/// protocol's `[recovery]` table.
+fn discharge(s: &Session, a: &args::DischargeArgs, reference: &Duration) -> Result<Added, Failure> {
+    use crate::engine::bedside::DischargeRefused;
+    let points = args::score(&a.score).map_err(RecordFailure::from)?;
+    let by = args::name("--by", &a.by).map_err(RecordFailure::from)?;
+    let escort = a
+        .escort
+        .as_deref()
+        .map(|n| args::name("--escort", n))
+        .transpose()
+        .map_err(RecordFailure::from)?;
+    let reason = a
+        .reason
+        .as_deref()
+        .map(|r| args::text("--reason", r))
+        .transpose()
+        .map_err(RecordFailure::from)?;
+    let refused = |r: DischargeRefused| RecordFailure::Refused(Refused::Discharge(r));
+    let recovery = s
+        .protocol
+        .bedside
+        .recovery
+        .as_ref()
+        .ok_or_else(|| refused(DischargeRefused::NoScore))?;
+    if points.len() != recovery.items.len() {
+        return Err(refused(DischargeRefused::ItemCount {
+            found: points.len(),
+            items: recovery.items.len(),
+        })
+        .into());
+    }
+    let at = at_or_now(s, a.at.as_deref(), reference)?;
+    let mut d = Discharge {
+        at,
+        score: recovery.score.clone(),
+        items: recovery.items.iter().cloned().zip(points).collect(),
+        escort,
+        by,
+        reason,
+        flags: Vec::new(),
+    };
+    let st = rules::state(&s.record.entries);
+    let flags = rules::discharge_flags(&s.protocol, &st, &d).map_err(RecordFailure::Refused)?;
+    if !flags.is_empty() && d.reason.is_none() {
+        return Err(RecordFailure::DischargeFlagged(flags).into());
+    }
+    d.flags = flags;
+    let said = words::discharged(&sheet(s), &d);
+    Ok(Added {
+        event: discharge_event(s, &d),
+        said,
+    })
+}
+
+/// The time typed (`--at`), placed nearest `reference`, or when it is recorded.
+fn at_or_now(s: &Session, at: Option<&str>, reference: &Duration) -> Result<Duration, Failure> {
+    match at {
+        Some(clock) => place(s, clock, reference),
+        None => {
+            let now = recorded_now()?;
+            Ok(units::seconds(units::int(
+                now.as_second() - s.first.timestamp().as_second(),
+            )))
+        }
+    }
+}
+
+/// A discharge as the record file keeps it.
+fn discharge_event(s: &Session, d: &Discharge) -> WireEvent {
+    WireEvent::Discharge {
+        at: at_text(s, &d.at),
+        score: d.score.clone(),
+        total: d.total(),
+        items: d
+            .items
+            .iter()
+            .map(|(item, points)| file::ScoreItem {
+                item: item.clone(),
+                points: *points,
+            })
+            .collect(),
+        escort: d.escort.clone(),
+        by: d.by.clone(),
+        reason: d.reason.clone(),
+        flags: d
+            .flags
+            .iter()
+            .map(|f| WireFlag {
+                rule: f.rule().to_string(),
+                text: words::discharge_flag(f),
+            })
+            .collect(),
+    }
 }

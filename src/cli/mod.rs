@@ -226,8 +226,14 @@ pub enum Command {
     ///
     /// Every column is read and checked: `number` (1, 2, 3, … in order), `day` (with `time`; 0 is
     /// the first bolus's day), `volume` (the dose at the concentration, within 0.01 mL),
-    /// `cumulative`; a column it does not know is an error. A plan JSON that says it was made for
-    /// another protocol (id or SHA-256), weight or concentration does not conform.
+    /// `cumulative`, `status` and `reason` (a plan stopped early with a reason is reported as
+    /// stopped), `patient`, `patient_name`, `born`, `date`; the bedside columns `given_by`,
+    /// `checked_by`, `bp`, `hr`, `spo2`, `note`, `notes` are shown, never used for dosing; a
+    /// column it does not know is an error. A total under the protocol's under-dose fraction and
+    /// a dose off by a power of ten (a likely unit or decimal slip) are violations; error-prone
+    /// designations are warnings. A plan JSON that says it was made for another protocol (id or
+    /// SHA-256), weight or concentration does not conform. A bedside record of `bolus record` is
+    /// checked as the plan it records.
     Check(CheckArgs),
     /// Plans for a list of patients from CSV (`id`, `weight`, optional `start`, `height`, `sex`,
     /// `soft_limit_reason`, `name`, `born`), one result per row; exit status 1 when any row failed.
@@ -349,8 +355,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub patient: PatientArgs,
     /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
-    /// `day`, `volume`, `cumulative`), or the JSON of `bolus plan --format json`; `-` reads
-    /// standard input. Every column is checked; an unknown one is an error.
+    /// `day`, `volume`, `cumulative`, `status`, `reason`, the patient's and bedside columns),
+    /// the JSON of `bolus plan --format json`, or a record of `bolus record`; `-` reads standard
+    /// input. Every column is checked; an unknown one is an error.
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at

@@ -48,6 +48,12 @@ pub enum RecordCommand {
     /// Mark an earlier entry entered in error. Nothing is removed: the entry stays, marked, and
     /// counts for nothing; record the right one as a new entry.
     Correct(CorrectArgs),
+    /// Record the patient discharged by the protocol's recovery score (for the built-in
+    /// protocol, the modified Aldrete score, discharged at 9 or more of 10: this project's
+    /// choice). It is refused (exit status 3) unless `--reason` says why when it is sooner than
+    /// the protocol's minimum recovery time after the last bolus given, when the score is below
+    /// the protocol's threshold, or when the protocol asks for an escort and none is named.
+    Discharge(DischargeArgs),
     /// What was given, held or stopped, the running total, the next bolus and its earliest time
     /// from the actual times, and what remains; planned against actual side by side.
     Status(StatusArgs),
@@ -168,6 +174,29 @@ pub struct VitalsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DischargeArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// The recovery score: each item's points, in the protocol's order, separated by commas,
+    /// such as `2,2,2,2,1` (the items are named by `bolus protocols show`).
+    #[arg(long, value_name = "POINTS")]
+    pub score: String,
+    /// Who the patient leaves with.
+    #[arg(long, value_name = "NAME")]
+    pub escort: Option<String>,
+    /// Who discharges the patient.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// When, 24-hour `HH:MM` [default: when it is recorded].
+    #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Why the patient is discharged although a rule flags it; kept in the record with what was
+    /// flagged.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct CorrectArgs {
     #[command(flatten)]
     pub target: Target,
@@ -222,6 +251,7 @@ impl RecordArgs {
             RecordCommand::Hold(a) | RecordCommand::Stop(a) => &a.target.shared,
             RecordCommand::Vitals(a) => &a.target.shared,
             RecordCommand::Correct(a) => &a.target.shared,
+            RecordCommand::Discharge(a) => &a.target.shared,
             RecordCommand::Status(a) => &a.target.shared,
             RecordCommand::Export(a) => &a.target.shared,
         };
@@ -277,6 +307,26 @@ pub enum RecordArgError {
         "`--checked-by` names the one who gave the bolus: an independent check is by someone else"
     )]
     SelfChecked,
+    /// `--score` is not whole numbers separated by commas.
+    #[error(
+        "invalid `--score`: expected each item's points, whole numbers separated by commas, such as `2,2,2,2,1`, found `{}`",
+        .0.escape_debug()
+    )]
+    Score(String),
+}
+
+/// The points of a recovery score, `2,2,2,2,1`: whole numbers from 0 to 99.
+pub fn score(text: &str) -> Result<Vec<u32>, RecordArgError> {
+    text.split(',')
+        .map(|t| {
+            let t = t.trim();
+            if t.is_empty() || t.len() > 2 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(RecordArgError::Score(text.to_string()));
+            }
+            t.parse::<u32>()
+                .map_err(|_| RecordArgError::Score(text.to_string()))
+        })
+        .collect()
 }
 
 /// A checked name.

@@ -185,7 +185,6 @@ fn reason_of(m: &Mark) -> Option<&str> {
 
 /// The protocol's rules on the boluses as written: each dose (given or not), and the spacing,
 /// the session, the count and the totals of the boluses given.
-#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
 fn rule_findings(
     p: &Protocol,
     expected: &Plan,
@@ -194,26 +193,69 @@ fn rule_findings(
     underdose_reason: Option<&str>,
 ) -> Vec<Finding> {
     let rules = Rules::of(p, expected);
+    let (mut out, tally) = bolus_findings(p, &rules, expected, written, given);
+    let total_mass = DrugMass {
+        value: tally.total.to_num(),
+        ..p.increment.clone()
+    };
+    let stopped = given
+        .stop()
+        .and_then(|(at, reason)| reason.map(|r| (at, r)));
+    if let Some((at, reason)) = stopped {
+        out.push(whole(
+            Severity::Warning,
+            Rule::Stopped,
+            Fact::Stopped {
+                at: at + 1,
+                reason: reason.to_string(),
+                given: tally.count,
+                total: total_mass.clone(),
+                planned: expected.planned_total.clone(),
+            },
+        ));
+    } else if tally.count < expected.count as usize {
+        out.push(too_few(expected, tally.count));
+    }
+    out.extend(total_finding(
+        p,
+        &rules,
+        expected,
+        (&tally.total, total_mass),
+        stopped.is_some(),
+        underdose_reason,
+    ));
+    out
+}
+
+/// What the boluses given add up to: their total and their count.
+struct Tally {
+    total: Exact,
+    count: usize,
+}
+
+/// The findings on each bolus: its dose (given or not), its status and reason, and for a bolus
+/// given its spacing and its place in the session; with the tally of the boluses given.
+fn bolus_findings(
+    p: &Protocol,
+    rules: &Rules,
+    expected: &Plan,
+    written: &[Written],
+    given: &Given,
+) -> (Vec<Finding>, Tally) {
     let stop = given.stop();
     let mut out = Vec::new();
-    let mut total = Exact::int(0);
+    let mut tally = Tally {
+        total: Exact::int(0),
+        count: 0,
+    };
     let mut before: Option<(usize, Exact)> = None;
-    let mut count = 0usize;
     for (i, b) in written.iter().enumerate() {
         let dose = Exact::of(&b.dose.value);
         let offset = Exact::of(&b.offset.value);
-        out.extend(dose_findings(p, &rules, expected, (i, b), &dose));
+        out.extend(dose_findings(p, rules, expected, (i, b), &dose));
         let status = given.status(i);
         if status != Status::Given {
-            let mark = &given.marks.expect("a status has its marks")[i];
-            if reason_of(mark).is_none() {
-                out.push(on_bolus(
-                    i,
-                    Severity::Violation,
-                    Rule::Status,
-                    Fact::NoReason { status },
-                ));
-            }
+            out.extend(status_finding(given, stop, i, status));
             continue;
         }
         if let Some((s, _)) = stop.filter(|(s, _)| i > *s) {
@@ -224,71 +266,85 @@ fn rule_findings(
                 Fact::GivenAfterStop { stopped: s + 1 },
             ));
         }
-        out.extend(spacing_findings(
-            p,
-            &rules,
-            (i, b),
-            &offset,
-            before.as_ref(),
-        ));
+        out.extend(spacing_findings(p, rules, (i, b), &offset, before.as_ref()));
         out.extend(session_finding(
             p,
-            &rules,
+            rules,
             (i, b),
             &offset,
             given.first_clock,
         ));
-        total = total.add(&dose);
-        count += 1;
+        tally.total = tally.total.add(&dose);
+        tally.count += 1;
         before = Some((i, offset));
     }
-    let total_mass = || DrugMass {
-        value: total.to_num(),
-        ..p.increment.clone()
-    };
-    let stopped = stop.and_then(|(at, reason)| reason.map(|r| (at, r)));
-    if let Some((at, reason)) = stopped {
-        out.push(whole(
-            Severity::Warning,
-            Rule::Stopped,
-            Fact::Stopped {
-                at: at + 1,
-                reason: reason.to_string(),
-                given: count,
-                total: total_mass(),
-                planned: expected.planned_total.clone(),
-            },
-        ));
-    } else if count < expected.count as usize {
-        let dosing = !expected.dosing.formula.is_empty();
-        out.push(whole(
+    (out, tally)
+}
+
+/// A bolus held or stopped with no reason written: a violation. A bolus stopped after the stop
+/// (the first bolus stopped) has that stop's reason: the session ended there.
+fn status_finding(
+    given: &Given,
+    stop: Option<(usize, Option<&str>)>,
+    i: usize,
+    status: Status,
+) -> Option<Finding> {
+    let mark = &given.marks.expect("a status has its marks")[i];
+    let stopped_before =
+        status == Status::Stopped && stop.is_some_and(|(s, reason)| s < i && reason.is_some());
+    (reason_of(mark).is_none() && !stopped_before).then(|| {
+        on_bolus(
+            i,
             Severity::Violation,
-            Rule::Count,
-            Fact::TooFew {
-                written: count,
-                needed: expected.count,
-                weight: if dosing {
-                    expected.dosing.value.clone()
-                } else {
-                    expected.weight.clone()
-                },
-                dosing,
+            Rule::Status,
+            Fact::NoReason { status },
+        )
+    })
+}
+
+/// Fewer boluses given than the protocol's count for the weight.
+fn too_few(expected: &Plan, count: usize) -> Finding {
+    let dosing = !expected.dosing.formula.is_empty();
+    whole(
+        Severity::Violation,
+        Rule::Count,
+        Fact::TooFew {
+            written: count,
+            needed: expected.count,
+            weight: if dosing {
+                expected.dosing.value.clone()
+            } else {
+                expected.weight.clone()
             },
-        ));
-    }
-    if total > Exact::of(&expected.calculated_total.value) {
-        out.push(whole(
+            dosing,
+        },
+    )
+}
+
+/// The total given against the calculated total (over it: a violation), and, unless the plan
+/// was stopped for a reason, against the under-dose fraction and the planned total.
+fn total_finding(
+    p: &Protocol,
+    rules: &Rules,
+    expected: &Plan,
+    (total, total_mass): (&Exact, DrugMass),
+    stopped: bool,
+    underdose_reason: Option<&str>,
+) -> Option<Finding> {
+    if *total > Exact::of(&expected.calculated_total.value) {
+        Some(whole(
             Severity::Violation,
             Rule::Total,
             Fact::OverCalculated {
-                total: total_mass(),
+                total: total_mass,
                 calculated: expected.calculated_total.clone(),
             },
-        ));
-    } else if stopped.is_some() {
+        ))
+    } else if stopped {
         // A plan stopped for a reason is short on purpose: the stop is reported instead.
-    } else if total < rules.under_dose {
-        out.push(whole(
+        None
+    } else if *total < rules.under_dose {
+        Some(whole(
             if underdose_reason.is_some() {
                 Severity::Warning
             } else {
@@ -296,7 +352,7 @@ fn rule_findings(
             },
             Rule::UnderDose,
             Fact::UnderDose {
-                total: total_mass(),
+                total: total_mass,
                 planned: expected.planned_total.clone(),
                 fraction: p.under_dose_fraction(),
                 threshold: DrugMass {
@@ -306,18 +362,19 @@ fn rule_findings(
                 protocol_set: p.under_dose.is_some(),
                 reason: underdose_reason.map(String::from),
             },
-        ));
-    } else if total < Exact::of(&expected.planned_total.value) {
-        out.push(whole(
+        ))
+    } else if *total < Exact::of(&expected.planned_total.value) {
+        Some(whole(
             Severity::Warning,
             Rule::UnderTotal,
             Fact::UnderPlanned {
-                total: total_mass(),
+                total: total_mass,
                 planned: expected.planned_total.clone(),
             },
-        ));
+        ))
+    } else {
+        None
     }
-    out
 }
 
 /// The protocol's numbers the rules compare against, once per plan.

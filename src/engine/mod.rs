@@ -3,6 +3,7 @@
 //! no clap, no process; it uses nothing of the crate outside itself.
 
 pub(crate) mod approval;
+pub mod bedside;
 pub mod calendar;
 pub mod chars;
 pub(crate) mod chart;

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::engine::bedside::DischargeFlag;
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
 use crate::engine::units::{self, DrugMass, Duration};
@@ -33,6 +34,33 @@ pub enum Event {
     Vitals(Vitals),
     /// An earlier entry marked entered in error.
     Correct(Correction),
+    /// The patient discharged, by the protocol's recovery score.
+    Discharge(Discharge),
+}
+
+/// The patient discharged: the recovery score item by item, the escort, who discharged and,
+/// where a rule flagged it, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discharge {
+    pub at: Duration,
+    /// The score's name, as the protocol names it.
+    pub score: String,
+    /// Each item of the score and its points, in the protocol's order.
+    pub items: Vec<(String, u32)>,
+    /// Who the patient leaves with.
+    pub escort: Option<String>,
+    pub by: String,
+    /// Why the patient is discharged although a rule flagged it.
+    pub reason: Option<String>,
+    /// What the rules flagged when it was written.
+    pub flags: Vec<DischargeFlag>,
+}
+
+impl Discharge {
+    /// The score's total.
+    pub fn total(&self) -> u32 {
+        self.items.iter().map(|(_, v)| v).sum()
+    }
 }
 
 /// A bolus given.
@@ -139,6 +167,10 @@ pub enum Refused {
     AlreadyCorrected { entry: u64, by: u64 },
     /// A correction cannot itself be corrected.
     CorrectsCorrection { entry: u64 },
+    /// The patient was discharged, at entry `entry`: nothing more is given, held or stopped.
+    Discharged { entry: u64 },
+    /// The discharge cannot be recorded as it is.
+    Discharge(crate::engine::bedside::DischargeRefused),
 }
 
 /// The record as it stands: the entries that count (none marked entered in error).
@@ -154,6 +186,8 @@ pub struct State<'a> {
     pub cumulative: DrugMass,
     /// The numbers of the entries marked entered in error.
     pub voided: BTreeSet<u64>,
+    /// The discharge, if the patient was discharged, with its entry's number.
+    pub discharged: Option<(u64, &'a Discharge)>,
 }
 
 /// The record's state from its entries.
@@ -171,6 +205,7 @@ pub fn state(entries: &[Entry]) -> State<'_> {
         stopped: None,
         cumulative: units::base(units::int(0)),
         voided,
+        discharged: None,
     };
     for e in entries.iter().filter(|e| !st.voided.contains(&e.number)) {
         match &e.event {
@@ -180,6 +215,7 @@ pub fn state(entries: &[Entry]) -> State<'_> {
             }
             Event::Hold(h) => st.held.push(h),
             Event::Stop(s) => st.stopped = Some(s),
+            Event::Discharge(d) => st.discharged = Some((e.number, d)),
             Event::Vitals(_) | Event::Correct(_) => {}
         }
     }
@@ -250,6 +286,9 @@ pub fn remaining(p: &Protocol, plan: &Plan, st: &State) -> Vec<Due> {
 /// rules flag (refused unless a reason is stated), or why it cannot be recorded at all.
 pub fn check_give(p: &Protocol, plan: &Plan, st: &State, g: &Give) -> Result<Vec<Flag>, Refused> {
     let planned = bolus_of(plan, g.bolus)?;
+    if let Some((entry, _)) = st.discharged {
+        return Err(Refused::Discharged { entry });
+    }
     let next = st.next_number();
     if next > plan.count && st.stopped.is_none() {
         return Err(Refused::AllGiven { count: plan.count });
@@ -312,6 +351,9 @@ pub fn check_give(p: &Protocol, plan: &Plan, st: &State, g: &Give) -> Result<Vec
 /// already stopped.
 pub fn check_withhold(plan: &Plan, st: &State, bolus: u64) -> Result<(), Refused> {
     bolus_of(plan, bolus)?;
+    if let Some((entry, _)) = st.discharged {
+        return Err(Refused::Discharged { entry });
+    }
     if let Some(s) = st.stopped {
         return Err(Refused::Stopped { stopped: s.bolus });
     }
@@ -427,8 +469,135 @@ pub fn replay(
                 check_withhold(plan, &st, w.bolus).map_err(refused)?;
             }
             Event::Correct(c) => check_correction(before, c.corrects).map_err(refused)?,
+            Event::Discharge(d) => {
+                let flags = discharge_flags(p, &st, d).map_err(refused)?;
+                let kept = stored
+                    .iter()
+                    .find(|(n, _)| *n == e.number)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or_default();
+                let found: Vec<String> = flags.iter().map(|f| f.rule().to_string()).collect();
+                if kept != found {
+                    return Err((
+                        e.number,
+                        Replay::Flags {
+                            stored: kept,
+                            found,
+                        },
+                    ));
+                }
+                if !flags.is_empty() && d.reason.is_none() {
+                    return Err((e.number, Replay::NoReason));
+                }
+                d.flags = flags;
+            }
             Event::Vitals(_) => {}
         }
     }
     Ok(())
+}
+
+/// A record as `check` reads a plan: one row per bolus of the plan that was given, held (and
+/// not given since) or stopped, in the plan's order; and for each row its time from the planned
+/// first bolus, to place it on the clock.
+#[derive(Debug, Clone)]
+pub struct AsWritten {
+    /// The rows, their offsets from the first row's time, what became of each and why, and who
+    /// gave and checked each bolus given (bedside columns).
+    pub plan: crate::engine::check::WrittenPlan,
+    /// Each row's time from the planned first bolus.
+    pub at: Vec<Duration>,
+}
+
+/// The record's entries that count (none entered in error) as a written plan. A bolus given is
+/// a row with its actual time and dose; a bolus not given after the stop is a row `stopped`
+/// (the reason on the bolus the session stopped before); one held and not given since is a row
+/// `held` with its last hold's reason; a bolus neither given, held nor stopped has no row (the
+/// record is not finished, and `check` finds it short).
+pub fn as_written(plan: &Plan, entries: &[Entry]) -> AsWritten {
+    use crate::engine::check::{Bedside, Mark, Status, Written, WrittenPlan};
+    let st = state(entries);
+    let mut rows: Vec<(Duration, DrugMass, Mark, [String; 2])> = Vec::new();
+    for b in &plan.boluses {
+        let given = st.given.iter().find(|g| g.bolus == b.number);
+        let row = if let Some(g) = given {
+            let who = [g.by.clone(), g.checked_by.clone().unwrap_or_default()];
+            let mark = Mark {
+                status: Status::Given,
+                reason: g.reason.clone(),
+            };
+            (g.at.clone(), g.dose.clone(), mark, who)
+        } else if let Some(s) = st.stopped.filter(|s| s.bolus <= b.number) {
+            let mark = Mark {
+                status: Status::Stopped,
+                reason: (s.bolus == b.number).then(|| s.reason.clone()),
+            };
+            let who = [String::new(), String::new()];
+            (s.at.clone(), b.dose.clone(), mark, who)
+        } else if let Some(h) = st.held.iter().rev().find(|h| h.bolus == b.number) {
+            let mark = Mark {
+                status: Status::Held,
+                reason: Some(h.reason.clone()),
+            };
+            let who = [String::new(), String::new()];
+            (h.at.clone(), b.dose.clone(), mark, who)
+        } else {
+            continue;
+        };
+        rows.push(row);
+    }
+    let origin = rows.first().map(|r| r.0.value.clone()).unwrap_or_default();
+    let at: Vec<Duration> = rows.iter().map(|r| r.0.clone()).collect();
+    let boluses = rows
+        .iter()
+        .map(|(at, dose, _, _)| Written {
+            offset: units::base(&at.value - &origin),
+            dose: dose.clone(),
+        })
+        .collect();
+    let mut written = WrittenPlan::new(boluses);
+    written.marks = Some(rows.iter().map(|r| r.2.clone()).collect());
+    written.bedside = ["given_by", "checked_by"]
+        .iter()
+        .enumerate()
+        .map(|(k, &column)| Bedside {
+            column,
+            cells: rows.iter().map(|r| r.3[k].clone()).collect(),
+        })
+        .collect();
+    AsWritten { plan: written, at }
+}
+
+/// Checks a discharge against the protocol's recovery score and the record: what the rules flag
+/// (refused unless a reason is stated), or why it cannot be recorded at all (the patient
+/// already discharged, no score in the protocol, items not the protocol's).
+pub fn discharge_flags(
+    p: &Protocol,
+    st: &State,
+    d: &Discharge,
+) -> Result<Vec<DischargeFlag>, Refused> {
+    if let Some((entry, _)) = st.discharged {
+        return Err(Refused::Discharged { entry });
+    }
+    if let Some(r) = &p.bedside.recovery {
+        let names: Vec<&String> = d.items.iter().map(|(n, _)| n).collect();
+        if d.items.len() == r.items.len() && names.iter().zip(&r.items).any(|(a, b)| *a != b) {
+            return Err(Refused::Discharge(
+                crate::engine::bedside::DischargeRefused::ItemNames {
+                    expected: r.items.clone(),
+                },
+            ));
+        }
+    }
+    let scores: Vec<u32> = d.items.iter().map(|(_, v)| *v).collect();
+    let last = st.last_given().map(|g| (g.bolus, &g.at));
+    crate::engine::bedside::check_discharge(
+        p.bedside.recovery.as_ref(),
+        &scores,
+        &d.at,
+        last,
+        d.escort.as_deref(),
+        p.aftercare.as_ref().is_some_and(|a| a.escort),
+    )
+    .map_err(Refused::Discharge)
 }

@@ -181,6 +181,7 @@ pub fn source(protocols: &[Protocol]) -> String {
                 ),
             },
         );
+        field("bedside", bedside_source(&p.bedside));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
@@ -189,6 +190,44 @@ pub fn source(protocols: &[Protocol]) -> String {
     }
     out.push_str("        _ => None,\n    }\n}\n");
     out
+}
+
+/// The Rust source of a protocol's bedside tables.
+fn bedside_source(b: &crate::engine::bedside::BedsideRules) -> String {
+    let s = |t: &str| format!("{t:?}.to_string()");
+    let bounds = |b: &crate::engine::bedside::Bounds| {
+        format!(
+            "crate::engine::bedside::Bounds {{ min: {:?}, max: {:?} }}",
+            b.min, b.max
+        )
+    };
+    let vital_bounds = match &b.vital_bounds {
+        None => "None".to_string(),
+        Some(v) => format!(
+            "Some(crate::engine::bedside::VitalBounds {{ source: {}, systolic: {}, diastolic: {}, heart_rate: {}, spo2: {}, resp_rate: {} }})",
+            s(&v.source),
+            bounds(&v.systolic),
+            bounds(&v.diastolic),
+            bounds(&v.heart_rate),
+            bounds(&v.spo2),
+            bounds(&v.resp_rate)
+        ),
+    };
+    let recovery = match &b.recovery {
+        None => "None".to_string(),
+        Some(r) => format!(
+            "Some(crate::engine::bedside::Recovery {{ score: {}, items: vec![{}], item_max: {}, threshold: {}, min_time: Duration::from_base({}), source: {} }})",
+            s(&r.score),
+            r.items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", "),
+            r.item_max,
+            r.threshold,
+            number(&r.min_time.value),
+            s(&r.source)
+        ),
+    };
+    format!(
+        "crate::engine::bedside::BedsideRules {{ vital_bounds: {vital_bounds}, recovery: {recovery} }}"
+    )
 }
 
 fn number(value: &Num) -> String {

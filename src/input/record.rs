@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::record::{Correction, Entry, Event, Give, Vitals, Withheld};
+use crate::engine::record::{Correction, Discharge, Entry, Event, Give, Vitals, Withheld};
 use crate::engine::units::{self, DrugMass, Duration};
 
 /// The format's version, the value of `bolus_record` in the opening line.
@@ -164,6 +164,35 @@ pub enum WireEvent {
         reason: String,
         by: String,
     },
+    /// The patient discharged by the protocol's recovery score.
+    Discharge {
+        /// When, with its UTC offset (RFC 3339).
+        at: String,
+        /// The score's name, as the protocol names it.
+        score: String,
+        /// Each item of the score and its points, in the protocol's order.
+        items: Vec<ScoreItem>,
+        /// The score's total.
+        total: u32,
+        /// Who the patient leaves with.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escort: Option<String>,
+        by: String,
+        /// Why the patient is discharged although a rule flagged it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// What the rules flagged when it was written.
+        #[serde(default)]
+        flags: Vec<WireFlag>,
+    },
+}
+
+/// One item of a recovery score and its points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreItem {
+    pub item: String,
+    pub points: u32,
 }
 
 /// A mass with its unit.
@@ -218,6 +247,14 @@ pub struct Record {
     pub stored_flags: Vec<(u64, Vec<String>)>,
     /// The SHA-256 of the last line.
     pub last_sha256: String,
+}
+
+/// Whether these bytes claim to be a record of bolus: their first line is a JSON object with a
+/// `bolus_record` field (what they hold is checked by [`read`]).
+pub fn is_record(bytes: &[u8]) -> bool {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(first)
+        .is_ok_and(|v| v.get("bolus_record").is_some())
 }
 
 /// Reads a record's bytes, checking every line: its JSON, its number, the SHA-256 of the line
@@ -392,7 +429,46 @@ fn event(e: &WireEvent, first: jiff::Timestamp) -> Result<(Event, Option<Vec<Str
             }),
             None,
         ),
+        WireEvent::Discharge { .. } => discharge(e, first)?,
     })
+}
+
+/// A discharge line: its total must be the sum of its items.
+fn discharge(
+    e: &WireEvent,
+    first: jiff::Timestamp,
+) -> Result<(Event, Option<Vec<String>>), String> {
+    let WireEvent::Discharge {
+        at,
+        score,
+        items,
+        total,
+        escort,
+        by,
+        reason,
+        flags,
+    } = e
+    else {
+        unreachable!("called for a discharge")
+    };
+    let sum: u64 = items.iter().map(|i| u64::from(i.points)).sum();
+    if sum != u64::from(*total) {
+        return Err(format!(
+            "its recovery score's total {total} is not the sum of its items, {sum}"
+        ));
+    }
+    Ok((
+        Event::Discharge(Discharge {
+            at: offset(at, first)?,
+            score: score.clone(),
+            items: items.iter().map(|i| (i.item.clone(), i.points)).collect(),
+            escort: escort.clone(),
+            by: by.clone(),
+            reason: reason.clone(),
+            flags: Vec::new(),
+        }),
+        Some(flags.iter().map(|f| f.rule.clone()).collect()),
+    ))
 }
 
 fn withheld(

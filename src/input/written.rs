@@ -524,7 +524,7 @@ fn csv_identity(
     Ok(())
 }
 
-#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
+/// Reads a CSV plan: its header, then each row.
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -542,13 +542,49 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         None => return fail(None, "the plan is empty"),
     };
     let cols = csv_columns(&header)?;
-    let mut cumulative = Vec::new();
-    let mut numbers = Vec::new();
-    let mut volumes = Vec::new();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut marks = Vec::new();
-    let mut designations = Vec::new();
-    let mut kept: Vec<(u64, csv::StringRecord)> = Vec::new();
+    let read = csv_rows(records, text, &cols)?;
+    let (times, days) = csv_clocks(&read.rows, &cols);
+    let offsets = offsets_of(&read.rows)?;
+    let mut plan = WrittenPlan::new(written(offsets, read.rows));
+    plan.times = times;
+    plan.days = days;
+    plan.numbers = cols.number.map(|_| read.numbers);
+    plan.volumes = cols.volume.map(|_| read.volumes);
+    plan.cumulative = read.cumulative;
+    plan.draft = cols.draft;
+    plan.marks = cols.status.map(|_| read.marks);
+    plan.designations = read.designations;
+    plan.bedside = bedside_cells(&read.kept, &cols)?;
+    csv_identity(&read.kept, &cols, &mut plan)?;
+    Ok(plan)
+}
+
+/// The rows of a CSV plan as read, column by column, with each record kept with its line.
+struct CsvRows {
+    rows: Vec<Row>,
+    cumulative: Vec<Option<units::DrugMass>>,
+    numbers: Vec<u64>,
+    volumes: Vec<units::Volume>,
+    marks: Vec<Mark>,
+    designations: Vec<WrittenDesignation>,
+    kept: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Reads every row after the header: blank rows skipped, at most [`MAX_BOLUSES`], at least one.
+fn csv_rows(
+    records: csv::StringRecordsIter<'_, &[u8]>,
+    text: &str,
+    cols: &CsvColumns,
+) -> Result<CsvRows, ReadError> {
+    let mut out = CsvRows {
+        rows: Vec::new(),
+        cumulative: Vec::new(),
+        numbers: Vec::new(),
+        volumes: Vec::new(),
+        marks: Vec::new(),
+        designations: Vec::new(),
+        kept: Vec::new(),
+    };
     let mut lines = Lines::new(text);
     for record in records {
         let record = record.map_err(|e| ReadError {
@@ -559,32 +595,40 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if rows.len() as u64 >= MAX_BOLUSES {
+        if out.rows.len() as u64 >= MAX_BOLUSES {
             return fail(
                 Some(line),
                 format!("the plan has more than {MAX_BOLUSES} boluses, the most bolus reads"),
             );
         }
-        let r = csv_row(&record, line, &cols)?;
-        numbers.extend(r.number);
-        volumes.extend(r.volume);
-        cumulative.push(r.stated);
-        marks.extend(r.mark);
-        let bolus = rows.len() + 1;
-        designations.extend(r.designations.into_iter().map(|(column, written, kind)| {
-            WrittenDesignation {
-                bolus,
-                column,
-                written,
-                kind,
-            }
-        }));
-        rows.push(r.row);
-        kept.push((line, record));
+        let r = csv_row(&record, line, cols)?;
+        out.numbers.extend(r.number);
+        out.volumes.extend(r.volume);
+        out.cumulative.push(r.stated);
+        out.marks.extend(r.mark);
+        let bolus = out.rows.len() + 1;
+        out.designations
+            .extend(
+                r.designations
+                    .into_iter()
+                    .map(|(column, written, kind)| WrittenDesignation {
+                        bolus,
+                        column,
+                        written,
+                        kind,
+                    }),
+            );
+        out.rows.push(r.row);
+        out.kept.push((line, record));
     }
-    if rows.is_empty() {
+    if out.rows.is_empty() {
         return fail(None, "the plan has a header but no boluses");
     }
+    Ok(out)
+}
+
+/// The clock times and days of a CSV plan's rows, where it has a `time` and a `day` column.
+fn csv_clocks(rows: &[Row], cols: &CsvColumns) -> (Option<Vec<Clock>>, Option<Vec<i64>>) {
     let times = cols.when.1.then(|| {
         rows.iter()
             .map(|r| match r.when {
@@ -601,19 +645,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
             })
             .collect()
     });
-    let offsets = offsets_of(&rows)?;
-    let mut plan = WrittenPlan::new(written(offsets, rows));
-    plan.times = times;
-    plan.days = days;
-    plan.numbers = cols.number.map(|_| numbers);
-    plan.volumes = cols.volume.map(|_| volumes);
-    plan.cumulative = cumulative;
-    plan.draft = cols.draft;
-    plan.marks = cols.status.map(|_| marks);
-    plan.designations = designations;
-    plan.bedside = bedside_cells(&kept, &cols)?;
-    csv_identity(&kept, &cols, &mut plan)?;
-    Ok(plan)
+    (times, days)
 }
 
 /// The bedside columns' cells, each checked as plain text.
@@ -907,8 +939,50 @@ fn json_schema(value: &serde_json::Value) -> Result<(), ReadError> {
     }
 }
 
-#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
+/// Reads a plan JSON: strictly (no duplicate key, its schema, no unknown field), then each bolus,
+/// its provenance and its patient.
 fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
+    let value = json_value(text)?;
+    let boluses = json_boluses(&value)?;
+    let mut read = JsonRows {
+        rows: Vec::with_capacity(boluses.len()),
+        numbers: Vec::new(),
+        volumes: Vec::new(),
+        cumulative: Vec::new(),
+        clocks: Vec::new(),
+        designations: Vec::new(),
+    };
+    for (i, b) in boluses.iter().enumerate() {
+        json_bolus(b, i + 1, &mut read)?;
+    }
+    all_or_none(boluses.len(), &read.numbers, &read.volumes, &read.clocks)?;
+    let offsets = offsets_of(&read.rows).map_err(|e| ReadError {
+        line: None,
+        message: e.message,
+    })?;
+    if !read.clocks.is_empty() {
+        times_agree(&read.clocks, &offsets)?;
+    }
+    let clocks = read.clocks;
+    let mut plan = WrittenPlan::new(written(offsets, read.rows));
+    plan.times = (!clocks.is_empty()).then(|| clocks.iter().map(|c| c.0).collect());
+    plan.days = clocks
+        .iter()
+        .map(|c| c.1)
+        .collect::<Option<Vec<i64>>>()
+        .filter(|d| !d.is_empty());
+    plan.numbers = (!read.numbers.is_empty()).then_some(read.numbers);
+    plan.volumes = (!read.volumes.is_empty()).then_some(read.volumes);
+    plan.cumulative = read.cumulative;
+    plan.designations = read.designations;
+    json_provenance(&value, &mut plan)?;
+    json_identity(&value, &mut plan)?;
+    Ok(plan)
+}
+
+/// A plan JSON's text as a value: valid JSON with no key given twice, an object, of schema 1,
+/// with no field `bolus plan --format json` does not write.
+fn json_value(text: &str) -> Result<serde_json::Value, ReadError> {
     serde_json::from_str::<NoDuplicates>(text).map_err(|e| ReadError {
         line: Some(e.line() as u64),
         message: format!("the plan is not valid JSON: {e}"),
@@ -930,90 +1004,78 @@ fn read_json(text: &str) -> Result<WrittenPlan, ReadError> {
             ),
         );
     }
-    let boluses = json_boluses(&value)?;
+    Ok(value)
+}
+
+/// The boluses of a plan JSON as read, field by field.
+struct JsonRows {
+    rows: Vec<Row>,
+    numbers: Vec<u64>,
+    volumes: Vec<units::Volume>,
+    cumulative: Vec<Option<units::DrugMass>>,
+    clocks: Vec<(Clock, Option<i64>)>,
+    designations: Vec<WrittenDesignation>,
+}
+
+/// Reads bolus `n` (from 1) of a plan JSON into `read`.
+fn json_bolus(b: &serde_json::Value, n: usize, read: &mut JsonRows) -> Result<(), ReadError> {
     let bad = |message: String| ReadError {
         line: None,
         message,
     };
-    let mut rows = Vec::with_capacity(boluses.len());
-    let mut numbers = Vec::new();
-    let mut volumes = Vec::new();
-    let mut cumulative = Vec::new();
-    let mut clocks: Vec<(Clock, Option<i64>)> = Vec::new();
-    let mut designations = Vec::new();
-    for (i, b) in boluses.iter().enumerate() {
-        let n = i + 1;
-        let mut note = |column: &'static str, text: String, found: Vec<Designation>| {
-            designations.extend(found.into_iter().map(|kind| WrittenDesignation {
-                bolus: n,
-                column,
-                written: text.clone(),
-                kind,
-            }));
-        };
-        let (dose_text, dose, found) = json_designated::<units::DrugMass>(b.get("dose"))
-            .map_err(|m| bad(format!("bolus {n}, `dose`: {m}")))?;
-        note("dose", dose_text, found);
-        let dose = dose.value;
-        if !dose.is_positive() {
-            return fail(
-                None,
-                format!("bolus {n}, `dose`: a dose greater than zero is needed"),
-            );
-        }
-        let offset = json_quantity(b.get("offset"), Kind::Time, true)
-            .map_err(|m| bad(format!("bolus {n}, `offset`: {m}")))?;
-        if let Some(v) = b.get("number") {
-            let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
-                bad(format!(
-                    "bolus {n}, `number`: {} is not a whole number from 1",
-                    crate::engine::chars::quote(&v.to_string())
-                ))
-            })?;
-            numbers.push(number);
-        }
-        if let Some(v) = b.get("volume") {
-            let (text, ml, found) = json_designated::<units::Volume>(Some(v))
-                .map_err(|m| bad(format!("bolus {n}, `volume`: {m}")))?;
-            note("volume", text, found);
-            volumes.push(ml);
-        }
-        if let Some(v) = b.get("cumulative") {
-            let (text, mass, found) = json_designated::<units::DrugMass>(Some(v))
-                .map_err(|m| bad(format!("bolus {n}, `cumulative`: {m}")))?;
-            note("cumulative", text, found);
-            cumulative.push(Some(mass));
-        } else {
-            cumulative.push(None);
-        }
-        if let Some(clock) = json_clock(b, n)? {
-            clocks.push(clock);
-        }
-        rows.push(Row {
-            line: n as u64,
-            when: When::Offset(units::seconds(offset)),
-            dose: units::mass(dose, units::MassUnit::Mcg),
-        });
+    let designations = &mut read.designations;
+    let mut note = |column: &'static str, text: String, found: Vec<Designation>| {
+        designations.extend(found.into_iter().map(|kind| WrittenDesignation {
+            bolus: n,
+            column,
+            written: text.clone(),
+            kind,
+        }));
+    };
+    let (dose_text, dose, found) = json_designated::<units::DrugMass>(b.get("dose"))
+        .map_err(|m| bad(format!("bolus {n}, `dose`: {m}")))?;
+    note("dose", dose_text, found);
+    let dose = dose.value;
+    if !dose.is_positive() {
+        return fail(
+            None,
+            format!("bolus {n}, `dose`: a dose greater than zero is needed"),
+        );
     }
-    all_or_none(boluses.len(), &numbers, &volumes, &clocks)?;
-    let offsets = offsets_of(&rows).map_err(|e| bad(e.message))?;
-    if !clocks.is_empty() {
-        times_agree(&clocks, &offsets)?;
+    let offset = json_quantity(b.get("offset"), Kind::Time, true)
+        .map_err(|m| bad(format!("bolus {n}, `offset`: {m}")))?;
+    if let Some(v) = b.get("number") {
+        let number = v.as_u64().filter(|&x| x > 0).ok_or_else(|| {
+            bad(format!(
+                "bolus {n}, `number`: {} is not a whole number from 1",
+                crate::engine::chars::quote(&v.to_string())
+            ))
+        })?;
+        read.numbers.push(number);
     }
-    let mut plan = WrittenPlan::new(written(offsets, rows));
-    plan.times = (!clocks.is_empty()).then(|| clocks.iter().map(|c| c.0).collect());
-    plan.days = clocks
-        .iter()
-        .map(|c| c.1)
-        .collect::<Option<Vec<i64>>>()
-        .filter(|d| !d.is_empty());
-    plan.numbers = (!numbers.is_empty()).then_some(numbers);
-    plan.volumes = (!volumes.is_empty()).then_some(volumes);
-    plan.cumulative = cumulative;
-    plan.designations = designations;
-    json_provenance(&value, &mut plan)?;
-    json_identity(&value, &mut plan)?;
-    Ok(plan)
+    if let Some(v) = b.get("volume") {
+        let (text, ml, found) = json_designated::<units::Volume>(Some(v))
+            .map_err(|m| bad(format!("bolus {n}, `volume`: {m}")))?;
+        note("volume", text, found);
+        read.volumes.push(ml);
+    }
+    if let Some(v) = b.get("cumulative") {
+        let (text, mass, found) = json_designated::<units::DrugMass>(Some(v))
+            .map_err(|m| bad(format!("bolus {n}, `cumulative`: {m}")))?;
+        note("cumulative", text, found);
+        read.cumulative.push(Some(mass));
+    } else {
+        read.cumulative.push(None);
+    }
+    if let Some(clock) = json_clock(b, n)? {
+        read.clocks.push(clock);
+    }
+    read.rows.push(Row {
+        line: n as u64,
+        when: When::Offset(units::seconds(offset)),
+        dose: units::mass(dose, units::MassUnit::Mcg),
+    });
+    Ok(())
 }
 
 /// The `boluses` array of a JSON plan: at least one, at most [`MAX_BOLUSES`].
@@ -1088,10 +1150,6 @@ fn all_or_none(
             Ok(())
         }
     };
-    all_or_none(numbers.len(), "number")?;
-    all_or_none(volumes.len(), "volume")?;
-    all_or_none(clocks.len(), "time")?;
-    all_or_none(clocks.iter().filter(|c| c.1.is_some()).count(), "day")?;
     all_or_none(numbers.len(), "number")?;
     all_or_none(volumes.len(), "volume")?;
     all_or_none(clocks.len(), "time")?;

@@ -52,7 +52,8 @@ pub fn message(unit: units::MassUnit, f: &Finding) -> String {
             weight,
             dosing,
         } => format!(
-            "the plan has {written} boluses; the protocol needs at least {needed} for {}{}",
+            "the plan has {}; the protocol needs at least {needed} for {}{}",
+            super::count_of(*written as u64, "bolus", "boluses"),
             if *dosing { "a dosing weight of " } else { "" },
             units::show_kg(weight)
         ),
@@ -93,8 +94,21 @@ pub fn message(unit: units::MassUnit, f: &Finding) -> String {
 
 /// The messages of the rules a pharmacist checks beyond the protocol's: under-dose, slips,
 /// designations, the session, the stop, the patient and the date.
-#[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
 fn pharmacist_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
+    match fact {
+        Fact::UnderDose { .. } | Fact::Slip { .. } | Fact::Designation { .. } => {
+            dose_message(unit, n, fact)
+        }
+        Fact::OutsideSession { .. }
+        | Fact::NoReason { .. }
+        | Fact::GivenAfterStop { .. }
+        | Fact::Stopped { .. } => session_message(unit, n, fact),
+        _ => binding_message(fact),
+    }
+}
+
+/// The messages on the doses: an under-dose, a likely slip, an error-prone designation.
+fn dose_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
     let m = |x: &units::DrugMass| units::show_mass(x, unit);
     match fact {
         Fact::UnderDose {
@@ -151,6 +165,15 @@ fn pharmacist_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
             crate::engine::chars::quote(written),
             designation_words(written, *kind)
         ),
+        _ => unreachable!("a dose finding"),
+    }
+}
+
+/// The messages on the session: a bolus outside it, a status without a reason, a bolus after a
+/// stop, the stop itself.
+fn session_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
+    let m = |x: &units::DrugMass| units::show_mass(x, unit);
+    match fact {
         Fact::OutsideSession {
             offset,
             span,
@@ -190,6 +213,13 @@ fn pharmacist_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
             m(total),
             m(planned)
         ),
+        _ => unreachable!("a session finding"),
+    }
+}
+
+/// The messages on what the plan is bound to: the patient and the date.
+fn binding_message(fact: &Fact) -> String {
+    match fact {
         Fact::OtherPatient {
             field,
             written,
@@ -200,7 +230,10 @@ fn pharmacist_message(unit: units::MassUnit, n: usize, fact: &Fact) -> String {
             crate::engine::chars::quote(written),
             crate::engine::chars::quote(given)
         ),
-        Fact::NoPatient => "the plan names none of the patient's identifiers given: it is not tied to a patient".to_string(),
+        Fact::NoPatient => {
+            "the plan names none of the patient's identifiers given: it is not tied to a patient"
+                .to_string()
+        }
         Fact::OtherDate { written, given } => format!(
             "the plan is dated {written}, not the {given} given: it is another session's plan"
         ),

@@ -9,11 +9,13 @@ use serde::Serialize;
 use super::fhir::{self, Annotation, CodeableConcept, Coding, Identifier, Quantity, Reference};
 use super::html::esc;
 use super::{clock_on_day, Context};
+use crate::engine::bedside::{Bounds, DischargeFlag, DischargeRefused, Sign, VitalFlag};
 use crate::engine::calendar::Dated;
 use crate::engine::chars::escape_odd;
 use crate::engine::plan::Plan;
 use crate::engine::record::{
-    self as rules, Correction, Entry, Event, Flag, Give, Refused, Replay, State, Vitals, Withheld,
+    self as rules, Correction, Discharge, Entry, Event, Flag, Give, Refused, Replay, State, Vitals,
+    Withheld,
 };
 use crate::engine::units::{self, DrugMass, Duration, MassUnit};
 
@@ -39,6 +41,11 @@ pub struct Sheet<'a> {
 
 /// A draft protocol used for a record.
 pub const DRAFT_REFUSED: &str = "a record is of doses given to a patient, and a protocol used with `--draft` doses no patient; approve the protocol first (`bolus protocols approve`)";
+
+/// A record given to `check` with nothing given, held or stopped in it yet.
+pub fn nothing_to_check(shown: &str) -> String {
+    format!("the record {shown} has no bolus given, held or stopped yet, so there is nothing to check; check it once the session has begun (`bolus record status` shows it)")
+}
 
 /// The moment an offset from the planned first bolus names, in the session's zone.
 pub fn zoned(first: jiff::Zoned, at: &Duration) -> Option<jiff::Zoned> {
@@ -138,6 +145,10 @@ pub fn refused(r: &Refused) -> String {
         Refused::CorrectsCorrection { entry } => format!(
             "entry {entry} is itself a correction; record the entry it marked again instead"
         ),
+        Refused::Discharged { entry } => format!(
+            "the patient was discharged at entry {entry}; if that was entered in error, mark it with `bolus record correct --entry {entry}` first"
+        ),
+        Refused::Discharge(d) => discharge_refused(d),
     };
     format!("not recorded: {why}")
 }
@@ -346,8 +357,80 @@ fn vitals_text(v: &Vitals) -> String {
     t
 }
 
-/// Why no vital sign is flagged.
-pub const NO_VITAL_BOUNDS: &str = "no vital sign is flagged: the protocol states no bounds for vital signs (the guideline and the Ketalar label it cites give none in numbers; the label asks for vital signs to be monitored continuously)";
+/// The protocol's bounds for vital signs, or why no vital sign is flagged.
+pub fn vital_bounds_line(p: &crate::engine::protocol::Protocol) -> String {
+    let Some(b) = &p.bedside.vital_bounds else {
+        return "no vital sign is flagged: the protocol has no `[vital_bounds]` table, so it states no bounds for vital signs".into();
+    };
+    if !b.any() {
+        return format!(
+            "no vital sign is flagged: the protocol states no bounds for vital signs ({})",
+            escape_odd(&b.source)
+        );
+    }
+    format!(
+        "vital signs are flagged outside the protocol's bounds ({}): {}",
+        escape_odd(&b.source),
+        bounds_list(b)
+    )
+}
+
+/// The protocol's bounds, sign by sign: `systolic at most 160 mmHg, heart rate 50 to 120/min`.
+fn bounds_list(b: &crate::engine::bedside::VitalBounds) -> String {
+    let range = |name: &str, r: &Bounds, unit: &str| match (r.min, r.max) {
+        (Some(lo), Some(hi)) => Some(format!("{name} {lo} to {hi}{unit}")),
+        (Some(lo), None) => Some(format!("{name} at least {lo}{unit}")),
+        (None, Some(hi)) => Some(format!("{name} at most {hi}{unit}")),
+        (None, None) => None,
+    };
+    let all: Vec<String> = [
+        range("systolic", &b.systolic, " mmHg"),
+        range("diastolic", &b.diastolic, " mmHg"),
+        range("heart rate", &b.heart_rate, "/min"),
+        range("SpO2", &b.spo2, " %"),
+        range("respiratory rate", &b.resp_rate, "/min"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    all.join(", ")
+}
+
+/// What the protocol's bounds flag in a set of vital signs.
+fn vital_flags(p: &crate::engine::protocol::Protocol, v: &Vitals) -> Vec<VitalFlag> {
+    p.bedside.vital_bounds.as_ref().map_or_else(Vec::new, |b| {
+        crate::engine::bedside::vital_flags(
+            b,
+            v.systolic,
+            v.diastolic,
+            v.heart_rate,
+            v.spo2,
+            v.resp_rate,
+        )
+    })
+}
+
+/// A vital sign out of the protocol's bounds, in words.
+pub fn vital_flag(f: &VitalFlag) -> String {
+    let (name, unit) = match f.sign {
+        Sign::Systolic => ("systolic blood pressure", " mmHg"),
+        Sign::Diastolic => ("diastolic blood pressure", " mmHg"),
+        Sign::HeartRate => ("heart rate", "/min"),
+        Sign::Spo2 => ("SpO2", " %"),
+        Sign::RespRate => ("respiratory rate", "/min"),
+    };
+    format!(
+        "{name} {}{unit}, {} the protocol's {} of {}{unit}",
+        f.value,
+        if f.above { "above" } else { "below" },
+        if f.above {
+            "upper bound"
+        } else {
+            "lower bound"
+        },
+        f.bound
+    )
+}
 
 /// What `record vitals` says.
 pub fn vitals_said(s: &Sheet, v: &Vitals) -> String {
@@ -356,8 +439,22 @@ pub fn vitals_said(s: &Sheet, v: &Vitals) -> String {
         out.push_str(&format!(", by {}", escape_odd(by)));
     }
     out.push('\n');
-    out.push_str(NO_VITAL_BOUNDS);
-    out.push('\n');
+    let flags = vital_flags(s.ctx.protocol, v);
+    match &s.ctx.protocol.bedside.vital_bounds {
+        Some(b) if flags.is_empty() && b.any() => out.push_str(&format!(
+            "none flagged: within the protocol's bounds ({}): {}\n",
+            escape_odd(&b.source),
+            bounds_list(b)
+        )),
+        _ if flags.is_empty() => {
+            out.push_str(&vital_bounds_line(s.ctx.protocol));
+            out.push('\n');
+        }
+        _ => {}
+    }
+    for f in flags {
+        out.push_str(&format!("flagged: {}\n", vital_flag(&f)));
+    }
     out
 }
 
@@ -423,6 +520,104 @@ fn entry_text(s: &Sheet, e: &Entry) -> (String, String) {
                 escape_odd(&c.by),
                 escape_odd(&c.reason)
             ),
+        ),
+        Event::Discharge(d) => (clock(s, &d.at), format!("discharged {}", discharge_text(d))),
+    }
+}
+
+/// A discharge in words: the score item by item, its total, the escort and who discharged.
+fn discharge_text(d: &Discharge) -> String {
+    let items: Vec<String> = d
+        .items
+        .iter()
+        .map(|(item, points)| format!("{} {points}", escape_odd(item)))
+        .collect();
+    format!(
+        "by {}: {} score {} ({}); escort: {}",
+        escape_odd(&d.by),
+        escape_odd(&d.score),
+        d.total(),
+        items.join(", "),
+        d.escort
+            .as_deref()
+            .map_or_else(|| "none named".to_string(), escape_odd)
+    )
+}
+
+/// What `record discharge` says.
+pub fn discharged(s: &Sheet, d: &Discharge) -> String {
+    let p = s.ctx.protocol;
+    let mut out = format!("discharged at {} {}\n", clock(s, &d.at), discharge_text(d));
+    if let Some(r) = &p.bedside.recovery {
+        out.push_str(&recovery_rule(r));
+        out.push('\n');
+    }
+    for f in &d.flags {
+        out.push_str(&format!("flagged: {}\n", discharge_flag(f)));
+    }
+    if let Some(r) = &d.reason {
+        out.push_str(&format!("reason: {}\n", escape_odd(r)));
+    }
+    out
+}
+
+/// The protocol's discharge rule, with whose choice it is.
+pub fn recovery_rule(r: &crate::engine::bedside::Recovery) -> String {
+    format!(
+        "discharge by the {} score ({} items of 0 to {} points), at {} or more, and no sooner than {} after the last bolus given ({})",
+        escape_odd(&r.score),
+        r.items.len(),
+        r.item_max,
+        r.threshold,
+        units::show_time(&r.min_time),
+        escape_odd(&r.source)
+    )
+}
+
+/// A rule a discharge breaks, in words.
+pub fn discharge_flag(f: &DischargeFlag) -> String {
+    match f {
+        DischargeFlag::TooSoon { since, min, last } => format!(
+            "it is {} after bolus {last}, the last given, sooner than the protocol's minimum recovery time of {}",
+            units::show_time(since),
+            units::show_time(min)
+        ),
+        DischargeFlag::BelowThreshold { total, threshold } => format!(
+            "the recovery score {total} is below the protocol's threshold of {threshold}"
+        ),
+        DischargeFlag::NoEscort => {
+            "no escort is named (`--escort NAME`), and the protocol has the patient leave with one".into()
+        }
+    }
+}
+
+/// A discharge refused by the rules, with no reason stated.
+pub fn discharge_flagged(flags: &[DischargeFlag]) -> String {
+    let all: Vec<String> = flags.iter().map(discharge_flag).collect();
+    format!(
+        "not recorded: {}; if the patient is to leave all the same, state why with `--reason TEXT` (the reason is kept in the record with what was flagged)",
+        all.join("; ")
+    )
+}
+
+/// Why a discharge cannot be recorded at all.
+fn discharge_refused(d: &DischargeRefused) -> String {
+    match d {
+        DischargeRefused::NoScore => "the protocol names no recovery score to discharge by; add a `[recovery]` table to it (the score, its items, threshold and minimum time, and whose choice they are)".into(),
+        DischargeRefused::ItemCount { found, items } => format!(
+            "`--score` gives {found} points, and the protocol's recovery score has {items} items (`bolus protocols show` names them)"
+        ),
+        DischargeRefused::ItemNames { expected } => format!(
+            "the score's items are not the protocol's: {}",
+            expected.join(", ")
+        ),
+        DischargeRefused::ItemOver {
+            item,
+            value,
+            item_max,
+        } => format!(
+            "`{}` scores {value}, more than the {item_max} points an item scores",
+            escape_odd(item)
         ),
     }
 }
@@ -562,7 +757,7 @@ pub fn status_text(s: &Sheet) -> String {
             clock(s, &d.earliest)
         );
     }
-    let _ = writeln!(out, "{NO_VITAL_BOUNDS}");
+    let _ = writeln!(out, "{}", vital_bounds_line(s.ctx.protocol));
     out.push_str("\nEntries (each with the time it was recorded)\n");
     let _ = writeln!(
         out,
@@ -580,13 +775,8 @@ pub fn status_text(s: &Sheet) -> String {
             when,
             recorded_text(s, e.number)
         );
-        if let Event::Give(g) = &e.event {
-            for f in &g.flags {
-                let _ = writeln!(out, "       flagged: {}", flag(f, s.ctx.protocol.unit));
-            }
-            if let Some(r) = &g.reason {
-                let _ = writeln!(out, "       reason: {}", escape_odd(r));
-            }
+        for line in entry_notes(s, e) {
+            let _ = writeln!(out, "       {line}");
         }
         if let Some((by, c)) = voided_by(s, e.number) {
             let _ = writeln!(
@@ -630,17 +820,12 @@ pub fn status_html(s: &Sheet) -> String {
     out.push_str("</table>\n");
     let _ = writeln!(out, "<p>{}</p>", esc(totals_line(s, &st).trim_end()));
     let _ = writeln!(out, "<p>{}</p>", esc(next_line(s, &st).trim_end()));
-    let _ = writeln!(out, "<p>{}</p>", esc(NO_VITAL_BOUNDS));
+    let _ = writeln!(out, "<p>{}</p>", esc(&vital_bounds_line(s.ctx.protocol)));
     out.push_str("<h2>Entries</h2>\n<table>\n<tr><th>Entry</th><th>Time</th><th>What</th><th>Recorded</th></tr>\n");
     for e in s.entries {
         let (when, mut what) = entry_text(s, e);
-        if let Event::Give(g) = &e.event {
-            for f in &g.flags {
-                what.push_str(&format!("; flagged: {}", flag(f, s.ctx.protocol.unit)));
-            }
-            if let Some(r) = &g.reason {
-                what.push_str(&format!("; reason: {}", escape_odd(r)));
-            }
+        for line in entry_notes(s, e) {
+            what.push_str(&format!("; {line}"));
         }
         let voided = voided_by(s, e.number);
         let mut cell = if voided.is_some() {
@@ -757,6 +942,10 @@ struct Observation {
     performer: Vec<Display>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value_quantity: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    interpretation: Vec<CodeableConcept>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     note: Vec<Annotation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -767,7 +956,12 @@ struct Observation {
 #[serde(rename_all = "camelCase")]
 struct Component {
     code: CodeableConcept,
-    value_quantity: Quantity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_quantity: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    interpretation: Vec<CodeableConcept>,
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Coding {
@@ -893,6 +1087,8 @@ fn vital_observations(
             .map(|b| Display { display: b.clone() })
             .collect(),
         value_quantity: None,
+        value_integer: None,
+        interpretation: Vec::new(),
         note: notes
             .iter()
             .map(|n| Annotation {
@@ -912,11 +1108,15 @@ fn vital_observations(
     bp.component = vec![
         Component {
             code: loinc("8480-6", "Systolic blood pressure"),
-            value_quantity: quantity(v.systolic, "mmHg", "mm[Hg]"),
+            value_quantity: Some(quantity(v.systolic, "mmHg", "mm[Hg]")),
+            value_integer: None,
+            interpretation: Vec::new(),
         },
         Component {
             code: loinc("8462-4", "Diastolic blood pressure"),
-            value_quantity: quantity(v.diastolic, "mmHg", "mm[Hg]"),
+            value_quantity: Some(quantity(v.diastolic, "mmHg", "mm[Hg]")),
+            value_integer: None,
+            interpretation: Vec::new(),
         },
     ];
     let mut hr = base(loinc("8867-4", "Heart rate"));
@@ -1020,48 +1220,35 @@ fn entry_resources(s: &Sheet, request_url: &str, e: &Entry) -> Vec<BundleEntry> 
         Event::Hold(w) | Event::Stop(w) => {
             let stop = matches!(e.event, Event::Stop(_));
             let status = erred(if stop { "stopped" } else { "not-done" });
-            let mut a = administration(s, request_url, status, &w.at, Some(w.reason.clone()));
-            a.performer.push(performer("performer", "Performer", &w.by));
-            notes.push(Annotation {
-                text: if stop {
-                    format!(
-                        "Bolus {} of {}: the session was stopped before it; it and the boluses after it were not given.",
-                        w.bolus, s.plan.count
-                    )
-                } else {
-                    format!("Bolus {} of {}: held when it was due.", w.bolus, s.plan.count)
-                },
-            });
-            a.note = notes;
-            let mut out = vec![admin(a, &label)];
-            if stop && voided.is_none() {
-                for b in s.plan.boluses.iter().filter(|b| b.number > w.bolus) {
-                    let mut a = administration(
-                        s,
-                        request_url,
-                        "not-done",
-                        &w.at,
-                        Some(format!(
-                            "The session was stopped before bolus {}: {}",
-                            w.bolus, w.reason
-                        )),
-                    );
-                    a.note = vec![Annotation {
-                        text: format!("Bolus {} of {}: not given.", b.number, s.plan.count),
-                    }];
-                    out.push(admin(a, &format!("{label}-bolus-{}", b.number)));
-                }
-            }
-            out
+            withheld_resources(
+                s,
+                request_url,
+                (w, stop, status),
+                notes,
+                voided.is_some(),
+                &label,
+            )
         }
-        Event::Vitals(v) => vital_observations(s, v, erred("final"), &notes)
-            .into_iter()
-            .enumerate()
-            .map(|(k, o)| BundleEntry {
-                full_url: uuid(s, &format!("{label}-{k}")),
-                resource: Resource::Observation(Box::new(o)),
-            })
-            .collect(),
+        Event::Vitals(v) => {
+            let mut obs = vital_observations(s, v, erred("final"), &notes);
+            interpret(&mut obs, &vital_flags(s.ctx.protocol, v));
+            obs.into_iter()
+                .enumerate()
+                .map(|(k, o)| BundleEntry {
+                    full_url: uuid(s, &format!("{label}-{k}")),
+                    resource: Resource::Observation(Box::new(o)),
+                })
+                .collect()
+        }
+        Event::Discharge(d) => vec![BundleEntry {
+            full_url: uuid(s, &label),
+            resource: Resource::Observation(Box::new(discharge_observation(
+                s,
+                d,
+                erred("final"),
+                notes,
+            ))),
+        }],
         Event::Correct(_) => Vec::new(),
     }
 }
@@ -1118,4 +1305,176 @@ fn given_resource(
         },
     });
     a
+}
+
+/// A discharge as an `Observation` of the recovery score: its total as `valueInteger`, each item
+/// a component, the escort, the rule and what it flagged as notes. The score is named in text:
+/// no code is claimed for it.
+fn discharge_observation(
+    s: &Sheet,
+    d: &Discharge,
+    status: &'static str,
+    mut notes: Vec<Annotation>,
+) -> Observation {
+    if let Some(r) = &s.ctx.protocol.bedside.recovery {
+        notes.push(Annotation {
+            text: format!("Discharge rule: {}.", recovery_rule(r)),
+        });
+    }
+    notes.push(Annotation {
+        text: match &d.escort {
+            Some(e) => format!("Discharged with an escort: {e}."),
+            None => "Discharged with no escort named.".into(),
+        },
+    });
+    for f in &d.flags {
+        notes.push(Annotation {
+            text: format!("Flagged: {}.", discharge_flag(f)),
+        });
+    }
+    if let Some(r) = &d.reason {
+        notes.push(Annotation {
+            text: format!("Reason: {r}"),
+        });
+    }
+    Observation {
+        resource_type: "Observation",
+        status,
+        category: vec![concept(
+            vec![coding(OBSERVATION_CATEGORY, "survey", "Survey")],
+            "Survey",
+        )],
+        code: text_only(&format!("{} score at discharge", d.score)),
+        subject: subject(s),
+        effective_date_time: fhir_time(s, &d.at),
+        performer: vec![Display {
+            display: d.by.clone(),
+        }],
+        value_quantity: None,
+        value_integer: Some(d.total()),
+        interpretation: Vec::new(),
+        note: notes,
+        component: d
+            .items
+            .iter()
+            .map(|(item, points)| Component {
+                code: text_only(item),
+                value_quantity: None,
+                value_integer: Some(*points),
+                interpretation: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+/// What the status lists under an entry: what the rules flagged, the reason stated, and the
+/// vital signs out of the protocol's bounds.
+fn entry_notes(s: &Sheet, e: &Entry) -> Vec<String> {
+    let reason = |r: &Option<String>| r.as_deref().map(|r| format!("reason: {}", escape_odd(r)));
+    match &e.event {
+        Event::Give(g) => g
+            .flags
+            .iter()
+            .map(|f| format!("flagged: {}", flag(f, s.ctx.protocol.unit)))
+            .chain(reason(&g.reason))
+            .collect(),
+        Event::Discharge(d) => d
+            .flags
+            .iter()
+            .map(|f| format!("flagged: {}", discharge_flag(f)))
+            .chain(reason(&d.reason))
+            .collect(),
+        Event::Vitals(v) => vital_flags(s.ctx.protocol, v)
+            .iter()
+            .map(|f| format!("flagged: {}", vital_flag(f)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A hold or a stop as `MedicationAdministration`s: the bolus it is of, and after a stop each
+/// bolus after it, `not-done`.
+fn withheld_resources(
+    s: &Sheet,
+    request_url: &str,
+    (w, stop, status): (&Withheld, bool, &'static str),
+    mut notes: Vec<Annotation>,
+    voided: bool,
+    label: &str,
+) -> Vec<BundleEntry> {
+    let admin = |a: MedicationAdministration, label: &str| BundleEntry {
+        full_url: uuid(s, label),
+        resource: Resource::Administration(Box::new(a)),
+    };
+    let mut a = administration(s, request_url, status, &w.at, Some(w.reason.clone()));
+    a.performer.push(performer("performer", "Performer", &w.by));
+    notes.push(Annotation {
+        text: if stop {
+            format!(
+                "Bolus {} of {}: the session was stopped before it; it and the boluses after it were not given.",
+                w.bolus, s.plan.count
+            )
+        } else {
+            format!("Bolus {} of {}: held when it was due.", w.bolus, s.plan.count)
+        },
+    });
+    a.note = notes;
+    let mut out = vec![admin(a, label)];
+    if stop && !voided {
+        for b in s.plan.boluses.iter().filter(|b| b.number > w.bolus) {
+            let mut a = administration(
+                s,
+                request_url,
+                "not-done",
+                &w.at,
+                Some(format!(
+                    "The session was stopped before bolus {}: {}",
+                    w.bolus, w.reason
+                )),
+            );
+            a.note = vec![Annotation {
+                text: format!("Bolus {} of {}: not given.", b.number, s.plan.count),
+            }];
+            out.push(admin(a, &format!("{label}-bolus-{}", b.number)));
+        }
+    }
+    out
+}
+
+/// The v3 code system of observation interpretations (`H`, `L`).
+const INTERPRETATION: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
+/// Marks each vital sign out of the protocol's bounds in its Observation (blood pressure, heart
+/// rate, SpO2, respiratory rate, in that order) or its component: an interpretation `H` or `L`
+/// and a note of the bound.
+fn interpret(obs: &mut [Observation], flags: &[VitalFlag]) {
+    for f in flags {
+        let interpretation = if f.above {
+            concept(
+                vec![coding(INTERPRETATION, "H", "High")],
+                "above the protocol's bound",
+            )
+        } else {
+            concept(
+                vec![coding(INTERPRETATION, "L", "Low")],
+                "below the protocol's bound",
+            )
+        };
+        let note = Annotation {
+            text: format!("Flagged: {}.", vital_flag(f)),
+        };
+        let (o, component) = match f.sign {
+            Sign::Systolic => (0, Some(0)),
+            Sign::Diastolic => (0, Some(1)),
+            Sign::HeartRate => (1, None),
+            Sign::Spo2 => (2, None),
+            Sign::RespRate => (3, None),
+        };
+        let Some(o) = obs.get_mut(o) else { continue };
+        match component.and_then(|c| o.component.get_mut(c)) {
+            Some(c) => c.interpretation.push(interpretation),
+            None => o.interpretation.push(interpretation),
+        }
+        o.note.push(note);
+    }
 }

@@ -202,6 +202,7 @@ fn checkpoints_course_checklist(p: &Protocol, o: &mut String) {
         }
         o.push('\n');
     }
+    bedside(p, o);
     let course = crate::render::course::protocol_lines(p);
     if !course.is_empty() {
         let _ = writeln!(o, "Course and the patient's instructions (`bolus course`)");
@@ -217,4 +218,26 @@ fn checkpoints_course_checklist(p: &Protocol, o: &mut String) {
         }
         o.push('\n');
     }
+}
+
+/// What the bedside record holds to (`bolus record`): the vital-sign bounds and the discharge
+/// rule with its score's items, where the protocol has them.
+fn bedside(p: &Protocol, o: &mut String) {
+    let b = &p.bedside;
+    if b.vital_bounds.is_none() && b.recovery.is_none() {
+        return;
+    }
+    let _ = writeln!(o, "The bedside record (`bolus record`)");
+    if b.vital_bounds.is_some() {
+        let _ = writeln!(o, "  {}", crate::render::record::vital_bounds_line(p));
+    }
+    if let Some(r) = &b.recovery {
+        let _ = writeln!(o, "  {}", crate::render::record::recovery_rule(r));
+        let _ = writeln!(
+            o,
+            "  items, in the order `record discharge --score` takes them: {}",
+            r.items.join(", ")
+        );
+    }
+    o.push('\n');
 }

@@ -6,6 +6,7 @@ mod batch;
 mod catalog;
 mod chart_page;
 mod check;
+mod check_pharmacist;
 mod clinic;
 mod colour;
 mod course;

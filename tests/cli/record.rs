@@ -783,3 +783,605 @@ fn every_line_of_a_record_matches_its_schema() {
         ]
     );
 }
+
+impl Session {
+    /// `bolus check ketamine-kap-iv --weight 82 s.jsonl ARGS…` in the session's directory.
+    fn check(&self, args: &[&str]) -> Test {
+        let mut all = vec!["check", "ketamine-kap-iv", "--weight", "82", "s.jsonl"];
+        all.extend_from_slice(args);
+        Test::new().args(all).current_dir(self.dir.path())
+    }
+
+    /// Bolus 1 given at 14:02, bolus 2 held at 14:12 for blood pressure and given at 14:26.
+    fn held_then_given(&self) {
+        self.on(
+            "give",
+            &[
+                "--bolus",
+                "1",
+                "--dose",
+                "41 mg",
+                "--at",
+                "14:02",
+                "--by",
+                "RN Ana Ruiz",
+                "--checked-by",
+                "Dr Ben Ode",
+            ],
+        )
+        .run();
+        self.on(
+            "hold",
+            &[
+                "--bolus",
+                "2",
+                "--at",
+                "14:12",
+                "--reason",
+                "blood pressure 172/104",
+                "--by",
+                "Dr Ben Ode",
+            ],
+        )
+        .run();
+        self.give("2", "41 mg", "14:26").run();
+    }
+}
+
+/// The lines every check of the 82 kg record opens with.
+const CHECK_HEAD: &str = "\
+Plan checked against Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv) for 82 kg
+The protocol's plan for this weight: 164 mg calculated, 164 mg planned, at least 4 boluses of at most 50 mg, 10 min apart
+A total below 90% of the planned total (147.6 mg) is an under-dose, a violation, by the protocol's rule (`under_dose`)
+One session: the last bolus no later than 60 min after the first (2 × 3 × 10 min, this project's choice)
+";
+
+#[test]
+fn check_reads_a_record_stopped_with_a_reason_as_stopped() {
+    let s = Session::new();
+    s.held_then_given();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "3",
+            "--at",
+            "14:33",
+            "--reason",
+            "patient asked to stop",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.check(&["--patient", "MRN-0042", "--date", "2026-12-01"])
+        .stdout(
+            CHECK_HEAD.to_string()
+                + "Checked for: identifier `MRN-0042`, date 2026-12-01
+
+  #  Time   Offset  Dose   Status                             Running total  Findings
+  1  14:02   0 min  41 mg  given                              41 mg
+  2  14:26  24 min  41 mg  given                              82 mg          warning: bolus 2 is 24 min after bolus 1, more than twice the protocol's 10 min
+  3  14:33  31 min  41 mg  stopped (`patient asked to stop`)  82 mg
+  4  14:33  31 min  41 mg  stopped                            82 mg
+
+Recorded at the bedside (shown as written, not used for dosing):
+  1  given_by: RN Ana Ruiz; checked_by: Dr Ben Ode
+  2  given_by: RN Ana Ruiz
+
+warning: the plan was stopped at bolus 3, for this reason: `patient asked to stop`; 2 boluses given, 82 mg of the planned 164 mg
+
+Verdict: conforms as stopped early at bolus 3, for the reason written, with 2 warnings
+",
+        )
+        .run();
+}
+
+#[test]
+fn check_finds_a_record_that_stops_short_without_a_stop() {
+    let s = Session::new();
+    s.held_then_given();
+    s.check(&[])
+        .status(1)
+        .stdout(
+            CHECK_HEAD.to_string()
+                + "
+  #  Time   Offset  Dose   Status  Running total  Findings
+  1  14:02   0 min  41 mg  given   41 mg
+  2  14:26  24 min  41 mg  given   82 mg          warning: bolus 2 is 24 min after bolus 1, more than twice the protocol's 10 min
+
+Recorded at the bedside (shown as written, not used for dosing):
+  1  given_by: RN Ana Ruiz; checked_by: Dr Ben Ode
+  2  given_by: RN Ana Ruiz
+
+violation: the plan has 2 boluses; the protocol needs at least 4 for 82 kg
+violation: the total is 82 mg, less than 90% of the planned total of 164 mg (147.6 mg): an under-dose by the protocol's rule (`under_dose`)
+
+Verdict: does not conform: 2 violations and 1 warning
+",
+        )
+        .run();
+}
+
+#[test]
+fn check_shows_a_bolus_held_and_not_given_since_as_held() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "hold",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:10",
+            "--reason",
+            "nausea",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.check(&[])
+        .status(1)
+        .stdout_contains("  2  14:10  10 min  41 mg  held (`nausea`)  41 mg\n")
+        .stdout_contains(
+            "violation: the plan has 1 bolus; the protocol needs at least 4 for 82 kg\n",
+        )
+        .run();
+}
+
+#[test]
+fn check_holds_a_record_to_its_patient_and_its_plan_to_the_weight() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.check(&["--patient", "MRN-0043"])
+        .status(1)
+        .stdout_contains("violation: the plan names the patient's identifier `MRN-0042`, not the `MRN-0043` given: it is another patient's plan\n")
+        .run();
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "70", "s.jsonl"])
+        .current_dir(s.dir.path())
+        .status(1)
+        .stdout_contains("violation: the plan says it was made for 82 kg, not 70 kg\n")
+        .run();
+}
+
+#[test]
+fn check_reads_a_record_from_standard_input() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "82", "-"])
+        .stdin(s.bytes())
+        .status(1)
+        .stdout_contains("  1  14:00   0 min  41 mg  given   41 mg\n")
+        .run();
+}
+
+#[test]
+fn check_refuses_a_record_with_nothing_given_yet() {
+    let s = Session::new();
+    s.check(&[])
+        .status(2)
+        .stdout("")
+        .stderr("error: the record `s.jsonl` has no bolus given, held or stopped yet, so there is nothing to check; check it once the session has begun (`bolus record status` shows it)\n")
+        .run();
+}
+
+#[test]
+fn check_refuses_a_damaged_record_with_the_line_that_is_wrong() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.give("2", "41 mg", "14:10").run();
+    edit_line(&s.path(), 2, |l| l.replace("\"value\":41", "\"value\":14"));
+    s.check(&[])
+        .status(2)
+        .stdout("")
+        .stderr_contains(
+            "line 3 is damaged: the SHA-256 of the line before it is not the one it holds",
+        )
+        .run();
+}
+
+impl Session {
+    /// The four boluses given on time, 14:00 to 14:30.
+    fn all_given(&self) {
+        for (n, at) in [
+            ("1", "14:00"),
+            ("2", "14:10"),
+            ("3", "14:20"),
+            ("4", "14:30"),
+        ] {
+            self.give(n, "41 mg", at).run();
+        }
+    }
+
+    /// `bolus record discharge s.jsonl --at AT --score SCORE --by "Dr Ben Ode"` and more.
+    fn discharge(&self, at: &str, score: &str, more: &[&str]) -> Test {
+        let mut args = vec!["--at", at, "--score", score, "--by", "Dr Ben Ode"];
+        args.extend_from_slice(more);
+        self.on("discharge", &args)
+    }
+}
+
+/// What the built-in protocol's discharge rule says.
+const RECOVERY_RULE: &str = "discharge by the modified Aldrete score (5 items of 0 to 2 points), at 9 or more, and no sooner than 30 min after the last bolus given (this project's choice: the guideline has the patient stay 20-30 minutes to recover and go home with an escort, and the Ketalar label releases an outpatient only when recovery is complete, accompanied by a responsible adult; neither names a recovery score)";
+
+#[test]
+fn discharge_records_the_score_item_by_item_and_the_escort() {
+    let s = Session::new();
+    s.all_given();
+    s.discharge("15:00", "2,2,2,2,1", &["--escort", "John Doe"])
+        .stdout(format!(
+            "entry 6 recorded in `s.jsonl`
+discharged at 15:00 by Dr Ben Ode: modified Aldrete score 9 (activity 2, respiration 2, circulation 2, consciousness 2, oxygen saturation 1); escort: John Doe
+{RECOVERY_RULE}
+"
+        ))
+        .run();
+    let status = s.status();
+    assert!(
+        status.contains("    6  15:00     discharged by Dr Ben Ode: modified Aldrete score 9 (activity 2, respiration 2, circulation 2, consciousness 2, oxygen saturation 1); escort: John Doe  [recorded"),
+        "{status}"
+    );
+}
+
+#[test]
+fn discharge_sooner_than_the_minimum_recovery_time_is_refused_with_exit_3_unless_a_reason_is_given()
+{
+    let s = Session::new();
+    s.all_given();
+    let refusal = "error: not recorded: it is 20 min after bolus 4, the last given, sooner than the protocol's minimum recovery time of 30 min; if the patient is to leave all the same, state why with `--reason TEXT` (the reason is kept in the record with what was flagged)\n";
+    let before = s.bytes();
+    s.discharge("14:50", "2,2,2,2,2", &["--escort", "John Doe"])
+        .status(3)
+        .stdout("")
+        .stderr(refusal)
+        .run();
+    assert_eq!(s.bytes(), before, "a refusal writes nothing");
+    s.discharge(
+        "14:50",
+        "2,2,2,2,2",
+        &["--escort", "John Doe", "--reason", "transfer to the ward"],
+    )
+    .stdout_contains("flagged: it is 20 min after bolus 4, the last given, sooner than the protocol's minimum recovery time of 30 min\nreason: transfer to the ward\n")
+    .run();
+    let status = s.status();
+    assert!(
+        status.contains("       flagged: it is 20 min after bolus 4, the last given, sooner than the protocol's minimum recovery time of 30 min\n       reason: transfer to the ward\n"),
+        "{status}"
+    );
+    let html = s.on("status", &["--format", "html"]).run().stdout;
+    assert!(
+        html.contains("discharged by Dr Ben Ode: modified Aldrete score 10 (activity 2, respiration 2, circulation 2, consciousness 2, oxygen saturation 2); escort: John Doe; flagged: it is 20 min after bolus 4, the last given, sooner than the protocol&#39;s minimum recovery time of 30 min; reason: transfer to the ward"),
+        "{html}"
+    );
+    // The flag is kept in the file and held to the rules again by every command.
+    let text = String::from_utf8(s.bytes()).unwrap();
+    assert!(text.contains("\"rule\":\"recovery-time\""), "{text}");
+}
+
+#[test]
+fn discharge_below_the_threshold_or_without_an_escort_is_refused_with_exit_3() {
+    let s = Session::new();
+    s.all_given();
+    s.refused(
+        s.discharge("15:10", "2,2,2,1,1", &["--escort", "John Doe"]),
+        3,
+        "not recorded: the recovery score 8 is below the protocol's threshold of 9; if the patient is to leave all the same",
+    );
+    s.refused(
+        s.discharge("15:10", "2,2,2,2,2", &[]),
+        3,
+        "not recorded: no escort is named (`--escort NAME`), and the protocol has the patient leave with one;",
+    );
+}
+
+#[test]
+fn discharge_refuses_a_score_that_is_not_the_protocols_with_exit_2() {
+    let s = Session::new();
+    s.all_given();
+    s.refused(
+        s.discharge("15:10", "2,2,2,2", &["--escort", "John Doe"]),
+        2,
+        "not recorded: `--score` gives 4 points, and the protocol's recovery score has 5 items (`bolus protocols show` names them)",
+    );
+    s.refused(
+        s.discharge("15:10", "2,2,3,2,2", &["--escort", "John Doe"]),
+        2,
+        "not recorded: `circulation` scores 3, more than the 2 points an item scores",
+    );
+    s.refused(
+        s.discharge("15:10", "2,2,two,2,2", &["--escort", "John Doe"]),
+        2,
+        "invalid `--score`: expected each item's points, whole numbers separated by commas, such as `2,2,2,2,1`, found `2,2,two,2,2`",
+    );
+}
+
+#[test]
+fn nothing_is_given_or_discharged_again_after_a_discharge_until_it_is_corrected() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:05",
+            "--reason",
+            "nausea",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.discharge("14:40", "2,2,2,2,2", &["--escort", "John Doe"])
+        .run();
+    let discharged = "not recorded: the patient was discharged at entry 4; if that was entered in error, mark it with `bolus record correct --entry 4` first";
+    s.refused(
+        s.discharge("14:45", "2,2,2,2,2", &["--escort", "John Doe"]),
+        2,
+        discharged,
+    );
+    s.refused(s.give("2", "41 mg", "14:50"), 2, discharged);
+    s.on(
+        "correct",
+        &[
+            "--entry",
+            "4",
+            "--reason",
+            "wrong patient's score",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    s.discharge("14:50", "2,2,2,2,2", &["--escort", "John Doe"])
+        .stdout_contains("entry 6 recorded")
+        .run();
+}
+
+#[test]
+fn a_protocol_without_a_recovery_table_discharges_no_one() {
+    let s = Session::new();
+    let text =
+        std::fs::read_to_string(crate::support::root().join("protocols/ketamine-kap-iv.toml"))
+            .unwrap()
+            .replace("id = \"ketamine-kap-iv\"", "id = \"no-recovery\"");
+    let cut = text.find("[recovery]").unwrap();
+    std::fs::write(s.dir.path().join("no-recovery.toml"), &text[..cut]).unwrap();
+    s.run(&[
+        "start",
+        "./no-recovery.toml",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "n.jsonl",
+    ])
+    .run();
+    let before = std::fs::read(s.dir.path().join("n.jsonl")).unwrap();
+    s.run(&[
+        "discharge", "n.jsonl", "--at", "15:00", "--score", "2,2,2,2,2", "--by", "Dr Ben Ode",
+    ])
+    .status(2)
+    .stdout("")
+    .stderr("error: not recorded: the protocol names no recovery score to discharge by; add a `[recovery]` table to it (the score, its items, threshold and minimum time, and whose choice they are)\n")
+    .run();
+    assert_eq!(std::fs::read(s.dir.path().join("n.jsonl")).unwrap(), before);
+}
+
+/// A session of a clinic's protocol (`clinic-kap.toml`, the built-in one with bounds for vital
+/// signs), opened as `v.jsonl` in the session's directory.
+fn clinic_session() -> Session {
+    let s = Session::new();
+    let text =
+        std::fs::read_to_string(crate::support::root().join("protocols/ketamine-kap-iv.toml"))
+            .unwrap()
+            .replace("id = \"ketamine-kap-iv\"", "id = \"clinic-kap\"");
+    let (head, tail) = text.split_at(text.find("[vital_bounds]").unwrap());
+    let tail = &tail[tail.find("[recovery]").unwrap()..];
+    let bounds = "[vital_bounds]\nsource = \"this clinic's choice\"\nsystolic_max = \"160 mmHg\"\ndiastolic_max = \"100 mmHg\"\nheart_rate_min = \"50/min\"\nheart_rate_max = \"120/min\"\nspo2_min = \"92%\"\n\n";
+    std::fs::write(
+        s.dir.path().join("clinic-kap.toml"),
+        format!("{head}{bounds}{tail}"),
+    )
+    .unwrap();
+    s.run(&[
+        "start",
+        "./clinic-kap.toml",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "v.jsonl",
+    ])
+    .run();
+    s
+}
+
+#[test]
+fn vital_signs_outside_the_protocols_bounds_are_flagged() {
+    let s = clinic_session();
+    s.run(&[
+        "vitals", "v.jsonl", "--at", "13:55", "--bp", "172/104", "--hr", "96", "--spo2", "90",
+    ])
+    .stdout(
+        "entry 2 recorded in `v.jsonl`
+vital signs at 13:55: BP 172/104 mmHg, HR 96/min, SpO2 90 %
+flagged: systolic blood pressure 172 mmHg, above the protocol's upper bound of 160 mmHg
+flagged: diastolic blood pressure 104 mmHg, above the protocol's upper bound of 100 mmHg
+flagged: SpO2 90 %, below the protocol's lower bound of 92 %
+",
+    )
+    .run();
+    s.run(&[
+        "vitals", "v.jsonl", "--at", "13:58", "--bp", "128/82", "--hr", "74", "--spo2", "98",
+    ])
+    .stdout(
+        "entry 3 recorded in `v.jsonl`
+vital signs at 13:58: BP 128/82 mmHg, HR 74/min, SpO2 98 %
+none flagged: within the protocol's bounds (this clinic's choice): systolic at most 160 mmHg, diastolic at most 100 mmHg, heart rate 50 to 120/min, SpO2 at least 92 %
+",
+    )
+    .run();
+    let status = s.run(&["status", "v.jsonl"]).run().stdout;
+    assert!(status.contains("vital signs are flagged outside the protocol's bounds (this clinic's choice): systolic at most 160 mmHg, diastolic at most 100 mmHg, heart rate 50 to 120/min, SpO2 at least 92 %\n"), "{status}");
+    assert!(status.contains("  [recorded 2026-12-01 14:00:00 UTC]\n       flagged: systolic blood pressure 172 mmHg, above the protocol's upper bound of 160 mmHg\n"), "{status}");
+    let fhir = s
+        .run(&["export", "v.jsonl", "--format", "fhir"])
+        .run()
+        .stdout;
+    assert!(
+        fhir.contains("Flagged: SpO2 90 %, below the protocol's lower bound of 92 %."),
+        "{fhir}"
+    );
+}
+
+#[test]
+fn the_builtin_protocol_flags_no_vital_sign_and_says_why() {
+    let s = Session::new();
+    s.on(
+        "vitals",
+        &["--at", "13:55", "--bp", "190/120", "--hr", "140", "--spo2", "85"],
+    )
+    .stdout("entry 2 recorded in `s.jsonl`
+vital signs at 13:55: BP 190/120 mmHg, HR 140/min, SpO2 85 %
+no vital sign is flagged: the protocol states no bounds for vital signs (the guideline and the Ketalar label it cites give none in numbers; the label asks for vital signs to be monitored continuously)
+")
+    .run();
+}
+
+#[test]
+fn vital_bounds_and_recovery_tables_are_checked_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(crate::support::root().join("protocols/ketamine-kap-iv.toml"))
+            .unwrap()
+            .replace("id = \"ketamine-kap-iv\"", "id = \"bad\"");
+    let cases = [
+        (
+            "source = \"the guideline and",
+            "systolic_max = \"160\"\nsource = \"the guideline and",
+            "field `vital_bounds.systolic_max`: expected a whole number greater than zero in mmHg, such as `160 mmHg`, found `160`",
+        ),
+        (
+            "source = \"the guideline and",
+            "heart_rate_min = \"90/min\"\nheart_rate_max = \"60/min\"\nsource = \"the guideline and",
+            "field `vital_bounds.heart_rate_max`: expected more than `heart_rate_min` (90 /min), found 60 /min",
+        ),
+        (
+            "threshold = 9 ",
+            "threshold = 11 ",
+            "field `recovery.threshold`: expected a whole number from 1 to 10, found 11",
+        ),
+        (
+            "min_time = \"30 min\"",
+            "min_time = \"30\"",
+            "field `recovery.min_time`",
+        ),
+    ];
+    for (from, to, says) in cases {
+        assert!(text.contains(from), "{from}");
+        std::fs::write(dir.path().join("bad.toml"), text.replacen(from, to, 1)).unwrap();
+        Test::new()
+            .args(["protocols", "lint", "bad.toml"])
+            .current_dir(dir.path())
+            .status(1)
+            .stderr_contains(says)
+            .run();
+    }
+}
+
+#[test]
+fn check_of_a_record_writes_its_json_report_with_the_stop() {
+    let s = Session::new();
+    s.give("1", "41 mg", "14:00").run();
+    s.on(
+        "stop",
+        &[
+            "--bolus",
+            "2",
+            "--at",
+            "14:05",
+            "--reason",
+            "nausea",
+            "--by",
+            "Dr Ben Ode",
+        ],
+    )
+    .run();
+    let out = s.check(&["--format", "json"]).run().stdout;
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["conforms"], true, "{out}");
+    assert_eq!(v["findings"][0]["rule"], "stopped", "{out}");
+    assert_eq!(v["findings"][0]["found"], "41 mg", "{out}");
+    assert_eq!(v["findings"][0]["expected"], "164 mg", "{out}");
+}
+
+#[test]
+fn check_of_a_record_notes_the_built_in_protocol_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let note = "note: protocol `ketamine-kap-iv` is the built-in one: the protocols directory `empty` has no `ketamine-kap-iv.toml`\n";
+    let run = |args: &[&str]| {
+        Test::new()
+            .args(args)
+            .args(["--protocols", "empty"])
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .current_dir(dir.path())
+    };
+    run(&[
+        "record",
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "s.jsonl",
+    ])
+    .stderr(note)
+    .run();
+    run(&[
+        "record",
+        "give",
+        "s.jsonl",
+        "--bolus",
+        "1",
+        "--dose",
+        "41 mg",
+        "--at",
+        "14:00",
+        "--by",
+        "RN Ana Ruiz",
+    ])
+    .stderr(note)
+    .run();
+    run(&["check", "ketamine-kap-iv", "--weight", "82", "s.jsonl"])
+        .status(1)
+        .stderr(note)
+        .run();
+}

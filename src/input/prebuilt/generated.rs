@@ -5,7 +5,7 @@ use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMas
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {
-        ("ketamine-kap-iv", "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf") => Some(Protocol {
+        ("ketamine-kap-iv", "1dc6fe77abf2eb171eace4de41d2060d54f6b8f5b669a34ae91ec7b679f8705a") => Some(Protocol {
             id: "ketamine-kap-iv".to_string(),
             title: "Ketamine-assisted psychotherapy, IV boluses".to_string(),
             drug: "ketamine".to_string(),
@@ -29,8 +29,9 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             course: Some(CourseRules { sessions: 6, max_span: Duration::from_base(frac(1814400, 1)), min_gap: Duration::from_base(frac(86400, 1)) }),
             preparation: Some(Preparation { no_food: Duration::from_base(frac(21600, 1)), clear_liquids_until: Some(Duration::from_base(frac(7200, 1))) }),
             aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
+            bedside: crate::engine::bedside::BedsideRules { vital_bounds: Some(crate::engine::bedside::VitalBounds { source: "the guideline and the Ketalar label it cites give none in numbers; the label asks for vital signs to be monitored continuously".to_string(), systolic: crate::engine::bedside::Bounds { min: None, max: None }, diastolic: crate::engine::bedside::Bounds { min: None, max: None }, heart_rate: crate::engine::bedside::Bounds { min: None, max: None }, spo2: crate::engine::bedside::Bounds { min: None, max: None }, resp_rate: crate::engine::bedside::Bounds { min: None, max: None } }), recovery: Some(crate::engine::bedside::Recovery { score: "modified Aldrete".to_string(), items: vec!["activity".to_string(), "respiration".to_string(), "circulation".to_string(), "consciousness".to_string(), "oxygen saturation".to_string()], item_max: 2, threshold: 9, min_time: Duration::from_base(frac(1800, 1)), source: "this project's choice: the guideline has the patient stay 20-30 minutes to recover and go home with an escort, and the Ketalar label releases an outpatient only when recovery is complete, accompanied by a responsible adult; neither names a recovery score".to_string() }) },
             unit: MassUnit::Mg,
-            sha256: "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf".to_string(),
+            sha256: "1dc6fe77abf2eb171eace4de41d2060d54f6b8f5b669a34ae91ec7b679f8705a".to_string(),
             source: Source::BuiltIn,
             standing: Default::default(),
         }),
