@@ -20,11 +20,11 @@ use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::input::rows::{
     columns, field, formula_start, identity, patient, split_line, start, Columns, FormulaStart,
-    HeaderError, IdError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+    HeaderError, IdError, Lines, LinesError, RowError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
-    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
-    FastWarnings, JsonLine, JsonPlan, RowResult, CSV_HEADER,
+    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells, ErrorCode,
+    FastWarnings, JsonLine, JsonPlan, RowResult, Standing, CSV_HEADER,
 };
 use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
@@ -135,7 +135,8 @@ enum Outcome {
     Json(Box<Template>),
     /// The plan's JSON document, serialised per row ([`run_reference`] only).
     Doc(Box<JsonPlan>),
-    Error(String),
+    /// Why the row has no plan, in words and as a code.
+    Error(String, ErrorCode),
 }
 
 impl Outcome {
@@ -150,7 +151,7 @@ impl Outcome {
             }
             Outcome::Json(t) => t.size(),
             Outcome::Doc(j) => j.size,
-            Outcome::Error(e) => e.len() + 24,
+            Outcome::Error(e, _) => e.len() + 24,
         }
     }
 }
@@ -160,6 +161,9 @@ impl Outcome {
 /// allocates nothing.
 struct CsvSink<W: Write> {
     out: std::io::BufWriter<W>,
+    /// The cells every row ends with: the protocol's SHA-256 and approval state, each after a
+    /// comma (none needs quotes).
+    tail: Vec<u8>,
     /// A row being made.
     line: Vec<u8>,
     /// A row being quoted.
@@ -174,9 +178,11 @@ fn plain(field: &[u8]) -> bool {
 }
 
 impl<W: Write> CsvSink<W> {
-    fn new(out: W) -> CsvSink<W> {
+    fn new(out: W, standing: &Standing) -> CsvSink<W> {
+        let tail = format!(",{},{}", standing.sha256, standing.approval).into_bytes();
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            tail,
             line: Vec::new(),
             quoted: Vec::new(),
         }
@@ -264,7 +270,10 @@ impl<W: Write> CsvSink<W> {
         let warnings_at = line.len();
         (cells.1)(&mut line);
         let warnings_end = line.len();
-        line.push(b',');
+        // An empty `error` and `error_code`, then the protocol's cells.
+        line.extend_from_slice(b",,");
+        let tail_at = line.len() + 1;
+        line.extend_from_slice(&self.tail);
         if let Some(d) = draft {
             line.push(b',');
             line.extend_from_slice(d.as_bytes());
@@ -282,7 +291,8 @@ impl<W: Write> CsvSink<W> {
             let fields = [number, id.as_bytes()]
                 .into_iter()
                 .chain(middle)
-                .chain([&line[warnings_at..warnings_end], b""])
+                .chain([&line[warnings_at..warnings_end], b"", b""])
+                .chain(line[tail_at..tail_at + self.tail.len() - 1].split(|&b| b == b','))
                 .chain(draft.map(str::as_bytes));
             self.record(fields, false)
         };
@@ -290,20 +300,24 @@ impl<W: Write> CsvSink<W> {
         result
     }
 
-    /// A failed row: its number, id and error.
+    /// A failed row: its number, id, error and code.
     fn error(
         &mut self,
         row: u64,
         id: &str,
-        e: &str,
+        (e, code): (&str, ErrorCode),
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         let row = row.to_string();
-        let mut record = vec![row.as_str(), id];
-        record.extend([""; 11]);
-        record.push(e);
-        record.extend(draft);
-        self.record(record.into_iter().map(str::as_bytes), false)
+        let tail = std::mem::take(&mut self.tail);
+        let mut record = vec![row.as_bytes(), id.as_bytes()];
+        record.extend([&b""[..]; 11]);
+        record.extend([e.as_bytes(), code.as_str().as_bytes()]);
+        record.extend(tail[1..].split(|&b| b == b','));
+        record.extend(draft.map(str::as_bytes));
+        let written = self.record(record.into_iter(), false);
+        self.tail = tail;
+        written
     }
 }
 
@@ -337,6 +351,7 @@ enum Sink<W: Write> {
 struct JsonlSink<W: Write> {
     out: std::io::BufWriter<W>,
     line: Vec<u8>,
+    standing: Standing,
 }
 
 impl<W: Write> JsonlSink<W> {
@@ -363,7 +378,7 @@ impl<W: Write> JsonlSink<W> {
         plan: impl FnOnce(&mut Vec<u8>),
     ) -> std::io::Result<()> {
         self.line.clear();
-        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        crate::render::jsonl::line_head(&mut self.line, (row, id), &self.standing, draft);
         plan(&mut self.line);
         self.line.extend_from_slice(b"}\n");
         self.out.write_all(&self.line)
@@ -385,9 +400,9 @@ impl<W: Write> JsonlSink<W> {
     }
 
     /// A line serialised whole by serde: an error, or a document ([`run_reference`]).
-    fn serialised(&mut self, line: &JsonLine) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, line).map_err(std::io::Error::from)?;
-        self.out.write_all(b"\n")
+    fn serialised(out: &mut std::io::BufWriter<W>, line: &JsonLine) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, line).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
     }
 
     fn write(
@@ -410,16 +425,24 @@ impl<W: Write> JsonlSink<W> {
                     None => &plan.doc,
                 },
             },
-            Outcome::Error(e) => RowResult::Error { error: e },
+            Outcome::Error(e, code) => RowResult::Error {
+                error: e,
+                error_code: *code,
+            },
             Outcome::Cells(_) => unreachable!("JSON results are JSON"),
         };
-        self.serialised(&JsonLine {
-            schema: json::SCHEMA,
-            row,
-            id,
-            draft,
-            result,
-        })
+        Self::serialised(
+            &mut self.out,
+            &JsonLine {
+                schema: json::SCHEMA,
+                row,
+                id,
+                protocol_sha256: &self.standing.sha256,
+                approval: self.standing.approval,
+                draft,
+                result,
+            },
+        )
     }
 }
 
@@ -435,7 +458,7 @@ impl<W: Write> Sink<W> {
         match self {
             Sink::Csv(w) => match outcome {
                 Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
-                Outcome::Error(e) => w.error(row, id, e, draft),
+                Outcome::Error(e, code) => w.error(row, id, (e, *code), draft),
                 Outcome::Json(_) | Outcome::Doc(_) => unreachable!("CSV results are cells"),
             },
             Sink::Jsonl(w) => w.write(row, id, start, outcome, draft),
@@ -513,7 +536,7 @@ fn run_with<W: Write>(
         lines: 1,
         ..Summary::default()
     };
-    let mut sink = match sink(out, format, draft) {
+    let mut sink = match sink(out, format, draft, Standing::of(p)) {
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
@@ -539,7 +562,8 @@ fn run_with<W: Write>(
         let written = match split {
             Err(e) => {
                 summary.failed += 1;
-                sink.write(row, "", None, &Outcome::Error(e.to_string()), draft)
+                let failed = Outcome::Error(e.to_string(), ErrorCode::BadRow);
+                sink.write(row, "", None, &failed, draft)
             }
             Ok(()) => rows.write(&record, row, &mut sink, &mut summary),
         };
@@ -558,10 +582,15 @@ fn run_with<W: Write>(
 }
 
 /// The output's writer, the CSV header written.
-fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::io::Result<Sink<W>> {
+fn sink<W: Write>(
+    out: W,
+    format: Format,
+    draft: Option<&'static str>,
+    standing: Standing,
+) -> std::io::Result<Sink<W>> {
     Ok(match format {
         Format::Csv => {
-            let mut w = CsvSink::new(out);
+            let mut w = CsvSink::new(out, &standing);
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
             header.extend(draft.map(|_| "draft"));
             w.record(header.into_iter().map(str::as_bytes), false)?;
@@ -570,6 +599,7 @@ fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::i
         Format::Jsonl => Sink::Jsonl(JsonlSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
             line: Vec::with_capacity(4096),
+            standing,
         }),
     })
 }
@@ -633,14 +663,14 @@ impl<'p> Rows<'p> {
             }
         }
         let outcome = match &start {
-            Err(e) => Rc::new(Outcome::Error(e.to_string())),
+            Err(e) => Rc::new(Outcome::Error(e.to_string(), row_code(e))),
             Ok(_) => self.computed(record),
         };
         let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
             Ok(id) => (id.to_string(), outcome),
-            Err((id, e)) => (id, Rc::new(Outcome::Error(e))),
+            Err((id, e, code)) => (id, Rc::new(Outcome::Error(e, code))),
         };
-        if let Outcome::Error(_) = *outcome {
+        if let Outcome::Error(..) = *outcome {
             summary.failed += 1;
         }
         sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
@@ -674,8 +704,8 @@ impl<'p> Rows<'p> {
             }
         };
         summary.failed += 1;
-        let (id, e) = failed;
-        Some(sink.write(row, &id, None, &Outcome::Error(e), draft))
+        let (id, e, code) = failed;
+        Some(sink.write(row, &id, None, &Outcome::Error(e, code), draft))
     }
 
     /// A row's result from the general engine, from the cache where the same input was seen.
@@ -840,15 +870,31 @@ fn csv_io(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// The id to write for a row, or the id and the error that fails the row: an id or a reason a
-/// spreadsheet would read as a formula, an id with odd characters, and an id seen in an earlier
-/// row each fail the row.
+/// The code of a row whose fields give no patient, identity or start.
+fn row_code(e: &RowError) -> ErrorCode {
+    match e {
+        RowError::FieldCount { .. } => ErrorCode::BadRow,
+        RowError::NoWeight => ErrorCode::MissingValue,
+        RowError::Field(_)
+        | RowError::Weight(_)
+        | RowError::Height { .. }
+        | RowError::Sex { .. }
+        | RowError::Reason { .. }
+        | RowError::Name(_)
+        | RowError::Born(_)
+        | RowError::Start { .. } => ErrorCode::BadValue,
+    }
+}
+
+/// The id to write for a row, or the id, the error and its code that fail the row: an id or a
+/// reason a spreadsheet would read as a formula, an id with odd characters, and an id seen in
+/// an earlier row each fail the row.
 fn identify<'r>(
     record: &'r csv::ByteRecord,
     c: &Columns,
     row: u64,
     seen: &mut Seen,
-) -> Result<&'r str, (String, String)> {
+) -> Result<&'r str, (String, String, ErrorCode)> {
     let formula = |column: &'static str, character: char| {
         FormulaStart {
             row,
@@ -858,11 +904,11 @@ fn identify<'r>(
         .to_string()
     };
     if let Some(ch) = record.get(c.id).and_then(formula_start) {
-        return Err((String::new(), formula("id", ch)));
+        return Err((String::new(), formula("id", ch), ErrorCode::Formula));
     }
     let id = match field(record, Some(c.id), "id") {
         Ok(id) => id.unwrap_or(""),
-        Err(e) => return Err((String::new(), e.to_string())),
+        Err(e) => return Err((String::new(), e.to_string(), ErrorCode::BadValue)),
     };
     // Printable ASCII holds no odd character: the usual id is not searched character by
     // character.
@@ -875,10 +921,15 @@ fn identify<'r>(
         return Err((
             String::new(),
             IdError::OddChar { character, class }.to_string(),
+            ErrorCode::BadValue,
         ));
     }
     if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
-        return Err((id.to_string(), formula("soft_limit_reason", ch)));
+        return Err((
+            id.to_string(),
+            formula("soft_limit_reason", ch),
+            ErrorCode::Formula,
+        ));
     }
     // Ids are compared in Normalization Form C: `José` typed either way is one id.
     if let Some(first) = seen.first(&crate::engine::chars::nfc(id), row) {
@@ -891,6 +942,7 @@ fn identify<'r>(
                 }
                 .to_string(),
             ),
+            ErrorCode::RepeatedId,
         ));
     }
     Ok(id)
@@ -907,11 +959,17 @@ fn compute(
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
-            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
+            Err(e) => {
+                let code = row_code(&e);
+                return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
+            }
         };
     let plan = match general_plan(p, &patient, identity, date) {
         Ok(plan) => plan,
-        Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
+        Err(e) => {
+            let code = ErrorCode::of_plan(&e);
+            return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
+        }
     };
     match format {
         Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
@@ -1001,7 +1059,12 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         other => Failure::Batch(other),
     };
     let mut notes = String::new();
-    let summary = match &args.output {
+    // `--output -` is standard output, as the input `-` is standard input.
+    let target = args
+        .output
+        .as_deref()
+        .filter(|t| *t != std::path::Path::new("-"));
+    let summary = match target {
         None => {
             let out = stdout_file()
                 .map_err(StdoutError)

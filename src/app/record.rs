@@ -72,6 +72,9 @@ pub enum RecordFailure {
         flags: Vec<Flag>,
         unit: units::MassUnit,
     },
+    /// `--output -`: a record is a file that later entries are added to.
+    #[error("{}", words::NOT_STDOUT)]
+    StandardOutput,
     /// The record to open exists already.
     #[error("{}", words::exists(.shown))]
     Exists { shown: String },
@@ -274,6 +277,9 @@ fn start(
     a: args::StartArgs,
     load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
 ) -> Result<Outcome, Failure> {
+    if a.output == Path::new("-") {
+        return Err(RecordFailure::StandardOutput.into());
+    }
     let request = file::Request {
         protocol: a.protocol,
         weight: a.patient.weight,

@@ -386,8 +386,9 @@ pub struct BatchArgs {
     /// The output format: CSV, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
-    /// Write to this file instead of standard output; it appears whole or not at all. A regular
-    /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
+    /// Write to this file instead of standard output (`-` is standard output); it appears whole
+    /// or not at all. A regular file or a link to one (followed); never a device, a pipe or the
+    /// input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken
