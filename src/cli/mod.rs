@@ -272,8 +272,9 @@ pub struct PatientArgs {
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_enum)]
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight:
+    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them).
+    #[arg(long, value_enum, ignore_case = true)]
     pub sex: Option<SexArg>,
 }
 
@@ -536,8 +537,9 @@ pub struct ChartArgs {
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_enum)]
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight:
+    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them).
+    #[arg(long, value_enum, ignore_case = true)]
     pub sex: Option<SexArg>,
     #[command(flatten)]
     pub shared: Shared,
@@ -588,7 +590,9 @@ pub enum PlanFormat {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SexArg {
+    #[value(alias = "f")]
     Female,
+    #[value(alias = "m")]
     Male,
 }
 
