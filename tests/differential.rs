@@ -304,8 +304,14 @@ fn batch_differ(seed: u64, rows: u64, format: bolus::app::batch::Format) -> u64 
         );
         let input = batch_input(&mut r, limits, 100);
         let (mut fast, mut reference) = (Vec::new(), Vec::new());
-        let a = batch::run(&p, input.as_bytes(), &mut fast, format, dates, &mut |_| {});
-        let b = batch::run_reference(&p, input.as_bytes(), &mut reference, format, dates);
+        // CSV in a spreadsheet's style now and then: `;` or a tab, a byte order mark.
+        let style = bolus::render::csv::Style {
+            delimiter: *r.pick(b",,;\t"),
+            bom: r.chance(25),
+        };
+        let styled = (format, style);
+        let a = batch::run_in_style(&p, input.as_bytes(), &mut fast, styled, dates, &mut |_| {});
+        let b = batch::run_reference_in_style(&p, input.as_bytes(), &mut reference, styled, dates);
         assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}\n{input}");
         let (fast, reference) = (
             String::from_utf8(fast).unwrap(),

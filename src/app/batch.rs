@@ -26,6 +26,7 @@ use crate::render::batch::{
     bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells, ErrorCode,
     FastWarnings, JsonLine, JsonPlan, RowResult, Standing, CSV_HEADER,
 };
+use crate::render::csv::Style;
 use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
 use anyhow::Context as _;
@@ -164,6 +165,9 @@ struct CsvSink<W: Write> {
     /// The cells every row ends with: the protocol's SHA-256 and approval state, each after a
     /// comma (none needs quotes).
     tail: Vec<u8>,
+    /// The field delimiter: rows are written as they are only with `,`, else all through the
+    /// CSV writer, which quotes a field that holds the delimiter.
+    delimiter: u8,
     /// A row being made.
     line: Vec<u8>,
     /// A row being quoted.
@@ -178,11 +182,12 @@ fn plain(field: &[u8]) -> bool {
 }
 
 impl<W: Write> CsvSink<W> {
-    fn new(out: W, standing: &Standing) -> CsvSink<W> {
+    fn new(out: W, standing: &Standing, delimiter: u8) -> CsvSink<W> {
         let tail = format!(",{},{}", standing.sha256, standing.approval).into_bytes();
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
             tail,
+            delimiter,
             line: Vec::new(),
             quoted: Vec::new(),
         }
@@ -195,7 +200,7 @@ impl<W: Write> CsvSink<W> {
         fields: impl Iterator<Item = &'a [u8]> + Clone,
         plain_known: bool,
     ) -> std::io::Result<()> {
-        if plain_known || fields.clone().all(plain) {
+        if self.delimiter == b',' && (plain_known || fields.clone().all(plain)) {
             // One line, then one write.
             let line = &mut self.quoted;
             line.clear();
@@ -210,6 +215,7 @@ impl<W: Write> CsvSink<W> {
         self.quoted.clear();
         let mut csv = csv::WriterBuilder::new()
             .has_headers(false)
+            .delimiter(self.delimiter)
             .from_writer(&mut self.quoted);
         csv.write_record(fields)
             .and_then(|()| csv.flush().map_err(csv::Error::from))
@@ -279,7 +285,8 @@ impl<W: Write> CsvSink<W> {
             line.extend_from_slice(d.as_bytes());
         }
         line.push(b'\n');
-        let result = if plain(id.as_bytes())
+        let result = if self.delimiter == b','
+            && plain(id.as_bytes())
             && plain(&line[warnings_at..warnings_end])
             && draft.is_none_or(|d| plain(d.as_bytes()))
         {
@@ -492,7 +499,27 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, progress, true)
+    run_with(
+        p,
+        input,
+        out,
+        (format, Style::default()),
+        date,
+        progress,
+        true,
+    )
+}
+
+/// [`run`] with CSV written in a style: its delimiter, and a byte order mark first.
+pub fn run_in_style<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    (format, style): (Format, Style),
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, (format, style), date, progress, true)
 }
 
 /// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
@@ -505,14 +532,34 @@ pub fn run_reference<W: Write>(
     format: Format,
     date: Dates,
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, &mut |_| {}, false)
+    run_with(
+        p,
+        input,
+        out,
+        (format, Style::default()),
+        date,
+        &mut |_| {},
+        false,
+    )
+}
+
+/// [`run_reference`] with CSV written in a style, as [`run_in_style`] writes it.
+#[doc(hidden)]
+pub fn run_reference_in_style<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    (format, style): (Format, Style),
+    date: Dates,
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, (format, style), date, &mut |_| {}, false)
 }
 
 fn run_with<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
-    format: Format,
+    (format, style): (Format, Style),
     date: Dates,
     progress: &mut dyn FnMut(u64),
     fast: bool,
@@ -536,7 +583,7 @@ fn run_with<W: Write>(
         lines: 1,
         ..Summary::default()
     };
-    let mut sink = match sink(out, format, draft, Standing::of(p)) {
+    let mut sink = match sink(out, (format, style), draft, Standing::of(p)) {
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
@@ -584,13 +631,16 @@ fn run_with<W: Write>(
 /// The output's writer, the CSV header written.
 fn sink<W: Write>(
     out: W,
-    format: Format,
+    (format, style): (Format, Style),
     draft: Option<&'static str>,
     standing: Standing,
 ) -> std::io::Result<Sink<W>> {
     Ok(match format {
         Format::Csv => {
-            let mut w = CsvSink::new(out, &standing);
+            let mut w = CsvSink::new(out, &standing, style.delimiter);
+            if style.bom {
+                w.out.write_all(crate::render::csv::BOM.as_bytes())?;
+            }
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
             header.extend(draft.map(|_| "draft"));
             w.record(header.into_iter().map(str::as_bytes), false)?;
@@ -1032,6 +1082,8 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
         cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
     };
+    let (delimiter, bom) = cli::csv_options(&args.csv, format == Format::Csv)?;
+    let format = (format, Style { delimiter, bom });
     let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
@@ -1069,11 +1121,10 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
             let out = stdout_file()
                 .map_err(StdoutError)
                 .context("cannot write the output")?;
-            crate::app::batch::run(protocol, input, out, format, date, &mut progress)
-                .map_err(fail)?
+            run_in_style(protocol, input, out, format, date, &mut progress).map_err(fail)?
         }
         Some(target) => to_file(target, input_id, &mut notes, |file| {
-            crate::app::batch::run(protocol, input, file, format, date, &mut progress)
+            run_in_style(protocol, input, file, format, date, &mut progress)
         })?,
     };
     if let Some(b) = bar {

@@ -278,7 +278,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Chart(args) => {
             let protocol = load(&args.protocol)?;
             let span = cli::chart_span(&args, &protocol)?;
-            chart::chart(&protocol, span, args.format).map(Outcome::out)
+            let (delimiter, bom) =
+                cli::csv_options(&args.csv, args.format == cli::ChartFormat::Csv)?;
+            let style = render::csv::Style { delimiter, bom };
+            chart::chart(&protocol, span, (args.format, style)).map(Outcome::out)
         }
         Command::Drill(args) => {
             let protocol = load(&args.protocol)?;

@@ -208,6 +208,7 @@ fn plan_args(r: &file::Request) -> PlanArgs {
         concentration: r.concentration.clone(),
         format: PlanFormat::Fhir,
         explain: false,
+        csv: cli::CsvArgs::default(),
         patient_id: Some(r.patient.clone()),
         patient_name: r.patient_name.clone(),
         born: r.born.clone(),

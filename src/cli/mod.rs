@@ -100,6 +100,48 @@ pub enum RequestError {
         "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
     )]
     CalendarIdWithout,
+    #[error(
+        "invalid `--delimiter`: expected `,`, `;` or `tab` (a tab character too), found `{}`",
+        .0.escape_debug()
+    )]
+    Delimiter(String),
+    /// A CSV option given for another format.
+    #[error("`{0}` is used only with `--format csv`; leave it out, or add `--format csv`")]
+    CsvOnly(&'static str),
+}
+
+/// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
+/// would become the about text of the subcommands that flatten it.)
+#[derive(Debug, Clone, Default, Args)]
+pub struct CsvArgs {
+    /// With CSV: begin with a UTF-8 byte order mark, so that Excel reads names such as `José`
+    /// as written.
+    #[arg(long)]
+    pub bom: bool,
+    /// With CSV: the field delimiter, `,` (the default), `;` (for a spreadsheet set to a
+    /// decimal comma) or `tab`. A field holding it is quoted, such as a `;` list of doses.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+}
+
+/// The CSV delimiter and whether a byte order mark comes first; `csv` is whether the format
+/// asked for is CSV (the options are refused for any other).
+pub fn csv_options(a: &CsvArgs, csv: bool) -> Result<(u8, bool), RequestError> {
+    if !csv {
+        if a.bom {
+            return Err(RequestError::CsvOnly("--bom"));
+        }
+        if a.delimiter.is_some() {
+            return Err(RequestError::CsvOnly("--delimiter"));
+        }
+    }
+    let delimiter = match a.delimiter.as_deref() {
+        None | Some(",") => b',',
+        Some(";") => b';',
+        Some("\t" | "tab") => b'\t',
+        Some(other) => return Err(RequestError::Delimiter(other.to_string())),
+    };
+    Ok((delimiter, a.bom))
 }
 
 const AFTER_HELP: &str = "\
@@ -296,6 +338,8 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// The patient's identifier, such as a medical record number: printed at the top of the plan
     /// and, with `--format fhir`, the FHIR subject (needed there).
     #[arg(long = "patient", value_name = "ID")]
@@ -387,6 +431,8 @@ pub struct BatchArgs {
     /// The output format: CSV, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// Write to this file instead of standard output (`-` is standard output); it appears whole
     /// or not at all. A regular file or a link to one (followed); never a device, a pipe or the
     /// input. A new file is 0600.
@@ -534,6 +580,8 @@ pub struct ChartArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Text)]
     pub format: ChartFormat,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
@@ -673,6 +721,8 @@ pub struct PlanRequest {
     pub order_id: Option<uuid::Uuid>,
     /// The prescriber (`--prescriber`), for FHIR.
     pub prescriber: Option<String>,
+    /// The CSV delimiter and whether a byte order mark comes first.
+    pub csv: (u8, bool),
 }
 
 impl PlanFormat {
@@ -813,6 +863,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         .transpose()
         .map_err(RequestError::Date)?;
     let order_id = order_id(a.order_id.as_deref(), a.prescriber.as_deref())?;
+    let csv = csv_options(&a.csv, matches!(a.format, PlanFormat::Csv))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = start(a.start.as_deref())?;
@@ -844,6 +895,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         tz_from_env,
         order_id,
         prescriber: a.prescriber,
+        csv,
     })
 }
 

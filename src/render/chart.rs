@@ -243,8 +243,8 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
 
 /// The chart as CSV: `weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit`,
 /// plain numbers (weight in kg, masses in `unit`). A weight with no plan has empty cells.
-pub fn csv(p: &Protocol, rows: &[Row]) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn csv(p: &Protocol, rows: &[Row], style: super::csv::Style) -> String {
+    let mut w = style.writer();
     let draft = p
         .standing
         .approval
@@ -287,7 +287,7 @@ pub fn csv(p: &Protocol, rows: &[Row]) -> String {
         w.write_record(record.iter().chain(&draft))
             .expect("in memory");
     }
-    String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
+    style.finish(w)
 }
 
 fn f(x: &Num) -> f64 {
