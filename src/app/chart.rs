@@ -50,6 +50,7 @@ pub(super) fn chart(
         cli::ChartFormat::Text => render::chart::text(protocol, &first),
         cli::ChartFormat::Markdown => render::chart::markdown(protocol, &first),
         cli::ChartFormat::Csv => render::chart::csv(protocol, &first, style),
+        cli::ChartFormat::Json => render::chart::json(protocol, &first),
         cli::ChartFormat::Svg => {
             // Lines are drawn at 0.1 kg, or at 5000 points across a wider span.
             let tenth = crate::engine::units::parse_decimal("0.1").expect("constant");

@@ -312,20 +312,24 @@ fn protocols_command(
     note: &mut String,
 ) -> Result<Outcome, Failure> {
     match command {
-        None | Some(ProtocolsCommand::List { .. }) => {
+        None => {
             catalog.check_dir()?;
-            protocols::list(catalog).map(Outcome::out)
+            protocols::list(catalog, cli::ProtocolsFormat::Text).map(Outcome::out)
         }
-        Some(ProtocolsCommand::Show { protocol, .. }) => {
-            protocols::show_command(catalog, &protocol, note)
+        Some(ProtocolsCommand::List { format, .. }) => {
+            catalog.check_dir()?;
+            protocols::list(catalog, format).map(Outcome::out)
         }
+        Some(ProtocolsCommand::Show {
+            protocol, format, ..
+        }) => protocols::show_command(catalog, &protocol, format, note),
         Some(ProtocolsCommand::Approve {
             files,
             by,
             note: text,
             ..
         }) => protocols::approve(catalog, &files, &by, text.as_deref()),
-        Some(ProtocolsCommand::Lint { files, .. }) => Ok(protocols::lint(&files)),
+        Some(ProtocolsCommand::Lint { files, format, .. }) => Ok(protocols::lint(&files, format)),
     }
 }
 

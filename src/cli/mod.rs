@@ -239,7 +239,7 @@ impl Command {
             Command::Protocols(a) => {
                 let mut v = vec![&a.shared];
                 v.extend(a.command.as_ref().map(|c| match c {
-                    ProtocolsCommand::List { shared }
+                    ProtocolsCommand::List { shared, .. }
                     | ProtocolsCommand::Show { shared, .. }
                     | ProtocolsCommand::Lint { shared, .. }
                     | ProtocolsCommand::Approve { shared, .. } => shared,
@@ -599,6 +599,15 @@ pub enum ChartFormat {
     Markdown,
     Csv,
     Svg,
+    /// One JSON document: each weight's numbers, every quantity with its unit.
+    Json,
+}
+
+/// The format of `protocols list`, `show` and `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -657,6 +666,9 @@ pub enum ProtocolsCommand {
     /// List the protocols that can be named by id and, with an approvals file, whether each
     /// is approved, changed since its approval, or never approved.
     List {
+        /// The output format: aligned columns, or one JSON document.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },
@@ -664,6 +676,9 @@ pub enum ProtocolsCommand {
     Show {
         /// A protocol id or a path to a protocol file.
         protocol: String,
+        /// The output format: plain words, or one JSON document.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },
@@ -675,6 +690,10 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The output format: a line per file and error (errors on standard error), or one
+        /// JSON document of every file and error on standard output.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },

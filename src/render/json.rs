@@ -29,14 +29,14 @@ pub fn number(x: &Num) -> serde_json::Number {
         .expect("a decimal is a JSON number")
 }
 
-fn qty(x: &Num, unit: &str) -> Qty {
+pub(crate) fn qty(x: &Num, unit: &str) -> Qty {
     Qty {
         value: number(x),
         unit: unit.to_string(),
     }
 }
 
-fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
+pub(crate) fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
     qty(&units::mass_in(x, unit), unit.symbol())
 }
 
@@ -219,6 +219,39 @@ pub struct Checkpoint {
     pub action: String,
 }
 
+/// What a JSON document says of the protocol it was made from.
+pub fn protocol_ref(p: &crate::engine::protocol::Protocol) -> ProtocolRef {
+    ProtocolRef {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        drug: p.drug.clone(),
+        route: p.route.clone(),
+        sha256: p.sha256.clone(),
+        source: match &p.source {
+            crate::engine::protocol::Source::BuiltIn => "built-in",
+            crate::engine::protocol::Source::File(_) => "file",
+        },
+        file: match &p.source {
+            crate::engine::protocol::Source::BuiltIn => None,
+            crate::engine::protocol::Source::File(path) => Some(path.clone()),
+        },
+        approval: approval(p),
+    }
+}
+
+/// A quantity of time as JSON: minutes when an exact decimal of minutes, else seconds.
+pub(crate) fn time(t: &units::Duration) -> Qty {
+    let (value, unit) = units::time_parts(t);
+    qty(&value, unit.symbol())
+}
+
+/// A document as pretty JSON with a final newline.
+pub(crate) fn pretty<T: Serialize>(doc: &T) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("serialisable");
+    s.push('\n');
+    s
+}
+
 /// The plan as a JSON document.
 pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let p = ctx.protocol;
@@ -228,22 +261,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     Doc {
         schema: SCHEMA,
         draft: p.standing.approval.is_draft().then_some(super::DRAFT),
-        protocol: ProtocolRef {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            drug: p.drug.clone(),
-            route: p.route.clone(),
-            sha256: p.sha256.clone(),
-            source: match &p.source {
-                crate::engine::protocol::Source::BuiltIn => "built-in",
-                crate::engine::protocol::Source::File(_) => "file",
-            },
-            file: match &p.source {
-                crate::engine::protocol::Source::BuiltIn => None,
-                crate::engine::protocol::Source::File(path) => Some(path.clone()),
-            },
-            approval: approval(p),
-        },
+        protocol: protocol_ref(p),
         patient: (!plan.identity.is_empty()).then(|| PatientRef {
             id: plan.identity.id.clone(),
             name: plan.identity.name.clone(),

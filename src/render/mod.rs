@@ -19,6 +19,7 @@ pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
 pub mod pk;
+pub(crate) mod protocols;
 pub mod record;
 pub(crate) mod refusals;
 pub(crate) mod rules;

@@ -23,6 +23,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         ),
         ("course.json", text::<super::course::Doc>()),
         ("teach-pk.json", text::<super::pk::Doc>()),
+        ("chart.json", text::<super::chart::ChartDoc>()),
+        ("protocols-list.json", text::<super::protocols::ListDoc>()),
+        ("protocols-show.json", text::<super::protocols::ShowDoc>()),
+        ("protocols-lint.json", text::<super::protocols::LintDoc>()),
     ]
 }
 

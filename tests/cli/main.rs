@@ -15,6 +15,7 @@ mod fhir;
 mod formats;
 mod governance;
 mod ismp;
+mod json_everywhere;
 mod messages;
 mod output_file;
 mod paper;

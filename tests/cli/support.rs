@@ -671,6 +671,10 @@ pub mod schema {
         BatchRow,
         Course,
         TeachPk,
+        Chart,
+        ProtocolsList,
+        ProtocolsShow,
+        ProtocolsLint,
     }
 
     impl Kind {
@@ -681,6 +685,10 @@ pub mod schema {
                 Kind::BatchRow => "batch-row.json",
                 Kind::Course => "course.json",
                 Kind::TeachPk => "teach-pk.json",
+                Kind::Chart => "chart.json",
+                Kind::ProtocolsList => "protocols-list.json",
+                Kind::ProtocolsShow => "protocols-show.json",
+                Kind::ProtocolsLint => "protocols-lint.json",
             }
         }
     }
@@ -694,6 +702,10 @@ pub mod schema {
                 Kind::BatchRow,
                 Kind::Course,
                 Kind::TeachPk,
+                Kind::Chart,
+                Kind::ProtocolsList,
+                Kind::ProtocolsShow,
+                Kind::ProtocolsLint,
             ]
             .into_iter()
             .map(|kind| {
@@ -736,8 +748,18 @@ pub mod schema {
     fn kind_of(doc: &serde_json::Map<String, Value>) -> Result<Option<Kind>, String> {
         if doc.contains_key("resourceType") {
             Ok(None)
-        } else if doc.get("kind").and_then(Value::as_str) == Some("teach-pk") {
-            Ok(Some(Kind::TeachPk))
+        } else if let Some(kind) = doc.get("kind").and_then(Value::as_str).and_then(|k| {
+            [
+                ("teach-pk", Kind::TeachPk),
+                ("chart", Kind::Chart),
+                ("protocols-list", Kind::ProtocolsList),
+                ("protocol", Kind::ProtocolsShow),
+                ("protocols-lint", Kind::ProtocolsLint),
+            ]
+            .into_iter()
+            .find(|(name, _)| *name == k)
+        }) {
+            Ok(Some(kind.1))
         } else if doc.contains_key("conforms") {
             Ok(Some(Kind::Check))
         } else if doc.contains_key("sessions") {
