@@ -309,9 +309,33 @@ fn batch_differ(seed: u64, rows: u64, format: bolus::app::batch::Format) -> u64 
             delimiter: *r.pick(b",,;\t"),
             bom: r.chance(25),
         };
-        let styled = (format, style);
-        let a = batch::run_in_style(&p, input.as_bytes(), &mut fast, styled, dates, &mut |_| {});
-        let b = batch::run_reference_in_style(&p, input.as_bytes(), &mut reference, styled, dates);
+        let settings = batch::Settings {
+            format,
+            style,
+            // Now and then volumes at a concentration: every row by the general engine, its
+            // JSON lines from templates against serde's.
+            concentration: r.chance(20).then(|| {
+                bolus::engine::units::parse::<bolus::engine::units::Concentration>(
+                    r.pick::<&str>(&["10 mg/mL", "50 mcg/mL", "3 mg/mL"]),
+                )
+                .unwrap()
+            }),
+        };
+        let a = batch::run_with_settings(
+            &p,
+            input.as_bytes(),
+            &mut fast,
+            &settings,
+            dates,
+            &mut |_| {},
+        );
+        let b = batch::run_reference_with_settings(
+            &p,
+            input.as_bytes(),
+            &mut reference,
+            &settings,
+            dates,
+        );
         assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}\n{input}");
         let (fast, reference) = (
             String::from_utf8(fast).unwrap(),

@@ -40,10 +40,21 @@ pub use crate::input::rows::Dates;
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Csv,
     Jsonl,
+}
+
+/// How a batch computes and writes its results: the format, the style of its CSV, and the
+/// concentration that gives each bolus its volume (every row is then computed by the general
+/// engine, which makes the volumes).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub format: Format,
+    pub style: Style,
+    pub concentration: Option<units::Concentration>,
 }
 
 /// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
@@ -168,6 +179,8 @@ struct CsvSink<W: Write> {
     /// The field delimiter: rows are written as they are only with `,`, else all through the
     /// CSV writer, which quotes a field that holds the delimiter.
     delimiter: u8,
+    /// Whether each row has a `volumes_ml` cell (with a concentration).
+    volumes: bool,
     /// A row being made.
     line: Vec<u8>,
     /// A row being quoted.
@@ -182,12 +195,13 @@ fn plain(field: &[u8]) -> bool {
 }
 
 impl<W: Write> CsvSink<W> {
-    fn new(out: W, standing: &Standing, delimiter: u8) -> CsvSink<W> {
+    fn new(out: W, standing: &Standing, delimiter: u8, volumes: bool) -> CsvSink<W> {
         let tail = format!(",{},{}", standing.sha256, standing.approval).into_bytes();
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
             tail,
             delimiter,
+            volumes,
             line: Vec::new(),
             quoted: Vec::new(),
         }
@@ -243,7 +257,9 @@ impl<W: Write> CsvSink<W> {
         };
         let warnings = |line: &mut Vec<u8>| line.extend_from_slice(&cells.warnings);
         let start = start.map(plan::seconds_of_day);
-        self.plan_row((row, id), start, &cells.offsets, (head, warnings), draft)
+        let volumes = self.volumes.then_some(cells.volumes.as_slice());
+        let timed = (start, cells.offsets.as_slice());
+        self.plan_row((row, id), timed, (head, warnings), (volumes, draft))
     }
 
     /// A plan's row, made in one piece: its number and id; `cells.0` writes the cells from
@@ -254,10 +270,9 @@ impl<W: Write> CsvSink<W> {
     fn plan_row(
         &mut self,
         (row, id): (u64, &str),
-        start: Option<i64>,
-        offsets: &[i64],
+        (start, offsets): (Option<i64>, &[i64]),
         cells: (impl FnOnce(&mut Vec<u8>), impl FnOnce(&mut Vec<u8>)),
-        draft: Option<&'static str>,
+        (volumes, draft): (Option<&[u8]>, Option<&'static str>),
     ) -> std::io::Result<()> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
@@ -280,6 +295,10 @@ impl<W: Write> CsvSink<W> {
         line.extend_from_slice(b",,");
         let tail_at = line.len() + 1;
         line.extend_from_slice(&self.tail);
+        if let Some(v) = volumes {
+            line.push(b',');
+            line.extend_from_slice(v);
+        }
         if let Some(d) = draft {
             line.push(b',');
             line.extend_from_slice(d.as_bytes());
@@ -300,6 +319,7 @@ impl<W: Write> CsvSink<W> {
                 .chain(middle)
                 .chain([&line[warnings_at..warnings_end], b"", b""])
                 .chain(line[tail_at..tail_at + self.tail.len() - 1].split(|&b| b == b','))
+                .chain(volumes)
                 .chain(draft.map(str::as_bytes));
             self.record(fields, false)
         };
@@ -321,6 +341,9 @@ impl<W: Write> CsvSink<W> {
         record.extend([&b""[..]; 11]);
         record.extend([e.as_bytes(), code.as_str().as_bytes()]);
         record.extend(tail[1..].split(|&b| b == b','));
+        if self.volumes {
+            record.push(b"");
+        }
         record.extend(draft.map(str::as_bytes));
         let written = self.record(record.into_iter(), false);
         self.tail = tail;
@@ -499,27 +522,24 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    run_with(
-        p,
-        input,
-        out,
-        (format, Style::default()),
-        date,
-        progress,
-        true,
-    )
+    let settings = Settings {
+        format,
+        ..Settings::default()
+    };
+    run_with(p, input, out, &settings, date, progress, true)
 }
 
-/// [`run`] with CSV written in a style: its delimiter, and a byte order mark first.
-pub fn run_in_style<W: Write>(
+/// [`run`] with its settings: CSV in a style (its delimiter, a byte order mark first), the
+/// volumes at a concentration.
+pub fn run_with_settings<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
-    (format, style): (Format, Style),
+    settings: &Settings,
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, (format, style), date, progress, true)
+    run_with(p, input, out, settings, date, progress, true)
 }
 
 /// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
@@ -532,34 +552,30 @@ pub fn run_reference<W: Write>(
     format: Format,
     date: Dates,
 ) -> Result<Summary, BatchError> {
-    run_with(
-        p,
-        input,
-        out,
-        (format, Style::default()),
-        date,
-        &mut |_| {},
-        false,
-    )
+    let settings = Settings {
+        format,
+        ..Settings::default()
+    };
+    run_with(p, input, out, &settings, date, &mut |_| {}, false)
 }
 
-/// [`run_reference`] with CSV written in a style, as [`run_in_style`] writes it.
+/// [`run_reference`] with its settings, as [`run_with_settings`] takes them.
 #[doc(hidden)]
-pub fn run_reference_in_style<W: Write>(
+pub fn run_reference_with_settings<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
-    (format, style): (Format, Style),
+    settings: &Settings,
     date: Dates,
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, (format, style), date, &mut |_| {}, false)
+    run_with(p, input, out, settings, date, &mut |_| {}, false)
 }
 
 fn run_with<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
-    (format, style): (Format, Style),
+    settings: &Settings,
     date: Dates,
     progress: &mut dyn FnMut(u64),
     fast: bool,
@@ -583,11 +599,19 @@ fn run_with<W: Write>(
         lines: 1,
         ..Summary::default()
     };
-    let mut sink = match sink(out, (format, style), draft, Standing::of(p)) {
+    let format = settings.format;
+    let mut sink = match sink(out, settings, draft, Standing::of(p)) {
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows::new(p, c, format, date, !fast, draft);
+    let mut rows = Rows::new(
+        p,
+        c,
+        (format, settings.concentration.as_ref()),
+        date,
+        !fast,
+        draft,
+    );
     // How many of the lines after this one have had their ids' slots loaded.
     let mut warmed = 0usize;
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
@@ -631,17 +655,19 @@ fn run_with<W: Write>(
 /// The output's writer, the CSV header written.
 fn sink<W: Write>(
     out: W,
-    (format, style): (Format, Style),
+    settings: &Settings,
     draft: Option<&'static str>,
     standing: Standing,
 ) -> std::io::Result<Sink<W>> {
-    Ok(match format {
+    let (style, volumes) = (settings.style, settings.concentration.is_some());
+    Ok(match settings.format {
         Format::Csv => {
-            let mut w = CsvSink::new(out, &standing, style.delimiter);
+            let mut w = CsvSink::new(out, &standing, style.delimiter, volumes);
             if style.bom {
                 w.out.write_all(crate::render::csv::BOM.as_bytes())?;
             }
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(volumes.then_some("volumes_ml"));
             header.extend(draft.map(|_| "draft"));
             w.record(header.into_iter().map(str::as_bytes), false)?;
             Sink::Csv(Box::new(w))
@@ -669,13 +695,15 @@ struct Rows<'p> {
     seen: Seen,
     key: Vec<u8>,
     draft: Option<&'static str>,
+    /// The concentration each bolus's volume is given at.
+    concentration: Option<&'p units::Concentration>,
 }
 
 impl<'p> Rows<'p> {
     fn new(
         p: &'p Protocol,
         c: Columns,
-        format: Format,
+        (format, concentration): (Format, Option<&'p units::Concentration>),
         date: Dates,
         reference: bool,
         draft: Option<&'static str>,
@@ -685,9 +713,11 @@ impl<'p> Rows<'p> {
             c,
             format,
             date,
-            fast: (!reference)
+            // The fast engine makes no volumes.
+            fast: (!reference && concentration.is_none())
                 .then(|| FastRows::new(p, format, date))
                 .flatten(),
+            concentration,
             reference,
             cache: HashMap::new(),
             cache_bytes: 0,
@@ -778,7 +808,7 @@ impl<'p> Rows<'p> {
             return Rc::clone(o);
         }
         let o = Rc::new(compute(
-            self.p,
+            (self.p, self.concentration),
             record,
             c,
             self.format,
@@ -859,7 +889,8 @@ impl<'p> FastRows<'p> {
         let head = |line: &mut Vec<u8>| push_fast_head(line, unit, places, (r, weight), timeline);
         let warnings = |line: &mut Vec<u8>| warnings.push(line, r);
         let start = at.map(plan::seconds_of_day);
-        w.plan_row((row, id), start, &timeline.seconds, (head, warnings), draft)
+        let timed = (start, timeline.seconds.as_slice());
+        w.plan_row((row, id), timed, (head, warnings), (None, draft))
     }
 
     /// A fast row's JSON template and words; `None` (the row for the general engine) where the
@@ -884,7 +915,13 @@ impl<'p> FastRows<'p> {
                 sex: None,
                 soft_limit_reason: None,
             };
-            let plan = general_plan(self.p, &patient, plan::Identity::default(), self.date).ok()?;
+            let plan = general_plan(
+                (self.p, None),
+                &patient,
+                plan::Identity::default(),
+                self.date,
+            )
+            .ok()?;
             if plan.count != r.count {
                 return None;
             }
@@ -999,7 +1036,7 @@ fn identify<'r>(
 }
 
 fn compute(
-    p: &Protocol,
+    (p, concentration): (&Protocol, Option<&units::Concentration>),
     record: &csv::ByteRecord,
     c: &Columns,
     format: Format,
@@ -1014,7 +1051,7 @@ fn compute(
                 return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
             }
         };
-    let plan = match general_plan(p, &patient, identity, date) {
+    let plan = match general_plan((p, concentration), &patient, identity, date) {
         Ok(plan) => plan,
         Err(e) => {
             let code = ErrorCode::of_plan(&e);
@@ -1048,14 +1085,14 @@ fn compute(
 /// checked as `bolus plan` checks it: a plan that breaks a rule of its own protocol is never
 /// written.
 fn general_plan(
-    p: &Protocol,
+    (p, concentration): (&Protocol, Option<&units::Concentration>),
     patient: &Patient,
     identity: plan::Identity,
     date: Dates,
 ) -> Result<plan::Plan, crate::engine::plan::PlanError> {
     let options = Options {
         start: None,
-        concentration: None,
+        concentration: concentration.cloned(),
         identity,
         date: Some(date.plan),
         today: Some(date.today),
@@ -1083,7 +1120,20 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
     };
     let (delimiter, bom) = cli::csv_options(&args.csv, format == Format::Csv)?;
-    let format = (format, Style { delimiter, bom });
+    let concentration = args
+        .concentration
+        .as_deref()
+        .map(units::parse::<units::Concentration>)
+        .transpose()
+        .map_err(cli::RequestError::Concentration)?;
+    if let Some(c) = &concentration {
+        plan::allowed_concentration(protocol, c)?;
+    }
+    let settings = Settings {
+        format,
+        style: Style { delimiter, bom },
+        concentration,
+    };
     let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
@@ -1121,10 +1171,10 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
             let out = stdout_file()
                 .map_err(StdoutError)
                 .context("cannot write the output")?;
-            run_in_style(protocol, input, out, format, date, &mut progress).map_err(fail)?
+            run_with_settings(protocol, input, out, &settings, date, &mut progress).map_err(fail)?
         }
         Some(target) => to_file(target, input_id, &mut notes, |file| {
-            run_in_style(protocol, input, file, format, date, &mut progress)
+            run_with_settings(protocol, input, file, &settings, date, &mut progress)
         })?,
     };
     if let Some(b) = bar {

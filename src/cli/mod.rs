@@ -433,6 +433,10 @@ pub struct BatchArgs {
     pub format: BatchFormat,
     #[command(flatten)]
     pub csv: CsvArgs,
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume: a CSV column
+    /// `volumes_ml` (mL, separated by `;`), and each JSON plan's `volume` as `plan` writes it.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
     /// Write to this file instead of standard output (`-` is standard output); it appears whole
     /// or not at all. A regular file or a link to one (followed); never a device, a pipe or the
     /// input. A new file is 0600.

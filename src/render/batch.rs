@@ -127,6 +127,14 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
         .map(String::into_bytes),
         offsets: bolus_seconds(plan),
         warnings: crate::render::warnings(p, plan).join("; ").into_bytes(),
+        volumes: plan
+            .boluses
+            .iter()
+            .filter_map(|b| b.volume.as_ref())
+            .map(|v| format_decimal(&units::ml_of(v)))
+            .collect::<Vec<_>>()
+            .join(";")
+            .into_bytes(),
     }
 }
 
@@ -222,6 +230,8 @@ pub(crate) struct Cells {
     /// Whole seconds after the first bolus.
     pub(crate) offsets: Vec<i64>,
     pub(crate) warnings: Vec<u8>,
+    /// The volume of each bolus in mL, separated by `;` (empty without a concentration).
+    pub(crate) volumes: Vec<u8>,
 }
 
 /// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.

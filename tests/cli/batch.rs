@@ -24,7 +24,7 @@ fn batch(more: &[&str]) -> Test {
 fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
     assert!(
         csv.starts_with(
-            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval\n"
+            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval"
         ),
         "{csv}"
     );
@@ -1358,4 +1358,83 @@ fn output_dash_is_standard_output_and_writes_no_file_named_dash() {
         assert_eq!(dashed.stderr, plain.stderr);
     }
     assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn concentration_gives_each_row_the_volumes_plan_gives_it_in_csv_and_json_lines() {
+    let input = "id,weight,start\na,82,14:00\nb,73.3,\nc,160,\n";
+    let plan = |weight: &str, more: &[&str]| -> Value {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            weight,
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(more);
+        serde_json::from_str(&Test::new().args(args).run().stdout).unwrap()
+    };
+    let jsonl = batch(&["-", "--concentration", "10 mg/mL", "--format", "jsonl"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let lines = json_lines(&jsonl);
+    let a = plan("82", &["--start", "14:00"]);
+    let b = plan("73.3", &[]);
+    assert_eq!(lines[0]["plan"], a);
+    assert_eq!(lines[1]["plan"], b);
+    assert_eq!(
+        lines[0]["plan"]["concentration"],
+        json!({"value": 10, "unit": "mg/mL"})
+    );
+    assert_eq!(lines[2]["error_code"], "soft-limit");
+    let csv = batch(&["-", "--concentration", "10 mg/mL"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let rows = csv_rows(&csv);
+    let volumes = |doc: &Value| {
+        doc["boluses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["volume"]["value"].to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    assert_eq!(rows[0]["volumes_ml"], volumes(&a));
+    assert_eq!(rows[0]["volumes_ml"], "4.1;4.1;4.1;4.1");
+    assert_eq!(rows[1]["volumes_ml"], volumes(&b));
+    assert_eq!(rows[2]["volumes_ml"], "");
+    assert!(!error(&rows[2]).is_empty());
+    // Without a concentration there is no volume column at all.
+    let plain = batch(&["-"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    assert!(!plain.lines().next().unwrap().contains("volumes_ml"));
+}
+
+#[test]
+fn a_concentration_the_protocol_does_not_allow_or_cannot_read_stops_the_batch_before_any_row() {
+    for (conc, says) in [
+        ("20 mg/mL", "is not one protocol `ketamine-kap-iv` allows"),
+        ("10 mg", "invalid `--concentration`"),
+    ] {
+        batch(&["-", "--concentration", conc])
+            .stdin("id,weight\na,82\n")
+            .status(2)
+            .one_line()
+            .stderr_contains(says)
+            .run();
+    }
 }
