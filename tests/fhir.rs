@@ -1406,3 +1406,168 @@ fn the_record_bundle_validates_against_the_official_r4_json_schema() {
     assert_eq!(obs[2]["valueQuantity"]["code"], "%");
     assert_eq!(obs[1]["valueQuantity"]["code"], "/min");
 }
+
+/// `bolus ARGS…` with `stdin`, `SOURCE_DATE_EPOCH` pinned: the exit status, standard output and
+/// standard error.
+fn bolus_with_input(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bolus"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1796133600")
+        .env_remove("BOLUS_PROTOCOLS")
+        .env_remove("BOLUS_TZ")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_fhir_batch_writes_one_valid_bundle_per_row_and_an_operation_outcome_per_failed_row() {
+    let input = "id,weight,start\nMRN-1,82,14:00\nMRN-2,73.3,\nMRN-3,500,09:00\nMRN-1,82,10:00\nMRN-4,73.3,23:45\n";
+    let (code, out, err) = bolus_with_input(
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            "--format",
+            "fhir-ndjson",
+            "--date",
+            "2026-12-31",
+            "--tz",
+            "Europe/Paris",
+            "--patient-system",
+            "urn:oid:1.2.3.4",
+        ],
+        input,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        err,
+        "6 lines read: 1 header, 2 plans, 3 failed rows; each failed row carries its error\n"
+    );
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for line in &lines {
+        let problems: Vec<String> = schema()
+            .iter_errors(line)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}\n{line:#}");
+    }
+    // A row's Bundle is the one `plan --format fhir-bundle` writes for it, but for its ids.
+    let plan = |weight: &str, start: &str, patient: &str| -> Value {
+        let (code, out, err) = bolus_with_input(
+            &[
+                "plan",
+                "ketamine-kap-iv",
+                "--weight",
+                weight,
+                "--start",
+                start,
+                "--date",
+                "2026-12-31",
+                "--tz",
+                "Europe/Paris",
+                "--patient",
+                patient,
+                "--patient-system",
+                "urn:oid:1.2.3.4",
+                "--format",
+                "fhir-bundle",
+            ],
+            "",
+        );
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let request = |bundle: &Value| bundle["entry"][0]["resource"].clone();
+    for (line, (weight, start, patient)) in [
+        (&lines[0], ("82", "14:00", "MRN-1")),
+        (&lines[4], ("73.3", "23:45", "MRN-4")),
+    ] {
+        assert_eq!(line["resourceType"], "Bundle");
+        assert_eq!(line["type"], "transaction");
+        let mine = request(line);
+        let theirs = request(&plan(weight, start, patient));
+        assert_eq!(binding_problems(&mine), Vec::<String>::new());
+        assert_eq!(mine["subject"]["identifier"]["value"], patient);
+        assert_eq!(mine["subject"]["identifier"]["system"], "urn:oid:1.2.3.4");
+        assert_eq!(mine["dosageInstruction"], theirs["dosageInstruction"]);
+        assert_eq!(mine["authoredOn"], theirs["authoredOn"]);
+    }
+    // After midnight, the next day.
+    assert_eq!(
+        request(&lines[4])["dosageInstruction"][3]["timing"]["event"][0],
+        "2027-01-01T00:15:00+01:00"
+    );
+    for (line, row, id, code, issue) in [
+        (&lines[1], 2, "MRN-2", "missing-value", "required"),
+        (&lines[2], 3, "MRN-3", "hard-limit", "business-rule"),
+        (&lines[3], 4, "MRN-1", "repeated-id", "duplicate"),
+    ] {
+        assert_eq!(line["resourceType"], "OperationOutcome", "{line}");
+        let issue_of = &line["issue"][0];
+        assert_eq!(issue_of["severity"], "error");
+        assert_eq!(issue_of["code"], issue);
+        assert_eq!(
+            issue_of["diagnostics"],
+            format!("row {row}, id `{id}`: {code}").as_str()
+        );
+        assert!(!issue_of["details"]["text"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_fhir_batch_needs_a_date_and_a_zone_and_the_fhir_options_need_it() {
+    let input = "id,weight,start\na,82,14:00\n";
+    let (code, out, err) = bolus_with_input(
+        &["batch", "ketamine-kap-iv", "--format", "fhir-ndjson"],
+        input,
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: `--format fhir-ndjson` needs `--date YYYY-MM-DD` and `--tz ZONE` (or BOLUS_TZ): a FHIR order gives each bolus its date and time\n"
+    );
+    let (code, out, err) =
+        bolus_with_input(&["batch", "ketamine-kap-iv", "--tz", "Europe/Paris"], input);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: `--tz` is used only with `--format fhir-ndjson`; leave it out, or add `--format fhir-ndjson`\n"
+    );
+    let (code, _, err) = bolus_with_input(
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            "--format",
+            "fhir-ndjson",
+            "--date",
+            "2026-12-01",
+            "--tz",
+            "Mars/Olympus",
+        ],
+        input,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is not a time zone of the IANA database"),
+        "{err}"
+    );
+}

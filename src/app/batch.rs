@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
+pub mod fhir;
 mod seen;
 use seen::Seen;
 
@@ -1113,27 +1114,90 @@ fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
 /// all: written beside the target (beside the file a symbolic link leads to), then renamed.
+/// What a batch run writes: plans as CSV or JSON lines, or FHIR.
+enum Job {
+    Plans(Settings),
+    Fhir {
+        zone: crate::engine::calendar::Zone,
+        patient_system: Option<String>,
+        authored: jiff::Timestamp,
+        concentration: Option<units::Concentration>,
+    },
+}
+
+impl Job {
+    /// The job the arguments ask for, every option checked.
+    fn of(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Job, Failure> {
+        let fhir = args.format == cli::BatchFormat::FhirNdjson;
+        let (delimiter, bom) = cli::csv_options(&args.csv, args.format == cli::BatchFormat::Csv)?;
+        let request = cli::batch_fhir(args)?;
+        let concentration = args
+            .concentration
+            .as_deref()
+            .map(units::parse::<units::Concentration>)
+            .transpose()
+            .map_err(cli::RequestError::Concentration)?;
+        if let Some(c) = &concentration {
+            plan::allowed_concentration(protocol, c)?;
+        }
+        let format = match args.format {
+            cli::BatchFormat::Jsonl => Format::Jsonl,
+            _ => Format::Csv,
+        };
+        if !fhir {
+            return Ok(Job::Plans(Settings {
+                format,
+                style: Style { delimiter, bom },
+                concentration,
+            }));
+        }
+        let (tz, from_env) = request.expect("checked for FHIR");
+        // The stamp is read first, so that a bad one is named before any work is done.
+        let authored = super::course::source_date_epoch()?;
+        let zone = crate::input::values::zone(Some(&tz)).map_err(|e| match (e, from_env) {
+            (crate::input::values::ZoneError::Unknown { name }, true) => {
+                crate::input::values::ZoneError::Variable { name }
+            }
+            (e, _) => e,
+        })?;
+        Ok(Job::Fhir {
+            zone,
+            patient_system: args.patient_system.clone(),
+            authored,
+            concentration,
+        })
+    }
+
+    fn run<W: Write>(
+        &self,
+        p: &Protocol,
+        (input, out): (impl Read, W),
+        date: Dates,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Summary, BatchError> {
+        match self {
+            Job::Plans(settings) => run_with_settings(p, input, out, settings, date, progress),
+            Job::Fhir {
+                zone,
+                patient_system,
+                authored,
+                concentration,
+            } => {
+                let orders = fhir::Orders {
+                    zone,
+                    patient_system: patient_system.as_deref(),
+                    authored: *authored,
+                    concentration: concentration.as_ref(),
+                };
+                fhir::run(p, input, out, &orders, date, progress)
+            }
+        }
+    }
+}
+
 pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super::Outcome, Failure> {
     use std::io::IsTerminal;
-    let format = match args.format {
-        cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
-        cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
-    };
-    let (delimiter, bom) = cli::csv_options(&args.csv, format == Format::Csv)?;
-    let concentration = args
-        .concentration
-        .as_deref()
-        .map(units::parse::<units::Concentration>)
-        .transpose()
-        .map_err(cli::RequestError::Concentration)?;
-    if let Some(c) = &concentration {
-        plan::allowed_concentration(protocol, c)?;
-    }
-    let settings = Settings {
-        format,
-        style: Style { delimiter, bom },
-        concentration,
-    };
+    let job = Job::of(protocol, args)?;
     let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
@@ -1171,10 +1235,11 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
             let out = stdout_file()
                 .map_err(StdoutError)
                 .context("cannot write the output")?;
-            run_with_settings(protocol, input, out, &settings, date, &mut progress).map_err(fail)?
+            job.run(protocol, (input, out), date, &mut progress)
+                .map_err(fail)?
         }
         Some(target) => to_file(target, input_id, &mut notes, |file| {
-            run_with_settings(protocol, input, file, &settings, date, &mut progress)
+            job.run(protocol, (input, file), date, &mut progress)
         })?,
     };
     if let Some(b) = bar {
