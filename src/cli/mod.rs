@@ -395,8 +395,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub patient: PatientArgs,
     /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
-    /// `day`, `volume`, `cumulative`), or the JSON of `bolus plan --format json`; `-` reads
-    /// standard input. Every column is checked; an unknown one is an error.
+    /// `day`, `volume`, `cumulative`), separated by `,`, `;` or tabs (as the header is), or the
+    /// JSON of `bolus plan --format json`; `-` reads standard input. Every column is checked; an
+    /// unknown one is an error.
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at

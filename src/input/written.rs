@@ -524,11 +524,23 @@ fn csv_identity(
     Ok(())
 }
 
+/// The delimiter of a written plan's CSV, from its header: `,`, or `;` or a tab where the
+/// header has that and no comma (what `plan --format csv --delimiter` writes, and a spreadsheet
+/// set to a decimal comma saves). A plan's header always has several columns.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    match [',', ';', '\t'].into_iter().find(|d| header.contains(*d)) {
+        Some(d) => d as u8,
+        None => b',',
+    }
+}
+
 #[allow(clippy::too_many_lines)] // to split: one rule or field after another, longer than the 80-line limit
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {

@@ -215,3 +215,53 @@ fn any_other_delimiter_and_csv_options_without_csv_are_refused_in_one_line() {
             .run();
     }
 }
+
+#[test]
+fn check_reads_back_a_plan_written_in_any_of_the_styles() {
+    let dir = tempfile::tempdir().unwrap();
+    for (given, _, bom) in styles() {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "73.3",
+            "--start",
+            "14:00",
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "csv",
+            "--delimiter",
+            given,
+        ];
+        if bom {
+            args.push("--bom");
+        }
+        let out = Test::new().args(args).run().stdout;
+        let file = dir.path().join("plan.csv");
+        std::fs::write(&file, &out).unwrap();
+        Test::new()
+            .args([
+                "check",
+                "ketamine-kap-iv",
+                "--weight",
+                "73.3",
+                "--concentration",
+                "10 mg/mL",
+            ])
+            .arg(&file)
+            .stdout_contains("Verdict: conforms")
+            .any_stderr()
+            .run();
+    }
+    // A plan a spreadsheet saved with `;` that breaks a rule is read, and the rule is found.
+    let file = dir.path().join("written.csv");
+    std::fs::write(&file, "time;dose\n14:00;80 mg\n14:10;80 mg\n").unwrap();
+    Test::new()
+        .args(["check", "ketamine-kap-iv", "--weight", "73.3"])
+        .arg(&file)
+        .status(1)
+        .stdout_contains("the protocol allows at most 50 mg per bolus")
+        .any_stderr()
+        .run();
+}
