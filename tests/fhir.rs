@@ -1571,3 +1571,52 @@ fn a_fhir_batch_needs_a_date_and_a_zone_and_the_fhir_options_need_it() {
         "{err}"
     );
 }
+
+#[test]
+fn a_fhir_batch_takes_its_zone_from_bolus_tz_and_names_the_variable_when_it_is_wrong() {
+    let run = |tz: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bolus"))
+            .args([
+                "batch",
+                "ketamine-kap-iv",
+                "--format",
+                "fhir-ndjson",
+                "--date",
+                "2026-12-01",
+            ])
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .env("BOLUS_TZ", tz)
+            .env_remove("BOLUS_PROTOCOLS")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"id,weight,start\nMRN-1,82,14:00\n")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = run("America/New_York");
+    assert_eq!(code, Some(0), "{err}");
+    let bundle: Value = serde_json::from_str(out.trim_end()).unwrap();
+    assert_eq!(
+        bundle["entry"][0]["resource"]["dosageInstruction"][0]["timing"]["event"][0],
+        "2026-12-01T14:00:00-05:00"
+    );
+    let (code, out, err) = run("Mars/Olympus");
+    assert_eq!((code, out.as_str()), (Some(2), ""));
+    assert!(
+        err.contains("the environment variable BOLUS_TZ names no time zone"),
+        "{err}"
+    );
+}
