@@ -1620,3 +1620,41 @@ fn a_fhir_batch_takes_its_zone_from_bolus_tz_and_names_the_variable_when_it_is_w
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs Python with fhir.resources; .ci/run runs it"]
+fn every_bundle_of_a_fhir_batch_validates_with_fhir_resources() {
+    require_validator();
+    let input = "id,weight,start\nMRN-1,82,14:00\nMRN-2,73.3,23:45\nMRN-3,160 ,09:00\n";
+    let (code, out, err) = bolus_with_input(
+        &[
+            "batch",
+            "ketamine-kap-iv",
+            "--format",
+            "fhir-ndjson",
+            "--date",
+            "2026-12-31",
+            "--tz",
+            "Europe/Paris",
+            "--concentration",
+            "10 mg/mL",
+        ],
+        input,
+    );
+    assert_eq!(code, 1, "{err}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<_> = out
+        .lines()
+        .filter(|l| l.contains("\"resourceType\":\"Bundle\""))
+        .enumerate()
+        .map(|(i, line)| {
+            let path = dir.path().join(format!("row{i}.json"));
+            std::fs::write(&path, line).expect("write");
+            path
+        })
+        .collect();
+    assert_eq!(files.len(), 2, "{out}");
+    let (ok, output) = validate(&files);
+    assert!(ok, "the FHIR validator refused:\n{output}");
+    assert!(output.contains("2 valid, 0 invalid"), "{output}");
+}
