@@ -9,8 +9,10 @@
 //!
 //! ```sh
 //! rustc -C opt-level=3 -C codegen-units=1 -C panic=abort benches/floor.rs -o floor
-//! ./floor < in.csv > out.csv
+//! ./floor SHA256 < in.csv > out.csv
 //! ```
+//!
+//! `SHA256` is the protocol file's, which every row ends with (with its approval, `none`).
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
@@ -26,7 +28,7 @@ const INTERVAL_S: u64 = 600;
 const SOFT_MIN: u64 = 40 * SCALE;
 const SOFT_MAX: u64 = 150 * SCALE;
 
-const HEADER: &[u8] = b"row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
+const HEADER: &[u8] = b"row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval\n";
 
 /// Appends a whole number.
 fn push_u64(out: &mut Vec<u8>, mut n: u64) {
@@ -102,7 +104,12 @@ fn parse_start(text: &[u8]) -> Option<u64> {
 }
 
 /// One row's output line; `None` for a row the floor does not handle.
-fn row(out: &mut Vec<u8>, number: u64, line: &[u8], has_start: bool) -> Option<()> {
+fn row(
+    out: &mut Vec<u8>,
+    (number, line): (u64, &[u8]),
+    has_start: bool,
+    tail: &[u8],
+) -> Option<()> {
     let mut fields = line.split(|&b| b == b',');
     let id = fields.next()?;
     let weight = parse_weight(fields.next()?)?;
@@ -168,11 +175,18 @@ fn row(out: &mut Vec<u8>, number: u64, line: &[u8], has_start: bool) -> Option<(
     } else {
         out.push(b',');
     }
-    out.extend_from_slice(b",,\n");
+    // The warnings, the error and its code are empty; the protocol's SHA-256 and approval.
+    out.extend_from_slice(b",,,,");
+    out.extend_from_slice(tail);
     Some(())
 }
 
 fn main() -> ExitCode {
+    let Some(sha) = std::env::args().nth(1).filter(|s| s.len() == 64) else {
+        eprintln!("floor: give the protocol file's SHA-256");
+        return ExitCode::FAILURE;
+    };
+    let tail = format!("{sha},none\n").into_bytes();
     let stdin = io::stdin().lock();
     let mut input = io::BufReader::with_capacity(64 * 1024, stdin);
     let mut output = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
@@ -205,7 +219,7 @@ fn main() -> ExitCode {
             out.extend_from_slice(HEADER);
         } else {
             out.clear();
-            if row(&mut out, number, &line, has_start).is_none() {
+            if row(&mut out, (number, &line), has_start, &tail).is_none() {
                 eprintln!("floor: row {number} is not one the floor program handles");
                 return ExitCode::FAILURE;
             }

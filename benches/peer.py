@@ -3,7 +3,7 @@ module, for the built-in protocol `ketamine-kap-iv` only (2 mg/kg in whole milli
 4 boluses of at most 50 mg, 10 minutes apart). Reads `id,weight[,start]` on standard input, every
 weight inside the soft limits, and writes the same CSV as `bolus batch ketamine-kap-iv`.
 Usage: python3 benches/peer.py < in.csv > out.csv"""
-import csv, math, sys
+import csv, hashlib, math, sys
 from fractions import Fraction
 
 
@@ -15,7 +15,8 @@ def dec(x):
 
 
 out = csv.writer(sys.stdout, lineterminator="\n")
-out.writerow("row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error".split(","))
+sha = hashlib.sha256(open("protocols/ketamine-kap-iv.toml", "rb").read()).hexdigest()
+out.writerow("row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval".split(","))
 for n, rec in enumerate(csv.DictReader(sys.stdin), 1):
     w = Fraction(rec["weight"])
     total = 2 * w
@@ -32,4 +33,4 @@ for n, rec in enumerate(csv.DictReader(sys.stdin), 1):
         times = ";".join(f"{x % 86400 // 3600:02d}:{x % 3600 // 60:02d}" for x in t)
         days = ";".join(str(x // 86400) for x in t)
     out.writerow([n, rec["id"], dec(w), dec(w), dec(total), steps, count, "mg",
-                  ";".join(map(str, doses)), ";".join(f"{o} min" for o in offsets), times, days, "", ""])
+                  ";".join(map(str, doses)), ";".join(f"{o} min" for o in offsets), times, days, "", "", "", sha, "none"])

@@ -304,8 +304,38 @@ fn batch_differ(seed: u64, rows: u64, format: bolus::app::batch::Format) -> u64 
         );
         let input = batch_input(&mut r, limits, 100);
         let (mut fast, mut reference) = (Vec::new(), Vec::new());
-        let a = batch::run(&p, input.as_bytes(), &mut fast, format, dates, &mut |_| {});
-        let b = batch::run_reference(&p, input.as_bytes(), &mut reference, format, dates);
+        // CSV in a spreadsheet's style now and then: `;` or a tab, a byte order mark.
+        let style = bolus::render::csv::Style {
+            delimiter: *r.pick(b",,;\t"),
+            bom: r.chance(25),
+        };
+        let settings = batch::Settings {
+            format,
+            style,
+            // Now and then volumes at a concentration: every row by the general engine, its
+            // JSON lines from templates against serde's.
+            concentration: r.chance(20).then(|| {
+                bolus::engine::units::parse::<bolus::engine::units::Concentration>(
+                    r.pick::<&str>(&["10 mg/mL", "50 mcg/mL", "3 mg/mL"]),
+                )
+                .unwrap()
+            }),
+        };
+        let a = batch::run_with_settings(
+            &p,
+            input.as_bytes(),
+            &mut fast,
+            &settings,
+            dates,
+            &mut |_| {},
+        );
+        let b = batch::run_reference_with_settings(
+            &p,
+            input.as_bytes(),
+            &mut reference,
+            &settings,
+            dates,
+        );
         assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}\n{input}");
         let (fast, reference) = (
             String::from_utf8(fast).unwrap(),

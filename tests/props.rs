@@ -599,7 +599,7 @@ fn run_case(c: &Case) -> Result<(), TestCaseError> {
         ("html", html_text(&render::html::render(&ctx, &plan))),
         ("json", json),
         ("markdown", render::markdown::render(&ctx, &plan)),
-        ("csv", render::csv::render(&ctx, &plan)),
+        ("csv", render::csv::render(&ctx, &plan, Default::default())),
     ] {
         let faults = ismp::faults(&out, &ignore);
         prop_assert!(
@@ -828,7 +828,7 @@ fn round_trip(c: &Case) -> Result<(), TestCaseError> {
         explain: c.explain,
     };
     for (format, out) in [
-        ("csv", render::csv::render(&ctx, &plan)),
+        ("csv", render::csv::render(&ctx, &plan, Default::default())),
         ("json", render::json::render(&ctx, &plan)),
     ] {
         let written = bolus::input::written::read(out.as_bytes()).map_err(|e| {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::rc::Rc;
 
+pub mod fhir;
 mod seen;
 use seen::Seen;
 
@@ -20,12 +21,13 @@ use crate::engine::protocol::Protocol;
 use crate::engine::units;
 use crate::input::rows::{
     columns, field, formula_start, identity, patient, split_line, start, Columns, FormulaStart,
-    HeaderError, IdError, Lines, LinesError, SplitError, MAX_LINE_BYTES,
+    HeaderError, IdError, Lines, LinesError, RowError, SplitError, MAX_LINE_BYTES,
 };
 use crate::render::batch::{
-    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells,
-    FastWarnings, JsonLine, JsonPlan, RowResult, CSV_HEADER,
+    bolus_seconds, csv_cells, push_fast_head, push_times_and_days, whole_seconds, Cells, ErrorCode,
+    FastWarnings, JsonLine, JsonPlan, RowResult, Standing, CSV_HEADER,
 };
+use crate::render::csv::Style;
 use crate::render::jsonl::{FastWords, Template};
 use crate::render::{json, Context};
 use anyhow::Context as _;
@@ -39,10 +41,21 @@ pub use crate::input::rows::Dates;
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Csv,
     Jsonl,
+}
+
+/// How a batch computes and writes its results: the format, the style of its CSV, and the
+/// concentration that gives each bolus its volume (every row is then computed by the general
+/// engine, which makes the volumes).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub format: Format,
+    pub style: Style,
+    pub concentration: Option<units::Concentration>,
 }
 
 /// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
@@ -135,7 +148,8 @@ enum Outcome {
     Json(Box<Template>),
     /// The plan's JSON document, serialised per row ([`run_reference`] only).
     Doc(Box<JsonPlan>),
-    Error(String),
+    /// Why the row has no plan, in words and as a code.
+    Error(String, ErrorCode),
 }
 
 impl Outcome {
@@ -150,7 +164,7 @@ impl Outcome {
             }
             Outcome::Json(t) => t.size(),
             Outcome::Doc(j) => j.size,
-            Outcome::Error(e) => e.len() + 24,
+            Outcome::Error(e, _) => e.len() + 24,
         }
     }
 }
@@ -160,6 +174,14 @@ impl Outcome {
 /// allocates nothing.
 struct CsvSink<W: Write> {
     out: std::io::BufWriter<W>,
+    /// The cells every row ends with: the protocol's SHA-256 and approval state, each after a
+    /// comma (none needs quotes).
+    tail: Vec<u8>,
+    /// The field delimiter: rows are written as they are only with `,`, else all through the
+    /// CSV writer, which quotes a field that holds the delimiter.
+    delimiter: u8,
+    /// Whether each row has a `volumes_ml` cell (with a concentration).
+    volumes: bool,
     /// A row being made.
     line: Vec<u8>,
     /// A row being quoted.
@@ -174,9 +196,13 @@ fn plain(field: &[u8]) -> bool {
 }
 
 impl<W: Write> CsvSink<W> {
-    fn new(out: W) -> CsvSink<W> {
+    fn new(out: W, standing: &Standing, delimiter: u8, volumes: bool) -> CsvSink<W> {
+        let tail = format!(",{},{}", standing.sha256, standing.approval).into_bytes();
         CsvSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            tail,
+            delimiter,
+            volumes,
             line: Vec::new(),
             quoted: Vec::new(),
         }
@@ -189,7 +215,7 @@ impl<W: Write> CsvSink<W> {
         fields: impl Iterator<Item = &'a [u8]> + Clone,
         plain_known: bool,
     ) -> std::io::Result<()> {
-        if plain_known || fields.clone().all(plain) {
+        if self.delimiter == b',' && (plain_known || fields.clone().all(plain)) {
             // One line, then one write.
             let line = &mut self.quoted;
             line.clear();
@@ -204,6 +230,7 @@ impl<W: Write> CsvSink<W> {
         self.quoted.clear();
         let mut csv = csv::WriterBuilder::new()
             .has_headers(false)
+            .delimiter(self.delimiter)
             .from_writer(&mut self.quoted);
         csv.write_record(fields)
             .and_then(|()| csv.flush().map_err(csv::Error::from))
@@ -231,7 +258,9 @@ impl<W: Write> CsvSink<W> {
         };
         let warnings = |line: &mut Vec<u8>| line.extend_from_slice(&cells.warnings);
         let start = start.map(plan::seconds_of_day);
-        self.plan_row((row, id), start, &cells.offsets, (head, warnings), draft)
+        let volumes = self.volumes.then_some(cells.volumes.as_slice());
+        let timed = (start, cells.offsets.as_slice());
+        self.plan_row((row, id), timed, (head, warnings), (volumes, draft))
     }
 
     /// A plan's row, made in one piece: its number and id; `cells.0` writes the cells from
@@ -242,10 +271,9 @@ impl<W: Write> CsvSink<W> {
     fn plan_row(
         &mut self,
         (row, id): (u64, &str),
-        start: Option<i64>,
-        offsets: &[i64],
+        (start, offsets): (Option<i64>, &[i64]),
         cells: (impl FnOnce(&mut Vec<u8>), impl FnOnce(&mut Vec<u8>)),
-        draft: Option<&'static str>,
+        (volumes, draft): (Option<&[u8]>, Option<&'static str>),
     ) -> std::io::Result<()> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
@@ -264,13 +292,21 @@ impl<W: Write> CsvSink<W> {
         let warnings_at = line.len();
         (cells.1)(&mut line);
         let warnings_end = line.len();
-        line.push(b',');
+        // An empty `error` and `error_code`, then the protocol's cells.
+        line.extend_from_slice(b",,");
+        let tail_at = line.len() + 1;
+        line.extend_from_slice(&self.tail);
+        if let Some(v) = volumes {
+            line.push(b',');
+            line.extend_from_slice(v);
+        }
         if let Some(d) = draft {
             line.push(b',');
             line.extend_from_slice(d.as_bytes());
         }
         line.push(b'\n');
-        let result = if plain(id.as_bytes())
+        let result = if self.delimiter == b','
+            && plain(id.as_bytes())
             && plain(&line[warnings_at..warnings_end])
             && draft.is_none_or(|d| plain(d.as_bytes()))
         {
@@ -282,7 +318,9 @@ impl<W: Write> CsvSink<W> {
             let fields = [number, id.as_bytes()]
                 .into_iter()
                 .chain(middle)
-                .chain([&line[warnings_at..warnings_end], b""])
+                .chain([&line[warnings_at..warnings_end], b"", b""])
+                .chain(line[tail_at..tail_at + self.tail.len() - 1].split(|&b| b == b','))
+                .chain(volumes)
                 .chain(draft.map(str::as_bytes));
             self.record(fields, false)
         };
@@ -290,20 +328,27 @@ impl<W: Write> CsvSink<W> {
         result
     }
 
-    /// A failed row: its number, id and error.
+    /// A failed row: its number, id, error and code.
     fn error(
         &mut self,
         row: u64,
         id: &str,
-        e: &str,
+        (e, code): (&str, ErrorCode),
         draft: Option<&'static str>,
     ) -> std::io::Result<()> {
         let row = row.to_string();
-        let mut record = vec![row.as_str(), id];
-        record.extend([""; 11]);
-        record.push(e);
-        record.extend(draft);
-        self.record(record.into_iter().map(str::as_bytes), false)
+        let tail = std::mem::take(&mut self.tail);
+        let mut record = vec![row.as_bytes(), id.as_bytes()];
+        record.extend([&b""[..]; 11]);
+        record.extend([e.as_bytes(), code.as_str().as_bytes()]);
+        record.extend(tail[1..].split(|&b| b == b','));
+        if self.volumes {
+            record.push(b"");
+        }
+        record.extend(draft.map(str::as_bytes));
+        let written = self.record(record.into_iter(), false);
+        self.tail = tail;
+        written
     }
 }
 
@@ -337,6 +382,7 @@ enum Sink<W: Write> {
 struct JsonlSink<W: Write> {
     out: std::io::BufWriter<W>,
     line: Vec<u8>,
+    standing: Standing,
 }
 
 impl<W: Write> JsonlSink<W> {
@@ -363,7 +409,7 @@ impl<W: Write> JsonlSink<W> {
         plan: impl FnOnce(&mut Vec<u8>),
     ) -> std::io::Result<()> {
         self.line.clear();
-        crate::render::jsonl::line_head(&mut self.line, row, id, draft);
+        crate::render::jsonl::line_head(&mut self.line, (row, id), &self.standing, draft);
         plan(&mut self.line);
         self.line.extend_from_slice(b"}\n");
         self.out.write_all(&self.line)
@@ -385,9 +431,9 @@ impl<W: Write> JsonlSink<W> {
     }
 
     /// A line serialised whole by serde: an error, or a document ([`run_reference`]).
-    fn serialised(&mut self, line: &JsonLine) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, line).map_err(std::io::Error::from)?;
-        self.out.write_all(b"\n")
+    fn serialised(out: &mut std::io::BufWriter<W>, line: &JsonLine) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, line).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
     }
 
     fn write(
@@ -410,16 +456,24 @@ impl<W: Write> JsonlSink<W> {
                     None => &plan.doc,
                 },
             },
-            Outcome::Error(e) => RowResult::Error { error: e },
+            Outcome::Error(e, code) => RowResult::Error {
+                error: e,
+                error_code: *code,
+            },
             Outcome::Cells(_) => unreachable!("JSON results are JSON"),
         };
-        self.serialised(&JsonLine {
-            schema: json::SCHEMA,
-            row,
-            id,
-            draft,
-            result,
-        })
+        Self::serialised(
+            &mut self.out,
+            &JsonLine {
+                schema: json::SCHEMA,
+                row,
+                id,
+                protocol_sha256: &self.standing.sha256,
+                approval: self.standing.approval,
+                draft,
+                result,
+            },
+        )
     }
 }
 
@@ -435,7 +489,7 @@ impl<W: Write> Sink<W> {
         match self {
             Sink::Csv(w) => match outcome {
                 Outcome::Cells(cells) => w.cells(row, id, start, cells, draft),
-                Outcome::Error(e) => w.error(row, id, e, draft),
+                Outcome::Error(e, code) => w.error(row, id, (e, *code), draft),
                 Outcome::Json(_) | Outcome::Doc(_) => unreachable!("CSV results are cells"),
             },
             Sink::Jsonl(w) => w.write(row, id, start, outcome, draft),
@@ -469,7 +523,24 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, progress, true)
+    let settings = Settings {
+        format,
+        ..Settings::default()
+    };
+    run_with(p, input, out, &settings, date, progress, true)
+}
+
+/// [`run`] with its settings: CSV in a style (its delimiter, a byte order mark first), the
+/// volumes at a concentration.
+pub fn run_with_settings<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    settings: &Settings,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, settings, date, progress, true)
 }
 
 /// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
@@ -482,14 +553,30 @@ pub fn run_reference<W: Write>(
     format: Format,
     date: Dates,
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, &mut |_| {}, false)
+    let settings = Settings {
+        format,
+        ..Settings::default()
+    };
+    run_with(p, input, out, &settings, date, &mut |_| {}, false)
+}
+
+/// [`run_reference`] with its settings, as [`run_with_settings`] takes them.
+#[doc(hidden)]
+pub fn run_reference_with_settings<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    settings: &Settings,
+    date: Dates,
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, settings, date, &mut |_| {}, false)
 }
 
 fn run_with<W: Write>(
     p: &Protocol,
     input: impl Read,
     out: W,
-    format: Format,
+    settings: &Settings,
     date: Dates,
     progress: &mut dyn FnMut(u64),
     fast: bool,
@@ -513,11 +600,19 @@ fn run_with<W: Write>(
         lines: 1,
         ..Summary::default()
     };
-    let mut sink = match sink(out, format, draft) {
+    let format = settings.format;
+    let mut sink = match sink(out, settings, draft, Standing::of(p)) {
         Ok(sink) => sink,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows::new(p, c, format, date, !fast, draft);
+    let mut rows = Rows::new(
+        p,
+        c,
+        (format, settings.concentration.as_ref()),
+        date,
+        !fast,
+        draft,
+    );
     // How many of the lines after this one have had their ids' slots loaded.
     let mut warmed = 0usize;
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
@@ -539,7 +634,8 @@ fn run_with<W: Write>(
         let written = match split {
             Err(e) => {
                 summary.failed += 1;
-                sink.write(row, "", None, &Outcome::Error(e.to_string()), draft)
+                let failed = Outcome::Error(e.to_string(), ErrorCode::BadRow);
+                sink.write(row, "", None, &failed, draft)
             }
             Ok(()) => rows.write(&record, row, &mut sink, &mut summary),
         };
@@ -558,11 +654,21 @@ fn run_with<W: Write>(
 }
 
 /// The output's writer, the CSV header written.
-fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::io::Result<Sink<W>> {
-    Ok(match format {
+fn sink<W: Write>(
+    out: W,
+    settings: &Settings,
+    draft: Option<&'static str>,
+    standing: Standing,
+) -> std::io::Result<Sink<W>> {
+    let (style, volumes) = (settings.style, settings.concentration.is_some());
+    Ok(match settings.format {
         Format::Csv => {
-            let mut w = CsvSink::new(out);
+            let mut w = CsvSink::new(out, &standing, style.delimiter, volumes);
+            if style.bom {
+                w.out.write_all(crate::render::csv::BOM.as_bytes())?;
+            }
             let mut header: Vec<&str> = CSV_HEADER.trim_end().split(',').collect();
+            header.extend(volumes.then_some("volumes_ml"));
             header.extend(draft.map(|_| "draft"));
             w.record(header.into_iter().map(str::as_bytes), false)?;
             Sink::Csv(Box::new(w))
@@ -570,6 +676,7 @@ fn sink<W: Write>(out: W, format: Format, draft: Option<&'static str>) -> std::i
         Format::Jsonl => Sink::Jsonl(JsonlSink {
             out: std::io::BufWriter::with_capacity(64 * 1024, out),
             line: Vec::with_capacity(4096),
+            standing,
         }),
     })
 }
@@ -589,13 +696,15 @@ struct Rows<'p> {
     seen: Seen,
     key: Vec<u8>,
     draft: Option<&'static str>,
+    /// The concentration each bolus's volume is given at.
+    concentration: Option<&'p units::Concentration>,
 }
 
 impl<'p> Rows<'p> {
     fn new(
         p: &'p Protocol,
         c: Columns,
-        format: Format,
+        (format, concentration): (Format, Option<&'p units::Concentration>),
         date: Dates,
         reference: bool,
         draft: Option<&'static str>,
@@ -605,9 +714,11 @@ impl<'p> Rows<'p> {
             c,
             format,
             date,
-            fast: (!reference)
+            // The fast engine makes no volumes.
+            fast: (!reference && concentration.is_none())
                 .then(|| FastRows::new(p, format, date))
                 .flatten(),
+            concentration,
             reference,
             cache: HashMap::new(),
             cache_bytes: 0,
@@ -633,14 +744,14 @@ impl<'p> Rows<'p> {
             }
         }
         let outcome = match &start {
-            Err(e) => Rc::new(Outcome::Error(e.to_string())),
+            Err(e) => Rc::new(Outcome::Error(e.to_string(), row_code(e))),
             Ok(_) => self.computed(record),
         };
         let (id, outcome) = match identify(record, &self.c, row, &mut self.seen) {
             Ok(id) => (id.to_string(), outcome),
-            Err((id, e)) => (id, Rc::new(Outcome::Error(e))),
+            Err((id, e, code)) => (id, Rc::new(Outcome::Error(e, code))),
         };
-        if let Outcome::Error(_) = *outcome {
+        if let Outcome::Error(..) = *outcome {
             summary.failed += 1;
         }
         sink.write(row, &id, start.ok().flatten(), &outcome, self.draft)
@@ -674,8 +785,8 @@ impl<'p> Rows<'p> {
             }
         };
         summary.failed += 1;
-        let (id, e) = failed;
-        Some(sink.write(row, &id, None, &Outcome::Error(e), draft))
+        let (id, e, code) = failed;
+        Some(sink.write(row, &id, None, &Outcome::Error(e, code), draft))
     }
 
     /// A row's result from the general engine, from the cache where the same input was seen.
@@ -698,7 +809,7 @@ impl<'p> Rows<'p> {
             return Rc::clone(o);
         }
         let o = Rc::new(compute(
-            self.p,
+            (self.p, self.concentration),
             record,
             c,
             self.format,
@@ -779,7 +890,8 @@ impl<'p> FastRows<'p> {
         let head = |line: &mut Vec<u8>| push_fast_head(line, unit, places, (r, weight), timeline);
         let warnings = |line: &mut Vec<u8>| warnings.push(line, r);
         let start = at.map(plan::seconds_of_day);
-        w.plan_row((row, id), start, &timeline.seconds, (head, warnings), draft)
+        let timed = (start, timeline.seconds.as_slice());
+        w.plan_row((row, id), timed, (head, warnings), (None, draft))
     }
 
     /// A fast row's JSON template and words; `None` (the row for the general engine) where the
@@ -804,7 +916,13 @@ impl<'p> FastRows<'p> {
                 sex: None,
                 soft_limit_reason: None,
             };
-            let plan = general_plan(self.p, &patient, plan::Identity::default(), self.date).ok()?;
+            let plan = general_plan(
+                (self.p, None),
+                &patient,
+                plan::Identity::default(),
+                self.date,
+            )
+            .ok()?;
             if plan.count != r.count {
                 return None;
             }
@@ -840,15 +958,31 @@ fn csv_io(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// The id to write for a row, or the id and the error that fails the row: an id or a reason a
-/// spreadsheet would read as a formula, an id with odd characters, and an id seen in an earlier
-/// row each fail the row.
+/// The code of a row whose fields give no patient, identity or start.
+fn row_code(e: &RowError) -> ErrorCode {
+    match e {
+        RowError::FieldCount { .. } => ErrorCode::BadRow,
+        RowError::NoWeight => ErrorCode::MissingValue,
+        RowError::Field(_)
+        | RowError::Weight(_)
+        | RowError::Height { .. }
+        | RowError::Sex { .. }
+        | RowError::Reason { .. }
+        | RowError::Name(_)
+        | RowError::Born(_)
+        | RowError::Start { .. } => ErrorCode::BadValue,
+    }
+}
+
+/// The id to write for a row, or the id, the error and its code that fail the row: an id or a
+/// reason a spreadsheet would read as a formula, an id with odd characters, and an id seen in
+/// an earlier row each fail the row.
 fn identify<'r>(
     record: &'r csv::ByteRecord,
     c: &Columns,
     row: u64,
     seen: &mut Seen,
-) -> Result<&'r str, (String, String)> {
+) -> Result<&'r str, (String, String, ErrorCode)> {
     let formula = |column: &'static str, character: char| {
         FormulaStart {
             row,
@@ -858,11 +992,11 @@ fn identify<'r>(
         .to_string()
     };
     if let Some(ch) = record.get(c.id).and_then(formula_start) {
-        return Err((String::new(), formula("id", ch)));
+        return Err((String::new(), formula("id", ch), ErrorCode::Formula));
     }
     let id = match field(record, Some(c.id), "id") {
         Ok(id) => id.unwrap_or(""),
-        Err(e) => return Err((String::new(), e.to_string())),
+        Err(e) => return Err((String::new(), e.to_string(), ErrorCode::BadValue)),
     };
     // Printable ASCII holds no odd character: the usual id is not searched character by
     // character.
@@ -875,10 +1009,15 @@ fn identify<'r>(
         return Err((
             String::new(),
             IdError::OddChar { character, class }.to_string(),
+            ErrorCode::BadValue,
         ));
     }
     if let Some(ch) = c.reason.and_then(|i| record.get(i)).and_then(formula_start) {
-        return Err((id.to_string(), formula("soft_limit_reason", ch)));
+        return Err((
+            id.to_string(),
+            formula("soft_limit_reason", ch),
+            ErrorCode::Formula,
+        ));
     }
     // Ids are compared in Normalization Form C: `José` typed either way is one id.
     if let Some(first) = seen.first(&crate::engine::chars::nfc(id), row) {
@@ -891,13 +1030,14 @@ fn identify<'r>(
                 }
                 .to_string(),
             ),
+            ErrorCode::RepeatedId,
         ));
     }
     Ok(id)
 }
 
 fn compute(
-    p: &Protocol,
+    (p, concentration): (&Protocol, Option<&units::Concentration>),
     record: &csv::ByteRecord,
     c: &Columns,
     format: Format,
@@ -907,11 +1047,17 @@ fn compute(
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
-            Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
+            Err(e) => {
+                let code = row_code(&e);
+                return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
+            }
         };
-    let plan = match general_plan(p, &patient, identity, date) {
+    let plan = match general_plan((p, concentration), &patient, identity, date) {
         Ok(plan) => plan,
-        Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
+        Err(e) => {
+            let code = ErrorCode::of_plan(&e);
+            return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
+        }
     };
     match format {
         Format::Csv => Outcome::Cells(Box::new(csv_cells(p, &plan))),
@@ -940,14 +1086,14 @@ fn compute(
 /// checked as `bolus plan` checks it: a plan that breaks a rule of its own protocol is never
 /// written.
 fn general_plan(
-    p: &Protocol,
+    (p, concentration): (&Protocol, Option<&units::Concentration>),
     patient: &Patient,
     identity: plan::Identity,
     date: Dates,
 ) -> Result<plan::Plan, crate::engine::plan::PlanError> {
     let options = Options {
         start: None,
-        concentration: None,
+        concentration: concentration.cloned(),
         identity,
         date: Some(date.plan),
         today: Some(date.today),
@@ -968,12 +1114,90 @@ fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
 /// all: written beside the target (beside the file a symbolic link leads to), then renamed.
+/// What a batch run writes: plans as CSV or JSON lines, or FHIR.
+enum Job {
+    Plans(Settings),
+    Fhir {
+        zone: crate::engine::calendar::Zone,
+        patient_system: Option<String>,
+        authored: jiff::Timestamp,
+        concentration: Option<units::Concentration>,
+    },
+}
+
+impl Job {
+    /// The job the arguments ask for, every option checked.
+    fn of(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Job, Failure> {
+        let fhir = args.format == cli::BatchFormat::FhirNdjson;
+        let (delimiter, bom) = cli::csv_options(&args.csv, args.format == cli::BatchFormat::Csv)?;
+        let request = cli::batch_fhir(args)?;
+        let concentration = args
+            .concentration
+            .as_deref()
+            .map(units::parse::<units::Concentration>)
+            .transpose()
+            .map_err(cli::RequestError::Concentration)?;
+        if let Some(c) = &concentration {
+            plan::allowed_concentration(protocol, c)?;
+        }
+        let format = match args.format {
+            cli::BatchFormat::Jsonl => Format::Jsonl,
+            _ => Format::Csv,
+        };
+        if !fhir {
+            return Ok(Job::Plans(Settings {
+                format,
+                style: Style { delimiter, bom },
+                concentration,
+            }));
+        }
+        let (tz, from_env) = request.expect("checked for FHIR");
+        // The stamp is read first, so that a bad one is named before any work is done.
+        let authored = super::course::source_date_epoch()?;
+        let zone = crate::input::values::zone(Some(&tz)).map_err(|e| match (e, from_env) {
+            (crate::input::values::ZoneError::Unknown { name }, true) => {
+                crate::input::values::ZoneError::Variable { name }
+            }
+            (e, _) => e,
+        })?;
+        Ok(Job::Fhir {
+            zone,
+            patient_system: args.patient_system.clone(),
+            authored,
+            concentration,
+        })
+    }
+
+    fn run<W: Write>(
+        &self,
+        p: &Protocol,
+        (input, out): (impl Read, W),
+        date: Dates,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Summary, BatchError> {
+        match self {
+            Job::Plans(settings) => run_with_settings(p, input, out, settings, date, progress),
+            Job::Fhir {
+                zone,
+                patient_system,
+                authored,
+                concentration,
+            } => {
+                let orders = fhir::Orders {
+                    zone,
+                    patient_system: patient_system.as_deref(),
+                    authored: *authored,
+                    concentration: concentration.as_ref(),
+                };
+                fhir::run(p, input, out, &orders, date, progress)
+            }
+        }
+    }
+}
+
 pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super::Outcome, Failure> {
     use std::io::IsTerminal;
-    let format = match args.format {
-        cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
-        cli::BatchFormat::Jsonl => crate::app::batch::Format::Jsonl,
-    };
+    let job = Job::of(protocol, args)?;
     let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {
@@ -1001,16 +1225,21 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         other => Failure::Batch(other),
     };
     let mut notes = String::new();
-    let summary = match &args.output {
+    // `--output -` is standard output, as the input `-` is standard input.
+    let target = args
+        .output
+        .as_deref()
+        .filter(|t| *t != std::path::Path::new("-"));
+    let summary = match target {
         None => {
             let out = stdout_file()
                 .map_err(StdoutError)
                 .context("cannot write the output")?;
-            crate::app::batch::run(protocol, input, out, format, date, &mut progress)
+            job.run(protocol, (input, out), date, &mut progress)
                 .map_err(fail)?
         }
         Some(target) => to_file(target, input_id, &mut notes, |file| {
-            crate::app::batch::run(protocol, input, file, format, date, &mut progress)
+            job.run(protocol, (input, file), date, &mut progress)
         })?,
     };
     if let Some(b) = bar {

@@ -21,7 +21,7 @@ pub struct NoChart {
 pub(super) fn chart(
     protocol: &Protocol,
     span: crate::engine::chart::Span,
-    format: cli::ChartFormat,
+    (format, style): (cli::ChartFormat, render::csv::Style),
 ) -> Result<String, Failure> {
     let first = crate::engine::chart::rows(protocol, &span)?;
     if let Some(Err(e)) = first
@@ -49,7 +49,8 @@ pub(super) fn chart(
     Ok(match format {
         cli::ChartFormat::Text => render::chart::text(protocol, &first),
         cli::ChartFormat::Markdown => render::chart::markdown(protocol, &first),
-        cli::ChartFormat::Csv => render::chart::csv(protocol, &first),
+        cli::ChartFormat::Csv => render::chart::csv(protocol, &first, style),
+        cli::ChartFormat::Json => render::chart::json(protocol, &first),
         cli::ChartFormat::Svg => {
             // Lines are drawn at 0.1 kg, or at 5000 points across a wider span.
             let tenth = crate::engine::units::parse_decimal("0.1").expect("constant");

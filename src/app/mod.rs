@@ -286,7 +286,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Chart(args) => {
             let protocol = load(&args.protocol)?;
             let span = cli::chart_span(&args, &protocol)?;
-            chart::chart(&protocol, span, args.format).map(Outcome::out)
+            let (delimiter, bom) =
+                cli::csv_options(&args.csv, args.format == cli::ChartFormat::Csv)?;
+            let style = render::csv::Style { delimiter, bom };
+            chart::chart(&protocol, span, (args.format, style)).map(Outcome::out)
         }
         Command::Drill(args) => {
             let protocol = load(&args.protocol)?;
@@ -317,20 +320,24 @@ fn protocols_command(
     note: &mut String,
 ) -> Result<Outcome, Failure> {
     match command {
-        None | Some(ProtocolsCommand::List { .. }) => {
+        None => {
             catalog.check_dir()?;
-            protocols::list(catalog).map(Outcome::out)
+            protocols::list(catalog, cli::ProtocolsFormat::Text).map(Outcome::out)
         }
-        Some(ProtocolsCommand::Show { protocol, .. }) => {
-            protocols::show_command(catalog, &protocol, note)
+        Some(ProtocolsCommand::List { format, .. }) => {
+            catalog.check_dir()?;
+            protocols::list(catalog, format).map(Outcome::out)
         }
+        Some(ProtocolsCommand::Show {
+            protocol, format, ..
+        }) => protocols::show_command(catalog, &protocol, format, note),
         Some(ProtocolsCommand::Approve {
             files,
             by,
             note: text,
             ..
         }) => protocols::approve(catalog, &files, &by, text.as_deref()),
-        Some(ProtocolsCommand::Lint { files, .. }) => Ok(protocols::lint(&files)),
+        Some(ProtocolsCommand::Lint { files, format, .. }) => Ok(protocols::lint(&files, format)),
     }
 }
 

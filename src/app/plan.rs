@@ -20,7 +20,10 @@ pub fn plan_text(protocol: &Protocol, req: &cli::PlanRequest) -> Result<Outcome,
         PlanFormat::Json => render::json::render(&ctx, &plan),
         PlanFormat::Markdown => render::markdown::render(&ctx, &plan),
         PlanFormat::Html => render::html::render(&ctx, &plan),
-        PlanFormat::Csv => render::csv::render(&ctx, &plan),
+        PlanFormat::Csv => {
+            let (delimiter, bom) = req.csv;
+            render::csv::render(&ctx, &plan, render::csv::Style { delimiter, bom })
+        }
         PlanFormat::Fhir | PlanFormat::FhirBundle => {
             // The stamp is read first, so that a bad one is named before any work is done.
             let authored = super::course::source_date_epoch()?;

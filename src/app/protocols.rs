@@ -1,31 +1,45 @@
 //! `bolus protocols list|show|lint|approve`: the catalogue of protocols, each shown, linted or approved.
 
 use super::{builtin_note, output::remove_on_signal, Failure, Outcome};
+use crate::cli::ProtocolsFormat;
 use crate::engine::protocol::Protocol;
 use crate::input::catalog::{Catalog, LoadError};
+use crate::render::protocols::{LintError, LintFile, ListEntry};
 use crate::render::{self, refusals, show};
 
 /// `bolus protocols show`: a protocol in plain words, whatever its approval, which it states.
 pub(super) fn show_command(
     catalog: &Catalog,
     protocol: &str,
+    format: ProtocolsFormat,
     note: &mut String,
 ) -> Result<Outcome, Failure> {
-    // Showing a protocol doses nobody: it is shown whatever its approval, and says it.
+    // Showing a protocol doses nobody: it is shown whatever its approval, which it states.
     let p = catalog.find(protocol)?;
     note.push_str(&builtin_note(catalog, protocol, &p));
-    let mut out = show::render(&p);
     let governed = catalog.dir.as_ref().filter(|dir| {
         !crate::input::catalog::is_path(protocol)
             || crate::input::catalog::inside(dir, std::path::Path::new(protocol))
     });
-    if let Some(dir) = governed {
-        if let Some((a, _)) = crate::input::approvals::read(dir).map_err(LoadError::from)? {
-            out.push_str(&format!(
-                "approval {}\n",
-                render::approval_state(a.entries.get(&p.id), Some(&p.sha256))
-            ));
-        }
+    let approvals = match governed {
+        Some(dir) => crate::input::approvals::read(dir)
+            .map_err(LoadError::from)?
+            .map(|(a, _)| a),
+        None => None,
+    };
+    let entry = |a: &crate::engine::approval::Approvals| a.entries.get(&p.id).cloned();
+    if format == ProtocolsFormat::Json {
+        let approval = approvals
+            .as_ref()
+            .map(|a| render::protocols::list_approval(entry(a).as_ref(), Some(&p.sha256)));
+        return Ok(Outcome::out(render::protocols::show(&p, approval)));
+    }
+    let mut out = show::render(&p);
+    if let Some(a) = &approvals {
+        out.push_str(&format!(
+            "approval {}\n",
+            render::approval_state(entry(a).as_ref(), Some(&p.sha256))
+        ));
     }
     Ok(Outcome::out(out))
 }
@@ -34,78 +48,111 @@ pub(super) fn show_command(
 /// text-direction characters escaped (a file name can hold any of them), one line each. With an
 /// approvals file, each protocol's approval too, and a line for each approval of a protocol
 /// that is not there.
-pub(super) fn list(catalog: &Catalog) -> Result<String, Failure> {
+pub(super) fn list(catalog: &Catalog, format: ProtocolsFormat) -> Result<String, Failure> {
     let approvals = match &catalog.dir {
         Some(dir) => crate::input::approvals::read(dir)?.map(|(a, _)| a),
         None => None,
     };
+    let ids = catalog.ids()?;
+    let mut entries = Vec::new();
+    for id in &ids {
+        let found = catalog.find(id);
+        let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
+        entries.push(ListEntry {
+            id: crate::engine::chars::escape_odd(id),
+            source: if catalog.is_builtin(id) {
+                "built-in"
+            } else {
+                "directory"
+            },
+            title: found.as_ref().ok().map(|p| p.title.clone()),
+            sha256: sha.map(str::to_string),
+            error: found
+                .as_ref()
+                .err()
+                .map(|e| crate::engine::chars::tidy(&e.to_string())),
+            approval: approvals
+                .as_ref()
+                .map(|a| render::protocols::list_approval(a.entries.get(id.as_str()), sha)),
+        });
+    }
+    if let Some(a) = &approvals {
+        for (id, e) in a.entries.iter().filter(|(id, _)| !ids.contains(id)) {
+            entries.push(ListEntry {
+                id: crate::engine::chars::escape_odd(id),
+                source: "missing",
+                title: None,
+                sha256: None,
+                error: None,
+                approval: Some(render::protocols::list_approval(Some(e), None)),
+            });
+        }
+    }
+    if format == ProtocolsFormat::Json {
+        return Ok(render::protocols::list(approvals.is_some(), entries));
+    }
+    Ok(list_text(&entries, approvals.is_some()))
+}
+
+/// The list as aligned columns: id, source, title (or why the protocol does not read) and,
+/// with an approvals file, the approval.
+fn list_text(entries: &[ListEntry], approvals: bool) -> String {
     let mut header = vec!["ID".to_string(), "SOURCE".into(), "TITLE".into()];
-    if approvals.is_some() {
+    if approvals {
         header.push("APPROVAL".into());
     }
     let mut rows = vec![header];
-    let ids = catalog.ids()?;
-    for id in &ids {
-        let source = if catalog.is_builtin(id) {
-            "built-in"
-        } else {
-            "directory"
+    for e in entries {
+        let title = match (&e.title, &e.error) {
+            (Some(t), _) => crate::engine::chars::escape_odd(t),
+            (None, Some(err)) => format!("(invalid: {err})"),
+            (None, None) => "(no such protocol)".into(),
         };
-        let found = catalog.find(id);
-        let title = match &found {
-            Ok(p) => crate::engine::chars::escape_odd(&p.title),
-            Err(e) => format!("(invalid: {})", crate::engine::chars::tidy(&e.to_string())),
-        };
-        let mut row = vec![crate::engine::chars::escape_odd(id), source.into(), title];
-        if let Some(a) = &approvals {
-            let sha = found.as_ref().ok().map(|p| p.sha256.as_str());
-            row.push(render::approval_state(a.entries.get(id.as_str()), sha));
-        }
+        let mut row = vec![e.id.clone(), e.source.to_string(), title];
+        row.extend(e.approval.as_ref().map(|a| a.text.clone()));
         rows.push(row);
-    }
-    if let Some(a) = &approvals {
-        for (id, e) in &a.entries {
-            if !ids.contains(id) {
-                rows.push(vec![
-                    crate::engine::chars::escape_odd(id),
-                    "missing".into(),
-                    "(no such protocol)".into(),
-                    render::approval_state(Some(e), None),
-                ]);
-            }
-        }
     }
     let mut out = render::columns(&rows, &[]).join("\n");
     out.push('\n');
-    Ok(out)
+    out
 }
 
 /// Checks each file and reports every error in it: the file's own rules, then the weights
-/// within its limits where no plan exists.
-pub(super) fn lint(files: &[std::path::PathBuf]) -> Outcome {
+/// within its limits where no plan exists. As text, a line for each good file on standard
+/// output and each error on standard error; as JSON, one document of both on standard output.
+pub(super) fn lint(files: &[std::path::PathBuf], format: ProtocolsFormat) -> Outcome {
     let mut o = Outcome::default();
-    let mut bad = 0;
+    let mut linted = Vec::new();
     for f in files {
         let shown = f.display().to_string();
-        let errors: Vec<String> = match lint_file(f, &shown) {
-            Ok(p) => {
-                o.stdout.push_str(&format!(
-                    "ok  {}  ({}, sha256 {})
-",
-                    crate::engine::chars::escape_odd(&shown),
-                    p.id,
-                    &p.sha256[..12]
-                ));
-                continue;
-            }
-            Err(errors) => errors,
+        let (p, errors) = match lint_file(f, &shown) {
+            Ok(p) => (Some(p), Vec::new()),
+            Err(errors) => (None, errors),
         };
-        bad += 1;
-        // Each error one line, whatever the file's name or content held.
-        for e in errors {
-            o.stderr
-                .push_str(&crate::engine::chars::tidy(&format!("error: {e}")));
-            o.stderr.push('\n');
+        linted.push(LintFile {
+            file: shown,
+            ok: p.is_some(),
+            id: p.as_ref().map(|p| p.id.clone()),
+            sha256: p.as_ref().map(|p| p.sha256.clone()),
+            errors,
+        });
+    }
+    let bad = linted.iter().filter(|f| !f.ok).count();
+    if format == ProtocolsFormat::Json {
+        o.stdout = render::protocols::lint(linted);
+    } else {
+        for f in &linted {
+            if let (Some(id), Some(sha)) = (&f.id, &f.sha256) {
+                o.stdout.push_str(&format!(
+                    "ok  {}  ({id}, sha256 {})\n",
+                    crate::engine::chars::escape_odd(&f.file),
+                    &sha[..12]
+                ));
+            }
+            // Each error one line, whatever the file's name or content held.
+            for e in &f.errors {
+                o.stderr.push_str(&format!("error: {}\n", e.message));
+            }
         }
     }
     if bad > 0 {
@@ -119,16 +166,28 @@ pub(super) fn lint(files: &[std::path::PathBuf]) -> Outcome {
     o
 }
 
-/// A protocol that passes every check, or every error found in its file, each a message.
-pub(super) fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<String>> {
-    let bytes =
-        crate::input::catalog::read_protocol_file(path, shown).map_err(|e| vec![e.to_string()])?;
+/// A protocol that passes every check, or every error found in its file, each a one-line
+/// message with its place in the file.
+pub(super) fn lint_file(path: &std::path::Path, shown: &str) -> Result<Protocol, Vec<LintError>> {
+    let bytes = crate::input::catalog::read_protocol_file(path, shown).map_err(|e| {
+        vec![LintError {
+            line: None,
+            column: None,
+            field: None,
+            message: crate::engine::chars::tidy(&e.to_string()),
+        }]
+    })?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let invalid = |e: crate::input::protocol::ProtocolError| LoadError::Invalid(e).to_string();
+    let invalid = |e: crate::input::protocol::ProtocolError| LintError {
+        line: Some(e.line),
+        column: Some(e.column),
+        field: e.field.clone(),
+        message: crate::engine::chars::tidy(&LoadError::Invalid(e).to_string()),
+    };
     let protocol = Protocol::from_toml_all(shown, stem, &bytes, None)
         .map_err(|all| all.into_iter().map(invalid).collect::<Vec<_>>())?;
     let text = std::str::from_utf8(&bytes).expect("a protocol that was read is UTF-8");
-    let errors: Vec<String> = crate::engine::feasible::findings(&protocol)
+    let errors: Vec<LintError> = crate::engine::feasible::findings(&protocol)
         .iter()
         .map(|f| {
             let (field, message) = render::lint::finding(&protocol, f);
@@ -379,7 +438,7 @@ pub(super) fn chosen_protocols(
                 Err(errors) => {
                     return Err(ApproveError::Lint {
                         target: t.clone(),
-                        errors,
+                        errors: errors.into_iter().map(|e| e.message).collect(),
                     }
                     .into())
                 }

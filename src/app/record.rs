@@ -76,6 +76,9 @@ pub enum RecordFailure {
         flags: Vec<Flag>,
         unit: units::MassUnit,
     },
+    /// `--output -`: a record is a file that later entries are added to.
+    #[error("{}", words::NOT_STDOUT)]
+    StandardOutput,
     /// The record to open exists already.
     #[error("{}", words::exists(.shown))]
     Exists { shown: String },
@@ -216,6 +219,7 @@ fn plan_args(r: &file::Request) -> PlanArgs {
         concentration: r.concentration.clone(),
         format: PlanFormat::Fhir,
         explain: false,
+        csv: cli::CsvArgs::default(),
         patient_id: Some(r.patient.clone()),
         patient_name: r.patient_name.clone(),
         born: r.born.clone(),
@@ -285,6 +289,9 @@ fn start(
     a: args::StartArgs,
     load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
 ) -> Result<Outcome, Failure> {
+    if a.output == Path::new("-") {
+        return Err(RecordFailure::StandardOutput.into());
+    }
     let request = file::Request {
         protocol: a.protocol,
         weight: a.patient.weight,

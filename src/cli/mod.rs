@@ -108,6 +108,59 @@ pub enum RequestError {
         "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
     )]
     CalendarIdWithout,
+    #[error(
+        "invalid `--delimiter`: expected `,`, `;` or `tab` (a tab character too), found `{}`",
+        .0.escape_debug()
+    )]
+    Delimiter(String),
+    /// The options a FHIR batch needs that are missing.
+    #[error(
+        "`--format fhir-ndjson` needs {}: a FHIR order gives each bolus its date and time",
+        .0.join(" and ")
+    )]
+    BatchFhirWithout(Vec<&'static str>),
+    /// An option of FHIR batches given for another format.
+    #[error(
+        "`{0}` is used only with `--format fhir-ndjson`; leave it out, or add `--format fhir-ndjson`"
+    )]
+    BatchFhirOnly(&'static str),
+    /// A CSV option given for another format.
+    #[error("`{0}` is used only with `--format csv`; leave it out, or add `--format csv`")]
+    CsvOnly(&'static str),
+}
+
+/// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
+/// would become the about text of the subcommands that flatten it.)
+#[derive(Debug, Clone, Default, Args)]
+pub struct CsvArgs {
+    /// With CSV: begin with a UTF-8 byte order mark, so that Excel reads names such as `José`
+    /// as written.
+    #[arg(long)]
+    pub bom: bool,
+    /// With CSV: the field delimiter, `,` (the default), `;` (for a spreadsheet set to a
+    /// decimal comma) or `tab`. A field holding it is quoted, such as a `;` list of doses.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+}
+
+/// The CSV delimiter and whether a byte order mark comes first; `csv` is whether the format
+/// asked for is CSV (the options are refused for any other).
+pub fn csv_options(a: &CsvArgs, csv: bool) -> Result<(u8, bool), RequestError> {
+    if !csv {
+        if a.bom {
+            return Err(RequestError::CsvOnly("--bom"));
+        }
+        if a.delimiter.is_some() {
+            return Err(RequestError::CsvOnly("--delimiter"));
+        }
+    }
+    let delimiter = match a.delimiter.as_deref() {
+        None | Some(",") => b',',
+        Some(";") => b';',
+        Some("\t" | "tab") => b'\t',
+        Some(other) => return Err(RequestError::Delimiter(other.to_string())),
+    };
+    Ok((delimiter, a.bom))
 }
 
 const AFTER_HELP: &str = "\
@@ -205,7 +258,7 @@ impl Command {
             Command::Protocols(a) => {
                 let mut v = vec![&a.shared];
                 v.extend(a.command.as_ref().map(|c| match c {
-                    ProtocolsCommand::List { shared }
+                    ProtocolsCommand::List { shared, .. }
                     | ProtocolsCommand::Show { shared, .. }
                     | ProtocolsCommand::Lint { shared, .. }
                     | ProtocolsCommand::Approve { shared, .. } => shared,
@@ -288,8 +341,9 @@ pub struct PatientArgs {
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_enum)]
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight:
+    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them).
+    #[arg(long, value_enum, ignore_case = true)]
     pub sex: Option<SexArg>,
 }
 
@@ -311,6 +365,8 @@ pub struct PlanArgs {
     /// Show each step of the arithmetic as a sentence with its numbers.
     #[arg(long)]
     pub explain: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// The patient's identifier, such as a medical record number: printed at the top of the plan
     /// and, with `--format fhir`, the FHIR subject (needed there).
     #[arg(long = "patient", value_name = "ID")]
@@ -356,8 +412,9 @@ pub struct CheckArgs {
     pub patient: PatientArgs,
     /// The plan to check: CSV with a header (`dose` and `time` or `offset`; also `number`,
     /// `day`, `volume`, `cumulative`, `status`, `reason`, the patient's and bedside columns),
-    /// the JSON of `bolus plan --format json`, or a record of `bolus record`; `-` reads standard
-    /// input. Every column is checked; an unknown one is an error.
+    /// separated by `,`, `;` or tabs (as the header is), the JSON of `bolus plan --format json`,
+    /// or a record of `bolus record`; `-` reads standard input. Every column is checked; an
+    /// unknown one is an error.
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// The drug's concentration, such as `10 mg/mL`: each written volume must be the dose at
@@ -403,14 +460,30 @@ pub struct BatchArgs {
     /// The output format: CSV, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
-    /// Write to this file instead of standard output; it appears whole or not at all. A regular
-    /// file or a link to one (followed); never a device, a pipe or the input. A new file is 0600.
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume: a CSV column
+    /// `volumes_ml` (mL, separated by `;`), and each JSON plan's `volume` as `plan` writes it.
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    pub concentration: Option<String>,
+    /// Write to this file instead of standard output (`-` is standard output); it appears whole
+    /// or not at all. A regular file or a link to one (followed); never a device, a pipe or the
+    /// input. A new file is 0600.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The plans' date, `YYYY-MM-DD`, on which the age of each row with a `born` date is taken
-    /// [default: today's date from the system clock].
+    /// [default: today's date from the system clock]; the day of each row's first bolus for
+    /// `--format fhir-ndjson`, which needs it.
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
+    /// The IANA time zone of `--date` and each row's `start`, such as `Europe/Paris`, for
+    /// `--format fhir-ndjson`, which needs it [default: the environment variable `BOLUS_TZ`,
+    /// where set and not empty].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// The system (an absolute URI) the rows' ids belong to, for `--format fhir-ndjson`.
+    #[arg(long, value_name = "URI")]
+    pub patient_system: Option<String>,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -554,6 +627,45 @@ pub fn course_request(a: CourseArgs) -> Result<CourseRequest, RequestError> {
 pub enum BatchFormat {
     Csv,
     Jsonl,
+    /// One line of FHIR R4 per row: the transaction Bundle of `plan --format fhir-bundle`,
+    /// the row's `id` as the patient identifier (each row needs a `start`; needs `--date` and
+    /// `--tz`), or an OperationOutcome for a failed row.
+    FhirNdjson,
+}
+
+/// For `batch --format fhir-ndjson`: the zone named with `--tz` or `BOLUS_TZ`, and whether it
+/// came from `BOLUS_TZ`; `None` for the other formats, which refuse the FHIR options.
+pub fn batch_fhir(a: &BatchArgs) -> Result<Option<(String, bool)>, RequestError> {
+    if a.format != BatchFormat::FhirNdjson {
+        let fhir_only = [
+            ("--tz", a.tz.is_some()),
+            ("--patient-system", a.patient_system.is_some()),
+        ];
+        if let Some((flag, _)) = fhir_only.iter().find(|(_, given)| *given) {
+            return Err(RequestError::BatchFhirOnly(flag));
+        }
+        return Ok(None);
+    }
+    let tz = match &a.tz {
+        Some(tz) => Some((tz.clone(), false)),
+        None => tz_from_env().map(|tz| (tz, true)),
+    };
+    let missing: Vec<&'static str> = [
+        ("`--date YYYY-MM-DD`", a.date.is_none()),
+        ("`--tz ZONE` (or BOLUS_TZ)", tz.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, absent)| absent.then_some(flag))
+    .collect();
+    if !missing.is_empty() {
+        return Err(RequestError::BatchFhirWithout(missing));
+    }
+    if let Some(system) = &a.patient_system {
+        if !crate::engine::protocol::is_system_uri(system) {
+            return Err(RequestError::PatientSystem(system.clone()));
+        }
+    }
+    Ok(tz)
 }
 
 #[derive(Debug, Args)]
@@ -577,11 +689,14 @@ pub struct ChartArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Text)]
     pub format: ChartFormat,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
-    #[arg(long, value_enum)]
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight:
+    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them).
+    #[arg(long, value_enum, ignore_case = true)]
     pub sex: Option<SexArg>,
     #[command(flatten)]
     pub shared: Shared,
@@ -593,6 +708,15 @@ pub enum ChartFormat {
     Markdown,
     Csv,
     Svg,
+    /// One JSON document: each weight's numbers, every quantity with its unit.
+    Json,
+}
+
+/// The format of `protocols list`, `show` and `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -665,7 +789,9 @@ pub enum PlanFormat {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SexArg {
+    #[value(alias = "f")]
     Female,
+    #[value(alias = "m")]
     Male,
 }
 
@@ -682,6 +808,9 @@ pub enum ProtocolsCommand {
     /// List the protocols that can be named by id and, with an approvals file, whether each
     /// is approved, changed since its approval, or never approved.
     List {
+        /// The output format: aligned columns, or one JSON document.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },
@@ -689,6 +818,9 @@ pub enum ProtocolsCommand {
     Show {
         /// A protocol id or a path to a protocol file.
         protocol: String,
+        /// The output format: plain words, or one JSON document.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },
@@ -700,6 +832,10 @@ pub enum ProtocolsCommand {
         /// Protocol files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The output format: a line per file and error (errors on standard error), or one
+        /// JSON document of every file and error on standard output.
+        #[arg(long, value_enum, default_value_t = ProtocolsFormat::Text)]
+        format: ProtocolsFormat,
         #[command(flatten)]
         shared: Shared,
     },
@@ -746,6 +882,8 @@ pub struct PlanRequest {
     pub order_id: Option<uuid::Uuid>,
     /// The prescriber (`--prescriber`), for FHIR.
     pub prescriber: Option<String>,
+    /// The CSV delimiter and whether a byte order mark comes first.
+    pub csv: (u8, bool),
 }
 
 impl PlanFormat {
@@ -886,6 +1024,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         .transpose()
         .map_err(RequestError::Date)?;
     let order_id = order_id(a.order_id.as_deref(), a.prescriber.as_deref())?;
+    let csv = csv_options(&a.csv, matches!(a.format, PlanFormat::Csv))?;
     let weight_entered = a.patient.weight.clone();
     let patient = patient(a.patient)?;
     let start = start(a.start.as_deref())?;
@@ -917,6 +1056,7 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
         tz_from_env,
         order_id,
         prescriber: a.prescriber,
+        csv,
     })
 }
 

@@ -93,7 +93,8 @@ pub struct StartArgs {
     /// The drug's concentration, such as `10 mg/mL`, for each bolus's volume.
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub concentration: Option<String>,
-    /// The record file to create; an existing file is never replaced.
+    /// The record file to create; an existing file is never replaced, and `-` is refused (a
+    /// record is a file the later entries are added to).
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
     #[command(flatten)]

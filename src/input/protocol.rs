@@ -24,6 +24,8 @@ use crate::engine::units::{
 };
 use crate::input::words;
 
+mod every;
+
 /// The one schema version this build reads.
 pub const SCHEMA: i64 = 1;
 
@@ -335,7 +337,9 @@ impl Protocol {
         }
         let wire: Wire = toml::from_str(text).map_err(|e| {
             let mut all = vec![site.toml_error(&e)];
-            for more in site.table_errors() {
+            let mut more = site.table_errors(stem);
+            more.sort_by_key(|e| (e.line, e.column));
+            for more in more {
                 if !all.contains(&more) {
                     all.push(more);
                 }
@@ -430,65 +434,6 @@ impl Site<'_> {
             }
         }
         self.at(span, field, message)
-    }
-
-    /// The shape errors of the top-level keys and of each table, read separately.
-    fn table_errors(&self) -> Vec<ProtocolError> {
-        use toml::de::{DeValue, ValueDeserializer};
-        let Ok(root) = toml::de::DeTable::parse(self.text) else {
-            return Vec::new();
-        };
-        let mut errors = Vec::new();
-        let mut keep = |r: Result<(), toml::de::Error>| {
-            if let Err(e) = r {
-                errors.push(self.toml_error(&e));
-            }
-        };
-        keep(WireTop::deserialize(toml::de::Deserializer::from(root.clone())).map(drop));
-        let table = root.get_ref();
-        let part = |key: &str| table.get(key).cloned().map(ValueDeserializer::from);
-        if let Some(d) = part("code") {
-            keep(WireCode::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("dose") {
-            keep(WireDose::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("boluses") {
-            keep(WireBoluses::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("weight") {
-            keep(WireWeight::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("course") {
-            keep(WireCourse::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("preparation") {
-            keep(WirePreparation::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("aftercare") {
-            keep(WireAftercare::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("vital_bounds") {
-            keep(WireVitalBounds::deserialize(d).map(drop));
-        }
-        if let Some(d) = part("recovery") {
-            keep(WireRecovery::deserialize(d).map(drop));
-        }
-        match table.get("checkpoints").map(|v| (v.get_ref(), v)) {
-            Some((DeValue::Array(items), _)) => {
-                for item in items.iter() {
-                    keep(
-                        WireCheckpoint::deserialize(ValueDeserializer::from(item.clone()))
-                            .map(drop),
-                    );
-                }
-            }
-            Some((_, v)) => keep(
-                Vec::<WireCheckpoint>::deserialize(ValueDeserializer::from(v.clone())).map(drop),
-            ),
-            None => {}
-        }
-        errors
     }
 }
 

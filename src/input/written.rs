@@ -524,11 +524,22 @@ fn csv_identity(
     Ok(())
 }
 
-/// Reads a CSV plan: its header, then each row.
+/// The delimiter of a written plan's CSV, from its header: `,`, or `;` or a tab where the
+/// header has that and no comma (what `plan --format csv --delimiter` writes, and a spreadsheet
+/// set to a decimal comma saves). A plan's header always has several columns.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    match [',', ';', '\t'].into_iter().find(|d| header.contains(*d)) {
+        Some(d) => d as u8,
+        None => b',',
+    }
+}
+
 fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {

@@ -12,7 +12,97 @@ use crate::render::json;
 /// The CSV output's header; a draft batch adds a `draft` column. `times` and `days` are filled
 /// with a start: each bolus's clock time, and its day (0 for the first bolus's day, 1 for the
 /// next), separated by `;`.
-pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n";
+/// Every row also carries the protocol's SHA-256 and its approval state (`approved`, `draft` or
+/// `none`), and a failed row its [`ErrorCode`].
+pub const CSV_HEADER: &str = "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval\n";
+
+/// Why a batch row has no plan, as a word a script can match (`error_code`); the sentence is
+/// the row's `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The line cannot be read as a row of the header's fields (a quote not closed, a line
+    /// too long, more or fewer fields than the header).
+    BadRow,
+    /// A field's value cannot be read or is not allowed (a weight in pounds, an unknown sex, an
+    /// id with a hidden character, a date of birth after the plan's date…).
+    BadValue,
+    /// A field the plan needs is empty (the weight; the height or sex the dosing weight needs).
+    MissingValue,
+    /// An id or a reason that a spreadsheet would read as a formula.
+    Formula,
+    /// The id of an earlier row.
+    RepeatedId,
+    /// Outside a soft limit on the weight or the dosing weight, and no reason given.
+    SoftLimit,
+    /// Outside a hard limit on the weight or the dosing weight.
+    HardLimit,
+    /// Under the adult age on the plan's date, and no reason given.
+    AgeLimit,
+    /// The protocol gives this patient no plan (a bolus of nothing, too many boluses, no
+    /// positive dosing weight for the height).
+    NoPlan,
+    /// The plan made breaks one of its protocol's own rules: a defect of bolus, to report.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as written in CSV and JSON lines.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRow => "bad-row",
+            ErrorCode::BadValue => "bad-value",
+            ErrorCode::MissingValue => "missing-value",
+            ErrorCode::Formula => "formula",
+            ErrorCode::RepeatedId => "repeated-id",
+            ErrorCode::SoftLimit => "soft-limit",
+            ErrorCode::HardLimit => "hard-limit",
+            ErrorCode::AgeLimit => "age-limit",
+            ErrorCode::NoPlan => "no-plan",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The code of a plan the engine refused.
+    pub(crate) fn of_plan(e: &plan::PlanError) -> ErrorCode {
+        use crate::engine::dosing::DosingError;
+        use plan::PlanError as E;
+        match e {
+            E::HardLimit { .. } | E::DosingHardLimit(_) => ErrorCode::HardLimit,
+            E::SoftLimit { .. } | E::DosingSoftLimit(_) => ErrorCode::SoftLimit,
+            E::Minor { .. } => ErrorCode::AgeLimit,
+            E::Dosing(DosingError::Missing { .. }) => ErrorCode::MissingValue,
+            E::Dosing(DosingError::NotPositive { .. })
+            | E::ZeroBolus { .. }
+            | E::VolumeTooSmall { .. }
+            | E::TooManyBoluses { .. } => ErrorCode::NoPlan,
+            E::BornInFuture { .. }
+            | E::BornAfter { .. }
+            | E::TooOld { .. }
+            | E::NoDate
+            | E::ConcentrationNotAllowed { .. }
+            | E::Reason { .. } => ErrorCode::BadValue,
+            E::FailsOwnCheck { .. } => ErrorCode::Internal,
+        }
+    }
+}
+
+/// What every row of a batch says of its protocol: the SHA-256 of its file and its approval
+/// state (`approved`, `draft` or `none`, as a plan's `protocol.approval.state`).
+#[derive(Debug, Clone)]
+pub(crate) struct Standing {
+    pub(crate) sha256: String,
+    pub(crate) approval: &'static str,
+}
+
+impl Standing {
+    pub(crate) fn of(p: &Protocol) -> Standing {
+        Standing {
+            sha256: p.sha256.clone(),
+            approval: json::approval(p).state,
+        }
+    }
+}
 
 /// The CSV cells of a plan that do not depend on the start time, and the bolus offsets.
 pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
@@ -37,6 +127,14 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
         .map(String::into_bytes),
         offsets: bolus_seconds(plan),
         warnings: crate::render::warnings(p, plan).join("; ").into_bytes(),
+        volumes: plan
+            .boluses
+            .iter()
+            .filter_map(|b| b.volume.as_ref())
+            .map(|v| format_decimal(&units::ml_of(v)))
+            .collect::<Vec<_>>()
+            .join(";")
+            .into_bytes(),
     }
 }
 
@@ -132,6 +230,8 @@ pub(crate) struct Cells {
     /// Whole seconds after the first bolus.
     pub(crate) offsets: Vec<i64>,
     pub(crate) warnings: Vec<u8>,
+    /// The volume of each bolus in mL, separated by `;` (empty without a concentration).
+    pub(crate) volumes: Vec<u8>,
 }
 
 /// One line of `bolus batch --format jsonl`: the plan for an input row, or why there is none.
@@ -146,6 +246,13 @@ pub(crate) struct JsonLine<'a> {
     pub(crate) row: u64,
     /// The input row's `id`.
     pub(crate) id: &'a str,
+    /// The SHA-256 of the protocol file, in lowercase hexadecimal, on every line.
+    #[schemars(pattern(r"^[0-9a-f]{64}$"))]
+    pub(crate) protocol_sha256: &'a str,
+    /// The protocol's approval state on every line: `approved`, `draft` (used with `--draft`,
+    /// not approved) or `none` (no approvals apply), as a plan's `protocol.approval.state`.
+    #[schemars(extend("enum" = ["approved", "draft", "none"]))]
+    pub(crate) approval: &'static str,
     /// `DRAFT: protocol not approved` on every line of a draft batch, error lines included.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) draft: Option<&'static str>,
@@ -169,8 +276,10 @@ pub(crate) enum RowResult<'a> {
         plan: &'a json::Doc,
     },
     Error {
-        /// Why the row has no plan.
+        /// Why the row has no plan, in words.
         error: &'a str,
+        /// Why the row has no plan, as a code for scripts.
+        error_code: ErrorCode,
     },
 }
 

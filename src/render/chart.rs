@@ -244,8 +244,8 @@ pub fn markdown(p: &Protocol, rows: &[Row]) -> String {
 
 /// The chart as CSV: `weight,calculated_total,total,count,smallest_bolus,largest_bolus,unit`,
 /// plain numbers (weight in kg, masses in `unit`). A weight with no plan has empty cells.
-pub fn csv(p: &Protocol, rows: &[Row]) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn csv(p: &Protocol, rows: &[Row], style: super::csv::Style) -> String {
+    let mut w = style.writer();
     let draft = p
         .standing
         .approval
@@ -288,7 +288,7 @@ pub fn csv(p: &Protocol, rows: &[Row]) -> String {
         w.write_record(record.iter().chain(&draft))
             .expect("in memory");
     }
-    String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
+    style.finish(w)
 }
 
 fn f(x: &Num) -> f64 {
@@ -863,3 +863,78 @@ impl std::fmt::Display for SpanError {
 }
 
 impl std::error::Error for SpanError {}
+
+/// `bolus chart --format json`: the plan's numbers at each weight of the chart.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(title = "bolus chart")]
+pub struct ChartDoc {
+    /// The version of the JSON shape.
+    #[schemars(extend("const" = super::json::SCHEMA))]
+    pub schema: u32,
+    #[schemars(extend("const" = "chart"))]
+    pub kind: &'static str,
+    /// `DRAFT: protocol not approved`, only in a chart made with `--draft` from a protocol that
+    /// is not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("const" = "DRAFT: protocol not approved"))]
+    pub draft: Option<&'static str>,
+    /// The protocol, as a plan names it.
+    pub protocol: super::json::ProtocolRef,
+    /// One row per weight, from the first to the last.
+    pub rows: Vec<ChartRow>,
+}
+
+/// One weight of a chart: its plan's numbers, or why it has no plan.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ChartRow {
+    pub weight: super::json::Qty,
+    /// Whether the weight lies outside the protocol's soft limits (a plan there needs a
+    /// reason).
+    pub outside_soft_limits: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calculated_total: Option<super::json::Qty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<super::json::Qty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smallest_bolus: Option<super::json::Qty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub largest_bolus: Option<super::json::Qty>,
+    /// Why the weight has no plan (then no numbers are given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The chart as JSON.
+pub fn json(p: &Protocol, rows: &[Row]) -> String {
+    use super::json::{mass, qty};
+    let u = p.unit;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let band = r.result.as_ref().ok();
+            ChartRow {
+                weight: qty(&units::kg_of(&r.weight), "kg"),
+                outside_soft_limits: r.outside_soft,
+                calculated_total: band.map(|b| mass(&b.calculated_total, u)),
+                total: band.map(|b| mass(&b.total, u)),
+                count: band.map(|b| b.count),
+                smallest_bolus: band.map(|b| mass(&b.smallest, u)),
+                largest_bolus: band.map(|b| mass(&b.largest, u)),
+                error: r
+                    .result
+                    .as_ref()
+                    .err()
+                    .map(|e| crate::engine::chars::tidy(&e.to_string())),
+            }
+        })
+        .collect();
+    super::json::pretty(&ChartDoc {
+        schema: super::json::SCHEMA,
+        kind: "chart",
+        draft: p.standing.approval.is_draft().then_some(super::DRAFT),
+        protocol: super::json::protocol_ref(p),
+        rows,
+    })
+}

@@ -703,6 +703,66 @@ pub fn render(ctx: &Context, plan: &Plan, order: &Order) -> String {
 
 /// Renders the plan as a FHIR transaction `Bundle` (see [`bundle`]) in pretty JSON with a final
 /// newline.
+/// The Bundle on one line, for NDJSON (`batch --format fhir-ndjson`).
+pub fn bundle_line(ctx: &Context, plan: &Plan, order: &Order) -> String {
+    serde_json::to_string(&bundle(ctx, plan, order)).expect("serialisable")
+}
+
+/// The `OperationOutcome` of a batch row that has no order, on one line: its error in words
+/// (`details.text`), and the row, its id and its error code (`diagnostics`).
+pub fn row_outcome(
+    row: u64,
+    id: &str,
+    error: &str,
+    code: crate::render::batch::ErrorCode,
+) -> String {
+    use crate::render::batch::ErrorCode as C;
+    // The FHIR issue type (http://hl7.org/fhir/issue-type) nearest each code.
+    let issue = match code {
+        C::BadRow | C::BadValue | C::Formula => "invalid",
+        C::MissingValue => "required",
+        C::RepeatedId => "duplicate",
+        C::SoftLimit | C::HardLimit | C::AgeLimit | C::NoPlan => "business-rule",
+        C::Internal => "exception",
+    };
+    let diagnostics = if id.is_empty() {
+        format!("row {row}: {}", code.as_str())
+    } else {
+        format!(
+            "row {row}, id {}: {}",
+            crate::engine::chars::quote(id),
+            code.as_str()
+        )
+    };
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Outcome<'a> {
+        resource_type: &'static str,
+        issue: [Issue<'a>; 1],
+    }
+    #[derive(Serialize)]
+    struct Issue<'a> {
+        severity: &'static str,
+        code: &'static str,
+        details: Details<'a>,
+        diagnostics: String,
+    }
+    #[derive(Serialize)]
+    struct Details<'a> {
+        text: &'a str,
+    }
+    serde_json::to_string(&Outcome {
+        resource_type: "OperationOutcome",
+        issue: [Issue {
+            severity: "error",
+            code: issue,
+            details: Details { text: error },
+            diagnostics,
+        }],
+    })
+    .expect("serialisable")
+}
+
 pub fn render_bundle(ctx: &Context, plan: &Plan, order: &Order) -> String {
     let mut s = serde_json::to_string_pretty(&bundle(ctx, plan, order)).expect("serialisable");
     s.push('\n');

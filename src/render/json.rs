@@ -34,14 +34,14 @@ pub fn qty_of(x: &Num, unit: &str) -> Qty {
     qty(x, unit)
 }
 
-fn qty(x: &Num, unit: &str) -> Qty {
+pub(crate) fn qty(x: &Num, unit: &str) -> Qty {
     Qty {
         value: number(x),
         unit: unit.to_string(),
     }
 }
 
-fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
+pub(crate) fn mass(x: &units::DrugMass, unit: MassUnit) -> Qty {
     qty(&units::mass_in(x, unit), unit.symbol())
 }
 
@@ -242,6 +242,19 @@ pub fn protocol_ref(p: &crate::engine::protocol::Protocol) -> ProtocolRef {
         },
         approval: approval(p),
     }
+}
+
+/// A quantity of time as JSON: minutes when an exact decimal of minutes, else seconds.
+pub(crate) fn time(t: &units::Duration) -> Qty {
+    let (value, unit) = units::time_parts(t);
+    qty(&value, unit.symbol())
+}
+
+/// A document as pretty JSON with a final newline.
+pub(crate) fn pretty<T: Serialize>(doc: &T) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("serialisable");
+    s.push('\n');
+    s
 }
 
 /// The plan as a JSON document.

@@ -321,15 +321,25 @@ impl FastWords {
     }
 }
 
-/// Appends the start of a batch line, up to its plan: `{"schema":1,"row":…,"id":…,"plan":`,
+/// Appends the start of a batch line, up to its plan:
+/// `{"schema":1,"row":…,"id":…,"protocol_sha256":…,"approval":…,"plan":`,
 /// with the draft mark of a draft batch.
-pub(crate) fn line_head(out: &mut Vec<u8>, row: u64, id: &str, draft: Option<&str>) {
+pub(crate) fn line_head(
+    out: &mut Vec<u8>,
+    (row, id): (u64, &str),
+    standing: &crate::render::batch::Standing,
+    draft: Option<&str>,
+) {
     out.extend_from_slice(b"{\"schema\":");
     push_int(out, i64::from(SCHEMA));
     out.extend_from_slice(b",\"row\":");
     push_u64(out, row);
     out.extend_from_slice(b",\"id\":");
     push_str(out, id);
+    out.extend_from_slice(b",\"protocol_sha256\":");
+    push_str(out, &standing.sha256);
+    out.extend_from_slice(b",\"approval\":");
+    push_str(out, standing.approval);
     if let Some(d) = draft {
         out.extend_from_slice(b",\"draft\":");
         push_str(out, d);

@@ -20,6 +20,7 @@ pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
 pub mod pk;
+pub(crate) mod protocols;
 pub mod quiz;
 pub mod record;
 pub(crate) mod refusals;

@@ -186,6 +186,9 @@ pub fn plan_changed(shown: &str) -> String {
     )
 }
 
+/// `record start --output -`.
+pub const NOT_STDOUT: &str = "`--output -` cannot be a record: a record is a file that `record give`, `hold` and the others add to; name a new file, such as `--output session.jsonl`";
+
 pub fn exists(shown: &str) -> String {
     format!("{shown} exists already; a record is never replaced: name a new file with `--output`")
 }

@@ -275,3 +275,10 @@ pub fn drill(id: &str, soft_min: &BodyMass, soft_max: &BodyMass, stop: DrillStop
         ),
     }
 }
+
+/// A row of `batch --format fhir-ndjson` with an empty `id`.
+pub const FHIR_ROW_WITHOUT_ID: &str =
+    "the `id` field is empty; a FHIR order needs the row's id as the patient identifier";
+
+/// A row of `batch --format fhir-ndjson` without a start.
+pub const FHIR_ROW_WITHOUT_START: &str = "the `start` field is empty or missing; a FHIR order gives each bolus its date and time, so each row needs a `start` (HH:MM)";

@@ -148,6 +148,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("course.json", schema::<super::course::Doc>()),
         ("teach-pk.json", schema::<super::pk::Doc>()),
         ("drill-score.json", schema::<super::drill::ScoreDoc>()),
+        ("chart.json", schema::<super::chart::ChartDoc>()),
+        ("protocols-list.json", schema::<super::protocols::ListDoc>()),
+        ("protocols-show.json", schema::<super::protocols::ShowDoc>()),
+        ("protocols-lint.json", schema::<super::protocols::LintDoc>()),
     ];
     all.into_iter()
         .map(|(name, schema)| (name, published(name, schema)))

@@ -24,7 +24,7 @@ fn batch(more: &[&str]) -> Test {
 fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
     assert!(
         csv.starts_with(
-            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error\n"
+            "row,id,weight,dosing_weight,calculated_total,total,count,unit,doses,offsets,times,days,warnings,error,error_code,protocol_sha256,approval"
         ),
         "{csv}"
     );
@@ -55,7 +55,17 @@ fn json_lines(jsonl: &str) -> Vec<Value> {
             let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
             keys.sort_unstable();
             assert!(
-                keys == ["id", "plan", "row", "schema"] || keys == ["error", "id", "row", "schema"],
+                keys == ["approval", "id", "plan", "protocol_sha256", "row", "schema"]
+                    || keys
+                        == [
+                            "approval",
+                            "error",
+                            "error_code",
+                            "id",
+                            "protocol_sha256",
+                            "row",
+                            "schema"
+                        ],
                 "{keys:?}: {l}"
             );
             v
@@ -85,7 +95,16 @@ fn good(row: &BTreeMap<String, String>) -> Vec<&str> {
 /// The error of a failed row, with every plan cell empty.
 fn error(row: &BTreeMap<String, String>) -> &str {
     for (k, v) in row {
-        if !["row", "id", "error"].contains(&k.as_str()) {
+        if ![
+            "row",
+            "id",
+            "error",
+            "error_code",
+            "protocol_sha256",
+            "approval",
+        ]
+        .contains(&k.as_str())
+        {
             assert_eq!(v, "", "a failed row has no `{k}`: {row:?}");
         }
     }
@@ -1210,4 +1229,227 @@ fn a_start_with_a_one_digit_hour_is_that_hour_in_a_batch() {
     let out = run("9:00");
     assert_eq!(out, run("09:00"));
     assert!(out.contains("09:00;09:10;09:20;09:30"), "{out}");
+}
+
+/// Rows that fail for each reason a script may want to tell apart, and the code each carries.
+const CODED: &[(&str, &str)] = &[
+    ("a,160 lb", "bad-value"),
+    ("b,", "missing-value"),
+    ("c,20", "hard-limit"),
+    ("d,160", "soft-limit"),
+    ("e,82,extra", "bad-row"),
+    ("=f,82", "formula"),
+    ("g,82", ""),
+    ("g,83", "repeated-id"),
+    ("\"h,82", "bad-row"),
+];
+
+#[test]
+fn each_failed_row_carries_a_machine_readable_code_in_csv_and_json_lines() {
+    let mut input = String::from("id,weight\n");
+    for (line, _) in CODED {
+        input.push_str(line);
+        input.push('\n');
+    }
+    let csv = batch(&["-"])
+        .stdin(input.clone())
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let rows = csv_rows(&csv);
+    let jsonl = batch(&["-", "--format", "jsonl"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let lines = json_lines(&jsonl);
+    assert_eq!(rows.len(), CODED.len());
+    for ((row, line), (input, code)) in rows.iter().zip(&lines).zip(CODED) {
+        assert_eq!(row["error_code"], *code, "{input}: {row:?}");
+        if code.is_empty() {
+            assert_eq!(row["error"], "", "{input}");
+            assert!(line.get("error_code").is_none(), "{input}: {line}");
+        } else {
+            assert!(!error(row).is_empty());
+            assert_eq!(line["error_code"], *code, "{input}: {line}");
+            assert_eq!(line["error"], row["error"].as_str(), "{input}");
+        }
+    }
+}
+
+fn sha256_of(path: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn every_row_names_the_protocols_sha256_and_approval_failed_rows_too() {
+    let sha = sha256_of("protocols/ketamine-kap-iv.toml");
+    let input = "id,weight\na,82\nb,500\n";
+    let csv = batch(&["-"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    for row in csv_rows(&csv) {
+        assert_eq!(row["protocol_sha256"], sha, "{row:?}");
+        assert_eq!(row["approval"], "none", "{row:?}");
+    }
+    let jsonl = batch(&["-", "--format", "jsonl"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    for line in json_lines(&jsonl) {
+        assert_eq!(line["protocol_sha256"], sha.as_str(), "{line}");
+        assert_eq!(line["approval"], "none", "{line}");
+        if let Some(plan) = line.get("plan") {
+            assert_eq!(plan["protocol"]["sha256"], sha.as_str());
+        }
+    }
+    // Under a clinic's approvals: `draft` before approval (with `--draft`), `approved` after.
+    let dir = crate::approvals::clinic();
+    let fentanyl = crate::approvals::FENTANYL;
+    let sha = sha256_of(&format!("{CATALOG}/{fentanyl}.toml"));
+    let run = |more: &[&str]| {
+        let mut args = vec!["batch", fentanyl, "-", "--format", "jsonl"];
+        args.extend_from_slice(more);
+        crate::approvals::within(dir.path(), &args)
+            .stdin("id,weight\na,70\n")
+            .any_stderr()
+            .run()
+            .stdout
+    };
+    // No approvals file yet: none apply.
+    let line = &json_lines(&run(&[]))[0];
+    assert_eq!(line["approval"], "none", "{line}");
+    crate::approvals::within(
+        dir.path(),
+        &["protocols", "approve", fentanyl, "--by", "Dr A. Example"],
+    )
+    .any_stderr()
+    .run();
+    let line = &json_lines(&run(&[]))[0];
+    assert_eq!(line["approval"], "approved", "{line}");
+    assert_eq!(line["protocol_sha256"], sha.as_str(), "{line}");
+    // Changed after approval, used with --draft.
+    let file = dir.path().join(format!("{fentanyl}.toml"));
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n# edited\n");
+    std::fs::write(&file, text).unwrap();
+    let out = run(&["--draft"]);
+    let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(line["approval"], "draft", "{line}");
+    assert_ne!(line["protocol_sha256"], sha.as_str(), "{line}");
+}
+
+#[test]
+fn output_dash_is_standard_output_and_writes_no_file_named_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::canonicalize(fixture("mixed.csv")).unwrap();
+    let input = input.to_str().unwrap();
+    let plain = batch(&[input])
+        .current_dir(dir.path())
+        .status(1)
+        .any_stderr()
+        .run();
+    for format in ["csv", "jsonl"] {
+        let dashed = batch(&[input, "--output", "-", "--format", format])
+            .current_dir(dir.path())
+            .status(1)
+            .any_stderr()
+            .run();
+        assert!(!dashed.stdout.is_empty());
+        if format == "csv" {
+            assert_eq!(dashed.stdout, plain.stdout);
+        }
+        assert_eq!(dashed.stderr, plain.stderr);
+    }
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn concentration_gives_each_row_the_volumes_plan_gives_it_in_csv_and_json_lines() {
+    let input = "id,weight,start\na,82,14:00\nb,73.3,\nc,160,\n";
+    let plan = |weight: &str, more: &[&str]| -> Value {
+        let mut args = vec![
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            weight,
+            "--concentration",
+            "10 mg/mL",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(more);
+        serde_json::from_str(&Test::new().args(args).run().stdout).unwrap()
+    };
+    let jsonl = batch(&["-", "--concentration", "10 mg/mL", "--format", "jsonl"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let lines = json_lines(&jsonl);
+    let a = plan("82", &["--start", "14:00"]);
+    let b = plan("73.3", &[]);
+    assert_eq!(lines[0]["plan"], a);
+    assert_eq!(lines[1]["plan"], b);
+    assert_eq!(
+        lines[0]["plan"]["concentration"],
+        json!({"value": 10, "unit": "mg/mL"})
+    );
+    assert_eq!(lines[2]["error_code"], "soft-limit");
+    let csv = batch(&["-", "--concentration", "10 mg/mL"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    let rows = csv_rows(&csv);
+    let volumes = |doc: &Value| {
+        doc["boluses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["volume"]["value"].to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    assert_eq!(rows[0]["volumes_ml"], volumes(&a));
+    assert_eq!(rows[0]["volumes_ml"], "4.1;4.1;4.1;4.1");
+    assert_eq!(rows[1]["volumes_ml"], volumes(&b));
+    assert_eq!(rows[2]["volumes_ml"], "");
+    assert!(!error(&rows[2]).is_empty());
+    // Without a concentration there is no volume column at all.
+    let plain = batch(&["-"])
+        .stdin(input)
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    assert!(!plain.lines().next().unwrap().contains("volumes_ml"));
+}
+
+#[test]
+fn a_concentration_the_protocol_does_not_allow_or_cannot_read_stops_the_batch_before_any_row() {
+    for (conc, says) in [
+        ("20 mg/mL", "is not one protocol `ketamine-kap-iv` allows"),
+        ("10 mg", "invalid `--concentration`"),
+    ] {
+        batch(&["-", "--concentration", conc])
+            .stdin("id,weight\na,82\n")
+            .status(2)
+            .one_line()
+            .stderr_contains(says)
+            .run();
+    }
 }

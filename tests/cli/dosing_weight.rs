@@ -687,3 +687,57 @@ fn a_drill_on_an_adjusted_weight_protocol_gives_height_and_sex_and_works_the_dos
         "{out}"
     );
 }
+
+#[test]
+fn sex_is_spelled_the_same_in_plan_and_batch() {
+    // Each spelling a batch's `sex` column reads, `plan --sex` reads too, to the same plan.
+    let doses = |sex: &str| {
+        let out = Test::new()
+            .args([
+                "plan", IDEAL, "--weight", "90", "--height", "170", "--sex", sex, "--format", "csv",
+            ])
+            .run()
+            .stdout;
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let i = header.iter().position(|h| h == "dose").unwrap();
+        reader
+            .records()
+            .map(|r| r.unwrap()[i].to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let spellings = ["female", "Female", "FEMALE", "f", "F"];
+    let mut input = String::from("id,weight,height,sex\n");
+    for (n, sex) in spellings.iter().enumerate() {
+        assert_eq!(doses(sex), "30.7 mg;30.7 mg", "--sex {sex}");
+        input.push_str(&format!("p{n},90,170,{sex}\n"));
+    }
+    let r = Test::new()
+        .args(["batch", IDEAL])
+        .stdin(input)
+        .any_stderr()
+        .run();
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let i = header.iter().position(|h| h == "doses").unwrap();
+    for row in reader.records() {
+        assert_eq!(&row.unwrap()[i], "30.7;30.7");
+    }
+    assert_eq!(doses("M"), doses("male"));
+    // A spelling neither reads is refused by both, naming `female` and `male`.
+    Test::new()
+        .args([
+            "plan", IDEAL, "--weight", "90", "--height", "170", "--sex", "woman",
+        ])
+        .status(2)
+        .stderr_contains("[possible values: female, male]")
+        .run();
+    Test::new()
+        .args(["batch", IDEAL])
+        .stdin("id,weight,height,sex\na,90,170,woman\n")
+        .status(1)
+        .any_stderr()
+        .stdout_contains("expected `female` or `male`")
+        .run();
+}

@@ -553,3 +553,43 @@ fn refuses_a_concentration_with_a_lowercase_millilitre_in_a_protocol() {
         says: &["`10 mg/ml` has an unknown unit `mg/ml`; write `mg/mL`"],
     });
 }
+
+/// Serde stops at a table's first error; lint reads each key of each table on its own, and
+/// checks the rules of every table that reads, so one run lists them all with line and column.
+#[test]
+fn lint_lists_every_type_error_unknown_key_and_broken_rule_of_a_file_even_several_in_one_table() {
+    let file = "tests/fixtures/protocols/many-errors-in-each-table.toml";
+    let r = Test::new().args(["protocols", "lint", file]).output();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    let expected = [
+        "18:12: field `boluses.interval`: invalid type: integer `10`",
+        "8:1: field `colour`: unknown field `colour`",
+        "11:14: field `dose.per_weight`: invalid type: integer `2`",
+        "12:13: field `dose.increment`: invalid type: integer `1`",
+        "13:1: field `dose.max_totl`: unknown field `max_totl`",
+        "16:13: field `boluses.min_count`: invalid type: string \"4\"",
+        "24:12: field `weight.soft_max`: expected more than `soft_min`",
+        "28:10: field `checkpoints.offset`: invalid type: integer `-5`",
+        "30:1: field `checkpoints.when`: unknown field `when`",
+    ];
+    assert_eq!(errors.len(), expected.len(), "{}", r.stderr);
+    for (line, says) in errors.iter().zip(expected) {
+        assert!(
+            line.starts_with(&format!("error: invalid protocol {file}:{says}")),
+            "expected `{says}`, found:\n{line}"
+        );
+    }
+    assert!(r.stderr.ends_with("1 of 1 protocol files has errors\n"));
+    // Loading the file for a plan still names only the first error.
+    Test::new()
+        .args(["plan", file, "--weight", "82"])
+        .status(2)
+        .one_line()
+        .stderr_contains(format!("{file}:18:12: field `boluses.interval`"))
+        .run();
+}

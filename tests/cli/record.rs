@@ -1385,3 +1385,29 @@ fn check_of_a_record_notes_the_built_in_protocol_once() {
         .stderr(note)
         .run();
 }
+
+#[test]
+fn start_refuses_standard_output_as_the_record_and_writes_no_file_named_dash() {
+    let s = Session::new();
+    s.run(&[
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "60",
+        "--patient",
+        "MRN-1",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "09:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "-",
+    ])
+    .status(2)
+    .one_line()
+    .stderr_contains("`--output -` cannot be a record")
+    .run();
+    assert!(std::fs::symlink_metadata(s.dir.path().join("-")).is_err());
+}

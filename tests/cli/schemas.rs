@@ -170,18 +170,27 @@ fn the_schemas_refuse_malformed_documents() {
         assert!(!errors(Kind::Plan, d).is_empty(), "accepted:\n{d:#}");
     }
     let row = |extra: Value| {
-        let mut r = json!({"schema": 1, "row": 1, "id": "a"});
+        let mut r = json!({"schema": 1, "row": 1, "id": "a",
+            "protocol_sha256": "0".repeat(64), "approval": "none"});
         r.as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
         r
     };
     assert!(errors(Kind::BatchRow, &row(json!({"plan": good.clone()}))).is_empty());
-    assert!(errors(Kind::BatchRow, &row(json!({"error": "why"}))).is_empty());
+    assert!(errors(
+        Kind::BatchRow,
+        &row(json!({"error": "why", "error_code": "soft-limit"}))
+    )
+    .is_empty());
     for bad in [
         row(json!({})),
-        row(json!({"plan": good.clone(), "error": "both"})),
-        row(json!({"row": 0, "error": "row 0"})),
+        row(json!({"plan": good.clone(), "error": "both", "error_code": "bad-row"})),
+        row(json!({"row": 0, "error": "row 0", "error_code": "bad-row"})),
+        row(json!({"error": "no code"})),
+        row(json!({"error": "unknown code", "error_code": "oops"})),
+        row(json!({"error": "bad hash", "error_code": "bad-row", "protocol_sha256": "x"})),
+        row(json!({"error": "bad state", "error_code": "bad-row", "approval": "maybe"})),
     ] {
         assert!(
             !errors(Kind::BatchRow, &bad).is_empty(),

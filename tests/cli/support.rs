@@ -691,6 +691,10 @@ pub mod schema {
         Course,
         TeachPk,
         DrillScore,
+        Chart,
+        ProtocolsList,
+        ProtocolsShow,
+        ProtocolsLint,
     }
 
     impl Kind {
@@ -702,6 +706,10 @@ pub mod schema {
                 Kind::Course => "course.json",
                 Kind::TeachPk => "teach-pk.json",
                 Kind::DrillScore => "drill-score.json",
+                Kind::Chart => "chart.json",
+                Kind::ProtocolsList => "protocols-list.json",
+                Kind::ProtocolsShow => "protocols-show.json",
+                Kind::ProtocolsLint => "protocols-lint.json",
             }
         }
     }
@@ -716,6 +724,10 @@ pub mod schema {
                 Kind::Course,
                 Kind::TeachPk,
                 Kind::DrillScore,
+                Kind::Chart,
+                Kind::ProtocolsList,
+                Kind::ProtocolsShow,
+                Kind::ProtocolsLint,
             ]
             .into_iter()
             .map(|kind| {
@@ -758,10 +770,19 @@ pub mod schema {
     fn kind_of(doc: &serde_json::Map<String, Value>) -> Result<Option<Kind>, String> {
         if doc.contains_key("resourceType") {
             Ok(None)
-        } else if doc.get("kind").and_then(Value::as_str) == Some("teach-pk") {
-            Ok(Some(Kind::TeachPk))
-        } else if doc.get("kind").and_then(Value::as_str) == Some("drill-score") {
-            Ok(Some(Kind::DrillScore))
+        } else if let Some(kind) = doc.get("kind").and_then(Value::as_str).and_then(|k| {
+            [
+                ("teach-pk", Kind::TeachPk),
+                ("drill-score", Kind::DrillScore),
+                ("chart", Kind::Chart),
+                ("protocols-list", Kind::ProtocolsList),
+                ("protocol", Kind::ProtocolsShow),
+                ("protocols-lint", Kind::ProtocolsLint),
+            ]
+            .into_iter()
+            .find(|(name, _)| *name == k)
+        }) {
+            Ok(Some(kind.1))
         } else if doc.contains_key("conforms") {
             Ok(Some(Kind::Check))
         } else if doc.contains_key("sessions") {

@@ -1,0 +1,153 @@
+//! `batch --format fhir-ndjson`: one line of FHIR per row, in input order — the row's plan as
+//! the transaction Bundle `plan --format fhir-bundle` writes (the MedicationRequest and the
+//! weight Observation, the row's `id` as the patient identifier), or an `OperationOutcome`
+//! naming the row, its error and its code. Every row is computed by the general engine with its
+//! own start, which a FHIR order needs.
+
+use std::io::{Read, Write};
+
+use super::seen::Seen;
+use super::{closed, identify, row_code, BatchError, Dates, Summary};
+use crate::engine::calendar::Zone;
+use crate::engine::plan::Options;
+use crate::engine::protocol::Protocol;
+use crate::engine::units;
+use crate::input::rows::{
+    columns, identity, patient, split_line, start, HeaderError, Lines, SplitError, MAX_LINE_BYTES,
+};
+use crate::render::batch::ErrorCode;
+use crate::render::{fhir, Context};
+
+/// What every order of a FHIR batch shares.
+pub struct Orders<'a> {
+    /// The zone of the rows' dates and times.
+    pub zone: &'a Zone,
+    /// The system of the patient identifiers (the rows' ids), when given.
+    pub patient_system: Option<&'a str>,
+    /// When the orders were written (`authoredOn`, pinned by `SOURCE_DATE_EPOCH`).
+    pub authored: jiff::Timestamp,
+    /// The concentration each bolus's volume is given at.
+    pub concentration: Option<&'a units::Concentration>,
+}
+
+/// Runs a FHIR batch: reads `input`, writes one line of FHIR per row to `out`.
+pub fn run<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    orders: &Orders,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    let mut lines = Lines::new(input, MAX_LINE_BYTES);
+    let (mut line, mut record, mut scratch) = (Vec::new(), csv::ByteRecord::new(), Vec::new());
+    if lines.next(&mut line).map_err(BatchError::Read)?.is_none() {
+        return Err(HeaderError::Empty.into());
+    }
+    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
+    let c = columns(&record)?;
+    let mut summary = Summary {
+        lines: 1,
+        ..Summary::default()
+    };
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut seen = Seen::default();
+    while let Some(read) = lines.next(&mut line).map_err(BatchError::Read)? {
+        summary.lines = read.number;
+        if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
+            summary.blank += 1;
+            continue;
+        }
+        let row = read.number - 1;
+        summary.rows += 1;
+        let split = match read.cut {
+            true => Err(SplitError::TooLong { line: read.number }),
+            false => split_line(&line, &mut record, &mut scratch),
+        };
+        let result = match split {
+            Err(e) => Err((String::new(), e.to_string(), ErrorCode::BadRow)),
+            Ok(()) => order(p, (&record, &c), row, (orders, date), &mut seen),
+        };
+        let text = match result {
+            Ok(bundle) => bundle,
+            Err((id, error, code)) => {
+                summary.failed += 1;
+                outcome(row, &id, &error, code)
+            }
+        };
+        if let Err(e) = out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+        {
+            return closed(e, summary);
+        }
+        if summary.rows.is_multiple_of(4096) {
+            progress(lines.bytes);
+        }
+    }
+    if let Err(e) = out.flush() {
+        return closed(e, summary);
+    }
+    progress(lines.bytes);
+    Ok(summary)
+}
+
+/// A row's Bundle on one line, or its id, error and code.
+fn order(
+    p: &Protocol,
+    (record, c): (&csv::ByteRecord, &crate::input::rows::Columns),
+    row: u64,
+    (orders, date): (&Orders, Dates),
+    seen: &mut Seen,
+) -> Result<String, (String, String, ErrorCode)> {
+    let tidy = crate::engine::chars::tidy;
+    let id = identify(record, c, row, seen)?.to_string();
+    let fail = |e: String, code| (id.clone(), tidy(&e), code);
+    if id.is_empty() {
+        return Err(fail(
+            crate::render::refusals::FHIR_ROW_WITHOUT_ID.into(),
+            ErrorCode::MissingValue,
+        ));
+    }
+    let (patient, weight_text) =
+        patient(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
+    let identity = identity(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
+    let at = start(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
+    let Some(at) = at else {
+        return Err(fail(
+            crate::render::refusals::FHIR_ROW_WITHOUT_START.into(),
+            ErrorCode::MissingValue,
+        ));
+    };
+    let options = Options {
+        start: Some(at),
+        concentration: orders.concentration.cloned(),
+        identity,
+        date: Some(date.plan),
+        today: Some(date.today),
+    };
+    let plan = crate::engine::check::verified_plan(p, &patient, &options)
+        .map_err(|e| fail(e.to_string(), ErrorCode::of_plan(&e)))?;
+    let times = crate::engine::calendar::bolus_times(&plan, date.plan, orders.zone)
+        .map_err(|e| fail(e.to_string(), ErrorCode::NoPlan))?;
+    let ctx = Context {
+        protocol: p,
+        weight_entered: &weight_text,
+        explain: false,
+    };
+    let order = fhir::Order {
+        patient: &id,
+        patient_system: orders.patient_system,
+        times: &times,
+        zone: &orders.zone.name,
+        id: uuid::Uuid::new_v4(),
+        authored: orders.authored,
+        prescriber: None,
+    };
+    Ok(fhir::bundle_line(&ctx, &plan, &order))
+}
+
+/// The `OperationOutcome` of a failed row, on one line.
+fn outcome(row: u64, id: &str, error: &str, code: ErrorCode) -> String {
+    fhir::row_outcome(row, id, error, code)
+}
