@@ -2409,6 +2409,7 @@ fn the_builtin_course_preparation_and_aftercare_are_read() {
             sessions: 6,
             max_span: s(21 * 86_400),
             min_gap: s(86_400),
+            per_weight: Vec::new(),
         })
     );
     assert_eq!(
@@ -2607,25 +2608,26 @@ mod course_engine {
             sex: None,
             soft_limit_reason: None,
         };
-        let plan = plan::compute(
-            &p,
-            &patient,
-            &Options {
-                start,
-                ..Options::default()
-            },
-        )
-        .unwrap();
-        course::compute(
-            &p,
-            plan,
-            &Request {
-                first: date(2026, 12, 1),
-                start,
-                every,
-                sessions,
-            },
-        )
+        let req = Request {
+            first: date(2026, 12, 1),
+            start,
+            every,
+            sessions,
+        };
+        course::compute(&p, &req, |per_weight| {
+            assert_eq!(
+                *per_weight, p.per_weight,
+                "the built-in course has no steps"
+            );
+            plan::compute(
+                &p,
+                &patient,
+                &Options {
+                    start,
+                    ..Options::default()
+                },
+            )
+        })
     }
 
     #[test]
@@ -2695,9 +2697,10 @@ mod course_engine {
                 _ => None,
             })
         };
+        // The rest of the day: until 06:00 the next morning, 12 h after the end being earlier.
         assert_eq!(
             until(Activity::Driving),
-            Some(date(2026, 12, 2).at(0, 0, 0, 0))
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
         );
         assert_eq!(
             until(Activity::Machinery),
@@ -2708,6 +2711,62 @@ mod course_engine {
             Some(date(2026, 12, 2).at(6, 0, 0, 0))
         );
         assert_eq!(c.sessions[1].date, date(2026, 12, 22));
+    }
+
+    #[test]
+    fn the_rest_of_the_day_ends_at_the_later_of_the_next_morning_and_12_hours_after_the_end() {
+        let until = |d: jiff::civil::DateTime| course::rest_of_day_until(d).unwrap();
+        let day = date(2026, 12, 1);
+        // Ending at 11:00: the next morning, 06:00, is later than 23:00.
+        assert_eq!(
+            until(day.at(11, 0, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Ending at 18:00: both come to 06:00 the next day.
+        assert_eq!(
+            until(day.at(18, 0, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Ending at 23:30: 12 h after it, 11:30, not 00:30 nor 06:00.
+        assert_eq!(
+            until(day.at(23, 30, 0, 0)),
+            (date(2026, 12, 2).at(11, 30, 0, 0), true)
+        );
+        // Ending after midnight: the morning after the day it ends.
+        assert_eq!(
+            until(day.at(0, 30, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Every end of every minute of a day: at least the next morning and at least 12 h.
+        for minute in 0..24 * 60 {
+            let end = day.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
+            let (t, _) = until(end);
+            assert!(
+                t >= date(2026, 12, 2).to_datetime(course::NEXT_MORNING),
+                "{end}"
+            );
+            assert!(
+                end.duration_until(t).as_secs() >= course::REST_OF_DAY_MIN_HOURS * 3600,
+                "{end}"
+            );
+        }
+        // The late limit is where the 12 h begin to pass the next morning.
+        assert!(!until(day.to_datetime(course::LATE_AFTER)).1);
+        assert!(until(day.at(18, 1, 0, 0)).1);
+    }
+
+    #[test]
+    fn a_session_ending_after_18_00_is_late() {
+        let late = |h: i8, m: i8| {
+            let c = make(Some(time(h, m, 0, 0)), None, Some(1)).unwrap();
+            c.sessions[0].late
+        };
+        // The session ends 60 min after its first bolus.
+        assert!(!late(10, 0));
+        assert!(!late(17, 0));
+        assert!(late(17, 1));
+        assert!(late(23, 30));
+        assert!(!make(None, None, Some(1)).unwrap().sessions[0].late);
     }
 }
 

@@ -407,7 +407,12 @@ sessions within 21 days are 4 days apart); a course that breaks the protocol's l
 span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
 table gives a course of one session. Every session after the first is provisional: its dose is \
 recomputed from the weight on the day and signed then. Fasting is timed from the first bolus; \
-aftercare from the session's end, its last checkpoint."
+aftercare from the session's end, its last checkpoint. \"The rest of the day\" lasts until 06:00 the \
+next morning and at least 12 hours after the session ends (this project's choice: a session ending at \
+23:30 keeps the patient from driving until 11:30); a session that ends after 18:00, or on a later \
+day, is flagged as late. A protocol may step the dose per weight from session to session \
+(`[course] per_weight`, none above `[dose] per_weight`): each session's plan is then computed \
+with its own dose."
 )]
 pub struct CourseArgs {
     /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
