@@ -422,7 +422,7 @@ fn the_weight_based_order_and_dosing_weight_are_in_the_notes() {
     assert!(
         notes
             .iter()
-            .any(|n| n.starts_with("Weight 73.3 kg (entered as `73.3`)")),
+            .any(|n| n.starts_with("Weight 73.3 kg (entered as 73.3, read as kg)")),
         "{notes:?}"
     );
     assert!(

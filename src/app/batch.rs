@@ -469,7 +469,20 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, progress, true)
+    run_with(p, input, out, format, date, progress, (true, false))
+}
+
+/// [`run`] under the clinic setting: a row whose weight is a bare number, with no unit, fails
+/// (every row is then computed by [`plan::compute`]).
+pub fn run_clinic<W: Write>(
+    p: &Protocol,
+    input: impl Read,
+    out: W,
+    format: Format,
+    date: Dates,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, BatchError> {
+    run_with(p, input, out, format, date, progress, (false, true))
 }
 
 /// [`run`] with every row computed by [`plan::compute`], none by the fast engine: the
@@ -482,7 +495,7 @@ pub fn run_reference<W: Write>(
     format: Format,
     date: Dates,
 ) -> Result<Summary, BatchError> {
-    run_with(p, input, out, format, date, &mut |_| {}, false)
+    run_with(p, input, out, format, date, &mut |_| {}, (false, false))
 }
 
 fn run_with<W: Write>(
@@ -492,7 +505,7 @@ fn run_with<W: Write>(
     format: Format,
     date: Dates,
     progress: &mut dyn FnMut(u64),
-    fast: bool,
+    (fast, clinic): (bool, bool),
 ) -> Result<Summary, BatchError> {
     let read_error = BatchError::Read;
     let mut lines = Lines::new(input, MAX_LINE_BYTES);
@@ -518,6 +531,12 @@ fn run_with<W: Write>(
         Err(e) => return closed(e, summary),
     };
     let mut rows = Rows::new(p, c, format, date, !fast, draft);
+    rows.clinic = clinic;
+    // Under the clinic setting the general engine reads every row (the fast one takes bare
+    // numbers), its serde JSON being the same bytes.
+    if clinic {
+        rows.fast = None;
+    }
     // How many of the lines after this one have had their ids' slots loaded.
     let mut warmed = 0usize;
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
@@ -589,6 +608,8 @@ struct Rows<'p> {
     seen: Seen,
     key: Vec<u8>,
     draft: Option<&'static str>,
+    /// The clinic setting: a weight with no unit fails its row.
+    clinic: bool,
 }
 
 impl<'p> Rows<'p> {
@@ -613,6 +634,7 @@ impl<'p> Rows<'p> {
             cache_bytes: 0,
             seen: Seen::default(),
             key: Vec::new(),
+            clinic: false,
             draft,
         }
     }
@@ -703,7 +725,7 @@ impl<'p> Rows<'p> {
             c,
             self.format,
             self.date,
-            self.reference,
+            (self.reference, self.clinic),
         ));
         let size = self.key.len() + o.size() + 64;
         if self.cache_bytes + size > CACHE_BYTES {
@@ -902,13 +924,16 @@ fn compute(
     c: &Columns,
     format: Format,
     date: Dates,
-    reference: bool,
+    (reference, clinic): (bool, bool),
 ) -> Outcome {
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
             Ok(x) => x,
             Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
         };
+    if let Err(e) = cli::clinic_weight(clinic, "weight", &weight_text) {
+        return Outcome::Error(crate::engine::chars::tidy(&e.to_string()));
+    }
     let plan = match general_plan(p, &patient, identity, date) {
         Ok(plan) => plan,
         Err(e) => return Outcome::Error(crate::engine::chars::tidy(&e.to_string())),
@@ -968,7 +993,11 @@ fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64
 
 /// Runs a batch to standard output or, with `--output`, to a file that appears whole or not at
 /// all: written beside the target (beside the file a symbolic link leads to), then renamed.
-pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super::Outcome, Failure> {
+pub(super) fn batch(
+    protocol: &Protocol,
+    args: &cli::BatchArgs,
+    clinic: bool,
+) -> Result<super::Outcome, Failure> {
     use std::io::IsTerminal;
     let format = match args.format {
         cli::BatchFormat::Csv => crate::app::batch::Format::Csv,
@@ -1000,17 +1029,23 @@ pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super:
         }
         other => Failure::Batch(other),
     };
+    let run = |input, out: &mut dyn Write, progress: &mut dyn FnMut(u64)| {
+        if clinic {
+            crate::app::batch::run_clinic(protocol, input, out, format, date, progress)
+        } else {
+            crate::app::batch::run(protocol, input, out, format, date, progress)
+        }
+    };
     let mut notes = String::new();
     let summary = match &args.output {
         None => {
-            let out = stdout_file()
+            let mut out = stdout_file()
                 .map_err(StdoutError)
                 .context("cannot write the output")?;
-            crate::app::batch::run(protocol, input, out, format, date, &mut progress)
-                .map_err(fail)?
+            run(input, &mut out, &mut progress).map_err(fail)?
         }
-        Some(target) => to_file(target, input_id, &mut notes, |file| {
-            crate::app::batch::run(protocol, input, file, format, date, &mut progress)
+        Some(target) => to_file(target, input_id, &mut notes, |mut file| {
+            run(input, &mut file, &mut progress)
         })?,
     };
     if let Some(b) = bar {

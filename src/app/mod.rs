@@ -232,6 +232,8 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let shared = cli.shared(std::env::var_os("BOLUS_PROTOCOLS"))?;
     global_options(&shared, &cli.command)?;
+    clinic_weight(shared.clinic, &cli.command)?;
+    let clinic = shared.clinic;
     let catalog = Catalog {
         dir: shared.protocols,
         draft: shared.draft,
@@ -268,7 +270,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;
-            batch::batch(&protocol, &args)
+            batch::batch(&protocol, &args, clinic)
         }
         Command::Course(args) => {
             let req = cli::course_request(args)?;
@@ -324,6 +326,22 @@ fn protocols_command(
         }) => protocols::approve(catalog, &files, &by, text.as_deref()),
         Some(ProtocolsCommand::Lint { files, .. }) => Ok(protocols::lint(&files)),
     }
+}
+
+/// Under the clinic setting, a weight typed with no unit is refused, whatever the command
+/// (batch rows are refused one by one, in the batch).
+fn clinic_weight(clinic: bool, command: &Command) -> Result<(), Failure> {
+    let patient = match command {
+        Command::Plan(a) => &a.patient,
+        Command::Check(a) => &a.patient,
+        Command::Course(a) => &a.patient,
+        Command::Record(a) => match &a.command {
+            cli::record::RecordCommand::Start(s) => &s.patient,
+            _ => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    Ok(cli::clinic_weight(clinic, "--weight", &patient.weight)?)
 }
 
 /// The options of every command that are wrong whatever the command: an empty `--protocols`,

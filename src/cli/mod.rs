@@ -100,6 +100,18 @@ pub enum RequestError {
         "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
     )]
     CalendarIdWithout,
+    #[error(
+        "the environment variable BOLUS_CLINIC is `{}`; set it to `1` for the clinic setting, or `0` or nothing for none",
+        .0.escape_debug()
+    )]
+    ClinicVariable(String),
+    /// A bare number for a weight under the clinic setting.
+    #[error(
+        "invalid `{flag}`: `{}` has no unit, and the clinic setting (`--clinic` or BOLUS_CLINIC=1) requires one; write it as `{} kg`",
+        .text.escape_debug(),
+        .text.trim().escape_debug()
+    )]
+    WeightUnitRequired { flag: &'static str, text: String },
 }
 
 const AFTER_HELP: &str = "\
@@ -158,6 +170,12 @@ pub struct Shared {
     /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
     #[arg(long)]
     pub draft: bool,
+
+    /// The clinic setting: a weight must be typed with its unit (`82 kg`), a bare number being
+    /// refused rather than read as kilograms (default: the environment variable
+    /// `BOLUS_CLINIC=1`).
+    #[arg(long)]
+    pub clinic: bool,
 }
 
 impl Cli {
@@ -174,6 +192,7 @@ impl Cli {
         Ok(Shared {
             protocols: protocols.or(env.filter(|v| !v.is_empty()).map(PathBuf::from)),
             draft: given.iter().any(|s| s.draft),
+            clinic: given.iter().any(|s| s.clinic) || clinic_from_env()?,
         })
     }
 }
@@ -682,6 +701,30 @@ impl PlanFormat {
     }
 }
 
+/// Whether `BOLUS_CLINIC` sets the clinic setting: `1` on; unset, empty or `0` off; any other
+/// value is refused, so that a misspelt setting does not pass for off.
+fn clinic_from_env() -> Result<bool, RequestError> {
+    match std::env::var_os("BOLUS_CLINIC") {
+        None => Ok(false),
+        Some(v) if v.is_empty() || v == "0" => Ok(false),
+        Some(v) if v == "1" => Ok(true),
+        Some(v) => Err(RequestError::ClinicVariable(
+            v.to_string_lossy().into_owned(),
+        )),
+    }
+}
+
+/// Refuses, under the clinic setting, a weight typed as a bare number: the unit must be typed.
+pub fn clinic_weight(clinic: bool, flag: &'static str, text: &str) -> Result<(), RequestError> {
+    if clinic && !units::weight_unit_given(text) {
+        return Err(RequestError::WeightUnitRequired {
+            flag,
+            text: text.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// The zone `BOLUS_TZ` names, when set and not empty (set but not Unicode is kept as it reads,
 /// so that the zone's check names it).
 fn tz_from_env() -> Option<String> {
@@ -1004,7 +1047,7 @@ pub fn man_page() -> String {
         let usage = sub.render_usage().to_string();
         // The shared options are described once, in the OPTIONS section.
         let sub = sub.mut_args(|a| match a.get_id().as_str() {
-            "protocols" | "draft" => a.hide(true),
+            "protocols" | "draft" | "clinic" => a.hide(true),
             _ => a,
         });
         let nested: Vec<_> = sub

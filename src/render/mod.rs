@@ -293,14 +293,21 @@ pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
 
 /// The weight as entered, as label and value.
 pub fn weight_fact(ctx: &Context, plan: &Plan) -> (String, String) {
-    (
-        "Weight".to_string(),
+    ("Weight".to_string(), weight_entered(ctx, plan))
+}
+
+/// The weight and how it was typed: `82 kg (entered as 82, read as kg)` for a bare number,
+/// `82 kg (entered as 82 kg)` when the unit was typed.
+pub fn weight_entered(ctx: &Context, plan: &Plan) -> String {
+    let shown = units::show_kg(&plan.weight);
+    if units::weight_unit_given(ctx.weight_entered) {
+        format!("{shown} (entered as {})", ctx.weight_entered.trim())
+    } else {
         format!(
-            "{} (entered as `{}`)",
-            units::show_kg(&plan.weight),
-            ctx.weight_entered
-        ),
-    )
+            "{shown} (entered as {}, read as kg)",
+            ctx.weight_entered.trim()
+        )
+    }
 }
 
 /// Whether the dose is computed from the actual weight although the protocol names an ideal,

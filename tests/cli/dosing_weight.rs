@@ -62,7 +62,7 @@ fn formula(json: &serde_json::Value) -> Vec<String> {
 fn a_woman_of_170_cm_and_90_kg_is_dosed_on_an_ideal_weight_of_61_4_kg() {
     let text = woman(IDEAL, "90", &[]);
     assert!(
-        crate::support::holds(&text, "Weight         90 kg (entered as `90`)\n"),
+        crate::support::holds(&text, "Weight         90 kg (entered as 90, read as kg)\n"),
         "{text}"
     );
     assert!(
@@ -159,7 +159,7 @@ fn markdown_shows_the_dosing_weight_with_the_formula_under_it() {
     let md = woman(ADJUSTED, "90", &["--format", "markdown"]);
     assert!(
         md.contains(&format!(
-            "- **Weight:** 90 kg (entered as `90`)\n\
+            "- **Weight:** 90 kg (entered as 90, read as kg)\n\
              - **Dosing weight:** 72.8 kg (adjusted body weight)\n  \
              - {DEVINE_170_FEMALE}\n  \
              - adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg\n\

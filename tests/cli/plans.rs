@@ -428,7 +428,7 @@ fn plans_from_the_ideal_body_weight_and_shows_the_formula_with_its_numbers() {
     let args = ["--weight", "90", "--height", "170", "--sex", "female"];
     let text = ideal(&args).run().stdout;
     assert!(
-        crate::support::holds(&text, "Weight         90 kg (entered as `90`)"),
+        crate::support::holds(&text, "Weight         90 kg (entered as 90, read as kg)"),
         "{text}"
     );
     assert!(

@@ -95,7 +95,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
         apart
 
-    Weight         73.3 kg (entered as `73.3`)
+    Weight         73.3 kg (entered as 73.3, read as kg)
     Dosing weight  73.3 kg (actual body weight)
 
     Arithmetic
@@ -382,7 +382,7 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
     Dates and times are local civil time (the clinic's wall clock), with no time zone.
 
-    Weight             73.3 kg (entered as `73.3`)
+    Weight             73.3 kg (entered as 73.3, read as kg)
     Course             2 sessions, 4 days apart; 4 days from the first to the last
     Protocol's course  at most 6 sessions within 21 days, at least 1 day apart
     Each session       2 mg/kg × 73.3 kg = 146.6 mg; 4 boluses, 10 min apart: 36 mg, 36 mg, 37 mg, 37 mg (total 146 mg)

@@ -389,6 +389,7 @@ impl Test {
         let mut cmd = Command::new(binary());
         cmd.current_dir(&self.current_dir)
             .env_remove("BOLUS_PROTOCOLS")
+            .env_remove("BOLUS_CLINIC")
             .env("NO_COLOR", "1");
         for (key, value) in &self.env {
             match value {
