@@ -376,11 +376,7 @@ fn unneeded_reason_note(
     patient: &crate::engine::plan::Patient,
     plan: &crate::engine::plan::Plan,
 ) -> String {
-    if patient.reason().is_none()
-        || plan.soft_limit.is_some()
-        || plan.dosing_soft_limit.is_some()
-        || plan.minor.is_some()
-    {
+    if patient.reason().is_none() || plan.limits_accepted() > 0 {
         return String::new();
     }
     render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)

@@ -775,7 +775,7 @@ pub fn patient(a: PatientArgs) -> Result<Patient, RequestError> {
     if let Some(problem) = a
         .accept_soft_limit
         .as_deref()
-        .and_then(plan::reason_problem)
+        .and_then(plan::soft_limit_reason_problem)
     {
         return Err(RequestError::Reason(problem));
     }

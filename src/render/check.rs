@@ -502,6 +502,9 @@ pub fn report_text(
         p.id,
         units::show_kg(&expected.weight)
     );
+    if let Some(b) = &expected.bmi {
+        let _ = writeln!(o, "Height {}", super::bmi_text(b));
+    }
     let _ = writeln!(
         o,
         "The protocol's plan for this weight: {} calculated, {} planned, at least {} boluses of at most {}, {} apart",

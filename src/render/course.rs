@@ -378,11 +378,12 @@ const NO_INSTRUCTIONS: &str = "(the protocol gives no instructions)";
 /// not the actual weight, and the re-weighing.
 fn facts(ctx: &Context, c: &Course) -> Vec<(String, String)> {
     let plan = &c.plan;
-    let mut facts = vec![
-        super::weight_fact(ctx, plan),
+    let mut facts = vec![super::weight_fact(ctx, plan)];
+    facts.extend(super::bmi_fact(plan));
+    facts.extend([
         ("Course".into(), spacing_text(c)),
         ("Protocol's course".into(), rule_text(c)),
-    ];
+    ]);
     facts.extend(dose_facts(ctx, c));
     facts.extend(rest_of_day_fact(c));
     if plan.dosing.basis != crate::engine::protocol::WeightBasis::Actual {

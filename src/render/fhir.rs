@@ -309,6 +309,9 @@ fn relative_to_first(offset: &Duration) -> String {
 /// The weight as entered, and the weight the dose is computed from with its steps.
 fn weight_note(ctx: &Context, plan: &Plan) -> String {
     let mut weight = format!("Weight {}", super::weight_entered(ctx, plan));
+    if let Some(b) = &plan.bmi {
+        weight.push_str(&format!("; height {}", super::bmi_text(b)));
+    }
     if plan.dosing.formula.is_empty() {
         weight.push_str("; the dose is computed from the actual body weight.");
     } else {

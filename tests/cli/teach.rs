@@ -47,7 +47,7 @@ fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
             "--weight",
             weight,
             "--accept-soft-limit",
-            "teaching",
+            "teaching example",
             "--format",
             "json",
         ])
