@@ -118,8 +118,8 @@ const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
 for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
 an unreadable or invalid protocol, one the protocols directory's approved.toml does not approve, \
-or an output that cannot be written; 3 refused by a limit (on the weight or on the dosing weight, \
-or an age under 18). A closed pipe is not an error.
+or an output that cannot be written; 3 refused by a limit (on the weight, the dosing weight or the \
+BMI, or an age under 18). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -283,15 +283,18 @@ pub struct PatientArgs {
     /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
     #[arg(long, value_name = "KG", allow_hyphen_values = true)]
     pub weight: String,
-    /// Accept a weight, or an ideal, adjusted or lean dosing weight, outside the protocol's soft
-    /// limits, stating why; the reason is printed. Inside the soft limits it is not needed: a note
-    /// on standard error says so.
+    /// Accept a weight, an ideal, adjusted or lean dosing weight, or a BMI outside the soft
+    /// limits, stating why in at least 2 words and 8 letters; the reason is printed with each
+    /// limit it covers. Inside the soft limits it is not needed: a note on standard error says so.
     #[arg(long, value_name = "REASON")]
     pub accept_soft_limit: Option<String>,
-    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    /// The patient's height in centimetres: needed by protocols dosed on ideal, adjusted or lean
+    /// weight; with any protocol, the plan shows the BMI, refused outside 12 to 70 and needing a
+    /// reason outside 16 to 50.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
-    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight.
+    /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight
+    /// (refused for a protocol dosed on the actual weight).
     #[arg(long, value_enum)]
     pub sex: Option<SexArg>,
 }

@@ -295,7 +295,7 @@ impl fmt::Display for ReasonProblem {
             ),
             ReasonProblem::TooFewWords { reason } => write!(
                 f,
-                "{} is too short to say why; state the reason in at least {} words and {} letters, such as `weighed twice`",
+                "{} does not say why; state the reason in at least {} words and {} letters, not one letter repeated, such as `weighed twice`",
                 quote(reason),
                 crate::engine::plan::REASON_MIN_WORDS,
                 crate::engine::plan::REASON_MIN_LETTERS

@@ -101,3 +101,274 @@ fn under_the_clinic_setting_a_batch_row_with_a_bare_weight_fails_alone() {
          2,b,82,82,164,164,4,mg,41;41;41;41,0 min;10 min;20 min;30 min,,,,\n"
     );
 }
+
+#[test]
+fn a_height_gives_the_bmi_on_the_plan_computed_exactly() {
+    let out = plan("82", &["--height", "170"]).run().stdout;
+    assert!(
+        out.contains(
+            "\nWeight         82 kg (entered as 82, read as kg)\n\
+             Height, BMI    170 cm; BMI 28.3 kg/m² (82 kg ÷ (1.7 m)² = 28.37…, rounded down\n\
+             \x20                to 0.1; this project's limits: 16 to 50 without a reason, 12 to\n\
+             \x20                70 at most)\n"
+        ),
+        "{out}"
+    );
+    // 81 kg at 180 cm: exactly 25, nothing rounded.
+    let out = plan("81", &["--height", "180", "--format", "markdown"])
+        .run()
+        .stdout;
+    assert!(
+        out.contains(
+            "- **Height, BMI:** 180 cm; BMI 25 kg/m² (81 kg ÷ (1.8 m)², rounded down to 0.1;"
+        ),
+        "{out}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(
+        &plan("82", &["--height", "170", "--format", "json"])
+            .run()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        doc["height"],
+        serde_json::json!({"value": 170, "unit": "cm"})
+    );
+    assert_eq!(
+        doc["bmi"],
+        serde_json::json!({"value": 28.3, "unit": "kg/m2"})
+    );
+    // Without a height, no BMI.
+    let doc: serde_json::Value =
+        serde_json::from_str(&plan("82", &["--format", "json"]).run().stdout).unwrap();
+    assert!(doc.get("bmi").is_none() && doc.get("height").is_none());
+}
+
+#[test]
+fn a_bmi_outside_12_to_70_is_refused_whatever_the_reason() {
+    // 145 kg at 140 cm: 73.97…, shown rounded down to 73.9.
+    for more in [&[][..], &["--accept-soft-limit", "weighed twice"]] {
+        let mut args = vec!["--height", "140"];
+        args.extend_from_slice(more);
+        plan("145", &args)
+            .status(3)
+            .stderr(
+                "error: a BMI of 73.9 kg/m² (145 kg ÷ (1.4 m)², rounded down to 0.1) is above the \
+                 hard maximum of 70 kg/m² (this project's limit); no plan can be made, and hard \
+                 limits have no override: check the weight and the height\n",
+            )
+            .run();
+    }
+    plan("40", &["--height", "185"])
+        .status(3)
+        .stderr(
+            "error: a BMI of 11.6 kg/m² (40 kg ÷ (1.85 m)², rounded down to 0.1) is below the \
+             hard minimum of 12 kg/m² (this project's limit); no plan can be made, and hard \
+             limits have no override: check the weight and the height\n",
+        )
+        .run();
+    // The edge itself: 70 kg/m² exactly at 100 kg ÷ (1.2 m)² = 69.44…; 70.56 kg at 100 cm is 70.5.
+    plan(
+        "70",
+        &["--height", "100", "--accept-soft-limit", "weighed twice"],
+    )
+    .run();
+    plan("70.1", &["--height", "100"])
+        .status(3)
+        .any_stderr()
+        .run();
+}
+
+#[test]
+fn a_bmi_outside_16_to_50_needs_a_reason_and_the_plan_names_it() {
+    plan("40", &["--height", "170"])
+        .status(3)
+        .stderr(
+            "error: a BMI of 13.8 kg/m² (40 kg ÷ (1.7 m)², rounded down to 0.1) is below the soft \
+             minimum of 16 kg/m² (this project's limit); check the weight and the height, and if \
+             they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the \
+             `soft_limit_reason` column)\n",
+        )
+        .run();
+    let doc: serde_json::Value = serde_json::from_str(
+        &plan(
+            "40",
+            &[
+                "--height",
+                "170",
+                "--accept-soft-limit",
+                "slim, weighed twice",
+                "--format",
+                "json",
+            ],
+        )
+        .run()
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        doc["warnings"],
+        serde_json::json!([
+            "the BMI 13.8 kg/m² is below the soft limit of 16 kg/m² (this project's limit), accepted for this reason: slim, weighed twice"
+        ])
+    );
+    // 16 and 50 themselves need no reason: 46.24 kg at 170 cm is 16 exactly.
+    plan("46.3", &["--height", "170"]).run();
+    plan("144.5", &["--height", "170"]).run();
+}
+
+#[test]
+fn every_soft_limit_crossed_is_named_in_the_refusal_and_the_plan() {
+    plan(
+        "160",
+        &[
+            "--height",
+            "170",
+            "--born",
+            "2010-01-01",
+            "--date",
+            "2026-01-15",
+        ],
+    )
+    .status(3)
+    .stderr(
+        "error: 3 soft limits are crossed for protocol `ketamine-kap-iv`: a weight of 160 kg is \
+             above the soft maximum of 150 kg; the patient, born 2010-01-01, is 16 years old on \
+             2026-01-15, under 18; a BMI of 55.3 kg/m² (160 kg ÷ (1.7 m)², rounded down to 0.1) is \
+             above the soft maximum of 50 kg/m² (this project's limit); check each, and if they \
+             are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the \
+             `soft_limit_reason` column): the one reason is printed with each limit it covers\n",
+    )
+    .run();
+    let doc: serde_json::Value = serde_json::from_str(
+        &plan(
+            "160",
+            &[
+                "--height",
+                "170",
+                "--accept-soft-limit",
+                "weighed twice, tall frame",
+                "--format",
+                "json",
+            ],
+        )
+        .run()
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        doc["warnings"],
+        serde_json::json!([
+            "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice, tall frame",
+            "the BMI 55.3 kg/m² is above the soft limit of 50 kg/m² (this project's limit), accepted for this reason: weighed twice, tall frame",
+            "one reason is given for 2 soft limits crossed, each named above: check that it holds for each"
+        ])
+    );
+}
+
+#[test]
+fn sex_is_refused_where_no_formula_uses_it_and_a_height_alone_is_used() {
+    let refused = "error: `--sex` is used only by the ideal, adjusted and lean body weight formulas, \
+                   and protocol `ketamine-kap-iv` doses on the actual body weight; leave `--sex` out \
+                   (in a batch, the `sex` column)\n";
+    plan("82", &["--sex", "male"])
+        .status(2)
+        .stderr(refused)
+        .run();
+    Test::new()
+        .args([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--sex",
+            "female",
+        ])
+        .status(2)
+        .stderr(refused)
+        .run();
+    Test::new()
+        .args([
+            "check",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--sex",
+            "male",
+            "-",
+        ])
+        .stdin("time,dose\n10:00,41 mg\n")
+        .status(2)
+        .stderr(refused)
+        .run();
+    // A height alone is used: the course and check show the BMI too.
+    let out = Test::new()
+        .args([
+            "course",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--height",
+            "170",
+        ])
+        .run()
+        .stdout;
+    assert!(
+        out.contains("\nHeight, BMI        170 cm; BMI 28.3 kg/m²"),
+        "{out}"
+    );
+    let out = Test::new()
+        .args([
+            "check",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--height",
+            "170",
+            "-",
+        ])
+        .stdin("offset,dose\n0 min,41 mg\n10 min,41 mg\n20 min,41 mg\n30 min,41 mg\n")
+        .run()
+        .stdout;
+    assert!(out.contains("\nHeight 170 cm; BMI 28.3 kg/m²"), "{out}");
+}
+
+#[test]
+fn a_soft_limit_reason_must_say_why_in_a_few_words() {
+    let refused = |reason: &str| {
+        format!(
+            "error: invalid `--accept-soft-limit`: `{reason}` does not say why; state the reason in \
+             at least 2 words and 8 letters, not one letter repeated, such as `weighed twice`\n"
+        )
+    };
+    for reason in ["x", "ok", "weighed", "aaaa aaaa", "x x x x x x x x", "a b"] {
+        plan("160", &["--accept-soft-limit", reason])
+            .status(2)
+            .stderr(refused(reason))
+            .run();
+    }
+    for reason in [
+        "weighed twice",
+        "ok, checked",
+        "bariatric; discussed with anaesthesia",
+    ] {
+        plan("160", &["--accept-soft-limit", reason]).run();
+    }
+    // In a batch, the row fails with the same words.
+    let out = Test::new()
+        .args(["batch", "ketamine-kap-iv"])
+        .stdin("id,weight,soft_limit_reason\na,160,x\nb,160,weighed twice\n")
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    assert!(
+        out.contains("1,a,,,,,,,,,,,,\"invalid soft_limit_reason: `x` does not say why; state the reason in at least 2 words and 8 letters, not one letter repeated, such as `weighed twice`\"\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n2,b,160,160,320,320,7,"), "{out}");
+}
