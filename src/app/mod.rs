@@ -335,6 +335,9 @@ fn clinic_weight(clinic: bool, command: &Command) -> Result<(), Failure> {
         Command::Plan(a) => &a.patient,
         Command::Check(a) => &a.patient,
         Command::Course(a) => &a.patient,
+        Command::Teach(a) => match &a.command {
+            cli::TeachCommand::Pk(p) => &p.patient,
+        },
         Command::Record(a) => match &a.command {
             cli::record::RecordCommand::Start(s) => &s.patient,
             _ => return Ok(()),

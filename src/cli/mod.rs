@@ -105,6 +105,14 @@ pub enum RequestError {
         .0.escape_debug()
     )]
     ClinicVariable(String),
+    /// `--height` or `--sex` for a chart of a protocol dosed on the actual weight.
+    #[error(
+        "`{flag}` is used by a chart only for a protocol dosed on ideal, adjusted or lean body weight, and protocol `{protocol}` doses on the actual body weight; leave `{flag}` out"
+    )]
+    ChartUnused {
+        flag: &'static str,
+        protocol: String,
+    },
     /// A bare number for a weight under the clinic setting.
     #[error(
         "invalid `{flag}`: `{}` has no unit, and the clinic setting (`--clinic` or BOLUS_CLINIC=1) requires one; write it as `{} kg`",
@@ -958,6 +966,19 @@ pub fn chart_span(
     let to = kg("--to", &a.to, &p.limits.soft_max)?;
     let step = weight("--step", &a.step)?;
     let height = height(a.height.as_deref())?;
+    // A chart's rows are for a height and sex only where a formula uses them: never silently
+    // unused.
+    if !p.weight_basis.needs_height_and_sex() {
+        if let Some(flag) = [("--height", height.is_some()), ("--sex", a.sex.is_some())]
+            .into_iter()
+            .find_map(|(flag, given)| given.then_some(flag))
+        {
+            return Err(RequestError::ChartUnused {
+                flag,
+                protocol: p.id.clone(),
+            });
+        }
+    }
     Ok(crate::engine::chart::Span {
         from,
         to,

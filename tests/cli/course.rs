@@ -353,6 +353,21 @@ fn a_session_ending_at_23_30_keeps_the_patient_from_driving_12_hours_not_until_0
         .unwrap();
     assert_eq!(driving["at"], "2026-12-02T11:30");
     assert_eq!(driving["lasts"], "rest_of_the_day");
+    // The calendar event says so too.
+    let ics = course(&["--start", "22:30", "--sessions", "1", "--format", "ics"])
+        .run()
+        .stdout
+        .replace("\r\n ", "");
+    assert!(
+        ics.contains(r"Late session: it ends at 23:30\, after 18:00 (this project's limit)\, leaving too little of the day to recover."),
+        "{ics}"
+    );
+    assert!(
+        ics.contains(
+            r"No driving until 11:30 on 2026-12-02 (Wednesday)\, 12 h after the session ends"
+        ),
+        "{ics}"
+    );
 }
 
 #[test]

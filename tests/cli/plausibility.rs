@@ -372,3 +372,59 @@ fn a_soft_limit_reason_must_say_why_in_a_few_words() {
     );
     assert!(out.contains("\n2,b,160,160,320,320,7,"), "{out}");
 }
+
+#[test]
+fn a_chart_of_an_actual_weight_protocol_refuses_a_height_or_a_sex_it_would_not_use() {
+    for (flag, value) in [("--height", "170"), ("--sex", "male")] {
+        Test::new()
+            .args(["chart", "ketamine-kap-iv", flag, value])
+            .status(2)
+            .stderr(format!(
+                "error: `{flag}` is used by a chart only for a protocol dosed on ideal, adjusted or \
+                 lean body weight, and protocol `ketamine-kap-iv` doses on the actual body weight; \
+                 leave `{flag}` out\n"
+            ))
+            .run();
+    }
+}
+
+#[test]
+fn the_clinic_setting_holds_for_teach_and_record_start_too() {
+    Test::new()
+        .args([
+            "--clinic",
+            "teach",
+            "pk",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+        ])
+        .status(2)
+        .stderr(UNIT_REQUIRED)
+        .run();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("session.record");
+    Test::new()
+        .args([
+            "record",
+            "start",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--patient",
+            "MRN-1",
+            "--date",
+            "2026-12-01",
+            "--start",
+            "10:00",
+            "--tz",
+            "UTC",
+            "--output",
+        ])
+        .arg(&file)
+        .env("BOLUS_CLINIC", "1")
+        .status(2)
+        .stderr(UNIT_REQUIRED)
+        .run();
+    assert!(!file.exists(), "nothing is written");
+}
