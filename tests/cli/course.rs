@@ -1037,6 +1037,44 @@ fn a_stepped_course_computes_each_sessions_plan_with_its_own_dose_per_weight() {
         serde_json::json!([{"value": 1, "unit": "mg/kg"}, {"value": 1.5, "unit": "mg/kg"},
                            {"value": 2, "unit": "mg/kg"}, {"value": 2, "unit": "mg/kg"}])
     );
+    // Fewer sessions take the first steps, in order.
+    let two: serde_json::Value = serde_json::from_str(
+        &Test::new()
+            .args([
+                "course",
+                STEPPED,
+                "--weight",
+                "82",
+                "--first",
+                "2026-12-01",
+                "--sessions",
+                "2",
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+    )
+    .unwrap();
+    let steps: Vec<&serde_json::Value> = two["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["dose_per_weight"]["value"])
+        .collect();
+    assert_eq!(steps, [&serde_json::json!(1), &serde_json::json!(1.5)]);
+    // `protocols show` names the steps.
+    let shown = Test::new()
+        .args(["protocols", "show", STEPPED])
+        .run()
+        .stdout;
+    assert!(
+        shown.contains(
+            "  dose by session (`course.per_weight`): 1 mg/kg, 1.5 mg/kg, 2 mg/kg, 2 mg/kg; none \
+             above the protocol's 2 mg/kg\n"
+        ),
+        "{shown}"
+    );
     // A course of the protocol's own dose has no per-session plan.
     let builtin = json(&["--start", "10:00"]);
     assert!(builtin["sessions"][0].get("plan").is_none());
