@@ -322,24 +322,22 @@ pub fn bmi_fact(plan: &Plan) -> Option<(String, String)> {
         .map(|b| ("Height, BMI".to_string(), bmi_text(b)))
 }
 
-/// `170 cm; BMI 28.3 kg/m² (82 kg ÷ (1.7 m)² = 28.37…, rounded down to 0.1; limits 16 to 50,
-/// this project's)`.
+/// `170 cm; BMI 28.3 kg/m² (82 kg ÷ (1.7 m)² = 28.37…, rounded down; this project's limits:
+/// 16 to 50)`: the soft limits, the ones a plan can be made outside (with a reason).
 pub fn bmi_text(b: &plan::Bmi) -> String {
     let exact = if b.exact == b.value {
         String::new()
     } else {
-        format!(" = {}", explain_decimal(&b.exact))
+        format!(" = {}, rounded down", explain_decimal(&b.exact))
     };
     format!(
-        "{} cm; BMI {} kg/m² ({} kg ÷ ({} m)²{exact}, rounded down to 0.1; this project's limits: {} to {} without a reason, {} to {} at most)",
+        "{} cm; BMI {} kg/m² ({} kg ÷ ({} m)²{exact}; this project's limits: {} to {})",
         units::format_decimal(&b.height_cm),
         units::format_decimal(&b.value),
         units::format_decimal(&b.weight_kg),
         units::format_decimal(&(&b.height_cm / units::int(100))),
         plan::BMI_SOFT.0,
         plan::BMI_SOFT.1,
-        plan::BMI_HARD.0,
-        plan::BMI_HARD.1
     )
 }
 

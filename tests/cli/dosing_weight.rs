@@ -160,7 +160,7 @@ fn markdown_shows_the_dosing_weight_with_the_formula_under_it() {
     assert!(
         md.contains(&format!(
             "- **Weight:** 90 kg (entered as 90, read as kg)\n\
-             - **Height, BMI:** 170 cm; BMI 31.1 kg/m² (90 kg ÷ (1.7 m)² = 31.14…, rounded down to 0.1; this project's limits: 16 to 50 without a reason, 12 to 70 at most)\n\
+             - **Height, BMI:** 170 cm; BMI 31.1 kg/m² (90 kg ÷ (1.7 m)² = 31.14…, rounded down; this project's limits: 16 to 50)\n\
              - **Dosing weight:** 72.8 kg (adjusted body weight)\n  \
              - {DEVINE_170_FEMALE}\n  \
              - adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg\n\
