@@ -328,6 +328,10 @@ pub fn expected_found(unit: units::MassUnit, f: &Finding) -> (Option<String>, Op
                 units::show_concentration(given),
                 units::show_concentration(written),
             ),
+            Provenance::Height { written, expected } => (
+                Some(expected.as_ref().map_or_else(|| "no height".into(), cm)),
+                Some(cm(written)),
+            ),
         },
     }
 }
@@ -376,7 +380,23 @@ fn provenance_message(fact: &Provenance) -> String {
             units::show_concentration(written),
             units::show_concentration(given)
         ),
+        Provenance::Height { written, expected } => match expected {
+            Some(e) => format!(
+                "the plan says it was made for a height of {}, not {}",
+                cm(written),
+                cm(e)
+            ),
+            None => format!(
+                "the plan says it was made for a height of {}, and no `--height` was given to check its BMI",
+                cm(written)
+            ),
+        },
     }
+}
+
+/// `170 cm`.
+fn cm(x: &units::Num) -> String {
+    units::with_unit(x, "cm")
 }
 
 /// Why a written plan could not be checked, in words; `shown` is its name, quoted.

@@ -427,3 +427,32 @@ fn the_clinic_setting_holds_for_teach_and_record_start_too() {
         .run();
     assert!(!file.exists(), "nothing is written");
 }
+
+#[test]
+fn check_holds_a_plan_json_to_the_height_it_says_it_was_made_for() {
+    let plan_json = plan("82", &["--height", "170", "--format", "json"])
+        .run()
+        .stdout;
+    let check = |more: &[&str]| {
+        let mut args = vec!["check", "ketamine-kap-iv", "--weight", "82"];
+        args.extend_from_slice(more);
+        args.extend(["--format", "json", "-"]);
+        Test::new().args(args).stdin(plan_json.clone())
+    };
+    let found = |t: Test| -> serde_json::Value {
+        serde_json::from_str(&t.run().stdout).expect("the check report is JSON")
+    };
+    let same = found(check(&["--height", "170"]));
+    assert_eq!(same["conforms"], true, "{same}");
+    let other = found(check(&["--height", "180"]).status(1));
+    assert_eq!(
+        other["findings"][0]["message"],
+        "the plan says it was made for a height of 170 cm, not 180 cm"
+    );
+    let none = found(check(&[]).status(1));
+    assert_eq!(none["findings"][0]["expected"], "no height");
+    assert_eq!(
+        none["findings"][0]["message"],
+        "the plan says it was made for a height of 170 cm, and no `--height` was given to check its BMI"
+    );
+}
