@@ -105,14 +105,23 @@ fn protocol_text(r: &mut Rng) -> (String, [i64; 4]) {
 
 /// A random patient near and within the limits (tenths of a kilogram), with a weight of up to
 /// four decimals, and options.
-fn patient(r: &mut Rng, limits: [i64; 4]) -> (Patient, Options) {
+fn patient(r: &mut Rng, limits: [i64; 4], needs_sex: bool) -> (Patient, Options) {
     let [lo, _, _, hi] = limits;
     let weight = r.range((lo - 20).max(1) * 1000, (hi + 20) * 1000);
-    let height = r.range(500, 2500);
+    // Mostly a height that gives a BMI from 14 to 54 (some outside the limits of 16 to 50),
+    // found in floating point only to draw the input; else any height the reader takes.
+    let height = if r.chance(85) {
+        let bmi = r.range(140, 540) as f64 / 10.0;
+        let cm = 100.0 * (weight as f64 / 10_000.0 / bmi).sqrt();
+        ((cm * 10.0) as i64).clamp(500, 2500)
+    } else {
+        r.range(500, 2500)
+    };
     let patient = Patient {
         weight: units::parse_weight(&decimal(weight, 4)).unwrap(),
         height: Some(units::parse_height(&decimal(height, 1)).unwrap()),
-        sex: Some(if r.chance(50) { Sex::Male } else { Sex::Female }),
+        // A sex only where a formula uses it (an actual-weight protocol refuses it), mostly.
+        sex: (needs_sex || r.chance(5)).then(|| if r.chance(50) { Sex::Male } else { Sex::Female }),
         soft_limit_reason: r.chance(70).then(|| "weighed twice".to_string()),
     };
     let options = Options {
@@ -149,7 +158,8 @@ fn differ(seed: u64, cases: u64) -> u64 {
             continue;
         };
         for _ in 0..10 {
-            let (patient, options) = patient(&mut r, limits);
+            let needs_sex = protocol.weight_basis.needs_height_and_sex();
+            let (patient, options) = patient(&mut r, limits, needs_sex);
             let fast = plan::compute(&protocol, &patient, &options);
             let reference = plan::compute_reference(&protocol, &patient, &options);
             let (f, b) = (format!("{fast:?}"), format!("{reference:?}"));
@@ -312,6 +322,7 @@ fn batch_differ(seed: u64, rows: u64, format: bolus::app::batch::Format) -> u64 
         let settings = batch::Settings {
             format,
             style,
+            clinic: false,
             // Now and then volumes at a concentration: every row by the general engine, its
             // JSON lines from templates against serde's.
             concentration: r.chance(20).then(|| {

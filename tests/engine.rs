@@ -250,6 +250,11 @@ enum Expected {
     /// A dosing weight (not the actual one) below `hard_min`, or below `soft_min` unreasoned.
     DosingHard,
     DosingSoft,
+    /// The weight outside a soft limit and the dosing weight below `soft_min`, unreasoned: one
+    /// refusal names both.
+    BothSoft {
+        below: bool,
+    },
     NotPositive,
     TooMany,
     ZeroBolus,
@@ -326,11 +331,16 @@ fn reference(s: &Spec, p: &Person) -> Expected {
         return Expected::Hard { below: w < hmin };
     }
     let outside_soft = w < smin || w > smax;
-    if outside_soft && !p.reason {
-        return Expected::Soft { below: w < smin };
-    }
+    let soft_refused = outside_soft && !p.reason;
+    let below = w < smin;
+    // A weight refused by a soft limit comes before what the dosing weight's formula lacks;
+    // a hard limit of the dosing weight before any soft refusal.
     let Some(d) = dosing_tenths(s, p) else {
-        return Expected::NotPositive;
+        return if soft_refused {
+            Expected::Soft { below }
+        } else {
+            Expected::NotPositive
+        };
     };
     // The dosing weight is held to the minimums too (it is never above the actual weight).
     let other_basis = s.basis != Basis::Actual;
@@ -338,8 +348,11 @@ fn reference(s: &Spec, p: &Person) -> Expected {
         return Expected::DosingHard;
     }
     let dosing_soft_accepted = other_basis && d < smin;
-    if dosing_soft_accepted && !p.reason {
-        return Expected::DosingSoft;
+    match (soft_refused, dosing_soft_accepted && !p.reason) {
+        (true, true) => return Expected::BothSoft { below },
+        (true, false) => return Expected::Soft { below },
+        (false, true) => return Expected::DosingSoft,
+        (false, false) => {}
     }
     let height_warned = match s.basis {
         Basis::Actual => false,
@@ -456,7 +469,24 @@ fn patient(s: &Spec, p: &Person) -> (Patient, Options) {
     (patient, options)
 }
 
+/// The BMI a person's weight and height give, rounded down to 0.1, in tenths: weight ÷
+/// (height in m)² with both in tenths, as `bolus` checks it with a height.
+fn bmi_tenths(p: &Person) -> i128 {
+    p.weight_tenths * 1_000_000 / (p.height_tenths * p.height_tenths)
+}
+
+/// Whether the person's BMI (given with a height, for the formulas that need one) lies within
+/// its soft limits of 16 to 50, where it decides nothing.
+fn bmi_decides_nothing(s: &Spec, p: &Person) -> bool {
+    s.basis == Basis::Actual || (160..=500).contains(&bmi_tenths(p))
+}
+
 fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
+    // The reference knows the dosing arithmetic, not the BMI's limits (tested on their own):
+    // a person whose BMI is outside them is no case for it.
+    if !bmi_decides_nothing(s, p) {
+        return Ok(());
+    }
     let protocol = s.protocol();
     let (patient, options) = patient(s, p);
     let got = plan::compute(&protocol, &patient, &options);
@@ -477,6 +507,15 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
         (Expected::Soft { below }, Err(e @ PlanError::SoftLimit { bound, .. })) => {
             prop_assert!(e.is_limit());
             prop_assert_eq!(*bound, if *below { Bound::Min } else { Bound::Max });
+            return Ok(());
+        }
+        (Expected::BothSoft { below }, Err(e @ PlanError::SoftLimits(all))) => {
+            prop_assert!(e.is_limit());
+            let bound = if *below { Bound::Min } else { Bound::Max };
+            prop_assert!(
+                matches!(&all[..], [PlanError::SoftLimit { bound: b, .. }, PlanError::DosingSoftLimit(_)] if *b == bound),
+                "{all:?}"
+            );
             return Ok(());
         }
         (Expected::DosingHard, Err(e @ PlanError::DosingHardLimit(_)))
@@ -582,6 +621,8 @@ fn agree(s: &Spec, p: &Person) -> Result<(), TestCaseError> {
             + usize::from(r.dosing_soft_accepted)
             + usize::from(r.height_warned)
             + usize::from(rounded)
+            // One reason for the two limits: a warning says it covers both.
+            + usize::from(r.soft_accepted && r.dosing_soft_accepted)
     );
     Ok(())
 }
@@ -627,6 +668,7 @@ fn the_random_cases_reach_every_outcome() {
             Expected::Soft { .. } => "soft",
             Expected::DosingHard => "dosing hard",
             Expected::DosingSoft => "dosing soft",
+            Expected::BothSoft { .. } => "both soft",
             Expected::NotPositive => "not positive",
             Expected::TooMany => "too many",
             Expected::ZeroBolus => "zero bolus",
@@ -657,6 +699,10 @@ fn the_random_cases_reach_every_outcome() {
             }
         };
         *seen.entry(key).or_default() += 1;
+        // The agreement with the reference is held where the BMI decides nothing: most cases.
+        if bmi_decides_nothing(&s, &p) {
+            *seen.entry("bmi decides nothing").or_default() += 1;
+        }
     }
     eprintln!("{seen:?}");
     for (key, at_least) in [
@@ -675,6 +721,7 @@ fn the_random_cases_reach_every_outcome() {
         ("dosing soft", n / 400),
         ("dosing soft accepted", n / 400),
         ("height warned", n / 100),
+        ("bmi decides nothing", n * 3 / 5),
     ] {
         let got = seen.get(key).copied().unwrap_or(0);
         assert!(
@@ -2457,6 +2504,7 @@ fn the_builtin_course_preparation_and_aftercare_are_read() {
             sessions: 6,
             max_span: s(21 * 86_400),
             min_gap: s(86_400),
+            per_weight: Vec::new(),
         })
     );
     assert_eq!(
@@ -2655,25 +2703,26 @@ mod course_engine {
             sex: None,
             soft_limit_reason: None,
         };
-        let plan = plan::compute(
-            &p,
-            &patient,
-            &Options {
-                start,
-                ..Options::default()
-            },
-        )
-        .unwrap();
-        course::compute(
-            &p,
-            plan,
-            &Request {
-                first: date(2026, 12, 1),
-                start,
-                every,
-                sessions,
-            },
-        )
+        let req = Request {
+            first: date(2026, 12, 1),
+            start,
+            every,
+            sessions,
+        };
+        course::compute(&p, &req, |per_weight| {
+            assert_eq!(
+                *per_weight, p.per_weight,
+                "the built-in course has no steps"
+            );
+            plan::compute(
+                &p,
+                &patient,
+                &Options {
+                    start,
+                    ..Options::default()
+                },
+            )
+        })
     }
 
     #[test]
@@ -2743,9 +2792,10 @@ mod course_engine {
                 _ => None,
             })
         };
+        // The rest of the day: until 06:00 the next morning, 12 h after the end being earlier.
         assert_eq!(
             until(Activity::Driving),
-            Some(date(2026, 12, 2).at(0, 0, 0, 0))
+            Some(date(2026, 12, 2).at(6, 0, 0, 0))
         );
         assert_eq!(
             until(Activity::Machinery),
@@ -2756,6 +2806,62 @@ mod course_engine {
             Some(date(2026, 12, 2).at(6, 0, 0, 0))
         );
         assert_eq!(c.sessions[1].date, date(2026, 12, 22));
+    }
+
+    #[test]
+    fn the_rest_of_the_day_ends_at_the_later_of_the_next_morning_and_12_hours_after_the_end() {
+        let until = |d: jiff::civil::DateTime| course::rest_of_day_until(d).unwrap();
+        let day = date(2026, 12, 1);
+        // Ending at 11:00: the next morning, 06:00, is later than 23:00.
+        assert_eq!(
+            until(day.at(11, 0, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Ending at 18:00: both come to 06:00 the next day.
+        assert_eq!(
+            until(day.at(18, 0, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Ending at 23:30: 12 h after it, 11:30, not 00:30 nor 06:00.
+        assert_eq!(
+            until(day.at(23, 30, 0, 0)),
+            (date(2026, 12, 2).at(11, 30, 0, 0), true)
+        );
+        // Ending after midnight: the morning after the day it ends.
+        assert_eq!(
+            until(day.at(0, 30, 0, 0)),
+            (date(2026, 12, 2).at(6, 0, 0, 0), false)
+        );
+        // Every end of every minute of a day: at least the next morning and at least 12 h.
+        for minute in 0..24 * 60 {
+            let end = day.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
+            let (t, _) = until(end);
+            assert!(
+                t >= date(2026, 12, 2).to_datetime(course::NEXT_MORNING),
+                "{end}"
+            );
+            assert!(
+                end.duration_until(t).as_secs() >= course::REST_OF_DAY_MIN_HOURS * 3600,
+                "{end}"
+            );
+        }
+        // The late limit is where the 12 h begin to pass the next morning.
+        assert!(!until(day.to_datetime(course::LATE_AFTER)).1);
+        assert!(until(day.at(18, 1, 0, 0)).1);
+    }
+
+    #[test]
+    fn a_session_ending_after_18_00_is_late() {
+        let late = |h: i8, m: i8| {
+            let c = make(Some(time(h, m, 0, 0)), None, Some(1)).unwrap();
+            c.sessions[0].late
+        };
+        // The session ends 60 min after its first bolus.
+        assert!(!late(10, 0));
+        assert!(!late(17, 0));
+        assert!(late(17, 1));
+        assert!(late(23, 30));
+        assert!(!make(None, None, Some(1)).unwrap().sessions[0].late);
     }
 }
 
@@ -2971,9 +3077,10 @@ fn the_reason_for_a_minor_and_for_a_weight_outside_the_soft_limits_is_one_and_bo
         explain: false,
     };
     let warnings = render::warnings(&p, &plan);
-    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(warnings[0].contains("soft limit"));
     assert!(warnings[1].contains("is 16 years old on 2026-01-15"));
+    assert!(warnings[2].contains("one reason is given for 2 soft limits crossed"));
     assert!(render::text::render(&ctx, &plan).contains("small adolescent"));
 }
 
@@ -3065,11 +3172,14 @@ mod feasibility {
                 Err(PlanError::ZeroBolus { .. } | PlanError::TooManyBoluses { .. }) => {
                     prop_assert!(in_gap, "no plan at {} outside {gaps:?}\n{}", w, s.toml())
                 }
-                // The dosing weight below a limit: refused for the patient, not the protocol.
+                // The dosing weight below a limit, or a BMI outside its hard limits: refused
+                // for the patient, not the protocol.
                 Err(e) => prop_assert!(
                     matches!(
                         e,
-                        PlanError::DosingHardLimit(_) | PlanError::DosingSoftLimit(_)
+                        PlanError::DosingHardLimit(_)
+                            | PlanError::DosingSoftLimit(_)
+                            | PlanError::BmiHardLimit(_)
                     ),
                     "{e}"
                 ),
@@ -3467,8 +3577,8 @@ mod dosing_limits {
         // At 134.62 cm (53 in) Devine gives 29.4 kg, below the hard minimum, reason or not.
         let e = at("90", "134.62", Some("sure")).unwrap_err();
         assert!(matches!(e, PlanError::DosingHardLimit(_)), "{e}");
-        // 40 kg exactly (actual 40 kg, ideal above it): no reason needed.
-        let p = at("40", "170", None).unwrap();
+        // 40 kg exactly (actual 40 kg, ideal above it): no reason needed (at 158 cm, a BMI of 16).
+        let p = at("40", "158", None).unwrap();
         assert!(p.dosing_soft_limit.is_none() && p.soft_limit.is_none());
         // Ideal 35.1 kg: below the soft minimum, refused without a reason, accepted with one.
         let e = at("90", "140.97", None).unwrap_err();
@@ -3493,11 +3603,12 @@ mod dosing_limits {
 
     #[test]
     fn a_dosing_weight_of_exactly_the_hard_minimum_is_planned() {
-        // Female 30 kg, tall: ideal is above 30, so the actual 30 kg is the dosing weight, at the
-        // hard minimum; with a reason for the soft minimum (for both weights).
+        // Female 30 kg, 150 cm: ideal is above 30, so the actual 30 kg is the dosing weight, at
+        // the hard minimum; with a reason for the soft minimum (for both weights, and the BMI of
+        // 13.3).
         let p = plan::compute(
             &ideal(),
-            &person("30", "180", Sex::Female, Some("small")),
+            &person("30", "150", Sex::Female, Some("small")),
             &Options::default(),
         )
         .unwrap();

@@ -3170,7 +3170,7 @@ fn dosing_weight_cases() -> Vec<Case> {
             ]),
         ideal(
             "dosing-ideal-at-100-cm-with-a-reason",
-            &["--height", "100", "--accept-soft-limit", "sure"],
+            &["--height", "100", "--accept-soft-limit", "measured twice"],
         )
         .status(3)
         .says(&["hard limits have no override"]),
@@ -3234,7 +3234,7 @@ fn dosing_weight_cases() -> Vec<Case> {
                 "--sex",
                 "female",
                 "--accept-soft-limit",
-                "sure",
+                "measured twice",
             ],
         )
         .status(3)

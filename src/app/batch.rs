@@ -56,6 +56,9 @@ pub struct Settings {
     pub format: Format,
     pub style: Style,
     pub concentration: Option<units::Concentration>,
+    /// The clinic setting: a row whose weight is a bare number, with no unit, fails (every row is
+    /// then computed by [`plan::compute`]).
+    pub clinic: bool,
 }
 
 /// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
@@ -581,6 +584,7 @@ fn run_with<W: Write>(
     progress: &mut dyn FnMut(u64),
     fast: bool,
 ) -> Result<Summary, BatchError> {
+    let clinic = settings.clinic;
     let read_error = BatchError::Read;
     let mut lines = Lines::new(input, MAX_LINE_BYTES);
     let mut line = Vec::new();
@@ -613,6 +617,12 @@ fn run_with<W: Write>(
         !fast,
         draft,
     );
+    rows.clinic = clinic;
+    // Under the clinic setting the general engine reads every row (the fast one takes bare
+    // numbers), its serde JSON being the same bytes.
+    if clinic {
+        rows.fast = None;
+    }
     // How many of the lines after this one have had their ids' slots loaded.
     let mut warmed = 0usize;
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
@@ -698,6 +708,8 @@ struct Rows<'p> {
     draft: Option<&'static str>,
     /// The concentration each bolus's volume is given at.
     concentration: Option<&'p units::Concentration>,
+    /// The clinic setting: a weight with no unit fails its row.
+    clinic: bool,
 }
 
 impl<'p> Rows<'p> {
@@ -724,6 +736,7 @@ impl<'p> Rows<'p> {
             cache_bytes: 0,
             seen: Seen::default(),
             key: Vec::new(),
+            clinic: false,
             draft,
         }
     }
@@ -814,7 +827,7 @@ impl<'p> Rows<'p> {
             c,
             self.format,
             self.date,
-            self.reference,
+            (self.reference, self.clinic),
         ));
         let size = self.key.len() + o.size() + 64;
         if self.cache_bytes + size > CACHE_BYTES {
@@ -1042,7 +1055,7 @@ fn compute(
     c: &Columns,
     format: Format,
     date: Dates,
-    reference: bool,
+    (reference, clinic): (bool, bool),
 ) -> Outcome {
     let (patient, weight_text, identity) =
         match patient(record, c).and_then(|(p, w)| Ok((p, w, identity(record, c)?))) {
@@ -1052,6 +1065,12 @@ fn compute(
                 return Outcome::Error(crate::engine::chars::tidy(&e.to_string()), code);
             }
         };
+    if let Err(e) = cli::clinic_weight(clinic, "weight", &weight_text) {
+        return Outcome::Error(
+            crate::engine::chars::tidy(&e.to_string()),
+            ErrorCode::BadValue,
+        );
+    }
     let plan = match general_plan((p, concentration), &patient, identity, date) {
         Ok(plan) => plan,
         Err(e) => {
@@ -1122,12 +1141,13 @@ enum Job {
         patient_system: Option<String>,
         authored: jiff::Timestamp,
         concentration: Option<units::Concentration>,
+        clinic: bool,
     },
 }
 
 impl Job {
     /// The job the arguments ask for, every option checked.
-    fn of(protocol: &Protocol, args: &cli::BatchArgs) -> Result<Job, Failure> {
+    fn of(protocol: &Protocol, args: &cli::BatchArgs, clinic: bool) -> Result<Job, Failure> {
         let fhir = args.format == cli::BatchFormat::FhirNdjson;
         let (delimiter, bom) = cli::csv_options(&args.csv, args.format == cli::BatchFormat::Csv)?;
         let request = cli::batch_fhir(args)?;
@@ -1149,6 +1169,7 @@ impl Job {
                 format,
                 style: Style { delimiter, bom },
                 concentration,
+                clinic,
             }));
         }
         let (tz, from_env) = request.expect("checked for FHIR");
@@ -1165,6 +1186,7 @@ impl Job {
             patient_system: args.patient_system.clone(),
             authored,
             concentration,
+            clinic,
         })
     }
 
@@ -1182,12 +1204,14 @@ impl Job {
                 patient_system,
                 authored,
                 concentration,
+                clinic,
             } => {
                 let orders = fhir::Orders {
                     zone,
                     patient_system: patient_system.as_deref(),
                     authored: *authored,
                     concentration: concentration.as_ref(),
+                    clinic: *clinic,
                 };
                 fhir::run(p, input, out, &orders, date, progress)
             }
@@ -1195,9 +1219,13 @@ impl Job {
     }
 }
 
-pub(super) fn batch(protocol: &Protocol, args: &cli::BatchArgs) -> Result<super::Outcome, Failure> {
+pub(super) fn batch(
+    protocol: &Protocol,
+    args: &cli::BatchArgs,
+    clinic: bool,
+) -> Result<super::Outcome, Failure> {
     use std::io::IsTerminal;
-    let job = Job::of(protocol, args)?;
+    let job = Job::of(protocol, args, clinic)?;
     let (input, size, input_id) = batch_input(&args.input)?;
     let mut bar = match size {
         Some(n) if n > 1024 * 1024 && std::io::stderr().is_terminal() => {

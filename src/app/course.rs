@@ -21,8 +21,18 @@ pub(super) fn course(protocol: &Protocol, req: &cli::CourseRequest) -> Result<Ou
         start: req.course.start,
         ..plan::Options::default()
     };
-    let plan = check::verified_plan(protocol, &req.patient, &options)?;
-    let course = crate::engine::course::compute(protocol, plan, &req.course)?;
+    // Each session's plan is the one `plan` computes, with the session's dose per weight where
+    // the protocol steps it (each step is within `[dose] per_weight`, checked when read).
+    let course = crate::engine::course::compute(protocol, &req.course, |per_weight| {
+        if *per_weight == protocol.per_weight {
+            return check::verified_plan(protocol, &req.patient, &options);
+        }
+        let stepped = Protocol {
+            per_weight: per_weight.clone(),
+            ..protocol.clone()
+        };
+        check::verified_plan(&stepped, &req.patient, &options)
+    })?;
     let ctx = Context {
         protocol,
         weight_entered: &req.weight_entered,

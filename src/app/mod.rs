@@ -236,6 +236,8 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let shared = cli.shared(std::env::var_os("BOLUS_PROTOCOLS"))?;
     global_options(&shared, &cli.command)?;
+    clinic_weight(shared.clinic, &cli.command)?;
+    let clinic = shared.clinic;
     let catalog = Catalog {
         dir: shared.protocols,
         draft: shared.draft,
@@ -276,7 +278,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Batch(args) => {
             let protocol = load(&args.protocol)?;
-            batch::batch(&protocol, &args)
+            batch::batch(&protocol, &args, clinic)
         }
         Command::Course(args) => {
             let req = cli::course_request(args)?;
@@ -341,6 +343,25 @@ fn protocols_command(
     }
 }
 
+/// Under the clinic setting, a weight typed with no unit is refused, whatever the command
+/// (batch rows are refused one by one, in the batch).
+fn clinic_weight(clinic: bool, command: &Command) -> Result<(), Failure> {
+    let patient = match command {
+        Command::Plan(a) => &a.patient,
+        Command::Check(a) => &a.patient,
+        Command::Course(a) => &a.patient,
+        Command::Teach(a) => match &a.command {
+            cli::TeachCommand::Pk(p) => &p.patient,
+        },
+        Command::Record(a) => match &a.command {
+            cli::record::RecordCommand::Start(s) => &s.patient,
+            _ => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    Ok(cli::clinic_weight(clinic, "--weight", &patient.weight)?)
+}
+
 /// The options of every command that are wrong whatever the command: an empty `--protocols`,
 /// `--draft` where nothing is planned.
 fn global_options(shared: &cli::Shared, command: &Command) -> Result<(), Failure> {
@@ -373,11 +394,7 @@ fn unneeded_reason_note(
     patient: &crate::engine::plan::Patient,
     plan: &crate::engine::plan::Plan,
 ) -> String {
-    if patient.reason().is_none()
-        || plan.soft_limit.is_some()
-        || plan.dosing_soft_limit.is_some()
-        || plan.minor.is_some()
-    {
+    if patient.reason().is_none() || plan.limits_accepted() > 0 {
         return String::new();
     }
     render::refusals::unneeded_reason_note(&patient.weight, &protocol.limits, &protocol.id)

@@ -127,6 +127,26 @@ pub enum RequestError {
     /// A CSV option given for another format.
     #[error("`{0}` is used only with `--format csv`; leave it out, or add `--format csv`")]
     CsvOnly(&'static str),
+    #[error(
+        "the environment variable BOLUS_CLINIC is `{}`; set it to `1` for the clinic setting, or `0` or nothing for none",
+        .0.escape_debug()
+    )]
+    ClinicVariable(String),
+    /// `--height` or `--sex` for a chart of a protocol dosed on the actual weight.
+    #[error(
+        "`{flag}` is used by a chart only for a protocol dosed on ideal, adjusted or lean body weight, and protocol `{protocol}` doses on the actual body weight; leave `{flag}` out"
+    )]
+    ChartUnused {
+        flag: &'static str,
+        protocol: String,
+    },
+    /// A bare number for a weight under the clinic setting.
+    #[error(
+        "invalid `{flag}`: `{}` has no unit, and the clinic setting (`--clinic` or BOLUS_CLINIC=1) requires one; write it as `{} kg`",
+        .text.escape_debug(),
+        .text.trim().escape_debug()
+    )]
+    WeightUnitRequired { flag: &'static str, text: String },
 }
 
 /// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
@@ -167,8 +187,8 @@ const AFTER_HELP: &str = "\
 Exit status: 0 done; 1 done, and a problem was found (check found a violation, such as a plan made \
 for another protocol or weight, a batch row failed, lint found an error); 2 bad usage, bad input, \
 an unreadable or invalid protocol, one the protocols directory's approved.toml does not approve, \
-or an output that cannot be written; 3 refused by a limit (on the weight or on the dosing weight, \
-or an age under 18). A closed pipe is not an error.
+or an output that cannot be written; 3 refused by a limit (on the weight, the dosing weight or the \
+BMI, or an age under 18). A closed pipe is not an error.
 
 Examples:
   bolus plan ketamine-kap-iv --weight 82 --start 14:00
@@ -219,6 +239,12 @@ pub struct Shared {
     /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
     #[arg(long)]
     pub draft: bool,
+
+    /// The clinic setting: a weight must be typed with its unit (`82 kg`), a bare number being
+    /// refused rather than read as kilograms (default: the environment variable
+    /// `BOLUS_CLINIC=1`).
+    #[arg(long)]
+    pub clinic: bool,
 }
 
 impl Cli {
@@ -235,6 +261,7 @@ impl Cli {
         Ok(Shared {
             protocols: protocols.or(env.filter(|v| !v.is_empty()).map(PathBuf::from)),
             draft: given.iter().any(|s| s.draft),
+            clinic: given.iter().any(|s| s.clinic) || clinic_from_env()?,
         })
     }
 }
@@ -333,16 +360,19 @@ pub struct PatientArgs {
     /// The patient's body weight in kilograms: `82`, `82 kg`, `82.5`. Pounds are refused.
     #[arg(long, value_name = "KG", allow_hyphen_values = true)]
     pub weight: String,
-    /// Accept a weight, or an ideal, adjusted or lean dosing weight, outside the protocol's soft
-    /// limits, stating why; the reason is printed. Inside the soft limits it is not needed: a note
-    /// on standard error says so.
+    /// Accept a weight, an ideal, adjusted or lean dosing weight, or a BMI outside the soft
+    /// limits, stating why in at least 2 words and 8 letters; the reason is printed with each
+    /// limit it covers. Inside the soft limits it is not needed: a note on standard error says so.
     #[arg(long, value_name = "REASON")]
     pub accept_soft_limit: Option<String>,
-    /// The patient's height in centimetres, for protocols dosed on ideal, adjusted or lean weight.
+    /// The patient's height in centimetres: needed by protocols dosed on ideal, adjusted or lean
+    /// weight; with any protocol, the plan shows the BMI, refused outside 12 to 70 and needing a
+    /// reason outside 16 to 50.
     #[arg(long, value_name = "CM", allow_hyphen_values = true)]
     pub height: Option<String>,
     /// The sex the weight formulas use, for protocols dosed on ideal, adjusted or lean weight:
-    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them).
+    /// `female` or `male` (also `f` or `m`, in any case, as a batch's `sex` column reads them);
+    /// refused for a protocol dosed on the actual weight.
     #[arg(long, value_enum, ignore_case = true)]
     pub sex: Option<SexArg>,
 }
@@ -498,7 +528,12 @@ sessions within 21 days are 4 days apart); a course that breaks the protocol's l
 span, or has more sessions than the protocol's course, is refused. A protocol without a [course] \
 table gives a course of one session. Every session after the first is provisional: its dose is \
 recomputed from the weight on the day and signed then. Fasting is timed from the first bolus; \
-aftercare from the session's end, its last checkpoint."
+aftercare from the session's end, its last checkpoint. \"The rest of the day\" lasts until 06:00 the \
+next morning and at least 12 hours after the session ends (this project's choice: a session ending at \
+23:30 keeps the patient from driving until 11:30); a session that ends after 18:00, or on a later \
+day, is flagged as late. A protocol may step the dose per weight from session to session \
+(`[course] per_weight`, none above `[dose] per_weight`): each session's plan is then computed \
+with its own dose."
 )]
 pub struct CourseArgs {
     /// A protocol id (such as `ketamine-kap-iv`) or a path to a protocol file.
@@ -893,6 +928,30 @@ impl PlanFormat {
     }
 }
 
+/// Whether `BOLUS_CLINIC` sets the clinic setting: `1` on; unset, empty or `0` off; any other
+/// value is refused, so that a misspelt setting does not pass for off.
+fn clinic_from_env() -> Result<bool, RequestError> {
+    match std::env::var_os("BOLUS_CLINIC") {
+        None => Ok(false),
+        Some(v) if v.is_empty() || v == "0" => Ok(false),
+        Some(v) if v == "1" => Ok(true),
+        Some(v) => Err(RequestError::ClinicVariable(
+            v.to_string_lossy().into_owned(),
+        )),
+    }
+}
+
+/// Refuses, under the clinic setting, a weight typed as a bare number: the unit must be typed.
+pub fn clinic_weight(clinic: bool, flag: &'static str, text: &str) -> Result<(), RequestError> {
+    if clinic && !units::weight_unit_given(text) {
+        return Err(RequestError::WeightUnitRequired {
+            flag,
+            text: text.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// The zone `BOLUS_TZ` names, when set and not empty (set but not Unicode is kept as it reads,
 /// so that the zone's check names it).
 fn tz_from_env() -> Option<String> {
@@ -943,7 +1002,7 @@ pub fn patient(a: PatientArgs) -> Result<Patient, RequestError> {
     if let Some(problem) = a
         .accept_soft_limit
         .as_deref()
-        .and_then(plan::reason_problem)
+        .and_then(plan::soft_limit_reason_problem)
     {
         return Err(RequestError::Reason(problem));
     }
@@ -1125,6 +1184,19 @@ pub fn chart_span(
     let to = kg("--to", &a.to, &p.limits.soft_max)?;
     let step = weight("--step", &a.step)?;
     let height = height(a.height.as_deref())?;
+    // A chart's rows are for a height and sex only where a formula uses them: never silently
+    // unused.
+    if !p.weight_basis.needs_height_and_sex() {
+        if let Some(flag) = [("--height", height.is_some()), ("--sex", a.sex.is_some())]
+            .into_iter()
+            .find_map(|(flag, given)| given.then_some(flag))
+        {
+            return Err(RequestError::ChartUnused {
+                flag,
+                protocol: p.id.clone(),
+            });
+        }
+    }
     Ok(crate::engine::chart::Span {
         from,
         to,
@@ -1217,7 +1289,7 @@ pub fn man_page() -> String {
         let usage = sub.render_usage().to_string();
         // The shared options are described once, in the OPTIONS section.
         let sub = sub.mut_args(|a| match a.get_id().as_str() {
-            "protocols" | "draft" => a.hide(true),
+            "protocols" | "draft" | "clinic" => a.hide(true),
             _ => a,
         });
         let nested: Vec<_> = sub

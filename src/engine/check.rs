@@ -36,6 +36,8 @@ pub struct WrittenPlan {
     pub weight: Option<Num>,
     /// The dosing weight the plan says it was made for (JSON only).
     pub dosing_weight: Option<Num>,
+    /// The height in centimetres the plan says it was made for (JSON only).
+    pub height: Option<Num>,
     /// The protocol id the plan says it was made for (JSON only).
     pub protocol: Option<String>,
     /// The SHA-256 of the protocol file the plan says it was made from (JSON only).
@@ -94,6 +96,7 @@ impl WrittenPlan {
             volumes: None,
             weight: None,
             dosing_weight: None,
+            height: None,
             protocol: None,
             sha256: None,
             concentration: None,
@@ -706,6 +709,20 @@ pub fn provenance(
             Provenance::DosingWeight {
                 written: units::kg(w.clone()),
                 expected: expected.dosing.value.clone(),
+            },
+        );
+    }
+    let expected_height = expected.bmi.as_ref().map(|b| b.height_cm.clone());
+    if let Some(h) = plan
+        .height
+        .as_ref()
+        .filter(|h| Some(*h) != expected_height.as_ref())
+    {
+        push(
+            Rule::Weight,
+            Provenance::Height {
+                written: h.clone(),
+                expected: expected_height,
             },
         );
     }

@@ -10,7 +10,22 @@ use num_traits::ToPrimitive;
 
 use crate::engine::plan::{self, Plan};
 use crate::engine::protocol::{CourseRules, Protocol, Restriction};
-use crate::engine::units::{self, Duration};
+use crate::engine::units::{self, DosePerWeight, Duration};
+
+/// The earliest a restriction for "the rest of the day" ends: 06:00 on the day after the
+/// session ends, the next morning (this project's choice: the guideline says "the rest of the
+/// day" and names no hour).
+pub const NEXT_MORNING: Time = Time::constant(6, 0, 0, 0);
+
+/// The least time a restriction for "the rest of the day" lasts after the session ends, in
+/// hours (this project's choice): a session that ends late in the evening does not free the
+/// patient to drive in the small hours.
+pub const REST_OF_DAY_MIN_HOURS: i64 = 12;
+
+/// A session is late when it ends after this clock time on its day, or on a later day: it
+/// leaves less than 6 hours of its day to recover, and [`REST_OF_DAY_MIN_HOURS`] after its end
+/// come later than [`NEXT_MORNING`] (this project's choice: 06:00 + 24 h − 12 h).
+pub const LATE_AFTER: Time = Time::constant(18, 0, 0, 0);
 
 /// How the course is asked for.
 #[derive(Debug, Clone)]
@@ -44,9 +59,11 @@ pub struct Course {
     /// Whole days from the first session's date to the last's.
     pub span_days: i64,
     pub sessions: Vec<Session>,
-    /// The plan for the weight given, timed from `start` when given. Each session after the first
-    /// is recomputed from the weight on its day.
+    /// The first session's plan for the weight given, timed from `start` when given. Each
+    /// session after the first is recomputed from the weight on its day.
     pub plan: Plan,
+    /// Whether the protocol steps the dose per weight from session to session.
+    pub stepped: bool,
 }
 
 /// One session of a course.
@@ -63,6 +80,14 @@ pub struct Session {
     pub times: Option<SessionTimes>,
     /// The patient's instructions, before the session first, then after it.
     pub instructions: Vec<Instruction>,
+    /// The session's dose per weight: the protocol's, or its step for this session.
+    pub per_weight: DosePerWeight,
+    /// The session's plan: the course's plan, or with a stepped dose, the plan for this
+    /// session's dose per weight.
+    pub plan: Plan,
+    /// With a start time: the session ends after [`LATE_AFTER`] on its day or on a later day,
+    /// leaving too little of the day to recover.
+    pub late: bool,
 }
 
 /// The civil date-times of a session.
@@ -108,11 +133,16 @@ pub enum Instruction {
     },
     /// The patient leaves only with an escort.
     Escort,
-    /// No `activity` until `until` (the end of the session's day, or a time after it ends).
+    /// No `activity` until `until`: for the rest of the day, the later of [`NEXT_MORNING`]
+    /// after the session ends and [`REST_OF_DAY_MIN_HOURS`] after it ends; else the
+    /// restriction's time after the session ends.
     Restricted {
         activity: Activity,
         restriction: Restriction,
         until: Option<DateTime>,
+        /// For the rest of the day: whether [`REST_OF_DAY_MIN_HOURS`] after the session's end
+        /// set `until` (later than the next morning).
+        held_by_hours: bool,
     },
 }
 
@@ -147,12 +177,28 @@ pub enum CourseError {
     DateOutOfRange { session: u64 },
     /// No plan for the patient.
     Plan(plan::PlanError),
+    /// No plan for a later session's stepped dose per weight.
+    StepPlan(Box<StepPlanError>),
+}
+
+/// No plan for a later session's stepped dose per weight: the session, its dose, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepPlanError {
+    pub session: u64,
+    pub per_weight: DosePerWeight,
+    /// The unit the protocol shows doses in.
+    pub unit: units::MassUnit,
+    pub error: plan::PlanError,
 }
 
 impl CourseError {
     /// Whether the error is a refusal by a weight limit (exit status 3) rather than bad input.
     pub fn is_limit(&self) -> bool {
-        matches!(self, CourseError::Plan(e) if e.is_limit())
+        match self {
+            CourseError::Plan(e) => e.is_limit(),
+            CourseError::StepPlan(s) => s.error.is_limit(),
+            _ => false,
+        }
     }
 }
 
@@ -227,22 +273,37 @@ fn schedule(p: &Protocol, req: &Request) -> Result<(u64, Option<(i64, Spacing)>)
     Ok((n, Some((every, spacing))))
 }
 
-/// Makes the course from a plan already computed (and checked) for the patient with
-/// `req.start`, or says why none can be made.
-pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, CourseError> {
+/// Makes the course, or says why none can be made. `plan_for` computes (and checks) the plan
+/// for the patient with `req.start` and a dose per weight: the protocol's, or each session's
+/// step where the protocol steps the dose.
+pub fn compute(
+    p: &Protocol,
+    req: &Request,
+    mut plan_for: impl FnMut(&DosePerWeight) -> Result<Plan, plan::PlanError>,
+) -> Result<Course, CourseError> {
     let (n, every) = schedule(p, req)?;
     let gap = every.map_or(0, |(e, _)| e);
-    // The session's extent on the plan's timeline, in seconds from the first bolus: it begins at
-    // its first checkpoint or bolus and ends at its last.
-    let offsets = plan
-        .boluses
-        .iter()
-        .map(|b| seconds(&b.offset))
-        .chain(plan.checkpoints.iter().map(|c| seconds(&c.offset)));
-    let (earliest, latest) = offsets.fold((0, 0), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let steps = p.course.as_ref().map_or(&[][..], |r| &r.per_weight[..]);
+    let stepped = !steps.is_empty();
+    let first_dose = steps.first().unwrap_or(&p.per_weight).clone();
+    let first_plan = plan_for(&first_dose)?;
     let mut sessions = Vec::with_capacity(n as usize);
     for k in 1..=n {
         let out_of_range = || CourseError::DateOutOfRange { session: k };
+        let (per_weight, plan) = match steps.get(k as usize - 1).filter(|_| k > 1) {
+            None => (first_dose.clone(), first_plan.clone()),
+            Some(step) => {
+                let plan = plan_for(step).map_err(|error| {
+                    CourseError::StepPlan(Box::new(StepPlanError {
+                        session: k,
+                        per_weight: step.clone(),
+                        unit: p.unit,
+                        error,
+                    }))
+                })?;
+                (step.clone(), plan)
+            }
+        };
         let days = gap
             .checked_mul(i64::try_from(k - 1).map_err(|_| out_of_range())?)
             .ok_or_else(out_of_range)?;
@@ -250,21 +311,11 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
             .first
             .checked_add(Span::new().try_days(days).map_err(|_| out_of_range())?)
             .map_err(|_| out_of_range())?;
-        let at = |base: DateTime, secs: i64| {
-            base.checked_add(Span::new().try_seconds(secs).map_err(|_| out_of_range())?)
-                .map_err(|_| out_of_range())
-        };
-        let times = match req.start {
-            None => None,
-            Some(start) => {
-                let first_bolus = date.to_datetime(start);
-                Some(SessionTimes {
-                    begins: at(first_bolus, earliest)?,
-                    first_bolus,
-                    ends: at(first_bolus, latest)?,
-                })
-            }
-        };
+        let times = req
+            .start
+            .map(|start| session_times(&plan, date.to_datetime(start), k))
+            .transpose()?;
+        let late = times.is_some_and(|t| t.ends > date.to_datetime(LATE_AFTER));
         let instructions = instructions(p, times, k)?;
         sessions.push(Session {
             number: k,
@@ -272,6 +323,9 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
             provisional: k > 1,
             times,
             instructions,
+            per_weight,
+            plan,
+            late,
         });
     }
     Ok(Course {
@@ -279,7 +333,45 @@ pub fn compute(p: &Protocol, plan: Plan, req: &Request) -> Result<Course, Course
         every,
         span_days: gap * i64::try_from(n - 1).unwrap_or(0),
         sessions,
-        plan,
+        plan: first_plan,
+        stepped,
+    })
+}
+
+/// A session's extent on its plan's timeline from the first bolus at `first_bolus`: it begins
+/// at its first checkpoint or bolus and ends at its last.
+fn session_times(plan: &Plan, first_bolus: DateTime, k: u64) -> Result<SessionTimes, CourseError> {
+    let offsets = plan
+        .boluses
+        .iter()
+        .map(|b| seconds(&b.offset))
+        .chain(plan.checkpoints.iter().map(|c| seconds(&c.offset)));
+    let (earliest, latest) = offsets.fold((0, 0), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let out_of_range = || CourseError::DateOutOfRange { session: k };
+    let at = |secs: i64| {
+        first_bolus
+            .checked_add(Span::new().try_seconds(secs).map_err(|_| out_of_range())?)
+            .map_err(|_| out_of_range())
+    };
+    Ok(SessionTimes {
+        begins: at(earliest)?,
+        first_bolus,
+        ends: at(latest)?,
+    })
+}
+
+/// When a restriction for the rest of the day ends for a session that ends at `ends`: the later
+/// of [`NEXT_MORNING`] on the day after, and [`REST_OF_DAY_MIN_HOURS`] after the end; and
+/// whether the hours set it.
+pub fn rest_of_day_until(ends: DateTime) -> Option<(DateTime, bool)> {
+    let morning = ends.date().tomorrow().ok()?.to_datetime(NEXT_MORNING);
+    let hours = ends
+        .checked_add(Span::new().hours(REST_OF_DAY_MIN_HOURS))
+        .ok()?;
+    Some(if hours > morning {
+        (hours, true)
+    } else {
+        (morning, false)
     })
 }
 
@@ -319,21 +411,19 @@ fn instructions(
         ];
         for (activity, rule) in rules {
             let Some(restriction) = rule else { continue };
-            let until = match (times, restriction) {
-                (None, _) => None,
-                (Some(t), Restriction::RestOfDay) => Some(
-                    t.ends
-                        .date()
-                        .tomorrow()
-                        .map_err(|_| out_of_range())?
-                        .to_datetime(Time::midnight()),
-                ),
-                (Some(t), Restriction::For(d)) => Some(at(t.ends, seconds(d))?),
+            let (until, held_by_hours) = match (times, restriction) {
+                (None, _) => (None, false),
+                (Some(t), Restriction::RestOfDay) => {
+                    let (until, hours) = rest_of_day_until(t.ends).ok_or_else(out_of_range)?;
+                    (Some(until), hours)
+                }
+                (Some(t), Restriction::For(d)) => (Some(at(t.ends, seconds(d))?), false),
             };
             instructions.push(Instruction::Restricted {
                 activity,
                 restriction: restriction.clone(),
                 until,
+                held_by_hours,
             });
         }
     }

@@ -271,6 +271,11 @@ pub enum Provenance {
         written: BodyMass,
         expected: BodyMass,
     },
+    /// The plan names a height (in centimetres) other than `--height`, or none was given.
+    Height {
+        written: crate::engine::units::Num,
+        expected: Option<crate::engine::units::Num>,
+    },
     /// The plan's volumes are at another concentration than the one given.
     Concentration {
         written: Concentration,

@@ -44,6 +44,45 @@ pub enum ReasonProblem {
     OddChar { character: char, class: CharClass },
     /// The reason (trimmed) holds no letter.
     NoWords { reason: String },
+    /// A soft-limit reason of fewer than [`REASON_MIN_WORDS`] words or [`REASON_MIN_LETTERS`]
+    /// letters, or of one letter repeated (`x`, `ok`, `aaaa aaaa`).
+    TooFewWords { reason: String },
+}
+
+/// The fewest words a soft-limit reason holds (a word: a run of characters between spaces that
+/// holds a letter); this project's choice.
+pub const REASON_MIN_WORDS: usize = 2;
+/// The fewest letters a soft-limit reason holds; this project's choice.
+pub const REASON_MIN_LETTERS: usize = 8;
+
+/// What is wrong with a reason for accepting a soft limit, if anything: what
+/// [`reason_problem`] finds, or fewer than [`REASON_MIN_WORDS`] words or
+/// [`REASON_MIN_LETTERS`] letters, or one letter repeated: a reason says why in a few words
+/// (`weighed twice` passes; `x` does not).
+pub fn soft_limit_reason_problem(reason: &str) -> Option<ReasonProblem> {
+    if let Some(problem) = reason_problem(reason) {
+        return Some(problem);
+    }
+    let trimmed = reason.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let words = trimmed
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let letters: Vec<char> = trimmed
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let one_letter = letters.windows(2).all(|w| w[0] == w[1]);
+    if words < REASON_MIN_WORDS || letters.len() < REASON_MIN_LETTERS || one_letter {
+        return Some(ReasonProblem::TooFewWords {
+            reason: trimmed.to_string(),
+        });
+    }
+    None
 }
 
 /// What is wrong with a soft-limit reason, if anything: a reason is plain text (no control,
@@ -172,6 +211,52 @@ pub enum CountReason {
     Minimum,
 }
 
+/// The lowest and highest BMI (kg/m²) for which a plan is made at all: outside them the weight
+/// or the height is taken for an error (this project's choice).
+pub const BMI_HARD: (i64, i64) = (12, 70);
+/// The BMI (kg/m²) outside which a plan needs a stated reason (this project's choice).
+pub const BMI_SOFT: (i64, i64) = (16, 50);
+
+/// The body mass index from the weight and `--height`: weight ÷ (height in m)², exact, and
+/// rounded down to 0.1 kg/m², the value printed and held to the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bmi {
+    /// The height, in centimetres.
+    pub height_cm: Num,
+    /// The weight, in kilograms.
+    pub weight_kg: Num,
+    /// Weight ÷ (height in m)², exact.
+    pub exact: Num,
+    /// The exact value rounded down to 0.1.
+    pub value: Num,
+    /// Outside [`BMI_SOFT`], accepted with the reason: the end it is beyond and the reason.
+    pub accepted: Option<(Bound, Num, String)>,
+}
+
+/// The BMI of a weight and a height, rounded down to 0.1 (see [`Bmi`]).
+pub fn bmi_of(weight: &BodyMass, height: &Length) -> Bmi {
+    let weight_kg = units::kg_of(weight);
+    let height_cm = units::cm_of(height);
+    let metres = &height_cm / units::int(100);
+    let exact = &weight_kg / (&metres * &metres);
+    let value = (&exact * units::int(10)).floor() / units::int(10);
+    Bmi {
+        height_cm,
+        weight_kg,
+        exact,
+        value,
+        accepted: None,
+    }
+}
+
+/// A BMI outside a limit: the BMI and the limit it is beyond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BmiLimit {
+    pub bmi: Bmi,
+    pub bound: Bound,
+    pub limit: Num,
+}
+
 /// A weight outside the soft limits, accepted with a reason.
 #[derive(Debug, Clone)]
 pub struct SoftLimitAccepted {
@@ -244,6 +329,19 @@ pub struct Plan {
     /// Whether times are shown in seconds: when some offset is not an exact decimal of minutes
     /// (an interval of `10 s` is 0.1666… min).
     pub in_seconds: bool,
+    /// With `--height`: the BMI, held to [`BMI_HARD`] and [`BMI_SOFT`].
+    pub bmi: Option<Bmi>,
+}
+
+impl Plan {
+    /// The soft limits crossed and accepted with the one reason: the weight's, the dosing
+    /// weight's, the adult age's, the BMI's.
+    pub fn limits_accepted(&self) -> usize {
+        usize::from(self.soft_limit.is_some())
+            + usize::from(self.dosing_soft_limit.is_some())
+            + usize::from(self.minor.is_some())
+            + usize::from(self.bmi.as_ref().is_some_and(|b| b.accepted.is_some()))
+    }
 }
 
 /// A dosing weight below a minimum of the protocol's weight limits.
@@ -343,6 +441,17 @@ pub enum PlanError {
         count: Num,
         max: u64,
     },
+    /// A BMI outside [`BMI_HARD`]: refused, no override.
+    BmiHardLimit(Box<BmiLimit>),
+    /// A BMI outside [`BMI_SOFT`], and no reason stated.
+    BmiSoftLimit(Box<BmiLimit>),
+    /// `--sex` given for a protocol dosed on the actual weight, which no formula uses it for.
+    SexNotUsed {
+        protocol: String,
+    },
+    /// More than one soft limit crossed and no reason stated: each of them (each a soft-limit
+    /// error), so that the refusal names them all.
+    SoftLimits(Vec<PlanError>),
     /// The computed plan breaks one of the protocol's own rules (a defect of bolus): no plan is
     /// returned. `unit` is the protocol's unit for doses.
     FailsOwnCheck {
@@ -367,8 +476,78 @@ impl PlanError {
                 | PlanError::DosingHardLimit(_)
                 | PlanError::DosingSoftLimit(_)
                 | PlanError::Minor { .. }
+                | PlanError::BmiHardLimit(_)
+                | PlanError::BmiSoftLimit(_)
+                | PlanError::SoftLimits(_)
         )
     }
+
+    /// Whether the error is a soft limit crossed with no reason stated.
+    pub fn is_soft(&self) -> bool {
+        matches!(
+            self,
+            PlanError::SoftLimit { .. }
+                | PlanError::DosingSoftLimit(_)
+                | PlanError::Minor { .. }
+                | PlanError::BmiSoftLimit(_)
+        )
+    }
+}
+
+/// A soft limit's result, with a crossing that has no reason kept in `crossed` (to be refused
+/// with every other one) rather than returned.
+fn soft<T>(
+    result: Result<Option<T>, PlanError>,
+    crossed: &mut Vec<PlanError>,
+) -> Result<Option<T>, PlanError> {
+    match result {
+        Err(e) if e.is_soft() => {
+            crossed.push(e);
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
+/// With `--height`, the BMI held to its limits: outside [`BMI_HARD`] refused, outside
+/// [`BMI_SOFT`] only with a reason.
+fn check_bmi(patient: &Patient) -> Result<Option<Bmi>, PlanError> {
+    let Some(height) = &patient.height else {
+        return Ok(None);
+    };
+    let mut bmi = bmi_of(&patient.weight, height);
+    let outside = |(low, high): (i64, i64)| {
+        if bmi.value < units::int(low) {
+            Some((Bound::Min, units::int(low)))
+        } else if bmi.value > units::int(high) {
+            Some((Bound::Max, units::int(high)))
+        } else {
+            None
+        }
+    };
+    if let Some((bound, limit)) = outside(BMI_HARD) {
+        return Err(PlanError::BmiHardLimit(Box::new(BmiLimit {
+            bmi,
+            bound,
+            limit,
+        })));
+    }
+    let Some((bound, limit)) = outside(BMI_SOFT) else {
+        return Ok(Some(bmi));
+    };
+    let reason = patient.reason();
+    if let Some((character, class)) = reason.and_then(crate::engine::chars::first_odd) {
+        return Err(PlanError::Reason { character, class });
+    }
+    let Some(reason) = reason else {
+        return Err(PlanError::BmiSoftLimit(Box::new(BmiLimit {
+            bmi,
+            bound,
+            limit,
+        })));
+    };
+    bmi.accepted = Some((bound, limit, reason.to_string()));
+    Ok(Some(bmi))
 }
 
 /// Checks a concentration against the presentations the protocol lists, if it lists any.
@@ -543,6 +722,63 @@ fn count_exact(p: &Protocol, total: &Exact, max_dose: &Exact) -> (Exact, u64, Co
     }
 }
 
+/// What the patient's checks found: each soft limit accepted with the reason, the BMI, and
+/// the dosing weight.
+struct Checked {
+    soft_limit: Option<SoftLimitAccepted>,
+    minor: Option<MinorAccepted>,
+    bmi: Option<Bmi>,
+    dosing: DosingWeight,
+    dosing_soft_limit: Option<SoftLimitAccepted>,
+}
+
+/// Checks the patient: `--sex` used by the basis, the weight's limits, the age, the BMI, the
+/// dosing weight's limits. Every soft limit is looked at before any is refused, so that a
+/// refusal names them all.
+fn check_patient(p: &Protocol, patient: &Patient, options: &Options) -> Result<Checked, PlanError> {
+    if p.weight_basis == WeightBasis::Actual && patient.sex.is_some() {
+        return Err(PlanError::SexNotUsed {
+            protocol: p.id.clone(),
+        });
+    }
+    let mut crossed = Vec::new();
+    let soft_limit = soft(check_limits(p, patient), &mut crossed)?;
+    let minor = soft(check_age(p, patient, options), &mut crossed)?;
+    // A weight or an age refused comes before what the dosing weight's formula lacks; the
+    // formula's own refusals (a height it gives no weight for) before the BMI's.
+    let dosing = match dosing::dosing_weight(
+        p.weight_basis,
+        &patient.weight,
+        patient.height.as_ref(),
+        patient.sex,
+    ) {
+        Ok(d) => d,
+        Err(e) if crossed.is_empty() => return Err(e.into()),
+        Err(_) => return Err(refusal(crossed)),
+    };
+    let dosing_soft_limit = soft(check_dosing_limits(p, patient, &dosing), &mut crossed)?;
+    let bmi = soft(check_bmi(patient), &mut crossed)?;
+    match crossed.len() {
+        0 => Ok(Checked {
+            soft_limit,
+            minor,
+            bmi,
+            dosing,
+            dosing_soft_limit,
+        }),
+        _ => Err(refusal(crossed)),
+    }
+}
+
+/// The refusal for the soft limits crossed with no reason (at least one): the one, or all.
+fn refusal(mut crossed: Vec<PlanError>) -> PlanError {
+    if crossed.len() == 1 {
+        crossed.remove(0)
+    } else {
+        PlanError::SoftLimits(crossed)
+    }
+}
+
 /// Makes the plan for a patient, or says why none can be made.
 ///
 /// The arithmetic runs on [`Exact`] numbers: machine integers for the usual values, falling back
@@ -572,15 +808,13 @@ fn compute_with(
     if let Some(c) = &options.concentration {
         allowed_concentration(p, c)?;
     }
-    let soft_limit = check_limits(p, patient)?;
-    let minor = check_age(p, patient, options)?;
-    let dosing = dosing::dosing_weight(
-        p.weight_basis,
-        &patient.weight,
-        patient.height.as_ref(),
-        patient.sex,
-    )?;
-    let dosing_soft_limit = check_dosing_limits(p, patient, &dosing)?;
+    let Checked {
+        soft_limit,
+        minor,
+        bmi,
+        dosing,
+        dosing_soft_limit,
+    } = check_patient(p, patient, options)?;
     let mass = |value: &Exact| units::base::<DrugMass>(value.to_num());
     let increment = x(&p.increment.value);
 
@@ -664,6 +898,7 @@ fn compute_with(
         dosing_soft_limit,
         identity: options.identity.clone(),
         minor,
+        bmi,
     })
 }
 

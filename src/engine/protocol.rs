@@ -347,6 +347,10 @@ pub struct CourseRules {
     pub max_span: Duration,
     /// The least time between the dates of two sessions, in whole days (at least 1).
     pub min_gap: Duration,
+    /// The dose per weight of each session, in order, where the protocol steps the dose from
+    /// session to session (`[course] per_weight`, one a session, none above `[dose]
+    /// per_weight`); empty when every session has the protocol's dose.
+    pub per_weight: Vec<DosePerWeight>,
 }
 
 /// Fasting before a session, timed from the first bolus.

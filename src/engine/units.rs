@@ -1116,6 +1116,12 @@ pub fn parse_weight(text: &str) -> Result<BodyMass, ParseError> {
     Ok(kg(value))
 }
 
+/// Whether a weight as typed names its unit (`82 kg`, `82kg`) rather than being a bare number
+/// (`82`), which is read as kilograms.
+pub fn weight_unit_given(text: &str) -> bool {
+    split_quantity(text).is_ok_and(|(_, unit)| !unit.is_empty())
+}
+
 /// Reads a height from the command line or a batch row: `170` or `170 cm`, from 50 to 250 cm.
 pub fn parse_height(text: &str) -> Result<Length, ParseError> {
     let (number, unit) = split_quantity(text)?;

@@ -142,10 +142,15 @@ pub fn source(protocols: &[Protocol]) -> String {
             match &p.course {
                 None => "None".into(),
                 Some(c) => format!(
-                    "Some(CourseRules {{ sessions: {}, max_span: {}, min_gap: {} }})",
+                    "Some(CourseRules {{ sessions: {}, max_span: {}, min_gap: {}, per_weight: vec![{}] }})",
                     c.sessions,
                     duration(&c.max_span),
-                    duration(&c.min_gap)
+                    duration(&c.min_gap),
+                    c.per_weight
+                        .iter()
+                        .map(|w| q("DosePerWeight", &w.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             },
         );

@@ -121,6 +121,7 @@ struct WireCourse {
     sessions: Spanned<Whole>,
     max_span: Spanned<QtyText>,
     min_gap: Spanned<QtyText>,
+    per_weight: Option<Spanned<Vec<Spanned<QtyText>>>>,
 }
 
 #[derive(Deserialize)]
@@ -585,7 +586,7 @@ fn validate(
     let limits = validate_weight(site, weight, &mut errs);
     let rules = validate_checkpoints(site, &checkpoints, &mut errs);
     // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
-    let course = course.and_then(|c| validate_course(site, c, &mut errs));
+    let course = course.and_then(|c| validate_course(site, c, &dose, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
     let bedside = bedside::validate(site, vital_bounds, recovery, &mut errs);
@@ -994,11 +995,17 @@ fn validate_checkpoints(
 
 /// `[course]`: a whole number of sessions, and a least gap and a longest span in whole days
 /// that the sessions can keep. Every error is kept; `None` when there is one.
-fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<CourseRules> {
+fn validate_course(
+    site: &Site,
+    wire: WireCourse,
+    dose: &Dose,
+    errs: &mut Errors,
+) -> Option<CourseRules> {
     let WireCourse {
         sessions,
         max_span,
         min_gap,
+        per_weight,
     } = wire;
     let n = sessions.get_ref().0;
     let n = if (1..=MAX_SESSIONS).contains(&n) {
@@ -1039,6 +1046,9 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
             }
         });
     let gap = errs.take(days(&min_gap, "course.min_gap"));
+    let steps = per_weight
+        .as_ref()
+        .map(|list| dose_steps(site, list, n, dose, errs));
     let (n, span, gap) = (n?, span?, gap?);
     // The sessions must fit: n - 1 gaps of at least min_gap within max_span.
     let needed = &gap.value * int(n - 1);
@@ -1061,7 +1071,64 @@ fn validate_course(site: &Site, wire: WireCourse, errs: &mut Errors) -> Option<C
         sessions: n as u64,
         max_span: span,
         min_gap: gap,
+        per_weight: match steps {
+            None => Vec::new(),
+            Some(steps) => steps?,
+        },
     })
+}
+
+/// `[course] per_weight`: one dose per body weight for each of the course's `sessions`, none
+/// above `[dose] per_weight` (the protocol's dose is the highest a session may have; each
+/// session's plan then keeps every other rule of the protocol, as any plan does). `None` when
+/// an error was kept.
+fn dose_steps(
+    site: &Site,
+    list: &Spanned<Vec<Spanned<QtyText>>>,
+    sessions: Option<i64>,
+    dose: &Dose,
+    errs: &mut Errors,
+) -> Option<Vec<DosePerWeight>> {
+    const FIELD: &str = "course.per_weight";
+    let found = list.get_ref().len();
+    if let Some(n) = sessions.filter(|n| usize::try_from(*n).ok() != Some(found)) {
+        errs.0.push(site.field(
+            list,
+            FIELD,
+            format!(
+                "expected {n} doses per body weight, one for each of the course's {n} sessions \
+                 (`course.sessions`), found {found}"
+            ),
+        ));
+        return None;
+    }
+    let mut out = Vec::with_capacity(found);
+    let mut ok = true;
+    for item in list.get_ref() {
+        let Some(q) = errs.take(site.quantity::<DosePerWeight>(item, FIELD, Kind::DosePerWeight))
+        else {
+            ok = false;
+            continue;
+        };
+        if let (Some(cap), Some(unit)) = (&dose.per_weight, dose.unit) {
+            if q.value > cap.value {
+                errs.0.push(site.field(
+                    item,
+                    FIELD,
+                    format!(
+                        "expected at most the protocol's dose `dose.per_weight` ({}), found {}: \
+                         a session's dose per weight is within the protocol's",
+                        units::show_per_kg(cap, unit),
+                        crate::engine::chars::quote(&item.get_ref().0)
+                    ),
+                ));
+                ok = false;
+                continue;
+            }
+        }
+        out.push(q);
+    }
+    ok.then_some(out)
 }
 
 /// A time in the preparation or aftercare tables: a whole number of minutes greater than zero,

@@ -519,7 +519,7 @@ pub(crate) fn patient(
         })
         .transpose()?;
     let reason = field(record, c.reason, "soft_limit_reason")?.map(String::from);
-    if let Some(problem) = reason.as_deref().and_then(plan::reason_problem) {
+    if let Some(problem) = reason.as_deref().and_then(plan::soft_limit_reason_problem) {
         return Err(RowError::Reason {
             problem,
             hint: hint(c.reason),

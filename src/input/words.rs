@@ -293,6 +293,13 @@ impl fmt::Display for ReasonProblem {
                 "{} holds no words; state in words why the weight is accepted, such as `weighed twice`",
                 quote(reason)
             ),
+            ReasonProblem::TooFewWords { reason } => write!(
+                f,
+                "{} does not say why; state the reason in at least {} words and {} letters, not one letter repeated, such as `weighed twice`",
+                quote(reason),
+                crate::engine::plan::REASON_MIN_WORDS,
+                crate::engine::plan::REASON_MIN_LETTERS
+            ),
         }
     }
 }

@@ -1183,6 +1183,15 @@ fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<
     };
     let weight = weight_of("weight")?;
     let dosing_weight = weight_of("dosing_weight")?;
+    let height = value
+        .get("height")
+        .map(|h| {
+            json_quantity(Some(h), Kind::Length, false).map_err(|m| ReadError {
+                line: None,
+                message: format!("`height`: {m}; a plan gives heights in cm only"),
+            })
+        })
+        .transpose()?;
     let protocol = value.get("protocol");
     let text_of = |key: &str| {
         protocol
@@ -1201,6 +1210,7 @@ fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<
     };
     plan.weight = weight;
     plan.dosing_weight = dosing_weight;
+    plan.height = height;
     plan.protocol = text_of("id");
     plan.sha256 = text_of("sha256");
     plan.concentration = concentration;

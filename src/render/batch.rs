@@ -68,8 +68,12 @@ impl ErrorCode {
         use crate::engine::dosing::DosingError;
         use plan::PlanError as E;
         match e {
-            E::HardLimit { .. } | E::DosingHardLimit(_) => ErrorCode::HardLimit,
-            E::SoftLimit { .. } | E::DosingSoftLimit(_) => ErrorCode::SoftLimit,
+            E::HardLimit { .. } | E::DosingHardLimit(_) | E::BmiHardLimit(_) => {
+                ErrorCode::HardLimit
+            }
+            E::SoftLimit { .. } | E::DosingSoftLimit(_) | E::BmiSoftLimit(_) | E::SoftLimits(_) => {
+                ErrorCode::SoftLimit
+            }
             E::Minor { .. } => ErrorCode::AgeLimit,
             E::Dosing(DosingError::Missing { .. }) => ErrorCode::MissingValue,
             E::Dosing(DosingError::NotPositive { .. })
@@ -81,6 +85,7 @@ impl ErrorCode {
             | E::TooOld { .. }
             | E::NoDate
             | E::ConcentrationNotAllowed { .. }
+            | E::SexNotUsed { .. }
             | E::Reason { .. } => ErrorCode::BadValue,
             E::FailsOwnCheck { .. } => ErrorCode::Internal,
         }

@@ -361,6 +361,10 @@ pub fn expected_found(unit: units::MassUnit, f: &Finding) -> (Option<String>, Op
                 units::show_concentration(given),
                 units::show_concentration(written),
             ),
+            Provenance::Height { written, expected } => (
+                Some(expected.as_ref().map_or_else(|| "no height".into(), cm)),
+                Some(cm(written)),
+            ),
         },
     }
 }
@@ -409,7 +413,23 @@ fn provenance_message(fact: &Provenance) -> String {
             units::show_concentration(written),
             units::show_concentration(given)
         ),
+        Provenance::Height { written, expected } => match expected {
+            Some(e) => format!(
+                "the plan says it was made for a height of {}, not {}",
+                cm(written),
+                cm(e)
+            ),
+            None => format!(
+                "the plan says it was made for a height of {}, and no `--height` was given to check its BMI",
+                cm(written)
+            ),
+        },
     }
+}
+
+/// `170 cm`.
+fn cm(x: &units::Num) -> String {
+    units::with_unit(x, "cm")
 }
 
 /// Why a written plan could not be checked, in words; `shown` is its name, quoted.
@@ -535,6 +555,9 @@ pub fn report_text(
         p.id,
         units::show_kg(&expected.weight)
     );
+    if let Some(b) = &expected.bmi {
+        let _ = writeln!(o, "Height {}", super::bmi_text(b));
+    }
     let _ = writeln!(
         o,
         "The protocol's plan for this weight: {} calculated, {} planned, at least {} boluses of at most {}, {} apart",

@@ -13,7 +13,8 @@ use super::layout::columns_into;
 use super::sections::{self, Column, Table};
 use super::{mass, timeline, when_text, Context, VERSION};
 use crate::engine::course::{
-    whole_days, Activity, Course, CourseError, Instruction, Session, Spacing,
+    whole_days, Activity, Course, CourseError, Instruction, Session, Spacing, LATE_AFTER,
+    NEXT_MORNING, REST_OF_DAY_MIN_HOURS,
 };
 use crate::engine::plan;
 use crate::engine::protocol::Restriction;
@@ -106,15 +107,16 @@ pub fn instruction_text(i: &Instruction, session: &Session) -> String {
             activity,
             restriction,
             until,
+            held_by_hours,
         } => {
             let what = activity_word(*activity);
             match (restriction, until) {
+                (Restriction::RestOfDay, Some(t)) if *held_by_hours => format!(
+                    "No {what} until {}, {REST_OF_DAY_MIN_HOURS} h after the session ends",
+                    when(*t, day)
+                ),
                 (Restriction::RestOfDay, Some(t)) => {
-                    if day.tomorrow().ok() == Some(t.date()) {
-                        format!("No {what} until tomorrow, {}", date_text(t.date()))
-                    } else {
-                        format!("No {what} until {}", date_text(t.date()))
-                    }
+                    format!("No {what} until {}, the next morning", when(*t, day))
                 }
                 (Restriction::For(_), Some(t)) => format!("No {what} until {}", when(*t, day)),
                 (Restriction::RestOfDay, None) => format!("No {what} for the rest of the day"),
@@ -192,6 +194,18 @@ pub fn protocol_lines(p: &crate::engine::protocol::Protocol) -> Vec<String> {
             days(whole_days(&r.max_span)),
             days(whole_days(&r.min_gap))
         ));
+        if !r.per_weight.is_empty() {
+            let steps: Vec<String> = r
+                .per_weight
+                .iter()
+                .map(|w| units::show_per_kg(w, p.unit))
+                .collect();
+            out.push(format!(
+                "dose by session (`course.per_weight`): {}; none above the protocol's {}",
+                steps.join(", "),
+                units::show_per_kg(&p.per_weight, p.unit)
+            ));
+        }
     }
     if let Some(prep) = &p.preparation {
         let mut line = format!(
@@ -239,14 +253,14 @@ pub fn protocol_lines(p: &crate::engine::protocol::Protocol) -> Vec<String> {
     out
 }
 
-/// The plan's boluses in one line: `2 mg/kg × 82 kg = 164 mg; 4 boluses: 41 mg, …`.
-fn dose_line(ctx: &Context, c: &Course) -> String {
+/// The plan's boluses in one line: `2 mg/kg × 82 kg = 164 mg; 4 boluses: 41 mg, …`, with
+/// the dose per weight it was computed with.
+fn dose_line(ctx: &Context, per_weight: &units::DosePerWeight, plan: &plan::Plan) -> String {
     let p = ctx.protocol;
-    let plan = &c.plan;
     let doses: Vec<String> = plan.boluses.iter().map(|b| mass(ctx, &b.dose)).collect();
     format!(
         "{} × {} = {}; {} boluses, {} apart: {} (total {})",
-        units::show_per_kg(&p.per_weight, p.unit),
+        units::show_per_kg(per_weight, p.unit),
         units::show_kg(&plan.dosing.value),
         mass(ctx, &plan.calculated_total),
         plan.count,
@@ -254,6 +268,81 @@ fn dose_line(ctx: &Context, c: &Course) -> String {
         doses.join(", "),
         mass(ctx, &plan.planned_total)
     )
+}
+
+/// The protocol with a session's dose per weight, for the words of that session's plan.
+fn session_protocol(
+    p: &crate::engine::protocol::Protocol,
+    s: &Session,
+) -> crate::engine::protocol::Protocol {
+    crate::engine::protocol::Protocol {
+        per_weight: s.per_weight.clone(),
+        ..p.clone()
+    }
+}
+
+/// The course's doses: one line for a course with the protocol's dose; with a stepped dose, why
+/// it steps and then each session's line.
+fn dose_facts(ctx: &Context, c: &Course) -> Vec<(String, String)> {
+    let p = ctx.protocol;
+    if !c.stepped {
+        return vec![(
+            "Each session".into(),
+            dose_line(ctx, &p.per_weight, &c.plan),
+        )];
+    }
+    let mut facts = vec![(
+        "Dose steps".into(),
+        format!(
+            "the dose per weight steps from session to session, as the protocol's `course.per_weight` \
+             says; none is above the protocol's dose of {}, and each session's plan keeps every other \
+             rule of the protocol",
+            units::show_per_kg(&p.per_weight, p.unit)
+        ),
+    )];
+    for s in &c.sessions {
+        facts.push((
+            format!("Session {}", s.number),
+            dose_line(ctx, &s.per_weight, &s.plan),
+        ));
+    }
+    facts
+}
+
+/// What "the rest of the day" comes to, where the protocol has a restriction for it: the rule
+/// this project keeps.
+fn rest_of_day_fact(c: &Course) -> Option<(String, String)> {
+    let has = c.sessions.iter().flat_map(|s| &s.instructions).any(|i| {
+        matches!(
+            i,
+            Instruction::Restricted {
+                restriction: Restriction::RestOfDay,
+                until: Some(_),
+                ..
+            }
+        )
+    });
+    has.then(|| {
+        (
+            "Rest of the day".into(),
+            format!(
+                "kept until {} the next morning, and for at least {REST_OF_DAY_MIN_HOURS} h after the \
+                 session ends (this project's choice)",
+                plan::show_clock(NEXT_MORNING)
+            ),
+        )
+    })
+}
+
+/// The line on a late session: it ends after [`LATE_AFTER`], or on a later day.
+pub fn late_text(s: &Session) -> Option<String> {
+    let t = s.times.filter(|_| s.late)?;
+    Some(format!(
+        "Late session: it ends at {}, after {} (this project's limit), leaving too little of the \
+         day to recover",
+        when(t.ends, s.date),
+        plan::show_clock(LATE_AFTER)
+    ))
 }
 
 /// `sessions 2 to 6 are provisional: …`, or `session 2 is provisional: …`.
@@ -289,12 +378,14 @@ const NO_INSTRUCTIONS: &str = "(the protocol gives no instructions)";
 /// not the actual weight, and the re-weighing.
 fn facts(ctx: &Context, c: &Course) -> Vec<(String, String)> {
     let plan = &c.plan;
-    let mut facts = vec![
-        super::weight_fact(ctx, plan),
+    let mut facts = vec![super::weight_fact(ctx, plan)];
+    facts.extend(super::bmi_fact(plan));
+    facts.extend([
         ("Course".into(), spacing_text(c)),
         ("Protocol's course".into(), rule_text(c)),
-        ("Each session".into(), dose_line(ctx, c)),
-    ];
+    ]);
+    facts.extend(dose_facts(ctx, c));
+    facts.extend(rest_of_day_fact(c));
     if plan.dosing.basis != crate::engine::protocol::WeightBasis::Actual {
         facts.extend(super::dosing_facts(plan));
     }
@@ -305,7 +396,7 @@ fn facts(ctx: &Context, c: &Course) -> Vec<(String, String)> {
 }
 
 /// The sessions: number, date, times with a start, and whether the dose is provisional.
-fn sessions_table(c: &Course) -> Table {
+fn sessions_table(c: &Course, unit: units::MassUnit) -> Table {
     let column = |title, right| Column {
         title,
         right,
@@ -324,14 +415,19 @@ fn sessions_table(c: &Course) -> Table {
             if let Some(t) = s.times {
                 r.extend([t.begins, t.first_bolus, t.ends].map(|t| when(t, s.date)));
             }
-            r.push(
-                if s.provisional {
-                    "provisional"
-                } else {
-                    "as planned"
-                }
-                .into(),
-            );
+            let status = if s.provisional {
+                "provisional"
+            } else {
+                "as planned"
+            };
+            r.push(if c.stepped {
+                format!("{}, {status}", units::show_per_kg(&s.per_weight, unit))
+            } else {
+                status.into()
+            });
+            if s.late {
+                r.last_mut().expect("pushed").push_str(", late");
+            }
             r
         })
         .collect();
@@ -339,8 +435,14 @@ fn sessions_table(c: &Course) -> Table {
 }
 
 /// A session's timeline: when (the clock time with a start, else the offset) and what.
-fn session_timeline(ctx: &Context, plan: &plan::Plan) -> Vec<(String, String)> {
-    timeline(ctx, plan)
+fn session_timeline(ctx: &Context, s: &Session) -> Vec<(String, String)> {
+    let p = session_protocol(ctx.protocol, s);
+    let ctx = Context {
+        protocol: &p,
+        ..*ctx
+    };
+    let plan = &s.plan;
+    timeline(&ctx, plan)
         .into_iter()
         .map(|e| (when_text(plan, e.offset), e.what.into_owned()))
         .collect()
@@ -370,7 +472,7 @@ pub fn text(ctx: &Context, c: &Course) -> String {
     o.push('\n');
     super::text::warnings(&mut o, &super::warnings(p, &c.plan));
     let _ = writeln!(o, "{SESSIONS}");
-    super::text::table(&mut o, &sessions_table(c));
+    super::text::table(&mut o, &sessions_table(c, p.unit));
     o.push('\n');
     text_session_pages(ctx, c, &mut o);
     let _ = writeln!(o, "Protocol {} sha256 {}", p.id, p.sha256);
@@ -383,12 +485,15 @@ pub fn text(ctx: &Context, c: &Course) -> String {
 
 /// Each session: its timeline and its instructions.
 fn text_session_pages(ctx: &Context, c: &Course, o: &mut String) {
-    let rows: Vec<Vec<String>> = session_timeline(ctx, &c.plan)
-        .into_iter()
-        .map(|(at, what)| vec![format!("    {at}"), what])
-        .collect();
     for s in &c.sessions {
+        let rows: Vec<Vec<String>> = session_timeline(ctx, s)
+            .into_iter()
+            .map(|(at, what)| vec![format!("    {at}"), what])
+            .collect();
         let _ = writeln!(o, "{}", session_heading(s));
+        if let Some(late) = late_text(s) {
+            let _ = writeln!(o, "  {late}");
+        }
         let _ = writeln!(o, "  {}", sections::TIMELINE);
         columns_into(o, &rows, &[]);
         for (title, list) in instructions(s) {
@@ -430,7 +535,7 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
     o.push('\n');
     super::markdown::warnings_section(&super::warnings(p, &c.plan), &mut o);
     let _ = writeln!(o, "## {SESSIONS}\n");
-    super::markdown::table(&sessions_table(c), &mut o);
+    super::markdown::table(&sessions_table(c, p.unit), &mut o);
     markdown_session_pages(ctx, c, &mut o);
     let mut verify = SESSION_VERIFY.to_string();
     verify[..1].make_ascii_uppercase();
@@ -447,9 +552,12 @@ pub fn markdown(ctx: &Context, c: &Course) -> String {
 
 /// Each session: its timeline and its instructions.
 fn markdown_session_pages(ctx: &Context, c: &Course, o: &mut String) {
-    let events = session_timeline(ctx, &c.plan);
     for s in &c.sessions {
+        let events = session_timeline(ctx, s);
         let _ = writeln!(o, "## {}\n", session_heading(s));
+        if let Some(late) = late_text(s) {
+            let _ = writeln!(o, "**{}**\n", super::markdown::text(&late));
+        }
         let _ = writeln!(o, "### {}\n", sections::TIMELINE);
         for (at, what) in &events {
             let _ = writeln!(o, "- {at}: {}", super::markdown::text(what));
@@ -497,6 +605,9 @@ struct Rules {
     sessions: u64,
     max_span: Qty,
     min_gap: Qty,
+    /// The dose per weight of each session, where the protocol steps it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    per_weight: Vec<Qty>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -511,6 +622,14 @@ struct SessionDoc {
     first_bolus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ends: Option<String>,
+    /// Whether the session ends late in its day (after 18:00, or on a later day: this
+    /// project's limit), leaving too little of the day to recover.
+    late: bool,
+    /// The session's dose per weight: the protocol's, or its step for this session.
+    dose_per_weight: Qty,
+    /// With a dose that steps from session to session: this session's plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<plan_json::Doc>,
     instructions: Vec<InstructionDoc>,
 }
 
@@ -566,6 +685,7 @@ fn instruction_doc(i: &Instruction, s: &Session) -> InstructionDoc {
             activity,
             restriction,
             until,
+            ..
         } => {
             let kind = match activity {
                 Activity::Driving => "no_driving",
@@ -587,9 +707,52 @@ fn instruction_doc(i: &Instruction, s: &Session) -> InstructionDoc {
     }
 }
 
+fn per_kg_qty(w: &units::DosePerWeight, unit: units::MassUnit) -> Qty {
+    Qty {
+        value: plan_json::number(&units::per_kg_in(w, unit)),
+        unit: format!("{}/kg", unit.symbol()),
+    }
+}
+
+fn session_doc(ctx: &Context, c: &Course, s: &Session) -> SessionDoc {
+    let p = ctx.protocol;
+    let stepped = session_protocol(p, s);
+    SessionDoc {
+        number: s.number,
+        date: s.date.to_string(),
+        weekday: weekday(s.date.weekday()),
+        provisional: s.provisional,
+        begins: s.times.map(|t| iso_minute(t.begins)),
+        first_bolus: s.times.map(|t| iso_minute(t.first_bolus)),
+        ends: s.times.map(|t| iso_minute(t.ends)),
+        late: s.late,
+        dose_per_weight: per_kg_qty(&s.per_weight, p.unit),
+        plan: c.stepped.then(|| {
+            let ctx = Context {
+                protocol: &stepped,
+                ..*ctx
+            };
+            plan_json::document(&ctx, &s.plan)
+        }),
+        instructions: s
+            .instructions
+            .iter()
+            .map(|i| instruction_doc(i, s))
+            .collect(),
+    }
+}
+
 /// The course as pretty JSON with a final newline.
 pub fn json(ctx: &Context, c: &Course) -> String {
-    let plan = plan_json::document(ctx, &c.plan);
+    // The first session's plan, in the words of its own dose per weight.
+    let first = session_protocol(ctx.protocol, &c.sessions[0]);
+    let plan = plan_json::document(
+        &Context {
+            protocol: &first,
+            ..*ctx
+        },
+        &c.plan,
+    );
     let doc = Doc {
         schema: SCHEMA,
         protocol: plan.protocol.clone(),
@@ -599,6 +762,11 @@ pub fn json(ctx: &Context, c: &Course) -> String {
             sessions: r.sessions,
             max_span: qty_days(whole_days(&r.max_span)),
             min_gap: qty_days(whole_days(&r.min_gap)),
+            per_weight: r
+                .per_weight
+                .iter()
+                .map(|w| per_kg_qty(w, ctx.protocol.unit))
+                .collect(),
         }),
         every: c.every.map(|(e, _)| qty_days(e)),
         spacing: c.every.map(|(_, how)| match how {
@@ -606,24 +774,7 @@ pub fn json(ctx: &Context, c: &Course) -> String {
             Spacing::Spread => "spread",
         }),
         span: qty_days(c.span_days),
-        sessions: c
-            .sessions
-            .iter()
-            .map(|s| SessionDoc {
-                number: s.number,
-                date: s.date.to_string(),
-                weekday: weekday(s.date.weekday()),
-                provisional: s.provisional,
-                begins: s.times.map(|t| iso_minute(t.begins)),
-                first_bolus: s.times.map(|t| iso_minute(t.first_bolus)),
-                ends: s.times.map(|t| iso_minute(t.ends)),
-                instructions: s
-                    .instructions
-                    .iter()
-                    .map(|i| instruction_doc(i, s))
-                    .collect(),
-            })
-            .collect(),
+        sessions: c.sessions.iter().map(|s| session_doc(ctx, c, s)).collect(),
         plan,
         generator: format!("bolus {VERSION}"),
     };
@@ -684,6 +835,13 @@ impl fmt::Display for CourseError {
                 "session {session} would fall after the year 9999; choose an earlier `--first`"
             ),
             CourseError::Plan(e) => e.fmt(f),
+            CourseError::StepPlan(s) => write!(
+                f,
+                "no plan for session {} at its dose of {} (`course.per_weight`): {}",
+                s.session,
+                units::show_per_kg(&s.per_weight, s.unit),
+                s.error
+            ),
         }
     }
 }

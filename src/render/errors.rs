@@ -78,6 +78,125 @@ fn dosing_limit(f: &mut fmt::Formatter<'_>, kind: &str, d: &DosingLimit) -> fmt:
     }
 }
 
+/// The refusals of the patient's plausibility: the BMI, `--sex` unused, several soft limits,
+/// the age and the date of birth.
+fn plausibility(f: &mut fmt::Formatter<'_>, e: &PlanError) -> fmt::Result {
+    match e {
+        PlanError::BmiHardLimit(b) => {
+            bmi_limit(f, "hard", b)?;
+            f.write_str("no plan can be made, and hard limits have no override: check the weight and the height")
+        }
+        PlanError::BmiSoftLimit(b) => {
+            bmi_limit(f, "soft", b)?;
+            write!(f, "check the weight and the height, and if they are right, {STATE_WHY}")
+        }
+        PlanError::SexNotUsed { protocol } => write!(
+            f,
+            "`--sex` is used only by the ideal, adjusted and lean body weight formulas, and protocol `{protocol}` doses on the actual body weight; leave `--sex` out (in a batch, the `sex` column)"
+        ),
+        PlanError::SoftLimits(all) => soft_limits(f, all),
+        PlanError::Minor {
+            born,
+            date,
+            age,
+            protocol,
+        } => write!(
+            f,
+            "the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, {STATE_WHY}"
+        ),
+        PlanError::BornInFuture { born, today } => write!(
+            f,
+            "the date of birth {born} is in the future (today is {today}); check the date of birth"
+        ),
+        PlanError::BornAfter { born, date } => write!(
+            f,
+            "the date of birth {born} is after the plan's date {date}; check the date of birth"
+        ),
+        PlanError::TooOld { born, date, age } => write!(
+            f,
+            "the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth"
+        ),
+        other => write!(f, "{other:?}"),
+    }
+}
+
+/// A BMI outside a hard or a soft limit, up to the `; ` before what to do.
+fn bmi_limit(
+    f: &mut fmt::Formatter<'_>,
+    kind: &str,
+    b: &crate::engine::plan::BmiLimit,
+) -> fmt::Result {
+    let (side, end) = side(b.bound);
+    write!(f, "{}", bmi_crossing(kind, side, end, b))?;
+    f.write_str("; ")
+}
+
+/// `a BMI of 55.1 kg/m² (160 kg ÷ (1.7 m)²) is above the soft maximum of 50 kg/m² (this
+/// project's limit)`.
+fn bmi_crossing(kind: &str, side: &str, end: &str, b: &crate::engine::plan::BmiLimit) -> String {
+    format!(
+        "a BMI of {} kg/m² ({} kg ÷ ({} m)², rounded down to 0.1) is {side} the {kind} {end} of {} kg/m² (this project's limit)",
+        units::format_decimal(&b.bmi.value),
+        units::format_decimal(&b.bmi.weight_kg),
+        units::format_decimal(&(&b.bmi.height_cm / units::int(100))),
+        units::format_decimal(&b.limit)
+    )
+}
+
+/// What one soft limit crossed is, without what to do: the words of its own refusal up to them.
+fn soft_crossing(e: &PlanError) -> String {
+    match e {
+        PlanError::SoftLimit {
+            weight,
+            bound,
+            limit,
+            ..
+        } => {
+            let (side, end) = side(*bound);
+            format!(
+                "a weight of {} is {side} the soft {end} of {}",
+                units::show_kg(weight),
+                units::show_kg(limit)
+            )
+        }
+        PlanError::DosingSoftLimit(d) => format!(
+            "the {} body weight of {} is below the soft minimum of {}",
+            d.basis.as_str(),
+            units::show_kg(&d.dosing),
+            units::show_kg(&d.bound)
+        ),
+        PlanError::Minor {
+            born, date, age, ..
+        } => format!("the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}"),
+        PlanError::BmiSoftLimit(b) => {
+            let (side, end) = side(b.bound);
+            bmi_crossing("soft", side, end, b)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// More than one soft limit crossed, each named: one reason states why for all of them.
+fn soft_limits(f: &mut fmt::Formatter<'_>, all: &[PlanError]) -> fmt::Result {
+    let protocol = all.iter().find_map(|e| match e {
+        PlanError::SoftLimit { protocol, .. } | PlanError::Minor { protocol, .. } => {
+            Some(protocol.as_str())
+        }
+        PlanError::DosingSoftLimit(d) => Some(d.protocol.as_str()),
+        _ => None,
+    });
+    let named: Vec<String> = all.iter().map(soft_crossing).collect();
+    write!(f, "{} soft limits are crossed", all.len())?;
+    if let Some(p) = protocol {
+        write!(f, " for protocol `{p}`")?;
+    }
+    write!(
+        f,
+        ": {}; check each, and if they are right, {STATE_WHY}: the one reason is printed with each limit it covers",
+        named.join("; ")
+    )
+}
+
 /// A concentration the protocol does not list.
 fn not_allowed(
     f: &mut fmt::Formatter<'_>,
@@ -129,6 +248,10 @@ impl fmt::Display for PlanError {
             } => weight_limit(f, "soft", weight, *bound, limit, protocol),
             PlanError::DosingHardLimit(d) => dosing_limit(f, "hard", d),
             PlanError::DosingSoftLimit(d) => dosing_limit(f, "soft", d),
+            PlanError::BmiHardLimit(_)
+            | PlanError::BmiSoftLimit(_)
+            | PlanError::SexNotUsed { .. }
+            | PlanError::SoftLimits(_) => plausibility(f, self),
             PlanError::Dosing(e) => e.fmt(f),
             PlanError::ZeroBolus {
                 total,
@@ -148,27 +271,10 @@ impl fmt::Display for PlanError {
                 unit,
                 volume_ml,
             } => volume_too_small(f, concentration, *bolus, dose, *unit, volume_ml),
-            PlanError::Minor {
-                born,
-                date,
-                age,
-                protocol,
-            } => write!(
-                f,
-                "the patient, born {born}, is {age} years old on {date}, under {ADULT_AGE}: the protocol `{protocol}` is written for adults; check the date of birth, and if it is right, {STATE_WHY}"
-            ),
-            PlanError::BornInFuture { born, today } => write!(
-                f,
-                "the date of birth {born} is in the future (today is {today}); check the date of birth"
-            ),
-            PlanError::BornAfter { born, date } => write!(
-                f,
-                "the date of birth {born} is after the plan's date {date}; check the date of birth"
-            ),
-            PlanError::TooOld { born, date, age } => write!(
-                f,
-                "the date of birth {born} makes the patient {age} years old on {date}, older than {MAX_AGE}; check the date of birth"
-            ),
+            PlanError::Minor { .. }
+            | PlanError::BornInFuture { .. }
+            | PlanError::BornAfter { .. }
+            | PlanError::TooOld { .. } => plausibility(f, self),
             PlanError::NoDate => f.write_str(NO_DATE),
             PlanError::ConcentrationNotAllowed {
                 concentration,

@@ -308,11 +308,10 @@ fn relative_to_first(offset: &Duration) -> String {
 
 /// The weight as entered, and the weight the dose is computed from with its steps.
 fn weight_note(ctx: &Context, plan: &Plan) -> String {
-    let mut weight = format!(
-        "Weight {} (entered as `{}`)",
-        units::show_kg(&plan.weight),
-        ctx.weight_entered
-    );
+    let mut weight = format!("Weight {}", super::weight_entered(ctx, plan));
+    if let Some(b) = &plan.bmi {
+        weight.push_str(&format!("; height {}", super::bmi_text(b)));
+    }
     if plan.dosing.formula.is_empty() {
         weight.push_str("; the dose is computed from the actual body weight.");
     } else {
@@ -563,7 +562,14 @@ fn subject(order: &Order) -> Reference {
 /// when it stands alone in a Bundle.
 fn weight_observation(ctx: &Context, plan: &Plan, order: &Order, contained: bool) -> Observation {
     let shown = units::show_kg(&plan.weight);
-    let entered = format!("Entered as `{}` for this plan.", ctx.weight_entered);
+    let entered = if units::weight_unit_given(ctx.weight_entered) {
+        format!("Entered as {} for this plan.", ctx.weight_entered.trim())
+    } else {
+        format!(
+            "Entered as {} for this plan, read as kg.",
+            ctx.weight_entered.trim()
+        )
+    };
     Observation {
         resource_type: "Observation",
         id: contained.then_some(WEIGHT_ID),

@@ -267,6 +267,9 @@ fn description(p: &Protocol, s: &Session, t: SessionTimes, n: usize, zone: &str)
     if s.provisional {
         d.push(format!("This session is {PROVISIONAL}."));
     }
+    if let Some(late) = super::course::late_text(s) {
+        d.push(format!("{late}."));
+    }
     d.push(format!(
         "First bolus at {}; the session ends at {}.",
         crate::engine::plan::show_clock(t.first_bolus.time()),

@@ -77,6 +77,13 @@ pub struct Doc {
     /// weight).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dosing_weight_formula: Vec<String>,
+    /// The height given with `--height`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<Qty>,
+    /// With `--height`: weight ÷ (height in m)², rounded down to 0.1, the value held to this
+    /// project's BMI limits (16 to 50 without a reason, 12 to 70 at most).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bmi: Option<Qty>,
     /// The protocol's dose per kilogram.
     pub dose_per_weight: Qty,
     /// Dose per weight × dosing weight, exact.
@@ -276,6 +283,8 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
         weight_basis: plan.dosing.basis.as_str().to_string(),
         dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),
         dosing_weight_formula: crate::render::explain::formula_lines(&plan.dosing.formula),
+        height: plan.bmi.as_ref().map(|b| qty(&b.height_cm, "cm")),
+        bmi: plan.bmi.as_ref().map(|b| qty(&b.value, "kg/m2")),
         dose_per_weight: qty(
             &units::per_kg_in(&p.per_weight, u),
             &format!("{}/kg", u.symbol()),

@@ -99,6 +99,12 @@ impl Build {
         if !d.dosing_weight_formula.is_empty() {
             self.field("dosing_weight_formula", &d.dosing_weight_formula);
         }
+        if let Some(h) = &d.height {
+            self.field("height", h);
+        }
+        if let Some(b) = &d.bmi {
+            self.field("bmi", b);
+        }
         self.field("dose_per_weight", &d.dose_per_weight);
         self.qty(
             "calculated_total",

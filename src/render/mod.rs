@@ -106,6 +106,24 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
             m.reason
         ));
     }
+    if let Some((bound, limit, reason)) = plan.bmi.as_ref().and_then(|b| {
+        b.accepted
+            .as_ref()
+            .map(|(bound, limit, reason)| (bound, limit, reason))
+    }) {
+        out.push(format!(
+            "the BMI {} kg/m² is {} the soft limit of {} kg/m² (this project's limit), accepted for this reason: {reason}",
+            units::format_decimal(&plan.bmi.as_ref().expect("accepted").value),
+            if *bound == plan::Bound::Min { "below" } else { "above" },
+            units::format_decimal(limit)
+        ));
+    }
+    let accepted = plan.limits_accepted();
+    if accepted > 1 {
+        out.push(format!(
+            "one reason is given for {accepted} soft limits crossed, each named above: check that it holds for each"
+        ));
+    }
     if plan.volume_rounded {
         out.push("volumes with more than two decimals are rounded down to 0.01 mL".to_string());
     }
@@ -287,6 +305,7 @@ pub const VERIFY: &str = "to be verified and signed by a physician before use";
 /// that goes on from the one before (the steps of a dosing-weight formula).
 pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
     let mut facts = vec![weight_fact(ctx, plan)];
+    facts.extend(bmi_fact(plan));
     facts.extend(dosing_facts(plan));
     if let Some(c) = &plan.concentration {
         facts.push(("Concentration".into(), units::show_concentration(c)));
@@ -296,14 +315,58 @@ pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
 
 /// The weight as entered, as label and value.
 pub fn weight_fact(ctx: &Context, plan: &Plan) -> (String, String) {
-    (
-        "Weight".to_string(),
-        format!(
-            "{} (entered as `{}`)",
-            units::show_kg(&plan.weight),
-            ctx.weight_entered
-        ),
+    ("Weight".to_string(), weight_entered(ctx, plan))
+}
+
+/// With `--height`: the height and the BMI with its arithmetic, as label and value.
+pub fn bmi_fact(plan: &Plan) -> Option<(String, String)> {
+    plan.bmi
+        .as_ref()
+        .map(|b| ("Height, BMI".to_string(), bmi_text(b)))
+}
+
+/// `170 cm; BMI 28.3 kg/m² (82 kg ÷ (1.7 m)² = 28.37…, rounded down; this project's limits:
+/// 16 to 50)`: the soft limits, the ones a plan can be made outside (with a reason).
+pub fn bmi_text(b: &plan::Bmi) -> String {
+    let exact = if b.exact == b.value {
+        String::new()
+    } else {
+        format!(" = {}, rounded down", explain_decimal(&b.exact))
+    };
+    format!(
+        "{} cm; BMI {} kg/m² ({} kg ÷ ({} m)²{exact}; this project's limits: {} to {})",
+        units::format_decimal(&b.height_cm),
+        units::format_decimal(&b.value),
+        units::format_decimal(&b.weight_kg),
+        units::format_decimal(&(&b.height_cm / units::int(100))),
+        plan::BMI_SOFT.0,
+        plan::BMI_SOFT.1,
     )
+}
+
+/// An exact number with at most two decimals shown, `…` after when it has more: `28.37…`.
+fn explain_decimal(x: &units::Num) -> String {
+    let hundredths = (x * units::int(100)).floor() / units::int(100);
+    let shown = units::format_decimal(&hundredths);
+    if &hundredths == x {
+        shown
+    } else {
+        format!("{shown}…")
+    }
+}
+
+/// The weight and how it was typed: `82 kg (entered as 82, read as kg)` for a bare number,
+/// `82 kg (entered as 82 kg)` when the unit was typed.
+pub fn weight_entered(ctx: &Context, plan: &Plan) -> String {
+    let shown = units::show_kg(&plan.weight);
+    if units::weight_unit_given(ctx.weight_entered) {
+        format!("{shown} (entered as {})", ctx.weight_entered.trim())
+    } else {
+        format!(
+            "{shown} (entered as {}, read as kg)",
+            ctx.weight_entered.trim()
+        )
+    }
 }
 
 /// Whether the dose is computed from the actual weight although the protocol names an ideal,

@@ -599,13 +599,32 @@ fn accepts_height_and_sex_columns_and_doses_as_the_plan_command_does() {
         assert_eq!(line["plan"], plan, "{sex}");
     }
 
-    // The built-in protocol doses on actual weight and takes the columns all the same.
+    // The built-in protocol doses on actual weight: a height gives the BMI, checked and kept
+    // in the plan; a sex is used by no formula, and fails its row rather than pass unseen.
     let out = batch(&[])
-        .stdin("id,weight,height,sex\na,82,170,male\n")
-        .all_rows_planned()
+        .stdin("id,weight,height,sex\na,82,170,\nb,82,170,male\n")
+        .status(1)
+        .any_stderr()
         .run()
         .stdout;
-    assert_eq!(csv_rows(&out)[0]["doses"], "41;41;41;41");
+    let rows = csv_rows(&out);
+    assert_eq!(rows[0]["doses"], "41;41;41;41");
+    assert_eq!(
+        error(&rows[1]),
+        "`--sex` is used only by the ideal, adjusted and lean body weight formulas, and protocol \
+         `ketamine-kap-iv` doses on the actual body weight; leave `--sex` out (in a batch, the \
+         `sex` column)"
+    );
+    let jsonl = batch(&["--format", "jsonl"])
+        .stdin("id,weight,height\na,160,170\n")
+        .status(1)
+        .any_stderr()
+        .run()
+        .stdout;
+    assert!(
+        jsonl.contains("\"error\":\"2 soft limits are crossed for protocol `ketamine-kap-iv`: a weight of 160 kg is above the soft maximum of 150 kg; a BMI of 55.3 kg/m²"),
+        "{jsonl}"
+    );
 }
 
 #[test]
@@ -641,7 +660,7 @@ fn never_gives_a_row_the_result_of_a_different_row() {
     );
 
     // Fields that are the same bytes split differently are different inputs.
-    let input = "id,weight,soft_limit_reason\na,160,ab\nb,160a,b\n";
+    let input = "id,weight,soft_limit_reason\na,160,abcd efgh\nb,160a,bcd efgh\n";
     let out = batch(&[]).stdin(input).output();
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows[0]["count"], "7", "{:?}", rows[0]);

@@ -141,7 +141,7 @@ fn the_builtin_course_text_gives_each_session_its_timeline_and_instructions() {
             "No food after 04:00",
             "Clear liquids until 08:00, then nothing to drink",
             "Come with an escort who takes you home: do not leave alone",
-            "No driving until tomorrow, 2026-12-02 (Wednesday)",
+            "No driving until 06:00 on 2026-12-02 (Wednesday), the next morning",
             "No machinery until 11:00 on 2026-12-02 (Wednesday)",
             "No alcohol until 11:00 on 2026-12-02 (Wednesday)",
         ]
@@ -276,7 +276,7 @@ fn a_session_starting_at_05_00_fasts_from_the_day_before() {
             "No food after 23:00 on 2026-11-30 (Monday)",
             "Clear liquids until 03:00, then nothing to drink",
             "Come with an escort who takes you home: do not leave alone",
-            "No driving until tomorrow, 2026-12-02 (Wednesday)",
+            "No driving until 06:00 on 2026-12-02 (Wednesday), the next morning",
             "No machinery until 06:00 on 2026-12-02 (Wednesday)",
             "No alcohol until 06:00 on 2026-12-02 (Wednesday)",
         ]
@@ -300,12 +300,113 @@ fn a_session_ending_after_midnight_keeps_the_restrictions_from_its_end() {
             "No food after 17:30",
             "Clear liquids until 21:30, then nothing to drink",
             "Come with an escort who takes you home: do not leave alone",
-            "No driving until 2026-12-03 (Thursday)",
+            "No driving until 06:00 on 2026-12-03 (Thursday), the next morning",
             "No machinery until 00:30 on 2026-12-03 (Thursday)",
             "No alcohol until 00:30 on 2026-12-03 (Thursday)",
         ]
     );
     assert!(out.contains("00:30 on 2026-12-02 (Wednesday)"), "{out}");
+    // It ends on the next day: a late session.
+    assert!(
+        out.contains(
+            "\nSession 1: 2026-12-01 (Tuesday)\n  Late session: it ends at 00:30 on 2026-12-02 \
+             (Wednesday), after 18:00 (this project's limit), leaving too little of the day to recover\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_session_ending_at_23_30_keeps_the_patient_from_driving_12_hours_not_until_00_30() {
+    // First bolus at 22:30: the session ends at 23:30, its last checkpoint.
+    let out = course(&["--start", "22:30", "--sessions", "1"])
+        .run()
+        .stdout;
+    assert_eq!(
+        instructions(&out, 1),
+        [
+            "No food after 16:30",
+            "Clear liquids until 20:30, then nothing to drink",
+            "Come with an escort who takes you home: do not leave alone",
+            "No driving until 11:30 on 2026-12-02 (Wednesday), 12 h after the session ends",
+            "No machinery until 23:30 on 2026-12-02 (Wednesday)",
+            "No alcohol until 23:30 on 2026-12-02 (Wednesday)",
+        ]
+    );
+    assert!(
+        out.contains(
+            "\nRest of the day    kept until 06:00 the next morning, and for at least 12 h after \
+             the session ends (this project's choice)\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  1  2026-12-01 (Tuesday)  22:25   22:30        23:30  as planned, late\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  Late session: it ends at 23:30, after 18:00"),
+        "{out}"
+    );
+    let doc = json(&["--start", "22:30", "--sessions", "1"]);
+    let s = &doc["sessions"][0];
+    assert_eq!(s["late"], true);
+    let driving = s["instructions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "no_driving")
+        .unwrap();
+    assert_eq!(driving["at"], "2026-12-02T11:30");
+    assert_eq!(driving["lasts"], "rest_of_the_day");
+    // The calendar event says so too.
+    let ics = course(&["--start", "22:30", "--sessions", "1", "--format", "ics"])
+        .run()
+        .stdout
+        .replace("\r\n ", "");
+    assert!(
+        ics.contains(r"Late session: it ends at 23:30\, after 18:00 (this project's limit)\, leaving too little of the day to recover."),
+        "{ics}"
+    );
+    assert!(
+        ics.contains(
+            r"No driving until 11:30 on 2026-12-02 (Wednesday)\, 12 h after the session ends"
+        ),
+        "{ics}"
+    );
+}
+
+#[test]
+fn a_session_is_late_only_when_it_ends_after_18_00() {
+    // First bolus at 17:00: the session ends at 18:00 exactly, not late; driving waits for the
+    // next morning, 12 h after the end.
+    let at_six = course(&["--start", "17:00", "--sessions", "1"])
+        .run()
+        .stdout;
+    assert!(!at_six.contains("Late session"), "{at_six}");
+    assert!(
+        at_six.contains("[ ] No driving until 06:00 on 2026-12-02 (Wednesday), the next morning\n"),
+        "{at_six}"
+    );
+    let doc = json(&["--start", "17:00", "--sessions", "1"]);
+    assert_eq!(doc["sessions"][0]["late"], false);
+    // One minute later, it is late, and 12 h after the end come after 06:00.
+    let later = course(&["--start", "17:01", "--sessions", "1"])
+        .run()
+        .stdout;
+    assert!(
+        later.contains("Late session: it ends at 18:01, after 18:00"),
+        "{later}"
+    );
+    assert!(
+        later.contains(
+            "[ ] No driving until 06:01 on 2026-12-02 (Wednesday), 12 h after the session ends\n"
+        ),
+        "{later}"
+    );
+    // Without a start there is no clock time, so nothing is late.
+    let doc = json(&["--sessions", "1"]);
+    assert_eq!(doc["sessions"][0]["late"], false);
 }
 
 #[test]
@@ -572,7 +673,7 @@ fn the_calendar_has_one_event_per_session_that_an_independent_parser_reads() {
     assert_eq!(prop(&events[1], "STATUS"), "TENTATIVE");
     let description = prop(&events[0], "DESCRIPTION");
     assert!(
-        description.contains("No driving until tomorrow"),
+        description.contains("No driving until 06:00 on 2026-12-02 (Wednesday)"),
         "{description}"
     );
     assert!(
@@ -1076,4 +1177,188 @@ fn a_calendar_time_the_clocks_skip_or_show_twice_is_refused() {
             "error: 2026-11-01 01:30 happens twice in America/New_York: the clocks go back from UTC-04:00 to UTC-05:00 then; choose another `--start` or `--first`\n",
         )
         .run();
+}
+
+/// The test protocol whose course steps the dose per weight: 1, 1.5, 2 and 2 mg/kg.
+const STEPPED: &str = "tests/fixtures/course/test-stepped-course.toml";
+
+#[test]
+fn a_stepped_course_computes_each_sessions_plan_with_its_own_dose_per_weight() {
+    let args = |format: &str| {
+        Test::new().args([
+            "course",
+            STEPPED,
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+            "--start",
+            "10:00",
+            "--format",
+            format,
+        ])
+    };
+    let out = args("text").run().stdout;
+    for line in [
+        "Session 1          1 mg/kg × 82 kg = 82 mg; 4 boluses, 10 min apart: 20 mg, 20 mg, 21 mg, 21 mg (total 82 mg)\n",
+        "Session 2          1.5 mg/kg × 82 kg = 123 mg; 4 boluses, 10 min apart: 30 mg, 31 mg, 31 mg, 31 mg (total 123 mg)\n",
+        "Session 3          2 mg/kg × 82 kg = 164 mg; 4 boluses, 10 min apart: 41 mg, 41 mg, 41 mg, 41 mg (total 164 mg)\n",
+        "  1  2026-12-01 (Tuesday)  10:00   10:00        11:00  1 mg/kg, as planned\n",
+        "  2  2026-12-08 (Tuesday)  10:00   10:00        11:00  1.5 mg/kg, provisional\n",
+    ] {
+        assert!(out.contains(line), "no `{line}` in:\n{out}");
+    }
+    assert!(
+        out.contains("none is above the protocol's dose of 2 mg/kg"),
+        "{out}"
+    );
+    // Each sheet has its own session's boluses.
+    let sheet = |n: u64| {
+        out.split(&format!("Session {n}: "))
+            .nth(1)
+            .and_then(|rest| rest.split("\nSession ").next())
+            .unwrap()
+            .to_string()
+    };
+    assert!(sheet(1).contains("10:00  Bolus 1: 20 mg\n"), "{}", sheet(1));
+    assert!(sheet(2).contains("10:00  Bolus 1: 30 mg\n"), "{}", sheet(2));
+    let doc: serde_json::Value = serde_json::from_str(&args("json").run().stdout).unwrap();
+    let steps: Vec<serde_json::Value> = doc["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            serde_json::json!([
+                s["dose_per_weight"]["value"],
+                s["plan"]["total"]["value"],
+                s["plan"]["dose_per_weight"]["value"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            serde_json::json!([1, 82, 1]),
+            serde_json::json!([1.5, 123, 1.5]),
+            serde_json::json!([2, 164, 2]),
+            serde_json::json!([2, 164, 2]),
+        ]
+    );
+    // The course's plan is the first session's, in the words of its own dose.
+    assert_eq!(doc["plan"]["dose_per_weight"]["value"], 1);
+    assert_eq!(doc["plan"], doc["sessions"][0]["plan"]);
+    assert_eq!(
+        doc["rules"]["per_weight"],
+        serde_json::json!([{"value": 1, "unit": "mg/kg"}, {"value": 1.5, "unit": "mg/kg"},
+                           {"value": 2, "unit": "mg/kg"}, {"value": 2, "unit": "mg/kg"}])
+    );
+    // Fewer sessions take the first steps, in order.
+    let two: serde_json::Value = serde_json::from_str(
+        &Test::new()
+            .args([
+                "course",
+                STEPPED,
+                "--weight",
+                "82",
+                "--first",
+                "2026-12-01",
+                "--sessions",
+                "2",
+                "--format",
+                "json",
+            ])
+            .run()
+            .stdout,
+    )
+    .unwrap();
+    let steps: Vec<&serde_json::Value> = two["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["dose_per_weight"]["value"])
+        .collect();
+    assert_eq!(steps, [&serde_json::json!(1), &serde_json::json!(1.5)]);
+    // `protocols show` names the steps.
+    let shown = Test::new()
+        .args(["protocols", "show", STEPPED])
+        .run()
+        .stdout;
+    assert!(
+        shown.contains(
+            "  dose by session (`course.per_weight`): 1 mg/kg, 1.5 mg/kg, 2 mg/kg, 2 mg/kg; none \
+             above the protocol's 2 mg/kg\n"
+        ),
+        "{shown}"
+    );
+    // A course of the protocol's own dose has no per-session plan.
+    let builtin = json(&["--start", "10:00"]);
+    assert!(builtin["sessions"][0].get("plan").is_none());
+    assert_eq!(
+        builtin["sessions"][0]["dose_per_weight"],
+        serde_json::json!({"value": 2, "unit": "mg/kg"})
+    );
+}
+
+#[test]
+fn a_step_table_of_the_wrong_length_unit_or_above_the_protocols_dose_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::root().join(STEPPED)).unwrap();
+    let with = |steps: &str| {
+        let path = dir.path().join("test-stepped-course.toml");
+        std::fs::write(
+            &path,
+            text.replace(
+                r#"per_weight = ["1 mg/kg", "1.5 mg/kg", "2 mg/kg", "2 mg/kg"]"#,
+                &format!("per_weight = {steps}"),
+            ),
+        )
+        .unwrap();
+        let out = Test::new()
+            .args(["protocols", "lint", path.to_str().unwrap()])
+            .status(1)
+            .run();
+        out.stderr.replace(path.to_str().unwrap(), "P")
+    };
+    assert_eq!(
+        with(r#"["1 mg/kg", "2 mg/kg", "2 mg/kg"]"#),
+        "error: invalid protocol P:34:14: field `course.per_weight`: expected 4 doses per body \
+         weight, one for each of the course's 4 sessions (`course.sessions`), found 3\n\
+         1 of 1 protocol files has errors\n"
+    );
+    assert_eq!(
+        with(r#"["1 mg/kg", "1.5 mg", "2.5 mg/kg", "2 mg/kg"]"#),
+        "error: invalid protocol P:34:26: field `course.per_weight`: `1.5 mg` is a drug mass, but \
+         a dose per body weight such as `2 mg/kg` (`mg/kg` or `mcg/kg`) is expected here\n\
+         error: invalid protocol P:34:36: field `course.per_weight`: expected at most the \
+         protocol's dose `dose.per_weight` (2 mg/kg), found `2.5 mg/kg`: a session's dose per \
+         weight is within the protocol's\n\
+         1 of 1 protocol files has errors\n"
+    );
+}
+
+#[test]
+fn a_step_that_gives_no_plan_names_its_session_and_nothing_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::root().join(STEPPED)).unwrap();
+    let path = dir.path().join("test-stepped-course.toml");
+    std::fs::write(&path, text.replace(r#""1.5 mg/kg""#, r#""0.01 mg/kg""#)).unwrap();
+    let err = Test::new()
+        .args([
+            "course",
+            path.to_str().unwrap(),
+            "--weight",
+            "82",
+            "--first",
+            "2026-12-01",
+        ])
+        .status(2)
+        .run()
+        .stderr;
+    assert!(
+        err.starts_with(
+            "error: no plan for session 2 at its dose of 0.01 mg/kg (`course.per_weight`): "
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -62,7 +62,7 @@ fn formula(json: &serde_json::Value) -> Vec<String> {
 fn a_woman_of_170_cm_and_90_kg_is_dosed_on_an_ideal_weight_of_61_4_kg() {
     let text = woman(IDEAL, "90", &[]);
     assert!(
-        crate::support::holds(&text, "Weight         90 kg (entered as `90`)\n"),
+        crate::support::holds(&text, "Weight         90 kg (entered as 90, read as kg)\n"),
         "{text}"
     );
     assert!(
@@ -159,7 +159,8 @@ fn markdown_shows_the_dosing_weight_with_the_formula_under_it() {
     let md = woman(ADJUSTED, "90", &["--format", "markdown"]);
     assert!(
         md.contains(&format!(
-            "- **Weight:** 90 kg (entered as `90`)\n\
+            "- **Weight:** 90 kg (entered as 90, read as kg)\n\
+             - **Height, BMI:** 170 cm; BMI 31.1 kg/m² (90 kg ÷ (1.7 m)² = 31.14…, rounded down; this project's limits: 16 to 50)\n\
              - **Dosing weight:** 72.8 kg (adjusted body weight)\n  \
              - {DEVINE_170_FEMALE}\n  \
              - adjusted body weight = 61.4 kg + 0.4 × (90 kg − 61.4 kg) = 72.84 kg, rounded down to 72.8 kg\n\
@@ -234,29 +235,46 @@ fn a_woman_of_170_cm_and_55_kg_is_dosed_on_55_kg_for_ideal_and_adjusted_weight()
 }
 
 #[test]
-fn a_protocol_on_actual_weight_takes_height_and_sex_and_gives_the_same_plan() {
-    for format in ["text", "json", "markdown", "csv"] {
-        let without = plan("73.3", &["--format", format]).run().stdout;
-        let with = plan(
-            "73.3",
-            &["--format", format, "--height", "170", "--sex", "male"],
-        )
+fn a_protocol_on_actual_weight_uses_the_height_for_the_bmi_and_refuses_the_sex() {
+    // The same doses with a height, which adds the BMI to the plan.
+    let without = plan("73.3", &["--format", "csv"]).run().stdout;
+    let with = plan("73.3", &["--format", "csv", "--height", "170"])
         .run()
         .stdout;
-        assert_eq!(with, without, "{format}");
-    }
+    assert_eq!(with, without);
+    let text = plan("73.3", &["--height", "170"]).run().stdout;
+    assert!(
+        text.contains("\nHeight, BMI    170 cm; BMI 25.3 kg/m² (73.3 kg ÷ (1.7 m)² = 25.36…,"),
+        "{text}"
+    );
     let json: serde_json::Value = serde_json::from_str(
-        &plan(
-            "90",
-            &["--height", "170", "--sex", "female", "--format", "json"],
-        )
-        .run()
-        .stdout,
+        &plan("90", &["--height", "170", "--format", "json"])
+            .run()
+            .stdout,
     )
     .unwrap();
     assert_eq!(json["weight_basis"], "actual");
     assert_eq!(qty(&json["dosing_weight"]), "90 kg");
     assert_eq!(qty(&json["calculated_total"]), "180 mg");
+    assert_eq!(qty(&json["height"]), "170 cm");
+    assert_eq!(
+        json["bmi"],
+        serde_json::json!({"value": 31.1, "unit": "kg/m2"})
+    );
+    // `--sex` is used by no formula of an actual-weight protocol: refused, never ignored.
+    for more in [
+        &["--sex", "male"][..],
+        &["--height", "170", "--sex", "female"],
+    ] {
+        plan("73.3", more)
+            .status(2)
+            .stderr(
+                "error: `--sex` is used only by the ideal, adjusted and lean body weight formulas, \
+                 and protocol `ketamine-kap-iv` doses on the actual body weight; leave `--sex` out \
+                 (in a batch, the `sex` column)\n",
+            )
+            .run();
+    }
 }
 
 // --- what the formulas need --------------------------------------------------------------------------
@@ -342,9 +360,9 @@ fn a_height_outside_50_to_250_cm_is_refused() {
             .stderr;
         assert!(err.contains("`--height`"), "{height:?}: {err}");
     }
-    // The ends themselves, and `cm` written out, are taken.
+    // The ends themselves, and `cm` written out, are taken (250 cm at 110 kg is a BMI of 17.6).
     for height in ["250", "170 cm", "170cm", "170.5"] {
-        plan_of(IDEAL, "90", &["--sex", "female", "--height", height]).run();
+        plan_of(IDEAL, "110", &["--sex", "female", "--height", height]).run();
     }
 }
 
@@ -374,9 +392,10 @@ fn a_sex_other_than_female_or_male_is_refused() {
 #[test]
 fn a_160_kg_patient_on_an_ideal_weight_protocol_is_refused_without_a_reason_though_the_ideal_weight_is_61_4_kg(
 ) {
+    // At 170 cm the BMI is over 50 too: the refusal names both limits.
     plan_of(IDEAL, "160", &["--height", "170", "--sex", "female"])
         .status(3)
-        .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `dosing-ideal`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
+        .stderr("error: 2 soft limits are crossed for protocol `dosing-ideal`: a weight of 160 kg is above the soft maximum of 150 kg; a BMI of 55.3 kg/m² (160 kg ÷ (1.7 m)², rounded down to 0.1) is above the soft maximum of 50 kg/m² (this project's limit); check each, and if they are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column): the one reason is printed with each limit it covers\n")
         .run();
 
     let json: serde_json::Value = serde_json::from_str(
@@ -415,7 +434,7 @@ fn the_hard_maximum_applies_to_the_actual_weight_with_or_without_a_reason() {
             "--sex",
             "female",
             "--accept-soft-limit",
-            "x",
+            "weighed twice",
         ],
     )
     .status(3)
@@ -426,18 +445,28 @@ fn the_hard_maximum_applies_to_the_actual_weight_with_or_without_a_reason() {
 #[test]
 fn a_dosing_weight_below_the_soft_minimum_is_refused_without_a_reason_even_when_the_actual_weight_is_within_the_limits(
 ) {
-    // 42 kg at 170 cm: BMI 14.532…, lean 9270 × 42 ÷ (8780 + 244 × BMI) = 31.586… kg, below the
-    // soft minimum of 40 kg (the dosing weight is held to the weight limits too).
-    let err = plan_of(LEAN, "42", &["--height", "170", "--sex", "female"])
+    // 50 kg at 180 cm: BMI 15.43…, lean 9270 × 50 ÷ (8780 + 244 × BMI) = 36.97… kg, below the
+    // soft minimum of 40 kg (the dosing weight is held to the weight limits too); the BMI is
+    // below 16 as well, and both are named.
+    let err = plan_of(LEAN, "50", &["--height", "180", "--sex", "female"])
         .status(3)
         .run()
         .stderr;
-    assert_eq!(
-        err,
-        "error: the lean body weight of 31.5 kg (from an actual weight of 42 kg) is below the soft \
+    assert!(err.starts_with("error: 2 soft limits are crossed for protocol `dosing-lean`: the lean body weight of 36.9 kg is below the soft minimum of 40 kg; a BMI of 15.4 kg/m²"), "{err}");
+    // 44 kg at 160 cm: BMI 17.18…, inside its limits; lean 9270 × 44 ÷ (8780 + 244 × BMI) = 31.4… kg.
+    let err = plan_of(LEAN, "44", &["--height", "160", "--sex", "female"])
+        .status(3)
+        .run()
+        .stderr;
+    assert!(
+        err.starts_with("error: the lean body weight of 31.4 kg")
+            && err.contains(
+                "(from an actual weight of 44 kg) is below the soft \
          minimum of 40 kg for protocol `dosing-lean`; check the height and the weight, and if they \
          are right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the \
          `soft_limit_reason` column)\n"
+            ),
+        "{err}"
     );
 }
 
@@ -461,10 +490,13 @@ fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning
     .stdout;
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(qty(&json["dosing_weight"]), "31.5 kg");
+    // The BMI of 14.5 is below 16 too: each limit the one reason covers is named.
     assert_eq!(
         json["warnings"],
         serde_json::json!([
-            "the lean body weight 31.5 kg is below the soft limit `soft_min` of 40 kg, accepted for this reason: lean patient, weighed today"
+            "the lean body weight 31.5 kg is below the soft limit `soft_min` of 40 kg, accepted for this reason: lean patient, weighed today",
+            "the BMI 14.5 kg/m² is below the soft limit of 16 kg/m² (this project's limit), accepted for this reason: lean patient, weighed today",
+            "one reason is given for 2 soft limits crossed, each named above: check that it holds for each"
         ])
     );
     assert_eq!(qty(&json["total"]), "31.5 mg");
@@ -483,20 +515,18 @@ fn a_weight_outside_the_soft_limits_is_refused_before_a_missing_height_is_mentio
 }
 
 #[test]
-fn a_lean_dosing_weight_is_never_above_the_actual_weight() {
+fn a_lean_dosing_weight_above_the_actual_weight_is_never_reached_the_bmi_refuses_first() {
     // 9270 × 40 ÷ (6680 + 216 × 40 ÷ 1.85²) = 40.284… kg: above 40 kg whenever a man's BMI is
-    // under about 12, or a woman's under about 2. Ideal and adjusted weight fall back on the
-    // actual weight in this case; lean weight should too.
-    let out = plan_of(
-        LEAN,
-        "40",
-        &["--height", "185", "--sex", "male", "--format", "json"],
-    )
-    .run()
-    .stdout;
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(qty(&json["dosing_weight"]), "40 kg", "{out}");
-    assert_eq!(qty(&json["calculated_total"]), "40 mg", "{out}");
+    // under about 12, or a woman's under about 2. The engine falls back on the actual weight
+    // (its own test holds that); on the command line a BMI under 12 is refused first.
+    plan_of(LEAN, "40", &["--height", "185", "--sex", "male"])
+        .status(3)
+        .stderr(
+            "error: a BMI of 11.6 kg/m² (40 kg ÷ (1.85 m)², rounded down to 0.1) is below the \
+             hard minimum of 12 kg/m² (this project's limit); no plan can be made, and hard \
+             limits have no override: check the weight and the height\n",
+        )
+        .run();
 }
 
 #[test]
@@ -668,15 +698,15 @@ fn a_drill_on_an_adjusted_weight_protocol_gives_height_and_sex_and_works_the_dos
         .stdout;
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains("Patient 1 of 1: 43.6 kg, 193 cm, male (dosed on adjusted body weight)\n"),
+        out.contains("Patient 1 of 1: 67.2 kg, 180 cm, male (dosed on adjusted body weight)\n"),
         "{out}"
     );
     assert!(
         flat.contains(
-            "Not quite: the answer is 43.6 mg. - Calculated total: 1 mg is not 1 mg/kg × 43.6 kg = 43.6 mg. The protocol doses on adjusted body weight: \
-             ideal body weight (Devine, male) = 50 kg + 2.3 kg × (193 cm ÷ 2.54 cm per inch − 60 inches) = 86.763… kg, rounded down to 86.7 kg; \
-             the actual 43.6 kg is not above the ideal 86.7 kg, so the actual weight is used. \
-             Multiply the dose per weight by the dosing weight: 1 mg/kg × 43.6 kg = 43.6 mg."
+            "Not quite: the answer is 67.2 mg. - Calculated total: 1 mg is not 1 mg/kg × 67.2 kg = 67.2 mg. The protocol doses on adjusted body weight: \
+             ideal body weight (Devine, male) = 50 kg + 2.3 kg × (180 cm ÷ 2.54 cm per inch − 60 inches) = 74.992… kg, rounded down to 74.9 kg; \
+             the actual 67.2 kg is not above the ideal 74.9 kg, so the actual weight is used. \
+             Multiply the dose per weight by the dosing weight: 1 mg/kg × 67.2 kg = 67.2 mg."
         ),
         "{out}"
     );

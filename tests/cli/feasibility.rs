@@ -433,14 +433,15 @@ fn the_dosing_weight_limits_hold_for_adjusted_and_lean_weight_in_check_and_batch
         .run();
     let r = Test::new()
         .args(["batch", ADJUSTED])
-        .stdin("id,weight,height,sex\np1,90,170,female\np2,82,100,male\n")
+        .stdin("id,weight,height,sex\np1,90,170,female\np2,45,130,male\n")
         .output();
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rows: Vec<&str> = r.stdout.lines().collect();
     assert!(rows[1].starts_with("1,p1,90,72.8,"), "{}", r.stdout);
-    // 2.5 + 0.4 × (82 − 2.5) = 34.3 kg: below the soft minimum, and no reason in the row.
+    // Ideal 29.7 kg at 130 cm; 29.7 + 0.4 × (45 − 29.7) = 35.8 kg: below the soft minimum, and no
+    // reason in the row (the BMI, 26.6, is within its limits).
     assert!(
-        rows[2].contains("the adjusted body weight of 34.3 kg (from an actual weight of 82 kg) is below the soft minimum of 40 kg"),
+        rows[2].contains("the adjusted body weight of 35.8 kg (from an actual weight of 45 kg) is below the soft minimum of 40 kg"),
         "{}",
         r.stdout
     );

@@ -25,6 +25,7 @@ mod paper;
 mod patient;
 mod pipes;
 mod plans;
+mod plausibility;
 mod protocol_files;
 mod record;
 mod schemas;

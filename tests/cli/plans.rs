@@ -428,7 +428,7 @@ fn plans_from_the_ideal_body_weight_and_shows_the_formula_with_its_numbers() {
     let args = ["--weight", "90", "--height", "170", "--sex", "female"];
     let text = ideal(&args).run().stdout;
     assert!(
-        crate::support::holds(&text, "Weight         90 kg (entered as `90`)"),
+        crate::support::holds(&text, "Weight         90 kg (entered as 90, read as kg)"),
         "{text}"
     );
     assert!(
@@ -482,7 +482,8 @@ fn asks_for_height_and_sex_when_the_protocol_doses_on_ideal_weight() {
 
 #[test]
 fn applies_the_weight_limits_to_the_actual_weight_not_the_dosing_weight() {
-    ideal(&["--weight", "160", "--height", "170", "--sex", "male"])
+    // At 190 cm the BMI of 160 kg is 44.3, inside its limits: the weight alone is refused.
+    ideal(&["--weight", "160", "--height", "190", "--sex", "male"])
         .status(3)
         .stderr("error: a weight of 160 kg is above the soft maximum of 150 kg for protocol `test-ideal-weight`; check the weight, and if it is right, state why with `--accept-soft-limit \"REASON\"` (in a batch, the `soft_limit_reason` column)\n")
         .run();

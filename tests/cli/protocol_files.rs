@@ -485,7 +485,7 @@ fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
                 .map(String::from)
                 .to_vec();
                 if !["82", "100.1"].contains(&weight) {
-                    a.extend(["--accept-soft-limit".into(), "reviewed".into()]);
+                    a.extend(["--accept-soft-limit".into(), "reviewed by two".into()]);
                 }
                 if format == "fhir" {
                     a.extend(

@@ -23,7 +23,7 @@ fn plans_of_every_shape_match_the_plan_schema() {
         &["--start", "14:00"],
         &["--start", "23:50", "--concentration", "10 mg/mL"],
         &["--explain"],
-        &["--height", "170", "--sex", "female"],
+        &["--height", "170"],
         &["--patient", "MRN-1"],
     ];
     for more in cases {

@@ -95,7 +95,7 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
         apart
 
-    Weight         73.3 kg (entered as `73.3`)
+    Weight         73.3 kg (entered as 73.3, read as kg)
     Dosing weight  73.3 kg (actual body weight)
 
     Arithmetic
@@ -382,10 +382,11 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes apart
     Dates and times are local civil time (the clinic's wall clock), with no time zone.
 
-    Weight             73.3 kg (entered as `73.3`)
+    Weight             73.3 kg (entered as 73.3, read as kg)
     Course             2 sessions, 4 days apart; 4 days from the first to the last
     Protocol's course  at most 6 sessions within 21 days, at least 1 day apart
     Each session       2 mg/kg × 73.3 kg = 146.6 mg; 4 boluses, 10 min apart: 36 mg, 36 mg, 37 mg, 37 mg (total 146 mg)
+    Rest of the day    kept until 06:00 the next morning, and for at least 12 h after the session ends (this project's choice)
     Re-weighing        session 2 is provisional: the dose is recomputed from the weight on the day and signed then
 
     Sessions
@@ -408,7 +409,7 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
         [ ] Clear liquids until 03:00, then nothing to drink
       After the session
         [ ] Come with an escort who takes you home: do not leave alone
-        [ ] No driving until tomorrow, 2026-12-02 (Wednesday)
+        [ ] No driving until 06:00 on 2026-12-02 (Wednesday), the next morning
         [ ] No machinery until 06:00 on 2026-12-02 (Wednesday)
         [ ] No alcohol until 06:00 on 2026-12-02 (Wednesday)
 
@@ -427,7 +428,7 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
         [ ] Clear liquids until 03:00, then nothing to drink
       After the session
         [ ] Come with an escort who takes you home: do not leave alone
-        [ ] No driving until tomorrow, 2026-12-06 (Sunday)
+        [ ] No driving until 06:00 on 2026-12-06 (Sunday), the next morning
         [ ] No machinery until 06:00 on 2026-12-06 (Sunday)
         [ ] No alcohol until 06:00 on 2026-12-06 (Sunday)
 
@@ -489,9 +490,10 @@ fn prints_a_one_session_calendar_pinned_by_source_date_epoch() {
       06:00.\nBefore the session:\n- No food after 23:00 on 2026-11-30 (Monday)
      \n- Clear liquids until 03:00\, then nothing to drink\nAfter the session:\
      n- Come with an escort who takes you home: do not leave alone\n- No drivin
-     g until tomorrow\, 2026-12-02 (Wednesday)\n- No machinery until 06:00 on 2
-     026-12-02 (Wednesday)\n- No alcohol until 06:00 on 2026-12-02 (Wednesday)\
-     nDates and times are the clinic's clock in the time zone Europe/Paris.
+     g until 06:00 on 2026-12-02 (Wednesday)\, the next morning\n- No machinery
+      until 06:00 on 2026-12-02 (Wednesday)\n- No alcohol until 06:00 on 2026-1
+     2-02 (Wednesday)\nDates and times are the clinic's clock in the time zone 
+     Europe/Paris.
     STATUS:CONFIRMED
     BEGIN:VALARM
     ACTION:DISPLAY

@@ -408,6 +408,7 @@ impl Test {
         cmd.current_dir(&self.current_dir)
             .env_remove("BOLUS_PROTOCOLS")
             .env_remove("BOLUS_TZ")
+            .env_remove("BOLUS_CLINIC")
             .env("NO_COLOR", "1");
         for (key, value) in &self.env {
             match value {

@@ -47,7 +47,7 @@ fn json_of(protocol: &str, weight: &str) -> serde_json::Value {
             "--weight",
             weight,
             "--accept-soft-limit",
-            "teaching",
+            "teaching example",
             "--format",
             "json",
         ])
@@ -81,7 +81,7 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
         apart
 
-    Weight         73.3 kg (entered as `73.3`)
+    Weight         73.3 kg (entered as 73.3, read as kg)
     Dosing weight  73.3 kg (actual body weight)
 
     Arithmetic

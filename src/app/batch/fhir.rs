@@ -28,6 +28,8 @@ pub struct Orders<'a> {
     pub authored: jiff::Timestamp,
     /// The concentration each bolus's volume is given at.
     pub concentration: Option<&'a units::Concentration>,
+    /// The clinic setting: a row whose weight has no unit fails.
+    pub clinic: bool,
 }
 
 /// Runs a FHIR batch: reads `input`, writes one line of FHIR per row to `out`.
@@ -111,6 +113,8 @@ fn order(
     }
     let (patient, weight_text) =
         patient(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
+    crate::cli::clinic_weight(orders.clinic, "weight", &weight_text)
+        .map_err(|e| fail(e.to_string(), ErrorCode::BadValue))?;
     let identity = identity(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
     let at = start(record, c).map_err(|e| fail(e.to_string(), row_code(&e)))?;
     let Some(at) = at else {

@@ -101,8 +101,8 @@ impl Site<'_> {
         if let Some(c) = checkpoints {
             validate_checkpoints(self, &c, &mut errs);
         }
-        if let Some(c) = course {
-            validate_course(self, c, &mut errs);
+        if let (Some(c), Some(d)) = (course, &dose) {
+            validate_course(self, c, d, &mut errs);
         }
         if let Some(p) = preparation {
             validate_preparation(self, p, &mut errs);
