@@ -232,6 +232,7 @@ fn builtin_note(catalog: &Catalog, arg: &str, protocol: &Protocol) -> String {
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let shared = cli.shared(std::env::var_os("BOLUS_PROTOCOLS"))?;
     global_options(&shared, &cli.command)?;
+    let clinic = cli::clinic(shared.clinic, std::env::var_os("BOLUS_CLINIC"))?;
     let catalog = Catalog {
         dir: shared.protocols,
         draft: shared.draft,
@@ -251,6 +252,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let outcome = match cli.command {
         Command::Plan(args) => {
             let mut req = cli::plan_request(args)?;
+            if clinic && !req.options.identity.identified() {
+                return Err(cli::RequestError::Unidentified.into());
+            }
             if req.options.identity.born.is_some() {
                 let today = today()?;
                 req.options.today = Some(today);

@@ -100,6 +100,33 @@ pub enum RequestError {
         "`--calendar-id` is used only with `--format ics`; leave it out, or add `--format ics`"
     )]
     CalendarIdWithout,
+    #[error(
+        "invalid `BOLUS_CLINIC` `{}`: expected `1` (the clinic setting on) or `0` (off)",
+        .0.escape_debug()
+    )]
+    ClinicVariable(String),
+    #[error(
+        "no patient identified: in the clinic setting (`--clinic` or BOLUS_CLINIC=1) a plan names its patient with `--patient-name` and `--born` or `--patient`"
+    )]
+    Unidentified,
+}
+
+/// Whether the clinic setting is on: `--clinic`, or the environment variable `BOLUS_CLINIC`
+/// (`env`) set to `1`; `0` or empty is off, and any other value is refused.
+pub fn clinic(flag: bool, env: Option<std::ffi::OsString>) -> Result<bool, RequestError> {
+    let from_env = match env {
+        None => false,
+        Some(v) => match v.to_str() {
+            Some("1") => true,
+            Some("0" | "") => false,
+            _ => {
+                return Err(RequestError::ClinicVariable(
+                    v.to_string_lossy().into_owned(),
+                ))
+            }
+        },
+    };
+    Ok(flag || from_env)
 }
 
 const AFTER_HELP: &str = "\
@@ -155,9 +182,17 @@ pub struct Shared {
     pub protocols: Option<PathBuf>,
 
     /// Use a protocol the protocols directory's approvals file does not approve, to try it:
-    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines
+    /// and no administration boxes.
     #[arg(long)]
     pub draft: bool,
+
+    /// The clinic setting (default: the environment variable `BOLUS_CLINIC`, `1` on, `0` or
+    /// empty off): a plan that does not identify its patient with two identifiers (a name and a
+    /// date of birth, or a name and an identifier) is refused rather than printed as not valid
+    /// for administration.
+    #[arg(long)]
+    pub clinic: bool,
 }
 
 impl Cli {
@@ -174,6 +209,7 @@ impl Cli {
         Ok(Shared {
             protocols: protocols.or(env.filter(|v| !v.is_empty()).map(PathBuf::from)),
             draft: given.iter().any(|s| s.draft),
+            clinic: given.iter().any(|s| s.clinic),
         })
     }
 }
@@ -286,9 +322,17 @@ pub struct PlanArgs {
     /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
     #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
     pub start: Option<String>,
-    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume.
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume; every volume
+    /// is printed with its strength (`4.1 mL of 10 mg/mL`).
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub concentration: Option<String>,
+    /// The diluent of a strength the protocol has diluted before it is given IV (the built-in
+    /// protocol: `100 mg/mL`, diluted with an equal volume of `sterile water for injection`,
+    /// `0.9% sodium chloride` or `5% dextrose`): needed for that strength, refused for any
+    /// other. The volumes are then of the diluted strength, and the plan says what was diluted
+    /// with what.
+    #[arg(long, value_name = "DILUENT")]
+    pub dilute: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
@@ -310,10 +354,11 @@ pub struct PlanArgs {
     /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
     #[arg(long, value_name = "URI")]
     pub patient_system: Option<String>,
-    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus. `--format fhir` needs it (with
-    /// `--start`; boluses after midnight are dated the next day), and the patient's age is taken
-    /// on it [default: today's date from the system clock, used for the age check only and
-    /// printed nowhere].
+    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus, printed in every format; the
+    /// plan is valid for that date only. `--format fhir` needs it (with `--start`; boluses after
+    /// midnight are dated the next day), and the patient's age is taken on it [default: none
+    /// printed, and a printed plan has a blank `Date` to fill in; today's date from the system
+    /// clock is used for the age check only].
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
@@ -828,6 +873,8 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
             date,
             // Filled in by the caller, from the clock, when there is a date of birth.
             today: None,
+            dated: date.is_some(),
+            dilute: a.dilute,
         },
         format: a.format,
         explain: a.explain,

@@ -68,6 +68,8 @@ pub struct Protocol {
     pub preparation: Option<Preparation>,
     /// What the patient does after a session (`[aftercare]`).
     pub aftercare: Option<Aftercare>,
+    /// How each bolus is given (`[administration]`): the push time, the strengths diluted.
+    pub administration: Option<crate::engine::administration::Administration>,
     /// The mass unit doses are shown in: the one `per_weight` is written in.
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.

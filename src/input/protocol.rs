@@ -24,6 +24,8 @@ use crate::engine::units::{
 };
 use crate::input::words;
 
+mod administration;
+
 /// The one schema version this build reads.
 pub const SCHEMA: i64 = 1;
 
@@ -109,6 +111,7 @@ struct Wire {
     course: Option<WireCourse>,
     preparation: Option<WirePreparation>,
     aftercare: Option<WireAftercare>,
+    administration: Option<administration::WireAdministration>,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +393,7 @@ struct WireTop {
     course: Option<serde::de::IgnoredAny>,
     preparation: Option<serde::de::IgnoredAny>,
     aftercare: Option<serde::de::IgnoredAny>,
+    administration: Option<serde::de::IgnoredAny>,
 }
 
 impl Site<'_> {
@@ -462,6 +466,9 @@ impl Site<'_> {
         }
         if let Some(d) = part("aftercare") {
             keep(WireAftercare::deserialize(d).map(drop));
+        }
+        if let Some(d) = part("administration") {
+            keep(administration::shape(d));
         }
         match table.get("checkpoints").map(|v| (v.get_ref(), v)) {
             Some((DeValue::Array(items), _)) => {
@@ -604,6 +611,7 @@ fn validate(
         course,
         preparation,
         aftercare,
+        administration,
     } = wire;
     // Another schema's fields mean other things: nothing more is checked.
     check_schema(site, &schema)?;
@@ -630,6 +638,14 @@ fn validate(
     let course = course.and_then(|c| validate_course(site, c, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
+    let administration = administration.and_then(|a| {
+        let cx = administration::Context {
+            concentrations: &concentrations,
+            interval: interval_q.as_ref(),
+            route: route_coded.as_ref().map(|r| r.code),
+        };
+        administration::validate(site, a, &cx, &mut errs)
+    });
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
@@ -661,6 +677,7 @@ fn validate(
         course,
         preparation,
         aftercare,
+        administration,
         unit: dose.unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
         source: Source::File(site.file.to_string()),

@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use super::sections;
 use super::{identity_parts, mass, timeline, when_text, Context, VERSION};
+use super::{order, sections};
 use crate::engine::plan::Plan;
 use crate::engine::units;
 use crate::render::explain;
@@ -56,20 +56,42 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .sign { margin-top: 2mm; }
 .footer { margin-top: 2mm; }
 .sign td { height: 13mm; width: 33%; vertical-align: top; }
+.mark { font-size: 16pt; font-weight: bold; border: 3px solid #000; padding: 1mm 2mm; margin: 0 0 2mm; text-align: center; }
+.date { margin: -1mm 0 1.5mm; font-size: 11pt; }
+.give { margin: 0.5mm 0 1mm; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
 /// The `@page` rule: the paper size left to the printer, and at the foot of every page the
-/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`.
-fn page_rule(plan: &Plan) -> String {
+/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`. A
+/// plan that may not be used has its marks (a draft's, no patient identified) at the head of
+/// every page, large, and at the start of every page's foot.
+fn page_rule(marks: &[&str], plan: &Plan) -> String {
     let who = identity_parts(plan)
         .map(|(label, value)| format!("{label} {}", cut(&value, 40)))
         .join("  \u{b7}  ");
+    let foot = marks
+        .iter()
+        .map(|m| m.to_string())
+        .chain(std::iter::once(who))
+        .collect::<Vec<_>>()
+        .join("  \u{b7}  ");
+    let (top, head) = if marks.is_empty() {
+        ("8mm", String::new())
+    } else {
+        (
+            "16mm",
+            format!(
+                "  @top-center {{ content: \"{}\"; font: bold 16pt Arial, \"Liberation Sans\", sans-serif; }}\n",
+                css_string(&marks.join("  \u{b7}  "))
+            ),
+        )
+    };
     format!(
-        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n  \
+        "@page {{ size: auto; margin: {top} 12mm 12mm;\n{head}  \
          @bottom-left {{ content: \"{}\"; font: 10pt Arial, \"Liberation Sans\", sans-serif; }}\n  \
          @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 10pt Arial, \"Liberation Sans\", sans-serif; white-space: nowrap; }}\n}}\n",
-        css_string(&who)
+        css_string(&foot)
     )
 }
 
@@ -123,27 +145,29 @@ const BLANK_CELL: &str = "&nbsp;";
 /// Renders the plan as a self-contained HTML5 document.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
+    let marks = order::marks(p, plan);
     let mut o = String::with_capacity(16 * 1024);
+    let title_marks: String = marks.iter().map(|m| format!("{m} \u{2014} ")).collect();
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"generator\" content=\"bolus {VERSION}\">\n\
-         <title>Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
+         <title>{}Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
+        esc(&title_marks),
         esc(&p.title),
         esc(&p.id),
-        page_rule(plan)
+        page_rule(&marks, plan)
     );
-
-    let draft = p.standing.approval.is_draft();
-    if draft {
-        let _ = writeln!(o, "<p class=\"draft\"><b>{}</b></p>", esc(super::DRAFT));
+    for m in &marks {
+        let _ = writeln!(o, "<p class=\"mark\">{}</p>", esc(m));
     }
     patient(plan, &mut o);
+    let _ = writeln!(o, "<p class=\"date\">{}</p>", date_html(plan));
     dose(ctx, plan, &mut o);
     explained(ctx, plan, &mut o);
     boluses(ctx, plan, &mut o);
     timeline_and_rules(ctx, plan, &mut o);
-    checklist_and_signature(ctx, &mut o);
+    checklist_and_signature(ctx, plan, &mut o);
     o
 }
 
@@ -169,6 +193,16 @@ fn patient(plan: &Plan, o: &mut String) {
         let _ = write!(o, "<th>{label}</th><td>{cell}</td>");
     }
     o.push_str("</tr></table>\n");
+}
+
+/// `<b>Date</b> 2026-12-08 (valid for this date only)`, a line to write on when there is no
+/// date.
+fn date_html(plan: &Plan) -> String {
+    let date = match plan.date {
+        Some(d) => format!("<b>{}</b>", d),
+        None => esc(order::DATE_BLANK),
+    };
+    format!("<b>{}</b> {date} ({})", order::DATE, order::VALID_FOR_DATE)
 }
 
 /// The title, the protocol, and the dose: the weights and the arithmetic.
@@ -232,11 +266,19 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         (false, true) => "nowrap dose",
         (false, false) => "nowrap",
     };
-    let _ = write!(
-        o,
-        "<section>\n<h2>{}</h2>\n<table class=\"boluses\">\n<tr>",
-        sections::BOLUSES
-    );
+    let _ = write!(o, "<section>\n<h2>{}</h2>\n", sections::BOLUSES);
+    let give = order::administration(ctx.protocol, plan);
+    if !give.is_empty() {
+        let lines: Vec<String> = give.iter().map(|g| esc(g)).collect();
+        let _ = writeln!(
+            o,
+            "<p class=\"give\"><b>{}:</b> {}.</p>",
+            order::ADMINISTRATION,
+            lines.join(".<br>")
+        );
+    }
+    let signable = order::signable(ctx.protocol, plan);
+    o.push_str("<table class=\"boluses\">\n<tr>");
     for c in &t.columns {
         match c.right {
             true => write!(o, "<th class=\"n\">{}</th>", esc(c.title)),
@@ -244,15 +286,21 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         }
         .expect("writing to a string");
     }
-    o.push_str("<th>Given</th></tr>\n");
+    o.push_str(if signable {
+        "<th>Given</th></tr>\n"
+    } else {
+        "</tr>\n"
+    });
     for r in &t.rows {
         o.push_str("<tr>");
         for (c, cell) in t.columns.iter().zip(r) {
             let _ = write!(o, "<td class=\"{}\">{}</td>", class(c), esc(cell));
         }
-        o.push_str(
-            "<td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>\n",
-        );
+        o.push_str(if signable {
+            "<td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>\n"
+        } else {
+            "</tr>\n"
+        });
     }
     let total = format!("<b>{}</b>", esc(&mass(ctx, &plan.planned_total)));
     let _ = writeln!(
@@ -335,10 +383,11 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     o.push_str("</ul>\n</section>\n</div>\n");
 }
 
-/// The checklist, the protocol's identity and approval, and the signature lines (none on a draft).
-fn checklist_and_signature(ctx: &Context, o: &mut String) {
+/// The checklist, the protocol's identity and approval, and the signature lines (none on a plan
+/// that may not be used: its marks instead).
+fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
-    let draft = p.standing.approval.is_draft();
+    let marks = order::marks(p, plan);
     if !p.checklist.is_empty() {
         let _ = write!(
             o,
@@ -358,17 +407,17 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
         esc(&p.id),
         esc(&super::source_text(p)),
         esc(&super::approval_text(p)),
-        sections::use_sentence(draft),
+        sections::use_sentence(!marks.is_empty()),
         esc(&p.sha256)
     );
-    if draft {
-        let _ = writeln!(
-            o,
-            "<p class=\"draft\"><b>{}</b></p>\n</section>\n</body>\n</html>",
-            esc(super::DRAFT)
-        );
+    if !marks.is_empty() {
+        for m in &marks {
+            let _ = writeln!(o, "<p class=\"mark\">{}</p>", esc(m));
+        }
+        o.push_str("</section>\n</body>\n</html>\n");
         return;
     }
+    let _ = writeln!(o, "<p><b>{}</b></p>", esc(&order::validity_sentence(plan)));
     o.push_str(
         "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
          <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",

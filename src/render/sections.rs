@@ -6,7 +6,6 @@
 use super::{clock_text, identity_parts, mass, Context, Event, DRAFT, VERIFY};
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
-use crate::engine::units;
 
 /// The title of the section of the arithmetic.
 pub const ARITHMETIC: &str = "Arithmetic";
@@ -83,6 +82,10 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
     if plan.concentration.is_some() {
         columns.push(column("Volume", true, true));
     }
+    let push = super::order::push(ctx.protocol);
+    if push.is_some() {
+        columns.push(column("Push over", false, false));
+    }
     columns.push(column("Running total", true, false));
     let rows = plan
         .boluses
@@ -91,7 +94,12 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
             let mut r = vec![b.number.to_string()];
             r.extend(clock_text(plan, &b.offset));
             r.extend([plan.offset_text(&b.offset), mass(ctx, &b.dose)]);
-            r.extend(b.volume.as_ref().map(units::show_ml));
+            r.extend(
+                b.volume
+                    .as_ref()
+                    .map(|v| super::order::volume_text(plan, v)),
+            );
+            r.extend(push.map(super::order::push_time));
             r.push(mass(ctx, &b.cumulative));
             r
         })
@@ -108,10 +116,17 @@ pub fn verified(p: &Protocol, plan: &Plan) -> Vec<String> {
 
 /// The sections of a plan, in the order they are printed.
 pub struct PlanSections<'a> {
-    /// From a protocol that is not approved: [`DRAFT`] at the head and the foot, no signature.
-    pub draft: bool,
+    /// What the plan carries at its head and its foot when it may not be used to dose a
+    /// patient (a draft, no patient identified); empty for a plan that may be signed.
+    pub marks: Vec<&'static str>,
     /// Who the plan is for, each part with its label (a blank where it is missing).
     pub identity: [(&'static str, String); 3],
+    /// `Date 2026-12-08 (valid for this date only)`, or a blank date.
+    pub date: String,
+    /// How each bolus is given: the dilution and the push, as sentences.
+    pub administration: Vec<String>,
+    /// `This order is valid for 2026-12-08 only.`
+    pub validity: String,
     /// The weights and the concentration, as label and value (an empty label goes on from the
     /// line before).
     pub facts: Vec<(String, String)>,
@@ -167,8 +182,11 @@ pub fn summary(p: &Protocol) -> String {
 pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
     let p = ctx.protocol;
     PlanSections {
-        draft: p.standing.approval.is_draft(),
+        marks: super::order::marks(p, plan),
         identity: identity_parts(plan),
+        date: super::order::date_line(plan),
+        administration: super::order::administration(p, plan),
+        validity: super::order::validity_sentence(plan),
         facts: super::facts(ctx, plan),
         arithmetic: super::arithmetic(ctx, plan),
         steps: if ctx.explain {

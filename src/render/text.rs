@@ -49,23 +49,45 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let s = sections::plan(ctx, plan);
     let p = ctx.protocol;
     let mut o = String::with_capacity(8 * 1024);
-    if s.draft {
-        line(&mut o, super::DRAFT);
-        o.push('\n');
-    }
+    marks(&mut o, &s.marks);
     patient_block(&mut o, &s.identity);
+    line(&mut o, &s.date);
     o.push('\n');
     sentence(&mut o, &format!("{} ({})", p.title, p.id));
     sentence(&mut o, &sections::summary(p));
     o.push('\n');
     arithmetic(&mut o, &s);
     explained(&mut o, &s.steps);
+    administration(&mut o, &s.administration);
     boluses(&mut o, &s);
     timeline(&mut o, plan, &s.timeline);
     warnings(&mut o, &s.warnings);
     verified(&mut o, &s);
-    sign_off(&mut o, &s.sign_off);
+    sign_off(&mut o, &s);
     super::fit(o, TEXT_WIDTH)
+}
+
+/// The marks of a plan that may not be used to dose a patient, each on its line, and a blank
+/// line after them.
+fn marks(o: &mut String, marks: &[&str]) {
+    for m in marks {
+        line(o, m);
+    }
+    if !marks.is_empty() {
+        o.push('\n');
+    }
+}
+
+/// How each bolus is given, when the protocol says.
+fn administration(o: &mut String, sentences: &[String]) {
+    if sentences.is_empty() {
+        return;
+    }
+    line(o, super::order::ADMINISTRATION);
+    for a in sentences {
+        wrap_into(o, "  ", "    ", a, TEXT_WIDTH);
+    }
+    o.push('\n');
 }
 
 /// The weights and the arithmetic, as label and value.
@@ -178,13 +200,15 @@ fn verified(o: &mut String, s: &PlanSections) {
     }
 }
 
-/// The protocol's identity and approval, and the signature lines (none on a draft).
-fn sign_off(o: &mut String, s: &SignOff) {
+/// The protocol's identity and approval, and the signature lines (none on a plan that may not
+/// be used: its marks instead).
+fn sign_off(o: &mut String, plan: &PlanSections) {
+    let s: &SignOff = &plan.sign_off;
     sentence(o, &format!("Protocol {}", s.id));
     line(o, &format!("  sha256 {}", s.sha256));
     sentence(o, &format!("Protocol source: {}", s.source));
     sentence(o, &format!("Protocol approval: {}", s.approval));
-    if let Some(draft) = s.draft_mark() {
+    if s.draft_mark().is_some() {
         sentence(
             o,
             &format!(
@@ -192,8 +216,17 @@ fn sign_off(o: &mut String, s: &SignOff) {
                 sections::NOT_TO_SIGN
             ),
         );
+    } else if !plan.marks.is_empty() {
+        sentence(
+            o,
+            &format!("Computed by bolus {VERSION}; {}.", sections::NOT_TO_SIGN),
+        );
+    }
+    if !plan.marks.is_empty() {
         o.push('\n');
-        line(o, draft);
+        for m in &plan.marks {
+            line(o, m);
+        }
         return;
     }
     sentence(
@@ -203,6 +236,7 @@ fn sign_off(o: &mut String, s: &SignOff) {
             sections::use_sentence(false)
         ),
     );
+    sentence(o, &plan.validity);
     o.push('\n');
     line(
         o,

@@ -1,11 +1,13 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
 #[allow(unused_imports)]
+use crate::engine::administration::{Administration, By, DiluteRule, Push};
+#[allow(unused_imports)]
 use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};
 use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {
-        ("ketamine-kap-iv", "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf") => Some(Protocol {
+        ("ketamine-kap-iv", "7b0715d5a41b0f464d97e2d5d09a12b34c862189e430fa8e7814be3886b95ced") => Some(Protocol {
             id: "ketamine-kap-iv".to_string(),
             title: "Ketamine-assisted psychotherapy, IV boluses".to_string(),
             drug: "ketamine".to_string(),
@@ -29,8 +31,9 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             course: Some(CourseRules { sessions: 6, max_span: Duration::from_base(frac(1814400, 1)), min_gap: Duration::from_base(frac(86400, 1)) }),
             preparation: Some(Preparation { no_food: Duration::from_base(frac(21600, 1)), clear_liquids_until: Some(Duration::from_base(frac(7200, 1))) }),
             aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
+            administration: Some(Administration { push: Some(Push { at_least: Duration::from_base(frac(60, 1)), by: By::Label, cite: "\"Administer slowly (i.e., over a period of 60 seconds)\"".to_string() }), dilute: vec![DiluteRule { strength: Concentration::from_base(frac(100000, 1)), factor: 2, diluents: vec!["sterile water for injection".to_string(), "0.9% sodium chloride".to_string(), "5% dextrose".to_string()], by: By::Label, cite: "the 100 mg/mL strength is not given intravenously without proper dilution: diluted with an equal volume of sterile water for injection, 0.9% sodium chloride or 5% dextrose, and used immediately after dilution".to_string() }] }),
             unit: MassUnit::Mg,
-            sha256: "98d8e92bc55398ab068b7b838474619b61a111400b85bc5c4733c746ab9253bf".to_string(),
+            sha256: "7b0715d5a41b0f464d97e2d5d09a12b34c862189e430fa8e7814be3886b95ced".to_string(),
             source: Source::BuiltIn,
             standing: Default::default(),
         }),
