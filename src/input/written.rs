@@ -651,11 +651,13 @@ fn csv_strength(
         }
         let q = units::parse::<units::Concentration>(text).map_err(|e| at(e.to_string()))?;
         match &found {
-            Some(f) if f.value != q.value => return Err(at(format!(
+            Some(f) if f.value != q.value => {
+                return Err(at(format!(
                 "{} is not the {} of the rows before; the volumes of a plan are of one strength",
                 units::show_concentration(&q),
                 units::show_concentration(f)
-            ))),
+            )))
+            }
             Some(_) => {}
             None => found = Some(q),
         }

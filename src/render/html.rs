@@ -23,7 +23,7 @@ html { color: #000; background: #fff; }
 body { font: 10pt/1.1 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
-h2 { font-size: 11pt; margin: 1.6mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+h2 { font-size: 11pt; margin: 1.2mm 0 0.5mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
 p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
@@ -31,11 +31,11 @@ th { font-weight: bold; }
 .n { text-align: right; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
-.patient { margin-bottom: 2mm; table-layout: fixed; }
+.patient { margin-bottom: 1.5mm; table-layout: fixed; }
 .patient th { border-right: none; padding-right: 0; }
 .patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
 .boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
-.boluses td { height: 6.2mm; }
+.boluses td { height: 5.4mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
@@ -46,18 +46,20 @@ ul.ticks li > .ok { top: 0; }
 .checklist { columns: 3; column-gap: 4mm; }
 .two { display: flex; gap: 5mm; }
 .two > section { flex: 1 1 0; min-width: 0; }
-.two > section.wide { flex: 2 1 0; }
-.two > section.narrow { flex: 1 1 0; }
+.two > section.wide { flex: 3 1 0; }
+.two > section.narrow { flex: 2 1 0; }
 .facts { margin-bottom: 1mm; }
-.warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
+.warning { border: 2px solid #000; padding: 0.5mm 2mm; margin: 1mm 0; }
+.warning p { margin: 0.3mm 0; }
 .bolus-event { font-weight: bold; }
 code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
 .hash { overflow-wrap: anywhere; }
-.sign { margin-top: 2mm; }
-.footer { margin-top: 2mm; }
-.sign td { height: 13mm; width: 33%; vertical-align: top; }
+.sign { margin-top: 1mm; }
+.footer { margin-top: 1mm; }
+.sign td { height: 10mm; width: 33%; vertical-align: top; }
+@media print { .mark.head { display: none; } }
 .mark { font-size: 16pt; font-weight: bold; border: 3px solid #000; padding: 1mm 2mm; margin: 0 0 2mm; text-align: center; }
-.date { margin: -1mm 0 1.5mm; font-size: 11pt; }
+.date { margin: -0.5mm 0 1mm; font-size: 11pt; }
 .give { margin: 0.5mm 0 1mm; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
@@ -70,25 +72,24 @@ fn page_rule(marks: &[&str], plan: &Plan) -> String {
     let who = identity_parts(plan)
         .map(|(label, value)| format!("{label} {}", cut(&value, 40)))
         .join("  \u{b7}  ");
+    // Each mark's words before its colon (`DRAFT`, `NOT VALID FOR ADMINISTRATION`): the foot
+    // of a page has room for one line.
     let foot = marks
         .iter()
-        .map(|m| m.to_string())
+        .map(|m| m.split(':').next().unwrap_or(m).to_string())
         .chain(std::iter::once(who))
         .collect::<Vec<_>>()
         .join("  \u{b7}  ");
-    let (top, head) = if marks.is_empty() {
-        ("8mm", String::new())
+    let head = if marks.is_empty() {
+        String::new()
     } else {
-        (
-            "16mm",
-            format!(
-                "  @top-center {{ content: \"{}\"; font: bold 16pt Arial, \"Liberation Sans\", sans-serif; }}\n",
-                css_string(&marks.join("  \u{b7}  "))
-            ),
+        format!(
+            "  @top-center {{ content: \"{}\"; font-family: Arial, \"Liberation Sans\", sans-serif; font-size: 14pt; font-weight: bold; white-space: nowrap; }}\n",
+            css_string(&marks.join("  \u{b7}  "))
         )
     };
     format!(
-        "@page {{ size: auto; margin: {top} 12mm 12mm;\n{head}  \
+        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n{head}  \
          @bottom-left {{ content: \"{}\"; font: 10pt Arial, \"Liberation Sans\", sans-serif; }}\n  \
          @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 10pt Arial, \"Liberation Sans\", sans-serif; white-space: nowrap; }}\n}}\n",
         css_string(&foot)
@@ -158,8 +159,9 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         esc(&p.id),
         page_rule(&marks, plan)
     );
+    // On paper the marks at the head are the page's own (`@top-center`), on every page.
     for m in &marks {
-        let _ = writeln!(o, "<p class=\"mark\">{}</p>", esc(m));
+        let _ = writeln!(o, "<p class=\"mark head\">{}</p>", esc(m));
     }
     patient(plan, &mut o);
     let _ = writeln!(o, "<p class=\"date\">{}</p>", date_html(plan));
@@ -234,13 +236,13 @@ fn dose(ctx: &Context, plan: &Plan, o: &mut String) {
         "<section>\n<h2>Dose</h2>\n<p class=\"facts\">{}</p>\n<table class=\"plain\">",
         facts.join(" &nbsp;&middot;&nbsp; ")
     );
-    for (k, v) in super::arithmetic(ctx, plan) {
-        let _ = writeln!(
-            o,
-            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
-            esc(k),
-            esc(&v)
-        );
+    // Two steps of the arithmetic a row, to keep the page to one sheet.
+    for pair in super::arithmetic(ctx, plan).chunks(2) {
+        o.push_str("<tr>");
+        for (k, v) in pair {
+            let _ = write!(o, "<th class=\"nowrap\">{}</th><td>{}</td>", esc(k), esc(v));
+        }
+        o.push_str("</tr>\n");
     }
     o.push_str("</table>\n</section>\n");
 }
@@ -311,15 +313,12 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
 
     let warnings = super::warnings(ctx.protocol, plan);
     if !warnings.is_empty() {
-        let _ = write!(
-            o,
-            "<section class=\"warning\">\n<h2>{}</h2>\n<ul>\n",
-            sections::WARNINGS
-        );
+        // A box of its own, each warning a line: no heading, to keep the page to one sheet.
+        o.push_str("<section class=\"warning\">\n");
         for w in &warnings {
-            let _ = writeln!(o, "<li><b>Warning:</b> {}</li>", esc(w));
+            let _ = writeln!(o, "<p><b>Warning:</b> {}</p>", esc(w));
         }
-        o.push_str("</ul>\n</section>\n");
+        o.push_str("</section>\n");
     }
 }
 
@@ -357,7 +356,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
             (
                 format!("{} to {}", when(e), when(&events[i + run - 1])),
                 format!(
-                    "Boluses {first} to {bolus}, {} apart, as in the table above",
+                    "Boluses {first} to {bolus}, {} apart (table above)",
                     units::show_time(&p.interval)
                 ),
             )
@@ -400,9 +399,15 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
         o.push_str("</ul>\n</section>\n");
     }
 
+    // A plan that may be signed says for which date it is valid, in the same paragraph.
+    let validity = if marks.is_empty() {
+        format!(" <b>{}</b>", esc(&order::validity_sentence(plan)))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b><br>\
+        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b>{validity}<br>\
          SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
         esc(&p.id),
         esc(&super::source_text(p)),
@@ -417,7 +422,6 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
         o.push_str("</section>\n</body>\n</html>\n");
         return;
     }
-    let _ = writeln!(o, "<p><b>{}</b></p>", esc(&order::validity_sentence(plan)));
     o.push_str(
         "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
          <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",

@@ -150,11 +150,17 @@ pub fn render(ctx: &Context, course: &Course, calendar: uuid::Uuid, stamp: Times
         line(&mut o, &format!("DTSTAMP:{}", utc(stamp)));
         line(&mut o, &format!("DTSTART:{}", local(t.begins)));
         line(&mut o, &format!("DTEND:{}", local(t.ends)));
+        // A draft says so first in the summary, the one line a calendar shows.
+        let draft = if p.standing.approval.is_draft() {
+            format!("{}: ", super::DRAFT)
+        } else {
+            String::new()
+        };
         line(
             &mut o,
             &format!(
                 "SUMMARY:{}",
-                escape(&format!("{}: session {} of {n}", p.title, s.number))
+                escape(&format!("{draft}{}: session {} of {n}", p.title, s.number))
             ),
         );
         let d = description(p, s, t, n);

@@ -116,15 +116,13 @@ fn diluent_volume(factor: u64) -> String {
     }
 }
 
-/// `Dilute 100 mg/mL with an equal volume of 0.9% sodium chloride to 50 mg/mL; every volume
-/// of this plan is of 50 mg/mL (label: …)`.
+/// `Dilute 100 mg/mL with an equal volume of 0.9% sodium chloride to 50 mg/mL (label: …)`.
 pub fn dilution_sentence(d: &Dilution) -> String {
     format!(
-        "Dilute {} with {} of {} to {}; every volume of this plan is of {} ({}: {})",
+        "Dilute {} with {} of {} to {} ({}: {})",
         units::show_concentration(&d.supplied),
         diluent_volume(d.factor),
         d.diluent,
-        units::show_concentration(&d.diluted),
         units::show_concentration(&d.diluted),
         by_text(d.by),
         d.cite
