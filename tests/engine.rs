@@ -1473,7 +1473,7 @@ fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
     assert_eq!(s.value.value, n("150"));
     assert_eq!(
         render::warnings(&p, &high),
-        ["the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice"]
+        ["the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: weighed twice"]
     );
     let low = plan::compute(&p, &weighing("35", Some("small")), &Options::default()).unwrap();
     let s = low.soft_limit.as_ref().unwrap();

@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::{identity_parts, mass, timeline, when_text, Context, VERSION};
+use super::{identity_parts, mass, when_text, Context, VERSION};
 use super::{order, sections};
 use crate::engine::plan::Plan;
 use crate::engine::units;
@@ -332,7 +332,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     let when = |e: &super::Event| when_text(plan, e.offset);
     // Boluses one after another, with no checkpoint between them, take one line: the table
     // above has each of them, and the page has room for one sheet only.
-    let events = timeline(ctx, plan);
+    let events = super::order_timeline(ctx, plan);
     let mut bolus = 0;
     let mut i = 0;
     while i < events.len() {
@@ -416,7 +416,8 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
         esc(&p.sha256)
     );
     if !marks.is_empty() {
-        for m in &marks {
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for m in marks.iter().rev() {
             let _ = writeln!(o, "<p class=\"mark\">{}</p>", esc(m));
         }
         o.push_str("</section>\n</body>\n</html>\n");

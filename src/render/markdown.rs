@@ -226,7 +226,8 @@ fn signature(p: &Protocol, s: &PlanSections, o: &mut String) {
         sections::use_sentence(!s.marks.is_empty())
     );
     if !s.marks.is_empty() {
-        for (i, m) in s.marks.iter().enumerate() {
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for (i, m) in s.marks.iter().rev().enumerate() {
             let _ = writeln!(o, "{}# {m}", if i > 0 { "\n" } else { "" });
         }
         return;

@@ -430,6 +430,18 @@ pub struct Event<'a> {
     pub bolus: bool,
 }
 
+/// The timeline of a plan as an order prints it: each bolus with its volume and strength and
+/// how it is pushed (`Bolus 1: 41 mg, 4.1 mL of 10 mg/mL, push over at least 60 s`).
+pub fn order_timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
+    let mut events = timeline(ctx, plan);
+    let mut boluses = plan.boluses.iter();
+    for e in events.iter_mut().filter(|e| e.bolus) {
+        let b = boluses.next().expect("one event a bolus");
+        e.what = order::bolus_line(ctx.protocol, plan, b).into();
+    }
+    events
+}
+
 /// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.
 pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
     let mut events: Vec<Event> = plan
@@ -443,7 +455,7 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
         .collect();
     events.extend(plan.boluses.iter().map(|b| Event {
         offset: &b.offset,
-        what: order::bolus_line(ctx.protocol, plan, b).into(),
+        what: format!("Bolus {}: {}", b.number, mass(ctx, &b.dose)).into(),
         bolus: true,
     }));
     // A stable sort: the checkpoints, first in the list, stay before the boluses at their time.

@@ -57,7 +57,35 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// The title of the bolus table's column of push times.
+pub const PUSH_OVER: &str = "Push over";
+
 impl Table {
+    /// The table without the column titled `title`, if it has one.
+    pub fn without(&self, title: &str) -> Table {
+        let keep: Vec<bool> = self.columns.iter().map(|c| c.title != title).collect();
+        Table {
+            columns: self
+                .columns
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| Column { ..*c })
+                .collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(s, _)| s.clone())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
     /// The indices of the columns aligned right.
     pub fn right(&self) -> Vec<usize> {
         (0..self.columns.len())
@@ -84,7 +112,7 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
     }
     let push = super::order::push(ctx.protocol);
     if push.is_some() {
-        columns.push(column("Push over", false, false));
+        columns.push(column(PUSH_OVER, false, false));
     }
     columns.push(column("Running total", true, false));
     let rows = plan
@@ -196,7 +224,7 @@ pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
         },
         boluses: bolus_table(ctx, plan),
         total: (mass(ctx, &plan.planned_total), plan.count),
-        timeline: super::timeline(ctx, plan),
+        timeline: super::order_timeline(ctx, plan),
         warnings: super::warnings(p, plan),
         verified: verified(p, plan),
         checklist: &p.checklist,

@@ -143,10 +143,17 @@ pub(super) fn table<'a>(o: &mut String, t: &'a Table) {
     columns_into(o, &rows, &t.right());
 }
 
-/// The boluses and the total.
+/// The boluses and the total. A table too wide for a line leaves out its push times, which
+/// each bolus's line of the timeline and the administration section give.
 fn boluses(o: &mut String, s: &PlanSections) {
     line(o, sections::BOLUSES);
-    table(o, &s.boluses);
+    let mut t = String::new();
+    table(&mut t, &s.boluses);
+    if t.lines().any(|l| width(l) > TEXT_WIDTH) {
+        t.clear();
+        table(&mut t, &s.boluses.without(sections::PUSH_OVER));
+    }
+    o.push_str(&t);
     o.push_str("  ");
     line(o, &sections::total_sentence(&s.total.0, s.total.1));
     o.push('\n');
@@ -224,7 +231,8 @@ fn sign_off(o: &mut String, plan: &PlanSections) {
     }
     if !plan.marks.is_empty() {
         o.push('\n');
-        for m in &plan.marks {
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for m in plan.marks.iter().rev() {
             line(o, m);
         }
         return;

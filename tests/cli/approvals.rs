@@ -63,8 +63,19 @@ fn builtin_sha() -> String {
     sha256(&std::fs::read("protocols/ketamine-kap-iv.toml").unwrap())
 }
 
+/// A plan of the test protocol for an identified patient (a name and an identifier), so that
+/// only its approval decides whether it may be signed.
 fn fentanyl_plan(dir: &Path, more: &[&str]) -> Test {
-    let mut args = vec!["plan", FENTANYL, "--weight", "70"];
+    let mut args = vec![
+        "plan",
+        FENTANYL,
+        "--weight",
+        "70",
+        "--patient-name",
+        "Jane Example",
+        "--patient",
+        "MRN-1",
+    ];
     args.extend_from_slice(more);
     within(dir, &args)
 }

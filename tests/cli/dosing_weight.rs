@@ -464,7 +464,7 @@ fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning
     assert_eq!(
         json["warnings"],
         serde_json::json!([
-            "the lean body weight 31.5 kg is below the soft limit `soft_min` of 40 kg, accepted for this reason: lean patient, weighed today"
+            "the lean body weight 31.5 kg is below the soft lower limit of 40 kg, accepted for this reason: lean patient, weighed today"
         ])
     );
     assert_eq!(qty(&json["total"]), "31.5 mg");

@@ -16,6 +16,7 @@ mod formats;
 mod governance;
 mod ismp;
 mod messages;
+mod order;
 mod output_file;
 mod paper;
 mod patient;

@@ -117,7 +117,7 @@ fn accepts_a_weight_above_the_soft_maximum_with_a_reason_and_prints_the_reason()
     let text = plan("160", &["--accept-soft-limit", reason]).run().stdout;
     assert!(
         crate::support::holds(&text, &format!(
-            "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: {reason}"
+            "the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: {reason}"
         )),
         "{text}"
     );
