@@ -331,7 +331,7 @@ pub struct PlanArgs {
     /// `0.9% sodium chloride` or `5% dextrose`): needed for that strength, refused for any
     /// other. The volumes are then of the diluted strength, and the plan says what was diluted
     /// with what.
-    #[arg(long, value_name = "DILUENT")]
+    #[arg(long, value_name = "DILUENT", value_hint = clap::ValueHint::Other)]
     pub dilute: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
@@ -1046,7 +1046,7 @@ pub fn man_page() -> String {
         let usage = sub.render_usage().to_string();
         // The shared options are described once, in the OPTIONS section.
         let sub = sub.mut_args(|a| match a.get_id().as_str() {
-            "protocols" | "draft" => a.hide(true),
+            "protocols" | "draft" | "clinic" => a.hide(true),
             _ => a,
         });
         let nested: Vec<_> = sub

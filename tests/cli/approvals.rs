@@ -415,10 +415,11 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
     assert_eq!(json["draft"], DRAFT);
     assert_eq!(json["protocol"]["approval"]["state"], "draft");
     let csv = plan("csv");
+    // The first column, the first thing a spreadsheet shows.
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().ends_with(",draft"), "{csv}");
+    assert!(lines.next().unwrap().starts_with("draft,"), "{csv}");
     for line in lines {
-        assert!(line.ends_with(&format!(",{DRAFT}")), "{csv}");
+        assert!(line.starts_with(&format!("{DRAFT},")), "{csv}");
     }
     let fhir: serde_json::Value = serde_json::from_str(&plan("fhir")).unwrap();
     assert_eq!(fhir["status"], "draft");

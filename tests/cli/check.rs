@@ -505,8 +505,30 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
         report_of(&out),
         json!({"schema": 1, "conforms": true, "findings": []})
     );
+    // Without the concentration on the command line, the `strength` column gives it.
+    let out = check("82", "-", &["--format", "json"])
+        .stdin(csv.clone())
+        .run()
+        .stdout;
+    assert_eq!(
+        report_of(&out),
+        json!({"schema": 1, "conforms": true, "findings": []})
+    );
     // Without the concentration the volumes cannot be checked: an error, not ignored.
-    let err = check("82", "-", &[]).stdin(csv).status(2).run().stderr;
+    let bare: String = csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let mut kept: Vec<&str> = cells[..4].to_vec();
+            kept.extend(&cells[5..]);
+            format!("{}\n", kept.join(","))
+        })
+        .collect();
+    assert!(
+        bare.starts_with("number,offset,dose,volume,cumulative\n"),
+        "{bare}"
+    );
+    let err = check("82", "-", &[]).stdin(bare).status(2).run().stderr;
     assert!(
         err.contains("has volumes but no concentration to check them at")
             && err.contains("--concentration"),

@@ -45,7 +45,7 @@ fn without_a_patient_the_printed_formats_have_blanks_to_fill_in() {
     let md = plan("82", &["--format", "markdown"]).run().stdout;
     assert!(
         md.starts_with(
-            "# NOT VALID FOR ADMINISTRATION: no patient identified\n\n| Patient | Born | ID |\n|---|---|---|\n| \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ |\n\n# "
+            "# NOT VALID FOR ADMINISTRATION: no patient identified\n\n| Patient | Born | ID |\n|---|---|---|\n| \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ |\n\nDate \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_ (valid for this date only)\n\n# "
         ),
         "{md}"
     );

@@ -364,7 +364,10 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     )
     .run()
     .stdout;
-    assert!(csv.contains("3,20 min,37 mg,12.33 mL,109 mg\n"), "{csv}");
+    assert!(
+        csv.contains("3,20 min,37 mg,12.33 mL,3 mg/mL,109 mg\n"),
+        "{csv}"
+    );
     let md = plan(
         "73.3",
         &[
