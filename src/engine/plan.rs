@@ -359,22 +359,8 @@ pub enum PlanError {
         protocol: String,
         allowed: Vec<Concentration>,
     },
-    /// A strength the protocol has diluted before it is given, and no dilution stated.
-    MustDilute {
-        concentration: Concentration,
-        route: String,
-        diluents: Vec<String>,
-    },
-    /// A dilution stated for a strength the protocol does not dilute (or with no strength).
-    DiluteNotNeeded {
-        concentration: Option<Concentration>,
-    },
-    /// A diluent the protocol does not name for this strength.
-    UnknownDiluent {
-        given: String,
-        concentration: Concentration,
-        diluents: Vec<String>,
-    },
+    /// The dilution stated, or its absence, is not the protocol's.
+    Dilution(DilutionError),
     /// The soft-limit reason holds a character that must not pass unseen.
     Reason {
         character: char,
@@ -390,6 +376,27 @@ pub enum PlanError {
     FailsOwnCheck {
         finding: Box<Finding>,
         unit: MassUnit,
+    },
+}
+
+/// Why a plan's dilution (`--dilute`) is refused. The words are render's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DilutionError {
+    /// A strength the protocol has diluted before it is given, and no dilution stated.
+    Missing {
+        concentration: Concentration,
+        route: String,
+        diluents: Vec<String>,
+    },
+    /// A dilution stated for a strength the protocol does not dilute (or with no strength).
+    NotNeeded {
+        concentration: Option<Concentration>,
+    },
+    /// A diluent the protocol does not name for this strength.
+    UnknownDiluent {
+        given: String,
+        concentration: Concentration,
+        diluents: Vec<String>,
     },
 }
 
@@ -607,7 +614,7 @@ pub fn compute_reference(
 
 /// The dilution a plan states, checked against the protocol: a strength the protocol dilutes
 /// needs one, any other strength none, and the diluent is one the protocol names.
-pub fn dilution(p: &Protocol, options: &Options) -> Result<Option<Dilution>, PlanError> {
+pub fn dilution(p: &Protocol, options: &Options) -> Result<Option<Dilution>, DilutionError> {
     let rule = options.concentration.as_ref().and_then(|c| {
         p.administration
             .as_ref()
@@ -616,20 +623,22 @@ pub fn dilution(p: &Protocol, options: &Options) -> Result<Option<Dilution>, Pla
     });
     match (rule, &options.dilute) {
         (None, None) => Ok(None),
-        (None, Some(_)) => Err(PlanError::DiluteNotNeeded {
+        (None, Some(_)) => Err(DilutionError::NotNeeded {
             concentration: options.concentration.clone(),
         }),
-        (Some((c, r)), None) => Err(PlanError::MustDilute {
+        (Some((c, r)), None) => Err(DilutionError::Missing {
             concentration: c.clone(),
             route: p.route.clone(),
             diluents: r.diluents.clone(),
         }),
         (Some((c, r)), Some(given)) => {
-            let diluent = r.diluent(given).ok_or_else(|| PlanError::UnknownDiluent {
-                given: given.clone(),
-                concentration: c.clone(),
-                diluents: r.diluents.clone(),
-            })?;
+            let diluent = r
+                .diluent(given)
+                .ok_or_else(|| DilutionError::UnknownDiluent {
+                    given: given.clone(),
+                    concentration: c.clone(),
+                    diluents: r.diluents.clone(),
+                })?;
             Ok(Some(Dilution {
                 supplied: c.clone(),
                 diluent: diluent.to_string(),
@@ -651,7 +660,7 @@ fn compute_with(
     if let Some(c) = &options.concentration {
         allowed_concentration(p, c)?;
     }
-    let dilution = dilution(p, options)?;
+    let dilution = dilution(p, options).map_err(PlanError::Dilution)?;
     let soft_limit = check_limits(p, patient)?;
     let minor = check_age(p, patient, options)?;
     let dosing = dosing::dosing_weight(
@@ -704,10 +713,7 @@ fn compute_with(
     let base_dose = per.mul(&increment);
 
     // 5. times, and volumes with a concentration.
-    let strength = dilution
-        .as_ref()
-        .map(|d| &d.diluted)
-        .or(options.concentration.as_ref());
+    let strength = strength_of(dilution.as_ref(), options);
     let (boluses, cumulative, volume_rounded) =
         timed_boluses(p, strength, x, count, larger, &base_dose, &increment)?;
     debug_assert!(cumulative == planned_total);
@@ -719,14 +725,8 @@ fn compute_with(
     // same time, so a baseline comes first).
     let checkpoints = timed_checkpoints(p, &boluses, x);
 
-    let in_seconds = boluses
-        .iter()
-        .map(|b| &b.offset)
-        .chain(checkpoints.iter().map(|c| &c.offset))
-        .any(|o| units::time_parts(o).1 == units::TimeUnit::S);
-
     Ok(Plan {
-        in_seconds,
+        in_seconds: in_seconds(&boluses, &checkpoints),
         weight: patient.weight.clone(),
         dosing,
         product,
@@ -751,6 +751,25 @@ fn compute_with(
         date: options.date.filter(|_| options.dated),
         dilution,
     })
+}
+
+/// The strength the volumes are of: the diluted strength, or the concentration given.
+fn strength_of<'a>(
+    dilution: Option<&'a Dilution>,
+    options: &'a Options,
+) -> Option<&'a Concentration> {
+    dilution
+        .map(|d| &d.diluted)
+        .or(options.concentration.as_ref())
+}
+
+/// Whether a plan's times are shown in seconds: some offset is not an exact decimal of minutes.
+fn in_seconds(boluses: &[Bolus], checkpoints: &[Checkpoint]) -> bool {
+    boluses
+        .iter()
+        .map(|b| &b.offset)
+        .chain(checkpoints.iter().map(|c| &c.offset))
+        .any(|o| units::time_parts(o).1 == units::TimeUnit::S)
 }
 
 /// The boluses of a plan: `count` doses of whole increments, the last `larger` of them one

@@ -638,14 +638,8 @@ fn validate(
     let course = course.and_then(|c| validate_course(site, c, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
-    let administration = administration.and_then(|a| {
-        let cx = administration::Context {
-            concentrations: &concentrations,
-            interval: interval_q.as_ref(),
-            route: route_coded.as_ref().map(|r| r.code),
-        };
-        administration::validate(site, a, &cx, &mut errs)
-    });
+    let cx = administration::Context::new(&concentrations, &interval_q, &route_coded);
+    let administration = administration::checked(site, administration, &cx, &mut errs);
     if !errs.0.is_empty() {
         return Err(errs.0);
     }

@@ -252,6 +252,25 @@ fn concentration(c: &units::Concentration) -> Qty {
     qty(&value, &format!("{}/mL", unit.symbol()))
 }
 
+fn dilution(d: &crate::engine::administration::Dilution) -> DilutionRef {
+    DilutionRef {
+        supplied: concentration(&d.supplied),
+        diluent: d.diluent.clone(),
+        factor: d.factor,
+        diluted: concentration(&d.diluted),
+        by: d.by.as_str(),
+        cite: d.cite.clone(),
+    }
+}
+
+fn push(push: &crate::engine::administration::Push) -> PushRef {
+    PushRef {
+        at_least: qty(&units::seconds_of(&push.at_least), "s"),
+        by: push.by.as_str(),
+        cite: push.cite.clone(),
+    }
+}
+
 /// A monitoring checkpoint.
 #[derive(Clone, Serialize, JsonSchema)]
 pub struct Checkpoint {
@@ -313,19 +332,8 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
         total: mass(&plan.planned_total, u),
         count: plan.count,
         concentration: plan.strength().map(concentration),
-        dilution: plan.dilution.as_ref().map(|d| DilutionRef {
-            supplied: concentration(&d.supplied),
-            diluent: d.diluent.clone(),
-            factor: d.factor,
-            diluted: concentration(&d.diluted),
-            by: d.by.as_str(),
-            cite: d.cite.clone(),
-        }),
-        push: super::order::push(p).map(|push| PushRef {
-            at_least: qty(&units::seconds_of(&push.at_least), "s"),
-            by: push.by.as_str(),
-            cite: push.cite.clone(),
-        }),
+        dilution: plan.dilution.as_ref().map(dilution),
+        push: super::order::push(p).map(push),
         boluses: plan
             .boluses
             .iter()

@@ -51,6 +51,31 @@ pub(super) struct Context<'a> {
     pub route: Option<&'a str>,
 }
 
+impl<'a> Context<'a> {
+    /// The context of the rest of a protocol, from what was read of it.
+    pub fn new(
+        concentrations: &'a [Concentration],
+        interval: &'a Option<Duration>,
+        route: &'a Option<crate::engine::protocol::RouteCode>,
+    ) -> Context<'a> {
+        Context {
+            concentrations,
+            interval: interval.as_ref(),
+            route: route.as_ref().map(|r| r.code),
+        }
+    }
+}
+
+/// `[administration]`, when the file has one, checked (see [`validate`]).
+pub(super) fn checked(
+    site: &Site,
+    wire: Option<WireAdministration>,
+    cx: &Context,
+    errs: &mut Errors,
+) -> Option<Administration> {
+    wire.and_then(|w| validate(site, w, cx, errs))
+}
+
 /// `by`: `guideline`, `label` or `project`.
 fn by(site: &Site, value: &Spanned<String>, field: &str, errs: &mut Errors) -> Option<By> {
     let b = By::from_word(value.get_ref());
