@@ -585,6 +585,19 @@ fn concentration_list(
     out
 }
 
+/// The concentrations of the file (none: any), and whether every one of them was read.
+fn concentrations_read(
+    site: &Site,
+    list: Option<&Spanned<Vec<Spanned<QtyText>>>>,
+    errs: &mut Errors,
+) -> (Vec<Concentration>, bool) {
+    let before = errs.0.len();
+    let read = list
+        .map(|list| concentration_list(site, list, errs))
+        .unwrap_or_default();
+    (read, errs.0.len() == before)
+}
+
 /// Checks every table of a file read as TOML into a protocol: every error is kept, in the
 /// order of the file's tables.
 fn validate(
@@ -624,10 +637,8 @@ fn validate(
     let summary = errs.take(site.text(&summary, "summary"));
     let references = texts(site, &references, "references", &mut errs);
     let checklist = texts(site, &checklist, "checklist", &mut errs);
-    let concentrations = concentrations
-        .as_ref()
-        .map(|list| concentration_list(site, list, &mut errs))
-        .unwrap_or_default();
+    let (concentrations, read_whole) =
+        concentrations_read(site, concentrations.as_ref(), &mut errs);
 
     let dose = validate_dose(site, dose, &mut errs);
     let (count, max_dose_q, interval_q) =
@@ -638,7 +649,7 @@ fn validate(
     let course = course.and_then(|c| validate_course(site, c, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
-    let cx = administration::Context::new(&concentrations, &interval_q, &route_coded);
+    let cx = administration::Context::new((&concentrations, read_whole), &interval_q, &route_coded);
     let administration = administration::checked(site, administration, &cx, &mut errs);
     if !errs.0.is_empty() {
         return Err(errs.0);

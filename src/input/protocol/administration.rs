@@ -43,9 +43,9 @@ struct WireDilute {
 
 /// What the rest of the protocol says that the administration table is checked against.
 pub(super) struct Context<'a> {
-    /// The protocol's concentrations (empty: any).
-    pub concentrations: &'a [Concentration],
-    /// The time between boluses, when it was read.
+    /// The protocol's concentrations (empty: any), when every one of them was read.
+    pub concentrations: Option<&'a [Concentration]>,
+    /// The time between boluses, when it was read as a whole number of seconds.
     pub interval: Option<&'a Duration>,
     /// The route's SNOMED CT code, when the route was read.
     pub route: Option<&'a str>,
@@ -53,14 +53,16 @@ pub(super) struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// The context of the rest of a protocol, from what was read of it.
+    /// A list of concentrations with an error of its own, or an interval that is not whole
+    /// seconds, is not held against the table: its error is reported already.
     pub fn new(
-        concentrations: &'a [Concentration],
+        (concentrations, read_whole): (&'a [Concentration], bool),
         interval: &'a Option<Duration>,
         route: &'a Option<crate::engine::protocol::RouteCode>,
     ) -> Context<'a> {
         Context {
-            concentrations,
-            interval: interval.as_ref(),
+            concentrations: read_whole.then_some(concentrations),
+            interval: interval.as_ref().filter(|i| i.value.is_integer()),
             route: route.as_ref().map(|r| r.code),
         }
     }
@@ -155,14 +157,13 @@ fn dilute(
     let strength_q: Option<Concentration> =
         errs.take(site.quantity(strength, &at("strength"), Kind::Concentration));
     let strength_q = strength_q.and_then(|s| {
-        if cx.concentrations.is_empty() || cx.concentrations.iter().any(|c| c.value == s.value) {
+        let Some(listed) = cx.concentrations else {
+            return Some(s);
+        };
+        if listed.is_empty() || listed.iter().any(|c| c.value == s.value) {
             return Some(s);
         }
-        let allowed: Vec<String> = cx
-            .concentrations
-            .iter()
-            .map(units::show_concentration)
-            .collect();
+        let allowed: Vec<String> = listed.iter().map(units::show_concentration).collect();
         errs.0.push(site.field(
             strength,
             &at("strength"),
