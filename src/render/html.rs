@@ -23,7 +23,7 @@ html { color: #000; background: #fff; }
 body { font: 10pt/1.1 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
-h2 { font-size: 11pt; margin: 1.2mm 0 0.5mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+h2 { font-size: 11pt; margin: 1mm 0 0.4mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
 p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
@@ -33,21 +33,18 @@ th { font-weight: bold; }
 .plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
 .patient { margin-bottom: 1.5mm; table-layout: fixed; }
 .patient th { border-right: none; padding-right: 0; }
-.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
-.boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
+.patient td { border-left: none; height: 8mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
+.boluses td, .boluses th { padding: 0.8mm 1mm; vertical-align: middle; }
+.boluses th { white-space: normal; }
 .boluses td { height: 5.4mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
-ul.ticks li { position: relative; padding-left: 6mm; margin: 0.4mm 0; break-inside: avoid; }
+ul.ticks li { position: relative; padding-left: 6mm; margin: 0.2mm 0; break-inside: avoid; }
 ul.ticks li > .box, ul.ticks li > .ok { position: absolute; left: 0; top: 0.4mm; }
 ul.ticks li > .ok { top: 0; }
 .ok { font-weight: bold; }
 .checklist { columns: 3; column-gap: 4mm; }
-.two { display: flex; gap: 5mm; }
-.two > section { flex: 1 1 0; min-width: 0; }
-.two > section.wide { flex: 3 1 0; }
-.two > section.narrow { flex: 2 1 0; }
 .facts { margin-bottom: 1mm; }
 .warning { border: 2px solid #000; padding: 0.5mm 2mm; margin: 1mm 0; }
 .warning p { margin: 0.3mm 0; }
@@ -59,8 +56,9 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .sign td { height: 10mm; width: 33%; vertical-align: top; }
 @media print { .mark.head { display: none; } }
 .mark { font-size: 16pt; font-weight: bold; border: 3px solid #000; padding: 1mm 2mm; margin: 0 0 2mm; text-align: center; }
-.date { margin: -0.5mm 0 1mm; font-size: 11pt; }
-.give { margin: 0.5mm 0 1mm; }
+.mark.foot { font-size: 13pt; border-width: 2px; padding: 0.3mm 2mm; margin: 1mm 0 0; }
+.date { float: right; margin: 0.5mm 0 0 4mm; font-size: 11pt; }
+.give { margin: 0.3mm 0 0.6mm; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -262,6 +260,8 @@ fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
 /// The boluses, each with a box to tick when given, and the warnings.
 fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
     let t = sections::bolus_table(ctx, plan);
+    // The table must fit the page's width, or the browser shrinks the whole page below 10 pt:
+    // its headings may wrap (`.boluses th`), its cells do not.
     let class = |c: &sections::Column| match (c.right, c.emphasis) {
         (true, true) => "n dose",
         (true, false) => "n",
@@ -289,7 +289,7 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         .expect("writing to a string");
     }
     o.push_str(if signable {
-        "<th>Given</th></tr>\n"
+        "<th>Given at, by</th></tr>\n"
     } else {
         "</tr>\n"
     });
@@ -299,7 +299,7 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
             let _ = write!(o, "<td class=\"{}\">{}</td>", class(c), esc(cell));
         }
         o.push_str(if signable {
-            "<td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>\n"
+            "<td class=\"nowrap\"><span class=\"box\"></span>___:___ by ________</td></tr>\n"
         } else {
             "</tr>\n"
         });
@@ -311,7 +311,12 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         sections::total_sentence(&total, plan.count)
     );
 
-    let warnings = super::warnings(ctx.protocol, plan);
+    // A draft's warning is left to its marks, at the head and foot of every page.
+    let draft = format!("{}: ", super::DRAFT);
+    let warnings: Vec<String> = super::warnings(ctx.protocol, plan)
+        .into_iter()
+        .filter(|w| !w.starts_with(&draft))
+        .collect();
     if !warnings.is_empty() {
         // A box of its own, each warning a line: no heading, to keep the page to one sheet.
         o.push_str("<section class=\"warning\">\n");
@@ -326,7 +331,7 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
 fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
     // The timeline beside the rules checked.
-    o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    o.push_str("<section>\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
     // boluses above gives both).
     let when = |e: &super::Event| when_text(plan, e.offset);
@@ -369,17 +374,16 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
         );
         i += run;
     }
+    // The rules checked, one paragraph across the page: the page has room for one sheet only.
+    let checked: Vec<String> = sections::verified(p, plan)
+        .iter()
+        .map(|r| format!("<span class=\"ok\">ok</span> {}", esc(r)))
+        .collect();
     let _ = writeln!(
         o,
-        "</table>\n</section>\n<section class=\"narrow\">\n<h2>Checked against the protocol</h2>\n<ul class=\"ticks\">"
+        "</table>\n</section>\n<section class=\"checked\">\n<h2>Checked against the protocol</h2>\n<p>{}.</p>\n</section>",
+        checked.join("; ")
     );
-    let ok = |o: &mut String, text: &str| {
-        let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
-    };
-    for r in sections::verified(p, plan) {
-        ok(o, &r);
-    }
-    o.push_str("</ul>\n</section>\n</div>\n");
 }
 
 /// The checklist, the protocol's identity and approval, and the signature lines (none on a plan
@@ -418,7 +422,7 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
     if !marks.is_empty() {
         // At the foot in the reverse order of the head: a draft's mark frames the plan.
         for m in marks.iter().rev() {
-            let _ = writeln!(o, "<p class=\"mark\">{}</p>", esc(m));
+            let _ = writeln!(o, "<p class=\"mark foot\">{}</p>", esc(m));
         }
         o.push_str("</section>\n</body>\n</html>\n");
         return;

@@ -481,7 +481,7 @@ fn a_plan_that_identifies_no_patient_is_not_valid_for_administration_and_has_no_
         );
         assert!(
             html.ends_with(&format!(
-                "<p class=\"mark\">{MARK}</p>\n</section>\n</body>\n</html>\n"
+                "<p class=\"mark foot\">{MARK}</p>\n</section>\n</body>\n</html>\n"
             )),
             "{html}"
         );
@@ -489,7 +489,7 @@ fn a_plan_that_identifies_no_patient_is_not_valid_for_administration_and_has_no_
             html.contains(&format!("@top-center {{ content: \"{MARK}\"")),
             "{html}"
         );
-        assert!(!html.contains("given at"), "{html}");
+        assert!(!html.contains("___:___ by"), "{html}");
         assert!(!html.contains("<th>Given</th>"), "{html}");
         assert!(!html.contains("Signature"), "{html}");
     }
@@ -505,7 +505,7 @@ fn a_plan_that_identifies_no_patient_is_not_valid_for_administration_and_has_no_
             "{text}"
         );
         let html = plan("82", &with(who, &["--format", "html"])).run().stdout;
-        assert_eq!(html.matches("given at ___:___").count(), 4, "{html}");
+        assert_eq!(html.matches("___:___ by").count(), 4, "{html}");
         assert!(html.contains("Verified by (physician, name)"), "{html}");
     }
 }
@@ -577,7 +577,7 @@ fn a_draft_is_marked_in_the_html_title_on_every_page_and_has_no_administration_b
         html.contains("@bottom-left { content: \"DRAFT  \u{b7}  Patient Jane Example"),
         "{html}"
     );
-    assert!(!html.contains("given at"), "{html}");
+    assert!(!html.contains("___:___ by"), "{html}");
     assert!(!html.contains("Verified by"), "{html}");
     let csv = plan("82", &with(&who, &["--draft", "--format", "csv"]))
         .run()

@@ -367,7 +367,8 @@ fn the_html_plan_has_every_part_a_physician_needs() {
         "2 mg/kg × 82 kg = 164 mg",
         "<h2>Boluses</h2>",
         "<td class=\"nowrap dose\">14:00</td><td class=\"n\">0 min</td><td class=\"n dose\">41 mg</td><td class=\"n dose\">4.1 mL of 10 mg/mL</td><td class=\"nowrap\">at least 60 s</td>",
-        "<span class=\"box\"></span>given at ___:___ by __________",
+        "<th>Given at, by</th>",
+        "<span class=\"box\"></span>___:___ by ________</td>",
         "<h2>Timeline</h2>",
         "<h2>Checked against the protocol</h2>",
         "<h2>Checklist (tick each before dosing)</h2>",
@@ -382,7 +383,7 @@ fn the_html_plan_has_every_part_a_physician_needs() {
     ] {
         assert!(page.contains(part), "no `{part}` in:\n{page}");
     }
-    assert_eq!(page.matches("given at ___:___").count(), 4);
+    assert_eq!(page.matches("___:___ by").count(), 4);
     let sha = crate::snapshots::redacted(&page);
     assert!(sha.contains("SHA-256 of the protocol: <span class=\"hash\">[sha256]</span>"));
 }
