@@ -34,9 +34,9 @@ th { font-weight: bold; }
 .patient { margin-bottom: 1.5mm; table-layout: fixed; }
 .patient th { border-right: none; padding-right: 0; }
 .patient td { border-left: none; height: 8mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
-.boluses td, .boluses th { padding: 0.8mm 1mm; vertical-align: middle; }
+.boluses td, .boluses th { padding: 0.4mm 1mm; vertical-align: middle; }
 .boluses th { white-space: normal; }
-.boluses td { height: 5.4mm; }
+.boluses td { height: 5mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
