@@ -382,7 +382,7 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     .run()
     .stdout;
     assert!(
-        md.contains("| 3 | 20 min | 37 mg | 12.33 mL | 109 mg |"),
+        md.contains("| 3 | 20 min | 37 mg | 12.33 mL of 3 mg/mL | 109 mg |"),
         "{md}"
     );
     assert!(md.contains("rounded down to 0.01 mL"), "{md}");
