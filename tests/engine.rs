@@ -1412,6 +1412,17 @@ fn heights_are_read_in_centimetres_from_50_to_250() {
 /// The built-in protocol's text.
 const KETAMINE: &str = include_str!("../protocols/ketamine-kap-iv.toml");
 
+/// The built-in protocol's text without its push time (`[administration.push]`), for an
+/// interval of a minute or less: a push is shorter than the interval.
+fn without_push(text: String) -> String {
+    let table = "[administration.push]\n\
+                 at_least = \"60 s\"        # label: IV administration\n\
+                 by = \"label\"\n\
+                 cite = \"\\\"Administer slowly (i.e., over a period of 60 seconds)\\\"\"\n\n";
+    assert!(text.contains(table), "the push table is as written here");
+    text.replace(table, "")
+}
+
 /// The built-in protocol under the id `t`, changed by `edit`.
 fn ketamine(edit: impl Fn(String) -> String) -> Protocol {
     let text = edit(KETAMINE.replace("id = \"ketamine-kap-iv\"", "id = \"t\""));
@@ -1558,7 +1569,7 @@ fn a_soft_limit_needs_a_reason_that_is_not_blank_and_is_kept_trimmed() {
     assert_eq!(s.value.value, n("150"));
     assert_eq!(
         render::warnings(&p, &high),
-        ["the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice"]
+        ["the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: weighed twice"]
     );
     let low = plan::compute(&p, &weighing("35", Some("small")), &Options::default()).unwrap();
     let s = low.soft_limit.as_ref().unwrap();
@@ -1754,7 +1765,7 @@ fn volumes_are_rounded_down_to_hundredths_and_never_to_nothing() {
 
 #[test]
 fn plans_timed_in_seconds_say_so() {
-    let p = ketamine(|t| t.replace("interval = \"10 min\"", "interval = \"10 s\""));
+    let p = ketamine(|t| without_push(t).replace("interval = \"10 min\"", "interval = \"10 s\""));
     let plan = plan_for(&p, "73.3").unwrap();
     assert!(plan.in_seconds);
     let offsets: Vec<_> = plan
@@ -2364,11 +2375,31 @@ fn the_built_in_protocol_allows_the_presentations_of_ketamine_injection_only() {
         concentration: Some(units::parse::<Concentration>(conc).unwrap()),
         ..Default::default()
     };
-    for allowed in ["10 mg/mL", "50 mg/mL", "100 mg/mL", "10000 mcg/mL"] {
+    for allowed in ["10 mg/mL", "50 mg/mL", "10000 mcg/mL"] {
         let plan = plan::compute(&p, &weighing("73.3", None), &with(allowed))
             .unwrap_or_else(|e| panic!("{allowed}: {e}"));
         assert!(plan.concentration.is_some());
     }
+    // 100 mg/mL is allowed, diluted: the label's rule (`[[administration.dilute]]`).
+    let e = plan::compute(&p, &weighing("73.3", None), &with("100 mg/mL")).unwrap_err();
+    assert!(
+        matches!(e, PlanError::Dilution(plan::DilutionError::Missing { .. })),
+        "{e}"
+    );
+    let diluted = Options {
+        dilute: Some("5% dextrose".into()),
+        ..with("100 mg/mL")
+    };
+    let plan = plan::compute(&p, &weighing("73.3", None), &diluted).unwrap();
+    assert_eq!(
+        units::show_concentration(plan.strength().unwrap()),
+        "50 mg/mL"
+    );
+    // 36 mg at 50 mg/mL.
+    assert_eq!(
+        units::show_ml(plan.boluses[0].volume.as_ref().unwrap()),
+        "0.72 mL"
+    );
     for refused in ["1000 mg/mL", "20 mg/mL", "9.99 mg/mL", "1 mcg/mL"] {
         let e = plan::compute(&p, &weighing("73.3", None), &with(refused)).unwrap_err();
         assert!(
@@ -3078,7 +3109,7 @@ fn the_reason_for_a_minor_and_for_a_weight_outside_the_soft_limits_is_one_and_bo
     };
     let warnings = render::warnings(&p, &plan);
     assert_eq!(warnings.len(), 3, "{warnings:?}");
-    assert!(warnings[0].contains("soft limit"));
+    assert!(warnings[0].contains("soft lower limit"));
     assert!(warnings[1].contains("is 16 years old on 2026-01-15"));
     assert!(warnings[2].contains("one reason is given for 2 soft limits crossed"));
     assert!(render::text::render(&ctx, &plan).contains("small adolescent"));
@@ -4086,7 +4117,15 @@ mod every_error {
             ),
             "{e:?}"
         );
-        assert!(ok(&|t| t.replace("interval = \"10 min\"", "interval = \"1 s\"")).is_ok());
+        assert!(
+            ok(&|t| without_push(t).replace("interval = \"10 min\"", "interval = \"1 s\"")).is_ok()
+        );
+        // A push as long as the interval is refused.
+        let e = ok(&|t| t.replace("interval = \"10 min\"", "interval = \"60 s\"")).unwrap_err();
+        assert!(
+            e[0].contains("field `administration.push.at_least`: expected a push shorter than the interval between boluses (1 min), found `60 s`"),
+            "{e:?}"
+        );
         assert!(ok(&|t| t.replace("offset = \"-5 min\"", "offset = \"-1 s\"")).is_ok());
         // The id: its form first, then the file's name.
         let e = ok(&|t| t.replace("id = \"t\"", "id = \"T\"")).unwrap_err();

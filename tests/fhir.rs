@@ -344,10 +344,10 @@ fn doses_at_73_3_kg_are_exactly_36_36_37_37_mg() {
     assert_eq!(
         texts,
         [
-            "Bolus 1 of 4: 36 mg IV at 14:00 on 2026-12-01",
-            "Bolus 2 of 4: 36 mg IV at 14:10 on 2026-12-01, 10 min after the first bolus",
-            "Bolus 3 of 4: 37 mg IV at 14:20 on 2026-12-01, 20 min after the first bolus",
-            "Bolus 4 of 4: 37 mg IV at 14:30 on 2026-12-01, 30 min after the first bolus",
+            "Bolus 1 of 4: 36 mg IV, push over at least 60 s at 14:00 on 2026-12-01",
+            "Bolus 2 of 4: 36 mg IV, push over at least 60 s at 14:10 on 2026-12-01, 10 min after the first bolus",
+            "Bolus 3 of 4: 37 mg IV, push over at least 60 s at 14:20 on 2026-12-01, 20 min after the first bolus",
+            "Bolus 4 of 4: 37 mg IV, push over at least 60 s at 14:30 on 2026-12-01, 30 min after the first bolus",
         ]
     );
     let notes = notes(&doc);
@@ -507,7 +507,7 @@ fn boluses_after_midnight_are_dated_the_next_day() {
     let d3 = &dosages(&doc)[2];
     assert_eq!(
         d3["text"],
-        "Bolus 3 of 4: 37 mg IV at 00:05 on 2027-01-01, 20 min after the first bolus"
+        "Bolus 3 of 4: 37 mg IV, push over at least 60 s at 00:05 on 2027-01-01, 20 min after the first bolus"
     );
     // A leap day.
     let doc = Case::new(&p, "73.3")
@@ -674,7 +674,7 @@ fn a_concentration_is_the_medication_strength_and_each_bolus_has_one_dose() {
     let d1 = &dosages(&doc)[0];
     assert_eq!(
         d1["text"],
-        "Bolus 1 of 4: 36 mg (3.6 mL of 10 mg/mL) IV at 14:00 on 2026-12-01"
+        "Bolus 1 of 4: 36 mg (3.6 mL of 10 mg/mL) IV, push over at least 60 s at 14:00 on 2026-12-01"
     );
     for d in dosages(&doc) {
         assert_eq!(d["doseAndRate"].as_array().unwrap().len(), 1);

@@ -2267,7 +2267,15 @@ fn write_line_check_and_day_files(dir: &Path) {
     put(dir, "daily-plan-other-weight.json", v.to_string());
     let mut v: serde_json::Value = serde_json::from_str(&daily_json).unwrap();
     v.as_object_mut().unwrap().remove("concentration");
+    // Nor the strength beside each volume, which would give the concentration away.
+    for b in v["boluses"].as_array_mut().unwrap() {
+        b.as_object_mut().unwrap().remove("strength");
+    }
     put(dir, "daily-plan-no-concentration.json", v.to_string());
+    // The strengths kept without the concentration: a plan that contradicts itself.
+    let mut v: serde_json::Value = serde_json::from_str(&daily_json).unwrap();
+    v.as_object_mut().unwrap().remove("concentration");
+    put(dir, "daily-plan-strength-alone.json", v.to_string());
     // The same plan written by hand without a day column: 24 h apart, every time is 23:55.
     put(
         dir,
@@ -2515,6 +2523,11 @@ fn check_reading_cases() -> Vec<Case> {
         csv("check-volume-banana", &vols("banana"), Some("10 mg/mL")).says(&["column `volume`"]),
         csv("check-volume-without-concentration", &vols("4.1 mL"), None)
             .says(&["no concentration to check them at"]),
+        daily(
+            "check-json-strength-without-concentration",
+            "./daily-plan-strength-alone.json",
+        )
+        .says(&["a strength is given, and the plan has no `concentration`"]),
         csv(
             "check-concentration-without-volumes",
             "time,dose\n14:00,41 mg\n14:10,41 mg\n14:20,41 mg\n14:30,41 mg\n",
@@ -3185,11 +3198,7 @@ fn dosing_weight_cases() -> Vec<Case> {
             &["--height", "139", "--accept-soft-limit", "short, measured"],
         )
         .status(0)
-        .says(&[
-            "below the soft limit `soft_min`",
-            "short, measured",
-            "152.4 cm",
-        ]),
+        .says(&["below the soft lower limit", "short, measured", "152.4 cm"]),
         ideal("dosing-ideal-at-50-cm", &["--height", "50"]).says(&["gives no positive weight"]),
         ideal(
             "dosing-ideal-at-150-cm-json",

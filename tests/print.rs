@@ -152,6 +152,26 @@ fn print(html: &str, paper: &str) -> Printed {
     );
     let size = field("Page size:");
     let text = run(Command::new(pdftotext).arg(&pdf).arg("-"));
+    // Printed at its own size: a page wider than the paper is shrunk by the browser, and its
+    // 10 pt text with it. The first word, the patient block's `Patient` in 10 pt bold, keeps
+    // the height of a 10 pt line (Liberation Sans: 1.117 em).
+    let bbox = run(Command::new(program(&["pdftotext"]))
+        .arg("-bbox")
+        .arg(&pdf)
+        .arg("-"));
+    let first = bbox
+        .lines()
+        .find(|l| l.contains("<word "))
+        .expect("a word on the page");
+    let at = |key: &str| -> f64 {
+        let rest = &first[first.find(key).expect("a coordinate") + key.len()..];
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    };
+    let height = at("yMax=\"") - at("yMin=\"");
+    assert!(
+        height > 11.0,
+        "the page was shrunk to fit the paper: its first word is {height} pt high ({first})"
+    );
     Printed {
         pages,
         size,
@@ -233,10 +253,22 @@ fn check(args: &[&str], max_pages: u32) {
             let page = format!("Page {n} of {pages}");
             assert!(text.contains(&page), "{at}: no `{page}` in:\n{text}");
         }
-        assert!(
-            text.contains("to be verified and signed by a physician before use"),
-            "{at}"
-        );
+        // A plan that names its patient by two identifiers may be signed; any other says on
+        // every page that it is not valid, and has no signature boxes.
+        let identified = plan["patient"]["name"].is_string()
+            && (plan["patient"]["born"].is_string() || plan["patient"]["id"].is_string());
+        if identified {
+            assert!(
+                text.contains("to be verified and signed by a physician before use"),
+                "{at}"
+            );
+            assert!(text.contains("Verified by (physician, name)"), "{at}");
+        } else {
+            let mark = "NOT VALID FOR ADMINISTRATION: no patient identified";
+            assert!(text.matches(mark).count() > pages, "{at}: {text}");
+            assert!(!text.contains("Signature"), "{at}: {text}");
+            assert!(!text.contains("___:___ by"), "{at}: {text}");
+        }
     }
 }
 
@@ -274,7 +306,7 @@ fn the_built_in_plan_fits_one_page_of_a4_and_of_letter_from_40_to_150_kg() {
 
 #[test]
 #[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
-fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_with_blanks_to_fill_in() {
+fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_marked_not_valid() {
     for w in ["40", "82", "150"] {
         check(&["--weight", w], 1);
     }
@@ -284,11 +316,96 @@ fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_with_blanks_to_
         "Patient",
         "Born",
         "ID",
-        "Verified by (physician, name)",
-        "Signature",
+        "Date ____________ (valid for this date only)",
     ] {
         assert!(text.contains(label), "no `{label}` in:\n{text}");
     }
+}
+
+/// Eight boluses (200 kg, a soft limit accepted) with volumes and clock times across midnight:
+/// one page of each paper, and so is a draft of it (marked, with no boxes).
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn eight_boluses_fit_one_page_of_a4_and_of_letter() {
+    let args = [
+        "--weight",
+        "200",
+        "--accept-soft-limit",
+        "weighed twice today",
+        "--start",
+        "23:55",
+        "--concentration",
+        "10 mg/mL",
+        "--patient",
+        "MRN-1",
+        "--patient-name",
+        "Jane Example",
+        "--born",
+        "1980-04-02",
+        "--date",
+        "2026-01-15",
+    ];
+    assert_eq!(json(&args)["count"], 8);
+    check(&args, 1);
+    let printed = print(&html(&args), "letter");
+    let text = squashed(&printed.text);
+    for part in [
+        "Date 2026-01-15 (valid for this date only)",
+        "5 mL of 10 mg/mL",
+        "at least 60 s",
+        "This order is valid for 2026-01-15 only.",
+        "soft upper limit of 150 kg",
+    ] {
+        assert!(text.contains(part), "no `{part}` in:\n{text}");
+    }
+    // No field name of the protocol file on paper.
+    for field in ["soft_max", "soft_min", "hard_max", "at_least", "max_dose"] {
+        assert!(!text.contains(field), "`{field}` in:\n{text}");
+    }
+    let mut draft = args.to_vec();
+    draft.push("--draft");
+    for (paper, _) in PAPERS {
+        let printed = print(&html(&draft), paper);
+        assert_eq!(printed.pages, 1, "the draft on {paper}");
+        let text = squashed(&printed.text);
+        assert!(text.contains("DRAFT: protocol not approved"), "{text}");
+        assert!(!text.contains("___:___ by"), "{text}");
+        assert!(!text.contains("Signature"), "{text}");
+    }
+}
+
+/// The longest case: eight boluses diluted, a long name and clock times across midnight: at
+/// full size (never shrunk) on at most two pages, each naming the patient.
+#[test]
+#[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
+fn eight_diluted_boluses_for_a_long_name_take_at_most_two_pages() {
+    let args = [
+        "--weight",
+        "200",
+        "--accept-soft-limit",
+        "weighed twice today on the ward scale",
+        "--start",
+        "23:55",
+        "--concentration",
+        "100 mg/mL",
+        "--dilute",
+        "0.9% sodium chloride",
+        "--patient",
+        "MRN-0012345678",
+        "--patient-name",
+        "Maximiliane Alexandra Featherstonehaugh-Oyelaran",
+        "--born",
+        "1951-12-31",
+        "--date",
+        "2026-01-15",
+    ];
+    check(&args, 2);
+    let text = squashed(&print(&html(&args), "A4").text);
+    assert!(
+        text.contains("Dilute 100 mg/mL with an equal volume of 0.9% sodium chloride to 50 mg/mL"),
+        "{text}"
+    );
+    assert!(text.contains("1 mL of 50 mg/mL"), "{text}");
 }
 
 #[test]

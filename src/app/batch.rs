@@ -1116,6 +1116,8 @@ fn general_plan(
         identity,
         date: Some(date.plan),
         today: Some(date.today),
+        dated: false,
+        dilute: None,
     };
     crate::engine::check::verified_plan(p, patient, &options)
 }

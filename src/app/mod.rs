@@ -261,6 +261,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let outcome = match cli.command {
         Command::Plan(args) => {
             let mut req = cli::plan_request(args)?;
+            if clinic && !req.options.identity.identified() {
+                return Err(cli::RequestError::Unidentified.into());
+            }
             if req.options.identity.born.is_some() {
                 let today = today()?;
                 req.options.today = Some(today);

@@ -217,6 +217,7 @@ fn plan_args(r: &file::Request) -> PlanArgs {
         },
         start: Some(r.start.clone()),
         concentration: r.concentration.clone(),
+        dilute: None,
         format: PlanFormat::Fhir,
         explain: false,
         csv: cli::CsvArgs::default(),

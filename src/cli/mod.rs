@@ -147,6 +147,11 @@ pub enum RequestError {
         .text.trim().escape_debug()
     )]
     WeightUnitRequired { flag: &'static str, text: String },
+    /// A plan with no patient identified, under the clinic setting.
+    #[error(
+        "no patient identified: in the clinic setting (`--clinic` or BOLUS_CLINIC=1) a plan names its patient with `--patient-name` and `--born` or `--patient`"
+    )]
+    Unidentified,
 }
 
 /// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
@@ -236,13 +241,16 @@ pub struct Shared {
     pub protocols: Option<PathBuf>,
 
     /// Use a protocol the protocols directory's approvals file does not approve, to try it:
-    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines.
+    /// every output is then marked "DRAFT: protocol not approved" and has no signature lines
+    /// and no administration boxes.
     #[arg(long)]
     pub draft: bool,
 
-    /// The clinic setting: a weight must be typed with its unit (`82 kg`), a bare number being
-    /// refused rather than read as kilograms (default: the environment variable
-    /// `BOLUS_CLINIC=1`).
+    /// The clinic setting (default: the environment variable `BOLUS_CLINIC`, `1` on, `0` or
+    /// empty off): a weight must be typed with its unit (`82 kg`), a bare number being refused
+    /// rather than read as kilograms; and a plan that does not identify its patient with two
+    /// identifiers (a name and a date of birth, or a name and an identifier) is refused rather
+    /// than printed as not valid for administration.
     #[arg(long)]
     pub clinic: bool,
 }
@@ -386,9 +394,17 @@ pub struct PlanArgs {
     /// The clock time of the first bolus, 24-hour `HH:MM`; times then are clock times.
     #[arg(long, value_name = "HH:MM", allow_hyphen_values = true)]
     pub start: Option<String>,
-    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume.
+    /// The drug's concentration, such as `10 mg/mL`, to add each bolus's volume; every volume
+    /// is printed with its strength (`4.1 mL of 10 mg/mL`).
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub concentration: Option<String>,
+    /// The diluent of a strength the protocol has diluted before it is given IV (the built-in
+    /// protocol: `100 mg/mL`, diluted with an equal volume of `sterile water for injection`,
+    /// `0.9% sodium chloride` or `5% dextrose`): needed for that strength, refused for any
+    /// other. The volumes are then of the diluted strength, and the plan says what was diluted
+    /// with what.
+    #[arg(long, value_name = "DILUENT", value_hint = clap::ValueHint::Other)]
+    pub dilute: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
@@ -412,10 +428,11 @@ pub struct PlanArgs {
     /// The system (an absolute URI) the patient identifier belongs to, for `--format fhir`.
     #[arg(long, value_name = "URI")]
     pub patient_system: Option<String>,
-    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus. `--format fhir` needs it (with
-    /// `--start`; boluses after midnight are dated the next day), and the patient's age is taken
-    /// on it [default: today's date from the system clock, used for the age check only and
-    /// printed nowhere].
+    /// The plan's date, `YYYY-MM-DD`: the day of the first bolus, printed in every format; the
+    /// plan is valid for that date only. `--format fhir` needs it (with `--start`; boluses after
+    /// midnight are dated the next day), and the patient's age is taken on it [default: none
+    /// printed, and a printed plan has a blank `Date` to fill in; today's date from the system
+    /// clock is used for the age check only].
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// The IANA time zone of `--date` and `--start`, such as `Europe/Paris`, for `--format fhir`
@@ -1033,16 +1050,11 @@ fn order_id(
         })
         .transpose()
 }
-
-/// Converts the plan arguments, checking every value.
-pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
-    if a.format.is_fhir() && a.patient_id.is_none() {
-        return Err(RequestError::FhirWithoutPatient);
-    }
-    let patient_id = a.patient_id.clone();
-    let identity = identity(a.patient_id, a.patient_name, a.born.as_deref())?;
+/// The zone of a plan, and whether it came from `BOLUS_TZ`: what a FHIR plan needs (its date,
+/// start and zone), and the FHIR options refused for any other format.
+fn plan_zone(a: &PlanArgs) -> Result<(Option<String>, bool), RequestError> {
     let fhir = a.format.is_fhir();
-    let (tz, tz_from_env) = match (a.tz, fhir) {
+    let (tz, tz_from_env) = match (a.tz.clone(), fhir) {
         (Some(tz), _) => (Some(tz), false),
         (None, true) => tz_from_env().map_or((None, false), |tz| (Some(tz), true)),
         (None, false) => (None, false),
@@ -1071,6 +1083,21 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
             return Err(RequestError::FhirOnly(flag));
         }
     }
+    Ok((tz, tz_from_env))
+}
+
+/// Converts the plan arguments, checking every value.
+pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
+    if a.format.is_fhir() && a.patient_id.is_none() {
+        return Err(RequestError::FhirWithoutPatient);
+    }
+    let patient_id = a.patient_id.clone();
+    let identity = identity(
+        a.patient_id.clone(),
+        a.patient_name.clone(),
+        a.born.as_deref(),
+    )?;
+    let (tz, tz_from_env) = plan_zone(&a)?;
     if let Some(system) = &a.patient_system {
         if !crate::engine::protocol::is_system_uri(system) {
             return Err(RequestError::PatientSystem(system.clone()));
@@ -1104,6 +1131,8 @@ pub fn plan_request(a: PlanArgs) -> Result<PlanRequest, RequestError> {
             date,
             // Filled in by the caller, from the clock, when there is a date of birth.
             today: None,
+            dated: date.is_some(),
+            dilute: a.dilute,
         },
         format: a.format,
         explain: a.explain,

@@ -2,6 +2,7 @@
 //! steps, the dosing weight, the rules a plan is checked against, chart bands, courses. No I/O,
 //! no clap, no process; it uses nothing of the crate outside itself.
 
+pub mod administration;
 pub(crate) mod approval;
 pub mod bedside;
 pub mod calendar;

@@ -6,6 +6,7 @@
 use jiff::civil::{Date, Time as Clock};
 use num_traits::{ToPrimitive, Zero};
 
+use crate::engine::administration::Dilution;
 use crate::engine::chars::CharClass;
 use crate::engine::dosing::{self, DosingError, DosingWeight, Sex};
 use crate::engine::exact::Exact;
@@ -116,6 +117,11 @@ pub struct Options {
     /// Today's date, where known: a date of birth after it is in the future, and refused
     /// whatever the plan's date.
     pub today: Option<Date>,
+    /// Whether `date` was stated (`--date`) rather than taken from the clock: the plan then
+    /// carries it, and is for that date only.
+    pub dated: bool,
+    /// The diluent a strength the protocol has diluted before use is diluted with (`--dilute`).
+    pub dilute: Option<String>,
 }
 
 /// Who the plan is for, as printed on it. Every part may be missing: a printed plan then shows
@@ -132,6 +138,12 @@ impl Identity {
     /// Whether nothing is known of the patient beyond the weight.
     pub fn is_empty(&self) -> bool {
         self.id.is_none() && self.name.is_none() && self.born.is_none()
+    }
+
+    /// Whether the patient is identified by two identifiers: the name and the date of birth,
+    /// or the name and the identifier. Only such a plan is valid for administration.
+    pub fn identified(&self) -> bool {
+        self.name.is_some() && (self.born.is_some() || self.id.is_some())
     }
 }
 
@@ -331,9 +343,21 @@ pub struct Plan {
     pub in_seconds: bool,
     /// With `--height`: the BMI, held to [`BMI_HARD`] and [`BMI_SOFT`].
     pub bmi: Option<Bmi>,
+    /// The session's date, when it was stated: the plan is for that date only.
+    pub date: Option<Date>,
+    /// The dilution the plan states, for a strength the protocol has diluted before use.
+    pub dilution: Option<Dilution>,
 }
 
 impl Plan {
+    /// The strength every volume of the plan is of: the diluted strength, or the concentration.
+    pub fn strength(&self) -> Option<&Concentration> {
+        self.dilution
+            .as_ref()
+            .map(|d| &d.diluted)
+            .or(self.concentration.as_ref())
+    }
+
     /// The soft limits crossed and accepted with the one reason: the weight's, the dosing
     /// weight's, the adult age's, the BMI's.
     pub fn limits_accepted(&self) -> usize {
@@ -431,6 +455,8 @@ pub enum PlanError {
         protocol: String,
         allowed: Vec<Concentration>,
     },
+    /// The dilution stated, or its absence, is not the protocol's.
+    Dilution(DilutionError),
     /// The soft-limit reason holds a character that must not pass unseen.
     Reason {
         character: char,
@@ -457,6 +483,27 @@ pub enum PlanError {
     FailsOwnCheck {
         finding: Box<Finding>,
         unit: MassUnit,
+    },
+}
+
+/// Why a plan's dilution (`--dilute`) is refused. The words are render's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DilutionError {
+    /// A strength the protocol has diluted before it is given, and no dilution stated.
+    Missing {
+        concentration: Concentration,
+        route: String,
+        diluents: Vec<String>,
+    },
+    /// A dilution stated for a strength the protocol does not dilute (or with no strength).
+    NotNeeded {
+        concentration: Option<Concentration>,
+    },
+    /// A diluent the protocol does not name for this strength.
+    UnknownDiluent {
+        given: String,
+        concentration: Concentration,
+        diluents: Vec<String>,
     },
 }
 
@@ -799,6 +846,45 @@ pub fn compute_reference(
     compute_with(p, patient, options, Exact::big)
 }
 
+/// The dilution a plan states, checked against the protocol: a strength the protocol dilutes
+/// needs one, any other strength none, and the diluent is one the protocol names.
+pub fn dilution(p: &Protocol, options: &Options) -> Result<Option<Dilution>, DilutionError> {
+    let rule = options.concentration.as_ref().and_then(|c| {
+        p.administration
+            .as_ref()
+            .and_then(|a| a.rule_for(c))
+            .map(|r| (c, r))
+    });
+    match (rule, &options.dilute) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(DilutionError::NotNeeded {
+            concentration: options.concentration.clone(),
+        }),
+        (Some((c, r)), None) => Err(DilutionError::Missing {
+            concentration: c.clone(),
+            route: p.route.clone(),
+            diluents: r.diluents.clone(),
+        }),
+        (Some((c, r)), Some(given)) => {
+            let diluent = r
+                .diluent(given)
+                .ok_or_else(|| DilutionError::UnknownDiluent {
+                    given: given.clone(),
+                    concentration: c.clone(),
+                    diluents: r.diluents.clone(),
+                })?;
+            Ok(Some(Dilution {
+                supplied: c.clone(),
+                diluent: diluent.to_string(),
+                factor: r.factor,
+                diluted: r.diluted(),
+                by: r.by,
+                cite: r.cite.clone(),
+            }))
+        }
+    }
+}
+
 fn compute_with(
     p: &Protocol,
     patient: &Patient,
@@ -808,6 +894,7 @@ fn compute_with(
     if let Some(c) = &options.concentration {
         allowed_concentration(p, c)?;
     }
+    let dilution = dilution(p, options).map_err(PlanError::Dilution)?;
     let Checked {
         soft_limit,
         minor,
@@ -858,8 +945,9 @@ fn compute_with(
     let base_dose = per.mul(&increment);
 
     // 5. times, and volumes with a concentration.
+    let strength = strength_of(dilution.as_ref(), options);
     let (boluses, cumulative, volume_rounded) =
-        timed_boluses(p, options, x, count, larger, &base_dose, &increment)?;
+        timed_boluses(p, strength, x, count, larger, &base_dose, &increment)?;
     debug_assert!(cumulative == planned_total);
     let (product, calculated_total) = (mass(&product), mass(&calculated_total));
     let (planned_total, rounded_off) = (mass(&planned_total), mass(&rounded_off));
@@ -869,14 +957,8 @@ fn compute_with(
     // same time, so a baseline comes first).
     let checkpoints = timed_checkpoints(p, &boluses, x);
 
-    let in_seconds = boluses
-        .iter()
-        .map(|b| &b.offset)
-        .chain(checkpoints.iter().map(|c| &c.offset))
-        .any(|o| units::time_parts(o).1 == units::TimeUnit::S);
-
     Ok(Plan {
-        in_seconds,
+        in_seconds: in_seconds(&boluses, &checkpoints),
         weight: patient.weight.clone(),
         dosing,
         product,
@@ -899,7 +981,28 @@ fn compute_with(
         identity: options.identity.clone(),
         minor,
         bmi,
+        date: options.date.filter(|_| options.dated),
+        dilution,
     })
+}
+
+/// The strength the volumes are of: the diluted strength, or the concentration given.
+fn strength_of<'a>(
+    dilution: Option<&'a Dilution>,
+    options: &'a Options,
+) -> Option<&'a Concentration> {
+    dilution
+        .map(|d| &d.diluted)
+        .or(options.concentration.as_ref())
+}
+
+/// Whether a plan's times are shown in seconds: some offset is not an exact decimal of minutes.
+fn in_seconds(boluses: &[Bolus], checkpoints: &[Checkpoint]) -> bool {
+    boluses
+        .iter()
+        .map(|b| &b.offset)
+        .chain(checkpoints.iter().map(|c| &c.offset))
+        .any(|o| units::time_parts(o).1 == units::TimeUnit::S)
 }
 
 /// The boluses of a plan: `count` doses of whole increments, the last `larger` of them one
@@ -907,14 +1010,14 @@ fn compute_with(
 /// with the running total at the end and whether a volume was rounded down.
 fn timed_boluses(
     p: &Protocol,
-    options: &Options,
+    strength: Option<&Concentration>,
     x: fn(&Num) -> Exact,
     count: u64,
     larger: u64,
     base_dose: &Exact,
     increment: &Exact,
 ) -> Result<(Vec<Bolus>, Exact, bool), PlanError> {
-    let concentration = options.concentration.as_ref().map(|c| (c, x(&c.value)));
+    let concentration = strength.map(|c| (c, x(&c.value)));
     let interval = x(&p.interval.value);
     let hundred = Exact::int(100);
     let bigger = base_dose.add(increment);

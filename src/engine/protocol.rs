@@ -70,6 +70,8 @@ pub struct Protocol {
     pub aftercare: Option<Aftercare>,
     /// What the protocol says of the bedside record: `[vital_bounds]` and `[recovery]`.
     pub bedside: crate::engine::bedside::BedsideRules,
+    /// How each bolus is given (`[administration]`): the push time, the strengths diluted.
+    pub administration: Option<crate::engine::administration::Administration>,
     /// The mass unit doses are shown in: the one `per_weight` is written in.
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.

@@ -13,6 +13,7 @@ use std::fmt::Write;
 
 use num_traits::ToPrimitive;
 
+use crate::engine::administration::By;
 use crate::engine::protocol::{Protocol, Restriction};
 use crate::engine::units::Num;
 
@@ -35,6 +36,8 @@ pub fn source(protocols: &[Protocol]) -> String {
     let mut out = String::new();
     out.push_str(
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
+         #[allow(unused_imports)]\n\
+         use crate::engine::administration::{Administration, By, DiluteRule, Push};\n\
          #[allow(unused_imports)]\n\
          use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
          use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
@@ -187,6 +190,7 @@ pub fn source(protocols: &[Protocol]) -> String {
             },
         );
         field("bedside", bedside_source(&p.bedside));
+        field("administration", administration(p, &q));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
@@ -232,6 +236,46 @@ fn bedside_source(b: &crate::engine::bedside::BedsideRules) -> String {
     };
     format!(
         "crate::engine::bedside::BedsideRules {{ vital_bounds: {vital_bounds}, recovery: {recovery} }}"
+    )
+}
+
+/// The `administration` field of a protocol, as Rust.
+fn administration(p: &Protocol, q: &dyn Fn(&str, &Num) -> String) -> String {
+    let Some(a) = &p.administration else {
+        return "None".into();
+    };
+    let by = |b: By| format!("By::{b:?}");
+    let push = match &a.push {
+        None => "None".to_string(),
+        Some(push) => format!(
+            "Some(Push {{ at_least: {}, by: {}, cite: {:?}.to_string() }})",
+            q("Duration", &push.at_least.value),
+            by(push.by),
+            push.cite
+        ),
+    };
+    let rules: Vec<String> = a
+        .dilute
+        .iter()
+        .map(|r| {
+            let diluents: Vec<String> = r
+                .diluents
+                .iter()
+                .map(|d| format!("{d:?}.to_string()"))
+                .collect();
+            format!(
+                "DiluteRule {{ strength: {}, factor: {}, diluents: vec![{}], by: {}, cite: {:?}.to_string() }}",
+                q("Concentration", &r.strength.value),
+                r.factor,
+                diluents.join(", "),
+                by(r.by),
+                r.cite
+            )
+        })
+        .collect();
+    format!(
+        "Some(Administration {{ push: {push}, dilute: vec![{}] }})",
+        rules.join(", ")
     )
 }
 

@@ -24,6 +24,7 @@ use crate::engine::units::{
 };
 use crate::input::words;
 
+mod administration;
 mod every;
 
 /// The one schema version this build reads.
@@ -113,6 +114,7 @@ struct Wire {
     aftercare: Option<WireAftercare>,
     vital_bounds: Option<WireVitalBounds>,
     recovery: Option<WireRecovery>,
+    administration: Option<administration::WireAdministration>,
 }
 
 #[derive(Deserialize)]
@@ -400,6 +402,7 @@ struct WireTop {
     aftercare: Option<serde::de::IgnoredAny>,
     vital_bounds: Option<serde::de::IgnoredAny>,
     recovery: Option<serde::de::IgnoredAny>,
+    administration: Option<serde::de::IgnoredAny>,
 }
 
 impl Site<'_> {
@@ -535,6 +538,19 @@ fn concentration_list(
     out
 }
 
+/// The concentrations of the file (none: any), and whether every one of them was read.
+fn concentrations_read(
+    site: &Site,
+    list: Option<&Spanned<Vec<Spanned<QtyText>>>>,
+    errs: &mut Errors,
+) -> (Vec<Concentration>, bool) {
+    let before = errs.0.len();
+    let read = list
+        .map(|list| concentration_list(site, list, errs))
+        .unwrap_or_default();
+    (read, errs.0.len() == before)
+}
+
 /// Checks every table of a file read as TOML into a protocol: every error is kept, in the
 /// order of the file's tables.
 fn validate(
@@ -563,6 +579,7 @@ fn validate(
         aftercare,
         vital_bounds,
         recovery,
+        administration,
     } = wire;
     // Another schema's fields mean other things: nothing more is checked.
     check_schema(site, &schema)?;
@@ -575,28 +592,24 @@ fn validate(
     let summary = errs.take(site.text(&summary, "summary"));
     let references = texts(site, &references, "references", &mut errs);
     let checklist = texts(site, &checklist, "checklist", &mut errs);
-    let concentrations = concentrations
-        .as_ref()
-        .map(|list| concentration_list(site, list, &mut errs))
-        .unwrap_or_default();
-
+    let (concentrations, read_whole) =
+        concentrations_read(site, concentrations.as_ref(), &mut errs);
     let dose = validate_dose(site, dose, &mut errs);
     let (count, max_dose_q, interval_q) =
         validate_boluses(site, boluses, &dose.increment, dose.unit, &mut errs);
     let limits = validate_weight(site, weight, &mut errs);
     let rules = validate_checkpoints(site, &checkpoints, &mut errs);
-    // The optional tables: `None` when a table is absent, or has errors (kept in `errs`).
+    // The optional tables: `None` when absent, or with errors (kept in `errs`).
     let course = course.and_then(|c| validate_course(site, c, &dose, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
     let bedside = bedside::validate(site, vital_bounds, recovery, &mut errs);
+    let cx = administration::Context::new((&concentrations, read_whole), &interval_q, &route_coded);
+    let administration = administration::checked(site, administration, &cx, &mut errs);
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
     let missing = "checked above: no error means every value was read";
-    let per_weight_q = dose.per_weight.expect(missing);
-    debug_assert!(!per_weight_q.value.is_zero());
-
     Ok(Protocol {
         id: id.into_inner(),
         title: title.expect(missing),
@@ -606,7 +619,7 @@ fn validate(
         route_code: route_coded.expect(missing),
         summary: summary.expect(missing),
         references,
-        per_weight: per_weight_q,
+        per_weight: dose.per_weight.expect(missing),
         increment: dose.increment.expect(missing),
         max_total: dose.max_total,
         weight_basis: dose.weight_basis,
@@ -622,6 +635,7 @@ fn validate(
         preparation,
         aftercare,
         bedside,
+        administration,
         unit: dose.unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
         source: Source::File(site.file.to_string()),

@@ -19,7 +19,7 @@ pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The columns a CSV plan may have: the plan's, what became of each bolus (`status`, `reason`),
 /// the patient and date it is for, and the bedside columns ([`BEDSIDE`]).
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "number",
     "day",
     "time",
@@ -27,6 +27,7 @@ pub const COLUMNS: [&str; 21] = [
     "dose",
     "cumulative",
     "volume",
+    "strength",
     "draft",
     "status",
     "reason",
@@ -60,8 +61,9 @@ pub const MAX_CELL_CHARS: usize = 500;
 /// The plan JSON's own schema: the fields a plan JSON may have are the ones it lists.
 const PLAN_SCHEMA: &str = include_str!("../../schemas/plan.json");
 
-/// Fields a plan JSON may have besides those of [`PLAN_SCHEMA`]: the session's date.
-const EXTRA_TOP_FIELDS: [&str; 1] = ["date"];
+/// Fields a plan JSON may have besides those of [`PLAN_SCHEMA`] (none now: the session's date
+/// is in it).
+const EXTRA_TOP_FIELDS: [&str; 0] = [];
 
 /// The largest `day` read, either way: a plan spans no more than this many days.
 pub const MAX_DAY: i64 = 10_000;
@@ -206,6 +208,8 @@ struct CsvColumns {
     cumulative: Option<usize>,
     number: Option<usize>,
     volume: Option<usize>,
+    /// The `strength` column: the concentration each volume is of.
+    strength: Option<usize>,
     /// Whether the plan has a `draft` column.
     draft: bool,
     status: Option<usize>,
@@ -263,6 +267,12 @@ fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
             "the header has a `day` column but no `time` column; a day goes with a clock time",
         );
     }
+    if col("strength").is_some() && col("volume").is_none() {
+        return fail(
+            Some(1),
+            "the header has a `strength` column but no `volume` column; a strength goes with the volumes",
+        );
+    }
     if col("reason").is_some() && col("status").is_none() {
         return fail(
             Some(1),
@@ -276,6 +286,7 @@ fn csv_columns(header: &csv::StringRecord) -> Result<CsvColumns, ReadError> {
         cumulative: col("cumulative"),
         number: col("number"),
         volume: col("volume"),
+        strength: col("strength"),
         draft: col("draft").is_some(),
         status: col("status"),
         reason: col("reason"),
@@ -566,6 +577,7 @@ fn read_csv(text: &str) -> Result<WrittenPlan, ReadError> {
     plan.marks = cols.status.map(|_| read.marks);
     plan.designations = read.designations;
     plan.bedside = bedside_cells(&read.kept, &cols)?;
+    plan.concentration = csv_strength(&read.kept, &cols)?;
     csv_identity(&read.kept, &cols, &mut plan)?;
     Ok(plan)
 }
@@ -657,6 +669,43 @@ fn csv_clocks(rows: &[Row], cols: &CsvColumns) -> (Option<Vec<Clock>>, Option<Ve
             .collect()
     });
     (times, days)
+}
+
+/// The one strength of a CSV plan's `strength` column, where it has one: every cell a
+/// concentration, the same in every row (the volumes of a plan are of one strength).
+fn csv_strength(
+    records: &[(u64, csv::StringRecord)],
+    cols: &CsvColumns,
+) -> Result<Option<units::Concentration>, ReadError> {
+    let Some(c) = cols.strength else {
+        return Ok(None);
+    };
+    let mut found: Option<units::Concentration> = None;
+    for (line, r) in records {
+        let text = r.get(c).unwrap_or("").trim();
+        let at = |message: String| ReadError {
+            line: Some(*line),
+            message: format!("column `strength`: {message}"),
+        };
+        if text.is_empty() {
+            return Err(at(
+                "the cell is empty; write the strength of each volume, such as `10 mg/mL`".into(),
+            ));
+        }
+        let q = units::parse::<units::Concentration>(text).map_err(|e| at(e.to_string()))?;
+        match &found {
+            Some(f) if f.value != q.value => {
+                return Err(at(format!(
+                "{} is not the {} of the rows before; the volumes of a plan are of one strength",
+                units::show_concentration(&q),
+                units::show_concentration(f)
+            )))
+            }
+            Some(_) => {}
+            None => found = Some(q),
+        }
+    }
+    Ok(found)
 }
 
 /// The bedside columns' cells, each checked as plain text.
@@ -1208,6 +1257,7 @@ fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<
             })?,
         )),
     };
+    strengths_agree(value, concentration.as_ref())?;
     plan.weight = weight;
     plan.dosing_weight = dosing_weight;
     plan.height = height;
@@ -1215,6 +1265,55 @@ fn json_provenance(value: &serde_json::Value, plan: &mut WrittenPlan) -> Result<
     plan.sha256 = text_of("sha256");
     plan.concentration = concentration;
     plan.draft = value.get("draft").is_some();
+    Ok(())
+}
+
+/// Checks that every strength a JSON plan gives beside its volumes (each bolus's `strength`,
+/// the `dilution`'s `diluted`) is its `concentration`: a plan that gives two strengths for its
+/// volumes contradicts itself, and is not read.
+fn strengths_agree(
+    value: &serde_json::Value,
+    concentration: Option<&units::Concentration>,
+) -> Result<(), ReadError> {
+    let mut given: Vec<(String, &serde_json::Value)> = Vec::new();
+    if let Some(boluses) = value.get("boluses").and_then(|b| b.as_array()) {
+        for (i, b) in boluses.iter().enumerate() {
+            if let Some(s) = b.get("strength") {
+                given.push((format!("bolus {}, `strength`", i + 1), s));
+            }
+        }
+    }
+    if let Some(d) = value.get("dilution") {
+        given.push((
+            "`dilution.diluted`".to_string(),
+            d.get("diluted").unwrap_or(d),
+        ));
+    }
+    for (at, v) in given {
+        let c = json_quantity(Some(v), Kind::Concentration, false).map_err(|m| ReadError {
+            line: None,
+            message: format!("{at}: {m}"),
+        })?;
+        match concentration {
+            Some(plan) if plan.value == c => {}
+            Some(plan) => {
+                return fail(
+                    None,
+                    format!(
+                        "{at}: {} is not the plan's `concentration` of {}; the plan contradicts itself",
+                        units::show_concentration(&units::base(c)),
+                        units::show_concentration(plan)
+                    ),
+                )
+            }
+            None => {
+                return fail(
+                    None,
+                    format!("{at}: a strength is given, and the plan has no `concentration`; a strength goes with the plan's concentration"),
+                )
+            }
+        }
+    }
     Ok(())
 }
 

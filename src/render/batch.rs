@@ -86,6 +86,7 @@ impl ErrorCode {
             | E::NoDate
             | E::ConcentrationNotAllowed { .. }
             | E::SexNotUsed { .. }
+            | E::Dilution(_)
             | E::Reason { .. } => ErrorCode::BadValue,
             E::FailsOwnCheck { .. } => ErrorCode::Internal,
         }

@@ -46,12 +46,21 @@ impl Style {
     }
 }
 
-/// The header and rows; `day` and `time` with `--start` (the day 0 for the first bolus's day,
-/// 1 for the next), else `offset`; `volume` with `--concentration`; `draft` (`DRAFT: protocol
-/// not approved` in every row) for a draft.
+/// The header and rows; `draft` first (`DRAFT: protocol not approved` in every row, the first
+/// thing a spreadsheet shows) for a draft; `date` with `--date`; `day` and `time` with
+/// `--start` (the day 0 for the first bolus's day, 1 for the next), else `offset`; `volume`
+/// and its `strength` with `--concentration`.
 pub fn render(ctx: &Context, plan: &Plan, style: Style) -> String {
     let mut w = style.writer();
-    let mut header = vec!["number"];
+    let draft = ctx.protocol.standing.approval.is_draft();
+    let mut header = Vec::new();
+    if draft {
+        header.push("draft");
+    }
+    if plan.date.is_some() {
+        header.push("date");
+    }
+    header.push("number");
     if plan.start.is_some() {
         header.extend(["day", "time"]);
     } else {
@@ -59,16 +68,18 @@ pub fn render(ctx: &Context, plan: &Plan, style: Style) -> String {
     }
     header.push("dose");
     if plan.concentration.is_some() {
-        header.push("volume");
+        header.extend(["volume", "strength"]);
     }
     header.push("cumulative");
-    let draft = ctx.protocol.standing.approval.is_draft();
-    if draft {
-        header.push("draft");
-    }
     w.write_record(&header).expect("in memory");
+    let strength = plan.strength().map(units::show_concentration);
     for b in &plan.boluses {
-        let mut row = vec![b.number.to_string()];
+        let mut row = Vec::with_capacity(header.len());
+        if draft {
+            row.push(super::DRAFT.to_string());
+        }
+        row.extend(plan.date.map(|d| d.to_string()));
+        row.push(b.number.to_string());
         match plan.clock(&b.offset) {
             Some((t, day)) => row.extend([day.to_string(), plan::show_clock(t)]),
             None => row.push(plan.offset_text(&b.offset)),
@@ -76,11 +87,9 @@ pub fn render(ctx: &Context, plan: &Plan, style: Style) -> String {
         row.push(mass(ctx, &b.dose));
         if let Some(v) = &b.volume {
             row.push(units::show_ml(v));
+            row.extend(strength.clone());
         }
         row.push(mass(ctx, &b.cumulative));
-        if draft {
-            row.push(super::DRAFT.to_string());
-        }
         w.write_record(&row).expect("in memory");
     }
     style.finish(w)

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::engine::chars::CharClass;
 use crate::engine::dosing::DosingError;
-use crate::engine::plan::{Bound, DosingLimit, PlanError, ADULT_AGE, MAX_AGE};
+use crate::engine::plan::{Bound, DilutionError, DosingLimit, PlanError, ADULT_AGE, MAX_AGE};
 use crate::engine::units;
 
 /// How to state a reason for a limit, on the command line and in a batch.
@@ -231,6 +231,52 @@ fn volume_too_small(
     )
 }
 
+/// `` `0.9% sodium chloride` or `5% dextrose` ``.
+fn diluent_list(diluents: &[String]) -> String {
+    let quoted: Vec<String> = diluents.iter().map(|d| format!("`{d}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+impl fmt::Display for DilutionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+        DilutionError::Missing {
+            concentration,
+            route,
+            diluents,
+        } => write!(
+            f,
+            "the protocol has the {} strength diluted before it is given {route}; state the dilution with `--dilute DILUENT` ({}), or give another `--concentration`",
+            units::show_concentration(concentration),
+            diluent_list(diluents)
+        ),
+        DilutionError::NotNeeded { concentration } => match concentration {
+            None => f.write_str("`--dilute` names the diluent of the strength given with `--concentration`; add `--concentration`, or leave `--dilute` out"),
+            Some(c) => write!(
+                f,
+                "the protocol does not have the {} strength diluted; leave `--dilute` out",
+                units::show_concentration(c)
+            ),
+        },
+        DilutionError::UnknownDiluent {
+            given,
+            concentration,
+            diluents,
+        } => write!(
+            f,
+            "invalid `--dilute`: the protocol has the {} strength diluted with {}, not {}",
+            units::show_concentration(concentration),
+            diluent_list(diluents),
+            crate::engine::chars::quote(given)
+        ),
+    }
+    }
+}
+
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -281,6 +327,7 @@ impl fmt::Display for PlanError {
                 protocol,
                 allowed,
             } => not_allowed(f, concentration, protocol, allowed),
+            PlanError::Dilution(e) => e.fmt(f),
             PlanError::Reason { character, class } => write!(
                 f,
                 "the soft-limit reason holds the character U+{:04X} ({}); write the reason in plain text",

@@ -350,6 +350,9 @@ fn arithmetic_note(ctx: &Context, plan: &Plan) -> String {
     if let Some(c) = &plan.concentration {
         arithmetic.push_str(&format!(" Concentration {}.", units::show_concentration(c)));
     }
+    for a in super::order::administration(p, plan) {
+        arithmetic.push_str(&format!(" {a}."));
+    }
     arithmetic
 }
 
@@ -428,13 +431,12 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated
     // One dose per bolus, the drug mass: the volume is in the text, and the strength in the
     // contained Medication, so that no receiver reads two doses.
     let dose_and_rate = vec![calculated(mass_qty(ctx, &b.dose))];
-    if let (Some(v), Some(c)) = (&b.volume, &plan.concentration) {
-        dose.push_str(&format!(
-            " ({} of {})",
-            units::show_ml(v),
-            units::show_concentration(c)
-        ));
+    if let Some(v) = &b.volume {
+        dose.push_str(&format!(" ({})", super::order::volume_text(plan, v)));
     }
+    let push = super::order::push(p)
+        .map(|push| format!(", {}", super::order::push_text(push)))
+        .unwrap_or_default();
     let when = if b.number == 1 {
         String::new()
     } else {
@@ -443,7 +445,7 @@ fn dosage(ctx: &Context, plan: &Plan, b: &crate::engine::plan::Bolus, at: &Dated
     Dosage {
         sequence: b.number,
         text: format!(
-            "Bolus {} of {}: {dose} {} at {} on {}{when}",
+            "Bolus {} of {}: {dose} {}{push} at {} on {}{when}",
             b.number,
             plan.count,
             p.route,
@@ -501,6 +503,12 @@ fn request_narrative(ctx: &Context, plan: &Plan, order: &Order, dosages: &[Dosag
         order.patient
     ));
     paragraphs.push(format!("Protocol {}: {}.", p.id, p.title));
+    if let Some(d) = plan.date {
+        paragraphs.push(format!(
+            "{} {d}: this order is valid for that date only.",
+            super::order::DATE
+        ));
+    }
     if let Some(who) = order.prescriber {
         paragraphs.push(format!("Prescriber: {who}."));
     }
@@ -526,8 +534,8 @@ fn medication(ctx: &Context, plan: &Plan) -> Medication {
         text: p.drug.clone(),
     };
     let ingredient = plan
-        .concentration
-        .iter()
+        .strength()
+        .into_iter()
         .map(|c| {
             let (value, unit) = units::concentration_parts(c);
             Ingredient {

@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use super::sections;
-use super::{identity_parts, mass, timeline, when_text, Context, VERSION};
+use super::{identity_parts, mass, when_text, Context, VERSION};
+use super::{order, sections};
 use crate::engine::plan::Plan;
 use crate::engine::units;
 use crate::render::explain;
@@ -23,7 +23,7 @@ html { color: #000; background: #fff; }
 body { font: 10pt/1.1 Arial, \"Liberation Sans\", \"DejaVu Sans\", Helvetica, sans-serif; margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 10mm 0; } }
 h1 { font-size: 14pt; margin: 0; }
-h2 { font-size: 11pt; margin: 1.6mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
+h2 { font-size: 11pt; margin: 1mm 0 0.4mm; padding-bottom: 0.3mm; border-bottom: 1.5px solid #000; }
 p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #000; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
@@ -31,45 +31,66 @@ th { font-weight: bold; }
 .n { text-align: right; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .plain td, .plain th { border: none; padding: 0.2mm 1.5mm 0.2mm 0; }
-.patient { margin-bottom: 2mm; table-layout: fixed; }
+.patient { margin-bottom: 1.5mm; table-layout: fixed; }
 .patient th { border-right: none; padding-right: 0; }
-.patient td { border-left: none; height: 9mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
-.boluses td, .boluses th { padding: 0.8mm 1.5mm; vertical-align: middle; }
-.boluses td { height: 6.2mm; }
+.patient td { border-left: none; height: 8mm; vertical-align: bottom; font-size: 11pt; overflow-wrap: anywhere; }
+.boluses td, .boluses th { padding: 0.4mm 1mm; vertical-align: middle; }
+.boluses th { white-space: normal; }
+.boluses td { height: 5mm; }
 .dose { font-weight: bold; font-size: 11pt; }
 .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1.2px solid #000; vertical-align: -0.6mm; margin-right: 1.5mm; }
 ul.ticks { list-style: none; margin: 0; padding: 0; }
-ul.ticks li { position: relative; padding-left: 6mm; margin: 0.4mm 0; break-inside: avoid; }
+ul.ticks li { position: relative; padding-left: 6mm; margin: 0.2mm 0; break-inside: avoid; }
 ul.ticks li > .box, ul.ticks li > .ok { position: absolute; left: 0; top: 0.4mm; }
 ul.ticks li > .ok { top: 0; }
 .ok { font-weight: bold; }
 .checklist { columns: 3; column-gap: 4mm; }
-.two { display: flex; gap: 5mm; }
-.two > section { flex: 1 1 0; min-width: 0; }
-.two > section.wide { flex: 2 1 0; }
-.two > section.narrow { flex: 1 1 0; }
 .facts { margin-bottom: 1mm; }
-.warning { border: 2px solid #000; padding: 1mm 2mm; margin: 2mm 0; }
+.warning { border: 2px solid #000; padding: 0.5mm 2mm; margin: 1mm 0; }
+.warning p { margin: 0.3mm 0; }
 .bolus-event { font-weight: bold; }
 code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, monospace; }
 .hash { overflow-wrap: anywhere; }
-.sign { margin-top: 2mm; }
-.footer { margin-top: 2mm; }
-.sign td { height: 13mm; width: 33%; vertical-align: top; }
+.sign { margin-top: 1mm; }
+.footer { margin-top: 1mm; }
+.sign td { height: 10mm; width: 33%; vertical-align: top; }
+@media print { .mark.head { display: none; } }
+.mark { font-size: 16pt; font-weight: bold; border: 3px solid #000; padding: 1mm 2mm; margin: 0 0 2mm; text-align: center; }
+.mark.foot { font-size: 13pt; border-width: 2px; padding: 0.3mm 2mm; margin: 1mm 0 0; }
+.date { float: right; margin: 0.5mm 0 0 4mm; font-size: 11pt; }
+.give { margin: 0.3mm 0 0.6mm; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
 /// The `@page` rule: the paper size left to the printer, and at the foot of every page the
-/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`.
-fn page_rule(plan: &Plan) -> String {
+/// patient (so that a second page cannot be taken for another patient's) and `Page 1 of 2`. A
+/// plan that may not be used has its marks (a draft's, no patient identified) at the head of
+/// every page, large, and at the start of every page's foot.
+fn page_rule(marks: &[&str], plan: &Plan) -> String {
     let who = identity_parts(plan)
         .map(|(label, value)| format!("{label} {}", cut(&value, 40)))
         .join("  \u{b7}  ");
+    // Each mark's words before its colon (`DRAFT`, `NOT VALID FOR ADMINISTRATION`): the foot
+    // of a page has room for one line.
+    let foot = marks
+        .iter()
+        .map(|m| m.split(':').next().unwrap_or(m).to_string())
+        .chain(std::iter::once(who))
+        .collect::<Vec<_>>()
+        .join("  \u{b7}  ");
+    let head = if marks.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  @top-center {{ content: \"{}\"; font-family: Arial, \"Liberation Sans\", sans-serif; font-size: 14pt; font-weight: bold; white-space: nowrap; }}\n",
+            css_string(&marks.join("  \u{b7}  "))
+        )
+    };
     format!(
-        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n  \
+        "@page {{ size: auto; margin: 8mm 12mm 12mm;\n{head}  \
          @bottom-left {{ content: \"{}\"; font: 10pt Arial, \"Liberation Sans\", sans-serif; }}\n  \
          @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 10pt Arial, \"Liberation Sans\", sans-serif; white-space: nowrap; }}\n}}\n",
-        css_string(&who)
+        css_string(&foot)
     )
 }
 
@@ -123,27 +144,30 @@ const BLANK_CELL: &str = "&nbsp;";
 /// Renders the plan as a self-contained HTML5 document.
 pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
+    let marks = order::marks(p, plan);
     let mut o = String::with_capacity(16 * 1024);
+    let title_marks: String = marks.iter().map(|m| format!("{m} \u{2014} ")).collect();
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"generator\" content=\"bolus {VERSION}\">\n\
-         <title>Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
+         <title>{}Bolus plan: {} ({})</title>\n<style>\n{}{STYLE}</style>\n</head>\n<body>\n",
+        esc(&title_marks),
         esc(&p.title),
         esc(&p.id),
-        page_rule(plan)
+        page_rule(&marks, plan)
     );
-
-    let draft = p.standing.approval.is_draft();
-    if draft {
-        let _ = writeln!(o, "<p class=\"draft\"><b>{}</b></p>", esc(super::DRAFT));
+    // On paper the marks at the head are the page's own (`@top-center`), on every page.
+    for m in &marks {
+        let _ = writeln!(o, "<p class=\"mark head\">{}</p>", esc(m));
     }
     patient(plan, &mut o);
+    let _ = writeln!(o, "<p class=\"date\">{}</p>", date_html(plan));
     dose(ctx, plan, &mut o);
     explained(ctx, plan, &mut o);
     boluses(ctx, plan, &mut o);
     timeline_and_rules(ctx, plan, &mut o);
-    checklist_and_signature(ctx, &mut o);
+    checklist_and_signature(ctx, plan, &mut o);
     o
 }
 
@@ -169,6 +193,16 @@ fn patient(plan: &Plan, o: &mut String) {
         let _ = write!(o, "<th>{label}</th><td>{cell}</td>");
     }
     o.push_str("</tr></table>\n");
+}
+
+/// `<b>Date</b> 2026-12-08 (valid for this date only)`, a line to write on when there is no
+/// date.
+fn date_html(plan: &Plan) -> String {
+    let date = match plan.date {
+        Some(d) => format!("<b>{}</b>", d),
+        None => esc(order::DATE_BLANK),
+    };
+    format!("<b>{}</b> {date} ({})", order::DATE, order::VALID_FOR_DATE)
 }
 
 /// The title, the protocol, and the dose: the weights and the arithmetic.
@@ -200,13 +234,13 @@ fn dose(ctx: &Context, plan: &Plan, o: &mut String) {
         "<section>\n<h2>Dose</h2>\n<p class=\"facts\">{}</p>\n<table class=\"plain\">",
         facts.join(" &nbsp;&middot;&nbsp; ")
     );
-    for (k, v) in super::arithmetic(ctx, plan) {
-        let _ = writeln!(
-            o,
-            "<tr><th class=\"nowrap\">{}</th><td>{}</td></tr>",
-            esc(k),
-            esc(&v)
-        );
+    // Two steps of the arithmetic a row, to keep the page to one sheet.
+    for pair in super::arithmetic(ctx, plan).chunks(2) {
+        o.push_str("<tr>");
+        for (k, v) in pair {
+            let _ = write!(o, "<th class=\"nowrap\">{}</th><td>{}</td>", esc(k), esc(v));
+        }
+        o.push_str("</tr>\n");
     }
     o.push_str("</table>\n</section>\n");
 }
@@ -226,17 +260,27 @@ fn explained(ctx: &Context, plan: &Plan, o: &mut String) {
 /// The boluses, each with a box to tick when given, and the warnings.
 fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
     let t = sections::bolus_table(ctx, plan);
+    // The table must fit the page's width, or the browser shrinks the whole page below 10 pt:
+    // its headings may wrap (`.boluses th`), its cells do not.
     let class = |c: &sections::Column| match (c.right, c.emphasis) {
         (true, true) => "n dose",
         (true, false) => "n",
         (false, true) => "nowrap dose",
         (false, false) => "nowrap",
     };
-    let _ = write!(
-        o,
-        "<section>\n<h2>{}</h2>\n<table class=\"boluses\">\n<tr>",
-        sections::BOLUSES
-    );
+    let _ = write!(o, "<section>\n<h2>{}</h2>\n", sections::BOLUSES);
+    let give = order::administration(ctx.protocol, plan);
+    if !give.is_empty() {
+        let lines: Vec<String> = give.iter().map(|g| esc(g)).collect();
+        let _ = writeln!(
+            o,
+            "<p class=\"give\"><b>{}:</b> {}.</p>",
+            order::ADMINISTRATION,
+            lines.join(".<br>")
+        );
+    }
+    let signable = order::signable(ctx.protocol, plan);
+    o.push_str("<table class=\"boluses\">\n<tr>");
     for c in &t.columns {
         match c.right {
             true => write!(o, "<th class=\"n\">{}</th>", esc(c.title)),
@@ -244,15 +288,21 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         }
         .expect("writing to a string");
     }
-    o.push_str("<th>Given</th></tr>\n");
+    o.push_str(if signable {
+        "<th>Given at, by</th></tr>\n"
+    } else {
+        "</tr>\n"
+    });
     for r in &t.rows {
         o.push_str("<tr>");
         for (c, cell) in t.columns.iter().zip(r) {
             let _ = write!(o, "<td class=\"{}\">{}</td>", class(c), esc(cell));
         }
-        o.push_str(
-            "<td class=\"nowrap\"><span class=\"box\"></span>given at ___:___ by __________</td></tr>\n",
-        );
+        o.push_str(if signable {
+            "<td class=\"nowrap\"><span class=\"box\"></span>___:___ by ________</td></tr>\n"
+        } else {
+            "</tr>\n"
+        });
     }
     let total = format!("<b>{}</b>", esc(&mass(ctx, &plan.planned_total)));
     let _ = writeln!(
@@ -261,17 +311,19 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         sections::total_sentence(&total, plan.count)
     );
 
-    let warnings = super::warnings(ctx.protocol, plan);
+    // A draft's warning is left to its marks, at the head and foot of every page.
+    let draft = format!("{}: ", super::DRAFT);
+    let warnings: Vec<String> = super::warnings(ctx.protocol, plan)
+        .into_iter()
+        .filter(|w| !w.starts_with(&draft))
+        .collect();
     if !warnings.is_empty() {
-        let _ = write!(
-            o,
-            "<section class=\"warning\">\n<h2>{}</h2>\n<ul>\n",
-            sections::WARNINGS
-        );
+        // A box of its own, each warning a line: no heading, to keep the page to one sheet.
+        o.push_str("<section class=\"warning\">\n");
         for w in &warnings {
-            let _ = writeln!(o, "<li><b>Warning:</b> {}</li>", esc(w));
+            let _ = writeln!(o, "<p><b>Warning:</b> {}</p>", esc(w));
         }
-        o.push_str("</ul>\n</section>\n");
+        o.push_str("</section>\n");
     }
 }
 
@@ -279,13 +331,13 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
 fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
     // The timeline beside the rules checked.
-    o.push_str("<div class=\"two\">\n<section class=\"wide\">\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    o.push_str("<section>\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
     // boluses above gives both).
     let when = |e: &super::Event| when_text(plan, e.offset);
     // Boluses one after another, with no checkpoint between them, take one line: the table
     // above has each of them, and the page has room for one sheet only.
-    let events = timeline(ctx, plan);
+    let events = super::order_timeline(ctx, plan);
     let mut bolus = 0;
     let mut i = 0;
     while i < events.len() {
@@ -309,7 +361,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
             (
                 format!("{} to {}", when(e), when(&events[i + run - 1])),
                 format!(
-                    "Boluses {first} to {bolus}, {} apart, as in the table above",
+                    "Boluses {first} to {bolus}, {} apart (table above)",
                     units::show_time(&p.interval)
                 ),
             )
@@ -322,23 +374,23 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
         );
         i += run;
     }
+    // The rules checked, one paragraph across the page: the page has room for one sheet only.
+    let checked: Vec<String> = sections::verified(p, plan)
+        .iter()
+        .map(|r| format!("<span class=\"ok\">ok</span> {}", esc(r)))
+        .collect();
     let _ = writeln!(
         o,
-        "</table>\n</section>\n<section class=\"narrow\">\n<h2>Checked against the protocol</h2>\n<ul class=\"ticks\">"
+        "</table>\n</section>\n<section class=\"checked\">\n<h2>Checked against the protocol</h2>\n<p>{}.</p>\n</section>",
+        checked.join("; ")
     );
-    let ok = |o: &mut String, text: &str| {
-        let _ = writeln!(o, "<li><span class=\"ok\">ok</span>{}</li>", esc(text));
-    };
-    for r in sections::verified(p, plan) {
-        ok(o, &r);
-    }
-    o.push_str("</ul>\n</section>\n</div>\n");
 }
 
-/// The checklist, the protocol's identity and approval, and the signature lines (none on a draft).
-fn checklist_and_signature(ctx: &Context, o: &mut String) {
+/// The checklist, the protocol's identity and approval, and the signature lines (none on a plan
+/// that may not be used: its marks instead).
+fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
-    let draft = p.standing.approval.is_draft();
+    let marks = order::marks(p, plan);
     if !p.checklist.is_empty() {
         let _ = write!(
             o,
@@ -351,22 +403,28 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
         o.push_str("</ul>\n</section>\n");
     }
 
+    // A plan that may be signed says for which date it is valid, in the same paragraph.
+    let validity = if marks.is_empty() {
+        format!(" <b>{}</b>", esc(&order::validity_sentence(plan)))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b><br>\
+        "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b>{validity}<br>\
          SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
         esc(&p.id),
         esc(&super::source_text(p)),
         esc(&super::approval_text(p)),
-        sections::use_sentence(draft),
+        sections::use_sentence(!marks.is_empty()),
         esc(&p.sha256)
     );
-    if draft {
-        let _ = writeln!(
-            o,
-            "<p class=\"draft\"><b>{}</b></p>\n</section>\n</body>\n</html>",
-            esc(super::DRAFT)
-        );
+    if !marks.is_empty() {
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for m in marks.iter().rev() {
+            let _ = writeln!(o, "<p class=\"mark foot\">{}</p>", esc(m));
+        }
+        o.push_str("</section>\n</body>\n</html>\n");
         return;
     }
     o.push_str(

@@ -186,11 +186,17 @@ pub fn render(
         line(&mut o, &format!("DTSTAMP:{}", utc(stamp)));
         line(&mut o, &format!("DTSTART;TZID={tzid}:{}", local(t.begins)));
         line(&mut o, &format!("DTEND;TZID={tzid}:{}", local(t.ends)));
+        // A draft says so first in the summary, the one line a calendar shows.
+        let draft = if p.standing.approval.is_draft() {
+            format!("{}: ", super::DRAFT)
+        } else {
+            String::new()
+        };
         line(
             &mut o,
             &format!(
                 "SUMMARY:{}",
-                escape(&format!("{}: session {} of {n}", p.title, s.number))
+                escape(&format!("{draft}{}: session {} of {n}", p.title, s.number))
             ),
         );
         let d = description(p, s, t, n, tzid);

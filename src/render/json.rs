@@ -67,6 +67,10 @@ pub struct Doc {
     /// Who the plan is for, when any of it was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientRef>,
+    /// The session's date, `YYYY-MM-DD`, with `--date`: the plan is valid for that date only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub date: Option<String>,
     /// The patient's weight.
     pub weight: Qty,
     /// The weight the dose is computed on: `actual`, `ideal`, `adjusted` or `lean`.
@@ -94,9 +98,17 @@ pub struct Doc {
     pub total: Qty,
     /// The number of boluses.
     pub count: u64,
-    /// The concentration given with `--concentration`.
+    /// The strength every volume is of, with `--concentration`: the concentration given, or
+    /// with `--dilute` the strength after dilution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concentration: Option<Qty>,
+    /// The dilution the plan states, with `--dilute`, for a strength the protocol has diluted
+    /// before it is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dilution: Option<DilutionRef>,
+    /// The least time each bolus is pushed over, when the protocol gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushRef>,
     /// The boluses in order.
     pub boluses: Vec<Bolus>,
     /// The monitoring checkpoints in time order.
@@ -210,8 +222,65 @@ pub struct Bolus {
     /// The volume at the concentration, with `--concentration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<Qty>,
+    /// The strength the volume is of (the plan's `concentration`), with `--concentration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strength: Option<Qty>,
     /// The running total after this bolus.
     pub cumulative: Qty,
+}
+
+/// A dilution a plan states.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct DilutionRef {
+    /// The strength as supplied (`--concentration`).
+    pub supplied: Qty,
+    /// The diluent, as the protocol names it.
+    pub diluent: String,
+    /// The final volume over the volume of drug: 2 for an equal volume of diluent.
+    pub factor: u64,
+    /// The strength after dilution, which every volume is of.
+    pub diluted: Qty,
+    /// Whose the rule is: `guideline`, `label` or `project`.
+    #[schemars(extend("enum" = ["guideline", "label", "project"]))]
+    pub by: &'static str,
+    /// The words the rule is cited by.
+    pub cite: String,
+}
+
+/// The least time a bolus is pushed over.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct PushRef {
+    /// In seconds.
+    pub at_least: Qty,
+    /// Whose the rule is: `guideline`, `label` or `project`.
+    #[schemars(extend("enum" = ["guideline", "label", "project"]))]
+    pub by: &'static str,
+    /// The words the rule is cited by.
+    pub cite: String,
+}
+
+fn concentration(c: &units::Concentration) -> Qty {
+    let (value, unit) = units::concentration_parts(c);
+    qty(&value, &format!("{}/mL", unit.symbol()))
+}
+
+fn dilution(d: &crate::engine::administration::Dilution) -> DilutionRef {
+    DilutionRef {
+        supplied: concentration(&d.supplied),
+        diluent: d.diluent.clone(),
+        factor: d.factor,
+        diluted: concentration(&d.diluted),
+        by: d.by.as_str(),
+        cite: d.cite.clone(),
+    }
+}
+
+fn push(push: &crate::engine::administration::Push) -> PushRef {
+    PushRef {
+        at_least: qty(&units::seconds_of(&push.at_least), "s"),
+        by: push.by.as_str(),
+        cite: push.cite.clone(),
+    }
 }
 
 /// A monitoring checkpoint.
@@ -279,6 +348,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             name: plan.identity.name.clone(),
             born: plan.identity.born.map(|d| d.to_string()),
         }),
+        date: plan.date.map(|d| d.to_string()),
         weight: qty(&units::kg_of(&plan.weight), "kg"),
         weight_basis: plan.dosing.basis.as_str().to_string(),
         dosing_weight: qty(&units::kg_of(&plan.dosing.value), "kg"),
@@ -293,10 +363,9 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
         capped: plan.capped,
         total: mass(&plan.planned_total, u),
         count: plan.count,
-        concentration: plan.concentration.as_ref().map(|c| {
-            let (value, unit) = units::concentration_parts(c);
-            qty(&value, &format!("{}/mL", unit.symbol()))
-        }),
+        concentration: plan.strength().map(concentration),
+        dilution: plan.dilution.as_ref().map(dilution),
+        push: super::order::push(p).map(push),
         boluses: plan
             .boluses
             .iter()
@@ -307,6 +376,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 day: day(&b.offset),
                 dose: mass(&b.dose, u),
                 volume: b.volume.as_ref().map(|v| qty(&units::ml_of(v), "mL")),
+                strength: b.volume.as_ref().and(plan.strength()).map(concentration),
                 cumulative: mass(&b.cumulative, u),
             })
             .collect(),

@@ -93,6 +93,9 @@ impl Build {
         if let Some(patient) = &d.patient {
             self.field("patient", patient);
         }
+        if let Some(date) = &d.date {
+            self.field("date", date);
+        }
         self.qty("weight", &d.weight, Hole::Weight);
         self.field("weight_basis", &d.weight_basis);
         self.qty("dosing_weight", &d.dosing_weight, Hole::DosingWeight);
@@ -122,6 +125,12 @@ impl Build {
         if let Some(c) = &d.concentration {
             self.field("concentration", c);
         }
+        if let Some(dilution) = &d.dilution {
+            self.field("dilution", dilution);
+        }
+        if let Some(push) = &d.push {
+            self.field("push", push);
+        }
     }
 
     fn bolus(&mut self, i: usize, b: &Bolus, seconds: i64) {
@@ -137,6 +146,9 @@ impl Build {
         self.qty("dose", &b.dose, Hole::Dose(i));
         if let Some(v) = &b.volume {
             self.field("volume", v);
+        }
+        if let Some(s) = &b.strength {
+            self.field("strength", s);
         }
         self.qty("cumulative", &b.cumulative, Hole::Cumulative(i));
         self.raw("}");

@@ -80,8 +80,8 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let p = ctx.protocol;
     let s = sections::plan(ctx, plan);
     let mut o = String::with_capacity(8 * 1024);
-    if s.draft {
-        let _ = writeln!(o, "**{}**\n", super::DRAFT);
+    for m in &s.marks {
+        let _ = writeln!(o, "# {m}\n");
     }
     // Who the plan is for: a blank to fill in by hand for each missing part.
     let parts = &s.identity;
@@ -92,10 +92,18 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
         "---|".repeat(parts.len()),
         parts.clone().map(|(_, value)| literal(&value)).join(" | ")
     );
+    let _ = writeln!(o, "{}\n", text(&s.date));
     let _ = writeln!(o, "# {} (`{}`)\n", text(&p.title), p.id);
     let _ = writeln!(o, "{}\n", text(&sections::summary(p)));
     facts(&s, &mut o);
     explained(&s.steps, &mut o);
+    if !s.administration.is_empty() {
+        let _ = writeln!(o, "## {}\n", super::order::ADMINISTRATION);
+        for a in &s.administration {
+            let _ = writeln!(o, "- {}", text(a));
+        }
+        o.push('\n');
+    }
     let _ = writeln!(o, "## {}\n", sections::BOLUSES);
     table(&s.boluses, &mut o);
     timeline(plan, &s.timeline, &mut o);
@@ -215,12 +223,16 @@ fn signature(p: &Protocol, s: &PlanSections, o: &mut String) {
         sign.id,
         sign.sha256,
         text(&sign.approval),
-        sections::use_sentence(sign.draft)
+        sections::use_sentence(!s.marks.is_empty())
     );
-    if let Some(draft) = sign.draft_mark() {
-        let _ = writeln!(o, "**{draft}**");
+    if !s.marks.is_empty() {
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for (i, m) in s.marks.iter().rev().enumerate() {
+            let _ = writeln!(o, "{}# {m}", if i > 0 { "\n" } else { "" });
+        }
         return;
     }
+    let _ = writeln!(o, "{}\n", text(&s.validity));
     let _ = writeln!(
         o,
         "{}: ____________________  Signature: ____________  Date: __________",

@@ -19,6 +19,7 @@ pub(crate) mod jsonl;
 pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;
+pub(crate) mod order;
 pub mod pk;
 pub(crate) mod protocols;
 pub mod quiz;
@@ -88,9 +89,9 @@ pub fn warnings(protocol: &Protocol, plan: &Plan) -> Vec<String> {
     }
     if let Some(s) = &plan.soft_limit {
         out.push(format!(
-            "the weight {} is outside the soft limit `{}` of {}, accepted for this reason: {}",
+            "the weight {} is outside the {} of {}, accepted for this reason: {}",
             units::show_kg(&plan.weight),
-            soft_limit_field(s.limit),
+            soft_limit_words(s.limit),
             units::show_kg(&s.value),
             s.reason
         ));
@@ -199,6 +200,15 @@ pub fn soft_limit_field(bound: crate::engine::plan::Bound) -> &'static str {
     }
 }
 
+/// A soft limit in words, as a plan prints it (no field name of the protocol file on paper):
+/// `soft lower limit`, `soft upper limit`.
+pub fn soft_limit_words(bound: crate::engine::plan::Bound) -> &'static str {
+    match bound {
+        crate::engine::plan::Bound::Min => "soft lower limit",
+        crate::engine::plan::Bound::Max => "soft upper limit",
+    }
+}
+
 /// A protocol's state in `bolus protocols list`, from its approval (if any) and its file's
 /// SHA-256 (`None` when there is no such protocol, or it cannot be read).
 pub fn approval_state(
@@ -242,10 +252,10 @@ pub fn dosing_warnings(plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(s) = &plan.dosing_soft_limit {
         out.push(format!(
-            "the {} body weight {} is below the soft limit `{}` of {}, accepted for this reason: {}",
+            "the {} body weight {} is below the {} of {}, accepted for this reason: {}",
             plan.dosing.basis.as_str(),
             units::show_kg(&plan.dosing.value),
-            soft_limit_field(s.limit),
+            soft_limit_words(s.limit),
             units::show_kg(&s.value),
             s.reason
         ));
@@ -308,7 +318,15 @@ pub fn facts(ctx: &Context, plan: &Plan) -> Vec<(String, String)> {
     facts.extend(bmi_fact(plan));
     facts.extend(dosing_facts(plan));
     if let Some(c) = &plan.concentration {
-        facts.push(("Concentration".into(), units::show_concentration(c)));
+        let mut shown = units::show_concentration(c);
+        if let Some(d) = &plan.dilution {
+            shown.push_str(&format!(
+                ", diluted with {} to {}",
+                d.diluent,
+                units::show_concentration(&d.diluted)
+            ));
+        }
+        facts.push(("Concentration".into(), shown));
     }
     facts
 }
@@ -476,6 +494,18 @@ pub struct Event<'a> {
     pub what: std::borrow::Cow<'a, str>,
     /// Whether it is a bolus (not a checkpoint).
     pub bolus: bool,
+}
+
+/// The timeline of a plan as an order prints it: each bolus with its volume and strength and
+/// how it is pushed (`Bolus 1: 41 mg, 4.1 mL of 10 mg/mL, push over at least 60 s`).
+pub fn order_timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
+    let mut events = timeline(ctx, plan);
+    let mut boluses = plan.boluses.iter();
+    for e in events.iter_mut().filter(|e| e.bolus) {
+        let b = boluses.next().expect("one event a bolus");
+        e.what = order::bolus_line(ctx.protocol, plan, b).into();
+    }
+    events
 }
 
 /// Boluses and checkpoints merged in time order; at the same time a checkpoint comes first.

@@ -6,7 +6,6 @@
 use super::{clock_text, identity_parts, mass, Context, Event, DRAFT, VERIFY};
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
-use crate::engine::units;
 
 /// The title of the section of the arithmetic.
 pub const ARITHMETIC: &str = "Arithmetic";
@@ -58,7 +57,35 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// The title of the bolus table's column of push times.
+pub const PUSH_OVER: &str = "Push over";
+
 impl Table {
+    /// The table without the column titled `title`, if it has one.
+    pub fn without(&self, title: &str) -> Table {
+        let keep: Vec<bool> = self.columns.iter().map(|c| c.title != title).collect();
+        Table {
+            columns: self
+                .columns
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| Column { ..*c })
+                .collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(s, _)| s.clone())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
     /// The indices of the columns aligned right.
     pub fn right(&self) -> Vec<usize> {
         (0..self.columns.len())
@@ -83,6 +110,10 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
     if plan.concentration.is_some() {
         columns.push(column("Volume", true, true));
     }
+    let push = super::order::push(ctx.protocol);
+    if push.is_some() {
+        columns.push(column(PUSH_OVER, false, false));
+    }
     columns.push(column("Running total", true, false));
     let rows = plan
         .boluses
@@ -91,7 +122,12 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
             let mut r = vec![b.number.to_string()];
             r.extend(clock_text(plan, &b.offset));
             r.extend([plan.offset_text(&b.offset), mass(ctx, &b.dose)]);
-            r.extend(b.volume.as_ref().map(units::show_ml));
+            r.extend(
+                b.volume
+                    .as_ref()
+                    .map(|v| super::order::volume_text(plan, v)),
+            );
+            r.extend(push.map(super::order::push_time));
             r.push(mass(ctx, &b.cumulative));
             r
         })
@@ -108,10 +144,17 @@ pub fn verified(p: &Protocol, plan: &Plan) -> Vec<String> {
 
 /// The sections of a plan, in the order they are printed.
 pub struct PlanSections<'a> {
-    /// From a protocol that is not approved: [`DRAFT`] at the head and the foot, no signature.
-    pub draft: bool,
+    /// What the plan carries at its head and its foot when it may not be used to dose a
+    /// patient (a draft, no patient identified); empty for a plan that may be signed.
+    pub marks: Vec<&'static str>,
     /// Who the plan is for, each part with its label (a blank where it is missing).
     pub identity: [(&'static str, String); 3],
+    /// `Date 2026-12-08 (valid for this date only)`, or a blank date.
+    pub date: String,
+    /// How each bolus is given: the dilution and the push, as sentences.
+    pub administration: Vec<String>,
+    /// `This order is valid for 2026-12-08 only.`
+    pub validity: String,
     /// The weights and the concentration, as label and value (an empty label goes on from the
     /// line before).
     pub facts: Vec<(String, String)>,
@@ -167,8 +210,11 @@ pub fn summary(p: &Protocol) -> String {
 pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
     let p = ctx.protocol;
     PlanSections {
-        draft: p.standing.approval.is_draft(),
+        marks: super::order::marks(p, plan),
         identity: identity_parts(plan),
+        date: super::order::date_line(plan),
+        administration: super::order::administration(p, plan),
+        validity: super::order::validity_sentence(plan),
         facts: super::facts(ctx, plan),
         arithmetic: super::arithmetic(ctx, plan),
         steps: if ctx.explain {
@@ -178,7 +224,7 @@ pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
         },
         boluses: bolus_table(ctx, plan),
         total: (mass(ctx, &plan.planned_total), plan.count),
-        timeline: super::timeline(ctx, plan),
+        timeline: super::order_timeline(ctx, plan),
         warnings: super::warnings(p, plan),
         verified: verified(p, plan),
         checklist: &p.checklist,

@@ -49,23 +49,45 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let s = sections::plan(ctx, plan);
     let p = ctx.protocol;
     let mut o = String::with_capacity(8 * 1024);
-    if s.draft {
-        line(&mut o, super::DRAFT);
-        o.push('\n');
-    }
+    marks(&mut o, &s.marks);
     patient_block(&mut o, &s.identity);
+    line(&mut o, &s.date);
     o.push('\n');
     sentence(&mut o, &format!("{} ({})", p.title, p.id));
     sentence(&mut o, &sections::summary(p));
     o.push('\n');
     arithmetic(&mut o, &s);
     explained(&mut o, &s.steps);
+    administration(&mut o, &s.administration);
     boluses(&mut o, &s);
     timeline(&mut o, plan, &s.timeline);
     warnings(&mut o, &s.warnings);
     verified(&mut o, &s);
-    sign_off(&mut o, &s.sign_off);
+    sign_off(&mut o, &s);
     super::fit(o, TEXT_WIDTH)
+}
+
+/// The marks of a plan that may not be used to dose a patient, each on its line, and a blank
+/// line after them.
+fn marks(o: &mut String, marks: &[&str]) {
+    for m in marks {
+        line(o, m);
+    }
+    if !marks.is_empty() {
+        o.push('\n');
+    }
+}
+
+/// How each bolus is given, when the protocol says.
+fn administration(o: &mut String, sentences: &[String]) {
+    if sentences.is_empty() {
+        return;
+    }
+    line(o, super::order::ADMINISTRATION);
+    for a in sentences {
+        wrap_into(o, "  ", "    ", a, TEXT_WIDTH);
+    }
+    o.push('\n');
 }
 
 /// The weights and the arithmetic, as label and value.
@@ -121,10 +143,17 @@ pub(super) fn table<'a>(o: &mut String, t: &'a Table) {
     columns_into(o, &rows, &t.right());
 }
 
-/// The boluses and the total.
+/// The boluses and the total. A table too wide for a line leaves out its push times, which
+/// each bolus's line of the timeline and the administration section give.
 fn boluses(o: &mut String, s: &PlanSections) {
     line(o, sections::BOLUSES);
-    table(o, &s.boluses);
+    let mut t = String::new();
+    table(&mut t, &s.boluses);
+    if t.lines().any(|l| width(l) > TEXT_WIDTH) {
+        t.clear();
+        table(&mut t, &s.boluses.without(sections::PUSH_OVER));
+    }
+    o.push_str(&t);
     o.push_str("  ");
     line(o, &sections::total_sentence(&s.total.0, s.total.1));
     o.push('\n');
@@ -178,13 +207,15 @@ fn verified(o: &mut String, s: &PlanSections) {
     }
 }
 
-/// The protocol's identity and approval, and the signature lines (none on a draft).
-fn sign_off(o: &mut String, s: &SignOff) {
+/// The protocol's identity and approval, and the signature lines (none on a plan that may not
+/// be used: its marks instead).
+fn sign_off(o: &mut String, plan: &PlanSections) {
+    let s: &SignOff = &plan.sign_off;
     sentence(o, &format!("Protocol {}", s.id));
     line(o, &format!("  sha256 {}", s.sha256));
     sentence(o, &format!("Protocol source: {}", s.source));
     sentence(o, &format!("Protocol approval: {}", s.approval));
-    if let Some(draft) = s.draft_mark() {
+    if s.draft_mark().is_some() {
         sentence(
             o,
             &format!(
@@ -192,8 +223,18 @@ fn sign_off(o: &mut String, s: &SignOff) {
                 sections::NOT_TO_SIGN
             ),
         );
+    } else if !plan.marks.is_empty() {
+        sentence(
+            o,
+            &format!("Computed by bolus {VERSION}; {}.", sections::NOT_TO_SIGN),
+        );
+    }
+    if !plan.marks.is_empty() {
         o.push('\n');
-        line(o, draft);
+        // At the foot in the reverse order of the head: a draft's mark frames the plan.
+        for m in plan.marks.iter().rev() {
+            line(o, m);
+        }
         return;
     }
     sentence(
@@ -203,6 +244,7 @@ fn sign_off(o: &mut String, s: &SignOff) {
             sections::use_sentence(false)
         ),
     );
+    sentence(o, &plan.validity);
     o.push('\n');
     line(
         o,

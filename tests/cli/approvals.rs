@@ -63,8 +63,19 @@ fn builtin_sha() -> String {
     sha256(&std::fs::read("protocols/ketamine-kap-iv.toml").unwrap())
 }
 
+/// A plan of the test protocol for an identified patient (a name and an identifier), so that
+/// only its approval decides whether it may be signed.
 fn fentanyl_plan(dir: &Path, more: &[&str]) -> Test {
-    let mut args = vec!["plan", FENTANYL, "--weight", "70"];
+    let mut args = vec![
+        "plan",
+        FENTANYL,
+        "--weight",
+        "70",
+        "--patient-name",
+        "Jane Example",
+        "--patient",
+        "MRN-1",
+    ];
     args.extend_from_slice(more);
     within(dir, &args)
 }
@@ -404,10 +415,11 @@ fn a_draft_is_marked_in_every_output_and_has_no_signature_lines() {
     assert_eq!(json["draft"], DRAFT);
     assert_eq!(json["protocol"]["approval"]["state"], "draft");
     let csv = plan("csv");
+    // The first column, the first thing a spreadsheet shows.
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().ends_with(",draft"), "{csv}");
+    assert!(lines.next().unwrap().starts_with("draft,"), "{csv}");
     for line in lines {
-        assert!(line.ends_with(&format!(",{DRAFT}")), "{csv}");
+        assert!(line.starts_with(&format!("{DRAFT},")), "{csv}");
     }
     let fhir: serde_json::Value = serde_json::from_str(&plan("fhir")).unwrap();
     assert_eq!(fhir["status"], "draft");

@@ -18,7 +18,7 @@ fn finds_a_protocol_by_id_in_the_directory_given_with_protocols() {
         .run()
         .stdout;
     assert!(out.starts_with(
-        "Patient ________  Born ________  ID ________\n\nTest fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"
+        "NOT VALID FOR ADMINISTRATION: no patient identified\n\nPatient ________  Born ________  ID ________\nDate ____________ (valid for this date only)\n\nTest fentanyl-like protocol in micrograms (test-fentanyl-iv)\n"
     ));
     // The option works after the subcommand too.
     let again = Test::new()

@@ -490,7 +490,7 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
         .run()
         .stdout;
     assert!(
-        csv.starts_with("number,offset,dose,volume,cumulative\n"),
+        csv.starts_with("number,offset,dose,volume,strength,cumulative\n"),
         "{csv}"
     );
     let out = check(
@@ -505,8 +505,30 @@ fn checks_the_csv_of_plan_with_volumes_clean() {
         report_of(&out),
         json!({"schema": 1, "conforms": true, "findings": []})
     );
+    // Without the concentration on the command line, the `strength` column gives it.
+    let out = check("82", "-", &["--format", "json"])
+        .stdin(csv.clone())
+        .run()
+        .stdout;
+    assert_eq!(
+        report_of(&out),
+        json!({"schema": 1, "conforms": true, "findings": []})
+    );
     // Without the concentration the volumes cannot be checked: an error, not ignored.
-    let err = check("82", "-", &[]).stdin(csv).status(2).run().stderr;
+    let bare: String = csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let mut kept: Vec<&str> = cells[..4].to_vec();
+            kept.extend(&cells[5..]);
+            format!("{}\n", kept.join(","))
+        })
+        .collect();
+    assert!(
+        bare.starts_with("number,offset,dose,volume,cumulative\n"),
+        "{bare}"
+    );
+    let err = check("82", "-", &[]).stdin(bare).status(2).run().stderr;
     assert!(
         err.contains("has volumes but no concentration to check them at")
             && err.contains("--concentration"),
@@ -726,7 +748,7 @@ fn refuses_an_unknown_column_and_names_the_known_ones() {
     let err = unreadable("time,dose,colour\n14:00,30 mg,blue\n");
     assert!(
         err.contains(
-            "line 1: unknown column `colour`; known columns: number, day, time, offset, dose, cumulative, volume, draft, status, reason, patient, patient_name, born, date, given_by, checked_by, bp, hr, spo2, note, notes"
+            "line 1: unknown column `colour`; known columns: number, day, time, offset, dose, cumulative, volume, strength, draft, status, reason, patient, patient_name, born, date, given_by, checked_by, bp, hr, spo2, note, notes"
         ),
         "{err}"
     );
@@ -1025,9 +1047,12 @@ fn reads_the_concentration_and_volumes_of_a_json_plan() {
         "{}",
         r.stdout
     );
-    // Volumes with no concentration anywhere: an error.
+    // Volumes with no concentration anywhere (nor a strength beside them): an error.
     let mut bare = plan;
     bare.as_object_mut().unwrap().remove("concentration");
+    for b in bare["boluses"].as_array_mut().unwrap() {
+        b.as_object_mut().unwrap().remove("strength");
+    }
     check("82", "-", &[])
         .stdin(bare.to_string())
         .status(2)
@@ -1155,7 +1180,8 @@ fn a_json_plan_whose_times_and_offsets_disagree_is_not_read() {
 #[test]
 fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
     let dir = tempfile::tempdir().unwrap();
-    let base = include_str!("../../protocols/ketamine-kap-iv.toml");
+    // No push time: an interval of a second leaves no room for a push of 60 s.
+    let base = crate::support::builtin_without_push();
     let intervals = [
         ("1 s", "every-second"),
         ("10 s", "ten-seconds"),

@@ -844,11 +844,11 @@ fn a_soft_limit_accepted_with_a_reason_is_printed_with_the_course() {
             format,
         ])
     };
-    let warning = "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice";
+    let warning = "the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: weighed twice";
     // In text, wrapped to 80 columns as the plan's warnings are.
     assert!(args("text").run().stdout.contains(
-        "\nWarnings\n  ! the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted\n    \
-         for this reason: weighed twice\n\n"
+        "\nWarnings\n  ! the weight 160 kg is outside the soft upper limit of 150 kg, accepted for\n    \
+         this reason: weighed twice\n\n"
     ));
     assert!(args("markdown")
         .run()

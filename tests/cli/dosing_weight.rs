@@ -494,7 +494,7 @@ fn a_dosing_weight_below_the_soft_minimum_is_planned_with_a_reason_and_a_warning
     assert_eq!(
         json["warnings"],
         serde_json::json!([
-            "the lean body weight 31.5 kg is below the soft limit `soft_min` of 40 kg, accepted for this reason: lean patient, weighed today",
+            "the lean body weight 31.5 kg is below the soft lower limit of 40 kg, accepted for this reason: lean patient, weighed today",
             "the BMI 14.5 kg/m² is below the soft limit of 16 kg/m² (this project's limit), accepted for this reason: lean patient, weighed today",
             "one reason is given for 2 soft limits crossed, each named above: check that it holds for each"
         ])

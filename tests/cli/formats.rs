@@ -94,11 +94,11 @@ fn writes_markdown_with_a_bolus_table_and_the_arithmetic() {
         "- **Calculated total:** 2 mg/kg × 73.3 kg = 146.6 mg",
         "- **Planned total:** 146.6 mg rounded down to a whole number of 1 mg = 146 mg (0.6 mg less)",
         "- **Split:** 146 mg ÷ 4 = 36 mg each, remainder 2 mg: the last 2 get 1 mg more",
-        "| # | Time | Offset | Dose | Running total |",
-        "| 1 | 14:00 | 0 min | 36 mg | 36 mg |",
-        "| 2 | 14:10 | 10 min | 36 mg | 72 mg |",
-        "| 3 | 14:20 | 20 min | 37 mg | 109 mg |",
-        "| 4 | 14:30 | 30 min | 37 mg | 146 mg |",
+        "| # | Time | Offset | Dose | Push over | Running total |",
+        "| 1 | 14:00 | 0 min | 36 mg | at least 60 s | 36 mg |",
+        "| 2 | 14:10 | 10 min | 36 mg | at least 60 s | 72 mg |",
+        "| 3 | 14:20 | 20 min | 37 mg | at least 60 s | 109 mg |",
+        "| 4 | 14:30 | 30 min | 37 mg | at least 60 s | 146 mg |",
         "- -5 min (13:55): Measure blood pressure before dosing",
         "- [ ] ASA physical status 1 or 2",
     ] {
@@ -142,11 +142,11 @@ fn writes_csv_with_one_row_per_bolus_and_units_on_every_value() {
     .stdout;
     assert_eq!(
         csv,
-        "number,day,time,dose,volume,cumulative\n\
-         1,0,14:00,36 mg,3.6 mL,36 mg\n\
-         2,0,14:10,36 mg,3.6 mL,72 mg\n\
-         3,0,14:20,37 mg,3.7 mL,109 mg\n\
-         4,0,14:30,37 mg,3.7 mL,146 mg\n"
+        "number,day,time,dose,volume,strength,cumulative\n\
+         1,0,14:00,36 mg,3.6 mL,10 mg/mL,36 mg\n\
+         2,0,14:10,36 mg,3.6 mL,10 mg/mL,72 mg\n\
+         3,0,14:20,37 mg,3.7 mL,10 mg/mL,109 mg\n\
+         4,0,14:30,37 mg,3.7 mL,10 mg/mL,146 mg\n"
     );
 }
 

@@ -20,6 +20,7 @@ mod governance;
 mod ismp;
 mod json_everywhere;
 mod messages;
+mod order;
 mod output_file;
 mod paper;
 mod patient;

@@ -33,6 +33,7 @@ const OPTIONS: [&[&str]; 6] = [
     &[
         "--explain",
         "--concentration", "100 mg/mL",
+        "--dilute", "0.9% sodium chloride",
         "--accept-soft-limit",
         "weighed twice on the ward scale by two nurses; the patient is very tall and the psychiatrist agreed after a long discussion of the risks",
     ],
@@ -367,8 +368,9 @@ fn the_html_plan_has_every_part_a_physician_needs() {
         "<th>ID</th><td>MRN-1</td>",
         "2 mg/kg × 82 kg = 164 mg",
         "<h2>Boluses</h2>",
-        "<td class=\"nowrap dose\">14:00</td><td class=\"n\">0 min</td><td class=\"n dose\">41 mg</td><td class=\"n dose\">4.1 mL</td>",
-        "<span class=\"box\"></span>given at ___:___ by __________",
+        "<td class=\"nowrap dose\">14:00</td><td class=\"n\">0 min</td><td class=\"n dose\">41 mg</td><td class=\"n dose\">4.1 mL of 10 mg/mL</td><td class=\"nowrap\">at least 60 s</td>",
+        "<th>Given at, by</th>",
+        "<span class=\"box\"></span>___:___ by ________</td>",
         "<h2>Timeline</h2>",
         "<h2>Checked against the protocol</h2>",
         "<h2>Checklist (tick each before dosing)</h2>",
@@ -377,11 +379,13 @@ fn the_html_plan_has_every_part_a_physician_needs() {
         "Signature",
         "Date and time",
         "to be verified and signed by a physician before use.",
+        "<b>Date</b> ____________ (valid for this date only)",
+        "<b>This order is valid only for the date written at its head.</b>",
         concat!("computed by bolus ", env!("CARGO_PKG_VERSION")),
     ] {
         assert!(page.contains(part), "no `{part}` in:\n{page}");
     }
-    assert_eq!(page.matches("given at ___:___").count(), 4);
+    assert_eq!(page.matches("___:___ by").count(), 4);
     let sha = crate::snapshots::redacted(&page);
     assert!(sha.contains("SHA-256 of the protocol: <span class=\"hash\">[sha256]</span>"));
 }
@@ -464,7 +468,7 @@ fn the_html_plan_of_a_custom_protocol_escapes_its_texts() {
         "{page}"
     );
     assert!(
-        page.contains("<title>Bolus plan: &lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;proud&lt;/i&gt;"),
+        page.contains("<title>NOT VALID FOR ADMINISTRATION: no patient identified \u{2014} Bolus plan: &lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;proud&lt;/i&gt;"),
         "{page}"
     );
     assert!(page.contains("&lt;script&gt;x()&lt;/script&gt;"), "{page}");

@@ -24,7 +24,8 @@ fn the_text_plan_starts_with_the_patient_block() {
     let text = plan("82", &WHO).run().stdout;
     assert!(
         text.starts_with(
-            "Patient Jane Example  Born 1980-04-02  ID MRN-0012345\n\nKetamine-assisted psychotherapy"
+            "Patient Jane Example  Born 1980-04-02  ID MRN-0012345\n\
+             Date ____________ (valid for this date only)\n\nKetamine-assisted psychotherapy"
         ),
         "{text}"
     );
@@ -34,13 +35,17 @@ fn the_text_plan_starts_with_the_patient_block() {
 fn without_a_patient_the_printed_formats_have_blanks_to_fill_in() {
     let text = plan("82", &[]).run().stdout;
     assert!(
-        text.starts_with("Patient ________  Born ________  ID ________\n\n"),
+        text.starts_with(
+            "NOT VALID FOR ADMINISTRATION: no patient identified\n\n\
+             Patient ________  Born ________  ID ________\n\
+             Date ____________ (valid for this date only)\n\n"
+        ),
         "{text}"
     );
     let md = plan("82", &["--format", "markdown"]).run().stdout;
     assert!(
         md.starts_with(
-            "| Patient | Born | ID |\n|---|---|---|\n| \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ |\n\n# "
+            "# NOT VALID FOR ADMINISTRATION: no patient identified\n\n| Patient | Born | ID |\n|---|---|---|\n| \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ | \\_\\_\\_\\_\\_\\_\\_\\_ |\n\nDate \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_ (valid for this date only)\n\n# "
         ),
         "{md}"
     );
@@ -59,7 +64,7 @@ fn without_a_patient_the_printed_formats_have_blanks_to_fill_in() {
 fn a_part_given_is_printed_and_the_others_left_blank() {
     let text = plan("82", &["--born", "1980-04-02"]).run().stdout;
     assert!(
-        text.starts_with("Patient ________  Born 1980-04-02  ID ________\n"),
+        text.contains("\nPatient ________  Born 1980-04-02  ID ________\n"),
         "{text}"
     );
     let json = plan_json("82", &["--patient", "MRN-1"]);
@@ -78,7 +83,8 @@ fn a_long_name_puts_each_part_on_a_line_of_its_own_within_80_columns() {
         [
             &format!("Patient  {name}")[..],
             "Born     ________",
-            "ID       MRN-0012345"
+            "ID       MRN-0012345",
+            "Date ____________ (valid for this date only)"
         ],
         "{text}"
     );
@@ -130,7 +136,9 @@ fn markdown_json_html_and_fhir_carry_the_patient() {
 
 #[test]
 fn the_markdown_footer_says_the_plan_is_to_be_verified_and_signed() {
-    let md = plan("82", &["--format", "markdown"]).run().stdout;
+    let md = plan("82", &with_who(&["--format", "markdown"]))
+        .run()
+        .stdout;
     assert!(
         md.contains("; to be verified and signed by a physician before use.\n"),
         "{md}"
@@ -144,7 +152,7 @@ fn markdown_shows_a_name_with_markup_as_it_is() {
         .stdout;
     // Text: as given.
     assert!(
-        md.starts_with("Patient *Jane* <b>_Doe_</b> | [x](y)  Born"),
+        md.contains("\nPatient *Jane* <b>_Doe_</b> | [x](y)  Born"),
         "{md}"
     );
     let md = plan(

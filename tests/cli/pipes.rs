@@ -38,7 +38,10 @@ fn exits_cleanly_when_the_reader_stops_after_one_line() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    assert_eq!(first, "Patient ________  Born ________  ID ________\n");
+    assert_eq!(
+        first,
+        "NOT VALID FOR ADMINISTRATION: no patient identified\n"
+    );
     // The reader is dropped here: the pipe is closed.
     let stderr = stderr_of(&mut child);
     let status = child.wait().unwrap();
@@ -73,7 +76,7 @@ fn exits_cleanly_when_piped_into_head() {
     assert!(out.status.success(), "{:?}", out.status);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Patient ________  Born ________  ID ________\n"
+        "NOT VALID FOR ADMINISTRATION: no patient identified\n"
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

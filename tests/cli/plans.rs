@@ -23,10 +23,10 @@ fn plans_four_boluses_of_30_mg_for_60_kg_at_0_10_20_and_30_minutes() {
     assert_eq!(
         bolus_rows(&text),
         vec![
-            vec!["1", "0 min", "30 mg", "30 mg"],
-            vec!["2", "10 min", "30 mg", "60 mg"],
-            vec!["3", "20 min", "30 mg", "90 mg"],
-            vec!["4", "30 min", "30 mg", "120 mg"],
+            vec!["1", "0 min", "30 mg", "at least 60 s", "30 mg"],
+            vec!["2", "10 min", "30 mg", "at least 60 s", "60 mg"],
+            vec!["3", "20 min", "30 mg", "at least 60 s", "90 mg"],
+            vec!["4", "30 min", "30 mg", "at least 60 s", "120 mg"],
         ]
     );
     assert!(text.contains("2 mg/kg × 60 kg = 120 mg"), "{text}");
@@ -103,10 +103,10 @@ fn plans_36_36_37_37_mg_for_73_3_kg_from_a_calculated_146_6_mg_planned_146_mg() 
     assert_eq!(
         bolus_rows(&text),
         vec![
-            vec!["1", "0 min", "36 mg", "36 mg"],
-            vec!["2", "10 min", "36 mg", "72 mg"],
-            vec!["3", "20 min", "37 mg", "109 mg"],
-            vec!["4", "30 min", "37 mg", "146 mg"],
+            vec!["1", "0 min", "36 mg", "at least 60 s", "36 mg"],
+            vec!["2", "10 min", "36 mg", "at least 60 s", "72 mg"],
+            vec!["3", "20 min", "37 mg", "at least 60 s", "109 mg"],
+            vec!["4", "30 min", "37 mg", "at least 60 s", "146 mg"],
         ]
     );
 
@@ -126,10 +126,31 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
     assert_eq!(
         bolus_rows(&text),
         vec![
-            vec!["1", "23:55", "0 min", "41 mg", "41 mg"],
-            vec!["2", "00:05 (next day)", "10 min", "41 mg", "82 mg"],
-            vec!["3", "00:15 (next day)", "20 min", "41 mg", "123 mg"],
-            vec!["4", "00:25 (next day)", "30 min", "41 mg", "164 mg"],
+            vec!["1", "23:55", "0 min", "41 mg", "at least 60 s", "41 mg"],
+            vec![
+                "2",
+                "00:05 (next day)",
+                "10 min",
+                "41 mg",
+                "at least 60 s",
+                "82 mg"
+            ],
+            vec![
+                "3",
+                "00:15 (next day)",
+                "20 min",
+                "41 mg",
+                "at least 60 s",
+                "123 mg"
+            ],
+            vec![
+                "4",
+                "00:25 (next day)",
+                "30 min",
+                "41 mg",
+                "at least 60 s",
+                "164 mg"
+            ],
         ]
     );
     assert!(
@@ -214,7 +235,7 @@ fn gives_no_clock_times_without_a_start() {
     }
     let text = plan("82", &[]).run().stdout;
     assert!(
-        text.contains("Boluses\n  #  Offset   Dose  Running total\n"),
+        text.contains("Boluses\n  #  Offset   Dose  Push over      Running total\n"),
         "{text}"
     );
 }
@@ -226,10 +247,38 @@ fn adds_each_bolus_volume_at_a_concentration_of_10_mg_per_ml() {
     assert_eq!(
         bolus_rows(&text),
         vec![
-            vec!["1", "0 min", "36 mg", "3.6 mL", "36 mg"],
-            vec!["2", "10 min", "36 mg", "3.6 mL", "72 mg"],
-            vec!["3", "20 min", "37 mg", "3.7 mL", "109 mg"],
-            vec!["4", "30 min", "37 mg", "3.7 mL", "146 mg"],
+            vec![
+                "1",
+                "0 min",
+                "36 mg",
+                "3.6 mL of 10 mg/mL",
+                "at least 60 s",
+                "36 mg"
+            ],
+            vec![
+                "2",
+                "10 min",
+                "36 mg",
+                "3.6 mL of 10 mg/mL",
+                "at least 60 s",
+                "72 mg"
+            ],
+            vec![
+                "3",
+                "20 min",
+                "37 mg",
+                "3.7 mL of 10 mg/mL",
+                "at least 60 s",
+                "109 mg"
+            ],
+            vec![
+                "4",
+                "30 min",
+                "37 mg",
+                "3.7 mL of 10 mg/mL",
+                "at least 60 s",
+                "146 mg"
+            ],
         ]
     );
     assert!(!text.contains("rounded down to 0.01 mL"), "{text}");
@@ -267,10 +316,10 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     assert_eq!(
         bolus_rows(&text),
         vec![
-            vec!["1", "0 min", "36 mg", "12 mL", "36 mg"],
-            vec!["2", "10 min", "36 mg", "12 mL", "72 mg"],
-            vec!["3", "20 min", "37 mg", "12.33 mL", "109 mg"],
-            vec!["4", "30 min", "37 mg", "12.33 mL", "146 mg"],
+            vec!["1", "0 min", "36 mg", "12 mL of 3 mg/mL", "36 mg"],
+            vec!["2", "10 min", "36 mg", "12 mL of 3 mg/mL", "72 mg"],
+            vec!["3", "20 min", "37 mg", "12.33 mL of 3 mg/mL", "109 mg"],
+            vec!["4", "30 min", "37 mg", "12.33 mL of 3 mg/mL", "146 mg"],
         ]
     );
     assert!(
@@ -315,7 +364,10 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     )
     .run()
     .stdout;
-    assert!(csv.contains("3,20 min,37 mg,12.33 mL,109 mg\n"), "{csv}");
+    assert!(
+        csv.contains("3,20 min,37 mg,12.33 mL,3 mg/mL,109 mg\n"),
+        "{csv}"
+    );
     let md = plan(
         "73.3",
         &[
@@ -330,7 +382,7 @@ fn rounds_volumes_down_to_0_01_ml_and_warns_at_3_mg_per_ml() {
     .run()
     .stdout;
     assert!(
-        md.contains("| 3 | 20 min | 37 mg | 12.33 mL | 109 mg |"),
+        md.contains("| 3 | 20 min | 37 mg | 12.33 mL of 3 mg/mL | 109 mg |"),
         "{md}"
     );
     assert!(md.contains("rounded down to 0.01 mL"), "{md}");
@@ -369,7 +421,12 @@ fn shows_each_step_of_the_arithmetic_with_explain() {
 
 #[test]
 fn prints_the_rules_the_checklist_and_a_signature_line() {
-    let text = plan("73.3", &[]).run().stdout;
+    let text = plan(
+        "73.3",
+        &["--patient-name", "Jane Example", "--patient", "MRN-1"],
+    )
+    .run()
+    .stdout;
     for line in [
         "Verified against protocol ketamine-kap-iv",
         "  [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg to 150 kg",

@@ -67,7 +67,18 @@ fn the_clinic_setting_requires_the_weights_unit_in_every_command() {
         .stderr(UNIT_REQUIRED)
         .run();
     // With the unit, the plan is made; `0` and empty leave the setting off.
-    let out = plan("82 kg", &["--clinic"]).run().stdout;
+    let out = plan(
+        "82 kg",
+        &[
+            "--clinic",
+            "--patient-name",
+            "Jane Example",
+            "--patient",
+            "MRN-1",
+        ],
+    )
+    .run()
+    .stdout;
     assert!(out.contains("82 kg (entered as 82 kg)"), "{out}");
     plan("82", &[]).env("BOLUS_CLINIC", "0").run();
     plan("82", &[]).env("BOLUS_CLINIC", "").run();
@@ -261,7 +272,7 @@ fn every_soft_limit_crossed_is_named_in_the_refusal_and_the_plan() {
     assert_eq!(
         doc["warnings"],
         serde_json::json!([
-            "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: weighed twice, tall frame",
+            "the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: weighed twice, tall frame",
             "the BMI 55.3 kg/m² is above the soft limit of 50 kg/m² (this project's limit), accepted for this reason: weighed twice, tall frame",
             "one reason is given for 2 soft limits crossed, each named above: check that it holds for each"
         ])

@@ -89,7 +89,10 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
         .run()
         .stdout;
     snap!(out, @r#"
+    NOT VALID FOR ADMINISTRATION: no patient identified
+
     Patient ________  Born ________  ID ________
+    Date ____________ (valid for this date only)
 
     Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
@@ -129,20 +132,24 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       9. The patient has stayed 20-30 minutes to recover, and goes home with an
          escort: 30 min after the last bolus, at 60 min (15:00).
 
+    Administration
+      Give each bolus IV, pushed over at least 60 s (label: "Administer slowly
+        (i.e., over a period of 60 seconds)")
+
     Boluses
-      #  Time   Offset   Dose  Running total
-      1  14:00   0 min  36 mg          36 mg
-      2  14:10  10 min  36 mg          72 mg
-      3  14:20  20 min  37 mg         109 mg
-      4  14:30  30 min  37 mg         146 mg
+      #  Time   Offset   Dose  Push over      Running total
+      1  14:00   0 min  36 mg  at least 60 s          36 mg
+      2  14:10  10 min  36 mg  at least 60 s          72 mg
+      3  14:20  20 min  37 mg  at least 60 s         109 mg
+      4  14:30  30 min  37 mg  at least 60 s         146 mg
       Total 146 mg in 4 boluses
 
     Timeline
       -5 min  13:55  Measure blood pressure before dosing
-       0 min  14:00  Bolus 1: 36 mg
-      10 min  14:10  Bolus 2: 36 mg
-      20 min  14:20  Bolus 3: 37 mg
-      30 min  14:30  Bolus 4: 37 mg
+       0 min  14:00  Bolus 1: 36 mg, push over at least 60 s
+      10 min  14:10  Bolus 2: 36 mg, push over at least 60 s
+      20 min  14:20  Bolus 3: 37 mg, push over at least 60 s
+      30 min  14:30  Bolus 4: 37 mg, push over at least 60 s
       50 min  14:50  If the baseline blood pressure was somewhat elevated, measure
                        blood pressure again (20-30 minutes after dosing)
       60 min  15:00  Measure blood pressure at the close of the session
@@ -189,11 +196,9 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       sha256 [sha256]
     Protocol source: built-in
     Protocol approval: none (no protocols directory, so no approvals apply)
-    Computed by bolus [version]; to be verified and signed by a physician before use.
+    Computed by bolus [version]; not to be signed or used to dose a patient.
 
-    Verified by (physician) ______________________________  Date ____________
-
-    Signature ______________________________
+    NOT VALID FOR ADMINISTRATION: no patient identified
     "#);
 }
 
@@ -240,6 +245,14 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
         "unit": "mg"
       },
       "count": 4,
+      "push": {
+        "at_least": {
+          "value": 60,
+          "unit": "s"
+        },
+        "by": "label",
+        "cite": "\"Administer slowly (i.e., over a period of 60 seconds)\""
+      },
       "boluses": [
         {
           "number": 1,
@@ -663,11 +676,11 @@ fn prints_the_whole_csv_plan_with_clock_times_and_with_offsets_and_volumes() {
         "csv",
     ]);
     snap!(offsets, @r"
-    number,offset,dose,volume,cumulative
-    1,0 min,36 mg,3.6 mL,36 mg
-    2,10 min,36 mg,3.6 mL,72 mg
-    3,20 min,37 mg,3.7 mL,109 mg
-    4,30 min,37 mg,3.7 mL,146 mg
+    number,offset,dose,volume,strength,cumulative
+    1,0 min,36 mg,3.6 mL,10 mg/mL,36 mg
+    2,10 min,36 mg,3.6 mL,10 mg/mL,72 mg
+    3,20 min,37 mg,3.7 mL,10 mg/mL,109 mg
+    4,30 min,37 mg,3.7 mL,10 mg/mL,146 mg
     ");
 }
 

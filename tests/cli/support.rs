@@ -932,3 +932,20 @@ pub fn holds_across_breaks(text: &str, expected: &str) -> bool {
     let solid = |t: &str| t.split_whitespace().collect::<String>();
     solid(text).contains(&solid(expected))
 }
+
+/// The built-in protocol's `[administration.push]` table, which a test protocol whose interval
+/// is a minute or less leaves out (a push must be shorter than the interval).
+pub const BUILTIN_PUSH: &str = "[administration.push]\n\
+at_least = \"60 s\"        # label: IV administration\n\
+by = \"label\"\n\
+cite = \"\\\"Administer slowly (i.e., over a period of 60 seconds)\\\"\"\n\n";
+
+/// The built-in protocol's file with no push time: for intervals of a minute or less.
+pub fn builtin_without_push() -> String {
+    let text = include_str!("../../protocols/ketamine-kap-iv.toml");
+    assert!(
+        text.contains(BUILTIN_PUSH),
+        "the push table is as written here"
+    );
+    text.replace(BUILTIN_PUSH, "")
+}

@@ -75,7 +75,10 @@ fn show(protocol: &str) -> String {
 fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
     let out = plan("73.3", &["--explain"]).run().stdout;
     insta::assert_snapshot!(redacted(&out), @r#"
+    NOT VALID FOR ADMINISTRATION: no patient identified
+
     Patient ________  Born ________  ID ________
+    Date ____________ (valid for this date only)
 
     Ketamine-assisted psychotherapy, IV boluses (ketamine-kap-iv)
     ketamine IV: 2 mg/kg in 4 or more boluses of at most 50 mg, about 10 minutes
@@ -114,20 +117,24 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       9. The patient has stayed 20-30 minutes to recover, and goes home with an
          escort: 30 min after the last bolus, at 60 min.
 
+    Administration
+      Give each bolus IV, pushed over at least 60 s (label: "Administer slowly
+        (i.e., over a period of 60 seconds)")
+
     Boluses
-      #  Offset   Dose  Running total
-      1   0 min  36 mg          36 mg
-      2  10 min  36 mg          72 mg
-      3  20 min  37 mg         109 mg
-      4  30 min  37 mg         146 mg
+      #  Offset   Dose  Push over      Running total
+      1   0 min  36 mg  at least 60 s          36 mg
+      2  10 min  36 mg  at least 60 s          72 mg
+      3  20 min  37 mg  at least 60 s         109 mg
+      4  30 min  37 mg  at least 60 s         146 mg
       Total 146 mg in 4 boluses
 
     Timeline
       -5 min  Measure blood pressure before dosing
-       0 min  Bolus 1: 36 mg
-      10 min  Bolus 2: 36 mg
-      20 min  Bolus 3: 37 mg
-      30 min  Bolus 4: 37 mg
+       0 min  Bolus 1: 36 mg, push over at least 60 s
+      10 min  Bolus 2: 36 mg, push over at least 60 s
+      20 min  Bolus 3: 37 mg, push over at least 60 s
+      30 min  Bolus 4: 37 mg, push over at least 60 s
       50 min  If the baseline blood pressure was somewhat elevated, measure blood
                 pressure again (20-30 minutes after dosing)
       60 min  Measure blood pressure at the close of the session
@@ -174,11 +181,9 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       sha256 [sha256]
     Protocol source: built-in
     Protocol approval: none (no protocols directory, so no approvals apply)
-    Computed by bolus [version]; to be verified and signed by a physician before use.
+    Computed by bolus [version]; not to be signed or used to dose a patient.
 
-    Verified by (physician) ______________________________  Date ____________
-
-    Signature ______________________________
+    NOT VALID FOR ADMINISTRATION: no patient identified
     "#);
 }
 

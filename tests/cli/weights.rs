@@ -117,7 +117,7 @@ fn accepts_a_weight_above_the_soft_maximum_with_a_reason_and_prints_the_reason()
     let text = plan("160", &["--accept-soft-limit", reason]).run().stdout;
     assert!(
         crate::support::holds(&text, &format!(
-            "the weight 160 kg is outside the soft limit `soft_max` of 150 kg, accepted for this reason: {reason}"
+            "the weight 160 kg is outside the soft upper limit of 150 kg, accepted for this reason: {reason}"
         )),
         "{text}"
     );
@@ -133,7 +133,7 @@ fn accepts_a_weight_above_the_soft_maximum_with_a_reason_and_prints_the_reason()
     let warnings = json["warnings"].as_array().expect("warnings");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     let w = warnings[0].as_str().unwrap();
-    assert!(w.contains(reason) && w.contains("soft_max"), "{w}");
+    assert!(w.contains(reason) && w.contains("soft upper limit"), "{w}");
     assert_eq!(qty(&json["weight"]), "160 kg");
     assert_eq!(qty(&json["calculated_total"]), "320 mg");
 
@@ -151,7 +151,7 @@ fn accepts_a_weight_below_the_soft_minimum_with_a_reason() {
     let json = plan_json("35", &["--accept-soft-limit", "small adult, weighed today"]);
     let w = json["warnings"][0].as_str().unwrap();
     assert!(
-        w.contains("soft_min") && w.contains("small adult, weighed today"),
+        w.contains("soft lower limit") && w.contains("small adult, weighed today"),
         "{w}"
     );
 }

@@ -129,6 +129,8 @@ fn order(
         identity,
         date: Some(date.plan),
         today: Some(date.today),
+        dated: true,
+        dilute: None,
     };
     let plan = crate::engine::check::verified_plan(p, &patient, &options)
         .map_err(|e| fail(e.to_string(), ErrorCode::of_plan(&e)))?;

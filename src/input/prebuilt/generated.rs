@@ -1,11 +1,13 @@
 // Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.
 #[allow(unused_imports)]
+use crate::engine::administration::{Administration, By, DiluteRule, Push};
+#[allow(unused_imports)]
 use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};
 use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};
 
 pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
     match (stem, sha256) {
-        ("ketamine-kap-iv", "1dc6fe77abf2eb171eace4de41d2060d54f6b8f5b669a34ae91ec7b679f8705a") => Some(Protocol {
+        ("ketamine-kap-iv", "63c26e4e327e8e901b1e4743db1d8935521f9ae80b78cee0925d6f537c9f270a") => Some(Protocol {
             id: "ketamine-kap-iv".to_string(),
             title: "Ketamine-assisted psychotherapy, IV boluses".to_string(),
             drug: "ketamine".to_string(),
@@ -30,8 +32,9 @@ pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {
             preparation: Some(Preparation { no_food: Duration::from_base(frac(21600, 1)), clear_liquids_until: Some(Duration::from_base(frac(7200, 1))) }),
             aftercare: Some(Aftercare { no_driving: Some(Restriction::RestOfDay), no_machinery: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), no_alcohol: Some(Restriction::For(Duration::from_base(frac(86400, 1)))), escort: true }),
             bedside: crate::engine::bedside::BedsideRules { vital_bounds: Some(crate::engine::bedside::VitalBounds { source: "the guideline and the Ketalar label it cites give none in numbers; the label asks for vital signs to be monitored continuously".to_string(), systolic: crate::engine::bedside::Bounds { min: None, max: None }, diastolic: crate::engine::bedside::Bounds { min: None, max: None }, heart_rate: crate::engine::bedside::Bounds { min: None, max: None }, spo2: crate::engine::bedside::Bounds { min: None, max: None }, resp_rate: crate::engine::bedside::Bounds { min: None, max: None } }), recovery: Some(crate::engine::bedside::Recovery { score: "modified Aldrete".to_string(), items: vec!["activity".to_string(), "respiration".to_string(), "circulation".to_string(), "consciousness".to_string(), "oxygen saturation".to_string()], item_max: 2, threshold: 9, min_time: Duration::from_base(frac(1800, 1)), source: "this project's choice: the guideline has the patient stay 20-30 minutes to recover and go home with an escort, and the Ketalar label releases an outpatient only when recovery is complete, accompanied by a responsible adult; neither names a recovery score".to_string() }) },
+            administration: Some(Administration { push: Some(Push { at_least: Duration::from_base(frac(60, 1)), by: By::Label, cite: "\"Administer slowly (i.e., over a period of 60 seconds)\"".to_string() }), dilute: vec![DiluteRule { strength: Concentration::from_base(frac(100000, 1)), factor: 2, diluents: vec!["sterile water for injection".to_string(), "0.9% sodium chloride".to_string(), "5% dextrose".to_string()], by: By::Label, cite: "the 100 mg/mL strength is not given intravenously without proper dilution: diluted with an equal volume of sterile water for injection, 0.9% sodium chloride or 5% dextrose, and used immediately after dilution".to_string() }] }),
             unit: MassUnit::Mg,
-            sha256: "1dc6fe77abf2eb171eace4de41d2060d54f6b8f5b669a34ae91ec7b679f8705a".to_string(),
+            sha256: "63c26e4e327e8e901b1e4743db1d8935521f9ae80b78cee0925d6f537c9f270a".to_string(),
             source: Source::BuiltIn,
             standing: Default::default(),
         }),

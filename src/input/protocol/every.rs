@@ -86,6 +86,10 @@ impl Site<'_> {
         let aftercare = self.table::<WireAftercare>(table_of("aftercare"), &mut errors);
         let _bounds = self.table::<WireVitalBounds>(table_of("vital_bounds"), &mut errors);
         let _recovery = self.table::<WireRecovery>(table_of("recovery"), &mut errors);
+        let _administration = self.table::<super::administration::WireAdministration>(
+            table_of("administration"),
+            &mut errors,
+        );
         let checkpoints = self.checkpoint_errors(table.get("checkpoints"), &mut errors);
         let dose = dose.map(|d| validate_dose(self, d, &mut errs));
         if let Some(b) = boluses {
