@@ -18,4 +18,5 @@ pub mod pk;
 pub mod plan;
 pub mod protocol;
 pub mod record;
+pub mod sources;
 pub mod units;

@@ -68,6 +68,8 @@ pub struct Protocol {
     pub preparation: Option<Preparation>,
     /// What the patient does after a session (`[aftercare]`).
     pub aftercare: Option<Aftercare>,
+    /// Whose each rule, checklist item and reference is (`[sources]` and the inline tables).
+    pub sources: crate::engine::sources::Sources,
     /// The mass unit doses are shown in: the one `per_weight` is written in.
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
@@ -385,6 +387,8 @@ pub struct CheckpointRule {
     /// Signed time from the anchor bolus.
     pub offset: Duration,
     pub action: String,
+    /// Whose the action is (`source`), if the file says.
+    pub source: Option<crate::engine::sources::Whose>,
 }
 
 /// The bolus a checkpoint is timed from.

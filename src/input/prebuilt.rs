@@ -37,6 +37,8 @@ pub fn source(protocols: &[Protocol]) -> String {
         "// Generated from protocols/*.toml by `UPDATE_PREBUILT=1 cargo test --test docs`: do not edit.\n\
          #[allow(unused_imports)]\n\
          use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
+         #[allow(unused_imports)]\n\
+         use crate::engine::sources::{Rule, Sources, Tag, Whose};\n\
          use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
@@ -128,10 +130,11 @@ pub fn source(protocols: &[Protocol]) -> String {
             .iter()
             .map(|c| {
                 format!(
-                    "CheckpointRule {{ relative_to: Anchor::{:?}, offset: {}, action: {} }}",
+                    "CheckpointRule {{ relative_to: Anchor::{:?}, offset: {}, action: {}, source: {} }}",
                     c.relative_to,
                     q("Duration", &c.offset.value),
-                    s(&c.action)
+                    s(&c.action),
+                    whose(c.source)
                 )
             })
             .collect();
@@ -181,6 +184,7 @@ pub fn source(protocols: &[Protocol]) -> String {
                 ),
             },
         );
+        field("sources", sources(&p.sources));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
@@ -189,6 +193,42 @@ pub fn source(protocols: &[Protocol]) -> String {
     }
     out.push_str("        _ => None,\n    }\n}\n");
     out
+}
+
+/// A source as Rust: `Some(Whose::Label)` or `None`.
+fn whose(w: Option<crate::engine::sources::Whose>) -> String {
+    match w {
+        Some(w) => format!("Some(Whose::{w:?})"),
+        None => "None".into(),
+    }
+}
+
+/// A protocol's [`crate::engine::sources::Sources`] as Rust.
+fn sources(s: &crate::engine::sources::Sources) -> String {
+    let rules: Vec<String> = s
+        .rules
+        .iter()
+        .map(|(rule, tag)| {
+            format!(
+                "(Rule::{rule:?}, Tag {{ whose: Whose::{:?}, note: {} }})",
+                tag.whose,
+                match &tag.note {
+                    Some(n) => format!("Some({n:?}.to_string())"),
+                    None => "None".into(),
+                }
+            )
+        })
+        .collect();
+    let list = |items: &[Option<crate::engine::sources::Whose>]| {
+        let items: Vec<String> = items.iter().map(|w| whose(*w)).collect();
+        format!("vec![{}]", items.join(", "))
+    };
+    format!(
+        "Sources {{ rules: vec![{}], checklist: {}, references: {} }}",
+        rules.join(", "),
+        list(&s.checklist),
+        list(&s.references)
+    )
 }
 
 fn number(value: &Num) -> String {
