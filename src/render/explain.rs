@@ -5,6 +5,7 @@ use std::fmt;
 use crate::engine::dosing::{Sex, Step};
 use crate::engine::plan::{CountReason, Plan};
 use crate::engine::protocol::{Anchor, Protocol};
+use crate::engine::sources::Rule;
 use crate::engine::units::{self, format_decimal, int, DrugMass, Num};
 
 /// The numbers joined as `a, b and c`.
@@ -110,14 +111,20 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             formula_lines(&plan.dosing.formula).join("; ")
         )
     });
+    let source = |what, rule| super::sources::explain_source(p, what, rule);
+    let count_sources = format!(
+        "{}{}",
+        source("the maximum bolus", Rule::MaxDose),
+        source("the minimum count", Rule::MinCount)
+    );
     Worked {
         dosing,
-        total: total_sentence(p, plan),
-        count: count_sentence(p, plan),
-        rounding: rounding_sentence(p, plan),
+        total: total_sentence(p, plan) + &source("the dose per weight", Rule::PerWeight),
+        count: count_sentence(p, plan) + &count_sources,
+        rounding: rounding_sentence(p, plan) + &source("the increment", Rule::Increment),
         split: split_sentence(p, plan),
-        times: times_sentence(p, plan),
-        checkpoints: checkpoint_sentences(plan),
+        times: times_sentence(p, plan) + &source("the interval", Rule::Interval),
+        checkpoints: checkpoint_sentences(p, plan),
     }
 }
 
@@ -240,15 +247,18 @@ fn times_sentence(p: &Protocol, plan: &Plan) -> String {
 }
 
 /// Each checkpoint's time.
-fn checkpoint_sentences(plan: &Plan) -> Vec<String> {
+fn checkpoint_sentences(p: &Protocol, plan: &Plan) -> Vec<String> {
     let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
         let when = relative(&c.rule_offset, c.relative_to);
-        checkpoints.push(format!(
-            "{}: {when}, {}.",
+        let mut sentence = format!(
+            "{}{}: {when}, {}.",
             c.action,
+            super::sources::whose_suffix(p, c.source),
             offset_phrase(plan, &c.offset)
-        ));
+        );
+        sentence.push_str(&super::sources::explain_word(p, "the time", Rule::Offsets));
+        checkpoints.push(sentence);
     }
     checkpoints
 }

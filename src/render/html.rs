@@ -56,6 +56,9 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .sign { margin-top: 2mm; }
 .footer { margin-top: 2mm; }
 .sign td { height: 13mm; width: 33%; vertical-align: top; }
+.roles td, .roles th { height: 7mm; text-align: left; }
+.roles th { width: 24mm; font-weight: normal; }
+.sources ul, .note { font-size: 8pt; margin: 0; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -335,6 +338,55 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     o.push_str("</ul>\n</section>\n</div>\n");
 }
 
+/// Whose the rules stated on the plan are, and what each source is.
+fn sources_section(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    let _ = write!(
+        o,
+        "<section class=\"sources\">\n<h2>{}</h2>\n<ul>\n",
+        super::sources::SOURCES
+    );
+    for l in super::sources::block(p) {
+        let _ = writeln!(o, "<li>{}</li>", esc(&l));
+    }
+    o.push_str("</ul>\n</section>\n");
+}
+
+/// The roles and checks of a signed plan: a table to sign, the double check's tick boxes, the
+/// wasted drug and its witness, with their sources.
+fn roles(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    use super::sources as src;
+    let _ = write!(
+        o,
+        "<section class=\"roles\">\n<h2>{}</h2>\n<table class=\"sign roles\"><tr><th>Role</th><th>Name</th><th>Signature</th><th>Time</th></tr>\n",
+        src::ROLES
+    );
+    for (role, _) in src::ROLE_LINES {
+        let _ = writeln!(o, "<tr><th>{role}</th><td></td><td></td><td></td></tr>");
+    }
+    let boxes: Vec<String> = src::DOUBLE_CHECK_ITEMS
+        .iter()
+        .map(|i| format!("<span class=\"box\"></span>{i}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "<tr><th>{}</th><td colspan=\"3\">{} {}: {}</td></tr>",
+        src::CHECKED_BY,
+        src::DOUBLE_CHECK,
+        explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
+        boxes.join(" &nbsp;")
+    );
+    let _ = writeln!(
+        o,
+        "<tr><th>{}</th><td colspan=\"3\">{}: ________ mg in ________ mL</td></tr>\n</table>",
+        src::WITNESSED_BY,
+        src::WASTED
+    );
+    if let Some(note) = src::roles_note(p) {
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    o.push_str("</section>\n");
+}
+
 /// The checklist, the protocol's identity and approval, and the signature lines (none on a draft).
 fn checklist_and_signature(ctx: &Context, o: &mut String) {
     let p = ctx.protocol;
@@ -345,10 +397,14 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
             "<section>\n<h2>{}</h2>\n<ul class=\"ticks checklist\">\n",
             sections::CHECKLIST
         );
-        for c in &p.checklist {
-            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
+        for c in sections::checklist(p) {
+            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(&c));
         }
         o.push_str("</ul>\n</section>\n");
+    }
+    sources_section(p, o);
+    if !draft {
+        roles(p, o);
     }
 
     let _ = writeln!(

@@ -25,6 +25,7 @@ pub(crate) mod rules;
 pub mod schema;
 pub(crate) mod sections;
 pub(crate) mod show;
+pub(crate) mod sources;
 pub mod stderr;
 pub mod text;
 
@@ -419,7 +420,10 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
         .iter()
         .map(|c| Event {
             offset: &c.offset,
-            what: c.action.as_str().into(),
+            what: match sources::whose_suffix(ctx.protocol, c.source) {
+                tag if tag.is_empty() => c.action.as_str().into(),
+                tag => format!("{}{tag}", c.action).into(),
+            },
             bolus: false,
         })
         .collect();
