@@ -99,7 +99,9 @@ pub fn count_phrase(p: &Protocol, plan: &Plan) -> String {
 
 /// Each step of the computation as a sentence with its numbers.
 pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
-    worked(p, plan).all()
+    let mut w = worked(p, plan);
+    with_sources(p, &mut w);
+    w.all()
 }
 
 /// The computation's steps, each a sentence with its numbers.
@@ -111,20 +113,32 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
             formula_lines(&plan.dosing.formula).join("; ")
         )
     });
-    let source = |what, rule| super::sources::explain_source(p, what, rule);
-    let count_sources = format!(
-        "{}{}",
-        source("the maximum bolus", Rule::MaxDose),
-        source("the minimum count", Rule::MinCount)
-    );
     Worked {
         dosing,
-        total: total_sentence(p, plan) + &source("the dose per weight", Rule::PerWeight),
-        count: count_sentence(p, plan) + &count_sources,
-        rounding: rounding_sentence(p, plan) + &source("the increment", Rule::Increment),
+        total: total_sentence(p, plan),
+        count: count_sentence(p, plan),
+        rounding: rounding_sentence(p, plan),
         split: split_sentence(p, plan),
-        times: times_sentence(p, plan) + &source("the interval", Rule::Interval),
+        times: times_sentence(p, plan),
         checkpoints: checkpoint_sentences(p, plan),
+    }
+}
+
+/// The steps with the source of each rule they use said after them (`--explain`; the drill
+/// keeps to the arithmetic): ` Source of the increment: project's choice.`.
+fn with_sources(p: &Protocol, w: &mut Worked) {
+    let source = |what, rule| super::sources::explain_source(p, what, rule);
+    w.total
+        .push_str(&source("the dose per weight", Rule::PerWeight));
+    w.count
+        .push_str(&source("the maximum bolus", Rule::MaxDose));
+    w.count
+        .push_str(&source("the minimum count", Rule::MinCount));
+    w.rounding
+        .push_str(&source("the increment", Rule::Increment));
+    w.times.push_str(&source("the interval", Rule::Interval));
+    for c in &mut w.checkpoints {
+        c.push_str(&super::sources::explain_word(p, "the time", Rule::Offsets));
     }
 }
 
@@ -251,13 +265,12 @@ fn checkpoint_sentences(p: &Protocol, plan: &Plan) -> Vec<String> {
     let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
         let when = relative(&c.rule_offset, c.relative_to);
-        let mut sentence = format!(
+        let sentence = format!(
             "{}{}: {when}, {}.",
             c.action,
             super::sources::whose_suffix(p, c.source),
             offset_phrase(plan, &c.offset)
         );
-        sentence.push_str(&super::sources::explain_word(p, "the time", Rule::Offsets));
         checkpoints.push(sentence);
     }
     checkpoints

@@ -58,7 +58,7 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .sign td { height: 13mm; width: 33%; vertical-align: top; }
 .roles td, .roles th { height: 7mm; text-align: left; }
 .roles th { width: 24mm; font-weight: normal; }
-.sources ul, .note { font-size: 8pt; margin: 0; }
+.sources ul { margin: 0; padding-left: 4mm; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -377,9 +377,10 @@ fn roles(p: &crate::engine::protocol::Protocol, o: &mut String) {
     );
     let _ = writeln!(
         o,
-        "<tr><th>{}</th><td colspan=\"3\">{}: ________ mg in ________ mL</td></tr>\n</table>",
+        "<tr><th>{}</th><td colspan=\"3\">{}: {}</td></tr>\n</table>",
         src::WITNESSED_BY,
-        src::WASTED
+        src::WASTED,
+        esc(&src::wasted_blanks(p))
     );
     if let Some(note) = src::roles_note(p) {
         let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&note));

@@ -226,7 +226,7 @@ fn roles(p: &Protocol, o: &mut String) {
         super::explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
         text(&src::double_check_boxes("[ ] "))
     );
-    let _ = writeln!(o, "{}: ________ mg in ________ mL\n", src::WASTED);
+    let _ = writeln!(o, "{}: {}\n", src::WASTED, text(&src::wasted_blanks(p)));
     if let Some(note) = src::roles_note(p) {
         let _ = writeln!(o, "{}\n", text(&note));
     }

@@ -199,6 +199,11 @@ pub const DOUBLE_CHECK_ITEMS: [&str; 4] = ["drug", "strength", "dose", "patient"
 pub const CHECKED_BY: &str = "Checked by";
 /// The wasted drug, and its witness.
 pub const WASTED: &str = "Wasted drug";
+
+/// The blanks for the wasted drug, in the protocol's mass unit: `________ mg in ________ mL`.
+pub fn wasted_blanks(p: &Protocol) -> String {
+    format!("________ {} in ________ mL", p.unit.symbol())
+}
 pub const WITNESSED_BY: &str = "Witnessed by";
 
 /// The roles and checks, as JSON and FHIR name them: `role` and the rule that tags it.

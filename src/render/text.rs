@@ -222,7 +222,7 @@ fn roles(o: &mut String, p: &crate::engine::protocol::Protocol) {
     role_line(o, src::CHECKED_BY);
     line(
         o,
-        &format!("  {:<18}  ________ mg in ________ mL", src::WASTED),
+        &format!("  {:<18}  {}", src::WASTED, src::wasted_blanks(p)),
     );
     role_line(o, src::WITNESSED_BY);
     if let Some(note) = src::roles_note(p) {
