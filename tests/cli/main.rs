@@ -25,6 +25,7 @@ mod protocol_files;
 mod record;
 mod schemas;
 mod snapshots;
+mod sources;
 mod support;
 mod teach;
 mod teach_pk;
