@@ -165,7 +165,7 @@ fn a_draft_has_no_roles_or_signature_lines_in_any_printed_format() {
         ("text", "Roles and checks"),
         ("markdown", "## Roles and checks"),
         ("html", "<h2>Roles and checks</h2>"),
-        ("json", "\"roles\""),
+        ("json", "\"roles\": ["),
     ] {
         let draft = within(
             dir.path(),
