@@ -56,9 +56,11 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .sign { margin-top: 2mm; }
 .footer { margin-top: 2mm; }
 .sign td { height: 13mm; width: 33%; vertical-align: top; }
-.roles td, .roles th { height: 7mm; text-align: left; }
-.roles th { width: 24mm; font-weight: normal; }
-.sources ul { margin: 0; padding-left: 4mm; }
+.roles td { height: 11mm; }
+h2 .note { font-size: 10pt; font-weight: normal; }
+ul.ticks li.group { padding-left: 0; font-weight: bold; break-after: avoid; }
+.sources ul { margin: 0; padding-left: 4mm; columns: 2; column-gap: 4mm; }
+.sources li { break-inside: avoid; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -338,7 +340,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     o.push_str("</ul>\n</section>\n</div>\n");
 }
 
-/// Whose the rules stated on the plan are, and what each source is.
+/// Whose the rules stated on the plan are, and what each source is, in two columns.
 fn sources_section(p: &crate::engine::protocol::Protocol, o: &mut String) {
     let _ = write!(
         o,
@@ -351,17 +353,30 @@ fn sources_section(p: &crate::engine::protocol::Protocol, o: &mut String) {
     o.push_str("</ul>\n</section>\n");
 }
 
-/// The roles and checks of a signed plan: a table to sign, the double check's tick boxes, the
-/// wasted drug and its witness, with their sources.
+/// A cell of the roles table: the role in bold, and room to write the name, the signature and
+/// the time.
+fn role_cell(role: &str) -> String {
+    format!("<td><b>{}</b><br>name, signature, time</td>", esc(role))
+}
+
+/// The roles and checks of a signed plan, as a table to sign: the ordering physician, the person
+/// giving the drug and the patient monitor (their source after the heading); the independent
+/// double check with its tick boxes; the wasted drug and its witness; each with its source.
 fn roles(p: &crate::engine::protocol::Protocol, o: &mut String) {
     use super::sources as src;
+    use crate::engine::sources::Rule;
+    let source = |rule| esc(&src::suffix(p, p.sources.of(rule)));
+    let roles_source = match src::suffix(p, p.sources.of(Rule::Roles)) {
+        s if s.is_empty() => String::new(),
+        s => format!(" <span class=\"note\">roles{}</span>", esc(&s)),
+    };
     let _ = write!(
         o,
-        "<section class=\"roles\">\n<h2>{}</h2>\n<table class=\"sign roles\"><tr><th>Role</th><th>Name</th><th>Signature</th><th>Time</th></tr>\n",
+        "<section class=\"roles\">\n<h2>{}{roles_source}</h2>\n<table class=\"sign roles\"><tr>",
         src::ROLES
     );
     for (role, _) in src::ROLE_LINES {
-        let _ = writeln!(o, "<tr><th>{role}</th><td></td><td></td><td></td></tr>");
+        o.push_str(&role_cell(role));
     }
     let boxes: Vec<String> = src::DOUBLE_CHECK_ITEMS
         .iter()
@@ -369,23 +384,60 @@ fn roles(p: &crate::engine::protocol::Protocol, o: &mut String) {
         .collect();
     let _ = writeln!(
         o,
-        "<tr><th>{}</th><td colspan=\"3\">{} {}: {}</td></tr>",
-        src::CHECKED_BY,
+        "</tr>\n<tr><td colspan=\"2\">{} {}{}: {}</td>{}</tr>",
         src::DOUBLE_CHECK,
         explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
-        boxes.join(" &nbsp;")
+        source(Rule::DoubleCheck),
+        boxes.join(" &nbsp;"),
+        role_cell(src::CHECKED_BY)
     );
     let _ = writeln!(
         o,
-        "<tr><th>{}</th><td colspan=\"3\">{}: {}</td></tr>\n</table>",
-        src::WITNESSED_BY,
+        "<tr><td colspan=\"2\">{}: {}{}</td>{}</tr>\n</table>\n</section>",
         src::WASTED,
-        esc(&src::wasted_blanks(p))
+        esc(&src::wasted_blanks(p)),
+        source(Rule::Waste),
+        role_cell(src::WITNESSED_BY)
     );
-    if let Some(note) = src::roles_note(p) {
-        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&note));
+}
+
+/// The checklist's items under the source each is from (`Guideline`, `Label`, …), in the
+/// protocol's order within each; a protocol that tags no item has one list with no headings.
+fn checklist_items(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    use crate::engine::sources::Whose;
+    let item = |o: &mut String, c: &str| {
+        let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
+    };
+    if !super::sources::any(p) {
+        for c in &p.checklist {
+            item(o, c);
+        }
+        return;
     }
-    o.push_str("</section>\n");
+    let groups: [Option<Whose>; 5] = [
+        Some(Whose::Guideline),
+        Some(Whose::Label),
+        Some(Whose::Account),
+        Some(Whose::Project),
+        None,
+    ];
+    for g in groups {
+        let items: Vec<&String> = p
+            .checklist
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| p.sources.item(*i) == g)
+            .map(|(_, c)| c)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let heading = g.map_or(super::sources::NOT_STATED, super::sources::word);
+        let _ = writeln!(o, "<li class=\"group\">{}:</li>", esc(heading));
+        for c in items {
+            item(o, c);
+        }
+    }
 }
 
 /// The checklist, the protocol's identity and approval, and the signature lines (none on a draft).
@@ -398,9 +450,7 @@ fn checklist_and_signature(ctx: &Context, o: &mut String) {
             "<section>\n<h2>{}</h2>\n<ul class=\"ticks checklist\">\n",
             sections::CHECKLIST
         );
-        for c in sections::checklist(p) {
-            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(&c));
-        }
+        checklist_items(p, o);
         o.push_str("</ul>\n</section>\n");
     }
     sources_section(p, o);

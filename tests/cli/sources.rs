@@ -268,14 +268,15 @@ fn the_html_plan_tags_the_rules_and_has_the_roles_to_sign() {
     let html = plan("html");
     for part in [
         "<li><span class=\"ok\">ok</span>each bolus at most 50 mg (guideline)</li>",
-        "<li><span class=\"box\"></span>Emergency airway equipment must be immediately available (label)</li>",
+        "<li class=\"group\">label:</li>\n<li><span class=\"box\"></span>No condition in which a significant rise in blood pressure would be a serious hazard</li>",
+        "<li><span class=\"box\"></span>Emergency airway equipment must be immediately available</li>",
+        "<li class=\"group\">project&#39;s choice:</li>\n<li><span class=\"box\"></span>No history of psychosis</li>",
         "<td>Continuously monitor vital signs, from now until discharge (label)</td>",
         "<li>route IV (project&#39;s choice: the guideline&#39;s dosing names no route;",
-        "<tr><th>Ordering physician</th><td></td><td></td><td></td></tr>",
-        "<tr><th>Giving the drug</th><td></td><td></td><td></td></tr>",
-        "<tr><th>Patient monitor</th><td></td><td></td><td></td></tr>",
-        "<tr><th>Checked by</th><td colspan=\"3\">Independent double check before the first bolus, by a second person, of the drug, strength, dose and patient: <span class=\"box\"></span>drug &nbsp;<span class=\"box\"></span>strength &nbsp;<span class=\"box\"></span>dose &nbsp;<span class=\"box\"></span>patient</td></tr>",
-        "<tr><th>Witnessed by</th><td colspan=\"3\">Wasted drug: ________ mg in ________ mL</td></tr>",
+        "<h2>Roles and checks <span class=\"note\">roles (guideline: given by an anesthesiologist on a psychiatrist&#39;s recommendation; a patient monitor who observes and documents the response)</span></h2>",
+        "<tr><td><b>Ordering physician</b><br>name, signature, time</td><td><b>Giving the drug</b><br>name, signature, time</td><td><b>Patient monitor</b><br>name, signature, time</td></tr>",
+        "<tr><td colspan=\"2\">Independent double check before the first bolus, by a second person, of the drug, strength, dose and patient (project&#39;s choice: this project treats ketamine as a high-alert medication): <span class=\"box\"></span>drug &nbsp;<span class=\"box\"></span>strength &nbsp;<span class=\"box\"></span>dose &nbsp;<span class=\"box\"></span>patient</td><td><b>Checked by</b><br>name, signature, time</td></tr>",
+        "<tr><td colspan=\"2\">Wasted drug: ________ mg in ________ mL (label: a Schedule III controlled substance; waste is witnessed and recorded (controlled-drug practice))</td><td><b>Witnessed by</b><br>name, signature, time</td></tr>",
     ] {
         assert!(html.contains(part), "no `{part}` in:\n{html}");
     }
