@@ -966,9 +966,10 @@ fn check_references(
     missing.sort();
     missing.dedup();
     for w in missing {
-        errs.0.push(site.at(
-            0..0,
-            Some("references".to_string()),
+        errs.0.push(error_at_field(
+            site.file,
+            site.text,
+            "references",
             format!(
                 "expected a reference for the source `{w}` that a rule names, found none; add `{{ reference = \"…\", source = \"{w}\" }}` to `references`, saying what that source is",
                 w = w.as_str()

@@ -599,7 +599,7 @@ fn refuses_a_checklist_item_table_with_another_key() {
 fn refuses_a_source_named_by_a_rule_without_a_reference_saying_what_it_is() {
     refused(Expect {
         fixture: "source-without-reference",
-        at: "1:1",
+        at: "7:14",
         field: "field `references`",
         says: &[
             "expected a reference for the source `label` that a rule names, found none",
