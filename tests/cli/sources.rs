@@ -441,3 +441,29 @@ fn protocols_show_lists_whose_each_rule_is() {
     }
     assert!(!out.contains("max_total:"), "{out}");
 }
+
+#[test]
+fn a_json_plan_with_its_sources_and_roles_reads_back_through_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, plan("json")).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    for field in [
+        "\"sources\"",
+        "\"checklist\"",
+        "\"references\"",
+        "\"roles\": [",
+    ] {
+        assert!(text.contains(field), "{field}");
+    }
+    Test::new()
+        .args([
+            "check",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            path.to_str().unwrap(),
+        ])
+        .stdout_contains("conforms")
+        .run();
+}
