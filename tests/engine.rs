@@ -1642,6 +1642,11 @@ fn the_worked_example_keeps_every_number() {
                 bolus::engine::protocol::Anchor::First
             ),
             (
+                "-5 min".into(),
+                "-5 min".into(),
+                bolus::engine::protocol::Anchor::First
+            ),
+            (
                 "50 min".into(),
                 "20 min".into(),
                 bolus::engine::protocol::Anchor::Last
@@ -1656,14 +1661,26 @@ fn the_worked_example_keeps_every_number() {
                 "30 min".into(),
                 bolus::engine::protocol::Anchor::Last
             ),
+            (
+                "60 min".into(),
+                "30 min".into(),
+                bolus::engine::protocol::Anchor::Last
+            ),
         ]
     );
-    assert!(plan.checkpoints[2]
+    assert!(plan.checkpoints[1]
         .action
-        .starts_with("Measure blood pressure at the close"));
+        .starts_with("Continuously monitor vital signs"));
     assert!(plan.checkpoints[3]
         .action
-        .starts_with("The patient has stayed 20-30 minutes"));
+        .starts_with("Measure blood pressure at the close"));
+    // Discharge by criteria: the guideline's 20-30 minutes a minimum, then the label's criteria.
+    assert!(plan.checkpoints[4]
+        .action
+        .starts_with("Earliest discharge: the patient has stayed 20-30 minutes"));
+    assert!(plan.checkpoints[5]
+        .action
+        .starts_with("Discharge only when recovery is complete"));
     assert_eq!(plan.start, None);
     assert!(plan.clock(&plan.boluses[0].offset).is_none());
 }
@@ -2282,49 +2299,134 @@ fn terminating_decimals_are_told_apart_past_the_machine_integers_too() {
 
 // --- the built-in protocol's words, and the presentations it allows -------------------------------
 
-/// The checklist a physician ticks and the checkpoint actions, exactly as the guideline words
-/// them (see the tags in `protocols/ketamine-kap-iv.toml`): a change to them is a reviewed change
-/// to this test.
+/// The checklist a physician ticks and the checkpoint actions, each with its source, exactly as
+/// the sources are worded (see `protocols/ketamine-kap-iv.toml`): the guideline's and the label's
+/// in the words of the project's sources file, and the items that file does not carry in the
+/// guideline's words tagged as this project's. A change to them is a reviewed change to this test.
 #[test]
-fn the_built_in_checklist_and_checkpoints_are_worded_as_the_guideline() {
+fn the_built_in_checklist_and_checkpoints_are_worded_as_their_sources() {
+    use bolus::engine::sources::Whose::{self, Guideline, Label, Project};
     let p = ketamine(|t| t);
+    let items: Vec<(Whose, &str)> = p
+        .checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (p.sources.item(i).expect("every item tagged"), c.as_str()))
+        .collect();
     assert_eq!(
-        p.checklist,
+        items,
         [
-            "Adult patient",
-            "ASA physical status 1 or 2",
-            "Indication (tick the one that applies): moderate or severe depressive symptoms that \
-             did not respond to at least 2 adequate treatment trials; acute suicidal ideation \
-             with a history of depression; depressive symptoms with pain in a patient who cannot \
-             take oral antidepressants",
-            "Capacity to decide, informed of the off-label use, consent signed",
-            "No active psychosis or primary psychotic disorder",
-            "No manic symptoms",
-            "No hypersensitivity to ketamine",
-            "No severe ongoing alcohol or substance dependence (ketamine included)",
-            "Given by an anesthesiologist on a psychiatrist's recommendation",
-            "A patient monitor (physician, nurse practitioner, physician assistant or registered \
-             nurse) with current basic life support credentials, who observes and documents the \
-             response",
-            "A medical provider licensed to practise medicine in the jurisdiction (residents \
-             supervised throughout by a physician privileged for moderate or deep sedation)",
-            "Resuscitation equipment",
-            "No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours \
-             before)",
-            "An escort home arranged",
-            "Aftercare given: no driving for the rest of the day; no machinery for the next 24 \
-             hours; no alcohol or recreational drugs for 24 hours",
+            (Guideline, "Adult patient"),
+            (Guideline, "ASA physical status 1 or 2"),
+            (
+                Guideline,
+                "Indication (tick the one that applies): moderate or severe depressive symptoms \
+                 that did not respond to at least 2 adequate treatment trials; acute suicidal \
+                 ideation with a history of depression; depressive symptoms with pain in a \
+                 patient who cannot take oral antidepressants"
+            ),
+            (
+                Guideline,
+                "Capacity to decide, informed of the off-label use, consent signed"
+            ),
+            (
+                Guideline,
+                "No active psychosis or primary psychotic disorder"
+            ),
+            (Project, "No history of psychosis"),
+            (Guideline, "No manic symptoms"),
+            (Guideline, "No hypersensitivity to ketamine"),
+            (
+                Guideline,
+                "No severe ongoing alcohol or substance dependence (ketamine included)"
+            ),
+            (
+                Label,
+                "No condition in which a significant rise in blood pressure would be a serious \
+                 hazard"
+            ),
+            (Project, "Other medications reviewed"),
+            (
+                Guideline,
+                "Given by an anesthesiologist on a psychiatrist's recommendation"
+            ),
+            (
+                Label,
+                "Given by or under the direction of physicians experienced in anaesthesia and \
+                 airway management"
+            ),
+            (
+                Guideline,
+                "A patient monitor (physician, nurse practitioner, physician assistant or \
+                 registered nurse) with current basic life support credentials, who observes \
+                 and documents the response"
+            ),
+            (
+                Guideline,
+                "A medical provider licensed to practise medicine in the jurisdiction \
+                 (residents supervised throughout by a physician privileged for moderate or \
+                 deep sedation)"
+            ),
+            (Guideline, "Resuscitation equipment"),
+            (
+                Label,
+                "Emergency airway equipment must be immediately available"
+            ),
+            (Project, "Monitoring equipment and a recovery area ready"),
+            (
+                Label,
+                "Recovery with stimulation kept to a minimum (emergence reactions are reduced \
+                 by minimising stimulation in recovery; they may recur up to 24 hours)"
+            ),
+            (
+                Guideline,
+                "No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 \
+                 hours before)"
+            ),
+            (Guideline, "An escort home arranged"),
+            (
+                Guideline,
+                "Aftercare given: no driving for the rest of the day; no machinery for the next \
+                 24 hours; no alcohol or recreational drugs for 24 hours"
+            ),
+            (
+                Project,
+                "Aftercare given: no important decisions for 24 hours"
+            ),
         ]
     );
-    let actions: Vec<&str> = p.checkpoints.iter().map(|c| c.action.as_str()).collect();
+    let actions: Vec<(Option<Whose>, &str)> = p
+        .checkpoints
+        .iter()
+        .map(|c| (c.source, c.action.as_str()))
+        .collect();
     assert_eq!(
         actions,
         [
-            "Measure blood pressure before dosing",
-            "If the baseline blood pressure was somewhat elevated, measure blood pressure again \
-             (20-30 minutes after dosing)",
-            "Measure blood pressure at the close of the session",
-            "The patient has stayed 20-30 minutes to recover, and goes home with an escort",
+            (Some(Guideline), "Measure blood pressure before dosing"),
+            (
+                Some(Label),
+                "Continuously monitor vital signs, from now until discharge"
+            ),
+            (
+                Some(Guideline),
+                "If the baseline blood pressure was somewhat elevated, measure blood pressure \
+                 again (20-30 minutes after dosing)"
+            ),
+            (
+                Some(Guideline),
+                "Measure blood pressure at the close of the session"
+            ),
+            (
+                Some(Guideline),
+                "Earliest discharge: the patient has stayed 20-30 minutes to recover (a minimum, \
+                 not a time to leave)"
+            ),
+            (
+                Some(Label),
+                "Discharge only when recovery is complete, and then accompanied by a \
+                 responsible adult"
+            ),
         ]
     );
     // The indication is one item naming the three, and none is widened by "as recommended".
@@ -2337,13 +2439,70 @@ fn the_built_in_checklist_and_checkpoints_are_worded_as_the_guideline() {
     assert!(!indications[0].contains("recommends"));
 }
 
-/// Every checklist item, value and checkpoint of the built-in file says in its comment whether it
-/// is the guideline's or this project's choice.
+/// Whose each rule of the built-in protocol is: the guideline's dose, count, largest bolus and
+/// interval; the route, increment, limits, concentrations and checkpoint times this project's
+/// (the guideline names no route); the double check this project's, the waste witness the
+/// label's; and each source named by a reference that says what it is.
+#[test]
+fn the_built_in_rules_say_whose_they_are() {
+    use bolus::engine::sources::{Rule, Whose};
+    let p = ketamine(|t| t);
+    let whose = |r: Rule| p.sources.of(r).map(|t| t.whose);
+    for r in [
+        Rule::PerWeight,
+        Rule::MinCount,
+        Rule::MaxDose,
+        Rule::Interval,
+        Rule::Roles,
+    ] {
+        assert_eq!(whose(r), Some(Whose::Guideline), "{r:?}");
+    }
+    for r in [
+        Rule::Route,
+        Rule::Increment,
+        Rule::UnderDose,
+        Rule::Weight,
+        Rule::Concentrations,
+        Rule::Offsets,
+        Rule::DoubleCheck,
+    ] {
+        assert_eq!(whose(r), Some(Whose::Project), "{r:?}");
+    }
+    assert_eq!(whose(Rule::Waste), Some(Whose::Label));
+    assert_eq!(
+        whose(Rule::MaxTotal),
+        None,
+        "the protocol has no maximum total"
+    );
+    let route = p.sources.of(Rule::Route).unwrap().note.as_deref().unwrap();
+    assert!(
+        route.starts_with("the guideline's dosing names no route"),
+        "{route}"
+    );
+    let refs: Vec<Option<Whose>> = (0..p.references.len())
+        .map(|i| p.sources.reference(i))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            Some(Whose::Guideline),
+            Some(Whose::Label),
+            Some(Whose::Account)
+        ]
+    );
+    assert!(p.references[0].contains("an article on a consumer mental-health website"));
+    assert!(p.references[0].contains(
+        "\"is not a substitute for information given directly to you by a physician\" and is for general knowledge only"
+    ));
+}
+
+/// Every checklist item says its source in the file (`source = "…"`), and every checkpoint's
+/// offset says in its comment how it follows from its source.
 #[test]
 fn every_line_of_the_built_in_checklist_and_checkpoints_is_tagged_with_its_source() {
     let tagged = |line: &str| {
         line.contains("# guideline")
-            || line.contains("# Project's choice")
+            || line.contains("# label")
             || line.contains("# project's choice")
     };
     let mut in_checklist = false;
@@ -2355,7 +2514,13 @@ fn every_line_of_the_built_in_checklist_and_checkpoints_is_tagged_with_its_sourc
         if in_checklist && line.starts_with(']') {
             in_checklist = false;
         }
-        if (in_checklist && line.trim_start().starts_with('"')) || line.starts_with("offset = ") {
+        if in_checklist {
+            assert!(
+                line.contains("source = \""),
+                "no source for the item: {line}"
+            );
+        }
+        if line.starts_with("offset = ") {
             assert!(tagged(line), "no source in the comment of: {line}");
         }
     }
@@ -4067,6 +4232,8 @@ mod every_error {
                 "weight.soft_max",
                 "checkpoints[1].relative_to",
                 "checkpoints[1].offset",
+                "checkpoints[2].relative_to",
+                "checkpoints[2].offset",
             ],
             "{errors:#?}"
         );

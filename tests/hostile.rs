@@ -228,14 +228,14 @@ fn write_files(dir: &Path) {
             "drug" => "drug = \"ketamine\"".to_string(),
             "summary" => "summary = \"2 mg/kg".to_string(),
             "action" => "action = \"Measure blood pressure before dosing\"".to_string(),
-            "checklist" => "\"ASA physical status 1 or 2\"".to_string(),
-            "references" => "references = [\"Ketamine".to_string(),
+            "checklist" => "item = \"ASA physical status 1 or 2\"".to_string(),
+            "references" => "reference = \"\\\"Ketamine".to_string(),
             other => panic!("{other}"),
         };
         let new = match field {
             "summary" => format!("summary = \"{value}2 mg/kg"),
-            "checklist" => format!("\"ASA {value}physical status 1 or 2\""),
-            "references" => format!("references = [\"{value}Ketamine"),
+            "checklist" => format!("item = \"ASA {value}physical status 1 or 2\""),
+            "references" => format!("reference = \"{value}\\\"Ketamine"),
             f => format!("{f} = \"{value}\""),
         };
         protocol(name, |t| {

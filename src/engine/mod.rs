@@ -21,4 +21,5 @@ pub mod pk;
 pub mod plan;
 pub mod protocol;
 pub mod record;
+pub mod sources;
 pub mod units;

@@ -301,6 +301,8 @@ pub struct Checkpoint {
     /// The offset the protocol gives from its anchor bolus.
     pub rule_offset: Duration,
     pub action: String,
+    /// Whose the action is, as the protocol tags it.
+    pub source: Option<crate::engine::sources::Whose>,
 }
 
 /// A computed plan, with every number that went into it.
@@ -1088,6 +1090,7 @@ fn timed_checkpoints(p: &Protocol, boluses: &[Bolus], x: fn(&Num) -> Exact) -> V
             relative_to: c.relative_to,
             rule_offset: c.offset.clone(),
             action: c.action.clone(),
+            source: c.source,
         })
         .collect();
     checkpoints.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));

@@ -72,6 +72,8 @@ pub struct Protocol {
     pub bedside: crate::engine::bedside::BedsideRules,
     /// How each bolus is given (`[administration]`): the push time, the strengths diluted.
     pub administration: Option<crate::engine::administration::Administration>,
+    /// Whose each rule, checklist item and reference is (`[sources]` and the inline tables).
+    pub sources: crate::engine::sources::Sources,
     /// The mass unit doses are shown in: the one `per_weight` is written in.
     pub unit: MassUnit,
     /// SHA-256 of the file's bytes, in lowercase hex.
@@ -393,6 +395,8 @@ pub struct CheckpointRule {
     /// Signed time from the anchor bolus.
     pub offset: Duration,
     pub action: String,
+    /// Whose the action is (`source`), if the file says.
+    pub source: Option<crate::engine::sources::Whose>,
 }
 
 /// The bolus a checkpoint is timed from.

@@ -40,6 +40,8 @@ pub fn source(protocols: &[Protocol]) -> String {
          use crate::engine::administration::{Administration, By, DiluteRule, Push};\n\
          #[allow(unused_imports)]\n\
          use crate::engine::protocol::{Aftercare, Anchor, CheckpointRule, CourseRules, MedicationCode, Preparation, Protocol, Restriction, RouteCode, Source, WeightBasis, WeightLimits};\n\
+         #[allow(unused_imports)]\n\
+         use crate::engine::sources::{Rule, Sources, Tag, Whose};\n\
          use crate::engine::units::{frac, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, FromBase, MassUnit};\n\n\
          pub(super) fn protocol(stem: &str, sha256: &str) -> Option<Protocol> {\n\
          \x20   match (stem, sha256) {\n",
@@ -131,10 +133,11 @@ pub fn source(protocols: &[Protocol]) -> String {
             .iter()
             .map(|c| {
                 format!(
-                    "CheckpointRule {{ relative_to: Anchor::{:?}, offset: {}, action: {} }}",
+                    "CheckpointRule {{ relative_to: Anchor::{:?}, offset: {}, action: {}, source: {} }}",
                     c.relative_to,
                     q("Duration", &c.offset.value),
-                    s(&c.action)
+                    s(&c.action),
+                    whose(c.source)
                 )
             })
             .collect();
@@ -191,6 +194,7 @@ pub fn source(protocols: &[Protocol]) -> String {
         );
         field("bedside", bedside_source(&p.bedside));
         field("administration", administration(p, &q));
+        field("sources", sources(&p.sources));
         field("unit", format!("MassUnit::{:?}", p.unit));
         field("sha256", s(&p.sha256));
         field("source", "Source::BuiltIn".into());
@@ -276,6 +280,42 @@ fn administration(p: &Protocol, q: &dyn Fn(&str, &Num) -> String) -> String {
     format!(
         "Some(Administration {{ push: {push}, dilute: vec![{}] }})",
         rules.join(", ")
+    )
+}
+
+/// A source as Rust: `Some(Whose::Label)` or `None`.
+fn whose(w: Option<crate::engine::sources::Whose>) -> String {
+    match w {
+        Some(w) => format!("Some(Whose::{w:?})"),
+        None => "None".into(),
+    }
+}
+
+/// A protocol's [`crate::engine::sources::Sources`] as Rust.
+fn sources(s: &crate::engine::sources::Sources) -> String {
+    let rules: Vec<String> = s
+        .rules
+        .iter()
+        .map(|(rule, tag)| {
+            format!(
+                "(Rule::{rule:?}, Tag {{ whose: Whose::{:?}, note: {} }})",
+                tag.whose,
+                match &tag.note {
+                    Some(n) => format!("Some({n:?}.to_string())"),
+                    None => "None".into(),
+                }
+            )
+        })
+        .collect();
+    let list = |items: &[Option<crate::engine::sources::Whose>]| {
+        let items: Vec<String> = items.iter().map(|w| whose(*w)).collect();
+        format!("vec![{}]", items.join(", "))
+    };
+    format!(
+        "Sources {{ rules: vec![{}], checklist: {}, references: {} }}",
+        rules.join(", "),
+        list(&s.checklist),
+        list(&s.references)
     )
 }
 

@@ -18,6 +18,7 @@ use crate::engine::protocol::{
     WeightLimits, MAX_BOLUSES, MAX_FAST_HOURS, MAX_RESTRICTION_HOURS, MAX_SESSIONS, MAX_SPAN_DAYS,
     REST_OF_DAY,
 };
+use crate::engine::sources::{Rule, Sources, Tag, Whose};
 use crate::engine::units::{
     self, int, BodyMass, Concentration, DosePerWeight, DrugMass, Duration, Kind, MassUnit, Num,
     Parse,
@@ -89,6 +90,43 @@ impl<'de> Deserialize<'de> for Whole {
     }
 }
 
+/// A list item or a `[sources]` value: a plain string, or an inline table of strings whose
+/// keys are checked where it is validated (`{ item = "…", source = "guideline" }`).
+#[derive(Debug, Clone, Default)]
+struct Tagged {
+    /// The value when it is a plain string.
+    plain: Option<String>,
+    /// The table's keys and values, in the file's order.
+    table: Vec<(String, String)>,
+}
+
+impl<'de> Deserialize<'de> for Tagged {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Tagged;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, or an inline table of strings such as { item = \"…\", source = \"guideline\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Tagged, E> {
+                Ok(Tagged {
+                    plain: Some(v.to_string()),
+                    table: Vec::new(),
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Tagged, A::Error> {
+                let mut table = Vec::new();
+                while let Some(key) = m.next_key::<String>()? {
+                    let value: String = m.next_value()?;
+                    table.push((key, value));
+                }
+                Ok(Tagged { plain: None, table })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Wire {
@@ -100,10 +138,10 @@ struct Wire {
     route: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
-    references: Vec<Spanned<String>>,
+    references: Vec<Spanned<Tagged>>,
     concentrations: Option<Spanned<Vec<Spanned<QtyText>>>>,
     #[serde(default)]
-    checklist: Vec<Spanned<String>>,
+    checklist: Vec<Spanned<Tagged>>,
     dose: WireDose,
     boluses: WireBoluses,
     weight: WireWeight,
@@ -115,6 +153,7 @@ struct Wire {
     vital_bounds: Option<WireVitalBounds>,
     recovery: Option<WireRecovery>,
     administration: Option<administration::WireAdministration>,
+    sources: Option<Spanned<std::collections::BTreeMap<String, Spanned<Tagged>>>>,
 }
 
 #[derive(Deserialize)]
@@ -183,6 +222,7 @@ struct WireCheckpoint {
     relative_to: Spanned<String>,
     offset: Spanned<QtyText>,
     action: Spanned<String>,
+    source: Option<Spanned<String>>,
 }
 
 /// Where errors point: the file's name and text, to turn byte spans into lines and columns.
@@ -388,10 +428,10 @@ struct WireTop {
     route: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
-    references: Vec<Spanned<String>>,
+    references: Vec<Spanned<Tagged>>,
     concentrations: Option<Vec<Spanned<QtyText>>>,
     #[serde(default)]
-    checklist: Vec<Spanned<String>>,
+    checklist: Vec<Spanned<Tagged>>,
     dose: serde::de::IgnoredAny,
     boluses: serde::de::IgnoredAny,
     weight: serde::de::IgnoredAny,
@@ -403,6 +443,7 @@ struct WireTop {
     vital_bounds: Option<serde::de::IgnoredAny>,
     recovery: Option<serde::de::IgnoredAny>,
     administration: Option<serde::de::IgnoredAny>,
+    sources: Option<std::collections::BTreeMap<String, Spanned<Tagged>>>,
 }
 
 impl Site<'_> {
@@ -577,11 +618,8 @@ fn validate(
         course,
         preparation,
         aftercare,
-        vital_bounds,
-        recovery,
-        administration,
+        ..
     } = wire;
-    // Another schema's fields mean other things: nothing more is checked.
     check_schema(site, &schema)?;
     let mut errs = Errors(Vec::new());
     check_id(site, &id, stem, &mut errs);
@@ -590,8 +628,7 @@ fn validate(
     let code = code.and_then(|c| errs.take(medication_code(site, c)));
     let (route_text, route_coded) = validate_route(site, &route, &mut errs);
     let summary = errs.take(site.text(&summary, "summary"));
-    let references = texts(site, &references, "references", &mut errs);
-    let checklist = texts(site, &checklist, "checklist", &mut errs);
+    let (references, checklist, listed) = tagged_lists(site, &references, &checklist, &mut errs);
     let (concentrations, read_whole) =
         concentrations_read(site, concentrations.as_ref(), &mut errs);
     let dose = validate_dose(site, dose, &mut errs);
@@ -599,13 +636,13 @@ fn validate(
         validate_boluses(site, boluses, &dose.increment, dose.unit, &mut errs);
     let limits = validate_weight(site, weight, &mut errs);
     let rules = validate_checkpoints(site, &checkpoints, &mut errs);
-    // The optional tables: `None` when absent, or with errors (kept in `errs`).
     let course = course.and_then(|c| validate_course(site, c, &dose, &mut errs));
     let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
     let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
-    let bedside = bedside::validate(site, vital_bounds, recovery, &mut errs);
+    let bedside = bedside::validate(site, wire.vital_bounds, wire.recovery, &mut errs);
     let cx = administration::Context::new((&concentrations, read_whole), &interval_q, &route_coded);
-    let administration = administration::checked(site, administration, &cx, &mut errs);
+    let administration = administration::checked(site, wire.administration, &cx, &mut errs);
+    let sources = all_sources(site, wire.sources, listed, &rules, &mut errs);
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
@@ -636,6 +673,7 @@ fn validate(
         aftercare,
         bedside,
         administration,
+        sources,
         unit: dose.unit.expect("a parsed dose per weight has a mass unit"),
         sha256,
         source: Source::File(site.file.to_string()),
@@ -643,7 +681,8 @@ fn validate(
     })
 }
 
-/// `schema`: the one this build reads.
+/// `schema`: the one this build reads. Another schema's fields mean other things, so nothing more
+/// is checked.
 fn check_schema(site: &Site, schema: &Spanned<Whole>) -> Result<(), Vec<ProtocolError>> {
     if schema.get_ref().0 == SCHEMA {
         return Ok(());
@@ -681,11 +720,233 @@ fn validate_route(
     (route_text, route_coded)
 }
 
-/// A list of texts (`references`, `checklist`), each checked.
-fn texts(site: &Site, list: &[Spanned<String>], field: &str, errs: &mut Errors) -> Vec<String> {
-    list.iter()
-        .filter_map(|t| errs.take(site.text(t, field)))
-        .collect()
+/// A list of texts (`references`, `checklist`), each checked: a plain string, or an inline
+/// table with the text under `key` and its `source`. The texts and, beside them, their sources.
+fn tagged_texts(
+    site: &Site,
+    list: &[Spanned<Tagged>],
+    (field, key): (&str, &str),
+    errs: &mut Errors,
+) -> (Vec<String>, Vec<Option<Whose>>) {
+    let mut texts = Vec::with_capacity(list.len());
+    let mut sources = Vec::with_capacity(list.len());
+    for t in list {
+        if let Some((text, source)) = errs.take(tagged_text(site, t, field, key)) {
+            texts.push(text);
+            sources.push(source);
+        }
+    }
+    (texts, sources)
+}
+
+/// The sources of the checklist and of the references, item by item.
+type Listed = (Vec<Option<Whose>>, Vec<Option<Whose>>);
+
+/// The references and the checklist, each checked, and their sources as
+/// `(checklist, references)`.
+fn tagged_lists(
+    site: &Site,
+    references: &[Spanned<Tagged>],
+    checklist: &[Spanned<Tagged>],
+    errs: &mut Errors,
+) -> (Vec<String>, Vec<String>, Listed) {
+    let (references, reference_sources) =
+        tagged_texts(site, references, ("references", "reference"), errs);
+    let (checklist, checklist_sources) = tagged_texts(site, checklist, ("checklist", "item"), errs);
+    (
+        references,
+        checklist,
+        (checklist_sources, reference_sources),
+    )
+}
+
+/// One item of a tagged list: its text, checked, and its source.
+fn tagged_text(
+    site: &Site,
+    t: &Spanned<Tagged>,
+    field: &str,
+    key: &str,
+) -> Result<(String, Option<Whose>), ProtocolError> {
+    let at = |text: &str| Spanned::new(t.span(), text.to_string());
+    let tagged = t.get_ref();
+    if let Some(plain) = &tagged.plain {
+        return Ok((site.text(&at(plain), field)?, None));
+    }
+    let mut text = None;
+    let mut source = None;
+    for (k, v) in &tagged.table {
+        match k.as_str() {
+            k if k == key => text = Some(v),
+            "source" => source = Some(v),
+            other => {
+                return Err(site.field(
+                    t,
+                    field,
+                    format!(
+                        "expected a string, or an inline table with `{key}` and `source` only, found the key {}",
+                        crate::engine::chars::quote(other)
+                    ),
+                ))
+            }
+        }
+    }
+    let Some(text) = text else {
+        return Err(site.field(
+            t,
+            field,
+            format!("expected `{key}` in the inline table, beside `source`, found none"),
+        ));
+    };
+    let text = site.text(&at(text), field)?;
+    let source = source
+        .map(|s| whose(site, &at(s), &format!("{field}.source")))
+        .transpose()?;
+    Ok((text, source))
+}
+
+/// A source's word: `guideline`, `label`, `account` or `project`.
+fn whose(site: &Site, word: &Spanned<String>, field: &str) -> Result<Whose, ProtocolError> {
+    Whose::from_word(word.get_ref()).ok_or_else(|| {
+        site.field(
+            word,
+            field,
+            format!(
+                "expected a source: {}, found {}",
+                source_words(),
+                crate::engine::chars::quote(word.get_ref())
+            ),
+        )
+    })
+}
+
+/// `` `guideline`, `label`, `account` or `project` ``.
+fn source_words() -> String {
+    let words: Vec<String> = Whose::ALL
+        .iter()
+        .map(|w| format!("`{}`", w.as_str()))
+        .collect();
+    let (last, rest) = words.split_last().expect("four sources");
+    format!("{} or {last}", rest.join(", "))
+}
+
+/// `[sources]`: each key a rule, each value a source's word or an inline table with `source`
+/// and an optional `note`.
+fn validate_sources(
+    site: &Site,
+    table: &Spanned<std::collections::BTreeMap<String, Spanned<Tagged>>>,
+    errs: &mut Errors,
+) -> Vec<(Rule, Tag)> {
+    let mut out = Vec::new();
+    for (key, value) in table.get_ref() {
+        let field = format!("sources.{key}");
+        let Some(rule) = Rule::from_key(key) else {
+            let keys: Vec<&str> = Rule::ALL.iter().map(|r| r.key()).collect();
+            errs.0.push(site.field(
+                value,
+                &field,
+                format!(
+                    "expected a rule the `[sources]` table tags ({}), found the key {}",
+                    keys.join(", "),
+                    crate::engine::chars::quote(key)
+                ),
+            ));
+            continue;
+        };
+        if let Some(tag) = errs.take(source_tag(site, value, &field)) {
+            out.push((rule, tag));
+        }
+    }
+    out.sort_by_key(|(rule, _)| *rule);
+    out
+}
+
+/// A `[sources]` value: `"guideline"`, or `{ source = "project", note = "…" }`.
+fn source_tag(site: &Site, value: &Spanned<Tagged>, field: &str) -> Result<Tag, ProtocolError> {
+    let at = |text: &str| Spanned::new(value.span(), text.to_string());
+    let tagged = value.get_ref();
+    if let Some(word) = &tagged.plain {
+        return Ok(Tag {
+            whose: whose(site, &at(word), field)?,
+            note: None,
+        });
+    }
+    let (mut source, mut note) = (None, None);
+    for (k, v) in &tagged.table {
+        match k.as_str() {
+            "source" => source = Some(whose(site, &at(v), field)?),
+            "note" => note = Some(site.text(&at(v), &format!("{field}.note"))?),
+            other => {
+                return Err(site.field(
+                    value,
+                    field,
+                    format!(
+                        "expected a source's word, or an inline table with `source` and `note` only, found the key {}",
+                        crate::engine::chars::quote(other)
+                    ),
+                ))
+            }
+        }
+    }
+    let whose = source.ok_or_else(|| {
+        site.field(
+            value,
+            field,
+            "expected `source` in the inline table, beside `note`, found none".into(),
+        )
+    })?;
+    Ok(Tag { whose, note })
+}
+
+/// The sources of a file: the `[sources]` table's, beside those of the checklist and the
+/// references, each source named with a reference.
+fn all_sources(
+    site: &Site,
+    table: Option<Spanned<std::collections::BTreeMap<String, Spanned<Tagged>>>>,
+    (checklist, references): Listed,
+    checkpoints: &[CheckpointRule],
+    errs: &mut Errors,
+) -> Sources {
+    let sources = Sources {
+        rules: table
+            .map(|t| validate_sources(site, &t, errs))
+            .unwrap_or_default(),
+        checklist,
+        references,
+    };
+    check_references(site, &sources, checkpoints, errs);
+    sources
+}
+
+/// Every source a rule, an item or a checkpoint names, other than the protocol's own choice,
+/// has a reference tagged with it, so that a plan can say what that source is.
+fn check_references(
+    site: &Site,
+    sources: &Sources,
+    checkpoints: &[CheckpointRule],
+    errs: &mut Errors,
+) {
+    let named = sources
+        .rules
+        .iter()
+        .map(|(_, t)| t.whose)
+        .chain(sources.checklist.iter().flatten().copied())
+        .chain(checkpoints.iter().filter_map(|c| c.source));
+    let mut missing: Vec<Whose> = named
+        .filter(|w| w.needs_reference() && !sources.references.contains(&Some(*w)))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for w in missing {
+        errs.0.push(error_at_field(
+            site.file,
+            site.text,
+            "references",
+            format!(
+                "expected a reference for the source `{w}` that a rule names, found none; add `{{ reference = \"…\", source = \"{w}\" }}` to `references`, saying what that source is",
+                w = w.as_str()
+            ),
+        ));
+    }
 }
 
 /// `id`: lowercase letters, digits and `-`, and the file's name.
@@ -960,7 +1221,11 @@ fn validate_checkpoints(
             relative_to,
             offset,
             action,
+            source,
         } = c;
+        let source = source
+            .as_ref()
+            .and_then(|s| errs.take(whose(site, s, &format!("checkpoints[{}].source", i + 1))));
         let n = i + 1;
         let anchor = match relative_to.get_ref().as_str() {
             "first" => Some(Anchor::First),
@@ -1001,6 +1266,7 @@ fn validate_checkpoints(
                 relative_to,
                 offset,
                 action,
+                source,
             });
         }
     }

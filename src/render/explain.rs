@@ -5,16 +5,10 @@ use std::fmt;
 use crate::engine::dosing::{Sex, Step};
 use crate::engine::plan::{CountReason, Plan};
 use crate::engine::protocol::{Anchor, Protocol};
+use crate::engine::sources::Rule;
 use crate::engine::units::{self, format_decimal, int, DrugMass, Num};
 
-/// The numbers joined as `a, b and c`.
-pub fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
+pub use super::join_and;
 
 /// `146.6 mg ÷ 50 mg = 2.932, rounded up to 3`: the count by division, as a phrase.
 pub fn division(p: &Protocol, plan: &Plan) -> String {
@@ -98,7 +92,9 @@ pub fn count_phrase(p: &Protocol, plan: &Plan) -> String {
 
 /// Each step of the computation as a sentence with its numbers.
 pub fn steps(p: &Protocol, plan: &Plan) -> Vec<String> {
-    worked(p, plan).all()
+    let mut w = worked(p, plan);
+    with_sources(p, &mut w);
+    w.all()
 }
 
 /// The computation's steps, each a sentence with its numbers.
@@ -117,7 +113,25 @@ pub fn worked(p: &Protocol, plan: &Plan) -> Worked {
         rounding: rounding_sentence(p, plan),
         split: split_sentence(p, plan),
         times: times_sentence(p, plan),
-        checkpoints: checkpoint_sentences(plan),
+        checkpoints: checkpoint_sentences(p, plan),
+    }
+}
+
+/// The steps with the source of each rule they use said after them (`--explain`; the drill
+/// keeps to the arithmetic): ` Source of the increment: project's choice.`.
+fn with_sources(p: &Protocol, w: &mut Worked) {
+    let source = |what, rule| super::sources::explain_source(p, what, rule);
+    w.total
+        .push_str(&source("the dose per weight", Rule::PerWeight));
+    w.count
+        .push_str(&source("the maximum bolus", Rule::MaxDose));
+    w.count
+        .push_str(&source("the minimum count", Rule::MinCount));
+    w.rounding
+        .push_str(&source("the increment", Rule::Increment));
+    w.times.push_str(&source("the interval", Rule::Interval));
+    for c in &mut w.checkpoints {
+        c.push_str(&super::sources::explain_word(p, "the time", Rule::Offsets));
     }
 }
 
@@ -240,15 +254,17 @@ fn times_sentence(p: &Protocol, plan: &Plan) -> String {
 }
 
 /// Each checkpoint's time.
-fn checkpoint_sentences(plan: &Plan) -> Vec<String> {
+fn checkpoint_sentences(p: &Protocol, plan: &Plan) -> Vec<String> {
     let mut checkpoints = Vec::new();
     for c in &plan.checkpoints {
         let when = relative(&c.rule_offset, c.relative_to);
-        checkpoints.push(format!(
-            "{}: {when}, {}.",
+        let sentence = format!(
+            "{}{}: {when}, {}.",
             c.action,
+            super::sources::whose_suffix(p, c.source),
             offset_phrase(plan, &c.offset)
-        ));
+        );
+        checkpoints.push(sentence);
     }
     checkpoints
 }

@@ -386,6 +386,7 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
 
     out.push(weight_note(ctx, plan));
     out.push(arithmetic_note(ctx, plan));
+    out.push(super::sources::paragraph(p, plan));
 
     out.extend(
         super::warnings(p, plan)
@@ -401,7 +402,11 @@ fn notes(ctx: &Context, plan: &Plan, order: &Order) -> Vec<Annotation> {
                 Some(t) => format!("{t}, {relative}"),
                 None => relative,
             };
-            s.push_str(&format!("\n- {when}: {}", c.action));
+            s.push_str(&format!(
+                "\n- {when}: {}{}",
+                c.action,
+                super::sources::whose_suffix(p, c.source)
+            ));
         }
         out.push(s);
     }

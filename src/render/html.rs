@@ -59,6 +59,11 @@ code, .hash { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Consolas, 
 .mark.foot { font-size: 13pt; border-width: 2px; padding: 0.3mm 2mm; margin: 1mm 0 0; }
 .date { float: right; margin: 0.5mm 0 0 4mm; font-size: 11pt; }
 .give { margin: 0.3mm 0 0.6mm; }
+.roles td { height: 8mm; }
+h2 .note { font-size: 10pt; font-weight: normal; }
+ul.ticks li.group { padding-left: 0; font-weight: bold; break-after: avoid; }
+.sources ul { margin: 0; padding-left: 4mm; columns: 2; column-gap: 4mm; }
+.sources li { break-inside: avoid; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -386,6 +391,106 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
     );
 }
 
+/// Whose the rules stated on the plan are, and what each source is, in two columns.
+fn sources_section(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    let _ = write!(
+        o,
+        "<section class=\"sources\">\n<h2>{}</h2>\n<ul>\n",
+        super::sources::SOURCES
+    );
+    for l in super::sources::block(p) {
+        let _ = writeln!(o, "<li>{}</li>", esc(&l));
+    }
+    o.push_str("</ul>\n</section>\n");
+}
+
+/// A cell of the roles table: the role in bold, and room to write the name, the signature and
+/// the time.
+fn role_cell(role: &str) -> String {
+    format!("<td><b>{}</b><br>name, signature, time</td>", esc(role))
+}
+
+/// The roles and checks of a signed plan, as a table to sign: the ordering physician, the person
+/// giving the drug and the patient monitor (their source after the heading); the independent
+/// double check with its tick boxes; the wasted drug and its witness; each with its source.
+fn roles(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    use super::sources as src;
+    use crate::engine::sources::Rule;
+    let source = |rule| esc(&src::suffix(p, p.sources.of(rule)));
+    let roles_source = match src::suffix(p, p.sources.of(Rule::Roles)) {
+        s if s.is_empty() => String::new(),
+        s => format!(" <span class=\"note\">roles{}</span>", esc(&s)),
+    };
+    let _ = write!(
+        o,
+        "<section class=\"roles\">\n<h2>{}{roles_source}</h2>\n<table class=\"sign roles\"><tr>",
+        src::ROLES
+    );
+    for (role, _) in src::ROLE_LINES {
+        o.push_str(&role_cell(role));
+    }
+    let boxes: Vec<String> = src::DOUBLE_CHECK_ITEMS
+        .iter()
+        .map(|i| format!("<span class=\"box\"></span>{i}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "</tr>\n<tr><td colspan=\"2\">{} {}{}: {}</td>{}</tr>",
+        src::DOUBLE_CHECK,
+        explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
+        source(Rule::DoubleCheck),
+        boxes.join(" &nbsp;"),
+        role_cell(src::CHECKED_BY)
+    );
+    let _ = writeln!(
+        o,
+        "<tr><td colspan=\"2\">{}: {}{}</td>{}</tr>\n</table>\n</section>",
+        src::WASTED,
+        esc(&src::wasted_blanks(p)),
+        source(Rule::Waste),
+        role_cell(src::WITNESSED_BY)
+    );
+}
+
+/// The checklist's items under the source each is from (`Guideline`, `Label`, …), in the
+/// protocol's order within each; a protocol that tags no item has one list with no headings.
+fn checklist_items(p: &crate::engine::protocol::Protocol, o: &mut String) {
+    use crate::engine::sources::Whose;
+    let item = |o: &mut String, c: &str| {
+        let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
+    };
+    if !super::sources::any(p) {
+        for c in &p.checklist {
+            item(o, c);
+        }
+        return;
+    }
+    let groups: [Option<Whose>; 5] = [
+        Some(Whose::Guideline),
+        Some(Whose::Label),
+        Some(Whose::Account),
+        Some(Whose::Project),
+        None,
+    ];
+    for g in groups {
+        let items: Vec<&String> = p
+            .checklist
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| p.sources.item(*i) == g)
+            .map(|(_, c)| c)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let heading = g.map_or(super::sources::NOT_STATED, super::sources::word);
+        let _ = writeln!(o, "<li class=\"group\">{}:</li>", esc(heading));
+        for c in items {
+            item(o, c);
+        }
+    }
+}
+
 /// The checklist, the protocol's identity and approval, and the signature lines (none on a plan
 /// that may not be used: its marks instead).
 fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
@@ -397,12 +502,13 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
             "<section>\n<h2>{}</h2>\n<ul class=\"ticks checklist\">\n",
             sections::CHECKLIST
         );
-        for c in &p.checklist {
-            let _ = writeln!(o, "<li><span class=\"box\"></span>{}</li>", esc(c));
-        }
+        checklist_items(p, o);
         o.push_str("</ul>\n</section>\n");
     }
-
+    sources_section(p, o);
+    if marks.is_empty() {
+        roles(p, o);
+    }
     // A plan that may be signed says for which date it is valid, in the same paragraph.
     let validity = if marks.is_empty() {
         format!(" <b>{}</b>", esc(&order::validity_sentence(plan)))

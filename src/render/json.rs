@@ -118,8 +118,151 @@ pub struct Doc {
     pub explanation: Option<Vec<String>>,
     /// Warnings for the person who verifies the plan.
     pub warnings: Vec<String>,
+    /// Whose each rule of the protocol is, for each rule the protocol tags (in the order of its
+    /// `[sources]` keys as documented); the printed plans give each rule's text with its source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRef>,
+    /// The protocol's checklist, each item with its source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<ChecklistItem>,
+    /// The protocol's references, each with the source it names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    /// The roles and checks a signed plan has lines for, with their sources (absent on a draft).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
     /// The tool and version that computed the plan (`bolus 0.1.0`).
     pub generator: String,
+}
+
+/// A rule of the protocol and whose it is.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct SourceRef {
+    /// The protocol's key for the rule (the key of its `[sources]` table).
+    #[schemars(extend("enum" = RULE_KEYS))]
+    pub rule: &'static str,
+    /// Whose the rule is: `guideline`, `label`, `account` or `project`.
+    #[schemars(extend("enum" = SOURCE_WORDS))]
+    pub source: &'static str,
+    /// How the rule follows from its source, as the protocol notes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A checklist item and whose it is.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct ChecklistItem {
+    pub item: String,
+    /// Whose the item is; absent when the protocol does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = SOURCE_WORDS))]
+    pub source: Option<&'static str>,
+}
+
+/// A reference and the source it names.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct Reference {
+    pub text: String,
+    /// The source the reference is for; absent when the protocol does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = SOURCE_WORDS))]
+    pub source: Option<&'static str>,
+}
+
+/// A role or check of a signed plan, and whose it is.
+#[derive(Clone, Serialize, JsonSchema)]
+pub struct Role {
+    /// `ordering physician`, `giving the drug`, `patient monitor`, `independent double check`
+    /// or `waste witness`.
+    pub role: &'static str,
+    /// What the double check covers (`drug`, `strength`, `dose`, `patient`); absent for the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<&'static str>,
+    /// Whose the line is; absent when the protocol does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = SOURCE_WORDS))]
+    pub source: Option<&'static str>,
+    /// The protocol's note on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The words a source is written with.
+pub(crate) const SOURCE_WORDS: [&str; 4] = ["guideline", "label", "account", "project"];
+/// The keys of the rules a plan states.
+pub(crate) const RULE_KEYS: [&str; 14] = [
+    "route",
+    "per_weight",
+    "increment",
+    "max_total",
+    "under_dose",
+    "min_count",
+    "max_dose",
+    "interval",
+    "weight",
+    "concentrations",
+    "offsets",
+    "roles",
+    "double_check",
+    "waste",
+];
+
+/// The protocol's tagged rules and their sources, as JSON.
+fn source_refs(p: &crate::engine::protocol::Protocol) -> Vec<SourceRef> {
+    p.sources
+        .rules
+        .iter()
+        .map(|(rule, tag)| SourceRef {
+            rule: rule.key(),
+            source: tag.whose.as_str(),
+            note: tag.note.clone(),
+        })
+        .collect()
+}
+
+/// The checklist, the references and the roles of a plan, with their sources, as JSON.
+fn listed(
+    p: &crate::engine::protocol::Protocol,
+) -> (Vec<ChecklistItem>, Vec<Reference>, Vec<Role>) {
+    let checklist = p
+        .checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ChecklistItem {
+            item: c.clone(),
+            source: p.sources.item(i).map(|w| w.as_str()),
+        })
+        .collect();
+    let references = p
+        .references
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Reference {
+            text: r.clone(),
+            source: p.sources.reference(i).map(|w| w.as_str()),
+        })
+        .collect();
+    let roles = if p.standing.approval.is_draft() {
+        Vec::new()
+    } else {
+        super::sources::ROLE_NAMES
+            .iter()
+            .map(|(role, rule)| {
+                let tag = p.sources.of(*rule);
+                Role {
+                    role,
+                    checks: if *rule == crate::engine::sources::Rule::DoubleCheck {
+                        super::sources::DOUBLE_CHECK_ITEMS.to_vec()
+                    } else {
+                        Vec::new()
+                    },
+                    source: tag.map(|t| t.whose.as_str()),
+                    note: tag.and_then(|t| t.note.clone()),
+                }
+            })
+            .collect()
+    };
+    (checklist, references, roles)
 }
 
 /// The protocol a plan was computed from.
@@ -298,6 +441,10 @@ pub struct Checkpoint {
     /// What the offset counts from.
     pub relative_to: String,
     pub action: String,
+    /// Whose the action is; absent when the protocol does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = SOURCE_WORDS))]
+    pub source: Option<&'static str>,
 }
 
 /// The protocol as JSON: what it is, its SHA-256, where it came from, its approval.
@@ -339,6 +486,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
     let u = p.unit;
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     let day = |o: &units::Duration| plan.clock(o).map(|(_, d)| d);
+    let (checklist, references, roles) = listed(p);
     Doc {
         schema: SCHEMA,
         draft: p.standing.approval.is_draft().then_some(super::DRAFT),
@@ -389,10 +537,15 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
                 day: day(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
                 action: c.action.clone(),
+                source: c.source.map(|w| w.as_str()),
             })
             .collect(),
         explanation: ctx.explain.then(|| crate::render::explain::steps(p, plan)),
         warnings: super::warnings(p, plan),
+        sources: source_refs(p),
+        checklist,
+        references,
+        roles,
         generator: format!("bolus {VERSION}"),
     }
 }
@@ -402,4 +555,15 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     let mut s = serde_json::to_string_pretty(&document(ctx, plan)).expect("serialisable");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::sources::{Rule, Whose};
+
+    #[test]
+    fn the_schema_lists_every_source_and_rule_key() {
+        assert_eq!(super::SOURCE_WORDS, Whose::ALL.map(Whose::as_str));
+        assert_eq!(super::RULE_KEYS, Rule::ALL.map(Rule::key));
+    }
 }

@@ -164,7 +164,26 @@ impl Build {
         self.hole(Hole::Clock(seconds));
         self.field("relative_to", &c.relative_to);
         self.field("action", &c.action);
+        if let Some(source) = c.source {
+            self.field("source", source);
+        }
         self.raw("}");
+    }
+
+    /// The sources, the checklist, the references and the roles, when there are any.
+    fn sources(&mut self, d: &Doc) {
+        if !d.sources.is_empty() {
+            self.field("sources", &d.sources);
+        }
+        if !d.checklist.is_empty() {
+            self.field("checklist", &d.checklist);
+        }
+        if !d.references.is_empty() {
+            self.field("references", &d.references);
+        }
+        if !d.roles.is_empty() {
+            self.field("roles", &d.roles);
+        }
     }
 
     fn tail(&mut self, d: &Doc) {
@@ -177,6 +196,7 @@ impl Build {
         } else {
             self.field("warnings", &d.warnings);
         }
+        self.sources(d);
         self.field("generator", &d.generator);
         self.raw("}");
     }

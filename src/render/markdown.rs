@@ -109,6 +109,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     timeline(plan, &s.timeline, &mut o);
     warnings_section(&s.warnings, &mut o);
     verified(&s, &mut o);
+    sources_section(&s.sources, &mut o);
+    if s.marks.is_empty() {
+        roles(p, &mut o);
+    }
     signature(p, &s, &mut o);
     o
 }
@@ -197,10 +201,42 @@ fn verified(s: &PlanSections, o: &mut String) {
     o.push('\n');
     if !s.checklist.is_empty() {
         let _ = writeln!(o, "## {}\n", sections::CHECKLIST);
-        for c in s.checklist {
+        for c in &s.checklist {
             let _ = writeln!(o, "- [ ] {}", text(c));
         }
         o.push('\n');
+    }
+}
+
+/// Whose the rules stated on the plan are, and what each source is.
+fn sources_section(lines: &[String], o: &mut String) {
+    let _ = writeln!(o, "## {}\n", super::sources::SOURCES);
+    for l in lines {
+        let _ = writeln!(o, "- {}", text(l));
+    }
+    o.push('\n');
+}
+
+/// The roles and checks of a signed plan, as a table to fill in by hand, with their sources.
+fn roles(p: &Protocol, o: &mut String) {
+    use super::sources as src;
+    let _ = writeln!(o, "## {}\n", src::ROLES);
+    let _ = writeln!(o, "| Role | Name | Signature | Time |\n|---|---|---|---|");
+    for (role, _) in src::ROLE_LINES {
+        let _ = writeln!(o, "| {role} | | | |");
+    }
+    let _ = writeln!(o, "| {} | | | |", src::CHECKED_BY);
+    let _ = writeln!(o, "| {} | | | |\n", src::WITNESSED_BY);
+    let _ = writeln!(
+        o,
+        "{} {}: {}\n",
+        src::DOUBLE_CHECK,
+        super::explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
+        text(&src::double_check_boxes("[ ] "))
+    );
+    let _ = writeln!(o, "{}: {}\n", src::WASTED, text(&src::wasted_blanks(p)));
+    if let Some(note) = src::roles_note(p) {
+        let _ = writeln!(o, "{}\n", text(&note));
     }
 }
 

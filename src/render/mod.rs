@@ -29,6 +29,7 @@ pub(crate) mod rules;
 pub mod schema;
 pub(crate) mod sections;
 pub(crate) mod show;
+pub(crate) mod sources;
 pub mod stderr;
 pub mod text;
 
@@ -515,7 +516,10 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
         .iter()
         .map(|c| Event {
             offset: &c.offset,
-            what: c.action.as_str().into(),
+            what: match sources::whose_suffix(ctx.protocol, c.source) {
+                tag if tag.is_empty() => c.action.as_str().into(),
+                tag => format!("{}{tag}", c.action).into(),
+            },
             bolus: false,
         })
         .collect();
@@ -527,6 +531,15 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
     // A stable sort: the checkpoints, first in the list, stay before the boluses at their time.
     events.sort_by(|a, b| a.offset.value.cmp(&b.offset.value));
     events
+}
+
+/// The numbers joined as `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 #[cfg(test)]

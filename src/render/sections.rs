@@ -135,11 +135,22 @@ pub fn bolus_table(ctx: &Context, plan: &Plan) -> Table {
     Table { columns, rows }
 }
 
-/// The rules the plan was verified against: the weight limits first, then each rule.
+/// The rules the plan was verified against: the weight limits first, then each rule, each
+/// with its source.
 pub fn verified(p: &Protocol, plan: &Plan) -> Vec<String> {
-    let mut out = vec![super::rules::limits_text(p, plan)];
-    out.extend(super::rules::rules(p, plan));
-    out
+    super::sources::verified(p, plan)
+        .iter()
+        .map(|r| r.printed(p))
+        .collect()
+}
+
+/// The checklist's items, each with its source.
+pub fn checklist(p: &Protocol) -> Vec<String> {
+    p.checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c}{}", super::sources::whose_suffix(p, p.sources.item(i))))
+        .collect()
 }
 
 /// The sections of a plan, in the order they are printed.
@@ -169,7 +180,10 @@ pub struct PlanSections<'a> {
     pub warnings: Vec<String>,
     /// The rules the plan was verified against.
     pub verified: Vec<String>,
-    pub checklist: &'a [String],
+    /// The checklist's items, each with its source.
+    pub checklist: Vec<String>,
+    /// The "Sources" block: the rules stated on the plan, what each source is.
+    pub sources: Vec<String>,
     pub sign_off: SignOff<'a>,
 }
 
@@ -227,7 +241,8 @@ pub fn plan<'a>(ctx: &Context<'a>, plan: &'a Plan) -> PlanSections<'a> {
         timeline: super::order_timeline(ctx, plan),
         warnings: super::warnings(p, plan),
         verified: verified(p, plan),
-        checklist: &p.checklist,
+        checklist: checklist(p),
+        sources: super::sources::block(p),
         sign_off: sign_off(p),
     }
 }

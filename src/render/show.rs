@@ -19,8 +19,8 @@ pub fn render(p: &Protocol) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} ({})", p.title, p.id);
     let _ = writeln!(o, "{} {}: {}", p.drug, p.route, p.summary);
-    for r in &p.references {
-        let _ = writeln!(o, "Reference: {r}");
+    for (source, r) in crate::render::sources::references(p) {
+        let _ = writeln!(o, "Reference ({source}): {r}");
     }
     o.push('\n');
     dose(p, &mut o);
@@ -198,7 +198,12 @@ fn checkpoints_course_checklist(p: &Protocol, o: &mut String) {
         let _ = writeln!(o, "Checkpoints");
         for c in &p.checkpoints {
             let when = crate::render::explain::relative(&c.offset, c.relative_to);
-            let _ = writeln!(o, "  {when}: {}", c.action);
+            let _ = writeln!(
+                o,
+                "  {when}: {}{}",
+                c.action,
+                crate::render::sources::whose_suffix(p, c.source)
+            );
         }
         o.push('\n');
     }
@@ -213,11 +218,37 @@ fn checkpoints_course_checklist(p: &Protocol, o: &mut String) {
     }
     if !p.checklist.is_empty() {
         let _ = writeln!(o, "Checklist");
-        for c in &p.checklist {
+        for c in crate::render::sections::checklist(p) {
             let _ = writeln!(o, "  [ ] {c}");
         }
         o.push('\n');
     }
+    sources(p, o);
+}
+
+/// Whose each rule is, as the protocol's `[sources]` table says: `  per_weight: guideline`.
+fn sources(p: &Protocol, o: &mut String) {
+    use crate::engine::sources::Rule;
+    if !crate::render::sources::any(p) {
+        let _ = writeln!(o, "{}\n", crate::render::sources::NONE_STATED);
+        return;
+    }
+    let _ = writeln!(o, "Sources of the rules (`[sources]`)");
+    for rule in Rule::ALL {
+        let absent = match rule {
+            Rule::MaxTotal => p.max_total.is_none(),
+            Rule::UnderDose => p.under_dose.is_none(),
+            Rule::Concentrations => p.concentrations.is_empty(),
+            Rule::Offsets => p.checkpoints.is_empty(),
+            _ => false,
+        };
+        if absent {
+            continue;
+        }
+        let tag = crate::render::sources::tag_text(p.sources.of(rule));
+        let _ = writeln!(o, "  {}: {tag}", rule.key());
+    }
+    o.push('\n');
 }
 
 /// What the bedside record holds to (`bolus record`): the vital-sign bounds and the discharge

@@ -63,6 +63,10 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     timeline(&mut o, plan, &s.timeline);
     warnings(&mut o, &s.warnings);
     verified(&mut o, &s);
+    sources_block(&mut o, &s.sources);
+    if s.marks.is_empty() {
+        roles(&mut o, p);
+    }
     sign_off(&mut o, &s);
     super::fit(o, TEXT_WIDTH)
 }
@@ -200,11 +204,60 @@ fn verified(o: &mut String, s: &PlanSections) {
     o.push('\n');
     if !s.checklist.is_empty() {
         line(o, sections::CHECKLIST);
-        for c in s.checklist {
+        for c in &s.checklist {
             wrap_into(o, "  [ ] ", "      ", c, TEXT_WIDTH);
         }
         o.push('\n');
     }
+}
+
+/// Whose the rules stated on the plan are, and what each source is.
+fn sources_block(o: &mut String, lines: &[String]) {
+    line(o, super::sources::SOURCES);
+    for l in lines {
+        wrap_into(o, "  ", "      ", l, TEXT_WIDTH);
+    }
+    o.push('\n');
+}
+
+/// A line to sign for a role: `  Giving the drug     ____  Signature ____  Time ______`.
+fn role_line(o: &mut String, role: &str) {
+    line(
+        o,
+        &format!("  {role:<18}  ____________________  Signature ____________  Time ______"),
+    );
+}
+
+/// The roles and checks of a signed plan: who orders, gives and monitors, the independent
+/// double check before the first bolus, and the witness of wasted drug, with their sources.
+fn roles(o: &mut String, p: &crate::engine::protocol::Protocol) {
+    use super::sources as src;
+    line(o, src::ROLES);
+    for (role, _) in src::ROLE_LINES {
+        role_line(o, role);
+    }
+    wrap_into(
+        o,
+        "  ",
+        "  ",
+        &format!(
+            "{} {}: {}",
+            src::DOUBLE_CHECK,
+            super::explain::join_and(&src::DOUBLE_CHECK_ITEMS.map(String::from)),
+            src::double_check_boxes("[ ] ")
+        ),
+        TEXT_WIDTH,
+    );
+    role_line(o, src::CHECKED_BY);
+    line(
+        o,
+        &format!("  {:<18}  {}", src::WASTED, src::wasted_blanks(p)),
+    );
+    role_line(o, src::WITNESSED_BY);
+    if let Some(note) = src::roles_note(p) {
+        wrap_into(o, "  ", "  ", &note, TEXT_WIDTH);
+    }
+    o.push('\n');
 }
 
 /// The protocol's identity and approval, and the signature lines (none on a plan that may not

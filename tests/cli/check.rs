@@ -1199,7 +1199,7 @@ fn every_plan_the_tool_writes_reads_back_through_check_and_conforms() {
             .map(|l| {
                 if l.starts_with("id = ") {
                     format!("id = \"{id}\"")
-                } else if l.starts_with("interval = ") {
+                } else if l.starts_with("interval = \"") {
                     format!("interval = \"{interval}\"")
                 } else {
                     l.to_string()

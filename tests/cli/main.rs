@@ -31,6 +31,7 @@ mod protocol_files;
 mod record;
 mod schemas;
 mod snapshots;
+mod sources;
 mod spreadsheets;
 mod support;
 mod teach;

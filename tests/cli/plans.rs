@@ -180,14 +180,17 @@ fn crosses_midnight_with_clock_times_from_a_start_of_23_55() {
         .iter()
         .map(|c| c["time"].as_str().expect("time with --start"))
         .collect();
-    assert_eq!(checkpoint_times, ["23:50", "00:45", "00:55", "00:55"]);
+    assert_eq!(
+        checkpoint_times,
+        ["23:50", "23:50", "00:45", "00:55", "00:55", "00:55"]
+    );
     let checkpoint_days: Vec<i64> = json["checkpoints"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["day"].as_i64().expect("day with --start"))
         .collect();
-    assert_eq!(checkpoint_days, [0, 1, 1, 1]);
+    assert_eq!(checkpoint_days, [0, 0, 1, 1, 1, 1]);
 
     let csv = plan("82", &["--start", "23:55", "--format", "csv"])
         .run()

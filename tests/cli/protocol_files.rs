@@ -593,3 +593,69 @@ fn lint_lists_every_type_error_unknown_key_and_broken_rule_of_a_file_even_severa
         .stderr_contains(format!("{file}:18:12: field `boluses.interval`"))
         .run();
 }
+
+#[test]
+fn refuses_a_source_that_is_not_one_of_the_four() {
+    refused(Expect {
+        fixture: "sources-unknown-source",
+        at: "30:14",
+        field: "field `sources.per_weight`",
+        says: &[
+            "expected a source: `guideline`, `label`, `account` or `project`, found `guidline`",
+        ],
+    });
+    refused(Expect {
+        fixture: "checklist-unknown-source",
+        at: "7:14",
+        field: "field `checklist.source`",
+        says: &["found `textbook`"],
+    });
+    refused(Expect {
+        fixture: "checkpoint-unknown-source",
+        at: "27:10",
+        field: "field `checkpoints[1].source`",
+        says: &["found `Label`"],
+    });
+}
+
+#[test]
+fn refuses_a_sources_key_that_is_not_a_rule() {
+    refused(Expect {
+        fixture: "sources-unknown-rule",
+        at: "29:8",
+        field: "field `sources.dose`",
+        says: &[
+            "expected a rule the `[sources]` table tags (route, per_weight,",
+            "found the key `dose`",
+        ],
+    });
+    refused(Expect {
+        fixture: "sources-note-without-source",
+        at: "29:12",
+        field: "field `sources.interval`",
+        says: &["expected `source` in the inline table, beside `note`, found none"],
+    });
+}
+
+#[test]
+fn refuses_a_checklist_item_table_with_another_key() {
+    refused(Expect {
+        fixture: "checklist-unknown-key",
+        at: "7:14",
+        field: "field `checklist`",
+        says: &["an inline table with `item` and `source` only, found the key `text`"],
+    });
+}
+
+#[test]
+fn refuses_a_source_named_by_a_rule_without_a_reference_saying_what_it_is() {
+    refused(Expect {
+        fixture: "source-without-reference",
+        at: "7:14",
+        field: "field `references`",
+        says: &[
+            "expected a reference for the source `label` that a rule names, found none",
+            "{ reference = \"…\", source = \"label\" }",
+        ],
+    });
+}

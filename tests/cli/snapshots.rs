@@ -111,26 +111,40 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
                           more
 
     How this plan was computed
-      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
-         146.6 mg. This is the calculated total.
-      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
-         boluses would do, but the protocol asks for at least 4, so 4 boluses.
-      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes
-         146 mg, 0.6 mg less. This is the planned total.
-      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last
-         2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg,
-         36 mg, 37 mg, 37 mg.
-      5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (14:00,
-         14:10, 14:20 and 14:30).
-      6. Measure blood pressure before dosing: 5 min before the first bolus, at
-         -5 min (13:55).
-      7. If the baseline blood pressure was somewhat elevated, measure blood
-         pressure again (20-30 minutes after dosing): 20 min after the last bolus,
-         at 50 min (14:50).
-      8. Measure blood pressure at the close of the session: 30 min after the last
-         bolus, at 60 min (15:00).
-      9. The patient has stayed 20-30 minutes to recover, and goes home with an
-         escort: 30 min after the last bolus, at 60 min (15:00).
+       1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
+          146.6 mg. This is the calculated total. Source of the dose per weight:
+          guideline.
+       2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
+          boluses would do, but the protocol asks for at least 4, so 4 boluses.
+          Source of the maximum bolus: guideline. Source of the minimum count:
+          guideline: 4 or more boluses, more than 4 when the patient weighs over
+          100 kg.
+       3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg
+          becomes 146 mg, 0.6 mg less. This is the planned total. Source of the
+          increment: project's choice.
+       4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the
+          last 2 boluses get one step of 1 mg more, so the boluses never decrease:
+          36 mg, 36 mg, 37 mg, 37 mg.
+       5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (14:00,
+          14:10, 14:20 and 14:30). Source of the interval: guideline: about 10
+          minutes apart.
+       6. Measure blood pressure before dosing (guideline): 5 min before the first
+          bolus, at -5 min (13:55). Source of the time: project's choice.
+       7. Continuously monitor vital signs, from now until discharge (label): 5 min
+          before the first bolus, at -5 min (13:55). Source of the time: project's
+          choice.
+       8. If the baseline blood pressure was somewhat elevated, measure blood
+          pressure again (20-30 minutes after dosing) (guideline): 20 min after the
+          last bolus, at 50 min (14:50). Source of the time: project's choice.
+       9. Measure blood pressure at the close of the session (guideline): 30 min
+          after the last bolus, at 60 min (15:00). Source of the time: project's
+          choice.
+      10. Earliest discharge: the patient has stayed 20-30 minutes to recover (a
+          minimum, not a time to leave) (guideline): 30 min after the last bolus, at
+          60 min (15:00). Source of the time: project's choice.
+      11. Discharge only when recovery is complete, and then accompanied by a
+          responsible adult (label): 30 min after the last bolus, at 60 min (15:00).
+          Source of the time: project's choice.
 
     Administration
       Give each bolus IV, pushed over at least 60 s (label: "Administer slowly
@@ -145,52 +159,96 @@ fn prints_the_whole_text_plan_for_73_3_kg_from_14_00_with_the_arithmetic_explain
       Total 146 mg in 4 boluses
 
     Timeline
-      -5 min  13:55  Measure blood pressure before dosing
+      -5 min  13:55  Measure blood pressure before dosing (guideline)
+      -5 min  13:55  Continuously monitor vital signs, from now until discharge
+                       (label)
        0 min  14:00  Bolus 1: 36 mg, push over at least 60 s
       10 min  14:10  Bolus 2: 36 mg, push over at least 60 s
       20 min  14:20  Bolus 3: 37 mg, push over at least 60 s
       30 min  14:30  Bolus 4: 37 mg, push over at least 60 s
       50 min  14:50  If the baseline blood pressure was somewhat elevated, measure
-                       blood pressure again (20-30 minutes after dosing)
-      60 min  15:00  Measure blood pressure at the close of the session
-      60 min  15:00  The patient has stayed 20-30 minutes to recover, and goes home
-                       with an escort
+                       blood pressure again (20-30 minutes after dosing) (guideline)
+      60 min  15:00  Measure blood pressure at the close of the session (guideline)
+      60 min  15:00  Earliest discharge: the patient has stayed 20-30 minutes to
+                       recover (a minimum, not a time to leave) (guideline)
+      60 min  15:00  Discharge only when recovery is complete, and then accompanied
+                       by a responsible adult (label)
 
     Verified against protocol ketamine-kap-iv
       [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg
-           to 150 kg
-      [ok] each bolus at most 50 mg
-      [ok] total not above the calculated total of 146.6 mg
-      [ok] at least 4 boluses for 73.3 kg
-      [ok] at least 10 min between boluses
-      [ok] each dose a whole number of 1 mg
-      [ok] total not under the planned total of 146 mg
+           to 150 kg (project's choice: in the manner of infusion-pump drug
+           libraries)
+      [ok] each bolus at most 50 mg (guideline)
+      [ok] total not above the calculated total of 146.6 mg (guideline)
+      [ok] at least 4 boluses for 73.3 kg (guideline: 4 or more boluses, more than
+           4 when the patient weighs over 100 kg)
+      [ok] at least 10 min between boluses (guideline: about 10 minutes apart)
+      [ok] each dose a whole number of 1 mg (project's choice)
+      [ok] total not under the planned total of 146 mg (project's choice)
 
     Checklist (tick each before dosing)
-      [ ] Adult patient
-      [ ] ASA physical status 1 or 2
+      [ ] Adult patient (guideline)
+      [ ] ASA physical status 1 or 2 (guideline)
       [ ] Indication (tick the one that applies): moderate or severe depressive
           symptoms that did not respond to at least 2 adequate treatment trials;
           acute suicidal ideation with a history of depression; depressive symptoms
-          with pain in a patient who cannot take oral antidepressants
+          with pain in a patient who cannot take oral antidepressants (guideline)
       [ ] Capacity to decide, informed of the off-label use, consent signed
-      [ ] No active psychosis or primary psychotic disorder
-      [ ] No manic symptoms
-      [ ] No hypersensitivity to ketamine
+          (guideline)
+      [ ] No active psychosis or primary psychotic disorder (guideline)
+      [ ] No history of psychosis (project's choice)
+      [ ] No manic symptoms (guideline)
+      [ ] No hypersensitivity to ketamine (guideline)
       [ ] No severe ongoing alcohol or substance dependence (ketamine included)
+          (guideline)
+      [ ] No condition in which a significant rise in blood pressure would be a
+          serious hazard (label)
+      [ ] Other medications reviewed (project's choice)
       [ ] Given by an anesthesiologist on a psychiatrist's recommendation
+          (guideline)
+      [ ] Given by or under the direction of physicians experienced in anaesthesia
+          and airway management (label)
       [ ] A patient monitor (physician, nurse practitioner, physician assistant or
           registered nurse) with current basic life support credentials, who
-          observes and documents the response
+          observes and documents the response (guideline)
       [ ] A medical provider licensed to practise medicine in the jurisdiction
           (residents supervised throughout by a physician privileged for moderate or
-          deep sedation)
-      [ ] Resuscitation equipment
+          deep sedation) (guideline)
+      [ ] Resuscitation equipment (guideline)
+      [ ] Emergency airway equipment must be immediately available (label)
+      [ ] Monitoring equipment and a recovery area ready (project's choice)
+      [ ] Recovery with stimulation kept to a minimum (emergence reactions are
+          reduced by minimising stimulation in recovery; they may recur up to
+          24 hours) (label)
       [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to
-          2 hours before)
-      [ ] An escort home arranged
+          2 hours before) (guideline)
+      [ ] An escort home arranged (guideline)
       [ ] Aftercare given: no driving for the rest of the day; no machinery for the
-          next 24 hours; no alcohol or recreational drugs for 24 hours
+          next 24 hours; no alcohol or recreational drugs for 24 hours (guideline)
+      [ ] Aftercare given: no important decisions for 24 hours (project's choice)
+
+    Sources
+      route IV (project's choice: the guideline's dosing names no route; the label
+          gives ketamine intravenously for anaesthesia, with 2 mg/kg IV as its
+          average dose for 5 to 10 minutes of surgical anaesthesia, not for
+          psychotherapy)
+      concentrations allowed: 10 mg/mL, 50 mg/mL and 100 mg/mL (project's choice:
+          the strengths the label supplies)
+      the checkpoints' times (project's choice: the guideline gives ranges, kept in
+          each action's words)
+      guideline: "Ketamine-Assisted Psychotherapy for Depression: treatment
+          guidelines" (Frshminds): a section of an article on a consumer
+          mental-health website, which notes that the information "is not a
+          substitute for information given directly to you by a physician" and is
+          for general knowledge only
+      label: US prescribing information for Ketalar (ketamine hydrochloride
+          injection), DailyMed label of Par/Pfizer and of the generic makers,
+          revised 10/2024: a label for anaesthesia, cited for how the drug is given
+          and monitored, never for the psychotherapy dose
+      account of practice: "Ketamine-Assisted Psychotherapy: How This Innovative
+          Treatment Helped Me": one patient's account of practice (the course of six
+          sessions)
+      project's choice: the protocol's own choice, in none of its sources
 
     Protocol ketamine-kap-iv
       sha256 [sha256]
@@ -332,7 +390,19 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
           "time": "13:55",
           "day": 0,
           "relative_to": "first",
-          "action": "Measure blood pressure before dosing"
+          "action": "Measure blood pressure before dosing",
+          "source": "guideline"
+        },
+        {
+          "offset": {
+            "value": -5,
+            "unit": "min"
+          },
+          "time": "13:55",
+          "day": 0,
+          "relative_to": "first",
+          "action": "Continuously monitor vital signs, from now until discharge",
+          "source": "label"
         },
         {
           "offset": {
@@ -342,7 +412,8 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
           "time": "14:50",
           "day": 0,
           "relative_to": "last",
-          "action": "If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)"
+          "action": "If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)",
+          "source": "guideline"
         },
         {
           "offset": {
@@ -352,7 +423,8 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
           "time": "15:00",
           "day": 0,
           "relative_to": "last",
-          "action": "Measure blood pressure at the close of the session"
+          "action": "Measure blood pressure at the close of the session",
+          "source": "guideline"
         },
         {
           "offset": {
@@ -362,10 +434,226 @@ fn prints_the_whole_json_plan_for_82_kg_from_14_00() {
           "time": "15:00",
           "day": 0,
           "relative_to": "last",
-          "action": "The patient has stayed 20-30 minutes to recover, and goes home with an escort"
+          "action": "Earliest discharge: the patient has stayed 20-30 minutes to recover (a minimum, not a time to leave)",
+          "source": "guideline"
+        },
+        {
+          "offset": {
+            "value": 60,
+            "unit": "min"
+          },
+          "time": "15:00",
+          "day": 0,
+          "relative_to": "last",
+          "action": "Discharge only when recovery is complete, and then accompanied by a responsible adult",
+          "source": "label"
         }
       ],
       "warnings": [],
+      "sources": [
+        {
+          "rule": "route",
+          "source": "project",
+          "note": "the guideline's dosing names no route; the label gives ketamine intravenously for anaesthesia, with 2 mg/kg IV as its average dose for 5 to 10 minutes of surgical anaesthesia, not for psychotherapy"
+        },
+        {
+          "rule": "per_weight",
+          "source": "guideline"
+        },
+        {
+          "rule": "increment",
+          "source": "project"
+        },
+        {
+          "rule": "under_dose",
+          "source": "project"
+        },
+        {
+          "rule": "min_count",
+          "source": "guideline",
+          "note": "4 or more boluses, more than 4 when the patient weighs over 100 kg"
+        },
+        {
+          "rule": "max_dose",
+          "source": "guideline"
+        },
+        {
+          "rule": "interval",
+          "source": "guideline",
+          "note": "about 10 minutes apart"
+        },
+        {
+          "rule": "weight",
+          "source": "project",
+          "note": "in the manner of infusion-pump drug libraries"
+        },
+        {
+          "rule": "concentrations",
+          "source": "project",
+          "note": "the strengths the label supplies"
+        },
+        {
+          "rule": "offsets",
+          "source": "project",
+          "note": "the guideline gives ranges, kept in each action's words"
+        },
+        {
+          "rule": "roles",
+          "source": "guideline",
+          "note": "given by an anesthesiologist on a psychiatrist's recommendation; a patient monitor who observes and documents the response"
+        },
+        {
+          "rule": "double_check",
+          "source": "project",
+          "note": "this project treats ketamine as a high-alert medication"
+        },
+        {
+          "rule": "waste",
+          "source": "label",
+          "note": "a Schedule III controlled substance; waste is witnessed and recorded (controlled-drug practice)"
+        }
+      ],
+      "checklist": [
+        {
+          "item": "Adult patient",
+          "source": "guideline"
+        },
+        {
+          "item": "ASA physical status 1 or 2",
+          "source": "guideline"
+        },
+        {
+          "item": "Indication (tick the one that applies): moderate or severe depressive symptoms that did not respond to at least 2 adequate treatment trials; acute suicidal ideation with a history of depression; depressive symptoms with pain in a patient who cannot take oral antidepressants",
+          "source": "guideline"
+        },
+        {
+          "item": "Capacity to decide, informed of the off-label use, consent signed",
+          "source": "guideline"
+        },
+        {
+          "item": "No active psychosis or primary psychotic disorder",
+          "source": "guideline"
+        },
+        {
+          "item": "No history of psychosis",
+          "source": "project"
+        },
+        {
+          "item": "No manic symptoms",
+          "source": "guideline"
+        },
+        {
+          "item": "No hypersensitivity to ketamine",
+          "source": "guideline"
+        },
+        {
+          "item": "No severe ongoing alcohol or substance dependence (ketamine included)",
+          "source": "guideline"
+        },
+        {
+          "item": "No condition in which a significant rise in blood pressure would be a serious hazard",
+          "source": "label"
+        },
+        {
+          "item": "Other medications reviewed",
+          "source": "project"
+        },
+        {
+          "item": "Given by an anesthesiologist on a psychiatrist's recommendation",
+          "source": "guideline"
+        },
+        {
+          "item": "Given by or under the direction of physicians experienced in anaesthesia and airway management",
+          "source": "label"
+        },
+        {
+          "item": "A patient monitor (physician, nurse practitioner, physician assistant or registered nurse) with current basic life support credentials, who observes and documents the response",
+          "source": "guideline"
+        },
+        {
+          "item": "A medical provider licensed to practise medicine in the jurisdiction (residents supervised throughout by a physician privileged for moderate or deep sedation)",
+          "source": "guideline"
+        },
+        {
+          "item": "Resuscitation equipment",
+          "source": "guideline"
+        },
+        {
+          "item": "Emergency airway equipment must be immediately available",
+          "source": "label"
+        },
+        {
+          "item": "Monitoring equipment and a recovery area ready",
+          "source": "project"
+        },
+        {
+          "item": "Recovery with stimulation kept to a minimum (emergence reactions are reduced by minimising stimulation in recovery; they may recur up to 24 hours)",
+          "source": "label"
+        },
+        {
+          "item": "No food for 4 to 6 hours before (some clinics allow clear liquids up to 2 hours before)",
+          "source": "guideline"
+        },
+        {
+          "item": "An escort home arranged",
+          "source": "guideline"
+        },
+        {
+          "item": "Aftercare given: no driving for the rest of the day; no machinery for the next 24 hours; no alcohol or recreational drugs for 24 hours",
+          "source": "guideline"
+        },
+        {
+          "item": "Aftercare given: no important decisions for 24 hours",
+          "source": "project"
+        }
+      ],
+      "references": [
+        {
+          "text": "\"Ketamine-Assisted Psychotherapy for Depression: treatment guidelines\" (Frshminds): a section of an article on a consumer mental-health website, which notes that the information \"is not a substitute for information given directly to you by a physician\" and is for general knowledge only",
+          "source": "guideline"
+        },
+        {
+          "text": "US prescribing information for Ketalar (ketamine hydrochloride injection), DailyMed label of Par/Pfizer and of the generic makers, revised 10/2024: a label for anaesthesia, cited for how the drug is given and monitored, never for the psychotherapy dose",
+          "source": "label"
+        },
+        {
+          "text": "\"Ketamine-Assisted Psychotherapy: How This Innovative Treatment Helped Me\": one patient's account of practice (the course of six sessions)",
+          "source": "account"
+        }
+      ],
+      "roles": [
+        {
+          "role": "ordering physician",
+          "source": "guideline",
+          "note": "given by an anesthesiologist on a psychiatrist's recommendation; a patient monitor who observes and documents the response"
+        },
+        {
+          "role": "giving the drug",
+          "source": "guideline",
+          "note": "given by an anesthesiologist on a psychiatrist's recommendation; a patient monitor who observes and documents the response"
+        },
+        {
+          "role": "patient monitor",
+          "source": "guideline",
+          "note": "given by an anesthesiologist on a psychiatrist's recommendation; a patient monitor who observes and documents the response"
+        },
+        {
+          "role": "independent double check",
+          "checks": [
+            "drug",
+            "strength",
+            "dose",
+            "patient"
+          ],
+          "source": "project",
+          "note": "this project treats ketamine as a high-alert medication"
+        },
+        {
+          "role": "waste witness",
+          "source": "label",
+          "note": "a Schedule III controlled substance; waste is witnessed and recorded (controlled-drug practice)"
+        }
+      ],
       "generator": "bolus [version]"
     }
     "#);
@@ -409,14 +697,16 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
 
     Session 1: 2026-12-01 (Tuesday)
       Timeline
-        04:55  Measure blood pressure before dosing
+        04:55  Measure blood pressure before dosing (guideline)
+        04:55  Continuously monitor vital signs, from now until discharge (label)
         05:00  Bolus 1: 36 mg
         05:10  Bolus 2: 36 mg
         05:20  Bolus 3: 37 mg
         05:30  Bolus 4: 37 mg
-        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
-        06:00  Measure blood pressure at the close of the session
-        06:00  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing) (guideline)
+        06:00  Measure blood pressure at the close of the session (guideline)
+        06:00  Earliest discharge: the patient has stayed 20-30 minutes to recover (a minimum, not a time to leave) (guideline)
+        06:00  Discharge only when recovery is complete, and then accompanied by a responsible adult (label)
       Before the session
         [ ] No food after 23:00 on 2026-11-30 (Monday)
         [ ] Clear liquids until 03:00, then nothing to drink
@@ -428,14 +718,16 @@ fn prints_a_two_session_course_whose_fast_starts_the_day_before() {
 
     Session 2: 2026-12-05 (Saturday), provisional: the dose is recomputed from the weight on the day and signed then
       Timeline
-        04:55  Measure blood pressure before dosing
+        04:55  Measure blood pressure before dosing (guideline)
+        04:55  Continuously monitor vital signs, from now until discharge (label)
         05:00  Bolus 1: 36 mg
         05:10  Bolus 2: 36 mg
         05:20  Bolus 3: 37 mg
         05:30  Bolus 4: 37 mg
-        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing)
-        06:00  Measure blood pressure at the close of the session
-        06:00  The patient has stayed 20-30 minutes to recover, and goes home with an escort
+        05:50  If the baseline blood pressure was somewhat elevated, measure blood pressure again (20-30 minutes after dosing) (guideline)
+        06:00  Measure blood pressure at the close of the session (guideline)
+        06:00  Earliest discharge: the patient has stayed 20-30 minutes to recover (a minimum, not a time to leave) (guideline)
+        06:00  Discharge only when recovery is complete, and then accompanied by a responsible adult (label)
       Before the session
         [ ] No food after 23:00 on 2026-12-04 (Friday)
         [ ] Clear liquids until 03:00, then nothing to drink

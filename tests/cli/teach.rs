@@ -97,25 +97,37 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
                           more
 
     How this plan was computed
-      1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
-         146.6 mg. This is the calculated total.
-      2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
-         boluses would do, but the protocol asks for at least 4, so 4 boluses.
-      3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes
-         146 mg, 0.6 mg less. This is the planned total.
-      4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the last
-         2 boluses get one step of 1 mg more, so the boluses never decrease: 36 mg,
-         36 mg, 37 mg, 37 mg.
-      5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first.
-      6. Measure blood pressure before dosing: 5 min before the first bolus, at
-         -5 min.
-      7. If the baseline blood pressure was somewhat elevated, measure blood
-         pressure again (20-30 minutes after dosing): 20 min after the last bolus,
-         at 50 min.
-      8. Measure blood pressure at the close of the session: 30 min after the last
-         bolus, at 60 min.
-      9. The patient has stayed 20-30 minutes to recover, and goes home with an
-         escort: 30 min after the last bolus, at 60 min.
+       1. Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg =
+          146.6 mg. This is the calculated total. Source of the dose per weight:
+          guideline.
+       2. No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3
+          boluses would do, but the protocol asks for at least 4, so 4 boluses.
+          Source of the maximum bolus: guideline. Source of the minimum count:
+          guideline: 4 or more boluses, more than 4 when the patient weighs over
+          100 kg.
+       3. Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg
+          becomes 146 mg, 0.6 mg less. This is the planned total. Source of the
+          increment: project's choice.
+       4. Split 146 mg into 4 boluses: 146 ÷ 4 = 36 mg each, remainder 2 mg: the
+          last 2 boluses get one step of 1 mg more, so the boluses never decrease:
+          36 mg, 36 mg, 37 mg, 37 mg.
+       5. Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first. Source
+          of the interval: guideline: about 10 minutes apart.
+       6. Measure blood pressure before dosing (guideline): 5 min before the first
+          bolus, at -5 min. Source of the time: project's choice.
+       7. Continuously monitor vital signs, from now until discharge (label): 5 min
+          before the first bolus, at -5 min. Source of the time: project's choice.
+       8. If the baseline blood pressure was somewhat elevated, measure blood
+          pressure again (20-30 minutes after dosing) (guideline): 20 min after the
+          last bolus, at 50 min. Source of the time: project's choice.
+       9. Measure blood pressure at the close of the session (guideline): 30 min
+          after the last bolus, at 60 min. Source of the time: project's choice.
+      10. Earliest discharge: the patient has stayed 20-30 minutes to recover (a
+          minimum, not a time to leave) (guideline): 30 min after the last bolus, at
+          60 min. Source of the time: project's choice.
+      11. Discharge only when recovery is complete, and then accompanied by a
+          responsible adult (label): 30 min after the last bolus, at 60 min. Source
+          of the time: project's choice.
 
     Administration
       Give each bolus IV, pushed over at least 60 s (label: "Administer slowly
@@ -130,52 +142,95 @@ fn explains_the_plan_for_73_3_kg_without_a_start_time_in_numbered_sentences() {
       Total 146 mg in 4 boluses
 
     Timeline
-      -5 min  Measure blood pressure before dosing
+      -5 min  Measure blood pressure before dosing (guideline)
+      -5 min  Continuously monitor vital signs, from now until discharge (label)
        0 min  Bolus 1: 36 mg, push over at least 60 s
       10 min  Bolus 2: 36 mg, push over at least 60 s
       20 min  Bolus 3: 37 mg, push over at least 60 s
       30 min  Bolus 4: 37 mg, push over at least 60 s
       50 min  If the baseline blood pressure was somewhat elevated, measure blood
-                pressure again (20-30 minutes after dosing)
-      60 min  Measure blood pressure at the close of the session
-      60 min  The patient has stayed 20-30 minutes to recover, and goes home with an
-                escort
+                pressure again (20-30 minutes after dosing) (guideline)
+      60 min  Measure blood pressure at the close of the session (guideline)
+      60 min  Earliest discharge: the patient has stayed 20-30 minutes to recover (a
+                minimum, not a time to leave) (guideline)
+      60 min  Discharge only when recovery is complete, and then accompanied by a
+                responsible adult (label)
 
     Verified against protocol ketamine-kap-iv
       [ok] weight within the hard limits 30 kg to 250 kg and the soft limits 40 kg
-           to 150 kg
-      [ok] each bolus at most 50 mg
-      [ok] total not above the calculated total of 146.6 mg
-      [ok] at least 4 boluses for 73.3 kg
-      [ok] at least 10 min between boluses
-      [ok] each dose a whole number of 1 mg
-      [ok] total not under the planned total of 146 mg
+           to 150 kg (project's choice: in the manner of infusion-pump drug
+           libraries)
+      [ok] each bolus at most 50 mg (guideline)
+      [ok] total not above the calculated total of 146.6 mg (guideline)
+      [ok] at least 4 boluses for 73.3 kg (guideline: 4 or more boluses, more than
+           4 when the patient weighs over 100 kg)
+      [ok] at least 10 min between boluses (guideline: about 10 minutes apart)
+      [ok] each dose a whole number of 1 mg (project's choice)
+      [ok] total not under the planned total of 146 mg (project's choice)
 
     Checklist (tick each before dosing)
-      [ ] Adult patient
-      [ ] ASA physical status 1 or 2
+      [ ] Adult patient (guideline)
+      [ ] ASA physical status 1 or 2 (guideline)
       [ ] Indication (tick the one that applies): moderate or severe depressive
           symptoms that did not respond to at least 2 adequate treatment trials;
           acute suicidal ideation with a history of depression; depressive symptoms
-          with pain in a patient who cannot take oral antidepressants
+          with pain in a patient who cannot take oral antidepressants (guideline)
       [ ] Capacity to decide, informed of the off-label use, consent signed
-      [ ] No active psychosis or primary psychotic disorder
-      [ ] No manic symptoms
-      [ ] No hypersensitivity to ketamine
+          (guideline)
+      [ ] No active psychosis or primary psychotic disorder (guideline)
+      [ ] No history of psychosis (project's choice)
+      [ ] No manic symptoms (guideline)
+      [ ] No hypersensitivity to ketamine (guideline)
       [ ] No severe ongoing alcohol or substance dependence (ketamine included)
+          (guideline)
+      [ ] No condition in which a significant rise in blood pressure would be a
+          serious hazard (label)
+      [ ] Other medications reviewed (project's choice)
       [ ] Given by an anesthesiologist on a psychiatrist's recommendation
+          (guideline)
+      [ ] Given by or under the direction of physicians experienced in anaesthesia
+          and airway management (label)
       [ ] A patient monitor (physician, nurse practitioner, physician assistant or
           registered nurse) with current basic life support credentials, who
-          observes and documents the response
+          observes and documents the response (guideline)
       [ ] A medical provider licensed to practise medicine in the jurisdiction
           (residents supervised throughout by a physician privileged for moderate or
-          deep sedation)
-      [ ] Resuscitation equipment
+          deep sedation) (guideline)
+      [ ] Resuscitation equipment (guideline)
+      [ ] Emergency airway equipment must be immediately available (label)
+      [ ] Monitoring equipment and a recovery area ready (project's choice)
+      [ ] Recovery with stimulation kept to a minimum (emergence reactions are
+          reduced by minimising stimulation in recovery; they may recur up to
+          24 hours) (label)
       [ ] No food for 4 to 6 hours before (some clinics allow clear liquids up to
-          2 hours before)
-      [ ] An escort home arranged
+          2 hours before) (guideline)
+      [ ] An escort home arranged (guideline)
       [ ] Aftercare given: no driving for the rest of the day; no machinery for the
-          next 24 hours; no alcohol or recreational drugs for 24 hours
+          next 24 hours; no alcohol or recreational drugs for 24 hours (guideline)
+      [ ] Aftercare given: no important decisions for 24 hours (project's choice)
+
+    Sources
+      route IV (project's choice: the guideline's dosing names no route; the label
+          gives ketamine intravenously for anaesthesia, with 2 mg/kg IV as its
+          average dose for 5 to 10 minutes of surgical anaesthesia, not for
+          psychotherapy)
+      concentrations allowed: 10 mg/mL, 50 mg/mL and 100 mg/mL (project's choice:
+          the strengths the label supplies)
+      the checkpoints' times (project's choice: the guideline gives ranges, kept in
+          each action's words)
+      guideline: "Ketamine-Assisted Psychotherapy for Depression: treatment
+          guidelines" (Frshminds): a section of an article on a consumer
+          mental-health website, which notes that the information "is not a
+          substitute for information given directly to you by a physician" and is
+          for general knowledge only
+      label: US prescribing information for Ketalar (ketamine hydrochloride
+          injection), DailyMed label of Par/Pfizer and of the generic makers,
+          revised 10/2024: a label for anaesthesia, cited for how the drug is given
+          and monitored, never for the psychotherapy dose
+      account of practice: "Ketamine-Assisted Psychotherapy: How This Innovative
+          Treatment Helped Me": one patient's account of practice (the course of six
+          sessions)
+      project's choice: the protocol's own choice, in none of its sources
 
     Protocol ketamine-kap-iv
       sha256 [sha256]
@@ -193,17 +248,17 @@ fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_a
     let s = explained(&text);
     assert_eq!(
         s[0],
-        "Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total."
+        "Multiply the dose per weight by the dosing weight: 2 mg/kg × 73.3 kg = 146.6 mg. This is the calculated total. Source of the dose per weight: guideline."
     );
     // The count, and why: the division gives 3, the protocol's minimum of 4 decides.
     assert_eq!(
         s[1],
-        "No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses."
+        "No bolus may exceed 50 mg: 146.6 mg ÷ 50 mg = 2.932, rounded up to 3 boluses would do, but the protocol asks for at least 4, so 4 boluses. Source of the maximum bolus: guideline. Source of the minimum count: guideline: 4 or more boluses, more than 4 when the patient weighs over 100 kg."
     );
     // Rounded down, never up, and by how much.
     assert_eq!(
         s[2],
-        "Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total."
+        "Doses are whole multiples of 1 mg, rounded down, never up: 146.6 mg becomes 146 mg, 0.6 mg less. This is the planned total. Source of the increment: project's choice."
     );
     // The split, and why the last two boluses are larger.
     assert_eq!(
@@ -213,13 +268,13 @@ fn explain_names_the_product_the_count_from_the_minimum_the_rounding_the_split_a
     // Without `--start`, offsets only: no clock time anywhere in the sentences.
     assert_eq!(
         s[4],
-        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first."
+        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first. Source of the interval: guideline: about 10 minutes apart."
     );
     assert_eq!(
         s[5],
-        "Measure blood pressure before dosing: 5 min before the first bolus, at -5 min."
+        "Measure blood pressure before dosing (guideline): 5 min before the first bolus, at -5 min. Source of the time: project's choice."
     );
-    assert_eq!(s.len(), 9, "{s:#?}");
+    assert_eq!(s.len(), 11, "{s:#?}");
 }
 
 #[test]
@@ -227,11 +282,11 @@ fn explain_says_the_division_decides_the_count_just_above_100_kg() {
     let s = explained(&plan("100.1", &["--explain"]).run().stdout);
     assert_eq!(
         s[1],
-        "No bolus may exceed 50 mg: 200.2 mg ÷ 50 mg = 4.004, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses."
+        "No bolus may exceed 50 mg: 200.2 mg ÷ 50 mg = 4.004, rounded up to 5 boluses, more than the protocol's minimum of 4, so 5 boluses. Source of the maximum bolus: guideline. Source of the minimum count: guideline: 4 or more boluses, more than 4 when the patient weighs over 100 kg."
     );
     assert_eq!(
         s[2],
-        "Doses are whole multiples of 1 mg, rounded down, never up: 200.2 mg becomes 200 mg, 0.2 mg less. This is the planned total."
+        "Doses are whole multiples of 1 mg, rounded down, never up: 200.2 mg becomes 200 mg, 0.2 mg less. This is the planned total. Source of the increment: project's choice."
     );
     assert_eq!(
         s[3],
@@ -239,7 +294,7 @@ fn explain_says_the_division_decides_the_count_just_above_100_kg() {
     );
     assert_eq!(
         s[4],
-        "Boluses are 10 min apart: at 0, 10, 20, 30 and 40 min after the first."
+        "Boluses are 10 min apart: at 0, 10, 20, 30 and 40 min after the first. Source of the interval: guideline: about 10 minutes apart."
     );
 }
 
@@ -248,7 +303,7 @@ fn explain_says_nothing_is_rounded_off_when_the_calculated_total_is_whole() {
     let s = explained(&plan("82", &["--explain"]).run().stdout);
     assert_eq!(
         s[2],
-        "Doses are whole multiples of 1 mg: 164 mg already is one, so nothing is rounded off; the planned total is 164 mg."
+        "Doses are whole multiples of 1 mg: 164 mg already is one, so nothing is rounded off; the planned total is 164 mg. Source of the increment: project's choice."
     );
 }
 
@@ -261,7 +316,7 @@ fn explain_gives_clock_times_beside_the_offsets_only_with_a_start_time() {
     );
     assert_eq!(
         s[4],
-        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (23:50, 00:00, 00:10 and 00:20)."
+        "Boluses are 10 min apart: at 0, 10, 20 and 30 min after the first (23:50, 00:00, 00:10 and 00:20). Source of the interval: guideline: about 10 minutes apart."
     );
 }
 

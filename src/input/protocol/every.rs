@@ -8,10 +8,10 @@ use toml::de::{DeValue, ValueDeserializer};
 use toml::Spanned;
 
 use super::{
-    check_id, texts, validate_aftercare, validate_boluses, validate_checkpoints, validate_course,
-    validate_dose, validate_preparation, validate_route, validate_weight, Errors, ProtocolError,
-    Site, WireAftercare, WireBoluses, WireCheckpoint, WireCode, WireCourse, WireDose,
-    WirePreparation, WireRecovery, WireTop, WireVitalBounds, WireWeight,
+    check_id, tagged_lists, validate_aftercare, validate_boluses, validate_checkpoints,
+    validate_course, validate_dose, validate_preparation, validate_route, validate_weight, Errors,
+    ProtocolError, Site, WireAftercare, WireBoluses, WireCheckpoint, WireCode, WireCourse,
+    WireDose, WirePreparation, WireRecovery, WireTop, WireVitalBounds, WireWeight,
 };
 
 impl Site<'_> {
@@ -169,8 +169,7 @@ impl Site<'_> {
         ] {
             errs.take(self.text(value, field));
         }
-        texts(self, &top.references, "references", errs);
-        texts(self, &top.checklist, "checklist", errs);
+        tagged_lists(self, &top.references, &top.checklist, errs);
         validate_route(self, &top.route, errs);
     }
 }
