@@ -280,7 +280,7 @@ const WEIGHTS: [&str; 10] = [
 
 #[test]
 #[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
-fn the_built_in_plan_fits_one_page_of_a4_and_of_letter_from_40_to_150_kg() {
+fn the_built_in_plan_takes_at_most_two_pages_of_a4_and_of_letter_from_40_to_150_kg() {
     for w in WEIGHTS {
         check(
             &[
@@ -299,16 +299,16 @@ fn the_built_in_plan_fits_one_page_of_a4_and_of_letter_from_40_to_150_kg() {
                 "--date",
                 "2026-01-15",
             ],
-            1,
+            2,
         );
     }
 }
 
 #[test]
 #[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
-fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_marked_not_valid() {
+fn a_plan_without_clock_times_volumes_or_a_patient_takes_at_most_two_pages_marked_not_valid() {
     for w in ["40", "82", "150"] {
-        check(&["--weight", w], 1);
+        check(&["--weight", w], 2);
     }
     let printed = print(&html(&["--weight", "82"]), "A4");
     let text = squashed(&printed.text);
@@ -323,10 +323,11 @@ fn a_plan_without_clock_times_volumes_or_a_patient_fits_one_page_marked_not_vali
 }
 
 /// Eight boluses (200 kg, a soft limit accepted) with volumes and clock times across midnight:
-/// one page of each paper, and so is a draft of it (marked, with no boxes).
+/// at most two pages of each paper (the order, its checklist, sources and roles), and so is a
+/// draft of it (marked, with no boxes).
 #[test]
 #[ignore = "needs Chromium and poppler-utils; run with `cargo test --test print -- --ignored`"]
-fn eight_boluses_fit_one_page_of_a4_and_of_letter() {
+fn eight_boluses_take_at_most_two_pages_of_a4_and_of_letter() {
     let args = [
         "--weight",
         "200",
@@ -346,7 +347,7 @@ fn eight_boluses_fit_one_page_of_a4_and_of_letter() {
         "2026-01-15",
     ];
     assert_eq!(json(&args)["count"], 8);
-    check(&args, 1);
+    check(&args, 2);
     let printed = print(&html(&args), "letter");
     let text = squashed(&printed.text);
     for part in [
@@ -366,7 +367,7 @@ fn eight_boluses_fit_one_page_of_a4_and_of_letter() {
     draft.push("--draft");
     for (paper, _) in PAPERS {
         let printed = print(&html(&draft), paper);
-        assert_eq!(printed.pages, 1, "the draft on {paper}");
+        assert!(printed.pages <= 2, "the draft on {paper}: {} pages", printed.pages);
         let text = squashed(&printed.text);
         assert!(text.contains("DRAFT: protocol not approved"), "{text}");
         assert!(!text.contains("___:___ by"), "{text}");
@@ -442,7 +443,7 @@ fn hostile_names_and_ids_print_as_plain_text() {
     ];
     let page = html(&args);
     let printed = print(&page, "letter");
-    assert_eq!(printed.pages, 1);
+    assert!(printed.pages <= 2, "{} pages", printed.pages);
     let text = squashed(&printed.text);
     assert!(
         text.contains("<script>alert(\"x\")</script> & O'Brien"),
@@ -458,7 +459,7 @@ fn hostile_names_and_ids_print_as_plain_text() {
 fn the_picture_in_the_readme_is_of_this_plan() {
     let page = html(&DOCS_PLAN);
     let printed = print(&page, "A4");
-    assert_eq!(printed.pages, 1);
+    assert!(printed.pages <= 2, "{} pages", printed.pages);
     let Some(target) = std::env::var_os("BOLUS_DOCS_PNG") else {
         let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/printed-plan.png");
         let meta = std::fs::metadata(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
