@@ -367,7 +367,11 @@ fn eight_boluses_take_at_most_two_pages_of_a4_and_of_letter() {
     draft.push("--draft");
     for (paper, _) in PAPERS {
         let printed = print(&html(&draft), paper);
-        assert!(printed.pages <= 2, "the draft on {paper}: {} pages", printed.pages);
+        assert!(
+            printed.pages <= 2,
+            "the draft on {paper}: {} pages",
+            printed.pages
+        );
         let text = squashed(&printed.text);
         assert!(text.contains("DRAFT: protocol not approved"), "{text}");
         assert!(!text.contains("___:___ by"), "{text}");

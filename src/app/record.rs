@@ -683,27 +683,12 @@ fn at_text(s: &Session, at: &Duration) -> String {
 fn give(s: &Session, a: &args::GiveArgs, reference: &Duration) -> Result<Added, Failure> {
     let dose = args::dose(&a.dose).map_err(RecordFailure::from)?;
     let by = args::name("--by", &a.by).map_err(RecordFailure::from)?;
-    let checked_by = a
-        .checked_by
-        .as_deref()
-        .map(|n| args::name("--checked-by", n))
-        .transpose()
-        .map_err(RecordFailure::from)?;
+    let checked_by = optional(a.checked_by.as_deref(), "--checked-by", args::name)?;
     if checked_by.as_deref() == Some(by.as_str()) {
         return Err(RecordFailure::from(RecordArgError::SelfChecked).into());
     }
-    let witness = a
-        .witness
-        .as_deref()
-        .map(|n| args::name("--witness", n))
-        .transpose()
-        .map_err(RecordFailure::from)?;
-    let reason = a
-        .reason
-        .as_deref()
-        .map(|r| args::text("--reason", r))
-        .transpose()
-        .map_err(RecordFailure::from)?;
+    let witness = optional(a.witness.as_deref(), "--witness", args::name)?;
+    let reason = optional(a.reason.as_deref(), "--reason", args::text)?;
     let at = place(s, &a.at, reference)?;
     let mut g = Give {
         bolus: a.bolus,
@@ -907,24 +892,29 @@ pub(super) fn written_for_check(
     Ok(written)
 }
 
+/// An optional option's text, checked by `check` (a name or a free text) when it is given.
+fn optional<T, E>(
+    value: Option<&str>,
+    flag: &'static str,
+    check: impl Fn(&'static str, &str) -> Result<T, E>,
+) -> Result<Option<T>, RecordFailure>
+where
+    RecordFailure: From<E>,
+{
+    value
+        .map(|v| check(flag, v))
+        .transpose()
+        .map_err(RecordFailure::from)
+}
+
 /// `record discharge`: the recovery score item by item, the escort, and the rules of the
 /// protocol's `[recovery]` table.
 fn discharge(s: &Session, a: &args::DischargeArgs, reference: &Duration) -> Result<Added, Failure> {
     use crate::engine::bedside::DischargeRefused;
     let points = args::score(&a.score).map_err(RecordFailure::from)?;
     let by = args::name("--by", &a.by).map_err(RecordFailure::from)?;
-    let escort = a
-        .escort
-        .as_deref()
-        .map(|n| args::name("--escort", n))
-        .transpose()
-        .map_err(RecordFailure::from)?;
-    let reason = a
-        .reason
-        .as_deref()
-        .map(|r| args::text("--reason", r))
-        .transpose()
-        .map_err(RecordFailure::from)?;
+    let escort = optional(a.escort.as_deref(), "--escort", args::name)?;
+    let reason = optional(a.reason.as_deref(), "--reason", args::text)?;
     let refused = |r: DischargeRefused| RecordFailure::Refused(Refused::Discharge(r));
     let recovery = s
         .protocol

@@ -427,6 +427,34 @@ pub enum Replay {
     NoReason,
 }
 
+/// The rules an entry's replay flags (`found`) are those the record keeps with it (`stored`, by
+/// entry number), and an entry flagged states its reason.
+fn flags_kept(
+    stored: &[(u64, Vec<String>)],
+    number: u64,
+    found: Vec<String>,
+    reason: bool,
+) -> Result<(), (u64, Replay)> {
+    let kept = stored
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, f)| f.clone())
+        .unwrap_or_default();
+    if kept != found {
+        return Err((
+            number,
+            Replay::Flags {
+                stored: kept,
+                found,
+            },
+        ));
+    }
+    if !found.is_empty() && !reason {
+        return Err((number, Replay::NoReason));
+    }
+    Ok(())
+}
+
 /// Holds every entry of a record to the rules it passed when it was written, against the
 /// entries before it, and puts back in each bolus given what the rules flagged. `stored` is
 /// the rules the record keeps with each bolus given, by entry number. The error is the first
@@ -445,24 +473,8 @@ pub fn replay(
         match &mut e.event {
             Event::Give(g) => {
                 let flags = check_give(p, plan, &st, g).map_err(refused)?;
-                let kept = stored
-                    .iter()
-                    .find(|(n, _)| *n == e.number)
-                    .map(|(_, f)| f.clone())
-                    .unwrap_or_default();
-                let found: Vec<String> = flags.iter().map(|f| f.rule().to_string()).collect();
-                if kept != found {
-                    return Err((
-                        e.number,
-                        Replay::Flags {
-                            stored: kept,
-                            found,
-                        },
-                    ));
-                }
-                if !flags.is_empty() && g.reason.is_none() {
-                    return Err((e.number, Replay::NoReason));
-                }
+                let found = flags.iter().map(|f| f.rule().to_string()).collect();
+                flags_kept(stored, e.number, found, g.reason.is_some())?;
                 g.flags = flags;
             }
             Event::Hold(w) | Event::Stop(w) => {
@@ -471,24 +483,8 @@ pub fn replay(
             Event::Correct(c) => check_correction(before, c.corrects).map_err(refused)?,
             Event::Discharge(d) => {
                 let flags = discharge_flags(p, &st, d).map_err(refused)?;
-                let kept = stored
-                    .iter()
-                    .find(|(n, _)| *n == e.number)
-                    .map(|(_, f)| f.clone())
-                    .unwrap_or_default();
-                let found: Vec<String> = flags.iter().map(|f| f.rule().to_string()).collect();
-                if kept != found {
-                    return Err((
-                        e.number,
-                        Replay::Flags {
-                            stored: kept,
-                            found,
-                        },
-                    ));
-                }
-                if !flags.is_empty() && d.reason.is_none() {
-                    return Err((e.number, Replay::NoReason));
-                }
+                let found = flags.iter().map(|f| f.rule().to_string()).collect();
+                flags_kept(stored, e.number, found, d.reason.is_some())?;
                 d.flags = flags;
             }
             Event::Vitals(_) => {}
