@@ -596,58 +596,6 @@ fn shell_words_respects_double_quotes_and_stops_at_a_pipe() {
     );
 }
 
-/// The built-in protocols written out as Rust (`src/input/prebuilt/generated.rs`) are exactly the
-/// files in `protocols/` parsed and checked.
-#[test]
-fn the_prebuilt_protocols_are_the_files_parsed() {
-    const GENERATED: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src/input/prebuilt/generated.rs"
-    );
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/protocols");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    let protocols: Vec<_> = paths
-        .iter()
-        .map(|path| {
-            let stem = path.file_stem().unwrap().to_str().unwrap();
-            let bytes = std::fs::read(path).unwrap();
-            bolus::engine::protocol::Protocol::from_toml(&path.display().to_string(), stem, &bytes)
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-        .collect();
-    let generated = bolus::input::prebuilt::source(&protocols);
-    if std::env::var_os("UPDATE_PREBUILT").is_some_and(|v| !v.is_empty() && v != "0") {
-        std::fs::write(GENERATED, &generated).unwrap();
-        return;
-    }
-    let checked_in = std::fs::read_to_string(GENERATED).unwrap();
-    assert!(
-        checked_in == generated,
-        "src/input/prebuilt/generated.rs is out of date with protocols/; run \
-         `UPDATE_PREBUILT=1 cargo test --test docs` and commit it"
-    );
-    for p in &protocols {
-        let prebuilt = bolus::input::prebuilt::protocol(&p.id, &p.sha256);
-        let builtin = bolus::engine::protocol::Protocol {
-            source: bolus::engine::protocol::Source::BuiltIn,
-            ..p.clone()
-        };
-        assert_eq!(prebuilt, Some(builtin), "{}", p.id);
-        // An entry serves only the bytes it was made from.
-        assert_eq!(
-            bolus::input::prebuilt::protocol(&p.id, &"0".repeat(64)),
-            None
-        );
-        assert_eq!(bolus::input::prebuilt::protocol("other", &p.sha256), None);
-    }
-}
-
 /// The JSON Schemas in `schemas/` are the ones the output types generate. When a JSON shape
 /// changes, `UPDATE_SCHEMAS=1 cargo test --test docs` rewrites them (and removes none).
 #[test]

@@ -47,8 +47,33 @@ fn small(n: i128, d: i128) -> Option<Pair> {
         return None;
     }
     let g = gcd(n.unsigned_abs(), d.unsigned_abs()) as i128; // at most |d| ≤ i128::MAX
-    let (n, d) = (n / g, d / g);
+    let (n, d) = (quot(n, g), quot(d, g));
     Some(if d < 0 { (-n, -d) } else { (n, d) })
+}
+
+/// `n / g` for a divisor `g > 0` of `n`: in 64-bit division where both fit 64 bits (the usual
+/// values), a single instruction, where the 128-bit one is a call into a software routine.
+#[inline]
+fn quot(n: i128, g: i128) -> i128 {
+    debug_assert!(g > 0);
+    if g == 1 {
+        return n;
+    }
+    match (i64::try_from(n), i64::try_from(g)) {
+        // `g > 0`, so the quotient cannot overflow.
+        (Ok(n), Ok(g)) => i128::from(n / g),
+        _ => n / g,
+    }
+}
+
+/// `n / d` rounded towards minus infinity, for `d > 0`: in 64 bits where both fit.
+#[inline]
+fn floor_div(n: i128, d: i128) -> i128 {
+    match (i64::try_from(n), i64::try_from(d)) {
+        // `d > 0`, so the quotient cannot overflow.
+        (Ok(n), Ok(d)) => i128::from(n.div_euclid(d)),
+        _ => n.div_euclid(d),
+    }
 }
 
 impl Exact {
@@ -132,7 +157,7 @@ impl Exact {
         match self {
             // `denom > 0`, so Euclidean division rounds towards minus infinity; it cannot
             // overflow (the numerator is not `i128::MIN`).
-            Exact::Small(n, d) => Exact::Small(n.div_euclid(*d), 1),
+            Exact::Small(n, d) => Exact::Small(floor_div(*n, *d), 1),
             // Kept arbitrary-precision, so that the reference engine stays so throughout.
             Exact::Big(b) => Exact::Big(b.floor()),
         }
@@ -142,7 +167,7 @@ impl Exact {
     pub fn ceil(&self) -> Exact {
         match self {
             // −floor(−n / d); negating is safe since neither is `i128::MIN`.
-            Exact::Small(n, d) => Exact::Small(-((-n).div_euclid(*d)), 1),
+            Exact::Small(n, d) => Exact::Small(-floor_div(-n, *d), 1),
             Exact::Big(b) => Exact::Big(b.ceil()),
         }
     }
@@ -177,7 +202,7 @@ impl Exact {
 fn small_add((a, b): Pair, (c, d): Pair) -> Option<Pair> {
     // a/b + c/d = (a·(d/g) + c·(b/g)) / (b·(d/g)) with g = gcd(b, d), then reduced.
     let g = gcd(b.unsigned_abs(), d.unsigned_abs()) as i128;
-    let (bg, dg) = (b / g, d / g);
+    let (bg, dg) = (quot(b, g), quot(d, g));
     let n = a.checked_mul(dg)?.checked_add(c.checked_mul(bg)?)?;
     small(n, b.checked_mul(dg)?)
 }
@@ -192,8 +217,8 @@ fn small_mul((a, b): Pair, (c, d): Pair) -> Option<Pair> {
     // leaves the product in lowest terms, and keeps the intermediate numbers small.
     let g1 = (gcd(a.unsigned_abs(), d.unsigned_abs()) as i128).max(1);
     let g2 = (gcd(c.unsigned_abs(), b.unsigned_abs()) as i128).max(1);
-    let n = (a / g1).checked_mul(c / g2)?;
-    let m = (b / g2).checked_mul(d / g1)?;
+    let n = quot(a, g1).checked_mul(quot(c, g2))?;
+    let m = quot(b, g2).checked_mul(quot(d, g1))?;
     small(n, m)
 }
 

@@ -13,7 +13,6 @@ pub mod course;
 pub mod dosing;
 pub mod drill;
 pub mod exact;
-pub mod fast;
 pub mod feasible;
 pub(crate) mod finding;
 pub(crate) mod gcd;

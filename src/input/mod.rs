@@ -5,7 +5,6 @@
 pub(crate) mod approvals;
 pub mod catalog;
 pub(crate) mod files;
-pub mod prebuilt;
 pub mod protocol;
 pub mod record;
 pub mod rows;

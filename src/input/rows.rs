@@ -65,16 +65,6 @@ impl<R: Read> Lines<R> {
         }
     }
 
-    /// The bytes already read past the last line returned (no read is made for them), without
-    /// the LF of a CRLF that ended that line.
-    pub(crate) fn ahead(&self) -> &[u8] {
-        let ahead = self.inner.buffer();
-        match self.after_cr {
-            true => ahead.strip_prefix(b"\n").unwrap_or(ahead),
-            false => ahead,
-        }
-    }
-
     /// The next line into `out` (without its end), or `None` at the end of the input.
     pub(crate) fn next(&mut self, out: &mut Vec<u8>) -> Result<Option<LineRead>, LinesError> {
         out.clear();
@@ -580,23 +570,7 @@ fn comma_hint(record: &csv::ByteRecord, c: &Columns, column: usize) -> CommaHint
 
 #[cfg(test)]
 mod tests {
-    use super::{IdError, Lines};
-
-    #[test]
-    fn what_lies_ahead_starts_at_the_next_line_whatever_ends_the_lines() {
-        for (input, second) in [
-            ("a,1\nb,2\nc,3\n", "b,2\nc,3\n"),
-            ("a,1\r\nb,2\r\nc,3\r\n", "b,2\r\nc,3\r\n"),
-            ("a,1\rb,2\rc,3\r", "b,2\rc,3\r"),
-            ("a,1\r\n\nb,2\n", "\nb,2\n"),
-        ] {
-            let mut lines = Lines::new(input.as_bytes(), 100);
-            let mut line = Vec::new();
-            assert!(lines.next(&mut line).unwrap().is_some());
-            assert_eq!(line, b"a,1");
-            assert_eq!(lines.ahead(), second.as_bytes(), "{input:?}");
-        }
-    }
+    use super::IdError;
 
     #[test]
     fn a_repeated_id_names_its_first_row_or_says_it_lies_past_the_last_kept() {

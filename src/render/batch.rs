@@ -144,89 +144,6 @@ pub(crate) fn csv_cells(p: &Protocol, plan: &Plan) -> Cells {
     }
 }
 
-/// Appends the CSV cells from `weight` to `offsets` of a plan of the fast engine, separated by
-/// commas, as [`csv_cells`] writes a plan's: the row's weight as written (read by
-/// [`crate::engine::fast::parse_weight`]); `timeline` is the one of the row's count.
-pub(crate) fn push_fast_head(
-    out: &mut Vec<u8>,
-    unit: crate::engine::units::MassUnit,
-    places: u32,
-    (r, weight_text): (&crate::engine::fast::Row, &[u8]),
-    timeline: &crate::engine::fast::Timeline,
-) {
-    use crate::engine::fast::push_decimal;
-    let weight = out.len();
-    crate::engine::fast::push_weight(out, weight_text);
-    out.push(b',');
-    out.extend_from_within(weight..out.len());
-    push_decimal(out, r.calculated_total, places);
-    out.push(b',');
-    push_decimal(out, r.planned_total, places);
-    out.push(b',');
-    push_decimal(out, i128::from(r.count), 0);
-    out.push(b',');
-    out.extend_from_slice(unit.symbol().as_bytes());
-    out.push(b',');
-    // The smaller doses, then the larger ones: each dose written once, then copied.
-    let smaller = r.count - r.larger;
-    let mut text = 0..0;
-    for k in 0..r.count {
-        if k > 0 {
-            out.push(b';');
-        }
-        if k == 0 || k == smaller {
-            let dose = if k < smaller {
-                r.base_dose
-            } else {
-                r.bigger_dose
-            };
-            let from = out.len();
-            push_decimal(out, dose, places);
-            text = from..out.len();
-        } else {
-            out.extend_from_within(text.clone());
-        }
-    }
-    out.push(b',');
-    out.extend_from_slice(timeline.offsets.as_bytes());
-}
-
-/// The warnings of a protocol's plans of the fast engine, as CSV text: the warning of a capped
-/// total in pieces around its two numbers, and the protocol's own, joined.
-#[derive(Debug, Clone)]
-pub(crate) struct FastWarnings {
-    places: u32,
-    cap: [Vec<u8>; 3],
-    protocol: Vec<u8>,
-}
-
-impl FastWarnings {
-    pub(crate) fn new(p: &Protocol, places: u32) -> FastWarnings {
-        FastWarnings {
-            places,
-            cap: crate::render::cap_warning_parts(p.unit).map(String::into_bytes),
-            protocol: crate::render::protocol_warnings(p).join("; ").into_bytes(),
-        }
-    }
-
-    /// Appends the warnings cell of a plan of the fast engine.
-    pub(crate) fn push(&self, out: &mut Vec<u8>, r: &crate::engine::fast::Row) {
-        use crate::engine::fast::push_decimal;
-        if r.capped {
-            let [a, b, c] = &self.cap;
-            out.extend_from_slice(a);
-            push_decimal(out, r.calculated_total, self.places);
-            out.extend_from_slice(b);
-            push_decimal(out, r.product, self.places);
-            out.extend_from_slice(c);
-            if !self.protocol.is_empty() {
-                out.extend_from_slice(b"; ");
-            }
-        }
-        out.extend_from_slice(&self.protocol);
-    }
-}
-
 /// A plan's CSV cells: those before `times`, the offsets to make the times from, the warnings.
 #[derive(Clone)]
 pub(crate) struct Cells {
@@ -296,21 +213,21 @@ pub(crate) struct JsonPlan {
     /// Whole seconds after the first bolus, of each bolus and then of each checkpoint.
     pub(crate) boluses: Vec<i64>,
     pub(crate) checkpoints: Vec<i64>,
-    /// About how many bytes the document holds.
-    pub(crate) size: usize,
 }
 
 impl JsonPlan {
-    /// The document with the clock times of a plan that starts at `start`.
-    pub(crate) fn at(&self, start: jiff::civil::Time) -> json::Doc {
-        let start = plan::seconds_of_day(start);
+    /// The document, with the clock times and days of a plan that starts at `start`.
+    pub(crate) fn timed(self, start: Option<jiff::civil::Time>) -> json::Doc {
+        let mut doc = self.doc;
+        let Some(start) = start.map(plan::seconds_of_day) else {
+            return doc;
+        };
         let time = |o: i64| {
             let mut t = Vec::with_capacity(8);
             push_clock(&mut t, (start + o).rem_euclid(86_400));
             String::from_utf8(t).ok()
         };
         let day = |o: i64| Some((start + o).div_euclid(86_400));
-        let mut doc = self.doc.clone();
         for (b, o) in doc.boluses.iter_mut().zip(&self.boluses) {
             b.time = time(*o);
             b.day = day(*o);
@@ -374,17 +291,20 @@ const CLOCKS: [[u8; 5]; 1440] = {
     t
 };
 
-/// Appends the `times` and `days` cells of a plan that starts `start` seconds into the day:
-/// the clock time and the day of each offset (whole seconds after the first bolus), separated
-/// by `;`, the two cells separated by a comma.
-pub(crate) fn push_times_and_days(out: &mut Vec<u8>, start: i64, offsets: &[i64]) {
+/// Appends the `times` cell of a plan that starts `start` seconds into the day: the clock time
+/// of each offset (whole seconds after the first bolus), separated by `;`.
+pub(crate) fn push_times(out: &mut Vec<u8>, start: i64, offsets: &[i64]) {
     for (i, o) in offsets.iter().enumerate() {
         if i > 0 {
             out.push(b';');
         }
         push_clock(out, (start + o).rem_euclid(86_400));
     }
-    out.push(b',');
+}
+
+/// Appends the `days` cell of a plan that starts `start` seconds into the day: the day of each
+/// offset (0 for the first bolus's day, 1 for the next), separated by `;`.
+pub(crate) fn push_days(out: &mut Vec<u8>, start: i64, offsets: &[i64]) {
     for (i, o) in offsets.iter().enumerate() {
         if i > 0 {
             out.push(b';');

@@ -15,7 +15,6 @@ pub mod fhir;
 pub mod html;
 pub(crate) mod ics;
 pub mod json;
-pub(crate) mod jsonl;
 pub(crate) mod layout;
 pub(crate) mod lint;
 pub mod markdown;

@@ -460,8 +460,8 @@ fn refuses_to_plan_from_a_file_that_does_not_exist() {
         .run();
 }
 
-/// A built-in protocol is served from its checked form written out as Rust
-/// (`src/input/prebuilt/generated.rs`); its plans are the very plans of its file parsed at run time.
+/// A built-in protocol, built into the binary, gives the very plans of its file read from the
+/// repository.
 #[test]
 fn a_built_in_protocol_gives_the_plans_of_its_file_parsed() {
     // A path relative to the repository (where the runs start), so that the text plan's

@@ -6,8 +6,9 @@
 
 use std::io::{Read, Write};
 
+use super::rows::{identify, row_code};
 use super::seen::Seen;
-use super::{closed, identify, row_code, BatchError, Dates, Summary};
+use super::{closed, BatchError, Dates, Summary};
 use crate::engine::calendar::Zone;
 use crate::engine::plan::Options;
 use crate::engine::protocol::Protocol;
