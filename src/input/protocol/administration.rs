@@ -5,7 +5,9 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Errors, QtyText, Site, Whole};
+use super::site::Site;
+use super::wire::{QtyText, Whole};
+use super::Errors;
 use crate::engine::administration::{Administration, By, DiluteRule, Push};
 use crate::engine::units::{self, Concentration, Duration, Kind};
 

@@ -7,12 +7,17 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use super::{
-    check_id, tagged_lists, validate_aftercare, validate_boluses, validate_checkpoints,
-    validate_course, validate_dose, validate_preparation, validate_route, validate_weight, Errors,
-    ProtocolError, Site, WireAftercare, WireBoluses, WireCheckpoint, WireCode, WireCourse,
-    WireDose, WirePreparation, WireRecovery, WireTop, WireVitalBounds, WireWeight,
+use super::bedside::{WireRecovery, WireVitalBounds};
+use super::care::{validate_aftercare, validate_preparation, WireAftercare, WirePreparation};
+use super::checkpoints::{validate_checkpoints, WireCheckpoint};
+use super::course::{validate_course, WireCourse};
+use super::dose::{
+    validate_boluses, validate_dose, validate_weight, WireBoluses, WireDose, WireWeight,
 };
+use super::site::Site;
+use super::sources::tagged_lists;
+use super::top::{check_id, validate_route, WireCode};
+use super::{Errors, ProtocolError, WireTop};
 
 impl Site<'_> {
     /// Every shape error of one table (or of the top level), and the table when it reads whole:
