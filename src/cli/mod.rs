@@ -154,8 +154,8 @@ pub enum RequestError {
     Unidentified,
 }
 
-/// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
-/// would become the about text of the subcommands that flatten it.)
+// How CSV is written, for every command that writes it. (A plain comment: a doc comment here
+// would become the about text of the subcommands that flatten it.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct CsvArgs {
     /// With CSV: begin with a UTF-8 byte order mark, so that Excel reads names such as `José`
