@@ -87,7 +87,7 @@ impl Exact {
     }
 
     /// The same number kept arbitrary-precision: every operation on it is [`BigRational`]'s.
-    /// This is the reference engine the fast path is tested against.
+    /// This is the reference the machine-integer arithmetic is tested against.
     pub fn big(value: &Num) -> Exact {
         Exact::Big(value.clone())
     }

@@ -1,5 +1,5 @@
 //! Batch results as CSV cells and JSON lines: the parts of a row's result that depend only on
-//! its plan, made once and timed per row.
+//! its plan, and the clock times made from the row's start.
 
 use schemars::JsonSchema;
 use serde::Serialize;

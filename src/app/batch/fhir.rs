@@ -1,21 +1,19 @@
 //! `batch --format fhir-ndjson`: one line of FHIR per row, in input order — the row's plan as
 //! the transaction Bundle `plan --format fhir-bundle` writes (the MedicationRequest and the
 //! weight Observation, the row's `id` as the patient identifier), or an `OperationOutcome`
-//! naming the row, its error and its code. Every row is computed by the general engine with its
-//! own start, which a FHIR order needs.
+//! naming the row, its error and its code. Every row is computed as `plan` computes a plan, with
+//! its own start, which a FHIR order needs.
 
 use std::io::{Read, Write};
 
 use super::rows::{identify, row_code};
 use super::seen::Seen;
-use super::{closed, BatchError, Dates, Summary};
+use super::{each_row, BatchError, Dates, RowWriter, Summary};
 use crate::engine::calendar::Zone;
 use crate::engine::plan::Options;
 use crate::engine::protocol::Protocol;
 use crate::engine::units;
-use crate::input::rows::{
-    columns, identity, patient, split_line, start, HeaderError, Lines, SplitError, MAX_LINE_BYTES,
-};
+use crate::input::rows::{identity, patient, start, Columns, SplitError};
 use crate::render::batch::ErrorCode;
 use crate::render::{fhir, Context};
 
@@ -42,63 +40,62 @@ pub fn run<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    let mut lines = Lines::new(input, MAX_LINE_BYTES);
-    let (mut line, mut record, mut scratch) = (Vec::new(), csv::ByteRecord::new(), Vec::new());
-    if lines.next(&mut line).map_err(BatchError::Read)?.is_none() {
-        return Err(HeaderError::Empty.into());
-    }
-    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
-    let c = columns(&record)?;
-    let mut summary = Summary {
-        lines: 1,
-        ..Summary::default()
-    };
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    let mut seen = Seen::default();
-    while let Some(read) = lines.next(&mut line).map_err(BatchError::Read)? {
-        summary.lines = read.number;
-        if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
-            summary.blank += 1;
-            continue;
-        }
-        let row = read.number - 1;
-        summary.rows += 1;
-        let split = match read.cut {
-            true => Err(SplitError::TooLong { line: read.number }),
-            false => split_line(&line, &mut record, &mut scratch),
-        };
-        let result = match split {
+    each_row(input, progress, |c| {
+        Ok(Bundles {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            seen: Seen::default(),
+            c,
+            p,
+            orders,
+            date,
+        })
+    })
+}
+
+/// The Bundles of a FHIR batch, one line each.
+struct Bundles<'a, W: Write> {
+    out: std::io::BufWriter<W>,
+    seen: Seen,
+    c: Columns,
+    p: &'a Protocol,
+    orders: &'a Orders<'a>,
+    date: Dates,
+}
+
+impl<W: Write> RowWriter for Bundles<'_, W> {
+    fn row(
+        &mut self,
+        row: u64,
+        fields: Result<&csv::ByteRecord, SplitError>,
+    ) -> std::io::Result<bool> {
+        let result = match fields {
             Err(e) => Err((String::new(), e.to_string(), ErrorCode::BadRow)),
-            Ok(()) => order(p, (&record, &c), row, (orders, date), &mut seen),
+            Ok(record) => order(
+                self.p,
+                (record, &self.c),
+                row,
+                (self.orders, self.date),
+                &mut self.seen,
+            ),
         };
-        let text = match result {
-            Ok(bundle) => bundle,
-            Err((id, error, code)) => {
-                summary.failed += 1;
-                outcome(row, &id, &error, code)
-            }
+        let (text, failed) = match result {
+            Ok(bundle) => (bundle, false),
+            Err((id, error, code)) => (outcome(row, &id, &error, code), true),
         };
-        if let Err(e) = out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.write_all(b"\n"))
-        {
-            return closed(e, summary);
-        }
-        if summary.rows.is_multiple_of(4096) {
-            progress(lines.bytes);
-        }
+        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        Ok(failed)
     }
-    if let Err(e) = out.flush() {
-        return closed(e, summary);
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
-    progress(lines.bytes);
-    Ok(summary)
 }
 
 /// A row's Bundle on one line, or its id, error and code.
 fn order(
     p: &Protocol,
-    (record, c): (&csv::ByteRecord, &crate::input::rows::Columns),
+    (record, c): (&csv::ByteRecord, &Columns),
     row: u64,
     (orders, date): (&Orders, Dates),
     seen: &mut Seen,

@@ -38,16 +38,14 @@ pub enum Format {
     Jsonl,
 }
 
-/// How a batch computes and writes its results: the format, the style of its CSV, and the
-/// concentration that gives each bolus its volume (every row is then computed by the general
-/// engine, which makes the volumes).
+/// How a batch writes its results: the format, the style of its CSV, the concentration that
+/// gives each bolus its volume, and the clinic setting.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub format: Format,
     pub style: Style,
     pub concentration: Option<units::Concentration>,
-    /// The clinic setting: a row whose weight is a bare number, with no unit, fails (every row is
-    /// then computed by [`plan::compute`]).
+    /// The clinic setting: a row whose weight is a bare number, with no unit, fails.
     pub clinic: bool,
 }
 
@@ -147,30 +145,85 @@ pub fn run_with_settings<W: Write>(
     date: Dates,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
-    let read_error = BatchError::Read;
-    let mut lines = Lines::new(input, MAX_LINE_BYTES);
-    let mut line = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut scratch = Vec::new();
-    if lines.next(&mut line).map_err(read_error)?.is_none() {
-        return Err(HeaderError::Empty.into());
-    }
-    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
-    let c = columns(&record)?;
     let draft = p
         .standing
         .approval
         .is_draft()
         .then_some(crate::render::DRAFT);
+    each_row(input, progress, |c| {
+        Ok(Plans {
+            sink: Sink::new(out, settings, draft, Standing::of(p))?,
+            rows: Rows::new(p, c, settings, date),
+        })
+    })
+}
+
+/// Where a batch's rows go, one by one, in input order.
+pub(super) trait RowWriter {
+    /// Writes the result of a row (numbered from 1) from its fields, or from why its line cannot
+    /// be read as fields; says whether the row failed.
+    fn row(
+        &mut self,
+        row: u64,
+        fields: Result<&csv::ByteRecord, SplitError>,
+    ) -> std::io::Result<bool>;
+    /// Writes out what is buffered, after the last row.
+    fn finish(&mut self) -> std::io::Result<()>;
+}
+
+/// The plans of a batch, as CSV or JSON lines.
+struct Plans<'p, W: Write> {
+    sink: Sink<W>,
+    rows: Rows<'p>,
+}
+
+impl<W: Write> RowWriter for Plans<'_, W> {
+    fn row(
+        &mut self,
+        row: u64,
+        fields: Result<&csv::ByteRecord, SplitError>,
+    ) -> std::io::Result<bool> {
+        let (id, start, outcome) = match fields {
+            Err(e) => (
+                String::new(),
+                None,
+                Outcome::Error(e.to_string(), ErrorCode::BadRow),
+            ),
+            Ok(record) => self.rows.outcome(record, row),
+        };
+        let failed = matches!(outcome, Outcome::Error(..));
+        self.sink.write(row, &id, start, outcome).map(|()| failed)
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.sink.flush()
+    }
+}
+
+/// Reads a batch: its header, then each row, every line counted in the [`Summary`]. `open`
+/// makes the writer of the rows from the header's columns. A write error of a reader that
+/// closed the output ends the batch as done.
+pub(super) fn each_row<R: Read, T: RowWriter>(
+    input: R,
+    progress: &mut dyn FnMut(u64),
+    open: impl FnOnce(crate::input::rows::Columns) -> std::io::Result<T>,
+) -> Result<Summary, BatchError> {
+    let read_error = BatchError::Read;
+    let mut lines = Lines::new(input, MAX_LINE_BYTES);
+    let (mut line, mut record, mut scratch) = (Vec::new(), csv::ByteRecord::new(), Vec::new());
+    if lines.next(&mut line).map_err(read_error)?.is_none() {
+        return Err(HeaderError::Empty.into());
+    }
+    split_line(&line, &mut record, &mut scratch).map_err(HeaderError::Split)?;
+    let c = columns(&record)?;
     let mut summary = Summary {
         lines: 1,
         ..Summary::default()
     };
-    let mut sink = match Sink::new(out, settings, draft, Standing::of(p)) {
-        Ok(sink) => sink,
+    let mut writer = match open(c) {
+        Ok(writer) => writer,
         Err(e) => return closed(e, summary),
     };
-    let mut rows = Rows::new(p, c, settings, date);
     while let Some(read) = lines.next(&mut line).map_err(read_error)? {
         summary.lines = read.number;
         if !read.cut && line.iter().all(u8::is_ascii_whitespace) {
@@ -179,29 +232,19 @@ pub fn run_with_settings<W: Write>(
         }
         let row = read.number - 1;
         summary.rows += 1;
-        let split = match read.cut {
+        let fields = match read.cut {
             true => Err(SplitError::TooLong { line: read.number }),
-            false => split_line(&line, &mut record, &mut scratch),
+            false => split_line(&line, &mut record, &mut scratch).map(|()| &record),
         };
-        let (id, start, outcome) = match split {
-            Err(e) => (
-                String::new(),
-                None,
-                Outcome::Error(e.to_string(), ErrorCode::BadRow),
-            ),
-            Ok(()) => rows.outcome(&record, row),
-        };
-        if let Outcome::Error(..) = outcome {
-            summary.failed += 1;
-        }
-        if let Err(e) = sink.write(row, &id, start, outcome) {
-            return closed(e, summary);
+        match writer.row(row, fields) {
+            Ok(failed) => summary.failed += u64::from(failed),
+            Err(e) => return closed(e, summary),
         }
         if summary.rows.is_multiple_of(4096) {
             progress(lines.bytes);
         }
     }
-    if let Err(e) = sink.flush() {
+    if let Err(e) = writer.finish() {
         return closed(e, summary);
     }
     progress(lines.bytes);

@@ -123,7 +123,7 @@ fn compute(
     }
 }
 
-/// A row's plan from the general engine, without a start (the clock times are made per row),
+/// A row's plan, without a start (the clock times are made from the row's start when written),
 /// checked as `bolus plan` checks it: a plan that breaks a rule of its own protocol is never
 /// written.
 fn general_plan(
