@@ -70,7 +70,18 @@ impl<W: Write> Sink<W> {
                 Outcome::Error(e, code) => w.error(row, id, (&e, code)),
                 Outcome::Doc(_) => unreachable!("CSV results are cells"),
             },
-            Sink::Jsonl(w) => w.write(row, id, start, outcome),
+            Sink::Jsonl(w) => {
+                let doc;
+                let result = match outcome {
+                    Outcome::Doc(plan) => {
+                        doc = plan.timed(start);
+                        RowResult::Plan { plan: &doc }
+                    }
+                    Outcome::Error(ref error, error_code) => RowResult::Error { error, error_code },
+                    Outcome::Cells(_) => unreachable!("JSON results are documents"),
+                };
+                w.line(row, id, result)
+            }
         }
     }
 
@@ -180,22 +191,8 @@ pub(super) struct JsonlSink<W: Write> {
 }
 
 impl<W: Write> JsonlSink<W> {
-    fn write(
-        &mut self,
-        row: u64,
-        id: &str,
-        start: Option<jiff::civil::Time>,
-        outcome: Outcome,
-    ) -> std::io::Result<()> {
-        let doc;
-        let result = match outcome {
-            Outcome::Doc(plan) => {
-                doc = plan.timed(start);
-                RowResult::Plan { plan: &doc }
-            }
-            Outcome::Error(ref error, error_code) => RowResult::Error { error, error_code },
-            Outcome::Cells(_) => unreachable!("JSON results are documents"),
-        };
+    /// Writes a row's line: its number, its id, and its plan or error.
+    fn line(&mut self, row: u64, id: &str, result: RowResult) -> std::io::Result<()> {
         let line = JsonLine {
             schema: json::SCHEMA,
             row,
