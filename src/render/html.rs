@@ -3,7 +3,10 @@
 //!
 //! The page is black and white, its body text 10 pt, and nothing depends on colour. The print
 //! stylesheet leaves the paper size to the printer (`@page { size: auto }`) with margins that
-//! fit both A4 and US Letter portrait: a plan of the built-in protocol fits one page of either.
+//! fit both A4 and US Letter portrait. The first page is the order, whole: the patient, the date,
+//! the dose, every bolus with its strength and tick box, the timeline, the roles to sign and the
+//! protocol's identity; up to 8 boluses of the built-in protocol fit it at full size. The
+//! checklist, the rules checked and the sources begin the second page.
 //! Every piece of text is escaped.
 
 use std::fmt::Write;
@@ -64,6 +67,12 @@ h2 .note { font-size: 10pt; font-weight: normal; }
 ul.ticks li.group { padding-left: 0; font-weight: bold; break-after: avoid; }
 .sources ul { margin: 0; padding-left: 4mm; columns: 2; column-gap: 4mm; }
 .sources li { break-inside: avoid; }
+.before { break-before: page; }
+.page2 { font-weight: bold; margin: 0 0 1mm; }
+.see { margin: 1mm 0 0; }
+ul.timeline { list-style: none; margin: 0; padding: 0; columns: 2; column-gap: 4mm; }
+ul.timeline li { break-inside: avoid; padding-left: 4mm; text-indent: -4mm; }
+.at { font-weight: bold; white-space: nowrap; }
 section, table, .warning, .sign { break-inside: avoid; }
 ";
 
@@ -143,6 +152,14 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// The head of the second page, which the order on the first refers to.
+const SECOND_PAGE: &str =
+    "For the order on page 1: the checklist before dosing, the rules checked and their sources";
+
+/// On the first page, where the checklist is.
+const SEE_CHECKLIST: &str =
+    "The checklist on page 2 is completed, each item ticked, before the first bolus.";
+
 /// A blank line to write on, for a missing part of the patient block.
 const BLANK_CELL: &str = "&nbsp;";
 
@@ -169,10 +186,25 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     patient(plan, &mut o);
     let _ = writeln!(o, "<p class=\"date\">{}</p>", date_html(plan));
     dose(ctx, plan, &mut o);
-    explained(ctx, plan, &mut o);
     boluses(ctx, plan, &mut o);
-    timeline_and_rules(ctx, plan, &mut o);
-    checklist_and_signature(ctx, plan, &mut o);
+    timeline(ctx, plan, &mut o);
+    signature(ctx, plan, &mut o);
+    // The second page: what is checked before dosing and where each rule comes from.
+    let _ = writeln!(
+        o,
+        "<div class=\"before\">\n<p class=\"page2\">{SECOND_PAGE}</p>"
+    );
+    explained(ctx, plan, &mut o);
+    checklist(ctx.protocol, &mut o);
+    rules(ctx, plan, &mut o);
+    sources_section(ctx.protocol, &mut o);
+    o.push_str("</div>\n");
+    let marks = order::marks(ctx.protocol, plan);
+    // At the foot in the reverse order of the head: a draft's mark frames the plan.
+    for m in marks.iter().rev() {
+        let _ = writeln!(o, "<p class=\"mark foot\">{}</p>", esc(m));
+    }
+    o.push_str("</body>\n</html>\n");
     o
 }
 
@@ -239,7 +271,7 @@ fn dose(ctx: &Context, plan: &Plan, o: &mut String) {
         "<section>\n<h2>Dose</h2>\n<p class=\"facts\">{}</p>\n<table class=\"plain\">",
         facts.join(" &nbsp;&middot;&nbsp; ")
     );
-    // Two steps of the arithmetic a row, to keep the page to one sheet.
+    // Two steps of the arithmetic a row, to keep the order to one page.
     for pair in super::arithmetic(ctx, plan).chunks(2) {
         o.push_str("<tr>");
         for (k, v) in pair {
@@ -323,7 +355,7 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
         .filter(|w| !w.starts_with(&draft))
         .collect();
     if !warnings.is_empty() {
-        // A box of its own, each warning a line: no heading, to keep the page to one sheet.
+        // A box of its own, each warning a line: no heading, to keep the order to one page.
         o.push_str("<section class=\"warning\">\n");
         for w in &warnings {
             let _ = writeln!(o, "<p><b>Warning:</b> {}</p>", esc(w));
@@ -332,16 +364,15 @@ fn boluses(ctx: &Context, plan: &Plan, o: &mut String) {
     }
 }
 
-/// The timeline beside the rules checked.
-fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
+/// The timeline: the checkpoints, and the boluses one after another on one line.
+fn timeline(ctx: &Context, plan: &Plan, o: &mut String) {
     let p = ctx.protocol;
-    // The timeline beside the rules checked.
-    o.push_str("<section>\n<h2>Timeline</h2>\n<table class=\"plain\">\n");
+    o.push_str("<section>\n<h2>Timeline</h2>\n<ul class=\"timeline\">\n");
     // The clock time where there is one, else the time after the first bolus (the table of
     // boluses above gives both).
     let when = |e: &super::Event| when_text(plan, e.offset);
     // Boluses one after another, with no checkpoint between them, take one line: the table
-    // above has each of them, and the page has room for one sheet only.
+    // above has each of them, and the order has one page.
     let events = super::order_timeline(ctx, plan);
     let mut bolus = 0;
     let mut i = 0;
@@ -350,7 +381,7 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
         if !e.bolus {
             let _ = writeln!(
                 o,
-                "<tr><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+                "<li><span class=\"at\">{}</span> {}</li>",
                 esc(&when(e)),
                 esc(&e.what)
             );
@@ -373,20 +404,24 @@ fn timeline_and_rules(ctx: &Context, plan: &Plan, o: &mut String) {
         };
         let _ = writeln!(
             o,
-            "<tr class=\"bolus-event\"><td class=\"nowrap\">{}</td><td>{}</td></tr>",
+            "<li class=\"bolus-event\"><span class=\"at\">{}</span> {}</li>",
             esc(&time),
             esc(&what)
         );
         i += run;
     }
-    // The rules checked, one paragraph across the page: the page has room for one sheet only.
-    let checked: Vec<String> = sections::verified(p, plan)
+    o.push_str("</ul>\n</section>\n");
+}
+
+/// The rules checked, each with its source, one paragraph across the page.
+fn rules(ctx: &Context, plan: &Plan, o: &mut String) {
+    let checked: Vec<String> = sections::verified(ctx.protocol, plan)
         .iter()
         .map(|r| format!("<span class=\"ok\">ok</span> {}", esc(r)))
         .collect();
     let _ = writeln!(
         o,
-        "</table>\n</section>\n<section class=\"checked\">\n<h2>Checked against the protocol</h2>\n<p>{}.</p>\n</section>",
+        "<section class=\"checked\">\n<h2>Checked against the protocol</h2>\n<p>{}.</p>\n</section>",
         checked.join("; ")
     );
 }
@@ -491,11 +526,8 @@ fn checklist_items(p: &crate::engine::protocol::Protocol, o: &mut String) {
     }
 }
 
-/// The checklist, the protocol's identity and approval, and the signature lines (none on a plan
-/// that may not be used: its marks instead).
-fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
-    let p = ctx.protocol;
-    let marks = order::marks(p, plan);
+/// The checklist under the source of each item.
+fn checklist(p: &crate::engine::protocol::Protocol, o: &mut String) {
     if !p.checklist.is_empty() {
         let _ = write!(
             o,
@@ -505,8 +537,20 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
         checklist_items(p, o);
         o.push_str("</ul>\n</section>\n");
     }
-    sources_section(p, o);
+}
+
+/// The roles and the signature lines of a plan that may be used (none on one that may not:
+/// its marks instead), then the protocol's identity and approval and the order's validity.
+fn signature(ctx: &Context, plan: &Plan, o: &mut String) {
+    let p = ctx.protocol;
+    let marks = order::marks(p, plan);
     if marks.is_empty() {
+        if !p.checklist.is_empty() {
+            let _ = writeln!(
+                o,
+                "<p class=\"see\"><span class=\"box\"></span>{SEE_CHECKLIST}</p>"
+            );
+        }
         roles(p, o);
     }
     // A plan that may be signed says for which date it is valid, in the same paragraph.
@@ -518,23 +562,11 @@ fn checklist_and_signature(ctx: &Context, plan: &Plan, o: &mut String) {
     let _ = writeln!(
         o,
         "<section class=\"footer\">\n<p>Protocol <code>{}</code> ({}); approval: {}; computed by bolus {VERSION}; <b>{}.</b>{validity}<br>\
-         SHA-256 of the protocol: <span class=\"hash\">{}</span></p>",
+         SHA-256 of the protocol: <span class=\"hash\">{}</span></p>\n</section>",
         esc(&p.id),
         esc(&super::source_text(p)),
         esc(&super::approval_text(p)),
         sections::use_sentence(!marks.is_empty()),
         esc(&p.sha256)
-    );
-    if !marks.is_empty() {
-        // At the foot in the reverse order of the head: a draft's mark frames the plan.
-        for m in marks.iter().rev() {
-            let _ = writeln!(o, "<p class=\"mark foot\">{}</p>", esc(m));
-        }
-        o.push_str("</section>\n</body>\n</html>\n");
-        return;
-    }
-    o.push_str(
-        "<table class=\"sign\"><tr><td>Verified by (physician, name)</td><td>Signature</td>\
-         <td>Date and time</td></tr></table>\n</section>\n</body>\n</html>\n",
     );
 }

@@ -481,7 +481,7 @@ fn a_plan_that_identifies_no_patient_is_not_valid_for_administration_and_has_no_
         );
         assert!(
             html.ends_with(&format!(
-                "<p class=\"mark foot\">{MARK}</p>\n</section>\n</body>\n</html>\n"
+                "</div>\n<p class=\"mark foot\">{MARK}</p>\n</body>\n</html>\n"
             )),
             "{html}"
         );
@@ -506,7 +506,10 @@ fn a_plan_that_identifies_no_patient_is_not_valid_for_administration_and_has_no_
         );
         let html = plan("82", &with(who, &["--format", "html"])).run().stdout;
         assert_eq!(html.matches("___:___ by").count(), 4, "{html}");
-        assert!(html.contains("Verified by (physician, name)"), "{html}");
+        assert!(
+            html.contains("<td><b>Ordering physician</b><br>name, signature, time</td>"),
+            "{html}"
+        );
     }
 }
 

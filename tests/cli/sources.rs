@@ -281,7 +281,7 @@ fn the_html_plan_tags_the_rules_and_has_the_roles_to_sign() {
         "<li class=\"group\">label:</li>\n<li><span class=\"box\"></span>No condition in which a significant rise in blood pressure would be a serious hazard</li>",
         "<li><span class=\"box\"></span>Emergency airway equipment must be immediately available</li>",
         "<li class=\"group\">project&#39;s choice:</li>\n<li><span class=\"box\"></span>No history of psychosis</li>",
-        "<td>Continuously monitor vital signs, from now until discharge (label)</td>",
+        "<li><span class=\"at\">-5 min</span> Continuously monitor vital signs, from now until discharge (label)</li>",
         "<li>route IV (project&#39;s choice: the guideline&#39;s dosing names no route;",
         "<h2>Roles and checks <span class=\"note\">roles (guideline: given by an anesthesiologist on a psychiatrist&#39;s recommendation; a patient monitor who observes and documents the response)</span></h2>",
         "<tr><td><b>Ordering physician</b><br>name, signature, time</td><td><b>Giving the drug</b><br>name, signature, time</td><td><b>Patient monitor</b><br>name, signature, time</td></tr>",
