@@ -102,9 +102,9 @@ pub enum PlanError {
         count: Num,
         max: u64,
     },
-    /// A BMI outside [`BMI_HARD`]: refused, no override.
+    /// A BMI outside [`BMI_HARD`](super::patient::BMI_HARD): refused, no override.
     BmiHardLimit(Box<BmiLimit>),
-    /// A BMI outside [`BMI_SOFT`], and no reason stated.
+    /// A BMI outside [`BMI_SOFT`](super::patient::BMI_SOFT), and no reason stated.
     BmiSoftLimit(Box<BmiLimit>),
     /// `--sex` given for a protocol dosed on the actual weight, which no formula uses it for.
     SexNotUsed {
