@@ -1,5 +1,5 @@
 //! The engine held to an independent exact reference, and tests aimed at the mutants that the
-//! other tests let live (`cargo mutants -f src/engine/plan.rs -f src/engine/units.rs`).
+//! other tests let live (`cargo mutants -f "src/engine/plan/*.rs" -f src/engine/units.rs`).
 //!
 //! The reference works in whole picograms, tenths of a kilogram and tenths of a centimetre, in
 //! `i128`, with no rational numbers and no `uom`. It splits the planned total another way than
@@ -4498,7 +4498,7 @@ fn every_error_of_the_course_preparation_and_aftercare_tables_is_reported() {
 
 // ---------------------------------------------------------------------------------------------
 // Reading and checking a written plan: every column and field, at their edges
-// (`cargo mutants -f src/engine/check.rs -f src/input/written.rs`).
+// (`cargo mutants -f "src/engine/check/*.rs" -f src/input/written.rs`).
 
 mod reading {
     use bolus::engine::check::WrittenPlan;
