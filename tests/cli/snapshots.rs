@@ -1832,3 +1832,221 @@ fn the_file_errors_print_exactly_these_messages() {
         .collect();
     snap!("file_errors", shown.join("\n"));
 }
+
+// --- the formats no snapshot above shows ------------------------------------------------------
+
+/// The output with each random UUID (`urn:uuid:…`, new on every run) named by the order it
+/// first appears in: `urn:uuid:[uuid-1]`, so that a reference still shows what it points at.
+fn uuids_numbered(out: &str) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut text = String::with_capacity(out.len());
+    let mut rest = out;
+    while let Some(at) = rest.find("urn:uuid:") {
+        let start = at + "urn:uuid:".len();
+        text.push_str(&rest[..start]);
+        let id = rest[start..].get(..36).unwrap_or("");
+        if id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            let n = match seen.iter().position(|s| *s == id) {
+                Some(i) => i + 1,
+                None => {
+                    seen.push(id);
+                    seen.len()
+                }
+            };
+            text.push_str(&format!("[uuid-{n}]"));
+            rest = &rest[start + 36..];
+        } else {
+            rest = &rest[start..];
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
+#[test]
+fn prints_the_whole_fhir_bundle_for_82_kg_from_14_00_in_paris() {
+    snap!(
+        "plan_fhir_bundle_82_kg",
+        uuids_numbered(&stdout_of(&[
+            "plan",
+            "ketamine-kap-iv",
+            "--weight",
+            "82",
+            "--start",
+            "14:00",
+            "--date",
+            "2026-12-08",
+            "--tz",
+            "Europe/Paris",
+            "--concentration",
+            "10 mg/mL",
+            "--patient",
+            "MRN-0042",
+            "--patient-name",
+            "Jane Doe",
+            "--born",
+            "1980-04-02",
+            "--format",
+            "fhir-bundle",
+        ]))
+    );
+}
+
+#[test]
+fn batch_prints_the_whole_fhir_ndjson_with_failed_rows_and_the_summary() {
+    snap!(
+        "batch_fhir_ndjson_mixed",
+        uuids_numbered(&transcript(
+            &[
+                "batch",
+                "ketamine-kap-iv",
+                "tests/fixtures/batch/mixed.csv",
+                "--format",
+                "fhir-ndjson",
+                "--date",
+                "2026-12-08",
+                "--tz",
+                "Europe/Paris",
+            ],
+            |t| t
+        ))
+    );
+}
+
+#[test]
+fn chart_prints_the_whole_json_chart() {
+    snap!("chart_json", chart("json"));
+}
+
+#[test]
+fn drill_prints_the_whole_json_score_of_a_seeded_drill() {
+    snap!(
+        "drill_seed_7_json",
+        transcript(
+            &[
+                "drill",
+                "ketamine-kap-iv",
+                "--seed",
+                "7",
+                "--rounds",
+                "2",
+                "--format",
+                "json",
+            ],
+            |t| t.stdin("158 mg\n4\n39 mg, 39 mg, 40 mg, 40 mg\n145\n5\n")
+        )
+    );
+}
+
+#[test]
+fn drill_exports_the_whole_seeded_drill_in_every_export_format() {
+    for format in ["gift", "moodle-xml", "html"] {
+        snap!(
+            format!("drill_seed_7_export_{format}"),
+            stdout_of(&[
+                "drill",
+                "ketamine-kap-iv",
+                "--seed",
+                "7",
+                "--rounds",
+                "2",
+                "--export",
+                format,
+            ])
+        );
+    }
+}
+
+#[test]
+fn teach_pk_prints_the_whole_text_and_json_models_for_82_kg() {
+    for format in ["text", "json"] {
+        snap!(
+            format!("teach_pk_82_kg_{format}"),
+            stdout_of(&[
+                "teach",
+                "pk",
+                "ketamine-kap-iv",
+                "--weight",
+                "82",
+                "--format",
+                format,
+            ])
+        );
+    }
+}
+
+#[test]
+fn protocols_list_show_and_lint_print_their_whole_json() {
+    snap!(
+        "protocols_list_json",
+        stdout_of(&["protocols", "list", "--format", "json"])
+    );
+    snap!(
+        "protocols_show_json",
+        stdout_of(&["protocols", "show", "ketamine-kap-iv", "--format", "json"])
+    );
+    snap!(
+        "protocols_lint_json",
+        stdout_of(&[
+            "protocols",
+            "lint",
+            "protocols/ketamine-kap-iv.toml",
+            "--format",
+            "json"
+        ])
+    );
+}
+
+#[test]
+fn record_prints_the_whole_status_and_fhir_export_of_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Test::new()
+            .arg("record")
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1796133600")
+            .current_dir(dir.path())
+            .run()
+            .stdout
+    };
+    run(&[
+        "start",
+        "ketamine-kap-iv",
+        "--weight",
+        "82",
+        "--patient",
+        "MRN-0042",
+        "--patient-name",
+        "Jane Doe",
+        "--date",
+        "2026-12-01",
+        "--start",
+        "14:00",
+        "--tz",
+        "Europe/Paris",
+        "--output",
+        "s.jsonl",
+    ]);
+    run(&[
+        "vitals", "s.jsonl", "--at", "13:55", "--bp", "128/82", "--hr", "72", "--spo2", "98",
+    ]);
+    for (bolus, at) in [("1", "14:00"), ("2", "14:10")] {
+        run(&[
+            "give",
+            "s.jsonl",
+            "--bolus",
+            bolus,
+            "--dose",
+            "41 mg",
+            "--at",
+            at,
+            "--by",
+            "RN Ana Ruiz",
+        ]);
+    }
+    snap!("record_status_text", run(&["status", "s.jsonl"]));
+    snap!(
+        "record_export_fhir",
+        uuids_numbered(&run(&["export", "s.jsonl", "--format", "fhir"]))
+    );
+}
