@@ -13,6 +13,7 @@ mod course;
 mod dosing_weight;
 mod drill;
 mod environment;
+mod exact;
 mod feasibility;
 mod fhir;
 mod formats;

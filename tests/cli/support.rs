@@ -85,6 +85,69 @@ enum Stdin {
     File(PathBuf),
 }
 
+/// In an exact standard output or error ([`Test::stdout`], [`Test::stderr`]): any SHA-256 (64
+/// hexadecimal digits).
+pub const SHA256: &str = "[SHA256]";
+/// In an exact output: the tool's version (`0.1.0`).
+pub const VERSION: &str = "[VERSION]";
+/// In an exact output: the directory the run is in ([`Test::current_dir`]).
+pub const DIR: &str = "[DIR]";
+/// The placeholders an exact output may use, each standing for what varies between builds or
+/// runs; nothing else is loosened.
+pub const PLACEHOLDERS: [&str; 3] = [SHA256, VERSION, DIR];
+
+/// Every run of exactly 64 hexadecimal digits written as [`SHA256`].
+fn sha256_replaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() == 64 {
+            out.push_str(SHA256);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// Where two texts part, line by line: the first line that differs with the two lines before
+/// it, and then the rest of each.
+pub fn line_diff(expected: &str, found: &str) -> String {
+    let (e, f): (Vec<&str>, Vec<&str>) = (
+        expected.split_inclusive('\n').collect(),
+        found.split_inclusive('\n').collect(),
+    );
+    let at = e.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    let mut out = String::new();
+    for l in &e[at.saturating_sub(2)..at] {
+        out.push_str(&format!("    {}", l.escape_debug()));
+        out.push('\n');
+    }
+    for (mark, lines) in [("-", &e), ("+", &f)] {
+        for l in lines.iter().skip(at).take(6) {
+            out.push_str(&format!("  {mark} {}", l.escape_debug()));
+            out.push('\n');
+        }
+        if lines.len() > at + 6 {
+            out.push_str(&format!("  {mark} … {} more lines\n", lines.len() - at - 6));
+        }
+        if lines.len() == at {
+            out.push_str(&format!("  {mark} (end)\n"));
+        }
+    }
+    out
+}
+
 /// A run of `bolus` and what it must give. Build it, then [`run`](Test::run) it.
 #[derive(Debug, Clone)]
 #[must_use = "a Test does nothing until it is run"]
@@ -240,13 +303,14 @@ impl Test {
         self
     }
 
-    /// Standard output must be exactly this.
+    /// Standard output must be exactly this, where it may use the [`PLACEHOLDERS`].
     pub fn stdout(mut self, exact: impl Into<String>) -> Test {
         self.stdout = Some(exact.into());
         self
     }
 
-    /// Standard error must be exactly this (its newline included).
+    /// Standard error must be exactly this (its newline included), where it may use the
+    /// [`PLACEHOLDERS`].
     pub fn stderr(mut self, exact: impl Into<String>) -> Test {
         self.stderr = Some(exact.into());
         self
@@ -469,6 +533,23 @@ impl Test {
     }
 
     /// What is wrong with a run, measured against the expectations.
+    /// `found` with what varies from build to build or run to run written as the placeholders
+    /// `expected` uses ([`PLACEHOLDERS`]); an expected text with none is compared as it is.
+    fn with_placeholders(&self, expected: &str, found: &str) -> String {
+        let mut out = found.to_string();
+        if expected.contains(SHA256) {
+            out = sha256_replaced(&out);
+        }
+        if expected.contains(VERSION) {
+            out = out.replace(env!("CARGO_PKG_VERSION"), VERSION);
+        }
+        if expected.contains(DIR) {
+            let dir = self.current_dir.to_string_lossy();
+            out = out.replace(dir.as_ref(), DIR);
+        }
+        out
+    }
+
     fn faults(&self, out: &Output) -> Vec<String> {
         let mut faults = Vec::new();
         let (stdout, stderr) = (&out.stdout, &out.stderr);
@@ -480,18 +561,22 @@ impl Test {
         }
         let refused = matches!(self.status, 2 | 3);
         if let Some(exact) = &self.stdout {
-            if stdout != exact {
+            let found = self.with_placeholders(exact, stdout);
+            if found != *exact {
                 faults.push(format!(
-                    "standard output is not the one expected:\n--- expected\n{exact}--- found\n{stdout}---"
+                    "standard output is not the one expected:\n{}",
+                    line_diff(exact, &found)
                 ));
             }
         } else if refused && !stdout.is_empty() {
             faults.push(format!("standard output on exit {}", self.status));
         }
         if let Some(exact) = &self.stderr {
-            if stderr != exact {
+            let found = self.with_placeholders(exact, stderr);
+            if found != *exact {
                 faults.push(format!(
-                    "standard error is not the one expected:\n--- expected\n{exact}--- found\n{stderr}---"
+                    "standard error is not the one expected:\n{}",
+                    line_diff(exact, &found)
                 ));
             }
         } else if self.status == 0
