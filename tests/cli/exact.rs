@@ -30,7 +30,7 @@ fn a_plans_foot_is_compared_exactly_with_its_hash_and_version_as_placeholders() 
         expected
             .replace(
                 SHA256,
-                &"eb6e9f3982eaba7b36cf2ceb053b0999a64072907a4a5232a1b7153fde79cf83"
+                "eb6e9f3982eaba7b36cf2ceb053b0999a64072907a4a5232a1b7153fde79cf83"
             )
             .replace(VERSION, env!("CARGO_PKG_VERSION"))
     );
