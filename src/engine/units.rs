@@ -398,10 +398,15 @@ fn parse_signed_decimal(text: &str, allow_sign: bool) -> Result<Num, ParseError>
             text: text_at_fault(),
         });
     }
-    let numer: BigInt = format!("{int}{frac}").parse().expect("checked digits");
-    let denom = BigInt::from(10u32).pow(frac.len() as u32);
-    let value = Num::new(numer, denom);
-    Ok(if negative { -value } else { value })
+    // At most MAX_INTEGER_DIGITS + MAX_DECIMALS (15) digits: the numerator and 10^decimals fit
+    // 64 bits, and `frac` reduces them with a machine gcd.
+    const _: () = assert!(MAX_INTEGER_DIGITS + MAX_DECIMALS <= 18);
+    let numer = int
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+    let denom = 10i64.pow(frac.len() as u32);
+    Ok(self::frac(if negative { -numer } else { numer }, denom))
 }
 
 /// Shows an exact number as a decimal the ISMP way: no trailing zero, a leading zero, no
@@ -1147,6 +1152,49 @@ pub fn parse_height(text: &str) -> Result<Length, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The machine-integer reading of a decimal gives the very number (same reduced numerator
+    /// and denominator) that reading its digits as big integers gives.
+    #[test]
+    fn a_decimal_is_read_as_the_exact_number_of_its_digits() {
+        let mut texts = vec![
+            "0".to_string(),
+            "0.0".into(),
+            "-0.000000".into(),
+            "999999999.999999".into(),
+        ];
+        let mut x: u64 = 12345;
+        for _ in 0..5_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let int = (x >> 20) % 1_000_000_000;
+            let places = (x >> 8) as usize % 7;
+            let frac = format!("{:06}", (x >> 40) % 1_000_000);
+            let sign = if x & 1 == 1 { "-" } else { "" };
+            texts.push(format!(
+                "{sign}{int}{}{}",
+                if places > 0 { "." } else { "" },
+                &frac[..places]
+            ));
+        }
+        for t in texts {
+            let (negative, digits) = t
+                .strip_prefix('-')
+                .map_or((false, t.as_str()), |d| (true, d));
+            let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+            let numer: BigInt = format!("{int}{frac}").parse().unwrap();
+            let value = Num::new(numer, BigInt::from(10u32).pow(frac.len() as u32));
+            let value = if negative { -value } else { value };
+            let read = parse_signed_decimal(&t, true).unwrap();
+            assert_eq!(read, value, "{t}");
+            assert_eq!(
+                (read.numer(), read.denom()),
+                (value.numer(), value.denom()),
+                "{t}"
+            );
+        }
+    }
 
     fn n(s: &str) -> Num {
         parse_signed_decimal(s, true).unwrap()
