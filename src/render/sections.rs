@@ -1,6 +1,6 @@
 //! The sections of a printed plan, built once as data (titles, rows and sentences from the phrase
 //! book) and laid out by each format: the text plan (`text.rs`), Markdown (`markdown.rs`), HTML
-//! (`html.rs`) and the course's text and Markdown (`course.rs`). A sentence that two formats
+//! (`html.rs`) and the course's text and Markdown (`course/pages.rs`). A sentence that two formats
 //! print is written here once.
 
 use super::{clock_text, identity_parts, mass, Context, Event, DRAFT, VERIFY};
