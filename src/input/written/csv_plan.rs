@@ -28,11 +28,9 @@ struct CsvRow {
 
 /// Reads one row of a CSV plan.
 fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<CsvRow, ReadError> {
-    let cell = |c: usize| record.get(c).unwrap_or("").trim();
-    let at = |column: &str, e: &dyn std::fmt::Display| ReadError {
-        line: Some(line),
-        message: format!("column `{column}`: {e}"),
-    };
+    let cells = Cells { record, line };
+    let cell = |c: usize| cells.get(c);
+    let at = |column: &str, e: &dyn std::fmt::Display| cells.at(column, e);
     let mut designations = Vec::new();
     let mut note = |column: &'static str, text: &str, found: Vec<Designation>| {
         designations.extend(found.into_iter().map(|d| (column, text.to_string(), d)));
@@ -40,19 +38,7 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
     let (dose, found) =
         read_designated::<units::DrugMass>(cell(cols.dose)).map_err(|e| at("dose", &e))?;
     note("dose", cell(cols.dose), found);
-    let when_text = cell(cols.when.0);
-    let when = if cols.when.1 {
-        let clock =
-            crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", &e))?;
-        let day = cols
-            .day
-            .map(|c| parse_day(cell(c)).map_err(|e| at("day", &e)))
-            .transpose()?;
-        When::Clock(clock, day)
-    } else {
-        let reading = units::read(when_text, Kind::Time, true).map_err(|e| at("offset", &e))?;
-        When::Offset(units::seconds(reading.base()))
-    };
+    let when = csv_when(&cells, cols)?;
     let stated = match cols.cumulative.map(cell) {
         None | Some("") => None,
         Some(t) => {
@@ -81,8 +67,63 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
                 .map_err(|e| at("volume", &e)),
         })
         .transpose()?;
-    let mark = cols
-        .status
+    let mark = csv_mark(&cells, cols)?;
+    Ok(CsvRow {
+        row: Row { line, when, dose },
+        stated,
+        number,
+        volume,
+        mark,
+        designations,
+    })
+}
+
+/// One record of a CSV plan, with its line: its cells, and the error of a cell at fault.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    line: u64,
+}
+
+impl<'a> Cells<'a> {
+    /// The text of column `c`, trimmed; empty where the record has no such cell.
+    fn get(&self, c: usize) -> &'a str {
+        self.record.get(c).unwrap_or("").trim()
+    }
+
+    /// The error `e` of this record's cell in `column`.
+    fn at(&self, column: &str, e: &dyn std::fmt::Display) -> ReadError {
+        ReadError {
+            line: Some(self.line),
+            message: format!("column `{column}`: {e}"),
+        }
+    }
+}
+
+/// A CSV row's time: its clock time (and day, where the plan has a `day` column), or its offset.
+fn csv_when(cells: &Cells<'_>, cols: &CsvColumns) -> Result<When, ReadError> {
+    let cell = |c: usize| cells.get(c);
+    let at = |column: &str, e: &dyn std::fmt::Display| cells.at(column, e);
+    let when_text = cell(cols.when.0);
+    let when = if cols.when.1 {
+        let clock =
+            crate::input::values::parse_clock_seconds(when_text).map_err(|e| at("time", &e))?;
+        let day = cols
+            .day
+            .map(|c| parse_day(cell(c)).map_err(|e| at("day", &e)))
+            .transpose()?;
+        When::Clock(clock, day)
+    } else {
+        let reading = units::read(when_text, Kind::Time, true).map_err(|e| at("offset", &e))?;
+        When::Offset(units::seconds(reading.base()))
+    };
+    Ok(when)
+}
+
+/// A CSV row's `status` and `reason`, where the plan has a `status` column.
+fn csv_mark(cells: &Cells<'_>, cols: &CsvColumns) -> Result<Option<Mark>, ReadError> {
+    let cell = |c: usize| cells.get(c);
+    let at = |column: &str, e: &dyn std::fmt::Display| cells.at(column, e);
+    cols.status
         .map(|c| {
             let status = Status::of(cell(c)).ok_or_else(|| {
                 at(
@@ -99,15 +140,7 @@ fn csv_row(record: &csv::StringRecord, line: u64, cols: &CsvColumns) -> Result<C
             };
             Ok::<_, ReadError>(Mark { status, reason })
         })
-        .transpose()?;
-    Ok(CsvRow {
-        row: Row { line, when, dose },
-        stated,
-        number,
-        volume,
-        mark,
-        designations,
-    })
+        .transpose()
 }
 
 /// What a CSV plan says of its patient and date: the one value of each column (a cell may be
