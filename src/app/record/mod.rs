@@ -28,8 +28,8 @@ use crate::engine::calendar::Zone;
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
 use crate::engine::record::{self as rules, Flag, Refused};
-use crate::engine::units::{self};
-use crate::input::record::{self as file};
+use crate::engine::units;
+use crate::input::record as file;
 use crate::render::{record as words, Context};
 
 /// Why `bolus record` wrote or printed nothing.

@@ -10,8 +10,8 @@ use crate::cli::{self, PatientArgs, PlanArgs, PlanFormat, SexArg};
 use crate::engine::calendar::Zone;
 use crate::engine::plan::Plan;
 use crate::engine::protocol::Protocol;
-use crate::engine::record::{self as rules};
-use crate::input::record::{self as file};
+use crate::engine::record as rules;
+use crate::input::record as file;
 use crate::render::{self, record as words, Context};
 
 use super::{quote, RecordFailure, Session};

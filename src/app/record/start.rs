@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::app::{Failure, Outcome};
-use crate::cli::record::{self as args};
+use crate::cli::record as args;
 use crate::cli::SexArg;
 use crate::engine::protocol::Protocol;
 use crate::input::record::{self as file, Opening};
