@@ -259,21 +259,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Ok(p)
     };
     let outcome = match cli.command {
-        Command::Plan(args) => {
-            let mut req = cli::plan_request(args)?;
-            if clinic && !req.options.identity.identified() {
-                return Err(cli::RequestError::Unidentified.into());
-            }
-            if req.options.identity.born.is_some() {
-                let today = today()?;
-                req.options.today = Some(today);
-                if req.date_from_clock {
-                    req.options.date = Some(today);
-                }
-            }
-            let protocol = load(&req.protocol)?;
-            plan_text(&protocol, &req)
-        }
+        Command::Plan(args) => plan_command(args, clinic, &mut load),
         Command::Check(args) => {
             let req = cli::check_request(args)?;
             let protocol = load(&req.protocol)?;
@@ -288,14 +274,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let protocol = load(&req.protocol)?;
             course::course(&protocol, &req)
         }
-        Command::Chart(args) => {
-            let protocol = load(&args.protocol)?;
-            let span = cli::chart_span(&args, &protocol)?;
-            let (delimiter, bom) =
-                cli::csv_options(&args.csv, args.format == cli::ChartFormat::Csv)?;
-            let style = render::csv::Style { delimiter, bom };
-            chart::chart(&protocol, span, (args.format, style)).map(Outcome::out)
-        }
+        Command::Chart(args) => chart_command(&args, &mut load),
         Command::Drill(args) => {
             let protocol = load(&args.protocol)?;
             // The drill talks as it goes: its note comes first.
@@ -316,6 +295,41 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         stderr: note + &o.stderr,
         ..o
     })
+}
+
+/// `bolus plan`: the request, with today's date where the patient's birth date is given (and
+/// the plan's date where it is taken from the clock), and the plan of its protocol. In a
+/// clinic, a plan is for an identified patient only.
+fn plan_command(
+    args: cli::PlanArgs,
+    clinic: bool,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<Outcome, Failure> {
+    let mut req = cli::plan_request(args)?;
+    if clinic && !req.options.identity.identified() {
+        return Err(cli::RequestError::Unidentified.into());
+    }
+    if req.options.identity.born.is_some() {
+        let today = today()?;
+        req.options.today = Some(today);
+        if req.date_from_clock {
+            req.options.date = Some(today);
+        }
+    }
+    let protocol = load(&req.protocol)?;
+    plan_text(&protocol, &req)
+}
+
+/// `bolus chart`: the chart of a protocol over the span asked for, in the format asked for.
+fn chart_command(
+    args: &cli::ChartArgs,
+    load: &mut dyn FnMut(&str) -> Result<Protocol, Failure>,
+) -> Result<Outcome, Failure> {
+    let protocol = load(&args.protocol)?;
+    let span = cli::chart_span(args, &protocol)?;
+    let (delimiter, bom) = cli::csv_options(&args.csv, args.format == cli::ChartFormat::Csv)?;
+    let style = render::csv::Style { delimiter, bom };
+    chart::chart(&protocol, span, (args.format, style)).map(Outcome::out)
 }
 
 /// `bolus protocols` and its commands (`list` when none is given).

@@ -215,45 +215,32 @@ fn validate(
     wire: Wire,
     sha256: String,
 ) -> Result<Protocol, Vec<ProtocolError>> {
-    let Wire {
-        schema,
-        id,
-        title,
-        drug,
-        code,
-        route,
-        summary,
-        references,
-        concentrations,
-        checklist,
-        dose,
-        boluses,
-        weight,
-        checkpoints,
-        course,
-        preparation,
-        aftercare,
-        ..
-    } = wire;
-    check_schema(site, &schema)?;
+    check_schema(site, &wire.schema)?;
     let mut errs = Errors(Vec::new());
-    check_id(site, &id, stem, &mut errs);
-    let title = errs.take(site.text(&title, "title"));
-    let drug = errs.take(site.text(&drug, "drug"));
-    let code = code.and_then(|c| errs.take(medication_code(site, c)));
-    let (route_text, route_coded) = validate_route(site, &route, &mut errs);
-    let summary = errs.take(site.text(&summary, "summary"));
-    let (references, checklist, listed) = tagged_lists(site, &references, &checklist, &mut errs);
+    check_id(site, &wire.id, stem, &mut errs);
+    let title = errs.take(site.text(&wire.title, "title"));
+    let drug = errs.take(site.text(&wire.drug, "drug"));
+    let code = wire.code.and_then(|c| errs.take(medication_code(site, c)));
+    let (route_text, route_coded) = validate_route(site, &wire.route, &mut errs);
+    let summary = errs.take(site.text(&wire.summary, "summary"));
+    let (references, checklist, listed) =
+        tagged_lists(site, &wire.references, &wire.checklist, &mut errs);
     let (concentrations, read_whole) =
-        concentrations_read(site, concentrations.as_ref(), &mut errs);
-    let dose = validate_dose(site, dose, &mut errs);
+        concentrations_read(site, wire.concentrations.as_ref(), &mut errs);
+    let dose = validate_dose(site, wire.dose, &mut errs);
     let (count, max_dose_q, interval_q) =
-        validate_boluses(site, boluses, &dose.increment, dose.unit, &mut errs);
-    let limits = validate_weight(site, weight, &mut errs);
-    let rules = validate_checkpoints(site, &checkpoints, &mut errs);
-    let course = course.and_then(|c| validate_course(site, c, &dose, &mut errs));
-    let preparation = preparation.and_then(|p| validate_preparation(site, p, &mut errs));
-    let aftercare = aftercare.and_then(|a| validate_aftercare(site, a, &mut errs));
+        validate_boluses(site, wire.boluses, &dose.increment, dose.unit, &mut errs);
+    let limits = validate_weight(site, wire.weight, &mut errs);
+    let rules = validate_checkpoints(site, &wire.checkpoints, &mut errs);
+    let course = wire
+        .course
+        .and_then(|c| validate_course(site, c, &dose, &mut errs));
+    let preparation = wire
+        .preparation
+        .and_then(|p| validate_preparation(site, p, &mut errs));
+    let aftercare = wire
+        .aftercare
+        .and_then(|a| validate_aftercare(site, a, &mut errs));
     let bedside = bedside::validate(site, wire.vital_bounds, wire.recovery, &mut errs);
     let cx = administration::Context::new((&concentrations, read_whole), &interval_q, &route_coded);
     let administration = administration::checked(site, wire.administration, &cx, &mut errs);
@@ -263,7 +250,7 @@ fn validate(
     }
     let missing = "checked above: no error means every value was read";
     Ok(Protocol {
-        id: id.into_inner(),
+        id: wire.id.into_inner(),
         title: title.expect(missing),
         drug: drug.expect(missing),
         code,

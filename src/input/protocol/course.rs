@@ -7,7 +7,7 @@ use toml::Spanned;
 use super::dose::Dose;
 use super::site::Site;
 use super::wire::{QtyText, Whole};
-use super::Errors;
+use super::{Errors, ProtocolError};
 use crate::engine::protocol::{CourseRules, MAX_SESSIONS, MAX_SPAN_DAYS};
 use crate::engine::units::{self, int, DosePerWeight, Kind};
 use crate::input::words;
@@ -35,45 +35,9 @@ pub(super) fn validate_course(
         min_gap,
         per_weight,
     } = wire;
-    let n = sessions.get_ref().0;
-    let n = if (1..=MAX_SESSIONS).contains(&n) {
-        Some(n)
-    } else {
-        errs.0.push(site.field(
-            &sessions,
-            "course.sessions",
-            format!("expected a whole number from 1 to {MAX_SESSIONS}, found {n}"),
-        ));
-        None
-    };
-    let days = |value: &Spanned<QtyText>, field: &str| {
-        units::parse_days(&value.get_ref().0).map_err(|e| {
-            let message = if words::says_expected(&e) {
-                e.to_string()
-            } else {
-                format!("expected {}; {e}", words::kind_example(Kind::Days))
-            };
-            site.field(value, field, message)
-        })
-    };
-    let span = errs
-        .take(days(&max_span, "course.max_span"))
-        .and_then(|span| {
-            if units::days_of(&span) > int(MAX_SPAN_DAYS) {
-                errs.0.push(site.field(
-                    &max_span,
-                    "course.max_span",
-                    format!(
-                        "expected at most {MAX_SPAN_DAYS} d, found {}",
-                        crate::engine::chars::quote(&max_span.get_ref().0)
-                    ),
-                ));
-                None
-            } else {
-                Some(span)
-            }
-        });
-    let gap = errs.take(days(&min_gap, "course.min_gap"));
+    let n = course_sessions(site, &sessions, errs);
+    let span = course_span(site, &max_span, errs);
+    let gap = errs.take(days(site, &min_gap, "course.min_gap"));
     let steps = per_weight
         .as_ref()
         .map(|list| dose_steps(site, list, n, dose, errs));
@@ -104,6 +68,61 @@ pub(super) fn validate_course(
             Some(steps) => steps?,
         },
     })
+}
+
+/// `[course] sessions`: a whole number from 1 to [`MAX_SESSIONS`]; `None` with its error kept.
+fn course_sessions(site: &Site, sessions: &Spanned<Whole>, errs: &mut Errors) -> Option<i64> {
+    let n = sessions.get_ref().0;
+    if (1..=MAX_SESSIONS).contains(&n) {
+        Some(n)
+    } else {
+        errs.0.push(site.field(
+            sessions,
+            "course.sessions",
+            format!("expected a whole number from 1 to {MAX_SESSIONS}, found {n}"),
+        ));
+        None
+    }
+}
+
+/// A course's field given in whole days, read; its error names the field.
+fn days(
+    site: &Site,
+    value: &Spanned<QtyText>,
+    field: &str,
+) -> Result<units::Duration, ProtocolError> {
+    units::parse_days(&value.get_ref().0).map_err(|e| {
+        let message = if words::says_expected(&e) {
+            e.to_string()
+        } else {
+            format!("expected {}; {e}", words::kind_example(Kind::Days))
+        };
+        site.field(value, field, message)
+    })
+}
+
+/// `[course] max_span`: whole days, at most [`MAX_SPAN_DAYS`]; `None` with its error kept.
+fn course_span(
+    site: &Site,
+    max_span: &Spanned<QtyText>,
+    errs: &mut Errors,
+) -> Option<units::Duration> {
+    errs.take(days(site, max_span, "course.max_span"))
+        .and_then(|span| {
+            if units::days_of(&span) > int(MAX_SPAN_DAYS) {
+                errs.0.push(site.field(
+                    max_span,
+                    "course.max_span",
+                    format!(
+                        "expected at most {MAX_SPAN_DAYS} d, found {}",
+                        crate::engine::chars::quote(&max_span.get_ref().0)
+                    ),
+                ));
+                None
+            } else {
+                Some(span)
+            }
+        })
 }
 
 /// `[course] per_weight`: one dose per body weight for each of the course's `sessions`, none
