@@ -583,3 +583,41 @@ fn the_checker_fails_on_a_planted_circle() {
         ]]
     );
 }
+
+/// The most lines of code a source file may hold (blank lines, `//` comment lines and the
+/// file's unit tests, from its first `#[cfg(test)]`, not counted): a file holds one concept.
+/// Functions are held to 80 lines by clippy (`too_many_lines`, `clippy.toml`).
+const MAX_FILE_LINES: usize = 600;
+
+/// A file's lines of code, counted as [`MAX_FILE_LINES`] says.
+fn lines_of_code(text: &str) -> usize {
+    text.lines()
+        .take_while(|l| !l.starts_with("#[cfg(test)]"))
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with("//")
+        })
+        .count()
+}
+
+#[test]
+fn no_source_file_holds_more_than_600_lines_of_code() {
+    let mut over: Vec<String> = source_tree()
+        .iter()
+        .map(|(file, text)| (file, lines_of_code(text)))
+        .filter(|(_, n)| *n > MAX_FILE_LINES)
+        .map(|(file, n)| format!("src/{file}: {n} lines of code"))
+        .collect();
+    over.sort();
+    assert!(
+        over.is_empty(),
+        "files over {MAX_FILE_LINES} lines of code; split each by concept:\n{}",
+        over.join("\n")
+    );
+}
+
+#[test]
+fn lines_of_code_leave_out_blank_lines_comments_and_unit_tests() {
+    let text = "//! A module.\n\nfn a() {\n    // why\n    1;\n}\n#[cfg(test)]\nmod tests {}\n";
+    assert_eq!(lines_of_code(text), 3);
+}

@@ -4498,7 +4498,7 @@ fn every_error_of_the_course_preparation_and_aftercare_tables_is_reported() {
 
 // ---------------------------------------------------------------------------------------------
 // Reading and checking a written plan: every column and field, at their edges
-// (`cargo mutants -f "src/engine/check/*.rs" -f src/input/written.rs`).
+// (`cargo mutants -f "src/engine/check/*.rs" -f "src/input/written/*.rs"`).
 
 mod reading {
     use bolus::engine::check::WrittenPlan;
