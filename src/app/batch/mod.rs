@@ -70,32 +70,15 @@ impl Summary {
         self.rows - self.failed
     }
 
-    /// One line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
-    /// failed row carries its error` (`11 lines read before the reader closed the output: …`
-    /// when a pipe was closed early).
+    /// One line for standard error, as [`crate::render::batch::summary_line`] writes it.
     pub fn line(&self) -> String {
-        let n = crate::render::count_of;
-        let mut s = format!(
-            "{} read{}: 1 header, {}, {}",
-            n(self.lines, "line", "lines"),
-            if self.reader_closed {
-                " before the reader closed the output"
-            } else {
-                ""
-            },
-            n(self.plans(), "plan", "plans"),
-            n(self.failed, "failed row", "failed rows")
-        );
-        if self.blank > 0 {
-            s.push_str(&format!(
-                ", {} skipped",
-                n(self.blank, "blank line", "blank lines")
-            ));
-        }
-        if self.failed > 0 {
-            s.push_str("; each failed row carries its error");
-        }
-        s
+        crate::render::batch::summary_line(&crate::render::batch::Counted {
+            lines: self.lines,
+            plans: self.plans(),
+            failed: self.failed,
+            blank: self.blank,
+            reader_closed: self.reader_closed,
+        })
     }
 }
 
