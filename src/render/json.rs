@@ -1,8 +1,11 @@
 //! The plan for scripts: stable, versioned JSON in which every quantity is
 //! `{"value": 41, "unit": "mg"}` and every value is an exact JSON number.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{Context, VERSION};
 use crate::engine::plan::{self, Plan};
@@ -12,6 +15,102 @@ use crate::engine::units::{self, format_decimal, MassUnit, Num};
 /// (the plan, the check report and each batch line). It changes only when a shape changes in a
 /// way a reader of the previous one could misread; new optional fields keep it.
 pub const SCHEMA: u32 = 1;
+
+/// A part of a plan's document that is the same for every plan of a protocol: its value, or the
+/// compact JSON it makes, written once ([`Fixed`]) for a batch's thousands of lines. Either
+/// serialises to the same bytes in compact JSON, and has the same schema.
+#[derive(Clone)]
+pub enum Same<T> {
+    Value(T),
+    /// The value's compact JSON, and whether the value is an empty list.
+    Json(Arc<Box<RawValue>>, bool),
+}
+
+impl<T: Default> Default for Same<T> {
+    fn default() -> Same<T> {
+        Same::Value(T::default())
+    }
+}
+
+impl<T: Serialize> Serialize for Same<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Same::Value(v) => v.serialize(s),
+            Same::Json(raw, _) => raw.serialize(s),
+        }
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Same<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+impl<T: Serialize> Same<T> {
+    /// The value's compact JSON, to be written as it is.
+    fn written(value: &T, empty: bool) -> Same<T> {
+        let text = serde_json::to_string(value).expect("serialisable");
+        let raw = RawValue::from_string(text).expect("serde_json writes JSON");
+        Same::Json(Arc::new(raw), empty)
+    }
+}
+
+impl<T> Same<Vec<T>> {
+    /// Whether the list is empty (the field is then left out).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Same::Value(v) => v.is_empty(),
+            Same::Json(_, empty) => *empty,
+        }
+    }
+}
+
+/// The parts of a plan's document that are the protocol's alone, written once as JSON.
+#[derive(Clone)]
+pub struct Fixed {
+    protocol: Same<ProtocolRef>,
+    sources: Same<Vec<SourceRef>>,
+    checklist: Same<Vec<ChecklistItem>>,
+    references: Same<Vec<Reference>>,
+    roles: Same<Vec<Role>>,
+}
+
+impl Fixed {
+    /// The protocol's parts of every plan document, written as compact JSON.
+    pub fn of(p: &crate::engine::protocol::Protocol) -> Fixed {
+        let (checklist, references, roles) = listed(p);
+        let sources = source_refs(p);
+        Fixed {
+            protocol: Same::written(&protocol_ref(p), false),
+            sources: Same::written(&sources, sources.is_empty()),
+            checklist: Same::written(&checklist, checklist.is_empty()),
+            references: Same::written(&references, references.is_empty()),
+            roles: Same::written(&roles, roles.is_empty()),
+        }
+    }
+
+    /// The same parts as values, made for one plan.
+    fn values(p: &crate::engine::protocol::Protocol) -> Fixed {
+        let (checklist, references, roles) = listed(p);
+        Fixed {
+            protocol: Same::Value(protocol_ref(p)),
+            sources: Same::Value(source_refs(p)),
+            checklist: Same::Value(checklist),
+            references: Same::Value(references),
+            roles: Same::Value(roles),
+        }
+    }
+}
 
 /// A quantity as JSON.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -63,7 +162,7 @@ pub struct Doc {
     #[schemars(extend("const" = "DRAFT: protocol not approved"))]
     pub draft: Option<&'static str>,
     /// The protocol the plan was computed from.
-    pub protocol: ProtocolRef,
+    pub protocol: Same<ProtocolRef>,
     /// Who the plan is for, when any of it was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientRef>,
@@ -120,17 +219,17 @@ pub struct Doc {
     pub warnings: Vec<String>,
     /// Whose each rule of the protocol is, for each rule the protocol tags (in the order of its
     /// `[sources]` keys as documented); the printed plans give each rule's text with its source.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<SourceRef>,
+    #[serde(default, skip_serializing_if = "Same::is_empty")]
+    pub sources: Same<Vec<SourceRef>>,
     /// The protocol's checklist, each item with its source.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checklist: Vec<ChecklistItem>,
+    #[serde(default, skip_serializing_if = "Same::is_empty")]
+    pub checklist: Same<Vec<ChecklistItem>>,
     /// The protocol's references, each with the source it names.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<Reference>,
+    #[serde(default, skip_serializing_if = "Same::is_empty")]
+    pub references: Same<Vec<Reference>>,
     /// The roles and checks a signed plan has lines for, with their sources (absent on a draft).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<Role>,
+    #[serde(default, skip_serializing_if = "Same::is_empty")]
+    pub roles: Same<Vec<Role>>,
     /// The tool and version that computed the plan (`bolus 0.1.0`).
     pub generator: String,
 }
@@ -482,15 +581,27 @@ pub(crate) fn pretty<T: Serialize>(doc: &T) -> String {
 
 /// The plan as a JSON document.
 pub fn document(ctx: &Context, plan: &Plan) -> Doc {
+    document_with(ctx, plan, Fixed::values(ctx.protocol))
+}
+
+/// The plan as a JSON document with the protocol's parts given: written once for a batch
+/// ([`Fixed::of`]), or made for this plan.
+pub fn document_with(ctx: &Context, plan: &Plan, fixed: Fixed) -> Doc {
     let p = ctx.protocol;
     let u = p.unit;
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     let day = |o: &units::Duration| plan.clock(o).map(|(_, d)| d);
-    let (checklist, references, roles) = listed(p);
+    let Fixed {
+        protocol,
+        sources,
+        checklist,
+        references,
+        roles,
+    } = fixed;
     Doc {
         schema: SCHEMA,
         draft: p.standing.approval.is_draft().then_some(super::DRAFT),
-        protocol: protocol_ref(p),
+        protocol,
         patient: (!plan.identity.is_empty()).then(|| PatientRef {
             id: plan.identity.id.clone(),
             name: plan.identity.name.clone(),
@@ -542,7 +653,7 @@ pub fn document(ctx: &Context, plan: &Plan) -> Doc {
             .collect(),
         explanation: ctx.explain.then(|| crate::render::explain::steps(p, plan)),
         warnings: super::warnings(p, plan),
-        sources: source_refs(p),
+        sources,
         checklist,
         references,
         roles,

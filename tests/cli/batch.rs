@@ -1472,3 +1472,42 @@ fn a_concentration_the_protocol_does_not_allow_or_cannot_read_stops_the_batch_be
             .run();
     }
 }
+
+/// Each line's plan is, key for key and value for value, the document `bolus plan --format json`
+/// writes for the same patient: the protocol's parts a batch writes once (its identity, sources,
+/// checklist, references and roles) included, for a protocol as it is and as a draft.
+#[test]
+fn each_json_line_holds_the_plan_that_plan_writes_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = crate::support::root().join("protocols/ketamine-kap-iv.toml");
+    std::fs::copy(&protocol, dir.path().join("ketamine-kap-iv.toml")).unwrap();
+    let protocols = dir.path().to_str().unwrap();
+    let csv = "id,weight\np1,73.3\np2,123.4\n";
+    for draft in [false, true] {
+        let mut args = vec!["batch", "ketamine-kap-iv", "-", "--format", "jsonl"];
+        let mut plan_args = vec!["plan", "ketamine-kap-iv", "--format", "json"];
+        if draft {
+            for a in [&mut args, &mut plan_args] {
+                a.extend(["--protocols", protocols, "--draft"]);
+            }
+        }
+        let out = Test::new().args(&args).stdin(csv).any_stderr().run().stdout;
+        let lines: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        for (line, weight) in lines.iter().zip(["73.3", "123.4"]) {
+            let mut one = plan_args.clone();
+            one.extend(["--weight", weight]);
+            let plan: Value =
+                serde_json::from_str(&Test::new().args(&one).any_stderr().run().stdout).unwrap();
+            assert_eq!(line["plan"], plan, "draft {draft}, {weight} kg");
+            assert_eq!(line["plan"]["checklist"].as_array().unwrap().len(), 23);
+            assert_eq!(
+                line["plan"]["roles"].as_array().map(Vec::len).unwrap_or(0) > 0,
+                !draft
+            );
+        }
+    }
+}

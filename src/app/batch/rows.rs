@@ -32,6 +32,8 @@ pub(super) struct Rows<'p> {
     /// The clinic setting: a weight with no unit fails its row.
     clinic: bool,
     seen: Seen,
+    /// For JSON lines: the protocol's parts of every plan document, written once.
+    fixed: Option<json::Fixed>,
 }
 
 impl<'p> Rows<'p> {
@@ -49,6 +51,7 @@ impl<'p> Rows<'p> {
             concentration: settings.concentration.as_ref(),
             clinic: settings.clinic,
             seen: Seen::default(),
+            fixed: (settings.format == Format::Jsonl).then(|| json::Fixed::of(p)),
         }
     }
 
@@ -68,7 +71,7 @@ impl<'p> Rows<'p> {
                 match start {
                     Err(e) => (id, None, Outcome::Error(e.to_string(), row_code(&e))),
                     Ok(at) => {
-                        let settings = (self.p, self.concentration);
+                        let settings = (self.p, self.concentration, self.fixed.as_ref());
                         let how = (self.format, self.date, self.clinic);
                         (id, at, compute(settings, record, c, how))
                     }
@@ -79,7 +82,11 @@ impl<'p> Rows<'p> {
 }
 
 fn compute(
-    (p, concentration): (&Protocol, Option<&units::Concentration>),
+    (p, concentration, fixed): (
+        &Protocol,
+        Option<&units::Concentration>,
+        Option<&json::Fixed>,
+    ),
     record: &csv::ByteRecord,
     c: &Columns,
     (format, date, clinic): (Format, Dates, bool),
@@ -113,7 +120,7 @@ fn compute(
                 weight_entered: &weight_text,
                 explain: false,
             };
-            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan);
+            let (doc, boluses, checkpoints) = json_parts(&ctx, &plan, fixed);
             Outcome::Doc(Box::new(JsonPlan {
                 doc,
                 boluses,
@@ -146,13 +153,21 @@ fn general_plan(
 
 /// A plan's JSON document and the whole seconds after the first bolus of its boluses and of
 /// its checkpoints, which its clock times are made from.
-fn json_parts(ctx: &Context, plan: &plan::Plan) -> (json::Doc, Vec<i64>, Vec<i64>) {
+fn json_parts(
+    ctx: &Context,
+    plan: &plan::Plan,
+    fixed: Option<&json::Fixed>,
+) -> (json::Doc, Vec<i64>, Vec<i64>) {
     let checkpoints = plan
         .checkpoints
         .iter()
         .map(|c| whole_seconds(&c.offset))
         .collect();
-    (json::document(ctx, plan), bolus_seconds(plan), checkpoints)
+    let doc = match fixed {
+        Some(f) => json::document_with(ctx, plan, f.clone()),
+        None => json::document(ctx, plan),
+    };
+    (doc, bolus_seconds(plan), checkpoints)
 }
 
 /// The code of a row whose fields give no patient, identity or start.

@@ -193,7 +193,7 @@ pub fn json(ctx: &Context, c: &Course) -> String {
     );
     let doc = Doc {
         schema: SCHEMA,
-        protocol: plan.protocol.clone(),
+        protocol: plan_json::protocol_ref(&first),
         time_zone: "local",
         weight: plan.weight.clone(),
         rules: c.rules.as_ref().map(|r| Rules {
