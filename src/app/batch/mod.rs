@@ -70,7 +70,8 @@ impl Summary {
         self.rows - self.failed
     }
 
-    /// One line for standard error, as [`crate::render::batch::summary_line`] writes it.
+    /// One line for standard error, as `render::batch::summary_line` writes it: `11 lines read:
+    /// 1 header, 3 plans, 7 failed rows; each failed row carries its error`.
     pub fn line(&self) -> String {
         crate::render::batch::summary_line(&crate::render::batch::Counted {
             lines: self.lines,
