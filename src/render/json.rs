@@ -123,6 +123,12 @@ pub struct Qty {
 
 /// An exact JSON number.
 pub fn number(x: &Num) -> serde_json::Number {
+    // A whole number (most of a plan's: doses, offsets, counts) as its digits, unparsed.
+    if x.is_integer() {
+        if let Some(n) = num_traits::ToPrimitive::to_i64(x.numer()) {
+            return serde_json::Number::from(n);
+        }
+    }
     format_decimal(x)
         .parse()
         .expect("a decimal is a JSON number")
@@ -670,6 +676,18 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A whole number written from its machine integer is the number its decimal reads as.
+    #[test]
+    fn whole_numbers_are_the_numbers_their_decimals_read_as() {
+        for n in [0i64, 1, -1, 41, 164, -300, 86_400, i64::MAX, i64::MIN] {
+            let x = crate::engine::units::frac(n, 1);
+            let read: serde_json::Number =
+                crate::engine::units::format_decimal(&x).parse().unwrap();
+            assert_eq!(super::number(&x), read, "{n}");
+            assert_eq!(super::number(&x).to_string(), read.to_string(), "{n}");
+        }
+    }
+
     use crate::engine::sources::{Rule, Whose};
 
     #[test]
