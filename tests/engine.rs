@@ -2398,7 +2398,7 @@ fn the_built_in_checklist_and_checkpoints_are_worded_as_their_sources() {
     let actions: Vec<(Option<Whose>, &str)> = p
         .checkpoints
         .iter()
-        .map(|c| (c.source, c.action.as_str()))
+        .map(|c| (c.source, &*c.action))
         .collect();
     assert_eq!(
         actions,

@@ -394,7 +394,7 @@ pub struct CheckpointRule {
     pub relative_to: Anchor,
     /// Signed time from the anchor bolus.
     pub offset: Duration,
-    pub action: String,
+    pub action: std::sync::Arc<str>,
     /// Whose the action is (`source`), if the file says.
     pub source: Option<crate::engine::sources::Whose>,
 }

@@ -653,7 +653,7 @@ pub fn document_with(ctx: &Context, plan: &Plan, fixed: Fixed) -> Doc {
                 time: time(&c.offset),
                 day: day(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
-                action: c.action.clone(),
+                action: c.action.to_string(),
                 source: c.source.map(|w| w.as_str()),
             })
             .collect(),

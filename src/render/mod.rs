@@ -516,7 +516,7 @@ pub fn timeline<'a>(ctx: &Context, plan: &'a Plan) -> Vec<Event<'a>> {
         .map(|c| Event {
             offset: &c.offset,
             what: match sources::whose_suffix(ctx.protocol, c.source) {
-                tag if tag.is_empty() => c.action.as_str().into(),
+                tag if tag.is_empty() => (&*c.action).into(),
                 tag => format!("{}{tag}", c.action).into(),
             },
             bolus: false,

@@ -222,7 +222,7 @@ pub fn show(p: &Protocol, approval: Option<ListApproval>) -> String {
             .map(|c| ShowCheckpoint {
                 relative_to: c.relative_to.as_str(),
                 offset: time(&c.offset),
-                action: c.action.clone(),
+                action: c.action.to_string(),
             })
             .collect(),
         course: super::course::protocol_lines(p),

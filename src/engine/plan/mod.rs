@@ -44,7 +44,7 @@ pub struct Checkpoint {
     pub relative_to: Anchor,
     /// The offset the protocol gives from its anchor bolus.
     pub rule_offset: Duration,
-    pub action: String,
+    pub action: std::sync::Arc<str>,
     /// Whose the action is, as the protocol tags it.
     pub source: Option<crate::engine::sources::Whose>,
 }

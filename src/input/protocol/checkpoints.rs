@@ -78,7 +78,7 @@ pub(super) fn validate_checkpoints(
             rules.push(CheckpointRule {
                 relative_to,
                 offset,
-                action,
+                action: action.into(),
                 source,
             });
         }
