@@ -83,6 +83,8 @@ pub struct Fixed {
     checklist: Same<Vec<ChecklistItem>>,
     references: Same<Vec<Reference>>,
     roles: Same<Vec<Role>>,
+    /// Each checkpoint's action, by the text the protocol and its plans share.
+    actions: Vec<(Arc<str>, Same<String>)>,
 }
 
 impl Fixed {
@@ -96,7 +98,26 @@ impl Fixed {
             checklist: Same::written(&checklist, checklist.is_empty()),
             references: Same::written(&references, references.is_empty()),
             roles: Same::written(&roles, roles.is_empty()),
+            actions: p
+                .checkpoints
+                .iter()
+                .map(|c| {
+                    (
+                        c.action.clone(),
+                        Same::written(&c.action.to_string(), false),
+                    )
+                })
+                .collect(),
         }
+    }
+
+    /// A checkpoint's action: written once where it is the protocol's own text (the same
+    /// allocation, not only the same words), else as a value.
+    fn action(&self, action: &Arc<str>) -> Same<String> {
+        self.actions
+            .iter()
+            .find(|(a, _)| Arc::ptr_eq(a, action))
+            .map_or_else(|| Same::Value(action.to_string()), |(_, json)| json.clone())
     }
 
     /// The same parts as values, made for one plan.
@@ -108,6 +129,7 @@ impl Fixed {
             checklist: Same::Value(checklist),
             references: Same::Value(references),
             roles: Same::Value(roles),
+            actions: Vec::new(),
         }
     }
 }
@@ -545,7 +567,7 @@ pub struct Checkpoint {
     pub day: Option<i64>,
     /// What the offset counts from.
     pub relative_to: String,
-    pub action: String,
+    pub action: Same<String>,
     /// Whose the action is; absent when the protocol does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = SOURCE_WORDS))]
@@ -597,12 +619,18 @@ pub fn document_with(ctx: &Context, plan: &Plan, fixed: Fixed) -> Doc {
     let u = p.unit;
     let time = |o: &units::Duration| plan.clock(o).map(|(t, _)| plan::show_clock(t));
     let day = |o: &units::Duration| plan.clock(o).map(|(_, d)| d);
+    let actions: Vec<Same<String>> = plan
+        .checkpoints
+        .iter()
+        .map(|c| fixed.action(&c.action))
+        .collect();
     let Fixed {
         protocol,
         sources,
         checklist,
         references,
         roles,
+        actions: _,
     } = fixed;
     Doc {
         schema: SCHEMA,
@@ -648,12 +676,13 @@ pub fn document_with(ctx: &Context, plan: &Plan, fixed: Fixed) -> Doc {
         checkpoints: plan
             .checkpoints
             .iter()
-            .map(|c| Checkpoint {
+            .zip(actions)
+            .map(|(c, action)| Checkpoint {
                 offset: offset(plan, &c.offset),
                 time: time(&c.offset),
                 day: day(&c.offset),
                 relative_to: c.relative_to.as_str().to_string(),
-                action: c.action.to_string(),
+                action,
                 source: c.source.map(|w| w.as_str()),
             })
             .collect(),
