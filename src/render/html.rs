@@ -156,6 +156,10 @@ pub fn esc(text: &str) -> String {
 const SECOND_PAGE: &str =
     "For the order on page 1: the checklist before dosing, the rules checked and their sources";
 
+/// The head of the second page of a protocol with no checklist.
+const SECOND_PAGE_NO_CHECKLIST: &str =
+    "For the order on page 1: the rules checked and their sources";
+
 /// On the first page, where the checklist is.
 const SEE_CHECKLIST: &str =
     "The checklist on page 2 is completed, each item ticked, before the first bolus.";
@@ -192,7 +196,12 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     // The second page: what is checked before dosing and where each rule comes from.
     let _ = writeln!(
         o,
-        "<div class=\"before\">\n<p class=\"page2\">{SECOND_PAGE}</p>"
+        "<div class=\"before\">\n<p class=\"page2\">{}</p>",
+        if ctx.protocol.checklist.is_empty() {
+            SECOND_PAGE_NO_CHECKLIST
+        } else {
+            SECOND_PAGE
+        }
     );
     explained(ctx, plan, &mut o);
     checklist(ctx.protocol, &mut o);

@@ -484,6 +484,15 @@ fn the_html_plan_of_a_custom_protocol_escapes_its_texts() {
         "{page}"
     );
     assert!(!page.contains("<script"), "{page}");
+    // A protocol with no checklist: its second page says what it holds, and page 1 has no
+    // line about a checklist.
+    assert!(
+        page.contains(
+            "<p class=\"page2\">For the order on page 1: the rules checked and their sources</p>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("The checklist on page 2"), "{page}");
 }
 
 #[test]
