@@ -13,12 +13,14 @@ const EPOCH: &str = "1796133600";
 
 /// A session directory with a record of 82 kg (4 boluses of 41 mg at 14:00, 14:10, 14:20,
 /// 14:30) opened in it, as `s.jsonl`.
-struct Session {
+/// A session's record, opened for 82 kg from 14:00 on 2026-12-01 in Paris, in a directory of its
+/// own (`s.jsonl`); the snapshots use it too.
+pub(crate) struct Session {
     dir: tempfile::TempDir,
 }
 
 impl Session {
-    fn new() -> Session {
+    pub(crate) fn new() -> Session {
         let s = Session {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -54,7 +56,7 @@ impl Session {
     }
 
     /// `bolus record ARGS…` in the session's directory.
-    fn run(&self, args: &[&str]) -> Test {
+    pub(crate) fn run(&self, args: &[&str]) -> Test {
         Test::new()
             .arg("record")
             .args(args)
@@ -63,13 +65,13 @@ impl Session {
     }
 
     /// `bolus record SUB s.jsonl ARGS…`.
-    fn on(&self, sub: &str, args: &[&str]) -> Test {
+    pub(crate) fn on(&self, sub: &str, args: &[&str]) -> Test {
         let mut all = vec![sub, "s.jsonl"];
         all.extend_from_slice(args);
         self.run(&all)
     }
 
-    fn give(&self, bolus: &str, dose: &str, at: &str) -> Test {
+    pub(crate) fn give(&self, bolus: &str, dose: &str, at: &str) -> Test {
         self.on(
             "give",
             &[

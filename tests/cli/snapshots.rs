@@ -1999,54 +1999,20 @@ fn protocols_list_show_and_lint_print_their_whole_json() {
 
 #[test]
 fn record_prints_the_whole_status_and_fhir_export_of_a_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Test::new()
-            .arg("record")
-            .args(args)
-            .env("SOURCE_DATE_EPOCH", "1796133600")
-            .current_dir(dir.path())
-            .run()
-            .stdout
-    };
-    run(&[
-        "start",
-        "ketamine-kap-iv",
-        "--weight",
-        "82",
-        "--patient",
-        "MRN-0042",
-        "--patient-name",
-        "Jane Doe",
-        "--date",
-        "2026-12-01",
-        "--start",
-        "14:00",
-        "--tz",
-        "Europe/Paris",
-        "--output",
-        "s.jsonl",
-    ]);
-    run(&[
-        "vitals", "s.jsonl", "--at", "13:55", "--bp", "128/82", "--hr", "72", "--spo2", "98",
-    ]);
+    let s = crate::record::Session::new();
+    s.on(
+        "vitals",
+        &[
+            "--at", "13:55", "--bp", "128/82", "--hr", "72", "--spo2", "98",
+        ],
+    )
+    .run();
     for (bolus, at) in [("1", "14:00"), ("2", "14:10")] {
-        run(&[
-            "give",
-            "s.jsonl",
-            "--bolus",
-            bolus,
-            "--dose",
-            "41 mg",
-            "--at",
-            at,
-            "--by",
-            "RN Ana Ruiz",
-        ]);
+        s.give(bolus, "41 mg", at).run();
     }
-    snap!("record_status_text", run(&["status", "s.jsonl"]));
+    snap!("record_status_text", s.on("status", &[]).run().stdout);
     snap!(
         "record_export_fhir",
-        uuids_numbered(&run(&["export", "s.jsonl", "--format", "fhir"]))
+        uuids_numbered(&s.on("export", &["--format", "fhir"]).run().stdout)
     );
 }
