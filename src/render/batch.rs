@@ -317,42 +317,52 @@ pub(crate) fn push_days(out: &mut Vec<u8>, start: i64, offsets: &[i64]) {
     }
 }
 
-/// What a batch read, counted for its summary line.
-pub struct Counted {
+/// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
+/// and `rows` = plans + `failed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
     /// Physical lines read, the header included.
     pub lines: u64,
-    pub plans: u64,
+    /// Rows with a result (a plan or an error).
+    pub rows: u64,
     pub failed: u64,
     /// Lines of nothing but white space, skipped.
     pub blank: u64,
-    /// The reader closed the output before every row was written.
+    /// The reader closed the output (a pipe into `head`) before every row was written.
     pub reader_closed: bool,
 }
 
-/// The batch's line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
-/// failed row carries its error` (`11 lines read before the reader closed the output: …` when a
-/// pipe was closed early).
-pub fn summary_line(c: &Counted) -> String {
-    let n = crate::render::count_of;
-    let mut s = format!(
-        "{} read{}: 1 header, {}, {}",
-        n(c.lines, "line", "lines"),
-        if c.reader_closed {
-            " before the reader closed the output"
-        } else {
-            ""
-        },
-        n(c.plans, "plan", "plans"),
-        n(c.failed, "failed row", "failed rows")
-    );
-    if c.blank > 0 {
-        s.push_str(&format!(
-            ", {} skipped",
-            n(c.blank, "blank line", "blank lines")
-        ));
+impl Summary {
+    /// Rows that gave a plan.
+    pub fn plans(&self) -> u64 {
+        self.rows - self.failed
     }
-    if c.failed > 0 {
-        s.push_str("; each failed row carries its error");
+
+    /// One line for standard error: `11 lines read: 1 header, 3 plans, 7 failed rows; each
+    /// failed row carries its error` (`11 lines read before the reader closed the output: …`
+    /// when a pipe was closed early).
+    pub fn line(&self) -> String {
+        let n = crate::render::count_of;
+        let mut s = format!(
+            "{} read{}: 1 header, {}, {}",
+            n(self.lines, "line", "lines"),
+            if self.reader_closed {
+                " before the reader closed the output"
+            } else {
+                ""
+            },
+            n(self.plans(), "plan", "plans"),
+            n(self.failed, "failed row", "failed rows")
+        );
+        if self.blank > 0 {
+            s.push_str(&format!(
+                ", {} skipped",
+                n(self.blank, "blank line", "blank lines")
+            ));
+        }
+        if self.failed > 0 {
+            s.push_str("; each failed row carries its error");
+        }
+        s
     }
-    s
 }

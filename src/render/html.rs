@@ -192,7 +192,7 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     dose(ctx, plan, &mut o);
     boluses(ctx, plan, &mut o);
     timeline(ctx, plan, &mut o);
-    signature(ctx, plan, &mut o);
+    signature(ctx, plan, &marks, &mut o);
     // The second page: what is checked before dosing and where each rule comes from.
     let _ = writeln!(
         o,
@@ -208,7 +208,6 @@ pub fn render(ctx: &Context, plan: &Plan) -> String {
     rules(ctx, plan, &mut o);
     sources_section(ctx.protocol, &mut o);
     o.push_str("</div>\n");
-    let marks = order::marks(ctx.protocol, plan);
     // At the foot in the reverse order of the head: a draft's mark frames the plan.
     for m in marks.iter().rev() {
         let _ = writeln!(o, "<p class=\"mark foot\">{}</p>", esc(m));
@@ -550,9 +549,8 @@ fn checklist(p: &crate::engine::protocol::Protocol, o: &mut String) {
 
 /// The roles and the signature lines of a plan that may be used (none on one that may not:
 /// its marks instead), then the protocol's identity and approval and the order's validity.
-fn signature(ctx: &Context, plan: &Plan, o: &mut String) {
+fn signature(ctx: &Context, plan: &Plan, marks: &[&str], o: &mut String) {
     let p = ctx.protocol;
-    let marks = order::marks(p, plan);
     if marks.is_empty() {
         if !p.checklist.is_empty() {
             let _ = writeln!(

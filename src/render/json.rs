@@ -22,8 +22,8 @@ pub const SCHEMA: u32 = 1;
 #[derive(Clone)]
 pub enum Same<T> {
     Value(T),
-    /// The value's compact JSON, and whether the value is an empty list.
-    Json(Arc<Box<RawValue>>, bool),
+    /// The value's compact JSON.
+    Json(Arc<Box<RawValue>>),
 }
 
 impl<T: Default> Default for Same<T> {
@@ -36,7 +36,7 @@ impl<T: Serialize> Serialize for Same<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Same::Value(v) => v.serialize(s),
-            Same::Json(raw, _) => raw.serialize(s),
+            Same::Json(raw) => raw.serialize(s),
         }
     }
 }
@@ -57,11 +57,17 @@ impl<T: JsonSchema> JsonSchema for Same<T> {
 }
 
 impl<T: Serialize> Same<T> {
-    /// The value's compact JSON, to be written as it is.
-    fn written(value: &T, empty: bool) -> Same<T> {
-        let text = serde_json::to_string(value).expect("serialisable");
-        let raw = RawValue::from_string(text).expect("serde_json writes JSON");
-        Same::Json(Arc::new(raw), empty)
+    /// The same part as its compact JSON, to be written as it is.
+    fn written(self) -> Same<T> {
+        match self {
+            Same::Value(v) => {
+                let text = serde_json::to_string(&v).expect("serialisable");
+                Same::Json(Arc::new(
+                    RawValue::from_string(text).expect("serde_json writes JSON"),
+                ))
+            }
+            json => json,
+        }
     }
 }
 
@@ -70,7 +76,7 @@ impl<T> Same<Vec<T>> {
     pub fn is_empty(&self) -> bool {
         match self {
             Same::Value(v) => v.is_empty(),
-            Same::Json(_, empty) => *empty,
+            Same::Json(raw) => raw.get() == "[]",
         }
     }
 }
@@ -90,21 +96,20 @@ pub struct Fixed {
 impl Fixed {
     /// The protocol's parts of every plan document, written as compact JSON.
     pub fn of(p: &crate::engine::protocol::Protocol) -> Fixed {
-        let (checklist, references, roles) = listed(p);
-        let sources = source_refs(p);
+        let v = Fixed::values(p);
         Fixed {
-            protocol: Same::written(&protocol_ref(p), false),
-            sources: Same::written(&sources, sources.is_empty()),
-            checklist: Same::written(&checklist, checklist.is_empty()),
-            references: Same::written(&references, references.is_empty()),
-            roles: Same::written(&roles, roles.is_empty()),
+            protocol: v.protocol.written(),
+            sources: v.sources.written(),
+            checklist: v.checklist.written(),
+            references: v.references.written(),
+            roles: v.roles.written(),
             actions: p
                 .checkpoints
                 .iter()
                 .map(|c| {
                     (
                         c.action.clone(),
-                        Same::written(&c.action.to_string(), false),
+                        Same::Value(c.action.to_string()).written(),
                     )
                 })
                 .collect(),

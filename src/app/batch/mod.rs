@@ -49,39 +49,8 @@ pub struct Settings {
     pub clinic: bool,
 }
 
-/// How a batch went. Every line is counted once: `lines` = 1 (the header) + `rows` + `blank`,
-/// and `rows` = plans + `failed`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Physical lines read, the header included.
-    pub lines: u64,
-    /// Rows with a result (a plan or an error).
-    pub rows: u64,
-    pub failed: u64,
-    /// Lines of nothing but white space, skipped.
-    pub blank: u64,
-    /// The reader closed the output (a pipe into `head`) before every row was written.
-    pub reader_closed: bool,
-}
-
-impl Summary {
-    /// Rows that gave a plan.
-    pub fn plans(&self) -> u64 {
-        self.rows - self.failed
-    }
-
-    /// One line for standard error, as `render::batch::summary_line` writes it: `11 lines read:
-    /// 1 header, 3 plans, 7 failed rows; each failed row carries its error`.
-    pub fn line(&self) -> String {
-        crate::render::batch::summary_line(&crate::render::batch::Counted {
-            lines: self.lines,
-            plans: self.plans(),
-            failed: self.failed,
-            blank: self.blank,
-            reader_closed: self.reader_closed,
-        })
-    }
-}
+/// How a batch went, counted line by line here and written by the renderer.
+pub use crate::render::batch::Summary;
 
 /// A batch that could not be run at all (exit status 2).
 #[derive(Debug, thiserror::Error)]

@@ -192,29 +192,21 @@ fn compute_with(
         dosing,
         dosing_soft_limit,
     } = check_patient(p, patient, options)?;
-    let Doses {
-        product,
-        calculated_total,
-        capped,
-        quotient,
-        count,
-        count_reason,
-        planned_total,
-        rounded_off,
-        base_dose,
-        larger,
-        increment,
-    } = doses(p, &dosing, x)?;
+    let d = doses(p, &dosing, x)?;
     let mass = |value: &Exact| units::base::<DrugMass>(value.to_num());
 
     // 5. times, and volumes with a concentration.
     let strength = strength_of(dilution.as_ref(), options);
-    let (boluses, cumulative, volume_rounded) =
-        timed_boluses(p, strength, x, count, larger, &base_dose, &increment)?;
-    debug_assert!(cumulative == planned_total);
-    let (product, calculated_total) = (mass(&product), mass(&calculated_total));
-    let (planned_total, rounded_off) = (mass(&planned_total), mass(&rounded_off));
-    let (base_dose, quotient) = (mass(&base_dose), quotient.to_num());
+    let (boluses, cumulative, volume_rounded) = timed_boluses(
+        p,
+        strength,
+        x,
+        d.count,
+        d.larger,
+        &d.base_dose,
+        &d.increment,
+    )?;
+    debug_assert!(cumulative == d.planned_total);
 
     // 6. checkpoints on the same timeline, in time order (a checkpoint before a bolus at the
     // same time, so a baseline comes first).
@@ -224,16 +216,16 @@ fn compute_with(
         in_seconds: in_seconds(&boluses, &checkpoints),
         weight: patient.weight.clone(),
         dosing,
-        product,
-        calculated_total,
-        capped,
-        quotient,
-        count,
-        count_reason,
-        planned_total,
-        rounded_off,
-        base_dose,
-        larger,
+        product: mass(&d.product),
+        calculated_total: mass(&d.calculated_total),
+        capped: d.capped,
+        quotient: d.quotient.to_num(),
+        count: d.count,
+        count_reason: d.count_reason,
+        planned_total: mass(&d.planned_total),
+        rounded_off: mass(&d.rounded_off),
+        base_dose: mass(&d.base_dose),
+        larger: d.larger,
         boluses,
         checkpoints,
         start: options.start,
